@@ -1,0 +1,163 @@
+// Package config reads Mallang's configuration from environment variables
+// once, at start, and validates it. Every other package receives typed values
+// from app; nothing reads the environment anywhere else.
+package config
+
+import (
+	"crypto/rand"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net"
+	"net/url"
+	"os"
+	"path/filepath"
+	"strings"
+)
+
+// Config is the validated configuration of one process.
+type Config struct {
+	// Addr is the host:port the HTTP server listens on (MALLANG_ADDR).
+	Addr string
+	// DataDir holds the SQLite file, the secret key and local media (MALLANG_DATA_DIR).
+	DataDir string
+	// DatabaseURL is "sqlite:PATH" or "postgres://…" (MALLANG_DATABASE_URL).
+	DatabaseURL string
+	// BaseURL is the public address of the shop, without a trailing slash (MALLANG_BASE_URL).
+	BaseURL string
+	// BlobURL is the gocloud.dev/blob bucket for media (MALLANG_BLOB_URL).
+	BlobURL string
+	// SecretKey signs and encrypts; 32 bytes or more (MALLANG_SECRET_KEY).
+	SecretKey []byte
+	// LogLevel and LogFormat shape the structured log (MALLANG_LOG_LEVEL, MALLANG_LOG_FORMAT).
+	LogLevel  slog.Level
+	LogFormat string
+	// Seed decides whether serve loads the demo catalog into an empty database (MALLANG_DEMO).
+	Seed bool
+}
+
+// Error is a configuration problem; its message names the variable.
+type Error struct {
+	Var string
+	Msg string
+}
+
+func (e *Error) Error() string { return e.Var + ": " + e.Msg }
+
+// Lookup is how Load reads a variable; os.LookupEnv in main, a map in tests.
+type Lookup func(key string) (string, bool)
+
+// Load reads and validates the configuration. It creates the data directory
+// and, when MALLANG_SECRET_KEY is not given, a secret key file inside it that
+// later starts reuse.
+func Load(env Lookup) (Config, error) {
+	get := func(k, def string) string {
+		if v, ok := env(k); ok && strings.TrimSpace(v) != "" {
+			return strings.TrimSpace(v)
+		}
+		return def
+	}
+	var c Config
+
+	c.Addr = get("MALLANG_ADDR", "127.0.0.1:8080")
+	host, port, err := net.SplitHostPort(c.Addr)
+	if err != nil || port == "" {
+		return c, &Error{"MALLANG_ADDR", fmt.Sprintf("%q is not host:port (for example 127.0.0.1:8080 or :8080)", c.Addr)}
+	}
+
+	dir, err := filepath.Abs(get("MALLANG_DATA_DIR", "data"))
+	if err != nil {
+		return c, &Error{"MALLANG_DATA_DIR", err.Error()}
+	}
+	if err := os.MkdirAll(dir, 0o700); err != nil {
+		return c, &Error{"MALLANG_DATA_DIR", fmt.Sprintf("cannot create %s: %v", dir, err)}
+	}
+	c.DataDir = dir
+
+	c.DatabaseURL = get("MALLANG_DATABASE_URL", "sqlite:"+filepath.Join(dir, "mallang.db"))
+	if !strings.HasPrefix(c.DatabaseURL, "sqlite:") && !strings.HasPrefix(c.DatabaseURL, "postgres://") && !strings.HasPrefix(c.DatabaseURL, "postgresql://") {
+		return c, &Error{"MALLANG_DATABASE_URL", "must start with sqlite: or postgres://"}
+	}
+
+	if host == "" || host == "0.0.0.0" || host == "::" {
+		host = "localhost"
+	}
+	c.BaseURL = strings.TrimRight(get("MALLANG_BASE_URL", "http://"+net.JoinHostPort(host, port)), "/")
+	u, err := url.Parse(c.BaseURL)
+	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+		return c, &Error{"MALLANG_BASE_URL", fmt.Sprintf("%q is not an http(s) URL", c.BaseURL)}
+	}
+
+	c.BlobURL = get("MALLANG_BLOB_URL", "file://"+filepath.ToSlash(filepath.Join(dir, "media"))+"?create_dir=true")
+
+	switch lv := strings.ToLower(get("MALLANG_LOG_LEVEL", "info")); lv {
+	case "debug":
+		c.LogLevel = slog.LevelDebug
+	case "info":
+		c.LogLevel = slog.LevelInfo
+	case "warn", "warning":
+		c.LogLevel = slog.LevelWarn
+	case "error":
+		c.LogLevel = slog.LevelError
+	default:
+		return c, &Error{"MALLANG_LOG_LEVEL", fmt.Sprintf("%q is not one of debug, info, warn, error", lv)}
+	}
+	c.LogFormat = strings.ToLower(get("MALLANG_LOG_FORMAT", "text"))
+	if c.LogFormat != "text" && c.LogFormat != "json" {
+		return c, &Error{"MALLANG_LOG_FORMAT", fmt.Sprintf("%q is not text or json", c.LogFormat)}
+	}
+
+	switch v := strings.ToLower(get("MALLANG_DEMO", "true")); v {
+	case "1", "true", "yes", "on":
+		c.Seed = true
+	case "0", "false", "no", "off":
+	default:
+		return c, &Error{"MALLANG_DEMO", fmt.Sprintf("%q is not true or false", v)}
+	}
+
+	key, err := secretKey(get("MALLANG_SECRET_KEY", ""), dir)
+	if err != nil {
+		return c, err
+	}
+	c.SecretKey = key
+	return c, nil
+}
+
+// Engine is "sqlite" or "postgres", from the database URL.
+func (c Config) Engine() string {
+	if strings.HasPrefix(c.DatabaseURL, "sqlite:") {
+		return "sqlite"
+	}
+	return "postgres"
+}
+
+func secretKey(given, dir string) ([]byte, error) {
+	if given != "" {
+		k, err := hex.DecodeString(given)
+		if err != nil || len(k) < 32 {
+			return nil, &Error{"MALLANG_SECRET_KEY", "must be at least 64 hex digits (32 bytes); make one with: openssl rand -hex 32"}
+		}
+		return k, nil
+	}
+	path := filepath.Join(dir, "secret.key")
+	b, err := os.ReadFile(path)
+	if err == nil {
+		k, derr := hex.DecodeString(strings.TrimSpace(string(b)))
+		if derr != nil || len(k) < 32 {
+			return nil, &Error{"MALLANG_SECRET_KEY", fmt.Sprintf("the key file %s is damaged; remove it or set the variable", path)}
+		}
+		return k, nil
+	}
+	if !errors.Is(err, os.ErrNotExist) {
+		return nil, &Error{"MALLANG_SECRET_KEY", fmt.Sprintf("cannot read %s: %v", path, err)}
+	}
+	k := make([]byte, 32)
+	if _, err := rand.Read(k); err != nil {
+		return nil, fmt.Errorf("generate secret key: %w", err)
+	}
+	if err := os.WriteFile(path, []byte(hex.EncodeToString(k)+"\n"), 0o600); err != nil {
+		return nil, &Error{"MALLANG_SECRET_KEY", fmt.Sprintf("cannot write %s: %v", path, err)}
+	}
+	return k, nil
+}

@@ -1,0 +1,199 @@
+// Package db opens Mallang's database on SQLite or PostgreSQL, applies the
+// embedded migrations, and gives capabilities the two things they need to run
+// SQL: a Querier (pool or transaction) and InTx. Engine differences live in
+// Dialect; nothing else branches on the engine.
+package db
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"net/url"
+	"os"
+	"path/filepath"
+	"runtime"
+	"strings"
+	"time"
+
+	_ "github.com/jackc/pgx/v5/stdlib" // registers the "pgx" driver
+	"github.com/jmoiron/sqlx"
+	_ "modernc.org/sqlite" // registers the "sqlite" driver
+)
+
+// Querier runs statements on a pool or inside a transaction. Store functions
+// take one, write `?` placeholders and pass the query through Rebind.
+type Querier interface {
+	ExecContext(ctx context.Context, query string, args ...any) (sql.Result, error)
+	QueryContext(ctx context.Context, query string, args ...any) (*sql.Rows, error)
+	QueryxContext(ctx context.Context, query string, args ...any) (*sqlx.Rows, error)
+	QueryRowxContext(ctx context.Context, query string, args ...any) *sqlx.Row
+	GetContext(ctx context.Context, dest any, query string, args ...any) error
+	SelectContext(ctx context.Context, dest any, query string, args ...any) error
+	Rebind(query string) string
+}
+
+// DB is an open database. On SQLite, writes go through one connection (SQLite
+// has one writer at a time, and queuing in Go is faster than retrying on
+// SQLITE_BUSY) while reads use a pool; on PostgreSQL both are the same pool.
+type DB struct {
+	write   *sqlx.DB
+	read    *sqlx.DB
+	Dialect Dialect
+	// Schema is the PostgreSQL schema the connection uses ("" means the
+	// server's default); tests run each in a schema of its own.
+	Schema string
+}
+
+// Options tune Open.
+type Options struct {
+	// MaxReaders caps the read pool; 0 picks a default for the engine.
+	MaxReaders int
+}
+
+// Open connects to rawURL ("sqlite:PATH" or "postgres://…") and checks the
+// connection. It does not migrate; call Migrate.
+func Open(ctx context.Context, rawURL string, opt Options) (*DB, error) {
+	switch {
+	case strings.HasPrefix(rawURL, "sqlite:"):
+		return openSQLite(ctx, strings.TrimPrefix(rawURL, "sqlite:"), opt)
+	case strings.HasPrefix(rawURL, "postgres://"), strings.HasPrefix(rawURL, "postgresql://"):
+		return openPostgres(ctx, rawURL, opt)
+	default:
+		return nil, fmt.Errorf("open database: unknown URL scheme in %q (want sqlite: or postgres://)", redact(rawURL))
+	}
+}
+
+func openSQLite(ctx context.Context, path string, opt Options) (*DB, error) {
+	if path == "" {
+		return nil, errors.New("open sqlite: empty path")
+	}
+	if dir := filepath.Dir(path); dir != "" {
+		if err := os.MkdirAll(dir, 0o700); err != nil {
+			return nil, fmt.Errorf("open sqlite: %w", err)
+		}
+	}
+	base := "file:" + path + "?_time_format=sqlite" +
+		"&_pragma=busy_timeout(10000)&_pragma=journal_mode(WAL)&_pragma=foreign_keys(1)" +
+		"&_pragma=synchronous(NORMAL)&_pragma=cache_size(-32000)&_pragma=temp_store(MEMORY)"
+	w, err := sqlx.Open("sqlite", base+"&_txlock=immediate")
+	if err != nil {
+		return nil, fmt.Errorf("open sqlite %s: %w", path, err)
+	}
+	w.SetMaxOpenConns(1)
+	w.SetMaxIdleConns(1)
+	w.SetConnMaxIdleTime(0)
+	w.SetConnMaxLifetime(0)
+	if err := w.PingContext(ctx); err != nil {
+		w.Close()
+		return nil, fmt.Errorf("open sqlite %s: %w", path, err)
+	}
+	r, err := sqlx.Open("sqlite", base+"&_pragma=query_only(1)")
+	if err != nil {
+		w.Close()
+		return nil, fmt.Errorf("open sqlite %s: %w", path, err)
+	}
+	n := opt.MaxReaders
+	if n <= 0 {
+		n = max(4, runtime.NumCPU()*2)
+	}
+	r.SetMaxOpenConns(n)
+	r.SetMaxIdleConns(n)
+	r.SetConnMaxIdleTime(0)
+	r.SetConnMaxLifetime(0)
+	return &DB{write: w, read: r, Dialect: Dialect{Engine: SQLite}}, nil
+}
+
+func openPostgres(ctx context.Context, rawURL string, opt Options) (*DB, error) {
+	p, err := sqlx.Open("pgx", rawURL)
+	if err != nil {
+		return nil, fmt.Errorf("open postgres %s: %w", redact(rawURL), err)
+	}
+	n := opt.MaxReaders
+	if n <= 0 {
+		n = 20
+	}
+	p.SetMaxOpenConns(n)
+	p.SetMaxIdleConns(n)
+	p.SetConnMaxIdleTime(5 * time.Minute)
+	if err := p.PingContext(ctx); err != nil {
+		p.Close()
+		return nil, fmt.Errorf("open postgres %s: %w", redact(rawURL), err)
+	}
+	schema := ""
+	if u, err := url.Parse(rawURL); err == nil {
+		if sp := u.Query().Get("search_path"); sp != "" {
+			schema = strings.TrimSpace(strings.Split(sp, ",")[0])
+		}
+	}
+	return &DB{write: p, read: p, Dialect: Dialect{Engine: Postgres}, Schema: schema}, nil
+}
+
+// redact hides the password of a database URL for messages and logs.
+func redact(raw string) string {
+	u, err := url.Parse(raw)
+	if err != nil || u.User == nil {
+		return raw
+	}
+	if _, ok := u.User.Password(); ok {
+		u.User = url.UserPassword(u.User.Username(), "xxxxx")
+	}
+	return u.String()
+}
+
+// Redact hides the password in a database URL, for logs.
+func Redact(raw string) string { return redact(raw) }
+
+// Read returns the querier for reads outside a transaction.
+func (d *DB) Read() Querier { return d.read }
+
+// Write returns the querier for a single write outside a transaction. Several
+// writes that belong together go through InTx instead.
+func (d *DB) Write() Querier { return d.write }
+
+// SQL returns the underlying pools, for libraries that want a *sql.DB
+// (migrations, the job queue, metrics). Capabilities use Read, Write and InTx.
+func (d *DB) SQL() (write, read *sql.DB) { return d.write.DB, d.read.DB }
+
+// Ping checks that the database answers.
+func (d *DB) Ping(ctx context.Context) error {
+	if err := d.read.PingContext(ctx); err != nil {
+		return fmt.Errorf("ping database: %w", err)
+	}
+	return nil
+}
+
+// Close closes both pools.
+func (d *DB) Close() error {
+	err := d.write.Close()
+	if d.read != d.write {
+		err = errors.Join(err, d.read.Close())
+	}
+	return err
+}
+
+// InTx runs fn in a transaction on the writer and commits when fn returns
+// nil; any error or panic rolls it back. On SQLite the transaction starts
+// with BEGIN IMMEDIATE, so it never fails half-way for a lock upgrade.
+func (d *DB) InTx(ctx context.Context, fn func(q Querier) error) (err error) {
+	tx, err := d.write.BeginTxx(ctx, nil)
+	if err != nil {
+		return fmt.Errorf("begin transaction: %w", err)
+	}
+	defer func() {
+		if p := recover(); p != nil {
+			_ = tx.Rollback()
+			panic(p)
+		}
+		if err != nil {
+			_ = tx.Rollback()
+		}
+	}()
+	if err = fn(tx); err != nil {
+		return err
+	}
+	if err = tx.Commit(); err != nil {
+		return fmt.Errorf("commit transaction: %w", err)
+	}
+	return nil
+}

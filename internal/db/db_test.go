@@ -1,0 +1,72 @@
+package db_test
+
+import (
+	"context"
+	"errors"
+	"testing"
+
+	"github.com/mallang/mallang/internal/db"
+	"github.com/mallang/mallang/internal/db/dbtest"
+)
+
+func TestMigrateIsRepeatable(t *testing.T) {
+	t.Parallel()
+	d := dbtest.New(t)
+	ctx := context.Background()
+	n, err := d.Migrate(ctx)
+	if err != nil || n != 0 {
+		t.Fatalf("second Migrate = %d, %v; want 0, nil", n, err)
+	}
+	v, err := d.SchemaVersion(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	latest, err := d.LatestVersion()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if v != latest || v < 2 {
+		t.Fatalf("schema version %d, latest %d", v, latest)
+	}
+	var house string
+	if err := d.Read().GetContext(ctx, &house, `SELECT slug FROM sellers WHERE is_house = TRUE`); err != nil || house != "house" {
+		t.Fatalf("house seller = %q, %v", house, err)
+	}
+}
+
+func TestInTxRollsBack(t *testing.T) {
+	t.Parallel()
+	d := dbtest.New(t)
+	ctx := context.Background()
+	boom := errors.New("boom")
+	err := d.InTx(ctx, func(q db.Querier) error {
+		if _, err := q.ExecContext(ctx, q.Rebind(`INSERT INTO sellers (slug, name) VALUES (?, ?)`), "temp", "임시"); err != nil {
+			return err
+		}
+		return boom
+	})
+	if !errors.Is(err, boom) {
+		t.Fatalf("InTx = %v, want boom", err)
+	}
+	var n int
+	if err := d.Read().GetContext(ctx, &n, `SELECT COUNT(*) FROM sellers`); err != nil || n != 1 {
+		t.Fatalf("sellers = %d, %v; want only the house seller", n, err)
+	}
+}
+
+func TestUniqueViolation(t *testing.T) {
+	t.Parallel()
+	d := dbtest.New(t)
+	ctx := context.Background()
+	_, err := d.Write().ExecContext(ctx, d.Write().Rebind(`INSERT INTO sellers (slug, name) VALUES (?, ?)`), "house", "중복")
+	if err == nil || !d.Dialect.IsUniqueViolation(err) {
+		t.Fatalf("duplicate slug: %v, want a unique violation", err)
+	}
+}
+
+func TestEscapeLike(t *testing.T) {
+	t.Parallel()
+	if got := db.EscapeLike(`50%_a\b`); got != `50\%\_a\\b` {
+		t.Fatalf("EscapeLike = %q", got)
+	}
+}

@@ -1,0 +1,97 @@
+// Package dbtest gives each test a fresh, migrated database: an SQLite file
+// in the test's temporary directory, or, when MALLANG_TEST_POSTGRES_URL is
+// set, a new schema on that PostgreSQL server that is dropped afterwards.
+package dbtest
+
+import (
+	"context"
+	"crypto/rand"
+	"encoding/hex"
+	"net/url"
+	"os"
+	"path/filepath"
+	"testing"
+	"time"
+
+	"github.com/mallang/mallang/internal/db"
+)
+
+// EnvPostgres names the variable that switches tests to PostgreSQL.
+const EnvPostgres = "MALLANG_TEST_POSTGRES_URL"
+
+// URL returns a database URL for a fresh, empty database (not migrated) and
+// registers its removal with t.Cleanup.
+func URL(t testing.TB) string {
+	t.Helper()
+	pg := os.Getenv(EnvPostgres)
+	if pg == "" {
+		return "sqlite:" + filepath.Join(t.TempDir(), "test.db")
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	admin, err := db.Open(ctx, pg, db.Options{MaxReaders: 1})
+	if err != nil {
+		t.Fatalf("dbtest: %v", err)
+	}
+	defer admin.Close()
+	// Extensions are per database; create pg_trgm once, under a lock, so
+	// parallel test processes do not race on it.
+	err = admin.InTx(ctx, func(q db.Querier) error {
+		if _, err := q.ExecContext(ctx, `SELECT pg_advisory_xact_lock(727274)`); err != nil {
+			return err
+		}
+		_, err := q.ExecContext(ctx, `CREATE EXTENSION IF NOT EXISTS pg_trgm WITH SCHEMA public`)
+		return err
+	})
+	if err != nil {
+		t.Fatalf("dbtest: create pg_trgm: %v", err)
+	}
+	b := make([]byte, 6)
+	_, _ = rand.Read(b)
+	schema := "test_" + hex.EncodeToString(b)
+	if _, err := admin.Write().ExecContext(ctx, `CREATE SCHEMA `+schema); err != nil {
+		t.Fatalf("dbtest: create schema: %v", err)
+	}
+	t.Cleanup(func() {
+		ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+		defer cancel()
+		a, err := db.Open(ctx, pg, db.Options{MaxReaders: 1})
+		if err != nil {
+			t.Errorf("dbtest: drop schema: %v", err)
+			return
+		}
+		defer a.Close()
+		if _, err := a.Write().ExecContext(ctx, `DROP SCHEMA `+schema+` CASCADE`); err != nil {
+			t.Errorf("dbtest: drop schema %s: %v", schema, err)
+		}
+	})
+	u, err := url.Parse(pg)
+	if err != nil {
+		t.Fatalf("dbtest: %s: %v", EnvPostgres, err)
+	}
+	qv := u.Query()
+	qv.Set("search_path", schema+",public")
+	u.RawQuery = qv.Encode()
+	return u.String()
+}
+
+// New returns a fresh migrated database, closed when the test ends.
+func New(t testing.TB) *db.DB {
+	t.Helper()
+	d := Empty(t)
+	if _, err := d.Migrate(context.Background()); err != nil {
+		t.Fatalf("dbtest: %v", err)
+	}
+	return d
+}
+
+// Empty returns a fresh database without migrations, closed when the test ends.
+func Empty(t testing.TB) *db.DB {
+	t.Helper()
+	d, err := db.Open(context.Background(), URL(t), db.Options{MaxReaders: 4})
+	if err != nil {
+		t.Fatalf("dbtest: %v", err)
+	}
+	t.Cleanup(func() { d.Close() })
+	return d
+}
