@@ -1,0 +1,132 @@
+// Package catalog holds the shop's categories, products, options, variants
+// and product images, the listing queries of the storefront and the API
+// (filter, sort, paginate) and product search that finds Korean substrings.
+package catalog
+
+import (
+	"time"
+
+	"github.com/mallang/mallang/internal/money"
+)
+
+// ProductType says how a product is delivered.
+type ProductType string
+
+// Product types.
+const (
+	Physical     ProductType = "physical"
+	Digital      ProductType = "digital"
+	Subscription ProductType = "subscription"
+)
+
+// Status says whether a product is shown on the storefront.
+type Status string
+
+// Product statuses. Only active products are listed and shown.
+const (
+	Draft    Status = "draft"
+	Active   Status = "active"
+	Archived Status = "archived"
+)
+
+// Category is a node of the category tree. ParentID is 0 for a top-level
+// category.
+type Category struct {
+	ID       int64
+	ParentID int64
+	Slug     string
+	Name     string // Korean, the shop's main language
+	NameEN   string // English; empty means use Name
+	Position int
+	Children []*Category
+}
+
+// Product is what listings show of a product. Price is what a buyer pays for
+// the cheapest active variant (its sale price when it has one); ListPrice is
+// that variant's regular price, so ListPrice > Price means the product is on
+// sale.
+type Product struct {
+	ID           int64
+	SellerID     int64
+	SellerName   string
+	CategoryID   int64
+	Name         string
+	Summary      string
+	Description  string // sanitised HTML
+	Type         ProductType
+	Status       Status
+	Featured     bool
+	Price        money.Amount
+	ListPrice    money.Amount
+	StockTotal   int64
+	InStock      bool
+	CreatedAt    time.Time
+	UpdatedAt    time.Time
+	Image        *Image // the first image, nil when the product has none
+	CategoryPath []Category
+}
+
+// OnSale reports whether the product sells below its regular price.
+func (p Product) OnSale() bool { return p.ListPrice.Minor > p.Price.Minor }
+
+// DiscountPercent is the whole-number discount shown beside a sale price.
+func (p Product) DiscountPercent() int64 {
+	if !p.OnSale() || p.ListPrice.Minor == 0 {
+		return 0
+	}
+	return (p.ListPrice.Minor - p.Price.Minor) * 100 / p.ListPrice.Minor
+}
+
+// Option is one axis a product varies on (size, colour) with the values its
+// variants use, in order.
+type Option struct {
+	Position int // 1 to 3: the variant's Options index + 1
+	Name     string
+	Values   []string
+}
+
+// Variant is one buyable form of a product, with its own SKU, price and stock.
+type Variant struct {
+	ID        int64
+	ProductID int64
+	SKU       string
+	Options   [3]string
+	Price     money.Amount  // regular price
+	SalePrice *money.Amount // nil when not on sale
+	Stock     int64
+	Active    bool
+	Position  int
+}
+
+// Effective is what a buyer pays for the variant.
+func (v Variant) Effective() money.Amount {
+	if v.SalePrice != nil {
+		return *v.SalePrice
+	}
+	return v.Price
+}
+
+// Buyable reports whether the variant can be put in a cart.
+func (v Variant) Buyable() bool { return v.Active && v.Stock > 0 }
+
+// Image is a product image stored in the media bucket under Key. Thumbnails
+// exist once ThumbsReady is true.
+type Image struct {
+	ID          int64
+	ProductID   int64
+	Position    int
+	Key         string
+	ContentType string
+	Width       int
+	Height      int
+	Alt         string
+	ThumbsReady bool
+}
+
+// ProductDetail is everything the product page shows.
+type ProductDetail struct {
+	Product
+	Options  []Option
+	Variants []Variant
+	Images   []Image
+}
