@@ -1,0 +1,81 @@
+package account
+
+import (
+	"context"
+	"errors"
+	"io"
+	"log/slog"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/mallang/mallang/internal/db/dbtest"
+	"github.com/mallang/mallang/internal/fault"
+)
+
+func TestPasswordHash(t *testing.T) {
+	t.Parallel()
+	h, err := HashPassword("말랑말랑한-비밀번호")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.HasPrefix(h, "$argon2id$v=19$m=19456,t=2,p=1$") {
+		t.Fatalf("hash %q is not argon2id PHC", h)
+	}
+	tests := []struct {
+		name, hash, pw string
+		want           bool
+		wantErr        bool
+	}{
+		{"right", h, "말랑말랑한-비밀번호", true, false},
+		{"wrong", h, "말랑말랑한-비밀번호!", false, false},
+		{"garbage hash", "$bcrypt$x", "x", false, true},
+		{"truncated hash", h[:30], "x", false, true},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			ok, err := CheckPassword(tt.hash, tt.pw)
+			if ok != tt.want || (err != nil) != tt.wantErr {
+				t.Fatalf("CheckPassword = %v, %v", ok, err)
+			}
+		})
+	}
+}
+
+func TestCreateSuperuser(t *testing.T) {
+	t.Parallel()
+	d := dbtest.New(t)
+	ctx := context.Background()
+	s := NewService(d, func() time.Time { return time.Date(2026, 11, 1, 9, 0, 0, 0, time.UTC) }, slog.New(slog.NewTextHandler(io.Discard, nil)))
+
+	_, err := s.CreateSuperuser(ctx, "not-an-address", "", "short")
+	inv, ok := fault.AsInvalid(err)
+	if !ok || inv.Fields["email"] == "" || inv.Fields["password"] == "" {
+		t.Fatalf("bad input: %v", err)
+	}
+	u, err := s.CreateSuperuser(ctx, " Boss@Shop.KR ", "사장님", "correct horse battery")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if u.Email != "boss@shop.kr" || u.Role != Superuser || !u.Active {
+		t.Fatalf("user = %+v", u)
+	}
+	if _, err := s.Authenticate(ctx, "BOSS@shop.kr", "correct horse battery"); err != nil {
+		t.Fatalf("Authenticate: %v", err)
+	}
+	// Running createadmin again for the same address resets the password.
+	if _, err := s.CreateSuperuser(ctx, "boss@shop.kr", "사장님", "a brand new password"); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.Authenticate(ctx, "boss@shop.kr", "correct horse battery"); !errors.Is(err, fault.ErrUnauthenticated) {
+		t.Fatalf("old password still works: %v", err)
+	}
+	if _, err := s.Authenticate(ctx, "nobody@shop.kr", "whatever"); !errors.Is(err, fault.ErrUnauthenticated) {
+		t.Fatalf("unknown address: %v", err)
+	}
+	var n int
+	if err := d.Read().GetContext(ctx, &n, `SELECT COUNT(*) FROM users`); err != nil || n != 1 {
+		t.Fatalf("users = %d, %v", n, err)
+	}
+}
