@@ -1,0 +1,131 @@
+package api
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"net/http"
+	"sort"
+
+	"github.com/danielgtaylor/huma/v2"
+
+	"github.com/mallang/mallang/internal/fault"
+	"github.com/mallang/mallang/internal/observe"
+)
+
+// problemType is the RFC 9457 "type" of every problem the API returns: the
+// status code and title say all there is to say.
+const problemType = "about:blank"
+
+// problem maps err, returned by a service, to the RFC 9457 problem the client
+// receives. It is the one place where fault kinds become status codes:
+//
+//	*fault.Invalid          → 422, one entry in errors per field, located at in+"."+field
+//	fault.ErrNotFound       → 404
+//	fault.ErrConflict       → 409
+//	fault.ErrForbidden      → 403
+//	fault.ErrUnauthenticated → 401
+//	anything else           → 500 with a generic body, logged here, once
+//
+// in names where the fields of an Invalid came from: "query", "path" or
+// "body". Messages of an Invalid are written to be shown to users; nothing
+// else of err reaches the client.
+func (a *API) problem(ctx context.Context, err error, in string) error {
+	if inv, ok := fault.AsInvalid(err); ok {
+		return invalidProblem(inv, in)
+	}
+	switch {
+	case errors.Is(err, fault.ErrNotFound):
+		return newProblem(http.StatusNotFound, "The requested resource does not exist.")
+	case errors.Is(err, fault.ErrConflict):
+		return newProblem(http.StatusConflict, "The request conflicts with the current state of the resource.")
+	case errors.Is(err, fault.ErrForbidden):
+		return newProblem(http.StatusForbidden, "You may not do this.")
+	case errors.Is(err, fault.ErrUnauthenticated):
+		return newProblem(http.StatusUnauthorized, "Sign in first.")
+	}
+	if ctx.Err() != nil {
+		// The client went away or the deadline passed: nobody reads the
+		// answer, and it is not a fault of ours worth an error log.
+		a.log.InfoContext(ctx, "api request ended early", "err", err)
+	} else {
+		// observe.LogHandler adds the request_id from ctx to the record.
+		a.log.ErrorContext(ctx, "api request failed", "err", err)
+	}
+	detail := "Something went wrong on our side. Please try again later."
+	if id := observe.RequestID(ctx); id != "" {
+		detail += " If it persists, quote request id " + id + "."
+	}
+	return newProblem(http.StatusInternalServerError, detail)
+}
+
+// invalidProblem is the 422 for inv, its errors sorted by location so that
+// the body is stable.
+func invalidProblem(inv *fault.Invalid, in string) *huma.ErrorModel {
+	p := newProblem(http.StatusUnprocessableEntity, "The request has invalid input; see errors.")
+	fields := make([]string, 0, len(inv.Fields))
+	for f := range inv.Fields {
+		fields = append(fields, f)
+	}
+	sort.Strings(fields)
+	for _, f := range fields {
+		p.Errors = append(p.Errors, &huma.ErrorDetail{Location: in + "." + f, Message: inv.Fields[f]})
+	}
+	return p
+}
+
+func newProblem(status int, detail string) *huma.ErrorModel {
+	return &huma.ErrorModel{
+		Type:   problemType,
+		Title:  http.StatusText(status),
+		Status: status,
+		Detail: detail,
+	}
+}
+
+// completeProblem is a huma transformer that fills in the parts of a problem
+// huma leaves out — its type and the instance, the request's path — for the
+// problems our handlers return and for those huma makes itself (for example
+// a path parameter that is not a number).
+func completeProblem(ctx huma.Context, _ string, v any) (any, error) {
+	if p, ok := v.(*huma.ErrorModel); ok {
+		if p.Type == "" {
+			p.Type = problemType
+		}
+		if p.Instance == "" {
+			u := ctx.URL()
+			p.Instance = u.Path
+		}
+	}
+	return v, nil
+}
+
+// writeProblem writes p outside huma, for requests no operation handles.
+func writeProblem(w http.ResponseWriter, r *http.Request, p *huma.ErrorModel) {
+	p.Instance = r.URL.Path
+	b, err := json.Marshal(p)
+	if err != nil {
+		http.Error(w, http.StatusText(http.StatusInternalServerError), http.StatusInternalServerError)
+		return
+	}
+	h := w.Header()
+	h.Set("Content-Type", "application/problem+json")
+	h.Set("Cache-Control", "no-store")
+	w.WriteHeader(p.Status)
+	if r.Method != http.MethodHead {
+		_, _ = w.Write(b)
+	}
+}
+
+// unknownRoute answers every request under /api/v1/ that no operation
+// handles: 405 when the path exists for GET, otherwise 404.
+func (a *API) unknownRoute(w http.ResponseWriter, r *http.Request) {
+	get := r.Clone(r.Context())
+	get.Method = http.MethodGet
+	if _, pattern := a.mux.Handler(get); pattern != "" && pattern != Prefix+"/" {
+		w.Header().Set("Allow", "GET, HEAD")
+		writeProblem(w, r, newProblem(http.StatusMethodNotAllowed, "This resource can only be read, with GET."))
+		return
+	}
+	writeProblem(w, r, newProblem(http.StatusNotFound, "There is no API resource at this path."))
+}
