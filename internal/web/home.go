@@ -1,0 +1,62 @@
+package web
+
+import (
+	"net/http"
+
+	"github.com/mallang/mallang/internal/catalog"
+	"github.com/mallang/mallang/internal/media"
+)
+
+// homeView is the home page: new and featured products and the category
+// tree.
+type homeView struct {
+	New, Featured []catalog.Product
+	Categories    []homeCategory
+}
+
+type homeCategory struct {
+	link
+	Children []link
+}
+
+// home serves GET /.
+func (h *Handler) home(w http.ResponseWriter, r *http.Request) {
+	ctx := r.Context()
+	lc := h.locales[pickLang(w, r)]
+	tree, err := h.categories(ctx)
+	if err != nil {
+		h.serverError(w, r, lc, err)
+		return
+	}
+	n := h.cfg.HomeProducts
+	fresh, err := h.cat.List(ctx, catalog.ListQuery{Sort: catalog.SortNewest, Page: 1, PerPage: n})
+	if err != nil {
+		h.serverError(w, r, lc, err)
+		return
+	}
+	featured, err := h.cat.List(ctx, catalog.ListQuery{Featured: true, Sort: catalog.SortNewest, Page: 1, PerPage: n})
+	if err != nil {
+		h.serverError(w, r, lc, err)
+		return
+	}
+	v := &homeView{New: fresh.Products, Featured: featured.Products}
+	for _, c := range tree.roots {
+		hc := homeCategory{link: link{Label: lc.categoryName(c.Name, c.NameEN), URL: categoryURL(c.Slug)}}
+		for _, s := range c.Children {
+			hc.Children = append(hc.Children, link{Label: lc.categoryName(s.Name, s.NameEN), URL: categoryURL(s.Slug)})
+		}
+		v.Categories = append(v.Categories, hc)
+	}
+
+	p := h.newPage(r, lc, tree, "", "/", nil)
+	p.Description = h.cfg.Tagline
+	if p.Description == "" {
+		p.Description = lc.F("home.tagline", h.cfg.ShopName)
+	}
+	for _, list := range [][]catalog.Product{v.Featured, v.New} {
+		if len(list) > 0 && list[0].Image != nil && p.OGImage == "" {
+			p.OGImage = h.absolute(imageURL(list[0].Image, media.Large))
+		}
+	}
+	h.render(w, r, lc, http.StatusOK, homePage(p, v))
+}

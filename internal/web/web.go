@@ -1,0 +1,208 @@
+// Package web serves the storefront: server-rendered pages written as templ
+// components, Korean by default with an English switch, responsive and
+// complete without JavaScript. It holds no SQL and no business rules; every
+// page is built from the catalog service's answers.
+package web
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net/http"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"github.com/mallang/mallang/internal/catalog"
+)
+
+// Catalog is what the storefront needs of the catalog; *catalog.Service
+// implements it.
+type Catalog interface {
+	// Categories returns the top-level categories with their Children.
+	Categories(ctx context.Context) ([]*catalog.Category, error)
+	// CategoryBySlug returns fault.ErrNotFound for an unknown slug.
+	CategoryBySlug(ctx context.Context, slug string) (catalog.Category, error)
+	// List filters, sorts and paginates active products; an unknown
+	// category slug is a *fault.Invalid naming "category".
+	List(ctx context.Context, q catalog.ListQuery) (catalog.ListResult, error)
+	// Product returns fault.ErrNotFound for an unknown or hidden product.
+	Product(ctx context.Context, id int64) (catalog.ProductDetail, error)
+	// SitemapProducts calls fn for every active product.
+	SitemapProducts(ctx context.Context, fn func(id int64, updated time.Time) error) error
+}
+
+// Config shapes the storefront.
+type Config struct {
+	// BaseURL is the shop's public address without a trailing slash
+	// ("https://shop.example.com"); canonical links, Open Graph images and
+	// the sitemap are absolute URLs under it.
+	BaseURL string
+	// ShopName is shown in the header and in every page title.
+	ShopName string
+	// Tagline describes the shop in the home page's meta description; empty
+	// uses a translated default.
+	Tagline string
+	// BusinessInfo holds the lines of the footer's 사업자 정보 (company name,
+	// representative, registration numbers, address, customer centre), shown
+	// as written.
+	BusinessInfo []string
+	// PerPage is the number of products on a listing page when the request
+	// does not ask for another; 0 leaves the catalog's default.
+	PerPage int
+	// HomeProducts is the number of products in each home page section; 0
+	// means 8.
+	HomeProducts int
+	// CategoryTTL is how long the category tree is cached between reloads;
+	// 0 means one minute. Listing pages never query categories otherwise.
+	CategoryTTL time.Duration
+}
+
+// Handler serves the storefront pages. Create it with New and add its routes
+// to a mux with Register. It is safe for concurrent use.
+type Handler struct {
+	cfg     Config
+	cat     Catalog
+	log     *slog.Logger
+	locales [2]*locale // indexed by lang
+	assets  *assets
+
+	tree   atomic.Pointer[categoryTree]
+	treeMu sync.Mutex // held while the category tree reloads
+}
+
+// New returns the storefront handler. cat is normally *catalog.Service.
+func New(cfg Config, cat Catalog, log *slog.Logger) *Handler {
+	cfg.BaseURL = strings.TrimRight(cfg.BaseURL, "/")
+	if cfg.ShopName == "" {
+		cfg.ShopName = "Mallang"
+	}
+	if cfg.HomeProducts <= 0 {
+		cfg.HomeProducts = 8
+	}
+	if cfg.CategoryTTL <= 0 {
+		cfg.CategoryTTL = time.Minute
+	}
+	if log == nil {
+		log = slog.New(slog.DiscardHandler)
+	}
+	msgs := newMessages()
+	return &Handler{
+		cfg:     cfg,
+		cat:     cat,
+		log:     log,
+		locales: [2]*locale{newLocale(langKo, msgs), newLocale(langEn, msgs)},
+		assets:  newAssets(),
+	}
+}
+
+// Register adds the storefront's routes to mux. It registers the catch-all
+// "GET /" that renders the 404 page, so other routes on the same mux must
+// carry a method too ("GET /healthz", not "/healthz"): net/http rejects a
+// method-less pattern that overlaps "GET /" as a conflict.
+func (h *Handler) Register(mux *http.ServeMux) {
+	mux.HandleFunc("GET /{$}", h.home)
+	mux.HandleFunc("GET /categories/{slug}", h.category)
+	mux.HandleFunc("GET /products/{id}", h.product)
+	mux.HandleFunc("GET /search", h.search)
+	mux.HandleFunc("GET /sitemap.xml", h.sitemap)
+	mux.HandleFunc("GET /robots.txt", h.robots)
+	mux.HandleFunc("GET /static/{file}", h.static)
+	mux.HandleFunc("GET /", h.notFound)
+}
+
+// categoryTree is one load of the category tree with its indexes.
+type categoryTree struct {
+	roots  []*catalog.Category
+	bySlug map[string]*catalog.Category
+	parent map[int64]*catalog.Category
+	all    []*catalog.Category // depth first, in display order
+	loaded time.Time
+}
+
+func newCategoryTree(roots []*catalog.Category, now time.Time) *categoryTree {
+	t := &categoryTree{
+		roots:  roots,
+		bySlug: map[string]*catalog.Category{},
+		parent: map[int64]*catalog.Category{},
+		loaded: now,
+	}
+	var walk func(parent *catalog.Category, cs []*catalog.Category)
+	walk = func(parent *catalog.Category, cs []*catalog.Category) {
+		for _, c := range cs {
+			t.bySlug[c.Slug] = c
+			if parent != nil {
+				t.parent[c.ID] = parent
+			}
+			t.all = append(t.all, c)
+			walk(c, c.Children)
+		}
+	}
+	walk(nil, roots)
+	return t
+}
+
+// path returns c's ancestors from the root down to c itself.
+func (t *categoryTree) path(c *catalog.Category) []*catalog.Category {
+	var p []*catalog.Category
+	for n := c; n != nil && len(p) < 32; n = t.parent[n.ID] {
+		p = append(p, n)
+	}
+	for i, j := 0, len(p)-1; i < j; i, j = i+1, j-1 {
+		p[i], p[j] = p[j], p[i]
+	}
+	return p
+}
+
+// categories returns the cached category tree, reloading it once it is
+// older than Config.CategoryTTL. While one request reloads, the others keep
+// using the stale tree; a failed reload keeps the old tree and is logged.
+func (h *Handler) categories(ctx context.Context) (*categoryTree, error) {
+	t := h.tree.Load()
+	if t != nil && time.Since(t.loaded) < h.cfg.CategoryTTL {
+		return t, nil
+	}
+	if t != nil {
+		if !h.treeMu.TryLock() {
+			return t, nil
+		}
+	} else {
+		h.treeMu.Lock()
+	}
+	defer h.treeMu.Unlock()
+	if cur := h.tree.Load(); cur != t {
+		return cur, nil // someone else reloaded meanwhile
+	}
+	return h.reloadCategories(ctx, t)
+}
+
+// reloadCategories loads the tree now; the caller holds treeMu. stale, when
+// not nil, is served if the load fails.
+func (h *Handler) reloadCategories(ctx context.Context, stale *categoryTree) (*categoryTree, error) {
+	roots, err := h.cat.Categories(ctx)
+	if err != nil {
+		if stale != nil && !errors.Is(err, context.Canceled) {
+			h.log.ErrorContext(ctx, "reload categories", "err", err)
+			return stale, nil
+		}
+		return nil, fmt.Errorf("load categories: %w", err)
+	}
+	t := newCategoryTree(roots, time.Now())
+	h.tree.Store(t)
+	return t, nil
+}
+
+// refreshCategories reloads the tree at once unless it was loaded in the
+// last second; the category page calls it when a slug the catalog knows is
+// missing from the cache (a category created since the last load).
+func (h *Handler) refreshCategories(ctx context.Context) (*categoryTree, error) {
+	h.treeMu.Lock()
+	defer h.treeMu.Unlock()
+	t := h.tree.Load()
+	if t != nil && time.Since(t.loaded) < time.Second {
+		return t, nil
+	}
+	return h.reloadCategories(ctx, t)
+}
