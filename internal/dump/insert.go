@@ -1,0 +1,84 @@
+package dump
+
+import (
+	"context"
+	"strings"
+
+	"github.com/mallang/mallang/internal/db"
+)
+
+// maxParams keeps a multi-row INSERT under both engines' limits on bound
+// parameters (SQLite 32766, PostgreSQL 65535) with room to spare.
+const (
+	maxParams    = 16000
+	maxBatchRows = 1000
+)
+
+// inserter collects rows of one table and inserts them many per statement.
+type inserter struct {
+	q      db.Querier
+	prefix string
+	ncols  int
+	per    int // rows per full batch
+	full   string
+	args   []any
+	n      int
+}
+
+func newInserter(q db.Querier, engine db.Engine, name string, cols []column) *inserter {
+	names := make([]string, len(cols))
+	always := false
+	for i, c := range cols {
+		names[i] = c.Name
+		always = always || c.identityAlways
+	}
+	prefix := `INSERT INTO ` + quote(name) + ` (` + quoteList(names) + `) `
+	if always && engine == db.Postgres {
+		prefix += `OVERRIDING SYSTEM VALUE `
+	}
+	per := max(1, min(maxBatchRows, maxParams/len(cols)))
+	return &inserter{q: q, prefix: prefix + `VALUES `, ncols: len(cols), per: per, args: make([]any, 0, per*len(cols))}
+}
+
+func (in *inserter) statement(rows int) string {
+	var b strings.Builder
+	tuple := "(" + strings.Repeat("?, ", in.ncols-1) + "?)"
+	b.Grow(len(in.prefix) + rows*(len(tuple)+2))
+	b.WriteString(in.prefix)
+	for i := range rows {
+		if i > 0 {
+			b.WriteString(", ")
+		}
+		b.WriteString(tuple)
+	}
+	return in.q.Rebind(b.String())
+}
+
+func (in *inserter) add(ctx context.Context, vals []any) error {
+	in.args = append(in.args, vals...)
+	in.n++
+	if in.n == in.per {
+		return in.flush(ctx)
+	}
+	return nil
+}
+
+func (in *inserter) flush(ctx context.Context) error {
+	if in.n == 0 {
+		return nil
+	}
+	var query string
+	if in.n == in.per {
+		if in.full == "" {
+			in.full = in.statement(in.per)
+		}
+		query = in.full
+	} else {
+		query = in.statement(in.n)
+	}
+	_, err := in.q.ExecContext(ctx, query, in.args...)
+	clear(in.args)
+	in.args = in.args[:0]
+	in.n = 0
+	return err
+}
