@@ -11,6 +11,8 @@ import (
 	"io"
 	"strings"
 
+	"github.com/jackc/pgx/v5/pgconn"
+
 	"github.com/mallang/mallang/internal/db"
 	"github.com/mallang/mallang/internal/fault"
 )
@@ -28,6 +30,23 @@ func (e *refusal) Unwrap() error { return e.kind }
 
 func refuse(kind error, format string, args ...any) error {
 	return &refusal{msg: "load: " + fmt.Sprintf(format, args...), kind: kind}
+}
+
+// insertFailed explains a failed write of table name: a foreign-key
+// violation on PostgreSQL means the dump refers to a row it does not hold.
+func insertFailed(name string, err error) error {
+	var pe *pgconn.PgError
+	if errors.As(err, &pe) && pe.Code == "23503" {
+		return refuse(ErrBadDump, "table %s refers to a row the dump does not hold (%s); the file is damaged", name, pe.Detail)
+	}
+	return fmt.Errorf("load table %s: %w", name, err)
+}
+
+func rowsText(n int64) string {
+	if n == 1 {
+		return "1 row"
+	}
+	return fmt.Sprintf("%d rows", n)
 }
 
 // Load fills d, an empty database migrated by this binary (SQLite or
@@ -446,7 +465,7 @@ func (tl *tableLoad) add(ctx context.Context, l *loader, vals []any) error {
 		l.fixups = append(l.fixups, f)
 	}
 	if err := tl.ins.add(ctx, vals); err != nil {
-		return fmt.Errorf("load table %s (line %d): %w", t.name, l.in.no, err)
+		return insertFailed(t.name, err)
 	}
 	tl.n++
 	l.total++
@@ -464,7 +483,7 @@ func (l *loader) endTable(ctx context.Context, tl *tableLoad) error {
 		return refuse(ErrBadDump, "table %s ends after %d of its %d rows (line %d); the file is damaged or truncated", tl.t.name, tl.n, tl.declared, l.in.no)
 	}
 	if err := tl.ins.flush(ctx); err != nil {
-		return fmt.Errorf("load table %s: %w", tl.t.name, err)
+		return insertFailed(tl.t.name, err)
 	}
 	l.loaded[tl.t.name] = true
 	fmt.Fprintf(l.progress, "load %s: %d rows\n", tl.t.name, tl.n)
@@ -487,7 +506,7 @@ func (l *loader) finish(ctx context.Context) error {
 		}
 		query := `UPDATE ` + quote(f.t.name) + ` SET ` + strings.Join(set, ", ") + ` WHERE ` + strings.Join(where, " AND ")
 		if _, err := l.q.ExecContext(ctx, l.q.Rebind(query), args...); err != nil {
-			return fmt.Errorf("load table %s: set %s of row %v: %w", f.t.name, strings.Join(f.cols, ", "), f.pkVals, err)
+			return insertFailed(f.t.name, err)
 		}
 	}
 	if l.engine == db.Postgres {
@@ -585,7 +604,7 @@ func (l *loader) checkEmpty(ctx context.Context, tables []*table) (map[string]bo
 			return nil, fmt.Errorf("load: read the rows of %s: %w", t.name, err)
 		}
 		if !ok {
-			return nil, refuse(fault.ErrConflict, "the target database already holds %d rows in table %s; load needs an empty database", n, t.name)
+			return nil, refuse(fault.ErrConflict, "the target database already holds %s in table %s; load needs an empty database (one that holds only what its migrations put in)", rowsText(n), t.name)
 		}
 		seeded[t.name] = true
 	}
