@@ -2,6 +2,7 @@ package api
 
 import (
 	"net/url"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -162,11 +163,7 @@ func (a *API) newProductDetail(d catalog.ProductDetail) ProductDetail {
 		out.CategoryPath = append(out.CategoryPath, CategoryRef{ID: c.ID, Slug: c.Slug, Name: c.Name})
 	}
 	for _, o := range d.Options {
-		vals := o.Values
-		if vals == nil {
-			vals = []string{}
-		}
-		out.Options = append(out.Options, Option{Name: o.Name, Values: vals})
+		out.Options = append(out.Options, Option{Name: o.Name, Values: optionValues(o, d.Variants)})
 	}
 	for _, v := range d.Variants {
 		out.Variants = append(out.Variants, newVariant(v, d.Options))
@@ -175,6 +172,26 @@ func (a *API) newProductDetail(d catalog.ProductDetail) ProductDetail {
 		out.Images = append(out.Images, a.newImage(im))
 	}
 	return out
+}
+
+// optionValues is o.Values or, when the catalog left them out, the values
+// the variants use on o in the order they first appear, so that a client
+// can offer every choice without reading all variants.
+func optionValues(o catalog.Option, vs []catalog.Variant) []string {
+	if len(o.Values) > 0 {
+		return o.Values
+	}
+	vals := []string{}
+	i := o.Position - 1
+	if i < 0 || i >= len(catalog.Variant{}.Options) {
+		return vals
+	}
+	for _, v := range vs {
+		if val := v.Options[i]; val != "" && !slices.Contains(vals, val) {
+			vals = append(vals, val)
+		}
+	}
+	return vals
 }
 
 func newVariant(v catalog.Variant, opts []catalog.Option) Variant {
