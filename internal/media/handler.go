@@ -1,0 +1,84 @@
+package media
+
+import (
+	"encoding/hex"
+	"mime"
+	"net/http"
+	"path"
+	"strings"
+
+	"gocloud.dev/blob"
+)
+
+// Handler serves GET and HEAD of URLPrefix + key with the stored content
+// type, an ETag, Cache-Control (see CacheControl), Range and conditional
+// requests (through http.ServeContent). Keys that are missing or not valid
+// (ValidKey: no "..", no absolute paths) get 404; other methods get 405.
+// Mount it on the mux as URLPrefix (the pattern "/media/").
+func (s *Store) Handler() http.Handler {
+	return http.HandlerFunc(s.serve)
+}
+
+func (s *Store) serve(w http.ResponseWriter, r *http.Request) {
+	if r.Method != http.MethodGet && r.Method != http.MethodHead {
+		w.Header().Set("Allow", "GET, HEAD")
+		http.Error(w, "method not allowed", http.StatusMethodNotAllowed)
+		return
+	}
+	key, ok := strings.CutPrefix(r.URL.Path, URLPrefix)
+	if !ok || !ValidKey(key) {
+		http.NotFound(w, r)
+		return
+	}
+	ctx := r.Context()
+	attrs, err := s.bucket.Attributes(ctx, key)
+	if err != nil {
+		if isNotFound(err) {
+			http.NotFound(w, r)
+			return
+		}
+		http.Error(w, "media unavailable", http.StatusInternalServerError)
+		return
+	}
+	rd, err := s.bucket.NewReader(ctx, key, &blob.ReaderOptions{})
+	if err != nil {
+		if isNotFound(err) {
+			http.NotFound(w, r)
+			return
+		}
+		http.Error(w, "media unavailable", http.StatusInternalServerError)
+		return
+	}
+	defer rd.Close()
+	h := w.Header()
+	ct := attrs.ContentType
+	if ct == "" {
+		ct = mime.TypeByExtension(path.Ext(key))
+	}
+	if ct == "" {
+		ct = "application/octet-stream"
+	}
+	h.Set("Content-Type", ct)
+	h.Set("Cache-Control", CacheControl)
+	h.Set("X-Content-Type-Options", "nosniff")
+	h.Set("Content-Security-Policy", "default-src 'none'; sandbox")
+	if etag := etagOf(attrs); etag != "" {
+		h.Set("ETag", etag)
+	}
+	http.ServeContent(w, r, "", attrs.ModTime, rd)
+}
+
+// etagOf prefers the content's MD5 (memblob, S3) and falls back on the
+// driver's ETag (fileblob: modification time and size).
+func etagOf(a *blob.Attributes) string {
+	if len(a.MD5) > 0 {
+		return `"` + hex.EncodeToString(a.MD5) + `"`
+	}
+	if a.ETag == "" {
+		return ""
+	}
+	if strings.HasPrefix(a.ETag, `"`) || strings.HasPrefix(a.ETag, `W/"`) {
+		return a.ETag
+	}
+	return `"` + a.ETag + `"`
+}

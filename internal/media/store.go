@@ -1,0 +1,176 @@
+package media
+
+import (
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"io"
+	"net/url"
+	"path"
+	"strings"
+	"unicode/utf8"
+
+	"gocloud.dev/blob"
+	"gocloud.dev/blob/fileblob"
+	"gocloud.dev/blob/memblob"
+	"gocloud.dev/blob/s3blob"
+	"gocloud.dev/gcerrors"
+
+	"github.com/mallang/mallang/internal/fault"
+)
+
+// CacheControl is the Cache-Control of every object the handler serves and
+// every object Put writes. Keys are content-addressed (ContentKey) or never
+// rewritten, so a URL always names the same bytes and may be cached for a
+// year.
+const CacheControl = "public, max-age=31536000, immutable"
+
+// Store is a bucket of media objects. It is safe for concurrent use.
+type Store struct {
+	bucket *blob.Bucket
+}
+
+// Open opens the bucket named by bucketURL. Three schemes are understood, each
+// through its driver directly rather than gocloud's global URL registry:
+//
+//	file:///abs/dir or file://./rel/dir  a folder (created when missing); the default
+//	s3://bucket?region=…                 Amazon S3 or a compatible service (credentials from the AWS environment)
+//	mem://                               an in-memory bucket, for tests
+//
+// Query parameters are those of the gocloud.dev driver of the scheme.
+func Open(ctx context.Context, bucketURL string) (*Store, error) {
+	u, err := url.Parse(bucketURL)
+	if err != nil {
+		return nil, fmt.Errorf("open media bucket: %w", err)
+	}
+	var b *blob.Bucket
+	switch u.Scheme {
+	case "file":
+		o := &fileblob.URLOpener{Options: fileblob.Options{CreateDir: true, NoTempDir: true, DirFileMode: 0o750}}
+		b, err = o.OpenBucketURL(ctx, u)
+	case "s3":
+		b, err = (&s3blob.URLOpener{}).OpenBucketURL(ctx, u)
+	case "mem":
+		b, err = (&memblob.URLOpener{}).OpenBucketURL(ctx, u)
+	default:
+		return nil, fmt.Errorf("open media bucket: unknown scheme in %q (want file://, s3:// or mem://)", bucketURL)
+	}
+	if err != nil {
+		return nil, fmt.Errorf("open media bucket %s: %w", u.Redacted(), err)
+	}
+	return &Store{bucket: b}, nil
+}
+
+// Close releases the bucket. The Store must not be used afterwards.
+func (s *Store) Close() error {
+	if err := s.bucket.Close(); err != nil {
+		return fmt.Errorf("close media bucket: %w", err)
+	}
+	return nil
+}
+
+// Put stores what r yields under key with the given content type, replacing
+// any object with that key. Callers should use keys from ContentKey so that a
+// key never names different bytes over time (the handler tells browsers to
+// cache forever). An unusable key is a *fault.Invalid.
+func (s *Store) Put(ctx context.Context, key, contentType string, r io.Reader) (err error) {
+	if !ValidKey(key) {
+		return &fault.Invalid{Fields: map[string]string{"key": "is not a valid media key"}}
+	}
+	w, err := s.bucket.NewWriter(ctx, key, &blob.WriterOptions{ContentType: contentType, CacheControl: CacheControl})
+	if err != nil {
+		return fmt.Errorf("put media %s: %w", key, err)
+	}
+	if _, err := io.Copy(w, r); err != nil {
+		_ = w.Close()
+		return fmt.Errorf("put media %s: %w", key, err)
+	}
+	if err := w.Close(); err != nil {
+		return fmt.Errorf("put media %s: %w", key, err)
+	}
+	return nil
+}
+
+// Exists reports whether an object is stored under key.
+func (s *Store) Exists(ctx context.Context, key string) (bool, error) {
+	if !ValidKey(key) {
+		return false, nil
+	}
+	ok, err := s.bucket.Exists(ctx, key)
+	if err != nil {
+		return false, fmt.Errorf("check media %s: %w", key, err)
+	}
+	return ok, nil
+}
+
+// Get returns the bytes stored under key, or an error wrapping
+// fault.ErrNotFound when there are none.
+func (s *Store) Get(ctx context.Context, key string) ([]byte, error) {
+	if !ValidKey(key) {
+		return nil, fmt.Errorf("get media %q: %w", key, fault.ErrNotFound)
+	}
+	b, err := s.bucket.ReadAll(ctx, key)
+	if err != nil {
+		if gcerrors.Code(err) == gcerrors.NotFound {
+			return nil, fmt.Errorf("get media %s: %w", key, fault.ErrNotFound)
+		}
+		return nil, fmt.Errorf("get media %s: %w", key, err)
+	}
+	return b, nil
+}
+
+// ContentKey is the key for data under prefix ("products", say): the SHA-256
+// of the bytes plus the extension of contentType, fanned out over 256
+// folders, e.g. "products/3f/3fa9…c1.png". The same bytes always get the same
+// key, so storing them twice is harmless and caching forever is safe.
+func ContentKey(prefix string, data []byte, contentType string) string {
+	sum := sha256.Sum256(data)
+	h := hex.EncodeToString(sum[:16])
+	k := h[:2] + "/" + h + extension(contentType)
+	if prefix = strings.Trim(prefix, "/"); prefix != "" {
+		k = prefix + "/" + k
+	}
+	return k
+}
+
+func extension(contentType string) string {
+	switch contentType {
+	case "image/jpeg":
+		return ".jpg"
+	case "image/png":
+		return ".png"
+	case "image/gif":
+		return ".gif"
+	case "image/webp":
+		return ".webp"
+	}
+	return ""
+}
+
+// ValidKey reports whether key may name an object: a relative, clean,
+// slash-separated UTF-8 path without "." or ".." segments, backslashes or
+// control characters, at most 512 bytes. The handler and Put refuse any
+// other key, which keeps requests from walking out of a file bucket.
+func ValidKey(key string) bool {
+	if key == "" || len(key) > 512 || !utf8.ValidString(key) || strings.HasPrefix(key, "/") ||
+		strings.HasSuffix(key, "/") || path.Clean(key) != key {
+		return false
+	}
+	for _, r := range key {
+		if r < 0x20 || r == 0x7f || r == '\\' {
+			return false
+		}
+	}
+	for seg := range strings.SplitSeq(key, "/") {
+		if seg == "." || seg == ".." || seg == "" || strings.HasSuffix(seg, ".attrs") {
+			return false
+		}
+	}
+	return true
+}
+
+func isNotFound(err error) bool {
+	return gcerrors.Code(err) == gcerrors.NotFound || errors.Is(err, fault.ErrNotFound)
+}
