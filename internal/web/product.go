@@ -91,7 +91,7 @@ func (h *Handler) product(w http.ResponseWriter, r *http.Request) {
 		p.Description = plainText(d.Description, 155)
 	}
 	v := &productView{P: &d, Ship: lc.T("ship." + string(d.Type)), Listed: lc.F("product.listed", lc.Date(d.CreatedAt))}
-	if !strings.HasPrefix(v.Ship, "ship.") {
+	if strings.HasPrefix(v.Ship, "ship.") { // an unknown type
 		v.Ship = lc.T("ship.physical")
 	}
 	for _, c := range d.CategoryPath {

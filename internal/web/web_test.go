@@ -1,0 +1,658 @@
+package web
+
+import (
+	"context"
+	"encoding/json"
+	"encoding/xml"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"net/http"
+	"net/http/httptest"
+	"net/url"
+	"regexp"
+	"strconv"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/mallang/mallang/internal/catalog"
+	"github.com/mallang/mallang/internal/catalog/catalogtest"
+	"github.com/mallang/mallang/internal/db/dbtest"
+)
+
+const testBase = "https://shop.example"
+
+// shop is a storefront on a fresh database with the catalogtest fixture and
+// a few products made for the page tests.
+type shop struct {
+	mux      *http.ServeMux
+	cat      *catalog.Service
+	f        catalogtest.Fixture
+	script   int64 // named <script>alert(1)</script>
+	draft    int64
+	pictured int64 // has two images, thumbnails ready
+	sized    int64 // fixture product 3: 사이즈 S, M, L
+	soldOut  int64 // fixture product 6
+}
+
+const fixtureProducts = 60
+
+func newShop(t testing.TB) *shop {
+	t.Helper()
+	ctx := context.Background()
+	d := dbtest.New(t)
+	cat := catalog.NewService(d, time.Now, nil, nil)
+	s := &shop{cat: cat, f: catalogtest.Seed(t, cat, fixtureProducts)}
+	s.sized, s.soldOut = s.f.Products[3], s.f.Products[6]
+	choc := s.f.Category(t, "chocolate")
+	one := func(name string, st catalog.Status) int64 {
+		id, err := cat.CreateProduct(ctx, catalog.NewProduct{
+			CategoryID:  choc.ID,
+			Name:        name,
+			Description: `<p>설명 <b>굵게</b></p><script>alert("desc")</script>`,
+			Type:        catalog.Digital,
+			Status:      st,
+			Variants:    []catalog.NewVariant{{SKU: "X-" + strconv.Itoa(len(name)) + string(st), Price: 12900, Stock: 3, Active: true}},
+			CreatedAt:   catalogtest.Base.Add(-time.Hour),
+		})
+		if err != nil {
+			t.Fatalf("create %q: %v", name, err)
+		}
+		return id
+	}
+	s.script = one("<script>alert(1)</script> 초콜릿", catalog.Active)
+	s.draft = one("초안 상품", catalog.Draft)
+	s.pictured = one("사진 있는 초콜릿", "")
+	for i, key := range []string{"products/p/a.png", "products/p/b.png"} {
+		_, err := cat.AddImage(ctx, s.pictured, catalog.NewImage{Key: key, ContentType: "image/png", Width: 1200, Height: 800, Alt: "사진 " + strconv.Itoa(i), ThumbsReady: true})
+		if err != nil {
+			t.Fatalf("add image: %v", err)
+		}
+	}
+	s.mux = http.NewServeMux()
+	New(Config{
+		BaseURL:      testBase + "/",
+		ShopName:     "말랑상점",
+		BusinessInfo: []string{"상호: 말랑 | 대표: 홍길동", "사업자등록번호: 000-00-00000"},
+	}, cat, slog.New(slog.DiscardHandler)).Register(s.mux)
+	return s
+}
+
+// response is what a browser got.
+type response struct {
+	status int
+	header http.Header
+	body   string
+}
+
+func (s *shop) get(t testing.TB, target string, hdr ...string) response {
+	t.Helper()
+	r := httptest.NewRequest(http.MethodGet, target, nil)
+	for i := 0; i+1 < len(hdr); i += 2 {
+		r.Header.Add(hdr[i], hdr[i+1])
+	}
+	w := httptest.NewRecorder()
+	s.mux.ServeHTTP(w, r)
+	res := w.Result()
+	b, _ := io.ReadAll(res.Body)
+	return response{status: res.StatusCode, header: res.Header, body: string(b)}
+}
+
+func id(n int64) string { return strconv.FormatInt(n, 10) }
+
+// mustContain fails for each of wants missing from body.
+func mustContain(t *testing.T, body string, wants ...string) {
+	t.Helper()
+	for _, w := range wants {
+		if !strings.Contains(body, w) {
+			t.Errorf("body lacks %q", w)
+		}
+	}
+}
+
+func mustNotContain(t *testing.T, body string, nots ...string) {
+	t.Helper()
+	for _, n := range nots {
+		if strings.Contains(body, n) {
+			t.Errorf("body contains %q", n)
+		}
+	}
+}
+
+func count(body, s string) int { return strings.Count(body, s) }
+
+func TestPages(t *testing.T) {
+	t.Parallel()
+	s := newShop(t)
+	ctx := context.Background()
+	chocHits, err := s.cat.List(ctx, catalog.ListQuery{Query: "초콜릿"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	darkHits, err := s.cat.List(ctx, catalog.ListQuery{Query: "다크초콜릿"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if darkHits.Total == 0 || chocHits.Total <= darkHits.Total {
+		t.Fatalf("fixture: 초콜릿 %d hits, 다크초콜릿 %d", chocHits.Total, darkHits.Total)
+	}
+	food, err := s.cat.List(ctx, catalog.ListQuery{Category: "food"})
+	if err != nil {
+		t.Fatal(err)
+	}
+
+	tests := []struct {
+		name   string
+		path   string
+		status int
+		want   []string
+		not    []string
+	}{
+		{"home", "/", 200, []string{
+			`<html lang="ko">`, "<title>말랑상점</title>", "신상품", "추천 상품", `data-testid="product-card"`,
+			`href="/categories/food"`, "식품", "초콜릿", `data-testid="lang-switch"`, `href="/?lang=en"`,
+			`action="/search"`, "사업자등록번호: 000-00-00000", `href="/static/style.`, `rel="icon"`,
+		}, nil},
+		{"category with subcategories and pagination", "/categories/food", 200, []string{
+			"<title>식품 — 말랑상점</title>", `data-testid="breadcrumbs"`, `href="/categories/chocolate"`,
+			`data-testid="subcategory"`, `data-testid="pagination"`, `href="/categories/food?page=2"`,
+			fmt.Sprintf("상품 %d개", food.Total), `name="sort"`, `value="price_asc"`, "낮은 가격순", "높은 가격순", "이름순",
+			`name="min_price"`, `name="max_price"`, `name="in_stock"`, `aria-current="true"`,
+		}, []string{`data-testid="notice"`}},
+		{"leaf category breadcrumbs", "/categories/chocolate", 200, []string{
+			`href="/categories/food">식품</a>`, `href="/categories/chocolate" aria-current="page">초콜릿</a>`,
+		}, []string{`data-testid="subcategory"`}},
+		{"category page 2 sorted", "/categories/food?page=2&sort=price_asc&in_stock=1", 200, []string{
+			`rel="prev" href="/categories/food?in_stock=1&amp;sort=price_asc"`, `<option value="price_asc" selected>`,
+			`name="in_stock" value="1" checked`,
+		}, nil},
+		{"empty category", "/categories/digital", 200, []string{"조건에 맞는 상품이 없습니다."}, []string{`data-testid="product-card"`}},
+		{"page past the end", "/categories/food?page=99", 200, []string{"이 페이지에는 상품이 없습니다.", `href="/categories/food"`}, nil},
+		{"product with options", "/products/" + id(s.sized), 200, []string{
+			`data-testid="product-name"`, `data-testid="variant-form"`, `data-testid="variant-option"`,
+			"사이즈: S", "사이즈: M", "사이즈: L", `type="radio" name="variant"`, "택배 배송", "말랑 직영",
+			`<script id="product-ld" type="application/ld+json">`, "₩", `og:type" content="product"`,
+		}, []string{"장바구니", "곧 출시"}},
+		{"sold-out product", "/products/" + id(s.soldOut), 200, []string{"품절", `data-testid="availability"`}, nil},
+		{"sold-out variants are disabled", "/products/" + id(s.f.Products[27]), 200, []string{"품절", `disabled`, `data-stock="soldout"`}, nil},
+		{"chosen variant", "/products/" + id(s.sized) + "?variant=999999999", 200, []string{`data-testid="notice" data-field="variant"`}, nil},
+		{"digital product", "/products/" + id(s.pictured), 200, []string{
+			"디지털 상품", "3개 남음", `data-testid="main-image"`, `srcset="/media/thumbs/sm/products/p/a.jpg 200w`,
+			`src="/media/thumbs/lg/products/p/a.jpg"`, `data-testid="gallery"`, `width="960" height="640"`,
+			`og:image" content="https://shop.example/media/thumbs/lg/products/p/a.jpg"`,
+		}, nil},
+		{"description is sanitised HTML", "/products/" + id(s.script), 200, []string{"<p>설명 <b>굵게</b></p>"}, []string{`alert("desc")`}},
+		{"search in Korean", "/search?q=" + "초콜릿", 200, []string{
+			fmt.Sprintf(`<p class="count" data-testid="hit-count">‘초콜릿’ 검색 결과 %d개</p>`, chocHits.Total),
+			`data-testid="product-card"`, `<meta name="robots" content="noindex, follow">`, `value="초콜릿"`,
+		}, nil},
+		{"search by substring", "/search?q=" + "다크초콜릿", 200, []string{
+			fmt.Sprintf("‘다크초콜릿’ 검색 결과 %d개", darkHits.Total), "다크초콜릿세트",
+		}, nil},
+		{"search without hits", "/search?q=zzzzqqq", 200, []string{"‘zzzzqqq’ 검색 결과 0개", "다른 검색어로"}, []string{`data-testid="product-card"`}},
+		{"search without terms", "/search", 200, []string{"상품 이름이나 설명에 들어 있는 말로 찾아보세요."}, []string{`data-testid="hit-count"`}},
+		{"search within a category", "/search?q=" + "초콜릿&category=chocolate", 200, []string{`name="category" value="chocolate"`, "검색 결과"}, nil},
+		{"unknown route", "/no/such/page", 404, []string{`data-testid="not-found"`, "페이지를 찾을 수 없습니다", `action="/search"`, `href="/"`, `href="/categories/food"`}, nil},
+		{"unknown product", "/products/999999999", 404, []string{`data-testid="not-found"`}, nil},
+		{"draft product", "/products/" + id(s.draft), 404, []string{`data-testid="not-found"`}, []string{"초안 상품"}},
+		{"non-numeric product id", "/products/abc", 404, []string{`data-testid="not-found"`}, nil},
+		{"overflowing product id", "/products/99999999999999999999999", 404, []string{`data-testid="not-found"`}, nil},
+		{"negative product id", "/products/-1", 404, nil, nil},
+		{"zero product id", "/products/0", 404, nil, nil},
+		{"unknown category", "/categories/no-such", 404, []string{`data-testid="not-found"`}, nil},
+		{"robots.txt", "/robots.txt", 200, []string{"User-agent: *", "Allow: /", "Disallow: /search", "Disallow: /admin/", "Sitemap: https://shop.example/sitemap.xml"}, nil},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			res := s.get(t, tt.path)
+			if res.status != tt.status {
+				t.Fatalf("GET %s = %d, want %d", tt.path, res.status, tt.status)
+			}
+			mustContain(t, res.body, tt.want...)
+			mustNotContain(t, res.body, tt.not...)
+		})
+	}
+
+	t.Run("product ids are redirected to their canonical form", func(t *testing.T) {
+		t.Parallel()
+		res := s.get(t, "/products/00"+id(s.sized)+"?variant=1")
+		if res.status != http.StatusMovedPermanently || res.header.Get("Location") != "/products/"+id(s.sized)+"?variant=1" {
+			t.Fatalf("GET /products/00… = %d %q", res.status, res.header.Get("Location"))
+		}
+	})
+}
+
+func TestBadInputNeverFails(t *testing.T) {
+	t.Parallel()
+	s := newShop(t)
+	long := strings.Repeat("초", 10000)
+	tests := []struct {
+		name, path, field, text string
+	}{
+		{"negative page", "/categories/food?page=-1", "page", "페이지 번호가 올바르지 않아 1쪽을 보여 드립니다."},
+		{"non-numeric page", "/categories/food?page=abc", "page", "페이지 번호가 올바르지 않아 1쪽을 보여 드립니다."},
+		{"huge page", "/categories/food?page=99999999999999999999", "page", "페이지 번호가"},
+		{"unknown sort", "/categories/food?sort=bogus", "sort", "알 수 없는 정렬 방식이라 ‘최신순’으로 보여 드립니다."},
+		{"min above max", "/categories/food?min_price=5000&max_price=1000", "min_price", "최소 가격이 최대 가격보다 큽니다"},
+		{"non-numeric min price", "/categories/food?min_price=abc", "min_price", "최소 가격은 0 이상의 숫자로 입력해 주세요."},
+		{"negative max price", "/categories/food?max_price=-5", "max_price", "최대 가격은 0 이상의 숫자로 입력해 주세요."},
+		{"bad in_stock", "/categories/food?in_stock=maybe", "in_stock", "‘재고 있는 상품만’ 값이 올바르지 않아 무시했습니다."},
+		{"bad per_page", "/categories/food?per_page=abc", "per_page", "한 페이지의 상품 수가 올바르지 않아 24개씩 보여 드립니다."},
+		{"search: negative page", "/search?q=초콜릿&page=-1", "page", "페이지 번호가 올바르지 않아 1쪽을 보여 드립니다."},
+		{"search: unknown sort", "/search?q=초콜릿&sort=cheapest", "sort", "알 수 없는 정렬 방식이라"},
+		{"search: min above max", "/search?q=초콜릿&min_price=9000&max_price=10", "min_price", "최소 가격이 최대 가격보다 큽니다"},
+		{"search: 10,000-character query", "/search?q=" + long, "q", "검색어가 너무 길어 앞의 100자로 검색했습니다."},
+		{"search: unknown category", "/search?q=초콜릿&category=no-such", "category", "카테고리를 찾을 수 없어 전체 상품에서 찾았습니다."},
+		{"search: in English", "/search?q=초콜릿&page=abc&lang=en", "page", "The page number was not valid, so page 1 is shown."},
+		{"category: in English", "/categories/food?min_price=9&max_price=1&lang=en", "min_price", "The minimum price is higher than the maximum price."},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			res := s.get(t, tt.path)
+			if res.status != http.StatusOK {
+				t.Fatalf("GET %.80s = %d, want 200", tt.path, res.status)
+			}
+			mustContain(t, res.body, `data-testid="notice" data-field="`+tt.field+`">`+tt.text)
+			if strings.Contains(tt.path, "min_price=") && strings.Contains(tt.path, "max_price=") {
+				if n := count(res.body, `data-testid="notice"`); n != 1 {
+					t.Errorf("%d notices for one price range, want 1", n)
+				}
+			}
+		})
+	}
+
+	// Odd values that are not errors answer normally, without a notice.
+	for _, path := range []string{
+		"/categories/food?unknown=1&q=ignored",
+		"/search?q=%00%01초콜릿",
+		"/search?q=" + strings.Repeat("%25", 50),
+		"/search?q=%27%22%3E%3Cb%3E",
+		"/search?q=+++",
+		"/products/" + id(s.sized) + "?variant=abc&foo=bar",
+		"/?page=-1&lang=xx",
+	} {
+		t.Run("odd "+path, func(t *testing.T) {
+			t.Parallel()
+			if res := s.get(t, path); res.status != http.StatusOK {
+				t.Fatalf("GET %s = %d, want 200", path, res.status)
+			}
+		})
+	}
+}
+
+func TestLanguage(t *testing.T) {
+	t.Parallel()
+	s := newShop(t)
+	tests := []struct {
+		name       string
+		path       string
+		hdr        []string
+		lang       string
+		want       []string
+		setsCookie bool
+	}{
+		{"Korean by default", "/", nil, "ko", []string{"신상품", ">English</a>", `href="/?lang=en"`}, false},
+		{"switch to English", "/?lang=en", nil, "en", []string{"New arrivals", "Featured", ">Food<", ">한국어</a>", `href="/?lang=ko"`}, true},
+		{"cookie remembers English", "/categories/food", []string{"Cookie", "lang=en"}, "en", []string{"<title>Food — 말랑상점</title>", "Price: low to high", ">Chocolate<"}, false},
+		{"switch back to Korean", "/categories/food?lang=ko", []string{"Cookie", "lang=en"}, "ko", []string{"<title>식품 — 말랑상점</title>"}, true},
+		{"Accept-Language picks English", "/", []string{"Accept-Language", "en-US,en;q=0.9"}, "en", []string{"New arrivals"}, false},
+		{"Accept-Language prefers Korean", "/", []string{"Accept-Language", "ko-KR,ko;q=0.9,en;q=0.8"}, "ko", []string{"신상품"}, false},
+		{"cookie beats Accept-Language", "/", []string{"Accept-Language", "en-US", "Cookie", "lang=ko"}, "ko", []string{"신상품"}, false},
+		{"switch link keeps path and query", "/search?q=%EC%B4%88%EC%BD%9C%EB%A6%BF&sort=name&lang=en", nil, "en",
+			[]string{`href="/search?lang=ko&amp;q=%EC%B4%88%EC%BD%9C%EB%A6%BF&amp;sort=name"`, "results for ‘초콜릿’"}, true},
+		{"English product page", "/products/" + id(s.sized) + "?lang=en", nil, "en", []string{"Parcel delivery", "Seller", "Options", "Only 10 left"[:0] + "In stock"}, true},
+		{"English 404", "/nowhere?lang=en", nil, "en", []string{"Page not found"}, true},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			res := s.get(t, tt.path, tt.hdr...)
+			mustContain(t, res.body, `<html lang="`+tt.lang+`">`)
+			mustContain(t, res.body, tt.want...)
+			if got := res.header.Get("Content-Language"); got != tt.lang {
+				t.Errorf("Content-Language = %q, want %q", got, tt.lang)
+			}
+			c := res.header.Get("Set-Cookie")
+			if !tt.setsCookie {
+				if c != "" {
+					t.Errorf("Set-Cookie = %q, want none", c)
+				}
+				return
+			}
+			for _, w := range []string{"lang=" + tt.lang, "Path=/", "Max-Age=31536000", "SameSite=Lax"} {
+				if !strings.Contains(c, w) {
+					t.Errorf("Set-Cookie = %q, lacks %q", c, w)
+				}
+			}
+		})
+	}
+
+	t.Run("English plural of hits", func(t *testing.T) {
+		t.Parallel()
+		res := s.get(t, "/search?q=zzzz&lang=en")
+		mustContain(t, res.body, "0 results for ‘zzzz’")
+		res = s.get(t, "/search?q="+url.QueryEscape("사진 있는")+"&lang=en")
+		mustContain(t, res.body, "1 result for ‘사진 있는’")
+	})
+}
+
+// sitemapDoc is the part of a sitemap the test reads.
+type sitemapDoc struct {
+	XMLName xml.Name `xml:"http://www.sitemaps.org/schemas/sitemap/0.9 urlset"`
+	URLs    []struct {
+		Loc     string `xml:"loc"`
+		LastMod string `xml:"lastmod"`
+	} `xml:"url"`
+}
+
+func TestSitemap(t *testing.T) {
+	t.Parallel()
+	s := newShop(t)
+	res := s.get(t, "/sitemap.xml")
+	if res.status != 200 || !strings.HasPrefix(res.header.Get("Content-Type"), "application/xml") {
+		t.Fatalf("GET /sitemap.xml = %d %s", res.status, res.header.Get("Content-Type"))
+	}
+	var doc sitemapDoc
+	if err := xml.Unmarshal([]byte(res.body), &doc); err != nil {
+		t.Fatalf("sitemap is not valid XML: %v", err)
+	}
+	got := map[string]string{}
+	for _, u := range doc.URLs {
+		got[u.Loc] = u.LastMod
+	}
+	want := []string{testBase + "/", testBase + "/categories/food", testBase + "/categories/chocolate", testBase + "/categories/digital"}
+	for _, p := range append(append([]int64{}, s.f.Products...), s.script, s.pictured) {
+		want = append(want, testBase+"/products/"+id(p))
+	}
+	for _, w := range want {
+		if _, ok := got[w]; !ok {
+			t.Errorf("sitemap lacks %s", w)
+		}
+	}
+	if _, ok := got[testBase+"/products/"+id(s.draft)]; ok {
+		t.Errorf("sitemap lists the draft product")
+	}
+	if lm := got[testBase+"/products/"+id(s.f.Products[0])]; lm == "" {
+		t.Errorf("product has no lastmod")
+	} else if _, err := time.Parse(time.RFC3339, lm); err != nil {
+		t.Errorf("lastmod %q: %v", lm, err)
+	}
+	if n := len(doc.URLs); n != 1+11+fixtureProducts+2 {
+		t.Errorf("sitemap has %d URLs, want %d", n, 1+11+fixtureProducts+2)
+	}
+}
+
+func TestSEO(t *testing.T) {
+	t.Parallel()
+	s := newShop(t)
+	tests := []struct {
+		name, path string
+		want       []string
+	}{
+		{"home", "/", []string{
+			`<link rel="canonical" href="https://shop.example/">`,
+			`<link rel="alternate" hreflang="en" href="https://shop.example/?lang=en">`,
+			`<meta name="description" content="좋은 물건을 합리적인 가격에, 말랑상점">`,
+			`<meta property="og:title" content="말랑상점">`, `<meta property="og:type" content="website">`,
+			`<meta property="og:url" content="https://shop.example/">`,
+		}},
+		{"category keeps only the page", "/categories/food?page=2&sort=name&min_price=0&utm_source=x", []string{
+			`<link rel="canonical" href="https://shop.example/categories/food?page=2">`,
+			`<meta property="og:title" content="식품 — 말랑상점">`, `<meta name="description" content="말랑상점의 식품 상품`,
+			`<meta name="robots" content="noindex, follow">`,
+		}},
+		{"category in English", "/categories/food?lang=en", []string{
+			`<link rel="canonical" href="https://shop.example/categories/food?lang=en">`,
+			`<meta property="og:locale" content="en_US">`,
+		}},
+		{"search keeps q and page", "/search?q=초콜릿&page=2&sort=name", []string{
+			`<link rel="canonical" href="https://shop.example/search?page=2&amp;q=%EC%B4%88%EC%BD%9C%EB%A6%BF">`,
+		}},
+		{"product", "/products/" + id(s.pictured) + "?variant=1&fbclid=x", []string{
+			`<link rel="canonical" href="https://shop.example/products/` + id(s.pictured) + `">`,
+			`<meta property="og:type" content="product">`, `<meta property="og:title" content="사진 있는 초콜릿 — 말랑상점">`,
+			`<meta property="og:description" content="설명 굵게">`,
+			`<meta property="og:image" content="https://shop.example/media/thumbs/lg/products/p/a.jpg">`,
+		}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			res := s.get(t, tt.path)
+			if res.status != 200 {
+				t.Fatalf("GET %s = %d", tt.path, res.status)
+			}
+			mustContain(t, res.body, tt.want...)
+			if n := count(res.body, `rel="canonical"`); n != 1 {
+				t.Errorf("%d canonical links", n)
+			}
+		})
+	}
+
+	t.Run("JSON-LD Product", func(t *testing.T) {
+		t.Parallel()
+		res := s.get(t, "/products/"+id(s.sized))
+		m := regexp.MustCompile(`(?s)<script id="product-ld" type="application/ld\+json">(.*?)</script>`).FindStringSubmatch(res.body)
+		if m == nil {
+			t.Fatal("no JSON-LD")
+		}
+		var ld struct {
+			Context string `json:"@context"`
+			Type    string `json:"@type"`
+			Name    string `json:"name"`
+			URL     string `json:"url"`
+			Offers  []struct {
+				Price, PriceCurrency, Availability string
+			} `json:"offers"`
+		}
+		if err := json.Unmarshal([]byte(m[1]), &ld); err != nil {
+			t.Fatalf("JSON-LD: %v", err)
+		}
+		if ld.Context != "https://schema.org" || ld.Type != "Product" || ld.Name == "" || ld.URL != testBase+"/products/"+id(s.sized) {
+			t.Errorf("JSON-LD = %+v", ld)
+		}
+		if len(ld.Offers) != 3 || ld.Offers[0].PriceCurrency != "KRW" || strings.ContainsAny(ld.Offers[0].Price, ",₩") {
+			t.Errorf("offers = %+v", ld.Offers)
+		}
+	})
+}
+
+func TestEscaping(t *testing.T) {
+	t.Parallel()
+	s := newShop(t)
+	for _, path := range []string{"/products/" + id(s.script), "/categories/chocolate?sort=name", "/search?q=alert"} {
+		t.Run(path, func(t *testing.T) {
+			t.Parallel()
+			res := s.get(t, path)
+			if res.status != 200 {
+				t.Fatalf("GET %s = %d", path, res.status)
+			}
+			mustContain(t, res.body, "&lt;script&gt;alert(1)&lt;/script&gt; 초콜릿")
+			mustNotContain(t, res.body, "<script>alert(1)")
+		})
+	}
+	t.Run("search terms", func(t *testing.T) {
+		t.Parallel()
+		res := s.get(t, "/search?q=%3Cscript%3Ealert(2)%3C/script%3E")
+		mustContain(t, res.body, "‘&lt;script&gt;alert(2)&lt;/script&gt;’")
+		mustNotContain(t, res.body, "<script>alert(2)")
+	})
+}
+
+func TestStatic(t *testing.T) {
+	t.Parallel()
+	s := newShop(t)
+	home := s.get(t, "/")
+	css := regexp.MustCompile(`href="(/static/style\.[0-9a-f]{8}\.css)"`).FindStringSubmatch(home.body)
+	icon := regexp.MustCompile(`href="(/static/favicon\.[0-9a-f]{8}\.svg)"`).FindStringSubmatch(home.body)
+	if css == nil || icon == nil {
+		t.Fatal("home page links no hashed stylesheet or icon")
+	}
+	tests := []struct {
+		path, ctype, cache string
+		status             int
+	}{
+		{css[1], "text/css", "immutable", 200},
+		{icon[1], "image/svg+xml", "immutable", 200},
+		{"/static/style.css", "text/css", "must-revalidate", 200},
+		{"/static/style.00000000.css", "text/css", "must-revalidate", 200},
+		{"/static/nope.js", "text/html", "", 404},
+	}
+	for _, tt := range tests {
+		t.Run(tt.path, func(t *testing.T) {
+			t.Parallel()
+			res := s.get(t, tt.path)
+			if res.status != tt.status || !strings.HasPrefix(res.header.Get("Content-Type"), tt.ctype) || !strings.Contains(res.header.Get("Cache-Control"), tt.cache) {
+				t.Fatalf("GET %s = %d %q %q", tt.path, res.status, res.header.Get("Content-Type"), res.header.Get("Cache-Control"))
+			}
+		})
+	}
+	t.Run("stylesheet", func(t *testing.T) {
+		t.Parallel()
+		res := s.get(t, css[1])
+		mustContain(t, res.body, "Apple SD Gothic Neo", "Malgun Gothic", "grid-template-columns", "@media (min-width")
+	})
+}
+
+// broken is a catalog whose every call fails, for the 500 page.
+type broken struct{}
+
+var errDown = errors.New("database is down")
+
+func (broken) Categories(context.Context) ([]*catalog.Category, error) { return nil, errDown }
+func (broken) CategoryBySlug(context.Context, string) (catalog.Category, error) {
+	return catalog.Category{}, errDown
+}
+func (broken) List(context.Context, catalog.ListQuery) (catalog.ListResult, error) {
+	return catalog.ListResult{}, errDown
+}
+func (broken) Product(context.Context, int64) (catalog.ProductDetail, error) {
+	return catalog.ProductDetail{}, errDown
+}
+func (broken) SitemapProducts(context.Context, func(int64, time.Time) error) error { return errDown }
+
+// lockedBuffer collects log output from parallel requests.
+type lockedBuffer struct {
+	mu sync.Mutex
+	b  strings.Builder
+}
+
+func (l *lockedBuffer) Write(p []byte) (int, error) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.b.Write(p)
+}
+
+func (l *lockedBuffer) String() string {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.b.String()
+}
+
+func TestServerError(t *testing.T) {
+	t.Parallel()
+	var logs lockedBuffer
+	mux := http.NewServeMux()
+	New(Config{BaseURL: testBase}, broken{}, slog.New(slog.NewTextHandler(&logs, nil))).Register(mux)
+	s := &shop{mux: mux}
+	for _, path := range []string{"/", "/categories/food", "/products/1", "/search?q=x", "/sitemap.xml"} {
+		t.Run(path, func(t *testing.T) {
+			t.Parallel()
+			res := s.get(t, path)
+			if res.status != http.StatusInternalServerError {
+				t.Fatalf("GET %s = %d, want 500", path, res.status)
+			}
+			mustContain(t, res.body, `data-testid="server-error"`, "잠시 문제가 생겼습니다")
+			mustNotContain(t, res.body, errDown.Error())
+		})
+	}
+	t.Run("404 still works", func(t *testing.T) {
+		t.Parallel()
+		if res := s.get(t, "/nowhere"); res.status != http.StatusNotFound {
+			t.Fatalf("GET /nowhere = %d, want 404", res.status)
+		}
+	})
+	t.Cleanup(func() {
+		if !strings.Contains(logs.String(), errDown.Error()) {
+			t.Errorf("the error was not logged: %s", logs.String())
+		}
+	})
+}
+
+func TestMessagesAreComplete(t *testing.T) {
+	t.Parallel()
+	msgs := newMessages()
+	ko, en := newLocale(langKo, msgs), newLocale(langEn, msgs)
+	seen := map[string]bool{}
+	for _, m := range msgs.list {
+		if seen[m.key] {
+			t.Errorf("message %q twice", m.key)
+		}
+		seen[m.key] = true
+		if m.ko == "" || (m.en == "" && m.enPlural == nil) {
+			t.Errorf("message %q lacks a language", m.key)
+		}
+		if strings.Count(m.ko, "%[") != strings.Count(m.en, "%[") && m.enPlural == nil {
+			t.Errorf("message %q: languages take different arguments", m.key)
+		}
+	}
+	if got := ko.F("search.hits", "초콜릿", 12345); got != "‘초콜릿’ 검색 결과 12,345개" {
+		t.Errorf("ko hits = %q", got)
+	}
+	if got := en.F("search.hits", "chocolate", 1); got != "1 result for ‘chocolate’" {
+		t.Errorf("en hits = %q", got)
+	}
+	if got := en.T("home.new"); got != "New arrivals" {
+		t.Errorf("en home.new = %q", got)
+	}
+	if got := ko.Date(time.Date(2025, 12, 31, 20, 0, 0, 0, time.UTC)); got != "2026년 1월 1일" {
+		t.Errorf("Seoul date = %q", got)
+	}
+}
+
+func TestPager(t *testing.T) {
+	t.Parallel()
+	href := func(i int) string { return strconv.Itoa(i) }
+	tests := []struct {
+		cur, n int
+		want   string
+	}{
+		{1, 1, ""},
+		{1, 3, "[1] 2 3 >"},
+		{5, 10, "< 1 … 3 4 [5] 6 7 … 10 >"},
+		{10, 10, "< 1 … 8 9 [10]"},
+		{3, 4, "< 1 2 [3] 4 >"},
+		{50, 3, "< 1 2 3"},
+	}
+	for _, tt := range tests {
+		t.Run(fmt.Sprintf("%d of %d", tt.cur, tt.n), func(t *testing.T) {
+			t.Parallel()
+			p := newPager(tt.cur, tt.n, href)
+			var parts []string
+			if p.Prev != "" {
+				parts = append(parts, "<")
+			}
+			for _, l := range p.Pages {
+				switch {
+				case l.Gap:
+					parts = append(parts, "…")
+				case l.Current:
+					parts = append(parts, "["+strconv.Itoa(l.N)+"]")
+				default:
+					parts = append(parts, strconv.Itoa(l.N))
+				}
+			}
+			if p.Next != "" {
+				parts = append(parts, ">")
+			}
+			if got := strings.Join(parts, " "); got != tt.want {
+				t.Errorf("pager = %q, want %q", got, tt.want)
+			}
+		})
+	}
+}
