@@ -97,9 +97,10 @@ func withLang(u *url.URL, l lang) string {
 // resolved once, when the Handler is made, so rendering a page looks them up
 // in a map instead of formatting them again.
 type locale struct {
-	lang   lang
-	p      *message.Printer
-	static map[string]string
+	lang      lang
+	p         *message.Printer
+	static    map[string]string
+	discounts [101]string // "10% 할인" for every whole percent
 }
 
 func newLocale(l lang, msgs *messages) *locale {
@@ -108,6 +109,9 @@ func newLocale(l lang, msgs *messages) *locale {
 		if !strings.Contains(m.ko, "%") {
 			lc.static[m.key] = lc.p.Sprintf(message.Key(m.key, m.ko))
 		}
+	}
+	for i := range lc.discounts {
+		lc.discounts[i] = lc.F("card.discount", i)
 	}
 	return lc
 }
@@ -123,6 +127,14 @@ func (lc *locale) T(key string) string {
 // F formats the message key with args, localising numbers (12,345).
 func (lc *locale) F(key string, args ...any) string {
 	return lc.p.Sprintf(message.Key(key, key), args...)
+}
+
+// discount is the label of a discount of pct percent.
+func (lc *locale) discount(pct int64) string {
+	if pct >= 0 && pct < int64(len(lc.discounts)) {
+		return lc.discounts[pct]
+	}
+	return lc.F("card.discount", pct)
 }
 
 // Date formats t, a UTC time, as a date in Seoul.

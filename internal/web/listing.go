@@ -54,7 +54,17 @@ var maxQuery = strconv.Itoa(catalog.MaxQueryRunes)
 
 var sorts = []catalog.Sort{catalog.SortNewest, catalog.SortPriceAsc, catalog.SortPriceDesc, catalog.SortName}
 
-func sortKey(s catalog.Sort) string { return "sort." + string(s) }
+func sortKey(s catalog.Sort) string {
+	switch s {
+	case catalog.SortPriceAsc:
+		return "sort.price_asc"
+	case catalog.SortPriceDesc:
+		return "sort.price_desc"
+	case catalog.SortName:
+		return "sort.name"
+	}
+	return "sort.newest"
+}
 
 // parseList reads the listing query. ParseListQuery always returns a usable
 // query; its *fault.Invalid, if any, becomes notices.
@@ -125,6 +135,7 @@ func (h *Handler) category(w http.ResponseWriter, r *http.Request) {
 	path := tree.path(c)
 	if len(path) > 0 {
 		root := categoryURL(path[0].Slug)
+		p.Nav = slices.Clone(p.Nav)
 		for i := range p.Nav {
 			p.Nav[i].Current = p.Nav[i].URL == root
 		}

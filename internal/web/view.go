@@ -88,10 +88,7 @@ func (h *Handler) newPage(r *http.Request, lc *locale, tree *categoryTree, title
 		p.Canonical = p.AltEn
 	}
 	if tree != nil {
-		p.Nav = make([]link, 0, len(tree.roots))
-		for _, c := range tree.roots {
-			p.Nav = append(p.Nav, link{Label: lc.categoryName(c.Name, c.NameEN), URL: categoryURL(c.Slug)})
-		}
+		p.Nav = tree.nav[lc.lang]
 	}
 	return p
 }

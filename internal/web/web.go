@@ -119,6 +119,7 @@ type categoryTree struct {
 	bySlug map[string]*catalog.Category
 	parent map[int64]*catalog.Category
 	all    []*catalog.Category // depth first, in display order
+	nav    [2][]link            // the header's top-level links, by lang; shared, do not modify
 	loaded time.Time
 }
 
@@ -141,6 +142,16 @@ func newCategoryTree(roots []*catalog.Category, now time.Time) *categoryTree {
 		}
 	}
 	walk(nil, roots)
+	for l := range t.nav {
+		t.nav[l] = make([]link, 0, len(roots))
+		for _, c := range roots {
+			name := c.Name
+			if lang(l) == langEn && c.NameEN != "" {
+				name = c.NameEN
+			}
+			t.nav[l] = append(t.nav[l], link{Label: name, URL: categoryURL(c.Slug)})
+		}
+	}
 	return t
 }
 

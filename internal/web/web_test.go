@@ -18,9 +18,12 @@ import (
 	"testing"
 	"time"
 
+	"github.com/a-h/templ"
+
 	"github.com/mallang/mallang/internal/catalog"
 	"github.com/mallang/mallang/internal/catalog/catalogtest"
 	"github.com/mallang/mallang/internal/db/dbtest"
+	"github.com/mallang/mallang/internal/media"
 )
 
 const testBase = "https://shop.example"
@@ -654,5 +657,27 @@ func TestPager(t *testing.T) {
 				t.Errorf("pager = %q, want %q", got, tt.want)
 			}
 		})
+	}
+}
+
+func TestImageURLs(t *testing.T) {
+	t.Parallel()
+	for _, img := range []catalog.Image{
+		{Key: "products/1/a.png", ThumbsReady: true},
+		{Key: "products/1/a.png"},
+		{Key: "products/1/noext", ThumbsReady: true},
+		{Key: `products/1/"odd" & <name>.v2.webp`, ThumbsReady: true},
+	} {
+		for _, s := range media.Sizes {
+			want := templ.EscapeString(imageURL(&img, s))
+			if got := string(appendImageURL(nil, &img, s)); got != want {
+				t.Errorf("appendImageURL(%q, %s) = %q, want %q", img.Key, s, got, want)
+			}
+		}
+	}
+	for _, s := range []string{"", "plain 초콜릿", `<a href="x">'&'</a>`} {
+		if got, want := string(appendEscaped(nil, s)), templ.EscapeString(s); got != want {
+			t.Errorf("appendEscaped(%q) = %q, want %q", s, got, want)
+		}
 	}
 }
