@@ -3,6 +3,7 @@ package media
 import (
 	"bytes"
 	"context"
+	"errors"
 	"fmt"
 	"image"
 	"image/color"
@@ -27,6 +28,10 @@ const MaxImagePixels = 40_000_000
 
 // ThumbQuality is the JPEG quality of thumbnails.
 const ThumbQuality = 82
+
+// ErrUnreadable is wrapped by MakeThumbnails when the stored original is not
+// an image it can decode (or has too many pixels); trying again cannot help.
+var ErrUnreadable = errors.New("image cannot be decoded")
 
 // Sniff reads an upload of at most limit bytes from r and checks that it is
 // a JPEG, PNG, GIF or WebP image whose header decodes, returning its content
@@ -127,8 +132,7 @@ func decode(data []byte) (image.Image, error) {
 // Size under ThumbKey(key, size): scaled with Catmull-Rom so its longest side
 // is the size's Pixels, never enlarged, transparency flattened onto white.
 // It is idempotent, so a retried job may run it again. A missing original
-// wraps fault.ErrNotFound; an undecodable one is an error a retry will not
-// fix.
+// wraps fault.ErrNotFound; an undecodable one wraps ErrUnreadable.
 func (s *Store) MakeThumbnails(ctx context.Context, key string) error {
 	data, err := s.Get(ctx, key)
 	if err != nil {
@@ -136,7 +140,7 @@ func (s *Store) MakeThumbnails(ctx context.Context, key string) error {
 	}
 	src, err := decode(data)
 	if err != nil {
-		return fmt.Errorf("make thumbnails of %s: %w", key, err)
+		return fmt.Errorf("make thumbnails of %s: %w: %w", key, ErrUnreadable, err)
 	}
 	// Largest first; each smaller size is scaled from the one before, which
 	// is several times faster than scaling the original three times and

@@ -250,8 +250,8 @@ func TestMakeThumbnailsErrors(t *testing.T) {
 	if err := s.Put(ctx, "bad.png", "image/png", strings.NewReader("not a png")); err != nil {
 		t.Fatal(err)
 	}
-	if err := s.MakeThumbnails(ctx, "bad.png"); err == nil {
-		t.Error("undecodable original: no error")
+	if err := s.MakeThumbnails(ctx, "bad.png"); !errors.Is(err, ErrUnreadable) {
+		t.Errorf("undecodable original: %v, want ErrUnreadable", err)
 	}
 	if _, ok := fault.AsInvalid(s.Put(ctx, "../x", "text/plain", strings.NewReader("x"))); !ok {
 		t.Error("Put with a traversal key: want *fault.Invalid")
