@@ -57,9 +57,9 @@ func BenchmarkDumpLoad(b *testing.B) {
 	if d := dbtest.New(b); d.Dialect.Engine == db.Postgres {
 		engine = "postgres"
 	}
-	b.ReportMetric(dump1.Seconds()/n, "dump-sqlite-s")
-	b.ReportMetric(load1.Seconds()/n, "load-"+engine+"-s")
-	b.ReportMetric(dump2.Seconds()/n, "dump-"+engine+"-s")
-	b.ReportMetric(load2.Seconds()/n, "load-sqlite-s")
+	b.ReportMetric(dump1.Seconds()/n, "1-dump-sqlite-s")
+	b.ReportMetric(load1.Seconds()/n, "2-load-"+engine+"-s")
+	b.ReportMetric(dump2.Seconds()/n, "3-dump-"+engine+"-s")
+	b.ReportMetric(load2.Seconds()/n, "4-load-sqlite-s")
 	b.ReportMetric(float64(size)/1e6, "file-MB")
 }

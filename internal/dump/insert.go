@@ -2,6 +2,7 @@ package dump
 
 import (
 	"context"
+	"database/sql"
 	"strings"
 
 	"github.com/mallang/mallang/internal/db"
@@ -11,7 +12,7 @@ import (
 // parameters (SQLite 32766, PostgreSQL 65535) with room to spare.
 const (
 	maxParams    = 16000
-	maxBatchRows = 1000
+	maxBatchRows = 250
 )
 
 // inserter collects rows of one table and inserts them many per statement.
@@ -20,9 +21,16 @@ type inserter struct {
 	prefix string
 	ncols  int
 	per    int // rows per full batch
-	full   string
+	full   *sql.Stmt
 	args   []any
 	n      int
+}
+
+// preparer is the part of a transaction that prepares statements; the full
+// batch statement is prepared once per table so SQLite does not parse and
+// plan a statement of thousands of parameters for every batch.
+type preparer interface {
+	PrepareContext(ctx context.Context, query string) (*sql.Stmt, error)
 }
 
 func newInserter(q db.Querier, engine db.Engine, name string, cols []column) *inserter {
@@ -63,20 +71,31 @@ func (in *inserter) add(ctx context.Context, vals []any) error {
 	return nil
 }
 
+// close releases the prepared statement.
+func (in *inserter) close() {
+	if in.full != nil {
+		in.full.Close()
+		in.full = nil
+	}
+}
+
 func (in *inserter) flush(ctx context.Context) error {
 	if in.n == 0 {
 		return nil
 	}
-	var query string
-	if in.n == in.per {
-		if in.full == "" {
-			in.full = in.statement(in.per)
+	var err error
+	p, ok := in.q.(preparer)
+	switch {
+	case in.n == in.per && ok:
+		if in.full == nil {
+			if in.full, err = p.PrepareContext(ctx, in.statement(in.per)); err != nil {
+				return err
+			}
 		}
-		query = in.full
-	} else {
-		query = in.statement(in.n)
+		_, err = in.full.ExecContext(ctx, in.args...)
+	default:
+		_, err = in.q.ExecContext(ctx, in.statement(in.n), in.args...)
 	}
-	_, err := in.q.ExecContext(ctx, query, in.args...)
 	clear(in.args)
 	in.args = in.args[:0]
 	in.n = 0

@@ -482,7 +482,9 @@ func (l *loader) endTable(ctx context.Context, tl *tableLoad) error {
 	if tl.n != tl.declared {
 		return refuse(ErrBadDump, "table %s ends after %d of its %d rows (line %d); the file is damaged or truncated", tl.t.name, tl.n, tl.declared, l.in.no)
 	}
-	if err := tl.ins.flush(ctx); err != nil {
+	err := tl.ins.flush(ctx)
+	tl.ins.close()
+	if err != nil {
 		return insertFailed(tl.t.name, err)
 	}
 	l.loaded[tl.t.name] = true
