@@ -3,6 +3,7 @@ package db
 import (
 	"errors"
 	"strings"
+	"unicode/utf8"
 
 	"github.com/jackc/pgx/v5/pgconn"
 	"modernc.org/sqlite"
@@ -42,4 +43,28 @@ func (d Dialect) IsUniqueViolation(err error) bool {
 func EscapeLike(s string) string {
 	r := strings.NewReplacer(`\`, `\\`, `%`, `\%`, `_`, `\_`)
 	return r.Replace(s)
+}
+
+// MinTrigramRunes is the shortest text a trigram index can look up; shorter
+// search text is matched by scanning.
+const MinTrigramRunes = 3
+
+// ContainsText returns an SQL condition, with its arguments, that is true
+// when column col contains text as a substring. text is matched literally (%
+// and _ are not wildcards) and, on PostgreSQL, case-sensitively: callers that
+// want to ignore case store and search lower-cased text. It serves Korean,
+// which has no word boundaries to tokenise on ("초콜릿" is found in
+// "다크초콜릿세트").
+//
+// On SQLite, text of MinTrigramRunes characters or more is looked up in fts,
+// an FTS5 table with the trigram tokenizer over col whose rowid equals the
+// row's rowidCol, as one quoted phrase; shorter text falls back to LIKE. On
+// PostgreSQL the condition is LIKE, which a pg_trgm GIN index on col serves
+// for text of three characters or more. text must be non-empty.
+func (d Dialect) ContainsText(text, col, fts, rowidCol string) (string, []any) {
+	if d.Engine == SQLite && utf8.RuneCountInString(text) >= MinTrigramRunes {
+		phrase := `"` + strings.ReplaceAll(text, `"`, `""`) + `"`
+		return rowidCol + ` IN (SELECT rowid FROM ` + fts + ` WHERE ` + fts + ` MATCH ?)`, []any{phrase}
+	}
+	return col + ` LIKE ? ESCAPE '\'`, []any{"%" + EscapeLike(text) + "%"}
 }

@@ -42,15 +42,25 @@ CREATE TABLE products (
     list_price_minor BIGINT NOT NULL DEFAULT 0,
     stock_total BIGINT NOT NULL DEFAULT 0,
     in_stock BOOLEAN NOT NULL DEFAULT FALSE,
+    -- What search looks in: the name and the description's text without
+    -- tags, lower-cased by the catalog service (see 00002).
+    search_text TEXT NOT NULL DEFAULT '',
     created_at {{TIME}} NOT NULL DEFAULT CURRENT_TIMESTAMP,
     updated_at {{TIME}} NOT NULL DEFAULT CURRENT_TIMESTAMP,
     deleted_at {{TIME}}
 );
-CREATE INDEX products_category_new ON products (category_id, created_at, id);
-CREATE INDEX products_category_price ON products (category_id, price_minor, id);
-CREATE INDEX products_category_name ON products (category_id, name, id);
-CREATE INDEX products_new ON products (created_at, id);
-CREATE INDEX products_featured ON products (featured, created_at);
+-- Listings show active, non-deleted products only, so their indexes are
+-- partial (the catalog store repeats the predicate literally, as both
+-- planners require). Each sort has one index per category, walked in order
+-- (a subtree is merged from one ordered walk per category), and one over the
+-- whole shop; the id makes ties stable.
+CREATE INDEX products_category_new ON products (category_id, created_at, id) WHERE status = 'active' AND deleted_at IS NULL;
+CREATE INDEX products_category_price ON products (category_id, price_minor, id) WHERE status = 'active' AND deleted_at IS NULL;
+CREATE INDEX products_category_name ON products (category_id, name, id) WHERE status = 'active' AND deleted_at IS NULL;
+CREATE INDEX products_new ON products (created_at, id) WHERE status = 'active' AND deleted_at IS NULL;
+CREATE INDEX products_price ON products (price_minor, id) WHERE status = 'active' AND deleted_at IS NULL;
+CREATE INDEX products_name ON products (name, id) WHERE status = 'active' AND deleted_at IS NULL;
+CREATE INDEX products_featured ON products (created_at, id) WHERE featured = TRUE AND status = 'active' AND deleted_at IS NULL;
 CREATE INDEX products_seller ON products (seller_id);
 
 -- Up to three option axes per product (size, colour, …); a variant names

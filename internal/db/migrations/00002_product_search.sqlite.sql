@@ -1,25 +1,26 @@
--- Search over product name and description finds Korean substrings
--- ("초콜릿" in "다크초콜릿세트") through an FTS5 trigram index, which
--- triggers keep current. Queries shorter than three characters cannot use a
--- trigram index and fall back to LIKE in the catalog store.
+-- Search finds substrings of products.search_text (the name and the
+-- description's text, lower-cased by the catalog service), Korean included
+-- ("초콜릿" in "다크초콜릿세트"), through an FTS5 trigram index that triggers
+-- keep current. Text shorter than three characters cannot use a trigram
+-- index and is matched with LIKE by the catalog store.
 -- +goose Up
 CREATE VIRTUAL TABLE product_search USING fts5(
-    name, description, content='products', content_rowid='id', tokenize='trigram'
+    search_text, content='products', content_rowid='id', tokenize='trigram'
 );
 -- +goose StatementBegin
 CREATE TRIGGER products_search_insert AFTER INSERT ON products BEGIN
-    INSERT INTO product_search (rowid, name, description) VALUES (new.id, new.name, new.description);
+    INSERT INTO product_search (rowid, search_text) VALUES (new.id, new.search_text);
 END;
 -- +goose StatementEnd
 -- +goose StatementBegin
 CREATE TRIGGER products_search_delete AFTER DELETE ON products BEGIN
-    INSERT INTO product_search (product_search, rowid, name, description) VALUES ('delete', old.id, old.name, old.description);
+    INSERT INTO product_search (product_search, rowid, search_text) VALUES ('delete', old.id, old.search_text);
 END;
 -- +goose StatementEnd
 -- +goose StatementBegin
-CREATE TRIGGER products_search_update AFTER UPDATE OF name, description ON products BEGIN
-    INSERT INTO product_search (product_search, rowid, name, description) VALUES ('delete', old.id, old.name, old.description);
-    INSERT INTO product_search (rowid, name, description) VALUES (new.id, new.name, new.description);
+CREATE TRIGGER products_search_update AFTER UPDATE OF search_text ON products BEGIN
+    INSERT INTO product_search (product_search, rowid, search_text) VALUES ('delete', old.id, old.search_text);
+    INSERT INTO product_search (rowid, search_text) VALUES (new.id, new.search_text);
 END;
 -- +goose StatementEnd
 

@@ -1,0 +1,119 @@
+package catalog
+
+import (
+	"context"
+	"fmt"
+	"log/slog"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"github.com/microcosm-cc/bluemonday"
+
+	"github.com/mallang/mallang/internal/db"
+)
+
+// ThumbnailQueue is how AddImage asks for the thumbnails of a new image. It
+// is called inside AddImage's transaction with that transaction's querier,
+// so the job is enqueued if and only if the image is stored.
+type ThumbnailQueue interface {
+	EnqueueThumbnails(ctx context.Context, q db.Querier, imageID int64) error
+}
+
+// How long cached reads may lag behind writes made by other app nodes (or
+// other processes). Writes through this Service invalidate its caches at
+// once.
+const (
+	categoryTTL = 30 * time.Second
+	countTTL    = 10 * time.Second
+	maxCounts   = 4096 // cached listing totals; the cache is emptied when full
+)
+
+// Service is the catalog: categories, products and their variants, images,
+// listings and search. It is safe for concurrent use.
+type Service struct {
+	db     *db.DB
+	now    func() time.Time
+	log    *slog.Logger
+	thumbs ThumbnailQueue
+	html   *bluemonday.Policy
+
+	// tree is the cached category tree; nil means load it on next use.
+	tree   atomic.Pointer[categoryTree]
+	loadMu sync.Mutex // serialises loading the tree
+
+	// gen counts writes through this Service; cached totals of an older
+	// generation are stale.
+	gen      atomic.Uint64
+	countsMu sync.Mutex // guards counts
+	counts   map[string]cachedCount
+
+	stmts stmtCache
+
+	houseMu     sync.Mutex // guards houseSeller
+	houseSeller int64
+}
+
+type cachedCount struct {
+	n       int
+	gen     uint64
+	expires time.Time
+}
+
+// NewService returns the catalog on d. now gives the current time (UTC is
+// taken from it); thumbs, which may be nil, receives thumbnail jobs for new
+// images.
+func NewService(d *db.DB, now func() time.Time, log *slog.Logger, thumbs ThumbnailQueue) *Service {
+	if log == nil {
+		log = slog.New(slog.DiscardHandler)
+	}
+	return &Service{
+		db:     d,
+		now:    now,
+		log:    log,
+		thumbs: thumbs,
+		html:   bluemonday.UGCPolicy(),
+		counts: map[string]cachedCount{},
+	}
+}
+
+// changed marks every cached listing total stale; every product write calls
+// it after its transaction commits.
+func (s *Service) changed() { s.gen.Add(1) }
+
+// cachedTotal returns a listing total counted earlier, if it is still fresh.
+func (s *Service) cachedTotal(key string) (int, bool) {
+	s.countsMu.Lock()
+	defer s.countsMu.Unlock()
+	c, ok := s.counts[key]
+	if !ok || c.gen != s.gen.Load() || !s.now().Before(c.expires) {
+		return 0, false
+	}
+	return c.n, true
+}
+
+// keepTotal caches a listing total counted at generation gen.
+func (s *Service) keepTotal(key string, n int, gen uint64) {
+	s.countsMu.Lock()
+	defer s.countsMu.Unlock()
+	if len(s.counts) >= maxCounts {
+		clear(s.counts)
+	}
+	s.counts[key] = cachedCount{n: n, gen: gen, expires: s.now().Add(countTTL)}
+}
+
+// house returns the id of the house seller, which the first migration
+// creates and which never changes.
+func (s *Service) house(ctx context.Context, q db.Querier) (int64, error) {
+	s.houseMu.Lock()
+	defer s.houseMu.Unlock()
+	if s.houseSeller != 0 {
+		return s.houseSeller, nil
+	}
+	id, err := houseSellerID(ctx, q)
+	if err != nil {
+		return 0, fmt.Errorf("find house seller: %w", err)
+	}
+	s.houseSeller = id
+	return id, nil
+}

@@ -1,0 +1,90 @@
+package catalog
+
+import (
+	"context"
+	"fmt"
+	"sync"
+
+	"github.com/jmoiron/sqlx"
+
+	"github.com/mallang/mallang/internal/db"
+)
+
+// maxStmts bounds the prepared statements a Service keeps; past it, reads
+// are prepared each time as usual.
+const maxStmts = 512
+
+// stmtCache keeps the hot read statements prepared. SQLite spends longer
+// parsing and planning a listing query than running it, and the driver
+// keeps no statements of its own; a prepared *sqlx.Stmt is safe for
+// concurrent use and is prepared again on each pooled connection as needed.
+type stmtCache struct {
+	mu sync.RWMutex // guards m
+	m  map[string]*sqlx.Stmt
+}
+
+type preparer interface {
+	PreparexContext(ctx context.Context, query string) (*sqlx.Stmt, error)
+}
+
+// stmt returns the prepared form of query on q, or nil when q cannot
+// prepare or the cache is full.
+func (c *stmtCache) stmt(ctx context.Context, q db.Querier, query string) (*sqlx.Stmt, error) {
+	c.mu.RLock()
+	st, ok := c.m[query]
+	c.mu.RUnlock()
+	if ok {
+		return st, nil
+	}
+	p, ok := q.(preparer)
+	if !ok {
+		return nil, nil
+	}
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if st, ok := c.m[query]; ok {
+		return st, nil
+	}
+	if len(c.m) >= maxStmts {
+		return nil, nil
+	}
+	// Prepare without the caller's context: the statement outlives the call.
+	st, err := p.PreparexContext(context.WithoutCancel(ctx), query)
+	if err != nil {
+		return nil, fmt.Errorf("prepare: %w", err)
+	}
+	if c.m == nil {
+		c.m = map[string]*sqlx.Stmt{}
+	}
+	c.m[query] = st
+	return st, nil
+}
+
+// selectRead runs query (with ? placeholders) on the read pool through a
+// prepared statement and scans every row into dest, like SelectContext.
+func (s *Service) selectRead(ctx context.Context, dest any, query string, args ...any) error {
+	q := s.db.Read()
+	query = q.Rebind(query)
+	st, err := s.stmts.stmt(ctx, q, query)
+	if err != nil {
+		return err
+	}
+	if st == nil {
+		return q.SelectContext(ctx, dest, query, args...)
+	}
+	return st.SelectContext(ctx, dest, args...)
+}
+
+// getRead is selectRead for one row, like GetContext.
+func (s *Service) getRead(ctx context.Context, dest any, query string, args ...any) error {
+	q := s.db.Read()
+	query = q.Rebind(query)
+	st, err := s.stmts.stmt(ctx, q, query)
+	if err != nil {
+		return err
+	}
+	if st == nil {
+		return q.GetContext(ctx, dest, query, args...)
+	}
+	return st.GetContext(ctx, dest, args...)
+}

@@ -1,0 +1,495 @@
+package catalog
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/mallang/mallang/internal/db"
+	"github.com/mallang/mallang/internal/fault"
+	"github.com/mallang/mallang/internal/money"
+)
+
+// listed is the predicate of the partial listing indexes; queries repeat it
+// literally so that both planners can use them.
+const listed = `status = 'active' AND deleted_at IS NULL`
+
+// maxParams bounds the values bound in one IN list, well under both engines'
+// limits.
+const maxParams = 1000
+
+func placeholders(n int) string {
+	return strings.TrimSuffix(strings.Repeat("?,", n), ",")
+}
+
+func allCategories(ctx context.Context, q db.Querier) ([]Category, error) {
+	var rows []struct {
+		ID       int64         `db:"id"`
+		ParentID sql.NullInt64 `db:"parent_id"`
+		Slug     string        `db:"slug"`
+		Name     string        `db:"name"`
+		NameEN   string        `db:"name_en"`
+		Position int           `db:"position"`
+	}
+	err := q.SelectContext(ctx, &rows, `SELECT id, parent_id, slug, name, name_en, position
+		FROM categories ORDER BY position, name, id`)
+	if err != nil {
+		return nil, fmt.Errorf("load categories: %w", err)
+	}
+	out := make([]Category, len(rows))
+	for i, r := range rows {
+		out[i] = Category{ID: r.ID, ParentID: r.ParentID.Int64, Slug: r.Slug, Name: r.Name, NameEN: r.NameEN, Position: r.Position}
+	}
+	return out, nil
+}
+
+func categoryExists(ctx context.Context, q db.Querier, id int64) (bool, error) {
+	var n int
+	if err := q.GetContext(ctx, &n, q.Rebind(`SELECT COUNT(*) FROM categories WHERE id = ?`), id); err != nil {
+		return false, fmt.Errorf("find category %d: %w", id, err)
+	}
+	return n > 0, nil
+}
+
+func categorySlugTaken(ctx context.Context, q db.Querier, slug string) (bool, error) {
+	var n int
+	if err := q.GetContext(ctx, &n, q.Rebind(`SELECT COUNT(*) FROM categories WHERE slug = ?`), slug); err != nil {
+		return false, fmt.Errorf("find category %q: %w", slug, err)
+	}
+	return n > 0, nil
+}
+
+func insertCategory(ctx context.Context, q db.Querier, c NewCategory, now time.Time) (int64, error) {
+	var parent any
+	if c.ParentID != 0 {
+		parent = c.ParentID
+	}
+	var id int64
+	err := q.GetContext(ctx, &id, q.Rebind(`INSERT INTO categories (parent_id, slug, name, name_en, position, created_at, updated_at)
+		VALUES (?, ?, ?, ?, ?, ?, ?) RETURNING id`), parent, c.Slug, c.Name, c.NameEN, c.Position, now, now)
+	if err != nil {
+		return 0, fmt.Errorf("insert category: %w", err)
+	}
+	return id, nil
+}
+
+func houseSellerID(ctx context.Context, q db.Querier) (int64, error) {
+	var id int64
+	err := q.GetContext(ctx, &id, `SELECT id FROM sellers WHERE is_house = TRUE ORDER BY id LIMIT 1`)
+	if errors.Is(err, sql.ErrNoRows) {
+		return 0, fmt.Errorf("no house seller: %w", fault.ErrNotFound)
+	}
+	return id, err
+}
+
+// existingIDs returns which of ids exist in table (a constant name).
+func existingIDs(ctx context.Context, q db.Querier, table string, ids []int64) ([]int64, error) {
+	var out []int64
+	for len(ids) > 0 {
+		n := min(len(ids), maxParams)
+		args := make([]any, n)
+		for i, id := range ids[:n] {
+			args[i] = id
+		}
+		var found []int64
+		err := q.SelectContext(ctx, &found, q.Rebind(`SELECT id FROM `+table+` WHERE id IN (`+placeholders(n)+`)`), args...)
+		if err != nil {
+			return nil, fmt.Errorf("find %s: %w", table, err)
+		}
+		out = append(out, found...)
+		ids = ids[n:]
+	}
+	return out, nil
+}
+
+// takenSKUs returns which of skus some variant already has.
+func takenSKUs(ctx context.Context, q db.Querier, skus []string) ([]string, error) {
+	var out []string
+	for len(skus) > 0 {
+		n := min(len(skus), maxParams)
+		args := make([]any, n)
+		for i, s := range skus[:n] {
+			args[i] = s
+		}
+		var found []string
+		err := q.SelectContext(ctx, &found, q.Rebind(`SELECT sku FROM variants WHERE sku IN (`+placeholders(n)+`)`), args...)
+		if err != nil {
+			return nil, fmt.Errorf("find SKUs: %w", err)
+		}
+		out = append(out, found...)
+		skus = skus[n:]
+	}
+	return out, nil
+}
+
+func insertProduct(ctx context.Context, q db.Querier, p *NewProduct, d derived, created, now time.Time) (int64, error) {
+	var id int64
+	err := q.GetContext(ctx, &id, q.Rebind(`INSERT INTO products (seller_id, category_id, name, summary, description,
+			product_type, status, featured, currency, price_minor, list_price_minor, stock_total, in_stock,
+			search_text, created_at, updated_at)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`),
+		p.SellerID, p.CategoryID, p.Name, p.Summary, p.Description,
+		string(p.Type), string(p.Status), p.Featured, string(p.Currency), d.Price, d.ListPrice, d.StockTotal, d.InStock,
+		searchText(p.Name, p.Description), created, now)
+	return id, err
+}
+
+func insertOptions(ctx context.Context, q db.Querier, productID int64, names []string, now time.Time) error {
+	if len(names) == 0 {
+		return nil
+	}
+	rows := make([]string, len(names))
+	args := make([]any, 0, 5*len(names))
+	for i, n := range names {
+		rows[i] = "(?, ?, ?, ?, ?)"
+		args = append(args, productID, i+1, n, now, now)
+	}
+	_, err := q.ExecContext(ctx, q.Rebind(`INSERT INTO product_options (product_id, position, name, created_at, updated_at)
+		VALUES `+strings.Join(rows, ", ")), args...)
+	return err
+}
+
+func insertVariants(ctx context.Context, q db.Querier, productID int64, vs []NewVariant, now time.Time) error {
+	rows := make([]string, len(vs))
+	args := make([]any, 0, 12*len(vs))
+	for i, v := range vs {
+		rows[i] = "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+		var sale any
+		if v.SalePrice != nil {
+			sale = *v.SalePrice
+		}
+		args = append(args, productID, v.SKU, v.Options[0], v.Options[1], v.Options[2],
+			v.Price, sale, v.Stock, v.Active, i+1, now, now)
+	}
+	_, err := q.ExecContext(ctx, q.Rebind(`INSERT INTO variants (product_id, sku, option1, option2, option3,
+			price_minor, sale_price_minor, stock, active, position, created_at, updated_at)
+		VALUES `+strings.Join(rows, ", ")), args...)
+	return err
+}
+
+// updateProduct changes the fields of u that are set and reports whether the
+// product exists.
+func updateProduct(ctx context.Context, q db.Querier, id int64, u ProductUpdate, search *string, now time.Time) (bool, error) {
+	sets := []string{"updated_at = ?"}
+	args := []any{now}
+	if search != nil {
+		sets, args = append(sets, "search_text = ?"), append(args, *search)
+	}
+	if u.Name != nil {
+		sets, args = append(sets, "name = ?"), append(args, *u.Name)
+	}
+	if u.Summary != nil {
+		sets, args = append(sets, "summary = ?"), append(args, *u.Summary)
+	}
+	if u.Description != nil {
+		sets, args = append(sets, "description = ?"), append(args, *u.Description)
+	}
+	if u.Status != nil {
+		sets, args = append(sets, "status = ?"), append(args, string(*u.Status))
+	}
+	if u.Featured != nil {
+		sets, args = append(sets, "featured = ?"), append(args, *u.Featured)
+	}
+	args = append(args, id)
+	res, err := q.ExecContext(ctx, q.Rebind(`UPDATE products SET `+strings.Join(sets, ", ")+
+		` WHERE id = ? AND deleted_at IS NULL`), args...)
+	if err != nil {
+		return false, err
+	}
+	n, err := res.RowsAffected()
+	return n > 0, err
+}
+
+// setVariantStock sets a variant's stock and returns its product's id.
+func setVariantStock(ctx context.Context, q db.Querier, variantID, stock int64, now time.Time) (int64, error) {
+	var productID int64
+	err := q.GetContext(ctx, &productID, q.Rebind(`UPDATE variants SET stock = ?, updated_at = ? WHERE id = ? RETURNING product_id`),
+		stock, now, variantID)
+	if errors.Is(err, sql.ErrNoRows) {
+		return 0, fault.ErrNotFound
+	}
+	return productID, err
+}
+
+// refreshDerived recomputes the columns products keeps from its active
+// variants, by the same rule as derive.
+func refreshDerived(ctx context.Context, q db.Querier, productID int64, now time.Time) error {
+	_, err := q.ExecContext(ctx, q.Rebind(`UPDATE products SET
+		price_minor = COALESCE((SELECT COALESCE(v.sale_price_minor, v.price_minor) FROM variants v
+			WHERE v.product_id = products.id AND v.active = TRUE
+			ORDER BY COALESCE(v.sale_price_minor, v.price_minor), v.position, v.id LIMIT 1), 0),
+		list_price_minor = COALESCE((SELECT v.price_minor FROM variants v
+			WHERE v.product_id = products.id AND v.active = TRUE
+			ORDER BY COALESCE(v.sale_price_minor, v.price_minor), v.position, v.id LIMIT 1), 0),
+		stock_total = COALESCE((SELECT SUM(v.stock) FROM variants v
+			WHERE v.product_id = products.id AND v.active = TRUE), 0),
+		in_stock = EXISTS (SELECT 1 FROM variants v
+			WHERE v.product_id = products.id AND v.active = TRUE AND v.stock > 0),
+		updated_at = ?
+		WHERE id = ?`), now, productID)
+	if err != nil {
+		return fmt.Errorf("refresh product %d: %w", productID, err)
+	}
+	return nil
+}
+
+// productRow is a product as listings read it, with its first image.
+type productRow struct {
+	ID             int64     `db:"id"`
+	SellerID       int64     `db:"seller_id"`
+	SellerName     string    `db:"seller_name"`
+	CategoryID     int64     `db:"category_id"`
+	Name           string    `db:"name"`
+	Summary        string    `db:"summary"`
+	Description    string    `db:"description"`
+	Type           string    `db:"product_type"`
+	Status         string    `db:"status"`
+	Featured       bool      `db:"featured"`
+	Currency       string    `db:"currency"`
+	PriceMinor     int64     `db:"price_minor"`
+	ListPriceMinor int64     `db:"list_price_minor"`
+	StockTotal     int64     `db:"stock_total"`
+	InStock        bool      `db:"in_stock"`
+	CreatedAt      time.Time `db:"created_at"`
+	UpdatedAt      time.Time `db:"updated_at"`
+
+	ImageID          sql.NullInt64  `db:"image_id"`
+	ImagePosition    sql.NullInt64  `db:"image_position"`
+	ImageKey         sql.NullString `db:"image_key"`
+	ImageContentType sql.NullString `db:"image_content_type"`
+	ImageWidth       sql.NullInt64  `db:"image_width"`
+	ImageHeight      sql.NullInt64  `db:"image_height"`
+	ImageAlt         sql.NullString `db:"image_alt"`
+	ImageThumbsReady sql.NullBool   `db:"image_thumbs_ready"`
+}
+
+// productColumns are the columns of productRow, reading products as p,
+// sellers as s and the first image as i.
+const productColumns = `p.id, p.seller_id, s.name AS seller_name, p.category_id, p.name, p.summary,
+	p.description, p.product_type, p.status, p.featured, p.currency, p.price_minor, p.list_price_minor,
+	p.stock_total, p.in_stock, p.created_at, p.updated_at,
+	i.id AS image_id, i.position AS image_position, i.blob_key AS image_key,
+	i.content_type AS image_content_type, i.width AS image_width, i.height AS image_height,
+	i.alt AS image_alt, i.thumbs_ready AS image_thumbs_ready`
+
+// productJoins joins p's seller and first image.
+const productJoins = ` JOIN sellers s ON s.id = p.seller_id
+	LEFT JOIN product_images i ON i.id = (SELECT i2.id FROM product_images i2
+		WHERE i2.product_id = p.id ORDER BY i2.position, i2.id LIMIT 1)`
+
+func (r productRow) product() Product {
+	c := money.Currency(r.Currency)
+	p := Product{
+		ID:          r.ID,
+		SellerID:    r.SellerID,
+		SellerName:  r.SellerName,
+		CategoryID:  r.CategoryID,
+		Name:        r.Name,
+		Summary:     r.Summary,
+		Description: r.Description,
+		Type:        ProductType(r.Type),
+		Status:      Status(r.Status),
+		Featured:    r.Featured,
+		Price:       money.New(r.PriceMinor, c),
+		ListPrice:   money.New(r.ListPriceMinor, c),
+		StockTotal:  r.StockTotal,
+		InStock:     r.InStock,
+		CreatedAt:   r.CreatedAt.UTC(),
+		UpdatedAt:   r.UpdatedAt.UTC(),
+	}
+	if r.ImageID.Valid {
+		p.Image = &Image{
+			ID:          r.ImageID.Int64,
+			ProductID:   r.ID,
+			Position:    int(r.ImagePosition.Int64),
+			Key:         r.ImageKey.String,
+			ContentType: r.ImageContentType.String,
+			Width:       int(r.ImageWidth.Int64),
+			Height:      int(r.ImageHeight.Int64),
+			Alt:         r.ImageAlt.String,
+			ThumbsReady: r.ImageThumbsReady.Bool,
+		}
+	}
+	return p
+}
+
+func activeProduct(ctx context.Context, q db.Querier, id int64) (productRow, error) {
+	var r productRow
+	err := q.GetContext(ctx, &r, q.Rebind(`SELECT `+productColumns+` FROM products p`+productJoins+`
+		WHERE p.id = ? AND p.status = 'active' AND p.deleted_at IS NULL`), id)
+	if errors.Is(err, sql.ErrNoRows) {
+		return productRow{}, fault.ErrNotFound
+	}
+	return r, err
+}
+
+// productText returns the name and description of a product that is not
+// deleted.
+func productText(ctx context.Context, q db.Querier, id int64) (name, description string, err error) {
+	var r struct {
+		Name        string `db:"name"`
+		Description string `db:"description"`
+	}
+	err = q.GetContext(ctx, &r, q.Rebind(`SELECT name, description FROM products WHERE id = ? AND deleted_at IS NULL`), id)
+	if errors.Is(err, sql.ErrNoRows) {
+		return "", "", fault.ErrNotFound
+	}
+	return r.Name, r.Description, err
+}
+
+func productExists(ctx context.Context, q db.Querier, id int64) (bool, error) {
+	var n int
+	err := q.GetContext(ctx, &n, q.Rebind(`SELECT COUNT(*) FROM products WHERE id = ? AND deleted_at IS NULL`), id)
+	if err != nil {
+		return false, fmt.Errorf("find product %d: %w", id, err)
+	}
+	return n > 0, nil
+}
+
+func productOptions(ctx context.Context, q db.Querier, productID int64) ([]Option, error) {
+	var names []struct {
+		Position int    `db:"position"`
+		Name     string `db:"name"`
+	}
+	err := q.SelectContext(ctx, &names, q.Rebind(`SELECT position, name FROM product_options
+		WHERE product_id = ? ORDER BY position`), productID)
+	if err != nil {
+		return nil, fmt.Errorf("options: %w", err)
+	}
+	out := make([]Option, len(names))
+	for i, n := range names {
+		out[i] = Option{Position: n.Position, Name: n.Name}
+	}
+	return out, nil
+}
+
+// productVariants returns the variants by position and fills the values of
+// the product's options from them, in variant order.
+func productVariants(ctx context.Context, q db.Querier, productID int64, c money.Currency) ([]Variant, error) {
+	var rows []struct {
+		ID        int64         `db:"id"`
+		SKU       string        `db:"sku"`
+		Option1   string        `db:"option1"`
+		Option2   string        `db:"option2"`
+		Option3   string        `db:"option3"`
+		Price     int64         `db:"price_minor"`
+		SalePrice sql.NullInt64 `db:"sale_price_minor"`
+		Stock     int64         `db:"stock"`
+		Active    bool          `db:"active"`
+		Position  int           `db:"position"`
+	}
+	err := q.SelectContext(ctx, &rows, q.Rebind(`SELECT id, sku, option1, option2, option3, price_minor,
+		sale_price_minor, stock, active, position FROM variants WHERE product_id = ? ORDER BY position, id`), productID)
+	if err != nil {
+		return nil, fmt.Errorf("variants: %w", err)
+	}
+	out := make([]Variant, len(rows))
+	for i, r := range rows {
+		v := Variant{
+			ID: r.ID, ProductID: productID, SKU: r.SKU,
+			Options: [3]string{r.Option1, r.Option2, r.Option3},
+			Price:   money.New(r.Price, c), Stock: r.Stock, Active: r.Active, Position: r.Position,
+		}
+		if r.SalePrice.Valid {
+			sp := money.New(r.SalePrice.Int64, c)
+			v.SalePrice = &sp
+		}
+		out[i] = v
+	}
+	return out, nil
+}
+
+type imageRow struct {
+	ID          int64  `db:"id"`
+	ProductID   int64  `db:"product_id"`
+	Position    int    `db:"position"`
+	Key         string `db:"blob_key"`
+	ContentType string `db:"content_type"`
+	Width       int    `db:"width"`
+	Height      int    `db:"height"`
+	Alt         string `db:"alt"`
+	ThumbsReady bool   `db:"thumbs_ready"`
+}
+
+func (r imageRow) image() Image { return Image(r) }
+
+const imageColumns = `id, product_id, position, blob_key, content_type, width, height, alt, thumbs_ready`
+
+func productImages(ctx context.Context, q db.Querier, productID int64) ([]Image, error) {
+	var rows []imageRow
+	err := q.SelectContext(ctx, &rows, q.Rebind(`SELECT `+imageColumns+` FROM product_images
+		WHERE product_id = ? ORDER BY position, id`), productID)
+	if err != nil {
+		return nil, fmt.Errorf("images: %w", err)
+	}
+	out := make([]Image, len(rows))
+	for i, r := range rows {
+		out[i] = r.image()
+	}
+	return out, nil
+}
+
+func imageByID(ctx context.Context, q db.Querier, id int64) (Image, error) {
+	var r imageRow
+	err := q.GetContext(ctx, &r, q.Rebind(`SELECT `+imageColumns+` FROM product_images WHERE id = ?`), id)
+	if errors.Is(err, sql.ErrNoRows) {
+		return Image{}, fault.ErrNotFound
+	}
+	return r.image(), err
+}
+
+func insertImage(ctx context.Context, q db.Querier, productID int64, img NewImage, now time.Time) (Image, error) {
+	var r imageRow
+	err := q.GetContext(ctx, &r, q.Rebind(`INSERT INTO product_images (product_id, position, blob_key, content_type,
+			width, height, alt, thumbs_ready, created_at, updated_at)
+		VALUES (?, (SELECT COALESCE(MAX(position), 0) + 1 FROM product_images WHERE product_id = ?), ?, ?, ?, ?, ?, ?, ?, ?)
+		RETURNING `+imageColumns),
+		productID, productID, img.Key, img.ContentType, img.Width, img.Height, img.Alt, img.ThumbsReady, now, now)
+	if err != nil {
+		return Image{}, fmt.Errorf("insert image: %w", err)
+	}
+	return r.image(), nil
+}
+
+func setThumbsReady(ctx context.Context, q db.Querier, id int64, now time.Time) error {
+	res, err := q.ExecContext(ctx, q.Rebind(`UPDATE product_images SET thumbs_ready = TRUE, updated_at = ? WHERE id = ?`), now, id)
+	if err != nil {
+		return err
+	}
+	n, err := res.RowsAffected()
+	if err != nil {
+		return err
+	}
+	if n == 0 {
+		return fault.ErrNotFound
+	}
+	return nil
+}
+
+func eachActiveProduct(ctx context.Context, q db.Querier, fn func(id int64, updated time.Time) error) error {
+	rows, err := q.QueryxContext(ctx, `SELECT id, updated_at FROM products WHERE `+listed+` ORDER BY id`)
+	if err != nil {
+		return err
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var id int64
+		var updated time.Time
+		if err := rows.Scan(&id, &updated); err != nil {
+			return err
+		}
+		if err := fn(id, updated.UTC()); err != nil {
+			return err
+		}
+	}
+	return rows.Err()
+}
+
+func countProducts(ctx context.Context, q db.Querier) (int, error) {
+	var n int
+	err := q.GetContext(ctx, &n, `SELECT COUNT(*) FROM products WHERE deleted_at IS NULL`)
+	return n, err
+}
