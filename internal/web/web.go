@@ -119,7 +119,7 @@ type categoryTree struct {
 	bySlug map[string]*catalog.Category
 	parent map[int64]*catalog.Category
 	all    []*catalog.Category // depth first, in display order
-	nav    [2][]link            // the header's top-level links, by lang; shared, do not modify
+	nav    [2][]link           // the header's top-level links, by lang; shared, do not modify
 	loaded time.Time
 }
 
