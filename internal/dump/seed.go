@@ -7,6 +7,7 @@ import (
 	"path/filepath"
 
 	"github.com/mallang/mallang/internal/db"
+	"github.com/mallang/mallang/internal/fault"
 )
 
 // migrationRows returns, per table, the rows that the migrations themselves
@@ -117,4 +118,35 @@ func sameValues(a, b map[string]any) bool {
 		}
 	}
 	return true
+}
+
+// checkEmpty refuses a target that holds more than the rows its migrations
+// insert, and returns the tables that hold such rows.
+func (l *loader) checkEmpty(ctx context.Context, tables []*table) (map[string]bool, error) {
+	seeded := map[string]bool{}
+	var seeds map[string][]map[string]any
+	for _, t := range tables {
+		var n int64
+		if err := l.q.GetContext(ctx, &n, `SELECT COUNT(*) FROM `+quote(t.name)); err != nil {
+			return nil, fmt.Errorf("load: count the rows of %s: %w", t.name, err)
+		}
+		if n == 0 {
+			continue
+		}
+		if seeds == nil {
+			var err error
+			if seeds, err = migrationRows(ctx); err != nil {
+				return nil, fmt.Errorf("load: %w", err)
+			}
+		}
+		ok, err := onlySeeds(ctx, l.q, t, seeds[t.name])
+		if err != nil {
+			return nil, fmt.Errorf("load: read the rows of %s: %w", t.name, err)
+		}
+		if !ok {
+			return nil, refuse(fault.ErrConflict, "the target database already holds %s in table %s; load needs an empty database (one that holds only what its migrations put in)", rowsText(n), t.name)
+		}
+		seeded[t.name] = true
+	}
+	return seeded, nil
 }
