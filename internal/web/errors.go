@@ -30,10 +30,14 @@ func (h *Handler) render(w http.ResponseWriter, r *http.Request, lc *locale, sta
 // notFound serves the 404 page for routes nothing else matched and for
 // malformed ids.
 func (h *Handler) notFound(w http.ResponseWriter, r *http.Request) {
-	lc := h.locales[pickLang(w, r)]
+	h.notFoundIn(w, r, h.locales[pickLang(w, r)])
+}
+
+// notFoundIn renders the 404 page in lc, with the category links when they
+// can be had: the page still works without them.
+func (h *Handler) notFoundIn(w http.ResponseWriter, r *http.Request, lc *locale) {
 	tree, err := h.categories(r.Context())
 	if err != nil {
-		// The 404 page still works without the navigation.
 		h.log.WarnContext(r.Context(), "404 page without categories", "err", err)
 		tree = nil
 	}
@@ -43,7 +47,7 @@ func (h *Handler) notFound(w http.ResponseWriter, r *http.Request) {
 // notFoundPage answers 404 with a search box and links home and to the
 // categories.
 func (h *Handler) notFoundPage(w http.ResponseWriter, r *http.Request, lc *locale, tree *categoryTree) {
-	p := h.newPage(r, lc, tree, lc.T("nf.title"), r.URL.EscapedPath(), nil)
+	p := h.newPage(r, lc, tree, lc.T("nf.title"), localPath(r.URL), nil)
 	p.NoIndex = true
 	h.render(w, r, lc, http.StatusNotFound, notFoundBody(p))
 }
@@ -57,7 +61,11 @@ func (h *Handler) serverError(w http.ResponseWriter, r *http.Request, lc *locale
 		return
 	}
 	h.log.ErrorContext(ctx, "storefront page failed", "method", r.Method, "path", r.URL.Path, "err", err)
-	p := h.newPage(r, lc, h.tree.Load(), lc.T("err.title"), r.URL.EscapedPath(), nil)
+	p := h.newPage(r, lc, h.tree.Load(), lc.T("err.title"), localPath(r.URL), nil)
 	p.NoIndex = true
-	h.render(w, r, lc, http.StatusInternalServerError, serverErrorBody(p, observe.RequestID(ctx), r.URL.RequestURI()))
+	retry := localPath(r.URL)
+	if r.URL.RawQuery != "" {
+		retry += "?" + r.URL.RawQuery
+	}
+	h.render(w, r, lc, http.StatusInternalServerError, serverErrorBody(p, observe.RequestID(ctx), retry))
 }

@@ -49,6 +49,7 @@ var langMatcher = language.NewMatcher([]language.Tag{language.Korean, language.E
 // remembers in the cookie), then the cookie, then Accept-Language, then
 // Korean.
 func pickLang(w http.ResponseWriter, r *http.Request) lang {
+	w.Header().Add("Vary", "Cookie, Accept-Language")
 	if v := r.URL.Query().Get("lang"); v == "ko" || v == "en" {
 		l := langKo
 		if v == "en" {
@@ -65,7 +66,6 @@ func pickLang(w http.ResponseWriter, r *http.Request) lang {
 		})
 		return l
 	}
-	w.Header().Add("Vary", "Cookie, Accept-Language")
 	if c, err := r.Cookie(langCookie); err == nil {
 		switch c.Value {
 		case "en":
@@ -90,7 +90,17 @@ func pickLang(w http.ResponseWriter, r *http.Request) lang {
 func withLang(u *url.URL, l lang) string {
 	q := u.Query()
 	q.Set("lang", l.Code())
-	return u.EscapedPath() + "?" + q.Encode()
+	return localPath(u) + "?" + q.Encode()
+}
+
+// localPath is u's escaped path made safe to link to: never "//host", which
+// a browser would read as another site.
+func localPath(u *url.URL) string {
+	p := u.EscapedPath()
+	if !strings.HasPrefix(p, "/") || strings.HasPrefix(p, "//") {
+		p = "/" + strings.TrimLeft(p, "/")
+	}
+	return p
 }
 
 // locale renders text in one language. Messages without arguments are
@@ -234,6 +244,8 @@ func uiText() []msg {
 		{key: "filter.price", ko: "가격 (원)", en: "Price (KRW)"},
 		{key: "filter.min", ko: "최소 가격", en: "Minimum price"},
 		{key: "filter.max", ko: "최대 가격", en: "Maximum price"},
+		{key: "filter.from", ko: "최소", en: "Min"},
+		{key: "filter.to", ko: "최대", en: "Max"},
 		{key: "filter.in_stock", ko: "재고 있는 상품만", en: "In stock only"},
 		{key: "filter.apply", ko: "적용", en: "Apply"},
 		{key: "filter.reset", ko: "초기화", en: "Reset"},

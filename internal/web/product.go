@@ -57,7 +57,7 @@ func (h *Handler) product(w http.ResponseWriter, r *http.Request) {
 	raw := r.PathValue("id")
 	id, err := strconv.ParseInt(raw, 10, 64)
 	if err != nil || id <= 0 {
-		h.notFound(w, r)
+		h.notFoundIn(w, r, lc)
 		return
 	}
 	if s := strconv.FormatInt(id, 10); s != raw { // "007", "+7"

@@ -681,3 +681,16 @@ func TestImageURLs(t *testing.T) {
 		}
 	}
 }
+
+func TestLocalPath(t *testing.T) {
+	t.Parallel()
+	for in, want := range map[string]string{"/a/b": "/a/b", "//evil.example/x": "/evil.example/x", "": "/", "/%EC%B4%88": "/%EC%B4%88"} {
+		u := &url.URL{Path: in}
+		if in == "/%EC%B4%88" {
+			u, _ = url.Parse(in)
+		}
+		if got := localPath(u); got != want {
+			t.Errorf("localPath(%q) = %q, want %q", in, got, want)
+		}
+	}
+}
