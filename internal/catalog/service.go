@@ -67,7 +67,7 @@ func NewService(d *db.DB, now func() time.Time, log *slog.Logger, thumbs Thumbna
 	if log == nil {
 		log = slog.New(slog.DiscardHandler)
 	}
-	return &Service{
+	s := &Service{
 		db:     d,
 		now:    now,
 		log:    log,
@@ -75,6 +75,8 @@ func NewService(d *db.DB, now func() time.Time, log *slog.Logger, thumbs Thumbna
 		html:   bluemonday.UGCPolicy(),
 		counts: map[string]cachedCount{},
 	}
+	s.stmts.enabled = d.Dialect.Engine == db.SQLite
+	return s
 }
 
 // changed marks every cached listing total stale; every product write calls

@@ -18,9 +18,15 @@ const maxStmts = 512
 // parsing and planning a listing query than running it, and the driver
 // keeps no statements of its own; a prepared *sqlx.Stmt is safe for
 // concurrent use and is prepared again on each pooled connection as needed.
+//
+// Only SQLite needs it: pgx already keeps a statement cache per connection,
+// and measured slower through database/sql prepared statements. (This is a
+// property of the drivers, not of the SQL; it belongs in internal/db, which
+// could give every capability a caching read querier.)
 type stmtCache struct {
-	mu sync.RWMutex // guards m
-	m  map[string]*sqlx.Stmt
+	enabled bool
+	mu      sync.RWMutex // guards m
+	m       map[string]*sqlx.Stmt
 }
 
 type preparer interface {
@@ -37,7 +43,7 @@ func (c *stmtCache) stmt(ctx context.Context, q db.Querier, query string) (*sqlx
 		return st, nil
 	}
 	p, ok := q.(preparer)
-	if !ok {
+	if !ok || !c.enabled {
 		return nil, nil
 	}
 	c.mu.Lock()
