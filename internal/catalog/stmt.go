@@ -2,6 +2,7 @@ package catalog
 
 import (
 	"context"
+	"database/sql"
 	"fmt"
 	"sync"
 
@@ -91,6 +92,57 @@ func (s *Service) getRead(ctx context.Context, dest any, query string, args ...a
 	}
 	if st == nil {
 		return q.GetContext(ctx, dest, query, args...)
+	}
+	return st.GetContext(ctx, dest, args...)
+}
+
+// txStmts is a Querier for one transaction that prepares each distinct
+// ExecContext and GetContext statement once, so a batch of hundreds of
+// products parses its few INSERT statements once rather than per product.
+// The statements close with the transaction.
+type txStmts struct {
+	db.Querier
+	m map[string]*sqlx.Stmt
+}
+
+func newTxStmts(q db.Querier) *txStmts { return &txStmts{Querier: q, m: map[string]*sqlx.Stmt{}} }
+
+func (t *txStmts) stmt(ctx context.Context, query string) (*sqlx.Stmt, error) {
+	if st, ok := t.m[query]; ok {
+		return st, nil
+	}
+	p, ok := t.Querier.(preparer)
+	if !ok {
+		return nil, nil
+	}
+	st, err := p.PreparexContext(ctx, query)
+	if err != nil {
+		return nil, fmt.Errorf("prepare: %w", err)
+	}
+	t.m[query] = st
+	return st, nil
+}
+
+// ExecContext runs query through its prepared statement.
+func (t *txStmts) ExecContext(ctx context.Context, query string, args ...any) (sql.Result, error) {
+	st, err := t.stmt(ctx, query)
+	if err != nil || st == nil {
+		if err != nil {
+			return nil, err
+		}
+		return t.Querier.ExecContext(ctx, query, args...)
+	}
+	return st.ExecContext(ctx, args...)
+}
+
+// GetContext runs query through its prepared statement.
+func (t *txStmts) GetContext(ctx context.Context, dest any, query string, args ...any) error {
+	st, err := t.stmt(ctx, query)
+	if err != nil {
+		return err
+	}
+	if st == nil {
+		return t.Querier.GetContext(ctx, dest, query, args...)
 	}
 	return st.GetContext(ctx, dest, args...)
 }
