@@ -145,15 +145,24 @@ func (s *Store) MakeThumbnails(ctx context.Context, key string) error {
 	// Largest first; each smaller size is scaled from the one before, which
 	// is several times faster than scaling the original three times and
 	// looks the same at these ratios.
-	cur := src
+	// A JPEG that already fits a size is that size's thumbnail as it is.
+	isJPEG := http.DetectContentType(data) == "image/jpeg"
+	var cur image.Image = src
 	for i := len(Sizes) - 1; i >= 0; i-- {
 		size := Sizes[i]
-		cur = Thumbnail(cur, size.Pixels())
-		var buf bytes.Buffer
-		if err := jpeg.Encode(&buf, cur, &jpeg.Options{Quality: ThumbQuality}); err != nil {
-			return fmt.Errorf("encode %s thumbnail of %s: %w", size, key, err)
+		b := src.Bounds()
+		var out []byte
+		if isJPEG && b.Dx() <= size.Pixels() && b.Dy() <= size.Pixels() {
+			out = data
+		} else {
+			cur = Thumbnail(cur, size.Pixels())
+			var buf bytes.Buffer
+			if err := jpeg.Encode(&buf, cur, &jpeg.Options{Quality: ThumbQuality}); err != nil {
+				return fmt.Errorf("encode %s thumbnail of %s: %w", size, key, err)
+			}
+			out = buf.Bytes()
 		}
-		if err := s.Put(ctx, ThumbKey(key, size), "image/jpeg", &buf); err != nil {
+		if err := s.Put(ctx, ThumbKey(key, size), "image/jpeg", bytes.NewReader(out)); err != nil {
 			return fmt.Errorf("make thumbnails: %w", err)
 		}
 	}
@@ -176,11 +185,16 @@ func Thumbnail(src image.Image, longest int) *image.RGBA {
 		}
 	}
 	dst := image.NewRGBA(image.Rect(0, 0, w, h))
-	draw.Draw(dst, dst.Bounds(), image.NewUniform(color.White), image.Point{}, draw.Src)
+	// Opaque sources (every JPEG) are copied; others are drawn over white.
+	op := draw.Src
+	if o, ok := src.(interface{ Opaque() bool }); !ok || !o.Opaque() {
+		draw.Draw(dst, dst.Bounds(), image.NewUniform(color.White), image.Point{}, draw.Src)
+		op = draw.Over
+	}
 	if w == b.Dx() && h == b.Dy() {
-		draw.Draw(dst, dst.Bounds(), src, b.Min, draw.Over)
+		draw.Draw(dst, dst.Bounds(), src, b.Min, op)
 	} else {
-		draw.CatmullRom.Scale(dst, dst.Bounds(), src, b, draw.Over, nil)
+		draw.CatmullRom.Scale(dst, dst.Bounds(), src, b, op, nil)
 	}
 	return dst
 }

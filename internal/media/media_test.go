@@ -236,6 +236,21 @@ func TestMakeThumbnails(t *testing.T) {
 	}
 }
 
+func TestThumbnailFlattensTransparency(t *testing.T) {
+	t.Parallel()
+	src, err := png.Decode(bytes.NewReader(testPNG(t, 400, 400)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	th := Thumbnail(src, 200)
+	if got := th.RGBAAt(5, 5); got != (color.RGBA{255, 255, 255, 255}) {
+		t.Errorf("transparent corner became %v, want white", got)
+	}
+	if got := th.RGBAAt(150, 150); got.A != 255 || got == (color.RGBA{255, 255, 255, 255}) {
+		t.Errorf("opaque middle became %v", got)
+	}
+}
+
 func TestMakeThumbnailsErrors(t *testing.T) {
 	t.Parallel()
 	ctx := t.Context()

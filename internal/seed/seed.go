@@ -1,0 +1,258 @@
+// Package seed fills the catalog with a believable Korean demo shop: a
+// two-level category tree (식품, 패션, 생활, 디지털 with ten subcategories),
+// products with Korean names and HTML descriptions, options and variants,
+// sale prices, sold-out and featured products, digital and subscription
+// products, and a generated image for each. It makes the 200-product shop of
+// the first start and, with Options.Products, catalogs of any size for
+// benchmarks.
+package seed
+
+import (
+	"bytes"
+	"context"
+	"fmt"
+	"io"
+	"math/rand/v2"
+	"runtime"
+	"strconv"
+	"time"
+
+	"golang.org/x/sync/errgroup"
+
+	"github.com/mallang/mallang/internal/catalog"
+	"github.com/mallang/mallang/internal/fault"
+	"github.com/mallang/mallang/internal/media"
+)
+
+// DefaultProducts is the size of the demo catalog.
+const DefaultProducts = 200
+
+const (
+	// batchSize products are created per CreateProducts call (one
+	// transaction each).
+	batchSize = 500
+	// poolPerLeaf caps the distinct images of a category; bigger catalogs
+	// reuse them, so 100,000 products cost at most 400 images and no
+	// thumbnail jobs.
+	poolPerLeaf = 40
+	// imageWorkers is how many AddImage calls run at once; PostgreSQL
+	// commits them in parallel, SQLite queues them on its one writer.
+	imageWorkers = 8
+)
+
+// Options tune Run.
+type Options struct {
+	// Products is how many products to add; 0 means DefaultProducts.
+	Products int
+	// Images makes a picture for every product (stored in the media bucket
+	// with its thumbnails) and attaches it.
+	Images bool
+	// Rand seeds the generator: the same seed, size and starting catalog
+	// give the same products, variants and images.
+	Rand int64
+	// Now is the end of the 90 days over which creation times are spread;
+	// zero means the current time.
+	Now time.Time
+
+	pool int // distinct images per leaf category; 0 means poolPerLeaf (tests make fewer)
+}
+
+// Stats counts what Run made. Categories counts the demo tree, including
+// categories that already existed and were reused.
+type Stats struct {
+	Categories int
+	Products   int
+	Variants   int
+	Images     int
+}
+
+// poolImage is a generated picture, stored with its thumbnails.
+type poolImage struct {
+	key string
+}
+
+// Run adds the demo categories (reusing those whose slug exists, so it can
+// run again on a seeded shop) and opt.Products products, writing one
+// progress line per batch to progress ("상품 12,500 / 100,000 (12%)"; nil
+// discards them). Products go in through CreateProducts in batches of 500.
+// With opt.Images, each of the ten leaf categories gets up to 40 distinct
+// pictures whose thumbnails Run makes itself, and every product gets one
+// of them through AddImage with ThumbsReady set, so no thumbnail jobs are
+// queued. SKUs continue from the current product count. A negative
+// opt.Products is a *fault.Invalid.
+func Run(ctx context.Context, cat *catalog.Service, store *media.Store, opt Options, progress io.Writer) (Stats, error) {
+	if opt.Products < 0 {
+		return Stats{}, &fault.Invalid{Fields: map[string]string{"products": "must not be negative"}}
+	}
+	if opt.Products == 0 {
+		opt.Products = DefaultProducts
+	}
+	if progress == nil {
+		progress = io.Discard
+	}
+	if opt.Now.IsZero() {
+		opt.Now = time.Now()
+	}
+	opt.Now = opt.Now.UTC()
+	var st Stats
+	leaves, leafIDs, err := categories(ctx, cat)
+	if err != nil {
+		return st, err
+	}
+	st.Categories = len(tree) + len(leaves)
+	offset, err := cat.CountProducts(ctx)
+	if err != nil {
+		return st, fmt.Errorf("seed: %w", err)
+	}
+	var pools [][]poolImage
+	if opt.Images {
+		if opt.pool <= 0 {
+			opt.pool = poolPerLeaf
+		}
+		per := min(opt.pool, (opt.Products+len(leaves)-1)/len(leaves))
+		if pools, err = makePools(ctx, store, leaves, per, opt.Rand, progress); err != nil {
+			return st, err
+		}
+	}
+	rng := rand.New(rand.NewPCG(uint64(opt.Rand), 0x6d616c6c616e67)) // "mallang"
+	used := make([]int, len(leaves))                                 // images handed out per leaf
+	for start := 0; start < opt.Products; start += batchSize {
+		n := min(batchSize, opt.Products-start)
+		batch := make([]catalog.NewProduct, n)
+		images := make([]catalog.NewImage, n)
+		for j := range batch {
+			i := start + j
+			li := i % len(leaves)
+			batch[j] = makeProduct(rng, leaves[li], leafIDs[li], "ML"+strconv.Itoa(1_000_000+offset+i), opt.Now)
+			st.Variants += len(batch[j].Variants)
+			if pools != nil {
+				p := pools[li][used[li]%len(pools[li])]
+				used[li]++
+				images[j] = catalog.NewImage{Key: p.key, ContentType: "image/jpeg", Width: cardSize, Height: cardSize,
+					Alt: batch[j].Name, ThumbsReady: true}
+			}
+		}
+		ids, err := cat.CreateProducts(ctx, batch)
+		if err != nil {
+			return st, fmt.Errorf("seed products %d–%d: %w", start+1, start+n, err)
+		}
+		st.Products += len(ids)
+		if pools != nil {
+			if err := addImages(ctx, cat, ids, images); err != nil {
+				return st, err
+			}
+			st.Images += len(ids)
+		}
+		done := start + n
+		fmt.Fprintf(progress, "상품 %s / %s (%d%%)\n", thousands(done), thousands(opt.Products), done*100/opt.Products)
+	}
+	return st, nil
+}
+
+// categories makes (or finds) the demo tree and returns its leaves, in tree
+// order, with their ids.
+func categories(ctx context.Context, cat *catalog.Service) ([]*leaf, []int64, error) {
+	existing, err := cat.Categories(ctx)
+	if err != nil {
+		return nil, nil, fmt.Errorf("seed categories: %w", err)
+	}
+	bySlug := map[string]int64{}
+	var walk func([]*catalog.Category)
+	walk = func(cs []*catalog.Category) {
+		for _, c := range cs {
+			bySlug[c.Slug] = c.ID
+			walk(c.Children)
+		}
+	}
+	walk(existing)
+	ensure := func(nc catalog.NewCategory) (int64, error) {
+		if id, ok := bySlug[nc.Slug]; ok {
+			return id, nil
+		}
+		c, err := cat.CreateCategory(ctx, nc)
+		if err != nil {
+			return 0, fmt.Errorf("seed category %s: %w", nc.Slug, err)
+		}
+		return c.ID, nil
+	}
+	var leaves []*leaf
+	var ids []int64
+	for ti := range tree {
+		t := &tree[ti]
+		parent, err := ensure(catalog.NewCategory{Slug: t.slug, Name: t.name, NameEN: t.nameEN, Position: ti + 1})
+		if err != nil {
+			return nil, nil, err
+		}
+		for li := range t.leaves {
+			l := &t.leaves[li]
+			id, err := ensure(catalog.NewCategory{ParentID: parent, Slug: l.slug, Name: l.name, NameEN: l.nameEN, Position: li + 1})
+			if err != nil {
+				return nil, nil, err
+			}
+			leaves = append(leaves, l)
+			ids = append(ids, id)
+		}
+	}
+	return leaves, ids, nil
+}
+
+// makePools draws per pictures for each leaf, stores them and their
+// thumbnails, and skips pictures whose thumbnails are already stored (the
+// keys are content hashes, so a second run finds them).
+func makePools(ctx context.Context, store *media.Store, leaves []*leaf, per int, seed int64, progress io.Writer) ([][]poolImage, error) {
+	total := per * len(leaves)
+	fmt.Fprintf(progress, "상품 이미지 %s장 만드는 중…\n", thousands(total))
+	pools := make([][]poolImage, len(leaves))
+	g, gctx := errgroup.WithContext(ctx)
+	g.SetLimit(max(1, runtime.GOMAXPROCS(0)))
+	for li, l := range leaves {
+		pools[li] = make([]poolImage, per)
+		for k := range per {
+			g.Go(func() error {
+				rng := rand.New(rand.NewPCG(uint64(seed), uint64(li)<<16|uint64(k)))
+				data := card(rng, l.hue)
+				key := media.ContentKey("products", data, "image/jpeg")
+				pools[li][k] = poolImage{key: key}
+				ok, err := store.Exists(gctx, media.ThumbKey(key, media.Sizes[len(media.Sizes)-1]))
+				if err != nil || ok {
+					return err
+				}
+				if err := store.Put(gctx, key, "image/jpeg", bytes.NewReader(data)); err != nil {
+					return fmt.Errorf("seed image: %w", err)
+				}
+				if err := store.MakeThumbnails(gctx, key); err != nil {
+					return fmt.Errorf("seed image: %w", err)
+				}
+				return nil
+			})
+		}
+	}
+	if err := g.Wait(); err != nil {
+		return nil, err
+	}
+	return pools, nil
+}
+
+// addImages attaches images[i] to product ids[i], several at a time.
+func addImages(ctx context.Context, cat *catalog.Service, ids []int64, images []catalog.NewImage) error {
+	g, gctx := errgroup.WithContext(ctx)
+	g.SetLimit(imageWorkers)
+	for i, id := range ids {
+		g.Go(func() error {
+			if _, err := cat.AddImage(gctx, id, images[i]); err != nil {
+				return fmt.Errorf("seed image of product %d: %w", id, err)
+			}
+			return nil
+		})
+	}
+	return g.Wait()
+}
+
+// thousands writes n with thousands separators: 12,500.
+func thousands(n int) string {
+	s := strconv.Itoa(n)
+	for i := len(s) - 3; i > 0; i -= 3 {
+		s = s[:i] + "," + s[i:]
+	}
+	return s
+}
