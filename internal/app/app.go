@@ -1,0 +1,206 @@
+// Package app is the one place that knows every package: it turns the
+// configuration into a database, services, an HTTP handler and background
+// jobs, and runs the subcommands of the mallang binary.
+package app
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"net"
+	"net/http"
+	"time"
+
+	"github.com/prometheus/client_golang/prometheus"
+	"github.com/prometheus/client_golang/prometheus/collectors"
+	"github.com/prometheus/client_golang/prometheus/promhttp"
+
+	"github.com/mallang/mallang/internal/account"
+	"github.com/mallang/mallang/internal/api"
+	"github.com/mallang/mallang/internal/catalog"
+	"github.com/mallang/mallang/internal/config"
+	"github.com/mallang/mallang/internal/db"
+	"github.com/mallang/mallang/internal/jobs"
+	"github.com/mallang/mallang/internal/media"
+	"github.com/mallang/mallang/internal/observe"
+	"github.com/mallang/mallang/internal/security"
+	"github.com/mallang/mallang/internal/web"
+)
+
+// ShopName is the demo shop's name until settings arrive.
+const ShopName = "말랑 상점"
+
+// maxBodyBytes caps request bodies; larger ones get a clear 413 message
+// from the handler that reads them.
+const maxBodyBytes = 1 << 20
+
+// App is a wired shop: database, services and the HTTP handler.
+type App struct {
+	cfg      config.Config
+	log      *slog.Logger
+	version  string
+	DB       *db.DB
+	Media    *media.Store
+	Catalog  *catalog.Service
+	Accounts *account.Service
+	queue    *jobs.Queue
+	registry *prometheus.Registry
+	handler  http.Handler
+}
+
+// New opens the database, applies migrations (the shop's and the job
+// queue's) and wires the services and the HTTP handler. It does not seed
+// and starts no background work; Serve does that.
+func New(ctx context.Context, cfg config.Config, log *slog.Logger, version string) (*App, error) {
+	d, err := db.Open(ctx, cfg.DatabaseURL, db.Options{})
+	if err != nil {
+		return nil, err
+	}
+	a := &App{cfg: cfg, log: log, version: version, DB: d}
+	if err := a.migrate(ctx); err != nil {
+		d.Close()
+		return nil, err
+	}
+	store, err := media.Open(ctx, cfg.BlobURL)
+	if err != nil {
+		d.Close()
+		return nil, fmt.Errorf("open media bucket: %w", err)
+	}
+	a.Media = store
+	a.queue, err = jobs.NewQueue(d)
+	if err != nil {
+		a.Close()
+		return nil, fmt.Errorf("open job queue: %w", err)
+	}
+	a.Catalog = catalog.NewService(d, time.Now, log, a.queue)
+	a.Accounts = account.NewService(d, time.Now, log)
+	a.registry = prometheus.NewRegistry()
+	a.registry.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
+	w, r := d.SQL()
+	a.registry.MustRegister(collectors.NewDBStatsCollector(w, "write"))
+	if r != w {
+		a.registry.MustRegister(collectors.NewDBStatsCollector(r, "read"))
+	}
+	a.handler = a.routes()
+	return a, nil
+}
+
+func (a *App) migrate(ctx context.Context) error {
+	n, err := a.DB.Migrate(ctx)
+	if err != nil {
+		return err
+	}
+	if n > 0 {
+		a.log.InfoContext(ctx, "database migrated", "migrations", n)
+	}
+	if err := jobs.Migrate(ctx, a.DB); err != nil {
+		return fmt.Errorf("migrate job queue: %w", err)
+	}
+	return nil
+}
+
+// Handler is the whole HTTP surface of the shop, middleware included.
+func (a *App) Handler() http.Handler { return a.handler }
+
+func (a *App) routes() http.Handler {
+	mux := http.NewServeMux()
+	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "text/plain; charset=utf-8")
+		_, _ = io.WriteString(w, "ok\n")
+	})
+	mux.HandleFunc("GET /readyz", func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "text/plain; charset=utf-8")
+		w.Header().Set("Cache-Control", "no-store")
+		ctx, cancel := context.WithTimeout(r.Context(), 2*time.Second)
+		defer cancel()
+		if err := a.DB.Ping(ctx); err != nil {
+			a.log.WarnContext(ctx, "not ready", "err", err)
+			w.WriteHeader(http.StatusServiceUnavailable)
+			_, _ = io.WriteString(w, "database unreachable\n")
+			return
+		}
+		_, _ = io.WriteString(w, "ready\n")
+	})
+	mux.Handle("GET /metrics", promhttp.HandlerFor(a.registry, promhttp.HandlerOpts{}))
+	mux.Handle("GET "+media.URLPrefix, a.Media.Handler())
+	mux.Handle("HEAD "+media.URLPrefix, a.Media.Handler())
+	api.New(api.Config{BaseURL: a.cfg.BaseURL, Version: a.version}, a.Catalog, a.log).Register(mux)
+	web.New(web.Config{BaseURL: a.cfg.BaseURL, ShopName: ShopName}, a.Catalog, a.log).Register(mux)
+
+	m := observe.NewMetrics(a.registry)
+	var h http.Handler = mux
+	h = limitBody(h)
+	h = security.CrossOrigin(h)
+	h = security.Headers(h, len(a.cfg.BaseURL) > 8 && a.cfg.BaseURL[:8] == "https://")
+	return observe.Middleware(h, a.log, m, a.cfg.LogLevel <= slog.LevelInfo)
+}
+
+func limitBody(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.Body != nil {
+			r.Body = http.MaxBytesReader(w, r.Body, maxBodyBytes)
+		}
+		next.ServeHTTP(w, r)
+	})
+}
+
+// Serve answers HTTP on ln and runs the background jobs until ctx is done,
+// then stops taking requests, lets those in flight finish (up to 30 s),
+// and stops the job workers.
+func (a *App) Serve(ctx context.Context, ln net.Listener) error {
+	runner, err := jobs.NewRunner(a.DB, a.log, a.Catalog, a.Media)
+	if err != nil {
+		return fmt.Errorf("start jobs: %w", err)
+	}
+	if err := runner.Start(ctx); err != nil {
+		return fmt.Errorf("start jobs: %w", err)
+	}
+	err = serveHTTP(ctx, ln, a.handler, a.log)
+	stopCtx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	if serr := runner.Stop(stopCtx); serr != nil {
+		err = errors.Join(err, fmt.Errorf("stop jobs: %w", serr))
+	}
+	return err
+}
+
+// serveHTTP serves h on ln until ctx is done, then shuts down gracefully.
+func serveHTTP(ctx context.Context, ln net.Listener, h http.Handler, log *slog.Logger) error {
+	srv := &http.Server{
+		Handler:           h,
+		ReadHeaderTimeout: 10 * time.Second,
+		ReadTimeout:       30 * time.Second,
+		WriteTimeout:      60 * time.Second,
+		IdleTimeout:       120 * time.Second,
+		ErrorLog:          slog.NewLogLogger(log.Handler(), slog.LevelWarn),
+		BaseContext:       func(net.Listener) context.Context { return context.WithoutCancel(ctx) },
+	}
+	errc := make(chan error, 1)
+	go func() { errc <- srv.Serve(ln) }()
+	select {
+	case err := <-errc:
+		return fmt.Errorf("serve http: %w", err)
+	case <-ctx.Done():
+	}
+	log.Info("shutting down: finishing requests in flight")
+	shutCtx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	if err := srv.Shutdown(shutCtx); err != nil {
+		return fmt.Errorf("shut down http: %w", err)
+	}
+	if err := <-errc; err != nil && !errors.Is(err, http.ErrServerClosed) {
+		return fmt.Errorf("serve http: %w", err)
+	}
+	return nil
+}
+
+// Close releases the database and the media bucket.
+func (a *App) Close() error {
+	var err error
+	if a.Media != nil {
+		err = errors.Join(err, a.Media.Close())
+	}
+	return errors.Join(err, a.DB.Close())
+}
