@@ -24,11 +24,31 @@ func orderBy(s Sort) (col, dir string) {
 	}
 }
 
+// How a search page is read. Walking the listing's sort index and testing
+// each product's text stops as soon as the page is full, so it reads about
+// PerPage/density rows: a few hundred for a word in one product of seven,
+// however many products hold it. Looking the text up in the search index
+// first reads and sorts every match instead, which is cheap only when
+// matches are few. List walks at most walkRows(offset+limit) rows, and
+// looks up first when the search index counts fewer than rareMatches
+// matches or when a walk of page 1 came back short (remembered, like
+// totals, for countTTL).
+const (
+	rareMatches = 300
+	walkMin     = 1000
+	walkFactor  = 16
+)
+
+// walkRows bounds the rows a walk for a page ending at end may read.
+func walkRows(end int) int { return max(walkMin, walkFactor*end) }
+
 // listSQL holds the parts of a listing query built from a ListQuery.
 type listSQL struct {
-	where []string // conditions on products, without the category
+	d     db.Dialect
+	where []string // conditions on products, without the category and the search
 	args  []any
 	cats  []int64 // the category subtree; empty means every category
+	text  string  // search text as searchText stores it; "" for none
 }
 
 func (l *listSQL) add(cond string, args ...any) {
@@ -37,10 +57,9 @@ func (l *listSQL) add(cond string, args ...any) {
 }
 
 func buildList(d db.Dialect, q ListQuery, cats []int64) listSQL {
-	l := listSQL{where: []string{listed}, cats: cats}
+	l := listSQL{d: d, where: []string{listed}, cats: cats}
 	if q.Query != "" {
-		cond, args := d.ContainsText(searchQuery(q.Query), "search_text", "product_search", "id")
-		l.add(cond, args...)
+		l.text = searchQuery(q.Query)
 	}
 	if q.MinPrice != nil {
 		l.add("price_minor >= ?", *q.MinPrice)
@@ -69,33 +88,29 @@ func categoryCond(cats []int64) (string, []any) {
 	return "category_id IN (" + placeholders(len(cats)) + ")", args
 }
 
-// pageIDs returns SQL that selects the id and sort key (as k) of one page.
+// browseIDs returns SQL that selects the id and sort key (as k) of one page
+// of a listing without search text.
 //
 // A subtree of several categories is read as one ordered walk of the
 // category's listing index per category, each stopped after offset+limit
 // rows, merged and cut to the page; so page 1 reads about a page of index
 // entries per category, whatever the size of the subtree (a plain
-// category_id IN (…) would sort the whole subtree). A search is narrowed by
-// its index first instead.
-func (l listSQL) pageIDs(search bool, s Sort, limit, offset int) (string, []any) {
+// category_id IN (…) would sort the whole subtree). The listing indexes
+// cover these queries, so a deep page reads index entries only.
+func (l listSQL) browseIDs(s Sort, limit, offset int) (string, []any) {
 	col, dir := orderBy(s)
+	order := col + " " + dir + ", id " + dir
 	where := strings.Join(l.where, " AND ")
 	var b strings.Builder
 	var args []any
-	if len(l.cats) <= 1 || search {
+	if len(l.cats) <= 1 {
 		b.WriteString("SELECT id, " + col + " AS k FROM products WHERE " + where)
 		args = append(args, l.args...)
-		if len(l.cats) > 0 {
-			cond, cargs := categoryCond(l.cats)
-			if search {
-				// Let the search index lead: a unary + keeps the planner from
-				// walking the whole category to probe the search matches.
-				cond = "+" + cond
-			}
-			b.WriteString(" AND " + cond)
-			args = append(args, cargs...)
+		if len(l.cats) == 1 {
+			b.WriteString(" AND category_id = ?")
+			args = append(args, l.cats[0])
 		}
-		b.WriteString(" ORDER BY " + col + " " + dir + ", id " + dir)
+		b.WriteString(" ORDER BY " + order)
 	} else {
 		// Each arm is bounded to the rows the page can need from it.
 		b.WriteString("SELECT id, k FROM (")
@@ -104,7 +119,7 @@ func (l listSQL) pageIDs(search bool, s Sort, limit, offset int) (string, []any)
 				b.WriteString(" UNION ALL ")
 			}
 			b.WriteString("SELECT * FROM (SELECT id, " + col + " AS k FROM products WHERE category_id = ? AND " + where +
-				" ORDER BY " + col + " " + dir + ", id " + dir + " LIMIT ?) a" + strconv.Itoa(i))
+				" ORDER BY " + order + " LIMIT ?) a" + strconv.Itoa(i))
 			args = append(args, c)
 			args = append(args, l.args...)
 			args = append(args, offset+limit)
@@ -116,8 +131,66 @@ func (l listSQL) pageIDs(search bool, s Sort, limit, offset int) (string, []any)
 	return b.String(), args
 }
 
+// walkIDs returns SQL that selects one page of a search by walking the
+// listing's sort index, reading at most walk rows of it (those that pass
+// the other conditions) and keeping those whose text holds the search
+// text. A full page is the right page; a short one may not be, as matches
+// can lie past the walk. A subtree is walked in the shop-wide index with
+// its categories as a filter (the unary + keeps the planner from reading
+// and sorting the whole subtree), so the walk is one prefix of the listing.
+func (l listSQL) walkIDs(s Sort, limit, offset, walk int) (string, []any) {
+	col, dir := orderBy(s)
+	order := col + " " + dir + ", id " + dir
+	var b strings.Builder
+	args := append([]any(nil), l.args...)
+	b.WriteString("SELECT id, k FROM (SELECT id, " + col + " AS k, search_text AS t FROM products WHERE " +
+		strings.Join(l.where, " AND "))
+	if len(l.cats) > 0 {
+		cond, cargs := categoryCond(l.cats)
+		if len(l.cats) > 1 {
+			cond = "+" + cond
+		}
+		b.WriteString(" AND " + cond)
+		args = append(args, cargs...)
+	}
+	b.WriteString(" ORDER BY " + order + ` LIMIT ?) w WHERE t LIKE ? ESCAPE '\' ORDER BY k ` + dir + ", id " + dir +
+		" LIMIT ? OFFSET ?")
+	args = append(args, walk, "%"+db.EscapeLike(l.text)+"%", limit, offset)
+	return b.String(), args
+}
+
+// searchCond returns the search condition for lookups and counts, which let
+// the search index lead: on SQLite the FTS5 table, on PostgreSQL the
+// planner's choice (the pg_trgm index, or a scan for short text).
+func (l listSQL) searchCond() (where string, args []any) {
+	cond, sargs := l.d.ContainsText(l.text, "search_text", "product_search", "id")
+	where = strings.Join(l.where, " AND ") + " AND " + cond
+	args = append(append([]any(nil), l.args...), sargs...)
+	if len(l.cats) > 0 {
+		// A unary + keeps the planner from walking the whole category to
+		// probe the search matches.
+		cond, cargs := categoryCond(l.cats)
+		where += " AND +" + cond
+		args = append(args, cargs...)
+	}
+	return where, args
+}
+
+// lookupIDs returns SQL that selects one page of a search by finding every
+// match first and sorting them.
+func (l listSQL) lookupIDs(s Sort, limit, offset int) (string, []any) {
+	col, dir := orderBy(s)
+	where, args := l.searchCond()
+	return "SELECT id, " + col + " AS k FROM products WHERE " + where +
+		" ORDER BY " + col + " " + dir + ", id " + dir + " LIMIT ? OFFSET ?", append(args, limit, offset)
+}
+
 // count returns SQL that counts the listing.
 func (l listSQL) count() (string, []any) {
+	if l.text != "" {
+		where, args := l.searchCond()
+		return "SELECT COUNT(*) FROM products WHERE " + where, args
+	}
 	q := "SELECT COUNT(*) FROM products WHERE " + strings.Join(l.where, " AND ")
 	args := append([]any(nil), l.args...)
 	if len(l.cats) > 0 {
@@ -131,9 +204,11 @@ func (l listSQL) count() (string, []any) {
 // List returns one page of active products matching q. Out-of-range paging
 // and an unknown sort are replaced by defaults (ParseListQuery reports
 // them); an unknown category gives *fault.Invalid{"category"}. Each product
-// has its first image and its seller's name. The page is read in one query;
-// the total needs a second only when the page is full or past the end, and
-// is cached for a few seconds (writes through this Service clear it).
+// has its first image and its seller's name; Description is left empty, as
+// listings do not show it (Product has it). The page is read in one query
+// (a search sometimes in two, see rareMatches); the total needs another
+// only when the page is full or past the end, and is cached for a few
+// seconds (writes through this Service clear it).
 func (s *Service) List(ctx context.Context, q ListQuery) (ListResult, error) {
 	q.normalize()
 	var cats []int64
@@ -145,18 +220,13 @@ func (s *Service) List(ctx context.Context, q ListQuery) (ListResult, error) {
 	}
 	l := buildList(s.db.Dialect, q, cats)
 	offset := (q.Page - 1) * q.PerPage
-	idsSQL, args := l.pageIDs(q.Query != "", q.Sort, q.PerPage, offset)
-	_, dir := orderBy(q.Sort)
-	var rows []productRow
-	err := s.selectRead(ctx, &rows, `SELECT `+productColumns+`
-		FROM (`+idsSQL+`) pg JOIN products p ON p.id = pg.id`+productJoins+`
-		ORDER BY pg.k `+dir+`, pg.id `+dir, args...)
+	rows, err := s.page(ctx, q, l, offset)
 	if err != nil {
 		return ListResult{}, fmt.Errorf("list products: %w", err)
 	}
 	res := ListResult{Products: make([]Product, len(rows)), Page: q.Page, PerPage: q.PerPage}
-	for i, r := range rows {
-		res.Products[i] = r.product()
+	for i := range rows {
+		res.Products[i] = rows[i].product()
 	}
 
 	switch {
@@ -169,6 +239,75 @@ func (s *Service) List(ctx context.Context, q ListQuery) (ListResult, error) {
 	}
 	res.Pages = max(1, (res.Total+q.PerPage-1)/q.PerPage)
 	return res, nil
+}
+
+// Search plans remembered per listing, beside the cached totals.
+const (
+	planWalk   = 0
+	planLookup = 1
+)
+
+// page reads the products of one page.
+func (s *Service) page(ctx context.Context, q ListQuery, l listSQL, offset int) ([]productRow, error) {
+	if l.text == "" {
+		idsSQL, args := l.browseIDs(q.Sort, q.PerPage, offset)
+		return s.pageRows(ctx, q.Sort, idsSQL, args)
+	}
+	key := "\x01" + countKey(q)
+	plan, err := s.searchPlan(ctx, key, l)
+	if err != nil {
+		return nil, err
+	}
+	if plan == planWalk {
+		gen := s.gen.Load()
+		end := offset + q.PerPage
+		idsSQL, args := l.walkIDs(q.Sort, q.PerPage, offset, walkRows(end))
+		rows, err := s.pageRows(ctx, q.Sort, idsSQL, args)
+		if err != nil || len(rows) == q.PerPage {
+			return rows, err
+		}
+		if offset == 0 {
+			// Matches are too sparse to walk for; remember that. (A short
+			// deeper page is usually the last page of a common word.)
+			s.keepTotal(key, planLookup, gen)
+		}
+	}
+	idsSQL, args := l.lookupIDs(q.Sort, q.PerPage, offset)
+	return s.pageRows(ctx, q.Sort, idsSQL, args)
+}
+
+// searchPlan returns planLookup when a search is known or counted to have
+// few matches, planWalk otherwise.
+func (s *Service) searchPlan(ctx context.Context, key string, l listSQL) (int, error) {
+	if plan, ok := s.cachedTotal(key); ok {
+		return plan, nil
+	}
+	probe, args, ok := l.d.CountMatches(l.text, "product_search", rareMatches)
+	if !ok {
+		return planWalk, nil
+	}
+	gen := s.gen.Load()
+	var n int
+	if err := s.getRead(ctx, &n, probe, args...); err != nil {
+		return 0, fmt.Errorf("count matches: %w", err)
+	}
+	plan := planWalk
+	if n < rareMatches {
+		plan = planLookup
+	}
+	s.keepTotal(key, plan, gen)
+	return plan, nil
+}
+
+// pageRows reads the products whose ids and sort keys idsSQL selects, in
+// page order.
+func (s *Service) pageRows(ctx context.Context, sort Sort, idsSQL string, args []any) ([]productRow, error) {
+	_, dir := orderBy(sort)
+	rows := make([]productRow, 0, DefaultPerPage)
+	err := s.selectRead(ctx, &rows, `SELECT `+listColumns+`
+		FROM (`+idsSQL+`) pg JOIN products p ON p.id = pg.id`+productJoins+`
+		ORDER BY pg.k `+dir+`, pg.id `+dir, args...)
+	return rows, err
 }
 
 // total counts a listing, or returns the count cached for it.

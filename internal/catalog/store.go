@@ -266,14 +266,18 @@ type productRow struct {
 	ImageThumbsReady sql.NullBool   `db:"image_thumbs_ready"`
 }
 
-// productColumns are the columns of productRow, reading products as p,
-// sellers as s and the first image as i.
-const productColumns = `p.id, p.seller_id, s.name AS seller_name, p.category_id, p.name, p.summary,
-	p.description, p.product_type, p.status, p.featured, p.currency, p.price_minor, p.list_price_minor,
+// listColumns are the columns of productRow but the description, which
+// listings do not show, reading products as p, sellers as s and the first
+// image as i.
+const listColumns = `p.id, p.seller_id, s.name AS seller_name, p.category_id, p.name, p.summary,
+	p.product_type, p.status, p.featured, p.currency, p.price_minor, p.list_price_minor,
 	p.stock_total, p.in_stock, p.created_at, p.updated_at,
 	i.id AS image_id, i.position AS image_position, i.blob_key AS image_key,
 	i.content_type AS image_content_type, i.width AS image_width, i.height AS image_height,
 	i.alt AS image_alt, i.thumbs_ready AS image_thumbs_ready`
+
+// productColumns are the columns of productRow.
+const productColumns = listColumns + `, p.description`
 
 // productJoins joins p's seller and first image.
 const productJoins = ` JOIN sellers s ON s.id = p.seller_id

@@ -68,3 +68,18 @@ func (d Dialect) ContainsText(text, col, fts, rowidCol string) (string, []any) {
 	}
 	return col + ` LIKE ? ESCAPE '\'`, []any{"%" + EscapeLike(text) + "%"}
 }
+
+// CountMatches returns a query, with its arguments, that counts the rows of
+// fts (as described at ContainsText) whose text contains text, stopping at
+// limit; ok is false when the engine has no such index for text (PostgreSQL,
+// or text shorter than MinTrigramRunes). Counting index entries reads no
+// table rows, so it is a cheap way to learn whether text is rare before
+// choosing how to search for it; the count includes rows that other
+// conditions of a search would drop.
+func (d Dialect) CountMatches(text, fts string, limit int) (query string, args []any, ok bool) {
+	if d.Engine != SQLite || utf8.RuneCountInString(text) < MinTrigramRunes {
+		return "", nil, false
+	}
+	phrase := `"` + strings.ReplaceAll(text, `"`, `""`) + `"`
+	return `SELECT COUNT(*) FROM (SELECT 1 FROM ` + fts + ` WHERE ` + fts + ` MATCH ? LIMIT ?) m`, []any{phrase, limit}, true
+}

@@ -53,14 +53,16 @@ CREATE TABLE products (
 -- partial (the catalog store repeats the predicate literally, as both
 -- planners require). Each sort has one index per category, walked in order
 -- (a subtree is merged from one ordered walk per category), and one over the
--- whole shop; the id makes ties stable.
-CREATE INDEX products_category_new ON products (category_id, created_at, id) WHERE status = 'active' AND deleted_at IS NULL;
-CREATE INDEX products_category_price ON products (category_id, price_minor, id) WHERE status = 'active' AND deleted_at IS NULL;
-CREATE INDEX products_category_name ON products (category_id, name, id) WHERE status = 'active' AND deleted_at IS NULL;
-CREATE INDEX products_new ON products (created_at, id) WHERE status = 'active' AND deleted_at IS NULL;
-CREATE INDEX products_price ON products (price_minor, id) WHERE status = 'active' AND deleted_at IS NULL;
-CREATE INDEX products_name ON products (name, id) WHERE status = 'active' AND deleted_at IS NULL;
-CREATE INDEX products_featured ON products (created_at, id) WHERE featured = TRUE AND status = 'active' AND deleted_at IS NULL;
+-- whole shop; the id makes ties stable. status and deleted_at close each
+-- index so that it covers the page query, predicate included: SQLite reads a
+-- deep page's skipped rows from the index alone rather than from the table.
+CREATE INDEX products_category_new ON products (category_id, created_at, id, status, deleted_at) WHERE status = 'active' AND deleted_at IS NULL;
+CREATE INDEX products_category_price ON products (category_id, price_minor, id, status, deleted_at) WHERE status = 'active' AND deleted_at IS NULL;
+CREATE INDEX products_category_name ON products (category_id, name, id, status, deleted_at) WHERE status = 'active' AND deleted_at IS NULL;
+CREATE INDEX products_new ON products (created_at, id, status, deleted_at) WHERE status = 'active' AND deleted_at IS NULL;
+CREATE INDEX products_price ON products (price_minor, id, status, deleted_at) WHERE status = 'active' AND deleted_at IS NULL;
+CREATE INDEX products_name ON products (name, id, status, deleted_at) WHERE status = 'active' AND deleted_at IS NULL;
+CREATE INDEX products_featured ON products (created_at, id, status, deleted_at) WHERE featured = TRUE AND status = 'active' AND deleted_at IS NULL;
 CREATE INDEX products_seller ON products (seller_id);
 
 -- Up to three option axes per product (size, colour, …); a variant names

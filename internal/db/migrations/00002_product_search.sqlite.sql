@@ -23,8 +23,16 @@ CREATE TRIGGER products_search_update AFTER UPDATE OF search_text ON products BE
     INSERT INTO product_search (rowid, search_text) VALUES (new.id, new.search_text);
 END;
 -- +goose StatementEnd
+-- A rare search looks its matches up in product_search and then needs, for
+-- each, whether it is listed, the columns other filters and the sort read,
+-- and its category: this index holds them, so the lookup and the count of a
+-- common word read small index entries rather than whole product rows
+-- (with descriptions) scattered over the table.
+CREATE INDEX products_search_listing ON products (id, category_id, created_at, price_minor, name, in_stock, featured, status, deleted_at)
+    WHERE status = 'active' AND deleted_at IS NULL;
 
 -- +goose Down
+DROP INDEX products_search_listing;
 DROP TRIGGER products_search_update;
 DROP TRIGGER products_search_delete;
 DROP TRIGGER products_search_insert;
