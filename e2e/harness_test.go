@@ -430,6 +430,11 @@ func (b *tab) screenshot(step string) {
 	if len(broken) > 0 {
 		b.fatalf("%d image(s) did not load, for example %s", len(broken), broken[0])
 	}
+	// Images marked decoding="async" may load before they are painted; wait
+	// for every one to be decoded so the capture shows them.
+	b.do("decode images", chromedp.Evaluate[chromedp.Void](
+		`Promise.all(Array.from(document.images, i => i.decode().catch(() => null))).then(() => null)`,
+		chromedp.EvalAwaitPromise))
 	png := get(b, "take screenshot", chromedp.FullScreenshot(100))
 	path := b.shotPath(step)
 	if err := os.WriteFile(path, png, 0o644); err != nil {
