@@ -300,14 +300,27 @@ func (s *Service) searchPlan(ctx context.Context, key string, l listSQL) (int, e
 }
 
 // pageRows reads the products whose ids and sort keys idsSQL selects, in
-// page order.
+// page order. Every listed product is active, so the status is not read.
 func (s *Service) pageRows(ctx context.Context, sort Sort, idsSQL string, args []any) ([]productRow, error) {
 	_, dir := orderBy(sort)
-	rows := make([]productRow, 0, DefaultPerPage)
-	err := s.selectRead(ctx, &rows, `SELECT `+listColumns+`
+	rows, err := s.queryRead(ctx, `SELECT `+listColumns+`
 		FROM (`+idsSQL+`) pg JOIN products p ON p.id = pg.id`+productJoins+`
 		ORDER BY pg.k `+dir+`, pg.id `+dir, args...)
-	return rows, err
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	out := make([]productRow, 0, DefaultPerPage)
+	var r productRow
+	dest := r.scanDest(false)
+	for rows.Next() {
+		if err := rows.Scan(dest...); err != nil {
+			return nil, err
+		}
+		r.Status = string(Active)
+		out = append(out, r)
+	}
+	return out, rows.Err()
 }
 
 // total counts a listing, or returns the count cached for it.

@@ -67,22 +67,22 @@ func (c *stmtCache) stmt(ctx context.Context, q db.Querier, query string) (*sqlx
 	return st, nil
 }
 
-// selectRead runs query (with ? placeholders) on the read pool through a
-// prepared statement and scans every row into dest, like SelectContext.
-func (s *Service) selectRead(ctx context.Context, dest any, query string, args ...any) error {
+// queryRead runs query (with ? placeholders) on the read pool through a
+// prepared statement, like QueryContext.
+func (s *Service) queryRead(ctx context.Context, query string, args ...any) (*sql.Rows, error) {
 	q := s.db.Read()
 	query = q.Rebind(query)
 	st, err := s.stmts.stmt(ctx, q, query)
 	if err != nil {
-		return err
+		return nil, err
 	}
 	if st == nil {
-		return q.SelectContext(ctx, dest, query, args...)
+		return q.QueryContext(ctx, query, args...)
 	}
-	return st.SelectContext(ctx, dest, args...)
+	return st.QueryContext(ctx, args...)
 }
 
-// getRead is selectRead for one row, like GetContext.
+// getRead is queryRead for one row scanned into dest, like GetContext.
 func (s *Service) getRead(ctx context.Context, dest any, query string, args ...any) error {
 	q := s.db.Read()
 	query = q.Rebind(query)

@@ -266,18 +266,41 @@ type productRow struct {
 	ImageThumbsReady sql.NullBool   `db:"image_thumbs_ready"`
 }
 
-// listColumns are the columns of productRow but the description, which
-// listings do not show, reading products as p, sellers as s and the first
-// image as i.
+// listColumns are the columns of productRow that listings read, in the
+// order of scanDest: not the description, which listings do not show, nor
+// the status, which is active for every listed product. They read products
+// as p, sellers as s and the first image as i. The times are read through
+// COALESCE, which changes nothing but makes the SQLite driver hand over the
+// stored text (rather than trying one layout after another) for
+// storedTime to parse.
 const listColumns = `p.id, p.seller_id, s.name AS seller_name, p.category_id, p.name, p.summary,
-	p.product_type, p.status, p.featured, p.currency, p.price_minor, p.list_price_minor,
-	p.stock_total, p.in_stock, p.created_at, p.updated_at,
+	p.product_type, p.featured, p.currency, p.price_minor, p.list_price_minor,
+	p.stock_total, p.in_stock, COALESCE(p.created_at, NULL) AS created_at,
+	COALESCE(p.updated_at, NULL) AS updated_at,
 	i.id AS image_id, i.position AS image_position, i.blob_key AS image_key,
 	i.content_type AS image_content_type, i.width AS image_width, i.height AS image_height,
 	i.alt AS image_alt, i.thumbs_ready AS image_thumbs_ready`
 
-// productColumns are the columns of productRow.
-const productColumns = listColumns + `, p.description`
+// productColumns are the columns of productRow, in the order of
+// scanDest(true).
+const productColumns = listColumns + `, p.status, p.description`
+
+// scanDest returns the fields of r in the order of listColumns, or of
+// productColumns when detail is true, for rows.Scan: a listing scans two
+// dozen rows, and naming the fields once costs less than matching columns
+// to fields by reflection per row.
+func (r *productRow) scanDest(detail bool) []any {
+	dest := []any{&r.ID, &r.SellerID, &r.SellerName, &r.CategoryID, &r.Name, &r.Summary,
+		&r.Type, &r.Featured, &r.Currency, &r.PriceMinor, &r.ListPriceMinor,
+		&r.StockTotal, &r.InStock, (*storedTime)(&r.CreatedAt), (*storedTime)(&r.UpdatedAt),
+		&r.ImageID, &r.ImagePosition, &r.ImageKey,
+		&r.ImageContentType, &r.ImageWidth, &r.ImageHeight,
+		&r.ImageAlt, &r.ImageThumbsReady}
+	if detail {
+		dest = append(dest, &r.Status, &r.Description)
+	}
+	return dest
+}
 
 // productJoins joins p's seller and first image.
 const productJoins = ` JOIN sellers s ON s.id = p.seller_id
@@ -322,8 +345,8 @@ func (r productRow) product() Product {
 
 func activeProduct(ctx context.Context, q db.Querier, id int64) (productRow, error) {
 	var r productRow
-	err := q.GetContext(ctx, &r, q.Rebind(`SELECT `+productColumns+` FROM products p`+productJoins+`
-		WHERE p.id = ? AND p.status = 'active' AND p.deleted_at IS NULL`), id)
+	err := q.QueryRowxContext(ctx, q.Rebind(`SELECT `+productColumns+` FROM products p`+productJoins+`
+		WHERE p.id = ? AND p.status = 'active' AND p.deleted_at IS NULL`), id).Scan(r.scanDest(true)...)
 	if errors.Is(err, sql.ErrNoRows) {
 		return productRow{}, fault.ErrNotFound
 	}
