@@ -77,7 +77,8 @@ var errRollback = errors.New("rollback")
 
 // TestSearchUsesIndex checks, with EXPLAIN, that search text of three
 // characters or more is looked up in the trigram index rather than by
-// scanning products, and that category pages walk a category index.
+// scanning products, that a walk for search text reads a sort index in
+// order, and that category pages walk a category index, covered.
 func TestSearchUsesIndex(t *testing.T) {
 	t.Parallel()
 	d := dbtest.New(t)
@@ -125,6 +126,21 @@ func TestSearchUsesIndex(t *testing.T) {
 		}
 	}
 	if d.Dialect.Engine == db.SQLite {
+		// A walk for a common word reads the sort index in order: a
+		// category's own, or, for a subtree, the shop-wide one.
+		for _, w := range []struct {
+			q     ListQuery
+			index string
+		}{
+			{ListQuery{Query: "초콜릿"}, "products_new"},
+			{ListQuery{Query: "칩", Category: "a", Sort: SortPriceAsc}, "products_category_price"},
+			{ListQuery{Query: "커피", Category: "r", Sort: SortName}, "products_name"},
+		} {
+			plan := listPlan(t, s, w.q, true)
+			if !strings.Contains(plan, "USING INDEX "+w.index) || strings.Contains(plan, "TEMP B-TREE FOR ORDER BY") {
+				t.Errorf("%+v: walk does not read %s in order:\n%s", w.q, w.index, plan)
+			}
+		}
 		for _, q := range []ListQuery{{Category: "r"}, {Category: "a", Sort: SortName}, {Category: "r", Sort: SortPriceDesc, Page: 40}} {
 			plan := listPlan(t, s, q, false)
 			if !strings.Contains(plan, "USING COVERING INDEX products_category_") || strings.Contains(plan, "SCAN products") {
