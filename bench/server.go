@@ -1,0 +1,235 @@
+package main
+
+import (
+	"bufio"
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"net"
+	"net/http"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"sync"
+	"syscall"
+	"time"
+)
+
+// build compiles ./cmd/mallang of the module bench runs in into dir.
+func build(ctx context.Context, dir string) (string, error) {
+	out, err := exec.CommandContext(ctx, "go", "env", "GOMOD").Output()
+	if err != nil {
+		return "", fmt.Errorf("find the module: %w", err)
+	}
+	gomod := strings.TrimSpace(string(out))
+	if gomod == "" || gomod == os.DevNull {
+		return "", errors.New("run bench inside the mallang module (go run ./bench)")
+	}
+	bin := filepath.Join(dir, "mallang")
+	cmd := exec.CommandContext(ctx, "go", "build", "-o", bin, "./cmd/mallang")
+	cmd.Dir = filepath.Dir(gomod)
+	cmd.Stdout, cmd.Stderr = os.Stderr, os.Stderr
+	if err := cmd.Run(); err != nil {
+		return "", fmt.Errorf("build ./cmd/mallang: %w", err)
+	}
+	return bin, nil
+}
+
+// mallangEnv is the environment of every mallang process of one engine.
+func mallangEnv(dataDir, dbURL, addr string) []string {
+	env := os.Environ()
+	return append(env,
+		"MALLANG_DATA_DIR="+dataDir,
+		"MALLANG_DATABASE_URL="+dbURL,
+		"MALLANG_ADDR="+addr,
+		"MALLANG_BASE_URL=http://"+addr,
+		"MALLANG_LOG_LEVEL=warn",
+		"MALLANG_DEMO=false",
+	)
+}
+
+// seed runs `mallang seed`, passing its progress through to stderr.
+func seed(ctx context.Context, bin string, env []string, products int, stderr io.Writer) error {
+	cmd := exec.CommandContext(ctx, bin, "seed", "--products", strconv.Itoa(products), "--no-images")
+	cmd.Env = env
+	cmd.Stdout, cmd.Stderr = stderr, stderr
+	if err := cmd.Run(); err != nil {
+		return fmt.Errorf("mallang seed --products %d: %w", products, err)
+	}
+	return nil
+}
+
+// freeAddr returns a loopback address with a port nobody listens on now.
+func freeAddr() (string, error) {
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		return "", err
+	}
+	defer ln.Close()
+	return ln.Addr().String(), nil
+}
+
+// server is a running `mallang serve` child process.
+type server struct {
+	cmd  *exec.Cmd
+	URL  string
+	done chan struct{} // closed when the process has exited
+	err  error         // the Wait result, set before done closes
+
+	mu      sync.Mutex
+	peakRSS int64 // bytes: the largest VmHWM seen
+}
+
+// startServer starts `mallang serve`, waits until it prints its URL and
+// /readyz answers 200, and samples its memory until it exits.
+func startServer(ctx context.Context, bin string, env []string, stderr io.Writer) (*server, error) {
+	cmd := exec.Command(bin, "serve")
+	cmd.Env = env
+	cmd.Stderr = prefixWriter(stderr, "  server: ")
+	out, err := cmd.StdoutPipe()
+	if err != nil {
+		return nil, err
+	}
+	if err := cmd.Start(); err != nil {
+		return nil, fmt.Errorf("start mallang serve: %w", err)
+	}
+	s := &server{cmd: cmd, done: make(chan struct{})}
+	urlc := make(chan string, 1)
+	go func() {
+		sc := bufio.NewScanner(out)
+		for sc.Scan() {
+			if _, u, ok := strings.Cut(sc.Text(), "Mallang is running: "); ok {
+				select {
+				case urlc <- strings.TrimSpace(u):
+				default:
+				}
+			}
+		}
+		_, _ = io.Copy(io.Discard, out)
+	}()
+	go func() {
+		s.err = cmd.Wait()
+		close(s.done)
+	}()
+	go s.sampleMemory()
+
+	timeout := time.After(2 * time.Minute)
+	select {
+	case s.URL = <-urlc:
+	case <-s.done:
+		return nil, fmt.Errorf("mallang serve exited before listening: %v", s.err)
+	case <-timeout:
+		s.stop()
+		return nil, errors.New("mallang serve printed no URL within 2 minutes")
+	case <-ctx.Done():
+		s.stop()
+		return nil, ctx.Err()
+	}
+	for {
+		resp, err := http.Get(s.URL + "/readyz")
+		if err == nil {
+			resp.Body.Close()
+			if resp.StatusCode == http.StatusOK {
+				return s, nil
+			}
+		}
+		select {
+		case <-s.done:
+			return nil, fmt.Errorf("mallang serve exited before ready: %v", s.err)
+		case <-timeout:
+			s.stop()
+			return nil, errors.New("/readyz did not answer 200 within 2 minutes")
+		case <-ctx.Done():
+			s.stop()
+			return nil, ctx.Err()
+		case <-time.After(100 * time.Millisecond):
+		}
+	}
+}
+
+// sampleMemory records the server's peak resident set (VmHWM) every 100 ms
+// until it exits.
+func (s *server) sampleMemory() {
+	t := time.NewTicker(100 * time.Millisecond)
+	defer t.Stop()
+	for {
+		s.recordMemory()
+		select {
+		case <-s.done:
+			return
+		case <-t.C:
+		}
+	}
+}
+
+func (s *server) recordMemory() {
+	hwm, err := procStatusKB(s.cmd.Process.Pid, "VmHWM")
+	if err != nil {
+		return
+	}
+	s.mu.Lock()
+	s.peakRSS = max(s.peakRSS, hwm*1024)
+	s.mu.Unlock()
+}
+
+// PeakRSS is the largest resident set of the server so far, in bytes.
+func (s *server) PeakRSS() int64 {
+	s.recordMemory()
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.peakRSS
+}
+
+// RSS is the current resident set of the server, in bytes.
+func (s *server) RSS() int64 {
+	kb, _ := procStatusKB(s.cmd.Process.Pid, "VmRSS")
+	return kb * 1024
+}
+
+// stop sends SIGTERM, waits up to 30 s for a graceful exit, then kills.
+func (s *server) stop() error {
+	_ = s.cmd.Process.Signal(syscall.SIGTERM)
+	select {
+	case <-s.done:
+	case <-time.After(30 * time.Second):
+		_ = s.cmd.Process.Kill()
+		<-s.done
+		return errors.New("mallang serve did not stop within 30 s of SIGTERM; killed")
+	}
+	if s.err != nil {
+		return fmt.Errorf("mallang serve: %w", s.err)
+	}
+	return nil
+}
+
+// procStatusKB reads one "kB" field of /proc/PID/status.
+func procStatusKB(pid int, field string) (int64, error) {
+	b, err := os.ReadFile(fmt.Sprintf("/proc/%d/status", pid))
+	if err != nil {
+		return 0, err
+	}
+	for line := range strings.SplitSeq(string(b), "\n") {
+		if v, ok := strings.CutPrefix(line, field+":"); ok {
+			v = strings.TrimSpace(strings.TrimSuffix(strings.TrimSpace(v), "kB"))
+			return strconv.ParseInt(v, 10, 64)
+		}
+	}
+	return 0, fmt.Errorf("no %s in /proc/%d/status", field, pid)
+}
+
+// prefixWriter writes each line to w with prefix in front.
+func prefixWriter(w io.Writer, prefix string) io.Writer {
+	pr, pw := io.Pipe()
+	go func() {
+		sc := bufio.NewScanner(pr)
+		sc.Buffer(make([]byte, 64*1024), 1024*1024)
+		for sc.Scan() {
+			fmt.Fprintf(w, "%s%s\n", prefix, sc.Text())
+		}
+		_, _ = io.Copy(io.Discard, pr)
+	}()
+	return pw
+}
