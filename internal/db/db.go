@@ -73,9 +73,12 @@ func openSQLite(ctx context.Context, path string, opt Options) (*DB, error) {
 			return nil, fmt.Errorf("open sqlite: %w", err)
 		}
 	}
+	// Each connection keeps its own page cache; 8 MB apiece keeps the hot
+	// pages of a 100,000-product shop while the OS file cache holds the rest,
+	// so a handful of connections stay well under the memory budget.
 	base := "file:" + path + "?_time_format=sqlite" +
 		"&_pragma=busy_timeout(10000)&_pragma=journal_mode(WAL)&_pragma=foreign_keys(1)" +
-		"&_pragma=synchronous(NORMAL)&_pragma=cache_size(-32000)&_pragma=temp_store(MEMORY)"
+		"&_pragma=synchronous(NORMAL)&_pragma=cache_size(-8000)&_pragma=temp_store(MEMORY)"
 	w, err := sqlx.Open("sqlite", base+"&_txlock=immediate")
 	if err != nil {
 		return nil, fmt.Errorf("open sqlite %s: %w", path, err)

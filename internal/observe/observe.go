@@ -80,9 +80,14 @@ type statusWriter struct {
 }
 
 func (w *statusWriter) WriteHeader(code int) {
-	if !w.wrote {
-		w.code, w.wrote = code, true
+	if code >= 100 && code < 200 {
+		w.ResponseWriter.WriteHeader(code) // informational: may come several times
+		return
 	}
+	if w.wrote {
+		return // the status is already on the wire; a second one means nothing
+	}
+	w.code, w.wrote = code, true
 	w.ResponseWriter.WriteHeader(code)
 }
 
