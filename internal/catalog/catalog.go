@@ -52,7 +52,7 @@ type Product struct {
 	CategoryID   int64
 	Name         string
 	Summary      string
-	Description  string // sanitised HTML
+	Description  string // sanitised HTML; empty in List results, which do not read it
 	Type         ProductType
 	Status       Status
 	Featured     bool
