@@ -170,6 +170,9 @@ func (a *App) seedIfEmpty(ctx context.Context, progress io.Writer) error {
 	if _, err := seed.Run(ctx, a.Catalog, a.Media, seed.Options{Products: 200, Images: true}, progress); err != nil {
 		return fmt.Errorf("seed demo catalog: %w", err)
 	}
+	if err := a.DB.Analyze(ctx); err != nil {
+		return err
+	}
 	return a.createDemoStaff(ctx)
 }
 
@@ -208,6 +211,10 @@ func seedCmd(ctx context.Context, a *App, args []string, _ io.Reader, stdout, st
 	}
 	st, err := seed.Run(ctx, a.Catalog, a.Media, seed.Options{Products: *products, Images: !*noImages, Rand: *randSeed}, stderr)
 	if err != nil {
+		return err
+	}
+	fmt.Fprintln(stderr, "통계 갱신 중 / updating planner statistics")
+	if err := a.DB.Analyze(ctx); err != nil {
 		return err
 	}
 	if _, err := os.Stat(demoStaffFile(a.cfg)); errors.Is(err, os.ErrNotExist) {
@@ -266,5 +273,8 @@ func loadCmd(ctx context.Context, a *App, args []string, stdin io.Reader, _, std
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
-	return dump.Load(ctx, a.DB, bufio.NewReaderSize(stdin, 1<<16), stderr)
+	if err := dump.Load(ctx, a.DB, bufio.NewReaderSize(stdin, 1<<16), stderr); err != nil {
+		return err
+	}
+	return a.DB.Analyze(ctx)
 }

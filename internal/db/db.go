@@ -200,3 +200,13 @@ func (d *DB) InTx(ctx context.Context, fn func(q Querier) error) (err error) {
 	}
 	return nil
 }
+
+// Analyze refreshes the query planner's statistics. Run it after bulk
+// changes (a seed, a load): without statistics both engines may pick a
+// table scan over the listing indexes.
+func (d *DB) Analyze(ctx context.Context) error {
+	if _, err := d.write.ExecContext(ctx, "ANALYZE"); err != nil {
+		return fmt.Errorf("analyze: %w", err)
+	}
+	return nil
+}

@@ -70,3 +70,11 @@ func TestEscapeLike(t *testing.T) {
 		t.Fatalf("EscapeLike = %q", got)
 	}
 }
+
+func TestAnalyze(t *testing.T) {
+	t.Parallel()
+	d := dbtest.New(t)
+	if err := d.Analyze(context.Background()); err != nil {
+		t.Fatalf("Analyze: %v", err)
+	}
+}
