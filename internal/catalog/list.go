@@ -209,8 +209,17 @@ func (l listSQL) count() (string, []any) {
 // (a search sometimes in two, see rareMatches); the total needs another
 // only when the page is full or past the end, and is cached for a few
 // seconds (writes through this Service clear it).
+//
+// Whole pages are cached too, for pageTTL, so a popular listing is read
+// from the database a few times a second however many visitors ask for it;
+// concurrent misses of one page share one query. The Products of a result
+// may be shared with other callers: read them, never modify them.
 func (s *Service) List(ctx context.Context, q ListQuery) (ListResult, error) {
 	q.normalize()
+	return s.pages.get(s, q, func() (ListResult, error) { return s.list(ctx, q) })
+}
+
+func (s *Service) list(ctx context.Context, q ListQuery) (ListResult, error) {
 	var cats []int64
 	if q.Category != "" {
 		var err error

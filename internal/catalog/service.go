@@ -49,6 +49,7 @@ type Service struct {
 	counts   map[string]cachedCount
 
 	stmts stmtCache
+	pages pageCache
 
 	houseMu     sync.Mutex // guards houseSeller
 	houseSeller int64
