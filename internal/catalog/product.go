@@ -511,10 +511,15 @@ func (s *Service) Product(ctx context.Context, id int64) (ProductDetail, error) 
 	return d, nil
 }
 
-// SitemapProducts calls fn with the id and last change of every active
-// product, in id order, stopping at fn's first error.
-func (s *Service) SitemapProducts(ctx context.Context, fn func(id int64, updated time.Time) error) error {
-	if err := eachActiveProduct(ctx, s.db.Read(), fn); err != nil {
+// SitemapProducts calls fn with the id and last change of active products
+// in id order, skipping the first offset and stopping after limit of them
+// (limit 0 means no limit) or at fn's first error. Sitemaps hold at most
+// 50,000 addresses, so large shops list their products in slices.
+func (s *Service) SitemapProducts(ctx context.Context, offset, limit int, fn func(id int64, updated time.Time) error) error {
+	if offset < 0 || limit < 0 {
+		return &fault.Invalid{Fields: map[string]string{"offset": "must not be negative"}}
+	}
+	if err := eachActiveProduct(ctx, s.db.Read(), offset, limit, fn); err != nil {
 		return fmt.Errorf("sitemap products: %w", err)
 	}
 	return nil

@@ -412,7 +412,7 @@ func TestSitemapAndCount(t *testing.T) {
 	sh := listShop(t)
 	ctx := context.Background()
 	var ids []int64
-	err := sh.s.SitemapProducts(ctx, func(id int64, updated time.Time) error {
+	err := sh.s.SitemapProducts(ctx, 0, 0, func(id int64, updated time.Time) error {
 		if !updated.Equal(now0) {
 			t.Errorf("updated = %v", updated)
 		}
@@ -423,8 +423,15 @@ func TestSitemapAndCount(t *testing.T) {
 		t.Fatalf("sitemap = %v, %v", ids, err)
 	}
 	stop := errors.New("stop")
-	if err := sh.s.SitemapProducts(ctx, func(int64, time.Time) error { return stop }); !errors.Is(err, stop) {
+	if err := sh.s.SitemapProducts(ctx, 0, 0, func(int64, time.Time) error { return stop }); !errors.Is(err, stop) {
 		t.Fatalf("stop: %v", err)
+	}
+	var slice []int64
+	if err := sh.s.SitemapProducts(ctx, 1, 3, func(id int64, _ time.Time) error { slice = append(slice, id); return nil }); err != nil || !slices.Equal(slice, ids[1:4]) {
+		t.Fatalf("products 2 to 4 = %v, %v; want %v", slice, err, ids[1:4])
+	}
+	if _, ok := fault.AsInvalid(sh.s.SitemapProducts(ctx, -1, 0, func(int64, time.Time) error { return nil })); !ok {
+		t.Fatal("a negative offset was accepted")
 	}
 	if n, err := sh.s.CountProducts(ctx); err != nil || n != 7 {
 		t.Fatalf("CountProducts = %d, %v; want 7 (drafts and archived count)", n, err)

@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"math"
 	"strings"
 	"time"
 
@@ -496,8 +497,11 @@ func setThumbsReady(ctx context.Context, q db.Querier, id int64, now time.Time) 
 	return nil
 }
 
-func eachActiveProduct(ctx context.Context, q db.Querier, fn func(id int64, updated time.Time) error) error {
-	rows, err := q.QueryxContext(ctx, `SELECT id, updated_at FROM products WHERE `+listed+` ORDER BY id`)
+func eachActiveProduct(ctx context.Context, q db.Querier, offset, limit int, fn func(id int64, updated time.Time) error) error {
+	if limit == 0 {
+		limit = math.MaxInt32 // both engines take a number; "no limit" is spelled differently
+	}
+	rows, err := q.QueryxContext(ctx, q.Rebind(`SELECT id, updated_at FROM products WHERE `+listed+` ORDER BY id LIMIT ? OFFSET ?`), limit, offset)
 	if err != nil {
 		return err
 	}

@@ -28,7 +28,9 @@ func (broken) List(context.Context, catalog.ListQuery) (catalog.ListResult, erro
 func (broken) Product(context.Context, int64) (catalog.ProductDetail, error) {
 	return catalog.ProductDetail{}, errDown
 }
-func (broken) SitemapProducts(context.Context, func(int64, time.Time) error) error { return errDown }
+func (broken) SitemapProducts(context.Context, int, int, func(int64, time.Time) error) error {
+	return errDown
+}
 
 // lockedBuffer collects log output from parallel requests.
 type lockedBuffer struct {

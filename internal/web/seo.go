@@ -6,7 +6,10 @@ import (
 	"io"
 	"net/http"
 	"strconv"
+	"strings"
 	"time"
+
+	"github.com/mallang/mallang/internal/catalog"
 )
 
 // robots serves GET /robots.txt: crawl everything except search results and
@@ -18,10 +21,75 @@ func (h *Handler) robots(w http.ResponseWriter, r *http.Request) {
 }
 
 // sitemap serves GET /sitemap.xml: the home page, every category and every
-// active product with its last change. It streams, so a large catalog costs
-// no memory; an error after the first byte aborts the response so that a
-// crawler sees a broken file rather than a short one.
+// active product with its last change. A shop with more products than one
+// sitemap may hold gets a sitemap index instead, pointing to slices of
+// SitemapSize products (/sitemaps/products-1.xml, …), the first of which also
+// lists the home page and the categories.
 func (h *Handler) sitemap(w http.ResponseWriter, r *http.Request) {
+	ctx := r.Context()
+	res, err := h.cat.List(ctx, catalog.ListQuery{PerPage: 1})
+	if err != nil {
+		h.serverError(w, r, h.locales[langKo], err)
+		return
+	}
+	size := h.sitemapSize()
+	if res.Total <= size {
+		h.writeSitemap(w, r, 0, 0, true)
+		return
+	}
+	w.Header().Set("Content-Type", "application/xml; charset=utf-8")
+	w.Header().Set("Cache-Control", "public, max-age=3600")
+	bw := bufio.NewWriter(w)
+	bw.WriteString(xml.Header)
+	bw.WriteString(`<sitemapindex xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">` + "\n")
+	for n := 1; (n-1)*size < res.Total; n++ {
+		bw.WriteString("<sitemap><loc>")
+		_ = xml.EscapeText(bw, []byte(h.absolute("/sitemaps/products-"+strconv.Itoa(n)+".xml")))
+		bw.WriteString("</loc></sitemap>\n")
+	}
+	bw.WriteString("</sitemapindex>\n")
+	if err := bw.Flush(); err != nil {
+		h.log.DebugContext(ctx, "sitemap write", "err", err)
+	}
+}
+
+// sitemapSlice serves GET /sitemaps/products-{n}.xml, the n-th slice of the
+// products named by the sitemap index.
+func (h *Handler) sitemapSlice(w http.ResponseWriter, r *http.Request) {
+	num, ok := strings.CutSuffix(r.PathValue("file"), ".xml")
+	num, prefixed := strings.CutPrefix(num, "products-")
+	ok = ok && prefixed
+	n, err := strconv.Atoi(num)
+	if !ok || err != nil || n < 1 || n > 100_000 {
+		h.notFound(w, r)
+		return
+	}
+	res, err := h.cat.List(r.Context(), catalog.ListQuery{PerPage: 1})
+	if err != nil {
+		h.serverError(w, r, h.locales[langKo], err)
+		return
+	}
+	size := h.sitemapSize()
+	if n > 1 && (n-1)*size >= res.Total {
+		h.notFound(w, r)
+		return
+	}
+	h.writeSitemap(w, r, (n-1)*size, size, n == 1)
+}
+
+func (h *Handler) sitemapSize() int {
+	if h.cfg.SitemapSize > 0 {
+		return h.cfg.SitemapSize
+	}
+	return 40_000
+}
+
+// writeSitemap streams a urlset of limit products after offset (limit 0:
+// all), with the home page and categories first when pages is true. It
+// streams, so a large catalog costs no memory; an error after the first
+// byte aborts the response so that a crawler sees a broken file rather than
+// a short one.
+func (h *Handler) writeSitemap(w http.ResponseWriter, r *http.Request, offset, limit int, pages bool) {
 	ctx := r.Context()
 	tree, err := h.categories(ctx)
 	if err != nil {
@@ -33,24 +101,20 @@ func (h *Handler) sitemap(w http.ResponseWriter, r *http.Request) {
 	bw := bufio.NewWriterSize(w, 32<<10)
 	bw.WriteString(xml.Header)
 	bw.WriteString(`<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">` + "\n")
-	url := func(loc, lastmod string) {
-		bw.WriteString("<url><loc>")
-		_ = xml.EscapeText(bw, []byte(loc))
-		bw.WriteString("</loc>")
-		if lastmod != "" {
-			bw.WriteString("<lastmod>")
-			bw.WriteString(lastmod)
-			bw.WriteString("</lastmod>")
+	if pages {
+		url := func(loc string) {
+			bw.WriteString("<url><loc>")
+			_ = xml.EscapeText(bw, []byte(loc))
+			bw.WriteString("</loc></url>\n")
 		}
-		bw.WriteString("</url>\n")
-	}
-	url(h.absolute("/"), "")
-	for _, c := range tree.all {
-		url(h.absolute(categoryURL(c.Slug)), "")
+		url(h.absolute("/"))
+		for _, c := range tree.all {
+			url(h.absolute(categoryURL(c.Slug)))
+		}
 	}
 	base := h.absolute("/products/")
 	var buf []byte
-	err = h.cat.SitemapProducts(ctx, func(id int64, updated time.Time) error {
+	err = h.cat.SitemapProducts(ctx, offset, limit, func(id int64, updated time.Time) error {
 		buf = strconv.AppendInt(append(buf[:0], base...), id, 10)
 		bw.WriteString("<url><loc>")
 		_ = xml.EscapeText(bw, buf)

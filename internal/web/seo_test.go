@@ -3,6 +3,10 @@ package web
 import (
 	"encoding/json"
 	"encoding/xml"
+	"io"
+	"log/slog"
+	"net/http"
+	"net/http/httptest"
 	"regexp"
 	"strings"
 	"testing"
@@ -150,4 +154,66 @@ func TestEscaping(t *testing.T) {
 		mustContain(t, res.body, "‘&lt;script&gt;alert(2)&lt;/script&gt;’")
 		mustNotContain(t, res.body, "<script>alert(2)")
 	})
+}
+
+// A shop with more products than one sitemap holds gets a sitemap index
+// whose slices together list every active product once.
+func TestSitemapIndex(t *testing.T) {
+	t.Parallel()
+	s := newShop(t)
+	mux := http.NewServeMux()
+	New(Config{BaseURL: testBase, SitemapSize: 25}, s.cat, slog.New(slog.DiscardHandler)).Register(mux)
+	get := func(path string) response {
+		t.Helper()
+		w := httptest.NewRecorder()
+		mux.ServeHTTP(w, httptest.NewRequest(http.MethodGet, path, nil))
+		b, _ := io.ReadAll(w.Result().Body)
+		return response{status: w.Code, header: w.Header(), body: string(b)}
+	}
+	var index struct {
+		XMLName xml.Name `xml:"http://www.sitemaps.org/schemas/sitemap/0.9 sitemapindex"`
+		Locs    []string `xml:"sitemap>loc"`
+	}
+	res := get("/sitemap.xml")
+	if err := xml.Unmarshal([]byte(res.body), &index); err != nil || res.status != 200 {
+		t.Fatalf("GET /sitemap.xml = %d, not a sitemap index: %v\n%s", res.status, err, res.body)
+	}
+	active := fixtureProducts + 2 // the fixture, the <script> product and the pictured one
+	if want := (active + 24) / 25; len(index.Locs) != want {
+		t.Fatalf("index lists %d sitemaps, want %d: %v", len(index.Locs), want, index.Locs)
+	}
+	seen := map[string]int{}
+	for i, loc := range index.Locs {
+		path := strings.TrimPrefix(loc, testBase)
+		res := get(path)
+		var doc sitemapDoc
+		if err := xml.Unmarshal([]byte(res.body), &doc); err != nil || res.status != 200 {
+			t.Fatalf("GET %s = %d: %v", path, res.status, err)
+		}
+		hasHome := false
+		for _, u := range doc.URLs {
+			seen[u.Loc]++
+			hasHome = hasHome || u.Loc == testBase+"/"
+		}
+		if (i == 0) != hasHome {
+			t.Errorf("slice %d lists the home page: %v", i+1, hasHome)
+		}
+	}
+	products := 0
+	for loc, n := range seen {
+		if n != 1 {
+			t.Errorf("%s is listed %d times", loc, n)
+		}
+		if strings.Contains(loc, "/products/") {
+			products++
+		}
+	}
+	if products != active {
+		t.Errorf("the slices list %d products, want %d", products, active)
+	}
+	for _, bad := range []string{"/sitemaps/products-0.xml", "/sitemaps/products-4.xml", "/sitemaps/products-x.xml", "/sitemaps/products-1"} {
+		if res := get(bad); res.status != http.StatusNotFound {
+			t.Errorf("GET %s = %d, want 404", bad, res.status)
+		}
+	}
 }

@@ -30,8 +30,9 @@ type Catalog interface {
 	List(ctx context.Context, q catalog.ListQuery) (catalog.ListResult, error)
 	// Product returns fault.ErrNotFound for an unknown or hidden product.
 	Product(ctx context.Context, id int64) (catalog.ProductDetail, error)
-	// SitemapProducts calls fn for every active product.
-	SitemapProducts(ctx context.Context, fn func(id int64, updated time.Time) error) error
+	// SitemapProducts calls fn for active products in id order, skipping
+	// offset of them and stopping after limit (0: no limit).
+	SitemapProducts(ctx context.Context, offset, limit int, fn func(id int64, updated time.Time) error) error
 }
 
 // Config shapes the storefront.
@@ -58,6 +59,11 @@ type Config struct {
 	// CategoryTTL is how long the category tree is cached between reloads;
 	// 0 means one minute. Listing pages never query categories otherwise.
 	CategoryTTL time.Duration
+	// SitemapSize is the most product addresses in one sitemap file; a shop
+	// with more gets a sitemap index at /sitemap.xml pointing to
+	// /sitemaps/products-N.xml files. 0 means 40,000 (the protocol allows
+	// 50,000).
+	SitemapSize int
 }
 
 // Handler serves the storefront pages. Create it with New and add its routes
@@ -108,6 +114,7 @@ func (h *Handler) Register(mux *http.ServeMux) {
 	mux.HandleFunc("GET /products/{id}", h.product)
 	mux.HandleFunc("GET /search", h.search)
 	mux.HandleFunc("GET /sitemap.xml", h.sitemap)
+	mux.HandleFunc("GET /sitemaps/{file}", h.sitemapSlice)
 	mux.HandleFunc("GET /robots.txt", h.robots)
 	mux.HandleFunc("GET /static/{file}", h.static)
 	mux.HandleFunc("GET /", h.notFound)
