@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"strings"
+	"time"
 
 	"github.com/mallang/mallang/internal/db"
 	"github.com/mallang/mallang/internal/fault"
@@ -27,19 +28,8 @@ type NewImage struct {
 // fault.ErrNotFound for an unknown product and *fault.Invalid for a missing
 // key or content type.
 func (s *Service) AddImage(ctx context.Context, productID int64, img NewImage) (Image, error) {
-	img.Key = strings.TrimSpace(img.Key)
-	img.ContentType = strings.TrimSpace(img.ContentType)
-	img.Alt = strings.TrimSpace(img.Alt)
 	inv := &fault.Invalid{}
-	if img.Key == "" {
-		inv.Add("key", "is required")
-	}
-	if !strings.HasPrefix(img.ContentType, "image/") {
-		inv.Add("content_type", "must be an image type")
-	}
-	if img.Width < 0 || img.Height < 0 {
-		inv.Add("size", "must not be negative")
-	}
+	img.validate("", inv)
 	if inv.Err() != nil {
 		return Image{}, inv
 	}
@@ -53,17 +43,8 @@ func (s *Service) AddImage(ctx context.Context, productID int64, img NewImage) (
 		if !ok {
 			return fault.ErrNotFound
 		}
-		out, err = insertImage(ctx, q, productID, img, now)
-		if err != nil {
-			return err
-		}
-		if img.ThumbsReady || s.thumbs == nil {
-			return nil
-		}
-		if err := s.thumbs.EnqueueThumbnails(ctx, q, out.ID); err != nil {
-			return fmt.Errorf("enqueue thumbnails of image %d: %w", out.ID, err)
-		}
-		return nil
+		out, err = s.attachImage(ctx, q, productID, img, now)
+		return err
 	})
 	if err != nil {
 		return Image{}, fmt.Errorf("add image to product %d: %w", productID, err)
@@ -90,4 +71,36 @@ func (s *Service) SetThumbsReady(ctx context.Context, imageID int64) error {
 	}
 	s.changed()
 	return nil
+}
+
+// validate trims img and reports what is wrong under prefix.
+func (img *NewImage) validate(prefix string, inv *fault.Invalid) {
+	img.Key = strings.TrimSpace(img.Key)
+	img.ContentType = strings.TrimSpace(img.ContentType)
+	img.Alt = strings.TrimSpace(img.Alt)
+	if img.Key == "" {
+		inv.Add(prefix+"key", "is required")
+	}
+	if !strings.HasPrefix(img.ContentType, "image/") {
+		inv.Add(prefix+"content_type", "must be an image type")
+	}
+	if img.Width < 0 || img.Height < 0 {
+		inv.Add(prefix+"size", "must not be negative")
+	}
+}
+
+// attachImage stores a validated image of product productID inside the
+// caller's transaction and, unless its thumbnails exist, enqueues them there.
+func (s *Service) attachImage(ctx context.Context, q db.Querier, productID int64, img NewImage, now time.Time) (Image, error) {
+	out, err := insertImage(ctx, q, productID, img, now)
+	if err != nil {
+		return Image{}, err
+	}
+	if img.ThumbsReady || s.thumbs == nil {
+		return out, nil
+	}
+	if err := s.thumbs.EnqueueThumbnails(ctx, q, out.ID); err != nil {
+		return Image{}, fmt.Errorf("enqueue thumbnails of image %d: %w", out.ID, err)
+	}
+	return out, nil
 }

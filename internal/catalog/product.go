@@ -39,6 +39,9 @@ type NewProduct struct {
 	OptionNames []string       // 0 to 3 axes, such as 사이즈, 색상
 	Variants    []NewVariant   // at least one, in display order
 	CreatedAt   time.Time      // zero means now; seeds spread dates
+	// Images are attached in the same transaction, in order, as AddImage
+	// would attach them (thumbnail jobs included).
+	Images []NewImage
 }
 
 // NewVariant is one variant of a NewProduct. Options holds its value on each
@@ -123,6 +126,9 @@ func (s *Service) normalize(p *NewProduct) {
 }
 
 func (p *NewProduct) validate(prefix string, inv *fault.Invalid) {
+	for j := range p.Images {
+		p.Images[j].validate(fmt.Sprintf("%simages[%d].", prefix, j), inv)
+	}
 	checkName(p.Name, inv, prefix+"name")
 	if utf8.RuneCountInString(p.Summary) > MaxSummary {
 		inv.Add(prefix+"summary", fmt.Sprintf("must be at most %d characters", MaxSummary))
@@ -258,6 +264,9 @@ func (s *Service) createProducts(ctx context.Context, ps []NewProduct, batch boo
 		return nil, nil
 	}
 	ps = slices.Clone(ps)
+	for i := range ps {
+		ps[i].Images = slices.Clone(ps[i].Images) // validate trims them in place
+	}
 	prefix := func(i int) string {
 		if batch {
 			return "products[" + strconv.Itoa(i) + "]."
@@ -319,6 +328,11 @@ func (s *Service) createProducts(ctx context.Context, ps []NewProduct, batch boo
 					return &fault.Invalid{Fields: map[string]string{prefix(i) + "variants": "use a SKU that is already used"}}
 				}
 				return fmt.Errorf("insert variants of product %d: %w", id, err)
+			}
+			for _, img := range p.Images {
+				if _, err := s.attachImage(ctx, q, id, img, now); err != nil {
+					return fmt.Errorf("attach image to product %d: %w", id, err)
+				}
 			}
 		}
 		return nil

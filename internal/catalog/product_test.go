@@ -459,3 +459,48 @@ func TestCatalogtestSeed(t *testing.T) {
 		t.Errorf("product 3 = %+v, %v", p, err)
 	}
 }
+
+// Images given with new products are attached in the products' transaction:
+// all of them or, when one is wrong, none of the batch.
+func TestCreateProductsWithImages(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	d := dbtest.New(t)
+	f := &queue{d: d}
+	s := catalog.NewService(d, fixedNow, nil, f)
+	cat := mustCategory(t, s, catalog.NewCategory{Slug: "c", Name: "c"})
+
+	a, b := validProduct(cat.ID, "A"), validProduct(cat.ID, "B")
+	a.Images = []catalog.NewImage{
+		{Key: "p/a1.jpg", ContentType: "image/jpeg", Width: 640, Height: 640, Alt: "앞", ThumbsReady: true},
+		{Key: " p/a2.png ", ContentType: "image/png", Alt: "뒤"},
+	}
+	ids, err := s.CreateProducts(ctx, []catalog.NewProduct{a, b})
+	if err != nil {
+		t.Fatal(err)
+	}
+	pa, err := s.Product(ctx, ids[0])
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(pa.Images) != 2 || pa.Images[0].Key != "p/a1.jpg" || pa.Images[1].Key != "p/a2.png" || pa.Images[1].Position != 2 || !pa.Images[0].ThumbsReady {
+		t.Fatalf("images = %+v", pa.Images)
+	}
+	if !slices.Equal(f.asked, []int64{pa.Images[1].ID}) || !f.inTx || f.committed {
+		t.Fatalf("thumbnails asked for %v (in tx %v, outside %v); want only the second image, inside the transaction", f.asked, f.inTx, f.committed)
+	}
+	if pb, err := s.Product(ctx, ids[1]); err != nil || len(pb.Images) != 0 {
+		t.Fatalf("product B images = %+v, %v", pb.Images, err)
+	}
+
+	bad := validProduct(cat.ID, "C")
+	bad.Images = []catalog.NewImage{{Key: "p/c.txt", ContentType: "text/plain"}}
+	_, err = s.CreateProducts(ctx, []catalog.NewProduct{validProduct(cat.ID, "D"), bad})
+	inv, ok := fault.AsInvalid(err)
+	if !ok || inv.Fields["products[1].images[0].content_type"] == "" {
+		t.Fatalf("bad image: %v", err)
+	}
+	if n, err := s.CountProducts(ctx); err != nil || n != 2 {
+		t.Fatalf("after the refused batch %d products, %v; want 2", n, err)
+	}
+}

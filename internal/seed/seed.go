@@ -35,9 +35,6 @@ const (
 	// reuse them, so 100,000 products cost at most 400 images and no
 	// thumbnail jobs.
 	poolPerLeaf = 40
-	// imageWorkers is how many AddImage calls run at once; PostgreSQL
-	// commits them in parallel, SQLite queues them on its one writer.
-	imageWorkers = 8
 )
 
 // Options tune Run.
@@ -119,7 +116,6 @@ func Run(ctx context.Context, cat *catalog.Service, store *media.Store, opt Opti
 	for start := 0; start < opt.Products; start += batchSize {
 		n := min(batchSize, opt.Products-start)
 		batch := make([]catalog.NewProduct, n)
-		images := make([]catalog.NewImage, n)
 		for j := range batch {
 			i := start + j
 			li := i % len(leaves)
@@ -128,8 +124,8 @@ func Run(ctx context.Context, cat *catalog.Service, store *media.Store, opt Opti
 			if pools != nil {
 				p := pools[li][used[li]%len(pools[li])]
 				used[li]++
-				images[j] = catalog.NewImage{Key: p.key, ContentType: "image/jpeg", Width: cardSize, Height: cardSize,
-					Alt: batch[j].Name, ThumbsReady: true}
+				batch[j].Images = []catalog.NewImage{{Key: p.key, ContentType: "image/jpeg", Width: cardSize, Height: cardSize,
+					Alt: batch[j].Name, ThumbsReady: true}}
 			}
 		}
 		ids, err := cat.CreateProducts(ctx, batch)
@@ -138,9 +134,6 @@ func Run(ctx context.Context, cat *catalog.Service, store *media.Store, opt Opti
 		}
 		st.Products += len(ids)
 		if pools != nil {
-			if err := addImages(ctx, cat, ids, images); err != nil {
-				return st, err
-			}
 			st.Images += len(ids)
 		}
 		done := start + n
@@ -231,21 +224,6 @@ func makePools(ctx context.Context, store *media.Store, leaves []*leaf, per int,
 		return nil, err
 	}
 	return pools, nil
-}
-
-// addImages attaches images[i] to product ids[i], several at a time.
-func addImages(ctx context.Context, cat *catalog.Service, ids []int64, images []catalog.NewImage) error {
-	g, gctx := errgroup.WithContext(ctx)
-	g.SetLimit(imageWorkers)
-	for i, id := range ids {
-		g.Go(func() error {
-			if _, err := cat.AddImage(gctx, id, images[i]); err != nil {
-				return fmt.Errorf("seed image of product %d: %w", id, err)
-			}
-			return nil
-		})
-	}
-	return g.Wait()
 }
 
 // thousands writes n with thousands separators: 12,500.
