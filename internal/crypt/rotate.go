@@ -1,0 +1,159 @@
+package crypt
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"math"
+
+	"github.com/mallang/mallang/internal/db"
+)
+
+// batchSize is how many values Rotate re-encrypts per transaction: small
+// enough that SQLite's single writer is not held for long, large enough that
+// a million rows take a few thousand transactions.
+const batchSize = 500
+
+// Column names a text column holding values made by Encrypt, and how to
+// rebuild the aad each value was encrypted with from its row id.
+type Column struct {
+	// Table, IDColumn and Column are SQL identifiers: lower-case letters,
+	// digits and '_', starting with a letter or '_'. IDColumn must be an
+	// integer key.
+	Table, IDColumn, Column string
+	// AAD returns the additional data for the value in row id; it must
+	// match what the writer passed to Encrypt.
+	AAD func(id int64) []byte
+}
+
+func (c Column) String() string { return c.Table + "." + c.Column }
+
+// Stats counts what Rotate did.
+type Stats struct {
+	// Rotated is the number of values re-encrypted under the current key.
+	Rotated int
+	// Skipped is the number of values that changed while Rotate worked on
+	// them and were left as the other writer stored them.
+	Skipped int
+}
+
+// Rotate re-encrypts, under kr's current key, every non-NULL, non-empty
+// value of cols that is under another key, walking each column by id in
+// transactions of 500 rows and writing one progress line per batch and per
+// column to progress (which may be nil). A value is replaced only if it is
+// still the one read, so a concurrent writer wins. Rotate is idempotent and
+// resumable: a second run changes nothing, and a run that stopped keeps the
+// batches it committed.
+//
+// A value that does not decrypt (unknown key id, altered, wrong aad, not
+// encrypted at all) stops Rotate with an error wrapping ErrUndecryptable that
+// names table, column and row id, never the value; its batch is rolled back.
+// Keep every old key in the keyring until a run has finished cleanly.
+func Rotate(ctx context.Context, d *db.DB, kr *Keyring, cols []Column, progress io.Writer) (Stats, error) {
+	if progress == nil {
+		progress = io.Discard
+	}
+	var total Stats
+	for _, c := range cols {
+		if err := c.validate(); err != nil {
+			return total, fmt.Errorf("rotate keys: %w", err)
+		}
+	}
+	for _, c := range cols {
+		st, err := rotateColumn(ctx, d, kr, c, progress)
+		total.Rotated += st.Rotated
+		total.Skipped += st.Skipped
+		if err != nil {
+			return total, fmt.Errorf("rotate keys: %w", err)
+		}
+	}
+	return total, nil
+}
+
+func rotateColumn(ctx context.Context, d *db.DB, kr *Keyring, c Column, progress io.Writer) (Stats, error) {
+	var st Stats
+	prefix := kr.currentPrefix()
+	after := int64(math.MinInt64)
+	for {
+		if err := ctx.Err(); err != nil {
+			return st, fmt.Errorf("%s: %w", c, err)
+		}
+		var batch Stats
+		var n int
+		var last int64
+		err := d.InTx(ctx, func(q db.Querier) error {
+			batch, n, last = Stats{}, 0, after
+			rows, err := valuesToRotate(ctx, q, c, prefix, after, batchSize)
+			if err != nil {
+				return err
+			}
+			n = len(rows)
+			for _, r := range rows {
+				last = r.id
+				pt, err := kr.Decrypt(r.value, c.AAD(r.id))
+				if err != nil {
+					// err names at most a key id; the value stays out.
+					return fmt.Errorf("%s row %d: %w", c, r.id, err)
+				}
+				fresh, err := kr.Encrypt(pt, c.AAD(r.id))
+				if err != nil {
+					return fmt.Errorf("%s row %d: %w", c, r.id, err)
+				}
+				ok, err := replaceValue(ctx, q, c, r.id, r.value, fresh)
+				if err != nil {
+					return err
+				}
+				if ok {
+					batch.Rotated++
+				} else {
+					batch.Skipped++
+				}
+			}
+			return nil
+		})
+		if err != nil {
+			return st, err
+		}
+		st.Rotated += batch.Rotated
+		st.Skipped += batch.Skipped
+		if n == 0 {
+			fmt.Fprintf(progress, "%s: done, %d re-encrypted, %d skipped\n", c, st.Rotated, st.Skipped)
+			return st, nil
+		}
+		after = last
+		fmt.Fprintf(progress, "%s: %d re-encrypted so far (up to id %d)\n", c, st.Rotated, after)
+		if n < batchSize {
+			fmt.Fprintf(progress, "%s: done, %d re-encrypted, %d skipped\n", c, st.Rotated, st.Skipped)
+			return st, nil
+		}
+	}
+}
+
+func (c Column) validate() error {
+	for _, name := range []string{c.Table, c.IDColumn, c.Column} {
+		if !isIdent(name) {
+			return fmt.Errorf("column %q.%q: %q is not a plain lower-case SQL name", c.Table, c.Column, name)
+		}
+	}
+	if c.AAD == nil {
+		return errors.New("column " + c.String() + ": AAD is nil")
+	}
+	return nil
+}
+
+// isIdent accepts names safe to write into SQL unquoted on both engines.
+func isIdent(s string) bool {
+	if s == "" || len(s) > 63 {
+		return false
+	}
+	for i, r := range s {
+		switch {
+		case r == '_', 'a' <= r && r <= 'z':
+		case '0' <= r && r <= '9' && i > 0:
+		default:
+			return false
+		}
+	}
+	return true
+}
