@@ -39,9 +39,9 @@ type Stats struct {
 }
 
 // Rotate re-encrypts, under kr's current key, every non-NULL, non-empty
-// value of cols that is under another key, walking each column by id in
-// transactions of 500 rows and writing one progress line per batch and per
-// column to progress (which may be nil). A value is replaced only if it is
+// value of cols that is under another key, walking each column by id and
+// re-encrypting up to 500 values per transaction, and writing one progress
+// line per batch and per column to progress (which may be nil). A value is replaced only if it is
 // still the one read, so a concurrent writer wins. Rotate is idempotent and
 // resumable: a second run changes nothing, and a run that stopped keeps the
 // batches it committed.
