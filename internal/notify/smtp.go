@@ -1,0 +1,190 @@
+package notify
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net/mail"
+	"strings"
+	"time"
+
+	gomail "github.com/wneessen/go-mail"
+
+	"github.com/mallang/mallang/internal/db"
+)
+
+// SMTPConfig says how to reach the shop's mail server.
+type SMTPConfig struct {
+	Host string
+	// Port 0 picks the usual port for TLS: 587 for "starttls", 465 for
+	// "tls", 25 for "none".
+	Port int
+	// Username and Password, when Username is set, sign in with the
+	// strongest mechanism the server offers. Over TLS "none" only PLAIN is
+	// tried, and go-mail refuses it unless Host is the local machine, so a
+	// password never crosses the network in clear.
+	Username string
+	Password string
+	// From is the sender, with or without a display name:
+	// "말랑 <no-reply@mallang.kr>".
+	From string
+	// TLS is "starttls" (upgrade on the submission port; the server must
+	// offer it), "tls" (implicit TLS from the first byte) or "none" (plain
+	// text; for a relay on the same machine or a test server).
+	TLS string
+	// Timeout bounds connecting and each command; 0 means 10 seconds.
+	Timeout time.Duration
+}
+
+// SMTP is the production Mailer: Send delivers through an SMTP server with
+// go-mail and records the message in the outbox table with the outcome. It
+// holds no connection between sends and is safe for concurrent use.
+type SMTP struct {
+	opts     []gomail.Option
+	host     string
+	fromName string
+	fromAddr string
+	now      func() time.Time
+}
+
+// NewSMTP checks cfg and returns an SMTP mailer; it does not connect, so a
+// wrong host or password shows at the first Send. now stamps the outbox rows
+// and the Date header.
+func NewSMTP(cfg SMTPConfig, now func() time.Time) (*SMTP, error) {
+	if cfg.Host == "" {
+		return nil, errors.New("smtp: host is required")
+	}
+	from, err := mail.ParseAddress(cfg.From)
+	if err != nil {
+		return nil, fmt.Errorf("smtp: from address: %w", err)
+	}
+	timeout := cfg.Timeout
+	if timeout <= 0 {
+		timeout = 10 * time.Second
+	}
+	opts := []gomail.Option{gomail.WithTimeout(timeout)}
+	port := cfg.Port
+	switch cfg.TLS {
+	case "starttls":
+		opts = append(opts, gomail.WithTLSPolicy(gomail.TLSMandatory))
+		if port == 0 {
+			port = 587
+		}
+	case "tls":
+		opts = append(opts, gomail.WithSSL())
+		if port == 0 {
+			port = 465
+		}
+	case "none":
+		opts = append(opts, gomail.WithTLSPolicy(gomail.NoTLS))
+		if port == 0 {
+			port = 25
+		}
+	default:
+		return nil, fmt.Errorf("smtp: TLS %q: want starttls, tls or none", cfg.TLS)
+	}
+	if port < 1 || port > 65535 {
+		return nil, fmt.Errorf("smtp: port %d out of range", port)
+	}
+	opts = append(opts, gomail.WithPort(port))
+	if cfg.Username != "" {
+		auth := gomail.SMTPAuthAutoDiscover
+		if cfg.TLS == "none" {
+			// Discovery offers no PLAIN without TLS; go-mail still sends
+			// PLAIN to the local machine only.
+			auth = gomail.SMTPAuthPlain
+		}
+		opts = append(opts, gomail.WithSMTPAuth(auth),
+			gomail.WithUsername(cfg.Username), gomail.WithPassword(cfg.Password))
+	}
+	s := &SMTP{opts: opts, host: cfg.Host, fromName: from.Name, fromAddr: from.Address, now: now}
+	if _, err := s.client(); err != nil {
+		return nil, err
+	}
+	return s, nil
+}
+
+func (s *SMTP) client() (*gomail.Client, error) {
+	c, err := gomail.NewClient(s.host, s.opts...)
+	if err != nil {
+		return nil, fmt.Errorf("smtp: %w", err)
+	}
+	return c, nil
+}
+
+// Send validates m, stores it through q as queued, delivers it and marks the
+// row sent, or failed with the error. A bad message returns a *fault.Invalid
+// and stores nothing; a delivery failure is returned, wrapped with the
+// outbox id, after the row is marked. See Mailer for what to pass as q: the
+// server is contacted while q is in use.
+func (s *SMTP) Send(ctx context.Context, q db.Querier, m Message) error {
+	if err := m.Validate(); err != nil {
+		return err
+	}
+	id, err := insertMail(ctx, q, m, s.now().UTC())
+	if err != nil {
+		return fmt.Errorf("store mail: %w", err)
+	}
+	if sendErr := s.deliver(ctx, m); sendErr != nil {
+		err := &deliveryError{id: id, msg: redact(sendErr.Error(), m.To), err: sendErr}
+		// Record the failure even when it was ctx ending.
+		if markErr := markFailed(context.WithoutCancel(ctx), q, id, err.msg, s.now().UTC()); markErr != nil {
+			return errors.Join(err, markErr)
+		}
+		return err
+	}
+	return markSent(ctx, q, id, s.now().UTC())
+}
+
+func (s *SMTP) deliver(ctx context.Context, m Message) error {
+	msg := gomail.NewMsg(gomail.WithNoDefaultUserAgent())
+	if err := msg.FromFormat(s.fromName, s.fromAddr); err != nil {
+		return fmt.Errorf("from: %w", err)
+	}
+	if err := msg.To(m.To); err != nil {
+		return fmt.Errorf("to: %w", err)
+	}
+	msg.Subject(m.Subject)
+	msg.SetDateWithValue(s.now())
+	msg.SetMessageID()
+	msg.SetBodyString(gomail.TypeTextPlain, m.Text)
+	if m.HTML != "" {
+		msg.AddAlternativeString(gomail.TypeTextHTML, m.HTML)
+	}
+	c, err := s.client()
+	if err != nil {
+		return err
+	}
+	return c.DialAndSendWithContext(ctx, msg)
+}
+
+// deliveryError is a failed delivery. Its text leaves out the recipient,
+// which go-mail and many servers repeat in their errors, so that callers may
+// log it; Unwrap still gives go-mail's error (a *mail.SendError when the
+// server answered) for retry decisions.
+type deliveryError struct {
+	id  int64
+	msg string
+	err error
+}
+
+func (e *deliveryError) Error() string { return fmt.Sprintf("send mail %d: %s", e.id, e.msg) }
+func (e *deliveryError) Unwrap() error { return e.err }
+
+// redact replaces the address addr in s, in any letter case.
+func redact(s, addr string) string {
+	if addr == "" {
+		return s
+	}
+	var b strings.Builder
+	for i := 0; i < len(s); {
+		if i+len(addr) <= len(s) && strings.EqualFold(s[i:i+len(addr)], addr) {
+			b.WriteString("<recipient>")
+			i += len(addr)
+			continue
+		}
+		b.WriteByte(s[i])
+		i++
+	}
+	return b.String()
+}

@@ -1,0 +1,118 @@
+package notify
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"time"
+	"unicode/utf8"
+
+	"github.com/mallang/mallang/internal/db"
+	"github.com/mallang/mallang/internal/fault"
+)
+
+// row is one outbox row as scanned.
+type row struct {
+	ID        int64        `db:"id"`
+	To        string       `db:"to_address"`
+	Subject   string       `db:"subject"`
+	Text      string       `db:"text_body"`
+	HTML      string       `db:"html_body"`
+	Status    string       `db:"status"`
+	Attempts  int          `db:"attempts"`
+	LastError string       `db:"last_error"`
+	SentAt    sql.NullTime `db:"sent_at"`
+	CreatedAt time.Time    `db:"created_at"`
+	UpdatedAt time.Time    `db:"updated_at"`
+}
+
+func (r row) mail() Mail {
+	m := Mail{
+		ID: r.ID, To: r.To, Subject: r.Subject, Text: r.Text, HTML: r.HTML,
+		Status: Status(r.Status), Attempts: r.Attempts, LastError: r.LastError,
+		CreatedAt: r.CreatedAt.UTC(), UpdatedAt: r.UpdatedAt.UTC(),
+	}
+	if r.SentAt.Valid {
+		m.SentAt = r.SentAt.Time.UTC()
+	}
+	return m
+}
+
+const columns = `id, to_address, subject, text_body, html_body, status, attempts, last_error, sent_at, created_at, updated_at`
+
+func insertMail(ctx context.Context, q db.Querier, m Message, now time.Time) (int64, error) {
+	var id int64
+	err := q.GetContext(ctx, &id, q.Rebind(`INSERT INTO outbox (to_address, subject, text_body, html_body, status, attempts, created_at, updated_at)
+		VALUES (?, ?, ?, ?, 'queued', 0, ?, ?) RETURNING id`), m.To, m.Subject, m.Text, m.HTML, now, now)
+	if err != nil {
+		return 0, fmt.Errorf("insert outbox mail: %w", err)
+	}
+	return id, nil
+}
+
+// markSent records a delivered attempt of a queued mail.
+func markSent(ctx context.Context, q db.Querier, id int64, now time.Time) error {
+	res, err := q.ExecContext(ctx, q.Rebind(`UPDATE outbox SET status = 'sent', attempts = attempts + 1, last_error = '', sent_at = ?, updated_at = ?
+		WHERE id = ? AND status = 'queued'`), now, now, id)
+	return checkOne(res, err, "mark outbox mail %d sent", id)
+}
+
+// markFailed records a failed attempt of a queued mail with its error,
+// cut to maxErrorLen bytes.
+func markFailed(ctx context.Context, q db.Querier, id int64, cause string, now time.Time) error {
+	res, err := q.ExecContext(ctx, q.Rebind(`UPDATE outbox SET status = 'failed', attempts = attempts + 1, last_error = ?, updated_at = ?
+		WHERE id = ? AND status = 'queued'`), truncate(cause, maxErrorLen), now, id)
+	return checkOne(res, err, "mark outbox mail %d failed", id)
+}
+
+func checkOne(res sql.Result, err error, format string, id int64) error {
+	if err != nil {
+		return fmt.Errorf(format+": %w", id, err)
+	}
+	n, err := res.RowsAffected()
+	if err != nil {
+		return fmt.Errorf(format+": %w", id, err)
+	}
+	if n == 0 {
+		return fmt.Errorf(format+": not queued: %w", id, fault.ErrConflict)
+	}
+	return nil
+}
+
+func mailByID(ctx context.Context, q db.Querier, id int64) (Mail, error) {
+	var r row
+	err := q.GetContext(ctx, &r, q.Rebind(`SELECT `+columns+` FROM outbox WHERE id = ?`), id)
+	if errors.Is(err, sql.ErrNoRows) {
+		return Mail{}, fmt.Errorf("outbox mail %d: %w", id, fault.ErrNotFound)
+	}
+	if err != nil {
+		return Mail{}, fmt.Errorf("outbox mail %d: %w", id, err)
+	}
+	return r.mail(), nil
+}
+
+// listMails returns a page of mails, newest first.
+func listMails(ctx context.Context, q db.Querier, limit, offset int) ([]Mail, error) {
+	var rs []row
+	err := q.SelectContext(ctx, &rs, q.Rebind(`SELECT `+columns+` FROM outbox ORDER BY id DESC LIMIT ? OFFSET ?`), limit, offset)
+	if err != nil {
+		return nil, fmt.Errorf("list outbox mails: %w", err)
+	}
+	out := make([]Mail, len(rs))
+	for i, r := range rs {
+		out[i] = r.mail()
+	}
+	return out, nil
+}
+
+// truncate cuts s to at most n bytes without splitting a character.
+func truncate(s string, n int) string {
+	if len(s) <= n {
+		return s
+	}
+	for n > 0 && !utf8.RuneStart(s[n]) {
+		n--
+	}
+	return s[:n]
+}
