@@ -73,7 +73,7 @@ func parseFlags(args []string, stderr io.Writer) (config, error) {
 	fs.IntVar(&c.concurrency, "concurrency", 32, "concurrent clients, each with one request in flight")
 	fs.DurationVar(&c.duration, "duration", 10*time.Second, "measuring time per scenario")
 	fs.DurationVar(&c.warmup, "warmup", 2*time.Second, "warm-up time per scenario before measuring (not counted)")
-	only := fs.String("only", "", "comma-separated scenarios to run, by name or prefix (home, category, category-first, category-deep, search, product, api)")
+	only := fs.String("only", "", "comma-separated scenarios to run, by name or prefix (home, category, category-first, category-deep, category-mix, search, product, api)")
 	fs.StringVar(&c.bin, "bin", "", "use this mallang binary instead of building ./cmd/mallang")
 	fs.BoolVar(&c.keep, "keep", false, "keep the data directory and the PostgreSQL database after the run")
 	fs.DurationVar(&c.waitIdle, "wait-idle", 0, "before each scenario, wait up to this long for other processes on the machine to use less than a quarter of one CPU")

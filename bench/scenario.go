@@ -124,6 +124,8 @@ LIMIT 1`)
 			note: fmt.Sprintf("/categories/%s, %d products in its subtree, page 1", cat.Slug, cat.Count)},
 		{name: "category-deep", paths: []string{fmt.Sprintf("/categories/%s?page=%d", cat.Slug, last)},
 			note: fmt.Sprintf("/categories/%s?page=%d, the last page", cat.Slug, last)},
+		{name: "category-mix", paths: mixPaths(cat.Slug, last),
+			note: fmt.Sprintf("/categories/%s: every page in all four sorts (%d addresses), so most requests miss the listing cache", cat.Slug, 4*last)},
 		{name: "search-common", paths: []string{search(cfg.common)},
 			note: fmt.Sprintf("/search?q=%s, %d hits", cfg.common, commonHits)},
 		{name: "search-rare", paths: []string{search(rare)},
@@ -230,4 +232,33 @@ func rareWord(ctx context.Context, q db.Querier, cnt counter, ids []int64) (stri
 		return "", 0, fmt.Errorf("no word of three or more letters in the product names; give -search-rare")
 	}
 	return best, bestHits, nil
+}
+
+// mixPaths lists every page of a category in every sort, interleaved so that
+// neighbouring requests ask for different pages.
+func mixPaths(slug string, last int) []string {
+	sorts := []string{"newest", "price_asc", "price_desc", "name"}
+	paths := make([]string, 0, last*len(sorts))
+	for page := 1; page <= last; page++ {
+		for _, s := range sorts {
+			paths = append(paths, fmt.Sprintf("/categories/%s?sort=%s&page=%d", slug, s, page))
+		}
+	}
+	// A fixed stride coprime with the length spreads the order without randomness.
+	out := make([]string, len(paths))
+	stride := 7919 % len(paths)
+	for stride == 0 || gcd(stride, len(paths)) != 1 {
+		stride++
+	}
+	for i := range paths {
+		out[i] = paths[(i*stride)%len(paths)]
+	}
+	return out
+}
+
+func gcd(a, b int) int {
+	for b != 0 {
+		a, b = b, a%b
+	}
+	return a
 }
