@@ -60,7 +60,7 @@ func Open(ctx context.Context, rawURL string, opt Options) (*DB, error) {
 	case strings.HasPrefix(rawURL, "postgres://"), strings.HasPrefix(rawURL, "postgresql://"):
 		return openPostgres(ctx, rawURL, opt)
 	default:
-		return nil, fmt.Errorf("open database: unknown URL scheme in %q (want sqlite: or postgres://)", redact(rawURL))
+		return nil, fmt.Errorf("open database: unknown URL scheme in %q (want sqlite: or postgres://)", Redact(rawURL))
 	}
 }
 
@@ -110,7 +110,7 @@ func openSQLite(ctx context.Context, path string, opt Options) (*DB, error) {
 func openPostgres(ctx context.Context, rawURL string, opt Options) (*DB, error) {
 	p, err := sqlx.Open("pgx", rawURL)
 	if err != nil {
-		return nil, fmt.Errorf("open postgres %s: %w", redact(rawURL), err)
+		return nil, fmt.Errorf("open postgres %s: %w", Redact(rawURL), err)
 	}
 	n := opt.MaxReaders
 	if n <= 0 {
@@ -121,7 +121,7 @@ func openPostgres(ctx context.Context, rawURL string, opt Options) (*DB, error) 
 	p.SetConnMaxIdleTime(5 * time.Minute)
 	if err := p.PingContext(ctx); err != nil {
 		p.Close()
-		return nil, fmt.Errorf("open postgres %s: %w", redact(rawURL), err)
+		return nil, fmt.Errorf("open postgres %s: %w", Redact(rawURL), err)
 	}
 	schema := ""
 	if u, err := url.Parse(rawURL); err == nil {
@@ -132,8 +132,8 @@ func openPostgres(ctx context.Context, rawURL string, opt Options) (*DB, error) 
 	return &DB{write: p, read: p, Dialect: Dialect{Engine: Postgres}, Schema: schema}, nil
 }
 
-// redact hides the password of a database URL for messages and logs.
-func redact(raw string) string {
+// Redact hides the password of a database URL, for messages and logs.
+func Redact(raw string) string {
 	u, err := url.Parse(raw)
 	if err != nil || u.User == nil {
 		return raw
@@ -143,9 +143,6 @@ func redact(raw string) string {
 	}
 	return u.String()
 }
-
-// Redact hides the password in a database URL, for logs.
-func Redact(raw string) string { return redact(raw) }
 
 // Read returns the querier for reads outside a transaction.
 func (d *DB) Read() Querier { return d.read }

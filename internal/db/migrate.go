@@ -5,7 +5,6 @@ import (
 	"context"
 	"embed"
 	"fmt"
-	"io"
 	"io/fs"
 	"path"
 	"strings"
@@ -89,13 +88,6 @@ func (e engineFS) ReadDir(name string) ([]fs.DirEntry, error) {
 	return out, nil
 }
 
-func (e engineFS) Glob(pattern string) ([]string, error) { return fs.Glob(readDirOnly{e}, pattern) }
-
-type readDirOnly struct{ e engineFS }
-
-func (r readDirOnly) Open(name string) (fs.File, error)          { return r.e.Open(name) }
-func (r readDirOnly) ReadDir(name string) ([]fs.DirEntry, error) { return r.e.ReadDir(name) }
-
 type memFile struct {
 	name string
 	r    *bytes.Reader
@@ -113,8 +105,6 @@ func (i memInfo) Mode() fs.FileMode  { return 0o444 }
 func (i memInfo) ModTime() time.Time { return time.Time{} }
 func (i memInfo) IsDir() bool        { return false }
 func (i memInfo) Sys() any           { return nil }
-
-var _ io.Reader = (*memFile)(nil)
 
 func (d *DB) provider() (*goose.Provider, error) {
 	dialect := goose.DialectSQLite3
