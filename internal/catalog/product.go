@@ -2,7 +2,6 @@ package catalog
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"slices"
 	"strconv"
@@ -497,9 +496,6 @@ func (s *Service) SetVariantStock(ctx context.Context, variantID, stock int64) e
 func (s *Service) Product(ctx context.Context, id int64) (ProductDetail, error) {
 	q := s.db.Read()
 	r, err := activeProduct(ctx, q, id)
-	if errors.Is(err, fault.ErrNotFound) {
-		return ProductDetail{}, fmt.Errorf("product %d: %w", id, err)
-	}
 	if err != nil {
 		return ProductDetail{}, fmt.Errorf("product %d: %w", id, err)
 	}
