@@ -5,6 +5,8 @@ package account
 
 import (
 	"context"
+	"database/sql"
+	"errors"
 	"fmt"
 	"log/slog"
 	"net/mail"
@@ -106,7 +108,7 @@ func (s *Service) CreateSuperuser(ctx context.Context, email, name, password str
 }
 
 // Authenticate returns the active user with email and password, or
-// fault.ErrUnauthenticated. It spends the same hashing time whether or not
+// fault.ErrUnauthenticated (a database failure is returned as itself). It spends the same hashing time whether or not
 // the address exists, so answers do not reveal accounts.
 func (s *Service) Authenticate(ctx context.Context, email, password string) (User, error) {
 	email = NormalizeEmail(email)
@@ -116,9 +118,12 @@ func (s *Service) Authenticate(ctx context.Context, email, password string) (Use
 	}
 	err := s.d.Read().GetContext(ctx, &row, s.d.Read().Rebind(
 		`SELECT id, email, name, role, active, created_at, password_hash FROM users WHERE email = ? AND deleted_at IS NULL`), email)
-	if err != nil {
+	if errors.Is(err, sql.ErrNoRows) {
 		_, _ = CheckPassword(dummyHash, password)
 		return User{}, fault.ErrUnauthenticated
+	}
+	if err != nil {
+		return User{}, fmt.Errorf("authenticate: %w", err)
 	}
 	ok, err := CheckPassword(row.Hash, password)
 	if err != nil || !ok || !row.Active {

@@ -78,4 +78,9 @@ func TestCreateSuperuser(t *testing.T) {
 	if err := d.Read().GetContext(ctx, &n, `SELECT COUNT(*) FROM users`); err != nil || n != 1 {
 		t.Fatalf("users = %d, %v", n, err)
 	}
+	// A database that cannot answer is a failure, not a wrong password.
+	d.Close()
+	if _, err := s.Authenticate(ctx, "boss@shop.kr", "a brand new password"); err == nil || errors.Is(err, fault.ErrUnauthenticated) {
+		t.Fatalf("Authenticate on a closed database = %v, want a database error", err)
+	}
 }
