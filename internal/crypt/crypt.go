@@ -36,7 +36,7 @@ var b64 = base64.RawURLEncoding.Strict()
 // "no value" store NULL or "" instead of calling Encrypt.
 func (kr *Keyring) Encrypt(plaintext, aad []byte) (string, error) {
 	e := kr.keys[kr.current]
-	head := version + "." + kr.current + "."
+	head := kr.currentPrefix()
 	sealed := e.aead.Seal(nil, nil, plaintext, additional(head, aad))
 	return head + b64.EncodeToString(sealed), nil
 }
