@@ -91,12 +91,13 @@ func rotateColumn(ctx context.Context, d *db.DB, kr *Keyring, c Column, progress
 			n = len(rows)
 			for _, r := range rows {
 				last = r.id
-				pt, err := kr.Decrypt(r.value, c.AAD(r.id))
+				aad := c.AAD(r.id)
+				pt, err := kr.Decrypt(r.value, aad)
 				if err != nil {
 					// err names at most a key id; the value stays out.
 					return fmt.Errorf("%s row %d: %w", c, r.id, err)
 				}
-				fresh, err := kr.Encrypt(pt, c.AAD(r.id))
+				fresh, err := kr.Encrypt(pt, aad)
 				if err != nil {
 					return fmt.Errorf("%s row %d: %w", c, r.id, err)
 				}
