@@ -526,8 +526,15 @@ func (s *Service) Product(ctx context.Context, id int64) (ProductDetail, error) 
 // (limit 0 means no limit) or at fn's first error. Sitemaps hold at most
 // 50,000 addresses, so large shops list their products in slices.
 func (s *Service) SitemapProducts(ctx context.Context, offset, limit int, fn func(id int64, updated time.Time) error) error {
-	if offset < 0 || limit < 0 {
-		return &fault.Invalid{Fields: map[string]string{"offset": "must not be negative"}}
+	inv := &fault.Invalid{}
+	if offset < 0 {
+		inv.Add("offset", "must not be negative")
+	}
+	if limit < 0 {
+		inv.Add("limit", "must not be negative")
+	}
+	if err := inv.Err(); err != nil {
+		return err
 	}
 	if err := eachActiveProduct(ctx, s.db.Read(), offset, limit, fn); err != nil {
 		return fmt.Errorf("sitemap products: %w", err)
