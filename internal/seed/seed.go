@@ -63,19 +63,14 @@ type Stats struct {
 	Images     int
 }
 
-// poolImage is a generated picture, stored with its thumbnails.
-type poolImage struct {
-	key string
-}
-
 // Run adds the demo categories (reusing those whose slug exists, so it can
 // run again on a seeded shop) and opt.Products products, writing one
 // progress line per batch to progress ("상품 12,500 / 100,000 (12%)"; nil
 // discards them). Products go in through CreateProducts in batches of 500.
 // With opt.Images, each of the ten leaf categories gets up to 40 distinct
 // pictures whose thumbnails Run makes itself, and every product gets one
-// of them through AddImage with ThumbsReady set, so no thumbnail jobs are
-// queued. SKUs continue from the current product count. A negative
+// of them, attached by CreateProducts with ThumbsReady set, so no thumbnail
+// jobs are queued. SKUs continue from the current product count. A negative
 // opt.Products is a *fault.Invalid.
 func Run(ctx context.Context, cat *catalog.Service, store *media.Store, opt Options, progress io.Writer) (Stats, error) {
 	if opt.Products < 0 {
@@ -101,7 +96,7 @@ func Run(ctx context.Context, cat *catalog.Service, store *media.Store, opt Opti
 	if err != nil {
 		return st, fmt.Errorf("seed: %w", err)
 	}
-	var pools [][]poolImage
+	var pools [][]string // keys of the pictures of each leaf
 	if opt.Images {
 		if opt.pool <= 0 {
 			opt.pool = poolPerLeaf
@@ -122,9 +117,9 @@ func Run(ctx context.Context, cat *catalog.Service, store *media.Store, opt Opti
 			batch[j] = makeProduct(rng, leaves[li], leafIDs[li], "ML"+strconv.Itoa(1_000_000+offset+i), opt.Now)
 			st.Variants += len(batch[j].Variants)
 			if pools != nil {
-				p := pools[li][used[li]%len(pools[li])]
+				key := pools[li][used[li]%len(pools[li])]
 				used[li]++
-				batch[j].Images = []catalog.NewImage{{Key: p.key, ContentType: "image/jpeg", Width: cardSize, Height: cardSize,
+				batch[j].Images = []catalog.NewImage{{Key: key, ContentType: "image/jpeg", Width: cardSize, Height: cardSize,
 					Alt: batch[j].Name, ThumbsReady: true}}
 			}
 		}
@@ -190,22 +185,23 @@ func categories(ctx context.Context, cat *catalog.Service) ([]*leaf, []int64, er
 }
 
 // makePools draws per pictures for each leaf, stores them and their
-// thumbnails, and skips pictures whose thumbnails are already stored (the
-// keys are content hashes, so a second run finds them).
-func makePools(ctx context.Context, store *media.Store, leaves []*leaf, per int, seed int64, progress io.Writer) ([][]poolImage, error) {
+// thumbnails and returns their keys, per leaf. Pictures whose thumbnails are
+// already stored are skipped (the keys are content hashes, so a second run
+// finds them).
+func makePools(ctx context.Context, store *media.Store, leaves []*leaf, per int, seed int64, progress io.Writer) ([][]string, error) {
 	total := per * len(leaves)
 	fmt.Fprintf(progress, "상품 이미지 %s장 만드는 중…\n", thousands(total))
-	pools := make([][]poolImage, len(leaves))
+	pools := make([][]string, len(leaves))
 	g, gctx := errgroup.WithContext(ctx)
 	g.SetLimit(max(1, runtime.GOMAXPROCS(0)))
 	for li, l := range leaves {
-		pools[li] = make([]poolImage, per)
+		pools[li] = make([]string, per)
 		for k := range per {
 			g.Go(func() error {
 				rng := rand.New(rand.NewPCG(uint64(seed), uint64(li)<<16|uint64(k)))
 				data := card(rng, l.hue)
 				key := media.ContentKey("products", data, "image/jpeg")
-				pools[li][k] = poolImage{key: key}
+				pools[li][k] = key
 				ok, err := store.Exists(gctx, media.ThumbKey(key, media.Sizes[len(media.Sizes)-1]))
 				if err != nil || ok {
 					return err
