@@ -32,7 +32,7 @@ func (h *Handler) sitemap(w http.ResponseWriter, r *http.Request) {
 		h.serverError(w, r, h.locales[langKo], err)
 		return
 	}
-	size := h.sitemapSize()
+	size := h.cfg.SitemapSize
 	if res.Total <= size {
 		h.writeSitemap(w, r, 0, 0, true)
 		return
@@ -69,19 +69,12 @@ func (h *Handler) sitemapSlice(w http.ResponseWriter, r *http.Request) {
 		h.serverError(w, r, h.locales[langKo], err)
 		return
 	}
-	size := h.sitemapSize()
+	size := h.cfg.SitemapSize
 	if n > 1 && (n-1)*size >= res.Total {
 		h.notFound(w, r)
 		return
 	}
 	h.writeSitemap(w, r, (n-1)*size, size, n == 1)
-}
-
-func (h *Handler) sitemapSize() int {
-	if h.cfg.SitemapSize > 0 {
-		return h.cfg.SitemapSize
-	}
-	return 40_000
 }
 
 // writeSitemap streams a urlset of limit products after offset (limit 0:

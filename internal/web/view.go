@@ -58,8 +58,8 @@ func (h *Handler) newPage(r *http.Request, lc *locale, tree *categoryTree, title
 		Title:     title,
 		OGType:    "website",
 		SwitchURL: withLang(r.URL, lc.lang.other()),
-		CSS:       h.assets.url("style.css"),
-		Icon:      h.assets.url("favicon.svg"),
+		CSS:       h.css,
+		Icon:      h.icon,
 		Footer:    h.cfg.BusinessInfo,
 		Year:      strconv.Itoa(time.Now().In(seoul).Year()),
 	}

@@ -74,6 +74,8 @@ type Handler struct {
 	log     *slog.Logger
 	locales [2]*locale // indexed by lang
 	assets  *assets
+	css     string // the stylesheet's hashed path
+	icon    string // the favicon's hashed path
 
 	tree   atomic.Pointer[categoryTree]
 	treeMu sync.Mutex // held while the category tree reloads
@@ -91,16 +93,22 @@ func New(cfg Config, cat Catalog, log *slog.Logger) *Handler {
 	if cfg.CategoryTTL <= 0 {
 		cfg.CategoryTTL = time.Minute
 	}
+	if cfg.SitemapSize <= 0 {
+		cfg.SitemapSize = 40_000
+	}
 	if log == nil {
 		log = slog.New(slog.DiscardHandler)
 	}
 	msgs := newMessages()
+	as := newAssets()
 	return &Handler{
 		cfg:     cfg,
 		cat:     cat,
 		log:     log,
 		locales: [2]*locale{newLocale(langKo, msgs), newLocale(langEn, msgs)},
-		assets:  newAssets(),
+		assets:  as,
+		css:     as.url("style.css"),
+		icon:    as.url("favicon.svg"),
 	}
 }
 
