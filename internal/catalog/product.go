@@ -391,10 +391,7 @@ func (s *Service) checkReferences(ctx context.Context, q db.Querier, ps []NewPro
 	for _, sku := range taken {
 		inv.Add(skuAt[sku], "is already used")
 	}
-	if inv.Err() != nil {
-		return inv
-	}
-	return nil
+	return inv.Err()
 }
 
 func keys(m map[int64]bool) []int64 {
