@@ -24,13 +24,22 @@ func NewOutbox(d *db.DB, now func() time.Time) *Outbox {
 // Send validates m and stores it through q with status Queued. A bad message
 // returns a *fault.Invalid and stores nothing.
 func (o *Outbox) Send(ctx context.Context, q db.Querier, m Message) error {
+	_, err := queue(ctx, q, m, o.now().UTC())
+	return err
+}
+
+// queue validates m and stores it through q with status Queued, returning
+// its outbox id: the first step of every Mailer. A bad message returns a
+// *fault.Invalid and stores nothing.
+func queue(ctx context.Context, q db.Querier, m Message, now time.Time) (int64, error) {
 	if err := m.Validate(); err != nil {
-		return err
+		return 0, err
 	}
-	if _, err := insertMail(ctx, q, m, o.now().UTC()); err != nil {
-		return fmt.Errorf("store mail: %w", err)
+	id, err := insertMail(ctx, q, m, now)
+	if err != nil {
+		return 0, fmt.Errorf("store mail: %w", err)
 	}
-	return nil
+	return id, nil
 }
 
 // MaxPage is the most mails List returns at once.

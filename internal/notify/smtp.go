@@ -118,12 +118,9 @@ func (s *SMTP) client() (*gomail.Client, error) {
 // outbox id, after the row is marked. See Mailer for what to pass as q: the
 // server is contacted while q is in use.
 func (s *SMTP) Send(ctx context.Context, q db.Querier, m Message) error {
-	if err := m.Validate(); err != nil {
-		return err
-	}
-	id, err := insertMail(ctx, q, m, s.now().UTC())
+	id, err := queue(ctx, q, m, s.now().UTC())
 	if err != nil {
-		return fmt.Errorf("store mail: %w", err)
+		return err
 	}
 	if sendErr := s.deliver(ctx, m); sendErr != nil {
 		err := &deliveryError{id: id, msg: redact(sendErr.Error(), m.To), err: sendErr}
