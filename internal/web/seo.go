@@ -2,7 +2,9 @@ package web
 
 import (
 	"bufio"
+	"context"
 	"encoding/xml"
+	"fmt"
 	"io"
 	"net/http"
 	"strconv"
@@ -27,13 +29,13 @@ func (h *Handler) robots(w http.ResponseWriter, r *http.Request) {
 // lists the home page and the categories.
 func (h *Handler) sitemap(w http.ResponseWriter, r *http.Request) {
 	ctx := r.Context()
-	res, err := h.cat.List(ctx, catalog.ListQuery{PerPage: 1})
+	total, err := h.activeProducts(ctx)
 	if err != nil {
 		h.serverError(w, r, h.locales[langKo], err)
 		return
 	}
 	size := h.cfg.SitemapSize
-	if res.Total <= size {
+	if total <= size {
 		h.writeSitemap(w, r, 0, 0, true)
 		return
 	}
@@ -42,7 +44,7 @@ func (h *Handler) sitemap(w http.ResponseWriter, r *http.Request) {
 	bw := bufio.NewWriter(w)
 	bw.WriteString(xml.Header)
 	bw.WriteString(`<sitemapindex xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">` + "\n")
-	for n := 1; (n-1)*size < res.Total; n++ {
+	for n := 1; (n-1)*size < total; n++ {
 		bw.WriteString("<sitemap><loc>")
 		_ = xml.EscapeText(bw, []byte(h.absolute("/sitemaps/products-"+strconv.Itoa(n)+".xml")))
 		bw.WriteString("</loc></sitemap>\n")
@@ -64,17 +66,26 @@ func (h *Handler) sitemapSlice(w http.ResponseWriter, r *http.Request) {
 		h.notFound(w, r)
 		return
 	}
-	res, err := h.cat.List(r.Context(), catalog.ListQuery{PerPage: 1})
+	total, err := h.activeProducts(r.Context())
 	if err != nil {
 		h.serverError(w, r, h.locales[langKo], err)
 		return
 	}
 	size := h.cfg.SitemapSize
-	if n > 1 && (n-1)*size >= res.Total {
+	if n > 1 && (n-1)*size >= total {
 		h.notFound(w, r)
 		return
 	}
 	h.writeSitemap(w, r, (n-1)*size, size, n == 1)
+}
+
+// activeProducts is the number of products the sitemap lists.
+func (h *Handler) activeProducts(ctx context.Context) (int, error) {
+	res, err := h.cat.List(ctx, catalog.ListQuery{PerPage: 1})
+	if err != nil {
+		return 0, fmt.Errorf("count products for the sitemap: %w", err)
+	}
+	return res.Total, nil
 }
 
 // writeSitemap streams a urlset of limit products after offset (limit 0:
