@@ -273,6 +273,34 @@ func TestMakeThumbnailsErrors(t *testing.T) {
 	}
 }
 
+// failingReader yields some bytes and then an error, like an upload cut off.
+type failingReader struct{ n int }
+
+func (r *failingReader) Read(p []byte) (int, error) {
+	if r.n > 0 {
+		n := min(r.n, len(p))
+		r.n -= n
+		return n, nil
+	}
+	return 0, errors.New("connection reset")
+}
+
+func TestPutFailedReadStoresNothing(t *testing.T) {
+	t.Parallel()
+	for storeName, s := range stores(t) {
+		t.Run(storeName, func(t *testing.T) {
+			t.Parallel()
+			ctx := t.Context()
+			if err := s.Put(ctx, "products/cut.png", "image/png", &failingReader{n: 4096}); err == nil {
+				t.Fatal("Put with a failing reader: no error")
+			}
+			if ok, err := s.Exists(ctx, "products/cut.png"); err != nil || ok {
+				t.Fatalf("after a failed Put, Exists = %v, %v; want false", ok, err)
+			}
+		})
+	}
+}
+
 func TestHandler(t *testing.T) {
 	t.Parallel()
 	data := testPNG(t, 64, 48)

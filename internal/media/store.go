@@ -74,17 +74,23 @@ func (s *Store) Close() error {
 // Put stores what r yields under key with the given content type, replacing
 // any object with that key. Callers should use keys from ContentKey so that a
 // key never names different bytes over time (the handler tells browsers to
-// cache forever). An unusable key is a *fault.Invalid.
+// cache forever). An unusable key is a *fault.Invalid. When reading r
+// fails, the write is aborted: nothing of it is stored under key.
 func (s *Store) Put(ctx context.Context, key, contentType string, r io.Reader) (err error) {
 	if !ValidKey(key) {
 		return &fault.Invalid{Fields: map[string]string{"key": "is not a valid media key"}}
 	}
+	// Cancelling the writer's context before Close is how gocloud aborts a
+	// write; closing it otherwise would store the bytes copied so far.
+	ctx, abort := context.WithCancel(ctx)
+	defer abort()
 	w, err := s.bucket.NewWriter(ctx, key, &blob.WriterOptions{ContentType: contentType, CacheControl: CacheControl})
 	if err != nil {
 		return fmt.Errorf("put media %s: %w", key, err)
 	}
 	if _, err := io.Copy(w, r); err != nil {
-		_ = w.Close()
+		abort()
+		_ = w.Close() // reports the abort
 		return fmt.Errorf("put media %s: %w", key, err)
 	}
 	if err := w.Close(); err != nil {
