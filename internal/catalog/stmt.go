@@ -34,9 +34,12 @@ type preparer interface {
 	PreparexContext(ctx context.Context, query string) (*sqlx.Stmt, error)
 }
 
-// stmt returns the prepared form of query on q, or nil when q cannot
-// prepare or the cache is full.
+// stmt returns the prepared form of query on q, or nil when the cache is
+// off, q cannot prepare or the cache is full.
 func (c *stmtCache) stmt(ctx context.Context, q db.Querier, query string) (*sqlx.Stmt, error) {
+	if !c.enabled {
+		return nil, nil
+	}
 	c.mu.RLock()
 	st, ok := c.m[query]
 	c.mu.RUnlock()
@@ -44,7 +47,7 @@ func (c *stmtCache) stmt(ctx context.Context, q db.Querier, query string) (*sqlx
 		return st, nil
 	}
 	p, ok := q.(preparer)
-	if !ok || !c.enabled {
+	if !ok {
 		return nil, nil
 	}
 	c.mu.Lock()
