@@ -11,6 +11,7 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"strings"
 	"time"
 
 	"github.com/prometheus/client_golang/prometheus"
@@ -133,7 +134,7 @@ func (a *App) routes() http.Handler {
 	var h http.Handler = mux
 	h = limitBody(h)
 	h = security.CrossOrigin(h)
-	h = security.Headers(h, len(a.cfg.BaseURL) > 8 && a.cfg.BaseURL[:8] == "https://")
+	h = security.Headers(h, strings.HasPrefix(a.cfg.BaseURL, "https://"))
 	return observe.Middleware(h, a.log, m, a.cfg.LogLevel <= slog.LevelInfo)
 }
 

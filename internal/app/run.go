@@ -59,7 +59,7 @@ func Run(ctx context.Context, args []string, env config.Lookup, stdin io.Reader,
 	}
 	run, ok := map[string]func(context.Context, *App, []string, io.Reader, io.Writer, io.Writer) error{
 		"serve":   serveCmd,
-		"migrate": func(context.Context, *App, []string, io.Reader, io.Writer, io.Writer) error { return nil },
+		"migrate": migrateCmd,
 		"seed":    seedCmd,
 		"createadmin": func(ctx context.Context, a *App, args []string, stdin io.Reader, stdout, stderr io.Writer) error {
 			return createAdminCmd(ctx, a, args, env, stdin, stdout, stderr)
@@ -94,11 +94,17 @@ func Run(ctx context.Context, args []string, env config.Lookup, stdin io.Reader,
 		fmt.Fprintf(stderr, "mallang %s: %v\n", cmd, err)
 		return 1
 	}
-	if cmd == "migrate" {
-		v, _ := a.DB.SchemaVersion(ctx)
-		fmt.Fprintf(stdout, "database is at schema version %d\n", v)
-	}
 	return 0
+}
+
+// migrateCmd reports the schema version; New has already migrated.
+func migrateCmd(ctx context.Context, a *App, _ []string, _ io.Reader, stdout, _ io.Writer) error {
+	v, err := a.DB.SchemaVersion(ctx)
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(stdout, "database is at schema version %d\n", v)
+	return nil
 }
 
 func newLogger(cfg config.Config, w io.Writer) *slog.Logger {
