@@ -118,12 +118,10 @@ func rotateColumn(ctx context.Context, d *db.DB, kr *Keyring, c Column, progress
 		}
 		st.Rotated += batch.Rotated
 		st.Skipped += batch.Skipped
-		if n == 0 {
-			fmt.Fprintf(progress, "%s: done, %d re-encrypted, %d skipped\n", c, st.Rotated, st.Skipped)
-			return st, nil
+		if n > 0 {
+			after = last
+			fmt.Fprintf(progress, "%s: %d re-encrypted so far (up to id %d)\n", c, st.Rotated, after)
 		}
-		after = last
-		fmt.Fprintf(progress, "%s: %d re-encrypted so far (up to id %d)\n", c, st.Rotated, after)
 		if n < batchSize {
 			fmt.Fprintf(progress, "%s: done, %d re-encrypted, %d skipped\n", c, st.Rotated, st.Skipped)
 			return st, nil
