@@ -129,10 +129,10 @@ func (t *txStmts) stmt(ctx context.Context, query string) (*sqlx.Stmt, error) {
 // ExecContext runs query through its prepared statement.
 func (t *txStmts) ExecContext(ctx context.Context, query string, args ...any) (sql.Result, error) {
 	st, err := t.stmt(ctx, query)
-	if err != nil || st == nil {
-		if err != nil {
-			return nil, err
-		}
+	if err != nil {
+		return nil, err
+	}
+	if st == nil {
 		return t.Querier.ExecContext(ctx, query, args...)
 	}
 	return st.ExecContext(ctx, args...)
