@@ -64,7 +64,7 @@ func TestMiddleware(t *testing.T) {
 			}
 		})
 	}
-	if strings.Contains(logs.String(), "kaput") == false {
+	if !strings.Contains(logs.String(), "kaput") {
 		t.Fatal("the panic was not logged")
 	}
 }
