@@ -3,6 +3,7 @@ package dump
 import (
 	"context"
 	"database/sql"
+	"errors"
 	"fmt"
 	"sort"
 	"strings"
@@ -251,8 +252,11 @@ func postgresKind(dataType string) kind {
 
 func readPostgres(ctx context.Context, q queryer, schema string) ([]*table, error) {
 	ns, err := queryStrings(ctx, q, `SELECT COALESCE(NULLIF($1, ''), current_schema())`, schema)
-	if err != nil || len(ns) != 1 {
-		return nil, fmt.Errorf("find the current schema: %v", err)
+	if err != nil {
+		return nil, fmt.Errorf("find the current schema: %w", err)
+	}
+	if len(ns) != 1 || ns[0] == "" {
+		return nil, errors.New("find the current schema: the search path names no schema")
 	}
 	schema = ns[0]
 	names, err := queryStrings(ctx, q, `
