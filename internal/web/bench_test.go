@@ -49,7 +49,7 @@ func BenchmarkCategoryRender(b *testing.B) {
 	h := New(Config{BaseURL: testBase, ShopName: "말랑상점"}, nil, nil)
 	roots := []*catalog.Category{{ID: 1, Slug: "food", Name: "식품", NameEN: "Food"}}
 	roots[0].Children = []*catalog.Category{{ID: 2, ParentID: 1, Slug: "chocolate", Name: "초콜릿"}}
-	tree := newCategoryTree(roots, time.Now())
+	tree := newCategoryTree(roots, time.Now(), h.locales)
 	res := catalog.ListResult{Total: 430, Page: 1, PerPage: 24, Pages: 18}
 	for i := range 24 {
 		p := catalog.Product{ID: int64(i + 1), Name: "말랑 다크초콜릿세트", Summary: "초콜릿", SellerName: "말랑 직영", InStock: i%7 != 6}

@@ -39,14 +39,7 @@ func (h *Handler) home(w http.ResponseWriter, r *http.Request) {
 		h.serverError(w, r, lc, err)
 		return
 	}
-	v := &homeView{New: fresh.Products, Featured: featured.Products}
-	for _, c := range tree.roots {
-		hc := homeCategory{link: link{Label: lc.categoryName(c.Name, c.NameEN), URL: categoryURL(c.Slug)}}
-		for _, s := range c.Children {
-			hc.Children = append(hc.Children, link{Label: lc.categoryName(s.Name, s.NameEN), URL: categoryURL(s.Slug)})
-		}
-		v.Categories = append(v.Categories, hc)
-	}
+	v := &homeView{New: fresh.Products, Featured: featured.Products, Categories: tree.home[lc.lang]}
 
 	p := h.newPage(r, lc, tree, "", "/", nil)
 	p.Description = h.cfg.Tagline

@@ -135,10 +135,12 @@ type categoryTree struct {
 	parent map[int64]*catalog.Category
 	all    []*catalog.Category // depth first, in display order
 	nav    [2][]link           // the header's top-level links, by lang; shared, do not modify
+	home   [2][]homeCategory   // the home page's category links, by lang; shared, do not modify
 	loaded time.Time
 }
 
-func newCategoryTree(roots []*catalog.Category, now time.Time) *categoryTree {
+// newCategoryTree indexes roots and names their links in each of locales.
+func newCategoryTree(roots []*catalog.Category, now time.Time, locales [2]*locale) *categoryTree {
 	t := &categoryTree{
 		roots:  roots,
 		bySlug: map[string]*catalog.Category{},
@@ -157,14 +159,17 @@ func newCategoryTree(roots []*catalog.Category, now time.Time) *categoryTree {
 		}
 	}
 	walk(nil, roots)
-	for l := range t.nav {
+	for l, lc := range locales {
 		t.nav[l] = make([]link, 0, len(roots))
+		t.home[l] = make([]homeCategory, 0, len(roots))
 		for _, c := range roots {
-			name := c.Name
-			if lang(l) == langEn && c.NameEN != "" {
-				name = c.NameEN
+			top := link{Label: lc.categoryName(c.Name, c.NameEN), URL: categoryURL(c.Slug)}
+			t.nav[l] = append(t.nav[l], top)
+			hc := homeCategory{link: top}
+			for _, s := range c.Children {
+				hc.Children = append(hc.Children, link{Label: lc.categoryName(s.Name, s.NameEN), URL: categoryURL(s.Slug)})
 			}
-			t.nav[l] = append(t.nav[l], link{Label: name, URL: categoryURL(c.Slug)})
+			t.home[l] = append(t.home[l], hc)
 		}
 	}
 	return t
@@ -215,7 +220,7 @@ func (h *Handler) reloadCategories(ctx context.Context, stale *categoryTree) (*c
 		}
 		return nil, fmt.Errorf("load categories: %w", err)
 	}
-	t := newCategoryTree(roots, time.Now())
+	t := newCategoryTree(roots, time.Now(), h.locales)
 	h.tree.Store(t)
 	return t, nil
 }
