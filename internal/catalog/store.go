@@ -88,40 +88,31 @@ func houseSellerID(ctx context.Context, q db.Querier) (int64, error) {
 
 // existingIDs returns which of ids exist in table (a constant name).
 func existingIDs(ctx context.Context, q db.Querier, table string, ids []int64) ([]int64, error) {
-	var out []int64
-	for len(ids) > 0 {
-		n := min(len(ids), maxParams)
-		args := make([]any, n)
-		for i, id := range ids[:n] {
-			args[i] = id
-		}
-		var found []int64
-		err := q.SelectContext(ctx, &found, q.Rebind(`SELECT id FROM `+table+` WHERE id IN (`+placeholders(n)+`)`), args...)
-		if err != nil {
-			return nil, fmt.Errorf("find %s: %w", table, err)
-		}
-		out = append(out, found...)
-		ids = ids[n:]
-	}
-	return out, nil
+	return existing(ctx, q, table, "id", ids)
 }
 
 // takenSKUs returns which of skus some variant already has.
 func takenSKUs(ctx context.Context, q db.Querier, skus []string) ([]string, error) {
-	var out []string
-	for len(skus) > 0 {
-		n := min(len(skus), maxParams)
+	return existing(ctx, q, "variants", "sku", skus)
+}
+
+// existing returns which of vals column col of table (constant names) holds,
+// asking for at most maxParams values at a time.
+func existing[T int64 | string](ctx context.Context, q db.Querier, table, col string, vals []T) ([]T, error) {
+	var out []T
+	for len(vals) > 0 {
+		n := min(len(vals), maxParams)
 		args := make([]any, n)
-		for i, s := range skus[:n] {
-			args[i] = s
+		for i, v := range vals[:n] {
+			args[i] = v
 		}
-		var found []string
-		err := q.SelectContext(ctx, &found, q.Rebind(`SELECT sku FROM variants WHERE sku IN (`+placeholders(n)+`)`), args...)
+		var found []T
+		err := q.SelectContext(ctx, &found, q.Rebind(`SELECT `+col+` FROM `+table+` WHERE `+col+` IN (`+placeholders(n)+`)`), args...)
 		if err != nil {
-			return nil, fmt.Errorf("find SKUs: %w", err)
+			return nil, fmt.Errorf("find %s in %s: %w", col, table, err)
 		}
 		out = append(out, found...)
-		skus = skus[n:]
+		vals = vals[n:]
 	}
 	return out, nil
 }
