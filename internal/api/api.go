@@ -74,6 +74,9 @@ func New(cfg Config, cat Catalog, log *slog.Logger) *API {
 	if cfg.Version == "" {
 		cfg.Version = "dev"
 	}
+	if log == nil {
+		log = slog.New(slog.DiscardHandler)
+	}
 	a := &API{cfg: cfg, cat: cat, log: log, mux: http.NewServeMux()}
 
 	hc := huma.DefaultConfig("Mallang API", cfg.Version)
