@@ -78,16 +78,6 @@ func byteSize(n int64) string {
 	return fmt.Sprintf("%d bytes", n)
 }
 
-// Dimensions returns the width and height of an image in one of the formats
-// Sniff accepts, reading only its header.
-func Dimensions(data []byte) (width, height int, err error) {
-	cfg, err := decodeConfig(data, http.DetectContentType(data))
-	if err != nil {
-		return 0, 0, err
-	}
-	return cfg.Width, cfg.Height, nil
-}
-
 // The decoders are picked by content type rather than through image.Decode,
 // so the package needs no blank imports to register formats.
 func decodeConfig(data []byte, contentType string) (image.Config, error) {
