@@ -156,3 +156,40 @@ func TestTruncate(t *testing.T) {
 		t.Errorf("truncate = %q, want abc", got)
 	}
 }
+
+func TestRenderAccountTemplates(t *testing.T) {
+	t.Parallel()
+	link := LinkData{Name: "김말랑", URL: "https://shop.example/account/reset?token=abc", Hours: 1}
+	tests := []struct {
+		tmpl    Template
+		data    any
+		subject string
+		want    []string
+	}{
+		{ResetPassword, link, "[말랑] 비밀번호 재설정 안내", []string{link.URL, "1시간", "김말랑님"}},
+		{AccountExists, link, "[말랑] 이미 가입된 이메일 주소입니다", []string{link.URL, "이미 계정이 있으니"}},
+		{AccountLocked, LockedData{Minutes: 15, URL: "https://shop.example/account/forgot"}, "[말랑] 로그인 시도가 잠시 막혔습니다", []string{"15분", "https://shop.example/account/forgot"}},
+	}
+	for _, tt := range tests {
+		t.Run(string(tt.tmpl), func(t *testing.T) {
+			t.Parallel()
+			m, err := Render(tt.tmpl, tt.data)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if m.Subject != tt.subject {
+				t.Errorf("subject = %q, want %q", m.Subject, tt.subject)
+			}
+			for _, w := range tt.want {
+				if !strings.Contains(m.Text, w) || !strings.Contains(m.HTML, w) {
+					t.Errorf("%q missing from a part:\ntext: %s\nhtml: %s", w, m.Text, m.HTML)
+				}
+			}
+		})
+	}
+	if _, err := Render(AccountLocked, LockedData{Minutes: 0, URL: "/relative"}); err == nil {
+		t.Fatal("bad LockedData rendered")
+	} else if inv, ok := fault.AsInvalid(err); !ok || inv.Fields["minutes"] == "" || inv.Fields["url"] == "" {
+		t.Fatalf("bad LockedData: %v", err)
+	}
+}

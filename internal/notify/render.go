@@ -20,28 +20,64 @@ type Template string
 // The templates.
 const (
 	// VerifyEmail asks a new customer to open the one-time link that
-	// activates the account. Its data is a VerifyEmailData.
+	// activates the account. Its data is a LinkData.
 	VerifyEmail Template = "verify-email"
+	// ResetPassword carries the one-time link that sets a new password. Its
+	// data is a LinkData.
+	ResetPassword Template = "reset-password"
+	// AccountExists answers a sign-up with an address that already has an
+	// account: the page says the same to everyone, and only the mailbox
+	// owner learns the account exists. Its data is a LinkData whose URL is
+	// a password-reset link.
+	AccountExists Template = "account-exists"
+	// AccountLocked tells the owner that failed sign-ins blocked the
+	// account for a while. Its data is a LockedData.
+	AccountLocked Template = "account-locked"
 )
 
-// VerifyEmailData fills the VerifyEmail template.
-type VerifyEmailData struct {
+// LinkData fills the templates that carry a one-time link.
+type LinkData struct {
 	Name  string // the customer's name; may be empty
 	URL   string // the absolute one-time link (http or https)
 	Hours int    // how long the link works
 }
 
+// VerifyEmailData is the data of VerifyEmail.
+type VerifyEmailData = LinkData
+
 // Validate returns a *fault.Invalid unless URL is an absolute http or https
 // link and Hours is positive.
-func (v VerifyEmailData) Validate() error {
+func (v LinkData) Validate() error {
 	var inv fault.Invalid
-	if u, err := url.Parse(v.URL); err != nil || (u.Scheme != "https" && u.Scheme != "http") || u.Host == "" {
-		inv.Add("url", "must be an absolute http or https link")
-	}
+	checkURL(&inv, v.URL)
 	if v.Hours < 1 {
 		inv.Add("hours", "must be at least 1")
 	}
 	return inv.Err()
+}
+
+// LockedData fills AccountLocked.
+type LockedData struct {
+	Name    string // may be empty
+	Minutes int    // how long signing in stays blocked
+	URL     string // the absolute password-reset page
+}
+
+// Validate returns a *fault.Invalid unless URL is an absolute http or https
+// link and Minutes is positive.
+func (v LockedData) Validate() error {
+	var inv fault.Invalid
+	checkURL(&inv, v.URL)
+	if v.Minutes < 1 {
+		inv.Add("minutes", "must be at least 1")
+	}
+	return inv.Err()
+}
+
+func checkURL(inv *fault.Invalid, s string) {
+	if u, err := url.Parse(s); err != nil || (u.Scheme != "https" && u.Scheme != "http") || u.Host == "" {
+		inv.Add("url", "must be an absolute http or https link")
+	}
 }
 
 //go:embed templates
