@@ -1,0 +1,209 @@
+// Package address keeps customers' delivery addresses: the address book a
+// customer picks from at checkout.
+//
+// A customer has up to MaxPerUser addresses and, when they have any, exactly
+// one default. Everything the customer types (label, recipient, phone,
+// postcode, address lines, delivery note) is personal data and is stored
+// encrypted with internal/crypt, each value bound to its column and row so a
+// value copied into another row does not decrypt; EncryptedColumns lists the
+// columns for key rotation. See docs/decisions/0016-address-book.md.
+package address
+
+import (
+	"errors"
+	"strconv"
+	"strings"
+	"time"
+	"unicode"
+	"unicode/utf8"
+
+	"github.com/nyaruka/phonenumbers"
+
+	"github.com/mallang/mallang/internal/crypt"
+	"github.com/mallang/mallang/internal/fault"
+)
+
+// MaxPerUser is how many addresses one customer may keep. It bounds what a
+// checkout page lists and what one account can write.
+const MaxPerUser = 20
+
+// Longest values accepted, in runes (characters, so Korean counts one per
+// syllable).
+const (
+	MaxLabelRunes     = 30
+	MaxRecipientRunes = 50
+	MaxLineRunes      = 200
+	MaxNoteRunes      = 100
+)
+
+// Address is one delivery address of a customer, decrypted.
+type Address struct {
+	ID     int64
+	UserID int64
+	// Label is the customer's name for the address ("집", "회사"); may be "".
+	Label     string
+	Recipient string
+	// Phone is in E.164, such as "+821012345678".
+	Phone string
+	// Postcode is the five-digit 우편번호.
+	Postcode string
+	// Line1 is the road or lot address; Line2 the detail (동·호수), may be "".
+	Line1 string
+	Line2 string
+	// Note is the delivery note for the courier (배송 메모); may be "".
+	Note      string
+	IsDefault bool
+	CreatedAt time.Time
+	UpdatedAt time.Time
+}
+
+// Input is what a customer enters for an address. Values are trimmed before
+// they are checked and stored; Phone may be typed in any usual Korean form
+// and is stored in E.164.
+type Input struct {
+	Label, Recipient, Phone, Postcode, Line1, Line2, Note string
+	// MakeDefault makes the address the default. Leaving it false never
+	// takes the default away: a customer with addresses always has one.
+	MakeDefault bool
+}
+
+// ErrInvalidPhone means a phone number cannot be read as a valid number.
+var ErrInvalidPhone = errors.New("not a valid phone number")
+
+// phoneRegion is the region of numbers typed without a country code.
+const phoneRegion = "KR"
+
+// NormalizePhone returns s as an E.164 number ("+821012345678"). Numbers
+// without a country code are read as Korean, so "010-1234-5678",
+// "01012345678" and "+82 10 1234 5678" give the same result; numbers of other
+// countries need their "+" code. Only digits, spaces, '+', '-', '.', '(' and
+// ')' are accepted (no letters, no extensions), and the number must be one
+// that can exist, not just one of a plausible length. Any failure is
+// ErrInvalidPhone, whose message is safe to show.
+func NormalizePhone(s string) (string, error) {
+	s = strings.TrimSpace(s)
+	if s == "" || len(s) > 32 {
+		return "", ErrInvalidPhone
+	}
+	for _, r := range s {
+		if !strings.ContainsRune("0123456789+-.() ", r) {
+			return "", ErrInvalidPhone
+		}
+	}
+	n, err := phonenumbers.Parse(s, phoneRegion)
+	if err != nil || !phonenumbers.IsValidNumber(n) {
+		return "", ErrInvalidPhone
+	}
+	return phonenumbers.Format(n, phonenumbers.E164), nil
+}
+
+// normalize returns in trimmed, with the phone in E.164, or *fault.Invalid
+// with one message per bad field under the keys label, recipient, phone,
+// postcode, line1, line2 and note.
+func (in Input) normalize() (Input, error) {
+	out := Input{
+		Label:       strings.TrimSpace(in.Label),
+		Recipient:   strings.TrimSpace(in.Recipient),
+		Phone:       strings.TrimSpace(in.Phone),
+		Postcode:    strings.TrimSpace(in.Postcode),
+		Line1:       strings.TrimSpace(in.Line1),
+		Line2:       strings.TrimSpace(in.Line2),
+		Note:        strings.TrimSpace(in.Note),
+		MakeDefault: in.MakeDefault,
+	}
+	var v fault.Invalid
+	checkText(&v, "label", out.Label, false, MaxLabelRunes)
+	checkText(&v, "recipient", out.Recipient, true, MaxRecipientRunes)
+	checkText(&v, "line1", out.Line1, true, MaxLineRunes)
+	checkText(&v, "line2", out.Line2, false, MaxLineRunes)
+	checkText(&v, "note", out.Note, false, MaxNoteRunes)
+	switch {
+	case out.Postcode == "":
+		v.Add("postcode", "is required")
+	case !isPostcode(out.Postcode):
+		v.Add("postcode", "must be a 5-digit postcode")
+	}
+	if out.Phone == "" {
+		v.Add("phone", "is required")
+	} else if p, err := NormalizePhone(out.Phone); err != nil {
+		v.Add("phone", "is not a valid phone number")
+	} else {
+		out.Phone = p
+	}
+	if err := v.Err(); err != nil {
+		return Input{}, err
+	}
+	return out, nil
+}
+
+// checkText adds a message for field when s is missing but required, too
+// long, or not one line of text. Line breaks and control characters are
+// refused because the values end up on one-line courier labels and in CSV
+// exports.
+func checkText(v *fault.Invalid, field, s string, required bool, maxRunes int) {
+	switch {
+	case s == "" && required:
+		v.Add(field, "is required")
+	case !utf8.ValidString(s):
+		v.Add(field, "is not valid text")
+	case strings.ContainsFunc(s, unicode.IsControl):
+		v.Add(field, "must not contain line breaks or control characters")
+	case utf8.RuneCountInString(s) > maxRunes:
+		v.Add(field, "must be at most "+strconv.Itoa(maxRunes)+" characters")
+	}
+}
+
+// isPostcode reports whether s is a 우편번호 as used since 2015: five ASCII
+// digits.
+func isPostcode(s string) bool {
+	if len(s) != 5 {
+		return false
+	}
+	for i := range len(s) {
+		if s[i] < '0' || s[i] > '9' {
+			return false
+		}
+	}
+	return true
+}
+
+// secret is one encrypted column of an address and the field it holds.
+type secret struct {
+	column string
+	value  *string
+}
+
+// secrets lists the encrypted columns of the addresses table with the field
+// of a that each holds; everything that encrypts, decrypts or rotates walks
+// this one list.
+func secrets(a *Address) []secret {
+	return []secret{
+		{"label_enc", &a.Label},
+		{"recipient_enc", &a.Recipient},
+		{"phone_enc", &a.Phone},
+		{"postcode_enc", &a.Postcode},
+		{"line1_enc", &a.Line1},
+		{"line2_enc", &a.Line2},
+		{"note_enc", &a.Note},
+	}
+}
+
+// aad binds a value to its column and row: "addresses.line1_enc:42".
+func aad(column string, id int64) []byte {
+	return []byte("addresses." + column + ":" + strconv.FormatInt(id, 10))
+}
+
+// EncryptedColumns returns the encrypted columns of the addresses table, for
+// crypt.Rotate (`mallang rotate-keys`).
+func EncryptedColumns() []crypt.Column {
+	var cols []crypt.Column
+	for _, s := range secrets(&Address{}) {
+		cols = append(cols, crypt.Column{
+			Table:    "addresses",
+			IDColumn: "id",
+			Column:   s.column,
+			AAD:      func(id int64) []byte { return aad(s.column, id) },
+		})
+	}
+	return cols
+}
