@@ -30,11 +30,13 @@ func (c *clock) Now() time.Time {
 	return c.t
 }
 
+// keyring builds a keyring of ids with current as the current key.
 func keyring(t *testing.T, current string, ids ...string) *crypt.Keyring {
 	t.Helper()
 	keys := map[string][]byte{}
-	for i, id := range ids {
-		keys[id] = bytes.Repeat([]byte{byte(i + 1)}, crypt.KeySize)
+	for _, id := range ids {
+		// The same id always names the same key material.
+		keys[id] = bytes.Repeat([]byte(id[len(id)-1:]), crypt.KeySize)
 	}
 	kr, err := crypt.NewKeyring(current, keys)
 	if err != nil {
