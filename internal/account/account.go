@@ -1,56 +1,132 @@
-// Package account holds the shop's users — customers and staff — and their
-// passwords (argon2id). The foundation provides what `mallang createadmin`
-// and the demo shop need; sign-up, sessions and the rest build on it.
+// Package account holds the shop's users — customers, sellers and staff:
+// sign-up with an emailed one-time link, login with rate limits and a lock
+// notice, password reset and change, profile (the phone number encrypted),
+// deletion with anonymisation, roles and staff permissions. Passwords are
+// argon2id. Sessions live in the web layer (scs, stored by this package's
+// SessionStore); API tokens, addresses, social login and two-factor codes are
+// the sub-packages.
 package account
 
 import (
 	"context"
-	"database/sql"
 	"errors"
 	"fmt"
 	"log/slog"
-	"net/mail"
 	"strings"
 	"time"
 	"unicode/utf8"
 
+	"github.com/mallang/mallang/internal/crypt"
 	"github.com/mallang/mallang/internal/db"
 	"github.com/mallang/mallang/internal/fault"
+	"github.com/mallang/mallang/internal/notify"
+	"github.com/mallang/mallang/internal/ratelimit"
 )
 
 // Role says what a user may do.
 type Role string
 
-// Roles.
+// Roles. A seller applicant has asked to sell and waits for staff; a seller
+// is approved. Staff act within their Permissions; a superuser may do
+// everything.
 const (
-	Customer  Role = "customer"
-	Staff     Role = "staff"
-	Superuser Role = "superuser"
+	Customer        Role = "customer"
+	SellerApplicant Role = "seller_applicant"
+	Seller          Role = "seller"
+	Staff           Role = "staff"
+	Superuser       Role = "superuser"
 )
+
+// IsStaff reports whether r may enter the back office.
+func (r Role) IsStaff() bool { return r == Staff || r == Superuser }
 
 // MinPasswordRunes is the shortest password accepted.
 const MinPasswordRunes = 10
 
 // User is an account.
 type User struct {
-	ID        int64     `db:"id"`
-	Email     string    `db:"email"`
-	Name      string    `db:"name"`
-	Role      Role      `db:"role"`
-	Active    bool      `db:"active"`
-	CreatedAt time.Time `db:"created_at"`
+	ID                 int64
+	Email              string
+	Name               string
+	Role               Role
+	Active             bool
+	Phone              string    // E.164, decrypted; "" when not given
+	MarketingConsentAt time.Time // zero when the user has not agreed
+	EmailVerifiedAt    time.Time // zero until the first link is opened
+	SessionVersion     int64     // changes when every session must end
+	Permissions        Permissions
+	HasPassword        bool // false for accounts made by social login
+	CreatedAt          time.Time
+	LastLoginAt        time.Time
+}
+
+// Mailer sends one message; *notify.Outbox and *notify.SMTP implement it.
+type Mailer interface {
+	Send(ctx context.Context, q db.Querier, m notify.Message) error
+}
+
+// Limiter counts attempts; *ratelimit.Limiter implements it.
+type Limiter interface {
+	Hit(ctx context.Context, l ratelimit.Limit, key string) (ratelimit.Decision, error)
+	Check(ctx context.Context, l ratelimit.Limit, key string) (ratelimit.Decision, error)
+	Reset(ctx context.Context, l ratelimit.Limit, key string) error
+}
+
+// Blocklist says whether an IP address may use login forms at all;
+// *honeypot.Trap implements it.
+type Blocklist interface {
+	Blocked(ctx context.Context, ip string) (bool, error)
+}
+
+// Hook runs inside the transaction that ends a user's sessions (password
+// change or reset) or deletes the account, so other capabilities (API
+// tokens, addresses, social identities) clean up in the same commit.
+type Hook func(ctx context.Context, q db.Querier, userID int64) error
+
+// Options are the collaborators and settings of the service. Keyring and
+// Mailer are required; the rest have defaults.
+type Options struct {
+	// BaseURL makes the links in mail absolute ("https://shop.example").
+	BaseURL string
+	// Keyring encrypts phone numbers.
+	Keyring *crypt.Keyring
+	// Mailer sends verification, reset and notice mail.
+	Mailer Mailer
+	// Limiter counts failed logins and link requests; nil disables limits
+	// (tests of other things).
+	Limiter Limiter
+	// Blocklist refuses logins from IPs the honeypot caught; may be nil.
+	Blocklist Blocklist
+	// VerifyTTL and ResetTTL bound the one-time links; 48 h and 1 h.
+	VerifyTTL time.Duration
+	ResetTTL  time.Duration
+	// OnSessionsEnd run when a password changes or is reset; OnDelete when
+	// an account is deleted (after OnSessionsEnd).
+	OnSessionsEnd []Hook
+	OnDelete      []Hook
 }
 
 // Service manages accounts.
 type Service struct {
 	d   *db.DB
+	opt Options
 	now func() time.Time
 	log *slog.Logger
 }
 
 // NewService returns the account service.
-func NewService(d *db.DB, now func() time.Time, log *slog.Logger) *Service {
-	return &Service{d: d, now: now, log: log}
+func NewService(d *db.DB, opt Options, now func() time.Time, log *slog.Logger) *Service {
+	if opt.VerifyTTL <= 0 {
+		opt.VerifyTTL = 48 * time.Hour
+	}
+	if opt.ResetTTL <= 0 {
+		opt.ResetTTL = time.Hour
+	}
+	opt.BaseURL = strings.TrimRight(opt.BaseURL, "/")
+	if log == nil {
+		log = slog.New(slog.DiscardHandler)
+	}
+	return &Service{d: d, opt: opt, now: now, log: log}
 }
 
 // NormalizeEmail trims and lower-cases an address, so one mailbox is one
@@ -64,17 +140,11 @@ func (s *Service) CreateSuperuser(ctx context.Context, email, name, password str
 	email = NormalizeEmail(email)
 	name = strings.TrimSpace(name)
 	v := &fault.Invalid{}
-	if a, err := mail.ParseAddress(email); err != nil || a.Address != email {
-		v.Add("email", "is not a valid email address")
-	}
-	if utf8.RuneCountInString(name) > 100 {
+	checkEmail(v, email)
+	if utf8.RuneCountInString(name) > maxNameRunes {
 		v.Add("name", "must be at most 100 characters")
 	}
-	if n := utf8.RuneCountInString(password); n < MinPasswordRunes {
-		v.Add("password", fmt.Sprintf("must be at least %d characters", MinPasswordRunes))
-	} else if n > 256 {
-		v.Add("password", "must be at most 256 characters")
-	}
+	checkPassword(v, "password", password, email)
 	if err := v.Err(); err != nil {
 		return User{}, err
 	}
@@ -85,20 +155,23 @@ func (s *Service) CreateSuperuser(ctx context.Context, email, name, password str
 	now := s.now().UTC()
 	var u User
 	err = s.d.InTx(ctx, func(q db.Querier) error {
-		res, err := q.ExecContext(ctx, q.Rebind(`UPDATE users SET name = ?, password_hash = ?, role = ?, active = TRUE, updated_at = ?
-			WHERE email = ? AND deleted_at IS NULL`), name, hash, Superuser, now, email)
+		res, err := q.ExecContext(ctx, q.Rebind(`UPDATE users SET name = ?, password_hash = ?, role = ?, active = TRUE,
+			email_verified_at = COALESCE(email_verified_at, ?), session_version = session_version + 1, locked_until = NULL, updated_at = ?
+			WHERE email = ? AND deleted_at IS NULL`), name, hash, Superuser, now, now, email)
 		if err != nil {
 			return fmt.Errorf("update user %s: %w", email, err)
 		}
 		if n, err := res.RowsAffected(); err != nil {
 			return fmt.Errorf("update user %s: %w", email, err)
 		} else if n == 0 {
-			if _, err := q.ExecContext(ctx, q.Rebind(`INSERT INTO users (email, name, password_hash, role, active, created_at, updated_at)
-				VALUES (?, ?, ?, ?, TRUE, ?, ?)`), email, name, hash, Superuser, now, now); err != nil {
+			if _, err := q.ExecContext(ctx, q.Rebind(`INSERT INTO users (email, name, password_hash, role, active, email_verified_at, created_at, updated_at)
+				VALUES (?, ?, ?, ?, TRUE, ?, ?, ?)`), email, name, hash, Superuser, now, now, now); err != nil {
 				return fmt.Errorf("insert user %s: %w", email, err)
 			}
 		}
-		return q.GetContext(ctx, &u, q.Rebind(`SELECT id, email, name, role, active, created_at FROM users WHERE email = ?`), email)
+		row, err := s.userWhere(ctx, q, `email = ? AND deleted_at IS NULL`, email)
+		u = row.User
+		return err
 	})
 	if err != nil {
 		return User{}, fmt.Errorf("create superuser: %w", err)
@@ -108,28 +181,29 @@ func (s *Service) CreateSuperuser(ctx context.Context, email, name, password str
 }
 
 // Authenticate returns the active user with email and password, or
-// fault.ErrUnauthenticated (a database failure is returned as itself). It spends the same hashing time whether or not
-// the address exists, so answers do not reveal accounts.
+// fault.ErrUnauthenticated (a database failure is returned as itself). It
+// spends the same hashing time whether or not the address exists, so answers
+// do not reveal accounts. It applies no rate limit: Login does.
 func (s *Service) Authenticate(ctx context.Context, email, password string) (User, error) {
 	email = NormalizeEmail(email)
-	var row struct {
-		User
-		Hash string `db:"password_hash"`
-	}
-	err := s.d.Read().GetContext(ctx, &row, s.d.Read().Rebind(
-		`SELECT id, email, name, role, active, created_at, password_hash FROM users WHERE email = ? AND deleted_at IS NULL`), email)
-	if errors.Is(err, sql.ErrNoRows) {
+	row, err := s.userWhere(ctx, s.d.Read(), `email = ? AND deleted_at IS NULL`, email)
+	u, hash := row.User, row.hash
+	if errors.Is(err, fault.ErrNotFound) {
 		_, _ = CheckPassword(dummyHash, password)
 		return User{}, fault.ErrUnauthenticated
 	}
 	if err != nil {
 		return User{}, fmt.Errorf("authenticate: %w", err)
 	}
-	ok, err := CheckPassword(row.Hash, password)
-	if err != nil || !ok || !row.Active {
+	if hash == "" {
+		_, _ = CheckPassword(dummyHash, password)
 		return User{}, fault.ErrUnauthenticated
 	}
-	return row.User, nil
+	ok, err := CheckPassword(hash, password)
+	if err != nil || !ok || !u.Active {
+		return User{}, fault.ErrUnauthenticated
+	}
+	return u, nil
 }
 
 // dummyHash is checked against when an address is unknown, to even out time.

@@ -9,8 +9,10 @@ import (
 	"testing"
 	"time"
 
+	"github.com/mallang/mallang/internal/crypt"
 	"github.com/mallang/mallang/internal/db/dbtest"
 	"github.com/mallang/mallang/internal/fault"
+	"github.com/mallang/mallang/internal/notify"
 )
 
 func TestPasswordHash(t *testing.T) {
@@ -47,7 +49,8 @@ func TestCreateSuperuser(t *testing.T) {
 	t.Parallel()
 	d := dbtest.New(t)
 	ctx := context.Background()
-	s := NewService(d, func() time.Time { return time.Date(2026, 11, 1, 9, 0, 0, 0, time.UTC) }, slog.New(slog.NewTextHandler(io.Discard, nil)))
+	s := NewService(d, Options{Keyring: crypt.DeriveKeyring(make([]byte, 32)), Mailer: notify.NewOutbox(d, time.Now)},
+		func() time.Time { return time.Date(2026, 11, 1, 9, 0, 0, 0, time.UTC) }, slog.New(slog.NewTextHandler(io.Discard, nil)))
 
 	_, err := s.CreateSuperuser(ctx, "not-an-address", "", "short")
 	inv, ok := fault.AsInvalid(err)

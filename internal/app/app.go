@@ -22,10 +22,13 @@ import (
 	"github.com/mallang/mallang/internal/api"
 	"github.com/mallang/mallang/internal/catalog"
 	"github.com/mallang/mallang/internal/config"
+	"github.com/mallang/mallang/internal/crypt"
 	"github.com/mallang/mallang/internal/db"
 	"github.com/mallang/mallang/internal/jobs"
 	"github.com/mallang/mallang/internal/media"
+	"github.com/mallang/mallang/internal/notify"
 	"github.com/mallang/mallang/internal/observe"
+	"github.com/mallang/mallang/internal/ratelimit"
 	"github.com/mallang/mallang/internal/security"
 	"github.com/mallang/mallang/internal/web"
 )
@@ -76,7 +79,12 @@ func New(ctx context.Context, cfg config.Config, log *slog.Logger, version strin
 		return nil, fmt.Errorf("open job queue: %w", err)
 	}
 	a.Catalog = catalog.NewService(d, time.Now, log, a.queue)
-	a.Accounts = account.NewService(d, time.Now, log)
+	a.Accounts = account.NewService(d, account.Options{
+		BaseURL: cfg.BaseURL,
+		Keyring: crypt.DeriveKeyring(cfg.SecretKey),
+		Mailer:  notify.NewOutbox(d, time.Now),
+		Limiter: ratelimit.New(d, time.Now),
+	}, time.Now, log)
 	a.registry = prometheus.NewRegistry()
 	a.registry.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 	w, r := d.SQL()
