@@ -498,7 +498,7 @@ func TestDeleteAccount(t *testing.T) {
 	}
 	var row struct {
 		Email, Name, Phone, Hash string
-		Deleted              bool
+		Deleted                  bool
 	}
 	if err := f.d.Read().QueryRowxContext(ctx, f.d.Read().Rebind(`SELECT email, name, phone_enc, password_hash, deleted_at IS NOT NULL FROM users WHERE id = ?`), u.ID).
 		Scan(&row.Email, &row.Name, &row.Phone, &row.Hash, &row.Deleted); err != nil {
