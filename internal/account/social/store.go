@@ -55,7 +55,7 @@ func emailOwner(ctx context.Context, q db.Querier, email string) (owner, error) 
 }
 
 // insertCustomer creates an active customer whose address is verified and
-// who has no password yet (” matches no hash).
+// who has no password yet: an empty hash matches no password.
 func insertCustomer(ctx context.Context, q db.Querier, email, name string, now time.Time) (int64, error) {
 	var id int64
 	err := q.QueryRowxContext(ctx, q.Rebind(`
