@@ -613,3 +613,76 @@ func TestRotate(t *testing.T) {
 		t.Errorf("second Rotate = %+v, %v; want nothing to do", st, err)
 	}
 }
+
+// TestConfirmConcurrent confirms one setup from many requests at once: one
+// activates it and gets recovery codes, the rest are told it is no longer
+// pending, and the user ends with one set of codes.
+func TestConfirmConcurrent(t *testing.T) {
+	t.Parallel()
+	const requests = 20
+	f := setup(t)
+	e, err := f.s.Begin(t.Context(), 1, "admin@mallang.test")
+	if err != nil {
+		t.Fatal(err)
+	}
+	code := codeAt(t, e.Secret, f.clk.now())
+	type result struct {
+		codes []string
+		err   error
+	}
+	results := make(chan result, requests)
+	ready := make(chan struct{})
+	var wg sync.WaitGroup
+	for range requests {
+		wg.Go(func() {
+			<-ready
+			codes, err := f.s.Confirm(t.Context(), 1, code)
+			results <- result{codes, err}
+		})
+	}
+	close(ready)
+	wg.Wait()
+	close(results)
+	var won []string
+	for r := range results {
+		switch {
+		case r.err == nil:
+			if won != nil {
+				t.Error("two requests confirmed the same setup")
+			}
+			won = r.codes
+		case !errors.Is(r.err, fault.ErrConflict) && !errors.Is(r.err, fault.ErrNotFound):
+			t.Errorf("Confirm = %v, want nil, ErrConflict or ErrNotFound", r.err)
+		}
+	}
+	if won == nil {
+		t.Fatal("no request confirmed the setup")
+	}
+	if n, err := f.s.RemainingRecoveryCodes(t.Context(), 1); err != nil || n != RecoveryCodes {
+		t.Errorf("RemainingRecoveryCodes = %d, %v; want %d", n, err, RecoveryCodes)
+	}
+	if err := f.s.Verify(t.Context(), 1, won[0]); err != nil {
+		t.Errorf("a code of the winning request = %v", err)
+	}
+}
+
+func TestLabelWithoutColons(t *testing.T) {
+	t.Parallel()
+	f := setup(t)
+	s := NewService(f.d, testKeyring(t, "k1", 1), " 말랑: 수제 초콜릿 ", f.clk.now)
+	e, err := s.Begin(t.Context(), 1, "admin:1@mallang.test")
+	if err != nil {
+		t.Fatal(err)
+	}
+	key, err := otp.NewKeyFromURL(e.URL)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if key.Issuer() != "말랑  수제 초콜릿" || key.AccountName() != "admin 1@mallang.test" {
+		t.Errorf("issuer %q, account %q; want the colons replaced", key.Issuer(), key.AccountName())
+	}
+	noIssuer := NewService(f.d, testKeyring(t, "k1", 1), ":", f.clk.now)
+	if _, err := noIssuer.Begin(t.Context(), 1, "admin@mallang.test"); err == nil {
+		t.Error("Begin without an issuer name succeeded")
+	}
+}
