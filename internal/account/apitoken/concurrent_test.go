@@ -1,8 +1,6 @@
 package apitoken_test
 
 import (
-	"crypto/sha256"
-	"encoding/hex"
 	"errors"
 	"fmt"
 	"sync"
@@ -12,11 +10,6 @@ import (
 	"github.com/mallang/mallang/internal/db"
 	"github.com/mallang/mallang/internal/db/dbtest"
 )
-
-func sha256Hex(s string) string {
-	sum := sha256.Sum256([]byte(s))
-	return hex.EncodeToString(sum[:])
-}
 
 // TestConcurrentRefresh races 20 refreshes of one token, from one app node
 // and from two nodes with pools of their own: exactly one gets a pair, every
