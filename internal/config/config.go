@@ -4,7 +4,9 @@
 package config
 
 import (
+	"crypto/hmac"
 	"crypto/rand"
+	"crypto/sha256"
 	"encoding/hex"
 	"errors"
 	"fmt"
@@ -13,6 +15,7 @@ import (
 	"net/url"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 )
 
@@ -35,6 +38,34 @@ type Config struct {
 	LogFormat string
 	// Seed decides whether serve loads the demo catalog into an empty database (MALLANG_DEMO).
 	Seed bool
+	// EncryptionKeys is the keyring spec for personal data ("k2:hex,k1:hex",
+	// newest first) (MALLANG_ENCRYPTION_KEYS); empty derives one key from
+	// SecretKey.
+	EncryptionKeys string
+	// AdminPath is where the back office lives, "/" + letters, digits, '-'
+	// or '_' (MALLANG_ADMIN_PATH); the default is derived from SecretKey so
+	// it differs per shop and is not guessable.
+	AdminPath string
+	// SMTP delivers mail when SMTP.Host is set (MALLANG_SMTP_*); otherwise
+	// mail stops in the outbox table.
+	SMTP SMTP
+	// Social holds the sign-in providers with a client id
+	// (MALLANG_GOOGLE_*, MALLANG_KAKAO_*, MALLANG_NAVER_*).
+	Social []SocialProvider
+}
+
+// SMTP is the mail server configuration.
+type SMTP struct {
+	Host, Username, Password, From, TLS string
+	Port                                int
+}
+
+// SocialProvider is one social sign-in provider. The URL fields are empty
+// for the provider's real endpoints and set to point at a staging or test
+// server.
+type SocialProvider struct {
+	Name, ClientID, ClientSecret          string
+	AuthURL, TokenURL, ProfileURL, Issuer string
 }
 
 // Error is a configuration problem; its message names the variable.
@@ -121,7 +152,75 @@ func Load(env Lookup) (Config, error) {
 		return c, err
 	}
 	c.SecretKey = key
+
+	c.EncryptionKeys = get("MALLANG_ENCRYPTION_KEYS", "")
+	c.AdminPath = get("MALLANG_ADMIN_PATH", defaultAdminPath(key))
+	if !validAdminPath(c.AdminPath) {
+		return c, &Error{"MALLANG_ADMIN_PATH", fmt.Sprintf("%q must be / followed by 4 to 64 letters, digits, - or _ (and not /admin, the honeypot)", c.AdminPath)}
+	}
+
+	c.SMTP = SMTP{
+		Host: get("MALLANG_SMTP_HOST", ""), Username: get("MALLANG_SMTP_USERNAME", ""),
+		Password: get("MALLANG_SMTP_PASSWORD", ""), From: get("MALLANG_SMTP_FROM", ""),
+		TLS: strings.ToLower(get("MALLANG_SMTP_TLS", "starttls")),
+	}
+	if p := get("MALLANG_SMTP_PORT", ""); p != "" {
+		n, err := strconv.Atoi(p)
+		if err != nil || n < 1 || n > 65535 {
+			return c, &Error{"MALLANG_SMTP_PORT", fmt.Sprintf("%q is not a port number", p)}
+		}
+		c.SMTP.Port = n
+	}
+	if c.SMTP.Host != "" {
+		if c.SMTP.TLS != "starttls" && c.SMTP.TLS != "tls" && c.SMTP.TLS != "none" {
+			return c, &Error{"MALLANG_SMTP_TLS", fmt.Sprintf("%q is not starttls, tls or none", c.SMTP.TLS)}
+		}
+		if c.SMTP.From == "" {
+			return c, &Error{"MALLANG_SMTP_FROM", "is required with MALLANG_SMTP_HOST (for example: 말랑 <no-reply@shop.example>)"}
+		}
+	}
+
+	for _, name := range []string{"google", "kakao", "naver"} {
+		up := "MALLANG_" + strings.ToUpper(name) + "_"
+		sp := SocialProvider{
+			Name: name, ClientID: get(up+"CLIENT_ID", ""), ClientSecret: get(up+"CLIENT_SECRET", ""),
+			AuthURL: get(up+"AUTH_URL", ""), TokenURL: get(up+"TOKEN_URL", ""), ProfileURL: get(up+"PROFILE_URL", ""), Issuer: get(up+"ISSUER", ""),
+		}
+		if sp.ClientID == "" {
+			continue
+		}
+		if sp.ClientSecret == "" && name != "kakao" {
+			return c, &Error{up + "CLIENT_SECRET", "is required with " + up + "CLIENT_ID"}
+		}
+		c.Social = append(c.Social, sp)
+	}
 	return c, nil
+}
+
+// defaultAdminPath derives the back office's path from the secret key, so
+// each shop's differs and cannot be guessed from the source.
+func defaultAdminPath(key []byte) string {
+	m := hmac.New(sha256.New, key)
+	m.Write([]byte("mallang admin path"))
+	return "/manage-" + hex.EncodeToString(m.Sum(nil))[:10]
+}
+
+func validAdminPath(p string) bool {
+	if len(p) < 5 || len(p) > 65 || p[0] != '/' || strings.EqualFold(p, "/admin") {
+		return false
+	}
+	for _, r := range p[1:] {
+		if !(r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r >= '0' && r <= '9' || r == '-' || r == '_') {
+			return false
+		}
+	}
+	reserved := []string{"/api", "/account", "/auth", "/static", "/media", "/products", "/categories", "/search", "/signup", "/login", "/logout"}
+	for _, r := range reserved {
+		if strings.EqualFold(p, r) {
+			return false
+		}
+	}
+	return true
 }
 
 // Engine is "sqlite" or "postgres", from the database URL.

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 )
 
@@ -38,6 +39,46 @@ func TestLoadDefaults(t *testing.T) {
 	if !bytes.Equal(again.SecretKey, c.SecretKey) {
 		t.Fatal("a second start made a new secret key")
 	}
+	if !strings.HasPrefix(c.AdminPath, "/manage-") || again.AdminPath != c.AdminPath {
+		t.Errorf("AdminPath = %q, then %q", c.AdminPath, again.AdminPath)
+	}
+	other, err := Load(mapEnv(map[string]string{"MALLANG_DATA_DIR": t.TempDir()}))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if other.AdminPath == c.AdminPath {
+		t.Error("two shops share a back-office path")
+	}
+	if c.SMTP.Host != "" || len(c.Social) != 0 {
+		t.Errorf("mail or social sign-in on by default: %+v %+v", c.SMTP, c.Social)
+	}
+}
+
+func TestLoadMailAndSocial(t *testing.T) {
+	t.Parallel()
+	c, err := Load(mapEnv(map[string]string{
+		"MALLANG_DATA_DIR":  t.TempDir(),
+		"MALLANG_SMTP_HOST": "smtp.example.com", "MALLANG_SMTP_PORT": "2525", "MALLANG_SMTP_FROM": "말랑 <shop@example.com>", "MALLANG_SMTP_TLS": "TLS",
+		"MALLANG_KAKAO_CLIENT_ID":  "kakao-rest-key",
+		"MALLANG_GOOGLE_CLIENT_ID": "g-id", "MALLANG_GOOGLE_CLIENT_SECRET": "g-secret", "MALLANG_GOOGLE_ISSUER": "http://127.0.0.1:9999",
+		"MALLANG_ADMIN_PATH": "/back-office_1",
+	}))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if c.SMTP != (SMTP{Host: "smtp.example.com", Port: 2525, From: "말랑 <shop@example.com>", TLS: "tls"}) {
+		t.Errorf("SMTP = %+v", c.SMTP)
+	}
+	want := []SocialProvider{
+		{Name: "google", ClientID: "g-id", ClientSecret: "g-secret", Issuer: "http://127.0.0.1:9999"},
+		{Name: "kakao", ClientID: "kakao-rest-key"},
+	}
+	if len(c.Social) != 2 || c.Social[0] != want[0] || c.Social[1] != want[1] {
+		t.Errorf("Social = %+v", c.Social)
+	}
+	if c.AdminPath != "/back-office_1" {
+		t.Errorf("AdminPath = %q", c.AdminPath)
+	}
 }
 
 func TestLoadRejects(t *testing.T) {
@@ -50,11 +91,30 @@ func TestLoadRejects(t *testing.T) {
 		{"log format", "MALLANG_LOG_FORMAT", "xml"},
 		{"secret", "MALLANG_SECRET_KEY", "short"},
 		{"demo", "MALLANG_DEMO", "maybe"},
+		{"admin path honeypot", "MALLANG_ADMIN_PATH", "/admin"},
+		{"admin path api", "MALLANG_ADMIN_PATH", "/api"},
+		{"admin path nested", "MALLANG_ADMIN_PATH", "/back/office"},
+		{"admin path short", "MALLANG_ADMIN_PATH", "/bo"},
+		{"smtp port", "MALLANG_SMTP_PORT", "seventy"},
+		{"smtp tls", "MALLANG_SMTP_TLS", "ssl3"},
+		{"smtp from", "MALLANG_SMTP_FROM", ""},
+		{"naver secret", "MALLANG_NAVER_CLIENT_SECRET", ""},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			t.Parallel()
-			_, err := Load(mapEnv(map[string]string{"MALLANG_DATA_DIR": t.TempDir(), tt.key: tt.value}))
+			env := map[string]string{"MALLANG_DATA_DIR": t.TempDir(), tt.key: tt.value}
+			// Some settings are only checked together with another one.
+			switch tt.key {
+			case "MALLANG_SMTP_TLS", "MALLANG_SMTP_FROM":
+				env["MALLANG_SMTP_HOST"] = "smtp.example.com"
+				if tt.key == "MALLANG_SMTP_TLS" {
+					env["MALLANG_SMTP_FROM"] = "shop@example.com"
+				}
+			case "MALLANG_NAVER_CLIENT_SECRET":
+				env["MALLANG_NAVER_CLIENT_ID"] = "naver-client"
+			}
+			_, err := Load(mapEnv(env))
 			var ce *Error
 			if !errors.As(err, &ce) || ce.Var != tt.key {
 				t.Fatalf("Load = %v, want an error naming %s", err, tt.key)
