@@ -333,6 +333,27 @@ func TestOtherCustomersAddresses(t *testing.T) {
 	}
 }
 
+func TestDeletedAccount(t *testing.T) {
+	t.Parallel()
+	s, d, _, _ := setup(t)
+	ctx := t.Context()
+	uid := newUser(t, d, "kim@example.com")
+	a := mustCreate(t, s, uid, home())
+	q := d.Write()
+	if _, err := q.ExecContext(ctx, q.Rebind(`UPDATE users SET deleted_at = CURRENT_TIMESTAMP WHERE id = ?`), uid); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.Create(ctx, uid, office()); !errors.Is(err, fault.ErrNotFound) {
+		t.Errorf("Create for a deleted account: %v, want ErrNotFound", err)
+	}
+	if _, err := s.Update(ctx, uid, a.ID, office()); !errors.Is(err, fault.ErrNotFound) {
+		t.Errorf("Update for a deleted account: %v, want ErrNotFound", err)
+	}
+	if err := s.SetDefault(ctx, uid, a.ID); !errors.Is(err, fault.ErrNotFound) {
+		t.Errorf("SetDefault for a deleted account: %v, want ErrNotFound", err)
+	}
+}
+
 func TestCap(t *testing.T) {
 	t.Parallel()
 	s, d, _, _ := setup(t)

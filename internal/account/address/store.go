@@ -36,9 +36,13 @@ const selectAddress = `SELECT id, user_id, label_enc, recipient_enc, phone_enc, 
 // is the default" stay true until commit. On SQLite the single writer does
 // this already; on PostgreSQL, at READ COMMITTED, two transactions could
 // otherwise both see no default and both set one. The update changes nothing
-// and takes the lock that does not block rows referring to the user.
+// and takes the lock that does not block rows referring to the user. A
+// deleted account is not found: a change that waited on the lock while the
+// account was being deleted re-reads the row and stops, so no address
+// outlives the deletion (which removes the book in its own transaction).
 func lockOwner(ctx context.Context, q db.Querier, userID int64) error {
-	res, err := q.ExecContext(ctx, q.Rebind(`UPDATE users SET updated_at = updated_at WHERE id = ?`), userID)
+	res, err := q.ExecContext(ctx, q.Rebind(
+		`UPDATE users SET updated_at = updated_at WHERE id = ? AND deleted_at IS NULL`), userID)
 	if err != nil {
 		return fmt.Errorf("lock user %d: %w", userID, err)
 	}
