@@ -151,6 +151,7 @@ func TestResolveConcurrent(t *testing.T) {
 			}
 			p := social.Profile{Provider: social.Google, Subject: "g-race", Email: "race@example.com", EmailVerified: true, Name: "경주"}
 			const n = 10
+			warmPool(t, e.d, n)
 			results := make([]social.Result, n)
 			errs := make([]error, n)
 			var wg sync.WaitGroup
@@ -196,6 +197,22 @@ func TestResolveConcurrent(t *testing.T) {
 			}
 		})
 	}
+}
+
+// warmPool opens the pool's connections before a race, so that the racers
+// are not spread out by connecting one after another.
+func warmPool(t *testing.T, d *db.DB, n int) {
+	t.Helper()
+	var wg sync.WaitGroup
+	for range n {
+		wg.Go(func() {
+			_ = d.InTx(t.Context(), func(q db.Querier) error {
+				_, err := q.ExecContext(t.Context(), `SELECT 1`)
+				return err
+			})
+		})
+	}
+	wg.Wait()
 }
 
 func TestUnlink(t *testing.T) {
