@@ -56,7 +56,8 @@ type provider struct {
 // every call to the providers. New does no I/O: Google's discovery document
 // is fetched on first use, so a provider that is down does not stop the shop
 // from starting. It fails on an unknown provider name, a provider given
-// twice, or a redirectBase that is not an absolute http(s) URL.
+// twice, Google or Naver with a client id but no secret (Kakao's is
+// optional), or a redirectBase that is not an absolute http(s) URL.
 func New(d *db.DB, providers []ProviderConfig, redirectBase string, httpClient *http.Client, now func() time.Time) (*Service, error) {
 	base, err := url.Parse(redirectBase)
 	if err != nil || (base.Scheme != "https" && base.Scheme != "http") || base.Host == "" {
@@ -95,6 +96,9 @@ func New(d *db.DB, providers []ProviderConfig, redirectBase string, httpClient *
 		}
 		if c.ClientID == "" {
 			continue
+		}
+		if c.ClientSecret == "" && c.Name != Kakao {
+			return nil, fmt.Errorf("social: provider %q has a client id but no client secret", c.Name)
 		}
 		p := &provider{cfg: c}
 		if c.Name == Google {
@@ -211,8 +215,9 @@ func randomString() string {
 // match st or st is older than StateTTL, ErrCancelled when the user
 // declined, ErrRejected when the provider refused the code or its answer
 // did not verify, and other errors for a provider that could not be
-// reached. The web layer deletes st from the session whatever the outcome:
-// a State is good for one callback.
+// reached. The provider is st's, whatever the callback's path says. The
+// web layer deletes st from the session whatever the outcome: a State is
+// good for one callback.
 func (s *Service) Finish(ctx context.Context, st State, query url.Values) (Profile, error) {
 	p, err := s.provider(st.Provider)
 	if err != nil {

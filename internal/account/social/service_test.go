@@ -265,6 +265,13 @@ func TestFinishRefuses(t *testing.T) {
 				if err != nil && !errors.Is(err, fault.ErrUnauthenticated) {
 					t.Errorf("%v is not fault.ErrUnauthenticated", err)
 				}
+				// A callback that is not ours, or a cancelled one, is refused
+				// before the code is spent.
+				if errors.Is(err, social.ErrInvalidState) || errors.Is(err, social.ErrCancelled) {
+					if n := e.fake.TokenCalls(provider); n != 0 {
+						t.Errorf("%d token requests, want none", n)
+					}
+				}
 			})
 		}
 	}
@@ -331,8 +338,10 @@ func TestNew(t *testing.T) {
 	}{
 		{"none", nil, shop, nil, false},
 		{"without client id is disabled", []social.ProviderConfig{
-			{Name: social.Naver, ClientID: "n"}, {Name: social.Google}, {Name: social.Kakao, ClientID: "k"},
+			{Name: social.Naver, ClientID: "n", ClientSecret: "s"}, {Name: social.Google}, {Name: social.Kakao, ClientID: "k"},
 		}, shop + "/", []string{social.Kakao, social.Naver}, false},
+		{"google without secret", []social.ProviderConfig{{Name: social.Google, ClientID: "g"}}, shop, nil, true},
+		{"naver without secret", []social.ProviderConfig{{Name: social.Naver, ClientID: "n"}}, shop, nil, true},
 		{"unknown provider", []social.ProviderConfig{{Name: "facebook", ClientID: "f"}}, shop, nil, true},
 		{"twice", []social.ProviderConfig{{Name: social.Kakao, ClientID: "a"}, {Name: social.Kakao, ClientID: "b"}}, shop, nil, true},
 		{"relative base", nil, "/shop", nil, true},
