@@ -98,11 +98,7 @@ func New(cfg Config, cat Catalog, log *slog.Logger) *API {
 	a.registerCategories()
 	a.registerProducts()
 
-	spec, err := json.Marshal(a.huma.OpenAPI())
-	if err != nil {
-		panic("api: marshal OpenAPI document: " + err.Error())
-	}
-	a.spec = newAsset("application/json; charset=utf-8", spec)
+	a.renderSpec()
 	a.mux.HandleFunc("GET "+Prefix+"/openapi.json", a.serveSpec)
 	a.registerDocs()
 	a.mux.HandleFunc(Prefix+"/", a.unknownRoute)
@@ -129,6 +125,17 @@ func (a *API) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 // OpenAPI returns the OpenAPI document as JSON, the same bytes
 // /api/v1/openapi.json serves. Callers must not modify it.
 func (a *API) OpenAPI() []byte { return a.spec.body }
+
+// renderSpec renders the OpenAPI document of the operations declared so
+// far. New calls it, and so does every Enable method that adds operations;
+// they run before the API serves, so nobody reads a.spec meanwhile.
+func (a *API) renderSpec() {
+	spec, err := json.Marshal(a.huma.OpenAPI())
+	if err != nil {
+		panic("api: marshal OpenAPI document: " + err.Error())
+	}
+	a.spec = newAsset("application/json; charset=utf-8", spec)
+}
 
 func (a *API) serveSpec(w http.ResponseWriter, r *http.Request) {
 	a.spec.serve(w, r, "public, max-age=300")

@@ -4,13 +4,18 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"net/http"
 	"sort"
+	"strconv"
+	"strings"
+	"time"
 
 	"github.com/danielgtaylor/huma/v2"
 
 	"github.com/mallang/mallang/internal/fault"
 	"github.com/mallang/mallang/internal/observe"
+	"github.com/mallang/mallang/internal/ratelimit"
 )
 
 // problemType is the RFC 9457 "type" of every problem the API returns: the
@@ -21,6 +26,7 @@ const problemType = "about:blank"
 // receives. It is the one place where fault kinds become status codes:
 //
 //	*fault.Invalid          → 422, one entry in errors per field, located at in+"."+field
+//	ratelimit.ErrLimited    → 429 with Retry-After (seconds) when the error carries the wait
 //	fault.ErrNotFound       → 404
 //	fault.ErrConflict       → 409
 //	fault.ErrForbidden      → 403
@@ -33,6 +39,10 @@ const problemType = "about:blank"
 func (a *API) problem(ctx context.Context, err error, in string) error {
 	if inv, ok := fault.AsInvalid(err); ok {
 		return invalidProblem(inv, in)
+	}
+	// A refused attempt is also fault.ErrConflict; it is told apart first.
+	if errors.Is(err, ratelimit.ErrLimited) {
+		return limitedProblem(err)
 	}
 	switch {
 	case errors.Is(err, fault.ErrNotFound):
@@ -57,6 +67,22 @@ func (a *API) problem(ctx context.Context, err error, in string) error {
 		detail += " If it persists, quote request id " + id + "."
 	}
 	return newProblem(http.StatusInternalServerError, detail)
+}
+
+// limitedProblem is the 429 for a refused attempt: the Retry-After header in
+// seconds and the wait in whole minutes in the detail, when err carries it.
+func limitedProblem(err error) error {
+	d, ok := ratelimit.RetryAfter(err)
+	if !ok || d <= 0 {
+		return newProblem(http.StatusTooManyRequests, "too many attempts; try again later")
+	}
+	unit, n := "minutes", ratelimit.Minutes(d)
+	if n == 1 {
+		unit = "minute"
+	}
+	p := newProblem(http.StatusTooManyRequests, fmt.Sprintf("too many attempts; try again in %d %s", n, unit))
+	secs := int64((d + time.Second - 1) / time.Second)
+	return huma.ErrorWithHeaders(p, http.Header{"Retry-After": {strconv.FormatInt(secs, 10)}})
 }
 
 // invalidProblem is the 422 for inv, its errors sorted by location so that
@@ -92,12 +118,32 @@ func completeProblem(ctx huma.Context, _ string, v any) (any, error) {
 		if p.Type == "" {
 			p.Type = problemType
 		}
+		for _, e := range p.Errors {
+			locateMissing(e)
+		}
 		if p.Instance == "" {
 			u := ctx.URL()
 			p.Instance = u.Path
 		}
 	}
 	return v, nil
+}
+
+// locateMissing points huma's "required property is missing" error at the
+// property itself ("body.recipient") rather than at the object holding it
+// ("body"), so that every per-field error of a body names its JSON field.
+func locateMissing(e *huma.ErrorDetail) {
+	if e == nil {
+		return
+	}
+	name, ok := strings.CutPrefix(e.Message, "expected required property ")
+	if !ok {
+		return
+	}
+	name, ok = strings.CutSuffix(name, " to be present")
+	if ok && name != "" && !strings.ContainsAny(name, " .") {
+		e.Location += "." + name
+	}
 }
 
 // writeProblem writes p outside huma, for requests no operation handles.
@@ -118,13 +164,23 @@ func writeProblem(w http.ResponseWriter, r *http.Request, p *huma.ErrorModel) {
 }
 
 // unknownRoute answers every request under /api/v1/ that no operation
-// handles: 405 when the path exists for GET, otherwise 404.
+// handles: 405 with an Allow header when the path exists for other methods,
+// otherwise 404.
 func (a *API) unknownRoute(w http.ResponseWriter, r *http.Request) {
-	get := r.Clone(r.Context())
-	get.Method = http.MethodGet
-	if _, pattern := a.mux.Handler(get); pattern != "" && pattern != Prefix+"/" {
-		w.Header().Set("Allow", "GET, HEAD")
-		writeProblem(w, r, newProblem(http.StatusMethodNotAllowed, "This resource can only be read, with GET."))
+	var allow []string
+	for _, m := range []string{http.MethodGet, http.MethodPost, http.MethodPut, http.MethodPatch, http.MethodDelete} {
+		probe := r.Clone(r.Context())
+		probe.Method = m
+		if _, pattern := a.mux.Handler(probe); pattern != "" && pattern != Prefix+"/" {
+			allow = append(allow, m)
+			if m == http.MethodGet {
+				allow = append(allow, http.MethodHead)
+			}
+		}
+	}
+	if len(allow) > 0 {
+		w.Header().Set("Allow", strings.Join(allow, ", "))
+		writeProblem(w, r, newProblem(http.StatusMethodNotAllowed, "This resource does not support this method; see the Allow header."))
 		return
 	}
 	writeProblem(w, r, newProblem(http.StatusNotFound, "There is no API resource at this path."))
