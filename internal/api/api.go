@@ -59,6 +59,7 @@ type Config struct {
 type API struct {
 	cfg  Config
 	cat  Catalog
+	acc  *AccountDeps // nil until EnableAccounts
 	log  *slog.Logger
 	mux  *http.ServeMux
 	huma huma.API
