@@ -11,6 +11,13 @@ import "net/http"
 const ContentSecurityPolicy = "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; " +
 	"font-src 'self'; connect-src 'self'; object-src 'none'; frame-ancestors 'none'; base-uri 'self'; form-action 'self'"
 
+// PostcodeCSP is ContentSecurityPolicy widened for the address form, which
+// loads the Kakao (Daum) postcode widget from Daum's servers. Only that page
+// sends it; keep the two in step.
+const PostcodeCSP = "default-src 'self'; img-src 'self' data: https://*.daumcdn.net; style-src 'self'; " +
+	"script-src 'self' https://t1.daumcdn.net https://*.daumcdn.net https://*.daum.net; frame-src https://*.daum.net https://*.daumcdn.net; " +
+	"font-src 'self'; connect-src 'self'; object-src 'none'; frame-ancestors 'none'; base-uri 'self'; form-action 'self'"
+
 // Headers sets the security headers on every response; hsts adds
 // Strict-Transport-Security, for shops served over HTTPS.
 func Headers(next http.Handler, hsts bool) http.Handler {

@@ -16,7 +16,9 @@ func (h *Handler) render(w http.ResponseWriter, r *http.Request, lc *locale, sta
 	hd := w.Header()
 	hd.Set("Content-Type", "text/html; charset=utf-8")
 	hd.Set("Content-Language", lc.lang.Code())
-	if status == http.StatusOK {
+	if hd.Get("Cache-Control") == "no-store" {
+		// A private page (the account area) stays out of every cache.
+	} else if status == http.StatusOK {
 		hd.Set("Cache-Control", "no-cache")
 	} else {
 		hd.Set("Cache-Control", "no-store")

@@ -183,7 +183,7 @@ type msg struct {
 }
 
 func newMessages() *messages {
-	list := uiText()
+	list := append(uiText(), accountText()...)
 	b := catalog.NewBuilder(catalog.Fallback(language.Korean))
 	for _, m := range list {
 		if err := b.SetString(language.Korean, m.key, m.ko); err != nil {

@@ -33,6 +33,7 @@ type page struct {
 	Icon        string
 	Footer      []string
 	Year        string
+	Scripts     []string // same-site script paths, loaded with defer
 }
 
 // link is a labelled href; Current marks the page the visitor is on.

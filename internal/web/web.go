@@ -15,6 +15,8 @@ import (
 	"sync/atomic"
 	"time"
 
+	"github.com/alexedwards/scs/v2"
+
 	"github.com/mallang/mallang/internal/catalog"
 )
 
@@ -79,6 +81,9 @@ type Handler struct {
 
 	tree   atomic.Pointer[categoryTree]
 	treeMu sync.Mutex // held while the category tree reloads
+
+	acc      AccountDeps          // set by EnableAccounts
+	sessions *scs.SessionManager // nil until EnableAccounts
 }
 
 // New returns the storefront handler. cat is normally *catalog.Service.
@@ -125,6 +130,9 @@ func (h *Handler) Register(mux *http.ServeMux) {
 	mux.HandleFunc("GET /sitemaps/{file}", h.sitemapSlice)
 	mux.HandleFunc("GET /robots.txt", h.robots)
 	mux.HandleFunc("GET /static/{file}", h.static)
+	if h.sessions != nil {
+		h.registerAccounts(mux)
+	}
 	mux.HandleFunc("GET /", h.notFound)
 }
 

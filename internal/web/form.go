@@ -1,0 +1,109 @@
+package web
+
+import (
+	"errors"
+	"net/http"
+	"strconv"
+	"time"
+
+	"github.com/mallang/mallang/internal/account"
+	"github.com/mallang/mallang/internal/fault"
+	"github.com/mallang/mallang/internal/ratelimit"
+)
+
+// form is a page whose body is one form: the account pages are all built
+// from it, so every one labels its fields, marks the wrong ones and says
+// why in the same accessible way.
+type form struct {
+	TestID string
+	Title  string
+	Intro  string
+	Action string
+	Fields []field
+	Submit string
+	// Danger styles the submit button as destructive (delete account).
+	Danger bool
+	// Error is a message about the whole form (wrong password, too many
+	// attempts); Done a success message shown above it.
+	Error string
+	Done  string
+	// Links go below the form ("forgot your password?").
+	Links []link
+	// Postcode, when set, is the label of the postcode search button shown
+	// next to the postcode field (the address form).
+	Postcode string
+}
+
+// field is one input of a form.
+type field struct {
+	Name         string
+	Label        string
+	Type         string // text, email, password, tel, checkbox, hidden
+	Value        string
+	Checked      bool
+	Required     bool
+	Autocomplete string
+	Hint         string
+	Error        string
+	MaxLength    int
+	InputMode    string
+}
+
+// setErrors puts the messages of inv on the fields they name, translated,
+// and returns the messages for names no field has.
+func (f *form) setErrors(lc *locale, inv *fault.Invalid) []string {
+	var rest []string
+	for name, msg := range inv.Fields {
+		found := false
+		for i := range f.Fields {
+			if f.Fields[i].Name == name {
+				f.Fields[i].Error = lc.T(msg)
+				found = true
+			}
+		}
+		if !found {
+			rest = append(rest, lc.T(msg))
+		}
+	}
+	return rest
+}
+
+// formError answers a failed form submission: the form again with the
+// reasons (422 for bad input, 429 with Retry-After for too many attempts,
+// 403 for a blocked address), or the 500 page for a failure.
+func (h *Handler) formError(w http.ResponseWriter, r *http.Request, lc *locale, p *page, f *form, err error) {
+	status := http.StatusUnprocessableEntity
+	if inv, ok := fault.AsInvalid(err); ok {
+		for _, m := range f.setErrors(lc, inv) {
+			f.Error = m
+		}
+	} else if wait, ok := ratelimit.RetryAfter(err); ok {
+		status = http.StatusTooManyRequests
+		w.Header().Set("Retry-After", strconv.Itoa(int((wait+time.Second-1)/time.Second)))
+		f.Error = lc.F("form.limited", ratelimit.Minutes(wait))
+	} else if errors.Is(err, account.ErrBlocked) {
+		status = http.StatusForbidden
+		f.Error = lc.T("form.blocked")
+	} else {
+		h.serverError(w, r, lc, err)
+		return
+	}
+	h.render(w, r, lc, status, formPage(p, f))
+}
+
+// accountPage is a page of the account area: not indexed, never cached.
+func (h *Handler) accountPage(r *http.Request, lc *locale, title, path string) *page {
+	p := h.newPage(r, lc, h.tree.Load(), title, path, nil)
+	p.NoIndex = true
+	return p
+}
+
+// private wraps the handlers of the account area: the session is loaded and
+// saved, and no response is cached anywhere, since it may hold personal
+// data, a one-time token or a form with errors.
+func (h *Handler) private(next http.Handler) http.Handler {
+	return h.sessions.LoadAndSave(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Cache-Control", "no-store")
+		next.ServeHTTP(w, r)
+	}))
+}

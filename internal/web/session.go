@@ -1,0 +1,164 @@
+package web
+
+import (
+	"context"
+	"errors"
+	"net"
+	"net/http"
+	"net/url"
+	"strings"
+	"time"
+
+	"github.com/alexedwards/scs/v2"
+
+	"github.com/mallang/mallang/internal/account"
+	"github.com/mallang/mallang/internal/fault"
+)
+
+// Accounts is what the account pages need of the account service;
+// *account.Service implements it.
+type Accounts interface {
+	SignUp(ctx context.Context, in account.SignUp) error
+	Verify(ctx context.Context, token string) (account.User, error)
+	ResendVerification(ctx context.Context, email string) error
+	LinkGuard(ctx context.Context, ip, email string) error
+	Login(ctx context.Context, in account.Login) (account.User, error)
+	SessionUser(ctx context.Context, id, version int64) (account.User, error)
+	User(ctx context.Context, id int64) (account.User, error)
+	RequestPasswordReset(ctx context.Context, email string) error
+	CheckResetLink(ctx context.Context, token string) error
+	ResetPassword(ctx context.Context, token, password string) (account.User, error)
+	ChangePassword(ctx context.Context, userID int64, current, password string) (account.User, error)
+	UpdateProfile(ctx context.Context, userID int64, p account.Profile) (account.User, error)
+	Delete(ctx context.Context, userID int64, confirm string) error
+}
+
+// AccountDeps turns on the account pages.
+type AccountDeps struct {
+	Accounts Accounts
+	// Store keeps sessions; *account.SessionStore in the shop.
+	Store scs.Store
+	// Addresses turns on the address book pages; may be nil.
+	Addresses Addresses
+	// Social turns on social sign-in; may be nil.
+	Social Social
+	// Secure marks the session cookie Secure (a shop served over HTTPS).
+	Secure bool
+}
+
+// sessionCookie names the session cookie. The __Host- prefix, used when
+// the cookie is Secure, makes the browser refuse it from any subdomain or
+// path-scoped setter.
+const (
+	sessionCookie       = "mallang_session"
+	secureSessionCookie = "__Host-mallang_session"
+	sessionLifetime     = 14 * 24 * time.Hour
+)
+
+// EnableAccounts adds sign-up, login and the account pages to h. Without it
+// the storefront has no sessions at all (the catalog pages never need one).
+func (h *Handler) EnableAccounts(deps AccountDeps) {
+	sm := scs.New()
+	sm.Store = deps.Store
+	sm.Lifetime = sessionLifetime
+	sm.Cookie.Name = sessionCookie
+	if deps.Secure {
+		sm.Cookie.Name = secureSessionCookie
+	}
+	sm.Cookie.HttpOnly = true
+	sm.Cookie.Secure = deps.Secure
+	sm.Cookie.SameSite = http.SameSiteLaxMode
+	sm.Cookie.Path = "/"
+	sm.Cookie.Persist = true
+	sm.ErrorFunc = func(w http.ResponseWriter, r *http.Request, err error) {
+		h.serverError(w, r, h.locales[pickLang(w, r)], err)
+	}
+	h.acc = deps
+	h.sessions = sm
+}
+
+// currentUser returns the signed-in user of r's session, ending a session
+// whose user is gone or whose sessions were ended since (password change).
+func (h *Handler) currentUser(r *http.Request) (account.User, bool, error) {
+	ctx := r.Context()
+	id := h.sessions.GetInt64(ctx, account.SessionUserID)
+	if id == 0 {
+		return account.User{}, false, nil
+	}
+	u, err := h.acc.Accounts.SessionUser(ctx, id, h.sessions.GetInt64(ctx, account.SessionVersion))
+	if errors.Is(err, fault.ErrUnauthenticated) {
+		if err := h.sessions.Destroy(ctx); err != nil {
+			return account.User{}, false, err
+		}
+		return account.User{}, false, nil
+	}
+	if err != nil {
+		return account.User{}, false, err
+	}
+	return u, true, nil
+}
+
+// signIn starts a fresh session for u: a new token, so a token planted
+// before login (session fixation) is worth nothing after it.
+func (h *Handler) signIn(ctx context.Context, u account.User) error {
+	if err := h.sessions.RenewToken(ctx); err != nil {
+		return err
+	}
+	h.sessions.Put(ctx, account.SessionUserID, u.ID)
+	h.sessions.Put(ctx, account.SessionVersion, u.SessionVersion)
+	return nil
+}
+
+// userPage is a handler for signed-in users only.
+type userPage func(w http.ResponseWriter, r *http.Request, lc *locale, u account.User)
+
+// signedIn wraps a page that needs a signed-in user; a visitor is sent to
+// the login page and brought back afterwards.
+func (h *Handler) signedIn(next userPage) http.HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) {
+		lc := h.locales[pickLang(w, r)]
+		u, ok, err := h.currentUser(r)
+		if err != nil {
+			h.serverError(w, r, lc, err)
+			return
+		}
+		if !ok {
+			target := localPath(r.URL)
+			if r.URL.RawQuery != "" {
+				target += "?" + r.URL.RawQuery
+			}
+			if r.Method != http.MethodGet {
+				target = "/account"
+			}
+			http.Redirect(w, r, "/login?next="+url.QueryEscape(target), http.StatusSeeOther)
+			return
+		}
+		next(w, r, lc, u)
+	}
+}
+
+// safeNext returns next when it is a path on this site, and "/account"
+// otherwise, so a login link cannot send people to another site.
+func safeNext(next string) string {
+	if next == "" || !strings.HasPrefix(next, "/") || strings.HasPrefix(next, "//") || strings.HasPrefix(next, "/\\") ||
+		strings.ContainsAny(next, "\r\n\t") {
+		return "/account"
+	}
+	u, err := url.Parse(next)
+	if err != nil || u.Host != "" || u.Scheme != "" {
+		return "/account"
+	}
+	return next
+}
+
+// clientIP is the address rate limits and the honeypot count: the TCP peer.
+// Behind a reverse proxy every request shares the proxy's address, so a
+// shop there must pass the real one through the proxy (see
+// docs/configuration.md).
+func clientIP(r *http.Request) string {
+	host, _, err := net.SplitHostPort(r.RemoteAddr)
+	if err != nil {
+		return r.RemoteAddr
+	}
+	return host
+}

@@ -1,0 +1,133 @@
+package web
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"net/http"
+	"net/url"
+	"slices"
+
+	"github.com/mallang/mallang/internal/account/social"
+	"github.com/mallang/mallang/internal/fault"
+)
+
+// Social is what the sign-in buttons need of social login;
+// *social.Service implements it.
+type Social interface {
+	Enabled() []string
+	Begin(ctx context.Context, provider string) (string, social.State, error)
+	Finish(ctx context.Context, st social.State, query url.Values) (social.Profile, error)
+	Resolve(ctx context.Context, p social.Profile) (social.Result, error)
+}
+
+// socialStateKey holds the sign-in in progress, as JSON so the session
+// codec needs no registered types.
+const socialStateKey = "social_state"
+
+func (h *Handler) registerSocial(mux *http.ServeMux) {
+	mux.Handle("GET /auth/{provider}", h.private(http.HandlerFunc(h.socialBegin)))
+	mux.Handle("GET /auth/{provider}/callback", h.private(http.HandlerFunc(h.socialCallback)))
+}
+
+// socialLinks are the "sign in with" links of the login and sign-up pages.
+// They are links, not forms: the browser then follows the redirect to the
+// provider, which a form-action CSP would refuse.
+func (h *Handler) socialLinks(lc *locale) []link {
+	if h.acc.Social == nil {
+		return nil
+	}
+	var ls []link
+	for _, p := range h.acc.Social.Enabled() {
+		ls = append(ls, link{Label: lc.T("social." + p), URL: "/auth/" + p})
+	}
+	return ls
+}
+
+func (h *Handler) socialBegin(w http.ResponseWriter, r *http.Request) {
+	lc := h.locales[pickLang(w, r)]
+	provider := r.PathValue("provider")
+	if !slices.Contains(h.acc.Social.Enabled(), provider) {
+		h.notFoundIn(w, r, lc)
+		return
+	}
+	authURL, st, err := h.acc.Social.Begin(r.Context(), provider)
+	if err != nil {
+		h.serverError(w, r, lc, err)
+		return
+	}
+	b, err := json.Marshal(st)
+	if err != nil {
+		h.serverError(w, r, lc, err)
+		return
+	}
+	h.sessions.Put(r.Context(), socialStateKey, string(b))
+	w.Header().Set("Cache-Control", "no-store")
+	http.Redirect(w, r, authURL, http.StatusSeeOther)
+}
+
+func (h *Handler) socialCallback(w http.ResponseWriter, r *http.Request) {
+	lc := h.locales[pickLang(w, r)]
+	ctx := r.Context()
+	provider := r.PathValue("provider")
+	if !slices.Contains(h.acc.Social.Enabled(), provider) {
+		h.notFoundIn(w, r, lc)
+		return
+	}
+	var st social.State
+	raw := h.sessions.PopString(ctx, socialStateKey)
+	if raw == "" || json.Unmarshal([]byte(raw), &st) != nil || st.Provider != provider {
+		h.socialFailed(w, r, lc.T("social.expired"))
+		return
+	}
+	p, err := h.acc.Social.Finish(ctx, st, r.URL.Query())
+	switch {
+	case errors.Is(err, social.ErrCancelled):
+		h.socialFailed(w, r, lc.T("social.cancelled"))
+		return
+	case errors.Is(err, fault.ErrUnauthenticated):
+		h.log.WarnContext(ctx, "social sign-in refused", "provider", provider, "err", err)
+		h.socialFailed(w, r, lc.T("social.failed"))
+		return
+	case err != nil:
+		h.serverError(w, r, lc, err)
+		return
+	}
+	res, err := h.acc.Social.Resolve(ctx, p)
+	switch {
+	case errors.Is(err, social.ErrEmailRequired):
+		h.socialFailed(w, r, lc.T("social.email"))
+		return
+	case errors.Is(err, social.ErrAccountExists):
+		h.socialFailed(w, r, lc.T("social.exists"))
+		return
+	case errors.Is(err, fault.ErrForbidden):
+		h.socialFailed(w, r, lc.T("social.disabled"))
+		return
+	case err != nil:
+		h.serverError(w, r, lc, err)
+		return
+	}
+	u, err := h.acc.Accounts.User(ctx, res.UserID)
+	if err != nil {
+		h.serverError(w, r, lc, err)
+		return
+	}
+	if err := h.signIn(ctx, u); err != nil {
+		h.serverError(w, r, lc, err)
+		return
+	}
+	switch {
+	case res.Created:
+		h.sessions.Put(ctx, flashKey, lc.T("social.created"))
+	case res.Linked:
+		h.sessions.Put(ctx, flashKey, lc.T("social.linked"))
+	}
+	http.Redirect(w, r, "/account", http.StatusSeeOther)
+}
+
+// socialFailed sends the visitor back to the login page with why.
+func (h *Handler) socialFailed(w http.ResponseWriter, r *http.Request, msg string) {
+	h.sessions.Put(r.Context(), flashKey, msg)
+	http.Redirect(w, r, "/login", http.StatusSeeOther)
+}
