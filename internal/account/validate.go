@@ -8,8 +8,7 @@ import (
 	"unicode"
 	"unicode/utf8"
 
-	"github.com/nyaruka/phonenumbers"
-
+	"github.com/mallang/mallang/internal/account/address"
 	"github.com/mallang/mallang/internal/fault"
 )
 
@@ -98,22 +97,6 @@ func checkName(v *fault.Invalid, name string, required bool) {
 	}
 }
 
-// NormalizePhone returns a phone number as E.164 ("+821012345678"). Numbers
-// without a country code are read as Korean, so "010-1234-5678" works as
-// people write it. It returns an error for anything that is not a valid
-// number.
-func NormalizePhone(s string) (string, error) {
-	s = strings.TrimSpace(s)
-	if s == "" || len(s) > 32 {
-		return "", fmt.Errorf("phone number %q: not valid", s)
-	}
-	n, err := phonenumbers.Parse(s, "KR")
-	if err != nil || !phonenumbers.IsValidNumber(n) {
-		return "", fmt.Errorf("phone number: not valid")
-	}
-	return phonenumbers.Format(n, phonenumbers.E164), nil
-}
-
 // checkPhone validates and normalises *phone in place; an empty phone is
 // allowed unless required.
 func checkPhone(v *fault.Invalid, phone *string, required bool) {
@@ -124,7 +107,7 @@ func checkPhone(v *fault.Invalid, phone *string, required bool) {
 		}
 		return
 	}
-	p, err := NormalizePhone(*phone)
+	p, err := address.NormalizePhone(*phone)
 	if err != nil {
 		v.Add("phone", "is not a valid phone number")
 		return
