@@ -82,7 +82,7 @@ type Handler struct {
 	tree   atomic.Pointer[categoryTree]
 	treeMu sync.Mutex // held while the category tree reloads
 
-	acc      AccountDeps          // set by EnableAccounts
+	acc      AccountDeps         // set by EnableAccounts
 	sessions *scs.SessionManager // nil until EnableAccounts
 }
 
