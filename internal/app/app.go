@@ -22,13 +22,10 @@ import (
 	"github.com/mallang/mallang/internal/api"
 	"github.com/mallang/mallang/internal/catalog"
 	"github.com/mallang/mallang/internal/config"
-	"github.com/mallang/mallang/internal/crypt"
 	"github.com/mallang/mallang/internal/db"
 	"github.com/mallang/mallang/internal/jobs"
 	"github.com/mallang/mallang/internal/media"
-	"github.com/mallang/mallang/internal/notify"
 	"github.com/mallang/mallang/internal/observe"
-	"github.com/mallang/mallang/internal/ratelimit"
 	"github.com/mallang/mallang/internal/security"
 	"github.com/mallang/mallang/internal/web"
 )
@@ -49,6 +46,7 @@ type App struct {
 	Media    *media.Store
 	Catalog  *catalog.Service
 	Accounts *account.Service
+	acc      *accounts
 	queue    *jobs.Queue
 	registry *prometheus.Registry
 	handler  http.Handler
@@ -79,12 +77,10 @@ func New(ctx context.Context, cfg config.Config, log *slog.Logger, version strin
 		return nil, fmt.Errorf("open job queue: %w", err)
 	}
 	a.Catalog = catalog.NewService(d, time.Now, log, a.queue)
-	a.Accounts = account.NewService(d, account.Options{
-		BaseURL: cfg.BaseURL,
-		Keyring: crypt.DeriveKeyring(cfg.SecretKey),
-		Mailer:  notify.NewOutbox(d, time.Now),
-		Limiter: ratelimit.New(d, time.Now),
-	}, time.Now, log)
+	if err := a.wireAccounts(); err != nil {
+		a.Close()
+		return nil, err
+	}
 	a.registry = prometheus.NewRegistry()
 	a.registry.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 	w, r := d.SQL()
@@ -135,8 +131,18 @@ func (a *App) routes() http.Handler {
 	mux.Handle("GET /metrics", promhttp.HandlerFor(a.registry, promhttp.HandlerOpts{}))
 	mux.Handle("GET "+media.URLPrefix, a.Media.Handler())
 	mux.Handle("HEAD "+media.URLPrefix, a.Media.Handler())
-	api.New(api.Config{BaseURL: a.cfg.BaseURL, Version: a.version}, a.Catalog, a.log).Register(mux)
-	web.New(web.Config{BaseURL: a.cfg.BaseURL, ShopName: ShopName}, a.Catalog, a.log).Register(mux)
+	jsonAPI := api.New(api.Config{BaseURL: a.cfg.BaseURL, Version: a.version}, a.Catalog, a.log)
+	jsonAPI.EnableAccounts(api.AccountDeps{Accounts: a.Accounts, Tokens: a.acc.tokens, Addresses: a.acc.addresses, Limiter: a.acc.limiter})
+	jsonAPI.Register(mux)
+	storefront := web.New(web.Config{BaseURL: a.cfg.BaseURL, ShopName: ShopName}, a.Catalog, a.log)
+	storefront.EnableAccounts(web.AccountDeps{
+		Accounts:  a.Accounts,
+		Store:     a.acc.sessions,
+		Addresses: a.acc.addresses,
+		Social:    a.acc.social,
+		Secure:    strings.HasPrefix(a.cfg.BaseURL, "https://"),
+	})
+	storefront.Register(mux)
 
 	m := observe.NewMetrics(a.registry)
 	var h http.Handler = mux

@@ -12,6 +12,8 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/mallang/mallang/internal/account"
+	"github.com/mallang/mallang/internal/account/address"
 	"github.com/mallang/mallang/internal/config"
 	"github.com/mallang/mallang/internal/db/dbtest"
 )
@@ -201,5 +203,65 @@ func TestMigrateAndCreateAdmin(t *testing.T) {
 	errOut.Reset()
 	if code := Run(context.Background(), []string{"createadmin", "--email", "not an address"}, e, nil, &out, &errOut, "test"); code != 2 || !strings.Contains(errOut.String(), "email") {
 		t.Fatalf("createadmin with a bad address = %d: %s", code, errOut.String())
+	}
+}
+
+func TestRotateKeys(t *testing.T) {
+	t.Parallel()
+	dir := t.TempDir()
+	base := map[string]string{
+		"MALLANG_DATA_DIR":     dir,
+		"MALLANG_DATABASE_URL": "sqlite:" + filepath.Join(dir, "shop.db"),
+		"MALLANG_LOG_LEVEL":    "warn",
+	}
+	cfg, err := config.Load(env(base))
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx := context.Background()
+	a, err := New(ctx, cfg, slog.New(slog.DiscardHandler), "test")
+	if err != nil {
+		t.Fatal(err)
+	}
+	err = a.Accounts.SignUp(ctx, account.SignUp{Email: "minji@example.com", Password: "말랑한 봄날의 산책", Name: "김민지", Phone: "010-1234-5678", AgreeTerms: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := a.acc.addresses.Create(ctx, 1, address.Input{Recipient: "김민지", Phone: "010-1234-5678", Postcode: "04524", Line1: "서울 중구 세종대로 110"}); err != nil {
+		t.Fatal(err)
+	}
+	a.Close()
+
+	rotated := map[string]string{"MALLANG_ENCRYPTION_KEYS": "k1:" + strings.Repeat("ab", 32)}
+	for k, v := range base {
+		rotated[k] = v
+	}
+	var out, errOut bytes.Buffer
+	if code := Run(ctx, []string{"rotate-keys"}, env(rotated), nil, &out, &errOut, "test"); code != 0 {
+		t.Fatalf("rotate-keys = %d: %s", code, errOut.String())
+	}
+	if !strings.Contains(out.String(), "rotated 5 values") {
+		t.Fatalf("rotate-keys printed %q / %q", out.String(), errOut.String())
+	}
+	cfg, err = config.Load(env(rotated))
+	if err != nil {
+		t.Fatal(err)
+	}
+	a, err = New(ctx, cfg, slog.New(slog.DiscardHandler), "test")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer a.Close()
+	var phone string
+	if err := a.DB.Read().GetContext(ctx, &phone, `SELECT phone_enc FROM users WHERE id = 1`); err != nil || !strings.HasPrefix(phone, "v1.k1.") {
+		t.Fatalf("phone after rotation %q, %v", phone, err)
+	}
+	u, err := a.Accounts.User(ctx, 1)
+	if err != nil || u.Phone != "+821012345678" {
+		t.Fatalf("user after rotation %+v, %v", u, err)
+	}
+	ad, err := a.acc.addresses.List(ctx, 1)
+	if err != nil || len(ad) != 1 || ad[0].Line1 != "서울 중구 세종대로 110" {
+		t.Fatalf("addresses after rotation %+v, %v", ad, err)
 	}
 }

@@ -17,6 +17,7 @@ import (
 	"strings"
 
 	"github.com/mallang/mallang/internal/config"
+	"github.com/mallang/mallang/internal/crypt"
 	"github.com/mallang/mallang/internal/db"
 	"github.com/mallang/mallang/internal/dump"
 	"github.com/mallang/mallang/internal/fault"
@@ -35,6 +36,7 @@ Commands:
   createadmin  create or reset a superuser (--email, --name; password from MALLANG_ADMIN_PASSWORD or stdin)
   dump         write every table to stdout as one portable file (mallang dump > shop.jsonl)
   load         fill an empty database from a dump (mallang load < shop.jsonl)
+  rotate-keys  re-encrypt personal data under the newest key of MALLANG_ENCRYPTION_KEYS
   version      print the version
 
 Configuration comes from MALLANG_* environment variables; see docs/configuration.md.
@@ -64,8 +66,9 @@ func Run(ctx context.Context, args []string, env config.Lookup, stdin io.Reader,
 		"createadmin": func(ctx context.Context, a *App, args []string, stdin io.Reader, stdout, stderr io.Writer) error {
 			return createAdminCmd(ctx, a, args, env, stdin, stdout, stderr)
 		},
-		"dump": dumpCmd,
-		"load": loadCmd,
+		"dump":        dumpCmd,
+		"load":        loadCmd,
+		"rotate-keys": rotateKeysCmd,
 	}[cmd]
 	if !ok {
 		fmt.Fprintf(stderr, "mallang: unknown command %q\n\n%s", cmd, usage)
@@ -154,6 +157,7 @@ func serveCmd(ctx context.Context, a *App, args []string, _ io.Reader, stdout, s
 	}
 	fmt.Fprintf(stdout, "\n  말랑 상점이 열렸습니다 / Mallang is running: %s\n", url)
 	fmt.Fprintf(stdout, "  database: %s (%s)\n", a.DB.Dialect.Engine, db.Redact(a.cfg.DatabaseURL))
+	fmt.Fprintf(stdout, "  관리자 화면 / back office: %s%s\n", url, a.cfg.AdminPath)
 	if login, err := os.ReadFile(demoStaffFile(a.cfg)); err == nil {
 		fmt.Fprintf(stdout, "  데모 스태프 로그인 / demo staff login: %s\n", strings.TrimSpace(string(login)))
 	}
@@ -283,4 +287,21 @@ func loadCmd(ctx context.Context, a *App, args []string, stdin io.Reader, _, std
 		return err
 	}
 	return a.DB.Analyze(ctx)
+}
+
+// rotateKeysCmd re-encrypts every encrypted column under the current key,
+// printing progress per batch.
+func rotateKeysCmd(ctx context.Context, a *App, args []string, _ io.Reader, stdout, stderr io.Writer) error {
+	fs := flag.NewFlagSet("rotate-keys", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	fmt.Fprintf(stderr, "현재 키 %s로 다시 암호화합니다 / re-encrypting under key %s\n", a.acc.keyring.Current(), a.acc.keyring.Current())
+	st, err := crypt.Rotate(ctx, a.DB, a.acc.keyring, EncryptedColumns(), stderr)
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(stdout, "rotated %d values (%d changed meanwhile and were left as written)\n", st.Rotated, st.Skipped)
+	return nil
 }

@@ -1,0 +1,130 @@
+package app
+
+import (
+	"crypto/hmac"
+	"crypto/sha256"
+	"fmt"
+	"time"
+
+	"github.com/mallang/mallang/internal/account"
+	"github.com/mallang/mallang/internal/account/address"
+	"github.com/mallang/mallang/internal/account/apitoken"
+	"github.com/mallang/mallang/internal/account/social"
+	"github.com/mallang/mallang/internal/account/twofactor"
+	"github.com/mallang/mallang/internal/audit"
+	"github.com/mallang/mallang/internal/crypt"
+	"github.com/mallang/mallang/internal/notify"
+	"github.com/mallang/mallang/internal/ratelimit"
+	"github.com/mallang/mallang/internal/security/honeypot"
+)
+
+// accounts are the services of the accounts capability, wired together.
+type accounts struct {
+	keyring   *crypt.Keyring
+	mailer    account.Mailer
+	outbox    *notify.Outbox
+	limiter   *ratelimit.Limiter
+	sessions  *account.SessionStore
+	addresses *address.Service
+	tokens    *apitoken.Service
+	social    *social.Service
+	twoFactor *twofactor.Service
+	trap      *honeypot.Trap
+	audit     *audit.Log
+}
+
+// keyring builds the personal-data keyring: the configured keys, with the
+// key derived from the secret key kept readable (as k0) so data written
+// before MALLANG_ENCRYPTION_KEYS was set still decrypts.
+func keyring(spec string, secret []byte) (*crypt.Keyring, error) {
+	derived := crypt.DeriveKeyring(secret)
+	if spec == "" {
+		return derived, nil
+	}
+	kr, err := crypt.ParseKeyring(spec)
+	if err != nil {
+		return nil, fmt.Errorf("MALLANG_ENCRYPTION_KEYS: %w", err)
+	}
+	return kr.WithRetired(derived)
+}
+
+// derive makes a purpose-bound key from the secret key, so one secret can
+// sign API tokens without that key being usable for anything else.
+func derive(secret []byte, purpose string) []byte {
+	m := hmac.New(sha256.New, secret)
+	m.Write([]byte(purpose))
+	return m.Sum(nil)
+}
+
+func (a *App) wireAccounts() error {
+	cfg, d, now := a.cfg, a.DB, time.Now
+	kr, err := keyring(cfg.EncryptionKeys, cfg.SecretKey)
+	if err != nil {
+		return err
+	}
+	s := &accounts{keyring: kr, outbox: notify.NewOutbox(d, now), limiter: ratelimit.New(d, now)}
+	s.mailer = s.outbox
+	if cfg.SMTP.Host != "" {
+		m, err := notify.NewSMTP(notify.SMTPConfig{Host: cfg.SMTP.Host, Port: cfg.SMTP.Port, Username: cfg.SMTP.Username,
+			Password: cfg.SMTP.Password, From: cfg.SMTP.From, TLS: cfg.SMTP.TLS}, now)
+		if err != nil {
+			return fmt.Errorf("MALLANG_SMTP_*: %w", err)
+		}
+		s.mailer = m
+	} else {
+		a.log.Info("mail stays in the outbox (no MALLANG_SMTP_HOST); staff see it in the back office")
+	}
+	s.sessions = account.NewSessionStore(d, nil, now)
+	s.addresses = address.New(d, kr, now)
+	s.tokens, err = apitoken.New(d, apitoken.Config{SigningKey: derive(cfg.SecretKey, "mallang api access tokens"), Issuer: cfg.BaseURL}, now)
+	if err != nil {
+		return fmt.Errorf("api tokens: %w", err)
+	}
+	providers := make([]social.ProviderConfig, 0, len(cfg.Social))
+	for _, p := range cfg.Social {
+		providers = append(providers, social.ProviderConfig{Name: p.Name, ClientID: p.ClientID, ClientSecret: p.ClientSecret,
+			AuthURL: p.AuthURL, TokenURL: p.TokenURL, ProfileURL: p.ProfileURL, Issuer: p.Issuer})
+	}
+	s.social, err = social.New(d, providers, cfg.BaseURL, nil, now)
+	if err != nil {
+		return fmt.Errorf("social sign-in: %w", err)
+	}
+	for _, name := range []string{social.Google, social.Kakao, social.Naver} {
+		if !contains(s.social.Enabled(), name) {
+			a.log.Info("social sign-in disabled: no client id", "provider", name)
+		}
+	}
+	s.twoFactor = twofactor.NewService(d, kr, ShopName, now)
+	s.audit = audit.New(d, now)
+	s.trap = honeypot.New(d, honeypot.Config{Audit: s.audit}, now)
+	a.Accounts = account.NewService(d, account.Options{
+		BaseURL:       cfg.BaseURL,
+		Keyring:       kr,
+		Mailer:        s.mailer,
+		Limiter:       s.limiter,
+		Blocklist:     s.trap,
+		OnSessionsEnd: []account.Hook{s.tokens.RevokeUser},
+		OnDelete:      []account.Hook{s.addresses.DeleteAllForUser, s.social.DeleteAllForUser},
+	}, now, a.log)
+	a.acc = s
+	return nil
+}
+
+func contains(list []string, s string) bool {
+	for _, x := range list {
+		if x == s {
+			return true
+		}
+	}
+	return false
+}
+
+// EncryptedColumns lists every column of personal data encrypted at rest,
+// for `mallang rotate-keys`.
+func EncryptedColumns() []crypt.Column {
+	var cols []crypt.Column
+	cols = append(cols, account.EncryptedColumns()...)
+	cols = append(cols, address.EncryptedColumns()...)
+	cols = append(cols, twofactor.EncryptedColumns...)
+	return cols
+}
