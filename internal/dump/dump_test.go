@@ -48,6 +48,49 @@ func fillShop(t testing.TB, d *db.DB) {
 	exec(t, d, `INSERT INTO outbox (id, to_address, subject, text_body, html_body, status, attempts, last_error, sent_at, created_at, updated_at) VALUES
 		(1, 'kim@example.com', '[말랑] 이메일 주소를 확인해 주세요', '아래 링크를 여세요.'  || char(10) || 'https://shop.example/verify?t=abc', '<p style="color:#333">링크</p>', 'sent', 1, '', ?, ?, ?),
 		(3, 'lee@example.com', '주문 확인', '주문 번호 20250301-ABCD', '', 'failed', 2, 'dial tcp: connection refused', NULL, ?, ?)`, t2, t1, t2, t3, t3)
+	exec(t, d, `UPDATE users SET phone_enc = 'v1.k0.cGhvbmUtb2YtYWRtaW4', marketing_consent_at = ?, email_verified_at = ?, session_version = 3,
+		permissions = 'orders,mail', locked_until = NULL, last_login_at = ? WHERE id = 1`, t2, t1, t3)
+	exec(t, d, `INSERT INTO account_tokens (id, user_id, purpose, token_hash, expires_at, used_at, created_at) VALUES
+		(1, 4, 'verify', 'a665a45920422f9d417e4867efdc4fb8a04a1f3fff1fa07e998e86f7f7a27ae3', ?, NULL, ?),
+		(2, 1, 'reset', 'b3a8e0e1f9ab1bfe3a36f231f676f78bb30a519d2b21e6c530c0eee8ebb4a5d0', ?, ?, ?)`, t2, t1, t3, t2, t1)
+	exec(t, d, `INSERT INTO sessions (token_hash, user_id, data, expires_at, created_at, updated_at) VALUES
+		('9b74c9897bac770ffc029102a200c5de0a6e1b6c1f5f3e1b4d2e7f0c6a8b9d01', 1, ?, ?, ?, ?),
+		('0e1f2a3b4c5d6e7f8091a2b3c4d5e6f708192a3b4c5d6e7f8091a2b3c4d5e6f7', NULL, ?, ?, ?, ?)`,
+		[]byte{0x0d, 0xff, 0x81, 0x04, 0x01, 0x02, 0xff, 0x82, 0x00, 0x01, 0x0c}, t2, t1, t1,
+		[]byte("말랑 세션"), t3, t3, t2)
+	exec(t, d, `INSERT INTO addresses (id, user_id, label_enc, recipient_enc, phone_enc, postcode_enc, line1_enc, line2_enc, note_enc, is_default, created_at, updated_at) VALUES
+		(1, 4, 'v1.k1.8Zq3t0X9yPpAAb1Jc2dE4fG5hI6jK7lM8nO9pQ', 'v1.k1.Rk3mN0pQ1rS2tU3vW4xY5zA6bC7dE8fG9hI', 'v1.k1.aB1cD2eF3gH4iJ5kL6mN7oP8qR9sT0uV1wX2yZ3', 'v1.k1.Zx9Yw8Vu7Ts6Rq5Po4Nm3Lk2Ji1Hg0Fe', 'v1.k1.Qw1Er2Ty3Ui4Op5As6Df7Gh8Jk9Lz0Xc1Vb2Nm3Qw4Er5Ty6', 'v1.k1.Mn0Bv9Cx8Za7Sd6Fg5Hj4Kl3Pq2Wr1Et0Yu', '', TRUE, ?, ?),
+		(2, 4, '', 'v1.k0.Lp9Ok8Ij7Uh6Yg5Tf4Rd3Es2Wa1Qz0Xs', 'v1.k0.Cd3Vf4Bg5Nh6Mj7Ku8Li9Op0Pa1Sd2Fg3', 'v1.k0.Hj4Kl5Zx6Cv7Bn8Mq9Wr0', 'v1.k0.Ty6Ui7Op8As9Df0Gh1Jk2Lz3Xc4Vb5Nm6Qw7Er8', '', 'v1.k0.Er5Ty6Ui7Op8As9Df0Gh1Jk2Lz3Xc4Vb5', FALSE, ?, ?),
+		(5, 1, 'v1.k1.Gh7Jk8Lz9Xc0Vb1Nm2Qw3Er4Ty5', 'v1.k1.Ui6Op7As8Df9Gh0Jk1Lz2Xc3Vb4Nm5Qw', 'v1.k1.Er6Ty7Ui8Op9As0Df1Gh2Jk3Lz4Xc5Vb6Nm7', 'v1.k1.Qa1Ws2Ed3Rf4Tg5Yh6Uj7', 'v1.k1.Ik8Ol9Pz0Ax1Sc2Dv3Fb4Gn5Hm6Jq7Kw8Le9Rt0', 'v1.k1.Yu1Io2Pa3Sd4Fg5Hj6Kl7Zx8Cv9', 'v1.k1.Bn0Mq1Wr2Et3Yu4Io5Pa6Sd7Fg8', TRUE, ?, ?)`, t1, t2, t3, t3, t2, t1)
+	exec(t, d, `INSERT INTO api_token_families (id, user_id, session_version, created_at, expires_at, revoked_at) VALUES
+		(1, 1, 1, ?, ?, NULL),
+		(2, 4, 3, ?, ?, ?)`, t1, t2, t3, t1, t2)
+	exec(t, d, `INSERT INTO api_refresh_tokens (id, family_id, token_hash, parent_id, client, ip, created_at, expires_at, used_at) VALUES
+		(3, 1, '9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08', NULL, 'MallangApp/2.1 (iPhone; iOS 18.3)', '203.0.113.7', ?, ?, ?),
+		(2, 1, '60303ae22b998861bce3b28f33eec1be758a213c86c93c076dbe9f558c11c752', 3, '말랑 앱 안드로이드', '2001:db8::1', ?, ?, NULL),
+		(5, 2, 'fd61a03af4f77d870fc21e05e7e80678095c92d808cfb3b5c279ee04c74aca13', NULL, '', '', ?, ?, NULL)`, t1, t2, t2, t2, t3, t3, t1)
+	exec(t, d, `INSERT INTO user_identities (id, user_id, provider, subject, email, created_at, last_login_at) VALUES
+		(1, 4, 'kakao', '3141592653', 'kim@example.com', ?, ?),
+		(3, 4, 'naver', 'nv-Ab3dEf_9', '말랑@예시.한국', ?, NULL),
+		(2, 1, 'google', '108234567890123456789', '', ?, ?)`, t1, t2, t2, t3, t1)
+	exec(t, d, `INSERT INTO two_factor (user_id, secret_enc, pending_secret_enc, last_step, enabled_at, pending_at, created_at, updated_at) VALUES
+		(1, 'v1.k0.c2VjcmV0LWFkbWluLXRvdHA', 'v1.k0.cGVuZGluZy1uZXctcGhvbmU', 58049290, ?, ?, ?, ?),
+		(4, '', 'v1.k0.cGVuZGluZy1zZXR1cA', 0, NULL, ?, ?, ?)`, t1, t3, t1, t3, t2, t2, t2)
+	exec(t, d, `INSERT INTO two_factor_recovery_codes (id, user_id, code_hash, used_at, created_at) VALUES
+		(1, 1, '9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08', NULL, ?),
+		(3, 1, '60303ae22b998861bce3b28f33eec1be758a213c86c93c076dbe9f558c11c752', ?, ?),
+		(2, 4, 'fd61a03af4f77d870fc21e05e7e80678095c92d808cfb3b5c279ee04c74aca13', NULL, ?)`, t1, t2, t1, t3)
+	exec(t, d, `INSERT INTO honeypot_attempts (id, ip, user_agent, username, created_at) VALUES
+		(1, '203.0.113.7', 'python-requests/2.31', 'admin', ?),
+		(2, '2001:db8::1', '', '관리자', ?),
+		(5, '203.0.113.7', 'Mozilla/5.0 (Windows NT 10.0; Win64; x64) "봇"', '', ?)`, t1, t2, t3)
+	exec(t, d, `INSERT INTO honeypot_blocks (id, ip, attempts, blocked_at, expires_at, cleared_at, created_at, updated_at) VALUES
+		(1, '203.0.113.7', 3, ?, ?, NULL, ?, ?),
+		(2, '2001:db8::1', 5, ?, ?, ?, ?, ?)`, t1, t2, t1, t1, t3, t2, t2, t3, t2)
+	exec(t, d, `INSERT INTO audit_log (id, actor_id, actor_email, action, target_type, target_id, detail, ip, user_agent, created_at) VALUES
+		(1, 1, 'admin@mallang.test', 'user.role_changed', 'user', '4', '{"to": "staff", "from": "customer"}', '203.0.113.7', 'Mozilla/5.0', ?),
+		(2, NULL, '', 'dump.loaded', '', '', '{}', '', '', ?),
+		(3, 4, 'kim@example.com', 'honeypot.block_cleared', 'ip', '2001:db8::1', '{"memo": "김말랑 해제", "attempts": 5}', '::1', '', ?)`, t1, t2, t3)
 	exec(t, d, `INSERT INTO rate_limits (id, name, key_hash, window_start, window_end, hits, created_at, updated_at) VALUES
 		(1, 'login-ip', 'e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855', ?, ?, 3, ?, ?),
 		(2, 'login-account', '2c26b46b68ffc68ff99b453c1d30413413422d706483bfa0f98a5e886266e7ae', ?, ?, 11, ?, ?)`, t1, t2, t1, t1, t3, t1, t3, t3)
