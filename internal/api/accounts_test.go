@@ -1,0 +1,617 @@
+package api
+
+import (
+	"bytes"
+	"context"
+	"encoding/base64"
+	"encoding/json"
+	"io"
+	"log/slog"
+	"net/http"
+	"net/http/httptest"
+	"regexp"
+	"slices"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/mallang/mallang/internal/account"
+	"github.com/mallang/mallang/internal/account/address"
+	"github.com/mallang/mallang/internal/account/apitoken"
+	"github.com/mallang/mallang/internal/crypt"
+	"github.com/mallang/mallang/internal/db"
+	"github.com/mallang/mallang/internal/db/dbtest"
+	"github.com/mallang/mallang/internal/notify"
+	"github.com/mallang/mallang/internal/ratelimit"
+)
+
+// These tests run the account endpoints over the real account, API token
+// and address services and the real rate limiter on a fresh database —
+// SQLite, or PostgreSQL when MALLANG_TEST_POSTGRES_URL is set — and check
+// what a client receives.
+
+// testClock is a settable time source shared by every service of a fixture.
+type testClock struct {
+	mu sync.Mutex
+	t  time.Time
+}
+
+func (c *testClock) Now() time.Time { c.mu.Lock(); defer c.mu.Unlock(); return c.t }
+func (c *testClock) Advance(d time.Duration) {
+	c.mu.Lock()
+	c.t = c.t.Add(d)
+	c.mu.Unlock()
+}
+
+// lockedBuffer is a log sink safe for the handler's concurrent writes.
+type lockedBuffer struct {
+	mu sync.Mutex
+	b  bytes.Buffer
+}
+
+func (l *lockedBuffer) Write(p []byte) (int, error) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.b.Write(p)
+}
+
+func (l *lockedBuffer) String() string {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.b.String()
+}
+
+type blockedIPs []string
+
+func (b blockedIPs) Blocked(_ context.Context, ip string) (bool, error) {
+	for _, x := range b {
+		if x == ip {
+			return true, nil
+		}
+	}
+	return false, nil
+}
+
+type accountsFixture struct {
+	d     *db.DB
+	h     http.Handler
+	clock *testClock
+	acc   *account.Service
+	addr  *address.Service
+	logs  *lockedBuffer
+}
+
+const (
+	testIP      = "203.0.113.5"
+	blockedIP   = "198.51.100.66"
+	testAgent   = "MallangApp/3.1 (iOS 19)"
+	minjiEmail  = "minji@example.com"
+	minjiPass   = "말랑한 봄날의 산책"
+	minjiPhone  = "010-1234-5678"
+	minjiE164   = "+821012345678"
+	testKeyText = "0123456789abcdef0123456789abcdef"
+)
+
+func newAccountsFixture(t *testing.T) *accountsFixture {
+	t.Helper()
+	d := dbtest.New(t)
+	f := &accountsFixture{d: d, clock: &testClock{t: time.Date(2026, 11, 30, 1, 0, 0, 0, time.UTC)}, logs: &lockedBuffer{}}
+	kr := crypt.DeriveKeyring([]byte(testKeyText))
+	tokens, err := apitoken.New(d, apitoken.Config{SigningKey: []byte(testKeyText), Issuer: testBaseURL}, f.clock.Now)
+	if err != nil {
+		t.Fatal(err)
+	}
+	f.addr = address.New(d, kr, f.clock.Now)
+	limiter := ratelimit.New(d, f.clock.Now)
+	f.acc = account.NewService(d, account.Options{
+		BaseURL:       testBaseURL,
+		Keyring:       kr,
+		Mailer:        notify.NewOutbox(d, f.clock.Now),
+		Limiter:       limiter,
+		Blocklist:     blockedIPs{blockedIP},
+		OnSessionsEnd: []account.Hook{tokens.RevokeUser},
+		OnDelete:      []account.Hook{f.addr.DeleteAllForUser},
+	}, f.clock.Now, nil)
+	log := slog.New(slog.NewJSONHandler(f.logs, nil))
+	a := New(Config{BaseURL: testBaseURL, Version: "test"}, stubCatalog{}, log)
+	a.EnableAccounts(AccountDeps{Accounts: f.acc, Tokens: tokens, Addresses: f.addr, Limiter: limiter})
+	mux := http.NewServeMux()
+	a.Register(mux)
+	f.h = mux
+	return f
+}
+
+// req is one request to the API.
+type req struct {
+	method, path string
+	body         any    // marshalled as JSON unless nil; a string is sent as is
+	token        string // the bearer access token, if any
+	ip           string // the client address; testIP when empty
+}
+
+// do serves r through the fixture's mux and returns the response.
+func (f *accountsFixture) do(t *testing.T, r req) *httptest.ResponseRecorder {
+	t.Helper()
+	var body io.Reader
+	switch b := r.body.(type) {
+	case nil:
+	case string:
+		body = strings.NewReader(b)
+	default:
+		j, err := json.Marshal(b)
+		if err != nil {
+			t.Fatal(err)
+		}
+		body = bytes.NewReader(j)
+	}
+	hr := httptest.NewRequestWithContext(t.Context(), r.method, r.path, body)
+	if body != nil {
+		hr.Header.Set("Content-Type", "application/json")
+	}
+	if r.token != "" {
+		hr.Header.Set("Authorization", "Bearer "+r.token)
+	}
+	hr.Header.Set("User-Agent", testAgent)
+	ip := r.ip
+	if ip == "" {
+		ip = testIP
+	}
+	hr.RemoteAddr = ip + ":51234"
+	rec := httptest.NewRecorder()
+	f.h.ServeHTTP(rec, hr)
+	if cc := rec.Header().Get("Cache-Control"); cc != "no-store" {
+		t.Errorf("%s %s: Cache-Control = %q, want no-store", r.method, r.path, cc)
+	}
+	return rec
+}
+
+// decode checks the status of rec and decodes its JSON body into v.
+func decode[T any](t *testing.T, rec *httptest.ResponseRecorder, status int) T {
+	t.Helper()
+	var v T
+	if rec.Code != status {
+		t.Fatalf("status = %d, want %d; body %s", rec.Code, status, rec.Body)
+	}
+	if err := json.Unmarshal(rec.Body.Bytes(), &v); err != nil {
+		t.Fatalf("body: %v; %s", err, rec.Body)
+	}
+	return v
+}
+
+var mailTokenRE = regexp.MustCompile(`\?token=([A-Za-z0-9_-]+)`)
+
+// mailToken returns the token of the newest mail to addr, read from the
+// outbox table.
+func (f *accountsFixture) mailToken(t *testing.T, addr string) string {
+	t.Helper()
+	q := f.d.Read()
+	var text string
+	if err := q.GetContext(t.Context(), &text, q.Rebind(`SELECT text_body FROM outbox WHERE to_address = ? ORDER BY id DESC LIMIT 1`), addr); err != nil {
+		t.Fatalf("mail to %s: %v", addr, err)
+	}
+	m := mailTokenRE.FindStringSubmatch(text)
+	if m == nil {
+		t.Fatalf("no link in the mail to %s: %s", addr, text)
+	}
+	return m[1]
+}
+
+func signUpBody(email string) map[string]any {
+	return map[string]any{
+		"email": email, "password": minjiPass, "name": "김민지", "phone": minjiPhone,
+		"agree_terms": true, "marketing_consent": true,
+	}
+}
+
+// member signs email up and verifies it through the API.
+func (f *accountsFixture) member(t *testing.T, email string) {
+	t.Helper()
+	decode[Status](t, f.do(t, req{method: "POST", path: "/api/v1/auth/signup", body: signUpBody(email)}), http.StatusAccepted)
+	decode[map[string]any](t, f.do(t, req{method: "POST", path: "/api/v1/auth/verify", body: map[string]string{"token": f.mailToken(t, email)}}), http.StatusOK)
+}
+
+// signIn runs the password grant and returns the pair.
+func (f *accountsFixture) signIn(t *testing.T, email, password string) Token {
+	t.Helper()
+	return decode[Token](t, f.do(t, req{method: "POST", path: "/api/v1/auth/token", body: map[string]string{"email": email, "password": password}}), http.StatusOK)
+}
+
+// wantProblem checks that rec is a problem with status and, when fields are
+// given, that its errors name exactly those locations.
+func wantProblem(t *testing.T, rec *httptest.ResponseRecorder, status int, locations ...string) problemBody {
+	t.Helper()
+	p := decodeProblem(t, rec, status)
+	if len(locations) > 0 {
+		var got []string
+		for _, e := range p.Errors {
+			got = append(got, e.Location)
+		}
+		slices.Sort(got)
+		slices.Sort(locations)
+		if strings.Join(got, " ") != strings.Join(locations, " ") {
+			t.Errorf("error locations = %v, want %v (%s)", got, locations, rec.Body)
+		}
+	}
+	return p
+}
+
+func TestAccountFlow(t *testing.T) {
+	t.Parallel()
+	f := newAccountsFixture(t)
+
+	rec := f.do(t, req{method: "POST", path: "/api/v1/auth/signup", body: signUpBody("Minji@Example.com")})
+	if st := decode[Status](t, rec, http.StatusAccepted); st.Status != "verification_sent" {
+		t.Fatalf("sign-up = %+v", st)
+	}
+	// Not verified yet: the same 401 as a wrong password.
+	wantProblem(t, f.do(t, req{method: "POST", path: "/api/v1/auth/token", body: map[string]string{"email": minjiEmail, "password": minjiPass}}), http.StatusUnauthorized)
+
+	link := f.mailToken(t, minjiEmail)
+	type verified struct {
+		User map[string]any `json:"user"`
+	}
+	v := decode[verified](t, f.do(t, req{method: "POST", path: "/api/v1/auth/verify", body: map[string]string{"token": link}}), http.StatusOK)
+	if v.User["email"] != minjiEmail || v.User["email_verified"] != true {
+		t.Fatalf("verify = %+v", v)
+	}
+	wantProblem(t, f.do(t, req{method: "POST", path: "/api/v1/auth/verify", body: map[string]string{"token": link}}), http.StatusGone)
+	wantProblem(t, f.do(t, req{method: "POST", path: "/api/v1/auth/verify", body: map[string]string{"token": "no-such-link"}}), http.StatusNotFound)
+
+	p1 := f.signIn(t, "MINJI@example.com", minjiPass)
+	if p1.TokenType != "Bearer" || p1.ExpiresIn != 900 || p1.AccessToken == "" || p1.RefreshToken == "" {
+		t.Fatalf("token = %+v", p1)
+	}
+
+	rec = f.do(t, req{method: "GET", path: "/api/v1/me", token: p1.AccessToken})
+	me := decode[map[string]any](t, rec, http.StatusOK)
+	want := map[string]any{
+		"email": minjiEmail, "name": "김민지", "phone": minjiE164, "marketing_consent": true,
+		"marketing_consent_at": "2026-11-30T01:00:00Z", "email_verified": true, "role": "customer",
+		"created_at": "2026-11-30T01:00:00Z",
+	}
+	for k, w := range want {
+		if me[k] != w {
+			t.Errorf("me[%s] = %v, want %v", k, me[k], w)
+		}
+	}
+	if len(me) != len(want)+1 || me["id"] == nil {
+		t.Errorf("me has other fields: %v", me)
+	}
+	for _, secret := range []string{"argon2", "password", "hash", "_enc", "session"} {
+		if strings.Contains(rec.Body.String(), secret) {
+			t.Errorf("me leaks %q: %s", secret, rec.Body)
+		}
+	}
+
+	f.clock.Advance(5 * time.Minute)
+	p2 := decode[Token](t, f.do(t, req{method: "POST", path: "/api/v1/auth/refresh", body: map[string]string{"refresh_token": p1.RefreshToken}}), http.StatusOK)
+	if p2.RefreshToken == p1.RefreshToken || p2.AccessToken == p1.AccessToken {
+		t.Fatalf("refresh did not rotate: %+v", p2)
+	}
+	decode[map[string]any](t, f.do(t, req{method: "GET", path: "/api/v1/me", token: p2.AccessToken}), http.StatusOK)
+
+	// The first refresh token again: taken as theft, the sign-in ends.
+	wantProblem(t, f.do(t, req{method: "POST", path: "/api/v1/auth/refresh", body: map[string]string{"refresh_token": p1.RefreshToken}}), http.StatusUnauthorized)
+	logs := f.logs.String()
+	if !strings.Contains(logs, `"level":"WARN"`) || !strings.Contains(logs, "reused refresh token") ||
+		!strings.Contains(logs, "of user "+jsonNumber(me["id"])) {
+		t.Errorf("no warning naming the user: %s", logs)
+	}
+	for _, tok := range []string{p1.RefreshToken, p2.RefreshToken, p1.AccessToken, p2.AccessToken, minjiPass} {
+		if strings.Contains(logs, tok) {
+			t.Errorf("the log holds a token or password: %s", logs)
+		}
+	}
+	wantProblem(t, f.do(t, req{method: "POST", path: "/api/v1/auth/refresh", body: map[string]string{"refresh_token": p2.RefreshToken}}), http.StatusUnauthorized)
+	rec = f.do(t, req{method: "GET", path: "/api/v1/me", token: p2.AccessToken})
+	wantProblem(t, rec, http.StatusUnauthorized)
+	if h := rec.Header().Get("WWW-Authenticate"); !strings.Contains(h, `error="invalid_token"`) {
+		t.Errorf("WWW-Authenticate = %q", h)
+	}
+
+	// A new sign-in, then logout ends it.
+	p3 := f.signIn(t, minjiEmail, minjiPass)
+	rec = f.do(t, req{method: "POST", path: "/api/v1/auth/logout", body: map[string]string{"refresh_token": p3.RefreshToken}})
+	if rec.Code != http.StatusNoContent || rec.Body.Len() != 0 {
+		t.Fatalf("logout = %d %s", rec.Code, rec.Body)
+	}
+	wantProblem(t, f.do(t, req{method: "GET", path: "/api/v1/me", token: p3.AccessToken}), http.StatusUnauthorized)
+	wantProblem(t, f.do(t, req{method: "POST", path: "/api/v1/auth/refresh", body: map[string]string{"refresh_token": p3.RefreshToken}}), http.StatusUnauthorized)
+	// Logging out again, or with a token nobody has, still succeeds.
+	for _, tok := range []string{p3.RefreshToken, "not-a-token", strings.Repeat("A", 43)} {
+		if rec := f.do(t, req{method: "POST", path: "/api/v1/auth/logout", body: map[string]string{"refresh_token": tok}}); rec.Code != http.StatusNoContent {
+			t.Errorf("logout with %q = %d %s", tok, rec.Code, rec.Body)
+		}
+	}
+}
+
+func jsonNumber(v any) string {
+	b, _ := json.Marshal(v)
+	return string(b)
+}
+
+func TestSignUp(t *testing.T) {
+	t.Parallel()
+	f := newAccountsFixture(t)
+	f.member(t, minjiEmail)
+	mails := func() int {
+		var n int
+		if err := f.d.Read().GetContext(t.Context(), &n, `SELECT COUNT(*) FROM outbox`); err != nil {
+			t.Fatal(err)
+		}
+		return n
+	}
+	before := mails()
+	// An address that has an account gets the same answer; its owner is
+	// mailed instead.
+	rec := f.do(t, req{method: "POST", path: "/api/v1/auth/signup", body: signUpBody(minjiEmail)})
+	fresh := f.do(t, req{method: "POST", path: "/api/v1/auth/signup", body: signUpBody("jisoo@example.com")})
+	if rec.Code != http.StatusAccepted || fresh.Code != http.StatusAccepted || rec.Body.String() != fresh.Body.String() {
+		t.Fatalf("existing %d %s, new %d %s", rec.Code, rec.Body, fresh.Code, fresh.Body)
+	}
+	if n := mails(); n != before+2 {
+		t.Fatalf("%d mails sent, want 2", n-before)
+	}
+
+	tests := []struct {
+		name   string
+		edit   func(map[string]any)
+		fields []string
+	}{
+		{"bad email", func(b map[string]any) { b["email"] = "minji@" }, []string{"body.email"}},
+		{"weak password", func(b map[string]any) { b["password"] = "Qwer1234!!" }, []string{"body.password"}},
+		{"terms refused", func(b map[string]any) { b["agree_terms"] = false }, []string{"body.agree_terms"}},
+		{"bad phone and no name", func(b map[string]any) { b["phone"] = "010-12"; b["name"] = " " }, []string{"body.name", "body.phone"}},
+		{"phone missing", func(b map[string]any) { delete(b, "phone") }, []string{"body.phone"}},
+		{"unknown field", func(b map[string]any) { b["role"] = "superuser" }, []string{"body.role"}},
+		{"email too long", func(b map[string]any) { b["email"] = strings.Repeat("a", 250) + "@example.com" }, []string{"body.email"}},
+	}
+	for i, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			b := signUpBody("new" + string(rune('a'+i)) + "@example.com")
+			tt.edit(b)
+			wantProblem(t, f.do(t, req{method: "POST", path: "/api/v1/auth/signup", body: b}), http.StatusUnprocessableEntity, tt.fields...)
+		})
+	}
+	if rec := f.do(t, req{method: "POST", path: "/api/v1/auth/signup", body: "{not json"}); rec.Code < 400 || rec.Code >= 500 {
+		t.Errorf("malformed body = %d", rec.Code)
+	}
+
+	// Link limits: five mails per address an hour, then 429.
+	for i := range 3 {
+		if rec := f.do(t, req{method: "POST", path: "/api/v1/auth/signup", body: signUpBody("jisoo@example.com"), ip: "192.0.2." + string(rune('1'+i))}); rec.Code != http.StatusAccepted {
+			t.Fatalf("sign-up %d = %d %s", i, rec.Code, rec.Body)
+		}
+	}
+	rec = f.do(t, req{method: "POST", path: "/api/v1/auth/password/forgot", body: map[string]string{"email": "jisoo@example.com"}, ip: "192.0.2.9"})
+	decode[Status](t, rec, http.StatusAccepted)
+	rec = f.do(t, req{method: "POST", path: "/api/v1/auth/verify/resend", body: map[string]string{"email": "jisoo@example.com"}, ip: "192.0.2.10"})
+	p := wantProblem(t, rec, http.StatusTooManyRequests)
+	if rec.Header().Get("Retry-After") == "" || !strings.HasPrefix(p.Detail, "too many attempts; try again in ") {
+		t.Errorf("429 = %v %+v", rec.Header(), p)
+	}
+	// A blocked address may not ask for mail at all.
+	wantProblem(t, f.do(t, req{method: "POST", path: "/api/v1/auth/signup", body: signUpBody("seoyeon@example.com"), ip: blockedIP}), http.StatusForbidden)
+}
+
+func TestPasswordGrant(t *testing.T) {
+	t.Parallel()
+	f := newAccountsFixture(t)
+	f.member(t, minjiEmail)
+	if _, err := f.acc.CreateSuperuser(t.Context(), "boss@example.com", "사장님", "사장님의 아주 긴 비밀번호"); err != nil {
+		t.Fatal(err)
+	}
+	token := func(email, password, ip string) *httptest.ResponseRecorder {
+		return f.do(t, req{method: "POST", path: "/api/v1/auth/token", body: map[string]string{"email": email, "password": password}, ip: ip})
+	}
+
+	wrong := wantProblem(t, token(minjiEmail, "틀린 비밀번호입니다", ""), http.StatusUnauthorized)
+	unknown := wantProblem(t, token("nobody@example.com", minjiPass, ""), http.StatusUnauthorized)
+	staff := wantProblem(t, token("boss@example.com", "사장님의 아주 긴 비밀번호", ""), http.StatusUnauthorized)
+	if wrong.Detail != unknown.Detail || wrong.Detail != staff.Detail {
+		t.Errorf("401 details differ: %q, %q, %q", wrong.Detail, unknown.Detail, staff.Detail)
+	}
+	wantProblem(t, token(minjiEmail, minjiPass, blockedIP), http.StatusForbidden)
+	wantProblem(t, f.do(t, req{method: "POST", path: "/api/v1/auth/token", body: map[string]string{"email": minjiEmail}}), http.StatusUnprocessableEntity, "body.password")
+
+	// Brute force on one account from many addresses: after five failures
+	// in the window (one made above) even the right password is refused.
+	for i := range 4 {
+		wantProblem(t, token(minjiEmail, "틀린 비밀번호입니다", "192.0.2."+string(rune('1'+i))), http.StatusUnauthorized)
+	}
+	rec := token(minjiEmail, minjiPass, "192.0.2.200")
+	p := wantProblem(t, rec, http.StatusTooManyRequests)
+	if ra := rec.Header().Get("Retry-After"); ra != "900" || p.Detail != "too many attempts; try again in 15 minutes" {
+		t.Errorf("Retry-After %q, detail %q", ra, p.Detail)
+	}
+	f.clock.Advance(15 * time.Minute)
+	f.signIn(t, minjiEmail, minjiPass)
+}
+
+func TestBearerTokens(t *testing.T) {
+	t.Parallel()
+	f := newAccountsFixture(t)
+	f.member(t, minjiEmail)
+	p := f.signIn(t, minjiEmail, minjiPass)
+	f.member(t, "jisoo@example.com")
+	other := f.signIn(t, "jisoo@example.com", minjiPass)
+
+	parts := strings.Split(p.AccessToken, ".")
+	otherParts := strings.Split(other.AccessToken, ".")
+	noneHeader := b64(`{"alg":"none","typ":"JWT"}`)
+	tests := []struct {
+		name, header string
+		challenge    string // the WWW-Authenticate error, "" for none
+	}{
+		{"missing", "", ""},
+		{"other scheme", "Basic bWluamk6cGFzcw==", ""},
+		{"empty bearer", "Bearer ", ""},
+		{"garbage", "Bearer not.a.jwt", "invalid_token"},
+		{"tampered payload", "Bearer " + parts[0] + "." + otherParts[1] + "." + parts[2], "invalid_token"},
+		{"bad signature", "Bearer " + parts[0] + "." + parts[1] + "." + otherParts[2], "invalid_token"},
+		{"alg none", "Bearer " + noneHeader + "." + parts[1] + ".", "invalid_token"},
+		{"refresh token as access", "Bearer " + p.RefreshToken, "invalid_token"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			hr := httptest.NewRequestWithContext(t.Context(), "GET", "/api/v1/me", nil)
+			if tt.header != "" {
+				hr.Header.Set("Authorization", tt.header)
+			}
+			rec := httptest.NewRecorder()
+			f.h.ServeHTTP(rec, hr)
+			wantProblem(t, rec, http.StatusUnauthorized)
+			h := rec.Header().Get("WWW-Authenticate")
+			if !strings.HasPrefix(h, "Bearer ") || strings.Contains(h, "error=") != (tt.challenge != "") ||
+				(tt.challenge != "" && !strings.Contains(h, `error="`+tt.challenge+`"`)) {
+				t.Errorf("WWW-Authenticate = %q", h)
+			}
+			if rec.Header().Get("Cache-Control") != "no-store" {
+				t.Errorf("Cache-Control = %q", rec.Header().Get("Cache-Control"))
+			}
+		})
+	}
+	// The scheme is case-insensitive.
+	hr := httptest.NewRequestWithContext(t.Context(), "GET", "/api/v1/me", nil)
+	hr.Header.Set("Authorization", "bearer "+p.AccessToken)
+	rec := httptest.NewRecorder()
+	f.h.ServeHTTP(rec, hr)
+	if rec.Code != http.StatusOK {
+		t.Fatalf("valid token = %d %s", rec.Code, rec.Body)
+	}
+	// An invalid token is refused before the body is looked at.
+	wantProblem(t, f.do(t, req{method: "PATCH", path: "/api/v1/me", body: "{", token: "x"}), http.StatusUnauthorized)
+
+	// Expired: the access token lasts 15 minutes.
+	f.clock.Advance(15*time.Minute + time.Second)
+	wantProblem(t, f.do(t, req{method: "GET", path: "/api/v1/me", token: p.AccessToken}), http.StatusUnauthorized)
+	p = decode[Token](t, f.do(t, req{method: "POST", path: "/api/v1/auth/refresh", body: map[string]string{"refresh_token": p.RefreshToken}}), http.StatusOK)
+	decode[map[string]any](t, f.do(t, req{method: "GET", path: "/api/v1/me", token: p.AccessToken}), http.StatusOK)
+}
+
+func b64(s string) string { return base64.RawURLEncoding.EncodeToString([]byte(s)) }
+
+func TestChangePasswordEndsSignIns(t *testing.T) {
+	t.Parallel()
+	f := newAccountsFixture(t)
+	f.member(t, minjiEmail)
+	app := f.signIn(t, minjiEmail, minjiPass)
+	tablet := f.signIn(t, minjiEmail, minjiPass)
+	const newPass = "새로 정한 아주 긴 비밀번호"
+
+	tests := []struct {
+		name     string
+		body     map[string]string
+		location string
+	}{
+		{"wrong current", map[string]string{"current_password": "틀린 비밀번호입니다", "password": newPass}, "body.current_password"},
+		{"weak new", map[string]string{"current_password": minjiPass, "password": "1234567890"}, "body.password"},
+		{"same again", map[string]string{"current_password": minjiPass, "password": minjiPass}, "body.password"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			wantProblem(t, f.do(t, req{method: "POST", path: "/api/v1/me/password", body: tt.body, token: app.AccessToken}), http.StatusUnprocessableEntity, tt.location)
+		})
+	}
+	rec := f.do(t, req{method: "POST", path: "/api/v1/me/password", body: map[string]string{"current_password": minjiPass, "password": newPass}, token: app.AccessToken})
+	if rec.Code != http.StatusNoContent {
+		t.Fatalf("change password = %d %s", rec.Code, rec.Body)
+	}
+	for _, p := range []Token{app, tablet} {
+		wantProblem(t, f.do(t, req{method: "GET", path: "/api/v1/me", token: p.AccessToken}), http.StatusUnauthorized)
+		wantProblem(t, f.do(t, req{method: "POST", path: "/api/v1/auth/refresh", body: map[string]string{"refresh_token": p.RefreshToken}}), http.StatusUnauthorized)
+	}
+	wantProblem(t, f.do(t, req{method: "POST", path: "/api/v1/auth/token", body: map[string]string{"email": minjiEmail, "password": minjiPass}}), http.StatusUnauthorized)
+	p := f.signIn(t, minjiEmail, newPass)
+	decode[map[string]any](t, f.do(t, req{method: "GET", path: "/api/v1/me", token: p.AccessToken}), http.StatusOK)
+}
+
+func TestPasswordReset(t *testing.T) {
+	t.Parallel()
+	f := newAccountsFixture(t)
+	f.member(t, minjiEmail)
+	old := f.signIn(t, minjiEmail, minjiPass)
+
+	known := f.do(t, req{method: "POST", path: "/api/v1/auth/password/forgot", body: map[string]string{"email": minjiEmail}})
+	unknown := f.do(t, req{method: "POST", path: "/api/v1/auth/password/forgot", body: map[string]string{"email": "nobody@example.com"}})
+	if known.Code != http.StatusAccepted || known.Body.String() != unknown.Body.String() || known.Code != unknown.Code {
+		t.Fatalf("forgot: known %d %s, unknown %d %s", known.Code, known.Body, unknown.Code, unknown.Body)
+	}
+	wantProblem(t, f.do(t, req{method: "POST", path: "/api/v1/auth/password/forgot", body: map[string]string{"email": "not an address"}}), http.StatusUnprocessableEntity, "body.email")
+	link := f.mailToken(t, minjiEmail)
+	const newPass = "새로 정한 아주 긴 비밀번호"
+	reset := func(token, password string) *httptest.ResponseRecorder {
+		return f.do(t, req{method: "POST", path: "/api/v1/auth/password/reset", body: map[string]string{"token": token, "password": password}})
+	}
+	wantProblem(t, reset(link, "minji-is-my-name"), http.StatusUnprocessableEntity, "body.password")
+	wantProblem(t, reset("no-such-link", newPass), http.StatusNotFound)
+	if st := decode[Status](t, reset(link, newPass), http.StatusOK); st.Status != "password_reset" {
+		t.Fatalf("reset = %+v", st)
+	}
+	wantProblem(t, reset(link, newPass+"!"), http.StatusGone)
+	wantProblem(t, f.do(t, req{method: "GET", path: "/api/v1/me", token: old.AccessToken}), http.StatusUnauthorized)
+	f.signIn(t, minjiEmail, newPass)
+
+	// An expired link is 410 too.
+	decode[Status](t, f.do(t, req{method: "POST", path: "/api/v1/auth/password/forgot", body: map[string]string{"email": minjiEmail}}), http.StatusAccepted)
+	link = f.mailToken(t, minjiEmail)
+	f.clock.Advance(2 * time.Hour)
+	wantProblem(t, reset(link, "또 다른 아주 긴 비밀번호"), http.StatusGone)
+}
+
+func TestProfileAndDeletion(t *testing.T) {
+	t.Parallel()
+	f := newAccountsFixture(t)
+	f.member(t, minjiEmail)
+	p := f.signIn(t, minjiEmail, minjiPass)
+
+	rec := f.do(t, req{method: "PATCH", path: "/api/v1/me", token: p.AccessToken,
+		body: map[string]any{"name": "김민지2", "phone": "+82 10 9876 5432", "marketing_consent": false}})
+	me := decode[map[string]any](t, rec, http.StatusOK)
+	if me["name"] != "김민지2" || me["phone"] != "+821098765432" || me["marketing_consent"] != false || me["marketing_consent_at"] != nil {
+		t.Fatalf("updated = %v", me)
+	}
+	wantProblem(t, f.do(t, req{method: "PATCH", path: "/api/v1/me", token: p.AccessToken,
+		body: map[string]any{"name": "", "phone": "12", "marketing_consent": true}}), http.StatusUnprocessableEntity, "body.name", "body.phone")
+	wantProblem(t, f.do(t, req{method: "PATCH", path: "/api/v1/me", token: p.AccessToken,
+		body: map[string]any{"name": "김민지"}}), http.StatusUnprocessableEntity, "body.marketing_consent", "body.phone")
+
+	if _, err := f.addr.Create(t.Context(), int64(me["id"].(float64)), address.Input{Recipient: "김민지", Phone: minjiPhone, Postcode: "06236", Line1: "서울 강남구 테헤란로 427"}); err != nil {
+		t.Fatal(err)
+	}
+	wantProblem(t, f.do(t, req{method: "DELETE", path: "/api/v1/me", token: p.AccessToken, body: map[string]string{"confirm": "틀린 비밀번호입니다"}}), http.StatusUnprocessableEntity, "body.confirm")
+	rec = f.do(t, req{method: "DELETE", path: "/api/v1/me", token: p.AccessToken, body: map[string]string{"confirm": minjiPass}})
+	if rec.Code != http.StatusNoContent {
+		t.Fatalf("delete = %d %s", rec.Code, rec.Body)
+	}
+	wantProblem(t, f.do(t, req{method: "GET", path: "/api/v1/me", token: p.AccessToken}), http.StatusUnauthorized)
+	wantProblem(t, f.do(t, req{method: "POST", path: "/api/v1/auth/refresh", body: map[string]string{"refresh_token": p.RefreshToken}}), http.StatusUnauthorized)
+	wantProblem(t, f.do(t, req{method: "POST", path: "/api/v1/auth/token", body: map[string]string{"email": minjiEmail, "password": minjiPass}}), http.StatusUnauthorized)
+	var n int
+	if err := f.d.Read().GetContext(t.Context(), &n, `SELECT COUNT(*) FROM addresses`); err != nil || n != 0 {
+		t.Fatalf("addresses left: %d, %v", n, err)
+	}
+}
+
+func TestRefreshLimit(t *testing.T) {
+	t.Parallel()
+	f := newAccountsFixture(t)
+	f.member(t, minjiEmail)
+	p := f.signIn(t, minjiEmail, minjiPass)
+	// Good refreshes do not count.
+	for range RefreshLimit.Max + 1 {
+		p = decode[Token](t, f.do(t, req{method: "POST", path: "/api/v1/auth/refresh", body: map[string]string{"refresh_token": p.RefreshToken}}), http.StatusOK)
+	}
+	for range RefreshLimit.Max {
+		wantProblem(t, f.do(t, req{method: "POST", path: "/api/v1/auth/refresh", body: map[string]string{"refresh_token": strings.Repeat("B", 43)}}), http.StatusUnauthorized)
+	}
+	rec := f.do(t, req{method: "POST", path: "/api/v1/auth/refresh", body: map[string]string{"refresh_token": p.RefreshToken}})
+	wantProblem(t, rec, http.StatusTooManyRequests)
+	if rec.Header().Get("Retry-After") == "" {
+		t.Error("no Retry-After")
+	}
+	// Another address is not limited, and the refused call did not use the
+	// token up.
+	decode[Token](t, f.do(t, req{method: "POST", path: "/api/v1/auth/refresh", body: map[string]string{"refresh_token": p.RefreshToken}, ip: "192.0.2.77"}), http.StatusOK)
+}
