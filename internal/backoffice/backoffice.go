@@ -1,0 +1,221 @@
+// Package backoffice is the shop's back office: staff sign in at a secret,
+// configurable path with their password and a second factor (TOTP or a
+// recovery code), then read the outbox of sent mail, watch the honeypot and
+// clear its blocks, read the audit log and manage users' roles — each
+// section behind the permission User.Can grants for it. Every change is
+// audited in its own transaction with who, what and from where.
+//
+// Staff sessions are separate from the storefront's: their own cookie
+// (SameSite=Strict, 12 hours at most, 1 hour idle) on the same session
+// table, so a password change ends them too.
+//
+// The package also serves the honeypot at /admin: a generic admin login that
+// records every submission (never the password) and never signs anyone in.
+// See docs/decisions/0021-back-office.md.
+package backoffice
+
+import (
+	"context"
+	"errors"
+	"log/slog"
+	"net"
+	"net/http"
+	"strings"
+	"time"
+
+	"github.com/a-h/templ"
+	"github.com/alexedwards/scs/v2"
+
+	"github.com/mallang/mallang/internal/account"
+	"github.com/mallang/mallang/internal/account/twofactor"
+	"github.com/mallang/mallang/internal/audit"
+	"github.com/mallang/mallang/internal/db"
+	"github.com/mallang/mallang/internal/notify"
+	"github.com/mallang/mallang/internal/ratelimit"
+	"github.com/mallang/mallang/internal/security/honeypot"
+)
+
+// Config places and names the back office.
+type Config struct {
+	// Path is where the back office lives, "/" and no trailing slash
+	// ("/manage-3f9a1c2b7d"). Keep it secret: /admin is the honeypot.
+	Path string
+	// ShopName titles the pages.
+	ShopName string
+	// Secure marks the staff cookie Secure and gives it the __Host- prefix
+	// (a shop served over HTTPS).
+	Secure bool
+}
+
+// Accounts is what the back office needs of the account service;
+// *account.Service implements it.
+type Accounts interface {
+	Login(ctx context.Context, in account.Login) (account.User, error)
+	SessionUser(ctx context.Context, id, version int64) (account.User, error)
+	User(ctx context.Context, id int64) (account.User, error)
+	ListUsers(ctx context.Context, q account.UserQuery) ([]account.User, int, error)
+	SetRole(ctx context.Context, actorID, userID int64, role account.Role, perms account.Permissions, then ...account.RoleHook) (account.RoleChange, error)
+	EndSessions(ctx context.Context, userID int64, also ...account.Hook) error
+}
+
+// TwoFactor is the staff second factor; *twofactor.Service implements it.
+type TwoFactor interface {
+	Begin(ctx context.Context, userID int64, accountName string) (twofactor.Enrolment, error)
+	Confirm(ctx context.Context, userID int64, code string) ([]string, error)
+	Enabled(ctx context.Context, userID int64) (bool, error)
+	Verify(ctx context.Context, userID int64, code string) error
+	RegenerateRecoveryCodes(ctx context.Context, userID int64) ([]string, error)
+	RemainingRecoveryCodes(ctx context.Context, userID int64) (int, error)
+	Reset(ctx context.Context, q db.Querier, userID int64) error
+}
+
+// Trap is the honeypot; *honeypot.Trap implements it. Build it with
+// honeypot.Config.Audit set to the audit log: clearing a block is audited
+// there, in the transaction of the clearing.
+type Trap interface {
+	Record(ctx context.Context, a honeypot.Attempt) (bool, error)
+	Attempts(ctx context.Context, limit, offset int) ([]honeypot.AttemptRow, error)
+	Blocks(ctx context.Context) ([]honeypot.Block, error)
+	Clear(ctx context.Context, ip string) error
+}
+
+// Audit writes and reads the audit log; *audit.Log implements it.
+type Audit interface {
+	Record(ctx context.Context, q db.Querier, e audit.Entry) error
+	List(ctx context.Context, f audit.Filter) ([]audit.Entry, int, error)
+}
+
+// Outbox reads the mail the shop sent; *notify.Outbox implements it.
+type Outbox interface {
+	List(ctx context.Context, limit, offset int) ([]notify.Mail, error)
+	Get(ctx context.Context, id int64) (notify.Mail, error)
+}
+
+// Limiter counts failed second-factor codes; *ratelimit.Limiter implements
+// it.
+type Limiter interface {
+	Hit(ctx context.Context, l ratelimit.Limit, key string) (ratelimit.Decision, error)
+	Check(ctx context.Context, l ratelimit.Limit, key string) (ratelimit.Decision, error)
+	Reset(ctx context.Context, l ratelimit.Limit, key string) error
+}
+
+// Deps are the services the back office uses. All are required.
+type Deps struct {
+	Accounts  Accounts
+	TwoFactor TwoFactor
+	Trap      Trap
+	Audit     Audit
+	Outbox    Outbox
+	Limiter   Limiter
+	// Store keeps the staff sessions; the shop's *account.SessionStore, so
+	// that ending a user's sessions ends their staff sessions too.
+	Store scs.Store
+	// Now is the clock (time.Now in the shop).
+	Now func() time.Time
+}
+
+// CodeLimit bounds wrong second-factor codes per staff member, so six
+// digits cannot be guessed; a correct code clears the count.
+var CodeLimit = ratelimit.Limit{Name: "staff-code", Max: 5, Window: 15 * time.Minute}
+
+// Handler serves the back office and the /admin honeypot.
+type Handler struct {
+	cfg      Config
+	deps     Deps
+	log      *slog.Logger
+	sessions *scs.SessionManager
+	msgs     [2]*messages
+}
+
+// New returns the back office. cfg.Path is used as given, without a
+// trailing slash.
+func New(cfg Config, deps Deps, log *slog.Logger) *Handler {
+	cfg.Path = "/" + strings.Trim(cfg.Path, "/")
+	if deps.Now == nil {
+		deps.Now = time.Now
+	}
+	if log == nil {
+		log = slog.New(slog.DiscardHandler)
+	}
+	h := &Handler{cfg: cfg, deps: deps, log: log, msgs: newMessages()}
+	h.sessions = newSessions(deps.Store, cfg.Secure, func(w http.ResponseWriter, r *http.Request, err error) {
+		h.serverError(w, r, err)
+	})
+	return h
+}
+
+// Register adds the back office under cfg.Path and the honeypot at /admin to
+// mux.
+func (h *Handler) Register(mux *http.ServeMux) {
+	p := h.cfg.Path
+	s := h.sessions.LoadAndSave
+	mux.HandleFunc("GET "+p+"/static/{file}", h.static)
+	mux.Handle("GET "+p, http.RedirectHandler(p+"/", http.StatusSeeOther))
+	mux.Handle("GET "+p+"/{$}", s(h.staff(h.dashboard)))
+	mux.Handle("GET "+p+"/login", s(http.HandlerFunc(h.loginForm)))
+	mux.Handle("POST "+p+"/login", s(http.HandlerFunc(h.login)))
+	mux.Handle("GET "+p+"/login/code", s(http.HandlerFunc(h.codeForm)))
+	mux.Handle("POST "+p+"/login/code", s(http.HandlerFunc(h.code)))
+	mux.Handle("GET "+p+"/setup-2fa", s(http.HandlerFunc(h.setupForm)))
+	mux.Handle("POST "+p+"/setup-2fa", s(http.HandlerFunc(h.setup)))
+	mux.Handle("POST "+p+"/logout", s(http.HandlerFunc(h.logout)))
+	mux.Handle("GET "+p+"/outbox", s(h.staff(h.need(account.PermMail, h.outbox))))
+	mux.Handle("GET "+p+"/outbox/{id}", s(h.staff(h.need(account.PermMail, h.mail))))
+	mux.Handle("GET "+p+"/honeypot", s(h.staff(h.need(account.PermSecurity, h.honeypot))))
+	mux.Handle("POST "+p+"/honeypot/clear", s(h.staff(h.need(account.PermSecurity, h.clearBlock))))
+	mux.Handle("GET "+p+"/audit", s(h.staff(h.need(account.PermSecurity, h.auditLog))))
+	mux.Handle("GET "+p+"/users", s(h.staff(h.need(account.PermCustomers, h.users))))
+	mux.Handle("GET "+p+"/users/{id}", s(h.staff(h.need(account.PermCustomers, h.user))))
+	mux.Handle("POST "+p+"/users/{id}/role", s(h.staff(h.setRole)))
+	mux.Handle("POST "+p+"/users/{id}/reset-2fa", s(h.staff(h.need(account.PermSecurity, h.resetTwoFactor))))
+	mux.Handle("GET "+p+"/security", s(h.staff(h.mySecurity)))
+	mux.Handle("POST "+p+"/security/recovery-codes", s(h.staff(h.regenerateCodes)))
+
+	// The honeypot: no session manager anywhere near it.
+	mux.HandleFunc("GET /admin", h.decoyForm)
+	mux.HandleFunc("GET /admin/{rest...}", h.decoyForm)
+	mux.HandleFunc("POST /admin", h.decoySubmit)
+	mux.HandleFunc("POST /admin/{rest...}", h.decoySubmit)
+}
+
+// url is a path inside the back office.
+func (h *Handler) url(p string) string { return h.cfg.Path + p }
+
+// privateHeaders mark a response as not for caches or search engines.
+func privateHeaders(w http.ResponseWriter) {
+	hd := w.Header()
+	hd.Set("Cache-Control", "no-store")
+	hd.Set("X-Robots-Tag", "noindex, nofollow")
+	hd.Set("Referrer-Policy", "no-referrer")
+}
+
+// render writes a page with status.
+func (h *Handler) render(w http.ResponseWriter, r *http.Request, status int, c templ.Component) {
+	privateHeaders(w)
+	w.Header().Set("Content-Type", "text/html; charset=utf-8")
+	w.WriteHeader(status)
+	if err := c.Render(r.Context(), w); err != nil {
+		h.log.DebugContext(r.Context(), "render back-office page", "path", r.URL.Path, "err", err)
+	}
+}
+
+// serverError logs err once and answers 500 without details. A request
+// the client cancelled is not worth a log line.
+func (h *Handler) serverError(w http.ResponseWriter, r *http.Request, err error) {
+	ctx := r.Context()
+	if errors.Is(err, context.Canceled) && ctx.Err() != nil {
+		return
+	}
+	h.log.ErrorContext(ctx, "back-office page failed", "method", r.Method, "path", r.URL.Path, "err", err)
+	m := h.lang(w, r)
+	h.render(w, r, http.StatusInternalServerError, messagePage(h.bare(r, m, m.T("err.title")), m.T("err.body"), ""))
+}
+
+// clientIP is the TCP peer's address, as the storefront's login uses it.
+func clientIP(r *http.Request) string {
+	host, _, err := net.SplitHostPort(r.RemoteAddr)
+	if err != nil {
+		return r.RemoteAddr
+	}
+	return host
+}

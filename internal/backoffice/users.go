@@ -1,0 +1,222 @@
+package backoffice
+
+import (
+	"context"
+	"errors"
+	"net/http"
+	"strconv"
+	"strings"
+
+	"github.com/mallang/mallang/internal/account"
+	"github.com/mallang/mallang/internal/audit"
+	"github.com/mallang/mallang/internal/db"
+	"github.com/mallang/mallang/internal/fault"
+	"github.com/mallang/mallang/internal/ratelimit"
+)
+
+// users lists and searches accounts.
+func (h *Handler) users(w http.ResponseWriter, r *http.Request, m *messages, u account.User) {
+	n := pageNumber(r)
+	q := account.UserQuery{
+		Search:    cut(strings.TrimSpace(r.URL.Query().Get("q")), 320),
+		StaffOnly: r.URL.Query().Get("staff") == "1",
+		Limit:     usersPage,
+		Offset:    (n - 1) * usersPage,
+	}
+	us, total, err := h.deps.Accounts.ListUsers(r.Context(), q)
+	if err != nil {
+		h.serverError(w, r, err)
+		return
+	}
+	h.render(w, r, http.StatusOK, usersList(h.page(r, m, u, m.T("users.title"), "users"), us, q, newPager(r, n, n*usersPage < total), h.url("/users")))
+}
+
+// userView is what the page of one user shows.
+type userView struct {
+	User      account.User
+	TwoFactor bool
+	// CanEdit: the viewer may change the role (a superuser).
+	CanEdit bool
+	// CanReset: the viewer may reset the user's second factor.
+	CanReset  bool
+	RoleURL   string
+	ResetURL  string
+	Notice    string
+	Error     string
+	BackURL   string
+	Perms     []permView
+	RoleNames []roleView
+}
+
+type permView struct {
+	Value   string
+	Label   string
+	Checked bool
+}
+
+type roleView struct {
+	Value    string
+	Label    string
+	Selected bool
+}
+
+// canReset reports whether actor may reset target's second factor: the
+// security permission, and for a superuser's, being one.
+func canReset(actor, target account.User) bool {
+	return actor.Can(account.PermSecurity) && target.Role.IsStaff() && (target.Role != account.Superuser || actor.Role == account.Superuser)
+}
+
+// user shows one account with its role, permissions and second factor.
+func (h *Handler) user(w http.ResponseWriter, r *http.Request, m *messages, u account.User) {
+	h.showUser(w, r, m, u, http.StatusOK, "", "")
+}
+
+func (h *Handler) showUser(w http.ResponseWriter, r *http.Request, m *messages, actor account.User, status int, notice, errMsg string) {
+	id, err := strconv.ParseInt(r.PathValue("id"), 10, 64)
+	if err != nil || id < 1 {
+		h.notFound(w, r, m, actor)
+		return
+	}
+	t, err := h.deps.Accounts.User(r.Context(), id)
+	if errors.Is(err, fault.ErrNotFound) {
+		h.notFound(w, r, m, actor)
+		return
+	}
+	if err != nil {
+		h.serverError(w, r, err)
+		return
+	}
+	on := false
+	if t.Role.IsStaff() {
+		if on, err = h.deps.TwoFactor.Enabled(r.Context(), t.ID); err != nil {
+			h.serverError(w, r, err)
+			return
+		}
+	}
+	base := h.url("/users/" + strconv.FormatInt(t.ID, 10))
+	v := userView{
+		User: t, TwoFactor: on, CanEdit: actor.Role == account.Superuser && actor.Active,
+		CanReset: canReset(actor, t), RoleURL: base + "/role", ResetURL: base + "/reset-2fa",
+		Notice: notice, Error: errMsg, BackURL: h.url("/users"),
+	}
+	for _, p := range account.AllPermissions {
+		has := false
+		for _, q := range t.Permissions {
+			has = has || q == p
+		}
+		v.Perms = append(v.Perms, permView{Value: string(p), Label: m.T("perm." + string(p)), Checked: has})
+	}
+	for _, ro := range account.Roles {
+		v.RoleNames = append(v.RoleNames, roleView{Value: string(ro), Label: m.T("role." + string(ro)), Selected: ro == t.Role})
+	}
+	h.render(w, r, status, userPage(h.page(r, m, actor, t.Email, "users"), v))
+}
+
+// setRole changes a user's role and permissions (superusers only; the
+// account service checks it too) and audits the change in its transaction.
+func (h *Handler) setRole(w http.ResponseWriter, r *http.Request, m *messages, u account.User) {
+	if u.Role != account.Superuser {
+		h.forbidden(w, r, m, u)
+		return
+	}
+	id, err := strconv.ParseInt(r.PathValue("id"), 10, 64)
+	if err != nil || id < 1 {
+		h.notFound(w, r, m, u)
+		return
+	}
+	if err := r.ParseForm(); err != nil {
+		h.showUser(w, r, m, u, http.StatusBadRequest, "", m.T("err.body"))
+		return
+	}
+	var perms account.Permissions
+	for _, p := range r.PostForm["perm"] {
+		perms = append(perms, account.Permission(p))
+	}
+	role := account.Role(r.PostFormValue("role"))
+	c, err := h.deps.Accounts.SetRole(r.Context(), u.ID, id, role, perms, h.auditRole)
+	_, bad := fault.AsInvalid(err)
+	switch {
+	case err == nil && c.Changed():
+		h.log.InfoContext(r.Context(), "role changed in the back office", "actor_id", u.ID, "user_id", id)
+		if id == u.ID {
+			// Own sessions ended with the change: sign in again.
+			http.Redirect(w, r, h.url("/login"), http.StatusSeeOther)
+			return
+		}
+		h.showUser(w, r, m, u, http.StatusOK, m.T("users.saved"), "")
+	case err == nil:
+		h.showUser(w, r, m, u, http.StatusOK, m.T("users.nochange"), "")
+	case errors.Is(err, account.ErrLastSuperuser):
+		h.showUser(w, r, m, u, http.StatusConflict, "", m.T("users.last"))
+	case bad:
+		h.showUser(w, r, m, u, http.StatusUnprocessableEntity, "", m.T("err.body"))
+	case errors.Is(err, fault.ErrNotFound):
+		h.notFound(w, r, m, u)
+	case errors.Is(err, fault.ErrForbidden):
+		h.forbidden(w, r, m, u)
+	default:
+		h.serverError(w, r, err)
+	}
+}
+
+// auditRole records a role change in the transaction that makes it.
+func (h *Handler) auditRole(ctx context.Context, q db.Querier, c account.RoleChange) error {
+	return h.deps.Audit.Record(ctx, q, audit.Entry{
+		Action: "user.role_changed", TargetType: "user", TargetID: strconv.FormatInt(c.UserID, 10),
+		Detail: map[string]any{
+			"email":            c.Email,
+			"from_role":        string(c.FromRole),
+			"to_role":          string(c.ToRole),
+			"from_permissions": c.FromPermissions.String(),
+			"to_permissions":   c.ToPermissions.String(),
+		},
+	})
+}
+
+// resetTwoFactor removes a staff member's authenticator and recovery codes
+// and ends their sessions, audited in the same transaction.
+func (h *Handler) resetTwoFactor(w http.ResponseWriter, r *http.Request, m *messages, u account.User) {
+	id, err := strconv.ParseInt(r.PathValue("id"), 10, 64)
+	if err != nil || id < 1 {
+		h.notFound(w, r, m, u)
+		return
+	}
+	t, err := h.deps.Accounts.User(r.Context(), id)
+	if errors.Is(err, fault.ErrNotFound) {
+		h.notFound(w, r, m, u)
+		return
+	}
+	if err != nil {
+		h.serverError(w, r, err)
+		return
+	}
+	if !canReset(u, t) {
+		h.forbidden(w, r, m, u)
+		return
+	}
+	err = h.deps.Accounts.EndSessions(r.Context(), t.ID, func(ctx context.Context, q db.Querier, userID int64) error {
+		if err := h.deps.TwoFactor.Reset(ctx, q, userID); err != nil {
+			return err
+		}
+		return h.deps.Audit.Record(ctx, q, audit.Entry{
+			Action: "twofactor.reset", TargetType: "user", TargetID: strconv.FormatInt(userID, 10),
+			Detail: map[string]any{"email": t.Email},
+		})
+	})
+	if err != nil {
+		h.serverError(w, r, err)
+		return
+	}
+	h.log.InfoContext(r.Context(), "two-factor reset in the back office", "actor_id", u.ID, "user_id", t.ID)
+	if t.ID == u.ID {
+		http.Redirect(w, r, h.url("/login"), http.StatusSeeOther)
+		return
+	}
+	h.showUser(w, r, m, u, http.StatusOK, m.T("users.2fa.done"), "")
+}
+
+// retryAfter is the wait of a rate-limit error in whole minutes.
+func retryAfter(err error) (int, bool) {
+	d, ok := ratelimit.RetryAfter(err)
+	return ratelimit.Minutes(d), ok
+}
