@@ -374,6 +374,13 @@ func TestSignUp(t *testing.T) {
 			wantProblem(t, f.do(t, req{method: "POST", path: "/api/v1/auth/signup", body: b}), http.StatusUnprocessableEntity, tt.fields...)
 		})
 	}
+	// Problems do not echo what was sent.
+	b := signUpBody("echo@example.com")
+	b["unexpected"] = true
+	if rec := f.do(t, req{method: "POST", path: "/api/v1/auth/signup", body: b}); rec.Code != http.StatusUnprocessableEntity ||
+		strings.Contains(rec.Body.String(), minjiPass) || strings.Contains(rec.Body.String(), "echo@") {
+		t.Errorf("422 echoes the body: %s", rec.Body)
+	}
 	if rec := f.do(t, req{method: "POST", path: "/api/v1/auth/signup", body: "{not json"}); rec.Code < 400 || rec.Code >= 500 {
 		t.Errorf("malformed body = %d", rec.Code)
 	}
@@ -614,4 +621,132 @@ func TestRefreshLimit(t *testing.T) {
 	// Another address is not limited, and the refused call did not use the
 	// token up.
 	decode[Token](t, f.do(t, req{method: "POST", path: "/api/v1/auth/refresh", body: map[string]string{"refresh_token": p.RefreshToken}, ip: "192.0.2.77"}), http.StatusOK)
+}
+
+func TestAccountsOpenAPI(t *testing.T) {
+	t.Parallel()
+	f := newAccountsFixture(t)
+	hr := httptest.NewRequestWithContext(t.Context(), "GET", "/api/v1/openapi.json", nil)
+	rec := httptest.NewRecorder()
+	f.h.ServeHTTP(rec, hr)
+	var doc struct {
+		Paths map[string]map[string]struct {
+			OperationID string                `json:"operationId"`
+			Summary     string                `json:"summary"`
+			Description string                `json:"description"`
+			Security    []map[string][]string `json:"security"`
+			RequestBody *struct {
+				Content map[string]struct {
+					Schema map[string]any `json:"schema"`
+				} `json:"content"`
+			} `json:"requestBody"`
+			Responses map[string]any `json:"responses"`
+		}
+		Components struct {
+			Schemas         map[string]map[string]any `json:"schemas"`
+			SecuritySchemes map[string]struct {
+				Type, Scheme, BearerFormat string
+			} `json:"securitySchemes"`
+		}
+	}
+	if err := json.Unmarshal(rec.Body.Bytes(), &doc); err != nil {
+		t.Fatal(err)
+	}
+	if s := doc.Components.SecuritySchemes[bearerScheme]; s.Type != "http" || s.Scheme != "bearer" || s.BearerFormat != "JWT" {
+		t.Errorf("bearer scheme = %+v", s)
+	}
+	want := []struct {
+		method, path string
+		authed       bool
+		status       string
+	}{
+		{"post", "/api/v1/auth/token", false, "200"},
+		{"post", "/api/v1/auth/refresh", false, "200"},
+		{"post", "/api/v1/auth/logout", false, "204"},
+		{"post", "/api/v1/auth/signup", false, "202"},
+		{"post", "/api/v1/auth/verify", false, "200"},
+		{"post", "/api/v1/auth/verify/resend", false, "202"},
+		{"post", "/api/v1/auth/password/forgot", false, "202"},
+		{"post", "/api/v1/auth/password/reset", false, "200"},
+		{"get", "/api/v1/me", true, "200"},
+		{"patch", "/api/v1/me", true, "200"},
+		{"delete", "/api/v1/me", true, "204"},
+		{"post", "/api/v1/me/password", true, "204"},
+		{"get", "/api/v1/me/addresses", true, "200"},
+		{"post", "/api/v1/me/addresses", true, "201"},
+		{"get", "/api/v1/me/addresses/{id}", true, "200"},
+		{"put", "/api/v1/me/addresses/{id}", true, "200"},
+		{"delete", "/api/v1/me/addresses/{id}", true, "204"},
+		{"post", "/api/v1/me/addresses/{id}/default", true, "200"},
+	}
+	for _, w := range want {
+		op, ok := doc.Paths[w.path][w.method]
+		if !ok {
+			t.Errorf("no %s %s", w.method, w.path)
+			continue
+		}
+		if op.OperationID == "" || op.Summary == "" || op.Description == "" {
+			t.Errorf("%s %s: undocumented: %+v", w.method, w.path, op)
+		}
+		if _, ok := op.Responses[w.status]; !ok {
+			t.Errorf("%s %s: no %s response", w.method, w.path, w.status)
+		}
+		authed := len(op.Security) == 1 && op.Security[0][bearerScheme] != nil
+		if authed != w.authed {
+			t.Errorf("%s %s: security %v", w.method, w.path, op.Security)
+		}
+		if _, ok := op.Responses["401"]; w.authed && !ok {
+			t.Errorf("%s %s: no 401", w.method, w.path)
+		}
+		if op.RequestBody != nil {
+			s := op.RequestBody.Content["application/json"].Schema
+			if ref, _ := s["$ref"].(string); ref != "" {
+				name := ref[strings.LastIndex(ref, "/")+1:]
+				s = doc.Components.Schemas[name]
+			}
+			props, _ := s["properties"].(map[string]any)
+			for name, p := range props {
+				if p.(map[string]any)["examples"] == nil {
+					t.Errorf("%s %s: body field %s has no example", w.method, w.path, name)
+				}
+			}
+		}
+	}
+	// Responses hold no secrets: no schema has a field for a hash or an
+	// encrypted value.
+	for name, s := range doc.Components.Schemas {
+		props, _ := s["properties"].(map[string]any)
+		for p := range props {
+			if strings.Contains(p, "hash") || strings.HasSuffix(p, "_enc") || p == "session_version" {
+				t.Errorf("schema %s has %s", name, p)
+			}
+		}
+	}
+	// The catalog document stays as it was when accounts are not enabled.
+	plain := newMux(t, stubCatalog{}, nil)
+	rec = get(t, plain, http.MethodGet, "/api/v1/openapi.json")
+	if strings.Contains(rec.Body.String(), "/api/v1/auth/") || strings.Contains(rec.Body.String(), "securitySchemes") {
+		t.Error("accounts documented without EnableAccounts")
+	}
+	decodeProblem(t, get(t, plain, http.MethodPost, "/api/v1/auth/token"), http.StatusNotFound)
+	decodeProblem(t, get(t, plain, http.MethodGet, "/api/v1/me"), http.StatusNotFound)
+}
+
+func TestAccountsMethodNotAllowed(t *testing.T) {
+	t.Parallel()
+	f := newAccountsFixture(t)
+	tests := []struct{ method, path, allow string }{
+		{"GET", "/api/v1/auth/token", "POST"},
+		{"DELETE", "/api/v1/me/addresses", "GET, HEAD, POST"},
+		{"POST", "/api/v1/me", "GET, HEAD, PATCH, DELETE"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.method+" "+tt.path, func(t *testing.T) {
+			rec := get(t, f.h, tt.method, tt.path)
+			decodeProblem(t, rec, http.StatusMethodNotAllowed)
+			if got := rec.Header().Get("Allow"); got != tt.allow {
+				t.Errorf("Allow = %q, want %q", got, tt.allow)
+			}
+		})
+	}
 }

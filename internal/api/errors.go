@@ -120,6 +120,11 @@ func completeProblem(ctx huma.Context, _ string, v any) (any, error) {
 		}
 		for _, e := range p.Errors {
 			locateMissing(e)
+			// huma echoes the offending value; a body may hold a password
+			// or personal data, which a problem must not repeat.
+			if e != nil && (e.Location == "body" || strings.HasPrefix(e.Location, "body.")) {
+				e.Value = nil
+			}
 		}
 		if p.Instance == "" {
 			u := ctx.URL()
