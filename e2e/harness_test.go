@@ -11,6 +11,7 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"net/url"
 	"os"
 	"path/filepath"
 	"slices"
@@ -218,9 +219,15 @@ type tab struct {
 	base string
 	name string // scenario, in screenshot names
 
-	mu       sync.Mutex // guards problems
-	problems []string   // failed requests and script errors seen so far
+	mu       sync.Mutex        // guards problems and urls
+	problems []string          // failed requests and script errors seen so far
+	urls     map[string]string // request id → URL, to name failed requests
 }
+
+// optionalHosts serve scripts a page can do without: the Kakao postcode
+// widget of the address form, which the form replaces with plain fields
+// when it cannot load (as on a machine without internet).
+var optionalHosts = []string{"daumcdn.net", "daum.net"}
 
 // newTab opens a tab for the scenario name; it closes when the test ends.
 func newTab(t *testing.T, browser context.Context, base, name string) *tab {
@@ -232,7 +239,7 @@ func newTab(t *testing.T, browser context.Context, base, name string) *tab {
 	}
 	ctx, cancel := context.WithTimeout(tabC, scenarioTimeout)
 	t.Cleanup(cancel)
-	b := &tab{t: t, ctx: ctx, tabC: tabC, base: base, name: name}
+	b := &tab{t: t, ctx: ctx, tabC: tabC, base: base, name: name, urls: map[string]string{}}
 	if err := chromedp.Listen(tabC, b.watch); err != nil {
 		t.Fatalf("listen to tab: %v", err)
 	}
@@ -250,13 +257,22 @@ func newTab(t *testing.T, browser context.Context, base, name string) *tab {
 func (b *tab) watch(ev any) {
 	var p string
 	switch ev := ev.(type) {
+	case *network.EventRequestWillBeSent:
+		if ev.Request != nil {
+			b.mu.Lock()
+			b.urls[string(ev.RequestID)] = ev.Request.URL
+			b.mu.Unlock()
+		}
 	case *network.EventResponseReceived:
 		if ev.Response != nil && ev.Response.Status >= 400 {
 			p = fmt.Sprintf("%s %s: HTTP %d", ev.Type, ev.Response.URL, ev.Response.Status)
 		}
 	case *network.EventLoadingFailed:
-		if !ev.Canceled {
-			p = fmt.Sprintf("%s request %s failed: %s", ev.Type, ev.RequestID, ev.ErrorText)
+		b.mu.Lock()
+		u := b.urls[string(ev.RequestID)]
+		b.mu.Unlock()
+		if !ev.Canceled && !optional(u) {
+			p = fmt.Sprintf("%s request %s (%s) failed: %s", ev.Type, ev.RequestID, u, ev.ErrorText)
 		}
 	case *runtime.EventExceptionThrown:
 		if ev.ExceptionDetails != nil {
@@ -271,6 +287,20 @@ func (b *tab) watch(ev any) {
 		b.problems = append(b.problems, p)
 		b.mu.Unlock()
 	}
+}
+
+// optional reports whether rawURL is on one of optionalHosts.
+func optional(rawURL string) bool {
+	u, err := url.Parse(rawURL)
+	if err != nil {
+		return false
+	}
+	for _, h := range optionalHosts {
+		if u.Hostname() == h || strings.HasSuffix(u.Hostname(), "."+h) {
+			return true
+		}
+	}
+	return false
 }
 
 // shotPath is the screenshot file of this scenario, with an optional step.
