@@ -116,11 +116,40 @@ func (a *API) EnableAccounts(deps AccountDeps) {
 			"`Authorization: Bearer <access_token>`. It lasts expires_in seconds and ends at once on logout, " +
 			"password change or reset, and account deletion.",
 	}
-	doc.Info.Description = apiDescription + accountsDescription
+	doc.Info.Description = strings.Replace(apiDescription, "The public, read-only API of the shop's catalog.",
+		"The shop's public API: the catalog, read-only, and customers' own accounts and address books.", 1) + accountsDescription
 	a.registerAuth()
 	a.registerMe()
 	a.registerAddresses()
+	documentErrorHeaders(doc)
 	a.renderSpec()
+}
+
+// documentErrorHeaders declares the headers that come with some problems:
+// Retry-After on every 429 and WWW-Authenticate on every 401 of an
+// operation that takes a bearer token.
+func documentErrorHeaders(doc *huma.OpenAPI) {
+	retry := &huma.Param{
+		Description: "Seconds to wait before trying again.",
+		Schema:      &huma.Schema{Type: huma.TypeInteger, Examples: []any{900}},
+	}
+	challenge := &huma.Param{
+		Description: `The bearer challenge (RFC 6750): error="invalid_token" when a token was sent but is invalid, expired or revoked; no error when none was sent.`,
+		Schema:      &huma.Schema{Type: huma.TypeString, Examples: []any{`Bearer realm="mallang-api", error="invalid_token"`}},
+	}
+	for _, item := range doc.Paths {
+		for _, op := range []*huma.Operation{item.Get, item.Put, item.Post, item.Delete, item.Patch} {
+			if op == nil {
+				continue
+			}
+			if r := op.Responses["429"]; r != nil {
+				r.Headers = map[string]*huma.Param{"Retry-After": retry}
+			}
+			if r := op.Responses["401"]; r != nil && len(op.Security) > 0 {
+				r.Headers = map[string]*huma.Param{"WWW-Authenticate": challenge}
+			}
+		}
+	}
 }
 
 const accountsDescription = `

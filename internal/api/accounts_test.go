@@ -640,7 +640,9 @@ func TestAccountsOpenAPI(t *testing.T) {
 					Schema map[string]any `json:"schema"`
 				} `json:"content"`
 			} `json:"requestBody"`
-			Responses map[string]any `json:"responses"`
+			Responses map[string]struct {
+				Headers map[string]any `json:"headers"`
+			} `json:"responses"`
 		}
 		Components struct {
 			Schemas         map[string]map[string]any `json:"schemas"`
@@ -695,8 +697,11 @@ func TestAccountsOpenAPI(t *testing.T) {
 		if authed != w.authed {
 			t.Errorf("%s %s: security %v", w.method, w.path, op.Security)
 		}
-		if _, ok := op.Responses["401"]; w.authed && !ok {
-			t.Errorf("%s %s: no 401", w.method, w.path)
+		if r, ok := op.Responses["401"]; w.authed && (!ok || r.Headers["WWW-Authenticate"] == nil) {
+			t.Errorf("%s %s: no 401 with WWW-Authenticate", w.method, w.path)
+		}
+		if r, ok := op.Responses["429"]; ok && r.Headers["Retry-After"] == nil {
+			t.Errorf("%s %s: 429 without Retry-After", w.method, w.path)
 		}
 		if op.RequestBody != nil {
 			s := op.RequestBody.Content["application/json"].Schema

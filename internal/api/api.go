@@ -1,13 +1,17 @@
 // Package api serves Mallang's public JSON API under /api/v1: the category
 // tree, product listings with the storefront's filters, sort and pagination,
-// and product details. Operations are declared with huma, which generates the
+// and product details; and, once EnableAccounts is called, the account
+// endpoints for the shop's own apps — sign-up and the emailed links, a
+// password grant with rotating refresh tokens, the customer's profile and
+// address book behind bearer access tokens. Operations are declared with huma, which generates the
 // OpenAPI 3.1 document served at /api/v1/openapi.json; /api/v1/docs renders it
 // from embedded files, so the docs work offline. Every error is an RFC 9457
 // problem (application/problem+json), mapped from the fault kinds in one
 // place, errors.go.
 //
-// The package holds no SQL and no business rules: it calls the catalog
-// service through the Catalog interface and shapes the results as JSON.
+// The package holds no SQL and no business rules: it calls the catalog, the
+// account, API token and address services through small interfaces
+// (Catalog, and those of AccountDeps) and shapes the results as JSON.
 package api
 
 import (
@@ -26,9 +30,8 @@ import (
 // Prefix is the path under which every route of the API lives.
 const Prefix = "/api/v1"
 
-// maxBodyBytes caps request bodies. Every operation is a GET today, so this is
-// only a guard against clients that send a body anyway; write operations that
-// take JSON should set their own, larger limit.
+// maxBodyBytes caps request bodies: the account operations' JSON bodies are
+// a few hundred bytes, and the catalog's GETs take none.
 const maxBodyBytes = 64 << 10
 
 // Catalog is what the API needs of the catalog; *catalog.Service implements
