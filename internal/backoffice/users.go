@@ -109,7 +109,9 @@ func (h *Handler) showUser(w http.ResponseWriter, r *http.Request, m *messages, 
 	for _, ro := range account.Roles {
 		v.RoleNames = append(v.RoleNames, roleView{Value: string(ro), Label: m.T("role." + string(ro)), Selected: ro == t.Role})
 	}
-	h.render(w, r, status, userPage(h.page(r, m, actor, t.Email, "users"), v))
+	p := h.page(r, m, actor, t.Email, "users")
+	p.Notice = notice
+	h.render(w, r, status, userPage(p, v))
 }
 
 // setRole changes a user's role and permissions (superusers only; the
