@@ -2,128 +2,82 @@ package social
 
 import (
 	"context"
-	"crypto/rsa"
 	"crypto/subtle"
-	"encoding/base64"
 	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
-	"math/big"
 	"net/http"
 	"strings"
 	"sync"
 	"time"
 
-	"github.com/golang-jwt/jwt/v5"
+	"github.com/coreos/go-oidc/v3/oidc"
 )
 
-// oidcVerifier checks Google's ID tokens: RS256 signatures by the keys of
-// the issuer's JWKS (found through discovery), issuer, audience, expiry and
-// nonce. It caches the discovery document and the keys; an unknown key id
-// fetches the keys again, as providers rotate them, at most once a minute.
+// oidcVerifier checks Google's ID tokens with github.com/coreos/go-oidc:
+// discovery of the issuer's endpoints and keys, RS256 signatures by the
+// keys of its JWKS (refetched when a token names an unknown key, as
+// providers rotate them), issuer, audience and expiry. The nonce is ours to
+// check. The provider is discovered on first use and kept; a failed
+// discovery is not kept, so the next sign-in tries again.
 type oidcVerifier struct {
 	issuer   string
 	clientID string
 	client   *http.Client
 	now      func() time.Time
 
-	mu        sync.Mutex // guards the fields below
-	doc       *discovery
-	keys      map[string]*rsa.PublicKey
-	fetchedAt time.Time
+	mu       sync.Mutex // guards the fields below
+	provider *oidc.Provider
+	verifier *oidc.IDTokenVerifier
 }
 
 // discovery is the part of an OpenID Provider's configuration we use.
 type discovery struct {
-	Issuer   string `json:"issuer"`
-	AuthURL  string `json:"authorization_endpoint"`
-	TokenURL string `json:"token_endpoint"`
-	JWKSURL  string `json:"jwks_uri"`
+	AuthURL  string
+	TokenURL string
 }
 
 func newOIDCVerifier(issuer, clientID string, client *http.Client, now func() time.Time) *oidcVerifier {
 	return &oidcVerifier{issuer: strings.TrimRight(issuer, "/"), clientID: clientID, client: client, now: now}
 }
 
-// discover returns the discovery document, fetching it on first use. A
-// failure is not cached, so the next sign-in tries again.
+// discover returns the provider's endpoints, fetching its discovery
+// document on first use. go-oidc refuses a document that names another
+// issuer than the one it was fetched from (OpenID Connect Discovery §4.3).
 func (v *oidcVerifier) discover(ctx context.Context) (*discovery, error) {
-	v.mu.Lock()
-	defer v.mu.Unlock()
-	return v.discoverLocked(ctx)
-}
-
-func (v *oidcVerifier) discoverLocked(ctx context.Context) (*discovery, error) {
-	if v.doc != nil {
-		return v.doc, nil
-	}
-	var doc discovery
-	if err := getJSON(ctx, v.client, v.issuer+"/.well-known/openid-configuration", &doc); err != nil {
-		return nil, fmt.Errorf("openid discovery: %w", err)
-	}
-	// OpenID Connect Discovery 1.0 §4.3: the document must name the issuer
-	// it was fetched from, or tokens could be checked against the wrong one.
-	if doc.Issuer != v.issuer {
-		return nil, fmt.Errorf("openid discovery: issuer %q does not match %q", doc.Issuer, v.issuer)
-	}
-	if doc.JWKSURL == "" || doc.AuthURL == "" || doc.TokenURL == "" {
-		return nil, errors.New("openid discovery: document lacks an endpoint")
-	}
-	v.doc = &doc
-	return v.doc, nil
-}
-
-// key returns the public key with id kid, fetching the key set when it is
-// not known yet.
-func (v *oidcVerifier) key(ctx context.Context, kid string) (*rsa.PublicKey, error) {
-	v.mu.Lock()
-	defer v.mu.Unlock()
-	if k, ok := v.keys[kid]; ok {
-		return k, nil
-	}
-	if v.keys != nil && v.now().Sub(v.fetchedAt) < time.Minute {
-		return nil, fmt.Errorf("no signing key %q: %w", kid, ErrRejected)
-	}
-	doc, err := v.discoverLocked(ctx)
+	p, _, err := v.load(ctx)
 	if err != nil {
 		return nil, err
 	}
-	var set struct {
-		Keys []struct {
-			Kty string `json:"kty"`
-			Kid string `json:"kid"`
-			Use string `json:"use"`
-			N   string `json:"n"`
-			E   string `json:"e"`
-		} `json:"keys"`
+	ep := p.Endpoint()
+	if ep.AuthURL == "" || ep.TokenURL == "" {
+		return nil, errors.New("openid discovery: document lacks an endpoint")
 	}
-	if err := getJSON(ctx, v.client, doc.JWKSURL, &set); err != nil {
-		return nil, fmt.Errorf("fetch signing keys: %w", err)
-	}
-	keys := map[string]*rsa.PublicKey{}
-	for _, k := range set.Keys {
-		if k.Kty != "RSA" || (k.Use != "" && k.Use != "sig") {
-			continue
-		}
-		n, err1 := base64.RawURLEncoding.DecodeString(k.N)
-		e, err2 := base64.RawURLEncoding.DecodeString(k.E)
-		if err1 != nil || err2 != nil || len(e) == 0 || len(e) > 4 {
-			continue
-		}
-		keys[k.Kid] = &rsa.PublicKey{N: new(big.Int).SetBytes(n), E: int(new(big.Int).SetBytes(e).Int64())}
-	}
-	v.keys, v.fetchedAt = keys, v.now()
-	if k, ok := keys[kid]; ok {
-		return k, nil
-	}
-	return nil, fmt.Errorf("no signing key %q: %w", kid, ErrRejected)
+	return &discovery{AuthURL: ep.AuthURL, TokenURL: ep.TokenURL}, nil
 }
 
-// idClaims are the claims of Google's ID token that we read.
+func (v *oidcVerifier) load(ctx context.Context) (*oidc.Provider, *oidc.IDTokenVerifier, error) {
+	v.mu.Lock()
+	defer v.mu.Unlock()
+	if v.provider != nil {
+		return v.provider, v.verifier, nil
+	}
+	// The key set fetches keys later with the client of this context, so
+	// it must not carry the request's deadline: only the client.
+	pctx := oidc.ClientContext(context.WithoutCancel(ctx), v.client)
+	p, err := oidc.NewProvider(pctx, v.issuer)
+	if err != nil {
+		return nil, nil, fmt.Errorf("openid discovery: %w", err)
+	}
+	v.provider = p
+	v.verifier = p.Verifier(&oidc.Config{ClientID: v.clientID, SupportedSigningAlgs: []string{oidc.RS256}, Now: v.now})
+	return v.provider, v.verifier, nil
+}
+
+// idClaims are the claims of Google's ID token that we read besides the
+// ones go-oidc checks.
 type idClaims struct {
-	jwt.RegisteredClaims
-	Nonce         string   `json:"nonce"`
 	Email         string   `json:"email"`
 	EmailVerified flexBool `json:"email_verified"`
 	Name          string   `json:"name"`
@@ -145,44 +99,29 @@ func (b *flexBool) UnmarshalJSON(data []byte) error {
 }
 
 // verify checks raw, the ID token of a code exchange, and returns its
-// profile. Any failure to verify is ErrRejected; failing to fetch the keys
-// is not.
+// profile. Any failure to verify is ErrRejected; failing to reach the
+// provider is not.
 func (v *oidcVerifier) verify(ctx context.Context, raw, nonce string) (Profile, error) {
 	if raw == "" {
 		return Profile{}, fmt.Errorf("token response without id_token: %w", ErrRejected)
 	}
-	var fetchErr error
-	var c idClaims
-	_, err := jwt.ParseWithClaims(raw, &c, func(t *jwt.Token) (any, error) {
-		kid, _ := t.Header["kid"].(string)
-		k, err := v.key(ctx, kid)
-		if err != nil && !errors.Is(err, ErrRejected) {
-			fetchErr = err
-		}
-		return k, err
-	},
-		jwt.WithValidMethods([]string{"RS256"}),
-		jwt.WithAudience(v.clientID),
-		jwt.WithExpirationRequired(),
-		jwt.WithIssuedAt(),
-		jwt.WithLeeway(time.Minute),
-		jwt.WithTimeFunc(v.now),
-	)
-	if fetchErr != nil {
-		return Profile{}, fmt.Errorf("verify id token: %w", fetchErr)
+	_, verifier, err := v.load(ctx)
+	if err != nil {
+		return Profile{}, fmt.Errorf("verify id token: %w", err)
 	}
+	tok, err := verifier.Verify(oidc.ClientContext(ctx, v.client), raw)
 	if err != nil {
 		return Profile{}, fmt.Errorf("verify id token: %v: %w", err, ErrRejected)
 	}
-	// Google's tokens name the issuer with or without the scheme.
-	if c.Issuer != v.issuer && !(v.issuer == googleIssuer && c.Issuer == "accounts.google.com") {
-		return Profile{}, fmt.Errorf("verify id token: issuer %q: %w", c.Issuer, ErrRejected)
-	}
-	if nonce == "" || subtle.ConstantTimeCompare([]byte(c.Nonce), []byte(nonce)) != 1 {
+	if nonce == "" || subtle.ConstantTimeCompare([]byte(tok.Nonce), []byte(nonce)) != 1 {
 		return Profile{}, fmt.Errorf("verify id token: nonce mismatch: %w", ErrRejected)
 	}
+	var c idClaims
+	if err := tok.Claims(&c); err != nil {
+		return Profile{}, fmt.Errorf("verify id token: claims: %v: %w", err, ErrRejected)
+	}
 	return Profile{
-		Subject:       c.Subject,
+		Subject:       tok.Subject,
 		Email:         c.Email,
 		EmailVerified: bool(c.EmailVerified) && c.Email != "",
 		Name:          c.Name,
