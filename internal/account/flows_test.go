@@ -266,6 +266,14 @@ func TestVerifyLinkExpiresAndResends(t *testing.T) {
 	if f.mails(t) != before {
 		t.Fatal("resend mailed an active or unknown address")
 	}
+	// The expired first link goes at the next prune; the used second one
+	// stays until it expires too.
+	if n, err := f.s.PruneLinks(ctx, f.clock.Now()); err != nil || n != 1 {
+		t.Fatalf("PruneLinks = %d, %v", n, err)
+	}
+	if _, err := f.s.Verify(ctx, second); !errors.Is(err, ErrLinkUsed) {
+		t.Fatalf("a used link after pruning = %v", err)
+	}
 }
 
 func TestVerifyLinkWorksOnceUnderConcurrency(t *testing.T) {

@@ -128,3 +128,15 @@ const (
 	ResetPath  = "/account/reset"
 	ForgotPath = "/account/forgot"
 )
+
+// PruneLinks deletes one-time links that expired before before; used ones
+// go with them, since a used link only needs to stay long enough to say
+// "already used".
+func (s *Service) PruneLinks(ctx context.Context, before time.Time) (int64, error) {
+	q := s.d.Write()
+	res, err := q.ExecContext(ctx, q.Rebind(`DELETE FROM account_tokens WHERE expires_at < ?`), before.UTC())
+	if err != nil {
+		return 0, fmt.Errorf("prune links: %w", err)
+	}
+	return res.RowsAffected()
+}

@@ -1,6 +1,7 @@
 package app
 
 import (
+	"context"
 	"crypto/hmac"
 	"crypto/sha256"
 	"fmt"
@@ -13,6 +14,7 @@ import (
 	"github.com/mallang/mallang/internal/account/twofactor"
 	"github.com/mallang/mallang/internal/audit"
 	"github.com/mallang/mallang/internal/crypt"
+	"github.com/mallang/mallang/internal/jobs"
 	"github.com/mallang/mallang/internal/notify"
 	"github.com/mallang/mallang/internal/ratelimit"
 	"github.com/mallang/mallang/internal/security/honeypot"
@@ -127,4 +129,19 @@ func EncryptedColumns() []crypt.Column {
 	cols = append(cols, address.EncryptedColumns()...)
 	cols = append(cols, twofactor.EncryptedColumns...)
 	return cols
+}
+
+// pruners delete what has outlived its use, hourly, through the job
+// runner. The margins keep rows a little past their end so a late "link
+// already used" or a reused refresh token is still recognised.
+func (a *App) pruners() []jobs.Pruner {
+	s := a.acc
+	ago := func(d time.Duration) time.Time { return time.Now().Add(-d) }
+	return []jobs.Pruner{
+		{Name: "sessions", Prune: s.sessions.Prune},
+		{Name: "rate limits", Prune: func(ctx context.Context) (int64, error) { return s.limiter.Prune(ctx, time.Now()) }},
+		{Name: "one-time links", Prune: func(ctx context.Context) (int64, error) { return a.Accounts.PruneLinks(ctx, ago(7*24*time.Hour)) }},
+		{Name: "api tokens", Prune: func(ctx context.Context) (int64, error) { return s.tokens.Prune(ctx, ago(7*24*time.Hour)) }},
+		{Name: "honeypot", Prune: func(ctx context.Context) (int64, error) { return s.trap.Prune(ctx, ago(90*24*time.Hour)) }},
+	}
 }

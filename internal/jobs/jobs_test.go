@@ -228,3 +228,43 @@ func TestWorkAllBeforeStart(t *testing.T) {
 		t.Fatalf("Stop before Start: %v", err)
 	}
 }
+
+func TestPruneRunsAtStart(t *testing.T) {
+	t.Parallel()
+	ctx := t.Context()
+	d := dbtest.New(t)
+	if err := Migrate(ctx, d); err != nil {
+		t.Fatal(err)
+	}
+	ran := make(chan string, 10)
+	pruners := []Pruner{
+		{Name: "broken", Prune: func(context.Context) (int64, error) { ran <- "broken"; return 0, errors.New("table is gone") }},
+		{Name: "sessions", Prune: func(context.Context) (int64, error) { ran <- "sessions"; return 3, nil }},
+	}
+	r, err := NewRunner(d, slog.New(slog.DiscardHandler), nil, nil, pruners...)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := r.Start(ctx); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() {
+		ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+		defer cancel()
+		if err := r.Stop(ctx); err != nil {
+			t.Errorf("Stop: %v", err)
+		}
+	})
+	// Both run, although the first fails: one failure must not keep the
+	// other tables growing.
+	seen := map[string]bool{}
+	deadline := time.After(time.Minute)
+	for !seen["broken"] || !seen["sessions"] {
+		select {
+		case name := <-ran:
+			seen[name] = true
+		case <-deadline:
+			t.Fatalf("pruners that ran within a minute of start: %v", seen)
+		}
+	}
+}

@@ -47,10 +47,21 @@ type Runner struct {
 // PostgreSQL it shares d's pool and listens for new jobs (LISTEN/NOTIFY)
 // on one extra pgx connection, so jobs start at once instead of at the next
 // poll.
-func NewRunner(d *db.DB, log *slog.Logger, cat *catalog.Service, store *media.Store) (*Runner, error) {
+//
+// pruners run every PruneInterval (and at start) through PruneArgs.
+func NewRunner(d *db.DB, log *slog.Logger, cat *catalog.Service, store *media.Store, pruners ...Pruner) (*Runner, error) {
 	workers := river.NewWorkers()
 	if err := river.AddWorkerSafely(workers, &thumbnailWorker{cat: cat, media: store}); err != nil {
 		return nil, fmt.Errorf("new job runner: %w", err)
+	}
+	if err := river.AddWorkerSafely(workers, &pruneWorker{pruners: pruners, log: log}); err != nil {
+		return nil, fmt.Errorf("new job runner: %w", err)
+	}
+	var periodic []*river.PeriodicJob
+	if len(pruners) > 0 {
+		periodic = append(periodic, river.NewPeriodicJob(river.PeriodicInterval(PruneInterval),
+			func() (river.JobArgs, *river.InsertOpts) { return PruneArgs{}, nil },
+			&river.PeriodicJobOpts{RunOnStart: true}))
 	}
 	r := &Runner{log: log}
 	drv, err := r.runnerDriver(context.Background(), d)
@@ -59,9 +70,10 @@ func NewRunner(d *db.DB, log *slog.Logger, cat *catalog.Service, store *media.St
 		return nil, fmt.Errorf("new job runner: %w", err)
 	}
 	r.client, err = river.NewClient(drv, &river.Config{
-		Schema:  d.Schema,
-		Logger:  log.With("component", "jobs"),
-		Workers: workers,
+		Schema:       d.Schema,
+		Logger:       log.With("component", "jobs"),
+		Workers:      workers,
+		PeriodicJobs: periodic,
 		Queues: map[string]river.QueueConfig{
 			QueueDefault: {MaxWorkers: 10},
 			// Thumbnails are CPU-bound; two at a time keeps the shop
