@@ -20,6 +20,7 @@ import (
 
 	"github.com/mallang/mallang/internal/account"
 	"github.com/mallang/mallang/internal/api"
+	"github.com/mallang/mallang/internal/backoffice"
 	"github.com/mallang/mallang/internal/catalog"
 	"github.com/mallang/mallang/internal/config"
 	"github.com/mallang/mallang/internal/db"
@@ -143,11 +144,16 @@ func (a *App) routes() http.Handler {
 		Secure:    strings.HasPrefix(a.cfg.BaseURL, "https://"),
 	})
 	storefront.Register(mux)
+	backoffice.New(backoffice.Config{Path: a.cfg.AdminPath, ShopName: ShopName, Secure: strings.HasPrefix(a.cfg.BaseURL, "https://")},
+		backoffice.Deps{Accounts: a.Accounts, TwoFactor: a.acc.twoFactor, Trap: a.acc.trap, Audit: a.acc.audit,
+			Outbox: a.acc.outbox, Limiter: a.acc.limiter, Store: a.acc.sessions, Now: time.Now}, a.log).Register(mux)
 
 	m := observe.NewMetrics(a.registry)
 	var h http.Handler = mux
 	h = limitBody(h)
 	h = security.CrossOrigin(h)
+	proxies, _ := security.ParseTrustedProxies(a.cfg.TrustedProxies) // config.Load checked it
+	h = security.ClientAddr(h, proxies)
 	h = security.Headers(h, strings.HasPrefix(a.cfg.BaseURL, "https://"))
 	return observe.Middleware(h, a.log, m, a.cfg.LogLevel <= slog.LevelInfo)
 }

@@ -17,6 +17,8 @@ import (
 	"path/filepath"
 	"strconv"
 	"strings"
+
+	"github.com/mallang/mallang/internal/security"
 )
 
 // Config is the validated configuration of one process.
@@ -49,6 +51,10 @@ type Config struct {
 	// SMTP delivers mail when SMTP.Host is set (MALLANG_SMTP_*); otherwise
 	// mail stops in the outbox table.
 	SMTP SMTP
+	// TrustedProxies are the reverse proxies whose X-Forwarded-For is
+	// believed (MALLANG_TRUSTED_PROXIES), comma-separated addresses or CIDR
+	// prefixes; empty trusts none.
+	TrustedProxies string
 	// Social holds the sign-in providers with a client id
 	// (MALLANG_GOOGLE_*, MALLANG_KAKAO_*, MALLANG_NAVER_*).
 	Social []SocialProvider
@@ -154,6 +160,10 @@ func Load(env Lookup) (Config, error) {
 	c.SecretKey = key
 
 	c.EncryptionKeys = get("MALLANG_ENCRYPTION_KEYS", "")
+	c.TrustedProxies = get("MALLANG_TRUSTED_PROXIES", "")
+	if _, err := security.ParseTrustedProxies(c.TrustedProxies); err != nil {
+		return c, &Error{"MALLANG_TRUSTED_PROXIES", err.Error()}
+	}
 	c.AdminPath = get("MALLANG_ADMIN_PATH", defaultAdminPath(key))
 	if !validAdminPath(c.AdminPath) {
 		return c, &Error{"MALLANG_ADMIN_PATH", fmt.Sprintf("%q must be / followed by 4 to 64 letters, digits, - or _ (and not /admin, the honeypot)", c.AdminPath)}

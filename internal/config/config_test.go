@@ -99,6 +99,7 @@ func TestLoadRejects(t *testing.T) {
 		{"smtp tls", "MALLANG_SMTP_TLS", "ssl3"},
 		{"smtp from", "MALLANG_SMTP_FROM", ""},
 		{"naver secret", "MALLANG_NAVER_CLIENT_SECRET", ""},
+		{"trusted proxies", "MALLANG_TRUSTED_PROXIES", "10.0.0.0/8, nginx"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
