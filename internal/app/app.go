@@ -107,6 +107,9 @@ func (a *App) migrate(ctx context.Context) error {
 	return nil
 }
 
+// AdminPath is where the back office lives (MALLANG_ADMIN_PATH).
+func (a *App) AdminPath() string { return a.cfg.AdminPath }
+
 // Handler is the whole HTTP surface of the shop, middleware included.
 func (a *App) Handler() http.Handler { return a.handler }
 

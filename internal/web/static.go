@@ -97,6 +97,17 @@ func (h *Handler) static(w http.ResponseWriter, r *http.Request) {
 	http.ServeContent(w, r, "", time.Time{}, bytes.NewReader(as.body))
 }
 
+// favicon answers /favicon.ico, which browsers ask for on pages that name
+// no icon (the back office, plain-text responses), with the shop's icon.
+func (h *Handler) favicon(w http.ResponseWriter, r *http.Request) {
+	as := h.assets.plain["favicon.svg"]
+	hd := w.Header()
+	hd.Set("Content-Type", as.contentType)
+	hd.Set("Cache-Control", "public, max-age=86400")
+	hd.Set("ETag", as.etag)
+	http.ServeContent(w, r, "", time.Time{}, bytes.NewReader(as.body))
+}
+
 // unhash turns style.0a1b2c3d.css into style.css; other names are returned
 // unchanged.
 func unhash(name string) string {

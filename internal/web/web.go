@@ -130,6 +130,7 @@ func (h *Handler) Register(mux *http.ServeMux) {
 	mux.HandleFunc("GET /sitemaps/{file}", h.sitemapSlice)
 	mux.HandleFunc("GET /robots.txt", h.robots)
 	mux.HandleFunc("GET /static/{file}", h.static)
+	mux.HandleFunc("GET /favicon.ico", h.favicon)
 	if h.sessions != nil {
 		h.registerAccounts(mux)
 	}

@@ -358,6 +358,8 @@ func TestStatic(t *testing.T) {
 		{"/static/style.css", "text/css", "must-revalidate", 200},
 		{"/static/style.00000000.css", "text/css", "must-revalidate", 200},
 		{"/static/nope.js", "text/html", "", 404},
+		{"/static/postcode.js", "text/javascript", "must-revalidate", 200},
+		{"/favicon.ico", "image/svg+xml", "max-age=86400", 200},
 	}
 	for _, tt := range tests {
 		t.Run(tt.path, func(t *testing.T) {
