@@ -16,6 +16,7 @@ import (
 
 	"github.com/mallang/mallang/internal/db/dbtest"
 	"github.com/mallang/mallang/internal/fault"
+	"github.com/mallang/mallang/internal/notify/smtptest"
 )
 
 func testConfig(port int) SMTPConfig {
@@ -38,7 +39,8 @@ func TestSMTPSend(t *testing.T) {
 			t.Parallel()
 			ctx := t.Context()
 			d := dbtest.New(t)
-			srv, port := startSMTP(t, smtpServer{user: tt.user, password: tt.password})
+			srv := smtptest.Start(t, smtptest.Options{User: tt.user, Password: tt.password})
+			port := srv.Port
 			cfg := testConfig(port)
 			cfg.Username, cfg.Password = tt.user, tt.password
 			s, err := NewSMTP(cfg, fixedNow)
@@ -54,17 +56,17 @@ func TestSMTPSend(t *testing.T) {
 				t.Fatalf("Send: %v", err)
 			}
 
-			var got received
+			var got smtptest.Message
 			select {
-			case got = <-srv.got:
+			case got = <-srv.Got:
 			default:
 				t.Fatal("the server received nothing")
 			}
-			if got.from != "no-reply@mallang.example" || len(got.to) != 1 || got.to[0] != m.To || got.user != tt.user {
+			if got.From != "no-reply@mallang.example" || len(got.To) != 1 || got.To[0] != m.To || got.User != tt.user {
 				t.Fatalf("envelope from %q to %q as %q, want no-reply@mallang.example to [%s] as %q",
-					got.from, got.to, got.user, m.To, tt.user)
+					got.From, got.To, got.User, m.To, tt.user)
 			}
-			assertMIME(t, got.data, m)
+			assertMIME(t, got.Data, m)
 
 			mails, err := NewOutbox(d, fixedNow).List(ctx, 10, 0)
 			if err != nil {
@@ -189,7 +191,7 @@ func TestSMTPRejectedRecipientIsRedacted(t *testing.T) {
 	d := dbtest.New(t)
 	// The server refuses the recipient, naming it, and go-mail's error
 	// lists it too.
-	_, port := startSMTP(t, smtpServer{rejectRcpt: true})
+	port := smtptest.Start(t, smtptest.Options{RejectRcpt: true}).Port
 	s, err := NewSMTP(testConfig(port), fixedNow)
 	if err != nil {
 		t.Fatal(err)
@@ -216,7 +218,8 @@ func TestSMTPRejectsBadAddress(t *testing.T) {
 	t.Parallel()
 	ctx := t.Context()
 	d := dbtest.New(t)
-	srv, port := startSMTP(t, smtpServer{})
+	srv := smtptest.Start(t, smtptest.Options{})
+	port := srv.Port
 	s, err := NewSMTP(testConfig(port), fixedNow)
 	if err != nil {
 		t.Fatal(err)
@@ -227,7 +230,7 @@ func TestSMTPRejectsBadAddress(t *testing.T) {
 	}
 	assertOutboxEmpty(t, NewOutbox(d, fixedNow))
 	select {
-	case <-srv.got:
+	case <-srv.Got:
 		t.Fatal("the server received a message")
 	default:
 	}
