@@ -12,6 +12,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"runtime"
 	"strings"
 	"time"
 	"unicode/utf8"
@@ -108,10 +109,11 @@ type Options struct {
 
 // Service manages accounts.
 type Service struct {
-	d   *db.DB
-	opt Options
-	now func() time.Time
-	log *slog.Logger
+	d       *db.DB
+	opt     Options
+	now     func() time.Time
+	log     *slog.Logger
+	hashing hashing
 }
 
 // NewService returns the account service.
@@ -126,7 +128,7 @@ func NewService(d *db.DB, opt Options, now func() time.Time, log *slog.Logger) *
 	if log == nil {
 		log = slog.New(slog.DiscardHandler)
 	}
-	return &Service{d: d, opt: opt, now: now, log: log}
+	return &Service{d: d, opt: opt, now: now, log: log, hashing: newHashing(2 * runtime.GOMAXPROCS(0))}
 }
 
 // NormalizeEmail trims and lower-cases an address, so one mailbox is one
@@ -148,7 +150,7 @@ func (s *Service) CreateSuperuser(ctx context.Context, email, name, password str
 	if err := v.Err(); err != nil {
 		return User{}, err
 	}
-	hash, err := HashPassword(password)
+	hash, err := s.hashPassword(ctx, password)
 	if err != nil {
 		return User{}, err
 	}
@@ -189,18 +191,22 @@ func (s *Service) Authenticate(ctx context.Context, email, password string) (Use
 	row, err := s.userWhere(ctx, s.d.Read(), `email = ? AND deleted_at IS NULL`, email)
 	u, hash := row.User, row.hash
 	if errors.Is(err, fault.ErrNotFound) {
-		_, _ = CheckPassword(dummyHash, password)
+		if _, err := s.checkPassword(ctx, dummyHash, password); err != nil {
+			return User{}, err
+		}
 		return User{}, fault.ErrUnauthenticated
 	}
 	if err != nil {
 		return User{}, fmt.Errorf("authenticate: %w", err)
 	}
 	if hash == "" {
-		_, _ = CheckPassword(dummyHash, password)
-		return User{}, fault.ErrUnauthenticated
+		hash = dummyHash
 	}
-	ok, err := CheckPassword(hash, password)
-	if err != nil || !ok || !u.Active {
+	ok, err := s.checkPassword(ctx, hash, password)
+	if err != nil {
+		return User{}, err
+	}
+	if !ok || hash == dummyHash || !u.Active {
 		return User{}, fault.ErrUnauthenticated
 	}
 	return u, nil

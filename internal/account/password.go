@@ -1,6 +1,7 @@
 package account
 
 import (
+	"context"
 	"crypto/rand"
 	"crypto/subtle"
 	"encoding/base64"
@@ -63,4 +64,43 @@ func CheckPassword(hash, password string) (bool, error) {
 	}
 	got := argon2.IDKey([]byte(password), salt, t, mem, p, uint32(len(want)))
 	return subtle.ConstantTimeCompare(got, want) == 1, nil
+}
+
+// hashing bounds how many argon2id computations run at once. Each takes
+// 19 MiB and about 50 ms of one core; a burst of logins without a bound
+// would take memory in proportion to the burst, and with it the time of
+// every other request. Waiting callers give up with their context.
+type hashing chan struct{}
+
+func newHashing(n int) hashing { return make(hashing, max(n, 1)) }
+
+func (h hashing) acquire(ctx context.Context) error {
+	select {
+	case h <- struct{}{}:
+		return nil
+	case <-ctx.Done():
+		return fmt.Errorf("wait to check a password: %w", ctx.Err())
+	}
+}
+
+func (h hashing) release() { <-h }
+
+// hashPassword is HashPassword within the service's bound.
+func (s *Service) hashPassword(ctx context.Context, password string) (string, error) {
+	if err := s.hashing.acquire(ctx); err != nil {
+		return "", err
+	}
+	defer s.hashing.release()
+	return HashPassword(password)
+}
+
+// checkPassword is CheckPassword within the service's bound. A malformed
+// hash counts as a mismatch.
+func (s *Service) checkPassword(ctx context.Context, hash, password string) (bool, error) {
+	if err := s.hashing.acquire(ctx); err != nil {
+		return false, err
+	}
+	defer s.hashing.release()
+	ok, err := CheckPassword(hash, password)
+	return ok && err == nil, nil
 }

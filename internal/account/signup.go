@@ -45,7 +45,7 @@ func (s *Service) SignUp(ctx context.Context, in SignUp) error {
 	if err := v.Err(); err != nil {
 		return err
 	}
-	hash, err := HashPassword(in.Password)
+	hash, err := s.hashPassword(ctx, in.Password)
 	if err != nil {
 		return fmt.Errorf("sign up: %w", err)
 	}
