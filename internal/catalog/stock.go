@@ -1,0 +1,98 @@
+package catalog
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"time"
+
+	"github.com/mallang/mallang/internal/db"
+	"github.com/mallang/mallang/internal/fault"
+)
+
+// ErrOutOfStock means a variant cannot give the quantity asked for: it has
+// fewer units, it or its product is no longer sold, or it does not exist. It
+// wraps fault.ErrConflict, so pages and the API treat it as a clash with the
+// current state that the buyer can fix by changing the cart.
+var ErrOutOfStock = fmt.Errorf("out of stock: %w", fault.ErrConflict)
+
+// TakeStock takes quantity units of variant variantID on q, which must be the
+// caller's transaction, and refreshes the product's stock total and in-stock
+// flag in it. It is one conditional update, so two buyers of the last unit
+// cannot both get it on either engine: on PostgreSQL the second update waits
+// for the first transaction and re-checks the row. A variant that is short,
+// inactive, of a product that is not active, or unknown gives an error
+// wrapping ErrOutOfStock and changes nothing; quantity below 1 gives
+// *fault.Invalid{"quantity"}. Listings are told at once; a listing read before
+// the caller commits may show the old stock for up to the cache's lifetime.
+func (s *Service) TakeStock(ctx context.Context, q db.Querier, variantID, quantity int64) error {
+	if quantity < 1 {
+		return &fault.Invalid{Fields: map[string]string{"quantity": "must be at least 1"}}
+	}
+	now := s.now().UTC()
+	productID, err := takeStock(ctx, q, variantID, quantity, now)
+	if err != nil {
+		return fmt.Errorf("take %d of variant %d: %w", quantity, variantID, err)
+	}
+	if err := refreshDerived(ctx, q, productID, now); err != nil {
+		return fmt.Errorf("take %d of variant %d: %w", quantity, variantID, err)
+	}
+	s.changed()
+	return nil
+}
+
+// ReturnStock puts quantity units of variant variantID back on q (a
+// cancelled or returned order) and refreshes the product's stock values in
+// the same transaction. It returns the units even when the variant or its
+// product has been deactivated since, so reactivating it shows the true
+// count. An unknown variant gives fault.ErrNotFound; quantity below 1 gives
+// *fault.Invalid{"quantity"}.
+func (s *Service) ReturnStock(ctx context.Context, q db.Querier, variantID, quantity int64) error {
+	if quantity < 1 {
+		return &fault.Invalid{Fields: map[string]string{"quantity": "must be at least 1"}}
+	}
+	now := s.now().UTC()
+	productID, err := returnStock(ctx, q, variantID, quantity, now)
+	if err != nil {
+		return fmt.Errorf("return %d of variant %d: %w", quantity, variantID, err)
+	}
+	if err := refreshDerived(ctx, q, productID, now); err != nil {
+		return fmt.Errorf("return %d of variant %d: %w", quantity, variantID, err)
+	}
+	s.changed()
+	return nil
+}
+
+// StockChanged tells the catalog that stock changed in a transaction that
+// has just committed, so cached listings stop showing the old counts. Callers
+// of TakeStock and ReturnStock call it after their commit.
+func (s *Service) StockChanged() { s.changed() }
+
+// takeStock subtracts quantity from an active variant of an active,
+// non-deleted product that has at least that many and returns the product's
+// id; no such variant is ErrOutOfStock.
+func takeStock(ctx context.Context, q db.Querier, variantID, quantity int64, now time.Time) (int64, error) {
+	var productID int64
+	err := q.GetContext(ctx, &productID, q.Rebind(`UPDATE variants SET stock = stock - ?, updated_at = ?
+		WHERE id = ? AND active = TRUE AND stock >= ?
+		AND EXISTS (SELECT 1 FROM products p
+			WHERE p.id = variants.product_id AND p.status = 'active' AND p.deleted_at IS NULL)
+		RETURNING product_id`), quantity, now, variantID, quantity)
+	if errors.Is(err, sql.ErrNoRows) {
+		return 0, ErrOutOfStock
+	}
+	return productID, err
+}
+
+// returnStock adds quantity to variant variantID and returns its product's
+// id.
+func returnStock(ctx context.Context, q db.Querier, variantID, quantity int64, now time.Time) (int64, error) {
+	var productID int64
+	err := q.GetContext(ctx, &productID, q.Rebind(`UPDATE variants SET stock = stock + ?, updated_at = ?
+		WHERE id = ? RETURNING product_id`), quantity, now, variantID)
+	if errors.Is(err, sql.ErrNoRows) {
+		return 0, fault.ErrNotFound
+	}
+	return productID, err
+}
