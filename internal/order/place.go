@@ -1,0 +1,381 @@
+package order
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strconv"
+	"strings"
+	"time"
+	"unicode"
+	"unicode/utf8"
+
+	"github.com/mallang/mallang/internal/account/address"
+	"github.com/mallang/mallang/internal/catalog"
+	"github.com/mallang/mallang/internal/db"
+	"github.com/mallang/mallang/internal/fault"
+	"github.com/mallang/mallang/internal/pricing"
+)
+
+// PlaceInput is a checkout as the customer submits it.
+type PlaceInput struct {
+	UserID int64
+	// IdempotencyKey identifies this checkout (the checkout page makes one
+	// per visit, an API client one per attempt): placing with a key used
+	// before returns the order placed then. Required, at most
+	// MaxIdempotencyKey bytes.
+	IdempotencyKey string
+	// AddressID picks an address from the customer's book; when it is 0,
+	// Address is the address typed at checkout.
+	AddressID    int64
+	Address      *Address
+	DeliveryNote string // at most address.MaxNoteRunes characters
+	CouponCode   string // "" for none
+	PointsToUse  int64
+	// PaymentMethod is the provider's method ("card", "bank_transfer", …);
+	// ignored, and PaymentPoints recorded, when points pay the whole total.
+	PaymentMethod string
+	Channel       Channel
+}
+
+// maxNumberTries bounds the retries when a new order number is taken
+// already (about one in 10^12 per order of the same day).
+const maxNumberTries = 5
+
+// errNumberTaken means the order number drawn was in use; Place draws another.
+var errNumberTaken = errors.New("order number taken")
+
+// Place turns the customer's selected cart lines into an order, in one
+// transaction: the lines are priced now by pricing.Quote, stock is taken for
+// each with a conditional update, the order and its lines are stored with
+// names and prices copied, the coupon is redeemed, points are spent, the
+// lines leave the cart and the history records the placement. Anything that
+// fails rolls all of it back.
+//
+// The order waits for payment (PendingPayment, until PayBy) unless points pay
+// its whole total, in which case it is Paid at once. A key placed before by
+// the same customer returns that order and changes nothing, also when both
+// requests arrive together.
+//
+// Errors: *fault.Invalid for bad input and for what the customer must fix on
+// the checkout page — "cart" (empty, or a line sold out), "address_id",
+// "coupon" and "points" (the pricing problem's message), "payment_method".
+func (s *Service) Place(ctx context.Context, in PlaceInput) (Order, error) {
+	in, err := s.normalize(in)
+	if err != nil {
+		return Order{}, err
+	}
+	if o, ok, err := s.byKey(ctx, in.UserID, in.IdempotencyKey); err != nil || ok {
+		return o, err
+	}
+	addr, err := s.recipient(ctx, in)
+	if err != nil {
+		return Order{}, err
+	}
+	cartID, lines, err := s.deps.Cart.Checkout(ctx, in.UserID)
+	if err != nil {
+		return Order{}, fmt.Errorf("place order for user %d: %w", in.UserID, err)
+	}
+	if len(lines) == 0 {
+		// A second submission that lost the race finds the cart emptied by
+		// the first.
+		if o, ok, err := s.byKey(ctx, in.UserID, in.IdempotencyKey); err != nil || ok {
+			return o, err
+		}
+		return Order{}, &fault.Invalid{Fields: map[string]string{"cart": "has nothing selected to order"}}
+	}
+	b, err := s.quote(ctx, in, addr.Postcode, lines)
+	if err != nil {
+		return Order{}, err
+	}
+	o := Order{
+		UserID: in.UserID, Channel: in.Channel, IdempotencyKey: in.IdempotencyKey,
+		PaymentMethod: in.PaymentMethod, Address: addr, DeliveryNote: in.DeliveryNote,
+		Subtotal: b.Subtotal, Discount: b.Discount, CouponID: b.CouponID, Shipping: b.Shipping,
+		RemoteSurcharge: b.RemoteSurcharge, PointsUsed: b.PointsUsed, Total: b.Total, PointsToEarn: b.PointsToEarn,
+	}
+	if o.Total == 0 {
+		o.PaymentMethod = PaymentPoints
+	} else if o.PaymentMethod == "" || o.PaymentMethod == PaymentPoints {
+		return Order{}, &fault.Invalid{Fields: map[string]string{"payment_method": "is required"}}
+	}
+	byID := make(map[string]CartLine, len(lines))
+	for _, l := range lines {
+		byID[strconv.FormatInt(l.ID, 10)] = l
+	}
+	for try := 0; ; try++ {
+		id, err := s.place(ctx, o, b, cartID, byID)
+		switch {
+		case err == nil:
+			s.deps.Catalog.StockChanged()
+			o, err := s.load(ctx, s.d.Read(), id)
+			if err != nil {
+				return Order{}, fmt.Errorf("read placed order %d: %w", id, err)
+			}
+			s.log.InfoContext(ctx, "order placed", "order_id", o.ID, "total_minor", o.Total, "channel", string(o.Channel))
+			return o, nil
+		case errors.Is(err, errNumberTaken):
+			// The clash may have been the idempotency key rather than the
+			// number: another request of this checkout committed first.
+			if o, ok, err := s.byKey(ctx, in.UserID, in.IdempotencyKey); err != nil || ok {
+				return o, err
+			}
+			if try+1 < maxNumberTries {
+				continue
+			}
+		}
+		if _, ok := fault.AsInvalid(err); ok {
+			return Order{}, err
+		}
+		return Order{}, fmt.Errorf("place order for user %d: %w", in.UserID, err)
+	}
+}
+
+// place stores the order in one transaction and returns its id.
+func (s *Service) place(ctx context.Context, o Order, b pricing.Breakdown, cartID int64, cart map[string]CartLine) (int64, error) {
+	now := s.now().UTC().Truncate(time.Microsecond)
+	o.Number = newNumber(now)
+	o.CreatedAt, o.UpdatedAt = now, now
+	if o.Total == 0 {
+		o.Status, o.PaidAt = Paid, now
+	} else {
+		o.Status, o.PayBy = PendingPayment, now.Add(s.cfg.PayWithin)
+	}
+	err := s.d.InTx(ctx, func(q db.Querier) error {
+		// The order row first: a second request with the same key stops
+		// here (on PostgreSQL it waits for the first to commit) before it
+		// takes any stock.
+		js, err := breakdownJSON(b)
+		if err != nil {
+			return err
+		}
+		o.ID, err = insertOrder(ctx, q, &o, js)
+		if s.d.Dialect.IsUniqueViolation(err) {
+			return errNumberTaken
+		}
+		if err != nil {
+			return fmt.Errorf("insert order: %w", err)
+		}
+		sealed := o
+		if err := s.seal(&sealed); err != nil {
+			return err
+		}
+		if err := writeAddress(ctx, q, sealed); err != nil {
+			return err
+		}
+		var ordered []int64
+		giftsGone := false
+		kept := make([]pricing.PricedLine, 0, len(b.Lines))
+		for _, pl := range b.Lines {
+			if err := s.deps.Catalog.TakeStock(ctx, q, pl.VariantID, pl.Quantity); err != nil {
+				if errors.Is(err, catalog.ErrOutOfStock) && pl.Gift {
+					// A gift that ran out is left out rather than refusing
+					// the order; the stored breakdown says what was sent.
+					giftsGone = true
+					continue
+				}
+				if errors.Is(err, catalog.ErrOutOfStock) {
+					return &fault.Invalid{Fields: map[string]string{"cart": pl.Name + " is sold out or has fewer units left than ordered"}}
+				}
+				return err
+			}
+			l := Line{OrderID: o.ID, VariantID: pl.VariantID, ProductID: pl.ProductID, SellerID: pl.SellerID,
+				Name: pl.Name, UnitPrice: pl.UnitPrice, Quantity: pl.Quantity, LineTotal: pl.LineTotal,
+				Discount: pl.Discount, Gift: pl.Gift, Status: o.Status, CreatedAt: now, UpdatedAt: now}
+			if pl.Gift {
+				l.UnitPrice, l.LineTotal = 0, 0
+			}
+			if cl, ok := cart[pl.Key]; ok && !pl.Gift {
+				l.Options, l.SKU = cl.Options, cl.SKU
+				ordered = append(ordered, cl.ID)
+			}
+			if err := insertLine(ctx, q, l); err != nil {
+				return err
+			}
+			kept = append(kept, pl)
+		}
+		if giftsGone {
+			b := b
+			b.Lines = kept
+			js, err := breakdownJSON(b)
+			if err != nil {
+				return err
+			}
+			if err := setBreakdown(ctx, q, o.ID, js); err != nil {
+				return err
+			}
+		}
+		if o.CouponID != 0 {
+			if err := s.deps.Coupons.Redeem(ctx, q, o.CouponID, o.UserID, o.ID); err != nil {
+				if _, ok := fault.AsInvalid(err); ok || errors.Is(err, fault.ErrConflict) {
+					return &fault.Invalid{Fields: map[string]string{"coupon": "can no longer be used"}}
+				}
+				return err
+			}
+		}
+		if o.PointsUsed > 0 {
+			if err := s.deps.Points.Spend(ctx, q, o.UserID, o.PointsUsed, o.ID); err != nil {
+				if _, ok := fault.AsInvalid(err); ok {
+					return &fault.Invalid{Fields: map[string]string{"points": "is more than your balance"}}
+				}
+				return err
+			}
+		}
+		if err := s.deps.Cart.RemoveLines(ctx, q, cartID, ordered); err != nil {
+			return err
+		}
+		return insertHistory(ctx, q, HistoryEntry{OrderID: o.ID, To: o.Status, Actor: Customer(o.UserID),
+			Reason: "placed", CreatedAt: now})
+	})
+	return o.ID, err
+}
+
+// byKey returns the order userID placed with key, if there is one.
+func (s *Service) byKey(ctx context.Context, userID int64, key string) (Order, bool, error) {
+	id, err := orderIDByKey(ctx, s.d.Read(), userID, key)
+	if errors.Is(err, fault.ErrNotFound) {
+		return Order{}, false, nil
+	}
+	if err != nil {
+		return Order{}, false, err
+	}
+	o, err := s.load(ctx, s.d.Read(), id)
+	if err != nil {
+		return Order{}, false, fmt.Errorf("read order %d: %w", id, err)
+	}
+	return o, true, nil
+}
+
+// normalize trims in and checks what needs no database.
+func (s *Service) normalize(in PlaceInput) (PlaceInput, error) {
+	in.IdempotencyKey = strings.TrimSpace(in.IdempotencyKey)
+	in.DeliveryNote = strings.TrimSpace(in.DeliveryNote)
+	in.CouponCode = strings.TrimSpace(in.CouponCode)
+	in.PaymentMethod = strings.TrimSpace(in.PaymentMethod)
+	v := &fault.Invalid{}
+	if in.UserID <= 0 {
+		v.Add("user", "must be signed in")
+	}
+	switch {
+	case in.IdempotencyKey == "":
+		v.Add("idempotency_key", "is required")
+	case len(in.IdempotencyKey) > MaxIdempotencyKey:
+		v.Add("idempotency_key", fmt.Sprintf("must be at most %d bytes", MaxIdempotencyKey))
+	}
+	if !in.Channel.valid() {
+		v.Add("channel", "must be pc_web, mobile_web or api")
+	}
+	if len(in.PaymentMethod) > MaxPaymentMethod {
+		v.Add("payment_method", "is not a payment method")
+	}
+	if in.PointsToUse < 0 {
+		v.Add("points", "must not be negative")
+	}
+	if in.AddressID < 0 || (in.AddressID == 0 && in.Address == nil) {
+		v.Add("address_id", "choose an address or enter one")
+	}
+	checkText(v, "delivery_note", in.DeliveryNote, false, address.MaxNoteRunes)
+	if err := v.Err(); err != nil {
+		return PlaceInput{}, err
+	}
+	return in, nil
+}
+
+// recipient returns the delivery address of the checkout: a copy of the
+// book's address, or the one typed, checked as the address book checks it.
+func (s *Service) recipient(ctx context.Context, in PlaceInput) (Address, error) {
+	if in.AddressID > 0 {
+		a, err := s.deps.Addresses.Get(ctx, in.UserID, in.AddressID)
+		if errors.Is(err, fault.ErrNotFound) {
+			return Address{}, &fault.Invalid{Fields: map[string]string{"address_id": "is not one of your addresses"}}
+		}
+		if err != nil {
+			return Address{}, fmt.Errorf("place order for user %d: %w", in.UserID, err)
+		}
+		return Address{Recipient: a.Recipient, Phone: a.Phone, Postcode: a.Postcode, Line1: a.Line1, Line2: a.Line2}, nil
+	}
+	a := Address{
+		Recipient: strings.TrimSpace(in.Address.Recipient), Phone: strings.TrimSpace(in.Address.Phone),
+		Postcode: strings.TrimSpace(in.Address.Postcode),
+		Line1:    strings.TrimSpace(in.Address.Line1), Line2: strings.TrimSpace(in.Address.Line2),
+	}
+	v := &fault.Invalid{}
+	checkText(v, "address.recipient", a.Recipient, true, address.MaxRecipientRunes)
+	checkText(v, "address.line1", a.Line1, true, address.MaxLineRunes)
+	checkText(v, "address.line2", a.Line2, false, address.MaxLineRunes)
+	if len(a.Postcode) != 5 || strings.ContainsFunc(a.Postcode, func(r rune) bool { return r < '0' || r > '9' }) {
+		v.Add("address.postcode", "must be a 5-digit postcode")
+	}
+	if p, err := address.NormalizePhone(a.Phone); err != nil {
+		v.Add("address.phone", "is not a valid phone number")
+	} else {
+		a.Phone = p
+	}
+	return a, v.Err()
+}
+
+// checkText adds a message for field when s is missing but required, too
+// long, or not one line of text: the values go on one-line courier labels.
+func checkText(v *fault.Invalid, field, s string, required bool, maxRunes int) {
+	switch {
+	case s == "" && required:
+		v.Add(field, "is required")
+	case !utf8.ValidString(s):
+		v.Add(field, "is not valid text")
+	case strings.ContainsFunc(s, unicode.IsControl):
+		v.Add(field, "must not contain line breaks or control characters")
+	case utf8.RuneCountInString(s) > maxRunes:
+		v.Add(field, "must be at most "+strconv.Itoa(maxRunes)+" characters")
+	}
+}
+
+// quote loads the rules, the coupon and the balance and prices the lines.
+// A requested coupon or points amount that pricing did not apply in full
+// refuses the checkout with pricing's message, so the customer never pays
+// other than what they asked for.
+func (s *Service) quote(ctx context.Context, in PlaceInput, postcode string, lines []CartLine) (pricing.Breakdown, error) {
+	pin := pricing.Input{Postcode: postcode, PointsToUse: in.PointsToUse}
+	for _, l := range lines {
+		pin.Lines = append(pin.Lines, pricing.Line{Key: strconv.FormatInt(l.ID, 10), VariantID: l.VariantID,
+			ProductID: l.ProductID, CategoryID: l.CategoryID, SellerID: l.SellerID, Name: l.Name,
+			UnitPrice: l.UnitPrice, Quantity: l.Quantity})
+	}
+	var err error
+	if pin.Shipping, err = s.deps.Shipping.Rules(ctx); err != nil {
+		return pricing.Breakdown{}, fmt.Errorf("place order: shipping rules: %w", err)
+	}
+	if s.deps.Promotions != nil {
+		if pin.Points, err = s.deps.Promotions.PointsRules(ctx, in.UserID); err != nil {
+			return pricing.Breakdown{}, fmt.Errorf("place order: points rules: %w", err)
+		}
+		if pin.Gifts, err = s.deps.Promotions.Gifts(ctx); err != nil {
+			return pricing.Breakdown{}, fmt.Errorf("place order: gifts: %w", err)
+		}
+	}
+	if in.CouponCode != "" {
+		c, err := s.deps.Coupons.Check(ctx, in.CouponCode, in.UserID)
+		if errors.Is(err, fault.ErrNotFound) {
+			return pricing.Breakdown{}, &fault.Invalid{Fields: map[string]string{"coupon": "is not a valid coupon code"}}
+		}
+		if err != nil {
+			return pricing.Breakdown{}, err
+		}
+		pin.Coupon = &c
+	}
+	if in.PointsToUse > 0 {
+		if pin.PointsBalance, err = s.deps.Points.Balance(ctx, in.UserID); err != nil {
+			return pricing.Breakdown{}, fmt.Errorf("place order: points balance: %w", err)
+		}
+	}
+	b, err := pricing.Quote(pin)
+	if err != nil {
+		return pricing.Breakdown{}, err
+	}
+	v := &fault.Invalid{}
+	for _, p := range b.Problems {
+		if (p.Field == "coupon" && in.CouponCode != "") || (p.Field == "points" && in.PointsToUse > 0) {
+			v.Add(p.Field, p.Message)
+		}
+	}
+	return b, v.Err()
+}

@@ -1,0 +1,263 @@
+package order
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"time"
+
+	"github.com/mallang/mallang/internal/account/address"
+	"github.com/mallang/mallang/internal/catalog"
+	"github.com/mallang/mallang/internal/crypt"
+	"github.com/mallang/mallang/internal/db"
+	"github.com/mallang/mallang/internal/fault"
+	"github.com/mallang/mallang/internal/pricing"
+)
+
+// CartLine is a line of the customer's cart chosen for checkout, with the
+// catalog's current data. Amounts are whole won.
+type CartLine struct {
+	ID                                         int64 // the cart line's id
+	VariantID, ProductID, CategoryID, SellerID int64
+	Name, Options, SKU                         string
+	UnitPrice, Quantity                        int64
+}
+
+// Cart is what Place needs of the customer's cart. app adapts the cart
+// service to it.
+type Cart interface {
+	// Checkout returns the id of userID's cart and its selected lines that
+	// can be checked out, with current prices; no lines when there are none.
+	Checkout(ctx context.Context, userID int64) (cartID int64, lines []CartLine, err error)
+	// RemoveLines removes ordered lines from cart cartID on q, the order's
+	// transaction.
+	RemoveLines(ctx context.Context, q db.Querier, cartID int64, lineIDs []int64) error
+}
+
+// Addresses reads the customer's address book (internal/account/address).
+type Addresses interface {
+	// Get returns address id of userID, or fault.ErrNotFound.
+	Get(ctx context.Context, userID, id int64) (address.Address, error)
+}
+
+// Coupons checks, records and gives back coupon use (internal/coupon).
+type Coupons interface {
+	// Check returns the coupon with code if userID may use it now, or
+	// *fault.Invalid{"coupon"} (or fault.ErrNotFound) saying why not.
+	Check(ctx context.Context, code string, userID int64) (pricing.Coupon, error)
+	// Redeem records the use on q, enforcing the coupon's limits there.
+	Redeem(ctx context.Context, q db.Querier, couponID, userID, orderID int64) error
+	// Release gives the order's use back on q; nothing when it had none.
+	Release(ctx context.Context, q db.Querier, orderID int64) error
+}
+
+// Points keeps the customer's points ledger (internal/points).
+type Points interface {
+	Balance(ctx context.Context, userID int64) (int64, error)
+	Spend(ctx context.Context, q db.Querier, userID, amount, orderID int64) error
+	RefundOrder(ctx context.Context, q db.Querier, userID, orderID int64) error
+	Earn(ctx context.Context, q db.Querier, userID, amount, orderID int64, memo string, expiresAt time.Time) error
+}
+
+// Shipping gives the shop's shipping rules and carriers (internal/shipping).
+type Shipping interface {
+	// Rules returns the shipping-fee rules in force.
+	Rules(ctx context.Context) (pricing.ShippingRules, error)
+	// TrackingURL returns the carrier's tracking page for number, or
+	// fault.ErrNotFound for an unknown carrier code.
+	TrackingURL(ctx context.Context, carrierCode, number string) (string, error)
+}
+
+// Promotions gives the rules that depend on the shop's settings and the
+// customer: how points are spent and earned, and gifts with purchase.
+type Promotions interface {
+	PointsRules(ctx context.Context, userID int64) (pricing.PointsRules, error)
+	Gifts(ctx context.Context) ([]pricing.GiftRule, error)
+}
+
+// Deps are the services orders use. Promotions may be nil (no gifts, points
+// spent freely and not earned).
+type Deps struct {
+	Catalog    *catalog.Service
+	Cart       Cart
+	Addresses  Addresses
+	Coupons    Coupons
+	Points     Points
+	Shipping   Shipping
+	Promotions Promotions
+	Keyring    *crypt.Keyring
+}
+
+// Config holds the order rules an operator may tune.
+type Config struct {
+	// PayWithin is how long a placed order waits for payment before
+	// ExpireUnpaid cancels it; 0 means one hour.
+	PayWithin time.Duration
+	// PointsValidFor is how long points earned by a completed order stay
+	// spendable; 0 means one year.
+	PointsValidFor time.Duration
+}
+
+// Service places orders and moves them through their life. It is safe for
+// concurrent use.
+type Service struct {
+	d    *db.DB
+	deps Deps
+	cfg  Config
+	now  func() time.Time
+	log  *slog.Logger
+}
+
+// NewService returns the order service on d.
+func NewService(d *db.DB, deps Deps, cfg Config, now func() time.Time, log *slog.Logger) *Service {
+	if cfg.PayWithin <= 0 {
+		cfg.PayWithin = time.Hour
+	}
+	if cfg.PointsValidFor <= 0 {
+		cfg.PointsValidFor = 365 * 24 * time.Hour
+	}
+	if log == nil {
+		log = slog.New(slog.DiscardHandler)
+	}
+	return &Service{d: d, deps: deps, cfg: cfg, now: now, log: log}
+}
+
+// Get returns order orderID of userID with its lines and shipments, or
+// fault.ErrNotFound when it does not exist or is someone else's.
+func (s *Service) Get(ctx context.Context, userID, orderID int64) (Order, error) {
+	o, err := s.load(ctx, s.d.Read(), orderID)
+	if err == nil && o.UserID != userID {
+		err = fault.ErrNotFound
+	}
+	if err != nil {
+		return Order{}, fmt.Errorf("order %d of user %d: %w", orderID, userID, err)
+	}
+	return o, nil
+}
+
+// ByNumber returns the order of userID with number, as Get does.
+func (s *Service) ByNumber(ctx context.Context, userID int64, number string) (Order, error) {
+	id, err := orderIDByNumber(ctx, s.d.Read(), userID, number)
+	if err != nil {
+		return Order{}, fmt.Errorf("order %q of user %d: %w", number, userID, err)
+	}
+	return s.Get(ctx, userID, id)
+}
+
+// MaxList is the most orders List returns at once.
+const MaxList = 100
+
+// List returns the orders of userID, newest first, skipping offset and
+// returning at most limit (1 to MaxList), with their lines but without
+// shipments or the delivery address, which the list does not show.
+func (s *Service) List(ctx context.Context, userID int64, limit, offset int) ([]Order, error) {
+	v := &fault.Invalid{}
+	if limit < 1 || limit > MaxList {
+		v.Add("limit", fmt.Sprintf("must be 1 to %d", MaxList))
+	}
+	if offset < 0 {
+		v.Add("offset", "must not be negative")
+	}
+	if err := v.Err(); err != nil {
+		return nil, err
+	}
+	q := s.d.Read()
+	rows, err := ordersOf(ctx, q, userID, limit, offset)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]Order, len(rows))
+	ids := make([]int64, len(rows))
+	at := make(map[int64]int, len(rows))
+	for i, r := range rows {
+		o, err := r.order()
+		if err != nil {
+			return nil, err
+		}
+		o.Address, o.DeliveryNote = Address{}, ""
+		out[i], ids[i], at[r.ID] = o, r.ID, i
+	}
+	lines, err := linesOf(ctx, q, ids)
+	if err != nil {
+		return nil, err
+	}
+	for _, l := range lines {
+		i := at[l.OrderID]
+		out[i].Lines = append(out[i].Lines, l)
+	}
+	return out, nil
+}
+
+// History returns the recorded status changes of order orderID, oldest
+// first. Callers show it only to the order's owner (after Get) or to staff.
+func (s *Service) History(ctx context.Context, orderID int64) ([]HistoryEntry, error) {
+	return historyOf(ctx, s.d.Read(), orderID)
+}
+
+// load reads order id with its lines and shipments and decrypts it.
+func (s *Service) load(ctx context.Context, q db.Querier, id int64) (Order, error) {
+	r, err := orderByID(ctx, q, id)
+	if err != nil {
+		return Order{}, err
+	}
+	o, err := s.open(r)
+	if err != nil {
+		return Order{}, err
+	}
+	if o.Lines, err = linesOf(ctx, q, []int64{id}); err != nil {
+		return Order{}, err
+	}
+	if o.Shipments, err = shipmentsOf(ctx, q, id); err != nil {
+		return Order{}, err
+	}
+	for i := range o.Shipments {
+		sh := &o.Shipments[i]
+		u, err := s.deps.Shipping.TrackingURL(ctx, sh.CarrierCode, sh.TrackingNumber)
+		switch {
+		case err == nil:
+			sh.TrackingURL = u
+		case errors.Is(err, fault.ErrNotFound):
+			// A carrier removed since: the number is still shown.
+		default:
+			return Order{}, fmt.Errorf("tracking link of shipment %d: %w", sh.ID, err)
+		}
+	}
+	return o, nil
+}
+
+// open decrypts a stored order row. The error names the column and row,
+// never a value.
+func (s *Service) open(r orderRow) (Order, error) {
+	o, err := r.order()
+	if err != nil {
+		return Order{}, err
+	}
+	for _, f := range secrets(&o) {
+		if *f.value == "" {
+			continue
+		}
+		pt, err := s.deps.Keyring.Decrypt(*f.value, aad(f.column, o.ID))
+		if err != nil {
+			return Order{}, fmt.Errorf("decrypt %s of order %d: %w", f.column, o.ID, err)
+		}
+		*f.value = string(pt)
+	}
+	return o, nil
+}
+
+// seal encrypts the personal fields of o, bound to o.ID, in place.
+func (s *Service) seal(o *Order) error {
+	for _, f := range secrets(o) {
+		if *f.value == "" {
+			// "No value" is stored as '', never as an encrypted empty string.
+			continue
+		}
+		v, err := s.deps.Keyring.Encrypt([]byte(*f.value), aad(f.column, o.ID))
+		if err != nil {
+			return fmt.Errorf("encrypt %s of order %d: %w", f.column, o.ID, err)
+		}
+		*f.value = v
+	}
+	return nil
+}

@@ -1,0 +1,300 @@
+package order
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strings"
+	"time"
+	"unicode/utf8"
+
+	"github.com/mallang/mallang/internal/db"
+	"github.com/mallang/mallang/internal/fault"
+)
+
+// Transition moves order orderID to status to on behalf of actor, with
+// reason recorded in the history, if the table of transitions allows it from
+// the order's current status for that kind of actor. The check and the
+// change are one conditional update, so of two concurrent changes at most
+// one succeeds. A customer may act only on their own orders.
+//
+// What goes with a status happens in the same transaction: cancelling gives
+// back the stock, the coupon and the points spent; a return gives back the
+// stock; a refund gives back the coupon and the points spent; completing
+// credits the points the order earns; delivery marks the shipments.
+//
+// Errors: fault.ErrNotFound for an unknown order or another customer's;
+// fault.ErrConflict, with a message saying why, for a change the table does
+// not allow or an order that changed meanwhile; *fault.Invalid for a bad
+// status, actor or reason.
+func (s *Service) Transition(ctx context.Context, orderID int64, to Status, actor Actor, reason string) (Order, error) {
+	if err := s.transition(ctx, orderID, nil, to, actor, reason, nil); err != nil {
+		return Order{}, err
+	}
+	return s.loaded(ctx, orderID)
+}
+
+// RequestCancel cancels order orderID of customer userID, which is possible
+// until the order ships (the table of transitions says from which statuses).
+// It returns fault.ErrNotFound for another customer's order and
+// fault.ErrConflict once the order has shipped or is cancelled already.
+func (s *Service) RequestCancel(ctx context.Context, userID, orderID int64, reason string) (Order, error) {
+	return s.Transition(ctx, orderID, Cancelled, Customer(userID), reason)
+}
+
+func (s *Service) loaded(ctx context.Context, orderID int64) (Order, error) {
+	o, err := s.load(ctx, s.d.Read(), orderID)
+	if err != nil {
+		return Order{}, fmt.Errorf("read order %d: %w", orderID, err)
+	}
+	return o, nil
+}
+
+// transition is Transition with two hooks: from, when not nil, is the only
+// status the change may start from (Ship uses it to say "paid or
+// preparing"), and also runs in the transaction after the change.
+func (s *Service) transition(ctx context.Context, orderID int64, from []Status, to Status, actor Actor, reason string,
+	also func(q db.Querier, o orderRow, now time.Time) error) error {
+	reason = strings.TrimSpace(reason)
+	v := &fault.Invalid{}
+	if !to.Valid() {
+		v.Add("status", "is not an order status")
+	}
+	switch {
+	case actor.Kind != ByCustomer && actor.Kind != ByStaff && actor.Kind != BySystem:
+		v.Add("actor", "must be a customer, staff or the system")
+	case actor.Kind != BySystem && actor.ID <= 0:
+		v.Add("actor", "must name the user")
+	}
+	checkText(v, "reason", reason, false, MaxReason)
+	if err := v.Err(); err != nil {
+		return err
+	}
+	now := s.now().UTC().Truncate(time.Microsecond)
+	stockBack := false
+	err := s.d.InTx(ctx, func(q db.Querier) error {
+		r, err := orderByID(ctx, q, orderID)
+		if err != nil {
+			return err
+		}
+		if actor.Kind == ByCustomer && r.UserID != actor.ID {
+			return fmt.Errorf("order %d: %w", orderID, fault.ErrNotFound)
+		}
+		cur := Status(r.Status)
+		if from != nil && !contains(from, cur) {
+			return fmt.Errorf("order %d is %s: %s: %w", orderID, cur, refusal(cur, to, actor.Kind), fault.ErrConflict)
+		}
+		if !Allowed(cur, to, actor.Kind) {
+			return fmt.Errorf("order %d: %s: %w", orderID, refusal(cur, to, actor.Kind), fault.ErrConflict)
+		}
+		ok, err := setStatus(ctx, q, orderID, cur, to, now)
+		if err != nil {
+			return err
+		}
+		if !ok {
+			return fmt.Errorf("order %d changed while moving it from %s to %s; reload it: %w", orderID, cur, to, fault.ErrConflict)
+		}
+		if err := s.after(ctx, q, r, cur, to, actor, reason, now); err != nil {
+			return err
+		}
+		stockBack = to == Cancelled || to == Returned
+		if also != nil {
+			return also(q, r, now)
+		}
+		return nil
+	})
+	if err != nil {
+		if errors.Is(err, fault.ErrNotFound) || errors.Is(err, fault.ErrConflict) {
+			return err
+		}
+		if _, ok := fault.AsInvalid(err); ok {
+			return err
+		}
+		return fmt.Errorf("move order %d to %s: %w", orderID, to, err)
+	}
+	if stockBack {
+		s.deps.Catalog.StockChanged()
+	}
+	s.log.InfoContext(ctx, "order status changed", "order_id", orderID, "to", string(to), "actor", string(actor.Kind))
+	return nil
+}
+
+// after does, on q, what goes with the order of r moving from from to to:
+// its lines follow, the history records the change, and stock, coupon and
+// points move as Transition describes.
+func (s *Service) after(ctx context.Context, q db.Querier, r orderRow, from, to Status, actor Actor, reason string, now time.Time) error {
+	if err := setLinesStatus(ctx, q, r.ID, from, to, now); err != nil {
+		return err
+	}
+	if err := insertHistory(ctx, q, HistoryEntry{OrderID: r.ID, From: from, To: to, Actor: actor, Reason: reason, CreatedAt: now}); err != nil {
+		return err
+	}
+	switch to {
+	case Cancelled:
+		if err := s.returnStock(ctx, q, r.ID); err != nil {
+			return err
+		}
+		return s.giveBack(ctx, q, r)
+	case Returned:
+		return s.returnStock(ctx, q, r.ID)
+	case Refunded:
+		return s.giveBack(ctx, q, r)
+	case Delivered:
+		return markDelivered(ctx, q, r.ID, now)
+	case Completed:
+		if r.PointsToEarn > 0 {
+			return s.deps.Points.Earn(ctx, q, r.UserID, r.PointsToEarn, r.ID, "주문 "+r.Number+" 구매 적립", now.Add(s.cfg.PointsValidFor))
+		}
+	}
+	return nil
+}
+
+// returnStock puts the units of every line of order id back in stock.
+func (s *Service) returnStock(ctx context.Context, q db.Querier, id int64) error {
+	lines, err := linesOf(ctx, q, []int64{id})
+	if err != nil {
+		return err
+	}
+	for _, l := range lines {
+		err := s.deps.Catalog.ReturnStock(ctx, q, l.VariantID, l.Quantity)
+		if errors.Is(err, fault.ErrNotFound) {
+			continue // the variant was deleted since; nothing to put back
+		}
+		if err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// giveBack releases the order's coupon and refunds the points it spent.
+func (s *Service) giveBack(ctx context.Context, q db.Querier, r orderRow) error {
+	if r.CouponID.Valid {
+		if err := s.deps.Coupons.Release(ctx, q, r.ID); err != nil {
+			return err
+		}
+	}
+	if r.PointsUsed > 0 {
+		return s.deps.Points.RefundOrder(ctx, q, r.UserID, r.ID)
+	}
+	return nil
+}
+
+func contains(ss []Status, s Status) bool {
+	for _, v := range ss {
+		if v == s {
+			return true
+		}
+	}
+	return false
+}
+
+// expireBatch is how many unpaid orders ExpireUnpaid looks up at once; each
+// is cancelled in a transaction of its own, so SQLite's writer is never held
+// for long.
+const expireBatch = 100
+
+// ExpireUnpaid cancels, as the system, the orders still waiting for payment
+// whose deadline (PayBy) passed more than grace ago, giving back their
+// stock, coupon and points, and returns how many it cancelled. grace leaves
+// room for a payment confirmed right at the deadline. It is safe to run on
+// several nodes at once: each order is cancelled by a conditional update that
+// only one of them wins, and an order paid meanwhile is left alone.
+func (s *Service) ExpireUnpaid(ctx context.Context, grace time.Duration) (int, error) {
+	cutoff := s.now().UTC().Add(-grace)
+	seen := map[int64]bool{}
+	n := 0
+	for {
+		ids, err := unpaidBefore(ctx, s.d.Read(), cutoff, expireBatch)
+		if err != nil {
+			return n, err
+		}
+		fresh := 0
+		for _, id := range ids {
+			if seen[id] {
+				continue
+			}
+			seen[id] = true
+			fresh++
+			ok, err := s.expire(ctx, id, cutoff)
+			if err != nil {
+				return n, err
+			}
+			if ok {
+				n++
+			}
+		}
+		if fresh == 0 || len(ids) < expireBatch {
+			if n > 0 {
+				s.deps.Catalog.StockChanged()
+				s.log.InfoContext(ctx, "unpaid orders cancelled", "orders", n)
+			}
+			return n, nil
+		}
+	}
+}
+
+// expire cancels order id if it is still unpaid past cutoff and reports
+// whether it did.
+func (s *Service) expire(ctx context.Context, id int64, cutoff time.Time) (bool, error) {
+	now := s.now().UTC().Truncate(time.Microsecond)
+	done := false
+	err := s.d.InTx(ctx, func(q db.Querier) error {
+		ok, err := expireOrder(ctx, q, id, cutoff, now)
+		if err != nil || !ok {
+			return err
+		}
+		r, err := orderByID(ctx, q, id)
+		if err != nil {
+			return err
+		}
+		done = true
+		return s.after(ctx, q, r, PendingPayment, Cancelled, System, "not paid in time", now)
+	})
+	if err != nil {
+		return false, fmt.Errorf("expire order %d: %w", id, err)
+	}
+	return done, nil
+}
+
+// Ship records that order orderID left in a parcel with carrierCode and
+// trackingNumber and moves it from paid or preparing to shipped, in one
+// transaction. It returns *fault.Invalid for an unknown carrier
+// ("carrier_code") or a bad number ("tracking_number"), fault.ErrConflict
+// when the order is not paid or preparing, and fault.ErrNotFound for an
+// unknown order.
+func (s *Service) Ship(ctx context.Context, orderID int64, carrierCode, trackingNumber string, actor Actor) (Order, error) {
+	carrierCode, trackingNumber = strings.TrimSpace(carrierCode), strings.TrimSpace(trackingNumber)
+	v := &fault.Invalid{}
+	if carrierCode == "" {
+		v.Add("carrier_code", "is required")
+	}
+	switch {
+	case trackingNumber == "":
+		v.Add("tracking_number", "is required")
+	case utf8.RuneCountInString(trackingNumber) > MaxTracking:
+		v.Add("tracking_number", fmt.Sprintf("must be at most %d characters", MaxTracking))
+	}
+	if err := v.Err(); err != nil {
+		return Order{}, err
+	}
+	if _, err := s.deps.Shipping.TrackingURL(ctx, carrierCode, trackingNumber); err != nil {
+		if errors.Is(err, fault.ErrNotFound) {
+			return Order{}, &fault.Invalid{Fields: map[string]string{"carrier_code": "is not a known carrier"}}
+		}
+		if _, ok := fault.AsInvalid(err); ok {
+			return Order{}, err
+		}
+		return Order{}, fmt.Errorf("ship order %d: %w", orderID, err)
+	}
+	err := s.transition(ctx, orderID, []Status{Paid, Preparing}, Shipped, actor, carrierCode+" "+trackingNumber,
+		func(q db.Querier, r orderRow, now time.Time) error {
+			_, err := insertShipment(ctx, q, Shipment{OrderID: r.ID, CarrierCode: carrierCode, TrackingNumber: trackingNumber,
+				ShippedAt: now, CreatedAt: now, UpdatedAt: now})
+			return err
+		})
+	if err != nil {
+		return Order{}, err
+	}
+	return s.loaded(ctx, orderID)
+}
