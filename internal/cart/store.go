@@ -1,0 +1,265 @@
+package cart
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/mallang/mallang/internal/db"
+	"github.com/mallang/mallang/internal/fault"
+)
+
+// maxParams bounds the values bound in one IN list, well under both engines'
+// limits.
+const maxParams = 1000
+
+func placeholders(n int) string {
+	return strings.TrimSuffix(strings.Repeat("?,", n), ",")
+}
+
+func int64Args(ids []int64) []any {
+	args := make([]any, len(ids))
+	for i, id := range ids {
+		args[i] = id
+	}
+	return args
+}
+
+type lineRow struct {
+	ID        int64 `db:"id"`
+	VariantID int64 `db:"variant_id"`
+	Quantity  int64 `db:"quantity"`
+	Selected  bool  `db:"selected"`
+}
+
+// cartID returns the id of the owner's cart, or fault.ErrNotFound.
+func cartID(ctx context.Context, q db.Querier, o Owner) (int64, error) {
+	var id int64
+	var err error
+	if o.UserID > 0 {
+		err = q.GetContext(ctx, &id, q.Rebind(`SELECT id FROM carts WHERE user_id = ?`), o.UserID)
+	} else {
+		err = q.GetContext(ctx, &id, q.Rebind(`SELECT id FROM carts WHERE token_hash = ?`), hashToken(o.Token))
+	}
+	if errors.Is(err, sql.ErrNoRows) {
+		return 0, fault.ErrNotFound
+	}
+	if err != nil {
+		return 0, fmt.Errorf("find cart of %s: %w", o, err)
+	}
+	return id, nil
+}
+
+// insertCart creates the owner's cart unless one exists; ok is false when
+// the unique user_id or token_hash says it does (perhaps created by a
+// transaction that committed meanwhile, which PostgreSQL waits for).
+func insertCart(ctx context.Context, q db.Querier, o Owner, now time.Time) (id int64, ok bool, err error) {
+	var user, token any
+	if o.UserID > 0 {
+		user = o.UserID
+	} else {
+		token = hashToken(o.Token)
+	}
+	err = q.GetContext(ctx, &id, q.Rebind(`INSERT INTO carts (user_id, token_hash, created_at, updated_at)
+		VALUES (?, ?, ?, ?) ON CONFLICT DO NOTHING RETURNING id`), user, token, now, now)
+	if errors.Is(err, sql.ErrNoRows) {
+		return 0, false, nil
+	}
+	if err != nil {
+		return 0, false, fmt.Errorf("create cart of %s: %w", o, err)
+	}
+	return id, true, nil
+}
+
+// touchCart stamps the cart as changed now, which also takes its row lock
+// until the transaction ends; ok is false when the cart no longer exists.
+func touchCart(ctx context.Context, q db.Querier, id int64, now time.Time) (bool, error) {
+	res, err := q.ExecContext(ctx, q.Rebind(`UPDATE carts SET updated_at = ? WHERE id = ?`), now, id)
+	if err != nil {
+		return false, fmt.Errorf("lock cart %d: %w", id, err)
+	}
+	n, err := res.RowsAffected()
+	if err != nil {
+		return false, fmt.Errorf("lock cart %d: %w", id, err)
+	}
+	return n > 0, nil
+}
+
+func cartLines(ctx context.Context, q db.Querier, cartID int64) ([]lineRow, error) {
+	var rows []lineRow
+	err := q.SelectContext(ctx, &rows, q.Rebind(`SELECT id, variant_id, quantity, selected
+		FROM cart_lines WHERE cart_id = ? ORDER BY id`), cartID)
+	if err != nil {
+		return nil, fmt.Errorf("lines of cart %d: %w", cartID, err)
+	}
+	return rows, nil
+}
+
+// lineByVariant returns the cart's line of a variant, or fault.ErrNotFound.
+func lineByVariant(ctx context.Context, q db.Querier, cartID, variantID int64) (lineRow, error) {
+	var r lineRow
+	err := q.GetContext(ctx, &r, q.Rebind(`SELECT id, variant_id, quantity, selected
+		FROM cart_lines WHERE cart_id = ? AND variant_id = ?`), cartID, variantID)
+	if errors.Is(err, sql.ErrNoRows) {
+		return lineRow{}, fault.ErrNotFound
+	}
+	if err != nil {
+		return lineRow{}, fmt.Errorf("line of variant %d in cart %d: %w", variantID, cartID, err)
+	}
+	return r, nil
+}
+
+// lineInCart returns a line of the cart, or fault.ErrNotFound when the cart
+// has no line with that id.
+func lineInCart(ctx context.Context, q db.Querier, cartID, lineID int64) (lineRow, error) {
+	var r lineRow
+	err := q.GetContext(ctx, &r, q.Rebind(`SELECT id, variant_id, quantity, selected
+		FROM cart_lines WHERE id = ? AND cart_id = ?`), lineID, cartID)
+	if errors.Is(err, sql.ErrNoRows) {
+		return lineRow{}, fault.ErrNotFound
+	}
+	if err != nil {
+		return lineRow{}, fmt.Errorf("line %d of cart %d: %w", lineID, cartID, err)
+	}
+	return r, nil
+}
+
+func countLines(ctx context.Context, q db.Querier, cartID int64) (int, error) {
+	var n int
+	if err := q.GetContext(ctx, &n, q.Rebind(`SELECT COUNT(*) FROM cart_lines WHERE cart_id = ?`), cartID); err != nil {
+		return 0, fmt.Errorf("count lines of cart %d: %w", cartID, err)
+	}
+	return n, nil
+}
+
+// countLinesIn counts how many of ids (at most maxParams, no repeats) are
+// lines of the cart.
+func countLinesIn(ctx context.Context, q db.Querier, cartID int64, ids []int64) (int, error) {
+	var n int
+	err := q.GetContext(ctx, &n, q.Rebind(`SELECT COUNT(*) FROM cart_lines WHERE cart_id = ? AND id IN (`+placeholders(len(ids))+`)`),
+		append([]any{cartID}, int64Args(ids)...)...)
+	if err != nil {
+		return 0, fmt.Errorf("find lines of cart %d: %w", cartID, err)
+	}
+	return n, nil
+}
+
+func insertLine(ctx context.Context, q db.Querier, cartID, variantID, quantity int64, now time.Time) error {
+	_, err := q.ExecContext(ctx, q.Rebind(`INSERT INTO cart_lines (cart_id, variant_id, quantity, selected, created_at, updated_at)
+		VALUES (?, ?, ?, TRUE, ?, ?)`), cartID, variantID, quantity, now, now)
+	if err != nil {
+		return fmt.Errorf("add variant %d to cart %d: %w", variantID, cartID, err)
+	}
+	return nil
+}
+
+// setLine sets a line's quantity and selection; ok is false when the cart
+// has no such line.
+func setLine(ctx context.Context, q db.Querier, cartID, lineID, quantity int64, selected bool, now time.Time) (bool, error) {
+	res, err := q.ExecContext(ctx, q.Rebind(`UPDATE cart_lines SET quantity = ?, selected = ?, updated_at = ?
+		WHERE id = ? AND cart_id = ?`), quantity, selected, now, lineID, cartID)
+	return affected(res, err, "update line %d of cart %d", lineID, cartID)
+}
+
+// setQuantity sets a line's quantity; ok is false when the cart has no such
+// line.
+func setQuantity(ctx context.Context, q db.Querier, cartID, lineID, quantity int64, now time.Time) (bool, error) {
+	res, err := q.ExecContext(ctx, q.Rebind(`UPDATE cart_lines SET quantity = ?, updated_at = ? WHERE id = ? AND cart_id = ?`),
+		quantity, now, lineID, cartID)
+	return affected(res, err, "set quantity of line %d of cart %d", lineID, cartID)
+}
+
+// moveLine moves a line into another cart with a new quantity.
+func moveLine(ctx context.Context, q db.Querier, lineID, toCart, quantity int64, now time.Time) error {
+	_, err := q.ExecContext(ctx, q.Rebind(`UPDATE cart_lines SET cart_id = ?, quantity = ?, updated_at = ? WHERE id = ?`),
+		toCart, quantity, now, lineID)
+	if err != nil {
+		return fmt.Errorf("move line %d to cart %d: %w", lineID, toCart, err)
+	}
+	return nil
+}
+
+// deleteLine deletes a line of the cart; ok is false when there is none.
+func deleteLine(ctx context.Context, q db.Querier, cartID, lineID int64) (bool, error) {
+	res, err := q.ExecContext(ctx, q.Rebind(`DELETE FROM cart_lines WHERE id = ? AND cart_id = ?`), lineID, cartID)
+	return affected(res, err, "remove line %d of cart %d", lineID, cartID)
+}
+
+// deleteLines deletes those of ids (at most maxParams) that are lines of the
+// cart.
+func deleteLines(ctx context.Context, q db.Querier, cartID int64, ids []int64) error {
+	_, err := q.ExecContext(ctx, q.Rebind(`DELETE FROM cart_lines WHERE cart_id = ? AND id IN (`+placeholders(len(ids))+`)`),
+		append([]any{cartID}, int64Args(ids)...)...)
+	if err != nil {
+		return fmt.Errorf("remove lines of cart %d: %w", cartID, err)
+	}
+	return nil
+}
+
+// setSelected marks those of ids (at most maxParams, no repeats) that are
+// lines of the cart and returns how many there were.
+func setSelected(ctx context.Context, q db.Querier, cartID int64, ids []int64, selected bool, now time.Time) (int64, error) {
+	res, err := q.ExecContext(ctx, q.Rebind(`UPDATE cart_lines SET selected = ?, updated_at = ?
+		WHERE cart_id = ? AND id IN (`+placeholders(len(ids))+`)`),
+		append([]any{selected, now, cartID}, int64Args(ids)...)...)
+	if err != nil {
+		return 0, fmt.Errorf("select lines of cart %d: %w", cartID, err)
+	}
+	n, err := res.RowsAffected()
+	if err != nil {
+		return 0, fmt.Errorf("select lines of cart %d: %w", cartID, err)
+	}
+	return n, nil
+}
+
+// selectOnly selects the lines of the cart whose ids are in ids (at most
+// maxParams) and clears the others.
+func selectOnly(ctx context.Context, q db.Querier, cartID int64, ids []int64, now time.Time) error {
+	sel := `FALSE`
+	if len(ids) > 0 {
+		sel = `CASE WHEN id IN (` + placeholders(len(ids)) + `) THEN TRUE ELSE FALSE END`
+	}
+	args := append(int64Args(ids), now, cartID)
+	_, err := q.ExecContext(ctx, q.Rebind(`UPDATE cart_lines SET selected = `+sel+`, updated_at = ? WHERE cart_id = ?`), args...)
+	if err != nil {
+		return fmt.Errorf("select lines of cart %d: %w", cartID, err)
+	}
+	return nil
+}
+
+// deleteCart deletes a cart and, by the foreign key, its lines.
+func deleteCart(ctx context.Context, q db.Querier, id int64) error {
+	if _, err := q.ExecContext(ctx, q.Rebind(`DELETE FROM carts WHERE id = ?`), id); err != nil {
+		return fmt.Errorf("delete cart %d: %w", id, err)
+	}
+	return nil
+}
+
+// deleteAnonymousBefore deletes the visitors' carts last changed before t.
+func deleteAnonymousBefore(ctx context.Context, q db.Querier, t time.Time) (int64, error) {
+	res, err := q.ExecContext(ctx, q.Rebind(`DELETE FROM carts WHERE user_id IS NULL AND updated_at < ?`), t)
+	if err != nil {
+		return 0, fmt.Errorf("prune carts: %w", err)
+	}
+	n, err := res.RowsAffected()
+	if err != nil {
+		return 0, fmt.Errorf("prune carts: %w", err)
+	}
+	return n, nil
+}
+
+// affected reports whether a statement changed a row, wrapping errors with
+// the formatted context.
+func affected(res sql.Result, err error, format string, args ...any) (bool, error) {
+	if err != nil {
+		return false, fmt.Errorf(format+": %w", append(args, err)...)
+	}
+	n, err := res.RowsAffected()
+	if err != nil {
+		return false, fmt.Errorf(format+": %w", append(args, err)...)
+	}
+	return n > 0, nil
+}
