@@ -1,0 +1,360 @@
+package order_test
+
+import (
+	"context"
+	"errors"
+	"regexp"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/mallang/mallang/internal/fault"
+	"github.com/mallang/mallang/internal/order"
+)
+
+var numberRE = regexp.MustCompile(`^20261130-[2-9A-HJ-NP-Z]{8}$`)
+
+func TestPlace(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		name        string
+		typed       bool   // a typed address instead of one from the book
+		postcode    string // of the typed address
+		coupon      string
+		balance     int64
+		points      int64
+		qty         int64
+		wantStatus  order.Status
+		wantMethod  string
+		wantTotal   int64
+		wantShip    int64
+		wantRemote  int64
+		wantCoupon  int64
+		wantPoints  int64
+		wantEarn    int64
+		wantBalance int64
+	}{
+		// 2 × 12,000 = 24,000 + 3,000 shipping.
+		{name: "book address", qty: 2, wantStatus: order.PendingPayment, wantMethod: "card", wantTotal: 27000, wantShip: 3000, wantEarn: 270},
+		{name: "typed Jeju address", typed: true, postcode: "63100", qty: 2, wantStatus: order.PendingPayment, wantMethod: "card",
+			wantTotal: 30000, wantShip: 3000, wantRemote: 3000, wantEarn: 300},
+		{name: "coupon", coupon: "WELCOME", qty: 2, wantStatus: order.PendingPayment, wantMethod: "card",
+			wantTotal: 22000, wantShip: 3000, wantCoupon: 7, wantEarn: 220},
+		{name: "some points", balance: 10000, points: 4000, qty: 2, wantStatus: order.PendingPayment, wantMethod: "card",
+			wantTotal: 23000, wantShip: 3000, wantPoints: 4000, wantEarn: 230, wantBalance: 6000},
+		// 5 × 12,000 = 60,000 ships free; points pay it all.
+		{name: "paid with points", balance: 70000, points: 60000, qty: 5, wantStatus: order.Paid, wantMethod: order.PaymentPoints,
+			wantTotal: 0, wantPoints: 60000, wantBalance: 10000},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			sh := newShop(t)
+			v := sh.product(t, "말랑 다크초콜릿", 12000, 10)
+			u := sh.customer(t, "kim@example.com")
+			sh.add(t, u, v, tt.qty)
+			if tt.balance > 0 {
+				sh.give(t, u, tt.balance)
+			}
+			in := order.PlaceInput{UserID: u, IdempotencyKey: "checkout-1", DeliveryNote: "문 앞에 놓아 주세요",
+				CouponCode: tt.coupon, PointsToUse: tt.points, PaymentMethod: "card", Channel: order.MobileWeb}
+			if tt.typed {
+				in.Address = &order.Address{Recipient: "이말랑", Phone: "010 9876 5432", Postcode: tt.postcode, Line1: "제주시 첨단로 242"}
+			} else {
+				in.AddressID = sh.address(t, u)
+			}
+			o, err := sh.orders.Place(t.Context(), in)
+			if err != nil {
+				t.Fatalf("Place: %v", err)
+			}
+			if o.Status != tt.wantStatus || o.PaymentMethod != tt.wantMethod || o.Total != tt.wantTotal ||
+				o.Shipping != tt.wantShip || o.RemoteSurcharge != tt.wantRemote || o.CouponID != tt.wantCoupon ||
+				o.PointsUsed != tt.wantPoints || o.PointsToEarn != tt.wantEarn || o.Subtotal != 12000*tt.qty {
+				t.Errorf("order = %+v", o)
+			}
+			if o.Breakdown.Total != o.Total || len(o.Breakdown.Lines) != 1 {
+				t.Errorf("breakdown = %+v", o.Breakdown)
+			}
+			if !numberRE.MatchString(o.Number) || o.Channel != order.MobileWeb || o.UserID != u {
+				t.Errorf("number %q, channel %q, user %d", o.Number, o.Channel, o.UserID)
+			}
+			if tt.wantStatus == order.Paid {
+				if o.PaidAt.IsZero() || !o.PayBy.IsZero() {
+					t.Errorf("paid at %v, pay by %v", o.PaidAt, o.PayBy)
+				}
+			} else if !o.PayBy.Equal(sh.clock.now().Add(30*time.Minute)) || !o.PaidAt.IsZero() {
+				t.Errorf("pay by %v, paid at %v", o.PayBy, o.PaidAt)
+			}
+			wantAddr := order.Address{Recipient: "김말랑", Phone: "+821012345678", Postcode: "06236", Line1: "서울 강남구 테헤란로 123", Line2: "4층"}
+			if tt.typed {
+				wantAddr = order.Address{Recipient: "이말랑", Phone: "+821098765432", Postcode: tt.postcode, Line1: "제주시 첨단로 242"}
+			}
+			if o.Address != wantAddr || o.DeliveryNote != "문 앞에 놓아 주세요" {
+				t.Errorf("address %+v, note %q", o.Address, o.DeliveryNote)
+			}
+			if len(o.Lines) != 1 {
+				t.Fatalf("lines = %+v", o.Lines)
+			}
+			l := o.Lines[0]
+			if l.Name != "말랑 다크초콜릿" || l.Options != "기본" || l.SKU == "" || l.UnitPrice != 12000 || l.Quantity != tt.qty ||
+				l.LineTotal != 12000*tt.qty || l.Status != tt.wantStatus || l.VariantID != v {
+				t.Errorf("line = %+v", l)
+			}
+			if got := sh.stock(t, v); got != 10-tt.qty {
+				t.Errorf("stock = %d, want %d", got, 10-tt.qty)
+			}
+			if n := sh.cartLines(t, u); n != 0 {
+				t.Errorf("%d lines left in the cart", n)
+			}
+			if got := sh.coupons.redeemed[o.ID]; got != tt.wantCoupon {
+				t.Errorf("coupon redeemed = %d, want %d", got, tt.wantCoupon)
+			}
+			if b, err := sh.points.Balance(t.Context(), u); err != nil || b != tt.wantBalance {
+				t.Errorf("balance = %d, %v; want %d", b, err, tt.wantBalance)
+			}
+			h, err := sh.orders.History(t.Context(), o.ID)
+			if err != nil || len(h) != 1 || h[0].From != "" || h[0].To != tt.wantStatus || h[0].Actor != order.Customer(u) {
+				t.Errorf("history = %+v, %v", h, err)
+			}
+			// The stored address is encrypted.
+			var stored string
+			q := sh.d.Read()
+			if err := q.GetContext(t.Context(), &stored, q.Rebind(`SELECT line1_enc FROM orders WHERE id = ?`), o.ID); err != nil {
+				t.Fatal(err)
+			}
+			if !strings.HasPrefix(stored, "v1.") || strings.Contains(stored, "로") {
+				t.Errorf("line1 stored as %q", stored)
+			}
+			// Prices are copied: a later price change does not touch the order.
+			if _, err := sh.d.Write().ExecContext(t.Context(), `UPDATE variants SET price_minor = 99000`); err != nil {
+				t.Fatal(err)
+			}
+			again, err := sh.orders.Get(t.Context(), u, o.ID)
+			if err != nil || again.Lines[0].UnitPrice != 12000 || again.Total != o.Total {
+				t.Errorf("after a price change: %+v, %v", again, err)
+			}
+		})
+	}
+}
+
+func TestPlaceRefused(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		name  string
+		edit  func(sh *shop, in *order.PlaceInput, other int64)
+		field string
+	}{
+		{"no key", func(_ *shop, in *order.PlaceInput, _ int64) { in.IdempotencyKey = " " }, "idempotency_key"},
+		{"long key", func(_ *shop, in *order.PlaceInput, _ int64) { in.IdempotencyKey = strings.Repeat("k", 65) }, "idempotency_key"},
+		{"bad channel", func(_ *shop, in *order.PlaceInput, _ int64) { in.Channel = "kiosk" }, "channel"},
+		{"no address", func(_ *shop, in *order.PlaceInput, _ int64) { in.AddressID = 0 }, "address_id"},
+		{"someone else's address", func(_ *shop, in *order.PlaceInput, other int64) { in.AddressID = other }, "address_id"},
+		{"typed address without phone", func(_ *shop, in *order.PlaceInput, _ int64) {
+			in.AddressID, in.Address = 0, &order.Address{Recipient: "김말랑", Postcode: "06236", Line1: "서울"}
+		}, "address.phone"},
+		{"typed address with bad postcode", func(_ *shop, in *order.PlaceInput, _ int64) {
+			in.AddressID, in.Address = 0, &order.Address{Recipient: "김말랑", Phone: "01012345678", Postcode: "6236", Line1: "서울"}
+		}, "address.postcode"},
+		{"note with a line break", func(_ *shop, in *order.PlaceInput, _ int64) { in.DeliveryNote = "문 앞\n경비실" }, "delivery_note"},
+		{"no payment method", func(_ *shop, in *order.PlaceInput, _ int64) { in.PaymentMethod = "" }, "payment_method"},
+		{"unknown coupon", func(_ *shop, in *order.PlaceInput, _ int64) { in.CouponCode = "NOPE" }, "coupon"},
+		{"coupon under its minimum", func(_ *shop, in *order.PlaceInput, _ int64) { in.CouponCode = "BIG" }, "coupon"},
+		{"more points than the balance", func(_ *shop, in *order.PlaceInput, _ int64) { in.PointsToUse = 5000 }, "points"},
+		{"negative points", func(_ *shop, in *order.PlaceInput, _ int64) { in.PointsToUse = -1 }, "points"},
+		{"empty cart", func(sh *shop, in *order.PlaceInput, _ int64) {
+			if _, err := sh.d.Write().ExecContext(context.Background(), "DELETE FROM cart_lines"); err != nil {
+				panic(err)
+			}
+		}, "cart"},
+		{"sold out meanwhile", func(sh *shop, in *order.PlaceInput, _ int64) {
+			if _, err := sh.d.Write().ExecContext(context.Background(), "UPDATE variants SET stock = 1 WHERE sku = 'OT-1'"); err != nil {
+				panic(err)
+			}
+		}, "cart"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			sh := newShop(t)
+			v := sh.product(t, "말랑 밀크초콜릿", 10000, 5)
+			w := sh.product(t, "말랑 초콜릿쿠키", 3000, 5)
+			u := sh.customer(t, "kim@example.com")
+			other := sh.customer(t, "lee@example.com")
+			// w first, so a refusal at v must give w's stock back.
+			sh.add(t, u, w, 1)
+			sh.add(t, u, v, 2)
+			in := order.PlaceInput{UserID: u, IdempotencyKey: "checkout-1", AddressID: sh.address(t, u),
+				PaymentMethod: "card", Channel: order.PCWeb}
+			tt.edit(sh, &in, sh.address(t, other))
+			_, err := sh.orders.Place(t.Context(), in)
+			inv, ok := fault.AsInvalid(err)
+			if !ok || inv.Fields[tt.field] == "" {
+				t.Fatalf("Place = %v, want a message for %q", err, tt.field)
+			}
+			// Nothing was taken, nothing was stored.
+			var n int
+			if err := sh.d.Read().GetContext(t.Context(), &n, `SELECT COUNT(*) FROM orders`); err != nil || n != 0 {
+				t.Errorf("%d orders, %v", n, err)
+			}
+			if got := sh.stock(t, w); got != 5 {
+				t.Errorf("stock of the other line = %d, want 5", got)
+			}
+		})
+	}
+}
+
+// The same checkout submitted twice, one after the other or ten times at
+// once, makes one order and takes stock once.
+func TestPlaceIdempotent(t *testing.T) {
+	t.Parallel()
+	for _, tries := range []int{2, 10} {
+		t.Run(strings.Repeat("x", tries), func(t *testing.T) {
+			t.Parallel()
+			sh := newShop(t)
+			v := sh.product(t, "말랑 원두커피", 15000, 10)
+			u := sh.customer(t, "kim@example.com")
+			sh.add(t, u, v, 3)
+			in := order.PlaceInput{UserID: u, IdempotencyKey: "same-key", AddressID: sh.address(t, u),
+				PaymentMethod: "card", Channel: order.API}
+			ids := make(chan int64, tries)
+			var wg sync.WaitGroup
+			start := make(chan struct{})
+			for i := range tries {
+				wg.Go(func() {
+					if tries == 2 && i == 1 {
+						// Sequential: wait for the first.
+						return
+					}
+					<-start
+					o, err := sh.orders.Place(t.Context(), in)
+					if err != nil {
+						t.Errorf("Place: %v", err)
+						return
+					}
+					ids <- o.ID
+				})
+			}
+			close(start)
+			wg.Wait()
+			if tries == 2 {
+				o, err := sh.orders.Place(t.Context(), in)
+				if err != nil {
+					t.Fatal(err)
+				}
+				ids <- o.ID
+			}
+			close(ids)
+			var first int64
+			for id := range ids {
+				if first == 0 {
+					first = id
+				}
+				if id != first {
+					t.Errorf("orders %d and %d for one key", first, id)
+				}
+			}
+			var n int
+			if err := sh.d.Read().GetContext(t.Context(), &n, `SELECT COUNT(*) FROM orders`); err != nil || n != 1 {
+				t.Errorf("%d orders, %v", n, err)
+			}
+			if got := sh.stock(t, v); got != 7 {
+				t.Errorf("stock = %d, want 7", got)
+			}
+		})
+	}
+}
+
+// Fifty customers check out the last ten units at once: ten orders, stock
+// zero, and the others are told it sold out.
+func TestPlaceLastUnits(t *testing.T) {
+	t.Parallel()
+	sh := newShop(t)
+	v := sh.product(t, "한정판 초콜릿", 9900, 10)
+	const buyers = 50
+	ins := make([]order.PlaceInput, buyers)
+	for i := range ins {
+		u := sh.customer(t, "buyer"+key(i)+"@example.com")
+		sh.add(t, u, v, 1)
+		ins[i] = order.PlaceInput{UserID: u, IdempotencyKey: key(i), AddressID: sh.address(t, u),
+			PaymentMethod: "card", Channel: order.MobileWeb}
+	}
+	var wg sync.WaitGroup
+	errs := make(chan error, buyers)
+	start := make(chan struct{})
+	for _, in := range ins {
+		wg.Go(func() {
+			<-start
+			_, err := sh.orders.Place(t.Context(), in)
+			errs <- err
+		})
+	}
+	close(start)
+	wg.Wait()
+	close(errs)
+	placed, soldOut := 0, 0
+	for err := range errs {
+		if err == nil {
+			placed++
+			continue
+		}
+		if inv, ok := fault.AsInvalid(err); ok && inv.Fields["cart"] != "" {
+			soldOut++
+			continue
+		}
+		t.Errorf("Place: %v", err)
+	}
+	if placed != 10 || soldOut != buyers-10 {
+		t.Errorf("placed %d, sold out %d; want 10, %d", placed, soldOut, buyers-10)
+	}
+	var n int
+	if err := sh.d.Read().GetContext(t.Context(), &n, `SELECT COUNT(*) FROM orders`); err != nil || n != 10 {
+		t.Errorf("%d orders, %v", n, err)
+	}
+	if got := sh.stock(t, v); got != 0 {
+		t.Errorf("stock = %d, want 0", got)
+	}
+	sh.cat.StockChanged()
+	var inStock bool
+	if err := sh.d.Read().GetContext(t.Context(), &inStock, `SELECT in_stock FROM products`); err != nil || inStock {
+		t.Errorf("in stock = %v, %v", inStock, err)
+	}
+}
+
+func TestReads(t *testing.T) {
+	t.Parallel()
+	sh := newShop(t)
+	v := sh.product(t, "말랑 콜드브루", 5000, 20)
+	a := sh.placeOne(t, v, 1)
+	u := a.UserID
+	sh.add(t, u, v, 2)
+	b, err := sh.orders.Place(t.Context(), order.PlaceInput{UserID: u, IdempotencyKey: "second", AddressID: sh.address(t, u),
+		PaymentMethod: "card", Channel: order.PCWeb})
+	if err != nil {
+		t.Fatal(err)
+	}
+	other := sh.placeOne(t, v, 1)
+	if a.Number == b.Number || a.Number == other.Number {
+		t.Errorf("numbers %q %q %q", a.Number, b.Number, other.Number)
+	}
+	if _, err := sh.orders.Get(t.Context(), u, other.ID); !errors.Is(err, fault.ErrNotFound) {
+		t.Errorf("Get(someone else's) = %v, want ErrNotFound", err)
+	}
+	if _, err := sh.orders.ByNumber(t.Context(), u, other.Number); !errors.Is(err, fault.ErrNotFound) {
+		t.Errorf("ByNumber(someone else's) = %v, want ErrNotFound", err)
+	}
+	if got, err := sh.orders.ByNumber(t.Context(), u, b.Number); err != nil || got.ID != b.ID || got.Lines[0].Quantity != 2 {
+		t.Errorf("ByNumber = %+v, %v", got, err)
+	}
+	list, err := sh.orders.List(t.Context(), u, 10, 0)
+	if err != nil || len(list) != 2 || list[0].ID != b.ID || list[1].ID != a.ID || len(list[0].Lines) != 1 ||
+		list[0].Address != (order.Address{}) {
+		t.Errorf("List = %+v, %v", list, err)
+	}
+	if list, err := sh.orders.List(t.Context(), u, 1, 1); err != nil || len(list) != 1 || list[0].ID != a.ID {
+		t.Errorf("List page 2 = %+v, %v", list, err)
+	}
+	if _, err := sh.orders.List(t.Context(), u, 0, 0); err == nil {
+		t.Error("List(limit 0) succeeded")
+	}
+}
