@@ -89,14 +89,20 @@ func newShop(t *testing.T, cfg cart.Config) *shop {
 		sh.v[r.SKU] = r.ID
 	}
 	for _, email := range []string{"a@example.com", "b@example.com"} {
-		var id int64
-		q := d.Write()
-		if err := q.GetContext(ctx, &id, q.Rebind(`INSERT INTO users (email, role, active) VALUES (?, 'customer', TRUE) RETURNING id`), email); err != nil {
-			t.Fatal(err)
-		}
-		sh.users = append(sh.users, id)
+		sh.users = append(sh.users, sh.newUser(t, email))
 	}
 	return sh
+}
+
+// newUser adds a customer and returns the id.
+func (sh *shop) newUser(t *testing.T, email string) int64 {
+	t.Helper()
+	var id int64
+	q := sh.d.Write()
+	if err := q.GetContext(context.Background(), &id, q.Rebind(`INSERT INTO users (email, role, active) VALUES (?, 'customer', TRUE) RETURNING id`), email); err != nil {
+		t.Fatal(err)
+	}
+	return id
 }
 
 func (sh *shop) exec(t *testing.T, query string, args ...any) {
@@ -221,14 +227,21 @@ func TestAdd(t *testing.T) {
 		{name: "full cart takes more of a line it has", cfg: cart.Config{MaxLines: 2}, adds: []add{{"TS-M", 1}, {"TS-S", 1}, {"TS-M", 1}},
 			wantQty: map[string]int64{"TS-M": 2, "TS-S": 1}, wantSub: 28000},
 	}
+	// The cases share a shop per configuration; each has carts of its own.
+	shops := map[cart.Config]*shop{}
 	for _, tt := range tests {
+		if shops[tt.cfg] == nil {
+			shops[tt.cfg] = newShop(t, tt.cfg)
+		}
+	}
+	for i, tt := range tests {
 		for _, owner := range []string{"customer", "visitor"} {
 			t.Run(tt.name+"/"+owner, func(t *testing.T) {
 				t.Parallel()
-				sh := newShop(t, tt.cfg)
-				o := cart.Owner{Token: "visitor-token"}
+				sh := shops[tt.cfg]
+				o := cart.Owner{Token: fmt.Sprintf("visitor-%d", i)}
 				if owner == "customer" {
-					o = cart.Owner{UserID: sh.users[0]}
+					o = cart.Owner{UserID: sh.newUser(t, fmt.Sprintf("c%d@example.com", i))}
 				}
 				ctx := context.Background()
 				var c cart.Cart
