@@ -265,6 +265,9 @@ func (sh *shop) setStatus(t *testing.T, id int64, s order.Status) {
 	if _, err := q.ExecContext(t.Context(), q.Rebind(`UPDATE orders SET status = ? WHERE id = ?`), s, id); err != nil {
 		t.Fatal(err)
 	}
+	if _, err := q.ExecContext(t.Context(), q.Rebind(`UPDATE order_lines SET status = ? WHERE order_id = ?`), s, id); err != nil {
+		t.Fatal(err)
+	}
 }
 
 // placeOne places an order of quantity of variantID for a new customer.

@@ -50,9 +50,10 @@ func (s *Service) loaded(ctx context.Context, orderID int64) (Order, error) {
 	return o, nil
 }
 
-// transition is Transition with two hooks: from, when not nil, is the only
-// status the change may start from (Ship uses it to say "paid or
-// preparing"), and also runs in the transaction after the change.
+// transition is Transition with two hooks: from, when not nil, lists the
+// statuses the change may start from (Ship uses it to say "paid or
+// preparing"), and also, when not nil, runs in the transaction after the
+// change.
 func (s *Service) transition(ctx context.Context, orderID int64, from []Status, to Status, actor Actor, reason string,
 	also func(q db.Querier, o orderRow, now time.Time) error) error {
 	reason = strings.TrimSpace(reason)
