@@ -13,6 +13,7 @@ import (
 	"github.com/mallang/mallang/internal/account/social"
 	"github.com/mallang/mallang/internal/account/twofactor"
 	"github.com/mallang/mallang/internal/audit"
+	"github.com/mallang/mallang/internal/cart"
 	"github.com/mallang/mallang/internal/crypt"
 	"github.com/mallang/mallang/internal/jobs"
 	"github.com/mallang/mallang/internal/notify"
@@ -33,6 +34,7 @@ type accounts struct {
 	twoFactor *twofactor.Service
 	trap      *honeypot.Trap
 	audit     *audit.Log
+	carts     *cart.Service
 }
 
 // keyring builds the personal-data keyring: the configured keys, with the
@@ -108,6 +110,7 @@ func (a *App) wireAccounts() error {
 		OnSessionsEnd: []account.Hook{s.tokens.RevokeUser},
 		OnDelete:      []account.Hook{s.addresses.DeleteAllForUser, s.social.DeleteAllForUser},
 	}, now, a.log)
+	s.carts = cart.New(d, a.Catalog, cart.Config{}, now)
 	a.acc = s
 	return nil
 }
@@ -143,5 +146,6 @@ func (a *App) pruners() []jobs.Pruner {
 		{Name: "one-time links", Prune: func(ctx context.Context) (int64, error) { return a.Accounts.PruneLinks(ctx, ago(7*24*time.Hour)) }},
 		{Name: "api tokens", Prune: func(ctx context.Context) (int64, error) { return s.tokens.Prune(ctx, ago(7*24*time.Hour)) }},
 		{Name: "honeypot", Prune: func(ctx context.Context) (int64, error) { return s.trap.Prune(ctx, ago(90*24*time.Hour)) }},
+		{Name: "visitor carts", Prune: func(ctx context.Context) (int64, error) { return s.carts.Prune(ctx, ago(30*24*time.Hour)) }},
 	}
 }

@@ -144,6 +144,7 @@ func (a *App) routes() http.Handler {
 		Store:     a.acc.sessions,
 		Addresses: a.acc.addresses,
 		Social:    a.acc.social,
+		Carts:     a.acc.carts,
 		Secure:    strings.HasPrefix(a.cfg.BaseURL, "https://"),
 	})
 	storefront.Register(mux)

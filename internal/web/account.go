@@ -42,6 +42,12 @@ func (h *Handler) registerAccounts(mux *http.ServeMux) {
 	if h.acc.Social != nil {
 		h.registerSocial(mux)
 	}
+	if h.acc.Carts != nil {
+		h.registerCart(mux)
+	}
+	if h.acc.Orders != nil {
+		h.registerOrders(mux)
+	}
 }
 
 // --- sign-up ---

@@ -18,6 +18,7 @@ import (
 	"github.com/mallang/mallang/internal/account/address"
 	"github.com/mallang/mallang/internal/account/social"
 	"github.com/mallang/mallang/internal/account/social/socialtest"
+	"github.com/mallang/mallang/internal/cart"
 	"github.com/mallang/mallang/internal/catalog"
 	"github.com/mallang/mallang/internal/crypt"
 	"github.com/mallang/mallang/internal/db"
@@ -33,6 +34,8 @@ type accountShop struct {
 	acc   *account.Service
 	fake  *socialtest.Server
 	addrs *address.Service
+	cat   *catalog.Service
+	carts *cart.Service
 }
 
 func newAccountShop(t *testing.T) *accountShop {
@@ -51,8 +54,10 @@ func newAccountShop(t *testing.T) *accountShop {
 	if err != nil {
 		t.Fatal(err)
 	}
-	h := New(Config{BaseURL: s.srv.URL, ShopName: "말랑상점"}, catalog.NewService(d, time.Now, nil, nil), slog.New(slog.DiscardHandler))
-	h.EnableAccounts(AccountDeps{Accounts: s.acc, Store: account.NewSessionStore(d, nil, time.Now), Addresses: s.addrs, Social: soc})
+	s.cat = catalog.NewService(d, time.Now, nil, nil)
+	s.carts = cart.New(d, s.cat, cart.Config{}, time.Now)
+	h := New(Config{BaseURL: s.srv.URL, ShopName: "말랑상점"}, s.cat, slog.New(slog.DiscardHandler))
+	h.EnableAccounts(AccountDeps{Accounts: s.acc, Store: account.NewSessionStore(d, nil, time.Now), Addresses: s.addrs, Social: soc, Carts: s.carts})
 	h.Register(mux)
 	return s
 }

@@ -30,6 +30,8 @@ type productView struct {
 	Ship         string
 	Listed       string
 	LD           templ.Component
+	// CanBuy shows the add-to-cart form (the shop has carts).
+	CanBuy bool
 }
 
 // variantView is one variant in the choice form.
@@ -90,7 +92,7 @@ func (h *Handler) product(w http.ResponseWriter, r *http.Request) {
 	if p.Description == "" {
 		p.Description = plainText(d.Description, 155)
 	}
-	v := &productView{P: &d, Ship: lc.T("ship." + string(d.Type)), Listed: lc.F("product.listed", lc.Date(d.CreatedAt))}
+	v := &productView{P: &d, Ship: lc.T("ship." + string(d.Type)), Listed: lc.F("product.listed", lc.Date(d.CreatedAt)), CanBuy: h.acc.Carts != nil}
 	if strings.HasPrefix(v.Ship, "ship.") { // an unknown type
 		v.Ship = lc.T("ship.physical")
 	}

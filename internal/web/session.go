@@ -42,6 +42,10 @@ type AccountDeps struct {
 	Addresses Addresses
 	// Social turns on social sign-in; may be nil.
 	Social Social
+	// Carts turns on the cart pages; may be nil.
+	Carts Carts
+	// Orders turns on checkout and the order pages; may be nil.
+	Orders Orders
 	// Secure marks the session cookie Secure (a shop served over HTTPS).
 	Secure bool
 }
@@ -106,7 +110,7 @@ func (h *Handler) signIn(ctx context.Context, u account.User) error {
 	}
 	h.sessions.Put(ctx, account.SessionUserID, u.ID)
 	h.sessions.Put(ctx, account.SessionVersion, u.SessionVersion)
-	return nil
+	return h.mergeCart(ctx, u.ID)
 }
 
 // userPage is a handler for signed-in users only.
@@ -162,3 +166,7 @@ func clientIP(r *http.Request) string {
 	}
 	return host
 }
+
+// Orders is what checkout and the order pages need; *order.Service
+// implements it.
+type Orders interface{}

@@ -1,0 +1,274 @@
+package web
+
+import (
+	"context"
+	"crypto/rand"
+	"encoding/base64"
+	"errors"
+	"net/http"
+	"strconv"
+
+	"github.com/mallang/mallang/internal/cart"
+	"github.com/mallang/mallang/internal/fault"
+	"github.com/mallang/mallang/internal/media"
+	"github.com/mallang/mallang/internal/money"
+)
+
+// Carts is what the cart pages need; *cart.Service implements it.
+type Carts interface {
+	Add(ctx context.Context, o cart.Owner, variantID, quantity int64) (cart.Cart, error)
+	SetQuantity(ctx context.Context, o cart.Owner, lineID, quantity int64) (cart.Cart, error)
+	Remove(ctx context.Context, o cart.Owner, lineID int64) (cart.Cart, error)
+	SelectOnly(ctx context.Context, o cart.Owner, lineIDs []int64) (cart.Cart, error)
+	Get(ctx context.Context, o cart.Owner) (cart.Cart, error)
+	Merge(ctx context.Context, token string, userID int64) error
+}
+
+// cartTokenKey holds an anonymous visitor's cart token in the session; the
+// cart table keeps only its hash.
+const cartTokenKey = "cart_token"
+
+func (h *Handler) registerCart(mux *http.ServeMux) {
+	s := h.private
+	mux.Handle("GET /cart", s(http.HandlerFunc(h.cartPage)))
+	mux.Handle("POST /cart/add", s(http.HandlerFunc(h.cartAdd)))
+	mux.Handle("POST /cart/lines/{id}/quantity", s(http.HandlerFunc(h.cartQuantity)))
+	mux.Handle("POST /cart/lines/{id}/remove", s(http.HandlerFunc(h.cartRemove)))
+	mux.Handle("POST /cart/select", s(http.HandlerFunc(h.cartSelect)))
+}
+
+// cartOwner is whose cart the request works on: the signed-in customer's,
+// or the visitor's by the token in the session, made when create is set.
+func (h *Handler) cartOwner(r *http.Request, create bool) (cart.Owner, bool, error) {
+	u, ok, err := h.currentUser(r)
+	if err != nil {
+		return cart.Owner{}, false, err
+	}
+	if ok {
+		return cart.Owner{UserID: u.ID}, true, nil
+	}
+	token := h.sessions.GetString(r.Context(), cartTokenKey)
+	if token == "" {
+		if !create {
+			return cart.Owner{}, false, nil
+		}
+		b := make([]byte, 24)
+		if _, err := rand.Read(b); err != nil {
+			return cart.Owner{}, false, err
+		}
+		token = base64.RawURLEncoding.EncodeToString(b)
+		h.sessions.Put(r.Context(), cartTokenKey, token)
+	}
+	return cart.Owner{Token: token}, true, nil
+}
+
+// mergeCart moves the visitor's cart into the customer's at login.
+func (h *Handler) mergeCart(ctx context.Context, userID int64) error {
+	if h.acc.Carts == nil {
+		return nil
+	}
+	token := h.sessions.PopString(ctx, cartTokenKey)
+	if token == "" {
+		return nil
+	}
+	return h.acc.Carts.Merge(ctx, token, userID)
+}
+
+// cartView is the cart page.
+type cartView struct {
+	Cart     cart.Cart
+	Lines    []cartLineView
+	Subtotal string
+	Flash    string
+	Error    string
+	Checkout bool // at least one selected line can be checked out
+}
+
+type cartLineView struct {
+	cart.Line
+	Price, Total, Regular string
+	Thumb                 string
+	URL                   string
+	Problem               string
+}
+
+func (h *Handler) newCartView(lc *locale, c cart.Cart) *cartView {
+	v := &cartView{Cart: c, Subtotal: money.Won(c.Subtotal).String()}
+	for _, l := range c.Lines {
+		lv := cartLineView{Line: l, Price: money.Won(l.UnitPrice).String(), Total: money.Won(l.LineTotal).String(), URL: productURL(l.ProductID)}
+		if l.ListPrice > l.UnitPrice {
+			lv.Regular = money.Won(l.ListPrice).String()
+		}
+		if l.Thumb != "" {
+			lv.Thumb = media.URLPrefix + media.ThumbKey(l.Thumb, media.Small)
+		}
+		if !l.Available {
+			lv.Problem = cartProblem(lc, l)
+		}
+		if l.Selected && l.Available {
+			v.Checkout = true
+		}
+		v.Lines = append(v.Lines, lv)
+	}
+	return v
+}
+
+// cartProblem says in the visitor's language why a line cannot be checked
+// out.
+func cartProblem(lc *locale, l cart.Line) string {
+	switch {
+	case l.Problem == cart.OnlyLeft(l.Stock) && l.Stock > 0:
+		return lc.F("cart.only_left", l.Stock)
+	case l.Stock <= 0 && l.Problem != "":
+		return lc.T("cart.sold_out")
+	}
+	return lc.T("cart.unavailable")
+}
+
+func (h *Handler) cartPage(w http.ResponseWriter, r *http.Request) {
+	lc := h.locales[pickLang(w, r)]
+	o, ok, err := h.cartOwner(r, false)
+	if err != nil {
+		h.serverError(w, r, lc, err)
+		return
+	}
+	var c cart.Cart
+	if ok {
+		if c, err = h.acc.Carts.Get(r.Context(), o); err != nil {
+			h.serverError(w, r, lc, err)
+			return
+		}
+	}
+	v := h.newCartView(lc, c)
+	v.Flash = h.sessions.PopString(r.Context(), flashKey)
+	v.Error = h.sessions.PopString(r.Context(), cartErrorKey)
+	p := h.accountPage(r, lc, lc.T("cart.title"), "/cart")
+	p.Scripts = []string{h.assets.url("htmx.min.js")}
+	h.render(w, r, lc, http.StatusOK, cartPage(p, v))
+}
+
+// cartErrorKey holds a cart action's refusal for the next cart page.
+const cartErrorKey = "cart_error"
+
+// cartDone answers a cart action: back to the cart (or where the form
+// asked), with the message.
+func (h *Handler) cartDone(w http.ResponseWriter, r *http.Request, lc *locale, err error, done string) {
+	ctx := r.Context()
+	if inv, ok := fault.AsInvalid(err); ok {
+		for _, m := range inv.Fields {
+			h.sessions.Put(ctx, cartErrorKey, lc.T(m))
+		}
+	} else if errors.Is(err, fault.ErrNotFound) {
+		h.sessions.Put(ctx, cartErrorKey, lc.T("cart.line_gone"))
+	} else if err != nil {
+		h.serverError(w, r, lc, err)
+		return
+	} else if done != "" {
+		h.sessions.Put(ctx, flashKey, done)
+	}
+	http.Redirect(w, r, "/cart", http.StatusSeeOther)
+}
+
+func formInt(r *http.Request, name string) (int64, bool) {
+	n, err := strconv.ParseInt(r.PostFormValue(name), 10, 64)
+	return n, err == nil
+}
+
+func (h *Handler) cartAdd(w http.ResponseWriter, r *http.Request) {
+	lc := h.locales[pickLang(w, r)]
+	if !h.parseForm(w, r, lc) {
+		return
+	}
+	variant, ok := formInt(r, "variant")
+	qty := int64(1)
+	if r.PostFormValue("quantity") != "" {
+		var qok bool
+		if qty, qok = formInt(r, "quantity"); !qok {
+			ok = false
+		}
+	}
+	if !ok {
+		h.cartDone(w, r, lc, &fault.Invalid{Fields: map[string]string{"quantity": "must be a whole number"}}, "")
+		return
+	}
+	o, _, err := h.cartOwner(r, true)
+	if err != nil {
+		h.serverError(w, r, lc, err)
+		return
+	}
+	c, err := h.acc.Carts.Add(r.Context(), o, variant, qty)
+	done := lc.T("cart.added")
+	if err == nil && len(c.Notices) > 0 {
+		n := c.Notices[0]
+		done = lc.F("cart.added_capped", n.Added, n.Quantity)
+	}
+	h.cartDone(w, r, lc, err, done)
+}
+
+// cartLine runs fn on the {id} line of the request's cart.
+func (h *Handler) cartLine(w http.ResponseWriter, r *http.Request, fn func(ctx context.Context, o cart.Owner, id int64) error) {
+	lc := h.locales[pickLang(w, r)]
+	if !h.parseForm(w, r, lc) {
+		return
+	}
+	id, err := strconv.ParseInt(r.PathValue("id"), 10, 64)
+	o, ok, oerr := h.cartOwner(r, false)
+	if oerr != nil {
+		h.serverError(w, r, lc, oerr)
+		return
+	}
+	if err != nil || id <= 0 || !ok {
+		h.cartDone(w, r, lc, fault.ErrNotFound, "")
+		return
+	}
+	h.cartDone(w, r, lc, fn(r.Context(), o, id), "")
+}
+
+func (h *Handler) cartQuantity(w http.ResponseWriter, r *http.Request) {
+	h.cartLine(w, r, func(ctx context.Context, o cart.Owner, id int64) error {
+		qty, ok := formInt(r, "quantity")
+		if !ok {
+			return &fault.Invalid{Fields: map[string]string{"quantity": "must be a whole number"}}
+		}
+		_, err := h.acc.Carts.SetQuantity(ctx, o, id, qty)
+		return err
+	})
+}
+
+func (h *Handler) cartRemove(w http.ResponseWriter, r *http.Request) {
+	h.cartLine(w, r, func(ctx context.Context, o cart.Owner, id int64) error {
+		_, err := h.acc.Carts.Remove(ctx, o, id)
+		return err
+	})
+}
+
+func (h *Handler) cartSelect(w http.ResponseWriter, r *http.Request) {
+	lc := h.locales[pickLang(w, r)]
+	if !h.parseForm(w, r, lc) {
+		return
+	}
+	o, ok, err := h.cartOwner(r, false)
+	if err != nil {
+		h.serverError(w, r, lc, err)
+		return
+	}
+	if !ok {
+		h.cartDone(w, r, lc, fault.ErrNotFound, "")
+		return
+	}
+	var ids []int64
+	for _, s := range r.PostForm["line"] {
+		id, err := strconv.ParseInt(s, 10, 64)
+		if err != nil || id <= 0 {
+			h.cartDone(w, r, lc, fault.ErrNotFound, "")
+			return
+		}
+		ids = append(ids, id)
+	}
+	_, err = h.acc.Carts.SelectOnly(r.Context(), o, ids)
+	if err == nil && r.PostFormValue("checkout") != "" {
+		http.Redirect(w, r, "/checkout", http.StatusSeeOther)
+		return
+	}
+	h.cartDone(w, r, lc, err, "")
+}
