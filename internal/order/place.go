@@ -207,7 +207,10 @@ func (s *Service) place(ctx context.Context, o Order, b pricing.Breakdown, cartI
 		}
 		if o.CouponID != 0 {
 			if err := s.deps.Coupons.Redeem(ctx, q, o.CouponID, o.UserID, o.ID); err != nil {
-				if _, ok := fault.AsInvalid(err); ok || errors.Is(err, fault.ErrConflict) {
+				if _, ok := fault.AsInvalid(err); ok {
+					return err // the coupon's own reason: used up, expired, …
+				}
+				if errors.Is(err, fault.ErrConflict) {
 					return &fault.Invalid{Fields: map[string]string{"coupon": "can no longer be used"}}
 				}
 				return err

@@ -144,6 +144,7 @@ type shop struct {
 	addr    *address.Service
 	points  *points.Service
 	coupons *coupons
+	kr      *crypt.Keyring
 	orders  *order.Service
 	leaf    int64
 	n       int
@@ -159,12 +160,17 @@ func newShop(t *testing.T) *shop {
 		coupons: &coupons{byCode: map[string]pricing.Coupon{
 			"WELCOME": {ID: 7, Code: "WELCOME", Kind: pricing.CouponFixed, Amount: 5000},
 			"BIG":     {ID: 8, Code: "BIG", Kind: pricing.CouponFixed, Amount: 1000, MinOrder: 1_000_000},
-		}, redeemed: map[int64]int64{}, released: map[int64]bool{}}}
-	sh.orders = order.NewService(d, order.Deps{Catalog: sh.cat, Cart: sqlCart{d}, Addresses: sh.addr,
-		Coupons: sh.coupons, Points: sh.points, Shipping: shipping{}, Promotions: promotions{}, Keyring: kr},
-		order.Config{PayWithin: 30 * time.Minute}, c.now, nil)
+		}, redeemed: map[int64]int64{}, released: map[int64]bool{}}, kr: kr}
+	sh.orders = sh.service(sh.coupons)
 	sh.leaf = catalogtest.Categories(t, sh.cat).Leaves[0].ID
 	return sh
+}
+
+// service returns the order service of the shop with coupons cs.
+func (sh *shop) service(cs order.Coupons) *order.Service {
+	return order.NewService(sh.d, order.Deps{Catalog: sh.cat, Cart: sqlCart{sh.d}, Addresses: sh.addr,
+		Coupons: cs, Points: sh.points, Shipping: shipping{}, Promotions: promotions{}, Keyring: sh.kr},
+		order.Config{PayWithin: 30 * time.Minute}, sh.clock.now, nil)
 }
 
 // product adds a product with one variant of price and stock and returns
