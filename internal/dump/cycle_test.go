@@ -78,8 +78,12 @@ func TestLoadTablesThatReferToEachOther(t *testing.T) {
 		if !errors.Is(err, ErrBadDump) || !strings.Contains(err.Error(), "dump_test_members") {
 			t.Errorf("%s: Load of a dump with a dangling reference = %v, want ErrBadDump naming the table", d.Dialect.Engine, err)
 		}
+		seeds, err := migrationRows(context.Background())
+		if err != nil {
+			t.Fatal(err)
+		}
 		for name, n := range counts(t, d) {
-			if n > 0 && name != "sellers" {
+			if n > 0 && n != len(seeds[name]) {
 				t.Errorf("%s: table %s holds %d rows after a refused load", d.Dialect.Engine, name, n)
 			}
 		}
