@@ -1,0 +1,69 @@
+package order
+
+import (
+	"context"
+	"fmt"
+
+	"github.com/mallang/mallang/internal/fault"
+	"github.com/mallang/mallang/internal/pricing"
+)
+
+// Preview is a checkout priced as Place would price it now.
+type Preview struct {
+	Lines         []CartLine
+	Breakdown     pricing.Breakdown
+	PointsBalance int64
+}
+
+// Preview prices the customer's selected cart lines as Place would, with
+// the same pricing.Quote, and stores nothing: the checkout page shows it
+// before the customer places the order. A coupon that cannot be used and
+// points over the rules come back as Problems of the breakdown (priced
+// without them) rather than as an error, so the page shows both the
+// breakdown and why. An empty selection is *fault.Invalid{"cart"}.
+func (s *Service) Preview(ctx context.Context, in PlaceInput) (Preview, error) {
+	if in.UserID <= 0 {
+		return Preview{}, &fault.Invalid{Fields: map[string]string{"user": "must be signed in"}}
+	}
+	_, lines, err := s.deps.Cart.Checkout(ctx, in.UserID)
+	if err != nil {
+		return Preview{}, fmt.Errorf("preview order: %w", err)
+	}
+	if len(lines) == 0 {
+		return Preview{}, &fault.Invalid{Fields: map[string]string{"cart": "has nothing selected to order"}}
+	}
+	postcode := ""
+	if in.AddressID > 0 || in.Address != nil {
+		if a, err := s.recipient(ctx, in); err == nil {
+			postcode = a.Postcode
+		} else if _, ok := fault.AsInvalid(err); !ok {
+			return Preview{}, err
+		}
+	}
+	p := Preview{Lines: lines}
+	if p.PointsBalance, err = s.deps.Points.Balance(ctx, in.UserID); err != nil {
+		return Preview{}, fmt.Errorf("preview order: points balance: %w", err)
+	}
+	b, err := s.quote(ctx, in, postcode, lines)
+	inv, invalid := fault.AsInvalid(err)
+	switch {
+	case err == nil:
+	case invalid && inv.Fields["coupon"] != "" && len(b.Lines) == 0:
+		// The coupon was refused before pricing (unknown, expired, used
+		// up): price without it and say why.
+		msg := inv.Fields["coupon"]
+		in.CouponCode = ""
+		if b, err = s.quote(ctx, in, postcode, lines); err != nil {
+			if _, ok := fault.AsInvalid(err); !ok {
+				return Preview{}, err
+			}
+		}
+		b.Problems = append(b.Problems, pricing.Problem{Field: "coupon", Message: msg})
+	case invalid:
+		// Problems already name what was left out.
+	default:
+		return Preview{}, err
+	}
+	p.Breakdown = b
+	return p, nil
+}

@@ -1,0 +1,70 @@
+package order_test
+
+import (
+	"testing"
+
+	"github.com/mallang/mallang/internal/fault"
+	"github.com/mallang/mallang/internal/order"
+	"github.com/mallang/mallang/internal/pricing"
+)
+
+func TestPreview(t *testing.T) {
+	t.Parallel()
+	sh := newShop(t)
+	cs := &coupons{byCode: map[string]pricing.Coupon{
+		"BIG": {ID: 7, Code: "BIG", Kind: pricing.CouponFixed, Amount: 5000, MinOrder: 100000},
+		"TEN": {ID: 8, Code: "TEN", Kind: pricing.CouponPercent, Amount: 10},
+	}, redeemed: map[int64]int64{}, released: map[int64]bool{}}
+	s := sh.service(cs)
+	user := sh.customer(t, "preview@example.com")
+	addr := sh.address(t, user)
+
+	if _, err := s.Preview(t.Context(), order.PlaceInput{UserID: user}); err == nil {
+		t.Fatal("an empty cart previewed")
+	} else if inv, ok := fault.AsInvalid(err); !ok || inv.Fields["cart"] == "" {
+		t.Fatalf("empty cart: %v", err)
+	}
+	v := sh.product(t, "미리보기 초콜릿", 12000, 5)
+	sh.add(t, user, v, 2)
+	sh.give(t, user, 3000)
+	stockBefore := sh.stock(t, v)
+
+	tests := []struct {
+		name            string
+		in              order.PlaceInput
+		discount, total int64
+		problemField    string
+	}{
+		{"plain", order.PlaceInput{}, 0, 24000 + 3000, ""},
+		{"with address", order.PlaceInput{AddressID: addr}, 0, 27000, ""},
+		{"coupon applies", order.PlaceInput{CouponCode: "TEN"}, 2400, 24000 - 2400 + 3000, ""},
+		{"coupon under its minimum", order.PlaceInput{CouponCode: "BIG"}, 0, 27000, "coupon"},
+		{"unknown coupon", order.PlaceInput{CouponCode: "NOPE"}, 0, 27000, "coupon"},
+		{"points", order.PlaceInput{PointsToUse: 2000}, 0, 25000, ""},
+		{"points over the balance", order.PlaceInput{PointsToUse: 9000}, 0, 24000, "points"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			in := tt.in
+			in.UserID = user
+			p, err := s.Preview(t.Context(), in)
+			if err != nil {
+				t.Fatal(err)
+			}
+			b := p.Breakdown
+			if b.Discount != tt.discount || b.Total != tt.total || p.PointsBalance != 3000 || len(p.Lines) != 1 {
+				t.Fatalf("breakdown %+v (balance %d, %d lines)", b, p.PointsBalance, len(p.Lines))
+			}
+			got := ""
+			for _, pr := range b.Problems {
+				got = pr.Field
+			}
+			if got != tt.problemField {
+				t.Fatalf("problems %+v, want one for %q", b.Problems, tt.problemField)
+			}
+		})
+	}
+	if sh.stock(t, v) != stockBefore || len(cs.redeemed) != 0 || sh.cartLines(t, user) != 1 {
+		t.Fatal("a preview changed stock, coupons or the cart")
+	}
+}
