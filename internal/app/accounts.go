@@ -14,11 +14,17 @@ import (
 	"github.com/mallang/mallang/internal/account/twofactor"
 	"github.com/mallang/mallang/internal/audit"
 	"github.com/mallang/mallang/internal/cart"
+	"github.com/mallang/mallang/internal/coupon"
 	"github.com/mallang/mallang/internal/crypt"
+	"github.com/mallang/mallang/internal/db"
 	"github.com/mallang/mallang/internal/jobs"
 	"github.com/mallang/mallang/internal/notify"
+	"github.com/mallang/mallang/internal/order"
+	"github.com/mallang/mallang/internal/points"
+	"github.com/mallang/mallang/internal/pricing"
 	"github.com/mallang/mallang/internal/ratelimit"
 	"github.com/mallang/mallang/internal/security/honeypot"
+	"github.com/mallang/mallang/internal/shipping"
 )
 
 // accounts are the services of the accounts capability, wired together.
@@ -35,6 +41,10 @@ type accounts struct {
 	trap      *honeypot.Trap
 	audit     *audit.Log
 	carts     *cart.Service
+	shipping  *shipping.Service
+	coupons   *coupon.Service
+	points    *points.Service
+	orders    *order.Service
 }
 
 // keyring builds the personal-data keyring: the configured keys, with the
@@ -111,6 +121,13 @@ func (a *App) wireAccounts() error {
 		OnDelete:      []account.Hook{s.addresses.DeleteAllForUser, s.social.DeleteAllForUser},
 	}, now, a.log)
 	s.carts = cart.New(d, a.Catalog, cart.Config{}, now)
+	s.shipping = shipping.New(d, now)
+	s.coupons = coupon.New(d, now)
+	s.points = points.New(d, now)
+	s.orders = order.NewService(d, order.Deps{
+		Catalog: a.Catalog, Cart: orderCart{s.carts}, Addresses: s.addresses, Coupons: s.coupons,
+		Points: s.points, Shipping: orderShipping{s.shipping}, Promotions: promotions{}, Keyring: kr,
+	}, order.Config{}, now, a.log)
 	a.acc = s
 	return nil
 }
@@ -131,6 +148,7 @@ func EncryptedColumns() []crypt.Column {
 	cols = append(cols, account.EncryptedColumns()...)
 	cols = append(cols, address.EncryptedColumns()...)
 	cols = append(cols, twofactor.EncryptedColumns...)
+	cols = append(cols, order.EncryptedColumns()...)
 	return cols
 }
 
@@ -147,5 +165,63 @@ func (a *App) pruners() []jobs.Pruner {
 		{Name: "api tokens", Prune: func(ctx context.Context) (int64, error) { return s.tokens.Prune(ctx, ago(7*24*time.Hour)) }},
 		{Name: "honeypot", Prune: func(ctx context.Context) (int64, error) { return s.trap.Prune(ctx, ago(90*24*time.Hour)) }},
 		{Name: "visitor carts", Prune: func(ctx context.Context) (int64, error) { return s.carts.Prune(ctx, ago(30*24*time.Hour)) }},
+		// Hourly, so an unpaid order is cancelled up to an hour after its
+		// deadline; the stock it holds comes back then.
+		{Name: "unpaid orders", Prune: func(ctx context.Context) (int64, error) {
+			n, err := s.orders.ExpireUnpaid(ctx, 0)
+			return int64(n), err
+		}},
+		{Name: "expired points", Prune: s.points.ExpireDue},
 	}
 }
+
+// orderCart adapts the cart service to what order placement reads.
+type orderCart struct{ c *cart.Service }
+
+func (oc orderCart) Checkout(ctx context.Context, userID int64) (int64, []order.CartLine, error) {
+	owner := cart.Owner{UserID: userID}
+	c, err := oc.c.Get(ctx, owner)
+	if err != nil {
+		return 0, nil, err
+	}
+	lines, err := oc.c.Checkout(ctx, owner)
+	if err != nil {
+		return 0, nil, err
+	}
+	out := make([]order.CartLine, len(lines))
+	for i, l := range lines {
+		out[i] = order.CartLine{ID: l.ID, VariantID: l.VariantID, ProductID: l.ProductID, CategoryID: l.CategoryID,
+			SellerID: l.SellerID, Name: l.Name, Options: l.Options, SKU: l.SKU, UnitPrice: l.UnitPrice, Quantity: l.Quantity}
+	}
+	return c.ID, out, nil
+}
+
+func (oc orderCart) RemoveLines(ctx context.Context, q db.Querier, cartID int64, lineIDs []int64) error {
+	return oc.c.RemoveLines(ctx, q, cartID, lineIDs)
+}
+
+// orderShipping adapts the shipping service to what orders need.
+type orderShipping struct{ s *shipping.Service }
+
+func (os orderShipping) Rules(ctx context.Context) (pricing.ShippingRules, error) {
+	return os.s.Rules(ctx)
+}
+
+func (os orderShipping) TrackingURL(ctx context.Context, code, number string) (string, error) {
+	c, err := os.s.Carrier(ctx, code)
+	if err != nil {
+		return "", err
+	}
+	return shipping.TrackingURL(c, number)
+}
+
+// promotions are the shop's points rules until membership grades and gift
+// rules get their own settings: points are spent from 1,000 up, may pay
+// the whole order, and 1 % of what is paid is earned.
+type promotions struct{}
+
+func (promotions) PointsRules(context.Context, int64) (pricing.PointsRules, error) {
+	return pricing.PointsRules{MinSpend: 1000, EarnPermille: 10}, nil
+}
+
+func (promotions) Gifts(context.Context) ([]pricing.GiftRule, error) { return nil, nil }
