@@ -16,7 +16,6 @@ import (
 	"github.com/mallang/mallang/internal/cart"
 	"github.com/mallang/mallang/internal/coupon"
 	"github.com/mallang/mallang/internal/crypt"
-	"github.com/mallang/mallang/internal/db"
 	"github.com/mallang/mallang/internal/jobs"
 	"github.com/mallang/mallang/internal/notify"
 	"github.com/mallang/mallang/internal/order"
@@ -125,8 +124,8 @@ func (a *App) wireAccounts() error {
 	s.coupons = coupon.New(d, now)
 	s.points = points.New(d, now)
 	s.orders = order.NewService(d, order.Deps{
-		Catalog: a.Catalog, Cart: orderCart{s.carts}, Addresses: s.addresses, Coupons: s.coupons,
-		Points: s.points, Shipping: orderShipping{s.shipping}, Promotions: promotions{}, Keyring: kr,
+		Catalog: a.Catalog, Cart: cart.ForOrders{Carts: s.carts}, Addresses: s.addresses, Coupons: s.coupons,
+		Points: s.points, Shipping: shipping.ForOrders{Shipping: s.shipping}, Promotions: promotions{}, Keyring: kr,
 	}, order.Config{}, now, a.log)
 	a.acc = s
 	return nil
@@ -173,46 +172,6 @@ func (a *App) pruners() []jobs.Pruner {
 		}},
 		{Name: "expired points", Prune: s.points.ExpireDue},
 	}
-}
-
-// orderCart adapts the cart service to what order placement reads.
-type orderCart struct{ c *cart.Service }
-
-func (oc orderCart) Checkout(ctx context.Context, userID int64) (int64, []order.CartLine, error) {
-	owner := cart.Owner{UserID: userID}
-	c, err := oc.c.Get(ctx, owner)
-	if err != nil {
-		return 0, nil, err
-	}
-	lines, err := oc.c.Checkout(ctx, owner)
-	if err != nil {
-		return 0, nil, err
-	}
-	out := make([]order.CartLine, len(lines))
-	for i, l := range lines {
-		out[i] = order.CartLine{ID: l.ID, VariantID: l.VariantID, ProductID: l.ProductID, CategoryID: l.CategoryID,
-			SellerID: l.SellerID, Name: l.Name, Options: l.Options, SKU: l.SKU, UnitPrice: l.UnitPrice, Quantity: l.Quantity}
-	}
-	return c.ID, out, nil
-}
-
-func (oc orderCart) RemoveLines(ctx context.Context, q db.Querier, cartID int64, lineIDs []int64) error {
-	return oc.c.RemoveLines(ctx, q, cartID, lineIDs)
-}
-
-// orderShipping adapts the shipping service to what orders need.
-type orderShipping struct{ s *shipping.Service }
-
-func (os orderShipping) Rules(ctx context.Context) (pricing.ShippingRules, error) {
-	return os.s.Rules(ctx)
-}
-
-func (os orderShipping) TrackingURL(ctx context.Context, code, number string) (string, error) {
-	c, err := os.s.Carrier(ctx, code)
-	if err != nil {
-		return "", err
-	}
-	return shipping.TrackingURL(c, number)
 }
 
 // promotions are the shop's points rules until membership grades and gift

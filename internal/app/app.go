@@ -145,6 +145,7 @@ func (a *App) routes() http.Handler {
 		Addresses: a.acc.addresses,
 		Social:    a.acc.social,
 		Carts:     a.acc.carts,
+		Orders:    a.acc.orders,
 		Secure:    strings.HasPrefix(a.cfg.BaseURL, "https://"),
 	})
 	storefront.Register(mux)

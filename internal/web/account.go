@@ -314,7 +314,7 @@ func (h *Handler) logout(w http.ResponseWriter, r *http.Request) {
 
 func (h *Handler) accountHome(w http.ResponseWriter, r *http.Request, lc *locale, u account.User) {
 	p := h.accountPage(r, lc, lc.T("account.title"), "/account")
-	v := accountView{User: u, Flash: h.sessions.PopString(r.Context(), flashKey), Addresses: h.acc.Addresses != nil}
+	v := accountView{User: u, Flash: h.sessions.PopString(r.Context(), flashKey), Addresses: h.acc.Addresses != nil, Orders: h.acc.Orders != nil}
 	h.render(w, r, lc, http.StatusOK, accountHomePage(p, &v))
 }
 
@@ -464,6 +464,7 @@ type accountView struct {
 	User      account.User
 	Flash     string
 	Addresses bool
+	Orders    bool
 }
 
 // displayPhone writes a Korean E.164 number the way Koreans read it

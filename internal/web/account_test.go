@@ -20,22 +20,29 @@ import (
 	"github.com/mallang/mallang/internal/account/social/socialtest"
 	"github.com/mallang/mallang/internal/cart"
 	"github.com/mallang/mallang/internal/catalog"
+	"github.com/mallang/mallang/internal/coupon"
 	"github.com/mallang/mallang/internal/crypt"
 	"github.com/mallang/mallang/internal/db"
 	"github.com/mallang/mallang/internal/db/dbtest"
 	"github.com/mallang/mallang/internal/notify"
+	"github.com/mallang/mallang/internal/order"
+	"github.com/mallang/mallang/internal/points"
 	"github.com/mallang/mallang/internal/ratelimit"
+	"github.com/mallang/mallang/internal/shipping"
 )
 
 // accountShop is a storefront with accounts on a real server.
 type accountShop struct {
-	srv   *httptest.Server
-	d     *db.DB
-	acc   *account.Service
-	fake  *socialtest.Server
-	addrs *address.Service
-	cat   *catalog.Service
-	carts *cart.Service
+	srv     *httptest.Server
+	d       *db.DB
+	acc     *account.Service
+	fake    *socialtest.Server
+	addrs   *address.Service
+	cat     *catalog.Service
+	carts   *cart.Service
+	coupons *coupon.Service
+	points  *points.Service
+	orders  *order.Service
 }
 
 func newAccountShop(t *testing.T) *accountShop {
@@ -56,8 +63,13 @@ func newAccountShop(t *testing.T) *accountShop {
 	}
 	s.cat = catalog.NewService(d, time.Now, nil, nil)
 	s.carts = cart.New(d, s.cat, cart.Config{}, time.Now)
+	s.coupons, s.points = coupon.New(d, time.Now), points.New(d, time.Now)
+	s.orders = order.NewService(d, order.Deps{Catalog: s.cat, Cart: cart.ForOrders{Carts: s.carts}, Addresses: s.addrs,
+		Coupons: s.coupons, Points: s.points, Shipping: shipping.ForOrders{Shipping: shipping.New(d, time.Now)}, Keyring: kr},
+		order.Config{}, time.Now, nil)
 	h := New(Config{BaseURL: s.srv.URL, ShopName: "말랑상점"}, s.cat, slog.New(slog.DiscardHandler))
-	h.EnableAccounts(AccountDeps{Accounts: s.acc, Store: account.NewSessionStore(d, nil, time.Now), Addresses: s.addrs, Social: soc, Carts: s.carts})
+	h.EnableAccounts(AccountDeps{Accounts: s.acc, Store: account.NewSessionStore(d, nil, time.Now), Addresses: s.addrs, Social: soc,
+		Carts: s.carts, Orders: s.orders})
 	h.Register(mux)
 	return s
 }

@@ -1,6 +1,399 @@
 package web
 
-import "net/http"
+import (
+	"context"
+	"crypto/rand"
+	"encoding/base64"
+	"errors"
+	"net/http"
+	"strconv"
+	"strings"
+
+	"github.com/mallang/mallang/internal/account"
+	"github.com/mallang/mallang/internal/account/address"
+	"github.com/mallang/mallang/internal/fault"
+	"github.com/mallang/mallang/internal/money"
+	"github.com/mallang/mallang/internal/order"
+)
+
+// Orders is what checkout and the order pages need; *order.Service
+// implements it.
+type Orders interface {
+	Preview(ctx context.Context, in order.PlaceInput) (order.Preview, error)
+	Place(ctx context.Context, in order.PlaceInput) (order.Order, error)
+	List(ctx context.Context, userID int64, limit, offset int) ([]order.Order, error)
+	ByNumber(ctx context.Context, userID int64, number string) (order.Order, error)
+	History(ctx context.Context, orderID int64) ([]order.HistoryEntry, error)
+	RequestCancel(ctx context.Context, userID, orderID int64, reason string) (order.Order, error)
+}
+
+// paymentMethods are the ways to pay offered at checkout until payment
+// providers are connected; the order waits for payment either way.
+var paymentMethods = []string{"bank_transfer", "card"}
+
+// ordersPerPage is the length of the order history page.
+const ordersPerPage = 20
 
 // registerOrders adds checkout and the order pages.
-func (h *Handler) registerOrders(mux *http.ServeMux) {}
+func (h *Handler) registerOrders(mux *http.ServeMux) {
+	s := h.private
+	mux.Handle("GET /checkout", s(h.signedIn(h.checkoutForm)))
+	mux.Handle("POST /checkout", s(h.signedIn(h.checkout)))
+	mux.Handle("GET /account/orders", s(h.signedIn(h.orderList)))
+	mux.Handle("GET /account/orders/{number}", s(h.signedIn(h.orderPage)))
+	mux.Handle("GET /account/orders/{number}/receipt", s(h.signedIn(h.orderReceipt)))
+	mux.Handle("POST /account/orders/{number}/cancel", s(h.signedIn(h.orderCancel)))
+}
+
+// checkoutView is the checkout page.
+type checkoutView struct {
+	Key        string
+	Addresses  []address.Address
+	AddressSel string // an address id, or "new"
+	New        address.Input
+	Note       string
+	Coupon     string
+	Points     string
+	Payment    string
+	Payments   []link // Label, URL = the method
+	Lines      []cartLineView
+	Amounts    []amountRow
+	Total      string
+	Earn       string
+	Balance    string
+	Problems   map[string]string
+	Error      string
+	Fields     map[string]string // field errors of the address form
+}
+
+type amountRow struct {
+	Label, Value, TestID string
+	Minus                bool
+}
+
+func newKey() string {
+	b := make([]byte, 18)
+	_, _ = rand.Read(b)
+	return base64.RawURLEncoding.EncodeToString(b)
+}
+
+// checkoutInput reads the checkout form into the order input.
+func checkoutInput(r *http.Request, u account.User) (order.PlaceInput, *checkoutView) {
+	v := &checkoutView{
+		Key: r.PostFormValue("key"), AddressSel: r.PostFormValue("address"), Note: r.PostFormValue("note"),
+		Coupon: r.PostFormValue("coupon"), Points: r.PostFormValue("points"), Payment: r.PostFormValue("payment"),
+		New: address.Input{Recipient: r.PostFormValue("recipient"), Phone: r.PostFormValue("phone"), Postcode: r.PostFormValue("postcode"),
+			Line1: r.PostFormValue("line1"), Line2: r.PostFormValue("line2")},
+	}
+	in := order.PlaceInput{UserID: u.ID, IdempotencyKey: v.Key, DeliveryNote: v.Note, CouponCode: strings.TrimSpace(v.Coupon),
+		PaymentMethod: v.Payment, Channel: channelOf(r)}
+	if v.AddressSel == "new" {
+		in.Address = &order.Address{Recipient: v.New.Recipient, Phone: v.New.Phone, Postcode: v.New.Postcode, Line1: v.New.Line1, Line2: v.New.Line2}
+	} else if id, err := strconv.ParseInt(v.AddressSel, 10, 64); err == nil && id > 0 {
+		in.AddressID = id
+	}
+	if p := strings.ReplaceAll(strings.TrimSpace(v.Points), ",", ""); p != "" {
+		n, err := strconv.ParseInt(p, 10, 64)
+		if err != nil || n < 0 {
+			in.PointsToUse = -1 // refused by Place with a field message
+		} else {
+			in.PointsToUse = n
+		}
+	}
+	return in, v
+}
+
+// channelOf tells a phone's browser from a computer's, for the order's
+// channel in statistics.
+func channelOf(r *http.Request) order.Channel {
+	if strings.Contains(r.UserAgent(), "Mobi") {
+		return order.MobileWeb
+	}
+	return order.PCWeb
+}
+
+// fillCheckout prices the checkout and fills the page around it.
+func (h *Handler) fillCheckout(ctx context.Context, lc *locale, u account.User, in order.PlaceInput, v *checkoutView) error {
+	as, err := h.acc.Addresses.List(ctx, u.ID)
+	if err != nil {
+		return err
+	}
+	v.Addresses = as
+	if v.AddressSel == "" {
+		v.AddressSel = "new"
+		for _, a := range as {
+			if a.IsDefault {
+				v.AddressSel = strconv.FormatInt(a.ID, 10)
+				in.AddressID = a.ID
+			}
+		}
+	}
+	if v.Payment == "" {
+		v.Payment = paymentMethods[0]
+	}
+	for _, m := range paymentMethods {
+		v.Payments = append(v.Payments, link{Label: lc.T("pay." + m), URL: m, Current: m == v.Payment})
+	}
+	if in.PointsToUse < 0 {
+		in.PointsToUse = 0
+	}
+	p, err := h.acc.Orders.Preview(ctx, in)
+	if err != nil {
+		return err
+	}
+	b := p.Breakdown
+	v.Problems = map[string]string{}
+	for _, pr := range b.Problems {
+		v.Problems[pr.Field] = lc.T(pr.Message)
+	}
+	for _, pl := range b.Lines {
+		lv := cartLineView{Price: won(pl.UnitPrice), Total: won(pl.LineTotal), URL: productURL(pl.ProductID)}
+		lv.Name, lv.Quantity = pl.Name, pl.Quantity
+		if pl.Gift {
+			lv.Problem = lc.T("checkout.gift")
+		}
+		v.Lines = append(v.Lines, lv)
+	}
+	v.Amounts = []amountRow{{Label: lc.T("checkout.subtotal"), Value: won(b.Subtotal), TestID: "subtotal"}}
+	if b.Discount > 0 {
+		v.Amounts = append(v.Amounts, amountRow{Label: lc.T("checkout.discount"), Value: won(b.Discount), TestID: "discount", Minus: true})
+	}
+	v.Amounts = append(v.Amounts, amountRow{Label: lc.T("checkout.shipping"), Value: won(b.Shipping), TestID: "shipping"})
+	if b.RemoteSurcharge > 0 {
+		v.Amounts = append(v.Amounts, amountRow{Label: lc.T("checkout.remote"), Value: won(b.RemoteSurcharge), TestID: "remote"})
+	}
+	if b.PointsUsed > 0 {
+		v.Amounts = append(v.Amounts, amountRow{Label: lc.T("checkout.points_used"), Value: won(b.PointsUsed), TestID: "points-used", Minus: true})
+	}
+	v.Total, v.Earn = won(b.Total), money.Won(b.PointsToEarn).Number()
+	v.Balance = money.Won(p.PointsBalance).Number()
+	return nil
+}
+
+func won(n int64) string { return money.Won(n).String() }
+
+func (h *Handler) checkoutForm(w http.ResponseWriter, r *http.Request, lc *locale, u account.User) {
+	in, v := checkoutInput(r, u)
+	v.Key = newKey()
+	in.IdempotencyKey = v.Key
+	h.renderCheckout(w, r, lc, u, in, v, http.StatusOK)
+}
+
+// renderCheckout prices and shows the checkout page; an empty selection
+// goes back to the cart with why.
+func (h *Handler) renderCheckout(w http.ResponseWriter, r *http.Request, lc *locale, u account.User, in order.PlaceInput, v *checkoutView, status int) {
+	if err := h.fillCheckout(r.Context(), lc, u, in, v); err != nil {
+		if inv, ok := fault.AsInvalid(err); ok && inv.Fields["cart"] != "" {
+			h.sessions.Put(r.Context(), cartErrorKey, lc.T("select at least one product"))
+			http.Redirect(w, r, "/cart", http.StatusSeeOther)
+			return
+		}
+		h.serverError(w, r, lc, err)
+		return
+	}
+	p := h.accountPage(r, lc, lc.T("checkout.title"), "/checkout")
+	h.render(w, r, lc, status, checkoutPage(p, v))
+}
+
+func (h *Handler) checkout(w http.ResponseWriter, r *http.Request, lc *locale, u account.User) {
+	if !h.parseForm(w, r, lc) {
+		return
+	}
+	in, v := checkoutInput(r, u)
+	if v.Key == "" {
+		v.Key = newKey()
+		in.IdempotencyKey = v.Key
+	}
+	if r.PostFormValue("action") != "place" {
+		h.renderCheckout(w, r, lc, u, in, v, http.StatusOK)
+		return
+	}
+	o, err := h.acc.Orders.Place(r.Context(), in)
+	if err != nil {
+		inv, ok := fault.AsInvalid(err)
+		if !ok {
+			h.serverError(w, r, lc, err)
+			return
+		}
+		v.Fields = map[string]string{}
+		for f, m := range inv.Fields {
+			v.Fields[f] = lc.T(m)
+			if f == "cart" {
+				v.Error = lc.F("checkout.sold_out", m)
+			}
+		}
+		if v.Error == "" {
+			v.Error = lc.T("checkout.fix")
+		}
+		h.renderCheckout(w, r, lc, u, in, v, http.StatusUnprocessableEntity)
+		return
+	}
+	h.sessions.Put(r.Context(), flashKey, lc.T("checkout.placed"))
+	http.Redirect(w, r, "/account/orders/"+o.Number, http.StatusSeeOther)
+}
+
+// orderView is an order as its pages show it.
+type orderView struct {
+	O        order.Order
+	Status   string
+	Lines    []cartLineView
+	Amounts  []amountRow
+	Total    string
+	Placed   string
+	History  []historyRow
+	Cancel   bool
+	Flash    string
+	Error    string
+	Payment  string
+	Tracking []link
+}
+
+type historyRow struct{ When, Status, Reason string }
+
+func (h *Handler) newOrderView(lc *locale, o order.Order) *orderView {
+	v := &orderView{O: o, Status: lc.T("status." + string(o.Status)), Total: won(o.Total), Placed: lc.Date(o.CreatedAt),
+		Payment: lc.T("pay." + o.PaymentMethod)}
+	for _, l := range o.Lines {
+		lv := cartLineView{Price: won(l.UnitPrice), Total: won(l.LineTotal), URL: productURL(l.ProductID)}
+		lv.Name, lv.Options, lv.Quantity = l.Name, l.Options, l.Quantity
+		if l.Gift {
+			lv.Problem = lc.T("checkout.gift")
+		}
+		v.Lines = append(v.Lines, lv)
+	}
+	v.Amounts = []amountRow{{Label: lc.T("checkout.subtotal"), Value: won(o.Subtotal), TestID: "subtotal"}}
+	if o.Discount > 0 {
+		v.Amounts = append(v.Amounts, amountRow{Label: lc.T("checkout.discount"), Value: won(o.Discount), TestID: "discount", Minus: true})
+	}
+	v.Amounts = append(v.Amounts, amountRow{Label: lc.T("checkout.shipping"), Value: won(o.Shipping), TestID: "shipping"})
+	if o.RemoteSurcharge > 0 {
+		v.Amounts = append(v.Amounts, amountRow{Label: lc.T("checkout.remote"), Value: won(o.RemoteSurcharge), TestID: "remote"})
+	}
+	if o.PointsUsed > 0 {
+		v.Amounts = append(v.Amounts, amountRow{Label: lc.T("checkout.points_used"), Value: won(o.PointsUsed), TestID: "points-used", Minus: true})
+	}
+	for _, s := range o.Shipments {
+		if s.TrackingURL != "" {
+			v.Tracking = append(v.Tracking, link{Label: lc.F("order.track", lc.T("carrier."+s.CarrierCode), s.TrackingNumber), URL: s.TrackingURL})
+		}
+	}
+	v.Cancel = order.Allowed(o.Status, order.Cancelled, order.ByCustomer)
+	return v
+}
+
+func (h *Handler) ownOrder(w http.ResponseWriter, r *http.Request, lc *locale, u account.User) (order.Order, bool) {
+	o, err := h.acc.Orders.ByNumber(r.Context(), u.ID, r.PathValue("number"))
+	if errors.Is(err, fault.ErrNotFound) {
+		h.notFoundIn(w, r, lc)
+		return order.Order{}, false
+	}
+	if err != nil {
+		h.serverError(w, r, lc, err)
+		return order.Order{}, false
+	}
+	return o, true
+}
+
+func (h *Handler) orderPage(w http.ResponseWriter, r *http.Request, lc *locale, u account.User) {
+	o, ok := h.ownOrder(w, r, lc, u)
+	if !ok {
+		return
+	}
+	v := h.newOrderView(lc, o)
+	hist, err := h.acc.Orders.History(r.Context(), o.ID)
+	if err != nil {
+		h.serverError(w, r, lc, err)
+		return
+	}
+	for _, e := range hist {
+		v.History = append(v.History, historyRow{When: lc.DateTime(e.CreatedAt), Status: lc.T("status." + string(e.To)), Reason: e.Reason})
+	}
+	v.Flash = h.sessions.PopString(r.Context(), flashKey)
+	v.Error = h.sessions.PopString(r.Context(), cartErrorKey)
+	p := h.accountPage(r, lc, lc.F("order.title", o.Number), "/account/orders/"+o.Number)
+	h.render(w, r, lc, http.StatusOK, orderPage(p, v))
+}
+
+func (h *Handler) orderReceipt(w http.ResponseWriter, r *http.Request, lc *locale, u account.User) {
+	o, ok := h.ownOrder(w, r, lc, u)
+	if !ok {
+		return
+	}
+	p := h.accountPage(r, lc, lc.F("receipt.title", o.Number), "/account/orders/"+o.Number+"/receipt")
+	h.render(w, r, lc, http.StatusOK, receiptPage(p, h.newOrderView(lc, o), u.Name))
+}
+
+func (h *Handler) orderCancel(w http.ResponseWriter, r *http.Request, lc *locale, u account.User) {
+	if !h.parseForm(w, r, lc) {
+		return
+	}
+	o, ok := h.ownOrder(w, r, lc, u)
+	if !ok {
+		return
+	}
+	_, err := h.acc.Orders.RequestCancel(r.Context(), u.ID, o.ID, r.PostFormValue("reason"))
+	switch {
+	case errors.Is(err, fault.ErrConflict):
+		h.sessions.Put(r.Context(), cartErrorKey, lc.T("order.cannot_cancel"))
+	case err != nil:
+		if inv, ok := fault.AsInvalid(err); ok {
+			for _, m := range inv.Fields {
+				h.sessions.Put(r.Context(), cartErrorKey, lc.T(m))
+			}
+		} else {
+			h.serverError(w, r, lc, err)
+			return
+		}
+	default:
+		h.sessions.Put(r.Context(), flashKey, lc.T("order.cancelled"))
+	}
+	http.Redirect(w, r, "/account/orders/"+o.Number, http.StatusSeeOther)
+}
+
+func (h *Handler) orderList(w http.ResponseWriter, r *http.Request, lc *locale, u account.User) {
+	page := 1
+	if n, err := strconv.Atoi(r.URL.Query().Get("page")); err == nil && n > 1 && n < 10_000 {
+		page = n
+	}
+	os, err := h.acc.Orders.List(r.Context(), u.ID, ordersPerPage+1, (page-1)*ordersPerPage)
+	if err != nil {
+		h.serverError(w, r, lc, err)
+		return
+	}
+	more := len(os) > ordersPerPage
+	if more {
+		os = os[:ordersPerPage]
+	}
+	var rows []orderRow
+	for _, o := range os {
+		name := ""
+		if len(o.Lines) > 0 {
+			name = o.Lines[0].Name
+			if len(o.Lines) > 1 {
+				name = lc.F("order.and_more", name, len(o.Lines)-1)
+			}
+		}
+		rows = append(rows, orderRow{Number: o.Number, Date: lc.Date(o.CreatedAt), Status: lc.T("status." + string(o.Status)), Total: won(o.Total), Name: name})
+	}
+	var prev, next string
+	if page > 1 {
+		prev = "/account/orders?page=" + strconv.Itoa(page-1)
+	}
+	if more {
+		next = "/account/orders?page=" + strconv.Itoa(page+1)
+	}
+	p := h.accountPage(r, lc, lc.T("orders.title"), "/account/orders")
+	h.render(w, r, lc, http.StatusOK, orderListPage(p, rows, prev, next))
+}
+
+type orderRow struct{ Number, Date, Status, Total, Name string }
+
+// firstOf returns the first non-empty string.
+func firstOf(ss ...string) string {
+	for _, s := range ss {
+		if s != "" {
+			return s
+		}
+	}
+	return ""
+}

@@ -166,7 +166,3 @@ func clientIP(r *http.Request) string {
 	}
 	return host
 }
-
-// Orders is what checkout and the order pages need; *order.Service
-// implements it.
-type Orders interface{}

@@ -174,7 +174,7 @@ func TestPages(t *testing.T) {
 			`data-testid="product-name"`, `data-testid="variant-form"`, `data-testid="variant-option"`,
 			"사이즈: S", "사이즈: M", "사이즈: L", `type="radio" name="variant"`, "택배 배송", "말랑 직영",
 			`<script id="product-ld" type="application/ld+json">`, "₩", `og:type" content="product"`,
-		}, []string{"장바구니", "곧 출시"}},
+		}, []string{`data-testid="add-to-cart"`, "곧 출시"}},
 		{"sold-out product", "/products/" + id(s.soldOut), 200, []string{"품절", `data-testid="availability"`}, nil},
 		{"sold-out variants are disabled", "/products/" + id(s.f.Products[27]), 200, []string{"품절", `disabled`, `data-stock="soldout"`}, nil},
 		{"chosen variant", "/products/" + id(s.sized) + "?variant=999999999", 200, []string{`data-testid="notice" data-field="variant"`}, nil},

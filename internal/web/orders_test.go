@@ -1,0 +1,96 @@
+package web
+
+import (
+	"context"
+	"net/http"
+	"net/url"
+	"regexp"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/mallang/mallang/internal/catalog/catalogtest"
+	"github.com/mallang/mallang/internal/coupon"
+	"github.com/mallang/mallang/internal/db"
+)
+
+var keyRE = regexp.MustCompile(`name="key" value="([^"]+)"`)
+
+func TestCheckoutAndOrders(t *testing.T) {
+	t.Parallel()
+	s := newAccountShop(t)
+	ctx := context.Background()
+	f := catalogtest.Seed(t, s.cat, 8)
+	v := s.variantOf(t, f, 0) // ₩1,000, 10 in stock
+	b := s.member(t, signupForm)
+
+	// Nothing selected: checkout sends the customer back to the cart.
+	wantStatus(t, b.get("/checkout"), http.StatusSeeOther, "/cart")
+
+	if _, err := s.coupons.Create(ctx, coupon.NewCoupon{Code: "WELCOME", Name: "첫 구매", Kind: coupon.KindFixed, Amount: 500}); err != nil {
+		t.Fatal(err)
+	}
+	err := s.d.InTx(ctx, func(q db.Querier) error { return s.points.Earn(ctx, q, 1, 2000, 0, "가입 축하", time.Time{}) })
+	if err != nil {
+		t.Fatal(err)
+	}
+	wantStatus(t, b.post("/cart/add", url.Values{"variant": {id(v)}, "quantity": {"3"}}), http.StatusSeeOther, "/cart")
+	r := b.get("/checkout")
+	wantStatus(t, r, http.StatusOK, "")
+	mustContain(t, r.body, `data-testid="checkout-line"`, "₩3,000", "보유 적립금 2,000원", `data-testid="amount-shipping"`)
+	key := keyRE.FindStringSubmatch(r.body)[1]
+
+	form := url.Values{"key": {key}, "address": {"new"}, "recipient": {"김민지"}, "phone": {"010-1234-5678"},
+		"postcode": {"63100"}, "line1": {"제주 제주시 첨단로 242"}, "note": {"문 앞"}, "coupon": {"WELCOME"}, "points": {"1,000"},
+		"payment": {"bank_transfer"}, "action": {"apply"}}
+	r = b.post("/checkout", form)
+	wantStatus(t, r, http.StatusOK, "")
+	// ₩3,000 − ₩500 coupon + ₩3,000 shipping + ₩3,000 Jeju − ₩1,000 points.
+	mustContain(t, r.body, `data-testid="amount-discount"`, `data-testid="amount-remote"`, `data-testid="amount-points-used"`, "₩7,500")
+
+	// Bad input is shown on the form and nothing is placed.
+	bad := url.Values{}
+	for k, vs := range form {
+		bad[k] = vs
+	}
+	bad.Set("action", "place")
+	bad.Set("postcode", "123")
+	bad.Set("coupon", "NOPE")
+	r = b.post("/checkout", bad)
+	wantStatus(t, r, http.StatusUnprocessableEntity, "")
+	mustContain(t, r.body, `data-testid="error-postcode"`, "올바른 쿠폰 코드가 아닙니다")
+
+	form.Set("action", "place")
+	r = b.post("/checkout", form)
+	wantStatus(t, r, http.StatusSeeOther, "")
+	loc := r.header.Get("Location")
+	if !regexp.MustCompile(`^/account/orders/\d{8}-[0-9A-Z]{8}$`).MatchString(loc) {
+		t.Fatalf("placed order at %q", loc)
+	}
+	// A second submission of the same form is the same order.
+	wantStatus(t, b.post("/checkout", form), http.StatusSeeOther, loc)
+
+	r = b.get(loc)
+	wantStatus(t, r, http.StatusOK, "")
+	mustContain(t, r.body, "주문이 접수되었습니다", `data-status="pending_payment"`, "₩7,500", "제주 제주시 첨단로 242", "010-1234-5678", "무통장입금")
+	mustContain(t, b.get("/account/orders").body, strings.TrimPrefix(loc, "/account/orders/"))
+	mustContain(t, b.get(loc+"/receipt").body, "주문자: 김민지")
+	mustContain(t, b.get("/cart").body, `data-testid="cart-empty"`)
+
+	// Another customer sees nothing of it.
+	other := s.member(t, url.Values{"email": {"other@example.com"}, "password": {"또 다른 고객의 암호"}, "name": {"이서준"}, "phone": {"010-9999-8888"}, "terms": {"on"}})
+	wantStatus(t, other.get(loc), http.StatusNotFound, "")
+	wantStatus(t, other.post(loc+"/cancel", nil), http.StatusNotFound, "")
+
+	// Cancelling gives stock, coupon and points back.
+	wantStatus(t, b.post(loc+"/cancel", url.Values{"reason": {"마음이 바뀜"}}), http.StatusSeeOther, loc)
+	r = b.get(loc)
+	mustContain(t, r.body, `data-status="cancelled"`, "주문을 취소했습니다", "마음이 바뀜")
+	mustNotContain(t, r.body, `data-testid="order-cancel"`)
+	if bal, err := s.points.Balance(ctx, 1); err != nil || bal != 2000 {
+		t.Fatalf("points after cancel = %d, %v", bal, err)
+	}
+	if d, err := s.cat.Product(ctx, f.Products[0]); err != nil || d.Variants[0].Stock != 10 {
+		t.Fatalf("stock after cancel = %+v, %v", d.Variants, err)
+	}
+}
