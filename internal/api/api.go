@@ -3,15 +3,18 @@
 // and product details; and, once EnableAccounts is called, the account
 // endpoints for the shop's own apps — sign-up and the emailed links, a
 // password grant with rotating refresh tokens, the customer's profile and
-// address book behind bearer access tokens. Operations are declared with huma, which generates the
+// address book behind bearer access tokens; and, once EnableCommerce is
+// called, the customer's cart, checkout and orders behind the same tokens.
+// Operations are declared with huma, which generates the
 // OpenAPI 3.1 document served at /api/v1/openapi.json; /api/v1/docs renders it
 // from embedded files, so the docs work offline. Every error is an RFC 9457
 // problem (application/problem+json), mapped from the fault kinds in one
 // place, errors.go.
 //
 // The package holds no SQL and no business rules: it calls the catalog, the
-// account, API token and address services through small interfaces
-// (Catalog, and those of AccountDeps) and shapes the results as JSON.
+// account, API token, address, cart and order services through small
+// interfaces (Catalog, and those of AccountDeps and CommerceDeps) and shapes
+// the results as JSON.
 package api
 
 import (
@@ -62,7 +65,8 @@ type Config struct {
 type API struct {
 	cfg  Config
 	cat  Catalog
-	acc  *AccountDeps // nil until EnableAccounts
+	acc  *AccountDeps  // nil until EnableAccounts
+	com  *CommerceDeps // nil until EnableCommerce
 	log  *slog.Logger
 	mux  *http.ServeMux
 	huma huma.API

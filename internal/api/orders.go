@@ -1,0 +1,554 @@
+package api
+
+import (
+	"cmp"
+	"context"
+	"errors"
+	"net/http"
+	"net/url"
+	"slices"
+	"strconv"
+	"time"
+
+	"github.com/danielgtaylor/huma/v2"
+
+	"github.com/mallang/mallang/internal/cart"
+	"github.com/mallang/mallang/internal/fault"
+	"github.com/mallang/mallang/internal/order"
+	"github.com/mallang/mallang/internal/pricing"
+)
+
+// Orders is what checkout and the order endpoints need of the order
+// service; *order.Service implements it.
+type Orders interface {
+	// Preview prices the customer's selected cart lines as Place would and
+	// stores nothing; a coupon or points that do not apply come back as
+	// problems of the breakdown.
+	Preview(ctx context.Context, in order.PlaceInput) (order.Preview, error)
+	// Place turns the selected cart lines into an order, once per
+	// (customer, idempotency key): a key used before returns that order.
+	Place(ctx context.Context, in order.PlaceInput) (order.Order, error)
+	// List returns a page of the customer's orders, newest first, without
+	// address or shipments.
+	List(ctx context.Context, userID int64, limit, offset int) ([]order.Order, error)
+	// ByNumber returns the customer's order with number, or
+	// fault.ErrNotFound (also for someone else's).
+	ByNumber(ctx context.Context, userID int64, number string) (order.Order, error)
+	// History returns the order's status changes, oldest first; call it
+	// only for an order ByNumber returned.
+	History(ctx context.Context, orderID int64) ([]order.HistoryEntry, error)
+	// RequestCancel cancels the customer's order; fault.ErrConflict once it
+	// has shipped or is cancelled already.
+	RequestCancel(ctx context.Context, userID, orderID int64, reason string) (order.Order, error)
+}
+
+// CheckoutAddress is a delivery address typed at checkout instead of one
+// from the address book.
+type CheckoutAddress struct {
+	Recipient string `json:"recipient" maxLength:"50" example:"김말랑"`
+	Phone     string `json:"phone" maxLength:"32" doc:"Korean numbers in any usual form, others with their + country code." example:"010-1234-5678"`
+	Postcode  string `json:"postcode" maxLength:"5" doc:"Five digits; Jeju and island postcodes add a remote-area surcharge." example:"06236"`
+	Line1     string `json:"line1" maxLength:"200" doc:"The road or lot address." example:"서울특별시 강남구 테헤란로 427"`
+	Line2     string `json:"line2,omitempty" maxLength:"200" doc:"The detail (building, floor, unit)." example:"위워크타워 10층"`
+}
+
+func (c *CheckoutAddress) address() *order.Address {
+	if c == nil {
+		return nil
+	}
+	return &order.Address{Recipient: c.Recipient, Phone: c.Phone, Postcode: c.Postcode, Line1: c.Line1, Line2: c.Line2}
+}
+
+// CheckoutLine is one line of a checkout's breakdown.
+type CheckoutLine struct {
+	CartLineID int64  `json:"cart_line_id" doc:"The cart line it comes from; 0 for a gift." example:"31"`
+	VariantID  int64  `json:"variant_id" example:"12"`
+	ProductID  int64  `json:"product_id" example:"4"`
+	Name       string `json:"name" example:"말랑 다크초콜릿"`
+	Options    string `json:"options" example:"맛: 카카오 70%"`
+	SKU        string `json:"sku" example:"CHOC-70"`
+	UnitPrice  int64  `json:"unit_price" doc:"In won." example:"12900"`
+	Quantity   int64  `json:"quantity" example:"2"`
+	LineTotal  int64  `json:"line_total" doc:"unit_price × quantity, in won." example:"25800"`
+	Discount   int64  `json:"discount" doc:"The line's share of the coupon discount, in won." example:"2000"`
+	Gift       bool   `json:"gift" doc:"Added free by a gift-with-purchase rule." example:"false"`
+}
+
+// CheckoutProblem says why a requested coupon or points amount was not
+// applied, or not in full.
+type CheckoutProblem struct {
+	Field   string `json:"field" enum:"coupon_code,points_to_use" doc:"The request field it is about." example:"coupon_code"`
+	Code    string `json:"code" enum:"coupon_refused,coupon_min_order,coupon_no_lines,points_balance,points_max_percent,points_min_spend" doc:"Stable for clients: coupon_refused (message says why: unknown, expired, used up…), coupon_min_order, coupon_no_lines, points_balance, points_max_percent, points_min_spend." example:"coupon_min_order"`
+	Message string `json:"message" doc:"A sentence for the customer, in English." example:"The order does not reach this coupon's minimum amount."`
+	Limit   int64  `json:"limit" doc:"The amount the message refers to (minimum order, balance, cap or minimum spend), in won or points; 0 when none." example:"30000"`
+}
+
+// CheckoutPreview is a checkout priced as placing it now would price it.
+type CheckoutPreview struct {
+	Lines           []CheckoutLine    `json:"lines" nullable:"false" doc:"The selected cart lines, then gifts."`
+	Subtotal        int64             `json:"subtotal" doc:"The sum of line_total, in won." example:"25800"`
+	Discount        int64             `json:"discount" doc:"The coupon discount, in won." example:"2000"`
+	Shipping        int64             `json:"shipping" doc:"Shipping fees, in won." example:"3000"`
+	RemoteSurcharge int64             `json:"remote_surcharge" doc:"The Jeju or island surcharge, in won." example:"0"`
+	PointsUsed      int64             `json:"points_used" doc:"Points spent, as won." example:"1000"`
+	Total           int64             `json:"total" doc:"What the customer pays, in won: subtotal − discount + shipping + remote_surcharge − points_used." example:"25800"`
+	PointsToEarn    int64             `json:"points_to_earn" doc:"Points credited when the order completes." example:"258"`
+	PointsBalance   int64             `json:"points_balance" doc:"The customer's points balance now." example:"5000"`
+	Problems        []CheckoutProblem `json:"problems" nullable:"false" doc:"Why a requested coupon or points were not applied (the breakdown is priced without them); empty when all applied. Placing the order with them is refused."`
+}
+
+func newCheckoutPreview(p order.Preview) CheckoutPreview {
+	b := p.Breakdown
+	out := CheckoutPreview{
+		Lines: make([]CheckoutLine, 0, len(b.Lines)), Subtotal: b.Subtotal, Discount: b.Discount, Shipping: b.Shipping,
+		RemoteSurcharge: b.RemoteSurcharge, PointsUsed: b.PointsUsed, Total: b.Total, PointsToEarn: b.PointsToEarn,
+		PointsBalance: p.PointsBalance, Problems: make([]CheckoutProblem, 0, len(b.Problems)),
+	}
+	byKey := make(map[string]order.CartLine, len(p.Lines))
+	for _, l := range p.Lines {
+		byKey[strconv.FormatInt(l.ID, 10)] = l
+	}
+	for _, l := range b.Lines {
+		cl := CheckoutLine{VariantID: l.VariantID, ProductID: l.ProductID, Name: l.Name, UnitPrice: l.UnitPrice,
+			Quantity: l.Quantity, LineTotal: l.LineTotal, Discount: l.Discount, Gift: l.Gift}
+		if c, ok := byKey[l.Key]; ok && !l.Gift {
+			cl.CartLineID, cl.Options, cl.SKU = c.ID, c.Options, c.SKU
+		}
+		out.Lines = append(out.Lines, cl)
+	}
+	for _, pr := range b.Problems {
+		out.Problems = append(out.Problems, newCheckoutProblem(pr))
+	}
+	return out
+}
+
+func newCheckoutProblem(p pricing.Problem) CheckoutProblem {
+	out := CheckoutProblem{Field: p.Field, Code: p.Code, Message: p.Message, Limit: p.Limit}
+	switch p.Field {
+	case "coupon":
+		out.Field = "coupon_code"
+	case "points":
+		out.Field = "points_to_use"
+	}
+	if out.Code == "" && p.Field == "coupon" {
+		out.Code = "coupon_refused"
+	}
+	return out
+}
+
+// OrderLine is one variant of an order, with the name and price it had
+// when the order was placed.
+type OrderLine struct {
+	ID        int64  `json:"id" example:"101"`
+	VariantID int64  `json:"variant_id" example:"12"`
+	ProductID int64  `json:"product_id" example:"4"`
+	Name      string `json:"name" example:"말랑 다크초콜릿"`
+	Options   string `json:"options" example:"맛: 카카오 70%"`
+	SKU       string `json:"sku" example:"CHOC-70"`
+	UnitPrice int64  `json:"unit_price" doc:"In won." example:"12900"`
+	Quantity  int64  `json:"quantity" example:"2"`
+	LineTotal int64  `json:"line_total" doc:"unit_price × quantity, in won." example:"25800"`
+	Discount  int64  `json:"discount" doc:"The line's share of the coupon discount, in won." example:"2000"`
+	Gift      bool   `json:"gift" example:"false"`
+	Status    string `json:"status" enum:"pending_payment,awaiting_deposit,paid,preparing,shipped,delivered,completed,cancelled,return_requested,returned,refunded,partially_refunded" example:"pending_payment"`
+}
+
+// OrderAddress is where an order is delivered, as it was when placed.
+type OrderAddress struct {
+	Recipient string `json:"recipient" example:"김말랑"`
+	Phone     string `json:"phone" doc:"In E.164." example:"+821012345678"`
+	Postcode  string `json:"postcode" example:"06236"`
+	Line1     string `json:"line1" example:"서울특별시 강남구 테헤란로 427"`
+	Line2     string `json:"line2" example:"위워크타워 10층"`
+}
+
+// OrderShipment is one parcel of an order.
+type OrderShipment struct {
+	CarrierCode    string     `json:"carrier_code" example:"cj"`
+	TrackingNumber string     `json:"tracking_number" example:"640123456789"`
+	TrackingURL    *string    `json:"tracking_url" format:"uri" doc:"The carrier's tracking page; null when the carrier is no longer known." example:"https://trace.cjlogistics.com/next/tracking.html?wblNo=640123456789"`
+	ShippedAt      time.Time  `json:"shipped_at" example:"2026-12-01T02:00:00Z"`
+	DeliveredAt    *time.Time `json:"delivered_at" doc:"Null until delivered." example:"2026-12-02T06:30:00Z"`
+}
+
+// OrderEvent is one recorded change of an order's status.
+type OrderEvent struct {
+	From   string    `json:"from" doc:"Empty for the entry that placed the order." example:"pending_payment"`
+	To     string    `json:"to" example:"cancelled"`
+	Actor  string    `json:"actor" enum:"customer,staff,system" doc:"Who made the change." example:"customer"`
+	Reason string    `json:"reason" example:"주소를 잘못 입력했어요"`
+	At     time.Time `json:"at" example:"2026-11-30T01:05:00Z"`
+}
+
+// OrderSummary is an order as the order list shows it.
+type OrderSummary struct {
+	Number          string      `json:"number" doc:"What the customer quotes; the order's id in URLs." example:"20261130-K7QX2M9A"`
+	URL             string      `json:"url" format:"uri" doc:"This order in the API." example:"https://shop.example.com/api/v1/orders/20261130-K7QX2M9A"`
+	Status          string      `json:"status" enum:"pending_payment,awaiting_deposit,paid,preparing,shipped,delivered,completed,cancelled,return_requested,returned,refunded,partially_refunded" example:"pending_payment"`
+	Channel         string      `json:"channel" enum:"pc_web,mobile_web,api" doc:"Where the order was placed." example:"api"`
+	PaymentMethod   string      `json:"payment_method" doc:"points when points paid the whole total." example:"card"`
+	Lines           []OrderLine `json:"lines" nullable:"false"`
+	Subtotal        int64       `json:"subtotal" doc:"In won." example:"25800"`
+	Discount        int64       `json:"discount" doc:"The coupon discount, in won." example:"2000"`
+	Shipping        int64       `json:"shipping" doc:"In won." example:"3000"`
+	RemoteSurcharge int64       `json:"remote_surcharge" doc:"In won." example:"0"`
+	PointsUsed      int64       `json:"points_used" example:"1000"`
+	Total           int64       `json:"total" doc:"What the customer pays, in won." example:"25800"`
+	PointsToEarn    int64       `json:"points_to_earn" doc:"Credited when the order completes." example:"258"`
+	CanCancel       bool        `json:"can_cancel" doc:"Whether POST …/cancel would cancel it now (until it ships)." example:"true"`
+	PayBy           *time.Time  `json:"pay_by" doc:"When an unpaid order is cancelled; null when it does not wait for payment." example:"2026-11-30T02:00:00Z"`
+	PaidAt          *time.Time  `json:"paid_at" doc:"Null until paid." example:"2026-11-30T01:10:00Z"`
+	CancelledAt     *time.Time  `json:"cancelled_at" doc:"Null unless cancelled." example:"2026-11-30T01:20:00Z"`
+	CreatedAt       time.Time   `json:"created_at" example:"2026-11-30T01:00:00Z"`
+}
+
+// Order is one of the signed-in customer's orders with its delivery,
+// shipments and history.
+type Order struct {
+	OrderSummary
+	Address      OrderAddress    `json:"address"`
+	DeliveryNote string          `json:"delivery_note" example:"문 앞에 놓아 주세요"`
+	Shipments    []OrderShipment `json:"shipments" nullable:"false" doc:"Parcels sent so far, with tracking links."`
+	History      []OrderEvent    `json:"history" nullable:"false" doc:"Status changes, oldest first."`
+}
+
+func timePtr(t time.Time) *time.Time {
+	if t.IsZero() {
+		return nil
+	}
+	t = t.UTC()
+	return &t
+}
+
+func (a *API) orderURL(number string) string {
+	return a.absURL(Prefix + "/orders/" + url.PathEscape(number))
+}
+
+func (a *API) newOrderSummary(o order.Order) OrderSummary {
+	out := OrderSummary{
+		Number: o.Number, URL: a.orderURL(o.Number), Status: string(o.Status), Channel: string(o.Channel),
+		PaymentMethod: o.PaymentMethod, Lines: make([]OrderLine, 0, len(o.Lines)),
+		Subtotal: o.Subtotal, Discount: o.Discount, Shipping: o.Shipping, RemoteSurcharge: o.RemoteSurcharge,
+		PointsUsed: o.PointsUsed, Total: o.Total, PointsToEarn: o.PointsToEarn,
+		CanCancel: order.Allowed(o.Status, order.Cancelled, order.ByCustomer),
+		PayBy:     timePtr(o.PayBy), PaidAt: timePtr(o.PaidAt), CancelledAt: timePtr(o.CancelledAt),
+		CreatedAt: o.CreatedAt.UTC(),
+	}
+	for _, l := range o.Lines {
+		out.Lines = append(out.Lines, OrderLine{
+			ID: l.ID, VariantID: l.VariantID, ProductID: l.ProductID, Name: l.Name, Options: l.Options, SKU: l.SKU,
+			UnitPrice: l.UnitPrice, Quantity: l.Quantity, LineTotal: l.LineTotal, Discount: l.Discount, Gift: l.Gift,
+			Status: string(l.Status),
+		})
+	}
+	return out
+}
+
+// newOrder shapes o with its history, which it reads.
+func (a *API) newOrder(ctx context.Context, o order.Order) (Order, error) {
+	h, err := a.com.Orders.History(ctx, o.ID)
+	if err != nil {
+		return Order{}, err
+	}
+	ad := o.Address
+	out := Order{
+		OrderSummary: a.newOrderSummary(o),
+		Address:      OrderAddress{Recipient: ad.Recipient, Phone: ad.Phone, Postcode: ad.Postcode, Line1: ad.Line1, Line2: ad.Line2},
+		DeliveryNote: o.DeliveryNote,
+		Shipments:    make([]OrderShipment, 0, len(o.Shipments)),
+		History:      make([]OrderEvent, 0, len(h)),
+	}
+	for _, s := range o.Shipments {
+		sh := OrderShipment{CarrierCode: s.CarrierCode, TrackingNumber: s.TrackingNumber, ShippedAt: s.ShippedAt.UTC(),
+			DeliveredAt: timePtr(s.DeliveredAt)}
+		if s.TrackingURL != "" {
+			u := s.TrackingURL
+			sh.TrackingURL = &u
+		}
+		out.Shipments = append(out.Shipments, sh)
+	}
+	for _, e := range h {
+		if e.LineID != 0 {
+			continue // a line's own change; the order's entries tell the story
+		}
+		out.History = append(out.History, OrderEvent{From: string(e.From), To: string(e.To), Actor: string(e.Actor.Kind),
+			Reason: e.Reason, At: e.CreatedAt.UTC()})
+	}
+	return out, nil
+}
+
+// OrderList is one page of the signed-in customer's orders.
+type OrderList struct {
+	Items      []OrderSummary `json:"items" nullable:"false" doc:"Newest first."`
+	Limit      int            `json:"limit" example:"20"`
+	Offset     int            `json:"offset" example:"0"`
+	NextOffset *int           `json:"next_offset" doc:"The offset of the next page; null when this page is shorter than limit, so the last." example:"20"`
+}
+
+type previewInput struct {
+	Body struct {
+		AddressID   int64            `json:"address_id,omitempty" minimum:"0" doc:"An address from the customer's book (GET /api/v1/me/addresses); it decides the remote-area surcharge. Wins over address." example:"7"`
+		Address     *CheckoutAddress `json:"address,omitempty" doc:"An address typed at checkout, when address_id is not sent."`
+		CouponCode  string           `json:"coupon_code,omitempty" maxLength:"32" doc:"A coupon to apply; one per order." example:"WELCOME5000"`
+		PointsToUse int64            `json:"points_to_use,omitempty" minimum:"0" doc:"Points to spend, one point one won." example:"1000"`
+	}
+}
+
+type previewOutput struct {
+	Body CheckoutPreview
+}
+
+type placeInput struct {
+	IdempotencyKey string `header:"Idempotency-Key" required:"true" minLength:"1" maxLength:"64" doc:"One per checkout attempt, at most 64 bytes, such as a UUID made when the customer taps the button; retries send the same key." example:"3f2b9c1e-8d4a-4f6b-9a51-0c7e2d1b5a90"`
+	Body           struct {
+		AddressID     int64            `json:"address_id,omitempty" minimum:"0" doc:"An address from the customer's book; wins over address. One of the two is required." example:"7"`
+		Address       *CheckoutAddress `json:"address,omitempty" doc:"An address typed at checkout, when address_id is not sent."`
+		DeliveryNote  string           `json:"delivery_note,omitempty" maxLength:"100" doc:"A note for the courier." example:"문 앞에 놓아 주세요"`
+		CouponCode    string           `json:"coupon_code,omitempty" maxLength:"32" example:"WELCOME5000"`
+		PointsToUse   int64            `json:"points_to_use,omitempty" minimum:"0" example:"1000"`
+		PaymentMethod string           `json:"payment_method,omitempty" maxLength:"32" doc:"How the customer pays, such as card or bank_transfer; required unless points pay the whole total." example:"card"`
+	}
+}
+
+type orderOutput struct {
+	Body Order
+}
+
+type placedOutput struct {
+	Status   int
+	Location string `header:"Location" doc:"The URL of the order."`
+	Body     Order
+}
+
+type listOrdersInput struct {
+	Limit  int `query:"limit" default:"20" minimum:"1" maximum:"100" doc:"Orders per page." example:"20"`
+	Offset int `query:"offset" default:"0" minimum:"0" maximum:"1000000" doc:"Orders to skip." example:"0"`
+}
+
+type orderListOutput struct {
+	Body OrderList
+}
+
+type orderNumberInput struct {
+	Number string `path:"number" maxLength:"32" doc:"The order number." example:"20261130-K7QX2M9A"`
+}
+
+type cancelInput struct {
+	Number string `path:"number" maxLength:"32" doc:"The order number." example:"20261130-K7QX2M9A"`
+	Body   *struct {
+		Reason string `json:"reason,omitempty" maxLength:"500" doc:"Why, in the customer's words; recorded in the history." example:"주소를 잘못 입력했어요"`
+	}
+}
+
+const orderNotFound = "An order number that does not exist, or that is someone else's, is 404."
+
+// placeFields say where the fields of the order service's *fault.Invalid are
+// in a checkout request. "cart" is the customer's cart: empty, nothing
+// selected, or a line sold out or short of stock.
+var placeFields = map[string]string{
+	"cart":            "cart",
+	"coupon":          "body.coupon_code",
+	"points":          "body.points_to_use",
+	"idempotency_key": "header.Idempotency-Key",
+}
+
+func (a *API) registerOrders() {
+	huma.Register(a.huma, a.accountOp(huma.Operation{
+		OperationID: "preview-checkout",
+		Method:      http.MethodPost,
+		Path:        Prefix + "/checkout/preview",
+		Summary:     "Price my checkout",
+		Description: "Prices the cart's selected lines as placing the order now would — lines, coupon discount, shipping, remote-area surcharge, " +
+			"points, total and points to earn — and stores nothing. A coupon that cannot be used and points over the rules are left out " +
+			"of the breakdown and named in problems. No line selected, or a selected line sold out or short of stock, gives 422 naming cart.",
+		Errors: []int{http.StatusUnprocessableEntity},
+	}, "Orders", true), a.previewCheckout)
+
+	huma.Register(a.huma, a.accountOp(huma.Operation{
+		OperationID: "place-order",
+		Method:      http.MethodPost,
+		Path:        Prefix + "/orders",
+		Summary:     "Place an order",
+		Description: "Orders the cart's selected lines in one step: they are priced again, stock is taken, the coupon and points are recorded " +
+			"and the lines leave the cart. Returns 201 with the order and its URL in Location; the order waits for payment " +
+			"(pending_payment, until pay_by) unless points pay its whole total, when it is paid at once. " +
+			"Sending an Idempotency-Key used before returns the order placed with it, 200, and places nothing. " +
+			"Refusals are 422 naming the field: cart (nothing selected, a line sold out or short of stock), body.coupon_code, " +
+			"body.points_to_use, body.address_id or body.address.*, body.payment_method; a missing key names header.Idempotency-Key.",
+		DefaultStatus: http.StatusCreated,
+		Errors:        []int{http.StatusUnprocessableEntity},
+	}, "Orders", true), a.placeOrder)
+
+	huma.Register(a.huma, a.accountOp(huma.Operation{
+		OperationID: "list-orders",
+		Method:      http.MethodGet,
+		Path:        Prefix + "/orders",
+		Summary:     "List my orders",
+		Description: "Returns a page of the signed-in customer's orders, newest first, with their lines and amounts.",
+		Errors:      []int{http.StatusUnprocessableEntity},
+	}, "Orders", true), a.listOrders)
+
+	huma.Register(a.huma, a.accountOp(huma.Operation{
+		OperationID: "get-order",
+		Method:      http.MethodGet,
+		Path:        Prefix + "/orders/{number}",
+		Summary:     "Get an order",
+		Description: "Returns one of the signed-in customer's orders with its lines, amounts, status, delivery address, shipments with " +
+			"tracking links and status history. " + orderNotFound,
+		Errors: []int{http.StatusNotFound, http.StatusUnprocessableEntity},
+	}, "Orders", true), a.getOrder)
+
+	huma.Register(a.huma, a.accountOp(huma.Operation{
+		OperationID: "cancel-order",
+		Method:      http.MethodPost,
+		Path:        Prefix + "/orders/{number}/cancel",
+		Summary:     "Cancel an order",
+		Description: "Cancels the order, which is possible until it ships (can_cancel says whether it is now); the stock, coupon and points " +
+			"it used come back. Returns the order. An order that has shipped or is cancelled already gives 409. " + orderNotFound,
+		Errors: []int{http.StatusNotFound, http.StatusConflict, http.StatusUnprocessableEntity},
+	}, "Orders", true), a.cancelOrder)
+
+	// The same key again answers 200 with the order placed then.
+	if item := a.huma.OpenAPI().Paths[Prefix+"/orders"]; item != nil && item.Post != nil {
+		if created := item.Post.Responses["201"]; created != nil {
+			replay := *created
+			replay.Description = "The order placed before with this Idempotency-Key; nothing new was placed."
+			item.Post.Responses["200"] = &replay
+		}
+	}
+}
+
+func (a *API) previewCheckout(ctx context.Context, in *previewInput) (*previewOutput, error) {
+	u, err := signedIn(ctx)
+	if err != nil {
+		return nil, err
+	}
+	p, err := a.com.Orders.Preview(ctx, order.PlaceInput{
+		UserID: u.ID, AddressID: in.Body.AddressID, Address: in.Body.Address.address(),
+		CouponCode: in.Body.CouponCode, PointsToUse: in.Body.PointsToUse, Channel: order.API,
+	})
+	if err != nil {
+		return nil, a.fieldProblem(ctx, err, placeFields, "body")
+	}
+	return &previewOutput{Body: newCheckoutPreview(p)}, nil
+}
+
+func (a *API) placeOrder(ctx context.Context, in *placeInput) (*placedOutput, error) {
+	u, err := signedIn(ctx)
+	if err != nil {
+		return nil, err
+	}
+	owner := cart.Owner{UserID: u.ID}
+	before, err := a.com.Carts.Get(ctx, owner)
+	if err != nil {
+		return nil, a.problem(ctx, err, "body")
+	}
+	o, err := a.com.Orders.Place(ctx, order.PlaceInput{
+		UserID: u.ID, IdempotencyKey: in.IdempotencyKey, AddressID: in.Body.AddressID, Address: in.Body.Address.address(),
+		DeliveryNote: in.Body.DeliveryNote, CouponCode: in.Body.CouponCode, PointsToUse: in.Body.PointsToUse,
+		PaymentMethod: in.Body.PaymentMethod, Channel: order.API,
+	})
+	if err != nil {
+		return nil, a.fieldProblem(ctx, err, placeFields, "body")
+	}
+	body, err := a.newOrder(ctx, o)
+	if err != nil {
+		return nil, a.problem(ctx, err, "body")
+	}
+	status := http.StatusOK
+	if orderedFrom(before, o) {
+		status = http.StatusCreated
+	}
+	return &placedOutput{Status: status, Location: a.orderURL(o.Number), Body: body}, nil
+}
+
+// orderedFrom reports whether o was placed from cart c as it was before the
+// request: its lines, gifts aside, are exactly c's selected lines. Place
+// does not say whether it placed an order or returned the one placed before
+// with the key; an order placed now took the selected lines out of the
+// cart read just before, while a replay finds them gone (the first attempt
+// took them). Two attempts with one key racing each other may both be
+// answered 201, with the same order.
+func orderedFrom(c cart.Cart, o order.Order) bool {
+	type item struct{ variant, quantity int64 }
+	var want, got []item
+	for _, l := range c.Lines {
+		if l.Selected {
+			want = append(want, item{l.VariantID, l.Quantity})
+		}
+	}
+	for _, l := range o.Lines {
+		if !l.Gift {
+			got = append(got, item{l.VariantID, l.Quantity})
+		}
+	}
+	less := func(x, y item) int {
+		return cmp.Or(cmp.Compare(x.variant, y.variant), cmp.Compare(x.quantity, y.quantity))
+	}
+	slices.SortFunc(want, less)
+	slices.SortFunc(got, less)
+	return len(want) > 0 && slices.Equal(want, got)
+}
+
+func (a *API) listOrders(ctx context.Context, in *listOrdersInput) (*orderListOutput, error) {
+	u, err := signedIn(ctx)
+	if err != nil {
+		return nil, err
+	}
+	os, err := a.com.Orders.List(ctx, u.ID, in.Limit, in.Offset)
+	if err != nil {
+		return nil, a.problem(ctx, err, "query")
+	}
+	out := &orderListOutput{Body: OrderList{Items: make([]OrderSummary, 0, len(os)), Limit: in.Limit, Offset: in.Offset}}
+	for _, o := range os {
+		out.Body.Items = append(out.Body.Items, a.newOrderSummary(o))
+	}
+	if len(os) == in.Limit {
+		next := in.Offset + in.Limit
+		out.Body.NextOffset = &next
+	}
+	return out, nil
+}
+
+func (a *API) getOrder(ctx context.Context, in *orderNumberInput) (*orderOutput, error) {
+	u, err := signedIn(ctx)
+	if err != nil {
+		return nil, err
+	}
+	o, err := a.com.Orders.ByNumber(ctx, u.ID, in.Number)
+	if err != nil {
+		return nil, a.problem(ctx, err, "path")
+	}
+	body, err := a.newOrder(ctx, o)
+	if err != nil {
+		return nil, a.problem(ctx, err, "path")
+	}
+	return &orderOutput{Body: body}, nil
+}
+
+func (a *API) cancelOrder(ctx context.Context, in *cancelInput) (*orderOutput, error) {
+	u, err := signedIn(ctx)
+	if err != nil {
+		return nil, err
+	}
+	o, err := a.com.Orders.ByNumber(ctx, u.ID, in.Number)
+	if err != nil {
+		return nil, a.problem(ctx, err, "path")
+	}
+	reason := ""
+	if in.Body != nil {
+		reason = in.Body.Reason
+	}
+	o, err = a.com.Orders.RequestCancel(ctx, u.ID, o.ID, reason)
+	if errors.Is(err, fault.ErrConflict) {
+		return nil, newProblem(http.StatusConflict, "This order can no longer be cancelled: it has shipped, or it is cancelled already.")
+	}
+	if err != nil {
+		return nil, a.fieldProblem(ctx, err, nil, "body")
+	}
+	body, err := a.newOrder(ctx, o)
+	if err != nil {
+		return nil, a.problem(ctx, err, "path")
+	}
+	return &orderOutput{Body: body}, nil
+}
