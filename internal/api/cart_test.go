@@ -119,7 +119,9 @@ func (oc orderCart) RemoveLines(ctx context.Context, q db.Querier, cartID int64,
 
 type orderShipping struct{ s *shipping.Service }
 
-func (os orderShipping) Rules(ctx context.Context) (pricing.ShippingRules, error) { return os.s.Rules(ctx) }
+func (os orderShipping) Rules(ctx context.Context) (pricing.ShippingRules, error) {
+	return os.s.Rules(ctx)
+}
 
 func (os orderShipping) TrackingURL(ctx context.Context, code, number string) (string, error) {
 	c, err := os.s.Carrier(ctx, code)
