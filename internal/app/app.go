@@ -146,6 +146,7 @@ func (a *App) routes() http.Handler {
 		Social:    a.acc.social,
 		Carts:     a.acc.carts,
 		Orders:    a.acc.orders,
+		Points:    a.acc.points,
 		Secure:    strings.HasPrefix(a.cfg.BaseURL, "https://"),
 	})
 	storefront.Register(mux)

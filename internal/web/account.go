@@ -48,6 +48,9 @@ func (h *Handler) registerAccounts(mux *http.ServeMux) {
 	if h.acc.Orders != nil {
 		h.registerOrders(mux)
 	}
+	if h.acc.Points != nil {
+		h.registerPoints(mux)
+	}
 }
 
 // --- sign-up ---
@@ -314,7 +317,7 @@ func (h *Handler) logout(w http.ResponseWriter, r *http.Request) {
 
 func (h *Handler) accountHome(w http.ResponseWriter, r *http.Request, lc *locale, u account.User) {
 	p := h.accountPage(r, lc, lc.T("account.title"), "/account")
-	v := accountView{User: u, Flash: h.sessions.PopString(r.Context(), flashKey), Addresses: h.acc.Addresses != nil, Orders: h.acc.Orders != nil}
+	v := accountView{User: u, Flash: h.sessions.PopString(r.Context(), flashKey), Addresses: h.acc.Addresses != nil, Orders: h.acc.Orders != nil, Points: h.acc.Points != nil}
 	h.render(w, r, lc, http.StatusOK, accountHomePage(p, &v))
 }
 
@@ -465,6 +468,7 @@ type accountView struct {
 	Flash     string
 	Addresses bool
 	Orders    bool
+	Points    bool
 }
 
 // displayPhone writes a Korean E.164 number the way Koreans read it

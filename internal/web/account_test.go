@@ -69,7 +69,7 @@ func newAccountShop(t *testing.T) *accountShop {
 		order.Config{}, time.Now, nil)
 	h := New(Config{BaseURL: s.srv.URL, ShopName: "말랑상점"}, s.cat, slog.New(slog.DiscardHandler))
 	h.EnableAccounts(AccountDeps{Accounts: s.acc, Store: account.NewSessionStore(d, nil, time.Now), Addresses: s.addrs, Social: soc,
-		Carts: s.carts, Orders: s.orders})
+		Carts: s.carts, Orders: s.orders, Points: s.points})
 	h.Register(mux)
 	return s
 }

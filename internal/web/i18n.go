@@ -165,6 +165,15 @@ func (lc *locale) DateTime(t time.Time) string {
 	return t.Format("2006년 1월 2일 15:04")
 }
 
+// Month names the month of t, in Seoul.
+func (lc *locale) Month(t time.Time) string {
+	t = t.In(seoul)
+	if lc.lang == langEn {
+		return t.Format("January 2006")
+	}
+	return t.Format("2006년 1월")
+}
+
 // seoul is Korea Standard Time; Korea has kept UTC+9 without daylight saving
 // since 1988, so a fixed zone is exact and needs no tz database.
 var seoul = time.FixedZone("KST", 9*60*60)

@@ -77,6 +77,16 @@ func TestCheckoutAndOrders(t *testing.T) {
 	mustContain(t, b.get(loc+"/receipt").body, "주문자: 김민지")
 	mustContain(t, b.get("/cart").body, `data-testid="cart-empty"`)
 
+	// The points page shows the balance and the month's entries.
+	r = b.get("/account/points")
+	wantStatus(t, r, http.StatusOK, "")
+	mustContain(t, r.body, `data-testid="calendar"`, `<strong>1,000</strong>`, "+2,000", "−1,000", "가입 축하")
+	if n := count(r.body, `data-testid="calendar-entry"`); n != 2 {
+		t.Fatalf("%d calendar entries, want 2", n)
+	}
+	mustContain(t, b.get("/account/points?month=2020-01").body, `data-testid="no-points"`)
+	wantStatus(t, b.get("/account/points?month=garbage"), http.StatusOK, "")
+
 	// Another customer sees nothing of it.
 	other := s.member(t, url.Values{"email": {"other@example.com"}, "password": {"또 다른 고객의 암호"}, "name": {"이서준"}, "phone": {"010-9999-8888"}, "terms": {"on"}})
 	wantStatus(t, other.get(loc), http.StatusNotFound, "")

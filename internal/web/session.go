@@ -46,6 +46,8 @@ type AccountDeps struct {
 	Carts Carts
 	// Orders turns on checkout and the order pages; may be nil.
 	Orders Orders
+	// Points turns on the "my points" page; may be nil.
+	Points Points
 	// Secure marks the session cookie Secure (a shop served over HTTPS).
 	Secure bool
 }
