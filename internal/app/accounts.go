@@ -184,3 +184,13 @@ func (promotions) PointsRules(context.Context, int64) (pricing.PointsRules, erro
 }
 
 func (promotions) Gifts(context.Context) ([]pricing.GiftRule, error) { return nil, nil }
+
+// Coupons, Points and Carts are the shop's services, for tools and tests
+// that set a shop up (the browser tests).
+func (a *App) Coupons() *coupon.Service { return a.acc.coupons }
+
+// Points is the points ledger.
+func (a *App) Points() *points.Service { return a.acc.points }
+
+// Carts are the shopping carts.
+func (a *App) Carts() *cart.Service { return a.acc.carts }

@@ -1,0 +1,132 @@
+//go:build e2e
+
+package e2e
+
+import (
+	"context"
+	"strconv"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/chromedp/chromedp"
+
+	"github.com/mallang/mallang/internal/account"
+	"github.com/mallang/mallang/internal/cart"
+	"github.com/mallang/mallang/internal/catalog"
+	"github.com/mallang/mallang/internal/coupon"
+	"github.com/mallang/mallang/internal/db"
+)
+
+// TestCheckout: a visitor puts two products in the cart, signs in and finds
+// them merged with what the customer's cart already held, checks out with
+// a coupon and points, and finds the order in the order history.
+func TestCheckout(t *testing.T) {
+	s := startShop(t)
+	browser := startBrowser(t)
+	b := newTab(t, browser, s.Base, "checkout")
+	ctx := context.Background()
+	a := s.App
+
+	const (
+		email    = "buyer@example.com"
+		password = "장바구니를 채우는 봄날"
+	)
+	if err := a.Accounts.SignUp(ctx, account.SignUp{Email: email, Password: password, Name: "박구매", Phone: "010-2222-3333", AgreeTerms: true}); err != nil {
+		t.Fatal(err)
+	}
+	var text string
+	if err := a.DB.Read().GetContext(ctx, &text, a.DB.Read().Rebind(`SELECT text_body FROM outbox WHERE to_address = ?`), email); err != nil {
+		t.Fatal(err)
+	}
+	token := strings.TrimPrefix(verifyLinkRE.FindString(text), s.Base+"/account/verify?token=")
+	u, err := a.Accounts.Verify(ctx, token)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := a.Coupons().Create(ctx, coupon.NewCoupon{Code: "SPRING", Name: "봄맞이", Kind: coupon.KindFixed, Amount: 1000}); err != nil {
+		t.Fatal(err)
+	}
+	if err := a.DB.InTx(ctx, func(q db.Querier) error { return a.Points().Earn(ctx, q, u.ID, 3000, 0, "가입 축하 적립금", time.Time{}) }); err != nil {
+		t.Fatal(err)
+	}
+	// Three buyable products: one already in the customer's cart, two
+	// for the visitor.
+	list, err := a.Catalog.List(ctx, catalog.ListQuery{InStock: true, Sort: catalog.SortPriceAsc, PerPage: 20})
+	if err != nil || len(list.Products) < 3 {
+		t.Fatalf("buyable products: %d, %v", len(list.Products), err)
+	}
+	var picks []catalog.ProductDetail
+	for _, p := range list.Products {
+		d, err := a.Catalog.Product(ctx, p.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(d.Variants) == 1 && d.Variants[0].Buyable() && d.Variants[0].Stock >= 3 {
+			picks = append(picks, d)
+		}
+		if len(picks) == 3 {
+			break
+		}
+	}
+	if len(picks) < 3 {
+		t.Fatalf("only %d single-variant products in stock", len(picks))
+	}
+	if _, err := a.Carts().Add(ctx, cart.Owner{UserID: u.ID}, picks[2].Variants[0].ID, 1); err != nil {
+		t.Fatal(err)
+	}
+
+	for i, p := range picks[:2] {
+		b.open(productURL(p.ID))
+		b.follow("add "+p.Name+" to the cart", chromedp.Click(chromedp.CSS(`[data-testid="add-to-cart"]`)))
+		if n := b.count(`[data-testid="cart-line"]`); n != i+1 {
+			b.fatalf("the cart has %d lines after adding %d products", n, i+1)
+		}
+	}
+	b.open("/login")
+	b.do("fill in the login form",
+		chromedp.SendKeys(chromedp.CSS(field("email")), email),
+		chromedp.SendKeys(chromedp.CSS(field("password")), password),
+	)
+	b.follow("sign in", chromedp.Click(chromedp.CSS(selSubmit)))
+	b.open("/cart")
+	if n := b.count(`[data-testid="cart-line"]`); n != 3 {
+		b.fatalf("after signing in the cart has %d lines, want the visitor's 2 and the customer's 1", n)
+	}
+	b.screenshot("cart")
+	b.follow("go to checkout", chromedp.Click(chromedp.CSS(`[data-testid="cart-checkout"]`)))
+	b.do("fill in the checkout",
+		chromedp.Click(chromedp.CSS(`[data-testid="checkout-address-new"]`)),
+		chromedp.SendKeys(chromedp.CSS(field("recipient")), "박구매"),
+		chromedp.SendKeys(chromedp.CSS(field("phone")), "010-2222-3333"),
+		chromedp.SendKeys(chromedp.CSS(field("postcode")), "04524"),
+		chromedp.SendKeys(chromedp.CSS(field("line1")), "서울 중구 세종대로 110"),
+		chromedp.SendKeys(chromedp.CSS(field("coupon")), "SPRING"),
+		chromedp.SendKeys(chromedp.CSS(field("points")), "2000"),
+	)
+	b.follow("apply the coupon and points", chromedp.Click(chromedp.CSS(`[data-testid="checkout-apply"]`)))
+	if got := b.text(`[data-testid="amount-discount"]`); !strings.Contains(got, "₩1,000") {
+		b.fatalf("the coupon discount shows %q", got)
+	}
+	if got := b.text(`[data-testid="amount-points-used"]`); !strings.Contains(got, "₩2,000") {
+		b.fatalf("the points used show %q", got)
+	}
+	total := b.text(`[data-testid="amount-total"]`)
+	b.screenshot("checkout")
+	b.follow("place the order", chromedp.Click(chromedp.CSS(`[data-testid="checkout-place"]`)))
+	if st := b.attrs(`[data-testid="order-status"]`, "data-status"); len(st) != 1 || st[0] != "pending_payment" {
+		b.fatalf("the order page shows status %v", st)
+	}
+	if got := b.text(`[data-testid="order-total"]`); got != total {
+		b.fatalf("the order's total is %q, the checkout said %q", got, total)
+	}
+	number := b.url()[strings.LastIndex(b.url(), "/")+1:]
+	b.open("/account/orders")
+	if rows := b.texts(`[data-testid="order-row"]`); len(rows) != 1 || !strings.Contains(rows[0], number) {
+		b.fatalf("the order history shows %q, want order %s", rows, number)
+	}
+	b.screenshot("orders")
+	b.checkHealthy()
+}
+
+func productURL(id int64) string { return "/products/" + strconv.FormatInt(id, 10) }
