@@ -47,7 +47,9 @@ func TestCheckout(t *testing.T) {
 	if _, err := a.Coupons().Create(ctx, coupon.NewCoupon{Code: "SPRING", Name: "봄맞이", Kind: coupon.KindFixed, Amount: 1000}); err != nil {
 		t.Fatal(err)
 	}
-	if err := a.DB.InTx(ctx, func(q db.Querier) error { return a.Points().Earn(ctx, q, u.ID, 3000, 0, "가입 축하 적립금", time.Time{}) }); err != nil {
+	if err := a.DB.InTx(ctx, func(q db.Querier) error {
+		return a.Points().Earn(ctx, q, u.ID, 3000, 0, "가입 축하 적립금", time.Time{})
+	}); err != nil {
 		t.Fatal(err)
 	}
 	// Three buyable products: one already in the customer's cart, two
