@@ -126,7 +126,7 @@ func (a *App) wireAccounts() error {
 	s.orders = order.NewService(d, order.Deps{
 		Catalog: a.Catalog, Cart: cart.ForOrders{Carts: s.carts}, Addresses: s.addresses, Coupons: s.coupons,
 		Points: s.points, Shipping: shipping.ForOrders{Shipping: s.shipping}, Promotions: promotions{}, Keyring: kr,
-	}, order.Config{}, now, a.log)
+	}, order.Config{PayWithin: cfg.OrderPayWithin}, now, a.log)
 	a.acc = s
 	return nil
 }

@@ -17,6 +17,7 @@ import (
 	"path/filepath"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/mallang/mallang/internal/security"
 )
@@ -55,6 +56,10 @@ type Config struct {
 	// believed (MALLANG_TRUSTED_PROXIES), comma-separated addresses or CIDR
 	// prefixes; empty trusts none.
 	TrustedProxies string
+	// OrderPayWithin is how long a placed order waits for payment before
+	// the hourly job cancels it and its stock comes back
+	// (MALLANG_ORDER_PAY_WITHIN, a Go duration such as 1h or 90m).
+	OrderPayWithin time.Duration
 	// Social holds the sign-in providers with a client id
 	// (MALLANG_GOOGLE_*, MALLANG_KAKAO_*, MALLANG_NAVER_*).
 	Social []SocialProvider
@@ -161,6 +166,10 @@ func Load(env Lookup) (Config, error) {
 
 	c.EncryptionKeys = get("MALLANG_ENCRYPTION_KEYS", "")
 	c.TrustedProxies = get("MALLANG_TRUSTED_PROXIES", "")
+	payWithin := get("MALLANG_ORDER_PAY_WITHIN", "1h")
+	if c.OrderPayWithin, err = time.ParseDuration(payWithin); err != nil || c.OrderPayWithin < 5*time.Minute || c.OrderPayWithin > 30*24*time.Hour {
+		return c, &Error{"MALLANG_ORDER_PAY_WITHIN", fmt.Sprintf("%q is not a duration from 5m to 720h (for example 1h or 90m)", payWithin)}
+	}
 	if _, err := security.ParseTrustedProxies(c.TrustedProxies); err != nil {
 		return c, &Error{"MALLANG_TRUSTED_PROXIES", err.Error()}
 	}

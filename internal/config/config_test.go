@@ -100,6 +100,8 @@ func TestLoadRejects(t *testing.T) {
 		{"smtp from", "MALLANG_SMTP_FROM", ""},
 		{"naver secret", "MALLANG_NAVER_CLIENT_SECRET", ""},
 		{"trusted proxies", "MALLANG_TRUSTED_PROXIES", "10.0.0.0/8, nginx"},
+		{"pay within", "MALLANG_ORDER_PAY_WITHIN", "soon"},
+		{"pay within too short", "MALLANG_ORDER_PAY_WITHIN", "1m"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
