@@ -99,7 +99,7 @@ type CartLine struct {
 	Available bool    `json:"available" doc:"Whether the line can be ordered as it is; when false, problem says why." example:"true"`
 	Problem   string  `json:"problem" doc:"Why the line cannot be ordered: \"sold out\", \"no longer sold\" or \"only N left\"; empty when available." example:""`
 	LineTotal int64   `json:"line_total" doc:"unit_price × quantity, in won." example:"25800"`
-	Image     *string `json:"image" format:"uri" doc:"The small thumbnail (200 px) of the product's first image; null when it has none." example:"https://shop.example.com/media/products/4/a_sm.jpg"`
+	Image     *string `json:"image" format:"uri" doc:"The small thumbnail (200 px) of the product's first image; null when it has none." example:"https://shop.example.com/media/thumbs/sm/products/4/a.jpg"`
 }
 
 // CartNotice says that fewer units were added than asked for.

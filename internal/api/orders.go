@@ -411,6 +411,7 @@ func (a *API) registerOrders() {
 	// The same key again answers 200 with the order placed then.
 	if item := a.huma.OpenAPI().Paths[Prefix+"/orders"]; item != nil && item.Post != nil {
 		if created := item.Post.Responses["201"]; created != nil {
+			created.Description = "The order, placed now."
 			replay := *created
 			replay.Description = "The order placed before with this Idempotency-Key; nothing new was placed."
 			item.Post.Responses["200"] = &replay
