@@ -1,8 +1,9 @@
 // Package backoffice is the shop's back office: staff sign in at a secret,
 // configurable path with their password and a second factor (TOTP or a
 // recovery code), then read the outbox of sent mail, watch the honeypot and
-// clear its blocks, read the audit log and manage users' roles — each
-// section behind the permission User.Can grants for it. Every change is
+// clear its blocks, read the audit log, manage users' roles and, when the
+// shop's services are given, handle orders and edit coupons and shipping
+// rules — each section behind the permission User.Can grants for it. Every change is
 // audited in its own transaction with who, what and from where.
 //
 // Staff sessions are separate from the storefront's: their own cookie
@@ -99,7 +100,9 @@ type Limiter interface {
 	Reset(ctx context.Context, l ratelimit.Limit, key string) error
 }
 
-// Deps are the services the back office uses. All are required.
+// Deps are the services the back office uses. All are required except
+// Orders, Coupons and Shipping: each of those left nil hides its section and
+// leaves its routes out.
 type Deps struct {
 	Accounts  Accounts
 	TwoFactor TwoFactor
@@ -112,6 +115,12 @@ type Deps struct {
 	Store scs.Store
 	// Now is the clock (time.Now in the shop).
 	Now func() time.Time
+	// Orders, Coupons and Shipping serve the orders, coupons and shipping
+	// sections (account.PermOrders); Shipping also gives the order page its
+	// carriers.
+	Orders   Orders
+	Coupons  Coupons
+	Shipping Shipping
 }
 
 // CodeLimit bounds wrong second-factor codes per staff member, so six
@@ -170,6 +179,7 @@ func (h *Handler) Register(mux *http.ServeMux) {
 	mux.Handle("POST "+p+"/users/{id}/reset-2fa", s(h.staff(h.need(account.PermSecurity, h.resetTwoFactor))))
 	mux.Handle("GET "+p+"/security", s(h.staff(h.mySecurity)))
 	mux.Handle("POST "+p+"/security/recovery-codes", s(h.staff(h.regenerateCodes)))
+	h.registerCommerce(mux, h.sessions)
 
 	// The honeypot: no session manager anywhere near it.
 	mux.HandleFunc("GET /admin", h.decoyForm)

@@ -44,6 +44,7 @@ func (h *Handler) sections(m *messages, u account.User) []navItem {
 	if u.Can(account.PermMail) {
 		add("outbox", "/outbox", "dash.outbox")
 	}
+	h.commerceSections(u, add)
 	if u.Can(account.PermCustomers) {
 		add("users", "/users", "dash.users")
 	}

@@ -1,0 +1,423 @@
+package backoffice
+
+import (
+	"context"
+	"errors"
+	"maps"
+	"net/http"
+	"slices"
+	"strconv"
+	"strings"
+	"unicode/utf8"
+
+	"github.com/mallang/mallang/internal/account"
+	"github.com/mallang/mallang/internal/audit"
+	"github.com/mallang/mallang/internal/db"
+	"github.com/mallang/mallang/internal/fault"
+	"github.com/mallang/mallang/internal/money"
+	"github.com/mallang/mallang/internal/order"
+	"github.com/mallang/mallang/internal/shipping"
+)
+
+// Orders is what the back office needs of the order service;
+// *order.Service implements it. The changes take hooks so that their audit
+// entry is written in their transaction.
+type Orders interface {
+	AdminList(ctx context.Context, f order.AdminFilter) ([]order.Order, int, error)
+	AdminGet(ctx context.Context, orderID int64) (order.Order, error)
+	History(ctx context.Context, orderID int64) ([]order.HistoryEntry, error)
+	TransitionThen(ctx context.Context, orderID int64, to order.Status, actor order.Actor, reason string, then ...order.Hook) (order.Order, error)
+	ShipThen(ctx context.Context, orderID int64, carrierCode, trackingNumber string, actor order.Actor, then ...order.Hook) (order.Order, error)
+}
+
+// ordersPage is the page size of the order list.
+const ordersPage = 50
+
+// option is one choice of a select.
+type option struct {
+	Value    string
+	Label    string
+	Selected bool
+}
+
+// orderRowView is one order in the list.
+type orderRowView struct {
+	Number string
+	URL    string
+	Placed string
+	Status order.Status
+	Label  string
+	Items  string
+	Total  string
+	Pay    string
+}
+
+// ordersView is what the order list shows.
+type ordersView struct {
+	Base     string
+	Number   string
+	Statuses []option
+	Rows     []orderRowView
+	Total    int
+	Pager    pager
+}
+
+// statusLabel names status s in m's language.
+func statusLabel(m *messages, s order.Status) string { return m.T("status." + string(s)) }
+
+// labelOr is the text of prefix+value, or value itself when there is none
+// (a payment method the back office does not know by name).
+func labelOr(m *messages, prefix, value string) string {
+	if t := m.T(prefix + value); t != prefix+value {
+		return t
+	}
+	return value
+}
+
+// won formats whole won for display.
+func won(n int64) string { return money.Won(n).String() }
+
+// orders lists every customer's orders, newest first, by status and number.
+func (h *Handler) orders(w http.ResponseWriter, r *http.Request, m *messages, u account.User) {
+	n := pageNumber(r)
+	qs := r.URL.Query()
+	st := order.Status(qs.Get("status"))
+	if !st.Valid() {
+		st = ""
+	}
+	number := cut(strings.TrimSpace(qs.Get("q")), 64)
+	os, total, err := h.deps.Orders.AdminList(r.Context(), order.AdminFilter{Status: st, Number: number, Limit: ordersPage, Offset: (n - 1) * ordersPage})
+	if err != nil {
+		h.serverError(w, r, err)
+		return
+	}
+	v := ordersView{Base: h.url("/orders"), Number: number, Total: total, Pager: newPager(r, n, n*ordersPage < total)}
+	v.Statuses = append(v.Statuses, option{Value: "", Label: m.T("ord.all"), Selected: st == ""})
+	for _, s := range order.Statuses {
+		v.Statuses = append(v.Statuses, option{Value: string(s), Label: statusLabel(m, s), Selected: s == st})
+	}
+	for _, o := range os {
+		row := orderRowView{Number: o.Number, URL: h.url("/orders/" + strconv.FormatInt(o.ID, 10)), Placed: m.Time(o.CreatedAt),
+			Status: o.Status, Label: statusLabel(m, o.Status), Total: won(o.Total), Pay: labelOr(m, "pay.", o.PaymentMethod)}
+		if len(o.Lines) > 0 {
+			row.Items = o.Lines[0].Name
+			if len(o.Lines) > 1 {
+				row.Items = m.F("ord.and.more", o.Lines[0].Name, len(o.Lines)-1)
+			}
+		}
+		v.Rows = append(v.Rows, row)
+	}
+	h.render(w, r, http.StatusOK, ordersList(h.page(r, m, u, m.T("ord.title"), "orders"), v))
+}
+
+// orderView is what the page of one order shows.
+type orderView struct {
+	Order       order.Order
+	Label       string
+	Customer    string
+	CustomerURL string
+	Pay         string
+	Channel     string
+	Lines       []lineView
+	Amounts     []amountView
+	Shipments   []shipmentView
+	History     []historyView
+	Actions     []actionView
+	// CanShip: the order may be shipped now (paid or preparing).
+	CanShip  bool
+	ShipURL  string
+	Carriers []option
+	Tracking string
+	Errors   map[string]string
+	Error    string
+	BackURL  string
+}
+
+type lineView struct {
+	Name, Options, SKU, Unit, Total, Discount, Status string
+	Quantity                                          int64
+	Gift                                              bool
+}
+
+type amountView struct {
+	Label, Value string
+	Strong       bool
+}
+
+type shipmentView struct {
+	Carrier, Number, URL, Shipped, Delivered string
+}
+
+type historyView struct {
+	Time, From, To, Who, Reason string
+}
+
+// actionView is one change of status staff may make from here.
+type actionView struct {
+	To     string
+	Label  string
+	URL    string
+	Danger bool
+	// Reason: the form asks why (required for a cancellation).
+	Reason bool
+}
+
+// orderNote is what a page of an order says after a form: the status, a
+// notice or an error, the messages per field of the ship form and what was
+// typed there.
+type orderNote struct {
+	Status   int
+	Notice   string
+	Error    string
+	Fields   map[string]string
+	Carrier  string
+	Tracking string
+}
+
+// order shows one order: lines, amounts, address, shipments, history and
+// the changes staff may make.
+func (h *Handler) order(w http.ResponseWriter, r *http.Request, m *messages, u account.User) {
+	h.showOrder(w, r, m, u, orderNote{Status: http.StatusOK})
+}
+
+// orderID reads the {id} of the path; 0 when it is not an id.
+func orderID(r *http.Request) int64 {
+	id, err := strconv.ParseInt(r.PathValue("id"), 10, 64)
+	if err != nil || id < 1 {
+		return 0
+	}
+	return id
+}
+
+func (h *Handler) showOrder(w http.ResponseWriter, r *http.Request, m *messages, u account.User, note orderNote) {
+	ctx := r.Context()
+	id := orderID(r)
+	if id == 0 {
+		h.notFound(w, r, m, u)
+		return
+	}
+	o, err := h.deps.Orders.AdminGet(ctx, id)
+	if errors.Is(err, fault.ErrNotFound) {
+		h.notFound(w, r, m, u)
+		return
+	}
+	if err != nil {
+		h.serverError(w, r, err)
+		return
+	}
+	hist, err := h.deps.Orders.History(ctx, id)
+	if err != nil {
+		h.serverError(w, r, err)
+		return
+	}
+	var carriers []shipping.Carrier
+	if h.deps.Shipping != nil {
+		if carriers, err = h.deps.Shipping.Carriers(ctx); err != nil {
+			h.serverError(w, r, err)
+			return
+		}
+	}
+	base := h.url("/orders/" + strconv.FormatInt(o.ID, 10))
+	v := orderView{
+		Order: o, Label: statusLabel(m, o.Status), Customer: "#" + strconv.FormatInt(o.UserID, 10),
+		Pay: labelOr(m, "pay.", o.PaymentMethod), Channel: labelOr(m, "channel.", string(o.Channel)),
+		ShipURL: base + "/ship", Tracking: note.Tracking, Errors: note.Fields, Error: note.Error, BackURL: h.url("/orders"),
+	}
+	if c, err := h.deps.Accounts.User(ctx, o.UserID); err == nil {
+		v.Customer = c.Email
+		if c.Name != "" {
+			v.Customer = c.Name + " <" + c.Email + ">"
+		}
+	} else if !errors.Is(err, fault.ErrNotFound) {
+		h.serverError(w, r, err)
+		return
+	}
+	if u.Can(account.PermCustomers) {
+		v.CustomerURL = h.url("/users/" + strconv.FormatInt(o.UserID, 10))
+	}
+	for _, l := range o.Lines {
+		v.Lines = append(v.Lines, lineView{Name: l.Name, Options: l.Options, SKU: l.SKU, Unit: won(l.UnitPrice), Quantity: l.Quantity,
+			Total: won(l.LineTotal), Discount: won(l.Discount), Status: statusLabel(m, l.Status), Gift: l.Gift})
+	}
+	v.Amounts = []amountView{
+		{Label: m.T("ord.subtotal"), Value: won(o.Subtotal)},
+		{Label: m.T("ord.discount"), Value: "−" + won(o.Discount)},
+		{Label: m.T("ord.shipping"), Value: won(o.Shipping)},
+		{Label: m.T("ord.remote"), Value: won(o.RemoteSurcharge)},
+		{Label: m.T("ord.points.used"), Value: "−" + won(o.PointsUsed)},
+		{Label: m.T("ord.total"), Value: won(o.Total), Strong: true},
+		{Label: m.T("ord.points.earn"), Value: won(o.PointsToEarn)},
+	}
+	names := map[string]string{}
+	for _, c := range carriers {
+		names[c.Code] = c.Name
+	}
+	for _, sh := range o.Shipments {
+		name := names[sh.CarrierCode]
+		if name == "" {
+			name = labelOr(m, "carrier.", sh.CarrierCode)
+		}
+		v.Shipments = append(v.Shipments, shipmentView{Carrier: name, Number: sh.TrackingNumber, URL: sh.TrackingURL,
+			Shipped: m.Time(sh.ShippedAt), Delivered: m.Time(sh.DeliveredAt)})
+	}
+	for _, e := range hist {
+		who := m.T("actor." + string(e.Actor.Kind))
+		if e.Actor.ID != 0 {
+			who += " #" + strconv.FormatInt(e.Actor.ID, 10)
+		}
+		from := "–"
+		if e.From != "" {
+			from = statusLabel(m, e.From)
+		}
+		v.History = append(v.History, historyView{Time: m.Time(e.CreatedAt), From: from, To: statusLabel(m, e.To), Who: who,
+			Reason: labelOr(m, "reason.", e.Reason)})
+	}
+	for _, to := range order.Statuses {
+		if to == order.Shipped || !order.Allowed(o.Status, to, order.ByStaff) {
+			continue
+		}
+		v.Actions = append(v.Actions, actionView{To: string(to), Label: m.F("ord.to", statusLabel(m, to)), URL: base + "/status",
+			Danger: to == order.Cancelled, Reason: to == order.Cancelled})
+	}
+	v.CanShip = order.Allowed(o.Status, order.Shipped, order.ByStaff)
+	for _, c := range carriers {
+		v.Carriers = append(v.Carriers, option{Value: c.Code, Label: c.Name, Selected: c.Code == note.Carrier})
+	}
+	p := h.page(r, m, u, m.F("ord.one", o.Number), "orders")
+	p.Notice = note.Notice
+	h.render(w, r, note.Status, orderPage(p, v))
+}
+
+// setOrderStatus changes an order's status as staff, audited in the
+// change's transaction. A change the table of transitions refuses, or one
+// that lost a race, is answered 409 with the order as it is now.
+func (h *Handler) setOrderStatus(w http.ResponseWriter, r *http.Request, m *messages, u account.User) {
+	id := orderID(r)
+	if id == 0 {
+		h.notFound(w, r, m, u)
+		return
+	}
+	to := order.Status(r.PostFormValue("to"))
+	reason := strings.TrimSpace(r.PostFormValue("reason"))
+	bad := orderNote{Status: http.StatusUnprocessableEntity}
+	switch {
+	case !to.Valid():
+		bad.Error = m.T("ord.bad.status")
+	case to == order.Shipped:
+		bad.Error = m.T("ord.use.ship")
+	case to == order.Cancelled && reason == "":
+		bad.Error = m.T("ord.reason.required")
+	case utf8.RuneCountInString(reason) > order.MaxReason:
+		bad.Error = m.F("ord.reason.long", order.MaxReason)
+	}
+	if bad.Error != "" {
+		h.showOrder(w, r, m, u, bad)
+		return
+	}
+	o, err := h.deps.Orders.TransitionThen(r.Context(), id, to, order.Staff(u.ID), reason, h.auditOrder)
+	switch {
+	case err == nil:
+		h.log.InfoContext(r.Context(), "order status changed in the back office", "actor_id", u.ID, "order_id", id, "to", string(to))
+		h.showOrder(w, r, m, u, orderNote{Status: http.StatusOK, Notice: m.F("ord.changed", statusLabel(m, o.Status))})
+	case errors.Is(err, fault.ErrNotFound):
+		h.notFound(w, r, m, u)
+	case errors.Is(err, fault.ErrConflict):
+		h.showRefused(w, r, m, u, id, to)
+	default:
+		if inv, ok := fault.AsInvalid(err); ok {
+			h.showOrder(w, r, m, u, orderNote{Status: http.StatusUnprocessableEntity, Error: invalidText(m, inv)})
+			return
+		}
+		h.serverError(w, r, err)
+	}
+}
+
+// showRefused answers a refused change with the order as it is now and why.
+func (h *Handler) showRefused(w http.ResponseWriter, r *http.Request, m *messages, u account.User, id int64, to order.Status) {
+	o, err := h.deps.Orders.AdminGet(r.Context(), id)
+	if errors.Is(err, fault.ErrNotFound) {
+		h.notFound(w, r, m, u)
+		return
+	}
+	if err != nil {
+		h.serverError(w, r, err)
+		return
+	}
+	msg := m.F("ord.refused", statusLabel(m, o.Status), statusLabel(m, to))
+	if to == order.Shipped {
+		msg = m.F("ord.refused.ship", statusLabel(m, o.Status))
+	}
+	h.showOrder(w, r, m, u, orderNote{Status: http.StatusConflict, Error: msg})
+}
+
+// shipOrder records the parcel of an order (carrier and tracking number) and
+// moves it to shipped, audited in the same transaction.
+func (h *Handler) shipOrder(w http.ResponseWriter, r *http.Request, m *messages, u account.User) {
+	id := orderID(r)
+	if id == 0 {
+		h.notFound(w, r, m, u)
+		return
+	}
+	carrier := cut(strings.TrimSpace(r.PostFormValue("carrier_code")), 32)
+	tracking := cut(strings.TrimSpace(r.PostFormValue("tracking_number")), order.MaxTracking+1)
+	o, err := h.deps.Orders.ShipThen(r.Context(), id, carrier, tracking, order.Staff(u.ID), h.auditOrder)
+	switch {
+	case err == nil:
+		h.log.InfoContext(r.Context(), "order shipped in the back office", "actor_id", u.ID, "order_id", id)
+		h.showOrder(w, r, m, u, orderNote{Status: http.StatusOK, Notice: m.F("ord.shipped", tracking, statusLabel(m, o.Status))})
+	case errors.Is(err, fault.ErrNotFound):
+		h.notFound(w, r, m, u)
+	case errors.Is(err, fault.ErrConflict):
+		h.showRefused(w, r, m, u, id, order.Shipped)
+	default:
+		inv, ok := fault.AsInvalid(err)
+		if !ok {
+			h.serverError(w, r, err)
+			return
+		}
+		fields := map[string]string{}
+		for k, msg := range inv.Fields {
+			fields[k] = fieldText(m, msg)
+		}
+		h.showOrder(w, r, m, u, orderNote{Status: http.StatusUnprocessableEntity, Error: invalidText(m, inv), Fields: fields,
+			Carrier: carrier, Tracking: tracking})
+	}
+}
+
+// auditOrder records a change of an order's status in its transaction.
+func (h *Handler) auditOrder(ctx context.Context, q db.Querier, c order.Change) error {
+	e := audit.Entry{
+		Action: "order.status_changed", TargetType: "order", TargetID: strconv.FormatInt(c.OrderID, 10),
+		Detail: map[string]any{"number": c.Number, "from": string(c.From), "to": string(c.To)},
+	}
+	if c.Reason != "" {
+		e.Detail["reason"] = c.Reason
+	}
+	if c.CarrierCode != "" {
+		e.Action = "order.shipped"
+		e.Detail["carrier"] = c.CarrierCode
+		e.Detail["tracking_number"] = c.TrackingNumber
+		delete(e.Detail, "reason")
+	}
+	return h.deps.Audit.Record(ctx, q, e)
+}
+
+// invalidText joins the messages of inv, translated, for a form that shows
+// one error.
+func invalidText(m *messages, inv *fault.Invalid) string {
+	keys := slices.Sorted(maps.Keys(inv.Fields))
+	out := make([]string, len(keys))
+	for i, k := range keys {
+		out[i] = fieldText(m, inv.Fields[k])
+	}
+	return strings.Join(out, " ")
+}
+
+// fieldText translates a field message of a service (its English text is
+// the key), or returns it as it is.
+func fieldText(m *messages, msg string) string {
+	if rest, ok := strings.CutPrefix(msg, "overlaps the range "); ok {
+		return m.F("v.overlaps", rest)
+	}
+	return labelOr(m, "v.", msg)
+}

@@ -1,0 +1,318 @@
+package backoffice
+
+import (
+	"context"
+	"net/http"
+	"net/http/httptest"
+	"net/url"
+	"regexp"
+	"strconv"
+	"strings"
+	"testing"
+
+	"github.com/mallang/mallang/internal/account"
+	"github.com/mallang/mallang/internal/account/address"
+	"github.com/mallang/mallang/internal/audit"
+	"github.com/mallang/mallang/internal/cart"
+	"github.com/mallang/mallang/internal/catalog"
+	"github.com/mallang/mallang/internal/catalog/catalogtest"
+	"github.com/mallang/mallang/internal/coupon"
+	"github.com/mallang/mallang/internal/crypt"
+	"github.com/mallang/mallang/internal/order"
+	"github.com/mallang/mallang/internal/points"
+	"github.com/mallang/mallang/internal/ratelimit"
+	"github.com/mallang/mallang/internal/security"
+	"github.com/mallang/mallang/internal/shipping"
+)
+
+// shopEnv is env with a shop behind the back office: catalog, carts,
+// addresses, coupons, points, shipping and orders, all real.
+type shopEnv struct {
+	*env
+	cat      *catalog.Service
+	carts    *cart.Service
+	addr     *address.Service
+	coupons  *coupon.Service
+	shipping *shipping.Service
+	orders   *order.Service
+	leaf     int64
+	n        int
+}
+
+func newShopEnv(t *testing.T) *shopEnv {
+	t.Helper()
+	e := newEnv(t)
+	d, now := e.d, e.clock.Now
+	kr := crypt.DeriveKeyring([]byte("backoffice orders: a secret of at least 32 bytes"))
+	s := &shopEnv{env: e, cat: catalog.NewService(d, now, nil, nil), addr: address.New(d, kr, now),
+		coupons: coupon.New(d, now), shipping: shipping.New(d, now)}
+	s.carts = cart.New(d, s.cat, cart.Config{}, now)
+	s.orders = order.NewService(d, order.Deps{Catalog: s.cat, Cart: cart.ForOrders{Carts: s.carts}, Addresses: s.addr,
+		Coupons: s.coupons, Points: points.New(d, now), Shipping: shipping.ForOrders{Shipping: s.shipping}, Keyring: kr},
+		order.Config{}, now, nil)
+	s.leaf = catalogtest.Categories(t, s.cat).Leaves[0].ID
+
+	// The same back office as env's, with the commerce sections.
+	h := New(Config{Path: bo, ShopName: "말랑"}, Deps{
+		Accounts: e.acc, TwoFactor: e.tf, Trap: e.trap, Audit: e.audit, Outbox: e.outbox, Limiter: ratelimit.New(d, now),
+		Store: account.NewSessionStore(d, nil, now), Now: now,
+		Orders: s.orders, Coupons: s.coupons, Shipping: s.shipping,
+	}, nil)
+	mux := http.NewServeMux()
+	h.Register(mux)
+	e.srv = httptest.NewServer(security.Headers(security.CrossOrigin(mux), false))
+	t.Cleanup(e.srv.Close)
+	return s
+}
+
+// place has a new customer order quantity of a new product of price,
+// paying with method, and returns the order.
+func (s *shopEnv) place(t *testing.T, method string, price, quantity int64) order.Order {
+	t.Helper()
+	ctx := context.Background()
+	s.n++
+	id, err := s.cat.CreateProduct(ctx, catalog.NewProduct{CategoryID: s.leaf, Name: "말랑 쿠키 " + strconv.Itoa(s.n),
+		OptionNames: []string{"맛"},
+		Variants:    []catalog.NewVariant{{SKU: "BO-" + strconv.Itoa(s.n), Options: [3]string{"버터"}, Price: price, Stock: 100, Active: true}}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	p, err := s.cat.Product(ctx, id)
+	if err != nil {
+		t.Fatal(err)
+	}
+	q := s.d.Write()
+	var userID int64
+	if err := q.QueryRowxContext(ctx, q.Rebind(`INSERT INTO users (email) VALUES (?) RETURNING id`),
+		"buyer"+strconv.Itoa(s.n)+"@example.com").Scan(&userID); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.carts.Add(ctx, cart.Owner{UserID: userID}, p.Variants[0].ID, quantity); err != nil {
+		t.Fatal(err)
+	}
+	a, err := s.addr.Create(ctx, userID, address.Input{Recipient: "김말랑", Phone: "010-1234-5678", Postcode: "06236",
+		Line1: "서울 강남구 테헤란로 123", Line2: "4층"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	o, err := s.orders.Place(ctx, order.PlaceInput{UserID: userID, IdempotencyKey: "k" + strconv.Itoa(s.n), AddressID: a.ID,
+		PaymentMethod: method, Channel: order.PCWeb})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return o
+}
+
+func orderURL(o order.Order) string { return bo + "/orders/" + strconv.FormatInt(o.ID, 10) }
+
+var trackingRE = regexp.MustCompile(`href="([^"]+)"[^>]*data-testid="tracking-link"`)
+
+// A staff member with the orders permission finds a bank-transfer order,
+// marks it paid and ships it; the customer's order then has a shipment
+// with a tracking link, and the audit log says who did what from where.
+func TestOrdersPaidAndShipped(t *testing.T) {
+	t.Parallel()
+	s := newShopEnv(t)
+	s.user(t, "orders@example.com", account.Staff, account.PermOrders)
+	o := s.place(t, "bank_transfer", 12000, 2)
+	other := s.place(t, "card", 8000, 1)
+	b, _ := s.staffIn("orders@example.com")
+
+	st, body := b.get(bo + "/")
+	must(t, st, http.StatusOK, body)
+	for _, key := range []string{"orders", "coupons", "shipping"} {
+		if !strings.Contains(body, `data-testid="section-`+key+`"`) {
+			t.Fatalf("dashboard lacks %s:\n%s", key, body)
+		}
+	}
+
+	// The list: both orders, newest first; the filter and the search.
+	st, body = b.get(bo + "/orders")
+	must(t, st, http.StatusOK, body)
+	if strings.Count(body, `data-testid="order-row"`) != 2 || strings.Index(body, other.Number) > strings.Index(body, o.Number) ||
+		!strings.Contains(body, "무통장 입금") || !strings.Contains(body, "결제 대기") {
+		t.Fatalf("order list:\n%s", body)
+	}
+	st, body = b.get(bo + "/orders?q=" + strings.ToLower(o.Number))
+	if st != http.StatusOK || strings.Count(body, `data-testid="order-row"`) != 1 || !strings.Contains(body, o.Number) {
+		t.Fatalf("search: %d\n%s", st, body)
+	}
+	st, body = b.get(bo + "/orders?status=paid")
+	if st != http.StatusOK || strings.Contains(body, `data-testid="order-row"`) {
+		t.Fatalf("status filter: %d\n%s", st, body)
+	}
+
+	// The order: lines, amounts, address, history and what staff may do.
+	st, body = b.get(orderURL(o))
+	must(t, st, http.StatusOK, body)
+	for _, want := range []string{o.Number, "말랑 쿠키 1", "₩24,000", "김말랑", "서울 강남구 테헤란로 123", "06236",
+		`data-testid="to-paid"`, `data-testid="to-awaiting_deposit"`, `data-testid="to-cancelled"`, `data-testid="history-entry"`} {
+		if !strings.Contains(body, want) {
+			t.Fatalf("order page lacks %q:\n%s", want, body)
+		}
+	}
+	if strings.Contains(body, `data-testid="ship-form"`) || strings.Contains(body, `data-testid="to-preparing"`) {
+		t.Fatalf("an unpaid order offers shipping:\n%s", body)
+	}
+
+	// Marked paid.
+	st, body = b.post(orderURL(o)+"/status", url.Values{"to": {"paid"}})
+	must(t, st, http.StatusOK, body)
+	if !strings.Contains(body, "주문 상태를 결제 완료(으)로 바꿨습니다") || !strings.Contains(body, `data-testid="ship-form"`) ||
+		!strings.Contains(body, `data-testid="to-preparing"`) || !strings.Contains(body, "CJ대한통운") {
+		t.Fatalf("after paid:\n%s", body)
+	}
+
+	// Shipped: a bad tracking number first, then a good one.
+	st, body = b.post(orderURL(o)+"/ship", url.Values{"carrier_code": {"hanjin"}, "tracking_number": {"12ab"}})
+	if st != http.StatusUnprocessableEntity || !strings.Contains(body, `data-testid="error-tracking_number"`) ||
+		!strings.Contains(body, `value="12ab"`) || !strings.Contains(body, `<option value="hanjin" selected`) {
+		t.Fatalf("bad tracking number: %d\n%s", st, body)
+	}
+	st, body = b.post(orderURL(o)+"/ship", url.Values{"carrier_code": {"cj"}, "tracking_number": {"6789-1234-5678"}})
+	must(t, st, http.StatusOK, body)
+	m := trackingRE.FindStringSubmatch(body)
+	if m == nil || m[1] != "https://trace.cjlogistics.com/next/tracking.html?wblNo=678912345678" || !strings.Contains(body, "배송 중") {
+		t.Fatalf("after shipping:\n%s", body)
+	}
+	got, err := s.orders.Get(context.Background(), o.UserID, o.ID)
+	if err != nil || got.Status != order.Shipped || len(got.Shipments) != 1 || got.Shipments[0].TrackingURL == "" ||
+		got.Shipments[0].TrackingNumber != "6789-1234-5678" {
+		t.Fatalf("customer's order = %+v, %v", got, err)
+	}
+
+	// Audited, by whom and from where.
+	tests := []struct {
+		action string
+		detail map[string]string
+	}{
+		{"order.status_changed", map[string]string{"from": "pending_payment", "to": "paid", "number": o.Number}},
+		{"order.shipped", map[string]string{"from": "paid", "to": "shipped", "carrier": "cj", "tracking_number": "6789-1234-5678"}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.action, func(t *testing.T) {
+			es, _, err := s.audit.List(context.Background(), audit.Filter{Action: tt.action})
+			if err != nil || len(es) != 1 {
+				t.Fatalf("audit %s = %+v, %v", tt.action, es, err)
+			}
+			e := es[0]
+			if e.ActorEmail != "orders@example.com" || e.ActorID == 0 || e.IP != "127.0.0.1" || e.UserAgent != "backoffice-test/1.0" ||
+				e.TargetType != "order" || e.TargetID != strconv.FormatInt(o.ID, 10) {
+				t.Fatalf("entry %+v", e)
+			}
+			for k, v := range tt.detail {
+				if e.Detail[k] != v {
+					t.Errorf("detail %s = %v, want %s", k, e.Detail[k], v)
+				}
+			}
+		})
+	}
+	h, err := s.orders.History(context.Background(), o.ID)
+	if err != nil || len(h) != 3 || h[1].Actor.Kind != order.ByStaff || h[2].To != order.Shipped {
+		t.Fatalf("history = %+v, %v", h, err)
+	}
+}
+
+// Refused changes say why, change nothing and leave no audit entry.
+func TestOrderRefused(t *testing.T) {
+	t.Parallel()
+	s := newShopEnv(t)
+	o := s.place(t, "card", 12000, 1)
+	b, _ := s.staffIn("boss@example.com")
+
+	tests := []struct {
+		name   string
+		path   string
+		form   url.Values
+		status int
+		want   string
+	}{
+		{"not allowed from here", "/status", url.Values{"to": {"delivered"}}, http.StatusConflict, "이 주문은 지금 결제 대기 상태라 배송 완료(으)로 바꿀 수 없습니다"},
+		{"ship unpaid", "/ship", url.Values{"carrier_code": {"cj"}, "tracking_number": {"1234-5678-9012"}}, http.StatusConflict, "배송 처리는 결제 완료 또는 상품 준비 중인 주문만"},
+		{"cancel without reason", "/status", url.Values{"to": {"cancelled"}}, http.StatusUnprocessableEntity, "취소 사유를 입력하세요"},
+		{"shipped without the form", "/status", url.Values{"to": {"shipped"}}, http.StatusUnprocessableEntity, "배송 처리 양식에서"},
+		{"unknown status", "/status", url.Values{"to": {"lost"}}, http.StatusUnprocessableEntity, "알 수 없는 주문 상태"},
+		{"unknown carrier", "/ship", url.Values{"carrier_code": {"nope"}, "tracking_number": {"1234-5678-9012"}}, http.StatusUnprocessableEntity, "택배사를 고르세요"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			st, body := b.post(orderURL(o)+tt.path, tt.form)
+			if st != tt.status || !strings.Contains(body, tt.want) || !strings.Contains(body, `data-testid="form-error"`) {
+				t.Fatalf("%d, want %d with %q\n%s", st, tt.status, tt.want, body)
+			}
+		})
+	}
+	// Cancelled with a reason; cancelling again is refused.
+	st, body := b.post(orderURL(o)+"/status", url.Values{"to": {"cancelled"}, "reason": {"고객 요청 (전화)"}})
+	if st != http.StatusOK || !strings.Contains(body, "주문 취소") || !strings.Contains(body, "고객 요청 (전화)") {
+		t.Fatalf("cancel: %d\n%s", st, body)
+	}
+	st, body = b.post(orderURL(o)+"/status", url.Values{"to": {"cancelled"}, "reason": {"again"}})
+	if st != http.StatusConflict || !strings.Contains(body, "이 주문은 지금 주문 취소 상태라") {
+		t.Fatalf("cancel twice: %d\n%s", st, body)
+	}
+	es, total, err := s.audit.List(context.Background(), audit.Filter{})
+	if err != nil || total != 1 || es[0].Action != "order.status_changed" || es[0].Detail["reason"] != "고객 요청 (전화)" {
+		t.Fatalf("audit = %+v (%d), %v", es, total, err)
+	}
+	for _, path := range []string{"/orders/999999", "/orders/x"} {
+		if st, body := b.get(bo + path); st != http.StatusNotFound {
+			t.Fatalf("%s: %d\n%s", path, st, body)
+		}
+	}
+	if st, body := b.post(bo+"/orders/999999/status", url.Values{"to": {"paid"}}); st != http.StatusNotFound {
+		t.Fatalf("unknown order: %d\n%s", st, body)
+	}
+}
+
+// Without the orders permission every commerce page is 403 and the menu
+// does not offer them; without the services the routes do not exist.
+func TestCommercePermissions(t *testing.T) {
+	t.Parallel()
+	s := newShopEnv(t)
+	o := s.place(t, "bank_transfer", 12000, 1)
+	s.user(t, "mail@example.com", account.Staff, account.PermMail, account.PermCustomers)
+	b, _ := s.staffIn("mail@example.com")
+	st, body := b.get(bo + "/")
+	must(t, st, http.StatusOK, body)
+	if strings.Contains(body, `data-testid="nav-orders"`) || strings.Contains(body, `data-testid="section-coupons"`) {
+		t.Fatalf("the menu offers commerce:\n%s", body)
+	}
+	id := strconv.FormatInt(o.ID, 10)
+	for _, tt := range []struct{ method, path string }{
+		{"GET", "/orders"}, {"GET", "/orders/" + id}, {"POST", "/orders/" + id + "/status"}, {"POST", "/orders/" + id + "/ship"},
+		{"GET", "/coupons"}, {"GET", "/coupons/new"}, {"POST", "/coupons"}, {"POST", "/coupons/1/active"},
+		{"GET", "/shipping"}, {"POST", "/shipping"},
+	} {
+		t.Run(tt.method+tt.path, func(t *testing.T) {
+			var st int
+			var body string
+			if tt.method == "GET" {
+				st, body = b.get(bo + tt.path)
+			} else {
+				st, body = b.post(bo+tt.path, url.Values{"to": {"paid"}, "code": {"NOPE"}, "base_fee": {"0"},
+					"carrier_code": {"cj"}, "tracking_number": {"1234-5678-9012"}})
+			}
+			must(t, st, http.StatusForbidden, body)
+		})
+	}
+	if got, _ := s.orders.AdminGet(context.Background(), o.ID); got.Status != order.PendingPayment {
+		t.Fatalf("a forbidden post changed the order to %s", got.Status)
+	}
+	if _, total, _ := s.audit.List(context.Background(), audit.Filter{}); total != 0 {
+		t.Fatalf("%d audit entries", total)
+	}
+
+	// A back office without the commerce services has no such pages.
+	e := newEnv(t)
+	boss, _ := e.staffIn("boss@example.com")
+	st, body = boss.get(bo + "/")
+	if st != http.StatusOK || strings.Contains(body, `data-testid="section-orders"`) {
+		t.Fatalf("dashboard without orders: %d\n%s", st, body)
+	}
+	for _, path := range []string{"/orders", "/coupons", "/shipping"} {
+		if st, body := boss.get(bo + path); st != http.StatusNotFound {
+			t.Fatalf("%s without its service: %d\n%s", path, st, body)
+		}
+	}
+}
