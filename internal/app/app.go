@@ -137,6 +137,7 @@ func (a *App) routes() http.Handler {
 	mux.Handle("HEAD "+media.URLPrefix, a.Media.Handler())
 	jsonAPI := api.New(api.Config{BaseURL: a.cfg.BaseURL, Version: a.version}, a.Catalog, a.log)
 	jsonAPI.EnableAccounts(api.AccountDeps{Accounts: a.Accounts, Tokens: a.acc.tokens, Addresses: a.acc.addresses, Limiter: a.acc.limiter})
+	jsonAPI.EnableCommerce(api.CommerceDeps{Carts: a.acc.carts, Orders: a.acc.orders})
 	jsonAPI.Register(mux)
 	storefront := web.New(web.Config{BaseURL: a.cfg.BaseURL, ShopName: ShopName}, a.Catalog, a.log)
 	storefront.EnableAccounts(web.AccountDeps{

@@ -20,6 +20,16 @@ func (f ForOrders) Checkout(ctx context.Context, userID int64) (int64, []order.C
 	if err != nil {
 		return 0, nil, err
 	}
+	selected := false
+	for _, l := range c.Lines {
+		selected = selected || l.Selected
+	}
+	if !selected {
+		// No lines rather than an error: a second submission of a checkout
+		// finds the cart emptied by the first, and Place then returns the
+		// order the first placed.
+		return c.ID, nil, nil
+	}
 	lines, err := f.Carts.Checkout(ctx, owner)
 	if err != nil {
 		return 0, nil, err
