@@ -1,0 +1,210 @@
+package promotion
+
+import (
+	"context"
+	"fmt"
+	"slices"
+	"sync"
+	"time"
+
+	"github.com/mallang/mallang/internal/catalog"
+	"github.com/mallang/mallang/internal/db"
+	"github.com/mallang/mallang/internal/fault"
+	"github.com/mallang/mallang/internal/pricing"
+)
+
+// CacheFor is how long PointsRules and Gifts serve the settings, grades and
+// gift rules they last read. Every cart and checkout page prices with them;
+// after staff save a change, other app nodes use the old rules for at most
+// this long (the node that saved it at once). A customer's own grade is read
+// afresh every time.
+const CacheFor = 5 * time.Second
+
+// Catalog resolves a gift's variant to what an order line needs
+// (internal/catalog).
+type Catalog interface {
+	// CartVariants returns the variants with the given ids by id; an id that
+	// does not exist is absent from the map.
+	CartVariants(ctx context.Context, ids []int64) (map[int64]catalog.CartVariant, error)
+}
+
+// Service keeps grades, points settings and gift rules. It implements
+// order.Promotions. It is safe for concurrent use.
+type Service struct {
+	d   *db.DB
+	cat Catalog
+	now func() time.Time
+
+	mu       sync.Mutex // guards everything below
+	rules    *rulesCache
+	live     *giftCache
+	saves    uint64 // counts saves, so a read that raced a save is not cached
+	giftSave uint64 // the same for gift rules
+}
+
+// rulesCache is the settings and grades as last read.
+type rulesCache struct {
+	settings Settings
+	grades   []Grade
+	at       time.Time
+}
+
+// giftCache is the live gift rules, with their variants, as last read.
+type giftCache struct {
+	gifts    []Gift
+	variants map[int64]catalog.CartVariant
+	at       time.Time
+}
+
+// New returns the promotion service on d; cat resolves gift variants and now
+// gives the time (time.Now in the app).
+func New(d *db.DB, cat Catalog, now func() time.Time) *Service {
+	return &Service{d: d, cat: cat, now: now}
+}
+
+// fresh reports whether something read at at may still be served at now.
+func fresh(at, now time.Time) bool {
+	return now.Sub(at) < CacheFor && !now.Before(at)
+}
+
+// cachedRules returns the settings and the grades, reading the database at
+// most once per CacheFor. The grades slice is shared: callers must not
+// change it.
+func (s *Service) cachedRules(ctx context.Context) (Settings, []Grade, error) {
+	now := s.now()
+	s.mu.Lock()
+	if c := s.rules; c != nil && fresh(c.at, now) {
+		s.mu.Unlock()
+		return c.settings, c.grades, nil
+	}
+	saves := s.saves
+	s.mu.Unlock()
+	q := s.d.Read()
+	st, err := loadSettings(ctx, q)
+	if err != nil {
+		return Settings{}, nil, err
+	}
+	gs, err := allGrades(ctx, q)
+	if err != nil {
+		return Settings{}, nil, err
+	}
+	s.mu.Lock()
+	if s.saves == saves {
+		s.rules = &rulesCache{settings: st, grades: gs, at: now}
+	}
+	s.mu.Unlock()
+	return st, gs, nil
+}
+
+// PointsRules returns how customer userID may spend points — the shop's
+// settings — and earns them: the earn rate of the customer's grade, or of
+// the lowest grade when none is assigned (userID 0, a visitor, included).
+func (s *Service) PointsRules(ctx context.Context, userID int64) (pricing.PointsRules, error) {
+	st, grades, err := s.cachedRules(ctx)
+	if err != nil {
+		return pricing.PointsRules{}, fmt.Errorf("points rules of user %d: %w", userID, err)
+	}
+	r := pricing.PointsRules{MinSpend: st.PointsMinSpend, MaxSpendPercent: st.PointsMaxPercent}
+	if len(grades) > 0 {
+		r.EarnPermille = grades[0].EarnPermille
+	}
+	if userID != 0 {
+		g, ok, err := gradeOfUser(ctx, s.d.Read(), userID)
+		if err != nil {
+			return pricing.PointsRules{}, fmt.Errorf("points rules of user %d: %w", userID, err)
+		}
+		if ok {
+			r.EarnPermille = g.EarnPermille
+		}
+	}
+	return r, nil
+}
+
+// Settings returns the points settings in force: the saved ones, or
+// DefaultSettings when staff have saved none.
+func (s *Service) Settings(ctx context.Context) (Settings, error) {
+	st, _, err := s.cachedRules(ctx)
+	if err != nil {
+		return Settings{}, fmt.Errorf("promotion settings: %w", err)
+	}
+	return st, nil
+}
+
+// PointsValidFor returns how long points earned by an order stay
+// spendable, from the settings.
+func (s *Service) PointsValidFor(ctx context.Context) (time.Duration, error) {
+	st, err := s.Settings(ctx)
+	if err != nil {
+		return 0, err
+	}
+	return time.Duration(st.PointsValidDays) * 24 * time.Hour, nil
+}
+
+// SetSettings validates st (see Settings.Validate: *fault.Invalid per
+// field) and saves it in place of the settings before.
+func (s *Service) SetSettings(ctx context.Context, st Settings) error {
+	if err := st.Validate(); err != nil {
+		return err
+	}
+	if err := upsertSettings(ctx, s.d.Write(), st, s.now().UTC()); err != nil {
+		return err
+	}
+	s.mu.Lock()
+	s.rules = nil
+	s.saves++
+	s.mu.Unlock()
+	return nil
+}
+
+// Grades returns the membership grades, lowest first.
+func (s *Service) Grades(ctx context.Context) ([]Grade, error) {
+	return allGrades(ctx, s.d.Read())
+}
+
+// GradeOf returns customer userID's grade: the assigned one, or the lowest
+// grade when none is assigned (whether or not the user exists).
+func (s *Service) GradeOf(ctx context.Context, userID int64) (Grade, error) {
+	q := s.d.Read()
+	g, ok, err := gradeOfUser(ctx, q, userID)
+	if err != nil || ok {
+		return g, err
+	}
+	gs, err := allGrades(ctx, q)
+	if err != nil {
+		return Grade{}, err
+	}
+	if len(gs) == 0 {
+		return Grade{}, fmt.Errorf("grade of user %d: no grades: %w", userID, fault.ErrNotFound)
+	}
+	return gs[0], nil
+}
+
+// SetGrade assigns the grade with code to customer userID, as staff do by
+// hand; the next EvaluateGrades sets it again from the customer's spending.
+// It returns *fault.Invalid{"grade"} for an unknown code and
+// fault.ErrNotFound when the user does not exist or is deleted.
+func (s *Service) SetGrade(ctx context.Context, userID int64, gradeCode string) error {
+	err := s.d.InTx(ctx, func(q db.Querier) error {
+		gs, err := allGrades(ctx, q)
+		if err != nil {
+			return err
+		}
+		i := slices.IndexFunc(gs, func(g Grade) bool { return g.Code == gradeCode })
+		if i < 0 {
+			return &fault.Invalid{Fields: map[string]string{"grade": "is not a membership grade"}}
+		}
+		ok, err := userExists(ctx, q, userID)
+		if err != nil {
+			return err
+		}
+		if !ok {
+			return fault.ErrNotFound
+		}
+		_, err = assignGrade(ctx, q, userID, gs[i].ID, s.now().UTC())
+		return err
+	})
+	if err != nil {
+		return fmt.Errorf("set grade of user %d to %q: %w", userID, gradeCode, err)
+	}
+	return nil
+}
