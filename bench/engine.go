@@ -23,6 +23,7 @@ type engineReport struct {
 	seedTime time.Duration
 	peakRSS  int64 // bytes
 	results  []scenarioResult
+	checkout []checkoutResult
 	err      error // set when the engine could not be measured to the end
 }
 
@@ -82,7 +83,13 @@ func benchEngine(ctx context.Context, cfg config, engine, bin, work string, p *p
 	p.printf("%s: seeded %d products in %s", engine, cfg.products, rep.seedTime.Round(100*time.Millisecond))
 
 	p.printf("%s: starting mallang serve on %s", engine, addr)
-	srv, err := startServer(ctx, bin, env, p.w)
+	var srv *server
+	if cfg.cpuprofile != "" {
+		p.printf("%s: -cpuprofile: serving the shop from this process", engine)
+		srv, err = startInProcess(ctx, env, p.w)
+	} else {
+		srv, err = startServer(ctx, bin, env, p.w)
+	}
 	if err != nil {
 		return rep, err
 	}
@@ -111,7 +118,7 @@ func benchEngine(ctx context.Context, cfg config, engine, bin, work string, p *p
 			p.printf("%s %s: %v", engine, sc.name, err)
 		}
 		if cfg.waitIdle > 0 {
-			waitIdle(ctx, cfg.waitIdle, srv.cmd.Process.Pid, pgDB, p, engine+" "+sc.name)
+			waitIdle(ctx, cfg.waitIdle, srv.pid, pgDB, p, engine+" "+sc.name)
 		}
 		if cfg.warmup > 0 {
 			p.printf("%s %s: warming up for %s", engine, sc.name, cfg.warmup)
@@ -120,9 +127,9 @@ func benchEngine(ctx context.Context, cfg config, engine, bin, work string, p *p
 			}
 		}
 		p.printf("%s %s: measuring %s at %d clients (%s)", engine, sc.name, cfg.duration, cfg.concurrency, sc.describe())
-		cpu0 := takeCPU(srv.cmd.Process.Pid, pgDB)
+		cpu0 := takeCPU(srv.pid, pgDB)
 		r.res, r.loadErr = load.Run(ctx, urls, load.Options{Concurrency: cfg.concurrency, Duration: cfg.duration, Client: client})
-		r.cpu = takeCPU(srv.cmd.Process.Pid, pgDB).since(cpu0)
+		r.cpu = takeCPU(srv.pid, pgDB).since(cpu0)
 		if r.loadErr != nil {
 			return rep, r.loadErr
 		}
@@ -139,6 +146,10 @@ func benchEngine(ctx context.Context, cfg config, engine, bin, work string, p *p
 		}
 		rep.results = append(rep.results, r)
 		rep.peakRSS = srv.PeakRSS()
+	}
+	rep.checkout, err = benchCheckout(ctx, cfg, engine, dbURL, served{url: srv.URL, pid: srv.pid, pgDB: pgDB}, p)
+	if err != nil {
+		return rep, err
 	}
 	rep.peakRSS = srv.PeakRSS()
 	p.printf("%s: peak resident set of the server %s", engine, mib(rep.peakRSS))

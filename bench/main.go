@@ -44,6 +44,11 @@ type config struct {
 	waitIdle    time.Duration
 	common      string
 	rare        string
+	// checkoutVariants is the number of variants the checkout scenario buys from.
+	checkoutVariants int
+	// cpuprofile is where to write a CPU profile; set, the shop is served
+	// from this process so the profile covers it.
+	cpuprofile string
 }
 
 func main() {
@@ -73,7 +78,7 @@ func parseFlags(args []string, stderr io.Writer) (config, error) {
 	fs.IntVar(&c.concurrency, "concurrency", 32, "concurrent clients, each with one request in flight")
 	fs.DurationVar(&c.duration, "duration", 10*time.Second, "measuring time per scenario")
 	fs.DurationVar(&c.warmup, "warmup", 2*time.Second, "warm-up time per scenario before measuring (not counted)")
-	only := fs.String("only", "", "comma-separated scenarios to run, by name or prefix (home, category, category-first, category-deep, category-mix, search, product, api)")
+	only := fs.String("only", "", "comma-separated scenarios to run, by name or prefix (home, category, category-first, category-deep, category-mix, search, product, api, checkout, checkout-last, cart-page)")
 	fs.StringVar(&c.bin, "bin", "", "use this mallang binary instead of building ./cmd/mallang")
 	fs.BoolVar(&c.keep, "keep", false, "keep the data directory and the PostgreSQL database after the run")
 	fs.DurationVar(&c.waitIdle, "wait-idle", 0, "before each scenario, wait up to this long for other processes on the machine to use less than a quarter of one CPU")
@@ -81,6 +86,8 @@ func parseFlags(args []string, stderr io.Writer) (config, error) {
 	fs.BoolVar(&c.markdown, "markdown", false, "print the final table as Markdown too")
 	fs.StringVar(&c.common, "search-common", "초콜릿", "search text that hits many products")
 	fs.StringVar(&c.rare, "search-rare", "", "search text that hits few products; empty picks a word of a seeded product name that hits the fewest")
+	fs.IntVar(&c.checkoutVariants, "checkout-variants", 100, "variants the checkout scenario's customers buy, in turn, spread over the catalog")
+	fs.StringVar(&c.cpuprofile, "cpuprofile", "", "serve the shop from this process instead of a child process and write a CPU profile of the checkout scenario's measurement (server and load generator) to this file, with the engine's name added before the extension")
 	if err := fs.Parse(args); err != nil {
 		return c, err
 	}
@@ -104,8 +111,8 @@ func parseFlags(args []string, stderr io.Writer) (config, error) {
 			c.only = append(c.only, s)
 		}
 	}
-	if c.products < 1 || c.concurrency < 1 || c.duration <= 0 || c.warmup < 0 {
-		return c, errors.New("-products, -concurrency and -duration must be positive, -warmup not negative")
+	if c.products < 1 || c.concurrency < 1 || c.duration <= 0 || c.warmup < 0 || c.checkoutVariants < 1 {
+		return c, errors.New("-products, -concurrency, -duration and -checkout-variants must be positive, -warmup not negative")
 	}
 	return c, nil
 }
@@ -159,10 +166,15 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		printWrkTable(stdout, reports)
 	}
 	fmt.Fprintln(stdout)
+	printCheckoutTable(stdout, reports)
+	fmt.Fprintln(stdout)
 	printTargets(stdout, cfg, reports)
+	printCheckoutTargets(stdout, reports)
 	if cfg.markdown {
 		fmt.Fprintln(stdout)
 		printMarkdown(stdout, reports)
+		fmt.Fprintln(stdout)
+		printCheckoutMarkdown(stdout, reports)
 	}
 	for _, r := range reports {
 		if r.err != nil {

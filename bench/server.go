@@ -74,10 +74,13 @@ func freeAddr() (string, error) {
 
 // server is a running `mallang serve` child process.
 type server struct {
-	cmd  *exec.Cmd
-	URL  string
-	done chan struct{} // closed when the process has exited
-	err  error         // the Wait result, set before done closes
+	cmd *exec.Cmd // nil when the shop runs in this process (startInProcess)
+	pid int       // the process serving: the child's, or this one's
+	// cancel stops a shop served in this process.
+	cancel context.CancelFunc
+	URL    string
+	done   chan struct{} // closed when the process has exited
+	err    error         // the Wait result, set before done closes
 
 	mu      sync.Mutex
 	peakRSS int64 // bytes: the largest VmHWM seen
@@ -96,7 +99,7 @@ func startServer(ctx context.Context, bin string, env []string, stderr io.Writer
 	if err := cmd.Start(); err != nil {
 		return nil, fmt.Errorf("start mallang serve: %w", err)
 	}
-	s := &server{cmd: cmd, done: make(chan struct{})}
+	s := &server{cmd: cmd, pid: cmd.Process.Pid, done: make(chan struct{})}
 	urlc := make(chan string, 1)
 	go func() {
 		sc := bufio.NewScanner(out)
@@ -166,7 +169,7 @@ func (s *server) sampleMemory() {
 }
 
 func (s *server) recordMemory() {
-	hwm, err := procStatusKB(s.cmd.Process.Pid, "VmHWM")
+	hwm, err := procStatusKB(s.pid, "VmHWM")
 	if err != nil {
 		return
 	}
@@ -185,12 +188,17 @@ func (s *server) PeakRSS() int64 {
 
 // RSS is the current resident set of the server, in bytes.
 func (s *server) RSS() int64 {
-	kb, _ := procStatusKB(s.cmd.Process.Pid, "VmRSS")
+	kb, _ := procStatusKB(s.pid, "VmRSS")
 	return kb * 1024
 }
 
 // stop sends SIGTERM, waits up to 30 s for a graceful exit, then kills.
 func (s *server) stop() error {
+	if s.cmd == nil {
+		s.cancel()
+		<-s.done
+		return s.err
+	}
 	_ = s.cmd.Process.Signal(syscall.SIGTERM)
 	select {
 	case <-s.done:
