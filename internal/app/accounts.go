@@ -20,7 +20,7 @@ import (
 	"github.com/mallang/mallang/internal/notify"
 	"github.com/mallang/mallang/internal/order"
 	"github.com/mallang/mallang/internal/points"
-	"github.com/mallang/mallang/internal/pricing"
+	"github.com/mallang/mallang/internal/promotion"
 	"github.com/mallang/mallang/internal/ratelimit"
 	"github.com/mallang/mallang/internal/security/honeypot"
 	"github.com/mallang/mallang/internal/shipping"
@@ -28,22 +28,23 @@ import (
 
 // accounts are the services of the accounts capability, wired together.
 type accounts struct {
-	keyring   *crypt.Keyring
-	mailer    account.Mailer
-	outbox    *notify.Outbox
-	limiter   *ratelimit.Limiter
-	sessions  *account.SessionStore
-	addresses *address.Service
-	tokens    *apitoken.Service
-	social    *social.Service
-	twoFactor *twofactor.Service
-	trap      *honeypot.Trap
-	audit     *audit.Log
-	carts     *cart.Service
-	shipping  *shipping.Service
-	coupons   *coupon.Service
-	points    *points.Service
-	orders    *order.Service
+	keyring    *crypt.Keyring
+	mailer     account.Mailer
+	outbox     *notify.Outbox
+	limiter    *ratelimit.Limiter
+	sessions   *account.SessionStore
+	addresses  *address.Service
+	tokens     *apitoken.Service
+	social     *social.Service
+	twoFactor  *twofactor.Service
+	trap       *honeypot.Trap
+	audit      *audit.Log
+	carts      *cart.Service
+	shipping   *shipping.Service
+	coupons    *coupon.Service
+	points     *points.Service
+	orders     *order.Service
+	promotions *promotion.Service
 }
 
 // keyring builds the personal-data keyring: the configured keys, with the
@@ -123,9 +124,10 @@ func (a *App) wireAccounts() error {
 	s.shipping = shipping.New(d, now)
 	s.coupons = coupon.New(d, now)
 	s.points = points.New(d, now)
+	s.promotions = promotion.New(d, a.Catalog, now)
 	s.orders = order.NewService(d, order.Deps{
 		Catalog: a.Catalog, Cart: cart.ForOrders{Carts: s.carts}, Addresses: s.addresses, Coupons: s.coupons,
-		Points: s.points, Shipping: shipping.ForOrders{Shipping: s.shipping}, Promotions: promotions{}, Keyring: kr,
+		Points: s.points, Shipping: shipping.ForOrders{Shipping: s.shipping}, Promotions: s.promotions, Keyring: kr,
 	}, order.Config{PayWithin: cfg.OrderPayWithin}, now, a.log)
 	a.acc = s
 	return nil
@@ -171,19 +173,19 @@ func (a *App) pruners() []jobs.Pruner {
 			return int64(n), err
 		}},
 		{Name: "expired points", Prune: s.points.ExpireDue},
+		// Membership grades are evaluated monthly, on the first of the
+		// month in Korea, from the last three months of orders; the
+		// evaluation is idempotent, so the day's other hourly runs change
+		// nothing.
+		{Name: "membership grades", Prune: func(ctx context.Context) (int64, error) {
+			if time.Now().In(kst).Day() != 1 {
+				return 0, nil
+			}
+			n, err := s.promotions.EvaluateGrades(ctx, 90*24*time.Hour)
+			return int64(n), err
+		}},
 	}
 }
-
-// promotions are the shop's points rules until membership grades and gift
-// rules get their own settings: points are spent from 1,000 up, may pay
-// the whole order, and 1 % of what is paid is earned.
-type promotions struct{}
-
-func (promotions) PointsRules(context.Context, int64) (pricing.PointsRules, error) {
-	return pricing.PointsRules{MinSpend: 1000, EarnPermille: 10}, nil
-}
-
-func (promotions) Gifts(context.Context) ([]pricing.GiftRule, error) { return nil, nil }
 
 // Coupons, Points and Carts are the shop's services, for tools and tests
 // that set a shop up (the browser tests).
@@ -194,3 +196,6 @@ func (a *App) Points() *points.Service { return a.acc.points }
 
 // Carts are the shopping carts.
 func (a *App) Carts() *cart.Service { return a.acc.carts }
+
+// kst is Korea Standard Time (UTC+9, no daylight saving since 1988).
+var kst = time.FixedZone("KST", 9*60*60)

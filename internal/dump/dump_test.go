@@ -139,6 +139,12 @@ func fillShop(t testing.TB, d *db.DB) {
 	exec(t, d, `INSERT INTO shipments (id, order_id, seller_id, carrier_code, tracking_number, shipped_at, delivered_at, created_at, updated_at) VALUES
 		(1, 1, 2, 'cj', '123456789012', ?, ?, ?, ?),
 		(2, 1, NULL, 'epost', '6896712345678', ?, NULL, ?, ?)`, t2, t3, t2, t3, t3, t3, t3)
+	exec(t, d, `INSERT INTO member_grades (id, code, name, position, earn_permille, min_spend, created_at, updated_at) VALUES (9, 'family', '패밀리 ''VVIP''', 9, 70, 10000000, ?, ?)`, t1, t2)
+	exec(t, d, `INSERT INTO member_grade_assignments (user_id, grade_id, assigned_at) VALUES (4, 9, ?), (1, 2, ?)`, t2, t3)
+	exec(t, d, `INSERT INTO promotion_settings (id, points_min_spend, points_max_percent, points_valid_days, created_at, updated_at) VALUES (1, 500, 30, 180, ?, ?)`, t1, t2)
+	exec(t, d, `INSERT INTO gift_rules (id, name, threshold, variant_id, quantity, starts_at, ends_at, active, created_at, updated_at) VALUES
+		(1, '5만 원 이상 구매 시 쿠키', 50000, 7, 1, ?, NULL, TRUE, ?, ?),
+		(3, '봄맞이 "다크" 사은품', 0, 2, 2, ?, ?, FALSE, ?, ?)`, t1, t1, t2, t3, t2, t3, t3)
 	exec(t, d, `INSERT INTO rate_limits (id, name, key_hash, window_start, window_end, hits, created_at, updated_at) VALUES
 		(1, 'login-ip', 'e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855', ?, ?, 3, ?, ?),
 		(2, 'login-account', '2c26b46b68ffc68ff99b453c1d30413413422d706483bfa0f98a5e886266e7ae', ?, ?, 11, ?, ?)`, t1, t2, t1, t1, t3, t1, t3, t3)
