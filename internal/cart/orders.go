@@ -30,7 +30,7 @@ func (f ForOrders) Checkout(ctx context.Context, userID int64) (int64, []order.C
 		// order the first placed.
 		return c.ID, nil, nil
 	}
-	lines, err := f.Carts.Checkout(ctx, owner)
+	lines, err := checkoutLines(c) // the cart read above, not a second read
 	if err != nil {
 		return 0, nil, err
 	}

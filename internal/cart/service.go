@@ -412,6 +412,11 @@ func (s *Service) Checkout(ctx context.Context, o Owner) ([]Line, error) {
 	if err != nil {
 		return nil, err
 	}
+	return checkoutLines(c)
+}
+
+// checkoutLines picks the selected lines of c for Checkout.
+func checkoutLines(c Cart) ([]Line, error) {
 	var lines []Line
 	var problems []string
 	for _, l := range c.Lines {

@@ -35,7 +35,7 @@ func (s *Service) TakeStock(ctx context.Context, q db.Querier, variantID, quanti
 	if err != nil {
 		return fmt.Errorf("take %d of variant %d: %w", quantity, variantID, err)
 	}
-	if err := refreshDerived(ctx, q, productID, now); err != nil {
+	if err := takeFromProduct(ctx, q, productID, quantity); err != nil {
 		return fmt.Errorf("take %d of variant %d: %w", quantity, variantID, err)
 	}
 	s.changed()
@@ -95,4 +95,20 @@ func returnStock(ctx context.Context, q db.Querier, variantID, quantity int64, n
 		return 0, fault.ErrNotFound
 	}
 	return productID, err
+}
+
+// takeFromProduct keeps the product's stock values current after an active
+// variant lost quantity units. Only stock moved, so the price columns and
+// updated_at (the sitemap's last change) stay as they are, and the stock
+// total moves by the difference instead of being summed again: a sale is
+// the busiest write of the catalog, and on PostgreSQL leaving the indexed
+// columns alone keeps it a heap-only update.
+func takeFromProduct(ctx context.Context, q db.Querier, productID, quantity int64) error {
+	_, err := q.ExecContext(ctx, q.Rebind(`UPDATE products SET stock_total = stock_total - ?,
+		in_stock = EXISTS (SELECT 1 FROM variants v WHERE v.product_id = products.id AND v.active = TRUE AND v.stock > 0)
+		WHERE id = ?`), quantity, productID)
+	if err != nil {
+		return fmt.Errorf("refresh stock of product %d: %w", productID, err)
+	}
+	return nil
 }

@@ -1,6 +1,7 @@
 package order_test
 
 import (
+	"reflect"
 	"testing"
 
 	"github.com/mallang/mallang/internal/fault"
@@ -66,5 +67,36 @@ func TestPreview(t *testing.T) {
 	}
 	if sh.stock(t, v) != stockBefore || len(cs.redeemed) != 0 || sh.cartLines(t, user) != 1 {
 		t.Fatal("a preview changed stock, coupons or the cart")
+	}
+}
+
+// TestPlaceReturnsTheStoredOrder: Place builds its answer in memory instead
+// of reading the order back; it must be the order Get reads.
+func TestPlaceReturnsTheStoredOrder(t *testing.T) {
+	t.Parallel()
+	sh := newShop(t)
+	cs := &coupons{byCode: map[string]pricing.Coupon{"TEN": {ID: 8, Code: "TEN", Kind: pricing.CouponPercent, Amount: 10}},
+		redeemed: map[int64]int64{}, released: map[int64]bool{}}
+	s := sh.service(cs)
+	user := sh.customer(t, "stored@example.com")
+	addr := sh.address(t, user)
+	v1, v2 := sh.product(t, "저장 확인 초콜릿", 12000, 5), sh.product(t, "저장 확인 쿠키", 3500, 5)
+	sh.add(t, user, v1, 2)
+	sh.add(t, user, v2, 1)
+	sh.give(t, user, 2000)
+	placed, err := s.Place(t.Context(), order.PlaceInput{UserID: user, IdempotencyKey: "stored-1", AddressID: addr,
+		DeliveryNote: "경비실에 맡겨 주세요", CouponCode: "TEN", PointsToUse: 1000, PaymentMethod: "card", Channel: order.PCWeb})
+	if err != nil {
+		t.Fatal(err)
+	}
+	got, err := s.Get(t.Context(), user, placed.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if placed.Shipments == nil {
+		placed.Shipments = got.Shipments
+	}
+	if !reflect.DeepEqual(placed, got) {
+		t.Fatalf("Place returned\n%+v\nGet reads\n%+v", placed, got)
 	}
 }

@@ -172,16 +172,17 @@ func setBreakdown(ctx context.Context, q db.Querier, id int64, breakdown []byte)
 	return nil
 }
 
-func insertLine(ctx context.Context, q db.Querier, l Line) error {
-	_, err := q.ExecContext(ctx, q.Rebind(`INSERT INTO order_lines (order_id, variant_id, product_id, seller_id,
+func insertLine(ctx context.Context, q db.Querier, l Line) (int64, error) {
+	var id int64
+	err := q.GetContext(ctx, &id, q.Rebind(`INSERT INTO order_lines (order_id, variant_id, product_id, seller_id,
 		name, options, sku, unit_price_minor, quantity, line_total_minor, discount_minor, gift, status,
-		created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`),
+		created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`),
 		l.OrderID, l.VariantID, l.ProductID, l.SellerID, l.Name, l.Options, l.SKU, l.UnitPrice, l.Quantity,
 		l.LineTotal, l.Discount, l.Gift, l.Status, l.CreatedAt, l.UpdatedAt)
 	if err != nil {
-		return fmt.Errorf("insert line of order %d: %w", l.OrderID, err)
+		return 0, fmt.Errorf("insert line of order %d: %w", l.OrderID, err)
 	}
-	return nil
+	return id, nil
 }
 
 type lineRow struct {
