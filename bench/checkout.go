@@ -298,7 +298,7 @@ func (c *customer) addToCart(ctx context.Context, base string, variant, qty int6
 	if err != nil {
 		return d, err
 	}
-	if st != http.StatusSeeOther || loc != "/cart" {
+	if st != http.StatusSeeOther || !strings.HasPrefix(loc, "/cart") {
 		return d, &statusError{what: "POST /cart/add", status: st, location: loc, body: body}
 	}
 	return d, nil

@@ -122,7 +122,7 @@ func TestCheckout(t *testing.T) {
 	if got := b.text(`[data-testid="order-total"]`); got != total {
 		b.fatalf("the order's total is %q, the checkout said %q", got, total)
 	}
-	number := b.url()[strings.LastIndex(b.url(), "/")+1:]
+	number := strings.TrimSuffix(b.url()[strings.LastIndex(b.url(), "/")+1:], "?placed=1")
 	b.open("/account/orders")
 	if rows := b.texts(`[data-testid="order-row"]`); len(rows) != 1 || !strings.Contains(rows[0], number) {
 		b.fatalf("the order history shows %q, want order %s", rows, number)

@@ -124,17 +124,30 @@ func (s *Service) lockCart(ctx context.Context, q db.Querier, o Owner, create bo
 // outside 1..MaxQuantity with *fault.Invalid{"quantity"}, and a new line in
 // a full cart with *fault.Invalid{"cart"}.
 func (s *Service) Add(ctx context.Context, o Owner, variantID, quantity int64) (Cart, error) {
-	if err := o.validate(); err != nil {
+	notices, err := s.Put(ctx, o, variantID, quantity)
+	if err != nil {
 		return Cart{}, err
 	}
+	c, err := s.Get(ctx, o)
+	c.Notices = append(c.Notices, notices...)
+	return c, err
+}
+
+// Put is Add without reading the cart back: for a caller that only
+// redirects to the cart page (the storefront's add-to-cart form), the read
+// would be wasted. It returns the Notice of a capped quantity, if any.
+func (s *Service) Put(ctx context.Context, o Owner, variantID, quantity int64) ([]Notice, error) {
+	if err := o.validate(); err != nil {
+		return nil, err
+	}
 	if err := s.checkQuantity(quantity); err != nil {
-		return Cart{}, err
+		return nil, err
 	}
 	// The catalog is read before the transaction: on PostgreSQL the read
 	// would need a second connection while this one is held.
 	v, err := s.variant(ctx, variantID)
 	if err != nil {
-		return Cart{}, fmt.Errorf("add variant %d to the cart of %s: %w", variantID, o, err)
+		return nil, fmt.Errorf("add variant %d to the cart of %s: %w", variantID, o, err)
 	}
 	limit, why := s.cfg.MaxQuantity, LimitMaxQuantity
 	if v.Stock < limit {
@@ -178,13 +191,12 @@ func (s *Service) Add(ctx context.Context, o Owner, variantID, quantity int64) (
 		return insertLine(ctx, q, cartID, variantID, qty, now)
 	})
 	if err != nil {
-		return Cart{}, fmt.Errorf("add variant %d to the cart of %s: %w", variantID, o, err)
+		return nil, fmt.Errorf("add variant %d to the cart of %s: %w", variantID, o, err)
 	}
-	c, err := s.Get(ctx, o)
 	if notice != nil {
-		c.Notices = append(c.Notices, *notice)
+		return []Notice{*notice}, nil
 	}
-	return c, err
+	return nil, nil
 }
 
 // SetQuantity sets the quantity of a line of the owner's cart, from 1 to

@@ -10,8 +10,12 @@ import (
 	"github.com/mallang/mallang/internal/fault"
 )
 
-// flashKey holds a one-time message shown on the next page.
-const flashKey = "flash"
+// flashKey holds a one-time message shown on the next page;
+// signupEmailKey the address the "check your email" page names.
+const (
+	flashKey       = "flash"
+	signupEmailKey = "signup_email"
+)
 
 func (h *Handler) registerAccounts(mux *http.ServeMux) {
 	s := h.private
@@ -98,13 +102,13 @@ func (h *Handler) signup(w http.ResponseWriter, r *http.Request) {
 		h.formError(w, r, lc, p, f, err)
 		return
 	}
-	h.sessions.Put(r.Context(), flashKey, account.NormalizeEmail(email))
+	h.sessions.Put(r.Context(), signupEmailKey, account.NormalizeEmail(email))
 	http.Redirect(w, r, "/signup/sent", http.StatusSeeOther)
 }
 
 func (h *Handler) signupSent(w http.ResponseWriter, r *http.Request) {
 	lc := h.locales[pickLang(w, r)]
-	email := h.sessions.PopString(r.Context(), flashKey)
+	email := h.sessions.PopString(r.Context(), signupEmailKey)
 	p := h.accountPage(r, lc, lc.T("sent.title"), "/signup/sent")
 	f := &form{TestID: "signup-sent", Title: lc.T("sent.title"), Done: lc.F("sent.body", email),
 		Intro: lc.T("sent.intro"), Links: []link{{Label: lc.T("sent.resend"), URL: "/account/verify/resend"}, {Label: lc.T("login.title"), URL: "/login"}}}

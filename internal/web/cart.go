@@ -16,7 +16,7 @@ import (
 
 // Carts is what the cart pages need; *cart.Service implements it.
 type Carts interface {
-	Add(ctx context.Context, o cart.Owner, variantID, quantity int64) (cart.Cart, error)
+	Put(ctx context.Context, o cart.Owner, variantID, quantity int64) ([]cart.Notice, error)
 	SetQuantity(ctx context.Context, o cart.Owner, lineID, quantity int64) (cart.Cart, error)
 	Remove(ctx context.Context, o cart.Owner, lineID int64) (cart.Cart, error)
 	SelectOnly(ctx context.Context, o cart.Owner, lineIDs []int64) (cart.Cart, error)
@@ -141,6 +141,9 @@ func (h *Handler) cartPage(w http.ResponseWriter, r *http.Request) {
 	}
 	v := h.newCartView(lc, c)
 	v.Flash = h.sessions.PopString(r.Context(), flashKey)
+	if v.Flash == "" && r.URL.Query().Get("added") == "1" {
+		v.Flash = lc.T("cart.added")
+	}
 	v.Error = h.sessions.PopString(r.Context(), cartErrorKey)
 	p := h.accountPage(r, lc, lc.T("cart.title"), "/cart")
 	p.Scripts = []string{h.assets.url("htmx.min.js")}
@@ -196,10 +199,16 @@ func (h *Handler) cartAdd(w http.ResponseWriter, r *http.Request) {
 		h.serverError(w, r, lc, err)
 		return
 	}
-	c, err := h.acc.Carts.Add(r.Context(), o, variant, qty)
-	done := lc.T("cart.added")
-	if err == nil && len(c.Notices) > 0 {
-		n := c.Notices[0]
+	notices, err := h.acc.Carts.Put(r.Context(), o, variant, qty)
+	if err == nil && len(notices) == 0 {
+		// The common case says so in the address rather than in the
+		// session, which then need not be written again.
+		http.Redirect(w, r, "/cart?added=1", http.StatusSeeOther)
+		return
+	}
+	done := ""
+	if len(notices) > 0 {
+		n := notices[0]
 		done = lc.F("cart.added_capped", n.Added, n.Quantity)
 	}
 	h.cartDone(w, r, lc, err, done)

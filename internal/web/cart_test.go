@@ -36,8 +36,8 @@ func TestCartPages(t *testing.T) {
 	mustContain(t, r.body, `action="/cart/add"`, `data-testid="add-to-cart"`)
 	mustContain(t, b.get("/cart").body, `data-testid="cart-empty"`)
 
-	wantStatus(t, b.post("/cart/add", url.Values{"variant": {id(inStock)}, "quantity": {"2"}}), http.StatusSeeOther, "/cart")
-	r = b.get("/cart")
+	wantStatus(t, b.post("/cart/add", url.Values{"variant": {id(inStock)}, "quantity": {"2"}}), http.StatusSeeOther, "/cart?added=1")
+	r = b.get("/cart?added=1")
 	mustContain(t, r.body, "장바구니에 담았습니다", `data-testid="cart-line"`, "₩2,000", `value="2"`)
 
 	// Refusals come back as a message on the cart page, nothing added.

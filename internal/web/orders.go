@@ -228,8 +228,9 @@ func (h *Handler) checkout(w http.ResponseWriter, r *http.Request, lc *locale, u
 		h.renderCheckout(w, r, lc, u, in, v, http.StatusUnprocessableEntity)
 		return
 	}
-	h.sessions.Put(r.Context(), flashKey, lc.T("checkout.placed"))
-	http.Redirect(w, r, "/account/orders/"+o.Number, http.StatusSeeOther)
+	// The confirmation rides in the address rather than the session, so a
+	// placed order costs no session write.
+	http.Redirect(w, r, "/account/orders/"+o.Number+"?placed=1", http.StatusSeeOther)
 }
 
 // orderView is an order as its pages show it.
@@ -309,6 +310,9 @@ func (h *Handler) orderPage(w http.ResponseWriter, r *http.Request, lc *locale, 
 		v.History = append(v.History, historyRow{When: lc.DateTime(e.CreatedAt), Status: lc.T("status." + string(e.To)), Reason: e.Reason})
 	}
 	v.Flash = h.sessions.PopString(r.Context(), flashKey)
+	if v.Flash == "" && r.URL.Query().Get("placed") == "1" {
+		v.Flash = lc.T("checkout.placed")
+	}
 	v.Error = h.sessions.PopString(r.Context(), cartErrorKey)
 	p := h.accountPage(r, lc, lc.F("order.title", o.Number), "/account/orders/"+o.Number)
 	h.render(w, r, lc, http.StatusOK, orderPage(p, v))

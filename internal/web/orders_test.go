@@ -26,6 +26,7 @@ func TestCheckoutAndOrders(t *testing.T) {
 
 	// Nothing selected: checkout sends the customer back to the cart.
 	wantStatus(t, b.get("/checkout"), http.StatusSeeOther, "/cart")
+	mustContain(t, b.get("/cart").body, "주문할 상품을 하나 이상 선택해 주세요")
 
 	if _, err := s.coupons.Create(ctx, coupon.NewCoupon{Code: "WELCOME", Name: "첫 구매", Kind: coupon.KindFixed, Amount: 500}); err != nil {
 		t.Fatal(err)
@@ -34,7 +35,7 @@ func TestCheckoutAndOrders(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	wantStatus(t, b.post("/cart/add", url.Values{"variant": {id(v)}, "quantity": {"3"}}), http.StatusSeeOther, "/cart")
+	wantStatus(t, b.post("/cart/add", url.Values{"variant": {id(v)}, "quantity": {"3"}}), http.StatusSeeOther, "/cart?added=1")
 	r := b.get("/checkout")
 	wantStatus(t, r, http.StatusOK, "")
 	mustContain(t, r.body, `data-testid="checkout-line"`, "₩3,000", "보유 적립금 2,000원", `data-testid="amount-shipping"`)
@@ -63,14 +64,15 @@ func TestCheckoutAndOrders(t *testing.T) {
 	form.Set("action", "place")
 	r = b.post("/checkout", form)
 	wantStatus(t, r, http.StatusSeeOther, "")
-	loc := r.header.Get("Location")
-	if !regexp.MustCompile(`^/account/orders/\d{8}-[0-9A-Z]{8}$`).MatchString(loc) {
-		t.Fatalf("placed order at %q", loc)
+	placedAt := r.header.Get("Location")
+	if !regexp.MustCompile(`^/account/orders/\d{8}-[0-9A-Z]{8}\?placed=1$`).MatchString(placedAt) {
+		t.Fatalf("placed order at %q", placedAt)
 	}
+	loc := strings.TrimSuffix(placedAt, "?placed=1")
 	// A second submission of the same form is the same order.
-	wantStatus(t, b.post("/checkout", form), http.StatusSeeOther, loc)
+	wantStatus(t, b.post("/checkout", form), http.StatusSeeOther, placedAt)
 
-	r = b.get(loc)
+	r = b.get(placedAt)
 	wantStatus(t, r, http.StatusOK, "")
 	mustContain(t, r.body, "주문이 접수되었습니다", `data-status="pending_payment"`, "₩7,500", "제주 제주시 첨단로 242", "010-1234-5678", "무통장입금")
 	mustContain(t, b.get("/account/orders").body, strings.TrimPrefix(loc, "/account/orders/"))
