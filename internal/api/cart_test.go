@@ -22,7 +22,6 @@ import (
 	"github.com/mallang/mallang/internal/catalog/catalogtest"
 	"github.com/mallang/mallang/internal/coupon"
 	"github.com/mallang/mallang/internal/crypt"
-	"github.com/mallang/mallang/internal/db"
 	"github.com/mallang/mallang/internal/db/dbtest"
 	"github.com/mallang/mallang/internal/notify"
 	"github.com/mallang/mallang/internal/order"
@@ -77,8 +76,8 @@ func newCommerceFixture(t *testing.T) *commerceFixture {
 	f.coupons = coupon.New(d, now)
 	f.points = points.New(d, now)
 	f.orders = order.NewService(d, order.Deps{
-		Catalog: f.cat, Cart: orderCart{f.carts}, Addresses: af.addr, Coupons: f.coupons, Points: f.points,
-		Shipping: orderShipping{shipping.New(d, now)}, Promotions: promotions{}, Keyring: kr,
+		Catalog: f.cat, Cart: cart.ForOrders{Carts: f.carts}, Addresses: af.addr, Coupons: f.coupons, Points: f.points,
+		Shipping: shipping.ForOrders{Shipping: shipping.New(d, now)}, Promotions: promotions{}, Keyring: kr,
 	}, order.Config{}, now, nil)
 	f.leaf = catalogtest.Categories(t, f.cat).Leaves[0].ID
 
@@ -91,46 +90,8 @@ func newCommerceFixture(t *testing.T) *commerceFixture {
 	return f
 }
 
-// orderCart, orderShipping and promotions are what app passes the order
-// service.
-type orderCart struct{ c *cart.Service }
-
-func (oc orderCart) Checkout(ctx context.Context, userID int64) (int64, []order.CartLine, error) {
-	owner := cart.Owner{UserID: userID}
-	c, err := oc.c.Get(ctx, owner)
-	if err != nil {
-		return 0, nil, err
-	}
-	lines, err := oc.c.Checkout(ctx, owner)
-	if err != nil {
-		return 0, nil, err
-	}
-	out := make([]order.CartLine, len(lines))
-	for i, l := range lines {
-		out[i] = order.CartLine{ID: l.ID, VariantID: l.VariantID, ProductID: l.ProductID, CategoryID: l.CategoryID,
-			SellerID: l.SellerID, Name: l.Name, Options: l.Options, SKU: l.SKU, UnitPrice: l.UnitPrice, Quantity: l.Quantity}
-	}
-	return c.ID, out, nil
-}
-
-func (oc orderCart) RemoveLines(ctx context.Context, q db.Querier, cartID int64, lineIDs []int64) error {
-	return oc.c.RemoveLines(ctx, q, cartID, lineIDs)
-}
-
-type orderShipping struct{ s *shipping.Service }
-
-func (os orderShipping) Rules(ctx context.Context) (pricing.ShippingRules, error) {
-	return os.s.Rules(ctx)
-}
-
-func (os orderShipping) TrackingURL(ctx context.Context, code, number string) (string, error) {
-	c, err := os.s.Carrier(ctx, code)
-	if err != nil {
-		return "", err
-	}
-	return shipping.TrackingURL(c, number)
-}
-
+// promotions are fixed points rules for the tests: spent from 1,000 up,
+// 1 % earned.
 type promotions struct{}
 
 func (promotions) PointsRules(context.Context, int64) (pricing.PointsRules, error) {

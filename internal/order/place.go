@@ -65,9 +65,11 @@ func (s *Service) Place(ctx context.Context, in PlaceInput) (Order, error) {
 	if err != nil {
 		return Order{}, err
 	}
-	if o, ok, err := s.byKey(ctx, in.UserID, in.IdempotencyKey); err != nil || ok {
-		return o, err
-	}
+	// No lookup of the key here: a repeated checkout finds the cart emptied
+	// by the first (and looks the key up below), or, if the cart was filled
+	// again, clashes on the key at the order row, the first write of the
+	// transaction, before any stock is taken. Either way the first order is
+	// returned, and the common case saves a query.
 	addr, err := s.recipient(ctx, in)
 	if err != nil {
 		return Order{}, err
@@ -86,6 +88,13 @@ func (s *Service) Place(ctx context.Context, in PlaceInput) (Order, error) {
 	}
 	b, err := s.quote(ctx, in, addr.Postcode, lines)
 	if err != nil {
+		// A repeated checkout may be refused now for what the first one
+		// used up (its coupon, its points): it gets the first one's order.
+		if _, refused := fault.AsInvalid(err); refused {
+			if o, ok, kerr := s.byKey(ctx, in.UserID, in.IdempotencyKey); kerr != nil || ok {
+				return o, kerr
+			}
+		}
 		return Order{}, err
 	}
 	o := Order{

@@ -83,6 +83,9 @@ func (s *Service) EvaluateGrades(ctx context.Context, window time.Duration) (cha
 	if err != nil {
 		return 0, fmt.Errorf("evaluate grades over %s: %w", window, err)
 	}
+	if changed > 0 {
+		s.forgetGrades()
+	}
 	return changed, nil
 }
 

@@ -40,7 +40,22 @@ type Service struct {
 	live     *giftCache
 	saves    uint64 // counts saves, so a read that raced a save is not cached
 	giftSave uint64 // the same for gift rules
+	// userGrades keeps each customer's grade for CacheFor: checkout asks
+	// for it at every order, and grades change monthly.
+	userGrades map[int64]userGrade
 }
+
+// userGrade is a customer's grade as last read; ok is false for a customer
+// without an assignment (the lowest grade).
+type userGrade struct {
+	grade Grade
+	ok    bool
+	at    time.Time
+	saves uint64
+}
+
+// maxUserGrades bounds the grade cache; it is emptied when full.
+const maxUserGrades = 10_000
 
 // rulesCache is the settings and grades as last read.
 type rulesCache struct {
@@ -109,7 +124,7 @@ func (s *Service) PointsRules(ctx context.Context, userID int64) (pricing.Points
 		r.EarnPermille = grades[0].EarnPermille
 	}
 	if userID != 0 {
-		g, ok, err := gradeOfUser(ctx, s.d.Read(), userID)
+		g, ok, err := s.gradeOf(ctx, userID)
 		if err != nil {
 			return pricing.PointsRules{}, fmt.Errorf("points rules of user %d: %w", userID, err)
 		}
@@ -118,6 +133,30 @@ func (s *Service) PointsRules(ctx context.Context, userID int64) (pricing.Points
 		}
 	}
 	return r, nil
+}
+
+// gradeOf returns userID's assigned grade, from the cache when it was read
+// less than CacheFor ago and no grade was saved on this node since.
+func (s *Service) gradeOf(ctx context.Context, userID int64) (Grade, bool, error) {
+	now := s.now()
+	s.mu.Lock()
+	saves := s.saves
+	if e, hit := s.userGrades[userID]; hit && e.saves == saves && now.Sub(e.at) < CacheFor && !now.Before(e.at) {
+		s.mu.Unlock()
+		return e.grade, e.ok, nil
+	}
+	s.mu.Unlock()
+	g, ok, err := gradeOfUser(ctx, s.d.Read(), userID)
+	if err != nil {
+		return Grade{}, false, err
+	}
+	s.mu.Lock()
+	if s.userGrades == nil || len(s.userGrades) >= maxUserGrades {
+		s.userGrades = map[int64]userGrade{}
+	}
+	s.userGrades[userID] = userGrade{grade: g, ok: ok, at: now, saves: saves}
+	s.mu.Unlock()
+	return g, ok, nil
 }
 
 // Settings returns the points settings in force: the saved ones, or
@@ -206,5 +245,14 @@ func (s *Service) SetGrade(ctx context.Context, userID int64, gradeCode string) 
 	if err != nil {
 		return fmt.Errorf("set grade of user %d to %q: %w", userID, gradeCode, err)
 	}
+	s.forgetGrades()
 	return nil
+}
+
+// forgetGrades empties the grade cache after grades changed on this node.
+func (s *Service) forgetGrades() {
+	s.mu.Lock()
+	s.userGrades = nil
+	s.saves++
+	s.mu.Unlock()
 }

@@ -244,3 +244,31 @@ func TestGradeEarnRates(t *testing.T) {
 		}
 	})
 }
+
+// TestGradeCache: checkout asks for the grade at every order, so it is kept
+// for CacheFor; a grade saved on this node shows at once, one saved
+// elsewhere (here: straight in the table) within CacheFor.
+func TestGradeCache(t *testing.T) {
+	t.Parallel()
+	s, c := newService(t)
+	ctx := t.Context()
+	u := customer(t, s.d)
+	if r, err := s.PointsRules(ctx, u); err != nil || r.EarnPermille != 10 {
+		t.Fatalf("PointsRules = %+v, %v", r, err)
+	}
+	exec(t, s.d, `INSERT INTO member_grade_assignments (user_id, grade_id, assigned_at)
+		SELECT ?, id, ? FROM member_grades WHERE code = 'vip'`, u, start)
+	if r, _ := s.PointsRules(ctx, u); r.EarnPermille != 10 {
+		t.Fatalf("within CacheFor another node's change shows already: %d", r.EarnPermille)
+	}
+	c.add(CacheFor)
+	if r, _ := s.PointsRules(ctx, u); r.EarnPermille != 50 {
+		t.Fatalf("after CacheFor EarnPermille = %d, want vip's 50", r.EarnPermille)
+	}
+	if err := s.SetGrade(ctx, u, "silver"); err != nil {
+		t.Fatal(err)
+	}
+	if r, _ := s.PointsRules(ctx, u); r.EarnPermille != 20 {
+		t.Fatalf("after SetGrade EarnPermille = %d, want silver's 20", r.EarnPermille)
+	}
+}
