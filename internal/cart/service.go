@@ -361,15 +361,10 @@ func (s *Service) Get(ctx context.Context, o Owner) (Cart, error) {
 }
 
 func (s *Service) get(ctx context.Context, o Owner) (Cart, error) {
-	r := s.db.Read()
-	id, err := cartID(ctx, r, o)
+	id, rows, err := ownerLines(ctx, s.db.Read(), o)
 	if errors.Is(err, fault.ErrNotFound) {
 		return Cart{}, nil
 	}
-	if err != nil {
-		return Cart{}, err
-	}
-	rows, err := cartLines(ctx, r, id)
 	if err != nil {
 		return Cart{}, err
 	}

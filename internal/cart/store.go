@@ -88,6 +88,38 @@ func touchCart(ctx context.Context, q db.Querier, id int64, now time.Time) (bool
 	return n > 0, nil
 }
 
+// ownerLines reads the owner's cart id and its lines in one query (the
+// cart page and every checkout read them); fault.ErrNotFound when the owner
+// has no cart.
+func ownerLines(ctx context.Context, q db.Querier, o Owner) (int64, []lineRow, error) {
+	where, arg := `c.user_id = ?`, any(o.UserID)
+	if o.UserID <= 0 {
+		where, arg = `c.token_hash = ?`, hashToken(o.Token)
+	}
+	var rows []struct {
+		CartID    int64         `db:"cart_id"`
+		ID        sql.NullInt64 `db:"id"`
+		VariantID sql.NullInt64 `db:"variant_id"`
+		Quantity  sql.NullInt64 `db:"quantity"`
+		Selected  sql.NullBool  `db:"selected"`
+	}
+	err := q.SelectContext(ctx, &rows, q.Rebind(`SELECT c.id AS cart_id, l.id, l.variant_id, l.quantity, l.selected
+		FROM carts c LEFT JOIN cart_lines l ON l.cart_id = c.id WHERE `+where+` ORDER BY l.id`), arg)
+	if err != nil {
+		return 0, nil, fmt.Errorf("cart of %s: %w", o, err)
+	}
+	if len(rows) == 0 {
+		return 0, nil, fault.ErrNotFound
+	}
+	lines := make([]lineRow, 0, len(rows))
+	for _, r := range rows {
+		if r.ID.Valid {
+			lines = append(lines, lineRow{ID: r.ID.Int64, VariantID: r.VariantID.Int64, Quantity: r.Quantity.Int64, Selected: r.Selected.Bool})
+		}
+	}
+	return rows[0].CartID, lines, nil
+}
+
 func cartLines(ctx context.Context, q db.Querier, cartID int64) ([]lineRow, error) {
 	var rows []lineRow
 	err := q.SelectContext(ctx, &rows, q.Rebind(`SELECT id, variant_id, quantity, selected
