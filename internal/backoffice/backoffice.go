@@ -2,8 +2,9 @@
 // configurable path with their password and a second factor (TOTP or a
 // recovery code), then read the outbox of sent mail, watch the honeypot and
 // clear its blocks, read the audit log, manage users' roles and, when the
-// shop's services are given, handle orders and edit coupons and shipping
-// rules — each section behind the permission User.Can grants for it. Every change is
+// shop's services are given, handle orders and edit coupons, shipping
+// rules, gifts with purchase, points settings and customers' grades — each
+// section behind the permission User.Can grants for it. Every change is
 // audited in its own transaction with who, what and from where.
 //
 // Staff sessions are separate from the storefront's: their own cookie
@@ -101,8 +102,8 @@ type Limiter interface {
 }
 
 // Deps are the services the back office uses. All are required except
-// Orders, Coupons and Shipping: each of those left nil hides its section and
-// leaves its routes out.
+// Orders, Coupons, Shipping and Promotions: each of those left nil hides its
+// section and leaves its routes out.
 type Deps struct {
 	Accounts  Accounts
 	TwoFactor TwoFactor
@@ -121,6 +122,9 @@ type Deps struct {
 	Orders   Orders
 	Coupons  Coupons
 	Shipping Shipping
+	// Promotions serves the gifts, points and grades sections
+	// (account.PermOrders).
+	Promotions Promotions
 }
 
 // CodeLimit bounds wrong second-factor codes per staff member, so six
@@ -180,6 +184,7 @@ func (h *Handler) Register(mux *http.ServeMux) {
 	mux.Handle("GET "+p+"/security", s(h.staff(h.mySecurity)))
 	mux.Handle("POST "+p+"/security/recovery-codes", s(h.staff(h.regenerateCodes)))
 	h.registerCommerce(mux, h.sessions)
+	h.registerPromotions(mux, h.sessions)
 
 	// The honeypot: no session manager anywhere near it.
 	mux.HandleFunc("GET /admin", h.decoyForm)

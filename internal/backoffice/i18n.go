@@ -71,7 +71,7 @@ func (h *Handler) lang(w http.ResponseWriter, r *http.Request) *messages {
 func newMessages() [2]*messages {
 	k := &messages{code: "ko", text: map[string]string{}}
 	e := &messages{code: "en", text: map[string]string{}}
-	for _, set := range []map[string][2]string{texts, commerceTexts} {
+	for _, set := range []map[string][2]string{texts, commerceTexts, promotionTexts} {
 		for key, v := range set {
 			k.text[key], e.text[key] = v[0], v[1]
 		}
@@ -400,4 +400,59 @@ var commerceTexts = map[string][2]string{
 	"v.must hold only digits and dashes":                                                         {"송장번호에는 숫자와 -만 쓸 수 있습니다.", "Must hold only digits and dashes."},
 	"v.must be at most 64 characters":                                                            {"64자 이하여야 합니다.", "Must be at most 64 characters."},
 	"v.must be at most 500 characters":                                                           {"500자 이하여야 합니다.", "Must be at most 500 characters."},
+}
+
+// promotionTexts holds the texts of the gifts, points and grades sections
+// as {Korean, English}, with the field messages of the promotion service.
+var promotionTexts = map[string][2]string{
+	"nav.gifts":                             {"사은품", "Gifts"},
+	"nav.points":                            {"적립금 설정", "Points"},
+	"nav.grades":                            {"회원 등급", "Grades"},
+	"dash.gifts":                            {"주문 금액에 따라 함께 보내는 사은품", "Gifts added to orders from an amount"},
+	"dash.points":                           {"적립금 사용 조건과 유효 기간", "How points are spent and how long they last"},
+	"dash.grades":                           {"회원 등급별 적립률과 고객 등급 지정", "Earn rates by grade, and a customer's grade"},
+	"gift.title":                            {"사은품", "Gifts with purchase"},
+	"gift.intro":                            {"할인 후 상품 금액이 기준 이상인 주문에 사은품을 무료로 추가합니다.", "Orders whose goods after discount reach the threshold get the gift free."},
+	"gift.new":                              {"새 사은품 규칙", "New gift rule"},
+	"gift.back":                             {"사은품 목록", "Back to the gifts"},
+	"gift.create":                           {"사은품 규칙 만들기", "Create gift rule"},
+	"gift.created":                          {"사은품 규칙 %s을(를) 만들었습니다.", "Gift rule %s is created."},
+	"gift.on":                               {"사은품 규칙 %s을(를) 사용하도록 했습니다.", "Gift rule %s is on."},
+	"gift.off":                              {"사은품 규칙 %s을(를) 중지했습니다. 이미 받은 주문의 사은품은 그대로입니다.", "Gift rule %s is off; orders that got the gift keep it."},
+	"gift.name":                             {"규칙 이름", "Name"},
+	"gift.threshold":                        {"기준 금액 (원)", "Threshold (won)"},
+	"gift.threshold.hint":                   {"할인 후 상품 금액이 이 이상이면 증정", "Given when the goods after discount reach this"},
+	"gift.variant":                          {"사은품 옵션 ID", "Gift option ID"},
+	"gift.variant.hint":                     {"상품 옵션(variant)의 번호", "The number of the product option (variant)"},
+	"gift.quantity":                         {"수량", "Quantity"},
+	"gift.ends_at.hint":                     {"이 날 자정(한국 시간)까지 증정. 비우면 기한 없음", "Given through this day (Korean time); empty for no end"},
+	"gift.notgiving":                        {"(지금 증정하지 않음: 기간 밖, 중지, 판매 중지 또는 재고 부족)", "(not given now: outside its period, off, not on sale or short of stock)"},
+	"pts.title":                             {"적립금 설정", "Points settings"},
+	"pts.min_spend":                         {"최소 사용 적립금 (원)", "Fewest points spent at once (won)"},
+	"pts.min_spend.hint":                    {"한 번에 쓸 수 있는 최소 적립금. 0이면 제한 없음", "0 for no minimum"},
+	"pts.max_percent":                       {"최대 사용 비율 (%)", "Most of an order paid with points (%)"},
+	"pts.max_percent.hint":                  {"할인 후 상품 금액 중 적립금으로 낼 수 있는 비율, 1~100", "Share of the goods after discount, 1 to 100"},
+	"pts.valid_days":                        {"유효 기간 (일)", "Valid for (days)"},
+	"pts.valid_days.hint":                   {"주문으로 적립된 적립금을 쓸 수 있는 날 수", "Days that points earned by an order stay spendable"},
+	"pts.save":                              {"적립금 설정 저장", "Save the points settings"},
+	"pts.saved":                             {"적립금 설정을 저장했습니다. 새 주문부터 적용됩니다.", "Saved; new orders follow these settings."},
+	"grade.title":                           {"회원 등급", "Membership grades"},
+	"grade.intro":                           {"등급은 매달 최근 구매 금액으로 다시 정해집니다.", "Grades are set again every month from what customers spent."},
+	"grade.name":                            {"등급", "Grade"},
+	"grade.code":                            {"코드", "Code"},
+	"grade.earn":                            {"적립률", "Earn rate"},
+	"grade.min_spend":                       {"기준 구매 금액", "Spend to reach"},
+	"grade.set":                             {"고객 등급 지정", "Set a customer's grade"},
+	"grade.set.hint":                        {"다음 월간 등급 산정 때 구매 금액에 따라 다시 정해집니다.", "The next monthly evaluation sets it again from the customer's spending."},
+	"grade.customer":                        {"회원 번호 또는 이메일", "User ID or email"},
+	"grade.customer.hint":                   {"예: 1024 또는 customer@example.com", "For example 1024 or customer@example.com"},
+	"grade.grade":                           {"등급", "Grade"},
+	"grade.set.submit":                      {"등급 지정", "Set the grade"},
+	"grade.assigned":                        {"%s 님의 등급을 %s(으)로 지정했습니다.", "%s is now %s."},
+	"grade.nouser":                          {"그 번호나 이메일의 회원이 없습니다.", "No account has that ID or email."},
+	"v.must be at least 1":                  {"1 이상이어야 합니다.", "Must be at least 1."},
+	"v.must be at most 99":                  {"99 이하여야 합니다.", "Must be at most 99."},
+	"v.must be from 1 to 3650 days":         {"1일에서 3650일 사이여야 합니다.", "Must be from 1 to 3650 days."},
+	"v.is not a product option that exists": {"없는 상품 옵션입니다.", "No product option has this ID."},
+	"v.is not a membership grade":           {"등급을 고르세요.", "Choose a grade."},
 }

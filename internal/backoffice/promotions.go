@@ -1,0 +1,487 @@
+package backoffice
+
+import (
+	"context"
+	"errors"
+	"net/http"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/alexedwards/scs/v2"
+
+	"github.com/mallang/mallang/internal/account"
+	"github.com/mallang/mallang/internal/audit"
+	"github.com/mallang/mallang/internal/fault"
+	"github.com/mallang/mallang/internal/pricing"
+	"github.com/mallang/mallang/internal/promotion"
+)
+
+// Promotions is what the back office needs of the promotion service;
+// *promotion.Service implements it.
+type Promotions interface {
+	Settings(ctx context.Context) (promotion.Settings, error)
+	SetSettings(ctx context.Context, st promotion.Settings) error
+	Grades(ctx context.Context) ([]promotion.Grade, error)
+	GradeOf(ctx context.Context, userID int64) (promotion.Grade, error)
+	SetGrade(ctx context.Context, userID int64, gradeCode string) error
+	CreateGift(ctx context.Context, in promotion.NewGift) (promotion.Gift, error)
+	Gift(ctx context.Context, id int64) (promotion.Gift, error)
+	ListGifts(ctx context.Context, limit, offset int) ([]promotion.Gift, error)
+	SetGiftActive(ctx context.Context, id int64, active bool) error
+	// Gifts gives the rules that apply now with their products' names.
+	Gifts(ctx context.Context) ([]pricing.GiftRule, error)
+}
+
+// giftsPage is the page size of the gift list.
+const giftsPage = 50
+
+// registerPromotions adds the gifts, points and grades sections when the
+// promotion service is set, behind account.PermOrders.
+func (h *Handler) registerPromotions(mux *http.ServeMux, sm *scs.SessionManager) {
+	if h.deps.Promotions == nil {
+		return
+	}
+	p, s := h.cfg.Path, sm.LoadAndSave
+	orders := func(next staffPage) http.Handler { return s(h.staff(h.need(account.PermOrders, next))) }
+	mux.Handle("GET "+p+"/promotions/gifts", orders(h.gifts))
+	mux.Handle("GET "+p+"/promotions/gifts/new", orders(h.giftForm))
+	mux.Handle("POST "+p+"/promotions/gifts", orders(h.createGift))
+	mux.Handle("POST "+p+"/promotions/gifts/{id}/active", orders(h.setGiftActive))
+	mux.Handle("GET "+p+"/promotions/points", orders(h.pointsSettings))
+	mux.Handle("POST "+p+"/promotions/points", orders(h.savePointsSettings))
+	mux.Handle("GET "+p+"/promotions/grades", orders(h.grades))
+	mux.Handle("POST "+p+"/promotions/grades/assign", orders(h.assignGrade))
+}
+
+// promotionSections adds the sections of registerPromotions that u may use
+// to the menu.
+func (h *Handler) promotionSections(u account.User, add func(key, path, hint string)) {
+	if h.deps.Promotions == nil || !u.Can(account.PermOrders) {
+		return
+	}
+	add("gifts", "/promotions/gifts", "dash.gifts")
+	add("points", "/promotions/points", "dash.points")
+	add("grades", "/promotions/grades", "dash.grades")
+}
+
+// giftRowView is one gift rule in the list.
+type giftRowView struct {
+	ID        int64
+	Name      string
+	Threshold string
+	VariantID string
+	Product   string // the variant's product and options, when the rule gives now
+	Quantity  string
+	Period    string
+	Active    bool
+	ToggleURL string
+}
+
+// gifts lists the gift rules, newest first, each with its on/off button.
+func (h *Handler) gifts(w http.ResponseWriter, r *http.Request, m *messages, u account.User) {
+	h.showGifts(w, r, m, u, http.StatusOK, "")
+}
+
+func (h *Handler) showGifts(w http.ResponseWriter, r *http.Request, m *messages, u account.User, status int, notice string) {
+	n := 1
+	if r.Method == http.MethodGet {
+		n = pageNumber(r)
+	}
+	ctx := r.Context()
+	gs, err := h.deps.Promotions.ListGifts(ctx, giftsPage+1, (n-1)*giftsPage)
+	if err != nil {
+		h.serverError(w, r, err)
+		return
+	}
+	live, err := h.deps.Promotions.Gifts(ctx)
+	if err != nil {
+		h.serverError(w, r, err)
+		return
+	}
+	names := map[int64]string{}
+	for _, g := range live {
+		names[g.ID] = g.Gift.Name
+	}
+	more := len(gs) > giftsPage
+	if more {
+		gs = gs[:giftsPage]
+	}
+	var rows []giftRowView
+	for _, g := range gs {
+		v := giftRowView{ID: g.ID, Name: g.Name, Threshold: won(g.Threshold), VariantID: strconv.FormatInt(g.VariantID, 10),
+			Product: names[g.ID], Quantity: strconv.FormatInt(g.Quantity, 10), Active: g.Active,
+			ToggleURL: h.url("/promotions/gifts/" + strconv.FormatInt(g.ID, 10) + "/active")}
+		end := m.T("cpn.noend")
+		if !g.EndsAt.IsZero() {
+			end = g.EndsAt.Add(-time.Nanosecond).In(kst).Format(time.DateOnly)
+		}
+		v.Period = g.StartsAt.In(kst).Format(time.DateOnly) + " ~ " + end
+		rows = append(rows, v)
+	}
+	p := h.page(r, m, u, m.T("gift.title"), "gifts")
+	p.Notice = notice
+	h.render(w, r, status, giftsList(p, rows, h.url("/promotions/gifts/new"), newPager(r, n, more)))
+}
+
+// giftView is the create form: what was typed, per-field messages and the
+// error over the form.
+type giftView struct {
+	Action string
+	Back   string
+	Values map[string]string
+	Errors map[string]string
+	Error  string
+}
+
+// giftFields are the inputs of the gift form, in order, with whether each
+// is a whole number or a date (the others are text).
+var giftFields = []struct {
+	Name   string
+	Number bool
+	Date   bool
+}{
+	{"name", false, false}, {"threshold", true, false}, {"variant_id", true, false}, {"quantity", true, false},
+	{"starts_at", false, true}, {"ends_at", false, true},
+}
+
+func (h *Handler) giftView(values, errs map[string]string, msg string) giftView {
+	back := h.url("/promotions/gifts")
+	return giftView{Action: back, Back: back, Values: values, Errors: errs, Error: msg}
+}
+
+// giftForm shows the form that creates a gift rule.
+func (h *Handler) giftForm(w http.ResponseWriter, r *http.Request, m *messages, u account.User) {
+	v := h.giftView(map[string]string{"quantity": "1"}, nil, "")
+	h.render(w, r, http.StatusOK, giftPage(h.page(r, m, u, m.T("gift.new"), "gifts"), v))
+}
+
+// createGift creates a gift rule from the form and audits it right after:
+// the promotion service takes no hook.
+func (h *Handler) createGift(w http.ResponseWriter, r *http.Request, m *messages, u account.User) {
+	values := map[string]string{}
+	errs := map[string]string{}
+	nums := map[string]int64{}
+	dates := map[string]time.Time{}
+	for _, f := range giftFields {
+		s := cut(strings.TrimSpace(r.PostFormValue(f.Name)), 200)
+		values[f.Name] = s
+		switch {
+		case f.Number:
+			n, ok := parseWhole(s)
+			if !ok {
+				errs[f.Name] = m.T("v.whole")
+			}
+			nums[f.Name] = n
+		case f.Date && s != "":
+			d, err := time.ParseInLocation(time.DateOnly, s, kst)
+			if err != nil {
+				errs[f.Name] = m.T("v.date")
+			}
+			dates[f.Name] = d
+		}
+	}
+	in := promotion.NewGift{Name: values["name"], Threshold: nums["threshold"], VariantID: nums["variant_id"],
+		Quantity: nums["quantity"], StartsAt: dates["starts_at"]}
+	if !dates["ends_at"].IsZero() {
+		// The end date is the last day the rule gives, to its end in Korea.
+		in.EndsAt = dates["ends_at"].AddDate(0, 0, 1)
+	}
+	fail := func(msg string) {
+		h.render(w, r, http.StatusUnprocessableEntity, giftPage(h.page(r, m, u, m.T("gift.new"), "gifts"), h.giftView(values, errs, msg)))
+	}
+	if len(errs) > 0 {
+		fail(m.T("form.fix"))
+		return
+	}
+	g, err := h.deps.Promotions.CreateGift(r.Context(), in)
+	if inv, ok := fault.AsInvalid(err); ok {
+		fail(placeFields(m, inv, values, errs))
+		return
+	}
+	if err != nil {
+		h.serverError(w, r, err)
+		return
+	}
+	detail := map[string]any{"name": g.Name, "threshold": g.Threshold, "variant_id": g.VariantID, "quantity": g.Quantity,
+		"starts_at": g.StartsAt.Format(time.RFC3339)}
+	if !g.EndsAt.IsZero() {
+		detail["ends_at"] = g.EndsAt.Format(time.RFC3339)
+	}
+	h.record(r, audit.Entry{Action: "gift.created", TargetType: "gift", TargetID: strconv.FormatInt(g.ID, 10), Detail: detail})
+	h.log.InfoContext(r.Context(), "gift rule created in the back office", "actor_id", u.ID, "gift_id", g.ID)
+	h.showGifts(w, r, m, u, http.StatusOK, m.F("gift.created", g.Name))
+}
+
+// placeFields puts the messages of inv on the fields of values they name
+// and returns the error over the form, with the messages of other fields.
+func placeFields(m *messages, inv *fault.Invalid, values, errs map[string]string) string {
+	var rest []string
+	for k, msg := range inv.Fields {
+		if _, known := values[k]; known {
+			errs[k] = fieldText(m, msg)
+		} else {
+			rest = append(rest, fieldText(m, msg))
+		}
+	}
+	msg := m.T("form.fix")
+	if len(rest) > 0 {
+		msg += " " + strings.Join(rest, " ")
+	}
+	return msg
+}
+
+// setGiftActive turns a gift rule on (active=1) or off and audits it.
+func (h *Handler) setGiftActive(w http.ResponseWriter, r *http.Request, m *messages, u account.User) {
+	id, err := strconv.ParseInt(r.PathValue("id"), 10, 64)
+	if err != nil || id < 1 {
+		h.notFound(w, r, m, u)
+		return
+	}
+	on := r.PostFormValue("active") == "1"
+	g, err := h.deps.Promotions.Gift(r.Context(), id)
+	if err == nil {
+		err = h.deps.Promotions.SetGiftActive(r.Context(), id, on)
+	}
+	if errors.Is(err, fault.ErrNotFound) {
+		h.notFound(w, r, m, u)
+		return
+	}
+	if err != nil {
+		h.serverError(w, r, err)
+		return
+	}
+	action, notice := "gift.deactivated", m.F("gift.off", g.Name)
+	if on {
+		action, notice = "gift.activated", m.F("gift.on", g.Name)
+	}
+	if g.Active != on {
+		h.record(r, audit.Entry{Action: action, TargetType: "gift", TargetID: strconv.FormatInt(id, 10), Detail: map[string]any{"name": g.Name}})
+		h.log.InfoContext(r.Context(), "gift rule switched in the back office", "actor_id", u.ID, "gift_id", id, "active", on)
+	}
+	h.showGifts(w, r, m, u, http.StatusOK, notice)
+}
+
+// pointsView is the points settings form.
+type pointsView struct {
+	Action     string
+	MinSpend   string
+	MaxPercent string
+	ValidDays  string
+	Errors     map[string]string
+	Error      string
+}
+
+// pointsSettings shows the points settings in force in their form.
+func (h *Handler) pointsSettings(w http.ResponseWriter, r *http.Request, m *messages, u account.User) {
+	st, err := h.deps.Promotions.Settings(r.Context())
+	if err != nil {
+		h.serverError(w, r, err)
+		return
+	}
+	v := pointsView{MinSpend: strconv.FormatInt(st.PointsMinSpend, 10), MaxPercent: strconv.Itoa(st.PointsMaxPercent),
+		ValidDays: strconv.Itoa(st.PointsValidDays)}
+	h.showPoints(w, r, m, u, http.StatusOK, v, "")
+}
+
+func (h *Handler) showPoints(w http.ResponseWriter, r *http.Request, m *messages, u account.User, status int, v pointsView, notice string) {
+	v.Action = h.url("/promotions/points")
+	p := h.page(r, m, u, m.T("pts.title"), "points")
+	p.Notice = notice
+	h.render(w, r, status, pointsPage(p, v))
+}
+
+// savePointsSettings saves the points settings and audits them right
+// after: the promotion service takes no hook.
+func (h *Handler) savePointsSettings(w http.ResponseWriter, r *http.Request, m *messages, u account.User) {
+	v := pointsView{MinSpend: cut(strings.TrimSpace(r.PostFormValue("points_min_spend")), 30),
+		MaxPercent: cut(strings.TrimSpace(r.PostFormValue("points_max_percent")), 30),
+		ValidDays:  cut(strings.TrimSpace(r.PostFormValue("points_valid_days")), 30), Errors: map[string]string{}}
+	var st promotion.Settings
+	minSpend, ok := parseWhole(v.MinSpend)
+	if !ok {
+		v.Errors["points_min_spend"] = m.T("v.whole")
+	}
+	st.PointsMinSpend = minSpend
+	for _, f := range []struct {
+		name string
+		in   string
+		out  *int
+	}{{"points_max_percent", v.MaxPercent, &st.PointsMaxPercent}, {"points_valid_days", v.ValidDays, &st.PointsValidDays}} {
+		n, ok := parseWhole(f.in)
+		if !ok || n != int64(int32(n)) {
+			v.Errors[f.name] = m.T("v.whole")
+			continue
+		}
+		*f.out = int(n)
+	}
+	if len(v.Errors) == 0 {
+		before, err := h.deps.Promotions.Settings(r.Context())
+		if err != nil {
+			h.serverError(w, r, err)
+			return
+		}
+		err = h.deps.Promotions.SetSettings(r.Context(), st)
+		if inv, ok := fault.AsInvalid(err); ok {
+			v.Error = placeFields(m, inv, map[string]string{"points_min_spend": "", "points_max_percent": "", "points_valid_days": ""}, v.Errors)
+			h.showPoints(w, r, m, u, http.StatusUnprocessableEntity, v, "")
+			return
+		}
+		if err != nil {
+			h.serverError(w, r, err)
+			return
+		}
+		h.record(r, audit.Entry{Action: "points.settings_saved", TargetType: "settings", TargetID: "points", Detail: map[string]any{
+			"from": settingsDetail(before), "to": settingsDetail(st),
+		}})
+		h.log.InfoContext(r.Context(), "points settings saved in the back office", "actor_id", u.ID)
+		h.showPoints(w, r, m, u, http.StatusOK, v, m.T("pts.saved"))
+		return
+	}
+	v.Error = m.T("form.fix")
+	h.showPoints(w, r, m, u, http.StatusUnprocessableEntity, v, "")
+}
+
+// settingsDetail is st for an audit entry.
+func settingsDetail(st promotion.Settings) map[string]any {
+	return map[string]any{"points_min_spend": st.PointsMinSpend, "points_max_percent": st.PointsMaxPercent,
+		"points_valid_days": st.PointsValidDays}
+}
+
+// gradeRowView is one membership grade in the list.
+type gradeRowView struct {
+	Code     string
+	Name     string
+	Earn     string
+	MinSpend string
+}
+
+// gradesView is the grades and the form that sets a customer's grade.
+type gradesView struct {
+	Grades   []gradeRowView
+	Action   string
+	Customer string
+	Options  []option
+	Errors   map[string]string
+	Error    string
+}
+
+// grades lists the membership grades, lowest first, with the form that
+// sets a customer's grade.
+func (h *Handler) grades(w http.ResponseWriter, r *http.Request, m *messages, u account.User) {
+	h.showGrades(w, r, m, u, http.StatusOK, gradesView{}, "")
+}
+
+func (h *Handler) showGrades(w http.ResponseWriter, r *http.Request, m *messages, u account.User, status int, v gradesView, notice string) {
+	gs, err := h.deps.Promotions.Grades(r.Context())
+	if err != nil {
+		h.serverError(w, r, err)
+		return
+	}
+	chosen := ""
+	for _, o := range v.Options {
+		if o.Selected {
+			chosen = o.Value
+		}
+	}
+	v.Grades, v.Options = nil, nil
+	for _, g := range gs {
+		v.Grades = append(v.Grades, gradeRowView{Code: g.Code, Name: g.Name, Earn: permille(g.EarnPermille), MinSpend: won(g.MinSpend)})
+		v.Options = append(v.Options, option{Value: g.Code, Label: g.Name, Selected: g.Code == chosen})
+	}
+	v.Action = h.url("/promotions/grades/assign")
+	p := h.page(r, m, u, m.T("grade.title"), "grades")
+	p.Notice = notice
+	h.render(w, r, status, gradesPage(p, v))
+}
+
+// permille formats a rate in permille as a percentage: 15 is "1.5%".
+func permille(n int) string {
+	s := strconv.Itoa(n / 10)
+	if n%10 != 0 {
+		s += "." + strconv.Itoa(n%10)
+	}
+	return s + "%"
+}
+
+// assignGrade sets the grade of the customer named by user id or email
+// address and audits it right after: the promotion service takes no hook.
+func (h *Handler) assignGrade(w http.ResponseWriter, r *http.Request, m *messages, u account.User) {
+	ctx := r.Context()
+	code := cut(strings.TrimSpace(r.PostFormValue("grade")), 32)
+	v := gradesView{Customer: cut(strings.TrimSpace(r.PostFormValue("customer")), 320), Errors: map[string]string{},
+		Options: []option{{Value: code, Selected: true}}}
+	fail := func() {
+		v.Error = m.T("form.fix")
+		h.showGrades(w, r, m, u, http.StatusUnprocessableEntity, v, "")
+	}
+	if code == "" {
+		v.Errors["grade"] = m.T("v.is not a membership grade")
+	}
+	customer, err := h.findCustomer(ctx, v.Customer)
+	switch {
+	case errors.Is(err, fault.ErrNotFound):
+		v.Errors["customer"] = m.T("grade.nouser")
+	case err != nil:
+		h.serverError(w, r, err)
+		return
+	}
+	if len(v.Errors) > 0 {
+		fail()
+		return
+	}
+	before, err := h.deps.Promotions.GradeOf(ctx, customer.ID)
+	if err == nil {
+		err = h.deps.Promotions.SetGrade(ctx, customer.ID, code)
+	}
+	if inv, ok := fault.AsInvalid(err); ok {
+		v.Error = placeFields(m, inv, map[string]string{"grade": "", "customer": ""}, v.Errors)
+		h.showGrades(w, r, m, u, http.StatusUnprocessableEntity, v, "")
+		return
+	}
+	if errors.Is(err, fault.ErrNotFound) {
+		v.Errors["customer"] = m.T("grade.nouser")
+		fail()
+		return
+	}
+	if err != nil {
+		h.serverError(w, r, err)
+		return
+	}
+	h.record(r, audit.Entry{Action: "grade.assigned", TargetType: "user", TargetID: strconv.FormatInt(customer.ID, 10),
+		Detail: map[string]any{"from": before.Code, "to": code}})
+	h.log.InfoContext(r.Context(), "grade assigned in the back office", "actor_id", u.ID, "user_id", customer.ID, "grade", code)
+	name := code
+	if gs, err := h.deps.Promotions.Grades(ctx); err == nil {
+		for _, g := range gs {
+			if g.Code == code {
+				name = g.Name
+			}
+		}
+	}
+	h.showGrades(w, r, m, u, http.StatusOK, gradesView{}, m.F("grade.assigned", customer.Email, name))
+}
+
+// findCustomer finds the account named by a user id or an email address
+// (any case), or returns fault.ErrNotFound.
+func (h *Handler) findCustomer(ctx context.Context, s string) (account.User, error) {
+	if s == "" {
+		return account.User{}, fault.ErrNotFound
+	}
+	if id, err := strconv.ParseInt(s, 10, 64); err == nil {
+		if id < 1 {
+			return account.User{}, fault.ErrNotFound
+		}
+		return h.deps.Accounts.User(ctx, id)
+	}
+	us, _, err := h.deps.Accounts.ListUsers(ctx, account.UserQuery{Search: s, Limit: 200})
+	if err != nil {
+		return account.User{}, err
+	}
+	for _, c := range us {
+		if strings.EqualFold(c.Email, s) {
+			return c, nil
+		}
+	}
+	return account.User{}, fault.ErrNotFound
+}
