@@ -154,7 +154,7 @@ func (a *App) routes() http.Handler {
 	backoffice.New(backoffice.Config{Path: a.cfg.AdminPath, ShopName: ShopName, Secure: strings.HasPrefix(a.cfg.BaseURL, "https://")},
 		backoffice.Deps{Accounts: a.Accounts, TwoFactor: a.acc.twoFactor, Trap: a.acc.trap, Audit: a.acc.audit,
 			Outbox: a.acc.outbox, Limiter: a.acc.limiter, Store: a.acc.sessions, Now: time.Now,
-			Orders: a.acc.orders, Coupons: a.acc.coupons, Shipping: a.acc.shipping}, a.log).Register(mux)
+			Orders: a.acc.orders, Coupons: a.acc.coupons, Shipping: a.acc.shipping, Promotions: a.acc.promotions}, a.log).Register(mux)
 
 	m := observe.NewMetrics(a.registry)
 	var h http.Handler = mux
