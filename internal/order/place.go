@@ -7,8 +7,6 @@ import (
 	"strconv"
 	"strings"
 	"time"
-	"unicode"
-	"unicode/utf8"
 
 	"github.com/mallang/mallang/internal/account/address"
 	"github.com/mallang/mallang/internal/catalog"
@@ -288,7 +286,7 @@ func (s *Service) normalize(in PlaceInput) (PlaceInput, error) {
 	if in.AddressID < 0 || (in.AddressID == 0 && in.Address == nil) {
 		v.Add("address_id", "choose an address or enter one")
 	}
-	checkText(v, "delivery_note", in.DeliveryNote, false, address.MaxNoteRunes)
+	address.CheckText(v, "delivery_note", in.DeliveryNote, false, address.MaxNoteRunes)
 	if err := v.Err(); err != nil {
 		return PlaceInput{}, err
 	}
@@ -314,9 +312,9 @@ func (s *Service) recipient(ctx context.Context, in PlaceInput) (Address, error)
 		Line1:    strings.TrimSpace(in.Address.Line1), Line2: strings.TrimSpace(in.Address.Line2),
 	}
 	v := &fault.Invalid{}
-	checkText(v, "address.recipient", a.Recipient, true, address.MaxRecipientRunes)
-	checkText(v, "address.line1", a.Line1, true, address.MaxLineRunes)
-	checkText(v, "address.line2", a.Line2, false, address.MaxLineRunes)
+	address.CheckText(v, "address.recipient", a.Recipient, true, address.MaxRecipientRunes)
+	address.CheckText(v, "address.line1", a.Line1, true, address.MaxLineRunes)
+	address.CheckText(v, "address.line2", a.Line2, false, address.MaxLineRunes)
 	if len(a.Postcode) != 5 || strings.ContainsFunc(a.Postcode, func(r rune) bool { return r < '0' || r > '9' }) {
 		v.Add("address.postcode", "must be a 5-digit postcode")
 	}
@@ -326,21 +324,6 @@ func (s *Service) recipient(ctx context.Context, in PlaceInput) (Address, error)
 		a.Phone = p
 	}
 	return a, v.Err()
-}
-
-// checkText adds a message for field when s is missing but required, too
-// long, or not one line of text: the values go on one-line courier labels.
-func checkText(v *fault.Invalid, field, s string, required bool, maxRunes int) {
-	switch {
-	case s == "" && required:
-		v.Add(field, "is required")
-	case !utf8.ValidString(s):
-		v.Add(field, "is not valid text")
-	case strings.ContainsFunc(s, unicode.IsControl):
-		v.Add(field, "must not contain line breaks or control characters")
-	case utf8.RuneCountInString(s) > maxRunes:
-		v.Add(field, "must be at most "+strconv.Itoa(maxRunes)+" characters")
-	}
 }
 
 // quote loads the rules, the coupon and the balance and prices the lines.

@@ -8,6 +8,7 @@ import (
 	"time"
 	"unicode/utf8"
 
+	"github.com/mallang/mallang/internal/account/address"
 	"github.com/mallang/mallang/internal/db"
 	"github.com/mallang/mallang/internal/fault"
 )
@@ -67,7 +68,7 @@ func (s *Service) transition(ctx context.Context, orderID int64, from []Status, 
 	case actor.Kind != BySystem && actor.ID <= 0:
 		v.Add("actor", "must name the user")
 	}
-	checkText(v, "reason", reason, false, MaxReason)
+	address.CheckText(v, "reason", reason, false, MaxReason)
 	if err := v.Err(); err != nil {
 		return err
 	}

@@ -154,23 +154,30 @@ func (h *Handler) fillCheckout(ctx context.Context, lc *locale, u account.User, 
 		}
 		v.Lines = append(v.Lines, lv)
 	}
-	v.Amounts = []amountRow{{Label: lc.T("checkout.subtotal"), Value: won(b.Subtotal), TestID: "subtotal"}}
-	if b.Discount > 0 {
-		v.Amounts = append(v.Amounts, amountRow{Label: lc.T("checkout.discount"), Value: won(b.Discount), TestID: "discount", Minus: true})
-	}
-	v.Amounts = append(v.Amounts, amountRow{Label: lc.T("checkout.shipping"), Value: won(b.Shipping), TestID: "shipping"})
-	if b.RemoteSurcharge > 0 {
-		v.Amounts = append(v.Amounts, amountRow{Label: lc.T("checkout.remote"), Value: won(b.RemoteSurcharge), TestID: "remote"})
-	}
-	if b.PointsUsed > 0 {
-		v.Amounts = append(v.Amounts, amountRow{Label: lc.T("checkout.points_used"), Value: won(b.PointsUsed), TestID: "points-used", Minus: true})
-	}
+	v.Amounts = amountRows(lc, b.Subtotal, b.Discount, b.Shipping, b.RemoteSurcharge, b.PointsUsed)
 	v.Total, v.Earn = won(b.Total), money.Won(b.PointsToEarn).Number()
 	v.Balance = money.Won(p.PointsBalance).Number()
 	return nil
 }
 
 func won(n int64) string { return money.Won(n).String() }
+
+// amountRows lists a breakdown's amounts above the total, the same on the
+// checkout and the order pages; zero discounts and surcharges are left out.
+func amountRows(lc *locale, subtotal, discount, shipping, remote, pointsUsed int64) []amountRow {
+	rows := []amountRow{{Label: lc.T("checkout.subtotal"), Value: won(subtotal), TestID: "subtotal"}}
+	if discount > 0 {
+		rows = append(rows, amountRow{Label: lc.T("checkout.discount"), Value: won(discount), TestID: "discount", Minus: true})
+	}
+	rows = append(rows, amountRow{Label: lc.T("checkout.shipping"), Value: won(shipping), TestID: "shipping"})
+	if remote > 0 {
+		rows = append(rows, amountRow{Label: lc.T("checkout.remote"), Value: won(remote), TestID: "remote"})
+	}
+	if pointsUsed > 0 {
+		rows = append(rows, amountRow{Label: lc.T("checkout.points_used"), Value: won(pointsUsed), TestID: "points-used", Minus: true})
+	}
+	return rows
+}
 
 func (h *Handler) checkoutForm(w http.ResponseWriter, r *http.Request, lc *locale, u account.User) {
 	in, v := checkoutInput(r, u)
@@ -262,17 +269,7 @@ func (h *Handler) newOrderView(lc *locale, o order.Order) *orderView {
 		}
 		v.Lines = append(v.Lines, lv)
 	}
-	v.Amounts = []amountRow{{Label: lc.T("checkout.subtotal"), Value: won(o.Subtotal), TestID: "subtotal"}}
-	if o.Discount > 0 {
-		v.Amounts = append(v.Amounts, amountRow{Label: lc.T("checkout.discount"), Value: won(o.Discount), TestID: "discount", Minus: true})
-	}
-	v.Amounts = append(v.Amounts, amountRow{Label: lc.T("checkout.shipping"), Value: won(o.Shipping), TestID: "shipping"})
-	if o.RemoteSurcharge > 0 {
-		v.Amounts = append(v.Amounts, amountRow{Label: lc.T("checkout.remote"), Value: won(o.RemoteSurcharge), TestID: "remote"})
-	}
-	if o.PointsUsed > 0 {
-		v.Amounts = append(v.Amounts, amountRow{Label: lc.T("checkout.points_used"), Value: won(o.PointsUsed), TestID: "points-used", Minus: true})
-	}
+	v.Amounts = amountRows(lc, o.Subtotal, o.Discount, o.Shipping, o.RemoteSurcharge, o.PointsUsed)
 	for _, s := range o.Shipments {
 		if s.TrackingURL != "" {
 			v.Tracking = append(v.Tracking, link{Label: lc.F("order.track", lc.T("carrier."+s.CarrierCode), s.TrackingNumber), URL: s.TrackingURL})

@@ -112,11 +112,11 @@ func (in Input) normalize() (Input, error) {
 		MakeDefault: in.MakeDefault,
 	}
 	var v fault.Invalid
-	checkText(&v, "label", out.Label, false, MaxLabelRunes)
-	checkText(&v, "recipient", out.Recipient, true, MaxRecipientRunes)
-	checkText(&v, "line1", out.Line1, true, MaxLineRunes)
-	checkText(&v, "line2", out.Line2, false, MaxLineRunes)
-	checkText(&v, "note", out.Note, false, MaxNoteRunes)
+	CheckText(&v, "label", out.Label, false, MaxLabelRunes)
+	CheckText(&v, "recipient", out.Recipient, true, MaxRecipientRunes)
+	CheckText(&v, "line1", out.Line1, true, MaxLineRunes)
+	CheckText(&v, "line2", out.Line2, false, MaxLineRunes)
+	CheckText(&v, "note", out.Note, false, MaxNoteRunes)
 	switch {
 	case out.Postcode == "":
 		v.Add("postcode", "is required")
@@ -136,11 +136,11 @@ func (in Input) normalize() (Input, error) {
 	return out, nil
 }
 
-// checkText adds a message for field when s is missing but required, too
-// long, or not one line of text. Line breaks and control characters are
+// CheckText adds a message for field to v when s is missing but required,
+// too long, or not one line of text. Line breaks and control characters are
 // refused because the values end up on one-line courier labels and in CSV
-// exports.
-func checkText(v *fault.Invalid, field, s string, required bool, maxRunes int) {
+// exports; orders check their typed addresses and notes with it too.
+func CheckText(v *fault.Invalid, field, s string, required bool, maxRunes int) {
 	switch {
 	case s == "" && required:
 		v.Add(field, "is required")
