@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"strings"
 	"time"
-	"unicode/utf8"
 
 	"github.com/mallang/mallang/internal/account/address"
 	"github.com/mallang/mallang/internal/db"
@@ -266,37 +265,5 @@ func (s *Service) expire(ctx context.Context, id int64, cutoff time.Time) (bool,
 // when the order is not paid or preparing, and fault.ErrNotFound for an
 // unknown order.
 func (s *Service) Ship(ctx context.Context, orderID int64, carrierCode, trackingNumber string, actor Actor) (Order, error) {
-	carrierCode, trackingNumber = strings.TrimSpace(carrierCode), strings.TrimSpace(trackingNumber)
-	v := &fault.Invalid{}
-	if carrierCode == "" {
-		v.Add("carrier_code", "is required")
-	}
-	switch {
-	case trackingNumber == "":
-		v.Add("tracking_number", "is required")
-	case utf8.RuneCountInString(trackingNumber) > MaxTracking:
-		v.Add("tracking_number", fmt.Sprintf("must be at most %d characters", MaxTracking))
-	}
-	if err := v.Err(); err != nil {
-		return Order{}, err
-	}
-	if _, err := s.deps.Shipping.TrackingURL(ctx, carrierCode, trackingNumber); err != nil {
-		if errors.Is(err, fault.ErrNotFound) {
-			return Order{}, &fault.Invalid{Fields: map[string]string{"carrier_code": "is not a known carrier"}}
-		}
-		if _, ok := fault.AsInvalid(err); ok {
-			return Order{}, err
-		}
-		return Order{}, fmt.Errorf("ship order %d: %w", orderID, err)
-	}
-	err := s.transition(ctx, orderID, []Status{Paid, Preparing}, Shipped, actor, carrierCode+" "+trackingNumber,
-		func(q db.Querier, r orderRow, now time.Time) error {
-			_, err := insertShipment(ctx, q, Shipment{OrderID: r.ID, CarrierCode: carrierCode, TrackingNumber: trackingNumber,
-				ShippedAt: now, CreatedAt: now, UpdatedAt: now})
-			return err
-		})
-	if err != nil {
-		return Order{}, err
-	}
-	return s.loaded(ctx, orderID)
+	return s.ShipThen(ctx, orderID, carrierCode, trackingNumber, actor)
 }
