@@ -450,16 +450,6 @@ func (a *API) placeOrder(ctx context.Context, in *placeInput) (*placedOutput, er
 		PaymentMethod: in.Body.PaymentMethod, Channel: order.API,
 	}
 	o, err := a.com.Orders.Place(ctx, pin)
-	if inv, ok := fault.AsInvalid(err); ok && inv.Fields["cart"] != "" {
-		// Two requests with one key at once (a double tap, a retry after
-		// a timeout): the one that lost may find the cart emptied by the
-		// one that placed the order, and the cart refuses an empty
-		// checkout before Place looks at the key again. The order is
-		// committed by then, so asking once more finds it by its key.
-		if again, err2 := a.com.Orders.Place(ctx, pin); err2 == nil {
-			o, err = again, nil
-		}
-	}
 	if err != nil {
 		return nil, a.fieldProblem(ctx, err, placeFields, "body")
 	}
