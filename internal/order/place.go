@@ -315,7 +315,7 @@ func (s *Service) recipient(ctx context.Context, in PlaceInput) (Address, error)
 	address.CheckText(v, "address.recipient", a.Recipient, true, address.MaxRecipientRunes)
 	address.CheckText(v, "address.line1", a.Line1, true, address.MaxLineRunes)
 	address.CheckText(v, "address.line2", a.Line2, false, address.MaxLineRunes)
-	if len(a.Postcode) != 5 || strings.ContainsFunc(a.Postcode, func(r rune) bool { return r < '0' || r > '9' }) {
+	if !pricing.ValidPostcode(a.Postcode) {
 		v.Add("address.postcode", "must be a 5-digit postcode")
 	}
 	if p, err := address.NormalizePhone(a.Phone); err != nil {
