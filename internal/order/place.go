@@ -84,7 +84,7 @@ func (s *Service) Place(ctx context.Context, in PlaceInput) (Order, error) {
 		}
 		return Order{}, &fault.Invalid{Fields: map[string]string{"cart": "has nothing selected to order"}}
 	}
-	b, err := s.quote(ctx, in, addr.Postcode, lines)
+	b, err := s.quote(ctx, in, addr.Postcode, lines, nil)
 	if err != nil {
 		// A repeated checkout may be refused now for what the first one
 		// used up (its coupon, its points): it gets the first one's order.
@@ -329,8 +329,10 @@ func (s *Service) recipient(ctx context.Context, in PlaceInput) (Address, error)
 // quote loads the rules, the coupon and the balance and prices the lines.
 // A requested coupon or points amount that pricing did not apply in full
 // refuses the checkout with pricing's message, so the customer never pays
-// other than what they asked for.
-func (s *Service) quote(ctx context.Context, in PlaceInput, postcode string, lines []CartLine) (pricing.Breakdown, error) {
+// other than what they asked for. balance, when not nil, is the customer's
+// points balance as the caller read it already; otherwise it is read here
+// when points are asked for.
+func (s *Service) quote(ctx context.Context, in PlaceInput, postcode string, lines []CartLine, balance *int64) (pricing.Breakdown, error) {
 	pin := pricing.Input{Postcode: postcode, PointsToUse: in.PointsToUse}
 	for _, l := range lines {
 		pin.Lines = append(pin.Lines, pricing.Line{Key: strconv.FormatInt(l.ID, 10), VariantID: l.VariantID,
@@ -359,7 +361,9 @@ func (s *Service) quote(ctx context.Context, in PlaceInput, postcode string, lin
 		}
 		pin.Coupon = &c
 	}
-	if in.PointsToUse > 0 {
+	if balance != nil {
+		pin.PointsBalance = *balance
+	} else if in.PointsToUse > 0 {
 		if pin.PointsBalance, err = s.deps.Points.Balance(ctx, in.UserID); err != nil {
 			return pricing.Breakdown{}, fmt.Errorf("place order: points balance: %w", err)
 		}

@@ -44,7 +44,7 @@ func (s *Service) Preview(ctx context.Context, in PlaceInput) (Preview, error) {
 	if p.PointsBalance, err = s.deps.Points.Balance(ctx, in.UserID); err != nil {
 		return Preview{}, fmt.Errorf("preview order: points balance: %w", err)
 	}
-	b, err := s.quote(ctx, in, postcode, lines)
+	b, err := s.quote(ctx, in, postcode, lines, &p.PointsBalance)
 	inv, invalid := fault.AsInvalid(err)
 	switch {
 	case err == nil:
@@ -53,7 +53,7 @@ func (s *Service) Preview(ctx context.Context, in PlaceInput) (Preview, error) {
 		// up): price without it and say why.
 		msg := inv.Fields["coupon"]
 		in.CouponCode = ""
-		if b, err = s.quote(ctx, in, postcode, lines); err != nil {
+		if b, err = s.quote(ctx, in, postcode, lines, &p.PointsBalance); err != nil {
 			if _, ok := fault.AsInvalid(err); !ok {
 				return Preview{}, err
 			}
