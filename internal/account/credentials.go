@@ -208,7 +208,9 @@ func (s *Service) UpdateProfile(ctx context.Context, userID int64, p Profile) (U
 		if err != nil {
 			return fmt.Errorf("update profile: %w", err)
 		}
-		if n, _ := res.RowsAffected(); n == 0 {
+		if n, err := res.RowsAffected(); err != nil {
+			return fmt.Errorf("update profile: %w", err)
+		} else if n == 0 {
 			return fault.ErrNotFound
 		}
 		if err := s.setPhone(ctx, q, userID, p.Phone, now); err != nil {
