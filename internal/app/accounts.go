@@ -5,6 +5,7 @@ import (
 	"crypto/hmac"
 	"crypto/sha256"
 	"fmt"
+	"slices"
 	"time"
 
 	"github.com/mallang/mallang/internal/account"
@@ -104,7 +105,7 @@ func (a *App) wireAccounts() error {
 		return fmt.Errorf("social sign-in: %w", err)
 	}
 	for _, name := range []string{social.Google, social.Kakao, social.Naver} {
-		if !contains(s.social.Enabled(), name) {
+		if !slices.Contains(s.social.Enabled(), name) {
 			a.log.Info("social sign-in disabled: no client id", "provider", name)
 		}
 	}
@@ -131,15 +132,6 @@ func (a *App) wireAccounts() error {
 	}, order.Config{PayWithin: cfg.OrderPayWithin}, now, a.log)
 	a.acc = s
 	return nil
-}
-
-func contains(list []string, s string) bool {
-	for _, x := range list {
-		if x == s {
-			return true
-		}
-	}
-	return false
 }
 
 // EncryptedColumns lists every column of personal data encrypted at rest,

@@ -3,7 +3,6 @@ package web
 import (
 	"context"
 	"crypto/rand"
-	"encoding/base64"
 	"errors"
 	"net/http"
 	"strconv"
@@ -52,11 +51,7 @@ func (h *Handler) cartOwner(r *http.Request, create bool) (cart.Owner, bool, err
 		if !create {
 			return cart.Owner{}, false, nil
 		}
-		b := make([]byte, 24)
-		if _, err := rand.Read(b); err != nil {
-			return cart.Owner{}, false, err
-		}
-		token = base64.RawURLEncoding.EncodeToString(b)
+		token = rand.Text()
 		h.sessions.Put(r.Context(), cartTokenKey, token)
 	}
 	return cart.Owner{Token: token}, true, nil

@@ -3,7 +3,6 @@ package web
 import (
 	"context"
 	"crypto/rand"
-	"encoding/base64"
 	"errors"
 	"net/http"
 	"strconv"
@@ -71,11 +70,8 @@ type amountRow struct {
 	Minus                bool
 }
 
-func newKey() string {
-	b := make([]byte, 18)
-	_, _ = rand.Read(b)
-	return base64.RawURLEncoding.EncodeToString(b)
-}
+// newKey is a checkout's idempotency key, one per page view.
+func newKey() string { return rand.Text() }
 
 // checkoutInput reads the checkout form into the order input.
 func checkoutInput(r *http.Request, u account.User) (order.PlaceInput, *checkoutView) {
@@ -95,7 +91,7 @@ func checkoutInput(r *http.Request, u account.User) (order.PlaceInput, *checkout
 	if p := strings.ReplaceAll(strings.TrimSpace(v.Points), ",", ""); p != "" {
 		n, err := strconv.ParseInt(p, 10, 64)
 		if err != nil || n < 0 {
-			in.PointsToUse = -1 // refused by Place with a field message
+			v.Fields = map[string]string{"points": "must be a whole number"}
 		} else {
 			in.PointsToUse = n
 		}
@@ -133,9 +129,6 @@ func (h *Handler) fillCheckout(ctx context.Context, lc *locale, u account.User, 
 	}
 	for _, m := range paymentMethods {
 		v.Payments = append(v.Payments, link{Label: lc.T("pay." + m), URL: m, Current: m == v.Payment})
-	}
-	if in.PointsToUse < 0 {
-		in.PointsToUse = 0
 	}
 	p, err := h.acc.Orders.Preview(ctx, in)
 	if err != nil {
@@ -211,8 +204,16 @@ func (h *Handler) checkout(w http.ResponseWriter, r *http.Request, lc *locale, u
 		v.Key = newKey()
 		in.IdempotencyKey = v.Key
 	}
+	for f, m := range v.Fields { // the form itself is malformed (points not a number)
+		v.Fields[f] = lc.T(m)
+	}
 	if r.PostFormValue("action") != "place" {
 		h.renderCheckout(w, r, lc, u, in, v, http.StatusOK)
+		return
+	}
+	if len(v.Fields) > 0 {
+		v.Error = lc.T("checkout.fix")
+		h.renderCheckout(w, r, lc, u, in, v, http.StatusUnprocessableEntity)
 		return
 	}
 	o, err := h.acc.Orders.Place(r.Context(), in)
