@@ -70,14 +70,8 @@ func (s *Service) Login(ctx context.Context, in Login) (User, error) {
 // guard refuses an attempt from a blocked IP, or one over either limit,
 // before any password is checked.
 func (s *Service) guard(ctx context.Context, ip string, ipLimit, keyLimit ratelimit.Limit, key string) error {
-	if s.opt.Blocklist != nil && ip != "" {
-		blocked, err := s.opt.Blocklist.Blocked(ctx, ip)
-		if err != nil {
-			return err
-		}
-		if blocked {
-			return ErrBlocked
-		}
+	if err := s.checkBlocked(ctx, ip); err != nil {
+		return err
 	}
 	if s.opt.Limiter == nil {
 		return nil
@@ -97,6 +91,21 @@ func (s *Service) guard(ctx context.Context, ip string, ipLimit, keyLimit rateli
 			return err
 		}
 		return d.Err()
+	}
+	return nil
+}
+
+// checkBlocked returns ErrBlocked when the blocklist holds ip.
+func (s *Service) checkBlocked(ctx context.Context, ip string) error {
+	if s.opt.Blocklist == nil || ip == "" {
+		return nil
+	}
+	blocked, err := s.opt.Blocklist.Blocked(ctx, ip)
+	if err != nil {
+		return err
+	}
+	if blocked {
+		return ErrBlocked
 	}
 	return nil
 }
@@ -149,14 +158,8 @@ func (s *Service) lockNotice(ctx context.Context, email string) {
 // *ratelimit.Error when either limit is reached, or ErrBlocked.
 func (s *Service) LinkGuard(ctx context.Context, ip, email string) error {
 	ip, email = normalizeIP(ip), NormalizeEmail(email)
-	if s.opt.Blocklist != nil && ip != "" {
-		blocked, err := s.opt.Blocklist.Blocked(ctx, ip)
-		if err != nil {
-			return err
-		}
-		if blocked {
-			return ErrBlocked
-		}
+	if err := s.checkBlocked(ctx, ip); err != nil {
+		return err
 	}
 	if s.opt.Limiter == nil {
 		return nil
