@@ -133,11 +133,7 @@ func couponRow(m *messages, c coupon.Coupon, toggle string) couponRowView {
 	} else {
 		v.Benefit = m.F("cpn.fixed.off", won(c.Amount))
 	}
-	end := m.T("cpn.noend")
-	if !c.EndsAt.IsZero() {
-		end = c.EndsAt.Add(-time.Nanosecond).In(kst).Format(time.DateOnly)
-	}
-	v.Period = c.StartsAt.In(kst).Format(time.DateOnly) + " ~ " + end
+	v.Period = period(m, c.StartsAt, c.EndsAt)
 	v.Used = strconv.FormatInt(c.UsedCount, 10)
 	if c.TotalLimit > 0 {
 		v.Used += " / " + strconv.FormatInt(c.TotalLimit, 10)
@@ -158,11 +154,7 @@ type couponView struct {
 
 // couponFields are the inputs of the coupon form, in order, with whether
 // each is a whole number of won or times (the others are text or dates).
-var couponFields = []struct {
-	Name   string
-	Number bool
-	Date   bool
-}{
+var couponFields = []postedField{
 	{"code", false, false}, {"name", false, false}, {"amount", true, false}, {"max_discount", true, false},
 	{"min_order", true, false}, {"starts_at", false, true}, {"ends_at", false, true}, {"total_limit", true, false},
 	{"per_customer_limit", true, false},
@@ -190,27 +182,7 @@ func (h *Handler) couponForm(w http.ResponseWriter, r *http.Request, m *messages
 // service takes no hook, so the entry is written right after the coupon.
 func (h *Handler) createCoupon(w http.ResponseWriter, r *http.Request, m *messages, u account.User) {
 	values := map[string]string{"kind": cut(r.PostFormValue("kind"), 16)}
-	errs := map[string]string{}
-	nums := map[string]int64{}
-	dates := map[string]time.Time{}
-	for _, f := range couponFields {
-		s := cut(strings.TrimSpace(r.PostFormValue(f.Name)), 200)
-		values[f.Name] = s
-		switch {
-		case f.Number:
-			n, ok := parseWhole(s)
-			if !ok {
-				errs[f.Name] = m.T("v.whole")
-			}
-			nums[f.Name] = n
-		case f.Date && s != "":
-			d, err := time.ParseInLocation(time.DateOnly, s, kst)
-			if err != nil {
-				errs[f.Name] = m.T("v.date")
-			}
-			dates[f.Name] = d
-		}
-	}
+	errs, nums, dates := readFields(r, m, couponFields, values)
 	in := coupon.NewCoupon{Code: values["code"], Name: values["name"], Kind: values["kind"], Amount: nums["amount"],
 		MaxDiscount: nums["max_discount"], MinOrder: nums["min_order"], StartsAt: dates["starts_at"],
 		TotalLimit: nums["total_limit"], PerCustomerLimit: nums["per_customer_limit"]}
@@ -227,19 +199,7 @@ func (h *Handler) createCoupon(w http.ResponseWriter, r *http.Request, m *messag
 	}
 	c, err := h.deps.Coupons.Create(r.Context(), in)
 	if inv, ok := fault.AsInvalid(err); ok {
-		var rest []string
-		for k, msg := range inv.Fields {
-			if _, known := values[k]; known {
-				errs[k] = fieldText(m, msg)
-			} else {
-				rest = append(rest, fieldText(m, msg))
-			}
-		}
-		msg := m.T("form.fix")
-		if len(rest) > 0 {
-			msg += " " + strings.Join(rest, " ")
-		}
-		fail(http.StatusUnprocessableEntity, msg)
+		fail(http.StatusUnprocessableEntity, placeFields(m, inv, values, errs))
 		return
 	}
 	if err != nil {
@@ -295,6 +255,49 @@ func (h *Handler) record(r *http.Request, e audit.Entry) {
 	if err := h.deps.Audit.Record(r.Context(), nil, e); err != nil {
 		h.log.ErrorContext(r.Context(), "audit entry lost", "action", e.Action, "err", err)
 	}
+}
+
+// postedField is one input of a create form: a whole number of won or
+// times, a date, or (neither) text.
+type postedField struct {
+	Name   string
+	Number bool
+	Date   bool
+}
+
+// readFields reads fields from the posted form into values, cut to 200
+// characters, and returns the per-field messages, the numbers and the dates.
+func readFields(r *http.Request, m *messages, fields []postedField, values map[string]string) (errs map[string]string, nums map[string]int64, dates map[string]time.Time) {
+	errs, nums, dates = map[string]string{}, map[string]int64{}, map[string]time.Time{}
+	for _, f := range fields {
+		s := cut(strings.TrimSpace(r.PostFormValue(f.Name)), 200)
+		values[f.Name] = s
+		switch {
+		case f.Number:
+			n, ok := parseWhole(s)
+			if !ok {
+				errs[f.Name] = m.T("v.whole")
+			}
+			nums[f.Name] = n
+		case f.Date && s != "":
+			d, err := time.ParseInLocation(time.DateOnly, s, kst)
+			if err != nil {
+				errs[f.Name] = m.T("v.date")
+			}
+			dates[f.Name] = d
+		}
+	}
+	return errs, nums, dates
+}
+
+// period is "start ~ last day" in Korea, the last day being the one before
+// the exclusive end; no end shows as open.
+func period(m *messages, start, end time.Time) string {
+	last := m.T("cpn.noend")
+	if !end.IsZero() {
+		last = end.Add(-time.Nanosecond).In(kst).Format(time.DateOnly)
+	}
+	return start.In(kst).Format(time.DateOnly) + " ~ " + last
 }
 
 // parseWhole reads a whole, non-negative-looking number as staff type it

@@ -112,11 +112,7 @@ func (h *Handler) showGifts(w http.ResponseWriter, r *http.Request, m *messages,
 		v := giftRowView{ID: g.ID, Name: g.Name, Threshold: won(g.Threshold), VariantID: strconv.FormatInt(g.VariantID, 10),
 			Product: names[g.ID], Quantity: strconv.FormatInt(g.Quantity, 10), Active: g.Active,
 			ToggleURL: h.url("/promotions/gifts/" + strconv.FormatInt(g.ID, 10) + "/active")}
-		end := m.T("cpn.noend")
-		if !g.EndsAt.IsZero() {
-			end = g.EndsAt.Add(-time.Nanosecond).In(kst).Format(time.DateOnly)
-		}
-		v.Period = g.StartsAt.In(kst).Format(time.DateOnly) + " ~ " + end
+		v.Period = period(m, g.StartsAt, g.EndsAt)
 		rows = append(rows, v)
 	}
 	p := h.page(r, m, u, m.T("gift.title"), "gifts")
@@ -136,11 +132,7 @@ type giftView struct {
 
 // giftFields are the inputs of the gift form, in order, with whether each
 // is a whole number or a date (the others are text).
-var giftFields = []struct {
-	Name   string
-	Number bool
-	Date   bool
-}{
+var giftFields = []postedField{
 	{"name", false, false}, {"threshold", true, false}, {"variant_id", true, false}, {"quantity", true, false},
 	{"starts_at", false, true}, {"ends_at", false, true},
 }
@@ -160,27 +152,7 @@ func (h *Handler) giftForm(w http.ResponseWriter, r *http.Request, m *messages, 
 // the promotion service takes no hook.
 func (h *Handler) createGift(w http.ResponseWriter, r *http.Request, m *messages, u account.User) {
 	values := map[string]string{}
-	errs := map[string]string{}
-	nums := map[string]int64{}
-	dates := map[string]time.Time{}
-	for _, f := range giftFields {
-		s := cut(strings.TrimSpace(r.PostFormValue(f.Name)), 200)
-		values[f.Name] = s
-		switch {
-		case f.Number:
-			n, ok := parseWhole(s)
-			if !ok {
-				errs[f.Name] = m.T("v.whole")
-			}
-			nums[f.Name] = n
-		case f.Date && s != "":
-			d, err := time.ParseInLocation(time.DateOnly, s, kst)
-			if err != nil {
-				errs[f.Name] = m.T("v.date")
-			}
-			dates[f.Name] = d
-		}
-	}
+	errs, nums, dates := readFields(r, m, giftFields, values)
 	in := promotion.NewGift{Name: values["name"], Threshold: nums["threshold"], VariantID: nums["variant_id"],
 		Quantity: nums["quantity"], StartsAt: dates["starts_at"]}
 	if !dates["ends_at"].IsZero() {
