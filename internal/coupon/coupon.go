@@ -114,6 +114,8 @@ func (in NewCoupon) normalize(now time.Time) (NewCoupon, error) {
 	case KindFixed:
 		if in.Amount < 1 {
 			v.Add("amount", "must be at least 1 won")
+		} else if in.Amount > pricing.MaxAmount {
+			v.Add("amount", "is too large")
 		}
 		if in.MaxDiscount != 0 {
 			v.Add("max_discount", "applies to percent coupons only")
@@ -124,12 +126,16 @@ func (in NewCoupon) normalize(now time.Time) (NewCoupon, error) {
 		}
 		if in.MaxDiscount < 0 {
 			v.Add("max_discount", "must not be negative")
+		} else if in.MaxDiscount > pricing.MaxAmount {
+			v.Add("max_discount", "is too large")
 		}
 	default:
 		v.Add("kind", "must be fixed or percent")
 	}
 	if in.MinOrder < 0 {
 		v.Add("min_order", "must not be negative")
+	} else if in.MinOrder > pricing.MaxAmount {
+		v.Add("min_order", "is too large")
 	}
 	if in.StartsAt.IsZero() {
 		in.StartsAt = now
