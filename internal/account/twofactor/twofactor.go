@@ -105,15 +105,21 @@ func pendingAAD(userID int64) []byte {
 	return fmt.Appendf(nil, "two_factor.pending_secret_enc:%d", userID)
 }
 
-// totpCode returns input as a TOTP code, without the spaces and dashes people
-// type or paste, and whether it has the shape of one.
-func totpCode(input string) (string, bool) {
-	s := strings.Map(func(r rune) rune {
+// stripSeparators drops the spaces, tabs and dashes people type or paste
+// inside a code.
+func stripSeparators(input string) string {
+	return strings.Map(func(r rune) rune {
 		if r == ' ' || r == '-' || r == '\t' {
 			return -1
 		}
 		return r
 	}, input)
+}
+
+// totpCode returns input as a TOTP code, without the spaces and dashes people
+// type or paste, and whether it has the shape of one.
+func totpCode(input string) (string, bool) {
+	s := stripSeparators(input)
 	if len(s) != Digits {
 		return "", false
 	}
@@ -128,12 +134,7 @@ func totpCode(input string) (string, bool) {
 // recoveryCode returns input as a recovery code in its stored form (lower
 // case, no dashes or spaces), and whether it has the shape of one.
 func recoveryCode(input string) (string, bool) {
-	s := strings.Map(func(r rune) rune {
-		if r == ' ' || r == '-' || r == '\t' {
-			return -1
-		}
-		return r
-	}, strings.ToLower(input))
+	s := stripSeparators(strings.ToLower(input))
 	if len(s) != recoveryLen {
 		return "", false
 	}
