@@ -219,8 +219,8 @@ func (h *Handler) createCoupon(w http.ResponseWriter, r *http.Request, m *messag
 
 // setCouponActive turns a coupon on (active=1) or off and audits it.
 func (h *Handler) setCouponActive(w http.ResponseWriter, r *http.Request, m *messages, u account.User) {
-	id, err := strconv.ParseInt(r.PathValue("id"), 10, 64)
-	if err != nil || id < 1 {
+	id := pathID(r)
+	if id == 0 {
 		h.notFound(w, r, m, u)
 		return
 	}

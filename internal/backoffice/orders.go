@@ -180,8 +180,8 @@ func (h *Handler) order(w http.ResponseWriter, r *http.Request, m *messages, u a
 	h.showOrder(w, r, m, u, orderNote{Status: http.StatusOK})
 }
 
-// orderID reads the {id} of the path; 0 when it is not an id.
-func orderID(r *http.Request) int64 {
+// pathID reads the {id} of the path; 0 when it is not an id.
+func pathID(r *http.Request) int64 {
 	id, err := strconv.ParseInt(r.PathValue("id"), 10, 64)
 	if err != nil || id < 1 {
 		return 0
@@ -191,7 +191,7 @@ func orderID(r *http.Request) int64 {
 
 func (h *Handler) showOrder(w http.ResponseWriter, r *http.Request, m *messages, u account.User, note orderNote) {
 	ctx := r.Context()
-	id := orderID(r)
+	id := pathID(r)
 	if id == 0 {
 		h.notFound(w, r, m, u)
 		return
@@ -292,7 +292,7 @@ func (h *Handler) showOrder(w http.ResponseWriter, r *http.Request, m *messages,
 // change's transaction. A change the table of transitions refuses, or one
 // that lost a race, is answered 409 with the order as it is now.
 func (h *Handler) setOrderStatus(w http.ResponseWriter, r *http.Request, m *messages, u account.User) {
-	id := orderID(r)
+	id := pathID(r)
 	if id == 0 {
 		h.notFound(w, r, m, u)
 		return
@@ -353,7 +353,7 @@ func (h *Handler) showRefused(w http.ResponseWriter, r *http.Request, m *message
 // shipOrder records the parcel of an order (carrier and tracking number) and
 // moves it to shipped, audited in the same transaction.
 func (h *Handler) shipOrder(w http.ResponseWriter, r *http.Request, m *messages, u account.User) {
-	id := orderID(r)
+	id := pathID(r)
 	if id == 0 {
 		h.notFound(w, r, m, u)
 		return

@@ -42,8 +42,8 @@ func (h *Handler) outbox(w http.ResponseWriter, r *http.Request, m *messages, u 
 // mail shows one mail: the text part with clickable links and the HTML
 // part in a sandboxed frame that runs no script.
 func (h *Handler) mail(w http.ResponseWriter, r *http.Request, m *messages, u account.User) {
-	id, err := strconv.ParseInt(r.PathValue("id"), 10, 64)
-	if err != nil || id < 1 {
+	id := pathID(r)
+	if id == 0 {
 		h.notFound(w, r, m, u)
 		return
 	}

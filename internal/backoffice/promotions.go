@@ -205,8 +205,8 @@ func placeFields(m *messages, inv *fault.Invalid, values, errs map[string]string
 
 // setGiftActive turns a gift rule on (active=1) or off and audits it.
 func (h *Handler) setGiftActive(w http.ResponseWriter, r *http.Request, m *messages, u account.User) {
-	id, err := strconv.ParseInt(r.PathValue("id"), 10, 64)
-	if err != nil || id < 1 {
+	id := pathID(r)
+	if id == 0 {
 		h.notFound(w, r, m, u)
 		return
 	}

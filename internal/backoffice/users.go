@@ -72,8 +72,8 @@ func (h *Handler) user(w http.ResponseWriter, r *http.Request, m *messages, u ac
 }
 
 func (h *Handler) showUser(w http.ResponseWriter, r *http.Request, m *messages, actor account.User, status int, notice, errMsg string) {
-	id, err := strconv.ParseInt(r.PathValue("id"), 10, 64)
-	if err != nil || id < 1 {
+	id := pathID(r)
+	if id == 0 {
 		h.notFound(w, r, m, actor)
 		return
 	}
@@ -121,8 +121,8 @@ func (h *Handler) setRole(w http.ResponseWriter, r *http.Request, m *messages, u
 		h.forbidden(w, r, m, u)
 		return
 	}
-	id, err := strconv.ParseInt(r.PathValue("id"), 10, 64)
-	if err != nil || id < 1 {
+	id := pathID(r)
+	if id == 0 {
 		h.notFound(w, r, m, u)
 		return
 	}
@@ -178,8 +178,8 @@ func (h *Handler) auditRole(ctx context.Context, q db.Querier, c account.RoleCha
 // resetTwoFactor removes a staff member's authenticator and recovery codes
 // and ends their sessions, audited in the same transaction.
 func (h *Handler) resetTwoFactor(w http.ResponseWriter, r *http.Request, m *messages, u account.User) {
-	id, err := strconv.ParseInt(r.PathValue("id"), 10, 64)
-	if err != nil || id < 1 {
+	id := pathID(r)
+	if id == 0 {
 		h.notFound(w, r, m, u)
 		return
 	}
