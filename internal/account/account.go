@@ -158,7 +158,7 @@ func (s *Service) CreateSuperuser(ctx context.Context, email, name, password str
 	var u User
 	err = s.d.InTx(ctx, func(q db.Querier) error {
 		res, err := q.ExecContext(ctx, q.Rebind(`UPDATE users SET name = ?, password_hash = ?, role = ?, active = TRUE,
-			email_verified_at = COALESCE(email_verified_at, ?), session_version = session_version + 1, locked_until = NULL, updated_at = ?
+			email_verified_at = COALESCE(email_verified_at, ?), session_version = session_version + 1, updated_at = ?
 			WHERE email = ? AND deleted_at IS NULL`), name, hash, Superuser, now, now, email)
 		if err != nil {
 			return fmt.Errorf("update user %s: %w", email, err)
@@ -178,6 +178,7 @@ func (s *Service) CreateSuperuser(ctx context.Context, email, name, password str
 	if err != nil {
 		return User{}, fmt.Errorf("create superuser: %w", err)
 	}
+	s.unlock(ctx, u.Email)
 	s.log.InfoContext(ctx, "superuser saved", "user_id", u.ID)
 	return u, nil
 }

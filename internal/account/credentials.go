@@ -106,6 +106,7 @@ func (s *Service) ResetPassword(ctx context.Context, token, password string) (Us
 	if err != nil {
 		return User{}, fmt.Errorf("reset password: %w", err)
 	}
+	s.unlock(ctx, u.Email)
 	s.log.InfoContext(ctx, "password reset", "user_id", u.ID)
 	return u, nil
 }
@@ -155,10 +156,10 @@ func (s *Service) ChangePassword(ctx context.Context, userID int64, current, pas
 	return u, nil
 }
 
-// setPassword stores a new hash, ends every session (the version moves on),
-// lifts a login lock and runs the OnSessionsEnd hooks, all through q.
+// setPassword stores a new hash, ends every session (the version moves on)
+// and runs the OnSessionsEnd hooks, all through q.
 func (s *Service) setPassword(ctx context.Context, q db.Querier, userID int64, hash string, now time.Time) error {
-	if _, err := q.ExecContext(ctx, q.Rebind(`UPDATE users SET password_hash = ?, session_version = session_version + 1, locked_until = NULL, updated_at = ?
+	if _, err := q.ExecContext(ctx, q.Rebind(`UPDATE users SET password_hash = ?, session_version = session_version + 1, updated_at = ?
 		WHERE id = ?`), hash, now, userID); err != nil {
 		return fmt.Errorf("store password: %w", err)
 	}

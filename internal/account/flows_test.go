@@ -605,3 +605,30 @@ func TestCan(t *testing.T) {
 		t.Errorf("String = %q", got)
 	}
 }
+
+// TestResetLiftsTheLock: opening a reset link proves the owner, who may
+// sign in with the new password at once rather than after the window.
+func TestResetLiftsTheLock(t *testing.T) {
+	t.Parallel()
+	f := newFixture(t)
+	ctx := context.Background()
+	f.signedUp(t)
+	for range LoginAccountLimit.Max {
+		if _, err := f.s.Login(ctx, Login{Email: minji.Email, Password: "틀린 비밀번호입니다", IP: "203.0.113.7"}); !errors.Is(err, fault.ErrUnauthenticated) {
+			t.Fatal(err)
+		}
+	}
+	if _, err := f.s.Login(ctx, Login{Email: minji.Email, Password: minji.Password, IP: "203.0.113.7"}); !errors.Is(err, ratelimit.ErrLimited) {
+		t.Fatalf("locked login = %v", err)
+	}
+	if err := f.s.RequestPasswordReset(ctx, minji.Email); err != nil {
+		t.Fatal(err)
+	}
+	_, tok := f.lastMail(t, "minji@example.com")
+	if _, err := f.s.ResetPassword(ctx, tok, "잠금을 푸는 새 비밀번호"); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := f.s.Login(ctx, Login{Email: minji.Email, Password: "잠금을 푸는 새 비밀번호", IP: "203.0.113.7"}); err != nil {
+		t.Fatalf("login after the reset = %v", err)
+	}
+}

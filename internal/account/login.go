@@ -131,8 +131,9 @@ func (s *Service) loginFailed(ctx context.Context, ip, email string, cause error
 	return cause
 }
 
-// lockNotice records the lock and mails the owner of email, if the address
-// has an account. Failures are logged: the login answer must not change.
+// lockNotice mails the owner of email, if the address has an account, that
+// logins are blocked; the block itself is the rate limit. Failures are
+// logged: the login answer must not change.
 func (s *Service) lockNotice(ctx context.Context, email string) {
 	u, err := s.userWhere(ctx, s.d.Read(), `email = ? AND deleted_at IS NULL`, email)
 	if err != nil {
@@ -143,9 +144,6 @@ func (s *Service) lockNotice(ctx context.Context, email string) {
 	}
 	now := s.now().UTC()
 	end := now.Truncate(LoginAccountLimit.Window).Add(LoginAccountLimit.Window)
-	if _, err := s.d.Write().ExecContext(ctx, s.d.Write().Rebind(`UPDATE users SET locked_until = ? WHERE id = ?`), end, u.ID); err != nil {
-		s.log.WarnContext(ctx, "lock notice", "err", err)
-	}
 	s.log.WarnContext(ctx, "account locked after failed logins", "user_id", u.ID)
 	data := notify.LockedData{Name: u.Name, Minutes: ratelimit.Minutes(end.Sub(now)), URL: s.opt.BaseURL + ForgotPath}
 	if err := s.mail(ctx, u.Email, notify.AccountLocked, data); err != nil {
@@ -192,4 +190,15 @@ func normalizeIP(s string) string {
 		return a.Unmap().String()
 	}
 	return s
+}
+
+// unlock ends a login block on email at once: opening a reset link or
+// createadmin proves the owner, who need not wait for the window to end.
+func (s *Service) unlock(ctx context.Context, email string) {
+	if s.opt.Limiter == nil {
+		return
+	}
+	if err := s.opt.Limiter.Reset(ctx, LoginAccountLimit, NormalizeEmail(email)); err != nil {
+		s.log.WarnContext(ctx, "clear failed logins", "err", err)
+	}
 }

@@ -49,7 +49,7 @@ func fillShop(t testing.TB, d *db.DB) {
 		(1, 'kim@example.com', '[말랑] 이메일 주소를 확인해 주세요', '아래 링크를 여세요.'  || char(10) || 'https://shop.example/verify?t=abc', '<p style="color:#333">링크</p>', 'sent', 1, '', ?, ?, ?),
 		(3, 'lee@example.com', '주문 확인', '주문 번호 20250301-ABCD', '', 'failed', 2, 'dial tcp: connection refused', NULL, ?, ?)`, t2, t1, t2, t3, t3)
 	exec(t, d, `UPDATE users SET phone_enc = 'v1.k0.cGhvbmUtb2YtYWRtaW4', marketing_consent_at = ?, email_verified_at = ?, session_version = 3,
-		permissions = 'orders,mail', locked_until = NULL, last_login_at = ? WHERE id = 1`, t2, t1, t3)
+		permissions = 'orders,mail', last_login_at = ? WHERE id = 1`, t2, t1, t3)
 	exec(t, d, `INSERT INTO account_tokens (id, user_id, purpose, token_hash, expires_at, used_at, created_at) VALUES
 		(1, 4, 'verify', 'a665a45920422f9d417e4867efdc4fb8a04a1f3fff1fa07e998e86f7f7a27ae3', ?, NULL, ?),
 		(2, 1, 'reset', 'b3a8e0e1f9ab1bfe3a36f231f676f78bb30a519d2b21e6c530c0eee8ebb4a5d0', ?, ?, ?)`, t2, t1, t3, t2, t1)
