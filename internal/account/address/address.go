@@ -21,6 +21,7 @@ import (
 
 	"github.com/mallang/mallang/internal/crypt"
 	"github.com/mallang/mallang/internal/fault"
+	"github.com/mallang/mallang/internal/pricing"
 )
 
 // MaxPerUser is how many addresses one customer may keep. It bounds what a
@@ -120,7 +121,7 @@ func (in Input) normalize() (Input, error) {
 	switch {
 	case out.Postcode == "":
 		v.Add("postcode", "is required")
-	case !isPostcode(out.Postcode):
+	case !pricing.ValidPostcode(out.Postcode):
 		v.Add("postcode", "must be a 5-digit postcode")
 	}
 	if out.Phone == "" {
@@ -153,19 +154,6 @@ func CheckText(v *fault.Invalid, field, s string, required bool, maxRunes int) {
 	}
 }
 
-// isPostcode reports whether s is a 우편번호 as used since 2015: five ASCII
-// digits.
-func isPostcode(s string) bool {
-	if len(s) != 5 {
-		return false
-	}
-	for i := range len(s) {
-		if s[i] < '0' || s[i] > '9' {
-			return false
-		}
-	}
-	return true
-}
 
 // secret is one encrypted column of an address and the field it holds.
 type secret struct {
