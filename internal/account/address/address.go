@@ -154,7 +154,6 @@ func CheckText(v *fault.Invalid, field, s string, required bool, maxRunes int) {
 	}
 }
 
-
 // secret is one encrypted column of an address and the field it holds.
 type secret struct {
 	column string
