@@ -4,7 +4,6 @@ import (
 	"context"
 	"fmt"
 	"net/http"
-	"sort"
 
 	"github.com/danielgtaylor/huma/v2"
 
@@ -305,22 +304,8 @@ func (a *API) selectCartLines(ctx context.Context, in *selectionInput) (*cartOut
 // location the client reads ("coupon" → "body.coupon_code"); a field not in
 // at is located at in+"."+field. Other errors go to problem.
 func (a *API) fieldProblem(ctx context.Context, err error, at map[string]string, in string) error {
-	inv, ok := fault.AsInvalid(err)
-	if !ok {
-		return a.problem(ctx, err, in)
+	if inv, ok := fault.AsInvalid(err); ok {
+		return invalidProblem(inv, at, in)
 	}
-	p := newProblem(http.StatusUnprocessableEntity, "The request has invalid input; see errors.")
-	fields := make([]string, 0, len(inv.Fields))
-	for f := range inv.Fields {
-		fields = append(fields, f)
-	}
-	sort.Strings(fields)
-	for _, f := range fields {
-		loc, ok := at[f]
-		if !ok {
-			loc = in + "." + f
-		}
-		p.Errors = append(p.Errors, &huma.ErrorDetail{Location: loc, Message: inv.Fields[f]})
-	}
-	return p
+	return a.problem(ctx, err, in)
 }

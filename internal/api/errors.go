@@ -38,7 +38,7 @@ const problemType = "about:blank"
 // else of err reaches the client.
 func (a *API) problem(ctx context.Context, err error, in string) error {
 	if inv, ok := fault.AsInvalid(err); ok {
-		return invalidProblem(inv, in)
+		return invalidProblem(inv, nil, in)
 	}
 	// A refused attempt is also fault.ErrConflict; it is told apart first.
 	if errors.Is(err, ratelimit.ErrLimited) {
@@ -85,9 +85,11 @@ func limitedProblem(err error) error {
 	return huma.ErrorWithHeaders(p, http.Header{"Retry-After": {strconv.FormatInt(secs, 10)}})
 }
 
-// invalidProblem is the 422 for inv, its errors sorted by location so that
-// the body is stable.
-func invalidProblem(inv *fault.Invalid, in string) *huma.ErrorModel {
+// invalidProblem is the 422 for inv, its errors sorted by field so that the
+// body is stable. at maps a field to the location the client reads
+// ("coupon" → "body.coupon_code"); a field not in at is located at
+// in+"."+field.
+func invalidProblem(inv *fault.Invalid, at map[string]string, in string) *huma.ErrorModel {
 	p := newProblem(http.StatusUnprocessableEntity, "The request has invalid input; see errors.")
 	fields := make([]string, 0, len(inv.Fields))
 	for f := range inv.Fields {
@@ -95,7 +97,11 @@ func invalidProblem(inv *fault.Invalid, in string) *huma.ErrorModel {
 	}
 	sort.Strings(fields)
 	for _, f := range fields {
-		p.Errors = append(p.Errors, &huma.ErrorDetail{Location: in + "." + f, Message: inv.Fields[f]})
+		loc, ok := at[f]
+		if !ok {
+			loc = in + "." + f
+		}
+		p.Errors = append(p.Errors, &huma.ErrorDetail{Location: loc, Message: inv.Fields[f]})
 	}
 	return p
 }
