@@ -4,12 +4,12 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"net/netip"
 	"time"
 
 	"github.com/mallang/mallang/internal/fault"
 	"github.com/mallang/mallang/internal/notify"
 	"github.com/mallang/mallang/internal/ratelimit"
+	"github.com/mallang/mallang/internal/security"
 )
 
 // The login limits. Failures are counted per IP address and per account;
@@ -180,14 +180,11 @@ func (s *Service) LinkGuard(ctx context.Context, ip, email string) error {
 	return nil
 }
 
-// normalizeIP drops a port and the IPv4-in-IPv6 form, so one client is one
-// key however it connects; anything unparsable is used as given.
+// normalizeIP is security.NormalizeIP, keeping what is no address as
+// given (the key of a limit must still be something).
 func normalizeIP(s string) string {
-	if ap, err := netip.ParseAddrPort(s); err == nil {
-		return ap.Addr().Unmap().String()
-	}
-	if a, err := netip.ParseAddr(s); err == nil {
-		return a.Unmap().String()
+	if ip, ok := security.NormalizeIP(s); ok {
+		return ip
 	}
 	return s
 }

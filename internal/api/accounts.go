@@ -3,7 +3,6 @@ package api
 import (
 	"context"
 	"errors"
-	"net"
 	"net/http"
 	"strings"
 	"time"
@@ -15,6 +14,7 @@ import (
 	"github.com/mallang/mallang/internal/account/apitoken"
 	"github.com/mallang/mallang/internal/fault"
 	"github.com/mallang/mallang/internal/ratelimit"
+	"github.com/mallang/mallang/internal/security"
 )
 
 // Accounts is what the account endpoints need of the account service;
@@ -240,8 +240,8 @@ func (c *caller) Resolve(ctx huma.Context) []error {
 
 // remoteIP is the host of a RemoteAddr ("203.0.113.5:4411" → "203.0.113.5").
 func remoteIP(addr string) string {
-	if host, _, err := net.SplitHostPort(addr); err == nil {
-		return host
+	if ip, ok := security.NormalizeIP(addr); ok {
+		return ip
 	}
 	return addr
 }

@@ -20,7 +20,6 @@ import (
 	"context"
 	"errors"
 	"log/slog"
-	"net"
 	"net/http"
 	"strings"
 	"time"
@@ -224,13 +223,4 @@ func (h *Handler) serverError(w http.ResponseWriter, r *http.Request, err error)
 	h.log.ErrorContext(ctx, "back-office page failed", "method", r.Method, "path", r.URL.Path, "err", err)
 	m := h.lang(w, r)
 	h.render(w, r, http.StatusInternalServerError, messagePage(h.bare(r, m, m.T("err.title")), m.T("err.body"), ""))
-}
-
-// clientIP is the TCP peer's address, as the storefront's login uses it.
-func clientIP(r *http.Request) string {
-	host, _, err := net.SplitHostPort(r.RemoteAddr)
-	if err != nil {
-		return r.RemoteAddr
-	}
-	return host
 }

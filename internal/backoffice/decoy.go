@@ -4,6 +4,7 @@ import (
 	"embed"
 	"net/http"
 
+	"github.com/mallang/mallang/internal/security"
 	"github.com/mallang/mallang/internal/security/honeypot"
 )
 
@@ -32,7 +33,7 @@ func (h *Handler) decoyForm(w http.ResponseWriter, r *http.Request) {
 // password. The answer is the same whatever happens.
 func (h *Handler) decoySubmit(w http.ResponseWriter, r *http.Request) {
 	username := cut(r.PostFormValue("username"), 4*honeypot.MaxUsername)
-	_, err := h.deps.Trap.Record(r.Context(), honeypot.Attempt{IP: clientIP(r), UserAgent: r.UserAgent(), Username: username})
+	_, err := h.deps.Trap.Record(r.Context(), honeypot.Attempt{IP: security.ClientIP(r), UserAgent: r.UserAgent(), Username: username})
 	if err != nil {
 		h.log.WarnContext(r.Context(), "honeypot attempt not recorded", "err", err)
 	}

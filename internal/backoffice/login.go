@@ -11,6 +11,7 @@ import (
 	"github.com/mallang/mallang/internal/account"
 	"github.com/mallang/mallang/internal/fault"
 	"github.com/mallang/mallang/internal/ratelimit"
+	"github.com/mallang/mallang/internal/security"
 )
 
 // maxEmail and maxPassword bound what the login form reads.
@@ -56,7 +57,7 @@ func (h *Handler) login(w http.ResponseWriter, r *http.Request) {
 	email := cut(r.PostFormValue("email"), maxEmail)
 	password := cut(r.PostFormValue("password"), maxPassword)
 	p := h.bare(r, m, m.T("login.title"))
-	u, err := h.deps.Accounts.Login(r.Context(), account.Login{Email: email, Password: password, IP: clientIP(r)})
+	u, err := h.deps.Accounts.Login(r.Context(), account.Login{Email: email, Password: password, IP: security.ClientIP(r)})
 	if err == nil && !u.Role.IsStaff() {
 		err = fault.ErrUnauthenticated
 	}

@@ -11,6 +11,7 @@ import (
 	"github.com/mallang/mallang/internal/account"
 	"github.com/mallang/mallang/internal/audit"
 	"github.com/mallang/mallang/internal/fault"
+	"github.com/mallang/mallang/internal/security"
 )
 
 // The staff cookie. The __Host- prefix, used when the cookie is Secure,
@@ -75,7 +76,7 @@ func (h *Handler) staff(next staffPage) http.Handler {
 			return
 		}
 		ctx := audit.WithActor(r.Context(), audit.Actor{
-			UserID: u.ID, Email: u.Email, IP: clientIP(r), UserAgent: r.UserAgent(),
+			UserID: u.ID, Email: u.Email, IP: security.ClientIP(r), UserAgent: r.UserAgent(),
 		})
 		next(w, r.WithContext(ctx), m, u)
 	})

@@ -89,3 +89,31 @@ func forwardedClient(values []string, tp TrustedProxies) (netip.Addr, bool) {
 	}
 	return netip.Addr{}, false
 }
+
+// NormalizeIP returns the canonical text of the address in s, which may
+// carry a port ("203.0.113.7:5123", "[2001:db8::1]:443") or a zone. An
+// IPv4-mapped IPv6 address becomes plain IPv4, so one client is one key for
+// rate limits and the honeypot however it connected. ok is false when s is
+// no address.
+func NormalizeIP(s string) (ip string, ok bool) {
+	s = strings.TrimSpace(s)
+	a, err := netip.ParseAddr(s)
+	if err != nil {
+		ap, perr := netip.ParseAddrPort(s)
+		if perr != nil {
+			return "", false
+		}
+		a = ap.Addr()
+	}
+	return a.Unmap().WithZone("").String(), true
+}
+
+// ClientIP is the client's address of r (after ClientAddr has put the
+// trusted proxies' client there), normalised; RemoteAddr as it is when it
+// is no address.
+func ClientIP(r *http.Request) string {
+	if ip, ok := NormalizeIP(r.RemoteAddr); ok {
+		return ip
+	}
+	return r.RemoteAddr
+}

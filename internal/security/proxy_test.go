@@ -49,3 +49,33 @@ func TestClientAddr(t *testing.T) {
 		}
 	}
 }
+
+func TestNormalizeIP(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		in, want string
+		ok       bool
+	}{
+		{"203.0.113.7", "203.0.113.7", true},
+		{" 203.0.113.7:5123 ", "203.0.113.7", true},
+		{"[2001:db8::1]:443", "2001:db8::1", true},
+		{"::ffff:203.0.113.7", "203.0.113.7", true},
+		{"fe80::1%eth0", "fe80::1", true},
+		{"localhost:80", "", false},
+		{"", "", false},
+	}
+	for _, tt := range tests {
+		if got, ok := NormalizeIP(tt.in); got != tt.want || ok != tt.ok {
+			t.Errorf("NormalizeIP(%q) = %q, %v; want %q, %v", tt.in, got, ok, tt.want, tt.ok)
+		}
+	}
+	r := httptest.NewRequest(http.MethodGet, "/", nil)
+	r.RemoteAddr = "[::ffff:198.51.100.2]:40000"
+	if got := ClientIP(r); got != "198.51.100.2" {
+		t.Errorf("ClientIP = %q", got)
+	}
+	r.RemoteAddr = "pipe"
+	if got := ClientIP(r); got != "pipe" {
+		t.Errorf("ClientIP of a non-address = %q", got)
+	}
+}

@@ -8,6 +8,7 @@ import (
 
 	"github.com/mallang/mallang/internal/account"
 	"github.com/mallang/mallang/internal/fault"
+	"github.com/mallang/mallang/internal/security"
 )
 
 // flashKey holds a one-time message shown on the next page;
@@ -91,7 +92,7 @@ func (h *Handler) signup(w http.ResponseWriter, r *http.Request) {
 	}
 	p, f := h.signupPage(r, lc)
 	email := r.PostFormValue("email")
-	err := h.acc.Accounts.LinkGuard(r.Context(), clientIP(r), email)
+	err := h.acc.Accounts.LinkGuard(r.Context(), security.ClientIP(r), email)
 	if err == nil {
 		err = h.acc.Accounts.SignUp(r.Context(), account.SignUp{
 			Email: email, Password: r.PostFormValue("password"), Name: r.PostFormValue("name"), Phone: r.PostFormValue("phone"),
@@ -188,7 +189,7 @@ func (h *Handler) mailLink(w http.ResponseWriter, r *http.Request, testID, title
 	}
 	p, f := h.emailForm(r, lc, testID, lc.T(title), lc.T(intro), action)
 	email := r.PostFormValue("email")
-	err := h.acc.Accounts.LinkGuard(r.Context(), clientIP(r), email)
+	err := h.acc.Accounts.LinkGuard(r.Context(), security.ClientIP(r), email)
 	if err == nil {
 		err = send(r.Context(), email)
 	}
@@ -291,7 +292,7 @@ func (h *Handler) login(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	p, f := h.loginPage(r, lc)
-	u, err := h.acc.Accounts.Login(r.Context(), account.Login{Email: r.PostFormValue("email"), Password: r.PostFormValue("password"), IP: clientIP(r)})
+	u, err := h.acc.Accounts.Login(r.Context(), account.Login{Email: r.PostFormValue("email"), Password: r.PostFormValue("password"), IP: security.ClientIP(r)})
 	if errors.Is(err, fault.ErrUnauthenticated) {
 		f.Error = lc.T("login.wrong")
 		h.render(w, r, lc, http.StatusUnauthorized, formPage(p, f))

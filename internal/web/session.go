@@ -3,7 +3,6 @@ package web
 import (
 	"context"
 	"errors"
-	"net"
 	"net/http"
 	"net/url"
 	"strings"
@@ -157,14 +156,3 @@ func safeNext(next string) string {
 	return next
 }
 
-// clientIP is the address rate limits and the honeypot count: the TCP peer.
-// Behind a reverse proxy every request shares the proxy's address, so a
-// shop there must pass the real one through the proxy (see
-// docs/configuration.md).
-func clientIP(r *http.Request) string {
-	host, _, err := net.SplitHostPort(r.RemoteAddr)
-	if err != nil {
-		return r.RemoteAddr
-	}
-	return host
-}

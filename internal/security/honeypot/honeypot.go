@@ -15,7 +15,6 @@ package honeypot
 
 import (
 	"context"
-	"net/netip"
 	"strings"
 	"time"
 	"unicode/utf8"
@@ -23,6 +22,7 @@ import (
 	"github.com/mallang/mallang/internal/audit"
 	"github.com/mallang/mallang/internal/db"
 	"github.com/mallang/mallang/internal/fault"
+	"github.com/mallang/mallang/internal/security"
 )
 
 // Defaults for the zero fields of Config.
@@ -107,21 +107,14 @@ type Block struct {
 	ExpiresAt time.Time
 }
 
-// normalizeIP returns the canonical text of the address in s, which may
-// carry a port ("203.0.113.7:5123", "[2001:db8::1]:443") or a zone. An
-// IPv4-mapped IPv6 address becomes plain IPv4, so one caller is one key
-// whether it reached a dual-stack listener or not.
+// normalizeIP is security.NormalizeIP with a field message for an input
+// that is no address.
 func normalizeIP(s string) (string, error) {
-	s = strings.TrimSpace(s)
-	a, err := netip.ParseAddr(s)
-	if err != nil {
-		ap, perr := netip.ParseAddrPort(s)
-		if perr != nil {
-			return "", &fault.Invalid{Fields: map[string]string{"ip": "is not an IP address"}}
-		}
-		a = ap.Addr()
+	ip, ok := security.NormalizeIP(s)
+	if !ok {
+		return "", &fault.Invalid{Fields: map[string]string{"ip": "is not an IP address"}}
 	}
-	return a.Unmap().WithZone("").String(), nil
+	return ip, nil
 }
 
 // clean makes s valid UTF-8 without NUL bytes and cuts it to at most n
