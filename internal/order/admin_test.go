@@ -10,20 +10,21 @@ import (
 	"github.com/mallang/mallang/internal/db"
 	"github.com/mallang/mallang/internal/fault"
 	"github.com/mallang/mallang/internal/order"
+	"github.com/mallang/mallang/internal/order/ordertest"
 )
 
 // Staff read every customer's orders, newest first, filtered by status or
 // number and a page at a time.
 func TestAdminList(t *testing.T) {
 	t.Parallel()
-	sh := newShop(t)
-	v := sh.product(t, "말랑 드립백커피", 8000, 100)
+	sh := ordertest.NewShop(t)
+	v := sh.Product(t, "말랑 드립백커피", 8000, 100)
 	var placed []order.Order
 	for range 5 {
-		placed = append(placed, sh.placeOne(t, v, 1))
+		placed = append(placed, sh.PlaceOne(t, v, 1))
 	}
-	sh.setStatus(t, placed[1].ID, order.Paid)
-	sh.setStatus(t, placed[3].ID, order.Paid)
+	sh.SetStatus(t, placed[1].ID, order.Paid)
+	sh.SetStatus(t, placed[3].ID, order.Paid)
 
 	ids := func(os []order.Order) []int64 {
 		var out []int64
@@ -49,7 +50,7 @@ func TestAdminList(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			got, total, err := sh.orders.AdminList(t.Context(), tt.f)
+			got, total, err := sh.Orders.AdminList(t.Context(), tt.f)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -64,7 +65,7 @@ func TestAdminList(t *testing.T) {
 		})
 	}
 	for _, f := range []order.AdminFilter{{Limit: 0}, {Limit: order.MaxList + 1}, {Limit: 10, Offset: -1}, {Limit: 10, Status: "lost"}} {
-		if _, _, err := sh.orders.AdminList(t.Context(), f); !isInvalid(err) {
+		if _, _, err := sh.Orders.AdminList(t.Context(), f); !isInvalid(err) {
 			t.Errorf("AdminList(%+v) = %v, want *fault.Invalid", f, err)
 		}
 	}
@@ -74,17 +75,17 @@ func TestAdminList(t *testing.T) {
 // found.
 func TestAdminGet(t *testing.T) {
 	t.Parallel()
-	sh := newShop(t)
-	v := sh.product(t, "말랑 드립백커피", 8000, 100)
-	o := sh.placeOne(t, v, 2)
-	got, err := sh.orders.AdminGet(t.Context(), o.ID)
+	sh := ordertest.NewShop(t)
+	v := sh.Product(t, "말랑 드립백커피", 8000, 100)
+	o := sh.PlaceOne(t, v, 2)
+	got, err := sh.Orders.AdminGet(t.Context(), o.ID)
 	if err != nil {
 		t.Fatal(err)
 	}
 	if got.Number != o.Number || got.Address.Recipient != "김말랑" || got.Address.Line1 != "서울 강남구 테헤란로 123" || len(got.Lines) != 1 {
 		t.Fatalf("AdminGet = %+v", got)
 	}
-	if _, err := sh.orders.AdminGet(t.Context(), o.ID+100); !errors.Is(err, fault.ErrNotFound) {
+	if _, err := sh.Orders.AdminGet(t.Context(), o.ID+100); !errors.Is(err, fault.ErrNotFound) {
 		t.Fatalf("AdminGet of an unknown order = %v, want ErrNotFound", err)
 	}
 }
@@ -93,9 +94,9 @@ func TestAdminGet(t *testing.T) {
 // it, and their failure undoes it.
 func TestTransitionThenHooks(t *testing.T) {
 	t.Parallel()
-	sh := newShop(t)
-	v := sh.product(t, "말랑 드립백커피", 8000, 100)
-	o := sh.placeOne(t, v, 1)
+	sh := ordertest.NewShop(t)
+	v := sh.Product(t, "말랑 드립백커피", 8000, 100)
+	o := sh.PlaceOne(t, v, 1)
 	var seen []order.Change
 	record := func(ctx context.Context, q db.Querier, c order.Change) error {
 		seen = append(seen, c)
@@ -105,16 +106,16 @@ func TestTransitionThenHooks(t *testing.T) {
 	boom := errors.New("boom")
 	fail := func(context.Context, db.Querier, order.Change) error { return boom }
 
-	if _, err := sh.orders.TransitionThen(t.Context(), o.ID, order.Paid, order.Staff(9), " 입금 확인 ", record, fail); !errors.Is(err, boom) {
+	if _, err := sh.Orders.TransitionThen(t.Context(), o.ID, order.Paid, order.Staff(9), " 입금 확인 ", record, fail); !errors.Is(err, boom) {
 		t.Fatalf("TransitionThen with a failing hook = %v", err)
 	}
-	got, _ := sh.orders.AdminGet(t.Context(), o.ID)
+	got, _ := sh.Orders.AdminGet(t.Context(), o.ID)
 	if got.Status != order.PendingPayment || got.PaymentMethod != "card" {
 		t.Fatalf("a failed hook left status %s, payment %q", got.Status, got.PaymentMethod)
 	}
 
 	seen = nil
-	got, err := sh.orders.TransitionThen(t.Context(), o.ID, order.Paid, order.Staff(9), " 입금 확인 ", record)
+	got, err := sh.Orders.TransitionThen(t.Context(), o.ID, order.Paid, order.Staff(9), " 입금 확인 ", record)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -125,22 +126,22 @@ func TestTransitionThenHooks(t *testing.T) {
 
 	// Refused: the hook never runs.
 	seen = nil
-	if _, err := sh.orders.TransitionThen(t.Context(), o.ID, order.Delivered, order.Staff(9), "", record); !errors.Is(err, fault.ErrConflict) || len(seen) != 0 {
+	if _, err := sh.Orders.TransitionThen(t.Context(), o.ID, order.Delivered, order.Staff(9), "", record); !errors.Is(err, fault.ErrConflict) || len(seen) != 0 {
 		t.Fatalf("refused TransitionThen = %v, hooks saw %+v", err, seen)
 	}
 
 	// Shipping: the shipment, the status and the hook's write in one go.
-	if _, err := sh.orders.ShipThen(t.Context(), o.ID, "nope", "1234-5678-9012", order.Staff(9), record); !isInvalid(err) {
+	if _, err := sh.Orders.ShipThen(t.Context(), o.ID, "nope", "1234-5678-9012", order.Staff(9), record); !isInvalid(err) {
 		t.Fatalf("ShipThen with an unknown carrier = %v", err)
 	}
-	if _, err := sh.orders.ShipThen(t.Context(), o.ID, "cj", "1234-5678-9012", order.Staff(9), fail); !errors.Is(err, boom) {
+	if _, err := sh.Orders.ShipThen(t.Context(), o.ID, "cj", "1234-5678-9012", order.Staff(9), fail); !errors.Is(err, boom) {
 		t.Fatalf("ShipThen with a failing hook = %v", err)
 	}
-	if got, _ := sh.orders.AdminGet(t.Context(), o.ID); got.Status != order.Paid || len(got.Shipments) != 0 {
+	if got, _ := sh.Orders.AdminGet(t.Context(), o.ID); got.Status != order.Paid || len(got.Shipments) != 0 {
 		t.Fatalf("a failed hook left status %s and %d shipments", got.Status, len(got.Shipments))
 	}
 	seen = nil
-	got, err = sh.orders.ShipThen(t.Context(), o.ID, " cj ", "1234-5678-9012", order.Staff(9), record)
+	got, err = sh.Orders.ShipThen(t.Context(), o.ID, " cj ", "1234-5678-9012", order.Staff(9), record)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -7,6 +7,7 @@ import (
 	"github.com/mallang/mallang/internal/coupon"
 	"github.com/mallang/mallang/internal/fault"
 	"github.com/mallang/mallang/internal/order"
+	"github.com/mallang/mallang/internal/order/ordertest"
 )
 
 // Ten customers check out at once with a coupon that has three uses left:
@@ -14,20 +15,20 @@ import (
 // keep their stock, and cancelling one order gives its use back.
 func TestPlaceCouponAtLimit(t *testing.T) {
 	t.Parallel()
-	sh := newShop(t)
-	cs := coupon.New(sh.d, sh.clock.now)
+	sh := ordertest.NewShop(t)
+	cs := coupon.New(sh.D, sh.Clock.Now)
 	c, err := cs.Create(t.Context(), coupon.NewCoupon{Code: "SPRING3", Name: "봄맞이 3천원", Kind: "fixed", Amount: 3000, TotalLimit: 3})
 	if err != nil {
 		t.Fatal(err)
 	}
-	orders := sh.service(cs)
-	v := sh.product(t, "말랑 린넨 셔츠", 30000, 100)
+	orders := sh.Service(cs)
+	v := sh.Product(t, "말랑 린넨 셔츠", 30000, 100)
 	const buyers = 10
 	ins := make([]order.PlaceInput, buyers)
 	for i := range ins {
-		u := sh.customer(t, "coupon"+key(i)+"@example.com")
-		sh.add(t, u, v, 1)
-		ins[i] = order.PlaceInput{UserID: u, IdempotencyKey: key(i), AddressID: sh.address(t, u), CouponCode: "spring3",
+		u := sh.Customer(t, "coupon"+ordertest.Key(i)+"@example.com")
+		sh.Add(t, u, v, 1)
+		ins[i] = order.PlaceInput{UserID: u, IdempotencyKey: ordertest.Key(i), AddressID: sh.Address(t, u), CouponCode: "spring3",
 			PaymentMethod: "card", Channel: order.PCWeb}
 	}
 	var wg sync.WaitGroup
@@ -64,13 +65,13 @@ func TestPlaceCouponAtLimit(t *testing.T) {
 	if len(got) != 3 {
 		t.Fatalf("%d orders with the coupon, want 3", len(got))
 	}
-	if s := sh.stock(t, v); s != 97 {
+	if s := sh.Stock(t, v); s != 97 {
 		t.Errorf("stock = %d, want 97", s)
 	}
 	if _, err := orders.RequestCancel(t.Context(), got[0].UserID, got[0].ID, "쿠폰 반환 확인"); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := cs.Check(t.Context(), "SPRING3", sh.customer(t, "late@example.com")); err != nil {
+	if _, err := cs.Check(t.Context(), "SPRING3", sh.Customer(t, "late@example.com")); err != nil {
 		t.Errorf("after a cancel the coupon is still refused: %v", err)
 	}
 }

@@ -11,6 +11,7 @@ import (
 
 	"github.com/mallang/mallang/internal/fault"
 	"github.com/mallang/mallang/internal/order"
+	"github.com/mallang/mallang/internal/order/ordertest"
 )
 
 var numberRE = regexp.MustCompile(`^20261130-[2-9A-HJ-NP-Z]{8}$`)
@@ -50,21 +51,21 @@ func TestPlace(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			t.Parallel()
-			sh := newShop(t)
-			v := sh.product(t, "말랑 다크초콜릿", 12000, 10)
-			u := sh.customer(t, "kim@example.com")
-			sh.add(t, u, v, tt.qty)
+			sh := ordertest.NewShop(t)
+			v := sh.Product(t, "말랑 다크초콜릿", 12000, 10)
+			u := sh.Customer(t, "kim@example.com")
+			sh.Add(t, u, v, tt.qty)
 			if tt.balance > 0 {
-				sh.give(t, u, tt.balance)
+				sh.Give(t, u, tt.balance)
 			}
 			in := order.PlaceInput{UserID: u, IdempotencyKey: "checkout-1", DeliveryNote: "문 앞에 놓아 주세요",
 				CouponCode: tt.coupon, PointsToUse: tt.points, PaymentMethod: "card", Channel: order.MobileWeb}
 			if tt.typed {
 				in.Address = &order.Address{Recipient: "이말랑", Phone: "010 9876 5432", Postcode: tt.postcode, Line1: "제주시 첨단로 242"}
 			} else {
-				in.AddressID = sh.address(t, u)
+				in.AddressID = sh.Address(t, u)
 			}
-			o, err := sh.orders.Place(t.Context(), in)
+			o, err := sh.Orders.Place(t.Context(), in)
 			if err != nil {
 				t.Fatalf("Place: %v", err)
 			}
@@ -83,7 +84,7 @@ func TestPlace(t *testing.T) {
 				if o.PaidAt.IsZero() || !o.PayBy.IsZero() {
 					t.Errorf("paid at %v, pay by %v", o.PaidAt, o.PayBy)
 				}
-			} else if !o.PayBy.Equal(sh.clock.now().Add(30*time.Minute)) || !o.PaidAt.IsZero() {
+			} else if !o.PayBy.Equal(sh.Clock.Now().Add(30*time.Minute)) || !o.PaidAt.IsZero() {
 				t.Errorf("pay by %v, paid at %v", o.PayBy, o.PaidAt)
 			}
 			wantAddr := order.Address{Recipient: "김말랑", Phone: "+821012345678", Postcode: "06236", Line1: "서울 강남구 테헤란로 123", Line2: "4층"}
@@ -101,25 +102,25 @@ func TestPlace(t *testing.T) {
 				l.LineTotal != 12000*tt.qty || l.Status != tt.wantStatus || l.VariantID != v {
 				t.Errorf("line = %+v", l)
 			}
-			if got := sh.stock(t, v); got != 10-tt.qty {
+			if got := sh.Stock(t, v); got != 10-tt.qty {
 				t.Errorf("stock = %d, want %d", got, 10-tt.qty)
 			}
-			if n := sh.cartLines(t, u); n != 0 {
+			if n := sh.CartLines(t, u); n != 0 {
 				t.Errorf("%d lines left in the cart", n)
 			}
-			if got := sh.coupons.redeemed[o.ID]; got != tt.wantCoupon {
+			if got := sh.Coupons.Redeemed[o.ID]; got != tt.wantCoupon {
 				t.Errorf("coupon redeemed = %d, want %d", got, tt.wantCoupon)
 			}
-			if b, err := sh.points.Balance(t.Context(), u); err != nil || b != tt.wantBalance {
+			if b, err := sh.Points.Balance(t.Context(), u); err != nil || b != tt.wantBalance {
 				t.Errorf("balance = %d, %v; want %d", b, err, tt.wantBalance)
 			}
-			h, err := sh.orders.History(t.Context(), o.ID)
+			h, err := sh.Orders.History(t.Context(), o.ID)
 			if err != nil || len(h) != 1 || h[0].From != "" || h[0].To != tt.wantStatus || h[0].Actor != order.Customer(u) {
 				t.Errorf("history = %+v, %v", h, err)
 			}
 			// The stored address is encrypted.
 			var stored string
-			q := sh.d.Read()
+			q := sh.D.Read()
 			if err := q.GetContext(t.Context(), &stored, q.Rebind(`SELECT line1_enc FROM orders WHERE id = ?`), o.ID); err != nil {
 				t.Fatal(err)
 			}
@@ -127,10 +128,10 @@ func TestPlace(t *testing.T) {
 				t.Errorf("line1 stored as %q", stored)
 			}
 			// Prices are copied: a later price change does not touch the order.
-			if _, err := sh.d.Write().ExecContext(t.Context(), `UPDATE variants SET price_minor = 99000`); err != nil {
+			if _, err := sh.D.Write().ExecContext(t.Context(), `UPDATE variants SET price_minor = 99000`); err != nil {
 				t.Fatal(err)
 			}
-			again, err := sh.orders.Get(t.Context(), u, o.ID)
+			again, err := sh.Orders.Get(t.Context(), u, o.ID)
 			if err != nil || again.Lines[0].UnitPrice != 12000 || again.Total != o.Total {
 				t.Errorf("after a price change: %+v, %v", again, err)
 			}
@@ -142,33 +143,33 @@ func TestPlaceRefused(t *testing.T) {
 	t.Parallel()
 	tests := []struct {
 		name  string
-		edit  func(sh *shop, in *order.PlaceInput, other int64)
+		edit  func(sh *ordertest.Shop, in *order.PlaceInput, other int64)
 		field string
 	}{
-		{"no key", func(_ *shop, in *order.PlaceInput, _ int64) { in.IdempotencyKey = " " }, "idempotency_key"},
-		{"long key", func(_ *shop, in *order.PlaceInput, _ int64) { in.IdempotencyKey = strings.Repeat("k", 65) }, "idempotency_key"},
-		{"bad channel", func(_ *shop, in *order.PlaceInput, _ int64) { in.Channel = "kiosk" }, "channel"},
-		{"no address", func(_ *shop, in *order.PlaceInput, _ int64) { in.AddressID = 0 }, "address_id"},
-		{"someone else's address", func(_ *shop, in *order.PlaceInput, other int64) { in.AddressID = other }, "address_id"},
-		{"typed address without phone", func(_ *shop, in *order.PlaceInput, _ int64) {
+		{"no key", func(_ *ordertest.Shop, in *order.PlaceInput, _ int64) { in.IdempotencyKey = " " }, "idempotency_key"},
+		{"long key", func(_ *ordertest.Shop, in *order.PlaceInput, _ int64) { in.IdempotencyKey = strings.Repeat("k", 65) }, "idempotency_key"},
+		{"bad channel", func(_ *ordertest.Shop, in *order.PlaceInput, _ int64) { in.Channel = "kiosk" }, "channel"},
+		{"no address", func(_ *ordertest.Shop, in *order.PlaceInput, _ int64) { in.AddressID = 0 }, "address_id"},
+		{"someone else's address", func(_ *ordertest.Shop, in *order.PlaceInput, other int64) { in.AddressID = other }, "address_id"},
+		{"typed address without phone", func(_ *ordertest.Shop, in *order.PlaceInput, _ int64) {
 			in.AddressID, in.Address = 0, &order.Address{Recipient: "김말랑", Postcode: "06236", Line1: "서울"}
 		}, "address.phone"},
-		{"typed address with bad postcode", func(_ *shop, in *order.PlaceInput, _ int64) {
+		{"typed address with bad postcode", func(_ *ordertest.Shop, in *order.PlaceInput, _ int64) {
 			in.AddressID, in.Address = 0, &order.Address{Recipient: "김말랑", Phone: "01012345678", Postcode: "6236", Line1: "서울"}
 		}, "address.postcode"},
-		{"note with a line break", func(_ *shop, in *order.PlaceInput, _ int64) { in.DeliveryNote = "문 앞\n경비실" }, "delivery_note"},
-		{"no payment method", func(_ *shop, in *order.PlaceInput, _ int64) { in.PaymentMethod = "" }, "payment_method"},
-		{"unknown coupon", func(_ *shop, in *order.PlaceInput, _ int64) { in.CouponCode = "NOPE" }, "coupon"},
-		{"coupon under its minimum", func(_ *shop, in *order.PlaceInput, _ int64) { in.CouponCode = "BIG" }, "coupon"},
-		{"more points than the balance", func(_ *shop, in *order.PlaceInput, _ int64) { in.PointsToUse = 5000 }, "points"},
-		{"negative points", func(_ *shop, in *order.PlaceInput, _ int64) { in.PointsToUse = -1 }, "points"},
-		{"empty cart", func(sh *shop, in *order.PlaceInput, _ int64) {
-			if _, err := sh.d.Write().ExecContext(context.Background(), "DELETE FROM cart_lines"); err != nil {
+		{"note with a line break", func(_ *ordertest.Shop, in *order.PlaceInput, _ int64) { in.DeliveryNote = "문 앞\n경비실" }, "delivery_note"},
+		{"no payment method", func(_ *ordertest.Shop, in *order.PlaceInput, _ int64) { in.PaymentMethod = "" }, "payment_method"},
+		{"unknown coupon", func(_ *ordertest.Shop, in *order.PlaceInput, _ int64) { in.CouponCode = "NOPE" }, "coupon"},
+		{"coupon under its minimum", func(_ *ordertest.Shop, in *order.PlaceInput, _ int64) { in.CouponCode = "BIG" }, "coupon"},
+		{"more points than the balance", func(_ *ordertest.Shop, in *order.PlaceInput, _ int64) { in.PointsToUse = 5000 }, "points"},
+		{"negative points", func(_ *ordertest.Shop, in *order.PlaceInput, _ int64) { in.PointsToUse = -1 }, "points"},
+		{"empty cart", func(sh *ordertest.Shop, in *order.PlaceInput, _ int64) {
+			if _, err := sh.D.Write().ExecContext(context.Background(), "DELETE FROM cart_lines"); err != nil {
 				panic(err)
 			}
 		}, "cart"},
-		{"sold out meanwhile", func(sh *shop, in *order.PlaceInput, _ int64) {
-			if _, err := sh.d.Write().ExecContext(context.Background(), "UPDATE variants SET stock = 1 WHERE sku = 'OT-1'"); err != nil {
+		{"sold out meanwhile", func(sh *ordertest.Shop, in *order.PlaceInput, _ int64) {
+			if _, err := sh.D.Write().ExecContext(context.Background(), "UPDATE variants SET stock = 1 WHERE sku = 'OT-1'"); err != nil {
 				panic(err)
 			}
 		}, "cart"},
@@ -176,28 +177,28 @@ func TestPlaceRefused(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			t.Parallel()
-			sh := newShop(t)
-			v := sh.product(t, "말랑 밀크초콜릿", 10000, 5)
-			w := sh.product(t, "말랑 초콜릿쿠키", 3000, 5)
-			u := sh.customer(t, "kim@example.com")
-			other := sh.customer(t, "lee@example.com")
+			sh := ordertest.NewShop(t)
+			v := sh.Product(t, "말랑 밀크초콜릿", 10000, 5)
+			w := sh.Product(t, "말랑 초콜릿쿠키", 3000, 5)
+			u := sh.Customer(t, "kim@example.com")
+			other := sh.Customer(t, "lee@example.com")
 			// w first, so a refusal at v must give w's stock back.
-			sh.add(t, u, w, 1)
-			sh.add(t, u, v, 2)
-			in := order.PlaceInput{UserID: u, IdempotencyKey: "checkout-1", AddressID: sh.address(t, u),
+			sh.Add(t, u, w, 1)
+			sh.Add(t, u, v, 2)
+			in := order.PlaceInput{UserID: u, IdempotencyKey: "checkout-1", AddressID: sh.Address(t, u),
 				PaymentMethod: "card", Channel: order.PCWeb}
-			tt.edit(sh, &in, sh.address(t, other))
-			_, err := sh.orders.Place(t.Context(), in)
+			tt.edit(sh, &in, sh.Address(t, other))
+			_, err := sh.Orders.Place(t.Context(), in)
 			inv, ok := fault.AsInvalid(err)
 			if !ok || inv.Fields[tt.field] == "" {
 				t.Fatalf("Place = %v, want a message for %q", err, tt.field)
 			}
 			// Nothing was taken, nothing was stored.
 			var n int
-			if err := sh.d.Read().GetContext(t.Context(), &n, `SELECT COUNT(*) FROM orders`); err != nil || n != 0 {
+			if err := sh.D.Read().GetContext(t.Context(), &n, `SELECT COUNT(*) FROM orders`); err != nil || n != 0 {
 				t.Errorf("%d orders, %v", n, err)
 			}
-			if got := sh.stock(t, w); got != 5 {
+			if got := sh.Stock(t, w); got != 5 {
 				t.Errorf("stock of the other line = %d, want 5", got)
 			}
 		})
@@ -211,11 +212,11 @@ func TestPlaceIdempotent(t *testing.T) {
 	for _, tries := range []int{2, 10} {
 		t.Run(strings.Repeat("x", tries), func(t *testing.T) {
 			t.Parallel()
-			sh := newShop(t)
-			v := sh.product(t, "말랑 원두커피", 15000, 10)
-			u := sh.customer(t, "kim@example.com")
-			sh.add(t, u, v, 3)
-			in := order.PlaceInput{UserID: u, IdempotencyKey: "same-key", AddressID: sh.address(t, u),
+			sh := ordertest.NewShop(t)
+			v := sh.Product(t, "말랑 원두커피", 15000, 10)
+			u := sh.Customer(t, "kim@example.com")
+			sh.Add(t, u, v, 3)
+			in := order.PlaceInput{UserID: u, IdempotencyKey: "same-key", AddressID: sh.Address(t, u),
 				PaymentMethod: "card", Channel: order.API}
 			ids := make(chan int64, tries)
 			var wg sync.WaitGroup
@@ -227,7 +228,7 @@ func TestPlaceIdempotent(t *testing.T) {
 						return
 					}
 					<-start
-					o, err := sh.orders.Place(t.Context(), in)
+					o, err := sh.Orders.Place(t.Context(), in)
 					if err != nil {
 						t.Errorf("Place: %v", err)
 						return
@@ -238,7 +239,7 @@ func TestPlaceIdempotent(t *testing.T) {
 			close(start)
 			wg.Wait()
 			if tries == 2 {
-				o, err := sh.orders.Place(t.Context(), in)
+				o, err := sh.Orders.Place(t.Context(), in)
 				if err != nil {
 					t.Fatal(err)
 				}
@@ -255,10 +256,10 @@ func TestPlaceIdempotent(t *testing.T) {
 				}
 			}
 			var n int
-			if err := sh.d.Read().GetContext(t.Context(), &n, `SELECT COUNT(*) FROM orders`); err != nil || n != 1 {
+			if err := sh.D.Read().GetContext(t.Context(), &n, `SELECT COUNT(*) FROM orders`); err != nil || n != 1 {
 				t.Errorf("%d orders, %v", n, err)
 			}
-			if got := sh.stock(t, v); got != 7 {
+			if got := sh.Stock(t, v); got != 7 {
 				t.Errorf("stock = %d, want 7", got)
 			}
 		})
@@ -269,14 +270,14 @@ func TestPlaceIdempotent(t *testing.T) {
 // zero, and the others are told it sold out.
 func TestPlaceLastUnits(t *testing.T) {
 	t.Parallel()
-	sh := newShop(t)
-	v := sh.product(t, "한정판 초콜릿", 9900, 10)
+	sh := ordertest.NewShop(t)
+	v := sh.Product(t, "한정판 초콜릿", 9900, 10)
 	const buyers = 50
 	ins := make([]order.PlaceInput, buyers)
 	for i := range ins {
-		u := sh.customer(t, "buyer"+key(i)+"@example.com")
-		sh.add(t, u, v, 1)
-		ins[i] = order.PlaceInput{UserID: u, IdempotencyKey: key(i), AddressID: sh.address(t, u),
+		u := sh.Customer(t, "buyer"+ordertest.Key(i)+"@example.com")
+		sh.Add(t, u, v, 1)
+		ins[i] = order.PlaceInput{UserID: u, IdempotencyKey: ordertest.Key(i), AddressID: sh.Address(t, u),
 			PaymentMethod: "card", Channel: order.MobileWeb}
 	}
 	var wg sync.WaitGroup
@@ -285,7 +286,7 @@ func TestPlaceLastUnits(t *testing.T) {
 	for _, in := range ins {
 		wg.Go(func() {
 			<-start
-			_, err := sh.orders.Place(t.Context(), in)
+			_, err := sh.Orders.Place(t.Context(), in)
 			errs <- err
 		})
 	}
@@ -308,53 +309,53 @@ func TestPlaceLastUnits(t *testing.T) {
 		t.Errorf("placed %d, sold out %d; want 10, %d", placed, soldOut, buyers-10)
 	}
 	var n int
-	if err := sh.d.Read().GetContext(t.Context(), &n, `SELECT COUNT(*) FROM orders`); err != nil || n != 10 {
+	if err := sh.D.Read().GetContext(t.Context(), &n, `SELECT COUNT(*) FROM orders`); err != nil || n != 10 {
 		t.Errorf("%d orders, %v", n, err)
 	}
-	if got := sh.stock(t, v); got != 0 {
+	if got := sh.Stock(t, v); got != 0 {
 		t.Errorf("stock = %d, want 0", got)
 	}
-	sh.cat.StockChanged()
+	sh.Cat.StockChanged()
 	var inStock bool
-	if err := sh.d.Read().GetContext(t.Context(), &inStock, `SELECT in_stock FROM products`); err != nil || inStock {
+	if err := sh.D.Read().GetContext(t.Context(), &inStock, `SELECT in_stock FROM products`); err != nil || inStock {
 		t.Errorf("in stock = %v, %v", inStock, err)
 	}
 }
 
 func TestReads(t *testing.T) {
 	t.Parallel()
-	sh := newShop(t)
-	v := sh.product(t, "말랑 콜드브루", 5000, 20)
-	a := sh.placeOne(t, v, 1)
+	sh := ordertest.NewShop(t)
+	v := sh.Product(t, "말랑 콜드브루", 5000, 20)
+	a := sh.PlaceOne(t, v, 1)
 	u := a.UserID
-	sh.add(t, u, v, 2)
-	b, err := sh.orders.Place(t.Context(), order.PlaceInput{UserID: u, IdempotencyKey: "second", AddressID: sh.address(t, u),
+	sh.Add(t, u, v, 2)
+	b, err := sh.Orders.Place(t.Context(), order.PlaceInput{UserID: u, IdempotencyKey: "second", AddressID: sh.Address(t, u),
 		PaymentMethod: "card", Channel: order.PCWeb})
 	if err != nil {
 		t.Fatal(err)
 	}
-	other := sh.placeOne(t, v, 1)
+	other := sh.PlaceOne(t, v, 1)
 	if a.Number == b.Number || a.Number == other.Number {
 		t.Errorf("numbers %q %q %q", a.Number, b.Number, other.Number)
 	}
-	if _, err := sh.orders.Get(t.Context(), u, other.ID); !errors.Is(err, fault.ErrNotFound) {
+	if _, err := sh.Orders.Get(t.Context(), u, other.ID); !errors.Is(err, fault.ErrNotFound) {
 		t.Errorf("Get(someone else's) = %v, want ErrNotFound", err)
 	}
-	if _, err := sh.orders.ByNumber(t.Context(), u, other.Number); !errors.Is(err, fault.ErrNotFound) {
+	if _, err := sh.Orders.ByNumber(t.Context(), u, other.Number); !errors.Is(err, fault.ErrNotFound) {
 		t.Errorf("ByNumber(someone else's) = %v, want ErrNotFound", err)
 	}
-	if got, err := sh.orders.ByNumber(t.Context(), u, b.Number); err != nil || got.ID != b.ID || got.Lines[0].Quantity != 2 {
+	if got, err := sh.Orders.ByNumber(t.Context(), u, b.Number); err != nil || got.ID != b.ID || got.Lines[0].Quantity != 2 {
 		t.Errorf("ByNumber = %+v, %v", got, err)
 	}
-	list, err := sh.orders.List(t.Context(), u, 10, 0)
+	list, err := sh.Orders.List(t.Context(), u, 10, 0)
 	if err != nil || len(list) != 2 || list[0].ID != b.ID || list[1].ID != a.ID || len(list[0].Lines) != 1 ||
 		list[0].Address != (order.Address{}) {
 		t.Errorf("List = %+v, %v", list, err)
 	}
-	if list, err := sh.orders.List(t.Context(), u, 1, 1); err != nil || len(list) != 1 || list[0].ID != a.ID {
+	if list, err := sh.Orders.List(t.Context(), u, 1, 1); err != nil || len(list) != 1 || list[0].ID != a.ID {
 		t.Errorf("List page 2 = %+v, %v", list, err)
 	}
-	if _, err := sh.orders.List(t.Context(), u, 0, 0); err == nil {
+	if _, err := sh.Orders.List(t.Context(), u, 0, 0); err == nil {
 		t.Error("List(limit 0) succeeded")
 	}
 }

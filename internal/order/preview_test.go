@@ -6,29 +6,30 @@ import (
 
 	"github.com/mallang/mallang/internal/fault"
 	"github.com/mallang/mallang/internal/order"
+	"github.com/mallang/mallang/internal/order/ordertest"
 	"github.com/mallang/mallang/internal/pricing"
 )
 
 func TestPreview(t *testing.T) {
 	t.Parallel()
-	sh := newShop(t)
-	cs := &coupons{byCode: map[string]pricing.Coupon{
+	sh := ordertest.NewShop(t)
+	cs := &ordertest.Coupons{ByCode: map[string]pricing.Coupon{
 		"BIG": {ID: 7, Code: "BIG", Kind: pricing.CouponFixed, Amount: 5000, MinOrder: 100000},
 		"TEN": {ID: 8, Code: "TEN", Kind: pricing.CouponPercent, Amount: 10},
-	}, redeemed: map[int64]int64{}, released: map[int64]bool{}}
-	s := sh.service(cs)
-	user := sh.customer(t, "preview@example.com")
-	addr := sh.address(t, user)
+	}, Redeemed: map[int64]int64{}, Released: map[int64]bool{}}
+	s := sh.Service(cs)
+	user := sh.Customer(t, "preview@example.com")
+	addr := sh.Address(t, user)
 
 	if _, err := s.Preview(t.Context(), order.PlaceInput{UserID: user}); err == nil {
 		t.Fatal("an empty cart previewed")
 	} else if inv, ok := fault.AsInvalid(err); !ok || inv.Fields["cart"] == "" {
 		t.Fatalf("empty cart: %v", err)
 	}
-	v := sh.product(t, "미리보기 초콜릿", 12000, 5)
-	sh.add(t, user, v, 2)
-	sh.give(t, user, 3000)
-	stockBefore := sh.stock(t, v)
+	v := sh.Product(t, "미리보기 초콜릿", 12000, 5)
+	sh.Add(t, user, v, 2)
+	sh.Give(t, user, 3000)
+	stockBefore := sh.Stock(t, v)
 
 	tests := []struct {
 		name            string
@@ -65,7 +66,7 @@ func TestPreview(t *testing.T) {
 			}
 		})
 	}
-	if sh.stock(t, v) != stockBefore || len(cs.redeemed) != 0 || sh.cartLines(t, user) != 1 {
+	if sh.Stock(t, v) != stockBefore || len(cs.Redeemed) != 0 || sh.CartLines(t, user) != 1 {
 		t.Fatal("a preview changed stock, coupons or the cart")
 	}
 }
@@ -74,16 +75,16 @@ func TestPreview(t *testing.T) {
 // of reading the order back; it must be the order Get reads.
 func TestPlaceReturnsTheStoredOrder(t *testing.T) {
 	t.Parallel()
-	sh := newShop(t)
-	cs := &coupons{byCode: map[string]pricing.Coupon{"TEN": {ID: 8, Code: "TEN", Kind: pricing.CouponPercent, Amount: 10}},
-		redeemed: map[int64]int64{}, released: map[int64]bool{}}
-	s := sh.service(cs)
-	user := sh.customer(t, "stored@example.com")
-	addr := sh.address(t, user)
-	v1, v2 := sh.product(t, "저장 확인 초콜릿", 12000, 5), sh.product(t, "저장 확인 쿠키", 3500, 5)
-	sh.add(t, user, v1, 2)
-	sh.add(t, user, v2, 1)
-	sh.give(t, user, 2000)
+	sh := ordertest.NewShop(t)
+	cs := &ordertest.Coupons{ByCode: map[string]pricing.Coupon{"TEN": {ID: 8, Code: "TEN", Kind: pricing.CouponPercent, Amount: 10}},
+		Redeemed: map[int64]int64{}, Released: map[int64]bool{}}
+	s := sh.Service(cs)
+	user := sh.Customer(t, "stored@example.com")
+	addr := sh.Address(t, user)
+	v1, v2 := sh.Product(t, "저장 확인 초콜릿", 12000, 5), sh.Product(t, "저장 확인 쿠키", 3500, 5)
+	sh.Add(t, user, v1, 2)
+	sh.Add(t, user, v2, 1)
+	sh.Give(t, user, 2000)
 	placed, err := s.Place(t.Context(), order.PlaceInput{UserID: user, IdempotencyKey: "stored-1", AddressID: addr,
 		DeliveryNote: "경비실에 맡겨 주세요", CouponCode: "TEN", PointsToUse: 1000, PaymentMethod: "card", Channel: order.PCWeb})
 	if err != nil {

@@ -248,26 +248,11 @@ func setStatus(ctx context.Context, q db.Querier, id int64, from, to Status, now
 	return n == 1, nil
 }
 
-// expireOrder cancels order id if it is still waiting for payment with its
-// deadline before cutoff, and reports whether it did.
-func expireOrder(ctx context.Context, q db.Querier, id int64, cutoff, now time.Time) (bool, error) {
-	res, err := q.ExecContext(ctx, q.Rebind(`UPDATE orders SET status = ?, cancelled_at = ?, updated_at = ?
-		WHERE id = ? AND status = ? AND pay_by < ?`), Cancelled, now, now, id, PendingPayment, cutoff)
-	if err != nil {
-		return false, fmt.Errorf("expire order %d: %w", id, err)
-	}
-	n, err := res.RowsAffected()
-	if err != nil {
-		return false, fmt.Errorf("expire order %d: %w", id, err)
-	}
-	return n == 1, nil
-}
-
 // unpaidBefore returns up to limit orders waiting for payment whose deadline
 // is before cutoff, oldest deadline first.
 func unpaidBefore(ctx context.Context, q db.Querier, cutoff time.Time, limit int) ([]int64, error) {
 	var ids []int64
-	err := q.SelectContext(ctx, &ids, q.Rebind(`SELECT id FROM orders WHERE status = 'pending_payment' AND pay_by < ?
+	err := q.SelectContext(ctx, &ids, q.Rebind(`SELECT id FROM orders WHERE status IN ('pending_payment', 'awaiting_deposit') AND pay_by < ?
 		ORDER BY pay_by, id LIMIT ?`), cutoff, limit)
 	if err != nil {
 		return nil, fmt.Errorf("find unpaid orders: %w", err)

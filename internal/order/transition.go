@@ -196,8 +196,8 @@ func contains(ss []Status, s Status) bool {
 const expireBatch = 100
 
 // ExpireUnpaid cancels, as the system, the orders still waiting for payment
-// whose deadline (PayBy) passed more than grace ago, giving back their
-// stock, coupon and points, and returns how many it cancelled. grace leaves
+// or for a bank transfer whose deadline (PayBy) passed more than grace ago,
+// giving back their stock, coupon and points, and returns how many it cancelled. grace leaves
 // room for a payment confirmed right at the deadline. It is safe to run on
 // several nodes at once: each order is cancelled by a conditional update that
 // only one of them wins, and an order paid meanwhile is left alone.
@@ -241,16 +241,20 @@ func (s *Service) expire(ctx context.Context, id int64, cutoff time.Time) (bool,
 	now := s.now().UTC().Truncate(time.Microsecond)
 	done := false
 	err := s.d.InTx(ctx, func(q db.Querier) error {
-		ok, err := expireOrder(ctx, q, id, cutoff, now)
-		if err != nil || !ok {
-			return err
-		}
 		r, err := orderByID(ctx, q, id)
 		if err != nil {
 			return err
 		}
+		from := Status(r.Status)
+		if (from != PendingPayment && from != AwaitingDeposit) || !r.PayBy.Valid || !r.PayBy.Time.Before(cutoff) {
+			return nil // paid, cancelled or extended meanwhile
+		}
+		ok, err := setStatus(ctx, q, id, from, Cancelled, now)
+		if err != nil || !ok {
+			return err
+		}
 		done = true
-		return s.after(ctx, q, r, PendingPayment, Cancelled, System, "not paid in time", now)
+		return s.after(ctx, q, r, from, Cancelled, System, "not paid in time", now)
 	})
 	if err != nil {
 		return false, fmt.Errorf("expire order %d: %w", id, err)

@@ -9,6 +9,7 @@ import (
 
 	"github.com/mallang/mallang/internal/fault"
 	"github.com/mallang/mallang/internal/order"
+	"github.com/mallang/mallang/internal/order/ordertest"
 )
 
 // allowed is the transition table written out: from → to → who may ("c"
@@ -30,12 +31,12 @@ var allowed = map[order.Status]map[order.Status]string{
 // changes nothing.
 func TestTransitionMatrix(t *testing.T) {
 	t.Parallel()
-	sh := newShop(t)
-	v := sh.product(t, "말랑 드립백커피", 8000, 1000)
-	o := sh.placeOne(t, v, 1)
+	sh := ordertest.NewShop(t)
+	v := sh.Product(t, "말랑 드립백커피", 8000, 1000)
+	o := sh.PlaceOne(t, v, 1)
 	// The matrix completes the order more than once, which a real order
 	// cannot; it earns nothing so that points are credited once at most.
-	if _, err := sh.d.Write().ExecContext(t.Context(), `UPDATE orders SET points_to_earn = 0`); err != nil {
+	if _, err := sh.D.Write().ExecContext(t.Context(), `UPDATE orders SET points_to_earn = 0`); err != nil {
 		t.Fatal(err)
 	}
 	actors := map[string]order.Actor{"c": order.Customer(o.UserID), "s": order.Staff(99), "y": order.System}
@@ -49,18 +50,18 @@ func TestTransitionMatrix(t *testing.T) {
 					if got := order.Allowed(from, to, actor.Kind); got != want {
 						t.Fatalf("Allowed = %v, want %v", got, want)
 					}
-					sh.setStatus(t, o.ID, from)
-					before, err := sh.orders.History(t.Context(), o.ID)
+					sh.SetStatus(t, o.ID, from)
+					before, err := sh.Orders.History(t.Context(), o.ID)
 					if err != nil {
 						t.Fatal(err)
 					}
-					got, err := sh.orders.Transition(t.Context(), o.ID, to, actor, "테스트")
+					got, err := sh.Orders.Transition(t.Context(), o.ID, to, actor, "테스트")
 					if !want {
 						if !errors.Is(err, fault.ErrConflict) {
 							t.Fatalf("Transition = %v, want ErrConflict", err)
 						}
-						after, _ := sh.orders.History(t.Context(), o.ID)
-						cur, _ := sh.orders.Get(t.Context(), o.UserID, o.ID)
+						after, _ := sh.Orders.History(t.Context(), o.ID)
+						cur, _ := sh.Orders.Get(t.Context(), o.UserID, o.ID)
 						if len(after) != len(before) || cur.Status != from {
 							t.Errorf("refused change left status %s and %d history entries (was %d)", cur.Status, len(after), len(before))
 						}
@@ -72,7 +73,7 @@ func TestTransitionMatrix(t *testing.T) {
 					if got.Status != to || got.Lines[0].Status != to {
 						t.Errorf("status %s, line %s; want %s", got.Status, got.Lines[0].Status, to)
 					}
-					after, err := sh.orders.History(t.Context(), o.ID)
+					after, err := sh.Orders.History(t.Context(), o.ID)
 					if err != nil || len(after) != len(before)+1 {
 						t.Fatalf("history %d entries (was %d), %v", len(after), len(before), err)
 					}
@@ -88,10 +89,10 @@ func TestTransitionMatrix(t *testing.T) {
 
 func TestTransitionChecks(t *testing.T) {
 	t.Parallel()
-	sh := newShop(t)
-	v := sh.product(t, "말랑 감자칩", 2000, 100)
-	o := sh.placeOne(t, v, 1)
-	stranger := sh.customer(t, "stranger@example.com")
+	sh := ordertest.NewShop(t)
+	v := sh.Product(t, "말랑 감자칩", 2000, 100)
+	o := sh.PlaceOne(t, v, 1)
+	stranger := sh.Customer(t, "stranger@example.com")
 	tests := []struct {
 		name  string
 		to    order.Status
@@ -105,7 +106,7 @@ func TestTransitionChecks(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			_, err := sh.orders.Transition(t.Context(), o.ID, tt.to, tt.actor, "")
+			_, err := sh.Orders.Transition(t.Context(), o.ID, tt.to, tt.actor, "")
 			if _, ok := tt.want.(*fault.Invalid); ok {
 				if _, ok := fault.AsInvalid(err); !ok {
 					t.Fatalf("Transition = %v, want *fault.Invalid", err)
@@ -117,7 +118,7 @@ func TestTransitionChecks(t *testing.T) {
 			}
 		})
 	}
-	if _, err := sh.orders.Transition(t.Context(), 99999, order.Paid, order.System, ""); !errors.Is(err, fault.ErrNotFound) {
+	if _, err := sh.Orders.Transition(t.Context(), 99999, order.Paid, order.System, ""); !errors.Is(err, fault.ErrNotFound) {
 		t.Errorf("unknown order: %v", err)
 	}
 }
@@ -143,40 +144,40 @@ func TestRequestCancel(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			t.Parallel()
-			sh := newShop(t)
-			v := sh.product(t, "말랑 버터쿠키", 10000, 10)
-			u := sh.customer(t, "kim@example.com")
-			sh.give(t, u, 3000)
-			sh.add(t, u, v, 3)
-			o, err := sh.orders.Place(t.Context(), order.PlaceInput{UserID: u, IdempotencyKey: "k", AddressID: sh.address(t, u),
+			sh := ordertest.NewShop(t)
+			v := sh.Product(t, "말랑 버터쿠키", 10000, 10)
+			u := sh.Customer(t, "kim@example.com")
+			sh.Give(t, u, 3000)
+			sh.Add(t, u, v, 3)
+			o, err := sh.Orders.Place(t.Context(), order.PlaceInput{UserID: u, IdempotencyKey: "k", AddressID: sh.Address(t, u),
 				CouponCode: "WELCOME", PointsToUse: 2000, PaymentMethod: "card", Channel: order.PCWeb})
 			if err != nil {
 				t.Fatal(err)
 			}
-			sh.setStatus(t, o.ID, tt.status)
+			sh.SetStatus(t, o.ID, tt.status)
 			who := u
 			if !tt.own {
-				who = sh.customer(t, "lee@example.com")
+				who = sh.Customer(t, "lee@example.com")
 			}
-			got, err := sh.orders.RequestCancel(t.Context(), who, o.ID, "마음이 바뀌었어요")
+			got, err := sh.Orders.RequestCancel(t.Context(), who, o.ID, "마음이 바뀌었어요")
 			if !errors.Is(err, tt.want) {
 				t.Fatalf("RequestCancel = %v, want %v", err, tt.want)
 			}
-			stock, balance := sh.stock(t, v), int64(0)
-			if balance, err = sh.points.Balance(t.Context(), u); err != nil {
+			stock, balance := sh.Stock(t, v), int64(0)
+			if balance, err = sh.Points.Balance(t.Context(), u); err != nil {
 				t.Fatal(err)
 			}
 			if tt.want != nil {
-				if stock != 7 || balance != 1000 || sh.coupons.released[o.ID] {
-					t.Errorf("refused cancel: stock %d, balance %d, coupon released %v", stock, balance, sh.coupons.released[o.ID])
+				if stock != 7 || balance != 1000 || sh.Coupons.Released[o.ID] {
+					t.Errorf("refused cancel: stock %d, balance %d, coupon released %v", stock, balance, sh.Coupons.Released[o.ID])
 				}
 				return
 			}
 			if got.Status != order.Cancelled || got.CancelledAt.IsZero() || got.Lines[0].Status != order.Cancelled {
 				t.Errorf("order = %+v", got)
 			}
-			if stock != 10 || balance != 3000 || !sh.coupons.released[o.ID] {
-				t.Errorf("after cancel: stock %d, balance %d, coupon released %v", stock, balance, sh.coupons.released[o.ID])
+			if stock != 10 || balance != 3000 || !sh.Coupons.Released[o.ID] {
+				t.Errorf("after cancel: stock %d, balance %d, coupon released %v", stock, balance, sh.Coupons.Released[o.ID])
 			}
 		})
 	}
@@ -186,27 +187,27 @@ func TestRequestCancel(t *testing.T) {
 // the system, even with several runs at once; paid ones are left alone.
 func TestExpireUnpaid(t *testing.T) {
 	t.Parallel()
-	sh := newShop(t)
-	v := sh.product(t, "말랑 쌀과자", 4000, 10)
-	a := sh.placeOne(t, v, 1)
-	b := sh.placeOne(t, v, 2)
-	paid := sh.placeOne(t, v, 3)
-	if _, err := sh.orders.Transition(t.Context(), paid.ID, order.Paid, order.System, "카드 결제"); err != nil {
+	sh := ordertest.NewShop(t)
+	v := sh.Product(t, "말랑 쌀과자", 4000, 10)
+	a := sh.PlaceOne(t, v, 1)
+	b := sh.PlaceOne(t, v, 2)
+	paid := sh.PlaceOne(t, v, 3)
+	if _, err := sh.Orders.Transition(t.Context(), paid.ID, order.Paid, order.System, "카드 결제"); err != nil {
 		t.Fatal(err)
 	}
-	sh.clock.add(20 * time.Minute)
-	if n, err := sh.orders.ExpireUnpaid(t.Context(), 0); err != nil || n != 0 {
+	sh.Clock.Add(20 * time.Minute)
+	if n, err := sh.Orders.ExpireUnpaid(t.Context(), 0); err != nil || n != 0 {
 		t.Fatalf("before the deadline: %d, %v", n, err)
 	}
-	sh.clock.add(15 * time.Minute) // 35 minutes: past the 30-minute deadline
-	if n, err := sh.orders.ExpireUnpaid(t.Context(), 10*time.Minute); err != nil || n != 0 {
+	sh.Clock.Add(15 * time.Minute) // 35 minutes: past the 30-minute deadline
+	if n, err := sh.Orders.ExpireUnpaid(t.Context(), 10*time.Minute); err != nil || n != 0 {
 		t.Fatalf("within the grace: %d, %v", n, err)
 	}
 	var wg sync.WaitGroup
 	counts := make(chan int, 4)
 	for range 4 {
 		wg.Go(func() {
-			n, err := sh.orders.ExpireUnpaid(t.Context(), 0)
+			n, err := sh.Orders.ExpireUnpaid(t.Context(), 0)
 			if err != nil {
 				t.Errorf("ExpireUnpaid: %v", err)
 			}
@@ -223,19 +224,19 @@ func TestExpireUnpaid(t *testing.T) {
 		t.Errorf("cancelled %d, want 2", total)
 	}
 	for _, o := range []order.Order{a, b} {
-		got, err := sh.orders.Get(t.Context(), o.UserID, o.ID)
+		got, err := sh.Orders.Get(t.Context(), o.UserID, o.ID)
 		if err != nil || got.Status != order.Cancelled {
 			t.Errorf("order %d: %s, %v", o.ID, got.Status, err)
 		}
-		h, _ := sh.orders.History(t.Context(), o.ID)
+		h, _ := sh.Orders.History(t.Context(), o.ID)
 		if last := h[len(h)-1]; last.Actor != order.System || last.From != order.PendingPayment {
 			t.Errorf("history = %+v", h)
 		}
 	}
-	if got, _ := sh.orders.Get(t.Context(), paid.UserID, paid.ID); got.Status != order.Paid {
+	if got, _ := sh.Orders.Get(t.Context(), paid.UserID, paid.ID); got.Status != order.Paid {
 		t.Errorf("paid order is %s", got.Status)
 	}
-	if got := sh.stock(t, v); got != 7 {
+	if got := sh.Stock(t, v); got != 7 {
 		t.Errorf("stock = %d, want 7 (3 units of the paid order taken)", got)
 	}
 }
@@ -260,11 +261,11 @@ func TestShip(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			t.Parallel()
-			sh := newShop(t)
-			v := sh.product(t, "말랑 머그컵", 12000, 10)
-			o := sh.placeOne(t, v, 1)
-			sh.setStatus(t, o.ID, tt.status)
-			got, err := sh.orders.Ship(t.Context(), o.ID, tt.carrier, tt.number, order.Staff(1))
+			sh := ordertest.NewShop(t)
+			v := sh.Product(t, "말랑 머그컵", 12000, 10)
+			o := sh.PlaceOne(t, v, 1)
+			sh.SetStatus(t, o.ID, tt.status)
+			got, err := sh.Orders.Ship(t.Context(), o.ID, tt.carrier, tt.number, order.Staff(1))
 			if tt.field != "" {
 				if inv, ok := fault.AsInvalid(err); !ok || inv.Fields[tt.field] == "" {
 					t.Fatalf("Ship = %v, want a message for %q", err, tt.field)
@@ -285,7 +286,7 @@ func TestShip(t *testing.T) {
 				s.TrackingURL != "https://trace.cjlogistics.com/next/tracking.html?wblNo="+tt.number {
 				t.Errorf("shipment = %+v", s)
 			}
-			got, err = sh.orders.Transition(t.Context(), o.ID, order.Delivered, order.System, "배송 완료")
+			got, err = sh.Orders.Transition(t.Context(), o.ID, order.Delivered, order.System, "배송 완료")
 			if err != nil || got.Shipments[0].DeliveredAt.IsZero() {
 				t.Errorf("delivered: %+v, %v", got.Shipments, err)
 			}
@@ -296,14 +297,14 @@ func TestShip(t *testing.T) {
 // Completing an order credits the points it earns, once.
 func TestCompleteEarnsPoints(t *testing.T) {
 	t.Parallel()
-	sh := newShop(t)
-	v := sh.product(t, "말랑 수건", 20000, 10)
-	o := sh.placeOne(t, v, 2) // 40,000 + 3,000 shipping: 430 points
-	sh.setStatus(t, o.ID, order.Delivered)
-	if _, err := sh.orders.Transition(t.Context(), o.ID, order.Completed, order.Customer(o.UserID), "구매 확정"); err != nil {
+	sh := ordertest.NewShop(t)
+	v := sh.Product(t, "말랑 수건", 20000, 10)
+	o := sh.PlaceOne(t, v, 2) // 40,000 + 3,000 shipping: 430 points
+	sh.SetStatus(t, o.ID, order.Delivered)
+	if _, err := sh.Orders.Transition(t.Context(), o.ID, order.Completed, order.Customer(o.UserID), "구매 확정"); err != nil {
 		t.Fatal(err)
 	}
-	if b, err := sh.points.Balance(t.Context(), o.UserID); err != nil || b != 430 {
+	if b, err := sh.Points.Balance(t.Context(), o.UserID); err != nil || b != 430 {
 		t.Errorf("balance = %d, %v; want 430", b, err)
 	}
 }

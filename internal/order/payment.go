@@ -1,0 +1,282 @@
+package order
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/mallang/mallang/internal/db"
+	"github.com/mallang/mallang/internal/fault"
+)
+
+// The order's side of payments. internal/payment decides when an order is
+// paid or refunded; these functions change the order on the payment
+// service's transaction, so a payment and the order it moves are recorded
+// together or not at all.
+
+// MarkPaid moves order orderID from waiting for payment (or for a deposit)
+// to paid, on q, with its lines and a history entry, and reports whether it
+// moved. An order that is paid, or further along, already is left alone
+// (false, nil): a payment confirmed twice moves the order once. An order
+// that was cancelled meanwhile (it expired while the customer paid) is
+// fault.ErrConflict, and the payment must be given back.
+func (s *Service) MarkPaid(ctx context.Context, q db.Querier, orderID int64, actor Actor, reason string) (bool, error) {
+	r, err := orderByID(ctx, q, orderID)
+	if err != nil {
+		return false, fmt.Errorf("mark order %d paid: %w", orderID, err)
+	}
+	from := Status(r.Status)
+	switch from {
+	case PendingPayment, AwaitingDeposit:
+	case Cancelled:
+		return false, fmt.Errorf("order %d was cancelled before its payment arrived: %w", orderID, fault.ErrConflict)
+	default:
+		return false, nil
+	}
+	now := s.now().UTC().Truncate(time.Microsecond)
+	ok, err := setStatus(ctx, q, orderID, from, Paid, now)
+	if err != nil || !ok {
+		// !ok: a concurrent change won; the caller's transaction holds no
+		// lock on SQLite's side, so say so rather than guess.
+		if err == nil {
+			err = fmt.Errorf("order %d changed while marking it paid: %w", orderID, fault.ErrConflict)
+		}
+		return false, err
+	}
+	if err := s.after(ctx, q, r, from, Paid, actor, reason, now); err != nil {
+		return false, err
+	}
+	s.log.InfoContext(ctx, "order paid", "order_id", orderID, "actor", string(actor.Kind))
+	return true, nil
+}
+
+// AwaitDeposit moves order orderID from waiting for payment to waiting for a
+// deposit (bank transfer or a virtual account) due by payBy, on q. It does
+// nothing to an order that waits for a deposit already.
+func (s *Service) AwaitDeposit(ctx context.Context, q db.Querier, orderID int64, payBy time.Time, actor Actor, reason string) error {
+	r, err := orderByID(ctx, q, orderID)
+	if err != nil {
+		return fmt.Errorf("order %d awaits deposit: %w", orderID, err)
+	}
+	switch Status(r.Status) {
+	case AwaitingDeposit:
+		return nil
+	case PendingPayment:
+	default:
+		return fmt.Errorf("order %d is %s, not waiting for payment: %w", orderID, r.Status, fault.ErrConflict)
+	}
+	now := s.now().UTC().Truncate(time.Microsecond)
+	res, err := q.ExecContext(ctx, q.Rebind(`UPDATE orders SET status = ?, pay_by = ?, updated_at = ?
+		WHERE id = ? AND status = ?`), AwaitingDeposit, payBy.UTC(), now, orderID, PendingPayment)
+	if err != nil {
+		return fmt.Errorf("order %d awaits deposit: %w", orderID, err)
+	}
+	if n, err := res.RowsAffected(); err != nil || n != 1 {
+		if err == nil {
+			err = fmt.Errorf("order %d changed meanwhile: %w", orderID, fault.ErrConflict)
+		}
+		return fmt.Errorf("order %d awaits deposit: %w", orderID, err)
+	}
+	return s.after(ctx, q, r, PendingPayment, AwaitingDeposit, actor, reason, now)
+}
+
+// RefundPlan is what refunding some lines of an order gives back. Amounts
+// are won. Each line's share of what the customer paid is its amount after
+// the coupon, over everything charged (lines after discount, shipping and
+// surcharge), split between money and points in the order's proportion;
+// the last refund of an order gives back whatever is left instead, so the
+// shares' rounding never loses a won.
+type RefundPlan struct {
+	OrderID int64
+	UserID  int64
+	Number  string
+	LineIDs []int64
+	// Cash is the lines' share of the money paid. When Whole, the payment
+	// service refunds the payment's whole balance instead.
+	Cash int64
+	// Points is what goes back to the customer's points.
+	Points int64
+	// Whole is true when no line of the order stays unrefunded afterwards.
+	Whole bool
+	// Cancel is true when the order has not shipped and Whole: it ends
+	// cancelled, with stock, coupon and points back, rather than refunded.
+	Cancel bool
+}
+
+// refundFrom lists the statuses an order may be refunded from: any time
+// after it is paid. Before shipping a whole refund is a cancellation.
+var refundFrom = []Status{Paid, Preparing, Shipped, Delivered, Completed, ReturnRequested, Returned, PartiallyRefunded}
+
+// unshipped reports whether an order in status s still holds its goods, so a
+// refund puts their stock back.
+func unshipped(s Status) bool { return s == Paid || s == Preparing }
+
+// PlanRefund works out what refunding lineIDs of order orderID (every line
+// not refunded yet, when lineIDs is empty) gives back. It changes nothing;
+// ApplyRefund does, once the money is back. It returns fault.ErrNotFound for
+// an unknown order, fault.ErrConflict for an order that cannot be refunded
+// in its status, and *fault.Invalid ("lines") for a line that is not the
+// order's or was refunded already.
+func (s *Service) PlanRefund(ctx context.Context, orderID int64, lineIDs []int64) (RefundPlan, error) {
+	q := s.d.Read()
+	r, err := orderByID(ctx, q, orderID)
+	if err != nil {
+		return RefundPlan{}, fmt.Errorf("plan refund of order %d: %w", orderID, err)
+	}
+	cur := Status(r.Status)
+	if !contains(refundFrom, cur) {
+		return RefundPlan{}, fmt.Errorf("order %d is %s and cannot be refunded: %w", orderID, cur, fault.ErrConflict)
+	}
+	lines, err := linesOf(ctx, q, []int64{orderID})
+	if err != nil {
+		return RefundPlan{}, err
+	}
+	want := map[int64]bool{}
+	for _, id := range lineIDs {
+		want[id] = true
+	}
+	byID := map[int64]Line{}
+	for _, l := range lines {
+		byID[l.ID] = l
+	}
+	for id := range want {
+		l, ok := byID[id]
+		switch {
+		case !ok:
+			return RefundPlan{}, &fault.Invalid{Fields: map[string]string{"lines": fmt.Sprintf("line %d is not a line of this order", id)}}
+		case l.Status == Refunded || l.Status == Cancelled:
+			return RefundPlan{}, &fault.Invalid{Fields: map[string]string{"lines": fmt.Sprintf("line %d (%s) is refunded already", id, l.Name)}}
+		}
+	}
+	p := RefundPlan{OrderID: r.ID, UserID: r.UserID, Number: r.Number}
+	base := r.Total + r.PointsUsed
+	var pointsBefore int64
+	open := 0
+	for _, l := range lines {
+		net := l.LineTotal - l.Discount
+		switch {
+		case l.Status == Refunded:
+			pointsBefore += share(net, r.PointsUsed, base)
+		case l.Status == Cancelled:
+		case len(want) == 0 || want[l.ID]:
+			p.LineIDs = append(p.LineIDs, l.ID)
+			p.Cash += share(net, r.Total, base)
+			p.Points += share(net, r.PointsUsed, base)
+		default:
+			open++
+		}
+	}
+	if len(p.LineIDs) == 0 {
+		return RefundPlan{}, &fault.Invalid{Fields: map[string]string{"lines": "every line is refunded already"}}
+	}
+	p.Whole = open == 0
+	if p.Whole {
+		p.Points = r.PointsUsed - pointsBefore
+		p.Cancel = unshipped(cur) && pointsBefore == 0 && cur != PartiallyRefunded
+	}
+	return p, nil
+}
+
+// share is part's share of whole scaled to base, rounded down.
+func share(part, whole, base int64) int64 {
+	if base <= 0 {
+		return 0
+	}
+	return part * whole / base
+}
+
+// ApplyRefund records on q, the payment service's transaction, that the
+// money of plan is back: its lines become refunded (each once: a line
+// refunded meanwhile is fault.ErrConflict), the order becomes refunded,
+// partially refunded or, for plan.Cancel, cancelled, stock of goods not
+// shipped goes back, points go back, and a whole refund releases the
+// coupon. The history records who and why.
+func (s *Service) ApplyRefund(ctx context.Context, q db.Querier, p RefundPlan, actor Actor, reason string) error {
+	reason = strings.TrimSpace(reason)
+	now := s.now().UTC().Truncate(time.Microsecond)
+	r, err := orderByID(ctx, q, p.OrderID)
+	if err != nil {
+		return fmt.Errorf("apply refund to order %d: %w", p.OrderID, err)
+	}
+	cur := Status(r.Status)
+	if p.Cancel {
+		ok, err := setStatus(ctx, q, r.ID, cur, Cancelled, now)
+		if err != nil {
+			return err
+		}
+		if !ok {
+			return fmt.Errorf("order %d changed while cancelling it: %w", r.ID, fault.ErrConflict)
+		}
+		if err := s.after(ctx, q, r, cur, Cancelled, actor, reason, now); err != nil {
+			return err
+		}
+		s.deps.Catalog.StockChanged()
+		return nil
+	}
+	args := []any{Refunded, now, r.ID}
+	for _, id := range p.LineIDs {
+		args = append(args, id)
+	}
+	res, err := q.ExecContext(ctx, q.Rebind(`UPDATE order_lines SET status = ?, updated_at = ?
+		WHERE order_id = ? AND id IN (`+placeholders(len(p.LineIDs))+`) AND status NOT IN ('refunded', 'cancelled')`), args...)
+	if err != nil {
+		return fmt.Errorf("refund lines of order %d: %w", r.ID, err)
+	}
+	if n, err := res.RowsAffected(); err != nil || n != int64(len(p.LineIDs)) {
+		if err == nil {
+			err = fmt.Errorf("a line of order %d was refunded meanwhile: %w", r.ID, fault.ErrConflict)
+		}
+		return err
+	}
+	to := PartiallyRefunded
+	if p.Whole {
+		to = Refunded
+	}
+	ok, err := setStatus(ctx, q, r.ID, cur, to, now)
+	if err != nil {
+		return err
+	}
+	if !ok {
+		return fmt.Errorf("order %d changed while refunding it: %w", r.ID, fault.ErrConflict)
+	}
+	if err := insertHistory(ctx, q, HistoryEntry{OrderID: r.ID, From: cur, To: to, Actor: actor, Reason: reason, CreatedAt: now}); err != nil {
+		return err
+	}
+	if unshipped(cur) {
+		lines, err := linesOf(ctx, q, []int64{r.ID})
+		if err != nil {
+			return err
+		}
+		for _, l := range lines {
+			if !containsID(p.LineIDs, l.ID) {
+				continue
+			}
+			err := s.deps.Catalog.ReturnStock(ctx, q, l.VariantID, l.Quantity)
+			if err != nil && !errors.Is(err, fault.ErrNotFound) {
+				return err
+			}
+		}
+		defer s.deps.Catalog.StockChanged()
+	}
+	if p.Points > 0 {
+		memo := "주문 " + r.Number + " 환불"
+		if err := s.deps.Points.Earn(ctx, q, r.UserID, p.Points, 0, memo, now.Add(s.cfg.PointsValidFor)); err != nil {
+			return err
+		}
+	}
+	if p.Whole && r.CouponID.Valid {
+		return s.deps.Coupons.Release(ctx, q, r.ID)
+	}
+	return nil
+}
+
+func containsID(ids []int64, id int64) bool {
+	for _, v := range ids {
+		if v == id {
+			return true
+		}
+	}
+	return false
+}
