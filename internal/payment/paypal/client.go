@@ -138,7 +138,7 @@ func (p *Provider) call(ctx context.Context, method, path string, in any, reques
 		// return=representation: the full resource, whose amounts and
 		// captures we read; PayPal's default answer may leave them out.
 		req.Header.Set("Prefer", "return=representation")
-		if in != nil {
+		if method == http.MethodPost {
 			req.Header.Set("Content-Type", "application/json")
 		}
 		if requestID != "" {

@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"net/http"
 	"net/url"
 	"time"
 
@@ -96,7 +97,7 @@ func (p *Provider) Prepare(ctx context.Context, r payment.PrepareRequest) (payme
 			},
 		},
 	}
-	body, err := p.call(ctx, "POST", "/v2/checkout/orders", in, r.IdempotencyKey)
+	body, err := p.call(ctx, http.MethodPost, "/v2/checkout/orders", in, r.IdempotencyKey)
 	if err != nil {
 		return payment.Prepared{}, fmt.Errorf("paypal prepare %s: %w", r.Reference, err)
 	}
@@ -125,7 +126,9 @@ func (p *Provider) Prepare(ctx context.Context, r payment.PrepareRequest) (payme
 // the service to compare with r.Expected. A retry with the same
 // r.IdempotencyKey replays the first capture; an order already captured under
 // another key is looked up and returned as it stands. An order the buyer has
-// not approved is Declined with ORDER_NOT_APPROVED.
+// not approved is Declined with ORDER_NOT_APPROVED. To capture without the
+// browser (after a CHECKOUT.ORDER.APPROVED webhook, say), pass Query
+// {"token": {order id}}.
 func (p *Provider) Confirm(ctx context.Context, r payment.ConfirmRequest) (payment.Result, error) {
 	id := r.ProviderPaymentID
 	if id == "" || url.Values(r.Query).Get("token") != id {
@@ -134,7 +137,7 @@ func (p *Provider) Confirm(ctx context.Context, r payment.ConfirmRequest) (payme
 			Message: "the PayPal approval does not belong to this payment",
 		})
 	}
-	body, err := p.call(ctx, "POST", "/v2/checkout/orders/"+url.PathEscape(id)+"/capture", nil, r.IdempotencyKey)
+	body, err := p.call(ctx, http.MethodPost, "/v2/checkout/orders/"+url.PathEscape(id)+"/capture", nil, r.IdempotencyKey)
 	if issueOf(err) == "ORDER_ALREADY_CAPTURED" {
 		res, lerr := p.Lookup(ctx, payment.LookupRequest{Reference: r.Reference, ProviderPaymentID: id})
 		if lerr != nil {
@@ -159,7 +162,7 @@ func (p *Provider) Lookup(ctx context.Context, r payment.LookupRequest) (payment
 	if r.ProviderPaymentID == "" {
 		return payment.Result{}, fmt.Errorf("paypal lookup %s: PayPal finds orders only by their id: %w", r.Reference, payment.ErrNotFound)
 	}
-	body, err := p.call(ctx, "GET", "/v2/checkout/orders/"+url.PathEscape(r.ProviderPaymentID), nil, "")
+	body, err := p.call(ctx, http.MethodGet, "/v2/checkout/orders/"+url.PathEscape(r.ProviderPaymentID), nil, "")
 	if err != nil {
 		return payment.Result{}, fmt.Errorf("paypal lookup %s: %w", r.ProviderPaymentID, err)
 	}

@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"net/http"
 	"net/url"
 
 	"github.com/mallang/mallang/internal/payment"
@@ -49,7 +50,7 @@ func (p *Provider) Refund(ctx context.Context, r payment.RefundRequest) (payment
 		}
 		in = body
 	}
-	body, err := p.call(ctx, "POST", "/v2/payments/captures/"+url.PathEscape(captureID)+"/refund", in, r.IdempotencyKey)
+	body, err := p.call(ctx, http.MethodPost, "/v2/payments/captures/"+url.PathEscape(captureID)+"/refund", in, r.IdempotencyKey)
 	if err != nil {
 		return payment.RefundResult{}, fmt.Errorf("paypal refund %s: %w", captureID, err)
 	}

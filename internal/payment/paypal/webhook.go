@@ -56,7 +56,7 @@ func (p *Provider) ParseWebhook(ctx context.Context, h http.Header, body []byte)
 		return payment.Event{}, fmt.Errorf("paypal webhook: not an event: %w", errors.Join(err, payment.ErrUnverified))
 	}
 	in["webhook_event"] = json.RawMessage(body)
-	out, err := p.call(ctx, "POST", "/v1/notifications/verify-webhook-signature", in, "")
+	out, err := p.call(ctx, http.MethodPost, "/v1/notifications/verify-webhook-signature", in, "")
 	if err != nil {
 		if errors.Is(err, payment.ErrUnknownOutcome) {
 			return payment.Event{}, fmt.Errorf("paypal webhook %s: verifying: %w", ev.ID, err)
