@@ -20,6 +20,7 @@ import (
 	"github.com/mallang/mallang/internal/jobs"
 	"github.com/mallang/mallang/internal/notify"
 	"github.com/mallang/mallang/internal/order"
+	"github.com/mallang/mallang/internal/payment"
 	"github.com/mallang/mallang/internal/points"
 	"github.com/mallang/mallang/internal/promotion"
 	"github.com/mallang/mallang/internal/ratelimit"
@@ -142,6 +143,7 @@ func EncryptedColumns() []crypt.Column {
 	cols = append(cols, address.EncryptedColumns()...)
 	cols = append(cols, twofactor.EncryptedColumns...)
 	cols = append(cols, order.EncryptedColumns()...)
+	cols = append(cols, payment.EncryptedColumns()...)
 	return cols
 }
 

@@ -139,6 +139,18 @@ func fillShop(t testing.TB, d *db.DB) {
 	exec(t, d, `INSERT INTO shipments (id, order_id, seller_id, carrier_code, tracking_number, shipped_at, delivered_at, created_at, updated_at) VALUES
 		(1, 1, 2, 'cj', '123456789012', ?, ?, ?, ?),
 		(2, 1, NULL, 'epost', '6896712345678', ?, NULL, ?, ?)`, t2, t3, t2, t3, t3, t3, t3)
+	exec(t, d, `INSERT INTO payment_attempts (id, order_id, provider, reference, provider_payment_id, capture_id, status, amount_minor, tax_free_minor, charge_currency, charge_minor, refunded_minor, method, failure_code, failure_message, deposit, deposit_secret_enc, receipt_url, claimed_until, paid_at, created_at, updated_at) VALUES
+		(1, 1, 'toss', '20250301-K7QX2M9A-AB12CD', 'tgen_20250301abc', '', 'partially_refunded', 27800, 0, 'KRW', 27800, 5000, '카드', '', '', NULL, '', 'https://dashboard.tosspayments.com/receipt/x', NULL, ?, ?, ?),
+		(2, 2, 'bank_transfer', '20250302-ABCDEFGH-ZZ99YY', NULL, '', 'failed', 8000, 0, 'KRW', 8000, 0, '무통장입금', 'EXPIRED', '입금 기한이 지나 주문이 취소되었습니다', '{"bank":"말랑은행","account":"123-456-789","holder":"(주)말랑","due":"2025-03-05T00:00:00Z","depositor":"김 \"말랑\""}', 'v1.k1.Sc1Rt2', '', ?, NULL, ?, ?)`, t2, t1, t3, t2, t2, t3)
+	exec(t, d, `INSERT INTO payment_events (id, attempt_id, kind, outcome, summary, response, actor_id, created_at) VALUES
+		(1, 1, 'confirm', 'paid', '27800 KRW', '{"status":"DONE","totalAmount":27800}', NULL, ?),
+		(2, 1, 'refund', 'ok', '5000 won (tx1)', '', 1, ?),
+		(3, 2, 'prepare', 'awaiting_deposit', 'due 2025-03-05', '', NULL, ?)`, t1, t2, t3)
+	exec(t, d, `INSERT INTO payment_refunds (id, attempt_id, order_id, amount_minor, tax_free_minor, charge_minor, points, cancel, reason, status, idempotency_key, provider_refund_id, failure_message, actor_id, created_at, updated_at) VALUES
+		(1, 1, 1, 5000, 0, 5000, 0, FALSE, '사은품 파손', 'done', 'refund-K7QX2M9A', 'tx1', '', 1, ?, ?)`, t2, t3)
+	exec(t, d, `INSERT INTO payment_refund_lines (refund_id, line_id) VALUES (1, 2)`)
+	exec(t, d, `INSERT INTO cash_receipts (id, order_id, purpose, identity_enc, requested, amount_minor, tax_free_minor, status, issue_number, issued_at, created_at, updated_at) VALUES
+		(1, 2, 'expense_proof', 'v1.k1.Id1Xy2', TRUE, 8000, 0, 'issued', 'NTS-123456789', ?, ?, ?)`, t2, t1, t3)
 	exec(t, d, `INSERT INTO member_grades (id, code, name, position, earn_permille, min_spend, created_at, updated_at) VALUES (9, 'family', '패밀리 ''VVIP''', 9, 70, 10000000, ?, ?)`, t1, t2)
 	exec(t, d, `INSERT INTO member_grade_assignments (user_id, grade_id, assigned_at) VALUES (4, 9, ?), (1, 2, ?)`, t2, t3)
 	exec(t, d, `INSERT INTO promotion_settings (id, points_min_spend, points_max_percent, points_valid_days, created_at, updated_at) VALUES (1, 500, 30, 180, ?, ?)`, t1, t2)
@@ -256,4 +268,4 @@ func TestDumpIsOneConsistentFile(t *testing.T) {
 // jsonColumns hold JSON that PostgreSQL stores as jsonb, which keeps the
 // value but not the key order or spacing; the round trip compares them as
 // JSON.
-var jsonColumns = []string{"breakdown", "detail"}
+var jsonColumns = []string{"breakdown", "detail", "deposit"}

@@ -33,6 +33,9 @@ const (
 	// AccountLocked tells the owner that failed sign-ins blocked the
 	// account for a while. Its data is a LockedData.
 	AccountLocked Template = "account-locked"
+	// OrderRefunded tells the customer a refund went through. Its data is
+	// a payment.RefundedData.
+	OrderRefunded Template = "order-refunded"
 )
 
 // LinkData fills the templates that carry a one-time link.

@@ -201,6 +201,9 @@ func (s *Service) ApplyRefund(ctx context.Context, q db.Querier, p RefundPlan, a
 		return fmt.Errorf("apply refund to order %d: %w", p.OrderID, err)
 	}
 	cur := Status(r.Status)
+	if !contains(refundFrom, cur) {
+		return fmt.Errorf("order %d is %s and cannot be refunded: %w", r.ID, cur, fault.ErrConflict)
+	}
 	if p.Cancel {
 		ok, err := setStatus(ctx, q, r.ID, cur, Cancelled, now)
 		if err != nil {

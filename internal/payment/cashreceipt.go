@@ -1,0 +1,233 @@
+package payment
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/mallang/mallang/internal/crypt"
+	"github.com/mallang/mallang/internal/db"
+	"github.com/mallang/mallang/internal/fault"
+	"github.com/mallang/mallang/internal/order"
+)
+
+// Cash receipts (현금영수증). Online retail must issue one for a cash sale
+// (a bank transfer) of ₩100,000 or more even when the buyer asks for none,
+// to the tax office's self-issue number; below that, on request. The shop
+// issues them through its provider or Hometax; the back office lists the
+// ones due and records the issue number.
+
+// Cash-receipt purposes.
+const (
+	IncomeDeduction = "income_deduction" // 소득공제: a person, by phone number or receipt card
+	ExpenseProof    = "expense_proof"    // 지출증빙: a business, by registration number
+)
+
+// MandatoryCashReceipt is the cash-sale amount from which a receipt is
+// issued whether or not the buyer asked.
+const MandatoryCashReceipt = 100_000
+
+// SelfIssueNumber is the tax office's number a receipt is issued to when
+// the buyer gave none (국세청 자진발급).
+const SelfIssueNumber = "0100001234"
+
+// CashReceiptRequest is a buyer's request for a cash receipt.
+type CashReceiptRequest struct {
+	Purpose  string // IncomeDeduction or ExpenseProof
+	Identity string // phone or receipt-card number; business registration number
+}
+
+// CashReceipt is a receipt due or issued for an order.
+type CashReceipt struct {
+	ID          int64
+	OrderID     int64
+	Purpose     string
+	Identity    string // decrypted
+	Requested   bool   // false: due because of the amount, to the self-issue number
+	Amount      int64
+	Status      string // pending, issued, cancelled
+	IssueNumber string
+	IssuedAt    time.Time
+	CreatedAt   time.Time
+}
+
+// checkCashReceipt validates r into v and returns it normalised (digits
+// only); nil when none was asked for.
+func (s *Service) checkCashReceipt(r *CashReceiptRequest, v *fault.Invalid) (*CashReceiptRequest, error) {
+	if r == nil || (r.Purpose == "" && strings.TrimSpace(r.Identity) == "") {
+		return nil, nil
+	}
+	digits := strings.Map(func(c rune) rune {
+		if c == '-' || c == ' ' {
+			return -1
+		}
+		return c
+	}, r.Identity)
+	if _, err := strconv.ParseUint(digits, 10, 64); err != nil && digits != "" {
+		v.Add("cash_receipt_identity", "must be digits (hyphens allowed)")
+		return nil, nil
+	}
+	switch r.Purpose {
+	case IncomeDeduction:
+		phone := len(digits) >= 10 && len(digits) <= 11 && strings.HasPrefix(digits, "01")
+		card := len(digits) >= 13 && len(digits) <= 19
+		if !phone && !card {
+			v.Add("cash_receipt_identity", "must be a mobile phone number or a cash receipt card number")
+		}
+	case ExpenseProof:
+		if !ValidBusinessNumber(digits) {
+			v.Add("cash_receipt_identity", "must be a valid 10-digit business registration number")
+		}
+	default:
+		v.Add("cash_receipt_purpose", "must be income deduction or expense proof")
+	}
+	return &CashReceiptRequest{Purpose: r.Purpose, Identity: digits}, nil
+}
+
+// ValidBusinessNumber reports whether n is a Korean business registration
+// number (사업자등록번호): ten digits whose last is the check digit of the
+// National Tax Service's weighted sum.
+func ValidBusinessNumber(n string) bool {
+	if len(n) != 10 {
+		return false
+	}
+	weights := []int{1, 3, 7, 1, 3, 7, 1, 3, 5}
+	sum := 0
+	for i, w := range weights {
+		d := int(n[i] - '0')
+		if d < 0 || d > 9 {
+			return false
+		}
+		sum += d * w
+	}
+	sum += int(n[8]-'0') * 5 / 10
+	check := (10 - sum%10) % 10
+	return int(n[9]-'0') == check
+}
+
+// recordCashReceipt stores the receipt a cash sale needs: the one asked
+// for, or the mandatory one to the self-issue number.
+func (s *Service) recordCashReceipt(ctx context.Context, q db.Querier, o order.Order, r *CashReceiptRequest, now time.Time) error {
+	requested := r != nil
+	if !requested {
+		if o.Total < MandatoryCashReceipt {
+			return nil
+		}
+		r = &CashReceiptRequest{Purpose: IncomeDeduction, Identity: SelfIssueNumber}
+	}
+	var id int64
+	err := q.QueryRowxContext(ctx, q.Rebind(`INSERT INTO cash_receipts (order_id, purpose, requested, amount_minor,
+		status, created_at, updated_at) VALUES (?, ?, ?, ?, 'pending', ?, ?) RETURNING id`),
+		o.ID, r.Purpose, requested, o.Total, now, now).Scan(&id)
+	if err != nil {
+		return fmt.Errorf("record cash receipt of order %d: %w", o.ID, err)
+	}
+	enc := r.Identity
+	if s.deps.Keyring != nil {
+		if enc, err = s.deps.Keyring.EncryptString(r.Identity, receiptAAD(id)); err != nil {
+			return err
+		}
+	}
+	_, err = q.ExecContext(ctx, q.Rebind(`UPDATE cash_receipts SET identity_enc = ? WHERE id = ?`), enc, id)
+	return err
+}
+
+func receiptAAD(id int64) string { return "cash_receipts.identity_enc:" + strconv.FormatInt(id, 10) }
+
+type receiptRow struct {
+	ID          int64        `db:"id"`
+	OrderID     int64        `db:"order_id"`
+	Purpose     string       `db:"purpose"`
+	Identity    string       `db:"identity_enc"`
+	Requested   bool         `db:"requested"`
+	Amount      int64        `db:"amount_minor"`
+	Status      string       `db:"status"`
+	IssueNumber string       `db:"issue_number"`
+	IssuedAt    sql.NullTime `db:"issued_at"`
+	CreatedAt   time.Time    `db:"created_at"`
+}
+
+func (s *Service) openReceipt(r receiptRow) (CashReceipt, error) {
+	c := CashReceipt{ID: r.ID, OrderID: r.OrderID, Purpose: r.Purpose, Requested: r.Requested, Amount: r.Amount,
+		Status: r.Status, IssueNumber: r.IssueNumber, CreatedAt: r.CreatedAt.UTC(), Identity: r.Identity}
+	if r.IssuedAt.Valid {
+		c.IssuedAt = r.IssuedAt.Time.UTC()
+	}
+	if s.deps.Keyring != nil && r.Identity != "" {
+		id, err := s.deps.Keyring.DecryptString(r.Identity, receiptAAD(r.ID))
+		if err != nil {
+			return CashReceipt{}, fmt.Errorf("open cash receipt %d: %w", r.ID, err)
+		}
+		c.Identity = id
+	}
+	return c, nil
+}
+
+// CashReceiptOf returns the cash receipt of order orderID, or
+// fault.ErrNotFound when none is due.
+func (s *Service) CashReceiptOf(ctx context.Context, orderID int64) (CashReceipt, error) {
+	var r receiptRow
+	err := s.d.Read().GetContext(ctx, &r, s.d.Read().Rebind(`SELECT id, order_id, purpose, identity_enc, requested,
+		amount_minor, status, issue_number, issued_at, created_at FROM cash_receipts WHERE order_id = ?`), orderID)
+	if errors.Is(err, sql.ErrNoRows) {
+		return CashReceipt{}, fault.ErrNotFound
+	}
+	if err != nil {
+		return CashReceipt{}, fmt.Errorf("cash receipt of order %d: %w", orderID, err)
+	}
+	return s.openReceipt(r)
+}
+
+// PendingCashReceipts lists receipts due for paid orders, oldest first.
+func (s *Service) PendingCashReceipts(ctx context.Context, limit int) ([]CashReceipt, error) {
+	var rs []receiptRow
+	err := s.d.Read().SelectContext(ctx, &rs, s.d.Read().Rebind(`SELECT c.id, c.order_id, c.purpose, c.identity_enc,
+		c.requested, c.amount_minor, c.status, c.issue_number, c.issued_at, c.created_at FROM cash_receipts c
+		JOIN orders o ON o.id = c.order_id WHERE c.status = 'pending' AND o.paid_at IS NOT NULL
+		ORDER BY c.id LIMIT ?`), limit)
+	if err != nil {
+		return nil, fmt.Errorf("pending cash receipts: %w", err)
+	}
+	out := make([]CashReceipt, 0, len(rs))
+	for _, r := range rs {
+		c, err := s.openReceipt(r)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, c)
+	}
+	return out, nil
+}
+
+// MarkCashReceiptIssued records the issue number of a pending receipt.
+func (s *Service) MarkCashReceiptIssued(ctx context.Context, id int64, issueNumber string) error {
+	issueNumber = strings.TrimSpace(issueNumber)
+	if issueNumber == "" || len(issueNumber) > 64 {
+		return &fault.Invalid{Fields: map[string]string{"issue_number": "is required, at most 64 characters"}}
+	}
+	now := s.stamp()
+	res, err := s.d.Write().ExecContext(ctx, s.d.Write().Rebind(`UPDATE cash_receipts SET status = 'issued',
+		issue_number = ?, issued_at = ?, updated_at = ? WHERE id = ? AND status = 'pending'`), issueNumber, now, now, id)
+	if err != nil {
+		return fmt.Errorf("mark cash receipt %d issued: %w", id, err)
+	}
+	if n, _ := res.RowsAffected(); n == 0 {
+		return fmt.Errorf("cash receipt %d is not pending: %w", id, fault.ErrConflict)
+	}
+	return nil
+}
+
+// EncryptedColumns returns the encrypted columns of the payment tables, for
+// crypt.Rotate (`mallang rotate-keys`).
+func EncryptedColumns() []crypt.Column {
+	return []crypt.Column{
+		{Table: "payment_attempts", IDColumn: "id", Column: "deposit_secret_enc",
+			AAD: func(id int64) []byte { return []byte(secretAAD(id)) }},
+		{Table: "cash_receipts", IDColumn: "id", Column: "identity_enc",
+			AAD: func(id int64) []byte { return []byte(receiptAAD(id)) }},
+	}
+}

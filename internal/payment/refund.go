@@ -1,0 +1,400 @@
+package payment
+
+import (
+	"context"
+	"crypto/rand"
+	"errors"
+	"fmt"
+	"strings"
+	"unicode/utf8"
+
+	"github.com/mallang/mallang/internal/db"
+	"github.com/mallang/mallang/internal/fault"
+	"github.com/mallang/mallang/internal/money"
+	"github.com/mallang/mallang/internal/notify"
+	"github.com/mallang/mallang/internal/order"
+)
+
+// RefundInput is a refund staff (or the customer, cancelling a paid order
+// before it ships) asks for.
+type RefundInput struct {
+	OrderID int64
+	// LineIDs are the lines to refund; empty refunds every line not
+	// refunded yet, and with them whatever is left of the payment.
+	LineIDs []int64
+	Reason  string // required, at most 200 characters
+	Actor   order.Actor
+	// Account receives the money of a deposited virtual account.
+	Account *BankAccount
+}
+
+// Refund is a recorded refund.
+type Refund struct {
+	ID               int64
+	AttemptID        int64
+	OrderID          int64
+	Amount           int64 // won
+	Points           int64
+	Cancel           bool
+	Status           string // requested, done, failed
+	ProviderRefundID string
+	FailureMessage   string
+}
+
+// MaxRefundReason is the longest refund reason accepted, in characters.
+const MaxRefundReason = 200
+
+// ErrRefundPending means the provider did not answer a refund: it may or
+// may not have happened. RetryRefund asks again with the same idempotency
+// key, so it cannot refund twice.
+var ErrRefundPending = errors.New("refund outcome unknown; retry it")
+
+// Refund gives back the money of in.LineIDs of an order (all of them when
+// empty) through the provider that took it, then returns stock of goods not
+// shipped, the lines' share of the points and, for the last lines, the
+// coupon; the order becomes refunded or partially refunded, or cancelled
+// when it had not shipped and everything went back. The customer is
+// emailed.
+//
+// A refund never exceeds what was captured, and a line is refunded once:
+// the lines are claimed and the amount reserved on the payment in one
+// transaction before the provider is called, so concurrent requests for the
+// same lines fail with fault.ErrConflict. A provider's refusal is a
+// *Declined and undoes the claim; no answer is ErrRefundPending.
+func (s *Service) Refund(ctx context.Context, in RefundInput) (Refund, error) {
+	in.Reason = strings.TrimSpace(in.Reason)
+	v := &fault.Invalid{}
+	switch n := utf8.RuneCountInString(in.Reason); {
+	case n == 0:
+		v.Add("reason", "is required")
+	case n > MaxRefundReason:
+		v.Add("reason", fmt.Sprintf("must be at most %d characters", MaxRefundReason))
+	}
+	if err := v.Err(); err != nil {
+		return Refund{}, err
+	}
+	plan, err := s.deps.Orders.PlanRefund(ctx, in.OrderID, in.LineIDs)
+	if err != nil {
+		return Refund{}, err
+	}
+	var a *Attempt
+	as, err := attemptsOf(ctx, s.d.Read(), in.OrderID)
+	if err != nil {
+		return Refund{}, err
+	}
+	for i := range as {
+		if as[i].Status.Captured() {
+			a = &as[i]
+		}
+	}
+	rf := Refund{OrderID: in.OrderID, Points: plan.Points, Cancel: plan.Cancel, Status: "requested"}
+	var charge int64
+	if a != nil {
+		rf.AttemptID = a.ID
+		balance := a.Amount - a.Refunded
+		rf.Amount = min(plan.Cash, balance)
+		if plan.Whole {
+			rf.Amount = balance
+		}
+		if rf.Amount <= 0 && plan.Cash > 0 {
+			return Refund{}, fmt.Errorf("payment %d is refunded already: %w", a.ID, fault.ErrConflict)
+		}
+		charge = rf.Amount
+		if a.ChargeCurrency != "KRW" {
+			// The provider's currency, in proportion; the last refund
+			// takes whatever is left so rounding loses nothing.
+			var chargedBack int64
+			if err := s.d.Read().GetContext(ctx, &chargedBack, s.d.Read().Rebind(`SELECT COALESCE(SUM(charge_minor), 0)
+				FROM payment_refunds WHERE attempt_id = ? AND status <> 'failed'`), a.ID); err != nil {
+				return Refund{}, fmt.Errorf("refunds of payment %d: %w", a.ID, err)
+			}
+			charge = rf.Amount * a.ChargeMinor / a.Amount
+			if plan.Whole {
+				charge = a.ChargeMinor - chargedBack
+			}
+		}
+	} else if plan.Cash > 0 {
+		return Refund{}, fmt.Errorf("order %d has no captured payment to refund: %w", in.OrderID, fault.ErrConflict)
+	}
+	key := "refund-" + rand.Text()
+	now := s.stamp()
+	err = s.d.InTx(ctx, func(q db.Querier) error {
+		if rf.Amount <= 0 {
+			// Nothing to send back (points paid it all, or gift lines):
+			// the order changes at once.
+			return s.deps.Orders.ApplyRefund(ctx, q, plan, in.Actor, in.Reason)
+		}
+		err := q.QueryRowxContext(ctx, q.Rebind(`INSERT INTO payment_refunds (attempt_id, order_id, amount_minor,
+			charge_minor, points, cancel, reason, status, idempotency_key, actor_id, created_at, updated_at)
+			VALUES (?, ?, ?, ?, ?, ?, ?, 'requested', ?, ?, ?, ?) RETURNING id`), rf.AttemptID, rf.OrderID, rf.Amount,
+			charge, rf.Points, rf.Cancel, in.Reason, key, nullID(in.Actor.ID), now, now).Scan(&rf.ID)
+		if err != nil {
+			return fmt.Errorf("record refund: %w", err)
+		}
+		for _, id := range plan.LineIDs {
+			if _, err := q.ExecContext(ctx, q.Rebind(`INSERT INTO payment_refund_lines (refund_id, line_id) VALUES (?, ?)`),
+				rf.ID, id); err != nil {
+				if s.d.Dialect.IsUniqueViolation(err) {
+					return fmt.Errorf("line %d is being refunded already: %w", id, fault.ErrConflict)
+				}
+				return fmt.Errorf("claim line %d for refund: %w", id, err)
+			}
+		}
+		res, err := q.ExecContext(ctx, q.Rebind(`UPDATE payment_attempts SET refunded_minor = refunded_minor + ?,
+			updated_at = ? WHERE id = ? AND status IN ('paid', 'partially_refunded') AND refunded_minor + ? <= amount_minor`),
+			rf.Amount, now, rf.AttemptID, rf.Amount)
+		if err != nil {
+			return fmt.Errorf("reserve refund on payment %d: %w", rf.AttemptID, err)
+		}
+		if n, err := res.RowsAffected(); err != nil || n == 0 {
+			if err == nil {
+				err = fmt.Errorf("payment %d has less left than %d won: %w", rf.AttemptID, rf.Amount, fault.ErrConflict)
+			}
+			return err
+		}
+		return nil
+	})
+	if err != nil {
+		if errors.Is(err, fault.ErrConflict) || errors.Is(err, fault.ErrNotFound) {
+			return Refund{}, err
+		}
+		if _, ok := fault.AsInvalid(err); ok {
+			return Refund{}, err
+		}
+		return Refund{}, fmt.Errorf("refund order %d: %w", in.OrderID, err)
+	}
+	if rf.Amount <= 0 {
+		rf.Status = "done"
+		s.mailRefund(ctx, plan, rf)
+		return rf, nil
+	}
+	return s.sendRefund(ctx, *a, rf, plan, charge, key, in)
+}
+
+// sendRefund asks the provider for refund rf (reserved already) and records
+// the outcome.
+func (s *Service) sendRefund(ctx context.Context, a Attempt, rf Refund, plan order.RefundPlan, charge int64, key string, in RefundInput) (Refund, error) {
+	var rr RefundResult
+	var err error
+	if a.Provider == BankTransfer {
+		// The shop's own account: staff send the money back by hand; the
+		// refund records that they did.
+		rr = RefundResult{ProviderRefundID: "manual", Refunded: rf.Amount}
+	} else {
+		p, ok := s.provider(a.Provider)
+		if !ok {
+			err = fmt.Errorf("provider %s is not enabled: %w", a.Provider, ErrUnknownOutcome)
+		} else {
+			rr, err = p.Refund(ctx, RefundRequest{Reference: a.Reference, ProviderPaymentID: a.ProviderPaymentID,
+				CaptureID: a.CaptureID, Amount: Amount{Total: charge, Currency: a.ChargeCurrency},
+				Full: plan.Whole, Balance: s.chargeBalance(ctx, a, charge), Reason: in.Reason,
+				IdempotencyKey: key, Account: in.Account})
+		}
+	}
+	now := s.stamp()
+	if d, ok := AsDeclined(err); ok {
+		s.record(ctx, event{AttemptID: a.ID, Kind: evRefund, Outcome: "declined", Detail: d.Code + ": " + d.Message, ActorID: in.Actor.ID})
+		uerr := s.d.InTx(ctx, func(q db.Querier) error {
+			if _, err := q.ExecContext(ctx, q.Rebind(`DELETE FROM payment_refund_lines WHERE refund_id = ?`), rf.ID); err != nil {
+				return err
+			}
+			if _, err := q.ExecContext(ctx, q.Rebind(`UPDATE payment_attempts SET refunded_minor = refunded_minor - ?,
+				updated_at = ? WHERE id = ?`), rf.Amount, now, a.ID); err != nil {
+				return err
+			}
+			_, err := q.ExecContext(ctx, q.Rebind(`UPDATE payment_refunds SET status = 'failed', failure_message = ?,
+				updated_at = ? WHERE id = ?`), clip(d.Code+": "+d.Message, 300), now, rf.ID)
+			return err
+		})
+		if uerr != nil {
+			return Refund{}, fmt.Errorf("undo refund %d: %w", rf.ID, uerr)
+		}
+		return Refund{}, err
+	}
+	if err != nil {
+		s.record(ctx, event{AttemptID: a.ID, Kind: evRefund, Outcome: "unknown", Detail: err.Error(), ActorID: in.Actor.ID})
+		s.log.WarnContext(ctx, "refund outcome unknown", "refund_id", rf.ID, "order_id", rf.OrderID, "err", err)
+		return rf, fmt.Errorf("refund %d of order %d: %w", rf.ID, rf.OrderID, ErrRefundPending)
+	}
+	err = s.d.InTx(ctx, func(q db.Querier) error {
+		res, err := q.ExecContext(ctx, q.Rebind(`UPDATE payment_refunds SET status = 'done', provider_refund_id = ?,
+			updated_at = ? WHERE id = ? AND status = 'requested'`), clip(rr.ProviderRefundID, 100), now, rf.ID)
+		if err != nil {
+			return err
+		}
+		if n, err := res.RowsAffected(); err != nil || n == 0 {
+			return err // recorded by a retry meanwhile
+		}
+		if _, err := q.ExecContext(ctx, q.Rebind(`UPDATE payment_attempts SET status = CASE WHEN refunded_minor >= amount_minor
+			THEN 'refunded' ELSE 'partially_refunded' END, updated_at = ? WHERE id = ?`), now, a.ID); err != nil {
+			return err
+		}
+		if err := insertEvent(ctx, q, event{AttemptID: a.ID, Kind: evRefund, Outcome: "ok",
+			Detail: fmt.Sprintf("%d won (%s)", rf.Amount, rr.ProviderRefundID), Response: rr.Raw, ActorID: in.Actor.ID}, now); err != nil {
+			return err
+		}
+		return s.deps.Orders.ApplyRefund(ctx, q, plan, in.Actor, in.Reason)
+	})
+	if err != nil {
+		return rf, fmt.Errorf("record refund %d of order %d: %w", rf.ID, rf.OrderID, err)
+	}
+	rf.Status, rf.ProviderRefundID = "done", rr.ProviderRefundID
+	s.log.InfoContext(ctx, "refunded", "order_id", rf.OrderID, "amount", rf.Amount, "provider", a.Provider)
+	s.mailRefund(ctx, plan, rf)
+	return rf, nil
+}
+
+// chargeBalance is what the provider still holds of attempt a before a
+// refund of charge, in the provider's currency.
+func (s *Service) chargeBalance(ctx context.Context, a Attempt, charge int64) int64 {
+	var back int64
+	_ = s.d.Read().GetContext(ctx, &back, s.d.Read().Rebind(`SELECT COALESCE(SUM(charge_minor), 0) FROM payment_refunds
+		WHERE attempt_id = ? AND status = 'done'`), a.ID)
+	return a.ChargeMinor - back
+}
+
+// RetryRefund asks the provider again for a refund whose outcome was
+// unknown, with the same idempotency key, so it is never made twice.
+func (s *Service) RetryRefund(ctx context.Context, refundID int64, actor order.Actor) (Refund, error) {
+	var row struct {
+		AttemptID int64  `db:"attempt_id"`
+		OrderID   int64  `db:"order_id"`
+		Amount    int64  `db:"amount_minor"`
+		Charge    int64  `db:"charge_minor"`
+		Points    int64  `db:"points"`
+		Cancel    bool   `db:"cancel"`
+		Reason    string `db:"reason"`
+		Status    string `db:"status"`
+		Key       string `db:"idempotency_key"`
+	}
+	err := s.d.Read().GetContext(ctx, &row, s.d.Read().Rebind(`SELECT attempt_id, order_id, amount_minor, charge_minor,
+		points, cancel, reason, status, idempotency_key FROM payment_refunds WHERE id = ?`), refundID)
+	if err != nil {
+		return Refund{}, wrap("retry refund", refundID, fault.ErrNotFound)
+	}
+	if row.Status != "requested" {
+		return Refund{}, fmt.Errorf("refund %d is %s: %w", refundID, row.Status, fault.ErrConflict)
+	}
+	var lines []int64
+	if err := s.d.Read().SelectContext(ctx, &lines, s.d.Read().Rebind(`SELECT line_id FROM payment_refund_lines
+		WHERE refund_id = ? ORDER BY line_id`), refundID); err != nil {
+		return Refund{}, err
+	}
+	ar, err := attemptWhere(ctx, s.d.Read(), "id = ?", row.AttemptID)
+	if err != nil {
+		return Refund{}, err
+	}
+	a := ar.attempt()
+	// The plan is worked out again with the refund's lines; its amounts
+	// are the ones stored.
+	plan, err := s.deps.Orders.PlanRefund(ctx, row.OrderID, lines)
+	if err != nil {
+		return Refund{}, err
+	}
+	plan.Points, plan.Cancel = row.Points, row.Cancel
+	rf := Refund{ID: refundID, AttemptID: a.ID, OrderID: row.OrderID, Amount: row.Amount, Points: row.Points,
+		Cancel: row.Cancel, Status: row.Status}
+	// The reservation is part of the attempt's balance now; give it back
+	// for the balance the provider checks.
+	a.Refunded -= row.Amount
+	return s.sendRefund(ctx, a, rf, plan, row.Charge, row.Key, RefundInput{OrderID: row.OrderID, LineIDs: lines,
+		Reason: row.Reason, Actor: actor})
+}
+
+// Refunds lists the refunds of order orderID, oldest first.
+func (s *Service) Refunds(ctx context.Context, orderID int64) ([]Refund, error) {
+	var rs []struct {
+		ID        int64  `db:"id"`
+		AttemptID int64  `db:"attempt_id"`
+		Amount    int64  `db:"amount_minor"`
+		Points    int64  `db:"points"`
+		Cancel    bool   `db:"cancel"`
+		Status    string `db:"status"`
+		PRID      string `db:"provider_refund_id"`
+		Failure   string `db:"failure_message"`
+	}
+	err := s.d.Read().SelectContext(ctx, &rs, s.d.Read().Rebind(`SELECT id, attempt_id, amount_minor, points, cancel,
+		status, provider_refund_id, failure_message FROM payment_refunds WHERE order_id = ? ORDER BY id`), orderID)
+	if err != nil {
+		return nil, fmt.Errorf("refunds of order %d: %w", orderID, err)
+	}
+	out := make([]Refund, len(rs))
+	for i, r := range rs {
+		out[i] = Refund{ID: r.ID, AttemptID: r.AttemptID, OrderID: orderID, Amount: r.Amount, Points: r.Points,
+			Cancel: r.Cancel, Status: r.Status, ProviderRefundID: r.PRID, FailureMessage: r.Failure}
+	}
+	return out, nil
+}
+
+// Cancel cancels order orderID for actor: an order still waiting for
+// payment is simply cancelled; a paid one that has not shipped is refunded
+// whole through its provider and ends cancelled.
+func (s *Service) Cancel(ctx context.Context, orderID int64, actor order.Actor, reason string) (order.Order, error) {
+	o, err := s.deps.Orders.AdminGet(ctx, orderID)
+	if err == nil && actor.Kind == order.ByCustomer && o.UserID != actor.ID {
+		err = fault.ErrNotFound
+	}
+	if err != nil {
+		return order.Order{}, wrap("cancel order", orderID, err)
+	}
+	switch o.Status {
+	case order.Paid, order.Preparing:
+		if !order.Allowed(o.Status, order.Cancelled, actor.Kind) {
+			return order.Order{}, fmt.Errorf("order %d cannot be cancelled by %s: %w", orderID, actor.Kind, fault.ErrConflict)
+		}
+		if strings.TrimSpace(reason) == "" {
+			reason = "주문 취소"
+		}
+		if _, err := s.Refund(ctx, RefundInput{OrderID: orderID, Reason: reason, Actor: actor}); err != nil {
+			return order.Order{}, err
+		}
+		return s.deps.Orders.AdminGet(ctx, orderID)
+	default:
+		return s.deps.Orders.Transition(ctx, orderID, order.Cancelled, actor, reason)
+	}
+}
+
+// RefundedData fills the order-refunded mail.
+type RefundedData struct {
+	Name   string
+	Number string
+	Amount string // "₩12,900"
+	Points int64
+	URL    string
+}
+
+// Validate implements the check notify.Render makes.
+func (d RefundedData) Validate() error {
+	if d.Number == "" {
+		return &fault.Invalid{Fields: map[string]string{"number": "is required"}}
+	}
+	return nil
+}
+
+func (s *Service) mailRefund(ctx context.Context, plan order.RefundPlan, rf Refund) {
+	if s.deps.Mailer == nil || s.deps.Customers == nil {
+		return
+	}
+	email, name, err := s.deps.Customers.Contact(ctx, plan.UserID)
+	if err != nil || email == "" {
+		s.log.WarnContext(ctx, "refund mail not sent: no address", "order_id", plan.OrderID, "err", err)
+		return
+	}
+	m, err := notify.Render(notify.OrderRefunded, RefundedData{Name: name, Number: plan.Number,
+		Amount: money.Won(rf.Amount).String(), Points: rf.Points, URL: s.cfg.BaseURL + "/account/orders/" + plan.Number})
+	if err != nil {
+		s.log.ErrorContext(ctx, "refund mail not rendered", "order_id", plan.OrderID, "err", err)
+		return
+	}
+	m.To = email
+	if err := s.deps.Mailer.Send(ctx, s.d.Write(), m); err != nil {
+		s.log.ErrorContext(ctx, "refund mail not sent", "order_id", plan.OrderID, "err", err)
+	}
+}
+
+func nullID(id int64) any {
+	if id == 0 {
+		return nil
+	}
+	return id
+}

@@ -1,0 +1,169 @@
+package payment
+
+import (
+	"context"
+	"crypto/rand"
+	"fmt"
+	"log/slog"
+	"slices"
+	"sort"
+	"time"
+
+	"github.com/mallang/mallang/internal/crypt"
+	"github.com/mallang/mallang/internal/db"
+	"github.com/mallang/mallang/internal/notify"
+	"github.com/mallang/mallang/internal/order"
+)
+
+// BankTransfer is the key of bank transfer (무통장입금) among the methods:
+// the customer transfers to the shop's own account and staff confirm the
+// deposit. No provider is involved.
+const BankTransfer = "bank_transfer"
+
+// Orders is what payments need of orders (internal/order).
+type Orders interface {
+	AdminGet(ctx context.Context, orderID int64) (order.Order, error)
+	MarkPaid(ctx context.Context, q db.Querier, orderID int64, actor order.Actor, reason string) (bool, error)
+	AwaitDeposit(ctx context.Context, q db.Querier, orderID int64, payBy time.Time, actor order.Actor, reason string) error
+	Transition(ctx context.Context, orderID int64, to order.Status, actor order.Actor, reason string) (order.Order, error)
+	PlanRefund(ctx context.Context, orderID int64, lineIDs []int64) (order.RefundPlan, error)
+	ApplyRefund(ctx context.Context, q db.Querier, p order.RefundPlan, actor order.Actor, reason string) error
+}
+
+// Customers gives the address to mail a customer at.
+type Customers interface {
+	Contact(ctx context.Context, userID int64) (email, name string, err error)
+}
+
+// SyncQueue enqueues, in the caller's transaction, a job that looks an
+// attempt up at its provider and settles it (internal/jobs).
+type SyncQueue interface {
+	EnqueuePaymentSync(ctx context.Context, q db.Querier, attemptID int64) error
+}
+
+// Config is the operator's payment settings.
+type Config struct {
+	// BaseURL is the shop's public address; return URLs are built on it.
+	BaseURL string
+	// Bank is the shop's account for bank transfers; bank transfer is
+	// offered only when it is set.
+	Bank BankAccount
+	// DepositWithin is how long a bank-transfer order waits for the money
+	// (default three days).
+	DepositWithin time.Duration
+	// BuyerProtection is the buyer-protection service (구매안전서비스) notice
+	// shown with bank-transfer orders and recorded on each, such as the
+	// escrow contract's bank and number.
+	BuyerProtection string
+	// ConfirmLease is how long a confirm owns an attempt before another may
+	// take over (default 30 seconds).
+	ConfirmLease time.Duration
+}
+
+// Deps are the services payments use. Queue and Mailer may be nil (tests):
+// webhooks are then settled at once and refund mail is not sent.
+type Deps struct {
+	Orders    Orders
+	Customers Customers
+	Keyring   *crypt.Keyring
+	Queue     SyncQueue
+	Mailer    notify.Mailer
+}
+
+// Service takes payments and refunds them. It is safe for concurrent use.
+type Service struct {
+	d         *db.DB
+	deps      Deps
+	cfg       Config
+	providers map[string]Provider
+	now       func() time.Time
+	log       *slog.Logger
+}
+
+// NewService returns the payment service with providers enabled.
+func NewService(d *db.DB, deps Deps, cfg Config, providers []Provider, now func() time.Time, log *slog.Logger) *Service {
+	if cfg.DepositWithin <= 0 {
+		cfg.DepositWithin = 72 * time.Hour
+	}
+	if cfg.ConfirmLease <= 0 {
+		cfg.ConfirmLease = 30 * time.Second
+	}
+	if log == nil {
+		log = slog.New(slog.DiscardHandler)
+	}
+	if now == nil {
+		now = time.Now
+	}
+	s := &Service{d: d, deps: deps, cfg: cfg, providers: map[string]Provider{}, now: now, log: log}
+	for _, p := range providers {
+		s.providers[p.Name()] = p
+	}
+	return s
+}
+
+// Methods lists the ways to pay the checkout page offers, in a stable
+// order: bank transfer first when configured, then the providers.
+func (s *Service) Methods() []string {
+	var out []string
+	if s.cfg.Bank.Account != "" {
+		out = append(out, BankTransfer)
+	}
+	names := make([]string, 0, len(s.providers))
+	for n := range s.providers {
+		names = append(names, n)
+	}
+	sort.Slice(names, func(i, j int) bool { return rank(names[i]) < rank(names[j]) })
+	return append(out, names...)
+}
+
+// rank orders providers on the checkout page: the test provider first (it
+// is enabled only in demos), then the Korean providers, PayPal last.
+func rank(name string) int {
+	order := []string{"testpay", "toss", "kakaopay", "portone", "paypal"}
+	if i := slices.Index(order, name); i >= 0 {
+		return i
+	}
+	return len(order)
+}
+
+// Enabled reports whether method is offered.
+func (s *Service) Enabled(method string) bool {
+	return slices.Contains(s.Methods(), method)
+}
+
+// Bank is the shop's account for bank transfers and the buyer-protection
+// notice, for the checkout page.
+func (s *Service) Bank() (BankAccount, string) { return s.cfg.Bank, s.cfg.BuyerProtection }
+
+// DepositWithin is how long a bank-transfer order waits for the money.
+func (s *Service) DepositWithin() time.Duration { return s.cfg.DepositWithin }
+
+func (s *Service) provider(name string) (Provider, bool) {
+	p, ok := s.providers[name]
+	return p, ok
+}
+
+// newReference returns a fresh attempt reference for order number: the
+// number and a random part, 6–64 characters of A–Z 0–9 and '-' as every
+// provider accepts.
+func newReference(number string) string {
+	return number + "-" + rand.Text()[:6]
+}
+
+// stamp is now as stored.
+func (s *Service) stamp() time.Time { return s.now().UTC().Truncate(time.Microsecond) }
+
+func (s *Service) returnURL(provider, reference string) string {
+	return s.cfg.BaseURL + "/pay/return/" + provider + "/" + reference
+}
+
+func (s *Service) failURL(provider, reference string) string {
+	return s.cfg.BaseURL + "/pay/fail/" + provider + "/" + reference
+}
+
+func wrap(op string, id any, err error) error {
+	if err == nil {
+		return nil
+	}
+	return fmt.Errorf("%s %v: %w", op, id, err)
+}

@@ -1,0 +1,251 @@
+package payment
+
+import (
+	"context"
+	"database/sql"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"time"
+
+	"github.com/mallang/mallang/internal/db"
+	"github.com/mallang/mallang/internal/fault"
+)
+
+// AttemptStatus is where one payment attempt stands.
+type AttemptStatus string
+
+// Attempt statuses.
+const (
+	AttemptPrepared        AttemptStatus = "prepared"   // the customer is on the provider's page
+	AttemptConfirming      AttemptStatus = "confirming" // a confirm is talking to the provider now
+	AttemptPending         AttemptStatus = "pending"    // the provider has not decided; a job checks again
+	AttemptAwaitingDeposit AttemptStatus = "awaiting_deposit"
+	AttemptPaid            AttemptStatus = "paid"
+	AttemptFailed          AttemptStatus = "failed"
+	AttemptAmountMismatch  AttemptStatus = "amount_mismatch" // the provider charged another amount; given back
+	AttemptCancelled       AttemptStatus = "cancelled"       // given back before the order used it
+	AttemptPartlyRefunded  AttemptStatus = "partially_refunded"
+	AttemptRefunded        AttemptStatus = "refunded"
+)
+
+// settled reports whether an attempt's outcome is final as far as
+// confirming goes: a repeated confirm only reads it.
+func (st AttemptStatus) settled() bool {
+	switch st {
+	case AttemptPaid, AttemptFailed, AttemptAmountMismatch, AttemptCancelled, AttemptPartlyRefunded, AttemptRefunded, AttemptAwaitingDeposit:
+		return true
+	}
+	return false
+}
+
+// Captured reports whether the attempt's money was taken (and some may have
+// been refunded since).
+func (st AttemptStatus) Captured() bool {
+	return st == AttemptPaid || st == AttemptPartlyRefunded || st == AttemptRefunded
+}
+
+// Attempt is one try at paying one order.
+type Attempt struct {
+	ID                int64
+	OrderID           int64
+	Provider          string
+	Reference         string
+	ProviderPaymentID string
+	CaptureID         string
+	Status            AttemptStatus
+	Amount            int64 // won
+	TaxFree           int64
+	ChargeCurrency    string
+	ChargeMinor       int64
+	Refunded          int64 // won
+	Method            string
+	FailureCode       string
+	FailureMessage    string
+	Deposit           *DepositInfo
+	ReceiptURL        string
+	PaidAt            time.Time
+	CreatedAt         time.Time
+	UpdatedAt         time.Time
+}
+
+// DepositInfo is what a customer paying by transfer needs: where to send
+// how much by when, and the buyer-protection notice recorded with it.
+type DepositInfo struct {
+	Bank      string    `json:"bank"`
+	Account   string    `json:"account"`
+	Holder    string    `json:"holder"`
+	Due       time.Time `json:"due"`
+	Depositor string    `json:"depositor,omitempty"`
+	Notice    string    `json:"notice,omitempty"`
+	// ConfirmedBy is the staff member who matched the deposit (bank
+	// transfer), 0 for the provider's notification.
+	ConfirmedBy int64 `json:"confirmed_by,omitempty"`
+}
+
+type attemptRow struct {
+	ID                int64          `db:"id"`
+	OrderID           int64          `db:"order_id"`
+	Provider          string         `db:"provider"`
+	Reference         string         `db:"reference"`
+	ProviderPaymentID sql.NullString `db:"provider_payment_id"`
+	CaptureID         string         `db:"capture_id"`
+	Status            string         `db:"status"`
+	Amount            int64          `db:"amount_minor"`
+	TaxFree           int64          `db:"tax_free_minor"`
+	ChargeCurrency    string         `db:"charge_currency"`
+	ChargeMinor       int64          `db:"charge_minor"`
+	Refunded          int64          `db:"refunded_minor"`
+	Method            string         `db:"method"`
+	FailureCode       string         `db:"failure_code"`
+	FailureMessage    string         `db:"failure_message"`
+	Deposit           []byte         `db:"deposit"`
+	DepositSecret     string         `db:"deposit_secret_enc"`
+	ReceiptURL        string         `db:"receipt_url"`
+	ClaimedUntil      sql.NullTime   `db:"claimed_until"`
+	PaidAt            sql.NullTime   `db:"paid_at"`
+	CreatedAt         time.Time      `db:"created_at"`
+	UpdatedAt         time.Time      `db:"updated_at"`
+}
+
+const selectAttempt = `SELECT id, order_id, provider, reference, provider_payment_id, capture_id, status,
+	amount_minor, tax_free_minor, charge_currency, charge_minor, refunded_minor, method, failure_code,
+	failure_message, deposit, deposit_secret_enc, receipt_url, claimed_until, paid_at, created_at, updated_at
+	FROM payment_attempts`
+
+func (r attemptRow) attempt() Attempt {
+	a := Attempt{ID: r.ID, OrderID: r.OrderID, Provider: r.Provider, Reference: r.Reference,
+		ProviderPaymentID: r.ProviderPaymentID.String, CaptureID: r.CaptureID, Status: AttemptStatus(r.Status),
+		Amount: r.Amount, TaxFree: r.TaxFree, ChargeCurrency: r.ChargeCurrency, ChargeMinor: r.ChargeMinor,
+		Refunded: r.Refunded, Method: r.Method, FailureCode: r.FailureCode, FailureMessage: r.FailureMessage,
+		ReceiptURL: r.ReceiptURL, CreatedAt: r.CreatedAt.UTC(), UpdatedAt: r.UpdatedAt.UTC()}
+	if r.PaidAt.Valid {
+		a.PaidAt = r.PaidAt.Time.UTC()
+	}
+	if len(r.Deposit) > 0 && string(r.Deposit) != "null" {
+		var d DepositInfo
+		if json.Unmarshal(r.Deposit, &d) == nil {
+			a.Deposit = &d
+		}
+	}
+	return a
+}
+
+func attemptWhere(ctx context.Context, q db.Querier, where string, args ...any) (attemptRow, error) {
+	var r attemptRow
+	err := q.GetContext(ctx, &r, q.Rebind(selectAttempt+" WHERE "+where), args...)
+	if errors.Is(err, sql.ErrNoRows) {
+		return attemptRow{}, fault.ErrNotFound
+	}
+	if err != nil {
+		return attemptRow{}, fmt.Errorf("read payment attempt: %w", err)
+	}
+	return r, nil
+}
+
+func attemptsOf(ctx context.Context, q db.Querier, orderID int64) ([]Attempt, error) {
+	var rs []attemptRow
+	if err := q.SelectContext(ctx, &rs, q.Rebind(selectAttempt+" WHERE order_id = ? ORDER BY id"), orderID); err != nil {
+		return nil, fmt.Errorf("read payment attempts of order %d: %w", orderID, err)
+	}
+	out := make([]Attempt, len(rs))
+	for i, r := range rs {
+		out[i] = r.attempt()
+	}
+	return out, nil
+}
+
+func insertAttempt(ctx context.Context, q db.Querier, a Attempt, deposit []byte, now time.Time) (int64, error) {
+	var dep any
+	if deposit != nil {
+		dep = string(deposit)
+	}
+	var paid sql.NullTime
+	if !a.PaidAt.IsZero() {
+		paid = sql.NullTime{Time: a.PaidAt, Valid: true}
+	}
+	var id int64
+	err := q.QueryRowxContext(ctx, q.Rebind(`INSERT INTO payment_attempts (order_id, provider, reference, status,
+		amount_minor, tax_free_minor, charge_currency, charge_minor, method, deposit, paid_at, created_at, updated_at)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`),
+		a.OrderID, a.Provider, a.Reference, a.Status, a.Amount, a.TaxFree, a.ChargeCurrency, a.ChargeMinor,
+		a.Method, dep, paid, now, now).Scan(&id)
+	if err != nil {
+		return 0, fmt.Errorf("record payment attempt for order %d: %w", a.OrderID, err)
+	}
+	return id, nil
+}
+
+// event is one row of payment_events.
+type event struct {
+	AttemptID int64
+	Kind      string
+	Outcome   string
+	Detail    string
+	Response  []byte
+	ActorID   int64
+}
+
+// Event kinds.
+const (
+	evPrepare  = "prepare"
+	evConfirm  = "confirm"
+	evLookup   = "lookup"
+	evRefund   = "refund"
+	evWebhook  = "webhook"
+	evDeposit  = "deposit"
+	evMismatch = "amount_mismatch"
+	evGiveBack = "give_back"
+	evReturn   = "return" // the customer's browser came back
+)
+
+// maxStored bounds what is kept of one provider response.
+const maxStored = 16 << 10
+
+func insertEvent(ctx context.Context, q db.Querier, e event, now time.Time) error {
+	resp := e.Response
+	if len(resp) > maxStored {
+		resp = resp[:maxStored]
+	}
+	var actor sql.NullInt64
+	if e.ActorID != 0 {
+		actor = sql.NullInt64{Int64: e.ActorID, Valid: true}
+	}
+	_, err := q.ExecContext(ctx, q.Rebind(`INSERT INTO payment_events (attempt_id, kind, outcome, summary, response,
+		actor_id, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)`), e.AttemptID, e.Kind, e.Outcome, clip(e.Detail, 1000),
+		string(resp), actor, now)
+	if err != nil {
+		return fmt.Errorf("record payment event of attempt %d: %w", e.AttemptID, err)
+	}
+	return nil
+}
+
+func clip(s string, n int) string {
+	r := []rune(s)
+	if len(r) > n {
+		return string(r[:n])
+	}
+	return s
+}
+
+// EventRecord is a stored payment event, for the back office.
+type EventRecord struct {
+	ID        int64     `db:"id"`
+	AttemptID int64     `db:"attempt_id"`
+	Kind      string    `db:"kind"`
+	Outcome   string    `db:"outcome"`
+	Detail    string    `db:"summary"`
+	ActorID   *int64    `db:"actor_id"`
+	CreatedAt time.Time `db:"created_at"`
+}
+
+func eventsOf(ctx context.Context, q db.Querier, orderID int64) ([]EventRecord, error) {
+	var out []EventRecord
+	err := q.SelectContext(ctx, &out, q.Rebind(`SELECT e.id, e.attempt_id, e.kind, e.outcome, e.summary, e.actor_id,
+		e.created_at FROM payment_events e JOIN payment_attempts a ON a.id = e.attempt_id
+		WHERE a.order_id = ? ORDER BY e.id`), orderID)
+	if err != nil {
+		return nil, fmt.Errorf("read payment events of order %d: %w", orderID, err)
+	}
+	return out, nil
+}
