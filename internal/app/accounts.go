@@ -47,6 +47,7 @@ type accounts struct {
 	points     *points.Service
 	orders     *order.Service
 	promotions *promotion.Service
+	payments   *payment.Service
 }
 
 // keyring builds the personal-data keyring: the configured keys, with the
@@ -166,6 +167,9 @@ func (a *App) pruners() []jobs.Pruner {
 			n, err := s.orders.ExpireUnpaid(ctx, 0)
 			return int64(n), err
 		}},
+		// Payments no callback settled (a timeout, a crash half-way) are
+		// looked up at their provider; transfers of expired orders close.
+		{Name: "payments", Prune: s.payments.Reconcile},
 		{Name: "expired points", Prune: s.points.ExpireDue},
 		// Membership grades are evaluated monthly, on the first of the
 		// month in Korea, from the last three months of orders; the

@@ -82,6 +82,10 @@ func New(ctx context.Context, cfg config.Config, log *slog.Logger, version strin
 		a.Close()
 		return nil, err
 	}
+	if err := a.wirePayments(); err != nil {
+		a.Close()
+		return nil, err
+	}
 	a.registry = prometheus.NewRegistry()
 	a.registry.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 	w, r := d.SQL()
@@ -179,7 +183,7 @@ func limitBody(next http.Handler) http.Handler {
 // then stops taking requests, lets those in flight finish (up to 30 s),
 // and stops the job workers.
 func (a *App) Serve(ctx context.Context, ln net.Listener) error {
-	runner, err := jobs.NewRunner(a.DB, a.log, a.Catalog, a.Media, a.pruners()...)
+	runner, err := jobs.NewRunner(a.DB, a.log, a.Catalog, a.Media, a.acc.payments, a.pruners()...)
 	if err != nil {
 		return fmt.Errorf("start jobs: %w", err)
 	}

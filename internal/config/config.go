@@ -63,6 +63,9 @@ type Config struct {
 	// Social holds the sign-in providers with a client id
 	// (MALLANG_GOOGLE_*, MALLANG_KAKAO_*, MALLANG_NAVER_*).
 	Social []SocialProvider
+	// Payments are the ways to pay (MALLANG_TESTPAY, MALLANG_BANK_*,
+	// MALLANG_TOSS_*, MALLANG_KAKAOPAY_*, MALLANG_PAYPAL_*, MALLANG_PORTONE_*).
+	Payments Payments
 }
 
 // SMTP is the mail server configuration.
@@ -212,6 +215,9 @@ func Load(env Lookup) (Config, error) {
 			return c, &Error{up + "CLIENT_SECRET", "is required with " + up + "CLIENT_ID"}
 		}
 		c.Social = append(c.Social, sp)
+	}
+	if err := loadPayments(get, &c); err != nil {
+		return c, err
 	}
 	return c, nil
 }

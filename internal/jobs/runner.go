@@ -48,9 +48,15 @@ type Runner struct {
 // on one extra pgx connection, so jobs start at once instead of at the next
 // poll.
 //
-// pruners run every PruneInterval (and at start) through PruneArgs.
-func NewRunner(d *db.DB, log *slog.Logger, cat *catalog.Service, store *media.Store, pruners ...Pruner) (*Runner, error) {
+// pruners run every PruneInterval (and at start) through PruneArgs;
+// payments settles the attempts PaymentSyncArgs names (nil: no payments).
+func NewRunner(d *db.DB, log *slog.Logger, cat *catalog.Service, store *media.Store, payments PaymentSyncer, pruners ...Pruner) (*Runner, error) {
 	workers := river.NewWorkers()
+	if payments != nil {
+		if err := river.AddWorkerSafely(workers, &paymentSyncWorker{syncer: payments}); err != nil {
+			return nil, fmt.Errorf("new job runner: %w", err)
+		}
+	}
 	if err := river.AddWorkerSafely(workers, &thumbnailWorker{cat: cat, media: store}); err != nil {
 		return nil, fmt.Errorf("new job runner: %w", err)
 	}

@@ -792,3 +792,9 @@ func nullJSON(b []byte) any {
 	}
 	return string(b)
 }
+
+// SyncAttempt is Sync for the job queue (jobs.PaymentSyncer).
+func (s *Service) SyncAttempt(ctx context.Context, id int64) error {
+	_, err := s.Sync(ctx, id)
+	return err
+}

@@ -1,0 +1,93 @@
+package app
+
+import (
+	"context"
+	"fmt"
+	"net/http"
+	"time"
+
+	"github.com/mallang/mallang/internal/account"
+	"github.com/mallang/mallang/internal/payment"
+	"github.com/mallang/mallang/internal/payment/kakaopay"
+	"github.com/mallang/mallang/internal/payment/paypal"
+	"github.com/mallang/mallang/internal/payment/portone"
+	"github.com/mallang/mallang/internal/payment/testpay"
+	"github.com/mallang/mallang/internal/payment/toss"
+)
+
+// contacts gives the payment service a customer's address for mail.
+type contacts struct{ accounts *account.Service }
+
+func (c contacts) Contact(ctx context.Context, userID int64) (string, string, error) {
+	u, err := c.accounts.User(ctx, userID)
+	if err != nil {
+		return "", "", err
+	}
+	return u.Email, u.Name, nil
+}
+
+// wirePayments enables the providers whose keys are configured and builds
+// the payment service. A provider without keys is disabled with a log line
+// saying so; a provider with wrong keys stops the start, naming the
+// variable.
+func (a *App) wirePayments() error {
+	cfg, s := a.cfg.Payments, a.acc
+	client := &http.Client{Timeout: 10 * time.Second}
+	var providers []payment.Provider
+	if cfg.TestPay {
+		tp, err := testpay.New(derive(a.cfg.SecretKey, "mallang testpay approvals"), func(ref string) string {
+			return a.cfg.BaseURL + "/pay/testpay/" + ref
+		}, time.Now)
+		if err != nil {
+			return err
+		}
+		providers = append(providers, tp)
+		a.log.Warn("the test payment provider is enabled: anyone can pay with it; set MALLANG_TESTPAY=false in a shop that takes real orders")
+	}
+	add := func(name, keyVar string, configured bool, build func() (payment.Provider, error)) error {
+		if !configured {
+			a.log.Info("payment provider disabled: no keys", "provider", name, "set", keyVar)
+			return nil
+		}
+		p, err := build()
+		if err != nil {
+			return fmt.Errorf("%s: %w", keyVar, err)
+		}
+		providers = append(providers, p)
+		return nil
+	}
+	err := add("toss", "MALLANG_TOSS_SECRET_KEY", cfg.TossSecretKey != "", func() (payment.Provider, error) {
+		return toss.New(toss.Config{SecretKey: cfg.TossSecretKey, ClientKey: cfg.TossClientKey, BaseURL: cfg.TossBaseURL}, client)
+	})
+	if err == nil {
+		err = add("kakaopay", "MALLANG_KAKAOPAY_SECRET_KEY", cfg.KakaoPaySecretKey != "", func() (payment.Provider, error) {
+			return kakaopay.New(kakaopay.Config{SecretKey: cfg.KakaoPaySecretKey, CID: cfg.KakaoPayCID, BaseURL: cfg.KakaoPayBaseURL}, client)
+		})
+	}
+	if err == nil {
+		err = add("paypal", "MALLANG_PAYPAL_CLIENT_ID", cfg.PayPalClientID != "", func() (payment.Provider, error) {
+			return paypal.New(paypal.Config{ClientID: cfg.PayPalClientID, Secret: cfg.PayPalSecret, WebhookID: cfg.PayPalWebhookID,
+				BaseURL: cfg.PayPalBaseURL, Currency: cfg.PayPalCurrency, KRWPerUnit: cfg.PayPalKRWPerUnit}, client)
+		})
+	}
+	if err == nil {
+		err = add("portone", "MALLANG_PORTONE_API_SECRET", cfg.PortOneAPISecret != "", func() (payment.Provider, error) {
+			return portone.New(portone.Config{APISecret: cfg.PortOneAPISecret, StoreID: cfg.PortOneStoreID, ChannelKey: cfg.PortOneChannelKey,
+				WebhookSecrets: cfg.PortOneWebhookSecrets, BaseURL: cfg.PortOneBaseURL}, client)
+		})
+	}
+	if err != nil {
+		return err
+	}
+	if cfg.BankAccount == "" {
+		a.log.Info("bank transfer disabled: no account", "set", "MALLANG_BANK_ACCOUNT")
+	}
+	s.payments = payment.NewService(a.DB, payment.Deps{Orders: s.orders, Customers: contacts{a.Accounts}, Keyring: s.keyring,
+		Queue: a.queue, Mailer: s.mailer}, payment.Config{BaseURL: a.cfg.BaseURL,
+		Bank:          payment.BankAccount{Bank: cfg.BankName, Account: cfg.BankAccount, Holder: cfg.BankHolder},
+		DepositWithin: cfg.DepositWithin, BuyerProtection: cfg.BuyerProtection}, providers, time.Now, a.log)
+	return nil
+}
+
+// Payments is the payment service, for tools and tests.
+func (a *App) Payments() *payment.Service { return a.acc.payments }
