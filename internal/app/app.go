@@ -152,6 +152,7 @@ func (a *App) routes() http.Handler {
 		Carts:     a.acc.carts,
 		Orders:    a.acc.orders,
 		Points:    a.acc.points,
+		Payments:  a.acc.payments,
 		Secure:    strings.HasPrefix(a.cfg.BaseURL, "https://"),
 	})
 	storefront.Register(mux)

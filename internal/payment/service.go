@@ -7,6 +7,7 @@ import (
 	"log/slog"
 	"slices"
 	"sort"
+	"strings"
 	"time"
 
 	"github.com/mallang/mallang/internal/crypt"
@@ -148,6 +149,15 @@ func (s *Service) provider(name string) (Provider, bool) {
 // provider accepts.
 func newReference(number string) string {
 	return number + "-" + rand.Text()[:6]
+}
+
+// OrderNumber is the number of the order an attempt reference belongs to:
+// the reference without its random suffix.
+func OrderNumber(reference string) string {
+	if i := strings.LastIndexByte(reference, '-'); i > 0 {
+		return reference[:i]
+	}
+	return reference
 }
 
 // stamp is now as stored.

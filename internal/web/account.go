@@ -52,6 +52,9 @@ func (h *Handler) registerAccounts(mux *http.ServeMux) {
 	}
 	if h.acc.Orders != nil {
 		h.registerOrders(mux)
+		if h.acc.Payments != nil {
+			h.registerPayments(mux)
+		}
 	}
 	if h.acc.Points != nil {
 		h.registerPoints(mux)

@@ -26,6 +26,8 @@ import (
 	"github.com/mallang/mallang/internal/db/dbtest"
 	"github.com/mallang/mallang/internal/notify"
 	"github.com/mallang/mallang/internal/order"
+	"github.com/mallang/mallang/internal/payment"
+	"github.com/mallang/mallang/internal/payment/testpay"
 	"github.com/mallang/mallang/internal/points"
 	"github.com/mallang/mallang/internal/ratelimit"
 	"github.com/mallang/mallang/internal/shipping"
@@ -43,6 +45,8 @@ type accountShop struct {
 	coupons *coupon.Service
 	points  *points.Service
 	orders  *order.Service
+	pays    *payment.Service
+	testpay *testpay.Provider
 }
 
 func newAccountShop(t *testing.T) *accountShop {
@@ -67,9 +71,18 @@ func newAccountShop(t *testing.T) *accountShop {
 	s.orders = order.NewService(d, order.Deps{Catalog: s.cat, Cart: cart.ForOrders{Carts: s.carts}, Addresses: s.addrs,
 		Coupons: s.coupons, Points: s.points, Shipping: shipping.ForOrders{Shipping: shipping.New(d, time.Now)}, Keyring: kr},
 		order.Config{}, time.Now, nil)
+	s.testpay, err = testpay.New([]byte("web tests: the test provider's signing key"), func(ref string) string {
+		return s.srv.URL + "/pay/testpay/" + ref
+	}, time.Now)
+	if err != nil {
+		t.Fatal(err)
+	}
+	s.pays = payment.NewService(d, payment.Deps{Orders: s.orders, Keyring: kr}, payment.Config{BaseURL: s.srv.URL,
+		Bank:            payment.BankAccount{Bank: "말랑은행", Account: "123-45-6789", Holder: "(주)말랑"},
+		BuyerProtection: "구매안전서비스: 말랑은행 에스크로 (제2026-01호)"}, []payment.Provider{s.testpay}, time.Now, nil)
 	h := New(Config{BaseURL: s.srv.URL, ShopName: "말랑상점"}, s.cat, slog.New(slog.DiscardHandler))
 	h.EnableAccounts(AccountDeps{Accounts: s.acc, Store: account.NewSessionStore(d, nil, time.Now), Addresses: s.addrs, Social: soc,
-		Carts: s.carts, Orders: s.orders, Points: s.points})
+		Carts: s.carts, Orders: s.orders, Points: s.points, Payments: s.pays})
 	h.Register(mux)
 	return s
 }

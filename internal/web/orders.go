@@ -7,6 +7,7 @@ import (
 	"net/http"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/mallang/mallang/internal/account"
 	"github.com/mallang/mallang/internal/account/address"
@@ -26,8 +27,9 @@ type Orders interface {
 	RequestCancel(ctx context.Context, userID, orderID int64, reason string) (order.Order, error)
 }
 
-// paymentMethods are the ways to pay offered at checkout until payment
-// providers are connected; the order waits for payment either way.
+// paymentMethods are the ways to pay offered at checkout when the shop runs
+// without the payment service (tests of the order pages alone); the order
+// waits for payment either way.
 var paymentMethods = []string{"bank_transfer", "card"}
 
 // ordersPerPage is the length of the order history page.
@@ -54,7 +56,7 @@ type checkoutView struct {
 	Coupon     string
 	Points     string
 	Payment    string
-	Payments   []link // Label, URL = the method
+	Choice     *payChoice
 	Lines      []cartLineView
 	Amounts    []amountRow
 	Total      string
@@ -109,7 +111,7 @@ func channelOf(r *http.Request) order.Channel {
 }
 
 // fillCheckout prices the checkout and fills the page around it.
-func (h *Handler) fillCheckout(ctx context.Context, lc *locale, u account.User, in order.PlaceInput, v *checkoutView) error {
+func (h *Handler) fillCheckout(ctx context.Context, r *http.Request, lc *locale, u account.User, in order.PlaceInput, v *checkoutView) error {
 	as, err := h.acc.Addresses.List(ctx, u.ID)
 	if err != nil {
 		return err
@@ -124,12 +126,12 @@ func (h *Handler) fillCheckout(ctx context.Context, lc *locale, u account.User, 
 			}
 		}
 	}
-	if v.Payment == "" {
-		v.Payment = paymentMethods[0]
+	if v.Choice == nil {
+		v.Choice = &payChoice{Fields: map[string]string{}}
 	}
-	for _, m := range paymentMethods {
-		v.Payments = append(v.Payments, link{Label: lc.T("pay." + m), URL: m, Current: m == v.Payment})
-	}
+	choice := h.newPayChoice(lc, r, v.Payment)
+	choice.Fields = v.Choice.Fields
+	v.Choice = choice
 	p, err := h.acc.Orders.Preview(ctx, in)
 	if err != nil {
 		return err
@@ -182,7 +184,7 @@ func (h *Handler) checkoutForm(w http.ResponseWriter, r *http.Request, lc *local
 // renderCheckout prices and shows the checkout page; an empty selection
 // goes back to the cart with why.
 func (h *Handler) renderCheckout(w http.ResponseWriter, r *http.Request, lc *locale, u account.User, in order.PlaceInput, v *checkoutView, status int) {
-	if err := h.fillCheckout(r.Context(), lc, u, in, v); err != nil {
+	if err := h.fillCheckout(r.Context(), r, lc, u, in, v); err != nil {
 		if inv, ok := fault.AsInvalid(err); ok && inv.Fields["cart"] != "" {
 			h.sessions.Put(r.Context(), cartErrorKey, lc.T("select at least one product"))
 			http.Redirect(w, r, "/cart", http.StatusSeeOther)
@@ -224,8 +226,12 @@ func (h *Handler) checkout(w http.ResponseWriter, r *http.Request, lc *locale, u
 			return
 		}
 		v.Fields = map[string]string{}
+		v.Choice = &payChoice{Fields: map[string]string{}}
 		for f, m := range inv.Fields {
 			v.Fields[f] = lc.T(m)
+			if f == "payment_method" {
+				v.Choice.Fields[f] = lc.T(m)
+			}
 			if f == "cart" {
 				v.Error = lc.F("checkout.sold_out", m)
 			}
@@ -238,7 +244,16 @@ func (h *Handler) checkout(w http.ResponseWriter, r *http.Request, lc *locale, u
 	}
 	// The confirmation rides in the address rather than the session, so a
 	// placed order costs no session write.
-	http.Redirect(w, r, "/account/orders/"+o.Number+"?placed=1", http.StatusSeeOther)
+	switch {
+	case h.acc.Payments == nil || o.Status == order.Paid: // no payments here, or points paid it all
+		http.Redirect(w, r, "/account/orders/"+o.Number+"?placed=1", http.StatusSeeOther)
+	case o.Status == order.PendingPayment:
+		h.startPayment(w, r, lc, u, o, startInput(r, o, u))
+	case o.Status == order.AwaitingDeposit: // this checkout submitted again
+		http.Redirect(w, r, "/account/orders/"+o.Number+"?deposit=1", http.StatusSeeOther)
+	default:
+		http.Redirect(w, r, "/account/orders/"+o.Number, http.StatusSeeOther)
+	}
 }
 
 // orderView is an order as its pages show it.
@@ -255,6 +270,7 @@ type orderView struct {
 	Error    string
 	Payment  string
 	Tracking []link
+	Pay      *paymentPanel
 }
 
 type historyRow struct{ When, Status, Reason string }
@@ -307,9 +323,20 @@ func (h *Handler) orderPage(w http.ResponseWriter, r *http.Request, lc *locale, 
 	for _, e := range hist {
 		v.History = append(v.History, historyRow{When: lc.DateTime(e.CreatedAt), Status: lc.T("status." + string(e.To)), Reason: e.Reason})
 	}
+	if v.Pay, err = h.newPaymentPanel(r.Context(), lc, o); err != nil {
+		h.serverError(w, r, lc, err)
+		return
+	}
 	v.Flash = h.sessions.PopString(r.Context(), flashKey)
-	if v.Flash == "" && r.URL.Query().Get("placed") == "1" {
-		v.Flash = lc.T("checkout.placed")
+	if v.Flash == "" {
+		switch q := r.URL.Query(); {
+		case q.Get("placed") == "1":
+			v.Flash = lc.T("checkout.placed")
+		case q.Get("paid") == "1" && o.PaidAt != (time.Time{}):
+			v.Flash = lc.T("pay.done")
+		case q.Get("deposit") == "1" && o.Status == order.AwaitingDeposit:
+			v.Flash = lc.T("pay.deposit_flash")
+		}
 	}
 	v.Error = h.sessions.PopString(r.Context(), cartErrorKey)
 	p := h.accountPage(r, lc, lc.F("order.title", o.Number), "/account/orders/"+o.Number)
@@ -333,7 +360,7 @@ func (h *Handler) orderCancel(w http.ResponseWriter, r *http.Request, lc *locale
 	if !ok {
 		return
 	}
-	_, err := h.acc.Orders.RequestCancel(r.Context(), u.ID, o.ID, r.PostFormValue("reason"))
+	err := h.cancelOrder(r.Context(), u, o, r.PostFormValue("reason"))
 	switch {
 	case errors.Is(err, fault.ErrConflict):
 		h.sessions.Put(r.Context(), cartErrorKey, lc.T("order.cannot_cancel"))

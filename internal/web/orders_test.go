@@ -73,16 +73,17 @@ func TestCheckoutAndOrders(t *testing.T) {
 	r = b.post("/checkout", form)
 	wantStatus(t, r, http.StatusSeeOther, "")
 	placedAt := r.header.Get("Location")
-	if !regexp.MustCompile(`^/account/orders/\d{8}-[0-9A-Z]{8}\?placed=1$`).MatchString(placedAt) {
+	if !regexp.MustCompile(`^/account/orders/\d{8}-[0-9A-Z]{8}\?deposit=1$`).MatchString(placedAt) {
 		t.Fatalf("placed order at %q", placedAt)
 	}
-	loc := strings.TrimSuffix(placedAt, "?placed=1")
+	loc := strings.TrimSuffix(placedAt, "?deposit=1")
 	// A second submission of the same form is the same order.
 	wantStatus(t, b.post("/checkout", form), http.StatusSeeOther, placedAt)
 
 	r = b.get(placedAt)
 	wantStatus(t, r, http.StatusOK, "")
-	mustContain(t, r.body, "주문이 접수되었습니다", `data-status="pending_payment"`, "₩7,500", "제주 제주시 첨단로 242", "010-1234-5678", "무통장입금")
+	mustContain(t, r.body, "아래 계좌로 입금해 주세요", `data-status="awaiting_deposit"`, "₩7,500", "제주 제주시 첨단로 242", "010-1234-5678",
+		"무통장입금", `data-testid="deposit-account"`, "123-45-6789", "말랑은행 에스크로")
 	mustContain(t, b.get("/account/orders").body, strings.TrimPrefix(loc, "/account/orders/"))
 	mustContain(t, b.get(loc+"/receipt").body, "주문자: 김민지")
 	mustContain(t, b.get("/cart").body, `data-testid="cart-empty"`)

@@ -47,6 +47,9 @@ type AccountDeps struct {
 	Orders Orders
 	// Points turns on the "my points" page; may be nil.
 	Points Points
+	// Payments turns on paying orders (with Orders); may be nil, and then
+	// orders wait for payment.
+	Payments Payments
 	// Secure marks the session cookie Secure (a shop served over HTTPS).
 	Secure bool
 }

@@ -1,0 +1,435 @@
+package web
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"io"
+	"net/http"
+	"net/url"
+	"strconv"
+	"strings"
+
+	"github.com/mallang/mallang/internal/account"
+	"github.com/mallang/mallang/internal/fault"
+	"github.com/mallang/mallang/internal/order"
+	"github.com/mallang/mallang/internal/payment"
+)
+
+// Payments is what the storefront needs of payments; *payment.Service
+// implements it.
+type Payments interface {
+	Methods() []string
+	Bank() (payment.BankAccount, string)
+	Start(ctx context.Context, in payment.StartInput) (payment.Started, error)
+	Confirm(ctx context.Context, provider, reference string, query url.Values) (payment.Attempt, error)
+	Abandon(ctx context.Context, provider, reference, code, message string) (payment.Attempt, error)
+	ByReference(ctx context.Context, reference string) (payment.Attempt, error)
+	Attempts(ctx context.Context, orderID int64) ([]payment.Attempt, error)
+	Refunds(ctx context.Context, orderID int64) ([]payment.Refund, error)
+	CashReceiptOf(ctx context.Context, orderID int64) (payment.CashReceipt, error)
+	Cancel(ctx context.Context, orderID int64, actor order.Actor, reason string) (order.Order, error)
+	Webhook(ctx context.Context, provider string, h http.Header, body []byte) error
+	Provider(name string) (payment.Provider, bool)
+}
+
+// testWindow is the built-in test provider's payment window
+// (*testpay.Provider): its buttons' answers.
+type testWindow interface {
+	Approve(reference string, amount int64) url.Values
+	Decline() url.Values
+	Cancel() url.Values
+}
+
+// registerPayments adds the payment pages: choosing how to pay an unpaid
+// order, the providers' return and fail addresses, the test provider's
+// window and the providers' webhooks.
+func (h *Handler) registerPayments(mux *http.ServeMux) {
+	s := h.private
+	mux.Handle("GET /account/orders/{number}/pay", s(h.signedIn(h.payForm)))
+	mux.Handle("POST /account/orders/{number}/pay", s(h.signedIn(h.pay)))
+	// The provider sends the customer's browser back here. Confirming needs
+	// no session: the reference is unguessable and the provider is asked.
+	mux.Handle("GET /pay/return/{provider}/{reference}", s(http.HandlerFunc(h.payReturn)))
+	mux.Handle("GET /pay/fail/{provider}/{reference}", s(http.HandlerFunc(h.payFail)))
+	mux.Handle("GET /pay/testpay/{reference}", s(http.HandlerFunc(h.testpayWindow)))
+	mux.Handle("POST /pay/testpay/{reference}", s(http.HandlerFunc(h.testpayAnswer)))
+	mux.HandleFunc("POST /payments/webhook/{provider}", h.paymentWebhook)
+}
+
+// payChoice is the payment part of the checkout and pay pages.
+type payChoice struct {
+	Methods   []link // Label; URL = the method
+	Bank      payment.BankAccount
+	Notice    string // buyer protection
+	Depositor string
+	Purpose   string // cash receipt: "", income_deduction or expense_proof
+	Identity  string
+	Fields    map[string]string
+}
+
+func (h *Handler) newPayChoice(lc *locale, r *http.Request, current string) *payChoice {
+	c := &payChoice{Depositor: r.PostFormValue("depositor"), Purpose: r.PostFormValue("cash_receipt_purpose"),
+		Identity: r.PostFormValue("cash_receipt_identity"), Fields: map[string]string{}}
+	methods := paymentMethods
+	if h.acc.Payments != nil {
+		methods = h.acc.Payments.Methods()
+		c.Bank, c.Notice = h.acc.Payments.Bank()
+	}
+	if current == "" && len(methods) > 0 {
+		current = methods[0]
+	}
+	for _, m := range methods {
+		c.Methods = append(c.Methods, link{Label: lc.T("pay." + m), URL: m, Current: m == current})
+	}
+	return c
+}
+
+// startInput reads the payment part of a form.
+func startInput(r *http.Request, o order.Order, u account.User) payment.StartInput {
+	in := payment.StartInput{OrderID: o.ID, UserID: u.ID, Method: r.PostFormValue("payment"),
+		Mobile: channelOf(r) == order.MobileWeb, Depositor: r.PostFormValue("depositor")}
+	if p := r.PostFormValue("cash_receipt_purpose"); p != "" {
+		in.CashReceipt = &payment.CashReceiptRequest{Purpose: p, Identity: r.PostFormValue("cash_receipt_identity")}
+	}
+	return in
+}
+
+// startPayment sends the customer on to pay order o as in says: to the
+// provider's page, to our page that opens the provider's window, or, for a
+// bank transfer, to the order's page with the instructions. Anything the
+// customer must fix goes back to the order's pay page.
+func (h *Handler) startPayment(w http.ResponseWriter, r *http.Request, lc *locale, u account.User, o order.Order, in payment.StartInput) {
+	st, err := h.acc.Payments.Start(r.Context(), in)
+	if err != nil {
+		h.payStartFailed(w, r, lc, u, o, err)
+		return
+	}
+	switch {
+	case st.RedirectURL != "":
+		http.Redirect(w, r, st.RedirectURL, http.StatusSeeOther)
+	case st.Script != nil:
+		h.renderPayScript(w, r, lc, o, st)
+	default:
+		http.Redirect(w, r, "/account/orders/"+o.Number+"?deposit=1", http.StatusSeeOther)
+	}
+}
+
+func (h *Handler) payStartFailed(w http.ResponseWriter, r *http.Request, lc *locale, u account.User, o order.Order, err error) {
+	v := &payView{O: o, Total: won(o.Total), Choice: h.newPayChoice(lc, r, r.PostFormValue("payment"))}
+	if inv, ok := fault.AsInvalid(err); ok {
+		for f, m := range inv.Fields {
+			v.Choice.Fields[f] = lc.T(m)
+		}
+		v.Error = lc.T("checkout.fix")
+		h.renderPay(w, r, lc, v, http.StatusUnprocessableEntity)
+		return
+	}
+	if d, ok := payment.AsDeclined(err); ok {
+		v.Error = lc.F("pay.declined", d.Message, d.Code)
+		h.renderPay(w, r, lc, v, http.StatusBadGateway)
+		return
+	}
+	if errors.Is(err, fault.ErrConflict) {
+		http.Redirect(w, r, "/account/orders/"+o.Number, http.StatusSeeOther)
+		return
+	}
+	h.serverError(w, r, lc, err)
+}
+
+// payView is the page that asks how to pay an order placed but not paid.
+type payView struct {
+	O      order.Order
+	Total  string
+	Choice *payChoice
+	Error  string
+}
+
+func (h *Handler) renderPay(w http.ResponseWriter, r *http.Request, lc *locale, v *payView, status int) {
+	p := h.accountPage(r, lc, lc.F("pay.title", v.O.Number), "/account/orders/"+v.O.Number+"/pay")
+	h.render(w, r, lc, status, payPage(p, v))
+}
+
+func (h *Handler) payForm(w http.ResponseWriter, r *http.Request, lc *locale, u account.User) {
+	o, ok := h.ownOrder(w, r, lc, u)
+	if !ok {
+		return
+	}
+	if o.Status != order.PendingPayment {
+		http.Redirect(w, r, "/account/orders/"+o.Number, http.StatusSeeOther)
+		return
+	}
+	v := &payView{O: o, Total: won(o.Total), Choice: h.newPayChoice(lc, r, o.PaymentMethod)}
+	if msg := r.URL.Query().Get("failed"); msg != "" {
+		v.Error = lc.F("pay.failed_reason", msg)
+	}
+	h.renderPay(w, r, lc, v, http.StatusOK)
+}
+
+func (h *Handler) pay(w http.ResponseWriter, r *http.Request, lc *locale, u account.User) {
+	if !h.parseForm(w, r, lc) {
+		return
+	}
+	o, ok := h.ownOrder(w, r, lc, u)
+	if !ok {
+		return
+	}
+	h.startPayment(w, r, lc, u, o, startInput(r, o, u))
+}
+
+// payCSP is the Content-Security-Policy of the page that opens a provider's
+// payment window with its script: the provider's SDK, and the frames and
+// windows of the card companies it opens, which differ by card and provider
+// (so any https frame).
+const payCSP = "default-src 'self'; script-src 'self' https://js.tosspayments.com https://cdn.portone.io; " +
+	"frame-src https:; connect-src 'self' https:; img-src 'self' data: https:; style-src 'self' 'unsafe-inline'; " +
+	"font-src 'self' https:; object-src 'none'; frame-ancestors 'none'; base-uri 'self'; form-action 'self' https:"
+
+// payScriptView is the page that opens a provider's window.
+type payScriptView struct {
+	O      order.Order
+	Total  string
+	SDK    string
+	Params string // JSON: kind and the SDK call's arguments
+}
+
+func (h *Handler) renderPayScript(w http.ResponseWriter, r *http.Request, lc *locale, o order.Order, st payment.Started) {
+	params, err := json.Marshal(map[string]any{"kind": st.Script.Kind, "params": st.Script.Params,
+		"failUrl":   "/pay/fail/" + st.Attempt.Provider + "/" + st.Attempt.Reference,
+		"returnUrl": "/pay/return/" + st.Attempt.Provider + "/" + st.Attempt.Reference})
+	if err != nil {
+		h.serverError(w, r, lc, err)
+		return
+	}
+	w.Header().Set("Content-Security-Policy", payCSP)
+	// The provider's window may be a popup that must reach back.
+	w.Header().Set("Cross-Origin-Opener-Policy", "same-origin-allow-popups")
+	p := h.accountPage(r, lc, lc.F("pay.title", o.Number), "/account/orders/"+o.Number+"/pay")
+	p.Scripts = []string{st.Script.SDK, h.assets.url("pay.js")}
+	h.render(w, r, lc, http.StatusOK, payScriptPage(p, &payScriptView{O: o, Total: won(o.Total), SDK: st.Script.SDK, Params: string(params)}))
+}
+
+// payResultView is the outcome page of a payment that did not end paid.
+type payResultView struct {
+	Number  string
+	Title   string
+	Message string
+	Code    string
+	Retry   bool // offer paying again
+	Pending bool
+}
+
+func (h *Handler) renderPayResult(w http.ResponseWriter, r *http.Request, lc *locale, v *payResultView, status int) {
+	p := h.accountPage(r, lc, v.Title, "/pay")
+	h.render(w, r, lc, status, payResultPage(p, v))
+}
+
+func (h *Handler) payReturn(w http.ResponseWriter, r *http.Request) {
+	lc := h.locales[pickLang(w, r)]
+	provider, ref := r.PathValue("provider"), r.PathValue("reference")
+	a, err := h.acc.Payments.Confirm(r.Context(), provider, ref, r.URL.Query())
+	if errors.Is(err, fault.ErrNotFound) {
+		h.notFound(w, r)
+		return
+	}
+	if err != nil {
+		h.serverError(w, r, lc, err)
+		return
+	}
+	number := payment.OrderNumber(a.Reference)
+	switch a.Status {
+	case payment.AttemptPaid, payment.AttemptPartlyRefunded, payment.AttemptRefunded:
+		http.Redirect(w, r, "/account/orders/"+number+"?paid=1", http.StatusSeeOther)
+	case payment.AttemptAwaitingDeposit:
+		http.Redirect(w, r, "/account/orders/"+number+"?deposit=1", http.StatusSeeOther)
+	case payment.AttemptPending, payment.AttemptConfirming, payment.AttemptPrepared:
+		h.renderPayResult(w, r, lc, &payResultView{Number: number, Title: lc.T("pay.pending_title"), Message: lc.T("pay.pending"), Pending: true}, http.StatusAccepted)
+	default:
+		msg := a.FailureMessage
+		if msg == "" {
+			msg = lc.T("pay.failed")
+		}
+		h.renderPayResult(w, r, lc, &payResultView{Number: number, Title: lc.T("pay.failed_title"), Message: msg, Code: a.FailureCode, Retry: true}, http.StatusOK)
+	}
+}
+
+func (h *Handler) payFail(w http.ResponseWriter, r *http.Request) {
+	lc := h.locales[pickLang(w, r)]
+	q := r.URL.Query()
+	a, err := h.acc.Payments.Abandon(r.Context(), r.PathValue("provider"), r.PathValue("reference"), q.Get("code"), q.Get("message"))
+	if errors.Is(err, fault.ErrNotFound) {
+		h.notFound(w, r)
+		return
+	}
+	if err != nil {
+		h.serverError(w, r, lc, err)
+		return
+	}
+	msg := a.FailureMessage
+	if a.FailureCode == "PAY_PROCESS_CANCELED" || msg == "" {
+		msg = lc.T("pay.cancelled")
+	}
+	h.renderPayResult(w, r, lc, &payResultView{Number: payment.OrderNumber(a.Reference), Title: lc.T("pay.failed_title"),
+		Message: msg, Code: a.FailureCode, Retry: true}, http.StatusOK)
+}
+
+// testpayWindow is the test provider's "payment window": the amount and
+// three buttons.
+func (h *Handler) testpayWindow(w http.ResponseWriter, r *http.Request) {
+	lc := h.locales[pickLang(w, r)]
+	a, ok := h.testpayAttempt(w, r, lc)
+	if !ok {
+		return
+	}
+	p := h.accountPage(r, lc, lc.T("testpay.title"), "/pay/testpay")
+	h.render(w, r, lc, http.StatusOK, testpayPage(p, a, won(a.ChargeMinor)))
+}
+
+func (h *Handler) testpayAttempt(w http.ResponseWriter, r *http.Request, lc *locale) (payment.Attempt, bool) {
+	a, err := h.acc.Payments.ByReference(r.Context(), r.PathValue("reference"))
+	if errors.Is(err, fault.ErrNotFound) || (err == nil && a.Provider != "testpay") {
+		h.notFound(w, r)
+		return payment.Attempt{}, false
+	}
+	if err != nil {
+		h.serverError(w, r, lc, err)
+		return payment.Attempt{}, false
+	}
+	return a, true
+}
+
+func (h *Handler) testpayAnswer(w http.ResponseWriter, r *http.Request) {
+	lc := h.locales[pickLang(w, r)]
+	if !h.parseForm(w, r, lc) {
+		return
+	}
+	a, ok := h.testpayAttempt(w, r, lc)
+	if !ok {
+		return
+	}
+	p, ok := h.acc.Payments.Provider("testpay")
+	tw, isWindow := p.(testWindow)
+	if !ok || !isWindow {
+		h.notFound(w, r)
+		return
+	}
+	base := "/pay/return/testpay/" + a.Reference
+	var q url.Values
+	switch r.PostFormValue("action") {
+	case "approve":
+		// The amount comes from the form, as a real window's would from the
+		// browser: editing it is how a test tampers with a payment.
+		amount, err := strconv.ParseInt(r.PostFormValue("amount"), 10, 64)
+		if err != nil {
+			amount = a.ChargeMinor
+		}
+		q = tw.Approve(a.Reference, amount)
+	case "decline":
+		base, q = "/pay/fail/testpay/"+a.Reference, tw.Decline()
+	default:
+		base, q = "/pay/fail/testpay/"+a.Reference, tw.Cancel()
+	}
+	http.Redirect(w, r, base+"?"+q.Encode(), http.StatusSeeOther)
+}
+
+// maxWebhook bounds a provider's notification; they are a few kilobytes.
+const maxWebhook = 256 << 10
+
+// paymentWebhook takes a provider's notification. It answers at once: the
+// work happens in a job.
+func (h *Handler) paymentWebhook(w http.ResponseWriter, r *http.Request) {
+	body, err := io.ReadAll(io.LimitReader(r.Body, maxWebhook+1))
+	if err != nil || len(body) > maxWebhook {
+		http.Error(w, "notification too large or unreadable", http.StatusRequestEntityTooLarge)
+		return
+	}
+	err = h.acc.Payments.Webhook(r.Context(), r.PathValue("provider"), r.Header, body)
+	switch {
+	case err == nil:
+		w.Header().Set("Content-Type", "text/plain; charset=utf-8")
+		_, _ = io.WriteString(w, "ok\n")
+	case errors.Is(err, fault.ErrNotFound):
+		http.Error(w, "no such payment provider", http.StatusNotFound)
+	case errors.Is(err, payment.ErrUnverified):
+		h.log.WarnContext(r.Context(), "payment webhook refused", "provider", r.PathValue("provider"), "err", err)
+		http.Error(w, "notification not verified", http.StatusUnauthorized)
+	default:
+		// A failure here (the database, the provider's verification
+		// service) makes the provider send it again.
+		h.log.ErrorContext(r.Context(), "payment webhook failed", "provider", r.PathValue("provider"), "err", err)
+		http.Error(w, "try again later", http.StatusServiceUnavailable)
+	}
+}
+
+// paymentPanel is what the order page shows of the order's payments.
+type paymentPanel struct {
+	Deposit  *payment.DepositInfo
+	Amount   string
+	Due      string
+	PayURL   string // pay an unpaid order
+	Method   string
+	PaidAt   string
+	Refunds  []string
+	Receipt  string
+	Attempts int
+}
+
+func (h *Handler) newPaymentPanel(ctx context.Context, lc *locale, o order.Order) (*paymentPanel, error) {
+	if h.acc.Payments == nil {
+		return nil, nil
+	}
+	as, err := h.acc.Payments.Attempts(ctx, o.ID)
+	if err != nil {
+		return nil, err
+	}
+	pp := &paymentPanel{Attempts: len(as), Amount: won(o.Total)}
+	if o.Status == order.PendingPayment && o.Total > 0 {
+		pp.PayURL = "/account/orders/" + o.Number + "/pay"
+	}
+	for _, a := range as {
+		switch {
+		case a.Status == payment.AttemptAwaitingDeposit && o.Status == order.AwaitingDeposit:
+			pp.Deposit = a.Deposit
+			if a.Deposit != nil {
+				pp.Due = lc.DateTime(a.Deposit.Due)
+			}
+		case a.Status.Captured():
+			pp.Method = lc.T("pay." + a.Provider)
+			if a.Method != "" && a.Method != pp.Method {
+				pp.Method += " (" + a.Method + ")"
+			}
+			pp.PaidAt = lc.DateTime(a.PaidAt)
+		}
+	}
+	rs, err := h.acc.Payments.Refunds(ctx, o.ID)
+	if err != nil {
+		return nil, err
+	}
+	for _, rf := range rs {
+		if rf.Status == "done" {
+			pp.Refunds = append(pp.Refunds, lc.F("pay.refunded_line", won(rf.Amount), rf.Points))
+		}
+	}
+	rc, err := h.acc.Payments.CashReceiptOf(ctx, o.ID)
+	switch {
+	case err == nil:
+		pp.Receipt = lc.T("receipt." + rc.Status)
+		if rc.IssueNumber != "" {
+			pp.Receipt += " · " + rc.IssueNumber
+		}
+	case !errors.Is(err, fault.ErrNotFound):
+		return nil, err
+	}
+	return pp, nil
+}
+
+// cancelOrder cancels the customer's order: through payments when they are
+// on (a paid order's money goes back), else a bare cancellation.
+func (h *Handler) cancelOrder(ctx context.Context, u account.User, o order.Order, reason string) error {
+	if h.acc.Payments != nil {
+		_, err := h.acc.Payments.Cancel(ctx, o.ID, order.Customer(u.ID), strings.TrimSpace(reason))
+		return err
+	}
+	_, err := h.acc.Orders.RequestCancel(ctx, u.ID, o.ID, reason)
+	return err
+}

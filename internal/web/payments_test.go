@@ -1,0 +1,153 @@
+package web
+
+import (
+	"context"
+	"net/http"
+	"net/url"
+	"regexp"
+	"strings"
+	"testing"
+
+	"github.com/mallang/mallang/internal/catalog/catalogtest"
+	"github.com/mallang/mallang/internal/payment"
+)
+
+var _ Payments = (*payment.Service)(nil)
+
+// checkoutWith adds variant v to the cart and places the order with the
+// payment form fields pay, returning the answer to "place".
+func (s *accountShop) checkoutWith(t *testing.T, b *browser, v int64, pay url.Values) response {
+	t.Helper()
+	wantStatus(t, b.post("/cart/add", url.Values{"variant": {id(v)}, "quantity": {"1"}}), http.StatusSeeOther, "/cart?added=1")
+	r := b.get("/checkout")
+	wantStatus(t, r, http.StatusOK, "")
+	form := url.Values{"key": {keyRE.FindStringSubmatch(r.body)[1]}, "address": {"new"}, "recipient": {"김민지"},
+		"phone": {"010-1234-5678"}, "postcode": {"06236"}, "line1": {"서울 강남구 테헤란로 123"}, "action": {"place"}}
+	for k, vs := range pay {
+		form[k] = vs
+	}
+	return b.post("/checkout", form)
+}
+
+var orderPathRE = regexp.MustCompile(`^/account/orders/(\d{8}-[0-9A-Z]{8})`)
+
+func TestPayWithTestProvider(t *testing.T) {
+	t.Parallel()
+	s := newAccountShop(t)
+	f := catalogtest.Seed(t, s.cat, 8)
+	b := s.member(t, signupForm)
+	r := s.checkoutWith(t, b, s.variantOf(t, f, 0), url.Values{"payment": {"testpay"}})
+	wantStatus(t, r, http.StatusSeeOther, "")
+	window := strings.TrimPrefix(r.header.Get("Location"), s.srv.URL)
+	if !strings.HasPrefix(window, "/pay/testpay/") {
+		t.Fatalf("checkout went to %q, want the test window", window)
+	}
+	ref := strings.TrimPrefix(window, "/pay/testpay/")
+	number := payment.OrderNumber(ref)
+	r = b.get(window)
+	wantStatus(t, r, http.StatusOK, "")
+	mustContain(t, r.body, `data-testid="testpay-amount"`, "₩4,000") // ₩1,000 and ₩3,000 shipping
+
+	// Declining leads to the provider's reason and a way to pay again.
+	r = b.post(window, url.Values{"action": {"decline"}})
+	wantStatus(t, r, http.StatusSeeOther, "")
+	r = b.get(r.header.Get("Location"))
+	wantStatus(t, r, http.StatusOK, "")
+	mustContain(t, r.body, `data-testid="pay-message"`, "카드사에서 결제를 거절했습니다", `href="/account/orders/`+number+`/pay"`)
+
+	// Paying again: approve, come back, and the order is paid, once.
+	r = b.post("/account/orders/"+number+"/pay", url.Values{"payment": {"testpay"}})
+	wantStatus(t, r, http.StatusSeeOther, "")
+	window = strings.TrimPrefix(r.header.Get("Location"), s.srv.URL)
+	r = b.post(window, url.Values{"action": {"approve"}, "amount": {"4000"}})
+	wantStatus(t, r, http.StatusSeeOther, "")
+	back := r.header.Get("Location")
+	for range 2 { // the customer refreshes the return page
+		wantStatus(t, b.get(back), http.StatusSeeOther, "/account/orders/"+number+"?paid=1")
+	}
+	r = b.get("/account/orders/" + number + "?paid=1")
+	mustContain(t, r.body, "결제가 완료되었습니다", `data-status="paid"`, `data-testid="paid-with"`, "테스트 결제")
+	mustNotContain(t, r.body, `data-testid="order-pay"`)
+	if n := count(r.body, "결제 완료"); n < 1 {
+		t.Errorf("no paid entry in the history")
+	}
+
+	// A paid order cancelled before shipping is refunded.
+	wantStatus(t, b.post("/account/orders/"+number+"/cancel", url.Values{"reason": {"주소 변경"}}), http.StatusSeeOther, "/account/orders/"+number)
+	r = b.get("/account/orders/" + number)
+	mustContain(t, r.body, `data-status="cancelled"`, `data-testid="refund-line"`, "환불 ₩4,000")
+}
+
+func TestPaymentTampering(t *testing.T) {
+	t.Parallel()
+	s := newAccountShop(t)
+	f := catalogtest.Seed(t, s.cat, 8)
+	b := s.member(t, signupForm)
+	r := s.checkoutWith(t, b, s.variantOf(t, f, 1), url.Values{"payment": {"testpay"}})
+	window := strings.TrimPrefix(r.header.Get("Location"), s.srv.URL)
+	number := payment.OrderNumber(strings.TrimPrefix(window, "/pay/testpay/"))
+	// The "browser" approves ₩100 instead of the order's total.
+	r = b.post(window, url.Values{"action": {"approve"}, "amount": {"100"}})
+	r = b.get(r.header.Get("Location"))
+	wantStatus(t, r, http.StatusOK, "")
+	mustContain(t, r.body, "AMOUNT_MISMATCH", "결제된 금액이 주문 금액과 달라")
+	r = b.get("/account/orders/" + number)
+	mustContain(t, r.body, `data-status="pending_payment"`, `data-testid="order-pay"`)
+	// Editing the signed approval is refused too.
+	r = b.post("/account/orders/"+number+"/pay", url.Values{"payment": {"testpay"}})
+	window = strings.TrimPrefix(r.header.Get("Location"), s.srv.URL)
+	r = b.post(window, url.Values{"action": {"approve"}})
+	back, _ := url.Parse(r.header.Get("Location"))
+	q := back.Query()
+	q.Set("amount", "1")
+	back.RawQuery = q.Encode()
+	mustContain(t, b.get(back.String()).body, "TESTPAY_INVALID_APPROVAL")
+	mustContain(t, b.get("/account/orders/"+number).body, `data-status="pending_payment"`)
+}
+
+func TestBankTransferPages(t *testing.T) {
+	t.Parallel()
+	s := newAccountShop(t)
+	f := catalogtest.Seed(t, s.cat, 8)
+	b := s.member(t, signupForm)
+	// A bad cash-receipt number: the order is placed, and the pay page
+	// says what to fix.
+	r := s.checkoutWith(t, b, s.variantOf(t, f, 2), url.Values{"payment": {"bank_transfer"}, "depositor": {"김민지"},
+		"cash_receipt_purpose": {"expense_proof"}, "cash_receipt_identity": {"123-45-67890"}})
+	wantStatus(t, r, http.StatusUnprocessableEntity, "")
+	mustContain(t, r.body, `data-testid="pay-page"`, `data-testid="error-cash_receipt_identity"`, "사업자등록번호")
+	m := regexp.MustCompile(`action="/account/orders/([^/]+)/pay"`).FindStringSubmatch(r.body)
+	if m == nil {
+		t.Fatal("no pay form")
+	}
+	number := m[1]
+	r = b.post("/account/orders/"+number+"/pay", url.Values{"payment": {"bank_transfer"}, "depositor": {"김민지"},
+		"cash_receipt_purpose": {"income_deduction"}, "cash_receipt_identity": {"010-1234-5678"}})
+	wantStatus(t, r, http.StatusSeeOther, "/account/orders/"+number+"?deposit=1")
+	r = b.get("/account/orders/" + number + "?deposit=1")
+	mustContain(t, r.body, `data-status="awaiting_deposit"`, `data-testid="deposit-info"`, "123-45-6789", "(주)말랑",
+		`data-testid="deposit-due"`, "구매안전서비스", `data-testid="cash-receipt"`, "발급 예정")
+
+	// Staff confirm the deposit (the back office calls the same service).
+	o, err := s.orders.ByNumber(context.Background(), 1, number)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.pays.ConfirmDeposit(context.Background(), o.ID, 1, "김민지"); err != nil {
+		t.Fatal(err)
+	}
+	mustContain(t, b.get("/account/orders/"+number).body, `data-status="paid"`, "무통장입금")
+
+	// Webhooks: unknown providers and providers without notifications are
+	// 404; nothing is settled by them.
+	for _, p := range []string{"nope", "testpay"} {
+		res, err := http.Post(s.srv.URL+"/payments/webhook/"+p, "application/json", strings.NewReader(`{}`))
+		if err != nil {
+			t.Fatal(err)
+		}
+		res.Body.Close()
+		if res.StatusCode != http.StatusNotFound {
+			t.Errorf("webhook of %s: %d, want 404", p, res.StatusCode)
+		}
+	}
+}
