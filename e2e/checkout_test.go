@@ -116,13 +116,14 @@ func TestCheckout(t *testing.T) {
 	total := b.text(`[data-testid="amount-total"]`)
 	b.screenshot("checkout")
 	b.follow("place the order", chromedp.Click(chromedp.CSS(`[data-testid="checkout-place"]`)))
-	if st := b.attrs(`[data-testid="order-status"]`, "data-status"); len(st) != 1 || st[0] != "pending_payment" {
+	// Bank transfer is the first way to pay offered.
+	if st := b.attrs(`[data-testid="order-status"]`, "data-status"); len(st) != 1 || st[0] != "awaiting_deposit" {
 		b.fatalf("the order page shows status %v", st)
 	}
 	if got := b.text(`[data-testid="order-total"]`); got != total {
 		b.fatalf("the order's total is %q, the checkout said %q", got, total)
 	}
-	number := strings.TrimSuffix(b.url()[strings.LastIndex(b.url(), "/")+1:], "?placed=1")
+	number := strings.TrimSuffix(b.url()[strings.LastIndex(b.url(), "/")+1:], "?deposit=1")
 	b.open("/account/orders")
 	if rows := b.texts(`[data-testid="order-row"]`); len(rows) != 1 || !strings.Contains(rows[0], number) {
 		b.fatalf("the order history shows %q, want order %s", rows, number)

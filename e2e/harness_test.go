@@ -78,6 +78,12 @@ func startShop(t *testing.T) *shop {
 		"MALLANG_BASE_URL":     base,
 		"MALLANG_LOG_LEVEL":    "warn",
 		"MALLANG_DEMO":         "false",
+		// Offline payments: the test provider and a bank account.
+		"MALLANG_TESTPAY":          "true",
+		"MALLANG_BANK_NAME":        "말랑은행",
+		"MALLANG_BANK_ACCOUNT":     "100-200-300400",
+		"MALLANG_BANK_HOLDER":      "(주)말랑",
+		"MALLANG_BUYER_PROTECTION": "구매안전서비스: 말랑은행 에스크로 (제2026-001호)",
 	}
 	cfg, err := config.Load(func(k string) (string, bool) { v, ok := env[k]; return v, ok })
 	if err != nil {
