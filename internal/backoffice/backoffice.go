@@ -2,8 +2,9 @@
 // configurable path with their password and a second factor (TOTP or a
 // recovery code), then read the outbox of sent mail, watch the honeypot and
 // clear its blocks, read the audit log, manage users' roles and, when the
-// shop's services are given, handle orders and edit coupons, shipping
-// rules, gifts with purchase, points settings and customers' grades — each
+// shop's services are given, handle orders and their payments (deposits,
+// refunds, cash receipts) and edit coupons, shipping rules, gifts with
+// purchase, points settings and customers' grades — each
 // section behind the permission User.Can grants for it. Every change is
 // audited in its own transaction with who, what and from where.
 //
@@ -101,8 +102,8 @@ type Limiter interface {
 }
 
 // Deps are the services the back office uses. All are required except
-// Orders, Coupons, Shipping and Promotions: each of those left nil hides its
-// section and leaves its routes out.
+// Orders, Coupons, Shipping, Promotions and Payments: each of those left nil
+// hides its section and leaves its routes out.
 type Deps struct {
 	Accounts  Accounts
 	TwoFactor TwoFactor
@@ -124,6 +125,11 @@ type Deps struct {
 	// Promotions serves the gifts, points and grades sections
 	// (account.PermOrders).
 	Promotions Promotions
+	// Payments gives the order page its payment panel (attempts, refunds,
+	// events), the deposit and refund forms, and serves the cash receipts
+	// section (account.PermOrders). It needs Orders; with Payments set,
+	// cancelling a paid order refunds it.
+	Payments Payments
 }
 
 // CodeLimit bounds wrong second-factor codes per staff member, so six
@@ -184,6 +190,7 @@ func (h *Handler) Register(mux *http.ServeMux) {
 	mux.Handle("POST "+p+"/security/recovery-codes", s(h.staff(h.regenerateCodes)))
 	h.registerCommerce(mux, h.sessions)
 	h.registerPromotions(mux, h.sessions)
+	h.registerPayments(mux, h.sessions)
 
 	// The honeypot: no session manager anywhere near it.
 	mux.HandleFunc("GET /admin", h.decoyForm)

@@ -131,6 +131,9 @@ type orderView struct {
 	Errors   map[string]string
 	Error    string
 	BackURL  string
+	// Payment is the payment panel; nil when the back office has no
+	// payment service.
+	Payment *paymentView
 }
 
 type lineView struct {
@@ -163,7 +166,7 @@ type actionView struct {
 }
 
 // orderNote is what a page of an order says after a form: the status, a
-// notice or an error, the messages per field of the ship form and what was
+// notice or an error, the messages per field of the form and what was
 // typed there.
 type orderNote struct {
 	Status   int
@@ -172,6 +175,12 @@ type orderNote struct {
 	Fields   map[string]string
 	Carrier  string
 	Tracking string
+	// Form names the payment form posted ("deposit", "refund"), whose
+	// typed values follow.
+	Form      string
+	Depositor string
+	Reason    string
+	Lines     []int64
 }
 
 // order shows one order: lines, amounts, address, shipments, history and
@@ -272,9 +281,24 @@ func (h *Handler) showOrder(w http.ResponseWriter, r *http.Request, m *messages,
 		v.History = append(v.History, historyView{Time: m.Time(e.CreatedAt), From: from, To: statusLabel(m, e.To), Who: who,
 			Reason: labelOr(m, "reason.", e.Reason)})
 	}
+	if v.Payment, err = h.paymentPanel(ctx, m, o, note); err != nil {
+		h.serverError(w, r, err)
+		return
+	}
 	for _, to := range order.Statuses {
 		if to == order.Shipped || !order.Allowed(o.Status, to, order.ByStaff) {
 			continue
+		}
+		if pv := v.Payment; pv != nil {
+			// A waiting transfer is confirmed with the deposit form, and
+			// a payment taken is refunded with the refund form, so the
+			// money and the order move together.
+			if to == order.Paid && pv.Deposit != nil {
+				continue
+			}
+			if (to == order.Refunded || to == order.PartiallyRefunded) && pv.Captured {
+				continue
+			}
 		}
 		v.Actions = append(v.Actions, actionView{To: string(to), Label: m.F("ord.to", statusLabel(m, to)), URL: base + "/status",
 			Danger: to == order.Cancelled, Reason: to == order.Cancelled})
@@ -313,6 +337,32 @@ func (h *Handler) setOrderStatus(w http.ResponseWriter, r *http.Request, m *mess
 	if bad.Error != "" {
 		h.showOrder(w, r, m, u, bad)
 		return
+	}
+	if h.payments() && (to == order.Cancelled || to == order.Paid) {
+		cur, err := h.deps.Orders.AdminGet(r.Context(), id)
+		if errors.Is(err, fault.ErrNotFound) {
+			h.notFound(w, r, m, u)
+			return
+		}
+		if err != nil {
+			h.serverError(w, r, err)
+			return
+		}
+		if to == order.Cancelled && (cur.Status == order.Paid || cur.Status == order.Preparing) {
+			h.cancelPaid(w, r, m, u, cur, reason)
+			return
+		}
+		if to == order.Paid {
+			waiting, err := h.waitingTransfer(r.Context(), id)
+			if err != nil {
+				h.serverError(w, r, err)
+				return
+			}
+			if waiting {
+				h.showOrder(w, r, m, u, orderNote{Status: http.StatusUnprocessableEntity, Error: m.T("pay.use.deposit")})
+				return
+			}
+		}
 	}
 	o, err := h.deps.Orders.TransitionThen(r.Context(), id, to, order.Staff(u.ID), reason, h.auditOrder)
 	switch {
@@ -418,6 +468,14 @@ func invalidText(m *messages, inv *fault.Invalid) string {
 func fieldText(m *messages, msg string) string {
 	if rest, ok := strings.CutPrefix(msg, "overlaps the range "); ok {
 		return m.F("v.overlaps", rest)
+	}
+	if rest, ok := strings.CutPrefix(msg, "line "); ok {
+		if line, ok := strings.CutSuffix(rest, " is not a line of this order"); ok {
+			return m.F("v.line.foreign", line)
+		}
+		if line, ok := strings.CutSuffix(rest, " is refunded already"); ok {
+			return m.F("v.line.refunded", line)
+		}
 	}
 	return labelOr(m, "v.", msg)
 }

@@ -45,6 +45,7 @@ func (h *Handler) sections(m *messages, u account.User) []navItem {
 		add("outbox", "/outbox", "dash.outbox")
 	}
 	h.commerceSections(u, add)
+	h.paymentSections(u, add)
 	h.promotionSections(u, add)
 	if u.Can(account.PermCustomers) {
 		add("users", "/users", "dash.users")

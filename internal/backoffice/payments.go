@@ -1,0 +1,263 @@
+package backoffice
+
+import (
+	"context"
+	"net/http"
+	"slices"
+	"strconv"
+
+	"github.com/alexedwards/scs/v2"
+
+	"github.com/mallang/mallang/internal/account"
+	"github.com/mallang/mallang/internal/money"
+	"github.com/mallang/mallang/internal/order"
+	"github.com/mallang/mallang/internal/payment"
+)
+
+// Payments is what the back office needs of the payment service;
+// *payment.Service implements it. The service writes no audit entry and
+// takes no hook, so the back office audits a payment action right after it
+// succeeds.
+type Payments interface {
+	// Attempts, Refunds and Events read an order's payments for its page.
+	Attempts(ctx context.Context, orderID int64) ([]payment.Attempt, error)
+	Refunds(ctx context.Context, orderID int64) ([]payment.Refund, error)
+	Events(ctx context.Context, orderID int64) ([]payment.EventRecord, error)
+	// ConfirmDeposit matches a bank transfer and marks the order paid.
+	ConfirmDeposit(ctx context.Context, orderID, staffID int64, depositor string) (payment.Attempt, error)
+	// Refund and RetryRefund give money back through the provider.
+	Refund(ctx context.Context, in payment.RefundInput) (payment.Refund, error)
+	RetryRefund(ctx context.Context, refundID int64, actor order.Actor) (payment.Refund, error)
+	// Cancel cancels an order, refunding it whole when it was paid.
+	Cancel(ctx context.Context, orderID int64, actor order.Actor, reason string) (order.Order, error)
+	// PendingCashReceipts and MarkCashReceiptIssued serve the cash
+	// receipts section.
+	PendingCashReceipts(ctx context.Context, limit int) ([]payment.CashReceipt, error)
+	MarkCashReceiptIssued(ctx context.Context, id int64, issueNumber string) error
+}
+
+// registerPayments adds the payment forms of the order page and the cash
+// receipts section when both Orders and Payments are set, behind
+// account.PermOrders like the orders section.
+func (h *Handler) registerPayments(mux *http.ServeMux, sm *scs.SessionManager) {
+	if !h.payments() {
+		return
+	}
+	p, s := h.cfg.Path, sm.LoadAndSave
+	orders := func(next staffPage) http.Handler { return s(h.staff(h.need(account.PermOrders, next))) }
+	mux.Handle("POST "+p+"/orders/{id}/deposit", orders(h.confirmDeposit))
+	mux.Handle("POST "+p+"/orders/{id}/refund", orders(h.refundOrder))
+	mux.Handle("POST "+p+"/orders/{id}/refunds/{refund}/retry", orders(h.retryRefund))
+	mux.Handle("GET "+p+"/cash-receipts", orders(h.cashReceipts))
+	mux.Handle("POST "+p+"/cash-receipts/{id}/issued", orders(h.issueCashReceipt))
+}
+
+// paymentSections adds the cash receipts section to the menu for u.
+func (h *Handler) paymentSections(u account.User, add func(key, path, hint string)) {
+	if h.payments() && u.Can(account.PermOrders) {
+		add("receipts", "/cash-receipts", "dash.receipts")
+	}
+}
+
+// payments reports whether the payment features are on.
+func (h *Handler) payments() bool { return h.deps.Payments != nil && h.deps.Orders != nil }
+
+// paymentView is the payment panel of an order page.
+type paymentView struct {
+	Attempts []attemptView
+	Refunds  []refundView
+	Events   []eventView
+	// Deposit is the deposit form, for an order waiting for a bank
+	// transfer; nil otherwise.
+	Deposit *depositForm
+	// Refund is the refund form, for a paid (or later) order with lines
+	// left to refund; nil otherwise.
+	Refund *refundForm
+	// Captured: some attempt took the money, so refunds go through the
+	// payment, not a bare change of status.
+	Captured bool
+}
+
+// attemptView is one payment attempt as staff see it.
+type attemptView struct {
+	ID        string
+	Provider  string
+	Method    string
+	Status    string
+	StatusKey string
+	Amount    string
+	Refunded  string
+	PaidAt    string
+	Failure   string
+	Reference string
+	Deposit   *depositView
+}
+
+// depositView is where a bank transfer (or a virtual account) is paid to.
+type depositView struct {
+	Bank, Account, Holder, Depositor, Due string
+}
+
+// refundView is one recorded refund.
+type refundView struct {
+	ID         string
+	Attempt    string
+	Amount     string
+	Points     string
+	Status     string
+	StatusKey  string
+	ProviderID string
+	Failure    string
+	// RetryURL is set for a refund whose outcome is unknown (requested).
+	RetryURL string
+}
+
+// eventView is one payment event.
+type eventView struct {
+	Time, Attempt, Kind, Outcome, Summary, Who string
+}
+
+// depositForm confirms a bank transfer.
+type depositForm struct {
+	URL       string
+	Amount    string
+	Expected  string // the depositor name the customer gave
+	Depositor string
+	Max       int
+}
+
+// refundForm refunds lines of an order.
+type refundForm struct {
+	URL    string
+	Lines  []refundLine
+	Reason string
+	Max    int
+}
+
+// refundLine is a line that may still be refunded.
+type refundLine struct {
+	ID      string
+	Name    string
+	Detail  string
+	Amount  string
+	Checked bool
+}
+
+// refundable lists the statuses an order may be refunded from: once paid
+// (order.PlanRefund decides for good).
+var refundable = []order.Status{order.Paid, order.Preparing, order.Shipped, order.Delivered, order.Completed,
+	order.ReturnRequested, order.Returned, order.PartiallyRefunded}
+
+// paymentPanel builds the payment panel of order o; nil when payments are
+// off. note carries what a failed form post typed.
+func (h *Handler) paymentPanel(ctx context.Context, m *messages, o order.Order, note orderNote) (*paymentView, error) {
+	if !h.payments() {
+		return nil, nil
+	}
+	as, err := h.deps.Payments.Attempts(ctx, o.ID)
+	if err != nil {
+		return nil, err
+	}
+	rs, err := h.deps.Payments.Refunds(ctx, o.ID)
+	if err != nil {
+		return nil, err
+	}
+	es, err := h.deps.Payments.Events(ctx, o.ID)
+	if err != nil {
+		return nil, err
+	}
+	base := h.url("/orders/" + strconv.FormatInt(o.ID, 10))
+	v := &paymentView{}
+	var waiting *payment.Attempt
+	for i, a := range as {
+		av := attemptView{ID: "#" + strconv.FormatInt(a.ID, 10), Provider: labelOr(m, "pay.", a.Provider), Method: a.Method,
+			Status: labelOr(m, "attempt.", string(a.Status)), StatusKey: string(a.Status), Amount: won(a.Amount),
+			Refunded: won(a.Refunded), PaidAt: m.Time(a.PaidAt), Reference: a.Reference}
+		if a.ChargeCurrency != "" && a.ChargeCurrency != "KRW" {
+			av.Amount += " (" + money.New(a.ChargeMinor, money.Currency(a.ChargeCurrency)).String() + ")"
+		}
+		if a.FailureCode != "" || a.FailureMessage != "" {
+			av.Failure = a.FailureCode
+			if a.FailureMessage != "" {
+				av.Failure += ": " + a.FailureMessage
+			}
+		}
+		if d := a.Deposit; d != nil {
+			av.Deposit = &depositView{Bank: d.Bank, Account: d.Account, Holder: d.Holder, Depositor: d.Depositor, Due: m.Time(d.Due)}
+		}
+		if a.Status.Captured() {
+			v.Captured = true
+		}
+		if a.Provider == payment.BankTransfer && a.Status == payment.AttemptAwaitingDeposit {
+			waiting = &as[i]
+		}
+		v.Attempts = append(v.Attempts, av)
+	}
+	for _, rf := range rs {
+		rv := refundView{ID: "#" + strconv.FormatInt(rf.ID, 10), Attempt: "#" + strconv.FormatInt(rf.AttemptID, 10),
+			Amount: won(rf.Amount), Points: won(rf.Points), Status: labelOr(m, "refund.", rf.Status), StatusKey: rf.Status,
+			ProviderID: rf.ProviderRefundID, Failure: rf.FailureMessage}
+		if rf.Status == "requested" {
+			rv.RetryURL = base + "/refunds/" + strconv.FormatInt(rf.ID, 10) + "/retry"
+		}
+		v.Refunds = append(v.Refunds, rv)
+	}
+	for _, e := range es {
+		ev := eventView{Time: m.Time(e.CreatedAt), Attempt: "#" + strconv.FormatInt(e.AttemptID, 10),
+			Kind: labelOr(m, "payev.", e.Kind), Outcome: e.Outcome, Summary: e.Detail}
+		if e.ActorID != nil {
+			ev.Who = m.T("actor.staff") + " #" + strconv.FormatInt(*e.ActorID, 10)
+		}
+		v.Events = append(v.Events, ev)
+	}
+	if waiting != nil && o.Status == order.AwaitingDeposit {
+		f := &depositForm{URL: base + "/deposit", Amount: won(waiting.Amount), Max: payment.MaxDepositor}
+		if waiting.Deposit != nil {
+			f.Expected = waiting.Deposit.Depositor
+		}
+		f.Depositor = f.Expected
+		if note.Form == "deposit" {
+			f.Depositor = note.Depositor
+		}
+		v.Deposit = f
+	}
+	if slices.Contains(refundable, o.Status) {
+		f := &refundForm{URL: base + "/refund", Max: payment.MaxRefundReason}
+		if note.Form == "refund" {
+			f.Reason = note.Reason
+		}
+		for _, l := range o.Lines {
+			if l.Status == order.Refunded || l.Status == order.Cancelled {
+				continue
+			}
+			rl := refundLine{ID: strconv.FormatInt(l.ID, 10), Name: l.Name, Amount: won(l.LineTotal - l.Discount),
+				Detail: m.F("pay.line.qty", l.Quantity), Checked: note.Form == "refund" && slices.Contains(note.Lines, l.ID)}
+			if l.Options != "" {
+				rl.Detail = l.Options + " · " + rl.Detail
+			}
+			if l.Gift {
+				rl.Detail += " · " + m.T("ord.gift")
+			}
+			f.Lines = append(f.Lines, rl)
+		}
+		if len(f.Lines) > 0 {
+			v.Refund = f
+		}
+	}
+	return v, nil
+}
+
+// waitingTransfer reports whether order orderID waits for a bank transfer
+// that staff confirm with the deposit form.
+func (h *Handler) waitingTransfer(ctx context.Context, orderID int64) (bool, error) {
+	as, err := h.deps.Payments.Attempts(ctx, orderID)
+	if err != nil {
+		return false, err
+	}
+	for _, a := range as {
+		if a.Provider == payment.BankTransfer && a.Status == payment.AttemptAwaitingDeposit {
+			return true, nil
+		}
+	}
+	return false, nil
+}

@@ -1,0 +1,172 @@
+package backoffice
+
+import (
+	"errors"
+	"net/http"
+	"strconv"
+	"strings"
+
+	"github.com/mallang/mallang/internal/account"
+	"github.com/mallang/mallang/internal/audit"
+	"github.com/mallang/mallang/internal/fault"
+	"github.com/mallang/mallang/internal/money"
+	"github.com/mallang/mallang/internal/payment"
+)
+
+// The cash receipts section (현금영수증): the receipts due for paid orders,
+// oldest first, each with a form to record the number it was issued under
+// (through the provider or Hometax).
+
+// receiptsLimit bounds the list; a shop with more due has a backlog to
+// clear first.
+const receiptsLimit = 200
+
+// maxIssueNumber is the longest issue number accepted, in bytes (the
+// payment service's limit).
+const maxIssueNumber = 64
+
+// receiptView is one receipt due.
+type receiptView struct {
+	ID        string
+	Number    string
+	OrderURL  string
+	Purpose   string
+	Identity  string
+	Kind      string
+	Mandatory bool
+	Amount    string
+	Created   string
+	Action    string
+	// Value and Error are what was typed in this receipt's form and why it
+	// was refused.
+	Value string
+	Error string
+}
+
+// receiptsView is the cash receipts page.
+type receiptsView struct {
+	Rows  []receiptView
+	Limit int
+	Max   int
+	// Error is a refusal that belongs to no row shown.
+	Error string
+}
+
+// receiptsNote is what the page says after a form: the receipt the form
+// was for, what was typed and why it was refused.
+type receiptsNote struct {
+	Status int
+	Notice string
+	ID     int64
+	Value  string
+	Error  string
+}
+
+// cashReceipts lists the cash receipts due.
+func (h *Handler) cashReceipts(w http.ResponseWriter, r *http.Request, m *messages, u account.User) {
+	h.showReceipts(w, r, m, u, receiptsNote{Status: http.StatusOK})
+}
+
+func (h *Handler) showReceipts(w http.ResponseWriter, r *http.Request, m *messages, u account.User, note receiptsNote) {
+	ctx := r.Context()
+	cs, err := h.deps.Payments.PendingCashReceipts(ctx, receiptsLimit)
+	if err != nil {
+		h.serverError(w, r, err)
+		return
+	}
+	v := receiptsView{Limit: receiptsLimit, Max: maxIssueNumber}
+	for _, c := range cs {
+		rv := receiptView{ID: strconv.FormatInt(c.ID, 10), Number: "#" + strconv.FormatInt(c.OrderID, 10),
+			OrderURL: h.url("/orders/" + strconv.FormatInt(c.OrderID, 10)), Purpose: labelOr(m, "receipt.", c.Purpose),
+			Identity: maskIdentity(c.Identity), Mandatory: !c.Requested, Amount: won(c.Amount), Created: m.Time(c.CreatedAt),
+			Action: h.url("/cash-receipts/" + strconv.FormatInt(c.ID, 10) + "/issued")}
+		if c.Identity == payment.SelfIssueNumber {
+			rv.Identity += " " + m.T("receipt.self")
+		}
+		rv.Kind = m.T("receipt.requested")
+		if !c.Requested {
+			rv.Kind = m.F("receipt.mandatory", money.Won(payment.MandatoryCashReceipt).String())
+		}
+		o, err := h.deps.Orders.AdminGet(ctx, c.OrderID)
+		switch {
+		case err == nil:
+			rv.Number = o.Number
+		case !errors.Is(err, fault.ErrNotFound):
+			h.serverError(w, r, err)
+			return
+		}
+		if c.ID == note.ID {
+			rv.Value, rv.Error = note.Value, note.Error
+			note.Error = ""
+		}
+		v.Rows = append(v.Rows, rv)
+	}
+	v.Error = note.Error
+	p := h.page(r, m, u, m.T("receipt.title"), "receipts")
+	p.Notice = note.Notice
+	h.render(w, r, note.Status, receiptsPage(p, v))
+}
+
+// issueCashReceipt records the issue number of a receipt due, audited.
+func (h *Handler) issueCashReceipt(w http.ResponseWriter, r *http.Request, m *messages, u account.User) {
+	ctx := r.Context()
+	id := pathID(r)
+	if id == 0 {
+		h.notFound(w, r, m, u)
+		return
+	}
+	number := strings.TrimSpace(r.PostFormValue("issue_number"))
+	bad := receiptsNote{Status: http.StatusUnprocessableEntity, ID: id, Value: cut(number, maxIssueNumber+16)}
+	switch {
+	case number == "":
+		bad.Error = m.T("receipt.number.required")
+	case len(number) > maxIssueNumber:
+		bad.Error = m.F("receipt.number.long", maxIssueNumber)
+	}
+	if bad.Error != "" {
+		h.showReceipts(w, r, m, u, bad)
+		return
+	}
+	// The receipt's order, for the audit entry and the notice.
+	var orderID int64
+	if cs, err := h.deps.Payments.PendingCashReceipts(ctx, receiptsLimit); err == nil {
+		for _, c := range cs {
+			if c.ID == id {
+				orderID = c.OrderID
+			}
+		}
+	}
+	err := h.deps.Payments.MarkCashReceiptIssued(ctx, id, number)
+	switch {
+	case err == nil:
+		d := map[string]any{"issue_number": number}
+		if orderID != 0 {
+			d["order_id"] = orderID
+			if o, err := h.deps.Orders.AdminGet(ctx, orderID); err == nil {
+				d["number"] = o.Number
+			}
+		}
+		h.record(r, audit.Entry{Action: "cash_receipt.issued", TargetType: "cash_receipt", TargetID: strconv.FormatInt(id, 10), Detail: d})
+		h.log.InfoContext(ctx, "cash receipt issued in the back office", "actor_id", u.ID, "cash_receipt_id", id)
+		h.showReceipts(w, r, m, u, receiptsNote{Status: http.StatusOK, Notice: m.F("receipt.done", number)})
+	case errors.Is(err, fault.ErrConflict), errors.Is(err, fault.ErrNotFound):
+		h.showReceipts(w, r, m, u, receiptsNote{Status: http.StatusConflict, Error: m.T("receipt.gone")})
+	default:
+		if inv, ok := fault.AsInvalid(err); ok {
+			bad.Error = invalidText(m, inv)
+			h.showReceipts(w, r, m, u, bad)
+			return
+		}
+		h.serverError(w, r, err)
+	}
+}
+
+// maskIdentity hides all but the last four digits of a phone, card or
+// business number ("*******5678"); a shorter one is hidden whole.
+func maskIdentity(s string) string {
+	n := len(s)
+	if n <= 4 {
+		return strings.Repeat("*", n)
+	}
+	return strings.Repeat("*", n-4) + s[n-4:]
+}

@@ -1,0 +1,246 @@
+package backoffice
+
+import (
+	"errors"
+	"net/http"
+	"slices"
+	"strconv"
+	"strings"
+	"unicode"
+	"unicode/utf8"
+
+	"github.com/mallang/mallang/internal/account"
+	"github.com/mallang/mallang/internal/audit"
+	"github.com/mallang/mallang/internal/fault"
+	"github.com/mallang/mallang/internal/order"
+	"github.com/mallang/mallang/internal/payment"
+)
+
+// The order page's payment actions: confirming a bank transfer, refunding
+// lines, retrying a refund whose outcome was unknown, and cancelling a paid
+// order with its money back. Each is audited right after it succeeds (the
+// payment service takes no hook to do it in its transaction).
+
+// confirmDeposit records that the bank transfer of an order arrived, from
+// the depositor typed (the name the customer gave when empty), and so
+// marks the order paid.
+func (h *Handler) confirmDeposit(w http.ResponseWriter, r *http.Request, m *messages, u account.User) {
+	ctx := r.Context()
+	id := pathID(r)
+	if id == 0 {
+		h.notFound(w, r, m, u)
+		return
+	}
+	depositor := strings.TrimSpace(r.PostFormValue("depositor"))
+	note := orderNote{Status: http.StatusUnprocessableEntity, Form: "deposit", Depositor: clipRunes(depositor, payment.MaxDepositor+10)}
+	switch {
+	case utf8.RuneCountInString(depositor) > payment.MaxDepositor:
+		note.Fields = map[string]string{"depositor": m.F("pay.depositor.long", payment.MaxDepositor)}
+	case strings.ContainsFunc(depositor, unicode.IsControl):
+		note.Fields = map[string]string{"depositor": fieldText(m, "must not contain control characters")}
+	}
+	if note.Fields != nil {
+		note.Error = m.T("form.fix")
+		h.showOrder(w, r, m, u, note)
+		return
+	}
+	o, err := h.deps.Orders.AdminGet(ctx, id)
+	if errors.Is(err, fault.ErrNotFound) {
+		h.notFound(w, r, m, u)
+		return
+	}
+	if err != nil {
+		h.serverError(w, r, err)
+		return
+	}
+	a, err := h.deps.Payments.ConfirmDeposit(ctx, id, u.ID, depositor)
+	switch {
+	case err == nil:
+		h.record(r, audit.Entry{Action: "payment.deposit_confirmed", TargetType: "order", TargetID: strconv.FormatInt(id, 10),
+			Detail: map[string]any{"number": o.Number, "attempt_id": a.ID, "amount": a.Amount}})
+		h.log.InfoContext(ctx, "deposit confirmed in the back office", "actor_id", u.ID, "order_id", id, "attempt_id", a.ID)
+		h.showOrder(w, r, m, u, orderNote{Status: http.StatusOK, Notice: m.F("pay.deposit.done", won(a.Amount))})
+	case errors.Is(err, fault.ErrNotFound):
+		h.showOrder(w, r, m, u, orderNote{Status: http.StatusConflict, Error: m.T("pay.deposit.none")})
+	case errors.Is(err, fault.ErrConflict):
+		h.showOrder(w, r, m, u, orderNote{Status: http.StatusConflict, Error: m.T("pay.deposit.conflict")})
+	default:
+		h.serverError(w, r, err)
+	}
+}
+
+// refundOrder refunds the lines ticked on the refund form, for the reason
+// given, through the provider that took the money.
+func (h *Handler) refundOrder(w http.ResponseWriter, r *http.Request, m *messages, u account.User) {
+	ctx := r.Context()
+	id := pathID(r)
+	if id == 0 {
+		h.notFound(w, r, m, u)
+		return
+	}
+	reason := strings.TrimSpace(r.PostFormValue("reason"))
+	note := orderNote{Status: http.StatusUnprocessableEntity, Form: "refund", Reason: clipRunes(reason, payment.MaxRefundReason+50),
+		Fields: map[string]string{}}
+	for _, s := range r.PostForm["line"] {
+		n, err := strconv.ParseInt(s, 10, 64)
+		if err != nil || n < 1 {
+			note.Fields["refund_lines"] = m.T("pay.lines.bad")
+			continue
+		}
+		if !slices.Contains(note.Lines, n) && len(note.Lines) < 1000 {
+			note.Lines = append(note.Lines, n)
+		}
+	}
+	if len(note.Lines) == 0 && note.Fields["refund_lines"] == "" {
+		note.Fields["refund_lines"] = m.T("pay.lines.none")
+	}
+	switch n := utf8.RuneCountInString(reason); {
+	case n == 0:
+		note.Fields["refund_reason"] = m.T("pay.reason.required")
+	case n > payment.MaxRefundReason:
+		note.Fields["refund_reason"] = m.F("pay.reason.long", payment.MaxRefundReason)
+	}
+	if len(note.Fields) > 0 {
+		note.Error = m.T("form.fix")
+		h.showOrder(w, r, m, u, note)
+		return
+	}
+	o, err := h.deps.Orders.AdminGet(ctx, id)
+	if errors.Is(err, fault.ErrNotFound) {
+		h.notFound(w, r, m, u)
+		return
+	}
+	if err != nil {
+		h.serverError(w, r, err)
+		return
+	}
+	rf, err := h.deps.Payments.Refund(ctx, payment.RefundInput{OrderID: id, LineIDs: note.Lines, Reason: reason, Actor: order.Staff(u.ID)})
+	if err == nil || errors.Is(err, payment.ErrRefundPending) {
+		h.auditRefund(r, "order.refunded", o, rf, note.Lines, reason)
+	}
+	if err != nil {
+		h.refundFailed(w, r, m, u, note, err)
+		return
+	}
+	h.log.InfoContext(ctx, "order refunded in the back office", "actor_id", u.ID, "order_id", id, "refund_id", rf.ID)
+	h.showOrder(w, r, m, u, orderNote{Status: http.StatusOK, Notice: m.F("pay.refund.done", won(rf.Amount), won(rf.Points))})
+}
+
+// retryRefund asks the provider again for a refund of the order whose
+// outcome was unknown; the payment service reuses its idempotency key, so
+// it cannot refund twice.
+func (h *Handler) retryRefund(w http.ResponseWriter, r *http.Request, m *messages, u account.User) {
+	ctx := r.Context()
+	id := pathID(r)
+	refundID, err := strconv.ParseInt(r.PathValue("refund"), 10, 64)
+	if id == 0 || err != nil || refundID < 1 {
+		h.notFound(w, r, m, u)
+		return
+	}
+	o, err := h.deps.Orders.AdminGet(ctx, id)
+	if errors.Is(err, fault.ErrNotFound) {
+		h.notFound(w, r, m, u)
+		return
+	}
+	if err != nil {
+		h.serverError(w, r, err)
+		return
+	}
+	rs, err := h.deps.Payments.Refunds(ctx, id)
+	if err != nil {
+		h.serverError(w, r, err)
+		return
+	}
+	if !slices.ContainsFunc(rs, func(rf payment.Refund) bool { return rf.ID == refundID }) {
+		h.notFound(w, r, m, u) // another order's refund
+		return
+	}
+	rf, err := h.deps.Payments.RetryRefund(ctx, refundID, order.Staff(u.ID))
+	if err == nil || errors.Is(err, payment.ErrRefundPending) {
+		rf.ID = refundID
+		h.auditRefund(r, "order.refund_retried", o, rf, nil, "")
+	}
+	if err != nil {
+		h.refundFailed(w, r, m, u, orderNote{}, err)
+		return
+	}
+	h.log.InfoContext(ctx, "refund retried in the back office", "actor_id", u.ID, "order_id", id, "refund_id", refundID)
+	h.showOrder(w, r, m, u, orderNote{Status: http.StatusOK, Notice: m.F("pay.refund.done", won(rf.Amount), won(rf.Points))})
+}
+
+// cancelPaid cancels paid order o, which has not shipped, for reason: the
+// payment service refunds it whole and the order ends cancelled.
+func (h *Handler) cancelPaid(w http.ResponseWriter, r *http.Request, m *messages, u account.User, o order.Order, reason string) {
+	ctx := r.Context()
+	got, err := h.deps.Payments.Cancel(ctx, o.ID, order.Staff(u.ID), reason)
+	if err != nil {
+		if errors.Is(err, payment.ErrRefundPending) {
+			h.record(r, audit.Entry{Action: "order.refunded", TargetType: "order", TargetID: strconv.FormatInt(o.ID, 10),
+				Detail: map[string]any{"number": o.Number, "status": "requested", "reason": reason, "cancel": true}})
+		}
+		h.refundFailed(w, r, m, u, orderNote{}, err)
+		return
+	}
+	h.record(r, audit.Entry{Action: "order.status_changed", TargetType: "order", TargetID: strconv.FormatInt(o.ID, 10),
+		Detail: map[string]any{"number": o.Number, "from": string(o.Status), "to": string(got.Status), "reason": reason, "refunded": true}})
+	h.log.InfoContext(ctx, "paid order cancelled and refunded in the back office", "actor_id", u.ID, "order_id", o.ID)
+	h.showOrder(w, r, m, u, orderNote{Status: http.StatusOK, Notice: m.F("pay.cancelled", statusLabel(m, got.Status))})
+}
+
+// auditRefund records refund rf of order o: done, or requested when the
+// provider did not answer (the money may have gone back).
+func (h *Handler) auditRefund(r *http.Request, action string, o order.Order, rf payment.Refund, lines []int64, reason string) {
+	d := map[string]any{"number": o.Number, "refund_id": rf.ID, "amount": rf.Amount, "points": rf.Points, "status": rf.Status}
+	if len(lines) > 0 {
+		d["lines"] = lines
+	}
+	if reason != "" {
+		d["reason"] = reason
+	}
+	h.record(r, audit.Entry{Action: action, TargetType: "order", TargetID: strconv.FormatInt(o.ID, 10), Detail: d})
+}
+
+// refundFailed shows why a refund (or a cancellation that refunds) did not
+// happen: the provider's refusal with its code and message, an unknown
+// outcome to retry, a conflict, or the form's messages next to their
+// fields (note carries what was typed).
+func (h *Handler) refundFailed(w http.ResponseWriter, r *http.Request, m *messages, u account.User, note orderNote, err error) {
+	if d, ok := payment.AsDeclined(err); ok {
+		note.Status, note.Error = http.StatusUnprocessableEntity, m.F("pay.declined", d.Code, d.Message)
+		h.showOrder(w, r, m, u, note)
+		return
+	}
+	switch {
+	case errors.Is(err, payment.ErrRefundPending):
+		h.showOrder(w, r, m, u, orderNote{Status: http.StatusAccepted, Error: m.T("pay.pending")})
+	case errors.Is(err, fault.ErrNotFound):
+		h.notFound(w, r, m, u)
+	case errors.Is(err, fault.ErrConflict):
+		note.Status, note.Error = http.StatusConflict, m.T("pay.conflict")
+		h.showOrder(w, r, m, u, note)
+	default:
+		inv, ok := fault.AsInvalid(err)
+		if !ok {
+			h.serverError(w, r, err)
+			return
+		}
+		note.Status, note.Error = http.StatusUnprocessableEntity, invalidText(m, inv)
+		if note.Form == "refund" {
+			note.Error = m.T("form.fix")
+			note.Fields = map[string]string{}
+			for k, msg := range inv.Fields {
+				note.Fields["refund_"+k] = fieldText(m, msg)
+			}
+		}
+		h.showOrder(w, r, m, u, note)
+	}
+}
+
+// clipRunes cuts s to at most n characters, for showing back what was
+// typed.
+func clipRunes(s string, n int) string {
+	if utf8.RuneCountInString(s) <= n {
+		return s
+	}
+	return string([]rune(s)[:n])
+}
