@@ -4,7 +4,9 @@
 // endpoints for the shop's own apps — sign-up and the emailed links, a
 // password grant with rotating refresh tokens, the customer's profile and
 // address book behind bearer access tokens; and, once EnableCommerce is
-// called, the customer's cart, checkout and orders behind the same tokens.
+// called, the customer's cart, checkout and orders behind the same tokens
+// and, when CommerceDeps.Payments is set, the ways to pay, paying an order,
+// its payments and refunds, and staff refunds.
 // Operations are declared with huma, which generates the
 // OpenAPI 3.1 document served at /api/v1/openapi.json; /api/v1/docs renders it
 // from embedded files, so the docs work offline. Every error is an RFC 9457
@@ -12,7 +14,7 @@
 // place, errors.go.
 //
 // The package holds no SQL and no business rules: it calls the catalog, the
-// account, API token, address, cart and order services through small
+// account, API token, address, cart, order and payment services through small
 // interfaces (Catalog, and those of AccountDeps and CommerceDeps) and shapes
 // the results as JSON.
 package api

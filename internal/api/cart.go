@@ -33,11 +33,15 @@ type Carts interface {
 	SelectOnly(ctx context.Context, o cart.Owner, lineIDs []int64) (cart.Cart, error)
 }
 
-// CommerceDeps are the services behind the cart, checkout and order
-// endpoints. Both are required.
+// CommerceDeps are the services behind the cart, checkout, order and
+// payment endpoints. Carts and Orders are required; Payments is optional.
 type CommerceDeps struct {
 	Carts  Carts
 	Orders Orders
+	// Payments, when set, adds the payment endpoints (the ways to pay,
+	// paying an order, its payments, staff refunds) and makes cancelling a
+	// paid order refund it; nil leaves them out.
+	Payments Payments
 }
 
 // commerceTags are the OpenAPI tags of the cart, checkout and order
@@ -48,8 +52,10 @@ var commerceTags = []*huma.Tag{
 }
 
 // EnableCommerce adds the cart endpoints (/api/v1/cart…), checkout and the
-// order endpoints (/api/v1/checkout/preview, /api/v1/orders…) over deps and
-// re-renders the OpenAPI document with them. They take the same bearer
+// order endpoints (/api/v1/checkout/preview, /api/v1/orders…) and, when
+// deps.Payments is set, the payment endpoints (/api/v1/payment-methods,
+// /api/v1/orders/{number}/payments, /api/v1/admin/orders/{id}/refunds) over
+// deps and re-renders the OpenAPI document with them. They take the same bearer
 // access tokens as the account endpoints, so call it once after
 // EnableAccounts and before Register; without it the endpoints do not
 // exist. It panics when accounts are not enabled or a dependency is
@@ -65,8 +71,15 @@ func (a *API) EnableCommerce(deps CommerceDeps) {
 	doc := a.huma.OpenAPI()
 	doc.Tags = append(doc.Tags, commerceTags...)
 	doc.Info.Description += commerceDescription
+	if deps.Payments != nil {
+		doc.Tags = append(doc.Tags, paymentTags...)
+		doc.Info.Description += paymentsDescription
+	}
 	a.registerCart()
 	a.registerOrders()
+	if deps.Payments != nil {
+		a.registerPayments()
+	}
 	documentErrorHeaders(doc)
 	a.renderSpec()
 }

@@ -25,6 +25,8 @@ import (
 	"github.com/mallang/mallang/internal/db/dbtest"
 	"github.com/mallang/mallang/internal/notify"
 	"github.com/mallang/mallang/internal/order"
+	"github.com/mallang/mallang/internal/payment"
+	"github.com/mallang/mallang/internal/payment/testpay"
 	"github.com/mallang/mallang/internal/points"
 	"github.com/mallang/mallang/internal/pricing"
 	"github.com/mallang/mallang/internal/ratelimit"
@@ -52,9 +54,20 @@ type commerceFixture struct {
 	orders  *order.Service
 	leaf    int64
 	n       int
+	// pays and tp are set by newPaymentsFixture only.
+	pays *payment.Service
+	tp   *testpay.Provider
 }
 
 func newCommerceFixture(t *testing.T) *commerceFixture {
+	t.Helper()
+	return newShopFixture(t, false)
+}
+
+// newShopFixture is newCommerceFixture with, when payments is set, a real
+// payment service over bank transfer, the test provider and extra, passed
+// as CommerceDeps.Payments.
+func newShopFixture(t *testing.T, payments bool, extra ...payment.Provider) *commerceFixture {
 	t.Helper()
 	d := dbtest.New(t)
 	af := &accountsFixture{d: d, clock: &testClock{t: time.Date(2026, 11, 30, 1, 0, 0, 0, time.UTC)}, logs: &lockedBuffer{}}
@@ -83,7 +96,22 @@ func newCommerceFixture(t *testing.T) *commerceFixture {
 
 	a := New(Config{BaseURL: testBaseURL, Version: "test"}, f.cat, slog.New(slog.NewJSONHandler(af.logs, nil)))
 	a.EnableAccounts(AccountDeps{Accounts: af.acc, Tokens: tokens, Addresses: af.addr, Limiter: limiter})
-	a.EnableCommerce(CommerceDeps{Carts: f.carts, Orders: f.orders})
+	deps := CommerceDeps{Carts: f.carts, Orders: f.orders}
+	if payments {
+		tp, err := testpay.New([]byte(testKeyText+" testpay"), func(ref string) string {
+			return testBaseURL + "/pay/testpay/" + ref
+		}, now)
+		if err != nil {
+			t.Fatal(err)
+		}
+		f.tp = tp
+		f.pays = payment.NewService(d, payment.Deps{Orders: f.orders, Keyring: kr}, payment.Config{
+			BaseURL: testBaseURL, Bank: payment.BankAccount{Bank: "말랑은행", Account: "123-456", Holder: "(주)말랑"},
+			BuyerProtection: testBuyerProtection,
+		}, append([]payment.Provider{tp}, extra...), now, nil)
+		deps.Payments = f.pays
+	}
+	a.EnableCommerce(deps)
 	mux := http.NewServeMux()
 	a.Register(mux)
 	af.h = mux

@@ -33,6 +33,10 @@ const problemType = "about:blank"
 //	fault.ErrUnauthenticated → 401
 //	anything else           → 500 with a generic body, logged here, once
 //
+// The payment endpoints add two answers of their own (payments.go): a
+// provider's refusal is a 502 ProviderProblem, a refund the provider did not
+// answer a 202 RefundPendingProblem.
+//
 // in names where the fields of an Invalid came from: "query", "path" or
 // "body". Messages of an Invalid are written to be shown to users; nothing
 // else of err reaches the client.
@@ -120,7 +124,16 @@ func newProblem(status int, detail string) *huma.ErrorModel {
 // problems our handlers return and for those huma makes itself (for example
 // a path parameter that is not a number).
 func completeProblem(ctx huma.Context, _ string, v any) (any, error) {
-	if p, ok := v.(*huma.ErrorModel); ok {
+	var p *huma.ErrorModel
+	switch e := v.(type) {
+	case *huma.ErrorModel:
+		p = e
+	case *ProviderProblem:
+		p = &e.ErrorModel
+	case *RefundPendingProblem:
+		p = &e.ErrorModel
+	}
+	if p != nil {
 		if p.Type == "" {
 			p.Type = problemType
 		}

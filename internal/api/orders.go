@@ -353,6 +353,14 @@ var placeFields = map[string]string{
 }
 
 func (a *API) registerOrders() {
+	cancelPaidDoc, cancelErrors := "", []int{http.StatusNotFound, http.StatusConflict, http.StatusUnprocessableEntity}
+	if a.com.Payments != nil {
+		cancelPaidDoc = "A paid order's payment is refunded whole through the provider that took it and the order ends cancelled " +
+			"(for a paid order the reason is at most 200 characters). When the provider refuses the refund the order stays as it " +
+			"was and the answer is 502 with its provider_code and provider_message; when it does not answer, 202 with a problem " +
+			"body saying the outcome is unknown (the shop follows it up; do not cancel again). "
+		cancelErrors = append(cancelErrors, http.StatusBadGateway)
+	}
 	huma.Register(a.huma, a.accountOp(huma.Operation{
 		OperationID: "preview-checkout",
 		Method:      http.MethodPost,
@@ -404,8 +412,8 @@ func (a *API) registerOrders() {
 		Path:        Prefix + "/orders/{number}/cancel",
 		Summary:     "Cancel an order",
 		Description: "Cancels the order, which is possible until it ships (can_cancel says whether it is now); the stock, coupon and points " +
-			"it used come back. Returns the order. An order that has shipped or is cancelled already gives 409. " + orderNotFound,
-		Errors: []int{http.StatusNotFound, http.StatusConflict, http.StatusUnprocessableEntity},
+			"it used come back. Returns the order. An order that has shipped or is cancelled already gives 409. " + cancelPaidDoc + orderNotFound,
+		Errors: cancelErrors,
 	}, "Orders", true), a.cancelOrder)
 
 	// The same key again answers 200 with the order placed then.
@@ -541,7 +549,15 @@ func (a *API) cancelOrder(ctx context.Context, in *cancelInput) (*orderOutput, e
 	if in.Body != nil {
 		reason = in.Body.Reason
 	}
-	o, err = a.com.Orders.RequestCancel(ctx, u.ID, o.ID, reason)
+	if a.com.Payments != nil {
+		id := o.ID
+		o, err = a.com.Payments.Cancel(ctx, id, order.Customer(u.ID), reason)
+		if p := a.refundTrouble(ctx, id, err); p != nil {
+			return nil, p
+		}
+	} else {
+		o, err = a.com.Orders.RequestCancel(ctx, u.ID, o.ID, reason)
+	}
 	if errors.Is(err, fault.ErrConflict) {
 		return nil, newProblem(http.StatusConflict, "This order can no longer be cancelled: it has shipped, or it is cancelled already.")
 	}

@@ -1,0 +1,554 @@
+package api
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"net/http"
+	"net/http/httptest"
+	"strconv"
+	"strings"
+	"sync"
+	"testing"
+
+	"github.com/mallang/mallang/internal/payment"
+)
+
+// These tests run the payment endpoints over the real payment service with
+// bank transfer and the built-in test provider (and, where a provider must
+// refuse or stay silent, stubpay), on the same real services and database
+// as the order tests.
+
+var _ Payments = (*payment.Service)(nil)
+
+const testBuyerProtection = "고객님의 안전거래를 위해 말랑은행 구매안전서비스에 가입되어 있습니다."
+
+func newPaymentsFixture(t *testing.T, extra ...payment.Provider) *commerceFixture {
+	t.Helper()
+	return newShopFixture(t, true, extra...)
+}
+
+// stubpay is a provider whose refusals a test sets: Prepare and Refund
+// return prepareErr and refundErr when set; otherwise it sends the
+// customer to a page and confirms whatever amount was expected.
+type stubpay struct {
+	mu                    sync.Mutex
+	prepareErr, refundErr error
+}
+
+func (p *stubpay) Name() string { return "stubpay" }
+
+func (p *stubpay) set(prepareErr, refundErr error) {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	p.prepareErr, p.refundErr = prepareErr, refundErr
+}
+
+func (p *stubpay) Prepare(_ context.Context, r payment.PrepareRequest) (payment.Prepared, error) {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	if p.prepareErr != nil {
+		return payment.Prepared{}, p.prepareErr
+	}
+	return payment.Prepared{RedirectURL: "https://stubpay.example/" + r.Reference, Charge: r.Amount}, nil
+}
+
+func (p *stubpay) Confirm(_ context.Context, r payment.ConfirmRequest) (payment.Result, error) {
+	return payment.Result{ProviderPaymentID: "sp_" + r.Reference, Status: payment.StatusPaid, Method: "카드",
+		Charged: r.Expected}, nil
+}
+
+func (p *stubpay) Lookup(context.Context, payment.LookupRequest) (payment.Result, error) {
+	return payment.Result{}, payment.ErrNotFound
+}
+
+func (p *stubpay) Refund(_ context.Context, r payment.RefundRequest) (payment.RefundResult, error) {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	if p.refundErr != nil {
+		return payment.RefundResult{}, p.refundErr
+	}
+	return payment.RefundResult{ProviderRefundID: "spr_1", Refunded: r.Amount.Total}, nil
+}
+
+func (p *stubpay) ParseWebhook(context.Context, http.Header, []byte) (payment.Event, error) {
+	return payment.Event{}, payment.ErrNoWebhooks
+}
+
+// placed places an order for c of one unit of each variant, to be paid
+// with method, and returns it.
+func (f *commerceFixture) placed(t *testing.T, c checkoutCustomer, method string, variants ...int64) Order {
+	t.Helper()
+	for _, v := range variants {
+		f.add(t, c, v, 1)
+	}
+	f.n++
+	return decode[Order](t, f.place(t, c, "pay-"+strconv.Itoa(f.n), map[string]any{"address_id": c.addressID, "payment_method": method}),
+		http.StatusCreated)
+}
+
+func paymentsPath(number string) string { return "/api/v1/orders/" + number + "/payments" }
+
+func refundPath(id int64) string {
+	return "/api/v1/admin/orders/" + strconv.FormatInt(id, 10) + "/refunds"
+}
+
+// start posts body to the order's payments.
+func (f *commerceFixture) start(t *testing.T, c checkoutCustomer, number string, body any) *httptest.ResponseRecorder {
+	t.Helper()
+	return f.do(t, req{method: "POST", path: paymentsPath(number), token: c.token, body: body})
+}
+
+// pay starts paying order number with provider and settles it as the
+// provider's return would, and returns the attempt's reference.
+func (f *commerceFixture) pay(t *testing.T, c checkoutCustomer, o Order, provider string) string {
+	t.Helper()
+	st := decode[StartedPayment](t, f.start(t, c, o.Number, map[string]any{"method": provider}), http.StatusCreated)
+	q := f.tp.Approve(st.Reference, o.Total)
+	a, err := f.pays.Confirm(t.Context(), provider, st.Reference, q)
+	if err != nil || a.Status != payment.AttemptPaid {
+		t.Fatalf("confirm = %+v, %v", a, err)
+	}
+	return st.Reference
+}
+
+// staff gives userID the staff role with perms ("" for none), as the back
+// office would; tokens issued before stay valid and carry the new role.
+func (f *commerceFixture) staff(t *testing.T, userID int64, role, perms string) {
+	t.Helper()
+	q := f.d.Write()
+	if _, err := q.ExecContext(t.Context(), q.Rebind(`UPDATE users SET role = ?, permissions = ? WHERE id = ?`), role, perms, userID); err != nil {
+		t.Fatal(err)
+	}
+}
+
+func TestPaymentMethods(t *testing.T) {
+	t.Parallel()
+	f := newPaymentsFixture(t)
+	// No token needed: the checkout page shows them before anything else.
+	got := decode[PaymentMethods](t, f.do(t, req{method: "GET", path: "/api/v1/payment-methods"}), http.StatusOK)
+	want := PaymentMethods{
+		Methods: []PaymentMethod{
+			{Key: "bank_transfer", LabelKO: "무통장입금", LabelEN: "Bank transfer"},
+			{Key: "testpay", LabelKO: "테스트 결제", LabelEN: "Test payment"},
+		},
+		BankAccount: &BankAccount{Bank: "말랑은행", Account: "123-456", Holder: "(주)말랑"},
+		Notice:      testBuyerProtection,
+	}
+	if g, w := mustJSON(t, got), mustJSON(t, want); g != w {
+		t.Errorf("methods:\n%s\nwant\n%s", g, w)
+	}
+}
+
+func TestStartBankTransfer(t *testing.T) {
+	t.Parallel()
+	f := newPaymentsFixture(t)
+	c := f.checkoutCustomer(t, minjiEmail)
+	choco := f.product(t, "말랑 다크초콜릿", 12000, 10, false)
+	o := f.placed(t, c, "bank_transfer", choco)
+
+	body := map[string]any{"method": "bank_transfer", "depositor": "김말랑",
+		"cash_receipt": map[string]any{"purpose": "income_deduction", "identity": "010-1234-5678"}}
+	rec := f.start(t, c, o.Number, body)
+	st := decode[StartedPayment](t, rec, http.StatusCreated)
+	if loc := rec.Header().Get("Location"); loc != testBaseURL+paymentsPath(o.Number) {
+		t.Errorf("Location = %q", loc)
+	}
+	if st.Provider != "bank_transfer" || st.Status != "awaiting_deposit" || st.Amount != o.Total || st.Currency != "KRW" ||
+		!strings.HasPrefix(st.Reference, o.Number+"-") || st.RedirectURL != nil || st.Script != nil || st.PaidAt != nil {
+		t.Errorf("started = %+v", st)
+	}
+	wantDue := f.clock.Now().Add(f.pays.DepositWithin())
+	if d := st.Deposit; d == nil || d.Bank != "말랑은행" || d.Account != "123-456" || d.Holder != "(주)말랑" ||
+		d.Depositor != "김말랑" || d.Notice != testBuyerProtection || !d.Due.Equal(wantDue) {
+		t.Errorf("deposit = %+v, want due %v", st.Deposit, wantDue)
+	}
+	got := decode[Order](t, f.do(t, req{method: "GET", path: "/api/v1/orders/" + o.Number, token: c.token}), http.StatusOK)
+	if got.Status != "awaiting_deposit" || got.PayBy == nil || !got.PayBy.Equal(wantDue) {
+		t.Errorf("order = %s, pay by %v", got.Status, got.PayBy)
+	}
+
+	// Asking again (a double tap) gives the same instructions.
+	again := decode[StartedPayment](t, f.start(t, c, o.Number, body), http.StatusCreated)
+	if again.Reference != st.Reference {
+		t.Errorf("again = %s, want %s", again.Reference, st.Reference)
+	}
+
+	rec = f.do(t, req{method: "GET", path: paymentsPath(o.Number), token: c.token})
+	ps := decode[OrderPayments](t, rec, http.StatusOK)
+	if len(ps.Attempts) != 1 || ps.Attempts[0].Reference != st.Reference || ps.Attempts[0].Deposit == nil || len(ps.Refunds) != 0 {
+		t.Errorf("payments = %+v", ps)
+	}
+	want := &CashReceipt{Purpose: "income_deduction", Identity: "*******5678", Requested: true, Amount: o.Total, Status: "pending"}
+	if mustJSON(t, ps.CashReceipt) != mustJSON(t, want) {
+		t.Errorf("cash receipt = %+v", ps.CashReceipt)
+	}
+	if strings.Contains(rec.Body.String(), "01012345678") || strings.Contains(rec.Body.String(), "confirmed_by") {
+		t.Errorf("the payments show what they must not: %s", rec.Body)
+	}
+}
+
+func TestStartTestpay(t *testing.T) {
+	t.Parallel()
+	f := newPaymentsFixture(t)
+	c := f.checkoutCustomer(t, minjiEmail)
+	choco := f.product(t, "말랑 다크초콜릿", 12000, 10, false)
+	o := f.placed(t, c, "testpay", choco)
+
+	st := decode[StartedPayment](t, f.start(t, c, o.Number, map[string]any{"method": "testpay", "mobile": true}), http.StatusCreated)
+	if st.Provider != "testpay" || st.Status != "prepared" || st.Amount != o.Total || st.ChargeAmount != o.Total ||
+		st.ChargeCurrency != "KRW" || st.Deposit != nil || st.Script != nil ||
+		st.RedirectURL == nil || *st.RedirectURL != testBaseURL+"/pay/testpay/"+st.Reference {
+		t.Errorf("started = %+v (redirect %v)", st, st.RedirectURL)
+	}
+
+	// The customer pays in the window and comes back.
+	a, err := f.pays.Confirm(t.Context(), "testpay", st.Reference, f.tp.Approve(st.Reference, o.Total))
+	if err != nil || a.Status != payment.AttemptPaid {
+		t.Fatalf("confirm = %+v, %v", a, err)
+	}
+	ps := decode[OrderPayments](t, f.do(t, req{method: "GET", path: paymentsPath(o.Number), token: c.token}), http.StatusOK)
+	if len(ps.Attempts) != 1 || ps.CashReceipt != nil {
+		t.Fatalf("payments = %+v", ps)
+	}
+	if at := ps.Attempts[0]; at.Status != "paid" || at.Method != "테스트 카드" || at.PaidAt == nil || at.Reference != st.Reference || at.Refunded != 0 {
+		t.Errorf("attempt = %+v", at)
+	}
+	if got := decode[Order](t, f.do(t, req{method: "GET", path: "/api/v1/orders/" + o.Number, token: c.token}), http.StatusOK); got.Status != "paid" {
+		t.Errorf("order = %s", got.Status)
+	}
+	p := wantProblem(t, f.start(t, c, o.Number, map[string]any{"method": "testpay"}), http.StatusConflict)
+	if !strings.Contains(p.Detail, "does not wait for payment") {
+		t.Errorf("detail = %q", p.Detail)
+	}
+}
+
+func TestStartPaymentRefusals(t *testing.T) {
+	t.Parallel()
+	f := newPaymentsFixture(t)
+	c := f.checkoutCustomer(t, minjiEmail)
+	other := f.checkoutCustomer(t, "other@example.com")
+	choco := f.product(t, "말랑 다크초콜릿", 12000, 10, false)
+	o := f.placed(t, c, "bank_transfer", choco)
+
+	tests := []struct {
+		name      string
+		as        checkoutCustomer
+		number    string
+		body      any
+		status    int
+		locations []string
+	}{
+		{"not offered", c, o.Number, map[string]any{"method": "cash"}, http.StatusUnprocessableEntity, []string{"body.method"}},
+		{"no method", c, o.Number, map[string]any{}, http.StatusUnprocessableEntity, []string{"body.method"}},
+		{"depositor too long", c, o.Number, map[string]any{"method": "bank_transfer", "depositor": strings.Repeat("김", 31)},
+			http.StatusUnprocessableEntity, []string{"body.depositor"}},
+		{"bad receipt number", c, o.Number, map[string]any{"method": "bank_transfer",
+			"cash_receipt": map[string]any{"purpose": "expense_proof", "identity": "123-45-67890"}},
+			http.StatusUnprocessableEntity, []string{"body.cash_receipt.identity"}},
+		{"bad receipt purpose", c, o.Number, map[string]any{"method": "bank_transfer",
+			"cash_receipt": map[string]any{"purpose": "gift", "identity": "010-1234-5678"}},
+			http.StatusUnprocessableEntity, []string{"body.cash_receipt.purpose"}},
+		{"someone else's order", other, o.Number, map[string]any{"method": "bank_transfer"}, http.StatusNotFound, nil},
+		{"no such order", c, "20261130-ZZZZZZZZ", map[string]any{"method": "bank_transfer"}, http.StatusNotFound, nil},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			rec := f.start(t, tt.as, tt.number, tt.body)
+			wantProblem(t, rec, tt.status, tt.locations...)
+			if strings.Contains(rec.Body.String(), "123-45-67890") || strings.Contains(rec.Body.String(), "010-1234-5678") {
+				t.Errorf("the problem repeats the number: %s", rec.Body)
+			}
+		})
+	}
+	wantProblem(t, f.do(t, req{method: "GET", path: paymentsPath(o.Number), token: other.token}), http.StatusNotFound)
+	wantProblem(t, f.do(t, req{method: "POST", path: paymentsPath(o.Number), body: map[string]any{"method": "bank_transfer"}}), http.StatusUnauthorized)
+	// Nothing was started.
+	if ps := decode[OrderPayments](t, f.do(t, req{method: "GET", path: paymentsPath(o.Number), token: c.token}), http.StatusOK); len(ps.Attempts) != 0 || ps.CashReceipt != nil {
+		t.Errorf("payments after refusals = %+v", ps)
+	}
+}
+
+func TestStartPaymentDeclined(t *testing.T) {
+	t.Parallel()
+	sp := &stubpay{prepareErr: &payment.Declined{Code: "REJECT_CARD_COMPANY", Message: "카드사에서 결제를 거절했습니다."}}
+	f := newPaymentsFixture(t, sp)
+	c := f.checkoutCustomer(t, minjiEmail)
+	choco := f.product(t, "말랑 다크초콜릿", 12000, 10, false)
+	o := f.placed(t, c, "stubpay", choco)
+
+	rec := f.start(t, c, o.Number, map[string]any{"method": "stubpay"})
+	p := wantProblem(t, rec, http.StatusBadGateway)
+	var pp ProviderProblem
+	if err := json.Unmarshal(rec.Body.Bytes(), &pp); err != nil {
+		t.Fatal(err)
+	}
+	if pp.ProviderCode != "REJECT_CARD_COMPANY" || pp.ProviderMessage != "카드사에서 결제를 거절했습니다." ||
+		p.Type != "about:blank" || p.Instance != paymentsPath(o.Number) || !strings.Contains(p.Detail, "거절") {
+		t.Errorf("problem = %s", rec.Body)
+	}
+	ps := decode[OrderPayments](t, f.do(t, req{method: "GET", path: paymentsPath(o.Number), token: c.token}), http.StatusOK)
+	if len(ps.Attempts) != 1 || ps.Attempts[0].Status != "failed" || ps.Attempts[0].FailureCode != "REJECT_CARD_COMPANY" {
+		t.Errorf("payments = %+v", ps)
+	}
+}
+
+func TestCancelPaidOrder(t *testing.T) {
+	t.Parallel()
+	f := newPaymentsFixture(t)
+	c := f.checkoutCustomer(t, minjiEmail)
+	choco := f.product(t, "말랑 다크초콜릿", 12000, 10, false)
+	o := f.placed(t, c, "testpay", choco)
+	f.pay(t, c, o, "testpay")
+
+	rec := f.do(t, req{method: "POST", path: "/api/v1/orders/" + o.Number + "/cancel", token: c.token, body: map[string]any{"reason": "마음이 바뀌었어요"}})
+	got := decode[Order](t, rec, http.StatusOK)
+	if got.Status != "cancelled" || got.CanCancel || got.CancelledAt == nil {
+		t.Errorf("cancelled = %+v", got.OrderSummary)
+	}
+	if last := got.History[len(got.History)-1]; last.To != "cancelled" || last.Actor != "customer" || last.Reason != "마음이 바뀌었어요" {
+		t.Errorf("history = %+v", got.History)
+	}
+	ps := decode[OrderPayments](t, f.do(t, req{method: "GET", path: paymentsPath(o.Number), token: c.token}), http.StatusOK)
+	if len(ps.Attempts) != 1 || ps.Attempts[0].Status != "refunded" || ps.Attempts[0].Refunded != o.Total {
+		t.Errorf("attempts = %+v", ps.Attempts)
+	}
+	if len(ps.Refunds) != 1 || ps.Refunds[0].Amount != o.Total || ps.Refunds[0].Status != "done" || !ps.Refunds[0].OrderCancelled ||
+		!strings.HasPrefix(ps.Refunds[0].ProviderRefundID, "tpr_") {
+		t.Errorf("refunds = %+v", ps.Refunds)
+	}
+	if s := f.stock(t, choco); s != 10 {
+		t.Errorf("stock = %d, want 10", s)
+	}
+	wantProblem(t, f.do(t, req{method: "POST", path: "/api/v1/orders/" + o.Number + "/cancel", token: c.token}), http.StatusConflict)
+
+	// An unpaid order is simply cancelled.
+	unpaid := f.placed(t, c, "testpay", choco)
+	if got := decode[Order](t, f.do(t, req{method: "POST", path: "/api/v1/orders/" + unpaid.Number + "/cancel", token: c.token}), http.StatusOK); got.Status != "cancelled" {
+		t.Errorf("unpaid cancelled = %s", got.Status)
+	}
+}
+
+func TestStaffRefund(t *testing.T) {
+	t.Parallel()
+	f := newPaymentsFixture(t)
+	c := f.checkoutCustomer(t, minjiEmail)
+	admin := f.checkoutCustomer(t, "staff@example.com")
+	f.staff(t, admin.id, "staff", "orders")
+	clerk := f.checkoutCustomer(t, "clerk@example.com")
+	f.staff(t, clerk.id, "staff", "catalog")
+	choco := f.product(t, "말랑 다크초콜릿", 12000, 10, false)
+	jelly := f.product(t, "말랑 젤리", 3000, 10, false)
+	o := f.placed(t, c, "testpay", choco, jelly)
+	f.pay(t, c, o, "testpay")
+	id := orderID(t, f, o.Number)
+	jellyLine := o.Lines[1].ID
+	refund := func(as checkoutCustomer, orderID int64, body any) *httptest.ResponseRecorder {
+		return f.do(t, req{method: "POST", path: refundPath(orderID), token: as.token, body: body})
+	}
+	one := map[string]any{"line_ids": []int64{jellyLine}, "reason": "젤리 파손"}
+
+	for _, who := range []struct {
+		name string
+		as   checkoutCustomer
+	}{{"customer", c}, {"staff without the orders permission", clerk}} {
+		t.Run(who.name, func(t *testing.T) {
+			wantProblem(t, refund(who.as, id, one), http.StatusForbidden)
+		})
+	}
+
+	tests := []struct {
+		name      string
+		orderID   int64
+		body      any
+		status    int
+		locations []string
+	}{
+		{"no reason", id, map[string]any{"line_ids": []int64{jellyLine}}, http.StatusUnprocessableEntity, []string{"body.reason"}},
+		{"blank reason", id, map[string]any{"line_ids": []int64{jellyLine}, "reason": "   "}, http.StatusUnprocessableEntity, []string{"body.reason"}},
+		{"reason too long", id, map[string]any{"reason": strings.Repeat("가", 201)}, http.StatusUnprocessableEntity, []string{"body.reason"}},
+		{"not a line of the order", id, map[string]any{"line_ids": []int64{999999}, "reason": "파손"}, http.StatusUnprocessableEntity, []string{"body.line_ids"}},
+		{"no such order", 999999, one, http.StatusNotFound, nil},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			wantProblem(t, refund(admin, tt.orderID, tt.body), tt.status, tt.locations...)
+		})
+	}
+
+	rf := decode[PaymentRefund](t, refund(admin, id, one), http.StatusCreated)
+	if rf.ID == 0 || rf.Amount != 3000 || rf.Status != "done" || rf.OrderCancelled || rf.Points != 0 {
+		t.Errorf("refund = %+v", rf)
+	}
+	got := decode[Order](t, f.do(t, req{method: "GET", path: "/api/v1/orders/" + o.Number, token: c.token}), http.StatusOK)
+	if got.Status != "partially_refunded" || got.Lines[1].Status != "refunded" || got.Lines[0].Status == "refunded" {
+		t.Errorf("order = %s, lines %+v", got.Status, got.Lines)
+	}
+	ps := decode[OrderPayments](t, f.do(t, req{method: "GET", path: paymentsPath(o.Number), token: c.token}), http.StatusOK)
+	if len(ps.Refunds) != 1 || ps.Refunds[0].ID != rf.ID || ps.Attempts[0].Status != "partially_refunded" || ps.Attempts[0].Refunded != 3000 {
+		t.Errorf("payments = %+v", ps)
+	}
+	// The same line again is refused; the rest of the order is refunded by
+	// a superuser, who needs no permission list.
+	wantProblem(t, refund(admin, id, one), http.StatusUnprocessableEntity, "body.line_ids")
+	f.staff(t, clerk.id, "superuser", "")
+	rest := decode[PaymentRefund](t, refund(clerk, id, map[string]any{"reason": "전체 환불"}), http.StatusCreated)
+	if rest.Amount != o.Total-3000 || rest.Status != "done" {
+		t.Errorf("rest = %+v", rest)
+	}
+
+	t.Run("unpaid order", func(t *testing.T) {
+		unpaid := f.placed(t, c, "testpay", choco)
+		p := wantProblem(t, refund(admin, orderID(t, f, unpaid.Number), map[string]any{"reason": "환불"}), http.StatusConflict)
+		if !strings.Contains(p.Detail, "cannot be refunded") {
+			t.Errorf("detail = %q", p.Detail)
+		}
+	})
+}
+
+func TestRefundProviderTrouble(t *testing.T) {
+	t.Parallel()
+	sp := &stubpay{}
+	f := newPaymentsFixture(t, sp)
+	c := f.checkoutCustomer(t, minjiEmail)
+	admin := f.checkoutCustomer(t, "staff@example.com")
+	f.staff(t, admin.id, "staff", "orders")
+	choco := f.product(t, "말랑 다크초콜릿", 12000, 10, false)
+	o := f.placed(t, c, "stubpay", choco)
+	st := decode[StartedPayment](t, f.start(t, c, o.Number, map[string]any{"method": "stubpay"}), http.StatusCreated)
+	if a, err := f.pays.Confirm(t.Context(), "stubpay", st.Reference, nil); err != nil || a.Status != payment.AttemptPaid {
+		t.Fatalf("confirm = %+v, %v", a, err)
+	}
+	id := orderID(t, f, o.Number)
+	body := map[string]any{"reason": "고객 요청"}
+
+	sp.set(nil, &payment.Declined{Code: "NOT_CANCELABLE_PAYMENT", Message: "취소할 수 없는 결제입니다."})
+	rec := f.do(t, req{method: "POST", path: refundPath(id), token: admin.token, body: body})
+	wantProblem(t, rec, http.StatusBadGateway)
+	var pp ProviderProblem
+	if err := json.Unmarshal(rec.Body.Bytes(), &pp); err != nil || pp.ProviderCode != "NOT_CANCELABLE_PAYMENT" || pp.ProviderMessage != "취소할 수 없는 결제입니다." {
+		t.Errorf("problem = %s (%v)", rec.Body, err)
+	}
+	// The customer's cancel meets the same refusal; the order stays paid.
+	wantProblem(t, f.do(t, req{method: "POST", path: "/api/v1/orders/" + o.Number + "/cancel", token: c.token}), http.StatusBadGateway)
+	if got := decode[Order](t, f.do(t, req{method: "GET", path: "/api/v1/orders/" + o.Number, token: c.token}), http.StatusOK); got.Status != "paid" {
+		t.Errorf("order after refusals = %s", got.Status)
+	}
+
+	sp.set(nil, fmt.Errorf("stubpay: timeout: %w", payment.ErrUnknownOutcome))
+	rec = f.do(t, req{method: "POST", path: refundPath(id), token: admin.token, body: body})
+	if rec.Code != http.StatusAccepted || rec.Header().Get("Content-Type") != "application/problem+json" {
+		t.Fatalf("status %d, %s: %s", rec.Code, rec.Header().Get("Content-Type"), rec.Body)
+	}
+	var pending RefundPendingProblem
+	if err := json.Unmarshal(rec.Body.Bytes(), &pending); err != nil {
+		t.Fatal(err)
+	}
+	if pending.Status != http.StatusAccepted || pending.RefundID == 0 || pending.Type != "about:blank" ||
+		pending.Instance != refundPath(id) || !strings.Contains(pending.Detail, "not known") {
+		t.Errorf("pending = %s", rec.Body)
+	}
+	ps := decode[OrderPayments](t, f.do(t, req{method: "GET", path: paymentsPath(o.Number), token: c.token}), http.StatusOK)
+	// The two refusals are recorded as failed, the last as requested.
+	if n := len(ps.Refunds); n != 3 || ps.Refunds[n-1].ID != pending.RefundID || ps.Refunds[n-1].Status != "requested" ||
+		ps.Refunds[0].Status != "failed" || ps.Refunds[1].Status != "failed" {
+		t.Errorf("refunds = %+v", ps.Refunds)
+	}
+	// Asking again cannot refund twice.
+	wantProblem(t, f.do(t, req{method: "POST", path: refundPath(id), token: admin.token, body: body}), http.StatusConflict)
+
+	// A customer cancelling a paid order meets the same silence: 202.
+	second := f.placed(t, c, "stubpay", choco)
+	sp.set(nil, nil)
+	st = decode[StartedPayment](t, f.start(t, c, second.Number, map[string]any{"method": "stubpay"}), http.StatusCreated)
+	if a, err := f.pays.Confirm(t.Context(), "stubpay", st.Reference, nil); err != nil || a.Status != payment.AttemptPaid {
+		t.Fatalf("confirm = %+v, %v", a, err)
+	}
+	sp.set(nil, fmt.Errorf("stubpay: 503: %w", payment.ErrUnknownOutcome))
+	rec = f.do(t, req{method: "POST", path: "/api/v1/orders/" + second.Number + "/cancel", token: c.token})
+	pending = RefundPendingProblem{}
+	if err := json.Unmarshal(rec.Body.Bytes(), &pending); err != nil || rec.Code != http.StatusAccepted || pending.RefundID == 0 {
+		t.Errorf("cancel without an answer = %d %s", rec.Code, rec.Body)
+	}
+}
+
+func TestPaymentsOpenAPI(t *testing.T) {
+	t.Parallel()
+	f := newPaymentsFixture(t)
+	rec := httptest.NewRecorder()
+	f.h.ServeHTTP(rec, httptest.NewRequestWithContext(t.Context(), "GET", "/api/v1/openapi.json", nil))
+	if rec.Code != http.StatusOK {
+		t.Fatalf("status = %d", rec.Code)
+	}
+	type operation struct {
+		OperationID string                `json:"operationId"`
+		Description string                `json:"description"`
+		Tags        []string              `json:"tags"`
+		Security    []map[string][]string `json:"security"`
+		Responses   map[string]struct {
+			Content map[string]struct {
+				Schema struct {
+					Ref string `json:"$ref"`
+				} `json:"schema"`
+			} `json:"content"`
+		} `json:"responses"`
+	}
+	var doc struct {
+		Paths map[string]map[string]operation `json:"paths"`
+		Tags  []struct {
+			Name string `json:"name"`
+		} `json:"tags"`
+	}
+	if err := json.Unmarshal(rec.Body.Bytes(), &doc); err != nil {
+		t.Fatal(err)
+	}
+	want := []struct {
+		method, path, id, tag string
+		authed                bool
+		codes                 []string
+	}{
+		{"get", "/api/v1/payment-methods", "list-payment-methods", "Payments", false, []string{"200"}},
+		{"post", "/api/v1/orders/{number}/payments", "start-payment", "Payments", true, []string{"201", "401", "404", "409", "422", "502"}},
+		{"get", "/api/v1/orders/{number}/payments", "list-order-payments", "Payments", true, []string{"200", "401", "404"}},
+		{"post", "/api/v1/admin/orders/{id}/refunds", "refund-order", "Admin", true, []string{"201", "202", "401", "403", "404", "409", "422", "502"}},
+		{"post", "/api/v1/orders/{number}/cancel", "cancel-order", "Orders", true, []string{"200", "202", "409", "502"}},
+	}
+	for _, w := range want {
+		op, ok := doc.Paths[w.path][w.method]
+		if !ok {
+			t.Errorf("%s %s is not documented", w.method, w.path)
+			continue
+		}
+		if op.OperationID != w.id || len(op.Tags) != 1 || op.Tags[0] != w.tag || (len(op.Security) == 1) != w.authed || op.Description == "" {
+			t.Errorf("%s %s = %+v", w.method, w.path, op)
+		}
+		for _, code := range w.codes {
+			if _, ok := op.Responses[code]; !ok {
+				t.Errorf("%s %s: no %s response", w.method, w.path, code)
+			}
+		}
+	}
+	refund := doc.Paths["/api/v1/admin/orders/{id}/refunds"]["post"]
+	if ref := refund.Responses["502"].Content["application/problem+json"].Schema.Ref; !strings.HasSuffix(ref, "/ProviderProblem") {
+		t.Errorf("502 schema = %q", ref)
+	}
+	if ref := refund.Responses["202"].Content["application/problem+json"].Schema.Ref; !strings.HasSuffix(ref, "/RefundPendingProblem") {
+		t.Errorf("202 schema = %q", ref)
+	}
+	tags := map[string]bool{}
+	for _, tg := range doc.Tags {
+		tags[tg.Name] = true
+	}
+	if !tags["Payments"] || !tags["Admin"] {
+		t.Errorf("tags = %+v", doc.Tags)
+	}
+	for _, s := range []string{"provider_code", "buyer_protection_notice", "REJECT_CARD_COMPANY", "*******5678"} {
+		if !strings.Contains(rec.Body.String(), s) {
+			t.Errorf("the document lacks %q", s)
+		}
+	}
+
+	// Without Payments the endpoints do not exist.
+	plain := newCommerceFixture(t)
+	wantProblem(t, plain.do(t, req{method: "GET", path: "/api/v1/payment-methods"}), http.StatusNotFound)
+}
