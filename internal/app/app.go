@@ -141,7 +141,7 @@ func (a *App) routes() http.Handler {
 	mux.Handle("HEAD "+media.URLPrefix, a.Media.Handler())
 	jsonAPI := api.New(api.Config{BaseURL: a.cfg.BaseURL, Version: a.version}, a.Catalog, a.log)
 	jsonAPI.EnableAccounts(api.AccountDeps{Accounts: a.Accounts, Tokens: a.acc.tokens, Addresses: a.acc.addresses, Limiter: a.acc.limiter})
-	jsonAPI.EnableCommerce(api.CommerceDeps{Carts: a.acc.carts, Orders: a.acc.orders})
+	jsonAPI.EnableCommerce(api.CommerceDeps{Carts: a.acc.carts, Orders: a.acc.orders, Payments: a.acc.payments})
 	jsonAPI.Register(mux)
 	storefront := web.New(web.Config{BaseURL: a.cfg.BaseURL, ShopName: ShopName}, a.Catalog, a.log)
 	storefront.EnableAccounts(web.AccountDeps{
@@ -159,7 +159,8 @@ func (a *App) routes() http.Handler {
 	backoffice.New(backoffice.Config{Path: a.cfg.AdminPath, ShopName: ShopName, Secure: strings.HasPrefix(a.cfg.BaseURL, "https://")},
 		backoffice.Deps{Accounts: a.Accounts, TwoFactor: a.acc.twoFactor, Trap: a.acc.trap, Audit: a.acc.audit,
 			Outbox: a.acc.outbox, Limiter: a.acc.limiter, Store: a.acc.sessions, Now: time.Now,
-			Orders: a.acc.orders, Coupons: a.acc.coupons, Shipping: a.acc.shipping, Promotions: a.acc.promotions}, a.log).Register(mux)
+			Orders: a.acc.orders, Coupons: a.acc.coupons, Shipping: a.acc.shipping, Promotions: a.acc.promotions,
+			Payments: a.acc.payments}, a.log).Register(mux)
 
 	m := observe.NewMetrics(a.registry)
 	var h http.Handler = mux
