@@ -99,6 +99,7 @@ type Line struct {
 	Available bool
 	Problem   string
 	LineTotal int64 // UnitPrice × Quantity
+	TaxFree   bool  // VAT-exempt goods
 }
 
 // Limit says what capped a quantity.

@@ -37,7 +37,8 @@ func (f ForOrders) Checkout(ctx context.Context, userID int64) (int64, []order.C
 	out := make([]order.CartLine, len(lines))
 	for i, l := range lines {
 		out[i] = order.CartLine{ID: l.ID, VariantID: l.VariantID, ProductID: l.ProductID, CategoryID: l.CategoryID,
-			SellerID: l.SellerID, Name: l.Name, Options: l.Options, SKU: l.SKU, UnitPrice: l.UnitPrice, Quantity: l.Quantity}
+			SellerID: l.SellerID, Name: l.Name, Options: l.Options, SKU: l.SKU, UnitPrice: l.UnitPrice, Quantity: l.Quantity,
+			TaxFree: l.TaxFree}
 	}
 	return c.ID, out, nil
 }

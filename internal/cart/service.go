@@ -393,7 +393,7 @@ func newLine(r lineRow, v catalog.CartVariant) Line {
 	l := Line{
 		ID: r.ID, VariantID: r.VariantID, ProductID: v.ProductID, CategoryID: v.CategoryID, SellerID: v.SellerID,
 		Name: v.ProductName, Options: v.Options, SKU: v.SKU, Thumb: v.Thumb,
-		UnitPrice: v.UnitPrice, ListPrice: v.ListPrice, Quantity: r.Quantity, Stock: v.Stock, Selected: r.Selected,
+		UnitPrice: v.UnitPrice, ListPrice: v.ListPrice, Quantity: r.Quantity, Stock: v.Stock, Selected: r.Selected, TaxFree: v.TaxFree,
 		LineTotal: v.UnitPrice * r.Quantity,
 	}
 	switch {

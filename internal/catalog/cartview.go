@@ -32,6 +32,7 @@ type CartVariant struct {
 	// has none; the web layer builds the address.
 	Thumb       string
 	ProductType ProductType
+	TaxFree     bool // VAT-exempt goods
 }
 
 // Buyable reports whether the variant can be put in a cart now.
@@ -81,7 +82,7 @@ func cartVariants(ctx context.Context, s *Service, ids []int64, out map[int64]Ca
 			CASE WHEN p.deleted_at IS NULL THEN 0 ELSE 1 END,
 			COALESCE((SELECT i.blob_key FROM product_images i WHERE i.product_id = p.id
 				ORDER BY i.position, i.id LIMIT 1), ''),
-			p.product_type
+			p.product_type, p.tax_free
 		FROM variants v
 		JOIN products p ON p.id = v.product_id
 		LEFT JOIN product_options o1 ON o1.product_id = p.id AND o1.position = 1
@@ -102,7 +103,7 @@ func cartVariants(ctx context.Context, s *Service, ids []int64, out map[int64]Ca
 		)
 		if err := rows.Scan(&v.VariantID, &v.ProductID, &v.CategoryID, &v.SellerID, &v.ProductName,
 			&v.SKU, &values[0], &values[1], &values[2], &names[0], &names[1], &names[2],
-			&v.UnitPrice, &v.ListPrice, &v.Stock, &v.Active, &status, &deleted, &v.Thumb, &typ); err != nil {
+			&v.UnitPrice, &v.ListPrice, &v.Stock, &v.Active, &status, &deleted, &v.Thumb, &typ, &v.TaxFree); err != nil {
 			return err
 		}
 		v.Active = v.Active && Status(status) == Active && deleted == 0

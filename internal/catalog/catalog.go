@@ -56,6 +56,7 @@ type Product struct {
 	Type         ProductType
 	Status       Status
 	Featured     bool
+	TaxFree      bool // VAT-exempt (면세); read with the product's detail, false in listings
 	Price        money.Amount
 	ListPrice    money.Amount
 	StockTotal   int64

@@ -34,6 +34,7 @@ type NewProduct struct {
 	Type        ProductType // "" means Physical
 	Status      Status      // "" means Active
 	Featured    bool
+	TaxFree     bool           // VAT-exempt goods (면세: unprocessed food, books)
 	Currency    money.Currency // "" means KRW; every variant price is in it
 	OptionNames []string       // 0 to 3 axes, such as 사이즈, 색상
 	Variants    []NewVariant   // at least one, in display order
@@ -63,6 +64,7 @@ type ProductUpdate struct {
 	Description *string // HTML, sanitised like NewProduct.Description
 	Status      *Status
 	Featured    *bool
+	TaxFree     *bool
 }
 
 func validType(t ProductType) bool {

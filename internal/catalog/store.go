@@ -120,11 +120,11 @@ func existing[T int64 | string](ctx context.Context, q db.Querier, table, col st
 func insertProduct(ctx context.Context, q db.Querier, p *NewProduct, d derived, created, now time.Time) (int64, error) {
 	var id int64
 	err := q.GetContext(ctx, &id, q.Rebind(`INSERT INTO products (seller_id, category_id, name, summary, description,
-			product_type, status, featured, currency, price_minor, list_price_minor, stock_total, in_stock,
+			product_type, status, featured, tax_free, currency, price_minor, list_price_minor, stock_total, in_stock,
 			search_text, created_at, updated_at)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`),
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`),
 		p.SellerID, p.CategoryID, p.Name, p.Summary, p.Description,
-		string(p.Type), string(p.Status), p.Featured, string(p.Currency), d.Price, d.ListPrice, d.StockTotal, d.InStock,
+		string(p.Type), string(p.Status), p.Featured, p.TaxFree, string(p.Currency), d.Price, d.ListPrice, d.StockTotal, d.InStock,
 		searchText(p.Name, p.Description), created, now)
 	return id, err
 }
@@ -185,6 +185,9 @@ func updateProduct(ctx context.Context, q db.Querier, id int64, u ProductUpdate,
 	if u.Featured != nil {
 		sets, args = append(sets, "featured = ?"), append(args, *u.Featured)
 	}
+	if u.TaxFree != nil {
+		sets, args = append(sets, "tax_free = ?"), append(args, *u.TaxFree)
+	}
 	args = append(args, id)
 	res, err := q.ExecContext(ctx, q.Rebind(`UPDATE products SET `+strings.Join(sets, ", ")+
 		` WHERE id = ? AND deleted_at IS NULL`), args...)
@@ -240,6 +243,7 @@ type productRow struct {
 	Type           string    `db:"product_type"`
 	Status         string    `db:"status"`
 	Featured       bool      `db:"featured"`
+	TaxFree        bool      `db:"tax_free"`
 	Currency       string    `db:"currency"`
 	PriceMinor     int64     `db:"price_minor"`
 	ListPriceMinor int64     `db:"list_price_minor"`
@@ -275,7 +279,7 @@ const listColumns = `p.id, p.seller_id, s.name AS seller_name, p.category_id, p.
 
 // productColumns are the columns of productRow, in the order of
 // scanDest(true).
-const productColumns = listColumns + `, p.status, p.description`
+const productColumns = listColumns + `, p.status, p.description, p.tax_free`
 
 // scanDest returns the fields of r in the order of listColumns, or of
 // productColumns when detail is true, for rows.Scan: a listing scans two
@@ -289,7 +293,7 @@ func (r *productRow) scanDest(detail bool) []any {
 		&r.ImageContentType, &r.ImageWidth, &r.ImageHeight,
 		&r.ImageAlt, &r.ImageThumbsReady}
 	if detail {
-		dest = append(dest, &r.Status, &r.Description)
+		dest = append(dest, &r.Status, &r.Description, &r.TaxFree)
 	}
 	return dest
 }
@@ -312,6 +316,7 @@ func (r productRow) product() Product {
 		Type:        ProductType(r.Type),
 		Status:      Status(r.Status),
 		Featured:    r.Featured,
+		TaxFree:     r.TaxFree,
 		Price:       money.New(r.PriceMinor, c),
 		ListPrice:   money.New(r.ListPriceMinor, c),
 		StockTotal:  r.StockTotal,

@@ -139,6 +139,7 @@ type Order struct {
 	PointsUsed      int64
 	Total           int64 // what the customer pays
 	PointsToEarn    int64 // credited when the order completes
+	TaxFree         int64 // the VAT-exempt part of Total (면세), from the breakdown
 	Breakdown       pricing.Breakdown
 
 	PayBy       time.Time // zero when the order does not wait for payment
@@ -170,6 +171,7 @@ type Line struct {
 	LineTotal int64 // UnitPrice × Quantity
 	Discount  int64 // the line's share of the coupon discount
 	Gift      bool  // added free by a gift-with-purchase rule
+	TaxFree   bool  // VAT-exempt goods
 	Status    Status
 	CreatedAt time.Time
 	UpdatedAt time.Time

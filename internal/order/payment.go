@@ -98,6 +98,9 @@ type RefundPlan struct {
 	Cash int64
 	// Points is what goes back to the customer's points.
 	Points int64
+	// TaxFree is the VAT-exempt part of Cash: the tax-free lines' share
+	// (when Whole, what is left of the order's TaxFree).
+	TaxFree int64
 	// Whole is true when no line of the order stays unrefunded afterwards.
 	Whole bool
 	// Cancel is true when the order has not shipped and Whole: it ends
@@ -152,18 +155,24 @@ func (s *Service) PlanRefund(ctx context.Context, orderID int64, lineIDs []int64
 	}
 	p := RefundPlan{OrderID: r.ID, UserID: r.UserID, Number: r.Number}
 	base := r.Total + r.PointsUsed
-	var pointsBefore int64
+	var pointsBefore, taxFreeBefore int64
 	open := 0
 	for _, l := range lines {
 		net := l.LineTotal - l.Discount
 		switch {
 		case l.Status == Refunded:
 			pointsBefore += share(net, r.PointsUsed, base)
+			if l.TaxFree {
+				taxFreeBefore += share(net, r.Total, base)
+			}
 		case l.Status == Cancelled:
 		case len(want) == 0 || want[l.ID]:
 			p.LineIDs = append(p.LineIDs, l.ID)
 			p.Cash += share(net, r.Total, base)
 			p.Points += share(net, r.PointsUsed, base)
+			if l.TaxFree {
+				p.TaxFree += share(net, r.Total, base)
+			}
 		default:
 			open++
 		}
@@ -174,6 +183,7 @@ func (s *Service) PlanRefund(ctx context.Context, orderID int64, lineIDs []int64
 	p.Whole = open == 0
 	if p.Whole {
 		p.Points = r.PointsUsed - pointsBefore
+		p.TaxFree = max(0, r.TaxFree-taxFreeBefore)
 		p.Cancel = unshipped(cur) && pointsBefore == 0 && cur != PartiallyRefunded
 	}
 	return p, nil

@@ -100,6 +100,7 @@ func (s *Service) Place(ctx context.Context, in PlaceInput) (Order, error) {
 		PaymentMethod: in.PaymentMethod, Address: addr, DeliveryNote: in.DeliveryNote,
 		Subtotal: b.Subtotal, Discount: b.Discount, CouponID: b.CouponID, Shipping: b.Shipping,
 		RemoteSurcharge: b.RemoteSurcharge, PointsUsed: b.PointsUsed, Total: b.Total, PointsToEarn: b.PointsToEarn,
+		TaxFree: b.TaxFree,
 	}
 	if o.Total == 0 {
 		o.PaymentMethod = PaymentPoints
@@ -186,7 +187,7 @@ func (s *Service) place(ctx context.Context, o Order, b pricing.Breakdown, cartI
 			}
 			l := Line{OrderID: o.ID, VariantID: pl.VariantID, ProductID: pl.ProductID, SellerID: pl.SellerID,
 				Name: pl.Name, UnitPrice: pl.UnitPrice, Quantity: pl.Quantity, LineTotal: pl.LineTotal,
-				Discount: pl.Discount, Gift: pl.Gift, Status: o.Status, CreatedAt: now, UpdatedAt: now}
+				Discount: pl.Discount, Gift: pl.Gift, TaxFree: pl.TaxFree, Status: o.Status, CreatedAt: now, UpdatedAt: now}
 			if pl.Gift {
 				l.UnitPrice, l.LineTotal = 0, 0
 			}
@@ -337,7 +338,7 @@ func (s *Service) quote(ctx context.Context, in PlaceInput, postcode string, lin
 	for _, l := range lines {
 		pin.Lines = append(pin.Lines, pricing.Line{Key: strconv.FormatInt(l.ID, 10), VariantID: l.VariantID,
 			ProductID: l.ProductID, CategoryID: l.CategoryID, SellerID: l.SellerID, Name: l.Name,
-			UnitPrice: l.UnitPrice, Quantity: l.Quantity})
+			UnitPrice: l.UnitPrice, Quantity: l.Quantity, TaxFree: l.TaxFree})
 	}
 	var err error
 	if pin.Shipping, err = s.deps.Shipping.Rules(ctx); err != nil {

@@ -22,6 +22,7 @@ type CartLine struct {
 	VariantID, ProductID, CategoryID, SellerID int64
 	Name, Options, SKU                         string
 	UnitPrice, Quantity                        int64
+	TaxFree                                    bool // VAT-exempt goods
 }
 
 // Cart is what Place needs of the customer's cart. app adapts the cart

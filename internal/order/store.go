@@ -41,6 +41,7 @@ type orderRow struct {
 	PointsUsed      int64         `db:"points_used"`
 	Total           int64         `db:"total_minor"`
 	PointsToEarn    int64         `db:"points_to_earn"`
+	TaxFree         int64         `db:"tax_free_minor"`
 	Breakdown       []byte        `db:"breakdown"`
 	PayBy           sql.NullTime  `db:"pay_by"`
 	PaidAt          sql.NullTime  `db:"paid_at"`
@@ -52,7 +53,7 @@ type orderRow struct {
 const selectOrder = `SELECT id, number, user_id, status, channel, idempotency_key, payment_method,
 	recipient_enc, phone_enc, postcode_enc, line1_enc, line2_enc, note_enc,
 	subtotal_minor, discount_minor, coupon_id, shipping_minor, remote_surcharge_minor, points_used,
-	total_minor, points_to_earn, breakdown, pay_by, paid_at, cancelled_at, created_at, updated_at FROM orders`
+	total_minor, points_to_earn, tax_free_minor, breakdown, pay_by, paid_at, cancelled_at, created_at, updated_at FROM orders`
 
 func utc(t sql.NullTime) time.Time {
 	if !t.Valid {
@@ -82,7 +83,7 @@ func (r orderRow) order() (Order, error) {
 		DeliveryNote: r.Note,
 		Subtotal:     r.Subtotal, Discount: r.Discount, CouponID: r.CouponID.Int64, Shipping: r.Shipping,
 		RemoteSurcharge: r.RemoteSurcharge, PointsUsed: r.PointsUsed, Total: r.Total, PointsToEarn: r.PointsToEarn,
-		PayBy: utc(r.PayBy), PaidAt: utc(r.PaidAt), CancelledAt: utc(r.CancelledAt),
+		TaxFree: r.TaxFree, PayBy: utc(r.PayBy), PaidAt: utc(r.PaidAt), CancelledAt: utc(r.CancelledAt),
 		CreatedAt: r.CreatedAt.UTC(), UpdatedAt: r.UpdatedAt.UTC(),
 	}
 	if err := json.Unmarshal(r.Breakdown, &o.Breakdown); err != nil {
@@ -144,11 +145,11 @@ func insertOrder(ctx context.Context, q db.Querier, o *Order, breakdown []byte) 
 	var id int64
 	err := q.QueryRowxContext(ctx, q.Rebind(`INSERT INTO orders (number, user_id, status, channel,
 		idempotency_key, payment_method, subtotal_minor, discount_minor, coupon_id, shipping_minor,
-		remote_surcharge_minor, points_used, total_minor, points_to_earn, breakdown, pay_by, paid_at,
-		created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`),
+		remote_surcharge_minor, points_used, total_minor, points_to_earn, tax_free_minor, breakdown, pay_by, paid_at,
+		created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`),
 		o.Number, o.UserID, o.Status, o.Channel, o.IdempotencyKey, o.PaymentMethod,
 		o.Subtotal, o.Discount, nullID(o.CouponID), o.Shipping, o.RemoteSurcharge, o.PointsUsed, o.Total,
-		o.PointsToEarn, string(breakdown), nullTime(o.PayBy), nullTime(o.PaidAt), o.CreatedAt, o.UpdatedAt).Scan(&id)
+		o.PointsToEarn, o.TaxFree, string(breakdown), nullTime(o.PayBy), nullTime(o.PaidAt), o.CreatedAt, o.UpdatedAt).Scan(&id)
 	return id, err
 }
 
@@ -175,10 +176,10 @@ func setBreakdown(ctx context.Context, q db.Querier, id int64, breakdown []byte)
 func insertLine(ctx context.Context, q db.Querier, l Line) (int64, error) {
 	var id int64
 	err := q.GetContext(ctx, &id, q.Rebind(`INSERT INTO order_lines (order_id, variant_id, product_id, seller_id,
-		name, options, sku, unit_price_minor, quantity, line_total_minor, discount_minor, gift, status,
-		created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`),
+		name, options, sku, unit_price_minor, quantity, line_total_minor, discount_minor, gift, tax_free, status,
+		created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`),
 		l.OrderID, l.VariantID, l.ProductID, l.SellerID, l.Name, l.Options, l.SKU, l.UnitPrice, l.Quantity,
-		l.LineTotal, l.Discount, l.Gift, l.Status, l.CreatedAt, l.UpdatedAt)
+		l.LineTotal, l.Discount, l.Gift, l.TaxFree, l.Status, l.CreatedAt, l.UpdatedAt)
 	if err != nil {
 		return 0, fmt.Errorf("insert line of order %d: %w", l.OrderID, err)
 	}
@@ -199,6 +200,7 @@ type lineRow struct {
 	LineTotal int64     `db:"line_total_minor"`
 	Discount  int64     `db:"discount_minor"`
 	Gift      bool      `db:"gift"`
+	TaxFree   bool      `db:"tax_free"`
 	Status    string    `db:"status"`
 	CreatedAt time.Time `db:"created_at"`
 	UpdatedAt time.Time `db:"updated_at"`
@@ -215,7 +217,7 @@ func linesOf(ctx context.Context, q db.Querier, ids []int64) ([]Line, error) {
 	}
 	var rs []lineRow
 	err := q.SelectContext(ctx, &rs, q.Rebind(`SELECT id, order_id, variant_id, product_id, seller_id, name,
-		options, sku, unit_price_minor, quantity, line_total_minor, discount_minor, gift, status, created_at,
+		options, sku, unit_price_minor, quantity, line_total_minor, discount_minor, gift, tax_free, status, created_at,
 		updated_at FROM order_lines WHERE order_id IN (`+placeholders(len(ids))+`) ORDER BY order_id, id`), args...)
 	if err != nil {
 		return nil, fmt.Errorf("read order lines: %w", err)
@@ -224,7 +226,7 @@ func linesOf(ctx context.Context, q db.Querier, ids []int64) ([]Line, error) {
 	for i, r := range rs {
 		out[i] = Line{ID: r.ID, OrderID: r.OrderID, VariantID: r.VariantID, ProductID: r.ProductID,
 			SellerID: r.SellerID, Name: r.Name, Options: r.Options, SKU: r.SKU, UnitPrice: r.UnitPrice,
-			Quantity: r.Quantity, LineTotal: r.LineTotal, Discount: r.Discount, Gift: r.Gift,
+			Quantity: r.Quantity, LineTotal: r.LineTotal, Discount: r.Discount, Gift: r.Gift, TaxFree: r.TaxFree,
 			Status: Status(r.Status), CreatedAt: r.CreatedAt.UTC(), UpdatedAt: r.UpdatedAt.UTC()}
 	}
 	return out, nil

@@ -49,6 +49,7 @@ type CashReceipt struct {
 	Identity    string // decrypted
 	Requested   bool   // false: due because of the amount, to the self-issue number
 	Amount      int64
+	TaxFree     int64  // the VAT-exempt part of Amount
 	Status      string // pending, issued, cancelled
 	IssueNumber string
 	IssuedAt    time.Time
@@ -121,8 +122,8 @@ func (s *Service) recordCashReceipt(ctx context.Context, q db.Querier, o order.O
 	}
 	var id int64
 	err := q.QueryRowxContext(ctx, q.Rebind(`INSERT INTO cash_receipts (order_id, purpose, requested, amount_minor,
-		status, created_at, updated_at) VALUES (?, ?, ?, ?, 'pending', ?, ?) RETURNING id`),
-		o.ID, r.Purpose, requested, o.Total, now, now).Scan(&id)
+		tax_free_minor, status, created_at, updated_at) VALUES (?, ?, ?, ?, ?, 'pending', ?, ?) RETURNING id`),
+		o.ID, r.Purpose, requested, o.Total, o.TaxFree, now, now).Scan(&id)
 	if err != nil {
 		return fmt.Errorf("record cash receipt of order %d: %w", o.ID, err)
 	}
@@ -145,6 +146,7 @@ type receiptRow struct {
 	Identity    string       `db:"identity_enc"`
 	Requested   bool         `db:"requested"`
 	Amount      int64        `db:"amount_minor"`
+	TaxFree     int64        `db:"tax_free_minor"`
 	Status      string       `db:"status"`
 	IssueNumber string       `db:"issue_number"`
 	IssuedAt    sql.NullTime `db:"issued_at"`
@@ -152,7 +154,7 @@ type receiptRow struct {
 }
 
 func (s *Service) openReceipt(r receiptRow) (CashReceipt, error) {
-	c := CashReceipt{ID: r.ID, OrderID: r.OrderID, Purpose: r.Purpose, Requested: r.Requested, Amount: r.Amount,
+	c := CashReceipt{ID: r.ID, OrderID: r.OrderID, Purpose: r.Purpose, Requested: r.Requested, Amount: r.Amount, TaxFree: r.TaxFree,
 		Status: r.Status, IssueNumber: r.IssueNumber, CreatedAt: r.CreatedAt.UTC(), Identity: r.Identity}
 	if r.IssuedAt.Valid {
 		c.IssuedAt = r.IssuedAt.Time.UTC()
@@ -172,7 +174,7 @@ func (s *Service) openReceipt(r receiptRow) (CashReceipt, error) {
 func (s *Service) CashReceiptOf(ctx context.Context, orderID int64) (CashReceipt, error) {
 	var r receiptRow
 	err := s.d.Read().GetContext(ctx, &r, s.d.Read().Rebind(`SELECT id, order_id, purpose, identity_enc, requested,
-		amount_minor, status, issue_number, issued_at, created_at FROM cash_receipts WHERE order_id = ?`), orderID)
+		amount_minor, tax_free_minor, status, issue_number, issued_at, created_at FROM cash_receipts WHERE order_id = ?`), orderID)
 	if errors.Is(err, sql.ErrNoRows) {
 		return CashReceipt{}, fault.ErrNotFound
 	}
@@ -186,7 +188,7 @@ func (s *Service) CashReceiptOf(ctx context.Context, orderID int64) (CashReceipt
 func (s *Service) PendingCashReceipts(ctx context.Context, limit int) ([]CashReceipt, error) {
 	var rs []receiptRow
 	err := s.d.Read().SelectContext(ctx, &rs, s.d.Read().Rebind(`SELECT c.id, c.order_id, c.purpose, c.identity_enc,
-		c.requested, c.amount_minor, c.status, c.issue_number, c.issued_at, c.created_at FROM cash_receipts c
+		c.requested, c.amount_minor, c.tax_free_minor, c.status, c.issue_number, c.issued_at, c.created_at FROM cash_receipts c
 		JOIN orders o ON o.id = c.order_id WHERE c.status = 'pending' AND o.paid_at IS NOT NULL
 		ORDER BY c.id LIMIT ?`), limit)
 	if err != nil {

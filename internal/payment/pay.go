@@ -91,7 +91,7 @@ func (s *Service) Start(ctx context.Context, in StartInput) (Started, error) {
 	}
 	p, _ := s.provider(in.Method)
 	a := Attempt{OrderID: o.ID, Provider: p.Name(), Reference: newReference(o.Number), Status: AttemptPrepared,
-		Amount: o.Total, ChargeCurrency: "KRW", ChargeMinor: o.Total}
+		Amount: o.Total, TaxFree: o.TaxFree, ChargeCurrency: "KRW", ChargeMinor: o.Total}
 	now := s.stamp()
 	if a.ID, err = insertAttempt(ctx, s.d.Write(), a, nil, now); err != nil {
 		return Started{}, err
@@ -189,7 +189,7 @@ func (s *Service) startBankTransfer(ctx context.Context, o order.Order, in Start
 	now := s.stamp()
 	due := now.Add(s.cfg.DepositWithin)
 	a := Attempt{OrderID: o.ID, Provider: BankTransfer, Reference: newReference(o.Number), Status: AttemptAwaitingDeposit,
-		Amount: o.Total, ChargeCurrency: "KRW", ChargeMinor: o.Total, Method: "무통장입금",
+		Amount: o.Total, TaxFree: o.TaxFree, ChargeCurrency: "KRW", ChargeMinor: o.Total, Method: "무통장입금",
 		Deposit: &DepositInfo{Bank: s.cfg.Bank.Bank, Account: s.cfg.Bank.Account, Holder: s.cfg.Bank.Holder,
 			Due: due, Depositor: depositor, Notice: s.cfg.BuyerProtection}}
 	dep, err := json.Marshal(a.Deposit)

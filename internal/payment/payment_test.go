@@ -480,6 +480,7 @@ func TestPartialThenWholeRefund(t *testing.T) {
 	f := newFixture(t)
 	a := f.Product(t, "말랑 머그", 7000, 10)
 	b := f.Product(t, "말랑 컵받침", 3000, 10)
+	f.SetTaxFree(t, b) // VAT-exempt: its share is sent as the tax-free part
 	u := f.Customer(t, "refund@example.com")
 	f.Add(t, u, a, 1)
 	f.Add(t, u, b, 1)
@@ -489,8 +490,8 @@ func TestPartialThenWholeRefund(t *testing.T) {
 		t.Fatal(err)
 	}
 	// 10,000 won of goods and 3,000 shipping.
-	if o.Total != 13000 {
-		t.Fatalf("total = %d", o.Total)
+	if o.Total != 13000 || o.TaxFree != 3000 {
+		t.Fatalf("total = %d, tax-free = %d", o.Total, o.TaxFree)
 	}
 	st := f.start(t, o, "scripted")
 	if _, err := f.pays.Confirm(t.Context(), "scripted", st.Attempt.Reference, nil); err != nil {
@@ -529,7 +530,11 @@ func TestPartialThenWholeRefund(t *testing.T) {
 	if as[0].Status != payment.AttemptRefunded || as[0].Refunded != 13000 {
 		t.Errorf("attempt = %+v", as[0])
 	}
-	if r := f.sp.refunded(); len(r) != 2 || r[0].Amount.Total != 3000 || r[1].Amount.Total != 10000 || !r[1].Full || r[1].Balance != 10000 {
+	if as[0].TaxFree != 3000 {
+		t.Errorf("attempt's tax-free part = %d, want 3000", as[0].TaxFree)
+	}
+	if r := f.sp.refunded(); len(r) != 2 || r[0].Amount.Total != 3000 || r[0].Amount.TaxFree != 3000 ||
+		r[1].Amount.Total != 10000 || r[1].Amount.TaxFree != 0 || !r[1].Full || r[1].Balance != 10000 {
 		t.Errorf("provider refunds = %+v", r)
 	}
 	if _, err := f.pays.Refund(t.Context(), payment.RefundInput{OrderID: o.ID, Reason: "또", Actor: order.Staff(9)}); !errors.Is(err, fault.ErrConflict) {

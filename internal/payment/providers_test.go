@@ -30,6 +30,7 @@ type providerCase struct {
 	approve func(t *testing.T, st payment.Started, amount int64) url.Values
 	webhook func(t *testing.T, a payment.Attempt) (http.Header, []byte)
 	confirm func(a payment.Attempt) int // calls of the provider's confirm endpoint
+	taxFree func(st payment.Started) int64 // the tax-free part the provider was told
 }
 
 func providerCases(t *testing.T) []providerCase {
@@ -58,6 +59,10 @@ func providerCases(t *testing.T) []providerCase {
 				return http.Header{"Content-Type": {"application/json"}}, tossFake.StatusChangedWebhook(a.ProviderPaymentID)
 			},
 			confirm: func(payment.Attempt) int { return tossFake.Calls(tosstest.ConfirmPath) },
+			taxFree: func(st payment.Started) int64 {
+				n, _ := st.Script.Params["taxFreeAmount"].(int64)
+				return n
+			},
 		},
 		{
 			name: "kakaopay",
@@ -75,6 +80,10 @@ func providerCases(t *testing.T) []providerCase {
 				return kakaoFake.Approve(st.Attempt.ProviderPaymentID)
 			},
 			confirm: func(payment.Attempt) int { return kakaoFake.Calls(kakaopaytest.ApprovePath) },
+			taxFree: func(st payment.Started) int64 {
+				kp, _ := kakaoFake.Payment(st.Attempt.ProviderPaymentID)
+				return kp.TaxFree
+			},
 		},
 		{
 			name: "paypal",
@@ -118,6 +127,10 @@ func providerCases(t *testing.T) []providerCase {
 			webhook: func(t *testing.T, a payment.Attempt) (http.Header, []byte) {
 				return portoneFake.Webhook("Transaction.Paid", a.Reference)
 			},
+			taxFree: func(st payment.Started) int64 {
+				_, tf, _ := portoneFake.PreRegistered(st.Attempt.Reference)
+				return tf
+			},
 		},
 	}
 }
@@ -142,6 +155,7 @@ func TestEachProviderEndToEnd(t *testing.T) {
 			f := newProviderFixture(t, p)
 			a := f.Product(t, "말랑 머그", 12000, 10)
 			b := f.Product(t, "말랑 컵받침", 4000, 10)
+			f.SetTaxFree(t, b)
 			u := f.Customer(t, "buyer@example.com")
 			f.Add(t, u, a, 1)
 			f.Add(t, u, b, 1)
@@ -150,7 +164,18 @@ func TestEachProviderEndToEnd(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
+			if o.TaxFree != 4000 {
+				t.Fatalf("tax-free part = %d, want 4000", o.TaxFree)
+			}
 			st := f.start(t, o, pc.name)
+			if st.Attempt.TaxFree != 4000 {
+				t.Errorf("attempt's tax-free part = %d", st.Attempt.TaxFree)
+			}
+			if pc.taxFree != nil {
+				if got := pc.taxFree(st); got != 4000 {
+					t.Errorf("the provider was told a tax-free part of %d, want 4000", got)
+				}
+			}
 			q := pc.approve(t, st, o.Total)
 			var wg sync.WaitGroup
 			for range 3 {

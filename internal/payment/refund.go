@@ -88,7 +88,7 @@ func (s *Service) Refund(ctx context.Context, in RefundInput) (Refund, error) {
 		}
 	}
 	rf := Refund{OrderID: in.OrderID, Points: plan.Points, Cancel: plan.Cancel, Status: "requested"}
-	var charge int64
+	var charge, taxFree int64
 	if a != nil {
 		rf.AttemptID = a.ID
 		balance := a.Amount - a.Refunded
@@ -100,7 +100,9 @@ func (s *Service) Refund(ctx context.Context, in RefundInput) (Refund, error) {
 			return Refund{}, fmt.Errorf("payment %d is refunded already: %w", a.ID, fault.ErrConflict)
 		}
 		charge = rf.Amount
+		taxFree = min(plan.TaxFree, rf.Amount)
 		if a.ChargeCurrency != "KRW" {
+			taxFree = 0 // providers in other currencies take no tax-free part
 			// The provider's currency, in proportion; the last refund
 			// takes whatever is left so rounding loses nothing.
 			var chargedBack int64
@@ -125,9 +127,9 @@ func (s *Service) Refund(ctx context.Context, in RefundInput) (Refund, error) {
 			return s.deps.Orders.ApplyRefund(ctx, q, plan, in.Actor, in.Reason)
 		}
 		err := q.QueryRowxContext(ctx, q.Rebind(`INSERT INTO payment_refunds (attempt_id, order_id, amount_minor,
-			charge_minor, points, cancel, reason, status, idempotency_key, actor_id, created_at, updated_at)
-			VALUES (?, ?, ?, ?, ?, ?, ?, 'requested', ?, ?, ?, ?) RETURNING id`), rf.AttemptID, rf.OrderID, rf.Amount,
-			charge, rf.Points, rf.Cancel, in.Reason, key, nullID(in.Actor.ID), now, now).Scan(&rf.ID)
+			tax_free_minor, charge_minor, points, cancel, reason, status, idempotency_key, actor_id, created_at, updated_at)
+			VALUES (?, ?, ?, ?, ?, ?, ?, ?, 'requested', ?, ?, ?, ?) RETURNING id`), rf.AttemptID, rf.OrderID, rf.Amount,
+			taxFree, charge, rf.Points, rf.Cancel, in.Reason, key, nullID(in.Actor.ID), now, now).Scan(&rf.ID)
 		if err != nil {
 			return fmt.Errorf("record refund: %w", err)
 		}
@@ -168,12 +170,12 @@ func (s *Service) Refund(ctx context.Context, in RefundInput) (Refund, error) {
 		s.mailRefund(ctx, plan, rf)
 		return rf, nil
 	}
-	return s.sendRefund(ctx, *a, rf, plan, charge, key, in)
+	return s.sendRefund(ctx, *a, rf, plan, Amount{Total: charge, TaxFree: taxFree, Currency: a.ChargeCurrency}, key, in)
 }
 
 // sendRefund asks the provider for refund rf (reserved already) and records
 // the outcome.
-func (s *Service) sendRefund(ctx context.Context, a Attempt, rf Refund, plan order.RefundPlan, charge int64, key string, in RefundInput) (Refund, error) {
+func (s *Service) sendRefund(ctx context.Context, a Attempt, rf Refund, plan order.RefundPlan, charge Amount, key string, in RefundInput) (Refund, error) {
 	var rr RefundResult
 	var err error
 	if a.Provider == BankTransfer {
@@ -186,8 +188,8 @@ func (s *Service) sendRefund(ctx context.Context, a Attempt, rf Refund, plan ord
 			err = fmt.Errorf("provider %s is not enabled: %w", a.Provider, ErrUnknownOutcome)
 		} else {
 			rr, err = p.Refund(ctx, RefundRequest{Reference: a.Reference, ProviderPaymentID: a.ProviderPaymentID,
-				CaptureID: a.CaptureID, Amount: Amount{Total: charge, Currency: a.ChargeCurrency},
-				Full: plan.Whole, Balance: s.chargeBalance(ctx, a, charge), Reason: in.Reason,
+				CaptureID: a.CaptureID, Amount: charge,
+				Full: plan.Whole, Balance: s.chargeBalance(ctx, a), Reason: in.Reason,
 				IdempotencyKey: key, Account: in.Account})
 		}
 	}
@@ -246,7 +248,7 @@ func (s *Service) sendRefund(ctx context.Context, a Attempt, rf Refund, plan ord
 
 // chargeBalance is what the provider still holds of attempt a before a
 // refund of charge, in the provider's currency.
-func (s *Service) chargeBalance(ctx context.Context, a Attempt, charge int64) int64 {
+func (s *Service) chargeBalance(ctx context.Context, a Attempt) int64 {
 	var back int64
 	_ = s.d.Read().GetContext(ctx, &back, s.d.Read().Rebind(`SELECT COALESCE(SUM(charge_minor), 0) FROM payment_refunds
 		WHERE attempt_id = ? AND status = 'done'`), a.ID)
@@ -261,13 +263,14 @@ func (s *Service) RetryRefund(ctx context.Context, refundID int64, actor order.A
 		OrderID   int64  `db:"order_id"`
 		Amount    int64  `db:"amount_minor"`
 		Charge    int64  `db:"charge_minor"`
+		TaxFree   int64  `db:"tax_free_minor"`
 		Points    int64  `db:"points"`
 		Cancel    bool   `db:"cancel"`
 		Reason    string `db:"reason"`
 		Status    string `db:"status"`
 		Key       string `db:"idempotency_key"`
 	}
-	err := s.d.Read().GetContext(ctx, &row, s.d.Read().Rebind(`SELECT attempt_id, order_id, amount_minor, charge_minor,
+	err := s.d.Read().GetContext(ctx, &row, s.d.Read().Rebind(`SELECT attempt_id, order_id, amount_minor, tax_free_minor, charge_minor,
 		points, cancel, reason, status, idempotency_key FROM payment_refunds WHERE id = ?`), refundID)
 	if err != nil {
 		return Refund{}, wrap("retry refund", refundID, fault.ErrNotFound)
@@ -297,7 +300,7 @@ func (s *Service) RetryRefund(ctx context.Context, refundID int64, actor order.A
 	// The reservation is part of the attempt's balance now; give it back
 	// for the balance the provider checks.
 	a.Refunded -= row.Amount
-	return s.sendRefund(ctx, a, rf, plan, row.Charge, row.Key, RefundInput{OrderID: row.OrderID, LineIDs: lines,
+	return s.sendRefund(ctx, a, rf, plan, Amount{Total: row.Charge, TaxFree: row.TaxFree, Currency: a.ChargeCurrency}, row.Key, RefundInput{OrderID: row.OrderID, LineIDs: lines,
 		Reason: row.Reason, Actor: actor})
 }
 

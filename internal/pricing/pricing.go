@@ -23,6 +23,7 @@ type Line struct {
 	Name                                       string
 	UnitPrice                                  int64 // the current price the buyer pays for one unit (sale price when on sale)
 	Quantity                                   int64
+	TaxFree                                    bool // VAT-exempt goods (면세)
 }
 
 // ShippingRules are the shop's shipping-fee rules.
@@ -115,10 +116,14 @@ type Breakdown struct {
 	Shipping        int64        // shipping fees (without remote surcharges)
 	RemoteSurcharge int64
 	PointsUsed      int64
-	Total           int64     // Subtotal − Discount + Shipping + RemoteSurcharge − PointsUsed; never negative
-	PointsToEarn    int64     // floor((Total) × EarnPermille / 1000)
-	Problems        []Problem // why a requested coupon or points amount was not applied
-	Shipments       []Shipment
+	Total           int64 // Subtotal − Discount + Shipping + RemoteSurcharge − PointsUsed; never negative
+	PointsToEarn    int64 // floor((Total) × EarnPermille / 1000)
+	// TaxFree is the VAT-exempt part of Total: the tax-free lines after
+	// their coupon share, reduced by points in proportion (points pay every
+	// part of the order alike); shipping is taxable. Rounded down.
+	TaxFree   int64
+	Problems  []Problem // why a requested coupon or points amount was not applied
+	Shipments []Shipment
 }
 
 // Problem explains why a requested coupon or points amount was not applied,

@@ -76,6 +76,15 @@ func Quote(in Input) (Breakdown, error) {
 	b.Problems = append(b.Problems, problems...)
 	b.Total = afterDiscount + b.Shipping + b.RemoteSurcharge - b.PointsUsed
 	b.PointsToEarn = b.Total * int64(in.Points.EarnPermille) / 1000 // ≤ 3·10^15: no overflow
+	var taxFree int64
+	for _, l := range b.Lines[:paid] {
+		if l.TaxFree {
+			taxFree += l.LineTotal - l.Discount
+		}
+	}
+	if charged := afterDiscount + b.Shipping + b.RemoteSurcharge; charged > 0 {
+		b.TaxFree = mulDiv(taxFree, b.Total, charged)
+	}
 	return b, nil
 }
 

@@ -547,3 +547,39 @@ func TestProblemMessagesAreFixed(t *testing.T) {
 		}
 	}
 }
+
+// The tax-free part of the total: tax-free lines after their coupon share,
+// with points taking their proportion; shipping is always taxable.
+func TestQuoteTaxFree(t *testing.T) {
+	t.Parallel()
+	rice := Line{Key: "r", ProductID: 9, CategoryID: 9, SellerID: 1, Name: "쌀", UnitPrice: 20000, Quantity: 1, TaxFree: true}
+	cases := []struct {
+		name string
+		in   Input
+		want int64
+	}{
+		{"nothing tax-free", Input{Lines: []Line{choco}, Shipping: flat, Postcode: "06236"}, 0},
+		// 20,000 of 23,000 charged, no points: all of it.
+		{"one tax-free line", Input{Lines: []Line{rice}, Shipping: flat, Postcode: "06236"}, 20000},
+		// 10% off both lines: rice 18,000 after its share; total 44,220.
+		{"with a coupon", Input{Lines: []Line{rice, choco}, Shipping: flat, Postcode: "06236",
+			Coupon: &Coupon{ID: 1, Code: "TEN", Kind: CouponPercent, Amount: 10}}, 18000},
+		// 5,000 points of 23,000: rice pays 20,000 × 18,000 / 23,000.
+		{"with points", Input{Lines: []Line{rice}, Shipping: flat, Postcode: "06236",
+			PointsBalance: 5000, PointsToUse: 5000}, 15652},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			b, err := Quote(c.in)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if b.TaxFree != c.want {
+				t.Errorf("TaxFree = %d, want %d (total %d)", b.TaxFree, c.want, b.Total)
+			}
+			if b.TaxFree > b.Total {
+				t.Errorf("TaxFree %d exceeds the total %d", b.TaxFree, b.Total)
+			}
+		})
+	}
+}

@@ -33,6 +33,7 @@ type leaf struct {
 	typ                catalog.ProductType
 	subscriptionShare  int      // percent of products sold as subscriptions
 	features           []string // sentences for descriptions and summaries
+	taxFree            bool     // VAT-exempt goods (unprocessed farm produce)
 }
 
 var (
@@ -82,6 +83,7 @@ var tree = []top{
 			nouns:      []string{"한라봉", "참외", "사과", "감귤", "방울토마토", "샤인머스캣", "배", "블루베리", "아스파라거스", "파프리카", "고구마"},
 			suffixes:   []string{"2kg", "3kg", "5kg", "1박스", "500g 2팩", "가정용", "선물용"},
 			minPrice:   9000, maxPrice: 59000,
+			taxFree: true,
 			features: []string{
 				"수확한 다음 날 산지에서 바로 보내 드립니다.",
 				"당도 선별기를 거친 것만 담았습니다.",

@@ -79,6 +79,7 @@ func makeProduct(rng *rand.Rand, l *leaf, categoryID int64, sku string, now time
 		Type:        typ,
 		Status:      catalog.Active,
 		Featured:    rng.IntN(100) < featuredShare,
+		TaxFree:     l.taxFree,
 		Currency:    money.KRW,
 		OptionNames: optionNames,
 		Variants:    variants,

@@ -271,6 +271,9 @@ type orderView struct {
 	Payment  string
 	Tracking []link
 	Pay      *paymentPanel
+	// Taxable and TaxFree split the total when part of it is VAT-exempt
+	// ("" otherwise); Supply and VAT split the taxable part for receipts.
+	Taxable, TaxFree, Supply, VAT string
 }
 
 type historyRow struct{ When, Status, Reason string }
@@ -287,6 +290,14 @@ func (h *Handler) newOrderView(lc *locale, o order.Order) *orderView {
 		v.Lines = append(v.Lines, lv)
 	}
 	v.Amounts = amountRows(lc, o.Subtotal, o.Discount, o.Shipping, o.RemoteSurcharge, o.PointsUsed)
+	taxable := o.Total - o.TaxFree
+	if o.TaxFree > 0 {
+		v.Taxable, v.TaxFree = won(taxable), won(o.TaxFree)
+	}
+	// Prices include VAT (10 %): the supply value is 10/11 of the taxable
+	// part, rounded half up, and VAT the rest.
+	supply := (taxable*10 + 5) / 11
+	v.Supply, v.VAT = won(supply), won(taxable-supply)
 	for _, s := range o.Shipments {
 		if s.TrackingURL != "" {
 			v.Tracking = append(v.Tracking, link{Label: lc.F("order.track", lc.T("carrier."+s.CarrierCode), s.TrackingNumber), URL: s.TrackingURL})

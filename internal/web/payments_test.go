@@ -8,6 +8,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/mallang/mallang/internal/catalog"
 	"github.com/mallang/mallang/internal/catalog/catalogtest"
 	"github.com/mallang/mallang/internal/payment"
 )
@@ -110,6 +111,12 @@ func TestBankTransferPages(t *testing.T) {
 	s := newAccountShop(t)
 	f := catalogtest.Seed(t, s.cat, 8)
 	b := s.member(t, signupForm)
+	// The product is VAT-exempt: the order page and the receipt split the
+	// total.
+	yes := true
+	if err := s.cat.UpdateProduct(context.Background(), f.Products[2], catalog.ProductUpdate{TaxFree: &yes}); err != nil {
+		t.Fatal(err)
+	}
 	// A bad cash-receipt number: the order is placed, and the pay page
 	// says what to fix.
 	r := s.checkoutWith(t, b, s.variantOf(t, f, 2), url.Values{"payment": {"bank_transfer"}, "depositor": {"김민지"},
@@ -126,7 +133,8 @@ func TestBankTransferPages(t *testing.T) {
 	wantStatus(t, r, http.StatusSeeOther, "/account/orders/"+number+"?deposit=1")
 	r = b.get("/account/orders/" + number + "?deposit=1")
 	mustContain(t, r.body, `data-status="awaiting_deposit"`, `data-testid="deposit-info"`, "123-45-6789", "(주)말랑",
-		`data-testid="deposit-due"`, "구매안전서비스", `data-testid="cash-receipt"`, "발급 예정")
+		`data-testid="deposit-due"`, "구매안전서비스", `data-testid="cash-receipt"`, "발급 예정", `data-testid="order-tax-free"`, "면세 금액")
+	mustContain(t, b.get("/account/orders/"+number+"/receipt").body, `data-testid="receipt-vat"`, "공급가액")
 
 	// Staff confirm the deposit (the back office calls the same service).
 	o, err := s.orders.ByNumber(context.Background(), 1, number)

@@ -58,9 +58,10 @@ func (c SQLCart) Checkout(ctx context.Context, userID int64) (int64, []order.Car
 		SKU        string `db:"sku"`
 		UnitPrice  int64  `db:"unit_price"`
 		Quantity   int64  `db:"quantity"`
+		TaxFree    bool   `db:"tax_free"`
 	}
 	err := q.SelectContext(ctx, &rows, q.Rebind(`SELECT l.id, l.variant_id, p.id AS product_id, p.category_id,
-		p.seller_id, p.name, v.option1, v.sku, COALESCE(v.sale_price_minor, v.price_minor) AS unit_price, l.quantity
+		p.seller_id, p.name, v.option1, v.sku, COALESCE(v.sale_price_minor, v.price_minor) AS unit_price, l.quantity, p.tax_free
 		FROM cart_lines l JOIN variants v ON v.id = l.variant_id JOIN products p ON p.id = v.product_id
 		WHERE l.cart_id = ? AND l.selected ORDER BY l.id`), cartID)
 	if err != nil {
@@ -69,7 +70,7 @@ func (c SQLCart) Checkout(ctx context.Context, userID int64) (int64, []order.Car
 	lines := make([]order.CartLine, len(rows))
 	for i, r := range rows {
 		lines[i] = order.CartLine{ID: r.ID, VariantID: r.VariantID, ProductID: r.ProductID, CategoryID: r.CategoryID,
-			SellerID: r.SellerID, Name: r.Name, Options: r.Option1, SKU: r.SKU, UnitPrice: r.UnitPrice, Quantity: r.Quantity}
+			SellerID: r.SellerID, Name: r.Name, Options: r.Option1, SKU: r.SKU, UnitPrice: r.UnitPrice, Quantity: r.Quantity, TaxFree: r.TaxFree}
 	}
 	return cartID, lines, nil
 }
@@ -297,3 +298,13 @@ func (sh *Shop) PlaceOne(t *testing.T, variantID, quantity int64) order.Order {
 
 // Key is a checkout idempotency key for the i-th checkout of a test.
 func Key(i int) string { return "checkout-" + strings.Repeat("x", i%3) + strconv.Itoa(i) }
+
+// SetTaxFree marks the product of variant id as VAT-exempt (면세).
+func (sh *Shop) SetTaxFree(t *testing.T, variantID int64) {
+	t.Helper()
+	q := sh.D.Write()
+	if _, err := q.ExecContext(t.Context(), q.Rebind(`UPDATE products SET tax_free = TRUE
+		WHERE id = (SELECT product_id FROM variants WHERE id = ?)`), variantID); err != nil {
+		t.Fatal(err)
+	}
+}
