@@ -55,19 +55,37 @@ func testStaffTOTP(t *testing.T, b *tab, s *shop) {
 		email    = "boss@mallang.example"
 		password = "사장님의 아주 긴 비밀번호"
 	)
+	secret := newStaff(b, s, email, password)
+
+	b.follow("sign out of the back office", chromedp.Click(chromedp.CSS(`[data-testid="logout"]`)))
+	staffLogin(b, s, email, password)
+	b.waitVisible(field("code"))
+	// A code is good once: wait for the next 30-second step.
+	time.Sleep(time.Until(time.Now().Truncate(30 * time.Second).Add(30*time.Second + 500*time.Millisecond)))
+	code, err := totp.GenerateCode(strings.ReplaceAll(secret, " ", ""), time.Now())
+	if err != nil {
+		b.fatalf("code: %v", err)
+	}
+	b.do("type the code", chromedp.SendKeys(chromedp.CSS(field("code")), code))
+	b.follow("pass the second factor", chromedp.Click(chromedp.CSS(selSubmit)))
+	if who := b.text(`[data-testid="signed-in-as"]`); !strings.Contains(who, email) && !strings.Contains(who, "사장님") {
+		b.fatalf("the back office says it is %q", who)
+	}
+	b.open(s.App.AdminPath() + "/outbox")
+	if subjects := b.texts(`[data-testid="outbox"]`); len(subjects) == 0 || !strings.Contains(subjects[0], "이메일 주소를 인증해 주세요") {
+		b.fatalf("the outbox shows %q, want the verification mail of the customer scenario", subjects)
+	}
+	b.screenshot("outbox")
+}
+
+// newStaff creates a superuser and signs them in to the back office,
+// setting up their authenticator as the first sign-in requires; it returns
+// the TOTP secret.
+func newStaff(b *tab, s *shop, email, password string) string {
 	if _, err := s.App.Accounts.CreateSuperuser(context.Background(), email, "사장님", password); err != nil {
 		b.fatalf("create superuser: %v", err)
 	}
-	admin := s.App.AdminPath()
-	signIn := func() {
-		b.open(admin + "/login")
-		b.do("fill in the staff login",
-			chromedp.SendKeys(chromedp.CSS(field("email")), email),
-			chromedp.SendKeys(chromedp.CSS(field("password")), password),
-		)
-		b.follow("submit the staff login", chromedp.Click(chromedp.CSS(selSubmit)))
-	}
-	signIn()
+	staffLogin(b, s, email, password)
 	secret := b.text(`[data-testid="secret"]`)
 	if b.count(`img[data-testid="qr"][src^="data:image/png"]`) != 1 {
 		b.fatalf("the setup page shows no QR code")
@@ -84,26 +102,17 @@ func testStaffTOTP(t *testing.T, b *tab, s *shop) {
 	}
 	b.follow("continue to the back office", chromedp.Click(chromedp.CSS(`[data-testid="codes-saved"]`)))
 	b.waitVisible(`[data-testid="sections"]`)
+	return secret
+}
 
-	b.follow("sign out of the back office", chromedp.Click(chromedp.CSS(`[data-testid="logout"]`)))
-	signIn()
-	b.waitVisible(field("code"))
-	// A code is good once: wait for the next 30-second step.
-	time.Sleep(time.Until(time.Now().Truncate(30 * time.Second).Add(30*time.Second + 500*time.Millisecond)))
-	code, err = totp.GenerateCode(strings.ReplaceAll(secret, " ", ""), time.Now())
-	if err != nil {
-		b.fatalf("code: %v", err)
-	}
-	b.do("type the code", chromedp.SendKeys(chromedp.CSS(field("code")), code))
-	b.follow("pass the second factor", chromedp.Click(chromedp.CSS(selSubmit)))
-	if who := b.text(`[data-testid="signed-in-as"]`); !strings.Contains(who, email) && !strings.Contains(who, "사장님") {
-		b.fatalf("the back office says it is %q", who)
-	}
-	b.open(admin + "/outbox")
-	if subjects := b.texts(`[data-testid="outbox"]`); len(subjects) == 0 || !strings.Contains(subjects[0], "이메일 주소를 인증해 주세요") {
-		b.fatalf("the outbox shows %q, want the verification mail of the customer scenario", subjects)
-	}
-	b.screenshot("outbox")
+// staffLogin fills in and sends the back office's login form.
+func staffLogin(b *tab, s *shop, email, password string) {
+	b.open(s.App.AdminPath() + "/login")
+	b.do("fill in the staff login",
+		chromedp.SendKeys(chromedp.CSS(field("email")), email),
+		chromedp.SendKeys(chromedp.CSS(field("password")), password),
+	)
+	b.follow("submit the staff login", chromedp.Click(chromedp.CSS(selSubmit)))
 }
 
 var verifyLinkRE = regexp.MustCompile(`https?://\S+/account/verify\?token=[A-Za-z0-9_-]+`)

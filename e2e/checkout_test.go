@@ -32,18 +32,7 @@ func TestCheckout(t *testing.T) {
 		email    = "buyer@example.com"
 		password = "장바구니를 채우는 봄날"
 	)
-	if err := a.Accounts.SignUp(ctx, account.SignUp{Email: email, Password: password, Name: "박구매", Phone: "010-2222-3333", AgreeTerms: true}); err != nil {
-		t.Fatal(err)
-	}
-	var text string
-	if err := a.DB.Read().GetContext(ctx, &text, a.DB.Read().Rebind(`SELECT text_body FROM outbox WHERE to_address = ?`), email); err != nil {
-		t.Fatal(err)
-	}
-	token := strings.TrimPrefix(verifyLinkRE.FindString(text), s.Base+"/account/verify?token=")
-	u, err := a.Accounts.Verify(ctx, token)
-	if err != nil {
-		t.Fatal(err)
-	}
+	u := newCustomer(t, s, email, password, "박구매")
 	if _, err := a.Coupons().Create(ctx, coupon.NewCoupon{Code: "SPRING", Name: "봄맞이", Kind: coupon.KindFixed, Amount: 1000}); err != nil {
 		t.Fatal(err)
 	}
@@ -54,26 +43,7 @@ func TestCheckout(t *testing.T) {
 	}
 	// Three buyable products: one already in the customer's cart, two
 	// for the visitor.
-	list, err := a.Catalog.List(ctx, catalog.ListQuery{InStock: true, Sort: catalog.SortPriceAsc, PerPage: 20})
-	if err != nil || len(list.Products) < 3 {
-		t.Fatalf("buyable products: %d, %v", len(list.Products), err)
-	}
-	var picks []catalog.ProductDetail
-	for _, p := range list.Products {
-		d, err := a.Catalog.Product(ctx, p.ID)
-		if err != nil {
-			t.Fatal(err)
-		}
-		if len(d.Variants) == 1 && d.Variants[0].Buyable() && d.Variants[0].Stock >= 3 {
-			picks = append(picks, d)
-		}
-		if len(picks) == 3 {
-			break
-		}
-	}
-	if len(picks) < 3 {
-		t.Fatalf("only %d single-variant products in stock", len(picks))
-	}
+	picks := buyable(t, s, 3)
 	if _, err := a.Carts().Add(ctx, cart.Owner{UserID: u.ID}, picks[2].Variants[0].ID, 1); err != nil {
 		t.Fatal(err)
 	}
@@ -85,24 +55,15 @@ func TestCheckout(t *testing.T) {
 			b.fatalf("the cart has %d lines after adding %d products", n, i+1)
 		}
 	}
-	b.open("/login")
-	b.do("fill in the login form",
-		chromedp.SendKeys(chromedp.CSS(field("email")), email),
-		chromedp.SendKeys(chromedp.CSS(field("password")), password),
-	)
-	b.follow("sign in", chromedp.Click(chromedp.CSS(selSubmit)))
+	signIn(b, email, password)
 	b.open("/cart")
 	if n := b.count(`[data-testid="cart-line"]`); n != 3 {
 		b.fatalf("after signing in the cart has %d lines, want the visitor's 2 and the customer's 1", n)
 	}
 	b.screenshot("cart")
 	b.follow("go to checkout", chromedp.Click(chromedp.CSS(`[data-testid="cart-checkout"]`)))
-	b.do("fill in the checkout",
-		chromedp.Click(chromedp.CSS(`[data-testid="checkout-address-new"]`)),
-		chromedp.SendKeys(chromedp.CSS(field("recipient")), "박구매"),
-		chromedp.SendKeys(chromedp.CSS(field("phone")), "010-2222-3333"),
-		chromedp.SendKeys(chromedp.CSS(field("postcode")), "04524"),
-		chromedp.SendKeys(chromedp.CSS(field("line1")), "서울 중구 세종대로 110"),
+	fillNewAddress(b, "박구매")
+	b.do("fill in the coupon and points",
 		chromedp.SendKeys(chromedp.CSS(field("coupon")), "SPRING"),
 		chromedp.SendKeys(chromedp.CSS(field("points")), "2000"),
 	)
@@ -133,3 +94,70 @@ func TestCheckout(t *testing.T) {
 }
 
 func productURL(id int64) string { return "/products/" + strconv.FormatInt(id, 10) }
+
+// newCustomer signs up a customer through the service and opens the
+// verification link from the outbox, so the account can sign in.
+func newCustomer(t *testing.T, s *shop, email, password, name string) account.User {
+	t.Helper()
+	ctx := context.Background()
+	a := s.App
+	if err := a.Accounts.SignUp(ctx, account.SignUp{Email: email, Password: password, Name: name, Phone: "010-2222-3333", AgreeTerms: true}); err != nil {
+		t.Fatal(err)
+	}
+	var text string
+	if err := a.DB.Read().GetContext(ctx, &text, a.DB.Read().Rebind(`SELECT text_body FROM outbox WHERE to_address = ?`), email); err != nil {
+		t.Fatal(err)
+	}
+	token := strings.TrimPrefix(verifyLinkRE.FindString(text), s.Base+"/account/verify?token=")
+	u, err := a.Accounts.Verify(ctx, token)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return u
+}
+
+// signIn signs the tab in as a customer.
+func signIn(b *tab, email, password string) {
+	b.open("/login")
+	b.do("fill in the login form",
+		chromedp.SendKeys(chromedp.CSS(field("email")), email),
+		chromedp.SendKeys(chromedp.CSS(field("password")), password),
+	)
+	b.follow("sign in", chromedp.Click(chromedp.CSS(selSubmit)))
+}
+
+// buyable returns n single-variant products in stock with at least 3 units.
+func buyable(t *testing.T, s *shop, n int) []catalog.ProductDetail {
+	t.Helper()
+	ctx := context.Background()
+	list, err := s.App.Catalog.List(ctx, catalog.ListQuery{InStock: true, Sort: catalog.SortPriceAsc, PerPage: 40})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var picks []catalog.ProductDetail
+	for _, p := range list.Products {
+		d, err := s.App.Catalog.Product(ctx, p.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(d.Variants) == 1 && d.Variants[0].Buyable() && d.Variants[0].Stock >= 3 {
+			picks = append(picks, d)
+		}
+		if len(picks) == n {
+			return picks
+		}
+	}
+	t.Fatalf("only %d single-variant products in stock", len(picks))
+	return nil
+}
+
+// fillNewAddress types a delivery address into the checkout form.
+func fillNewAddress(b *tab, name string) {
+	b.do("fill in the address",
+		chromedp.Click(chromedp.CSS(`[data-testid="checkout-address-new"]`)),
+		chromedp.SendKeys(chromedp.CSS(field("recipient")), name),
+		chromedp.SendKeys(chromedp.CSS(field("phone")), "010-2222-3333"),
+		chromedp.SendKeys(chromedp.CSS(field("postcode")), "04524"),
+		chromedp.SendKeys(chromedp.CSS(field("line1")), "서울 중구 세종대로 110"),
+	)
+}

@@ -195,5 +195,8 @@ func (a *App) Points() *points.Service { return a.acc.points }
 // Carts are the shopping carts.
 func (a *App) Carts() *cart.Service { return a.acc.carts }
 
+// Orders is the order service.
+func (a *App) Orders() *order.Service { return a.acc.orders }
+
 // kst is Korea Standard Time (UTC+9, no daylight saving since 1988).
 var kst = time.FixedZone("KST", 9*60*60)

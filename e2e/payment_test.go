@@ -1,0 +1,106 @@
+//go:build e2e
+
+package e2e
+
+import (
+	"context"
+	"strconv"
+	"strings"
+	"testing"
+
+	"github.com/chromedp/chromedp"
+
+	"github.com/mallang/mallang/internal/order"
+)
+
+// TestPayments: in the demo shop one customer buys a product with the test
+// provider and sees the paid order; another pays by bank transfer and sees
+// the deposit instructions; staff confirm the deposit in the back office,
+// and the customer sees the order paid.
+func TestPayments(t *testing.T) {
+	s := startShop(t)
+	browser := startBrowser(t)
+	b := newTab(t, browser, s.Base, "payments")
+	picks := buyable(t, s, 2)
+
+	const password = "결제를 시험하는 긴 비밀번호"
+	newCustomer(t, s, "card@example.com", password, "최카드")
+	u := newCustomer(t, s, "bank@example.com", password, "정입금")
+
+	// The test provider: checkout, its window, approve, the paid order.
+	signIn(b, "card@example.com", password)
+	b.open(productURL(picks[0].ID))
+	b.follow("add to the cart", chromedp.Click(chromedp.CSS(`[data-testid="add-to-cart"]`)))
+	b.follow("go to checkout", chromedp.Click(chromedp.CSS(`[data-testid="cart-checkout"]`)))
+	fillNewAddress(b, "최카드")
+	b.do("choose the test provider", chromedp.Click(chromedp.CSS(`[data-testid="pay-testpay"]`)))
+	total := b.text(`[data-testid="amount-total"]`)
+	b.follow("place the order", chromedp.Click(chromedp.CSS(`[data-testid="checkout-place"]`)))
+	if got := b.text(`[data-testid="testpay-amount"]`); got != total {
+		b.fatalf("the payment window asks for %q, the checkout said %q", got, total)
+	}
+	b.screenshot("testpay-window")
+	b.follow("approve the payment", chromedp.Click(chromedp.CSS(`[data-testid="testpay-approve"]`)))
+	if st := b.attrs(`[data-testid="order-status"]`, "data-status"); len(st) != 1 || st[0] != string(order.Paid) {
+		b.fatalf("after paying the order page shows status %v", st)
+	}
+	if got := b.text(`[data-testid="flash"]`); !strings.Contains(got, "결제가 완료되었습니다") {
+		b.fatalf("the order page says %q", got)
+	}
+	if got := b.text(`[data-testid="paid-with"]`); !strings.Contains(got, "테스트 결제") {
+		b.fatalf("the order page says it was paid with %q", got)
+	}
+	b.screenshot("paid")
+	b.open("/account")
+	b.follow("sign out", chromedp.Click(chromedp.CSS(selLogout)))
+
+	// Bank transfer: the instructions with the shop's account and deadline.
+	signIn(b, "bank@example.com", password)
+	b.open(productURL(picks[1].ID))
+	b.follow("add to the cart", chromedp.Click(chromedp.CSS(`[data-testid="add-to-cart"]`)))
+	b.follow("go to checkout", chromedp.Click(chromedp.CSS(`[data-testid="cart-checkout"]`)))
+	fillNewAddress(b, "정입금")
+	b.do("choose bank transfer",
+		chromedp.Click(chromedp.CSS(`[data-testid="pay-bank_transfer"]`)),
+		chromedp.SendKeys(chromedp.CSS(field("depositor")), "정입금"),
+	)
+	total = b.text(`[data-testid="amount-total"]`)
+	b.follow("place the order", chromedp.Click(chromedp.CSS(`[data-testid="checkout-place"]`)))
+	if st := b.attrs(`[data-testid="order-status"]`, "data-status"); len(st) != 1 || st[0] != string(order.AwaitingDeposit) {
+		b.fatalf("after a bank-transfer checkout the order page shows status %v", st)
+	}
+	if got := b.text(`[data-testid="deposit-account"]`); got != "100-200-300400" {
+		b.fatalf("the instructions name account %q", got)
+	}
+	if got := b.text(`[data-testid="deposit-amount"]`); got != total {
+		b.fatalf("the instructions ask for %q, the checkout said %q", got, total)
+	}
+	if got := b.text(`[data-testid="deposit-due"]`); got == "" {
+		b.fatalf("the instructions give no deadline")
+	}
+	if got := b.text(`[data-testid="buyer-protection"]`); !strings.Contains(got, "구매안전서비스") {
+		b.fatalf("the buyer-protection notice reads %q", got)
+	}
+	b.screenshot("deposit")
+	path := b.url()[len(s.Base):]
+	number := strings.TrimSuffix(strings.TrimPrefix(path, "/account/orders/"), "?deposit=1")
+	b.open("/account")
+	b.follow("sign out", chromedp.Click(chromedp.CSS(selLogout)))
+
+	// Staff confirm the deposit on the order's back-office page.
+	newStaff(b, s, "boss@mallang.example", "사장님의 아주 긴 비밀번호")
+	o, err := s.App.Orders().ByNumber(context.Background(), u.ID, number)
+	if err != nil {
+		b.fatalf("find order %s: %v", number, err)
+	}
+	b.open(s.App.AdminPath() + "/orders/" + strconv.FormatInt(o.ID, 10))
+	b.follow("confirm the deposit", chromedp.Click(chromedp.CSS(`[data-testid="confirm-deposit"]`)))
+	if got := b.text(`[data-testid="order-status"]`); got == "" || b.count(`[data-testid="deposit-form"]`) != 0 {
+		b.fatalf("after confirming, the back office shows status %q and still offers the deposit form", got)
+	}
+	b.screenshot("deposit-confirmed")
+	if o, err = s.App.Orders().ByNumber(context.Background(), u.ID, number); err != nil || o.Status != order.Paid {
+		b.fatalf("the order is %s after the deposit was confirmed (%v)", o.Status, err)
+	}
+	b.checkHealthy()
+}
