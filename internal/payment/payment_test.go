@@ -6,12 +6,14 @@ import (
 	"net/http"
 	"net/url"
 	"strconv"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"testing"
 	"time"
 
 	"github.com/mallang/mallang/internal/fault"
+	"github.com/mallang/mallang/internal/notify"
 	"github.com/mallang/mallang/internal/order"
 	"github.com/mallang/mallang/internal/order/ordertest"
 	"github.com/mallang/mallang/internal/payment"
@@ -689,5 +691,44 @@ func TestRefundPointsOnlyOrder(t *testing.T) {
 	bal, err := f.Points.Balance(t.Context(), u)
 	if err != nil || bal != 60000 {
 		t.Errorf("balance = %d, %v", bal, err)
+	}
+}
+
+// usersTable gives the customer's address from the users table.
+type usersTable struct{ sh *ordertest.Shop }
+
+func (u usersTable) Contact(ctx context.Context, userID int64) (string, string, error) {
+	var email string
+	q := u.sh.D.Read()
+	err := q.GetContext(ctx, &email, q.Rebind(`SELECT email FROM users WHERE id = ?`), userID)
+	return email, "고객", err
+}
+
+// A refund mails the customer what came back.
+func TestRefundMailsCustomer(t *testing.T) {
+	t.Parallel()
+	f := newFixture(t)
+	outbox := notify.NewOutbox(f.D, f.Clock.Now)
+	pays := payment.NewService(f.D, payment.Deps{Orders: f.Orders, Keyring: f.KR, Customers: usersTable{f.Shop}, Mailer: outbox},
+		payment.Config{BaseURL: "https://shop.example"}, []payment.Provider{f.sp}, f.Clock.Now, nil)
+	o, _ := f.order(t, 21000, 1)
+	st, err := pays.Start(t.Context(), payment.StartInput{OrderID: o.ID, UserID: o.UserID, Method: "scripted"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := pays.Confirm(t.Context(), "scripted", st.Attempt.Reference, nil); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := pays.Refund(t.Context(), payment.RefundInput{OrderID: o.ID, Reason: "품절", Actor: order.Staff(1)}); err != nil {
+		t.Fatal(err)
+	}
+	mails, err := outbox.List(t.Context(), 10, 0)
+	if err != nil || len(mails) != 1 {
+		t.Fatalf("mails = %+v, %v", mails, err)
+	}
+	m := mails[0]
+	if !strings.Contains(m.Subject, o.Number) || !strings.Contains(m.Text, "₩24,000") ||
+		!strings.Contains(m.Text, "https://shop.example/account/orders/"+o.Number) || !strings.HasPrefix(m.To, "buyer") {
+		t.Errorf("mail to %s: %s\n%s", m.To, m.Subject, m.Text)
 	}
 }
