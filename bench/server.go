@@ -48,6 +48,11 @@ func mallangEnv(dataDir, dbURL, addr string) []string {
 		"MALLANG_BASE_URL=http://"+addr,
 		"MALLANG_LOG_LEVEL=warn",
 		"MALLANG_DEMO=false",
+		// Checkout pays by bank transfer: the order then waits for the
+		// deposit, as most orders of a Korean shop's checkout do.
+		"MALLANG_BANK_NAME=말랑은행",
+		"MALLANG_BANK_ACCOUNT=100-200-300400",
+		"MALLANG_BANK_HOLDER=(주)말랑",
 	)
 }
 

@@ -30,6 +30,9 @@ type StartInput struct {
 	Depositor string
 	// CashReceipt asks for a cash receipt (bank transfer); nil for none.
 	CashReceipt *CashReceiptRequest
+	// Placed is the order as Place returned it, when the caller has it
+	// (checkout), which saves reading it again; nil otherwise.
+	Placed *order.Order
 }
 
 // Started says where the customer goes to pay.
@@ -58,7 +61,13 @@ const MaxDepositor = 30
 // depositor or cash-receipt request; *Declined when the provider refused to
 // prepare.
 func (s *Service) Start(ctx context.Context, in StartInput) (Started, error) {
-	o, err := s.deps.Orders.AdminGet(ctx, in.OrderID)
+	var o order.Order
+	var err error
+	if in.Placed != nil && in.Placed.ID == in.OrderID {
+		o = *in.Placed
+	} else {
+		o, err = s.deps.Orders.AdminGet(ctx, in.OrderID)
+	}
 	if err == nil && o.UserID != in.UserID {
 		err = fault.ErrNotFound
 	}
@@ -181,10 +190,8 @@ func (s *Service) startBankTransfer(ctx context.Context, o order.Order, in Start
 		return Started{}, err
 	}
 	if depositor == "" {
-		_, depositor, err = s.contact(ctx, o.UserID)
-		if err != nil {
-			return Started{}, err
-		}
+		// Most transfers come from the person the order is for.
+		depositor = clip(o.Address.Recipient, MaxDepositor)
 	}
 	now := s.stamp()
 	due := now.Add(s.cfg.DepositWithin)

@@ -92,6 +92,9 @@ func startInput(r *http.Request, o order.Order, u account.User) payment.StartInp
 	if p := r.PostFormValue("cash_receipt_purpose"); p != "" {
 		in.CashReceipt = &payment.CashReceiptRequest{Purpose: p, Identity: r.PostFormValue("cash_receipt_identity")}
 	}
+	if o.ID != 0 {
+		in.Placed = &o
+	}
 	return in
 }
 
