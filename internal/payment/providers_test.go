@@ -29,7 +29,7 @@ type providerCase struct {
 	build   func(t *testing.T) payment.Provider
 	approve func(t *testing.T, st payment.Started, amount int64) url.Values
 	webhook func(t *testing.T, a payment.Attempt) (http.Header, []byte)
-	confirm func(a payment.Attempt) int // calls of the provider's confirm endpoint
+	confirm func(a payment.Attempt) int    // calls of the provider's confirm endpoint
 	taxFree func(st payment.Started) int64 // the tax-free part the provider was told
 }
 
