@@ -34,6 +34,15 @@ type PlaceInput struct {
 	// ignored, and PaymentPoints recorded, when points pay the whole total.
 	PaymentMethod string
 	Channel       Channel
+	// AwaitDepositUntil, when not zero, places the order waiting for a bank
+	// transfer due then (AwaitingDeposit) rather than for a payment. An
+	// order that points pay wholly is paid all the same.
+	AwaitDepositUntil time.Time
+	// Then, when not nil, runs in the placing transaction once the order
+	// and its lines are stored (the payment records a bank transfer there),
+	// so both are stored or neither. A repeated checkout that returns the
+	// first order does not run it.
+	Then func(ctx context.Context, q db.Querier, o Order) error
 }
 
 // maxNumberTries bounds the retries when a new order number is taken
@@ -112,7 +121,7 @@ func (s *Service) Place(ctx context.Context, in PlaceInput) (Order, error) {
 		byID[strconv.FormatInt(l.ID, 10)] = l
 	}
 	for try := 0; ; try++ {
-		placed, err := s.place(ctx, o, b, cartID, byID)
+		placed, err := s.place(ctx, o, b, cartID, byID, in.AwaitDepositUntil, in.Then)
 		switch {
 		case err == nil:
 			s.deps.Catalog.StockChanged()
@@ -138,13 +147,17 @@ func (s *Service) Place(ctx context.Context, in PlaceInput) (Order, error) {
 }
 
 // place stores the order in one transaction and returns it as stored.
-func (s *Service) place(ctx context.Context, o Order, b pricing.Breakdown, cartID int64, cart map[string]CartLine) (Order, error) {
+func (s *Service) place(ctx context.Context, o Order, b pricing.Breakdown, cartID int64, cart map[string]CartLine,
+	awaitUntil time.Time, then func(context.Context, db.Querier, Order) error) (Order, error) {
 	now := s.now().UTC().Truncate(time.Microsecond)
 	o.Number = newNumber(now)
 	o.CreatedAt, o.UpdatedAt = now, now
-	if o.Total == 0 {
+	switch {
+	case o.Total == 0:
 		o.Status, o.PaidAt = Paid, now
-	} else {
+	case !awaitUntil.IsZero():
+		o.Status, o.PayBy = AwaitingDeposit, awaitUntil.UTC().Truncate(time.Microsecond)
+	default:
 		o.Status, o.PayBy = PendingPayment, now.Add(s.cfg.PayWithin)
 	}
 	err := s.d.InTx(ctx, func(q db.Querier) error {
@@ -233,8 +246,14 @@ func (s *Service) place(ctx context.Context, o Order, b pricing.Breakdown, cartI
 		if err := s.deps.Cart.RemoveLines(ctx, q, cartID, ordered); err != nil {
 			return err
 		}
-		return insertHistory(ctx, q, HistoryEntry{OrderID: o.ID, To: o.Status, Actor: Customer(o.UserID),
-			Reason: "placed", CreatedAt: now})
+		if err := insertHistory(ctx, q, HistoryEntry{OrderID: o.ID, To: o.Status, Actor: Customer(o.UserID),
+			Reason: "placed", CreatedAt: now}); err != nil {
+			return err
+		}
+		if then != nil {
+			return then(ctx, q, o)
+		}
+		return nil
 	})
 	if err != nil {
 		return Order{}, err

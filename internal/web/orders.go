@@ -14,6 +14,7 @@ import (
 	"github.com/mallang/mallang/internal/fault"
 	"github.com/mallang/mallang/internal/money"
 	"github.com/mallang/mallang/internal/order"
+	"github.com/mallang/mallang/internal/payment"
 )
 
 // Orders is what checkout and the order pages need; *order.Service
@@ -218,7 +219,16 @@ func (h *Handler) checkout(w http.ResponseWriter, r *http.Request, lc *locale, u
 		h.renderCheckout(w, r, lc, u, in, v, http.StatusUnprocessableEntity)
 		return
 	}
-	o, err := h.acc.Orders.Place(r.Context(), in)
+	var o order.Order
+	var err error
+	if h.acc.Payments != nil && in.PaymentMethod == payment.BankTransfer {
+		// The order and its transfer in one transaction: bad transfer
+		// details are refused before anything is placed.
+		pin := startInput(r, order.Order{}, u)
+		o, _, err = h.acc.Payments.PlaceByTransfer(r.Context(), in, pin.Depositor, pin.CashReceipt)
+	} else {
+		o, err = h.acc.Orders.Place(r.Context(), in)
+	}
 	if err != nil {
 		inv, ok := fault.AsInvalid(err)
 		if !ok {
@@ -229,7 +239,7 @@ func (h *Handler) checkout(w http.ResponseWriter, r *http.Request, lc *locale, u
 		v.Choice = &payChoice{Fields: map[string]string{}}
 		for f, m := range inv.Fields {
 			v.Fields[f] = lc.T(m)
-			if f == "payment_method" {
+			if f == "payment_method" || f == "depositor" || strings.HasPrefix(f, "cash_receipt_") {
 				v.Choice.Fields[f] = lc.T(m)
 			}
 			if f == "cart" {

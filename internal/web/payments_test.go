@@ -117,20 +117,26 @@ func TestBankTransferPages(t *testing.T) {
 	if err := s.cat.UpdateProduct(context.Background(), f.Products[2], catalog.ProductUpdate{TaxFree: &yes}); err != nil {
 		t.Fatal(err)
 	}
-	// A bad cash-receipt number: the order is placed, and the pay page
-	// says what to fix.
+	// A bad cash-receipt number: the checkout says what to fix and
+	// nothing is placed.
 	r := s.checkoutWith(t, b, s.variantOf(t, f, 2), url.Values{"payment": {"bank_transfer"}, "depositor": {"김민지"},
 		"cash_receipt_purpose": {"expense_proof"}, "cash_receipt_identity": {"123-45-67890"}})
 	wantStatus(t, r, http.StatusUnprocessableEntity, "")
-	mustContain(t, r.body, `data-testid="pay-page"`, `data-testid="error-cash_receipt_identity"`, "사업자등록번호")
-	m := regexp.MustCompile(`action="/account/orders/([^/]+)/pay"`).FindStringSubmatch(r.body)
-	if m == nil {
-		t.Fatal("no pay form")
+	mustContain(t, r.body, `data-testid="checkout"`, `data-testid="error-cash_receipt_identity"`, "사업자등록번호")
+	mustContain(t, b.get("/account/orders").body, `data-testid="no-orders"`)
+	form := url.Values{"key": {keyRE.FindStringSubmatch(r.body)[1]}, "address": {"new"}, "recipient": {"김민지"},
+		"phone": {"010-1234-5678"}, "postcode": {"06236"}, "line1": {"서울 강남구 테헤란로 123"}, "action": {"place"},
+		"payment": {"bank_transfer"}, "depositor": {"김민지"}, "cash_receipt_purpose": {"income_deduction"},
+		"cash_receipt_identity": {"010-1234-5678"}}
+	r = b.post("/checkout", form)
+	wantStatus(t, r, http.StatusSeeOther, "")
+	m := orderPathRE.FindStringSubmatch(r.header.Get("Location"))
+	if m == nil || !strings.HasSuffix(r.header.Get("Location"), "?deposit=1") {
+		t.Fatalf("placed at %q", r.header.Get("Location"))
 	}
 	number := m[1]
-	r = b.post("/account/orders/"+number+"/pay", url.Values{"payment": {"bank_transfer"}, "depositor": {"김민지"},
-		"cash_receipt_purpose": {"income_deduction"}, "cash_receipt_identity": {"010-1234-5678"}})
-	wantStatus(t, r, http.StatusSeeOther, "/account/orders/"+number+"?deposit=1")
+	// The same checkout again is the same order.
+	wantStatus(t, b.post("/checkout", form), http.StatusSeeOther, "/account/orders/"+number+"?deposit=1")
 	r = b.get("/account/orders/" + number + "?deposit=1")
 	mustContain(t, r.body, `data-status="awaiting_deposit"`, `data-testid="deposit-info"`, "123-45-6789", "(주)말랑",
 		`data-testid="deposit-due"`, "구매안전서비스", `data-testid="cash-receipt"`, "발급 예정", `data-testid="order-tax-free"`, "면세 금액")
