@@ -89,20 +89,14 @@ func (s *Service) variant(ctx context.Context, id int64) (catalog.CartVariant, e
 // two first adds at once end with one cart, and the loser reads the
 // winner's. Without create a missing cart is fault.ErrNotFound.
 func (s *Service) lockCart(ctx context.Context, q db.Querier, o Owner, create bool, now time.Time) (int64, error) {
+	if create {
+		// One statement finds or creates the cart and takes its lock.
+		return upsertCart(ctx, q, o, now)
+	}
 	// A cart may vanish between finding and locking it (a merge or a prune
 	// deleted it); then look again.
 	for range 3 {
 		id, err := cartID(ctx, q, o)
-		if errors.Is(err, fault.ErrNotFound) {
-			if !create {
-				return 0, err
-			}
-			id, ok, err := insertCart(ctx, q, o, now)
-			if err != nil || ok {
-				return id, err
-			}
-			continue
-		}
 		if err != nil {
 			return 0, err
 		}
@@ -160,19 +154,13 @@ func (s *Service) Put(ctx context.Context, o Owner, variantID, quantity int64) (
 		if err != nil {
 			return err
 		}
-		line, err := lineByVariant(ctx, q, cartID, variantID)
-		exists := err == nil
-		if err != nil && !errors.Is(err, fault.ErrNotFound) {
+		line, n, err := lineAndCount(ctx, q, cartID, variantID)
+		if err != nil {
 			return err
 		}
-		if !exists {
-			n, err := countLines(ctx, q, cartID)
-			if err != nil {
-				return err
-			}
-			if n >= s.cfg.MaxLines {
-				return invalid("cart", fmt.Sprintf("can hold at most %d products", s.cfg.MaxLines))
-			}
+		exists := line.ID != 0
+		if !exists && n >= s.cfg.MaxLines {
+			return invalid("cart", fmt.Sprintf("can hold at most %d products", s.cfg.MaxLines))
 		}
 		qty := min(line.Quantity+quantity, limit)
 		if qty <= line.Quantity {

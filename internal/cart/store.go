@@ -53,25 +53,46 @@ func cartID(ctx context.Context, q db.Querier, o Owner) (int64, error) {
 	return id, nil
 }
 
-// insertCart creates the owner's cart unless one exists; ok is false when
-// the unique user_id or token_hash says it does (perhaps created by a
-// transaction that committed meanwhile, which PostgreSQL waits for).
-func insertCart(ctx context.Context, q db.Querier, o Owner, now time.Time) (id int64, ok bool, err error) {
+// upsertCart returns the owner's cart, creating it when there is none, and
+// stamps it as changed now, which takes its row lock until the transaction
+// ends: one statement for what finding, creating or touching would take
+// two.
+func upsertCart(ctx context.Context, q db.Querier, o Owner, now time.Time) (int64, error) {
 	var user, token any
+	target := "user_id"
 	if o.UserID > 0 {
 		user = o.UserID
 	} else {
-		token = hashToken(o.Token)
+		token, target = hashToken(o.Token), "token_hash"
 	}
-	err = q.GetContext(ctx, &id, q.Rebind(`INSERT INTO carts (user_id, token_hash, created_at, updated_at)
-		VALUES (?, ?, ?, ?) ON CONFLICT DO NOTHING RETURNING id`), user, token, now, now)
-	if errors.Is(err, sql.ErrNoRows) {
-		return 0, false, nil
-	}
+	var id int64
+	err := q.GetContext(ctx, &id, q.Rebind(`INSERT INTO carts (user_id, token_hash, created_at, updated_at)
+		VALUES (?, ?, ?, ?) ON CONFLICT (`+target+`) DO UPDATE SET updated_at = excluded.updated_at RETURNING id`),
+		user, token, now, now)
 	if err != nil {
-		return 0, false, fmt.Errorf("create cart of %s: %w", o, err)
+		return 0, fmt.Errorf("find or create the cart of %s: %w", o, err)
 	}
-	return id, true, nil
+	return id, nil
+}
+
+// lineAndCount returns the cart's line of variantID (ID 0 when it has
+// none) and how many lines the cart holds, in one query.
+func lineAndCount(ctx context.Context, q db.Querier, cartID, variantID int64) (lineRow, int, error) {
+	var r struct {
+		N        int           `db:"n"`
+		ID       sql.NullInt64 `db:"id"`
+		Quantity sql.NullInt64 `db:"quantity"`
+		Selected sql.NullBool  `db:"selected"`
+	}
+	err := q.GetContext(ctx, &r, q.Rebind(`SELECT COUNT(*) AS n,
+		MAX(CASE WHEN variant_id = ? THEN id END) AS id,
+		MAX(CASE WHEN variant_id = ? THEN quantity END) AS quantity,
+		MAX(CASE WHEN variant_id = ? THEN CASE WHEN selected THEN 1 ELSE 0 END END) = 1 AS selected
+		FROM cart_lines WHERE cart_id = ?`), variantID, variantID, variantID, cartID)
+	if err != nil {
+		return lineRow{}, 0, fmt.Errorf("lines of cart %d: %w", cartID, err)
+	}
+	return lineRow{ID: r.ID.Int64, VariantID: variantID, Quantity: r.Quantity.Int64, Selected: r.Selected.Bool}, r.N, nil
 }
 
 // touchCart stamps the cart as changed now, which also takes its row lock
@@ -130,20 +151,6 @@ func cartLines(ctx context.Context, q db.Querier, cartID int64) ([]lineRow, erro
 	return rows, nil
 }
 
-// lineByVariant returns the cart's line of a variant, or fault.ErrNotFound.
-func lineByVariant(ctx context.Context, q db.Querier, cartID, variantID int64) (lineRow, error) {
-	var r lineRow
-	err := q.GetContext(ctx, &r, q.Rebind(`SELECT id, variant_id, quantity, selected
-		FROM cart_lines WHERE cart_id = ? AND variant_id = ?`), cartID, variantID)
-	if errors.Is(err, sql.ErrNoRows) {
-		return lineRow{}, fault.ErrNotFound
-	}
-	if err != nil {
-		return lineRow{}, fmt.Errorf("line of variant %d in cart %d: %w", variantID, cartID, err)
-	}
-	return r, nil
-}
-
 // lineInCart returns a line of the cart, or fault.ErrNotFound when the cart
 // has no line with that id.
 func lineInCart(ctx context.Context, q db.Querier, cartID, lineID int64) (lineRow, error) {
@@ -157,14 +164,6 @@ func lineInCart(ctx context.Context, q db.Querier, cartID, lineID int64) (lineRo
 		return lineRow{}, fmt.Errorf("line %d of cart %d: %w", lineID, cartID, err)
 	}
 	return r, nil
-}
-
-func countLines(ctx context.Context, q db.Querier, cartID int64) (int, error) {
-	var n int
-	if err := q.GetContext(ctx, &n, q.Rebind(`SELECT COUNT(*) FROM cart_lines WHERE cart_id = ?`), cartID); err != nil {
-		return 0, fmt.Errorf("count lines of cart %d: %w", cartID, err)
-	}
-	return n, nil
 }
 
 // countLinesIn counts how many of ids (at most maxParams, no repeats) are

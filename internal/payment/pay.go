@@ -207,12 +207,10 @@ func (s *Service) recordTransfer(ctx context.Context, q db.Querier, o order.Orde
 	if a.ID, err = insertAttempt(ctx, q, a, dep, now); err != nil {
 		return Attempt{}, err
 	}
-	if err := s.recordCashReceipt(ctx, q, o, receipt, now); err != nil {
-		return Attempt{}, err
-	}
-	err = insertEvent(ctx, q, event{AttemptID: a.ID, Kind: evPrepare, Outcome: "awaiting_deposit",
-		Detail: "due " + due.Format(time.RFC3339)}, now)
-	return a, err
+	// The attempt row is the record of a transfer's start (its deposit
+	// holds the account, amount and deadline): no provider answered, so
+	// no event is written.
+	return a, s.recordCashReceipt(ctx, q, o, receipt, now)
 }
 
 func (s *Service) startBankTransfer(ctx context.Context, o order.Order, in StartInput) (Started, error) {
