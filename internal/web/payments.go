@@ -2,7 +2,6 @@ package web
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
 	"io"
 	"net/http"
@@ -194,23 +193,19 @@ type payScriptView struct {
 	O      order.Order
 	Total  string
 	SDK    string
-	Params string // JSON: kind and the SDK call's arguments
+	Params map[string]any // kind and the SDK call's arguments, for static/pay.js
 }
 
 func (h *Handler) renderPayScript(w http.ResponseWriter, r *http.Request, lc *locale, o order.Order, st payment.Started) {
-	params, err := json.Marshal(map[string]any{"kind": st.Script.Kind, "params": st.Script.Params,
+	params := map[string]any{"kind": st.Script.Kind, "params": st.Script.Params,
 		"failUrl":   "/pay/fail/" + st.Attempt.Provider + "/" + st.Attempt.Reference,
-		"returnUrl": "/pay/return/" + st.Attempt.Provider + "/" + st.Attempt.Reference})
-	if err != nil {
-		h.serverError(w, r, lc, err)
-		return
-	}
+		"returnUrl": "/pay/return/" + st.Attempt.Provider + "/" + st.Attempt.Reference}
 	w.Header().Set("Content-Security-Policy", payCSP)
 	// The provider's window may be a popup that must reach back.
 	w.Header().Set("Cross-Origin-Opener-Policy", "same-origin-allow-popups")
 	p := h.accountPage(r, lc, lc.F("pay.title", o.Number), "/account/orders/"+o.Number+"/pay")
 	p.Scripts = []string{st.Script.SDK, h.assets.url("pay.js")}
-	h.render(w, r, lc, http.StatusOK, payScriptPage(p, &payScriptView{O: o, Total: won(o.Total), SDK: st.Script.SDK, Params: string(params)}))
+	h.render(w, r, lc, http.StatusOK, payScriptPage(p, &payScriptView{O: o, Total: won(o.Total), SDK: st.Script.SDK, Params: params}))
 }
 
 // payResultView is the outcome page of a payment that did not end paid.

@@ -2,12 +2,15 @@ package web
 
 import (
 	"context"
+	"log/slog"
 	"net/http"
 	"net/url"
 	"regexp"
 	"strings"
 	"testing"
+	"time"
 
+	"github.com/mallang/mallang/internal/account"
 	"github.com/mallang/mallang/internal/catalog"
 	"github.com/mallang/mallang/internal/catalog/catalogtest"
 	"github.com/mallang/mallang/internal/payment"
@@ -163,5 +166,57 @@ func TestBankTransferPages(t *testing.T) {
 		if res.StatusCode != http.StatusNotFound {
 			t.Errorf("webhook of %s: %d, want 404", p, res.StatusCode)
 		}
+	}
+}
+
+// scriptProvider is a provider whose window is a script of its own (as
+// Toss's and PortOne's are): the page must load it under a policy that
+// allows it and hand it the parameters.
+type scriptProvider struct{ testWindowless }
+
+type testWindowless struct{}
+
+func (testWindowless) Name() string { return "toss" }
+func (testWindowless) Prepare(_ context.Context, r payment.PrepareRequest) (payment.Prepared, error) {
+	return payment.Prepared{Charge: r.Amount, Script: &payment.Script{SDK: "https://js.tosspayments.com/v2/standard", Kind: "toss",
+		Params: map[string]any{"clientKey": "test_ck_x", "orderId": r.Reference, "amount": map[string]any{"currency": "KRW", "value": r.Amount.Total},
+			"successUrl": r.ReturnURL, "failUrl": r.FailURL}}}, nil
+}
+func (testWindowless) Confirm(context.Context, payment.ConfirmRequest) (payment.Result, error) {
+	return payment.Result{}, &payment.Declined{Code: "NOT_USED", Message: "not used"}
+}
+func (testWindowless) Lookup(context.Context, payment.LookupRequest) (payment.Result, error) {
+	return payment.Result{}, payment.ErrNotFound
+}
+func (testWindowless) Refund(context.Context, payment.RefundRequest) (payment.RefundResult, error) {
+	return payment.RefundResult{}, &payment.Declined{Code: "NOT_USED", Message: "not used"}
+}
+func (testWindowless) ParseWebhook(context.Context, http.Header, []byte) (payment.Event, error) {
+	return payment.Event{}, payment.ErrNoWebhooks
+}
+
+func TestScriptProviderPage(t *testing.T) {
+	t.Parallel()
+	s := newAccountShop(t)
+	// The same shop with a provider whose window is its script.
+	s.pays = payment.NewService(s.d, payment.Deps{Orders: s.orders}, payment.Config{BaseURL: s.srv.URL},
+		[]payment.Provider{scriptProvider{}}, time.Now, nil)
+	h := New(Config{BaseURL: s.srv.URL, ShopName: "말랑상점"}, s.cat, slog.New(slog.DiscardHandler))
+	h.EnableAccounts(AccountDeps{Accounts: s.acc, Store: account.NewSessionStore(s.d, nil, time.Now), Addresses: s.addrs,
+		Carts: s.carts, Orders: s.orders, Points: s.points, Payments: s.pays})
+	mux := http.NewServeMux()
+	h.Register(mux)
+	s.srv.Config.Handler = mux
+	f := catalogtest.Seed(t, s.cat, 8)
+	b := s.member(t, signupForm)
+	r := s.checkoutWith(t, b, s.variantOf(t, f, 0), url.Values{"payment": {"toss"}})
+	wantStatus(t, r, http.StatusOK, "")
+	mustContain(t, r.body, `data-testid="pay-script"`, `src="https://js.tosspayments.com/v2/standard"`, `id="pay-params"`,
+		`"kind":"toss"`, `"clientKey":"test_ck_x"`, `/pay/fail/toss/`)
+	if csp := r.header.Get("Content-Security-Policy"); !strings.Contains(csp, "https://js.tosspayments.com") || strings.Contains(csp, "unsafe-eval") {
+		t.Errorf("Content-Security-Policy = %q", csp)
+	}
+	if coop := r.header.Get("Cross-Origin-Opener-Policy"); coop != "same-origin-allow-popups" {
+		t.Errorf("Cross-Origin-Opener-Policy = %q", coop)
 	}
 }
