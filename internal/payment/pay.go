@@ -514,8 +514,7 @@ func (s *Service) refundAtProvider(ctx context.Context, p Provider, a Attempt, r
 		Full:   true, Balance: res.Charged.Total - res.Cancelled, Reason: why, IdempotencyKey: "giveback-" + a.Reference})
 	if err != nil {
 		s.record(ctx, event{AttemptID: a.ID, Kind: evGiveBack, Outcome: "failed", Detail: why + ": " + err.Error()})
-		s.log.ErrorContext(ctx, "payment could not be given back; refund it by hand", "attempt_id", a.ID,
-			"provider", a.Provider, "reason", why, "err", err)
+		s.alert(ctx, a, "payment.give_back_failed", why+": "+err.Error()+"; refund it by hand in the provider's console")
 		return
 	}
 	s.record(ctx, event{AttemptID: a.ID, Kind: evGiveBack, Outcome: "ok",
@@ -528,8 +527,7 @@ func (s *Service) refundAtProvider(ctx context.Context, p Provider, a Attempt, r
 func (s *Service) mismatch(ctx context.Context, p Provider, a Attempt, res Result, kind string) (Attempt, error) {
 	detail := fmt.Sprintf("prepared %d %s, provider reports %d %s", a.ChargeMinor, a.ChargeCurrency, res.Charged.Total, res.Charged.Currency)
 	s.record(ctx, event{AttemptID: a.ID, Kind: evMismatch, Outcome: kind, Detail: detail, Response: res.Raw})
-	s.log.WarnContext(ctx, "payment amount does not match the order; giving it back", "attempt_id", a.ID,
-		"order_id", a.OrderID, "provider", a.Provider, "detail", detail)
+	s.alert(ctx, a, "payment.amount_mismatch", detail)
 	s.setFailedAs(ctx, a.ID, AttemptAmountMismatch, "AMOUNT_MISMATCH", "결제된 금액이 주문 금액과 달라 결제를 취소했습니다")
 	if res.ProviderPaymentID != "" || a.ProviderPaymentID != "" {
 		s.setProviderID(ctx, a.ID, res.ProviderPaymentID)

@@ -12,6 +12,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/mallang/mallang/internal/audit"
 	"github.com/mallang/mallang/internal/fault"
 	"github.com/mallang/mallang/internal/notify"
 	"github.com/mallang/mallang/internal/order"
@@ -106,9 +107,10 @@ func (p *scripted) refunded() []payment.RefundRequest {
 
 type fixture struct {
 	*ordertest.Shop
-	tp   *testpay.Provider
-	sp   *scripted
-	pays *payment.Service
+	tp    *testpay.Provider
+	sp    *scripted
+	pays  *payment.Service
+	audit *audit.Log
 }
 
 func newFixture(t *testing.T) *fixture {
@@ -121,11 +123,12 @@ func newFixture(t *testing.T) *fixture {
 		t.Fatal(err)
 	}
 	sp := &scripted{}
-	pays := payment.NewService(sh.D, payment.Deps{Orders: sh.Orders, Keyring: sh.KR},
+	log := audit.New(sh.D, sh.Clock.Now)
+	pays := payment.NewService(sh.D, payment.Deps{Orders: sh.Orders, Keyring: sh.KR, Audit: log},
 		payment.Config{BaseURL: "http://shop.test", Bank: payment.BankAccount{Bank: "말랑은행", Account: "123-456-789", Holder: "(주)말랑"},
 			BuyerProtection: "구매안전서비스: 말랑은행 에스크로", ConfirmLease: 5 * time.Second},
 		[]payment.Provider{tp, sp}, sh.Clock.Now, nil)
-	return &fixture{Shop: sh, tp: tp, sp: sp, pays: pays}
+	return &fixture{Shop: sh, tp: tp, sp: sp, pays: pays, audit: log}
 }
 
 // order places an order of quantity units at price for a new customer.
@@ -238,6 +241,10 @@ func TestTestpayTampering(t *testing.T) {
 	}
 	if ev := f.events(t, o.ID, "amount_mismatch"); len(ev) != 1 {
 		t.Errorf("mismatch events = %+v", ev)
+	}
+	entries, _, err := f.audit.List(t.Context(), audit.Filter{})
+	if err != nil || len(entries) != 1 || entries[0].Action != "payment.amount_mismatch" || entries[0].TargetID != strconv.FormatInt(o.ID, 10) {
+		t.Errorf("audit entries = %+v, %v", entries, err)
 	}
 	// The customer can still pay the right amount.
 	f.payWithTestpay(t, o)

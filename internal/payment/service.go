@@ -10,6 +10,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/mallang/mallang/internal/audit"
 	"github.com/mallang/mallang/internal/crypt"
 	"github.com/mallang/mallang/internal/db"
 	"github.com/mallang/mallang/internal/notify"
@@ -43,6 +44,12 @@ type SyncQueue interface {
 	EnqueuePaymentSync(ctx context.Context, q db.Querier, attemptID int64) error
 }
 
+// Audit records what staff must look at (internal/audit): a payment for
+// the wrong amount, money that could not be given back.
+type Audit interface {
+	Record(ctx context.Context, q db.Querier, e audit.Entry) error
+}
+
 // Config is the operator's payment settings.
 type Config struct {
 	// BaseURL is the shop's public address; return URLs are built on it.
@@ -70,6 +77,7 @@ type Deps struct {
 	Keyring   *crypt.Keyring
 	Queue     SyncQueue
 	Mailer    notify.Mailer
+	Audit     Audit // may be nil
 }
 
 // Service takes payments and refunds them. It is safe for concurrent use.
@@ -170,6 +178,21 @@ func (s *Service) returnURL(provider, reference string) string {
 
 func (s *Service) failURL(provider, reference string) string {
 	return s.cfg.BaseURL + "/pay/fail/" + provider + "/" + reference
+}
+
+// alert records, for staff, a payment that needs a person: in the audit
+// log (system as the actor) and as an error in the log.
+func (s *Service) alert(ctx context.Context, a Attempt, action, detail string) {
+	s.log.ErrorContext(ctx, "payment needs staff", "action", action, "attempt_id", a.ID, "order_id", a.OrderID,
+		"provider", a.Provider, "detail", detail)
+	if s.deps.Audit == nil {
+		return
+	}
+	err := s.deps.Audit.Record(ctx, s.d.Write(), audit.Entry{Action: action, TargetType: "order",
+		TargetID: fmt.Sprint(a.OrderID), Detail: map[string]any{"attempt": a.Reference, "provider": a.Provider, "detail": detail}})
+	if err != nil {
+		s.log.ErrorContext(ctx, "payment alert not recorded", "attempt_id", a.ID, "err", err)
+	}
 }
 
 func wrap(op string, id any, err error) error {
