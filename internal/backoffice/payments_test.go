@@ -60,8 +60,9 @@ func TestDepositConfirmed(t *testing.T) {
 	if err != nil || len(as) != 1 || as[0].Status != payment.AttemptPaid || as[0].Deposit.Depositor != "김말랑(회사)" {
 		t.Fatalf("attempts = %+v, %v", as, err)
 	}
-	// The events: the transfer chosen, then the deposit by this staff member.
-	if strings.Count(body, `data-testid="payment-event"`) != 2 || !strings.Contains(body, "depositor 김말랑(회사)") {
+	// The event: the deposit confirmed by this staff member (the transfer's
+	// start is the attempt row itself).
+	if strings.Count(body, `data-testid="payment-event"`) != 1 || !strings.Contains(body, "depositor 김말랑(회사)") {
 		t.Fatalf("events:\n%s", body)
 	}
 	en := e.auditOf(t, "payment.deposit_confirmed", 1)[0]
