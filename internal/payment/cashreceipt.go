@@ -120,24 +120,28 @@ func (s *Service) recordCashReceipt(ctx context.Context, q db.Querier, o order.O
 		}
 		r = &CashReceiptRequest{Purpose: IncomeDeduction, Identity: SelfIssueNumber}
 	}
-	var id int64
-	err := q.QueryRowxContext(ctx, q.Rebind(`INSERT INTO cash_receipts (order_id, purpose, requested, amount_minor,
-		tax_free_minor, status, created_at, updated_at) VALUES (?, ?, ?, ?, ?, 'pending', ?, ?) RETURNING id`),
-		o.ID, r.Purpose, requested, o.Total, o.TaxFree, now, now).Scan(&id)
-	if err != nil {
-		return fmt.Errorf("record cash receipt of order %d: %w", o.ID, err)
-	}
 	enc := r.Identity
 	if s.deps.Keyring != nil {
-		if enc, err = s.deps.Keyring.EncryptString(r.Identity, receiptAAD(id)); err != nil {
+		var err error
+		if enc, err = s.deps.Keyring.EncryptString(r.Identity, receiptAAD(o.ID)); err != nil {
 			return err
 		}
 	}
-	_, err = q.ExecContext(ctx, q.Rebind(`UPDATE cash_receipts SET identity_enc = ? WHERE id = ?`), enc, id)
-	return err
+	_, err := q.ExecContext(ctx, q.Rebind(`INSERT INTO cash_receipts (order_id, purpose, identity_enc, requested,
+		amount_minor, tax_free_minor, status, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, 'pending', ?, ?)`),
+		o.ID, r.Purpose, enc, requested, o.Total, o.TaxFree, now, now)
+	if err != nil {
+		return fmt.Errorf("record cash receipt of order %d: %w", o.ID, err)
+	}
+	return nil
 }
 
-func receiptAAD(id int64) string { return "cash_receipts.identity_enc:" + strconv.FormatInt(id, 10) }
+// receiptAAD binds an encrypted identity number to its receipt's order (one
+// receipt per order), which is known before the row is written: one
+// statement stores it.
+func receiptAAD(orderID int64) string {
+	return "cash_receipts.identity_enc:" + strconv.FormatInt(orderID, 10)
+}
 
 type receiptRow struct {
 	ID          int64        `db:"id"`
@@ -160,7 +164,7 @@ func (s *Service) openReceipt(r receiptRow) (CashReceipt, error) {
 		c.IssuedAt = r.IssuedAt.Time.UTC()
 	}
 	if s.deps.Keyring != nil && r.Identity != "" {
-		id, err := s.deps.Keyring.DecryptString(r.Identity, receiptAAD(r.ID))
+		id, err := s.deps.Keyring.DecryptString(r.Identity, receiptAAD(r.OrderID))
 		if err != nil {
 			return CashReceipt{}, fmt.Errorf("open cash receipt %d: %w", r.ID, err)
 		}
@@ -229,7 +233,7 @@ func EncryptedColumns() []crypt.Column {
 	return []crypt.Column{
 		{Table: "payment_attempts", IDColumn: "id", Column: "deposit_secret_enc",
 			AAD: func(id int64) []byte { return []byte(secretAAD(id)) }},
-		{Table: "cash_receipts", IDColumn: "id", Column: "identity_enc",
+		{Table: "cash_receipts", IDColumn: "order_id", Column: "identity_enc",
 			AAD: func(id int64) []byte { return []byte(receiptAAD(id)) }},
 	}
 }

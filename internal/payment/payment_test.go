@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"github.com/mallang/mallang/internal/audit"
+	"github.com/mallang/mallang/internal/crypt"
 	"github.com/mallang/mallang/internal/fault"
 	"github.com/mallang/mallang/internal/notify"
 	"github.com/mallang/mallang/internal/order"
@@ -771,5 +772,33 @@ func TestPlaceByTransfer(t *testing.T) {
 	h, _ := f.Orders.History(t.Context(), o.ID)
 	if len(h) != 1 || h[0].To != order.AwaitingDeposit {
 		t.Errorf("history = %+v", h)
+	}
+}
+
+// The encrypted payment columns rotate to a new key and still open.
+func TestPaymentColumnsRotate(t *testing.T) {
+	t.Parallel()
+	f := newFixture(t)
+	o, _ := f.order(t, 5000, 1)
+	if _, err := f.pays.Start(t.Context(), payment.StartInput{OrderID: o.ID, UserID: o.UserID, Method: payment.BankTransfer,
+		CashReceipt: &payment.CashReceiptRequest{Purpose: payment.IncomeDeduction, Identity: "010-9876-5432"}}); err != nil {
+		t.Fatal(err)
+	}
+	fresh, err := crypt.ParseKeyring("k9:" + strings.Repeat("5a", 32))
+	if err != nil {
+		t.Fatal(err)
+	}
+	kr, err := fresh.WithRetired(f.KR)
+	if err != nil {
+		t.Fatal(err)
+	}
+	st, err := crypt.Rotate(t.Context(), f.D, kr, payment.EncryptedColumns(), nil)
+	if err != nil || st.Rotated != 1 {
+		t.Fatalf("Rotate = %+v, %v", st, err)
+	}
+	rotated := payment.NewService(f.D, payment.Deps{Orders: f.Orders, Keyring: kr}, payment.Config{}, nil, f.Clock.Now, nil)
+	rc, err := rotated.CashReceiptOf(t.Context(), o.ID)
+	if err != nil || rc.Identity != "01098765432" {
+		t.Fatalf("after rotation: %+v, %v", rc, err)
 	}
 }
