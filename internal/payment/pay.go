@@ -763,7 +763,7 @@ const reconcileAfter = 2 * time.Minute
 func (s *Service) Reconcile(ctx context.Context) (int64, error) {
 	now := s.stamp()
 	res, err := s.d.Write().ExecContext(ctx, s.d.Write().Rebind(`UPDATE payment_attempts SET status = 'failed',
-		failure_code = 'EXPIRED', failure_message = '입금 기한이 지나 주문이 취소되었습니다', updated_at = ?
+		failure_code = 'ORDER_CANCELLED', failure_message = '주문이 취소되었습니다', updated_at = ?
 		WHERE status IN ('awaiting_deposit', 'prepared') AND order_id IN (SELECT id FROM orders WHERE status = 'cancelled')`), now)
 	if err != nil {
 		return 0, fmt.Errorf("close payments of cancelled orders: %w", err)

@@ -420,7 +420,7 @@ func TestBankTransfer(t *testing.T) {
 		t.Fatal(err)
 	}
 	as, _ := f.pays.Attempts(t.Context(), late.ID)
-	if len(as) != 1 || as[0].Status != payment.AttemptFailed || as[0].FailureCode != "EXPIRED" {
+	if len(as) != 1 || as[0].Status != payment.AttemptFailed || as[0].FailureCode != "ORDER_CANCELLED" {
 		t.Errorf("attempts = %+v", as)
 	}
 	if _, err := f.pays.ConfirmDeposit(t.Context(), late.ID, 42, ""); !errors.Is(err, fault.ErrNotFound) {
@@ -619,10 +619,20 @@ func TestCustomerCancelsPaidOrder(t *testing.T) {
 	if len(rs) != 1 || rs[0].Amount != o.Total || rs[0].Status != "done" || !rs[0].Cancel {
 		t.Errorf("refunds = %+v", rs)
 	}
-	// An unpaid order is cancelled without a refund.
+	// An order waiting for its transfer is cancelled without a refund, and
+	// the transfer is no longer expected.
 	o2, _ := f.order(t, 8000, 1)
+	if _, err := f.pays.Start(t.Context(), payment.StartInput{OrderID: o2.ID, UserID: o2.UserID, Method: payment.BankTransfer}); err != nil {
+		t.Fatal(err)
+	}
 	if got, err := f.pays.Cancel(t.Context(), o2.ID, order.Customer(o2.UserID), ""); err != nil || got.Status != order.Cancelled {
 		t.Fatalf("Cancel unpaid = %s, %v", got.Status, err)
+	}
+	if as, _ := f.pays.Attempts(t.Context(), o2.ID); len(as) != 1 || as[0].Status != payment.AttemptFailed || as[0].FailureCode != "ORDER_CANCELLED" {
+		t.Errorf("the transfer of the cancelled order = %+v", as)
+	}
+	if _, err := f.pays.ConfirmDeposit(t.Context(), o2.ID, 1, ""); !errors.Is(err, fault.ErrNotFound) {
+		t.Errorf("deposit confirmed on a cancelled order: %v", err)
 	}
 }
 

@@ -353,8 +353,26 @@ func (s *Service) Cancel(ctx context.Context, orderID int64, actor order.Actor, 
 		}
 		return s.deps.Orders.AdminGet(ctx, orderID)
 	default:
-		return s.deps.Orders.Transition(ctx, orderID, order.Cancelled, actor, reason)
+		got, err := s.deps.Orders.Transition(ctx, orderID, order.Cancelled, actor, reason)
+		if err != nil {
+			return got, err
+		}
+		// A transfer no longer expected, a window left open: closed now
+		// rather than at the next reconciliation.
+		if err := s.closeOpen(ctx, orderID); err != nil {
+			s.log.ErrorContext(ctx, "payments of a cancelled order not closed", "order_id", orderID, "err", err)
+		}
+		return got, nil
 	}
+}
+
+// closeOpen marks the attempts of a cancelled order that never took money
+// (a transfer awaited, a window prepared) as failed.
+func (s *Service) closeOpen(ctx context.Context, orderID int64) error {
+	_, err := s.d.Write().ExecContext(ctx, s.d.Write().Rebind(`UPDATE payment_attempts SET status = 'failed',
+		failure_code = 'ORDER_CANCELLED', failure_message = '주문이 취소되었습니다', claimed_until = NULL, updated_at = ?
+		WHERE order_id = ? AND status IN ('awaiting_deposit', 'prepared')`), s.stamp(), orderID)
+	return err
 }
 
 // RefundedData fills the order-refunded mail.
