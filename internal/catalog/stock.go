@@ -31,6 +31,14 @@ func (s *Service) TakeStock(ctx context.Context, q db.Querier, variantID, quanti
 		return &fault.Invalid{Fields: map[string]string{"quantity": "must be at least 1"}}
 	}
 	now := s.now().UTC()
+	if s.db.Dialect.Engine == db.Postgres {
+		// One round trip instead of two: a sale is the busiest write.
+		if err := takeStockAndProduct(ctx, q, variantID, quantity, now); err != nil {
+			return fmt.Errorf("take %d of variant %d: %w", quantity, variantID, err)
+		}
+		s.changed()
+		return nil
+	}
 	productID, err := takeStock(ctx, q, variantID, quantity, now)
 	if err != nil {
 		return fmt.Errorf("take %d of variant %d: %w", quantity, variantID, err)
@@ -83,6 +91,30 @@ func takeStock(ctx context.Context, q db.Querier, variantID, quantity int64, now
 		return 0, ErrOutOfStock
 	}
 	return productID, err
+}
+
+// takeStockAndProduct is takeStock and takeFromProduct in one PostgreSQL
+// statement: the variant's update in a data-modifying CTE, the product's
+// after it. Every part of one statement sees the rows as they were when it
+// began, so the product's in-stock flag takes the variant's new stock from
+// the CTE and looks at the other variants only.
+func takeStockAndProduct(ctx context.Context, q db.Querier, variantID, quantity int64, now time.Time) error {
+	var productID int64
+	err := q.GetContext(ctx, &productID, `WITH v AS (
+			UPDATE variants SET stock = stock - $1, updated_at = $2
+			WHERE id = $3 AND active = TRUE AND stock >= $1
+			AND EXISTS (SELECT 1 FROM products p
+				WHERE p.id = variants.product_id AND p.status = 'active' AND p.deleted_at IS NULL)
+			RETURNING id, product_id, stock)
+		UPDATE products SET stock_total = products.stock_total - $1,
+			in_stock = v.stock > 0 OR EXISTS (SELECT 1 FROM variants o
+				WHERE o.product_id = products.id AND o.id <> v.id AND o.active = TRUE AND o.stock > 0)
+		FROM v WHERE products.id = v.product_id
+		RETURNING products.id`, quantity, now, variantID)
+	if errors.Is(err, sql.ErrNoRows) {
+		return ErrOutOfStock
+	}
+	return err
 }
 
 // returnStock adds quantity to variant variantID and returns its product's
