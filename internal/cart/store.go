@@ -5,7 +5,6 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
-	"strings"
 	"time"
 
 	"github.com/mallang/mallang/internal/db"
@@ -15,10 +14,6 @@ import (
 // maxParams bounds the values bound in one IN list, well under both engines'
 // limits.
 const maxParams = 1000
-
-func placeholders(n int) string {
-	return strings.TrimSuffix(strings.Repeat("?,", n), ",")
-}
 
 func int64Args(ids []int64) []any {
 	args := make([]any, len(ids))
@@ -174,7 +169,7 @@ func lineInCart(ctx context.Context, q db.Querier, cartID, lineID int64) (lineRo
 // lines of the cart.
 func countLinesIn(ctx context.Context, q db.Querier, cartID int64, ids []int64) (int, error) {
 	var n int
-	err := q.GetContext(ctx, &n, q.Rebind(`SELECT COUNT(*) FROM cart_lines WHERE cart_id = ? AND id IN (`+placeholders(len(ids))+`)`),
+	err := q.GetContext(ctx, &n, q.Rebind(`SELECT COUNT(*) FROM cart_lines WHERE cart_id = ? AND id IN (`+db.Placeholders(len(ids))+`)`),
 		append([]any{cartID}, int64Args(ids)...)...)
 	if err != nil {
 		return 0, fmt.Errorf("find lines of cart %d: %w", cartID, err)
@@ -226,7 +221,7 @@ func deleteLine(ctx context.Context, q db.Querier, cartID, lineID int64) (bool, 
 // deleteLines deletes those of ids (at most maxParams) that are lines of the
 // cart.
 func deleteLines(ctx context.Context, q db.Querier, cartID int64, ids []int64) error {
-	_, err := q.ExecContext(ctx, q.Rebind(`DELETE FROM cart_lines WHERE cart_id = ? AND id IN (`+placeholders(len(ids))+`)`),
+	_, err := q.ExecContext(ctx, q.Rebind(`DELETE FROM cart_lines WHERE cart_id = ? AND id IN (`+db.Placeholders(len(ids))+`)`),
 		append([]any{cartID}, int64Args(ids)...)...)
 	if err != nil {
 		return fmt.Errorf("remove lines of cart %d: %w", cartID, err)
@@ -238,7 +233,7 @@ func deleteLines(ctx context.Context, q db.Querier, cartID int64, ids []int64) e
 // lines of the cart and returns how many there were.
 func setSelected(ctx context.Context, q db.Querier, cartID int64, ids []int64, selected bool, now time.Time) (int64, error) {
 	res, err := q.ExecContext(ctx, q.Rebind(`UPDATE cart_lines SET selected = ?, updated_at = ?
-		WHERE cart_id = ? AND id IN (`+placeholders(len(ids))+`)`),
+		WHERE cart_id = ? AND id IN (`+db.Placeholders(len(ids))+`)`),
 		append([]any{selected, now, cartID}, int64Args(ids)...)...)
 	if err != nil {
 		return 0, fmt.Errorf("select lines of cart %d: %w", cartID, err)
@@ -255,7 +250,7 @@ func setSelected(ctx context.Context, q db.Querier, cartID int64, ids []int64, s
 func selectOnly(ctx context.Context, q db.Querier, cartID int64, ids []int64, now time.Time) error {
 	sel := `FALSE`
 	if len(ids) > 0 {
-		sel = `CASE WHEN id IN (` + placeholders(len(ids)) + `) THEN TRUE ELSE FALSE END`
+		sel = `CASE WHEN id IN (` + db.Placeholders(len(ids)) + `) THEN TRUE ELSE FALSE END`
 	}
 	args := append(int64Args(ids), now, cartID)
 	_, err := q.ExecContext(ctx, q.Rebind(`UPDATE cart_lines SET selected = `+sel+`, updated_at = ? WHERE cart_id = ?`), args...)

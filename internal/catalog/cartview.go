@@ -4,6 +4,8 @@ import (
 	"context"
 	"fmt"
 	"strings"
+
+	"github.com/mallang/mallang/internal/db"
 )
 
 // CartVariant is what a cart shows of a variant and checks before an
@@ -88,7 +90,7 @@ func cartVariants(ctx context.Context, s *Service, ids []int64, out map[int64]Ca
 		LEFT JOIN product_options o1 ON o1.product_id = p.id AND o1.position = 1
 		LEFT JOIN product_options o2 ON o2.product_id = p.id AND o2.position = 2
 		LEFT JOIN product_options o3 ON o3.product_id = p.id AND o3.position = 3
-		WHERE v.id IN (`+placeholders(len(ids))+`)`), args...)
+		WHERE v.id IN (`+db.Placeholders(len(ids))+`)`), args...)
 	if err != nil {
 		return err
 	}

@@ -85,7 +85,7 @@ func categoryCond(cats []int64) (string, []any) {
 	if len(cats) == 1 {
 		return "category_id = ?", args
 	}
-	return "category_id IN (" + placeholders(len(cats)) + ")", args
+	return "category_id IN (" + db.Placeholders(len(cats)) + ")", args
 }
 
 // browseIDs returns SQL that selects the id and sort key (as k) of one page

@@ -22,10 +22,6 @@ const listed = `status = 'active' AND deleted_at IS NULL`
 // limits.
 const maxParams = 1000
 
-func placeholders(n int) string {
-	return strings.TrimSuffix(strings.Repeat("?,", n), ",")
-}
-
 func allCategories(ctx context.Context, q db.Querier) ([]Category, error) {
 	var rows []struct {
 		ID       int64         `db:"id"`
@@ -107,7 +103,7 @@ func existing[T int64 | string](ctx context.Context, q db.Querier, table, col st
 			args[i] = v
 		}
 		var found []T
-		err := q.SelectContext(ctx, &found, q.Rebind(`SELECT `+col+` FROM `+table+` WHERE `+col+` IN (`+placeholders(n)+`)`), args...)
+		err := q.SelectContext(ctx, &found, q.Rebind(`SELECT `+col+` FROM `+table+` WHERE `+col+` IN (`+db.Placeholders(n)+`)`), args...)
 		if err != nil {
 			return nil, fmt.Errorf("find %s in %s: %w", col, table, err)
 		}

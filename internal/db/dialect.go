@@ -83,3 +83,9 @@ func (d Dialect) CountMatches(text, fts string, limit int) (query string, args [
 	phrase := `"` + strings.ReplaceAll(text, `"`, `""`) + `"`
 	return `SELECT COUNT(*) FROM (SELECT 1 FROM ` + fts + ` WHERE ` + fts + ` MATCH ? LIMIT ?) m`, []any{phrase, limit}, true
 }
+
+// Placeholders returns n comma-separated "?" for an IN list; Rebind turns
+// them into the engine's own.
+func Placeholders(n int) string {
+	return strings.TrimSuffix(strings.Repeat("?,", n), ",")
+}

@@ -233,7 +233,7 @@ func (s *Service) ApplyRefund(ctx context.Context, q db.Querier, p RefundPlan, a
 		args = append(args, id)
 	}
 	res, err := q.ExecContext(ctx, q.Rebind(`UPDATE order_lines SET status = ?, updated_at = ?
-		WHERE order_id = ? AND id IN (`+placeholders(len(p.LineIDs))+`) AND status NOT IN ('refunded', 'cancelled')`), args...)
+		WHERE order_id = ? AND id IN (`+db.Placeholders(len(p.LineIDs))+`) AND status NOT IN ('refunded', 'cancelled')`), args...)
 	if err != nil {
 		return fmt.Errorf("refund lines of order %d: %w", r.ID, err)
 	}

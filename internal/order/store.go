@@ -6,17 +6,12 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"strings"
 	"time"
 
 	"github.com/mallang/mallang/internal/db"
 	"github.com/mallang/mallang/internal/fault"
 	"github.com/mallang/mallang/internal/pricing"
 )
-
-func placeholders(n int) string {
-	return strings.TrimSuffix(strings.Repeat("?,", n), ",")
-}
 
 // orderRow is an orders row as stored: the personal fields still encrypted.
 type orderRow struct {
@@ -218,7 +213,7 @@ func linesOf(ctx context.Context, q db.Querier, ids []int64) ([]Line, error) {
 	var rs []lineRow
 	err := q.SelectContext(ctx, &rs, q.Rebind(`SELECT id, order_id, variant_id, product_id, seller_id, name,
 		options, sku, unit_price_minor, quantity, line_total_minor, discount_minor, gift, tax_free, status, created_at,
-		updated_at FROM order_lines WHERE order_id IN (`+placeholders(len(ids))+`) ORDER BY order_id, id`), args...)
+		updated_at FROM order_lines WHERE order_id IN (`+db.Placeholders(len(ids))+`) ORDER BY order_id, id`), args...)
 	if err != nil {
 		return nil, fmt.Errorf("read order lines: %w", err)
 	}

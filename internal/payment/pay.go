@@ -830,13 +830,11 @@ func (s *Service) setFailedAs(ctx context.Context, id int64, st AttemptStatus, c
 
 func (s *Service) setStatusFrom(ctx context.Context, id int64, st AttemptStatus, from ...string) {
 	args := []any{st, s.stamp(), id}
-	ph := make([]string, len(from))
-	for i, f := range from {
-		ph[i] = "?"
+	for _, f := range from {
 		args = append(args, f)
 	}
 	_, err := s.d.Write().ExecContext(ctx, s.d.Write().Rebind(`UPDATE payment_attempts SET status = ?, claimed_until = NULL,
-		updated_at = ? WHERE id = ? AND status IN (`+strings.Join(ph, ", ")+`)`), args...)
+		updated_at = ? WHERE id = ? AND status IN (`+db.Placeholders(len(from))+`)`), args...)
 	if err != nil {
 		s.log.ErrorContext(ctx, "payment status not recorded", "attempt_id", id, "err", err)
 	}
