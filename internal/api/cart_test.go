@@ -107,7 +107,7 @@ func newShopFixture(t *testing.T, payments bool, extra ...payment.Provider) *com
 		f.tp = tp
 		f.pays = payment.NewService(d, payment.Deps{Orders: f.orders, Keyring: kr}, payment.Config{
 			BaseURL: testBaseURL, Bank: payment.BankAccount{Bank: "말랑은행", Account: "123-456", Holder: "(주)말랑"},
-			BuyerProtection: testBuyerProtection,
+			BuyerProtection: testBuyerProtection, DepositWithin: testDepositWithin,
 		}, append([]payment.Provider{tp}, extra...), now, nil)
 		deps.Payments = f.pays
 	}

@@ -10,6 +10,7 @@ import (
 	"strings"
 	"sync"
 	"testing"
+	"time"
 
 	"github.com/mallang/mallang/internal/payment"
 )
@@ -22,6 +23,9 @@ import (
 var _ Payments = (*payment.Service)(nil)
 
 const testBuyerProtection = "고객님의 안전거래를 위해 말랑은행 구매안전서비스에 가입되어 있습니다."
+
+// testDepositWithin is how long the test shop's transfers wait.
+const testDepositWithin = 48 * time.Hour
 
 func newPaymentsFixture(t *testing.T, extra ...payment.Provider) *commerceFixture {
 	t.Helper()
@@ -158,7 +162,7 @@ func TestStartBankTransfer(t *testing.T) {
 		!strings.HasPrefix(st.Reference, o.Number+"-") || st.RedirectURL != nil || st.Script != nil || st.PaidAt != nil {
 		t.Errorf("started = %+v", st)
 	}
-	wantDue := f.clock.Now().Add(f.pays.DepositWithin())
+	wantDue := f.clock.Now().Add(testDepositWithin)
 	if d := st.Deposit; d == nil || d.Bank != "말랑은행" || d.Account != "123-456" || d.Holder != "(주)말랑" ||
 		d.Depositor != "김말랑" || d.Notice != testBuyerProtection || !d.Due.Equal(wantDue) {
 		t.Errorf("deposit = %+v, want due %v", st.Deposit, wantDue)

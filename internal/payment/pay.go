@@ -320,6 +320,7 @@ func (s *Service) Confirm(ctx context.Context, provider, reference string, query
 	if a.Status.settled() {
 		return a, nil
 	}
+	customer := "u" + strconv.FormatInt(r.UserID, 10) // as Start told the provider
 	claimed, err := s.claim(ctx, a.ID)
 	if err != nil {
 		return Attempt{}, err
@@ -329,14 +330,8 @@ func (s *Service) Confirm(ctx context.Context, provider, reference string, query
 	}
 	res, cerr := p.Confirm(ctx, ConfirmRequest{Reference: a.Reference, ProviderPaymentID: a.ProviderPaymentID,
 		Query: query, Expected: Amount{Total: a.ChargeMinor, TaxFree: a.TaxFree, Currency: a.ChargeCurrency},
-		CustomerRef: "u" + strconv.FormatInt(s.orderUser(ctx, a.OrderID), 10), IdempotencyKey: "confirm-" + a.Reference})
+		CustomerRef: customer, IdempotencyKey: "confirm-" + a.Reference})
 	return s.settle(ctx, p, a, res, cerr, evConfirm)
-}
-
-func (s *Service) orderUser(ctx context.Context, orderID int64) int64 {
-	var uid int64
-	_ = s.d.Read().GetContext(ctx, &uid, s.d.Read().Rebind(`SELECT user_id FROM orders WHERE id = ?`), orderID)
-	return uid
 }
 
 // Abandon records that the customer came back on the fail URL with the
@@ -421,11 +416,7 @@ func (s *Service) settle(ctx context.Context, p Provider, a Attempt, res Result,
 			s.record(ctx, event{AttemptID: a.ID, Kind: evLookup, Outcome: "unknown", Detail: lerr.Error()})
 			s.release(ctx, a.ID)
 			s.log.WarnContext(ctx, "payment outcome unknown; a job will look it up", "attempt_id", a.ID, "provider", a.Provider, "err", callErr)
-			got, err := s.reread(ctx, a.ID)
-			if err != nil {
-				return got, err
-			}
-			return got, nil
+			return s.reread(ctx, a.ID)
 		}
 		res, kind = lres, evLookup
 	}
@@ -624,7 +615,11 @@ func (s *Service) Webhook(ctx context.Context, provider string, h http.Header, b
 	if ev.DepositSecret != "" {
 		stored := ""
 		if r.DepositSecret != "" && s.deps.Keyring != nil {
-			stored, _ = s.deps.Keyring.DecryptString(r.DepositSecret, secretAAD(r.ID))
+			if stored, err = s.deps.Keyring.DecryptString(r.DepositSecret, secretAAD(r.ID)); err != nil {
+				// A key missing from the keyring, not a forged notification:
+				// the provider sends it again once the keys are right.
+				return fmt.Errorf("deposit secret of payment %d: %w", r.ID, err)
+			}
 		}
 		if stored == "" || subtle.ConstantTimeCompare([]byte(stored), []byte(ev.DepositSecret)) != 1 {
 			s.record(ctx, event{AttemptID: r.ID, Kind: evWebhook, Outcome: "unverified", Detail: ev.Type})
@@ -844,8 +839,11 @@ func (s *Service) setProviderID(ctx context.Context, id int64, ppid string) {
 	if ppid == "" {
 		return
 	}
-	_, _ = s.d.Write().ExecContext(ctx, s.d.Write().Rebind(`UPDATE payment_attempts SET provider_payment_id = ?
+	_, err := s.d.Write().ExecContext(ctx, s.d.Write().Rebind(`UPDATE payment_attempts SET provider_payment_id = ?
 		WHERE id = ? AND provider_payment_id IS NULL`), ppid, id)
+	if err != nil {
+		s.log.ErrorContext(ctx, "provider's payment id not recorded", "attempt_id", id, "err", err)
+	}
 }
 
 // release hands a claimed attempt back as pending, for a later look-up.

@@ -3,6 +3,7 @@ package payment
 import (
 	"context"
 	"crypto/rand"
+	"database/sql"
 	"errors"
 	"fmt"
 	"strings"
@@ -105,14 +106,13 @@ func (s *Service) Refund(ctx context.Context, in RefundInput) (Refund, error) {
 			taxFree = 0 // providers in other currencies take no tax-free part
 			// The provider's currency, in proportion; the last refund
 			// takes whatever is left so rounding loses nothing.
-			var chargedBack int64
-			if err := s.d.Read().GetContext(ctx, &chargedBack, s.d.Read().Rebind(`SELECT COALESCE(SUM(charge_minor), 0)
-				FROM payment_refunds WHERE attempt_id = ? AND status <> 'failed'`), a.ID); err != nil {
-				return Refund{}, fmt.Errorf("refunds of payment %d: %w", a.ID, err)
-			}
 			charge = rf.Amount * a.ChargeMinor / a.Amount
 			if plan.Whole {
-				charge = a.ChargeMinor - chargedBack
+				held, _, err := s.chargedBack(ctx, a.ID)
+				if err != nil {
+					return Refund{}, err
+				}
+				charge = a.ChargeMinor - held
 			}
 		}
 	} else if plan.Cash > 0 {
@@ -183,13 +183,19 @@ func (s *Service) sendRefund(ctx context.Context, a Attempt, rf Refund, plan ord
 		// refund records that they did.
 		rr = RefundResult{ProviderRefundID: "manual", Refunded: rf.Amount}
 	} else {
+		_, done, berr := s.chargedBack(ctx, a.ID)
 		p, ok := s.provider(a.Provider)
-		if !ok {
+		switch {
+		case berr != nil:
+			// Nothing was asked of the provider; the refund stays requested
+			// and can be retried.
+			return rf, berr
+		case !ok:
 			err = fmt.Errorf("provider %s is not enabled: %w", a.Provider, ErrUnknownOutcome)
-		} else {
+		default:
 			rr, err = p.Refund(ctx, RefundRequest{Reference: a.Reference, ProviderPaymentID: a.ProviderPaymentID,
 				CaptureID: a.CaptureID, Amount: charge,
-				Full: plan.Whole, Balance: s.chargeBalance(ctx, a), Reason: in.Reason,
+				Full: plan.Whole, Balance: a.ChargeMinor - done, Reason: in.Reason,
 				IdempotencyKey: key, Account: in.Account})
 		}
 	}
@@ -246,13 +252,22 @@ func (s *Service) sendRefund(ctx context.Context, a Attempt, rf Refund, plan ord
 	return rf, nil
 }
 
-// chargeBalance is what the provider still holds of attempt a before a
-// refund of charge, in the provider's currency.
-func (s *Service) chargeBalance(ctx context.Context, a Attempt) int64 {
-	var back int64
-	_ = s.d.Read().GetContext(ctx, &back, s.d.Read().Rebind(`SELECT COALESCE(SUM(charge_minor), 0) FROM payment_refunds
-		WHERE attempt_id = ? AND status = 'done'`), a.ID)
-	return a.ChargeMinor - back
+// chargedBack sums, in the provider's currency, the refunds of attempt
+// attemptID that are held against it (done or still requested) and those
+// done; the provider's balance is the charge less the done ones.
+func (s *Service) chargedBack(ctx context.Context, attemptID int64) (held, done int64, err error) {
+	var r struct {
+		Held int64 `db:"held"`
+		Done int64 `db:"done"`
+	}
+	err = s.d.Read().GetContext(ctx, &r, s.d.Read().Rebind(`SELECT
+		COALESCE(SUM(CASE WHEN status <> 'failed' THEN charge_minor END), 0) AS held,
+		COALESCE(SUM(CASE WHEN status = 'done' THEN charge_minor END), 0) AS done
+		FROM payment_refunds WHERE attempt_id = ?`), attemptID)
+	if err != nil {
+		return 0, 0, fmt.Errorf("refunds of payment %d: %w", attemptID, err)
+	}
+	return r.Held, r.Done, nil
 }
 
 // RetryRefund asks the provider again for a refund whose outcome was
@@ -272,8 +287,11 @@ func (s *Service) RetryRefund(ctx context.Context, refundID int64, actor order.A
 	}
 	err := s.d.Read().GetContext(ctx, &row, s.d.Read().Rebind(`SELECT attempt_id, order_id, amount_minor, tax_free_minor, charge_minor,
 		points, cancel, reason, status, idempotency_key FROM payment_refunds WHERE id = ?`), refundID)
-	if err != nil {
+	if errors.Is(err, sql.ErrNoRows) {
 		return Refund{}, wrap("retry refund", refundID, fault.ErrNotFound)
+	}
+	if err != nil {
+		return Refund{}, wrap("retry refund", refundID, err)
 	}
 	if row.Status != "requested" {
 		return Refund{}, fmt.Errorf("refund %d is %s: %w", refundID, row.Status, fault.ErrConflict)
@@ -297,9 +315,6 @@ func (s *Service) RetryRefund(ctx context.Context, refundID int64, actor order.A
 	plan.Points, plan.Cancel = row.Points, row.Cancel
 	rf := Refund{ID: refundID, AttemptID: a.ID, OrderID: row.OrderID, Amount: row.Amount, Points: row.Points,
 		Cancel: row.Cancel, Status: row.Status}
-	// The reservation is part of the attempt's balance now; give it back
-	// for the balance the provider checks.
-	a.Refunded -= row.Amount
 	return s.sendRefund(ctx, a, rf, plan, Amount{Total: row.Charge, TaxFree: row.TaxFree, Currency: a.ChargeCurrency}, row.Key, RefundInput{OrderID: row.OrderID, LineIDs: lines,
 		Reason: row.Reason, Actor: actor})
 }

@@ -86,6 +86,7 @@ type Service struct {
 	deps      Deps
 	cfg       Config
 	providers map[string]Provider
+	methods   []string // what Methods returns, fixed at start
 	now       func() time.Time
 	log       *slog.Logger
 }
@@ -105,26 +106,22 @@ func NewService(d *db.DB, deps Deps, cfg Config, providers []Provider, now func(
 		now = time.Now
 	}
 	s := &Service{d: d, deps: deps, cfg: cfg, providers: map[string]Provider{}, now: now, log: log}
+	names := make([]string, 0, len(providers))
 	for _, p := range providers {
 		s.providers[p.Name()] = p
+		names = append(names, p.Name())
 	}
+	sort.SliceStable(names, func(i, j int) bool { return rank(names[i]) < rank(names[j]) })
+	if cfg.Bank.Account != "" {
+		s.methods = append(s.methods, BankTransfer)
+	}
+	s.methods = append(s.methods, names...)
 	return s
 }
 
 // Methods lists the ways to pay the checkout page offers, in a stable
 // order: bank transfer first when configured, then the providers.
-func (s *Service) Methods() []string {
-	var out []string
-	if s.cfg.Bank.Account != "" {
-		out = append(out, BankTransfer)
-	}
-	names := make([]string, 0, len(s.providers))
-	for n := range s.providers {
-		names = append(names, n)
-	}
-	sort.Slice(names, func(i, j int) bool { return rank(names[i]) < rank(names[j]) })
-	return append(out, names...)
-}
+func (s *Service) Methods() []string { return slices.Clone(s.methods) }
 
 // rank orders providers on the checkout page: the test provider first (it
 // is enabled only in demos), then the Korean providers, PayPal last.
@@ -138,15 +135,12 @@ func rank(name string) int {
 
 // Enabled reports whether method is offered.
 func (s *Service) Enabled(method string) bool {
-	return slices.Contains(s.Methods(), method)
+	return slices.Contains(s.methods, method)
 }
 
 // Bank is the shop's account for bank transfers and the buyer-protection
 // notice, for the checkout page.
 func (s *Service) Bank() (BankAccount, string) { return s.cfg.Bank, s.cfg.BuyerProtection }
-
-// DepositWithin is how long a bank-transfer order waits for the money.
-func (s *Service) DepositWithin() time.Duration { return s.cfg.DepositWithin }
 
 func (s *Service) provider(name string) (Provider, bool) {
 	p, ok := s.providers[name]

@@ -86,6 +86,7 @@ type DepositInfo struct {
 type attemptRow struct {
 	ID                int64          `db:"id"`
 	OrderID           int64          `db:"order_id"`
+	UserID            int64          `db:"user_id"` // the order's customer
 	Provider          string         `db:"provider"`
 	Reference         string         `db:"reference"`
 	ProviderPaymentID sql.NullString `db:"provider_payment_id"`
@@ -108,7 +109,8 @@ type attemptRow struct {
 	UpdatedAt         time.Time      `db:"updated_at"`
 }
 
-const selectAttempt = `SELECT id, order_id, provider, reference, provider_payment_id, capture_id, status,
+const selectAttempt = `SELECT id, order_id, (SELECT user_id FROM orders o WHERE o.id = order_id) AS user_id,
+	provider, reference, provider_payment_id, capture_id, status,
 	amount_minor, tax_free_minor, charge_currency, charge_minor, refunded_minor, method, failure_code,
 	failure_message, deposit, deposit_secret_enc, receipt_url, claimed_until, paid_at, created_at, updated_at
 	FROM payment_attempts`
