@@ -77,16 +77,21 @@ func (s *Service) ReturnStock(ctx context.Context, q db.Querier, variantID, quan
 // of TakeStock and ReturnStock call it after their commit.
 func (s *Service) StockChanged() { s.changed() }
 
+// takeVariant subtracts a quantity (the first and last arguments) from an
+// active variant (the third) of an active, non-deleted product that has at
+// least that many, stamping it with the second argument; one statement, so
+// the last unit is sold once.
+const takeVariant = `UPDATE variants SET stock = stock - ?, updated_at = ?
+	WHERE id = ? AND active = TRUE AND stock >= ?
+	AND EXISTS (SELECT 1 FROM products p
+		WHERE p.id = variants.product_id AND p.status = 'active' AND p.deleted_at IS NULL)`
+
 // takeStock subtracts quantity from an active variant of an active,
 // non-deleted product that has at least that many and returns the product's
 // id; no such variant is ErrOutOfStock.
 func takeStock(ctx context.Context, q db.Querier, variantID, quantity int64, now time.Time) (int64, error) {
 	var productID int64
-	err := q.GetContext(ctx, &productID, q.Rebind(`UPDATE variants SET stock = stock - ?, updated_at = ?
-		WHERE id = ? AND active = TRUE AND stock >= ?
-		AND EXISTS (SELECT 1 FROM products p
-			WHERE p.id = variants.product_id AND p.status = 'active' AND p.deleted_at IS NULL)
-		RETURNING product_id`), quantity, now, variantID, quantity)
+	err := q.GetContext(ctx, &productID, q.Rebind(takeVariant+` RETURNING product_id`), quantity, now, variantID, quantity)
 	if errors.Is(err, sql.ErrNoRows) {
 		return 0, ErrOutOfStock
 	}
@@ -100,17 +105,12 @@ func takeStock(ctx context.Context, q db.Querier, variantID, quantity int64, now
 // the CTE and looks at the other variants only.
 func takeStockAndProduct(ctx context.Context, q db.Querier, variantID, quantity int64, now time.Time) error {
 	var productID int64
-	err := q.GetContext(ctx, &productID, `WITH v AS (
-			UPDATE variants SET stock = stock - $1, updated_at = $2
-			WHERE id = $3 AND active = TRUE AND stock >= $1
-			AND EXISTS (SELECT 1 FROM products p
-				WHERE p.id = variants.product_id AND p.status = 'active' AND p.deleted_at IS NULL)
-			RETURNING id, product_id, stock)
-		UPDATE products SET stock_total = products.stock_total - $1,
+	err := q.GetContext(ctx, &productID, q.Rebind(`WITH v AS (`+takeVariant+` RETURNING id, product_id, stock)
+		UPDATE products SET stock_total = products.stock_total - ?,
 			in_stock = v.stock > 0 OR EXISTS (SELECT 1 FROM variants o
 				WHERE o.product_id = products.id AND o.id <> v.id AND o.active = TRUE AND o.stock > 0)
 		FROM v WHERE products.id = v.product_id
-		RETURNING products.id`, quantity, now, variantID)
+		RETURNING products.id`), quantity, now, variantID, quantity, quantity)
 	if errors.Is(err, sql.ErrNoRows) {
 		return ErrOutOfStock
 	}
