@@ -44,40 +44,36 @@ func (a *App) wirePayments() error {
 		providers = append(providers, tp)
 		a.log.Warn("the test payment provider is enabled: anyone can pay with it; set MALLANG_TESTPAY=false in a shop that takes real orders")
 	}
-	add := func(name, keyVar string, configured bool, build func() (payment.Provider, error)) error {
-		if !configured {
-			a.log.Info("payment provider disabled: no keys", "provider", name, "set", keyVar)
-			return nil
-		}
-		p, err := build()
-		if err != nil {
-			return fmt.Errorf("%s: %w", keyVar, err)
-		}
-		providers = append(providers, p)
-		return nil
-	}
-	err := add("toss", "MALLANG_TOSS_SECRET_KEY", cfg.TossSecretKey != "", func() (payment.Provider, error) {
-		return toss.New(toss.Config{SecretKey: cfg.TossSecretKey, ClientKey: cfg.TossClientKey, BaseURL: cfg.TossBaseURL}, client)
-	})
-	if err == nil {
-		err = add("kakaopay", "MALLANG_KAKAOPAY_SECRET_KEY", cfg.KakaoPaySecretKey != "", func() (payment.Provider, error) {
+	external := []struct {
+		name, keyVar string
+		configured   bool
+		build        func() (payment.Provider, error)
+	}{
+		{"toss", "MALLANG_TOSS_SECRET_KEY", cfg.TossSecretKey != "", func() (payment.Provider, error) {
+			return toss.New(toss.Config{SecretKey: cfg.TossSecretKey, ClientKey: cfg.TossClientKey, BaseURL: cfg.TossBaseURL}, client)
+		}},
+		{"kakaopay", "MALLANG_KAKAOPAY_SECRET_KEY", cfg.KakaoPaySecretKey != "", func() (payment.Provider, error) {
 			return kakaopay.New(kakaopay.Config{SecretKey: cfg.KakaoPaySecretKey, CID: cfg.KakaoPayCID, BaseURL: cfg.KakaoPayBaseURL}, client)
-		})
-	}
-	if err == nil {
-		err = add("paypal", "MALLANG_PAYPAL_CLIENT_ID", cfg.PayPalClientID != "", func() (payment.Provider, error) {
+		}},
+		{"paypal", "MALLANG_PAYPAL_CLIENT_ID", cfg.PayPalClientID != "", func() (payment.Provider, error) {
 			return paypal.New(paypal.Config{ClientID: cfg.PayPalClientID, Secret: cfg.PayPalSecret, WebhookID: cfg.PayPalWebhookID,
 				BaseURL: cfg.PayPalBaseURL, Currency: cfg.PayPalCurrency, KRWPerUnit: cfg.PayPalKRWPerUnit}, client)
-		})
-	}
-	if err == nil {
-		err = add("portone", "MALLANG_PORTONE_API_SECRET", cfg.PortOneAPISecret != "", func() (payment.Provider, error) {
+		}},
+		{"portone", "MALLANG_PORTONE_API_SECRET", cfg.PortOneAPISecret != "", func() (payment.Provider, error) {
 			return portone.New(portone.Config{APISecret: cfg.PortOneAPISecret, StoreID: cfg.PortOneStoreID, ChannelKey: cfg.PortOneChannelKey,
 				WebhookSecrets: cfg.PortOneWebhookSecrets, BaseURL: cfg.PortOneBaseURL}, client)
-		})
+		}},
 	}
-	if err != nil {
-		return err
+	for _, e := range external {
+		if !e.configured {
+			a.log.Info("payment provider disabled: no keys", "provider", e.name, "set", e.keyVar)
+			continue
+		}
+		p, err := e.build()
+		if err != nil {
+			return fmt.Errorf("%s: %w", e.keyVar, err)
+		}
+		providers = append(providers, p)
 	}
 	if cfg.BankAccount == "" {
 		a.log.Info("bank transfer disabled: no account", "set", "MALLANG_BANK_ACCOUNT")

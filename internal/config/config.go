@@ -153,12 +153,8 @@ func Load(env Lookup) (Config, error) {
 		return c, &Error{"MALLANG_LOG_FORMAT", fmt.Sprintf("%q is not text or json", c.LogFormat)}
 	}
 
-	switch v := strings.ToLower(get("MALLANG_DEMO", "true")); v {
-	case "1", "true", "yes", "on":
-		c.Seed = true
-	case "0", "false", "no", "off":
-	default:
-		return c, &Error{"MALLANG_DEMO", fmt.Sprintf("%q is not true or false", v)}
+	if c.Seed, err = boolVar(get, "MALLANG_DEMO", true); err != nil {
+		return c, err
 	}
 
 	key, err := secretKey(get("MALLANG_SECRET_KEY", ""), dir)

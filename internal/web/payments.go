@@ -362,15 +362,14 @@ func (h *Handler) paymentWebhook(w http.ResponseWriter, r *http.Request) {
 
 // paymentPanel is what the order page shows of the order's payments.
 type paymentPanel struct {
-	Deposit  *payment.DepositInfo
-	Amount   string
-	Due      string
-	PayURL   string // pay an unpaid order
-	Method   string
-	PaidAt   string
-	Refunds  []string
-	Receipt  string
-	Attempts int
+	Deposit *payment.DepositInfo
+	Amount  string
+	Due     string
+	PayURL  string // pay an unpaid order
+	Method  string
+	PaidAt  string
+	Refunds []string
+	Receipt string
 }
 
 func (h *Handler) newPaymentPanel(ctx context.Context, lc *locale, o order.Order) (*paymentPanel, error) {
@@ -381,7 +380,7 @@ func (h *Handler) newPaymentPanel(ctx context.Context, lc *locale, o order.Order
 	if err != nil {
 		return nil, err
 	}
-	pp := &paymentPanel{Attempts: len(as), Amount: won(o.Total)}
+	pp := &paymentPanel{Amount: won(o.Total)}
 	if o.Status == order.PendingPayment && o.Total > 0 {
 		pp.PayURL = "/account/orders/" + o.Number + "/pay"
 	}
