@@ -5,6 +5,7 @@ import (
 	"crypto/hmac"
 	"crypto/sha256"
 	"fmt"
+	"github.com/mallang/mallang/internal/kst"
 	"slices"
 	"time"
 
@@ -176,7 +177,7 @@ func (a *App) pruners() []jobs.Pruner {
 		// evaluation is idempotent, so the day's other hourly runs change
 		// nothing.
 		{Name: "membership grades", Prune: func(ctx context.Context) (int64, error) {
-			if time.Now().In(kst).Day() != 1 {
+			if time.Now().In(kst.Zone).Day() != 1 {
 				return 0, nil
 			}
 			n, err := s.promotions.EvaluateGrades(ctx, 90*24*time.Hour)
@@ -197,6 +198,3 @@ func (a *App) Carts() *cart.Service { return a.acc.carts }
 
 // Orders is the order service.
 func (a *App) Orders() *order.Service { return a.acc.orders }
-
-// kst is Korea Standard Time (UTC+9, no daylight saving since 1988).
-var kst = time.FixedZone("KST", 9*60*60)

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"github.com/mallang/mallang/internal/kst"
 	"net/http"
 	"strconv"
 	"strings"
@@ -280,7 +281,7 @@ func readFields(r *http.Request, m *messages, fields []postedField, values map[s
 			}
 			nums[f.Name] = n
 		case f.Date && s != "":
-			d, err := time.ParseInLocation(time.DateOnly, s, kst)
+			d, err := time.ParseInLocation(time.DateOnly, s, kst.Zone)
 			if err != nil {
 				errs[f.Name] = m.T("v.date")
 			}
@@ -295,9 +296,9 @@ func readFields(r *http.Request, m *messages, fields []postedField, values map[s
 func period(m *messages, start, end time.Time) string {
 	last := m.T("cpn.noend")
 	if !end.IsZero() {
-		last = end.Add(-time.Nanosecond).In(kst).Format(time.DateOnly)
+		last = end.Add(-time.Nanosecond).In(kst.Zone).Format(time.DateOnly)
 	}
-	return start.In(kst).Format(time.DateOnly) + " ~ " + last
+	return start.In(kst.Zone).Format(time.DateOnly) + " ~ " + last
 }
 
 // parseWhole reads a whole, non-negative-looking number as staff type it

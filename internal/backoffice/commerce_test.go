@@ -2,6 +2,7 @@ package backoffice
 
 import (
 	"context"
+	"github.com/mallang/mallang/internal/kst"
 	"net/http"
 	"net/url"
 	"strconv"
@@ -87,8 +88,8 @@ func TestCoupons(t *testing.T) {
 		t.Fatalf("coupons = %+v, %v", cs, err)
 	}
 	c := cs[0]
-	start := time.Date(2026, 12, 1, 0, 0, 0, 0, kst)
-	end := time.Date(2027, 1, 1, 0, 0, 0, 0, kst)
+	start := time.Date(2026, 12, 1, 0, 0, 0, 0, kst.Zone)
+	end := time.Date(2027, 1, 1, 0, 0, 0, 0, kst.Zone)
 	if c.Code != "WELCOME-10" || c.Kind != "percent" || c.Amount != 10 || c.MaxDiscount != 5000 || c.MinOrder != 20000 ||
 		!c.StartsAt.Equal(start) || !c.EndsAt.Equal(end) || c.TotalLimit != 100 || c.PerCustomerLimit != 1 || !c.Active {
 		t.Fatalf("coupon = %+v", c)

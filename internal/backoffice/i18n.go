@@ -2,6 +2,7 @@ package backoffice
 
 import (
 	"fmt"
+	"github.com/mallang/mallang/internal/kst"
 	"net/http"
 	"time"
 )
@@ -39,15 +40,12 @@ func (m *messages) F(key string, args ...any) string { return fmt.Sprintf(m.T(ke
 // Code is the language's BCP 47 code.
 func (m *messages) Code() string { return m.code }
 
-// kst is Korea's time zone (no summer time), in which times are shown.
-var kst = time.FixedZone("KST", 9*60*60)
-
 // Time formats t (UTC) in Korean time, or "–" for the zero time.
 func (m *messages) Time(t time.Time) string {
 	if t.IsZero() {
 		return "–"
 	}
-	return t.In(kst).Format("2006-01-02 15:04:05 KST")
+	return t.In(kst.Zone).Format("2006-01-02 15:04:05 KST")
 }
 
 // lang picks the language of r: ?lang= (remembered in the cookie), then the

@@ -2,6 +2,7 @@ package backoffice
 
 import (
 	"context"
+	"github.com/mallang/mallang/internal/kst"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
@@ -92,7 +93,7 @@ func TestGifts(t *testing.T) {
 		t.Fatalf("form: %d\n%s", st, body)
 	}
 
-	today := p.clock.Now().In(kst)
+	today := p.clock.Now().In(kst.Zone)
 	last := today.AddDate(0, 0, 30).Format(time.DateOnly)
 	vidText := strconv.FormatInt(vid, 10)
 	good := url.Values{"name": {"5만원 이상 머그 증정"}, "threshold": {"50,000"}, "variant_id": {vidText}, "quantity": {"1"},
@@ -152,7 +153,7 @@ func TestGifts(t *testing.T) {
 		t.Fatalf("gifts = %+v, %v", gs, err)
 	}
 	g := gs[0]
-	end := time.Date(today.Year(), today.Month(), today.Day()+31, 0, 0, 0, 0, kst)
+	end := time.Date(today.Year(), today.Month(), today.Day()+31, 0, 0, 0, 0, kst.Zone)
 	if g.Threshold != 50000 || g.VariantID != vid || g.Quantity != 1 || !g.EndsAt.Equal(end) || !g.Active {
 		t.Fatalf("gift = %+v, want the end %s", g, end)
 	}

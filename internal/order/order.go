@@ -14,6 +14,7 @@ package order
 
 import (
 	"crypto/rand"
+	"github.com/mallang/mallang/internal/kst"
 	"strconv"
 	"time"
 
@@ -207,10 +208,6 @@ type Shipment struct {
 	UpdatedAt      time.Time
 }
 
-// seoul is Korea Standard Time, which has no daylight saving; a fixed zone
-// needs no time zone database on the server.
-var seoul = time.FixedZone("KST", 9*60*60)
-
 // numberAlphabet has no 0, 1, I or O, which customers misread when they
 // quote a number on the phone; 32 symbols so that a random byte maps onto it
 // without bias.
@@ -227,7 +224,7 @@ func newNumber(t time.Time) string {
 	var b [numberRandom]byte
 	_, _ = rand.Read(b[:]) // never fails (crypto/rand panics instead)
 	out := make([]byte, 0, 9+numberRandom)
-	out = t.In(seoul).AppendFormat(out, "20060102")
+	out = t.In(kst.Zone).AppendFormat(out, "20060102")
 	out = append(out, '-')
 	for _, c := range b {
 		out = append(out, numberAlphabet[c&31])

@@ -10,6 +10,8 @@ import (
 	"golang.org/x/text/language"
 	"golang.org/x/text/message"
 	"golang.org/x/text/message/catalog"
+
+	"github.com/mallang/mallang/internal/kst"
 )
 
 // lang is a language the storefront speaks.
@@ -149,7 +151,7 @@ func (lc *locale) discount(pct int64) string {
 
 // Date formats t, a UTC time, as a date in Seoul.
 func (lc *locale) Date(t time.Time) string {
-	t = t.In(seoul)
+	t = t.In(kst.Zone)
 	if lc.lang == langEn {
 		return t.Format("Jan 2, 2006")
 	}
@@ -158,7 +160,7 @@ func (lc *locale) Date(t time.Time) string {
 
 // DateTime formats t, a UTC time, as a date and time in Seoul.
 func (lc *locale) DateTime(t time.Time) string {
-	t = t.In(seoul)
+	t = t.In(kst.Zone)
 	if lc.lang == langEn {
 		return t.Format("Jan 2, 2006 15:04")
 	}
@@ -167,16 +169,12 @@ func (lc *locale) DateTime(t time.Time) string {
 
 // Month names the month of t, in Seoul.
 func (lc *locale) Month(t time.Time) string {
-	t = t.In(seoul)
+	t = t.In(kst.Zone)
 	if lc.lang == langEn {
 		return t.Format("January 2006")
 	}
 	return t.Format("2006년 1월")
 }
-
-// seoul is Korea Standard Time; Korea has kept UTC+9 without daylight saving
-// since 1988, so a fixed zone is exact and needs no tz database.
-var seoul = time.FixedZone("KST", 9*60*60)
 
 // categoryName is c's name in the language of lc: NameEN in English when the
 // shop has set one.

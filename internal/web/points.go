@@ -2,6 +2,7 @@ package web
 
 import (
 	"context"
+	"github.com/mallang/mallang/internal/kst"
 	"net/http"
 	"time"
 
@@ -49,9 +50,9 @@ func (h *Handler) registerPoints(mux *http.ServeMux) {
 
 func (h *Handler) pointsPage(w http.ResponseWriter, r *http.Request, lc *locale, u account.User) {
 	ctx := r.Context()
-	now := time.Now().In(seoul)
-	first := time.Date(now.Year(), now.Month(), 1, 0, 0, 0, 0, seoul)
-	if m, err := time.ParseInLocation("2006-01", r.URL.Query().Get("month"), seoul); err == nil && m.Year() >= 2000 && m.Year() <= now.Year()+1 {
+	now := time.Now().In(kst.Zone)
+	first := time.Date(now.Year(), now.Month(), 1, 0, 0, 0, 0, kst.Zone)
+	if m, err := time.ParseInLocation("2006-01", r.URL.Query().Get("month"), kst.Zone); err == nil && m.Year() >= 2000 && m.Year() <= now.Year()+1 {
 		first = m
 	}
 	next := first.AddDate(0, 1, 0)
@@ -77,7 +78,7 @@ func (h *Handler) pointsPage(w http.ResponseWriter, r *http.Request, lc *locale,
 	}
 	byDay := map[int][]pointsRow{}
 	for _, e := range es {
-		t := e.CreatedAt.In(seoul)
+		t := e.CreatedAt.In(kst.Zone)
 		row := pointsRow{When: lc.DateTime(e.CreatedAt), Kind: lc.T("points." + e.Kind), Amount: signed(e.Amount), Memo: e.Memo, Plus: e.Amount > 0}
 		byDay[t.Day()] = append(byDay[t.Day()], row)
 		v.Entries = append(v.Entries, row)

@@ -10,6 +10,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/mallang/mallang/internal/catalog"
+	"github.com/mallang/mallang/internal/kst"
 	"github.com/mallang/mallang/internal/media"
 )
 
@@ -62,7 +63,7 @@ func (h *Handler) newPage(r *http.Request, lc *locale, tree *categoryTree, title
 		CSS:       h.css,
 		Icon:      h.icon,
 		Footer:    h.cfg.BusinessInfo,
-		Year:      strconv.Itoa(time.Now().In(seoul).Year()),
+		Year:      strconv.Itoa(time.Now().In(kst.Zone).Year()),
 	}
 	if title == "" {
 		p.Title = h.cfg.ShopName

@@ -3,6 +3,7 @@ package kakaopay
 import (
 	"context"
 	"fmt"
+	"github.com/mallang/mallang/internal/kst"
 	"time"
 	"unicode/utf8"
 
@@ -19,11 +20,6 @@ const currency = "KRW"
 
 // maxItemName is KakaoPay's limit on item_name, in characters.
 const maxItemName = 100
-
-// kst is the zone of KakaoPay's timestamps, which carry no offset. A fixed
-// zone rather than time.LoadLocation, so the adapter does not depend on the
-// host's tz database (Korea has no daylight saving time).
-var kst = time.FixedZone("KST", 9*60*60)
 
 // timeLayout is KakaoPay's timestamp format ("2024-05-01T13:45:07");
 // fractional seconds, when present, are accepted by time.Parse as well.
@@ -295,7 +291,7 @@ func parseTime(s string) time.Time {
 	if s == "" {
 		return time.Time{}
 	}
-	t, err := time.ParseInLocation(timeLayout, s, kst)
+	t, err := time.ParseInLocation(timeLayout, s, kst.Zone)
 	if err != nil {
 		return time.Time{}
 	}
