@@ -5,7 +5,6 @@ import (
 	"crypto/hmac"
 	"crypto/sha256"
 	"fmt"
-	"github.com/mallang/mallang/internal/kst"
 	"slices"
 	"time"
 
@@ -19,6 +18,7 @@ import (
 	"github.com/mallang/mallang/internal/coupon"
 	"github.com/mallang/mallang/internal/crypt"
 	"github.com/mallang/mallang/internal/jobs"
+	"github.com/mallang/mallang/internal/kst"
 	"github.com/mallang/mallang/internal/notify"
 	"github.com/mallang/mallang/internal/order"
 	"github.com/mallang/mallang/internal/payment"

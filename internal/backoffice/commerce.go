@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"github.com/mallang/mallang/internal/kst"
 	"net/http"
 	"strconv"
 	"strings"
@@ -16,6 +15,7 @@ import (
 	"github.com/mallang/mallang/internal/audit"
 	"github.com/mallang/mallang/internal/coupon"
 	"github.com/mallang/mallang/internal/fault"
+	"github.com/mallang/mallang/internal/kst"
 	"github.com/mallang/mallang/internal/pricing"
 	"github.com/mallang/mallang/internal/shipping"
 )

@@ -2,7 +2,6 @@ package backoffice
 
 import (
 	"context"
-	"github.com/mallang/mallang/internal/kst"
 	"net/http"
 	"net/url"
 	"strconv"
@@ -12,6 +11,7 @@ import (
 
 	"github.com/mallang/mallang/internal/account"
 	"github.com/mallang/mallang/internal/audit"
+	"github.com/mallang/mallang/internal/kst"
 	"github.com/mallang/mallang/internal/pricing"
 )
 

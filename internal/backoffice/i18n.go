@@ -2,9 +2,10 @@ package backoffice
 
 import (
 	"fmt"
-	"github.com/mallang/mallang/internal/kst"
 	"net/http"
 	"time"
+
+	"github.com/mallang/mallang/internal/kst"
 )
 
 // The back office speaks Korean first and English on request (?lang=en,

@@ -2,7 +2,6 @@ package backoffice
 
 import (
 	"context"
-	"github.com/mallang/mallang/internal/kst"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
@@ -14,6 +13,7 @@ import (
 	"github.com/mallang/mallang/internal/account"
 	"github.com/mallang/mallang/internal/audit"
 	"github.com/mallang/mallang/internal/catalog"
+	"github.com/mallang/mallang/internal/kst"
 	"github.com/mallang/mallang/internal/promotion"
 	"github.com/mallang/mallang/internal/ratelimit"
 	"github.com/mallang/mallang/internal/security"

@@ -14,11 +14,11 @@ package order
 
 import (
 	"crypto/rand"
-	"github.com/mallang/mallang/internal/kst"
 	"strconv"
 	"time"
 
 	"github.com/mallang/mallang/internal/crypt"
+	"github.com/mallang/mallang/internal/kst"
 	"github.com/mallang/mallang/internal/money"
 	"github.com/mallang/mallang/internal/pricing"
 )

@@ -2,11 +2,11 @@ package web
 
 import (
 	"context"
-	"github.com/mallang/mallang/internal/kst"
 	"net/http"
 	"time"
 
 	"github.com/mallang/mallang/internal/account"
+	"github.com/mallang/mallang/internal/kst"
 	"github.com/mallang/mallang/internal/money"
 	"github.com/mallang/mallang/internal/points"
 )

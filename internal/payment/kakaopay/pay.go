@@ -3,10 +3,10 @@ package kakaopay
 import (
 	"context"
 	"fmt"
-	"github.com/mallang/mallang/internal/kst"
 	"time"
 	"unicode/utf8"
 
+	"github.com/mallang/mallang/internal/kst"
 	"github.com/mallang/mallang/internal/payment"
 )
 
