@@ -3,15 +3,14 @@ package account
 import (
 	"context"
 	"crypto/rand"
-	"crypto/sha256"
 	"database/sql"
 	"encoding/base64"
-	"encoding/hex"
 	"errors"
 	"fmt"
 	"net/url"
 	"time"
 
+	"github.com/mallang/mallang/internal/crypt"
 	"github.com/mallang/mallang/internal/db"
 	"github.com/mallang/mallang/internal/fault"
 	"github.com/mallang/mallang/internal/notify"
@@ -57,10 +56,7 @@ func newLinkToken(ctx context.Context, q db.Querier, userID int64, p purpose, no
 	return token, nil
 }
 
-func hashToken(token string) string {
-	sum := sha256.Sum256([]byte(token))
-	return hex.EncodeToString(sum[:])
-}
+func hashToken(token string) string { return crypt.Digest(token) }
 
 // useLinkToken marks token used through q and returns its user, or one of
 // the ErrLink errors. The conditional update makes a link work once even

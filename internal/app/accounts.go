@@ -2,8 +2,6 @@ package app
 
 import (
 	"context"
-	"crypto/hmac"
-	"crypto/sha256"
 	"fmt"
 	"slices"
 	"time"
@@ -66,14 +64,6 @@ func keyring(spec string, secret []byte) (*crypt.Keyring, error) {
 	return kr.WithRetired(derived)
 }
 
-// derive makes a purpose-bound key from the secret key, so one secret can
-// sign API tokens without that key being usable for anything else.
-func derive(secret []byte, purpose string) []byte {
-	m := hmac.New(sha256.New, secret)
-	m.Write([]byte(purpose))
-	return m.Sum(nil)
-}
-
 func (a *App) wireAccounts() error {
 	cfg, d, now := a.cfg, a.DB, time.Now
 	kr, err := keyring(cfg.EncryptionKeys, cfg.SecretKey)
@@ -94,7 +84,7 @@ func (a *App) wireAccounts() error {
 	}
 	s.sessions = account.NewSessionStore(d, nil, now)
 	s.addresses = address.New(d, kr, now)
-	s.tokens, err = apitoken.New(d, apitoken.Config{SigningKey: derive(cfg.SecretKey, "mallang api access tokens"), Issuer: cfg.BaseURL}, now)
+	s.tokens, err = apitoken.New(d, apitoken.Config{SigningKey: crypt.Derive(cfg.SecretKey, "mallang api access tokens"), Issuer: cfg.BaseURL}, now)
 	if err != nil {
 		return fmt.Errorf("api tokens: %w", err)
 	}

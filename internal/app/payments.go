@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/mallang/mallang/internal/account"
+	"github.com/mallang/mallang/internal/crypt"
 	"github.com/mallang/mallang/internal/payment"
 	"github.com/mallang/mallang/internal/payment/kakaopay"
 	"github.com/mallang/mallang/internal/payment/paypal"
@@ -35,7 +36,7 @@ func (a *App) wirePayments() error {
 	client := &http.Client{Timeout: 10 * time.Second}
 	var providers []payment.Provider
 	if cfg.TestPay {
-		tp, err := testpay.New(derive(a.cfg.SecretKey, "mallang testpay approvals"), func(ref string) string {
+		tp, err := testpay.New(crypt.Derive(a.cfg.SecretKey, "mallang testpay approvals"), func(ref string) string {
 			return a.cfg.BaseURL + "/pay/testpay/" + ref
 		}, time.Now)
 		if err != nil {

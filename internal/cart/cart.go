@@ -7,9 +7,9 @@
 package cart
 
 import (
-	"crypto/sha256"
-	"encoding/hex"
 	"fmt"
+
+	"github.com/mallang/mallang/internal/crypt"
 )
 
 // Problems a line can have; a line with a problem is not Available and
@@ -56,10 +56,7 @@ func (o Owner) String() string {
 }
 
 // hashToken is what carts.token_hash holds for a visitor's token.
-func hashToken(token string) string {
-	sum := sha256.Sum256([]byte(token))
-	return hex.EncodeToString(sum[:])
-}
+func hashToken(token string) string { return crypt.Digest(token) }
 
 // Cart is a cart as the buyer sees it now. ID is 0 when the owner has no
 // cart yet (an empty cart is not an error).

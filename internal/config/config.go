@@ -4,9 +4,7 @@
 package config
 
 import (
-	"crypto/hmac"
 	"crypto/rand"
-	"crypto/sha256"
 	"encoding/hex"
 	"errors"
 	"fmt"
@@ -19,6 +17,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/mallang/mallang/internal/crypt"
 	"github.com/mallang/mallang/internal/security"
 )
 
@@ -221,9 +220,7 @@ func Load(env Lookup) (Config, error) {
 // defaultAdminPath derives the back office's path from the secret key, so
 // each shop's differs and cannot be guessed from the source.
 func defaultAdminPath(key []byte) string {
-	m := hmac.New(sha256.New, key)
-	m.Write([]byte("mallang admin path"))
-	return "/manage-" + hex.EncodeToString(m.Sum(nil))[:10]
+	return "/manage-" + hex.EncodeToString(crypt.Derive(key, "mallang admin path"))[:10]
 }
 
 func validAdminPath(p string) bool {

@@ -2,11 +2,10 @@ package ratelimit
 
 import (
 	"context"
-	"crypto/sha256"
-	"encoding/hex"
 	"fmt"
 	"time"
 
+	"github.com/mallang/mallang/internal/crypt"
 	"github.com/mallang/mallang/internal/db"
 )
 
@@ -30,10 +29,7 @@ func window(l Limit, t time.Time) (start, end time.Time) {
 }
 
 // hashKey is the stored form of a key: its SHA-256 in hex.
-func hashKey(key string) string {
-	sum := sha256.Sum256([]byte(key))
-	return hex.EncodeToString(sum[:])
-}
+func hashKey(key string) string { return crypt.Digest(key) }
 
 func checkArgs(l Limit, key string) error {
 	if err := l.validate(); err != nil {

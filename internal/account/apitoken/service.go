@@ -3,13 +3,12 @@ package apitoken
 import (
 	"context"
 	"crypto/rand"
-	"crypto/sha256"
 	"encoding/base64"
-	"encoding/hex"
 	"errors"
 	"fmt"
 	"time"
 
+	"github.com/mallang/mallang/internal/crypt"
 	"github.com/mallang/mallang/internal/db"
 	"github.com/mallang/mallang/internal/fault"
 )
@@ -231,8 +230,7 @@ func hashRefresh(token string) (hash string, ok bool) {
 	if len(token) != base64.RawURLEncoding.EncodedLen(refreshBytes) {
 		return "", false
 	}
-	sum := sha256.Sum256([]byte(token))
-	return hex.EncodeToString(sum[:]), true
+	return crypt.Digest(token), true
 }
 
 func minTime(a, b time.Time) time.Time {
