@@ -763,26 +763,30 @@ func (s *Service) Reconcile(ctx context.Context) (int64, error) {
 	if err != nil {
 		return 0, fmt.Errorf("close payments of cancelled orders: %w", err)
 	}
-	n, _ := res.RowsAffected()
-	var ids []int64
-	err = s.d.Read().SelectContext(ctx, &ids, s.d.Read().Rebind(`SELECT id FROM payment_attempts
-		WHERE status IN ('confirming', 'pending', 'awaiting_deposit') AND updated_at < ? ORDER BY id LIMIT 500`),
-		now.Add(-reconcileAfter))
+	n, err := res.RowsAffected()
+	if err != nil {
+		return 0, fmt.Errorf("close payments of cancelled orders: %w", err)
+	}
+	// A confirm still inside its lease is left to finish.
+	var open []struct {
+		ID     int64  `db:"id"`
+		Status string `db:"status"`
+	}
+	err = s.d.Read().SelectContext(ctx, &open, s.d.Read().Rebind(`SELECT id, status FROM payment_attempts
+		WHERE status IN ('confirming', 'pending', 'awaiting_deposit') AND updated_at < ?
+		AND NOT (status = 'confirming' AND claimed_until > ?) ORDER BY id LIMIT 500`),
+		now.Add(-reconcileAfter), now)
 	if err != nil {
 		return n, fmt.Errorf("find unsettled payments: %w", err)
 	}
 	var errs []error
-	for _, id := range ids {
-		before, _ := attemptWhere(ctx, s.d.Read(), "id = ?", id)
-		if AttemptStatus(before.Status) == AttemptConfirming && before.ClaimedUntil.Valid && before.ClaimedUntil.Time.After(now) {
-			continue
-		}
-		after, err := s.Sync(ctx, id)
+	for _, o := range open {
+		after, err := s.Sync(ctx, o.ID)
 		if err != nil {
 			errs = append(errs, err)
 			continue
 		}
-		if string(after.Status) != before.Status {
+		if string(after.Status) != o.Status {
 			n++
 		}
 	}
