@@ -57,7 +57,7 @@ type App struct {
 // queue's) and wires the services and the HTTP handler. It does not seed
 // and starts no background work; Serve does that.
 func New(ctx context.Context, cfg config.Config, log *slog.Logger, version string) (*App, error) {
-	d, err := db.Open(ctx, cfg.DatabaseURL, db.Options{})
+	d, err := db.Open(ctx, cfg.DatabaseURL, db.Options{MaxReaders: cfg.DBMaxConns})
 	if err != nil {
 		return nil, err
 	}

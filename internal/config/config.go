@@ -29,6 +29,9 @@ type Config struct {
 	DataDir string
 	// DatabaseURL is "sqlite:PATH" or "postgres://…" (MALLANG_DATABASE_URL).
 	DatabaseURL string
+	// DBMaxConns caps the connections to the database, or SQLite's read
+	// connections (MALLANG_DB_MAX_CONNS); 0 picks the engine's default.
+	DBMaxConns int
 	// BaseURL is the public address of the shop, without a trailing slash (MALLANG_BASE_URL).
 	BaseURL string
 	// BlobURL is the gocloud.dev/blob bucket for media (MALLANG_BLOB_URL).
@@ -122,6 +125,13 @@ func Load(env Lookup) (Config, error) {
 	c.DatabaseURL = get("MALLANG_DATABASE_URL", "sqlite:"+filepath.Join(dir, "mallang.db"))
 	if !strings.HasPrefix(c.DatabaseURL, "sqlite:") && !strings.HasPrefix(c.DatabaseURL, "postgres://") && !strings.HasPrefix(c.DatabaseURL, "postgresql://") {
 		return c, &Error{"MALLANG_DATABASE_URL", "must start with sqlite: or postgres://"}
+	}
+	if v := get("MALLANG_DB_MAX_CONNS", ""); v != "" {
+		n, err := strconv.Atoi(v)
+		if err != nil || n < 2 || n > 1000 {
+			return c, &Error{"MALLANG_DB_MAX_CONNS", fmt.Sprintf("%q is not a whole number from 2 to 1000", v)}
+		}
+		c.DBMaxConns = n
 	}
 
 	if host == "" || host == "0.0.0.0" || host == "::" {

@@ -49,6 +49,9 @@ func TestLoadDefaults(t *testing.T) {
 	if other.AdminPath == c.AdminPath {
 		t.Error("two shops share a back-office path")
 	}
+	if c.DBMaxConns != 0 {
+		t.Errorf("DBMaxConns = %d by default, want 0 (the engine's default)", c.DBMaxConns)
+	}
 	if c.SMTP.Host != "" || len(c.Social) != 0 {
 		t.Errorf("mail or social sign-in on by default: %+v %+v", c.SMTP, c.Social)
 	}
@@ -61,7 +64,7 @@ func TestLoadMailAndSocial(t *testing.T) {
 		"MALLANG_SMTP_HOST": "smtp.example.com", "MALLANG_SMTP_PORT": "2525", "MALLANG_SMTP_FROM": "말랑 <shop@example.com>", "MALLANG_SMTP_TLS": "TLS",
 		"MALLANG_KAKAO_CLIENT_ID":  "kakao-rest-key",
 		"MALLANG_GOOGLE_CLIENT_ID": "g-id", "MALLANG_GOOGLE_CLIENT_SECRET": "g-secret", "MALLANG_GOOGLE_ISSUER": "http://127.0.0.1:9999",
-		"MALLANG_ADMIN_PATH": "/back-office_1",
+		"MALLANG_ADMIN_PATH": "/back-office_1", "MALLANG_DB_MAX_CONNS": "12",
 	}))
 	if err != nil {
 		t.Fatal(err)
@@ -78,6 +81,9 @@ func TestLoadMailAndSocial(t *testing.T) {
 	}
 	if c.AdminPath != "/back-office_1" {
 		t.Errorf("AdminPath = %q", c.AdminPath)
+	}
+	if c.DBMaxConns != 12 {
+		t.Errorf("DBMaxConns = %d, want 12", c.DBMaxConns)
 	}
 }
 
@@ -96,6 +102,8 @@ func TestLoadRejects(t *testing.T) {
 		{"admin path nested", "MALLANG_ADMIN_PATH", "/back/office"},
 		{"admin path short", "MALLANG_ADMIN_PATH", "/bo"},
 		{"smtp port", "MALLANG_SMTP_PORT", "seventy"},
+		{"db conns word", "MALLANG_DB_MAX_CONNS", "many"},
+		{"db conns one", "MALLANG_DB_MAX_CONNS", "1"},
 		{"smtp tls", "MALLANG_SMTP_TLS", "ssl3"},
 		{"smtp from", "MALLANG_SMTP_FROM", ""},
 		{"naver secret", "MALLANG_NAVER_CLIENT_SECRET", ""},
