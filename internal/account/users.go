@@ -7,7 +7,6 @@ import (
 	"fmt"
 	"strconv"
 	"strings"
-	"time"
 
 	"github.com/mallang/mallang/internal/crypt"
 	"github.com/mallang/mallang/internal/db"
@@ -88,24 +87,27 @@ type userRow struct {
 const userColumns = `id, email, name, role, active, phone_enc, marketing_consent_at, email_verified_at,
 	session_version, permissions, password_hash, created_at, last_login_at`
 
+// userScan is a users row as the database hands it over.
+type userScan struct {
+	ID          int64        `db:"id"`
+	Email       string       `db:"email"`
+	Name        string       `db:"name"`
+	Role        string       `db:"role"`
+	Active      bool         `db:"active"`
+	PhoneEnc    string       `db:"phone_enc"`
+	Consent     sql.NullTime `db:"marketing_consent_at"`
+	Verified    sql.NullTime `db:"email_verified_at"`
+	Version     int64        `db:"session_version"`
+	Permissions string       `db:"permissions"`
+	Hash        string       `db:"password_hash"`
+	CreatedAt   sql.NullTime `db:"created_at"`
+	LastLogin   sql.NullTime `db:"last_login_at"`
+}
+
 // userWhere reads the one user matching where (an SQL condition with ?
 // placeholders), or fault.ErrNotFound. The phone number is decrypted.
 func (s *Service) userWhere(ctx context.Context, q db.Querier, where string, args ...any) (userRow, error) {
-	var r struct {
-		ID          int64        `db:"id"`
-		Email       string       `db:"email"`
-		Name        string       `db:"name"`
-		Role        string       `db:"role"`
-		Active      bool         `db:"active"`
-		PhoneEnc    string       `db:"phone_enc"`
-		Consent     sql.NullTime `db:"marketing_consent_at"`
-		Verified    sql.NullTime `db:"email_verified_at"`
-		Version     int64        `db:"session_version"`
-		Permissions string       `db:"permissions"`
-		Hash        string       `db:"password_hash"`
-		CreatedAt   time.Time    `db:"created_at"`
-		LastLogin   sql.NullTime `db:"last_login_at"`
-	}
+	var r userScan
 	err := q.GetContext(ctx, &r, q.Rebind(`SELECT `+userColumns+` FROM users WHERE `+where), args...)
 	if errors.Is(err, sql.ErrNoRows) {
 		return userRow{}, fault.ErrNotFound
@@ -113,20 +115,25 @@ func (s *Service) userWhere(ctx context.Context, q db.Querier, where string, arg
 	if err != nil {
 		return userRow{}, fmt.Errorf("read user: %w", err)
 	}
+	return s.userRow(r)
+}
+
+// userRow turns a scanned row into the account, decrypting the phone
+// number.
+func (s *Service) userRow(r userScan) (userRow, error) {
 	u := User{
 		ID: r.ID, Email: r.Email, Name: r.Name, Role: Role(r.Role), Active: r.Active,
-		MarketingConsentAt: r.Consent.Time.UTC(), EmailVerifiedAt: r.Verified.Time.UTC(),
 		SessionVersion: r.Version, Permissions: ParsePermissions(r.Permissions),
-		HasPassword: r.Hash != "", CreatedAt: r.CreatedAt.UTC(), LastLoginAt: r.LastLogin.Time.UTC(),
+		HasPassword: r.Hash != "", CreatedAt: r.CreatedAt.Time.UTC(),
 	}
-	if !r.Consent.Valid {
-		u.MarketingConsentAt = time.Time{}
+	if r.Consent.Valid {
+		u.MarketingConsentAt = r.Consent.Time.UTC()
 	}
-	if !r.Verified.Valid {
-		u.EmailVerifiedAt = time.Time{}
+	if r.Verified.Valid {
+		u.EmailVerifiedAt = r.Verified.Time.UTC()
 	}
-	if !r.LastLogin.Valid {
-		u.LastLoginAt = time.Time{}
+	if r.LastLogin.Valid {
+		u.LastLoginAt = r.LastLogin.Time.UTC()
 	}
 	if r.PhoneEnc != "" {
 		phone, err := s.opt.Keyring.DecryptString(r.PhoneEnc, phoneAAD(r.ID))
@@ -149,7 +156,7 @@ func (s *Service) User(ctx context.Context, id int64) (User, error) {
 // fault.ErrUnauthenticated when the account is gone, inactive, or its
 // sessions were ended after the session began (version differs).
 func (s *Service) SessionUser(ctx context.Context, id, version int64) (User, error) {
-	u, err := s.User(ctx, id)
+	u, err := s.sessionUser(ctx, id)
 	if errors.Is(err, fault.ErrNotFound) || (err == nil && (!u.Active || u.SessionVersion != version)) {
 		return User{}, fault.ErrUnauthenticated
 	}

@@ -162,11 +162,17 @@ func New(cfg Config, deps Deps, log *slog.Logger) *Handler {
 	return h
 }
 
+// withSession loads and saves the staff session around next, reading the
+// staff member with the session (account.PrefetchSessionUser).
+func (h *Handler) withSession(next http.Handler) http.Handler {
+	return account.PrefetchSessionUser(h.sessions.LoadAndSave(next))
+}
+
 // Register adds the back office under cfg.Path and the honeypot at /admin to
 // mux.
 func (h *Handler) Register(mux *http.ServeMux) {
 	p := h.cfg.Path
-	s := h.sessions.LoadAndSave
+	s := h.withSession
 	mux.HandleFunc("GET "+p+"/static/{file}", h.static)
 	mux.Handle("GET "+p, http.RedirectHandler(p+"/", http.StatusSeeOther))
 	mux.Handle("GET "+p+"/{$}", s(h.staff(h.dashboard)))
@@ -188,9 +194,9 @@ func (h *Handler) Register(mux *http.ServeMux) {
 	mux.Handle("POST "+p+"/users/{id}/reset-2fa", s(h.staff(h.need(account.PermSecurity, h.resetTwoFactor))))
 	mux.Handle("GET "+p+"/security", s(h.staff(h.mySecurity)))
 	mux.Handle("POST "+p+"/security/recovery-codes", s(h.staff(h.regenerateCodes)))
-	h.registerCommerce(mux, h.sessions)
-	h.registerPromotions(mux, h.sessions)
-	h.registerPayments(mux, h.sessions)
+	h.registerCommerce(mux)
+	h.registerPromotions(mux)
+	h.registerPayments(mux)
 
 	// The honeypot: no session manager anywhere near it.
 	mux.HandleFunc("GET /admin", h.decoyForm)

@@ -9,8 +9,6 @@ import (
 	"strings"
 	"time"
 
-	"github.com/alexedwards/scs/v2"
-
 	"github.com/mallang/mallang/internal/account"
 	"github.com/mallang/mallang/internal/audit"
 	"github.com/mallang/mallang/internal/coupon"
@@ -42,8 +40,8 @@ const couponsPage = 50
 
 // registerCommerce adds the sections whose services are set: orders, coupons
 // and shipping, all behind account.PermOrders (a superuser has it).
-func (h *Handler) registerCommerce(mux *http.ServeMux, sm *scs.SessionManager) {
-	p, s := h.cfg.Path, sm.LoadAndSave
+func (h *Handler) registerCommerce(mux *http.ServeMux) {
+	p, s := h.cfg.Path, h.withSession
 	orders := func(next staffPage) http.Handler { return s(h.staff(h.need(account.PermOrders, next))) }
 	if h.deps.Orders != nil {
 		mux.Handle("GET "+p+"/orders", orders(h.orders))

@@ -6,8 +6,6 @@ import (
 	"slices"
 	"strconv"
 
-	"github.com/alexedwards/scs/v2"
-
 	"github.com/mallang/mallang/internal/account"
 	"github.com/mallang/mallang/internal/money"
 	"github.com/mallang/mallang/internal/order"
@@ -39,11 +37,11 @@ type Payments interface {
 // registerPayments adds the payment forms of the order page and the cash
 // receipts section when both Orders and Payments are set, behind
 // account.PermOrders like the orders section.
-func (h *Handler) registerPayments(mux *http.ServeMux, sm *scs.SessionManager) {
+func (h *Handler) registerPayments(mux *http.ServeMux) {
 	if !h.payments() {
 		return
 	}
-	p, s := h.cfg.Path, sm.LoadAndSave
+	p, s := h.cfg.Path, h.withSession
 	orders := func(next staffPage) http.Handler { return s(h.staff(h.need(account.PermOrders, next))) }
 	mux.Handle("POST "+p+"/orders/{id}/deposit", orders(h.confirmDeposit))
 	mux.Handle("POST "+p+"/orders/{id}/refund", orders(h.refundOrder))

@@ -8,8 +8,6 @@ import (
 	"strings"
 	"time"
 
-	"github.com/alexedwards/scs/v2"
-
 	"github.com/mallang/mallang/internal/account"
 	"github.com/mallang/mallang/internal/audit"
 	"github.com/mallang/mallang/internal/fault"
@@ -38,11 +36,11 @@ const giftsPage = 50
 
 // registerPromotions adds the gifts, points and grades sections when the
 // promotion service is set, behind account.PermOrders.
-func (h *Handler) registerPromotions(mux *http.ServeMux, sm *scs.SessionManager) {
+func (h *Handler) registerPromotions(mux *http.ServeMux) {
 	if h.deps.Promotions == nil {
 		return
 	}
-	p, s := h.cfg.Path, sm.LoadAndSave
+	p, s := h.cfg.Path, h.withSession
 	orders := func(next staffPage) http.Handler { return s(h.staff(h.need(account.PermOrders, next))) }
 	mux.Handle("GET "+p+"/promotions/gifts", orders(h.gifts))
 	mux.Handle("GET "+p+"/promotions/gifts/new", orders(h.giftForm))
