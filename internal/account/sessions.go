@@ -102,7 +102,9 @@ type prefetchKey struct{}
 
 // prefetched holds the user read with a request's session until the
 // request's first SessionUser takes it.
-type prefetched struct{ user atomic.Pointer[prefetchedUser] }
+type prefetched struct {
+	user atomic.Pointer[prefetchedUser]
+}
 
 // prefetchedUser is the users row of session's user id, found false when
 // there is no such user (or it was deleted).
