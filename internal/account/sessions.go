@@ -33,10 +33,10 @@ type SessionStore struct {
 }
 
 // NewSessionStore returns the store; give the same codec to the
-// SessionManager (nil means scs.GobCodec).
+// SessionManager (nil means SessionCodec).
 func NewSessionStore(d *db.DB, codec scs.Codec, now func() time.Time) *SessionStore {
 	if codec == nil {
-		codec = scs.GobCodec{}
+		codec = SessionCodec{}
 	}
 	return &SessionStore{d: d, now: now, codec: codec}
 }

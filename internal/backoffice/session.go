@@ -39,6 +39,7 @@ const pendingTTL = 10 * time.Minute
 
 func newSessions(store scs.Store, secure bool, onError func(http.ResponseWriter, *http.Request, error)) *scs.SessionManager {
 	sm := scs.New()
+	sm.Codec = account.SessionCodec{}
 	sm.Store = store
 	sm.Lifetime = staffLifetime
 	sm.IdleTimeout = staffIdle

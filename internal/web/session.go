@@ -67,6 +67,7 @@ const (
 // the storefront has no sessions at all (the catalog pages never need one).
 func (h *Handler) EnableAccounts(deps AccountDeps) {
 	sm := scs.New()
+	sm.Codec = account.SessionCodec{}
 	sm.Store = deps.Store
 	sm.Lifetime = sessionLifetime
 	sm.Cookie.Name = sessionCookie
