@@ -86,6 +86,9 @@ func NormalizePhone(s string) (string, error) {
 	if s == "" || len(s) > 32 {
 		return "", ErrInvalidPhone
 	}
+	if e164, ok := koreanMobile(s); ok {
+		return e164, nil
+	}
 	for _, r := range s {
 		if !strings.ContainsRune("0123456789+-.() ", r) {
 			return "", ErrInvalidPhone
@@ -96,6 +99,34 @@ func NormalizePhone(s string) (string, error) {
 		return "", ErrInvalidPhone
 	}
 	return phonenumbers.Format(n, phonenumbers.E164), nil
+}
+
+// koreanMobile reads the commonest number typed, a Korean mobile number of
+// 010 and eight digits with or without hyphens or spaces, the way the
+// general parser reads it, at a fraction of its cost (which is about a
+// tenth of a millisecond, on every checkout); ok is false for anything
+// else, which the parser then reads. 010 numbers whose fourth digit is 5 are
+// left to the parser too: the numbering plan treats them apart. A test
+// compares both on every 010 prefix.
+func koreanMobile(s string) (e164 string, ok bool) {
+	var d [11]byte
+	n := 0
+	for i := 0; i < len(s); i++ {
+		switch c := s[i]; {
+		case c >= '0' && c <= '9':
+			if n == len(d) {
+				return "", false
+			}
+			d[n] = c
+			n++
+		case c != '-' && c != ' ':
+			return "", false
+		}
+	}
+	if n != len(d) || d[0] != '0' || d[1] != '1' || d[2] != '0' || d[3] == '5' {
+		return "", false
+	}
+	return "+82" + string(d[1:]), true
 }
 
 // normalize returns in trimmed, with the phone in E.164, or *fault.Invalid
