@@ -106,14 +106,13 @@ VALUES (?, ?, ?, ?, TRUE, ?, ?, ?)`), emails[i], fmt.Sprintf("고객 %d", i), ha
 	return s, emails, nil
 }
 
-// setStock sets a variant's stock and its product's stock total and
-// in-stock flag, as the catalog would.
+// setStock sets a variant's stock and its product's in-stock flag, as the
+// catalog would.
 func setStock(ctx context.Context, q db.Querier, variantID, productID, stock int64, now time.Time) error {
 	if _, err := q.ExecContext(ctx, q.Rebind(`UPDATE variants SET stock = ?, updated_at = ? WHERE id = ?`), stock, now, variantID); err != nil {
 		return fmt.Errorf("set stock of variant %d: %w", variantID, err)
 	}
 	if _, err := q.ExecContext(ctx, q.Rebind(`UPDATE products SET
-	stock_total = COALESCE((SELECT SUM(v.stock) FROM variants v WHERE v.product_id = products.id AND v.active = TRUE), 0),
 	in_stock = EXISTS (SELECT 1 FROM variants v WHERE v.product_id = products.id AND v.active = TRUE AND v.stock > 0),
 	updated_at = ? WHERE id = ?`), now, productID); err != nil {
 		return fmt.Errorf("refresh product %d: %w", productID, err)

@@ -59,7 +59,6 @@ type Product struct {
 	TaxFree      bool // VAT-exempt (면세); read with the product's detail, false in listings
 	Price        money.Amount
 	ListPrice    money.Amount
-	StockTotal   int64
 	InStock      bool
 	CreatedAt    time.Time
 	UpdatedAt    time.Time

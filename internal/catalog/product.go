@@ -207,10 +207,11 @@ func (p *NewProduct) validate(prefix string, inv *fault.Invalid) {
 }
 
 // derived are the values products keeps from its active variants: what a
-// buyer pays for the cheapest one, its regular price, and the stock.
+// buyer pays for the cheapest one, its regular price, and whether any has
+// stock.
 type derived struct {
-	Price, ListPrice, StockTotal int64
-	InStock                      bool
+	Price, ListPrice int64
+	InStock          bool
 }
 
 // derive computes derived the way refreshDerived does in SQL: the cheapest
@@ -223,7 +224,6 @@ func derive(vs []NewVariant) derived {
 		if !v.Active {
 			continue
 		}
-		d.StockTotal += v.Stock
 		if v.Stock > 0 {
 			d.InStock = true
 		}

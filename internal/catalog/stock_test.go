@@ -47,14 +47,16 @@ func newStockShop(t *testing.T, a int64, activeA bool, status catalog.Status) st
 	return sh
 }
 
-// stock returns variant id's stock and its product's stock total and flag.
+// stock returns variant id's stock, the stock of its product's active
+// variants together, and the product's in-stock flag.
 func (sh stockShop) stock(t *testing.T, id int64) (stock, total int64, inStock bool) {
 	t.Helper()
 	q := sh.d.Read()
 	if err := q.GetContext(t.Context(), &stock, q.Rebind(`SELECT stock FROM variants WHERE id = ?`), id); err != nil {
 		t.Fatal(err)
 	}
-	row := q.QueryRowxContext(t.Context(), q.Rebind(`SELECT stock_total, in_stock FROM products WHERE id = ?`), sh.product)
+	row := q.QueryRowxContext(t.Context(), q.Rebind(`SELECT COALESCE((SELECT SUM(v.stock) FROM variants v
+		WHERE v.product_id = p.id AND v.active = TRUE), 0), p.in_stock FROM products p WHERE p.id = ?`), sh.product)
 	if err := row.Scan(&total, &inStock); err != nil {
 		t.Fatal(err)
 	}
@@ -233,7 +235,48 @@ func TestTakeStockLastUnits(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if p.Variants[0].Stock != 0 || p.StockTotal != 0 || p.InStock {
-		t.Errorf("after: stock %d, total %d, in stock %v; want 0, 0, false", p.Variants[0].Stock, p.StockTotal, p.InStock)
+	if p.Variants[0].Stock != 0 || p.InStock {
+		t.Errorf("after: stock %d, in stock %v; want 0, false", p.Variants[0].Stock, p.InStock)
+	}
+}
+
+// Two buyers take the last unit of each of a product's two variants at
+// once; the product must end sold out. Each buyer holds its transaction
+// open a moment after taking the unit, so the second one's product update
+// waits for the first one's commit: computed from what it saw before
+// waiting, it would leave the product "in stock".
+func TestTakeStockLastUnitOfEachVariant(t *testing.T) {
+	t.Parallel()
+	for round := range 5 {
+		sh := newStockShop(t, 1, true, catalog.Active)
+		if err := sh.s.SetVariantStock(t.Context(), sh.varB, 1); err != nil {
+			t.Fatal(err)
+		}
+		var wg sync.WaitGroup
+		errs := make(chan error, 2)
+		start := make(chan struct{})
+		for _, v := range []int64{sh.varA, sh.varB} {
+			wg.Go(func() {
+				<-start
+				errs <- sh.d.InTx(t.Context(), func(q db.Querier) error {
+					if err := sh.s.TakeStock(t.Context(), q, v, 1); err != nil {
+						return err
+					}
+					time.Sleep(30 * time.Millisecond)
+					return nil
+				})
+			})
+		}
+		close(start)
+		wg.Wait()
+		close(errs)
+		for err := range errs {
+			if err != nil {
+				t.Fatalf("round %d: TakeStock = %v", round, err)
+			}
+		}
+		if stock, total, inStock := sh.stock(t, sh.varA); stock != 0 || total != 0 || inStock {
+			t.Fatalf("round %d: stock %d, total %d, in stock %v; want 0, 0, false", round, stock, total, inStock)
+		}
 	}
 }

@@ -116,11 +116,11 @@ func existing[T int64 | string](ctx context.Context, q db.Querier, table, col st
 func insertProduct(ctx context.Context, q db.Querier, p *NewProduct, d derived, created, now time.Time) (int64, error) {
 	var id int64
 	err := q.GetContext(ctx, &id, q.Rebind(`INSERT INTO products (seller_id, category_id, name, summary, description,
-			product_type, status, featured, tax_free, currency, price_minor, list_price_minor, stock_total, in_stock,
+			product_type, status, featured, tax_free, currency, price_minor, list_price_minor, in_stock,
 			search_text, created_at, updated_at)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`),
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`),
 		p.SellerID, p.CategoryID, p.Name, p.Summary, p.Description,
-		string(p.Type), string(p.Status), p.Featured, p.TaxFree, string(p.Currency), d.Price, d.ListPrice, d.StockTotal, d.InStock,
+		string(p.Type), string(p.Status), p.Featured, p.TaxFree, string(p.Currency), d.Price, d.ListPrice, d.InStock,
 		searchText(p.Name, p.Description), created, now)
 	return id, err
 }
@@ -205,9 +205,26 @@ func setVariantStock(ctx context.Context, q db.Querier, variantID, stock int64, 
 	return productID, err
 }
 
+// lockProduct takes the product's row lock until q ends. A statement that
+// recomputes a product from its variants runs after it: on PostgreSQL a
+// statement sees the rows as they were when it began, so one that first
+// waited for the lock inside would compute from variants as they were
+// before the transaction it waited for changed them. Two buyers taking the
+// last units of a product's two variants would then both leave it "in
+// stock".
+func lockProduct(ctx context.Context, q db.Querier, productID int64) error {
+	if _, err := q.ExecContext(ctx, q.Rebind(`UPDATE products SET in_stock = in_stock WHERE id = ?`), productID); err != nil {
+		return fmt.Errorf("lock product %d: %w", productID, err)
+	}
+	return nil
+}
+
 // refreshDerived recomputes the columns products keeps from its active
 // variants, by the same rule as derive.
 func refreshDerived(ctx context.Context, q db.Querier, productID int64, now time.Time) error {
+	if err := lockProduct(ctx, q, productID); err != nil {
+		return err
+	}
 	_, err := q.ExecContext(ctx, q.Rebind(`UPDATE products SET
 		price_minor = COALESCE((SELECT COALESCE(v.sale_price_minor, v.price_minor) FROM variants v
 			WHERE v.product_id = products.id AND v.active = TRUE
@@ -215,8 +232,6 @@ func refreshDerived(ctx context.Context, q db.Querier, productID int64, now time
 		list_price_minor = COALESCE((SELECT v.price_minor FROM variants v
 			WHERE v.product_id = products.id AND v.active = TRUE
 			ORDER BY COALESCE(v.sale_price_minor, v.price_minor), v.position, v.id LIMIT 1), 0),
-		stock_total = COALESCE((SELECT SUM(v.stock) FROM variants v
-			WHERE v.product_id = products.id AND v.active = TRUE), 0),
 		in_stock = EXISTS (SELECT 1 FROM variants v
 			WHERE v.product_id = products.id AND v.active = TRUE AND v.stock > 0),
 		updated_at = ?
@@ -243,7 +258,6 @@ type productRow struct {
 	Currency       string    `db:"currency"`
 	PriceMinor     int64     `db:"price_minor"`
 	ListPriceMinor int64     `db:"list_price_minor"`
-	StockTotal     int64     `db:"stock_total"`
 	InStock        bool      `db:"in_stock"`
 	CreatedAt      time.Time `db:"created_at"`
 	UpdatedAt      time.Time `db:"updated_at"`
@@ -267,7 +281,7 @@ type productRow struct {
 // storedTime to parse.
 const listColumns = `p.id, p.seller_id, s.name AS seller_name, p.category_id, p.name, p.summary,
 	p.product_type, p.featured, p.currency, p.price_minor, p.list_price_minor,
-	p.stock_total, p.in_stock, COALESCE(p.created_at, NULL) AS created_at,
+	p.in_stock, COALESCE(p.created_at, NULL) AS created_at,
 	COALESCE(p.updated_at, NULL) AS updated_at,
 	i.id AS image_id, i.position AS image_position, i.blob_key AS image_key,
 	i.content_type AS image_content_type, i.width AS image_width, i.height AS image_height,
@@ -284,7 +298,7 @@ const productColumns = listColumns + `, p.status, p.description, p.tax_free`
 func (r *productRow) scanDest(detail bool) []any {
 	dest := []any{&r.ID, &r.SellerID, &r.SellerName, &r.CategoryID, &r.Name, &r.Summary,
 		&r.Type, &r.Featured, &r.Currency, &r.PriceMinor, &r.ListPriceMinor,
-		&r.StockTotal, &r.InStock, (*storedTime)(&r.CreatedAt), (*storedTime)(&r.UpdatedAt),
+		&r.InStock, (*storedTime)(&r.CreatedAt), (*storedTime)(&r.UpdatedAt),
 		&r.ImageID, &r.ImagePosition, &r.ImageKey,
 		&r.ImageContentType, &r.ImageWidth, &r.ImageHeight,
 		&r.ImageAlt, &r.ImageThumbsReady}
@@ -315,7 +329,6 @@ func (r productRow) product() Product {
 		TaxFree:     r.TaxFree,
 		Price:       money.New(r.PriceMinor, c),
 		ListPrice:   money.New(r.ListPriceMinor, c),
-		StockTotal:  r.StockTotal,
 		InStock:     r.InStock,
 		CreatedAt:   r.CreatedAt.UTC(),
 		UpdatedAt:   r.UpdatedAt.UTC(),

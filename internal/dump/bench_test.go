@@ -19,12 +19,12 @@ func BenchmarkDumpLoad(b *testing.B) {
 	ctx := context.Background()
 	src := newSQLite(b, "source")
 	exec(b, src, `INSERT INTO categories (id, slug, name) VALUES (1, 'all', '전체')`)
-	exec(b, src, `INSERT INTO products (seller_id, category_id, name, summary, description, search_text, featured, price_minor, list_price_minor, stock_total, in_stock, created_at, updated_at)
+	exec(b, src, `INSERT INTO products (seller_id, category_id, name, summary, description, search_text, featured, price_minor, list_price_minor, in_stock, created_at, updated_at)
 		WITH RECURSIVE seq(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM seq WHERE i < ?),
 		texts(i, name, description) AS (
 			SELECT i, '다크초콜릿세트 ' || i, '카카오 70% 다크 초콜릿을 담은 선물 상자입니다. 상품 번호 ' || i || '. 서늘한 곳에 보관하세요.' FROM seq)
 		SELECT 1, 1, name, '진한 카카오 ' || i, description, lower(name || ' ' || description),
-			i % 7 = 0, 1000 + i % 50000, 2000 + i % 50000, i % 13, i % 13 > 0,
+			i % 7 = 0, 1000 + i % 50000, 2000 + i % 50000, i % 13 > 0,
 			'2025-03-01 10:20:30.123456', '2025-03-02 11:00:00.5'
 		FROM texts`, products)
 	var dump1, load1, dump2, load2 time.Duration

@@ -28,11 +28,11 @@ func fillShop(t testing.TB, d *db.DB) {
 	exec(t, d, `INSERT INTO categories (id, parent_id, slug, name, name_en, position, created_at, updated_at) VALUES (3, NULL, 'food', '식품', 'Food', 1, ?, ?)`, t1, t1)
 	exec(t, d, `INSERT INTO categories (id, parent_id, slug, name, name_en, position, created_at, updated_at) VALUES (2, 3, 'chocolate', '초콜릿', 'Chocolate', 2, ?, ?)`, t2, t3)
 	exec(t, d, `INSERT INTO categories (id, parent_id, slug, name, position, created_at, updated_at) VALUES (1, 3, 'snack', '과자', 1, ?, ?)`, t3, t3)
-	exec(t, d, `INSERT INTO products (id, seller_id, category_id, name, summary, description, search_text, product_type, status, featured, price_minor, list_price_minor, stock_total, in_stock, created_at, updated_at, deleted_at)
+	exec(t, d, `INSERT INTO products (id, seller_id, category_id, name, summary, description, search_text, product_type, status, featured, price_minor, list_price_minor, in_stock, created_at, updated_at, deleted_at)
 		VALUES (1, 2, 2, '다크초콜릿세트', '진한 맛', '카카오 70% "다크" 초콜릿' || char(10) || '선물용 🍫', '다크초콜릿세트 카카오 70% "다크" 초콜릿 선물용 🍫',
-			'physical', 'active', TRUE, 12900, 19900, 5, TRUE, ?, ?, NULL)`, t1, t2)
-	exec(t, d, `INSERT INTO products (id, seller_id, category_id, name, description, search_text, product_type, status, featured, price_minor, list_price_minor, stock_total, in_stock, created_at, updated_at, deleted_at)
-		VALUES (2, 1, 1, '버터쿠키', '바삭한 쿠키', '버터쿠키 바삭한 쿠키', 'digital', 'archived', FALSE, 5000, 5000, 0, FALSE, ?, ?, ?)`, t2, t2, t3)
+			'physical', 'active', TRUE, 12900, 19900, TRUE, ?, ?, NULL)`, t1, t2)
+	exec(t, d, `INSERT INTO products (id, seller_id, category_id, name, description, search_text, product_type, status, featured, price_minor, list_price_minor, in_stock, created_at, updated_at, deleted_at)
+		VALUES (2, 1, 1, '버터쿠키', '바삭한 쿠키', '버터쿠키 바삭한 쿠키', 'digital', 'archived', FALSE, 5000, 5000, FALSE, ?, ?, ?)`, t2, t2, t3)
 	exec(t, d, `INSERT INTO products (id, seller_id, category_id, name, created_at, updated_at) VALUES (5, 1, 1, 'Gift card ''10,000''', ?, ?)`, t3, t1)
 	exec(t, d, `INSERT INTO product_options (id, product_id, position, name, created_at, updated_at) VALUES (1, 1, 1, '크기', ?, ?), (2, 1, 2, '색상', ?, ?)`, t1, t1, t2, t2)
 	exec(t, d, `INSERT INTO variants (id, product_id, sku, option1, option2, price_minor, sale_price_minor, stock, active, position, created_at, updated_at) VALUES

@@ -115,7 +115,7 @@ func TestRunDemo(t *testing.T) {
 // TestRunDeterministic seeds twice with one seed and once with another.
 func TestRunDeterministic(t *testing.T) {
 	t.Parallel()
-	const q = `SELECT p.name || '|' || p.price_minor || '|' || p.list_price_minor || '|' || p.stock_total || '|' ||
+	const q = `SELECT p.name || '|' || p.price_minor || '|' || p.list_price_minor || '|' || p.in_stock || '|' ||
 		p.product_type || '|' || i.blob_key || '|' || p.description FROM products p JOIN product_images i ON i.product_id = p.id ORDER BY p.id`
 	run := func(seed int64) []string {
 		d, cat, store := newCatalog(t)
