@@ -168,7 +168,8 @@ func (s *Service) place(ctx context.Context, o Order, b pricing.Breakdown, cartI
 		if err != nil {
 			return err
 		}
-		o.ID, err = insertOrder(ctx, q, &o, js)
+		placed := HistoryEntry{To: o.Status, Actor: Customer(o.UserID), Reason: "placed", CreatedAt: now}
+		o.ID, err = insertPlaced(ctx, q, s.d.Dialect.Engine, &o, js, placed)
 		if s.d.Dialect.IsUniqueViolation(err) {
 			return errNumberTaken
 		}
@@ -244,10 +245,6 @@ func (s *Service) place(ctx context.Context, o Order, b pricing.Breakdown, cartI
 			}
 		}
 		if err := s.deps.Cart.RemoveLines(ctx, q, cartID, ordered); err != nil {
-			return err
-		}
-		if err := insertHistory(ctx, q, HistoryEntry{OrderID: o.ID, To: o.Status, Actor: Customer(o.UserID),
-			Reason: "placed", CreatedAt: now}); err != nil {
 			return err
 		}
 		if then != nil {
