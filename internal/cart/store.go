@@ -15,14 +15,6 @@ import (
 // limits.
 const maxParams = 1000
 
-func int64Args(ids []int64) []any {
-	args := make([]any, len(ids))
-	for i, id := range ids {
-		args[i] = id
-	}
-	return args
-}
-
 type lineRow struct {
 	ID        int64 `db:"id"`
 	VariantID int64 `db:"variant_id"`
@@ -170,7 +162,7 @@ func lineInCart(ctx context.Context, q db.Querier, cartID, lineID int64) (lineRo
 func countLinesIn(ctx context.Context, q db.Querier, cartID int64, ids []int64) (int, error) {
 	var n int
 	err := q.GetContext(ctx, &n, q.Rebind(`SELECT COUNT(*) FROM cart_lines WHERE cart_id = ? AND id IN (`+db.Placeholders(len(ids))+`)`),
-		append([]any{cartID}, int64Args(ids)...)...)
+		append([]any{cartID}, db.Args(ids)...)...)
 	if err != nil {
 		return 0, fmt.Errorf("find lines of cart %d: %w", cartID, err)
 	}
@@ -222,7 +214,7 @@ func deleteLine(ctx context.Context, q db.Querier, cartID, lineID int64) (bool, 
 // cart.
 func deleteLines(ctx context.Context, q db.Querier, cartID int64, ids []int64) error {
 	_, err := q.ExecContext(ctx, q.Rebind(`DELETE FROM cart_lines WHERE cart_id = ? AND id IN (`+db.Placeholders(len(ids))+`)`),
-		append([]any{cartID}, int64Args(ids)...)...)
+		append([]any{cartID}, db.Args(ids)...)...)
 	if err != nil {
 		return fmt.Errorf("remove lines of cart %d: %w", cartID, err)
 	}
@@ -234,7 +226,7 @@ func deleteLines(ctx context.Context, q db.Querier, cartID int64, ids []int64) e
 func setSelected(ctx context.Context, q db.Querier, cartID int64, ids []int64, selected bool, now time.Time) (int64, error) {
 	res, err := q.ExecContext(ctx, q.Rebind(`UPDATE cart_lines SET selected = ?, updated_at = ?
 		WHERE cart_id = ? AND id IN (`+db.Placeholders(len(ids))+`)`),
-		append([]any{selected, now, cartID}, int64Args(ids)...)...)
+		append([]any{selected, now, cartID}, db.Args(ids)...)...)
 	if err != nil {
 		return 0, fmt.Errorf("select lines of cart %d: %w", cartID, err)
 	}
@@ -252,7 +244,7 @@ func selectOnly(ctx context.Context, q db.Querier, cartID int64, ids []int64, no
 	if len(ids) > 0 {
 		sel = `CASE WHEN id IN (` + db.Placeholders(len(ids)) + `) THEN TRUE ELSE FALSE END`
 	}
-	args := append(int64Args(ids), now, cartID)
+	args := append(db.Args(ids), now, cartID)
 	_, err := q.ExecContext(ctx, q.Rebind(`UPDATE cart_lines SET selected = `+sel+`, updated_at = ? WHERE cart_id = ?`), args...)
 	if err != nil {
 		return fmt.Errorf("select lines of cart %d: %w", cartID, err)

@@ -89,3 +89,12 @@ func (d Dialect) CountMatches(text, fts string, limit int) (query string, args [
 func Placeholders(n int) string {
 	return strings.TrimSuffix(strings.Repeat("?,", n), ",")
 }
+
+// Args returns vs as statement arguments, for an IN list of Placeholders.
+func Args[T any](vs []T) []any {
+	args := make([]any, len(vs))
+	for i, v := range vs {
+		args[i] = v
+	}
+	return args
+}

@@ -228,10 +228,7 @@ func (s *Service) ApplyRefund(ctx context.Context, q db.Querier, p RefundPlan, a
 		s.deps.Catalog.StockChanged()
 		return nil
 	}
-	args := []any{Refunded, now, r.ID}
-	for _, id := range p.LineIDs {
-		args = append(args, id)
-	}
+	args := append([]any{Refunded, now, r.ID}, db.Args(p.LineIDs)...)
 	res, err := q.ExecContext(ctx, q.Rebind(`UPDATE order_lines SET status = ?, updated_at = ?
 		WHERE order_id = ? AND id IN (`+db.Placeholders(len(p.LineIDs))+`) AND status NOT IN ('refunded', 'cancelled')`), args...)
 	if err != nil {

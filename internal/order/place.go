@@ -1,9 +1,11 @@
 package order
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -184,21 +186,7 @@ func (s *Service) place(ctx context.Context, o Order, b pricing.Breakdown, cartI
 			return err
 		}
 		var ordered []int64
-		giftsGone := false
-		kept := make([]pricing.PricedLine, 0, len(b.Lines))
 		for _, pl := range b.Lines {
-			if err := s.deps.Catalog.TakeStock(ctx, q, pl.VariantID, pl.Quantity); err != nil {
-				if errors.Is(err, catalog.ErrOutOfStock) && pl.Gift {
-					// A gift that ran out is left out rather than refusing
-					// the order; the stored breakdown says what was sent.
-					giftsGone = true
-					continue
-				}
-				if errors.Is(err, catalog.ErrOutOfStock) {
-					return &fault.Invalid{Fields: map[string]string{"cart": pl.Name + " is sold out or has fewer units left than ordered"}}
-				}
-				return err
-			}
 			l := Line{OrderID: o.ID, VariantID: pl.VariantID, ProductID: pl.ProductID, SellerID: pl.SellerID,
 				Name: pl.Name, UnitPrice: pl.UnitPrice, Quantity: pl.Quantity, LineTotal: pl.LineTotal,
 				Discount: pl.Discount, Gift: pl.Gift, TaxFree: pl.TaxFree, Status: o.Status, CreatedAt: now, UpdatedAt: now}
@@ -209,21 +197,10 @@ func (s *Service) place(ctx context.Context, o Order, b pricing.Breakdown, cartI
 				l.Options, l.SKU = cl.Options, cl.SKU
 				ordered = append(ordered, cl.ID)
 			}
-			if l.ID, err = insertLine(ctx, q, l); err != nil {
-				return err
-			}
 			o.Lines = append(o.Lines, l)
-			kept = append(kept, pl)
 		}
-		if giftsGone {
-			b.Lines = kept
-			js, err := breakdownJSON(b)
-			if err != nil {
-				return err
-			}
-			if err := setBreakdown(ctx, q, o.ID, js); err != nil {
-				return err
-			}
+		if err := insertLines(ctx, q, o.Lines); err != nil {
+			return err
 		}
 		if o.CouponID != 0 {
 			if err := s.deps.Coupons.Redeem(ctx, q, o.CouponID, o.UserID, o.ID); err != nil {
@@ -248,15 +225,65 @@ func (s *Service) place(ctx context.Context, o Order, b pricing.Breakdown, cartI
 			return err
 		}
 		if then != nil {
-			return then(ctx, q, o)
+			if err := then(ctx, q, o); err != nil {
+				return err
+			}
 		}
-		return nil
+		// Stock is taken last, so each variant stays locked for one
+		// statement and the commit rather than for the whole placement:
+		// buyers of a variant everyone wants at once (a sale) queue on that
+		// lock.
+		gone, err := s.takeStock(ctx, q, o.Lines)
+		if err != nil || len(gone) == 0 {
+			return err
+		}
+		// A gift that ran out is left out rather than refusing the order;
+		// the stored breakdown says what was sent.
+		if err := deleteLines(ctx, q, o.ID, gone); err != nil {
+			return err
+		}
+		// o.Lines were made from b.Lines one for one.
+		lines, priced := make([]Line, 0, len(o.Lines)), make([]pricing.PricedLine, 0, len(b.Lines))
+		for i, l := range o.Lines {
+			if !slices.Contains(gone, l.ID) {
+				lines, priced = append(lines, l), append(priced, b.Lines[i])
+			}
+		}
+		o.Lines, b.Lines = lines, priced
+		js, err = breakdownJSON(b)
+		if err != nil {
+			return err
+		}
+		return setBreakdown(ctx, q, o.ID, js)
 	})
 	if err != nil {
 		return Order{}, err
 	}
 	o.Breakdown = b
 	return o, nil
+}
+
+// takeStock takes the stock of every line on q, in the order of the
+// variants' ids so that two orders of the same variants lock them in the
+// same order and never wait for each other in a circle. It returns the
+// gift lines whose stock ran out; any other line that cannot get its
+// units refuses the order with *fault.Invalid{"cart"}.
+func (s *Service) takeStock(ctx context.Context, q db.Querier, lines []Line) (goneGifts []int64, err error) {
+	byVariant := slices.Clone(lines)
+	slices.SortStableFunc(byVariant, func(a, b Line) int { return cmp.Compare(a.VariantID, b.VariantID) })
+	for _, l := range byVariant {
+		err := s.deps.Catalog.TakeStock(ctx, q, l.VariantID, l.Quantity)
+		switch {
+		case err == nil:
+		case errors.Is(err, catalog.ErrOutOfStock) && l.Gift:
+			goneGifts = append(goneGifts, l.ID)
+		case errors.Is(err, catalog.ErrOutOfStock):
+			return nil, &fault.Invalid{Fields: map[string]string{"cart": l.Name + " is sold out or has fewer units left than ordered"}}
+		default:
+			return nil, err
+		}
+	}
+	return goneGifts, nil
 }
 
 // byKey returns the order userID placed with key, if there is one.

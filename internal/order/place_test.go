@@ -12,6 +12,7 @@ import (
 	"github.com/mallang/mallang/internal/fault"
 	"github.com/mallang/mallang/internal/order"
 	"github.com/mallang/mallang/internal/order/ordertest"
+	"github.com/mallang/mallang/internal/pricing"
 )
 
 var numberRE = regexp.MustCompile(`^20261130-[2-9A-HJ-NP-Z]{8}$`)
@@ -357,5 +358,85 @@ func TestReads(t *testing.T) {
 	}
 	if _, err := sh.Orders.List(t.Context(), u, 0, 0); err == nil {
 		t.Error("List(limit 0) succeeded")
+	}
+}
+
+// An order of several products gets one line each, stored as returned, and
+// a gift while one is left; once the gift ran out, orders go on without it.
+func TestPlaceSeveralLinesAndGifts(t *testing.T) {
+	t.Parallel()
+	sh := ordertest.NewShop(t)
+	dark := sh.Product(t, "말랑 다크초콜릿", 12000, 10)
+	milk := sh.Product(t, "말랑 밀크초콜릿", 3000, 5)
+	candy := sh.Product(t, "말랑 사탕", 500, 3)
+	gift := sh.Product(t, "말랑 에코백", 9000, 1)
+	var giftProduct int64
+	q := sh.D.Read()
+	if err := q.GetContext(t.Context(), &giftProduct, q.Rebind(`SELECT product_id FROM variants WHERE id = ?`), gift); err != nil {
+		t.Fatal(err)
+	}
+	sh.Promos.GiftRules = []pricing.GiftRule{{ID: 1, Threshold: 10000,
+		Gift: pricing.Line{VariantID: gift, ProductID: giftProduct, Name: "말랑 에코백", Quantity: 1}}}
+	place := func(email string, cart map[int64]int64) order.Order {
+		t.Helper()
+		u := sh.Customer(t, email)
+		for v, n := range cart {
+			sh.Add(t, u, v, n)
+		}
+		o, err := sh.Orders.Place(t.Context(), order.PlaceInput{UserID: u, IdempotencyKey: "k", AddressID: sh.Address(t, u),
+			PaymentMethod: "card", Channel: order.PCWeb})
+		if err != nil {
+			t.Fatalf("Place: %v", err)
+		}
+		stored, err := sh.Orders.Get(t.Context(), u, o.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(stored.Lines) != len(o.Lines) {
+			t.Fatalf("Place returned %d lines, %d stored", len(o.Lines), len(stored.Lines))
+		}
+		for i, l := range o.Lines {
+			s := stored.Lines[i]
+			if l.ID != s.ID || l.VariantID != s.VariantID || l.Name != s.Name || l.Quantity != s.Quantity ||
+				l.UnitPrice != s.UnitPrice || l.LineTotal != s.LineTotal || l.Gift != s.Gift {
+				t.Errorf("line %d: returned %+v, stored %+v", i, l, s)
+			}
+		}
+		return o
+	}
+
+	first := place("first@example.com", map[int64]int64{dark: 2, milk: 1, candy: 3})
+	got := map[int64]int64{}
+	for _, l := range first.Lines {
+		got[l.VariantID] = l.Quantity
+		if l.Gift != (l.VariantID == gift) || (l.Gift && l.UnitPrice != 0) {
+			t.Errorf("line %+v", l)
+		}
+	}
+	if len(first.Lines) != 4 || got[dark] != 2 || got[milk] != 1 || got[candy] != 3 || got[gift] != 1 {
+		t.Fatalf("first order's lines = %+v", first.Lines)
+	}
+	if n := len(first.Breakdown.Lines); n != 4 {
+		t.Errorf("first breakdown has %d lines", n)
+	}
+	for v, want := range map[int64]int64{dark: 8, milk: 4, candy: 0, gift: 0} {
+		if s := sh.Stock(t, v); s != want {
+			t.Errorf("stock of %d = %d, want %d", v, s, want)
+		}
+	}
+
+	second := place("second@example.com", map[int64]int64{dark: 1})
+	if len(second.Lines) != 1 || second.Lines[0].VariantID != dark || len(second.Breakdown.Lines) != 1 || second.Total != 15000 {
+		t.Fatalf("second order = %+v", second)
+	}
+	var stored string
+	if err := q.GetContext(t.Context(), &stored, q.Rebind(`SELECT breakdown FROM orders WHERE id = ?`), second.ID); err != nil {
+		t.Fatal(err)
+	}
+	if strings.Contains(stored, "에코백") {
+		t.Errorf("the stored breakdown still lists the gift: %s", stored)
+	}
+	if s := sh.Stock(t, gift); s != 0 {
+		t.Errorf("gift stock = %d", s)
 	}
 }

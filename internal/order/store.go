@@ -6,6 +6,8 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"slices"
+	"strings"
 	"time"
 
 	"github.com/mallang/mallang/internal/db"
@@ -189,17 +191,52 @@ func setBreakdown(ctx context.Context, q db.Querier, id int64, breakdown []byte)
 	return nil
 }
 
-func insertLine(ctx context.Context, q db.Querier, l Line) (int64, error) {
-	var id int64
-	err := q.GetContext(ctx, &id, q.Rebind(`INSERT INTO order_lines (order_id, variant_id, product_id, seller_id,
-		name, options, sku, unit_price_minor, quantity, line_total_minor, discount_minor, gift, tax_free, status,
-		created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`),
-		l.OrderID, l.VariantID, l.ProductID, l.SellerID, l.Name, l.Options, l.SKU, l.UnitPrice, l.Quantity,
-		l.LineTotal, l.Discount, l.Gift, l.TaxFree, l.Status, l.CreatedAt, l.UpdatedAt)
-	if err != nil {
-		return 0, fmt.Errorf("insert line of order %d: %w", l.OrderID, err)
+// lineColumns are the columns insertLines writes, 16 per line.
+const lineColumns = 16
+
+// insertLines stores the lines of one order with one statement per batch
+// of lines (an order of a full cart is a few statements, not a hundred) and
+// sets their ids.
+func insertLines(ctx context.Context, q db.Querier, lines []Line) error {
+	const perStatement = 500 // 8,000 parameters, well under either engine's limit
+	for start := 0; start < len(lines); start += perStatement {
+		batch := lines[start:min(start+perStatement, len(lines))]
+		rows := make([]string, len(batch))
+		args := make([]any, 0, len(batch)*lineColumns)
+		for i, l := range batch {
+			rows[i] = "(" + db.Placeholders(lineColumns) + ")"
+			args = append(args, l.OrderID, l.VariantID, l.ProductID, l.SellerID, l.Name, l.Options, l.SKU, l.UnitPrice,
+				l.Quantity, l.LineTotal, l.Discount, l.Gift, l.TaxFree, l.Status, l.CreatedAt, l.UpdatedAt)
+		}
+		var ids []int64
+		err := q.SelectContext(ctx, &ids, q.Rebind(`INSERT INTO order_lines (order_id, variant_id, product_id, seller_id,
+			name, options, sku, unit_price_minor, quantity, line_total_minor, discount_minor, gift, tax_free, status,
+			created_at, updated_at) VALUES `+strings.Join(rows, ", ")+` RETURNING id`), args...)
+		if err != nil {
+			return fmt.Errorf("insert lines of order %d: %w", batch[0].OrderID, err)
+		}
+		if len(ids) != len(batch) {
+			return fmt.Errorf("insert lines of order %d: %d ids for %d lines", batch[0].OrderID, len(ids), len(batch))
+		}
+		// Ids are drawn in the order the rows are inserted, which is the
+		// order of VALUES; RETURNING promises no order, so sort them.
+		slices.Sort(ids)
+		for i := range batch {
+			batch[i].ID = ids[i]
+		}
 	}
-	return id, nil
+	return nil
+}
+
+// deleteLines removes lines ids of order orderID (gifts that ran out while
+// it was placed).
+func deleteLines(ctx context.Context, q db.Querier, orderID int64, ids []int64) error {
+	args := append([]any{orderID}, db.Args(ids)...)
+	_, err := q.ExecContext(ctx, q.Rebind(`DELETE FROM order_lines WHERE order_id = ? AND id IN (`+db.Placeholders(len(ids))+`)`), args...)
+	if err != nil {
+		return fmt.Errorf("remove lines of order %d: %w", orderID, err)
+	}
+	return nil
 }
 
 type lineRow struct {
@@ -227,10 +264,7 @@ func linesOf(ctx context.Context, q db.Querier, ids []int64) ([]Line, error) {
 	if len(ids) == 0 {
 		return nil, nil
 	}
-	args := make([]any, len(ids))
-	for i, id := range ids {
-		args[i] = id
-	}
+	args := db.Args(ids)
 	var rs []lineRow
 	err := q.SelectContext(ctx, &rs, q.Rebind(`SELECT id, order_id, variant_id, product_id, seller_id, name,
 		options, sku, unit_price_minor, quantity, line_total_minor, discount_minor, gift, tax_free, status, created_at,

@@ -132,13 +132,14 @@ func (Shipping) TrackingURL(_ context.Context, code, number string) (string, err
 	return "https://trace.cjlogistics.com/next/tracking.html?wblNo=" + number, nil
 }
 
-// Promotions earns 1 % and lets points pay up to the whole order.
-type Promotions struct{}
+// Promotions earns 1 %, lets points pay up to the whole order and gives
+// the gifts of GiftRules.
+type Promotions struct{ GiftRules []pricing.GiftRule }
 
-func (Promotions) PointsRules(context.Context, int64) (pricing.PointsRules, error) {
+func (*Promotions) PointsRules(context.Context, int64) (pricing.PointsRules, error) {
 	return pricing.PointsRules{EarnPermille: 10}, nil
 }
-func (Promotions) Gifts(context.Context) ([]pricing.GiftRule, error) { return nil, nil }
+func (p *Promotions) Gifts(context.Context) ([]pricing.GiftRule, error) { return p.GiftRules, nil }
 
 // Shop is a database with a catalog, customers and the order service.
 type Shop struct {
@@ -148,6 +149,7 @@ type Shop struct {
 	Addr    *address.Service
 	Points  *points.Service
 	Coupons *Coupons
+	Promos  *Promotions
 	KR      *crypt.Keyring
 	Orders  *order.Service
 	Leaf    int64
@@ -166,7 +168,7 @@ func NewShop(t *testing.T) *Shop {
 		Coupons: &Coupons{ByCode: map[string]pricing.Coupon{
 			"WELCOME": {ID: 7, Code: "WELCOME", Kind: pricing.CouponFixed, Amount: 5000},
 			"BIG":     {ID: 8, Code: "BIG", Kind: pricing.CouponFixed, Amount: 1000, MinOrder: 1_000_000},
-		}, Redeemed: map[int64]int64{}, Released: map[int64]bool{}}, KR: kr}
+		}, Redeemed: map[int64]int64{}, Released: map[int64]bool{}}, Promos: &Promotions{}, KR: kr}
 	sh.Orders = sh.Service(sh.Coupons)
 	sh.Leaf = catalogtest.Categories(t, sh.Cat).Leaves[0].ID
 	return sh
@@ -175,7 +177,7 @@ func NewShop(t *testing.T) *Shop {
 // Service returns the order service of the shop with coupons cs.
 func (sh *Shop) Service(cs order.Coupons) *order.Service {
 	return order.NewService(sh.D, order.Deps{Catalog: sh.Cat, Cart: SQLCart{D: sh.D}, Addresses: sh.Addr,
-		Coupons: cs, Points: sh.Points, Shipping: Shipping{}, Promotions: Promotions{}, Keyring: sh.KR},
+		Coupons: cs, Points: sh.Points, Shipping: Shipping{}, Promotions: sh.Promos, Keyring: sh.KR},
 		order.Config{PayWithin: 30 * time.Minute}, sh.Clock.Now, nil)
 }
 
