@@ -1,18 +1,15 @@
 package api
 
 import (
-	"cmp"
 	"context"
 	"errors"
 	"net/http"
 	"net/url"
-	"slices"
 	"strconv"
 	"time"
 
 	"github.com/danielgtaylor/huma/v2"
 
-	"github.com/mallang/mallang/internal/cart"
 	"github.com/mallang/mallang/internal/fault"
 	"github.com/mallang/mallang/internal/order"
 	"github.com/mallang/mallang/internal/pricing"
@@ -447,11 +444,6 @@ func (a *API) placeOrder(ctx context.Context, in *placeInput) (*placedOutput, er
 	if err != nil {
 		return nil, err
 	}
-	owner := cart.Owner{UserID: u.ID}
-	before, err := a.com.Carts.Get(ctx, owner)
-	if err != nil {
-		return nil, a.problem(ctx, err, "body")
-	}
 	pin := order.PlaceInput{
 		UserID: u.ID, IdempotencyKey: in.IdempotencyKey, AddressID: in.Body.AddressID, Address: in.Body.Address.address(),
 		DeliveryNote: in.Body.DeliveryNote, CouponCode: in.Body.CouponCode, PointsToUse: in.Body.PointsToUse,
@@ -465,39 +457,11 @@ func (a *API) placeOrder(ctx context.Context, in *placeInput) (*placedOutput, er
 	if err != nil {
 		return nil, a.problem(ctx, err, "body")
 	}
-	status := http.StatusOK
-	if orderedFrom(before, o) {
-		status = http.StatusCreated
+	status := http.StatusCreated
+	if o.Repeated {
+		status = http.StatusOK
 	}
 	return &placedOutput{Status: status, Location: a.orderURL(o.Number), Body: body}, nil
-}
-
-// orderedFrom reports whether o was placed from cart c as it was before the
-// request: its lines, gifts aside, are exactly c's selected lines. Place
-// does not say whether it placed an order or returned the one placed before
-// with the key; an order placed now took the selected lines out of the
-// cart read just before, while a replay finds them gone (the first attempt
-// took them). Two attempts with one key racing each other may both be
-// answered 201, with the same order.
-func orderedFrom(c cart.Cart, o order.Order) bool {
-	type item struct{ variant, quantity int64 }
-	var want, got []item
-	for _, l := range c.Lines {
-		if l.Selected {
-			want = append(want, item{l.VariantID, l.Quantity})
-		}
-	}
-	for _, l := range o.Lines {
-		if !l.Gift {
-			got = append(got, item{l.VariantID, l.Quantity})
-		}
-	}
-	less := func(x, y item) int {
-		return cmp.Or(cmp.Compare(x.variant, y.variant), cmp.Compare(x.quantity, y.quantity))
-	}
-	slices.SortFunc(want, less)
-	slices.SortFunc(got, less)
-	return len(want) > 0 && slices.Equal(want, got)
 }
 
 func (a *API) listOrders(ctx context.Context, in *listOrdersInput) (*orderListOutput, error) {

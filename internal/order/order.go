@@ -151,6 +151,11 @@ type Order struct {
 
 	Lines     []Line
 	Shipments []Shipment
+
+	// Repeated is set by Place when it returns the order that an earlier
+	// request with the same idempotency key placed, rather than placing
+	// one; it is not stored.
+	Repeated bool
 }
 
 // TotalAmount is Total as money, for formatting.

@@ -63,8 +63,8 @@ var errNumberTaken = errors.New("order number taken")
 //
 // The order waits for payment (PendingPayment, until PayBy) unless points pay
 // its whole total, in which case it is Paid at once. A key placed before by
-// the same customer returns that order and changes nothing, also when both
-// requests arrive together.
+// the same customer returns that order, marked Repeated, and changes
+// nothing, also when both requests arrive together.
 //
 // Errors: *fault.Invalid for bad input and for what the customer must fix on
 // the checkout page — "cart" (empty, or a line sold out), "address_id",
@@ -299,6 +299,7 @@ func (s *Service) byKey(ctx context.Context, userID int64, key string) (Order, b
 	if err != nil {
 		return Order{}, false, fmt.Errorf("read order %d: %w", id, err)
 	}
+	o.Repeated = true
 	return o, true, nil
 }
 

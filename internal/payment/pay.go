@@ -279,7 +279,7 @@ func (s *Service) PlaceByTransfer(ctx context.Context, in order.PlaceInput, depo
 	if err != nil {
 		return order.Order{}, Attempt{}, err
 	}
-	if a.ID == 0 && o.Status == order.AwaitingDeposit {
+	if o.Repeated && o.Status == order.AwaitingDeposit {
 		// A repeated checkout: the first one's transfer.
 		as, err := attemptsOf(ctx, s.d.Read(), o.ID)
 		if err != nil {
