@@ -41,8 +41,8 @@ type PlaceInput struct {
 	// order that points pay wholly is paid all the same.
 	AwaitDepositUntil time.Time
 	// Then, when not nil, runs in the placing transaction once the order
-	// and its lines are stored (the payment records a bank transfer there),
-	// so both are stored or neither. A repeated checkout that returns the
+	// and its lines are stored, before the stock is taken (the payment
+	// records a bank transfer there), so both are stored or neither. A repeated checkout that returns the
 	// first order does not run it.
 	Then func(ctx context.Context, q db.Querier, o Order) error
 }
