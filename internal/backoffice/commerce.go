@@ -12,6 +12,7 @@ import (
 	"github.com/mallang/mallang/internal/account"
 	"github.com/mallang/mallang/internal/audit"
 	"github.com/mallang/mallang/internal/coupon"
+	"github.com/mallang/mallang/internal/db"
 	"github.com/mallang/mallang/internal/fault"
 	"github.com/mallang/mallang/internal/kst"
 	"github.com/mallang/mallang/internal/pricing"
@@ -21,17 +22,17 @@ import (
 // Coupons is what the back office needs of the coupon service;
 // *coupon.Service implements it.
 type Coupons interface {
-	Create(ctx context.Context, in coupon.NewCoupon) (coupon.Coupon, error)
+	Create(ctx context.Context, in coupon.NewCoupon, then ...db.Then[coupon.Coupon]) (coupon.Coupon, error)
 	List(ctx context.Context, limit, offset int) ([]coupon.Coupon, error)
 	Get(ctx context.Context, id int64) (coupon.Coupon, error)
-	SetActive(ctx context.Context, id int64, active bool) error
+	SetActive(ctx context.Context, id int64, active bool, then ...db.Then[int64]) error
 }
 
 // Shipping is what the back office needs of the shipping service;
 // *shipping.Service implements it.
 type Shipping interface {
 	Rules(ctx context.Context) (pricing.ShippingRules, error)
-	SetRules(ctx context.Context, r pricing.ShippingRules) error
+	SetRules(ctx context.Context, r pricing.ShippingRules, then ...db.Then[pricing.ShippingRules]) error
 	Carriers(ctx context.Context) ([]shipping.Carrier, error)
 }
 
@@ -177,8 +178,8 @@ func (h *Handler) couponForm(w http.ResponseWriter, r *http.Request, m *messages
 	h.render(w, r, http.StatusOK, couponPage(h.page(r, m, u, m.T("cpn.new"), "coupons"), v))
 }
 
-// createCoupon creates a coupon from the form and audits it. The coupon
-// service takes no hook, so the entry is written right after the coupon.
+// createCoupon creates a coupon from the form and audits it in the same
+// transaction.
 func (h *Handler) createCoupon(w http.ResponseWriter, r *http.Request, m *messages, u account.User) {
 	values := map[string]string{"kind": cut(r.PostFormValue("kind"), 16)}
 	errs, nums, dates := readFields(r, m, couponFields, values)
@@ -196,7 +197,16 @@ func (h *Handler) createCoupon(w http.ResponseWriter, r *http.Request, m *messag
 		fail(http.StatusUnprocessableEntity, m.T("form.fix"))
 		return
 	}
-	c, err := h.deps.Coupons.Create(r.Context(), in)
+	c, err := h.deps.Coupons.Create(r.Context(), in, func(ctx context.Context, q db.Querier, c coupon.Coupon) error {
+		detail := map[string]any{"code": c.Code, "name": c.Name, "kind": c.Kind, "amount": c.Amount, "max_discount": c.MaxDiscount,
+			"min_order": c.MinOrder, "starts_at": c.StartsAt.Format(time.RFC3339), "total_limit": c.TotalLimit,
+			"per_customer_limit": c.PerCustomerLimit}
+		if !c.EndsAt.IsZero() {
+			detail["ends_at"] = c.EndsAt.Format(time.RFC3339)
+		}
+		return h.deps.Audit.Record(ctx, q, audit.Entry{Action: "coupon.created", TargetType: "coupon",
+			TargetID: strconv.FormatInt(c.ID, 10), Detail: detail})
+	})
 	if inv, ok := fault.AsInvalid(err); ok {
 		fail(http.StatusUnprocessableEntity, placeFields(m, inv, values, errs))
 		return
@@ -205,18 +215,12 @@ func (h *Handler) createCoupon(w http.ResponseWriter, r *http.Request, m *messag
 		h.serverError(w, r, err)
 		return
 	}
-	detail := map[string]any{"code": c.Code, "name": c.Name, "kind": c.Kind, "amount": c.Amount, "max_discount": c.MaxDiscount,
-		"min_order": c.MinOrder, "starts_at": c.StartsAt.Format(time.RFC3339), "total_limit": c.TotalLimit,
-		"per_customer_limit": c.PerCustomerLimit}
-	if !c.EndsAt.IsZero() {
-		detail["ends_at"] = c.EndsAt.Format(time.RFC3339)
-	}
-	h.record(r, audit.Entry{Action: "coupon.created", TargetType: "coupon", TargetID: strconv.FormatInt(c.ID, 10), Detail: detail})
 	h.log.InfoContext(r.Context(), "coupon created in the back office", "actor_id", u.ID, "coupon_id", c.ID)
 	h.showCoupons(w, r, m, u, http.StatusOK, m.F("cpn.created", c.Code))
 }
 
-// setCouponActive turns a coupon on (active=1) or off and audits it.
+// setCouponActive turns a coupon on (active=1) or off and audits a change
+// in the same transaction.
 func (h *Handler) setCouponActive(w http.ResponseWriter, r *http.Request, m *messages, u account.User) {
 	id := pathID(r)
 	if id == 0 {
@@ -224,9 +228,19 @@ func (h *Handler) setCouponActive(w http.ResponseWriter, r *http.Request, m *mes
 		return
 	}
 	on := r.PostFormValue("active") == "1"
+	action, notice := "coupon.deactivated", "cpn.off"
+	if on {
+		action, notice = "coupon.activated", "cpn.on"
+	}
 	c, err := h.deps.Coupons.Get(r.Context(), id)
 	if err == nil {
-		err = h.deps.Coupons.SetActive(r.Context(), id, on)
+		err = h.deps.Coupons.SetActive(r.Context(), id, on, func(ctx context.Context, q db.Querier, id int64) error {
+			if c.Active == on {
+				return nil // nothing changed
+			}
+			return h.deps.Audit.Record(ctx, q, audit.Entry{Action: action, TargetType: "coupon",
+				TargetID: strconv.FormatInt(id, 10), Detail: map[string]any{"code": c.Code}})
+		})
 	}
 	if errors.Is(err, fault.ErrNotFound) {
 		h.notFound(w, r, m, u)
@@ -236,15 +250,10 @@ func (h *Handler) setCouponActive(w http.ResponseWriter, r *http.Request, m *mes
 		h.serverError(w, r, err)
 		return
 	}
-	action, notice := "coupon.deactivated", m.F("cpn.off", c.Code)
-	if on {
-		action, notice = "coupon.activated", m.F("cpn.on", c.Code)
-	}
 	if c.Active != on {
-		h.record(r, audit.Entry{Action: action, TargetType: "coupon", TargetID: strconv.FormatInt(id, 10), Detail: map[string]any{"code": c.Code}})
 		h.log.InfoContext(r.Context(), "coupon switched in the back office", "actor_id", u.ID, "coupon_id", id, "active", on)
 	}
-	h.showCoupons(w, r, m, u, http.StatusOK, notice)
+	h.showCoupons(w, r, m, u, http.StatusOK, m.F(notice, c.Code))
 }
 
 // record writes an audit entry for an action that already committed (its
@@ -357,7 +366,7 @@ func (h *Handler) showShipping(w http.ResponseWriter, r *http.Request, m *messag
 
 // saveShippingRules saves the form (op=save), or adds a remote-area row
 // (op=add) or removes one (op=remove-N) and shows the form again unsaved.
-// A save is audited right after it: the shipping service takes no hook.
+// A save is audited in its transaction.
 func (h *Handler) saveShippingRules(w http.ResponseWriter, r *http.Request, m *messages, u account.User) {
 	if err := r.ParseForm(); err != nil {
 		h.showShipping(w, r, m, u, http.StatusBadRequest, shippingView{Error: m.T("err.body")}, "")
@@ -431,16 +440,16 @@ func (h *Handler) saveShippingRules(w http.ResponseWriter, r *http.Request, m *m
 			h.serverError(w, r, err)
 			return
 		}
-		err = h.deps.Shipping.SetRules(r.Context(), rules)
+		err = h.deps.Shipping.SetRules(r.Context(), rules, func(ctx context.Context, q db.Querier, saved pricing.ShippingRules) error {
+			return h.deps.Audit.Record(ctx, q, audit.Entry{Action: "shipping.rules_saved", TargetType: "settings", TargetID: "shipping",
+				Detail: map[string]any{"from": rulesDetail(before), "to": rulesDetail(saved)}})
+		})
 		if inv, ok := fault.AsInvalid(err); ok {
 			h.placeErrors(m, &v, inv)
 		} else if err != nil {
 			h.serverError(w, r, err)
 			return
 		} else {
-			h.record(r, audit.Entry{Action: "shipping.rules_saved", TargetType: "settings", TargetID: "shipping", Detail: map[string]any{
-				"from": rulesDetail(before), "to": rulesDetail(rules),
-			}})
 			h.log.InfoContext(r.Context(), "shipping rules saved in the back office", "actor_id", u.ID)
 			h.showShipping(w, r, m, u, http.StatusOK, v, m.T("ship.saved"))
 			return

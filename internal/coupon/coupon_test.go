@@ -1,6 +1,7 @@
 package coupon_test
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"slices"
@@ -474,5 +475,45 @@ func TestConcurrentReleaseRedeem(t *testing.T) {
 	got, err := s.Get(t.Context(), cp.ID)
 	if err != nil || got.UsedCount != open || open > 5 {
 		t.Fatalf("used count %d (%v), %d unreleased uses; want equal and at most 5", got.UsedCount, err, open)
+	}
+}
+
+// What a caller runs in the transaction of a change sees the change, and
+// its failure undoes it.
+func TestThenRunsInTheTransaction(t *testing.T) {
+	t.Parallel()
+	s, d, _ := setup(t)
+	refused := errors.New("audit log refused")
+	countCoupons := func(q db.Querier) (n int) {
+		t.Helper()
+		if err := q.GetContext(t.Context(), &n, `SELECT COUNT(*) FROM coupons`); err != nil {
+			t.Fatal(err)
+		}
+		return n
+	}
+	_, err := s.Create(t.Context(), valid(), func(_ context.Context, q db.Querier, c coupon.Coupon) error {
+		if c.ID == 0 || c.Code != "SPRING-10" || countCoupons(q) != 1 {
+			t.Errorf("the hook saw %+v and %d coupons", c, countCoupons(q))
+		}
+		return refused
+	})
+	if !errors.Is(err, refused) || countCoupons(d.Read()) != 0 {
+		t.Fatalf("Create with a failing hook = %v, %d coupons stored", err, countCoupons(d.Read()))
+	}
+	c := mustCreate(t, s, valid())
+	err = s.SetActive(t.Context(), c.ID, false, func(_ context.Context, _ db.Querier, id int64) error {
+		if id != c.ID {
+			t.Errorf("the hook saw coupon %d, want %d", id, c.ID)
+		}
+		return refused
+	})
+	if got, gerr := s.Get(t.Context(), c.ID); !errors.Is(err, refused) || gerr != nil || !got.Active {
+		t.Fatalf("SetActive with a failing hook = %v; coupon %+v, %v", err, got, gerr)
+	}
+	if err := s.SetActive(t.Context(), c.ID+100, false, func(context.Context, db.Querier, int64) error {
+		t.Error("the hook ran for a coupon that does not exist")
+		return nil
+	}); !errors.Is(err, fault.ErrNotFound) {
+		t.Fatalf("SetActive(missing) = %v", err)
 	}
 }

@@ -32,13 +32,13 @@ func New(d *db.DB, now func() time.Time) *Service {
 // total_limit, per_customer_limit, category_ids, product_ids, targets), for
 // bad input, a code another coupon has, or a category or product that does
 // not exist.
-func (s *Service) Create(ctx context.Context, in NewCoupon) (Coupon, error) {
+func (s *Service) Create(ctx context.Context, in NewCoupon, then ...db.Then[Coupon]) (Coupon, error) {
 	now := s.now().UTC()
 	in, err := in.normalize(now)
 	if err != nil {
 		return Coupon{}, err
 	}
-	var id int64
+	var c Coupon
 	err = s.d.InTx(ctx, func(q db.Querier) error {
 		v := &fault.Invalid{}
 		if len(in.CategoryIDs) > 0 {
@@ -62,12 +62,12 @@ func (s *Service) Create(ctx context.Context, in NewCoupon) (Coupon, error) {
 		if err := v.Err(); err != nil {
 			return err
 		}
-		id, err = insertCoupon(ctx, q, s.d.Dialect, in, now)
+		id, err := insertCoupon(ctx, q, s.d.Dialect, in, now)
 		if err != nil {
 			return err
 		}
-		for _, c := range in.CategoryIDs {
-			if err := insertTarget(ctx, q, id, c, 0); err != nil {
+		for _, cat := range in.CategoryIDs {
+			if err := insertTarget(ctx, q, id, cat, 0); err != nil {
 				return err
 			}
 		}
@@ -76,17 +76,18 @@ func (s *Service) Create(ctx context.Context, in NewCoupon) (Coupon, error) {
 				return err
 			}
 		}
-		return nil
+		c = Coupon{
+			ID: id, Code: in.Code, Name: in.Name, Kind: in.Kind, Amount: in.Amount, MaxDiscount: in.MaxDiscount,
+			MinOrder: in.MinOrder, StartsAt: in.StartsAt, EndsAt: in.EndsAt, TotalLimit: in.TotalLimit,
+			PerCustomerLimit: in.PerCustomerLimit, Active: true,
+			CategoryIDs: in.CategoryIDs, ProductIDs: in.ProductIDs, CreatedAt: now, UpdatedAt: now,
+		}
+		return db.RunThen(ctx, q, c, then)
 	})
 	if err != nil {
 		return Coupon{}, fmt.Errorf("create coupon %q: %w", in.Code, err)
 	}
-	return Coupon{
-		ID: id, Code: in.Code, Name: in.Name, Kind: in.Kind, Amount: in.Amount, MaxDiscount: in.MaxDiscount,
-		MinOrder: in.MinOrder, StartsAt: in.StartsAt, EndsAt: in.EndsAt, TotalLimit: in.TotalLimit,
-		PerCustomerLimit: in.PerCustomerLimit, Active: true,
-		CategoryIDs: in.CategoryIDs, ProductIDs: in.ProductIDs, CreatedAt: now, UpdatedAt: now,
-	}, nil
+	return c, nil
 }
 
 // Get returns coupon id with its targets, or fault.ErrNotFound.
@@ -121,17 +122,20 @@ func (s *Service) List(ctx context.Context, limit, offset int) ([]Coupon, error)
 }
 
 // SetActive turns coupon id on or off; an inactive coupon cannot be
-// redeemed, and orders placed with it keep their discount. It returns
-// fault.ErrNotFound when the coupon does not exist.
-func (s *Service) SetActive(ctx context.Context, id int64, active bool) error {
-	ok, err := setActive(ctx, s.d.Write(), id, active, s.now().UTC())
-	if err != nil {
-		return err
-	}
-	if !ok {
-		return fmt.Errorf("coupon %d: %w", id, fault.ErrNotFound)
-	}
-	return nil
+// redeemed, and orders placed with it keep their discount. then runs in
+// the same transaction with the coupon's id. It returns fault.ErrNotFound
+// when the coupon does not exist.
+func (s *Service) SetActive(ctx context.Context, id int64, active bool, then ...db.Then[int64]) error {
+	return s.d.InTx(ctx, func(q db.Querier) error {
+		ok, err := setActive(ctx, q, id, active, s.now().UTC())
+		if err != nil {
+			return err
+		}
+		if !ok {
+			return fmt.Errorf("coupon %d: %w", id, fault.ErrNotFound)
+		}
+		return db.RunThen(ctx, q, id, then)
+	})
 }
 
 // Check returns the coupon with code (any case) for pricing when customer

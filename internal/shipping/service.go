@@ -63,8 +63,8 @@ func (s *Service) Rules(ctx context.Context) (pricing.ShippingRules, error) {
 // for negative fees, bad postcodes, a range that ends before it starts,
 // overlapping ranges) and saves it in place of the rules before, remote
 // areas in the order given. Saving an empty Remote means no surcharges, not
-// the defaults.
-func (s *Service) SetRules(ctx context.Context, r pricing.ShippingRules) error {
+// the defaults. then runs in the same transaction with the rules saved.
+func (s *Service) SetRules(ctx context.Context, r pricing.ShippingRules, then ...db.Then[pricing.ShippingRules]) error {
 	if err := r.Validate(); err != nil {
 		return err
 	}
@@ -83,7 +83,7 @@ func (s *Service) SetRules(ctx context.Context, r pricing.ShippingRules) error {
 				return err
 			}
 		}
-		return nil
+		return db.RunThen(ctx, q, r, then)
 	})
 	if err != nil {
 		return fmt.Errorf("save shipping rules: %w", err)

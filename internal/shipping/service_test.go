@@ -9,6 +9,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/mallang/mallang/internal/db"
 	"github.com/mallang/mallang/internal/db/dbtest"
 	"github.com/mallang/mallang/internal/fault"
 	"github.com/mallang/mallang/internal/pricing"
@@ -216,5 +217,28 @@ func TestCarriers(t *testing.T) {
 	}
 	if len(list) != 4 {
 		t.Fatalf("%d active carriers, want 4", len(list))
+	}
+}
+
+// What a caller runs in the transaction of a save sees the rules saved,
+// and its failure keeps the rules before.
+func TestSetRulesThen(t *testing.T) {
+	t.Parallel()
+	s, _ := newService(t)
+	ctx := context.Background()
+	refused := errors.New("audit log refused")
+	custom := pricing.ShippingRules{BaseFee: 2500, FreeOver: 30000, Remote: []pricing.RemoteArea{}}
+	err := s.SetRules(ctx, custom, func(_ context.Context, q db.Querier, saved pricing.ShippingRules) error {
+		var fee int64
+		if err := q.GetContext(ctx, &fee, `SELECT base_fee_minor FROM shipping_settings`); err != nil || fee != 2500 || saved.BaseFee != 2500 {
+			t.Errorf("the hook saw fee %d (%v), rules %+v", fee, err, saved)
+		}
+		return refused
+	})
+	if !errors.Is(err, refused) {
+		t.Fatalf("SetRules with a failing hook = %v", err)
+	}
+	if got, err := s.Rules(ctx); err != nil || !reflect.DeepEqual(got, Defaults()) {
+		t.Fatalf("Rules after the failed save = %+v, %v; want the defaults", got, err)
 	}
 }
