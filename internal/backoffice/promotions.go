@@ -10,6 +10,7 @@ import (
 
 	"github.com/mallang/mallang/internal/account"
 	"github.com/mallang/mallang/internal/audit"
+	"github.com/mallang/mallang/internal/db"
 	"github.com/mallang/mallang/internal/fault"
 	"github.com/mallang/mallang/internal/pricing"
 	"github.com/mallang/mallang/internal/promotion"
@@ -19,14 +20,14 @@ import (
 // *promotion.Service implements it.
 type Promotions interface {
 	Settings(ctx context.Context) (promotion.Settings, error)
-	SetSettings(ctx context.Context, st promotion.Settings) error
+	SetSettings(ctx context.Context, st promotion.Settings, then ...db.Then[promotion.Settings]) error
 	Grades(ctx context.Context) ([]promotion.Grade, error)
 	GradeOf(ctx context.Context, userID int64) (promotion.Grade, error)
-	SetGrade(ctx context.Context, userID int64, gradeCode string) error
-	CreateGift(ctx context.Context, in promotion.NewGift) (promotion.Gift, error)
+	SetGrade(ctx context.Context, userID int64, gradeCode string, then ...db.Then[promotion.Grade]) error
+	CreateGift(ctx context.Context, in promotion.NewGift, then ...db.Then[promotion.Gift]) (promotion.Gift, error)
 	Gift(ctx context.Context, id int64) (promotion.Gift, error)
 	ListGifts(ctx context.Context, limit, offset int) ([]promotion.Gift, error)
-	SetGiftActive(ctx context.Context, id int64, active bool) error
+	SetGiftActive(ctx context.Context, id int64, active bool, then ...db.Then[int64]) error
 	// Gifts gives the rules that apply now with their products' names.
 	Gifts(ctx context.Context) ([]pricing.GiftRule, error)
 }
@@ -164,7 +165,15 @@ func (h *Handler) createGift(w http.ResponseWriter, r *http.Request, m *messages
 		fail(m.T("form.fix"))
 		return
 	}
-	g, err := h.deps.Promotions.CreateGift(r.Context(), in)
+	g, err := h.deps.Promotions.CreateGift(r.Context(), in, func(ctx context.Context, q db.Querier, g promotion.Gift) error {
+		detail := map[string]any{"name": g.Name, "threshold": g.Threshold, "variant_id": g.VariantID, "quantity": g.Quantity,
+			"starts_at": g.StartsAt.Format(time.RFC3339)}
+		if !g.EndsAt.IsZero() {
+			detail["ends_at"] = g.EndsAt.Format(time.RFC3339)
+		}
+		return h.deps.Audit.Record(ctx, q, audit.Entry{Action: "gift.created", TargetType: "gift",
+			TargetID: strconv.FormatInt(g.ID, 10), Detail: detail})
+	})
 	if inv, ok := fault.AsInvalid(err); ok {
 		fail(placeFields(m, inv, values, errs))
 		return
@@ -173,12 +182,6 @@ func (h *Handler) createGift(w http.ResponseWriter, r *http.Request, m *messages
 		h.serverError(w, r, err)
 		return
 	}
-	detail := map[string]any{"name": g.Name, "threshold": g.Threshold, "variant_id": g.VariantID, "quantity": g.Quantity,
-		"starts_at": g.StartsAt.Format(time.RFC3339)}
-	if !g.EndsAt.IsZero() {
-		detail["ends_at"] = g.EndsAt.Format(time.RFC3339)
-	}
-	h.record(r, audit.Entry{Action: "gift.created", TargetType: "gift", TargetID: strconv.FormatInt(g.ID, 10), Detail: detail})
 	h.log.InfoContext(r.Context(), "gift rule created in the back office", "actor_id", u.ID, "gift_id", g.ID)
 	h.showGifts(w, r, m, u, http.StatusOK, m.F("gift.created", g.Name))
 }
@@ -209,9 +212,19 @@ func (h *Handler) setGiftActive(w http.ResponseWriter, r *http.Request, m *messa
 		return
 	}
 	on := r.PostFormValue("active") == "1"
+	action, notice := "gift.deactivated", "gift.off"
+	if on {
+		action, notice = "gift.activated", "gift.on"
+	}
 	g, err := h.deps.Promotions.Gift(r.Context(), id)
 	if err == nil {
-		err = h.deps.Promotions.SetGiftActive(r.Context(), id, on)
+		err = h.deps.Promotions.SetGiftActive(r.Context(), id, on, func(ctx context.Context, q db.Querier, id int64) error {
+			if g.Active == on {
+				return nil // nothing changed
+			}
+			return h.deps.Audit.Record(ctx, q, audit.Entry{Action: action, TargetType: "gift",
+				TargetID: strconv.FormatInt(id, 10), Detail: map[string]any{"name": g.Name}})
+		})
 	}
 	if errors.Is(err, fault.ErrNotFound) {
 		h.notFound(w, r, m, u)
@@ -221,15 +234,10 @@ func (h *Handler) setGiftActive(w http.ResponseWriter, r *http.Request, m *messa
 		h.serverError(w, r, err)
 		return
 	}
-	action, notice := "gift.deactivated", m.F("gift.off", g.Name)
-	if on {
-		action, notice = "gift.activated", m.F("gift.on", g.Name)
-	}
 	if g.Active != on {
-		h.record(r, audit.Entry{Action: action, TargetType: "gift", TargetID: strconv.FormatInt(id, 10), Detail: map[string]any{"name": g.Name}})
 		h.log.InfoContext(r.Context(), "gift rule switched in the back office", "actor_id", u.ID, "gift_id", id, "active", on)
 	}
-	h.showGifts(w, r, m, u, http.StatusOK, notice)
+	h.showGifts(w, r, m, u, http.StatusOK, m.F(notice, g.Name))
 }
 
 // pointsView is the points settings form.
@@ -291,7 +299,10 @@ func (h *Handler) savePointsSettings(w http.ResponseWriter, r *http.Request, m *
 			h.serverError(w, r, err)
 			return
 		}
-		err = h.deps.Promotions.SetSettings(r.Context(), st)
+		err = h.deps.Promotions.SetSettings(r.Context(), st, func(ctx context.Context, q db.Querier, saved promotion.Settings) error {
+			return h.deps.Audit.Record(ctx, q, audit.Entry{Action: "points.settings_saved", TargetType: "settings", TargetID: "points",
+				Detail: map[string]any{"from": settingsDetail(before), "to": settingsDetail(saved)}})
+		})
 		if inv, ok := fault.AsInvalid(err); ok {
 			v.Error = placeFields(m, inv, map[string]string{"points_min_spend": "", "points_max_percent": "", "points_valid_days": ""}, v.Errors)
 			h.showPoints(w, r, m, u, http.StatusUnprocessableEntity, v, "")
@@ -301,9 +312,6 @@ func (h *Handler) savePointsSettings(w http.ResponseWriter, r *http.Request, m *
 			h.serverError(w, r, err)
 			return
 		}
-		h.record(r, audit.Entry{Action: "points.settings_saved", TargetType: "settings", TargetID: "points", Detail: map[string]any{
-			"from": settingsDetail(before), "to": settingsDetail(st),
-		}})
 		h.log.InfoContext(r.Context(), "points settings saved in the back office", "actor_id", u.ID)
 		h.showPoints(w, r, m, u, http.StatusOK, v, m.T("pts.saved"))
 		return
@@ -402,7 +410,10 @@ func (h *Handler) assignGrade(w http.ResponseWriter, r *http.Request, m *message
 	}
 	before, err := h.deps.Promotions.GradeOf(ctx, customer.ID)
 	if err == nil {
-		err = h.deps.Promotions.SetGrade(ctx, customer.ID, code)
+		err = h.deps.Promotions.SetGrade(ctx, customer.ID, code, func(ctx context.Context, q db.Querier, g promotion.Grade) error {
+			return h.deps.Audit.Record(ctx, q, audit.Entry{Action: "grade.assigned", TargetType: "user",
+				TargetID: strconv.FormatInt(customer.ID, 10), Detail: map[string]any{"from": before.Code, "to": g.Code}})
+		})
 	}
 	if inv, ok := fault.AsInvalid(err); ok {
 		v.Error = placeFields(m, inv, map[string]string{"grade": "", "customer": ""}, v.Errors)
@@ -418,8 +429,6 @@ func (h *Handler) assignGrade(w http.ResponseWriter, r *http.Request, m *message
 		h.serverError(w, r, err)
 		return
 	}
-	h.record(r, audit.Entry{Action: "grade.assigned", TargetType: "user", TargetID: strconv.FormatInt(customer.ID, 10),
-		Detail: map[string]any{"from": before.Code, "to": code}})
 	h.log.InfoContext(r.Context(), "grade assigned in the back office", "actor_id", u.ID, "user_id", customer.ID, "grade", code)
 	name := code
 	if gs, err := h.deps.Promotions.Grades(ctx); err == nil {

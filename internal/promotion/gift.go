@@ -88,13 +88,13 @@ func (s *Service) forgetGifts() {
 // keyed by field (name, threshold, variant_id, quantity, ends_at), for bad
 // input or a variant that does not exist. The variant need not be buyable
 // now: the rule simply gives nothing while it is not.
-func (s *Service) CreateGift(ctx context.Context, in NewGift) (Gift, error) {
+func (s *Service) CreateGift(ctx context.Context, in NewGift, then ...db.Then[Gift]) (Gift, error) {
 	now := s.now().UTC().Truncate(time.Microsecond)
 	in, err := in.normalize(now)
 	if err != nil {
 		return Gift{}, err
 	}
-	var id int64
+	var g Gift
 	err = s.d.InTx(ctx, func(q db.Querier) error {
 		ok, err := variantExists(ctx, q, in.VariantID)
 		if err != nil {
@@ -103,15 +103,19 @@ func (s *Service) CreateGift(ctx context.Context, in NewGift) (Gift, error) {
 		if !ok {
 			return &fault.Invalid{Fields: map[string]string{"variant_id": "is not a product option that exists"}}
 		}
-		id, err = insertGift(ctx, q, in, now)
-		return err
+		id, err := insertGift(ctx, q, in, now)
+		if err != nil {
+			return err
+		}
+		g = Gift{ID: id, Name: in.Name, Threshold: in.Threshold, VariantID: in.VariantID, Quantity: in.Quantity,
+			StartsAt: in.StartsAt, EndsAt: in.EndsAt, Active: true, CreatedAt: now, UpdatedAt: now}
+		return db.RunThen(ctx, q, g, then)
 	})
 	if err != nil {
 		return Gift{}, fmt.Errorf("create gift rule %q: %w", in.Name, err)
 	}
 	s.forgetGifts()
-	return Gift{ID: id, Name: in.Name, Threshold: in.Threshold, VariantID: in.VariantID, Quantity: in.Quantity,
-		StartsAt: in.StartsAt, EndsAt: in.EndsAt, Active: true, CreatedAt: now, UpdatedAt: now}, nil
+	return g, nil
 }
 
 // Gift returns gift rule id, or fault.ErrNotFound.
@@ -132,14 +136,21 @@ func (s *Service) ListGifts(ctx context.Context, limit, offset int) ([]Gift, err
 }
 
 // SetGiftActive turns gift rule id on or off; orders placed with the gift
-// keep it. It returns fault.ErrNotFound when the rule does not exist.
-func (s *Service) SetGiftActive(ctx context.Context, id int64, active bool) error {
-	ok, err := setGiftActive(ctx, s.d.Write(), id, active, s.now().UTC())
+// keep it. then runs in the same transaction with the rule's id. It
+// returns fault.ErrNotFound when the rule does not exist.
+func (s *Service) SetGiftActive(ctx context.Context, id int64, active bool, then ...db.Then[int64]) error {
+	err := s.d.InTx(ctx, func(q db.Querier) error {
+		ok, err := setGiftActive(ctx, q, id, active, s.now().UTC())
+		if err != nil {
+			return err
+		}
+		if !ok {
+			return fmt.Errorf("gift rule %d: %w", id, fault.ErrNotFound)
+		}
+		return db.RunThen(ctx, q, id, then)
+	})
 	if err != nil {
 		return err
-	}
-	if !ok {
-		return fmt.Errorf("gift rule %d: %w", id, fault.ErrNotFound)
 	}
 	s.forgetGifts()
 	return nil

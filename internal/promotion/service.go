@@ -180,12 +180,19 @@ func (s *Service) PointsValidFor(ctx context.Context) (time.Duration, error) {
 }
 
 // SetSettings validates st (see Settings.Validate: *fault.Invalid per
-// field) and saves it in place of the settings before.
-func (s *Service) SetSettings(ctx context.Context, st Settings) error {
+// field) and saves it in place of the settings before; then runs in the
+// same transaction with the settings saved.
+func (s *Service) SetSettings(ctx context.Context, st Settings, then ...db.Then[Settings]) error {
 	if err := st.Validate(); err != nil {
 		return err
 	}
-	if err := upsertSettings(ctx, s.d.Write(), st, s.now().UTC()); err != nil {
+	err := s.d.InTx(ctx, func(q db.Querier) error {
+		if err := upsertSettings(ctx, q, st, s.now().UTC()); err != nil {
+			return err
+		}
+		return db.RunThen(ctx, q, st, then)
+	})
+	if err != nil {
 		return err
 	}
 	s.mu.Lock()
@@ -221,8 +228,9 @@ func (s *Service) GradeOf(ctx context.Context, userID int64) (Grade, error) {
 // SetGrade assigns the grade with code to customer userID, as staff do by
 // hand; the next EvaluateGrades sets it again from the customer's spending.
 // It returns *fault.Invalid{"grade"} for an unknown code and
-// fault.ErrNotFound when the user does not exist or is deleted.
-func (s *Service) SetGrade(ctx context.Context, userID int64, gradeCode string) error {
+// fault.ErrNotFound when the user does not exist or is deleted. then runs
+// in the same transaction with the grade assigned.
+func (s *Service) SetGrade(ctx context.Context, userID int64, gradeCode string, then ...db.Then[Grade]) error {
 	err := s.d.InTx(ctx, func(q db.Querier) error {
 		gs, err := allGrades(ctx, q)
 		if err != nil {
@@ -239,8 +247,10 @@ func (s *Service) SetGrade(ctx context.Context, userID int64, gradeCode string) 
 		if !ok {
 			return fault.ErrNotFound
 		}
-		_, err = assignGrade(ctx, q, userID, gs[i].ID, s.now().UTC())
-		return err
+		if _, err := assignGrade(ctx, q, userID, gs[i].ID, s.now().UTC()); err != nil {
+			return err
+		}
+		return db.RunThen(ctx, q, gs[i], then)
 	})
 	if err != nil {
 		return fmt.Errorf("set grade of user %d to %q: %w", userID, gradeCode, err)
