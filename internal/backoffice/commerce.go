@@ -256,9 +256,11 @@ func (h *Handler) setCouponActive(w http.ResponseWriter, r *http.Request, m *mes
 	h.showCoupons(w, r, m, u, http.StatusOK, m.F(notice, c.Code))
 }
 
-// record writes an audit entry for an action that already committed (its
-// service takes no hook to write it in its transaction); a failure is
-// logged, since the action stands.
+// record writes an audit entry for an action that already committed: a
+// refund or a cancellation, whose provider call happens between its
+// transactions, so no one transaction holds the whole action. A failure is
+// logged, since the action stands. Actions of one transaction write their
+// entry in it, through the service's db.Then hook.
 func (h *Handler) record(r *http.Request, e audit.Entry) {
 	if err := h.deps.Audit.Record(r.Context(), nil, e); err != nil {
 		h.log.ErrorContext(r.Context(), "audit entry lost", "action", e.Action, "err", err)

@@ -1,6 +1,7 @@
 package backoffice
 
 import (
+	"context"
 	"errors"
 	"net/http"
 	"strconv"
@@ -8,6 +9,7 @@ import (
 
 	"github.com/mallang/mallang/internal/account"
 	"github.com/mallang/mallang/internal/audit"
+	"github.com/mallang/mallang/internal/db"
 	"github.com/mallang/mallang/internal/fault"
 	"github.com/mallang/mallang/internal/money"
 	"github.com/mallang/mallang/internal/payment"
@@ -136,17 +138,19 @@ func (h *Handler) issueCashReceipt(w http.ResponseWriter, r *http.Request, m *me
 			}
 		}
 	}
-	err := h.deps.Payments.MarkCashReceiptIssued(ctx, id, number)
+	d := map[string]any{"issue_number": number}
+	if orderID != 0 {
+		d["order_id"] = orderID
+		if o, err := h.deps.Orders.AdminGet(ctx, orderID); err == nil {
+			d["number"] = o.Number
+		}
+	}
+	err := h.deps.Payments.MarkCashReceiptIssued(ctx, id, number, func(ctx context.Context, q db.Querier, id int64) error {
+		return h.deps.Audit.Record(ctx, q, audit.Entry{Action: "cash_receipt.issued", TargetType: "cash_receipt",
+			TargetID: strconv.FormatInt(id, 10), Detail: d})
+	})
 	switch {
 	case err == nil:
-		d := map[string]any{"issue_number": number}
-		if orderID != 0 {
-			d["order_id"] = orderID
-			if o, err := h.deps.Orders.AdminGet(ctx, orderID); err == nil {
-				d["number"] = o.Number
-			}
-		}
-		h.record(r, audit.Entry{Action: "cash_receipt.issued", TargetType: "cash_receipt", TargetID: strconv.FormatInt(id, 10), Detail: d})
 		h.log.InfoContext(ctx, "cash receipt issued in the back office", "actor_id", u.ID, "cash_receipt_id", id)
 		h.showReceipts(w, r, m, u, receiptsNote{Status: http.StatusOK, Notice: m.F("receipt.done", number)})
 	case errors.Is(err, fault.ErrConflict), errors.Is(err, fault.ErrNotFound):

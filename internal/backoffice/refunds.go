@@ -1,6 +1,7 @@
 package backoffice
 
 import (
+	"context"
 	"errors"
 	"net/http"
 	"slices"
@@ -11,6 +12,7 @@ import (
 
 	"github.com/mallang/mallang/internal/account"
 	"github.com/mallang/mallang/internal/audit"
+	"github.com/mallang/mallang/internal/db"
 	"github.com/mallang/mallang/internal/fault"
 	"github.com/mallang/mallang/internal/order"
 	"github.com/mallang/mallang/internal/payment"
@@ -53,11 +55,12 @@ func (h *Handler) confirmDeposit(w http.ResponseWriter, r *http.Request, m *mess
 		h.serverError(w, r, err)
 		return
 	}
-	a, err := h.deps.Payments.ConfirmDeposit(ctx, id, u.ID, depositor)
+	a, err := h.deps.Payments.ConfirmDeposit(ctx, id, u.ID, depositor, func(ctx context.Context, q db.Querier, a payment.Attempt) error {
+		return h.deps.Audit.Record(ctx, q, audit.Entry{Action: "payment.deposit_confirmed", TargetType: "order",
+			TargetID: strconv.FormatInt(id, 10), Detail: map[string]any{"number": o.Number, "attempt_id": a.ID, "amount": a.Amount}})
+	})
 	switch {
 	case err == nil:
-		h.record(r, audit.Entry{Action: "payment.deposit_confirmed", TargetType: "order", TargetID: strconv.FormatInt(id, 10),
-			Detail: map[string]any{"number": o.Number, "attempt_id": a.ID, "amount": a.Amount}})
 		h.log.InfoContext(ctx, "deposit confirmed in the back office", "actor_id", u.ID, "order_id", id, "attempt_id", a.ID)
 		h.showOrder(w, r, m, u, orderNote{Status: http.StatusOK, Notice: m.F("pay.deposit.done", won(a.Amount))})
 	case errors.Is(err, fault.ErrNotFound):

@@ -209,22 +209,29 @@ func (s *Service) PendingCashReceipts(ctx context.Context, limit int) ([]CashRec
 	return out, nil
 }
 
-// MarkCashReceiptIssued records the issue number of a pending receipt.
-func (s *Service) MarkCashReceiptIssued(ctx context.Context, id int64, issueNumber string) error {
+// MarkCashReceiptIssued records the issue number of a pending receipt;
+// then runs in the same transaction with the receipt's id.
+func (s *Service) MarkCashReceiptIssued(ctx context.Context, id int64, issueNumber string, then ...db.Then[int64]) error {
 	issueNumber = strings.TrimSpace(issueNumber)
 	if issueNumber == "" || len(issueNumber) > 64 {
 		return &fault.Invalid{Fields: map[string]string{"issue_number": "is required, at most 64 characters"}}
 	}
 	now := s.stamp()
-	res, err := s.d.Write().ExecContext(ctx, s.d.Write().Rebind(`UPDATE cash_receipts SET status = 'issued',
-		issue_number = ?, issued_at = ?, updated_at = ? WHERE id = ? AND status = 'pending'`), issueNumber, now, now, id)
-	if err != nil {
-		return fmt.Errorf("mark cash receipt %d issued: %w", id, err)
-	}
-	if n, _ := res.RowsAffected(); n == 0 {
-		return fmt.Errorf("cash receipt %d is not pending: %w", id, fault.ErrConflict)
-	}
-	return nil
+	return s.d.InTx(ctx, func(q db.Querier) error {
+		res, err := q.ExecContext(ctx, q.Rebind(`UPDATE cash_receipts SET status = 'issued',
+			issue_number = ?, issued_at = ?, updated_at = ? WHERE id = ? AND status = 'pending'`), issueNumber, now, now, id)
+		if err != nil {
+			return fmt.Errorf("mark cash receipt %d issued: %w", id, err)
+		}
+		n, err := res.RowsAffected()
+		if err != nil {
+			return fmt.Errorf("mark cash receipt %d issued: %w", id, err)
+		}
+		if n == 0 {
+			return fmt.Errorf("cash receipt %d is not pending: %w", id, fault.ErrConflict)
+		}
+		return db.RunThen(ctx, q, id, then)
+	})
 }
 
 // EncryptedColumns returns the encrypted columns of the payment tables, for

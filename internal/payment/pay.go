@@ -680,8 +680,9 @@ func (s *Service) Sync(ctx context.Context, id int64) (Attempt, error) {
 // of order orderID arrived from depositor, and moves the order to paid.
 // Errors: fault.ErrNotFound when the order has no transfer waiting;
 // fault.ErrConflict when the order was cancelled meanwhile (its deadline
-// passed): the money must then be sent back by hand.
-func (s *Service) ConfirmDeposit(ctx context.Context, orderID, staffID int64, depositor string) (Attempt, error) {
+// passed): the money must then be sent back by hand. then runs in the
+// confirmation's transaction with the attempt as paid.
+func (s *Service) ConfirmDeposit(ctx context.Context, orderID, staffID int64, depositor string, then ...db.Then[Attempt]) (Attempt, error) {
 	r, err := attemptWhere(ctx, s.d.Read(), "order_id = ? AND provider = ? AND status = 'awaiting_deposit'", orderID, BankTransfer)
 	if err != nil {
 		return Attempt{}, wrap("confirm deposit of order", orderID, err)
@@ -695,7 +696,10 @@ func (s *Service) ConfirmDeposit(ctx context.Context, orderID, staffID int64, de
 		a.Deposit.Depositor = depositor
 	}
 	a.Deposit.ConfirmedBy = staffID
-	dep, _ := json.Marshal(a.Deposit)
+	dep, err := json.Marshal(a.Deposit)
+	if err != nil {
+		return Attempt{}, wrap("confirm deposit of order", orderID, err)
+	}
 	now := s.stamp()
 	err = s.d.InTx(ctx, func(q db.Querier) error {
 		res, err := q.ExecContext(ctx, q.Rebind(`UPDATE payment_attempts SET status = 'paid', deposit = ?, paid_at = ?,
@@ -713,8 +717,12 @@ func (s *Service) ConfirmDeposit(ctx context.Context, orderID, staffID int64, de
 			Detail: "depositor " + a.Deposit.Depositor, ActorID: staffID}, now); err != nil {
 			return err
 		}
-		_, err = s.deps.Orders.MarkPaid(ctx, q, orderID, order.Staff(staffID), "입금 확인")
-		return err
+		if _, err := s.deps.Orders.MarkPaid(ctx, q, orderID, order.Staff(staffID), "입금 확인"); err != nil {
+			return err
+		}
+		paid := a
+		paid.Status, paid.PaidAt, paid.UpdatedAt = AttemptPaid, now, now
+		return db.RunThen(ctx, q, paid, then)
 	})
 	if err != nil {
 		return Attempt{}, wrap("confirm deposit of order", orderID, err)

@@ -14,6 +14,7 @@ import (
 
 	"github.com/mallang/mallang/internal/audit"
 	"github.com/mallang/mallang/internal/crypt"
+	"github.com/mallang/mallang/internal/db"
 	"github.com/mallang/mallang/internal/fault"
 	"github.com/mallang/mallang/internal/notify"
 	"github.com/mallang/mallang/internal/order"
@@ -388,6 +389,18 @@ func TestBankTransfer(t *testing.T) {
 	if n, _ := f.Orders.ExpireUnpaid(t.Context(), 0); n != 0 {
 		t.Fatalf("expired %d before the transfer deadline", n)
 	}
+	// What the back office runs in the confirmation's transaction (its
+	// audit entry) sees the attempt paid; its failure undoes everything.
+	refused := errors.New("audit log refused")
+	_, err = f.pays.ConfirmDeposit(t.Context(), o.ID, 42, "김말랑", func(_ context.Context, _ db.Querier, paid payment.Attempt) error {
+		if paid.ID != a.ID || paid.Status != payment.AttemptPaid || paid.Amount != o.Total {
+			t.Errorf("the hook saw %+v", paid)
+		}
+		return refused
+	})
+	if !errors.Is(err, refused) || f.status(t, o.ID) != order.AwaitingDeposit {
+		t.Fatalf("ConfirmDeposit with a failing hook = %v; order %s", err, f.status(t, o.ID))
+	}
 	if _, err := f.pays.ConfirmDeposit(t.Context(), o.ID, 42, "김말랑"); err != nil {
 		t.Fatal(err)
 	}
@@ -397,8 +410,19 @@ func TestBankTransfer(t *testing.T) {
 	if _, err := f.pays.ConfirmDeposit(t.Context(), o.ID, 42, ""); !errors.Is(err, fault.ErrNotFound) {
 		t.Errorf("second ConfirmDeposit = %v", err)
 	}
-	if pending, err := f.pays.PendingCashReceipts(t.Context(), 10); err != nil || len(pending) != 1 {
+	pending, err := f.pays.PendingCashReceipts(t.Context(), 10)
+	if err != nil || len(pending) != 1 {
 		t.Fatalf("receipts due = %+v, %v", pending, err)
+	}
+	err = f.pays.MarkCashReceiptIssued(t.Context(), pending[0].ID, "H-2026-0001", func(context.Context, db.Querier, int64) error { return refused })
+	if again, perr := f.pays.PendingCashReceipts(t.Context(), 10); !errors.Is(err, refused) || perr != nil || len(again) != 1 {
+		t.Fatalf("MarkCashReceiptIssued with a failing hook = %v; still due %d, %v", err, len(again), perr)
+	}
+	if err := f.pays.MarkCashReceiptIssued(t.Context(), pending[0].ID, "H-2026-0001"); err != nil {
+		t.Fatal(err)
+	}
+	if again, err := f.pays.PendingCashReceipts(t.Context(), 10); err != nil || len(again) != 0 {
+		t.Fatalf("receipts due after issuing = %+v, %v", again, err)
 	}
 
 	// A transfer never made: the order is cancelled at the deadline and the
