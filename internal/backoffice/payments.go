@@ -29,9 +29,10 @@ type Payments interface {
 	RetryRefund(ctx context.Context, refundID int64, actor order.Actor) (payment.Refund, error)
 	// Cancel cancels an order, refunding it whole when it was paid.
 	Cancel(ctx context.Context, orderID int64, actor order.Actor, reason string) (order.Order, error)
-	// PendingCashReceipts and MarkCashReceiptIssued serve the cash
-	// receipts section.
+	// PendingCashReceipts, CashReceipt and MarkCashReceiptIssued serve the
+	// cash receipts section.
 	PendingCashReceipts(ctx context.Context, limit int) ([]payment.CashReceipt, error)
+	CashReceipt(ctx context.Context, id int64) (payment.CashReceipt, error)
 	MarkCashReceiptIssued(ctx context.Context, id int64, issueNumber string, then ...db.Then[int64]) error
 }
 

@@ -12,6 +12,7 @@ import (
 	"github.com/mallang/mallang/internal/db"
 	"github.com/mallang/mallang/internal/fault"
 	"github.com/mallang/mallang/internal/money"
+	"github.com/mallang/mallang/internal/order"
 	"github.com/mallang/mallang/internal/payment"
 )
 
@@ -129,26 +130,19 @@ func (h *Handler) issueCashReceipt(w http.ResponseWriter, r *http.Request, m *me
 		h.showReceipts(w, r, m, u, bad)
 		return
 	}
-	// The receipt's order, for the audit entry and the notice.
-	var orderID int64
-	if cs, err := h.deps.Payments.PendingCashReceipts(ctx, receiptsLimit); err == nil {
-		for _, c := range cs {
-			if c.ID == id {
-				orderID = c.OrderID
-			}
-		}
+	// The receipt's order, for the audit entry.
+	rc, err := h.deps.Payments.CashReceipt(ctx, id)
+	var o order.Order
+	if err == nil {
+		o, err = h.deps.Orders.AdminGet(ctx, rc.OrderID)
 	}
-	d := map[string]any{"issue_number": number}
-	if orderID != 0 {
-		d["order_id"] = orderID
-		if o, err := h.deps.Orders.AdminGet(ctx, orderID); err == nil {
-			d["number"] = o.Number
-		}
+	if err == nil {
+		d := map[string]any{"issue_number": number, "order_id": o.ID, "number": o.Number}
+		err = h.deps.Payments.MarkCashReceiptIssued(ctx, id, number, func(ctx context.Context, q db.Querier, id int64) error {
+			return h.deps.Audit.Record(ctx, q, audit.Entry{Action: "cash_receipt.issued", TargetType: "cash_receipt",
+				TargetID: strconv.FormatInt(id, 10), Detail: d})
+		})
 	}
-	err := h.deps.Payments.MarkCashReceiptIssued(ctx, id, number, func(ctx context.Context, q db.Querier, id int64) error {
-		return h.deps.Audit.Record(ctx, q, audit.Entry{Action: "cash_receipt.issued", TargetType: "cash_receipt",
-			TargetID: strconv.FormatInt(id, 10), Detail: d})
-	})
 	switch {
 	case err == nil:
 		h.log.InfoContext(ctx, "cash receipt issued in the back office", "actor_id", u.ID, "cash_receipt_id", id)

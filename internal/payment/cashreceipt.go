@@ -176,14 +176,34 @@ func (s *Service) openReceipt(r receiptRow) (CashReceipt, error) {
 // CashReceiptOf returns the cash receipt of order orderID, or
 // fault.ErrNotFound when none is due.
 func (s *Service) CashReceiptOf(ctx context.Context, orderID int64) (CashReceipt, error) {
+	c, err := s.receiptWhere(ctx, "order_id = ?", orderID)
+	if err != nil {
+		return CashReceipt{}, fmt.Errorf("cash receipt of order %d: %w", orderID, err)
+	}
+	return c, nil
+}
+
+// CashReceipt returns cash receipt id, or fault.ErrNotFound.
+func (s *Service) CashReceipt(ctx context.Context, id int64) (CashReceipt, error) {
+	c, err := s.receiptWhere(ctx, "id = ?", id)
+	if err != nil {
+		return CashReceipt{}, fmt.Errorf("cash receipt %d: %w", id, err)
+	}
+	return c, nil
+}
+
+// receiptWhere reads the one receipt matching where, its identity
+// decrypted; fault.ErrNotFound when there is none.
+func (s *Service) receiptWhere(ctx context.Context, where string, args ...any) (CashReceipt, error) {
 	var r receiptRow
-	err := s.d.Read().GetContext(ctx, &r, s.d.Read().Rebind(`SELECT id, order_id, purpose, identity_enc, requested,
-		amount_minor, tax_free_minor, status, issue_number, issued_at, created_at FROM cash_receipts WHERE order_id = ?`), orderID)
+	q := s.d.Read()
+	err := q.GetContext(ctx, &r, q.Rebind(`SELECT id, order_id, purpose, identity_enc, requested,
+		amount_minor, tax_free_minor, status, issue_number, issued_at, created_at FROM cash_receipts WHERE `+where), args...)
 	if errors.Is(err, sql.ErrNoRows) {
 		return CashReceipt{}, fault.ErrNotFound
 	}
 	if err != nil {
-		return CashReceipt{}, fmt.Errorf("cash receipt of order %d: %w", orderID, err)
+		return CashReceipt{}, err
 	}
 	return s.openReceipt(r)
 }
