@@ -108,18 +108,13 @@ type sessionReader struct {
 
 func (r *sessionReader) fail() { r.err, r.b = errSessionData, nil }
 
-func (r *sessionReader) varint() int64 {
-	v, n := binary.Varint(r.b)
-	if n <= 0 {
-		r.fail()
-		return 0
-	}
-	r.b = r.b[n:]
-	return v
-}
+func (r *sessionReader) varint() int64   { return readVarint(r, binary.Varint) }
+func (r *sessionReader) uvarint() uint64 { return readVarint(r, binary.Uvarint) }
 
-func (r *sessionReader) uvarint() uint64 {
-	v, n := binary.Uvarint(r.b)
+// readVarint reads one varint from r with decode (binary.Varint or
+// binary.Uvarint).
+func readVarint[T int64 | uint64](r *sessionReader, decode func([]byte) (T, int)) T {
+	v, n := decode(r.b)
 	if n <= 0 {
 		r.fail()
 		return 0

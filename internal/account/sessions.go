@@ -64,15 +64,6 @@ func (st *SessionStore) FindCtx(ctx context.Context, token string) ([]byte, bool
 	return b, true, nil
 }
 
-// sessionUserColumns are userColumns of the users row u joined to a
-// session, which a visitor's session has none of: every column that cannot
-// be NULL gives its empty value instead, and id 0 means no user.
-const sessionUserColumns = `COALESCE(u.id, 0) AS id, COALESCE(u.email, '') AS email, COALESCE(u.name, '') AS name,
-	COALESCE(u.role, '') AS role, COALESCE(u.active, FALSE) AS active, COALESCE(u.phone_enc, '') AS phone_enc,
-	u.marketing_consent_at, u.email_verified_at, COALESCE(u.session_version, 0) AS session_version,
-	COALESCE(u.permissions, '') AS permissions, COALESCE(u.password_hash, '') AS password_hash,
-	u.created_at, u.last_login_at`
-
 // findWithUser is FindCtx reading the session's user too, as User would
 // read it, and leaving it in memo.
 func (st *SessionStore) findWithUser(ctx context.Context, token string, memo *prefetched) ([]byte, bool, error) {
@@ -82,7 +73,7 @@ func (st *SessionStore) findWithUser(ctx context.Context, token string, memo *pr
 		userScan
 	}
 	q := st.d.Read()
-	err := q.GetContext(ctx, &r, q.Rebind(`SELECT s.data, s.user_id AS session_user_id, `+sessionUserColumns+`
+	err := q.GetContext(ctx, &r, q.Rebind(`SELECT s.data, s.user_id AS session_user_id, `+joinedUserColumns+`
 		FROM sessions s LEFT JOIN users u ON u.id = s.user_id AND u.deleted_at IS NULL
 		WHERE s.token_hash = ? AND s.expires_at > ?`), hashToken(token), st.now().UTC())
 	if errors.Is(err, sql.ErrNoRows) {

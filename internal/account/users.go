@@ -84,8 +84,29 @@ type userRow struct {
 	hash string
 }
 
-const userColumns = `id, email, name, role, active, phone_enc, marketing_consent_at, email_verified_at,
-	session_version, permissions, password_hash, created_at, last_login_at`
+// userFields are the columns of userScan, each with what it reads as when
+// no users row is joined ("" for the columns that may be NULL anyway).
+var userFields = [...]struct{ column, none string }{
+	{"id", "0"}, {"email", "''"}, {"name", "''"}, {"role", "''"}, {"active", "FALSE"}, {"phone_enc", "''"},
+	{"marketing_consent_at", ""}, {"email_verified_at", ""}, {"session_version", "0"}, {"permissions", "''"},
+	{"password_hash", "''"}, {"created_at", ""}, {"last_login_at", ""},
+}
+
+// userColumns selects userScan from users; joinedUserColumns selects it
+// from a users row u that a LEFT JOIN may not find (a visitor's session),
+// id 0 meaning none.
+var userColumns, joinedUserColumns = func() (plain, joined string) {
+	var ps, js []string
+	for _, f := range userFields {
+		ps = append(ps, f.column)
+		if f.none == "" {
+			js = append(js, "u."+f.column)
+		} else {
+			js = append(js, "COALESCE(u."+f.column+", "+f.none+") AS "+f.column)
+		}
+	}
+	return strings.Join(ps, ", "), strings.Join(js, ", ")
+}()
 
 // userScan is a users row as the database hands it over.
 type userScan struct {
