@@ -68,7 +68,10 @@ func TestSessionCodecRefuses(t *testing.T) {
 }
 
 func FuzzSessionCodecDecode(f *testing.F) {
-	good, _ := SessionCodec{}.Encode(time.Now(), map[string]any{"flash": "hello", "n": int64(5), "b": true})
+	good, err := SessionCodec{}.Encode(time.Now(), map[string]any{"flash": "hello", "n": int64(5), "b": true})
+	if err != nil {
+		f.Fatal(err)
+	}
 	f.Add(good)
 	f.Add([]byte{0, 1, 2, 255, 255, 255, 255, 255, 255, 255, 255, 255, 1})
 	f.Fuzz(func(t *testing.T, b []byte) {

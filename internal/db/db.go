@@ -115,7 +115,7 @@ func openPostgres(ctx context.Context, rawURL string, opt Options) (*DB, error) 
 	}
 	n := opt.MaxReaders
 	if n <= 0 {
-		n = DefaultPostgresConns()
+		n = defaultPostgresConns()
 	}
 	p.SetMaxOpenConns(n)
 	p.SetMaxIdleConns(n)
@@ -133,12 +133,12 @@ func openPostgres(ctx context.Context, rawURL string, opt Options) (*DB, error) 
 	return &DB{write: p, read: p, Dialect: Dialect{Engine: Postgres}, Schema: schema}, nil
 }
 
-// DefaultPostgresConns is the PostgreSQL pool size when none is given: four
+// defaultPostgresConns is the PostgreSQL pool size when none is given: four
 // connections per CPU, at least eight. More connections than the CPUs can
 // keep busy only make the server switch between backends: on 2 CPUs the
 // checkout benchmark placed about a fifth more orders per second with 8
 // than with 20 (docs/performance.md).
-func DefaultPostgresConns() int { return max(8, 4*runtime.NumCPU()) }
+func defaultPostgresConns() int { return max(8, 4*runtime.NumCPU()) }
 
 // Redact hides the password of a database URL, for messages and logs.
 func Redact(raw string) string {
