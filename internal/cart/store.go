@@ -183,7 +183,7 @@ func insertLine(ctx context.Context, q db.Querier, cartID, variantID, quantity i
 func setLine(ctx context.Context, q db.Querier, cartID, lineID, quantity int64, selected bool, now time.Time) (bool, error) {
 	res, err := q.ExecContext(ctx, q.Rebind(`UPDATE cart_lines SET quantity = ?, selected = ?, updated_at = ?
 		WHERE id = ? AND cart_id = ?`), quantity, selected, now, lineID, cartID)
-	return affected(res, err, "update line %d of cart %d", lineID, cartID)
+	return db.Affected(res, err, "update line %d of cart %d", lineID, cartID)
 }
 
 // setQuantity sets a line's quantity; ok is false when the cart has no such
@@ -191,7 +191,7 @@ func setLine(ctx context.Context, q db.Querier, cartID, lineID, quantity int64, 
 func setQuantity(ctx context.Context, q db.Querier, cartID, lineID, quantity int64, now time.Time) (bool, error) {
 	res, err := q.ExecContext(ctx, q.Rebind(`UPDATE cart_lines SET quantity = ?, updated_at = ? WHERE id = ? AND cart_id = ?`),
 		quantity, now, lineID, cartID)
-	return affected(res, err, "set quantity of line %d of cart %d", lineID, cartID)
+	return db.Affected(res, err, "set quantity of line %d of cart %d", lineID, cartID)
 }
 
 // moveLine moves a line into another cart with a new quantity.
@@ -207,7 +207,7 @@ func moveLine(ctx context.Context, q db.Querier, lineID, toCart, quantity int64,
 // deleteLine deletes a line of the cart; ok is false when there is none.
 func deleteLine(ctx context.Context, q db.Querier, cartID, lineID int64) (bool, error) {
 	res, err := q.ExecContext(ctx, q.Rebind(`DELETE FROM cart_lines WHERE id = ? AND cart_id = ?`), lineID, cartID)
-	return affected(res, err, "remove line %d of cart %d", lineID, cartID)
+	return db.Affected(res, err, "remove line %d of cart %d", lineID, cartID)
 }
 
 // deleteLines deletes those of ids (at most maxParams) that are lines of the
@@ -271,17 +271,4 @@ func deleteAnonymousBefore(ctx context.Context, q db.Querier, t time.Time) (int6
 		return 0, fmt.Errorf("prune carts: %w", err)
 	}
 	return n, nil
-}
-
-// affected reports whether a statement changed a row, wrapping errors with
-// the formatted context.
-func affected(res sql.Result, err error, format string, args ...any) (bool, error) {
-	if err != nil {
-		return false, fmt.Errorf(format+": %w", append(args, err)...)
-	}
-	n, err := res.RowsAffected()
-	if err != nil {
-		return false, fmt.Errorf(format+": %w", append(args, err)...)
-	}
-	return n > 0, nil
 }

@@ -1,7 +1,9 @@
 package db
 
 import (
+	"database/sql"
 	"errors"
+	"fmt"
 	"strings"
 	"unicode/utf8"
 
@@ -97,4 +99,17 @@ func Args[T any](vs []T) []any {
 		args[i] = v
 	}
 	return args
+}
+
+// Affected reports whether a statement (its result and error as ExecContext
+// gave them) changed a row, wrapping an error with the formatted context.
+func Affected(res sql.Result, err error, format string, args ...any) (bool, error) {
+	if err != nil {
+		return false, fmt.Errorf(format+": %w", append(args, err)...)
+	}
+	n, err := res.RowsAffected()
+	if err != nil {
+		return false, fmt.Errorf(format+": %w", append(args, err)...)
+	}
+	return n > 0, nil
 }

@@ -240,14 +240,11 @@ func (s *Service) MarkCashReceiptIssued(ctx context.Context, id int64, issueNumb
 	return s.d.InTx(ctx, func(q db.Querier) error {
 		res, err := q.ExecContext(ctx, q.Rebind(`UPDATE cash_receipts SET status = 'issued',
 			issue_number = ?, issued_at = ?, updated_at = ? WHERE id = ? AND status = 'pending'`), issueNumber, now, now, id)
+		changed, err := db.Affected(res, err, "mark cash receipt %d issued", id)
 		if err != nil {
-			return fmt.Errorf("mark cash receipt %d issued: %w", id, err)
+			return err
 		}
-		n, err := res.RowsAffected()
-		if err != nil {
-			return fmt.Errorf("mark cash receipt %d issued: %w", id, err)
-		}
-		if n == 0 {
+		if !changed {
 			return fmt.Errorf("cash receipt %d is not pending: %w", id, fault.ErrConflict)
 		}
 		return db.RunThen(ctx, q, id, then)

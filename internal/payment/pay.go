@@ -704,14 +704,12 @@ func (s *Service) ConfirmDeposit(ctx context.Context, orderID, staffID int64, de
 	err = s.d.InTx(ctx, func(q db.Querier) error {
 		res, err := q.ExecContext(ctx, q.Rebind(`UPDATE payment_attempts SET status = 'paid', deposit = ?, paid_at = ?,
 			updated_at = ? WHERE id = ? AND status = 'awaiting_deposit'`), string(dep), now, now, a.ID)
+		changed, err := db.Affected(res, err, "mark the transfer of order %d paid", orderID)
 		if err != nil {
 			return err
 		}
-		if n, err := res.RowsAffected(); err != nil || n == 0 {
-			if err == nil {
-				err = fmt.Errorf("the transfer of order %d was settled meanwhile: %w", orderID, fault.ErrConflict)
-			}
-			return err
+		if !changed {
+			return fmt.Errorf("the transfer of order %d was settled meanwhile: %w", orderID, fault.ErrConflict)
 		}
 		if err := insertEvent(ctx, q, event{AttemptID: a.ID, Kind: evDeposit, Outcome: "confirmed",
 			Detail: "depositor " + a.Deposit.Depositor, ActorID: staffID}, now); err != nil {

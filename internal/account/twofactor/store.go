@@ -69,7 +69,7 @@ func activate(ctx context.Context, q db.Querier, userID int64, pending, secret s
 			last_step = ?, enabled_at = ?, updated_at = ?
 		WHERE user_id = ? AND pending_secret_enc = ?`),
 		secret, step, now, now, userID, pending)
-	return affected(res, err, "activate secret of user %d", userID)
+	return db.Affected(res, err, "activate secret of user %d", userID)
 }
 
 // takeStep records step as the user's last used time step if it is later
@@ -81,7 +81,7 @@ func takeStep(ctx context.Context, q db.Querier, userID int64, secret string, st
 		UPDATE two_factor SET last_step = ?, updated_at = ?
 		WHERE user_id = ? AND secret_enc = ? AND last_step < ?`),
 		step, now, userID, secret, step)
-	return affected(res, err, "take time step of user %d", userID)
+	return db.Affected(res, err, "take time step of user %d", userID)
 }
 
 // deleteRecoveryCodes removes every recovery code of the user, used or not.
@@ -111,7 +111,7 @@ func useRecoveryCode(ctx context.Context, q db.Querier, userID int64, hash strin
 	res, err := q.ExecContext(ctx, q.Rebind(`
 		UPDATE two_factor_recovery_codes SET used_at = ?
 		WHERE user_id = ? AND code_hash = ? AND used_at IS NULL`), now, userID, hash)
-	return affected(res, err, "use recovery code of user %d", userID)
+	return db.Affected(res, err, "use recovery code of user %d", userID)
 }
 
 // unusedRecoveryCodes counts the user's recovery codes not yet used.
@@ -131,16 +131,4 @@ func deleteState(ctx context.Context, q db.Querier, userID int64) error {
 		return fmt.Errorf("delete two-factor state of user %d: %w", userID, err)
 	}
 	return nil
-}
-
-// affected reports whether a conditional UPDATE changed a row.
-func affected(res sql.Result, err error, format string, userID int64) (bool, error) {
-	if err != nil {
-		return false, fmt.Errorf(format+": %w", userID, err)
-	}
-	n, err := res.RowsAffected()
-	if err != nil {
-		return false, fmt.Errorf(format+": %w", userID, err)
-	}
-	return n > 0, nil
 }
