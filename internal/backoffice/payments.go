@@ -14,9 +14,10 @@ import (
 )
 
 // Payments is what the back office needs of the payment service;
-// *payment.Service implements it. The service writes no audit entry and
-// takes no hook, so the back office audits a payment action right after it
-// succeeds.
+// *payment.Service implements it. The service writes no audit entry: the
+// back office passes a hook that writes it in the action's transaction, or,
+// for refunds and cancellations (whose provider call sits between
+// transactions), writes it right after the action succeeds.
 type Payments interface {
 	// Attempts, Refunds and Events read an order's payments for its page.
 	Attempts(ctx context.Context, orderID int64) ([]payment.Attempt, error)

@@ -147,8 +147,8 @@ func (h *Handler) giftForm(w http.ResponseWriter, r *http.Request, m *messages, 
 	h.render(w, r, http.StatusOK, giftPage(h.page(r, m, u, m.T("gift.new"), "gifts"), v))
 }
 
-// createGift creates a gift rule from the form and audits it right after:
-// the promotion service takes no hook.
+// createGift creates a gift rule from the form and audits it in the same
+// transaction.
 func (h *Handler) createGift(w http.ResponseWriter, r *http.Request, m *messages, u account.User) {
 	values := map[string]string{}
 	errs, nums, dates := readFields(r, m, giftFields, values)
@@ -269,8 +269,8 @@ func (h *Handler) showPoints(w http.ResponseWriter, r *http.Request, m *messages
 	h.render(w, r, status, pointsPage(p, v))
 }
 
-// savePointsSettings saves the points settings and audits them right
-// after: the promotion service takes no hook.
+// savePointsSettings saves the points settings and audits them in the same
+// transaction.
 func (h *Handler) savePointsSettings(w http.ResponseWriter, r *http.Request, m *messages, u account.User) {
 	v := pointsView{MinSpend: cut(strings.TrimSpace(r.PostFormValue("points_min_spend")), 30),
 		MaxPercent: cut(strings.TrimSpace(r.PostFormValue("points_max_percent")), 30),
@@ -383,7 +383,7 @@ func permille(n int) string {
 }
 
 // assignGrade sets the grade of the customer named by user id or email
-// address and audits it right after: the promotion service takes no hook.
+// address and audits it in the same transaction.
 func (h *Handler) assignGrade(w http.ResponseWriter, r *http.Request, m *messages, u account.User) {
 	ctx := r.Context()
 	code := cut(strings.TrimSpace(r.PostFormValue("grade")), 32)

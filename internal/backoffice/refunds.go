@@ -20,8 +20,9 @@ import (
 
 // The order page's payment actions: confirming a bank transfer, refunding
 // lines, retrying a refund whose outcome was unknown, and cancelling a paid
-// order with its money back. Each is audited right after it succeeds (the
-// payment service takes no hook to do it in its transaction).
+// order with its money back. A confirmation is audited in its transaction;
+// refunds and cancellations, whose provider call sits between
+// transactions, are audited right after they succeed.
 
 // confirmDeposit records that the bank transfer of an order arrived, from
 // the depositor typed (the name the customer gave when empty), and so
