@@ -38,6 +38,8 @@ type Carts interface {
 type CommerceDeps struct {
 	Carts  Carts
 	Orders Orders
+	// Checkout prices and places orders; required.
+	Checkout Checkout
 	// Payments, when set, adds the payment endpoints (the ways to pay,
 	// paying an order, its payments, staff refunds) and makes cancelling a
 	// paid order refund it; nil leaves them out.

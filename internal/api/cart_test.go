@@ -2,7 +2,6 @@ package api
 
 import (
 	"bytes"
-	"context"
 	"encoding/json"
 	"fmt"
 	"io"
@@ -20,6 +19,7 @@ import (
 	"github.com/mallang/mallang/internal/cart"
 	"github.com/mallang/mallang/internal/catalog"
 	"github.com/mallang/mallang/internal/catalog/catalogtest"
+	"github.com/mallang/mallang/internal/checkout"
 	"github.com/mallang/mallang/internal/coupon"
 	"github.com/mallang/mallang/internal/crypt"
 	"github.com/mallang/mallang/internal/db/dbtest"
@@ -28,7 +28,7 @@ import (
 	"github.com/mallang/mallang/internal/payment"
 	"github.com/mallang/mallang/internal/payment/testpay"
 	"github.com/mallang/mallang/internal/points"
-	"github.com/mallang/mallang/internal/pricing"
+	"github.com/mallang/mallang/internal/promotion"
 	"github.com/mallang/mallang/internal/ratelimit"
 	"github.com/mallang/mallang/internal/shipping"
 )
@@ -89,26 +89,26 @@ func newShopFixture(t *testing.T, payments bool, extra ...payment.Provider) *com
 	f.coupons = coupon.New(d, now)
 	f.points = points.New(d, now)
 	f.orders = order.NewService(d, order.Deps{
-		Catalog: f.cat, Cart: cart.ForOrders{Carts: f.carts}, Addresses: af.addr, Coupons: f.coupons, Points: f.points,
-		Shipping: shipping.ForOrders{Shipping: shipping.New(d, now)}, Promotions: promotions{}, Keyring: kr,
+		Catalog: f.cat, Cart: f.carts, Addresses: af.addr, Coupons: f.coupons, Points: f.points,
+		Shipping: shipping.New(d, now), Promotions: promotion.New(d, f.cat, now), Keyring: kr,
 	}, order.Config{}, now, nil)
 	f.leaf = catalogtest.Categories(t, f.cat).Leaves[0].ID
 
 	a := New(Config{BaseURL: testBaseURL, Version: "test"}, f.cat, slog.New(slog.NewJSONHandler(af.logs, nil)))
 	a.EnableAccounts(AccountDeps{Accounts: af.acc, Tokens: tokens, Addresses: af.addr, Limiter: limiter})
-	deps := CommerceDeps{Carts: f.carts, Orders: f.orders}
+	tp, err := testpay.New([]byte(testKeyText+" testpay"), func(ref string) string {
+		return testBaseURL + "/pay/testpay/" + ref
+	}, now)
+	if err != nil {
+		t.Fatal(err)
+	}
+	f.tp = tp
+	f.pays = payment.NewService(d, payment.Deps{Orders: f.orders, Keyring: kr}, payment.Config{
+		BaseURL: testBaseURL, Bank: payment.BankAccount{Bank: "말랑은행", Account: "123-456", Holder: "(주)말랑"},
+		BuyerProtection: testBuyerProtection, DepositWithin: testDepositWithin,
+	}, append([]payment.Provider{tp}, extra...), now, nil)
+	deps := CommerceDeps{Carts: f.carts, Orders: f.orders, Checkout: checkout.New(d, f.orders, f.pays)}
 	if payments {
-		tp, err := testpay.New([]byte(testKeyText+" testpay"), func(ref string) string {
-			return testBaseURL + "/pay/testpay/" + ref
-		}, now)
-		if err != nil {
-			t.Fatal(err)
-		}
-		f.tp = tp
-		f.pays = payment.NewService(d, payment.Deps{Orders: f.orders, Keyring: kr}, payment.Config{
-			BaseURL: testBaseURL, Bank: payment.BankAccount{Bank: "말랑은행", Account: "123-456", Holder: "(주)말랑"},
-			BuyerProtection: testBuyerProtection, DepositWithin: testDepositWithin,
-		}, append([]payment.Provider{tp}, extra...), now, nil)
 		deps.Payments = f.pays
 	}
 	a.EnableCommerce(deps)
@@ -117,16 +117,6 @@ func newShopFixture(t *testing.T, payments bool, extra ...payment.Provider) *com
 	af.h = mux
 	return f
 }
-
-// promotions are fixed points rules for the tests: spent from 1,000 up,
-// 1 % earned.
-type promotions struct{}
-
-func (promotions) PointsRules(context.Context, int64) (pricing.PointsRules, error) {
-	return pricing.PointsRules{MinSpend: 1000, EarnPermille: 10}, nil
-}
-
-func (promotions) Gifts(context.Context) ([]pricing.GiftRule, error) { return nil, nil }
 
 // product adds a product with one variant of price and stock, with an
 // image when image is set, and returns the variant's id.

@@ -5,26 +5,33 @@ import (
 	"errors"
 	"net/http"
 	"net/url"
-	"strconv"
 	"time"
 
 	"github.com/danielgtaylor/huma/v2"
 
+	"github.com/mallang/mallang/internal/cart"
+	"github.com/mallang/mallang/internal/checkout"
 	"github.com/mallang/mallang/internal/fault"
 	"github.com/mallang/mallang/internal/order"
+	"github.com/mallang/mallang/internal/payment"
 	"github.com/mallang/mallang/internal/pricing"
 )
 
-// Orders is what checkout and the order endpoints need of the order
-// service; *order.Service implements it.
-type Orders interface {
+// Checkout prices and places orders; *checkout.Service implements it.
+type Checkout interface {
 	// Preview prices the customer's selected cart lines as Place would and
 	// stores nothing; a coupon or points that do not apply come back as
 	// problems of the breakdown.
 	Preview(ctx context.Context, in order.PlaceInput) (order.Preview, error)
-	// Place turns the selected cart lines into an order, once per
-	// (customer, idempotency key): a key used before returns that order.
-	Place(ctx context.Context, in order.PlaceInput) (order.Order, error)
+	// Place turns the selected cart lines into an order, with the bank
+	// transfer it waits for when paid that way, once per (customer,
+	// idempotency key): a key used before returns that order.
+	Place(ctx context.Context, in checkout.Input) (checkout.Placed, error)
+}
+
+// Orders is what the order endpoints need of the order service;
+// *order.Service implements it.
+type Orders interface {
 	// List returns a page of the customer's orders, newest first, without
 	// address or shipments.
 	List(ctx context.Context, userID int64, limit, offset int) ([]order.Order, error)
@@ -101,14 +108,14 @@ func newCheckoutPreview(p order.Preview) CheckoutPreview {
 		RemoteSurcharge: b.RemoteSurcharge, PointsUsed: b.PointsUsed, Total: b.Total, PointsToEarn: b.PointsToEarn,
 		PointsBalance: p.PointsBalance, Problems: make([]CheckoutProblem, 0, len(b.Problems)),
 	}
-	byKey := make(map[string]order.CartLine, len(p.Lines))
+	byID := make(map[int64]cart.Line, len(p.Lines))
 	for _, l := range p.Lines {
-		byKey[strconv.FormatInt(l.ID, 10)] = l
+		byID[l.ID] = l
 	}
 	for _, l := range b.Lines {
 		cl := CheckoutLine{VariantID: l.VariantID, ProductID: l.ProductID, Name: l.Name, UnitPrice: l.UnitPrice,
 			Quantity: l.Quantity, LineTotal: l.LineTotal, Discount: l.Discount, Gift: l.Gift}
-		if c, ok := byKey[l.Key]; ok && !l.Gift {
+		if c, ok := byID[l.ID]; ok && !l.Gift {
 			cl.CartLineID, cl.Options, cl.SKU = c.ID, c.Options, c.SKU
 		}
 		out.Lines = append(out.Lines, cl)
@@ -298,13 +305,22 @@ type previewOutput struct {
 type placeInput struct {
 	IdempotencyKey string `header:"Idempotency-Key" required:"true" minLength:"1" maxLength:"64" doc:"One per checkout attempt, at most 64 bytes, such as a UUID made when the customer taps the button; retries send the same key." example:"3f2b9c1e-8d4a-4f6b-9a51-0c7e2d1b5a90"`
 	Body           struct {
-		AddressID     int64            `json:"address_id,omitempty" minimum:"0" doc:"An address from the customer's book; wins over address. One of the two is required." example:"7"`
-		Address       *CheckoutAddress `json:"address,omitempty" doc:"An address typed at checkout, when address_id is not sent."`
-		DeliveryNote  string           `json:"delivery_note,omitempty" maxLength:"100" doc:"A note for the courier." example:"문 앞에 놓아 주세요"`
-		CouponCode    string           `json:"coupon_code,omitempty" maxLength:"32" example:"WELCOME5000"`
-		PointsToUse   int64            `json:"points_to_use,omitempty" minimum:"0" example:"1000"`
-		PaymentMethod string           `json:"payment_method,omitempty" maxLength:"32" doc:"How the customer pays, such as card or bank_transfer; required unless points pay the whole total." example:"card"`
+		AddressID     int64               `json:"address_id,omitempty" minimum:"0" doc:"An address from the customer's book; wins over address. One of the two is required." example:"7"`
+		Address       *CheckoutAddress    `json:"address,omitempty" doc:"An address typed at checkout, when address_id is not sent."`
+		DeliveryNote  string              `json:"delivery_note,omitempty" maxLength:"100" doc:"A note for the courier." example:"문 앞에 놓아 주세요"`
+		CouponCode    string              `json:"coupon_code,omitempty" maxLength:"32" example:"WELCOME5000"`
+		PointsToUse   int64               `json:"points_to_use,omitempty" minimum:"0" example:"1000"`
+		PaymentMethod string              `json:"payment_method,omitempty" maxLength:"32" doc:"How the customer pays, such as card or bank_transfer; required unless points pay the whole total." example:"card"`
+		Depositor     string              `json:"depositor,omitempty" maxLength:"30" doc:"Bank transfer: the name the transfer will come from; the recipient's name when left out." example:"김말랑"`
+		CashReceipt   *cashReceiptRequest `json:"cash_receipt,omitempty" doc:"Bank transfer: a cash receipt to issue. Transfers of ₩100,000 or more get one to the tax office's self-issue number when none is asked for."`
 	}
+}
+
+// PlacedOrder is an order as placing it answers: the order and, when it is
+// paid by bank transfer, where to send the money.
+type PlacedOrder struct {
+	Order
+	Deposit *DepositInstructions `json:"deposit" doc:"For an order paid by bank_transfer that waits for the money (awaiting_deposit): the shop's account, the amount is total, the deadline and the depositor expected; null otherwise."`
 }
 
 type orderOutput struct {
@@ -314,7 +330,7 @@ type orderOutput struct {
 type placedOutput struct {
 	Status   int
 	Location string `header:"Location" doc:"The URL of the order."`
-	Body     Order
+	Body     PlacedOrder
 }
 
 type listOrdersInput struct {
@@ -343,10 +359,13 @@ const orderNotFound = "An order number that does not exist, or that is someone e
 // in a checkout request. "cart" is the customer's cart: empty, nothing
 // selected, or a line sold out or short of stock.
 var placeFields = map[string]string{
-	"cart":            "cart",
-	"coupon":          "body.coupon_code",
-	"points":          "body.points_to_use",
-	"idempotency_key": "header.Idempotency-Key",
+	"cart":                  "cart",
+	"coupon":                "body.coupon_code",
+	"points":                "body.points_to_use",
+	"idempotency_key":       "header.Idempotency-Key",
+	"depositor":             "body.depositor",
+	"cash_receipt_purpose":  "body.cash_receipt.purpose",
+	"cash_receipt_identity": "body.cash_receipt.identity",
 }
 
 func (a *API) registerOrders() {
@@ -376,10 +395,12 @@ func (a *API) registerOrders() {
 		Summary:     "Place an order",
 		Description: "Orders the cart's selected lines in one step: they are priced again, stock is taken, the coupon and points are recorded " +
 			"and the lines leave the cart. Returns 201 with the order and its URL in Location; the order waits for payment " +
-			"(pending_payment, until pay_by) unless points pay its whole total, when it is paid at once. " +
+			"(pending_payment, until pay_by) unless points pay its whole total, when it is paid at once. With payment_method bank_transfer " +
+			"the order waits for the money from the start (awaiting_deposit, until pay_by) and deposit says where to send it, in the same answer. " +
 			"Sending an Idempotency-Key used before returns the order placed with it, 200, and places nothing. " +
 			"Refusals are 422 naming the field: cart (nothing selected, a line sold out or short of stock), body.coupon_code, " +
-			"body.points_to_use, body.address_id or body.address.*, body.payment_method; a missing key names header.Idempotency-Key.",
+			"body.points_to_use, body.address_id or body.address.*, body.payment_method, body.depositor, body.cash_receipt.*; " +
+			"a missing key names header.Idempotency-Key. Every field at fault is named at once.",
 		DefaultStatus: http.StatusCreated,
 		Errors:        []int{http.StatusUnprocessableEntity},
 	}, "Orders", true), a.placeOrder)
@@ -429,7 +450,7 @@ func (a *API) previewCheckout(ctx context.Context, in *previewInput) (*previewOu
 	if err != nil {
 		return nil, err
 	}
-	p, err := a.com.Orders.Preview(ctx, order.PlaceInput{
+	p, err := a.com.Checkout.Preview(ctx, order.PlaceInput{
 		UserID: u.ID, AddressID: in.Body.AddressID, Address: in.Body.Address.address(),
 		CouponCode: in.Body.CouponCode, PointsToUse: in.Body.PointsToUse, Channel: order.API,
 	})
@@ -449,19 +470,27 @@ func (a *API) placeOrder(ctx context.Context, in *placeInput) (*placedOutput, er
 		DeliveryNote: in.Body.DeliveryNote, CouponCode: in.Body.CouponCode, PointsToUse: in.Body.PointsToUse,
 		PaymentMethod: in.Body.PaymentMethod, Channel: order.API,
 	}
-	o, err := a.com.Orders.Place(ctx, pin)
+	cin := checkout.Input{PlaceInput: pin, Depositor: in.Body.Depositor}
+	if r := in.Body.CashReceipt; r != nil {
+		cin.CashReceipt = &payment.CashReceiptRequest{Purpose: r.Purpose, Identity: r.Identity}
+	}
+	placed, err := a.com.Checkout.Place(ctx, cin)
 	if err != nil {
 		return nil, a.fieldProblem(ctx, err, placeFields, "body")
 	}
+	o := placed.Order
 	body, err := a.newOrder(ctx, o)
 	if err != nil {
 		return nil, a.problem(ctx, err, "body")
 	}
-	status := http.StatusCreated
+	out := &placedOutput{Status: http.StatusCreated, Location: a.orderURL(o.Number), Body: PlacedOrder{Order: body}}
 	if o.Repeated {
-		status = http.StatusOK
+		out.Status = http.StatusOK
 	}
-	return &placedOutput{Status: status, Location: a.orderURL(o.Number), Body: body}, nil
+	if placed.Transfer != nil {
+		out.Body.Deposit = newPaymentAttempt(*placed.Transfer).Deposit
+	}
+	return out, nil
 }
 
 func (a *API) listOrders(ctx context.Context, in *listOrdersInput) (*orderListOutput, error) {

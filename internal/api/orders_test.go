@@ -516,3 +516,49 @@ func TestCommerceOpenAPI(t *testing.T) {
 		t.Error("the order number example is missing")
 	}
 }
+
+// A bank-transfer checkout is one request: the order waits for the money
+// from the start and the answer says where to send it; bad transfer details
+// place nothing and are named with the other fields; a repeat answers the
+// same order and instructions.
+func TestPlaceOrderByBankTransfer(t *testing.T) {
+	t.Parallel()
+	f := newCommerceFixture(t)
+	c := f.checkoutCustomer(t, minjiEmail)
+	choco := f.product(t, "말랑 다크초콜릿", 12000, 10, false)
+	f.add(t, c, choco, 2)
+
+	bad := map[string]any{"address_id": c.addressID, "payment_method": "bank_transfer", "coupon_code": "NOPE",
+		"cash_receipt": map[string]any{"purpose": "income_deduction", "identity": "12"}}
+	wantProblem(t, f.place(t, c, "transfer-1", bad), http.StatusUnprocessableEntity, "body.cash_receipt.identity", "body.coupon_code")
+	if n := f.ordersOf(t, c.id); n != 0 || f.stock(t, choco) != 10 {
+		t.Fatalf("a refused checkout placed %d orders (stock %d)", n, f.stock(t, choco))
+	}
+
+	body := map[string]any{"address_id": c.addressID, "payment_method": "bank_transfer", "depositor": "김입금"}
+	rec := f.place(t, c, "transfer-1", body)
+	o := decode[PlacedOrder](t, rec, http.StatusCreated)
+	d := o.Deposit
+	if o.Status != "awaiting_deposit" || o.PaymentMethod != "bank_transfer" || o.Total != 27000 || o.PayBy == nil || d == nil {
+		t.Fatalf("order = %+v, deposit %+v", o.OrderSummary, d)
+	}
+	if d.Bank != "말랑은행" || d.Account != "123-456" || d.Holder != "(주)말랑" || d.Depositor != "김입금" ||
+		d.Notice != testBuyerProtection || !d.Due.Equal(*o.PayBy) || !d.Due.Equal(f.clock.Now().Add(testDepositWithin)) {
+		t.Errorf("deposit = %+v, pay by %v", d, o.PayBy)
+	}
+	if len(o.History) != 1 || o.History[0].To != "awaiting_deposit" {
+		t.Errorf("history = %+v", o.History)
+	}
+	again := decode[PlacedOrder](t, f.place(t, c, "transfer-1", body), http.StatusOK)
+	if again.Number != o.Number || again.Deposit == nil || *again.Deposit != *d || f.ordersOf(t, c.id) != 1 {
+		t.Errorf("again = %s %+v, %d orders", again.Number, again.Deposit, f.ordersOf(t, c.id))
+	}
+
+	// A card order answers without deposit instructions.
+	f.add(t, c, choco, 1)
+	card := decode[PlacedOrder](t, f.place(t, c, "card-1", map[string]any{"address_id": c.addressID, "payment_method": "card"}),
+		http.StatusCreated)
+	if card.Status != "pending_payment" || card.Deposit != nil {
+		t.Errorf("card order = %s, deposit %+v", card.Status, card.Deposit)
+	}
+}

@@ -149,7 +149,7 @@ func TestStartBankTransfer(t *testing.T) {
 	f := newPaymentsFixture(t)
 	c := f.checkoutCustomer(t, minjiEmail)
 	choco := f.product(t, "말랑 다크초콜릿", 12000, 10, false)
-	o := f.placed(t, c, "bank_transfer", choco)
+	o := f.placed(t, c, "card", choco)
 
 	body := map[string]any{"method": "bank_transfer", "depositor": "김말랑",
 		"cash_receipt": map[string]any{"purpose": "income_deduction", "identity": "010-1234-5678"}}
@@ -233,7 +233,7 @@ func TestStartPaymentRefusals(t *testing.T) {
 	c := f.checkoutCustomer(t, minjiEmail)
 	other := f.checkoutCustomer(t, "other@example.com")
 	choco := f.product(t, "말랑 다크초콜릿", 12000, 10, false)
-	o := f.placed(t, c, "bank_transfer", choco)
+	o := f.placed(t, c, "card", choco)
 
 	tests := []struct {
 		name      string

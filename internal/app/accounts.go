@@ -13,6 +13,7 @@ import (
 	"github.com/mallang/mallang/internal/account/twofactor"
 	"github.com/mallang/mallang/internal/audit"
 	"github.com/mallang/mallang/internal/cart"
+	"github.com/mallang/mallang/internal/checkout"
 	"github.com/mallang/mallang/internal/coupon"
 	"github.com/mallang/mallang/internal/crypt"
 	"github.com/mallang/mallang/internal/jobs"
@@ -47,6 +48,7 @@ type accounts struct {
 	orders     *order.Service
 	promotions *promotion.Service
 	payments   *payment.Service
+	checkout   *checkout.Service
 }
 
 // keyring builds the personal-data keyring: the configured keys, with the
@@ -120,8 +122,8 @@ func (a *App) wireAccounts() error {
 	s.points = points.New(d, now)
 	s.promotions = promotion.New(d, a.Catalog, now)
 	s.orders = order.NewService(d, order.Deps{
-		Catalog: a.Catalog, Cart: cart.ForOrders{Carts: s.carts}, Addresses: s.addresses, Coupons: s.coupons,
-		Points: s.points, Shipping: shipping.ForOrders{Shipping: s.shipping}, Promotions: s.promotions, Keyring: kr,
+		Catalog: a.Catalog, Cart: s.carts, Addresses: s.addresses, Coupons: s.coupons,
+		Points: s.points, Shipping: s.shipping, Promotions: s.promotions, Keyring: kr,
 	}, order.Config{PayWithin: cfg.OrderPayWithin}, now, a.log)
 	a.acc = s
 	return nil

@@ -141,7 +141,8 @@ func (a *App) routes() http.Handler {
 	mux.Handle("HEAD "+media.URLPrefix, a.Media.Handler())
 	jsonAPI := api.New(api.Config{BaseURL: a.cfg.BaseURL, Version: a.version}, a.Catalog, a.log)
 	jsonAPI.EnableAccounts(api.AccountDeps{Accounts: a.Accounts, Tokens: a.acc.tokens, Addresses: a.acc.addresses, Limiter: a.acc.limiter})
-	jsonAPI.EnableCommerce(api.CommerceDeps{Carts: a.acc.carts, Orders: a.acc.orders, Payments: a.acc.payments})
+	jsonAPI.EnableCommerce(api.CommerceDeps{Carts: a.acc.carts, Orders: a.acc.orders, Checkout: a.acc.checkout,
+		Payments: a.acc.payments})
 	jsonAPI.Register(mux)
 	storefront := web.New(web.Config{BaseURL: a.cfg.BaseURL, ShopName: ShopName}, a.Catalog, a.log)
 	storefront.EnableAccounts(web.AccountDeps{
@@ -151,6 +152,7 @@ func (a *App) routes() http.Handler {
 		Social:    a.acc.social,
 		Carts:     a.acc.carts,
 		Orders:    a.acc.orders,
+		Checkout:  a.acc.checkout,
 		Points:    a.acc.points,
 		Payments:  a.acc.payments,
 		Secure:    strings.HasPrefix(a.cfg.BaseURL, "https://"),

@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/mallang/mallang/internal/account"
+	"github.com/mallang/mallang/internal/checkout"
 	"github.com/mallang/mallang/internal/crypt"
 	"github.com/mallang/mallang/internal/payment"
 	"github.com/mallang/mallang/internal/payment/kakaopay"
@@ -83,6 +84,7 @@ func (a *App) wirePayments() error {
 		Queue: a.queue, Mailer: s.mailer, Audit: s.audit}, payment.Config{BaseURL: a.cfg.BaseURL,
 		Bank:          payment.BankAccount{Bank: cfg.BankName, Account: cfg.BankAccount, Holder: cfg.BankHolder},
 		DepositWithin: cfg.DepositWithin, BuyerProtection: cfg.BuyerProtection}, providers, time.Now, a.log)
+	s.checkout = checkout.New(a.DB, s.orders, s.payments)
 	return nil
 }
 

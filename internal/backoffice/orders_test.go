@@ -16,10 +16,13 @@ import (
 	"github.com/mallang/mallang/internal/cart"
 	"github.com/mallang/mallang/internal/catalog"
 	"github.com/mallang/mallang/internal/catalog/catalogtest"
+	"github.com/mallang/mallang/internal/checkout"
 	"github.com/mallang/mallang/internal/coupon"
 	"github.com/mallang/mallang/internal/crypt"
 	"github.com/mallang/mallang/internal/order"
+	"github.com/mallang/mallang/internal/payment"
 	"github.com/mallang/mallang/internal/points"
+	"github.com/mallang/mallang/internal/promotion"
 	"github.com/mallang/mallang/internal/ratelimit"
 	"github.com/mallang/mallang/internal/security"
 	"github.com/mallang/mallang/internal/shipping"
@@ -35,6 +38,7 @@ type shopEnv struct {
 	coupons  *coupon.Service
 	shipping *shipping.Service
 	orders   *order.Service
+	checkout *checkout.Service
 	leaf     int64
 	n        int
 }
@@ -47,9 +51,11 @@ func newShopEnv(t *testing.T) *shopEnv {
 	s := &shopEnv{env: e, cat: catalog.NewService(d, now, nil, nil), addr: address.New(d, kr, now),
 		coupons: coupon.New(d, now), shipping: shipping.New(d, now)}
 	s.carts = cart.New(d, s.cat, cart.Config{}, now)
-	s.orders = order.NewService(d, order.Deps{Catalog: s.cat, Cart: cart.ForOrders{Carts: s.carts}, Addresses: s.addr,
-		Coupons: s.coupons, Points: points.New(d, now), Shipping: shipping.ForOrders{Shipping: s.shipping}, Keyring: kr},
+	s.orders = order.NewService(d, order.Deps{Catalog: s.cat, Cart: s.carts, Addresses: s.addr, Coupons: s.coupons,
+		Points: points.New(d, now), Shipping: s.shipping, Promotions: promotion.New(d, s.cat, now), Keyring: kr},
 		order.Config{}, now, nil)
+	s.checkout = checkout.New(d, s.orders, payment.NewService(d, payment.Deps{Orders: s.orders, Keyring: kr}, payment.Config{
+		Bank: payment.BankAccount{Bank: "말랑은행", Account: "123-456-789012", Holder: "(주)말랑"}}, nil, now, nil))
 	s.leaf = catalogtest.Categories(t, s.cat).Leaves[0].ID
 
 	// The same back office as env's, with the commerce sections.
@@ -95,12 +101,12 @@ func (s *shopEnv) place(t *testing.T, method string, price, quantity int64) orde
 	if err != nil {
 		t.Fatal(err)
 	}
-	o, err := s.orders.Place(ctx, order.PlaceInput{UserID: userID, IdempotencyKey: "k" + strconv.Itoa(s.n), AddressID: a.ID,
-		PaymentMethod: method, Channel: order.PCWeb})
+	placed, err := s.checkout.Place(ctx, checkout.Input{PlaceInput: order.PlaceInput{UserID: userID,
+		IdempotencyKey: "k" + strconv.Itoa(s.n), AddressID: a.ID, PaymentMethod: method, Channel: order.PCWeb}})
 	if err != nil {
 		t.Fatal(err)
 	}
-	return o
+	return placed.Order
 }
 
 func orderURL(o order.Order) string { return bo + "/orders/" + strconv.FormatInt(o.ID, 10) }
@@ -114,8 +120,8 @@ func TestOrdersPaidAndShipped(t *testing.T) {
 	t.Parallel()
 	s := newShopEnv(t)
 	s.user(t, "orders@example.com", account.Staff, account.PermOrders)
-	o := s.place(t, "bank_transfer", 12000, 2)
-	other := s.place(t, "card", 8000, 1)
+	o := s.place(t, "card", 12000, 2)
+	other := s.place(t, "bank_transfer", 8000, 1)
 	b, _ := s.staffIn("orders@example.com")
 
 	st, body := b.get(bo + "/")
@@ -270,7 +276,7 @@ func TestOrderRefused(t *testing.T) {
 func TestCommercePermissions(t *testing.T) {
 	t.Parallel()
 	s := newShopEnv(t)
-	o := s.place(t, "bank_transfer", 12000, 1)
+	o := s.place(t, "card", 12000, 1)
 	s.user(t, "mail@example.com", account.Staff, account.PermMail, account.PermCustomers)
 	b, _ := s.staffIn("mail@example.com")
 	st, body := b.get(bo + "/")

@@ -16,6 +16,7 @@ import (
 	"github.com/mallang/mallang/internal/audit"
 	"github.com/mallang/mallang/internal/cart"
 	"github.com/mallang/mallang/internal/catalog"
+	"github.com/mallang/mallang/internal/checkout"
 	"github.com/mallang/mallang/internal/crypt"
 	"github.com/mallang/mallang/internal/order"
 	"github.com/mallang/mallang/internal/payment"
@@ -53,6 +54,7 @@ func newPayEnv(t *testing.T) *payEnv {
 		BaseURL: "https://shop.example",
 		Bank:    payment.BankAccount{Bank: "말랑은행", Account: "123-456-789012", Holder: "(주)말랑"},
 	}, []payment.Provider{tp, e.flaky}, now, nil)
+	s.checkout = checkout.New(d, s.orders, e.pays)
 
 	h := New(Config{Path: bo, ShopName: "말랑"}, Deps{
 		Accounts: s.acc, TwoFactor: s.tf, Trap: s.trap, Audit: s.audit, Outbox: s.outbox, Limiter: ratelimit.New(d, now),
@@ -114,6 +116,21 @@ func (p *flaky) failNextRefund(err error) {
 // price, paying with method, and returns the order.
 func (e *payEnv) placeLines(t *testing.T, method string, prices ...int64) order.Order {
 	t.Helper()
+	return e.placeWith(t, checkout.Input{PlaceInput: order.PlaceInput{PaymentMethod: method}}, prices...)
+}
+
+// placeTransfer places an order as placeLines does, paid by bank transfer
+// from 김말랑 with receipt; the order waits for the deposit.
+func (e *payEnv) placeTransfer(t *testing.T, receipt *payment.CashReceiptRequest, prices ...int64) order.Order {
+	t.Helper()
+	return e.placeWith(t, checkout.Input{PlaceInput: order.PlaceInput{PaymentMethod: payment.BankTransfer},
+		Depositor: "김말랑", CashReceipt: receipt}, prices...)
+}
+
+// placeWith places the checkout in for a new customer of one unit of a new
+// product at each price.
+func (e *payEnv) placeWith(t *testing.T, in checkout.Input, prices ...int64) order.Order {
+	t.Helper()
 	ctx := context.Background()
 	e.n++
 	q := e.d.Write()
@@ -143,22 +160,12 @@ func (e *payEnv) placeLines(t *testing.T, method string, prices ...int64) order.
 	if err != nil {
 		t.Fatal(err)
 	}
-	o, err := e.orders.Place(ctx, order.PlaceInput{UserID: userID, IdempotencyKey: "pay" + strconv.Itoa(e.n), AddressID: a.ID,
-		PaymentMethod: method, Channel: order.PCWeb})
+	in.UserID, in.IdempotencyKey, in.AddressID, in.Channel = userID, "pay"+strconv.Itoa(e.n), a.ID, order.PCWeb
+	p, err := e.checkout.Place(ctx, in)
 	if err != nil {
 		t.Fatal(err)
 	}
-	return o
-}
-
-// transfer has the customer of o choose bank transfer, as the checkout
-// does; o then waits for the deposit.
-func (e *payEnv) transfer(t *testing.T, o order.Order, receipt *payment.CashReceiptRequest) {
-	t.Helper()
-	if _, err := e.pays.Start(context.Background(), payment.StartInput{OrderID: o.ID, UserID: o.UserID,
-		Method: payment.BankTransfer, Depositor: "김말랑", CashReceipt: receipt}); err != nil {
-		t.Fatal(err)
-	}
+	return p.Order
 }
 
 // pay has the customer of o pay with provider (testpay or flaky).

@@ -25,8 +25,7 @@ func TestDepositConfirmed(t *testing.T) {
 	t.Parallel()
 	e := newPayEnv(t)
 	e.user(t, "orders@example.com", account.Staff, account.PermOrders)
-	o := e.placeLines(t, payment.BankTransfer, 12000, 8000)
-	e.transfer(t, o, nil)
+	o := e.placeTransfer(t, nil, 12000, 8000)
 	b, _ := e.staffIn("orders@example.com")
 
 	st, body := b.get(orderURL(o))
@@ -207,8 +206,7 @@ func TestCancelPaidRefunds(t *testing.T) {
 	}
 
 	// An unpaid order is cancelled as before, audited in its transaction.
-	u := e.placeLines(t, payment.BankTransfer, 9000)
-	e.transfer(t, u, nil)
+	u := e.placeTransfer(t, nil, 9000)
 	st, body = b.post(orderURL(u)+"/status", url.Values{"to": {"cancelled"}, "reason": {"고객 요청"}})
 	must(t, st, http.StatusOK, body)
 	if got := e.status(t, u.ID); got != order.Cancelled {
@@ -277,12 +275,9 @@ func TestRefundDeclinedAndRetried(t *testing.T) {
 func TestCashReceipts(t *testing.T) {
 	t.Parallel()
 	e := newPayEnv(t)
-	big := e.placeLines(t, payment.BankTransfer, 70000, 50000)
-	e.transfer(t, big, nil)
-	small := e.placeLines(t, payment.BankTransfer, 30000)
-	e.transfer(t, small, &payment.CashReceiptRequest{Purpose: payment.IncomeDeduction, Identity: "010-9876-5432"})
-	none := e.placeLines(t, payment.BankTransfer, 20000)
-	e.transfer(t, none, nil)
+	big := e.placeTransfer(t, nil, 70000, 50000)
+	small := e.placeTransfer(t, &payment.CashReceiptRequest{Purpose: payment.IncomeDeduction, Identity: "010-9876-5432"}, 30000)
+	none := e.placeTransfer(t, nil, 20000)
 	b, _ := e.staffIn("boss@example.com")
 
 	st, body := b.get(bo + "/")

@@ -10,6 +10,7 @@ import (
 	"fmt"
 
 	"github.com/mallang/mallang/internal/crypt"
+	"github.com/mallang/mallang/internal/pricing"
 )
 
 // Problems a line can have; a line with a problem is not Available and
@@ -76,27 +77,22 @@ type Cart struct {
 // Line is one variant in a cart with its current catalog data. UnitPrice,
 // ListPrice and LineTotal are in won.
 type Line struct {
-	ID         int64
-	VariantID  int64
-	ProductID  int64
-	CategoryID int64
-	SellerID   int64
-	Name       string // the product's name
-	Options    string // such as "크기: L / 색상: 검정"; "" without options
-	SKU        string
-	Thumb      string // media key of the product's first image, or ""
-	UnitPrice  int64
-	ListPrice  int64
-	Quantity   int64
-	Stock      int64 // units in stock now
-	Selected   bool  // chosen for checkout
+	// Line is what pricing needs of it: ID is the cart line's id, Name the
+	// product's name, UnitPrice the price a unit sells at now (the sale
+	// price when on sale).
+	pricing.Line
+	Options   string // such as "크기: L / 색상: 검정"; "" without options
+	SKU       string
+	Thumb     string // media key of the product's first image, or ""
+	ListPrice int64
+	Stock     int64 // units in stock now
+	Selected  bool  // chosen for checkout
 	// Available is true when the line can be checked out as it is: the
 	// variant is sold and has at least Quantity in stock. Otherwise Problem
 	// says why.
 	Available bool
 	Problem   string
 	LineTotal int64 // UnitPrice × Quantity
-	TaxFree   bool  // VAT-exempt goods
 }
 
 // Limit says what capped a quantity.

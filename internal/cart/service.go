@@ -11,6 +11,7 @@ import (
 	"github.com/mallang/mallang/internal/catalog"
 	"github.com/mallang/mallang/internal/db"
 	"github.com/mallang/mallang/internal/fault"
+	"github.com/mallang/mallang/internal/pricing"
 )
 
 // Catalog is what carts need of the catalog: the current data of variants.
@@ -379,9 +380,9 @@ func (s *Service) get(ctx context.Context, o Owner) (Cart, error) {
 // value for a variant that no longer exists).
 func newLine(r lineRow, v catalog.CartVariant) Line {
 	l := Line{
-		ID: r.ID, VariantID: r.VariantID, ProductID: v.ProductID, CategoryID: v.CategoryID, SellerID: v.SellerID,
-		Name: v.ProductName, Options: v.Options, SKU: v.SKU, Thumb: v.Thumb,
-		UnitPrice: v.UnitPrice, ListPrice: v.ListPrice, Quantity: r.Quantity, Stock: v.Stock, Selected: r.Selected, TaxFree: v.TaxFree,
+		Line: pricing.Line{ID: r.ID, VariantID: r.VariantID, ProductID: v.ProductID, CategoryID: v.CategoryID,
+			SellerID: v.SellerID, Name: v.ProductName, UnitPrice: v.UnitPrice, Quantity: r.Quantity, TaxFree: v.TaxFree},
+		Options: v.Options, SKU: v.SKU, Thumb: v.Thumb, ListPrice: v.ListPrice, Stock: v.Stock, Selected: r.Selected,
 		LineTotal: v.UnitPrice * r.Quantity,
 	}
 	switch {
@@ -396,21 +397,34 @@ func newLine(r lineRow, v catalog.CartVariant) Line {
 	return l
 }
 
-// Checkout returns the selected lines of the owner's cart, with current
-// prices, for an order to be placed from. It returns *fault.Invalid{"cart"}
-// when no line is selected or when a selected line is not Available, naming
-// each such product and its problem, so the buyer can fix the cart first.
-// The order must still take stock with its own conditional update: the
-// stock read here may be gone a moment later.
-func (s *Service) Checkout(ctx context.Context, o Owner) ([]Line, error) {
-	c, err := s.Get(ctx, o)
-	if err != nil {
-		return nil, err
-	}
-	return checkoutLines(c)
+// Selection is the part of a customer's cart chosen for checkout.
+type Selection struct {
+	CartID int64 // 0 when the customer has no cart
+	Lines  []Line
 }
 
-// checkoutLines picks the selected lines of c for Checkout.
+// Checkout returns the selected lines of userID's cart, with current prices,
+// for an order to be placed from. Nothing selected (or no cart) is no lines
+// and no error: a second submission of a checkout finds the cart emptied by
+// the first, and order placement then returns the first one's order. It
+// returns *fault.Invalid{"cart"} when a selected line is not Available,
+// naming each such product and its problem, so the buyer can fix the cart
+// first. The order must still take stock with its own conditional update:
+// the stock read here may be gone a moment later.
+func (s *Service) Checkout(ctx context.Context, userID int64) (Selection, error) {
+	c, err := s.Get(ctx, Owner{UserID: userID})
+	if err != nil {
+		return Selection{}, err
+	}
+	lines, err := checkoutLines(c)
+	if err != nil {
+		return Selection{}, err
+	}
+	return Selection{CartID: c.ID, Lines: lines}, nil
+}
+
+// checkoutLines picks the selected lines of c for Checkout; none when
+// nothing is selected.
 func checkoutLines(c Cart) ([]Line, error) {
 	var lines []Line
 	var problems []string
@@ -429,9 +443,6 @@ func checkoutLines(c Cart) ([]Line, error) {
 			}
 			problems = append(problems, name+": "+l.Problem)
 		}
-	}
-	if len(lines) == 0 {
-		return nil, invalid("cart", "select at least one product")
 	}
 	if len(problems) > 0 {
 		return nil, invalid("cart", strings.Join(problems, "; "))

@@ -16,12 +16,11 @@ import (
 func TestPlaceCouponAtLimit(t *testing.T) {
 	t.Parallel()
 	sh := ordertest.NewShop(t)
-	cs := coupon.New(sh.D, sh.Clock.Now)
+	cs := sh.Coupons
 	c, err := cs.Create(t.Context(), coupon.NewCoupon{Code: "SPRING3", Name: "봄맞이 3천원", Kind: "fixed", Amount: 3000, TotalLimit: 3})
 	if err != nil {
 		t.Fatal(err)
 	}
-	orders := sh.Service(cs)
 	v := sh.Product(t, "말랑 린넨 셔츠", 30000, 100)
 	const buyers = 10
 	ins := make([]order.PlaceInput, buyers)
@@ -38,7 +37,7 @@ func TestPlaceCouponAtLimit(t *testing.T) {
 	for _, in := range ins {
 		wg.Go(func() {
 			<-start
-			o, err := orders.Place(t.Context(), in)
+			o, err := sh.Place(t.Context(), in)
 			if err != nil {
 				refused <- err
 				return
@@ -68,7 +67,7 @@ func TestPlaceCouponAtLimit(t *testing.T) {
 	if s := sh.Stock(t, v); s != 97 {
 		t.Errorf("stock = %d, want 97", s)
 	}
-	if _, err := orders.RequestCancel(t.Context(), got[0].UserID, got[0].ID, "쿠폰 반환 확인"); err != nil {
+	if _, err := sh.Orders.RequestCancel(t.Context(), got[0].UserID, got[0].ID, "쿠폰 반환 확인"); err != nil {
 		t.Fatal(err)
 	}
 	if _, err := cs.Check(t.Context(), "SPRING3", sh.Customer(t, "late@example.com")); err != nil {

@@ -6,11 +6,11 @@ import (
 	"errors"
 	"fmt"
 	"slices"
-	"strconv"
 	"strings"
 	"time"
 
 	"github.com/mallang/mallang/internal/account/address"
+	"github.com/mallang/mallang/internal/cart"
 	"github.com/mallang/mallang/internal/catalog"
 	"github.com/mallang/mallang/internal/db"
 	"github.com/mallang/mallang/internal/fault"
@@ -40,39 +40,46 @@ type PlaceInput struct {
 	// transfer due then (AwaitingDeposit) rather than for a payment. An
 	// order that points pay wholly is paid all the same.
 	AwaitDepositUntil time.Time
-	// Then, when not nil, runs in the placing transaction once the order
-	// and its lines are stored, before the stock is taken (the payment
-	// records a bank transfer there), so both are stored or neither. A repeated checkout that returns the
-	// first order does not run it.
-	Then func(ctx context.Context, q db.Querier, o Order) error
 }
 
-// maxNumberTries bounds the retries when a new order number is taken
-// already (about one in 10^12 per order of the same day).
-const maxNumberTries = 5
+// ErrNumberTaken means the order row clashed with another on its number or
+// its idempotency key when Store wrote it. The placing transaction must be
+// rolled back; the caller then looks the key up with ByKey (another request
+// of the same checkout committed first) and otherwise stores the draft
+// again in a new transaction, which draws another number (a clash is about
+// one in 10^12 per order of the same day).
+var ErrNumberTaken = errors.New("order number or checkout key taken")
 
-// errNumberTaken means the order number drawn was in use; Place draws another.
-var errNumberTaken = errors.New("order number taken")
+// Draft is a checkout that Prepare checked and priced, ready for Store.
+// When Placed is true, the checkout's idempotency key was placed before and
+// Order is that order (marked Repeated); there is nothing to store.
+type Draft struct {
+	Placed bool
+	Order  Order // the order to store (amounts, address, method), or the order placed before
+	priced pricing.Breakdown
+	sel    cart.Selection
+	// awaitUntil, when not zero, is the deposit deadline of a bank transfer.
+	awaitUntil time.Time
+}
 
-// Place turns the customer's selected cart lines into an order, in one
-// transaction: the lines are priced now by pricing.Quote, stock is taken for
-// each with a conditional update, the order and its lines are stored with
-// names and prices copied, the coupon is redeemed, points are spent, the
-// lines leave the cart and the history records the placement. Anything that
-// fails rolls all of it back.
+// Prepare checks and prices a checkout without writing anything: the
+// customer's selected cart lines are priced now by pricing.Quote with the
+// shipping rules, coupon, points and gifts in force, and the delivery
+// address is checked as the address book checks it. A key placed before by
+// the same customer gives a Draft with Placed set to that order, also when
+// the cart was emptied by it.
 //
-// The order waits for payment (PendingPayment, until PayBy) unless points pay
-// its whole total, in which case it is Paid at once. A key placed before by
-// the same customer returns that order, marked Repeated, and changes
-// nothing, also when both requests arrive together.
+// The order will wait for payment (PendingPayment, until PayBy), or for a
+// bank transfer (AwaitingDeposit) when in.AwaitDepositUntil is set, unless
+// points pay its whole total, in which case it is Paid at once.
 //
 // Errors: *fault.Invalid for bad input and for what the customer must fix on
 // the checkout page — "cart" (empty, or a line sold out), "address_id",
 // "coupon" and "points" (the pricing problem's message), "payment_method".
-func (s *Service) Place(ctx context.Context, in PlaceInput) (Order, error) {
+func (s *Service) Prepare(ctx context.Context, in PlaceInput) (Draft, error) {
 	in, err := s.normalize(in)
 	if err != nil {
-		return Order{}, err
+		return Draft{}, err
 	}
 	// No lookup of the key here: a repeated checkout finds the cart emptied
 	// by the first (and looks the key up below), or, if the cart was filled
@@ -81,30 +88,28 @@ func (s *Service) Place(ctx context.Context, in PlaceInput) (Order, error) {
 	// returned, and the common case saves a query.
 	addr, err := s.recipient(ctx, in)
 	if err != nil {
-		return Order{}, err
+		return Draft{}, err
 	}
-	cartID, lines, err := s.deps.Cart.Checkout(ctx, in.UserID)
-	if err != nil {
-		return Order{}, fmt.Errorf("place order for user %d: %w", in.UserID, err)
+	sel, err := s.deps.Cart.Checkout(ctx, in.UserID)
+	if err == nil && len(sel.Lines) == 0 {
+		err = &fault.Invalid{Fields: map[string]string{"cart": "has nothing selected to order"}}
 	}
-	if len(lines) == 0 {
-		// A second submission that lost the race finds the cart emptied by
-		// the first.
-		if o, ok, err := s.byKey(ctx, in.UserID, in.IdempotencyKey); err != nil || ok {
-			return o, err
-		}
-		return Order{}, &fault.Invalid{Fields: map[string]string{"cart": "has nothing selected to order"}}
+	var b pricing.Breakdown
+	if err == nil {
+		b, err = s.quote(ctx, in, addr.Postcode, sel.Lines, nil)
 	}
-	b, err := s.quote(ctx, in, addr.Postcode, lines, nil)
 	if err != nil {
 		// A repeated checkout may be refused now for what the first one
-		// used up (its coupon, its points): it gets the first one's order.
+		// changed: the cart it emptied, the stock it took (the cart read
+		// between the two), the coupon or points it used up. It gets the
+		// first one's order.
 		if _, refused := fault.AsInvalid(err); refused {
-			if o, ok, kerr := s.byKey(ctx, in.UserID, in.IdempotencyKey); kerr != nil || ok {
-				return o, kerr
+			if o, ok, kerr := s.ByKey(ctx, in.UserID, in.IdempotencyKey); kerr != nil || ok {
+				return Draft{Placed: ok, Order: o}, kerr
 			}
+			return Draft{}, err
 		}
-		return Order{}, err
+		return Draft{}, fmt.Errorf("place order for user %d: %w", in.UserID, err)
 	}
 	o := Order{
 		UserID: in.UserID, Channel: in.Channel, IdempotencyKey: in.IdempotencyKey,
@@ -116,151 +121,142 @@ func (s *Service) Place(ctx context.Context, in PlaceInput) (Order, error) {
 	if o.Total == 0 {
 		o.PaymentMethod = PaymentPoints
 	} else if o.PaymentMethod == "" || o.PaymentMethod == PaymentPoints {
-		return Order{}, &fault.Invalid{Fields: map[string]string{"payment_method": "is required"}}
+		return Draft{}, &fault.Invalid{Fields: map[string]string{"payment_method": "is required"}}
 	}
-	byID := make(map[string]CartLine, len(lines))
-	for _, l := range lines {
-		byID[strconv.FormatInt(l.ID, 10)] = l
-	}
-	for try := 0; ; try++ {
-		placed, err := s.place(ctx, o, b, cartID, byID, in.AwaitDepositUntil, in.Then)
-		switch {
-		case err == nil:
-			s.deps.Catalog.StockChanged()
-			// The order as stored, built in memory: reading it back would
-			// cost a fifth of a placement (docs/performance.md).
-			s.log.InfoContext(ctx, "order placed", "order_id", placed.ID, "total_minor", placed.Total, "channel", string(placed.Channel))
-			return placed, nil
-		case errors.Is(err, errNumberTaken):
-			// The clash may have been the idempotency key rather than the
-			// number: another request of this checkout committed first.
-			if o, ok, err := s.byKey(ctx, in.UserID, in.IdempotencyKey); err != nil || ok {
-				return o, err
-			}
-			if try+1 < maxNumberTries {
-				continue
-			}
-		}
-		if _, ok := fault.AsInvalid(err); ok {
-			return Order{}, err
-		}
-		return Order{}, fmt.Errorf("place order for user %d: %w", in.UserID, err)
-	}
+	return Draft{Order: o, priced: b, sel: sel, awaitUntil: in.AwaitDepositUntil}, nil
 }
 
-// place stores the order in one transaction and returns it as stored.
-func (s *Service) place(ctx context.Context, o Order, b pricing.Breakdown, cartID int64, cart map[string]CartLine,
-	awaitUntil time.Time, then func(context.Context, db.Querier, Order) error) (Order, error) {
+// Store writes a prepared order on q, the caller's transaction: the order
+// row with its placement in the history, the address (encrypted), the lines
+// with names and prices copied, the coupon's use and the points spent, and
+// it removes the ordered lines from the cart. It takes no stock: the caller
+// calls TakeStock last, just before committing. Anything that fails must
+// roll all of it back.
+//
+// Errors: ErrNumberTaken (see there); *fault.Invalid{"coupon"} or
+// {"points"} when the coupon or the balance was used up meanwhile.
+func (s *Service) Store(ctx context.Context, q db.Querier, d Draft) (Order, error) {
+	if d.Placed {
+		return Order{}, fmt.Errorf("store order: checkout %q was placed already: %w", d.Order.IdempotencyKey, fault.ErrConflict)
+	}
+	o, b := d.Order, d.priced
 	now := s.now().UTC().Truncate(time.Microsecond)
 	o.Number = newNumber(now)
 	o.CreatedAt, o.UpdatedAt = now, now
 	switch {
 	case o.Total == 0:
 		o.Status, o.PaidAt = Paid, now
-	case !awaitUntil.IsZero():
-		o.Status, o.PayBy = AwaitingDeposit, awaitUntil.UTC().Truncate(time.Microsecond)
+	case !d.awaitUntil.IsZero():
+		o.Status, o.PayBy = AwaitingDeposit, d.awaitUntil.UTC().Truncate(time.Microsecond)
 	default:
 		o.Status, o.PayBy = PendingPayment, now.Add(s.cfg.PayWithin)
 	}
-	err := s.d.InTx(ctx, func(q db.Querier) error {
-		// The order row first: a second request with the same key stops
-		// here (on PostgreSQL it waits for the first to commit) before it
-		// takes any stock.
-		js, err := breakdownJSON(b)
-		if err != nil {
-			return err
-		}
-		placed := HistoryEntry{To: o.Status, Actor: Customer(o.UserID), Reason: "placed", CreatedAt: now}
-		o.ID, err = insertPlaced(ctx, q, s.d.Dialect.Engine, &o, js, placed)
-		if s.d.Dialect.IsUniqueViolation(err) {
-			return errNumberTaken
-		}
-		if err != nil {
-			return fmt.Errorf("insert order: %w", err)
-		}
-		sealed := o
-		if err := s.seal(&sealed); err != nil {
-			return err
-		}
-		if err := writeAddress(ctx, q, sealed); err != nil {
-			return err
-		}
-		var ordered []int64
-		for _, pl := range b.Lines {
-			l := Line{OrderID: o.ID, VariantID: pl.VariantID, ProductID: pl.ProductID, SellerID: pl.SellerID,
-				Name: pl.Name, UnitPrice: pl.UnitPrice, Quantity: pl.Quantity, LineTotal: pl.LineTotal,
-				Discount: pl.Discount, Gift: pl.Gift, TaxFree: pl.TaxFree, Status: o.Status, CreatedAt: now, UpdatedAt: now}
-			if pl.Gift {
-				l.UnitPrice, l.LineTotal = 0, 0
-			}
-			if cl, ok := cart[pl.Key]; ok && !pl.Gift {
-				l.Options, l.SKU = cl.Options, cl.SKU
-				ordered = append(ordered, cl.ID)
-			}
-			o.Lines = append(o.Lines, l)
-		}
-		if err := insertLines(ctx, q, o.Lines); err != nil {
-			return err
-		}
-		if o.CouponID != 0 {
-			if err := s.deps.Coupons.Redeem(ctx, q, o.CouponID, o.UserID, o.ID); err != nil {
-				if _, ok := fault.AsInvalid(err); ok {
-					return err // the coupon's own reason: used up, expired, …
-				}
-				if errors.Is(err, fault.ErrConflict) {
-					return &fault.Invalid{Fields: map[string]string{"coupon": "can no longer be used"}}
-				}
-				return err
-			}
-		}
-		if o.PointsUsed > 0 {
-			if err := s.deps.Points.Spend(ctx, q, o.UserID, o.PointsUsed, o.ID); err != nil {
-				if _, ok := fault.AsInvalid(err); ok {
-					return &fault.Invalid{Fields: map[string]string{"points": "is more than your balance"}}
-				}
-				return err
-			}
-		}
-		if err := s.deps.Cart.RemoveLines(ctx, q, cartID, ordered); err != nil {
-			return err
-		}
-		if then != nil {
-			if err := then(ctx, q, o); err != nil {
-				return err
-			}
-		}
-		// Stock is taken last, so each variant stays locked for one
-		// statement and the commit rather than for the whole placement:
-		// buyers of a variant everyone wants at once (a sale) queue on that
-		// lock.
-		gone, err := s.takeStock(ctx, q, o.Lines)
-		if err != nil || len(gone) == 0 {
-			return err
-		}
-		// A gift that ran out is left out rather than refusing the order;
-		// the stored breakdown says what was sent.
-		if err := deleteLines(ctx, q, o.ID, gone); err != nil {
-			return err
-		}
-		// o.Lines were made from b.Lines one for one.
-		lines, priced := make([]Line, 0, len(o.Lines)), make([]pricing.PricedLine, 0, len(b.Lines))
-		for i, l := range o.Lines {
-			if !slices.Contains(gone, l.ID) {
-				lines, priced = append(lines, l), append(priced, b.Lines[i])
-			}
-		}
-		o.Lines, b.Lines = lines, priced
-		js, err = breakdownJSON(b)
-		if err != nil {
-			return err
-		}
-		return setBreakdown(ctx, q, o.ID, js)
-	})
+	// The order row first: a second request with the same key stops here
+	// (on PostgreSQL it waits for the first to commit) before it takes any
+	// stock.
+	js, err := breakdownJSON(b)
 	if err != nil {
+		return Order{}, err
+	}
+	placed := HistoryEntry{To: o.Status, Actor: Customer(o.UserID), Reason: "placed", CreatedAt: now}
+	o.ID, err = insertPlaced(ctx, q, s.d.Dialect.Engine, &o, js, placed)
+	if s.d.Dialect.IsUniqueViolation(err) {
+		return Order{}, ErrNumberTaken
+	}
+	if err != nil {
+		return Order{}, fmt.Errorf("insert order: %w", err)
+	}
+	sealed := o
+	if err := s.seal(&sealed); err != nil {
+		return Order{}, err
+	}
+	if err := writeAddress(ctx, q, sealed); err != nil {
+		return Order{}, err
+	}
+	byID := make(map[int64]cart.Line, len(d.sel.Lines))
+	for _, l := range d.sel.Lines {
+		byID[l.ID] = l
+	}
+	var ordered []int64
+	for _, pl := range b.Lines {
+		l := Line{OrderID: o.ID, VariantID: pl.VariantID, ProductID: pl.ProductID, SellerID: pl.SellerID,
+			Name: pl.Name, UnitPrice: pl.UnitPrice, Quantity: pl.Quantity, LineTotal: pl.LineTotal,
+			Discount: pl.Discount, Gift: pl.Gift, TaxFree: pl.TaxFree, Status: o.Status, CreatedAt: now, UpdatedAt: now}
+		if pl.Gift {
+			l.UnitPrice, l.LineTotal = 0, 0
+		}
+		if cl, ok := byID[pl.ID]; ok && !pl.Gift {
+			l.Options, l.SKU = cl.Options, cl.SKU
+			ordered = append(ordered, cl.ID)
+		}
+		o.Lines = append(o.Lines, l)
+	}
+	if err := insertLines(ctx, q, o.Lines); err != nil {
+		return Order{}, err
+	}
+	if o.CouponID != 0 {
+		if err := s.deps.Coupons.Redeem(ctx, q, o.CouponID, o.UserID, o.ID); err != nil {
+			if _, ok := fault.AsInvalid(err); ok {
+				return Order{}, err // the coupon's own reason: used up, expired, …
+			}
+			if errors.Is(err, fault.ErrConflict) {
+				return Order{}, &fault.Invalid{Fields: map[string]string{"coupon": "can no longer be used"}}
+			}
+			return Order{}, err
+		}
+	}
+	if o.PointsUsed > 0 {
+		if err := s.deps.Points.Spend(ctx, q, o.UserID, o.PointsUsed, o.ID); err != nil {
+			if _, ok := fault.AsInvalid(err); ok {
+				return Order{}, &fault.Invalid{Fields: map[string]string{"points": "is more than your balance"}}
+			}
+			return Order{}, err
+		}
+	}
+	if err := s.deps.Cart.RemoveLines(ctx, q, d.sel.CartID, ordered); err != nil {
 		return Order{}, err
 	}
 	o.Breakdown = b
 	return o, nil
+}
+
+// TakeStock takes the stock of every line of o, which Store returned, on
+// q, the same transaction. It comes last, so each variant stays locked for
+// one statement and the commit rather than for the whole placement: buyers
+// of a variant everyone wants at once (a sale) queue on that lock. A gift
+// that ran out is left out rather than refusing the order; o's lines and
+// stored breakdown then say what is sent. Any other line short of units
+// refuses the order with *fault.Invalid{"cart"}.
+func (s *Service) TakeStock(ctx context.Context, q db.Querier, o *Order) error {
+	gone, err := s.takeStock(ctx, q, o.Lines)
+	if err != nil || len(gone) == 0 {
+		return err
+	}
+	if err := deleteLines(ctx, q, o.ID, gone); err != nil {
+		return err
+	}
+	// o.Lines were made from the breakdown's lines one for one.
+	b := o.Breakdown
+	lines, priced := make([]Line, 0, len(o.Lines)), make([]pricing.PricedLine, 0, len(b.Lines))
+	for i, l := range o.Lines {
+		if !slices.Contains(gone, l.ID) {
+			lines, priced = append(lines, l), append(priced, b.Lines[i])
+		}
+	}
+	o.Lines, b.Lines = lines, priced
+	js, err := breakdownJSON(b)
+	if err != nil {
+		return err
+	}
+	o.Breakdown = b
+	return setBreakdown(ctx, q, o.ID, js)
+}
+
+// Placed is told of an order whose placing transaction committed: the
+// catalog's stock views are refreshed and the placement is logged.
+func (s *Service) Placed(ctx context.Context, o Order) {
+	s.deps.Catalog.StockChanged()
+	s.log.InfoContext(ctx, "order placed", "order_id", o.ID, "total_minor", o.Total, "channel", string(o.Channel))
 }
 
 // takeStock takes the stock of every line on q, in the order of the
@@ -286,8 +282,9 @@ func (s *Service) takeStock(ctx context.Context, q db.Querier, lines []Line) (go
 	return goneGifts, nil
 }
 
-// byKey returns the order userID placed with key, if there is one.
-func (s *Service) byKey(ctx context.Context, userID int64, key string) (Order, bool, error) {
+// ByKey returns the order userID placed with checkout key, if there is
+// one, marked Repeated.
+func (s *Service) ByKey(ctx context.Context, userID int64, key string) (Order, bool, error) {
 	id, err := orderIDByKey(ctx, s.d.Read(), userID, key)
 	if errors.Is(err, fault.ErrNotFound) {
 		return Order{}, false, nil
@@ -377,24 +374,20 @@ func (s *Service) recipient(ctx context.Context, in PlaceInput) (Address, error)
 // other than what they asked for. balance, when not nil, is the customer's
 // points balance as the caller read it already; otherwise it is read here
 // when points are asked for.
-func (s *Service) quote(ctx context.Context, in PlaceInput, postcode string, lines []CartLine, balance *int64) (pricing.Breakdown, error) {
+func (s *Service) quote(ctx context.Context, in PlaceInput, postcode string, lines []cart.Line, balance *int64) (pricing.Breakdown, error) {
 	pin := pricing.Input{Postcode: postcode, PointsToUse: in.PointsToUse}
 	for _, l := range lines {
-		pin.Lines = append(pin.Lines, pricing.Line{Key: strconv.FormatInt(l.ID, 10), VariantID: l.VariantID,
-			ProductID: l.ProductID, CategoryID: l.CategoryID, SellerID: l.SellerID, Name: l.Name,
-			UnitPrice: l.UnitPrice, Quantity: l.Quantity, TaxFree: l.TaxFree})
+		pin.Lines = append(pin.Lines, l.Line)
 	}
 	var err error
 	if pin.Shipping, err = s.deps.Shipping.Rules(ctx); err != nil {
 		return pricing.Breakdown{}, fmt.Errorf("place order: shipping rules: %w", err)
 	}
-	if s.deps.Promotions != nil {
-		if pin.Points, err = s.deps.Promotions.PointsRules(ctx, in.UserID); err != nil {
-			return pricing.Breakdown{}, fmt.Errorf("place order: points rules: %w", err)
-		}
-		if pin.Gifts, err = s.deps.Promotions.Gifts(ctx); err != nil {
-			return pricing.Breakdown{}, fmt.Errorf("place order: gifts: %w", err)
-		}
+	if pin.Points, err = s.deps.Promotions.PointsRules(ctx, in.UserID); err != nil {
+		return pricing.Breakdown{}, fmt.Errorf("place order: points rules: %w", err)
+	}
+	if pin.Gifts, err = s.deps.Promotions.Gifts(ctx); err != nil {
+		return pricing.Breakdown{}, fmt.Errorf("place order: gifts: %w", err)
 	}
 	if in.CouponCode != "" {
 		c, err := s.deps.Coupons.Check(ctx, in.CouponCode, in.UserID)

@@ -12,7 +12,6 @@ import (
 	"github.com/mallang/mallang/internal/fault"
 	"github.com/mallang/mallang/internal/order"
 	"github.com/mallang/mallang/internal/order/ordertest"
-	"github.com/mallang/mallang/internal/pricing"
 )
 
 var numberRE = regexp.MustCompile(`^20261130-[2-9A-HJ-NP-Z]{8}$`)
@@ -32,7 +31,7 @@ func TestPlace(t *testing.T) {
 		wantTotal   int64
 		wantShip    int64
 		wantRemote  int64
-		wantCoupon  int64
+		wantCoupon  bool
 		wantPoints  int64
 		wantEarn    int64
 		wantBalance int64
@@ -42,7 +41,7 @@ func TestPlace(t *testing.T) {
 		{name: "typed Jeju address", typed: true, postcode: "63100", qty: 2, wantStatus: order.PendingPayment, wantMethod: "card",
 			wantTotal: 30000, wantShip: 3000, wantRemote: 3000, wantEarn: 300},
 		{name: "coupon", coupon: "WELCOME", qty: 2, wantStatus: order.PendingPayment, wantMethod: "card",
-			wantTotal: 22000, wantShip: 3000, wantCoupon: 7, wantEarn: 220},
+			wantTotal: 22000, wantShip: 3000, wantCoupon: true, wantEarn: 220},
 		{name: "some points", balance: 10000, points: 4000, qty: 2, wantStatus: order.PendingPayment, wantMethod: "card",
 			wantTotal: 23000, wantShip: 3000, wantPoints: 4000, wantEarn: 230, wantBalance: 6000},
 		// 5 × 12,000 = 60,000 ships free; points pay it all.
@@ -66,12 +65,16 @@ func TestPlace(t *testing.T) {
 			} else {
 				in.AddressID = sh.Address(t, u)
 			}
-			o, err := sh.Orders.Place(t.Context(), in)
+			o, err := sh.Place(t.Context(), in)
 			if err != nil {
 				t.Fatalf("Place: %v", err)
 			}
+			var wantCoupon int64
+			if tt.wantCoupon {
+				wantCoupon = sh.CouponID(t, tt.coupon)
+			}
 			if o.Status != tt.wantStatus || o.PaymentMethod != tt.wantMethod || o.Total != tt.wantTotal ||
-				o.Shipping != tt.wantShip || o.RemoteSurcharge != tt.wantRemote || o.CouponID != tt.wantCoupon ||
+				o.Shipping != tt.wantShip || o.RemoteSurcharge != tt.wantRemote || o.CouponID != wantCoupon ||
 				o.PointsUsed != tt.wantPoints || o.PointsToEarn != tt.wantEarn || o.Subtotal != 12000*tt.qty {
 				t.Errorf("order = %+v", o)
 			}
@@ -99,7 +102,7 @@ func TestPlace(t *testing.T) {
 				t.Fatalf("lines = %+v", o.Lines)
 			}
 			l := o.Lines[0]
-			if l.Name != "말랑 다크초콜릿" || l.Options != "기본" || l.SKU == "" || l.UnitPrice != 12000 || l.Quantity != tt.qty ||
+			if l.Name != "말랑 다크초콜릿" || l.Options != "맛: 기본" || l.SKU == "" || l.UnitPrice != 12000 || l.Quantity != tt.qty ||
 				l.LineTotal != 12000*tt.qty || l.Status != tt.wantStatus || l.VariantID != v {
 				t.Errorf("line = %+v", l)
 			}
@@ -109,8 +112,8 @@ func TestPlace(t *testing.T) {
 			if n := sh.CartLines(t, u); n != 0 {
 				t.Errorf("%d lines left in the cart", n)
 			}
-			if got := sh.Coupons.Redeemed[o.ID]; got != tt.wantCoupon {
-				t.Errorf("coupon redeemed = %d, want %d", got, tt.wantCoupon)
+			if got, released := sh.CouponUse(t, o.ID); got != wantCoupon || released {
+				t.Errorf("coupon redeemed = %d (released %v), want %d", got, released, wantCoupon)
 			}
 			if b, err := sh.Points.Balance(t.Context(), u); err != nil || b != tt.wantBalance {
 				t.Errorf("balance = %d, %v; want %d", b, err, tt.wantBalance)
@@ -189,7 +192,7 @@ func TestPlaceRefused(t *testing.T) {
 			in := order.PlaceInput{UserID: u, IdempotencyKey: "checkout-1", AddressID: sh.Address(t, u),
 				PaymentMethod: "card", Channel: order.PCWeb}
 			tt.edit(sh, &in, sh.Address(t, other))
-			_, err := sh.Orders.Place(t.Context(), in)
+			_, err := sh.Place(t.Context(), in)
 			inv, ok := fault.AsInvalid(err)
 			if !ok || inv.Fields[tt.field] == "" {
 				t.Fatalf("Place = %v, want a message for %q", err, tt.field)
@@ -229,7 +232,7 @@ func TestPlaceIdempotent(t *testing.T) {
 						return
 					}
 					<-start
-					o, err := sh.Orders.Place(t.Context(), in)
+					o, err := sh.Place(t.Context(), in)
 					if err != nil {
 						t.Errorf("Place: %v", err)
 						return
@@ -240,7 +243,7 @@ func TestPlaceIdempotent(t *testing.T) {
 			close(start)
 			wg.Wait()
 			if tries == 2 {
-				o, err := sh.Orders.Place(t.Context(), in)
+				o, err := sh.Place(t.Context(), in)
 				if err != nil {
 					t.Fatal(err)
 				}
@@ -287,7 +290,7 @@ func TestPlaceLastUnits(t *testing.T) {
 	for _, in := range ins {
 		wg.Go(func() {
 			<-start
-			_, err := sh.Orders.Place(t.Context(), in)
+			_, err := sh.Place(t.Context(), in)
 			errs <- err
 		})
 	}
@@ -330,7 +333,7 @@ func TestReads(t *testing.T) {
 	a := sh.PlaceOne(t, v, 1)
 	u := a.UserID
 	sh.Add(t, u, v, 2)
-	b, err := sh.Orders.Place(t.Context(), order.PlaceInput{UserID: u, IdempotencyKey: "second", AddressID: sh.Address(t, u),
+	b, err := sh.Place(t.Context(), order.PlaceInput{UserID: u, IdempotencyKey: "second", AddressID: sh.Address(t, u),
 		PaymentMethod: "card", Channel: order.PCWeb})
 	if err != nil {
 		t.Fatal(err)
@@ -370,20 +373,15 @@ func TestPlaceSeveralLinesAndGifts(t *testing.T) {
 	milk := sh.Product(t, "말랑 밀크초콜릿", 3000, 5)
 	candy := sh.Product(t, "말랑 사탕", 500, 3)
 	gift := sh.Product(t, "말랑 에코백", 9000, 1)
-	var giftProduct int64
+	sh.Gift(t, gift, 10000, 1)
 	q := sh.D.Read()
-	if err := q.GetContext(t.Context(), &giftProduct, q.Rebind(`SELECT product_id FROM variants WHERE id = ?`), gift); err != nil {
-		t.Fatal(err)
-	}
-	sh.Promos.GiftRules = []pricing.GiftRule{{ID: 1, Threshold: 10000,
-		Gift: pricing.Line{VariantID: gift, ProductID: giftProduct, Name: "말랑 에코백", Quantity: 1}}}
 	place := func(email string, cart map[int64]int64) order.Order {
 		t.Helper()
 		u := sh.Customer(t, email)
 		for v, n := range cart {
 			sh.Add(t, u, v, n)
 		}
-		o, err := sh.Orders.Place(t.Context(), order.PlaceInput{UserID: u, IdempotencyKey: "k", AddressID: sh.Address(t, u),
+		o, err := sh.Place(t.Context(), order.PlaceInput{UserID: u, IdempotencyKey: "k", AddressID: sh.Address(t, u),
 			PaymentMethod: "card", Channel: order.PCWeb})
 		if err != nil {
 			t.Fatalf("Place: %v", err)

@@ -4,13 +4,14 @@ import (
 	"context"
 	"fmt"
 
+	"github.com/mallang/mallang/internal/cart"
 	"github.com/mallang/mallang/internal/fault"
 	"github.com/mallang/mallang/internal/pricing"
 )
 
 // Preview is a checkout priced as Place would price it now.
 type Preview struct {
-	Lines         []CartLine
+	Lines         []cart.Line
 	Breakdown     pricing.Breakdown
 	PointsBalance int64
 }
@@ -25,10 +26,11 @@ func (s *Service) Preview(ctx context.Context, in PlaceInput) (Preview, error) {
 	if in.UserID <= 0 {
 		return Preview{}, &fault.Invalid{Fields: map[string]string{"user": "must be signed in"}}
 	}
-	_, lines, err := s.deps.Cart.Checkout(ctx, in.UserID)
+	sel, err := s.deps.Cart.Checkout(ctx, in.UserID)
 	if err != nil {
 		return Preview{}, fmt.Errorf("preview order: %w", err)
 	}
+	lines := sel.Lines
 	if len(lines) == 0 {
 		return Preview{}, &fault.Invalid{Fields: map[string]string{"cart": "has nothing selected to order"}}
 	}

@@ -4,20 +4,24 @@ import (
 	"reflect"
 	"testing"
 
+	"github.com/mallang/mallang/internal/coupon"
 	"github.com/mallang/mallang/internal/fault"
 	"github.com/mallang/mallang/internal/order"
 	"github.com/mallang/mallang/internal/order/ordertest"
-	"github.com/mallang/mallang/internal/pricing"
 )
 
 func TestPreview(t *testing.T) {
 	t.Parallel()
 	sh := ordertest.NewShop(t)
-	cs := &ordertest.Coupons{ByCode: map[string]pricing.Coupon{
-		"BIG": {ID: 7, Code: "BIG", Kind: pricing.CouponFixed, Amount: 5000, MinOrder: 100000},
-		"TEN": {ID: 8, Code: "TEN", Kind: pricing.CouponPercent, Amount: 10},
-	}, Redeemed: map[int64]int64{}, Released: map[int64]bool{}}
-	s := sh.Service(cs)
+	for _, c := range []coupon.NewCoupon{
+		{Code: "BIG5", Name: "십만원 이상 5천원", Kind: coupon.KindFixed, Amount: 5000, MinOrder: 100000},
+		{Code: "TEN", Name: "10%", Kind: coupon.KindPercent, Amount: 10},
+	} {
+		if _, err := sh.Coupons.Create(t.Context(), c); err != nil {
+			t.Fatal(err)
+		}
+	}
+	s := sh.Orders
 	user := sh.Customer(t, "preview@example.com")
 	addr := sh.Address(t, user)
 
@@ -40,7 +44,7 @@ func TestPreview(t *testing.T) {
 		{"plain", order.PlaceInput{}, 0, 24000 + 3000, ""},
 		{"with address", order.PlaceInput{AddressID: addr}, 0, 27000, ""},
 		{"coupon applies", order.PlaceInput{CouponCode: "TEN"}, 2400, 24000 - 2400 + 3000, ""},
-		{"coupon under its minimum", order.PlaceInput{CouponCode: "BIG"}, 0, 27000, "coupon"},
+		{"coupon under its minimum", order.PlaceInput{CouponCode: "BIG5"}, 0, 27000, "coupon"},
 		{"unknown coupon", order.PlaceInput{CouponCode: "NOPE"}, 0, 27000, "coupon"},
 		{"points", order.PlaceInput{PointsToUse: 2000}, 0, 25000, ""},
 		{"points over the balance", order.PlaceInput{PointsToUse: 9000}, 0, 24000, "points"},
@@ -66,7 +70,12 @@ func TestPreview(t *testing.T) {
 			}
 		})
 	}
-	if sh.Stock(t, v) != stockBefore || len(cs.Redeemed) != 0 || sh.CartLines(t, user) != 1 {
+	var uses int
+	q := sh.D.Read()
+	if err := q.GetContext(t.Context(), &uses, `SELECT COUNT(*) FROM coupon_redemptions`); err != nil {
+		t.Fatal(err)
+	}
+	if sh.Stock(t, v) != stockBefore || uses != 0 || sh.CartLines(t, user) != 1 {
 		t.Fatal("a preview changed stock, coupons or the cart")
 	}
 }
@@ -76,16 +85,17 @@ func TestPreview(t *testing.T) {
 func TestPlaceReturnsTheStoredOrder(t *testing.T) {
 	t.Parallel()
 	sh := ordertest.NewShop(t)
-	cs := &ordertest.Coupons{ByCode: map[string]pricing.Coupon{"TEN": {ID: 8, Code: "TEN", Kind: pricing.CouponPercent, Amount: 10}},
-		Redeemed: map[int64]int64{}, Released: map[int64]bool{}}
-	s := sh.Service(cs)
+	if _, err := sh.Coupons.Create(t.Context(), coupon.NewCoupon{Code: "TEN", Name: "10%", Kind: coupon.KindPercent, Amount: 10}); err != nil {
+		t.Fatal(err)
+	}
+	s := sh.Orders
 	user := sh.Customer(t, "stored@example.com")
 	addr := sh.Address(t, user)
 	v1, v2 := sh.Product(t, "저장 확인 초콜릿", 12000, 5), sh.Product(t, "저장 확인 쿠키", 3500, 5)
 	sh.Add(t, user, v1, 2)
 	sh.Add(t, user, v2, 1)
 	sh.Give(t, user, 2000)
-	placed, err := s.Place(t.Context(), order.PlaceInput{UserID: user, IdempotencyKey: "stored-1", AddressID: addr,
+	placed, err := sh.Place(t.Context(), order.PlaceInput{UserID: user, IdempotencyKey: "stored-1", AddressID: addr,
 		DeliveryNote: "경비실에 맡겨 주세요", CouponCode: "TEN", PointsToUse: 1000, PaymentMethod: "card", Channel: order.PCWeb})
 	if err != nil {
 		t.Fatal(err)

@@ -8,85 +8,27 @@ import (
 	"time"
 
 	"github.com/mallang/mallang/internal/account/address"
+	"github.com/mallang/mallang/internal/cart"
 	"github.com/mallang/mallang/internal/catalog"
+	"github.com/mallang/mallang/internal/coupon"
 	"github.com/mallang/mallang/internal/crypt"
 	"github.com/mallang/mallang/internal/db"
 	"github.com/mallang/mallang/internal/fault"
-	"github.com/mallang/mallang/internal/pricing"
+	"github.com/mallang/mallang/internal/points"
+	"github.com/mallang/mallang/internal/promotion"
+	"github.com/mallang/mallang/internal/shipping"
 )
 
-// CartLine is a line of the customer's cart chosen for checkout, with the
-// catalog's current data. Amounts are whole won.
-type CartLine struct {
-	ID                                         int64 // the cart line's id
-	VariantID, ProductID, CategoryID, SellerID int64
-	Name, Options, SKU                         string
-	UnitPrice, Quantity                        int64
-	TaxFree                                    bool // VAT-exempt goods
-}
-
-// Cart is what Place needs of the customer's cart. app adapts the cart
-// service to it.
-type Cart interface {
-	// Checkout returns the id of userID's cart and its selected lines that
-	// can be checked out, with current prices; no lines when there are none.
-	Checkout(ctx context.Context, userID int64) (cartID int64, lines []CartLine, err error)
-	// RemoveLines removes ordered lines from cart cartID on q, the order's
-	// transaction.
-	RemoveLines(ctx context.Context, q db.Querier, cartID int64, lineIDs []int64) error
-}
-
-// Addresses reads the customer's address book (internal/account/address).
-type Addresses interface {
-	// Get returns address id of userID, or fault.ErrNotFound.
-	Get(ctx context.Context, userID, id int64) (address.Address, error)
-}
-
-// Coupons checks, records and gives back coupon use (internal/coupon).
-type Coupons interface {
-	// Check returns the coupon with code if userID may use it now, or
-	// *fault.Invalid{"coupon"} (or fault.ErrNotFound) saying why not.
-	Check(ctx context.Context, code string, userID int64) (pricing.Coupon, error)
-	// Redeem records the use on q, enforcing the coupon's limits there.
-	Redeem(ctx context.Context, q db.Querier, couponID, userID, orderID int64) error
-	// Release gives the order's use back on q; nothing when it had none.
-	Release(ctx context.Context, q db.Querier, orderID int64) error
-}
-
-// Points keeps the customer's points ledger (internal/points).
-type Points interface {
-	Balance(ctx context.Context, userID int64) (int64, error)
-	Spend(ctx context.Context, q db.Querier, userID, amount, orderID int64) error
-	RefundOrder(ctx context.Context, q db.Querier, userID, orderID int64) error
-	Earn(ctx context.Context, q db.Querier, userID, amount, orderID int64, memo string, expiresAt time.Time) error
-}
-
-// Shipping gives the shop's shipping rules and carriers (internal/shipping).
-type Shipping interface {
-	// Rules returns the shipping-fee rules in force.
-	Rules(ctx context.Context) (pricing.ShippingRules, error)
-	// TrackingURL returns the carrier's tracking page for number, or
-	// fault.ErrNotFound for an unknown carrier code.
-	TrackingURL(ctx context.Context, carrierCode, number string) (string, error)
-}
-
-// Promotions gives the rules that depend on the shop's settings and the
-// customer: how points are spent and earned, and gifts with purchase.
-type Promotions interface {
-	PointsRules(ctx context.Context, userID int64) (pricing.PointsRules, error)
-	Gifts(ctx context.Context) ([]pricing.GiftRule, error)
-}
-
-// Deps are the services orders use. Promotions may be nil (no gifts, points
-// spent freely and not earned).
+// Deps are the services orders use, the capabilities below order. Every
+// one is required.
 type Deps struct {
 	Catalog    *catalog.Service
-	Cart       Cart
-	Addresses  Addresses
-	Coupons    Coupons
-	Points     Points
-	Shipping   Shipping
-	Promotions Promotions
+	Cart       *cart.Service
+	Addresses  *address.Service
+	Coupons    *coupon.Service
+	Points     *points.Service
+	Shipping   *shipping.Service
+	Promotions *promotion.Service
 	Keyring    *crypt.Keyring
 }
 

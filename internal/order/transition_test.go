@@ -149,7 +149,7 @@ func TestRequestCancel(t *testing.T) {
 			u := sh.Customer(t, "kim@example.com")
 			sh.Give(t, u, 3000)
 			sh.Add(t, u, v, 3)
-			o, err := sh.Orders.Place(t.Context(), order.PlaceInput{UserID: u, IdempotencyKey: "k", AddressID: sh.Address(t, u),
+			o, err := sh.Place(t.Context(), order.PlaceInput{UserID: u, IdempotencyKey: "k", AddressID: sh.Address(t, u),
 				CouponCode: "WELCOME", PointsToUse: 2000, PaymentMethod: "card", Channel: order.PCWeb})
 			if err != nil {
 				t.Fatal(err)
@@ -168,16 +168,16 @@ func TestRequestCancel(t *testing.T) {
 				t.Fatal(err)
 			}
 			if tt.want != nil {
-				if stock != 7 || balance != 1000 || sh.Coupons.Released[o.ID] {
-					t.Errorf("refused cancel: stock %d, balance %d, coupon released %v", stock, balance, sh.Coupons.Released[o.ID])
+				if _, released := sh.CouponUse(t, o.ID); stock != 7 || balance != 1000 || released {
+					t.Errorf("refused cancel: stock %d, balance %d, coupon released %v", stock, balance, released)
 				}
 				return
 			}
 			if got.Status != order.Cancelled || got.CancelledAt.IsZero() || got.Lines[0].Status != order.Cancelled {
 				t.Errorf("order = %+v", got)
 			}
-			if stock != 10 || balance != 3000 || !sh.Coupons.Released[o.ID] {
-				t.Errorf("after cancel: stock %d, balance %d, coupon released %v", stock, balance, sh.Coupons.Released[o.ID])
+			if _, released := sh.CouponUse(t, o.ID); stock != 10 || balance != 3000 || !released {
+				t.Errorf("after cancel: stock %d, balance %d, coupon released %v", stock, balance, released)
 			}
 		})
 	}

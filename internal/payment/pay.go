@@ -242,58 +242,6 @@ func (s *Service) startBankTransfer(ctx context.Context, o order.Order, in Start
 	return Started{Attempt: a}, nil
 }
 
-// PlaceByTransfer places a checkout that pays by bank transfer, with the
-// transfer, in one transaction: the order waits for the deposit from the
-// start, with the shop's account, the deadline, the depositor and the cash
-// receipt recorded. Bad transfer details are refused before anything is
-// placed. A repeated checkout returns the first order and its transfer.
-//
-// Errors: as order.Service.Place, and *fault.Invalid under
-// "payment_method" when bank transfer is not offered, "depositor" and
-// "cash_receipt_*".
-func (s *Service) PlaceByTransfer(ctx context.Context, in order.PlaceInput, depositor string, receipt *CashReceiptRequest) (order.Order, Attempt, error) {
-	v := &fault.Invalid{}
-	if !s.Enabled(BankTransfer) {
-		v.Add("payment_method", "is not a way to pay this shop offers")
-	}
-	depositor, receipt, err := s.checkTransfer(depositor, receipt, v)
-	if err != nil {
-		return order.Order{}, Attempt{}, err
-	}
-	if err := v.Err(); err != nil {
-		return order.Order{}, Attempt{}, err
-	}
-	now := s.stamp()
-	due := now.Add(s.cfg.DepositWithin)
-	var a Attempt
-	in.PaymentMethod, in.AwaitDepositUntil = BankTransfer, due
-	in.Then = func(ctx context.Context, q db.Querier, o order.Order) error {
-		if o.Status != order.AwaitingDeposit {
-			return nil // points paid it all
-		}
-		var err error
-		a, err = s.recordTransfer(ctx, q, o, depositor, receipt, due, now)
-		return err
-	}
-	o, err := s.deps.Orders.Place(ctx, in)
-	if err != nil {
-		return order.Order{}, Attempt{}, err
-	}
-	if o.Repeated && o.Status == order.AwaitingDeposit {
-		// A repeated checkout: the first one's transfer.
-		as, err := attemptsOf(ctx, s.d.Read(), o.ID)
-		if err != nil {
-			return order.Order{}, Attempt{}, err
-		}
-		for _, x := range as {
-			if x.Provider == BankTransfer && x.Status == AttemptAwaitingDeposit {
-				a = x
-			}
-		}
-	}
-	return o, a, nil
-}
-
 // Confirm settles attempt reference of provider after the customer's
 // browser came back to the return URL with query: the provider is asked
 // (with the amount from our record), its answer is checked against what was

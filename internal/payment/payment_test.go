@@ -518,7 +518,7 @@ func TestPartialThenWholeRefund(t *testing.T) {
 	u := f.Customer(t, "refund@example.com")
 	f.Add(t, u, a, 1)
 	f.Add(t, u, b, 1)
-	o, err := f.Orders.Place(t.Context(), order.PlaceInput{UserID: u, IdempotencyKey: "r1", AddressID: f.Address(t, u),
+	o, err := f.Place(t.Context(), order.PlaceInput{UserID: u, IdempotencyKey: "r1", AddressID: f.Address(t, u),
 		PaymentMethod: "scripted", Channel: order.PCWeb})
 	if err != nil {
 		t.Fatal(err)
@@ -719,7 +719,7 @@ func TestRefundPointsOnlyOrder(t *testing.T) {
 	u := f.Customer(t, "points@example.com")
 	f.Give(t, u, 60000)
 	f.Add(t, u, v, 2) // 50,000 won: shipping is free
-	o, err := f.Orders.Place(t.Context(), order.PlaceInput{UserID: u, IdempotencyKey: "p1", AddressID: f.Address(t, u),
+	o, err := f.Place(t.Context(), order.PlaceInput{UserID: u, IdempotencyKey: "p1", AddressID: f.Address(t, u),
 		PointsToUse: 50000, Channel: order.PCWeb})
 	if err != nil || o.Status != order.Paid || o.Total != 0 {
 		t.Fatalf("Place = %+v, %v", o, err)
@@ -772,40 +772,6 @@ func TestRefundMailsCustomer(t *testing.T) {
 	if !strings.Contains(m.Subject, o.Number) || !strings.Contains(m.Text, "₩24,000") ||
 		!strings.Contains(m.Text, "https://shop.example/account/orders/"+o.Number) || !strings.HasPrefix(m.To, "buyer") {
 		t.Errorf("mail to %s: %s\n%s", m.To, m.Subject, m.Text)
-	}
-}
-
-// A checkout paid by bank transfer is placed with its transfer in one
-// transaction; bad transfer details place nothing; a repeat is the same.
-func TestPlaceByTransfer(t *testing.T) {
-	t.Parallel()
-	f := newFixture(t)
-	v := f.Product(t, "말랑 현미", 30000, 10)
-	u := f.Customer(t, "transfer@example.com")
-	f.Add(t, u, v, 1)
-	in := order.PlaceInput{UserID: u, IdempotencyKey: "t1", AddressID: f.Address(t, u), Channel: order.PCWeb}
-	_, _, err := f.pays.PlaceByTransfer(t.Context(), in, "", &payment.CashReceiptRequest{Purpose: payment.IncomeDeduction, Identity: "12"})
-	if inv, ok := fault.AsInvalid(err); !ok || inv.Fields["cash_receipt_identity"] == "" {
-		t.Fatalf("bad receipt = %v", err)
-	}
-	if n := f.CartLines(t, u); n != 1 {
-		t.Fatalf("a refused transfer placed the order (%d cart lines left)", n)
-	}
-	o, a, err := f.pays.PlaceByTransfer(t.Context(), in, "", nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if o.Status != order.AwaitingDeposit || a.Status != payment.AttemptAwaitingDeposit || a.Deposit == nil ||
-		a.Deposit.Depositor != "김말랑" || !a.Deposit.Due.Equal(o.PayBy) {
-		t.Fatalf("order %s due %v; attempt %+v (%+v)", o.Status, o.PayBy, a, a.Deposit)
-	}
-	again, a2, err := f.pays.PlaceByTransfer(t.Context(), in, "", nil)
-	if err != nil || again.ID != o.ID || a2.ID != a.ID {
-		t.Fatalf("repeat = order %d attempt %d, %v; want %d and %d", again.ID, a2.ID, err, o.ID, a.ID)
-	}
-	h, _ := f.Orders.History(t.Context(), o.ID)
-	if len(h) != 1 || h[0].To != order.AwaitingDeposit {
-		t.Errorf("history = %+v", h)
 	}
 }
 

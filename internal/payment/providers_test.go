@@ -159,7 +159,7 @@ func TestEachProviderEndToEnd(t *testing.T) {
 			u := f.Customer(t, "buyer@example.com")
 			f.Add(t, u, a, 1)
 			f.Add(t, u, b, 1)
-			o, err := f.Orders.Place(t.Context(), order.PlaceInput{UserID: u, IdempotencyKey: "e2e", AddressID: f.Address(t, u),
+			o, err := f.Place(t.Context(), order.PlaceInput{UserID: u, IdempotencyKey: "e2e", AddressID: f.Address(t, u),
 				PaymentMethod: pc.name, Channel: order.PCWeb})
 			if err != nil {
 				t.Fatal(err)

@@ -24,7 +24,6 @@ const BankTransfer = "bank_transfer"
 
 // Orders is what payments need of orders (internal/order).
 type Orders interface {
-	Place(ctx context.Context, in order.PlaceInput) (order.Order, error)
 	AdminGet(ctx context.Context, orderID int64) (order.Order, error)
 	MarkPaid(ctx context.Context, q db.Querier, orderID int64, actor order.Actor, reason string) (bool, error)
 	AwaitDeposit(ctx context.Context, q db.Querier, orderID int64, payBy time.Time, actor order.Actor, reason string) error

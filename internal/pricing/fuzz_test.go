@@ -42,7 +42,7 @@ func FuzzQuote(f *testing.F) {
 				p = price/(i+1) + i
 			}
 			in.Lines = append(in.Lines, Line{
-				Key: string(rune('a' + i)), ProductID: i + 1, CategoryID: i % 3,
+				ID: i + 1, ProductID: i + 1, CategoryID: i % 3,
 				SellerID: i % int64(max(1, sellers%5)), UnitPrice: p, Quantity: qty + i%2,
 			})
 		}

@@ -18,7 +18,7 @@ const MaxAmount int64 = 1_000_000_000_000
 
 // Line is one line of a cart or order as the caller knows it.
 type Line struct {
-	Key                                        string // the caller's id for the line (cart line id), echoed in PricedLine
+	ID                                         int64 // the caller's id for the line (the cart line's), echoed in PricedLine; 0 for a gift
 	VariantID, ProductID, CategoryID, SellerID int64
 	Name                                       string
 	UnitPrice                                  int64 // the current price the buyer pays for one unit (sale price when on sale)
@@ -94,6 +94,9 @@ type PricedLine struct {
 	LineTotal int64 // UnitPrice × Quantity
 	Discount  int64 // this line's share of the coupon discount (shares sum exactly to Breakdown.Discount; spread by eligible amount, remainder to the largest line)
 	Gift      bool
+	// GiftRule is the id of the gift rule that added the line; 0 for a
+	// line the buyer chose.
+	GiftRule int64
 }
 
 // Shipment is one parcel's fees: one per seller with per-seller shipping,

@@ -1,7 +1,6 @@
 package pricing
 
 import (
-	"fmt"
 	"math/bits"
 	"slices"
 )
@@ -22,8 +21,7 @@ import (
 // discount; remote surcharge per shipment; points, clamped to the balance and
 // to MaxSpendPercent of (subtotal − discount), dropped under MinSpend; total;
 // points to earn on the total, rounded down. Gift lines cost nothing, take no
-// discount and never add a shipment. A gift line without a Key gets
-// "gift-<rule id>".
+// discount and never add a shipment; each names its rule.
 func Quote(in Input) (Breakdown, error) {
 	if err := in.validate(); err != nil {
 		return Breakdown{}, err
@@ -56,10 +54,7 @@ func Quote(in Input) (Breakdown, error) {
 		if l.Quantity == 0 {
 			l.Quantity = 1
 		}
-		if l.Key == "" {
-			l.Key = fmt.Sprintf("gift-%d", g.ID)
-		}
-		b.Lines = append(b.Lines, PricedLine{Line: l, Gift: true})
+		b.Lines = append(b.Lines, PricedLine{Line: l, Gift: true, GiftRule: g.ID})
 	}
 	b.Shipments = shipments(in.Shipping, in.Postcode, b.Lines[:paid])
 	for _, s := range b.Shipments {

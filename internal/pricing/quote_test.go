@@ -9,13 +9,13 @@ import (
 
 // The lines most cases buy: two from seller 1 (30,800 won), one from seller 2.
 var (
-	choco  = Line{Key: "a", VariantID: 11, ProductID: 1, CategoryID: 2, SellerID: 1, Name: "다크초콜릿세트", UnitPrice: 12900, Quantity: 2} // 25,800
-	cookie = Line{Key: "b", VariantID: 21, ProductID: 2, CategoryID: 1, SellerID: 1, Name: "버터쿠키", UnitPrice: 5000, Quantity: 1}     // 5,000
-	tea    = Line{Key: "c", VariantID: 31, ProductID: 3, CategoryID: 4, SellerID: 2, Name: "녹차", UnitPrice: 10000, Quantity: 1}      // 10,000
+	choco  = Line{ID: 1, VariantID: 11, ProductID: 1, CategoryID: 2, SellerID: 1, Name: "다크초콜릿세트", UnitPrice: 12900, Quantity: 2} // 25,800
+	cookie = Line{ID: 2, VariantID: 21, ProductID: 2, CategoryID: 1, SellerID: 1, Name: "버터쿠키", UnitPrice: 5000, Quantity: 1}     // 5,000
+	tea    = Line{ID: 3, VariantID: 31, ProductID: 3, CategoryID: 4, SellerID: 2, Name: "녹차", UnitPrice: 10000, Quantity: 1}      // 10,000
 )
 
 func line(key string, seller, price, qty int64) Line {
-	return Line{Key: key, ProductID: 100, CategoryID: 100, SellerID: seller, Name: key, UnitPrice: price, Quantity: qty}
+	return Line{ProductID: 100, CategoryID: 100, SellerID: seller, Name: key, UnitPrice: price, Quantity: qty}
 }
 
 var (
@@ -52,7 +52,7 @@ func check(t *testing.T, in Input, w want) {
 	var gifts []string
 	for _, l := range b.Lines {
 		if l.Gift {
-			gifts = append(gifts, l.Key)
+			gifts = append(gifts, l.Name)
 			if l.LineTotal != 0 || l.Discount != 0 || l.UnitPrice != 0 || l.Quantity < 1 {
 				t.Errorf("gift line %+v: want free, undiscounted, quantity ≥ 1", l)
 			}
@@ -241,18 +241,18 @@ func TestQuoteDiscountShares(t *testing.T) {
 func TestQuoteGifts(t *testing.T) {
 	t.Parallel()
 	gift := GiftRule{ID: 3, Threshold: 30000, Gift: Line{VariantID: 99, ProductID: 9, SellerID: 1, Name: "사은품 파우치", UnitPrice: 4000}}
-	big := GiftRule{ID: 4, Threshold: 100000, Gift: Line{Key: "bag", VariantID: 98, Name: "에코백", Quantity: 2}}
+	big := GiftRule{ID: 4, Threshold: 100000, Gift: Line{ID: 4, VariantID: 98, Name: "에코백", Quantity: 2}}
 	tests := []struct {
 		name   string
 		lines  []Line
 		coupon *Coupon
 		want   []string
 	}{
-		{"at the threshold", []Line{line("x", 1, 30000, 1)}, nil, []string{"gift-3"}},
+		{"at the threshold", []Line{line("x", 1, 30000, 1)}, nil, []string{"사은품 파우치"}},
 		{"one won under", []Line{line("x", 1, 29999, 1)}, nil, nil},
 		{"counted after the discount", []Line{choco, cookie}, &Coupon{Kind: CouponFixed, Amount: 801}, nil},
-		{"after the discount, still enough", []Line{choco, cookie}, &Coupon{Kind: CouponFixed, Amount: 800}, []string{"gift-3"}},
-		{"every rule reached, in order", []Line{line("x", 1, 100000, 1)}, nil, []string{"gift-3", "bag"}},
+		{"after the discount, still enough", []Line{choco, cookie}, &Coupon{Kind: CouponFixed, Amount: 800}, []string{"사은품 파우치"}},
+		{"every rule reached, in order", []Line{line("x", 1, 100000, 1)}, nil, []string{"사은품 파우치", "에코백"}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -266,16 +266,16 @@ func TestQuoteGifts(t *testing.T) {
 			for i, l := range b.Lines {
 				if !l.Gift {
 					if i >= len(tt.lines) {
-						t.Errorf("bought line %q after the gifts", l.Key)
+						t.Errorf("bought line %q after the gifts", l.Name)
 					}
 					continue
 				}
-				got = append(got, l.Key)
+				got = append(got, l.Name)
 				if l.UnitPrice != 0 || l.LineTotal != 0 || l.Discount != 0 {
-					t.Errorf("gift %q costs %d (line %d, discount %d); want free", l.Key, l.UnitPrice, l.LineTotal, l.Discount)
+					t.Errorf("gift %q costs %d (line %d, discount %d); want free", l.Name, l.UnitPrice, l.LineTotal, l.Discount)
 				}
-				if want := map[string]int64{"gift-3": 1, "bag": 2}[l.Key]; l.Quantity != want {
-					t.Errorf("gift %q quantity %d, want %d", l.Key, l.Quantity, want)
+				if want := map[string]int64{"사은품 파우치": 1, "에코백": 2}[l.Name]; l.Quantity != want {
+					t.Errorf("gift %q quantity %d, want %d", l.Name, l.Quantity, want)
 				}
 			}
 			if !slices.Equal(got, tt.want) {
@@ -354,7 +354,7 @@ func TestQuoteTotals(t *testing.T) {
 			Lines:    []Line{choco, cookie, tea, line("d", 2, 45000, 1)},
 			Shipping: withRemote, Postcode: "40200",
 			Coupon:        &Coupon{ID: 5, Kind: CouponPercent, Amount: 10, MaxDiscount: 5000, MinOrder: 50000, CategoryIDs: []int64{2, 100}},
-			Gifts:         []GiftRule{{ID: 1, Threshold: 80000, Gift: Line{Key: "g", Name: "사은품"}}},
+			Gifts:         []GiftRule{{ID: 1, Threshold: 80000, Gift: Line{ID: 5, Name: "사은품"}}},
 			Points:        PointsRules{MinSpend: 1000, MaxSpendPercent: 30, EarnPermille: 20},
 			PointsBalance: 7000, PointsToUse: 7000,
 		},
@@ -363,7 +363,7 @@ func TestQuoteTotals(t *testing.T) {
 			// 30,800 − 1,822 = 28,978 (pays 3,000); seller 2 has 55,000 − 3,178 = 51,822
 			// (free). Two shipments to Ulleung: 10,000. Points 7,000 ≤ 30 % of 80,800.
 			want{subtotal: 85800, discount: 5000, couponID: 5, shipping: 3000, remote: 10000, points: 7000,
-				total: 86800, earn: 1736, discounts: []int64{1822, 0, 0, 3178}, gifts: []string{"g"}, fees: []int64{3000, 0}}},
+				total: 86800, earn: 1736, discounts: []int64{1822, 0, 0, 3178}, gifts: []string{"사은품"}, fees: []int64{3000, 0}}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -482,10 +482,10 @@ func checkInvariants(t *testing.T, in Input, b Breakdown) {
 		}
 		bought++
 		if l.LineTotal != l.UnitPrice*l.Quantity {
-			t.Errorf("line %q total %d, want %d × %d", l.Key, l.LineTotal, l.UnitPrice, l.Quantity)
+			t.Errorf("line %q total %d, want %d × %d", l.Name, l.LineTotal, l.UnitPrice, l.Quantity)
 		}
 		if l.Discount < 0 || l.Discount > l.LineTotal {
-			t.Errorf("line %q discount %d outside 0..%d", l.Key, l.Discount, l.LineTotal)
+			t.Errorf("line %q discount %d outside 0..%d", l.Name, l.Discount, l.LineTotal)
 		}
 		sub += l.LineTotal
 		disc += l.Discount
@@ -552,7 +552,7 @@ func TestProblemMessagesAreFixed(t *testing.T) {
 // with points taking their proportion; shipping is always taxable.
 func TestQuoteTaxFree(t *testing.T) {
 	t.Parallel()
-	rice := Line{Key: "r", ProductID: 9, CategoryID: 9, SellerID: 1, Name: "쌀", UnitPrice: 20000, Quantity: 1, TaxFree: true}
+	rice := Line{ID: 6, ProductID: 9, CategoryID: 9, SellerID: 1, Name: "쌀", UnitPrice: 20000, Quantity: 1, TaxFree: true}
 	cases := []struct {
 		name string
 		in   Input

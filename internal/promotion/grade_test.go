@@ -7,12 +7,10 @@ import (
 
 	"github.com/mallang/mallang/internal/db"
 	"github.com/mallang/mallang/internal/fault"
-	"github.com/mallang/mallang/internal/order"
 	"github.com/mallang/mallang/internal/pricing"
 )
 
 // The service is what order placement asks for.
-var _ order.Promotions = (*Service)(nil)
 
 // placeOrder inserts an order of userID with status and total, placed at.
 func placeOrder(t *testing.T, d *db.DB, userID int64, status string, total int64, at time.Time) int64 {
@@ -116,7 +114,7 @@ func TestQuote(t *testing.T) {
 	ctx := t.Context()
 	p, cat := product(t, s.d, "에코백", "active")
 	gift := variant(t, s.d, p, 3, true)
-	rule, err := s.CreateGift(ctx, NewGift{Name: "5만 원 이상 에코백", Threshold: 50000, VariantID: gift})
+	_, err := s.CreateGift(ctx, NewGift{Name: "5만 원 이상 에코백", Threshold: 50000, VariantID: gift})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -150,7 +148,7 @@ func TestQuote(t *testing.T) {
 				t.Fatal(err)
 			}
 			b, err := pricing.Quote(pricing.Input{
-				Lines:         []pricing.Line{{Key: "1", VariantID: 100, ProductID: 100, SellerID: 1, Name: "원두커피", UnitPrice: tt.price, Quantity: 1}},
+				Lines:         []pricing.Line{{ID: 1, VariantID: 100, ProductID: 100, SellerID: 1, Name: "원두커피", UnitPrice: tt.price, Quantity: 1}},
 				Points:        rules,
 				Gifts:         gifts,
 				PointsBalance: 100000,
@@ -169,7 +167,7 @@ func TestQuote(t *testing.T) {
 				t.Fatalf("gift lines %+v, want none", got)
 			}
 			if tt.gift {
-				want := pricing.Line{Key: fmt.Sprintf("gift-%d", rule.ID), VariantID: gift, ProductID: p, CategoryID: cat,
+				want := pricing.Line{VariantID: gift, ProductID: p, CategoryID: cat,
 					SellerID: 1, Name: "에코백", Quantity: 1}
 				if len(got) != 1 || got[0].Line != want || got[0].LineTotal != 0 {
 					t.Fatalf("gift lines %+v, want one free %+v", got, want)

@@ -113,3 +113,13 @@ func clone(r pricing.ShippingRules) pricing.ShippingRules {
 	r.Remote = slices.Clone(r.Remote)
 	return r
 }
+
+// TrackingURL returns the tracking page of number at the carrier with code,
+// or fault.ErrNotFound for an unknown carrier.
+func (s *Service) TrackingURL(ctx context.Context, code, number string) (string, error) {
+	c, err := s.Carrier(ctx, code)
+	if err != nil {
+		return "", err
+	}
+	return TrackingURL(c, number)
+}

@@ -29,7 +29,7 @@ func TestDefaultsAreValid(t *testing.T) {
 		t.Run(tt.postcode, func(t *testing.T) {
 			t.Parallel()
 			b, err := pricing.Quote(pricing.Input{
-				Lines:    []pricing.Line{{Key: "a", SellerID: 1, UnitPrice: 10000, Quantity: 1}},
+				Lines:    []pricing.Line{{ID: 1, SellerID: 1, UnitPrice: 10000, Quantity: 1}},
 				Shipping: Defaults(), Postcode: tt.postcode,
 			})
 			if err != nil {

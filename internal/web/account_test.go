@@ -20,6 +20,7 @@ import (
 	"github.com/mallang/mallang/internal/account/social/socialtest"
 	"github.com/mallang/mallang/internal/cart"
 	"github.com/mallang/mallang/internal/catalog"
+	"github.com/mallang/mallang/internal/checkout"
 	"github.com/mallang/mallang/internal/coupon"
 	"github.com/mallang/mallang/internal/crypt"
 	"github.com/mallang/mallang/internal/db"
@@ -29,6 +30,7 @@ import (
 	"github.com/mallang/mallang/internal/payment"
 	"github.com/mallang/mallang/internal/payment/testpay"
 	"github.com/mallang/mallang/internal/points"
+	"github.com/mallang/mallang/internal/promotion"
 	"github.com/mallang/mallang/internal/ratelimit"
 	"github.com/mallang/mallang/internal/shipping"
 )
@@ -68,8 +70,8 @@ func newAccountShop(t *testing.T) *accountShop {
 	s.cat = catalog.NewService(d, time.Now, nil, nil)
 	s.carts = cart.New(d, s.cat, cart.Config{}, time.Now)
 	s.coupons, s.points = coupon.New(d, time.Now), points.New(d, time.Now)
-	s.orders = order.NewService(d, order.Deps{Catalog: s.cat, Cart: cart.ForOrders{Carts: s.carts}, Addresses: s.addrs,
-		Coupons: s.coupons, Points: s.points, Shipping: shipping.ForOrders{Shipping: shipping.New(d, time.Now)}, Keyring: kr},
+	s.orders = order.NewService(d, order.Deps{Catalog: s.cat, Cart: s.carts, Addresses: s.addrs, Coupons: s.coupons,
+		Points: s.points, Shipping: shipping.New(d, time.Now), Promotions: promotion.New(d, s.cat, time.Now), Keyring: kr},
 		order.Config{}, time.Now, nil)
 	s.testpay, err = testpay.New([]byte("web tests: the test provider's signing key"), func(ref string) string {
 		return s.srv.URL + "/pay/testpay/" + ref
@@ -82,7 +84,7 @@ func newAccountShop(t *testing.T) *accountShop {
 		BuyerProtection: "구매안전서비스: 말랑은행 에스크로 (제2026-01호)"}, []payment.Provider{s.testpay}, time.Now, nil)
 	h := New(Config{BaseURL: s.srv.URL, ShopName: "말랑상점"}, s.cat, slog.New(slog.DiscardHandler))
 	h.EnableAccounts(AccountDeps{Accounts: s.acc, Store: account.NewSessionStore(d, nil, time.Now), Addresses: s.addrs, Social: soc,
-		Carts: s.carts, Orders: s.orders, Points: s.points, Payments: s.pays})
+		Carts: s.carts, Orders: s.orders, Checkout: checkout.New(d, s.orders, s.pays), Points: s.points, Payments: s.pays})
 	h.Register(mux)
 	return s
 }

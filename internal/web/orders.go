@@ -11,17 +11,20 @@ import (
 
 	"github.com/mallang/mallang/internal/account"
 	"github.com/mallang/mallang/internal/account/address"
+	"github.com/mallang/mallang/internal/checkout"
 	"github.com/mallang/mallang/internal/fault"
 	"github.com/mallang/mallang/internal/money"
 	"github.com/mallang/mallang/internal/order"
-	"github.com/mallang/mallang/internal/payment"
 )
 
-// Orders is what checkout and the order pages need; *order.Service
-// implements it.
-type Orders interface {
+// Checkout prices and places orders; *checkout.Service implements it.
+type Checkout interface {
 	Preview(ctx context.Context, in order.PlaceInput) (order.Preview, error)
-	Place(ctx context.Context, in order.PlaceInput) (order.Order, error)
+	Place(ctx context.Context, in checkout.Input) (checkout.Placed, error)
+}
+
+// Orders is what the order pages need; *order.Service implements it.
+type Orders interface {
 	List(ctx context.Context, userID int64, limit, offset int) ([]order.Order, error)
 	ByNumber(ctx context.Context, userID int64, number string) (order.Order, error)
 	History(ctx context.Context, orderID int64) ([]order.HistoryEntry, error)
@@ -133,7 +136,7 @@ func (h *Handler) fillCheckout(ctx context.Context, r *http.Request, lc *locale,
 	choice := h.newPayChoice(lc, r, v.Payment)
 	choice.Fields = v.Choice.Fields
 	v.Choice = choice
-	p, err := h.acc.Orders.Preview(ctx, in)
+	p, err := h.acc.Checkout.Preview(ctx, in)
 	if err != nil {
 		return err
 	}
@@ -219,16 +222,9 @@ func (h *Handler) checkout(w http.ResponseWriter, r *http.Request, lc *locale, u
 		h.renderCheckout(w, r, lc, u, in, v, http.StatusUnprocessableEntity)
 		return
 	}
-	var o order.Order
-	var err error
-	if h.acc.Payments != nil && in.PaymentMethod == payment.BankTransfer {
-		// The order and its transfer in one transaction: bad transfer
-		// details are refused before anything is placed.
-		pin := startInput(r, order.Order{}, u)
-		o, _, err = h.acc.Payments.PlaceByTransfer(r.Context(), in, pin.Depositor, pin.CashReceipt)
-	} else {
-		o, err = h.acc.Orders.Place(r.Context(), in)
-	}
+	pin := startInput(r, order.Order{}, u)
+	placed, err := h.acc.Checkout.Place(r.Context(), checkout.Input{PlaceInput: in, Depositor: pin.Depositor, CashReceipt: pin.CashReceipt})
+	o := placed.Order
 	if err != nil {
 		inv, ok := fault.AsInvalid(err)
 		if !ok {

@@ -21,7 +21,6 @@ type Payments interface {
 	Methods() []string
 	Bank() (payment.BankAccount, string)
 	Start(ctx context.Context, in payment.StartInput) (payment.Started, error)
-	PlaceByTransfer(ctx context.Context, in order.PlaceInput, depositor string, receipt *payment.CashReceiptRequest) (order.Order, payment.Attempt, error)
 	Confirm(ctx context.Context, provider, reference string, query url.Values) (payment.Attempt, error)
 	Abandon(ctx context.Context, provider, reference, code, message string) (payment.Attempt, error)
 	ByReference(ctx context.Context, reference string) (payment.Attempt, error)

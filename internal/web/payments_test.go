@@ -13,6 +13,7 @@ import (
 	"github.com/mallang/mallang/internal/account"
 	"github.com/mallang/mallang/internal/catalog"
 	"github.com/mallang/mallang/internal/catalog/catalogtest"
+	"github.com/mallang/mallang/internal/checkout"
 	"github.com/mallang/mallang/internal/payment"
 )
 
@@ -203,7 +204,7 @@ func TestScriptProviderPage(t *testing.T) {
 		[]payment.Provider{scriptProvider{}}, time.Now, nil)
 	h := New(Config{BaseURL: s.srv.URL, ShopName: "말랑상점"}, s.cat, slog.New(slog.DiscardHandler))
 	h.EnableAccounts(AccountDeps{Accounts: s.acc, Store: account.NewSessionStore(s.d, nil, time.Now), Addresses: s.addrs,
-		Carts: s.carts, Orders: s.orders, Points: s.points, Payments: s.pays})
+		Carts: s.carts, Orders: s.orders, Checkout: checkout.New(s.d, s.orders, s.pays), Points: s.points, Payments: s.pays})
 	mux := http.NewServeMux()
 	h.Register(mux)
 	s.srv.Config.Handler = mux

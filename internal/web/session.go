@@ -45,6 +45,8 @@ type AccountDeps struct {
 	Carts Carts
 	// Orders turns on checkout and the order pages; may be nil.
 	Orders Orders
+	// Checkout places orders; required with Orders.
+	Checkout Checkout
 	// Points turns on the "my points" page; may be nil.
 	Points Points
 	// Payments turns on paying orders (with Orders); may be nil, and then

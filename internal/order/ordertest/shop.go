@@ -1,6 +1,6 @@
 // Package ordertest builds a shop for tests of orders and of what builds on
-// them (payments): a database with a catalog, customers, carts, and the
-// order service with simple stand-ins for coupons, shipping and promotions.
+// them (payments): a database with a catalog, customers, carts and the
+// real services an order is placed with.
 package ordertest
 
 import (
@@ -13,15 +13,20 @@ import (
 	"time"
 
 	"github.com/mallang/mallang/internal/account/address"
+	"github.com/mallang/mallang/internal/cart"
 	"github.com/mallang/mallang/internal/catalog"
 	"github.com/mallang/mallang/internal/catalog/catalogtest"
+	"github.com/mallang/mallang/internal/checkout"
+	"github.com/mallang/mallang/internal/coupon"
 	"github.com/mallang/mallang/internal/crypt"
 	"github.com/mallang/mallang/internal/db"
 	"github.com/mallang/mallang/internal/db/dbtest"
-	"github.com/mallang/mallang/internal/fault"
 	"github.com/mallang/mallang/internal/order"
+	"github.com/mallang/mallang/internal/payment"
 	"github.com/mallang/mallang/internal/points"
 	"github.com/mallang/mallang/internal/pricing"
+	"github.com/mallang/mallang/internal/promotion"
+	"github.com/mallang/mallang/internal/shipping"
 )
 
 // Clock is a settable test clock.
@@ -37,148 +42,114 @@ func (c *Clock) Add(d time.Duration) {
 	c.t = c.t.Add(d)
 }
 
-// SQLCart is a cart on the carts and cart_lines tables with the catalog's
-// current prices, standing in for the cart service.
-type SQLCart struct{ D *db.DB }
-
-func (c SQLCart) Checkout(ctx context.Context, userID int64) (int64, []order.CartLine, error) {
-	q := c.D.Read()
-	var cartID int64
-	if err := q.GetContext(ctx, &cartID, q.Rebind(`SELECT COALESCE(MAX(id), 0) FROM carts WHERE user_id = ?`), userID); err != nil {
-		return 0, nil, err
-	}
-	var rows []struct {
-		ID         int64  `db:"id"`
-		VariantID  int64  `db:"variant_id"`
-		ProductID  int64  `db:"product_id"`
-		CategoryID int64  `db:"category_id"`
-		SellerID   int64  `db:"seller_id"`
-		Name       string `db:"name"`
-		Option1    string `db:"option1"`
-		SKU        string `db:"sku"`
-		UnitPrice  int64  `db:"unit_price"`
-		Quantity   int64  `db:"quantity"`
-		TaxFree    bool   `db:"tax_free"`
-	}
-	err := q.SelectContext(ctx, &rows, q.Rebind(`SELECT l.id, l.variant_id, p.id AS product_id, p.category_id,
-		p.seller_id, p.name, v.option1, v.sku, COALESCE(v.sale_price_minor, v.price_minor) AS unit_price, l.quantity, p.tax_free
-		FROM cart_lines l JOIN variants v ON v.id = l.variant_id JOIN products p ON p.id = v.product_id
-		WHERE l.cart_id = ? AND l.selected ORDER BY l.id`), cartID)
-	if err != nil {
-		return 0, nil, err
-	}
-	lines := make([]order.CartLine, len(rows))
-	for i, r := range rows {
-		lines[i] = order.CartLine{ID: r.ID, VariantID: r.VariantID, ProductID: r.ProductID, CategoryID: r.CategoryID,
-			SellerID: r.SellerID, Name: r.Name, Options: r.Option1, SKU: r.SKU, UnitPrice: r.UnitPrice, Quantity: r.Quantity, TaxFree: r.TaxFree}
-	}
-	return cartID, lines, nil
-}
-
-func (c SQLCart) RemoveLines(ctx context.Context, q db.Querier, cartID int64, ids []int64) error {
-	for _, id := range ids {
-		if _, err := q.ExecContext(ctx, q.Rebind(`DELETE FROM cart_lines WHERE cart_id = ? AND id = ?`), cartID, id); err != nil {
-			return err
-		}
-	}
-	return nil
-}
-
-// Coupons stands in for the coupon service: codes with no limits, and a
-// record of what was Redeemed and released.
-type Coupons struct {
-	mu       sync.Mutex
-	ByCode   map[string]pricing.Coupon
-	Redeemed map[int64]int64 // order → coupon
-	Released map[int64]bool
-}
-
-func (c *Coupons) Check(_ context.Context, code string, _ int64) (pricing.Coupon, error) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	cp, ok := c.ByCode[code]
-	if !ok {
-		return pricing.Coupon{}, fault.ErrNotFound
-	}
-	return cp, nil
-}
-
-func (c *Coupons) Redeem(_ context.Context, _ db.Querier, couponID, _, orderID int64) error {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	c.Redeemed[orderID] = couponID
-	return nil
-}
-
-func (c *Coupons) Release(_ context.Context, _ db.Querier, orderID int64) error {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	c.Released[orderID] = true
-	return nil
-}
-
-// Shipping charges 3,000 won below 50,000 and knows one carrier, "cj".
-type Shipping struct{}
-
-func (Shipping) Rules(context.Context) (pricing.ShippingRules, error) {
-	return pricing.ShippingRules{BaseFee: 3000, FreeOver: 50000,
-		Remote: []pricing.RemoteArea{{Name: "제주", From: "63000", To: "63644", Surcharge: 3000}}}, nil
-}
-
-func (Shipping) TrackingURL(_ context.Context, code, number string) (string, error) {
-	if code != "cj" {
-		return "", fault.ErrNotFound
-	}
-	return "https://trace.cjlogistics.com/next/tracking.html?wblNo=" + number, nil
-}
-
-// Promotions earns 1 %, lets points pay up to the whole order and gives
-// the gifts of GiftRules.
-type Promotions struct{ GiftRules []pricing.GiftRule }
-
-func (*Promotions) PointsRules(context.Context, int64) (pricing.PointsRules, error) {
-	return pricing.PointsRules{EarnPermille: 10}, nil
-}
-func (p *Promotions) Gifts(context.Context) ([]pricing.GiftRule, error) { return p.GiftRules, nil }
-
-// Shop is a database with a catalog, customers and the order service.
+// Shop is a database with a catalog, customers and the real services
+// orders are placed with: carts, addresses, coupons (WELCOME: 5,000 off;
+// BIG: 1,000 off orders of 1,000,000 or more), points (spent from 1 point,
+// earned at 1 %), shipping (3,000 below 50,000; Jeju 63000–63644 3,000
+// more; one carrier, "cj"), gifts, payments (bank transfer to the shop's
+// account) and the checkout that places orders.
 type Shop struct {
-	D       *db.DB
-	Clock   *Clock
-	Cat     *catalog.Service
-	Addr    *address.Service
-	Points  *points.Service
-	Coupons *Coupons
-	Promos  *Promotions
-	KR      *crypt.Keyring
-	Orders  *order.Service
-	Leaf    int64
-	N       int
+	D        *db.DB
+	Clock    *Clock
+	Cat      *catalog.Service
+	Addr     *address.Service
+	Points   *points.Service
+	Carts    *cart.Service
+	Coupons  *coupon.Service
+	Shipping *shipping.Service
+	Promos   *promotion.Service
+	KR       *crypt.Keyring
+	Orders   *order.Service
+	Payments *payment.Service
+	Checkout *checkout.Service
+	Leaf     int64
+	N        int
 }
+
+// Bank is the shop's account for bank transfers.
+var Bank = payment.BankAccount{Bank: "말랑은행", Account: "123-456-789", Holder: "(주)말랑"}
 
 // NewShop returns a shop on a fresh test database (dbtest: SQLite, or
 // PostgreSQL when MALLANG_TEST_POSTGRES_URL is set).
 func NewShop(t *testing.T) *Shop {
 	t.Helper()
+	ctx := t.Context()
 	d := dbtest.New(t)
 	c := &Clock{t: time.Date(2026, 11, 30, 14, 0, 0, 0, time.UTC)}
 	kr := crypt.DeriveKeyring([]byte("order tests: a secret of at least 32 bytes"))
-	sh := &Shop{D: d, Clock: c, Cat: catalog.NewService(d, c.Now, nil, nil), Addr: address.New(d, kr, c.Now),
-		Points: points.New(d, c.Now),
-		Coupons: &Coupons{ByCode: map[string]pricing.Coupon{
-			"WELCOME": {ID: 7, Code: "WELCOME", Kind: pricing.CouponFixed, Amount: 5000},
-			"BIG":     {ID: 8, Code: "BIG", Kind: pricing.CouponFixed, Amount: 1000, MinOrder: 1_000_000},
-		}, Redeemed: map[int64]int64{}, Released: map[int64]bool{}}, Promos: &Promotions{}, KR: kr}
-	sh.Orders = sh.Service(sh.Coupons)
-	sh.Leaf = catalogtest.Categories(t, sh.Cat).Leaves[0].ID
+	cat := catalog.NewService(d, c.Now, nil, nil)
+	sh := &Shop{D: d, Clock: c, Cat: cat, Addr: address.New(d, kr, c.Now), Points: points.New(d, c.Now),
+		Carts: cart.New(d, cat, cart.Config{}, c.Now), Coupons: coupon.New(d, c.Now), Shipping: shipping.New(d, c.Now),
+		Promos: promotion.New(d, cat, c.Now), KR: kr}
+	if err := sh.Shipping.SetRules(ctx, pricing.ShippingRules{BaseFee: 3000, FreeOver: 50000,
+		Remote: []pricing.RemoteArea{{Name: "제주", From: "63000", To: "63644", Surcharge: 3000}}}); err != nil {
+		t.Fatal(err)
+	}
+	if err := sh.Promos.SetSettings(ctx, promotion.Settings{PointsMinSpend: 0, PointsMaxPercent: 100, PointsValidDays: 365}); err != nil {
+		t.Fatal(err)
+	}
+	for _, cp := range []coupon.NewCoupon{
+		{Code: "WELCOME", Name: "첫 구매 5천원", Kind: coupon.KindFixed, Amount: 5000},
+		{Code: "BIG", Name: "백만원 이상 1천원", Kind: coupon.KindFixed, Amount: 1000, MinOrder: 1_000_000},
+	} {
+		if _, err := sh.Coupons.Create(ctx, cp); err != nil {
+			t.Fatal(err)
+		}
+	}
+	sh.Orders = order.NewService(d, order.Deps{Catalog: cat, Cart: sh.Carts, Addresses: sh.Addr, Coupons: sh.Coupons,
+		Points: sh.Points, Shipping: sh.Shipping, Promotions: sh.Promos, Keyring: kr},
+		order.Config{PayWithin: 30 * time.Minute}, c.Now, nil)
+	sh.Payments = payment.NewService(d, payment.Deps{Orders: sh.Orders, Keyring: kr},
+		payment.Config{BaseURL: "http://shop.test", Bank: Bank}, nil, c.Now, nil)
+	sh.Checkout = checkout.New(d, sh.Orders, sh.Payments)
+	sh.Leaf = catalogtest.Categories(t, cat).Leaves[0].ID
 	return sh
 }
 
-// Service returns the order service of the shop with coupons cs.
-func (sh *Shop) Service(cs order.Coupons) *order.Service {
-	return order.NewService(sh.D, order.Deps{Catalog: sh.Cat, Cart: SQLCart{D: sh.D}, Addresses: sh.Addr,
-		Coupons: cs, Points: sh.Points, Shipping: Shipping{}, Promotions: sh.Promos, Keyring: sh.KR},
-		order.Config{PayWithin: 30 * time.Minute}, sh.Clock.Now, nil)
+// Place places in through the shop's checkout.
+func (sh *Shop) Place(ctx context.Context, in order.PlaceInput) (order.Order, error) {
+	p, err := sh.Checkout.Place(ctx, checkout.Input{PlaceInput: in})
+	return p.Order, err
+}
+
+// CouponID returns the id of the coupon with code.
+func (sh *Shop) CouponID(t *testing.T, code string) int64 {
+	t.Helper()
+	var id int64
+	q := sh.D.Read()
+	if err := q.GetContext(t.Context(), &id, q.Rebind(`SELECT id FROM coupons WHERE code = ?`), code); err != nil {
+		t.Fatal(err)
+	}
+	return id
+}
+
+// CouponUse returns the coupon order orderID used, 0 for none, and whether
+// that use was given back.
+func (sh *Shop) CouponUse(t *testing.T, orderID int64) (couponID int64, released bool) {
+	t.Helper()
+	var rows []struct {
+		CouponID int64 `db:"coupon_id"`
+		Released bool  `db:"released"`
+	}
+	q := sh.D.Read()
+	if err := q.SelectContext(t.Context(), &rows, q.Rebind(`SELECT coupon_id, released_at IS NOT NULL AS released
+		FROM coupon_redemptions WHERE order_id = ? ORDER BY id DESC`), orderID); err != nil {
+		t.Fatal(err)
+	}
+	if len(rows) == 0 {
+		return 0, false
+	}
+	return rows[0].CouponID, rows[0].Released
+}
+
+// Gift adds a gift-with-purchase rule: quantity of variantID with orders
+// of threshold or more.
+func (sh *Shop) Gift(t *testing.T, variantID, threshold, quantity int64) {
+	t.Helper()
+	if _, err := sh.Promos.CreateGift(t.Context(), promotion.NewGift{Name: "사은품", Threshold: threshold,
+		VariantID: variantID, Quantity: quantity}); err != nil {
+		t.Fatal(err)
+	}
 }
 
 // Product adds a product with one variant of price and stock and returns
@@ -290,7 +261,7 @@ func (sh *Shop) PlaceOne(t *testing.T, variantID, quantity int64) order.Order {
 	sh.N++
 	u := sh.Customer(t, fmt.Sprintf("buyer%d@example.com", sh.N))
 	sh.Add(t, u, variantID, quantity)
-	o, err := sh.Orders.Place(t.Context(), order.PlaceInput{UserID: u, IdempotencyKey: "k", AddressID: sh.Address(t, u),
+	o, err := sh.Place(t.Context(), order.PlaceInput{UserID: u, IdempotencyKey: "k", AddressID: sh.Address(t, u),
 		PaymentMethod: "card", Channel: order.PCWeb})
 	if err != nil {
 		t.Fatal(err)

@@ -1,0 +1,126 @@
+package checkout_test
+
+import (
+	"sync"
+	"testing"
+
+	"github.com/mallang/mallang/internal/checkout"
+	"github.com/mallang/mallang/internal/fault"
+	"github.com/mallang/mallang/internal/order"
+	"github.com/mallang/mallang/internal/order/ordertest"
+	"github.com/mallang/mallang/internal/payment"
+)
+
+// A checkout paid by bank transfer is placed with its transfer in one
+// transaction; bad details place nothing and name every field at once; a
+// repeat returns the same order and transfer.
+func TestPlaceByTransfer(t *testing.T) {
+	t.Parallel()
+	sh := ordertest.NewShop(t)
+	v := sh.Product(t, "말랑 현미", 30000, 10)
+	u := sh.Customer(t, "transfer@example.com")
+	sh.Add(t, u, v, 1)
+	in := checkout.Input{PlaceInput: order.PlaceInput{UserID: u, IdempotencyKey: "t1", AddressID: sh.Address(t, u),
+		PaymentMethod: payment.BankTransfer, Channel: order.PCWeb}}
+
+	bad := in
+	bad.CashReceipt = &payment.CashReceiptRequest{Purpose: payment.IncomeDeduction, Identity: "12"}
+	bad.CouponCode = "NOPE"
+	_, err := sh.Checkout.Place(t.Context(), bad)
+	if inv, ok := fault.AsInvalid(err); !ok || inv.Fields["cash_receipt_identity"] == "" || inv.Fields["coupon"] == "" {
+		t.Fatalf("bad receipt and coupon = %v; want both named", err)
+	}
+	if n := sh.CartLines(t, u); n != 1 || sh.Stock(t, v) != 10 {
+		t.Fatalf("a refused checkout placed the order (%d cart lines left, stock %d)", n, sh.Stock(t, v))
+	}
+
+	p, err := sh.Checkout.Place(t.Context(), in)
+	if err != nil {
+		t.Fatal(err)
+	}
+	o, a := p.Order, p.Transfer
+	if o.Status != order.AwaitingDeposit || o.PaymentMethod != payment.BankTransfer || a == nil ||
+		a.Status != payment.AttemptAwaitingDeposit || a.Deposit == nil || a.Amount != o.Total ||
+		a.Deposit.Depositor != "김말랑" || a.Deposit.Account != ordertest.Bank.Account || !a.Deposit.Due.Equal(o.PayBy) {
+		t.Fatalf("order %s (%s) due %v; transfer %+v", o.Status, o.PaymentMethod, o.PayBy, a)
+	}
+	stored, ok, err := sh.Payments.AwaitedTransfer(t.Context(), o.ID)
+	if err != nil || !ok || stored.ID != a.ID {
+		t.Fatalf("stored transfer = %+v, %v, %v", stored, ok, err)
+	}
+	again, err := sh.Checkout.Place(t.Context(), in)
+	if err != nil || again.Order.ID != o.ID || !again.Order.Repeated || again.Transfer == nil || again.Transfer.ID != a.ID {
+		t.Fatalf("repeat = %+v, %v; want order %d with transfer %d", again, err, o.ID, a.ID)
+	}
+	h, err := sh.Orders.History(t.Context(), o.ID)
+	if err != nil || len(h) != 1 || h[0].To != order.AwaitingDeposit {
+		t.Errorf("history = %+v, %v", h, err)
+	}
+}
+
+// Points that pay the whole total make the order paid: no transfer is
+// recorded even when bank transfer was chosen.
+func TestPlaceByTransferPaidWithPoints(t *testing.T) {
+	t.Parallel()
+	sh := ordertest.NewShop(t)
+	v := sh.Product(t, "말랑 보리차", 60000, 10)
+	u := sh.Customer(t, "points@example.com")
+	sh.Add(t, u, v, 1)
+	sh.Give(t, u, 60000)
+	p, err := sh.Checkout.Place(t.Context(), checkout.Input{PlaceInput: order.PlaceInput{UserID: u, IdempotencyKey: "p1",
+		AddressID: sh.Address(t, u), PointsToUse: 60000, PaymentMethod: payment.BankTransfer, Channel: order.API}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if p.Order.Status != order.Paid || p.Order.PaymentMethod != order.PaymentPoints || p.Transfer != nil {
+		t.Fatalf("placed = %+v", p)
+	}
+	if _, ok, err := sh.Payments.AwaitedTransfer(t.Context(), p.Order.ID); err != nil || ok {
+		t.Fatalf("a transfer was recorded: %v, %v", ok, err)
+	}
+}
+
+// Many submissions of one bank-transfer checkout at once place one order
+// with one transfer, and every submission gets them.
+func TestPlaceByTransferConcurrent(t *testing.T) {
+	t.Parallel()
+	sh := ordertest.NewShop(t)
+	v := sh.Product(t, "말랑 누룽지", 8000, 3)
+	u := sh.Customer(t, "race@example.com")
+	sh.Add(t, u, v, 2)
+	in := checkout.Input{PlaceInput: order.PlaceInput{UserID: u, IdempotencyKey: "same", AddressID: sh.Address(t, u),
+		PaymentMethod: payment.BankTransfer, Channel: order.MobileWeb}, Depositor: "김입금"}
+	const n = 12
+	got := make([]checkout.Placed, n)
+	errs := make([]error, n)
+	var wg sync.WaitGroup
+	start := make(chan struct{})
+	for i := range n {
+		wg.Go(func() {
+			<-start
+			got[i], errs[i] = sh.Checkout.Place(t.Context(), in)
+		})
+	}
+	close(start)
+	wg.Wait()
+	for i := range n {
+		if errs[i] != nil {
+			t.Fatalf("submission %d: %v", i, errs[i])
+		}
+		if got[i].Order.ID != got[0].Order.ID || got[i].Transfer == nil || got[i].Transfer.ID != got[0].Transfer.ID ||
+			got[i].Transfer.Deposit.Depositor != "김입금" {
+			t.Fatalf("submission %d = %+v, want the order and transfer of submission 0 (%+v)", i, got[i], got[0])
+		}
+	}
+	var orders, attempts int
+	q := sh.D.Read()
+	if err := q.GetContext(t.Context(), &orders, `SELECT COUNT(*) FROM orders`); err != nil {
+		t.Fatal(err)
+	}
+	if err := q.GetContext(t.Context(), &attempts, `SELECT COUNT(*) FROM payment_attempts`); err != nil {
+		t.Fatal(err)
+	}
+	if orders != 1 || attempts != 1 || sh.Stock(t, v) != 1 {
+		t.Fatalf("%d orders, %d transfers, stock %d; want 1, 1, 1", orders, attempts, sh.Stock(t, v))
+	}
+}
