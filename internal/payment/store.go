@@ -251,3 +251,12 @@ func eventsOf(ctx context.Context, q db.Querier, orderID int64) ([]EventRecord, 
 	}
 	return out, nil
 }
+
+func nullString(s string) sql.NullString { return sql.NullString{String: s, Valid: s != ""} }
+
+func nullJSON(b []byte) any {
+	if b == nil {
+		return nil
+	}
+	return string(b)
+}
