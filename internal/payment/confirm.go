@@ -72,10 +72,8 @@ func (s *Service) Abandon(ctx context.Context, provider, reference, code, messag
 	}
 	s.record(ctx, event{AttemptID: a.ID, Kind: evReturn, Outcome: "fail_url", Detail: code + ": " + message})
 	if a.Status == AttemptPrepared {
-		_, err := s.d.Write().ExecContext(ctx, s.d.Write().Rebind(`UPDATE payment_attempts SET failure_code = ?,
-			failure_message = ?, updated_at = ? WHERE id = ? AND status = 'prepared'`), code, message, s.stamp(), a.ID)
-		if err != nil {
-			return Attempt{}, fmt.Errorf("record abandoned payment %d: %w", a.ID, err)
+		if err := noteAbandoned(ctx, s.d.Write(), a.ID, code, message, s.stamp()); err != nil {
+			return Attempt{}, err
 		}
 		a.FailureCode, a.FailureMessage = code, message
 	}
@@ -87,17 +85,7 @@ func (s *Service) Abandon(ctx context.Context, provider, reference, code, messag
 // conditional statement, and reports whether this caller won.
 func (s *Service) claim(ctx context.Context, id int64) (bool, error) {
 	now := s.stamp()
-	res, err := s.d.Write().ExecContext(ctx, s.d.Write().Rebind(`UPDATE payment_attempts SET status = 'confirming',
-		claimed_until = ?, updated_at = ? WHERE id = ? AND (status IN ('prepared', 'pending')
-		OR (status = 'confirming' AND claimed_until < ?))`), now.Add(s.cfg.ConfirmLease), now, id, now)
-	if err != nil {
-		return false, fmt.Errorf("claim payment attempt %d: %w", id, err)
-	}
-	n, err := res.RowsAffected()
-	if err != nil {
-		return false, fmt.Errorf("claim payment attempt %d: %w", id, err)
-	}
-	return n == 1, nil
+	return claimAttempt(ctx, s.d.Write(), id, now.Add(s.cfg.ConfirmLease), now)
 }
 
 // await waits, up to the lease, for the confirm that claimed attempt id to
@@ -154,7 +142,7 @@ func (s *Service) settle(ctx context.Context, p Provider, a Attempt, res Result,
 		s.setFailed(ctx, s.d.Write(), a.ID, res.FailureCode, res.FailureMessage)
 	case StatusCancelled:
 		s.record(ctx, event{AttemptID: a.ID, Kind: kind, Outcome: "cancelled", Response: res.Raw})
-		s.setStatusFrom(ctx, a.ID, AttemptCancelled, "prepared", "confirming", "pending", "awaiting_deposit")
+		s.setStatusFrom(ctx, a.ID, AttemptCancelled, AttemptPrepared, AttemptConfirming, AttemptPending, AttemptAwaitingDeposit)
 	default:
 		s.record(ctx, event{AttemptID: a.ID, Kind: kind, Outcome: "pending", Response: res.Raw})
 		s.release(ctx, a.ID)
@@ -171,17 +159,9 @@ func (s *Service) markPaid(ctx context.Context, p Provider, a Attempt, res Resul
 		paidAt = s.stamp()
 	}
 	err := s.d.InTx(ctx, func(q db.Querier) error {
-		r, err := q.ExecContext(ctx, q.Rebind(`UPDATE payment_attempts SET status = 'paid',
-			provider_payment_id = COALESCE(?, provider_payment_id), capture_id = ?, method = ?, receipt_url = ?,
-			paid_at = ?, claimed_until = NULL, failure_code = '', failure_message = '', updated_at = ?
-			WHERE id = ? AND status IN ('prepared', 'confirming', 'pending', 'awaiting_deposit')`),
-			nullString(res.ProviderPaymentID), res.CaptureID, clip(res.Method, 40), clip(res.ReceiptURL, 500),
-			paidAt.Truncate(time.Microsecond), s.stamp(), a.ID)
-		if err != nil {
-			return fmt.Errorf("record payment %d paid: %w", a.ID, err)
-		}
-		if n, err := r.RowsAffected(); err != nil || n == 0 {
-			return err // settled meanwhile by a concurrent confirm or webhook
+		changed, err := markAttemptPaid(ctx, q, a.ID, res, paidAt, s.stamp())
+		if err != nil || !changed {
+			return err // when unchanged: settled meanwhile by a concurrent confirm or webhook
 		}
 		if err := insertEvent(ctx, q, event{AttemptID: a.ID, Kind: kind, Outcome: "paid",
 			Detail: fmt.Sprintf("%d %s", res.Charged.Total, res.Charged.Currency), Response: res.Raw}, s.stamp()); err != nil {
@@ -272,14 +252,8 @@ func (s *Service) markAwaitingDeposit(ctx context.Context, a Attempt, res Result
 		}
 	}
 	err := s.d.InTx(ctx, func(q db.Querier) error {
-		r, err := q.ExecContext(ctx, q.Rebind(`UPDATE payment_attempts SET status = 'awaiting_deposit',
-			provider_payment_id = COALESCE(?, provider_payment_id), deposit = ?, deposit_secret_enc = ?, method = ?,
-			claimed_until = NULL, updated_at = ? WHERE id = ? AND status IN ('prepared', 'confirming', 'pending')`),
-			nullString(res.ProviderPaymentID), nullJSON(dep), secret, clip(res.Method, 40), s.stamp(), a.ID)
-		if err != nil {
-			return err
-		}
-		if n, err := r.RowsAffected(); err != nil || n == 0 {
+		changed, err := markAttemptAwaitingDeposit(ctx, q, a.ID, res.ProviderPaymentID, dep, secret, res.Method, s.stamp())
+		if err != nil || !changed {
 			return err
 		}
 		if err := insertEvent(ctx, q, event{AttemptID: a.ID, Kind: kind, Outcome: "awaiting_deposit", Response: res.Raw}, s.stamp()); err != nil {

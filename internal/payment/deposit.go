@@ -37,9 +37,7 @@ func (s *Service) ConfirmDeposit(ctx context.Context, orderID, staffID int64, de
 	}
 	now := s.stamp()
 	err = s.d.InTx(ctx, func(q db.Querier) error {
-		res, err := q.ExecContext(ctx, q.Rebind(`UPDATE payment_attempts SET status = 'paid', deposit = ?, paid_at = ?,
-			updated_at = ? WHERE id = ? AND status = 'awaiting_deposit'`), string(dep), now, now, a.ID)
-		changed, err := db.Affected(res, err, "mark the transfer of order %d paid", orderID)
+		changed, err := markTransferPaid(ctx, q, a.ID, dep, now)
 		if err != nil {
 			return err
 		}

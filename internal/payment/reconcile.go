@@ -3,7 +3,6 @@ package payment
 import (
 	"context"
 	"errors"
-	"fmt"
 	"time"
 )
 
@@ -18,27 +17,14 @@ const reconcileAfter = 2 * time.Minute
 // runs from the hourly job.
 func (s *Service) Reconcile(ctx context.Context) (int64, error) {
 	now := s.stamp()
-	res, err := s.d.Write().ExecContext(ctx, s.d.Write().Rebind(`UPDATE payment_attempts SET status = 'failed',
-		failure_code = 'ORDER_CANCELLED', failure_message = '주문이 취소되었습니다', updated_at = ?
-		WHERE status IN ('awaiting_deposit', 'prepared') AND order_id IN (SELECT id FROM orders WHERE status = 'cancelled')`), now)
+	n, err := failAttemptsOfCancelledOrders(ctx, s.d.Write(), now)
 	if err != nil {
-		return 0, fmt.Errorf("close payments of cancelled orders: %w", err)
-	}
-	n, err := res.RowsAffected()
-	if err != nil {
-		return 0, fmt.Errorf("close payments of cancelled orders: %w", err)
+		return 0, err
 	}
 	// A confirm still inside its lease is left to finish.
-	var open []struct {
-		ID     int64  `db:"id"`
-		Status string `db:"status"`
-	}
-	err = s.d.Read().SelectContext(ctx, &open, s.d.Read().Rebind(`SELECT id, status FROM payment_attempts
-		WHERE status IN ('confirming', 'pending', 'awaiting_deposit') AND updated_at < ?
-		AND NOT (status = 'confirming' AND claimed_until > ?) ORDER BY id LIMIT 500`),
-		now.Add(-reconcileAfter), now)
+	open, err := unsettledAttempts(ctx, s.d.Read(), now.Add(-reconcileAfter), now, 500)
 	if err != nil {
-		return n, fmt.Errorf("find unsettled payments: %w", err)
+		return n, err
 	}
 	var errs []error
 	for _, o := range open {

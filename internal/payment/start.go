@@ -122,11 +122,8 @@ func (s *Service) Start(ctx context.Context, in StartInput) (Started, error) {
 		charge = Amount{Total: a.Amount, TaxFree: a.TaxFree, Currency: "KRW"}
 	}
 	err = s.d.InTx(ctx, func(q db.Querier) error {
-		_, err := q.ExecContext(ctx, q.Rebind(`UPDATE payment_attempts SET provider_payment_id = ?,
-			charge_currency = ?, charge_minor = ?, updated_at = ? WHERE id = ?`),
-			nullString(prep.ProviderPaymentID), charge.Currency, charge.Total, s.stamp(), a.ID)
-		if err != nil {
-			return fmt.Errorf("record prepared payment %d: %w", a.ID, err)
+		if err := setPrepared(ctx, q, a.ID, prep.ProviderPaymentID, charge, s.stamp()); err != nil {
+			return err
 		}
 		return insertEvent(ctx, q, event{AttemptID: a.ID, Kind: evPrepare, Outcome: "ok",
 			Detail: fmt.Sprintf("%d %s", charge.Total, charge.Currency), Response: prep.Raw}, s.stamp())
