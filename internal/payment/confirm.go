@@ -70,11 +70,17 @@ func (s *Service) Abandon(ctx context.Context, provider, reference, code, messag
 	if code == "" {
 		code = "PAY_PROCESS_CANCELED"
 	}
-	s.record(ctx, event{AttemptID: a.ID, Kind: evReturn, Outcome: "fail_url", Detail: code + ": " + message})
+	err = s.decide(ctx, event{AttemptID: a.ID, Kind: evReturn, Outcome: "fail_url", Detail: code + ": " + message},
+		func(q db.Querier) error {
+			if a.Status != AttemptPrepared {
+				return nil
+			}
+			return noteAbandoned(ctx, q, a.ID, code, message, s.stamp())
+		})
+	if err != nil {
+		return Attempt{}, wrap("abandon payment", reference, err)
+	}
 	if a.Status == AttemptPrepared {
-		if err := noteAbandoned(ctx, s.d.Write(), a.ID, code, message, s.stamp()); err != nil {
-			return Attempt{}, err
-		}
 		a.FailureCode, a.FailureMessage = code, message
 	}
 	return a, nil
@@ -109,26 +115,49 @@ func (s *Service) await(ctx context.Context, id int64) (Attempt, error) {
 }
 
 // settle records the provider's answer (res, or the error of the call) for
-// attempt a and moves the order.
+// attempt a and moves the order. When a write fails the error is returned
+// (with the provider's error, if any, still reachable) and the attempt
+// keeps the status it had, or its claim until the lease lapses, so that
+// reconciliation looks it up again; nil means the status returned is the
+// one stored.
 func (s *Service) settle(ctx context.Context, p Provider, a Attempt, res Result, callErr error, kind string) (Attempt, error) {
-	if callErr != nil {
-		if d, ok := AsDeclined(callErr); ok {
-			s.record(ctx, event{AttemptID: a.ID, Kind: kind, Outcome: "declined", Detail: d.Code + ": " + d.Message})
-			s.setFailed(ctx, s.d.Write(), a.ID, d.Code, d.Message)
-			return s.reread(ctx, a.ID)
-		}
-		// An unknown outcome is never taken for a failure: ask the
-		// provider what happened.
-		s.record(ctx, event{AttemptID: a.ID, Kind: kind, Outcome: "unknown", Detail: callErr.Error()})
-		lres, lerr := p.Lookup(ctx, LookupRequest{Reference: a.Reference, ProviderPaymentID: a.ProviderPaymentID})
-		if lerr != nil {
-			s.record(ctx, event{AttemptID: a.ID, Kind: evLookup, Outcome: "unknown", Detail: lerr.Error()})
-			s.release(ctx, a.ID)
-			s.log.WarnContext(ctx, "payment outcome unknown; a job will look it up", "attempt_id", a.ID, "provider", a.Provider, "err", callErr)
-			return s.reread(ctx, a.ID)
-		}
-		res, kind = lres, evLookup
+	if callErr == nil {
+		return s.settleResult(ctx, p, a, res, kind)
 	}
+	if d, ok := AsDeclined(callErr); ok {
+		err := s.decide(ctx, event{AttemptID: a.ID, Kind: kind, Outcome: "declined", Detail: d.Code + ": " + d.Message},
+			func(q db.Querier) error { return s.setFailed(ctx, q, a.ID, d.Code, d.Message) })
+		if err != nil {
+			return Attempt{}, fmt.Errorf("record decline of payment %d (%w): %w", a.ID, callErr, err)
+		}
+		return s.reread(ctx, a.ID)
+	}
+	// An unknown outcome is never taken for a failure: ask the provider
+	// what happened.
+	noted := s.record(ctx, s.d.Write(), event{AttemptID: a.ID, Kind: kind, Outcome: "unknown", Detail: callErr.Error()})
+	lres, lerr := p.Lookup(ctx, LookupRequest{Reference: a.Reference, ProviderPaymentID: a.ProviderPaymentID})
+	if lerr != nil {
+		err := s.decide(ctx, event{AttemptID: a.ID, Kind: evLookup, Outcome: "unknown", Detail: lerr.Error()},
+			func(q db.Querier) error { return s.release(ctx, q, a.ID) })
+		if err := errors.Join(noted, err); err != nil {
+			return Attempt{}, fmt.Errorf("record unknown outcome of payment %d (%w): %w", a.ID, callErr, err)
+		}
+		s.log.WarnContext(ctx, "payment outcome unknown; a job will look it up", "attempt_id", a.ID, "provider", a.Provider, "err", callErr)
+		return s.reread(ctx, a.ID)
+	}
+	got, err := s.settleResult(ctx, p, a, lres, evLookup)
+	if noted != nil {
+		// Settled as the look-up said; only the note of the unknown
+		// outcome is missing.
+		return got, withWrite(err, fmt.Errorf("payment %d: %w", a.ID, noted))
+	}
+	return got, err
+}
+
+// settleResult records res, the provider's answer about attempt a, and
+// moves the order; see settle.
+func (s *Service) settleResult(ctx context.Context, p Provider, a Attempt, res Result, kind string) (Attempt, error) {
+	var err error
 	switch res.Status {
 	case StatusPaid, StatusPartiallyCancelled:
 		if res.Charged.Total != a.ChargeMinor || (res.Charged.Currency != "" && res.Charged.Currency != a.ChargeCurrency) {
@@ -138,14 +167,19 @@ func (s *Service) settle(ctx context.Context, p Provider, a Attempt, res Result,
 	case StatusAwaitingDeposit:
 		return s.markAwaitingDeposit(ctx, a, res, kind)
 	case StatusFailed:
-		s.record(ctx, event{AttemptID: a.ID, Kind: kind, Outcome: "failed", Detail: res.FailureCode + ": " + res.FailureMessage, Response: res.Raw})
-		s.setFailed(ctx, s.d.Write(), a.ID, res.FailureCode, res.FailureMessage)
+		err = s.decide(ctx, event{AttemptID: a.ID, Kind: kind, Outcome: "failed", Detail: res.FailureCode + ": " + res.FailureMessage, Response: res.Raw},
+			func(q db.Querier) error { return s.setFailed(ctx, q, a.ID, res.FailureCode, res.FailureMessage) })
 	case StatusCancelled:
-		s.record(ctx, event{AttemptID: a.ID, Kind: kind, Outcome: "cancelled", Response: res.Raw})
-		s.setStatusFrom(ctx, a.ID, AttemptCancelled, AttemptPrepared, AttemptConfirming, AttemptPending, AttemptAwaitingDeposit)
+		err = s.decide(ctx, event{AttemptID: a.ID, Kind: kind, Outcome: "cancelled", Response: res.Raw},
+			func(q db.Querier) error {
+				return s.setStatusFrom(ctx, q, a.ID, AttemptCancelled, AttemptPrepared, AttemptConfirming, AttemptPending, AttemptAwaitingDeposit)
+			})
 	default:
-		s.record(ctx, event{AttemptID: a.ID, Kind: kind, Outcome: "pending", Response: res.Raw})
-		s.release(ctx, a.ID)
+		err = s.decide(ctx, event{AttemptID: a.ID, Kind: kind, Outcome: "pending", Response: res.Raw},
+			func(q db.Querier) error { return s.release(ctx, q, a.ID) })
+	}
+	if err != nil {
+		return Attempt{}, fmt.Errorf("record %s outcome of payment %d: %w", res.Status, a.ID, err)
 	}
 	return s.reread(ctx, a.ID)
 }
@@ -163,8 +197,8 @@ func (s *Service) markPaid(ctx context.Context, p Provider, a Attempt, res Resul
 		if err != nil || !changed {
 			return err // when unchanged: settled meanwhile by a concurrent confirm or webhook
 		}
-		if err := insertEvent(ctx, q, event{AttemptID: a.ID, Kind: kind, Outcome: "paid",
-			Detail: fmt.Sprintf("%d %s", res.Charged.Total, res.Charged.Currency), Response: res.Raw}, s.stamp()); err != nil {
+		if err := s.record(ctx, q, event{AttemptID: a.ID, Kind: kind, Outcome: "paid",
+			Detail: fmt.Sprintf("%d %s", res.Charged.Total, res.Charged.Currency), Response: res.Raw}); err != nil {
 			return err
 		}
 		_, err = s.deps.Orders.MarkPaid(ctx, q, a.OrderID, order.System, "결제 완료 ("+a.Provider+")")
@@ -181,22 +215,31 @@ func (s *Service) markPaid(ctx context.Context, p Provider, a Attempt, res Resul
 	case s.d.Dialect.IsUniqueViolation(err):
 		return s.giveBack(ctx, p, a, res, "DUPLICATE_PAYMENT", "이미 결제된 주문이어서 이 결제를 취소했습니다")
 	default:
-		s.release(ctx, a.ID)
-		return Attempt{}, err
+		return Attempt{}, withWrite(err, s.release(ctx, s.d.Write(), a.ID))
 	}
 }
 
 // giveBack refunds a payment the order cannot use (the order was paid by
-// another attempt, or cancelled) and marks the attempt cancelled.
+// another attempt, or cancelled) and marks the attempt cancelled. When the
+// mark cannot be written nothing is asked of the provider: the attempt
+// keeps its open status, and the next look-up (reconciliation, or the
+// job's retry) finds the payment again and gives it back then; the
+// give-back's idempotency key makes that one refund.
 func (s *Service) giveBack(ctx context.Context, p Provider, a Attempt, res Result, code, msg string) (Attempt, error) {
-	s.setFailedAs(ctx, a.ID, AttemptCancelled, code, msg)
-	s.refundAtProvider(ctx, p, a, res, code)
+	if err := s.setFailedAs(ctx, s.d.Write(), a.ID, AttemptCancelled, code, msg); err != nil {
+		return Attempt{}, err
+	}
+	if err := s.refundAtProvider(ctx, p, a, res, code); err != nil {
+		return Attempt{}, err
+	}
 	return s.reread(ctx, a.ID)
 }
 
 // refundAtProvider gives back the whole of a payment that was taken but is
-// not used, and records the outcome; a failure is logged for staff.
-func (s *Service) refundAtProvider(ctx context.Context, p Provider, a Attempt, res Result, why string) {
+// not used, and records the outcome. The provider's refusal is for staff
+// (an alert and an event), not an error; the error returned is that of
+// recording the outcome.
+func (s *Service) refundAtProvider(ctx context.Context, p Provider, a Attempt, res Result, why string) error {
 	ppid := res.ProviderPaymentID
 	if ppid == "" {
 		ppid = a.ProviderPaymentID
@@ -205,26 +248,54 @@ func (s *Service) refundAtProvider(ctx context.Context, p Provider, a Attempt, r
 		Amount: Amount{Total: res.Charged.Total, TaxFree: res.Charged.TaxFree, Currency: res.Charged.Currency},
 		Full:   true, Balance: res.Charged.Total - res.Cancelled, Reason: why, IdempotencyKey: "giveback-" + a.Reference})
 	if err != nil {
-		s.record(ctx, event{AttemptID: a.ID, Kind: evGiveBack, Outcome: "failed", Detail: why + ": " + err.Error()})
-		s.alert(ctx, a, "payment.give_back_failed", why+": "+err.Error()+"; refund it by hand in the provider's console")
-		return
+		detail := why + ": " + err.Error()
+		werr := s.d.InTx(ctx, func(q db.Querier) error {
+			// The alert first: it logs for staff even when nothing can be
+			// written.
+			if err := s.alert(ctx, q, a, "payment.give_back_failed", detail+"; refund it by hand in the provider's console"); err != nil {
+				return err
+			}
+			return s.record(ctx, q, event{AttemptID: a.ID, Kind: evGiveBack, Outcome: "failed", Detail: detail})
+		})
+		if werr != nil {
+			return fmt.Errorf("record failed give-back of payment %d: %w", a.ID, werr)
+		}
+		return nil
 	}
-	s.record(ctx, event{AttemptID: a.ID, Kind: evGiveBack, Outcome: "ok",
+	err = s.record(ctx, s.d.Write(), event{AttemptID: a.ID, Kind: evGiveBack, Outcome: "ok",
 		Detail: fmt.Sprintf("%s: %d refunded (%s)", why, rr.Refunded, rr.ProviderRefundID), Response: rr.Raw})
+	if err != nil {
+		return fmt.Errorf("record give-back of payment %d: %w", a.ID, err)
+	}
+	return nil
 }
 
 // mismatch handles a payment the provider reports for another amount than
 // was prepared: the attempt is marked, the money given back, and staff find
-// the event on the order.
+// the event on the order. As in giveBack, nothing is asked of the provider
+// when the mark cannot be written.
 func (s *Service) mismatch(ctx context.Context, p Provider, a Attempt, res Result, kind string) (Attempt, error) {
 	detail := fmt.Sprintf("prepared %d %s, provider reports %d %s", a.ChargeMinor, a.ChargeCurrency, res.Charged.Total, res.Charged.Currency)
-	s.record(ctx, event{AttemptID: a.ID, Kind: evMismatch, Outcome: kind, Detail: detail, Response: res.Raw})
-	s.alert(ctx, a, "payment.amount_mismatch", detail)
-	s.setFailedAs(ctx, a.ID, AttemptAmountMismatch, "AMOUNT_MISMATCH", "결제된 금액이 주문 금액과 달라 결제를 취소했습니다")
-	if res.ProviderPaymentID != "" || a.ProviderPaymentID != "" {
-		s.setProviderID(ctx, a.ID, res.ProviderPaymentID)
+	err := s.d.InTx(ctx, func(q db.Querier) error {
+		// The alert first: it logs for staff even when nothing can be
+		// written.
+		if err := s.alert(ctx, q, a, "payment.amount_mismatch", detail); err != nil {
+			return err
+		}
+		if err := s.record(ctx, q, event{AttemptID: a.ID, Kind: evMismatch, Outcome: kind, Detail: detail, Response: res.Raw}); err != nil {
+			return err
+		}
+		if err := s.setFailedAs(ctx, q, a.ID, AttemptAmountMismatch, "AMOUNT_MISMATCH", "결제된 금액이 주문 금액과 달라 결제를 취소했습니다"); err != nil {
+			return err
+		}
+		return s.setProviderID(ctx, q, a.ID, res.ProviderPaymentID)
+	})
+	if err != nil {
+		return Attempt{}, fmt.Errorf("record amount mismatch of payment %d: %w", a.ID, err)
 	}
-	s.refundAtProvider(ctx, p, a, res, "AMOUNT_MISMATCH")
+	if err := s.refundAtProvider(ctx, p, a, res, "AMOUNT_MISMATCH"); err != nil {
+		return Attempt{}, err
+	}
 	return s.reread(ctx, a.ID)
 }
 
@@ -242,7 +313,10 @@ func (s *Service) markAwaitingDeposit(ctx context.Context, a Attempt, res Result
 			due = d.Due
 		}
 		d.Due = due
-		dep, _ = json.Marshal(d)
+		var err error
+		if dep, err = json.Marshal(d); err != nil {
+			return Attempt{}, fmt.Errorf("virtual account of payment %d: %w", a.ID, err)
+		}
 		if res.Deposit.Secret != "" && s.deps.Keyring != nil {
 			enc, err := s.deps.Keyring.EncryptString(res.Deposit.Secret, secretAAD(a.ID))
 			if err != nil {
@@ -256,14 +330,14 @@ func (s *Service) markAwaitingDeposit(ctx context.Context, a Attempt, res Result
 		if err != nil || !changed {
 			return err
 		}
-		if err := insertEvent(ctx, q, event{AttemptID: a.ID, Kind: kind, Outcome: "awaiting_deposit", Response: res.Raw}, s.stamp()); err != nil {
+		if err := s.record(ctx, q, event{AttemptID: a.ID, Kind: kind, Outcome: "awaiting_deposit", Response: res.Raw}); err != nil {
 			return err
 		}
 		return s.deps.Orders.AwaitDeposit(ctx, q, a.OrderID, due, order.System, "가상계좌 발급 ("+a.Provider+")")
 	})
 	if err != nil {
-		s.release(ctx, a.ID)
-		return Attempt{}, fmt.Errorf("record virtual account of payment %d: %w", a.ID, err)
+		err = fmt.Errorf("record virtual account of payment %d: %w", a.ID, err)
+		return Attempt{}, withWrite(err, s.release(ctx, s.d.Write(), a.ID))
 	}
 	return s.reread(ctx, a.ID)
 }

@@ -174,19 +174,21 @@ func (s *Service) failURL(provider, reference string) string {
 	return s.cfg.BaseURL + "/pay/fail/" + provider + "/" + reference
 }
 
-// alert records, for staff, a payment that needs a person: in the audit
-// log (system as the actor) and as an error in the log.
-func (s *Service) alert(ctx context.Context, a Attempt, action, detail string) {
+// alert records, for staff, a payment that needs a person: as an error in
+// the log, at once, and on q in the audit log (system as the actor), whose
+// error it returns.
+func (s *Service) alert(ctx context.Context, q db.Querier, a Attempt, action, detail string) error {
 	s.log.ErrorContext(ctx, "payment needs staff", "action", action, "attempt_id", a.ID, "order_id", a.OrderID,
 		"provider", a.Provider, "detail", detail)
 	if s.deps.Audit == nil {
-		return
+		return nil
 	}
-	err := s.deps.Audit.Record(ctx, s.d.Write(), audit.Entry{Action: action, TargetType: "order",
+	err := s.deps.Audit.Record(ctx, q, audit.Entry{Action: action, TargetType: "order",
 		TargetID: fmt.Sprint(a.OrderID), Detail: map[string]any{"attempt": a.Reference, "provider": a.Provider, "detail": detail}})
 	if err != nil {
-		s.log.ErrorContext(ctx, "payment alert not recorded", "attempt_id", a.ID, "err", err)
+		return fmt.Errorf("alert staff to payment %d: %w", a.ID, err)
 	}
+	return nil
 }
 
 func wrap(op string, id any, err error) error {

@@ -113,9 +113,9 @@ func (s *Service) Start(ctx context.Context, in StartInput) (Started, error) {
 		if d, ok := AsDeclined(perr); ok {
 			code, msg = d.Code, d.Message
 		}
-		s.record(ctx, event{AttemptID: a.ID, Kind: evPrepare, Outcome: "failed", Detail: code + ": " + msg})
-		s.setFailed(ctx, s.d.Write(), a.ID, code, msg)
-		return Started{}, fmt.Errorf("prepare %s payment of order %d: %w", p.Name(), o.ID, perr)
+		err := s.decide(ctx, event{AttemptID: a.ID, Kind: evPrepare, Outcome: "failed", Detail: code + ": " + msg},
+			func(q db.Querier) error { return s.setFailed(ctx, q, a.ID, code, msg) })
+		return Started{}, withWrite(fmt.Errorf("prepare %s payment of order %d: %w", p.Name(), o.ID, perr), err)
 	}
 	charge := prep.Charge
 	if charge.Currency == "" {

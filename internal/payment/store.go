@@ -344,6 +344,18 @@ func failAttemptsOfCancelledOrders(ctx context.Context, q db.Querier, now time.T
 	return n, nil
 }
 
+// failOpenAttemptsOfOrder marks the attempts of cancelled order orderID that
+// never took money (a transfer awaited, a window prepared) as failed.
+func failOpenAttemptsOfOrder(ctx context.Context, q db.Querier, orderID int64, now time.Time) error {
+	_, err := q.ExecContext(ctx, q.Rebind(`UPDATE payment_attempts SET status = 'failed',
+		failure_code = 'ORDER_CANCELLED', failure_message = '주문이 취소되었습니다', claimed_until = NULL, updated_at = ?
+		WHERE order_id = ? AND status IN ('awaiting_deposit', 'prepared')`), now, orderID)
+	if err != nil {
+		return fmt.Errorf("close open payments of order %d: %w", orderID, err)
+	}
+	return nil
+}
+
 // unsettledAttempt is an attempt reconciliation looks up.
 type unsettledAttempt struct {
 	ID     int64  `db:"id"`

@@ -56,12 +56,12 @@ func (s *Service) Webhook(ctx context.Context, provider string, h http.Header, b
 			}
 		}
 		if stored == "" || subtle.ConstantTimeCompare([]byte(stored), []byte(ev.DepositSecret)) != 1 {
-			s.record(ctx, event{AttemptID: r.ID, Kind: evWebhook, Outcome: "unverified", Detail: ev.Type})
-			return fmt.Errorf("deposit notification for payment %d: secret does not match: %w", r.ID, ErrUnverified)
+			err := fmt.Errorf("deposit notification for payment %d: secret does not match: %w", r.ID, ErrUnverified)
+			return withWrite(err, s.record(ctx, s.d.Write(), event{AttemptID: r.ID, Kind: evWebhook, Outcome: "unverified", Detail: ev.Type}))
 		}
 	}
 	err = s.d.InTx(ctx, func(q db.Querier) error {
-		if err := insertEvent(ctx, q, event{AttemptID: r.ID, Kind: evWebhook, Outcome: "received", Detail: ev.Type, Response: body}, s.stamp()); err != nil {
+		if err := s.record(ctx, q, event{AttemptID: r.ID, Kind: evWebhook, Outcome: "received", Detail: ev.Type, Response: body}); err != nil {
 			return err
 		}
 		if s.deps.Queue != nil {
@@ -101,8 +101,8 @@ func (s *Service) Sync(ctx context.Context, id int64) (Attempt, error) {
 		return a, nil // the customer never finished the window
 	}
 	if err != nil {
-		s.record(ctx, event{AttemptID: a.ID, Kind: evLookup, Outcome: "error", Detail: err.Error()})
-		return a, fmt.Errorf("look up payment %d: %w", a.ID, err)
+		lerr := fmt.Errorf("look up payment %d: %w", a.ID, err)
+		return a, withWrite(lerr, s.record(ctx, s.d.Write(), event{AttemptID: a.ID, Kind: evLookup, Outcome: "error", Detail: err.Error()}))
 	}
 	if a.Status == AttemptAwaitingDeposit && res.Status == StatusAwaitingDeposit {
 		return a, nil
