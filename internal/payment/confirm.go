@@ -94,24 +94,59 @@ func (s *Service) claim(ctx context.Context, id int64) (bool, error) {
 	return claimAttempt(ctx, s.d.Write(), id, now.Add(s.cfg.ConfirmLease), now)
 }
 
-// await waits, up to the lease, for the confirm that claimed attempt id to
-// finish, and returns the attempt as it then is.
+// How await polls: the first pause, doubled after each read up to the
+// longest.
+const (
+	awaitFirstPause = 20 * time.Millisecond
+	awaitLongest    = 250 * time.Millisecond
+)
+
+// await waits, up to the lease by the service's clock, for the confirm that
+// claimed attempt id to finish, and returns the attempt as it then is
+// (still confirming when the lease ran out).
+//
+// It polls, on both engines, with pauses that grow from awaitFirstPause to
+// awaitLongest, taken through s.wait. The claim is one committed statement
+// and no transaction is open while the provider is called, so there is
+// nothing to block on for most of a confirm: a row lock is free at once,
+// and a notification (LISTEN/NOTIFY on PostgreSQL) would need a connection
+// of its own per waiter outside database/sql; SQLite has none. What can be
+// waited for is the settling transaction, which holds the row while it
+// records the outcome and moves the order: on PostgreSQL a read that comes
+// then takes a share lock (db.Dialect.ShareLock) and returns the outcome
+// when that transaction commits, rather than the confirming it replaces.
+// Reads use the read pool, so that on SQLite the polls never queue behind
+// the one writer that the settling transaction needs.
 func (s *Service) await(ctx context.Context, id int64) (Attempt, error) {
-	deadline := time.Now().Add(s.cfg.ConfirmLease)
+	deadline := s.now().Add(s.cfg.ConfirmLease)
+	step := awaitFirstPause
 	for {
-		r, err := attemptWhere(ctx, s.d.Write(), "id = ?", id)
+		r, err := s.readAwaited(ctx, id, deadline)
 		if err != nil {
 			return Attempt{}, wrap("read payment attempt", id, err)
 		}
-		if AttemptStatus(r.Status) != AttemptConfirming || time.Now().After(deadline) {
+		now := s.now()
+		if AttemptStatus(r.Status) != AttemptConfirming || !now.Before(deadline) {
 			return r.attempt(), nil
 		}
-		select {
-		case <-ctx.Done():
-			return r.attempt(), ctx.Err()
-		case <-time.After(20 * time.Millisecond):
+		if err := s.wait(ctx, min(step, deadline.Sub(now))); err != nil {
+			return r.attempt(), err
 		}
+		step = min(2*step, awaitLongest)
 	}
+}
+
+// readAwaited reads attempt id for await, waiting on PostgreSQL for a
+// transaction that is settling it, but not past the lease's deadline: a
+// transaction that holds the row longer is read around.
+func (s *Service) readAwaited(ctx context.Context, id int64, deadline time.Time) (attemptRow, error) {
+	lctx, cancel := context.WithTimeout(ctx, max(deadline.Sub(s.now()), awaitFirstPause))
+	defer cancel()
+	r, err := attemptLocked(lctx, s.d.Read(), id, s.d.Dialect.ShareLock())
+	if err != nil && ctx.Err() == nil && lctx.Err() != nil {
+		return attemptWhere(ctx, s.d.Read(), "id = ?", id)
+	}
+	return r, err
 }
 
 // settle records the provider's answer (res, or the error of the call) for

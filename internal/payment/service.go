@@ -88,7 +88,10 @@ type Service struct {
 	providers map[string]Provider
 	methods   []string // what Methods returns, fixed at start
 	now       func() time.Time
-	log       *slog.Logger
+	// wait pauses a poll for d or until ctx ends (ctx's error); tests
+	// replace it to move their clock instead.
+	wait func(ctx context.Context, d time.Duration) error
+	log  *slog.Logger
 }
 
 // NewService returns the payment service with providers enabled.
@@ -105,7 +108,7 @@ func NewService(d *db.DB, deps Deps, cfg Config, providers []Provider, now func(
 	if now == nil {
 		now = time.Now
 	}
-	s := &Service{d: d, deps: deps, cfg: cfg, providers: map[string]Provider{}, now: now, log: log}
+	s := &Service{d: d, deps: deps, cfg: cfg, providers: map[string]Provider{}, now: now, wait: pause, log: log}
 	names := make([]string, 0, len(providers))
 	for _, p := range providers {
 		s.providers[p.Name()] = p
@@ -117,6 +120,18 @@ func NewService(d *db.DB, deps Deps, cfg Config, providers []Provider, now func(
 	}
 	s.methods = append(s.methods, names...)
 	return s
+}
+
+// pause waits for d, or until ctx ends.
+func pause(ctx context.Context, d time.Duration) error {
+	t := time.NewTimer(d)
+	defer t.Stop()
+	select {
+	case <-ctx.Done():
+		return ctx.Err()
+	case <-t.C:
+		return nil
+	}
 }
 
 // Methods lists the ways to pay the checkout page offers, in a stable

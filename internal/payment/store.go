@@ -145,6 +145,21 @@ func attemptWhere(ctx context.Context, q db.Querier, where string, args ...any) 
 	return r, nil
 }
 
+// attemptLocked reads attempt id with lock (db.Dialect.ShareLock) appended,
+// so that it waits for a transaction changing the attempt; ctx bounds the
+// wait.
+func attemptLocked(ctx context.Context, q db.Querier, id int64, lock string) (attemptRow, error) {
+	var r attemptRow
+	err := q.GetContext(ctx, &r, q.Rebind(selectAttempt+" WHERE id = ?"+lock), id)
+	if errors.Is(err, sql.ErrNoRows) {
+		return attemptRow{}, fault.ErrNotFound
+	}
+	if err != nil {
+		return attemptRow{}, fmt.Errorf("read payment attempt %d: %w", id, err)
+	}
+	return r, nil
+}
+
 func attemptsOf(ctx context.Context, q db.Querier, orderID int64) ([]Attempt, error) {
 	var rs []attemptRow
 	if err := q.SelectContext(ctx, &rs, q.Rebind(selectAttempt+" WHERE order_id = ? ORDER BY id"), orderID); err != nil {
