@@ -201,8 +201,10 @@ func (s *Service) sendRefund(ctx context.Context, a Attempt, rf Refund, plan ord
 	}
 	now := s.stamp()
 	if d, ok := AsDeclined(err); ok {
-		s.record(ctx, event{AttemptID: a.ID, Kind: evRefund, Outcome: "declined", Detail: d.Code + ": " + d.Message, ActorID: in.Actor.ID})
 		uerr := s.d.InTx(ctx, func(q db.Querier) error {
+			if err := s.record(ctx, q, event{AttemptID: a.ID, Kind: evRefund, Outcome: "declined", Detail: d.Code + ": " + d.Message, ActorID: in.Actor.ID}); err != nil {
+				return err
+			}
 			if _, err := q.ExecContext(ctx, q.Rebind(`DELETE FROM payment_refund_lines WHERE refund_id = ?`), rf.ID); err != nil {
 				return err
 			}
@@ -215,14 +217,16 @@ func (s *Service) sendRefund(ctx context.Context, a Attempt, rf Refund, plan ord
 			return err
 		})
 		if uerr != nil {
-			return Refund{}, fmt.Errorf("undo refund %d: %w", rf.ID, uerr)
+			// The refund stays requested, its lines and amount held, for
+			// RetryRefund; the provider's refusal stays reachable.
+			return Refund{}, withWrite(err, fmt.Errorf("undo refund %d: %w", rf.ID, uerr))
 		}
 		return Refund{}, err
 	}
 	if err != nil {
-		s.record(ctx, event{AttemptID: a.ID, Kind: evRefund, Outcome: "unknown", Detail: err.Error(), ActorID: in.Actor.ID})
+		werr := s.record(ctx, s.d.Write(), event{AttemptID: a.ID, Kind: evRefund, Outcome: "unknown", Detail: err.Error(), ActorID: in.Actor.ID})
 		s.log.WarnContext(ctx, "refund outcome unknown", "refund_id", rf.ID, "order_id", rf.OrderID, "err", err)
-		return rf, fmt.Errorf("refund %d of order %d: %w", rf.ID, rf.OrderID, ErrRefundPending)
+		return rf, withWrite(fmt.Errorf("refund %d of order %d: %w", rf.ID, rf.OrderID, ErrRefundPending), werr)
 	}
 	err = s.d.InTx(ctx, func(q db.Querier) error {
 		res, err := q.ExecContext(ctx, q.Rebind(`UPDATE payment_refunds SET status = 'done', provider_refund_id = ?,
@@ -346,7 +350,10 @@ func (s *Service) Refunds(ctx context.Context, orderID int64) ([]Refund, error) 
 
 // Cancel cancels order orderID for actor: an order still waiting for
 // payment is simply cancelled; a paid one that has not shipped is refunded
-// whole through its provider and ends cancelled.
+// whole through its provider and ends cancelled. When the payments left
+// open on an unpaid order (a transfer awaited, a window prepared) cannot be
+// closed, the order is returned cancelled with the error; reconciliation
+// closes them later.
 func (s *Service) Cancel(ctx context.Context, orderID int64, actor order.Actor, reason string) (order.Order, error) {
 	o, err := s.deps.Orders.AdminGet(ctx, orderID)
 	if err == nil && actor.Kind == order.ByCustomer && o.UserID != actor.ID {
@@ -374,20 +381,11 @@ func (s *Service) Cancel(ctx context.Context, orderID int64, actor order.Actor, 
 		}
 		// A transfer no longer expected, a window left open: closed now
 		// rather than at the next reconciliation.
-		if err := s.closeOpen(ctx, orderID); err != nil {
-			s.log.ErrorContext(ctx, "payments of a cancelled order not closed", "order_id", orderID, "err", err)
+		if err := failOpenAttemptsOfOrder(ctx, s.d.Write(), orderID, s.stamp()); err != nil {
+			return got, fmt.Errorf("order %d cancelled: %w", orderID, err)
 		}
 		return got, nil
 	}
-}
-
-// closeOpen marks the attempts of a cancelled order that never took money
-// (a transfer awaited, a window prepared) as failed.
-func (s *Service) closeOpen(ctx context.Context, orderID int64) error {
-	_, err := s.d.Write().ExecContext(ctx, s.d.Write().Rebind(`UPDATE payment_attempts SET status = 'failed',
-		failure_code = 'ORDER_CANCELLED', failure_message = '주문이 취소되었습니다', claimed_until = NULL, updated_at = ?
-		WHERE order_id = ? AND status IN ('awaiting_deposit', 'prepared')`), s.stamp(), orderID)
-	return err
 }
 
 // RefundedData fills the order-refunded mail.

@@ -87,7 +87,10 @@ type Service struct {
 	providers map[string]Provider
 	methods   []string // what Methods returns, fixed at start
 	now       func() time.Time
-	log       *slog.Logger
+	// wait pauses a poll for d or until ctx ends (ctx's error); tests
+	// replace it to move their clock instead.
+	wait func(ctx context.Context, d time.Duration) error
+	log  *slog.Logger
 }
 
 // NewService returns the payment service with providers enabled.
@@ -104,7 +107,7 @@ func NewService(d *db.DB, deps Deps, cfg Config, providers []Provider, now func(
 	if now == nil {
 		now = time.Now
 	}
-	s := &Service{d: d, deps: deps, cfg: cfg, providers: map[string]Provider{}, now: now, log: log}
+	s := &Service{d: d, deps: deps, cfg: cfg, providers: map[string]Provider{}, now: now, wait: pause, log: log}
 	names := make([]string, 0, len(providers))
 	for _, p := range providers {
 		s.providers[p.Name()] = p
@@ -116,6 +119,18 @@ func NewService(d *db.DB, deps Deps, cfg Config, providers []Provider, now func(
 	}
 	s.methods = append(s.methods, names...)
 	return s
+}
+
+// pause waits for d, or until ctx ends.
+func pause(ctx context.Context, d time.Duration) error {
+	t := time.NewTimer(d)
+	defer t.Stop()
+	select {
+	case <-ctx.Done():
+		return ctx.Err()
+	case <-t.C:
+		return nil
+	}
 }
 
 // Methods lists the ways to pay the checkout page offers, in a stable
@@ -173,19 +188,21 @@ func (s *Service) failURL(provider, reference string) string {
 	return s.cfg.BaseURL + "/pay/fail/" + provider + "/" + reference
 }
 
-// alert records, for staff, a payment that needs a person: in the audit
-// log (system as the actor) and as an error in the log.
-func (s *Service) alert(ctx context.Context, a Attempt, action, detail string) {
+// alert records, for staff, a payment that needs a person: as an error in
+// the log, at once, and on q in the audit log (system as the actor), whose
+// error it returns.
+func (s *Service) alert(ctx context.Context, q db.Querier, a Attempt, action, detail string) error {
 	s.log.ErrorContext(ctx, "payment needs staff", "action", action, "attempt_id", a.ID, "order_id", a.OrderID,
 		"provider", a.Provider, "detail", detail)
 	if s.deps.Audit == nil {
-		return
+		return nil
 	}
-	err := s.deps.Audit.Record(ctx, s.d.Write(), audit.Entry{Action: action, TargetType: "order",
+	err := s.deps.Audit.Record(ctx, q, audit.Entry{Action: action, TargetType: "order",
 		TargetID: fmt.Sprint(a.OrderID), Detail: map[string]any{"attempt": a.Reference, "provider": a.Provider, "detail": detail}})
 	if err != nil {
-		s.log.ErrorContext(ctx, "payment alert not recorded", "attempt_id", a.ID, "err", err)
+		return fmt.Errorf("alert staff to payment %d: %w", a.ID, err)
 	}
+	return nil
 }
 
 func wrap(op string, id any, err error) error {

@@ -145,6 +145,21 @@ func attemptWhere(ctx context.Context, q db.Querier, where string, args ...any) 
 	return r, nil
 }
 
+// attemptLocked reads attempt id with lock (db.Dialect.ShareLock) appended,
+// so that it waits for a transaction changing the attempt; ctx bounds the
+// wait.
+func attemptLocked(ctx context.Context, q db.Querier, id int64, lock string) (attemptRow, error) {
+	var r attemptRow
+	err := q.GetContext(ctx, &r, q.Rebind(selectAttempt+" WHERE id = ?"+lock), id)
+	if errors.Is(err, sql.ErrNoRows) {
+		return attemptRow{}, fault.ErrNotFound
+	}
+	if err != nil {
+		return attemptRow{}, fmt.Errorf("read payment attempt %d: %w", id, err)
+	}
+	return r, nil
+}
+
 func attemptsOf(ctx context.Context, q db.Querier, orderID int64) ([]Attempt, error) {
 	var rs []attemptRow
 	if err := q.SelectContext(ctx, &rs, q.Rebind(selectAttempt+" WHERE order_id = ? ORDER BY id"), orderID); err != nil {
@@ -250,4 +265,178 @@ func eventsOf(ctx context.Context, q db.Querier, orderID int64) ([]EventRecord, 
 		return nil, fmt.Errorf("read payment events of order %d: %w", orderID, err)
 	}
 	return out, nil
+}
+
+func nullString(s string) sql.NullString { return sql.NullString{String: s, Valid: s != ""} }
+
+func nullJSON(b []byte) any {
+	if b == nil {
+		return nil
+	}
+	return string(b)
+}
+
+// setPrepared records what the provider answered when attempt id was
+// prepared: its payment id and the charge in its currency.
+func setPrepared(ctx context.Context, q db.Querier, id int64, providerPaymentID string, charge Amount, now time.Time) error {
+	_, err := q.ExecContext(ctx, q.Rebind(`UPDATE payment_attempts SET provider_payment_id = ?,
+		charge_currency = ?, charge_minor = ?, updated_at = ? WHERE id = ?`),
+		nullString(providerPaymentID), charge.Currency, charge.Total, now, id)
+	if err != nil {
+		return fmt.Errorf("record prepared payment %d: %w", id, err)
+	}
+	return nil
+}
+
+// noteAbandoned keeps the code and message the customer came back with on
+// attempt id while it is still prepared; the status does not change.
+func noteAbandoned(ctx context.Context, q db.Querier, id int64, code, message string, now time.Time) error {
+	_, err := q.ExecContext(ctx, q.Rebind(`UPDATE payment_attempts SET failure_code = ?,
+		failure_message = ?, updated_at = ? WHERE id = ? AND status = 'prepared'`), code, message, now, id)
+	if err != nil {
+		return fmt.Errorf("record abandoned payment %d: %w", id, err)
+	}
+	return nil
+}
+
+// claimAttempt moves attempt id to confirming until until, from prepared or
+// pending or a confirming claim that lapsed, and reports whether it did.
+func claimAttempt(ctx context.Context, q db.Querier, id int64, until, now time.Time) (bool, error) {
+	res, err := q.ExecContext(ctx, q.Rebind(`UPDATE payment_attempts SET status = 'confirming',
+		claimed_until = ?, updated_at = ? WHERE id = ? AND (status IN ('prepared', 'pending')
+		OR (status = 'confirming' AND claimed_until < ?))`), until, now, id, now)
+	return db.Affected(res, err, "claim payment attempt %d", id)
+}
+
+// markAttemptPaid records res, the provider's word that attempt id was paid
+// at paidAt, unless the attempt was settled meanwhile; it reports whether it
+// changed the attempt.
+func markAttemptPaid(ctx context.Context, q db.Querier, id int64, res Result, paidAt, now time.Time) (bool, error) {
+	r, err := q.ExecContext(ctx, q.Rebind(`UPDATE payment_attempts SET status = 'paid',
+		provider_payment_id = COALESCE(?, provider_payment_id), capture_id = ?, method = ?, receipt_url = ?,
+		paid_at = ?, claimed_until = NULL, failure_code = '', failure_message = '', updated_at = ?
+		WHERE id = ? AND status IN ('prepared', 'confirming', 'pending', 'awaiting_deposit')`),
+		nullString(res.ProviderPaymentID), res.CaptureID, clip(res.Method, 40), clip(res.ReceiptURL, 500),
+		paidAt.Truncate(time.Microsecond), now, id)
+	return db.Affected(r, err, "record payment %d paid", id)
+}
+
+// markAttemptAwaitingDeposit records the virtual account the provider
+// issued for attempt id (deposit, and its notification secret encrypted),
+// unless the attempt was settled meanwhile; it reports whether it changed
+// the attempt.
+func markAttemptAwaitingDeposit(ctx context.Context, q db.Querier, id int64, providerPaymentID string, deposit []byte,
+	secretEnc, method string, now time.Time) (bool, error) {
+	r, err := q.ExecContext(ctx, q.Rebind(`UPDATE payment_attempts SET status = 'awaiting_deposit',
+		provider_payment_id = COALESCE(?, provider_payment_id), deposit = ?, deposit_secret_enc = ?, method = ?,
+		claimed_until = NULL, updated_at = ? WHERE id = ? AND status IN ('prepared', 'confirming', 'pending')`),
+		nullString(providerPaymentID), nullJSON(deposit), secretEnc, clip(method, 40), now, id)
+	return db.Affected(r, err, "record virtual account of payment %d", id)
+}
+
+// markTransferPaid records that the bank transfer of attempt id arrived, with
+// deposit as staff confirmed it, unless it is no longer awaited; it reports
+// whether it changed the attempt.
+func markTransferPaid(ctx context.Context, q db.Querier, id int64, deposit []byte, now time.Time) (bool, error) {
+	res, err := q.ExecContext(ctx, q.Rebind(`UPDATE payment_attempts SET status = 'paid', deposit = ?, paid_at = ?,
+		updated_at = ? WHERE id = ? AND status = 'awaiting_deposit'`), string(deposit), now, now, id)
+	return db.Affected(res, err, "mark transfer of payment %d paid", id)
+}
+
+// failAttemptsOfCancelledOrders closes the transfers awaited and windows
+// prepared of orders that were cancelled, and returns how many.
+func failAttemptsOfCancelledOrders(ctx context.Context, q db.Querier, now time.Time) (int64, error) {
+	res, err := q.ExecContext(ctx, q.Rebind(`UPDATE payment_attempts SET status = 'failed',
+		failure_code = 'ORDER_CANCELLED', failure_message = '주문이 취소되었습니다', updated_at = ?
+		WHERE status IN ('awaiting_deposit', 'prepared') AND order_id IN (SELECT id FROM orders WHERE status = 'cancelled')`), now)
+	if err != nil {
+		return 0, fmt.Errorf("close payments of cancelled orders: %w", err)
+	}
+	n, err := res.RowsAffected()
+	if err != nil {
+		return 0, fmt.Errorf("close payments of cancelled orders: %w", err)
+	}
+	return n, nil
+}
+
+// failOpenAttemptsOfOrder marks the attempts of cancelled order orderID that
+// never took money (a transfer awaited, a window prepared) as failed.
+func failOpenAttemptsOfOrder(ctx context.Context, q db.Querier, orderID int64, now time.Time) error {
+	_, err := q.ExecContext(ctx, q.Rebind(`UPDATE payment_attempts SET status = 'failed',
+		failure_code = 'ORDER_CANCELLED', failure_message = '주문이 취소되었습니다', claimed_until = NULL, updated_at = ?
+		WHERE order_id = ? AND status IN ('awaiting_deposit', 'prepared')`), now, orderID)
+	if err != nil {
+		return fmt.Errorf("close open payments of order %d: %w", orderID, err)
+	}
+	return nil
+}
+
+// unsettledAttempt is an attempt reconciliation looks up.
+type unsettledAttempt struct {
+	ID     int64  `db:"id"`
+	Status string `db:"status"`
+}
+
+// unsettledAttempts returns up to limit attempts whose outcome is open and
+// that did not change since before, leaving out confirms whose lease runs
+// past now.
+func unsettledAttempts(ctx context.Context, q db.Querier, before, now time.Time, limit int) ([]unsettledAttempt, error) {
+	var out []unsettledAttempt
+	err := q.SelectContext(ctx, &out, q.Rebind(`SELECT id, status FROM payment_attempts
+		WHERE status IN ('confirming', 'pending', 'awaiting_deposit') AND updated_at < ?
+		AND NOT (status = 'confirming' AND claimed_until > ?) ORDER BY id LIMIT ?`), before, now, limit)
+	if err != nil {
+		return nil, fmt.Errorf("find unsettled payments: %w", err)
+	}
+	return out, nil
+}
+
+// failAttempt marks attempt id failed with code and message, unless it was
+// settled meanwhile.
+func failAttempt(ctx context.Context, q db.Querier, id int64, code, message string, now time.Time) error {
+	_, err := q.ExecContext(ctx, q.Rebind(`UPDATE payment_attempts SET status = 'failed', failure_code = ?,
+		failure_message = ?, claimed_until = NULL, updated_at = ? WHERE id = ? AND status IN ('prepared', 'confirming', 'pending')`),
+		clip(code, 64), clip(message, 300), now, id)
+	if err != nil {
+		return fmt.Errorf("record failure of payment %d: %w", id, err)
+	}
+	return nil
+}
+
+// closeAttempt moves attempt id, while its outcome is open, to st (given
+// back, or the wrong amount) with code and message.
+func closeAttempt(ctx context.Context, q db.Querier, id int64, st AttemptStatus, code, message string, now time.Time) error {
+	_, err := q.ExecContext(ctx, q.Rebind(`UPDATE payment_attempts SET status = ?, failure_code = ?,
+		failure_message = ?, claimed_until = NULL, updated_at = ? WHERE id = ? AND status IN ('prepared', 'confirming', 'pending', 'awaiting_deposit')`),
+		st, code, message, now, id)
+	if err != nil {
+		return fmt.Errorf("record payment %d %s: %w", id, st, err)
+	}
+	return nil
+}
+
+// setAttemptStatus moves attempt id to st when it is in one of from, and
+// drops its claim.
+func setAttemptStatus(ctx context.Context, q db.Querier, id int64, st AttemptStatus, now time.Time, from ...AttemptStatus) error {
+	args := []any{st, now, id}
+	for _, f := range from {
+		args = append(args, f)
+	}
+	_, err := q.ExecContext(ctx, q.Rebind(`UPDATE payment_attempts SET status = ?, claimed_until = NULL,
+		updated_at = ? WHERE id = ? AND status IN (`+db.Placeholders(len(from))+`)`), args...)
+	if err != nil {
+		return fmt.Errorf("record payment %d %s: %w", id, st, err)
+	}
+	return nil
+}
+
+// setProviderPaymentID stores the provider's id of attempt id when none is
+// stored yet.
+func setProviderPaymentID(ctx context.Context, q db.Querier, id int64, providerPaymentID string) error {
+	_, err := q.ExecContext(ctx, q.Rebind(`UPDATE payment_attempts SET provider_payment_id = ?
+		WHERE id = ? AND provider_payment_id IS NULL`), providerPaymentID, id)
+	if err != nil {
+		return fmt.Errorf("record provider's id of payment %d: %w", id, err)
+	}
+	return nil
 }
