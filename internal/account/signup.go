@@ -109,7 +109,7 @@ func (s *Service) setPhone(ctx context.Context, q db.Querier, userID int64, phon
 	enc := ""
 	if phone != "" {
 		var err error
-		if enc, err = s.opt.Keyring.EncryptString(phone, phoneAAD(userID)); err != nil {
+		if enc, err = phoneColumn.Encrypt(s.opt.Keyring, userID, phone); err != nil {
 			return fmt.Errorf("encrypt phone: %w", err)
 		}
 	}

@@ -5,7 +5,6 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
-	"strconv"
 	"strings"
 
 	"github.com/mallang/mallang/internal/crypt"
@@ -157,7 +156,7 @@ func (s *Service) userRow(r userScan) (userRow, error) {
 		u.LastLoginAt = r.LastLogin.Time.UTC()
 	}
 	if r.PhoneEnc != "" {
-		phone, err := s.opt.Keyring.DecryptString(r.PhoneEnc, phoneAAD(r.ID))
+		phone, err := phoneColumn.Decrypt(s.opt.Keyring, r.ID, r.PhoneEnc)
 		if err != nil {
 			return userRow{}, fmt.Errorf("read user %d: phone: %w", r.ID, err)
 		}
@@ -184,12 +183,11 @@ func (s *Service) SessionUser(ctx context.Context, id, version int64) (User, err
 	return u, err
 }
 
-// phoneAAD binds an encrypted phone number to its user, so a value copied
-// onto another account does not decrypt.
-func phoneAAD(userID int64) string { return "users.phone_enc:" + strconv.FormatInt(userID, 10) }
+// phoneColumn holds the encrypted phone number, bound to its user.
+var phoneColumn = crypt.Column{Table: "users", IDColumn: "id", Column: "phone_enc"}
 
 // EncryptedColumns are the users columns internal/crypt encrypts, for
 // `mallang rotate-keys`.
 func EncryptedColumns() []crypt.Column {
-	return []crypt.Column{{Table: "users", IDColumn: "id", Column: "phone_enc", AAD: func(id int64) []byte { return []byte(phoneAAD(id)) }}}
+	return []crypt.Column{phoneColumn}
 }

@@ -2,10 +2,10 @@ package crypt
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"io"
 	"math"
+	"strconv"
 
 	"github.com/mallang/mallang/internal/db"
 )
@@ -15,19 +15,49 @@ import (
 // a million rows take a few thousand transactions.
 const batchSize = 500
 
-// Column names a text column holding values made by Encrypt, and how to
-// rebuild the aad each value was encrypted with from its row id.
+// Column names a text column holding encrypted values; its AAD method is
+// the one rule for the additional data each value is bound to.
 type Column struct {
 	// Table, IDColumn and Column are SQL identifiers: lower-case letters,
 	// digits and '_', starting with a letter or '_'. IDColumn must be an
 	// integer key.
 	Table, IDColumn, Column string
-	// AAD returns the additional data for the value in row id; it must
-	// match what the writer passed to Encrypt.
-	AAD func(id int64) []byte
 }
 
 func (c Column) String() string { return c.Table + "." + c.Column }
+
+// AAD is the additional data that binds a value to its column and row,
+// "table.column:id" with id the row's IDColumn, so a value copied into
+// another row or column does not decrypt. Every encrypted column uses it:
+// writers through Encrypt, readers through Decrypt, and Rotate.
+func (c Column) AAD(id int64) []byte {
+	return strconv.AppendInt([]byte(c.Table+"."+c.Column+":"), id, 10)
+}
+
+// Cipher is what a Column needs of a keyring; *Keyring implements it.
+type Cipher interface {
+	Encrypt(plaintext, aad []byte) (string, error)
+	Decrypt(value string, aad []byte) ([]byte, error)
+}
+
+// Encrypt encrypts plaintext for row id of c with kr's current key.
+func (c Column) Encrypt(kr Cipher, id int64, plaintext string) (string, error) {
+	v, err := kr.Encrypt([]byte(plaintext), c.AAD(id))
+	if err != nil {
+		return "", fmt.Errorf("encrypt %s of %d: %w", c, id, err)
+	}
+	return v, nil
+}
+
+// Decrypt opens value, stored in row id of c. The error names the column
+// and row, never the value.
+func (c Column) Decrypt(kr Cipher, id int64, value string) (string, error) {
+	pt, err := kr.Decrypt(value, c.AAD(id))
+	if err != nil {
+		return "", fmt.Errorf("decrypt %s of %d: %w", c, id, err)
+	}
+	return string(pt), nil
+}
 
 // Stats counts what Rotate did.
 type Stats struct {
@@ -135,9 +165,6 @@ func (c Column) validate() error {
 			return fmt.Errorf("column %q.%q: %q is not a plain lower-case SQL name", c.Table, c.Column, name)
 		}
 	}
-	if c.AAD == nil {
-		return errors.New("column " + c.String() + ": AAD is nil")
-	}
 	return nil
 }
 
@@ -155,4 +182,52 @@ func isIdent(s string) bool {
 		}
 	}
 	return true
+}
+
+// Field is one encrypted field of a row in memory: its column and the
+// value, plaintext or stored.
+type Field struct {
+	Column Column
+	Value  *string
+}
+
+// SealFields encrypts every field of row id in place. An empty value stays
+// ”: "no value" is never stored as an encrypted empty string.
+func SealFields(kr Cipher, id int64, fields []Field) error {
+	for _, f := range fields {
+		if *f.Value == "" {
+			continue
+		}
+		v, err := f.Column.Encrypt(kr, id, *f.Value)
+		if err != nil {
+			return err
+		}
+		*f.Value = v
+	}
+	return nil
+}
+
+// OpenFields decrypts every field of row id in place; an empty value stays
+// empty. The error names the column and row, never a value.
+func OpenFields(kr Cipher, id int64, fields []Field) error {
+	for _, f := range fields {
+		if *f.Value == "" {
+			continue
+		}
+		v, err := f.Column.Decrypt(kr, id, *f.Value)
+		if err != nil {
+			return err
+		}
+		*f.Value = v
+	}
+	return nil
+}
+
+// ColumnsOf returns the columns of fields, for Rotate.
+func ColumnsOf(fields []Field) []Column {
+	cols := make([]Column, len(fields))
+	for i, f := range fields {
+		cols[i] = f.Column
+	}
+	return cols
 }

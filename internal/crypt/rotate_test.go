@@ -14,12 +14,38 @@ import (
 const createPeople = `CREATE TABLE people (id BIGINT PRIMARY KEY, phone TEXT, address TEXT)`
 
 func peopleColumns() []Column {
-	aad := func(col string) func(int64) []byte {
-		return func(id int64) []byte { return fmt.Appendf(nil, "people.%s:%d", col, id) }
-	}
 	return []Column{
-		{Table: "people", IDColumn: "id", Column: "phone", AAD: aad("phone")},
-		{Table: "people", IDColumn: "id", Column: "address", AAD: aad("address")},
+		{Table: "people", IDColumn: "id", Column: "phone"},
+		{Table: "people", IDColumn: "id", Column: "address"},
+	}
+}
+
+// The additional data is "table.column:id", and a value opens only in its
+// own column and row.
+func TestColumnBindsValueToRow(t *testing.T) {
+	t.Parallel()
+	kr := testKeyring(t)
+	phone := Column{Table: "people", IDColumn: "id", Column: "phone"}
+	if got := string(phone.AAD(42)); got != "people.phone:42" {
+		t.Fatalf("AAD = %q", got)
+	}
+	v, err := phone.Encrypt(kr, 42, "010-1234-5678")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got, err := phone.Decrypt(kr, 42, v); err != nil || got != "010-1234-5678" {
+		t.Fatalf("Decrypt = %q, %v", got, err)
+	}
+	address := Column{Table: "people", IDColumn: "id", Column: "address"}
+	for name, open := range map[string]func() (string, error){
+		"another row":    func() (string, error) { return phone.Decrypt(kr, 43, v) },
+		"another column": func() (string, error) { return address.Decrypt(kr, 42, v) },
+	} {
+		if got, err := open(); err == nil {
+			t.Errorf("%s opened the value: %q", name, got)
+		} else if strings.Contains(err.Error(), "010") {
+			t.Errorf("%s: the error shows the value: %v", name, err)
+		}
 	}
 }
 
@@ -208,16 +234,14 @@ func TestRotateStopsOnUndecryptable(t *testing.T) {
 func TestRotateRejectsColumns(t *testing.T) {
 	t.Parallel()
 	d := dbtest.New(t)
-	aad := func(int64) []byte { return nil }
 	tests := []struct {
 		name string
 		col  Column
 	}{
-		{"injection", Column{Table: "people; DROP TABLE users", IDColumn: "id", Column: "phone", AAD: aad}},
-		{"quoted", Column{Table: "people", IDColumn: `"id"`, Column: "phone", AAD: aad}},
-		{"upper case", Column{Table: "People", IDColumn: "id", Column: "phone", AAD: aad}},
-		{"empty", Column{Table: "people", IDColumn: "id", Column: "", AAD: aad}},
-		{"no aad", Column{Table: "people", IDColumn: "id", Column: "phone"}},
+		{"injection", Column{Table: "people; DROP TABLE users", IDColumn: "id", Column: "phone"}},
+		{"quoted", Column{Table: "people", IDColumn: `"id"`, Column: "phone"}},
+		{"upper case", Column{Table: "People", IDColumn: "id", Column: "phone"}},
+		{"empty", Column{Table: "people", IDColumn: "id", Column: ""}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -14,7 +14,6 @@ package order
 
 import (
 	"crypto/rand"
-	"strconv"
 	"time"
 
 	"github.com/mallang/mallang/internal/crypt"
@@ -237,42 +236,21 @@ func newNumber(t time.Time) string {
 	return string(out)
 }
 
-// secret is one encrypted column of an order and the field it holds.
-type secret struct {
-	column string
-	value  *string
-}
-
 // secrets lists the encrypted columns of the orders table with the field of
 // o that each holds; everything that encrypts, decrypts or rotates walks this
 // one list.
-func secrets(o *Order) []secret {
-	return []secret{
-		{"recipient_enc", &o.Address.Recipient},
-		{"phone_enc", &o.Address.Phone},
-		{"postcode_enc", &o.Address.Postcode},
-		{"line1_enc", &o.Address.Line1},
-		{"line2_enc", &o.Address.Line2},
-		{"note_enc", &o.DeliveryNote},
+func secrets(o *Order) []crypt.Field {
+	c := func(name string) crypt.Column { return crypt.Column{Table: "orders", IDColumn: "id", Column: name} }
+	return []crypt.Field{
+		{Column: c("recipient_enc"), Value: &o.Address.Recipient},
+		{Column: c("phone_enc"), Value: &o.Address.Phone},
+		{Column: c("postcode_enc"), Value: &o.Address.Postcode},
+		{Column: c("line1_enc"), Value: &o.Address.Line1},
+		{Column: c("line2_enc"), Value: &o.Address.Line2},
+		{Column: c("note_enc"), Value: &o.DeliveryNote},
 	}
-}
-
-// aad binds a value to its column and row: "orders.line1_enc:42".
-func aad(column string, id int64) []byte {
-	return []byte("orders." + column + ":" + strconv.FormatInt(id, 10))
 }
 
 // EncryptedColumns returns the encrypted columns of the orders table, for
 // crypt.Rotate (`mallang rotate-keys`).
-func EncryptedColumns() []crypt.Column {
-	var cols []crypt.Column
-	for _, s := range secrets(&Order{}) {
-		cols = append(cols, crypt.Column{
-			Table:    "orders",
-			IDColumn: "id",
-			Column:   s.column,
-			AAD:      func(id int64) []byte { return aad(s.column, id) },
-		})
-	}
-	return cols
-}
+func EncryptedColumns() []crypt.Column { return crypt.ColumnsOf(secrets(&Order{})) }

@@ -176,31 +176,13 @@ func (s *Service) open(r orderRow) (Order, error) {
 	if err != nil {
 		return Order{}, err
 	}
-	for _, f := range secrets(&o) {
-		if *f.value == "" {
-			continue
-		}
-		pt, err := s.deps.Keyring.Decrypt(*f.value, aad(f.column, o.ID))
-		if err != nil {
-			return Order{}, fmt.Errorf("decrypt %s of order %d: %w", f.column, o.ID, err)
-		}
-		*f.value = string(pt)
+	if err := crypt.OpenFields(s.deps.Keyring, o.ID, secrets(&o)); err != nil {
+		return Order{}, err
 	}
 	return o, nil
 }
 
 // seal encrypts the personal fields of o, bound to o.ID, in place.
 func (s *Service) seal(o *Order) error {
-	for _, f := range secrets(o) {
-		if *f.value == "" {
-			// "No value" is stored as '', never as an encrypted empty string.
-			continue
-		}
-		v, err := s.deps.Keyring.Encrypt([]byte(*f.value), aad(f.column, o.ID))
-		if err != nil {
-			return fmt.Errorf("encrypt %s of order %d: %w", f.column, o.ID, err)
-		}
-		*f.value = v
-	}
-	return nil
+	return crypt.SealFields(s.deps.Keyring, o.ID, secrets(o))
 }

@@ -123,7 +123,7 @@ func (s *Service) recordCashReceipt(ctx context.Context, q db.Querier, o order.O
 	enc := r.Identity
 	if s.deps.Keyring != nil {
 		var err error
-		if enc, err = s.deps.Keyring.EncryptString(r.Identity, receiptAAD(o.ID)); err != nil {
+		if enc, err = receiptIdentityColumn.Encrypt(s.deps.Keyring, o.ID, r.Identity); err != nil {
 			return err
 		}
 	}
@@ -136,12 +136,13 @@ func (s *Service) recordCashReceipt(ctx context.Context, q db.Querier, o order.O
 	return nil
 }
 
-// receiptAAD binds an encrypted identity number to its receipt's order (one
-// receipt per order), which is known before the row is written: one
-// statement stores it.
-func receiptAAD(orderID int64) string {
-	return "cash_receipts.identity_enc:" + strconv.FormatInt(orderID, 10)
-}
+// The encrypted columns of the payment tables. A receipt's identity number
+// is bound to its order (one receipt per order), which is known before the
+// row is written, so one statement stores it.
+var (
+	depositSecretColumn   = crypt.Column{Table: "payment_attempts", IDColumn: "id", Column: "deposit_secret_enc"}
+	receiptIdentityColumn = crypt.Column{Table: "cash_receipts", IDColumn: "order_id", Column: "identity_enc"}
+)
 
 type receiptRow struct {
 	ID          int64        `db:"id"`
@@ -164,7 +165,7 @@ func (s *Service) openReceipt(r receiptRow) (CashReceipt, error) {
 		c.IssuedAt = r.IssuedAt.Time.UTC()
 	}
 	if s.deps.Keyring != nil && r.Identity != "" {
-		id, err := s.deps.Keyring.DecryptString(r.Identity, receiptAAD(r.OrderID))
+		id, err := receiptIdentityColumn.Decrypt(s.deps.Keyring, r.OrderID, r.Identity)
 		if err != nil {
 			return CashReceipt{}, fmt.Errorf("open cash receipt %d: %w", r.ID, err)
 		}
@@ -254,10 +255,5 @@ func (s *Service) MarkCashReceiptIssued(ctx context.Context, id int64, issueNumb
 // EncryptedColumns returns the encrypted columns of the payment tables, for
 // crypt.Rotate (`mallang rotate-keys`).
 func EncryptedColumns() []crypt.Column {
-	return []crypt.Column{
-		{Table: "payment_attempts", IDColumn: "id", Column: "deposit_secret_enc",
-			AAD: func(id int64) []byte { return []byte(secretAAD(id)) }},
-		{Table: "cash_receipts", IDColumn: "order_id", Column: "identity_enc",
-			AAD: func(id int64) []byte { return []byte(receiptAAD(id)) }},
-	}
+	return []crypt.Column{depositSecretColumn, receiptIdentityColumn}
 }

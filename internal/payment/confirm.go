@@ -353,7 +353,7 @@ func (s *Service) markAwaitingDeposit(ctx context.Context, a Attempt, res Result
 			return Attempt{}, fmt.Errorf("virtual account of payment %d: %w", a.ID, err)
 		}
 		if res.Deposit.Secret != "" && s.deps.Keyring != nil {
-			enc, err := s.deps.Keyring.EncryptString(res.Deposit.Secret, secretAAD(a.ID))
+			enc, err := depositSecretColumn.Encrypt(s.deps.Keyring, a.ID, res.Deposit.Secret)
 			if err != nil {
 				return Attempt{}, err
 			}
@@ -375,8 +375,4 @@ func (s *Service) markAwaitingDeposit(ctx context.Context, a Attempt, res Result
 		return Attempt{}, withWrite(err, s.release(ctx, s.d.Write(), a.ID))
 	}
 	return s.reread(ctx, a.ID)
-}
-
-func secretAAD(id int64) string {
-	return "payment_attempts.deposit_secret_enc:" + strconv.FormatInt(id, 10)
 }

@@ -49,7 +49,7 @@ func (s *Service) Webhook(ctx context.Context, provider string, h http.Header, b
 	if ev.DepositSecret != "" {
 		stored := ""
 		if r.DepositSecret != "" && s.deps.Keyring != nil {
-			if stored, err = s.deps.Keyring.DecryptString(r.DepositSecret, secretAAD(r.ID)); err != nil {
+			if stored, err = depositSecretColumn.Decrypt(s.deps.Keyring, r.ID, r.DepositSecret); err != nil {
 				// A key missing from the keyring, not a forged notification:
 				// the provider sends it again once the keys are right.
 				return fmt.Errorf("deposit secret of payment %d: %w", r.ID, err)

@@ -185,43 +185,22 @@ func CheckText(v *fault.Invalid, field, s string, required bool, maxRunes int) {
 	}
 }
 
-// secret is one encrypted column of an address and the field it holds.
-type secret struct {
-	column string
-	value  *string
-}
-
 // secrets lists the encrypted columns of the addresses table with the field
 // of a that each holds; everything that encrypts, decrypts or rotates walks
 // this one list.
-func secrets(a *Address) []secret {
-	return []secret{
-		{"label_enc", &a.Label},
-		{"recipient_enc", &a.Recipient},
-		{"phone_enc", &a.Phone},
-		{"postcode_enc", &a.Postcode},
-		{"line1_enc", &a.Line1},
-		{"line2_enc", &a.Line2},
-		{"note_enc", &a.Note},
+func secrets(a *Address) []crypt.Field {
+	c := func(name string) crypt.Column { return crypt.Column{Table: "addresses", IDColumn: "id", Column: name} }
+	return []crypt.Field{
+		{Column: c("label_enc"), Value: &a.Label},
+		{Column: c("recipient_enc"), Value: &a.Recipient},
+		{Column: c("phone_enc"), Value: &a.Phone},
+		{Column: c("postcode_enc"), Value: &a.Postcode},
+		{Column: c("line1_enc"), Value: &a.Line1},
+		{Column: c("line2_enc"), Value: &a.Line2},
+		{Column: c("note_enc"), Value: &a.Note},
 	}
-}
-
-// aad binds a value to its column and row: "addresses.line1_enc:42".
-func aad(column string, id int64) []byte {
-	return []byte("addresses." + column + ":" + strconv.FormatInt(id, 10))
 }
 
 // EncryptedColumns returns the encrypted columns of the addresses table, for
 // crypt.Rotate (`mallang rotate-keys`).
-func EncryptedColumns() []crypt.Column {
-	var cols []crypt.Column
-	for _, s := range secrets(&Address{}) {
-		cols = append(cols, crypt.Column{
-			Table:    "addresses",
-			IDColumn: "id",
-			Column:   s.column,
-			AAD:      func(id int64) []byte { return aad(s.column, id) },
-		})
-	}
-	return cols
-}
+func EncryptedColumns() []crypt.Column { return crypt.ColumnsOf(secrets(&Address{})) }

@@ -228,16 +228,8 @@ func (s *Service) moveDefault(ctx context.Context, q db.Querier, userID, id int6
 // write encrypts the personal fields of a, bound to a.ID, and stores them.
 func (s *Service) write(ctx context.Context, q db.Querier, a Address, now time.Time) error {
 	sealed := a
-	for _, f := range secrets(&sealed) {
-		if *f.value == "" {
-			// "No value" is stored as '', never as an encrypted empty string.
-			continue
-		}
-		v, err := s.kr.Encrypt([]byte(*f.value), aad(f.column, a.ID))
-		if err != nil {
-			return fmt.Errorf("encrypt %s of address %d: %w", f.column, a.ID, err)
-		}
-		*f.value = v
+	if err := crypt.SealFields(s.kr, a.ID, secrets(&sealed)); err != nil {
+		return err
 	}
 	ok, err := writeValues(ctx, q, sealed, now)
 	if err != nil {
@@ -258,15 +250,8 @@ func (s *Service) open(r row) (Address, error) {
 		Line1: r.Line1, Line2: r.Line2, Note: r.Note,
 		IsDefault: r.IsDefault, CreatedAt: r.CreatedAt.UTC(), UpdatedAt: r.UpdatedAt.UTC(),
 	}
-	for _, f := range secrets(&a) {
-		if *f.value == "" {
-			continue
-		}
-		pt, err := s.kr.Decrypt(*f.value, aad(f.column, r.ID))
-		if err != nil {
-			return Address{}, fmt.Errorf("decrypt %s of address %d: %w", f.column, r.ID, err)
-		}
-		*f.value = string(pt)
+	if err := crypt.OpenFields(s.kr, r.ID, secrets(&a)); err != nil {
+		return Address{}, err
 	}
 	return a, nil
 }

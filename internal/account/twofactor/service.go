@@ -70,7 +70,7 @@ func (s *Service) Begin(ctx context.Context, userID int64, accountName string) (
 	if err := png.Encode(&qr, img); err != nil {
 		return Enrolment{}, fmt.Errorf("begin two-factor setup of user %d: QR code: %w", userID, err)
 	}
-	enc, err := s.kr.Encrypt([]byte(key.Secret()), pendingAAD(userID))
+	enc, err := pendingColumn.Encrypt(s.kr, userID, key.Secret())
 	if err != nil {
 		return Enrolment{}, fmt.Errorf("begin two-factor setup of user %d: %w", userID, err)
 	}
@@ -116,7 +116,7 @@ func (s *Service) Confirm(ctx context.Context, userID int64, code string) ([]str
 	if st.Pending == "" {
 		return nil, fmt.Errorf("confirm two-factor setup of user %d: nothing pending: %w", userID, fault.ErrNotFound)
 	}
-	secret, err := s.kr.Decrypt(st.Pending, pendingAAD(userID))
+	secret, err := pendingColumn.Decrypt(s.kr, userID, st.Pending)
 	if err != nil {
 		return nil, fmt.Errorf("confirm two-factor setup of user %d: %w", userID, err)
 	}
@@ -128,7 +128,7 @@ func (s *Service) Confirm(ctx context.Context, userID int64, code string) ([]str
 	if !ok {
 		return nil, &fault.Invalid{Fields: map[string]string{"code": "is not the current code"}}
 	}
-	active, err := s.kr.Encrypt(secret, secretAAD(userID))
+	active, err := secretColumn.Encrypt(s.kr, userID, secret)
 	if err != nil {
 		return nil, fmt.Errorf("confirm two-factor setup of user %d: %w", userID, err)
 	}
@@ -205,7 +205,7 @@ func (s *Service) Verify(ctx context.Context, userID int64, code string) error {
 }
 
 func (s *Service) verifyTOTP(ctx context.Context, userID int64, st state, code string, now time.Time) error {
-	secret, err := s.kr.Decrypt(st.Secret, secretAAD(userID))
+	secret, err := secretColumn.Decrypt(s.kr, userID, st.Secret)
 	if err != nil {
 		return fmt.Errorf("verify two-factor code of user %d: %w", userID, err)
 	}

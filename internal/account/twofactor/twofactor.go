@@ -87,23 +87,17 @@ type Enrolment struct {
 	QRPNG []byte
 }
 
-// EncryptedColumns lists the columns holding secrets encrypted with
-// internal/crypt, for crypt.Rotate.
-var EncryptedColumns = []crypt.Column{
-	{Table: "two_factor", IDColumn: "user_id", Column: "secret_enc", AAD: secretAAD},
-	{Table: "two_factor", IDColumn: "user_id", Column: "pending_secret_enc", AAD: pendingAAD},
-}
-
-// secretAAD and pendingAAD bind a secret to its column and user, so a secret
+// The columns holding secrets, bound to their user and column, so a secret
 // copied into another user's row (or a pending one into the active column)
 // does not decrypt.
-func secretAAD(userID int64) []byte {
-	return fmt.Appendf(nil, "two_factor.secret_enc:%d", userID)
-}
+var (
+	secretColumn  = crypt.Column{Table: "two_factor", IDColumn: "user_id", Column: "secret_enc"}
+	pendingColumn = crypt.Column{Table: "two_factor", IDColumn: "user_id", Column: "pending_secret_enc"}
+)
 
-func pendingAAD(userID int64) []byte {
-	return fmt.Appendf(nil, "two_factor.pending_secret_enc:%d", userID)
-}
+// EncryptedColumns lists the columns holding secrets encrypted with
+// internal/crypt, for crypt.Rotate.
+var EncryptedColumns = []crypt.Column{secretColumn, pendingColumn}
 
 // stripSeparators drops the spaces, tabs and dashes people type or paste
 // inside a code.
