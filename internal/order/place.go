@@ -159,7 +159,7 @@ func (s *Service) Store(ctx context.Context, q db.Querier, d Draft) (Order, erro
 		return Order{}, err
 	}
 	placed := HistoryEntry{To: o.Status, Actor: Customer(o.UserID), Reason: "placed", CreatedAt: now}
-	o.ID, err = insertPlaced(ctx, q, s.d.Dialect.Engine, &o, js, placed)
+	o.ID, err = insertPlaced(ctx, q, s.d.Dialect, &o, js, placed)
 	if s.d.Dialect.IsUniqueViolation(err) {
 		return Order{}, ErrNumberTaken
 	}

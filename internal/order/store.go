@@ -151,12 +151,13 @@ func orderArgs(o *Order, breakdown []byte) []any {
 }
 
 // insertPlaced stores a new order and the history entry of its placement
-// (whose OrderID it fills in) and returns the order's id. On PostgreSQL
-// both go in one statement, a data-modifying CTE: placing an order is the
-// busiest write of the shop, and each statement is a round trip.
-func insertPlaced(ctx context.Context, q db.Querier, engine db.Engine, o *Order, breakdown []byte, h HistoryEntry) (int64, error) {
+// (whose OrderID it fills in) and returns the order's id. Where the engine
+// allows (db.Dialect.WritesInCTE) both go in one statement: placing an
+// order is the busiest write of the shop, and each statement is a round
+// trip.
+func insertPlaced(ctx context.Context, q db.Querier, d db.Dialect, o *Order, breakdown []byte, h HistoryEntry) (int64, error) {
 	var id int64
-	if engine != db.Postgres {
+	if !d.WritesInCTE() {
 		if err := q.QueryRowxContext(ctx, q.Rebind(insertOrderSQL), orderArgs(o, breakdown)...).Scan(&id); err != nil {
 			return 0, err
 		}
