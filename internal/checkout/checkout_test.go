@@ -11,17 +11,26 @@ import (
 	"github.com/mallang/mallang/internal/payment"
 )
 
+// transferCheckout has a new customer put qty of a new product (price,
+// stock) in the cart and returns their checkout by bank transfer to their
+// book's address, and the product's variant.
+func transferCheckout(t *testing.T, sh *ordertest.Shop, name string, price, stock, qty int64) (checkout.Input, int64) {
+	t.Helper()
+	v := sh.Product(t, name, price, stock)
+	u := sh.Customer(t, name+"@example.com")
+	sh.Add(t, u, v, qty)
+	return checkout.Input{PlaceInput: order.PlaceInput{UserID: u, IdempotencyKey: "checkout-1", AddressID: sh.Address(t, u),
+		PaymentMethod: payment.BankTransfer, Channel: order.PCWeb}}, v
+}
+
 // A checkout paid by bank transfer is placed with its transfer in one
 // transaction; bad details place nothing and name every field at once; a
 // repeat returns the same order and transfer.
 func TestPlaceByTransfer(t *testing.T) {
 	t.Parallel()
 	sh := ordertest.NewShop(t)
-	v := sh.Product(t, "말랑 현미", 30000, 10)
-	u := sh.Customer(t, "transfer@example.com")
-	sh.Add(t, u, v, 1)
-	in := checkout.Input{PlaceInput: order.PlaceInput{UserID: u, IdempotencyKey: "t1", AddressID: sh.Address(t, u),
-		PaymentMethod: payment.BankTransfer, Channel: order.PCWeb}}
+	in, v := transferCheckout(t, sh, "말랑 현미", 30000, 10, 1)
+	u := in.UserID
 
 	bad := in
 	bad.CashReceipt = &payment.CashReceiptRequest{Purpose: payment.IncomeDeduction, Identity: "12"}
@@ -63,12 +72,10 @@ func TestPlaceByTransfer(t *testing.T) {
 func TestPlaceByTransferPaidWithPoints(t *testing.T) {
 	t.Parallel()
 	sh := ordertest.NewShop(t)
-	v := sh.Product(t, "말랑 보리차", 60000, 10)
-	u := sh.Customer(t, "points@example.com")
-	sh.Add(t, u, v, 1)
-	sh.Give(t, u, 60000)
-	p, err := sh.Checkout.Place(t.Context(), checkout.Input{PlaceInput: order.PlaceInput{UserID: u, IdempotencyKey: "p1",
-		AddressID: sh.Address(t, u), PointsToUse: 60000, PaymentMethod: payment.BankTransfer, Channel: order.API}})
+	in, _ := transferCheckout(t, sh, "말랑 보리차", 60000, 10, 1)
+	sh.Give(t, in.UserID, 60000)
+	in.PointsToUse = 60000
+	p, err := sh.Checkout.Place(t.Context(), in)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -85,11 +92,8 @@ func TestPlaceByTransferPaidWithPoints(t *testing.T) {
 func TestPlaceByTransferConcurrent(t *testing.T) {
 	t.Parallel()
 	sh := ordertest.NewShop(t)
-	v := sh.Product(t, "말랑 누룽지", 8000, 3)
-	u := sh.Customer(t, "race@example.com")
-	sh.Add(t, u, v, 2)
-	in := checkout.Input{PlaceInput: order.PlaceInput{UserID: u, IdempotencyKey: "same", AddressID: sh.Address(t, u),
-		PaymentMethod: payment.BankTransfer, Channel: order.MobileWeb}, Depositor: "김입금"}
+	in, v := transferCheckout(t, sh, "말랑 누룽지", 8000, 3, 2)
+	in.Depositor = "김입금"
 	const n = 12
 	got := make([]checkout.Placed, n)
 	errs := make([]error, n)

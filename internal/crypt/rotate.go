@@ -194,31 +194,26 @@ type Field struct {
 // SealFields encrypts every field of row id in place. An empty value stays
 // ”: "no value" is never stored as an encrypted empty string.
 func SealFields(kr Cipher, id int64, fields []Field) error {
-	for _, f := range fields {
-		if *f.Value == "" {
-			continue
-		}
-		v, err := f.Column.Encrypt(kr, id, *f.Value)
-		if err != nil {
-			return err
-		}
-		*f.Value = v
-	}
-	return nil
+	return eachField(fields, func(c Column, v string) (string, error) { return c.Encrypt(kr, id, v) })
 }
 
 // OpenFields decrypts every field of row id in place; an empty value stays
 // empty. The error names the column and row, never a value.
 func OpenFields(kr Cipher, id int64, fields []Field) error {
-	for _, f := range fields {
-		if *f.Value == "" {
+	return eachField(fields, func(c Column, v string) (string, error) { return c.Decrypt(kr, id, v) })
+}
+
+// eachField replaces every non-empty field's value with what f makes of it.
+func eachField(fields []Field, f func(Column, string) (string, error)) error {
+	for _, fd := range fields {
+		if *fd.Value == "" {
 			continue
 		}
-		v, err := f.Column.Decrypt(kr, id, *f.Value)
+		v, err := f(fd.Column, *fd.Value)
 		if err != nil {
 			return err
 		}
-		*f.Value = v
+		*fd.Value = v
 	}
 	return nil
 }
