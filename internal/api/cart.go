@@ -40,9 +40,9 @@ type CommerceDeps struct {
 	Orders Orders
 	// Checkout prices and places orders; required.
 	Checkout Checkout
-	// Payments, when set, adds the payment endpoints (the ways to pay,
-	// paying an order, its payments, staff refunds) and makes cancelling a
-	// paid order refund it; nil leaves them out.
+	// Payments serves the payment endpoints (the ways to pay, paying an
+	// order, its payments, staff refunds) and cancels orders, refunding a
+	// paid one; required.
 	Payments Payments
 }
 
@@ -54,8 +54,8 @@ var commerceTags = []*huma.Tag{
 }
 
 // EnableCommerce adds the cart endpoints (/api/v1/cart…), checkout and the
-// order endpoints (/api/v1/checkout/preview, /api/v1/orders…) and, when
-// deps.Payments is set, the payment endpoints (/api/v1/payment-methods,
+// order endpoints (/api/v1/checkout/preview, /api/v1/orders…) and the
+// payment endpoints (/api/v1/payment-methods,
 // /api/v1/orders/{number}/payments, /api/v1/admin/orders/{id}/refunds) over
 // deps and re-renders the OpenAPI document with them. They take the same bearer
 // access tokens as the account endpoints, so call it once after
@@ -66,22 +66,18 @@ func (a *API) EnableCommerce(deps CommerceDeps) {
 	if a.acc == nil {
 		panic("api: EnableCommerce needs EnableAccounts first")
 	}
-	if deps.Carts == nil || deps.Orders == nil {
-		panic("api: EnableCommerce needs Carts and Orders")
+	if deps.Carts == nil || deps.Orders == nil || deps.Checkout == nil || deps.Payments == nil {
+		panic("api: EnableCommerce needs Carts, Orders, Checkout and Payments")
 	}
 	a.com = &deps
 	doc := a.huma.OpenAPI()
 	doc.Tags = append(doc.Tags, commerceTags...)
 	doc.Info.Description += commerceDescription
-	if deps.Payments != nil {
-		doc.Tags = append(doc.Tags, paymentTags...)
-		doc.Info.Description += paymentsDescription
-	}
+	doc.Tags = append(doc.Tags, paymentTags...)
+	doc.Info.Description += paymentsDescription
 	a.registerCart()
 	a.registerOrders()
-	if deps.Payments != nil {
-		a.registerPayments()
-	}
+	a.registerPayments()
 	documentErrorHeaders(doc)
 	a.renderSpec()
 }

@@ -61,13 +61,12 @@ type commerceFixture struct {
 
 func newCommerceFixture(t *testing.T) *commerceFixture {
 	t.Helper()
-	return newShopFixture(t, false)
+	return newShopFixture(t)
 }
 
-// newShopFixture is newCommerceFixture with, when payments is set, a real
-// payment service over bank transfer, the test provider and extra, passed
-// as CommerceDeps.Payments.
-func newShopFixture(t *testing.T, payments bool, extra ...payment.Provider) *commerceFixture {
+// newShopFixture is the API over the shop's real services, with a payment
+// service over bank transfer, the test provider and extra.
+func newShopFixture(t *testing.T, extra ...payment.Provider) *commerceFixture {
 	t.Helper()
 	d := dbtest.New(t)
 	af := &accountsFixture{d: d, clock: &testClock{t: time.Date(2026, 11, 30, 1, 0, 0, 0, time.UTC)}, logs: &lockedBuffer{}}
@@ -107,10 +106,7 @@ func newShopFixture(t *testing.T, payments bool, extra ...payment.Provider) *com
 		BaseURL: testBaseURL, Bank: payment.BankAccount{Bank: "말랑은행", Account: "123-456", Holder: "(주)말랑"},
 		BuyerProtection: testBuyerProtection, DepositWithin: testDepositWithin,
 	}, append([]payment.Provider{tp}, extra...), now, nil)
-	deps := CommerceDeps{Carts: f.carts, Orders: f.orders, Checkout: checkout.New(d, f.orders, f.pays)}
-	if payments {
-		deps.Payments = f.pays
-	}
+	deps := CommerceDeps{Carts: f.carts, Orders: f.orders, Checkout: checkout.New(d, f.orders, f.pays), Payments: f.pays}
 	a.EnableCommerce(deps)
 	mux := http.NewServeMux()
 	a.Register(mux)

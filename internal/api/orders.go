@@ -41,9 +41,6 @@ type Orders interface {
 	// History returns the order's status changes, oldest first; call it
 	// only for an order ByNumber returned.
 	History(ctx context.Context, orderID int64) ([]order.HistoryEntry, error)
-	// RequestCancel cancels the customer's order; fault.ErrConflict once it
-	// has shipped or is cancelled already.
-	RequestCancel(ctx context.Context, userID, orderID int64, reason string) (order.Order, error)
 }
 
 // CheckoutAddress is a delivery address typed at checkout instead of one
@@ -369,14 +366,11 @@ var placeFields = map[string]string{
 }
 
 func (a *API) registerOrders() {
-	cancelPaidDoc, cancelErrors := "", []int{http.StatusNotFound, http.StatusConflict, http.StatusUnprocessableEntity}
-	if a.com.Payments != nil {
-		cancelPaidDoc = "A paid order's payment is refunded whole through the provider that took it and the order ends cancelled " +
-			"(for a paid order the reason is at most 200 characters). When the provider refuses the refund the order stays as it " +
-			"was and the answer is 502 with its provider_code and provider_message; when it does not answer, 202 with a problem " +
-			"body saying the outcome is unknown (the shop follows it up; do not cancel again). "
-		cancelErrors = append(cancelErrors, http.StatusBadGateway)
-	}
+	const cancelPaidDoc = "A paid order's payment is refunded whole through the provider that took it and the order ends cancelled " +
+		"(for a paid order the reason is at most 200 characters). When the provider refuses the refund the order stays as it " +
+		"was and the answer is 502 with its provider_code and provider_message; when it does not answer, 202 with a problem " +
+		"body saying the outcome is unknown (the shop follows it up; do not cancel again). "
+	cancelErrors := []int{http.StatusNotFound, http.StatusConflict, http.StatusUnprocessableEntity, http.StatusBadGateway}
 	huma.Register(a.huma, a.accountOp(huma.Operation{
 		OperationID: "preview-checkout",
 		Method:      http.MethodPost,
@@ -542,14 +536,10 @@ func (a *API) cancelOrder(ctx context.Context, in *cancelInput) (*orderOutput, e
 	if in.Body != nil {
 		reason = in.Body.Reason
 	}
-	if a.com.Payments != nil {
-		id := o.ID
-		o, err = a.com.Payments.Cancel(ctx, id, order.Customer(u.ID), reason)
-		if p := a.refundTrouble(ctx, id, err); p != nil {
-			return nil, p
-		}
-	} else {
-		o, err = a.com.Orders.RequestCancel(ctx, u.ID, o.ID, reason)
+	id := o.ID
+	o, err = a.com.Payments.Cancel(ctx, id, order.Customer(u.ID), reason)
+	if p := a.refundTrouble(ctx, id, err); p != nil {
+		return nil, p
 	}
 	if errors.Is(err, fault.ErrConflict) {
 		return nil, newProblem(http.StatusConflict, "This order can no longer be cancelled: it has shipped, or it is cancelled already.")

@@ -17,9 +17,7 @@ import (
 )
 
 // Payments is what the payment endpoints and cancelling a paid order need
-// of the payment service; *payment.Service implements it. When
-// CommerceDeps.Payments is nil those endpoints do not exist and cancelling
-// goes through Orders.RequestCancel, which refunds nothing.
+// of the payment service; *payment.Service implements it.
 type Payments interface {
 	// Methods lists the enabled ways to pay, bank transfer first when the
 	// shop has an account.

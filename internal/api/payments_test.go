@@ -29,7 +29,7 @@ const testDepositWithin = 48 * time.Hour
 
 func newPaymentsFixture(t *testing.T, extra ...payment.Provider) *commerceFixture {
 	t.Helper()
-	return newShopFixture(t, true, extra...)
+	return newShopFixture(t, extra...)
 }
 
 // stubpay is a provider whose refusals a test sets: Prepare and Refund
@@ -551,8 +551,4 @@ func TestPaymentsOpenAPI(t *testing.T) {
 			t.Errorf("the document lacks %q", s)
 		}
 	}
-
-	// Without Payments the endpoints do not exist.
-	plain := newCommerceFixture(t)
-	wantProblem(t, plain.do(t, req{method: "GET", path: "/api/v1/payment-methods"}), http.StatusNotFound)
 }
