@@ -1,11 +1,11 @@
-package catalog
+package db
 
 import (
 	"testing"
 	"time"
 )
 
-func TestStoredTime(t *testing.T) {
+func TestTimeScan(t *testing.T) {
 	t.Parallel()
 	tests := []struct {
 		name, in string
@@ -27,7 +27,7 @@ func TestStoredTime(t *testing.T) {
 			if tt.in == "" {
 				v = tt.want.In(time.FixedZone("KST", 9*3600))
 			}
-			var got storedTime
+			var got Time
 			if err := got.Scan(v); err != nil {
 				t.Fatal(err)
 			}
@@ -36,7 +36,7 @@ func TestStoredTime(t *testing.T) {
 			}
 		})
 	}
-	var bad storedTime
+	var bad Time
 	if err := bad.Scan("2025-13-45 99:00:00"); err == nil {
 		t.Error("Scan of a bad time succeeded")
 	}
