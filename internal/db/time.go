@@ -126,5 +126,8 @@ func parseTimeFast(s string) (time.Time, bool) {
 		return time.Time{}, false
 	}
 	t := time.Date(f[0], time.Month(f[1]), f[2], f[3], f[4], f[5], nsec, time.UTC)
+	if t.Day() != f[2] { // a day the month does not have, such as February 30
+		return time.Time{}, false
+	}
 	return t.Add(-time.Duration(offset) * time.Second), true
 }
