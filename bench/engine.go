@@ -32,7 +32,6 @@ type scenarioResult struct {
 	scenario
 	res     load.Result
 	cpu     cpuUsage // where the CPU time went while measuring
-	rssAft  int64    // server resident set after the scenario, bytes
 	wrk     *wrkResult
 	wrkErr  error
 	loadErr error

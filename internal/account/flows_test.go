@@ -15,28 +15,16 @@ import (
 	"github.com/mallang/mallang/internal/crypt"
 	"github.com/mallang/mallang/internal/db"
 	"github.com/mallang/mallang/internal/db/dbtest"
+	"github.com/mallang/mallang/internal/fake"
 	"github.com/mallang/mallang/internal/fault"
 	"github.com/mallang/mallang/internal/notify"
 	"github.com/mallang/mallang/internal/ratelimit"
 )
 
-// clock is a settable time source shared by the service and the limiter.
-type clock struct {
-	mu sync.Mutex
-	t  time.Time
-}
-
-func (c *clock) Now() time.Time { c.mu.Lock(); defer c.mu.Unlock(); return c.t }
-func (c *clock) Advance(d time.Duration) {
-	c.mu.Lock()
-	c.t = c.t.Add(d)
-	c.mu.Unlock()
-}
-
 type fixture struct {
 	d      *db.DB
 	s      *Service
-	clock  *clock
+	clock  *fake.Clock
 	outbox *notify.Outbox
 	ended  []int64 // users whose OnSessionsEnd hook ran
 	gone   []int64 // users whose OnDelete hook ran
@@ -46,7 +34,7 @@ type fixture struct {
 func newFixture(t *testing.T, blocked ...string) *fixture {
 	t.Helper()
 	d := dbtest.New(t)
-	f := &fixture{d: d, clock: &clock{t: time.Date(2026, 11, 30, 1, 0, 0, 0, time.UTC)}}
+	f := &fixture{d: d, clock: fake.NewClock(time.Date(2026, 11, 30, 1, 0, 0, 0, time.UTC))}
 	f.outbox = notify.NewOutbox(d, f.clock.Now)
 	opt := Options{
 		BaseURL: "https://shop.example/",

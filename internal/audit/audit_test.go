@@ -6,39 +6,21 @@ import (
 	"errors"
 	"reflect"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
 	"github.com/mallang/mallang/internal/audit"
 	"github.com/mallang/mallang/internal/db"
 	"github.com/mallang/mallang/internal/db/dbtest"
+	"github.com/mallang/mallang/internal/fake"
 	"github.com/mallang/mallang/internal/fault"
 )
-
-// clock is a fake clock that tests move by hand.
-type clock struct {
-	mu sync.Mutex
-	t  time.Time
-}
-
-func (c *clock) Now() time.Time {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	return c.t
-}
-
-func (c *clock) Advance(d time.Duration) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	c.t = c.t.Add(d)
-}
 
 // start is 09:05 KST, to check that entries are stored in UTC.
 var start = time.Date(2025, 3, 1, 9, 5, 0, 0, time.FixedZone("KST", 9*3600))
 
 // setup returns a log on a fresh database with two staff users, ids 1 and 4.
-func setup(t *testing.T) (*audit.Log, *db.DB, *clock) {
+func setup(t *testing.T) (*audit.Log, *db.DB, *fake.Clock) {
 	t.Helper()
 	d := dbtest.New(t)
 	_, err := d.Write().ExecContext(t.Context(), `INSERT INTO users (id, email, role, active) VALUES
@@ -46,7 +28,7 @@ func setup(t *testing.T) (*audit.Log, *db.DB, *clock) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	c := &clock{t: start}
+	c := fake.NewClock(start)
 	return audit.New(d, c.Now), d, c
 }
 

@@ -297,7 +297,7 @@ func (s *Service) searchPlan(ctx context.Context, key string, l listSQL) (int, e
 	}
 	gen := s.gen.Load()
 	var n int
-	if err := s.getRead(ctx, &n, probe, args...); err != nil {
+	if err := s.reads.Get(ctx, &n, probe, args...); err != nil {
 		return 0, fmt.Errorf("count matches: %w", err)
 	}
 	plan := planWalk
@@ -312,7 +312,7 @@ func (s *Service) searchPlan(ctx context.Context, key string, l listSQL) (int, e
 // page order. Every listed product is active, so the status is not read.
 func (s *Service) pageRows(ctx context.Context, sort Sort, idsSQL string, args []any) ([]productRow, error) {
 	_, dir := orderBy(sort)
-	rows, err := s.queryRead(ctx, `SELECT `+listColumns+`
+	rows, err := s.reads.Query(ctx, `SELECT `+listColumns+`
 		FROM (`+idsSQL+`) pg JOIN products p ON p.id = pg.id`+productJoins+`
 		ORDER BY pg.k `+dir+`, pg.id `+dir, args...)
 	if err != nil {
@@ -341,7 +341,7 @@ func (s *Service) total(ctx context.Context, q ListQuery, l listSQL) (int, error
 	gen := s.gen.Load()
 	sqlText, args := l.count()
 	var n int
-	if err := s.getRead(ctx, &n, sqlText, args...); err != nil {
+	if err := s.reads.Get(ctx, &n, sqlText, args...); err != nil {
 		return 0, fmt.Errorf("count products: %w", err)
 	}
 	s.keepTotal(key, n, gen)

@@ -5,13 +5,13 @@ import (
 	"io"
 	"log/slog"
 	"sync"
-	"sync/atomic"
 	"testing"
 	"time"
 
 	"github.com/mallang/mallang/internal/catalog"
 	"github.com/mallang/mallang/internal/catalog/catalogtest"
 	"github.com/mallang/mallang/internal/db/dbtest"
+	"github.com/mallang/mallang/internal/fake"
 )
 
 // A listing page is served from memory until a write through the service
@@ -20,10 +20,8 @@ import (
 func TestListPageCache(t *testing.T) {
 	t.Parallel()
 	d := dbtest.New(t)
-	var clock atomic.Int64
-	clock.Store(catalogtest.Base.Add(24 * time.Hour).UnixNano())
-	now := func() time.Time { return time.Unix(0, clock.Load()).UTC() }
-	s := catalog.NewService(d, now, slog.New(slog.NewTextHandler(io.Discard, nil)), nil)
+	clock := fake.NewClock(catalogtest.Base.Add(24 * time.Hour))
+	s := catalog.NewService(d, clock.Now, slog.New(slog.NewTextHandler(io.Discard, nil)), nil)
 	ctx := context.Background()
 	catalogtest.Seed(t, s, 10)
 	q := catalog.ListQuery{Sort: catalog.SortNewest}
@@ -45,7 +43,7 @@ func TestListPageCache(t *testing.T) {
 	if got := first().Name; got != top.Name {
 		t.Fatalf("within the time to live the page changed to %q", got)
 	}
-	clock.Add(int64(3 * time.Second))
+	clock.Advance(3 * time.Second)
 	if got := first().Name; got != "다른 노드가 바꾼 이름" {
 		t.Fatalf("after the time to live the page still shows %q", got)
 	}
@@ -60,7 +58,7 @@ func TestListPageCache(t *testing.T) {
 	}
 
 	// Many concurrent readers of an expired page all get it.
-	clock.Add(int64(3 * time.Second))
+	clock.Advance(3 * time.Second)
 	var wg sync.WaitGroup
 	for range 32 {
 		wg.Go(func() {

@@ -305,7 +305,7 @@ func (s *Service) createProducts(ctx context.Context, ps []NewProduct, batch boo
 		if err := s.checkReferences(ctx, q, ps, house, prefix, skuAt); err != nil {
 			return err
 		}
-		q = newTxStmts(q)
+		q = db.PrepareOnce(q)
 		for i := range ps {
 			p := &ps[i]
 			if p.SellerID == 0 {

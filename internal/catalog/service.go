@@ -48,7 +48,7 @@ type Service struct {
 	countsMu sync.Mutex // guards counts
 	counts   map[string]cachedCount
 
-	stmts stmtCache
+	reads *db.StmtCache // the hot listing reads, prepared once
 	pages pageCache
 
 	houseMu     sync.Mutex // guards houseSeller
@@ -68,16 +68,15 @@ func NewService(d *db.DB, now func() time.Time, log *slog.Logger, thumbs Thumbna
 	if log == nil {
 		log = slog.New(slog.DiscardHandler)
 	}
-	s := &Service{
+	return &Service{
 		db:     d,
 		now:    now,
 		log:    log,
 		thumbs: thumbs,
 		html:   bluemonday.UGCPolicy(),
 		counts: map[string]cachedCount{},
+		reads:  db.NewStmtCache(d),
 	}
-	s.stmts.enabled = d.Dialect.Engine == db.SQLite
-	return s
 }
 
 // changed marks every cached listing total stale; every product write calls

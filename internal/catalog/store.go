@@ -278,7 +278,7 @@ type productRow struct {
 // as p, sellers as s and the first image as i. The times are read through
 // COALESCE, which changes nothing but makes the SQLite driver hand over the
 // stored text (rather than trying one layout after another) for
-// storedTime to parse.
+// db.Time to parse.
 const listColumns = `p.id, p.seller_id, s.name AS seller_name, p.category_id, p.name, p.summary,
 	p.product_type, p.featured, p.currency, p.price_minor, p.list_price_minor,
 	p.in_stock, COALESCE(p.created_at, NULL) AS created_at,
@@ -298,7 +298,7 @@ const productColumns = listColumns + `, p.status, p.description, p.tax_free`
 func (r *productRow) scanDest(detail bool) []any {
 	dest := []any{&r.ID, &r.SellerID, &r.SellerName, &r.CategoryID, &r.Name, &r.Summary,
 		&r.Type, &r.Featured, &r.Currency, &r.PriceMinor, &r.ListPriceMinor,
-		&r.InStock, (*storedTime)(&r.CreatedAt), (*storedTime)(&r.UpdatedAt),
+		&r.InStock, (*db.Time)(&r.CreatedAt), (*db.Time)(&r.UpdatedAt),
 		&r.ImageID, &r.ImagePosition, &r.ImageKey,
 		&r.ImageContentType, &r.ImageWidth, &r.ImageHeight,
 		&r.ImageAlt, &r.ImageThumbsReady}

@@ -12,29 +12,17 @@ import (
 	"github.com/mallang/mallang/internal/coupon"
 	"github.com/mallang/mallang/internal/db"
 	"github.com/mallang/mallang/internal/db/dbtest"
+	"github.com/mallang/mallang/internal/fake"
 	"github.com/mallang/mallang/internal/fault"
 )
 
 var t0 = time.Date(2025, 3, 1, 1, 0, 0, 0, time.UTC)
 
-// clock is a fake clock tests move by hand.
-type clock struct {
-	mu sync.Mutex
-	t  time.Time
-}
-
-func (c *clock) now() time.Time { c.mu.Lock(); defer c.mu.Unlock(); return c.t }
-func (c *clock) set(t time.Time) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	c.t = t
-}
-
-func setup(t *testing.T) (*coupon.Service, *db.DB, *clock) {
+func setup(t *testing.T) (*coupon.Service, *db.DB, *fake.Clock) {
 	t.Helper()
 	d := dbtest.New(t)
-	c := &clock{t: t0}
-	return coupon.New(d, c.now), d, c
+	c := fake.NewClock(t0)
+	return coupon.New(d, c.Now), d, c
 }
 
 func exec(t *testing.T, d *db.DB, query string, args ...any) {
@@ -180,7 +168,7 @@ func TestListSetActive(t *testing.T) {
 		in.Code = fmt.Sprintf("CODE-%d", i)
 		in.ProductIDs = []int64{100}
 		ids = append(ids, mustCreate(t, s, in).ID)
-		c.set(c.now().Add(time.Minute))
+		c.Set(c.Now().Add(time.Minute))
 	}
 	page, err := s.List(t.Context(), 2, 1)
 	if err != nil {
@@ -274,7 +262,7 @@ func TestCheck(t *testing.T) {
 		t.Fatalf("Check targets = %v %v, %v; want [11 12] [200]", got.CategoryIDs, got.ProductIDs, err)
 	}
 	// The clock decides validity.
-	c.set(t0.AddDate(0, 1, 0))
+	c.Set(t0.AddDate(0, 1, 0))
 	if _, err := s.Check(t.Context(), "OK-1", uid); reason(err) != "has expired" {
 		t.Fatalf("Check after the end = %v, want expired", err)
 	}
@@ -290,10 +278,10 @@ func TestRedeemRechecks(t *testing.T) {
 		setup func()
 		want  string
 	}{
-		{"before start", func() { c.set(t0.Add(-time.Second)) }, "cannot be used yet"},
-		{"after end", func() { c.set(t0.AddDate(0, 1, 0)) }, "has expired"},
+		{"before start", func() { c.Set(t0.Add(-time.Second)) }, "cannot be used yet"},
+		{"after end", func() { c.Set(t0.AddDate(0, 1, 0)) }, "has expired"},
 		{"inactive", func() {
-			c.set(t0)
+			c.Set(t0)
 			if err := s.SetActive(t.Context(), cp.ID, false); err != nil {
 				t.Fatal(err)
 			}

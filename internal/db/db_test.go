@@ -2,6 +2,7 @@ package db_test
 
 import (
 	"context"
+	"database/sql"
 	"errors"
 	"testing"
 
@@ -76,5 +77,45 @@ func TestAnalyze(t *testing.T) {
 	d := dbtest.New(t)
 	if err := d.Analyze(context.Background()); err != nil {
 		t.Fatalf("Analyze: %v", err)
+	}
+}
+
+func TestReadSnapshot(t *testing.T) {
+	t.Parallel()
+	d := dbtest.Empty(t)
+	ctx := context.Background()
+	if _, err := d.Write().ExecContext(ctx, `CREATE TABLE snap (n INTEGER NOT NULL)`); err != nil {
+		t.Fatal(err)
+	}
+	_, read := d.SQL()
+	tx, err := read.BeginTx(ctx, d.Dialect.ReadSnapshot())
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer tx.Rollback()
+	count := func(q interface {
+		QueryRowContext(context.Context, string, ...any) *sql.Row
+	}) int {
+		t.Helper()
+		var n int
+		if err := q.QueryRowContext(ctx, `SELECT COUNT(*) FROM snap`).Scan(&n); err != nil {
+			t.Fatal(err)
+		}
+		return n
+	}
+	if n := count(tx); n != 0 {
+		t.Fatalf("rows before = %d, want 0", n)
+	}
+	if _, err := d.Write().ExecContext(ctx, `INSERT INTO snap (n) VALUES (1)`); err != nil {
+		t.Fatal(err)
+	}
+	if n := count(tx); n != 0 {
+		t.Errorf("the snapshot sees %d rows written after its first read, want 0", n)
+	}
+	if n := count(read); n != 1 {
+		t.Errorf("outside the snapshot: %d rows, want 1", n)
+	}
+	if _, err := tx.ExecContext(ctx, `INSERT INTO snap (n) VALUES (2)`); err == nil {
+		t.Error("a write in the read-only snapshot succeeded")
 	}
 }

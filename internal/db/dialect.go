@@ -40,6 +40,19 @@ func (d Dialect) IsUniqueViolation(err error) bool {
 	return false
 }
 
+// ReadSnapshot returns the options of a read-only transaction in which every
+// statement sees the database as of the same moment, as a dump or a report
+// that reads several tables needs. SQLite's read transactions do that by
+// themselves; PostgreSQL's default, read committed, takes a new snapshot per
+// statement, so there it asks for repeatable read.
+func (d Dialect) ReadSnapshot() *sql.TxOptions {
+	opts := &sql.TxOptions{ReadOnly: true}
+	if d.Engine == Postgres {
+		opts.Isolation = sql.LevelRepeatableRead
+	}
+	return opts
+}
+
 // EscapeLike escapes %, _ and the escape character itself so s matches
 // literally inside a LIKE pattern written with ESCAPE '\'.
 func EscapeLike(s string) string {

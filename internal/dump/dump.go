@@ -92,11 +92,7 @@ func Dump(ctx context.Context, d *db.DB, w io.Writer, progress io.Writer) error 
 		return fmt.Errorf("dump: %w", err)
 	}
 	_, pool := d.SQL()
-	opts := &sql.TxOptions{ReadOnly: true}
-	if d.Dialect.Engine == db.Postgres {
-		opts.Isolation = sql.LevelRepeatableRead
-	}
-	tx, err := pool.BeginTx(ctx, opts)
+	tx, err := pool.BeginTx(ctx, d.Dialect.ReadSnapshot())
 	if err != nil {
 		return fmt.Errorf("dump: begin a read transaction: %w", err)
 	}

@@ -28,6 +28,8 @@ func (l *loader) finish(ctx context.Context) error {
 			return insertFailed(f.t.name, err)
 		}
 	}
+	// PostgreSQL's sequences do not follow explicitly inserted ids (SQLite's
+	// AUTOINCREMENT does), and only SQLite deferred its foreign keys to here.
 	if l.engine == db.Postgres {
 		return l.moveSequences(ctx)
 	}

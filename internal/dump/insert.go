@@ -33,7 +33,7 @@ type preparer interface {
 	PrepareContext(ctx context.Context, query string) (*sql.Stmt, error)
 }
 
-func newInserter(q db.Querier, engine db.Engine, name string, cols []column) *inserter {
+func newInserter(q db.Querier, name string, cols []column) *inserter {
 	names := make([]string, len(cols))
 	always := false
 	for i, c := range cols {
@@ -41,7 +41,7 @@ func newInserter(q db.Querier, engine db.Engine, name string, cols []column) *in
 		always = always || c.identityAlways
 	}
 	prefix := `INSERT INTO ` + quote(name) + ` (` + quoteList(names) + `) `
-	if always && engine == db.Postgres {
+	if always { // a PostgreSQL identity column GENERATED ALWAYS; SQLite has none
 		prefix += `OVERRIDING SYSTEM VALUE `
 	}
 	per := max(1, min(maxBatchRows, maxParams/len(cols)))

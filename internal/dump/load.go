@@ -206,6 +206,8 @@ func (l *loader) run(ctx context.Context, h meta) error {
 		}
 	}
 	if l.engine == db.SQLite {
+		// Only SQLite can defer every foreign key of a transaction (PostgreSQL
+		// only those declared deferrable; planRefs works around that there).
 		// Checked at commit instead; PRAGMA foreign_key_check runs before.
 		if _, err := l.q.ExecContext(ctx, `PRAGMA defer_foreign_keys = ON`); err != nil {
 			return fmt.Errorf("load: defer foreign keys: %w", err)
@@ -339,12 +341,12 @@ func (l *loader) startTable(ctx context.Context, m meta) (*tableLoad, error) {
 		}
 		tl.pkIdx = append(tl.pkIdx, i)
 	}
-	if l.engine == db.Postgres {
+	if l.engine == db.Postgres { // SQLite defers its foreign keys to the commit instead
 		if err := l.planRefs(ctx, tl, pos); err != nil {
 			return nil, err
 		}
 	}
-	tl.ins = newInserter(l.q, l.engine, t.name, tl.cols)
+	tl.ins = newInserter(l.q, t.name, tl.cols)
 	return tl, nil
 }
 

@@ -84,7 +84,7 @@ func skipped(name string) bool {
 // table a dump covers, sorted by name, with columns, primary key and foreign
 // keys. schema is the PostgreSQL schema ("" for current_schema()).
 func readSchema(ctx context.Context, q queryer, engine db.Engine, schema string) ([]*table, error) {
-	if engine == db.Postgres {
+	if engine == db.Postgres { // the engines describe their tables in different catalogs
 		return readPostgres(ctx, q, schema)
 	}
 	return readSQLite(ctx, q)

@@ -30,7 +30,7 @@ func migrationRows(ctx context.Context) (map[string][]map[string]any, error) {
 		return nil, fmt.Errorf("learn the rows migrations insert: %w", err)
 	}
 	w, _ := s.SQL()
-	tables, err := readSchema(ctx, w, db.SQLite, "")
+	tables, err := readSchema(ctx, w, s.Dialect.Engine, "")
 	if err != nil {
 		return nil, fmt.Errorf("learn the rows migrations insert: %w", err)
 	}

@@ -8,30 +8,9 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/mallang/mallang/internal/db"
 )
-
-// timeLayouts are the ways a time may be stored as text in SQLite: the
-// driver's own format, CURRENT_TIMESTAMP's, and RFC 3339.
-var timeLayouts = []string{
-	time.RFC3339Nano,
-	"2006-01-02 15:04:05.999999999-07:00",
-	"2006-01-02 15:04:05.999999999Z07:00",
-	"2006-01-02 15:04:05.999999999",
-	"2006-01-02T15:04:05.999999999",
-	"2006-01-02 15:04",
-	"2006-01-02T15:04",
-	"2006-01-02",
-}
-
-func parseTime(s string) (time.Time, error) {
-	s = strings.TrimSpace(s)
-	for _, l := range timeLayouts {
-		if t, err := time.Parse(l, s); err == nil {
-			return t.UTC(), nil
-		}
-	}
-	return time.Time{}, fmt.Errorf("%q is not a time", s)
-}
 
 // encode turns a value read from the source database into what the file
 // holds for a column of kind k: a JSON number, string, boolean or null.
@@ -80,7 +59,7 @@ func encode(k kind, v any) (any, error) {
 		case time.Time:
 			return x.UTC().Format(time.RFC3339Nano), nil
 		case string:
-			t, err := parseTime(x)
+			t, err := db.ParseTime(strings.TrimSpace(x))
 			if err != nil {
 				return nil, err
 			}
@@ -174,7 +153,7 @@ func decode(from, k kind, v any) (any, error) {
 		}
 	case kindTime:
 		if s, ok := v.(string); ok {
-			return parseTime(s)
+			return db.ParseTime(strings.TrimSpace(s))
 		}
 	case kindBytes:
 		if s, ok := v.(string); ok {

@@ -44,7 +44,7 @@ const migrateLock = 7272_0005
 // drivers, so every River type here is parameterised by *sql.Tx and a
 // transaction from db.InTx can carry an insert.
 func driver(d *db.DB, pool *sql.DB) riverdriver.Driver[*sql.Tx] {
-	if d.Dialect.Engine == db.Postgres {
+	if d.Dialect.Engine == db.Postgres { // River has a driver per engine
 		return riverdatabasesql.New(pool)
 	}
 	return riversqlite.New(pool)
@@ -65,8 +65,9 @@ func Migrate(ctx context.Context, d *db.DB) error {
 		return fmt.Errorf("migrate jobs: %w", err)
 	}
 	if d.Dialect.Engine == db.Postgres {
-		// A session lock on a connection of its own, held while the
-		// migrator uses others from the pool.
+		// Only PostgreSQL serves several nodes, which may start together; an
+		// SQLite file belongs to one. A session lock on a connection of its
+		// own, held while the migrator uses others from the pool.
 		conn, err := write.Conn(ctx)
 		if err != nil {
 			return fmt.Errorf("migrate jobs: %w", err)

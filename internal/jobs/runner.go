@@ -100,6 +100,8 @@ func NewRunner(d *db.DB, log *slog.Logger, cat *catalog.Service, store *media.St
 
 func (r *Runner) runnerDriver(ctx context.Context, d *db.DB) (riverdriver.Driver[*sql.Tx], error) {
 	write, _ := d.SQL()
+	// River has a driver per engine, and only PostgreSQL can notify the
+	// runner of new jobs (LISTEN/NOTIFY) instead of its polling.
 	if d.Dialect.Engine == db.Postgres {
 		listen, err := listenerPool(ctx, write)
 		if err != nil {

@@ -58,7 +58,3 @@ func refusal(from, to Status, kind ActorKind) string {
 	}
 	return fmt.Sprintf("only %s may move an order from %s to %s, not %s", strings.Join(names, " or "), from, to, kind)
 }
-
-// cancellable reports whether an order in status s may still be cancelled
-// by its customer: before it ships.
-func cancellable(s Status) bool { return Allowed(s, Cancelled, ByCustomer) }

@@ -10,30 +10,18 @@ import (
 
 	"github.com/mallang/mallang/internal/db"
 	"github.com/mallang/mallang/internal/db/dbtest"
+	"github.com/mallang/mallang/internal/fake"
 	"github.com/mallang/mallang/internal/fault"
 	"github.com/mallang/mallang/internal/points"
 )
 
 var t0 = time.Date(2025, 3, 1, 1, 0, 0, 0, time.UTC)
 
-// clock is a fake clock tests move by hand.
-type clock struct {
-	mu sync.Mutex
-	t  time.Time
-}
-
-func (c *clock) now() time.Time { c.mu.Lock(); defer c.mu.Unlock(); return c.t }
-func (c *clock) add(d time.Duration) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	c.t = c.t.Add(d)
-}
-
-func setup(t *testing.T) (*points.Service, *db.DB, *clock) {
+func setup(t *testing.T) (*points.Service, *db.DB, *fake.Clock) {
 	t.Helper()
 	d := dbtest.New(t)
-	c := &clock{t: t0}
-	return points.New(d, c.now), d, c
+	c := fake.NewClock(t0)
+	return points.New(d, c.Now), d, c
 }
 
 func newUser(t *testing.T, d *db.DB, email string) int64 {
@@ -225,7 +213,7 @@ func TestFIFO(t *testing.T) {
 	if n, err := s.ExpiringSoon(ctx, uid, 200*24*time.Hour); err != nil || n != 800 {
 		t.Fatalf("ExpiringSoon(200 days) = %d, %v; want 800", n, err)
 	}
-	c.add(200 * 24 * time.Hour)
+	c.Advance(200 * 24 * time.Hour)
 	n, err := s.ExpireDue(ctx)
 	if err != nil || n != 800 {
 		t.Fatalf("ExpireDue = %d, %v; want 800", n, err)
@@ -295,7 +283,7 @@ func TestRefundOrder(t *testing.T) {
 	if err := spend(t, s, d, uid, 400, 4); err != nil {
 		t.Fatal(err)
 	}
-	c.add(40 * 24 * time.Hour)
+	c.Advance(40 * 24 * time.Hour)
 	if n, err := s.ExpireDue(ctx); err != nil || n != 100 {
 		t.Fatalf("ExpireDue = %d, %v; want 100", n, err)
 	}
@@ -422,7 +410,7 @@ func TestConcurrentExpireDue(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	c.add(90 * 24 * time.Hour)
+	c.Advance(90 * 24 * time.Hour)
 	const runs = 5
 	got := make([]int64, runs)
 	errs := make([]error, runs)
@@ -471,12 +459,12 @@ func TestEntriesRange(t *testing.T) {
 	s, d, c := setup(t)
 	uid := newUser(t, d, "kim@example.com")
 	earn(t, s, d, uid, 100, 0, time.Time{}) // 1 March
-	c.add(31 * 24 * time.Hour)
+	c.Advance(31 * 24 * time.Hour)
 	earn(t, s, d, uid, 200, 0, time.Time{}) // 1 April
 	if err := spend(t, s, d, uid, 50, 1); err != nil {
 		t.Fatal(err)
 	}
-	c.add(30 * 24 * time.Hour)
+	c.Advance(30 * 24 * time.Hour)
 	earn(t, s, d, uid, 300, 0, time.Time{}) // 1 May
 	april := time.Date(2025, 4, 1, 0, 0, 0, 0, time.UTC)
 	tests := []struct {

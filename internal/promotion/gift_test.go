@@ -40,9 +40,9 @@ func TestGifts(t *testing.T) {
 			ctx := t.Context()
 			p, cat := product(t, s.d, "미니 에코백", tt.product)
 			v := variant(t, s.d, p, tt.stock, tt.active)
-			in := NewGift{Name: "5만 원 이상 에코백", Threshold: 50000, VariantID: v, Quantity: tt.qty, StartsAt: c.now().Add(tt.from)}
+			in := NewGift{Name: "5만 원 이상 에코백", Threshold: 50000, VariantID: v, Quantity: tt.qty, StartsAt: c.Now().Add(tt.from)}
 			if tt.to != 0 {
-				in.EndsAt = c.now().Add(tt.to)
+				in.EndsAt = c.Now().Add(tt.to)
 			}
 			g, err := s.CreateGift(ctx, in)
 			if err != nil {
@@ -79,7 +79,7 @@ func TestGiftsFollowTheClockAndChanges(t *testing.T) {
 	p, _ := product(t, s.d, "텀블러", "active")
 	v := variant(t, s.d, p, 10, true)
 	later, err := s.CreateGift(ctx, NewGift{Name: "봄 사은품", Threshold: 30000, VariantID: v,
-		StartsAt: c.now().Add(time.Minute), EndsAt: c.now().Add(time.Hour)})
+		StartsAt: c.Now().Add(time.Minute), EndsAt: c.Now().Add(time.Hour)})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -94,7 +94,7 @@ func TestGiftsFollowTheClockAndChanges(t *testing.T) {
 	if n := count(); n != 0 {
 		t.Fatalf("before the start: %d gifts", n)
 	}
-	c.add(time.Minute) // within CacheFor of the read before: the period is checked against the clock anyway
+	c.Advance(time.Minute) // within CacheFor of the read before: the period is checked against the clock anyway
 	if n := count(); n != 1 {
 		t.Fatalf("at the start: %d gifts, want 1", n)
 	}
@@ -107,7 +107,7 @@ func TestGiftsFollowTheClockAndChanges(t *testing.T) {
 	if err := s.SetGiftActive(ctx, later.ID, true); err != nil {
 		t.Fatal(err)
 	}
-	c.add(time.Hour)
+	c.Advance(time.Hour)
 	if n := count(); n != 0 {
 		t.Fatalf("after the end: %d gifts", n)
 	}
@@ -127,7 +127,7 @@ func TestGiftsFollowTheClockAndChanges(t *testing.T) {
 	if err != nil || got != second {
 		t.Fatalf("Gift = %+v, %v; want %+v", got, err, second)
 	}
-	if second.Quantity != 1 || !second.StartsAt.Equal(c.now()) || !second.EndsAt.IsZero() || !second.Active {
+	if second.Quantity != 1 || !second.StartsAt.Equal(c.Now()) || !second.EndsAt.IsZero() || !second.Active {
 		t.Fatalf("defaults of a new rule: %+v", second)
 	}
 	if _, err := s.Gift(ctx, 987654); !errors.Is(err, fault.ErrNotFound) {
@@ -159,11 +159,11 @@ func TestCreateGiftInvalid(t *testing.T) {
 		{"negative quantity", NewGift{Name: "사은품", Threshold: 1000, VariantID: v, Quantity: -1}, "quantity"},
 		{"too many", NewGift{Name: "사은품", Threshold: 1000, VariantID: v, Quantity: MaxGiftQuantity + 1}, "quantity"},
 		{"ends before it starts", NewGift{Name: "사은품", Threshold: 1000, VariantID: v,
-			StartsAt: c.now(), EndsAt: c.now().Add(-time.Hour)}, "ends_at"},
+			StartsAt: c.Now(), EndsAt: c.Now().Add(-time.Hour)}, "ends_at"},
 		{"ends as it starts", NewGift{Name: "사은품", Threshold: 1000, VariantID: v,
-			StartsAt: c.now(), EndsAt: c.now()}, "ends_at"},
+			StartsAt: c.Now(), EndsAt: c.Now()}, "ends_at"},
 		{"ends within the start's microsecond", NewGift{Name: "사은품", Threshold: 1000, VariantID: v,
-			StartsAt: c.now(), EndsAt: c.now().Add(time.Nanosecond)}, "ends_at"},
+			StartsAt: c.Now(), EndsAt: c.Now().Add(time.Nanosecond)}, "ends_at"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -27,8 +27,8 @@ func TestEvaluateGrades(t *testing.T) {
 	s, c := newService(t)
 	ctx := t.Context()
 	window := 90 * 24 * time.Hour
-	recent := c.now().Add(-24 * time.Hour)
-	old := c.now().Add(-window - time.Hour)
+	recent := c.Now().Add(-24 * time.Hour)
+	old := c.Now().Add(-window - time.Hour)
 
 	silver := customer(t, s.d)
 	placeOrder(t, s.d, silver, "completed", 200000, recent)
@@ -39,7 +39,7 @@ func TestEvaluateGrades(t *testing.T) {
 	refundable := placeOrder(t, s.d, gold, "shipped", 500000, recent)
 
 	vip := customer(t, s.d)
-	placeOrder(t, s.d, vip, "completed", 3000000, c.now().Add(-window)) // exactly at the window's start counts
+	placeOrder(t, s.d, vip, "completed", 3000000, c.Now().Add(-window)) // exactly at the window's start counts
 
 	cancelled := customer(t, s.d) // spent nothing that counts
 	placeOrder(t, s.d, cancelled, "cancelled", 3000000, recent)
@@ -60,7 +60,7 @@ func TestEvaluateGrades(t *testing.T) {
 	if err := s.SetGrade(ctx, gone, "gold"); err != nil {
 		t.Fatal(err)
 	}
-	exec(t, s.d, `UPDATE users SET deleted_at = ? WHERE id = ?`, c.now(), gone)
+	exec(t, s.d, `UPDATE users SET deleted_at = ? WHERE id = ?`, c.Now(), gone)
 	idle := customer(t, s.d)
 
 	want := map[int64]string{silver: "silver", gold: "gold", vip: "vip", cancelled: "welcome",
@@ -91,7 +91,7 @@ func TestEvaluateGrades(t *testing.T) {
 	// A refund takes the order out of the sum; a month later the vip's
 	// order has left the window.
 	exec(t, s.d, `UPDATE orders SET status = 'refunded' WHERE id = ?`, refundable)
-	c.add(24 * time.Hour)
+	c.Advance(24 * time.Hour)
 	want[gold], want[vip] = "silver", "welcome"
 	if n, err := s.EvaluateGrades(ctx, window); err != nil || n != 2 {
 		t.Fatalf("EvaluateGrades after a refund = %d, %v; want 2 changed", n, err)

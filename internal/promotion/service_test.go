@@ -5,7 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"reflect"
-	"sync"
 	"sync/atomic"
 	"testing"
 	"time"
@@ -13,30 +12,18 @@ import (
 	"github.com/mallang/mallang/internal/catalog"
 	"github.com/mallang/mallang/internal/db"
 	"github.com/mallang/mallang/internal/db/dbtest"
+	"github.com/mallang/mallang/internal/fake"
 	"github.com/mallang/mallang/internal/fault"
 	"github.com/mallang/mallang/internal/pricing"
 )
 
-// clock is a fake time that tests move by hand.
-type clock struct {
-	mu sync.Mutex
-	t  time.Time
-}
-
-func (c *clock) now() time.Time { c.mu.Lock(); defer c.mu.Unlock(); return c.t }
-func (c *clock) add(d time.Duration) {
-	c.mu.Lock()
-	c.t = c.t.Add(d)
-	c.mu.Unlock()
-}
-
 var start = time.Date(2025, 3, 1, 1, 0, 0, 0, time.UTC)
 
-func newService(t *testing.T) (*Service, *clock) {
+func newService(t *testing.T) (*Service, *fake.Clock) {
 	t.Helper()
-	c := &clock{t: start}
+	c := fake.NewClock(start)
 	d := dbtest.New(t)
-	return New(d, catalog.NewService(d, c.now, nil, nil), c.now), c
+	return New(d, catalog.NewService(d, c.Now, nil, nil), c.Now), c
 }
 
 func exec(t *testing.T, d *db.DB, query string, args ...any) {
@@ -174,7 +161,7 @@ func TestSettingsCache(t *testing.T) {
 	t.Parallel()
 	s, c := newService(t)
 	ctx := t.Context()
-	other := New(s.d, s.cat, c.now) // another app node
+	other := New(s.d, s.cat, c.Now) // another app node
 	if _, err := other.Settings(ctx); err != nil {
 		t.Fatal(err)
 	}
@@ -185,7 +172,7 @@ func TestSettingsCache(t *testing.T) {
 	if got, _ := other.Settings(ctx); got != DefaultSettings() {
 		t.Fatalf("within CacheFor another node has %+v, want the settings it read", got)
 	}
-	c.add(CacheFor)
+	c.Advance(CacheFor)
 	if got, _ := other.Settings(ctx); got != saved {
 		t.Fatalf("after CacheFor another node has %+v, want %+v", got, saved)
 	}
@@ -261,7 +248,7 @@ func TestGradeCache(t *testing.T) {
 	if r, _ := s.PointsRules(ctx, u); r.EarnPermille != 10 {
 		t.Fatalf("within CacheFor another node's change shows already: %d", r.EarnPermille)
 	}
-	c.add(CacheFor)
+	c.Advance(CacheFor)
 	if r, _ := s.PointsRules(ctx, u); r.EarnPermille != 50 {
 		t.Fatalf("after CacheFor EarnPermille = %d, want vip's 50", r.EarnPermille)
 	}

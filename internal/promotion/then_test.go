@@ -24,7 +24,7 @@ func TestThenRunsInTheTransaction(t *testing.T) {
 	}
 	p, _ := product(t, s.d, "미니 에코백", "active")
 	v := variant(t, s.d, p, 5, true)
-	gift := NewGift{Name: "5만 원 이상 에코백", Threshold: 50000, VariantID: v, Quantity: 1, StartsAt: c.now()}
+	gift := NewGift{Name: "5만 원 이상 에코백", Threshold: 50000, VariantID: v, Quantity: 1, StartsAt: c.Now()}
 
 	if _, err := s.CreateGift(ctx, gift, func(_ context.Context, q db.Querier, g Gift) error {
 		if g.ID == 0 || count(q, "gift_rules") != 1 {
@@ -59,7 +59,7 @@ func TestThenRunsInTheTransaction(t *testing.T) {
 	}); !errors.Is(err, refused) {
 		t.Fatalf("SetSettings with a failing hook = %v", err)
 	}
-	c.add(CacheFor)
+	c.Advance(CacheFor)
 	if got, err := s.Settings(ctx); err != nil || got != before {
 		t.Fatalf("settings after the failed save = %+v, %v; want %+v", got, err, before)
 	}

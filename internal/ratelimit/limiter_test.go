@@ -12,29 +12,10 @@ import (
 
 	"github.com/mallang/mallang/internal/db"
 	"github.com/mallang/mallang/internal/db/dbtest"
+	"github.com/mallang/mallang/internal/fake"
 	"github.com/mallang/mallang/internal/fault"
 	"github.com/mallang/mallang/internal/ratelimit"
 )
-
-// clock is a fake clock that tests move by hand.
-type clock struct {
-	mu sync.Mutex
-	t  time.Time
-}
-
-func newClock(t time.Time) *clock { return &clock{t: t} }
-
-func (c *clock) Now() time.Time {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	return c.t
-}
-
-func (c *clock) Advance(d time.Duration) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	c.t = c.t.Add(d)
-}
 
 // nine05 is 09:05 UTC: five minutes into the 09:00–09:15 window.
 var nine05 = time.Date(2025, 3, 1, 9, 5, 0, 0, time.UTC)
@@ -101,7 +82,7 @@ func TestHit(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			t.Parallel()
-			c := newClock(nine05)
+			c := fake.NewClock(nine05)
 			lm := ratelimit.New(dbtest.New(t), c.Now)
 			for i, s := range tt.steps {
 				c.Advance(s.advance)
@@ -122,7 +103,7 @@ func TestHit(t *testing.T) {
 
 func TestDecisionErr(t *testing.T) {
 	t.Parallel()
-	c := newClock(nine05)
+	c := fake.NewClock(nine05)
 	lm := ratelimit.New(dbtest.New(t), c.Now)
 	l := ratelimit.Limit{Name: "reset-account", Max: 1, Window: time.Hour}
 	if dec, err := lm.Hit(t.Context(), l, "buyer@example.com"); err != nil || dec.Err() != nil {
@@ -156,7 +137,7 @@ func TestDecisionErr(t *testing.T) {
 
 func TestCheck(t *testing.T) {
 	t.Parallel()
-	c := newClock(nine05)
+	c := fake.NewClock(nine05)
 	lm := ratelimit.New(dbtest.New(t), c.Now)
 	ctx := t.Context()
 	const key = "203.0.113.7"
@@ -182,7 +163,7 @@ func TestCheck(t *testing.T) {
 
 func TestReset(t *testing.T) {
 	t.Parallel()
-	c := newClock(nine05)
+	c := fake.NewClock(nine05)
 	lm := ratelimit.New(dbtest.New(t), c.Now)
 	ctx := t.Context()
 	account := ratelimit.Limit{Name: "login-account", Max: 2, Window: time.Hour}
@@ -226,7 +207,7 @@ func TestReset(t *testing.T) {
 
 func TestPrune(t *testing.T) {
 	t.Parallel()
-	c := newClock(nine05)
+	c := fake.NewClock(nine05)
 	d := dbtest.New(t)
 	lm := ratelimit.New(d, c.Now)
 	ctx := t.Context()
@@ -273,7 +254,7 @@ func TestPrune(t *testing.T) {
 func TestStoresNoRawKey(t *testing.T) {
 	t.Parallel()
 	d := dbtest.New(t)
-	lm := ratelimit.New(d, newClock(nine05).Now)
+	lm := ratelimit.New(d, fake.NewClock(nine05).Now)
 	ctx := t.Context()
 	keys := []string{"203.0.113.7", "Buyer@Example.com", "2001:db8::1"}
 	for _, key := range keys {
@@ -323,7 +304,7 @@ func TestConcurrentHits(t *testing.T) {
 			t.Parallel()
 			ctx := t.Context()
 			url := dbtest.URL(t)
-			clk := newClock(nine05)
+			clk := fake.NewClock(nine05)
 			var limiters []*ratelimit.Limiter
 			var first *db.DB
 			for i := range nodes {
@@ -393,7 +374,7 @@ func TestConcurrentHits(t *testing.T) {
 
 func TestInvalidArguments(t *testing.T) {
 	t.Parallel()
-	lm := ratelimit.New(dbtest.New(t), newClock(nine05).Now)
+	lm := ratelimit.New(dbtest.New(t), fake.NewClock(nine05).Now)
 	tests := []struct {
 		name  string
 		limit ratelimit.Limit

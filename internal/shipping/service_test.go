@@ -5,33 +5,20 @@ import (
 	"errors"
 	"reflect"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
 	"github.com/mallang/mallang/internal/db"
 	"github.com/mallang/mallang/internal/db/dbtest"
+	"github.com/mallang/mallang/internal/fake"
 	"github.com/mallang/mallang/internal/fault"
 	"github.com/mallang/mallang/internal/pricing"
 )
 
-// clock is a fake time that tests move by hand.
-type clock struct {
-	mu sync.Mutex
-	t  time.Time
-}
-
-func (c *clock) now() time.Time { c.mu.Lock(); defer c.mu.Unlock(); return c.t }
-func (c *clock) add(d time.Duration) {
-	c.mu.Lock()
-	c.t = c.t.Add(d)
-	c.mu.Unlock()
-}
-
-func newService(t *testing.T) (*Service, *clock) {
+func newService(t *testing.T) (*Service, *fake.Clock) {
 	t.Helper()
-	c := &clock{t: time.Date(2025, 3, 1, 1, 0, 0, 0, time.UTC)}
-	return New(dbtest.New(t), c.now), c
+	c := fake.NewClock(time.Date(2025, 3, 1, 1, 0, 0, 0, time.UTC))
+	return New(dbtest.New(t), c.Now), c
 }
 
 func TestRules(t *testing.T) {
@@ -130,13 +117,13 @@ func TestRulesCache(t *testing.T) {
 		t.Fatalf("fee %d, want 1000", got)
 	}
 	// Another node saves new rules: this one serves its copy until it expires.
-	if err := New(s.d, c.now).SetRules(ctx, pricing.ShippingRules{BaseFee: 2000}); err != nil {
+	if err := New(s.d, c.Now).SetRules(ctx, pricing.ShippingRules{BaseFee: 2000}); err != nil {
 		t.Fatal(err)
 	}
 	if got := fee(); got != 1000 {
 		t.Fatalf("fee %d within the cache time, want the cached 1000", got)
 	}
-	c.add(CacheFor)
+	c.Advance(CacheFor)
 	if got := fee(); got != 2000 {
 		t.Fatalf("fee %d after the cache time, want 2000", got)
 	}

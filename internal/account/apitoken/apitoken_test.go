@@ -6,7 +6,6 @@ import (
 	"encoding/hex"
 	"errors"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
@@ -15,28 +14,9 @@ import (
 	"github.com/mallang/mallang/internal/account/apitoken"
 	"github.com/mallang/mallang/internal/db"
 	"github.com/mallang/mallang/internal/db/dbtest"
+	"github.com/mallang/mallang/internal/fake"
 	"github.com/mallang/mallang/internal/fault"
 )
-
-// clock is a fake clock that tests move by hand.
-type clock struct {
-	mu sync.Mutex
-	t  time.Time
-}
-
-func newClock(t time.Time) *clock { return &clock{t: t} }
-
-func (c *clock) Now() time.Time {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	return c.t
-}
-
-func (c *clock) Advance(d time.Duration) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	c.t = c.t.Add(d)
-}
 
 // start is 09:05:00.25 KST on 1 March 2025: not UTC, and not on a second.
 var start = time.Date(2025, 3, 1, 9, 5, 0, 250_000_000, time.FixedZone("KST", 9*3600))
@@ -52,7 +32,7 @@ func config() apitoken.Config {
 
 type fixture struct {
 	d     *db.DB
-	clk   *clock
+	clk   *fake.Clock
 	s     *apitoken.Service
 	buyer int64
 	other int64
@@ -61,7 +41,7 @@ type fixture struct {
 func setup(t *testing.T) fixture {
 	t.Helper()
 	d := dbtest.New(t)
-	clk := newClock(start)
+	clk := fake.NewClock(start)
 	s, err := apitoken.New(d, config(), clk.Now)
 	if err != nil {
 		t.Fatal(err)

@@ -9,6 +9,7 @@ import (
 	"github.com/mallang/mallang/internal/account/apitoken"
 	"github.com/mallang/mallang/internal/db"
 	"github.com/mallang/mallang/internal/db/dbtest"
+	"github.com/mallang/mallang/internal/fake"
 )
 
 // TestConcurrentRefresh races 20 refreshes of one token, from one app node
@@ -23,7 +24,7 @@ func TestConcurrentRefresh(t *testing.T) {
 			t.Parallel()
 			ctx := t.Context()
 			url := dbtest.URL(t)
-			clk := newClock(start)
+			clk := fake.NewClock(start)
 			var services []*apitoken.Service
 			var first *db.DB
 			for i := range nodes {

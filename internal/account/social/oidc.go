@@ -3,10 +3,8 @@ package social
 import (
 	"context"
 	"crypto/subtle"
-	"encoding/json"
 	"errors"
 	"fmt"
-	"io"
 	"net/http"
 	"strings"
 	"sync"
@@ -126,28 +124,4 @@ func (v *oidcVerifier) verify(ctx context.Context, raw, nonce string) (Profile, 
 		EmailVerified: bool(c.EmailVerified) && c.Email != "",
 		Name:          c.Name,
 	}, nil
-}
-
-// maxBody caps what we read from a provider.
-const maxBody = 1 << 20
-
-// getJSON fetches url and decodes its JSON body into dst; anything but 200
-// is an error.
-func getJSON(ctx context.Context, client *http.Client, url string, dst any) error {
-	req, err := http.NewRequestWithContext(ctx, http.MethodGet, url, nil)
-	if err != nil {
-		return err
-	}
-	resp, err := client.Do(req)
-	if err != nil {
-		return err
-	}
-	defer resp.Body.Close()
-	if resp.StatusCode != http.StatusOK {
-		return fmt.Errorf("GET %s: HTTP %d", url, resp.StatusCode)
-	}
-	if err := json.NewDecoder(io.LimitReader(resp.Body, maxBody)).Decode(dst); err != nil {
-		return fmt.Errorf("GET %s: %w", url, err)
-	}
-	return nil
 }

@@ -9,6 +9,9 @@ import (
 	"strconv"
 )
 
+// maxBody caps what we read from a provider.
+const maxBody = 1 << 20
+
 // bearerGet fetches url with the access token and decodes the JSON body
 // into dst. A 401 or 403 is ErrRejected: the provider does not accept the
 // token it just issued.

@@ -8,7 +8,6 @@ import (
 	"net/http"
 	"net/url"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
@@ -16,26 +15,9 @@ import (
 	"github.com/mallang/mallang/internal/account/social/socialtest"
 	"github.com/mallang/mallang/internal/db"
 	"github.com/mallang/mallang/internal/db/dbtest"
+	"github.com/mallang/mallang/internal/fake"
 	"github.com/mallang/mallang/internal/fault"
 )
-
-// clock is a fake clock that tests move by hand.
-type clock struct {
-	mu sync.Mutex
-	t  time.Time
-}
-
-func (c *clock) Now() time.Time {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	return c.t
-}
-
-func (c *clock) Advance(d time.Duration) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	c.t = c.t.Add(d)
-}
 
 const shop = "https://shop.example"
 
@@ -43,20 +25,20 @@ type env struct {
 	d    *db.DB
 	svc  *social.Service
 	fake *socialtest.Server
-	clk  *clock
+	clk  *fake.Clock
 }
 
 func newEnv(t *testing.T) *env {
 	t.Helper()
 	d := dbtest.New(t)
-	fake := socialtest.NewServer(t)
-	clk := &clock{t: time.Date(2025, 3, 1, 9, 0, 0, 0, time.UTC)}
-	fake.SetClock(clk.Now)
-	svc, err := social.New(d, fake.Providers(), shop, nil, clk.Now)
+	srv := socialtest.NewServer(t)
+	clk := fake.NewClock(time.Date(2025, 3, 1, 9, 0, 0, 0, time.UTC))
+	srv.SetClock(clk.Now)
+	svc, err := social.New(d, srv.Providers(), shop, nil, clk.Now)
 	if err != nil {
 		t.Fatal(err)
 	}
-	return &env{d: d, svc: svc, fake: fake, clk: clk}
+	return &env{d: d, svc: svc, fake: srv, clk: clk}
 }
 
 // authorize follows the authorization URL like a browser that stops at the

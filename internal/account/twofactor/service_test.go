@@ -17,6 +17,7 @@ import (
 	"github.com/mallang/mallang/internal/crypt"
 	"github.com/mallang/mallang/internal/db"
 	"github.com/mallang/mallang/internal/db/dbtest"
+	"github.com/mallang/mallang/internal/fake"
 	"github.com/mallang/mallang/internal/fault"
 )
 
@@ -25,27 +26,10 @@ var start = time.Date(2025, 3, 1, 10, 0, 5, 0, time.UTC)
 
 const step = Period * time.Second
 
-type clock struct {
-	mu sync.Mutex
-	t  time.Time
-}
-
-func (c *clock) now() time.Time {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	return c.t
-}
-
-func (c *clock) add(d time.Duration) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	c.t = c.t.Add(d)
-}
-
 type fixture struct {
 	d   *db.DB
 	s   *Service
-	clk *clock
+	clk *fake.Clock
 }
 
 func testKeyring(t *testing.T, id string, fill byte) *crypt.Keyring {
@@ -72,8 +56,8 @@ func setup(t *testing.T) fixture {
 			t.Fatal(err)
 		}
 	}
-	clk := &clock{t: start}
-	return fixture{d: d, s: NewService(d, testKeyring(t, "k1", 1), "말랑상점", clk.now), clk: clk}
+	clk := fake.NewClock(start)
+	return fixture{d: d, s: NewService(d, testKeyring(t, "k1", 1), "말랑상점", clk.Now), clk: clk}
 }
 
 func codeAt(t *testing.T, secret string, at time.Time) string {
@@ -93,11 +77,11 @@ func (f fixture) enrol(t *testing.T, userID int64) (string, []string) {
 	if err != nil {
 		t.Fatalf("Begin: %v", err)
 	}
-	codes, err := f.s.Confirm(t.Context(), userID, codeAt(t, e.Secret, f.clk.now()))
+	codes, err := f.s.Confirm(t.Context(), userID, codeAt(t, e.Secret, f.clk.Now()))
 	if err != nil {
 		t.Fatalf("Confirm: %v", err)
 	}
-	f.clk.add(10 * step)
+	f.clk.Advance(10 * step)
 	return e.Secret, codes
 }
 
@@ -133,7 +117,7 @@ func TestEnrolment(t *testing.T) {
 		t.Errorf("Enabled after Begin = %v, %v; want false (pending is not enforced)", on, err)
 	}
 
-	codes, err := f.s.Confirm(ctx, 1, codeAt(t, e.Secret, f.clk.now()))
+	codes, err := f.s.Confirm(ctx, 1, codeAt(t, e.Secret, f.clk.Now()))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -160,11 +144,11 @@ func TestEnrolment(t *testing.T) {
 		t.Errorf("Enabled of another user = %v, %v; want false", on, err)
 	}
 	// The code that confirmed the app cannot also pass the login after it.
-	if err := f.s.Verify(ctx, 1, codeAt(t, e.Secret, f.clk.now())); !errors.Is(err, ErrWrongCode) {
+	if err := f.s.Verify(ctx, 1, codeAt(t, e.Secret, f.clk.Now())); !errors.Is(err, ErrWrongCode) {
 		t.Errorf("Verify with the confirming code = %v, want ErrWrongCode", err)
 	}
-	f.clk.add(step)
-	if err := f.s.Verify(ctx, 1, codeAt(t, e.Secret, f.clk.now())); err != nil {
+	f.clk.Advance(step)
+	if err := f.s.Verify(ctx, 1, codeAt(t, e.Secret, f.clk.Now())); err != nil {
 		t.Errorf("Verify with the next code = %v", err)
 	}
 }
@@ -219,7 +203,7 @@ func TestConfirmWithoutPending(t *testing.T) {
 		t.Errorf("Confirm before Begin = %v, want ErrNotFound", err)
 	}
 	secret, _ := f.enrol(t, 1)
-	if _, err := f.s.Confirm(ctx, 1, codeAt(t, secret, f.clk.now())); !errors.Is(err, fault.ErrNotFound) {
+	if _, err := f.s.Confirm(ctx, 1, codeAt(t, secret, f.clk.Now())); !errors.Is(err, fault.ErrNotFound) {
 		t.Errorf("Confirm a second time = %v, want ErrNotFound", err)
 	}
 	if _, err := f.s.Begin(ctx, 99, "nobody@mallang.test"); !errors.Is(err, fault.ErrNotFound) {
@@ -245,20 +229,20 @@ func TestBeginReplacesPending(t *testing.T) {
 		t.Fatal("Begin gave the same secret twice")
 	}
 	// Until the new app is confirmed, login still takes the old one.
-	if err := f.s.Verify(ctx, 1, codeAt(t, old, f.clk.now())); err != nil {
+	if err := f.s.Verify(ctx, 1, codeAt(t, old, f.clk.Now())); err != nil {
 		t.Fatalf("Verify with the active app during a new setup = %v", err)
 	}
-	if _, err := f.s.Confirm(ctx, 1, codeAt(t, first.Secret, f.clk.now())); !isInvalidCode(err) {
+	if _, err := f.s.Confirm(ctx, 1, codeAt(t, first.Secret, f.clk.Now())); !isInvalidCode(err) {
 		t.Errorf("Confirm with the replaced pending secret = %v, want invalid code", err)
 	}
-	if _, err := f.s.Confirm(ctx, 1, codeAt(t, second.Secret, f.clk.now())); err != nil {
+	if _, err := f.s.Confirm(ctx, 1, codeAt(t, second.Secret, f.clk.Now())); err != nil {
 		t.Fatalf("Confirm with the latest pending secret = %v", err)
 	}
-	f.clk.add(step)
-	if err := f.s.Verify(ctx, 1, codeAt(t, old, f.clk.now())); !errors.Is(err, ErrWrongCode) {
+	f.clk.Advance(step)
+	if err := f.s.Verify(ctx, 1, codeAt(t, old, f.clk.Now())); !errors.Is(err, ErrWrongCode) {
 		t.Errorf("Verify with the replaced app = %v, want ErrWrongCode", err)
 	}
-	if err := f.s.Verify(ctx, 1, codeAt(t, second.Secret, f.clk.now())); err != nil {
+	if err := f.s.Verify(ctx, 1, codeAt(t, second.Secret, f.clk.Now())); err != nil {
 		t.Errorf("Verify with the new app = %v", err)
 	}
 }
@@ -293,9 +277,9 @@ func TestVerifyTimeSteps(t *testing.T) {
 			t.Parallel()
 			f := setup(t)
 			secret, _ := f.enrol(t, 1)
-			code := codeAt(t, secret, f.clk.now().Add(tt.offset))
+			code := codeAt(t, secret, f.clk.Now().Add(tt.offset))
 			if tt.name == "current, 29 seconds later" {
-				f.clk.add(24 * time.Second) // the clock was 5 s into its step
+				f.clk.Advance(24 * time.Second) // the clock was 5 s into its step
 			}
 			if tt.format != nil {
 				code = tt.format(code)
@@ -316,7 +300,7 @@ func TestVerifyRefusesReplay(t *testing.T) {
 	ctx := t.Context()
 	secret, _ := f.enrol(t, 1)
 
-	now := f.clk.now()
+	now := f.clk.Now()
 	if err := f.s.Verify(ctx, 1, codeAt(t, secret, now)); err != nil {
 		t.Fatalf("first use = %v", err)
 	}
@@ -331,12 +315,12 @@ func TestVerifyRefusesReplay(t *testing.T) {
 	if err := f.s.Verify(ctx, 1, codeAt(t, secret, now.Add(step))); err != nil {
 		t.Errorf("code of the next step = %v", err)
 	}
-	f.clk.add(step)
-	if err := f.s.Verify(ctx, 1, codeAt(t, secret, f.clk.now())); !errors.Is(err, ErrWrongCode) {
+	f.clk.Advance(step)
+	if err := f.s.Verify(ctx, 1, codeAt(t, secret, f.clk.Now())); !errors.Is(err, ErrWrongCode) {
 		t.Errorf("next step's code again, in its own step = %v, want ErrWrongCode", err)
 	}
-	f.clk.add(step)
-	if err := f.s.Verify(ctx, 1, codeAt(t, secret, f.clk.now())); err != nil {
+	f.clk.Advance(step)
+	if err := f.s.Verify(ctx, 1, codeAt(t, secret, f.clk.Now())); err != nil {
 		t.Errorf("a fresh code later = %v", err)
 	}
 }
@@ -352,7 +336,7 @@ func TestVerifyNotEnabled(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if err := f.s.Verify(ctx, 1, codeAt(t, e.Secret, f.clk.now())); !errors.Is(err, ErrNotEnabled) {
+	if err := f.s.Verify(ctx, 1, codeAt(t, e.Secret, f.clk.Now())); !errors.Is(err, ErrNotEnabled) {
 		t.Errorf("Verify with a pending secret = %v, want ErrNotEnabled", err)
 	}
 }
@@ -399,7 +383,7 @@ func TestVerifyConcurrent(t *testing.T) {
 		name string
 		code func(t *testing.T, f fixture, secret string, recovery []string) string
 	}{
-		{"totp", func(t *testing.T, f fixture, secret string, _ []string) string { return codeAt(t, secret, f.clk.now()) }},
+		{"totp", func(t *testing.T, f fixture, secret string, _ []string) string { return codeAt(t, secret, f.clk.Now()) }},
 		{"recovery code", func(_ *testing.T, _ fixture, _ string, recovery []string) string { return recovery[3] }},
 	}
 	for _, tt := range tests {
@@ -409,7 +393,7 @@ func TestVerifyConcurrent(t *testing.T) {
 			secret, recovery := f.enrol(t, 1)
 			code := tt.code(t, f, secret, recovery)
 			// A second service shares the database, as a second app node would.
-			s2 := NewService(f.d, testKeyring(t, "k1", 1), "말랑상점", f.clk.now)
+			s2 := NewService(f.d, testKeyring(t, "k1", 1), "말랑상점", f.clk.Now)
 			errs := make(chan error, logins)
 			ready := make(chan struct{})
 			var wg sync.WaitGroup
@@ -494,7 +478,7 @@ func TestReset(t *testing.T) {
 	if n, err := f.s.RemainingRecoveryCodes(ctx, 1); err != nil || n != 0 {
 		t.Errorf("RemainingRecoveryCodes after Reset = %d, %v; want 0", n, err)
 	}
-	if err := f.s.Verify(ctx, 1, codeAt(t, secret, f.clk.now())); !errors.Is(err, ErrNotEnabled) {
+	if err := f.s.Verify(ctx, 1, codeAt(t, secret, f.clk.Now())); !errors.Is(err, ErrNotEnabled) {
 		t.Errorf("Verify TOTP after Reset = %v, want ErrNotEnabled", err)
 	}
 	if err := f.s.Verify(ctx, 1, codes[0]); !errors.Is(err, ErrNotEnabled) {
@@ -572,7 +556,7 @@ func TestEncryptedAtRest(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	err = f.s.Verify(ctx, 2, codeAt(t, active, f.clk.now()))
+	err = f.s.Verify(ctx, 2, codeAt(t, active, f.clk.Now()))
 	if err == nil || !errors.Is(err, crypt.ErrUndecryptable) {
 		t.Errorf("Verify with a secret copied from another user = %v, want ErrUndecryptable", err)
 	}
@@ -602,11 +586,11 @@ func TestRotate(t *testing.T) {
 		t.Errorf("Rotate = %+v, want 3 rotated (two active, one pending)", st)
 	}
 	// Only the new key is needed from now on.
-	s := NewService(f.d, k2, "말랑상점", f.clk.now)
-	if err := s.Verify(ctx, 1, codeAt(t, secret, f.clk.now())); err != nil {
+	s := NewService(f.d, k2, "말랑상점", f.clk.Now)
+	if err := s.Verify(ctx, 1, codeAt(t, secret, f.clk.Now())); err != nil {
 		t.Errorf("Verify after rotation = %v", err)
 	}
-	if _, err := s.Confirm(ctx, 1, codeAt(t, pending.Secret, f.clk.now())); err != nil {
+	if _, err := s.Confirm(ctx, 1, codeAt(t, pending.Secret, f.clk.Now())); err != nil {
 		t.Errorf("Confirm the pending setup after rotation = %v", err)
 	}
 	if st, err := crypt.Rotate(ctx, f.d, both, EncryptedColumns, nil); err != nil || st.Rotated != 0 {
@@ -625,7 +609,7 @@ func TestConfirmConcurrent(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	code := codeAt(t, e.Secret, f.clk.now())
+	code := codeAt(t, e.Secret, f.clk.Now())
 	type result struct {
 		codes []string
 		err   error
@@ -669,7 +653,7 @@ func TestConfirmConcurrent(t *testing.T) {
 func TestLabelWithoutColons(t *testing.T) {
 	t.Parallel()
 	f := setup(t)
-	s := NewService(f.d, testKeyring(t, "k1", 1), " 말랑: 수제 초콜릿 ", f.clk.now)
+	s := NewService(f.d, testKeyring(t, "k1", 1), " 말랑: 수제 초콜릿 ", f.clk.Now)
 	e, err := s.Begin(t.Context(), 1, "admin:1@mallang.test")
 	if err != nil {
 		t.Fatal(err)
@@ -681,7 +665,7 @@ func TestLabelWithoutColons(t *testing.T) {
 	if key.Issuer() != "말랑  수제 초콜릿" || key.AccountName() != "admin 1@mallang.test" {
 		t.Errorf("issuer %q, account %q; want the colons replaced", key.Issuer(), key.AccountName())
 	}
-	noIssuer := NewService(f.d, testKeyring(t, "k1", 1), ":", f.clk.now)
+	noIssuer := NewService(f.d, testKeyring(t, "k1", 1), ":", f.clk.Now)
 	if _, err := noIssuer.Begin(t.Context(), 1, "admin@mallang.test"); err == nil {
 		t.Error("Begin without an issuer name succeeded")
 	}

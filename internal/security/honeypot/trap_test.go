@@ -13,29 +13,12 @@ import (
 	"github.com/mallang/mallang/internal/audit"
 	"github.com/mallang/mallang/internal/db"
 	"github.com/mallang/mallang/internal/db/dbtest"
+	"github.com/mallang/mallang/internal/fake"
 	"github.com/mallang/mallang/internal/fault"
 	"github.com/mallang/mallang/internal/security/honeypot"
 )
 
-// clock is a fake clock that tests move by hand.
-type clock struct {
-	mu sync.Mutex
-	t  time.Time
-}
-
-func newClock() *clock { return &clock{t: nine05} }
-
-func (c *clock) Now() time.Time {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	return c.t
-}
-
-func (c *clock) Advance(d time.Duration) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	c.t = c.t.Add(d)
-}
+func newClock() *fake.Clock { return fake.NewClock(nine05) }
 
 // nine05 is 09:05 KST; stored times must come back in UTC.
 var nine05 = time.Date(2025, 3, 1, 9, 5, 0, 0, time.FixedZone("KST", 9*3600))

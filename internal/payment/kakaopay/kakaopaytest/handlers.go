@@ -82,16 +82,10 @@ func refuse(code int, msg string) reply {
 // DelayNext.
 func (s *Server) endpoint(path string, handle func(r *http.Request, raw []byte) reply) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		s.mu.Lock()
-		s.calls[path]++
-		failStatus, failing := s.fail[path]
-		delete(s.fail, path)
-		d, delaying := s.delay[path]
-		delete(s.delay, path)
-		s.mu.Unlock()
-
-		if failing {
-			write(w, reply{failStatus, errorBody{ErrorCode: CodeInternal, ErrorMessage: "일시적인 오류가 발생했습니다."}})
+		c := s.Arrive(path)
+		defer c.Done()
+		if c.Fail != 0 {
+			write(w, reply{c.Fail, errorBody{ErrorCode: CodeInternal, ErrorMessage: "일시적인 오류가 발생했습니다."}})
 			return
 		}
 		if r.Method != http.MethodPost {
@@ -112,14 +106,7 @@ func (s *Server) endpoint(path string, handle func(r *http.Request, raw []byte) 
 			return
 		}
 		rep := handle(r, raw)
-		if delaying {
-			t := time.NewTimer(d)
-			select {
-			case <-t.C:
-			case <-r.Context().Done():
-			}
-			t.Stop()
-		}
+		c.Hold(r.Context())
 		write(w, rep)
 	})
 }

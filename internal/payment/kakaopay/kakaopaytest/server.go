@@ -22,6 +22,8 @@ import (
 	"net/url"
 	"sync"
 	"time"
+
+	"github.com/mallang/mallang/internal/fake"
 )
 
 // SecretKey is the secret key the fake accepts; any other is refused
@@ -72,16 +74,17 @@ const (
 var kst = time.FixedZone("KST", 9*60*60)
 
 // Server is the fake. It is safe for concurrent use; mu guards every field
-// below it.
+// below it. FailNext (answered with CodeInternal), DelayNext, Calls and Wait
+// come from fake.Faults; a delayed call takes effect at once and holds its
+// answer back, as a call does whose answer is lost on the way back, so a
+// test can check that an unknown outcome is looked up rather than retried.
 type Server struct {
+	fake.Faults
 	ts  *httptest.Server
 	now func() time.Time
 
 	mu       sync.Mutex
 	payments map[string]*record // by tid
-	calls    map[string]int     // by path
-	fail     map[string]int     // path → HTTP status of its next answer
-	delay    map[string]time.Duration
 }
 
 // Option changes a Server built by NewServer.
@@ -99,9 +102,6 @@ func NewServer(opts ...Option) *Server {
 	s := &Server{
 		now:      time.Now,
 		payments: map[string]*record{},
-		calls:    map[string]int{},
-		fail:     map[string]int{},
-		delay:    map[string]time.Duration{},
 	}
 	for _, o := range opts {
 		o(s)
@@ -118,8 +118,11 @@ func NewServer(opts ...Option) *Server {
 // URL is the fake's base URL, for kakaopay.Config.BaseURL.
 func (s *Server) URL() string { return s.ts.URL }
 
-// Close shuts the fake down.
-func (s *Server) Close() { s.ts.Close() }
+// Close ends pending delays and shuts the fake down.
+func (s *Server) Close() {
+	s.Faults.Close()
+	s.ts.Close()
+}
 
 // Approve plays the buyer approving payment tid on KakaoPay's page (paying
 // with KakaoPay Money) and returns what KakaoPay adds to approval_url's
@@ -163,31 +166,6 @@ func (s *Server) authenticate(tid string, decline *methodResult) url.Values {
 	p.method = methodMoney
 	p.decline = decline
 	return url.Values{"pg_token": {p.pgToken}}
-}
-
-// FailNext makes the next call to path answer HTTP status with KakaoPay's
-// error body (CodeInternal) without doing anything.
-func (s *Server) FailNext(path string, status int) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	s.fail[path] = status
-}
-
-// DelayNext holds back the answer to the next call to path for d, or until
-// the client gives up, whichever comes first. The call itself takes effect
-// at once, as a call does whose answer is lost on the way back, so a test
-// can check that an unknown outcome is looked up rather than retried.
-func (s *Server) DelayNext(path string, d time.Duration) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	s.delay[path] = d
-}
-
-// Calls is how many requests reached path, refused ones included.
-func (s *Server) Calls(path string) int {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.calls[path]
 }
 
 // Payment is a snapshot of one payment as the fake holds it. Amounts are

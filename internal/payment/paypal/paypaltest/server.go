@@ -35,6 +35,8 @@ import (
 	"strings"
 	"sync"
 	"time"
+
+	"github.com/mallang/mallang/internal/fake"
 )
 
 // Credentials the fake accepts. Configure the adapter with these.
@@ -49,9 +51,14 @@ const (
 const DefaultTokenLifetime = 9 * time.Hour
 
 // Server is the fake. Its zero value is not usable; call NewServer.
+// FailNext (answered with PayPal's error body for the status), DelayNext,
+// Calls and Wait come from fake.Faults, with paths exactly as requested
+// (e.g. "/v2/checkout/orders/5O19…/capture"); a delayed request takes
+// effect at once, as a slow PayPal's would, and its answer is held back, so
+// a client that gives up meanwhile has an outcome it does not know.
 type Server struct {
+	fake.Faults
 	ts      *httptest.Server
-	closing chan struct{}
 	signKey []byte
 
 	// mu guards every field below.
@@ -62,9 +69,6 @@ type Server struct {
 	captures    map[string]*order // capture id → its order
 	refunds     map[string]*refund
 	replies     map[string]reply // path + PayPal-Request-Id → first 2xx answer
-	calls       map[string]int
-	failNext    map[string]int
-	delayNext   map[string]time.Duration
 	declineNext map[string]bool
 }
 
@@ -76,7 +80,6 @@ type reply struct {
 // NewServer starts a fake PayPal. Close it when done (t.Cleanup(s.Close)).
 func NewServer() *Server {
 	s := &Server{
-		closing:     make(chan struct{}),
 		signKey:     []byte(randomID(32)),
 		tokenLife:   DefaultTokenLifetime,
 		tokens:      map[string]time.Time{},
@@ -84,9 +87,6 @@ func NewServer() *Server {
 		captures:    map[string]*order{},
 		refunds:     map[string]*refund{},
 		replies:     map[string]reply{},
-		calls:       map[string]int{},
-		failNext:    map[string]int{},
-		delayNext:   map[string]time.Duration{},
 		declineNext: map[string]bool{},
 	}
 	mux := http.NewServeMux()
@@ -107,13 +107,7 @@ func (s *Server) URL() string { return s.ts.URL }
 
 // Close stops the fake, cutting short any DelayNext wait.
 func (s *Server) Close() {
-	s.mu.Lock()
-	select {
-	case <-s.closing:
-	default:
-		close(s.closing)
-	}
-	s.mu.Unlock()
+	s.Faults.Close()
 	s.ts.Close()
 }
 
@@ -166,31 +160,6 @@ func (s *Server) SetAmount(orderID, value string) bool {
 	return true
 }
 
-// FailNext makes the next request to path (exactly, e.g.
-// "/v2/checkout/orders/5O19…/capture") answer status with PayPal's error
-// body for it, without doing anything.
-func (s *Server) FailNext(path string, status int) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	s.failNext[path] = status
-}
-
-// DelayNext makes the next request to path wait d before it is answered.
-// The request takes effect at once, as a slow PayPal's would, so a client
-// that gives up meanwhile has an outcome it does not know.
-func (s *Server) DelayNext(path string, d time.Duration) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	s.delayNext[path] = d
-}
-
-// Calls is how many requests reached path, whatever their answer.
-func (s *Server) Calls(path string) int {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.calls[path]
-}
-
 // SetTokenLifetime sets the expires_in of tokens issued from now on (whole
 // seconds; 0 makes each token valid only for calls made in the same second).
 func (s *Server) SetTokenLifetime(d time.Duration) {
@@ -210,30 +179,16 @@ func (s *Server) ExpireTokens() {
 // controlled counts calls and applies FailNext and DelayNext.
 func (s *Server) controlled(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		p := r.URL.Path
-		s.mu.Lock()
-		s.calls[p]++
-		fail, failing := s.failNext[p]
-		delete(s.failNext, p)
-		delay, delaying := s.delayNext[p]
-		delete(s.delayNext, p)
-		s.mu.Unlock()
-		if failing {
-			writeError(w, fail, genericError(fail))
-			return
-		}
-		if !delaying {
-			next.ServeHTTP(w, r)
+		c := s.Arrive(r.URL.Path)
+		defer c.Done()
+		if c.Fail != 0 {
+			writeError(w, c.Fail, genericError(c.Fail))
 			return
 		}
 		rec := httptest.NewRecorder()
 		next.ServeHTTP(rec, r)
-		t := time.NewTimer(delay)
-		defer t.Stop()
-		select {
-		case <-t.C:
-		case <-s.closing:
-		case <-r.Context().Done():
+		c.Hold(r.Context())
+		if r.Context().Err() != nil {
 			return // the client gave up; what it asked for is done
 		}
 		for k, v := range rec.Header() {

@@ -9,11 +9,18 @@
 // pre-registered one. Pay records whatever the customer paid, so tests see
 // what the adapter reports when the amounts differ.
 //
-// Paths given to FailNext, DelayNext and Calls are request paths without
-// the query, e.g. "/payments/order-1001/cancel".
+// FailNext, DelayNext, Calls and Wait come from fake.Faults, with request
+// paths without the query, e.g. "/payments/order-1001/cancel". FailNext
+// answers PortOne's INTERNAL_SERVER_ERROR body. DelayNext holds a call for
+// its delay (or until Close) before it takes effect and answers, whether or
+// not the client is still waiting, so a client with a shorter timeout gives
+// up on a call that still happens; a cancel with an Idempotency-Key is
+// marked outstanding before the hold. Wait returns once every delayed call
+// has finished.
 package portonetest
 
 import (
+	"context"
 	"crypto/hmac"
 	"crypto/sha256"
 	"encoding/base64"
@@ -26,6 +33,8 @@ import (
 	"strings"
 	"sync"
 	"time"
+
+	"github.com/mallang/mallang/internal/fake"
 )
 
 // The credentials the fake accepts; an adapter under test is configured
@@ -48,19 +57,14 @@ const (
 
 // Server is the fake. All its methods are safe for concurrent use.
 type Server struct {
-	srv       *httptest.Server
-	secret    []byte        // webhook signing key
-	closing   chan struct{} // closed by Close, ends DelayNext waits
-	closeOnce sync.Once
-	delayed   sync.WaitGroup // calls held by DelayNext
+	fake.Faults
+	srv    *httptest.Server
+	secret []byte // webhook signing key
 
-	mu        sync.Mutex
-	payments  map[string]*record       // by paymentId; guarded by mu
-	calls     map[string]int           // by path; guarded by mu
-	failNext  map[string]int           // by path: HTTP status; guarded by mu
-	delayNext map[string]time.Duration // by path; guarded by mu
-	idem      map[string]*stored       // by path + key; guarded by mu
-	seq       int                      // for generated ids; guarded by mu
+	mu       sync.Mutex
+	payments map[string]*record // by paymentId; guarded by mu
+	idem     map[string]*stored // by path + key; guarded by mu
+	seq      int                // for generated ids; guarded by mu
 }
 
 // record is one payment as PortOne keeps it.
@@ -94,13 +98,9 @@ type stored struct {
 func NewServer() *Server {
 	key := sha256.Sum256([]byte("portonetest webhook secret"))
 	s := &Server{
-		secret:    key[:],
-		closing:   make(chan struct{}),
-		payments:  map[string]*record{},
-		calls:     map[string]int{},
-		failNext:  map[string]int{},
-		delayNext: map[string]time.Duration{},
-		idem:      map[string]*stored{},
+		secret:   key[:],
+		payments: map[string]*record{},
+		idem:     map[string]*stored{},
 	}
 	mux := http.NewServeMux()
 	mux.HandleFunc("POST /payments/{paymentId}/pre-register", s.route(s.preRegister))
@@ -115,7 +115,7 @@ func (s *Server) URL() string { return s.srv.URL }
 
 // Close ends calls held by DelayNext and stops the server.
 func (s *Server) Close() {
-	s.closeOnce.Do(func() { close(s.closing) })
+	s.Faults.Close()
 	s.srv.Close()
 }
 
@@ -123,38 +123,6 @@ func (s *Server) Close() {
 // shows it ("whsec_" + base64), for the adapter's Config.WebhookSecrets.
 func (s *Server) Secret() string {
 	return "whsec_" + base64.StdEncoding.EncodeToString(s.secret)
-}
-
-// FailNext makes the next call to path answer status (a 5xx, say) with
-// PortOne's error body, without doing anything.
-func (s *Server) FailNext(path string, status int) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	s.failNext[path] = status
-}
-
-// DelayNext holds the next call to path for d (or until Close) before it
-// takes effect and answers, so a client with a shorter timeout gives up on a
-// call that still happens. A cancel with an Idempotency-Key is marked
-// outstanding before the wait.
-func (s *Server) DelayNext(path string, d time.Duration) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	if _, armed := s.delayNext[path]; !armed {
-		s.delayed.Add(1) // Done when the held call finishes
-	}
-	s.delayNext[path] = d
-}
-
-// Wait blocks until every call DelayNext armed has arrived and finished; it
-// never returns if one of them is never made.
-func (s *Server) Wait() { s.delayed.Wait() }
-
-// Calls is how many requests reached path, whatever their answer.
-func (s *Server) Calls(path string) int {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.calls[path]
 }
 
 // PreRegistered is the amount pre-registered for paymentID, if any.
@@ -173,30 +141,14 @@ func (s *Server) PreRegistered(paymentID string) (total, taxFree int64, ok bool)
 // waits at its point of no return).
 func (s *Server) route(h func(w http.ResponseWriter, r *http.Request, wait func())) http.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) {
-		path := r.URL.Path
-		s.mu.Lock()
-		s.calls[path]++
-		failStatus, fail := s.failNext[path]
-		delete(s.failNext, path)
-		d, delay := s.delayNext[path]
-		delete(s.delayNext, path)
-		s.mu.Unlock()
-
-		wait := func() {}
-		if delay {
-			defer s.delayed.Done()
-			wait = func() {
-				t := time.NewTimer(d)
-				defer t.Stop()
-				select {
-				case <-t.C:
-				case <-s.closing:
-				}
-			}
-		}
-		if fail {
+		c := s.Arrive(r.URL.Path)
+		defer c.Done()
+		// The call goes on when the client gives up: only the delay or
+		// Close ends the hold.
+		wait := func() { c.Hold(context.Background()) }
+		if c.Fail != 0 {
 			wait()
-			writeError(w, failStatus, "INTERNAL_SERVER_ERROR", "portonetest: injected failure")
+			writeError(w, c.Fail, "INTERNAL_SERVER_ERROR", "portonetest: injected failure")
 			return
 		}
 		if r.Header.Get("Authorization") != "PortOne "+APISecret {

@@ -49,6 +49,8 @@ import (
 	"strings"
 	"sync"
 	"time"
+
+	"github.com/mallang/mallang/internal/fake"
 )
 
 // Keys the fake accepts. Only SecretKey is checked (on every call, as
@@ -81,19 +83,17 @@ const (
 )
 
 // Server is a running fake. Its methods are safe for concurrent use.
+// FailNext, DelayNext, Calls and Wait come from fake.Faults; a delayed call
+// does its work and then holds its answer back.
 type Server struct {
-	srv  *httptest.Server
-	done chan struct{} // closed by Close, ends pending delays
-	once sync.Once
+	fake.Faults
+	srv *httptest.Server
 
 	mu       sync.Mutex              // guards every field below
 	payments map[string]*tossPayment // by paymentKey
 	orders   map[string]string       // orderId → latest paymentKey
 	virtual  map[string]bool         // paymentKeys authorized as virtual accounts
 	idem     map[string]stored       // path + "\x00" + Idempotency-Key → first response
-	calls    map[string]int          // request path → calls, counted before anything else
-	fail     map[string]int          // request path → HTTP status of its next answer
-	delay    map[string]time.Duration
 }
 
 type stored struct {
@@ -104,14 +104,10 @@ type stored struct {
 // NewServer starts a fake on 127.0.0.1. Close it when done.
 func NewServer() *Server {
 	s := &Server{
-		done:     make(chan struct{}),
 		payments: map[string]*tossPayment{},
 		orders:   map[string]string{},
 		virtual:  map[string]bool{},
 		idem:     map[string]stored{},
-		calls:    map[string]int{},
-		fail:     map[string]int{},
-		delay:    map[string]time.Duration{},
 	}
 	mux := http.NewServeMux()
 	mux.Handle("POST /v1/payments/confirm", s.endpoint(s.confirm))
@@ -130,36 +126,8 @@ func (s *Server) URL() string { return s.srv.URL }
 
 // Close ends pending delays and shuts the server down.
 func (s *Server) Close() {
-	s.once.Do(func() { close(s.done) })
+	s.Faults.Close()
 	s.srv.Close()
-}
-
-// Calls says how many requests reached path (ConfirmPath, PaymentPath(key),
-// …), whatever they were answered, so a test can prove a payment was
-// confirmed or cancelled once.
-func (s *Server) Calls(path string) int {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.calls[path]
-}
-
-// FailNext makes the next request to path answer status (500, 503, …) with
-// a FAILED_INTERNAL_SYSTEM_PROCESSING body without doing anything: the
-// payment is as it was.
-func (s *Server) FailNext(path string, status int) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	s.fail[path] = status
-}
-
-// DelayNext makes the next request to path do its work and then hold the
-// answer back for d, or until the client gives up or the server closes, so
-// a client with a shorter timeout sees a timeout although the call took
-// effect (the outcome the adapter must report as unknown).
-func (s *Server) DelayNext(path string, d time.Duration) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	s.delay[path] = d
 }
 
 type handler func(r *http.Request, body []byte) (int, any)
@@ -175,16 +143,13 @@ func (s *Server) endpoint(h handler) http.Handler {
 			return
 		}
 
-		s.mu.Lock()
-		s.calls[path]++
-		if status, ok := s.fail[path]; ok {
-			delete(s.fail, path)
-			s.mu.Unlock()
-			writeJSON(w, status, apiError{"FAILED_INTERNAL_SYSTEM_PROCESSING", "내부 시스템 처리 작업이 실패했습니다. 잠시 후 다시 시도해주세요."})
+		c := s.Arrive(path)
+		defer c.Done()
+		if c.Fail != 0 {
+			writeJSON(w, c.Fail, apiError{"FAILED_INTERNAL_SYSTEM_PROCESSING", "내부 시스템 처리 작업이 실패했습니다. 잠시 후 다시 시도해주세요."})
 			return
 		}
-		delay := s.delay[path]
-		delete(s.delay, path)
+		s.mu.Lock()
 		if !s.authorized(r) {
 			s.mu.Unlock()
 			writeJSON(w, http.StatusUnauthorized, apiError{"UNAUTHORIZED_KEY", "인증되지 않은 시크릿 키 혹은 클라이언트 키 입니다."})
@@ -203,15 +168,7 @@ func (s *Server) endpoint(h handler) http.Handler {
 		}
 		s.mu.Unlock()
 
-		if delay > 0 {
-			t := time.NewTimer(delay)
-			select {
-			case <-t.C:
-			case <-r.Context().Done():
-			case <-s.done:
-			}
-			t.Stop()
-		}
+		c.Hold(r.Context()) // the work is done: a delay holds back the answer
 		w.Header().Set("Content-Type", "application/json")
 		w.WriteHeader(res.status)
 		_, _ = w.Write(res.body)

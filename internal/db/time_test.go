@@ -1,11 +1,11 @@
-package catalog
+package db
 
 import (
 	"testing"
 	"time"
 )
 
-func TestStoredTime(t *testing.T) {
+func TestTimeScan(t *testing.T) {
 	t.Parallel()
 	tests := []struct {
 		name, in string
@@ -16,6 +16,8 @@ func TestStoredTime(t *testing.T) {
 		{"nanoseconds", "2026-11-29T22:30:10.123456789-01:30", time.Date(2026, 11, 30, 0, 0, 10, 123456789, time.UTC)},
 		{"current timestamp", "2025-01-02 03:04:05", time.Date(2025, 1, 2, 3, 4, 5, 0, time.UTC)},
 		{"Z", "2025-01-02T03:04:05Z", time.Date(2025, 1, 2, 3, 4, 5, 0, time.UTC)},
+		{"space and Z", "2025-01-02 03:04:05.5Z", time.Date(2025, 1, 2, 3, 4, 5, 500000000, time.UTC)},
+		{"leap day", "2024-02-29 00:00:00", time.Date(2024, 2, 29, 0, 0, 0, 0, time.UTC)},
 		{"minutes", "2025-01-02 03:04", time.Date(2025, 1, 2, 3, 4, 0, 0, time.UTC)},
 		{"date", "2025-01-02", time.Date(2025, 1, 2, 0, 0, 0, 0, time.UTC)},
 		{"time value", "", time.Date(2025, 1, 2, 3, 4, 5, 6, time.UTC)},
@@ -27,7 +29,7 @@ func TestStoredTime(t *testing.T) {
 			if tt.in == "" {
 				v = tt.want.In(time.FixedZone("KST", 9*3600))
 			}
-			var got storedTime
+			var got Time
 			if err := got.Scan(v); err != nil {
 				t.Fatal(err)
 			}
@@ -36,8 +38,10 @@ func TestStoredTime(t *testing.T) {
 			}
 		})
 	}
-	var bad storedTime
-	if err := bad.Scan("2025-13-45 99:00:00"); err == nil {
-		t.Error("Scan of a bad time succeeded")
+	for _, in := range []string{"2025-13-45 99:00:00", "2025-02-30 00:00:00", "2025-01-02 03:04:05+9", "yesterday"} {
+		var bad Time
+		if err := bad.Scan(in); err == nil {
+			t.Errorf("Scan(%q) = %v, want an error", in, time.Time(bad))
+		}
 	}
 }

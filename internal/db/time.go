@@ -1,36 +1,22 @@
-package catalog
+package db
 
 import (
 	"fmt"
 	"time"
 )
 
-// storedTime scans a timestamp that the driver hands over either as a
-// time.Time (pgx; modernc for a column declared as a time) or as the text
-// SQLite stores, "2006-01-02 15:04:05.999999999-07:00" (modernc for an
-// expression). It parses that text by hand, without allocating, and falls
-// back to the other layouts SQLite may hold, such as CURRENT_TIMESTAMP's.
-// The time is in UTC.
-type storedTime time.Time
-
-// storedLayouts are the layouts tried when the text is not in the usual
-// form, as the SQLite driver tries them.
-var storedLayouts = []string{
-	"2006-01-02 15:04:05.999999999-07:00",
-	"2006-01-02T15:04:05.999999999-07:00",
-	"2006-01-02 15:04:05.999999999",
-	"2006-01-02T15:04:05.999999999",
-	"2006-01-02 15:04",
-	"2006-01-02T15:04",
-	"2006-01-02",
-}
+// Time scans a timestamp that the driver hands over either as a time.Time
+// (pgx; modernc for a column declared as a time) or as the text SQLite
+// stores, "2006-01-02 15:04:05.999999999-07:00" (modernc for an
+// expression), which it parses with ParseTime. The time is in UTC.
+type Time time.Time
 
 // Scan implements sql.Scanner.
-func (st *storedTime) Scan(v any) error {
+func (st *Time) Scan(v any) error {
 	var s string
 	switch v := v.(type) {
 	case time.Time:
-		*st = storedTime(v.UTC())
+		*st = Time(v.UTC())
 		return nil
 	case string:
 		s = v
@@ -39,23 +25,48 @@ func (st *storedTime) Scan(v any) error {
 	default:
 		return fmt.Errorf("scan %T into a time", v)
 	}
-	if t, ok := parseStoredTime(s); ok {
-		*st = storedTime(t)
-		return nil
+	t, err := ParseTime(s)
+	if err != nil {
+		return fmt.Errorf("scan into a time: %w", err)
 	}
-	for _, layout := range storedLayouts {
-		if t, err := time.Parse(layout, s); err == nil {
-			*st = storedTime(t.UTC())
-			return nil
-		}
-	}
-	return fmt.Errorf("scan %q into a time: unknown layout", s)
+	*st = Time(t)
+	return nil
 }
 
-// parseStoredTime parses "2006-01-02 15:04:05" with an optional fraction
+// timeLayouts are the layouts ParseTime tries when the text is not in the
+// usual form: the ones the SQLite driver tries, CURRENT_TIMESTAMP's and
+// RFC 3339.
+var timeLayouts = []string{
+	"2006-01-02 15:04:05.999999999-07:00",
+	"2006-01-02 15:04:05.999999999Z07:00",
+	time.RFC3339Nano,
+	"2006-01-02 15:04:05.999999999",
+	"2006-01-02T15:04:05.999999999",
+	"2006-01-02 15:04",
+	"2006-01-02T15:04",
+	"2006-01-02",
+}
+
+// ParseTime parses a timestamp as SQLite may store it as text and returns
+// it in UTC; a time without a zone is UTC. The usual form, "2006-01-02
+// 15:04:05" with an optional fraction and zone, is parsed by hand without
+// allocating; other layouts, such as a bare date, are tried after it.
+func ParseTime(s string) (time.Time, error) {
+	if t, ok := parseTimeFast(s); ok {
+		return t, nil
+	}
+	for _, layout := range timeLayouts {
+		if t, err := time.Parse(layout, s); err == nil {
+			return t.UTC(), nil
+		}
+	}
+	return time.Time{}, fmt.Errorf("%q is not a time in a known layout", s)
+}
+
+// parseTimeFast parses "2006-01-02 15:04:05" with an optional fraction
 // of up to nine digits and an optional zone, "Z" or "±07:00" (none means
 // UTC), the T form included.
-func parseStoredTime(s string) (time.Time, bool) {
+func parseTimeFast(s string) (time.Time, bool) {
 	if len(s) < 19 || s[4] != '-' || s[7] != '-' || (s[10] != ' ' && s[10] != 'T') || s[13] != ':' || s[16] != ':' {
 		return time.Time{}, false
 	}
@@ -115,5 +126,8 @@ func parseStoredTime(s string) (time.Time, bool) {
 		return time.Time{}, false
 	}
 	t := time.Date(f[0], time.Month(f[1]), f[2], f[3], f[4], f[5], nsec, time.UTC)
+	if t.Day() != f[2] { // a day the month does not have, such as February 30
+		return time.Time{}, false
+	}
 	return t.Add(-time.Duration(offset) * time.Second), true
 }
