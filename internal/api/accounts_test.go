@@ -21,6 +21,7 @@ import (
 	"github.com/mallang/mallang/internal/crypt"
 	"github.com/mallang/mallang/internal/db"
 	"github.com/mallang/mallang/internal/db/dbtest"
+	"github.com/mallang/mallang/internal/fake"
 	"github.com/mallang/mallang/internal/notify"
 	"github.com/mallang/mallang/internal/ratelimit"
 )
@@ -29,19 +30,6 @@ import (
 // and address services and the real rate limiter on a fresh database —
 // SQLite, or PostgreSQL when MALLANG_TEST_POSTGRES_URL is set — and check
 // what a client receives.
-
-// testClock is a settable time source shared by every service of a fixture.
-type testClock struct {
-	mu sync.Mutex
-	t  time.Time
-}
-
-func (c *testClock) Now() time.Time { c.mu.Lock(); defer c.mu.Unlock(); return c.t }
-func (c *testClock) Advance(d time.Duration) {
-	c.mu.Lock()
-	c.t = c.t.Add(d)
-	c.mu.Unlock()
-}
 
 // lockedBuffer is a log sink safe for the handler's concurrent writes.
 type lockedBuffer struct {
@@ -75,7 +63,7 @@ func (b blockedIPs) Blocked(_ context.Context, ip string) (bool, error) {
 type accountsFixture struct {
 	d     *db.DB
 	h     http.Handler
-	clock *testClock
+	clock *fake.Clock
 	acc   *account.Service
 	addr  *address.Service
 	logs  *lockedBuffer
@@ -95,7 +83,7 @@ const (
 func newAccountsFixture(t *testing.T) *accountsFixture {
 	t.Helper()
 	d := dbtest.New(t)
-	f := &accountsFixture{d: d, clock: &testClock{t: time.Date(2026, 11, 30, 1, 0, 0, 0, time.UTC)}, logs: &lockedBuffer{}}
+	f := &accountsFixture{d: d, clock: fake.NewClock(time.Date(2026, 11, 30, 1, 0, 0, 0, time.UTC)), logs: &lockedBuffer{}}
 	kr := crypt.DeriveKeyring([]byte(testKeyText))
 	tokens, err := apitoken.New(d, apitoken.Config{SigningKey: []byte(testKeyText), Issuer: testBaseURL}, f.clock.Now)
 	if err != nil {

@@ -23,6 +23,7 @@ import (
 	"github.com/mallang/mallang/internal/coupon"
 	"github.com/mallang/mallang/internal/crypt"
 	"github.com/mallang/mallang/internal/db/dbtest"
+	"github.com/mallang/mallang/internal/fake"
 	"github.com/mallang/mallang/internal/notify"
 	"github.com/mallang/mallang/internal/order"
 	"github.com/mallang/mallang/internal/payment"
@@ -69,7 +70,7 @@ func newCommerceFixture(t *testing.T) *commerceFixture {
 func newShopFixture(t *testing.T, extra ...payment.Provider) *commerceFixture {
 	t.Helper()
 	d := dbtest.New(t)
-	af := &accountsFixture{d: d, clock: &testClock{t: time.Date(2026, 11, 30, 1, 0, 0, 0, time.UTC)}, logs: &lockedBuffer{}}
+	af := &accountsFixture{d: d, clock: fake.NewClock(time.Date(2026, 11, 30, 1, 0, 0, 0, time.UTC)), logs: &lockedBuffer{}}
 	now := af.clock.Now
 	kr := crypt.DeriveKeyring([]byte(testKeyText))
 	tokens, err := apitoken.New(d, apitoken.Config{SigningKey: []byte(testKeyText), Issuer: testBaseURL}, now)

@@ -5,7 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
@@ -13,26 +12,9 @@ import (
 	"github.com/mallang/mallang/internal/catalog"
 	"github.com/mallang/mallang/internal/db"
 	"github.com/mallang/mallang/internal/db/dbtest"
+	"github.com/mallang/mallang/internal/fake"
 	"github.com/mallang/mallang/internal/fault"
 )
-
-// clock is a movable fake time.
-type clock struct {
-	mu sync.Mutex
-	t  time.Time
-}
-
-func (c *clock) now() time.Time {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	return c.t
-}
-
-func (c *clock) add(d time.Duration) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	c.t = c.t.Add(d)
-}
 
 // shop is a small catalog with carts:
 //
@@ -46,7 +28,7 @@ type shop struct {
 	d     *db.DB
 	cat   *catalog.Service
 	s     *cart.Service
-	clock *clock
+	clock *fake.Clock
 	v     map[string]int64 // variant ids by SKU
 	users []int64
 }
@@ -55,8 +37,8 @@ func newShop(t *testing.T, cfg cart.Config) *shop {
 	t.Helper()
 	ctx := context.Background()
 	d := dbtest.New(t)
-	clk := &clock{t: time.Date(2025, 3, 1, 9, 0, 0, 0, time.UTC)}
-	cat := catalog.NewService(d, clk.now, nil, nil)
+	clk := fake.NewClock(time.Date(2025, 3, 1, 9, 0, 0, 0, time.UTC))
+	cat := catalog.NewService(d, clk.Now, nil, nil)
 	c, err := cat.CreateCategory(ctx, catalog.NewCategory{Slug: "living", Name: "리빙"})
 	if err != nil {
 		t.Fatal(err)
@@ -77,7 +59,7 @@ func newShop(t *testing.T, cfg cart.Config) *shop {
 			t.Fatal(err)
 		}
 	}
-	sh := &shop{d: d, cat: cat, s: cart.New(d, cat, cfg, clk.now), clock: clk, v: map[string]int64{}}
+	sh := &shop{d: d, cat: cat, s: cart.New(d, cat, cfg, clk.Now), clock: clk, v: map[string]int64{}}
 	var rows []struct {
 		ID  int64  `db:"id"`
 		SKU string `db:"sku"`

@@ -243,13 +243,13 @@ func TestPrune(t *testing.T) {
 	sh.add(t, old, "TS-M", 1)
 	sh.add(t, customer, "TS-M", 1)
 	c := sh.add(t, touched, "TS-M", 1)
-	sh.clock.add(20 * 24 * time.Hour)
+	sh.clock.Advance(20 * 24 * time.Hour)
 	// A change to a line keeps its cart.
 	if _, err := sh.s.SetQuantity(ctx, touched, c.Lines[0].ID, 2); err != nil {
 		t.Fatal(err)
 	}
 	sh.add(t, fresh, "MUG", 1)
-	cutoff := sh.clock.now().Add(-7 * 24 * time.Hour)
+	cutoff := sh.clock.Now().Add(-7 * 24 * time.Hour)
 	tests := []struct {
 		name   string
 		before time.Time

@@ -195,11 +195,11 @@ func TestExpireUnpaid(t *testing.T) {
 	if _, err := sh.Orders.Transition(t.Context(), paid.ID, order.Paid, order.System, "카드 결제"); err != nil {
 		t.Fatal(err)
 	}
-	sh.Clock.Add(20 * time.Minute)
+	sh.Clock.Advance(20 * time.Minute)
 	if n, err := sh.Orders.ExpireUnpaid(t.Context(), 0); err != nil || n != 0 {
 		t.Fatalf("before the deadline: %d, %v", n, err)
 	}
-	sh.Clock.Add(15 * time.Minute) // 35 minutes: past the 30-minute deadline
+	sh.Clock.Advance(15 * time.Minute) // 35 minutes: past the 30-minute deadline
 	if n, err := sh.Orders.ExpireUnpaid(t.Context(), 10*time.Minute); err != nil || n != 0 {
 		t.Fatalf("within the grace: %d, %v", n, err)
 	}

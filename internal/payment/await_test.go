@@ -96,7 +96,7 @@ func TestAwaitPollsByTheServiceClock(t *testing.T) {
 			var pauses []time.Duration
 			payment.SetWait(s, func(ctx context.Context, d time.Duration) error {
 				pauses = append(pauses, d)
-				sh.Clock.Add(d)
+				sh.Clock.Advance(d)
 				if tt.onPause != nil {
 					tt.onPause(t, s, id, len(pauses), cancel)
 				}
@@ -164,7 +164,7 @@ func TestAwaitSeesTheSettlingTransaction(t *testing.T) {
 	pauses := 0
 	payment.SetWait(s, func(ctx context.Context, d time.Duration) error {
 		pauses++
-		sh.Clock.Add(d)
+		sh.Clock.Advance(d)
 		release()
 		return ctx.Err()
 	})

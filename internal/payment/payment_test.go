@@ -309,7 +309,7 @@ func TestDeclineAndUnknownOutcome(t *testing.T) {
 	f.sp.lookup = &payment.Result{ProviderPaymentID: st.Attempt.ProviderPaymentID, Status: payment.StatusPaid,
 		Charged: payment.Amount{Total: o.Total, Currency: "KRW"}}
 	f.sp.mu.Unlock()
-	f.Clock.Add(5 * time.Minute)
+	f.Clock.Advance(5 * time.Minute)
 	if n, err := f.pays.Reconcile(t.Context()); err != nil || n != 1 {
 		t.Fatalf("Reconcile = %d, %v", n, err)
 	}
@@ -339,7 +339,7 @@ func TestUnusablePaymentsAreGivenBack(t *testing.T) {
 
 	late, _ := f.order(t, 9000, 1)
 	st := f.start(t, late, "scripted")
-	f.Clock.Add(time.Hour)
+	f.Clock.Advance(time.Hour)
 	if n, err := f.Orders.ExpireUnpaid(t.Context(), 0); err != nil || n == 0 {
 		t.Fatalf("ExpireUnpaid = %d, %v", n, err)
 	}
@@ -385,7 +385,7 @@ func TestBankTransfer(t *testing.T) {
 	}
 	// The order expires after the 30-minute payment window? No: a transfer
 	// waits until its own deadline.
-	f.Clock.Add(time.Hour)
+	f.Clock.Advance(time.Hour)
 	if n, _ := f.Orders.ExpireUnpaid(t.Context(), 0); n != 0 {
 		t.Fatalf("expired %d before the transfer deadline", n)
 	}
@@ -436,7 +436,7 @@ func TestBankTransfer(t *testing.T) {
 	if err != nil || !rc.Requested || rc.Identity != "1248100998" {
 		t.Fatalf("requested receipt = %+v, %v", rc, err)
 	}
-	f.Clock.Add(73 * time.Hour)
+	f.Clock.Advance(73 * time.Hour)
 	if n, err := f.Orders.ExpireUnpaid(t.Context(), 0); err != nil || n != 1 {
 		t.Fatalf("ExpireUnpaid = %d, %v", n, err)
 	}

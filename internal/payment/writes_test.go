@@ -122,7 +122,7 @@ func (s *scene) attempt(t *testing.T) payment.Attempt {
 // expire cancels the order for want of payment, as the job does.
 func (s *scene) expire(t *testing.T) {
 	t.Helper()
-	s.Clock.Add(time.Hour)
+	s.Clock.Advance(time.Hour)
 	if n, err := s.Orders.ExpireUnpaid(t.Context(), 0); err != nil || n == 0 {
 		t.Fatalf("ExpireUnpaid = %d, %v", n, err)
 	}

@@ -8,7 +8,6 @@ import (
 	"fmt"
 	"strconv"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
@@ -21,6 +20,7 @@ import (
 	"github.com/mallang/mallang/internal/crypt"
 	"github.com/mallang/mallang/internal/db"
 	"github.com/mallang/mallang/internal/db/dbtest"
+	"github.com/mallang/mallang/internal/fake"
 	"github.com/mallang/mallang/internal/order"
 	"github.com/mallang/mallang/internal/payment"
 	"github.com/mallang/mallang/internal/points"
@@ -28,19 +28,6 @@ import (
 	"github.com/mallang/mallang/internal/promotion"
 	"github.com/mallang/mallang/internal/shipping"
 )
-
-// Clock is a settable test clock.
-type Clock struct {
-	mu sync.Mutex
-	t  time.Time
-}
-
-func (c *Clock) Now() time.Time { c.mu.Lock(); defer c.mu.Unlock(); return c.t }
-func (c *Clock) Add(d time.Duration) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	c.t = c.t.Add(d)
-}
 
 // Shop is a database with a catalog, customers and the real services
 // orders are placed with: carts, addresses, coupons (WELCOME: 5,000 off;
@@ -50,7 +37,7 @@ func (c *Clock) Add(d time.Duration) {
 // account) and the checkout that places orders.
 type Shop struct {
 	D        *db.DB
-	Clock    *Clock
+	Clock    *fake.Clock
 	Cat      *catalog.Service
 	Addr     *address.Service
 	Points   *points.Service
@@ -75,7 +62,7 @@ func NewShop(t *testing.T) *Shop {
 	t.Helper()
 	ctx := t.Context()
 	d := dbtest.New(t)
-	c := &Clock{t: time.Date(2026, 11, 30, 14, 0, 0, 0, time.UTC)}
+	c := fake.NewClock(time.Date(2026, 11, 30, 14, 0, 0, 0, time.UTC))
 	kr := crypt.DeriveKeyring([]byte("order tests: a secret of at least 32 bytes"))
 	cat := catalog.NewService(d, c.Now, nil, nil)
 	sh := &Shop{D: d, Clock: c, Cat: cat, Addr: address.New(d, kr, c.Now), Points: points.New(d, c.Now),
