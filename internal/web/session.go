@@ -82,7 +82,7 @@ func (h *Handler) EnableAccounts(deps AccountDeps) {
 	sm.Cookie.Path = "/"
 	sm.Cookie.Persist = true
 	sm.ErrorFunc = func(w http.ResponseWriter, r *http.Request, err error) {
-		h.serverError(w, r, h.locales[pickLang(w, r)], err)
+		h.serveError(w, r, h.locales[pickLang(w, r)], err)
 	}
 	h.acc = deps
 	h.sessions = sm
@@ -118,34 +118,6 @@ func (h *Handler) signIn(ctx context.Context, u account.User) error {
 	h.sessions.Put(ctx, account.SessionUserID, u.ID)
 	h.sessions.Put(ctx, account.SessionVersion, u.SessionVersion)
 	return h.mergeCart(ctx, u.ID)
-}
-
-// userPage is a handler for signed-in users only.
-type userPage func(w http.ResponseWriter, r *http.Request, lc *locale, u account.User)
-
-// signedIn wraps a page that needs a signed-in user; a visitor is sent to
-// the login page and brought back afterwards.
-func (h *Handler) signedIn(next userPage) http.HandlerFunc {
-	return func(w http.ResponseWriter, r *http.Request) {
-		lc := h.locales[pickLang(w, r)]
-		u, ok, err := h.currentUser(r)
-		if err != nil {
-			h.serverError(w, r, lc, err)
-			return
-		}
-		if !ok {
-			target := localPath(r.URL)
-			if r.URL.RawQuery != "" {
-				target += "?" + r.URL.RawQuery
-			}
-			if r.Method != http.MethodGet {
-				target = "/account"
-			}
-			http.Redirect(w, r, "/login?next="+url.QueryEscape(target), http.StatusSeeOther)
-			return
-		}
-		next(w, r, lc, u)
-	}
 }
 
 // safeNext returns next when it is a path on this site, and "/account"
