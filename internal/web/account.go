@@ -41,24 +41,12 @@ func (h *Handler) registerAccounts(mux *http.ServeMux) {
 	mux.Handle("GET /account/delete", s(h.signedIn(h.deleteForm)))
 	mux.Handle("POST /account/delete", s(h.signedIn(h.deleteAccount)))
 	mux.Handle("GET /account/deleted", s(h.serve(h.deleted)))
-	if h.acc.Addresses != nil {
-		h.registerAddresses(mux)
-	}
-	if h.acc.Social != nil {
-		h.registerSocial(mux)
-	}
-	if h.acc.Carts != nil {
-		h.registerCart(mux)
-	}
-	if h.acc.Orders != nil {
-		h.registerOrders(mux)
-		if h.acc.Payments != nil {
-			h.registerPayments(mux)
-		}
-	}
-	if h.acc.Points != nil {
-		h.registerPoints(mux)
-	}
+	h.registerAddresses(mux)
+	h.registerSocial(mux)
+	h.registerCart(mux)
+	h.registerOrders(mux)
+	h.registerPayments(mux)
+	h.registerPoints(mux)
 }
 
 // --- sign-up ---
@@ -314,7 +302,7 @@ func (h *Handler) logout(w http.ResponseWriter, r *http.Request, lc *locale) err
 
 func (h *Handler) accountHome(w http.ResponseWriter, r *http.Request, lc *locale, u account.User) error {
 	p := h.accountPage(r, lc, lc.T("account.title"), "/account")
-	v := accountView{User: u, Flash: h.sessions.PopString(r.Context(), flashKey), Addresses: h.acc.Addresses != nil, Orders: h.acc.Orders != nil, Points: h.acc.Points != nil}
+	v := accountView{User: u, Flash: h.sessions.PopString(r.Context(), flashKey)}
 	h.render(w, r, lc, http.StatusOK, accountHomePage(p, &v))
 	return nil
 }
@@ -462,11 +450,8 @@ func (h *Handler) parseForm(w http.ResponseWriter, r *http.Request, lc *locale) 
 
 // accountView is the account overview.
 type accountView struct {
-	User      account.User
-	Flash     string
-	Addresses bool
-	Orders    bool
-	Points    bool
+	User  account.User
+	Flash string
 }
 
 // displayPhone writes a Korean E.164 number the way Koreans read it

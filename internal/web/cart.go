@@ -59,9 +59,6 @@ func (h *Handler) cartOwner(r *http.Request, create bool) (cart.Owner, bool, err
 
 // mergeCart moves the visitor's cart into the customer's at login.
 func (h *Handler) mergeCart(ctx context.Context, userID int64) error {
-	if h.acc.Carts == nil {
-		return nil
-	}
 	token := h.sessions.PopString(ctx, cartTokenKey)
 	if token == "" {
 		return nil

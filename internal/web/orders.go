@@ -28,13 +28,7 @@ type Orders interface {
 	List(ctx context.Context, userID int64, limit, offset int) ([]order.Order, error)
 	ByNumber(ctx context.Context, userID int64, number string) (order.Order, error)
 	History(ctx context.Context, orderID int64) ([]order.HistoryEntry, error)
-	RequestCancel(ctx context.Context, userID, orderID int64, reason string) (order.Order, error)
 }
-
-// paymentMethods are the ways to pay offered at checkout when the shop runs
-// without the payment service (tests of the order pages alone); the order
-// waits for payment either way.
-var paymentMethods = []string{"bank_transfer", "card"}
 
 // ordersPerPage is the length of the order history page.
 const ordersPerPage = 20
@@ -247,7 +241,7 @@ func (h *Handler) checkout(w http.ResponseWriter, r *http.Request, lc *locale, u
 	// The confirmation rides in the address rather than the session, so a
 	// placed order costs no session write.
 	switch {
-	case h.acc.Payments == nil || o.Status == order.Paid: // no payments here, or points paid it all
+	case o.Status == order.Paid: // points paid it all
 		http.Redirect(w, r, "/account/orders/"+o.Number+"?placed=1", http.StatusSeeOther)
 	case o.Status == order.PendingPayment:
 		return h.startPayment(w, r, lc, u, o, startInput(r, o, u))

@@ -71,11 +71,8 @@ type payChoice struct {
 func (h *Handler) newPayChoice(lc *locale, r *http.Request, current string) *payChoice {
 	c := &payChoice{Depositor: r.PostFormValue("depositor"), Purpose: r.PostFormValue("cash_receipt_purpose"),
 		Identity: r.PostFormValue("cash_receipt_identity"), Fields: map[string]string{}}
-	methods := paymentMethods
-	if h.acc.Payments != nil {
-		methods = h.acc.Payments.Methods()
-		c.Bank, c.Notice = h.acc.Payments.Bank()
-	}
+	methods := h.acc.Payments.Methods()
+	c.Bank, c.Notice = h.acc.Payments.Bank()
 	if current == "" && len(methods) > 0 {
 		current = methods[0]
 	}
@@ -367,9 +364,6 @@ type paymentPanel struct {
 }
 
 func (h *Handler) newPaymentPanel(ctx context.Context, lc *locale, o order.Order) (*paymentPanel, error) {
-	if h.acc.Payments == nil {
-		return nil, nil
-	}
 	as, err := h.acc.Payments.Attempts(ctx, o.ID)
 	if err != nil {
 		return nil, err
@@ -415,13 +409,9 @@ func (h *Handler) newPaymentPanel(ctx context.Context, lc *locale, o order.Order
 	return pp, nil
 }
 
-// cancelOrder cancels the customer's order: through payments when they are
-// on (a paid order's money goes back), else a bare cancellation.
+// cancelOrder cancels the customer's order through payments, so that a
+// paid order's money goes back.
 func (h *Handler) cancelOrder(ctx context.Context, u account.User, o order.Order, reason string) error {
-	if h.acc.Payments != nil {
-		_, err := h.acc.Payments.Cancel(ctx, o.ID, order.Customer(u.ID), strings.TrimSpace(reason))
-		return err
-	}
-	_, err := h.acc.Orders.RequestCancel(ctx, u.ID, o.ID, reason)
+	_, err := h.acc.Payments.Cancel(ctx, o.ID, order.Customer(u.ID), strings.TrimSpace(reason))
 	return err
 }

@@ -30,7 +30,8 @@ type productView struct {
 	Ship         string
 	Listed       string
 	LD           templ.Component
-	// CanBuy shows the add-to-cart form (the shop has carts).
+	// CanBuy shows the add-to-cart form: the shop has accounts, and with
+	// them carts.
 	CanBuy bool
 }
 
@@ -87,7 +88,7 @@ func (h *Handler) product(w http.ResponseWriter, r *http.Request, lc *locale) er
 	if p.Description == "" {
 		p.Description = plainText(d.Description, 155)
 	}
-	v := &productView{P: &d, Ship: lc.T("ship." + string(d.Type)), Listed: lc.F("product.listed", lc.Date(d.CreatedAt)), CanBuy: h.acc.Carts != nil}
+	v := &productView{P: &d, Ship: lc.T("ship." + string(d.Type)), Listed: lc.F("product.listed", lc.Date(d.CreatedAt)), CanBuy: h.sessions != nil}
 	if strings.HasPrefix(v.Ship, "ship.") { // an unknown type
 		v.Ship = lc.T("ship.physical")
 	}

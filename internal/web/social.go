@@ -35,9 +35,6 @@ func (h *Handler) registerSocial(mux *http.ServeMux) {
 // They are links, not forms: the browser then follows the redirect to the
 // provider, which a form-action CSP would refuse.
 func (h *Handler) socialLinks(lc *locale) []link {
-	if h.acc.Social == nil {
-		return nil
-	}
 	var ls []link
 	for _, p := range h.acc.Social.Enabled() {
 		ls = append(ls, link{Label: lc.T("social." + p), URL: "/auth/" + p})
