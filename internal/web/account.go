@@ -20,19 +20,19 @@ const (
 
 func (h *Handler) registerAccounts(mux *http.ServeMux) {
 	s := h.private
-	mux.Handle("GET /signup", s(http.HandlerFunc(h.signupForm)))
-	mux.Handle("POST /signup", s(http.HandlerFunc(h.signup)))
-	mux.Handle("GET /signup/sent", s(http.HandlerFunc(h.signupSent)))
-	mux.Handle("GET /login", s(http.HandlerFunc(h.loginForm)))
-	mux.Handle("POST /login", s(http.HandlerFunc(h.login)))
-	mux.Handle("POST /logout", s(http.HandlerFunc(h.logout)))
-	mux.Handle("GET "+account.VerifyPath, s(http.HandlerFunc(h.verify)))
-	mux.Handle("GET /account/verify/resend", s(http.HandlerFunc(h.resendForm)))
-	mux.Handle("POST /account/verify/resend", s(http.HandlerFunc(h.resend)))
-	mux.Handle("GET "+account.ForgotPath, s(http.HandlerFunc(h.forgotForm)))
-	mux.Handle("POST "+account.ForgotPath, s(http.HandlerFunc(h.forgot)))
-	mux.Handle("GET "+account.ResetPath, s(http.HandlerFunc(h.resetForm)))
-	mux.Handle("POST "+account.ResetPath, s(http.HandlerFunc(h.reset)))
+	mux.Handle("GET /signup", s(h.serve(h.signupForm)))
+	mux.Handle("POST /signup", s(h.serve(h.signup)))
+	mux.Handle("GET /signup/sent", s(h.serve(h.signupSent)))
+	mux.Handle("GET /login", s(h.serve(h.loginForm)))
+	mux.Handle("POST /login", s(h.serve(h.login)))
+	mux.Handle("POST /logout", s(h.serve(h.logout)))
+	mux.Handle("GET "+account.VerifyPath, s(h.serve(h.verify)))
+	mux.Handle("GET /account/verify/resend", s(h.serve(h.resendForm)))
+	mux.Handle("POST /account/verify/resend", s(h.serve(h.resend)))
+	mux.Handle("GET "+account.ForgotPath, s(h.serve(h.forgotForm)))
+	mux.Handle("POST "+account.ForgotPath, s(h.serve(h.forgot)))
+	mux.Handle("GET "+account.ResetPath, s(h.serve(h.resetForm)))
+	mux.Handle("POST "+account.ResetPath, s(h.serve(h.reset)))
 	mux.Handle("GET /account", s(h.signedIn(h.accountHome)))
 	mux.Handle("GET /account/profile", s(h.signedIn(h.profileForm)))
 	mux.Handle("POST /account/profile", s(h.signedIn(h.profile)))
@@ -40,25 +40,13 @@ func (h *Handler) registerAccounts(mux *http.ServeMux) {
 	mux.Handle("POST /account/password", s(h.signedIn(h.password)))
 	mux.Handle("GET /account/delete", s(h.signedIn(h.deleteForm)))
 	mux.Handle("POST /account/delete", s(h.signedIn(h.deleteAccount)))
-	mux.Handle("GET /account/deleted", s(http.HandlerFunc(h.deleted)))
-	if h.acc.Addresses != nil {
-		h.registerAddresses(mux)
-	}
-	if h.acc.Social != nil {
-		h.registerSocial(mux)
-	}
-	if h.acc.Carts != nil {
-		h.registerCart(mux)
-	}
-	if h.acc.Orders != nil {
-		h.registerOrders(mux)
-		if h.acc.Payments != nil {
-			h.registerPayments(mux)
-		}
-	}
-	if h.acc.Points != nil {
-		h.registerPoints(mux)
-	}
+	mux.Handle("GET /account/deleted", s(h.serve(h.deleted)))
+	h.registerAddresses(mux)
+	h.registerSocial(mux)
+	h.registerCart(mux)
+	h.registerOrders(mux)
+	h.registerPayments(mux)
+	h.registerPoints(mux)
 }
 
 // --- sign-up ---
@@ -82,16 +70,15 @@ func (h *Handler) signupPage(r *http.Request, lc *locale) (*page, *form) {
 	return p, f
 }
 
-func (h *Handler) signupForm(w http.ResponseWriter, r *http.Request) {
-	lc := h.locales[pickLang(w, r)]
+func (h *Handler) signupForm(w http.ResponseWriter, r *http.Request, lc *locale) error {
 	p, f := h.signupPage(r, lc)
 	h.render(w, r, lc, http.StatusOK, formPage(p, f))
+	return nil
 }
 
-func (h *Handler) signup(w http.ResponseWriter, r *http.Request) {
-	lc := h.locales[pickLang(w, r)]
-	if !h.parseForm(w, r, lc) {
-		return
+func (h *Handler) signup(w http.ResponseWriter, r *http.Request, lc *locale) error {
+	if err := parseForm(r); err != nil {
+		return err
 	}
 	p, f := h.signupPage(r, lc)
 	email := r.PostFormValue("email")
@@ -103,15 +90,14 @@ func (h *Handler) signup(w http.ResponseWriter, r *http.Request) {
 		})
 	}
 	if err != nil {
-		h.formError(w, r, lc, p, f, err)
-		return
+		return h.formError(w, r, lc, p, f, err)
 	}
 	h.sessions.Put(r.Context(), signupEmailKey, account.NormalizeEmail(email))
 	http.Redirect(w, r, "/signup/sent", http.StatusSeeOther)
+	return nil
 }
 
-func (h *Handler) signupSent(w http.ResponseWriter, r *http.Request) {
-	lc := h.locales[pickLang(w, r)]
+func (h *Handler) signupSent(w http.ResponseWriter, r *http.Request, lc *locale) error {
 	email := h.sessions.PopString(r.Context(), signupEmailKey)
 	p := h.accountPage(r, lc, lc.T("sent.title"), "/signup/sent")
 	f := &form{TestID: "signup-sent", Title: lc.T("sent.title"), Done: lc.F("sent.body", email),
@@ -120,13 +106,15 @@ func (h *Handler) signupSent(w http.ResponseWriter, r *http.Request) {
 		f.Done = lc.T("sent.body.plain")
 	}
 	h.render(w, r, lc, http.StatusOK, formPage(p, f))
+	return nil
 }
 
 // --- one-time links ---
 
 // linkProblem renders the page for a link that does not work: unknown
-// (404), used or expired (410), with the way to get a new one.
-func (h *Handler) linkProblem(w http.ResponseWriter, r *http.Request, lc *locale, err error, again link) {
+// (404), used or expired (410), with the way to get a new one. Any other
+// err is returned for serveError.
+func (h *Handler) linkProblem(w http.ResponseWriter, r *http.Request, lc *locale, err error, again link) error {
 	status, msg := http.StatusNotFound, lc.T("link.unknown")
 	switch {
 	case errors.Is(err, account.ErrLinkUsed):
@@ -134,25 +122,24 @@ func (h *Handler) linkProblem(w http.ResponseWriter, r *http.Request, lc *locale
 	case errors.Is(err, account.ErrLinkExpired):
 		status, msg = http.StatusGone, lc.T("link.expired")
 	case !errors.Is(err, account.ErrLinkUnknown):
-		h.serverError(w, r, lc, err)
-		return
+		return err
 	}
 	p := h.accountPage(r, lc, lc.T("link.title"), localPath(r.URL))
 	f := &form{TestID: "link-problem", Title: lc.T("link.title"), Error: msg, Links: []link{again, {Label: lc.T("login.title"), URL: "/login"}}}
 	h.render(w, r, lc, status, formPage(p, f))
+	return nil
 }
 
-func (h *Handler) verify(w http.ResponseWriter, r *http.Request) {
-	lc := h.locales[pickLang(w, r)]
+func (h *Handler) verify(w http.ResponseWriter, r *http.Request, lc *locale) error {
 	u, err := h.acc.Accounts.Verify(r.Context(), r.URL.Query().Get("token"))
 	if err != nil {
-		h.linkProblem(w, r, lc, err, link{Label: lc.T("sent.resend"), URL: "/account/verify/resend"})
-		return
+		return h.linkProblem(w, r, lc, err, link{Label: lc.T("sent.resend"), URL: "/account/verify/resend"})
 	}
 	p := h.accountPage(r, lc, lc.T("verified.title"), account.VerifyPath)
 	f := &form{TestID: "verified", Title: lc.T("verified.title"), Done: lc.F("verified.body", u.Email),
 		Links: []link{{Label: lc.T("login.title"), URL: "/login"}}}
 	h.render(w, r, lc, http.StatusOK, formPage(p, f))
+	return nil
 }
 
 // emailForm is the one-field form of resend and forgot.
@@ -163,32 +150,31 @@ func (h *Handler) emailForm(r *http.Request, lc *locale, testID, title, intro, a
 		Links:  []link{{Label: lc.T("login.title"), URL: "/login"}}}
 }
 
-func (h *Handler) resendForm(w http.ResponseWriter, r *http.Request) {
-	lc := h.locales[pickLang(w, r)]
+func (h *Handler) resendForm(w http.ResponseWriter, r *http.Request, lc *locale) error {
 	p, f := h.emailForm(r, lc, "resend", lc.T("resend.title"), lc.T("resend.intro"), "/account/verify/resend")
 	h.render(w, r, lc, http.StatusOK, formPage(p, f))
+	return nil
 }
 
-func (h *Handler) resend(w http.ResponseWriter, r *http.Request) {
-	h.mailLink(w, r, "resend", "resend.title", "resend.intro", "/account/verify/resend", h.acc.Accounts.ResendVerification)
+func (h *Handler) resend(w http.ResponseWriter, r *http.Request, lc *locale) error {
+	return h.mailLink(w, r, lc, "resend", "resend.title", "resend.intro", "/account/verify/resend", h.acc.Accounts.ResendVerification)
 }
 
-func (h *Handler) forgotForm(w http.ResponseWriter, r *http.Request) {
-	lc := h.locales[pickLang(w, r)]
+func (h *Handler) forgotForm(w http.ResponseWriter, r *http.Request, lc *locale) error {
 	p, f := h.emailForm(r, lc, "forgot", lc.T("forgot.title"), lc.T("forgot.intro"), account.ForgotPath)
 	h.render(w, r, lc, http.StatusOK, formPage(p, f))
+	return nil
 }
 
-func (h *Handler) forgot(w http.ResponseWriter, r *http.Request) {
-	h.mailLink(w, r, "forgot", "forgot.title", "forgot.intro", account.ForgotPath, h.acc.Accounts.RequestPasswordReset)
+func (h *Handler) forgot(w http.ResponseWriter, r *http.Request, lc *locale) error {
+	return h.mailLink(w, r, lc, "forgot", "forgot.title", "forgot.intro", account.ForgotPath, h.acc.Accounts.RequestPasswordReset)
 }
 
 // mailLink handles the forms that mail a link to an address. The answer is
 // the same whether or not the address has an account.
-func (h *Handler) mailLink(w http.ResponseWriter, r *http.Request, testID, title, intro, action string, send func(ctx context.Context, email string) error) {
-	lc := h.locales[pickLang(w, r)]
-	if !h.parseForm(w, r, lc) {
-		return
+func (h *Handler) mailLink(w http.ResponseWriter, r *http.Request, lc *locale, testID, title, intro, action string, send func(ctx context.Context, email string) error) error {
+	if err := parseForm(r); err != nil {
+		return err
 	}
 	p, f := h.emailForm(r, lc, testID, lc.T(title), lc.T(intro), action)
 	email := r.PostFormValue("email")
@@ -197,12 +183,12 @@ func (h *Handler) mailLink(w http.ResponseWriter, r *http.Request, testID, title
 		err = send(r.Context(), email)
 	}
 	if err != nil {
-		h.formError(w, r, lc, p, f, err)
-		return
+		return h.formError(w, r, lc, p, f, err)
 	}
 	f.Done = lc.T("email.sent")
 	f.Fields[0].Value = ""
 	h.render(w, r, lc, http.StatusOK, formPage(p, f))
+	return nil
 }
 
 func (h *Handler) resetPage(r *http.Request, lc *locale, token string) (*page, *form) {
@@ -215,44 +201,39 @@ func (h *Handler) resetPage(r *http.Request, lc *locale, token string) (*page, *
 		}}
 }
 
-func (h *Handler) resetForm(w http.ResponseWriter, r *http.Request) {
-	lc := h.locales[pickLang(w, r)]
+func (h *Handler) resetForm(w http.ResponseWriter, r *http.Request, lc *locale) error {
 	token := r.URL.Query().Get("token")
 	if err := h.acc.Accounts.CheckResetLink(r.Context(), token); err != nil {
-		h.linkProblem(w, r, lc, err, link{Label: lc.T("forgot.title"), URL: account.ForgotPath})
-		return
+		return h.linkProblem(w, r, lc, err, link{Label: lc.T("forgot.title"), URL: account.ForgotPath})
 	}
 	p, f := h.resetPage(r, lc, token)
 	h.render(w, r, lc, http.StatusOK, formPage(p, f))
+	return nil
 }
 
-func (h *Handler) reset(w http.ResponseWriter, r *http.Request) {
-	lc := h.locales[pickLang(w, r)]
-	if !h.parseForm(w, r, lc) {
-		return
+func (h *Handler) reset(w http.ResponseWriter, r *http.Request, lc *locale) error {
+	if err := parseForm(r); err != nil {
+		return err
 	}
 	token := r.PostFormValue("token")
 	p, f := h.resetPage(r, lc, token)
 	pw := r.PostFormValue("password")
 	if pw != r.PostFormValue("confirm") {
-		h.formError(w, r, lc, p, f, &fault.Invalid{Fields: map[string]string{"confirm": "does not match the new password"}})
-		return
+		return h.formError(w, r, lc, p, f, &fault.Invalid{Fields: map[string]string{"confirm": "does not match the new password"}})
 	}
 	u, err := h.acc.Accounts.ResetPassword(r.Context(), token, pw)
 	if errors.Is(err, fault.ErrNotFound) {
-		h.linkProblem(w, r, lc, err, link{Label: lc.T("forgot.title"), URL: account.ForgotPath})
-		return
+		return h.linkProblem(w, r, lc, err, link{Label: lc.T("forgot.title"), URL: account.ForgotPath})
 	}
 	if err != nil {
-		h.formError(w, r, lc, p, f, err)
-		return
+		return h.formError(w, r, lc, p, f, err)
 	}
 	if err := h.signIn(r.Context(), u); err != nil {
-		h.serverError(w, r, lc, err)
-		return
+		return err
 	}
 	h.sessions.Put(r.Context(), flashKey, lc.T("reset.done"))
 	http.Redirect(w, r, "/account", http.StatusSeeOther)
+	return nil
 }
 
 // --- login ---
@@ -275,58 +256,55 @@ func (h *Handler) loginPage(r *http.Request, lc *locale) (*page, *form) {
 	return p, f
 }
 
-func (h *Handler) loginForm(w http.ResponseWriter, r *http.Request) {
-	lc := h.locales[pickLang(w, r)]
+func (h *Handler) loginForm(w http.ResponseWriter, r *http.Request, lc *locale) error {
 	if _, ok, err := h.currentUser(r); err != nil {
-		h.serverError(w, r, lc, err)
-		return
+		return err
 	} else if ok {
 		http.Redirect(w, r, safeNext(r.URL.Query().Get("next")), http.StatusSeeOther)
-		return
+		return nil
 	}
 	p, f := h.loginPage(r, lc)
 	f.Error = h.sessions.PopString(r.Context(), flashKey)
 	h.render(w, r, lc, http.StatusOK, formPage(p, f))
+	return nil
 }
 
-func (h *Handler) login(w http.ResponseWriter, r *http.Request) {
-	lc := h.locales[pickLang(w, r)]
-	if !h.parseForm(w, r, lc) {
-		return
+func (h *Handler) login(w http.ResponseWriter, r *http.Request, lc *locale) error {
+	if err := parseForm(r); err != nil {
+		return err
 	}
 	p, f := h.loginPage(r, lc)
 	u, err := h.acc.Accounts.Login(r.Context(), account.Login{Email: r.PostFormValue("email"), Password: r.PostFormValue("password"), IP: security.ClientIP(r)})
 	if errors.Is(err, fault.ErrUnauthenticated) {
 		f.Error = lc.T("login.wrong")
 		h.render(w, r, lc, http.StatusUnauthorized, formPage(p, f))
-		return
+		return nil
 	}
 	if err != nil {
-		h.formError(w, r, lc, p, f, err)
-		return
+		return h.formError(w, r, lc, p, f, err)
 	}
 	if err := h.signIn(r.Context(), u); err != nil {
-		h.serverError(w, r, lc, err)
-		return
+		return err
 	}
 	http.Redirect(w, r, safeNext(r.PostFormValue("next")), http.StatusSeeOther)
+	return nil
 }
 
-func (h *Handler) logout(w http.ResponseWriter, r *http.Request) {
-	lc := h.locales[pickLang(w, r)]
+func (h *Handler) logout(w http.ResponseWriter, r *http.Request, lc *locale) error {
 	if err := h.sessions.Destroy(r.Context()); err != nil {
-		h.serverError(w, r, lc, err)
-		return
+		return err
 	}
 	http.Redirect(w, r, "/", http.StatusSeeOther)
+	return nil
 }
 
 // --- the account area ---
 
-func (h *Handler) accountHome(w http.ResponseWriter, r *http.Request, lc *locale, u account.User) {
+func (h *Handler) accountHome(w http.ResponseWriter, r *http.Request, lc *locale, u account.User) error {
 	p := h.accountPage(r, lc, lc.T("account.title"), "/account")
-	v := accountView{User: u, Flash: h.sessions.PopString(r.Context(), flashKey), Addresses: h.acc.Addresses != nil, Orders: h.acc.Orders != nil, Points: h.acc.Points != nil}
+	v := accountView{User: u, Flash: h.sessions.PopString(r.Context(), flashKey)}
 	h.render(w, r, lc, http.StatusOK, accountHomePage(p, &v))
+	return nil
 }
 
 func (h *Handler) profilePage(r *http.Request, lc *locale, u account.User) (*page, *form) {
@@ -344,24 +322,25 @@ func (h *Handler) profilePage(r *http.Request, lc *locale, u account.User) (*pag
 		Links: []link{{Label: lc.T("account.back"), URL: "/account"}}}
 }
 
-func (h *Handler) profileForm(w http.ResponseWriter, r *http.Request, lc *locale, u account.User) {
+func (h *Handler) profileForm(w http.ResponseWriter, r *http.Request, lc *locale, u account.User) error {
 	p, f := h.profilePage(r, lc, u)
 	h.render(w, r, lc, http.StatusOK, formPage(p, f))
+	return nil
 }
 
-func (h *Handler) profile(w http.ResponseWriter, r *http.Request, lc *locale, u account.User) {
-	if !h.parseForm(w, r, lc) {
-		return
+func (h *Handler) profile(w http.ResponseWriter, r *http.Request, lc *locale, u account.User) error {
+	if err := parseForm(r); err != nil {
+		return err
 	}
 	p, f := h.profilePage(r, lc, u)
 	_, err := h.acc.Accounts.UpdateProfile(r.Context(), u.ID, account.Profile{
 		Name: r.PostFormValue("name"), Phone: r.PostFormValue("phone"), MarketingConsent: r.PostFormValue("marketing") == "on"})
 	if err != nil {
-		h.formError(w, r, lc, p, f, err)
-		return
+		return h.formError(w, r, lc, p, f, err)
 	}
 	h.sessions.Put(r.Context(), flashKey, lc.T("profile.saved"))
 	http.Redirect(w, r, "/account", http.StatusSeeOther)
+	return nil
 }
 
 func (h *Handler) passwordPage(r *http.Request, lc *locale, u account.User) (*page, *form) {
@@ -379,33 +358,32 @@ func (h *Handler) passwordPage(r *http.Request, lc *locale, u account.User) (*pa
 	return p, f
 }
 
-func (h *Handler) passwordForm(w http.ResponseWriter, r *http.Request, lc *locale, u account.User) {
+func (h *Handler) passwordForm(w http.ResponseWriter, r *http.Request, lc *locale, u account.User) error {
 	p, f := h.passwordPage(r, lc, u)
 	h.render(w, r, lc, http.StatusOK, formPage(p, f))
+	return nil
 }
 
-func (h *Handler) password(w http.ResponseWriter, r *http.Request, lc *locale, u account.User) {
-	if !h.parseForm(w, r, lc) {
-		return
+func (h *Handler) password(w http.ResponseWriter, r *http.Request, lc *locale, u account.User) error {
+	if err := parseForm(r); err != nil {
+		return err
 	}
 	p, f := h.passwordPage(r, lc, u)
 	pw := r.PostFormValue("password")
 	if pw != r.PostFormValue("confirm") {
-		h.formError(w, r, lc, p, f, &fault.Invalid{Fields: map[string]string{"confirm": "does not match the new password"}})
-		return
+		return h.formError(w, r, lc, p, f, &fault.Invalid{Fields: map[string]string{"confirm": "does not match the new password"}})
 	}
 	nu, err := h.acc.Accounts.ChangePassword(r.Context(), u.ID, r.PostFormValue("current_password"), pw)
 	if err != nil {
-		h.formError(w, r, lc, p, f, err)
-		return
+		return h.formError(w, r, lc, p, f, err)
 	}
 	// Every other session ended; this one carries on with a new token.
 	if err := h.signIn(r.Context(), nu); err != nil {
-		h.serverError(w, r, lc, err)
-		return
+		return err
 	}
 	h.sessions.Put(r.Context(), flashKey, lc.T("password.saved"))
 	http.Redirect(w, r, "/account", http.StatusSeeOther)
+	return nil
 }
 
 func (h *Handler) deletePage(r *http.Request, lc *locale, u account.User) (*page, *form) {
@@ -418,38 +396,38 @@ func (h *Handler) deletePage(r *http.Request, lc *locale, u account.User) (*page
 		Submit: lc.T("delete.submit"), Danger: true, Fields: []field{fl}, Links: []link{{Label: lc.T("account.back"), URL: "/account"}}}
 }
 
-func (h *Handler) deleteForm(w http.ResponseWriter, r *http.Request, lc *locale, u account.User) {
+func (h *Handler) deleteForm(w http.ResponseWriter, r *http.Request, lc *locale, u account.User) error {
 	p, f := h.deletePage(r, lc, u)
 	h.render(w, r, lc, http.StatusOK, formPage(p, f))
+	return nil
 }
 
-func (h *Handler) deleteAccount(w http.ResponseWriter, r *http.Request, lc *locale, u account.User) {
-	if !h.parseForm(w, r, lc) {
-		return
+func (h *Handler) deleteAccount(w http.ResponseWriter, r *http.Request, lc *locale, u account.User) error {
+	if err := parseForm(r); err != nil {
+		return err
 	}
 	p, f := h.deletePage(r, lc, u)
 	err := h.acc.Accounts.Delete(r.Context(), u.ID, r.PostFormValue("confirm"))
 	if errors.Is(err, fault.ErrForbidden) {
 		f.Error = lc.T("delete.staff")
 		h.render(w, r, lc, http.StatusForbidden, formPage(p, f))
-		return
+		return nil
 	}
 	if err != nil {
-		h.formError(w, r, lc, p, f, err)
-		return
+		return h.formError(w, r, lc, p, f, err)
 	}
 	if err := h.sessions.Destroy(r.Context()); err != nil {
-		h.serverError(w, r, lc, err)
-		return
+		return err
 	}
 	http.Redirect(w, r, "/account/deleted", http.StatusSeeOther)
+	return nil
 }
 
-func (h *Handler) deleted(w http.ResponseWriter, r *http.Request) {
-	lc := h.locales[pickLang(w, r)]
+func (h *Handler) deleted(w http.ResponseWriter, r *http.Request, lc *locale) error {
 	p := h.accountPage(r, lc, lc.T("deleted.title"), "/account/deleted")
 	h.render(w, r, lc, http.StatusOK, formPage(p, &form{TestID: "deleted", Title: lc.T("deleted.title"), Done: lc.T("deleted.body"),
 		Links: []link{{Label: lc.T("nf.home"), URL: "/"}}}))
+	return nil
 }
 
 // parseForm reads a posted form, answering 413 for a body over the limit
@@ -472,11 +450,8 @@ func (h *Handler) parseForm(w http.ResponseWriter, r *http.Request, lc *locale) 
 
 // accountView is the account overview.
 type accountView struct {
-	User      account.User
-	Flash     string
-	Addresses bool
-	Orders    bool
-	Points    bool
+	User  account.User
+	Flash string
 }
 
 // displayPhone writes a Korean E.164 number the way Koreans read it

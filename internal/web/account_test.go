@@ -41,6 +41,7 @@ type accountShop struct {
 	d       *db.DB
 	acc     *account.Service
 	fake    *socialtest.Server
+	social  *social.Service
 	addrs   *address.Service
 	cat     *catalog.Service
 	carts   *cart.Service
@@ -63,7 +64,8 @@ func newAccountShop(t *testing.T) *accountShop {
 		BaseURL: s.srv.URL, Keyring: kr, Mailer: notify.NewOutbox(d, time.Now), Limiter: ratelimit.New(d, time.Now),
 		OnDelete: []account.Hook{s.addrs.DeleteAllForUser},
 	}, time.Now, nil)
-	soc, err := social.New(d, s.fake.Providers(), s.srv.URL, nil, time.Now)
+	var err error
+	s.social, err = social.New(d, s.fake.Providers(), s.srv.URL, nil, time.Now)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -83,10 +85,52 @@ func newAccountShop(t *testing.T) *accountShop {
 		Bank:            payment.BankAccount{Bank: "말랑은행", Account: "123-45-6789", Holder: "(주)말랑"},
 		BuyerProtection: "구매안전서비스: 말랑은행 에스크로 (제2026-01호)"}, []payment.Provider{s.testpay}, time.Now, nil)
 	h := New(Config{BaseURL: s.srv.URL, ShopName: "말랑상점"}, s.cat, slog.New(slog.DiscardHandler))
-	h.EnableAccounts(AccountDeps{Accounts: s.acc, Store: account.NewSessionStore(d, nil, time.Now), Addresses: s.addrs, Social: soc,
-		Carts: s.carts, Orders: s.orders, Checkout: checkout.New(d, s.orders, s.pays), Points: s.points, Payments: s.pays})
+	h.EnableAccounts(s.deps())
 	h.Register(mux)
 	return s
+}
+
+// deps are the real services of s, as the shop wires them.
+func (s *accountShop) deps() AccountDeps {
+	return AccountDeps{Accounts: s.acc, Store: account.NewSessionStore(s.d, nil, time.Now), Addresses: s.addrs, Social: s.social,
+		Carts: s.carts, Orders: s.orders, Checkout: checkout.New(s.d, s.orders, s.pays), Points: s.points, Payments: s.pays}
+}
+
+func TestEnableAccountsNeedsEveryService(t *testing.T) {
+	t.Parallel()
+	s := newAccountShop(t)
+	tests := []struct {
+		name  string
+		unset func(*AccountDeps)
+	}{
+		{"Accounts", func(d *AccountDeps) { d.Accounts = nil }},
+		{"Store", func(d *AccountDeps) { d.Store = nil }},
+		{"Addresses", func(d *AccountDeps) { d.Addresses = nil }},
+		{"Social", func(d *AccountDeps) { d.Social = (*social.Service)(nil) }}, // a service not yet made
+		{"Carts", func(d *AccountDeps) { d.Carts = nil }},
+		{"Orders", func(d *AccountDeps) { d.Orders = nil }},
+		{"Checkout", func(d *AccountDeps) { d.Checkout = nil }},
+		{"Points", func(d *AccountDeps) { d.Points = nil }},
+		{"Payments", func(d *AccountDeps) { d.Payments = (*payment.Service)(nil) }},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			deps := s.deps()
+			tt.unset(&deps)
+			defer func() {
+				msg, _ := recover().(string)
+				if !strings.Contains(msg, tt.name) {
+					t.Errorf("EnableAccounts without %s: panic %q", tt.name, msg)
+				}
+			}()
+			New(Config{BaseURL: testBase}, s.cat, nil).EnableAccounts(deps)
+		})
+	}
+	t.Run("all given", func(t *testing.T) {
+		t.Parallel()
+		New(Config{BaseURL: testBase}, s.cat, nil).EnableAccounts(s.deps())
+	})
 }
 
 // browser is one visitor with its own cookies. It does not follow

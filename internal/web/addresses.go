@@ -2,7 +2,7 @@ package web
 
 import (
 	"context"
-	"errors"
+	"fmt"
 	"net/http"
 	"strconv"
 
@@ -34,14 +34,14 @@ func (h *Handler) registerAddresses(mux *http.ServeMux) {
 	mux.Handle("POST /account/addresses/{id}/default", s(h.signedIn(h.addressDefault)))
 }
 
-func (h *Handler) addressList(w http.ResponseWriter, r *http.Request, lc *locale, u account.User) {
+func (h *Handler) addressList(w http.ResponseWriter, r *http.Request, lc *locale, u account.User) error {
 	as, err := h.acc.Addresses.List(r.Context(), u.ID)
 	if err != nil {
-		h.serverError(w, r, lc, err)
-		return
+		return err
 	}
 	p := h.accountPage(r, lc, lc.T("addr.title"), "/account/addresses")
 	h.render(w, r, lc, http.StatusOK, addressesPage(p, as, h.sessions.PopString(r.Context(), flashKey), len(as) < address.MaxPerUser))
+	return nil
 }
 
 func (h *Handler) addressForm(r *http.Request, lc *locale, action string, a address.Address) (*page, *form) {
@@ -70,19 +70,21 @@ func (h *Handler) addressForm(r *http.Request, lc *locale, action string, a addr
 		Links: []link{{Label: lc.T("addr.back"), URL: "/account/addresses"}}}
 }
 
-// renderAddressForm sends the address form with the postcode widget allowed.
-func (h *Handler) renderAddressForm(w http.ResponseWriter, r *http.Request, lc *locale, status int, p *page, f *form, err error) {
+// renderAddressForm sends the address form with the postcode widget
+// allowed: with the messages of err when it is a form's error (formError),
+// else as it is.
+func (h *Handler) renderAddressForm(w http.ResponseWriter, r *http.Request, lc *locale, p *page, f *form, err error) error {
 	w.Header().Set("Content-Security-Policy", security.PostcodeCSP)
 	if err != nil {
-		h.formError(w, r, lc, p, f, err)
-		return
+		return h.formError(w, r, lc, p, f, err)
 	}
-	h.render(w, r, lc, status, formPage(p, f))
+	h.render(w, r, lc, http.StatusOK, formPage(p, f))
+	return nil
 }
 
-func (h *Handler) addressNew(w http.ResponseWriter, r *http.Request, lc *locale, u account.User) {
+func (h *Handler) addressNew(w http.ResponseWriter, r *http.Request, lc *locale, u account.User) error {
 	p, f := h.addressForm(r, lc, "/account/addresses/new", address.Address{})
-	h.renderAddressForm(w, r, lc, http.StatusOK, p, f, nil)
+	return h.renderAddressForm(w, r, lc, p, f, nil)
 }
 
 func addressInput(r *http.Request) address.Input {
@@ -91,95 +93,84 @@ func addressInput(r *http.Request) address.Input {
 		Note: r.PostFormValue("note"), MakeDefault: r.PostFormValue("default") == "on"}
 }
 
-func (h *Handler) addressCreate(w http.ResponseWriter, r *http.Request, lc *locale, u account.User) {
-	if !h.parseForm(w, r, lc) {
-		return
+func (h *Handler) addressCreate(w http.ResponseWriter, r *http.Request, lc *locale, u account.User) error {
+	if err := parseForm(r); err != nil {
+		return err
 	}
 	p, f := h.addressForm(r, lc, "/account/addresses/new", address.Address{})
 	if _, err := h.acc.Addresses.Create(r.Context(), u.ID, addressInput(r)); err != nil {
-		h.renderAddressForm(w, r, lc, 0, p, f, err)
-		return
+		return h.renderAddressForm(w, r, lc, p, f, err)
 	}
 	h.sessions.Put(r.Context(), flashKey, lc.T("addr.saved"))
 	http.Redirect(w, r, "/account/addresses", http.StatusSeeOther)
+	return nil
+}
+
+// addressID reads the {id} of an address's path; a malformed one is
+// fault.ErrNotFound.
+func addressID(r *http.Request) (int64, error) {
+	id, err := strconv.ParseInt(r.PathValue("id"), 10, 64)
+	if err != nil || id <= 0 {
+		return 0, fmt.Errorf("address id %q: %w", r.PathValue("id"), fault.ErrNotFound)
+	}
+	return id, nil
 }
 
 // ownAddress reads the {id} address of u; another customer's id, or one
-// that does not exist, is the 404 page.
-func (h *Handler) ownAddress(w http.ResponseWriter, r *http.Request, lc *locale, u account.User) (address.Address, bool) {
-	id, err := strconv.ParseInt(r.PathValue("id"), 10, 64)
-	if err != nil || id <= 0 {
-		h.notFoundIn(w, r, lc)
-		return address.Address{}, false
-	}
-	a, err := h.acc.Addresses.Get(r.Context(), u.ID, id)
-	if errors.Is(err, fault.ErrNotFound) {
-		h.notFoundIn(w, r, lc)
-		return address.Address{}, false
-	}
+// that does not exist, is fault.ErrNotFound.
+func (h *Handler) ownAddress(r *http.Request, u account.User) (address.Address, error) {
+	id, err := addressID(r)
 	if err != nil {
-		h.serverError(w, r, lc, err)
-		return address.Address{}, false
+		return address.Address{}, err
 	}
-	return a, true
+	return h.acc.Addresses.Get(r.Context(), u.ID, id)
 }
 
-func (h *Handler) addressEdit(w http.ResponseWriter, r *http.Request, lc *locale, u account.User) {
-	a, ok := h.ownAddress(w, r, lc, u)
-	if !ok {
-		return
+func (h *Handler) addressEdit(w http.ResponseWriter, r *http.Request, lc *locale, u account.User) error {
+	a, err := h.ownAddress(r, u)
+	if err != nil {
+		return err
 	}
 	p, f := h.addressForm(r, lc, "/account/addresses/"+strconv.FormatInt(a.ID, 10)+"/edit", a)
-	h.renderAddressForm(w, r, lc, http.StatusOK, p, f, nil)
+	return h.renderAddressForm(w, r, lc, p, f, nil)
 }
 
-func (h *Handler) addressUpdate(w http.ResponseWriter, r *http.Request, lc *locale, u account.User) {
-	if !h.parseForm(w, r, lc) {
-		return
+func (h *Handler) addressUpdate(w http.ResponseWriter, r *http.Request, lc *locale, u account.User) error {
+	if err := parseForm(r); err != nil {
+		return err
 	}
-	a, ok := h.ownAddress(w, r, lc, u)
-	if !ok {
-		return
+	a, err := h.ownAddress(r, u)
+	if err != nil {
+		return err
 	}
 	p, f := h.addressForm(r, lc, "/account/addresses/"+strconv.FormatInt(a.ID, 10)+"/edit", a)
-	_, err := h.acc.Addresses.Update(r.Context(), u.ID, a.ID, addressInput(r))
-	if errors.Is(err, fault.ErrNotFound) {
-		h.notFoundIn(w, r, lc)
-		return
-	}
-	if err != nil {
-		h.renderAddressForm(w, r, lc, 0, p, f, err)
-		return
+	if _, err := h.acc.Addresses.Update(r.Context(), u.ID, a.ID, addressInput(r)); err != nil {
+		return h.renderAddressForm(w, r, lc, p, f, err)
 	}
 	h.sessions.Put(r.Context(), flashKey, lc.T("addr.saved"))
 	http.Redirect(w, r, "/account/addresses", http.StatusSeeOther)
+	return nil
 }
 
-func (h *Handler) addressDelete(w http.ResponseWriter, r *http.Request, lc *locale, u account.User) {
-	h.addressAction(w, r, lc, u, h.acc.Addresses.Delete, "addr.deleted")
+func (h *Handler) addressDelete(w http.ResponseWriter, r *http.Request, lc *locale, u account.User) error {
+	return h.addressAction(w, r, lc, u, h.acc.Addresses.Delete, "addr.deleted")
 }
 
-func (h *Handler) addressDefault(w http.ResponseWriter, r *http.Request, lc *locale, u account.User) {
-	h.addressAction(w, r, lc, u, h.acc.Addresses.SetDefault, "addr.defaulted")
+func (h *Handler) addressDefault(w http.ResponseWriter, r *http.Request, lc *locale, u account.User) error {
+	return h.addressAction(w, r, lc, u, h.acc.Addresses.SetDefault, "addr.defaulted")
 }
 
 // addressAction runs a one-button action on the {id} address of u.
 func (h *Handler) addressAction(w http.ResponseWriter, r *http.Request, lc *locale, u account.User,
-	do func(ctx context.Context, userID, id int64) error, done string) {
-	id, err := strconv.ParseInt(r.PathValue("id"), 10, 64)
-	if err != nil || id <= 0 {
-		h.notFoundIn(w, r, lc)
-		return
-	}
-	err = do(r.Context(), u.ID, id)
-	if errors.Is(err, fault.ErrNotFound) {
-		h.notFoundIn(w, r, lc)
-		return
-	}
+	do func(ctx context.Context, userID, id int64) error, done string) error {
+	id, err := addressID(r)
 	if err != nil {
-		h.serverError(w, r, lc, err)
-		return
+		return err
+	}
+	if err := do(r.Context(), u.ID, id); err != nil {
+		return err
 	}
 	h.sessions.Put(r.Context(), flashKey, lc.T(done))
 	http.Redirect(w, r, "/account/addresses", http.StatusSeeOther)
+	return nil
 }

@@ -29,11 +29,11 @@ const cartTokenKey = "cart_token"
 
 func (h *Handler) registerCart(mux *http.ServeMux) {
 	s := h.private
-	mux.Handle("GET /cart", s(http.HandlerFunc(h.cartPage)))
-	mux.Handle("POST /cart/add", s(http.HandlerFunc(h.cartAdd)))
-	mux.Handle("POST /cart/lines/{id}/quantity", s(http.HandlerFunc(h.cartQuantity)))
-	mux.Handle("POST /cart/lines/{id}/remove", s(http.HandlerFunc(h.cartRemove)))
-	mux.Handle("POST /cart/select", s(http.HandlerFunc(h.cartSelect)))
+	mux.Handle("GET /cart", s(h.serve(h.cartPage)))
+	mux.Handle("POST /cart/add", s(h.serve(h.cartAdd)))
+	mux.Handle("POST /cart/lines/{id}/quantity", s(h.serve(h.cartQuantity)))
+	mux.Handle("POST /cart/lines/{id}/remove", s(h.serve(h.cartRemove)))
+	mux.Handle("POST /cart/select", s(h.serve(h.cartSelect)))
 }
 
 // cartOwner is whose cart the request works on: the signed-in customer's,
@@ -59,9 +59,6 @@ func (h *Handler) cartOwner(r *http.Request, create bool) (cart.Owner, bool, err
 
 // mergeCart moves the visitor's cart into the customer's at login.
 func (h *Handler) mergeCart(ctx context.Context, userID int64) error {
-	if h.acc.Carts == nil {
-		return nil
-	}
 	token := h.sessions.PopString(ctx, cartTokenKey)
 	if token == "" {
 		return nil
@@ -120,18 +117,15 @@ func cartProblem(lc *locale, l cart.Line) string {
 	return lc.T("cart.unavailable")
 }
 
-func (h *Handler) cartPage(w http.ResponseWriter, r *http.Request) {
-	lc := h.locales[pickLang(w, r)]
+func (h *Handler) cartPage(w http.ResponseWriter, r *http.Request, lc *locale) error {
 	o, ok, err := h.cartOwner(r, false)
 	if err != nil {
-		h.serverError(w, r, lc, err)
-		return
+		return err
 	}
 	var c cart.Cart
 	if ok {
 		if c, err = h.acc.Carts.Get(r.Context(), o); err != nil {
-			h.serverError(w, r, lc, err)
-			return
+			return err
 		}
 	}
 	v := h.newCartView(lc, c)
@@ -143,28 +137,38 @@ func (h *Handler) cartPage(w http.ResponseWriter, r *http.Request) {
 	p := h.accountPage(r, lc, lc.T("cart.title"), "/cart")
 	p.Scripts = []string{h.assets.url("htmx.min.js")}
 	h.render(w, r, lc, http.StatusOK, cartPage(p, v))
+	return nil
 }
 
 // cartErrorKey holds a cart action's refusal for the next cart page.
 const cartErrorKey = "cart_error"
 
-// cartDone answers a cart action: back to the cart (or where the form
-// asked), with the message.
-func (h *Handler) cartDone(w http.ResponseWriter, r *http.Request, lc *locale, err error, done string) {
+// cartDone answers a cart action: back to the cart, with done as the
+// flash, or with what was wrong when err is bad input or a line that is no
+// longer in the cart. Any other err is returned for serveError.
+func (h *Handler) cartDone(w http.ResponseWriter, r *http.Request, lc *locale, err error, done string) error {
 	ctx := r.Context()
 	if inv, ok := fault.AsInvalid(err); ok {
 		for _, m := range inv.Fields {
 			h.sessions.Put(ctx, cartErrorKey, lc.T(m))
 		}
 	} else if errors.Is(err, fault.ErrNotFound) {
-		h.sessions.Put(ctx, cartErrorKey, lc.T("cart.line_gone"))
+		return h.lineGone(w, r, lc)
 	} else if err != nil {
-		h.serverError(w, r, lc, err)
-		return
+		return err
 	} else if done != "" {
 		h.sessions.Put(ctx, flashKey, done)
 	}
 	http.Redirect(w, r, "/cart", http.StatusSeeOther)
+	return nil
+}
+
+// lineGone answers an action on a cart line that is not in the cart (any
+// more): back to the cart, which says so.
+func (h *Handler) lineGone(w http.ResponseWriter, r *http.Request, lc *locale) error {
+	h.sessions.Put(r.Context(), cartErrorKey, lc.T("cart.line_gone"))
+	http.Redirect(w, r, "/cart", http.StatusSeeOther)
+	return nil
 }
 
 func formInt(r *http.Request, name string) (int64, bool) {
@@ -172,10 +176,9 @@ func formInt(r *http.Request, name string) (int64, bool) {
 	return n, err == nil
 }
 
-func (h *Handler) cartAdd(w http.ResponseWriter, r *http.Request) {
-	lc := h.locales[pickLang(w, r)]
-	if !h.parseForm(w, r, lc) {
-		return
+func (h *Handler) cartAdd(w http.ResponseWriter, r *http.Request, lc *locale) error {
+	if err := parseForm(r); err != nil {
+		return err
 	}
 	variant, ok := formInt(r, "variant")
 	qty := int64(1)
@@ -186,50 +189,45 @@ func (h *Handler) cartAdd(w http.ResponseWriter, r *http.Request) {
 		}
 	}
 	if !ok {
-		h.cartDone(w, r, lc, &fault.Invalid{Fields: map[string]string{"quantity": "must be a whole number"}}, "")
-		return
+		return h.cartDone(w, r, lc, &fault.Invalid{Fields: map[string]string{"quantity": "must be a whole number"}}, "")
 	}
 	o, _, err := h.cartOwner(r, true)
 	if err != nil {
-		h.serverError(w, r, lc, err)
-		return
+		return err
 	}
 	notices, err := h.acc.Carts.Put(r.Context(), o, variant, qty)
 	if err == nil && len(notices) == 0 {
 		// The common case says so in the address rather than in the
 		// session, which then need not be written again.
 		http.Redirect(w, r, "/cart?added=1", http.StatusSeeOther)
-		return
+		return nil
 	}
 	done := ""
 	if len(notices) > 0 {
 		n := notices[0]
 		done = lc.F("cart.added_capped", n.Added, n.Quantity)
 	}
-	h.cartDone(w, r, lc, err, done)
+	return h.cartDone(w, r, lc, err, done)
 }
 
 // cartLine runs fn on the {id} line of the request's cart.
-func (h *Handler) cartLine(w http.ResponseWriter, r *http.Request, fn func(ctx context.Context, o cart.Owner, id int64) error) {
-	lc := h.locales[pickLang(w, r)]
-	if !h.parseForm(w, r, lc) {
-		return
+func (h *Handler) cartLine(w http.ResponseWriter, r *http.Request, lc *locale, fn func(ctx context.Context, o cart.Owner, id int64) error) error {
+	if err := parseForm(r); err != nil {
+		return err
 	}
 	id, err := strconv.ParseInt(r.PathValue("id"), 10, 64)
 	o, ok, oerr := h.cartOwner(r, false)
 	if oerr != nil {
-		h.serverError(w, r, lc, oerr)
-		return
+		return oerr
 	}
 	if err != nil || id <= 0 || !ok {
-		h.cartDone(w, r, lc, fault.ErrNotFound, "")
-		return
+		return h.lineGone(w, r, lc)
 	}
-	h.cartDone(w, r, lc, fn(r.Context(), o, id), "")
+	return h.cartDone(w, r, lc, fn(r.Context(), o, id), "")
 }
 
-func (h *Handler) cartQuantity(w http.ResponseWriter, r *http.Request) {
-	h.cartLine(w, r, func(ctx context.Context, o cart.Owner, id int64) error {
+func (h *Handler) cartQuantity(w http.ResponseWriter, r *http.Request, lc *locale) error {
+	return h.cartLine(w, r, lc, func(ctx context.Context, o cart.Owner, id int64) error {
 		qty, ok := formInt(r, "quantity")
 		if !ok {
 			return &fault.Invalid{Fields: map[string]string{"quantity": "must be a whole number"}}
@@ -239,40 +237,36 @@ func (h *Handler) cartQuantity(w http.ResponseWriter, r *http.Request) {
 	})
 }
 
-func (h *Handler) cartRemove(w http.ResponseWriter, r *http.Request) {
-	h.cartLine(w, r, func(ctx context.Context, o cart.Owner, id int64) error {
+func (h *Handler) cartRemove(w http.ResponseWriter, r *http.Request, lc *locale) error {
+	return h.cartLine(w, r, lc, func(ctx context.Context, o cart.Owner, id int64) error {
 		_, err := h.acc.Carts.Remove(ctx, o, id)
 		return err
 	})
 }
 
-func (h *Handler) cartSelect(w http.ResponseWriter, r *http.Request) {
-	lc := h.locales[pickLang(w, r)]
-	if !h.parseForm(w, r, lc) {
-		return
+func (h *Handler) cartSelect(w http.ResponseWriter, r *http.Request, lc *locale) error {
+	if err := parseForm(r); err != nil {
+		return err
 	}
 	o, ok, err := h.cartOwner(r, false)
 	if err != nil {
-		h.serverError(w, r, lc, err)
-		return
+		return err
 	}
 	if !ok {
-		h.cartDone(w, r, lc, fault.ErrNotFound, "")
-		return
+		return h.lineGone(w, r, lc)
 	}
 	var ids []int64
 	for _, s := range r.PostForm["line"] {
 		id, err := strconv.ParseInt(s, 10, 64)
 		if err != nil || id <= 0 {
-			h.cartDone(w, r, lc, fault.ErrNotFound, "")
-			return
+			return h.lineGone(w, r, lc)
 		}
 		ids = append(ids, id)
 	}
 	_, err = h.acc.Carts.SelectOnly(r.Context(), o, ids)
 	if err == nil && r.PostFormValue("checkout") != "" {
 		http.Redirect(w, r, "/checkout", http.StatusSeeOther)
-		return
+		return nil
 	}
-	h.cartDone(w, r, lc, err, "")
+	return h.cartDone(w, r, lc, err, "")
 }

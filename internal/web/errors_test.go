@@ -3,14 +3,20 @@ package web
 import (
 	"context"
 	"errors"
+	"fmt"
 	"log/slog"
 	"net/http"
+	"net/http/httptest"
 	"strings"
 	"sync"
 	"testing"
 	"time"
 
+	"github.com/mallang/mallang/internal/account"
 	"github.com/mallang/mallang/internal/catalog"
+	"github.com/mallang/mallang/internal/fault"
+	"github.com/mallang/mallang/internal/observe"
+	"github.com/mallang/mallang/internal/ratelimit"
 )
 
 // broken is a catalog whose every call fails, for the 500 page.
@@ -78,4 +84,106 @@ func TestServerError(t *testing.T) {
 			t.Errorf("the error was not logged: %s", logs.String())
 		}
 	})
+}
+
+// calm is a catalog without categories or products, so that the error pages
+// have nothing to fail on.
+type calm struct{ broken }
+
+func (calm) Categories(context.Context) ([]*catalog.Category, error) { return nil, nil }
+
+func TestServeError(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		name     string
+		method   string
+		target   string
+		lang     string
+		err      error
+		cancel   bool
+		status   int
+		contains []string
+		location string
+		header   [2]string // a header the answer must carry
+		logged   bool
+	}{
+		{name: "not found", err: fmt.Errorf("load product 7: %w", fault.ErrNotFound),
+			status: http.StatusNotFound, contains: []string{`data-testid="not-found"`, "페이지를 찾을 수 없습니다"}},
+		{name: "forbidden", err: fmt.Errorf("order 7 of another customer: %w", fault.ErrForbidden),
+			status: http.StatusForbidden, contains: []string{`data-testid="error-forbidden"`, "이 페이지를 볼 수 없습니다"}},
+		{name: "forbidden in English", lang: "en", err: fault.ErrForbidden,
+			status: http.StatusForbidden, contains: []string{`data-testid="error-forbidden"`, "You cannot open this page"}},
+		{name: "blocked address", err: account.ErrBlocked,
+			status: http.StatusForbidden, contains: []string{`data-testid="error-forbidden"`}},
+		{name: "unauthenticated page", target: "/somewhere?tab=2", err: fmt.Errorf("session: %w", fault.ErrUnauthenticated),
+			status: http.StatusSeeOther, location: "/login?next=%2Fsomewhere%3Ftab%3D2"},
+		{name: "unauthenticated form", method: http.MethodPost, err: fault.ErrUnauthenticated,
+			status: http.StatusSeeOther, location: "/login?next=%2Faccount"},
+		{name: "conflict", err: fmt.Errorf("pay order 7: %w", fault.ErrConflict),
+			status: http.StatusConflict, contains: []string{`data-testid="error-conflict"`, "그사이 상품이나 주문의 상태가 바뀌었습니다"}},
+		{name: "invalid", err: fmt.Errorf("set quantity: %w", &fault.Invalid{Fields: map[string]string{"quantity": "must be a whole number"}}),
+			status: http.StatusUnprocessableEntity, contains: []string{`data-testid="error-invalid"`, `data-testid="error-details"`, "숫자로 입력해 주세요."}},
+		{name: "too many attempts", err: fmt.Errorf("log in: %w", &ratelimit.Error{Limit: "login", RetryAfter: 90 * time.Second}),
+			status: http.StatusTooManyRequests, contains: []string{`data-testid="error-limited"`, "2분 뒤에 다시 시도해 주세요"},
+			header: [2]string{"Retry-After", "90"}},
+		{name: "not a form", method: http.MethodPost, err: fmt.Errorf("%w: %w", errBadForm, errors.New("invalid semicolon separator")),
+			status: http.StatusBadRequest, contains: []string{`data-testid="bad-form"`}},
+		{name: "form too large", method: http.MethodPost, err: fmt.Errorf("%w: %w", errBadForm, &http.MaxBytesError{Limit: 1 << 20}),
+			status: http.StatusRequestEntityTooLarge, contains: []string{`data-testid="bad-form"`}},
+		{name: "failure", err: fmt.Errorf("load cart: %w", errDown),
+			status: http.StatusInternalServerError, contains: []string{`data-testid="server-error"`, "잠시 문제가 생겼습니다", "req-7"}, logged: true},
+		{name: "cancelled by the client", err: fmt.Errorf("load cart: %w", context.Canceled), cancel: true,
+			status: http.StatusOK},
+		{name: "cancelled by the server", err: fmt.Errorf("load cart: %w", context.Canceled),
+			status: http.StatusInternalServerError, contains: []string{`data-testid="server-error"`}, logged: true},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			var logs lockedBuffer
+			h := New(Config{BaseURL: testBase}, calm{}, slog.New(observe.LogHandler(slog.NewTextHandler(&logs, nil))))
+			method, target := tt.method, tt.target
+			if method == "" {
+				method = http.MethodGet
+			}
+			if target == "" {
+				target = "/page"
+			}
+			req := httptest.NewRequest(method, target, nil)
+			req.Header.Set("Accept-Language", "ko-KR")
+			if tt.lang != "" {
+				req.Header.Set("Accept-Language", tt.lang)
+			}
+			ctx := observe.WithRequestID(req.Context(), "req-7")
+			if tt.cancel {
+				var cancel context.CancelFunc
+				ctx, cancel = context.WithCancel(ctx)
+				cancel()
+			}
+			req = req.WithContext(ctx)
+			w := httptest.NewRecorder()
+			h.serve(func(http.ResponseWriter, *http.Request, *locale) error { return tt.err }).ServeHTTP(w, req)
+
+			if w.Code != tt.status {
+				t.Fatalf("status %d, want %d; body:\n%.1500s", w.Code, tt.status, w.Body.String())
+			}
+			mustContain(t, w.Body.String(), tt.contains...)
+			mustNotContain(t, w.Body.String(), errDown.Error(), "load cart", "log in:")
+			if got := w.Header().Get("Location"); got != tt.location {
+				t.Errorf("Location %q, want %q", got, tt.location)
+			}
+			if tt.header[0] != "" && w.Header().Get(tt.header[0]) != tt.header[1] {
+				t.Errorf("%s %q, want %q", tt.header[0], w.Header().Get(tt.header[0]), tt.header[1])
+			}
+			if tt.cancel && w.Body.Len() > 0 {
+				t.Errorf("a cancelled request got a page: %.200s", w.Body.String())
+			}
+			if n := strings.Count(logs.String(), "storefront page failed"); tt.logged && n != 1 || !tt.logged && logs.String() != "" {
+				t.Errorf("logged %d times, want logged=%v:\n%s", n, tt.logged, logs.String())
+			}
+			if tt.logged && !strings.Contains(logs.String(), "request_id=req-7") {
+				t.Errorf("the log line lacks the request id: %s", logs.String())
+			}
+		})
+	}
 }

@@ -1,14 +1,10 @@
 package web
 
 import (
-	"errors"
 	"net/http"
-	"strconv"
-	"time"
 
 	"github.com/mallang/mallang/internal/account"
 	"github.com/mallang/mallang/internal/fault"
-	"github.com/mallang/mallang/internal/ratelimit"
 )
 
 // form is a page whose body is one form: the account pages are all built
@@ -66,29 +62,6 @@ func (f *form) setErrors(lc *locale, inv *fault.Invalid) []string {
 		}
 	}
 	return rest
-}
-
-// formError answers a failed form submission: the form again with the
-// reasons (422 for bad input, 429 with Retry-After for too many attempts,
-// 403 for a blocked address), or the 500 page for a failure.
-func (h *Handler) formError(w http.ResponseWriter, r *http.Request, lc *locale, p *page, f *form, err error) {
-	status := http.StatusUnprocessableEntity
-	if inv, ok := fault.AsInvalid(err); ok {
-		for _, m := range f.setErrors(lc, inv) {
-			f.Error = m
-		}
-	} else if wait, ok := ratelimit.RetryAfter(err); ok {
-		status = http.StatusTooManyRequests
-		w.Header().Set("Retry-After", strconv.Itoa(int((wait+time.Second-1)/time.Second)))
-		f.Error = lc.F("form.limited", ratelimit.Minutes(wait))
-	} else if errors.Is(err, account.ErrBlocked) {
-		status = http.StatusForbidden
-		f.Error = lc.T("form.blocked")
-	} else {
-		h.serverError(w, r, lc, err)
-		return
-	}
-	h.render(w, r, lc, status, formPage(p, f))
 }
 
 // accountPage is a page of the account area: not indexed, never cached.

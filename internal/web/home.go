@@ -20,24 +20,20 @@ type homeCategory struct {
 }
 
 // home serves GET /.
-func (h *Handler) home(w http.ResponseWriter, r *http.Request) {
+func (h *Handler) home(w http.ResponseWriter, r *http.Request, lc *locale) error {
 	ctx := r.Context()
-	lc := h.locales[pickLang(w, r)]
 	tree, err := h.categories(ctx)
 	if err != nil {
-		h.serverError(w, r, lc, err)
-		return
+		return err
 	}
 	n := h.cfg.HomeProducts
 	fresh, err := h.cat.List(ctx, catalog.ListQuery{Sort: catalog.SortNewest, Page: 1, PerPage: n})
 	if err != nil {
-		h.serverError(w, r, lc, err)
-		return
+		return err
 	}
 	featured, err := h.cat.List(ctx, catalog.ListQuery{Featured: true, Sort: catalog.SortNewest, Page: 1, PerPage: n})
 	if err != nil {
-		h.serverError(w, r, lc, err)
-		return
+		return err
 	}
 	v := &homeView{New: fresh.Products, Featured: featured.Products, Categories: tree.home[lc.lang]}
 
@@ -52,4 +48,5 @@ func (h *Handler) home(w http.ResponseWriter, r *http.Request) {
 		}
 	}
 	h.render(w, r, lc, http.StatusOK, homePage(p, v))
+	return nil
 }

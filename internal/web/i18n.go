@@ -310,6 +310,16 @@ func uiText() []msg {
 		{key: "err.body", ko: "요청을 처리하지 못했습니다. 잠시 후 다시 시도해 주세요.", en: "We could not handle your request. Please try again in a moment."},
 		{key: "err.ref", ko: "문의하실 때 알려 주세요: %[1]v", en: "If you contact us, please quote: %[1]v"},
 		{key: "err.retry", ko: "다시 시도", en: "Try again"},
+		{key: "forbidden.title", ko: "이 페이지를 볼 수 없습니다", en: "You cannot open this page"},
+		{key: "forbidden.body", ko: "이 계정에는 이 페이지를 볼 권한이 없습니다. 다른 계정으로 로그인했는지 확인해 주세요.",
+			en: "This account may not see this page. Check that you are signed in with the right account."},
+		{key: "conflict.title", ko: "요청을 처리하지 못했습니다", en: "That could not be done"},
+		{key: "conflict.body", ko: "그사이 상품이나 주문의 상태가 바뀌었습니다. 페이지를 새로 고쳐 지금 상태를 확인한 뒤 다시 시도해 주세요.",
+			en: "Something changed in the meantime: a product sold out, or an order was paid or cancelled. Reload the page to see where things stand, then try again."},
+		{key: "invalid.title", ko: "입력한 내용을 확인해 주세요", en: "Please check what was entered"},
+		{key: "invalid.body", ko: "요청에 올바르지 않은 값이 있어 처리하지 못했습니다.", en: "Part of the request was not valid, so nothing was done."},
+		{key: "limited.title", ko: "잠시 후 다시 시도해 주세요", en: "Please wait a moment"},
+		{key: "limited.body", ko: "짧은 시간에 시도가 너무 많았습니다.", en: "There were too many attempts in a short time."},
 
 		// Notices about input that was corrected.
 		{key: "notice.page", ko: "페이지 번호가 올바르지 않아 %[1]d쪽을 보여 드립니다.", en: "The page number was not valid, so page %[1]d is shown."},

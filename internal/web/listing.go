@@ -1,7 +1,7 @@
 package web
 
 import (
-	"errors"
+	"fmt"
 	"net/http"
 	"net/url"
 	"slices"
@@ -78,30 +78,22 @@ func (h *Handler) parseList(r *http.Request) (catalog.ListQuery, url.Values, err
 }
 
 // category serves GET /categories/{slug}.
-func (h *Handler) category(w http.ResponseWriter, r *http.Request) {
+func (h *Handler) category(w http.ResponseWriter, r *http.Request, lc *locale) error {
 	ctx := r.Context()
-	lc := h.locales[pickLang(w, r)]
 	tree, err := h.categories(ctx)
 	if err != nil {
-		h.serverError(w, r, lc, err)
-		return
+		return err
 	}
 	slug := r.PathValue("slug")
 	c := tree.bySlug[slug]
 	if c == nil {
 		// Not in the cache: unknown, or created since the last load.
 		found, err := h.cat.CategoryBySlug(ctx, slug)
-		if errors.Is(err, fault.ErrNotFound) {
-			h.notFoundPage(w, r, lc, tree)
-			return
-		}
 		if err != nil {
-			h.serverError(w, r, lc, err)
-			return
+			return err
 		}
 		if tree, err = h.refreshCategories(ctx); err != nil {
-			h.serverError(w, r, lc, err)
-			return
+			return err
 		}
 		if c = tree.bySlug[slug]; c == nil {
 			c = &found
@@ -112,12 +104,11 @@ func (h *Handler) category(w http.ResponseWriter, r *http.Request) {
 	q.Category, q.Query, q.Featured = c.Slug, "", false
 	res, err := h.cat.List(ctx, q)
 	if inv, ok := fault.AsInvalid(err); ok && inv.Fields["category"] != "" {
-		h.notFoundPage(w, r, lc, tree) // deleted since the tree was loaded
-		return
+		// Deleted since the tree was loaded.
+		return fmt.Errorf("list category %q: %w", c.Slug, fault.ErrNotFound)
 	}
 	if err != nil {
-		h.serverError(w, r, lc, err)
-		return
+		return err
 	}
 
 	name := lc.categoryName(c.Name, c.NameEN)
@@ -154,16 +145,15 @@ func (h *Handler) category(w http.ResponseWriter, r *http.Request) {
 	}
 	h.fillListing(lc, l, categoryURL(c.Slug), q, raw, perr)
 	h.render(w, r, lc, http.StatusOK, listingPage(p, l))
+	return nil
 }
 
 // search serves GET /search?q=….
-func (h *Handler) search(w http.ResponseWriter, r *http.Request) {
+func (h *Handler) search(w http.ResponseWriter, r *http.Request, lc *locale) error {
 	ctx := r.Context()
-	lc := h.locales[pickLang(w, r)]
 	tree, err := h.categories(ctx)
 	if err != nil {
-		h.serverError(w, r, lc, err)
-		return
+		return err
 	}
 	q, raw, perr := h.parseList(r)
 	q.Query = strings.TrimSpace(q.Query)
@@ -181,8 +171,7 @@ func (h *Handler) search(w http.ResponseWriter, r *http.Request) {
 			res, err = h.cat.List(ctx, q)
 		}
 		if err != nil {
-			h.serverError(w, r, lc, err)
-			return
+			return err
 		}
 		l.Result = res
 		l.Heading = lc.F("search.title_q", q.Query)
@@ -206,6 +195,7 @@ func (h *Handler) search(w http.ResponseWriter, r *http.Request) {
 	p.Description = l.Count
 	h.fillListing(lc, l, "/search", q, raw, perr)
 	h.render(w, r, lc, http.StatusOK, listingPage(p, l))
+	return nil
 }
 
 // fillListing builds the filter form and the pager from the normalised

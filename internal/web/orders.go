@@ -28,13 +28,7 @@ type Orders interface {
 	List(ctx context.Context, userID int64, limit, offset int) ([]order.Order, error)
 	ByNumber(ctx context.Context, userID int64, number string) (order.Order, error)
 	History(ctx context.Context, orderID int64) ([]order.HistoryEntry, error)
-	RequestCancel(ctx context.Context, userID, orderID int64, reason string) (order.Order, error)
 }
-
-// paymentMethods are the ways to pay offered at checkout when the shop runs
-// without the payment service (tests of the order pages alone); the order
-// waits for payment either way.
-var paymentMethods = []string{"bank_transfer", "card"}
 
 // ordersPerPage is the length of the order history page.
 const ordersPerPage = 20
@@ -178,32 +172,32 @@ func amountRows(lc *locale, subtotal, discount, shipping, remote, pointsUsed int
 	return rows
 }
 
-func (h *Handler) checkoutForm(w http.ResponseWriter, r *http.Request, lc *locale, u account.User) {
+func (h *Handler) checkoutForm(w http.ResponseWriter, r *http.Request, lc *locale, u account.User) error {
 	in, v := checkoutInput(r, u)
 	v.Key = newKey()
 	in.IdempotencyKey = v.Key
-	h.renderCheckout(w, r, lc, u, in, v, http.StatusOK)
+	return h.renderCheckout(w, r, lc, u, in, v, http.StatusOK)
 }
 
 // renderCheckout prices and shows the checkout page; an empty selection
 // goes back to the cart with why.
-func (h *Handler) renderCheckout(w http.ResponseWriter, r *http.Request, lc *locale, u account.User, in order.PlaceInput, v *checkoutView, status int) {
+func (h *Handler) renderCheckout(w http.ResponseWriter, r *http.Request, lc *locale, u account.User, in order.PlaceInput, v *checkoutView, status int) error {
 	if err := h.fillCheckout(r.Context(), r, lc, u, in, v); err != nil {
 		if inv, ok := fault.AsInvalid(err); ok && inv.Fields["cart"] != "" {
 			h.sessions.Put(r.Context(), cartErrorKey, lc.T("select at least one product"))
 			http.Redirect(w, r, "/cart", http.StatusSeeOther)
-			return
+			return nil
 		}
-		h.serverError(w, r, lc, err)
-		return
+		return err
 	}
 	p := h.accountPage(r, lc, lc.T("checkout.title"), "/checkout")
 	h.render(w, r, lc, status, checkoutPage(p, v))
+	return nil
 }
 
-func (h *Handler) checkout(w http.ResponseWriter, r *http.Request, lc *locale, u account.User) {
-	if !h.parseForm(w, r, lc) {
-		return
+func (h *Handler) checkout(w http.ResponseWriter, r *http.Request, lc *locale, u account.User) error {
+	if err := parseForm(r); err != nil {
+		return err
 	}
 	in, v := checkoutInput(r, u)
 	if v.Key == "" {
@@ -214,13 +208,11 @@ func (h *Handler) checkout(w http.ResponseWriter, r *http.Request, lc *locale, u
 		v.Fields[f] = lc.T(m)
 	}
 	if r.PostFormValue("action") != "place" {
-		h.renderCheckout(w, r, lc, u, in, v, http.StatusOK)
-		return
+		return h.renderCheckout(w, r, lc, u, in, v, http.StatusOK)
 	}
 	if len(v.Fields) > 0 {
 		v.Error = lc.T("checkout.fix")
-		h.renderCheckout(w, r, lc, u, in, v, http.StatusUnprocessableEntity)
-		return
+		return h.renderCheckout(w, r, lc, u, in, v, http.StatusUnprocessableEntity)
 	}
 	pin := startInput(r, order.Order{}, u)
 	placed, err := h.acc.Checkout.Place(r.Context(), checkout.Input{PlaceInput: in, Depositor: pin.Depositor, CashReceipt: pin.CashReceipt})
@@ -228,8 +220,7 @@ func (h *Handler) checkout(w http.ResponseWriter, r *http.Request, lc *locale, u
 	if err != nil {
 		inv, ok := fault.AsInvalid(err)
 		if !ok {
-			h.serverError(w, r, lc, err)
-			return
+			return err
 		}
 		v.Fields = map[string]string{}
 		v.Choice = &payChoice{Fields: map[string]string{}}
@@ -245,21 +236,21 @@ func (h *Handler) checkout(w http.ResponseWriter, r *http.Request, lc *locale, u
 		if v.Error == "" {
 			v.Error = lc.T("checkout.fix")
 		}
-		h.renderCheckout(w, r, lc, u, in, v, http.StatusUnprocessableEntity)
-		return
+		return h.renderCheckout(w, r, lc, u, in, v, http.StatusUnprocessableEntity)
 	}
 	// The confirmation rides in the address rather than the session, so a
 	// placed order costs no session write.
 	switch {
-	case h.acc.Payments == nil || o.Status == order.Paid: // no payments here, or points paid it all
+	case o.Status == order.Paid: // points paid it all
 		http.Redirect(w, r, "/account/orders/"+o.Number+"?placed=1", http.StatusSeeOther)
 	case o.Status == order.PendingPayment:
-		h.startPayment(w, r, lc, u, o, startInput(r, o, u))
+		return h.startPayment(w, r, lc, u, o, startInput(r, o, u))
 	case o.Status == order.AwaitingDeposit: // this checkout submitted again
 		http.Redirect(w, r, "/account/orders/"+o.Number+"?deposit=1", http.StatusSeeOther)
 	default:
 		http.Redirect(w, r, "/account/orders/"+o.Number, http.StatusSeeOther)
 	}
+	return nil
 }
 
 // orderView is an order as its pages show it.
@@ -313,36 +304,27 @@ func (h *Handler) newOrderView(lc *locale, o order.Order) *orderView {
 	return v
 }
 
-func (h *Handler) ownOrder(w http.ResponseWriter, r *http.Request, lc *locale, u account.User) (order.Order, bool) {
-	o, err := h.acc.Orders.ByNumber(r.Context(), u.ID, r.PathValue("number"))
-	if errors.Is(err, fault.ErrNotFound) {
-		h.notFoundIn(w, r, lc)
-		return order.Order{}, false
-	}
-	if err != nil {
-		h.serverError(w, r, lc, err)
-		return order.Order{}, false
-	}
-	return o, true
+// ownOrder reads the {number} order of u; another customer's order is
+// fault.ErrNotFound.
+func (h *Handler) ownOrder(r *http.Request, u account.User) (order.Order, error) {
+	return h.acc.Orders.ByNumber(r.Context(), u.ID, r.PathValue("number"))
 }
 
-func (h *Handler) orderPage(w http.ResponseWriter, r *http.Request, lc *locale, u account.User) {
-	o, ok := h.ownOrder(w, r, lc, u)
-	if !ok {
-		return
+func (h *Handler) orderPage(w http.ResponseWriter, r *http.Request, lc *locale, u account.User) error {
+	o, err := h.ownOrder(r, u)
+	if err != nil {
+		return err
 	}
 	v := h.newOrderView(lc, o)
 	hist, err := h.acc.Orders.History(r.Context(), o.ID)
 	if err != nil {
-		h.serverError(w, r, lc, err)
-		return
+		return err
 	}
 	for _, e := range hist {
 		v.History = append(v.History, historyRow{When: lc.DateTime(e.CreatedAt), Status: lc.T("status." + string(e.To)), Reason: e.Reason})
 	}
 	if v.Pay, err = h.newPaymentPanel(r.Context(), lc, o); err != nil {
-		h.serverError(w, r, lc, err)
-		return
+		return err
 	}
 	v.Flash = h.sessions.PopString(r.Context(), flashKey)
 	if v.Flash == "" {
@@ -358,53 +340,53 @@ func (h *Handler) orderPage(w http.ResponseWriter, r *http.Request, lc *locale, 
 	v.Error = h.sessions.PopString(r.Context(), cartErrorKey)
 	p := h.accountPage(r, lc, lc.F("order.title", o.Number), "/account/orders/"+o.Number)
 	h.render(w, r, lc, http.StatusOK, orderPage(p, v))
+	return nil
 }
 
-func (h *Handler) orderReceipt(w http.ResponseWriter, r *http.Request, lc *locale, u account.User) {
-	o, ok := h.ownOrder(w, r, lc, u)
-	if !ok {
-		return
+func (h *Handler) orderReceipt(w http.ResponseWriter, r *http.Request, lc *locale, u account.User) error {
+	o, err := h.ownOrder(r, u)
+	if err != nil {
+		return err
 	}
 	p := h.accountPage(r, lc, lc.F("receipt.title", o.Number), "/account/orders/"+o.Number+"/receipt")
 	h.render(w, r, lc, http.StatusOK, receiptPage(p, h.newOrderView(lc, o), u.Name))
+	return nil
 }
 
-func (h *Handler) orderCancel(w http.ResponseWriter, r *http.Request, lc *locale, u account.User) {
-	if !h.parseForm(w, r, lc) {
-		return
+func (h *Handler) orderCancel(w http.ResponseWriter, r *http.Request, lc *locale, u account.User) error {
+	if err := parseForm(r); err != nil {
+		return err
 	}
-	o, ok := h.ownOrder(w, r, lc, u)
-	if !ok {
-		return
+	o, err := h.ownOrder(r, u)
+	if err != nil {
+		return err
 	}
-	err := h.cancelOrder(r.Context(), u, o, r.PostFormValue("reason"))
+	err = h.cancelOrder(r.Context(), u, o, r.PostFormValue("reason"))
+	inv, invalid := fault.AsInvalid(err)
 	switch {
 	case errors.Is(err, fault.ErrConflict):
 		h.sessions.Put(r.Context(), cartErrorKey, lc.T("order.cannot_cancel"))
-	case err != nil:
-		if inv, ok := fault.AsInvalid(err); ok {
-			for _, m := range inv.Fields {
-				h.sessions.Put(r.Context(), cartErrorKey, lc.T(m))
-			}
-		} else {
-			h.serverError(w, r, lc, err)
-			return
+	case invalid:
+		for _, m := range inv.Fields {
+			h.sessions.Put(r.Context(), cartErrorKey, lc.T(m))
 		}
+	case err != nil:
+		return err
 	default:
 		h.sessions.Put(r.Context(), flashKey, lc.T("order.cancelled"))
 	}
 	http.Redirect(w, r, "/account/orders/"+o.Number, http.StatusSeeOther)
+	return nil
 }
 
-func (h *Handler) orderList(w http.ResponseWriter, r *http.Request, lc *locale, u account.User) {
+func (h *Handler) orderList(w http.ResponseWriter, r *http.Request, lc *locale, u account.User) error {
 	page := 1
 	if n, err := strconv.Atoi(r.URL.Query().Get("page")); err == nil && n > 1 && n < 10_000 {
 		page = n
 	}
 	os, err := h.acc.Orders.List(r.Context(), u.ID, ordersPerPage+1, (page-1)*ordersPerPage)
 	if err != nil {
-		h.serverError(w, r, lc, err)
-		return
+		return err
 	}
 	more := len(os) > ordersPerPage
 	if more {
@@ -430,6 +412,7 @@ func (h *Handler) orderList(w http.ResponseWriter, r *http.Request, lc *locale, 
 	}
 	p := h.accountPage(r, lc, lc.T("orders.title"), "/account/orders")
 	h.render(w, r, lc, http.StatusOK, orderListPage(p, rows, prev, next))
+	return nil
 }
 
 type orderRow struct{ Number, Date, Status, Total, Name string }

@@ -3,6 +3,7 @@ package web
 import (
 	"context"
 	"errors"
+	"fmt"
 	"io"
 	"net/http"
 	"net/url"
@@ -49,10 +50,10 @@ func (h *Handler) registerPayments(mux *http.ServeMux) {
 	mux.Handle("POST /account/orders/{number}/pay", s(h.signedIn(h.pay)))
 	// The provider sends the customer's browser back here. Confirming needs
 	// no session: the reference is unguessable and the provider is asked.
-	mux.Handle("GET /pay/return/{provider}/{reference}", s(http.HandlerFunc(h.payReturn)))
-	mux.Handle("GET /pay/fail/{provider}/{reference}", s(http.HandlerFunc(h.payFail)))
-	mux.Handle("GET /pay/testpay/{reference}", s(http.HandlerFunc(h.testpayWindow)))
-	mux.Handle("POST /pay/testpay/{reference}", s(http.HandlerFunc(h.testpayAnswer)))
+	mux.Handle("GET /pay/return/{provider}/{reference}", s(h.serve(h.payReturn)))
+	mux.Handle("GET /pay/fail/{provider}/{reference}", s(h.serve(h.payFail)))
+	mux.Handle("GET /pay/testpay/{reference}", s(h.serve(h.testpayWindow)))
+	mux.Handle("POST /pay/testpay/{reference}", s(h.serve(h.testpayAnswer)))
 	mux.HandleFunc("POST /payments/webhook/{provider}", h.paymentWebhook)
 }
 
@@ -70,11 +71,8 @@ type payChoice struct {
 func (h *Handler) newPayChoice(lc *locale, r *http.Request, current string) *payChoice {
 	c := &payChoice{Depositor: r.PostFormValue("depositor"), Purpose: r.PostFormValue("cash_receipt_purpose"),
 		Identity: r.PostFormValue("cash_receipt_identity"), Fields: map[string]string{}}
-	methods := paymentMethods
-	if h.acc.Payments != nil {
-		methods = h.acc.Payments.Methods()
-		c.Bank, c.Notice = h.acc.Payments.Bank()
-	}
+	methods := h.acc.Payments.Methods()
+	c.Bank, c.Notice = h.acc.Payments.Bank()
 	if current == "" && len(methods) > 0 {
 		current = methods[0]
 	}
@@ -101,11 +99,10 @@ func startInput(r *http.Request, o order.Order, u account.User) payment.StartInp
 // provider's page, to our page that opens the provider's window, or, for a
 // bank transfer, to the order's page with the instructions. Anything the
 // customer must fix goes back to the order's pay page.
-func (h *Handler) startPayment(w http.ResponseWriter, r *http.Request, lc *locale, u account.User, o order.Order, in payment.StartInput) {
+func (h *Handler) startPayment(w http.ResponseWriter, r *http.Request, lc *locale, u account.User, o order.Order, in payment.StartInput) error {
 	st, err := h.acc.Payments.Start(r.Context(), in)
 	if err != nil {
-		h.payStartFailed(w, r, lc, u, o, err)
-		return
+		return h.payStartFailed(w, r, lc, u, o, err)
 	}
 	switch {
 	case st.RedirectURL != "":
@@ -115,9 +112,14 @@ func (h *Handler) startPayment(w http.ResponseWriter, r *http.Request, lc *local
 	default:
 		http.Redirect(w, r, "/account/orders/"+o.Number+"?deposit=1", http.StatusSeeOther)
 	}
+	return nil
 }
 
-func (h *Handler) payStartFailed(w http.ResponseWriter, r *http.Request, lc *locale, u account.User, o order.Order, err error) {
+// payStartFailed answers a payment that could not start: the pay page
+// again for bad input or a declined payment, the order's page when the
+// order is no longer waiting for payment. Any other err is returned for
+// serveError.
+func (h *Handler) payStartFailed(w http.ResponseWriter, r *http.Request, lc *locale, u account.User, o order.Order, err error) error {
 	v := &payView{O: o, Total: won(o.Total), Choice: h.newPayChoice(lc, r, r.PostFormValue("payment"))}
 	if inv, ok := fault.AsInvalid(err); ok {
 		for f, m := range inv.Fields {
@@ -125,18 +127,18 @@ func (h *Handler) payStartFailed(w http.ResponseWriter, r *http.Request, lc *loc
 		}
 		v.Error = lc.T("checkout.fix")
 		h.renderPay(w, r, lc, v, http.StatusUnprocessableEntity)
-		return
+		return nil
 	}
 	if d, ok := payment.AsDeclined(err); ok {
 		v.Error = lc.F("pay.declined", d.Message, d.Code)
 		h.renderPay(w, r, lc, v, http.StatusBadGateway)
-		return
+		return nil
 	}
 	if errors.Is(err, fault.ErrConflict) {
 		http.Redirect(w, r, "/account/orders/"+o.Number, http.StatusSeeOther)
-		return
+		return nil
 	}
-	h.serverError(w, r, lc, err)
+	return err
 }
 
 // payView is the page that asks how to pay an order placed but not paid.
@@ -152,31 +154,32 @@ func (h *Handler) renderPay(w http.ResponseWriter, r *http.Request, lc *locale, 
 	h.render(w, r, lc, status, payPage(p, v))
 }
 
-func (h *Handler) payForm(w http.ResponseWriter, r *http.Request, lc *locale, u account.User) {
-	o, ok := h.ownOrder(w, r, lc, u)
-	if !ok {
-		return
+func (h *Handler) payForm(w http.ResponseWriter, r *http.Request, lc *locale, u account.User) error {
+	o, err := h.ownOrder(r, u)
+	if err != nil {
+		return err
 	}
 	if o.Status != order.PendingPayment {
 		http.Redirect(w, r, "/account/orders/"+o.Number, http.StatusSeeOther)
-		return
+		return nil
 	}
 	v := &payView{O: o, Total: won(o.Total), Choice: h.newPayChoice(lc, r, o.PaymentMethod)}
 	if msg := r.URL.Query().Get("failed"); msg != "" {
 		v.Error = lc.F("pay.failed_reason", msg)
 	}
 	h.renderPay(w, r, lc, v, http.StatusOK)
+	return nil
 }
 
-func (h *Handler) pay(w http.ResponseWriter, r *http.Request, lc *locale, u account.User) {
-	if !h.parseForm(w, r, lc) {
-		return
+func (h *Handler) pay(w http.ResponseWriter, r *http.Request, lc *locale, u account.User) error {
+	if err := parseForm(r); err != nil {
+		return err
 	}
-	o, ok := h.ownOrder(w, r, lc, u)
-	if !ok {
-		return
+	o, err := h.ownOrder(r, u)
+	if err != nil {
+		return err
 	}
-	h.startPayment(w, r, lc, u, o, startInput(r, o, u))
+	return h.startPayment(w, r, lc, u, o, startInput(r, o, u))
 }
 
 // payCSP is the Content-Security-Policy of the page that opens a provider's
@@ -222,17 +225,11 @@ func (h *Handler) renderPayResult(w http.ResponseWriter, r *http.Request, lc *lo
 	h.render(w, r, lc, status, payResultPage(p, v))
 }
 
-func (h *Handler) payReturn(w http.ResponseWriter, r *http.Request) {
-	lc := h.locales[pickLang(w, r)]
+func (h *Handler) payReturn(w http.ResponseWriter, r *http.Request, lc *locale) error {
 	provider, ref := r.PathValue("provider"), r.PathValue("reference")
 	a, err := h.acc.Payments.Confirm(r.Context(), provider, ref, r.URL.Query())
-	if errors.Is(err, fault.ErrNotFound) {
-		h.notFound(w, r)
-		return
-	}
 	if err != nil {
-		h.serverError(w, r, lc, err)
-		return
+		return err
 	}
 	number := payment.OrderNumber(a.Reference)
 	switch a.Status {
@@ -249,19 +246,14 @@ func (h *Handler) payReturn(w http.ResponseWriter, r *http.Request) {
 		}
 		h.renderPayResult(w, r, lc, &payResultView{Number: number, Title: lc.T("pay.failed_title"), Message: msg, Code: a.FailureCode, Retry: true}, http.StatusOK)
 	}
+	return nil
 }
 
-func (h *Handler) payFail(w http.ResponseWriter, r *http.Request) {
-	lc := h.locales[pickLang(w, r)]
+func (h *Handler) payFail(w http.ResponseWriter, r *http.Request, lc *locale) error {
 	q := r.URL.Query()
 	a, err := h.acc.Payments.Abandon(r.Context(), r.PathValue("provider"), r.PathValue("reference"), q.Get("code"), q.Get("message"))
-	if errors.Is(err, fault.ErrNotFound) {
-		h.notFound(w, r)
-		return
-	}
 	if err != nil {
-		h.serverError(w, r, lc, err)
-		return
+		return err
 	}
 	msg := a.FailureMessage
 	if a.FailureCode == "PAY_PROCESS_CANCELED" || msg == "" {
@@ -269,47 +261,46 @@ func (h *Handler) payFail(w http.ResponseWriter, r *http.Request) {
 	}
 	h.renderPayResult(w, r, lc, &payResultView{Number: payment.OrderNumber(a.Reference), Title: lc.T("pay.failed_title"),
 		Message: msg, Code: a.FailureCode, Retry: true}, http.StatusOK)
+	return nil
 }
 
 // testpayWindow is the test provider's "payment window": the amount and
 // three buttons.
-func (h *Handler) testpayWindow(w http.ResponseWriter, r *http.Request) {
-	lc := h.locales[pickLang(w, r)]
-	a, ok := h.testpayAttempt(w, r, lc)
-	if !ok {
-		return
+func (h *Handler) testpayWindow(w http.ResponseWriter, r *http.Request, lc *locale) error {
+	a, err := h.testpayAttempt(r)
+	if err != nil {
+		return err
 	}
 	p := h.accountPage(r, lc, lc.T("testpay.title"), "/pay/testpay")
 	h.render(w, r, lc, http.StatusOK, testpayPage(p, a, won(a.ChargeMinor)))
+	return nil
 }
 
-func (h *Handler) testpayAttempt(w http.ResponseWriter, r *http.Request, lc *locale) (payment.Attempt, bool) {
+// testpayAttempt reads the {reference} attempt, which must be the test
+// provider's: any other is fault.ErrNotFound.
+func (h *Handler) testpayAttempt(r *http.Request) (payment.Attempt, error) {
 	a, err := h.acc.Payments.ByReference(r.Context(), r.PathValue("reference"))
-	if errors.Is(err, fault.ErrNotFound) || (err == nil && a.Provider != "testpay") {
-		h.notFound(w, r)
-		return payment.Attempt{}, false
-	}
 	if err != nil {
-		h.serverError(w, r, lc, err)
-		return payment.Attempt{}, false
+		return payment.Attempt{}, err
 	}
-	return a, true
+	if a.Provider != "testpay" {
+		return payment.Attempt{}, fmt.Errorf("attempt %s is %s's, not the test window's: %w", a.Reference, a.Provider, fault.ErrNotFound)
+	}
+	return a, nil
 }
 
-func (h *Handler) testpayAnswer(w http.ResponseWriter, r *http.Request) {
-	lc := h.locales[pickLang(w, r)]
-	if !h.parseForm(w, r, lc) {
-		return
+func (h *Handler) testpayAnswer(w http.ResponseWriter, r *http.Request, lc *locale) error {
+	if err := parseForm(r); err != nil {
+		return err
 	}
-	a, ok := h.testpayAttempt(w, r, lc)
-	if !ok {
-		return
+	a, err := h.testpayAttempt(r)
+	if err != nil {
+		return err
 	}
 	p, ok := h.acc.Payments.Provider("testpay")
 	tw, isWindow := p.(testWindow)
 	if !ok || !isWindow {
-		h.notFound(w, r)
-		return
+		return fmt.Errorf("test payment window: %w", fault.ErrNotFound)
 	}
 	base := "/pay/return/testpay/" + a.Reference
 	var q url.Values
@@ -328,6 +319,7 @@ func (h *Handler) testpayAnswer(w http.ResponseWriter, r *http.Request) {
 		base, q = "/pay/fail/testpay/"+a.Reference, tw.Cancel()
 	}
 	http.Redirect(w, r, base+"?"+q.Encode(), http.StatusSeeOther)
+	return nil
 }
 
 // maxWebhook bounds a provider's notification; they are a few kilobytes.
@@ -372,9 +364,6 @@ type paymentPanel struct {
 }
 
 func (h *Handler) newPaymentPanel(ctx context.Context, lc *locale, o order.Order) (*paymentPanel, error) {
-	if h.acc.Payments == nil {
-		return nil, nil
-	}
 	as, err := h.acc.Payments.Attempts(ctx, o.ID)
 	if err != nil {
 		return nil, err
@@ -420,13 +409,9 @@ func (h *Handler) newPaymentPanel(ctx context.Context, lc *locale, o order.Order
 	return pp, nil
 }
 
-// cancelOrder cancels the customer's order: through payments when they are
-// on (a paid order's money goes back), else a bare cancellation.
+// cancelOrder cancels the customer's order through payments, so that a
+// paid order's money goes back.
 func (h *Handler) cancelOrder(ctx context.Context, u account.User, o order.Order, reason string) error {
-	if h.acc.Payments != nil {
-		_, err := h.acc.Payments.Cancel(ctx, o.ID, order.Customer(u.ID), strings.TrimSpace(reason))
-		return err
-	}
-	_, err := h.acc.Orders.RequestCancel(ctx, u.ID, o.ID, reason)
+	_, err := h.acc.Payments.Cancel(ctx, o.ID, order.Customer(u.ID), strings.TrimSpace(reason))
 	return err
 }

@@ -10,10 +10,8 @@ import (
 	"testing"
 	"time"
 
-	"github.com/mallang/mallang/internal/account"
 	"github.com/mallang/mallang/internal/catalog"
 	"github.com/mallang/mallang/internal/catalog/catalogtest"
-	"github.com/mallang/mallang/internal/checkout"
 	"github.com/mallang/mallang/internal/payment"
 )
 
@@ -203,8 +201,7 @@ func TestScriptProviderPage(t *testing.T) {
 	s.pays = payment.NewService(s.d, payment.Deps{Orders: s.orders}, payment.Config{BaseURL: s.srv.URL},
 		[]payment.Provider{scriptProvider{}}, time.Now, nil)
 	h := New(Config{BaseURL: s.srv.URL, ShopName: "말랑상점"}, s.cat, slog.New(slog.DiscardHandler))
-	h.EnableAccounts(AccountDeps{Accounts: s.acc, Store: account.NewSessionStore(s.d, nil, time.Now), Addresses: s.addrs,
-		Carts: s.carts, Orders: s.orders, Checkout: checkout.New(s.d, s.orders, s.pays), Points: s.points, Payments: s.pays})
+	h.EnableAccounts(s.deps())
 	mux := http.NewServeMux()
 	h.Register(mux)
 	s.srv.Config.Handler = mux

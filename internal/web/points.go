@@ -48,7 +48,7 @@ func (h *Handler) registerPoints(mux *http.ServeMux) {
 	mux.Handle("GET /account/points", h.private(h.signedIn(h.pointsPage)))
 }
 
-func (h *Handler) pointsPage(w http.ResponseWriter, r *http.Request, lc *locale, u account.User) {
+func (h *Handler) pointsPage(w http.ResponseWriter, r *http.Request, lc *locale, u account.User) error {
 	ctx := r.Context()
 	now := time.Now().In(kst.Zone)
 	first := time.Date(now.Year(), now.Month(), 1, 0, 0, 0, 0, kst.Zone)
@@ -58,18 +58,15 @@ func (h *Handler) pointsPage(w http.ResponseWriter, r *http.Request, lc *locale,
 	next := first.AddDate(0, 1, 0)
 	bal, err := h.acc.Points.Balance(ctx, u.ID)
 	if err != nil {
-		h.serverError(w, r, lc, err)
-		return
+		return err
 	}
 	soon, err := h.acc.Points.ExpiringSoon(ctx, u.ID, expiringWindow)
 	if err != nil {
-		h.serverError(w, r, lc, err)
-		return
+		return err
 	}
 	es, err := h.acc.Points.Entries(ctx, u.ID, first.UTC(), next.UTC())
 	if err != nil {
-		h.serverError(w, r, lc, err)
-		return
+		return err
 	}
 	v := &pointsView{Balance: money.Won(bal).Number(), Expiring: money.Won(soon).Number(), Month: lc.Month(first),
 		Prev: "/account/points?month=" + first.AddDate(0, -1, 0).Format("2006-01")}
@@ -103,6 +100,7 @@ func (h *Handler) pointsPage(w http.ResponseWriter, r *http.Request, lc *locale,
 	}
 	p := h.accountPage(r, lc, lc.T("points.title"), "/account/points")
 	h.render(w, r, lc, http.StatusOK, pointsPage(p, v))
+	return nil
 }
 
 // signed writes an amount of points with its sign: +1,500 or −800.

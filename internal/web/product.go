@@ -1,7 +1,7 @@
 package web
 
 import (
-	"errors"
+	"fmt"
 	"net/http"
 	"strconv"
 	"strings"
@@ -30,7 +30,8 @@ type productView struct {
 	Ship         string
 	Listed       string
 	LD           templ.Component
-	// CanBuy shows the add-to-cart form (the shop has carts).
+	// CanBuy shows the add-to-cart form: the shop has accounts, and with
+	// them carts.
 	CanBuy bool
 }
 
@@ -53,14 +54,12 @@ type variantView struct {
 const lowStock = 5
 
 // product serves GET /products/{id}.
-func (h *Handler) product(w http.ResponseWriter, r *http.Request) {
+func (h *Handler) product(w http.ResponseWriter, r *http.Request, lc *locale) error {
 	ctx := r.Context()
-	lc := h.locales[pickLang(w, r)]
 	raw := r.PathValue("id")
 	id, err := strconv.ParseInt(raw, 10, 64)
 	if err != nil || id <= 0 {
-		h.notFoundIn(w, r, lc)
-		return
+		return fmt.Errorf("product id %q: %w", raw, fault.ErrNotFound)
 	}
 	if s := strconv.FormatInt(id, 10); s != raw { // "007", "+7"
 		u := productURL(id)
@@ -68,21 +67,18 @@ func (h *Handler) product(w http.ResponseWriter, r *http.Request) {
 			u += "?" + r.URL.RawQuery
 		}
 		http.Redirect(w, r, u, http.StatusMovedPermanently)
-		return
+		return nil
 	}
 	tree, err := h.categories(ctx)
 	if err != nil {
-		h.serverError(w, r, lc, err)
-		return
+		return err
 	}
 	d, err := h.cat.Product(ctx, id)
-	if errors.Is(err, fault.ErrNotFound) || (err == nil && d.Status != catalog.Active) {
-		h.notFoundPage(w, r, lc, tree)
-		return
-	}
 	if err != nil {
-		h.serverError(w, r, lc, err)
-		return
+		return err
+	}
+	if d.Status != catalog.Active {
+		return fmt.Errorf("product %d is %s: %w", id, d.Status, fault.ErrNotFound)
 	}
 
 	path := productURL(id)
@@ -92,7 +88,7 @@ func (h *Handler) product(w http.ResponseWriter, r *http.Request) {
 	if p.Description == "" {
 		p.Description = plainText(d.Description, 155)
 	}
-	v := &productView{P: &d, Ship: lc.T("ship." + string(d.Type)), Listed: lc.F("product.listed", lc.Date(d.CreatedAt)), CanBuy: h.acc.Carts != nil}
+	v := &productView{P: &d, Ship: lc.T("ship." + string(d.Type)), Listed: lc.F("product.listed", lc.Date(d.CreatedAt)), CanBuy: h.sessions != nil}
 	if strings.HasPrefix(v.Ship, "ship.") { // an unknown type
 		v.Ship = lc.T("ship.physical")
 	}
@@ -174,6 +170,7 @@ func (h *Handler) product(w http.ResponseWriter, r *http.Request) {
 	}
 	v.LD = templ.JSONScript("product-ld", h.productLD(&d, path, v)).WithType("application/ld+json")
 	h.render(w, r, lc, http.StatusOK, productPage(p, v))
+	return nil
 }
 
 // variantLabel names a variant by its option values: "색상: 블랙 · 사이즈: M",

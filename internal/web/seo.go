@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/mallang/mallang/internal/catalog"
+	"github.com/mallang/mallang/internal/fault"
 )
 
 // robots serves GET /robots.txt: crawl everything except search results and
@@ -27,17 +28,15 @@ func (h *Handler) robots(w http.ResponseWriter, r *http.Request) {
 // sitemap may hold gets a sitemap index instead, pointing to slices of
 // SitemapSize products (/sitemaps/products-1.xml, …), the first of which also
 // lists the home page and the categories.
-func (h *Handler) sitemap(w http.ResponseWriter, r *http.Request) {
+func (h *Handler) sitemap(w http.ResponseWriter, r *http.Request, _ *locale) error {
 	ctx := r.Context()
 	total, err := h.activeProducts(ctx)
 	if err != nil {
-		h.serverError(w, r, h.locales[langKo], err)
-		return
+		return err
 	}
 	size := h.cfg.SitemapSize
 	if total <= size {
-		h.writeSitemap(w, r, 0, 0, true)
-		return
+		return h.writeSitemap(w, r, 0, 0, true)
 	}
 	w.Header().Set("Content-Type", "application/xml; charset=utf-8")
 	w.Header().Set("Cache-Control", "public, max-age=3600")
@@ -53,30 +52,28 @@ func (h *Handler) sitemap(w http.ResponseWriter, r *http.Request) {
 	if err := bw.Flush(); err != nil {
 		h.log.DebugContext(ctx, "sitemap write", "err", err)
 	}
+	return nil
 }
 
 // sitemapSlice serves GET /sitemaps/products-{n}.xml, the n-th slice of the
 // products named by the sitemap index.
-func (h *Handler) sitemapSlice(w http.ResponseWriter, r *http.Request) {
+func (h *Handler) sitemapSlice(w http.ResponseWriter, r *http.Request, _ *locale) error {
 	num, ok := strings.CutSuffix(r.PathValue("file"), ".xml")
 	num, prefixed := strings.CutPrefix(num, "products-")
 	ok = ok && prefixed
 	n, err := strconv.Atoi(num)
 	if !ok || err != nil || n < 1 || n > 100_000 {
-		h.notFound(w, r)
-		return
+		return fmt.Errorf("sitemap %q: %w", r.PathValue("file"), fault.ErrNotFound)
 	}
 	total, err := h.activeProducts(r.Context())
 	if err != nil {
-		h.serverError(w, r, h.locales[langKo], err)
-		return
+		return err
 	}
 	size := h.cfg.SitemapSize
 	if n > 1 && (n-1)*size >= total {
-		h.notFound(w, r)
-		return
+		return fmt.Errorf("sitemap slice %d of %d products: %w", n, total, fault.ErrNotFound)
 	}
-	h.writeSitemap(w, r, (n-1)*size, size, n == 1)
+	return h.writeSitemap(w, r, (n-1)*size, size, n == 1)
 }
 
 // activeProducts is the number of products the sitemap lists.
@@ -93,12 +90,11 @@ func (h *Handler) activeProducts(ctx context.Context) (int, error) {
 // streams, so a large catalog costs no memory; an error after the first
 // byte aborts the response so that a crawler sees a broken file rather than
 // a short one.
-func (h *Handler) writeSitemap(w http.ResponseWriter, r *http.Request, offset, limit int, pages bool) {
+func (h *Handler) writeSitemap(w http.ResponseWriter, r *http.Request, offset, limit int, pages bool) error {
 	ctx := r.Context()
 	tree, err := h.categories(ctx)
 	if err != nil {
-		h.serverError(w, r, h.locales[langKo], err)
-		return
+		return err
 	}
 	w.Header().Set("Content-Type", "application/xml; charset=utf-8")
 	w.Header().Set("Cache-Control", "public, max-age=3600")
@@ -135,4 +131,5 @@ func (h *Handler) writeSitemap(w http.ResponseWriter, r *http.Request, offset, l
 	if err := bw.Flush(); err != nil {
 		h.log.DebugContext(ctx, "sitemap write", "err", err)
 	}
+	return nil
 }

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"net/http"
 	"net/url"
+	"reflect"
 	"strings"
 	"time"
 
@@ -32,28 +33,54 @@ type Accounts interface {
 	Delete(ctx context.Context, userID int64, confirm string) error
 }
 
-// AccountDeps turns on the account pages.
+// AccountDeps are what the account, cart, order and payment pages need.
+// Every field but Secure is required: EnableAccounts panics when one is
+// missing, so a shop wired wrong fails at start rather than on a request.
+// Tests give the real services (on a test database) or fakes.
 type AccountDeps struct {
+	// Accounts signs customers up and in; *account.Service in the shop.
 	Accounts Accounts
 	// Store keeps sessions; *account.SessionStore in the shop.
 	Store scs.Store
-	// Addresses turns on the address book pages; may be nil.
+	// Addresses is the address book; *address.Service.
 	Addresses Addresses
-	// Social turns on social sign-in; may be nil.
+	// Social is social sign-in; *social.Service, which offers no button
+	// when no provider is configured.
 	Social Social
-	// Carts turns on the cart pages; may be nil.
+	// Carts are the shopping carts; *cart.Service.
 	Carts Carts
-	// Orders turns on checkout and the order pages; may be nil.
+	// Orders are the customer's orders; *order.Service.
 	Orders Orders
-	// Checkout places orders; required with Orders.
+	// Checkout prices and places orders; *checkout.Service.
 	Checkout Checkout
-	// Points turns on the "my points" page; may be nil.
+	// Points is the points ledger; *points.Service.
 	Points Points
-	// Payments turns on paying orders (with Orders); may be nil, and then
-	// orders wait for payment.
+	// Payments pays, confirms and cancels orders; *payment.Service.
 	Payments Payments
 	// Secure marks the session cookie Secure (a shop served over HTTPS).
 	Secure bool
+}
+
+// missing names the fields of d that are not set. A typed nil pointer (a
+// service not yet made) counts as not set.
+func (d AccountDeps) missing() []string {
+	var names []string
+	for _, f := range []struct {
+		name string
+		v    any
+	}{
+		{"Accounts", d.Accounts}, {"Store", d.Store}, {"Addresses", d.Addresses}, {"Social", d.Social},
+		{"Carts", d.Carts}, {"Orders", d.Orders}, {"Checkout", d.Checkout}, {"Points", d.Points}, {"Payments", d.Payments},
+	} {
+		if f.v == nil {
+			names = append(names, f.name)
+			continue
+		}
+		if v := reflect.ValueOf(f.v); v.Kind() == reflect.Pointer && v.IsNil() {
+			names = append(names, f.name)
+		}
+	}
+	return names
 }
 
 // sessionCookie names the session cookie. The __Host- prefix, used when
@@ -65,9 +92,14 @@ const (
 	sessionLifetime     = 14 * 24 * time.Hour
 )
 
-// EnableAccounts adds sign-up, login and the account pages to h. Without it
-// the storefront has no sessions at all (the catalog pages never need one).
+// EnableAccounts adds sign-up, login, the account pages, the cart, checkout,
+// the order pages and payments to h. Without it the storefront has no
+// sessions at all (the catalog pages never need one). It panics when a
+// field of deps other than Secure is missing: that is a wiring mistake.
 func (h *Handler) EnableAccounts(deps AccountDeps) {
+	if m := deps.missing(); len(m) > 0 {
+		panic("web: EnableAccounts without " + strings.Join(m, ", "))
+	}
 	sm := scs.New()
 	sm.Codec = account.SessionCodec{}
 	sm.Store = deps.Store
@@ -82,7 +114,7 @@ func (h *Handler) EnableAccounts(deps AccountDeps) {
 	sm.Cookie.Path = "/"
 	sm.Cookie.Persist = true
 	sm.ErrorFunc = func(w http.ResponseWriter, r *http.Request, err error) {
-		h.serverError(w, r, h.locales[pickLang(w, r)], err)
+		h.serveError(w, r, h.locales[pickLang(w, r)], err)
 	}
 	h.acc = deps
 	h.sessions = sm
@@ -118,34 +150,6 @@ func (h *Handler) signIn(ctx context.Context, u account.User) error {
 	h.sessions.Put(ctx, account.SessionUserID, u.ID)
 	h.sessions.Put(ctx, account.SessionVersion, u.SessionVersion)
 	return h.mergeCart(ctx, u.ID)
-}
-
-// userPage is a handler for signed-in users only.
-type userPage func(w http.ResponseWriter, r *http.Request, lc *locale, u account.User)
-
-// signedIn wraps a page that needs a signed-in user; a visitor is sent to
-// the login page and brought back afterwards.
-func (h *Handler) signedIn(next userPage) http.HandlerFunc {
-	return func(w http.ResponseWriter, r *http.Request) {
-		lc := h.locales[pickLang(w, r)]
-		u, ok, err := h.currentUser(r)
-		if err != nil {
-			h.serverError(w, r, lc, err)
-			return
-		}
-		if !ok {
-			target := localPath(r.URL)
-			if r.URL.RawQuery != "" {
-				target += "?" + r.URL.RawQuery
-			}
-			if r.Method != http.MethodGet {
-				target = "/account"
-			}
-			http.Redirect(w, r, "/login?next="+url.QueryEscape(target), http.StatusSeeOther)
-			return
-		}
-		next(w, r, lc, u)
-	}
 }
 
 // safeNext returns next when it is a path on this site, and "/account"

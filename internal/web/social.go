@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"net/http"
 	"net/url"
 	"slices"
@@ -26,17 +27,14 @@ type Social interface {
 const socialStateKey = "social_state"
 
 func (h *Handler) registerSocial(mux *http.ServeMux) {
-	mux.Handle("GET /auth/{provider}", h.private(http.HandlerFunc(h.socialBegin)))
-	mux.Handle("GET /auth/{provider}/callback", h.private(http.HandlerFunc(h.socialCallback)))
+	mux.Handle("GET /auth/{provider}", h.private(h.serve(h.socialBegin)))
+	mux.Handle("GET /auth/{provider}/callback", h.private(h.serve(h.socialCallback)))
 }
 
 // socialLinks are the "sign in with" links of the login and sign-up pages.
 // They are links, not forms: the browser then follows the redirect to the
 // provider, which a form-action CSP would refuse.
 func (h *Handler) socialLinks(lc *locale) []link {
-	if h.acc.Social == nil {
-		return nil
-	}
 	var ls []link
 	for _, p := range h.acc.Social.Enabled() {
 		ls = append(ls, link{Label: lc.T("social." + p), URL: "/auth/" + p})
@@ -44,78 +42,63 @@ func (h *Handler) socialLinks(lc *locale) []link {
 	return ls
 }
 
-func (h *Handler) socialBegin(w http.ResponseWriter, r *http.Request) {
-	lc := h.locales[pickLang(w, r)]
+func (h *Handler) socialBegin(w http.ResponseWriter, r *http.Request, lc *locale) error {
 	provider := r.PathValue("provider")
 	if !slices.Contains(h.acc.Social.Enabled(), provider) {
-		h.notFoundIn(w, r, lc)
-		return
+		return fmt.Errorf("social sign-in with %q: %w", provider, fault.ErrNotFound)
 	}
 	authURL, st, err := h.acc.Social.Begin(r.Context(), provider)
 	if err != nil {
-		h.serverError(w, r, lc, err)
-		return
+		return err
 	}
 	b, err := json.Marshal(st)
 	if err != nil {
-		h.serverError(w, r, lc, err)
-		return
+		return err
 	}
 	h.sessions.Put(r.Context(), socialStateKey, string(b))
 	w.Header().Set("Cache-Control", "no-store")
 	http.Redirect(w, r, authURL, http.StatusSeeOther)
+	return nil
 }
 
-func (h *Handler) socialCallback(w http.ResponseWriter, r *http.Request) {
-	lc := h.locales[pickLang(w, r)]
+func (h *Handler) socialCallback(w http.ResponseWriter, r *http.Request, lc *locale) error {
 	ctx := r.Context()
 	provider := r.PathValue("provider")
 	if !slices.Contains(h.acc.Social.Enabled(), provider) {
-		h.notFoundIn(w, r, lc)
-		return
+		return fmt.Errorf("social sign-in with %q: %w", provider, fault.ErrNotFound)
 	}
 	var st social.State
 	raw := h.sessions.PopString(ctx, socialStateKey)
 	if raw == "" || json.Unmarshal([]byte(raw), &st) != nil || st.Provider != provider {
-		h.socialFailed(w, r, lc.T("social.expired"))
-		return
+		return h.socialFailed(w, r, lc.T("social.expired"))
 	}
 	p, err := h.acc.Social.Finish(ctx, st, r.URL.Query())
 	switch {
 	case errors.Is(err, social.ErrCancelled):
-		h.socialFailed(w, r, lc.T("social.cancelled"))
-		return
+		return h.socialFailed(w, r, lc.T("social.cancelled"))
 	case errors.Is(err, fault.ErrUnauthenticated):
 		h.log.WarnContext(ctx, "social sign-in refused", "provider", provider, "err", err)
-		h.socialFailed(w, r, lc.T("social.failed"))
-		return
+		return h.socialFailed(w, r, lc.T("social.failed"))
 	case err != nil:
-		h.serverError(w, r, lc, err)
-		return
+		return err
 	}
 	res, err := h.acc.Social.Resolve(ctx, p)
 	switch {
 	case errors.Is(err, social.ErrEmailRequired):
-		h.socialFailed(w, r, lc.T("social.email"))
-		return
+		return h.socialFailed(w, r, lc.T("social.email"))
 	case errors.Is(err, social.ErrAccountExists):
-		h.socialFailed(w, r, lc.T("social.exists"))
-		return
+		return h.socialFailed(w, r, lc.T("social.exists"))
 	case errors.Is(err, fault.ErrForbidden):
-		h.socialFailed(w, r, lc.T("social.disabled"))
-		return
+		return h.socialFailed(w, r, lc.T("social.disabled"))
 	case err != nil:
-		h.serverError(w, r, lc, err)
-		return
+		return err
 	}
 	u, err := h.acc.Accounts.User(ctx, res.UserID)
 	if err != nil {
-		h.serverError(w, r, lc, err)
-		return
+		return err
 	}
 	if err := h.signIn(ctx, u); err != nil {
-		h.serverError(w, r, lc, err)
-		return
+		return err
 	}
 	switch {
 	case res.Created:
@@ -124,10 +107,12 @@ func (h *Handler) socialCallback(w http.ResponseWriter, r *http.Request) {
 		h.sessions.Put(ctx, flashKey, lc.T("social.linked"))
 	}
 	http.Redirect(w, r, "/account", http.StatusSeeOther)
+	return nil
 }
 
 // socialFailed sends the visitor back to the login page with why.
-func (h *Handler) socialFailed(w http.ResponseWriter, r *http.Request, msg string) {
+func (h *Handler) socialFailed(w http.ResponseWriter, r *http.Request, msg string) error {
 	h.sessions.Put(r.Context(), flashKey, msg)
 	http.Redirect(w, r, "/login", http.StatusSeeOther)
+	return nil
 }

@@ -11,6 +11,8 @@ import (
 	"path"
 	"strings"
 	"time"
+
+	"github.com/mallang/mallang/internal/fault"
 )
 
 //go:embed static
@@ -87,7 +89,9 @@ func (h *Handler) static(w http.ResponseWriter, r *http.Request) {
 		cache = "public, max-age=300, must-revalidate"
 	}
 	if !ok {
-		h.notFound(w, r)
+		// Only a miss looks at the language: a file is the same in every
+		// language, and must not vary by it in caches.
+		h.serveError(w, r, h.locales[pickLang(w, r)], fault.ErrNotFound)
 		return
 	}
 	hd := w.Header()

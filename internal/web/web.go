@@ -18,6 +18,7 @@ import (
 	"github.com/alexedwards/scs/v2"
 
 	"github.com/mallang/mallang/internal/catalog"
+	"github.com/mallang/mallang/internal/fault"
 )
 
 // Catalog is what the storefront needs of the catalog; *catalog.Service
@@ -122,20 +123,23 @@ func New(cfg Config, cat Catalog, log *slog.Logger) *Handler {
 // carry a method too ("GET /healthz", not "/healthz"): net/http rejects a
 // method-less pattern that overlaps "GET /" as a conflict.
 func (h *Handler) Register(mux *http.ServeMux) {
-	mux.HandleFunc("GET /{$}", h.home)
-	mux.HandleFunc("GET /categories/{slug}", h.category)
-	mux.HandleFunc("GET /products/{id}", h.product)
-	mux.HandleFunc("GET /search", h.search)
-	mux.HandleFunc("GET /sitemap.xml", h.sitemap)
-	mux.HandleFunc("GET /sitemaps/{file}", h.sitemapSlice)
+	mux.Handle("GET /{$}", h.serve(h.home))
+	mux.Handle("GET /categories/{slug}", h.serve(h.category))
+	mux.Handle("GET /products/{id}", h.serve(h.product))
+	mux.Handle("GET /search", h.serve(h.search))
+	mux.Handle("GET /sitemap.xml", h.serveKo(h.sitemap))
+	mux.Handle("GET /sitemaps/{file}", h.serveKo(h.sitemapSlice))
 	mux.HandleFunc("GET /robots.txt", h.robots)
 	mux.HandleFunc("GET /static/{file}", h.static)
 	mux.HandleFunc("GET /favicon.ico", h.favicon)
 	if h.sessions != nil {
 		h.registerAccounts(mux)
 	}
-	mux.HandleFunc("GET /", h.notFound)
+	mux.Handle("GET /", h.serve(notFound))
 }
+
+// notFound is the page of every address nothing else serves.
+func notFound(http.ResponseWriter, *http.Request, *locale) error { return fault.ErrNotFound }
 
 // categoryTree is one load of the category tree with its indexes.
 type categoryTree struct {
