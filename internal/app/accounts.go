@@ -67,7 +67,7 @@ func keyring(spec string, secret []byte) (*crypt.Keyring, error) {
 }
 
 func (a *App) wireAccounts() error {
-	cfg, d, now := a.cfg, a.DB, time.Now
+	cfg, d, now := a.cfg, a.DB, a.now
 	kr, err := keyring(cfg.EncryptionKeys, cfg.SecretKey)
 	if err != nil {
 		return err

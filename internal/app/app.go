@@ -27,6 +27,7 @@ import (
 	"github.com/mallang/mallang/internal/jobs"
 	"github.com/mallang/mallang/internal/media"
 	"github.com/mallang/mallang/internal/observe"
+	"github.com/mallang/mallang/internal/payment/testpay"
 	"github.com/mallang/mallang/internal/security"
 	"github.com/mallang/mallang/internal/web"
 )
@@ -51,24 +52,44 @@ type App struct {
 	queue    *jobs.Queue
 	registry *prometheus.Registry
 	handler  http.Handler
+	// now is the clock of every service: time.Now, or Options.Now.
+	now func() time.Time
+	// opts are the replacements New was given (none for the binary).
+	opts Options
+	// testpay is the built-in test provider when MALLANG_TESTPAY is on.
+	testpay *testpay.Provider
 }
 
 // New opens the database, applies migrations (the shop's and the job
 // queue's) and wires the services and the HTTP handler. It does not seed
 // and starts no background work; Serve does that.
 func New(ctx context.Context, cfg config.Config, log *slog.Logger, version string) (*App, error) {
-	d, err := db.Open(ctx, cfg.DatabaseURL, db.Options{MaxReaders: cfg.DBMaxConns})
-	if err != nil {
-		return nil, err
+	return NewWith(ctx, cfg, log, version, Options{})
+}
+
+// NewWith is New with some of what the configuration decides replaced by
+// opts; zero fields keep New's behaviour.
+func NewWith(ctx context.Context, cfg config.Config, log *slog.Logger, version string, opts Options) (*App, error) {
+	d := opts.DB
+	if d == nil {
+		var err error
+		d, err = db.Open(ctx, cfg.DatabaseURL, db.Options{MaxReaders: cfg.DBMaxConns})
+		if err != nil {
+			return nil, err
+		}
 	}
-	a := &App{cfg: cfg, log: log, version: version, DB: d}
+	now := opts.Now
+	if now == nil {
+		now = time.Now
+	}
+	a := &App{cfg: cfg, log: log, version: version, DB: d, now: now, opts: opts}
 	if err := a.migrate(ctx); err != nil {
-		d.Close()
+		a.closeDB()
 		return nil, err
 	}
 	store, err := media.Open(ctx, cfg.BlobURL)
 	if err != nil {
-		d.Close()
+		a.closeDB()
 		return nil, fmt.Errorf("open media bucket: %w", err)
 	}
 	a.Media = store
@@ -77,7 +98,7 @@ func New(ctx context.Context, cfg config.Config, log *slog.Logger, version strin
 		a.Close()
 		return nil, fmt.Errorf("open job queue: %w", err)
 	}
-	a.Catalog = catalog.NewService(d, time.Now, log, a.queue)
+	a.Catalog = catalog.NewService(d, a.now, log, a.queue)
 	if err := a.wireAccounts(); err != nil {
 		a.Close()
 		return nil, err
@@ -160,7 +181,7 @@ func (a *App) routes() http.Handler {
 	storefront.Register(mux)
 	backoffice.New(backoffice.Config{Path: a.cfg.AdminPath, ShopName: ShopName, Secure: strings.HasPrefix(a.cfg.BaseURL, "https://")},
 		backoffice.Deps{Accounts: a.Accounts, TwoFactor: a.acc.twoFactor, Trap: a.acc.trap, Audit: a.acc.audit,
-			Outbox: a.acc.outbox, Limiter: a.acc.limiter, Store: a.acc.sessions, Now: time.Now,
+			Outbox: a.acc.outbox, Limiter: a.acc.limiter, Store: a.acc.sessions, Now: a.now,
 			Orders: a.acc.orders, Coupons: a.acc.coupons, Shipping: a.acc.shipping, Promotions: a.acc.promotions,
 			Payments: a.acc.payments}, a.log).Register(mux)
 
@@ -233,11 +254,19 @@ func serveHTTP(ctx context.Context, ln net.Listener, h http.Handler, log *slog.L
 	return nil
 }
 
-// Close releases the database and the media bucket.
+// Close releases the media bucket and the database, unless the database
+// was given in Options.DB: its opener closes it.
 func (a *App) Close() error {
 	var err error
 	if a.Media != nil {
 		err = errors.Join(err, a.Media.Close())
 	}
-	return errors.Join(err, a.DB.Close())
+	return errors.Join(err, a.closeDB())
+}
+
+func (a *App) closeDB() error {
+	if a.opts.DB != nil {
+		return nil
+	}
+	return a.DB.Close()
 }

@@ -39,10 +39,11 @@ func (a *App) wirePayments() error {
 	if cfg.TestPay {
 		tp, err := testpay.New(crypt.Derive(a.cfg.SecretKey, "mallang testpay approvals"), func(ref string) string {
 			return a.cfg.BaseURL + "/pay/testpay/" + ref
-		}, time.Now)
+		}, a.now)
 		if err != nil {
 			return err
 		}
+		a.testpay = tp
 		providers = append(providers, tp)
 		a.log.Warn("the test payment provider is enabled: anyone can pay with it; set MALLANG_TESTPAY=false in a shop that takes real orders")
 	}
@@ -77,13 +78,14 @@ func (a *App) wirePayments() error {
 		}
 		providers = append(providers, p)
 	}
+	providers = append(providers, a.opts.Providers...)
 	if cfg.BankAccount == "" {
 		a.log.Info("bank transfer disabled: no account", "set", "MALLANG_BANK_ACCOUNT")
 	}
 	s.payments = payment.NewService(a.DB, payment.Deps{Orders: s.orders, Customers: contacts{a.Accounts}, Keyring: s.keyring,
 		Queue: a.queue, Mailer: s.mailer, Audit: s.audit}, payment.Config{BaseURL: a.cfg.BaseURL,
 		Bank:          payment.BankAccount{Bank: cfg.BankName, Account: cfg.BankAccount, Holder: cfg.BankHolder},
-		DepositWithin: cfg.DepositWithin, BuyerProtection: cfg.BuyerProtection}, providers, time.Now, a.log)
+		DepositWithin: cfg.DepositWithin, BuyerProtection: cfg.BuyerProtection}, providers, a.now, a.log)
 	s.checkout = checkout.New(a.DB, s.orders, s.payments)
 	return nil
 }

@@ -1,0 +1,36 @@
+package app
+
+import (
+	"time"
+
+	"github.com/mallang/mallang/internal/account/address"
+	"github.com/mallang/mallang/internal/db"
+	"github.com/mallang/mallang/internal/payment"
+	"github.com/mallang/mallang/internal/payment/testpay"
+	"github.com/mallang/mallang/internal/security/honeypot"
+)
+
+// Options replace what NewWith would otherwise take from the configuration
+// or the system, so a test can run the whole shop over its own database and
+// clock (see internal/app/apptest). The binary passes none.
+type Options struct {
+	// DB is an open database to use instead of opening cfg.DatabaseURL.
+	// NewWith still applies the migrations; Close leaves it open, for its
+	// opener to close.
+	DB *db.DB
+	// Now is the clock of every service, instead of time.Now.
+	Now func() time.Time
+	// Providers are payment providers enabled after the configured ones.
+	// Each must have a name of its own.
+	Providers []payment.Provider
+}
+
+// Addresses is the address book service.
+func (a *App) Addresses() *address.Service { return a.acc.addresses }
+
+// Trap is the honeypot that blocks addresses from every login form.
+func (a *App) Trap() *honeypot.Trap { return a.acc.trap }
+
+// TestPay is the built-in test payment provider, or nil when
+// MALLANG_TESTPAY is off; tests approve payments with it.
+func (a *App) TestPay() *testpay.Provider { return a.testpay }
