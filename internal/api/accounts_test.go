@@ -1,234 +1,22 @@
-package api
+package api_test
 
 import (
-	"bytes"
-	"context"
 	"encoding/json"
-	"io"
-	"log/slog"
 	"net/http"
 	"net/http/httptest"
-	"regexp"
-	"slices"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
-	"github.com/mallang/mallang/internal/account"
-	"github.com/mallang/mallang/internal/account/address"
-	"github.com/mallang/mallang/internal/account/apitoken"
-	"github.com/mallang/mallang/internal/crypt"
-	"github.com/mallang/mallang/internal/db"
-	"github.com/mallang/mallang/internal/db/dbtest"
-	"github.com/mallang/mallang/internal/fake"
-	"github.com/mallang/mallang/internal/notify"
-	"github.com/mallang/mallang/internal/ratelimit"
+	"github.com/mallang/mallang/internal/api"
 )
-
-// These tests run the account endpoints over the real account, API token
-// and address services and the real rate limiter on a fresh database —
-// SQLite, or PostgreSQL when MALLANG_TEST_POSTGRES_URL is set — and check
-// what a client receives.
-
-// lockedBuffer is a log sink safe for the handler's concurrent writes.
-type lockedBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (l *lockedBuffer) Write(p []byte) (int, error) {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.b.Write(p)
-}
-
-func (l *lockedBuffer) String() string {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.b.String()
-}
-
-type blockedIPs []string
-
-func (b blockedIPs) Blocked(_ context.Context, ip string) (bool, error) {
-	for _, x := range b {
-		if x == ip {
-			return true, nil
-		}
-	}
-	return false, nil
-}
-
-type accountsFixture struct {
-	d     *db.DB
-	h     http.Handler
-	clock *fake.Clock
-	acc   *account.Service
-	addr  *address.Service
-	logs  *lockedBuffer
-}
-
-const (
-	testIP      = "203.0.113.5"
-	blockedIP   = "198.51.100.66"
-	testAgent   = "MallangApp/3.1 (iOS 19)"
-	minjiEmail  = "minji@example.com"
-	minjiPass   = "말랑한 봄날의 산책"
-	minjiPhone  = "010-1234-5678"
-	minjiE164   = "+821012345678"
-	testKeyText = "0123456789abcdef0123456789abcdef"
-)
-
-func newAccountsFixture(t *testing.T) *accountsFixture {
-	t.Helper()
-	d := dbtest.New(t)
-	f := &accountsFixture{d: d, clock: fake.NewClock(time.Date(2026, 11, 30, 1, 0, 0, 0, time.UTC)), logs: &lockedBuffer{}}
-	kr := crypt.DeriveKeyring([]byte(testKeyText))
-	tokens, err := apitoken.New(d, apitoken.Config{SigningKey: []byte(testKeyText), Issuer: testBaseURL}, f.clock.Now)
-	if err != nil {
-		t.Fatal(err)
-	}
-	f.addr = address.New(d, kr, f.clock.Now)
-	limiter := ratelimit.New(d, f.clock.Now)
-	f.acc = account.NewService(d, account.Options{
-		BaseURL:       testBaseURL,
-		Keyring:       kr,
-		Mailer:        notify.NewOutbox(d, f.clock.Now),
-		Limiter:       limiter,
-		Blocklist:     blockedIPs{blockedIP},
-		OnSessionsEnd: []account.Hook{tokens.RevokeUser},
-		OnDelete:      []account.Hook{f.addr.DeleteAllForUser},
-	}, f.clock.Now, nil)
-	log := slog.New(slog.NewJSONHandler(f.logs, nil))
-	a := New(Config{BaseURL: testBaseURL, Version: "test"}, stubCatalog{}, log)
-	a.EnableAccounts(AccountDeps{Accounts: f.acc, Tokens: tokens, Addresses: f.addr, Limiter: limiter})
-	mux := http.NewServeMux()
-	a.Register(mux)
-	f.h = mux
-	return f
-}
-
-// req is one request to the API.
-type req struct {
-	method, path string
-	body         any    // marshalled as JSON unless nil; a string is sent as is
-	token        string // the bearer access token, if any
-	ip           string // the client address; testIP when empty
-}
-
-// do serves r through the fixture's mux and returns the response.
-func (f *accountsFixture) do(t *testing.T, r req) *httptest.ResponseRecorder {
-	t.Helper()
-	var body io.Reader
-	switch b := r.body.(type) {
-	case nil:
-	case string:
-		body = strings.NewReader(b)
-	default:
-		j, err := json.Marshal(b)
-		if err != nil {
-			t.Fatal(err)
-		}
-		body = bytes.NewReader(j)
-	}
-	hr := httptest.NewRequestWithContext(t.Context(), r.method, r.path, body)
-	if body != nil {
-		hr.Header.Set("Content-Type", "application/json")
-	}
-	if r.token != "" {
-		hr.Header.Set("Authorization", "Bearer "+r.token)
-	}
-	hr.Header.Set("User-Agent", testAgent)
-	ip := r.ip
-	if ip == "" {
-		ip = testIP
-	}
-	hr.RemoteAddr = ip + ":51234"
-	rec := httptest.NewRecorder()
-	f.h.ServeHTTP(rec, hr)
-	if cc := rec.Header().Get("Cache-Control"); cc != "no-store" {
-		t.Errorf("%s %s: Cache-Control = %q, want no-store", r.method, r.path, cc)
-	}
-	return rec
-}
-
-// decode checks the status of rec and decodes its JSON body into v.
-func decode[T any](t *testing.T, rec *httptest.ResponseRecorder, status int) T {
-	t.Helper()
-	var v T
-	if rec.Code != status {
-		t.Fatalf("status = %d, want %d; body %s", rec.Code, status, rec.Body)
-	}
-	if err := json.Unmarshal(rec.Body.Bytes(), &v); err != nil {
-		t.Fatalf("body: %v; %s", err, rec.Body)
-	}
-	return v
-}
-
-var mailTokenRE = regexp.MustCompile(`\?token=([A-Za-z0-9_-]+)`)
-
-// mailToken returns the token of the newest mail to addr, read from the
-// outbox table.
-func (f *accountsFixture) mailToken(t *testing.T, addr string) string {
-	t.Helper()
-	q := f.d.Read()
-	var text string
-	if err := q.GetContext(t.Context(), &text, q.Rebind(`SELECT text_body FROM outbox WHERE to_address = ? ORDER BY id DESC LIMIT 1`), addr); err != nil {
-		t.Fatalf("mail to %s: %v", addr, err)
-	}
-	m := mailTokenRE.FindStringSubmatch(text)
-	if m == nil {
-		t.Fatalf("no link in the mail to %s: %s", addr, text)
-	}
-	return m[1]
-}
-
-func signUpBody(email string) map[string]any {
-	return map[string]any{
-		"email": email, "password": minjiPass, "name": "김민지", "phone": minjiPhone,
-		"agree_terms": true, "marketing_consent": true,
-	}
-}
-
-// member signs email up and verifies it through the API.
-func (f *accountsFixture) member(t *testing.T, email string) {
-	t.Helper()
-	decode[Status](t, f.do(t, req{method: "POST", path: "/api/v1/auth/signup", body: signUpBody(email)}), http.StatusAccepted)
-	decode[map[string]any](t, f.do(t, req{method: "POST", path: "/api/v1/auth/verify", body: map[string]string{"token": f.mailToken(t, email)}}), http.StatusOK)
-}
-
-// signIn runs the password grant and returns the pair.
-func (f *accountsFixture) signIn(t *testing.T, email, password string) Token {
-	t.Helper()
-	return decode[Token](t, f.do(t, req{method: "POST", path: "/api/v1/auth/token", body: map[string]string{"email": email, "password": password}}), http.StatusOK)
-}
-
-// wantProblem checks that rec is a problem with status and, when fields are
-// given, that its errors name exactly those locations.
-func wantProblem(t *testing.T, rec *httptest.ResponseRecorder, status int, locations ...string) problemBody {
-	t.Helper()
-	p := decodeProblem(t, rec, status)
-	if len(locations) > 0 {
-		var got []string
-		for _, e := range p.Errors {
-			got = append(got, e.Location)
-		}
-		slices.Sort(got)
-		slices.Sort(locations)
-		if strings.Join(got, " ") != strings.Join(locations, " ") {
-			t.Errorf("error locations = %v, want %v (%s)", got, locations, rec.Body)
-		}
-	}
-	return p
-}
 
 func TestAccountFlow(t *testing.T) {
 	t.Parallel()
-	f := newAccountsFixture(t)
+	f := newShop(t)
 
 	rec := f.do(t, req{method: "POST", path: "/api/v1/auth/signup", body: signUpBody("Minji@Example.com")})
-	if st := decode[Status](t, rec, http.StatusAccepted); st.Status != "verification_sent" {
+	if st := decode[api.Status](t, rec, http.StatusAccepted); st.Status != "verification_sent" {
 		t.Fatalf("sign-up = %+v", st)
 	}
 	// Not verified yet: the same 401 as a wrong password.
@@ -272,7 +60,7 @@ func TestAccountFlow(t *testing.T) {
 	}
 
 	f.clock.Advance(5 * time.Minute)
-	p2 := decode[Token](t, f.do(t, req{method: "POST", path: "/api/v1/auth/refresh", body: map[string]string{"refresh_token": p1.RefreshToken}}), http.StatusOK)
+	p2 := decode[api.Token](t, f.do(t, req{method: "POST", path: "/api/v1/auth/refresh", body: map[string]string{"refresh_token": p1.RefreshToken}}), http.StatusOK)
 	if p2.RefreshToken == p1.RefreshToken || p2.AccessToken == p1.AccessToken {
 		t.Fatalf("refresh did not rotate: %+v", p2)
 	}
@@ -320,7 +108,7 @@ func jsonNumber(v any) string {
 
 func TestSignUp(t *testing.T) {
 	t.Parallel()
-	f := newAccountsFixture(t)
+	f := newShop(t)
 	f.member(t, minjiEmail)
 	mails := func() int {
 		var n int
@@ -379,7 +167,7 @@ func TestSignUp(t *testing.T) {
 		}
 	}
 	rec = f.do(t, req{method: "POST", path: "/api/v1/auth/password/forgot", body: map[string]string{"email": "jisoo@example.com"}, ip: "192.0.2.9"})
-	decode[Status](t, rec, http.StatusAccepted)
+	decode[api.Status](t, rec, http.StatusAccepted)
 	rec = f.do(t, req{method: "POST", path: "/api/v1/auth/verify/resend", body: map[string]string{"email": "jisoo@example.com"}, ip: "192.0.2.10"})
 	p := wantProblem(t, rec, http.StatusTooManyRequests)
 	if rec.Header().Get("Retry-After") == "" || !strings.HasPrefix(p.Detail, "too many attempts; try again in ") {
@@ -391,7 +179,7 @@ func TestSignUp(t *testing.T) {
 
 func TestAccountsOpenAPI(t *testing.T) {
 	t.Parallel()
-	f := newAccountsFixture(t)
+	f := newShop(t)
 	hr := httptest.NewRequestWithContext(t.Context(), "GET", "/api/v1/openapi.json", nil)
 	rec := httptest.NewRecorder()
 	f.h.ServeHTTP(rec, hr)
@@ -493,19 +281,11 @@ func TestAccountsOpenAPI(t *testing.T) {
 			}
 		}
 	}
-	// The catalog document stays as it was when accounts are not enabled.
-	plain := newMux(t, stubCatalog{}, nil)
-	rec = get(t, plain, http.MethodGet, "/api/v1/openapi.json")
-	if strings.Contains(rec.Body.String(), "/api/v1/auth/") || strings.Contains(rec.Body.String(), "securitySchemes") {
-		t.Error("accounts documented without EnableAccounts")
-	}
-	decodeProblem(t, get(t, plain, http.MethodPost, "/api/v1/auth/token"), http.StatusNotFound)
-	decodeProblem(t, get(t, plain, http.MethodGet, "/api/v1/me"), http.StatusNotFound)
 }
 
 func TestAccountsMethodNotAllowed(t *testing.T) {
 	t.Parallel()
-	f := newAccountsFixture(t)
+	f := newShop(t)
 	tests := []struct{ method, path, allow string }{
 		{"GET", "/api/v1/auth/token", "POST"},
 		{"DELETE", "/api/v1/me/addresses", "GET, HEAD, POST"},

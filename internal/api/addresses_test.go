@@ -1,4 +1,4 @@
-package api
+package api_test
 
 import (
 	"encoding/json"
@@ -8,6 +8,7 @@ import (
 	"testing"
 
 	"github.com/mallang/mallang/internal/account/address"
+	"github.com/mallang/mallang/internal/api"
 )
 
 func homeAddress() map[string]any {
@@ -26,7 +27,7 @@ func officeAddress() map[string]any {
 
 func TestAddresses(t *testing.T) {
 	t.Parallel()
-	f := newAccountsFixture(t)
+	f := newShop(t)
 	f.member(t, minjiEmail)
 	tok := f.signIn(t, minjiEmail, minjiPass).AccessToken
 	call := func(method, path string, body any) (int, []byte, http.Header) {
@@ -40,7 +41,7 @@ func TestAddresses(t *testing.T) {
 	}
 
 	rec := f.do(t, req{method: "POST", path: "/api/v1/me/addresses", body: homeAddress(), token: tok})
-	home := decode[Address](t, rec, http.StatusCreated)
+	home := decode[api.Address](t, rec, http.StatusCreated)
 	if loc := rec.Header().Get("Location"); loc != testBaseURL+"/api/v1/me/addresses/"+strconv.FormatInt(home.ID, 10) {
 		t.Errorf("Location = %q", loc)
 	}
@@ -52,25 +53,25 @@ func TestAddresses(t *testing.T) {
 			t.Errorf("response holds %q: %s", leak, rec.Body)
 		}
 	}
-	office := decode[Address](t, f.do(t, req{method: "POST", path: "/api/v1/me/addresses", body: officeAddress(), token: tok}), http.StatusCreated)
+	office := decode[api.Address](t, f.do(t, req{method: "POST", path: "/api/v1/me/addresses", body: officeAddress(), token: tok}), http.StatusCreated)
 	if office.IsDefault || office.Line2 != "" || office.Phone != "+8223123456" {
 		t.Errorf("second = %+v", office)
 	}
 
 	officePath := "/api/v1/me/addresses/" + strconv.FormatInt(office.ID, 10)
-	if got := decode[Address](t, f.do(t, req{method: "GET", path: officePath, token: tok}), http.StatusOK); got != office {
+	if got := decode[api.Address](t, f.do(t, req{method: "GET", path: officePath, token: tok}), http.StatusOK); got != office {
 		t.Errorf("get = %+v, want %+v", got, office)
 	}
-	if got := decode[Address](t, f.do(t, req{method: "POST", path: officePath + "/default", token: tok}), http.StatusOK); !got.IsDefault {
+	if got := decode[api.Address](t, f.do(t, req{method: "POST", path: officePath + "/default", token: tok}), http.StatusOK); !got.IsDefault {
 		t.Errorf("after default: %+v", got)
 	}
-	list := decode[AddressList](t, f.do(t, req{method: "GET", path: "/api/v1/me/addresses", token: tok}), http.StatusOK)
+	list := decode[api.AddressList](t, f.do(t, req{method: "GET", path: "/api/v1/me/addresses", token: tok}), http.StatusOK)
 	if len(list.Items) != 2 || list.Items[0].ID != office.ID || list.Items[1].IsDefault {
 		t.Errorf("list = %+v", list)
 	}
 	edit := officeAddress()
 	edit["line2"] = "3층"
-	if got := decode[Address](t, f.do(t, req{method: "PUT", path: officePath, body: edit, token: tok}), http.StatusOK); got.Line2 != "3층" || !got.IsDefault {
+	if got := decode[api.Address](t, f.do(t, req{method: "PUT", path: officePath, body: edit, token: tok}), http.StatusOK); got.Line2 != "3층" || !got.IsDefault {
 		t.Errorf("after update: %+v", got)
 	}
 	if rec := f.do(t, req{method: "DELETE", path: officePath, token: tok}); rec.Code != http.StatusNoContent {
@@ -78,7 +79,7 @@ func TestAddresses(t *testing.T) {
 	}
 	wantProblem(t, f.do(t, req{method: "GET", path: officePath, token: tok}), http.StatusNotFound)
 	// The default moved to the one left.
-	list = decode[AddressList](t, f.do(t, req{method: "GET", path: "/api/v1/me/addresses", token: tok}), http.StatusOK)
+	list = decode[api.AddressList](t, f.do(t, req{method: "GET", path: "/api/v1/me/addresses", token: tok}), http.StatusOK)
 	if len(list.Items) != 1 || !list.Items[0].IsDefault {
 		t.Errorf("list after delete = %+v", list)
 	}
@@ -88,13 +89,13 @@ func TestAddresses(t *testing.T) {
 
 func TestAddressesOfOthers(t *testing.T) {
 	t.Parallel()
-	f := newAccountsFixture(t)
+	f := newShop(t)
 	f.member(t, minjiEmail)
 	f.member(t, "jisoo@example.com")
 	minji := f.signIn(t, minjiEmail, minjiPass).AccessToken
 	jisoo := f.signIn(t, "jisoo@example.com", minjiPass).AccessToken
-	decode[Address](t, f.do(t, req{method: "POST", path: "/api/v1/me/addresses", body: officeAddress(), token: jisoo}), http.StatusCreated)
-	hers := decode[Address](t, f.do(t, req{method: "POST", path: "/api/v1/me/addresses", body: homeAddress(), token: jisoo}), http.StatusCreated)
+	decode[api.Address](t, f.do(t, req{method: "POST", path: "/api/v1/me/addresses", body: officeAddress(), token: jisoo}), http.StatusCreated)
+	hers := decode[api.Address](t, f.do(t, req{method: "POST", path: "/api/v1/me/addresses", body: homeAddress(), token: jisoo}), http.StatusCreated)
 	path := "/api/v1/me/addresses/" + strconv.FormatInt(hers.ID, 10)
 
 	tests := []struct {
@@ -118,11 +119,11 @@ func TestAddressesOfOthers(t *testing.T) {
 			}
 		})
 	}
-	if list := decode[AddressList](t, f.do(t, req{method: "GET", path: "/api/v1/me/addresses", token: minji}), http.StatusOK); len(list.Items) != 0 {
+	if list := decode[api.AddressList](t, f.do(t, req{method: "GET", path: "/api/v1/me/addresses", token: minji}), http.StatusOK); len(list.Items) != 0 {
 		t.Errorf("minji sees %+v", list)
 	}
 	// Jisoo's address is as she left it.
-	got := decode[Address](t, f.do(t, req{method: "GET", path: path, token: jisoo}), http.StatusOK)
+	got := decode[api.Address](t, f.do(t, req{method: "GET", path: path, token: jisoo}), http.StatusOK)
 	if got != hers {
 		t.Errorf("after the attempts: %+v, want %+v", got, hers)
 	}
@@ -130,10 +131,10 @@ func TestAddressesOfOthers(t *testing.T) {
 
 func TestAddressValidation(t *testing.T) {
 	t.Parallel()
-	f := newAccountsFixture(t)
+	f := newShop(t)
 	f.member(t, minjiEmail)
 	tok := f.signIn(t, minjiEmail, minjiPass).AccessToken
-	created := decode[Address](t, f.do(t, req{method: "POST", path: "/api/v1/me/addresses", body: homeAddress(), token: tok}), http.StatusCreated)
+	created := decode[api.Address](t, f.do(t, req{method: "POST", path: "/api/v1/me/addresses", body: homeAddress(), token: tok}), http.StatusCreated)
 	path := "/api/v1/me/addresses/" + strconv.FormatInt(created.ID, 10)
 
 	tests := []struct {
@@ -161,7 +162,7 @@ func TestAddressValidation(t *testing.T) {
 			}
 		})
 	}
-	if got := decode[Address](t, f.do(t, req{method: "GET", path: path, token: tok}), http.StatusOK); got != created {
+	if got := decode[api.Address](t, f.do(t, req{method: "GET", path: path, token: tok}), http.StatusOK); got != created {
 		t.Errorf("refused updates changed the address: %+v", got)
 	}
 

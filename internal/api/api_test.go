@@ -13,9 +13,11 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/mallang/mallang/internal/cart"
 	"github.com/mallang/mallang/internal/catalog"
 	"github.com/mallang/mallang/internal/fault"
 	"github.com/mallang/mallang/internal/observe"
+	"github.com/mallang/mallang/internal/order"
 )
 
 const testBaseURL = "https://shop.example.com"
@@ -356,4 +358,26 @@ func TestDocsAssetCaching(t *testing.T) {
 	if rec.Header().Get("ETag") == etag {
 		t.Errorf("gzip variant has the identity ETag")
 	}
+}
+
+// The catalog document stays as it was when accounts are not enabled.
+func TestOpenAPIWithoutAccounts(t *testing.T) {
+	t.Parallel()
+	plain := newMux(t, stubCatalog{}, nil)
+	rec := get(t, plain, http.MethodGet, "/api/v1/openapi.json")
+	if strings.Contains(rec.Body.String(), "/api/v1/auth/") || strings.Contains(rec.Body.String(), "securitySchemes") {
+		t.Error("accounts documented without EnableAccounts")
+	}
+	decodeProblem(t, get(t, plain, http.MethodPost, "/api/v1/auth/token"), http.StatusNotFound)
+	decodeProblem(t, get(t, plain, http.MethodGet, "/api/v1/me"), http.StatusNotFound)
+}
+
+func TestEnableCommerceNeedsAccounts(t *testing.T) {
+	t.Parallel()
+	defer func() {
+		if recover() == nil {
+			t.Error("EnableCommerce without EnableAccounts did not panic")
+		}
+	}()
+	New(Config{BaseURL: testBaseURL}, stubCatalog{}, nil).EnableCommerce(CommerceDeps{Carts: (*cart.Service)(nil), Orders: (*order.Service)(nil)})
 }

@@ -1,4 +1,4 @@
-package api
+package api_test
 
 import (
 	"encoding/base64"
@@ -7,11 +7,13 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/mallang/mallang/internal/api"
 )
 
 func TestPasswordGrant(t *testing.T) {
 	t.Parallel()
-	f := newAccountsFixture(t)
+	f := newShop(t)
 	f.member(t, minjiEmail)
 	if _, err := f.acc.CreateSuperuser(t.Context(), "boss@example.com", "사장님", "사장님의 아주 긴 비밀번호"); err != nil {
 		t.Fatal(err)
@@ -45,7 +47,7 @@ func TestPasswordGrant(t *testing.T) {
 
 func TestBearerTokens(t *testing.T) {
 	t.Parallel()
-	f := newAccountsFixture(t)
+	f := newShop(t)
 	f.member(t, minjiEmail)
 	p := f.signIn(t, minjiEmail, minjiPass)
 	f.member(t, "jisoo@example.com")
@@ -100,7 +102,7 @@ func TestBearerTokens(t *testing.T) {
 	// Expired: the access token lasts 15 minutes.
 	f.clock.Advance(15*time.Minute + time.Second)
 	wantProblem(t, f.do(t, req{method: "GET", path: "/api/v1/me", token: p.AccessToken}), http.StatusUnauthorized)
-	p = decode[Token](t, f.do(t, req{method: "POST", path: "/api/v1/auth/refresh", body: map[string]string{"refresh_token": p.RefreshToken}}), http.StatusOK)
+	p = decode[api.Token](t, f.do(t, req{method: "POST", path: "/api/v1/auth/refresh", body: map[string]string{"refresh_token": p.RefreshToken}}), http.StatusOK)
 	decode[map[string]any](t, f.do(t, req{method: "GET", path: "/api/v1/me", token: p.AccessToken}), http.StatusOK)
 }
 
@@ -108,14 +110,14 @@ func b64(s string) string { return base64.RawURLEncoding.EncodeToString([]byte(s
 
 func TestRefreshLimit(t *testing.T) {
 	t.Parallel()
-	f := newAccountsFixture(t)
+	f := newShop(t)
 	f.member(t, minjiEmail)
 	p := f.signIn(t, minjiEmail, minjiPass)
 	// Good refreshes do not count.
-	for range RefreshLimit.Max + 1 {
-		p = decode[Token](t, f.do(t, req{method: "POST", path: "/api/v1/auth/refresh", body: map[string]string{"refresh_token": p.RefreshToken}}), http.StatusOK)
+	for range api.RefreshLimit.Max + 1 {
+		p = decode[api.Token](t, f.do(t, req{method: "POST", path: "/api/v1/auth/refresh", body: map[string]string{"refresh_token": p.RefreshToken}}), http.StatusOK)
 	}
-	for range RefreshLimit.Max {
+	for range api.RefreshLimit.Max {
 		wantProblem(t, f.do(t, req{method: "POST", path: "/api/v1/auth/refresh", body: map[string]string{"refresh_token": strings.Repeat("B", 43)}}), http.StatusUnauthorized)
 	}
 	rec := f.do(t, req{method: "POST", path: "/api/v1/auth/refresh", body: map[string]string{"refresh_token": p.RefreshToken}})
@@ -125,5 +127,5 @@ func TestRefreshLimit(t *testing.T) {
 	}
 	// Another address is not limited, and the refused call did not use the
 	// token up.
-	decode[Token](t, f.do(t, req{method: "POST", path: "/api/v1/auth/refresh", body: map[string]string{"refresh_token": p.RefreshToken}, ip: "192.0.2.77"}), http.StatusOK)
+	decode[api.Token](t, f.do(t, req{method: "POST", path: "/api/v1/auth/refresh", body: map[string]string{"refresh_token": p.RefreshToken}, ip: "192.0.2.77"}), http.StatusOK)
 }

@@ -1,4 +1,4 @@
-package api
+package api_test
 
 import (
 	"net/http"
@@ -7,11 +7,12 @@ import (
 	"time"
 
 	"github.com/mallang/mallang/internal/account/address"
+	"github.com/mallang/mallang/internal/api"
 )
 
 func TestChangePasswordEndsSignIns(t *testing.T) {
 	t.Parallel()
-	f := newAccountsFixture(t)
+	f := newShop(t)
 	f.member(t, minjiEmail)
 	app := f.signIn(t, minjiEmail, minjiPass)
 	tablet := f.signIn(t, minjiEmail, minjiPass)
@@ -35,7 +36,7 @@ func TestChangePasswordEndsSignIns(t *testing.T) {
 	if rec.Code != http.StatusNoContent {
 		t.Fatalf("change password = %d %s", rec.Code, rec.Body)
 	}
-	for _, p := range []Token{app, tablet} {
+	for _, p := range []api.Token{app, tablet} {
 		wantProblem(t, f.do(t, req{method: "GET", path: "/api/v1/me", token: p.AccessToken}), http.StatusUnauthorized)
 		wantProblem(t, f.do(t, req{method: "POST", path: "/api/v1/auth/refresh", body: map[string]string{"refresh_token": p.RefreshToken}}), http.StatusUnauthorized)
 	}
@@ -46,7 +47,7 @@ func TestChangePasswordEndsSignIns(t *testing.T) {
 
 func TestPasswordReset(t *testing.T) {
 	t.Parallel()
-	f := newAccountsFixture(t)
+	f := newShop(t)
 	f.member(t, minjiEmail)
 	old := f.signIn(t, minjiEmail, minjiPass)
 
@@ -63,7 +64,7 @@ func TestPasswordReset(t *testing.T) {
 	}
 	wantProblem(t, reset(link, "minji-is-my-name"), http.StatusUnprocessableEntity, "body.password")
 	wantProblem(t, reset("no-such-link", newPass), http.StatusNotFound)
-	if st := decode[Status](t, reset(link, newPass), http.StatusOK); st.Status != "password_reset" {
+	if st := decode[api.Status](t, reset(link, newPass), http.StatusOK); st.Status != "password_reset" {
 		t.Fatalf("reset = %+v", st)
 	}
 	wantProblem(t, reset(link, newPass+"!"), http.StatusGone)
@@ -71,7 +72,7 @@ func TestPasswordReset(t *testing.T) {
 	f.signIn(t, minjiEmail, newPass)
 
 	// An expired link is 410 too.
-	decode[Status](t, f.do(t, req{method: "POST", path: "/api/v1/auth/password/forgot", body: map[string]string{"email": minjiEmail}}), http.StatusAccepted)
+	decode[api.Status](t, f.do(t, req{method: "POST", path: "/api/v1/auth/password/forgot", body: map[string]string{"email": minjiEmail}}), http.StatusAccepted)
 	link = f.mailToken(t, minjiEmail)
 	f.clock.Advance(2 * time.Hour)
 	wantProblem(t, reset(link, "또 다른 아주 긴 비밀번호"), http.StatusGone)
@@ -79,7 +80,7 @@ func TestPasswordReset(t *testing.T) {
 
 func TestProfileAndDeletion(t *testing.T) {
 	t.Parallel()
-	f := newAccountsFixture(t)
+	f := newShop(t)
 	f.member(t, minjiEmail)
 	p := f.signIn(t, minjiEmail, minjiPass)
 

@@ -1,4 +1,4 @@
-package api
+package api_test
 
 import (
 	"encoding/json"
@@ -9,6 +9,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/mallang/mallang/internal/api"
 	"github.com/mallang/mallang/internal/coupon"
 	"github.com/mallang/mallang/internal/db"
 	"github.com/mallang/mallang/internal/order"
@@ -21,22 +22,22 @@ type checkoutCustomer struct {
 	addressID int64
 }
 
-func (f *commerceFixture) checkoutCustomer(t *testing.T, email string) checkoutCustomer {
+func (f *fixture) checkoutCustomer(t *testing.T, email string) checkoutCustomer {
 	t.Helper()
 	tok, id := f.customer(t, email)
-	ad := decode[Address](t, f.do(t, req{method: "POST", path: "/api/v1/me/addresses", body: homeAddress(), token: tok}), http.StatusCreated)
+	ad := decode[api.Address](t, f.do(t, req{method: "POST", path: "/api/v1/me/addresses", body: homeAddress(), token: tok}), http.StatusCreated)
 	return checkoutCustomer{token: tok, id: id, addressID: ad.ID}
 }
 
 // add puts quantity of variant in c's cart through the API.
-func (f *commerceFixture) add(t *testing.T, c checkoutCustomer, variant, quantity int64) {
+func (f *fixture) add(t *testing.T, c checkoutCustomer, variant, quantity int64) {
 	t.Helper()
-	decode[Cart](t, f.do(t, req{method: "POST", path: "/api/v1/cart/lines", token: c.token,
+	decode[api.Cart](t, f.do(t, req{method: "POST", path: "/api/v1/cart/lines", token: c.token,
 		body: map[string]any{"variant_id": variant, "quantity": quantity}}), http.StatusCreated)
 }
 
 // give credits amount points to userID.
-func (f *commerceFixture) give(t *testing.T, userID, amount int64) {
+func (f *fixture) give(t *testing.T, userID, amount int64) {
 	t.Helper()
 	err := f.d.InTx(t.Context(), func(q db.Querier) error {
 		return f.points.Earn(t.Context(), q, userID, amount, 0, "가입 축하 적립금", time.Time{})
@@ -47,7 +48,7 @@ func (f *commerceFixture) give(t *testing.T, userID, amount int64) {
 }
 
 // place posts a checkout with key as the Idempotency-Key ("" sends none).
-func (f *commerceFixture) place(t *testing.T, c checkoutCustomer, key string, body map[string]any) *httptest.ResponseRecorder {
+func (f *fixture) place(t *testing.T, c checkoutCustomer, key string, body map[string]any) *httptest.ResponseRecorder {
 	t.Helper()
 	h := http.Header{}
 	if key != "" {
@@ -57,7 +58,7 @@ func (f *commerceFixture) place(t *testing.T, c checkoutCustomer, key string, bo
 }
 
 // ordersOf counts userID's orders in the database.
-func (f *commerceFixture) ordersOf(t *testing.T, userID int64) int {
+func (f *fixture) ordersOf(t *testing.T, userID int64) int {
 	t.Helper()
 	q := f.d.Read()
 	var n int
@@ -69,7 +70,7 @@ func (f *commerceFixture) ordersOf(t *testing.T, userID int64) int {
 
 func TestCheckoutPreview(t *testing.T) {
 	t.Parallel()
-	f := newCommerceFixture(t)
+	f := newShop(t)
 	c := f.checkoutCustomer(t, minjiEmail)
 	choco := f.product(t, "말랑 다크초콜릿", 12000, 10, false)
 	if _, err := f.coupons.Create(t.Context(), coupon.NewCoupon{Code: "WELCOME", Name: "첫 주문 3,000원", Kind: coupon.KindFixed, Amount: 3000}); err != nil {
@@ -89,26 +90,26 @@ func TestCheckoutPreview(t *testing.T) {
 	tests := []struct {
 		name     string
 		body     map[string]any
-		want     CheckoutPreview // lines aside
-		problems []string        // field:code
+		want     api.CheckoutPreview // lines aside
+		problems []string            // field:code
 	}{
 		// 24,000 − 3,000 + 3,000 shipping − 2,000 points.
 		{"coupon and points", map[string]any{"address_id": c.addressID, "coupon_code": "welcome", "points_to_use": 2000},
-			CheckoutPreview{Subtotal: 24000, Discount: 3000, Shipping: 3000, PointsUsed: 2000, Total: 22000, PointsToEarn: 220, PointsBalance: 5000}, nil},
+			api.CheckoutPreview{Subtotal: 24000, Discount: 3000, Shipping: 3000, PointsUsed: 2000, Total: 22000, PointsToEarn: 220, PointsBalance: 5000}, nil},
 		{"no address yet", map[string]any{},
-			CheckoutPreview{Subtotal: 24000, Shipping: 3000, Total: 27000, PointsToEarn: 270, PointsBalance: 5000}, nil},
+			api.CheckoutPreview{Subtotal: 24000, Shipping: 3000, Total: 27000, PointsToEarn: 270, PointsBalance: 5000}, nil},
 		{"typed Jeju address", map[string]any{"address": map[string]any{"recipient": "이말랑", "phone": "010-9876-5432", "postcode": "63100", "line1": "제주시 첨단로 242"}},
-			CheckoutPreview{Subtotal: 24000, Shipping: 3000, RemoteSurcharge: 3000, Total: 30000, PointsToEarn: 300, PointsBalance: 5000}, nil},
+			api.CheckoutPreview{Subtotal: 24000, Shipping: 3000, RemoteSurcharge: 3000, Total: 30000, PointsToEarn: 300, PointsBalance: 5000}, nil},
 		{"unknown coupon", map[string]any{"coupon_code": "NOPE"},
-			CheckoutPreview{Subtotal: 24000, Shipping: 3000, Total: 27000, PointsToEarn: 270, PointsBalance: 5000}, []string{"coupon_code:coupon_refused"}},
+			api.CheckoutPreview{Subtotal: 24000, Shipping: 3000, Total: 27000, PointsToEarn: 270, PointsBalance: 5000}, []string{"coupon_code:coupon_refused"}},
 		{"coupon under its minimum", map[string]any{"coupon_code": "BIGSPENDER"},
-			CheckoutPreview{Subtotal: 24000, Shipping: 3000, Total: 27000, PointsToEarn: 270, PointsBalance: 5000}, []string{"coupon_code:coupon_min_order"}},
+			api.CheckoutPreview{Subtotal: 24000, Shipping: 3000, Total: 27000, PointsToEarn: 270, PointsBalance: 5000}, []string{"coupon_code:coupon_min_order"}},
 		{"points over the balance", map[string]any{"points_to_use": 9000},
-			CheckoutPreview{Subtotal: 24000, Shipping: 3000, PointsUsed: 5000, Total: 22000, PointsToEarn: 220, PointsBalance: 5000}, []string{"points_to_use:points_balance"}},
+			api.CheckoutPreview{Subtotal: 24000, Shipping: 3000, PointsUsed: 5000, Total: 22000, PointsToEarn: 220, PointsBalance: 5000}, []string{"points_to_use:points_balance"}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			p := decode[CheckoutPreview](t, preview(tt.body), http.StatusOK)
+			p := decode[api.CheckoutPreview](t, preview(tt.body), http.StatusOK)
 			if len(p.Lines) != 1 {
 				t.Fatalf("lines = %+v", p.Lines)
 			}
@@ -146,7 +147,7 @@ func TestCheckoutPreview(t *testing.T) {
 
 func TestPlaceOrder(t *testing.T) {
 	t.Parallel()
-	f := newCommerceFixture(t)
+	f := newShop(t)
 	c := f.checkoutCustomer(t, minjiEmail)
 	choco := f.product(t, "말랑 다크초콜릿", 12000, 10, false)
 	jelly := f.product(t, "말랑 젤리", 3000, 10, false)
@@ -160,7 +161,7 @@ func TestPlaceOrder(t *testing.T) {
 		"points_to_use": 2000, "payment_method": "card"}
 
 	rec := f.place(t, c, "checkout-1", body)
-	o := decode[Order](t, rec, http.StatusCreated)
+	o := decode[api.Order](t, rec, http.StatusCreated)
 	if loc := rec.Header().Get("Location"); loc != testBaseURL+"/api/v1/orders/"+o.Number || o.URL != loc {
 		t.Errorf("Location = %q, url %q", loc, o.URL)
 	}
@@ -174,14 +175,14 @@ func TestPlaceOrder(t *testing.T) {
 		o.Lines[1].VariantID != jelly || o.Lines[0].Discount+o.Lines[1].Discount != 3000 || o.Lines[0].Status != "pending_payment" {
 		t.Errorf("lines = %+v", o.Lines)
 	}
-	wantAddr := OrderAddress{Recipient: "김말랑", Phone: minjiE164, Postcode: "06236", Line1: "서울특별시 강남구 테헤란로 427", Line2: "위워크타워 10층"}
+	wantAddr := api.OrderAddress{Recipient: "김말랑", Phone: minjiE164, Postcode: "06236", Line1: "서울특별시 강남구 테헤란로 427", Line2: "위워크타워 10층"}
 	if o.Address != wantAddr || o.DeliveryNote != "문 앞에 놓아 주세요" || len(o.Shipments) != 0 {
 		t.Errorf("address %+v, note %q, shipments %+v", o.Address, o.DeliveryNote, o.Shipments)
 	}
 	if len(o.History) != 1 || o.History[0].From != "" || o.History[0].To != "pending_payment" || o.History[0].Actor != "customer" {
 		t.Errorf("history = %+v", o.History)
 	}
-	if c := decode[Cart](t, f.do(t, req{method: "GET", path: "/api/v1/cart", token: c.token}), http.StatusOK); len(c.Lines) != 0 {
+	if c := decode[api.Cart](t, f.do(t, req{method: "GET", path: "/api/v1/cart", token: c.token}), http.StatusOK); len(c.Lines) != 0 {
 		t.Errorf("cart after placing = %+v", c)
 	}
 	if s := f.stock(t, choco); s != 8 {
@@ -192,11 +193,11 @@ func TestPlaceOrder(t *testing.T) {
 	}
 
 	// Read back.
-	got := decode[Order](t, f.do(t, req{method: "GET", path: "/api/v1/orders/" + o.Number, token: c.token}), http.StatusOK)
+	got := decode[api.Order](t, f.do(t, req{method: "GET", path: "/api/v1/orders/" + o.Number, token: c.token}), http.StatusOK)
 	if g, w := mustJSON(t, got), mustJSON(t, o); g != w {
 		t.Errorf("read back:\n%s\nwant\n%s", g, w)
 	}
-	list := decode[OrderList](t, f.do(t, req{method: "GET", path: "/api/v1/orders", token: c.token}), http.StatusOK)
+	list := decode[api.OrderList](t, f.do(t, req{method: "GET", path: "/api/v1/orders", token: c.token}), http.StatusOK)
 	if len(list.Items) != 1 || list.Items[0].Number != o.Number || list.Items[0].Total != 25000 || len(list.Items[0].Lines) != 2 ||
 		list.Limit != 20 || list.Offset != 0 || list.NextOffset != nil {
 		t.Errorf("list = %+v", list)
@@ -207,21 +208,21 @@ func TestPlaceOrder(t *testing.T) {
 
 	// The same key again: the same order, nothing new.
 	f.add(t, c, jelly, 1)
-	again := decode[Order](t, f.place(t, c, "checkout-1", body), http.StatusOK)
+	again := decode[api.Order](t, f.place(t, c, "checkout-1", body), http.StatusOK)
 	if again.Number != o.Number || f.ordersOf(t, c.id) != 1 {
 		t.Errorf("again = %s, %d orders", again.Number, f.ordersOf(t, c.id))
 	}
-	if c := decode[Cart](t, f.do(t, req{method: "GET", path: "/api/v1/cart", token: c.token}), http.StatusOK); len(c.Lines) != 1 {
+	if c := decode[api.Cart](t, f.do(t, req{method: "GET", path: "/api/v1/cart", token: c.token}), http.StatusOK); len(c.Lines) != 1 {
 		t.Errorf("the replay touched the cart: %+v", c)
 	}
 
 	// A second order, then pages of one.
-	second := decode[Order](t, f.place(t, c, "checkout-2", map[string]any{"address_id": c.addressID, "payment_method": "bank_transfer"}), http.StatusCreated)
-	page := decode[OrderList](t, f.do(t, req{method: "GET", path: "/api/v1/orders?limit=1", token: c.token}), http.StatusOK)
+	second := decode[api.Order](t, f.place(t, c, "checkout-2", map[string]any{"address_id": c.addressID, "payment_method": "bank_transfer"}), http.StatusCreated)
+	page := decode[api.OrderList](t, f.do(t, req{method: "GET", path: "/api/v1/orders?limit=1", token: c.token}), http.StatusOK)
 	if len(page.Items) != 1 || page.Items[0].Number != second.Number || page.NextOffset == nil || *page.NextOffset != 1 {
 		t.Errorf("first page = %+v", page)
 	}
-	page = decode[OrderList](t, f.do(t, req{method: "GET", path: "/api/v1/orders?limit=1&offset=1", token: c.token}), http.StatusOK)
+	page = decode[api.OrderList](t, f.do(t, req{method: "GET", path: "/api/v1/orders?limit=1&offset=1", token: c.token}), http.StatusOK)
 	if len(page.Items) != 1 || page.Items[0].Number != o.Number {
 		t.Errorf("second page = %+v", page)
 	}
@@ -232,7 +233,7 @@ func TestPlaceOrder(t *testing.T) {
 		other := f.checkoutCustomer(t, "other@example.com")
 		wantProblem(t, f.do(t, req{method: "GET", path: "/api/v1/orders/" + o.Number, token: other.token}), http.StatusNotFound)
 		wantProblem(t, f.do(t, req{method: "POST", path: "/api/v1/orders/" + o.Number + "/cancel", token: other.token}), http.StatusNotFound)
-		if l := decode[OrderList](t, f.do(t, req{method: "GET", path: "/api/v1/orders", token: other.token}), http.StatusOK); len(l.Items) != 0 {
+		if l := decode[api.OrderList](t, f.do(t, req{method: "GET", path: "/api/v1/orders", token: other.token}), http.StatusOK); len(l.Items) != 0 {
 			t.Errorf("other's list = %+v", l)
 		}
 		// The same key is the other customer's own: their empty cart is refused.
@@ -243,7 +244,7 @@ func TestPlaceOrder(t *testing.T) {
 
 	t.Run("cancel", func(t *testing.T) {
 		rec := f.do(t, req{method: "POST", path: "/api/v1/orders/" + o.Number + "/cancel", token: c.token, body: map[string]any{"reason": "주소를 잘못 입력했어요"}})
-		cancelled := decode[Order](t, rec, http.StatusOK)
+		cancelled := decode[api.Order](t, rec, http.StatusOK)
 		if cancelled.Status != "cancelled" || cancelled.CanCancel || cancelled.CancelledAt == nil || len(cancelled.History) != 2 ||
 			cancelled.History[1].To != "cancelled" || cancelled.History[1].Reason != "주소를 잘못 입력했어요" || cancelled.History[1].Actor != "customer" {
 			t.Errorf("cancelled = %+v", cancelled)
@@ -272,7 +273,7 @@ func TestPlaceOrder(t *testing.T) {
 		if _, err := f.orders.Ship(t.Context(), id, "cj", "640123456789", order.Staff(c.id)); err != nil {
 			t.Fatal(err)
 		}
-		got := decode[Order](t, f.do(t, req{method: "GET", path: "/api/v1/orders/" + second.Number, token: c.token}), http.StatusOK)
+		got := decode[api.Order](t, f.do(t, req{method: "GET", path: "/api/v1/orders/" + second.Number, token: c.token}), http.StatusOK)
 		if got.Status != "shipped" || got.CanCancel || len(got.Shipments) != 1 || got.PaidAt == nil || len(got.History) != 3 {
 			t.Fatalf("shipped = %+v", got)
 		}
@@ -286,7 +287,7 @@ func TestPlaceOrder(t *testing.T) {
 }
 
 // orderID returns the id of the order with number.
-func orderID(t *testing.T, f *commerceFixture, number string) int64 {
+func orderID(t *testing.T, f *fixture, number string) int64 {
 	t.Helper()
 	q := f.d.Read()
 	var id int64
@@ -307,7 +308,7 @@ func mustJSON(t *testing.T, v any) string {
 
 func TestPlaceOrderRefusals(t *testing.T) {
 	t.Parallel()
-	f := newCommerceFixture(t)
+	f := newShop(t)
 	c := f.checkoutCustomer(t, minjiEmail)
 	other := f.checkoutCustomer(t, "other@example.com")
 	choco := f.product(t, "말랑 다크초콜릿", 12000, 10, false)
@@ -360,12 +361,12 @@ func TestPlaceOrderRefusals(t *testing.T) {
 		t.Errorf("stock = %d", s)
 	}
 	// A refused key may be used again once the checkout is fixed.
-	decode[Order](t, f.place(t, c, "k1", ok), http.StatusCreated)
+	decode[api.Order](t, f.place(t, c, "k1", ok), http.StatusCreated)
 }
 
 func TestPlaceOrderSoldOut(t *testing.T) {
 	t.Parallel()
-	f := newCommerceFixture(t)
+	f := newShop(t)
 	a := f.checkoutCustomer(t, minjiEmail)
 	b := f.checkoutCustomer(t, "other@example.com")
 	last := f.product(t, "마지막 한 상자", 12000, 1, false)
@@ -374,7 +375,7 @@ func TestPlaceOrderSoldOut(t *testing.T) {
 	body := func(c checkoutCustomer) map[string]any {
 		return map[string]any{"address_id": c.addressID, "payment_method": "card"}
 	}
-	decode[Order](t, f.place(t, a, "a-1", body(a)), http.StatusCreated)
+	decode[api.Order](t, f.place(t, a, "a-1", body(a)), http.StatusCreated)
 	p := wantProblem(t, f.place(t, b, "b-1", body(b)), http.StatusUnprocessableEntity, "cart")
 	if !strings.Contains(p.Errors[0].Message, "마지막 한 상자") {
 		t.Errorf("message = %q", p.Errors[0].Message)
@@ -389,7 +390,7 @@ func TestPlaceOrderSoldOut(t *testing.T) {
 
 func TestPlaceOrderConcurrentKey(t *testing.T) {
 	t.Parallel()
-	f := newCommerceFixture(t)
+	f := newShop(t)
 	c := f.checkoutCustomer(t, minjiEmail)
 	choco := f.product(t, "말랑 다크초콜릿", 12000, 10, false)
 	f.add(t, c, choco, 3)
@@ -419,7 +420,7 @@ func TestPlaceOrderConcurrentKey(t *testing.T) {
 		if rec.Code == http.StatusCreated {
 			created++
 		}
-		var o Order
+		var o api.Order
 		if err := json.Unmarshal(rec.Body.Bytes(), &o); err != nil {
 			t.Fatal(err)
 		}
@@ -438,7 +439,7 @@ func TestPlaceOrderConcurrentKey(t *testing.T) {
 
 func TestCommerceOpenAPI(t *testing.T) {
 	t.Parallel()
-	f := newCommerceFixture(t)
+	f := newShop(t)
 	rec := httptest.NewRecorder()
 	f.h.ServeHTTP(rec, httptest.NewRequestWithContext(t.Context(), "GET", "/api/v1/openapi.json", nil))
 	if rec.Code != http.StatusOK {
@@ -523,7 +524,7 @@ func TestCommerceOpenAPI(t *testing.T) {
 // same order and instructions.
 func TestPlaceOrderByBankTransfer(t *testing.T) {
 	t.Parallel()
-	f := newCommerceFixture(t)
+	f := newShop(t)
 	c := f.checkoutCustomer(t, minjiEmail)
 	choco := f.product(t, "말랑 다크초콜릿", 12000, 10, false)
 	f.add(t, c, choco, 2)
@@ -537,7 +538,7 @@ func TestPlaceOrderByBankTransfer(t *testing.T) {
 
 	body := map[string]any{"address_id": c.addressID, "payment_method": "bank_transfer", "depositor": "김입금"}
 	rec := f.place(t, c, "transfer-1", body)
-	o := decode[PlacedOrder](t, rec, http.StatusCreated)
+	o := decode[api.PlacedOrder](t, rec, http.StatusCreated)
 	d := o.Deposit
 	if o.Status != "awaiting_deposit" || o.PaymentMethod != "bank_transfer" || o.Total != 27000 || o.PayBy == nil || d == nil {
 		t.Fatalf("order = %+v, deposit %+v", o.OrderSummary, d)
@@ -549,14 +550,14 @@ func TestPlaceOrderByBankTransfer(t *testing.T) {
 	if len(o.History) != 1 || o.History[0].To != "awaiting_deposit" {
 		t.Errorf("history = %+v", o.History)
 	}
-	again := decode[PlacedOrder](t, f.place(t, c, "transfer-1", body), http.StatusOK)
+	again := decode[api.PlacedOrder](t, f.place(t, c, "transfer-1", body), http.StatusOK)
 	if again.Number != o.Number || again.Deposit == nil || *again.Deposit != *d || f.ordersOf(t, c.id) != 1 {
 		t.Errorf("again = %s %+v, %d orders", again.Number, again.Deposit, f.ordersOf(t, c.id))
 	}
 
 	// A card order answers without deposit instructions.
 	f.add(t, c, choco, 1)
-	card := decode[PlacedOrder](t, f.place(t, c, "card-1", map[string]any{"address_id": c.addressID, "payment_method": "card"}),
+	card := decode[api.PlacedOrder](t, f.place(t, c, "card-1", map[string]any{"address_id": c.addressID, "payment_method": "card"}),
 		http.StatusCreated)
 	if card.Status != "pending_payment" || card.Deposit != nil {
 		t.Errorf("card order = %s, deposit %+v", card.Status, card.Deposit)

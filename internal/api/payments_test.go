@@ -1,4 +1,4 @@
-package api
+package api_test
 
 import (
 	"context"
@@ -10,8 +10,8 @@ import (
 	"strings"
 	"sync"
 	"testing"
-	"time"
 
+	"github.com/mallang/mallang/internal/api"
 	"github.com/mallang/mallang/internal/payment"
 )
 
@@ -19,18 +19,6 @@ import (
 // bank transfer and the built-in test provider (and, where a provider must
 // refuse or stay silent, stubpay), on the same real services and database
 // as the order tests.
-
-var _ Payments = (*payment.Service)(nil)
-
-const testBuyerProtection = "고객님의 안전거래를 위해 말랑은행 구매안전서비스에 가입되어 있습니다."
-
-// testDepositWithin is how long the test shop's transfers wait.
-const testDepositWithin = 48 * time.Hour
-
-func newPaymentsFixture(t *testing.T, extra ...payment.Provider) *commerceFixture {
-	t.Helper()
-	return newShopFixture(t, extra...)
-}
 
 // stubpay is a provider whose refusals a test sets: Prepare and Refund
 // return prepareErr and refundErr when set; otherwise it sends the
@@ -81,13 +69,13 @@ func (p *stubpay) ParseWebhook(context.Context, http.Header, []byte) (payment.Ev
 
 // placed places an order for c of one unit of each variant, to be paid
 // with method, and returns it.
-func (f *commerceFixture) placed(t *testing.T, c checkoutCustomer, method string, variants ...int64) Order {
+func (f *fixture) placed(t *testing.T, c checkoutCustomer, method string, variants ...int64) api.Order {
 	t.Helper()
 	for _, v := range variants {
 		f.add(t, c, v, 1)
 	}
 	f.n++
-	return decode[Order](t, f.place(t, c, "pay-"+strconv.Itoa(f.n), map[string]any{"address_id": c.addressID, "payment_method": method}),
+	return decode[api.Order](t, f.place(t, c, "pay-"+strconv.Itoa(f.n), map[string]any{"address_id": c.addressID, "payment_method": method}),
 		http.StatusCreated)
 }
 
@@ -98,16 +86,16 @@ func refundPath(id int64) string {
 }
 
 // start posts body to the order's payments.
-func (f *commerceFixture) start(t *testing.T, c checkoutCustomer, number string, body any) *httptest.ResponseRecorder {
+func (f *fixture) start(t *testing.T, c checkoutCustomer, number string, body any) *httptest.ResponseRecorder {
 	t.Helper()
 	return f.do(t, req{method: "POST", path: paymentsPath(number), token: c.token, body: body})
 }
 
 // pay starts paying order number with provider and settles it as the
 // provider's return would, and returns the attempt's reference.
-func (f *commerceFixture) pay(t *testing.T, c checkoutCustomer, o Order, provider string) string {
+func (f *fixture) pay(t *testing.T, c checkoutCustomer, o api.Order, provider string) string {
 	t.Helper()
-	st := decode[StartedPayment](t, f.start(t, c, o.Number, map[string]any{"method": provider}), http.StatusCreated)
+	st := decode[api.StartedPayment](t, f.start(t, c, o.Number, map[string]any{"method": provider}), http.StatusCreated)
 	q := f.tp.Approve(st.Reference, o.Total)
 	a, err := f.pays.Confirm(t.Context(), provider, st.Reference, q)
 	if err != nil || a.Status != payment.AttemptPaid {
@@ -118,7 +106,7 @@ func (f *commerceFixture) pay(t *testing.T, c checkoutCustomer, o Order, provide
 
 // staff gives userID the staff role with perms ("" for none), as the back
 // office would; tokens issued before stay valid and carry the new role.
-func (f *commerceFixture) staff(t *testing.T, userID int64, role, perms string) {
+func (f *fixture) staff(t *testing.T, userID int64, role, perms string) {
 	t.Helper()
 	q := f.d.Write()
 	if _, err := q.ExecContext(t.Context(), q.Rebind(`UPDATE users SET role = ?, permissions = ? WHERE id = ?`), role, perms, userID); err != nil {
@@ -128,15 +116,15 @@ func (f *commerceFixture) staff(t *testing.T, userID int64, role, perms string) 
 
 func TestPaymentMethods(t *testing.T) {
 	t.Parallel()
-	f := newPaymentsFixture(t)
+	f := newShop(t)
 	// No token needed: the checkout page shows them before anything else.
-	got := decode[PaymentMethods](t, f.do(t, req{method: "GET", path: "/api/v1/payment-methods"}), http.StatusOK)
-	want := PaymentMethods{
-		Methods: []PaymentMethod{
+	got := decode[api.PaymentMethods](t, f.do(t, req{method: "GET", path: "/api/v1/payment-methods"}), http.StatusOK)
+	want := api.PaymentMethods{
+		Methods: []api.PaymentMethod{
 			{Key: "bank_transfer", LabelKO: "무통장입금", LabelEN: "Bank transfer"},
 			{Key: "testpay", LabelKO: "테스트 결제", LabelEN: "Test payment"},
 		},
-		BankAccount: &BankAccount{Bank: "말랑은행", Account: "123-456", Holder: "(주)말랑"},
+		BankAccount: &api.BankAccount{Bank: "말랑은행", Account: "123-456", Holder: "(주)말랑"},
 		Notice:      testBuyerProtection,
 	}
 	if g, w := mustJSON(t, got), mustJSON(t, want); g != w {
@@ -146,7 +134,7 @@ func TestPaymentMethods(t *testing.T) {
 
 func TestStartBankTransfer(t *testing.T) {
 	t.Parallel()
-	f := newPaymentsFixture(t)
+	f := newShop(t)
 	c := f.checkoutCustomer(t, minjiEmail)
 	choco := f.product(t, "말랑 다크초콜릿", 12000, 10, false)
 	o := f.placed(t, c, "card", choco)
@@ -154,7 +142,7 @@ func TestStartBankTransfer(t *testing.T) {
 	body := map[string]any{"method": "bank_transfer", "depositor": "김말랑",
 		"cash_receipt": map[string]any{"purpose": "income_deduction", "identity": "010-1234-5678"}}
 	rec := f.start(t, c, o.Number, body)
-	st := decode[StartedPayment](t, rec, http.StatusCreated)
+	st := decode[api.StartedPayment](t, rec, http.StatusCreated)
 	if loc := rec.Header().Get("Location"); loc != testBaseURL+paymentsPath(o.Number) {
 		t.Errorf("Location = %q", loc)
 	}
@@ -167,23 +155,23 @@ func TestStartBankTransfer(t *testing.T) {
 		d.Depositor != "김말랑" || d.Notice != testBuyerProtection || !d.Due.Equal(wantDue) {
 		t.Errorf("deposit = %+v, want due %v", st.Deposit, wantDue)
 	}
-	got := decode[Order](t, f.do(t, req{method: "GET", path: "/api/v1/orders/" + o.Number, token: c.token}), http.StatusOK)
+	got := decode[api.Order](t, f.do(t, req{method: "GET", path: "/api/v1/orders/" + o.Number, token: c.token}), http.StatusOK)
 	if got.Status != "awaiting_deposit" || got.PayBy == nil || !got.PayBy.Equal(wantDue) {
 		t.Errorf("order = %s, pay by %v", got.Status, got.PayBy)
 	}
 
 	// Asking again (a double tap) gives the same instructions.
-	again := decode[StartedPayment](t, f.start(t, c, o.Number, body), http.StatusCreated)
+	again := decode[api.StartedPayment](t, f.start(t, c, o.Number, body), http.StatusCreated)
 	if again.Reference != st.Reference {
 		t.Errorf("again = %s, want %s", again.Reference, st.Reference)
 	}
 
 	rec = f.do(t, req{method: "GET", path: paymentsPath(o.Number), token: c.token})
-	ps := decode[OrderPayments](t, rec, http.StatusOK)
+	ps := decode[api.OrderPayments](t, rec, http.StatusOK)
 	if len(ps.Attempts) != 1 || ps.Attempts[0].Reference != st.Reference || ps.Attempts[0].Deposit == nil || len(ps.Refunds) != 0 {
 		t.Errorf("payments = %+v", ps)
 	}
-	want := &CashReceipt{Purpose: "income_deduction", Identity: "*******5678", Requested: true, Amount: o.Total, Status: "pending"}
+	want := &api.CashReceipt{Purpose: "income_deduction", Identity: "*******5678", Requested: true, Amount: o.Total, Status: "pending"}
 	if mustJSON(t, ps.CashReceipt) != mustJSON(t, want) {
 		t.Errorf("cash receipt = %+v", ps.CashReceipt)
 	}
@@ -194,12 +182,12 @@ func TestStartBankTransfer(t *testing.T) {
 
 func TestStartTestpay(t *testing.T) {
 	t.Parallel()
-	f := newPaymentsFixture(t)
+	f := newShop(t)
 	c := f.checkoutCustomer(t, minjiEmail)
 	choco := f.product(t, "말랑 다크초콜릿", 12000, 10, false)
 	o := f.placed(t, c, "testpay", choco)
 
-	st := decode[StartedPayment](t, f.start(t, c, o.Number, map[string]any{"method": "testpay", "mobile": true}), http.StatusCreated)
+	st := decode[api.StartedPayment](t, f.start(t, c, o.Number, map[string]any{"method": "testpay", "mobile": true}), http.StatusCreated)
 	if st.Provider != "testpay" || st.Status != "prepared" || st.Amount != o.Total || st.ChargeAmount != o.Total ||
 		st.ChargeCurrency != "KRW" || st.Deposit != nil || st.Script != nil ||
 		st.RedirectURL == nil || *st.RedirectURL != testBaseURL+"/pay/testpay/"+st.Reference {
@@ -211,14 +199,14 @@ func TestStartTestpay(t *testing.T) {
 	if err != nil || a.Status != payment.AttemptPaid {
 		t.Fatalf("confirm = %+v, %v", a, err)
 	}
-	ps := decode[OrderPayments](t, f.do(t, req{method: "GET", path: paymentsPath(o.Number), token: c.token}), http.StatusOK)
+	ps := decode[api.OrderPayments](t, f.do(t, req{method: "GET", path: paymentsPath(o.Number), token: c.token}), http.StatusOK)
 	if len(ps.Attempts) != 1 || ps.CashReceipt != nil {
 		t.Fatalf("payments = %+v", ps)
 	}
 	if at := ps.Attempts[0]; at.Status != "paid" || at.Method != "테스트 카드" || at.PaidAt == nil || at.Reference != st.Reference || at.Refunded != 0 {
 		t.Errorf("attempt = %+v", at)
 	}
-	if got := decode[Order](t, f.do(t, req{method: "GET", path: "/api/v1/orders/" + o.Number, token: c.token}), http.StatusOK); got.Status != "paid" {
+	if got := decode[api.Order](t, f.do(t, req{method: "GET", path: "/api/v1/orders/" + o.Number, token: c.token}), http.StatusOK); got.Status != "paid" {
 		t.Errorf("order = %s", got.Status)
 	}
 	p := wantProblem(t, f.start(t, c, o.Number, map[string]any{"method": "testpay"}), http.StatusConflict)
@@ -229,7 +217,7 @@ func TestStartTestpay(t *testing.T) {
 
 func TestStartPaymentRefusals(t *testing.T) {
 	t.Parallel()
-	f := newPaymentsFixture(t)
+	f := newShop(t)
 	c := f.checkoutCustomer(t, minjiEmail)
 	other := f.checkoutCustomer(t, "other@example.com")
 	choco := f.product(t, "말랑 다크초콜릿", 12000, 10, false)
@@ -268,7 +256,7 @@ func TestStartPaymentRefusals(t *testing.T) {
 	wantProblem(t, f.do(t, req{method: "GET", path: paymentsPath(o.Number), token: other.token}), http.StatusNotFound)
 	wantProblem(t, f.do(t, req{method: "POST", path: paymentsPath(o.Number), body: map[string]any{"method": "bank_transfer"}}), http.StatusUnauthorized)
 	// Nothing was started.
-	if ps := decode[OrderPayments](t, f.do(t, req{method: "GET", path: paymentsPath(o.Number), token: c.token}), http.StatusOK); len(ps.Attempts) != 0 || ps.CashReceipt != nil {
+	if ps := decode[api.OrderPayments](t, f.do(t, req{method: "GET", path: paymentsPath(o.Number), token: c.token}), http.StatusOK); len(ps.Attempts) != 0 || ps.CashReceipt != nil {
 		t.Errorf("payments after refusals = %+v", ps)
 	}
 }
@@ -276,14 +264,14 @@ func TestStartPaymentRefusals(t *testing.T) {
 func TestStartPaymentDeclined(t *testing.T) {
 	t.Parallel()
 	sp := &stubpay{prepareErr: &payment.Declined{Code: "REJECT_CARD_COMPANY", Message: "카드사에서 결제를 거절했습니다."}}
-	f := newPaymentsFixture(t, sp)
+	f := newShop(t, sp)
 	c := f.checkoutCustomer(t, minjiEmail)
 	choco := f.product(t, "말랑 다크초콜릿", 12000, 10, false)
 	o := f.placed(t, c, "stubpay", choco)
 
 	rec := f.start(t, c, o.Number, map[string]any{"method": "stubpay"})
 	p := wantProblem(t, rec, http.StatusBadGateway)
-	var pp ProviderProblem
+	var pp api.ProviderProblem
 	if err := json.Unmarshal(rec.Body.Bytes(), &pp); err != nil {
 		t.Fatal(err)
 	}
@@ -291,7 +279,7 @@ func TestStartPaymentDeclined(t *testing.T) {
 		p.Type != "about:blank" || p.Instance != paymentsPath(o.Number) || !strings.Contains(p.Detail, "거절") {
 		t.Errorf("problem = %s", rec.Body)
 	}
-	ps := decode[OrderPayments](t, f.do(t, req{method: "GET", path: paymentsPath(o.Number), token: c.token}), http.StatusOK)
+	ps := decode[api.OrderPayments](t, f.do(t, req{method: "GET", path: paymentsPath(o.Number), token: c.token}), http.StatusOK)
 	if len(ps.Attempts) != 1 || ps.Attempts[0].Status != "failed" || ps.Attempts[0].FailureCode != "REJECT_CARD_COMPANY" {
 		t.Errorf("payments = %+v", ps)
 	}
@@ -299,21 +287,21 @@ func TestStartPaymentDeclined(t *testing.T) {
 
 func TestCancelPaidOrder(t *testing.T) {
 	t.Parallel()
-	f := newPaymentsFixture(t)
+	f := newShop(t)
 	c := f.checkoutCustomer(t, minjiEmail)
 	choco := f.product(t, "말랑 다크초콜릿", 12000, 10, false)
 	o := f.placed(t, c, "testpay", choco)
 	f.pay(t, c, o, "testpay")
 
 	rec := f.do(t, req{method: "POST", path: "/api/v1/orders/" + o.Number + "/cancel", token: c.token, body: map[string]any{"reason": "마음이 바뀌었어요"}})
-	got := decode[Order](t, rec, http.StatusOK)
+	got := decode[api.Order](t, rec, http.StatusOK)
 	if got.Status != "cancelled" || got.CanCancel || got.CancelledAt == nil {
 		t.Errorf("cancelled = %+v", got.OrderSummary)
 	}
 	if last := got.History[len(got.History)-1]; last.To != "cancelled" || last.Actor != "customer" || last.Reason != "마음이 바뀌었어요" {
 		t.Errorf("history = %+v", got.History)
 	}
-	ps := decode[OrderPayments](t, f.do(t, req{method: "GET", path: paymentsPath(o.Number), token: c.token}), http.StatusOK)
+	ps := decode[api.OrderPayments](t, f.do(t, req{method: "GET", path: paymentsPath(o.Number), token: c.token}), http.StatusOK)
 	if len(ps.Attempts) != 1 || ps.Attempts[0].Status != "refunded" || ps.Attempts[0].Refunded != o.Total {
 		t.Errorf("attempts = %+v", ps.Attempts)
 	}
@@ -328,14 +316,14 @@ func TestCancelPaidOrder(t *testing.T) {
 
 	// An unpaid order is simply cancelled.
 	unpaid := f.placed(t, c, "testpay", choco)
-	if got := decode[Order](t, f.do(t, req{method: "POST", path: "/api/v1/orders/" + unpaid.Number + "/cancel", token: c.token}), http.StatusOK); got.Status != "cancelled" {
+	if got := decode[api.Order](t, f.do(t, req{method: "POST", path: "/api/v1/orders/" + unpaid.Number + "/cancel", token: c.token}), http.StatusOK); got.Status != "cancelled" {
 		t.Errorf("unpaid cancelled = %s", got.Status)
 	}
 }
 
 func TestStaffRefund(t *testing.T) {
 	t.Parallel()
-	f := newPaymentsFixture(t)
+	f := newShop(t)
 	c := f.checkoutCustomer(t, minjiEmail)
 	admin := f.checkoutCustomer(t, "staff@example.com")
 	f.staff(t, admin.id, "staff", "orders")
@@ -380,15 +368,15 @@ func TestStaffRefund(t *testing.T) {
 		})
 	}
 
-	rf := decode[PaymentRefund](t, refund(admin, id, one), http.StatusCreated)
+	rf := decode[api.PaymentRefund](t, refund(admin, id, one), http.StatusCreated)
 	if rf.ID == 0 || rf.Amount != 3000 || rf.Status != "done" || rf.OrderCancelled || rf.Points != 0 {
 		t.Errorf("refund = %+v", rf)
 	}
-	got := decode[Order](t, f.do(t, req{method: "GET", path: "/api/v1/orders/" + o.Number, token: c.token}), http.StatusOK)
+	got := decode[api.Order](t, f.do(t, req{method: "GET", path: "/api/v1/orders/" + o.Number, token: c.token}), http.StatusOK)
 	if got.Status != "partially_refunded" || got.Lines[1].Status != "refunded" || got.Lines[0].Status == "refunded" {
 		t.Errorf("order = %s, lines %+v", got.Status, got.Lines)
 	}
-	ps := decode[OrderPayments](t, f.do(t, req{method: "GET", path: paymentsPath(o.Number), token: c.token}), http.StatusOK)
+	ps := decode[api.OrderPayments](t, f.do(t, req{method: "GET", path: paymentsPath(o.Number), token: c.token}), http.StatusOK)
 	if len(ps.Refunds) != 1 || ps.Refunds[0].ID != rf.ID || ps.Attempts[0].Status != "partially_refunded" || ps.Attempts[0].Refunded != 3000 {
 		t.Errorf("payments = %+v", ps)
 	}
@@ -396,7 +384,7 @@ func TestStaffRefund(t *testing.T) {
 	// a superuser, who needs no permission list.
 	wantProblem(t, refund(admin, id, one), http.StatusUnprocessableEntity, "body.line_ids")
 	f.staff(t, clerk.id, "superuser", "")
-	rest := decode[PaymentRefund](t, refund(clerk, id, map[string]any{"reason": "전체 환불"}), http.StatusCreated)
+	rest := decode[api.PaymentRefund](t, refund(clerk, id, map[string]any{"reason": "전체 환불"}), http.StatusCreated)
 	if rest.Amount != o.Total-3000 || rest.Status != "done" {
 		t.Errorf("rest = %+v", rest)
 	}
@@ -413,13 +401,13 @@ func TestStaffRefund(t *testing.T) {
 func TestRefundProviderTrouble(t *testing.T) {
 	t.Parallel()
 	sp := &stubpay{}
-	f := newPaymentsFixture(t, sp)
+	f := newShop(t, sp)
 	c := f.checkoutCustomer(t, minjiEmail)
 	admin := f.checkoutCustomer(t, "staff@example.com")
 	f.staff(t, admin.id, "staff", "orders")
 	choco := f.product(t, "말랑 다크초콜릿", 12000, 10, false)
 	o := f.placed(t, c, "stubpay", choco)
-	st := decode[StartedPayment](t, f.start(t, c, o.Number, map[string]any{"method": "stubpay"}), http.StatusCreated)
+	st := decode[api.StartedPayment](t, f.start(t, c, o.Number, map[string]any{"method": "stubpay"}), http.StatusCreated)
 	if a, err := f.pays.Confirm(t.Context(), "stubpay", st.Reference, nil); err != nil || a.Status != payment.AttemptPaid {
 		t.Fatalf("confirm = %+v, %v", a, err)
 	}
@@ -429,13 +417,13 @@ func TestRefundProviderTrouble(t *testing.T) {
 	sp.set(nil, &payment.Declined{Code: "NOT_CANCELABLE_PAYMENT", Message: "취소할 수 없는 결제입니다."})
 	rec := f.do(t, req{method: "POST", path: refundPath(id), token: admin.token, body: body})
 	wantProblem(t, rec, http.StatusBadGateway)
-	var pp ProviderProblem
+	var pp api.ProviderProblem
 	if err := json.Unmarshal(rec.Body.Bytes(), &pp); err != nil || pp.ProviderCode != "NOT_CANCELABLE_PAYMENT" || pp.ProviderMessage != "취소할 수 없는 결제입니다." {
 		t.Errorf("problem = %s (%v)", rec.Body, err)
 	}
 	// The customer's cancel meets the same refusal; the order stays paid.
 	wantProblem(t, f.do(t, req{method: "POST", path: "/api/v1/orders/" + o.Number + "/cancel", token: c.token}), http.StatusBadGateway)
-	if got := decode[Order](t, f.do(t, req{method: "GET", path: "/api/v1/orders/" + o.Number, token: c.token}), http.StatusOK); got.Status != "paid" {
+	if got := decode[api.Order](t, f.do(t, req{method: "GET", path: "/api/v1/orders/" + o.Number, token: c.token}), http.StatusOK); got.Status != "paid" {
 		t.Errorf("order after refusals = %s", got.Status)
 	}
 
@@ -444,7 +432,7 @@ func TestRefundProviderTrouble(t *testing.T) {
 	if rec.Code != http.StatusAccepted || rec.Header().Get("Content-Type") != "application/problem+json" {
 		t.Fatalf("status %d, %s: %s", rec.Code, rec.Header().Get("Content-Type"), rec.Body)
 	}
-	var pending RefundPendingProblem
+	var pending api.RefundPendingProblem
 	if err := json.Unmarshal(rec.Body.Bytes(), &pending); err != nil {
 		t.Fatal(err)
 	}
@@ -452,7 +440,7 @@ func TestRefundProviderTrouble(t *testing.T) {
 		pending.Instance != refundPath(id) || !strings.Contains(pending.Detail, "not known") {
 		t.Errorf("pending = %s", rec.Body)
 	}
-	ps := decode[OrderPayments](t, f.do(t, req{method: "GET", path: paymentsPath(o.Number), token: c.token}), http.StatusOK)
+	ps := decode[api.OrderPayments](t, f.do(t, req{method: "GET", path: paymentsPath(o.Number), token: c.token}), http.StatusOK)
 	// The two refusals are recorded as failed, the last as requested.
 	if n := len(ps.Refunds); n != 3 || ps.Refunds[n-1].ID != pending.RefundID || ps.Refunds[n-1].Status != "requested" ||
 		ps.Refunds[0].Status != "failed" || ps.Refunds[1].Status != "failed" {
@@ -464,13 +452,13 @@ func TestRefundProviderTrouble(t *testing.T) {
 	// A customer cancelling a paid order meets the same silence: 202.
 	second := f.placed(t, c, "stubpay", choco)
 	sp.set(nil, nil)
-	st = decode[StartedPayment](t, f.start(t, c, second.Number, map[string]any{"method": "stubpay"}), http.StatusCreated)
+	st = decode[api.StartedPayment](t, f.start(t, c, second.Number, map[string]any{"method": "stubpay"}), http.StatusCreated)
 	if a, err := f.pays.Confirm(t.Context(), "stubpay", st.Reference, nil); err != nil || a.Status != payment.AttemptPaid {
 		t.Fatalf("confirm = %+v, %v", a, err)
 	}
 	sp.set(nil, fmt.Errorf("stubpay: 503: %w", payment.ErrUnknownOutcome))
 	rec = f.do(t, req{method: "POST", path: "/api/v1/orders/" + second.Number + "/cancel", token: c.token})
-	pending = RefundPendingProblem{}
+	pending = api.RefundPendingProblem{}
 	if err := json.Unmarshal(rec.Body.Bytes(), &pending); err != nil || rec.Code != http.StatusAccepted || pending.RefundID == 0 {
 		t.Errorf("cancel without an answer = %d %s", rec.Code, rec.Body)
 	}
@@ -478,7 +466,7 @@ func TestRefundProviderTrouble(t *testing.T) {
 
 func TestPaymentsOpenAPI(t *testing.T) {
 	t.Parallel()
-	f := newPaymentsFixture(t)
+	f := newShop(t)
 	rec := httptest.NewRecorder()
 	f.h.ServeHTTP(rec, httptest.NewRequestWithContext(t.Context(), "GET", "/api/v1/openapi.json", nil))
 	if rec.Code != http.StatusOK {
