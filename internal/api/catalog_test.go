@@ -1,4 +1,4 @@
-package api
+package api_test
 
 import (
 	"cmp"
@@ -10,26 +10,32 @@ import (
 	"slices"
 	"strings"
 	"testing"
-	"time"
 
+	"github.com/mallang/mallang/internal/api"
+	"github.com/mallang/mallang/internal/app/apptest"
 	"github.com/mallang/mallang/internal/catalog"
 	"github.com/mallang/mallang/internal/catalog/catalogtest"
-	"github.com/mallang/mallang/internal/db/dbtest"
 )
 
-// These tests run the API over the real catalog service on a fresh database
-// — SQLite, or PostgreSQL when MALLANG_TEST_POSTGRES_URL is set — seeded by
-// catalogtest, and check what a client receives.
+// These tests run the catalog endpoints through the whole shop (apptest),
+// its catalog seeded by catalogtest, and check what a client receives.
 
 const seedProducts = 40
 
-// seeded returns a mux serving the API over a catalog of n catalogtest
-// products, and the fixture.
-func seeded(t testing.TB, n int) (*http.ServeMux, *catalog.Service, catalogtest.Fixture) {
+// How long the catalog endpoints let caches keep their answers.
+const (
+	cacheListing  = "public, max-age=60"
+	cacheProduct  = "public, max-age=60"
+	cacheCategory = "public, max-age=300"
+)
+
+// seeded returns the handler of a test shop whose catalog holds n
+// catalogtest products, its catalog service and the fixture.
+func seeded(t testing.TB, n int) (http.Handler, *catalog.Service, catalogtest.Fixture) {
 	t.Helper()
-	s := catalog.NewService(dbtest.New(t), time.Now, nil, nil)
-	f := catalogtest.Seed(t, s, n)
-	return newMux(t, s, nil), s, f
+	shop := apptest.New(t, apptest.Options{})
+	f := catalogtest.Seed(t, shop.Catalog, n)
+	return shop.Handler(), shop.Catalog, f
 }
 
 // model is catalogtest product i as the listing should show it.
@@ -58,13 +64,13 @@ func models(f catalogtest.Fixture, n int) []model {
 // pageBody is a listing as a client decodes it.
 type pageBody struct {
 	Items []struct {
-		ID        int64  `json:"id"`
-		URL       string `json:"url"`
-		Name      string `json:"name"`
-		Price     Money  `json:"price"`
-		ListPrice Money  `json:"list_price"`
-		InStock   bool   `json:"in_stock"`
-		Featured  bool   `json:"featured"`
+		ID        int64     `json:"id"`
+		URL       string    `json:"url"`
+		Name      string    `json:"name"`
+		Price     api.Money `json:"price"`
+		ListPrice api.Money `json:"list_price"`
+		InStock   bool      `json:"in_stock"`
+		Featured  bool      `json:"featured"`
 	} `json:"items"`
 	Total   int `json:"total"`
 	Page    int `json:"page"`
@@ -285,28 +291,28 @@ func TestListInvalid(t *testing.T) {
 
 // detailBody is a product detail as a client decodes it.
 type detailBody struct {
-	ID              int64            `json:"id"`
-	Name            string           `json:"name"`
-	Description     string           `json:"description"`
-	Type            string           `json:"type"`
-	Price           Money            `json:"price"`
-	ListPrice       Money            `json:"list_price"`
-	OnSale          bool             `json:"on_sale"`
-	DiscountPercent int64            `json:"discount_percent"`
-	InStock         bool             `json:"in_stock"`
-	Image           *json.RawMessage `json:"image"`
-	CategoryPath    []CategoryRef    `json:"category_path"`
-	Options         []Option         `json:"options"`
+	ID              int64             `json:"id"`
+	Name            string            `json:"name"`
+	Description     string            `json:"description"`
+	Type            string            `json:"type"`
+	Price           api.Money         `json:"price"`
+	ListPrice       api.Money         `json:"list_price"`
+	OnSale          bool              `json:"on_sale"`
+	DiscountPercent int64             `json:"discount_percent"`
+	InStock         bool              `json:"in_stock"`
+	Image           *json.RawMessage  `json:"image"`
+	CategoryPath    []api.CategoryRef `json:"category_path"`
+	Options         []api.Option      `json:"options"`
 	Variants        []struct {
 		SKU       string            `json:"sku"`
 		Options   map[string]string `json:"options"`
-		Price     Money             `json:"price"`
-		SalePrice *Money            `json:"sale_price"`
+		Price     api.Money         `json:"price"`
+		SalePrice *api.Money        `json:"sale_price"`
 		Stock     int64             `json:"stock"`
 		Active    bool              `json:"active"`
 		Buyable   bool              `json:"buyable"`
 	} `json:"variants"`
-	Images []Image `json:"images"`
+	Images []api.Image `json:"images"`
 }
 
 func getDetail(t *testing.T, mux http.Handler, id int64) detailBody {
@@ -358,7 +364,7 @@ func TestProductDetail(t *testing.T) {
 			price     int64
 		}{{"CT-3-1", "S", 6500}, {"CT-3-2", "M", 6500}, {"CT-3-3", "L", 7500}} {
 			v := d.Variants[i]
-			if v.SKU != want.sku || v.Options["사이즈"] != want.size || v.Price != (Money{want.price, "KRW", "₩" + thousands(want.price)}) ||
+			if v.SKU != want.sku || v.Options["사이즈"] != want.size || v.Price != (api.Money{want.price, "KRW", "₩" + thousands(want.price)}) ||
 				v.SalePrice != nil || v.Stock != 10 || !v.Active || !v.Buyable {
 				t.Errorf("variant %d = %+v, want %+v", i, v, want)
 			}
@@ -366,7 +372,7 @@ func TestProductDetail(t *testing.T) {
 		if d.Price.Amount != 6500 || d.ListPrice.Amount != 6500 || d.OnSale || d.DiscountPercent != 0 || !d.InStock {
 			t.Errorf("price %+v list %+v on_sale %v discount %d in_stock %v", d.Price, d.ListPrice, d.OnSale, d.DiscountPercent, d.InStock)
 		}
-		want := []Image{
+		want := []api.Image{
 			{
 				URL: testBaseURL + "/media/products/3/front%20side.png", Width: 1200, Height: 900, Alt: "앞면", ThumbnailsReady: true,
 				Thumbnails: map[string]string{
@@ -397,7 +403,7 @@ func TestProductDetail(t *testing.T) {
 	t.Run("on sale", func(t *testing.T) {
 		t.Parallel()
 		d := getDetail(t, mux, f.Products[4]) // 25,000 won, 10 % off
-		if d.Price != (Money{22500, "KRW", "₩22,500"}) || d.ListPrice != (Money{25000, "KRW", "₩25,000"}) || !d.OnSale || d.DiscountPercent != 10 {
+		if d.Price != (api.Money{22500, "KRW", "₩22,500"}) || d.ListPrice != (api.Money{25000, "KRW", "₩25,000"}) || !d.OnSale || d.DiscountPercent != 10 {
 			t.Errorf("price %+v list %+v on_sale %v discount %d", d.Price, d.ListPrice, d.OnSale, d.DiscountPercent)
 		}
 		if len(d.Variants) != 1 || d.Variants[0].SalePrice == nil || d.Variants[0].SalePrice.Amount != 22500 {
@@ -445,13 +451,13 @@ func TestCategories(t *testing.T) {
 	if rec.Code != http.StatusOK || rec.Header().Get("Cache-Control") != cacheCategory {
 		t.Fatalf("status %d, Cache-Control %q: %s", rec.Code, rec.Header().Get("Cache-Control"), rec.Body)
 	}
-	var got CategoryTree
+	var got api.CategoryTree
 	if err := json.Unmarshal(rec.Body.Bytes(), &got); err != nil {
 		t.Fatal(err)
 	}
 	var lines []string
-	var walk func(cs []Category, depth int)
-	walk = func(cs []Category, depth int) {
+	var walk func(cs []api.Category, depth int)
+	walk = func(cs []api.Category, depth int) {
 		for _, c := range cs {
 			lines = append(lines, fmt.Sprintf("%s%s %s %s", strings.Repeat("  ", depth), c.Slug, c.Name, c.NameEN))
 			if c.ProductsURL != testBaseURL+"/api/v1/products?category="+c.Slug {
