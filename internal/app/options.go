@@ -3,7 +3,10 @@ package app
 import (
 	"time"
 
+	"github.com/mallang/mallang/internal/account"
 	"github.com/mallang/mallang/internal/account/address"
+	"github.com/mallang/mallang/internal/account/social"
+	"github.com/mallang/mallang/internal/checkout"
 	"github.com/mallang/mallang/internal/db"
 	"github.com/mallang/mallang/internal/payment"
 	"github.com/mallang/mallang/internal/payment/testpay"
@@ -34,3 +37,12 @@ func (a *App) Trap() *honeypot.Trap { return a.acc.trap }
 // TestPay is the built-in test payment provider, or nil when
 // MALLANG_TESTPAY is off; tests approve payments with it.
 func (a *App) TestPay() *testpay.Provider { return a.testpay }
+
+// Sessions is the store of the storefront's and the back office's sessions.
+func (a *App) Sessions() *account.SessionStore { return a.acc.sessions }
+
+// Social is social sign-in.
+func (a *App) Social() *social.Service { return a.acc.social }
+
+// Checkout places orders and starts their payment.
+func (a *App) Checkout() *checkout.Service { return a.acc.checkout }

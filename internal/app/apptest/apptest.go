@@ -14,6 +14,7 @@ import (
 	"encoding/hex"
 	"log/slog"
 	"maps"
+	"net/http/httptest"
 	"strconv"
 	"sync"
 	"testing"
@@ -113,6 +114,22 @@ func New(t testing.TB, opts Options) *Shop {
 		}
 	})
 	return s
+}
+
+// NewServer builds a test shop like New and serves it on a loopback port
+// until the test ends, with the server's address (http://127.0.0.1:port) as
+// the shop's base URL, for tests that drive it as a browser does.
+func NewServer(t testing.TB, opts Options) (*Shop, *httptest.Server) {
+	t.Helper()
+	srv := httptest.NewUnstartedServer(nil)
+	env := map[string]string{"MALLANG_BASE_URL": "http://" + srv.Listener.Addr().String()}
+	maps.Copy(env, opts.Env)
+	opts.Env = env
+	s := New(t, opts)
+	srv.Config.Handler = s.Handler()
+	srv.Start()
+	t.Cleanup(srv.Close)
+	return s, srv
 }
 
 // Block makes the honeypot block ip, as repeated attempts at the fake
