@@ -1,21 +1,17 @@
-package web
+package web_test
 
 import (
 	"context"
-	"log/slog"
 	"net/http"
 	"net/url"
 	"regexp"
 	"strings"
 	"testing"
-	"time"
 
 	"github.com/mallang/mallang/internal/catalog"
 	"github.com/mallang/mallang/internal/catalog/catalogtest"
 	"github.com/mallang/mallang/internal/payment"
 )
-
-var _ Payments = (*payment.Service)(nil)
 
 // checkoutWith adds variant v to the cart and places the order with the
 // payment form fields pay, returning the answer to "place".
@@ -196,15 +192,8 @@ func (testWindowless) ParseWebhook(context.Context, http.Header, []byte) (paymen
 
 func TestScriptProviderPage(t *testing.T) {
 	t.Parallel()
-	s := newAccountShop(t)
-	// The same shop with a provider whose window is its script.
-	s.pays = payment.NewService(s.d, payment.Deps{Orders: s.orders}, payment.Config{BaseURL: s.srv.URL},
-		[]payment.Provider{scriptProvider{}}, time.Now, nil)
-	h := New(Config{BaseURL: s.srv.URL, ShopName: "말랑상점"}, s.cat, slog.New(slog.DiscardHandler))
-	h.EnableAccounts(s.deps())
-	mux := http.NewServeMux()
-	h.Register(mux)
-	s.srv.Config.Handler = mux
+	// The shop with a provider whose window is its script.
+	s := newAccountShop(t, scriptProvider{})
 	f := catalogtest.Seed(t, s.cat, 8)
 	b := s.member(t, signupForm)
 	r := s.checkoutWith(t, b, s.variantOf(t, f, 0), url.Values{"payment": {"toss"}})
