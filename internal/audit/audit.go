@@ -128,12 +128,23 @@ func clean(s string, n int) string {
 	return string(r[:n])
 }
 
-// Actor is the staff member behind the current request.
+// Actor is who performs an audited change: the staff member signed in to
+// the back office, by user id and email address at that time, with the
+// address and user agent they acted from. The zero Actor is the system (a
+// job, a command). Services that change something take an Actor and write
+// its entry in their own transaction (Entry builds it).
 type Actor struct {
 	UserID    int64
 	Email     string
 	IP        string
 	UserAgent string
+}
+
+// Entry returns the entry of a's action on the target (targetType and
+// targetID, both may be empty) with detail, its actor fields set from a.
+func (a Actor) Entry(action, targetType, targetID string, detail map[string]any) Entry {
+	return Entry{ActorID: a.UserID, ActorEmail: a.Email, IP: a.IP, UserAgent: a.UserAgent,
+		Action: action, TargetType: targetType, TargetID: targetID, Detail: detail}
 }
 
 type actorKey struct{}
