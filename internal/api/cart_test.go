@@ -16,6 +16,7 @@ import (
 	"github.com/mallang/mallang/internal/account"
 	"github.com/mallang/mallang/internal/account/address"
 	"github.com/mallang/mallang/internal/account/apitoken"
+	"github.com/mallang/mallang/internal/audit"
 	"github.com/mallang/mallang/internal/cart"
 	"github.com/mallang/mallang/internal/catalog"
 	"github.com/mallang/mallang/internal/catalog/catalogtest"
@@ -86,7 +87,7 @@ func newShopFixture(t *testing.T, payments bool, extra ...payment.Provider) *com
 
 	f := &commerceFixture{accountsFixture: af, cat: catalog.NewService(d, now, nil, nil)}
 	f.carts = cart.New(d, f.cat, cart.Config{}, now)
-	f.coupons = coupon.New(d, now)
+	f.coupons = coupon.New(d, audit.New(d, now), now)
 	f.points = points.New(d, now)
 	f.orders = order.NewService(d, order.Deps{
 		Catalog: f.cat, Cart: f.carts, Addresses: af.addr, Coupons: f.coupons, Points: f.points,

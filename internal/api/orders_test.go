@@ -9,6 +9,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/mallang/mallang/internal/audit"
 	"github.com/mallang/mallang/internal/coupon"
 	"github.com/mallang/mallang/internal/db"
 	"github.com/mallang/mallang/internal/order"
@@ -72,10 +73,10 @@ func TestCheckoutPreview(t *testing.T) {
 	f := newCommerceFixture(t)
 	c := f.checkoutCustomer(t, minjiEmail)
 	choco := f.product(t, "말랑 다크초콜릿", 12000, 10, false)
-	if _, err := f.coupons.Create(t.Context(), coupon.NewCoupon{Code: "WELCOME", Name: "첫 주문 3,000원", Kind: coupon.KindFixed, Amount: 3000}); err != nil {
+	if _, err := f.coupons.Create(t.Context(), audit.Actor{}, coupon.NewCoupon{Code: "WELCOME", Name: "첫 주문 3,000원", Kind: coupon.KindFixed, Amount: 3000}); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := f.coupons.Create(t.Context(), coupon.NewCoupon{Code: "BIGSPENDER", Name: "10만원 이상", Kind: coupon.KindFixed, Amount: 5000, MinOrder: 100000}); err != nil {
+	if _, err := f.coupons.Create(t.Context(), audit.Actor{}, coupon.NewCoupon{Code: "BIGSPENDER", Name: "10만원 이상", Kind: coupon.KindFixed, Amount: 5000, MinOrder: 100000}); err != nil {
 		t.Fatal(err)
 	}
 	f.give(t, c.id, 5000)
@@ -150,7 +151,7 @@ func TestPlaceOrder(t *testing.T) {
 	c := f.checkoutCustomer(t, minjiEmail)
 	choco := f.product(t, "말랑 다크초콜릿", 12000, 10, false)
 	jelly := f.product(t, "말랑 젤리", 3000, 10, false)
-	if _, err := f.coupons.Create(t.Context(), coupon.NewCoupon{Code: "WELCOME", Name: "첫 주문 3,000원", Kind: coupon.KindFixed, Amount: 3000}); err != nil {
+	if _, err := f.coupons.Create(t.Context(), audit.Actor{}, coupon.NewCoupon{Code: "WELCOME", Name: "첫 주문 3,000원", Kind: coupon.KindFixed, Amount: 3000}); err != nil {
 		t.Fatal(err)
 	}
 	f.give(t, c.id, 5000)

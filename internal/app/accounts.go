@@ -118,7 +118,7 @@ func (a *App) wireAccounts() error {
 	}, now, a.log)
 	s.carts = cart.New(d, a.Catalog, cart.Config{}, now)
 	s.shipping = shipping.New(d, now)
-	s.coupons = coupon.New(d, now)
+	s.coupons = coupon.New(d, s.audit, now)
 	s.points = points.New(d, now)
 	s.promotions = promotion.New(d, a.Catalog, now)
 	s.orders = order.NewService(d, order.Deps{

@@ -76,11 +76,15 @@ func (h *Handler) staff(next staffPage) http.Handler {
 			http.Redirect(w, r, h.url("/login"), http.StatusSeeOther)
 			return
 		}
-		ctx := audit.WithActor(r.Context(), audit.Actor{
-			UserID: u.ID, Email: u.Email, IP: security.ClientIP(r), UserAgent: r.UserAgent(),
-		})
+		ctx := audit.WithActor(r.Context(), staffActor(r, u))
 		next(w, r.WithContext(ctx), m, u)
 	})
+}
+
+// staffActor is staff member u, acting through request r, as the services
+// record them in the audit log.
+func staffActor(r *http.Request, u account.User) audit.Actor {
+	return audit.Actor{UserID: u.ID, Email: u.Email, IP: security.ClientIP(r), UserAgent: r.UserAgent()}
 }
 
 // currentStaff returns the signed-in staff member of the session. A

@@ -18,6 +18,7 @@ import (
 	"github.com/mallang/mallang/internal/account/address"
 	"github.com/mallang/mallang/internal/account/social"
 	"github.com/mallang/mallang/internal/account/social/socialtest"
+	"github.com/mallang/mallang/internal/audit"
 	"github.com/mallang/mallang/internal/cart"
 	"github.com/mallang/mallang/internal/catalog"
 	"github.com/mallang/mallang/internal/checkout"
@@ -69,7 +70,7 @@ func newAccountShop(t *testing.T) *accountShop {
 	}
 	s.cat = catalog.NewService(d, time.Now, nil, nil)
 	s.carts = cart.New(d, s.cat, cart.Config{}, time.Now)
-	s.coupons, s.points = coupon.New(d, time.Now), points.New(d, time.Now)
+	s.coupons, s.points = coupon.New(d, audit.New(d, time.Now), time.Now), points.New(d, time.Now)
 	s.orders = order.NewService(d, order.Deps{Catalog: s.cat, Cart: s.carts, Addresses: s.addrs, Coupons: s.coupons,
 		Points: s.points, Shipping: shipping.New(d, time.Now), Promotions: promotion.New(d, s.cat, time.Now), Keyring: kr},
 		order.Config{}, time.Now, nil)

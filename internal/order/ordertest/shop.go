@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"github.com/mallang/mallang/internal/account/address"
+	"github.com/mallang/mallang/internal/audit"
 	"github.com/mallang/mallang/internal/cart"
 	"github.com/mallang/mallang/internal/catalog"
 	"github.com/mallang/mallang/internal/catalog/catalogtest"
@@ -79,7 +80,7 @@ func NewShop(t *testing.T) *Shop {
 	kr := crypt.DeriveKeyring([]byte("order tests: a secret of at least 32 bytes"))
 	cat := catalog.NewService(d, c.Now, nil, nil)
 	sh := &Shop{D: d, Clock: c, Cat: cat, Addr: address.New(d, kr, c.Now), Points: points.New(d, c.Now),
-		Carts: cart.New(d, cat, cart.Config{}, c.Now), Coupons: coupon.New(d, c.Now), Shipping: shipping.New(d, c.Now),
+		Carts: cart.New(d, cat, cart.Config{}, c.Now), Coupons: coupon.New(d, audit.New(d, c.Now), c.Now), Shipping: shipping.New(d, c.Now),
 		Promos: promotion.New(d, cat, c.Now), KR: kr}
 	if err := sh.Shipping.SetRules(ctx, pricing.ShippingRules{BaseFee: 3000, FreeOver: 50000,
 		Remote: []pricing.RemoteArea{{Name: "제주", From: "63000", To: "63644", Surcharge: 3000}}}); err != nil {
@@ -92,7 +93,7 @@ func NewShop(t *testing.T) *Shop {
 		{Code: "WELCOME", Name: "첫 구매 5천원", Kind: coupon.KindFixed, Amount: 5000},
 		{Code: "BIG", Name: "백만원 이상 1천원", Kind: coupon.KindFixed, Amount: 1000, MinOrder: 1_000_000},
 	} {
-		if _, err := sh.Coupons.Create(ctx, cp); err != nil {
+		if _, err := sh.Coupons.Create(ctx, audit.Actor{}, cp); err != nil {
 			t.Fatal(err)
 		}
 	}
