@@ -117,7 +117,7 @@ func (a *App) wireAccounts() error {
 		OnDelete:      []account.Hook{s.addresses.DeleteAllForUser, s.social.DeleteAllForUser},
 	}, now, a.log)
 	s.carts = cart.New(d, a.Catalog, cart.Config{}, now)
-	s.shipping = shipping.New(d, now)
+	s.shipping = shipping.New(d, s.audit, now)
 	s.coupons = coupon.New(d, s.audit, now)
 	s.points = points.New(d, now)
 	s.promotions = promotion.New(d, a.Catalog, now)

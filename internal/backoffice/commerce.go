@@ -12,7 +12,6 @@ import (
 	"github.com/mallang/mallang/internal/account"
 	"github.com/mallang/mallang/internal/audit"
 	"github.com/mallang/mallang/internal/coupon"
-	"github.com/mallang/mallang/internal/db"
 	"github.com/mallang/mallang/internal/fault"
 	"github.com/mallang/mallang/internal/kst"
 	"github.com/mallang/mallang/internal/pricing"
@@ -32,7 +31,7 @@ type Coupons interface {
 // *shipping.Service implements it.
 type Shipping interface {
 	Rules(ctx context.Context) (pricing.ShippingRules, error)
-	SetRules(ctx context.Context, r pricing.ShippingRules, then ...db.Then[pricing.ShippingRules]) error
+	SetRules(ctx context.Context, by audit.Actor, r pricing.ShippingRules) error
 	Carriers(ctx context.Context) ([]shipping.Carrier, error)
 }
 
@@ -370,7 +369,7 @@ func (h *Handler) showShipping(w http.ResponseWriter, r *http.Request, m *messag
 
 // saveShippingRules saves the form (op=save), or adds a remote-area row
 // (op=add) or removes one (op=remove-N) and shows the form again unsaved.
-// A save is audited in its transaction.
+// The shipping service audits a save.
 func (h *Handler) saveShippingRules(w http.ResponseWriter, r *http.Request, m *messages, u account.User) {
 	if err := r.ParseForm(); err != nil {
 		h.showShipping(w, r, m, u, http.StatusBadRequest, shippingView{Error: m.T("err.body")}, "")
@@ -439,15 +438,7 @@ func (h *Handler) saveShippingRules(w http.ResponseWriter, r *http.Request, m *m
 		h.placeErrors(m, &v, inv)
 	}
 	if !v.hasErrors() {
-		before, err := h.deps.Shipping.Rules(r.Context())
-		if err != nil {
-			h.serverError(w, r, err)
-			return
-		}
-		err = h.deps.Shipping.SetRules(r.Context(), rules, func(ctx context.Context, q db.Querier, saved pricing.ShippingRules) error {
-			return h.deps.Audit.Record(ctx, q, audit.Entry{Action: "shipping.rules_saved", TargetType: "settings", TargetID: "shipping",
-				Detail: map[string]any{"from": rulesDetail(before), "to": rulesDetail(saved)}})
-		})
+		err := h.deps.Shipping.SetRules(r.Context(), staffActor(r, u), rules)
 		if inv, ok := fault.AsInvalid(err); ok {
 			h.placeErrors(m, &v, inv)
 		} else if err != nil {
@@ -491,10 +482,4 @@ func (v shippingView) hasErrors() bool {
 		}
 	}
 	return false
-}
-
-// rulesDetail is r for an audit entry: the fees and the number of remote
-// areas (the full list would not fit an entry).
-func rulesDetail(r pricing.ShippingRules) map[string]any {
-	return map[string]any{"base_fee": r.BaseFee, "free_over": r.FreeOver, "per_seller": r.PerSeller, "remote_areas": len(r.Remote)}
 }

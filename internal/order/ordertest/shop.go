@@ -80,9 +80,9 @@ func NewShop(t *testing.T) *Shop {
 	kr := crypt.DeriveKeyring([]byte("order tests: a secret of at least 32 bytes"))
 	cat := catalog.NewService(d, c.Now, nil, nil)
 	sh := &Shop{D: d, Clock: c, Cat: cat, Addr: address.New(d, kr, c.Now), Points: points.New(d, c.Now),
-		Carts: cart.New(d, cat, cart.Config{}, c.Now), Coupons: coupon.New(d, audit.New(d, c.Now), c.Now), Shipping: shipping.New(d, c.Now),
+		Carts: cart.New(d, cat, cart.Config{}, c.Now), Coupons: coupon.New(d, audit.New(d, c.Now), c.Now), Shipping: shipping.New(d, audit.New(d, c.Now), c.Now),
 		Promos: promotion.New(d, cat, c.Now), KR: kr}
-	if err := sh.Shipping.SetRules(ctx, pricing.ShippingRules{BaseFee: 3000, FreeOver: 50000,
+	if err := sh.Shipping.SetRules(ctx, audit.Actor{}, pricing.ShippingRules{BaseFee: 3000, FreeOver: 50000,
 		Remote: []pricing.RemoteArea{{Name: "제주", From: "63000", To: "63644", Surcharge: 3000}}}); err != nil {
 		t.Fatal(err)
 	}
