@@ -120,7 +120,7 @@ func (a *App) wireAccounts() error {
 	s.shipping = shipping.New(d, s.audit, now)
 	s.coupons = coupon.New(d, s.audit, now)
 	s.points = points.New(d, now)
-	s.promotions = promotion.New(d, a.Catalog, now)
+	s.promotions = promotion.New(d, a.Catalog, s.audit, now)
 	s.orders = order.NewService(d, order.Deps{
 		Catalog: a.Catalog, Cart: s.carts, Addresses: s.addresses, Coupons: s.coupons,
 		Points: s.points, Shipping: s.shipping, Promotions: s.promotions, Keyring: kr,

@@ -23,7 +23,6 @@ import (
 type Coupons interface {
 	Create(ctx context.Context, by audit.Actor, in coupon.NewCoupon) (coupon.Coupon, error)
 	List(ctx context.Context, limit, offset int) ([]coupon.Coupon, error)
-	Get(ctx context.Context, id int64) (coupon.Coupon, error)
 	SetActive(ctx context.Context, by audit.Actor, id int64, active bool) (coupon.Coupon, bool, error)
 }
 

@@ -72,7 +72,7 @@ func newAccountShop(t *testing.T) *accountShop {
 	s.carts = cart.New(d, s.cat, cart.Config{}, time.Now)
 	s.coupons, s.points = coupon.New(d, audit.New(d, time.Now), time.Now), points.New(d, time.Now)
 	s.orders = order.NewService(d, order.Deps{Catalog: s.cat, Cart: s.carts, Addresses: s.addrs, Coupons: s.coupons,
-		Points: s.points, Shipping: shipping.New(d, audit.New(d, time.Now), time.Now), Promotions: promotion.New(d, s.cat, time.Now), Keyring: kr},
+		Points: s.points, Shipping: shipping.New(d, audit.New(d, time.Now), time.Now), Promotions: promotion.New(d, s.cat, audit.New(d, time.Now), time.Now), Keyring: kr},
 		order.Config{}, time.Now, nil)
 	s.testpay, err = testpay.New([]byte("web tests: the test provider's signing key"), func(ref string) string {
 		return s.srv.URL + "/pay/testpay/" + ref

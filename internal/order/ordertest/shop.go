@@ -81,12 +81,12 @@ func NewShop(t *testing.T) *Shop {
 	cat := catalog.NewService(d, c.Now, nil, nil)
 	sh := &Shop{D: d, Clock: c, Cat: cat, Addr: address.New(d, kr, c.Now), Points: points.New(d, c.Now),
 		Carts: cart.New(d, cat, cart.Config{}, c.Now), Coupons: coupon.New(d, audit.New(d, c.Now), c.Now), Shipping: shipping.New(d, audit.New(d, c.Now), c.Now),
-		Promos: promotion.New(d, cat, c.Now), KR: kr}
+		Promos: promotion.New(d, cat, audit.New(d, c.Now), c.Now), KR: kr}
 	if err := sh.Shipping.SetRules(ctx, audit.Actor{}, pricing.ShippingRules{BaseFee: 3000, FreeOver: 50000,
 		Remote: []pricing.RemoteArea{{Name: "제주", From: "63000", To: "63644", Surcharge: 3000}}}); err != nil {
 		t.Fatal(err)
 	}
-	if err := sh.Promos.SetSettings(ctx, promotion.Settings{PointsMinSpend: 0, PointsMaxPercent: 100, PointsValidDays: 365}); err != nil {
+	if err := sh.Promos.SetSettings(ctx, audit.Actor{}, promotion.Settings{PointsMinSpend: 0, PointsMaxPercent: 100, PointsValidDays: 365}); err != nil {
 		t.Fatal(err)
 	}
 	for _, cp := range []coupon.NewCoupon{
@@ -147,7 +147,7 @@ func (sh *Shop) CouponUse(t *testing.T, orderID int64) (couponID int64, released
 // of threshold or more.
 func (sh *Shop) Gift(t *testing.T, variantID, threshold, quantity int64) {
 	t.Helper()
-	if _, err := sh.Promos.CreateGift(t.Context(), promotion.NewGift{Name: "사은품", Threshold: threshold,
+	if _, err := sh.Promos.CreateGift(t.Context(), audit.Actor{}, promotion.NewGift{Name: "사은품", Threshold: threshold,
 		VariantID: variantID, Quantity: quantity}); err != nil {
 		t.Fatal(err)
 	}
