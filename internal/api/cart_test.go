@@ -92,6 +92,7 @@ func newShopFixture(t *testing.T, payments bool, extra ...payment.Provider) *com
 	f.orders = order.NewService(d, order.Deps{
 		Catalog: f.cat, Cart: f.carts, Addresses: af.addr, Coupons: f.coupons, Points: f.points,
 		Shipping: shipping.New(d, audit.New(d, now), now), Promotions: promotion.New(d, f.cat, audit.New(d, now), now), Keyring: kr,
+		Audit: audit.New(d, now),
 	}, order.Config{}, now, nil)
 	f.leaf = catalogtest.Categories(t, f.cat).Leaves[0].ID
 

@@ -270,7 +270,7 @@ func TestPlaceOrder(t *testing.T) {
 		if _, err := f.orders.Transition(t.Context(), id, order.Paid, order.System, "입금 확인"); err != nil {
 			t.Fatal(err)
 		}
-		if _, err := f.orders.Ship(t.Context(), id, "cj", "640123456789", order.Staff(c.id)); err != nil {
+		if _, err := f.orders.Ship(t.Context(), id, "cj", "640123456789", order.Staff(audit.Actor{UserID: c.id})); err != nil {
 			t.Fatal(err)
 		}
 		got := decode[Order](t, f.do(t, req{method: "GET", path: "/api/v1/orders/" + second.Number, token: c.token}), http.StatusOK)

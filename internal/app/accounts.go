@@ -123,7 +123,7 @@ func (a *App) wireAccounts() error {
 	s.promotions = promotion.New(d, a.Catalog, s.audit, now)
 	s.orders = order.NewService(d, order.Deps{
 		Catalog: a.Catalog, Cart: s.carts, Addresses: s.addresses, Coupons: s.coupons,
-		Points: s.points, Shipping: s.shipping, Promotions: s.promotions, Keyring: kr,
+		Points: s.points, Shipping: s.shipping, Promotions: s.promotions, Keyring: kr, Audit: s.audit,
 	}, order.Config{PayWithin: cfg.OrderPayWithin}, now, a.log)
 	a.acc = s
 	return nil

@@ -52,7 +52,8 @@ func newShopEnv(t *testing.T) *shopEnv {
 		coupons: coupon.New(d, e.audit, now), shipping: shipping.New(d, e.audit, now)}
 	s.carts = cart.New(d, s.cat, cart.Config{}, now)
 	s.orders = order.NewService(d, order.Deps{Catalog: s.cat, Cart: s.carts, Addresses: s.addr, Coupons: s.coupons,
-		Points: points.New(d, now), Shipping: s.shipping, Promotions: promotion.New(d, s.cat, e.audit, now), Keyring: kr},
+		Points: points.New(d, now), Shipping: s.shipping, Promotions: promotion.New(d, s.cat, e.audit, now), Keyring: kr,
+		Audit: e.audit},
 		order.Config{}, now, nil)
 	s.checkout = checkout.New(d, s.orders, payment.NewService(d, payment.Deps{Orders: s.orders, Keyring: kr}, payment.Config{
 		Bank: payment.BankAccount{Bank: "말랑은행", Account: "123-456-789012", Holder: "(주)말랑"}}, nil, now, nil))

@@ -118,7 +118,7 @@ func (h *Handler) refundOrder(w http.ResponseWriter, r *http.Request, m *message
 		h.serverError(w, r, err)
 		return
 	}
-	rf, err := h.deps.Payments.Refund(ctx, payment.RefundInput{OrderID: id, LineIDs: note.Lines, Reason: reason, Actor: order.Staff(u.ID)})
+	rf, err := h.deps.Payments.Refund(ctx, payment.RefundInput{OrderID: id, LineIDs: note.Lines, Reason: reason, Actor: order.Staff(staffActor(r, u))})
 	if err == nil || errors.Is(err, payment.ErrRefundPending) {
 		h.auditRefund(r, "order.refunded", o, rf, note.Lines, reason)
 	}
@@ -159,7 +159,7 @@ func (h *Handler) retryRefund(w http.ResponseWriter, r *http.Request, m *message
 		h.notFound(w, r, m, u) // another order's refund
 		return
 	}
-	rf, err := h.deps.Payments.RetryRefund(ctx, refundID, order.Staff(u.ID))
+	rf, err := h.deps.Payments.RetryRefund(ctx, refundID, order.Staff(staffActor(r, u)))
 	if err == nil || errors.Is(err, payment.ErrRefundPending) {
 		rf.ID = refundID
 		h.auditRefund(r, "order.refund_retried", o, rf, nil, "")
@@ -176,7 +176,7 @@ func (h *Handler) retryRefund(w http.ResponseWriter, r *http.Request, m *message
 // payment service refunds it whole and the order ends cancelled.
 func (h *Handler) cancelPaid(w http.ResponseWriter, r *http.Request, m *messages, u account.User, o order.Order, reason string) {
 	ctx := r.Context()
-	got, err := h.deps.Payments.Cancel(ctx, o.ID, order.Staff(u.ID), reason)
+	got, err := h.deps.Payments.Cancel(ctx, o.ID, order.Staff(staffActor(r, u)), reason)
 	if err != nil {
 		if errors.Is(err, payment.ErrRefundPending) {
 			h.record(r, audit.Entry{Action: "order.refunded", TargetType: "order", TargetID: strconv.FormatInt(o.ID, 10),

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"strings"
 
+	"github.com/mallang/mallang/internal/audit"
 	"github.com/mallang/mallang/internal/db"
 	"github.com/mallang/mallang/internal/fault"
 	"github.com/mallang/mallang/internal/order"
@@ -48,7 +49,7 @@ func (s *Service) ConfirmDeposit(ctx context.Context, orderID, staffID int64, de
 			Detail: "depositor " + a.Deposit.Depositor, ActorID: staffID}, now); err != nil {
 			return err
 		}
-		if _, err := s.deps.Orders.MarkPaid(ctx, q, orderID, order.Staff(staffID), "입금 확인"); err != nil {
+		if _, err := s.deps.Orders.MarkPaid(ctx, q, orderID, order.Staff(audit.Actor{UserID: staffID}), "입금 확인"); err != nil {
 			return err
 		}
 		paid := a

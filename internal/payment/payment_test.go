@@ -532,7 +532,7 @@ func TestPartialThenWholeRefund(t *testing.T) {
 		t.Fatal(err)
 	}
 	rf, err := f.pays.Refund(t.Context(), payment.RefundInput{OrderID: o.ID, LineIDs: []int64{o.Lines[1].ID},
-		Reason: "파손", Actor: order.Staff(9)})
+		Reason: "파손", Actor: order.Staff(audit.Actor{UserID: 9})})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -547,10 +547,10 @@ func TestPartialThenWholeRefund(t *testing.T) {
 		t.Errorf("stock of the refunded line = %d, want 10", got)
 	}
 	if _, err := f.pays.Refund(t.Context(), payment.RefundInput{OrderID: o.ID, LineIDs: []int64{o.Lines[1].ID},
-		Reason: "다시", Actor: order.Staff(9)}); err == nil {
+		Reason: "다시", Actor: order.Staff(audit.Actor{UserID: 9})}); err == nil {
 		t.Fatal("refunding a refunded line again succeeded")
 	}
-	rf, err = f.pays.Refund(t.Context(), payment.RefundInput{OrderID: o.ID, Reason: "전체 환불", Actor: order.Staff(9)})
+	rf, err = f.pays.Refund(t.Context(), payment.RefundInput{OrderID: o.ID, Reason: "전체 환불", Actor: order.Staff(audit.Actor{UserID: 9})})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -571,7 +571,7 @@ func TestPartialThenWholeRefund(t *testing.T) {
 		r[1].Amount.Total != 10000 || r[1].Amount.TaxFree != 0 || !r[1].Full || r[1].Balance != 10000 {
 		t.Errorf("provider refunds = %+v", r)
 	}
-	if _, err := f.pays.Refund(t.Context(), payment.RefundInput{OrderID: o.ID, Reason: "또", Actor: order.Staff(9)}); !errors.Is(err, fault.ErrConflict) {
+	if _, err := f.pays.Refund(t.Context(), payment.RefundInput{OrderID: o.ID, Reason: "또", Actor: order.Staff(audit.Actor{UserID: 9})}); !errors.Is(err, fault.ErrConflict) {
 		t.Errorf("refund of a refunded order = %v, want ErrConflict", err)
 	}
 }
@@ -587,7 +587,7 @@ func TestConcurrentRefundsRefundOnce(t *testing.T) {
 		t.Fatal(err)
 	}
 	f.sp.refundErr = &payment.Declined{Code: "NOT_CANCELABLE_PAYMENT", Message: "취소할 수 없는 결제"}
-	_, err := f.pays.Refund(t.Context(), payment.RefundInput{OrderID: o.ID, Reason: "고객 요청", Actor: order.Staff(1)})
+	_, err := f.pays.Refund(t.Context(), payment.RefundInput{OrderID: o.ID, Reason: "고객 요청", Actor: order.Staff(audit.Actor{UserID: 1})})
 	if _, ok := payment.AsDeclined(err); !ok {
 		t.Fatalf("declined refund = %v", err)
 	}
@@ -599,7 +599,7 @@ func TestConcurrentRefundsRefundOnce(t *testing.T) {
 	var wg sync.WaitGroup
 	for range 10 {
 		wg.Go(func() {
-			_, err := f.pays.Refund(t.Context(), payment.RefundInput{OrderID: o.ID, Reason: "고객 요청", Actor: order.Staff(1)})
+			_, err := f.pays.Refund(t.Context(), payment.RefundInput{OrderID: o.ID, Reason: "고객 요청", Actor: order.Staff(audit.Actor{UserID: 1})})
 			switch {
 			case err == nil:
 				ok.Add(1)
@@ -724,7 +724,7 @@ func TestRefundPointsOnlyOrder(t *testing.T) {
 	if err != nil || o.Status != order.Paid || o.Total != 0 {
 		t.Fatalf("Place = %+v, %v", o, err)
 	}
-	if _, err := f.pays.Refund(t.Context(), payment.RefundInput{OrderID: o.ID, Reason: "품절", Actor: order.Staff(1)}); err != nil {
+	if _, err := f.pays.Refund(t.Context(), payment.RefundInput{OrderID: o.ID, Reason: "품절", Actor: order.Staff(audit.Actor{UserID: 1})}); err != nil {
 		t.Fatal(err)
 	}
 	if got := f.status(t, o.ID); got != order.Cancelled {
@@ -761,7 +761,7 @@ func TestRefundMailsCustomer(t *testing.T) {
 	if _, err := pays.Confirm(t.Context(), "scripted", st.Attempt.Reference, nil); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := pays.Refund(t.Context(), payment.RefundInput{OrderID: o.ID, Reason: "품절", Actor: order.Staff(1)}); err != nil {
+	if _, err := pays.Refund(t.Context(), payment.RefundInput{OrderID: o.ID, Reason: "품절", Actor: order.Staff(audit.Actor{UserID: 1})}); err != nil {
 		t.Fatal(err)
 	}
 	mails, err := outbox.List(t.Context(), 10, 0)

@@ -97,8 +97,13 @@ func NewShop(t *testing.T) *Shop {
 			t.Fatal(err)
 		}
 	}
+	// The set-up above is the system's, recorded as such; tests start with
+	// an empty audit log and see only what they do.
+	if _, err := d.Write().ExecContext(ctx, `DELETE FROM audit_log`); err != nil {
+		t.Fatal(err)
+	}
 	sh.Orders = order.NewService(d, order.Deps{Catalog: cat, Cart: sh.Carts, Addresses: sh.Addr, Coupons: sh.Coupons,
-		Points: sh.Points, Shipping: sh.Shipping, Promotions: sh.Promos, Keyring: kr},
+		Points: sh.Points, Shipping: sh.Shipping, Promotions: sh.Promos, Keyring: kr, Audit: audit.New(d, c.Now)},
 		order.Config{PayWithin: 30 * time.Minute}, c.Now, nil)
 	sh.Payments = payment.NewService(d, payment.Deps{Orders: sh.Orders, Keyring: kr},
 		payment.Config{BaseURL: "http://shop.test", Bank: Bank}, nil, c.Now, nil)
@@ -191,6 +196,18 @@ func (sh *Shop) Customer(t *testing.T, email string) int64 {
 		t.Fatal(err)
 	}
 	return id
+}
+
+// Staff adds a staff member and returns them as the audit log names them.
+func (sh *Shop) Staff(t *testing.T, email string) audit.Actor {
+	t.Helper()
+	q := sh.D.Write()
+	var id int64
+	err := q.QueryRowxContext(t.Context(), q.Rebind(`INSERT INTO users (email, role) VALUES (?, 'staff') RETURNING id`), email).Scan(&id)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return audit.Actor{UserID: id, Email: email, IP: "192.0.2.1", UserAgent: "ordertest"}
 }
 
 // Address adds an address to userID's book and returns its id.
