@@ -55,7 +55,7 @@ func newShopEnv(t *testing.T) *shopEnv {
 		Points: points.New(d, now), Shipping: s.shipping, Promotions: promotion.New(d, s.cat, e.audit, now), Keyring: kr,
 		Audit: e.audit},
 		order.Config{}, now, nil)
-	s.checkout = checkout.New(d, s.orders, payment.NewService(d, payment.Deps{Orders: s.orders, Keyring: kr}, payment.Config{
+	s.checkout = checkout.New(d, s.orders, payment.NewService(d, payment.Deps{Orders: s.orders, Keyring: kr, Audit: e.audit}, payment.Config{
 		Bank: payment.BankAccount{Bank: "말랑은행", Account: "123-456-789012", Holder: "(주)말랑"}}, nil, now, nil))
 	s.leaf = catalogtest.Categories(t, s.cat).Leaves[0].ID
 

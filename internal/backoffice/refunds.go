@@ -1,7 +1,6 @@
 package backoffice
 
 import (
-	"context"
 	"errors"
 	"net/http"
 	"slices"
@@ -12,7 +11,6 @@ import (
 
 	"github.com/mallang/mallang/internal/account"
 	"github.com/mallang/mallang/internal/audit"
-	"github.com/mallang/mallang/internal/db"
 	"github.com/mallang/mallang/internal/fault"
 	"github.com/mallang/mallang/internal/order"
 	"github.com/mallang/mallang/internal/payment"
@@ -20,7 +18,8 @@ import (
 
 // The order page's payment actions: confirming a bank transfer, refunding
 // lines, retrying a refund whose outcome was unknown, and cancelling a paid
-// order with its money back. A confirmation is audited in its transaction;
+// order with its money back. A confirmation is audited by the payment
+// service in its transaction;
 // refunds and cancellations, whose provider call sits between
 // transactions, are audited right after they succeed.
 
@@ -47,19 +46,7 @@ func (h *Handler) confirmDeposit(w http.ResponseWriter, r *http.Request, m *mess
 		h.showOrder(w, r, m, u, note)
 		return
 	}
-	o, err := h.deps.Orders.AdminGet(ctx, id)
-	if errors.Is(err, fault.ErrNotFound) {
-		h.notFound(w, r, m, u)
-		return
-	}
-	if err != nil {
-		h.serverError(w, r, err)
-		return
-	}
-	a, err := h.deps.Payments.ConfirmDeposit(ctx, id, u.ID, depositor, func(ctx context.Context, q db.Querier, a payment.Attempt) error {
-		return h.deps.Audit.Record(ctx, q, audit.Entry{Action: "payment.deposit_confirmed", TargetType: "order",
-			TargetID: strconv.FormatInt(id, 10), Detail: map[string]any{"number": o.Number, "attempt_id": a.ID, "amount": a.Amount}})
-	})
+	a, err := h.deps.Payments.ConfirmDeposit(ctx, staffActor(r, u), id, depositor)
 	switch {
 	case err == nil:
 		h.log.InfoContext(ctx, "deposit confirmed in the back office", "actor_id", u.ID, "order_id", id, "attempt_id", a.ID)
