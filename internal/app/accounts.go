@@ -115,6 +115,8 @@ func (a *App) wireAccounts() error {
 		Blocklist:     s.trap,
 		OnSessionsEnd: []account.Hook{s.tokens.RevokeUser},
 		OnDelete:      []account.Hook{s.addresses.DeleteAllForUser, s.social.DeleteAllForUser},
+		Audit:         s.audit,
+		SecondFactor:  s.twoFactor,
 	}, now, a.log)
 	s.carts = cart.New(d, a.Catalog, cart.Config{}, now)
 	s.shipping = shipping.New(d, s.audit, now)

@@ -259,10 +259,10 @@ func (h *Handler) switchActive(w http.ResponseWriter, r *http.Request, m *messag
 // record writes an audit entry for an action that already committed: a
 // refund or a cancellation, whose provider call happens between its
 // transactions, so no one transaction holds the whole action. A failure is
-// logged, since the action stands. Actions of one transaction write their
-// entry in it, through the service's db.Then hook.
+// logged, since the action stands. Actions of one transaction are audited
+// by their service, in it.
 func (h *Handler) record(r *http.Request, e audit.Entry) {
-	if err := h.deps.Audit.Record(r.Context(), nil, e); err != nil {
+	if err := h.deps.Audit.RecordAlone(r.Context(), e); err != nil {
 		h.log.ErrorContext(r.Context(), "audit entry lost", "action", e.Action, "err", err)
 	}
 }

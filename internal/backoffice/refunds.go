@@ -10,7 +10,6 @@ import (
 	"unicode/utf8"
 
 	"github.com/mallang/mallang/internal/account"
-	"github.com/mallang/mallang/internal/audit"
 	"github.com/mallang/mallang/internal/fault"
 	"github.com/mallang/mallang/internal/order"
 	"github.com/mallang/mallang/internal/payment"
@@ -107,7 +106,7 @@ func (h *Handler) refundOrder(w http.ResponseWriter, r *http.Request, m *message
 	}
 	rf, err := h.deps.Payments.Refund(ctx, payment.RefundInput{OrderID: id, LineIDs: note.Lines, Reason: reason, Actor: order.Staff(staffActor(r, u))})
 	if err == nil || errors.Is(err, payment.ErrRefundPending) {
-		h.auditRefund(r, "order.refunded", o, rf, note.Lines, reason)
+		h.auditRefund(r, u, "order.refunded", o, rf, note.Lines, reason)
 	}
 	if err != nil {
 		h.refundFailed(w, r, m, u, note, err)
@@ -149,7 +148,7 @@ func (h *Handler) retryRefund(w http.ResponseWriter, r *http.Request, m *message
 	rf, err := h.deps.Payments.RetryRefund(ctx, refundID, order.Staff(staffActor(r, u)))
 	if err == nil || errors.Is(err, payment.ErrRefundPending) {
 		rf.ID = refundID
-		h.auditRefund(r, "order.refund_retried", o, rf, nil, "")
+		h.auditRefund(r, u, "order.refund_retried", o, rf, nil, "")
 	}
 	if err != nil {
 		h.refundFailed(w, r, m, u, orderNote{}, err)
@@ -166,21 +165,21 @@ func (h *Handler) cancelPaid(w http.ResponseWriter, r *http.Request, m *messages
 	got, err := h.deps.Payments.Cancel(ctx, o.ID, order.Staff(staffActor(r, u)), reason)
 	if err != nil {
 		if errors.Is(err, payment.ErrRefundPending) {
-			h.record(r, audit.Entry{Action: "order.refunded", TargetType: "order", TargetID: strconv.FormatInt(o.ID, 10),
-				Detail: map[string]any{"number": o.Number, "status": "requested", "reason": reason, "cancel": true}})
+			h.record(r, staffActor(r, u).Entry("order.refunded", "order", strconv.FormatInt(o.ID, 10),
+				map[string]any{"number": o.Number, "status": "requested", "reason": reason, "cancel": true}))
 		}
 		h.refundFailed(w, r, m, u, orderNote{}, err)
 		return
 	}
-	h.record(r, audit.Entry{Action: "order.status_changed", TargetType: "order", TargetID: strconv.FormatInt(o.ID, 10),
-		Detail: map[string]any{"number": o.Number, "from": string(o.Status), "to": string(got.Status), "reason": reason, "refunded": true}})
+	h.record(r, staffActor(r, u).Entry("order.status_changed", "order", strconv.FormatInt(o.ID, 10),
+		map[string]any{"number": o.Number, "from": string(o.Status), "to": string(got.Status), "reason": reason, "refunded": true}))
 	h.log.InfoContext(ctx, "paid order cancelled and refunded in the back office", "actor_id", u.ID, "order_id", o.ID)
 	h.showOrder(w, r, m, u, orderNote{Status: http.StatusOK, Notice: m.F("pay.cancelled", statusLabel(m, got.Status))})
 }
 
 // auditRefund records refund rf of order o: done, or requested when the
 // provider did not answer (the money may have gone back).
-func (h *Handler) auditRefund(r *http.Request, action string, o order.Order, rf payment.Refund, lines []int64, reason string) {
+func (h *Handler) auditRefund(r *http.Request, u account.User, action string, o order.Order, rf payment.Refund, lines []int64, reason string) {
 	d := map[string]any{"number": o.Number, "refund_id": rf.ID, "amount": rf.Amount, "points": rf.Points, "status": rf.Status}
 	if len(lines) > 0 {
 		d["lines"] = lines
@@ -188,7 +187,7 @@ func (h *Handler) auditRefund(r *http.Request, action string, o order.Order, rf 
 	if reason != "" {
 		d["reason"] = reason
 	}
-	h.record(r, audit.Entry{Action: action, TargetType: "order", TargetID: strconv.FormatInt(o.ID, 10), Detail: d})
+	h.record(r, staffActor(r, u).Entry(action, "order", strconv.FormatInt(o.ID, 10), d))
 }
 
 // refundFailed shows why a refund (or a cancellation that refunds) did not
