@@ -5,13 +5,11 @@
 //
 // An entry is written with the caller's Querier, inside the transaction of
 // the action it describes, so the log never claims an action that rolled
-// back and never misses one that committed. The web layer attaches the
-// acting staff member to the request context once (WithActor); Record fills
-// the actor fields of an entry from there.
+// back and never misses one that committed: the service that makes a change
+// takes the Actor and records the entry (Actor.Entry) itself.
 package audit
 
 import (
-	"context"
 	"encoding/json"
 	"fmt"
 	"strings"
@@ -63,21 +61,9 @@ type Entry struct {
 	CreatedAt time.Time
 }
 
-// prepare fills the actor fields that are zero from a, cuts the request
-// fields to size, checks the rest and returns the detail as JSON.
-func (e *Entry) prepare(a Actor) (string, error) {
-	if e.ActorID == 0 {
-		e.ActorID = a.UserID
-	}
-	if e.ActorEmail == "" {
-		e.ActorEmail = a.Email
-	}
-	if e.IP == "" {
-		e.IP = a.IP
-	}
-	if e.UserAgent == "" {
-		e.UserAgent = a.UserAgent
-	}
+// prepare cuts the request fields to size, checks the rest and returns the
+// detail as JSON.
+func (e *Entry) prepare() (string, error) {
 	e.ActorEmail = clean(e.ActorEmail, maxEmail)
 	e.IP = clean(e.IP, maxIP)
 	e.UserAgent = clean(e.UserAgent, maxUserAgent)
@@ -145,20 +131,6 @@ type Actor struct {
 func (a Actor) Entry(action, targetType, targetID string, detail map[string]any) Entry {
 	return Entry{ActorID: a.UserID, ActorEmail: a.Email, IP: a.IP, UserAgent: a.UserAgent,
 		Action: action, TargetType: targetType, TargetID: targetID, Detail: detail}
-}
-
-type actorKey struct{}
-
-// WithActor returns a context that carries a, for Record to fill entries
-// from. The web layer calls it once per request, after authentication.
-func WithActor(ctx context.Context, a Actor) context.Context {
-	return context.WithValue(ctx, actorKey{}, a)
-}
-
-// ActorFrom returns the actor attached by WithActor, and whether there is one.
-func ActorFrom(ctx context.Context) (Actor, bool) {
-	a, ok := ctx.Value(actorKey{}).(Actor)
-	return a, ok
 }
 
 // Filter narrows List. Zero fields do not filter.

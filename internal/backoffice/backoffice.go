@@ -76,7 +76,7 @@ type Trap interface {
 	Record(ctx context.Context, a honeypot.Attempt) (bool, error)
 	Attempts(ctx context.Context, limit, offset int) ([]honeypot.AttemptRow, error)
 	Blocks(ctx context.Context) ([]honeypot.Block, error)
-	Clear(ctx context.Context, ip string) error
+	Clear(ctx context.Context, by audit.Actor, ip string) error
 }
 
 // Audit reads the audit log and records the actions that are no one

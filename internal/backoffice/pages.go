@@ -92,7 +92,7 @@ func (h *Handler) showHoneypot(w http.ResponseWriter, r *http.Request, m *messag
 // transaction (honeypot.Config.Audit).
 func (h *Handler) clearBlock(w http.ResponseWriter, r *http.Request, m *messages, u account.User) {
 	ip := cut(strings.TrimSpace(r.PostFormValue("ip")), 100)
-	err := h.deps.Trap.Clear(r.Context(), ip)
+	err := h.deps.Trap.Clear(r.Context(), staffActor(r, u), ip)
 	_, bad := fault.AsInvalid(err)
 	switch {
 	case err == nil:
