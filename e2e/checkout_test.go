@@ -12,6 +12,7 @@ import (
 	"github.com/chromedp/chromedp"
 
 	"github.com/mallang/mallang/internal/account"
+	"github.com/mallang/mallang/internal/audit"
 	"github.com/mallang/mallang/internal/cart"
 	"github.com/mallang/mallang/internal/catalog"
 	"github.com/mallang/mallang/internal/coupon"
@@ -33,7 +34,7 @@ func TestCheckout(t *testing.T) {
 		password = "장바구니를 채우는 봄날"
 	)
 	u := newCustomer(t, s, email, password, "박구매")
-	if _, err := a.Coupons().Create(ctx, coupon.NewCoupon{Code: "SPRING", Name: "봄맞이", Kind: coupon.KindFixed, Amount: 1000}); err != nil {
+	if _, err := a.Coupons().Create(ctx, audit.Actor{}, coupon.NewCoupon{Code: "SPRING", Name: "봄맞이", Kind: coupon.KindFixed, Amount: 1000}); err != nil {
 		t.Fatal(err)
 	}
 	if err := a.DB.InTx(ctx, func(q db.Querier) error {

@@ -17,6 +17,7 @@ import (
 	"time"
 	"unicode/utf8"
 
+	"github.com/mallang/mallang/internal/audit"
 	"github.com/mallang/mallang/internal/crypt"
 	"github.com/mallang/mallang/internal/db"
 	"github.com/mallang/mallang/internal/fault"
@@ -84,6 +85,18 @@ type Blocklist interface {
 // tokens, addresses, social identities) clean up in the same commit.
 type Hook func(ctx context.Context, q db.Querier, userID int64) error
 
+// Audit records a staff change in the transaction that makes it;
+// *audit.Log implements it.
+type Audit interface {
+	Record(ctx context.Context, q db.Querier, e audit.Entry) error
+}
+
+// SecondFactor removes a user's second factor in the caller's transaction;
+// *twofactor.Service implements it.
+type SecondFactor interface {
+	Reset(ctx context.Context, q db.Querier, userID int64) error
+}
+
 // Options are the collaborators and settings of the service. Keyring and
 // Mailer are required; the rest have defaults.
 type Options struct {
@@ -105,6 +118,11 @@ type Options struct {
 	// an account is deleted (after OnSessionsEnd).
 	OnSessionsEnd []Hook
 	OnDelete      []Hook
+	// Audit records the changes staff make (SetRole, ResetSecondFactor)
+	// and SecondFactor resets a staff member's second factor; both are
+	// required by those two methods.
+	Audit        Audit
+	SecondFactor SecondFactor
 }
 
 // Service manages accounts.

@@ -6,15 +6,18 @@ import (
 	"errors"
 	"fmt"
 	"slices"
+	"strconv"
 	"strings"
 	"time"
 
+	"github.com/mallang/mallang/internal/audit"
 	"github.com/mallang/mallang/internal/db"
 	"github.com/mallang/mallang/internal/fault"
 )
 
 // This file holds what the back office does to accounts: list and search
-// them, change a role and its permissions, end a user's sessions.
+// them, change a role and its permissions, reset a staff member's second
+// factor.
 
 // ErrLastSuperuser means a change would leave the shop without an active
 // superuser, and nobody could manage staff any more. It wraps
@@ -121,7 +124,7 @@ func selectUsers(ctx context.Context, q db.Querier, where string, args []any, li
 	return us, nil
 }
 
-// RoleChange is what SetRole changed, for the audit entry.
+// RoleChange is what SetRole changed.
 type RoleChange struct {
 	UserID          int64
 	Email           string
@@ -136,25 +139,23 @@ func (c RoleChange) Changed() bool {
 	return c.FromRole != c.ToRole || c.FromPermissions.String() != c.ToPermissions.String()
 }
 
-// RoleHook runs inside the transaction of a role change, after it: the back
-// office writes its audit entry there, so the entry commits with the change.
-type RoleHook func(ctx context.Context, q db.Querier, c RoleChange) error
-
 // SetRole gives userID the role and, for staff, the permissions (other
 // roles keep none: a superuser may do everything, the rest nothing in the
-// back office). Only an active superuser (actorID) may change roles, else
+// back office). Only an active superuser (by) may change roles, else
 // fault.ErrForbidden. Permissions are kept in AllPermissions order without
 // repeats; an unknown role or permission is a *fault.Invalid.
 //
 // A change ends every session of the user (the session version moves on
 // and the OnSessionsEnd hooks run), so new rights apply from the next login
-// and lost ones at once; the hooks in then run last, in the same
-// transaction. Taking the role from the last active superuser, the actor
-// included, returns ErrLastSuperuser; the check holds when two superusers
-// demote each other at the same moment. A request that changes nothing
-// writes nothing, runs no hook and returns a RoleChange whose Changed is
-// false. It returns fault.ErrNotFound when the user does not exist.
-func (s *Service) SetRole(ctx context.Context, actorID, userID int64, role Role, perms Permissions, then ...RoleHook) (RoleChange, error) {
+// and lost ones at once; the change is recorded as "user.role_changed" in
+// the audit log in the same transaction. Taking the role from the last
+// active superuser, the actor included, returns ErrLastSuperuser; the check
+// holds when two superusers demote each other at the same moment. A request
+// that changes nothing writes and records nothing and returns a RoleChange
+// whose Changed is false. It returns fault.ErrNotFound when the user does
+// not exist.
+func (s *Service) SetRole(ctx context.Context, by audit.Actor, userID int64, role Role, perms Permissions) (RoleChange, error) {
+	actorID := by.UserID
 	v := &fault.Invalid{}
 	if !slices.Contains(Roles, role) {
 		v.Add("role", "is not a known role")
@@ -217,12 +218,14 @@ func (s *Service) SetRole(ctx context.Context, actorID, userID int64, role Role,
 		if err := s.endSessions(ctx, q, userID); err != nil {
 			return err
 		}
-		for _, h := range then {
-			if err := h(ctx, q, c); err != nil {
-				return err
-			}
-		}
-		return nil
+		return s.opt.Audit.Record(ctx, q, by.Entry("user.role_changed", "user", strconv.FormatInt(userID, 10),
+			map[string]any{
+				"email":            c.Email,
+				"from_role":        string(c.FromRole),
+				"to_role":          string(c.ToRole),
+				"from_permissions": c.FromPermissions.String(),
+				"to_permissions":   c.ToPermissions.String(),
+			}))
 	})
 	if err != nil {
 		return RoleChange{}, fmt.Errorf("set role: %w", err)
@@ -233,29 +236,33 @@ func (s *Service) SetRole(ctx context.Context, actorID, userID int64, role Role,
 	return c, nil
 }
 
-// EndSessions signs the user out everywhere: the session version moves on,
-// the sessions are deleted and the OnSessionsEnd hooks run, then the hooks
-// in also, all in one transaction. The back office uses also to reset a
-// staff member's second factor and audit it in the same commit. It returns
-// fault.ErrNotFound when the user does not exist.
-func (s *Service) EndSessions(ctx context.Context, userID int64, also ...Hook) error {
+// ResetSecondFactor removes user userID's second factor (authenticator
+// and recovery codes), for a staff member who lost both, and signs them out
+// everywhere: the session version moves on, the sessions are deleted and
+// the OnSessionsEnd hooks run. It records "twofactor.reset" for by in the
+// audit log, all in one transaction. The caller checks that by may do this.
+// It returns fault.ErrNotFound when the user does not exist.
+func (s *Service) ResetSecondFactor(ctx context.Context, by audit.Actor, userID int64) error {
 	now := s.now().UTC()
 	err := s.d.InTx(ctx, func(q db.Querier) error {
+		u, err := s.userWhere(ctx, q, `id = ? AND deleted_at IS NULL`, userID)
+		if err != nil {
+			return err
+		}
 		if err := bumpSessionVersion(ctx, q, userID, now); err != nil {
 			return err
 		}
 		if err := s.endSessions(ctx, q, userID); err != nil {
 			return err
 		}
-		for _, h := range also {
-			if err := h(ctx, q, userID); err != nil {
-				return err
-			}
+		if err := s.opt.SecondFactor.Reset(ctx, q, userID); err != nil {
+			return err
 		}
-		return nil
+		return s.opt.Audit.Record(ctx, q, by.Entry("twofactor.reset", "user", strconv.FormatInt(userID, 10),
+			map[string]any{"email": u.Email}))
 	})
 	if err != nil {
-		return fmt.Errorf("end sessions of user %d: %w", userID, err)
+		return fmt.Errorf("reset second factor of user %d: %w", userID, err)
 	}
 	return nil
 }

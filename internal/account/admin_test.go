@@ -4,13 +4,15 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"strconv"
 	"sync"
 	"testing"
 	"time"
 
 	"github.com/alexedwards/scs/v2"
 
-	"github.com/mallang/mallang/internal/db"
+	"github.com/mallang/mallang/internal/audit"
+	"github.com/mallang/mallang/internal/audit/audittest"
 	"github.com/mallang/mallang/internal/fault"
 )
 
@@ -31,12 +33,12 @@ func TestListUsers(t *testing.T) {
 	boss := f.superuser(t, "boss@example.com")
 	for i := range 7 {
 		u := f.superuser(t, fmt.Sprintf("member%d@example.com", i))
-		if _, err := f.s.SetRole(ctx, boss.ID, u.ID, Customer, nil); err != nil {
+		if _, err := f.s.SetRole(ctx, audit.Actor{UserID: boss.ID}, u.ID, Customer, nil); err != nil {
 			t.Fatal(err)
 		}
 	}
 	staff := f.superuser(t, "Staff.Kim@Example.com")
-	if _, err := f.s.SetRole(ctx, boss.ID, staff.ID, Staff, Permissions{PermMail}); err != nil {
+	if _, err := f.s.SetRole(ctx, audit.Actor{UserID: boss.ID}, staff.ID, Staff, Permissions{PermMail}); err != nil {
 		t.Fatal(err)
 	}
 	tests := []struct {
@@ -86,19 +88,18 @@ func TestSetRole(t *testing.T) {
 		t.Fatal(err)
 	}
 
-	var hooked []RoleChange
-	c, err := f.s.SetRole(ctx, boss.ID, u.ID, Staff, Permissions{PermSecurity, PermMail, PermMail}, func(_ context.Context, _ db.Querier, c RoleChange) error {
-		hooked = append(hooked, c)
-		return nil
-	})
+	c, err := f.s.SetRole(ctx, staffOf(boss), u.ID, Staff, Permissions{PermSecurity, PermMail, PermMail})
 	if err != nil {
 		t.Fatal(err)
 	}
 	if c.FromRole != Customer || c.ToRole != Staff || c.ToPermissions.String() != "mail,security" || !c.Changed() || c.Email != "minji@example.com" {
 		t.Fatalf("change = %+v", c)
 	}
-	if len(hooked) != 1 {
-		t.Fatalf("hook ran %d times", len(hooked))
+	es := audittest.Entries(t, f.d, "user.role_changed")
+	if len(es) != 1 || es[0].ActorID != boss.ID || es[0].ActorEmail != boss.Email || es[0].TargetType != "user" ||
+		es[0].TargetID != strconv.FormatInt(u.ID, 10) || es[0].Detail["email"] != "minji@example.com" || es[0].Detail["from_role"] != "customer" ||
+		es[0].Detail["to_role"] != "staff" || es[0].Detail["from_permissions"] != "" || es[0].Detail["to_permissions"] != "mail,security" {
+		t.Fatalf("entries = %+v", es)
 	}
 	if _, err := f.s.SessionUser(ctx, u.ID, u.SessionVersion); !errors.Is(err, fault.ErrUnauthenticated) {
 		t.Fatalf("old session still valid: %v", err)
@@ -114,31 +115,33 @@ func TestSetRole(t *testing.T) {
 		t.Fatalf("user = %+v", got)
 	}
 
-	// The same again changes nothing and ends no session.
-	c, err = f.s.SetRole(ctx, boss.ID, u.ID, Staff, Permissions{PermMail, PermSecurity}, func(context.Context, db.Querier, RoleChange) error {
-		t.Error("hook ran for no change")
-		return nil
-	})
+	// The same again changes nothing, ends no session and records nothing.
+	c, err = f.s.SetRole(ctx, staffOf(boss), u.ID, Staff, Permissions{PermMail, PermSecurity})
 	if err != nil || c.Changed() {
 		t.Fatalf("no-op = %+v, %v", c, err)
+	}
+	if es := audittest.Entries(t, f.d, ""); len(es) != 1 {
+		t.Fatalf("a no-op recorded %+v", es[0])
 	}
 	if again, _ := f.s.User(ctx, u.ID); again.SessionVersion != got.SessionVersion {
 		t.Fatal("a no-op moved the session version")
 	}
 
 	// A superuser keeps no permission list.
-	c, err = f.s.SetRole(ctx, boss.ID, u.ID, Superuser, Permissions{PermMail})
+	c, err = f.s.SetRole(ctx, audit.Actor{UserID: boss.ID}, u.ID, Superuser, Permissions{PermMail})
 	if err != nil || len(c.ToPermissions) != 0 {
 		t.Fatalf("to superuser = %+v, %v", c, err)
 	}
 
-	// A failing hook rolls the change back.
-	boom := errors.New("boom")
-	if _, err := f.s.SetRole(ctx, boss.ID, u.ID, Customer, nil, func(context.Context, db.Querier, RoleChange) error { return boom }); !errors.Is(err, boom) {
-		t.Fatalf("failing hook = %v", err)
+	// An audit log that refuses the entry rolls the change back.
+	g := newFixture(t)
+	gboss, gu := g.superuser(t, "boss@example.com"), g.signedUp(t)
+	audittest.Refuse(t, g.d)
+	if _, err := g.s.SetRole(ctx, staffOf(gboss), gu.ID, Staff, nil); err == nil {
+		t.Fatal("SetRole with the audit log refusing succeeded")
 	}
-	if back, _ := f.s.User(ctx, u.ID); back.Role != Superuser {
-		t.Fatalf("role after rollback = %s", back.Role)
+	if back, _ := g.s.User(ctx, gu.ID); back.Role != Customer || back.SessionVersion != gu.SessionVersion {
+		t.Fatalf("after the refused entry: %+v", back)
 	}
 
 	for _, tt := range []struct {
@@ -155,7 +158,7 @@ func TestSetRole(t *testing.T) {
 		{"another superuser may", u.ID, boss.ID, Customer, nil, nil},
 	} {
 		t.Run(tt.name, func(t *testing.T) {
-			_, err := f.s.SetRole(ctx, tt.actor, tt.target, tt.role, tt.perms)
+			_, err := f.s.SetRole(ctx, audit.Actor{UserID: tt.actor}, tt.target, tt.role, tt.perms)
 			if tt.want == errInvalid {
 				if _, ok := fault.AsInvalid(err); !ok {
 					t.Fatalf("SetRole = %v, want *fault.Invalid", err)
@@ -168,7 +171,7 @@ func TestSetRole(t *testing.T) {
 		})
 	}
 	// boss is a customer now, so may no longer change roles.
-	if _, err := f.s.SetRole(ctx, boss.ID, u.ID, Staff, nil); !errors.Is(err, fault.ErrForbidden) {
+	if _, err := f.s.SetRole(ctx, audit.Actor{UserID: boss.ID}, u.ID, Staff, nil); !errors.Is(err, fault.ErrForbidden) {
 		t.Fatalf("customer changes a role: %v", err)
 	}
 }
@@ -181,14 +184,14 @@ func TestLastSuperuserKeepsRole(t *testing.T) {
 	f := newFixture(t)
 	ctx := context.Background()
 	a := f.superuser(t, "a@example.com")
-	if _, err := f.s.SetRole(ctx, a.ID, a.ID, Staff, Permissions{PermSecurity}); !errors.Is(err, ErrLastSuperuser) || !errors.Is(err, fault.ErrConflict) {
+	if _, err := f.s.SetRole(ctx, audit.Actor{UserID: a.ID}, a.ID, Staff, Permissions{PermSecurity}); !errors.Is(err, ErrLastSuperuser) || !errors.Is(err, fault.ErrConflict) {
 		t.Fatalf("demote the only superuser = %v", err)
 	}
 	b := f.superuser(t, "b@example.com")
-	if _, err := f.s.SetRole(ctx, a.ID, a.ID, Staff, nil); err != nil {
+	if _, err := f.s.SetRole(ctx, audit.Actor{UserID: a.ID}, a.ID, Staff, nil); err != nil {
 		t.Fatalf("demote self with another superuser left = %v", err)
 	}
-	if _, err := f.s.SetRole(ctx, b.ID, b.ID, Customer, nil); !errors.Is(err, ErrLastSuperuser) {
+	if _, err := f.s.SetRole(ctx, audit.Actor{UserID: b.ID}, b.ID, Customer, nil); !errors.Is(err, ErrLastSuperuser) {
 		t.Fatalf("demote the last one = %v", err)
 	}
 }
@@ -203,7 +206,7 @@ func TestSuperusersDemotingEachOther(t *testing.T) {
 	errs := make([]error, 2)
 	for i, pair := range [][2]int64{{a.ID, b.ID}, {b.ID, a.ID}} {
 		wg.Go(func() {
-			_, errs[i] = f.s.SetRole(ctx, pair[0], pair[1], Staff, nil)
+			_, errs[i] = f.s.SetRole(ctx, audit.Actor{UserID: pair[0]}, pair[1], Staff, nil)
 		})
 	}
 	wg.Wait()
@@ -233,25 +236,42 @@ func TestSuperusersDemotingEachOther(t *testing.T) {
 	}
 }
 
-func TestEndSessions(t *testing.T) {
+// staffOf is u acting in the back office.
+func staffOf(u User) audit.Actor {
+	return audit.Actor{UserID: u.ID, Email: u.Email, IP: "192.0.2.1", UserAgent: "account test"}
+}
+
+// A reset of the second factor, the end of the sessions and its audit
+// entry commit together.
+func TestResetSecondFactor(t *testing.T) {
 	t.Parallel()
 	f := newFixture(t)
 	ctx := context.Background()
+	boss := f.superuser(t, "boss@example.com")
 	u := f.signedUp(t)
-	var also []int64
-	if err := f.s.EndSessions(ctx, u.ID, func(_ context.Context, _ db.Querier, id int64) error {
-		also = append(also, id)
-		return nil
-	}); err != nil {
+	if err := f.s.ResetSecondFactor(ctx, staffOf(boss), u.ID); err != nil {
 		t.Fatal(err)
 	}
 	if _, err := f.s.SessionUser(ctx, u.ID, u.SessionVersion); !errors.Is(err, fault.ErrUnauthenticated) {
 		t.Fatalf("session survived: %v", err)
 	}
-	if len(also) != 1 || len(f.ended) != 1 {
-		t.Fatalf("hooks: also %v, ended %v", also, f.ended)
+	if len(f.resets) != 1 || f.resets[0] != u.ID || len(f.ended) != 1 {
+		t.Fatalf("second factors reset %v, sessions ended %v", f.resets, f.ended)
 	}
-	if err := f.s.EndSessions(ctx, 9999); !errors.Is(err, fault.ErrNotFound) {
-		t.Fatalf("EndSessions(unknown) = %v", err)
+	es := audittest.Entries(t, f.d, "twofactor.reset")
+	if len(es) != 1 || es[0].ActorID != boss.ID || es[0].TargetID != strconv.FormatInt(u.ID, 10) || es[0].Detail["email"] != u.Email {
+		t.Fatalf("entries = %+v", es)
+	}
+	if err := f.s.ResetSecondFactor(ctx, staffOf(boss), 9999); !errors.Is(err, fault.ErrNotFound) {
+		t.Fatalf("ResetSecondFactor(unknown) = %v", err)
+	}
+
+	audittest.Refuse(t, f.d)
+	now, _ := f.s.User(ctx, u.ID)
+	if err := f.s.ResetSecondFactor(ctx, staffOf(boss), u.ID); err == nil {
+		t.Fatal("ResetSecondFactor with the audit log refusing succeeded")
+	}
+	if again, _ := f.s.User(ctx, u.ID); again.SessionVersion != now.SessionVersion {
+		t.Fatal("a refused entry left the sessions ended")
 	}
 }

@@ -12,6 +12,7 @@ import (
 
 	"github.com/alexedwards/scs/v2"
 
+	"github.com/mallang/mallang/internal/audit"
 	"github.com/mallang/mallang/internal/crypt"
 	"github.com/mallang/mallang/internal/db"
 	"github.com/mallang/mallang/internal/db/dbtest"
@@ -28,6 +29,7 @@ type fixture struct {
 	outbox *notify.Outbox
 	ended  []int64 // users whose OnSessionsEnd hook ran
 	gone   []int64 // users whose OnDelete hook ran
+	resets []int64 // users whose second factor was reset
 	mu     sync.Mutex
 }
 
@@ -53,12 +55,24 @@ func newFixture(t *testing.T, blocked ...string) *fixture {
 			f.gone = append(f.gone, id)
 			return nil
 		}},
+		Audit:        audit.New(d, f.clock.Now),
+		SecondFactor: secondFactor{f},
 	}
 	if len(blocked) > 0 {
 		opt.Blocklist = blocklist(blocked)
 	}
 	f.s = NewService(d, opt, f.clock.Now, nil)
 	return f
+}
+
+// secondFactor notes the users whose second factor is reset.
+type secondFactor struct{ f *fixture }
+
+func (sf secondFactor) Reset(_ context.Context, _ db.Querier, userID int64) error {
+	sf.f.mu.Lock()
+	defer sf.f.mu.Unlock()
+	sf.f.resets = append(sf.f.resets, userID)
+	return nil
 }
 
 type blocklist []string

@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/mallang/mallang/internal/api"
+	"github.com/mallang/mallang/internal/audit"
 	"github.com/mallang/mallang/internal/coupon"
 	"github.com/mallang/mallang/internal/db"
 	"github.com/mallang/mallang/internal/order"
@@ -73,10 +74,10 @@ func TestCheckoutPreview(t *testing.T) {
 	f := newShop(t)
 	c := f.checkoutCustomer(t, minjiEmail)
 	choco := f.product(t, "말랑 다크초콜릿", 12000, 10, false)
-	if _, err := f.coupons.Create(t.Context(), coupon.NewCoupon{Code: "WELCOME", Name: "첫 주문 3,000원", Kind: coupon.KindFixed, Amount: 3000}); err != nil {
+	if _, err := f.coupons.Create(t.Context(), audit.Actor{}, coupon.NewCoupon{Code: "WELCOME", Name: "첫 주문 3,000원", Kind: coupon.KindFixed, Amount: 3000}); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := f.coupons.Create(t.Context(), coupon.NewCoupon{Code: "BIGSPENDER", Name: "10만원 이상", Kind: coupon.KindFixed, Amount: 5000, MinOrder: 100000}); err != nil {
+	if _, err := f.coupons.Create(t.Context(), audit.Actor{}, coupon.NewCoupon{Code: "BIGSPENDER", Name: "10만원 이상", Kind: coupon.KindFixed, Amount: 5000, MinOrder: 100000}); err != nil {
 		t.Fatal(err)
 	}
 	f.give(t, c.id, 5000)
@@ -151,7 +152,7 @@ func TestPlaceOrder(t *testing.T) {
 	c := f.checkoutCustomer(t, minjiEmail)
 	choco := f.product(t, "말랑 다크초콜릿", 12000, 10, false)
 	jelly := f.product(t, "말랑 젤리", 3000, 10, false)
-	if _, err := f.coupons.Create(t.Context(), coupon.NewCoupon{Code: "WELCOME", Name: "첫 주문 3,000원", Kind: coupon.KindFixed, Amount: 3000}); err != nil {
+	if _, err := f.coupons.Create(t.Context(), audit.Actor{}, coupon.NewCoupon{Code: "WELCOME", Name: "첫 주문 3,000원", Kind: coupon.KindFixed, Amount: 3000}); err != nil {
 		t.Fatal(err)
 	}
 	f.give(t, c.id, 5000)
@@ -270,7 +271,7 @@ func TestPlaceOrder(t *testing.T) {
 		if _, err := f.orders.Transition(t.Context(), id, order.Paid, order.System, "입금 확인"); err != nil {
 			t.Fatal(err)
 		}
-		if _, err := f.orders.Ship(t.Context(), id, "cj", "640123456789", order.Staff(c.id)); err != nil {
+		if _, err := f.orders.Ship(t.Context(), id, "cj", "640123456789", order.Staff(audit.Actor{UserID: c.id})); err != nil {
 			t.Fatal(err)
 		}
 		got := decode[api.Order](t, f.do(t, req{method: "GET", path: "/api/v1/orders/" + second.Number, token: c.token}), http.StatusOK)

@@ -11,6 +11,7 @@ import (
 	"github.com/danielgtaylor/huma/v2"
 
 	"github.com/mallang/mallang/internal/account"
+	"github.com/mallang/mallang/internal/audit"
 	"github.com/mallang/mallang/internal/fault"
 	"github.com/mallang/mallang/internal/order"
 	"github.com/mallang/mallang/internal/payment"
@@ -461,7 +462,7 @@ func (a *API) refundOrder(ctx context.Context, in *refundInput) (*refundOutput, 
 		return nil, newProblem(http.StatusForbidden, "Only staff with the orders permission may refund orders.")
 	}
 	rf, err := a.com.Payments.Refund(ctx, payment.RefundInput{
-		OrderID: in.ID, LineIDs: in.Body.LineIDs, Reason: in.Body.Reason, Actor: order.Staff(u.ID),
+		OrderID: in.ID, LineIDs: in.Body.LineIDs, Reason: in.Body.Reason, Actor: order.Staff(audit.Actor{UserID: u.ID, Email: u.Email}),
 	})
 	if errors.Is(err, payment.ErrRefundPending) {
 		return nil, refundPending(rf.ID)

@@ -115,15 +115,17 @@ func (a *App) wireAccounts() error {
 		Blocklist:     s.trap,
 		OnSessionsEnd: []account.Hook{s.tokens.RevokeUser},
 		OnDelete:      []account.Hook{s.addresses.DeleteAllForUser, s.social.DeleteAllForUser},
+		Audit:         s.audit,
+		SecondFactor:  s.twoFactor,
 	}, now, a.log)
 	s.carts = cart.New(d, a.Catalog, cart.Config{}, now)
-	s.shipping = shipping.New(d, now)
-	s.coupons = coupon.New(d, now)
+	s.shipping = shipping.New(d, s.audit, now)
+	s.coupons = coupon.New(d, s.audit, now)
 	s.points = points.New(d, now)
-	s.promotions = promotion.New(d, a.Catalog, now)
+	s.promotions = promotion.New(d, a.Catalog, s.audit, now)
 	s.orders = order.NewService(d, order.Deps{
 		Catalog: a.Catalog, Cart: s.carts, Addresses: s.addresses, Coupons: s.coupons,
-		Points: s.points, Shipping: s.shipping, Promotions: s.promotions, Keyring: kr,
+		Points: s.points, Shipping: s.shipping, Promotions: s.promotions, Keyring: kr, Audit: s.audit,
 	}, order.Config{PayWithin: cfg.OrderPayWithin}, now, a.log)
 	a.acc = s
 	return nil

@@ -5,13 +5,11 @@
 //
 // An entry is written with the caller's Querier, inside the transaction of
 // the action it describes, so the log never claims an action that rolled
-// back and never misses one that committed. The web layer attaches the
-// acting staff member to the request context once (WithActor); Record fills
-// the actor fields of an entry from there.
+// back and never misses one that committed: the service that makes a change
+// takes the Actor and records the entry (Actor.Entry) itself.
 package audit
 
 import (
-	"context"
 	"encoding/json"
 	"fmt"
 	"strings"
@@ -63,21 +61,9 @@ type Entry struct {
 	CreatedAt time.Time
 }
 
-// prepare fills the actor fields that are zero from a, cuts the request
-// fields to size, checks the rest and returns the detail as JSON.
-func (e *Entry) prepare(a Actor) (string, error) {
-	if e.ActorID == 0 {
-		e.ActorID = a.UserID
-	}
-	if e.ActorEmail == "" {
-		e.ActorEmail = a.Email
-	}
-	if e.IP == "" {
-		e.IP = a.IP
-	}
-	if e.UserAgent == "" {
-		e.UserAgent = a.UserAgent
-	}
+// prepare cuts the request fields to size, checks the rest and returns the
+// detail as JSON.
+func (e *Entry) prepare() (string, error) {
 	e.ActorEmail = clean(e.ActorEmail, maxEmail)
 	e.IP = clean(e.IP, maxIP)
 	e.UserAgent = clean(e.UserAgent, maxUserAgent)
@@ -128,7 +114,11 @@ func clean(s string, n int) string {
 	return string(r[:n])
 }
 
-// Actor is the staff member behind the current request.
+// Actor is who performs an audited change: the staff member signed in to
+// the back office, by user id and email address at that time, with the
+// address and user agent they acted from. The zero Actor is the system (a
+// job, a command). Services that change something take an Actor and write
+// its entry in their own transaction (Entry builds it).
 type Actor struct {
 	UserID    int64
 	Email     string
@@ -136,18 +126,11 @@ type Actor struct {
 	UserAgent string
 }
 
-type actorKey struct{}
-
-// WithActor returns a context that carries a, for Record to fill entries
-// from. The web layer calls it once per request, after authentication.
-func WithActor(ctx context.Context, a Actor) context.Context {
-	return context.WithValue(ctx, actorKey{}, a)
-}
-
-// ActorFrom returns the actor attached by WithActor, and whether there is one.
-func ActorFrom(ctx context.Context) (Actor, bool) {
-	a, ok := ctx.Value(actorKey{}).(Actor)
-	return a, ok
+// Entry returns the entry of a's action on the target (targetType and
+// targetID, both may be empty) with detail, its actor fields set from a.
+func (a Actor) Entry(action, targetType, targetID string, detail map[string]any) Entry {
+	return Entry{ActorID: a.UserID, ActorEmail: a.Email, IP: a.IP, UserAgent: a.UserAgent,
+		Action: action, TargetType: targetType, TargetID: targetID, Detail: detail}
 }
 
 // Filter narrows List. Zero fields do not filter.

@@ -1,7 +1,6 @@
 package audit_test
 
 import (
-	"context"
 	"encoding/json"
 	"errors"
 	"reflect"
@@ -32,30 +31,24 @@ func setup(t *testing.T) (*audit.Log, *db.DB, *fake.Clock) {
 	return audit.New(d, c.Now), d, c
 }
 
-func staff(id int64, email string) context.Context {
-	return audit.WithActor(context.Background(), audit.Actor{
-		UserID: id, Email: email, IP: "203.0.113.7", UserAgent: "Mozilla/5.0 (Macintosh)",
-	})
+func staff(id int64, email string) audit.Actor {
+	return audit.Actor{UserID: id, Email: email, IP: "203.0.113.7", UserAgent: "Mozilla/5.0 (Macintosh)"}
 }
 
 func TestRecordAndList(t *testing.T) {
 	t.Parallel()
 	l, d, c := setup(t)
-	ctx := staff(1, "admin@mallang.test")
+	ctx := t.Context()
 
-	err := l.Record(ctx, d.Write(), audit.Entry{
-		Action: "user.role_changed", TargetType: "user", TargetID: "4",
-		Detail: map[string]any{"from": "customer", "to": "staff", "order_id": int64(9007199254740993), "memo": "김말랑 승격"},
-	})
+	err := l.Record(ctx, d.Write(), staff(1, "admin@mallang.test").Entry("user.role_changed", "user", "4",
+		map[string]any{"from": "customer", "to": "staff", "order_id": int64(9007199254740993), "memo": "김말랑 승격"}))
 	if err != nil {
 		t.Fatalf("Record: %v", err)
 	}
 	c.Advance(time.Minute)
-	// Fields set on the entry win over the context.
-	err = l.Record(ctx, d.Write(), audit.Entry{
-		ActorID: 4, ActorEmail: "kim@mallang.test", IP: "2001:db8::1",
-		Action: "product.deleted", TargetType: "product", TargetID: "12",
-	})
+	kim := staff(4, "kim@mallang.test")
+	kim.IP = "2001:db8::1"
+	err = l.Record(ctx, d.Write(), kim.Entry("product.deleted", "product", "12", nil))
 	if err != nil {
 		t.Fatalf("Record: %v", err)
 	}
@@ -103,13 +96,13 @@ func TestRecordCommitsWithTheAction(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			t.Parallel()
 			l, d, _ := setup(t)
-			ctx := staff(1, "admin@mallang.test")
+			ctx := t.Context()
 			boom := errors.New("boom")
 			err := d.InTx(ctx, func(q db.Querier) error {
 				if _, err := q.ExecContext(ctx, q.Rebind(`UPDATE users SET role = ? WHERE id = ?`), "customer", 4); err != nil {
 					return err
 				}
-				if err := l.Record(ctx, q, audit.Entry{Action: "user.role_changed", TargetType: "user", TargetID: "4"}); err != nil {
+				if err := l.Record(ctx, q, staff(1, "admin@mallang.test").Entry("user.role_changed", "user", "4", nil)); err != nil {
 					return err
 				}
 				if tt.failing {
@@ -141,13 +134,13 @@ func TestListFilter(t *testing.T) {
 	admin, kim := staff(1, "admin@mallang.test"), staff(4, "kim@mallang.test")
 	// ids 1..6 in this order, one minute apart.
 	for _, r := range []struct {
-		ctx    context.Context
+		by     audit.Actor
 		action string
 	}{
 		{admin, "user.role_changed"}, {kim, "product.deleted"}, {admin, "product.deleted"},
 		{kim, "user.role_changed"}, {admin, "product.deleted"}, {admin, "honeypot.block_cleared"},
 	} {
-		if err := l.Record(r.ctx, d.Write(), audit.Entry{Action: r.action}); err != nil {
+		if err := l.Record(t.Context(), d.Write(), r.by.Entry(r.action, "", "", nil)); err != nil {
 			t.Fatal(err)
 		}
 		c.Advance(time.Minute)
@@ -230,11 +223,11 @@ func TestRecordValidation(t *testing.T) {
 func TestRequestFieldsAreCut(t *testing.T) {
 	t.Parallel()
 	l, d, _ := setup(t)
-	ctx := audit.WithActor(t.Context(), audit.Actor{
+	by := audit.Actor{
 		UserID: 1, Email: "admin@mallang.test", IP: "203.0.113.7",
 		UserAgent: strings.Repeat("브", 290) + strings.Repeat("x", 20) + "\xff\x00",
-	})
-	if err := l.Record(ctx, d.Write(), audit.Entry{Action: "page.saved"}); err != nil {
+	}
+	if err := l.Record(t.Context(), d.Write(), by.Entry("page.saved", "", "", nil)); err != nil {
 		t.Fatal(err)
 	}
 	got, _, err := l.List(t.Context(), audit.Filter{})
@@ -250,7 +243,7 @@ func TestRequestFieldsAreCut(t *testing.T) {
 func TestDeletedActorKeepsEmail(t *testing.T) {
 	t.Parallel()
 	l, d, _ := setup(t)
-	if err := l.Record(staff(4, "kim@mallang.test"), d.Write(), audit.Entry{Action: "page.saved"}); err != nil {
+	if err := l.Record(t.Context(), d.Write(), staff(4, "kim@mallang.test").Entry("page.saved", "", "", nil)); err != nil {
 		t.Fatal(err)
 	}
 	if _, err := d.Write().ExecContext(t.Context(), `DELETE FROM users WHERE id = 4`); err != nil {
@@ -262,16 +255,5 @@ func TestDeletedActorKeepsEmail(t *testing.T) {
 	}
 	if got[0].ActorID != 0 || got[0].ActorEmail != "kim@mallang.test" {
 		t.Fatalf("entry after the user was deleted = %+v", got[0])
-	}
-}
-
-func TestActorFrom(t *testing.T) {
-	t.Parallel()
-	if a, ok := audit.ActorFrom(context.Background()); ok || a != (audit.Actor{}) {
-		t.Fatalf("ActorFrom(empty) = %+v, %v", a, ok)
-	}
-	want := audit.Actor{UserID: 7, Email: "lee@mallang.test", IP: "::1", UserAgent: "curl/8"}
-	if a, ok := audit.ActorFrom(audit.WithActor(context.Background(), want)); !ok || a != want {
-		t.Fatalf("ActorFrom = %+v, %v; want %+v", a, ok, want)
 	}
 }

@@ -21,15 +21,14 @@ func New(d *db.DB, now func() time.Time) *Log {
 }
 
 // Record writes e with q, the Querier of the transaction that performs the
-// action, so the entry commits or rolls back with it. Actor fields of e that
-// are zero are filled from the actor in ctx (see WithActor); an entry without
-// any actor is a system action. It returns a *fault.Invalid naming the field
+// action, so the entry commits or rolls back with it. An entry without an
+// actor is a system action. It returns a *fault.Invalid naming the field
 // when the action is missing or too long or the detail is not JSON or too
 // big. Pass a nil q only for an action that writes nothing to the database
-// (an export, a download): the entry is then written on its own.
+// (an export, a download): the entry is then written on its own, as
+// RecordAlone does.
 func (l *Log) Record(ctx context.Context, q db.Querier, e Entry) error {
-	a, _ := ActorFrom(ctx)
-	detail, err := e.prepare(a)
+	detail, err := e.prepare()
 	if err != nil {
 		return fmt.Errorf("audit %q: %w", e.Action, err)
 	}
@@ -41,6 +40,14 @@ func (l *Log) Record(ctx context.Context, q db.Querier, e Entry) error {
 		return fmt.Errorf("audit %q: %w", e.Action, err)
 	}
 	return nil
+}
+
+// RecordAlone writes e on its own, for an action that is no one
+// transaction: an export, or a refund whose provider call sits between the
+// transactions of the payment service, recorded once it has succeeded.
+// Errors are Record's.
+func (l *Log) RecordAlone(ctx context.Context, e Entry) error {
+	return l.Record(ctx, nil, e)
 }
 
 // List returns one page of entries matching f, newest first, and how many

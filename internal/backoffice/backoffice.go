@@ -31,7 +31,6 @@ import (
 	"github.com/mallang/mallang/internal/account"
 	"github.com/mallang/mallang/internal/account/twofactor"
 	"github.com/mallang/mallang/internal/audit"
-	"github.com/mallang/mallang/internal/db"
 	"github.com/mallang/mallang/internal/notify"
 	"github.com/mallang/mallang/internal/ratelimit"
 	"github.com/mallang/mallang/internal/security/honeypot"
@@ -56,8 +55,8 @@ type Accounts interface {
 	SessionUser(ctx context.Context, id, version int64) (account.User, error)
 	User(ctx context.Context, id int64) (account.User, error)
 	ListUsers(ctx context.Context, q account.UserQuery) ([]account.User, int, error)
-	SetRole(ctx context.Context, actorID, userID int64, role account.Role, perms account.Permissions, then ...account.RoleHook) (account.RoleChange, error)
-	EndSessions(ctx context.Context, userID int64, also ...account.Hook) error
+	SetRole(ctx context.Context, by audit.Actor, userID int64, role account.Role, perms account.Permissions) (account.RoleChange, error)
+	ResetSecondFactor(ctx context.Context, by audit.Actor, userID int64) error
 }
 
 // TwoFactor is the staff second factor; *twofactor.Service implements it.
@@ -68,7 +67,6 @@ type TwoFactor interface {
 	Verify(ctx context.Context, userID int64, code string) error
 	RegenerateRecoveryCodes(ctx context.Context, userID int64) ([]string, error)
 	RemainingRecoveryCodes(ctx context.Context, userID int64) (int, error)
-	Reset(ctx context.Context, q db.Querier, userID int64) error
 }
 
 // Trap is the honeypot; *honeypot.Trap implements it. Build it with
@@ -78,12 +76,14 @@ type Trap interface {
 	Record(ctx context.Context, a honeypot.Attempt) (bool, error)
 	Attempts(ctx context.Context, limit, offset int) ([]honeypot.AttemptRow, error)
 	Blocks(ctx context.Context) ([]honeypot.Block, error)
-	Clear(ctx context.Context, ip string) error
+	Clear(ctx context.Context, by audit.Actor, ip string) error
 }
 
-// Audit writes and reads the audit log; *audit.Log implements it.
+// Audit reads the audit log and records the actions that are no one
+// transaction; *audit.Log implements it. The services record the changes
+// they make themselves, in their transactions.
 type Audit interface {
-	Record(ctx context.Context, q db.Querier, e audit.Entry) error
+	RecordAlone(ctx context.Context, e audit.Entry) error
 	List(ctx context.Context, f audit.Filter) ([]audit.Entry, int, error)
 }
 

@@ -12,7 +12,6 @@ import (
 	"github.com/mallang/mallang/internal/account"
 	"github.com/mallang/mallang/internal/audit"
 	"github.com/mallang/mallang/internal/coupon"
-	"github.com/mallang/mallang/internal/db"
 	"github.com/mallang/mallang/internal/fault"
 	"github.com/mallang/mallang/internal/kst"
 	"github.com/mallang/mallang/internal/pricing"
@@ -22,17 +21,16 @@ import (
 // Coupons is what the back office needs of the coupon service;
 // *coupon.Service implements it.
 type Coupons interface {
-	Create(ctx context.Context, in coupon.NewCoupon, then ...db.Then[coupon.Coupon]) (coupon.Coupon, error)
+	Create(ctx context.Context, by audit.Actor, in coupon.NewCoupon) (coupon.Coupon, error)
 	List(ctx context.Context, limit, offset int) ([]coupon.Coupon, error)
-	Get(ctx context.Context, id int64) (coupon.Coupon, error)
-	SetActive(ctx context.Context, id int64, active bool, then ...db.Then[int64]) error
+	SetActive(ctx context.Context, by audit.Actor, id int64, active bool) (coupon.Coupon, bool, error)
 }
 
 // Shipping is what the back office needs of the shipping service;
 // *shipping.Service implements it.
 type Shipping interface {
 	Rules(ctx context.Context) (pricing.ShippingRules, error)
-	SetRules(ctx context.Context, r pricing.ShippingRules, then ...db.Then[pricing.ShippingRules]) error
+	SetRules(ctx context.Context, by audit.Actor, r pricing.ShippingRules) error
 	Carriers(ctx context.Context) ([]shipping.Carrier, error)
 }
 
@@ -178,8 +176,8 @@ func (h *Handler) couponForm(w http.ResponseWriter, r *http.Request, m *messages
 	h.render(w, r, http.StatusOK, couponPage(h.page(r, m, u, m.T("cpn.new"), "coupons"), v))
 }
 
-// createCoupon creates a coupon from the form and audits it in the same
-// transaction.
+// createCoupon creates a coupon from the form; the coupon service audits
+// it.
 func (h *Handler) createCoupon(w http.ResponseWriter, r *http.Request, m *messages, u account.User) {
 	values := map[string]string{"kind": cut(r.PostFormValue("kind"), 16)}
 	errs, nums, dates := readFields(r, m, couponFields, values)
@@ -197,16 +195,7 @@ func (h *Handler) createCoupon(w http.ResponseWriter, r *http.Request, m *messag
 		fail(http.StatusUnprocessableEntity, m.T("form.fix"))
 		return
 	}
-	c, err := h.deps.Coupons.Create(r.Context(), in, func(ctx context.Context, q db.Querier, c coupon.Coupon) error {
-		detail := map[string]any{"code": c.Code, "name": c.Name, "kind": c.Kind, "amount": c.Amount, "max_discount": c.MaxDiscount,
-			"min_order": c.MinOrder, "starts_at": c.StartsAt.Format(time.RFC3339), "total_limit": c.TotalLimit,
-			"per_customer_limit": c.PerCustomerLimit}
-		if !c.EndsAt.IsZero() {
-			detail["ends_at"] = c.EndsAt.Format(time.RFC3339)
-		}
-		return h.deps.Audit.Record(ctx, q, audit.Entry{Action: "coupon.created", TargetType: "coupon",
-			TargetID: strconv.FormatInt(c.ID, 10), Detail: detail})
-	})
+	c, err := h.deps.Coupons.Create(r.Context(), staffActor(r, u), in)
 	if inv, ok := fault.AsInvalid(err); ok {
 		fail(http.StatusUnprocessableEntity, placeFields(m, inv, values, errs))
 		return
@@ -219,29 +208,36 @@ func (h *Handler) createCoupon(w http.ResponseWriter, r *http.Request, m *messag
 	h.showCoupons(w, r, m, u, http.StatusOK, m.F("cpn.created", c.Code))
 }
 
-// setCouponActive turns a coupon on (active=1) or off and audits a change
-// in the same transaction.
+// setCouponActive turns a coupon on (active=1) or off; the coupon service
+// audits a switch.
 func (h *Handler) setCouponActive(w http.ResponseWriter, r *http.Request, m *messages, u account.User) {
+	h.switchActive(w, r, m, u, onOff{kind: "coupon", on: "cpn.on", off: "cpn.off", show: h.showCoupons,
+		set: func(ctx context.Context, by audit.Actor, id int64, active bool) (string, bool, error) {
+			c, changed, err := h.deps.Coupons.SetActive(ctx, by, id, active)
+			return c.Code, changed, err
+		}})
+}
+
+// onOff is a list whose rows staff switch on and off: coupons, gift rules.
+type onOff struct {
+	kind    string // for the log: "coupon", "gift"
+	on, off string // the notices, given the row's name
+	// set switches row id for by and returns its name and whether it
+	// switched; the service audits a switch.
+	set func(ctx context.Context, by audit.Actor, id int64, active bool) (name string, changed bool, err error)
+	// show shows the list again with a notice.
+	show func(w http.ResponseWriter, r *http.Request, m *messages, u account.User, status int, notice string)
+}
+
+// switchActive turns the row of the path's id on (active=1) or off.
+func (h *Handler) switchActive(w http.ResponseWriter, r *http.Request, m *messages, u account.User, l onOff) {
 	id := pathID(r)
 	if id == 0 {
 		h.notFound(w, r, m, u)
 		return
 	}
 	on := r.PostFormValue("active") == "1"
-	action, notice := "coupon.deactivated", "cpn.off"
-	if on {
-		action, notice = "coupon.activated", "cpn.on"
-	}
-	c, err := h.deps.Coupons.Get(r.Context(), id)
-	if err == nil {
-		err = h.deps.Coupons.SetActive(r.Context(), id, on, func(ctx context.Context, q db.Querier, id int64) error {
-			if c.Active == on {
-				return nil // nothing changed
-			}
-			return h.deps.Audit.Record(ctx, q, audit.Entry{Action: action, TargetType: "coupon",
-				TargetID: strconv.FormatInt(id, 10), Detail: map[string]any{"code": c.Code}})
-		})
-	}
+	name, changed, err := l.set(r.Context(), staffActor(r, u), id, on)
 	if errors.Is(err, fault.ErrNotFound) {
 		h.notFound(w, r, m, u)
 		return
@@ -250,19 +246,23 @@ func (h *Handler) setCouponActive(w http.ResponseWriter, r *http.Request, m *mes
 		h.serverError(w, r, err)
 		return
 	}
-	if c.Active != on {
-		h.log.InfoContext(r.Context(), "coupon switched in the back office", "actor_id", u.ID, "coupon_id", id, "active", on)
+	if changed {
+		h.log.InfoContext(r.Context(), l.kind+" switched in the back office", "actor_id", u.ID, l.kind+"_id", id, "active", on)
 	}
-	h.showCoupons(w, r, m, u, http.StatusOK, m.F(notice, c.Code))
+	notice := l.off
+	if on {
+		notice = l.on
+	}
+	l.show(w, r, m, u, http.StatusOK, m.F(notice, name))
 }
 
 // record writes an audit entry for an action that already committed: a
 // refund or a cancellation, whose provider call happens between its
 // transactions, so no one transaction holds the whole action. A failure is
-// logged, since the action stands. Actions of one transaction write their
-// entry in it, through the service's db.Then hook.
+// logged, since the action stands. Actions of one transaction are audited
+// by their service, in it.
 func (h *Handler) record(r *http.Request, e audit.Entry) {
-	if err := h.deps.Audit.Record(r.Context(), nil, e); err != nil {
+	if err := h.deps.Audit.RecordAlone(r.Context(), e); err != nil {
 		h.log.ErrorContext(r.Context(), "audit entry lost", "action", e.Action, "err", err)
 	}
 }
@@ -368,7 +368,7 @@ func (h *Handler) showShipping(w http.ResponseWriter, r *http.Request, m *messag
 
 // saveShippingRules saves the form (op=save), or adds a remote-area row
 // (op=add) or removes one (op=remove-N) and shows the form again unsaved.
-// A save is audited in its transaction.
+// The shipping service audits a save.
 func (h *Handler) saveShippingRules(w http.ResponseWriter, r *http.Request, m *messages, u account.User) {
 	if err := r.ParseForm(); err != nil {
 		h.showShipping(w, r, m, u, http.StatusBadRequest, shippingView{Error: m.T("err.body")}, "")
@@ -437,15 +437,7 @@ func (h *Handler) saveShippingRules(w http.ResponseWriter, r *http.Request, m *m
 		h.placeErrors(m, &v, inv)
 	}
 	if !v.hasErrors() {
-		before, err := h.deps.Shipping.Rules(r.Context())
-		if err != nil {
-			h.serverError(w, r, err)
-			return
-		}
-		err = h.deps.Shipping.SetRules(r.Context(), rules, func(ctx context.Context, q db.Querier, saved pricing.ShippingRules) error {
-			return h.deps.Audit.Record(ctx, q, audit.Entry{Action: "shipping.rules_saved", TargetType: "settings", TargetID: "shipping",
-				Detail: map[string]any{"from": rulesDetail(before), "to": rulesDetail(saved)}})
-		})
+		err := h.deps.Shipping.SetRules(r.Context(), staffActor(r, u), rules)
 		if inv, ok := fault.AsInvalid(err); ok {
 			h.placeErrors(m, &v, inv)
 		} else if err != nil {
@@ -489,10 +481,4 @@ func (v shippingView) hasErrors() bool {
 		}
 	}
 	return false
-}
-
-// rulesDetail is r for an audit entry: the fees and the number of remote
-// areas (the full list would not fit an entry).
-func rulesDetail(r pricing.ShippingRules) map[string]any {
-	return map[string]any{"base_fee": r.BaseFee, "free_over": r.FreeOver, "per_seller": r.PerSeller, "remote_areas": len(r.Remote)}
 }

@@ -11,8 +11,6 @@ import (
 	"unicode/utf8"
 
 	"github.com/mallang/mallang/internal/account"
-	"github.com/mallang/mallang/internal/audit"
-	"github.com/mallang/mallang/internal/db"
 	"github.com/mallang/mallang/internal/fault"
 	"github.com/mallang/mallang/internal/money"
 	"github.com/mallang/mallang/internal/order"
@@ -20,14 +18,14 @@ import (
 )
 
 // Orders is what the back office needs of the order service;
-// *order.Service implements it. The changes take hooks so that their audit
-// entry is written in their transaction.
+// *order.Service implements it. A change by staff is audited by the
+// service, in its transaction.
 type Orders interface {
 	AdminList(ctx context.Context, f order.AdminFilter) ([]order.Order, int, error)
 	AdminGet(ctx context.Context, orderID int64) (order.Order, error)
 	History(ctx context.Context, orderID int64) ([]order.HistoryEntry, error)
-	TransitionThen(ctx context.Context, orderID int64, to order.Status, actor order.Actor, reason string, then ...order.Hook) (order.Order, error)
-	ShipThen(ctx context.Context, orderID int64, carrierCode, trackingNumber string, actor order.Actor, then ...order.Hook) (order.Order, error)
+	Transition(ctx context.Context, orderID int64, to order.Status, actor order.Actor, reason string) (order.Order, error)
+	Ship(ctx context.Context, orderID int64, carrierCode, trackingNumber string, actor order.Actor) (order.Order, error)
 }
 
 // ordersPage is the page size of the order list.
@@ -364,7 +362,7 @@ func (h *Handler) setOrderStatus(w http.ResponseWriter, r *http.Request, m *mess
 			}
 		}
 	}
-	o, err := h.deps.Orders.TransitionThen(r.Context(), id, to, order.Staff(u.ID), reason, h.auditOrder)
+	o, err := h.deps.Orders.Transition(r.Context(), id, to, order.Staff(staffActor(r, u)), reason)
 	switch {
 	case err == nil:
 		h.log.InfoContext(r.Context(), "order status changed in the back office", "actor_id", u.ID, "order_id", id, "to", string(to))
@@ -410,7 +408,7 @@ func (h *Handler) shipOrder(w http.ResponseWriter, r *http.Request, m *messages,
 	}
 	carrier := cut(strings.TrimSpace(r.PostFormValue("carrier_code")), 32)
 	tracking := cut(strings.TrimSpace(r.PostFormValue("tracking_number")), order.MaxTracking+1)
-	o, err := h.deps.Orders.ShipThen(r.Context(), id, carrier, tracking, order.Staff(u.ID), h.auditOrder)
+	o, err := h.deps.Orders.Ship(r.Context(), id, carrier, tracking, order.Staff(staffActor(r, u)))
 	switch {
 	case err == nil:
 		h.log.InfoContext(r.Context(), "order shipped in the back office", "actor_id", u.ID, "order_id", id)
@@ -432,24 +430,6 @@ func (h *Handler) shipOrder(w http.ResponseWriter, r *http.Request, m *messages,
 		h.showOrder(w, r, m, u, orderNote{Status: http.StatusUnprocessableEntity, Error: invalidText(m, inv), Fields: fields,
 			Carrier: carrier, Tracking: tracking})
 	}
-}
-
-// auditOrder records a change of an order's status in its transaction.
-func (h *Handler) auditOrder(ctx context.Context, q db.Querier, c order.Change) error {
-	e := audit.Entry{
-		Action: "order.status_changed", TargetType: "order", TargetID: strconv.FormatInt(c.OrderID, 10),
-		Detail: map[string]any{"number": c.Number, "from": string(c.From), "to": string(c.To)},
-	}
-	if c.Reason != "" {
-		e.Detail["reason"] = c.Reason
-	}
-	if c.CarrierCode != "" {
-		e.Action = "order.shipped"
-		e.Detail["carrier"] = c.CarrierCode
-		e.Detail["tracking_number"] = c.TrackingNumber
-		delete(e.Detail, "reason")
-	}
-	return h.deps.Audit.Record(ctx, q, e)
 }
 
 // invalidText joins the messages of inv, translated, for a form that shows

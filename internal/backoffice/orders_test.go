@@ -49,12 +49,13 @@ func newShopEnv(t *testing.T) *shopEnv {
 	d, now := e.d, e.clock.Now
 	kr := crypt.DeriveKeyring([]byte("backoffice orders: a secret of at least 32 bytes"))
 	s := &shopEnv{env: e, cat: catalog.NewService(d, now, nil, nil), addr: address.New(d, kr, now),
-		coupons: coupon.New(d, now), shipping: shipping.New(d, now)}
+		coupons: coupon.New(d, e.audit, now), shipping: shipping.New(d, e.audit, now)}
 	s.carts = cart.New(d, s.cat, cart.Config{}, now)
 	s.orders = order.NewService(d, order.Deps{Catalog: s.cat, Cart: s.carts, Addresses: s.addr, Coupons: s.coupons,
-		Points: points.New(d, now), Shipping: s.shipping, Promotions: promotion.New(d, s.cat, now), Keyring: kr},
+		Points: points.New(d, now), Shipping: s.shipping, Promotions: promotion.New(d, s.cat, e.audit, now), Keyring: kr,
+		Audit: e.audit},
 		order.Config{}, now, nil)
-	s.checkout = checkout.New(d, s.orders, payment.NewService(d, payment.Deps{Orders: s.orders, Keyring: kr}, payment.Config{
+	s.checkout = checkout.New(d, s.orders, payment.NewService(d, payment.Deps{Orders: s.orders, Keyring: kr, Audit: e.audit}, payment.Config{
 		Bank: payment.BankAccount{Bank: "말랑은행", Account: "123-456-789012", Holder: "(주)말랑"}}, nil, now, nil))
 	s.leaf = catalogtest.Categories(t, s.cat).Leaves[0].ID
 

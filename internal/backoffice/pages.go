@@ -92,7 +92,7 @@ func (h *Handler) showHoneypot(w http.ResponseWriter, r *http.Request, m *messag
 // transaction (honeypot.Config.Audit).
 func (h *Handler) clearBlock(w http.ResponseWriter, r *http.Request, m *messages, u account.User) {
 	ip := cut(strings.TrimSpace(r.PostFormValue("ip")), 100)
-	err := h.deps.Trap.Clear(r.Context(), ip)
+	err := h.deps.Trap.Clear(r.Context(), staffActor(r, u), ip)
 	_, bad := fault.AsInvalid(err)
 	switch {
 	case err == nil:
@@ -176,7 +176,7 @@ func (h *Handler) regenerateCodes(w http.ResponseWriter, r *http.Request, m *mes
 		h.serverError(w, r, err)
 		return
 	}
-	err = h.deps.Audit.Record(r.Context(), nil, audit.Entry{Action: "twofactor.recovery_codes_regenerated", TargetType: "user", TargetID: strconv.FormatInt(u.ID, 10)})
+	err = h.deps.Audit.RecordAlone(r.Context(), staffActor(r, u).Entry("twofactor.recovery_codes_regenerated", "user", strconv.FormatInt(u.ID, 10), nil))
 	if err != nil {
 		h.log.WarnContext(r.Context(), "audit recovery codes", "err", err)
 	}

@@ -50,7 +50,7 @@ func newPayEnv(t *testing.T) *payEnv {
 	}
 	e := &payEnv{shopEnv: s, tp: tp, flaky: &flaky{}}
 	kr := crypt.DeriveKeyring([]byte("backoffice payments: a secret of at least 32 bytes"))
-	e.pays = payment.NewService(d, payment.Deps{Orders: s.orders, Keyring: kr}, payment.Config{
+	e.pays = payment.NewService(d, payment.Deps{Orders: s.orders, Keyring: kr, Audit: s.audit}, payment.Config{
 		BaseURL: "https://shop.example",
 		Bank:    payment.BankAccount{Bank: "말랑은행", Account: "123-456-789012", Holder: "(주)말랑"},
 	}, []payment.Provider{tp, e.flaky}, now, nil)

@@ -7,7 +7,7 @@ import (
 	"strconv"
 
 	"github.com/mallang/mallang/internal/account"
-	"github.com/mallang/mallang/internal/db"
+	"github.com/mallang/mallang/internal/audit"
 	"github.com/mallang/mallang/internal/money"
 	"github.com/mallang/mallang/internal/order"
 	"github.com/mallang/mallang/internal/payment"
@@ -24,7 +24,7 @@ type Payments interface {
 	Refunds(ctx context.Context, orderID int64) ([]payment.Refund, error)
 	Events(ctx context.Context, orderID int64) ([]payment.EventRecord, error)
 	// ConfirmDeposit matches a bank transfer and marks the order paid.
-	ConfirmDeposit(ctx context.Context, orderID, staffID int64, depositor string, then ...db.Then[payment.Attempt]) (payment.Attempt, error)
+	ConfirmDeposit(ctx context.Context, by audit.Actor, orderID int64, depositor string) (payment.Attempt, error)
 	// Refund and RetryRefund give money back through the provider.
 	Refund(ctx context.Context, in payment.RefundInput) (payment.Refund, error)
 	RetryRefund(ctx context.Context, refundID int64, actor order.Actor) (payment.Refund, error)
@@ -34,7 +34,7 @@ type Payments interface {
 	// cash receipts section.
 	PendingCashReceipts(ctx context.Context, limit int) ([]payment.CashReceipt, error)
 	CashReceipt(ctx context.Context, id int64) (payment.CashReceipt, error)
-	MarkCashReceiptIssued(ctx context.Context, id int64, issueNumber string, then ...db.Then[int64]) error
+	MarkCashReceiptIssued(ctx context.Context, by audit.Actor, id int64, issueNumber string) error
 }
 
 // registerPayments adds the payment forms of the order page and the cash

@@ -6,11 +6,9 @@ import (
 	"net/http"
 	"strconv"
 	"strings"
-	"time"
 
 	"github.com/mallang/mallang/internal/account"
 	"github.com/mallang/mallang/internal/audit"
-	"github.com/mallang/mallang/internal/db"
 	"github.com/mallang/mallang/internal/fault"
 	"github.com/mallang/mallang/internal/pricing"
 	"github.com/mallang/mallang/internal/promotion"
@@ -20,14 +18,12 @@ import (
 // *promotion.Service implements it.
 type Promotions interface {
 	Settings(ctx context.Context) (promotion.Settings, error)
-	SetSettings(ctx context.Context, st promotion.Settings, then ...db.Then[promotion.Settings]) error
+	SetSettings(ctx context.Context, by audit.Actor, st promotion.Settings) error
 	Grades(ctx context.Context) ([]promotion.Grade, error)
-	GradeOf(ctx context.Context, userID int64) (promotion.Grade, error)
-	SetGrade(ctx context.Context, userID int64, gradeCode string, then ...db.Then[promotion.Grade]) error
-	CreateGift(ctx context.Context, in promotion.NewGift, then ...db.Then[promotion.Gift]) (promotion.Gift, error)
-	Gift(ctx context.Context, id int64) (promotion.Gift, error)
+	SetGrade(ctx context.Context, by audit.Actor, userID int64, gradeCode string) error
+	CreateGift(ctx context.Context, by audit.Actor, in promotion.NewGift) (promotion.Gift, error)
 	ListGifts(ctx context.Context, limit, offset int) ([]promotion.Gift, error)
-	SetGiftActive(ctx context.Context, id int64, active bool, then ...db.Then[int64]) error
+	SetGiftActive(ctx context.Context, by audit.Actor, id int64, active bool) (promotion.Gift, bool, error)
 	// Gifts gives the rules that apply now with their products' names.
 	Gifts(ctx context.Context) ([]pricing.GiftRule, error)
 }
@@ -147,8 +143,8 @@ func (h *Handler) giftForm(w http.ResponseWriter, r *http.Request, m *messages, 
 	h.render(w, r, http.StatusOK, giftPage(h.page(r, m, u, m.T("gift.new"), "gifts"), v))
 }
 
-// createGift creates a gift rule from the form and audits it in the same
-// transaction.
+// createGift creates a gift rule from the form; the promotion service
+// audits it.
 func (h *Handler) createGift(w http.ResponseWriter, r *http.Request, m *messages, u account.User) {
 	values := map[string]string{}
 	errs, nums, dates := readFields(r, m, giftFields, values)
@@ -165,15 +161,7 @@ func (h *Handler) createGift(w http.ResponseWriter, r *http.Request, m *messages
 		fail(m.T("form.fix"))
 		return
 	}
-	g, err := h.deps.Promotions.CreateGift(r.Context(), in, func(ctx context.Context, q db.Querier, g promotion.Gift) error {
-		detail := map[string]any{"name": g.Name, "threshold": g.Threshold, "variant_id": g.VariantID, "quantity": g.Quantity,
-			"starts_at": g.StartsAt.Format(time.RFC3339)}
-		if !g.EndsAt.IsZero() {
-			detail["ends_at"] = g.EndsAt.Format(time.RFC3339)
-		}
-		return h.deps.Audit.Record(ctx, q, audit.Entry{Action: "gift.created", TargetType: "gift",
-			TargetID: strconv.FormatInt(g.ID, 10), Detail: detail})
-	})
+	g, err := h.deps.Promotions.CreateGift(r.Context(), staffActor(r, u), in)
 	if inv, ok := fault.AsInvalid(err); ok {
 		fail(placeFields(m, inv, values, errs))
 		return
@@ -204,40 +192,14 @@ func placeFields(m *messages, inv *fault.Invalid, values, errs map[string]string
 	return msg
 }
 
-// setGiftActive turns a gift rule on (active=1) or off and audits it.
+// setGiftActive turns a gift rule on (active=1) or off; the promotion
+// service audits a switch.
 func (h *Handler) setGiftActive(w http.ResponseWriter, r *http.Request, m *messages, u account.User) {
-	id := pathID(r)
-	if id == 0 {
-		h.notFound(w, r, m, u)
-		return
-	}
-	on := r.PostFormValue("active") == "1"
-	action, notice := "gift.deactivated", "gift.off"
-	if on {
-		action, notice = "gift.activated", "gift.on"
-	}
-	g, err := h.deps.Promotions.Gift(r.Context(), id)
-	if err == nil {
-		err = h.deps.Promotions.SetGiftActive(r.Context(), id, on, func(ctx context.Context, q db.Querier, id int64) error {
-			if g.Active == on {
-				return nil // nothing changed
-			}
-			return h.deps.Audit.Record(ctx, q, audit.Entry{Action: action, TargetType: "gift",
-				TargetID: strconv.FormatInt(id, 10), Detail: map[string]any{"name": g.Name}})
-		})
-	}
-	if errors.Is(err, fault.ErrNotFound) {
-		h.notFound(w, r, m, u)
-		return
-	}
-	if err != nil {
-		h.serverError(w, r, err)
-		return
-	}
-	if g.Active != on {
-		h.log.InfoContext(r.Context(), "gift rule switched in the back office", "actor_id", u.ID, "gift_id", id, "active", on)
-	}
-	h.showGifts(w, r, m, u, http.StatusOK, m.F(notice, g.Name))
+	h.switchActive(w, r, m, u, onOff{kind: "gift", on: "gift.on", off: "gift.off", show: h.showGifts,
+		set: func(ctx context.Context, by audit.Actor, id int64, active bool) (string, bool, error) {
+			g, changed, err := h.deps.Promotions.SetGiftActive(ctx, by, id, active)
+			return g.Name, changed, err
+		}})
 }
 
 // pointsView is the points settings form.
@@ -269,8 +231,8 @@ func (h *Handler) showPoints(w http.ResponseWriter, r *http.Request, m *messages
 	h.render(w, r, status, pointsPage(p, v))
 }
 
-// savePointsSettings saves the points settings and audits them in the same
-// transaction.
+// savePointsSettings saves the points settings; the promotion service
+// audits a change.
 func (h *Handler) savePointsSettings(w http.ResponseWriter, r *http.Request, m *messages, u account.User) {
 	v := pointsView{MinSpend: cut(strings.TrimSpace(r.PostFormValue("points_min_spend")), 30),
 		MaxPercent: cut(strings.TrimSpace(r.PostFormValue("points_max_percent")), 30),
@@ -294,15 +256,7 @@ func (h *Handler) savePointsSettings(w http.ResponseWriter, r *http.Request, m *
 		*f.out = int(n)
 	}
 	if len(v.Errors) == 0 {
-		before, err := h.deps.Promotions.Settings(r.Context())
-		if err != nil {
-			h.serverError(w, r, err)
-			return
-		}
-		err = h.deps.Promotions.SetSettings(r.Context(), st, func(ctx context.Context, q db.Querier, saved promotion.Settings) error {
-			return h.deps.Audit.Record(ctx, q, audit.Entry{Action: "points.settings_saved", TargetType: "settings", TargetID: "points",
-				Detail: map[string]any{"from": settingsDetail(before), "to": settingsDetail(saved)}})
-		})
+		err := h.deps.Promotions.SetSettings(r.Context(), staffActor(r, u), st)
 		if inv, ok := fault.AsInvalid(err); ok {
 			v.Error = placeFields(m, inv, map[string]string{"points_min_spend": "", "points_max_percent": "", "points_valid_days": ""}, v.Errors)
 			h.showPoints(w, r, m, u, http.StatusUnprocessableEntity, v, "")
@@ -318,12 +272,6 @@ func (h *Handler) savePointsSettings(w http.ResponseWriter, r *http.Request, m *
 	}
 	v.Error = m.T("form.fix")
 	h.showPoints(w, r, m, u, http.StatusUnprocessableEntity, v, "")
-}
-
-// settingsDetail is st for an audit entry.
-func settingsDetail(st promotion.Settings) map[string]any {
-	return map[string]any{"points_min_spend": st.PointsMinSpend, "points_max_percent": st.PointsMaxPercent,
-		"points_valid_days": st.PointsValidDays}
 }
 
 // gradeRowView is one membership grade in the list.
@@ -383,7 +331,7 @@ func permille(n int) string {
 }
 
 // assignGrade sets the grade of the customer named by user id or email
-// address and audits it in the same transaction.
+// address; the promotion service audits a change.
 func (h *Handler) assignGrade(w http.ResponseWriter, r *http.Request, m *messages, u account.User) {
 	ctx := r.Context()
 	code := cut(strings.TrimSpace(r.PostFormValue("grade")), 32)
@@ -408,13 +356,7 @@ func (h *Handler) assignGrade(w http.ResponseWriter, r *http.Request, m *message
 		fail()
 		return
 	}
-	before, err := h.deps.Promotions.GradeOf(ctx, customer.ID)
-	if err == nil {
-		err = h.deps.Promotions.SetGrade(ctx, customer.ID, code, func(ctx context.Context, q db.Querier, g promotion.Grade) error {
-			return h.deps.Audit.Record(ctx, q, audit.Entry{Action: "grade.assigned", TargetType: "user",
-				TargetID: strconv.FormatInt(customer.ID, 10), Detail: map[string]any{"from": before.Code, "to": g.Code}})
-		})
-	}
+	err = h.deps.Promotions.SetGrade(ctx, staffActor(r, u), customer.ID, code)
 	if inv, ok := fault.AsInvalid(err); ok {
 		v.Error = placeFields(m, inv, map[string]string{"grade": "", "customer": ""}, v.Errors)
 		h.showGrades(w, r, m, u, http.StatusUnprocessableEntity, v, "")

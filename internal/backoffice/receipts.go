@@ -1,18 +1,14 @@
 package backoffice
 
 import (
-	"context"
 	"errors"
 	"net/http"
 	"strconv"
 	"strings"
 
 	"github.com/mallang/mallang/internal/account"
-	"github.com/mallang/mallang/internal/audit"
-	"github.com/mallang/mallang/internal/db"
 	"github.com/mallang/mallang/internal/fault"
 	"github.com/mallang/mallang/internal/money"
-	"github.com/mallang/mallang/internal/order"
 	"github.com/mallang/mallang/internal/payment"
 )
 
@@ -110,7 +106,8 @@ func (h *Handler) showReceipts(w http.ResponseWriter, r *http.Request, m *messag
 	h.render(w, r, note.Status, receiptsPage(p, v))
 }
 
-// issueCashReceipt records the issue number of a receipt due, audited.
+// issueCashReceipt records the issue number of a receipt due; the payment
+// service audits it.
 func (h *Handler) issueCashReceipt(w http.ResponseWriter, r *http.Request, m *messages, u account.User) {
 	ctx := r.Context()
 	id := pathID(r)
@@ -130,19 +127,7 @@ func (h *Handler) issueCashReceipt(w http.ResponseWriter, r *http.Request, m *me
 		h.showReceipts(w, r, m, u, bad)
 		return
 	}
-	// The receipt's order, for the audit entry.
-	rc, err := h.deps.Payments.CashReceipt(ctx, id)
-	var o order.Order
-	if err == nil {
-		o, err = h.deps.Orders.AdminGet(ctx, rc.OrderID)
-	}
-	if err == nil {
-		d := map[string]any{"issue_number": number, "order_id": o.ID, "number": o.Number}
-		err = h.deps.Payments.MarkCashReceiptIssued(ctx, id, number, func(ctx context.Context, q db.Querier, id int64) error {
-			return h.deps.Audit.Record(ctx, q, audit.Entry{Action: "cash_receipt.issued", TargetType: "cash_receipt",
-				TargetID: strconv.FormatInt(id, 10), Detail: d})
-		})
-	}
+	err := h.deps.Payments.MarkCashReceiptIssued(ctx, staffActor(r, u), id, number)
 	switch {
 	case err == nil:
 		h.log.InfoContext(ctx, "cash receipt issued in the back office", "actor_id", u.ID, "cash_receipt_id", id)

@@ -1,7 +1,6 @@
 package backoffice
 
 import (
-	"context"
 	"errors"
 	"net/http"
 	"slices"
@@ -11,8 +10,6 @@ import (
 	"unicode/utf8"
 
 	"github.com/mallang/mallang/internal/account"
-	"github.com/mallang/mallang/internal/audit"
-	"github.com/mallang/mallang/internal/db"
 	"github.com/mallang/mallang/internal/fault"
 	"github.com/mallang/mallang/internal/order"
 	"github.com/mallang/mallang/internal/payment"
@@ -20,7 +17,8 @@ import (
 
 // The order page's payment actions: confirming a bank transfer, refunding
 // lines, retrying a refund whose outcome was unknown, and cancelling a paid
-// order with its money back. A confirmation is audited in its transaction;
+// order with its money back. A confirmation is audited by the payment
+// service in its transaction;
 // refunds and cancellations, whose provider call sits between
 // transactions, are audited right after they succeed.
 
@@ -47,19 +45,7 @@ func (h *Handler) confirmDeposit(w http.ResponseWriter, r *http.Request, m *mess
 		h.showOrder(w, r, m, u, note)
 		return
 	}
-	o, err := h.deps.Orders.AdminGet(ctx, id)
-	if errors.Is(err, fault.ErrNotFound) {
-		h.notFound(w, r, m, u)
-		return
-	}
-	if err != nil {
-		h.serverError(w, r, err)
-		return
-	}
-	a, err := h.deps.Payments.ConfirmDeposit(ctx, id, u.ID, depositor, func(ctx context.Context, q db.Querier, a payment.Attempt) error {
-		return h.deps.Audit.Record(ctx, q, audit.Entry{Action: "payment.deposit_confirmed", TargetType: "order",
-			TargetID: strconv.FormatInt(id, 10), Detail: map[string]any{"number": o.Number, "attempt_id": a.ID, "amount": a.Amount}})
-	})
+	a, err := h.deps.Payments.ConfirmDeposit(ctx, staffActor(r, u), id, depositor)
 	switch {
 	case err == nil:
 		h.log.InfoContext(ctx, "deposit confirmed in the back office", "actor_id", u.ID, "order_id", id, "attempt_id", a.ID)
@@ -118,9 +104,9 @@ func (h *Handler) refundOrder(w http.ResponseWriter, r *http.Request, m *message
 		h.serverError(w, r, err)
 		return
 	}
-	rf, err := h.deps.Payments.Refund(ctx, payment.RefundInput{OrderID: id, LineIDs: note.Lines, Reason: reason, Actor: order.Staff(u.ID)})
+	rf, err := h.deps.Payments.Refund(ctx, payment.RefundInput{OrderID: id, LineIDs: note.Lines, Reason: reason, Actor: order.Staff(staffActor(r, u))})
 	if err == nil || errors.Is(err, payment.ErrRefundPending) {
-		h.auditRefund(r, "order.refunded", o, rf, note.Lines, reason)
+		h.auditRefund(r, u, "order.refunded", o, rf, note.Lines, reason)
 	}
 	if err != nil {
 		h.refundFailed(w, r, m, u, note, err)
@@ -159,10 +145,10 @@ func (h *Handler) retryRefund(w http.ResponseWriter, r *http.Request, m *message
 		h.notFound(w, r, m, u) // another order's refund
 		return
 	}
-	rf, err := h.deps.Payments.RetryRefund(ctx, refundID, order.Staff(u.ID))
+	rf, err := h.deps.Payments.RetryRefund(ctx, refundID, order.Staff(staffActor(r, u)))
 	if err == nil || errors.Is(err, payment.ErrRefundPending) {
 		rf.ID = refundID
-		h.auditRefund(r, "order.refund_retried", o, rf, nil, "")
+		h.auditRefund(r, u, "order.refund_retried", o, rf, nil, "")
 	}
 	if err != nil {
 		h.refundFailed(w, r, m, u, orderNote{}, err)
@@ -176,24 +162,24 @@ func (h *Handler) retryRefund(w http.ResponseWriter, r *http.Request, m *message
 // payment service refunds it whole and the order ends cancelled.
 func (h *Handler) cancelPaid(w http.ResponseWriter, r *http.Request, m *messages, u account.User, o order.Order, reason string) {
 	ctx := r.Context()
-	got, err := h.deps.Payments.Cancel(ctx, o.ID, order.Staff(u.ID), reason)
+	got, err := h.deps.Payments.Cancel(ctx, o.ID, order.Staff(staffActor(r, u)), reason)
 	if err != nil {
 		if errors.Is(err, payment.ErrRefundPending) {
-			h.record(r, audit.Entry{Action: "order.refunded", TargetType: "order", TargetID: strconv.FormatInt(o.ID, 10),
-				Detail: map[string]any{"number": o.Number, "status": "requested", "reason": reason, "cancel": true}})
+			h.record(r, staffActor(r, u).Entry("order.refunded", "order", strconv.FormatInt(o.ID, 10),
+				map[string]any{"number": o.Number, "status": "requested", "reason": reason, "cancel": true}))
 		}
 		h.refundFailed(w, r, m, u, orderNote{}, err)
 		return
 	}
-	h.record(r, audit.Entry{Action: "order.status_changed", TargetType: "order", TargetID: strconv.FormatInt(o.ID, 10),
-		Detail: map[string]any{"number": o.Number, "from": string(o.Status), "to": string(got.Status), "reason": reason, "refunded": true}})
+	h.record(r, staffActor(r, u).Entry("order.status_changed", "order", strconv.FormatInt(o.ID, 10),
+		map[string]any{"number": o.Number, "from": string(o.Status), "to": string(got.Status), "reason": reason, "refunded": true}))
 	h.log.InfoContext(ctx, "paid order cancelled and refunded in the back office", "actor_id", u.ID, "order_id", o.ID)
 	h.showOrder(w, r, m, u, orderNote{Status: http.StatusOK, Notice: m.F("pay.cancelled", statusLabel(m, got.Status))})
 }
 
 // auditRefund records refund rf of order o: done, or requested when the
 // provider did not answer (the money may have gone back).
-func (h *Handler) auditRefund(r *http.Request, action string, o order.Order, rf payment.Refund, lines []int64, reason string) {
+func (h *Handler) auditRefund(r *http.Request, u account.User, action string, o order.Order, rf payment.Refund, lines []int64, reason string) {
 	d := map[string]any{"number": o.Number, "refund_id": rf.ID, "amount": rf.Amount, "points": rf.Points, "status": rf.Status}
 	if len(lines) > 0 {
 		d["lines"] = lines
@@ -201,7 +187,7 @@ func (h *Handler) auditRefund(r *http.Request, action string, o order.Order, rf 
 	if reason != "" {
 		d["reason"] = reason
 	}
-	h.record(r, audit.Entry{Action: action, TargetType: "order", TargetID: strconv.FormatInt(o.ID, 10), Detail: d})
+	h.record(r, staffActor(r, u).Entry(action, "order", strconv.FormatInt(o.ID, 10), d))
 }
 
 // refundFailed shows why a refund (or a cancellation that refunds) did not

@@ -61,8 +61,8 @@ type staffPage func(w http.ResponseWriter, r *http.Request, m *messages, u accou
 
 // staff wraps a page that needs a signed-in staff member who passed the
 // second factor. Anyone else is sent to the login page (a form post too:
-// it changes nothing). The acting staff member is put on the request
-// context for the audit log.
+// it changes nothing). Pages pass the acting staff member to the services
+// that change something (staffActor), which audit the change.
 func (h *Handler) staff(next staffPage) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		privateHeaders(w)
@@ -76,11 +76,14 @@ func (h *Handler) staff(next staffPage) http.Handler {
 			http.Redirect(w, r, h.url("/login"), http.StatusSeeOther)
 			return
 		}
-		ctx := audit.WithActor(r.Context(), audit.Actor{
-			UserID: u.ID, Email: u.Email, IP: security.ClientIP(r), UserAgent: r.UserAgent(),
-		})
-		next(w, r.WithContext(ctx), m, u)
+		next(w, r, m, u)
 	})
+}
+
+// staffActor is staff member u, acting through request r, as the services
+// record them in the audit log.
+func staffActor(r *http.Request, u account.User) audit.Actor {
+	return audit.Actor{UserID: u.ID, Email: u.Email, IP: security.ClientIP(r), UserAgent: r.UserAgent()}
 }
 
 // currentStaff returns the signed-in staff member of the session. A

@@ -1,15 +1,12 @@
 package backoffice
 
 import (
-	"context"
 	"errors"
 	"net/http"
 	"strconv"
 	"strings"
 
 	"github.com/mallang/mallang/internal/account"
-	"github.com/mallang/mallang/internal/audit"
-	"github.com/mallang/mallang/internal/db"
 	"github.com/mallang/mallang/internal/fault"
 	"github.com/mallang/mallang/internal/ratelimit"
 )
@@ -115,7 +112,7 @@ func (h *Handler) showUser(w http.ResponseWriter, r *http.Request, m *messages, 
 }
 
 // setRole changes a user's role and permissions (superusers only; the
-// account service checks it too) and audits the change in its transaction.
+// account service checks it too); the account service audits a change.
 func (h *Handler) setRole(w http.ResponseWriter, r *http.Request, m *messages, u account.User) {
 	if u.Role != account.Superuser {
 		h.forbidden(w, r, m, u)
@@ -135,7 +132,7 @@ func (h *Handler) setRole(w http.ResponseWriter, r *http.Request, m *messages, u
 		perms = append(perms, account.Permission(p))
 	}
 	role := account.Role(r.PostFormValue("role"))
-	c, err := h.deps.Accounts.SetRole(r.Context(), u.ID, id, role, perms, h.auditRole)
+	c, err := h.deps.Accounts.SetRole(r.Context(), staffActor(r, u), id, role, perms)
 	_, bad := fault.AsInvalid(err)
 	switch {
 	case err == nil && c.Changed():
@@ -161,22 +158,8 @@ func (h *Handler) setRole(w http.ResponseWriter, r *http.Request, m *messages, u
 	}
 }
 
-// auditRole records a role change in the transaction that makes it.
-func (h *Handler) auditRole(ctx context.Context, q db.Querier, c account.RoleChange) error {
-	return h.deps.Audit.Record(ctx, q, audit.Entry{
-		Action: "user.role_changed", TargetType: "user", TargetID: strconv.FormatInt(c.UserID, 10),
-		Detail: map[string]any{
-			"email":            c.Email,
-			"from_role":        string(c.FromRole),
-			"to_role":          string(c.ToRole),
-			"from_permissions": c.FromPermissions.String(),
-			"to_permissions":   c.ToPermissions.String(),
-		},
-	})
-}
-
 // resetTwoFactor removes a staff member's authenticator and recovery codes
-// and ends their sessions, audited in the same transaction.
+// and ends their sessions; the account service audits it.
 func (h *Handler) resetTwoFactor(w http.ResponseWriter, r *http.Request, m *messages, u account.User) {
 	id := pathID(r)
 	if id == 0 {
@@ -196,15 +179,7 @@ func (h *Handler) resetTwoFactor(w http.ResponseWriter, r *http.Request, m *mess
 		h.forbidden(w, r, m, u)
 		return
 	}
-	err = h.deps.Accounts.EndSessions(r.Context(), t.ID, func(ctx context.Context, q db.Querier, userID int64) error {
-		if err := h.deps.TwoFactor.Reset(ctx, q, userID); err != nil {
-			return err
-		}
-		return h.deps.Audit.Record(ctx, q, audit.Entry{
-			Action: "twofactor.reset", TargetType: "user", TargetID: strconv.FormatInt(userID, 10),
-			Detail: map[string]any{"email": t.Email},
-		})
-	})
+	err = h.deps.Accounts.ResetSecondFactor(r.Context(), staffActor(r, u), t.ID)
 	if err != nil {
 		h.serverError(w, r, err)
 		return

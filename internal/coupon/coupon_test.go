@@ -1,14 +1,16 @@
 package coupon_test
 
 import (
-	"context"
 	"errors"
 	"fmt"
 	"slices"
+	"strconv"
 	"sync"
 	"testing"
 	"time"
 
+	"github.com/mallang/mallang/internal/audit"
+	"github.com/mallang/mallang/internal/audit/audittest"
 	"github.com/mallang/mallang/internal/coupon"
 	"github.com/mallang/mallang/internal/db"
 	"github.com/mallang/mallang/internal/db/dbtest"
@@ -22,7 +24,7 @@ func setup(t *testing.T) (*coupon.Service, *db.DB, *fake.Clock) {
 	t.Helper()
 	d := dbtest.New(t)
 	c := fake.NewClock(t0)
-	return coupon.New(d, c.Now), d, c
+	return coupon.New(d, audit.New(d, c.Now), c.Now), d, c
 }
 
 func exec(t *testing.T, d *db.DB, query string, args ...any) {
@@ -60,7 +62,7 @@ func valid() coupon.NewCoupon {
 
 func mustCreate(t *testing.T, s *coupon.Service, in coupon.NewCoupon) coupon.Coupon {
 	t.Helper()
-	c, err := s.Create(t.Context(), in)
+	c, err := s.Create(t.Context(), audittest.Staff, in)
 	if err != nil {
 		t.Fatalf("Create(%+v): %v", in, err)
 	}
@@ -146,7 +148,7 @@ func TestCreateInvalid(t *testing.T) {
 			in := valid()
 			in.Code = "OTHER-1"
 			tt.edit(&in)
-			_, err := s.Create(t.Context(), in)
+			_, err := s.Create(t.Context(), audittest.Staff, in)
 			inv, ok := fault.AsInvalid(err)
 			if !ok || inv.Fields[tt.field] == "" {
 				t.Fatalf("Create = %v, want *fault.Invalid on %q", err, tt.field)
@@ -177,13 +179,13 @@ func TestListSetActive(t *testing.T) {
 	if len(page) != 2 || page[0].ID != ids[1] || page[1].ID != ids[0] || !slices.Equal(page[1].ProductIDs, []int64{100}) {
 		t.Fatalf("List(2, 1) = %+v", page)
 	}
-	if err := s.SetActive(t.Context(), ids[0], false); err != nil {
+	if _, _, err := s.SetActive(t.Context(), audittest.Staff, ids[0], false); err != nil {
 		t.Fatal(err)
 	}
 	if got, _ := s.Get(t.Context(), ids[0]); got.Active {
 		t.Fatal("still active after SetActive(false)")
 	}
-	if err := s.SetActive(t.Context(), 9999, true); !errors.Is(err, fault.ErrNotFound) {
+	if _, _, err := s.SetActive(t.Context(), audittest.Staff, 9999, true); !errors.Is(err, fault.ErrNotFound) {
 		t.Fatalf("SetActive(missing) = %v, want ErrNotFound", err)
 	}
 }
@@ -205,7 +207,7 @@ func TestCheck(t *testing.T) {
 	}
 	mk("OK-1", func(c *coupon.NewCoupon) { c.CategoryIDs = []int64{11}; c.ProductIDs = []int64{200} })
 	off := mk("OFF-1", nil)
-	if err := s.SetActive(t.Context(), off.ID, false); err != nil {
+	if _, _, err := s.SetActive(t.Context(), audittest.Staff, off.ID, false); err != nil {
 		t.Fatal(err)
 	}
 	mk("LATER-1", func(c *coupon.NewCoupon) { c.StartsAt = t0.AddDate(0, 0, 1); c.EndsAt = time.Time{} })
@@ -282,7 +284,7 @@ func TestRedeemRechecks(t *testing.T) {
 		{"after end", func() { c.Set(t0.AddDate(0, 1, 0)) }, "has expired"},
 		{"inactive", func() {
 			c.Set(t0)
-			if err := s.SetActive(t.Context(), cp.ID, false); err != nil {
+			if _, _, err := s.SetActive(t.Context(), audittest.Staff, cp.ID, false); err != nil {
 				t.Fatal(err)
 			}
 		}, "is no longer offered"},
@@ -466,42 +468,65 @@ func TestConcurrentReleaseRedeem(t *testing.T) {
 	}
 }
 
-// What a caller runs in the transaction of a change sees the change, and
-// its failure undoes it.
-func TestThenRunsInTheTransaction(t *testing.T) {
+// A change and its audit entry commit together: with the audit log
+// refusing entries, nothing is created or switched; a switch to the state a
+// coupon already has records nothing.
+func TestAudited(t *testing.T) {
 	t.Parallel()
 	s, d, _ := setup(t)
-	refused := errors.New("audit log refused")
-	countCoupons := func(q db.Querier) (n int) {
-		t.Helper()
-		if err := q.GetContext(t.Context(), &n, `SELECT COUNT(*) FROM coupons`); err != nil {
-			t.Fatal(err)
-		}
-		return n
+	ctx := t.Context()
+	c, err := s.Create(ctx, audittest.Staff, valid())
+	if err != nil {
+		t.Fatal(err)
 	}
-	_, err := s.Create(t.Context(), valid(), func(_ context.Context, q db.Querier, c coupon.Coupon) error {
-		if c.ID == 0 || c.Code != "SPRING-10" || countCoupons(q) != 1 {
-			t.Errorf("the hook saw %+v and %d coupons", c, countCoupons(q))
-		}
-		return refused
-	})
-	if !errors.Is(err, refused) || countCoupons(d.Read()) != 0 {
-		t.Fatalf("Create with a failing hook = %v, %d coupons stored", err, countCoupons(d.Read()))
+	id := strconv.FormatInt(c.ID, 10)
+	es := audittest.Entries(t, d, "coupon.created")
+	if len(es) != 1 || es[0].TargetType != "coupon" || es[0].TargetID != id || es[0].ActorEmail != audittest.Staff.Email ||
+		es[0].IP != audittest.Staff.IP || es[0].Detail["code"] != "SPRING-10" || es[0].Detail["kind"] != coupon.KindPercent {
+		t.Fatalf("created: %+v", es)
 	}
-	c := mustCreate(t, s, valid())
-	err = s.SetActive(t.Context(), c.ID, false, func(_ context.Context, _ db.Querier, id int64) error {
-		if id != c.ID {
-			t.Errorf("the hook saw coupon %d, want %d", id, c.ID)
-		}
-		return refused
-	})
-	if got, gerr := s.Get(t.Context(), c.ID); !errors.Is(err, refused) || gerr != nil || !got.Active {
-		t.Fatalf("SetActive with a failing hook = %v; coupon %+v, %v", err, got, gerr)
+	switches := []struct {
+		name    string
+		active  bool
+		changed bool
+		entries int
+	}{
+		{"off", false, true, 1}, {"off again", false, false, 1}, {"on", true, true, 2}, {"on again", true, false, 2},
 	}
-	if err := s.SetActive(t.Context(), c.ID+100, false, func(context.Context, db.Querier, int64) error {
-		t.Error("the hook ran for a coupon that does not exist")
-		return nil
-	}); !errors.Is(err, fault.ErrNotFound) {
+	for _, sw := range switches {
+		got, changed, err := s.SetActive(ctx, audittest.Staff, c.ID, sw.active)
+		if err != nil || changed != sw.changed || got.Active != sw.active || got.Code != "SPRING-10" {
+			t.Fatalf("%s: SetActive = %+v, %v, %v", sw.name, got, changed, err)
+		}
+		n := len(audittest.Entries(t, d, "coupon.activated")) + len(audittest.Entries(t, d, "coupon.deactivated"))
+		if n != sw.entries {
+			t.Fatalf("%s: %d switch entries, want %d", sw.name, n, sw.entries)
+		}
+	}
+	if es := audittest.Entries(t, d, "coupon.deactivated"); len(es) != 1 || es[0].TargetID != id || es[0].Detail["code"] != "SPRING-10" {
+		t.Fatalf("deactivated: %+v", es)
+	}
+
+	audittest.Refuse(t, d)
+	in := valid()
+	in.Code = "REFUSED-1"
+	if _, err := s.Create(ctx, audittest.Staff, in); err == nil {
+		t.Fatal("Create with the audit log refusing succeeded")
+	}
+	if cs, err := s.List(ctx, 10, 0); err != nil || len(cs) != 1 {
+		t.Fatalf("after a refused entry: %d coupons, %v", len(cs), err)
+	}
+	if _, _, err := s.SetActive(ctx, audittest.Staff, c.ID, false); err == nil {
+		t.Fatal("SetActive with the audit log refusing succeeded")
+	}
+	if got, err := s.Get(ctx, c.ID); err != nil || !got.Active {
+		t.Fatalf("after a refused switch: %+v, %v", got, err)
+	}
+	// Nothing to record, so nothing to refuse.
+	if _, changed, err := s.SetActive(ctx, audittest.Staff, c.ID, true); err != nil || changed {
+		t.Fatalf("unchanged switch with the audit log refusing = %v, %v", changed, err)
+	}
+	if _, _, err := s.SetActive(ctx, audittest.Staff, c.ID+100, false); !errors.Is(err, fault.ErrNotFound) {
 		t.Fatalf("SetActive(missing) = %v", err)
 	}
 }

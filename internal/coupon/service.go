@@ -4,8 +4,10 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"strconv"
 	"time"
 
+	"github.com/mallang/mallang/internal/audit"
 	"github.com/mallang/mallang/internal/db"
 	"github.com/mallang/mallang/internal/fault"
 	"github.com/mallang/mallang/internal/pricing"
@@ -18,21 +20,29 @@ import (
 // first, so that two transactions never take the two locks in opposite
 // orders.
 type Service struct {
-	d   *db.DB
-	now func() time.Time
+	d     *db.DB
+	audit Audit
+	now   func() time.Time
 }
 
-// New returns the coupon service.
-func New(d *db.DB, now func() time.Time) *Service {
-	return &Service{d: d, now: now}
+// Audit records a staff change in the transaction that makes it;
+// *audit.Log implements it.
+type Audit interface {
+	Record(ctx context.Context, q db.Querier, e audit.Entry) error
 }
 
-// Create stores a new, active coupon. It returns *fault.Invalid, keyed by
-// field (code, name, kind, amount, max_discount, min_order, ends_at,
+// New returns the coupon service; changes are audited in log.
+func New(d *db.DB, log Audit, now func() time.Time) *Service {
+	return &Service{d: d, audit: log, now: now}
+}
+
+// Create stores a new, active coupon for by and records "coupon.created" in
+// the audit log in the same transaction. It returns *fault.Invalid, keyed
+// by field (code, name, kind, amount, max_discount, min_order, ends_at,
 // total_limit, per_customer_limit, category_ids, product_ids, targets), for
 // bad input, a code another coupon has, or a category or product that does
 // not exist.
-func (s *Service) Create(ctx context.Context, in NewCoupon, then ...db.Then[Coupon]) (Coupon, error) {
+func (s *Service) Create(ctx context.Context, by audit.Actor, in NewCoupon) (Coupon, error) {
 	now := s.now().UTC()
 	in, err := in.normalize(now)
 	if err != nil {
@@ -82,7 +92,13 @@ func (s *Service) Create(ctx context.Context, in NewCoupon, then ...db.Then[Coup
 			PerCustomerLimit: in.PerCustomerLimit, Active: true,
 			CategoryIDs: in.CategoryIDs, ProductIDs: in.ProductIDs, CreatedAt: now, UpdatedAt: now,
 		}
-		return db.RunThen(ctx, q, c, then)
+		detail := map[string]any{"code": c.Code, "name": c.Name, "kind": c.Kind, "amount": c.Amount,
+			"max_discount": c.MaxDiscount, "min_order": c.MinOrder, "starts_at": c.StartsAt.Format(time.RFC3339),
+			"total_limit": c.TotalLimit, "per_customer_limit": c.PerCustomerLimit}
+		if !c.EndsAt.IsZero() {
+			detail["ends_at"] = c.EndsAt.Format(time.RFC3339)
+		}
+		return s.audit.Record(ctx, q, by.Entry("coupon.created", "coupon", strconv.FormatInt(id, 10), detail))
 	})
 	if err != nil {
 		return Coupon{}, fmt.Errorf("create coupon %q: %w", in.Code, err)
@@ -121,21 +137,42 @@ func (s *Service) List(ctx context.Context, limit, offset int) ([]Coupon, error)
 	return withTargets(ctx, q, rs)
 }
 
-// SetActive turns coupon id on or off; an inactive coupon cannot be
-// redeemed, and orders placed with it keep their discount. then runs in
-// the same transaction with the coupon's id. It returns fault.ErrNotFound
-// when the coupon does not exist.
-func (s *Service) SetActive(ctx context.Context, id int64, active bool, then ...db.Then[int64]) error {
-	return s.d.InTx(ctx, func(q db.Querier) error {
-		ok, err := setActive(ctx, q, id, active, s.now().UTC())
+// SetActive turns coupon id on or off for by; an inactive coupon cannot be
+// redeemed, and orders placed with it keep their discount. A switch records
+// "coupon.activated" or "coupon.deactivated" in the audit log in the same
+// transaction; a coupon already in that state is left alone and nothing is
+// recorded. It returns the coupon as it is now and whether it switched, or
+// fault.ErrNotFound when the coupon does not exist.
+func (s *Service) SetActive(ctx context.Context, by audit.Actor, id int64, active bool) (Coupon, bool, error) {
+	var c Coupon
+	var changed bool
+	err := s.d.InTx(ctx, func(q db.Querier) error {
+		var err error
+		if changed, err = setActive(ctx, q, id, active, s.now().UTC()); err != nil {
+			return err
+		}
+		r, err := couponByID(ctx, q, id)
 		if err != nil {
 			return err
 		}
-		if !ok {
-			return fmt.Errorf("coupon %d: %w", id, fault.ErrNotFound)
+		cs, err := withTargets(ctx, q, []row{r})
+		if err != nil {
+			return err
 		}
-		return db.RunThen(ctx, q, id, then)
+		c = cs[0]
+		if !changed {
+			return nil
+		}
+		action := "coupon.deactivated"
+		if active {
+			action = "coupon.activated"
+		}
+		return s.audit.Record(ctx, q, by.Entry(action, "coupon", strconv.FormatInt(id, 10), map[string]any{"code": c.Code}))
 	})
+	if err != nil {
+		return Coupon{}, false, fmt.Errorf("set coupon %d active %t: %w", id, active, err)
+	}
+	return c, changed, nil
 }
 
 // Check returns the coupon with code (any case) for pricing when customer

@@ -184,9 +184,11 @@ func withSubcategories(ctx context.Context, q db.Querier, ids []int64) ([]int64,
 	return out, nil
 }
 
-// setActive turns coupon id on or off and reports whether it exists.
+// setActive turns coupon id on or off and reports whether it switched: false
+// when the coupon is already in that state or does not exist.
 func setActive(ctx context.Context, q db.Querier, id int64, active bool, now time.Time) (bool, error) {
-	res, err := q.ExecContext(ctx, q.Rebind(`UPDATE coupons SET active = ?, updated_at = ? WHERE id = ?`), active, now, id)
+	res, err := q.ExecContext(ctx, q.Rebind(`UPDATE coupons SET active = ?, updated_at = ? WHERE id = ? AND active <> ?`),
+		active, now, id, active)
 	if err != nil {
 		return false, fmt.Errorf("set coupon %d active %t: %w", id, active, err)
 	}

@@ -180,21 +180,6 @@ func (d *DB) Close() error {
 	return err
 }
 
-// Then runs inside the transaction of a change, after it, with what was
-// changed: a caller passes it to write what must commit or roll back with
-// the change, such as the back office's audit entry.
-type Then[T any] func(ctx context.Context, q Querier, v T) error
-
-// RunThen calls each of then with v on q, stopping at the first error.
-func RunThen[T any](ctx context.Context, q Querier, v T, then []Then[T]) error {
-	for _, f := range then {
-		if err := f(ctx, q, v); err != nil {
-			return err
-		}
-	}
-	return nil
-}
-
 // InTx runs fn in a transaction on the writer and commits when fn returns
 // nil; any error or panic rolls it back. On SQLite the transaction starts
 // with BEGIN IMMEDIATE, so it never fails half-way for a lock upgrade.

@@ -6,7 +6,6 @@ import (
 	"errors"
 	"fmt"
 	"strings"
-	"time"
 	"unicode/utf8"
 
 	"github.com/mallang/mallang/internal/db"
@@ -97,64 +96,6 @@ func (s *Service) AdminGet(ctx context.Context, orderID int64) (Order, error) {
 	return o, nil
 }
 
-// Change is a change of an order's status as a Hook sees it.
-type Change struct {
-	OrderID int64
-	Number  string
-	From    Status
-	To      Status
-	Actor   Actor
-	Reason  string // as recorded in the history, trimmed
-	// CarrierCode and TrackingNumber are set when the change is a shipment
-	// (ShipThen).
-	CarrierCode    string
-	TrackingNumber string
-}
-
-// Hook runs on q, the transaction of a change of status, after the change
-// and its history entry: the back office writes its audit entry there, so
-// the log and the order commit or roll back together. An error rolls the
-// change back and is returned by the method that ran the hook.
-type Hook func(ctx context.Context, q db.Querier, c Change) error
-
-// TransitionThen is Transition with hooks that run in its transaction after
-// the change, in order. Errors are Transition's, or a hook's.
-func (s *Service) TransitionThen(ctx context.Context, orderID int64, to Status, actor Actor, reason string, then ...Hook) (Order, error) {
-	reason = strings.TrimSpace(reason)
-	also := func(q db.Querier, r orderRow, _ time.Time) error {
-		return runHooks(ctx, q, then, Change{OrderID: r.ID, Number: r.Number, From: Status(r.Status), To: to, Actor: actor, Reason: reason})
-	}
-	if err := s.transition(ctx, orderID, nil, to, actor, reason, also); err != nil {
-		return Order{}, err
-	}
-	return s.loaded(ctx, orderID)
-}
-
-// ShipThen is Ship with hooks that run in its transaction after the
-// shipment is recorded and the order moved to shipped, in order. Errors are
-// Ship's, or a hook's.
-func (s *Service) ShipThen(ctx context.Context, orderID int64, carrierCode, trackingNumber string, actor Actor, then ...Hook) (Order, error) {
-	carrierCode, trackingNumber, err := s.checkShipment(ctx, orderID, carrierCode, trackingNumber)
-	if err != nil {
-		return Order{}, err
-	}
-	reason := carrierCode + " " + trackingNumber
-	err = s.transition(ctx, orderID, []Status{Paid, Preparing}, Shipped, actor, reason,
-		func(q db.Querier, r orderRow, now time.Time) error {
-			_, err := insertShipment(ctx, q, Shipment{OrderID: r.ID, CarrierCode: carrierCode, TrackingNumber: trackingNumber,
-				ShippedAt: now, CreatedAt: now, UpdatedAt: now})
-			if err != nil {
-				return err
-			}
-			return runHooks(ctx, q, then, Change{OrderID: r.ID, Number: r.Number, From: Status(r.Status), To: Shipped,
-				Actor: actor, Reason: reason, CarrierCode: carrierCode, TrackingNumber: trackingNumber})
-		})
-	if err != nil {
-		return Order{}, err
-	}
-	return s.loaded(ctx, orderID)
-}
-
 // checkShipment trims and checks a carrier code and tracking number as Ship
 // does: *fault.Invalid for a missing or unknown carrier ("carrier_code") or
 // a bad number ("tracking_number").
@@ -183,15 +124,6 @@ func (s *Service) checkShipment(ctx context.Context, orderID int64, carrierCode,
 		return "", "", fmt.Errorf("ship order %d: %w", orderID, err)
 	}
 	return carrierCode, trackingNumber, nil
-}
-
-func runHooks(ctx context.Context, q db.Querier, hooks []Hook, c Change) error {
-	for _, h := range hooks {
-		if err := h(ctx, q, c); err != nil {
-			return err
-		}
-	}
-	return nil
 }
 
 // adminWhere is the WHERE clause of f with its arguments.

@@ -1,13 +1,13 @@
 package order_test
 
 import (
-	"context"
 	"errors"
 	"slices"
+	"strconv"
 	"strings"
 	"testing"
 
-	"github.com/mallang/mallang/internal/db"
+	"github.com/mallang/mallang/internal/audit/audittest"
 	"github.com/mallang/mallang/internal/fault"
 	"github.com/mallang/mallang/internal/order"
 	"github.com/mallang/mallang/internal/order/ordertest"
@@ -90,64 +90,66 @@ func TestAdminGet(t *testing.T) {
 	}
 }
 
-// Hooks run in the transaction of the change: what they write commits with
-// it, and their failure undoes it.
-func TestTransitionThenHooks(t *testing.T) {
+// A staff member's change of status and its audit entry commit together:
+// with the audit log refusing entries the order stays as it was. Refused
+// changes and the changes of customers and the system record nothing.
+func TestStaffChangesAudited(t *testing.T) {
 	t.Parallel()
 	sh := ordertest.NewShop(t)
+	ctx := t.Context()
 	v := sh.Product(t, "말랑 드립백커피", 8000, 100)
-	o := sh.PlaceOne(t, v, 1)
-	var seen []order.Change
-	record := func(ctx context.Context, q db.Querier, c order.Change) error {
-		seen = append(seen, c)
-		_, err := q.ExecContext(ctx, q.Rebind(`UPDATE orders SET payment_method = ? WHERE id = ?`), "hooked", c.OrderID)
-		return err
-	}
-	boom := errors.New("boom")
-	fail := func(context.Context, db.Querier, order.Change) error { return boom }
+	o, mine, later := sh.PlaceOne(t, v, 1), sh.PlaceOne(t, v, 1), sh.PlaceOne(t, v, 1)
+	by := sh.Staff(t, "orders@example.com")
+	staff := order.Staff(by)
 
-	if _, err := sh.Orders.TransitionThen(t.Context(), o.ID, order.Paid, order.Staff(9), " 입금 확인 ", record, fail); !errors.Is(err, boom) {
-		t.Fatalf("TransitionThen with a failing hook = %v", err)
-	}
-	got, _ := sh.Orders.AdminGet(t.Context(), o.ID)
-	if got.Status != order.PendingPayment || got.PaymentMethod != "card" {
-		t.Fatalf("a failed hook left status %s, payment %q", got.Status, got.PaymentMethod)
-	}
-
-	seen = nil
-	got, err := sh.Orders.TransitionThen(t.Context(), o.ID, order.Paid, order.Staff(9), " 입금 확인 ", record)
-	if err != nil {
+	if _, err := sh.Orders.Transition(ctx, o.ID, order.Paid, staff, " 입금 확인 "); err != nil {
 		t.Fatal(err)
 	}
-	want := order.Change{OrderID: o.ID, Number: o.Number, From: order.PendingPayment, To: order.Paid, Actor: order.Staff(9), Reason: "입금 확인"}
-	if got.Status != order.Paid || got.PaymentMethod != "hooked" || len(seen) != 1 || seen[0] != want {
-		t.Fatalf("status %s, payment %q, hooks saw %+v", got.Status, got.PaymentMethod, seen)
+	es := audittest.Entries(t, sh.D, "")
+	if len(es) != 1 || es[0].Action != "order.status_changed" || es[0].TargetType != "order" || es[0].TargetID != strconv.FormatInt(o.ID, 10) ||
+		es[0].ActorID != by.UserID || es[0].ActorEmail != by.Email || es[0].IP != by.IP || es[0].Detail["number"] != o.Number ||
+		es[0].Detail["from"] != "pending_payment" || es[0].Detail["to"] != "paid" || es[0].Detail["reason"] != "입금 확인" {
+		t.Fatalf("entries = %+v", es)
 	}
-
-	// Refused: the hook never runs.
-	seen = nil
-	if _, err := sh.Orders.TransitionThen(t.Context(), o.ID, order.Delivered, order.Staff(9), "", record); !errors.Is(err, fault.ErrConflict) || len(seen) != 0 {
-		t.Fatalf("refused TransitionThen = %v, hooks saw %+v", err, seen)
+	if _, err := sh.Orders.Transition(ctx, o.ID, order.Delivered, staff, ""); !errors.Is(err, fault.ErrConflict) {
+		t.Fatalf("refused Transition = %v", err)
 	}
-
-	// Shipping: the shipment, the status and the hook's write in one go.
-	if _, err := sh.Orders.ShipThen(t.Context(), o.ID, "nope", "1234-5678-9012", order.Staff(9), record); !isInvalid(err) {
-		t.Fatalf("ShipThen with an unknown carrier = %v", err)
-	}
-	if _, err := sh.Orders.ShipThen(t.Context(), o.ID, "cj", "1234-5678-9012", order.Staff(9), fail); !errors.Is(err, boom) {
-		t.Fatalf("ShipThen with a failing hook = %v", err)
-	}
-	if got, _ := sh.Orders.AdminGet(t.Context(), o.ID); got.Status != order.Paid || len(got.Shipments) != 0 {
-		t.Fatalf("a failed hook left status %s and %d shipments", got.Status, len(got.Shipments))
-	}
-	seen = nil
-	got, err = sh.Orders.ShipThen(t.Context(), o.ID, " cj ", "1234-5678-9012", order.Staff(9), record)
-	if err != nil {
+	if _, err := sh.Orders.RequestCancel(ctx, mine.UserID, mine.ID, "변심"); err != nil {
 		t.Fatal(err)
 	}
-	if got.Status != order.Shipped || len(got.Shipments) != 1 || got.Shipments[0].TrackingURL == "" ||
-		len(seen) != 1 || seen[0].CarrierCode != "cj" || seen[0].TrackingNumber != "1234-5678-9012" || seen[0].From != order.Paid {
-		t.Fatalf("shipped: %+v, hooks saw %+v", got, seen)
+	if _, err := sh.Orders.Ship(ctx, o.ID, "nope", "1234-5678-9012", staff); !isInvalid(err) {
+		t.Fatalf("Ship with an unknown carrier = %v", err)
+	}
+	if es := audittest.Entries(t, sh.D, ""); len(es) != 1 {
+		t.Fatalf("refused and customers' changes recorded %+v", es[0])
+	}
+	got, err := sh.Orders.Ship(ctx, o.ID, " cj ", "1234-5678-9012", staff)
+	if err != nil || got.Status != order.Shipped || len(got.Shipments) != 1 {
+		t.Fatalf("Ship = %+v, %v", got, err)
+	}
+	es = audittest.Entries(t, sh.D, "order.shipped")
+	if len(es) != 1 || es[0].ActorEmail != by.Email || es[0].Detail["carrier"] != "cj" || es[0].Detail["tracking_number"] != "1234-5678-9012" ||
+		es[0].Detail["from"] != "paid" || es[0].Detail["to"] != "shipped" || es[0].Detail["reason"] != nil {
+		t.Fatalf("shipped entries = %+v", es)
+	}
+
+	audittest.Refuse(t, sh.D)
+	if _, err := sh.Orders.Transition(ctx, later.ID, order.Paid, staff, "입금 확인"); err == nil {
+		t.Fatal("Transition with the audit log refusing succeeded")
+	}
+	if got, _ := sh.Orders.AdminGet(ctx, later.ID); got.Status != order.PendingPayment {
+		t.Fatalf("a refused entry left status %s", got.Status)
+	}
+	sh.SetStatus(t, later.ID, order.Paid)
+	if _, err := sh.Orders.Ship(ctx, later.ID, "cj", "1234-5678-9013", staff); err == nil {
+		t.Fatal("Ship with the audit log refusing succeeded")
+	}
+	if got, _ := sh.Orders.AdminGet(ctx, later.ID); got.Status != order.Paid || len(got.Shipments) != 0 {
+		t.Fatalf("a refused entry left status %s and %d shipments", got.Status, len(got.Shipments))
+	}
+	// The system's changes are not audited, so they go on.
+	if _, err := sh.Orders.Transition(ctx, later.ID, order.Preparing, order.System, ""); err != nil {
+		t.Fatalf("a system change with the audit log refusing = %v", err)
 	}
 }
 

@@ -4,6 +4,7 @@ import (
 	"sync"
 	"testing"
 
+	"github.com/mallang/mallang/internal/audit"
 	"github.com/mallang/mallang/internal/coupon"
 	"github.com/mallang/mallang/internal/fault"
 	"github.com/mallang/mallang/internal/order"
@@ -17,7 +18,7 @@ func TestPlaceCouponAtLimit(t *testing.T) {
 	t.Parallel()
 	sh := ordertest.NewShop(t)
 	cs := sh.Coupons
-	c, err := cs.Create(t.Context(), coupon.NewCoupon{Code: "SPRING3", Name: "봄맞이 3천원", Kind: "fixed", Amount: 3000, TotalLimit: 3})
+	c, err := cs.Create(t.Context(), audit.Actor{}, coupon.NewCoupon{Code: "SPRING3", Name: "봄맞이 3천원", Kind: "fixed", Amount: 3000, TotalLimit: 3})
 	if err != nil {
 		t.Fatal(err)
 	}

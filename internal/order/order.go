@@ -16,6 +16,7 @@ import (
 	"crypto/rand"
 	"time"
 
+	"github.com/mallang/mallang/internal/audit"
 	"github.com/mallang/mallang/internal/crypt"
 	"github.com/mallang/mallang/internal/kst"
 	"github.com/mallang/mallang/internal/money"
@@ -83,13 +84,18 @@ const (
 type Actor struct {
 	Kind ActorKind
 	ID   int64
+	// Audit names a staff member in the audit log (their email address,
+	// and the address and user agent they acted from); Staff sets it. The
+	// history keeps only Kind and ID.
+	Audit audit.Actor
 }
 
 // Customer is the customer with user id id, acting on their own order.
 func Customer(id int64) Actor { return Actor{Kind: ByCustomer, ID: id} }
 
-// Staff is the staff member with user id id.
-func Staff(id int64) Actor { return Actor{Kind: ByStaff, ID: id} }
+// Staff is staff member a. Their changes of status (Transition, Ship) are
+// recorded in the audit log as well as in the history.
+func Staff(a audit.Actor) Actor { return Actor{Kind: ByStaff, ID: a.UserID, Audit: a} }
 
 // System is the shop itself: the expiry job, payment confirmations.
 var System = Actor{Kind: BySystem}

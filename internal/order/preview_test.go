@@ -4,6 +4,7 @@ import (
 	"reflect"
 	"testing"
 
+	"github.com/mallang/mallang/internal/audit"
 	"github.com/mallang/mallang/internal/coupon"
 	"github.com/mallang/mallang/internal/fault"
 	"github.com/mallang/mallang/internal/order"
@@ -17,7 +18,7 @@ func TestPreview(t *testing.T) {
 		{Code: "BIG5", Name: "십만원 이상 5천원", Kind: coupon.KindFixed, Amount: 5000, MinOrder: 100000},
 		{Code: "TEN", Name: "10%", Kind: coupon.KindPercent, Amount: 10},
 	} {
-		if _, err := sh.Coupons.Create(t.Context(), c); err != nil {
+		if _, err := sh.Coupons.Create(t.Context(), audit.Actor{}, c); err != nil {
 			t.Fatal(err)
 		}
 	}
@@ -85,7 +86,7 @@ func TestPreview(t *testing.T) {
 func TestPlaceReturnsTheStoredOrder(t *testing.T) {
 	t.Parallel()
 	sh := ordertest.NewShop(t)
-	if _, err := sh.Coupons.Create(t.Context(), coupon.NewCoupon{Code: "TEN", Name: "10%", Kind: coupon.KindPercent, Amount: 10}); err != nil {
+	if _, err := sh.Coupons.Create(t.Context(), audit.Actor{}, coupon.NewCoupon{Code: "TEN", Name: "10%", Kind: coupon.KindPercent, Amount: 10}); err != nil {
 		t.Fatal(err)
 	}
 	s := sh.Orders

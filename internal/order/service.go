@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/mallang/mallang/internal/account/address"
+	"github.com/mallang/mallang/internal/audit"
 	"github.com/mallang/mallang/internal/cart"
 	"github.com/mallang/mallang/internal/catalog"
 	"github.com/mallang/mallang/internal/coupon"
@@ -30,6 +31,14 @@ type Deps struct {
 	Shipping   *shipping.Service
 	Promotions *promotion.Service
 	Keyring    *crypt.Keyring
+	// Audit records staff changes of status (*audit.Log).
+	Audit Audit
+}
+
+// Audit records a staff change in the transaction that makes it;
+// *audit.Log implements it.
+type Audit interface {
+	Record(ctx context.Context, q db.Querier, e audit.Entry) error
 }
 
 // Config holds the order rules an operator may tune.

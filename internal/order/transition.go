@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"strconv"
 	"strings"
 	"time"
 
@@ -23,15 +24,37 @@ import (
 // stock; a refund gives back the coupon and the points spent; completing
 // credits the points the order earns; delivery marks the shipments.
 //
+// A change by staff is recorded in the audit log too, as
+// "order.status_changed", in the same transaction.
+//
 // Errors: fault.ErrNotFound for an unknown order or another customer's;
 // fault.ErrConflict, with a message saying why, for a change the table does
 // not allow or an order that changed meanwhile; *fault.Invalid for a bad
 // status, actor or reason.
 func (s *Service) Transition(ctx context.Context, orderID int64, to Status, actor Actor, reason string) (Order, error) {
-	if err := s.transition(ctx, orderID, nil, to, actor, reason, nil); err != nil {
+	reason = strings.TrimSpace(reason)
+	err := s.transition(ctx, orderID, nil, to, actor, reason, func(q db.Querier, r orderRow, _ time.Time) error {
+		d := map[string]any{"number": r.Number, "from": r.Status, "to": string(to)}
+		if reason != "" {
+			d["reason"] = reason
+		}
+		return s.auditStaff(ctx, q, actor, "order.status_changed", r.ID, d)
+	})
+	if err != nil {
 		return Order{}, err
 	}
 	return s.loaded(ctx, orderID)
+}
+
+// auditStaff records, on q, action on order orderID with detail when actor
+// is staff; what customers and the system do is in the history only.
+func (s *Service) auditStaff(ctx context.Context, q db.Querier, actor Actor, action string, orderID int64, detail map[string]any) error {
+	if actor.Kind != ByStaff {
+		return nil
+	}
+	by := actor.Audit
+	by.UserID = actor.ID
+	return s.deps.Audit.Record(ctx, q, by.Entry(action, "order", strconv.FormatInt(orderID, 10), detail))
 }
 
 // RequestCancel cancels order orderID of customer userID, which is possible
@@ -264,10 +287,28 @@ func (s *Service) expire(ctx context.Context, id int64, cutoff time.Time) (bool,
 
 // Ship records that order orderID left in a parcel with carrierCode and
 // trackingNumber and moves it from paid or preparing to shipped, in one
-// transaction. It returns *fault.Invalid for an unknown carrier
-// ("carrier_code") or a bad number ("tracking_number"), fault.ErrConflict
-// when the order is not paid or preparing, and fault.ErrNotFound for an
-// unknown order.
+// transaction, recorded as "order.shipped" in the audit log when actor is
+// staff. It returns *fault.Invalid for an unknown carrier ("carrier_code")
+// or a bad number ("tracking_number"), fault.ErrConflict when the order is
+// not paid or preparing, and fault.ErrNotFound for an unknown order.
 func (s *Service) Ship(ctx context.Context, orderID int64, carrierCode, trackingNumber string, actor Actor) (Order, error) {
-	return s.ShipThen(ctx, orderID, carrierCode, trackingNumber, actor)
+	carrierCode, trackingNumber, err := s.checkShipment(ctx, orderID, carrierCode, trackingNumber)
+	if err != nil {
+		return Order{}, err
+	}
+	reason := carrierCode + " " + trackingNumber
+	err = s.transition(ctx, orderID, []Status{Paid, Preparing}, Shipped, actor, reason,
+		func(q db.Querier, r orderRow, now time.Time) error {
+			_, err := insertShipment(ctx, q, Shipment{OrderID: r.ID, CarrierCode: carrierCode, TrackingNumber: trackingNumber,
+				ShippedAt: now, CreatedAt: now, UpdatedAt: now})
+			if err != nil {
+				return err
+			}
+			return s.auditStaff(ctx, q, actor, "order.shipped", r.ID, map[string]any{"number": r.Number, "from": r.Status,
+				"to": string(Shipped), "carrier": carrierCode, "tracking_number": trackingNumber})
+		})
+	if err != nil {
+		return Order{}, err
+	}
+	return s.loaded(ctx, orderID)
 }

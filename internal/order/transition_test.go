@@ -7,6 +7,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/mallang/mallang/internal/audit"
 	"github.com/mallang/mallang/internal/fault"
 	"github.com/mallang/mallang/internal/order"
 	"github.com/mallang/mallang/internal/order/ordertest"
@@ -39,7 +40,7 @@ func TestTransitionMatrix(t *testing.T) {
 	if _, err := sh.D.Write().ExecContext(t.Context(), `UPDATE orders SET points_to_earn = 0`); err != nil {
 		t.Fatal(err)
 	}
-	actors := map[string]order.Actor{"c": order.Customer(o.UserID), "s": order.Staff(99), "y": order.System}
+	actors := map[string]order.Actor{"c": order.Customer(o.UserID), "s": order.Staff(sh.Staff(t, "staff@example.com")), "y": order.System}
 	for _, from := range order.Statuses {
 		for _, to := range order.Statuses {
 			for _, who := range []string{"c", "s", "y"} {
@@ -78,7 +79,7 @@ func TestTransitionMatrix(t *testing.T) {
 						t.Fatalf("history %d entries (was %d), %v", len(after), len(before), err)
 					}
 					h := after[len(after)-1]
-					if h.From != from || h.To != to || h.Actor != actor || h.Reason != "테스트" {
+					if h.From != from || h.To != to || h.Actor.Kind != actor.Kind || h.Actor.ID != actor.ID || h.Reason != "테스트" {
 						t.Errorf("history entry = %+v", h)
 					}
 				})
@@ -100,7 +101,7 @@ func TestTransitionChecks(t *testing.T) {
 		want  error
 	}{
 		{"another customer's order", order.Cancelled, order.Customer(stranger), fault.ErrNotFound},
-		{"unknown status", "lost", order.Staff(1), &fault.Invalid{}},
+		{"unknown status", "lost", order.Staff(audit.Actor{UserID: 1}), &fault.Invalid{}},
 		{"staff without an id", order.Paid, order.Actor{Kind: order.ByStaff}, &fault.Invalid{}},
 		{"unknown actor kind", order.Paid, order.Actor{Kind: "robot", ID: 1}, &fault.Invalid{}},
 	}
@@ -265,7 +266,7 @@ func TestShip(t *testing.T) {
 			v := sh.Product(t, "말랑 머그컵", 12000, 10)
 			o := sh.PlaceOne(t, v, 1)
 			sh.SetStatus(t, o.ID, tt.status)
-			got, err := sh.Orders.Ship(t.Context(), o.ID, tt.carrier, tt.number, order.Staff(1))
+			got, err := sh.Orders.Ship(t.Context(), o.ID, tt.carrier, tt.number, order.Staff(sh.Staff(t, "staff@example.com")))
 			if tt.field != "" {
 				if inv, ok := fault.AsInvalid(err); !ok || inv.Fields[tt.field] == "" {
 					t.Fatalf("Ship = %v, want a message for %q", err, tt.field)

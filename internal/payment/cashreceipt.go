@@ -9,6 +9,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/mallang/mallang/internal/audit"
 	"github.com/mallang/mallang/internal/crypt"
 	"github.com/mallang/mallang/internal/db"
 	"github.com/mallang/mallang/internal/fault"
@@ -230,9 +231,11 @@ func (s *Service) PendingCashReceipts(ctx context.Context, limit int) ([]CashRec
 	return out, nil
 }
 
-// MarkCashReceiptIssued records the issue number of a pending receipt;
-// then runs in the same transaction with the receipt's id.
-func (s *Service) MarkCashReceiptIssued(ctx context.Context, id int64, issueNumber string, then ...db.Then[int64]) error {
+// MarkCashReceiptIssued records, for staff member by, the issue number of
+// pending receipt id, and "cash_receipt.issued" in the audit log in the same
+// transaction. It returns fault.ErrConflict when the receipt is not pending
+// (issued meanwhile, or gone) and *fault.Invalid for a bad number.
+func (s *Service) MarkCashReceiptIssued(ctx context.Context, by audit.Actor, id int64, issueNumber string) error {
 	issueNumber = strings.TrimSpace(issueNumber)
 	if issueNumber == "" || len(issueNumber) > 64 {
 		return &fault.Invalid{Fields: map[string]string{"issue_number": "is required, at most 64 characters"}}
@@ -248,7 +251,12 @@ func (s *Service) MarkCashReceiptIssued(ctx context.Context, id int64, issueNumb
 		if !changed {
 			return fmt.Errorf("cash receipt %d is not pending: %w", id, fault.ErrConflict)
 		}
-		return db.RunThen(ctx, q, id, then)
+		orderID, number, err := receiptOrder(ctx, q, id)
+		if err != nil {
+			return err
+		}
+		return s.audited(ctx, q, by.Entry("cash_receipt.issued", "cash_receipt", strconv.FormatInt(id, 10),
+			map[string]any{"issue_number": issueNumber, "order_id": orderID, "number": number}))
 	})
 }
 

@@ -4,20 +4,23 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"strconv"
 	"strings"
 
+	"github.com/mallang/mallang/internal/audit"
 	"github.com/mallang/mallang/internal/db"
 	"github.com/mallang/mallang/internal/fault"
 	"github.com/mallang/mallang/internal/order"
 )
 
-// ConfirmDeposit records, for staff member staffID, that the bank transfer
-// of order orderID arrived from depositor, and moves the order to paid.
-// Errors: fault.ErrNotFound when the order has no transfer waiting;
-// fault.ErrConflict when the order was cancelled meanwhile (its deadline
-// passed): the money must then be sent back by hand. then runs in the
-// confirmation's transaction with the attempt as paid.
-func (s *Service) ConfirmDeposit(ctx context.Context, orderID, staffID int64, depositor string, then ...db.Then[Attempt]) (Attempt, error) {
+// ConfirmDeposit records, for staff member by, that the bank transfer of
+// order orderID arrived from depositor, and moves the order to paid; the
+// confirmation is recorded as "payment.deposit_confirmed" in the audit log
+// in the same transaction. Errors: fault.ErrNotFound when the order has no
+// transfer waiting; fault.ErrConflict when the order was cancelled
+// meanwhile (its deadline passed): the money must then be sent back by hand.
+func (s *Service) ConfirmDeposit(ctx context.Context, by audit.Actor, orderID int64, depositor string) (Attempt, error) {
+	staffID := by.UserID
 	r, err := attemptWhere(ctx, s.d.Read(), "order_id = ? AND provider = ? AND status = 'awaiting_deposit'", orderID, BankTransfer)
 	if err != nil {
 		return Attempt{}, wrap("confirm deposit of order", orderID, err)
@@ -48,12 +51,11 @@ func (s *Service) ConfirmDeposit(ctx context.Context, orderID, staffID int64, de
 			Detail: "depositor " + a.Deposit.Depositor, ActorID: staffID}, now); err != nil {
 			return err
 		}
-		if _, err := s.deps.Orders.MarkPaid(ctx, q, orderID, order.Staff(staffID), "입금 확인"); err != nil {
+		if _, err := s.deps.Orders.MarkPaid(ctx, q, orderID, order.Staff(by), "입금 확인"); err != nil {
 			return err
 		}
-		paid := a
-		paid.Status, paid.PaidAt, paid.UpdatedAt = AttemptPaid, now, now
-		return db.RunThen(ctx, q, paid, then)
+		return s.audited(ctx, q, by.Entry("payment.deposit_confirmed", "order", strconv.FormatInt(orderID, 10),
+			map[string]any{"number": OrderNumber(a.Reference), "attempt_id": a.ID, "amount": a.Amount}))
 	})
 	if err != nil {
 		return Attempt{}, wrap("confirm deposit of order", orderID, err)

@@ -3,6 +3,7 @@ package payment_test
 import (
 	"context"
 	"errors"
+	"fmt"
 	"net/http"
 	"net/url"
 	"strconv"
@@ -13,6 +14,7 @@ import (
 	"time"
 
 	"github.com/mallang/mallang/internal/audit"
+	"github.com/mallang/mallang/internal/audit/audittest"
 	"github.com/mallang/mallang/internal/crypt"
 	"github.com/mallang/mallang/internal/db"
 	"github.com/mallang/mallang/internal/fault"
@@ -126,12 +128,25 @@ func newFixture(t *testing.T) *fixture {
 	}
 	sp := &scripted{}
 	log := audit.New(sh.D, sh.Clock.Now)
-	pays := payment.NewService(sh.D, payment.Deps{Orders: sh.Orders, Keyring: sh.KR, Audit: log},
+	f := &fixture{Shop: sh, tp: tp, sp: sp, audit: log}
+	f.pays = f.payments(log)
+	return f
+}
+
+// payments is the fixture's payment service with log as its audit log.
+func (f *fixture) payments(log payment.Audit) *payment.Service {
+	return payment.NewService(f.D, payment.Deps{Orders: f.Orders, Keyring: f.KR, Audit: log},
 		payment.Config{BaseURL: "http://shop.test", Bank: payment.BankAccount{Bank: "말랑은행", Account: "123-456-789", Holder: "(주)말랑"},
 			BuyerProtection: "구매안전서비스: 말랑은행 에스크로", ConfirmLease: 5 * time.Second},
-		[]payment.Provider{tp, sp}, sh.Clock.Now, nil)
-	return &fixture{Shop: sh, tp: tp, sp: sp, pays: pays, audit: log}
+		[]payment.Provider{f.tp, f.sp}, f.Clock.Now, nil)
 }
+
+// refusing is an audit log that refuses every entry.
+type refusing struct{}
+
+var errRefused = errors.New("audit log refused")
+
+func (refusing) Record(context.Context, db.Querier, audit.Entry) error { return errRefused }
 
 // order places an order of quantity units at price for a new customer.
 func (f *fixture) order(t *testing.T, price, quantity int64) (order.Order, int64) {
@@ -389,40 +404,50 @@ func TestBankTransfer(t *testing.T) {
 	if n, _ := f.Orders.ExpireUnpaid(t.Context(), 0); n != 0 {
 		t.Fatalf("expired %d before the transfer deadline", n)
 	}
-	// What the back office runs in the confirmation's transaction (its
-	// audit entry) sees the attempt paid; its failure undoes everything.
-	refused := errors.New("audit log refused")
-	_, err = f.pays.ConfirmDeposit(t.Context(), o.ID, 42, "김말랑", func(_ context.Context, _ db.Querier, paid payment.Attempt) error {
-		if paid.ID != a.ID || paid.Status != payment.AttemptPaid || paid.Amount != o.Total {
-			t.Errorf("the hook saw %+v", paid)
-		}
-		return refused
-	})
-	if !errors.Is(err, refused) || f.status(t, o.ID) != order.AwaitingDeposit {
-		t.Fatalf("ConfirmDeposit with a failing hook = %v; order %s", err, f.status(t, o.ID))
+	// The confirmation and its audit entry commit together: an audit log
+	// that refuses the entry undoes everything.
+	staff := f.Staff(t, "orders@example.com")
+	if _, err := f.payments(refusing{}).ConfirmDeposit(t.Context(), staff, o.ID, "김말랑"); !errors.Is(err, errRefused) ||
+		f.status(t, o.ID) != order.AwaitingDeposit {
+		t.Fatalf("ConfirmDeposit with the audit log refusing = %v; order %s", err, f.status(t, o.ID))
 	}
-	if _, err := f.pays.ConfirmDeposit(t.Context(), o.ID, 42, "김말랑"); err != nil {
+	if _, err := f.pays.ConfirmDeposit(t.Context(), staff, o.ID, "김말랑"); err != nil {
 		t.Fatal(err)
 	}
 	if got := f.status(t, o.ID); got != order.Paid {
 		t.Fatalf("order is %s", got)
 	}
-	if _, err := f.pays.ConfirmDeposit(t.Context(), o.ID, 42, ""); !errors.Is(err, fault.ErrNotFound) {
+	es := audittest.Entries(t, f.D, "payment.deposit_confirmed")
+	if len(es) != 1 || es[0].ActorID != staff.UserID || es[0].ActorEmail != staff.Email || es[0].TargetType != "order" ||
+		es[0].TargetID != strconv.FormatInt(o.ID, 10) || es[0].Detail["number"] != o.Number ||
+		fmt.Sprint(es[0].Detail["attempt_id"]) != strconv.FormatInt(a.ID, 10) || fmt.Sprint(es[0].Detail["amount"]) != strconv.FormatInt(o.Total, 10) {
+		t.Fatalf("deposit entries = %+v", es)
+	}
+	if _, err := f.pays.ConfirmDeposit(t.Context(), staff, o.ID, ""); !errors.Is(err, fault.ErrNotFound) {
 		t.Errorf("second ConfirmDeposit = %v", err)
 	}
 	pending, err := f.pays.PendingCashReceipts(t.Context(), 10)
 	if err != nil || len(pending) != 1 {
 		t.Fatalf("receipts due = %+v, %v", pending, err)
 	}
-	err = f.pays.MarkCashReceiptIssued(t.Context(), pending[0].ID, "H-2026-0001", func(context.Context, db.Querier, int64) error { return refused })
-	if again, perr := f.pays.PendingCashReceipts(t.Context(), 10); !errors.Is(err, refused) || perr != nil || len(again) != 1 {
-		t.Fatalf("MarkCashReceiptIssued with a failing hook = %v; still due %d, %v", err, len(again), perr)
+	err = f.payments(refusing{}).MarkCashReceiptIssued(t.Context(), staff, pending[0].ID, "H-2026-0001")
+	if again, perr := f.pays.PendingCashReceipts(t.Context(), 10); !errors.Is(err, errRefused) || perr != nil || len(again) != 1 {
+		t.Fatalf("MarkCashReceiptIssued with the audit log refusing = %v; still due %d, %v", err, len(again), perr)
 	}
-	if err := f.pays.MarkCashReceiptIssued(t.Context(), pending[0].ID, "H-2026-0001"); err != nil {
+	if err := f.pays.MarkCashReceiptIssued(t.Context(), staff, pending[0].ID, "H-2026-0001"); err != nil {
 		t.Fatal(err)
 	}
 	if again, err := f.pays.PendingCashReceipts(t.Context(), 10); err != nil || len(again) != 0 {
 		t.Fatalf("receipts due after issuing = %+v, %v", again, err)
+	}
+	if err := f.pays.MarkCashReceiptIssued(t.Context(), staff, pending[0].ID, "H-2026-0002"); !errors.Is(err, fault.ErrConflict) {
+		t.Fatalf("issuing again = %v", err)
+	}
+	es = audittest.Entries(t, f.D, "")
+	if len(es) != 2 || es[0].Action != "cash_receipt.issued" || es[0].TargetID != strconv.FormatInt(pending[0].ID, 10) ||
+		es[0].Detail["issue_number"] != "H-2026-0001" || es[0].Detail["number"] != o.Number ||
+		fmt.Sprint(es[0].Detail["order_id"]) != strconv.FormatInt(o.ID, 10) {
+		t.Fatalf("entries = %+v", es)
 	}
 
 	// A transfer never made: the order is cancelled at the deadline and the
@@ -447,7 +472,7 @@ func TestBankTransfer(t *testing.T) {
 	if len(as) != 1 || as[0].Status != payment.AttemptFailed || as[0].FailureCode != "ORDER_CANCELLED" {
 		t.Errorf("attempts = %+v", as)
 	}
-	if _, err := f.pays.ConfirmDeposit(t.Context(), late.ID, 42, ""); !errors.Is(err, fault.ErrNotFound) {
+	if _, err := f.pays.ConfirmDeposit(t.Context(), staff, late.ID, ""); !errors.Is(err, fault.ErrNotFound) {
 		t.Errorf("deposit after expiry = %v", err)
 	}
 }
@@ -532,7 +557,7 @@ func TestPartialThenWholeRefund(t *testing.T) {
 		t.Fatal(err)
 	}
 	rf, err := f.pays.Refund(t.Context(), payment.RefundInput{OrderID: o.ID, LineIDs: []int64{o.Lines[1].ID},
-		Reason: "파손", Actor: order.Staff(9)})
+		Reason: "파손", Actor: order.Staff(audit.Actor{UserID: 9})})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -547,10 +572,10 @@ func TestPartialThenWholeRefund(t *testing.T) {
 		t.Errorf("stock of the refunded line = %d, want 10", got)
 	}
 	if _, err := f.pays.Refund(t.Context(), payment.RefundInput{OrderID: o.ID, LineIDs: []int64{o.Lines[1].ID},
-		Reason: "다시", Actor: order.Staff(9)}); err == nil {
+		Reason: "다시", Actor: order.Staff(audit.Actor{UserID: 9})}); err == nil {
 		t.Fatal("refunding a refunded line again succeeded")
 	}
-	rf, err = f.pays.Refund(t.Context(), payment.RefundInput{OrderID: o.ID, Reason: "전체 환불", Actor: order.Staff(9)})
+	rf, err = f.pays.Refund(t.Context(), payment.RefundInput{OrderID: o.ID, Reason: "전체 환불", Actor: order.Staff(audit.Actor{UserID: 9})})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -571,7 +596,7 @@ func TestPartialThenWholeRefund(t *testing.T) {
 		r[1].Amount.Total != 10000 || r[1].Amount.TaxFree != 0 || !r[1].Full || r[1].Balance != 10000 {
 		t.Errorf("provider refunds = %+v", r)
 	}
-	if _, err := f.pays.Refund(t.Context(), payment.RefundInput{OrderID: o.ID, Reason: "또", Actor: order.Staff(9)}); !errors.Is(err, fault.ErrConflict) {
+	if _, err := f.pays.Refund(t.Context(), payment.RefundInput{OrderID: o.ID, Reason: "또", Actor: order.Staff(audit.Actor{UserID: 9})}); !errors.Is(err, fault.ErrConflict) {
 		t.Errorf("refund of a refunded order = %v, want ErrConflict", err)
 	}
 }
@@ -587,7 +612,7 @@ func TestConcurrentRefundsRefundOnce(t *testing.T) {
 		t.Fatal(err)
 	}
 	f.sp.refundErr = &payment.Declined{Code: "NOT_CANCELABLE_PAYMENT", Message: "취소할 수 없는 결제"}
-	_, err := f.pays.Refund(t.Context(), payment.RefundInput{OrderID: o.ID, Reason: "고객 요청", Actor: order.Staff(1)})
+	_, err := f.pays.Refund(t.Context(), payment.RefundInput{OrderID: o.ID, Reason: "고객 요청", Actor: order.Staff(audit.Actor{UserID: 1})})
 	if _, ok := payment.AsDeclined(err); !ok {
 		t.Fatalf("declined refund = %v", err)
 	}
@@ -599,7 +624,7 @@ func TestConcurrentRefundsRefundOnce(t *testing.T) {
 	var wg sync.WaitGroup
 	for range 10 {
 		wg.Go(func() {
-			_, err := f.pays.Refund(t.Context(), payment.RefundInput{OrderID: o.ID, Reason: "고객 요청", Actor: order.Staff(1)})
+			_, err := f.pays.Refund(t.Context(), payment.RefundInput{OrderID: o.ID, Reason: "고객 요청", Actor: order.Staff(audit.Actor{UserID: 1})})
 			switch {
 			case err == nil:
 				ok.Add(1)
@@ -655,7 +680,7 @@ func TestCustomerCancelsPaidOrder(t *testing.T) {
 	if as, _ := f.pays.Attempts(t.Context(), o2.ID); len(as) != 1 || as[0].Status != payment.AttemptFailed || as[0].FailureCode != "ORDER_CANCELLED" {
 		t.Errorf("the transfer of the cancelled order = %+v", as)
 	}
-	if _, err := f.pays.ConfirmDeposit(t.Context(), o2.ID, 1, ""); !errors.Is(err, fault.ErrNotFound) {
+	if _, err := f.pays.ConfirmDeposit(t.Context(), audit.Actor{UserID: 1}, o2.ID, ""); !errors.Is(err, fault.ErrNotFound) {
 		t.Errorf("deposit confirmed on a cancelled order: %v", err)
 	}
 }
@@ -724,7 +749,7 @@ func TestRefundPointsOnlyOrder(t *testing.T) {
 	if err != nil || o.Status != order.Paid || o.Total != 0 {
 		t.Fatalf("Place = %+v, %v", o, err)
 	}
-	if _, err := f.pays.Refund(t.Context(), payment.RefundInput{OrderID: o.ID, Reason: "품절", Actor: order.Staff(1)}); err != nil {
+	if _, err := f.pays.Refund(t.Context(), payment.RefundInput{OrderID: o.ID, Reason: "품절", Actor: order.Staff(audit.Actor{UserID: 1})}); err != nil {
 		t.Fatal(err)
 	}
 	if got := f.status(t, o.ID); got != order.Cancelled {
@@ -761,7 +786,7 @@ func TestRefundMailsCustomer(t *testing.T) {
 	if _, err := pays.Confirm(t.Context(), "scripted", st.Attempt.Reference, nil); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := pays.Refund(t.Context(), payment.RefundInput{OrderID: o.ID, Reason: "품절", Actor: order.Staff(1)}); err != nil {
+	if _, err := pays.Refund(t.Context(), payment.RefundInput{OrderID: o.ID, Reason: "품절", Actor: order.Staff(audit.Actor{UserID: 1})}); err != nil {
 		t.Fatal(err)
 	}
 	mails, err := outbox.List(t.Context(), 10, 0)

@@ -7,6 +7,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/mallang/mallang/internal/audit"
 	"github.com/mallang/mallang/internal/order"
 	"github.com/mallang/mallang/internal/order/ordertest"
 	"github.com/mallang/mallang/internal/payment"
@@ -209,11 +210,11 @@ func TestEachProviderEndToEnd(t *testing.T) {
 				t.Errorf("%d paid entries, want 1", n)
 			}
 			rf, err := f.pays.Refund(t.Context(), payment.RefundInput{OrderID: o.ID, LineIDs: []int64{o.Lines[1].ID},
-				Reason: "부분 환불", Actor: order.Staff(1)})
+				Reason: "부분 환불", Actor: order.Staff(audit.Actor{UserID: 1})})
 			if err != nil || rf.Status != "done" || rf.Amount != 4000 {
 				t.Fatalf("partial refund = %+v, %v", rf, err)
 			}
-			rf, err = f.pays.Refund(t.Context(), payment.RefundInput{OrderID: o.ID, Reason: "전체 환불", Actor: order.Staff(1)})
+			rf, err = f.pays.Refund(t.Context(), payment.RefundInput{OrderID: o.ID, Reason: "전체 환불", Actor: order.Staff(audit.Actor{UserID: 1})})
 			if err != nil || rf.Amount != o.Total-4000 {
 				t.Fatalf("whole refund = %+v, %v", rf, err)
 			}
@@ -226,7 +227,7 @@ func TestEachProviderEndToEnd(t *testing.T) {
 			}
 			// Nothing is left at the provider: one more refund is refused
 			// by us, before the provider is asked.
-			if _, err := f.pays.Refund(t.Context(), payment.RefundInput{OrderID: o.ID, Reason: "또", Actor: order.Staff(1)}); err == nil {
+			if _, err := f.pays.Refund(t.Context(), payment.RefundInput{OrderID: o.ID, Reason: "또", Actor: order.Staff(audit.Actor{UserID: 1})}); err == nil {
 				t.Error("a third refund succeeded")
 			}
 		})

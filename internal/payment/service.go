@@ -188,6 +188,18 @@ func (s *Service) failURL(provider, reference string) string {
 	return s.cfg.BaseURL + "/pay/fail/" + provider + "/" + reference
 }
 
+// audited writes e on q, the transaction of the change it describes; without
+// an audit log (tests of other things) it writes nothing.
+func (s *Service) audited(ctx context.Context, q db.Querier, e audit.Entry) error {
+	if s.deps.Audit == nil {
+		return nil
+	}
+	if err := s.deps.Audit.Record(ctx, q, e); err != nil {
+		return fmt.Errorf("audit %s %s: %w", e.TargetType, e.TargetID, err)
+	}
+	return nil
+}
+
 // alert records, for staff, a payment that needs a person: as an error in
 // the log, at once, and on q in the audit log (system as the actor), whose
 // error it returns.

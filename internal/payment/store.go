@@ -440,3 +440,13 @@ func setProviderPaymentID(ctx context.Context, q db.Querier, id int64, providerP
 	}
 	return nil
 }
+
+// receiptOrder returns the id and number of the order of cash receipt id.
+func receiptOrder(ctx context.Context, q db.Querier, id int64) (orderID int64, number string, err error) {
+	err = q.QueryRowxContext(ctx, q.Rebind(`SELECT o.id, o.number FROM cash_receipts c JOIN orders o ON o.id = c.order_id
+		WHERE c.id = ?`), id).Scan(&orderID, &number)
+	if err != nil {
+		return 0, "", fmt.Errorf("order of cash receipt %d: %w", id, err)
+	}
+	return orderID, number, nil
+}

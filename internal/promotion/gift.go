@@ -3,8 +3,10 @@ package promotion
 import (
 	"context"
 	"fmt"
+	"strconv"
 	"time"
 
+	"github.com/mallang/mallang/internal/audit"
 	"github.com/mallang/mallang/internal/catalog"
 	"github.com/mallang/mallang/internal/db"
 	"github.com/mallang/mallang/internal/fault"
@@ -87,8 +89,9 @@ func (s *Service) forgetGifts() {
 // CreateGift stores a new, active gift rule. It returns *fault.Invalid,
 // keyed by field (name, threshold, variant_id, quantity, ends_at), for bad
 // input or a variant that does not exist. The variant need not be buyable
-// now: the rule simply gives nothing while it is not.
-func (s *Service) CreateGift(ctx context.Context, in NewGift, then ...db.Then[Gift]) (Gift, error) {
+// now: the rule simply gives nothing while it is not. The rule is recorded
+// as "gift.created" for by in the audit log in the same transaction.
+func (s *Service) CreateGift(ctx context.Context, by audit.Actor, in NewGift) (Gift, error) {
 	now := s.now().UTC().Truncate(time.Microsecond)
 	in, err := in.normalize(now)
 	if err != nil {
@@ -109,7 +112,12 @@ func (s *Service) CreateGift(ctx context.Context, in NewGift, then ...db.Then[Gi
 		}
 		g = Gift{ID: id, Name: in.Name, Threshold: in.Threshold, VariantID: in.VariantID, Quantity: in.Quantity,
 			StartsAt: in.StartsAt, EndsAt: in.EndsAt, Active: true, CreatedAt: now, UpdatedAt: now}
-		return db.RunThen(ctx, q, g, then)
+		detail := map[string]any{"name": g.Name, "threshold": g.Threshold, "variant_id": g.VariantID, "quantity": g.Quantity,
+			"starts_at": g.StartsAt.Format(time.RFC3339)}
+		if !g.EndsAt.IsZero() {
+			detail["ends_at"] = g.EndsAt.Format(time.RFC3339)
+		}
+		return s.audit.Record(ctx, q, by.Entry("gift.created", "gift", strconv.FormatInt(id, 10), detail))
 	})
 	if err != nil {
 		return Gift{}, fmt.Errorf("create gift rule %q: %w", in.Name, err)
@@ -135,23 +143,31 @@ func (s *Service) ListGifts(ctx context.Context, limit, offset int) ([]Gift, err
 	return giftsPage(ctx, s.d.Read(), limit, max(offset, 0))
 }
 
-// SetGiftActive turns gift rule id on or off; orders placed with the gift
-// keep it. then runs in the same transaction with the rule's id. It
-// returns fault.ErrNotFound when the rule does not exist.
-func (s *Service) SetGiftActive(ctx context.Context, id int64, active bool, then ...db.Then[int64]) error {
+// SetGiftActive turns gift rule id on or off for by; orders placed with
+// the gift keep it. A switch records "gift.activated" or "gift.deactivated"
+// in the audit log in the same transaction; a rule already in that state is
+// left alone and nothing is recorded. It returns the rule as it is now and
+// whether it switched, or fault.ErrNotFound when the rule does not exist.
+func (s *Service) SetGiftActive(ctx context.Context, by audit.Actor, id int64, active bool) (Gift, bool, error) {
+	var g Gift
+	var changed bool
 	err := s.d.InTx(ctx, func(q db.Querier) error {
-		ok, err := setGiftActive(ctx, q, id, active, s.now().UTC())
-		if err != nil {
+		var err error
+		if changed, err = setGiftActive(ctx, q, id, active, s.now().UTC()); err != nil {
 			return err
 		}
-		if !ok {
-			return fmt.Errorf("gift rule %d: %w", id, fault.ErrNotFound)
+		if g, err = giftByID(ctx, q, id); err != nil || !changed {
+			return err
 		}
-		return db.RunThen(ctx, q, id, then)
+		action := "gift.deactivated"
+		if active {
+			action = "gift.activated"
+		}
+		return s.audit.Record(ctx, q, by.Entry(action, "gift", strconv.FormatInt(id, 10), map[string]any{"name": g.Name}))
 	})
 	if err != nil {
-		return err
+		return Gift{}, false, fmt.Errorf("set gift rule %d active %t: %w", id, active, err)
 	}
 	s.forgetGifts()
-	return nil
+	return g, changed, nil
 }

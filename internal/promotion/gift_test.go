@@ -5,6 +5,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/mallang/mallang/internal/audit/audittest"
 	"github.com/mallang/mallang/internal/fault"
 	"github.com/mallang/mallang/internal/pricing"
 )
@@ -44,12 +45,12 @@ func TestGifts(t *testing.T) {
 			if tt.to != 0 {
 				in.EndsAt = c.Now().Add(tt.to)
 			}
-			g, err := s.CreateGift(ctx, in)
+			g, err := s.CreateGift(ctx, audittest.Staff, in)
 			if err != nil {
 				t.Fatalf("CreateGift: %v", err)
 			}
 			if tt.off {
-				if err := s.SetGiftActive(ctx, g.ID, false); err != nil {
+				if _, _, err := s.SetGiftActive(ctx, audittest.Staff, g.ID, false); err != nil {
 					t.Fatal(err)
 				}
 			}
@@ -78,7 +79,7 @@ func TestGiftsFollowTheClockAndChanges(t *testing.T) {
 	ctx := t.Context()
 	p, _ := product(t, s.d, "텀블러", "active")
 	v := variant(t, s.d, p, 10, true)
-	later, err := s.CreateGift(ctx, NewGift{Name: "봄 사은품", Threshold: 30000, VariantID: v,
+	later, err := s.CreateGift(ctx, audittest.Staff, NewGift{Name: "봄 사은품", Threshold: 30000, VariantID: v,
 		StartsAt: c.Now().Add(time.Minute), EndsAt: c.Now().Add(time.Hour)})
 	if err != nil {
 		t.Fatal(err)
@@ -98,24 +99,24 @@ func TestGiftsFollowTheClockAndChanges(t *testing.T) {
 	if n := count(); n != 1 {
 		t.Fatalf("at the start: %d gifts, want 1", n)
 	}
-	if err := s.SetGiftActive(ctx, later.ID, false); err != nil {
+	if _, _, err := s.SetGiftActive(ctx, audittest.Staff, later.ID, false); err != nil {
 		t.Fatal(err)
 	}
 	if n := count(); n != 0 {
 		t.Fatalf("switched off on this node: %d gifts, want 0 at once", n)
 	}
-	if err := s.SetGiftActive(ctx, later.ID, true); err != nil {
+	if _, _, err := s.SetGiftActive(ctx, audittest.Staff, later.ID, true); err != nil {
 		t.Fatal(err)
 	}
 	c.Advance(time.Hour)
 	if n := count(); n != 0 {
 		t.Fatalf("after the end: %d gifts", n)
 	}
-	if err := s.SetGiftActive(ctx, 987654, true); !errors.Is(err, fault.ErrNotFound) {
+	if _, _, err := s.SetGiftActive(ctx, audittest.Staff, 987654, true); !errors.Is(err, fault.ErrNotFound) {
 		t.Fatalf("SetGiftActive of no rule = %v, want fault.ErrNotFound", err)
 	}
 
-	second, err := s.CreateGift(ctx, NewGift{Name: "여름 사은품", Threshold: 0, VariantID: v})
+	second, err := s.CreateGift(ctx, audittest.Staff, NewGift{Name: "여름 사은품", Threshold: 0, VariantID: v})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -167,7 +168,7 @@ func TestCreateGiftInvalid(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			_, err := s.CreateGift(ctx, tt.in)
+			_, err := s.CreateGift(ctx, audittest.Staff, tt.in)
 			if inv, ok := fault.AsInvalid(err); !ok || inv.Fields[tt.field] == "" {
 				t.Fatalf("CreateGift = %v, want *fault.Invalid for %q", err, tt.field)
 			}

@@ -5,6 +5,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/mallang/mallang/internal/audit/audittest"
 	"github.com/mallang/mallang/internal/db"
 	"github.com/mallang/mallang/internal/fault"
 	"github.com/mallang/mallang/internal/pricing"
@@ -48,16 +49,16 @@ func TestEvaluateGrades(t *testing.T) {
 
 	lapsed := customer(t, s.d) // vip by hand, last bought before the window
 	placeOrder(t, s.d, lapsed, "completed", 5000000, old)
-	if err := s.SetGrade(ctx, lapsed, "vip"); err != nil {
+	if err := s.SetGrade(ctx, audittest.Staff, lapsed, "vip"); err != nil {
 		t.Fatal(err)
 	}
 	kept := customer(t, s.d) // gold by hand and still spends enough for gold
 	placeOrder(t, s.d, kept, "completed", 1000000, recent)
-	if err := s.SetGrade(ctx, kept, "gold"); err != nil {
+	if err := s.SetGrade(ctx, audittest.Staff, kept, "gold"); err != nil {
 		t.Fatal(err)
 	}
 	gone := customer(t, s.d) // a deleted account keeps what it had
-	if err := s.SetGrade(ctx, gone, "gold"); err != nil {
+	if err := s.SetGrade(ctx, audittest.Staff, gone, "gold"); err != nil {
 		t.Fatal(err)
 	}
 	exec(t, s.d, `UPDATE users SET deleted_at = ? WHERE id = ?`, c.Now(), gone)
@@ -114,15 +115,15 @@ func TestQuote(t *testing.T) {
 	ctx := t.Context()
 	p, cat := product(t, s.d, "에코백", "active")
 	gift := variant(t, s.d, p, 3, true)
-	_, err := s.CreateGift(ctx, NewGift{Name: "5만 원 이상 에코백", Threshold: 50000, VariantID: gift})
+	_, err := s.CreateGift(ctx, audittest.Staff, NewGift{Name: "5만 원 이상 에코백", Threshold: 50000, VariantID: gift})
 	if err != nil {
 		t.Fatal(err)
 	}
-	if err := s.SetSettings(ctx, Settings{PointsMinSpend: 1000, PointsMaxPercent: 10, PointsValidDays: 365}); err != nil {
+	if err := s.SetSettings(ctx, audittest.Staff, Settings{PointsMinSpend: 1000, PointsMaxPercent: 10, PointsValidDays: 365}); err != nil {
 		t.Fatal(err)
 	}
 	u := customer(t, s.d)
-	if err := s.SetGrade(ctx, u, "silver"); err != nil {
+	if err := s.SetGrade(ctx, audittest.Staff, u, "silver"); err != nil {
 		t.Fatal(err)
 	}
 	tests := []struct {

@@ -4,9 +4,11 @@ import (
 	"context"
 	"fmt"
 	"slices"
+	"strconv"
 	"sync"
 	"time"
 
+	"github.com/mallang/mallang/internal/audit"
 	"github.com/mallang/mallang/internal/catalog"
 	"github.com/mallang/mallang/internal/db"
 	"github.com/mallang/mallang/internal/fault"
@@ -31,9 +33,10 @@ type Catalog interface {
 // Service keeps grades, points settings and gift rules. It implements
 // order.Promotions. It is safe for concurrent use.
 type Service struct {
-	d   *db.DB
-	cat Catalog
-	now func() time.Time
+	d     *db.DB
+	cat   Catalog
+	audit Audit
+	now   func() time.Time
 
 	mu       sync.Mutex // guards everything below
 	rules    *rulesCache
@@ -71,10 +74,16 @@ type giftCache struct {
 	at       time.Time
 }
 
-// New returns the promotion service on d; cat resolves gift variants and now
-// gives the time (time.Now in the app).
-func New(d *db.DB, cat Catalog, now func() time.Time) *Service {
-	return &Service{d: d, cat: cat, now: now}
+// Audit records a staff change in the transaction that makes it;
+// *audit.Log implements it.
+type Audit interface {
+	Record(ctx context.Context, q db.Querier, e audit.Entry) error
+}
+
+// New returns the promotion service on d; cat resolves gift variants, log
+// records staff changes and now gives the time (time.Now in the app).
+func New(d *db.DB, cat Catalog, log Audit, now func() time.Time) *Service {
+	return &Service{d: d, cat: cat, audit: log, now: now}
 }
 
 // fresh reports whether something read at at may still be served at now.
@@ -180,17 +189,32 @@ func (s *Service) PointsValidFor(ctx context.Context) (time.Duration, error) {
 }
 
 // SetSettings validates st (see Settings.Validate: *fault.Invalid per
-// field) and saves it in place of the settings before; then runs in the
-// same transaction with the settings saved.
-func (s *Service) SetSettings(ctx context.Context, st Settings, then ...db.Then[Settings]) error {
+// field) and saves it in place of the settings before, recording
+// "points.settings_saved" for by, with the settings before and after, in
+// the audit log in the same transaction. Saving the settings in force
+// changes and records nothing.
+func (s *Service) SetSettings(ctx context.Context, by audit.Actor, st Settings) error {
 	if err := st.Validate(); err != nil {
 		return err
 	}
 	err := s.d.InTx(ctx, func(q db.Querier) error {
+		// Locked first, so two saves at once each record what the other
+		// left.
+		if err := lockSettings(ctx, q); err != nil {
+			return err
+		}
+		before, err := loadSettings(ctx, q)
+		if err != nil {
+			return err
+		}
+		if before == st {
+			return nil
+		}
 		if err := upsertSettings(ctx, q, st, s.now().UTC()); err != nil {
 			return err
 		}
-		return db.RunThen(ctx, q, st, then)
+		return s.audit.Record(ctx, q, by.Entry("points.settings_saved", "settings", "points",
+			map[string]any{"from": settingsDetail(before), "to": settingsDetail(st)}))
 	})
 	if err != nil {
 		return err
@@ -200,6 +224,12 @@ func (s *Service) SetSettings(ctx context.Context, st Settings, then ...db.Then[
 	s.saves++
 	s.mu.Unlock()
 	return nil
+}
+
+// settingsDetail is st for an audit entry.
+func settingsDetail(st Settings) map[string]any {
+	return map[string]any{"points_min_spend": st.PointsMinSpend, "points_max_percent": st.PointsMaxPercent,
+		"points_valid_days": st.PointsValidDays}
 }
 
 // Grades returns the membership grades, lowest first.
@@ -228,9 +258,11 @@ func (s *Service) GradeOf(ctx context.Context, userID int64) (Grade, error) {
 // SetGrade assigns the grade with code to customer userID, as staff do by
 // hand; the next EvaluateGrades sets it again from the customer's spending.
 // It returns *fault.Invalid{"grade"} for an unknown code and
-// fault.ErrNotFound when the user does not exist or is deleted. then runs
-// in the same transaction with the grade assigned.
-func (s *Service) SetGrade(ctx context.Context, userID int64, gradeCode string, then ...db.Then[Grade]) error {
+// fault.ErrNotFound when the user does not exist or is deleted. A new grade
+// records "grade.assigned" for by, with the grade before and after, in the
+// audit log in the same transaction; the grade the customer has already is
+// not recorded.
+func (s *Service) SetGrade(ctx context.Context, by audit.Actor, userID int64, gradeCode string) error {
 	err := s.d.InTx(ctx, func(q db.Querier) error {
 		gs, err := allGrades(ctx, q)
 		if err != nil {
@@ -247,10 +279,21 @@ func (s *Service) SetGrade(ctx context.Context, userID int64, gradeCode string, 
 		if !ok {
 			return fault.ErrNotFound
 		}
+		before, assigned, err := gradeOfUser(ctx, q, userID)
+		if err != nil {
+			return err
+		}
+		if !assigned {
+			before = gs[0]
+		}
 		if _, err := assignGrade(ctx, q, userID, gs[i].ID, s.now().UTC()); err != nil {
 			return err
 		}
-		return db.RunThen(ctx, q, gs[i], then)
+		if before.Code == gs[i].Code {
+			return nil
+		}
+		return s.audit.Record(ctx, q, by.Entry("grade.assigned", "user", strconv.FormatInt(userID, 10),
+			map[string]any{"from": before.Code, "to": gs[i].Code}))
 	})
 	if err != nil {
 		return fmt.Errorf("set grade of user %d to %q: %w", userID, gradeCode, err)

@@ -9,6 +9,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/mallang/mallang/internal/audit"
+	"github.com/mallang/mallang/internal/audit/audittest"
 	"github.com/mallang/mallang/internal/catalog"
 	"github.com/mallang/mallang/internal/db"
 	"github.com/mallang/mallang/internal/db/dbtest"
@@ -23,7 +25,7 @@ func newService(t *testing.T) (*Service, *fake.Clock) {
 	t.Helper()
 	c := fake.NewClock(start)
 	d := dbtest.New(t)
-	return New(d, catalog.NewService(d, c.Now, nil, nil), c.Now), c
+	return New(d, catalog.NewService(d, c.Now, nil, nil), audit.New(d, c.Now), c.Now), c
 }
 
 func exec(t *testing.T, d *db.DB, query string, args ...any) {
@@ -132,7 +134,7 @@ func TestSetSettings(t *testing.T) {
 			if _, err := s.Settings(ctx); err != nil { // fill the cache: a save must replace it
 				t.Fatal(err)
 			}
-			err := s.SetSettings(ctx, tt.st)
+			err := s.SetSettings(ctx, audittest.Staff, tt.st)
 			want := tt.st
 			if tt.field != "" {
 				inv, ok := fault.AsInvalid(err)
@@ -143,7 +145,7 @@ func TestSetSettings(t *testing.T) {
 			} else if err != nil {
 				t.Fatalf("SetSettings: %v", err)
 			}
-			for _, svc := range []*Service{s, New(s.d, s.cat, time.Now)} {
+			for _, svc := range []*Service{s, New(s.d, s.cat, s.audit, time.Now)} {
 				got, err := svc.Settings(ctx)
 				if err != nil || got != want {
 					t.Fatalf("Settings = %+v, %v; want %+v", got, err, want)
@@ -161,12 +163,12 @@ func TestSettingsCache(t *testing.T) {
 	t.Parallel()
 	s, c := newService(t)
 	ctx := t.Context()
-	other := New(s.d, s.cat, c.Now) // another app node
+	other := New(s.d, s.cat, s.audit, c.Now) // another app node
 	if _, err := other.Settings(ctx); err != nil {
 		t.Fatal(err)
 	}
 	saved := Settings{PointsMinSpend: 500, PointsMaxPercent: 50, PointsValidDays: 30}
-	if err := s.SetSettings(ctx, saved); err != nil {
+	if err := s.SetSettings(ctx, audittest.Staff, saved); err != nil {
 		t.Fatal(err)
 	}
 	if got, _ := other.Settings(ctx); got != DefaultSettings() {
@@ -194,7 +196,7 @@ func TestGradeEarnRates(t *testing.T) {
 			code := "welcome"
 			if tt.code != "" {
 				code = tt.code
-				if err := s.SetGrade(ctx, u, tt.code); err != nil {
+				if err := s.SetGrade(ctx, audittest.Staff, u, tt.code); err != nil {
 					t.Fatalf("SetGrade: %v", err)
 				}
 			}
@@ -211,7 +213,7 @@ func TestGradeEarnRates(t *testing.T) {
 	t.Run("a grade changes at once", func(t *testing.T) {
 		u := customer(t, s.d)
 		for _, code := range []string{"gold", "silver"} {
-			if err := s.SetGrade(ctx, u, code); err != nil {
+			if err := s.SetGrade(ctx, audittest.Staff, u, code); err != nil {
 				t.Fatal(err)
 			}
 		}
@@ -220,13 +222,13 @@ func TestGradeEarnRates(t *testing.T) {
 		}
 	})
 	t.Run("unknown grade", func(t *testing.T) {
-		err := s.SetGrade(ctx, customer(t, s.d), "platinum")
+		err := s.SetGrade(ctx, audittest.Staff, customer(t, s.d), "platinum")
 		if inv, ok := fault.AsInvalid(err); !ok || inv.Fields["grade"] == "" {
 			t.Fatalf("SetGrade = %v, want *fault.Invalid for grade", err)
 		}
 	})
 	t.Run("unknown user", func(t *testing.T) {
-		if err := s.SetGrade(ctx, 987654, "gold"); !errors.Is(err, fault.ErrNotFound) {
+		if err := s.SetGrade(ctx, audittest.Staff, 987654, "gold"); !errors.Is(err, fault.ErrNotFound) {
 			t.Fatalf("SetGrade = %v, want fault.ErrNotFound", err)
 		}
 	})
@@ -252,7 +254,7 @@ func TestGradeCache(t *testing.T) {
 	if r, _ := s.PointsRules(ctx, u); r.EarnPermille != 50 {
 		t.Fatalf("after CacheFor EarnPermille = %d, want vip's 50", r.EarnPermille)
 	}
-	if err := s.SetGrade(ctx, u, "silver"); err != nil {
+	if err := s.SetGrade(ctx, audittest.Staff, u, "silver"); err != nil {
 		t.Fatal(err)
 	}
 	if r, _ := s.PointsRules(ctx, u); r.EarnPermille != 20 {

@@ -178,6 +178,15 @@ func loadSettings(ctx context.Context, q db.Querier) (Settings, error) {
 	return Settings{PointsMinSpend: row.MinSpend, PointsMaxPercent: row.MaxPercent, PointsValidDays: row.ValidDays}, nil
 }
 
+// lockSettings takes the lock of the settings row, if there is one, until
+// the transaction ends.
+func lockSettings(ctx context.Context, q db.Querier) error {
+	if _, err := q.ExecContext(ctx, `UPDATE promotion_settings SET id = id WHERE id = 1`); err != nil {
+		return fmt.Errorf("lock promotion settings: %w", err)
+	}
+	return nil
+}
+
 // upsertSettings writes the one settings row.
 func upsertSettings(ctx context.Context, q db.Querier, st Settings, now time.Time) error {
 	_, err := q.ExecContext(ctx, q.Rebind(`INSERT INTO promotion_settings
@@ -288,9 +297,11 @@ func liveGifts(ctx context.Context, q db.Querier, now time.Time) ([]Gift, error)
 	return gifts(rows), nil
 }
 
-// setGiftActive turns gift rule id on or off and reports whether it exists.
+// setGiftActive turns gift rule id on or off and reports whether it switched:
+// false when the rule is already in that state or does not exist.
 func setGiftActive(ctx context.Context, q db.Querier, id int64, active bool, now time.Time) (bool, error) {
-	res, err := q.ExecContext(ctx, q.Rebind(`UPDATE gift_rules SET active = ?, updated_at = ? WHERE id = ?`), active, now, id)
+	res, err := q.ExecContext(ctx, q.Rebind(`UPDATE gift_rules SET active = ?, updated_at = ? WHERE id = ? AND active <> ?`),
+		active, now, id, active)
 	if err != nil {
 		return false, fmt.Errorf("set gift rule %d active %t: %w", id, active, err)
 	}

@@ -7,6 +7,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/mallang/mallang/internal/audit"
 	"github.com/mallang/mallang/internal/db"
 	"github.com/mallang/mallang/internal/pricing"
 )
@@ -19,8 +20,9 @@ const CacheFor = 5 * time.Second
 
 // Service reads and saves the shipping rules and reads the carriers.
 type Service struct {
-	d   *db.DB
-	now func() time.Time
+	d     *db.DB
+	audit Audit
+	now   func() time.Time
 
 	mu      sync.Mutex // guards rules, rulesAt and saves
 	rules   *pricing.ShippingRules
@@ -28,9 +30,16 @@ type Service struct {
 	saves   uint64 // counts SetRules, so a read that raced a save is not cached
 }
 
-// New returns a Service on d; now gives the time (time.Now in the app).
-func New(d *db.DB, now func() time.Time) *Service {
-	return &Service{d: d, now: now}
+// Audit records a staff change in the transaction that makes it;
+// *audit.Log implements it.
+type Audit interface {
+	Record(ctx context.Context, q db.Querier, e audit.Entry) error
+}
+
+// New returns a Service on d that audits saves in log; now gives the time
+// (time.Now in the app).
+func New(d *db.DB, log Audit, now func() time.Time) *Service {
+	return &Service{d: d, audit: log, now: now}
 }
 
 // Rules returns the shop's shipping rules: the saved ones, or Defaults when
@@ -63,15 +72,28 @@ func (s *Service) Rules(ctx context.Context) (pricing.ShippingRules, error) {
 // for negative fees, bad postcodes, a range that ends before it starts,
 // overlapping ranges) and saves it in place of the rules before, remote
 // areas in the order given. Saving an empty Remote means no surcharges, not
-// the defaults. then runs in the same transaction with the rules saved.
-func (s *Service) SetRules(ctx context.Context, r pricing.ShippingRules, then ...db.Then[pricing.ShippingRules]) error {
+// the defaults. A save records "shipping.rules_saved" for by in the audit
+// log, with the rules before and after, in the same transaction; saving the
+// rules in force changes and records nothing.
+func (s *Service) SetRules(ctx context.Context, by audit.Actor, r pricing.ShippingRules) error {
 	if err := r.Validate(); err != nil {
 		return err
 	}
 	now := s.now().UTC()
 	err := s.d.InTx(ctx, func(q db.Querier) error {
-		// The upsert comes first: it locks the settings row, so two saves
-		// at once replace the areas one after the other, never interleaved.
+		// The settings row is locked first, so two saves at once replace
+		// the areas one after the other, never interleaved, and each
+		// records the rules the other left.
+		if err := lockSettings(ctx, q); err != nil {
+			return err
+		}
+		before, err := loadRules(ctx, q)
+		if err != nil {
+			return err
+		}
+		if sameRules(before, r) {
+			return nil
+		}
 		if err := upsertSettings(ctx, q, r, now); err != nil {
 			return err
 		}
@@ -83,7 +105,8 @@ func (s *Service) SetRules(ctx context.Context, r pricing.ShippingRules, then ..
 				return err
 			}
 		}
-		return db.RunThen(ctx, q, r, then)
+		return s.audit.Record(ctx, q, by.Entry("shipping.rules_saved", "settings", "shipping",
+			map[string]any{"from": rulesDetail(before), "to": rulesDetail(r)}))
 	})
 	if err != nil {
 		return fmt.Errorf("save shipping rules: %w", err)
@@ -93,6 +116,17 @@ func (s *Service) SetRules(ctx context.Context, r pricing.ShippingRules, then ..
 	s.saves++
 	s.mu.Unlock()
 	return nil
+}
+
+// sameRules reports whether a and b charge the same.
+func sameRules(a, b pricing.ShippingRules) bool {
+	return a.BaseFee == b.BaseFee && a.FreeOver == b.FreeOver && a.PerSeller == b.PerSeller && slices.Equal(a.Remote, b.Remote)
+}
+
+// rulesDetail is r for an audit entry: the fees and the number of remote
+// areas (the full list would not fit an entry).
+func rulesDetail(r pricing.ShippingRules) map[string]any {
+	return map[string]any{"base_fee": r.BaseFee, "free_over": r.FreeOver, "per_seller": r.PerSeller, "remote_areas": len(r.Remote)}
 }
 
 // Carriers returns the active carriers in display order: the choice offered

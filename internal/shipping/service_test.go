@@ -3,12 +3,14 @@ package shipping
 import (
 	"context"
 	"errors"
+	"fmt"
 	"reflect"
 	"strings"
 	"testing"
 	"time"
 
-	"github.com/mallang/mallang/internal/db"
+	"github.com/mallang/mallang/internal/audit"
+	"github.com/mallang/mallang/internal/audit/audittest"
 	"github.com/mallang/mallang/internal/db/dbtest"
 	"github.com/mallang/mallang/internal/fake"
 	"github.com/mallang/mallang/internal/fault"
@@ -18,7 +20,8 @@ import (
 func newService(t *testing.T) (*Service, *fake.Clock) {
 	t.Helper()
 	c := fake.NewClock(time.Date(2025, 3, 1, 1, 0, 0, 0, time.UTC))
-	return New(dbtest.New(t), c.Now), c
+	d := dbtest.New(t)
+	return New(d, audit.New(d, c.Now), c.Now), c
 }
 
 func TestRules(t *testing.T) {
@@ -44,7 +47,7 @@ func TestRules(t *testing.T) {
 			s, _ := newService(t)
 			ctx := context.Background()
 			for _, r := range tt.save {
-				if err := s.SetRules(ctx, r); err != nil {
+				if err := s.SetRules(ctx, audittest.Staff, r); err != nil {
 					t.Fatalf("SetRules: %v", err)
 				}
 			}
@@ -56,7 +59,7 @@ func TestRules(t *testing.T) {
 				t.Fatalf("Rules = %+v, want %+v", got, tt.want)
 			}
 			// A new service reads the same from the database.
-			again, err := New(s.d, time.Now).Rules(ctx)
+			again, err := New(s.d, s.audit, time.Now).Rules(ctx)
 			if err != nil || !reflect.DeepEqual(again, tt.want) {
 				t.Fatalf("Rules from the database = %+v, %v; want %+v", again, err, tt.want)
 			}
@@ -85,7 +88,7 @@ func TestSetRulesInvalid(t *testing.T) {
 			t.Parallel()
 			s, _ := newService(t)
 			ctx := context.Background()
-			err := s.SetRules(ctx, tt.r)
+			err := s.SetRules(ctx, audittest.Staff, tt.r)
 			inv, ok := fault.AsInvalid(err)
 			if !ok || inv.Fields[tt.field] == "" {
 				t.Fatalf("SetRules = %v, want *fault.Invalid for %q", err, tt.field)
@@ -102,7 +105,7 @@ func TestRulesCache(t *testing.T) {
 	t.Parallel()
 	s, c := newService(t)
 	ctx := context.Background()
-	if err := s.SetRules(ctx, pricing.ShippingRules{BaseFee: 1000}); err != nil {
+	if err := s.SetRules(ctx, audittest.Staff, pricing.ShippingRules{BaseFee: 1000}); err != nil {
 		t.Fatal(err)
 	}
 	fee := func() int64 {
@@ -117,7 +120,7 @@ func TestRulesCache(t *testing.T) {
 		t.Fatalf("fee %d, want 1000", got)
 	}
 	// Another node saves new rules: this one serves its copy until it expires.
-	if err := New(s.d, c.Now).SetRules(ctx, pricing.ShippingRules{BaseFee: 2000}); err != nil {
+	if err := New(s.d, s.audit, c.Now).SetRules(ctx, audittest.Staff, pricing.ShippingRules{BaseFee: 2000}); err != nil {
 		t.Fatal(err)
 	}
 	if got := fee(); got != 1000 {
@@ -128,7 +131,7 @@ func TestRulesCache(t *testing.T) {
 		t.Fatalf("fee %d after the cache time, want 2000", got)
 	}
 	// Saving on this node is seen at once.
-	if err := s.SetRules(ctx, pricing.ShippingRules{BaseFee: 3500}); err != nil {
+	if err := s.SetRules(ctx, audittest.Staff, pricing.ShippingRules{BaseFee: 3500}); err != nil {
 		t.Fatal(err)
 	}
 	if got := fee(); got != 3500 {
@@ -207,25 +210,43 @@ func TestCarriers(t *testing.T) {
 	}
 }
 
-// What a caller runs in the transaction of a save sees the rules saved,
-// and its failure keeps the rules before.
-func TestSetRulesThen(t *testing.T) {
+// A save and its audit entry commit together: with the audit log refusing
+// entries the rules before stay; saving the rules in force records nothing.
+func TestSetRulesAudited(t *testing.T) {
 	t.Parallel()
 	s, _ := newService(t)
 	ctx := context.Background()
-	refused := errors.New("audit log refused")
 	custom := pricing.ShippingRules{BaseFee: 2500, FreeOver: 30000, Remote: []pricing.RemoteArea{}}
-	err := s.SetRules(ctx, custom, func(_ context.Context, q db.Querier, saved pricing.ShippingRules) error {
-		var fee int64
-		if err := q.GetContext(ctx, &fee, `SELECT base_fee_minor FROM shipping_settings`); err != nil || fee != 2500 || saved.BaseFee != 2500 {
-			t.Errorf("the hook saw fee %d (%v), rules %+v", fee, err, saved)
-		}
-		return refused
-	})
-	if !errors.Is(err, refused) {
-		t.Fatalf("SetRules with a failing hook = %v", err)
+	if err := s.SetRules(ctx, audittest.Staff, Defaults()); err != nil {
+		t.Fatal(err)
 	}
-	if got, err := s.Rules(ctx); err != nil || !reflect.DeepEqual(got, Defaults()) {
-		t.Fatalf("Rules after the failed save = %+v, %v; want the defaults", got, err)
+	if es := audittest.Entries(t, s.d, ""); len(es) != 0 {
+		t.Fatalf("saving the rules in force recorded %+v", es)
+	}
+	if err := s.SetRules(ctx, audittest.Staff, custom); err != nil {
+		t.Fatal(err)
+	}
+	es := audittest.Entries(t, s.d, "shipping.rules_saved")
+	if len(es) != 1 || es[0].TargetType != "settings" || es[0].TargetID != "shipping" || es[0].ActorEmail != audittest.Staff.Email {
+		t.Fatalf("entries = %+v", es)
+	}
+	from, _ := es[0].Detail["from"].(map[string]any)
+	to, _ := es[0].Detail["to"].(map[string]any)
+	if fmt.Sprint(from["base_fee"]) != "3000" || fmt.Sprint(to["base_fee"]) != "2500" || fmt.Sprint(to["remote_areas"]) != "0" {
+		t.Fatalf("detail = %+v", es[0].Detail)
+	}
+	if err := s.SetRules(ctx, audittest.Staff, custom); err != nil {
+		t.Fatal(err)
+	}
+	if n := len(audittest.Entries(t, s.d, "")); n != 1 {
+		t.Fatalf("saving the same rules again: %d entries", n)
+	}
+
+	audittest.Refuse(t, s.d)
+	if err := s.SetRules(ctx, audittest.Staff, Defaults()); err == nil {
+		t.Fatal("SetRules with the audit log refusing succeeded")
+	}
+	if got, err := loadRules(ctx, s.d.Read()); err != nil || !reflect.DeepEqual(got, custom) {
+		t.Fatalf("rules after the refused save = %+v, %v; want %+v", got, err, custom)
 	}
 }

@@ -56,6 +56,15 @@ func remoteAreas(ctx context.Context, q db.Querier) ([]pricing.RemoteArea, error
 	return out, nil
 }
 
+// lockSettings takes the lock of the settings row, if there is one, until
+// the transaction ends.
+func lockSettings(ctx context.Context, q db.Querier) error {
+	if _, err := q.ExecContext(ctx, `UPDATE shipping_settings SET id = id WHERE id = 1`); err != nil {
+		return fmt.Errorf("lock shipping settings: %w", err)
+	}
+	return nil
+}
+
 // upsertSettings writes the one settings row.
 func upsertSettings(ctx context.Context, q db.Querier, r pricing.ShippingRules, now time.Time) error {
 	_, err := q.ExecContext(ctx, q.Rebind(`INSERT INTO shipping_settings

@@ -9,6 +9,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/mallang/mallang/internal/audit"
 	"github.com/mallang/mallang/internal/catalog/catalogtest"
 	"github.com/mallang/mallang/internal/coupon"
 	"github.com/mallang/mallang/internal/db"
@@ -28,7 +29,7 @@ func TestCheckoutAndOrders(t *testing.T) {
 	wantStatus(t, b.get("/checkout"), http.StatusSeeOther, "/cart")
 	mustContain(t, b.get("/cart").body, "주문할 상품을 하나 이상 선택해 주세요")
 
-	if _, err := s.coupons.Create(ctx, coupon.NewCoupon{Code: "WELCOME", Name: "첫 구매", Kind: coupon.KindFixed, Amount: 500}); err != nil {
+	if _, err := s.coupons.Create(ctx, audit.Actor{}, coupon.NewCoupon{Code: "WELCOME", Name: "첫 구매", Kind: coupon.KindFixed, Amount: 500}); err != nil {
 		t.Fatal(err)
 	}
 	err := s.d.InTx(ctx, func(q db.Querier) error { return s.points.Earn(ctx, q, 1, 2000, 0, "가입 축하", time.Time{}) })

@@ -8,6 +8,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/mallang/mallang/internal/audit"
 	"github.com/mallang/mallang/internal/catalog"
 	"github.com/mallang/mallang/internal/catalog/catalogtest"
 	"github.com/mallang/mallang/internal/payment"
@@ -145,7 +146,7 @@ func TestBankTransferPages(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, err := s.pays.ConfirmDeposit(context.Background(), o.ID, 1, "김민지"); err != nil {
+	if _, err := s.pays.ConfirmDeposit(context.Background(), audit.Actor{UserID: 1}, o.ID, "김민지"); err != nil {
 		t.Fatal(err)
 	}
 	mustContain(t, b.get("/account/orders/"+number).body, `data-status="paid"`, "무통장입금")

@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/mallang/mallang/internal/account/address"
+	"github.com/mallang/mallang/internal/audit"
 	"github.com/mallang/mallang/internal/cart"
 	"github.com/mallang/mallang/internal/catalog"
 	"github.com/mallang/mallang/internal/catalog/catalogtest"
@@ -66,25 +67,30 @@ func NewShop(t *testing.T) *Shop {
 	kr := crypt.DeriveKeyring([]byte("order tests: a secret of at least 32 bytes"))
 	cat := catalog.NewService(d, c.Now, nil, nil)
 	sh := &Shop{D: d, Clock: c, Cat: cat, Addr: address.New(d, kr, c.Now), Points: points.New(d, c.Now),
-		Carts: cart.New(d, cat, cart.Config{}, c.Now), Coupons: coupon.New(d, c.Now), Shipping: shipping.New(d, c.Now),
-		Promos: promotion.New(d, cat, c.Now), KR: kr}
-	if err := sh.Shipping.SetRules(ctx, pricing.ShippingRules{BaseFee: 3000, FreeOver: 50000,
+		Carts: cart.New(d, cat, cart.Config{}, c.Now), Coupons: coupon.New(d, audit.New(d, c.Now), c.Now), Shipping: shipping.New(d, audit.New(d, c.Now), c.Now),
+		Promos: promotion.New(d, cat, audit.New(d, c.Now), c.Now), KR: kr}
+	if err := sh.Shipping.SetRules(ctx, audit.Actor{}, pricing.ShippingRules{BaseFee: 3000, FreeOver: 50000,
 		Remote: []pricing.RemoteArea{{Name: "제주", From: "63000", To: "63644", Surcharge: 3000}}}); err != nil {
 		t.Fatal(err)
 	}
-	if err := sh.Promos.SetSettings(ctx, promotion.Settings{PointsMinSpend: 0, PointsMaxPercent: 100, PointsValidDays: 365}); err != nil {
+	if err := sh.Promos.SetSettings(ctx, audit.Actor{}, promotion.Settings{PointsMinSpend: 0, PointsMaxPercent: 100, PointsValidDays: 365}); err != nil {
 		t.Fatal(err)
 	}
 	for _, cp := range []coupon.NewCoupon{
 		{Code: "WELCOME", Name: "첫 구매 5천원", Kind: coupon.KindFixed, Amount: 5000},
 		{Code: "BIG", Name: "백만원 이상 1천원", Kind: coupon.KindFixed, Amount: 1000, MinOrder: 1_000_000},
 	} {
-		if _, err := sh.Coupons.Create(ctx, cp); err != nil {
+		if _, err := sh.Coupons.Create(ctx, audit.Actor{}, cp); err != nil {
 			t.Fatal(err)
 		}
 	}
+	// The set-up above is the system's, recorded as such; tests start with
+	// an empty audit log and see only what they do.
+	if _, err := d.Write().ExecContext(ctx, `DELETE FROM audit_log`); err != nil {
+		t.Fatal(err)
+	}
 	sh.Orders = order.NewService(d, order.Deps{Catalog: cat, Cart: sh.Carts, Addresses: sh.Addr, Coupons: sh.Coupons,
-		Points: sh.Points, Shipping: sh.Shipping, Promotions: sh.Promos, Keyring: kr},
+		Points: sh.Points, Shipping: sh.Shipping, Promotions: sh.Promos, Keyring: kr, Audit: audit.New(d, c.Now)},
 		order.Config{PayWithin: 30 * time.Minute}, c.Now, nil)
 	sh.Payments = payment.NewService(d, payment.Deps{Orders: sh.Orders, Keyring: kr},
 		payment.Config{BaseURL: "http://shop.test", Bank: Bank}, nil, c.Now, nil)
@@ -133,7 +139,7 @@ func (sh *Shop) CouponUse(t *testing.T, orderID int64) (couponID int64, released
 // of threshold or more.
 func (sh *Shop) Gift(t *testing.T, variantID, threshold, quantity int64) {
 	t.Helper()
-	if _, err := sh.Promos.CreateGift(t.Context(), promotion.NewGift{Name: "사은품", Threshold: threshold,
+	if _, err := sh.Promos.CreateGift(t.Context(), audit.Actor{}, promotion.NewGift{Name: "사은품", Threshold: threshold,
 		VariantID: variantID, Quantity: quantity}); err != nil {
 		t.Fatal(err)
 	}
@@ -177,6 +183,18 @@ func (sh *Shop) Customer(t *testing.T, email string) int64 {
 		t.Fatal(err)
 	}
 	return id
+}
+
+// Staff adds a staff member and returns them as the audit log names them.
+func (sh *Shop) Staff(t *testing.T, email string) audit.Actor {
+	t.Helper()
+	q := sh.D.Write()
+	var id int64
+	err := q.QueryRowxContext(t.Context(), q.Rebind(`INSERT INTO users (email, role) VALUES (?, 'staff') RETURNING id`), email).Scan(&id)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return audit.Actor{UserID: id, Email: email, IP: "192.0.2.1", UserAgent: "ordertest"}
 }
 
 // Address adds an address to userID's book and returns its id.

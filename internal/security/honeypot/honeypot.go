@@ -48,8 +48,8 @@ type Config struct {
 	// BlockFor is how long a block lasts after the attempt that made or
 	// last extended it (7 days).
 	BlockFor time.Duration
-	// Audit, when set, records "honeypot.block_cleared" in the transaction
-	// of Clear, with the actor taken from the context (audit.WithActor).
+	// Audit, when set, records "honeypot.block_cleared" for the actor of
+	// Clear in its transaction.
 	Audit Auditor
 }
 

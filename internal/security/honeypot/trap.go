@@ -111,10 +111,10 @@ func (t *Trap) Blocks(ctx context.Context) ([]Block, error) {
 // Clear ends the active block of ip now. The attempts stay for the record
 // but no longer count towards a new block, so a member of staff who tripped
 // the trap is not blocked again by their next mistake. With Config.Audit
-// set, the clearing is audited in the same transaction. It returns
+// set, the clearing is recorded for by in the same transaction. It returns
 // fault.ErrNotFound when ip has no active block, and a *fault.Invalid when
 // ip does not parse.
-func (t *Trap) Clear(ctx context.Context, ip string) error {
+func (t *Trap) Clear(ctx context.Context, by audit.Actor, ip string) error {
 	norm, err := normalizeIP(ip)
 	if err != nil {
 		return fmt.Errorf("honeypot: clear block: %w", err)
@@ -131,15 +131,12 @@ func (t *Trap) Clear(ctx context.Context, ip string) error {
 		if t.cfg.Audit == nil {
 			return nil
 		}
-		return t.cfg.Audit.Record(ctx, q, audit.Entry{
-			Action: "honeypot.block_cleared", TargetType: "ip", TargetID: norm,
-			Detail: map[string]any{
-				"block_id":   strconv.FormatInt(b.ID, 10),
-				"attempts":   b.Attempts,
-				"blocked_at": b.BlockedAt.UTC().Format(time.RFC3339),
-				"expires_at": b.ExpiresAt.UTC().Format(time.RFC3339),
-			},
-		})
+		return t.cfg.Audit.Record(ctx, q, by.Entry("honeypot.block_cleared", "ip", norm, map[string]any{
+			"block_id":   strconv.FormatInt(b.ID, 10),
+			"attempts":   b.Attempts,
+			"blocked_at": b.BlockedAt.UTC().Format(time.RFC3339),
+			"expires_at": b.ExpiresAt.UTC().Format(time.RFC3339),
+		}))
 	})
 	if err != nil {
 		return fmt.Errorf("honeypot: clear block of %s: %w", norm, err)

@@ -266,8 +266,8 @@ func TestClear(t *testing.T) {
 		}
 	}
 	c.Advance(time.Hour)
-	staff := audit.WithActor(ctx, audit.Actor{UserID: 1, Email: "admin@mallang.test", IP: "192.0.2.1", UserAgent: "Firefox"})
-	if err := tr.Clear(staff, "::ffff:"+ip); err != nil {
+	staff := audit.Actor{UserID: 1, Email: "admin@mallang.test", IP: "192.0.2.1", UserAgent: "Firefox"}
+	if err := tr.Clear(ctx, staff, "::ffff:"+ip); err != nil {
 		t.Fatalf("Clear: %v", err)
 	}
 	mustBlocked(t, tr, ip, false)
@@ -295,14 +295,14 @@ func TestClear(t *testing.T) {
 	}
 	mustBlocked(t, tr, ip, true)
 
-	if err := tr.Clear(staff, "192.0.2.99"); !errors.Is(err, fault.ErrNotFound) {
+	if err := tr.Clear(ctx, staff, "192.0.2.99"); !errors.Is(err, fault.ErrNotFound) {
 		t.Fatalf("Clear of an address never blocked = %v, want fault.ErrNotFound", err)
 	}
 	c.Advance(8 * day)
-	if err := tr.Clear(staff, ip); !errors.Is(err, fault.ErrNotFound) {
+	if err := tr.Clear(ctx, staff, ip); !errors.Is(err, fault.ErrNotFound) {
 		t.Fatalf("Clear of an ended block = %v, want fault.ErrNotFound", err)
 	}
-	if err := tr.Clear(staff, "nope"); !isInvalid(err, "ip") {
+	if err := tr.Clear(ctx, staff, "nope"); !isInvalid(err, "ip") {
 		t.Fatalf("Clear(nope) = %v, want *fault.Invalid", err)
 	}
 	if _, total, err := log.List(ctx, audit.Filter{}); err != nil || total != 1 {
@@ -325,7 +325,7 @@ func TestClearRollsBackWhenAuditFails(t *testing.T) {
 	if _, err := tr.Record(t.Context(), attempt("203.0.113.7")); err != nil {
 		t.Fatal(err)
 	}
-	if err := tr.Clear(t.Context(), "203.0.113.7"); !errors.Is(err, errAudit) {
+	if err := tr.Clear(t.Context(), audit.Actor{}, "203.0.113.7"); !errors.Is(err, errAudit) {
 		t.Fatalf("Clear = %v, want the audit error", err)
 	}
 	mustBlocked(t, tr, "203.0.113.7", true)
