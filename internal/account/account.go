@@ -80,10 +80,19 @@ type Blocklist interface {
 	Blocked(ctx context.Context, ip string) (bool, error)
 }
 
-// Hook runs inside the transaction that ends a user's sessions (password
-// change or reset) or deletes the account, so other capabilities (API
-// tokens, addresses, social identities) clean up in the same commit.
-type Hook func(ctx context.Context, q db.Querier, userID int64) error
+// TokenRevoker ends a user's API tokens in the transaction that ends their
+// sessions (a password change or reset, new rights, a deleted account);
+// *apitoken.Service implements it.
+type TokenRevoker interface {
+	RevokeUser(ctx context.Context, q db.Querier, userID int64) error
+}
+
+// UserData deletes what another capability keeps about a user in the
+// transaction that deletes the account; *address.Service (the address
+// book) and *social.Service (social identities) implement it.
+type UserData interface {
+	DeleteAllForUser(ctx context.Context, q db.Querier, userID int64) error
+}
 
 // Audit records a staff change in the transaction that makes it;
 // *audit.Log implements it.
@@ -97,8 +106,9 @@ type SecondFactor interface {
 	Reset(ctx context.Context, q db.Querier, userID int64) error
 }
 
-// Options are the collaborators and settings of the service. Keyring and
-// Mailer are required; the rest have defaults.
+// Options are the collaborators and settings of the service. Keyring,
+// Mailer, Tokens, Addresses and Identities are required; the rest have
+// defaults.
 type Options struct {
 	// BaseURL makes the links in mail absolute ("https://shop.example").
 	BaseURL string
@@ -114,10 +124,12 @@ type Options struct {
 	// VerifyTTL and ResetTTL bound the one-time links; 48 h and 1 h.
 	VerifyTTL time.Duration
 	ResetTTL  time.Duration
-	// OnSessionsEnd run when a password changes or is reset; OnDelete when
-	// an account is deleted (after OnSessionsEnd).
-	OnSessionsEnd []Hook
-	OnDelete      []Hook
+	// Tokens are ended with the user's sessions; required.
+	Tokens TokenRevoker
+	// Addresses and Identities are deleted with the account, after its
+	// sessions and tokens end; required.
+	Addresses  UserData
+	Identities UserData
 	// Audit records the changes staff make (SetRole, ResetSecondFactor)
 	// and SecondFactor resets a staff member's second factor; both are
 	// required by those two methods.
@@ -135,7 +147,13 @@ type Service struct {
 }
 
 // NewService returns the account service.
+//
+// It panics when Keyring, Mailer, Tokens, Addresses or Identities is
+// missing: a wiring mistake every start would show.
 func NewService(d *db.DB, opt Options, now func() time.Time, log *slog.Logger) *Service {
+	if opt.Keyring == nil || opt.Mailer == nil || opt.Tokens == nil || opt.Addresses == nil || opt.Identities == nil {
+		panic("account: NewService needs Keyring, Mailer, Tokens, Addresses and Identities")
+	}
 	if opt.VerifyTTL <= 0 {
 		opt.VerifyTTL = 48 * time.Hour
 	}

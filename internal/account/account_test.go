@@ -49,7 +49,9 @@ func TestCreateSuperuser(t *testing.T) {
 	t.Parallel()
 	d := dbtest.New(t)
 	ctx := context.Background()
-	s := NewService(d, Options{Keyring: crypt.DeriveKeyring(make([]byte, 32)), Mailer: notify.NewOutbox(d, time.Now)},
+	f := &fixture{}
+	s := NewService(d, Options{Keyring: crypt.DeriveKeyring(make([]byte, 32)), Mailer: notify.NewOutbox(d, time.Now),
+		Tokens: noted{f, &f.ended}, Addresses: noted{f, &f.gone}, Identities: noted{f, &f.unlinked}},
 		func() time.Time { return time.Date(2026, 11, 1, 9, 0, 0, 0, time.UTC) }, slog.New(slog.NewTextHandler(io.Discard, nil)))
 
 	_, err := s.CreateSuperuser(ctx, "not-an-address", "", "short")

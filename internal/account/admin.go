@@ -146,7 +146,7 @@ func (c RoleChange) Changed() bool {
 // repeats; an unknown role or permission is a *fault.Invalid.
 //
 // A change ends every session of the user (the session version moves on
-// and the OnSessionsEnd hooks run), so new rights apply from the next login
+// and the API tokens end), so new rights apply from the next login
 // and lost ones at once; the change is recorded as "user.role_changed" in
 // the audit log in the same transaction. Taking the role from the last
 // active superuser, the actor included, returns ErrLastSuperuser; the check
@@ -239,7 +239,7 @@ func (s *Service) SetRole(ctx context.Context, by audit.Actor, userID int64, rol
 // ResetSecondFactor removes user userID's second factor (authenticator
 // and recovery codes), for a staff member who lost both, and signs them out
 // everywhere: the session version moves on, the sessions are deleted and
-// the OnSessionsEnd hooks run. It records "twofactor.reset" for by in the
+// the API tokens end. It records "twofactor.reset" for by in the
 // audit log, all in one transaction. The caller checks that by may do this.
 // It returns fault.ErrNotFound when the user does not exist.
 func (s *Service) ResetSecondFactor(ctx context.Context, by audit.Actor, userID int64) error {

@@ -108,7 +108,7 @@ func TestSetRole(t *testing.T) {
 		t.Fatalf("%d sessions left", n)
 	}
 	if len(f.ended) != 1 || f.ended[0] != u.ID {
-		t.Fatalf("OnSessionsEnd ran for %v", f.ended)
+		t.Fatalf("API tokens ended for %v", f.ended)
 	}
 	got, _ := f.s.User(ctx, u.ID)
 	if got.Role != Staff || !got.Can(PermMail) || got.Can(PermCatalog) {

@@ -157,7 +157,7 @@ func (s *Service) ChangePassword(ctx context.Context, userID int64, current, pas
 }
 
 // setPassword stores a new hash, ends every session (the version moves on)
-// and runs the OnSessionsEnd hooks, all through q.
+// and ends the user's API tokens, all through q.
 func (s *Service) setPassword(ctx context.Context, q db.Querier, userID int64, hash string, now time.Time) error {
 	if _, err := q.ExecContext(ctx, q.Rebind(`UPDATE users SET password_hash = ?, session_version = session_version + 1, updated_at = ?
 		WHERE id = ?`), hash, now, userID); err != nil {
@@ -170,10 +170,8 @@ func (s *Service) endSessions(ctx context.Context, q db.Querier, userID int64) e
 	if _, err := q.ExecContext(ctx, q.Rebind(`DELETE FROM sessions WHERE user_id = ?`), userID); err != nil {
 		return fmt.Errorf("end sessions: %w", err)
 	}
-	for _, h := range s.opt.OnSessionsEnd {
-		if err := h(ctx, q, userID); err != nil {
-			return err
-		}
+	if err := s.opt.Tokens.RevokeUser(ctx, q, userID); err != nil {
+		return fmt.Errorf("end api tokens: %w", err)
 	}
 	return nil
 }
@@ -232,8 +230,8 @@ func (s *Service) UpdateProfile(ctx context.Context, userID int64, p Profile) (U
 // The row stays, soft-deleted, so orders keep their customer; the personal
 // data goes: email, name, phone, password and consent are cleared or
 // replaced, the outbox copies of mail to the address are blanked, sessions
-// and tokens end, and the OnDelete hooks (addresses, social identities)
-// run in the same transaction.
+// and tokens end, and the address book and social identities are deleted,
+// in the same transaction.
 func (s *Service) Delete(ctx context.Context, userID int64, confirm string) error {
 	now := s.now().UTC()
 	err := s.d.InTx(ctx, func(q db.Querier) error {
@@ -271,10 +269,11 @@ func (s *Service) Delete(ctx context.Context, userID int64, confirm string) erro
 		if err := s.endSessions(ctx, q, userID); err != nil {
 			return err
 		}
-		for _, h := range s.opt.OnDelete {
-			if err := h(ctx, q, userID); err != nil {
-				return err
-			}
+		if err := s.opt.Addresses.DeleteAllForUser(ctx, q, userID); err != nil {
+			return fmt.Errorf("delete addresses: %w", err)
+		}
+		if err := s.opt.Identities.DeleteAllForUser(ctx, q, userID); err != nil {
+			return fmt.Errorf("delete social identities: %w", err)
 		}
 		return nil
 	})

@@ -23,14 +23,15 @@ import (
 )
 
 type fixture struct {
-	d      *db.DB
-	s      *Service
-	clock  *fake.Clock
-	outbox *notify.Outbox
-	ended  []int64 // users whose OnSessionsEnd hook ran
-	gone   []int64 // users whose OnDelete hook ran
-	resets []int64 // users whose second factor was reset
-	mu     sync.Mutex
+	d        *db.DB
+	s        *Service
+	clock    *fake.Clock
+	outbox   *notify.Outbox
+	ended    []int64 // users whose API tokens were ended
+	gone     []int64 // users whose address book was deleted
+	unlinked []int64 // users whose social identities were deleted
+	resets   []int64 // users whose second factor was reset
+	mu       sync.Mutex
 }
 
 func newFixture(t *testing.T, blocked ...string) *fixture {
@@ -39,22 +40,13 @@ func newFixture(t *testing.T, blocked ...string) *fixture {
 	f := &fixture{d: d, clock: fake.NewClock(time.Date(2026, 11, 30, 1, 0, 0, 0, time.UTC))}
 	f.outbox = notify.NewOutbox(d, f.clock.Now)
 	opt := Options{
-		BaseURL: "https://shop.example/",
-		Keyring: crypt.DeriveKeyring([]byte("0123456789abcdef0123456789abcdef")),
-		Mailer:  f.outbox,
-		Limiter: ratelimit.New(d, f.clock.Now),
-		OnSessionsEnd: []Hook{func(_ context.Context, _ db.Querier, id int64) error {
-			f.mu.Lock()
-			defer f.mu.Unlock()
-			f.ended = append(f.ended, id)
-			return nil
-		}},
-		OnDelete: []Hook{func(_ context.Context, _ db.Querier, id int64) error {
-			f.mu.Lock()
-			defer f.mu.Unlock()
-			f.gone = append(f.gone, id)
-			return nil
-		}},
+		BaseURL:      "https://shop.example/",
+		Keyring:      crypt.DeriveKeyring([]byte("0123456789abcdef0123456789abcdef")),
+		Mailer:       f.outbox,
+		Limiter:      ratelimit.New(d, f.clock.Now),
+		Tokens:       noted{f, &f.ended},
+		Addresses:    noted{f, &f.gone},
+		Identities:   noted{f, &f.unlinked},
 		Audit:        audit.New(d, f.clock.Now),
 		SecondFactor: secondFactor{f},
 	}
@@ -63,6 +55,26 @@ func newFixture(t *testing.T, blocked ...string) *fixture {
 	}
 	f.s = NewService(d, opt, f.clock.Now, nil)
 	return f
+}
+
+// noted notes the users whose API tokens (RevokeUser) or other data
+// (DeleteAllForUser) the service ends, in list.
+type noted struct {
+	f    *fixture
+	list *[]int64
+}
+
+func (n noted) RevokeUser(_ context.Context, _ db.Querier, userID int64) error { return n.note(userID) }
+
+func (n noted) DeleteAllForUser(_ context.Context, _ db.Querier, userID int64) error {
+	return n.note(userID)
+}
+
+func (n noted) note(userID int64) error {
+	n.f.mu.Lock()
+	defer n.f.mu.Unlock()
+	*n.list = append(*n.list, userID)
+	return nil
 }
 
 // secondFactor notes the users whose second factor is reset.
@@ -397,7 +409,7 @@ func TestPasswordReset(t *testing.T) {
 		t.Fatalf("an old session survived the reset: %v", err)
 	}
 	if len(f.ended) != 1 || f.ended[0] != u.ID {
-		t.Fatalf("OnSessionsEnd ran for %v", f.ended)
+		t.Fatalf("API tokens ended for %v", f.ended)
 	}
 }
 
@@ -521,8 +533,8 @@ func TestDeleteAccount(t *testing.T) {
 	if err := f.d.Read().GetContext(ctx, &leaks, `SELECT COUNT(*) FROM outbox WHERE to_address LIKE '%minji%' OR text_body LIKE '%김민지%'`); err != nil || leaks != 0 {
 		t.Fatalf("outbox still names the customer: %d, %v", leaks, err)
 	}
-	if len(f.gone) != 1 || f.gone[0] != u.ID {
-		t.Fatalf("OnDelete ran for %v", f.gone)
+	if len(f.gone) != 1 || f.gone[0] != u.ID || len(f.unlinked) != 1 || f.unlinked[0] != u.ID {
+		t.Fatalf("addresses deleted for %v, social identities for %v", f.gone, f.unlinked)
 	}
 	if _, err := f.s.Login(ctx, Login{Email: minji.Email, Password: minji.Password, IP: "203.0.113.5"}); !errors.Is(err, fault.ErrUnauthenticated) {
 		t.Fatalf("login after deletion = %v", err)

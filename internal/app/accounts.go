@@ -113,8 +113,9 @@ func (a *App) wireAccounts() error {
 		Mailer:        s.mailer,
 		Limiter:       s.limiter,
 		Blocklist:     s.trap,
-		OnSessionsEnd: []account.Hook{s.tokens.RevokeUser},
-		OnDelete:      []account.Hook{s.addresses.DeleteAllForUser, s.social.DeleteAllForUser},
+		Tokens:        s.tokens,
+		Addresses:     s.addresses,
+		Identities:    s.social,
 		Audit:         s.audit,
 		SecondFactor:  s.twoFactor,
 	}, now, a.log)

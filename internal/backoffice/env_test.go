@@ -18,6 +18,9 @@ import (
 	"github.com/pquerna/otp/totp"
 
 	"github.com/mallang/mallang/internal/account"
+	"github.com/mallang/mallang/internal/account/address"
+	"github.com/mallang/mallang/internal/account/apitoken"
+	"github.com/mallang/mallang/internal/account/social"
 	"github.com/mallang/mallang/internal/account/twofactor"
 	"github.com/mallang/mallang/internal/audit"
 	"github.com/mallang/mallang/internal/crypt"
@@ -74,9 +77,17 @@ func newEnv(t *testing.T) *env {
 	e.trap = honeypot.New(d, honeypot.Config{Audit: e.audit}, c.Now)
 	lim := ratelimit.New(d, c.Now)
 	e.tf = twofactor.NewService(d, kr, "말랑", c.Now)
+	tokens, err := apitoken.New(d, apitoken.Config{SigningKey: []byte("backoffice tests: an access-token key"), Issuer: "https://shop.example"}, c.Now)
+	if err != nil {
+		t.Fatal(err)
+	}
+	identities, err := social.New(d, nil, "https://shop.example", nil, c.Now)
+	if err != nil {
+		t.Fatal(err)
+	}
 	e.acc = account.NewService(d, account.Options{
 		BaseURL: "https://shop.example", Keyring: kr, Mailer: e.outbox, Limiter: lim, Blocklist: e.trap,
-		Audit: e.audit, SecondFactor: e.tf,
+		Audit: e.audit, SecondFactor: e.tf, Tokens: tokens, Addresses: address.New(d, kr, c.Now), Identities: identities,
 	}, c.Now, nil)
 	h := New(Config{Path: bo, ShopName: "말랑"}, Deps{
 		Accounts: e.acc, TwoFactor: e.tf, Trap: e.trap, Audit: e.audit, Outbox: e.outbox, Limiter: lim,

@@ -225,7 +225,7 @@ func (s *Service) Unlink(ctx context.Context, userID int64, provider string) err
 
 // DeleteAllForUser removes every identity of userID through q, for account
 // deletion: a deleted account must not be reachable from a provider, and a
-// new account may then take the identity. It has the shape of account.Hook.
+// new account may then take the identity. It is account.UserData.
 func (s *Service) DeleteAllForUser(ctx context.Context, q db.Querier, userID int64) error {
 	if _, err := q.ExecContext(ctx, q.Rebind(`DELETE FROM user_identities WHERE user_id = ?`), userID); err != nil {
 		return fmt.Errorf("delete identities of user %d: %w", userID, err)
