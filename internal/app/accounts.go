@@ -108,16 +108,16 @@ func (a *App) wireAccounts() error {
 	s.audit = audit.New(d, now)
 	s.trap = honeypot.New(d, honeypot.Config{Audit: s.audit}, now)
 	a.Accounts = account.NewService(d, account.Options{
-		BaseURL:       cfg.BaseURL,
-		Keyring:       kr,
-		Mailer:        s.mailer,
-		Limiter:       s.limiter,
-		Blocklist:     s.trap,
-		Tokens:        s.tokens,
-		Addresses:     s.addresses,
-		Identities:    s.social,
-		Audit:         s.audit,
-		SecondFactor:  s.twoFactor,
+		BaseURL:      cfg.BaseURL,
+		Keyring:      kr,
+		Mailer:       s.mailer,
+		Limiter:      s.limiter,
+		Blocklist:    s.trap,
+		Tokens:       s.tokens,
+		Addresses:    s.addresses,
+		Identities:   s.social,
+		Audit:        s.audit,
+		SecondFactor: s.twoFactor,
 	}, now, a.log)
 	s.carts = cart.New(d, a.Catalog, cart.Config{}, now)
 	s.shipping = shipping.New(d, s.audit, now)
