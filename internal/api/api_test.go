@@ -1,4 +1,4 @@
-package api
+package api_test
 
 import (
 	"bytes"
@@ -13,14 +13,13 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/mallang/mallang/internal/api"
 	"github.com/mallang/mallang/internal/cart"
 	"github.com/mallang/mallang/internal/catalog"
 	"github.com/mallang/mallang/internal/fault"
 	"github.com/mallang/mallang/internal/observe"
 	"github.com/mallang/mallang/internal/order"
 )
-
-const testBaseURL = "https://shop.example.com"
 
 // stubCatalog answers every call with err; it drives the error mapping.
 type stubCatalog struct{ err error }
@@ -35,7 +34,7 @@ func (s stubCatalog) Product(context.Context, int64) (catalog.ProductDetail, err
 
 // newMux mounts an API over cat on a fresh mux, as the app does, next to a
 // site-wide catch-all like the storefront's.
-func newMux(t testing.TB, cat Catalog, log *slog.Logger) *http.ServeMux {
+func newMux(t testing.TB, cat api.Catalog, log *slog.Logger) *http.ServeMux {
 	t.Helper()
 	if log == nil {
 		log = slog.New(slog.DiscardHandler)
@@ -44,49 +43,8 @@ func newMux(t testing.TB, cat Catalog, log *slog.Logger) *http.ServeMux {
 	mux.HandleFunc("GET /", func(w http.ResponseWriter, r *http.Request) {
 		http.Error(w, "storefront", http.StatusTeapot)
 	})
-	New(Config{BaseURL: testBaseURL + "/", Version: "test"}, cat, log).Register(mux)
+	api.New(api.Config{BaseURL: testBaseURL + "/", Version: "test"}, cat, log).Register(mux)
 	return mux
-}
-
-// get serves one request through h and returns the recorded response.
-func get(t testing.TB, h http.Handler, method, target string) *httptest.ResponseRecorder {
-	t.Helper()
-	req := httptest.NewRequestWithContext(t.Context(), method, target, nil)
-	rec := httptest.NewRecorder()
-	h.ServeHTTP(rec, req)
-	return rec
-}
-
-// problemBody is an RFC 9457 problem as a client decodes it.
-type problemBody struct {
-	Type     string `json:"type"`
-	Title    string `json:"title"`
-	Status   int    `json:"status"`
-	Detail   string `json:"detail"`
-	Instance string `json:"instance"`
-	Errors   []struct {
-		Location string `json:"location"`
-		Message  string `json:"message"`
-	} `json:"errors"`
-}
-
-// decodeProblem checks that rec is a problem with status and returns it.
-func decodeProblem(t *testing.T, rec *httptest.ResponseRecorder, status int) problemBody {
-	t.Helper()
-	if rec.Code != status {
-		t.Fatalf("status = %d, want %d; body %s", rec.Code, status, rec.Body)
-	}
-	if ct := rec.Header().Get("Content-Type"); ct != "application/problem+json" {
-		t.Fatalf("Content-Type = %q, want application/problem+json", ct)
-	}
-	var p problemBody
-	if err := json.Unmarshal(rec.Body.Bytes(), &p); err != nil {
-		t.Fatalf("problem body: %v; %s", err, rec.Body)
-	}
-	if p.Status != status || p.Title != http.StatusText(status) || p.Type == "" || p.Detail == "" || p.Instance == "" {
-		t.Fatalf("incomplete problem %+v", p)
-	}
-	return p
 }
 
 func TestFaultKinds(t *testing.T) {
@@ -262,5 +220,5 @@ func TestEnableCommerceNeedsAccounts(t *testing.T) {
 			t.Error("EnableCommerce without EnableAccounts did not panic")
 		}
 	}()
-	New(Config{BaseURL: testBaseURL}, stubCatalog{}, nil).EnableCommerce(CommerceDeps{Carts: (*cart.Service)(nil), Orders: (*order.Service)(nil)})
+	api.New(api.Config{BaseURL: testBaseURL}, stubCatalog{}, nil).EnableCommerce(api.CommerceDeps{Carts: (*cart.Service)(nil), Orders: (*order.Service)(nil)})
 }
