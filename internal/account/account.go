@@ -106,9 +106,8 @@ type SecondFactor interface {
 	Reset(ctx context.Context, q db.Querier, userID int64) error
 }
 
-// Options are the collaborators and settings of the service. Keyring,
-// Mailer, Tokens, Addresses and Identities are required; the rest have
-// defaults.
+// Options are the collaborators and settings of the service. Every
+// collaborator is required; the settings have defaults.
 type Options struct {
 	// BaseURL makes the links in mail absolute ("https://shop.example").
 	BaseURL string
@@ -116,10 +115,9 @@ type Options struct {
 	Keyring *crypt.Keyring
 	// Mailer sends verification, reset and notice mail.
 	Mailer Mailer
-	// Limiter counts failed logins and link requests; nil disables limits
-	// (tests of other things).
+	// Limiter counts failed logins and link requests.
 	Limiter Limiter
-	// Blocklist refuses logins from IPs the honeypot caught; may be nil.
+	// Blocklist refuses logins from IPs the honeypot caught.
 	Blocklist Blocklist
 	// VerifyTTL and ResetTTL bound the one-time links; 48 h and 1 h.
 	VerifyTTL time.Duration
@@ -131,8 +129,7 @@ type Options struct {
 	Addresses  UserData
 	Identities UserData
 	// Audit records the changes staff make (SetRole, ResetSecondFactor)
-	// and SecondFactor resets a staff member's second factor; both are
-	// required by those two methods.
+	// and SecondFactor resets a staff member's second factor.
 	Audit        Audit
 	SecondFactor SecondFactor
 }
@@ -148,11 +145,12 @@ type Service struct {
 
 // NewService returns the account service.
 //
-// It panics when Keyring, Mailer, Tokens, Addresses or Identities is
-// missing: a wiring mistake every start would show.
+// It panics when a collaborator is missing: a wiring mistake every start
+// would show.
 func NewService(d *db.DB, opt Options, now func() time.Time, log *slog.Logger) *Service {
-	if opt.Keyring == nil || opt.Mailer == nil || opt.Tokens == nil || opt.Addresses == nil || opt.Identities == nil {
-		panic("account: NewService needs Keyring, Mailer, Tokens, Addresses and Identities")
+	if opt.Keyring == nil || opt.Mailer == nil || opt.Limiter == nil || opt.Blocklist == nil || opt.Tokens == nil ||
+		opt.Addresses == nil || opt.Identities == nil || opt.Audit == nil || opt.SecondFactor == nil {
+		panic("account: NewService needs Keyring, Mailer, Limiter, Blocklist, Tokens, Addresses, Identities, Audit and SecondFactor")
 	}
 	if opt.VerifyTTL <= 0 {
 		opt.VerifyTTL = 48 * time.Hour

@@ -50,9 +50,7 @@ func newFixture(t *testing.T, blocked ...string) *fixture {
 		Audit:        audit.New(d, f.clock.Now),
 		SecondFactor: secondFactor{f},
 	}
-	if len(blocked) > 0 {
-		opt.Blocklist = blocklist(blocked)
-	}
+	opt.Blocklist = blocklist(blocked)
 	f.s = NewService(d, opt, f.clock.Now, nil)
 	return f
 }

@@ -54,10 +54,8 @@ func (s *Service) Login(ctx context.Context, in Login) (User, error) {
 	if err != nil {
 		return User{}, err
 	}
-	if s.opt.Limiter != nil {
-		if err := s.opt.Limiter.Reset(ctx, LoginAccountLimit, email); err != nil {
-			s.log.WarnContext(ctx, "clear failed logins", "err", err)
-		}
+	if err := s.opt.Limiter.Reset(ctx, LoginAccountLimit, email); err != nil {
+		s.log.WarnContext(ctx, "clear failed logins", "err", err)
 	}
 	now := s.now().UTC()
 	if _, err := s.d.Write().ExecContext(ctx, s.d.Write().Rebind(`UPDATE users SET last_login_at = ? WHERE id = ?`), now, u.ID); err != nil {
@@ -72,9 +70,6 @@ func (s *Service) Login(ctx context.Context, in Login) (User, error) {
 func (s *Service) guard(ctx context.Context, ip string, ipLimit, keyLimit ratelimit.Limit, key string) error {
 	if err := s.checkBlocked(ctx, ip); err != nil {
 		return err
-	}
-	if s.opt.Limiter == nil {
-		return nil
 	}
 	if ip != "" {
 		d, err := s.opt.Limiter.Check(ctx, ipLimit, ip)
@@ -97,7 +92,7 @@ func (s *Service) guard(ctx context.Context, ip string, ipLimit, keyLimit rateli
 
 // checkBlocked returns ErrBlocked when the blocklist holds ip.
 func (s *Service) checkBlocked(ctx context.Context, ip string) error {
-	if s.opt.Blocklist == nil || ip == "" {
+	if ip == "" {
 		return nil
 	}
 	blocked, err := s.opt.Blocklist.Blocked(ctx, ip)
@@ -113,9 +108,6 @@ func (s *Service) checkBlocked(ctx context.Context, ip string) error {
 // loginFailed counts a failure and, when it used the account's last
 // attempt, mails the owner that the account is locked.
 func (s *Service) loginFailed(ctx context.Context, ip, email string, cause error) error {
-	if s.opt.Limiter == nil {
-		return cause
-	}
 	if ip != "" {
 		if _, err := s.opt.Limiter.Hit(ctx, LoginIPLimit, ip); err != nil {
 			return err
@@ -159,9 +151,6 @@ func (s *Service) LinkGuard(ctx context.Context, ip, email string) error {
 	if err := s.checkBlocked(ctx, ip); err != nil {
 		return err
 	}
-	if s.opt.Limiter == nil {
-		return nil
-	}
 	for _, c := range []struct {
 		l   ratelimit.Limit
 		key string
@@ -192,9 +181,6 @@ func normalizeIP(s string) string {
 // unlock ends a login block on email at once: opening a reset link or
 // createadmin proves the owner, who need not wait for the window to end.
 func (s *Service) unlock(ctx context.Context, email string) {
-	if s.opt.Limiter == nil {
-		return
-	}
 	if err := s.opt.Limiter.Reset(ctx, LoginAccountLimit, NormalizeEmail(email)); err != nil {
 		s.log.WarnContext(ctx, "clear failed logins", "err", err)
 	}
