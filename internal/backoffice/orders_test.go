@@ -48,7 +48,7 @@ func newShopEnv(t *testing.T) *shopEnv {
 	e := newEnv(t)
 	d, now := e.d, e.clock.Now
 	kr := crypt.DeriveKeyring([]byte("backoffice orders: a secret of at least 32 bytes"))
-	s := &shopEnv{env: e, cat: catalog.NewService(d, now, nil, nil), addr: address.New(d, kr, now),
+	s := &shopEnv{env: e, cat: catalog.NewService(d, now, nil, &catalogtest.Thumbs{}), addr: address.New(d, kr, now),
 		coupons: coupon.New(d, e.audit, now), shipping: shipping.New(d, e.audit, now)}
 	s.carts = cart.New(d, s.cat, cart.Config{}, now)
 	s.orders = order.NewService(d, order.Deps{Catalog: s.cat, Cart: s.carts, Addresses: s.addr, Coupons: s.coupons,

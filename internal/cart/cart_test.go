@@ -10,6 +10,7 @@ import (
 
 	"github.com/mallang/mallang/internal/cart"
 	"github.com/mallang/mallang/internal/catalog"
+	"github.com/mallang/mallang/internal/catalog/catalogtest"
 	"github.com/mallang/mallang/internal/db"
 	"github.com/mallang/mallang/internal/db/dbtest"
 	"github.com/mallang/mallang/internal/fake"
@@ -38,7 +39,7 @@ func newShop(t *testing.T, cfg cart.Config) *shop {
 	ctx := context.Background()
 	d := dbtest.New(t)
 	clk := fake.NewClock(time.Date(2025, 3, 1, 9, 0, 0, 0, time.UTC))
-	cat := catalog.NewService(d, clk.Now, nil, nil)
+	cat := catalog.NewService(d, clk.Now, nil, &catalogtest.Thumbs{})
 	c, err := cat.CreateCategory(ctx, catalog.NewCategory{Slug: "living", Name: "리빙"})
 	if err != nil {
 		t.Fatal(err)

@@ -26,7 +26,7 @@ func BenchmarkList(b *testing.B) {
 		n = v
 	}
 	d := dbtest.New(b)
-	s := catalog.NewService(d, time.Now, nil, nil)
+	s := catalog.NewService(d, time.Now, nil, &catalogtest.Thumbs{})
 	start := time.Now()
 	catalogtest.Seed(b, s, n)
 	b.Logf("seeded %d products in %v", n, time.Since(start).Round(time.Millisecond))

@@ -5,6 +5,7 @@ import (
 	"testing"
 
 	"github.com/mallang/mallang/internal/catalog"
+	"github.com/mallang/mallang/internal/catalog/catalogtest"
 	"github.com/mallang/mallang/internal/db/dbtest"
 )
 
@@ -12,7 +13,7 @@ func TestCartVariants(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
 	d := dbtest.New(t)
-	s := catalog.NewService(d, fixedNow, nil, nil)
+	s := catalog.NewService(d, fixedNow, nil, &catalogtest.Thumbs{})
 	cat := mustCategory(t, s, catalog.NewCategory{Slug: "tops", Name: "상의"})
 	create := func(p catalog.NewProduct) int64 {
 		t.Helper()

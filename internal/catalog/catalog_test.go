@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/mallang/mallang/internal/catalog"
+	"github.com/mallang/mallang/internal/catalog/catalogtest"
 	"github.com/mallang/mallang/internal/db/dbtest"
 	"github.com/mallang/mallang/internal/fault"
 )
@@ -19,7 +20,7 @@ func fixedNow() time.Time { return now0 }
 
 func newService(t testing.TB) *catalog.Service {
 	t.Helper()
-	return catalog.NewService(dbtest.New(t), fixedNow, nil, nil)
+	return catalog.NewService(dbtest.New(t), fixedNow, nil, &catalogtest.Thumbs{})
 }
 
 // shop is a small catalog for listing tests:

@@ -82,7 +82,7 @@ var errRollback = errors.New("rollback")
 func TestSearchUsesIndex(t *testing.T) {
 	t.Parallel()
 	d := dbtest.New(t)
-	s := NewService(d, time.Now, nil, nil)
+	s := NewService(d, time.Now, nil, &thumbsAsked{})
 	ctx := context.Background()
 	root, err := s.CreateCategory(ctx, NewCategory{Slug: "r", Name: "r"})
 	if err != nil {

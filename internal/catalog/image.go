@@ -96,7 +96,7 @@ func (s *Service) attachImage(ctx context.Context, q db.Querier, productID int64
 	if err != nil {
 		return Image{}, err
 	}
-	if img.ThumbsReady || s.thumbs == nil {
+	if img.ThumbsReady {
 		return out, nil
 	}
 	if err := s.thumbs.EnqueueThumbnails(ctx, q, out.ID); err != nil {

@@ -21,7 +21,7 @@ func TestListPageCache(t *testing.T) {
 	t.Parallel()
 	d := dbtest.New(t)
 	clock := fake.NewClock(catalogtest.Base.Add(24 * time.Hour))
-	s := catalog.NewService(d, clock.Now, slog.New(slog.NewTextHandler(io.Discard, nil)), nil)
+	s := catalog.NewService(d, clock.Now, slog.New(slog.NewTextHandler(io.Discard, nil)), &catalogtest.Thumbs{})
 	ctx := context.Background()
 	catalogtest.Seed(t, s, 10)
 	q := catalog.ListQuery{Sort: catalog.SortNewest}

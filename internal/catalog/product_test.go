@@ -223,7 +223,7 @@ func TestCreateProductsAllOrNothing(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			t.Parallel()
 			d := dbtest.New(t)
-			s := catalog.NewService(d, fixedNow, nil, nil)
+			s := catalog.NewService(d, fixedNow, nil, &catalogtest.Thumbs{})
 			ctx := context.Background()
 			cat := mustCategory(t, s, catalog.NewCategory{Slug: "c", Name: "c"})
 			if _, err := s.CreateProduct(ctx, validProduct(cat.ID, "OLD")); err != nil {

@@ -17,7 +17,7 @@ import (
 func TestSearchPlansAgree(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
-	s := NewService(dbtest.New(t), time.Now, nil, nil)
+	s := NewService(dbtest.New(t), time.Now, nil, &thumbsAsked{})
 	root, err := s.CreateCategory(ctx, NewCategory{Slug: "r", Name: "r"})
 	if err != nil {
 		t.Fatal(err)

@@ -62,9 +62,13 @@ type cachedCount struct {
 }
 
 // NewService returns the catalog on d. now gives the current time (UTC is
-// taken from it); thumbs, which may be nil, receives thumbnail jobs for new
-// images.
+// taken from it); thumbs receives thumbnail jobs for new images and is
+// required (NewService panics without it, a wiring mistake every start
+// would show).
 func NewService(d *db.DB, now func() time.Time, log *slog.Logger, thumbs ThumbnailQueue) *Service {
+	if thumbs == nil {
+		panic("catalog: NewService needs a thumbnail queue")
+	}
 	if log == nil {
 		log = slog.New(slog.DiscardHandler)
 	}

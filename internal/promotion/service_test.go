@@ -12,6 +12,7 @@ import (
 	"github.com/mallang/mallang/internal/audit"
 	"github.com/mallang/mallang/internal/audit/audittest"
 	"github.com/mallang/mallang/internal/catalog"
+	"github.com/mallang/mallang/internal/catalog/catalogtest"
 	"github.com/mallang/mallang/internal/db"
 	"github.com/mallang/mallang/internal/db/dbtest"
 	"github.com/mallang/mallang/internal/fake"
@@ -25,7 +26,7 @@ func newService(t *testing.T) (*Service, *fake.Clock) {
 	t.Helper()
 	c := fake.NewClock(start)
 	d := dbtest.New(t)
-	return New(d, catalog.NewService(d, c.Now, nil, nil), audit.New(d, c.Now), c.Now), c
+	return New(d, catalog.NewService(d, c.Now, nil, &catalogtest.Thumbs{}), audit.New(d, c.Now), c.Now), c
 }
 
 func exec(t *testing.T, d *db.DB, query string, args ...any) {

@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/mallang/mallang/internal/catalog"
+	"github.com/mallang/mallang/internal/catalog/catalogtest"
 	"github.com/mallang/mallang/internal/db"
 	"github.com/mallang/mallang/internal/db/dbtest"
 	"github.com/mallang/mallang/internal/media"
@@ -19,7 +20,7 @@ var now = time.Date(2025, 6, 1, 12, 0, 0, 0, time.UTC)
 func newCatalog(t *testing.T) (*db.DB, *catalog.Service, *media.Store) {
 	t.Helper()
 	d := dbtest.New(t)
-	cat := catalog.NewService(d, func() time.Time { return now }, slog.New(slog.DiscardHandler), nil)
+	cat := catalog.NewService(d, func() time.Time { return now }, slog.New(slog.DiscardHandler), &catalogtest.Thumbs{})
 	store, err := media.Open(t.Context(), "mem://")
 	if err != nil {
 		t.Fatal(err)

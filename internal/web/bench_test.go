@@ -29,7 +29,7 @@ var _ io.Writer = (*discard)(nil)
 // catalog service: one catalog.List call and the cached category tree.
 func BenchmarkCategoryPage(b *testing.B) {
 	d := dbtest.New(b)
-	cat := catalog.NewService(d, time.Now, nil, nil)
+	cat := catalog.NewService(d, time.Now, nil, &catalogtest.Thumbs{})
 	catalogtest.Seed(b, cat, 3000)
 	mux := http.NewServeMux()
 	New(Config{BaseURL: testBase, ShopName: "말랑상점"}, cat, slog.New(slog.DiscardHandler)).Register(mux)

@@ -43,7 +43,7 @@ func newShop(t testing.TB) *shop {
 	t.Helper()
 	ctx := context.Background()
 	d := dbtest.New(t)
-	cat := catalog.NewService(d, time.Now, nil, nil)
+	cat := catalog.NewService(d, time.Now, nil, &catalogtest.Thumbs{})
 	s := &shop{cat: cat, f: catalogtest.Seed(t, cat, fixtureProducts)}
 	s.sized, s.soldOut = s.f.Products[3], s.f.Products[6]
 	choc := s.f.Category(t, "chocolate")

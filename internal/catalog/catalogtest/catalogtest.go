@@ -6,10 +6,13 @@ package catalogtest
 import (
 	"context"
 	"fmt"
+	"slices"
+	"sync"
 	"testing"
 	"time"
 
 	"github.com/mallang/mallang/internal/catalog"
+	"github.com/mallang/mallang/internal/db"
 )
 
 // Base is the creation time of product 0; product i was created i minutes
@@ -186,4 +189,26 @@ func Products(t testing.TB, s *catalog.Service, f Fixture, from, n int) []int64 
 		ids = append(ids, got...)
 	}
 	return ids
+}
+
+// Thumbs stands in for the job queue that makes thumbnails
+// (catalog.ThumbnailQueue): it records the images asked for, in order.
+type Thumbs struct {
+	mu  sync.Mutex
+	ids []int64
+}
+
+// EnqueueThumbnails records imageID.
+func (t *Thumbs) EnqueueThumbnails(_ context.Context, _ db.Querier, imageID int64) error {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	t.ids = append(t.ids, imageID)
+	return nil
+}
+
+// Asked returns the images whose thumbnails were asked for.
+func (t *Thumbs) Asked() []int64 {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	return slices.Clone(t.ids)
 }

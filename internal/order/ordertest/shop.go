@@ -65,7 +65,7 @@ func NewShop(t *testing.T) *Shop {
 	d := dbtest.New(t)
 	c := fake.NewClock(time.Date(2026, 11, 30, 14, 0, 0, 0, time.UTC))
 	kr := crypt.DeriveKeyring([]byte("order tests: a secret of at least 32 bytes"))
-	cat := catalog.NewService(d, c.Now, nil, nil)
+	cat := catalog.NewService(d, c.Now, nil, &catalogtest.Thumbs{})
 	sh := &Shop{D: d, Clock: c, Cat: cat, Addr: address.New(d, kr, c.Now), Points: points.New(d, c.Now),
 		Carts: cart.New(d, cat, cart.Config{}, c.Now), Coupons: coupon.New(d, audit.New(d, c.Now), c.Now), Shipping: shipping.New(d, audit.New(d, c.Now), c.Now),
 		Promos: promotion.New(d, cat, audit.New(d, c.Now), c.Now), KR: kr}
