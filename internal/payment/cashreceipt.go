@@ -119,12 +119,9 @@ func (s *Service) recordCashReceipt(ctx context.Context, q db.Querier, o order.O
 		}
 		r = &CashReceiptRequest{Purpose: IncomeDeduction, Identity: SelfIssueNumber}
 	}
-	enc := r.Identity
-	if s.deps.Keyring != nil {
-		var err error
-		if enc, err = receiptIdentityColumn.Encrypt(s.deps.Keyring, o.ID, r.Identity); err != nil {
-			return err
-		}
+	enc, err := receiptIdentityColumn.Encrypt(s.deps.Keyring, o.ID, r.Identity)
+	if err != nil {
+		return err
 	}
 	return insertCashReceipt(ctx, q, o, r.Purpose, enc, requested, now)
 }
@@ -143,7 +140,7 @@ func (s *Service) openReceipt(r receiptRow) (CashReceipt, error) {
 	if r.IssuedAt.Valid {
 		c.IssuedAt = r.IssuedAt.Time.UTC()
 	}
-	if s.deps.Keyring != nil && r.Identity != "" {
+	if r.Identity != "" {
 		id, err := receiptIdentityColumn.Decrypt(s.deps.Keyring, r.OrderID, r.Identity)
 		if err != nil {
 			return CashReceipt{}, fmt.Errorf("open cash receipt %d: %w", r.ID, err)

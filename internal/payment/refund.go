@@ -340,9 +340,6 @@ func (d RefundedData) Validate() error {
 }
 
 func (s *Service) mailRefund(ctx context.Context, plan order.RefundPlan, rf Refund) {
-	if s.deps.Mailer == nil || s.deps.Customers == nil {
-		return
-	}
 	email, name, err := s.deps.Customers.Contact(ctx, plan.UserID)
 	if err != nil || email == "" {
 		s.log.WarnContext(ctx, "refund mail not sent: no address", "order_id", plan.OrderID, "err", err)
