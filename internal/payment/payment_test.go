@@ -830,3 +830,19 @@ func TestPaymentColumnsRotate(t *testing.T) {
 		t.Fatalf("after rotation: %+v, %v", rc, err)
 	}
 }
+
+// A payment service without a dependency is a wiring mistake: NewService
+// refuses it, naming what is missing.
+func TestNewServiceNamesMissingDeps(t *testing.T) {
+	t.Parallel()
+	f := newFixture(t)
+	deps := f.PaymentDeps()
+	deps.Queue, deps.Mailer = nil, nil
+	defer func() {
+		msg, _ := recover().(string)
+		if !strings.Contains(msg, "Queue") || !strings.Contains(msg, "Mailer") || strings.Contains(msg, "Orders") {
+			t.Errorf("panic = %q, want Queue and Mailer named", msg)
+		}
+	}()
+	payment.NewService(f.D, deps, payment.Config{}, nil, f.Clock.Now, nil)
+}
