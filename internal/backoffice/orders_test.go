@@ -21,6 +21,7 @@ import (
 	"github.com/mallang/mallang/internal/crypt"
 	"github.com/mallang/mallang/internal/order"
 	"github.com/mallang/mallang/internal/payment"
+	"github.com/mallang/mallang/internal/payment/paymenttest"
 	"github.com/mallang/mallang/internal/points"
 	"github.com/mallang/mallang/internal/promotion"
 	"github.com/mallang/mallang/internal/ratelimit"
@@ -55,7 +56,8 @@ func newShopEnv(t *testing.T) *shopEnv {
 		Points: points.New(d, now), Shipping: s.shipping, Promotions: promotion.New(d, s.cat, e.audit, now), Keyring: kr,
 		Audit: e.audit},
 		order.Config{}, now, nil)
-	s.checkout = checkout.New(d, s.orders, payment.NewService(d, payment.Deps{Orders: s.orders, Keyring: kr, Audit: e.audit}, payment.Config{
+	s.checkout = checkout.New(d, s.orders, payment.NewService(d, payment.Deps{Orders: s.orders,
+		Customers: paymenttest.Contacts{D: d}, Keyring: kr, Queue: &paymenttest.Queue{}, Mailer: e.outbox, Audit: e.audit}, payment.Config{
 		Bank: payment.BankAccount{Bank: "말랑은행", Account: "123-456-789012", Holder: "(주)말랑"}}, nil, now, nil))
 	s.leaf = catalogtest.Categories(t, s.cat).Leaves[0].ID
 

@@ -20,6 +20,7 @@ import (
 	"github.com/mallang/mallang/internal/crypt"
 	"github.com/mallang/mallang/internal/order"
 	"github.com/mallang/mallang/internal/payment"
+	"github.com/mallang/mallang/internal/payment/paymenttest"
 	"github.com/mallang/mallang/internal/payment/testpay"
 	"github.com/mallang/mallang/internal/ratelimit"
 	"github.com/mallang/mallang/internal/security"
@@ -50,7 +51,8 @@ func newPayEnv(t *testing.T) *payEnv {
 	}
 	e := &payEnv{shopEnv: s, tp: tp, flaky: &flaky{}}
 	kr := crypt.DeriveKeyring([]byte("backoffice payments: a secret of at least 32 bytes"))
-	e.pays = payment.NewService(d, payment.Deps{Orders: s.orders, Keyring: kr, Audit: s.audit}, payment.Config{
+	e.pays = payment.NewService(d, payment.Deps{Orders: s.orders, Customers: paymenttest.Contacts{D: d}, Keyring: kr,
+		Queue: &paymenttest.Queue{}, Mailer: s.outbox, Audit: s.audit}, payment.Config{
 		BaseURL: "https://shop.example",
 		Bank:    payment.BankAccount{Bank: "말랑은행", Account: "123-456-789012", Holder: "(주)말랑"},
 	}, []payment.Provider{tp, e.flaky}, now, nil)

@@ -2,8 +2,6 @@ package payment
 
 import (
 	"context"
-	"database/sql"
-	"errors"
 	"fmt"
 	"strconv"
 	"strings"
@@ -121,20 +119,11 @@ func (s *Service) recordCashReceipt(ctx context.Context, q db.Querier, o order.O
 		}
 		r = &CashReceiptRequest{Purpose: IncomeDeduction, Identity: SelfIssueNumber}
 	}
-	enc := r.Identity
-	if s.deps.Keyring != nil {
-		var err error
-		if enc, err = receiptIdentityColumn.Encrypt(s.deps.Keyring, o.ID, r.Identity); err != nil {
-			return err
-		}
-	}
-	_, err := q.ExecContext(ctx, q.Rebind(`INSERT INTO cash_receipts (order_id, purpose, identity_enc, requested,
-		amount_minor, tax_free_minor, status, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, 'pending', ?, ?)`),
-		o.ID, r.Purpose, enc, requested, o.Total, o.TaxFree, now, now)
+	enc, err := receiptIdentityColumn.Encrypt(s.deps.Keyring, o.ID, r.Identity)
 	if err != nil {
-		return fmt.Errorf("record cash receipt of order %d: %w", o.ID, err)
+		return err
 	}
-	return nil
+	return insertCashReceipt(ctx, q, o, r.Purpose, enc, requested, now)
 }
 
 // The encrypted columns of the payment tables. A receipt's identity number
@@ -145,27 +134,13 @@ var (
 	receiptIdentityColumn = crypt.Column{Table: "cash_receipts", IDColumn: "order_id", Column: "identity_enc"}
 )
 
-type receiptRow struct {
-	ID          int64        `db:"id"`
-	OrderID     int64        `db:"order_id"`
-	Purpose     string       `db:"purpose"`
-	Identity    string       `db:"identity_enc"`
-	Requested   bool         `db:"requested"`
-	Amount      int64        `db:"amount_minor"`
-	TaxFree     int64        `db:"tax_free_minor"`
-	Status      string       `db:"status"`
-	IssueNumber string       `db:"issue_number"`
-	IssuedAt    sql.NullTime `db:"issued_at"`
-	CreatedAt   time.Time    `db:"created_at"`
-}
-
 func (s *Service) openReceipt(r receiptRow) (CashReceipt, error) {
 	c := CashReceipt{ID: r.ID, OrderID: r.OrderID, Purpose: r.Purpose, Requested: r.Requested, Amount: r.Amount, TaxFree: r.TaxFree,
 		Status: r.Status, IssueNumber: r.IssueNumber, CreatedAt: r.CreatedAt.UTC(), Identity: r.Identity}
 	if r.IssuedAt.Valid {
 		c.IssuedAt = r.IssuedAt.Time.UTC()
 	}
-	if s.deps.Keyring != nil && r.Identity != "" {
+	if r.Identity != "" {
 		id, err := receiptIdentityColumn.Decrypt(s.deps.Keyring, r.OrderID, r.Identity)
 		if err != nil {
 			return CashReceipt{}, fmt.Errorf("open cash receipt %d: %w", r.ID, err)
@@ -197,13 +172,7 @@ func (s *Service) CashReceipt(ctx context.Context, id int64) (CashReceipt, error
 // receiptWhere reads the one receipt matching where, its identity
 // decrypted; fault.ErrNotFound when there is none.
 func (s *Service) receiptWhere(ctx context.Context, where string, args ...any) (CashReceipt, error) {
-	var r receiptRow
-	q := s.d.Read()
-	err := q.GetContext(ctx, &r, q.Rebind(`SELECT id, order_id, purpose, identity_enc, requested,
-		amount_minor, tax_free_minor, status, issue_number, issued_at, created_at FROM cash_receipts WHERE `+where), args...)
-	if errors.Is(err, sql.ErrNoRows) {
-		return CashReceipt{}, fault.ErrNotFound
-	}
+	r, err := cashReceiptWhere(ctx, s.d.Read(), where, args...)
 	if err != nil {
 		return CashReceipt{}, err
 	}
@@ -212,13 +181,9 @@ func (s *Service) receiptWhere(ctx context.Context, where string, args ...any) (
 
 // PendingCashReceipts lists receipts due for paid orders, oldest first.
 func (s *Service) PendingCashReceipts(ctx context.Context, limit int) ([]CashReceipt, error) {
-	var rs []receiptRow
-	err := s.d.Read().SelectContext(ctx, &rs, s.d.Read().Rebind(`SELECT c.id, c.order_id, c.purpose, c.identity_enc,
-		c.requested, c.amount_minor, c.tax_free_minor, c.status, c.issue_number, c.issued_at, c.created_at FROM cash_receipts c
-		JOIN orders o ON o.id = c.order_id WHERE c.status = 'pending' AND o.paid_at IS NOT NULL
-		ORDER BY c.id LIMIT ?`), limit)
+	rs, err := pendingCashReceipts(ctx, s.d.Read(), limit)
 	if err != nil {
-		return nil, fmt.Errorf("pending cash receipts: %w", err)
+		return nil, err
 	}
 	out := make([]CashReceipt, 0, len(rs))
 	for _, r := range rs {
@@ -242,9 +207,7 @@ func (s *Service) MarkCashReceiptIssued(ctx context.Context, by audit.Actor, id 
 	}
 	now := s.stamp()
 	return s.d.InTx(ctx, func(q db.Querier) error {
-		res, err := q.ExecContext(ctx, q.Rebind(`UPDATE cash_receipts SET status = 'issued',
-			issue_number = ?, issued_at = ?, updated_at = ? WHERE id = ? AND status = 'pending'`), issueNumber, now, now, id)
-		changed, err := db.Affected(res, err, "mark cash receipt %d issued", id)
+		changed, err := markCashReceiptIssued(ctx, q, id, issueNumber, now)
 		if err != nil {
 			return err
 		}

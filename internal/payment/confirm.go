@@ -352,7 +352,7 @@ func (s *Service) markAwaitingDeposit(ctx context.Context, a Attempt, res Result
 		if dep, err = json.Marshal(d); err != nil {
 			return Attempt{}, fmt.Errorf("virtual account of payment %d: %w", a.ID, err)
 		}
-		if res.Deposit.Secret != "" && s.deps.Keyring != nil {
+		if res.Deposit.Secret != "" {
 			enc, err := depositSecretColumn.Encrypt(s.deps.Keyring, a.ID, res.Deposit.Secret)
 			if err != nil {
 				return Attempt{}, err

@@ -18,7 +18,6 @@ import (
 	"github.com/mallang/mallang/internal/crypt"
 	"github.com/mallang/mallang/internal/db"
 	"github.com/mallang/mallang/internal/fault"
-	"github.com/mallang/mallang/internal/notify"
 	"github.com/mallang/mallang/internal/order"
 	"github.com/mallang/mallang/internal/order/ordertest"
 	"github.com/mallang/mallang/internal/payment"
@@ -135,7 +134,9 @@ func newFixture(t *testing.T) *fixture {
 
 // payments is the fixture's payment service with log as its audit log.
 func (f *fixture) payments(log payment.Audit) *payment.Service {
-	return payment.NewService(f.D, payment.Deps{Orders: f.Orders, Keyring: f.KR, Audit: log},
+	deps := f.PaymentDeps()
+	deps.Audit = log
+	return payment.NewService(f.D, deps,
 		payment.Config{BaseURL: "http://shop.test", Bank: payment.BankAccount{Bank: "말랑은행", Account: "123-456-789", Holder: "(주)말랑"},
 			BuyerProtection: "구매안전서비스: 말랑은행 에스크로", ConfirmLease: 5 * time.Second},
 		[]payment.Provider{f.tp, f.sp}, f.Clock.Now, nil)
@@ -718,6 +719,17 @@ func TestWebhookSettlesThroughLookup(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
+	// The provider is answered before anything is settled: a job syncs the
+	// payment for each notification.
+	if got := f.status(t, o.ID); got != order.AwaitingDeposit {
+		t.Fatalf("order is %s before the sync jobs ran", got)
+	}
+	if got := f.Syncs.Enqueued(); len(got) != 2 || got[0] != a.ID || got[1] != a.ID {
+		t.Fatalf("syncs enqueued = %v, want attempt %d twice", got, a.ID)
+	}
+	if err := f.Syncs.Run(t.Context(), f.pays); err != nil {
+		t.Fatal(err)
+	}
 	if got := f.status(t, o.ID); got != order.Paid {
 		t.Fatalf("order is %s", got)
 	}
@@ -761,22 +773,11 @@ func TestRefundPointsOnlyOrder(t *testing.T) {
 	}
 }
 
-// usersTable gives the customer's address from the users table.
-type usersTable struct{ sh *ordertest.Shop }
-
-func (u usersTable) Contact(ctx context.Context, userID int64) (string, string, error) {
-	var email string
-	q := u.sh.D.Read()
-	err := q.GetContext(ctx, &email, q.Rebind(`SELECT email FROM users WHERE id = ?`), userID)
-	return email, "고객", err
-}
-
 // A refund mails the customer what came back.
 func TestRefundMailsCustomer(t *testing.T) {
 	t.Parallel()
 	f := newFixture(t)
-	outbox := notify.NewOutbox(f.D, f.Clock.Now)
-	pays := payment.NewService(f.D, payment.Deps{Orders: f.Orders, Keyring: f.KR, Customers: usersTable{f.Shop}, Mailer: outbox},
+	pays := payment.NewService(f.D, f.PaymentDeps(),
 		payment.Config{BaseURL: "https://shop.example"}, []payment.Provider{f.sp}, f.Clock.Now, nil)
 	o, _ := f.order(t, 21000, 1)
 	st, err := pays.Start(t.Context(), payment.StartInput{OrderID: o.ID, UserID: o.UserID, Method: "scripted"})
@@ -789,7 +790,7 @@ func TestRefundMailsCustomer(t *testing.T) {
 	if _, err := pays.Refund(t.Context(), payment.RefundInput{OrderID: o.ID, Reason: "품절", Actor: order.Staff(audit.Actor{UserID: 1})}); err != nil {
 		t.Fatal(err)
 	}
-	mails, err := outbox.List(t.Context(), 10, 0)
+	mails, err := f.Outbox.List(t.Context(), 10, 0)
 	if err != nil || len(mails) != 1 {
 		t.Fatalf("mails = %+v, %v", mails, err)
 	}
@@ -821,9 +822,27 @@ func TestPaymentColumnsRotate(t *testing.T) {
 	if err != nil || st.Rotated != 1 {
 		t.Fatalf("Rotate = %+v, %v", st, err)
 	}
-	rotated := payment.NewService(f.D, payment.Deps{Orders: f.Orders, Keyring: kr}, payment.Config{}, nil, f.Clock.Now, nil)
+	deps := f.PaymentDeps()
+	deps.Keyring = kr
+	rotated := payment.NewService(f.D, deps, payment.Config{}, nil, f.Clock.Now, nil)
 	rc, err := rotated.CashReceiptOf(t.Context(), o.ID)
 	if err != nil || rc.Identity != "01098765432" {
 		t.Fatalf("after rotation: %+v, %v", rc, err)
 	}
+}
+
+// A payment service without a dependency is a wiring mistake: NewService
+// refuses it, naming what is missing.
+func TestNewServiceNamesMissingDeps(t *testing.T) {
+	t.Parallel()
+	f := newFixture(t)
+	deps := f.PaymentDeps()
+	deps.Queue, deps.Mailer = nil, nil
+	defer func() {
+		msg, _ := recover().(string)
+		if !strings.Contains(msg, "Queue") || !strings.Contains(msg, "Mailer") || strings.Contains(msg, "Orders") {
+			t.Errorf("panic = %q, want Queue and Mailer named", msg)
+		}
+	}()
+	payment.NewService(f.D, deps, payment.Config{}, nil, f.Clock.Now, nil)
 }

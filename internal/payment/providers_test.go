@@ -139,7 +139,7 @@ func providerCases(t *testing.T) []providerCase {
 func newProviderFixture(t *testing.T, p payment.Provider) *fixture {
 	t.Helper()
 	sh := ordertest.NewShop(t)
-	pays := payment.NewService(sh.D, payment.Deps{Orders: sh.Orders, Keyring: sh.KR},
+	pays := payment.NewService(sh.D, sh.PaymentDeps(),
 		payment.Config{BaseURL: "http://shop.test", ConfirmLease: 10 * time.Second}, []payment.Provider{p}, sh.Clock.Now, nil)
 	return &fixture{Shop: sh, pays: pays}
 }
@@ -200,6 +200,9 @@ func TestEachProviderEndToEnd(t *testing.T) {
 					if err := f.pays.Webhook(t.Context(), pc.name, h, body); err != nil {
 						t.Fatalf("webhook: %v", err)
 					}
+				}
+				if err := f.Syncs.Run(t.Context(), f.pays); err != nil {
+					t.Fatalf("sync after webhook: %v", err)
 				}
 			}
 			if got := f.status(t, o.ID); got != order.Paid {
@@ -310,6 +313,9 @@ func TestTossVirtualAccountDeposit(t *testing.T) {
 		if err := f.pays.Webhook(t.Context(), "toss", nil, body); err != nil {
 			t.Fatal(err)
 		}
+	}
+	if err := f.Syncs.Run(t.Context(), f.pays); err != nil {
+		t.Fatal(err)
 	}
 	if got := f.status(t, o.ID); got != order.Paid {
 		t.Fatalf("order is %s after the deposit", got)

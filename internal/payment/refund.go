@@ -3,7 +3,6 @@ package payment
 import (
 	"context"
 	"crypto/rand"
-	"database/sql"
 	"errors"
 	"fmt"
 	"strings"
@@ -126,33 +125,24 @@ func (s *Service) Refund(ctx context.Context, in RefundInput) (Refund, error) {
 			// the order changes at once.
 			return s.deps.Orders.ApplyRefund(ctx, q, plan, in.Actor, in.Reason)
 		}
-		err := q.QueryRowxContext(ctx, q.Rebind(`INSERT INTO payment_refunds (attempt_id, order_id, amount_minor,
-			tax_free_minor, charge_minor, points, cancel, reason, status, idempotency_key, actor_id, created_at, updated_at)
-			VALUES (?, ?, ?, ?, ?, ?, ?, ?, 'requested', ?, ?, ?, ?) RETURNING id`), rf.AttemptID, rf.OrderID, rf.Amount,
-			taxFree, charge, rf.Points, rf.Cancel, in.Reason, key, nullID(in.Actor.ID), now, now).Scan(&rf.ID)
+		var err error
+		rf.ID, err = insertRefund(ctx, q, newRefund{AttemptID: rf.AttemptID, OrderID: rf.OrderID, Amount: rf.Amount,
+			TaxFree: taxFree, Charge: charge, Points: rf.Points, Cancel: rf.Cancel, Reason: in.Reason, Key: key,
+			ActorID: in.Actor.ID}, now)
 		if err != nil {
-			return fmt.Errorf("record refund: %w", err)
+			return err
 		}
 		for _, id := range plan.LineIDs {
-			if _, err := q.ExecContext(ctx, q.Rebind(`INSERT INTO payment_refund_lines (refund_id, line_id) VALUES (?, ?)`),
-				rf.ID, id); err != nil {
-				if s.d.Dialect.IsUniqueViolation(err) {
-					return fmt.Errorf("line %d is being refunded already: %w", id, fault.ErrConflict)
-				}
-				return fmt.Errorf("claim line %d for refund: %w", id, err)
+			if err := claimRefundLine(ctx, q, s.d.Dialect, rf.ID, id); err != nil {
+				return err
 			}
 		}
-		res, err := q.ExecContext(ctx, q.Rebind(`UPDATE payment_attempts SET refunded_minor = refunded_minor + ?,
-			updated_at = ? WHERE id = ? AND status IN ('paid', 'partially_refunded') AND refunded_minor + ? <= amount_minor`),
-			rf.Amount, now, rf.AttemptID, rf.Amount)
+		reserved, err := reserveRefund(ctx, q, rf.AttemptID, rf.Amount, now)
 		if err != nil {
-			return fmt.Errorf("reserve refund on payment %d: %w", rf.AttemptID, err)
-		}
-		if n, err := res.RowsAffected(); err != nil || n == 0 {
-			if err == nil {
-				err = fmt.Errorf("payment %d has less left than %d won: %w", rf.AttemptID, rf.Amount, fault.ErrConflict)
-			}
 			return err
+		}
+		if !reserved {
+			return fmt.Errorf("payment %d has less left than %d won: %w", rf.AttemptID, rf.Amount, fault.ErrConflict)
 		}
 		return nil
 	})
@@ -205,16 +195,13 @@ func (s *Service) sendRefund(ctx context.Context, a Attempt, rf Refund, plan ord
 			if err := s.record(ctx, q, event{AttemptID: a.ID, Kind: evRefund, Outcome: "declined", Detail: d.Code + ": " + d.Message, ActorID: in.Actor.ID}); err != nil {
 				return err
 			}
-			if _, err := q.ExecContext(ctx, q.Rebind(`DELETE FROM payment_refund_lines WHERE refund_id = ?`), rf.ID); err != nil {
+			if err := releaseRefundLines(ctx, q, rf.ID); err != nil {
 				return err
 			}
-			if _, err := q.ExecContext(ctx, q.Rebind(`UPDATE payment_attempts SET refunded_minor = refunded_minor - ?,
-				updated_at = ? WHERE id = ?`), rf.Amount, now, a.ID); err != nil {
+			if err := unreserveRefund(ctx, q, a.ID, rf.Amount, now); err != nil {
 				return err
 			}
-			_, err := q.ExecContext(ctx, q.Rebind(`UPDATE payment_refunds SET status = 'failed', failure_message = ?,
-				updated_at = ? WHERE id = ?`), clip(d.Code+": "+d.Message, 300), now, rf.ID)
-			return err
+			return failRefund(ctx, q, rf.ID, d.Code+": "+d.Message, now)
 		})
 		if uerr != nil {
 			// The refund stays requested, its lines and amount held, for
@@ -229,16 +216,11 @@ func (s *Service) sendRefund(ctx context.Context, a Attempt, rf Refund, plan ord
 		return rf, withWrite(fmt.Errorf("refund %d of order %d: %w", rf.ID, rf.OrderID, ErrRefundPending), werr)
 	}
 	err = s.d.InTx(ctx, func(q db.Querier) error {
-		res, err := q.ExecContext(ctx, q.Rebind(`UPDATE payment_refunds SET status = 'done', provider_refund_id = ?,
-			updated_at = ? WHERE id = ? AND status = 'requested'`), clip(rr.ProviderRefundID, 100), now, rf.ID)
-		if err != nil {
-			return err
+		done, err := completeRefund(ctx, q, rf.ID, rr.ProviderRefundID, now)
+		if err != nil || !done {
+			return err // !done: recorded by a retry meanwhile
 		}
-		if n, err := res.RowsAffected(); err != nil || n == 0 {
-			return err // recorded by a retry meanwhile
-		}
-		if _, err := q.ExecContext(ctx, q.Rebind(`UPDATE payment_attempts SET status = CASE WHEN refunded_minor >= amount_minor
-			THEN 'refunded' ELSE 'partially_refunded' END, updated_at = ? WHERE id = ?`), now, a.ID); err != nil {
+		if err := settleRefundedAttempt(ctx, q, a.ID, now); err != nil {
 			return err
 		}
 		if err := insertEvent(ctx, q, event{AttemptID: a.ID, Kind: evRefund, Outcome: "ok",
@@ -260,49 +242,21 @@ func (s *Service) sendRefund(ctx context.Context, a Attempt, rf Refund, plan ord
 // attemptID that are held against it (done or still requested) and those
 // done; the provider's balance is the charge less the done ones.
 func (s *Service) chargedBack(ctx context.Context, attemptID int64) (held, done int64, err error) {
-	var r struct {
-		Held int64 `db:"held"`
-		Done int64 `db:"done"`
-	}
-	err = s.d.Read().GetContext(ctx, &r, s.d.Read().Rebind(`SELECT
-		COALESCE(SUM(CASE WHEN status <> 'failed' THEN charge_minor END), 0) AS held,
-		COALESCE(SUM(CASE WHEN status = 'done' THEN charge_minor END), 0) AS done
-		FROM payment_refunds WHERE attempt_id = ?`), attemptID)
-	if err != nil {
-		return 0, 0, fmt.Errorf("refunds of payment %d: %w", attemptID, err)
-	}
-	return r.Held, r.Done, nil
+	return refundCharges(ctx, s.d.Read(), attemptID)
 }
 
 // RetryRefund asks the provider again for a refund whose outcome was
 // unknown, with the same idempotency key, so it is never made twice.
 func (s *Service) RetryRefund(ctx context.Context, refundID int64, actor order.Actor) (Refund, error) {
-	var row struct {
-		AttemptID int64  `db:"attempt_id"`
-		OrderID   int64  `db:"order_id"`
-		Amount    int64  `db:"amount_minor"`
-		Charge    int64  `db:"charge_minor"`
-		TaxFree   int64  `db:"tax_free_minor"`
-		Points    int64  `db:"points"`
-		Cancel    bool   `db:"cancel"`
-		Reason    string `db:"reason"`
-		Status    string `db:"status"`
-		Key       string `db:"idempotency_key"`
-	}
-	err := s.d.Read().GetContext(ctx, &row, s.d.Read().Rebind(`SELECT attempt_id, order_id, amount_minor, tax_free_minor, charge_minor,
-		points, cancel, reason, status, idempotency_key FROM payment_refunds WHERE id = ?`), refundID)
-	if errors.Is(err, sql.ErrNoRows) {
-		return Refund{}, wrap("retry refund", refundID, fault.ErrNotFound)
-	}
+	row, err := refundByID(ctx, s.d.Read(), refundID)
 	if err != nil {
 		return Refund{}, wrap("retry refund", refundID, err)
 	}
 	if row.Status != "requested" {
 		return Refund{}, fmt.Errorf("refund %d is %s: %w", refundID, row.Status, fault.ErrConflict)
 	}
-	var lines []int64
-	if err := s.d.Read().SelectContext(ctx, &lines, s.d.Read().Rebind(`SELECT line_id FROM payment_refund_lines
-		WHERE refund_id = ? ORDER BY line_id`), refundID); err != nil {
+	lines, err := refundLines(ctx, s.d.Read(), refundID)
+	if err != nil {
 		return Refund{}, err
 	}
 	ar, err := attemptWhere(ctx, s.d.Read(), "id = ?", row.AttemptID)
@@ -325,27 +279,7 @@ func (s *Service) RetryRefund(ctx context.Context, refundID int64, actor order.A
 
 // Refunds lists the refunds of order orderID, oldest first.
 func (s *Service) Refunds(ctx context.Context, orderID int64) ([]Refund, error) {
-	var rs []struct {
-		ID        int64  `db:"id"`
-		AttemptID int64  `db:"attempt_id"`
-		Amount    int64  `db:"amount_minor"`
-		Points    int64  `db:"points"`
-		Cancel    bool   `db:"cancel"`
-		Status    string `db:"status"`
-		PRID      string `db:"provider_refund_id"`
-		Failure   string `db:"failure_message"`
-	}
-	err := s.d.Read().SelectContext(ctx, &rs, s.d.Read().Rebind(`SELECT id, attempt_id, amount_minor, points, cancel,
-		status, provider_refund_id, failure_message FROM payment_refunds WHERE order_id = ? ORDER BY id`), orderID)
-	if err != nil {
-		return nil, fmt.Errorf("refunds of order %d: %w", orderID, err)
-	}
-	out := make([]Refund, len(rs))
-	for i, r := range rs {
-		out[i] = Refund{ID: r.ID, AttemptID: r.AttemptID, OrderID: orderID, Amount: r.Amount, Points: r.Points,
-			Cancel: r.Cancel, Status: r.Status, ProviderRefundID: r.PRID, FailureMessage: r.Failure}
-	}
-	return out, nil
+	return refundsOfOrder(ctx, s.d.Read(), orderID)
 }
 
 // Cancel cancels order orderID for actor: an order still waiting for
@@ -406,9 +340,6 @@ func (d RefundedData) Validate() error {
 }
 
 func (s *Service) mailRefund(ctx context.Context, plan order.RefundPlan, rf Refund) {
-	if s.deps.Mailer == nil || s.deps.Customers == nil {
-		return
-	}
 	email, name, err := s.deps.Customers.Contact(ctx, plan.UserID)
 	if err != nil || email == "" {
 		s.log.WarnContext(ctx, "refund mail not sent: no address", "order_id", plan.OrderID, "err", err)
@@ -424,11 +355,4 @@ func (s *Service) mailRefund(ctx context.Context, plan order.RefundPlan, rf Refu
 	if err := s.deps.Mailer.Send(ctx, s.d.Write(), m); err != nil {
 		s.log.ErrorContext(ctx, "refund mail not sent", "order_id", plan.OrderID, "err", err)
 	}
-}
-
-func nullID(id int64) any {
-	if id == 0 {
-		return nil
-	}
-	return id
 }

@@ -5,6 +5,7 @@ import (
 	"crypto/rand"
 	"fmt"
 	"log/slog"
+	"reflect"
 	"slices"
 	"sort"
 	"strings"
@@ -68,15 +69,39 @@ type Config struct {
 	ConfirmLease time.Duration
 }
 
-// Deps are the services payments use. Queue and Mailer may be nil (tests):
-// webhooks are then settled at once and refund mail is not sent.
+// Deps are the services payments use; every one is required.
 type Deps struct {
 	Orders    Orders
 	Customers Customers
-	Keyring   *crypt.Keyring
-	Queue     SyncQueue
-	Mailer    notify.Mailer
-	Audit     Audit // may be nil
+	// Keyring encrypts the cash-receipt identities and the deposit
+	// notification secrets.
+	Keyring *crypt.Keyring
+	// Queue takes the sync a webhook asks for, worked after the provider
+	// was answered.
+	Queue  SyncQueue
+	Mailer notify.Mailer
+	Audit  Audit
+}
+
+// missing names the dependencies not given.
+func (d Deps) missing() []string {
+	var names []string
+	for _, f := range []struct {
+		name string
+		v    any
+	}{
+		{"Orders", d.Orders}, {"Customers", d.Customers}, {"Keyring", d.Keyring}, {"Queue", d.Queue},
+		{"Mailer", d.Mailer}, {"Audit", d.Audit},
+	} {
+		if f.v == nil {
+			names = append(names, f.name)
+			continue
+		}
+		if v := reflect.ValueOf(f.v); v.Kind() == reflect.Pointer && v.IsNil() {
+			names = append(names, f.name)
+		}
+	}
+	return names
 }
 
 // Service takes payments and refunds them. It is safe for concurrent use.
@@ -93,8 +118,13 @@ type Service struct {
 	log  *slog.Logger
 }
 
-// NewService returns the payment service with providers enabled.
+// NewService returns the payment service with providers enabled. It panics
+// when a dependency in deps is missing, naming it: a wiring mistake every
+// start would show.
 func NewService(d *db.DB, deps Deps, cfg Config, providers []Provider, now func() time.Time, log *slog.Logger) *Service {
+	if m := deps.missing(); len(m) > 0 {
+		panic("payment: NewService without " + strings.Join(m, ", "))
+	}
 	if cfg.DepositWithin <= 0 {
 		cfg.DepositWithin = 72 * time.Hour
 	}
@@ -188,12 +218,8 @@ func (s *Service) failURL(provider, reference string) string {
 	return s.cfg.BaseURL + "/pay/fail/" + provider + "/" + reference
 }
 
-// audited writes e on q, the transaction of the change it describes; without
-// an audit log (tests of other things) it writes nothing.
+// audited writes e on q, the transaction of the change it describes.
 func (s *Service) audited(ctx context.Context, q db.Querier, e audit.Entry) error {
-	if s.deps.Audit == nil {
-		return nil
-	}
 	if err := s.deps.Audit.Record(ctx, q, e); err != nil {
 		return fmt.Errorf("audit %s %s: %w", e.TargetType, e.TargetID, err)
 	}
@@ -206,9 +232,6 @@ func (s *Service) audited(ctx context.Context, q db.Querier, e audit.Entry) erro
 func (s *Service) alert(ctx context.Context, q db.Querier, a Attempt, action, detail string) error {
 	s.log.ErrorContext(ctx, "payment needs staff", "action", action, "attempt_id", a.ID, "order_id", a.OrderID,
 		"provider", a.Provider, "detail", detail)
-	if s.deps.Audit == nil {
-		return nil
-	}
 	err := s.deps.Audit.Record(ctx, q, audit.Entry{Action: action, TargetType: "order",
 		TargetID: fmt.Sprint(a.OrderID), Detail: map[string]any{"attempt": a.Reference, "provider": a.Provider, "detail": detail}})
 	if err != nil {

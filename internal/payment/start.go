@@ -147,9 +147,6 @@ func orderName(o order.Order) string {
 }
 
 func (s *Service) contact(ctx context.Context, userID int64) (email, name string, err error) {
-	if s.deps.Customers == nil {
-		return "", "", nil
-	}
 	email, name, err = s.deps.Customers.Contact(ctx, userID)
 	if err != nil {
 		return "", "", fmt.Errorf("contact of user %d: %w", userID, err)

@@ -10,6 +10,7 @@ import (
 
 	"github.com/mallang/mallang/internal/db"
 	"github.com/mallang/mallang/internal/fault"
+	"github.com/mallang/mallang/internal/order"
 )
 
 // AttemptStatus is where one payment attempt stands.
@@ -449,4 +450,69 @@ func receiptOrder(ctx context.Context, q db.Querier, id int64) (orderID int64, n
 		return 0, "", fmt.Errorf("order of cash receipt %d: %w", id, err)
 	}
 	return orderID, number, nil
+}
+
+// receiptRow is a stored cash receipt, its identity still encrypted.
+type receiptRow struct {
+	ID          int64        `db:"id"`
+	OrderID     int64        `db:"order_id"`
+	Purpose     string       `db:"purpose"`
+	Identity    string       `db:"identity_enc"`
+	Requested   bool         `db:"requested"`
+	Amount      int64        `db:"amount_minor"`
+	TaxFree     int64        `db:"tax_free_minor"`
+	Status      string       `db:"status"`
+	IssueNumber string       `db:"issue_number"`
+	IssuedAt    sql.NullTime `db:"issued_at"`
+	CreatedAt   time.Time    `db:"created_at"`
+}
+
+// insertCashReceipt records a pending cash receipt of order o for purpose,
+// to identity (encrypted as stored); requested is false for the mandatory
+// one to the self-issue number.
+func insertCashReceipt(ctx context.Context, q db.Querier, o order.Order, purpose, identityEnc string, requested bool, now time.Time) error {
+	_, err := q.ExecContext(ctx, q.Rebind(`INSERT INTO cash_receipts (order_id, purpose, identity_enc, requested,
+		amount_minor, tax_free_minor, status, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, 'pending', ?, ?)`),
+		o.ID, purpose, identityEnc, requested, o.Total, o.TaxFree, now, now)
+	if err != nil {
+		return fmt.Errorf("record cash receipt of order %d: %w", o.ID, err)
+	}
+	return nil
+}
+
+// cashReceiptWhere reads the one cash receipt matching where;
+// fault.ErrNotFound when there is none.
+func cashReceiptWhere(ctx context.Context, q db.Querier, where string, args ...any) (receiptRow, error) {
+	var r receiptRow
+	err := q.GetContext(ctx, &r, q.Rebind(`SELECT id, order_id, purpose, identity_enc, requested,
+		amount_minor, tax_free_minor, status, issue_number, issued_at, created_at FROM cash_receipts WHERE `+where), args...)
+	if errors.Is(err, sql.ErrNoRows) {
+		return receiptRow{}, fault.ErrNotFound
+	}
+	if err != nil {
+		return receiptRow{}, fmt.Errorf("read cash receipt: %w", err)
+	}
+	return r, nil
+}
+
+// pendingCashReceipts returns up to limit receipts still to issue for paid
+// orders, oldest first.
+func pendingCashReceipts(ctx context.Context, q db.Querier, limit int) ([]receiptRow, error) {
+	var rs []receiptRow
+	err := q.SelectContext(ctx, &rs, q.Rebind(`SELECT c.id, c.order_id, c.purpose, c.identity_enc,
+		c.requested, c.amount_minor, c.tax_free_minor, c.status, c.issue_number, c.issued_at, c.created_at FROM cash_receipts c
+		JOIN orders o ON o.id = c.order_id WHERE c.status = 'pending' AND o.paid_at IS NOT NULL
+		ORDER BY c.id LIMIT ?`), limit)
+	if err != nil {
+		return nil, fmt.Errorf("pending cash receipts: %w", err)
+	}
+	return rs, nil
+}
+
+// markCashReceiptIssued records issueNumber on pending receipt id and
+// reports whether it was pending.
+func markCashReceiptIssued(ctx context.Context, q db.Querier, id int64, issueNumber string, now time.Time) (bool, error) {
+	res, err := q.ExecContext(ctx, q.Rebind(`UPDATE cash_receipts SET status = 'issued',
+		issue_number = ?, issued_at = ?, updated_at = ? WHERE id = ? AND status = 'pending'`), issueNumber, now, now, id)
+	return db.Affected(res, err, "mark cash receipt %d issued", id)
 }

@@ -48,7 +48,7 @@ func (s *Service) Webhook(ctx context.Context, provider string, h http.Header, b
 	}
 	if ev.DepositSecret != "" {
 		stored := ""
-		if r.DepositSecret != "" && s.deps.Keyring != nil {
+		if r.DepositSecret != "" {
 			if stored, err = depositSecretColumn.Decrypt(s.deps.Keyring, r.ID, r.DepositSecret); err != nil {
 				// A key missing from the keyring, not a forged notification:
 				// the provider sends it again once the keys are right.
@@ -64,18 +64,12 @@ func (s *Service) Webhook(ctx context.Context, provider string, h http.Header, b
 		if err := s.record(ctx, q, event{AttemptID: r.ID, Kind: evWebhook, Outcome: "received", Detail: ev.Type, Response: body}); err != nil {
 			return err
 		}
-		if s.deps.Queue != nil {
-			return s.deps.Queue.EnqueuePaymentSync(ctx, q, r.ID)
-		}
-		return nil
+		return s.deps.Queue.EnqueuePaymentSync(ctx, q, r.ID)
 	})
 	if err != nil {
 		return fmt.Errorf("record webhook of payment %d: %w", r.ID, err)
 	}
-	if s.deps.Queue == nil {
-		_, err = s.Sync(ctx, r.ID)
-	}
-	return err
+	return nil
 }
 
 // Sync looks attempt id up at its provider and settles it as Confirm would:

@@ -85,7 +85,9 @@ func newScene(t *testing.T) *scene {
 	t.Helper()
 	f := newFixture(t)
 	b := &bare{scripted: &scripted{}}
-	f.pays = payment.NewService(f.D, payment.Deps{Orders: f.Orders, Keyring: f.KR, Audit: f.audit},
+	deps := f.PaymentDeps()
+	deps.Audit = f.audit
+	f.pays = payment.NewService(f.D, deps,
 		payment.Config{BaseURL: "http://shop.test", Bank: payment.BankAccount{Bank: "말랑은행", Account: "123-456-789", Holder: "(주)말랑"},
 			ConfirmLease: 5 * time.Second},
 		[]payment.Provider{f.tp, f.sp, b}, f.Clock.Now, nil)

@@ -32,7 +32,7 @@ func BenchmarkCategoryPage(b *testing.B) {
 	cat := catalog.NewService(d, time.Now, nil, &catalogtest.Thumbs{})
 	catalogtest.Seed(b, cat, 3000)
 	mux := http.NewServeMux()
-	New(Config{BaseURL: testBase, ShopName: "말랑상점"}, cat, slog.New(slog.DiscardHandler)).Register(mux)
+	New(Config{BaseURL: testBase, ShopName: "말랑상점", Now: testNow}, cat, slog.New(slog.DiscardHandler)).Register(mux)
 	r := httptest.NewRequest(http.MethodGet, "/categories/chocolate", nil)
 	w := &discard{h: http.Header{}}
 	mux.ServeHTTP(w, r) // warm the caches
@@ -46,10 +46,10 @@ func BenchmarkCategoryPage(b *testing.B) {
 // BenchmarkCategoryRender renders a category page of 24 products from
 // memory: the cost of the templates alone.
 func BenchmarkCategoryRender(b *testing.B) {
-	h := New(Config{BaseURL: testBase, ShopName: "말랑상점"}, nil, nil)
+	h := New(Config{BaseURL: testBase, ShopName: "말랑상점", Now: testNow}, nil, nil)
 	roots := []*catalog.Category{{ID: 1, Slug: "food", Name: "식품", NameEN: "Food"}}
 	roots[0].Children = []*catalog.Category{{ID: 2, ParentID: 1, Slug: "chocolate", Name: "초콜릿"}}
-	tree := newCategoryTree(roots, time.Now(), h.locales)
+	tree := newCategoryTree(roots, testNow(), h.locales)
 	res := catalog.ListResult{Total: 430, Page: 1, PerPage: 24, Pages: 18}
 	for i := range 24 {
 		p := catalog.Product{ID: int64(i + 1), Name: "말랑 다크초콜릿세트", Summary: "초콜릿", SellerName: "말랑 직영", InStock: i%7 != 6}

@@ -11,7 +11,6 @@ import (
 	"strconv"
 	"strings"
 	"testing"
-	"time"
 
 	"github.com/mallang/mallang/internal/account"
 	"github.com/mallang/mallang/internal/account/address"
@@ -69,9 +68,7 @@ func newAccountShop(t *testing.T, extra ...payment.Provider) *accountShop {
 		env[v+"CLIENT_ID"], env[v+"CLIENT_SECRET"], env[v+"ISSUER"] = p.ClientID, p.ClientSecret, p.Issuer
 		env[v+"AUTH_URL"], env[v+"TOKEN_URL"], env[v+"PROFILE_URL"] = p.AuthURL, p.TokenURL, p.ProfileURL
 	}
-	// The storefront reads the wall clock for the month of the points page,
-	// so the shop's clock starts at the real time.
-	s, srv := apptest.NewServer(t, apptest.Options{Start: time.Now(), Providers: extra, Env: env})
+	s, srv := apptest.NewServer(t, apptest.Options{Providers: extra, Env: env})
 	return &accountShop{
 		shop: s, srv: srv, d: s.DB, acc: s.Accounts, fake: fake, addrs: s.Addresses(), cat: s.Catalog,
 		carts: s.Carts(), coupons: s.Coupons(), points: s.Points(), orders: s.Orders(), pays: s.Payments(), testpay: s.TestPay(),

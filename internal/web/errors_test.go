@@ -60,7 +60,7 @@ func TestServerError(t *testing.T) {
 	t.Parallel()
 	var logs lockedBuffer
 	mux := http.NewServeMux()
-	New(Config{BaseURL: testBase}, broken{}, slog.New(slog.NewTextHandler(&logs, nil))).Register(mux)
+	New(Config{BaseURL: testBase, Now: testNow}, broken{}, slog.New(slog.NewTextHandler(&logs, nil))).Register(mux)
 	s := &shop{mux: mux}
 	for _, path := range []string{"/", "/categories/food", "/products/1", "/search?q=x", "/sitemap.xml"} {
 		t.Run(path, func(t *testing.T) {
@@ -141,7 +141,7 @@ func TestServeError(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			t.Parallel()
 			var logs lockedBuffer
-			h := New(Config{BaseURL: testBase}, calm{}, slog.New(observe.LogHandler(slog.NewTextHandler(&logs, nil))))
+			h := New(Config{BaseURL: testBase, Now: testNow}, calm{}, slog.New(observe.LogHandler(slog.NewTextHandler(&logs, nil))))
 			method, target := tt.method, tt.target
 			if method == "" {
 				method = http.MethodGet

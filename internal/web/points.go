@@ -50,7 +50,7 @@ func (h *Handler) registerPoints(mux *http.ServeMux) {
 
 func (h *Handler) pointsPage(w http.ResponseWriter, r *http.Request, lc *locale, u account.User) error {
 	ctx := r.Context()
-	now := time.Now().In(kst.Zone)
+	now := h.cfg.Now().In(kst.Zone)
 	first := time.Date(now.Year(), now.Month(), 1, 0, 0, 0, 0, kst.Zone)
 	if m, err := time.ParseInLocation("2006-01", r.URL.Query().Get("month"), kst.Zone); err == nil && m.Year() >= 2000 && m.Year() <= now.Year()+1 {
 		first = m

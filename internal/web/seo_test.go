@@ -162,7 +162,7 @@ func TestSitemapIndex(t *testing.T) {
 	t.Parallel()
 	s := newShop(t)
 	mux := http.NewServeMux()
-	New(Config{BaseURL: testBase, SitemapSize: 25}, s.cat, slog.New(slog.DiscardHandler)).Register(mux)
+	New(Config{BaseURL: testBase, SitemapSize: 25, Now: testNow}, s.cat, slog.New(slog.DiscardHandler)).Register(mux)
 	get := func(path string) response {
 		t.Helper()
 		w := httptest.NewRecorder()

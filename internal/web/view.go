@@ -6,7 +6,6 @@ import (
 	"net/url"
 	"strconv"
 	"strings"
-	"time"
 	"unicode/utf8"
 
 	"github.com/mallang/mallang/internal/catalog"
@@ -63,7 +62,7 @@ func (h *Handler) newPage(r *http.Request, lc *locale, tree *categoryTree, title
 		CSS:       h.css,
 		Icon:      h.icon,
 		Footer:    h.cfg.BusinessInfo,
-		Year:      strconv.Itoa(time.Now().In(kst.Zone).Year()),
+		Year:      strconv.Itoa(h.cfg.Now().In(kst.Zone).Year()),
 	}
 	if title == "" {
 		p.Title = h.cfg.ShopName

@@ -67,6 +67,9 @@ type Config struct {
 	// /sitemaps/products-N.xml files. 0 means 40,000 (the protocol allows
 	// 50,000).
 	SitemapSize int
+	// Now is the shop's clock (required): the month of the points page, the
+	// footer's year and the age of the cached category tree.
+	Now func() time.Time
 }
 
 // Handler serves the storefront pages. Create it with New and add its routes
@@ -89,6 +92,9 @@ type Handler struct {
 
 // New returns the storefront handler. cat is normally *catalog.Service.
 func New(cfg Config, cat Catalog, log *slog.Logger) *Handler {
+	if cfg.Now == nil {
+		panic("web: New without Config.Now")
+	}
 	cfg.BaseURL = strings.TrimRight(cfg.BaseURL, "/")
 	if cfg.ShopName == "" {
 		cfg.ShopName = "Mallang"
@@ -205,7 +211,7 @@ func (t *categoryTree) path(c *catalog.Category) []*catalog.Category {
 // using the stale tree; a failed reload keeps the old tree and is logged.
 func (h *Handler) categories(ctx context.Context) (*categoryTree, error) {
 	t := h.tree.Load()
-	if t != nil && time.Since(t.loaded) < h.cfg.CategoryTTL {
+	if t != nil && h.cfg.Now().Sub(t.loaded) < h.cfg.CategoryTTL {
 		return t, nil
 	}
 	if t != nil {
@@ -233,7 +239,7 @@ func (h *Handler) reloadCategories(ctx context.Context, stale *categoryTree) (*c
 		}
 		return nil, fmt.Errorf("load categories: %w", err)
 	}
-	t := newCategoryTree(roots, time.Now(), h.locales)
+	t := newCategoryTree(roots, h.cfg.Now(), h.locales)
 	h.tree.Store(t)
 	return t, nil
 }
@@ -245,7 +251,7 @@ func (h *Handler) refreshCategories(ctx context.Context) (*categoryTree, error) 
 	h.treeMu.Lock()
 	defer h.treeMu.Unlock()
 	t := h.tree.Load()
-	if t != nil && time.Since(t.loaded) < time.Second {
+	if t != nil && h.cfg.Now().Sub(t.loaded) < time.Second {
 		return t, nil
 	}
 	return h.reloadCategories(ctx, t)

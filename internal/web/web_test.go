@@ -39,6 +39,9 @@ type shop struct {
 
 const fixtureProducts = 60
 
+// testNow is the storefront's clock in the page tests: a fixed time.
+func testNow() time.Time { return time.Date(2026, 11, 30, 14, 0, 0, 0, time.UTC) }
+
 func newShop(t testing.TB) *shop {
 	t.Helper()
 	ctx := context.Background()
@@ -76,6 +79,7 @@ func newShop(t testing.TB) *shop {
 		BaseURL:      testBase + "/",
 		ShopName:     "말랑상점",
 		BusinessInfo: []string{"상호: 말랑 | 대표: 홍길동", "사업자등록번호: 000-00-00000"},
+		Now:          testNow,
 	}, cat, slog.New(slog.DiscardHandler)).Register(s.mux)
 	return s
 }

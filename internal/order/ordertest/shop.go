@@ -22,8 +22,10 @@ import (
 	"github.com/mallang/mallang/internal/db"
 	"github.com/mallang/mallang/internal/db/dbtest"
 	"github.com/mallang/mallang/internal/fake"
+	"github.com/mallang/mallang/internal/notify"
 	"github.com/mallang/mallang/internal/order"
 	"github.com/mallang/mallang/internal/payment"
+	"github.com/mallang/mallang/internal/payment/paymenttest"
 	"github.com/mallang/mallang/internal/points"
 	"github.com/mallang/mallang/internal/pricing"
 	"github.com/mallang/mallang/internal/promotion"
@@ -35,7 +37,8 @@ import (
 // BIG: 1,000 off orders of 1,000,000 or more), points (spent from 1 point,
 // earned at 1 %), shipping (3,000 below 50,000; Jeju 63000–63644 3,000
 // more; one carrier, "cj"), gifts, payments (bank transfer to the shop's
-// account) and the checkout that places orders.
+// account; webhooks' syncs kept in Syncs for the test to run, mail in
+// Outbox) and the checkout that places orders.
 type Shop struct {
 	D        *db.DB
 	Clock    *fake.Clock
@@ -49,6 +52,8 @@ type Shop struct {
 	KR       *crypt.Keyring
 	Orders   *order.Service
 	Payments *payment.Service
+	Syncs    *paymenttest.Queue
+	Outbox   *notify.Outbox
 	Checkout *checkout.Service
 	Leaf     int64
 	N        int
@@ -92,11 +97,19 @@ func NewShop(t *testing.T) *Shop {
 	sh.Orders = order.NewService(d, order.Deps{Catalog: cat, Cart: sh.Carts, Addresses: sh.Addr, Coupons: sh.Coupons,
 		Points: sh.Points, Shipping: sh.Shipping, Promotions: sh.Promos, Keyring: kr, Audit: audit.New(d, c.Now)},
 		order.Config{PayWithin: 30 * time.Minute}, c.Now, nil)
-	sh.Payments = payment.NewService(d, payment.Deps{Orders: sh.Orders, Keyring: kr},
-		payment.Config{BaseURL: "http://shop.test", Bank: Bank}, nil, c.Now, nil)
+	sh.Syncs, sh.Outbox = &paymenttest.Queue{}, notify.NewOutbox(d, c.Now)
+	sh.Payments = payment.NewService(d, sh.PaymentDeps(), payment.Config{BaseURL: "http://shop.test", Bank: Bank}, nil, c.Now, nil)
 	sh.Checkout = checkout.New(d, sh.Orders, sh.Payments)
 	sh.Leaf = catalogtest.Categories(t, cat).Leaves[0].ID
 	return sh
+}
+
+// PaymentDeps are the dependencies of the shop's payment service, for a
+// test that builds another on the same shop: its orders and keyring, the
+// customers of its users table, Syncs, Outbox and the audit log.
+func (sh *Shop) PaymentDeps() payment.Deps {
+	return payment.Deps{Orders: sh.Orders, Customers: paymenttest.Contacts{D: sh.D}, Keyring: sh.KR, Queue: sh.Syncs,
+		Mailer: sh.Outbox, Audit: audit.New(sh.D, sh.Clock.Now)}
 }
 
 // Place places in through the shop's checkout.

@@ -1,0 +1,82 @@
+// Package paymenttest gives tests of payments, and of what builds on them,
+// the two dependencies of the payment service the app takes from packages
+// a payment test should not start: a sync queue whose jobs the test works
+// itself, where the app has the job queue (internal/jobs), and customers
+// read from the users table, where the app asks the account service.
+package paymenttest
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"slices"
+	"sync"
+
+	"github.com/mallang/mallang/internal/db"
+	"github.com/mallang/mallang/internal/fault"
+	"github.com/mallang/mallang/internal/payment"
+)
+
+// Queue is a payment.SyncQueue that keeps the attempts it is asked to sync
+// until the test works them with Run, as the job runner would. It keeps an
+// attempt at once, not when the caller's transaction commits, so a test
+// sees what a webhook asked for even when its transaction rolled back. It is
+// safe for concurrent use.
+type Queue struct {
+	mu  sync.Mutex
+	ids []int64
+}
+
+// EnqueuePaymentSync keeps attemptID for Run.
+func (qu *Queue) EnqueuePaymentSync(_ context.Context, _ db.Querier, attemptID int64) error {
+	qu.mu.Lock()
+	defer qu.mu.Unlock()
+	qu.ids = append(qu.ids, attemptID)
+	return nil
+}
+
+// Enqueued returns the attempts waiting for Run, oldest first.
+func (qu *Queue) Enqueued() []int64 {
+	qu.mu.Lock()
+	defer qu.mu.Unlock()
+	return slices.Clone(qu.ids)
+}
+
+// Run works the jobs waiting, oldest first, through s as the payment_sync
+// job does, and forgets them. It stops at the first error, leaving that job
+// and the later ones waiting.
+func (qu *Queue) Run(ctx context.Context, s *payment.Service) error {
+	for {
+		qu.mu.Lock()
+		if len(qu.ids) == 0 {
+			qu.mu.Unlock()
+			return nil
+		}
+		id := qu.ids[0]
+		qu.mu.Unlock()
+		if err := s.SyncAttempt(ctx, id); err != nil {
+			return fmt.Errorf("sync payment %d: %w", id, err)
+		}
+		qu.mu.Lock()
+		qu.ids = qu.ids[1:]
+		qu.mu.Unlock()
+	}
+}
+
+// Contacts is a payment.Customers that reads a customer's email and name
+// from the users table of D.
+type Contacts struct{ D *db.DB }
+
+// Contact returns the email and name of user userID, or fault.ErrNotFound.
+func (c Contacts) Contact(ctx context.Context, userID int64) (email, name string, err error) {
+	q := c.D.Read()
+	err = q.QueryRowxContext(ctx, q.Rebind(`SELECT email, name FROM users WHERE id = ?`), userID).Scan(&email, &name)
+	if errors.Is(err, sql.ErrNoRows) {
+		return "", "", fmt.Errorf("user %d: %w", userID, fault.ErrNotFound)
+	}
+	if err != nil {
+		return "", "", fmt.Errorf("user %d: %w", userID, err)
+	}
+	return email, name, nil
+}
