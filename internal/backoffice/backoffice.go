@@ -19,7 +19,6 @@ package backoffice
 
 import (
 	"context"
-	"errors"
 	"log/slog"
 	"net/http"
 	"strings"
@@ -31,6 +30,7 @@ import (
 	"github.com/mallang/mallang/internal/account"
 	"github.com/mallang/mallang/internal/account/twofactor"
 	"github.com/mallang/mallang/internal/audit"
+	"github.com/mallang/mallang/internal/fault"
 	"github.com/mallang/mallang/internal/notify"
 	"github.com/mallang/mallang/internal/ratelimit"
 	"github.com/mallang/mallang/internal/security/honeypot"
@@ -157,7 +157,7 @@ func New(cfg Config, deps Deps, log *slog.Logger) *Handler {
 	}
 	h := &Handler{cfg: cfg, deps: deps, log: log, msgs: newMessages()}
 	h.sessions = newSessions(deps.Store, cfg.Secure, func(w http.ResponseWriter, r *http.Request, err error) {
-		h.serverError(w, r, err)
+		h.serveError(w, r, h.lang(w, r), nil, err)
 	})
 	return h
 }
@@ -176,13 +176,13 @@ func (h *Handler) Register(mux *http.ServeMux) {
 	mux.HandleFunc("GET "+p+"/static/{file}", h.static)
 	mux.Handle("GET "+p, http.RedirectHandler(p+"/", http.StatusSeeOther))
 	mux.Handle("GET "+p+"/{$}", s(h.staff(h.dashboard)))
-	mux.Handle("GET "+p+"/login", s(http.HandlerFunc(h.loginForm)))
-	mux.Handle("POST "+p+"/login", s(http.HandlerFunc(h.login)))
-	mux.Handle("GET "+p+"/login/code", s(http.HandlerFunc(h.codeForm)))
-	mux.Handle("POST "+p+"/login/code", s(http.HandlerFunc(h.code)))
-	mux.Handle("GET "+p+"/setup-2fa", s(http.HandlerFunc(h.setupForm)))
-	mux.Handle("POST "+p+"/setup-2fa", s(http.HandlerFunc(h.setup)))
-	mux.Handle("POST "+p+"/logout", s(http.HandlerFunc(h.logout)))
+	mux.Handle("GET "+p+"/login", s(h.serve(h.loginForm)))
+	mux.Handle("POST "+p+"/login", s(h.serve(h.login)))
+	mux.Handle("GET "+p+"/login/code", s(h.afterPassword(h.codeForm)))
+	mux.Handle("POST "+p+"/login/code", s(h.afterPassword(h.code)))
+	mux.Handle("GET "+p+"/setup-2fa", s(h.afterPassword(h.setupForm)))
+	mux.Handle("POST "+p+"/setup-2fa", s(h.afterPassword(h.setup)))
+	mux.Handle("POST "+p+"/logout", s(h.serve(h.logout)))
 	mux.Handle("GET "+p+"/outbox", s(h.staff(h.need(account.PermMail, h.outbox))))
 	mux.Handle("GET "+p+"/outbox/{id}", s(h.staff(h.need(account.PermMail, h.mail))))
 	mux.Handle("GET "+p+"/honeypot", s(h.staff(h.need(account.PermSecurity, h.honeypot))))
@@ -226,14 +226,20 @@ func (h *Handler) render(w http.ResponseWriter, r *http.Request, status int, c t
 	}
 }
 
-// serverError logs err once and answers 500 without details. A request
-// the client cancelled is not worth a log line.
+// serverError answers err for a page not yet returning its errors.
 func (h *Handler) serverError(w http.ResponseWriter, r *http.Request, err error) {
-	ctx := r.Context()
-	if errors.Is(err, context.Canceled) && ctx.Err() != nil {
-		return
+	h.serveError(w, r, h.lang(w, r), nil, err)
+}
+
+// legacy adapts a page that answers its errors itself.
+func legacy(fn func(w http.ResponseWriter, r *http.Request, m *messages, u account.User)) staffPage {
+	return func(w http.ResponseWriter, r *http.Request, m *messages, u account.User) error {
+		fn(w, r, m, u)
+		return nil
 	}
-	h.log.ErrorContext(ctx, "back-office page failed", "method", r.Method, "path", r.URL.Path, "err", err)
-	m := h.lang(w, r)
-	h.render(w, r, http.StatusInternalServerError, messagePage(h.bare(r, m, m.T("err.title")), m.T("err.body"), ""))
+}
+
+// notFound answers 404 for a page not yet returning its errors.
+func (h *Handler) notFound(w http.ResponseWriter, r *http.Request, m *messages, u account.User) {
+	h.serveError(w, r, m, &u, fault.ErrNotFound)
 }

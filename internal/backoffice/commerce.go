@@ -43,20 +43,20 @@ func (h *Handler) registerCommerce(mux *http.ServeMux) {
 	p, s := h.cfg.Path, h.withSession
 	orders := func(next staffPage) http.Handler { return s(h.staff(h.need(account.PermOrders, next))) }
 	if h.deps.Orders != nil {
-		mux.Handle("GET "+p+"/orders", orders(h.orders))
-		mux.Handle("GET "+p+"/orders/{id}", orders(h.order))
-		mux.Handle("POST "+p+"/orders/{id}/status", orders(h.setOrderStatus))
-		mux.Handle("POST "+p+"/orders/{id}/ship", orders(h.shipOrder))
+		mux.Handle("GET "+p+"/orders", orders(legacy(h.orders)))
+		mux.Handle("GET "+p+"/orders/{id}", orders(legacy(h.order)))
+		mux.Handle("POST "+p+"/orders/{id}/status", orders(legacy(h.setOrderStatus)))
+		mux.Handle("POST "+p+"/orders/{id}/ship", orders(legacy(h.shipOrder)))
 	}
 	if h.deps.Coupons != nil {
-		mux.Handle("GET "+p+"/coupons", orders(h.coupons))
-		mux.Handle("GET "+p+"/coupons/new", orders(h.couponForm))
-		mux.Handle("POST "+p+"/coupons", orders(h.createCoupon))
-		mux.Handle("POST "+p+"/coupons/{id}/active", orders(h.setCouponActive))
+		mux.Handle("GET "+p+"/coupons", orders(legacy(h.coupons)))
+		mux.Handle("GET "+p+"/coupons/new", orders(legacy(h.couponForm)))
+		mux.Handle("POST "+p+"/coupons", orders(legacy(h.createCoupon)))
+		mux.Handle("POST "+p+"/coupons/{id}/active", orders(legacy(h.setCouponActive)))
 	}
 	if h.deps.Shipping != nil {
-		mux.Handle("GET "+p+"/shipping", orders(h.shippingRules))
-		mux.Handle("POST "+p+"/shipping", orders(h.saveShippingRules))
+		mux.Handle("GET "+p+"/shipping", orders(legacy(h.shippingRules)))
+		mux.Handle("POST "+p+"/shipping", orders(legacy(h.saveShippingRules)))
 	}
 }
 

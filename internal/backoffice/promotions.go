@@ -39,14 +39,14 @@ func (h *Handler) registerPromotions(mux *http.ServeMux) {
 	}
 	p, s := h.cfg.Path, h.withSession
 	orders := func(next staffPage) http.Handler { return s(h.staff(h.need(account.PermOrders, next))) }
-	mux.Handle("GET "+p+"/promotions/gifts", orders(h.gifts))
-	mux.Handle("GET "+p+"/promotions/gifts/new", orders(h.giftForm))
-	mux.Handle("POST "+p+"/promotions/gifts", orders(h.createGift))
-	mux.Handle("POST "+p+"/promotions/gifts/{id}/active", orders(h.setGiftActive))
-	mux.Handle("GET "+p+"/promotions/points", orders(h.pointsSettings))
-	mux.Handle("POST "+p+"/promotions/points", orders(h.savePointsSettings))
-	mux.Handle("GET "+p+"/promotions/grades", orders(h.grades))
-	mux.Handle("POST "+p+"/promotions/grades/assign", orders(h.assignGrade))
+	mux.Handle("GET "+p+"/promotions/gifts", orders(legacy(h.gifts)))
+	mux.Handle("GET "+p+"/promotions/gifts/new", orders(legacy(h.giftForm)))
+	mux.Handle("POST "+p+"/promotions/gifts", orders(legacy(h.createGift)))
+	mux.Handle("POST "+p+"/promotions/gifts/{id}/active", orders(legacy(h.setGiftActive)))
+	mux.Handle("GET "+p+"/promotions/points", orders(legacy(h.pointsSettings)))
+	mux.Handle("POST "+p+"/promotions/points", orders(legacy(h.savePointsSettings)))
+	mux.Handle("GET "+p+"/promotions/grades", orders(legacy(h.grades)))
+	mux.Handle("POST "+p+"/promotions/grades/assign", orders(legacy(h.assignGrade)))
 }
 
 // promotionSections adds the sections of registerPromotions that u may use
