@@ -30,7 +30,6 @@ import (
 	"github.com/mallang/mallang/internal/account"
 	"github.com/mallang/mallang/internal/account/twofactor"
 	"github.com/mallang/mallang/internal/audit"
-	"github.com/mallang/mallang/internal/fault"
 	"github.com/mallang/mallang/internal/notify"
 	"github.com/mallang/mallang/internal/ratelimit"
 	"github.com/mallang/mallang/internal/security/honeypot"
@@ -224,22 +223,4 @@ func (h *Handler) render(w http.ResponseWriter, r *http.Request, status int, c t
 	if err := c.Render(r.Context(), w); err != nil {
 		h.log.DebugContext(r.Context(), "render back-office page", "path", r.URL.Path, "err", err)
 	}
-}
-
-// serverError answers err for a page not yet returning its errors.
-func (h *Handler) serverError(w http.ResponseWriter, r *http.Request, err error) {
-	h.serveError(w, r, h.lang(w, r), nil, err)
-}
-
-// legacy adapts a page that answers its errors itself.
-func legacy(fn func(w http.ResponseWriter, r *http.Request, m *messages, u account.User)) staffPage {
-	return func(w http.ResponseWriter, r *http.Request, m *messages, u account.User) error {
-		fn(w, r, m, u)
-		return nil
-	}
-}
-
-// notFound answers 404 for a page not yet returning its errors.
-func (h *Handler) notFound(w http.ResponseWriter, r *http.Request, m *messages, u account.User) {
-	h.serveError(w, r, m, &u, fault.ErrNotFound)
 }

@@ -42,10 +42,10 @@ func (h *Handler) registerCommerce(mux *http.ServeMux) {
 	p, s := h.cfg.Path, h.withSession
 	orders := func(next staffPage) http.Handler { return s(h.staff(h.need(account.PermOrders, next))) }
 	if h.deps.Orders != nil {
-		mux.Handle("GET "+p+"/orders", orders(legacy(h.orders)))
-		mux.Handle("GET "+p+"/orders/{id}", orders(legacy(h.order)))
-		mux.Handle("POST "+p+"/orders/{id}/status", orders(legacy(h.setOrderStatus)))
-		mux.Handle("POST "+p+"/orders/{id}/ship", orders(legacy(h.shipOrder)))
+		mux.Handle("GET "+p+"/orders", orders(h.orders))
+		mux.Handle("GET "+p+"/orders/{id}", orders(h.order))
+		mux.Handle("POST "+p+"/orders/{id}/status", orders(h.setOrderStatus))
+		mux.Handle("POST "+p+"/orders/{id}/ship", orders(h.shipOrder))
 	}
 	if h.deps.Coupons != nil {
 		mux.Handle("GET "+p+"/coupons", orders(h.coupons))

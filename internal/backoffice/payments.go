@@ -46,11 +46,11 @@ func (h *Handler) registerPayments(mux *http.ServeMux) {
 	}
 	p, s := h.cfg.Path, h.withSession
 	orders := func(next staffPage) http.Handler { return s(h.staff(h.need(account.PermOrders, next))) }
-	mux.Handle("POST "+p+"/orders/{id}/deposit", orders(legacy(h.confirmDeposit)))
-	mux.Handle("POST "+p+"/orders/{id}/refund", orders(legacy(h.refundOrder)))
-	mux.Handle("POST "+p+"/orders/{id}/refunds/{refund}/retry", orders(legacy(h.retryRefund)))
-	mux.Handle("GET "+p+"/cash-receipts", orders(legacy(h.cashReceipts)))
-	mux.Handle("POST "+p+"/cash-receipts/{id}/issued", orders(legacy(h.issueCashReceipt)))
+	mux.Handle("POST "+p+"/orders/{id}/deposit", orders(h.confirmDeposit))
+	mux.Handle("POST "+p+"/orders/{id}/refund", orders(h.refundOrder))
+	mux.Handle("POST "+p+"/orders/{id}/refunds/{refund}/retry", orders(h.retryRefund))
+	mux.Handle("GET "+p+"/cash-receipts", orders(h.cashReceipts))
+	mux.Handle("POST "+p+"/cash-receipts/{id}/issued", orders(h.issueCashReceipt))
 }
 
 // paymentSections adds the cash receipts section to the menu for u.
