@@ -36,44 +36,32 @@ type Shipping interface {
 // couponsPage is the page size of the coupon list.
 const couponsPage = 50
 
-// registerCommerce adds the sections whose services are set: orders, coupons
-// and shipping, all behind account.PermOrders (a superuser has it).
+// registerCommerce adds the orders, coupons and shipping sections, all
+// behind account.PermOrders (a superuser has it).
 func (h *Handler) registerCommerce(mux *http.ServeMux) {
 	p, s := h.cfg.Path, h.withSession
 	orders := func(next staffPage) http.Handler { return s(h.staff(h.need(account.PermOrders, next))) }
-	if h.deps.Orders != nil {
-		mux.Handle("GET "+p+"/orders", orders(h.orders))
-		mux.Handle("GET "+p+"/orders/{id}", orders(h.order))
-		mux.Handle("POST "+p+"/orders/{id}/status", orders(h.setOrderStatus))
-		mux.Handle("POST "+p+"/orders/{id}/ship", orders(h.shipOrder))
-	}
-	if h.deps.Coupons != nil {
-		mux.Handle("GET "+p+"/coupons", orders(h.coupons))
-		mux.Handle("GET "+p+"/coupons/new", orders(h.couponForm))
-		mux.Handle("POST "+p+"/coupons", orders(h.createCoupon))
-		mux.Handle("POST "+p+"/coupons/{id}/active", orders(h.setCouponActive))
-	}
-	if h.deps.Shipping != nil {
-		mux.Handle("GET "+p+"/shipping", orders(h.shippingRules))
-		mux.Handle("POST "+p+"/shipping", orders(h.saveShippingRules))
-	}
+	mux.Handle("GET "+p+"/orders", orders(h.orders))
+	mux.Handle("GET "+p+"/orders/{id}", orders(h.order))
+	mux.Handle("POST "+p+"/orders/{id}/status", orders(h.setOrderStatus))
+	mux.Handle("POST "+p+"/orders/{id}/ship", orders(h.shipOrder))
+	mux.Handle("GET "+p+"/coupons", orders(h.coupons))
+	mux.Handle("GET "+p+"/coupons/new", orders(h.couponForm))
+	mux.Handle("POST "+p+"/coupons", orders(h.createCoupon))
+	mux.Handle("POST "+p+"/coupons/{id}/active", orders(h.setCouponActive))
+	mux.Handle("GET "+p+"/shipping", orders(h.shippingRules))
+	mux.Handle("POST "+p+"/shipping", orders(h.saveShippingRules))
 }
 
-// commerceSections adds the sections of registerCommerce that u may use to
-// the menu.
+// commerceSections adds the sections of registerCommerce to the menu when
+// u may use them.
 func (h *Handler) commerceSections(u account.User, add func(key, path, hint string)) {
 	if !u.Can(account.PermOrders) {
 		return
 	}
-	if h.deps.Orders != nil {
-		add("orders", "/orders", "dash.orders")
-	}
-	if h.deps.Coupons != nil {
-		add("coupons", "/coupons", "dash.coupons")
-	}
-	if h.deps.Shipping != nil {
-		add("shipping", "/shipping", "dash.shipping")
-	}
+	add("orders", "/orders", "dash.orders")
+	add("coupons", "/coupons", "dash.coupons")
+	add("shipping", "/shipping", "dash.shipping")
 }
 
 // couponRowView is one coupon in the list.

@@ -18,6 +18,9 @@ import (
 	"github.com/mallang/mallang/internal/ratelimit"
 )
 
+// bo is where the back office lives in these tests.
+const bo = "/manage-3f9a1c2b7d"
+
 // TestServeError checks the one place where back-office errors become
 // pages: each kind of error gets its status and page, with the staff
 // member's menu when there is one, and nothing of the error's own text.

@@ -14,7 +14,6 @@ import (
 	"github.com/mallang/mallang/internal/fault"
 	"github.com/mallang/mallang/internal/money"
 	"github.com/mallang/mallang/internal/order"
-	"github.com/mallang/mallang/internal/shipping"
 )
 
 // Orders is what the back office needs of the order service;
@@ -129,8 +128,7 @@ type orderView struct {
 	Errors   map[string]string
 	Error    string
 	BackURL  string
-	// Payment is the payment panel; nil when the back office has no
-	// payment service.
+	// Payment is the payment panel.
 	Payment *paymentView
 }
 
@@ -210,11 +208,9 @@ func (h *Handler) showOrder(w http.ResponseWriter, r *http.Request, m *messages,
 	if err != nil {
 		return err
 	}
-	var carriers []shipping.Carrier
-	if h.deps.Shipping != nil {
-		if carriers, err = h.deps.Shipping.Carriers(ctx); err != nil {
-			return err
-		}
+	carriers, err := h.deps.Shipping.Carriers(ctx)
+	if err != nil {
+		return err
 	}
 	base := h.url("/orders/" + strconv.FormatInt(o.ID, 10))
 	v := orderView{
@@ -277,16 +273,14 @@ func (h *Handler) showOrder(w http.ResponseWriter, r *http.Request, m *messages,
 		if to == order.Shipped || !order.Allowed(o.Status, to, order.ByStaff) {
 			continue
 		}
-		if pv := v.Payment; pv != nil {
-			// A waiting transfer is confirmed with the deposit form, and
-			// a payment taken is refunded with the refund form, so the
-			// money and the order move together.
-			if to == order.Paid && pv.Deposit != nil {
-				continue
-			}
-			if (to == order.Refunded || to == order.PartiallyRefunded) && pv.Captured {
-				continue
-			}
+		// A waiting transfer is confirmed with the deposit form, and a
+		// payment taken is refunded with the refund form, so the money and
+		// the order move together.
+		if to == order.Paid && v.Payment.Deposit != nil {
+			continue
+		}
+		if (to == order.Refunded || to == order.PartiallyRefunded) && v.Payment.Captured {
+			continue
 		}
 		v.Actions = append(v.Actions, actionView{To: string(to), Label: m.F("ord.to", statusLabel(m, to)), URL: base + "/status",
 			Danger: to == order.Cancelled, Reason: to == order.Cancelled})
@@ -325,7 +319,7 @@ func (h *Handler) setOrderStatus(w http.ResponseWriter, r *http.Request, m *mess
 	if bad.Error != "" {
 		return h.showOrder(w, r, m, u, bad)
 	}
-	if h.payments() && (to == order.Cancelled || to == order.Paid) {
+	if to == order.Cancelled || to == order.Paid {
 		cur, err := h.deps.Orders.AdminGet(r.Context(), id)
 		if err != nil {
 			return err

@@ -1,4 +1,4 @@
-package backoffice
+package backoffice_test
 
 import (
 	"context"
@@ -11,6 +11,7 @@ import (
 
 	"github.com/mallang/mallang/internal/account"
 	"github.com/mallang/mallang/internal/audit"
+	"github.com/mallang/mallang/internal/backoffice"
 	"github.com/mallang/mallang/internal/notify"
 )
 
@@ -144,7 +145,7 @@ func TestOutbox(t *testing.T) {
 	b, _ := e.staffIn("boss@example.com")
 	st, body := b.get(bo + "/outbox")
 	must(t, st, http.StatusOK, body)
-	if strings.Count(body, `data-testid="mail-link"`) != outboxPage || !strings.Contains(body, `data-testid="page-next"`) || strings.Contains(body, "minji@example.com") {
+	if strings.Count(body, `data-testid="mail-link"`) != backoffice.OutboxPage || !strings.Contains(body, `data-testid="page-next"`) || strings.Contains(body, "minji@example.com") {
 		t.Fatalf("first page:\n%s", body)
 	}
 	st, body = b.get(bo + "/outbox?page=2")
@@ -222,7 +223,7 @@ func TestUsersList(t *testing.T) {
 	}
 	b, _ := e.staffIn("viewer@example.com")
 	st, body := b.get(bo + "/users")
-	if st != http.StatusOK || strings.Count(body, `data-testid="user-row"`) != usersPage || !strings.Contains(body, `data-testid="page-next"`) {
+	if st != http.StatusOK || strings.Count(body, `data-testid="user-row"`) != backoffice.UsersPage || !strings.Contains(body, `data-testid="page-next"`) {
 		t.Fatalf("users: %d\n%s", st, body)
 	}
 	st, body = b.get(bo + "/users?q=MEMBER5")

@@ -31,12 +31,9 @@ type Promotions interface {
 // giftsPage is the page size of the gift list.
 const giftsPage = 50
 
-// registerPromotions adds the gifts, points and grades sections when the
-// promotion service is set, behind account.PermOrders.
+// registerPromotions adds the gifts, points and grades sections, behind
+// account.PermOrders.
 func (h *Handler) registerPromotions(mux *http.ServeMux) {
-	if h.deps.Promotions == nil {
-		return
-	}
 	p, s := h.cfg.Path, h.withSession
 	orders := func(next staffPage) http.Handler { return s(h.staff(h.need(account.PermOrders, next))) }
 	mux.Handle("GET "+p+"/promotions/gifts", orders(h.gifts))
@@ -52,7 +49,7 @@ func (h *Handler) registerPromotions(mux *http.ServeMux) {
 // promotionSections adds the sections of registerPromotions that u may use
 // to the menu.
 func (h *Handler) promotionSections(u account.User, add func(key, path, hint string)) {
-	if h.deps.Promotions == nil || !u.Can(account.PermOrders) {
+	if !u.Can(account.PermOrders) {
 		return
 	}
 	add("gifts", "/promotions/gifts", "dash.gifts")
