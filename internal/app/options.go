@@ -6,11 +6,16 @@ import (
 	"github.com/mallang/mallang/internal/account"
 	"github.com/mallang/mallang/internal/account/address"
 	"github.com/mallang/mallang/internal/account/social"
+	"github.com/mallang/mallang/internal/account/twofactor"
+	"github.com/mallang/mallang/internal/audit"
 	"github.com/mallang/mallang/internal/checkout"
 	"github.com/mallang/mallang/internal/db"
+	"github.com/mallang/mallang/internal/notify"
 	"github.com/mallang/mallang/internal/payment"
 	"github.com/mallang/mallang/internal/payment/testpay"
+	"github.com/mallang/mallang/internal/promotion"
 	"github.com/mallang/mallang/internal/security/honeypot"
+	"github.com/mallang/mallang/internal/shipping"
 )
 
 // Options replace what NewWith would otherwise take from the configuration
@@ -46,3 +51,18 @@ func (a *App) Social() *social.Service { return a.acc.social }
 
 // Checkout places orders and starts their payment.
 func (a *App) Checkout() *checkout.Service { return a.acc.checkout }
+
+// TwoFactor is the staff second factor (authenticator and recovery codes).
+func (a *App) TwoFactor() *twofactor.Service { return a.acc.twoFactor }
+
+// Audit is the audit log.
+func (a *App) Audit() *audit.Log { return a.acc.audit }
+
+// Outbox is the record of the mail the shop sent.
+func (a *App) Outbox() *notify.Outbox { return a.acc.outbox }
+
+// Shipping is the shipping rules and carriers.
+func (a *App) Shipping() *shipping.Service { return a.acc.shipping }
+
+// Promotions is gifts with purchase, points settings and membership grades.
+func (a *App) Promotions() *promotion.Service { return a.acc.promotions }

@@ -1,12 +1,12 @@
 // Package backoffice is the shop's back office: staff sign in at a secret,
 // configurable path with their password and a second factor (TOTP or a
 // recovery code), then read the outbox of sent mail, watch the honeypot and
-// clear its blocks, read the audit log, manage users' roles and, when the
-// shop's services are given, handle orders and their payments (deposits,
-// refunds, cash receipts) and edit coupons, shipping rules, gifts with
-// purchase, points settings and customers' grades — each
-// section behind the permission User.Can grants for it. Every change is
-// audited in its own transaction with who, what and from where.
+// clear its blocks, read the audit log, manage users' roles, handle orders
+// and their payments (deposits, refunds, cash receipts) and edit coupons,
+// shipping rules, gifts with purchase, points settings and customers'
+// grades — each section behind the permission User.Can grants for it.
+// Every change is audited in its own transaction with who, what and from
+// where.
 //
 // Staff sessions are separate from the storefront's: their own cookie
 // (SameSite=Strict, 12 hours at most, 1 hour idle) on the same session
@@ -19,9 +19,9 @@ package backoffice
 
 import (
 	"context"
-	"errors"
 	"log/slog"
 	"net/http"
+	"reflect"
 	"strings"
 	"time"
 
@@ -101,9 +101,9 @@ type Limiter interface {
 	Reset(ctx context.Context, l ratelimit.Limit, key string) error
 }
 
-// Deps are the services the back office uses. All are required except
-// Orders, Coupons, Shipping, Promotions and Payments: each of those left nil
-// hides its section and leaves its routes out.
+// Deps are the services the back office uses. Every one is required: New
+// panics naming those missing, so a shop wired without one fails when it
+// starts rather than on a page.
 type Deps struct {
 	Accounts  Accounts
 	TwoFactor TwoFactor
@@ -127,9 +127,31 @@ type Deps struct {
 	Promotions Promotions
 	// Payments gives the order page its payment panel (attempts, refunds,
 	// events), the deposit and refund forms, and serves the cash receipts
-	// section (account.PermOrders). It needs Orders; with Payments set,
-	// cancelling a paid order refunds it.
+	// section (account.PermOrders). Cancelling a paid order refunds it.
 	Payments Payments
+}
+
+// missing names the dependencies d lacks: nil, or a nil pointer in an
+// interface.
+func (d Deps) missing() []string {
+	var names []string
+	for _, f := range []struct {
+		name string
+		v    any
+	}{
+		{"Accounts", d.Accounts}, {"TwoFactor", d.TwoFactor}, {"Trap", d.Trap}, {"Audit", d.Audit},
+		{"Outbox", d.Outbox}, {"Limiter", d.Limiter}, {"Store", d.Store}, {"Now", d.Now}, {"Orders", d.Orders},
+		{"Coupons", d.Coupons}, {"Shipping", d.Shipping}, {"Promotions", d.Promotions}, {"Payments", d.Payments},
+	} {
+		if f.v == nil {
+			names = append(names, f.name)
+			continue
+		}
+		if v := reflect.ValueOf(f.v); (v.Kind() == reflect.Pointer || v.Kind() == reflect.Func) && v.IsNil() {
+			names = append(names, f.name)
+		}
+	}
+	return names
 }
 
 // CodeLimit bounds wrong second-factor codes per staff member, so six
@@ -146,18 +168,19 @@ type Handler struct {
 }
 
 // New returns the back office. cfg.Path is used as given, without a
-// trailing slash.
+// trailing slash. It panics when deps lacks a service (see Deps) or log is
+// nil: that is a wiring mistake, found when the shop starts.
 func New(cfg Config, deps Deps, log *slog.Logger) *Handler {
-	cfg.Path = "/" + strings.Trim(cfg.Path, "/")
-	if deps.Now == nil {
-		deps.Now = time.Now
+	if m := deps.missing(); len(m) > 0 {
+		panic("backoffice: New without " + strings.Join(m, ", "))
 	}
 	if log == nil {
-		log = slog.New(slog.DiscardHandler)
+		panic("backoffice: New without a logger")
 	}
+	cfg.Path = "/" + strings.Trim(cfg.Path, "/")
 	h := &Handler{cfg: cfg, deps: deps, log: log, msgs: newMessages()}
 	h.sessions = newSessions(deps.Store, cfg.Secure, func(w http.ResponseWriter, r *http.Request, err error) {
-		h.serverError(w, r, err)
+		h.serveError(w, r, h.lang(w, r), nil, err)
 	})
 	return h
 }
@@ -176,13 +199,13 @@ func (h *Handler) Register(mux *http.ServeMux) {
 	mux.HandleFunc("GET "+p+"/static/{file}", h.static)
 	mux.Handle("GET "+p, http.RedirectHandler(p+"/", http.StatusSeeOther))
 	mux.Handle("GET "+p+"/{$}", s(h.staff(h.dashboard)))
-	mux.Handle("GET "+p+"/login", s(http.HandlerFunc(h.loginForm)))
-	mux.Handle("POST "+p+"/login", s(http.HandlerFunc(h.login)))
-	mux.Handle("GET "+p+"/login/code", s(http.HandlerFunc(h.codeForm)))
-	mux.Handle("POST "+p+"/login/code", s(http.HandlerFunc(h.code)))
-	mux.Handle("GET "+p+"/setup-2fa", s(http.HandlerFunc(h.setupForm)))
-	mux.Handle("POST "+p+"/setup-2fa", s(http.HandlerFunc(h.setup)))
-	mux.Handle("POST "+p+"/logout", s(http.HandlerFunc(h.logout)))
+	mux.Handle("GET "+p+"/login", s(h.serve(h.loginForm)))
+	mux.Handle("POST "+p+"/login", s(h.serve(h.login)))
+	mux.Handle("GET "+p+"/login/code", s(h.afterPassword(h.codeForm)))
+	mux.Handle("POST "+p+"/login/code", s(h.afterPassword(h.code)))
+	mux.Handle("GET "+p+"/setup-2fa", s(h.afterPassword(h.setupForm)))
+	mux.Handle("POST "+p+"/setup-2fa", s(h.afterPassword(h.setup)))
+	mux.Handle("POST "+p+"/logout", s(h.serve(h.logout)))
 	mux.Handle("GET "+p+"/outbox", s(h.staff(h.need(account.PermMail, h.outbox))))
 	mux.Handle("GET "+p+"/outbox/{id}", s(h.staff(h.need(account.PermMail, h.mail))))
 	mux.Handle("GET "+p+"/honeypot", s(h.staff(h.need(account.PermSecurity, h.honeypot))))
@@ -224,16 +247,4 @@ func (h *Handler) render(w http.ResponseWriter, r *http.Request, status int, c t
 	if err := c.Render(r.Context(), w); err != nil {
 		h.log.DebugContext(r.Context(), "render back-office page", "path", r.URL.Path, "err", err)
 	}
-}
-
-// serverError logs err once and answers 500 without details. A request
-// the client cancelled is not worth a log line.
-func (h *Handler) serverError(w http.ResponseWriter, r *http.Request, err error) {
-	ctx := r.Context()
-	if errors.Is(err, context.Canceled) && ctx.Err() != nil {
-		return
-	}
-	h.log.ErrorContext(ctx, "back-office page failed", "method", r.Method, "path", r.URL.Path, "err", err)
-	m := h.lang(w, r)
-	h.render(w, r, http.StatusInternalServerError, messagePage(h.bare(r, m, m.T("err.title")), m.T("err.body"), ""))
 }

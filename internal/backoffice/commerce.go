@@ -2,7 +2,6 @@ package backoffice
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"net/http"
 	"strconv"
@@ -37,44 +36,32 @@ type Shipping interface {
 // couponsPage is the page size of the coupon list.
 const couponsPage = 50
 
-// registerCommerce adds the sections whose services are set: orders, coupons
-// and shipping, all behind account.PermOrders (a superuser has it).
+// registerCommerce adds the orders, coupons and shipping sections, all
+// behind account.PermOrders (a superuser has it).
 func (h *Handler) registerCommerce(mux *http.ServeMux) {
 	p, s := h.cfg.Path, h.withSession
 	orders := func(next staffPage) http.Handler { return s(h.staff(h.need(account.PermOrders, next))) }
-	if h.deps.Orders != nil {
-		mux.Handle("GET "+p+"/orders", orders(h.orders))
-		mux.Handle("GET "+p+"/orders/{id}", orders(h.order))
-		mux.Handle("POST "+p+"/orders/{id}/status", orders(h.setOrderStatus))
-		mux.Handle("POST "+p+"/orders/{id}/ship", orders(h.shipOrder))
-	}
-	if h.deps.Coupons != nil {
-		mux.Handle("GET "+p+"/coupons", orders(h.coupons))
-		mux.Handle("GET "+p+"/coupons/new", orders(h.couponForm))
-		mux.Handle("POST "+p+"/coupons", orders(h.createCoupon))
-		mux.Handle("POST "+p+"/coupons/{id}/active", orders(h.setCouponActive))
-	}
-	if h.deps.Shipping != nil {
-		mux.Handle("GET "+p+"/shipping", orders(h.shippingRules))
-		mux.Handle("POST "+p+"/shipping", orders(h.saveShippingRules))
-	}
+	mux.Handle("GET "+p+"/orders", orders(h.orders))
+	mux.Handle("GET "+p+"/orders/{id}", orders(h.order))
+	mux.Handle("POST "+p+"/orders/{id}/status", orders(h.setOrderStatus))
+	mux.Handle("POST "+p+"/orders/{id}/ship", orders(h.shipOrder))
+	mux.Handle("GET "+p+"/coupons", orders(h.coupons))
+	mux.Handle("GET "+p+"/coupons/new", orders(h.couponForm))
+	mux.Handle("POST "+p+"/coupons", orders(h.createCoupon))
+	mux.Handle("POST "+p+"/coupons/{id}/active", orders(h.setCouponActive))
+	mux.Handle("GET "+p+"/shipping", orders(h.shippingRules))
+	mux.Handle("POST "+p+"/shipping", orders(h.saveShippingRules))
 }
 
-// commerceSections adds the sections of registerCommerce that u may use to
-// the menu.
+// commerceSections adds the sections of registerCommerce to the menu when
+// u may use them.
 func (h *Handler) commerceSections(u account.User, add func(key, path, hint string)) {
 	if !u.Can(account.PermOrders) {
 		return
 	}
-	if h.deps.Orders != nil {
-		add("orders", "/orders", "dash.orders")
-	}
-	if h.deps.Coupons != nil {
-		add("coupons", "/coupons", "dash.coupons")
-	}
-	if h.deps.Shipping != nil {
-		add("shipping", "/shipping", "dash.shipping")
-	}
+	add("orders", "/orders", "dash.orders")
+	add("coupons", "/coupons", "dash.coupons")
+	add("shipping", "/shipping", "dash.shipping")
 }
 
 // couponRowView is one coupon in the list.
@@ -92,19 +79,18 @@ type couponRowView struct {
 }
 
 // coupons lists the coupons, newest first, each with its on/off button.
-func (h *Handler) coupons(w http.ResponseWriter, r *http.Request, m *messages, u account.User) {
-	h.showCoupons(w, r, m, u, http.StatusOK, "")
+func (h *Handler) coupons(w http.ResponseWriter, r *http.Request, m *messages, u account.User) error {
+	return h.showCoupons(w, r, m, u, http.StatusOK, "")
 }
 
-func (h *Handler) showCoupons(w http.ResponseWriter, r *http.Request, m *messages, u account.User, status int, notice string) {
+func (h *Handler) showCoupons(w http.ResponseWriter, r *http.Request, m *messages, u account.User, status int, notice string) error {
 	n := 1
 	if r.Method == http.MethodGet {
 		n = pageNumber(r)
 	}
 	cs, err := h.deps.Coupons.List(r.Context(), couponsPage+1, (n-1)*couponsPage)
 	if err != nil {
-		h.serverError(w, r, err)
-		return
+		return err
 	}
 	more := len(cs) > couponsPage
 	if more {
@@ -117,6 +103,7 @@ func (h *Handler) showCoupons(w http.ResponseWriter, r *http.Request, m *message
 	p := h.page(r, m, u, m.T("cpn.title"), "coupons")
 	p.Notice = notice
 	h.render(w, r, status, couponsList(p, rows, h.url("/coupons/new"), newPager(r, n, more)))
+	return nil
 }
 
 // couponRow is c as the list shows it.
@@ -171,14 +158,15 @@ func (h *Handler) couponView(m *messages, values, errs map[string]string, msg st
 }
 
 // couponForm shows the form that creates a coupon.
-func (h *Handler) couponForm(w http.ResponseWriter, r *http.Request, m *messages, u account.User) {
+func (h *Handler) couponForm(w http.ResponseWriter, r *http.Request, m *messages, u account.User) error {
 	v := h.couponView(m, map[string]string{"per_customer_limit": "1"}, nil, "")
 	h.render(w, r, http.StatusOK, couponPage(h.page(r, m, u, m.T("cpn.new"), "coupons"), v))
+	return nil
 }
 
 // createCoupon creates a coupon from the form; the coupon service audits
 // it.
-func (h *Handler) createCoupon(w http.ResponseWriter, r *http.Request, m *messages, u account.User) {
+func (h *Handler) createCoupon(w http.ResponseWriter, r *http.Request, m *messages, u account.User) error {
 	values := map[string]string{"kind": cut(r.PostFormValue("kind"), 16)}
 	errs, nums, dates := readFields(r, m, couponFields, values)
 	in := coupon.NewCoupon{Code: values["code"], Name: values["name"], Kind: values["kind"], Amount: nums["amount"],
@@ -193,25 +181,24 @@ func (h *Handler) createCoupon(w http.ResponseWriter, r *http.Request, m *messag
 	}
 	if len(errs) > 0 {
 		fail(http.StatusUnprocessableEntity, m.T("form.fix"))
-		return
+		return nil
 	}
 	c, err := h.deps.Coupons.Create(r.Context(), staffActor(r, u), in)
 	if inv, ok := fault.AsInvalid(err); ok {
 		fail(http.StatusUnprocessableEntity, placeFields(m, inv, values, errs))
-		return
+		return nil
 	}
 	if err != nil {
-		h.serverError(w, r, err)
-		return
+		return err
 	}
 	h.log.InfoContext(r.Context(), "coupon created in the back office", "actor_id", u.ID, "coupon_id", c.ID)
-	h.showCoupons(w, r, m, u, http.StatusOK, m.F("cpn.created", c.Code))
+	return h.showCoupons(w, r, m, u, http.StatusOK, m.F("cpn.created", c.Code))
 }
 
 // setCouponActive turns a coupon on (active=1) or off; the coupon service
 // audits a switch.
-func (h *Handler) setCouponActive(w http.ResponseWriter, r *http.Request, m *messages, u account.User) {
-	h.switchActive(w, r, m, u, onOff{kind: "coupon", on: "cpn.on", off: "cpn.off", show: h.showCoupons,
+func (h *Handler) setCouponActive(w http.ResponseWriter, r *http.Request, m *messages, u account.User) error {
+	return h.switchActive(w, r, m, u, onOff{kind: "coupon", on: "cpn.on", off: "cpn.off", show: h.showCoupons,
 		set: func(ctx context.Context, by audit.Actor, id int64, active bool) (string, bool, error) {
 			c, changed, err := h.deps.Coupons.SetActive(ctx, by, id, active)
 			return c.Code, changed, err
@@ -226,25 +213,19 @@ type onOff struct {
 	// switched; the service audits a switch.
 	set func(ctx context.Context, by audit.Actor, id int64, active bool) (name string, changed bool, err error)
 	// show shows the list again with a notice.
-	show func(w http.ResponseWriter, r *http.Request, m *messages, u account.User, status int, notice string)
+	show func(w http.ResponseWriter, r *http.Request, m *messages, u account.User, status int, notice string) error
 }
 
 // switchActive turns the row of the path's id on (active=1) or off.
-func (h *Handler) switchActive(w http.ResponseWriter, r *http.Request, m *messages, u account.User, l onOff) {
+func (h *Handler) switchActive(w http.ResponseWriter, r *http.Request, m *messages, u account.User, l onOff) error {
 	id := pathID(r)
 	if id == 0 {
-		h.notFound(w, r, m, u)
-		return
+		return fault.ErrNotFound
 	}
 	on := r.PostFormValue("active") == "1"
 	name, changed, err := l.set(r.Context(), staffActor(r, u), id, on)
-	if errors.Is(err, fault.ErrNotFound) {
-		h.notFound(w, r, m, u)
-		return
-	}
 	if err != nil {
-		h.serverError(w, r, err)
-		return
+		return err
 	}
 	if changed {
 		h.log.InfoContext(r.Context(), l.kind+" switched in the back office", "actor_id", u.ID, l.kind+"_id", id, "active", on)
@@ -253,7 +234,7 @@ func (h *Handler) switchActive(w http.ResponseWriter, r *http.Request, m *messag
 	if on {
 		notice = l.on
 	}
-	l.show(w, r, m, u, http.StatusOK, m.F(notice, name))
+	return l.show(w, r, m, u, http.StatusOK, m.F(notice, name))
 }
 
 // record writes an audit entry for an action that already committed: a
@@ -341,38 +322,36 @@ type shippingView struct {
 }
 
 // shippingRules shows the rules in force in their form, and the carriers.
-func (h *Handler) shippingRules(w http.ResponseWriter, r *http.Request, m *messages, u account.User) {
+func (h *Handler) shippingRules(w http.ResponseWriter, r *http.Request, m *messages, u account.User) error {
 	rules, err := h.deps.Shipping.Rules(r.Context())
 	if err != nil {
-		h.serverError(w, r, err)
-		return
+		return err
 	}
 	v := shippingView{BaseFee: strconv.FormatInt(rules.BaseFee, 10), FreeOver: strconv.FormatInt(rules.FreeOver, 10), PerSeller: rules.PerSeller}
 	for _, a := range rules.Remote {
 		v.Areas = append(v.Areas, areaView{Name: a.Name, From: a.From, To: a.To, Surcharge: strconv.FormatInt(a.Surcharge, 10)})
 	}
-	h.showShipping(w, r, m, u, http.StatusOK, v, "")
+	return h.showShipping(w, r, m, u, http.StatusOK, v, "")
 }
 
-func (h *Handler) showShipping(w http.ResponseWriter, r *http.Request, m *messages, u account.User, status int, v shippingView, notice string) {
+func (h *Handler) showShipping(w http.ResponseWriter, r *http.Request, m *messages, u account.User, status int, v shippingView, notice string) error {
 	cs, err := h.deps.Shipping.Carriers(r.Context())
 	if err != nil {
-		h.serverError(w, r, err)
-		return
+		return err
 	}
 	v.Action, v.Carriers = h.url("/shipping"), cs
 	p := h.page(r, m, u, m.T("ship.title"), "shipping")
 	p.Notice = notice
 	h.render(w, r, status, shippingPage(p, v))
+	return nil
 }
 
 // saveShippingRules saves the form (op=save), or adds a remote-area row
 // (op=add) or removes one (op=remove-N) and shows the form again unsaved.
 // The shipping service audits a save.
-func (h *Handler) saveShippingRules(w http.ResponseWriter, r *http.Request, m *messages, u account.User) {
+func (h *Handler) saveShippingRules(w http.ResponseWriter, r *http.Request, m *messages, u account.User) error {
 	if err := r.ParseForm(); err != nil {
-		h.showShipping(w, r, m, u, http.StatusBadRequest, shippingView{Error: m.T("err.body")}, "")
-		return
+		return h.showShipping(w, r, m, u, http.StatusBadRequest, shippingView{Error: m.T("err.body")}, "")
 	}
 	f := r.PostForm
 	v := shippingView{BaseFee: cut(strings.TrimSpace(f.Get("base_fee")), 30), FreeOver: cut(strings.TrimSpace(f.Get("free_over")), 30),
@@ -391,14 +370,12 @@ func (h *Handler) saveShippingRules(w http.ResponseWriter, r *http.Request, m *m
 	switch op := f.Get("op"); {
 	case op == "add":
 		v.Areas = append(v.Areas, areaView{})
-		h.showShipping(w, r, m, u, http.StatusOK, v, "")
-		return
+		return h.showShipping(w, r, m, u, http.StatusOK, v, "")
 	case strings.HasPrefix(op, "remove-"):
 		if i, err := strconv.Atoi(strings.TrimPrefix(op, "remove-")); err == nil && i >= 0 && i < len(v.Areas) {
 			v.Areas = append(v.Areas[:i], v.Areas[i+1:]...)
 		}
-		h.showShipping(w, r, m, u, http.StatusOK, v, "")
-		return
+		return h.showShipping(w, r, m, u, http.StatusOK, v, "")
 	}
 
 	// Rows left wholly blank are dropped rather than refused.
@@ -431,8 +408,7 @@ func (h *Handler) saveShippingRules(w http.ResponseWriter, r *http.Request, m *m
 	if err := rules.Validate(); err != nil {
 		inv, ok := fault.AsInvalid(err)
 		if !ok {
-			h.serverError(w, r, err)
-			return
+			return err
 		}
 		h.placeErrors(m, &v, inv)
 	}
@@ -441,16 +417,14 @@ func (h *Handler) saveShippingRules(w http.ResponseWriter, r *http.Request, m *m
 		if inv, ok := fault.AsInvalid(err); ok {
 			h.placeErrors(m, &v, inv)
 		} else if err != nil {
-			h.serverError(w, r, err)
-			return
+			return err
 		} else {
 			h.log.InfoContext(r.Context(), "shipping rules saved in the back office", "actor_id", u.ID)
-			h.showShipping(w, r, m, u, http.StatusOK, v, m.T("ship.saved"))
-			return
+			return h.showShipping(w, r, m, u, http.StatusOK, v, m.T("ship.saved"))
 		}
 	}
 	v.Error = m.T("form.fix")
-	h.showShipping(w, r, m, u, http.StatusUnprocessableEntity, v, "")
+	return h.showShipping(w, r, m, u, http.StatusUnprocessableEntity, v, "")
 }
 
 // placeErrors puts the messages of inv on the fields of v they name

@@ -1,4 +1,4 @@
-package backoffice
+package backoffice_test
 
 import (
 	"context"

@@ -1,4 +1,4 @@
-package backoffice
+package backoffice_test
 
 import (
 	"context"
@@ -9,7 +9,6 @@ import (
 	"net/url"
 	"regexp"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
@@ -18,85 +17,52 @@ import (
 	"github.com/pquerna/otp/totp"
 
 	"github.com/mallang/mallang/internal/account"
-	"github.com/mallang/mallang/internal/account/address"
-	"github.com/mallang/mallang/internal/account/apitoken"
-	"github.com/mallang/mallang/internal/account/social"
 	"github.com/mallang/mallang/internal/account/twofactor"
+	"github.com/mallang/mallang/internal/app/apptest"
 	"github.com/mallang/mallang/internal/audit"
-	"github.com/mallang/mallang/internal/crypt"
 	"github.com/mallang/mallang/internal/db"
-	"github.com/mallang/mallang/internal/db/dbtest"
+	"github.com/mallang/mallang/internal/fake"
 	"github.com/mallang/mallang/internal/notify"
-	"github.com/mallang/mallang/internal/ratelimit"
-	"github.com/mallang/mallang/internal/security"
+	"github.com/mallang/mallang/internal/payment"
 	"github.com/mallang/mallang/internal/security/honeypot"
 )
-
-// clock is a settable time source shared by every service. It starts at
-// the real time, since the session manager stamps expiries from it.
-type clock struct {
-	mu sync.Mutex
-	t  time.Time
-}
-
-func (c *clock) Now() time.Time { c.mu.Lock(); defer c.mu.Unlock(); return c.t }
-func (c *clock) Advance(d time.Duration) {
-	c.mu.Lock()
-	c.t = c.t.Add(d)
-	c.mu.Unlock()
-}
 
 const (
 	bo       = "/manage-3f9a1c2b7d"
 	password = "말랑한 관리자의 긴 비밀번호"
 )
 
-// env is a back office on a fresh database behind the shop's security
-// middleware, with real services.
+// env is the whole shop (apptest) served on a loopback port, so every
+// request goes through the shop's router and middleware to the back office
+// mounted at bo. Its fields are the shop's real services. The shop also
+// takes payments through flaky, a provider a test can make refuse refunds.
 type env struct {
 	t      *testing.T
+	shop   *apptest.Shop
 	d      *db.DB
-	clock  *clock
+	clock  *fake.Clock
 	acc    *account.Service
 	tf     *twofactor.Service
 	trap   *honeypot.Trap
 	audit  *audit.Log
 	outbox *notify.Outbox
+	flaky  *flaky
 	srv    *httptest.Server
 	boss   account.User
 }
 
 func newEnv(t *testing.T) *env {
 	t.Helper()
-	d := dbtest.New(t)
-	c := &clock{t: time.Now().UTC().Truncate(time.Second)}
-	kr := crypt.DeriveKeyring([]byte("0123456789abcdef0123456789abcdef"))
-	e := &env{t: t, d: d, clock: c}
-	e.outbox = notify.NewOutbox(d, c.Now)
-	e.audit = audit.New(d, c.Now)
-	e.trap = honeypot.New(d, honeypot.Config{Audit: e.audit}, c.Now)
-	lim := ratelimit.New(d, c.Now)
-	e.tf = twofactor.NewService(d, kr, "말랑", c.Now)
-	tokens, err := apitoken.New(d, apitoken.Config{SigningKey: []byte("backoffice tests: an access-token key"), Issuer: "https://shop.example"}, c.Now)
-	if err != nil {
-		t.Fatal(err)
-	}
-	identities, err := social.New(d, nil, "https://shop.example", nil, c.Now)
-	if err != nil {
-		t.Fatal(err)
-	}
-	e.acc = account.NewService(d, account.Options{
-		BaseURL: "https://shop.example", Keyring: kr, Mailer: e.outbox, Limiter: lim, Blocklist: e.trap,
-		Audit: e.audit, SecondFactor: e.tf, Tokens: tokens, Addresses: address.New(d, kr, c.Now), Identities: identities,
-	}, c.Now, nil)
-	h := New(Config{Path: bo, ShopName: "말랑"}, Deps{
-		Accounts: e.acc, TwoFactor: e.tf, Trap: e.trap, Audit: e.audit, Outbox: e.outbox, Limiter: lim,
-		Store: account.NewSessionStore(d, nil, c.Now), Now: c.Now,
-	}, nil)
-	mux := http.NewServeMux()
-	h.Register(mux)
-	e.srv = httptest.NewServer(security.Headers(security.CrossOrigin(mux), false))
-	t.Cleanup(e.srv.Close)
+	fl := &flaky{}
+	// The clock starts at the real time, since the session manager stamps
+	// the staff sessions' expiries from it.
+	shop, srv := apptest.NewServer(t, apptest.Options{
+		Start:     time.Now().UTC().Truncate(time.Second),
+		Providers: []payment.Provider{fl},
+		Env:       map[string]string{"MALLANG_ADMIN_PATH": bo},
+	})
+	e := &env{t: t, shop: shop, d: shop.DB, clock: shop.Clock, acc: shop.Accounts, tf: shop.TwoFactor(), trap: shop.Trap(),
+		audit: shop.Audit(), outbox: shop.Outbox(), flaky: fl, srv: srv}
 	e.boss = e.user(t, "boss@example.com", account.Superuser)
 	return e
 }

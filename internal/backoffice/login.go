@@ -6,7 +6,6 @@ import (
 	"net/http"
 	"strconv"
 	"strings"
-	"time"
 
 	"github.com/mallang/mallang/internal/account"
 	"github.com/mallang/mallang/internal/fault"
@@ -37,23 +36,21 @@ func (h *Handler) loginView(m *messages, email, msg string) *form {
 
 // loginForm shows the password step; a signed-in staff member goes on to
 // the dashboard.
-func (h *Handler) loginForm(w http.ResponseWriter, r *http.Request) {
-	m := h.lang(w, r)
+func (h *Handler) loginForm(w http.ResponseWriter, r *http.Request, m *messages) error {
 	if _, ok, err := h.currentStaff(r.Context()); err != nil {
-		h.serverError(w, r, err)
-		return
+		return err
 	} else if ok {
 		http.Redirect(w, r, h.url("/"), http.StatusSeeOther)
-		return
+		return nil
 	}
 	h.render(w, r, http.StatusOK, formPage(h.bare(r, m, m.T("login.title")), h.loginView(m, "", "")))
+	return nil
 }
 
 // login checks the password through account.Login, with the shop's login
 // limits and the honeypot's blocks. An account that is not staff gets the
 // answer of a wrong password, so the form tells nobody who is staff.
-func (h *Handler) login(w http.ResponseWriter, r *http.Request) {
-	m := h.lang(w, r)
+func (h *Handler) login(w http.ResponseWriter, r *http.Request, m *messages) error {
 	email := cut(r.PostFormValue("email"), maxEmail)
 	password := cut(r.PostFormValue("password"), maxPassword)
 	p := h.bare(r, m, m.T("login.title"))
@@ -62,28 +59,28 @@ func (h *Handler) login(w http.ResponseWriter, r *http.Request) {
 		err = fault.ErrUnauthenticated
 	}
 	if err != nil {
-		h.loginFailed(w, r, m, p, h.loginView(m, email, ""), err)
-		return
+		return h.loginFailed(w, r, m, p, h.loginView(m, email, ""), err)
 	}
 	if err := h.startPending(r.Context(), u); err != nil {
-		h.serverError(w, r, err)
-		return
+		return err
 	}
 	enabled, err := h.deps.TwoFactor.Enabled(r.Context(), u.ID)
 	if err != nil {
-		h.serverError(w, r, err)
-		return
+		return err
 	}
 	next := "/login/code"
 	if !enabled {
 		next = "/setup-2fa"
 	}
 	http.Redirect(w, r, h.url(next), http.StatusSeeOther)
+	return nil
 }
 
-// loginFailed answers a refused step: 401 for a wrong password or code,
-// 429 with Retry-After for too many attempts, 403 for a blocked address.
-func (h *Handler) loginFailed(w http.ResponseWriter, r *http.Request, m *messages, p *page, f *form, err error) {
+// loginFailed answers a refused step with its form again and returns nil:
+// 401 for a wrong password or code, 429 with Retry-After for too many
+// attempts, 403 for a blocked address. Any other err is returned for
+// serveError.
+func (h *Handler) loginFailed(w http.ResponseWriter, r *http.Request, m *messages, p *page, f *form, err error) error {
 	status := http.StatusUnauthorized
 	switch wait, limited := ratelimit.RetryAfter(err); {
 	case errors.Is(err, account.ErrBlocked):
@@ -91,17 +88,17 @@ func (h *Handler) loginFailed(w http.ResponseWriter, r *http.Request, m *message
 		f.Error = m.T("login.blocked")
 	case limited:
 		status = http.StatusTooManyRequests
-		w.Header().Set("Retry-After", strconv.Itoa(int((wait+time.Second-1)/time.Second)))
+		w.Header().Set("Retry-After", retryAfterHeader(wait))
 		f.Error = m.F("login.limited", ratelimit.Minutes(wait))
 	case errors.Is(err, fault.ErrUnauthenticated):
 		if f.Error == "" {
 			f.Error = m.T("login.wrong")
 		}
 	default:
-		h.serverError(w, r, err)
-		return
+		return err
 	}
 	h.render(w, r, status, formPage(p, f))
+	return nil
 }
 
 func (h *Handler) codeView(m *messages, msg string) *form {
@@ -117,49 +114,46 @@ func (h *Handler) codeView(m *messages, msg string) *form {
 	}
 }
 
-// pendingOrRestart returns the user between the password and the second
-// factor, or sends the browser back to the login page and returns false.
-func (h *Handler) pendingOrRestart(w http.ResponseWriter, r *http.Request, m *messages) (account.User, bool) {
-	u, ok, err := h.pendingUser(r.Context())
-	if err != nil {
-		h.serverError(w, r, err)
-		return account.User{}, false
-	}
-	if !ok {
-		h.render(w, r, http.StatusUnauthorized, formPage(h.bare(r, m, m.T("login.title")), h.loginView(m, "", m.T("login.expired"))))
-		return account.User{}, false
-	}
-	return u, true
+// pending is a step after the password: it runs with the staff member
+// waiting for the second factor.
+type pending func(w http.ResponseWriter, r *http.Request, m *messages, u account.User) error
+
+// afterPassword serves a step after the password. When no one is waiting
+// for the second factor (the wait expired, or the account changed since the
+// password was checked) it shows the login form again, 401.
+func (h *Handler) afterPassword(fn pending) http.Handler {
+	return h.serve(func(w http.ResponseWriter, r *http.Request, m *messages) error {
+		u, ok, err := h.pendingUser(r.Context())
+		if err != nil {
+			return err
+		}
+		if !ok {
+			h.render(w, r, http.StatusUnauthorized, formPage(h.bare(r, m, m.T("login.title")), h.loginView(m, "", m.T("login.expired"))))
+			return nil
+		}
+		return fn(w, r, m, u)
+	})
 }
 
 // codeForm asks for the TOTP or a recovery code.
-func (h *Handler) codeForm(w http.ResponseWriter, r *http.Request) {
-	m := h.lang(w, r)
-	if _, ok := h.pendingOrRestart(w, r, m); !ok {
-		return
-	}
+func (h *Handler) codeForm(w http.ResponseWriter, r *http.Request, m *messages, u account.User) error {
 	h.render(w, r, http.StatusOK, formPage(h.bare(r, m, m.T("code.title")), h.codeView(m, "")))
+	return nil
 }
 
 // code checks the second factor. Wrong codes count against CodeLimit per
 // staff member; a correct one clears the count and signs the session in.
-func (h *Handler) code(w http.ResponseWriter, r *http.Request) {
-	m := h.lang(w, r)
-	u, ok := h.pendingOrRestart(w, r, m)
-	if !ok {
-		return
-	}
+func (h *Handler) code(w http.ResponseWriter, r *http.Request, m *messages, u account.User) error {
 	p := h.bare(r, m, m.T("code.title"))
 	if err := h.checkCode(r, u.ID, cut(r.PostFormValue("code"), maxCode)); err != nil {
-		h.loginFailed(w, r, m, p, h.codeView(m, m.T("code.wrong")), err)
-		return
+		return h.loginFailed(w, r, m, p, h.codeView(m, m.T("code.wrong")), err)
 	}
 	if err := h.signIn(r.Context(), u); err != nil {
-		h.serverError(w, r, err)
-		return
+		return err
 	}
 	h.log.InfoContext(r.Context(), "staff signed in", "user_id", u.ID)
 	http.Redirect(w, r, h.url("/"), http.StatusSeeOther)
+	return nil
 }
 
 // checkCode verifies a second-factor code of userID under CodeLimit. It
@@ -207,75 +201,62 @@ func (h *Handler) setupView(m *messages, msg string) *form {
 
 // setupForm begins an authenticator setup for a staff member who has none
 // and shows the new secret.
-func (h *Handler) setupForm(w http.ResponseWriter, r *http.Request) {
-	m := h.lang(w, r)
-	u, ok := h.pendingOrRestart(w, r, m)
-	if !ok {
-		return
-	}
-	h.showSetup(w, r, m, u, http.StatusOK, "")
+func (h *Handler) setupForm(w http.ResponseWriter, r *http.Request, m *messages, u account.User) error {
+	return h.showSetup(w, r, m, u, http.StatusOK, "")
 }
 
-func (h *Handler) showSetup(w http.ResponseWriter, r *http.Request, m *messages, u account.User, status int, msg string) {
+func (h *Handler) showSetup(w http.ResponseWriter, r *http.Request, m *messages, u account.User, status int, msg string) error {
 	if on, err := h.deps.TwoFactor.Enabled(r.Context(), u.ID); err != nil {
-		h.serverError(w, r, err)
-		return
+		return err
 	} else if on {
 		// Set up meanwhile (another tab): the code step is next.
 		http.Redirect(w, r, h.url("/login/code"), http.StatusSeeOther)
-		return
+		return nil
 	}
 	e, err := h.deps.TwoFactor.Begin(r.Context(), u.ID, u.Email)
 	if err != nil {
-		h.serverError(w, r, err)
-		return
+		return err
 	}
 	v := setupData{
 		QR:     "data:image/png;base64," + base64.StdEncoding.EncodeToString(e.QRPNG),
 		Secret: groupSecret(e.Secret),
 	}
 	h.render(w, r, status, setupPage(h.bare(r, m, m.T("setup.title")), h.setupView(m, msg), v))
+	return nil
 }
 
 // setup confirms the new authenticator with a code from it. That code is
 // the second factor of this login: the session is signed in and the
 // recovery codes are shown, once.
-func (h *Handler) setup(w http.ResponseWriter, r *http.Request) {
-	m := h.lang(w, r)
-	u, ok := h.pendingOrRestart(w, r, m)
-	if !ok {
-		return
-	}
+func (h *Handler) setup(w http.ResponseWriter, r *http.Request, m *messages, u account.User) error {
 	codes, err := h.deps.TwoFactor.Confirm(r.Context(), u.ID, cut(r.PostFormValue("code"), 16))
 	if _, bad := fault.AsInvalid(err); bad {
 		// A new secret is shown: the one the code was for stays pending
 		// only until this Begin, so the page and the app must match again.
-		h.showSetup(w, r, m, u, http.StatusUnprocessableEntity, m.T("setup.wrong"))
-		return
+		return h.showSetup(w, r, m, u, http.StatusUnprocessableEntity, m.T("setup.wrong"))
 	}
 	if errors.Is(err, fault.ErrNotFound) || errors.Is(err, fault.ErrConflict) {
 		http.Redirect(w, r, h.url("/setup-2fa"), http.StatusSeeOther)
-		return
+		return nil
 	}
 	if err != nil {
-		h.serverError(w, r, err)
-		return
+		return err
 	}
 	if err := h.signIn(r.Context(), u); err != nil {
-		h.serverError(w, r, err)
-		return
+		return err
 	}
 	h.log.InfoContext(r.Context(), "staff set up two-step verification", "user_id", u.ID)
 	h.render(w, r, http.StatusOK, codesPage(h.bare(r, m, m.T("codes.title")), codes, h.url("/")))
+	return nil
 }
 
 // logout ends the staff session.
-func (h *Handler) logout(w http.ResponseWriter, r *http.Request) {
+func (h *Handler) logout(w http.ResponseWriter, r *http.Request, _ *messages) error {
 	if err := h.sessions.Destroy(r.Context()); err != nil {
-		h.serverError(w, r, err)
-		return
+		return err
 	}
 	http.Redirect(w, r, h.url("/login"), http.StatusSeeOther)
+	return nil
 }
 
 // groupSecret shows a base32 secret in groups of four, easier to type.

@@ -1,4 +1,4 @@
-package backoffice
+package backoffice_test
 
 import (
 	"context"
@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/mallang/mallang/internal/account"
+	"github.com/mallang/mallang/internal/backoffice"
 )
 
 func TestStaffLoginWithTOTP(t *testing.T) {
@@ -92,7 +93,7 @@ func TestCodeLimit(t *testing.T) {
 	secret, _ := e.browser().setUp("boss@example.com")
 	b := e.browser()
 	b.post(bo+"/login", url.Values{"email": {"boss@example.com"}, "password": {password}})
-	for i := range CodeLimit.Max {
+	for i := range backoffice.CodeLimit.Max {
 		if st, body := b.post(bo+"/login/code", url.Values{"code": {"12345" + string(rune('0'+i))}}); st != http.StatusUnauthorized {
 			t.Fatalf("wrong code %d: %d\n%s", i, st, body)
 		}
@@ -202,19 +203,5 @@ func TestStorefrontSessionIsNoStaffSession(t *testing.T) {
 	b.c.Jar.SetCookies(u, []*http.Cookie{{Name: "mallang_staff", Value: "storefront-token-of-boss-0123456789", Path: "/"}})
 	if b.get(bo + "/"); b.path() != bo+"/login" {
 		t.Fatalf("storefront session opened %s", b.path())
-	}
-}
-
-func TestSecureCookieName(t *testing.T) {
-	t.Parallel()
-	for _, tt := range []struct {
-		secure bool
-		want   string
-	}{{false, "mallang_staff"}, {true, "__Host-mallang_staff"}} {
-		sm := newSessions(nil, tt.secure, nil)
-		if sm.Cookie.Name != tt.want || sm.Cookie.Secure != tt.secure || sm.Cookie.Path != "/" ||
-			sm.Cookie.SameSite != http.SameSiteStrictMode || !sm.Cookie.HttpOnly || sm.Lifetime != 12*time.Hour || sm.IdleTimeout != time.Hour {
-			t.Errorf("secure=%v: %+v", tt.secure, sm.Cookie)
-		}
 	}
 }

@@ -14,7 +14,6 @@ import (
 	"github.com/mallang/mallang/internal/fault"
 	"github.com/mallang/mallang/internal/money"
 	"github.com/mallang/mallang/internal/order"
-	"github.com/mallang/mallang/internal/shipping"
 )
 
 // Orders is what the back office needs of the order service;
@@ -76,7 +75,7 @@ func labelOr(m *messages, prefix, value string) string {
 func won(n int64) string { return money.Won(n).String() }
 
 // orders lists every customer's orders, newest first, by status and number.
-func (h *Handler) orders(w http.ResponseWriter, r *http.Request, m *messages, u account.User) {
+func (h *Handler) orders(w http.ResponseWriter, r *http.Request, m *messages, u account.User) error {
 	n := pageNumber(r)
 	qs := r.URL.Query()
 	st := order.Status(qs.Get("status"))
@@ -86,8 +85,7 @@ func (h *Handler) orders(w http.ResponseWriter, r *http.Request, m *messages, u 
 	number := cut(strings.TrimSpace(qs.Get("q")), 64)
 	os, total, err := h.deps.Orders.AdminList(r.Context(), order.AdminFilter{Status: st, Number: number, Limit: ordersPage, Offset: (n - 1) * ordersPage})
 	if err != nil {
-		h.serverError(w, r, err)
-		return
+		return err
 	}
 	v := ordersView{Base: h.url("/orders"), Number: number, Total: total, Pager: newPager(r, n, n*ordersPage < total)}
 	v.Statuses = append(v.Statuses, option{Value: "", Label: m.T("ord.all"), Selected: st == ""})
@@ -106,6 +104,7 @@ func (h *Handler) orders(w http.ResponseWriter, r *http.Request, m *messages, u 
 		v.Rows = append(v.Rows, row)
 	}
 	h.render(w, r, http.StatusOK, ordersList(h.page(r, m, u, m.T("ord.title"), "orders"), v))
+	return nil
 }
 
 // orderView is what the page of one order shows.
@@ -129,8 +128,7 @@ type orderView struct {
 	Errors   map[string]string
 	Error    string
 	BackURL  string
-	// Payment is the payment panel; nil when the back office has no
-	// payment service.
+	// Payment is the payment panel.
 	Payment *paymentView
 }
 
@@ -183,8 +181,8 @@ type orderNote struct {
 
 // order shows one order: lines, amounts, address, shipments, history and
 // the changes staff may make.
-func (h *Handler) order(w http.ResponseWriter, r *http.Request, m *messages, u account.User) {
-	h.showOrder(w, r, m, u, orderNote{Status: http.StatusOK})
+func (h *Handler) order(w http.ResponseWriter, r *http.Request, m *messages, u account.User) error {
+	return h.showOrder(w, r, m, u, orderNote{Status: http.StatusOK})
 }
 
 // pathID reads the {id} of the path; 0 when it is not an id.
@@ -196,33 +194,23 @@ func pathID(r *http.Request) int64 {
 	return id
 }
 
-func (h *Handler) showOrder(w http.ResponseWriter, r *http.Request, m *messages, u account.User, note orderNote) {
+func (h *Handler) showOrder(w http.ResponseWriter, r *http.Request, m *messages, u account.User, note orderNote) error {
 	ctx := r.Context()
 	id := pathID(r)
 	if id == 0 {
-		h.notFound(w, r, m, u)
-		return
+		return fault.ErrNotFound
 	}
 	o, err := h.deps.Orders.AdminGet(ctx, id)
-	if errors.Is(err, fault.ErrNotFound) {
-		h.notFound(w, r, m, u)
-		return
-	}
 	if err != nil {
-		h.serverError(w, r, err)
-		return
+		return err
 	}
 	hist, err := h.deps.Orders.History(ctx, id)
 	if err != nil {
-		h.serverError(w, r, err)
-		return
+		return err
 	}
-	var carriers []shipping.Carrier
-	if h.deps.Shipping != nil {
-		if carriers, err = h.deps.Shipping.Carriers(ctx); err != nil {
-			h.serverError(w, r, err)
-			return
-		}
+	carriers, err := h.deps.Shipping.Carriers(ctx)
+	if err != nil {
+		return err
 	}
 	base := h.url("/orders/" + strconv.FormatInt(o.ID, 10))
 	v := orderView{
@@ -236,8 +224,7 @@ func (h *Handler) showOrder(w http.ResponseWriter, r *http.Request, m *messages,
 			v.Customer = c.Name + " <" + c.Email + ">"
 		}
 	} else if !errors.Is(err, fault.ErrNotFound) {
-		h.serverError(w, r, err)
-		return
+		return err
 	}
 	if u.Can(account.PermCustomers) {
 		v.CustomerURL = h.url("/users/" + strconv.FormatInt(o.UserID, 10))
@@ -280,23 +267,20 @@ func (h *Handler) showOrder(w http.ResponseWriter, r *http.Request, m *messages,
 			Reason: labelOr(m, "reason.", e.Reason)})
 	}
 	if v.Payment, err = h.paymentPanel(ctx, m, o, note); err != nil {
-		h.serverError(w, r, err)
-		return
+		return err
 	}
 	for _, to := range order.Statuses {
 		if to == order.Shipped || !order.Allowed(o.Status, to, order.ByStaff) {
 			continue
 		}
-		if pv := v.Payment; pv != nil {
-			// A waiting transfer is confirmed with the deposit form, and
-			// a payment taken is refunded with the refund form, so the
-			// money and the order move together.
-			if to == order.Paid && pv.Deposit != nil {
-				continue
-			}
-			if (to == order.Refunded || to == order.PartiallyRefunded) && pv.Captured {
-				continue
-			}
+		// A waiting transfer is confirmed with the deposit form, and a
+		// payment taken is refunded with the refund form, so the money and
+		// the order move together.
+		if to == order.Paid && v.Payment.Deposit != nil {
+			continue
+		}
+		if (to == order.Refunded || to == order.PartiallyRefunded) && v.Payment.Captured {
+			continue
 		}
 		v.Actions = append(v.Actions, actionView{To: string(to), Label: m.F("ord.to", statusLabel(m, to)), URL: base + "/status",
 			Danger: to == order.Cancelled, Reason: to == order.Cancelled})
@@ -308,16 +292,16 @@ func (h *Handler) showOrder(w http.ResponseWriter, r *http.Request, m *messages,
 	p := h.page(r, m, u, m.F("ord.one", o.Number), "orders")
 	p.Notice = note.Notice
 	h.render(w, r, note.Status, orderPage(p, v))
+	return nil
 }
 
 // setOrderStatus changes an order's status as staff, audited in the
 // change's transaction. A change the table of transitions refuses, or one
 // that lost a race, is answered 409 with the order as it is now.
-func (h *Handler) setOrderStatus(w http.ResponseWriter, r *http.Request, m *messages, u account.User) {
+func (h *Handler) setOrderStatus(w http.ResponseWriter, r *http.Request, m *messages, u account.User) error {
 	id := pathID(r)
 	if id == 0 {
-		h.notFound(w, r, m, u)
-		return
+		return fault.ErrNotFound
 	}
 	to := order.Status(r.PostFormValue("to"))
 	reason := strings.TrimSpace(r.PostFormValue("reason"))
@@ -333,32 +317,23 @@ func (h *Handler) setOrderStatus(w http.ResponseWriter, r *http.Request, m *mess
 		bad.Error = m.F("ord.reason.long", order.MaxReason)
 	}
 	if bad.Error != "" {
-		h.showOrder(w, r, m, u, bad)
-		return
+		return h.showOrder(w, r, m, u, bad)
 	}
-	if h.payments() && (to == order.Cancelled || to == order.Paid) {
+	if to == order.Cancelled || to == order.Paid {
 		cur, err := h.deps.Orders.AdminGet(r.Context(), id)
-		if errors.Is(err, fault.ErrNotFound) {
-			h.notFound(w, r, m, u)
-			return
-		}
 		if err != nil {
-			h.serverError(w, r, err)
-			return
+			return err
 		}
 		if to == order.Cancelled && (cur.Status == order.Paid || cur.Status == order.Preparing) {
-			h.cancelPaid(w, r, m, u, cur, reason)
-			return
+			return h.cancelPaid(w, r, m, u, cur, reason)
 		}
 		if to == order.Paid {
 			waiting, err := h.waitingTransfer(r.Context(), id)
 			if err != nil {
-				h.serverError(w, r, err)
-				return
+				return err
 			}
 			if waiting {
-				h.showOrder(w, r, m, u, orderNote{Status: http.StatusUnprocessableEntity, Error: m.T("pay.use.deposit")})
-				return
+				return h.showOrder(w, r, m, u, orderNote{Status: http.StatusUnprocessableEntity, Error: m.T("pay.use.deposit")})
 			}
 		}
 	}
@@ -366,45 +341,36 @@ func (h *Handler) setOrderStatus(w http.ResponseWriter, r *http.Request, m *mess
 	switch {
 	case err == nil:
 		h.log.InfoContext(r.Context(), "order status changed in the back office", "actor_id", u.ID, "order_id", id, "to", string(to))
-		h.showOrder(w, r, m, u, orderNote{Status: http.StatusOK, Notice: m.F("ord.changed", statusLabel(m, o.Status))})
-	case errors.Is(err, fault.ErrNotFound):
-		h.notFound(w, r, m, u)
+		return h.showOrder(w, r, m, u, orderNote{Status: http.StatusOK, Notice: m.F("ord.changed", statusLabel(m, o.Status))})
 	case errors.Is(err, fault.ErrConflict):
-		h.showRefused(w, r, m, u, id, to)
+		return h.showRefused(w, r, m, u, id, to)
 	default:
 		if inv, ok := fault.AsInvalid(err); ok {
-			h.showOrder(w, r, m, u, orderNote{Status: http.StatusUnprocessableEntity, Error: invalidText(m, inv)})
-			return
+			return h.showOrder(w, r, m, u, orderNote{Status: http.StatusUnprocessableEntity, Error: invalidText(m, inv)})
 		}
-		h.serverError(w, r, err)
+		return err
 	}
 }
 
 // showRefused answers a refused change with the order as it is now and why.
-func (h *Handler) showRefused(w http.ResponseWriter, r *http.Request, m *messages, u account.User, id int64, to order.Status) {
+func (h *Handler) showRefused(w http.ResponseWriter, r *http.Request, m *messages, u account.User, id int64, to order.Status) error {
 	o, err := h.deps.Orders.AdminGet(r.Context(), id)
-	if errors.Is(err, fault.ErrNotFound) {
-		h.notFound(w, r, m, u)
-		return
-	}
 	if err != nil {
-		h.serverError(w, r, err)
-		return
+		return err
 	}
 	msg := m.F("ord.refused", statusLabel(m, o.Status), statusLabel(m, to))
 	if to == order.Shipped {
 		msg = m.F("ord.refused.ship", statusLabel(m, o.Status))
 	}
-	h.showOrder(w, r, m, u, orderNote{Status: http.StatusConflict, Error: msg})
+	return h.showOrder(w, r, m, u, orderNote{Status: http.StatusConflict, Error: msg})
 }
 
 // shipOrder records the parcel of an order (carrier and tracking number) and
 // moves it to shipped, audited in the same transaction.
-func (h *Handler) shipOrder(w http.ResponseWriter, r *http.Request, m *messages, u account.User) {
+func (h *Handler) shipOrder(w http.ResponseWriter, r *http.Request, m *messages, u account.User) error {
 	id := pathID(r)
 	if id == 0 {
-		h.notFound(w, r, m, u)
-		return
+		return fault.ErrNotFound
 	}
 	carrier := cut(strings.TrimSpace(r.PostFormValue("carrier_code")), 32)
 	tracking := cut(strings.TrimSpace(r.PostFormValue("tracking_number")), order.MaxTracking+1)
@@ -412,22 +378,19 @@ func (h *Handler) shipOrder(w http.ResponseWriter, r *http.Request, m *messages,
 	switch {
 	case err == nil:
 		h.log.InfoContext(r.Context(), "order shipped in the back office", "actor_id", u.ID, "order_id", id)
-		h.showOrder(w, r, m, u, orderNote{Status: http.StatusOK, Notice: m.F("ord.shipped", tracking, statusLabel(m, o.Status))})
-	case errors.Is(err, fault.ErrNotFound):
-		h.notFound(w, r, m, u)
+		return h.showOrder(w, r, m, u, orderNote{Status: http.StatusOK, Notice: m.F("ord.shipped", tracking, statusLabel(m, o.Status))})
 	case errors.Is(err, fault.ErrConflict):
-		h.showRefused(w, r, m, u, id, order.Shipped)
+		return h.showRefused(w, r, m, u, id, order.Shipped)
 	default:
 		inv, ok := fault.AsInvalid(err)
 		if !ok {
-			h.serverError(w, r, err)
-			return
+			return err
 		}
 		fields := map[string]string{}
 		for k, msg := range inv.Fields {
 			fields[k] = fieldText(m, msg)
 		}
-		h.showOrder(w, r, m, u, orderNote{Status: http.StatusUnprocessableEntity, Error: invalidText(m, inv), Fields: fields,
+		return h.showOrder(w, r, m, u, orderNote{Status: http.StatusUnprocessableEntity, Error: invalidText(m, inv), Fields: fields,
 			Carrier: carrier, Tracking: tracking})
 	}
 }

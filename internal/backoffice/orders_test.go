@@ -1,9 +1,8 @@
-package backoffice
+package backoffice_test
 
 import (
 	"context"
 	"net/http"
-	"net/http/httptest"
 	"net/url"
 	"regexp"
 	"strconv"
@@ -18,19 +17,12 @@ import (
 	"github.com/mallang/mallang/internal/catalog/catalogtest"
 	"github.com/mallang/mallang/internal/checkout"
 	"github.com/mallang/mallang/internal/coupon"
-	"github.com/mallang/mallang/internal/crypt"
 	"github.com/mallang/mallang/internal/order"
-	"github.com/mallang/mallang/internal/payment"
-	"github.com/mallang/mallang/internal/payment/paymenttest"
-	"github.com/mallang/mallang/internal/points"
-	"github.com/mallang/mallang/internal/promotion"
-	"github.com/mallang/mallang/internal/ratelimit"
-	"github.com/mallang/mallang/internal/security"
 	"github.com/mallang/mallang/internal/shipping"
 )
 
-// shopEnv is env with a shop behind the back office: catalog, carts,
-// addresses, coupons, points, shipping and orders, all real.
+// shopEnv is env with handles on the shop's catalog, carts, addresses,
+// coupons, shipping, orders and checkout, and a category for products.
 type shopEnv struct {
 	*env
 	cat      *catalog.Service
@@ -47,30 +39,9 @@ type shopEnv struct {
 func newShopEnv(t *testing.T) *shopEnv {
 	t.Helper()
 	e := newEnv(t)
-	d, now := e.d, e.clock.Now
-	kr := crypt.DeriveKeyring([]byte("backoffice orders: a secret of at least 32 bytes"))
-	s := &shopEnv{env: e, cat: catalog.NewService(d, now, nil, &catalogtest.Thumbs{}), addr: address.New(d, kr, now),
-		coupons: coupon.New(d, e.audit, now), shipping: shipping.New(d, e.audit, now)}
-	s.carts = cart.New(d, s.cat, cart.Config{}, now)
-	s.orders = order.NewService(d, order.Deps{Catalog: s.cat, Cart: s.carts, Addresses: s.addr, Coupons: s.coupons,
-		Points: points.New(d, now), Shipping: s.shipping, Promotions: promotion.New(d, s.cat, e.audit, now), Keyring: kr,
-		Audit: e.audit},
-		order.Config{}, now, nil)
-	s.checkout = checkout.New(d, s.orders, payment.NewService(d, payment.Deps{Orders: s.orders,
-		Customers: paymenttest.Contacts{D: d}, Keyring: kr, Queue: &paymenttest.Queue{}, Mailer: e.outbox, Audit: e.audit}, payment.Config{
-		Bank: payment.BankAccount{Bank: "말랑은행", Account: "123-456-789012", Holder: "(주)말랑"}}, nil, now, nil))
+	s := &shopEnv{env: e, cat: e.shop.Catalog, carts: e.shop.Carts(), addr: e.shop.Addresses(), coupons: e.shop.Coupons(),
+		shipping: e.shop.Shipping(), orders: e.shop.Orders(), checkout: e.shop.Checkout()}
 	s.leaf = catalogtest.Categories(t, s.cat).Leaves[0].ID
-
-	// The same back office as env's, with the commerce sections.
-	h := New(Config{Path: bo, ShopName: "말랑"}, Deps{
-		Accounts: e.acc, TwoFactor: e.tf, Trap: e.trap, Audit: e.audit, Outbox: e.outbox, Limiter: ratelimit.New(d, now),
-		Store: account.NewSessionStore(d, nil, now), Now: now,
-		Orders: s.orders, Coupons: s.coupons, Shipping: s.shipping,
-	}, nil)
-	mux := http.NewServeMux()
-	h.Register(mux)
-	e.srv = httptest.NewServer(security.Headers(security.CrossOrigin(mux), false))
-	t.Cleanup(e.srv.Close)
 	return s
 }
 
@@ -312,16 +283,4 @@ func TestCommercePermissions(t *testing.T) {
 		t.Fatalf("%d audit entries", total)
 	}
 
-	// A back office without the commerce services has no such pages.
-	e := newEnv(t)
-	boss, _ := e.staffIn("boss@example.com")
-	st, body = boss.get(bo + "/")
-	if st != http.StatusOK || strings.Contains(body, `data-testid="section-orders"`) {
-		t.Fatalf("dashboard without orders: %d\n%s", st, body)
-	}
-	for _, path := range []string{"/orders", "/coupons", "/shipping"} {
-		if st, body := boss.get(bo + path); st != http.StatusNotFound {
-			t.Fatalf("%s without its service: %d\n%s", path, st, body)
-		}
-	}
 }

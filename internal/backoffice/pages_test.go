@@ -1,4 +1,4 @@
-package backoffice
+package backoffice_test
 
 import (
 	"context"
@@ -11,6 +11,7 @@ import (
 
 	"github.com/mallang/mallang/internal/account"
 	"github.com/mallang/mallang/internal/audit"
+	"github.com/mallang/mallang/internal/backoffice"
 	"github.com/mallang/mallang/internal/notify"
 )
 
@@ -112,8 +113,8 @@ func TestHoneypot(t *testing.T) {
 	if st != http.StatusOK || strings.Count(body, `data-testid="audit-entry"`) != 1 {
 		t.Fatalf("audit page: %d\n%s", st, body)
 	}
-	if st, body = boss.get(bo + "/audit?action=user.role_changed"); strings.Contains(body, `data-testid="audit-entry"`) {
-		t.Fatalf("filter let other actions through:\n%s", body)
+	if st, body = boss.get(bo + "/audit?action=user.role_changed"); st != http.StatusOK || strings.Contains(body, `data-testid="audit-entry"`) {
+		t.Fatalf("filter let other actions through: %d\n%s", st, body)
 	}
 	// And the real login works again.
 	b := e.browser()
@@ -144,7 +145,7 @@ func TestOutbox(t *testing.T) {
 	b, _ := e.staffIn("boss@example.com")
 	st, body := b.get(bo + "/outbox")
 	must(t, st, http.StatusOK, body)
-	if strings.Count(body, `data-testid="mail-link"`) != outboxPage || !strings.Contains(body, `data-testid="page-next"`) || strings.Contains(body, "minji@example.com") {
+	if strings.Count(body, `data-testid="mail-link"`) != backoffice.OutboxPage || !strings.Contains(body, `data-testid="page-next"`) || strings.Contains(body, "minji@example.com") {
 		t.Fatalf("first page:\n%s", body)
 	}
 	st, body = b.get(bo + "/outbox?page=2")
@@ -222,7 +223,7 @@ func TestUsersList(t *testing.T) {
 	}
 	b, _ := e.staffIn("viewer@example.com")
 	st, body := b.get(bo + "/users")
-	if st != http.StatusOK || strings.Count(body, `data-testid="user-row"`) != usersPage || !strings.Contains(body, `data-testid="page-next"`) {
+	if st != http.StatusOK || strings.Count(body, `data-testid="user-row"`) != backoffice.UsersPage || !strings.Contains(body, `data-testid="page-next"`) {
 		t.Fatalf("users: %d\n%s", st, body)
 	}
 	st, body = b.get(bo + "/users?q=MEMBER5")

@@ -1,37 +1,28 @@
-package backoffice
+package backoffice_test
 
 import (
 	"context"
 	"fmt"
 	"net/http"
-	"net/http/httptest"
 	"net/url"
 	"strconv"
 	"strings"
 	"sync"
 	"testing"
 
-	"github.com/mallang/mallang/internal/account"
 	"github.com/mallang/mallang/internal/account/address"
 	"github.com/mallang/mallang/internal/audit"
 	"github.com/mallang/mallang/internal/cart"
 	"github.com/mallang/mallang/internal/catalog"
 	"github.com/mallang/mallang/internal/checkout"
-	"github.com/mallang/mallang/internal/crypt"
 	"github.com/mallang/mallang/internal/order"
 	"github.com/mallang/mallang/internal/payment"
-	"github.com/mallang/mallang/internal/payment/paymenttest"
 	"github.com/mallang/mallang/internal/payment/testpay"
-	"github.com/mallang/mallang/internal/ratelimit"
-	"github.com/mallang/mallang/internal/security"
 )
 
-// The shop passes its *payment.Service as Deps.Payments.
-var _ Payments = (*payment.Service)(nil)
-
-// payEnv is shopEnv with the real payment service behind the back office:
-// bank transfer to the shop's account, the test provider, and flaky, a
-// provider whose refunds a test can make fail.
+// payEnv is shopEnv with handles on the shop's payment service: bank
+// transfer to apptest.Bank, the test provider, and flaky, a provider whose
+// refunds a test can make fail.
 type payEnv struct {
 	*shopEnv
 	pays  *payment.Service
@@ -42,32 +33,7 @@ type payEnv struct {
 func newPayEnv(t *testing.T) *payEnv {
 	t.Helper()
 	s := newShopEnv(t)
-	d, now := s.d, s.clock.Now
-	tp, err := testpay.New([]byte("backoffice testpay key, at least 32 bytes"), func(ref string) string {
-		return "https://shop.example/pay/testpay/" + ref
-	}, now)
-	if err != nil {
-		t.Fatal(err)
-	}
-	e := &payEnv{shopEnv: s, tp: tp, flaky: &flaky{}}
-	kr := crypt.DeriveKeyring([]byte("backoffice payments: a secret of at least 32 bytes"))
-	e.pays = payment.NewService(d, payment.Deps{Orders: s.orders, Customers: paymenttest.Contacts{D: d}, Keyring: kr,
-		Queue: &paymenttest.Queue{}, Mailer: s.outbox, Audit: s.audit}, payment.Config{
-		BaseURL: "https://shop.example",
-		Bank:    payment.BankAccount{Bank: "말랑은행", Account: "123-456-789012", Holder: "(주)말랑"},
-	}, []payment.Provider{tp, e.flaky}, now, nil)
-	s.checkout = checkout.New(d, s.orders, e.pays)
-
-	h := New(Config{Path: bo, ShopName: "말랑"}, Deps{
-		Accounts: s.acc, TwoFactor: s.tf, Trap: s.trap, Audit: s.audit, Outbox: s.outbox, Limiter: ratelimit.New(d, now),
-		Store: account.NewSessionStore(d, nil, now), Now: now,
-		Orders: s.orders, Coupons: s.coupons, Shipping: s.shipping, Payments: e.pays,
-	}, nil)
-	mux := http.NewServeMux()
-	h.Register(mux)
-	s.srv = httptest.NewServer(security.Headers(security.CrossOrigin(mux), false))
-	t.Cleanup(s.srv.Close)
-	return e
+	return &payEnv{shopEnv: s, pays: s.shop.Payments(), tp: s.shop.TestPay(), flaky: s.flaky}
 }
 
 // flaky is a provider that pays whatever was prepared and refunds as told:

@@ -38,12 +38,8 @@ type Payments interface {
 }
 
 // registerPayments adds the payment forms of the order page and the cash
-// receipts section when both Orders and Payments are set, behind
-// account.PermOrders like the orders section.
+// receipts section, behind account.PermOrders like the orders section.
 func (h *Handler) registerPayments(mux *http.ServeMux) {
-	if !h.payments() {
-		return
-	}
 	p, s := h.cfg.Path, h.withSession
 	orders := func(next staffPage) http.Handler { return s(h.staff(h.need(account.PermOrders, next))) }
 	mux.Handle("POST "+p+"/orders/{id}/deposit", orders(h.confirmDeposit))
@@ -55,13 +51,10 @@ func (h *Handler) registerPayments(mux *http.ServeMux) {
 
 // paymentSections adds the cash receipts section to the menu for u.
 func (h *Handler) paymentSections(u account.User, add func(key, path, hint string)) {
-	if h.payments() && u.Can(account.PermOrders) {
+	if u.Can(account.PermOrders) {
 		add("receipts", "/cash-receipts", "dash.receipts")
 	}
 }
-
-// payments reports whether the payment features are on.
-func (h *Handler) payments() bool { return h.deps.Payments != nil && h.deps.Orders != nil }
 
 // paymentView is the payment panel of an order page.
 type paymentView struct {
@@ -149,12 +142,9 @@ type refundLine struct {
 var refundable = []order.Status{order.Paid, order.Preparing, order.Shipped, order.Delivered, order.Completed,
 	order.ReturnRequested, order.Returned, order.PartiallyRefunded}
 
-// paymentPanel builds the payment panel of order o; nil when payments are
-// off. note carries what a failed form post typed.
+// paymentPanel builds the payment panel of order o. note carries what a
+// failed form post typed.
 func (h *Handler) paymentPanel(ctx context.Context, m *messages, o order.Order, note orderNote) (*paymentView, error) {
-	if !h.payments() {
-		return nil, nil
-	}
 	as, err := h.deps.Payments.Attempts(ctx, o.ID)
 	if err != nil {
 		return nil, err

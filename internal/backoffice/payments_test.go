@@ -1,4 +1,4 @@
-package backoffice
+package backoffice_test
 
 import (
 	"context"
@@ -11,6 +11,7 @@ import (
 	"testing"
 
 	"github.com/mallang/mallang/internal/account"
+	"github.com/mallang/mallang/internal/app/apptest"
 	"github.com/mallang/mallang/internal/audit"
 	"github.com/mallang/mallang/internal/order"
 	"github.com/mallang/mallang/internal/payment"
@@ -30,7 +31,7 @@ func TestDepositConfirmed(t *testing.T) {
 
 	st, body := b.get(orderURL(o))
 	must(t, st, http.StatusOK, body)
-	contains(t, body, `data-testid="payment-panel"`, `data-testid="deposit-form"`, "말랑은행", "123-456-789012", "김말랑",
+	contains(t, body, `data-testid="payment-panel"`, `data-testid="deposit-form"`, apptest.Bank.Bank, apptest.Bank.Account, "김말랑",
 		"입금 대기", `value="김말랑"`, `data-testid="to-cancelled"`)
 	lacks(t, body, `data-testid="to-paid"`, `data-testid="refund-form"`)
 
@@ -387,17 +388,4 @@ func TestPaymentPermissions(t *testing.T) {
 		t.Fatalf("%d audit entries", total)
 	}
 
-	// The shop without payments.
-	s := newShopEnv(t)
-	bare := s.place(t, "card", 12000, 1)
-	b, _ := s.staffIn("boss@example.com")
-	st, body = b.get(orderURL(bare))
-	must(t, st, http.StatusOK, body)
-	lacks(t, body, `data-testid="payment-panel"`, `data-testid="nav-receipts"`)
-	if st, body := b.get(bo + "/cash-receipts"); st != http.StatusNotFound {
-		t.Fatalf("cash receipts without payments: %d\n%s", st, body)
-	}
-	if st, body := b.post(orderURL(bare)+"/refund", url.Values{"reason": {"x"}}); st != http.StatusNotFound {
-		t.Fatalf("refund without payments: %d\n%s", st, body)
-	}
 }

@@ -31,12 +31,9 @@ type Promotions interface {
 // giftsPage is the page size of the gift list.
 const giftsPage = 50
 
-// registerPromotions adds the gifts, points and grades sections when the
-// promotion service is set, behind account.PermOrders.
+// registerPromotions adds the gifts, points and grades sections, behind
+// account.PermOrders.
 func (h *Handler) registerPromotions(mux *http.ServeMux) {
-	if h.deps.Promotions == nil {
-		return
-	}
 	p, s := h.cfg.Path, h.withSession
 	orders := func(next staffPage) http.Handler { return s(h.staff(h.need(account.PermOrders, next))) }
 	mux.Handle("GET "+p+"/promotions/gifts", orders(h.gifts))
@@ -52,7 +49,7 @@ func (h *Handler) registerPromotions(mux *http.ServeMux) {
 // promotionSections adds the sections of registerPromotions that u may use
 // to the menu.
 func (h *Handler) promotionSections(u account.User, add func(key, path, hint string)) {
-	if h.deps.Promotions == nil || !u.Can(account.PermOrders) {
+	if !u.Can(account.PermOrders) {
 		return
 	}
 	add("gifts", "/promotions/gifts", "dash.gifts")
@@ -74,11 +71,11 @@ type giftRowView struct {
 }
 
 // gifts lists the gift rules, newest first, each with its on/off button.
-func (h *Handler) gifts(w http.ResponseWriter, r *http.Request, m *messages, u account.User) {
-	h.showGifts(w, r, m, u, http.StatusOK, "")
+func (h *Handler) gifts(w http.ResponseWriter, r *http.Request, m *messages, u account.User) error {
+	return h.showGifts(w, r, m, u, http.StatusOK, "")
 }
 
-func (h *Handler) showGifts(w http.ResponseWriter, r *http.Request, m *messages, u account.User, status int, notice string) {
+func (h *Handler) showGifts(w http.ResponseWriter, r *http.Request, m *messages, u account.User, status int, notice string) error {
 	n := 1
 	if r.Method == http.MethodGet {
 		n = pageNumber(r)
@@ -86,13 +83,11 @@ func (h *Handler) showGifts(w http.ResponseWriter, r *http.Request, m *messages,
 	ctx := r.Context()
 	gs, err := h.deps.Promotions.ListGifts(ctx, giftsPage+1, (n-1)*giftsPage)
 	if err != nil {
-		h.serverError(w, r, err)
-		return
+		return err
 	}
 	live, err := h.deps.Promotions.Gifts(ctx)
 	if err != nil {
-		h.serverError(w, r, err)
-		return
+		return err
 	}
 	names := map[int64]string{}
 	for _, g := range live {
@@ -113,6 +108,7 @@ func (h *Handler) showGifts(w http.ResponseWriter, r *http.Request, m *messages,
 	p := h.page(r, m, u, m.T("gift.title"), "gifts")
 	p.Notice = notice
 	h.render(w, r, status, giftsList(p, rows, h.url("/promotions/gifts/new"), newPager(r, n, more)))
+	return nil
 }
 
 // giftView is the create form: what was typed, per-field messages and the
@@ -138,14 +134,15 @@ func (h *Handler) giftView(values, errs map[string]string, msg string) giftView 
 }
 
 // giftForm shows the form that creates a gift rule.
-func (h *Handler) giftForm(w http.ResponseWriter, r *http.Request, m *messages, u account.User) {
+func (h *Handler) giftForm(w http.ResponseWriter, r *http.Request, m *messages, u account.User) error {
 	v := h.giftView(map[string]string{"quantity": "1"}, nil, "")
 	h.render(w, r, http.StatusOK, giftPage(h.page(r, m, u, m.T("gift.new"), "gifts"), v))
+	return nil
 }
 
 // createGift creates a gift rule from the form; the promotion service
 // audits it.
-func (h *Handler) createGift(w http.ResponseWriter, r *http.Request, m *messages, u account.User) {
+func (h *Handler) createGift(w http.ResponseWriter, r *http.Request, m *messages, u account.User) error {
 	values := map[string]string{}
 	errs, nums, dates := readFields(r, m, giftFields, values)
 	in := promotion.NewGift{Name: values["name"], Threshold: nums["threshold"], VariantID: nums["variant_id"],
@@ -159,19 +156,18 @@ func (h *Handler) createGift(w http.ResponseWriter, r *http.Request, m *messages
 	}
 	if len(errs) > 0 {
 		fail(m.T("form.fix"))
-		return
+		return nil
 	}
 	g, err := h.deps.Promotions.CreateGift(r.Context(), staffActor(r, u), in)
 	if inv, ok := fault.AsInvalid(err); ok {
 		fail(placeFields(m, inv, values, errs))
-		return
+		return nil
 	}
 	if err != nil {
-		h.serverError(w, r, err)
-		return
+		return err
 	}
 	h.log.InfoContext(r.Context(), "gift rule created in the back office", "actor_id", u.ID, "gift_id", g.ID)
-	h.showGifts(w, r, m, u, http.StatusOK, m.F("gift.created", g.Name))
+	return h.showGifts(w, r, m, u, http.StatusOK, m.F("gift.created", g.Name))
 }
 
 // placeFields puts the messages of inv on the fields of values they name
@@ -194,8 +190,8 @@ func placeFields(m *messages, inv *fault.Invalid, values, errs map[string]string
 
 // setGiftActive turns a gift rule on (active=1) or off; the promotion
 // service audits a switch.
-func (h *Handler) setGiftActive(w http.ResponseWriter, r *http.Request, m *messages, u account.User) {
-	h.switchActive(w, r, m, u, onOff{kind: "gift", on: "gift.on", off: "gift.off", show: h.showGifts,
+func (h *Handler) setGiftActive(w http.ResponseWriter, r *http.Request, m *messages, u account.User) error {
+	return h.switchActive(w, r, m, u, onOff{kind: "gift", on: "gift.on", off: "gift.off", show: h.showGifts,
 		set: func(ctx context.Context, by audit.Actor, id int64, active bool) (string, bool, error) {
 			g, changed, err := h.deps.Promotions.SetGiftActive(ctx, by, id, active)
 			return g.Name, changed, err
@@ -213,27 +209,27 @@ type pointsView struct {
 }
 
 // pointsSettings shows the points settings in force in their form.
-func (h *Handler) pointsSettings(w http.ResponseWriter, r *http.Request, m *messages, u account.User) {
+func (h *Handler) pointsSettings(w http.ResponseWriter, r *http.Request, m *messages, u account.User) error {
 	st, err := h.deps.Promotions.Settings(r.Context())
 	if err != nil {
-		h.serverError(w, r, err)
-		return
+		return err
 	}
 	v := pointsView{MinSpend: strconv.FormatInt(st.PointsMinSpend, 10), MaxPercent: strconv.Itoa(st.PointsMaxPercent),
 		ValidDays: strconv.Itoa(st.PointsValidDays)}
-	h.showPoints(w, r, m, u, http.StatusOK, v, "")
+	return h.showPoints(w, r, m, u, http.StatusOK, v, "")
 }
 
-func (h *Handler) showPoints(w http.ResponseWriter, r *http.Request, m *messages, u account.User, status int, v pointsView, notice string) {
+func (h *Handler) showPoints(w http.ResponseWriter, r *http.Request, m *messages, u account.User, status int, v pointsView, notice string) error {
 	v.Action = h.url("/promotions/points")
 	p := h.page(r, m, u, m.T("pts.title"), "points")
 	p.Notice = notice
 	h.render(w, r, status, pointsPage(p, v))
+	return nil
 }
 
 // savePointsSettings saves the points settings; the promotion service
 // audits a change.
-func (h *Handler) savePointsSettings(w http.ResponseWriter, r *http.Request, m *messages, u account.User) {
+func (h *Handler) savePointsSettings(w http.ResponseWriter, r *http.Request, m *messages, u account.User) error {
 	v := pointsView{MinSpend: cut(strings.TrimSpace(r.PostFormValue("points_min_spend")), 30),
 		MaxPercent: cut(strings.TrimSpace(r.PostFormValue("points_max_percent")), 30),
 		ValidDays:  cut(strings.TrimSpace(r.PostFormValue("points_valid_days")), 30), Errors: map[string]string{}}
@@ -259,19 +255,16 @@ func (h *Handler) savePointsSettings(w http.ResponseWriter, r *http.Request, m *
 		err := h.deps.Promotions.SetSettings(r.Context(), staffActor(r, u), st)
 		if inv, ok := fault.AsInvalid(err); ok {
 			v.Error = placeFields(m, inv, map[string]string{"points_min_spend": "", "points_max_percent": "", "points_valid_days": ""}, v.Errors)
-			h.showPoints(w, r, m, u, http.StatusUnprocessableEntity, v, "")
-			return
+			return h.showPoints(w, r, m, u, http.StatusUnprocessableEntity, v, "")
 		}
 		if err != nil {
-			h.serverError(w, r, err)
-			return
+			return err
 		}
 		h.log.InfoContext(r.Context(), "points settings saved in the back office", "actor_id", u.ID)
-		h.showPoints(w, r, m, u, http.StatusOK, v, m.T("pts.saved"))
-		return
+		return h.showPoints(w, r, m, u, http.StatusOK, v, m.T("pts.saved"))
 	}
 	v.Error = m.T("form.fix")
-	h.showPoints(w, r, m, u, http.StatusUnprocessableEntity, v, "")
+	return h.showPoints(w, r, m, u, http.StatusUnprocessableEntity, v, "")
 }
 
 // gradeRowView is one membership grade in the list.
@@ -294,15 +287,14 @@ type gradesView struct {
 
 // grades lists the membership grades, lowest first, with the form that
 // sets a customer's grade.
-func (h *Handler) grades(w http.ResponseWriter, r *http.Request, m *messages, u account.User) {
-	h.showGrades(w, r, m, u, http.StatusOK, gradesView{}, "")
+func (h *Handler) grades(w http.ResponseWriter, r *http.Request, m *messages, u account.User) error {
+	return h.showGrades(w, r, m, u, http.StatusOK, gradesView{}, "")
 }
 
-func (h *Handler) showGrades(w http.ResponseWriter, r *http.Request, m *messages, u account.User, status int, v gradesView, notice string) {
+func (h *Handler) showGrades(w http.ResponseWriter, r *http.Request, m *messages, u account.User, status int, v gradesView, notice string) error {
 	gs, err := h.deps.Promotions.Grades(r.Context())
 	if err != nil {
-		h.serverError(w, r, err)
-		return
+		return err
 	}
 	chosen := ""
 	for _, o := range v.Options {
@@ -319,6 +311,7 @@ func (h *Handler) showGrades(w http.ResponseWriter, r *http.Request, m *messages
 	p := h.page(r, m, u, m.T("grade.title"), "grades")
 	p.Notice = notice
 	h.render(w, r, status, gradesPage(p, v))
+	return nil
 }
 
 // permille formats a rate in permille as a percentage: 15 is "1.5%".
@@ -332,14 +325,14 @@ func permille(n int) string {
 
 // assignGrade sets the grade of the customer named by user id or email
 // address; the promotion service audits a change.
-func (h *Handler) assignGrade(w http.ResponseWriter, r *http.Request, m *messages, u account.User) {
+func (h *Handler) assignGrade(w http.ResponseWriter, r *http.Request, m *messages, u account.User) error {
 	ctx := r.Context()
 	code := cut(strings.TrimSpace(r.PostFormValue("grade")), 32)
 	v := gradesView{Customer: cut(strings.TrimSpace(r.PostFormValue("customer")), 320), Errors: map[string]string{},
 		Options: []option{{Value: code, Selected: true}}}
-	fail := func() {
+	fail := func() error {
 		v.Error = m.T("form.fix")
-		h.showGrades(w, r, m, u, http.StatusUnprocessableEntity, v, "")
+		return h.showGrades(w, r, m, u, http.StatusUnprocessableEntity, v, "")
 	}
 	if code == "" {
 		v.Errors["grade"] = m.T("v.is not a membership grade")
@@ -349,27 +342,22 @@ func (h *Handler) assignGrade(w http.ResponseWriter, r *http.Request, m *message
 	case errors.Is(err, fault.ErrNotFound):
 		v.Errors["customer"] = m.T("grade.nouser")
 	case err != nil:
-		h.serverError(w, r, err)
-		return
+		return err
 	}
 	if len(v.Errors) > 0 {
-		fail()
-		return
+		return fail()
 	}
 	err = h.deps.Promotions.SetGrade(ctx, staffActor(r, u), customer.ID, code)
 	if inv, ok := fault.AsInvalid(err); ok {
 		v.Error = placeFields(m, inv, map[string]string{"grade": "", "customer": ""}, v.Errors)
-		h.showGrades(w, r, m, u, http.StatusUnprocessableEntity, v, "")
-		return
+		return h.showGrades(w, r, m, u, http.StatusUnprocessableEntity, v, "")
 	}
 	if errors.Is(err, fault.ErrNotFound) {
 		v.Errors["customer"] = m.T("grade.nouser")
-		fail()
-		return
+		return fail()
 	}
 	if err != nil {
-		h.serverError(w, r, err)
-		return
+		return err
 	}
 	h.log.InfoContext(r.Context(), "grade assigned in the back office", "actor_id", u.ID, "user_id", customer.ID, "grade", code)
 	name := code
@@ -380,7 +368,7 @@ func (h *Handler) assignGrade(w http.ResponseWriter, r *http.Request, m *message
 			}
 		}
 	}
-	h.showGrades(w, r, m, u, http.StatusOK, gradesView{}, m.F("grade.assigned", customer.Email, name))
+	return h.showGrades(w, r, m, u, http.StatusOK, gradesView{}, m.F("grade.assigned", customer.Email, name))
 }
 
 // findCustomer finds the account named by a user id or an email address

@@ -1,9 +1,8 @@
-package backoffice
+package backoffice_test
 
 import (
 	"context"
 	"net/http"
-	"net/http/httptest"
 	"net/url"
 	"strconv"
 	"strings"
@@ -15,11 +14,9 @@ import (
 	"github.com/mallang/mallang/internal/catalog"
 	"github.com/mallang/mallang/internal/kst"
 	"github.com/mallang/mallang/internal/promotion"
-	"github.com/mallang/mallang/internal/ratelimit"
-	"github.com/mallang/mallang/internal/security"
 )
 
-// promoEnv is shopEnv with the promotion service behind the back office.
+// promoEnv is shopEnv with a handle on the shop's promotion service.
 type promoEnv struct {
 	*shopEnv
 	promo *promotion.Service
@@ -28,18 +25,7 @@ type promoEnv struct {
 func newPromoEnv(t *testing.T) *promoEnv {
 	t.Helper()
 	s := newShopEnv(t)
-	d, now := s.d, s.clock.Now
-	p := &promoEnv{shopEnv: s, promo: promotion.New(d, s.cat, s.audit, now)}
-	h := New(Config{Path: bo, ShopName: "말랑"}, Deps{
-		Accounts: s.acc, TwoFactor: s.tf, Trap: s.trap, Audit: s.audit, Outbox: s.outbox, Limiter: ratelimit.New(d, now),
-		Store: account.NewSessionStore(d, nil, now), Now: now,
-		Orders: s.orders, Coupons: s.coupons, Shipping: s.shipping, Promotions: p.promo,
-	}, nil)
-	mux := http.NewServeMux()
-	h.Register(mux)
-	s.srv = httptest.NewServer(security.Headers(security.CrossOrigin(mux), false))
-	t.Cleanup(s.srv.Close)
-	return p
+	return &promoEnv{shopEnv: s, promo: s.shop.Promotions()}
 }
 
 // variant makes an active product with one option in stock and returns
@@ -377,14 +363,4 @@ func TestPromotionPermissions(t *testing.T) {
 		t.Fatalf("%d audit entries", total-created)
 	}
 
-	// A back office without the promotion service has no such pages.
-	s := newShopEnv(t)
-	boss, _ := s.staffIn("boss@example.com")
-	st, body = boss.get(bo + "/")
-	if st != http.StatusOK || strings.Contains(body, `data-testid="section-gifts"`) {
-		t.Fatalf("dashboard without promotions: %d\n%s", st, body)
-	}
-	if st, body := boss.get(bo + "/promotions/gifts"); st != http.StatusNotFound {
-		t.Fatalf("gifts without the service: %d\n%s", st, body)
-	}
 }

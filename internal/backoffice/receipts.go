@@ -62,16 +62,15 @@ type receiptsNote struct {
 }
 
 // cashReceipts lists the cash receipts due.
-func (h *Handler) cashReceipts(w http.ResponseWriter, r *http.Request, m *messages, u account.User) {
-	h.showReceipts(w, r, m, u, receiptsNote{Status: http.StatusOK})
+func (h *Handler) cashReceipts(w http.ResponseWriter, r *http.Request, m *messages, u account.User) error {
+	return h.showReceipts(w, r, m, u, receiptsNote{Status: http.StatusOK})
 }
 
-func (h *Handler) showReceipts(w http.ResponseWriter, r *http.Request, m *messages, u account.User, note receiptsNote) {
+func (h *Handler) showReceipts(w http.ResponseWriter, r *http.Request, m *messages, u account.User, note receiptsNote) error {
 	ctx := r.Context()
 	cs, err := h.deps.Payments.PendingCashReceipts(ctx, receiptsLimit)
 	if err != nil {
-		h.serverError(w, r, err)
-		return
+		return err
 	}
 	v := receiptsView{Limit: receiptsLimit, Max: maxIssueNumber}
 	for _, c := range cs {
@@ -91,8 +90,7 @@ func (h *Handler) showReceipts(w http.ResponseWriter, r *http.Request, m *messag
 		case err == nil:
 			rv.Number = o.Number
 		case !errors.Is(err, fault.ErrNotFound):
-			h.serverError(w, r, err)
-			return
+			return err
 		}
 		if c.ID == note.ID {
 			rv.Value, rv.Error = note.Value, note.Error
@@ -104,16 +102,16 @@ func (h *Handler) showReceipts(w http.ResponseWriter, r *http.Request, m *messag
 	p := h.page(r, m, u, m.T("receipt.title"), "receipts")
 	p.Notice = note.Notice
 	h.render(w, r, note.Status, receiptsPage(p, v))
+	return nil
 }
 
 // issueCashReceipt records the issue number of a receipt due; the payment
 // service audits it.
-func (h *Handler) issueCashReceipt(w http.ResponseWriter, r *http.Request, m *messages, u account.User) {
+func (h *Handler) issueCashReceipt(w http.ResponseWriter, r *http.Request, m *messages, u account.User) error {
 	ctx := r.Context()
 	id := pathID(r)
 	if id == 0 {
-		h.notFound(w, r, m, u)
-		return
+		return fault.ErrNotFound
 	}
 	number := strings.TrimSpace(r.PostFormValue("issue_number"))
 	bad := receiptsNote{Status: http.StatusUnprocessableEntity, ID: id, Value: cut(number, maxIssueNumber+16)}
@@ -124,23 +122,21 @@ func (h *Handler) issueCashReceipt(w http.ResponseWriter, r *http.Request, m *me
 		bad.Error = m.F("receipt.number.long", maxIssueNumber)
 	}
 	if bad.Error != "" {
-		h.showReceipts(w, r, m, u, bad)
-		return
+		return h.showReceipts(w, r, m, u, bad)
 	}
 	err := h.deps.Payments.MarkCashReceiptIssued(ctx, staffActor(r, u), id, number)
 	switch {
 	case err == nil:
 		h.log.InfoContext(ctx, "cash receipt issued in the back office", "actor_id", u.ID, "cash_receipt_id", id)
-		h.showReceipts(w, r, m, u, receiptsNote{Status: http.StatusOK, Notice: m.F("receipt.done", number)})
+		return h.showReceipts(w, r, m, u, receiptsNote{Status: http.StatusOK, Notice: m.F("receipt.done", number)})
 	case errors.Is(err, fault.ErrConflict), errors.Is(err, fault.ErrNotFound):
-		h.showReceipts(w, r, m, u, receiptsNote{Status: http.StatusConflict, Error: m.T("receipt.gone")})
+		return h.showReceipts(w, r, m, u, receiptsNote{Status: http.StatusConflict, Error: m.T("receipt.gone")})
 	default:
 		if inv, ok := fault.AsInvalid(err); ok {
 			bad.Error = invalidText(m, inv)
-			h.showReceipts(w, r, m, u, bad)
-			return
+			return h.showReceipts(w, r, m, u, bad)
 		}
-		h.serverError(w, r, err)
+		return err
 	}
 }
 

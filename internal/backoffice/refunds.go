@@ -25,12 +25,11 @@ import (
 // confirmDeposit records that the bank transfer of an order arrived, from
 // the depositor typed (the name the customer gave when empty), and so
 // marks the order paid.
-func (h *Handler) confirmDeposit(w http.ResponseWriter, r *http.Request, m *messages, u account.User) {
+func (h *Handler) confirmDeposit(w http.ResponseWriter, r *http.Request, m *messages, u account.User) error {
 	ctx := r.Context()
 	id := pathID(r)
 	if id == 0 {
-		h.notFound(w, r, m, u)
-		return
+		return fault.ErrNotFound
 	}
 	depositor := strings.TrimSpace(r.PostFormValue("depositor"))
 	note := orderNote{Status: http.StatusUnprocessableEntity, Form: "deposit", Depositor: clipRunes(depositor, payment.MaxDepositor+10)}
@@ -42,31 +41,29 @@ func (h *Handler) confirmDeposit(w http.ResponseWriter, r *http.Request, m *mess
 	}
 	if note.Fields != nil {
 		note.Error = m.T("form.fix")
-		h.showOrder(w, r, m, u, note)
-		return
+		return h.showOrder(w, r, m, u, note)
 	}
 	a, err := h.deps.Payments.ConfirmDeposit(ctx, staffActor(r, u), id, depositor)
 	switch {
 	case err == nil:
 		h.log.InfoContext(ctx, "deposit confirmed in the back office", "actor_id", u.ID, "order_id", id, "attempt_id", a.ID)
-		h.showOrder(w, r, m, u, orderNote{Status: http.StatusOK, Notice: m.F("pay.deposit.done", won(a.Amount))})
+		return h.showOrder(w, r, m, u, orderNote{Status: http.StatusOK, Notice: m.F("pay.deposit.done", won(a.Amount))})
 	case errors.Is(err, fault.ErrNotFound):
-		h.showOrder(w, r, m, u, orderNote{Status: http.StatusConflict, Error: m.T("pay.deposit.none")})
+		return h.showOrder(w, r, m, u, orderNote{Status: http.StatusConflict, Error: m.T("pay.deposit.none")})
 	case errors.Is(err, fault.ErrConflict):
-		h.showOrder(w, r, m, u, orderNote{Status: http.StatusConflict, Error: m.T("pay.deposit.conflict")})
+		return h.showOrder(w, r, m, u, orderNote{Status: http.StatusConflict, Error: m.T("pay.deposit.conflict")})
 	default:
-		h.serverError(w, r, err)
+		return err
 	}
 }
 
 // refundOrder refunds the lines ticked on the refund form, for the reason
 // given, through the provider that took the money.
-func (h *Handler) refundOrder(w http.ResponseWriter, r *http.Request, m *messages, u account.User) {
+func (h *Handler) refundOrder(w http.ResponseWriter, r *http.Request, m *messages, u account.User) error {
 	ctx := r.Context()
 	id := pathID(r)
 	if id == 0 {
-		h.notFound(w, r, m, u)
-		return
+		return fault.ErrNotFound
 	}
 	reason := strings.TrimSpace(r.PostFormValue("reason"))
 	note := orderNote{Status: http.StatusUnprocessableEntity, Form: "refund", Reason: clipRunes(reason, payment.MaxRefundReason+50),
@@ -92,58 +89,43 @@ func (h *Handler) refundOrder(w http.ResponseWriter, r *http.Request, m *message
 	}
 	if len(note.Fields) > 0 {
 		note.Error = m.T("form.fix")
-		h.showOrder(w, r, m, u, note)
-		return
+		return h.showOrder(w, r, m, u, note)
 	}
 	o, err := h.deps.Orders.AdminGet(ctx, id)
-	if errors.Is(err, fault.ErrNotFound) {
-		h.notFound(w, r, m, u)
-		return
-	}
 	if err != nil {
-		h.serverError(w, r, err)
-		return
+		return err
 	}
 	rf, err := h.deps.Payments.Refund(ctx, payment.RefundInput{OrderID: id, LineIDs: note.Lines, Reason: reason, Actor: order.Staff(staffActor(r, u))})
 	if err == nil || errors.Is(err, payment.ErrRefundPending) {
 		h.auditRefund(r, u, "order.refunded", o, rf, note.Lines, reason)
 	}
 	if err != nil {
-		h.refundFailed(w, r, m, u, note, err)
-		return
+		return h.refundFailed(w, r, m, u, note, err)
 	}
 	h.log.InfoContext(ctx, "order refunded in the back office", "actor_id", u.ID, "order_id", id, "refund_id", rf.ID)
-	h.showOrder(w, r, m, u, orderNote{Status: http.StatusOK, Notice: m.F("pay.refund.done", won(rf.Amount), won(rf.Points))})
+	return h.showOrder(w, r, m, u, orderNote{Status: http.StatusOK, Notice: m.F("pay.refund.done", won(rf.Amount), won(rf.Points))})
 }
 
 // retryRefund asks the provider again for a refund of the order whose
 // outcome was unknown; the payment service reuses its idempotency key, so
 // it cannot refund twice.
-func (h *Handler) retryRefund(w http.ResponseWriter, r *http.Request, m *messages, u account.User) {
+func (h *Handler) retryRefund(w http.ResponseWriter, r *http.Request, m *messages, u account.User) error {
 	ctx := r.Context()
 	id := pathID(r)
 	refundID, err := strconv.ParseInt(r.PathValue("refund"), 10, 64)
 	if id == 0 || err != nil || refundID < 1 {
-		h.notFound(w, r, m, u)
-		return
+		return fault.ErrNotFound
 	}
 	o, err := h.deps.Orders.AdminGet(ctx, id)
-	if errors.Is(err, fault.ErrNotFound) {
-		h.notFound(w, r, m, u)
-		return
-	}
 	if err != nil {
-		h.serverError(w, r, err)
-		return
+		return err
 	}
 	rs, err := h.deps.Payments.Refunds(ctx, id)
 	if err != nil {
-		h.serverError(w, r, err)
-		return
+		return err
 	}
 	if !slices.ContainsFunc(rs, func(rf payment.Refund) bool { return rf.ID == refundID }) {
-		h.notFound(w, r, m, u) // another order's refund
-		return
+		return fault.ErrNotFound // another order's refund
 	}
 	rf, err := h.deps.Payments.RetryRefund(ctx, refundID, order.Staff(staffActor(r, u)))
 	if err == nil || errors.Is(err, payment.ErrRefundPending) {
@@ -151,16 +133,15 @@ func (h *Handler) retryRefund(w http.ResponseWriter, r *http.Request, m *message
 		h.auditRefund(r, u, "order.refund_retried", o, rf, nil, "")
 	}
 	if err != nil {
-		h.refundFailed(w, r, m, u, orderNote{}, err)
-		return
+		return h.refundFailed(w, r, m, u, orderNote{}, err)
 	}
 	h.log.InfoContext(ctx, "refund retried in the back office", "actor_id", u.ID, "order_id", id, "refund_id", refundID)
-	h.showOrder(w, r, m, u, orderNote{Status: http.StatusOK, Notice: m.F("pay.refund.done", won(rf.Amount), won(rf.Points))})
+	return h.showOrder(w, r, m, u, orderNote{Status: http.StatusOK, Notice: m.F("pay.refund.done", won(rf.Amount), won(rf.Points))})
 }
 
 // cancelPaid cancels paid order o, which has not shipped, for reason: the
 // payment service refunds it whole and the order ends cancelled.
-func (h *Handler) cancelPaid(w http.ResponseWriter, r *http.Request, m *messages, u account.User, o order.Order, reason string) {
+func (h *Handler) cancelPaid(w http.ResponseWriter, r *http.Request, m *messages, u account.User, o order.Order, reason string) error {
 	ctx := r.Context()
 	got, err := h.deps.Payments.Cancel(ctx, o.ID, order.Staff(staffActor(r, u)), reason)
 	if err != nil {
@@ -168,13 +149,12 @@ func (h *Handler) cancelPaid(w http.ResponseWriter, r *http.Request, m *messages
 			h.record(r, staffActor(r, u).Entry("order.refunded", "order", strconv.FormatInt(o.ID, 10),
 				map[string]any{"number": o.Number, "status": "requested", "reason": reason, "cancel": true}))
 		}
-		h.refundFailed(w, r, m, u, orderNote{}, err)
-		return
+		return h.refundFailed(w, r, m, u, orderNote{}, err)
 	}
 	h.record(r, staffActor(r, u).Entry("order.status_changed", "order", strconv.FormatInt(o.ID, 10),
 		map[string]any{"number": o.Number, "from": string(o.Status), "to": string(got.Status), "reason": reason, "refunded": true}))
 	h.log.InfoContext(ctx, "paid order cancelled and refunded in the back office", "actor_id", u.ID, "order_id", o.ID)
-	h.showOrder(w, r, m, u, orderNote{Status: http.StatusOK, Notice: m.F("pay.cancelled", statusLabel(m, got.Status))})
+	return h.showOrder(w, r, m, u, orderNote{Status: http.StatusOK, Notice: m.F("pay.cancelled", statusLabel(m, got.Status))})
 }
 
 // auditRefund records refund rf of order o: done, or requested when the
@@ -194,25 +174,21 @@ func (h *Handler) auditRefund(r *http.Request, u account.User, action string, o 
 // happen: the provider's refusal with its code and message, an unknown
 // outcome to retry, a conflict, or the form's messages next to their
 // fields (note carries what was typed).
-func (h *Handler) refundFailed(w http.ResponseWriter, r *http.Request, m *messages, u account.User, note orderNote, err error) {
+func (h *Handler) refundFailed(w http.ResponseWriter, r *http.Request, m *messages, u account.User, note orderNote, err error) error {
 	if d, ok := payment.AsDeclined(err); ok {
 		note.Status, note.Error = http.StatusUnprocessableEntity, m.F("pay.declined", d.Code, d.Message)
-		h.showOrder(w, r, m, u, note)
-		return
+		return h.showOrder(w, r, m, u, note)
 	}
 	switch {
 	case errors.Is(err, payment.ErrRefundPending):
-		h.showOrder(w, r, m, u, orderNote{Status: http.StatusAccepted, Error: m.T("pay.pending")})
-	case errors.Is(err, fault.ErrNotFound):
-		h.notFound(w, r, m, u)
+		return h.showOrder(w, r, m, u, orderNote{Status: http.StatusAccepted, Error: m.T("pay.pending")})
 	case errors.Is(err, fault.ErrConflict):
 		note.Status, note.Error = http.StatusConflict, m.T("pay.conflict")
-		h.showOrder(w, r, m, u, note)
+		return h.showOrder(w, r, m, u, note)
 	default:
 		inv, ok := fault.AsInvalid(err)
 		if !ok {
-			h.serverError(w, r, err)
-			return
+			return err
 		}
 		note.Status, note.Error = http.StatusUnprocessableEntity, invalidText(m, inv)
 		if note.Form == "refund" {
@@ -222,7 +198,7 @@ func (h *Handler) refundFailed(w http.ResponseWriter, r *http.Request, m *messag
 				note.Fields["refund_"+k] = fieldText(m, msg)
 			}
 		}
-		h.showOrder(w, r, m, u, note)
+		return h.showOrder(w, r, m, u, note)
 	}
 }
 

@@ -56,30 +56,6 @@ func newSessions(store scs.Store, secure bool, onError func(http.ResponseWriter,
 	return sm
 }
 
-// staffPage is a handler for a signed-in staff member.
-type staffPage func(w http.ResponseWriter, r *http.Request, m *messages, u account.User)
-
-// staff wraps a page that needs a signed-in staff member who passed the
-// second factor. Anyone else is sent to the login page (a form post too:
-// it changes nothing). Pages pass the acting staff member to the services
-// that change something (staffActor), which audit the change.
-func (h *Handler) staff(next staffPage) http.Handler {
-	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		privateHeaders(w)
-		m := h.lang(w, r)
-		u, ok, err := h.currentStaff(r.Context())
-		if err != nil {
-			h.serverError(w, r, err)
-			return
-		}
-		if !ok {
-			http.Redirect(w, r, h.url("/login"), http.StatusSeeOther)
-			return
-		}
-		next(w, r, m, u)
-	})
-}
-
 // staffActor is staff member u, acting through request r, as the services
 // record them in the audit log.
 func staffActor(r *http.Request, u account.User) audit.Actor {
@@ -106,27 +82,6 @@ func (h *Handler) currentStaff(ctx context.Context) (account.User, bool, error) 
 		return account.User{}, false, err
 	}
 	return u, true, nil
-}
-
-// need wraps a staff page that needs permission p; others get 403.
-func (h *Handler) need(p account.Permission, next staffPage) staffPage {
-	return func(w http.ResponseWriter, r *http.Request, m *messages, u account.User) {
-		if !u.Can(p) {
-			h.forbidden(w, r, m, u)
-			return
-		}
-		next(w, r, m, u)
-	}
-}
-
-// forbidden answers 403 inside the back office's chrome.
-func (h *Handler) forbidden(w http.ResponseWriter, r *http.Request, m *messages, u account.User) {
-	h.render(w, r, http.StatusForbidden, messagePage(h.page(r, m, u, m.T("forbidden.title"), ""), m.T("forbidden.body"), h.url("/")))
-}
-
-// notFound answers 404 inside the back office's chrome.
-func (h *Handler) notFound(w http.ResponseWriter, r *http.Request, m *messages, u account.User) {
-	h.render(w, r, http.StatusNotFound, messagePage(h.page(r, m, u, m.T("notfound.title"), ""), m.T("notfound.body"), h.url("/")))
 }
 
 // startPending begins a login that passed the password: a fresh token (so

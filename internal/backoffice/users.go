@@ -12,7 +12,7 @@ import (
 )
 
 // users lists and searches accounts.
-func (h *Handler) users(w http.ResponseWriter, r *http.Request, m *messages, u account.User) {
+func (h *Handler) users(w http.ResponseWriter, r *http.Request, m *messages, u account.User) error {
 	n := pageNumber(r)
 	q := account.UserQuery{
 		Search:    cut(strings.TrimSpace(r.URL.Query().Get("q")), 320),
@@ -22,10 +22,10 @@ func (h *Handler) users(w http.ResponseWriter, r *http.Request, m *messages, u a
 	}
 	us, total, err := h.deps.Accounts.ListUsers(r.Context(), q)
 	if err != nil {
-		h.serverError(w, r, err)
-		return
+		return err
 	}
 	h.render(w, r, http.StatusOK, usersList(h.page(r, m, u, m.T("users.title"), "users"), us, q, newPager(r, n, n*usersPage < total), h.url("/users")))
+	return nil
 }
 
 // userView is what the page of one user shows.
@@ -64,30 +64,23 @@ func canReset(actor, target account.User) bool {
 }
 
 // user shows one account with its role, permissions and second factor.
-func (h *Handler) user(w http.ResponseWriter, r *http.Request, m *messages, u account.User) {
-	h.showUser(w, r, m, u, http.StatusOK, "", "")
+func (h *Handler) user(w http.ResponseWriter, r *http.Request, m *messages, u account.User) error {
+	return h.showUser(w, r, m, u, http.StatusOK, "", "")
 }
 
-func (h *Handler) showUser(w http.ResponseWriter, r *http.Request, m *messages, actor account.User, status int, notice, errMsg string) {
+func (h *Handler) showUser(w http.ResponseWriter, r *http.Request, m *messages, actor account.User, status int, notice, errMsg string) error {
 	id := pathID(r)
 	if id == 0 {
-		h.notFound(w, r, m, actor)
-		return
+		return fault.ErrNotFound
 	}
 	t, err := h.deps.Accounts.User(r.Context(), id)
-	if errors.Is(err, fault.ErrNotFound) {
-		h.notFound(w, r, m, actor)
-		return
-	}
 	if err != nil {
-		h.serverError(w, r, err)
-		return
+		return err
 	}
 	on := false
 	if t.Role.IsStaff() {
 		if on, err = h.deps.TwoFactor.Enabled(r.Context(), t.ID); err != nil {
-			h.serverError(w, r, err)
-			return
+			return err
 		}
 	}
 	base := h.url("/users/" + strconv.FormatInt(t.ID, 10))
@@ -109,23 +102,21 @@ func (h *Handler) showUser(w http.ResponseWriter, r *http.Request, m *messages, 
 	p := h.page(r, m, actor, t.Email, "users")
 	p.Notice = notice
 	h.render(w, r, status, userPage(p, v))
+	return nil
 }
 
 // setRole changes a user's role and permissions (superusers only; the
 // account service checks it too); the account service audits a change.
-func (h *Handler) setRole(w http.ResponseWriter, r *http.Request, m *messages, u account.User) {
+func (h *Handler) setRole(w http.ResponseWriter, r *http.Request, m *messages, u account.User) error {
 	if u.Role != account.Superuser {
-		h.forbidden(w, r, m, u)
-		return
+		return fault.ErrForbidden
 	}
 	id := pathID(r)
 	if id == 0 {
-		h.notFound(w, r, m, u)
-		return
+		return fault.ErrNotFound
 	}
 	if err := r.ParseForm(); err != nil {
-		h.showUser(w, r, m, u, http.StatusBadRequest, "", m.T("err.body"))
-		return
+		return h.showUser(w, r, m, u, http.StatusBadRequest, "", m.T("err.body"))
 	}
 	var perms account.Permissions
 	for _, p := range r.PostForm["perm"] {
@@ -140,56 +131,44 @@ func (h *Handler) setRole(w http.ResponseWriter, r *http.Request, m *messages, u
 		if id == u.ID {
 			// Own sessions ended with the change: sign in again.
 			http.Redirect(w, r, h.url("/login"), http.StatusSeeOther)
-			return
+			return nil
 		}
-		h.showUser(w, r, m, u, http.StatusOK, m.T("users.saved"), "")
+		return h.showUser(w, r, m, u, http.StatusOK, m.T("users.saved"), "")
 	case err == nil:
-		h.showUser(w, r, m, u, http.StatusOK, m.T("users.nochange"), "")
+		return h.showUser(w, r, m, u, http.StatusOK, m.T("users.nochange"), "")
 	case errors.Is(err, account.ErrLastSuperuser):
-		h.showUser(w, r, m, u, http.StatusConflict, "", m.T("users.last"))
+		return h.showUser(w, r, m, u, http.StatusConflict, "", m.T("users.last"))
 	case bad:
-		h.showUser(w, r, m, u, http.StatusUnprocessableEntity, "", m.T("err.body"))
-	case errors.Is(err, fault.ErrNotFound):
-		h.notFound(w, r, m, u)
-	case errors.Is(err, fault.ErrForbidden):
-		h.forbidden(w, r, m, u)
+		return h.showUser(w, r, m, u, http.StatusUnprocessableEntity, "", m.T("err.body"))
 	default:
-		h.serverError(w, r, err)
+		return err
 	}
 }
 
 // resetTwoFactor removes a staff member's authenticator and recovery codes
 // and ends their sessions; the account service audits it.
-func (h *Handler) resetTwoFactor(w http.ResponseWriter, r *http.Request, m *messages, u account.User) {
+func (h *Handler) resetTwoFactor(w http.ResponseWriter, r *http.Request, m *messages, u account.User) error {
 	id := pathID(r)
 	if id == 0 {
-		h.notFound(w, r, m, u)
-		return
+		return fault.ErrNotFound
 	}
 	t, err := h.deps.Accounts.User(r.Context(), id)
-	if errors.Is(err, fault.ErrNotFound) {
-		h.notFound(w, r, m, u)
-		return
-	}
 	if err != nil {
-		h.serverError(w, r, err)
-		return
+		return err
 	}
 	if !canReset(u, t) {
-		h.forbidden(w, r, m, u)
-		return
+		return fault.ErrForbidden
 	}
 	err = h.deps.Accounts.ResetSecondFactor(r.Context(), staffActor(r, u), t.ID)
 	if err != nil {
-		h.serverError(w, r, err)
-		return
+		return err
 	}
 	h.log.InfoContext(r.Context(), "two-factor reset in the back office", "actor_id", u.ID, "user_id", t.ID)
 	if t.ID == u.ID {
 		http.Redirect(w, r, h.url("/login"), http.StatusSeeOther)
-		return
+		return nil
 	}
-	h.showUser(w, r, m, u, http.StatusOK, m.T("users.2fa.done"), "")
+	return h.showUser(w, r, m, u, http.StatusOK, m.T("users.2fa.done"), "")
 }
 
 // retryAfter is the wait of a rate-limit error in whole minutes.
