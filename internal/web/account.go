@@ -430,24 +430,6 @@ func (h *Handler) deleted(w http.ResponseWriter, r *http.Request, lc *locale) er
 	return nil
 }
 
-// parseForm reads a posted form, answering 413 for a body over the limit
-// and 400 for one that is not a form.
-func (h *Handler) parseForm(w http.ResponseWriter, r *http.Request, lc *locale) bool {
-	err := r.ParseForm()
-	if err == nil {
-		return true
-	}
-	var tooBig *http.MaxBytesError
-	status := http.StatusBadRequest
-	if errors.As(err, &tooBig) {
-		status = http.StatusRequestEntityTooLarge
-	}
-	p := h.accountPage(r, lc, lc.T("form.bad.title"), localPath(r.URL))
-	h.render(w, r, lc, status, formPage(p, &form{TestID: "bad-form", Title: lc.T("form.bad.title"), Error: lc.T("form.bad"),
-		Links: []link{{Label: lc.T("nf.home"), URL: "/"}}}))
-	return false
-}
-
 // accountView is the account overview.
 type accountView struct {
 	User  account.User
