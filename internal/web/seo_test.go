@@ -1,16 +1,16 @@
-package web
+package web_test
 
 import (
 	"encoding/json"
 	"encoding/xml"
-	"io"
 	"log/slog"
 	"net/http"
-	"net/http/httptest"
 	"regexp"
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/mallang/mallang/internal/web"
 )
 
 // sitemapDoc is the part of a sitemap the test reads.
@@ -69,13 +69,13 @@ func TestSEO(t *testing.T) {
 		{"home", "/", []string{
 			`<link rel="canonical" href="https://shop.example/">`,
 			`<link rel="alternate" hreflang="en" href="https://shop.example/?lang=en">`,
-			`<meta name="description" content="좋은 물건을 합리적인 가격에, 말랑상점">`,
-			`<meta property="og:title" content="말랑상점">`, `<meta property="og:type" content="website">`,
+			`<meta name="description" content="좋은 물건을 합리적인 가격에, ` + shopName + `">`,
+			`<meta property="og:title" content="` + shopName + `">`, `<meta property="og:type" content="website">`,
 			`<meta property="og:url" content="https://shop.example/">`,
 		}},
 		{"category keeps only the page", "/categories/food?page=2&sort=name&min_price=0&utm_source=x", []string{
 			`<link rel="canonical" href="https://shop.example/categories/food?page=2">`,
-			`<meta property="og:title" content="식품 — 말랑상점">`, `<meta name="description" content="말랑상점의 식품 상품`,
+			`<meta property="og:title" content="식품 — ` + shopName + `">`, `<meta name="description" content="` + shopName + `의 식품 상품`,
 			`<meta name="robots" content="noindex, follow">`,
 		}},
 		{"category in English", "/categories/food?lang=en", []string{
@@ -87,7 +87,7 @@ func TestSEO(t *testing.T) {
 		}},
 		{"product", "/products/" + id(s.pictured) + "?variant=1&fbclid=x", []string{
 			`<link rel="canonical" href="https://shop.example/products/` + id(s.pictured) + `">`,
-			`<meta property="og:type" content="product">`, `<meta property="og:title" content="사진 있는 초콜릿 — 말랑상점">`,
+			`<meta property="og:type" content="product">`, `<meta property="og:title" content="사진 있는 초콜릿 — ` + shopName + `">`,
 			`<meta property="og:description" content="설명 굵게">`,
 			`<meta property="og:image" content="https://shop.example/media/thumbs/lg/products/p/a.jpg">`,
 		}},
@@ -157,18 +157,17 @@ func TestEscaping(t *testing.T) {
 }
 
 // A shop with more products than one sitemap holds gets a sitemap index
-// whose slices together list every active product once.
+// whose slices together list every active product once. The shop's
+// sitemaps hold 40,000 products each, so this storefront, over the test
+// shop's catalog, holds 25.
 func TestSitemapIndex(t *testing.T) {
 	t.Parallel()
 	s := newShop(t)
 	mux := http.NewServeMux()
-	New(Config{BaseURL: testBase, SitemapSize: 25, Now: testNow}, s.cat, slog.New(slog.DiscardHandler)).Register(mux)
+	web.New(web.Config{BaseURL: testBase, SitemapSize: 25, Now: s.app.Clock.Now}, s.cat, slog.New(slog.DiscardHandler)).Register(mux)
 	get := func(path string) response {
 		t.Helper()
-		w := httptest.NewRecorder()
-		mux.ServeHTTP(w, httptest.NewRequest(http.MethodGet, path, nil))
-		b, _ := io.ReadAll(w.Result().Body)
-		return response{status: w.Code, header: w.Header(), body: string(b)}
+		return serve(t, mux, path)
 	}
 	var index struct {
 		XMLName xml.Name `xml:"http://www.sitemaps.org/schemas/sitemap/0.9 sitemapindex"`
