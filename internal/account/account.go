@@ -160,7 +160,7 @@ func NewService(d *db.DB, opt Options, now func() time.Time, log *slog.Logger) *
 	}
 	opt.BaseURL = strings.TrimRight(opt.BaseURL, "/")
 	if log == nil {
-		log = slog.New(slog.DiscardHandler)
+		panic("account: NewService without a logger")
 	}
 	return &Service{d: d, opt: opt, now: now, log: log, hashing: newHashing(2 * runtime.GOMAXPROCS(0))}
 }

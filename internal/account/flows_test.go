@@ -3,6 +3,7 @@ package account
 import (
 	"context"
 	"errors"
+	"log/slog"
 	"regexp"
 	"strings"
 	"sync"
@@ -51,7 +52,7 @@ func newFixture(t *testing.T, blocked ...string) *fixture {
 		SecondFactor: secondFactor{f},
 	}
 	opt.Blocklist = blocklist(blocked)
-	f.s = NewService(d, opt, f.clock.Now, nil)
+	f.s = NewService(d, opt, f.clock.Now, slog.New(slog.DiscardHandler))
 	return f
 }
 

@@ -85,7 +85,7 @@ func New(cfg Config, cat Catalog, log *slog.Logger) *API {
 		cfg.Version = "dev"
 	}
 	if log == nil {
-		log = slog.New(slog.DiscardHandler)
+		panic("api: New without a logger")
 	}
 	a := &API{cfg: cfg, cat: cat, log: log, mux: http.NewServeMux()}
 

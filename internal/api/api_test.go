@@ -220,5 +220,5 @@ func TestEnableCommerceNeedsAccounts(t *testing.T) {
 			t.Error("EnableCommerce without EnableAccounts did not panic")
 		}
 	}()
-	api.New(api.Config{BaseURL: testBaseURL}, stubCatalog{}, nil).EnableCommerce(api.CommerceDeps{Carts: (*cart.Service)(nil), Orders: (*order.Service)(nil)})
+	api.New(api.Config{BaseURL: testBaseURL}, stubCatalog{}, slog.New(slog.DiscardHandler)).EnableCommerce(api.CommerceDeps{Carts: (*cart.Service)(nil), Orders: (*order.Service)(nil)})
 }

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"log/slog"
 	"strings"
 	"testing"
 	"time"
@@ -39,7 +40,7 @@ func newShop(t *testing.T, cfg cart.Config) *shop {
 	ctx := context.Background()
 	d := dbtest.New(t)
 	clk := fake.NewClock(time.Date(2025, 3, 1, 9, 0, 0, 0, time.UTC))
-	cat := catalog.NewService(d, clk.Now, nil, &catalogtest.Thumbs{})
+	cat := catalog.NewService(d, clk.Now, slog.New(slog.DiscardHandler), &catalogtest.Thumbs{})
 	c, err := cat.CreateCategory(ctx, catalog.NewCategory{Slug: "living", Name: "리빙"})
 	if err != nil {
 		t.Fatal(err)

@@ -2,6 +2,7 @@ package catalog_test
 
 import (
 	"context"
+	"log/slog"
 	"os"
 	"strconv"
 	"testing"
@@ -26,7 +27,7 @@ func BenchmarkList(b *testing.B) {
 		n = v
 	}
 	d := dbtest.New(b)
-	s := catalog.NewService(d, time.Now, nil, &catalogtest.Thumbs{})
+	s := catalog.NewService(d, time.Now, slog.New(slog.DiscardHandler), &catalogtest.Thumbs{})
 	start := time.Now()
 	catalogtest.Seed(b, s, n)
 	b.Logf("seeded %d products in %v", n, time.Since(start).Round(time.Millisecond))

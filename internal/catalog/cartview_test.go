@@ -2,6 +2,7 @@ package catalog_test
 
 import (
 	"context"
+	"log/slog"
 	"testing"
 
 	"github.com/mallang/mallang/internal/catalog"
@@ -13,7 +14,7 @@ func TestCartVariants(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
 	d := dbtest.New(t)
-	s := catalog.NewService(d, fixedNow, nil, &catalogtest.Thumbs{})
+	s := catalog.NewService(d, fixedNow, slog.New(slog.DiscardHandler), &catalogtest.Thumbs{})
 	cat := mustCategory(t, s, catalog.NewCategory{Slug: "tops", Name: "상의"})
 	create := func(p catalog.NewProduct) int64 {
 		t.Helper()

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"log/slog"
 	"slices"
 	"testing"
 	"time"
@@ -20,7 +21,7 @@ func fixedNow() time.Time { return now0 }
 
 func newService(t testing.TB) *catalog.Service {
 	t.Helper()
-	return catalog.NewService(dbtest.New(t), fixedNow, nil, &catalogtest.Thumbs{})
+	return catalog.NewService(dbtest.New(t), fixedNow, slog.New(slog.DiscardHandler), &catalogtest.Thumbs{})
 }
 
 // shop is a small catalog for listing tests:

@@ -3,6 +3,7 @@ package catalog
 import (
 	"context"
 	"errors"
+	"log/slog"
 	"strings"
 	"testing"
 	"time"
@@ -82,7 +83,7 @@ var errRollback = errors.New("rollback")
 func TestSearchUsesIndex(t *testing.T) {
 	t.Parallel()
 	d := dbtest.New(t)
-	s := NewService(d, time.Now, nil, &thumbsAsked{})
+	s := NewService(d, time.Now, slog.New(slog.DiscardHandler), &thumbsAsked{})
 	ctx := context.Background()
 	root, err := s.CreateCategory(ctx, NewCategory{Slug: "r", Name: "r"})
 	if err != nil {

@@ -3,6 +3,7 @@ package catalog_test
 import (
 	"context"
 	"errors"
+	"log/slog"
 	"slices"
 	"strings"
 	"testing"
@@ -223,7 +224,7 @@ func TestCreateProductsAllOrNothing(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			t.Parallel()
 			d := dbtest.New(t)
-			s := catalog.NewService(d, fixedNow, nil, &catalogtest.Thumbs{})
+			s := catalog.NewService(d, fixedNow, slog.New(slog.DiscardHandler), &catalogtest.Thumbs{})
 			ctx := context.Background()
 			cat := mustCategory(t, s, catalog.NewCategory{Slug: "c", Name: "c"})
 			if _, err := s.CreateProduct(ctx, validProduct(cat.ID, "OLD")); err != nil {
@@ -283,7 +284,7 @@ func TestAddImage(t *testing.T) {
 	setup := func(t *testing.T, fail error) (*catalog.Service, *queue, int64) {
 		d := dbtest.New(t)
 		f := &queue{d: d, fail: fail}
-		s := catalog.NewService(d, fixedNow, nil, f)
+		s := catalog.NewService(d, fixedNow, slog.New(slog.DiscardHandler), f)
 		cat := mustCategory(t, s, catalog.NewCategory{Slug: "c", Name: "c"})
 		id, err := s.CreateProduct(ctx, validProduct(cat.ID, "I"))
 		if err != nil {
@@ -466,7 +467,7 @@ func TestCreateProductsWithImages(t *testing.T) {
 	ctx := context.Background()
 	d := dbtest.New(t)
 	f := &queue{d: d}
-	s := catalog.NewService(d, fixedNow, nil, f)
+	s := catalog.NewService(d, fixedNow, slog.New(slog.DiscardHandler), f)
 	cat := mustCategory(t, s, catalog.NewCategory{Slug: "c", Name: "c"})
 
 	a, b := validProduct(cat.ID, "A"), validProduct(cat.ID, "B")

@@ -3,6 +3,7 @@ package catalog
 import (
 	"context"
 	"fmt"
+	"log/slog"
 	"slices"
 	"testing"
 	"time"
@@ -17,7 +18,7 @@ import (
 func TestSearchPlansAgree(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
-	s := NewService(dbtest.New(t), time.Now, nil, &thumbsAsked{})
+	s := NewService(dbtest.New(t), time.Now, slog.New(slog.DiscardHandler), &thumbsAsked{})
 	root, err := s.CreateCategory(ctx, NewCategory{Slug: "r", Name: "r"})
 	if err != nil {
 		t.Fatal(err)

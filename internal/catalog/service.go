@@ -70,7 +70,7 @@ func NewService(d *db.DB, now func() time.Time, log *slog.Logger, thumbs Thumbna
 		panic("catalog: NewService needs a thumbnail queue")
 	}
 	if log == nil {
-		log = slog.New(slog.DiscardHandler)
+		panic("catalog: NewService without a logger")
 	}
 	return &Service{
 		db:     d,

@@ -2,6 +2,7 @@ package catalog_test
 
 import (
 	"errors"
+	"log/slog"
 	"sync"
 	"testing"
 	"time"
@@ -25,7 +26,7 @@ type stockShop struct {
 func newStockShop(t *testing.T, a int64, activeA bool, status catalog.Status) stockShop {
 	t.Helper()
 	d := dbtest.New(t)
-	s := catalog.NewService(d, time.Now, nil, &catalogtest.Thumbs{})
+	s := catalog.NewService(d, time.Now, slog.New(slog.DiscardHandler), &catalogtest.Thumbs{})
 	f := catalogtest.Categories(t, s)
 	id, err := s.CreateProduct(t.Context(), catalog.NewProduct{
 		CategoryID: f.Leaves[0].ID, Name: "말랑 초콜릿", Status: status, OptionNames: []string{"맛"},
@@ -189,7 +190,7 @@ func TestTakeStockRollsBack(t *testing.T) {
 func TestTakeStockLastUnits(t *testing.T) {
 	t.Parallel()
 	d := dbtest.New(t)
-	s := catalog.NewService(d, time.Now, nil, &catalogtest.Thumbs{})
+	s := catalog.NewService(d, time.Now, slog.New(slog.DiscardHandler), &catalogtest.Thumbs{})
 	f := catalogtest.Categories(t, s)
 	id, err := s.CreateProduct(t.Context(), catalog.NewProduct{
 		CategoryID: f.Leaves[0].ID, Name: "한정판 초콜릿",

@@ -3,6 +3,7 @@ package payment_test
 import (
 	"context"
 	"errors"
+	"log/slog"
 	"slices"
 	"sync"
 	"testing"
@@ -19,7 +20,7 @@ func newAwaitScene(t *testing.T) (*payment.Service, *ordertest.Shop, int64) {
 	t.Helper()
 	sh := ordertest.NewShop(t)
 	o := sh.PlaceOne(t, sh.Product(t, "말랑 대기 상품", 10000, 10), 1)
-	s := payment.NewService(sh.D, sh.PaymentDeps(), payment.Config{ConfirmLease: time.Second}, nil, sh.Clock.Now, nil)
+	s := payment.NewService(sh.D, sh.PaymentDeps(), payment.Config{ConfirmLease: time.Second}, nil, sh.Clock.Now, slog.New(slog.DiscardHandler))
 	id, won, err := payment.ClaimPrepared(t.Context(), s, o, "scripted")
 	if err != nil || !won {
 		t.Fatalf("claim = %v, %v", won, err)

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"log/slog"
 	"net/http"
 	"net/url"
 	"strconv"
@@ -139,7 +140,7 @@ func (f *fixture) payments(log payment.Audit) *payment.Service {
 	return payment.NewService(f.D, deps,
 		payment.Config{BaseURL: "http://shop.test", Bank: payment.BankAccount{Bank: "말랑은행", Account: "123-456-789", Holder: "(주)말랑"},
 			BuyerProtection: "구매안전서비스: 말랑은행 에스크로", ConfirmLease: 5 * time.Second},
-		[]payment.Provider{f.tp, f.sp}, f.Clock.Now, nil)
+		[]payment.Provider{f.tp, f.sp}, f.Clock.Now, slog.New(slog.DiscardHandler))
 }
 
 // refusing is an audit log that refuses every entry.
@@ -778,7 +779,7 @@ func TestRefundMailsCustomer(t *testing.T) {
 	t.Parallel()
 	f := newFixture(t)
 	pays := payment.NewService(f.D, f.PaymentDeps(),
-		payment.Config{BaseURL: "https://shop.example"}, []payment.Provider{f.sp}, f.Clock.Now, nil)
+		payment.Config{BaseURL: "https://shop.example"}, []payment.Provider{f.sp}, f.Clock.Now, slog.New(slog.DiscardHandler))
 	o, _ := f.order(t, 21000, 1)
 	st, err := pays.Start(t.Context(), payment.StartInput{OrderID: o.ID, UserID: o.UserID, Method: "scripted"})
 	if err != nil {
@@ -824,7 +825,7 @@ func TestPaymentColumnsRotate(t *testing.T) {
 	}
 	deps := f.PaymentDeps()
 	deps.Keyring = kr
-	rotated := payment.NewService(f.D, deps, payment.Config{}, nil, f.Clock.Now, nil)
+	rotated := payment.NewService(f.D, deps, payment.Config{}, nil, f.Clock.Now, slog.New(slog.DiscardHandler))
 	rc, err := rotated.CashReceiptOf(t.Context(), o.ID)
 	if err != nil || rc.Identity != "01098765432" {
 		t.Fatalf("after rotation: %+v, %v", rc, err)
@@ -844,5 +845,5 @@ func TestNewServiceNamesMissingDeps(t *testing.T) {
 			t.Errorf("panic = %q, want Queue and Mailer named", msg)
 		}
 	}()
-	payment.NewService(f.D, deps, payment.Config{}, nil, f.Clock.Now, nil)
+	payment.NewService(f.D, deps, payment.Config{}, nil, f.Clock.Now, slog.New(slog.DiscardHandler))
 }

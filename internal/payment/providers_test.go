@@ -1,6 +1,7 @@
 package payment_test
 
 import (
+	"log/slog"
 	"net/http"
 	"net/url"
 	"sync"
@@ -140,7 +141,7 @@ func newProviderFixture(t *testing.T, p payment.Provider) *fixture {
 	t.Helper()
 	sh := ordertest.NewShop(t)
 	pays := payment.NewService(sh.D, sh.PaymentDeps(),
-		payment.Config{BaseURL: "http://shop.test", ConfirmLease: 10 * time.Second}, []payment.Provider{p}, sh.Clock.Now, nil)
+		payment.Config{BaseURL: "http://shop.test", ConfirmLease: 10 * time.Second}, []payment.Provider{p}, sh.Clock.Now, slog.New(slog.DiscardHandler))
 	return &fixture{Shop: sh, pays: pays}
 }
 

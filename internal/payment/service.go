@@ -132,10 +132,10 @@ func NewService(d *db.DB, deps Deps, cfg Config, providers []Provider, now func(
 		cfg.ConfirmLease = 30 * time.Second
 	}
 	if log == nil {
-		log = slog.New(slog.DiscardHandler)
+		panic("payment: NewService without a logger")
 	}
 	if now == nil {
-		now = time.Now
+		panic("payment: NewService without a clock")
 	}
 	s := &Service{d: d, deps: deps, cfg: cfg, providers: map[string]Provider{}, now: now, wait: pause, log: log}
 	names := make([]string, 0, len(providers))

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"log/slog"
 	"strings"
 	"sync/atomic"
 	"testing"
@@ -90,7 +91,7 @@ func newScene(t *testing.T) *scene {
 	f.pays = payment.NewService(f.D, deps,
 		payment.Config{BaseURL: "http://shop.test", Bank: payment.BankAccount{Bank: "말랑은행", Account: "123-456-789", Holder: "(주)말랑"},
 			ConfirmLease: 5 * time.Second},
-		[]payment.Provider{f.tp, f.sp, b}, f.Clock.Now, nil)
+		[]payment.Provider{f.tp, f.sp, b}, f.Clock.Now, slog.New(slog.DiscardHandler))
 	o, _ := f.order(t, 15000, 1)
 	return &scene{fixture: f, bare: b, o: o}
 }

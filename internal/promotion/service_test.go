@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"log/slog"
 	"reflect"
 	"sync/atomic"
 	"testing"
@@ -26,7 +27,7 @@ func newService(t *testing.T) (*Service, *fake.Clock) {
 	t.Helper()
 	c := fake.NewClock(start)
 	d := dbtest.New(t)
-	return New(d, catalog.NewService(d, c.Now, nil, &catalogtest.Thumbs{}), audit.New(d, c.Now), c.Now), c
+	return New(d, catalog.NewService(d, c.Now, slog.New(slog.DiscardHandler), &catalogtest.Thumbs{}), audit.New(d, c.Now), c.Now), c
 }
 
 func exec(t *testing.T, d *db.DB, query string, args ...any) {

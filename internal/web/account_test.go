@@ -2,6 +2,7 @@ package web_test
 
 import (
 	"context"
+	"log/slog"
 	"net/http"
 	"net/url"
 	"strconv"
@@ -43,12 +44,12 @@ func TestEnableAccountsNeedsEveryService(t *testing.T) {
 					t.Errorf("EnableAccounts without %s: panic %q", tt.name, msg)
 				}
 			}()
-			web.New(web.Config{BaseURL: s.srv.URL, Now: s.shop.Clock.Now}, s.cat, nil).EnableAccounts(deps)
+			web.New(web.Config{BaseURL: s.srv.URL, Now: s.shop.Clock.Now}, s.cat, slog.New(slog.DiscardHandler)).EnableAccounts(deps)
 		})
 	}
 	t.Run("all given", func(t *testing.T) {
 		t.Parallel()
-		web.New(web.Config{BaseURL: s.srv.URL, Now: s.shop.Clock.Now}, s.cat, nil).EnableAccounts(s.deps())
+		web.New(web.Config{BaseURL: s.srv.URL, Now: s.shop.Clock.Now}, s.cat, slog.New(slog.DiscardHandler)).EnableAccounts(s.deps())
 	})
 }
 

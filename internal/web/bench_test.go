@@ -29,7 +29,7 @@ var _ io.Writer = (*discard)(nil)
 // catalog service: one catalog.List call and the cached category tree.
 func BenchmarkCategoryPage(b *testing.B) {
 	d := dbtest.New(b)
-	cat := catalog.NewService(d, time.Now, nil, &catalogtest.Thumbs{})
+	cat := catalog.NewService(d, time.Now, slog.New(slog.DiscardHandler), &catalogtest.Thumbs{})
 	catalogtest.Seed(b, cat, 3000)
 	mux := http.NewServeMux()
 	New(Config{BaseURL: testBase, ShopName: "말랑상점", Now: testNow}, cat, slog.New(slog.DiscardHandler)).Register(mux)
@@ -46,7 +46,7 @@ func BenchmarkCategoryPage(b *testing.B) {
 // BenchmarkCategoryRender renders a category page of 24 products from
 // memory: the cost of the templates alone.
 func BenchmarkCategoryRender(b *testing.B) {
-	h := New(Config{BaseURL: testBase, ShopName: "말랑상점", Now: testNow}, nil, nil)
+	h := New(Config{BaseURL: testBase, ShopName: "말랑상점", Now: testNow}, nil, slog.New(slog.DiscardHandler))
 	roots := []*catalog.Category{{ID: 1, Slug: "food", Name: "식품", NameEN: "Food"}}
 	roots[0].Children = []*catalog.Category{{ID: 2, ParentID: 1, Slug: "chocolate", Name: "초콜릿"}}
 	tree := newCategoryTree(roots, testNow(), h.locales)

@@ -109,7 +109,7 @@ func New(cfg Config, cat Catalog, log *slog.Logger) *Handler {
 		cfg.SitemapSize = 40_000
 	}
 	if log == nil {
-		log = slog.New(slog.DiscardHandler)
+		panic("web: New without a logger")
 	}
 	msgs := newMessages()
 	as := newAssets()

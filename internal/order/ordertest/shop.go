@@ -6,6 +6,7 @@ package ordertest
 import (
 	"context"
 	"fmt"
+	"log/slog"
 	"strconv"
 	"strings"
 	"testing"
@@ -70,7 +71,7 @@ func NewShop(t *testing.T) *Shop {
 	d := dbtest.New(t)
 	c := fake.NewClock(time.Date(2026, 11, 30, 14, 0, 0, 0, time.UTC))
 	kr := crypt.DeriveKeyring([]byte("order tests: a secret of at least 32 bytes"))
-	cat := catalog.NewService(d, c.Now, nil, &catalogtest.Thumbs{})
+	cat := catalog.NewService(d, c.Now, slog.New(slog.DiscardHandler), &catalogtest.Thumbs{})
 	sh := &Shop{D: d, Clock: c, Cat: cat, Addr: address.New(d, kr, c.Now), Points: points.New(d, c.Now),
 		Carts: cart.New(d, cat, cart.Config{}, c.Now), Coupons: coupon.New(d, audit.New(d, c.Now), c.Now), Shipping: shipping.New(d, audit.New(d, c.Now), c.Now),
 		Promos: promotion.New(d, cat, audit.New(d, c.Now), c.Now), KR: kr}
@@ -96,9 +97,9 @@ func NewShop(t *testing.T) *Shop {
 	}
 	sh.Orders = order.NewService(d, order.Deps{Catalog: cat, Cart: sh.Carts, Addresses: sh.Addr, Coupons: sh.Coupons,
 		Points: sh.Points, Shipping: sh.Shipping, Promotions: sh.Promos, Keyring: kr, Audit: audit.New(d, c.Now)},
-		order.Config{PayWithin: 30 * time.Minute}, c.Now, nil)
+		order.Config{PayWithin: 30 * time.Minute}, c.Now, slog.New(slog.DiscardHandler))
 	sh.Syncs, sh.Outbox = &paymenttest.Queue{}, notify.NewOutbox(d, c.Now)
-	sh.Payments = payment.NewService(d, sh.PaymentDeps(), payment.Config{BaseURL: "http://shop.test", Bank: Bank}, nil, c.Now, nil)
+	sh.Payments = payment.NewService(d, sh.PaymentDeps(), payment.Config{BaseURL: "http://shop.test", Bank: Bank}, nil, c.Now, slog.New(slog.DiscardHandler))
 	sh.Checkout = checkout.New(d, sh.Orders, sh.Payments)
 	sh.Leaf = catalogtest.Categories(t, cat).Leaves[0].ID
 	return sh
