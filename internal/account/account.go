@@ -23,6 +23,7 @@ import (
 	"github.com/mallang/mallang/internal/fault"
 	"github.com/mallang/mallang/internal/notify"
 	"github.com/mallang/mallang/internal/ratelimit"
+	"github.com/mallang/mallang/internal/wiring"
 )
 
 // Role says what a user may do.
@@ -148,9 +149,10 @@ type Service struct {
 // It panics when a collaborator is missing: a wiring mistake every start
 // would show.
 func NewService(d *db.DB, opt Options, now func() time.Time, log *slog.Logger) *Service {
-	if opt.Keyring == nil || opt.Mailer == nil || opt.Limiter == nil || opt.Blocklist == nil || opt.Tokens == nil ||
-		opt.Addresses == nil || opt.Identities == nil || opt.Audit == nil || opt.SecondFactor == nil {
-		panic("account: NewService needs Keyring, Mailer, Limiter, Blocklist, Tokens, Addresses, Identities, Audit and SecondFactor")
+	if m := wiring.Missing("Keyring", opt.Keyring, "Mailer", opt.Mailer, "Limiter", opt.Limiter,
+		"Blocklist", opt.Blocklist, "Tokens", opt.Tokens, "Addresses", opt.Addresses, "Identities", opt.Identities,
+		"Audit", opt.Audit, "SecondFactor", opt.SecondFactor); len(m) > 0 {
+		panic("account: NewService without " + strings.Join(m, ", "))
 	}
 	if opt.VerifyTTL <= 0 {
 		opt.VerifyTTL = 48 * time.Hour

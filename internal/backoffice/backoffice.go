@@ -21,7 +21,6 @@ import (
 	"context"
 	"log/slog"
 	"net/http"
-	"reflect"
 	"strings"
 	"time"
 
@@ -34,6 +33,7 @@ import (
 	"github.com/mallang/mallang/internal/notify"
 	"github.com/mallang/mallang/internal/ratelimit"
 	"github.com/mallang/mallang/internal/security/honeypot"
+	"github.com/mallang/mallang/internal/wiring"
 )
 
 // Config places and names the back office.
@@ -134,24 +134,12 @@ type Deps struct {
 // missing names the dependencies d lacks: nil, or a nil pointer in an
 // interface.
 func (d Deps) missing() []string {
-	var names []string
-	for _, f := range []struct {
-		name string
-		v    any
-	}{
-		{"Accounts", d.Accounts}, {"TwoFactor", d.TwoFactor}, {"Trap", d.Trap}, {"Audit", d.Audit},
-		{"Outbox", d.Outbox}, {"Limiter", d.Limiter}, {"Store", d.Store}, {"Now", d.Now}, {"Orders", d.Orders},
-		{"Coupons", d.Coupons}, {"Shipping", d.Shipping}, {"Promotions", d.Promotions}, {"Payments", d.Payments},
-	} {
-		if f.v == nil {
-			names = append(names, f.name)
-			continue
-		}
-		if v := reflect.ValueOf(f.v); (v.Kind() == reflect.Pointer || v.Kind() == reflect.Func) && v.IsNil() {
-			names = append(names, f.name)
-		}
-	}
-	return names
+	return wiring.Missing(
+		"Accounts", d.Accounts, "TwoFactor", d.TwoFactor, "Trap", d.Trap, "Audit", d.Audit,
+		"Outbox", d.Outbox, "Limiter", d.Limiter, "Store", d.Store, "Now", d.Now,
+		"Orders", d.Orders, "Coupons", d.Coupons, "Shipping", d.Shipping,
+		"Promotions", d.Promotions, "Payments", d.Payments,
+	)
 }
 
 // CodeLimit bounds wrong second-factor codes per staff member, so six

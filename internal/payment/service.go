@@ -5,7 +5,6 @@ import (
 	"crypto/rand"
 	"fmt"
 	"log/slog"
-	"reflect"
 	"slices"
 	"sort"
 	"strings"
@@ -16,6 +15,7 @@ import (
 	"github.com/mallang/mallang/internal/db"
 	"github.com/mallang/mallang/internal/notify"
 	"github.com/mallang/mallang/internal/order"
+	"github.com/mallang/mallang/internal/wiring"
 )
 
 // BankTransfer is the key of bank transfer (무통장입금) among the methods:
@@ -85,23 +85,10 @@ type Deps struct {
 
 // missing names the dependencies not given.
 func (d Deps) missing() []string {
-	var names []string
-	for _, f := range []struct {
-		name string
-		v    any
-	}{
-		{"Orders", d.Orders}, {"Customers", d.Customers}, {"Keyring", d.Keyring}, {"Queue", d.Queue},
-		{"Mailer", d.Mailer}, {"Audit", d.Audit},
-	} {
-		if f.v == nil {
-			names = append(names, f.name)
-			continue
-		}
-		if v := reflect.ValueOf(f.v); v.Kind() == reflect.Pointer && v.IsNil() {
-			names = append(names, f.name)
-		}
-	}
-	return names
+	return wiring.Missing(
+		"Orders", d.Orders, "Customers", d.Customers, "Keyring", d.Keyring, "Queue", d.Queue,
+		"Mailer", d.Mailer, "Audit", d.Audit,
+	)
 }
 
 // Service takes payments and refunds them. It is safe for concurrent use.

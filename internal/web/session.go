@@ -5,7 +5,6 @@ import (
 	"errors"
 	"net/http"
 	"net/url"
-	"reflect"
 	"strings"
 	"time"
 
@@ -13,6 +12,7 @@ import (
 
 	"github.com/mallang/mallang/internal/account"
 	"github.com/mallang/mallang/internal/fault"
+	"github.com/mallang/mallang/internal/wiring"
 )
 
 // Accounts is what the account pages need of the account service;
@@ -64,23 +64,11 @@ type AccountDeps struct {
 // missing names the fields of d that are not set. A typed nil pointer (a
 // service not yet made) counts as not set.
 func (d AccountDeps) missing() []string {
-	var names []string
-	for _, f := range []struct {
-		name string
-		v    any
-	}{
-		{"Accounts", d.Accounts}, {"Store", d.Store}, {"Addresses", d.Addresses}, {"Social", d.Social},
-		{"Carts", d.Carts}, {"Orders", d.Orders}, {"Checkout", d.Checkout}, {"Points", d.Points}, {"Payments", d.Payments},
-	} {
-		if f.v == nil {
-			names = append(names, f.name)
-			continue
-		}
-		if v := reflect.ValueOf(f.v); v.Kind() == reflect.Pointer && v.IsNil() {
-			names = append(names, f.name)
-		}
-	}
-	return names
+	return wiring.Missing(
+		"Accounts", d.Accounts, "Store", d.Store, "Addresses", d.Addresses, "Social", d.Social,
+		"Carts", d.Carts, "Orders", d.Orders, "Checkout", d.Checkout, "Points", d.Points,
+		"Payments", d.Payments,
+	)
 }
 
 // sessionCookie names the session cookie. The __Host- prefix, used when
