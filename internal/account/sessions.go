@@ -5,14 +5,11 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
-	"net/http"
-	"sync/atomic"
 	"time"
 
 	"github.com/alexedwards/scs/v2"
 
 	"github.com/mallang/mallang/internal/db"
-	"github.com/mallang/mallang/internal/fault"
 )
 
 // The session keys this package defines; the web layer puts them at login.
@@ -43,14 +40,10 @@ func NewSessionStore(d *db.DB, codec scs.Codec, now func() time.Time) *SessionSt
 
 var _ scs.CtxStore = (*SessionStore)(nil)
 
-// FindCtx returns the data of an unexpired session. In a request prepared
-// by PrefetchSessionUser it reads the session's user in the same query.
+// FindCtx returns the data of an unexpired session.
 func (st *SessionStore) FindCtx(ctx context.Context, token string) ([]byte, bool, error) {
 	if token == "" || len(token) > maxTokenLen {
 		return nil, false, nil
-	}
-	if memo, ok := ctx.Value(prefetchKey{}).(*prefetched); ok {
-		return st.findWithUser(ctx, token, memo)
 	}
 	var b []byte
 	err := st.d.Read().GetContext(ctx, &b, st.d.Read().Rebind(`SELECT data FROM sessions WHERE token_hash = ? AND expires_at > ?`),
@@ -62,74 +55,6 @@ func (st *SessionStore) FindCtx(ctx context.Context, token string) ([]byte, bool
 		return nil, false, fmt.Errorf("find session: %w", err)
 	}
 	return b, true, nil
-}
-
-// findWithUser is FindCtx reading the session's user too, as User would
-// read it, and leaving it in memo.
-func (st *SessionStore) findWithUser(ctx context.Context, token string, memo *prefetched) ([]byte, bool, error) {
-	var r struct {
-		Data   []byte        `db:"data"`
-		UserID sql.NullInt64 `db:"session_user_id"`
-		userScan
-	}
-	q := st.d.Read()
-	err := q.GetContext(ctx, &r, q.Rebind(`SELECT s.data, s.user_id AS session_user_id, `+joinedUserColumns+`
-		FROM sessions s LEFT JOIN users u ON u.id = s.user_id AND u.deleted_at IS NULL
-		WHERE s.token_hash = ? AND s.expires_at > ?`), hashToken(token), st.now().UTC())
-	if errors.Is(err, sql.ErrNoRows) {
-		return nil, false, nil
-	}
-	if err != nil {
-		return nil, false, fmt.Errorf("find session: %w", err)
-	}
-	if r.UserID.Valid {
-		memo.user.Store(&prefetchedUser{id: r.UserID.Int64, row: r.userScan, found: r.ID != 0})
-	}
-	return r.Data, true, nil
-}
-
-// prefetchKey carries a *prefetched through one request.
-type prefetchKey struct{}
-
-// prefetched holds the user read with a request's session until the
-// request's first SessionUser takes it.
-type prefetched struct {
-	user atomic.Pointer[prefetchedUser]
-}
-
-// prefetchedUser is the users row of session's user id, found false when
-// there is no such user (or it was deleted).
-type prefetchedUser struct {
-	id    int64
-	row   userScan
-	found bool
-}
-
-// PrefetchSessionUser prepares each request so that the session store
-// reads the signed-in user together with the session, and the request's
-// first SessionUser takes that user instead of asking the database again:
-// one query less on every signed-in page. Wrap it around the session
-// manager's LoadAndSave. Later SessionUser calls of the request read the
-// database, so a change made during the request is seen.
-func PrefetchSessionUser(next http.Handler) http.Handler {
-	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		next.ServeHTTP(w, r.WithContext(context.WithValue(r.Context(), prefetchKey{}, &prefetched{})))
-	})
-}
-
-// sessionUser is User, taking the user read with the session when the
-// request has it.
-func (s *Service) sessionUser(ctx context.Context, id int64) (User, error) {
-	if memo, ok := ctx.Value(prefetchKey{}).(*prefetched); ok {
-		if p := memo.user.Swap(nil); p != nil && p.id == id {
-			if !p.found {
-				return User{}, fault.ErrNotFound
-			}
-			r, err := s.userRow(p.row)
-			return r.User, err
-		}
-	}
-	return s.User(ctx, id)
 }
 
 // CommitCtx saves a session, creating or replacing it.

@@ -83,29 +83,9 @@ type userRow struct {
 	hash string
 }
 
-// userFields are the columns of userScan, each with what it reads as when
-// no users row is joined ("" for the columns that may be NULL anyway).
-var userFields = [...]struct{ column, none string }{
-	{"id", "0"}, {"email", "''"}, {"name", "''"}, {"role", "''"}, {"active", "FALSE"}, {"phone_enc", "''"},
-	{"marketing_consent_at", ""}, {"email_verified_at", ""}, {"session_version", "0"}, {"permissions", "''"},
-	{"password_hash", "''"}, {"created_at", ""}, {"last_login_at", ""},
-}
-
-// userColumns selects userScan from users; joinedUserColumns selects it
-// from a users row u that a LEFT JOIN may not find (a visitor's session),
-// id 0 meaning none.
-var userColumns, joinedUserColumns = func() (plain, joined string) {
-	var ps, js []string
-	for _, f := range userFields {
-		ps = append(ps, f.column)
-		if f.none == "" {
-			js = append(js, "u."+f.column)
-		} else {
-			js = append(js, "COALESCE(u."+f.column+", "+f.none+") AS "+f.column)
-		}
-	}
-	return strings.Join(ps, ", "), strings.Join(js, ", ")
-}()
+// userColumns selects userScan from users.
+const userColumns = "id, email, name, role, active, phone_enc, marketing_consent_at, email_verified_at, " +
+	"session_version, permissions, password_hash, created_at, last_login_at"
 
 // userScan is a users row as the database hands it over.
 type userScan struct {
@@ -176,7 +156,7 @@ func (s *Service) User(ctx context.Context, id int64) (User, error) {
 // fault.ErrUnauthenticated when the account is gone, inactive, or its
 // sessions were ended after the session began (version differs).
 func (s *Service) SessionUser(ctx context.Context, id, version int64) (User, error) {
-	u, err := s.sessionUser(ctx, id)
+	u, err := s.User(ctx, id)
 	if errors.Is(err, fault.ErrNotFound) || (err == nil && (!u.Active || u.SessionVersion != version)) {
 		return User{}, fault.ErrUnauthenticated
 	}

@@ -173,10 +173,9 @@ func New(cfg Config, deps Deps, log *slog.Logger) *Handler {
 	return h
 }
 
-// withSession loads and saves the staff session around next, reading the
-// staff member with the session (account.PrefetchSessionUser).
+// withSession loads and saves the staff session around next.
 func (h *Handler) withSession(next http.Handler) http.Handler {
-	return account.PrefetchSessionUser(h.sessions.LoadAndSave(next))
+	return h.sessions.LoadAndSave(next)
 }
 
 // Register adds the back office under cfg.Path and the honeypot at /admin to

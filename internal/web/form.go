@@ -3,7 +3,6 @@ package web
 import (
 	"net/http"
 
-	"github.com/mallang/mallang/internal/account"
 	"github.com/mallang/mallang/internal/fault"
 )
 
@@ -75,8 +74,8 @@ func (h *Handler) accountPage(r *http.Request, lc *locale, title, path string) *
 // saved, and no response is cached anywhere, since it may hold personal
 // data, a one-time token or a form with errors.
 func (h *Handler) private(next http.Handler) http.Handler {
-	return account.PrefetchSessionUser(h.sessions.LoadAndSave(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+	return h.sessions.LoadAndSave(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		w.Header().Set("Cache-Control", "no-store")
 		next.ServeHTTP(w, r)
-	})))
+	}))
 }
