@@ -95,6 +95,7 @@ type CheckoutPreview struct {
 	Total           int64             `json:"total" doc:"What the customer pays, in won: subtotal − discount + shipping + remote_surcharge − points_used." example:"25800"`
 	PointsToEarn    int64             `json:"points_to_earn" doc:"Points credited when the order completes." example:"258"`
 	PointsBalance   int64             `json:"points_balance" doc:"The customer's points balance now." example:"5000"`
+	Postcode        string            `json:"postcode" doc:"The postcode the remote-area surcharge was priced for: address_id's, or address.postcode as soon as it is a valid 5-digit postcode even if the rest of the address is not filled in yet. Empty when there is none yet; a surcharge may then still be added." example:"63000"`
 	Problems        []CheckoutProblem `json:"problems" nullable:"false" doc:"Why a requested coupon or points were not applied (the breakdown is priced without them); empty when all applied. Placing the order with them is refused."`
 }
 
@@ -103,7 +104,7 @@ func newCheckoutPreview(p order.Preview) CheckoutPreview {
 	out := CheckoutPreview{
 		Lines: make([]CheckoutLine, 0, len(b.Lines)), Subtotal: b.Subtotal, Discount: b.Discount, Shipping: b.Shipping,
 		RemoteSurcharge: b.RemoteSurcharge, PointsUsed: b.PointsUsed, Total: b.Total, PointsToEarn: b.PointsToEarn,
-		PointsBalance: p.PointsBalance, Problems: make([]CheckoutProblem, 0, len(b.Problems)),
+		PointsBalance: p.PointsBalance, Postcode: p.Postcode, Problems: make([]CheckoutProblem, 0, len(b.Problems)),
 	}
 	byID := make(map[int64]cart.Line, len(p.Lines))
 	for _, l := range p.Lines {
@@ -310,6 +311,7 @@ type placeInput struct {
 		PaymentMethod string              `json:"payment_method,omitempty" maxLength:"32" doc:"How the customer pays, such as card or bank_transfer; required unless points pay the whole total." example:"card"`
 		Depositor     string              `json:"depositor,omitempty" maxLength:"30" doc:"Bank transfer: the name the transfer will come from; the recipient's name when left out." example:"김말랑"`
 		CashReceipt   *cashReceiptRequest `json:"cash_receipt,omitempty" doc:"Bank transfer: a cash receipt to issue. Transfers of ₩100,000 or more get one to the tax office's self-issue number when none is asked for."`
+		ExpectedTotal *int64              `json:"expected_total,omitempty" minimum:"0" doc:"The total the customer was shown (the preview's total) and agreed to pay. When sent, placing is refused with 422 naming body.expected_total if the order's total now is another amount (a price, the coupon, the points or the address's remote-area surcharge changed); preview again and show the new total. Recommended." example:"25800"`
 	}
 }
 
@@ -360,6 +362,7 @@ var placeFields = map[string]string{
 	"coupon":                "body.coupon_code",
 	"points":                "body.points_to_use",
 	"idempotency_key":       "header.Idempotency-Key",
+	"total":                 "body.expected_total",
 	"depositor":             "body.depositor",
 	"cash_receipt_purpose":  "body.cash_receipt.purpose",
 	"cash_receipt_identity": "body.cash_receipt.identity",
@@ -393,7 +396,8 @@ func (a *API) registerOrders() {
 			"the order waits for the money from the start (awaiting_deposit, until pay_by) and deposit says where to send it, in the same answer. " +
 			"Sending an Idempotency-Key used before returns the order placed with it, 200, and places nothing. " +
 			"Refusals are 422 naming the field: cart (nothing selected, a line sold out or short of stock), body.coupon_code, " +
-			"body.points_to_use, body.address_id or body.address.*, body.payment_method, body.depositor, body.cash_receipt.*; " +
+			"body.points_to_use, body.address_id or body.address.*, body.payment_method, body.depositor, body.cash_receipt.*, " +
+			"body.expected_total (the total is not the one the customer was shown); " +
 			"a missing key names header.Idempotency-Key. Every field at fault is named at once.",
 		DefaultStatus: http.StatusCreated,
 		Errors:        []int{http.StatusUnprocessableEntity},
@@ -462,7 +466,7 @@ func (a *API) placeOrder(ctx context.Context, in *placeInput) (*placedOutput, er
 	pin := order.PlaceInput{
 		UserID: u.ID, IdempotencyKey: in.IdempotencyKey, AddressID: in.Body.AddressID, Address: in.Body.Address.address(),
 		DeliveryNote: in.Body.DeliveryNote, CouponCode: in.Body.CouponCode, PointsToUse: in.Body.PointsToUse,
-		PaymentMethod: in.Body.PaymentMethod, Channel: order.API,
+		PaymentMethod: in.Body.PaymentMethod, Channel: order.API, ExpectedTotal: in.Body.ExpectedTotal,
 	}
 	cin := checkout.Input{PlaceInput: pin, Depositor: in.Body.Depositor}
 	if r := in.Body.CashReceipt; r != nil {

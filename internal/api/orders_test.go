@@ -96,11 +96,14 @@ func TestCheckoutPreview(t *testing.T) {
 	}{
 		// 24,000 − 3,000 + 3,000 shipping − 2,000 points.
 		{"coupon and points", map[string]any{"address_id": c.addressID, "coupon_code": "welcome", "points_to_use": 2000},
-			api.CheckoutPreview{Subtotal: 24000, Discount: 3000, Shipping: 3000, PointsUsed: 2000, Total: 22000, PointsToEarn: 220, PointsBalance: 5000}, nil},
+			api.CheckoutPreview{Subtotal: 24000, Discount: 3000, Shipping: 3000, PointsUsed: 2000, Total: 22000, PointsToEarn: 220, PointsBalance: 5000, Postcode: "06236"}, nil},
 		{"no address yet", map[string]any{},
 			api.CheckoutPreview{Subtotal: 24000, Shipping: 3000, Total: 27000, PointsToEarn: 270, PointsBalance: 5000}, nil},
 		{"typed Jeju address", map[string]any{"address": map[string]any{"recipient": "이말랑", "phone": "010-9876-5432", "postcode": "63100", "line1": "제주시 첨단로 242"}},
-			api.CheckoutPreview{Subtotal: 24000, Shipping: 3000, RemoteSurcharge: 3000, Total: 30000, PointsToEarn: 300, PointsBalance: 5000}, nil},
+			api.CheckoutPreview{Subtotal: 24000, Shipping: 3000, RemoteSurcharge: 3000, Total: 30000, PointsToEarn: 300, PointsBalance: 5000, Postcode: "63100"}, nil},
+		// The surcharge as soon as the postcode is typed: placing charges it.
+		{"Jeju postcode typed alone", map[string]any{"address": map[string]any{"recipient": "", "phone": "", "line1": "", "postcode": "63100"}},
+			api.CheckoutPreview{Subtotal: 24000, Shipping: 3000, RemoteSurcharge: 3000, Total: 30000, PointsToEarn: 300, PointsBalance: 5000, Postcode: "63100"}, nil},
 		{"unknown coupon", map[string]any{"coupon_code": "NOPE"},
 			api.CheckoutPreview{Subtotal: 24000, Shipping: 3000, Total: 27000, PointsToEarn: 270, PointsBalance: 5000}, []string{"coupon_code:coupon_refused"}},
 		{"coupon under its minimum", map[string]any{"coupon_code": "BIGSPENDER"},
@@ -349,6 +352,7 @@ func TestPlaceOrderRefusals(t *testing.T) {
 			"address": map[string]any{"recipient": "", "phone": "123", "postcode": "6310", "line1": "제주시"}},
 			[]string{"body.address.phone", "body.address.postcode", "body.address.recipient"}},
 		{"no payment method", "k8", with("payment_method", nil), []string{"body.payment_method"}},
+		{"a total not shown", "k9", with("expected_total", 12000), []string{"body.expected_total"}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -362,7 +366,7 @@ func TestPlaceOrderRefusals(t *testing.T) {
 		t.Errorf("stock = %d", s)
 	}
 	// A refused key may be used again once the checkout is fixed.
-	decode[api.Order](t, f.place(t, c, "k1", ok), http.StatusCreated)
+	decode[api.Order](t, f.place(t, c, "k1", with("expected_total", 15000)), http.StatusCreated)
 }
 
 func TestPlaceOrderSoldOut(t *testing.T) {

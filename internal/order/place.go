@@ -40,7 +40,16 @@ type PlaceInput struct {
 	// transfer due then (AwaitingDeposit) rather than for a payment. An
 	// order that points pay wholly is paid all the same.
 	AwaitDepositUntil time.Time
+	// ExpectedTotal, when not nil, is the total the customer was shown and
+	// agreed to pay. Prepare refuses the checkout ("total") when pricing it
+	// now gives another amount, so nobody is charged other than what they
+	// saw, whatever changed in between (an address, a price, a coupon).
+	ExpectedTotal *int64
 }
+
+// TotalChanged is the message of the "total" field when the total priced
+// now differs from PlaceInput.ExpectedTotal.
+const TotalChanged = "is not the total of this checkout any more; check the new total and place the order again"
 
 // ErrNumberTaken means the order row clashed with another on its number or
 // its idempotency key when Store wrote it. The placing transaction must be
@@ -75,7 +84,8 @@ type Draft struct {
 //
 // Errors: *fault.Invalid for bad input and for what the customer must fix on
 // the checkout page — "cart" (empty, or a line sold out), "address_id",
-// "coupon" and "points" (the pricing problem's message), "payment_method".
+// "coupon" and "points" (the pricing problem's message), "payment_method",
+// and "total" (TotalChanged) when in.ExpectedTotal is not the total now.
 func (s *Service) Prepare(ctx context.Context, in PlaceInput) (Draft, error) {
 	in, err := s.normalize(in)
 	if err != nil {
@@ -97,6 +107,9 @@ func (s *Service) Prepare(ctx context.Context, in PlaceInput) (Draft, error) {
 	var b pricing.Breakdown
 	if err == nil {
 		b, err = s.quote(ctx, in, addr.Postcode, sel.Lines, nil)
+	}
+	if err == nil && in.ExpectedTotal != nil && *in.ExpectedTotal != b.Total {
+		err = &fault.Invalid{Fields: map[string]string{"total": TotalChanged}}
 	}
 	if err != nil {
 		// A repeated checkout may be refused now for what the first one

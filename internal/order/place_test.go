@@ -438,3 +438,29 @@ func TestPlaceSeveralLinesAndGifts(t *testing.T) {
 		t.Errorf("gift stock = %d", s)
 	}
 }
+
+// A checkout placed with the total the customer was shown is refused when
+// pricing it now gives another amount, and nothing is stored.
+func TestPlaceRefusesChangedTotal(t *testing.T) {
+	t.Parallel()
+	sh := ordertest.NewShop(t)
+	v := sh.Product(t, "말랑 캐모마일", 12000, 10)
+	u := sh.Customer(t, "total@example.com")
+	sh.Add(t, u, v, 2)
+	shown := int64(27000) // the checkout before a postcode was typed
+	in := order.PlaceInput{UserID: u, IdempotencyKey: "checkout-1", PaymentMethod: "card", Channel: order.PCWeb,
+		Address:       &order.Address{Recipient: "이말랑", Phone: "010-9876-5432", Postcode: "63000", Line1: "제주시 첨단로 242"},
+		ExpectedTotal: &shown}
+	_, err := sh.Place(t.Context(), in)
+	if inv, ok := fault.AsInvalid(err); !ok || inv.Fields["total"] != order.TotalChanged {
+		t.Fatalf("placing at a stale total = %v; want the total named", err)
+	}
+	if sh.CartLines(t, u) != 1 || sh.Stock(t, v) != 10 {
+		t.Fatal("a refused checkout changed the cart or the stock")
+	}
+	shown = 30000 // + ₩3,000 for Jeju
+	o, err := sh.Place(t.Context(), in)
+	if err != nil || o.Total != 30000 || o.RemoteSurcharge != 3000 {
+		t.Fatalf("placing at the right total = %+v, %v", o, err)
+	}
+}

@@ -3,6 +3,7 @@ package order
 import (
 	"context"
 	"fmt"
+	"strings"
 
 	"github.com/mallang/mallang/internal/cart"
 	"github.com/mallang/mallang/internal/fault"
@@ -14,6 +15,10 @@ type Preview struct {
 	Lines         []cart.Line
 	Breakdown     pricing.Breakdown
 	PointsBalance int64
+	// Postcode is the postcode the breakdown was priced for, "" when the
+	// checkout has none yet: then no remote-area surcharge is in it, and
+	// the page says one may be added.
+	Postcode string
 }
 
 // Preview prices the customer's selected cart lines as Place would, with
@@ -34,15 +39,11 @@ func (s *Service) Preview(ctx context.Context, in PlaceInput) (Preview, error) {
 	if len(lines) == 0 {
 		return Preview{}, &fault.Invalid{Fields: map[string]string{"cart": "has nothing selected to order"}}
 	}
-	postcode := ""
-	if in.AddressID > 0 || in.Address != nil {
-		if a, err := s.recipient(ctx, in); err == nil {
-			postcode = a.Postcode
-		} else if _, ok := fault.AsInvalid(err); !ok {
-			return Preview{}, err
-		}
+	postcode, err := s.previewPostcode(ctx, in)
+	if err != nil {
+		return Preview{}, err
 	}
-	p := Preview{Lines: lines}
+	p := Preview{Lines: lines, Postcode: postcode}
 	if p.PointsBalance, err = s.deps.Points.Balance(ctx, in.UserID); err != nil {
 		return Preview{}, fmt.Errorf("preview order: points balance: %w", err)
 	}
@@ -68,4 +69,24 @@ func (s *Service) Preview(ctx context.Context, in PlaceInput) (Preview, error) {
 	}
 	p.Breakdown = b
 	return p, nil
+}
+
+// previewPostcode is the postcode a preview prices the surcharge for: the
+// chosen book address's, or a typed one as soon as it is a valid postcode,
+// whatever the state of the address's other fields. Placing prices the
+// same postcode, so the total shown is the total charged.
+func (s *Service) previewPostcode(ctx context.Context, in PlaceInput) (string, error) {
+	switch {
+	case in.AddressID > 0:
+		a, err := s.recipient(ctx, in)
+		if _, ok := fault.AsInvalid(err); ok {
+			return "", nil
+		}
+		return a.Postcode, err
+	case in.Address != nil:
+		if pc := strings.TrimSpace(in.Address.Postcode); pricing.ValidPostcode(pc) {
+			return pc, nil
+		}
+	}
+	return "", nil
 }

@@ -49,6 +49,12 @@ func TestPreview(t *testing.T) {
 		{"unknown coupon", order.PlaceInput{CouponCode: "NOPE"}, 0, 27000, "coupon"},
 		{"points", order.PlaceInput{PointsToUse: 2000}, 0, 25000, ""},
 		{"points over the balance", order.PlaceInput{PointsToUse: 9000}, 0, 24000, "points"},
+		// A typed postcode prices the remote-area surcharge even before the
+		// rest of the address is filled in: the total shown is the total
+		// charged once the address is complete.
+		{"Jeju postcode typed alone", order.PlaceInput{Address: &order.Address{Postcode: "63000"}}, 0, 27000 + 3000, ""},
+		{"Jeju postcode, bad phone", order.PlaceInput{Address: &order.Address{Recipient: "김말랑", Phone: "12", Postcode: " 63000 "}}, 0, 30000, ""},
+		{"postcode not yet valid", order.PlaceInput{Address: &order.Address{Postcode: "630"}}, 0, 27000, ""},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

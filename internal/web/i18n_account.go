@@ -153,6 +153,8 @@ func accountText() []msg {
 		{key: "checkout.earn", ko: "구매 확정 시 %[1]s원이 적립됩니다.", en: "You earn %[1]s points when the order completes."},
 		{key: "checkout.place", ko: "주문하기", en: "Place order"},
 		{key: "checkout.back", ko: "장바구니로 돌아가기", en: "Back to the cart"},
+		{key: "checkout.total_changed", ko: "결제 금액이 바뀌었습니다. 아래의 새 금액을 확인하고 다시 주문해 주세요.", en: "The total has changed. Check the new total below and place the order again."},
+		{key: "checkout.remote_unknown", ko: "제주·도서산간 지역은 우편번호를 넣고 적용을 누르면 추가 배송비가 더해집니다.", en: "For Jeju and remote islands a surcharge is added once you enter the postcode and press Apply."},
 		{key: "checkout.fix", ko: "주문서에서 고칠 곳이 있습니다. 표시된 항목을 확인해 주세요.", en: "Some of the form needs fixing; see the marked fields."},
 		{key: "checkout.sold_out", ko: "주문할 수 없습니다: %[1]s", en: "The order could not be placed: %[1]s"},
 		{key: "checkout.placed", ko: "주문이 접수되었습니다. 결제를 마치면 배송을 준비합니다.", en: "Your order is placed. We prepare it once it is paid."},

@@ -58,7 +58,13 @@ type checkoutView struct {
 	Lines      []cartLineView
 	Amounts    []amountRow
 	Total      string
-	Earn       string
+	// Shown is the total as the page shows it, sent back with the form so
+	// that placing refuses a total the customer has not seen.
+	Shown int64
+	// RemoteUnknown says the checkout has no postcode yet, so a remote-area
+	// surcharge may still be added.
+	RemoteUnknown bool
+	Earn          string
 	Balance    string
 	Problems   map[string]string
 	Error      string
@@ -87,6 +93,9 @@ func checkoutInput(r *http.Request, u account.User) (order.PlaceInput, *checkout
 		in.Address = &order.Address{Recipient: v.New.Recipient, Phone: v.New.Phone, Postcode: v.New.Postcode, Line1: v.New.Line1, Line2: v.New.Line2}
 	} else if id, err := strconv.ParseInt(v.AddressSel, 10, 64); err == nil && id > 0 {
 		in.AddressID = id
+	}
+	if t, err := strconv.ParseInt(r.PostFormValue("total"), 10, 64); err == nil {
+		in.ExpectedTotal = &t
 	}
 	if p := strings.ReplaceAll(strings.TrimSpace(v.Points), ",", ""); p != "" {
 		n, err := strconv.ParseInt(p, 10, 64)
@@ -148,7 +157,8 @@ func (h *Handler) fillCheckout(ctx context.Context, r *http.Request, lc *locale,
 		v.Lines = append(v.Lines, lv)
 	}
 	v.Amounts = amountRows(lc, b.Subtotal, b.Discount, b.Shipping, b.RemoteSurcharge, b.PointsUsed)
-	v.Total, v.Earn = won(b.Total), money.Won(b.PointsToEarn).Number()
+	v.Total, v.Shown, v.Earn = won(b.Total), b.Total, money.Won(b.PointsToEarn).Number()
+	v.RemoteUnknown = p.Postcode == ""
 	v.Balance = money.Won(p.PointsBalance).Number()
 	return nil
 }
@@ -229,8 +239,11 @@ func (h *Handler) checkout(w http.ResponseWriter, r *http.Request, lc *locale, u
 			if f == "payment_method" || f == "depositor" || strings.HasPrefix(f, "cash_receipt_") {
 				v.Choice.Fields[f] = lc.T(m)
 			}
-			if f == "cart" {
+			switch f {
+			case "cart":
 				v.Error = lc.F("checkout.sold_out", m)
+			case "total":
+				v.Error = lc.T("checkout.total_changed")
 			}
 		}
 		if v.Error == "" {

@@ -116,3 +116,42 @@ func TestCheckoutAndOrders(t *testing.T) {
 		t.Fatalf("stock after cancel = %+v, %v", d.Variants, err)
 	}
 }
+
+// The total the checkout shows is the total charged: a postcode typed
+// before the rest of the address prices the remote-area surcharge, and a
+// form placed at a total the customer was not shown is refused with the
+// new total.
+func TestCheckoutShowsTheTotalCharged(t *testing.T) {
+	t.Parallel()
+	s := newAccountShop(t)
+	f := catalogtest.Seed(t, s.cat, 8)
+	v := s.variantOf(t, f, 0) // ₩1,000
+	b := s.member(t, signupForm)
+	wantStatus(t, b.post("/cart/add", url.Values{"variant": {id(v)}, "quantity": {"2"}}), http.StatusSeeOther, "/cart?added=1")
+	r := b.get("/checkout")
+	mustContain(t, r.body, `data-testid="remote-unknown"`, `name="total" value="5000"`)
+	key := keyRE.FindStringSubmatch(r.body)[1]
+
+	// Only the postcode typed, then 적용: ₩2,000 + ₩3,000 + ₩3,000 Jeju.
+	form := url.Values{"key": {key}, "address": {"new"}, "postcode": {"63000"}, "payment": {"bank_transfer"}, "total": {"5000"}, "action": {"apply"}}
+	r = b.post("/checkout", form)
+	wantStatus(t, r, http.StatusOK, "")
+	mustContain(t, r.body, `data-testid="amount-remote"`, `data-testid="amount-total">₩8,000`, `name="total" value="8000"`)
+	mustNotContain(t, r.body, `data-testid="remote-unknown"`)
+
+	// The no-JS form placed straight from the first page, with the address
+	// completed but the old total: refused, the new total shown, nothing
+	// placed.
+	for k, val := range map[string]string{"recipient": "김민지", "phone": "010-1234-5678", "line1": "제주 제주시 첨단로 242", "action": "place"} {
+		form.Set(k, val)
+	}
+	r = b.post("/checkout", form)
+	wantStatus(t, r, http.StatusUnprocessableEntity, "")
+	mustContain(t, r.body, "결제 금액이 바뀌었습니다", `data-testid="amount-total">₩8,000`, `name="total" value="8000"`)
+	mustContain(t, b.get("/cart").body, `data-testid="cart-line"`)
+
+	form.Set("total", "8000")
+	r = b.post("/checkout", form)
+	wantStatus(t, r, http.StatusSeeOther, "")
+	mustContain(t, b.get(strings.TrimSuffix(r.header.Get("Location"), "?deposit=1")).body, "₩8,000")
+}

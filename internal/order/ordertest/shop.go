@@ -214,8 +214,14 @@ func (sh *Shop) Staff(t *testing.T, email string) audit.Actor {
 // Address adds an address to userID's book and returns its id.
 func (sh *Shop) Address(t *testing.T, userID int64) int64 {
 	t.Helper()
+	return sh.AddressAt(t, userID, "06236")
+}
+
+// AddressAt adds an address at postcode to userID's book and returns its id.
+func (sh *Shop) AddressAt(t *testing.T, userID int64, postcode string) int64 {
+	t.Helper()
 	a, err := sh.Addr.Create(t.Context(), userID, address.Input{Recipient: "김말랑", Phone: "010-1234-5678",
-		Postcode: "06236", Line1: "서울 강남구 테헤란로 123", Line2: "4층"})
+		Postcode: postcode, Line1: "서울 강남구 테헤란로 123", Line2: "4층"})
 	if err != nil {
 		t.Fatal(err)
 	}
