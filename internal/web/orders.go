@@ -65,10 +65,10 @@ type checkoutView struct {
 	// surcharge may still be added.
 	RemoteUnknown bool
 	Earn          string
-	Balance    string
-	Problems   map[string]string
-	Error      string
-	Fields     map[string]string // field errors of the address form
+	Balance       string
+	Problems      map[string]string
+	Error         string
+	Fields        map[string]string // field errors of the address form
 }
 
 type amountRow struct {
