@@ -41,6 +41,9 @@ type Orders interface {
 	// History returns the order's status changes, oldest first; call it
 	// only for an order ByNumber returned.
 	History(ctx context.Context, orderID int64) ([]order.HistoryEntry, error)
+	// ConfirmPurchase completes the customer's delivered order (구매확정)
+	// and credits its points; fault.ErrConflict when it is not delivered.
+	ConfirmPurchase(ctx context.Context, userID, orderID int64) (order.Order, error)
 }
 
 // CheckoutAddress is a delivery address typed at checkout instead of one
@@ -198,6 +201,7 @@ type OrderSummary struct {
 	Total           int64       `json:"total" doc:"What the customer pays, in won." example:"25800"`
 	PointsToEarn    int64       `json:"points_to_earn" doc:"Credited when the order completes." example:"258"`
 	CanCancel       bool        `json:"can_cancel" doc:"Whether POST …/cancel would cancel it now (until it ships)." example:"true"`
+	CanConfirm      bool        `json:"can_confirm" doc:"Whether POST …/confirm would confirm the purchase (구매확정) now: the order is delivered." example:"false"`
 	PayBy           *time.Time  `json:"pay_by" doc:"When an unpaid order is cancelled; null when it does not wait for payment." example:"2026-11-30T02:00:00Z"`
 	PaidAt          *time.Time  `json:"paid_at" doc:"Null until paid." example:"2026-11-30T01:10:00Z"`
 	CancelledAt     *time.Time  `json:"cancelled_at" doc:"Null unless cancelled." example:"2026-11-30T01:20:00Z"`
@@ -232,8 +236,9 @@ func (a *API) newOrderSummary(o order.Order) OrderSummary {
 		PaymentMethod: o.PaymentMethod, Lines: make([]OrderLine, 0, len(o.Lines)),
 		Subtotal: o.Subtotal, Discount: o.Discount, Shipping: o.Shipping, RemoteSurcharge: o.RemoteSurcharge,
 		PointsUsed: o.PointsUsed, Total: o.Total, PointsToEarn: o.PointsToEarn,
-		CanCancel: order.Allowed(o.Status, order.Cancelled, order.ByCustomer),
-		PayBy:     timePtr(o.PayBy), PaidAt: timePtr(o.PaidAt), CancelledAt: timePtr(o.CancelledAt),
+		CanCancel:  order.Allowed(o.Status, order.Cancelled, order.ByCustomer),
+		CanConfirm: order.Allowed(o.Status, order.Completed, order.ByCustomer),
+		PayBy:      timePtr(o.PayBy), PaidAt: timePtr(o.PaidAt), CancelledAt: timePtr(o.CancelledAt),
 		CreatedAt: o.CreatedAt.UTC(),
 	}
 	for _, l := range o.Lines {
@@ -432,6 +437,18 @@ func (a *API) registerOrders() {
 		Errors: cancelErrors,
 	}, "Orders", true), a.cancelOrder)
 
+	huma.Register(a.huma, a.accountOp(huma.Operation{
+		OperationID: "confirm-order",
+		Method:      http.MethodPost,
+		Path:        Prefix + "/orders/{number}/confirm",
+		Summary:     "Confirm a purchase (구매확정)",
+		Description: "Confirms that a delivered order arrived well: it becomes completed and the points it earns (points_to_earn) are " +
+			"credited, once. can_confirm says whether it is possible now. The shop confirms delivered orders itself some days after " +
+			"delivery (MALLANG_ORDER_CONFIRM_AFTER_DAYS, 7 by default). After confirmation the order can no longer be returned. " +
+			"An order not delivered yet, or confirmed already, gives 409. " + orderNotFound,
+		Errors: []int{http.StatusNotFound, http.StatusConflict, http.StatusUnprocessableEntity},
+	}, "Orders", true), a.confirmOrder)
+
 	// The same key again answers 200 with the order placed then.
 	if item := a.huma.OpenAPI().Paths[Prefix+"/orders"]; item != nil && item.Post != nil {
 		if created := item.Post.Responses["201"]; created != nil {
@@ -517,6 +534,29 @@ func (a *API) getOrder(ctx context.Context, in *orderNumberInput) (*orderOutput,
 		return nil, err
 	}
 	o, err := a.com.Orders.ByNumber(ctx, u.ID, in.Number)
+	if err != nil {
+		return nil, a.problem(ctx, err, "path")
+	}
+	body, err := a.newOrder(ctx, o)
+	if err != nil {
+		return nil, a.problem(ctx, err, "path")
+	}
+	return &orderOutput{Body: body}, nil
+}
+
+func (a *API) confirmOrder(ctx context.Context, in *orderNumberInput) (*orderOutput, error) {
+	u, err := signedIn(ctx)
+	if err != nil {
+		return nil, err
+	}
+	o, err := a.com.Orders.ByNumber(ctx, u.ID, in.Number)
+	if err != nil {
+		return nil, a.problem(ctx, err, "path")
+	}
+	o, err = a.com.Orders.ConfirmPurchase(ctx, u.ID, o.ID)
+	if errors.Is(err, fault.ErrConflict) {
+		return nil, newProblem(http.StatusConflict, "This order cannot be confirmed: it is not delivered yet, or it is confirmed already.")
+	}
 	if err != nil {
 		return nil, a.problem(ctx, err, "path")
 	}

@@ -287,6 +287,31 @@ func TestPlaceOrder(t *testing.T) {
 			t.Errorf("shipment = %+v", sh)
 		}
 		wantProblem(t, f.do(t, req{method: "POST", path: "/api/v1/orders/" + second.Number + "/cancel", token: c.token}), http.StatusConflict)
+		wantProblem(t, f.do(t, req{method: "POST", path: "/api/v1/orders/" + second.Number + "/confirm", token: c.token}), http.StatusConflict)
+	})
+
+	t.Run("confirmed", func(t *testing.T) {
+		// Delivered, the customer confirms the purchase: completed, the
+		// points credited once; a second confirm is 409.
+		id := orderID(t, f, second.Number)
+		if _, err := f.orders.Transition(t.Context(), id, order.Delivered, order.System, ""); err != nil {
+			t.Fatal(err)
+		}
+		before, _ := f.points.Balance(t.Context(), c.id)
+		path := "/api/v1/orders/" + second.Number + "/confirm"
+		if got := decode[api.Order](t, f.do(t, req{method: "GET", path: "/api/v1/orders/" + second.Number, token: c.token}), http.StatusOK); !got.CanConfirm {
+			t.Fatalf("delivered order: can_confirm = false")
+		}
+		got := decode[api.Order](t, f.do(t, req{method: "POST", path: path, token: c.token}), http.StatusOK)
+		if got.Status != "completed" || got.CanConfirm || got.CanCancel {
+			t.Fatalf("confirmed = %+v", got)
+		}
+		wantProblem(t, f.do(t, req{method: "POST", path: path, token: c.token}), http.StatusConflict)
+		other := f.checkoutCustomer(t, "stranger@example.com")
+		wantProblem(t, f.do(t, req{method: "POST", path: path, token: other.token}), http.StatusNotFound)
+		if b, _ := f.points.Balance(t.Context(), c.id); b != before+got.PointsToEarn || got.PointsToEarn == 0 {
+			t.Errorf("balance = %d, want %d + %d", b, before, got.PointsToEarn)
+		}
 	})
 }
 
@@ -481,6 +506,7 @@ func TestCommerceOpenAPI(t *testing.T) {
 		{"get", "/api/v1/orders", "list-orders", "Orders"},
 		{"get", "/api/v1/orders/{number}", "get-order", "Orders"},
 		{"post", "/api/v1/orders/{number}/cancel", "cancel-order", "Orders"},
+		{"post", "/api/v1/orders/{number}/confirm", "confirm-order", "Orders"},
 	}
 	for _, w := range want {
 		op, ok := doc.Paths[w.path][w.method]

@@ -127,7 +127,7 @@ func (a *App) wireAccounts() error {
 	s.orders = order.NewService(d, order.Deps{
 		Catalog: a.Catalog, Cart: s.carts, Addresses: s.addresses, Coupons: s.coupons,
 		Points: s.points, Shipping: s.shipping, Promotions: s.promotions, Keyring: kr, Audit: s.audit,
-	}, order.Config{PayWithin: cfg.OrderPayWithin}, now, a.log)
+	}, order.Config{PayWithin: cfg.OrderPayWithin, ConfirmAfter: cfg.OrderConfirmAfter}, now, a.log)
 	a.acc = s
 	return nil
 }
@@ -166,6 +166,13 @@ func (a *App) pruners() []jobs.Pruner {
 		// Payments no callback settled (a timeout, a crash half-way) are
 		// looked up at their provider; transfers of expired orders close.
 		{Name: "payments", Prune: s.payments.Reconcile},
+		// Delivered orders their customers did not confirm within
+		// MALLANG_ORDER_CONFIRM_AFTER_DAYS are confirmed, and earn their
+		// points, up to an hour late.
+		{Name: "confirm delivered orders", Prune: func(ctx context.Context) (int64, error) {
+			n, err := s.orders.ConfirmDelivered(ctx)
+			return int64(n), err
+		}},
 		{Name: "expired points", Prune: s.points.ExpireDue},
 		// Membership grades are evaluated monthly, on the first of the
 		// month in Korea, from the last three months of orders; the

@@ -62,6 +62,10 @@ type Config struct {
 	// the hourly job cancels it and its stock comes back
 	// (MALLANG_ORDER_PAY_WITHIN, a Go duration such as 1h or 90m).
 	OrderPayWithin time.Duration
+	// OrderConfirmAfter is how long after delivery the hourly job confirms
+	// an order its customer has not confirmed (자동 구매확정), crediting
+	// its points (MALLANG_ORDER_CONFIRM_AFTER_DAYS, 1–60 days).
+	OrderConfirmAfter time.Duration
 	// Social holds the sign-in providers with a client id
 	// (MALLANG_GOOGLE_*, MALLANG_KAKAO_*, MALLANG_NAVER_*).
 	Social []SocialProvider
@@ -177,6 +181,12 @@ func Load(env Lookup) (Config, error) {
 	payWithin := get("MALLANG_ORDER_PAY_WITHIN", "1h")
 	if c.OrderPayWithin, err = time.ParseDuration(payWithin); err != nil || c.OrderPayWithin < 5*time.Minute || c.OrderPayWithin > 30*24*time.Hour {
 		return c, &Error{"MALLANG_ORDER_PAY_WITHIN", fmt.Sprintf("%q is not a duration from 5m to 720h (for example 1h or 90m)", payWithin)}
+	}
+	confirmDays := get("MALLANG_ORDER_CONFIRM_AFTER_DAYS", "7")
+	if n, err := strconv.Atoi(confirmDays); err != nil || n < 1 || n > 60 {
+		return c, &Error{"MALLANG_ORDER_CONFIRM_AFTER_DAYS", fmt.Sprintf("%q is not a number of days from 1 to 60", confirmDays)}
+	} else {
+		c.OrderConfirmAfter = time.Duration(n) * 24 * time.Hour
 	}
 	if _, err := security.ParseTrustedProxies(c.TrustedProxies); err != nil {
 		return c, &Error{"MALLANG_TRUSTED_PROXIES", err.Error()}

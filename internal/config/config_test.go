@@ -110,6 +110,8 @@ func TestLoadRejects(t *testing.T) {
 		{"trusted proxies", "MALLANG_TRUSTED_PROXIES", "10.0.0.0/8, nginx"},
 		{"pay within", "MALLANG_ORDER_PAY_WITHIN", "soon"},
 		{"pay within too short", "MALLANG_ORDER_PAY_WITHIN", "1m"},
+		{"confirm after not a number", "MALLANG_ORDER_CONFIRM_AFTER_DAYS", "a week"},
+		{"confirm after too long", "MALLANG_ORDER_CONFIRM_AFTER_DAYS", "90"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -49,6 +49,9 @@ type Config struct {
 	// PointsValidFor is how long points earned by a completed order stay
 	// spendable; 0 means one year.
 	PointsValidFor time.Duration
+	// ConfirmAfter is how long after delivery ConfirmDelivered confirms an
+	// order its customer has not confirmed (자동 구매확정); 0 means 7 days.
+	ConfirmAfter time.Duration
 }
 
 // Service places orders and moves them through their life. It is safe for
@@ -68,6 +71,9 @@ func NewService(d *db.DB, deps Deps, cfg Config, now func() time.Time, log *slog
 	}
 	if cfg.PointsValidFor <= 0 {
 		cfg.PointsValidFor = 365 * 24 * time.Hour
+	}
+	if cfg.ConfirmAfter <= 0 {
+		cfg.ConfirmAfter = 7 * 24 * time.Hour
 	}
 	if log == nil {
 		panic("order: NewService without a logger")

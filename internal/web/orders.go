@@ -28,6 +28,7 @@ type Orders interface {
 	List(ctx context.Context, userID int64, limit, offset int) ([]order.Order, error)
 	ByNumber(ctx context.Context, userID int64, number string) (order.Order, error)
 	History(ctx context.Context, orderID int64) ([]order.HistoryEntry, error)
+	ConfirmPurchase(ctx context.Context, userID, orderID int64) (order.Order, error)
 }
 
 // ordersPerPage is the length of the order history page.
@@ -42,6 +43,7 @@ func (h *Handler) registerOrders(mux *http.ServeMux) {
 	mux.Handle("GET /account/orders/{number}", s(h.signedIn(h.orderPage)))
 	mux.Handle("GET /account/orders/{number}/receipt", s(h.signedIn(h.orderReceipt)))
 	mux.Handle("POST /account/orders/{number}/cancel", s(h.signedIn(h.orderCancel)))
+	mux.Handle("POST /account/orders/{number}/confirm", s(h.signedIn(h.orderConfirm)))
 }
 
 // checkoutView is the checkout page.
@@ -165,6 +167,15 @@ func (h *Handler) fillCheckout(ctx context.Context, r *http.Request, lc *locale,
 
 func won(n int64) string { return money.Won(n).String() }
 
+// historyReason is a history entry's reason as the customer reads it: the
+// shop's own reasons in the customer's language, a person's as written.
+func historyReason(lc *locale, reason string) string {
+	if s, ok := lc.static["reason."+reason]; ok {
+		return s
+	}
+	return reason
+}
+
 // amountRows lists a breakdown's amounts above the total, the same on the
 // checkout and the order pages; zero discounts and surcharges are left out.
 func amountRows(lc *locale, subtotal, discount, shipping, remote, pointsUsed int64) []amountRow {
@@ -280,7 +291,10 @@ type orderView struct {
 	Error    string
 	Payment  string
 	Tracking []link
-	Pay      *paymentPanel
+	// Confirm offers 구매확정 (a delivered order), with the points it earns.
+	Confirm     bool
+	ConfirmEarn string
+	Pay         *paymentPanel
 	// Taxable and TaxFree split the total when part of it is VAT-exempt
 	// ("" otherwise); Supply and VAT split the taxable part for receipts.
 	Taxable, TaxFree, Supply, VAT string
@@ -314,6 +328,8 @@ func (h *Handler) newOrderView(lc *locale, o order.Order) *orderView {
 		}
 	}
 	v.Cancel = order.Allowed(o.Status, order.Cancelled, order.ByCustomer)
+	v.Confirm = order.Allowed(o.Status, order.Completed, order.ByCustomer)
+	v.ConfirmEarn = money.Won(o.PointsToEarn).Number()
 	return v
 }
 
@@ -334,7 +350,7 @@ func (h *Handler) orderPage(w http.ResponseWriter, r *http.Request, lc *locale, 
 		return err
 	}
 	for _, e := range hist {
-		v.History = append(v.History, historyRow{When: lc.DateTime(e.CreatedAt), Status: lc.T("status." + string(e.To)), Reason: e.Reason})
+		v.History = append(v.History, historyRow{When: lc.DateTime(e.CreatedAt), Status: lc.T("status." + string(e.To)), Reason: historyReason(lc, e.Reason)})
 	}
 	if v.Pay, err = h.newPaymentPanel(r.Context(), lc, o); err != nil {
 		return err
