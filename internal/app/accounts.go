@@ -26,6 +26,7 @@ import (
 	"github.com/mallang/mallang/internal/ratelimit"
 	"github.com/mallang/mallang/internal/security/honeypot"
 	"github.com/mallang/mallang/internal/shipping"
+	"github.com/mallang/mallang/internal/shipping/deliverytracker"
 )
 
 // accounts are the services of the accounts capability, wired together.
@@ -150,6 +151,14 @@ func EncryptedColumns() []crypt.Column {
 func (a *App) pruners() []jobs.Pruner {
 	s := a.acc
 	ago := func(d time.Duration) time.Time { return time.Now().Add(-d) }
+	var tracker order.ParcelTracker
+	if c := a.cfg.Tracker; c.ClientID != "" {
+		if t, err := deliverytracker.New(deliverytracker.Config{ClientID: c.ClientID, ClientSecret: c.ClientSecret, Endpoint: c.URL}); err == nil {
+			tracker = t
+		} else {
+			a.log.Error("parcel tracking is off", "err", err)
+		}
+	}
 	return []jobs.Pruner{
 		{Name: "sessions", Prune: s.sessions.Prune},
 		{Name: "rate limits", Prune: func(ctx context.Context) (int64, error) { return s.limiter.Prune(ctx, time.Now()) }},
@@ -174,6 +183,15 @@ func (a *App) pruners() []jobs.Pruner {
 			return int64(n), err
 		}},
 		{Name: "expired points", Prune: s.points.ExpireDue},
+		// Parcels of shipped orders, asked of the tracking service when it
+		// is configured; delivered orders move on (decision 0038).
+		{Name: "parcel tracking", Prune: func(ctx context.Context) (int64, error) {
+			if tracker == nil {
+				return 0, nil
+			}
+			n, err := s.orders.TrackShipped(ctx, tracker)
+			return int64(n), err
+		}},
 		// Membership grades are evaluated monthly, on the first of the
 		// month in Korea, from the last three months of orders; the
 		// evaluation is idempotent, so the day's other hourly runs change

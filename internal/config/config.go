@@ -66,6 +66,10 @@ type Config struct {
 	// an order its customer has not confirmed (자동 구매확정), crediting
 	// its points (MALLANG_ORDER_CONFIRM_AFTER_DAYS, 1–60 days).
 	OrderConfirmAfter time.Duration
+	// Tracker is the parcel-tracking service the hourly job asks about
+	// shipped orders (MALLANG_TRACKER_CLIENT_ID, MALLANG_TRACKER_CLIENT_SECRET,
+	// MALLANG_TRACKER_URL); without an id staff mark deliveries by hand.
+	Tracker Tracker
 	// Social holds the sign-in providers with a client id
 	// (MALLANG_GOOGLE_*, MALLANG_KAKAO_*, MALLANG_NAVER_*).
 	Social []SocialProvider
@@ -92,6 +96,12 @@ type SocialProvider struct {
 type Error struct {
 	Var string
 	Msg string
+}
+
+// Tracker holds the credentials of Delivery Tracker (tracker.delivery),
+// from its console; URL is its GraphQL endpoint when not the default.
+type Tracker struct {
+	ClientID, ClientSecret, URL string
 }
 
 func (e *Error) Error() string { return e.Var + ": " + e.Msg }
@@ -178,6 +188,14 @@ func Load(env Lookup) (Config, error) {
 
 	c.EncryptionKeys = get("MALLANG_ENCRYPTION_KEYS", "")
 	c.TrustedProxies = get("MALLANG_TRUSTED_PROXIES", "")
+	c.Tracker = Tracker{ClientID: get("MALLANG_TRACKER_CLIENT_ID", ""), ClientSecret: get("MALLANG_TRACKER_CLIENT_SECRET", ""),
+		URL: get("MALLANG_TRACKER_URL", "")}
+	switch {
+	case c.Tracker.ClientID != "" && c.Tracker.ClientSecret == "":
+		return c, &Error{"MALLANG_TRACKER_CLIENT_ID", "is set without MALLANG_TRACKER_CLIENT_SECRET; set both, or neither"}
+	case c.Tracker.ClientID == "" && c.Tracker.ClientSecret != "":
+		return c, &Error{"MALLANG_TRACKER_CLIENT_SECRET", "is set without MALLANG_TRACKER_CLIENT_ID; set both, or neither"}
+	}
 	payWithin := get("MALLANG_ORDER_PAY_WITHIN", "1h")
 	if c.OrderPayWithin, err = time.ParseDuration(payWithin); err != nil || c.OrderPayWithin < 5*time.Minute || c.OrderPayWithin > 30*24*time.Hour {
 		return c, &Error{"MALLANG_ORDER_PAY_WITHIN", fmt.Sprintf("%q is not a duration from 5m to 720h (for example 1h or 90m)", payWithin)}

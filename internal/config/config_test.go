@@ -112,6 +112,7 @@ func TestLoadRejects(t *testing.T) {
 		{"pay within too short", "MALLANG_ORDER_PAY_WITHIN", "1m"},
 		{"confirm after not a number", "MALLANG_ORDER_CONFIRM_AFTER_DAYS", "a week"},
 		{"confirm after too long", "MALLANG_ORDER_CONFIRM_AFTER_DAYS", "90"},
+		{"tracker id without a secret", "MALLANG_TRACKER_CLIENT_ID", "abc"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
