@@ -37,11 +37,16 @@ func (s *Service) Confirm(ctx context.Context, provider, reference string, query
 	if err != nil {
 		return Attempt{}, wrap("confirm payment", reference, err)
 	}
+	return s.confirm(ctx, p, r, query, false)
+}
+
+// confirm is Confirm for attempt r of p: query from the customer's
+// browser, or unattended after a lookup found the payment approved.
+func (s *Service) confirm(ctx context.Context, p Provider, r attemptRow, query url.Values, unattended bool) (Attempt, error) {
 	a := r.attempt()
 	if a.Status.settled() {
 		return a, nil
 	}
-	customer := "u" + strconv.FormatInt(r.UserID, 10) // as Start told the provider
 	claimed, err := s.claim(ctx, a.ID)
 	if err != nil {
 		return Attempt{}, err
@@ -51,7 +56,8 @@ func (s *Service) Confirm(ctx context.Context, provider, reference string, query
 	}
 	res, cerr := p.Confirm(ctx, ConfirmRequest{Reference: a.Reference, ProviderPaymentID: a.ProviderPaymentID,
 		Query: query, Expected: Amount{Total: a.ChargeMinor, TaxFree: a.TaxFree, Currency: a.ChargeCurrency},
-		CustomerRef: customer, IdempotencyKey: "confirm-" + a.Reference})
+		CustomerRef: "u" + strconv.FormatInt(r.UserID, 10), // as Start told the provider
+		IdempotencyKey: "confirm-" + a.Reference, Unattended: unattended})
 	return s.settle(ctx, p, a, res, cerr, evConfirm)
 }
 

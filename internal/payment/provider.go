@@ -142,6 +142,10 @@ type ConfirmRequest struct {
 	// IdempotencyKey is sent with the provider's confirm call where it takes
 	// one, and is the same however often the confirm is retried.
 	IdempotencyKey string
+	// Unattended says the confirm follows the provider's own Lookup, which
+	// reported StatusApproved, rather than the customer's browser: Query is
+	// empty and there is nothing from the browser to check.
+	Unattended bool
 }
 
 // LookupRequest names a payment to look up: by the provider's id when known,
@@ -160,6 +164,12 @@ const (
 	// StatusPending: not paid yet and not failed: the customer has not
 	// finished, or the provider is still deciding.
 	StatusPending Status = "pending"
+	// StatusApproved: the customer approved the payment on the provider's
+	// page, but the money moves only when the shop confirms (captures) it.
+	// Reported only by providers whose confirm can run without the browser
+	// (PayPal): a lookup that finds it confirms unattended, so a customer
+	// who closed the window after approving still pays once.
+	StatusApproved Status = "approved"
 	// StatusAwaitingDeposit: a virtual account was issued; the money comes
 	// when the customer transfers it.
 	StatusAwaitingDeposit Status = "awaiting_deposit"

@@ -346,3 +346,44 @@ func TestProviderTimeoutIsLookedUp(t *testing.T) {
 		t.Errorf("order is %s", got)
 	}
 }
+
+// A PayPal buyer who approves and never comes back to the shop still pays:
+// the approval webhook has the order captured, once however often it
+// arrives.
+func TestPayPalCapturedFromApprovalWebhook(t *testing.T) {
+	t.Parallel()
+	fake := paypaltest.NewServer()
+	t.Cleanup(fake.Close)
+	p, err := paypal.New(paypal.Config{ClientID: paypaltest.ClientID, Secret: paypaltest.Secret, WebhookID: paypaltest.WebhookID,
+		BaseURL: fake.URL(), Currency: "USD", KRWPerUnit: "1400"}, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	f := newProviderFixture(t, p)
+	o, _ := f.order(t, 30000, 1)
+	st := f.start(t, o, "paypal")
+	fake.Approve(st.Attempt.ProviderPaymentID) // the buyer closes the tab here
+	for range 2 {
+		h, body := fake.Webhook("CHECKOUT.ORDER.APPROVED", st.Attempt.ProviderPaymentID)
+		if err := f.pays.Webhook(t.Context(), "paypal", h, body); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := f.Syncs.Run(t.Context(), f.pays); err != nil {
+		t.Fatal(err)
+	}
+	if got := f.status(t, o.ID); got != order.Paid {
+		t.Fatalf("order is %s after the approval webhook", got)
+	}
+	if n := fake.Calls("/v2/checkout/orders/" + st.Attempt.ProviderPaymentID + "/capture"); n != 1 {
+		t.Fatalf("%d captures, want 1", n)
+	}
+	// The buyer comes back after all: the same payment, nothing more.
+	a, err := f.pays.Confirm(t.Context(), "paypal", st.Attempt.Reference, url.Values{"token": {st.Attempt.ProviderPaymentID}})
+	if err != nil || a.Status != payment.AttemptPaid {
+		t.Fatalf("late return = %+v, %v", a, err)
+	}
+	if n := fake.Calls("/v2/checkout/orders/" + st.Attempt.ProviderPaymentID + "/capture"); n != 1 {
+		t.Fatalf("%d captures after the return, want 1", n)
+	}
+}

@@ -101,6 +101,11 @@ func (s *Service) Sync(ctx context.Context, id int64) (Attempt, error) {
 	if a.Status == AttemptAwaitingDeposit && res.Status == StatusAwaitingDeposit {
 		return a, nil
 	}
+	if res.Status == StatusApproved {
+		// The customer approved and never came back: confirm it now, with
+		// the same claim a return to the shop takes, so it is taken once.
+		return s.confirm(ctx, p, r, nil, true)
+	}
 	return s.settle(ctx, p, a, res, nil, evLookup)
 }
 

@@ -126,12 +126,12 @@ func (p *Provider) Prepare(ctx context.Context, r payment.PrepareRequest) (payme
 // the service to compare with r.Expected. A retry with the same
 // r.IdempotencyKey replays the first capture; an order already captured under
 // another key is looked up and returned as it stands. An order the buyer has
-// not approved is Declined with ORDER_NOT_APPROVED. To capture without the
-// browser (after a CHECKOUT.ORDER.APPROVED webhook, say), pass Query
-// {"token": {order id}}.
+// not approved is Declined with ORDER_NOT_APPROVED. Unattended (after
+// Lookup reported the order APPROVED: the buyer approved and never came
+// back) there is no token to check.
 func (p *Provider) Confirm(ctx context.Context, r payment.ConfirmRequest) (payment.Result, error) {
 	id := r.ProviderPaymentID
-	if id == "" || url.Values(r.Query).Get("token") != id {
+	if id == "" || (!r.Unattended && url.Values(r.Query).Get("token") != id) {
 		return payment.Result{}, fmt.Errorf("paypal confirm %s: %w", r.Reference, &payment.Declined{
 			Code:    CodeTokenMismatch,
 			Message: "the PayPal approval does not belong to this payment",
@@ -179,7 +179,8 @@ func (p *Provider) Lookup(ctx context.Context, r payment.LookupRequest) (payment
 // capture):
 //
 //	order status                                   capture status       payment.Status
-//	CREATED, SAVED, APPROVED, PAYER_ACTION_REQUIRED  —                    pending
+//	CREATED, SAVED, PAYER_ACTION_REQUIRED          —                    pending
+//	APPROVED                                       —                    approved
 //	VOIDED                                         —                    failed
 //	COMPLETED                                      COMPLETED            paid
 //	COMPLETED                                      PENDING              pending
@@ -261,7 +262,9 @@ func resultOf(body []byte) (payment.Result, error) {
 				res.PaidAt = t.UTC()
 			}
 		}
-	default: // CREATED, SAVED, APPROVED, PAYER_ACTION_REQUIRED
+	case "APPROVED": // the buyer approved; we capture
+		res.Status = payment.StatusApproved
+	default: // CREATED, SAVED, PAYER_ACTION_REQUIRED
 		res.Status = payment.StatusPending
 	}
 	return res, nil

@@ -30,7 +30,7 @@ func TestResultOf(t *testing.T) {
 	}{
 		{"created", order("CREATED", "", ""), payment.StatusPending, 10000, 0, "", "", false},
 		{"payer action required", order("PAYER_ACTION_REQUIRED", "", ""), payment.StatusPending, 10000, 0, "", "", false},
-		{"approved", order("APPROVED", "", ""), payment.StatusPending, 10000, 0, "", "", false},
+		{"approved", order("APPROVED", "", ""), payment.StatusApproved, 10000, 0, "", "", false},
 		{"saved", order("SAVED", "", ""), payment.StatusPending, 10000, 0, "", "", false},
 		{"voided", order("VOIDED", "", ""), payment.StatusFailed, 10000, 0, "", "VOIDED", false},
 		{"captured", order("COMPLETED", capture("COMPLETED", "100.00", ""), ""), payment.StatusPaid, 10000, 0, "3C679366HH908993F", "", true},
