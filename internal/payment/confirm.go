@@ -56,7 +56,7 @@ func (s *Service) confirm(ctx context.Context, p Provider, r attemptRow, query u
 	}
 	res, cerr := p.Confirm(ctx, ConfirmRequest{Reference: a.Reference, ProviderPaymentID: a.ProviderPaymentID,
 		Query: query, Expected: Amount{Total: a.ChargeMinor, TaxFree: a.TaxFree, Currency: a.ChargeCurrency},
-		CustomerRef: "u" + strconv.FormatInt(r.UserID, 10), // as Start told the provider
+		CustomerRef:    "u" + strconv.FormatInt(r.UserID, 10), // as Start told the provider
 		IdempotencyKey: "confirm-" + a.Reference, Unattended: unattended})
 	return s.settle(ctx, p, a, res, cerr, evConfirm)
 }
