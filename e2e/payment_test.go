@@ -24,7 +24,7 @@ func TestPayments(t *testing.T) {
 	picks := buyable(t, s, 2)
 
 	const password = "결제를 시험하는 긴 비밀번호"
-	newCustomer(t, s, "card@example.com", password, "최카드")
+	cardUser := newCustomer(t, s, "card@example.com", password, "최카드")
 	u := newCustomer(t, s, "bank@example.com", password, "정입금")
 
 	// The test provider: checkout, its window, approve, the paid order.
@@ -51,6 +51,7 @@ func TestPayments(t *testing.T) {
 		b.fatalf("the order page says it was paid with %q", got)
 	}
 	b.screenshot("paid")
+	cardNumber := strings.TrimPrefix(strings.SplitN(b.url()[len(s.Base):], "?", 2)[0], "/account/orders/")
 	b.open("/account")
 	b.follow("sign out", chromedp.Click(chromedp.CSS(selLogout)))
 
@@ -101,6 +102,33 @@ func TestPayments(t *testing.T) {
 	b.screenshot("deposit-confirmed")
 	if o, err = s.App.Orders().ByNumber(context.Background(), u.ID, number); err != nil || o.Status != order.Paid {
 		b.fatalf("the order is %s after the deposit was confirmed (%v)", o.Status, err)
+	}
+
+	// Staff ship the card order and mark it delivered; its customer
+	// confirms the purchase and the points are credited.
+	card, err := s.App.Orders().ByNumber(context.Background(), cardUser.ID, cardNumber)
+	if err != nil {
+		b.fatalf("find order %s: %v", cardNumber, err)
+	}
+	b.open(s.App.AdminPath() + "/orders/" + strconv.FormatInt(card.ID, 10))
+	b.follow("ship the card order",
+		chromedp.SendKeys(chromedp.CSS(`[data-testid="field-tracking_number"]`), "640123456789"),
+		chromedp.Click(chromedp.CSS(`[data-testid="ship"]`)))
+	b.follow("mark it delivered", chromedp.Click(chromedp.CSS(`[data-testid="to-delivered"]`)))
+	signIn(b, "card@example.com", password)
+	b.open("/account/orders/" + cardNumber)
+	b.screenshot("delivered")
+	b.follow("confirm the purchase", chromedp.Click(chromedp.CSS(`[data-testid="order-confirm"]`)))
+	if st := b.attrs(`[data-testid="order-status"]`, "data-status"); len(st) != 1 || st[0] != string(order.Completed) {
+		b.fatalf("after confirming the purchase the order page shows status %v", st)
+	}
+	if got := b.text(`[data-testid="flash"]`); !strings.Contains(got, "구매를 확정했습니다") || !strings.Contains(got, "적립") {
+		b.fatalf("after confirming the purchase the page says %q", got)
+	}
+	b.screenshot("confirmed")
+	balance, err := s.App.Points().Balance(context.Background(), cardUser.ID)
+	if err != nil || balance != card.PointsToEarn || balance == 0 {
+		b.fatalf("points after confirming = %d, %v; want %d", balance, err, card.PointsToEarn)
 	}
 	b.checkHealthy()
 }

@@ -236,6 +236,7 @@ func accountText() []msg {
 		{key: "order.receipt", ko: "주문 내역서 보기", en: "Receipt"},
 		{key: "order.cancel_reason", ko: "취소 사유 (선택)", en: "Reason (optional)"},
 		{key: "order.cancel", ko: "주문 취소", en: "Cancel order"},
+		{key: "reason.placed", ko: "주문 접수", en: "Order placed"},
 		{key: "reason.not paid in time", ko: "결제 기한이 지나 자동 취소", en: "Cancelled: not paid in time"},
 		{key: "reason.confirmed automatically after delivery", ko: "배송 완료 후 기간이 지나 자동 구매 확정", en: "Confirmed automatically some days after delivery"},
 		{key: "order.confirm", ko: "구매 확정", en: "Confirm purchase"},
