@@ -28,34 +28,13 @@ func (s *Service) ConfirmPurchase(ctx context.Context, userID, orderID int64) (O
 // run of the job, confirms nothing twice: the points are credited once.
 func (s *Service) ConfirmDelivered(ctx context.Context) (int, error) {
 	cutoff := s.now().UTC().Add(-s.cfg.ConfirmAfter)
-	seen := map[int64]bool{}
-	n := 0
-	for {
-		ids, err := deliveredBefore(ctx, s.d.Read(), cutoff, expireBatch)
-		if err != nil {
-			return n, err
-		}
-		fresh := 0
-		for _, id := range ids {
-			if seen[id] {
-				continue
-			}
-			seen[id], fresh = true, fresh+1
-			ok, err := s.confirmDelivered(ctx, id, cutoff)
-			if err != nil {
-				return n, err
-			}
-			if ok {
-				n++
-			}
-		}
-		if fresh == 0 || len(ids) < expireBatch {
-			if n > 0 {
-				s.log.InfoContext(ctx, "delivered orders confirmed", "orders", n)
-			}
-			return n, nil
-		}
+	n, err := sweep(ctx,
+		func() ([]int64, error) { return deliveredBefore(ctx, s.d.Read(), cutoff, expireBatch) },
+		func(id int64) (bool, error) { return s.confirmDelivered(ctx, id, cutoff) })
+	if n > 0 {
+		s.log.InfoContext(ctx, "delivered orders confirmed", "orders", n)
 	}
+	return n, err
 }
 
 // confirmDelivered completes order id if it is still delivered since

@@ -226,10 +226,29 @@ const expireBatch = 100
 // only one of them wins, and an order paid meanwhile is left alone.
 func (s *Service) ExpireUnpaid(ctx context.Context, grace time.Duration) (int, error) {
 	cutoff := s.now().UTC().Add(-grace)
+	n, err := sweep(ctx,
+		func() ([]int64, error) { return unpaidBefore(ctx, s.d.Read(), cutoff, expireBatch) },
+		func(id int64) (bool, error) { return s.expire(ctx, id, cutoff) })
+	if n > 0 {
+		s.deps.Catalog.StockChanged()
+		s.log.InfoContext(ctx, "unpaid orders cancelled", "orders", n)
+	}
+	return n, err
+}
+
+// sweep is the loop of the jobs that move many orders, one transaction
+// each: find returns up to expireBatch candidate ids (those moved drop out
+// of it), act moves one and reports whether it did. It stops when a batch
+// is short or brings nothing new (candidates act left alone), and returns
+// how many were moved.
+func sweep(ctx context.Context, find func() ([]int64, error), act func(id int64) (bool, error)) (int, error) {
 	seen := map[int64]bool{}
 	n := 0
 	for {
-		ids, err := unpaidBefore(ctx, s.d.Read(), cutoff, expireBatch)
+		if err := ctx.Err(); err != nil {
+			return n, err
+		}
+		ids, err := find()
 		if err != nil {
 			return n, err
 		}
@@ -238,9 +257,8 @@ func (s *Service) ExpireUnpaid(ctx context.Context, grace time.Duration) (int, e
 			if seen[id] {
 				continue
 			}
-			seen[id] = true
-			fresh++
-			ok, err := s.expire(ctx, id, cutoff)
+			seen[id], fresh = true, fresh+1
+			ok, err := act(id)
 			if err != nil {
 				return n, err
 			}
@@ -249,10 +267,6 @@ func (s *Service) ExpireUnpaid(ctx context.Context, grace time.Duration) (int, e
 			}
 		}
 		if fresh == 0 || len(ids) < expireBatch {
-			if n > 0 {
-				s.deps.Catalog.StockChanged()
-				s.log.InfoContext(ctx, "unpaid orders cancelled", "orders", n)
-			}
 			return n, nil
 		}
 	}
