@@ -63,7 +63,8 @@ type User struct {
 	LastLoginAt        time.Time
 }
 
-// Mailer sends one message; *notify.Outbox and *notify.SMTP implement it.
+// Mailer stores one message and enqueues its delivery, in q's transaction;
+// *notify.Outbox implements it.
 type Mailer interface {
 	Send(ctx context.Context, q db.Querier, m notify.Message) error
 }

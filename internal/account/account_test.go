@@ -13,7 +13,7 @@ import (
 	"github.com/mallang/mallang/internal/crypt"
 	"github.com/mallang/mallang/internal/db/dbtest"
 	"github.com/mallang/mallang/internal/fault"
-	"github.com/mallang/mallang/internal/notify"
+	"github.com/mallang/mallang/internal/notify/notifytest"
 	"github.com/mallang/mallang/internal/ratelimit"
 )
 
@@ -52,7 +52,7 @@ func TestCreateSuperuser(t *testing.T) {
 	d := dbtest.New(t)
 	ctx := context.Background()
 	f := &fixture{}
-	s := NewService(d, Options{Keyring: crypt.DeriveKeyring(make([]byte, 32)), Mailer: notify.NewOutbox(d, time.Now),
+	s := NewService(d, Options{Keyring: crypt.DeriveKeyring(make([]byte, 32)), Mailer: notifytest.Outbox(d, time.Now),
 		Limiter: ratelimit.New(d, time.Now), Blocklist: blocklist(nil), Audit: audit.New(d, time.Now), SecondFactor: secondFactor{f},
 		Tokens: noted{f, &f.ended}, Addresses: noted{f, &f.gone}, Identities: noted{f, &f.unlinked}},
 		func() time.Time { return time.Date(2026, 11, 1, 9, 0, 0, 0, time.UTC) }, slog.New(slog.NewTextHandler(io.Discard, nil)))

@@ -23,7 +23,6 @@ func (s *Service) RequestPasswordReset(ctx context.Context, email string) error 
 		return err
 	}
 	now := s.now().UTC()
-	var token, name string
 	err := s.d.InTx(ctx, func(q db.Querier) error {
 		u, err := s.userWhere(ctx, q, `email = ? AND deleted_at IS NULL`, email)
 		if errors.Is(err, fault.ErrNotFound) {
@@ -32,17 +31,16 @@ func (s *Service) RequestPasswordReset(ctx context.Context, email string) error 
 		if err != nil {
 			return err
 		}
-		name = u.Name
-		token, err = newLinkToken(ctx, q, u.ID, purposeReset, now, s.opt.ResetTTL)
-		return err
+		token, err := newLinkToken(ctx, q, u.ID, purposeReset, now, s.opt.ResetTTL)
+		if err != nil {
+			return err
+		}
+		return s.mail(ctx, q, email, notify.ResetPassword, notify.LinkData{Name: u.Name, URL: s.link(ResetPath, token), Hours: hours(s.opt.ResetTTL)})
 	})
 	if err != nil {
 		return fmt.Errorf("request password reset: %w", err)
 	}
-	if token == "" {
-		return nil
-	}
-	return s.mail(ctx, email, notify.ResetPassword, notify.LinkData{Name: name, URL: s.link(ResetPath, token), Hours: hours(s.opt.ResetTTL)})
+	return nil
 }
 
 // CheckResetLink reports whether a reset link would still work, so the page

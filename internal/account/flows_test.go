@@ -20,6 +20,7 @@ import (
 	"github.com/mallang/mallang/internal/fake"
 	"github.com/mallang/mallang/internal/fault"
 	"github.com/mallang/mallang/internal/notify"
+	"github.com/mallang/mallang/internal/notify/notifytest"
 	"github.com/mallang/mallang/internal/ratelimit"
 )
 
@@ -39,7 +40,7 @@ func newFixture(t *testing.T, blocked ...string) *fixture {
 	t.Helper()
 	d := dbtest.New(t)
 	f := &fixture{d: d, clock: fake.NewClock(time.Date(2026, 11, 30, 1, 0, 0, 0, time.UTC))}
-	f.outbox = notify.NewOutbox(d, f.clock.Now)
+	f.outbox = notifytest.Outbox(d, f.clock.Now)
 	opt := Options{
 		BaseURL:      "https://shop.example/",
 		Keyring:      crypt.DeriveKeyring([]byte("0123456789abcdef0123456789abcdef")),

@@ -101,16 +101,17 @@ func (s *Service) link(path, token string) string {
 	return s.opt.BaseURL + path + "?token=" + url.QueryEscape(token)
 }
 
-// mail renders tmpl with data and sends it to to. It runs after the
-// caller's transaction commits (notify.Mailer's rule for SMTP), so a mail
-// server that is slow or down never holds the database writer.
-func (s *Service) mail(ctx context.Context, to string, tmpl notify.Template, data any) error {
+// mail renders tmpl with data and sends it to to through q: in the
+// caller's transaction, so the mail and the link it carries commit together
+// (the outbox only stores it and enqueues its delivery; no mail server is
+// contacted while q is open).
+func (s *Service) mail(ctx context.Context, q db.Querier, to string, tmpl notify.Template, data any) error {
 	m, err := notify.Render(tmpl, data)
 	if err != nil {
 		return fmt.Errorf("mail %s: %w", tmpl, err)
 	}
 	m.To = to
-	if err := s.opt.Mailer.Send(ctx, s.d.Write(), m); err != nil {
+	if err := s.opt.Mailer.Send(ctx, q, m); err != nil {
 		return fmt.Errorf("mail %s: %w", tmpl, err)
 	}
 	return nil

@@ -138,7 +138,7 @@ func (s *Service) lockNotice(ctx context.Context, email string) {
 	end := now.Truncate(LoginAccountLimit.Window).Add(LoginAccountLimit.Window)
 	s.log.WarnContext(ctx, "account locked after failed logins", "user_id", u.ID)
 	data := notify.LockedData{Name: u.Name, Minutes: ratelimit.Minutes(end.Sub(now)), URL: s.opt.BaseURL + ForgotPath}
-	if err := s.mail(ctx, u.Email, notify.AccountLocked, data); err != nil {
+	if err := s.mail(ctx, s.d.Write(), u.Email, notify.AccountLocked, data); err != nil {
 		s.log.WarnContext(ctx, "lock notice", "err", err)
 	}
 }

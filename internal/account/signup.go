@@ -56,17 +56,20 @@ func (s *Service) SignUp(ctx context.Context, in SignUp) error {
 	}
 	var (
 		userID int64
-		token  string
 		exists bool
-		name   string
 	)
+	// The link's mail is sent in the transaction that stores the link: both
+	// commit, or neither.
 	err = s.d.InTx(ctx, func(q db.Querier) error {
 		old, err := s.userWhere(ctx, q, `email = ? AND deleted_at IS NULL`, in.Email)
 		switch {
 		case err == nil && (old.Active || !old.EmailVerifiedAt.IsZero()):
-			exists, userID, name = true, old.ID, old.Name
-			token, err = newLinkToken(ctx, q, userID, purposeReset, now, s.opt.ResetTTL)
-			return err
+			exists, userID = true, old.ID
+			token, err := newLinkToken(ctx, q, userID, purposeReset, now, s.opt.ResetTTL)
+			if err != nil {
+				return err
+			}
+			return s.mail(ctx, q, in.Email, notify.AccountExists, notify.LinkData{Name: old.Name, URL: s.link(ResetPath, token), Hours: hours(s.opt.ResetTTL)})
 		case err == nil:
 			userID = old.ID
 			if _, err := q.ExecContext(ctx, q.Rebind(`UPDATE users SET name = ?, password_hash = ?, marketing_consent_at = ?,
@@ -84,24 +87,26 @@ func (s *Service) SignUp(ctx context.Context, in SignUp) error {
 		if err := s.setPhone(ctx, q, userID, in.Phone, now); err != nil {
 			return err
 		}
-		name = in.Name
-		token, err = newLinkToken(ctx, q, userID, purposeVerify, now, s.opt.VerifyTTL)
-		return err
+		token, err := newLinkToken(ctx, q, userID, purposeVerify, now, s.opt.VerifyTTL)
+		if err != nil {
+			return err
+		}
+		return s.mail(ctx, q, in.Email, notify.VerifyEmail, notify.LinkData{Name: in.Name, URL: s.link(VerifyPath, token), Hours: hours(s.opt.VerifyTTL)})
 	})
 	if err != nil {
 		if s.d.Dialect.IsUniqueViolation(err) {
 			// The same address signed up twice at once; the first one won
-			// and sent its link.
+			// and sent its link (this one's mail rolled back with it).
 			return nil
 		}
 		return fmt.Errorf("sign up: %w", err)
 	}
 	if exists {
 		s.log.InfoContext(ctx, "sign-up with an existing address", "user_id", userID)
-		return s.mail(ctx, in.Email, notify.AccountExists, notify.LinkData{Name: name, URL: s.link(ResetPath, token), Hours: hours(s.opt.ResetTTL)})
+		return nil
 	}
 	s.log.InfoContext(ctx, "signed up", "user_id", userID)
-	return s.mail(ctx, in.Email, notify.VerifyEmail, notify.LinkData{Name: name, URL: s.link(VerifyPath, token), Hours: hours(s.opt.VerifyTTL)})
+	return nil
 }
 
 // setPhone stores phone (E.164 or "") encrypted for userID.
@@ -159,11 +164,7 @@ func (s *Service) ResendVerification(ctx context.Context, email string) error {
 		return err
 	}
 	now := s.now().UTC()
-	var (
-		token string
-		name  string
-	)
-	err := s.d.InTx(ctx, func(q db.Querier) error {
+	return s.d.InTx(ctx, func(q db.Querier) error {
 		u, err := s.userWhere(ctx, q, `email = ? AND deleted_at IS NULL`, email)
 		if errors.Is(err, fault.ErrNotFound) || (err == nil && (u.Active || !u.EmailVerifiedAt.IsZero())) {
 			return nil
@@ -171,12 +172,10 @@ func (s *Service) ResendVerification(ctx context.Context, email string) error {
 		if err != nil {
 			return err
 		}
-		name = u.Name
-		token, err = newLinkToken(ctx, q, u.ID, purposeVerify, now, s.opt.VerifyTTL)
-		return err
+		token, err := newLinkToken(ctx, q, u.ID, purposeVerify, now, s.opt.VerifyTTL)
+		if err != nil {
+			return err
+		}
+		return s.mail(ctx, q, email, notify.VerifyEmail, notify.LinkData{Name: u.Name, URL: s.link(VerifyPath, token), Hours: hours(s.opt.VerifyTTL)})
 	})
-	if err != nil || token == "" {
-		return err
-	}
-	return s.mail(ctx, email, notify.VerifyEmail, notify.LinkData{Name: name, URL: s.link(VerifyPath, token), Hours: hours(s.opt.VerifyTTL)})
 }

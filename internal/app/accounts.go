@@ -32,8 +32,8 @@ import (
 // accounts are the services of the accounts capability, wired together.
 type accounts struct {
 	keyring    *crypt.Keyring
-	mailer     account.Mailer
-	outbox     *notify.Outbox
+	outbox     *notify.Outbox  // the Mailer of every service
+	courier    *notify.Courier // delivers the outbox's mail, in the mail job
 	limiter    *ratelimit.Limiter
 	sessions   *account.SessionStore
 	addresses  *address.Service
@@ -73,18 +73,19 @@ func (a *App) wireAccounts() error {
 	if err != nil {
 		return err
 	}
-	s := &accounts{keyring: kr, outbox: notify.NewOutbox(d, now), limiter: ratelimit.New(d, now)}
-	s.mailer = s.outbox
+	s := &accounts{keyring: kr, outbox: notify.NewOutbox(d, a.queue, now), limiter: ratelimit.New(d, now)}
+	var transport notify.Transport = notify.Hold{}
 	if cfg.SMTP.Host != "" {
 		m, err := notify.NewSMTP(notify.SMTPConfig{Host: cfg.SMTP.Host, Port: cfg.SMTP.Port, Username: cfg.SMTP.Username,
 			Password: cfg.SMTP.Password, From: cfg.SMTP.From, TLS: cfg.SMTP.TLS}, now)
 		if err != nil {
 			return fmt.Errorf("MALLANG_SMTP_*: %w", err)
 		}
-		s.mailer = m
+		transport = m
 	} else {
-		a.log.Info("mail stays in the outbox (no MALLANG_SMTP_HOST); staff see it in the back office")
+		a.log.Info("mail is held in the outbox, not delivered (no MALLANG_SMTP_HOST); staff see it in the back office")
 	}
+	s.courier = notify.NewCourier(d, transport, now, a.log)
 	s.sessions = account.NewSessionStore(d, nil, now)
 	s.addresses = address.New(d, kr, now)
 	s.tokens, err = apitoken.New(d, apitoken.Config{SigningKey: crypt.Derive(cfg.SecretKey, "mallang api access tokens"), Issuer: cfg.BaseURL}, now)
@@ -111,7 +112,7 @@ func (a *App) wireAccounts() error {
 	a.Accounts = account.NewService(d, account.Options{
 		BaseURL:      cfg.BaseURL,
 		Keyring:      kr,
-		Mailer:       s.mailer,
+		Mailer:       s.outbox,
 		Limiter:      s.limiter,
 		Blocklist:    s.trap,
 		Tokens:       s.tokens,

@@ -208,7 +208,8 @@ func limitBody(next http.Handler) http.Handler {
 // then stops taking requests, lets those in flight finish (up to 30 s),
 // and stops the job workers.
 func (a *App) Serve(ctx context.Context, ln net.Listener) error {
-	runner, err := jobs.NewRunner(a.DB, a.log, a.Catalog, a.Media, a.acc.payments, a.pruners()...)
+	runner, err := jobs.NewRunner(a.DB, a.log, a.Catalog, a.Media, a.acc.payments,
+		&jobs.Mail{Courier: a.acc.courier, Backoff: jobs.MailBackoff}, a.pruners()...)
 	if err != nil {
 		return fmt.Errorf("start jobs: %w", err)
 	}

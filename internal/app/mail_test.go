@@ -3,8 +3,8 @@ package app
 import (
 	"context"
 	"log/slog"
+	"net"
 	"net/http"
-	"net/http/httptest"
 	"net/url"
 	"strconv"
 	"strings"
@@ -16,9 +16,10 @@ import (
 	"github.com/mallang/mallang/internal/notify/smtptest"
 )
 
-// TestSignUpMailsThroughSMTP runs the shop as configured for production
-// mail: a sign-up on the storefront is delivered by the SMTP server the
-// test starts, and the outbox records it as sent.
+// TestSignUpMailsThroughSMTP serves the shop as configured for production
+// mail: a sign-up on the storefront stores its mail, the delivery job of
+// the running shop hands it to the SMTP server the test starts, and the
+// outbox records it as sent.
 func TestSignUpMailsThroughSMTP(t *testing.T) {
 	t.Parallel()
 	smtpd := smtptest.Start(t, smtptest.Options{})
@@ -34,17 +35,30 @@ func TestSignUpMailsThroughSMTP(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	a, err := New(context.Background(), cfg, slog.New(slog.DiscardHandler), "test")
+	sent := make(chan struct{}, 1)
+	a, err := New(context.Background(), cfg, slog.New(signal{msg: "mail sent", c: sent}), "test")
 	if err != nil {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { a.Close() })
-	srv := httptest.NewServer(a.Handler())
-	t.Cleanup(srv.Close)
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx, stop := context.WithCancel(context.Background())
+	served := make(chan error, 1)
+	go func() { served <- a.Serve(ctx, ln) }()
+	t.Cleanup(func() {
+		stop()
+		if err := <-served; err != nil {
+			t.Errorf("Serve: %v", err)
+		}
+	})
+	base := "http://" + ln.Addr().String()
 
 	form := url.Values{"email": {"minji@example.com"}, "password": {"말랑한 봄날의 산책"}, "name": {"김민지"}, "phone": {"010-1234-5678"}, "terms": {"on"}}
 	client := &http.Client{CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
-	res, err := client.PostForm(srv.URL+"/signup", form)
+	res, err := client.PostForm(base+"/signup", form)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -60,8 +74,38 @@ func TestSignUpMailsThroughSMTP(t *testing.T) {
 		!strings.Contains(string(m.Data), "/account/verify?token=") {
 		t.Fatalf("delivered %s → %v:\n%s", m.From, m.To, m.Data)
 	}
-	var status string
-	if err := a.DB.Read().GetContext(context.Background(), &status, `SELECT status FROM outbox WHERE to_address = 'minji@example.com'`); err != nil || status != "sent" {
-		t.Fatalf("outbox status %q, %v", status, err)
+	// The job marks the mail sent, and logs it, just after the server
+	// accepted it.
+	select {
+	case <-sent:
+	case <-time.After(10 * time.Second):
+		t.Fatal("the delivery job logged no sent mail")
 	}
+	var status string
+	if err := a.DB.Read().GetContext(context.Background(), &status, `SELECT status FROM outbox WHERE to_address = 'minji@example.com'`); err != nil {
+		t.Fatal(err)
+	}
+	if status != "sent" {
+		t.Fatalf("outbox status %q, want sent", status)
+	}
+}
+
+// signal is a slog.Handler that drops every record and signals c (without
+// blocking) when one has the message msg.
+type signal struct {
+	msg string
+	c   chan struct{}
+}
+
+func (h signal) Enabled(context.Context, slog.Level) bool { return true }
+func (h signal) WithAttrs([]slog.Attr) slog.Handler       { return h }
+func (h signal) WithGroup(string) slog.Handler            { return h }
+func (h signal) Handle(_ context.Context, r slog.Record) error {
+	if r.Message == h.msg {
+		select {
+		case h.c <- struct{}{}:
+		default:
+		}
+	}
+	return nil
 }

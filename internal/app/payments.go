@@ -83,7 +83,7 @@ func (a *App) wirePayments() error {
 		a.log.Info("bank transfer disabled: no account", "set", "MALLANG_BANK_ACCOUNT")
 	}
 	s.payments = payment.NewService(a.DB, payment.Deps{Orders: s.orders, Customers: contacts{a.Accounts}, Keyring: s.keyring,
-		Queue: a.queue, Mailer: s.mailer, Audit: s.audit}, payment.Config{BaseURL: a.cfg.BaseURL,
+		Queue: a.queue, Mailer: s.outbox, Audit: s.audit}, payment.Config{BaseURL: a.cfg.BaseURL,
 		Bank:          payment.BankAccount{Bank: cfg.BankName, Account: cfg.BankAccount, Holder: cfg.BankHolder},
 		DepositWithin: cfg.DepositWithin, BuyerProtection: cfg.BuyerProtection}, providers, a.now, a.log)
 	s.checkout = checkout.New(a.DB, s.orders, s.payments)

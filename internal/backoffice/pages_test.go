@@ -2,6 +2,7 @@ package backoffice_test
 
 import (
 	"context"
+	"log/slog"
 	"net/http"
 	"net/url"
 	"strconv"
@@ -152,9 +153,18 @@ func TestOutbox(t *testing.T) {
 	if st != http.StatusOK || strings.Count(body, `data-testid="mail-link"`) != 6 || !strings.Contains(body, "minji@example.com") || strings.Contains(body, `data-testid="page-next"`) {
 		t.Fatalf("second page:\n%s", body)
 	}
+	if !strings.Contains(body, `data-status="queued">발송 대기</span>`) {
+		t.Errorf("second page does not say the mail waits to be sent:\n%s", body)
+	}
+	// Without a mail server the delivery job keeps the mail: staff read why
+	// it was not sent.
+	if err := notify.NewCourier(e.d, notify.Hold{}, e.clock.Now, slog.New(slog.DiscardHandler)).Deliver(ctx, 1, false); err != nil {
+		t.Fatal(err)
+	}
 	st, body = b.get(bo + "/outbox/1")
 	must(t, st, http.StatusOK, body)
 	for _, want := range []string{
+		`data-status="held">보관만 함 (메일 서버 없음)</span>`,
 		`<a href="https://shop.example/verify?token=abc_DEF-123&amp;x=1" rel="noreferrer noopener" data-testid="mail-url">`,
 		`&lt;script&gt;alert(1)&lt;/script&gt;`,
 		`sandbox=""`,

@@ -206,6 +206,14 @@ func (d *DB) InTx(ctx context.Context, fn func(q Querier) error) (err error) {
 	return nil
 }
 
+// IsTx reports whether q is a transaction from InTx rather than a pool. A
+// service that must write together with something else (a mail and its
+// delivery job) opens its own transaction when handed a pool.
+func IsTx(q Querier) bool {
+	_, ok := q.(*sqlx.Tx)
+	return ok
+}
+
 // Analyze refreshes the query planner's statistics. Run it after bulk
 // changes (a seed, a load): without statistics both engines may pick a
 // table scan over the listing indexes.

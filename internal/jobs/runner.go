@@ -49,11 +49,20 @@ type Runner struct {
 // poll.
 //
 // pruners run every PruneInterval (and at start) through PruneArgs;
-// payments settles the attempts PaymentSyncArgs names (nil: no payments).
-func NewRunner(d *db.DB, log *slog.Logger, cat *catalog.Service, store *media.Store, payments PaymentSyncer, pruners ...Pruner) (*Runner, error) {
+// payments settles the attempts PaymentSyncArgs names (nil: no payments);
+// mail delivers the mail MailDeliveryArgs names (nil: no mail).
+func NewRunner(d *db.DB, log *slog.Logger, cat *catalog.Service, store *media.Store, payments PaymentSyncer, mail *Mail, pruners ...Pruner) (*Runner, error) {
 	workers := river.NewWorkers()
 	if payments != nil {
 		if err := river.AddWorkerSafely(workers, &paymentSyncWorker{syncer: payments}); err != nil {
+			return nil, fmt.Errorf("new job runner: %w", err)
+		}
+	}
+	if mail != nil {
+		if mail.Courier == nil || mail.Backoff == nil {
+			return nil, errors.New("new job runner: mail needs a courier and a backoff")
+		}
+		if err := river.AddWorkerSafely(workers, &mailWorker{mail: *mail}); err != nil {
 			return nil, fmt.Errorf("new job runner: %w", err)
 		}
 	}

@@ -1,8 +1,12 @@
 // Package notify sends email to customers and staff. A Message is rendered
-// from an embedded template (Render) and handed to a Mailer: Outbox in
-// development, which only stores it, or SMTP in production, which delivers
-// it and stores it with the outcome. Either way every message lands in the
-// outbox table, so staff can see what the shop sent.
+// from an embedded template (Render) and handed to the Outbox, the one
+// Mailer: Send stores it in the outbox table and enqueues its delivery job
+// in the caller's transaction, so a mail exists if and only if the change
+// that asked for it committed. The job calls Courier.Deliver, which hands
+// the mail to a Transport: SMTP in production, Hold in development (the
+// mail stays in the outbox, marked as not delivered by design). Either way
+// every message is in the outbox table, so staff see what the shop sent
+// (decisions 0012 and 0034).
 //
 // Message bodies hold one-time links and personal data: nothing in this
 // package logs them, and error messages name the outbox id, never the
@@ -49,17 +53,15 @@ func (m Message) Validate() error {
 	return v.Err()
 }
 
-// Mailer sends a Message, recording it in the outbox table through q. It
-// returns a *fault.Invalid, and stores nothing, when the message does not
-// validate.
+// Mailer sends a Message: it stores it through q and enqueues its
+// delivery, and returns at once; the mail server is never contacted while q
+// is open. It returns a *fault.Invalid, and stores nothing, when the message
+// does not validate.
 //
-// q decides the fate of the record: with a transaction the record commits or
-// rolls back with the caller's own writes (a sign-up and its verification
-// mail together). An implementation that talks to a server (SMTP) does so
-// while q is open, so callers pass d.Write() rather than a transaction to
-// it, or send after their transaction commits; otherwise the SQLite writer
-// waits on the mail server, and a failed send's record rolls back with the
-// error.
+// With a transaction as q the mail and its job commit or roll back with the
+// caller's own writes (an order and its confirmation together; a crash
+// after the commit loses no mail, and a rollback sends none). With a pool
+// (d.Write()) the Mailer opens a transaction of its own for the two.
 type Mailer interface {
 	Send(ctx context.Context, q db.Querier, m Message) error
 }
@@ -67,16 +69,22 @@ type Mailer interface {
 // Status is where a message stands in the outbox.
 type Status string
 
-// The statuses of an outbox message.
+// The statuses of an outbox message. A mail goes queued → sending → sent,
+// or back to queued after a passing failure (attempts and LastError say
+// so), or to failed; without a mail server, queued → held.
 const (
-	// Queued: stored and not delivered. The Outbox mailer leaves every
-	// message here; for SMTP it means the send never finished (a crash).
+	// Queued: stored, its delivery job waiting (also between retries).
 	Queued Status = "queued"
+	// Sending: a delivery job claimed it and is talking to the server.
+	Sending Status = "sending"
 	// Sent: the SMTP server accepted the message.
 	Sent Status = "sent"
-	// Failed: the SMTP server could not be reached or refused the message;
-	// LastError says why.
+	// Failed: the server refused the message for good, or every attempt
+	// failed; LastError says why. Nothing delivers it any more.
 	Failed Status = "failed"
+	// Held: no mail server is configured (development); the mail is kept
+	// in the outbox for staff and developers to read and is not delivered.
+	Held Status = "held"
 )
 
 // Mail is a message as stored in the outbox table.
@@ -87,7 +95,7 @@ type Mail struct {
 	Text      string
 	HTML      string
 	Status    Status
-	Attempts  int       // delivery attempts made; 0 for the Outbox mailer
+	Attempts  int       // delivery attempts whose outcome is known; 0 while none, and for held mail
 	LastError string    // the last delivery error, "" when none
 	SentAt    time.Time // UTC; zero until sent
 	CreatedAt time.Time // UTC

@@ -8,46 +8,61 @@ import (
 	"github.com/mallang/mallang/internal/db"
 )
 
-// Outbox is the development Mailer: Send stores the message, queued, and
-// delivers nothing. List and Get serve the back-office page that shows the
-// outbox, which is where a developer opens a verification link.
+// DeliveryQueue enqueues the delivery job of one stored mail inside the
+// caller's transaction: q comes from db.InTx, and the job exists if and only
+// if that transaction commits. jobs.Queue implements it.
+type DeliveryQueue interface {
+	EnqueueMailDelivery(ctx context.Context, q db.Querier, mailID int64) error
+}
+
+// Outbox is the Mailer and the record of every mail: Send stores the
+// message, queued, and enqueues its delivery job; List and Get serve the
+// back-office page that shows the outbox, which is where a developer opens
+// a verification link when no mail server is configured.
 type Outbox struct {
-	d   *db.DB
-	now func() time.Time
+	d    *db.DB
+	jobs DeliveryQueue
+	now  func() time.Time
 }
 
-// NewOutbox returns an Outbox on d. now stamps the rows.
-func NewOutbox(d *db.DB, now func() time.Time) *Outbox {
-	return &Outbox{d: d, now: now}
+// NewOutbox returns an Outbox on d whose Send enqueues deliveries on jobs.
+// now stamps the rows.
+func NewOutbox(d *db.DB, jobs DeliveryQueue, now func() time.Time) *Outbox {
+	return &Outbox{d: d, jobs: jobs, now: now}
 }
 
-// Send validates m and stores it through q with status Queued. A bad message
-// returns a *fault.Invalid and stores nothing.
+// Send validates m, stores it through q with status Queued and enqueues its
+// delivery job in the same transaction; see Mailer for what q decides. It
+// never contacts a mail server. A bad message returns a *fault.Invalid and
+// stores nothing.
 func (o *Outbox) Send(ctx context.Context, q db.Querier, m Message) error {
-	_, err := queue(ctx, q, m, o.now().UTC())
-	return err
+	if err := m.Validate(); err != nil {
+		return err
+	}
+	if !db.IsTx(q) {
+		// A pool cannot carry the job (and the two must commit together).
+		return o.d.InTx(ctx, func(tx db.Querier) error { return o.send(ctx, tx, m) })
+	}
+	return o.send(ctx, q, m)
 }
 
-// queue validates m and stores it through q with status Queued, returning
-// its outbox id: the first step of every Mailer. A bad message returns a
-// *fault.Invalid and stores nothing.
-func queue(ctx context.Context, q db.Querier, m Message, now time.Time) (int64, error) {
-	if err := m.Validate(); err != nil {
-		return 0, err
-	}
-	id, err := insertMail(ctx, q, m, now)
+func (o *Outbox) send(ctx context.Context, q db.Querier, m Message) error {
+	id, err := insertMail(ctx, q, m, o.now().UTC())
 	if err != nil {
-		return 0, fmt.Errorf("store mail: %w", err)
+		return fmt.Errorf("store mail: %w", err)
 	}
-	return id, nil
+	if err := o.jobs.EnqueueMailDelivery(ctx, q, id); err != nil {
+		return fmt.Errorf("store mail %d: %w", id, err)
+	}
+	return nil
 }
 
 // MaxPage is the most mails List returns at once.
 const MaxPage = 200
 
 // List returns up to limit mails of the outbox table, newest first, after
-// skipping offset of them. It reads every mail, whichever Mailer stored it.
-// limit is clamped to 1..MaxPage and a negative offset counts as 0.
+// skipping offset of them. limit is clamped to 1..MaxPage and a negative
+// offset counts as 0.
 func (o *Outbox) List(ctx context.Context, limit, offset int) ([]Mail, error) {
 	limit = min(max(limit, 1), MaxPage)
 	offset = max(offset, 0)

@@ -1,7 +1,10 @@
 package notify
 
 import (
+	"context"
 	"errors"
+	"slices"
+	"sync"
 	"testing"
 	"time"
 
@@ -14,17 +17,43 @@ var testNow = time.Date(2026, 3, 1, 9, 30, 0, 0, time.UTC)
 
 func fixedNow() time.Time { return testNow }
 
+// jobList is a DeliveryQueue that refuses a pool, as River does, and keeps
+// the ids it was given. It cannot see a rollback; the job queue's own tests
+// (internal/jobs) show that a rolled-back mail leaves no job.
+type jobList struct {
+	mu  sync.Mutex
+	ids []int64
+}
+
+func (l *jobList) EnqueueMailDelivery(_ context.Context, q db.Querier, id int64) error {
+	if !db.IsTx(q) {
+		return errors.New("not a transaction")
+	}
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	l.ids = append(l.ids, id)
+	return nil
+}
+
+func (l *jobList) enqueued() []int64 {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return slices.Clone(l.ids)
+}
+
 func TestOutboxSendListGet(t *testing.T) {
 	t.Parallel()
 	ctx := t.Context()
 	d := dbtest.New(t)
-	o := NewOutbox(d, fixedNow)
+	jobs := &jobList{}
+	o := NewOutbox(d, jobs, fixedNow)
 	first, err := Render(VerifyEmail, VerifyEmailData{Name: "민지", URL: "https://shop.example/v/1", Hours: 24})
 	if err != nil {
 		t.Fatal(err)
 	}
 	first.To = "minji@example.com"
 	second := Message{To: "junho@example.com", Subject: "두 번째", Text: "text only"}
+	// On the pool: Send opens a transaction for the mail and its job.
 	if err := o.Send(ctx, d.Write(), first); err != nil {
 		t.Fatalf("Send: %v", err)
 	}
@@ -39,6 +68,9 @@ func TestOutboxSendListGet(t *testing.T) {
 	}
 	if len(got) != 2 || got[0].To != second.To || got[1].To != first.To {
 		t.Fatalf("List = %+v, want the two mails newest first", got)
+	}
+	if ids := jobs.enqueued(); !slices.Equal(ids, []int64{got[1].ID, got[0].ID}) {
+		t.Errorf("delivery jobs for %v, want %v", ids, []int64{got[1].ID, got[0].ID})
 	}
 	m := got[1]
 	if m.Subject != first.Subject || m.Text != first.Text || m.HTML != first.HTML {
@@ -71,7 +103,7 @@ func TestOutboxRollsBackWithTransaction(t *testing.T) {
 	t.Parallel()
 	ctx := t.Context()
 	d := dbtest.New(t)
-	o := NewOutbox(d, fixedNow)
+	o := NewOutbox(d, &jobList{}, fixedNow)
 	boom := errors.New("sign-up failed")
 	err := d.InTx(ctx, func(q db.Querier) error {
 		if err := o.Send(ctx, q, Message{To: "minji@example.com", Subject: "s", Text: "t"}); err != nil {
@@ -89,7 +121,7 @@ func TestOutboxRejectsBadAddress(t *testing.T) {
 	t.Parallel()
 	ctx := t.Context()
 	d := dbtest.New(t)
-	o := NewOutbox(d, fixedNow)
+	o := NewOutbox(d, &jobList{}, fixedNow)
 	err := o.Send(ctx, d.Write(), Message{To: "not an address", Subject: "s", Text: "t"})
 	if inv, ok := fault.AsInvalid(err); !ok || inv.Fields["to"] == "" {
 		t.Fatalf("Send = %v, want *fault.Invalid on to", err)

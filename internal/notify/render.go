@@ -98,12 +98,12 @@ func Render(tmpl Template, data any) (Message, error) {
 			return Message{}, fmt.Errorf("render %s: %w", tmpl, err)
 		}
 	}
-	txt, err := texttemplate.New(string(tmpl)).Option("missingkey=error").
+	txt, err := texttemplate.New(string(tmpl)).Funcs(templateFuncs()).Option("missingkey=error").
 		ParseFS(templateFiles, "templates/"+string(tmpl)+".txt")
 	if err != nil {
 		return Message{}, fmt.Errorf("render %s: %w", tmpl, err)
 	}
-	html, err := htmltemplate.New(string(tmpl)).Option("missingkey=error").
+	html, err := htmltemplate.New(string(tmpl)).Funcs(templateFuncs()).Option("missingkey=error").
 		ParseFS(templateFiles, "templates/"+string(tmpl)+".html")
 	if err != nil {
 		return Message{}, fmt.Errorf("render %s: %w", tmpl, err)

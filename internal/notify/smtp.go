@@ -2,6 +2,7 @@ package notify
 
 import (
 	"context"
+	"crypto/sha256"
 	"errors"
 	"fmt"
 	"net/mail"
@@ -9,8 +10,6 @@ import (
 	"time"
 
 	gomail "github.com/wneessen/go-mail"
-
-	"github.com/mallang/mallang/internal/db"
 )
 
 // SMTPConfig says how to reach the shop's mail server.
@@ -36,9 +35,9 @@ type SMTPConfig struct {
 	Timeout time.Duration
 }
 
-// SMTP is the production Mailer: Send delivers through an SMTP server with
-// go-mail and records the message in the outbox table with the outcome. It
-// holds no connection between sends and is safe for concurrent use.
+// SMTP is the production Transport: it delivers through an SMTP server
+// with go-mail. The Courier records the outcome in the outbox table. It
+// holds no connection between deliveries and is safe for concurrent use.
 type SMTP struct {
 	opts     []gomail.Option
 	host     string
@@ -48,8 +47,8 @@ type SMTP struct {
 }
 
 // NewSMTP checks cfg and returns an SMTP mailer; it does not connect, so a
-// wrong host or password shows at the first Send. now stamps the outbox rows
-// and the Date header.
+// wrong host or password shows at the first delivery. now stamps the Date
+// header.
 func NewSMTP(cfg SMTPConfig, now func() time.Time) (*SMTP, error) {
 	if cfg.Host == "" {
 		return nil, errors.New("smtp: host is required")
@@ -112,47 +111,53 @@ func (s *SMTP) client() (*gomail.Client, error) {
 	return c, nil
 }
 
-// Send validates m, stores it through q as queued, delivers it and marks the
-// row sent, or failed with the error. A bad message returns a *fault.Invalid
-// and stores nothing; a delivery failure is returned, wrapped with the
-// outbox id, after the row is marked. See Mailer for what to pass as q: the
-// server is contacted while q is in use.
-func (s *SMTP) Send(ctx context.Context, q db.Querier, m Message) error {
-	id, err := queue(ctx, q, m, s.now().UTC())
-	if err != nil {
-		return err
+// Deliver sends m, outbox mail id, through the server. Every attempt of
+// one mail carries the same Message-ID (made of id and a digest of the
+// message), so the rare duplicate after a crash (see Courier.Deliver) is one
+// message to the mailbox providers that drop repeated ids. A failure is
+// returned wrapped with the id and without the recipient; a permanent
+// refusal (a 5xx answer) also wraps ErrUndeliverable.
+func (s *SMTP) Deliver(ctx context.Context, id int64, m Message) error {
+	msg := gomail.NewMsg(gomail.WithNoDefaultUserAgent())
+	err := msg.FromFormat(s.fromName, s.fromAddr)
+	if err == nil {
+		err = msg.To(m.To)
 	}
-	if sendErr := s.deliver(ctx, m); sendErr != nil {
-		err := &deliveryError{id: id, msg: redact(sendErr.Error(), m.To), err: sendErr}
-		// Record the failure even when it was ctx ending.
-		if markErr := markFailed(context.WithoutCancel(ctx), q, id, err.msg, s.now().UTC()); markErr != nil {
-			return errors.Join(err, markErr)
+	if err == nil {
+		msg.Subject(m.Subject)
+		msg.SetDateWithValue(s.now())
+		msg.SetMessageIDWithValue(messageID(id, m, s.fromAddr))
+		msg.SetBodyString(gomail.TypeTextPlain, m.Text)
+		if m.HTML != "" {
+			msg.AddAlternativeString(gomail.TypeTextHTML, m.HTML)
 		}
-		return err
+		var c *gomail.Client
+		if c, err = s.client(); err == nil {
+			err = c.DialAndSendWithContext(ctx, msg)
+		}
 	}
-	return markSent(ctx, q, id, s.now().UTC())
+	if err == nil {
+		return nil
+	}
+	var se *gomail.SendError
+	permanent := errors.As(err, &se) && se.ErrorCode() >= 500 && se.ErrorCode() < 600
+	return &deliveryError{id: id, msg: redact(err.Error(), m.To), err: err, permanent: permanent}
 }
 
-func (s *SMTP) deliver(ctx context.Context, m Message) error {
-	msg := gomail.NewMsg(gomail.WithNoDefaultUserAgent())
-	if err := msg.FromFormat(s.fromName, s.fromAddr); err != nil {
-		return fmt.Errorf("from: %w", err)
+// messageID is the Message-ID of outbox mail id: the same for every attempt
+// of it, and different for another message that got the same id (another
+// database, a reset development shop).
+func messageID(id int64, m Message, from string) string {
+	h := sha256.New()
+	for _, part := range []string{m.To, m.Subject, m.Text, m.HTML} {
+		h.Write([]byte(part))
+		h.Write([]byte{0})
 	}
-	if err := msg.To(m.To); err != nil {
-		return fmt.Errorf("to: %w", err)
+	domain := "localhost"
+	if at := strings.LastIndexByte(from, '@'); at >= 0 {
+		domain = from[at+1:]
 	}
-	msg.Subject(m.Subject)
-	msg.SetDateWithValue(s.now())
-	msg.SetMessageID()
-	msg.SetBodyString(gomail.TypeTextPlain, m.Text)
-	if m.HTML != "" {
-		msg.AddAlternativeString(gomail.TypeTextHTML, m.HTML)
-	}
-	c, err := s.client()
-	if err != nil {
-		return err
-	}
-	return c.DialAndSendWithContext(ctx, msg)
+	return fmt.Sprintf("outbox.%d.%x@%s", id, h.Sum(nil)[:8], domain)
 }
 
 // deliveryError is a failed delivery. Its text leaves out the recipient,
@@ -160,13 +165,17 @@ func (s *SMTP) deliver(ctx context.Context, m Message) error {
 // log it; Unwrap still gives go-mail's error (a *mail.SendError when the
 // server answered) for retry decisions.
 type deliveryError struct {
-	id  int64
-	msg string
-	err error
+	id        int64
+	msg       string
+	err       error
+	permanent bool // the server refused for good
 }
 
 func (e *deliveryError) Error() string { return fmt.Sprintf("send mail %d: %s", e.id, e.msg) }
 func (e *deliveryError) Unwrap() error { return e.err }
+
+// Is makes a permanent refusal match ErrUndeliverable.
+func (e *deliveryError) Is(target error) bool { return e.permanent && target == ErrUndeliverable }
 
 // redact replaces the address addr in s, in any letter case.
 func redact(s, addr string) string {

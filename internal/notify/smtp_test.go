@@ -4,18 +4,17 @@ import (
 	"bytes"
 	"errors"
 	"io"
+	"log/slog"
 	"mime"
 	"mime/multipart"
-	"net"
 	"net/mail"
 	"strings"
 	"testing"
 	"time"
 
-	gomail "github.com/wneessen/go-mail"
-
+	"github.com/mallang/mallang/internal/db"
 	"github.com/mallang/mallang/internal/db/dbtest"
-	"github.com/mallang/mallang/internal/fault"
+	"github.com/mallang/mallang/internal/fake"
 	"github.com/mallang/mallang/internal/notify/smtptest"
 )
 
@@ -26,7 +25,58 @@ func testConfig(port int) SMTPConfig {
 	}
 }
 
-func TestSMTPSend(t *testing.T) {
+// courierEnv is an outbox whose mail a Courier delivers through SMTP to a
+// test server, called directly as the delivery job would.
+type courierEnv struct {
+	d       *db.DB
+	outbox  *Outbox
+	courier *Courier
+	srv     *smtptest.Server
+	clock   *fake.Clock
+}
+
+func newCourierEnv(t *testing.T, opts smtptest.Options, port int) courierEnv {
+	t.Helper()
+	d := dbtest.New(t)
+	e := courierEnv{d: d, clock: fake.NewClock(testNow)}
+	if port == 0 {
+		e.srv = smtptest.Start(t, opts)
+		port = e.srv.Port
+	}
+	cfg := testConfig(port)
+	cfg.Username, cfg.Password = opts.User, opts.Password
+	s, err := NewSMTP(cfg, e.clock.Now)
+	if err != nil {
+		t.Fatal(err)
+	}
+	e.outbox = NewOutbox(d, &jobList{}, e.clock.Now)
+	e.courier = NewCourier(d, s, e.clock.Now, slog.New(slog.DiscardHandler))
+	return e
+}
+
+// send stores m and returns its outbox id.
+func (e courierEnv) send(t *testing.T, m Message) int64 {
+	t.Helper()
+	if err := e.outbox.Send(t.Context(), e.d.Write(), m); err != nil {
+		t.Fatalf("Send: %v", err)
+	}
+	got, err := e.outbox.List(t.Context(), 1, 0)
+	if err != nil || len(got) != 1 {
+		t.Fatalf("List = %v, %v", got, err)
+	}
+	return got[0].ID
+}
+
+func (e courierEnv) mail(t *testing.T, id int64) Mail {
+	t.Helper()
+	m, err := e.outbox.Get(t.Context(), id)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return m
+}
+
+func TestCourierSMTP(t *testing.T) {
 	t.Parallel()
 	tests := []struct {
 		name, user, password string
@@ -38,27 +88,26 @@ func TestSMTPSend(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			t.Parallel()
 			ctx := t.Context()
-			d := dbtest.New(t)
-			srv := smtptest.Start(t, smtptest.Options{User: tt.user, Password: tt.password})
-			port := srv.Port
-			cfg := testConfig(port)
-			cfg.Username, cfg.Password = tt.user, tt.password
-			s, err := NewSMTP(cfg, fixedNow)
-			if err != nil {
-				t.Fatal(err)
-			}
+			e := newCourierEnv(t, smtptest.Options{User: tt.user, Password: tt.password}, 0)
 			m, err := Render(VerifyEmail, VerifyEmailData{Name: "민지", URL: "https://shop.example/signup/verify?token=abc", Hours: 24})
 			if err != nil {
 				t.Fatal(err)
 			}
 			m.To = "minji@example.com"
-			if err := s.Send(ctx, d.Write(), m); err != nil {
-				t.Fatalf("Send: %v", err)
+			id := e.send(t, m)
+			select {
+			case <-e.srv.Got:
+				t.Fatal("Send delivered; only the job may")
+			default:
+			}
+			e.clock.Advance(time.Minute)
+			if err := e.courier.Deliver(ctx, id, false); err != nil {
+				t.Fatalf("Deliver: %v", err)
 			}
 
 			var got smtptest.Message
 			select {
-			case got = <-srv.Got:
+			case got = <-e.srv.Got:
 			default:
 				t.Fatal("the server received nothing")
 			}
@@ -67,20 +116,17 @@ func TestSMTPSend(t *testing.T) {
 					got.From, got.To, got.User, m.To, tt.user)
 			}
 			assertMIME(t, got.Data, m)
-
-			mails, err := NewOutbox(d, fixedNow).List(ctx, 10, 0)
-			if err != nil {
-				t.Fatal(err)
+			if hdr, err := mail.ReadMessage(bytes.NewReader(got.Data)); err != nil ||
+				hdr.Header.Get("Message-Id") != "<"+messageID(id, m, "no-reply@mallang.example")+">" {
+				t.Errorf("Message-ID is not the mail's stable one (%v)", err)
 			}
-			if len(mails) != 1 {
-				t.Fatalf("outbox holds %d mails, want 1", len(mails))
-			}
-			r := mails[0]
+			r := e.mail(t, id)
 			if r.To != m.To || r.Subject != m.Subject || r.Text != m.Text || r.HTML != m.HTML {
 				t.Error("outbox row differs from the message sent")
 			}
-			if r.Status != Sent || r.Attempts != 1 || r.LastError != "" || !r.SentAt.Equal(testNow) {
-				t.Errorf("outbox row = %s/%d/%q/%v, want sent/1/\"\"/%v", r.Status, r.Attempts, r.LastError, r.SentAt, testNow)
+			sentAt := testNow.Add(time.Minute)
+			if r.Status != Sent || r.Attempts != 1 || r.LastError != "" || !r.SentAt.Equal(sentAt) {
+				t.Errorf("outbox row = %s/%d/%q/%v, want sent/1/\"\"/%v", r.Status, r.Attempts, r.LastError, r.SentAt, sentAt)
 			}
 		})
 	}
@@ -144,95 +190,6 @@ func assertMIME(t *testing.T, data []byte, m Message) {
 	}
 	if parts["text/html"] != m.HTML {
 		t.Errorf("html part = %q, want %q", parts["text/html"], m.HTML)
-	}
-}
-
-func TestSMTPServerDown(t *testing.T) {
-	t.Parallel()
-	ctx := t.Context()
-	d := dbtest.New(t)
-	l, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	port := l.Addr().(*net.TCPAddr).Port
-	l.Close() // nothing listens on port now
-	s, err := NewSMTP(testConfig(port), fixedNow)
-	if err != nil {
-		t.Fatal(err)
-	}
-	m := Message{To: "minji@example.com", Subject: "인증", Text: "t", HTML: "<p>t</p>"}
-	err = s.Send(ctx, d.Write(), m)
-	if err == nil {
-		t.Fatal("Send = nil, want an error")
-	}
-	if strings.Contains(err.Error(), m.To) {
-		t.Errorf("error %q names the recipient", err)
-	}
-	mails, lerr := NewOutbox(d, fixedNow).List(ctx, 10, 0)
-	if lerr != nil {
-		t.Fatal(lerr)
-	}
-	if len(mails) != 1 {
-		t.Fatalf("outbox holds %d mails, want 1", len(mails))
-	}
-	r := mails[0]
-	if r.Status != Failed || r.Attempts != 1 || r.LastError == "" || !r.SentAt.IsZero() {
-		t.Fatalf("outbox row = %s/%d/%q/%v, want failed/1/an error/zero", r.Status, r.Attempts, r.LastError, r.SentAt)
-	}
-	if !strings.Contains(err.Error(), r.LastError) {
-		t.Errorf("error %q does not carry last_error %q", err, r.LastError)
-	}
-}
-
-func TestSMTPRejectedRecipientIsRedacted(t *testing.T) {
-	t.Parallel()
-	ctx := t.Context()
-	d := dbtest.New(t)
-	// The server refuses the recipient, naming it, and go-mail's error
-	// lists it too.
-	port := smtptest.Start(t, smtptest.Options{RejectRcpt: true}).Port
-	s, err := NewSMTP(testConfig(port), fixedNow)
-	if err != nil {
-		t.Fatal(err)
-	}
-	m := Message{To: "minji@example.com", Subject: "인증", Text: "t"}
-	err = s.Send(ctx, d.Write(), m)
-	var se *gomail.SendError
-	if !errors.As(err, &se) {
-		t.Fatalf("Send = %v, want a *mail.SendError inside", err)
-	}
-	if strings.Contains(err.Error(), m.To) || !strings.Contains(err.Error(), "550") {
-		t.Errorf("error %q names the recipient or lacks the server's answer", err)
-	}
-	if !strings.Contains(errors.Unwrap(err).Error(), m.To) {
-		t.Errorf("test premise: go-mail's error %q does not name the recipient", errors.Unwrap(err))
-	}
-	got, err := NewOutbox(d, fixedNow).List(ctx, 1, 0)
-	if err != nil || len(got) != 1 || got[0].Status != Failed || strings.Contains(got[0].LastError, m.To) {
-		t.Fatalf("outbox = %+v, %v, want one failed mail without the address in last_error", got, err)
-	}
-}
-
-func TestSMTPRejectsBadAddress(t *testing.T) {
-	t.Parallel()
-	ctx := t.Context()
-	d := dbtest.New(t)
-	srv := smtptest.Start(t, smtptest.Options{})
-	port := srv.Port
-	s, err := NewSMTP(testConfig(port), fixedNow)
-	if err != nil {
-		t.Fatal(err)
-	}
-	err = s.Send(ctx, d.Write(), Message{To: "minji@", Subject: "s", Text: "t"})
-	if inv, ok := fault.AsInvalid(err); !ok || inv.Fields["to"] == "" {
-		t.Fatalf("Send = %v, want *fault.Invalid on to", err)
-	}
-	assertOutboxEmpty(t, NewOutbox(d, fixedNow))
-	select {
-	case <-srv.Got:
-		t.Fatal("the server received a message")
-	default:
 	}
 }
 

@@ -51,19 +51,44 @@ func insertMail(ctx context.Context, q db.Querier, m Message, now time.Time) (in
 	return id, nil
 }
 
-// markSent records a delivered attempt of a queued mail.
-func markSent(ctx context.Context, q db.Querier, id int64, now time.Time) error {
-	res, err := q.ExecContext(ctx, q.Rebind(`UPDATE outbox SET status = 'sent', attempts = attempts + 1, last_error = '', sent_at = ?, updated_at = ?
-		WHERE id = ? AND status = 'queued'`), now, now, id)
+// claimMail makes mail id Sending under claim when it is queued or its
+// last claim was made before stale (a run that died), and reports whether
+// it did.
+func claimMail(ctx context.Context, q db.Querier, id int64, claim string, now, stale time.Time) (bool, error) {
+	res, err := q.ExecContext(ctx, q.Rebind(`UPDATE outbox SET status = 'sending', claim = ?, claimed_at = ?, updated_at = ?
+		WHERE id = ? AND (status = 'queued' OR (status = 'sending' AND claimed_at < ?))`), claim, now, now, id, stale)
+	if err != nil {
+		return false, fmt.Errorf("claim outbox mail %d: %w", id, err)
+	}
+	n, err := res.RowsAffected()
+	if err != nil {
+		return false, fmt.Errorf("claim outbox mail %d: %w", id, err)
+	}
+	return n == 1, nil
+}
+
+// markSent records the delivered attempt of the mail claimed with claim.
+func markSent(ctx context.Context, q db.Querier, id int64, claim string, now time.Time) error {
+	res, err := q.ExecContext(ctx, q.Rebind(`UPDATE outbox SET status = 'sent', attempts = attempts + 1, last_error = '',
+		claim = '', claimed_at = NULL, sent_at = ?, updated_at = ? WHERE id = ? AND status = 'sending' AND claim = ?`), now, now, id, claim)
 	return checkOne(res, err, "mark outbox mail %d sent", id)
 }
 
-// markFailed records a failed attempt of a queued mail with its error,
-// cut to maxErrorLen bytes.
-func markFailed(ctx context.Context, q db.Querier, id int64, cause string, now time.Time) error {
-	res, err := q.ExecContext(ctx, q.Rebind(`UPDATE outbox SET status = 'failed', attempts = attempts + 1, last_error = ?, updated_at = ?
-		WHERE id = ? AND status = 'queued'`), truncate(cause, maxErrorLen), now, id)
-	return checkOne(res, err, "mark outbox mail %d failed", id)
+// markAttempt records a failed attempt of the mail claimed with claim, its
+// error cut to maxErrorLen bytes, and leaves it in status to: Queued for
+// another attempt, or Failed.
+func markAttempt(ctx context.Context, q db.Querier, id int64, claim string, to Status, cause string, now time.Time) error {
+	res, err := q.ExecContext(ctx, q.Rebind(`UPDATE outbox SET status = ?, attempts = attempts + 1, last_error = ?,
+		claim = '', claimed_at = NULL, updated_at = ? WHERE id = ? AND status = 'sending' AND claim = ?`),
+		string(to), truncate(cause, maxErrorLen), now, id, claim)
+	return checkOne(res, err, "mark outbox mail %d "+string(to), id)
+}
+
+// markHeld records that the mail claimed with claim is kept, not delivered.
+func markHeld(ctx context.Context, q db.Querier, id int64, claim string, now time.Time) error {
+	res, err := q.ExecContext(ctx, q.Rebind(`UPDATE outbox SET status = 'held', claim = '', claimed_at = NULL, updated_at = ?
+		WHERE id = ? AND status = 'sending' AND claim = ?`), now, id, claim)
+	return checkOne(res, err, "mark outbox mail %d held", id)
 }
 
 func checkOne(res sql.Result, err error, format string, id int64) error {
@@ -75,7 +100,7 @@ func checkOne(res sql.Result, err error, format string, id int64) error {
 		return fmt.Errorf(format+": %w", id, err)
 	}
 	if n == 0 {
-		return fmt.Errorf(format+": not queued: %w", id, fault.ErrConflict)
+		return fmt.Errorf(format+": claim lost: %w", id, fault.ErrConflict)
 	}
 	return nil
 }

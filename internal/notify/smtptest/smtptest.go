@@ -8,6 +8,7 @@ import (
 	"errors"
 	"io"
 	"net"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -25,15 +26,20 @@ type Message struct {
 
 // Options shape the server. With User set it offers PLAIN and accepts mail
 // only after that user signs in with Password. With RejectRcpt it refuses
-// every recipient, naming it, as servers do.
+// every recipient, naming it, as servers do. With RefuseFirst n it answers
+// the first n transactions' MAIL command with 451 (try again later), as a
+// busy or greylisting server does, and accepts the ones after.
 type Options struct {
 	User, Password string
 	RejectRcpt     bool
+	RefuseFirst    int
 }
 
 // Server is a running test server.
 type Server struct {
-	opts Options
+	opts    Options
+	refuse  atomic.Int64 // transactions still to refuse
+	Refused atomic.Int64 // transactions refused so far
 	// Got receives each message once its data has arrived.
 	Got  chan Message
 	Port int
@@ -43,6 +49,7 @@ type Server struct {
 func Start(t testing.TB, opts Options) *Server {
 	t.Helper()
 	s := &Server{opts: opts, Got: make(chan Message, 16)}
+	s.refuse.Store(int64(opts.RefuseFirst))
 	srv := smtp.NewServer(s)
 	srv.Domain = "localhost"
 	srv.AllowInsecureAuth = true
@@ -93,6 +100,10 @@ type plainSession struct {
 func (ss *plainSession) Mail(from string, _ *smtp.MailOptions) error {
 	if ss.srv.opts.User != "" && ss.user == "" {
 		return smtp.ErrAuthRequired
+	}
+	if ss.srv.refuse.Add(-1) >= 0 {
+		ss.srv.Refused.Add(1)
+		return &smtp.SMTPError{Code: 451, EnhancedCode: smtp.EnhancedCode{4, 3, 0}, Message: "try again later"}
 	}
 	ss.msg = Message{From: from, User: ss.user}
 	return nil

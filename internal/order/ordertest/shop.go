@@ -24,6 +24,7 @@ import (
 	"github.com/mallang/mallang/internal/db/dbtest"
 	"github.com/mallang/mallang/internal/fake"
 	"github.com/mallang/mallang/internal/notify"
+	"github.com/mallang/mallang/internal/notify/notifytest"
 	"github.com/mallang/mallang/internal/order"
 	"github.com/mallang/mallang/internal/payment"
 	"github.com/mallang/mallang/internal/payment/paymenttest"
@@ -98,7 +99,7 @@ func NewShop(t *testing.T) *Shop {
 	sh.Orders = order.NewService(d, order.Deps{Catalog: cat, Cart: sh.Carts, Addresses: sh.Addr, Coupons: sh.Coupons,
 		Points: sh.Points, Shipping: sh.Shipping, Promotions: sh.Promos, Keyring: kr, Audit: audit.New(d, c.Now)},
 		order.Config{PayWithin: 30 * time.Minute}, c.Now, slog.New(slog.DiscardHandler))
-	sh.Syncs, sh.Outbox = &paymenttest.Queue{}, notify.NewOutbox(d, c.Now)
+	sh.Syncs, sh.Outbox = &paymenttest.Queue{}, notifytest.Outbox(d, c.Now)
 	sh.Payments = payment.NewService(d, sh.PaymentDeps(), payment.Config{BaseURL: "http://shop.test", Bank: Bank}, nil, c.Now, slog.New(slog.DiscardHandler))
 	sh.Checkout = checkout.New(d, sh.Orders, sh.Payments)
 	sh.Leaf = catalogtest.Categories(t, cat).Leaves[0].ID
