@@ -16,7 +16,9 @@ import (
 // TestPayments: in the demo shop one customer buys a product with the test
 // provider and sees the paid order; another pays by bank transfer and sees
 // the deposit instructions; staff confirm the deposit in the back office,
-// and the customer sees the order paid.
+// and the customer sees the order paid. The customer then cancels it with
+// the account to refund to and sees the refund pending (환불 대기); staff
+// record the transfer, and the customer sees 환불 완료.
 func TestPayments(t *testing.T) {
 	s := startShop(t)
 	browser := startBrowser(t)
@@ -103,6 +105,56 @@ func TestPayments(t *testing.T) {
 	if o, err = s.App.Orders().ByNumber(context.Background(), u.ID, number); err != nil || o.Status != order.Paid {
 		b.fatalf("the order is %s after the deposit was confirmed (%v)", o.Status, err)
 	}
+
+	// The customer cancels: the money came by transfer, so the form asks
+	// where to send it back; it waits for the shop's transfer.
+	signIn(b, "bank@example.com", password)
+	b.open(path[:strings.Index(path, "?")])
+	if b.count(`[data-testid="refund-account"]`) != 1 {
+		b.fatalf("the cancel form of a paid bank-transfer order asks for no refund account")
+	}
+	b.do("give the refund account",
+		chromedp.SetValue(chromedp.CSS(field("refund_bank")), "088"),
+		chromedp.SendKeys(chromedp.CSS(field("refund_number")), "110-123-456789"),
+		chromedp.SendKeys(chromedp.CSS(field("refund_holder")), "정입금"),
+		chromedp.SendKeys(chromedp.CSS(field("reason")), "마음이 바뀌었어요"),
+	)
+	b.screenshot("cancel-with-account")
+	b.follow("cancel the order", chromedp.Click(chromedp.CSS(`[data-testid="order-cancel"]`)))
+	if st := b.attrs(`[data-testid="refund-line"]`, "data-status"); len(st) != 1 || st[0] != "awaiting_transfer" {
+		b.fatalf("after cancelling the refund shows %v, want awaiting_transfer", st)
+	}
+	if got := b.text(`[data-testid="refund-line"]`); !strings.Contains(got, "환불 대기") || !strings.Contains(got, "신한은행 ****6789") {
+		b.fatalf("the refund reads %q", got)
+	}
+	if got := b.text(`[data-testid="flash"]`); !strings.Contains(got, "입력하신 계좌로") {
+		b.fatalf("the order page says %q", got)
+	}
+	b.screenshot("refund-pending")
+
+	// Staff send the money and record it on the order page.
+	b.open(s.App.AdminPath() + "/orders/" + strconv.FormatInt(o.ID, 10))
+	if got := b.text(`[data-testid="refund-account-shown"]`); !strings.Contains(got, "110123456789") || !strings.Contains(got, "정입금") {
+		b.fatalf("the back office shows the refund account as %q", got)
+	}
+	b.do("note the transfer", chromedp.SendKeys(chromedp.CSS(`[data-testid="field-transfer_memo"]`), "신한 인터넷뱅킹 이체"))
+	b.follow("record the transfer", chromedp.Click(chromedp.CSS(`[data-testid="record-transfer"]`)))
+	if b.count(`[data-testid="refund-sent"]`) != 1 || b.count(`[data-testid="transfer-form"]`) != 0 {
+		b.fatalf("after recording the transfer the back office still offers it")
+	}
+	b.screenshot("refund-transferred")
+
+	// The customer sees the refund done.
+	b.open(path[:strings.Index(path, "?")])
+	if st := b.attrs(`[data-testid="refund-line"]`, "data-status"); len(st) != 1 || st[0] != "done" {
+		b.fatalf("after the transfer the refund shows %v, want done", st)
+	}
+	if got := b.text(`[data-testid="refund-line"]`); !strings.Contains(got, "환불 완료") {
+		b.fatalf("the refund reads %q", got)
+	}
+	b.screenshot("refunded")
+	b.open("/account")
+	b.follow("sign out", chromedp.Click(chromedp.CSS(selLogout)))
 
 	// Staff ship the card order and mark it delivered; its customer
 	// confirms the purchase and the points are credited.

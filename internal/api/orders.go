@@ -353,7 +353,8 @@ type orderNumberInput struct {
 type cancelInput struct {
 	Number string `path:"number" maxLength:"32" doc:"The order number." example:"20261130-K7QX2M9A"`
 	Body   *struct {
-		Reason string `json:"reason,omitempty" maxLength:"500" doc:"Why, in the customer's words; recorded in the history." example:"주소를 잘못 입력했어요"`
+		Reason        string         `json:"reason,omitempty" maxLength:"500" doc:"Why, in the customer's words; recorded in the history." example:"주소를 잘못 입력했어요"`
+		RefundAccount *RefundAccount `json:"refund_account,omitempty" doc:"Required to cancel a paid order whose money came by bank transfer or into a virtual account: the customer's account the money goes back to. Ignored otherwise."`
 	}
 }
 
@@ -377,7 +378,11 @@ func (a *API) registerOrders() {
 	const cancelPaidDoc = "A paid order's payment is refunded whole through the provider that took it and the order ends cancelled " +
 		"(for a paid order the reason is at most 200 characters). When the provider refuses the refund the order stays as it " +
 		"was and the answer is 502 with its provider_code and provider_message; when it does not answer, 202 with a problem " +
-		"body saying the outcome is unknown (the shop follows it up; do not cancel again). "
+		"body saying the outcome is unknown (the shop follows it up; do not cancel again). Money paid by bank transfer or into a " +
+		"virtual account goes back to refund_account, which is then required (422 naming body.refund_account.bank, .number or " +
+		".holder when it is missing or wrong; nothing is changed): a virtual account's through its provider; a bank transfer's " +
+		"is sent by the shop's staff, so the order is cancelled at once and its refund stays awaiting_transfer (환불 대기) until " +
+		"they record it (see GET /api/v1/orders/{number}/payments). "
 	cancelErrors := []int{http.StatusNotFound, http.StatusConflict, http.StatusUnprocessableEntity, http.StatusBadGateway}
 	huma.Register(a.huma, a.accountOp(huma.Operation{
 		OperationID: "preview-checkout",
@@ -577,11 +582,14 @@ func (a *API) cancelOrder(ctx context.Context, in *cancelInput) (*orderOutput, e
 		return nil, a.problem(ctx, err, "path")
 	}
 	reason := ""
+	var acc *payment.BankAccount
 	if in.Body != nil {
-		reason = in.Body.Reason
+		reason, acc = in.Body.Reason, in.Body.RefundAccount.account()
 	}
 	id := o.ID
-	o, err = a.com.Payments.Cancel(ctx, id, order.Customer(u.ID), reason)
+	actor := order.Customer(u.ID)
+	actor.Audit = apiActor(ctx, u)
+	o, err = a.com.Payments.Cancel(ctx, payment.CancelInput{OrderID: id, Actor: actor, Reason: reason, Account: acc})
 	if p := a.refundTrouble(ctx, id, err); p != nil {
 		return nil, p
 	}
@@ -589,7 +597,7 @@ func (a *API) cancelOrder(ctx context.Context, in *cancelInput) (*orderOutput, e
 		return nil, newProblem(http.StatusConflict, "This order can no longer be cancelled: it has shipped, or it is cancelled already.")
 	}
 	if err != nil {
-		return nil, a.fieldProblem(ctx, err, nil, "body")
+		return nil, a.fieldProblem(ctx, err, refundAccountFields, "body")
 	}
 	body, err := a.newOrder(ctx, o)
 	if err != nil {

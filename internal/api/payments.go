@@ -40,11 +40,15 @@ type Payments interface {
 	CashReceiptOf(ctx context.Context, orderID int64) (payment.CashReceipt, error)
 	// Cancel cancels an unpaid order, or refunds and cancels a paid one
 	// that has not shipped.
-	Cancel(ctx context.Context, orderID int64, actor order.Actor, reason string) (order.Order, error)
+	Cancel(ctx context.Context, in payment.CancelInput) (order.Order, error)
 	// Refund gives back the money of some lines (all when none are named):
-	// *fault.Invalid ("reason", "lines"), fault.ErrConflict,
+	// *fault.Invalid ("reason", "lines", "refund_…"), fault.ErrConflict,
 	// *payment.Declined or payment.ErrRefundPending.
 	Refund(ctx context.Context, in payment.RefundInput) (payment.Refund, error)
+	// RecordRefundTransfer records that staff sent a refund waiting for a
+	// transfer: fault.ErrNotFound, fault.ErrConflict, *fault.Invalid
+	// ("memo").
+	RecordRefundTransfer(ctx context.Context, by audit.Actor, refundID int64, memo string) (payment.Refund, error)
 }
 
 // paymentTags are the OpenAPI tags of the payment endpoints.
@@ -144,13 +148,38 @@ type StartedPayment struct {
 
 // PaymentRefund is money given back for an order.
 type PaymentRefund struct {
-	ID               int64  `json:"id" example:"5"`
-	Amount           int64  `json:"amount" doc:"Money given back, in won." example:"12900"`
-	Points           int64  `json:"points" doc:"Points given back." example:"0"`
-	OrderCancelled   bool   `json:"order_cancelled" doc:"Whether the refund cancelled the order (everything went back before it shipped)." example:"false"`
-	Status           string `json:"status" enum:"requested,done,failed" doc:"requested: asked of the provider, outcome not known yet; done; failed (failure_message says why)." example:"done"`
-	ProviderRefundID string `json:"provider_refund_id" doc:"The provider's id of the refund; manual for a bank transfer, which staff send back by hand." example:"tpr_9ZK2QW7M4N"`
-	FailureMessage   string `json:"failure_message" example:""`
+	ID               int64      `json:"id" example:"5"`
+	Amount           int64      `json:"amount" doc:"Money given back, in won." example:"12900"`
+	Points           int64      `json:"points" doc:"Points given back." example:"0"`
+	OrderCancelled   bool       `json:"order_cancelled" doc:"Whether the refund cancelled the order (everything went back before it shipped)." example:"false"`
+	Status           string     `json:"status" enum:"requested,awaiting_transfer,done,failed" doc:"requested: asked of the provider, outcome not known yet; awaiting_transfer (환불 대기): money paid by bank transfer, which staff send to refund_account and then record — not refunded yet; done: the money went back; failed (failure_message says why)." example:"done"`
+	ProviderRefundID string     `json:"provider_refund_id" doc:"The provider's id of the refund; transfer for a bank transfer staff sent by hand; empty until done." example:"tpr_9ZK2QW7M4N"`
+	FailureMessage   string     `json:"failure_message" example:""`
+	RefundAccount    string     `json:"refund_account" doc:"Where a refund of a bank transfer or a virtual account goes: the bank and the number's last four digits; empty for card refunds." example:"신한은행 ****6789"`
+	TransferredAt    *time.Time `json:"transferred_at" doc:"When staff recorded sending a bank-transfer refund; null otherwise." example:"2026-12-01T02:00:00Z"`
+}
+
+// RefundAccount is the account a refund of money paid by bank transfer or
+// into a virtual account goes to.
+type RefundAccount struct {
+	Bank   string `json:"bank" maxLength:"3" doc:"The bank's three-digit code (금융결제원 표준 은행코드): 004 KB국민, 088 신한, 020 우리, 081 하나, 011 NH농협, 003 IBK기업, 090 카카오뱅크, 092 토스뱅크, 089 케이뱅크, 023 SC제일, 027 씨티, 031 iM뱅크(대구), 032 부산, 034 광주, 035 제주, 037 전북, 039 경남, 002 KDB산업, 007 수협, 012 지역농·축협, 045 새마을금고, 048 신협, 050 저축은행, 064 산림조합, 071 우체국." example:"088"`
+	Number string `json:"number" maxLength:"40" doc:"The account number: 10 to 16 digits, hyphens allowed." example:"110-123-456789"`
+	Holder string `json:"holder" maxLength:"60" doc:"The account holder's name, at most 30 characters." example:"김말랑"`
+}
+
+func (r *RefundAccount) account() *payment.BankAccount {
+	if r == nil {
+		return nil
+	}
+	return &payment.BankAccount{Bank: r.Bank, Account: r.Number, Holder: r.Holder}
+}
+
+// refundAccountFields say where the payment service's refund account
+// fields are in a request body.
+var refundAccountFields = map[string]string{
+	payment.FieldRefundBank:   "body.refund_account.bank",
+	payment.FieldRefundNumber: "body.refund_account.number",
+	payment.FieldRefundHolder: "body.refund_account.holder",
 }
 
 // CashReceipt is the cash receipt (현금영수증) due or issued for an order.
@@ -259,8 +288,16 @@ type orderPaymentsOutput struct {
 type refundInput struct {
 	ID   int64 `path:"id" minimum:"1" doc:"The order's id (not its number)." example:"42"`
 	Body struct {
-		LineIDs []int64 `json:"line_ids,omitempty" maxItems:"1000" doc:"The order lines to refund; left out or empty refunds every line not refunded yet, with whatever is left of the payment." example:"[101]"`
-		Reason  string  `json:"reason" minLength:"1" maxLength:"200" doc:"Why; recorded in the order's history and sent to the provider." example:"고객 변심 — 1개 반품"`
+		LineIDs       []int64        `json:"line_ids,omitempty" maxItems:"1000" doc:"The order lines to refund; left out or empty refunds every line not refunded yet, with whatever is left of the payment." example:"[101]"`
+		Reason        string         `json:"reason" minLength:"1" maxLength:"200" doc:"Why; recorded in the order's history and sent to the provider." example:"고객 변심 — 1개 반품"`
+		RefundAccount *RefundAccount `json:"refund_account,omitempty" doc:"Required when the order was paid by bank transfer or into a virtual account: the customer's account the money goes to. Ignored for cards and easy pay."`
+	}
+}
+
+type transferInput struct {
+	ID   int64 `path:"id" minimum:"1" doc:"The refund's id." example:"5"`
+	Body *struct {
+		Memo string `json:"memo,omitempty" maxLength:"200" doc:"A note on the transfer, such as the bank's reference." example:"신한 인터넷뱅킹 이체"`
 	}
 }
 
@@ -270,7 +307,11 @@ type refundOutput struct {
 
 // refundFields say where the payment service's *fault.Invalid fields are in
 // a refund request.
-var refundFields = map[string]string{"lines": "body.line_ids"}
+var refundFields = map[string]string{"lines": "body.line_ids",
+	payment.FieldRefundBank:   "body.refund_account.bank",
+	payment.FieldRefundNumber: "body.refund_account.number",
+	payment.FieldRefundHolder: "body.refund_account.holder",
+}
 
 const (
 	startConflict  = "This order does not wait for payment: it is paid, cancelled, or has nothing to pay."
@@ -334,6 +375,20 @@ func (a *API) registerPayments() {
 		Errors: []int{http.StatusForbidden, http.StatusNotFound, http.StatusConflict, http.StatusUnprocessableEntity,
 			http.StatusBadGateway},
 	}, "Admin", true), a.refundOrder)
+
+	huma.Register(a.huma, a.accountOp(huma.Operation{
+		OperationID: "record-refund-transfer",
+		Method:      http.MethodPost,
+		Path:        Prefix + "/admin/refunds/{id}/transfer",
+		Summary:     "Record a refund's transfer",
+		Description: "For staff with the orders permission (anyone else gets 403). Money paid by bank transfer has no provider to " +
+			"send it back: its refund waits as awaiting_transfer (환불 대기) with the customer's refund_account. Once staff have " +
+			"sent the money from the shop's bank, this records who sent it, when, and an optional memo; the refund becomes done, " +
+			"the payment refunded (a refund of lines moves the order now) and the customer is emailed. Returns the refund. " +
+			"Refusals: 404 for an unknown refund; 409 for one that is not waiting for a transfer (recorded already, or a card " +
+			"refund); 422 naming body.memo.",
+		Errors: []int{http.StatusForbidden, http.StatusNotFound, http.StatusConflict, http.StatusUnprocessableEntity},
+	}, "Admin", true), a.recordTransfer)
 
 	doc := a.huma.OpenAPI()
 	reg := doc.Components.Schemas
@@ -462,13 +517,33 @@ func (a *API) refundOrder(ctx context.Context, in *refundInput) (*refundOutput, 
 		return nil, newProblem(http.StatusForbidden, "Only staff with the orders permission may refund orders.")
 	}
 	rf, err := a.com.Payments.Refund(ctx, payment.RefundInput{
-		OrderID: in.ID, LineIDs: in.Body.LineIDs, Reason: in.Body.Reason, Actor: order.Staff(audit.Actor{UserID: u.ID, Email: u.Email}),
+		OrderID: in.ID, LineIDs: in.Body.LineIDs, Reason: in.Body.Reason, Actor: order.Staff(apiActor(ctx, u)),
+		Account: in.Body.RefundAccount.account(),
 	})
 	if errors.Is(err, payment.ErrRefundPending) {
 		return nil, refundPending(rf.ID)
 	}
 	if err != nil {
 		return nil, a.paymentProblem(ctx, err, refundFields, "body", refundConflict)
+	}
+	return &refundOutput{Body: newPaymentRefund(rf)}, nil
+}
+
+func (a *API) recordTransfer(ctx context.Context, in *transferInput) (*refundOutput, error) {
+	u, err := signedIn(ctx)
+	if err != nil {
+		return nil, err
+	}
+	if !u.Can(account.PermOrders) {
+		return nil, newProblem(http.StatusForbidden, "Only staff with the orders permission may record refund transfers.")
+	}
+	memo := ""
+	if in.Body != nil {
+		memo = in.Body.Memo
+	}
+	rf, err := a.com.Payments.RecordRefundTransfer(ctx, apiActor(ctx, u), in.ID, memo)
+	if err != nil {
+		return nil, a.paymentProblem(ctx, err, nil, "body", "This refund is not waiting for a transfer: it was recorded already, or it goes back through a provider.")
 	}
 	return &refundOutput{Body: newPaymentRefund(rf)}, nil
 }
@@ -487,7 +562,7 @@ func (a *API) refundTrouble(ctx context.Context, orderID int64, err error) error
 	var id int64
 	if rs, rerr := a.com.Payments.Refunds(ctx, orderID); rerr == nil {
 		for _, r := range rs {
-			if r.Status == "requested" {
+			if r.Status == payment.RefundRequested {
 				id = r.ID
 			}
 		}
@@ -517,8 +592,17 @@ func newPaymentAttempt(at payment.Attempt) PaymentAttempt {
 }
 
 func newPaymentRefund(r payment.Refund) PaymentRefund {
-	return PaymentRefund{ID: r.ID, Amount: r.Amount, Points: r.Points, OrderCancelled: r.Cancel, Status: r.Status,
-		ProviderRefundID: r.ProviderRefundID, FailureMessage: r.FailureMessage}
+	out := PaymentRefund{ID: r.ID, Amount: r.Amount, Points: r.Points, OrderCancelled: r.Cancel, Status: r.Status,
+		ProviderRefundID: r.ProviderRefundID, FailureMessage: r.FailureMessage, TransferredAt: timePtr(r.TransferredAt)}
+	if r.Account != nil {
+		out.RefundAccount = r.Account.Masked() // never the whole number, even to staff: they read it in the back office
+	}
+	return out
+}
+
+// apiActor is user u, acting through the API, as the audit log names them.
+func apiActor(_ context.Context, u account.User) audit.Actor {
+	return audit.Actor{UserID: u.ID, Email: u.Email}
 }
 
 // maskIdentity hides all but the last four characters of a cash receipt's

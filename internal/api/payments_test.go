@@ -12,6 +12,7 @@ import (
 	"testing"
 
 	"github.com/mallang/mallang/internal/api"
+	"github.com/mallang/mallang/internal/audit"
 	"github.com/mallang/mallang/internal/payment"
 )
 
@@ -538,5 +539,60 @@ func TestPaymentsOpenAPI(t *testing.T) {
 		if !strings.Contains(rec.Body.String(), s) {
 			t.Errorf("the document lacks %q", s)
 		}
+	}
+}
+
+// A paid bank-transfer order cancelled by its customer through the API:
+// without a refund account, or with a bad one, 422 names the fields and
+// nothing changes; with one, the order is cancelled and its refund waits
+// for the shop's transfer (awaiting_transfer, the account masked), until
+// staff record it through the admin operation.
+func TestCancelTransferOrder(t *testing.T) {
+	t.Parallel()
+	f := newShop(t)
+	c := f.checkoutCustomer(t, minjiEmail)
+	admin := f.checkoutCustomer(t, "staff@example.com")
+	f.staff(t, admin.id, "staff", "orders")
+	choco := f.product(t, "말랑 다크초콜릿", 12000, 10, false)
+	o := f.placed(t, c, "card", choco)
+	decode[api.StartedPayment](t, f.start(t, c, o.Number, map[string]any{"method": "bank_transfer", "depositor": "김민지"}), http.StatusCreated)
+	if _, err := f.pays.ConfirmDeposit(t.Context(), audit.Actor{UserID: admin.id, Email: "staff@example.com"}, orderID(t, f, o.Number), ""); err != nil {
+		t.Fatal(err)
+	}
+	cancel := "/api/v1/orders/" + o.Number + "/cancel"
+	wantProblem(t, f.do(t, req{method: "POST", path: cancel, token: c.token, body: map[string]any{"reason": "변심"}}),
+		http.StatusUnprocessableEntity, "body.refund_account.bank", "body.refund_account.holder", "body.refund_account.number")
+	wantProblem(t, f.do(t, req{method: "POST", path: cancel, token: c.token, body: map[string]any{
+		"refund_account": map[string]any{"bank": "088", "number": "110-12x", "holder": "김민지"}}}),
+		http.StatusUnprocessableEntity, "body.refund_account.number")
+	ps := decode[api.OrderPayments](t, f.do(t, req{method: "GET", path: paymentsPath(o.Number), token: c.token}), http.StatusOK)
+	if len(ps.Refunds) != 0 || ps.Attempts[0].Status != "paid" {
+		t.Fatalf("refused cancels changed the payments: %+v", ps)
+	}
+
+	got := decode[api.Order](t, f.do(t, req{method: "POST", path: cancel, token: c.token, body: map[string]any{"reason": "변심",
+		"refund_account": map[string]any{"bank": "088", "number": "110-123-456789", "holder": "김민지"}}}), http.StatusOK)
+	if got.Status != "cancelled" {
+		t.Fatalf("order = %s", got.Status)
+	}
+	ps = decode[api.OrderPayments](t, f.do(t, req{method: "GET", path: paymentsPath(o.Number), token: c.token}), http.StatusOK)
+	if len(ps.Refunds) != 1 || ps.Refunds[0].Status != "awaiting_transfer" || ps.Refunds[0].RefundAccount != "신한은행 ****6789" ||
+		ps.Refunds[0].ProviderRefundID != "" || ps.Refunds[0].TransferredAt != nil || ps.Attempts[0].Status != "paid" {
+		t.Fatalf("payments = %+v", ps)
+	}
+	transfer := "/api/v1/admin/refunds/" + strconv.FormatInt(ps.Refunds[0].ID, 10) + "/transfer"
+	wantProblem(t, f.do(t, req{method: "POST", path: transfer, token: c.token}), http.StatusForbidden)
+	wantProblem(t, f.do(t, req{method: "POST", path: transfer, token: admin.token, body: map[string]any{"memo": "a\nb"}}),
+		http.StatusUnprocessableEntity, "body.memo")
+	rf := decode[api.PaymentRefund](t, f.do(t, req{method: "POST", path: transfer, token: admin.token,
+		body: map[string]any{"memo": "신한 이체"}}), http.StatusOK)
+	if rf.Status != "done" || rf.ProviderRefundID != "transfer" || rf.TransferredAt == nil || strings.Contains(fmt.Sprint(rf), "456789") {
+		t.Fatalf("refund = %+v", rf)
+	}
+	wantProblem(t, f.do(t, req{method: "POST", path: transfer, token: admin.token}), http.StatusConflict)
+	wantProblem(t, f.do(t, req{method: "POST", path: "/api/v1/admin/refunds/999999/transfer", token: admin.token}), http.StatusNotFound)
+	ps = decode[api.OrderPayments](t, f.do(t, req{method: "GET", path: paymentsPath(o.Number), token: c.token}), http.StatusOK)
+	if ps.Refunds[0].Status != "done" || ps.Attempts[0].Status != "refunded" || ps.Attempts[0].Refunded != o.Total {
+		t.Fatalf("payments after the transfer = %+v", ps)
 	}
 }

@@ -14,6 +14,7 @@ import (
 	"github.com/mallang/mallang/internal/fault"
 	"github.com/mallang/mallang/internal/money"
 	"github.com/mallang/mallang/internal/order"
+	"github.com/mallang/mallang/internal/payment"
 )
 
 // Orders is what the back office needs of the order service;
@@ -177,6 +178,11 @@ type orderNote struct {
 	Depositor string
 	Reason    string
 	Lines     []int64
+	// Account is the refund account typed on the refund form.
+	Account payment.BankAccount
+	// Memo is what was typed on the transfer form of refund MemoFor.
+	Memo    string
+	MemoFor int64
 }
 
 // order shows one order: lines, amounts, address, shipments, history and

@@ -14,10 +14,8 @@ import (
 )
 
 // Payments is what the back office needs of the payment service;
-// *payment.Service implements it. The service writes no audit entry: the
-// back office passes a hook that writes it in the action's transaction, or,
-// for refunds and cancellations (whose provider call sits between
-// transactions), writes it right after the action succeeds.
+// *payment.Service implements it. The service writes every audit entry
+// itself, in the transaction of the change, naming the staff member given.
 type Payments interface {
 	// Attempts, Refunds and Events read an order's payments for its page.
 	Attempts(ctx context.Context, orderID int64) ([]payment.Attempt, error)
@@ -25,11 +23,16 @@ type Payments interface {
 	Events(ctx context.Context, orderID int64) ([]payment.EventRecord, error)
 	// ConfirmDeposit matches a bank transfer and marks the order paid.
 	ConfirmDeposit(ctx context.Context, by audit.Actor, orderID int64, depositor string) (payment.Attempt, error)
-	// Refund and RetryRefund give money back through the provider.
+	// Refund and RetryRefund give money back through the provider, or
+	// record a refund of a bank transfer that staff send by hand.
 	Refund(ctx context.Context, in payment.RefundInput) (payment.Refund, error)
 	RetryRefund(ctx context.Context, refundID int64, actor order.Actor) (payment.Refund, error)
+	// RecordRefundTransfer records that staff sent a refund waiting for a
+	// transfer; AwaitingTransfers lists those still to send.
+	RecordRefundTransfer(ctx context.Context, by audit.Actor, refundID int64, memo string) (payment.Refund, error)
+	AwaitingTransfers(ctx context.Context, limit int) ([]payment.Refund, error)
 	// Cancel cancels an order, refunding it whole when it was paid.
-	Cancel(ctx context.Context, orderID int64, actor order.Actor, reason string) (order.Order, error)
+	Cancel(ctx context.Context, in payment.CancelInput) (order.Order, error)
 	// PendingCashReceipts, CashReceipt and MarkCashReceiptIssued serve the
 	// cash receipts section.
 	PendingCashReceipts(ctx context.Context, limit int) ([]payment.CashReceipt, error)
@@ -45,6 +48,8 @@ func (h *Handler) registerPayments(mux *http.ServeMux) {
 	mux.Handle("POST "+p+"/orders/{id}/deposit", orders(h.confirmDeposit))
 	mux.Handle("POST "+p+"/orders/{id}/refund", orders(h.refundOrder))
 	mux.Handle("POST "+p+"/orders/{id}/refunds/{refund}/retry", orders(h.retryRefund))
+	mux.Handle("POST "+p+"/orders/{id}/refunds/{refund}/transfer", orders(h.recordTransfer))
+	mux.Handle("GET "+p+"/refunds", orders(h.awaitingTransfers))
 	mux.Handle("GET "+p+"/cash-receipts", orders(h.cashReceipts))
 	mux.Handle("POST "+p+"/cash-receipts/{id}/issued", orders(h.issueCashReceipt))
 }
@@ -53,6 +58,7 @@ func (h *Handler) registerPayments(mux *http.ServeMux) {
 func (h *Handler) paymentSections(u account.User, add func(key, path, hint string)) {
 	if u.Can(account.PermOrders) {
 		add("receipts", "/cash-receipts", "dash.receipts")
+		add("transfers", "/refunds", "dash.transfers")
 	}
 }
 
@@ -104,6 +110,25 @@ type refundView struct {
 	Failure    string
 	// RetryURL is set for a refund whose outcome is unknown (requested).
 	RetryURL string
+	// Account is where the money goes (bank transfer, virtual account),
+	// shown whole: only staff with the orders permission see this page.
+	Account *accountView
+	// Transfer is the form recording that staff sent a refund waiting for
+	// a transfer; nil otherwise.
+	Transfer *transferForm
+	// Sent says who sent a transfer refund, when, and their memo.
+	Sent string
+}
+
+// accountView is a refund account as staff see it.
+type accountView struct{ Bank, Number, Holder string }
+
+// transferForm records the transfer of one refund.
+type transferForm struct {
+	URL    string
+	Amount string
+	Memo   string
+	Max    int
 }
 
 // eventView is one payment event.
@@ -126,6 +151,15 @@ type refundForm struct {
 	Lines  []refundLine
 	Reason string
 	Max    int
+	// Account is set when the money goes back to the customer's account
+	// (it came by bank transfer or into a virtual account): the form asks
+	// for it, with what was typed.
+	Account bool
+	Banks   []payment.Bank
+	Typed   payment.BankAccount
+	// Transfer is set for a bank transfer: staff send the money themselves
+	// and record it on the refund.
+	Transfer bool
 }
 
 // refundLine is a line that may still be refunded.
@@ -159,7 +193,7 @@ func (h *Handler) paymentPanel(ctx context.Context, m *messages, o order.Order, 
 	}
 	base := h.url("/orders/" + strconv.FormatInt(o.ID, 10))
 	v := &paymentView{}
-	var waiting *payment.Attempt
+	var waiting, captured *payment.Attempt
 	for i, a := range as {
 		av := attemptView{ID: "#" + strconv.FormatInt(a.ID, 10), Provider: labelOr(m, "pay.", a.Provider), Method: a.Method,
 			Status: labelOr(m, "attempt.", string(a.Status)), StatusKey: string(a.Status), Amount: won(a.Amount),
@@ -178,6 +212,7 @@ func (h *Handler) paymentPanel(ctx context.Context, m *messages, o order.Order, 
 		}
 		if a.Status.Captured() {
 			v.Captured = true
+			captured = &as[i]
 		}
 		if a.Provider == payment.BankTransfer && a.Status == payment.AttemptAwaitingDeposit {
 			waiting = &as[i]
@@ -188,17 +223,32 @@ func (h *Handler) paymentPanel(ctx context.Context, m *messages, o order.Order, 
 		rv := refundView{ID: "#" + strconv.FormatInt(rf.ID, 10), Attempt: "#" + strconv.FormatInt(rf.AttemptID, 10),
 			Amount: won(rf.Amount), Points: won(rf.Points), Status: labelOr(m, "refund.", rf.Status), StatusKey: rf.Status,
 			ProviderID: rf.ProviderRefundID, Failure: rf.FailureMessage}
-		if rf.Status == "requested" {
+		if rf.Status == payment.RefundRequested {
 			rv.RetryURL = base + "/refunds/" + strconv.FormatInt(rf.ID, 10) + "/retry"
+		}
+		if a := rf.Account; a != nil {
+			rv.Account = &accountView{Bank: payment.BankName(a.Bank), Number: a.Account, Holder: a.Holder}
+		}
+		if rf.Status == payment.RefundAwaitingTransfer {
+			tf := &transferForm{URL: base + "/refunds/" + strconv.FormatInt(rf.ID, 10) + "/transfer", Amount: won(rf.Amount),
+				Max: payment.MaxTransferMemo}
+			if note.Form == "transfer" && note.MemoFor == rf.ID {
+				tf.Memo = note.Memo
+			}
+			rv.Transfer = tf
+		}
+		if !rf.TransferredAt.IsZero() {
+			rv.Sent = m.F("pay.transfer.sent", m.Time(rf.TransferredAt), rf.TransferredBy)
+			if rf.TransferMemo != "" {
+				rv.Sent += " · " + rf.TransferMemo
+			}
 		}
 		v.Refunds = append(v.Refunds, rv)
 	}
 	for _, e := range es {
 		ev := eventView{Time: m.Time(e.CreatedAt), Attempt: "#" + strconv.FormatInt(e.AttemptID, 10),
 			Kind: labelOr(m, "payev.", e.Kind), Outcome: e.Outcome, Summary: e.Detail}
-		if e.ActorID != nil {
-			ev.Who = m.T("actor.staff") + " #" + strconv.FormatInt(*e.ActorID, 10)
-		}
+		ev.Who = eventActor(m, e)
 		v.Events = append(v.Events, ev)
 	}
 	if waiting != nil && o.Status == order.AwaitingDeposit {
@@ -231,11 +281,37 @@ func (h *Handler) paymentPanel(ctx context.Context, m *messages, o order.Order, 
 			}
 			f.Lines = append(f.Lines, rl)
 		}
+		if captured != nil && captured.RefundsToAccount() {
+			f.Account, f.Banks = true, payment.Banks()
+			f.Transfer = captured.Provider == payment.BankTransfer
+			if note.Form == "refund" {
+				f.Typed = note.Account
+			}
+		}
 		if len(f.Lines) > 0 {
 			v.Refund = f
 		}
 	}
 	return v, nil
+}
+
+// eventActor names who recorded payment event e: the customer or staff
+// member by user id, a job, the provider's notification or the shop. Events
+// recorded before the kind was kept name only an id, which is shown as a
+// user's.
+func eventActor(m *messages, e payment.EventRecord) string {
+	id := ""
+	if e.ActorID != nil {
+		id = " #" + strconv.FormatInt(*e.ActorID, 10)
+	}
+	switch e.ActorKind {
+	case payment.ByCustomer, payment.ByStaff, payment.ByJob, payment.ByProvider, payment.BySystem:
+		return m.T("actor."+e.ActorKind) + id
+	}
+	if id != "" {
+		return m.T("actor.user") + id
+	}
+	return ""
 }
 
 // waitingTransfer reports whether order orderID waits for a bank transfer

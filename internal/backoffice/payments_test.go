@@ -3,6 +3,7 @@ package backoffice_test
 import (
 	"context"
 	"errors"
+	"fmt"
 	"net/http"
 	"net/url"
 	"regexp"
@@ -141,7 +142,7 @@ func TestRefundByLine(t *testing.T) {
 	if rs, _ := e.pays.Refunds(context.Background(), o.ID); len(rs) != 0 || e.status(t, o.ID) != order.Paid {
 		t.Fatalf("refused refunds changed something: %+v, %s", rs, e.status(t, o.ID))
 	}
-	e.auditOf(t, "order.refunded", 0)
+	e.auditOf(t, "payment.refund_requested", 0)
 
 	// One line.
 	st, body = b.post(orderURL(o)+"/refund", url.Values{"line": {lines[0]}, "reason": {"고객 변심 (전화)"}})
@@ -175,9 +176,16 @@ func TestRefundByLine(t *testing.T) {
 	if as[0].Status != payment.AttemptRefunded || as[0].Refunded != o.Total {
 		t.Fatalf("attempt = %+v", as[0])
 	}
-	es := e.auditOf(t, "order.refunded", 2)
-	if es[0].ActorEmail != "boss@example.com" || es[0].Detail["reason"] != "고객 변심 (전화)" || es[0].Detail["status"] != "done" ||
-		es[0].Detail["number"] != o.Number {
+	// The payment service audits each refund in its transactions: asked
+	// for, and done.
+	es := e.auditOf(t, "payment.refund_requested", 2)
+	if es[0].ActorEmail != "boss@example.com" || es[0].Detail["reason"] != "고객 변심 (전화)" || es[0].Detail["status"] != "requested" ||
+		es[0].Detail["number"] != o.Number || es[0].Detail["by"] != "staff" {
+		t.Fatalf("audit entry %+v", es[0])
+	}
+	es = e.auditOf(t, "payment.refunded", 2)
+	if es[0].ActorEmail != "boss@example.com" || es[0].IP != "127.0.0.1" || es[0].Detail["number"] != o.Number ||
+		!strings.HasPrefix(fmt.Sprint(es[0].Detail["provider_refund_id"]), "tpr_") {
 		t.Fatalf("audit entry %+v", es[0])
 	}
 }
@@ -237,14 +245,16 @@ func TestRefundDeclinedAndRetried(t *testing.T) {
 	if got := e.status(t, o.ID); got != order.Paid {
 		t.Fatalf("order is %s after a refusal", got)
 	}
-	e.auditOf(t, "order.refunded", 0)
+	e.auditOf(t, "payment.refund_declined", 1)
+	e.auditOf(t, "payment.refunded", 0)
 
 	e.flaky.failNextRefund(errors.New("connection reset by peer"))
 	st, body = b.post(orderURL(o)+"/refund", url.Values{"line": {lines[0]}, "reason": {"불량"}})
 	if st != http.StatusAccepted || !strings.Contains(body, "환불 결과를 알 수 없습니다") || !strings.Contains(body, `data-testid="retry-refund"`) {
 		t.Fatalf("pending: %d\n%s", st, body)
 	}
-	e.auditOf(t, "order.refunded", 1)
+	e.auditOf(t, "payment.refund_requested", 2)
+	e.auditOf(t, "payment.refunded", 0)
 	rs, _ := e.pays.Refunds(context.Background(), o.ID)
 	if len(rs) != 2 || rs[1].Status != "requested" {
 		t.Fatalf("refunds = %+v", rs)
@@ -263,7 +273,7 @@ func TestRefundDeclinedAndRetried(t *testing.T) {
 	if got := e.status(t, o.ID); got != order.PartiallyRefunded {
 		t.Fatalf("order is %s", got)
 	}
-	e.auditOf(t, "order.refund_retried", 1)
+	e.auditOf(t, "payment.refunded", 1)
 	if st, body := b.post(retry, nil); st != http.StatusConflict {
 		t.Fatalf("retry twice: %d\n%s", st, body)
 	}

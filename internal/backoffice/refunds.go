@@ -16,11 +16,10 @@ import (
 )
 
 // The order page's payment actions: confirming a bank transfer, refunding
-// lines, retrying a refund whose outcome was unknown, and cancelling a paid
-// order with its money back. A confirmation is audited by the payment
-// service in its transaction;
-// refunds and cancellations, whose provider call sits between
-// transactions, are audited right after they succeed.
+// lines, retrying a refund whose outcome was unknown, recording the
+// transfer of a refund staff sent by hand, and cancelling a paid order with
+// its money back. The payment service writes every audit entry in the
+// transaction of the change it records.
 
 // confirmDeposit records that the bank transfer of an order arrived, from
 // the depositor typed (the name the customer gave when empty), and so
@@ -91,18 +90,21 @@ func (h *Handler) refundOrder(w http.ResponseWriter, r *http.Request, m *message
 		note.Error = m.T("form.fix")
 		return h.showOrder(w, r, m, u, note)
 	}
-	o, err := h.deps.Orders.AdminGet(ctx, id)
-	if err != nil {
-		return err
+	note.Account = payment.BankAccount{Bank: strings.TrimSpace(r.PostFormValue("refund_bank")),
+		Account: clipRunes(strings.TrimSpace(r.PostFormValue("refund_number")), 40),
+		Holder:  clipRunes(strings.TrimSpace(r.PostFormValue("refund_holder")), payment.MaxAccountHolder+10)}
+	in := payment.RefundInput{OrderID: id, LineIDs: note.Lines, Reason: reason, Actor: order.Staff(staffActor(r, u))}
+	if note.Account != (payment.BankAccount{}) {
+		in.Account = &note.Account
 	}
-	rf, err := h.deps.Payments.Refund(ctx, payment.RefundInput{OrderID: id, LineIDs: note.Lines, Reason: reason, Actor: order.Staff(staffActor(r, u))})
-	if err == nil || errors.Is(err, payment.ErrRefundPending) {
-		h.auditRefund(r, u, "order.refunded", o, rf, note.Lines, reason)
-	}
+	rf, err := h.deps.Payments.Refund(ctx, in)
 	if err != nil {
 		return h.refundFailed(w, r, m, u, note, err)
 	}
 	h.log.InfoContext(ctx, "order refunded in the back office", "actor_id", u.ID, "order_id", id, "refund_id", rf.ID)
+	if rf.Status == payment.RefundAwaitingTransfer {
+		return h.showOrder(w, r, m, u, orderNote{Status: http.StatusOK, Notice: m.F("pay.refund.awaiting", won(rf.Amount))})
+	}
 	return h.showOrder(w, r, m, u, orderNote{Status: http.StatusOK, Notice: m.F("pay.refund.done", won(rf.Amount), won(rf.Points))})
 }
 
@@ -116,22 +118,10 @@ func (h *Handler) retryRefund(w http.ResponseWriter, r *http.Request, m *message
 	if id == 0 || err != nil || refundID < 1 {
 		return fault.ErrNotFound
 	}
-	o, err := h.deps.Orders.AdminGet(ctx, id)
-	if err != nil {
+	if err := h.ownRefund(r, id, refundID); err != nil {
 		return err
-	}
-	rs, err := h.deps.Payments.Refunds(ctx, id)
-	if err != nil {
-		return err
-	}
-	if !slices.ContainsFunc(rs, func(rf payment.Refund) bool { return rf.ID == refundID }) {
-		return fault.ErrNotFound // another order's refund
 	}
 	rf, err := h.deps.Payments.RetryRefund(ctx, refundID, order.Staff(staffActor(r, u)))
-	if err == nil || errors.Is(err, payment.ErrRefundPending) {
-		rf.ID = refundID
-		h.auditRefund(r, u, "order.refund_retried", o, rf, nil, "")
-	}
 	if err != nil {
 		return h.refundFailed(w, r, m, u, orderNote{}, err)
 	}
@@ -139,35 +129,69 @@ func (h *Handler) retryRefund(w http.ResponseWriter, r *http.Request, m *message
 	return h.showOrder(w, r, m, u, orderNote{Status: http.StatusOK, Notice: m.F("pay.refund.done", won(rf.Amount), won(rf.Points))})
 }
 
-// cancelPaid cancels paid order o, which has not shipped, for reason: the
-// payment service refunds it whole and the order ends cancelled.
-func (h *Handler) cancelPaid(w http.ResponseWriter, r *http.Request, m *messages, u account.User, o order.Order, reason string) error {
-	ctx := r.Context()
-	got, err := h.deps.Payments.Cancel(ctx, o.ID, order.Staff(staffActor(r, u)), reason)
+// ownRefund returns fault.ErrNotFound unless refund refundID is one of
+// order orderID's: a URL naming another order's refund acts on nothing.
+func (h *Handler) ownRefund(r *http.Request, orderID, refundID int64) error {
+	rs, err := h.deps.Payments.Refunds(r.Context(), orderID)
 	if err != nil {
-		if errors.Is(err, payment.ErrRefundPending) {
-			h.record(r, staffActor(r, u).Entry("order.refunded", "order", strconv.FormatInt(o.ID, 10),
-				map[string]any{"number": o.Number, "status": "requested", "reason": reason, "cancel": true}))
-		}
-		return h.refundFailed(w, r, m, u, orderNote{}, err)
+		return err
 	}
-	h.record(r, staffActor(r, u).Entry("order.status_changed", "order", strconv.FormatInt(o.ID, 10),
-		map[string]any{"number": o.Number, "from": string(o.Status), "to": string(got.Status), "reason": reason, "refunded": true}))
-	h.log.InfoContext(ctx, "paid order cancelled and refunded in the back office", "actor_id", u.ID, "order_id", o.ID)
-	return h.showOrder(w, r, m, u, orderNote{Status: http.StatusOK, Notice: m.F("pay.cancelled", statusLabel(m, got.Status))})
+	if !slices.ContainsFunc(rs, func(rf payment.Refund) bool { return rf.ID == refundID }) {
+		return fault.ErrNotFound
+	}
+	return nil
 }
 
-// auditRefund records refund rf of order o: done, or requested when the
-// provider did not answer (the money may have gone back).
-func (h *Handler) auditRefund(r *http.Request, u account.User, action string, o order.Order, rf payment.Refund, lines []int64, reason string) {
-	d := map[string]any{"number": o.Number, "refund_id": rf.ID, "amount": rf.Amount, "points": rf.Points, "status": rf.Status}
-	if len(lines) > 0 {
-		d["lines"] = lines
+// recordTransfer records that the staff member sent a refund waiting for a
+// transfer to the customer's account, with an optional memo; the refund is
+// then done, the customer emailed.
+func (h *Handler) recordTransfer(w http.ResponseWriter, r *http.Request, m *messages, u account.User) error {
+	ctx := r.Context()
+	id := pathID(r)
+	refundID, err := strconv.ParseInt(r.PathValue("refund"), 10, 64)
+	if id == 0 || err != nil || refundID < 1 {
+		return fault.ErrNotFound
 	}
-	if reason != "" {
-		d["reason"] = reason
+	if err := h.ownRefund(r, id, refundID); err != nil {
+		return err
 	}
-	h.record(r, staffActor(r, u).Entry(action, "order", strconv.FormatInt(o.ID, 10), d))
+	memo := strings.TrimSpace(r.PostFormValue("memo"))
+	note := orderNote{Status: http.StatusUnprocessableEntity, Form: "transfer", MemoFor: refundID,
+		Memo: clipRunes(memo, payment.MaxTransferMemo+10)}
+	rf, err := h.deps.Payments.RecordRefundTransfer(ctx, staffActor(r, u), refundID, memo)
+	if inv, ok := fault.AsInvalid(err); ok {
+		note.Error = m.T("form.fix")
+		note.Fields = map[string]string{}
+		for k, msg := range inv.Fields {
+			note.Fields["transfer_"+k] = fieldText(m, msg)
+		}
+		return h.showOrder(w, r, m, u, note)
+	}
+	if errors.Is(err, fault.ErrConflict) {
+		return h.showOrder(w, r, m, u, orderNote{Status: http.StatusConflict, Error: m.T("pay.transfer.conflict")})
+	}
+	if err != nil {
+		return err
+	}
+	h.log.InfoContext(ctx, "refund transfer recorded in the back office", "actor_id", u.ID, "order_id", id, "refund_id", refundID)
+	return h.showOrder(w, r, m, u, orderNote{Status: http.StatusOK, Notice: m.F("pay.transfer.done", won(rf.Amount))})
+}
+
+// cancelPaid cancels paid order o, which has not shipped, for reason: the
+// payment service refunds it whole and the order ends cancelled. Money that
+// came by bank transfer needs the customer's account, which the refund form
+// takes; the status form sends staff there.
+func (h *Handler) cancelPaid(w http.ResponseWriter, r *http.Request, m *messages, u account.User, o order.Order, reason string) error {
+	ctx := r.Context()
+	got, err := h.deps.Payments.Cancel(ctx, payment.CancelInput{OrderID: o.ID, Actor: order.Staff(staffActor(r, u)), Reason: reason})
+	if inv, ok := fault.AsInvalid(err); ok && inv.Fields[payment.FieldRefundNumber] != "" {
+		return h.showOrder(w, r, m, u, orderNote{Status: http.StatusUnprocessableEntity, Error: m.T("pay.cancel.account")})
+	}
+	if err != nil {
+		return h.refundFailed(w, r, m, u, orderNote{}, err)
+	}
+	h.log.InfoContext(ctx, "paid order cancelled and refunded in the back office", "actor_id", u.ID, "order_id", o.ID)
+	return h.showOrder(w, r, m, u, orderNote{Status: http.StatusOK, Notice: m.F("pay.cancelled", statusLabel(m, got.Status))})
 }
 
 // refundFailed shows why a refund (or a cancellation that refunds) did not

@@ -33,9 +33,15 @@ const (
 	// AccountLocked tells the owner that failed sign-ins blocked the
 	// account for a while. Its data is a LockedData.
 	AccountLocked Template = "account-locked"
-	// OrderRefunded tells the customer a refund went through. Its data is
-	// a payment.RefundedData.
+	// OrderRefunded tells the customer a refund went through, worded for
+	// how the money went back (a card cancel, a transfer to their account).
+	// Its data is a payment.RefundedData.
 	OrderRefunded Template = "order-refunded"
+	// OrderRefundPending tells the customer that money they paid by bank
+	// transfer will be sent to the account they gave (환불 대기), and that
+	// another mail follows when it is. Its data is a
+	// payment.RefundPendingData.
+	OrderRefundPending Template = "order-refund-pending"
 )
 
 // LinkData fills the templates that carry a one-time link.

@@ -92,7 +92,8 @@ func TestAdminGet(t *testing.T) {
 
 // A staff member's change of status and its audit entry commit together:
 // with the audit log refusing entries the order stays as it was. Refused
-// changes and the changes of customers and the system record nothing.
+// changes and the system's record nothing; a customer's cancellation is
+// recorded, naming the customer.
 func TestStaffChangesAudited(t *testing.T) {
 	t.Parallel()
 	sh := ordertest.NewShop(t)
@@ -120,8 +121,9 @@ func TestStaffChangesAudited(t *testing.T) {
 	if _, err := sh.Orders.Ship(ctx, o.ID, "nope", "1234-5678-9012", staff); !isInvalid(err) {
 		t.Fatalf("Ship with an unknown carrier = %v", err)
 	}
-	if es := audittest.Entries(t, sh.D, ""); len(es) != 1 {
-		t.Fatalf("refused and customers' changes recorded %+v", es[0])
+	if es := audittest.Entries(t, sh.D, ""); len(es) != 2 || es[0].ActorID != mine.UserID || es[0].Detail["by"] != "customer" ||
+		es[0].Detail["to"] != "cancelled" || es[0].TargetID != strconv.FormatInt(mine.ID, 10) {
+		t.Fatalf("entries after a refusal and a customer's cancel: %+v", es)
 	}
 	got, err := sh.Orders.Ship(ctx, o.ID, " cj ", "1234-5678-9012", staff)
 	if err != nil || got.Status != order.Shipped || len(got.Shipments) != 1 {

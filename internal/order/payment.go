@@ -202,7 +202,9 @@ func share(part, whole, base int64) int64 {
 // refunded meanwhile is fault.ErrConflict), the order becomes refunded,
 // partially refunded or, for plan.Cancel, cancelled, stock of goods not
 // shipped goes back, points go back, and a whole refund releases the
-// coupon. The history records who and why.
+// coupon. The history records who and why; the change of status is in the
+// audit log too (as Transition records it: staff, or a customer
+// cancelling), with "refunded": true.
 func (s *Service) ApplyRefund(ctx context.Context, q db.Querier, p RefundPlan, actor Actor, reason string) error {
 	reason = strings.TrimSpace(reason)
 	now := s.now().UTC().Truncate(time.Microsecond)
@@ -223,6 +225,9 @@ func (s *Service) ApplyRefund(ctx context.Context, q db.Querier, p RefundPlan, a
 			return fmt.Errorf("order %d changed while cancelling it: %w", r.ID, fault.ErrConflict)
 		}
 		if err := s.after(ctx, q, r, cur, Cancelled, actor, reason, now); err != nil {
+			return err
+		}
+		if err := s.auditCancel(ctx, q, actor, r.ID, refundDetail(r, cur, Cancelled, reason)); err != nil {
 			return err
 		}
 		s.deps.Catalog.StockChanged()
@@ -254,6 +259,9 @@ func (s *Service) ApplyRefund(ctx context.Context, q db.Querier, p RefundPlan, a
 	if err := insertHistory(ctx, q, HistoryEntry{OrderID: r.ID, From: cur, To: to, Actor: actor, Reason: reason, CreatedAt: now}); err != nil {
 		return err
 	}
+	if err := s.auditStaff(ctx, q, actor, "order.status_changed", r.ID, refundDetail(r, cur, to, reason)); err != nil {
+		return err
+	}
 	if unshipped(cur) {
 		lines, err := linesOf(ctx, q, []int64{r.ID})
 		if err != nil {
@@ -280,6 +288,16 @@ func (s *Service) ApplyRefund(ctx context.Context, q db.Querier, p RefundPlan, a
 		return s.deps.Coupons.Release(ctx, q, r.ID)
 	}
 	return nil
+}
+
+// refundDetail is the audit detail of the order of r moving from from to to
+// because its money went back.
+func refundDetail(r orderRow, from, to Status, reason string) map[string]any {
+	d := map[string]any{"number": r.Number, "from": string(from), "to": string(to), "refunded": true}
+	if reason != "" {
+		d["reason"] = reason
+	}
+	return d
 }
 
 func containsID(ids []int64, id int64) bool {

@@ -24,8 +24,9 @@ import (
 // stock; a refund gives back the coupon and the points spent; completing
 // credits the points the order earns; delivery marks the shipments.
 //
-// A change by staff is recorded in the audit log too, as
-// "order.status_changed", in the same transaction.
+// A change by staff, and a customer's cancellation, is recorded in the
+// audit log too, as "order.status_changed", in the same transaction (what
+// the system does, such as expiring unpaid orders, is in the history only).
 //
 // Errors: fault.ErrNotFound for an unknown order or another customer's;
 // fault.ErrConflict, with a message saying why, for a change the table does
@@ -37,6 +38,9 @@ func (s *Service) Transition(ctx context.Context, orderID int64, to Status, acto
 		d := map[string]any{"number": r.Number, "from": r.Status, "to": string(to)}
 		if reason != "" {
 			d["reason"] = reason
+		}
+		if to == Cancelled {
+			return s.auditCancel(ctx, q, actor, r.ID, d)
 		}
 		return s.auditStaff(ctx, q, actor, "order.status_changed", r.ID, d)
 	})
@@ -63,6 +67,19 @@ func (s *Service) auditStaff(ctx context.Context, q db.Querier, actor Actor, act
 // fault.ErrConflict once the order has shipped or is cancelled already.
 func (s *Service) RequestCancel(ctx context.Context, userID, orderID int64, reason string) (Order, error) {
 	return s.Transition(ctx, orderID, Cancelled, Customer(userID), reason)
+}
+
+// auditCancel records, on q, the cancellation of order orderID with detail
+// as "order.status_changed" when staff or the customer cancelled it; a
+// customer's entry names them (by user id) and says "by": "customer".
+func (s *Service) auditCancel(ctx context.Context, q db.Querier, actor Actor, orderID int64, detail map[string]any) error {
+	if actor.Kind != ByCustomer {
+		return s.auditStaff(ctx, q, actor, "order.status_changed", orderID, detail)
+	}
+	by := actor.Audit
+	by.UserID = actor.ID
+	detail["by"] = string(ByCustomer)
+	return s.deps.Audit.Record(ctx, q, by.Entry("order.status_changed", "order", strconv.FormatInt(orderID, 10), detail))
 }
 
 func (s *Service) loaded(ctx context.Context, orderID int64) (Order, error) {

@@ -226,5 +226,5 @@ func (s *Service) MarkCashReceiptIssued(ctx context.Context, by audit.Actor, id 
 // EncryptedColumns returns the encrypted columns of the payment tables, for
 // crypt.Rotate (`mallang rotate-keys`).
 func EncryptedColumns() []crypt.Column {
-	return []crypt.Column{depositSecretColumn, receiptIdentityColumn}
+	return []crypt.Column{depositSecretColumn, receiptIdentityColumn, refundNumberColumn, refundHolderColumn}
 }

@@ -48,7 +48,7 @@ func (s *Service) ConfirmDeposit(ctx context.Context, by audit.Actor, orderID in
 			return fmt.Errorf("the transfer of order %d was settled meanwhile: %w", orderID, fault.ErrConflict)
 		}
 		if err := insertEvent(ctx, q, event{AttemptID: a.ID, Kind: evDeposit, Outcome: "confirmed",
-			Detail: "depositor " + a.Deposit.Depositor, ActorID: staffID}, now); err != nil {
+			Detail: "depositor " + a.Deposit.Depositor, By: ByStaff, ActorID: staffID}, now); err != nil {
 			return err
 		}
 		if _, err := s.deps.Orders.MarkPaid(ctx, q, orderID, order.Staff(by), "입금 확인"); err != nil {

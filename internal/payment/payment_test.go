@@ -115,6 +115,8 @@ type fixture struct {
 	sp    *scripted
 	pays  *payment.Service
 	audit *audit.Log
+	// boss is a staff member who refunds.
+	boss order.Actor
 }
 
 func newFixture(t *testing.T) *fixture {
@@ -128,7 +130,7 @@ func newFixture(t *testing.T) *fixture {
 	}
 	sp := &scripted{}
 	log := audit.New(sh.D, sh.Clock.Now)
-	f := &fixture{Shop: sh, tp: tp, sp: sp, audit: log}
+	f := &fixture{Shop: sh, tp: tp, sp: sp, audit: log, boss: order.Staff(sh.Staff(t, "boss@example.com"))}
 	f.pays = f.payments(log)
 	return f
 }
@@ -559,7 +561,7 @@ func TestPartialThenWholeRefund(t *testing.T) {
 		t.Fatal(err)
 	}
 	rf, err := f.pays.Refund(t.Context(), payment.RefundInput{OrderID: o.ID, LineIDs: []int64{o.Lines[1].ID},
-		Reason: "파손", Actor: order.Staff(audit.Actor{UserID: 9})})
+		Reason: "파손", Actor: f.boss})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -574,10 +576,10 @@ func TestPartialThenWholeRefund(t *testing.T) {
 		t.Errorf("stock of the refunded line = %d, want 10", got)
 	}
 	if _, err := f.pays.Refund(t.Context(), payment.RefundInput{OrderID: o.ID, LineIDs: []int64{o.Lines[1].ID},
-		Reason: "다시", Actor: order.Staff(audit.Actor{UserID: 9})}); err == nil {
+		Reason: "다시", Actor: f.boss}); err == nil {
 		t.Fatal("refunding a refunded line again succeeded")
 	}
-	rf, err = f.pays.Refund(t.Context(), payment.RefundInput{OrderID: o.ID, Reason: "전체 환불", Actor: order.Staff(audit.Actor{UserID: 9})})
+	rf, err = f.pays.Refund(t.Context(), payment.RefundInput{OrderID: o.ID, Reason: "전체 환불", Actor: f.boss})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -598,7 +600,7 @@ func TestPartialThenWholeRefund(t *testing.T) {
 		r[1].Amount.Total != 10000 || r[1].Amount.TaxFree != 0 || !r[1].Full || r[1].Balance != 10000 {
 		t.Errorf("provider refunds = %+v", r)
 	}
-	if _, err := f.pays.Refund(t.Context(), payment.RefundInput{OrderID: o.ID, Reason: "또", Actor: order.Staff(audit.Actor{UserID: 9})}); !errors.Is(err, fault.ErrConflict) {
+	if _, err := f.pays.Refund(t.Context(), payment.RefundInput{OrderID: o.ID, Reason: "또", Actor: f.boss}); !errors.Is(err, fault.ErrConflict) {
 		t.Errorf("refund of a refunded order = %v, want ErrConflict", err)
 	}
 }
@@ -614,7 +616,7 @@ func TestConcurrentRefundsRefundOnce(t *testing.T) {
 		t.Fatal(err)
 	}
 	f.sp.refundErr = &payment.Declined{Code: "NOT_CANCELABLE_PAYMENT", Message: "취소할 수 없는 결제"}
-	_, err := f.pays.Refund(t.Context(), payment.RefundInput{OrderID: o.ID, Reason: "고객 요청", Actor: order.Staff(audit.Actor{UserID: 1})})
+	_, err := f.pays.Refund(t.Context(), payment.RefundInput{OrderID: o.ID, Reason: "고객 요청", Actor: f.boss})
 	if _, ok := payment.AsDeclined(err); !ok {
 		t.Fatalf("declined refund = %v", err)
 	}
@@ -626,7 +628,7 @@ func TestConcurrentRefundsRefundOnce(t *testing.T) {
 	var wg sync.WaitGroup
 	for range 10 {
 		wg.Go(func() {
-			_, err := f.pays.Refund(t.Context(), payment.RefundInput{OrderID: o.ID, Reason: "고객 요청", Actor: order.Staff(audit.Actor{UserID: 1})})
+			_, err := f.pays.Refund(t.Context(), payment.RefundInput{OrderID: o.ID, Reason: "고객 요청", Actor: f.boss})
 			switch {
 			case err == nil:
 				ok.Add(1)
@@ -656,10 +658,10 @@ func TestCustomerCancelsPaidOrder(t *testing.T) {
 	f := newFixture(t)
 	o, v := f.order(t, 8000, 3)
 	f.payWithTestpay(t, o)
-	if _, err := f.pays.Cancel(t.Context(), o.ID, order.Customer(o.UserID+1000), "변심"); !errors.Is(err, fault.ErrNotFound) {
+	if _, err := f.pays.Cancel(t.Context(), payment.CancelInput{OrderID: o.ID, Actor: order.Customer(o.UserID + 1000), Reason: "변심"}); !errors.Is(err, fault.ErrNotFound) {
 		t.Fatalf("another customer's cancel = %v", err)
 	}
-	got, err := f.pays.Cancel(t.Context(), o.ID, order.Customer(o.UserID), "변심")
+	got, err := f.pays.Cancel(t.Context(), payment.CancelInput{OrderID: o.ID, Actor: order.Customer(o.UserID), Reason: "변심"})
 	if err != nil || got.Status != order.Cancelled {
 		t.Fatalf("Cancel = %s, %v", got.Status, err)
 	}
@@ -676,7 +678,7 @@ func TestCustomerCancelsPaidOrder(t *testing.T) {
 	if _, err := f.pays.Start(t.Context(), payment.StartInput{OrderID: o2.ID, UserID: o2.UserID, Method: payment.BankTransfer}); err != nil {
 		t.Fatal(err)
 	}
-	if got, err := f.pays.Cancel(t.Context(), o2.ID, order.Customer(o2.UserID), ""); err != nil || got.Status != order.Cancelled {
+	if got, err := f.pays.Cancel(t.Context(), payment.CancelInput{OrderID: o2.ID, Actor: order.Customer(o2.UserID), Reason: ""}); err != nil || got.Status != order.Cancelled {
 		t.Fatalf("Cancel unpaid = %s, %v", got.Status, err)
 	}
 	if as, _ := f.pays.Attempts(t.Context(), o2.ID); len(as) != 1 || as[0].Status != payment.AttemptFailed || as[0].FailureCode != "ORDER_CANCELLED" {
@@ -762,7 +764,7 @@ func TestRefundPointsOnlyOrder(t *testing.T) {
 	if err != nil || o.Status != order.Paid || o.Total != 0 {
 		t.Fatalf("Place = %+v, %v", o, err)
 	}
-	if _, err := f.pays.Refund(t.Context(), payment.RefundInput{OrderID: o.ID, Reason: "품절", Actor: order.Staff(audit.Actor{UserID: 1})}); err != nil {
+	if _, err := f.pays.Refund(t.Context(), payment.RefundInput{OrderID: o.ID, Reason: "품절", Actor: f.boss}); err != nil {
 		t.Fatal(err)
 	}
 	if got := f.status(t, o.ID); got != order.Cancelled {
@@ -788,7 +790,7 @@ func TestRefundMailsCustomer(t *testing.T) {
 	if _, err := pays.Confirm(t.Context(), "scripted", st.Attempt.Reference, nil); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := pays.Refund(t.Context(), payment.RefundInput{OrderID: o.ID, Reason: "품절", Actor: order.Staff(audit.Actor{UserID: 1})}); err != nil {
+	if _, err := pays.Refund(t.Context(), payment.RefundInput{OrderID: o.ID, Reason: "품절", Actor: f.boss}); err != nil {
 		t.Fatal(err)
 	}
 	mails, err := f.Outbox.List(t.Context(), 10, 0)

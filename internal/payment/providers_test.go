@@ -8,7 +8,6 @@ import (
 	"testing"
 	"time"
 
-	"github.com/mallang/mallang/internal/audit"
 	"github.com/mallang/mallang/internal/order"
 	"github.com/mallang/mallang/internal/order/ordertest"
 	"github.com/mallang/mallang/internal/payment"
@@ -142,7 +141,7 @@ func newProviderFixture(t *testing.T, p payment.Provider) *fixture {
 	sh := ordertest.NewShop(t)
 	pays := payment.NewService(sh.D, sh.PaymentDeps(),
 		payment.Config{BaseURL: "http://shop.test", ConfirmLease: 10 * time.Second}, []payment.Provider{p}, sh.Clock.Now, slog.New(slog.DiscardHandler))
-	return &fixture{Shop: sh, pays: pays}
+	return &fixture{Shop: sh, pays: pays, boss: order.Staff(sh.Staff(t, "boss@example.com"))}
 }
 
 // Cart → checkout → the provider's fake → a paid order → a partial and a
@@ -214,11 +213,11 @@ func TestEachProviderEndToEnd(t *testing.T) {
 				t.Errorf("%d paid entries, want 1", n)
 			}
 			rf, err := f.pays.Refund(t.Context(), payment.RefundInput{OrderID: o.ID, LineIDs: []int64{o.Lines[1].ID},
-				Reason: "부분 환불", Actor: order.Staff(audit.Actor{UserID: 1})})
+				Reason: "부분 환불", Actor: f.boss})
 			if err != nil || rf.Status != "done" || rf.Amount != 4000 {
 				t.Fatalf("partial refund = %+v, %v", rf, err)
 			}
-			rf, err = f.pays.Refund(t.Context(), payment.RefundInput{OrderID: o.ID, Reason: "전체 환불", Actor: order.Staff(audit.Actor{UserID: 1})})
+			rf, err = f.pays.Refund(t.Context(), payment.RefundInput{OrderID: o.ID, Reason: "전체 환불", Actor: f.boss})
 			if err != nil || rf.Amount != o.Total-4000 {
 				t.Fatalf("whole refund = %+v, %v", rf, err)
 			}
@@ -231,7 +230,7 @@ func TestEachProviderEndToEnd(t *testing.T) {
 			}
 			// Nothing is left at the provider: one more refund is refused
 			// by us, before the provider is asked.
-			if _, err := f.pays.Refund(t.Context(), payment.RefundInput{OrderID: o.ID, Reason: "또", Actor: order.Staff(audit.Actor{UserID: 1})}); err == nil {
+			if _, err := f.pays.Refund(t.Context(), payment.RefundInput{OrderID: o.ID, Reason: "또", Actor: f.boss}); err == nil {
 				t.Error("a third refund succeeded")
 			}
 		})

@@ -6,12 +6,12 @@ import (
 	"errors"
 	"fmt"
 	"strings"
+	"time"
 	"unicode/utf8"
 
+	"github.com/mallang/mallang/internal/crypt"
 	"github.com/mallang/mallang/internal/db"
 	"github.com/mallang/mallang/internal/fault"
-	"github.com/mallang/mallang/internal/money"
-	"github.com/mallang/mallang/internal/notify"
 	"github.com/mallang/mallang/internal/order"
 )
 
@@ -24,9 +24,24 @@ type RefundInput struct {
 	LineIDs []int64
 	Reason  string // required, at most 200 characters
 	Actor   order.Actor
-	// Account receives the money of a deposited virtual account.
+	// Account receives the money when it came by bank transfer or into a
+	// virtual account: required then, ignored otherwise.
 	Account *BankAccount
 }
+
+// Refund statuses.
+const (
+	// RefundRequested: asked of the provider, outcome not known yet.
+	RefundRequested = "requested"
+	// RefundAwaitingTransfer (환불 대기): money that came by bank transfer,
+	// held for the customer until staff send it to their account and
+	// record it (RecordRefundTransfer). It is not refunded money yet.
+	RefundAwaitingTransfer = "awaiting_transfer"
+	// RefundDone: the money went back.
+	RefundDone = "done"
+	// RefundFailed: the provider refused; nothing went back.
+	RefundFailed = "failed"
+)
 
 // Refund is a recorded refund.
 type Refund struct {
@@ -36,18 +51,49 @@ type Refund struct {
 	Amount           int64 // won
 	Points           int64
 	Cancel           bool
-	Status           string // requested, done, failed
-	ProviderRefundID string
+	Status           string // one of the Refund… statuses
+	ProviderRefundID string // "transfer" for one staff sent by hand
 	FailureMessage   string
+	Reason           string
+	// Account is where the money goes when it came by bank transfer or a
+	// virtual account; nil otherwise. It is decrypted: show it whole to
+	// staff only, Masked to anyone else.
+	Account *BankAccount
+	// ActorKind and ActorID name who asked for it (By… kinds).
+	ActorKind string
+	ActorID   int64
+	// TransferredBy, TransferredAt and TransferMemo record the staff member
+	// who sent a transfer refund, when, and their note; zero until then.
+	TransferredBy int64
+	TransferredAt time.Time
+	TransferMemo  string
+	CreatedAt     time.Time
 }
 
 // MaxRefundReason is the longest refund reason accepted, in characters.
 const MaxRefundReason = 200
 
+// MaxTransferMemo is the longest note on a recorded transfer, in
+// characters.
+const MaxTransferMemo = 200
+
 // ErrRefundPending means the provider did not answer a refund: it may or
 // may not have happened. RetryRefund asks again with the same idempotency
 // key, so it cannot refund twice.
 var ErrRefundPending = errors.New("refund outcome unknown; retry it")
+
+// RefundsToAccount reports whether the money attempt a took goes back to an
+// account the customer names: it came by bank transfer, or into a virtual
+// account (a provider's deposit), where there is no card to cancel.
+func (a Attempt) RefundsToAccount() bool {
+	return a.Provider == BankTransfer || a.Deposit != nil
+}
+
+// The encrypted columns of a refund's account, bound to the refund's id.
+var (
+	refundNumberColumn = crypt.Column{Table: "payment_refunds", IDColumn: "id", Column: "refund_number_enc"}
+	refundHolderColumn = crypt.Column{Table: "payment_refunds", IDColumn: "id", Column: "refund_holder_enc"}
+)
 
 // Refund gives back the money of in.LineIDs of an order (all of them when
 // empty) through the provider that took it, then returns stock of goods not
@@ -56,11 +102,24 @@ var ErrRefundPending = errors.New("refund outcome unknown; retry it")
 // when it had not shipped and everything went back. The customer is
 // emailed.
 //
+// Money that came by bank transfer has no provider to send it back: the
+// refund records the customer's account (in.Account, encrypted) and waits
+// as RefundAwaitingTransfer until staff send the money and record it with
+// RecordRefundTransfer; only then is it refunded. A whole refund before shipping
+// cancels the order at once all the same (stock, coupon and points go
+// back; the goods must not ship), and the customer is told the money is on
+// its way. Money paid into a virtual account goes back through the
+// provider, to in.Account. Without a valid account such refunds are a
+// *fault.Invalid naming FieldRefundBank, FieldRefundNumber or
+// FieldRefundHolder.
+//
 // A refund never exceeds what was captured, and a line is refunded once:
 // the lines are claimed and the amount reserved on the payment in one
 // transaction before the provider is called, so concurrent requests for the
 // same lines fail with fault.ErrConflict. A provider's refusal is a
-// *Declined and undoes the claim; no answer is ErrRefundPending.
+// *Declined and undoes the claim; no answer is ErrRefundPending. Every
+// step is written to the audit log in its own transaction, naming the
+// actor.
 func (s *Service) Refund(ctx context.Context, in RefundInput) (Refund, error) {
 	in.Reason = strings.TrimSpace(in.Reason)
 	v := &fault.Invalid{}
@@ -87,7 +146,9 @@ func (s *Service) Refund(ctx context.Context, in RefundInput) (Refund, error) {
 			a = &as[i]
 		}
 	}
-	rf := Refund{OrderID: in.OrderID, Points: plan.Points, Cancel: plan.Cancel, Status: "requested"}
+	kind, actorID := eventActor(in.Actor)
+	rf := Refund{OrderID: in.OrderID, Points: plan.Points, Cancel: plan.Cancel, Status: RefundRequested, Reason: in.Reason,
+		ActorKind: kind, ActorID: actorID}
 	var charge, taxFree int64
 	if a != nil {
 		rf.AttemptID = a.ID
@@ -114,8 +175,19 @@ func (s *Service) Refund(ctx context.Context, in RefundInput) (Refund, error) {
 				charge = a.ChargeMinor - held
 			}
 		}
+		if rf.Amount > 0 && a.RefundsToAccount() {
+			acc := CleanAccount(v, in.Account)
+			if err := v.Err(); err != nil {
+				return Refund{}, err
+			}
+			rf.Account = &acc
+		}
 	} else if plan.Cash > 0 {
 		return Refund{}, fmt.Errorf("order %d has no captured payment to refund: %w", in.OrderID, fault.ErrConflict)
+	}
+	transfer := a != nil && a.Provider == BankTransfer && rf.Amount > 0
+	if transfer {
+		rf.Status = RefundAwaitingTransfer
 	}
 	key := "refund-" + rand.Text()
 	now := s.stamp()
@@ -123,14 +195,23 @@ func (s *Service) Refund(ctx context.Context, in RefundInput) (Refund, error) {
 		if rf.Amount <= 0 {
 			// Nothing to send back (points paid it all, or gift lines):
 			// the order changes at once.
-			return s.deps.Orders.ApplyRefund(ctx, q, plan, in.Actor, in.Reason)
+			if err := s.deps.Orders.ApplyRefund(ctx, q, plan, in.Actor, in.Reason); err != nil {
+				return err
+			}
+			return s.audited(ctx, q, auditEntry(in.Actor, "payment.refunded", in.OrderID, map[string]any{
+				"number": plan.Number, "amount": 0, "points": rf.Points, "cancel": rf.Cancel, "reason": in.Reason}))
 		}
 		var err error
 		rf.ID, err = insertRefund(ctx, q, newRefund{AttemptID: rf.AttemptID, OrderID: rf.OrderID, Amount: rf.Amount,
 			TaxFree: taxFree, Charge: charge, Points: rf.Points, Cancel: rf.Cancel, Reason: in.Reason, Key: key,
-			ActorID: in.Actor.ID}, now)
+			Status: rf.Status, ActorKind: kind, ActorID: actorID}, now)
 		if err != nil {
 			return err
+		}
+		if rf.Account != nil {
+			if err := s.storeAccount(ctx, q, rf.ID, *rf.Account); err != nil {
+				return err
+			}
 		}
 		for _, id := range plan.LineIDs {
 			if err := claimRefundLine(ctx, q, s.d.Dialect, rf.ID, id); err != nil {
@@ -144,6 +225,26 @@ func (s *Service) Refund(ctx context.Context, in RefundInput) (Refund, error) {
 		if !reserved {
 			return fmt.Errorf("payment %d has less left than %d won: %w", rf.AttemptID, rf.Amount, fault.ErrConflict)
 		}
+		d := map[string]any{"number": plan.Number, "refund_id": rf.ID, "amount": rf.Amount, "points": rf.Points,
+			"cancel": rf.Cancel, "status": rf.Status, "reason": in.Reason, "provider": a.Provider}
+		if len(in.LineIDs) > 0 {
+			d["lines"] = plan.LineIDs
+		}
+		if err := s.audited(ctx, q, auditEntry(in.Actor, "payment.refund_requested", in.OrderID, d)); err != nil {
+			return err
+		}
+		if !transfer {
+			return nil
+		}
+		if err := insertEvent(ctx, q, event{AttemptID: a.ID, Kind: evRefund, Outcome: RefundAwaitingTransfer,
+			Detail: fmt.Sprintf("%d won to %s", rf.Amount, rf.Account.Masked()), By: kind, ActorID: actorID}, now); err != nil {
+			return err
+		}
+		if plan.Cancel {
+			// The goods must not ship while the money is on its way: the
+			// order is cancelled now, its stock, coupon and points back.
+			return s.deps.Orders.ApplyRefund(ctx, q, plan, in.Actor, in.Reason)
+		}
 		return nil
 	})
 	if err != nil {
@@ -156,8 +257,14 @@ func (s *Service) Refund(ctx context.Context, in RefundInput) (Refund, error) {
 		return Refund{}, fmt.Errorf("refund order %d: %w", in.OrderID, err)
 	}
 	if rf.Amount <= 0 {
-		rf.Status = "done"
-		s.mailRefund(ctx, plan, rf)
+		rf.Status = RefundDone
+		s.mailRefund(ctx, plan.UserID, plan.Number, rf, "")
+		return rf, nil
+	}
+	if transfer {
+		s.log.InfoContext(ctx, "refund awaits a transfer", "order_id", rf.OrderID, "refund_id", rf.ID, "amount", rf.Amount,
+			"actor", kind)
+		s.mailRefundPending(ctx, plan.UserID, plan.Number, rf)
 		return rf, nil
 	}
 	return s.sendRefund(ctx, *a, rf, plan, Amount{Total: charge, TaxFree: taxFree, Currency: a.ChargeCurrency}, key, in)
@@ -166,33 +273,33 @@ func (s *Service) Refund(ctx context.Context, in RefundInput) (Refund, error) {
 // sendRefund asks the provider for refund rf (reserved already) and records
 // the outcome.
 func (s *Service) sendRefund(ctx context.Context, a Attempt, rf Refund, plan order.RefundPlan, charge Amount, key string, in RefundInput) (Refund, error) {
+	if a.Provider == BankTransfer {
+		// No provider sends these: they wait for staff (RecordRefundTransfer).
+		return rf, fmt.Errorf("refund %d of a bank transfer is sent by staff: %w", rf.ID, fault.ErrConflict)
+	}
+	kind, actorID := eventActor(in.Actor)
 	var rr RefundResult
 	var err error
-	if a.Provider == BankTransfer {
-		// The shop's own account: staff send the money back by hand; the
-		// refund records that they did.
-		rr = RefundResult{ProviderRefundID: "manual", Refunded: rf.Amount}
-	} else {
-		_, done, berr := s.chargedBack(ctx, a.ID)
-		p, ok := s.provider(a.Provider)
-		switch {
-		case berr != nil:
-			// Nothing was asked of the provider; the refund stays requested
-			// and can be retried.
-			return rf, berr
-		case !ok:
-			err = fmt.Errorf("provider %s is not enabled: %w", a.Provider, ErrUnknownOutcome)
-		default:
-			rr, err = p.Refund(ctx, RefundRequest{Reference: a.Reference, ProviderPaymentID: a.ProviderPaymentID,
-				CaptureID: a.CaptureID, Amount: charge,
-				Full: plan.Whole, Balance: a.ChargeMinor - done, Reason: in.Reason,
-				IdempotencyKey: key, Account: in.Account})
-		}
+	_, done, berr := s.chargedBack(ctx, a.ID)
+	p, ok := s.provider(a.Provider)
+	switch {
+	case berr != nil:
+		// Nothing was asked of the provider; the refund stays requested
+		// and can be retried.
+		return rf, berr
+	case !ok:
+		err = fmt.Errorf("provider %s is not enabled: %w", a.Provider, ErrUnknownOutcome)
+	default:
+		rr, err = p.Refund(ctx, RefundRequest{Reference: a.Reference, ProviderPaymentID: a.ProviderPaymentID,
+			CaptureID: a.CaptureID, Amount: charge,
+			Full: plan.Whole, Balance: a.ChargeMinor - done, Reason: in.Reason,
+			IdempotencyKey: key, Account: rf.Account})
 	}
 	now := s.stamp()
 	if d, ok := AsDeclined(err); ok {
 		uerr := s.d.InTx(ctx, func(q db.Querier) error {
-			if err := s.record(ctx, q, event{AttemptID: a.ID, Kind: evRefund, Outcome: "declined", Detail: d.Code + ": " + d.Message, ActorID: in.Actor.ID}); err != nil {
+			if err := s.record(ctx, q, event{AttemptID: a.ID, Kind: evRefund, Outcome: "declined", Detail: d.Code + ": " + d.Message,
+				By: kind, ActorID: actorID}); err != nil {
 				return err
 			}
 			if err := releaseRefundLines(ctx, q, rf.ID); err != nil {
@@ -201,7 +308,11 @@ func (s *Service) sendRefund(ctx context.Context, a Attempt, rf Refund, plan ord
 			if err := unreserveRefund(ctx, q, a.ID, rf.Amount, now); err != nil {
 				return err
 			}
-			return failRefund(ctx, q, rf.ID, d.Code+": "+d.Message, now)
+			if err := failRefund(ctx, q, rf.ID, d.Code+": "+d.Message, now); err != nil {
+				return err
+			}
+			return s.audited(ctx, q, auditEntry(in.Actor, "payment.refund_declined", rf.OrderID, map[string]any{
+				"number": plan.Number, "refund_id": rf.ID, "amount": rf.Amount, "code": d.Code, "message": d.Message}))
 		})
 		if uerr != nil {
 			// The refund stays requested, its lines and amount held, for
@@ -211,7 +322,8 @@ func (s *Service) sendRefund(ctx context.Context, a Attempt, rf Refund, plan ord
 		return Refund{}, err
 	}
 	if err != nil {
-		werr := s.record(ctx, s.d.Write(), event{AttemptID: a.ID, Kind: evRefund, Outcome: "unknown", Detail: err.Error(), ActorID: in.Actor.ID})
+		werr := s.record(ctx, s.d.Write(), event{AttemptID: a.ID, Kind: evRefund, Outcome: "unknown", Detail: err.Error(),
+			By: kind, ActorID: actorID})
 		s.log.WarnContext(ctx, "refund outcome unknown", "refund_id", rf.ID, "order_id", rf.OrderID, "err", err)
 		return rf, withWrite(fmt.Errorf("refund %d of order %d: %w", rf.ID, rf.OrderID, ErrRefundPending), werr)
 	}
@@ -224,35 +336,46 @@ func (s *Service) sendRefund(ctx context.Context, a Attempt, rf Refund, plan ord
 			return err
 		}
 		if err := insertEvent(ctx, q, event{AttemptID: a.ID, Kind: evRefund, Outcome: "ok",
-			Detail: fmt.Sprintf("%d won (%s)", rf.Amount, rr.ProviderRefundID), Response: rr.Raw, ActorID: in.Actor.ID}, now); err != nil {
+			Detail: fmt.Sprintf("%d won (%s)", rf.Amount, rr.ProviderRefundID), Response: rr.Raw, By: kind, ActorID: actorID}, now); err != nil {
 			return err
 		}
-		return s.deps.Orders.ApplyRefund(ctx, q, plan, in.Actor, in.Reason)
+		if err := s.deps.Orders.ApplyRefund(ctx, q, plan, in.Actor, in.Reason); err != nil {
+			return err
+		}
+		return s.audited(ctx, q, auditEntry(in.Actor, "payment.refunded", rf.OrderID, map[string]any{
+			"number": plan.Number, "refund_id": rf.ID, "amount": rf.Amount, "points": rf.Points, "cancel": rf.Cancel,
+			"provider": a.Provider, "provider_refund_id": rr.ProviderRefundID}))
 	})
 	if err != nil {
 		return rf, fmt.Errorf("record refund %d of order %d: %w", rf.ID, rf.OrderID, err)
 	}
-	rf.Status, rf.ProviderRefundID = "done", rr.ProviderRefundID
+	rf.Status, rf.ProviderRefundID = RefundDone, rr.ProviderRefundID
 	s.log.InfoContext(ctx, "refunded", "order_id", rf.OrderID, "amount", rf.Amount, "provider", a.Provider)
-	s.mailRefund(ctx, plan, rf)
+	via := "card"
+	if rf.Account != nil {
+		via = "virtual_account"
+	}
+	s.mailRefund(ctx, plan.UserID, plan.Number, rf, via)
 	return rf, nil
 }
 
 // chargedBack sums, in the provider's currency, the refunds of attempt
-// attemptID that are held against it (done or still requested) and those
-// done; the provider's balance is the charge less the done ones.
+// attemptID that are held against it (done, requested or awaiting a
+// transfer) and those done; the provider's balance is the charge less the
+// done ones.
 func (s *Service) chargedBack(ctx context.Context, attemptID int64) (held, done int64, err error) {
 	return refundCharges(ctx, s.d.Read(), attemptID)
 }
 
 // RetryRefund asks the provider again for a refund whose outcome was
-// unknown, with the same idempotency key, so it is never made twice.
+// unknown, with the same idempotency key (and the same account, for a
+// virtual account), so it is never made twice.
 func (s *Service) RetryRefund(ctx context.Context, refundID int64, actor order.Actor) (Refund, error) {
 	row, err := refundByID(ctx, s.d.Read(), refundID)
 	if err != nil {
 		return Refund{}, wrap("retry refund", refundID, err)
 	}
-	if row.Status != "requested" {
+	if row.Status != RefundRequested {
 		return Refund{}, fmt.Errorf("refund %d is %s: %w", refundID, row.Status, fault.ErrConflict)
 	}
 	lines, err := refundLines(ctx, s.d.Read(), refundID)
@@ -271,24 +394,33 @@ func (s *Service) RetryRefund(ctx context.Context, refundID int64, actor order.A
 		return Refund{}, err
 	}
 	plan.Points, plan.Cancel = row.Points, row.Cancel
-	rf := Refund{ID: refundID, AttemptID: a.ID, OrderID: row.OrderID, Amount: row.Amount, Points: row.Points,
-		Cancel: row.Cancel, Status: row.Status}
-	return s.sendRefund(ctx, a, rf, plan, Amount{Total: row.Charge, TaxFree: row.TaxFree, Currency: a.ChargeCurrency}, row.Key, RefundInput{OrderID: row.OrderID, LineIDs: lines,
-		Reason: row.Reason, Actor: actor})
+	rf, err := s.openRefund(row)
+	if err != nil {
+		return Refund{}, err
+	}
+	return s.sendRefund(ctx, a, rf, plan, Amount{Total: row.Charge, TaxFree: row.TaxFree, Currency: a.ChargeCurrency}, row.Key,
+		RefundInput{OrderID: row.OrderID, LineIDs: lines, Reason: row.Reason, Actor: actor})
 }
 
-// Refunds lists the refunds of order orderID, oldest first.
-func (s *Service) Refunds(ctx context.Context, orderID int64) ([]Refund, error) {
-	return refundsOfOrder(ctx, s.d.Read(), orderID)
+// CancelInput is an order to cancel.
+type CancelInput struct {
+	OrderID int64
+	Actor   order.Actor
+	Reason  string
+	// Account receives the money of a paid order whose money came by bank
+	// transfer or into a virtual account (see Refund); ignored otherwise.
+	Account *BankAccount
 }
 
-// Cancel cancels order orderID for actor: an order still waiting for
+// Cancel cancels order in.OrderID for in.Actor: an order still waiting for
 // payment is simply cancelled; a paid one that has not shipped is refunded
-// whole through its provider and ends cancelled. When the payments left
-// open on an unpaid order (a transfer awaited, a window prepared) cannot be
-// closed, the order is returned cancelled with the error; reconciliation
-// closes them later.
-func (s *Service) Cancel(ctx context.Context, orderID int64, actor order.Actor, reason string) (order.Order, error) {
+// whole (see Refund: through its provider, or to in.Account, awaiting the
+// transfer staff send) and ends cancelled. When the payments left open on
+// an unpaid order (a transfer awaited, a window prepared) cannot be closed,
+// the order is returned cancelled with the error; reconciliation closes
+// them later. Every cancel is in the audit log, written with the change.
+func (s *Service) Cancel(ctx context.Context, in CancelInput) (order.Order, error) {
+	orderID, actor := in.OrderID, in.Actor
 	o, err := s.deps.Orders.AdminGet(ctx, orderID)
 	if err == nil && actor.Kind == order.ByCustomer && o.UserID != actor.ID {
 		err = fault.ErrNotFound
@@ -301,15 +433,16 @@ func (s *Service) Cancel(ctx context.Context, orderID int64, actor order.Actor, 
 		if !order.Allowed(o.Status, order.Cancelled, actor.Kind) {
 			return order.Order{}, fmt.Errorf("order %d cannot be cancelled by %s: %w", orderID, actor.Kind, fault.ErrConflict)
 		}
-		if strings.TrimSpace(reason) == "" {
+		reason := strings.TrimSpace(in.Reason)
+		if reason == "" {
 			reason = "주문 취소"
 		}
-		if _, err := s.Refund(ctx, RefundInput{OrderID: orderID, Reason: reason, Actor: actor}); err != nil {
+		if _, err := s.Refund(ctx, RefundInput{OrderID: orderID, Reason: reason, Actor: actor, Account: in.Account}); err != nil {
 			return order.Order{}, err
 		}
 		return s.deps.Orders.AdminGet(ctx, orderID)
 	default:
-		got, err := s.deps.Orders.Transition(ctx, orderID, order.Cancelled, actor, reason)
+		got, err := s.deps.Orders.Transition(ctx, orderID, order.Cancelled, actor, in.Reason)
 		if err != nil {
 			return got, err
 		}
@@ -319,40 +452,5 @@ func (s *Service) Cancel(ctx context.Context, orderID int64, actor order.Actor, 
 			return got, fmt.Errorf("order %d cancelled: %w", orderID, err)
 		}
 		return got, nil
-	}
-}
-
-// RefundedData fills the order-refunded mail.
-type RefundedData struct {
-	Name   string
-	Number string
-	Amount string // "₩12,900"
-	Points int64
-	URL    string
-}
-
-// Validate implements the check notify.Render makes.
-func (d RefundedData) Validate() error {
-	if d.Number == "" {
-		return &fault.Invalid{Fields: map[string]string{"number": "is required"}}
-	}
-	return nil
-}
-
-func (s *Service) mailRefund(ctx context.Context, plan order.RefundPlan, rf Refund) {
-	email, name, err := s.deps.Customers.Contact(ctx, plan.UserID)
-	if err != nil || email == "" {
-		s.log.WarnContext(ctx, "refund mail not sent: no address", "order_id", plan.OrderID, "err", err)
-		return
-	}
-	m, err := notify.Render(notify.OrderRefunded, RefundedData{Name: name, Number: plan.Number,
-		Amount: money.Won(rf.Amount).String(), Points: rf.Points, URL: s.cfg.BaseURL + "/account/orders/" + plan.Number})
-	if err != nil {
-		s.log.ErrorContext(ctx, "refund mail not rendered", "order_id", plan.OrderID, "err", err)
-		return
-	}
-	m.To = email
-	if err := s.deps.Mailer.Send(ctx, s.d.Write(), m); err != nil {
-		s.log.ErrorContext(ctx, "refund mail not sent", "order_id", plan.OrderID, "err", err)
 	}
 }

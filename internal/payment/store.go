@@ -201,7 +201,10 @@ type event struct {
 	Outcome   string
 	Detail    string
 	Response  []byte
-	ActorID   int64
+	// By is the kind of actor (the By… constants); "" takes the kind's
+	// usual actor (see actorOfKind). ActorID is the user, when a person.
+	By      string
+	ActorID int64
 }
 
 // Event kinds.
@@ -229,9 +232,13 @@ func insertEvent(ctx context.Context, q db.Querier, e event, now time.Time) erro
 	if e.ActorID != 0 {
 		actor = sql.NullInt64{Int64: e.ActorID, Valid: true}
 	}
+	by := e.By
+	if by == "" {
+		by = actorOfKind(e.Kind)
+	}
 	_, err := q.ExecContext(ctx, q.Rebind(`INSERT INTO payment_events (attempt_id, kind, outcome, summary, response,
-		actor_id, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)`), e.AttemptID, e.Kind, e.Outcome, clip(e.Detail, 1000),
-		string(resp), actor, now)
+		actor_kind, actor_id, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)`), e.AttemptID, e.Kind, e.Outcome, clip(e.Detail, 1000),
+		string(resp), by, actor, now)
 	if err != nil {
 		return fmt.Errorf("record payment event of attempt %d: %w", e.AttemptID, err)
 	}
@@ -248,18 +255,22 @@ func clip(s string, n int) string {
 
 // EventRecord is a stored payment event, for the back office.
 type EventRecord struct {
-	ID        int64     `db:"id"`
-	AttemptID int64     `db:"attempt_id"`
-	Kind      string    `db:"kind"`
-	Outcome   string    `db:"outcome"`
-	Detail    string    `db:"summary"`
+	ID        int64  `db:"id"`
+	AttemptID int64  `db:"attempt_id"`
+	Kind      string `db:"kind"`
+	Outcome   string `db:"outcome"`
+	Detail    string `db:"summary"`
+	// ActorKind is who acted: ByCustomer, ByStaff, ByJob, ByProvider or
+	// BySystem ("" for events recorded before kinds were kept).
+	ActorKind string `db:"actor_kind"`
+	// ActorID is the customer or staff member, nil for the others.
 	ActorID   *int64    `db:"actor_id"`
 	CreatedAt time.Time `db:"created_at"`
 }
 
 func eventsOf(ctx context.Context, q db.Querier, orderID int64) ([]EventRecord, error) {
 	var out []EventRecord
-	err := q.SelectContext(ctx, &out, q.Rebind(`SELECT e.id, e.attempt_id, e.kind, e.outcome, e.summary, e.actor_id,
+	err := q.SelectContext(ctx, &out, q.Rebind(`SELECT e.id, e.attempt_id, e.kind, e.outcome, e.summary, e.actor_kind, e.actor_id,
 		e.created_at FROM payment_events e JOIN payment_attempts a ON a.id = e.attempt_id
 		WHERE a.order_id = ? ORDER BY e.id`), orderID)
 	if err != nil {

@@ -22,20 +22,45 @@ type newRefund struct {
 	Cancel    bool
 	Reason    string
 	Key       string // the idempotency key the provider is asked with
+	// Status is RefundRequested (asked of the provider) or
+	// RefundAwaitingTransfer (staff send it by hand).
+	Status    string
+	ActorKind string
 	ActorID   int64
 }
 
-// insertRefund records r as requested and returns its id.
+// insertRefund records r and returns its id.
 func insertRefund(ctx context.Context, q db.Querier, r newRefund, now time.Time) (int64, error) {
 	var id int64
 	err := q.QueryRowxContext(ctx, q.Rebind(`INSERT INTO payment_refunds (attempt_id, order_id, amount_minor,
-		tax_free_minor, charge_minor, points, cancel, reason, status, idempotency_key, actor_id, created_at, updated_at)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?, 'requested', ?, ?, ?, ?) RETURNING id`), r.AttemptID, r.OrderID, r.Amount,
-		r.TaxFree, r.Charge, r.Points, r.Cancel, r.Reason, r.Key, nullID(r.ActorID), now, now).Scan(&id)
+		tax_free_minor, charge_minor, points, cancel, reason, status, idempotency_key, actor_kind, actor_id, created_at, updated_at)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`), r.AttemptID, r.OrderID, r.Amount,
+		r.TaxFree, r.Charge, r.Points, r.Cancel, r.Reason, r.Status, r.Key, r.ActorKind, nullID(r.ActorID), now, now).Scan(&id)
 	if err != nil {
 		return 0, fmt.Errorf("record refund of order %d: %w", r.OrderID, err)
 	}
 	return id, nil
+}
+
+// setRefundAccount stores the account refund id goes to: the bank's code
+// and the number and holder already encrypted for the refund's row.
+func setRefundAccount(ctx context.Context, q db.Querier, id int64, bank, numberEnc, holderEnc string) error {
+	_, err := q.ExecContext(ctx, q.Rebind(`UPDATE payment_refunds SET refund_bank = ?, refund_number_enc = ?,
+		refund_holder_enc = ? WHERE id = ?`), bank, numberEnc, holderEnc, id)
+	if err != nil {
+		return fmt.Errorf("record the account of refund %d: %w", id, err)
+	}
+	return nil
+}
+
+// markTransferred records that staff member staffID sent refund id, which
+// waited for a transfer, with memo, and reports whether it changed the
+// refund (false: recorded meanwhile, or not waiting for a transfer).
+func markTransferred(ctx context.Context, q db.Querier, id, staffID int64, memo string, now time.Time) (bool, error) {
+	res, err := q.ExecContext(ctx, q.Rebind(`UPDATE payment_refunds SET status = 'done', provider_refund_id = 'transfer',
+		transferred_by = ?, transferred_at = ?, transfer_memo = ?, updated_at = ?
+		WHERE id = ? AND status = 'awaiting_transfer'`), nullID(staffID), now, memo, now, id)
+	return db.Affected(res, err, "record refund %d transferred", id)
 }
 
 // claimRefundLine ties order line lineID to refund refundID; a line is
@@ -139,25 +164,41 @@ func refundCharges(ctx context.Context, q db.Querier, attemptID int64) (held, do
 	return r.Held, r.Done, nil
 }
 
-// refundRow is a stored refund as RetryRefund asks the provider again.
+// refundRow is a stored refund, its account still encrypted.
 type refundRow struct {
-	AttemptID int64  `db:"attempt_id"`
-	OrderID   int64  `db:"order_id"`
-	Amount    int64  `db:"amount_minor"`
-	Charge    int64  `db:"charge_minor"`
-	TaxFree   int64  `db:"tax_free_minor"`
-	Points    int64  `db:"points"`
-	Cancel    bool   `db:"cancel"`
-	Reason    string `db:"reason"`
-	Status    string `db:"status"`
-	Key       string `db:"idempotency_key"`
+	ID            int64         `db:"id"`
+	AttemptID     int64         `db:"attempt_id"`
+	OrderID       int64         `db:"order_id"`
+	Amount        int64         `db:"amount_minor"`
+	Charge        int64         `db:"charge_minor"`
+	TaxFree       int64         `db:"tax_free_minor"`
+	Points        int64         `db:"points"`
+	Cancel        bool          `db:"cancel"`
+	Reason        string        `db:"reason"`
+	Status        string        `db:"status"`
+	Key           string        `db:"idempotency_key"`
+	PRID          string        `db:"provider_refund_id"`
+	Failure       string        `db:"failure_message"`
+	Bank          string        `db:"refund_bank"`
+	NumberEnc     string        `db:"refund_number_enc"`
+	HolderEnc     string        `db:"refund_holder_enc"`
+	ActorKind     string        `db:"actor_kind"`
+	ActorID       sql.NullInt64 `db:"actor_id"`
+	TransferredBy sql.NullInt64 `db:"transferred_by"`
+	TransferredAt sql.NullTime  `db:"transferred_at"`
+	TransferMemo  string        `db:"transfer_memo"`
+	CreatedAt     time.Time     `db:"created_at"`
 }
+
+const selectRefund = `SELECT id, attempt_id, order_id, amount_minor, tax_free_minor, charge_minor, points, cancel,
+	reason, status, idempotency_key, provider_refund_id, failure_message, refund_bank, refund_number_enc,
+	refund_holder_enc, actor_kind, actor_id, transferred_by, transferred_at, transfer_memo, created_at
+	FROM payment_refunds`
 
 // refundByID reads refund id; fault.ErrNotFound when there is none.
 func refundByID(ctx context.Context, q db.Querier, id int64) (refundRow, error) {
 	var r refundRow
-	err := q.GetContext(ctx, &r, q.Rebind(`SELECT attempt_id, order_id, amount_minor, tax_free_minor, charge_minor,
-		points, cancel, reason, status, idempotency_key FROM payment_refunds WHERE id = ?`), id)
+	err := q.GetContext(ctx, &r, q.Rebind(selectRefund+` WHERE id = ?`), id)
 	if errors.Is(err, sql.ErrNoRows) {
 		return refundRow{}, fault.ErrNotFound
 	}
@@ -168,28 +209,23 @@ func refundByID(ctx context.Context, q db.Querier, id int64) (refundRow, error) 
 }
 
 // refundsOfOrder returns the refunds of order orderID, oldest first.
-func refundsOfOrder(ctx context.Context, q db.Querier, orderID int64) ([]Refund, error) {
-	var rs []struct {
-		ID        int64  `db:"id"`
-		AttemptID int64  `db:"attempt_id"`
-		Amount    int64  `db:"amount_minor"`
-		Points    int64  `db:"points"`
-		Cancel    bool   `db:"cancel"`
-		Status    string `db:"status"`
-		PRID      string `db:"provider_refund_id"`
-		Failure   string `db:"failure_message"`
-	}
-	err := q.SelectContext(ctx, &rs, q.Rebind(`SELECT id, attempt_id, amount_minor, points, cancel,
-		status, provider_refund_id, failure_message FROM payment_refunds WHERE order_id = ? ORDER BY id`), orderID)
-	if err != nil {
+func refundsOfOrder(ctx context.Context, q db.Querier, orderID int64) ([]refundRow, error) {
+	var rs []refundRow
+	if err := q.SelectContext(ctx, &rs, q.Rebind(selectRefund+` WHERE order_id = ? ORDER BY id`), orderID); err != nil {
 		return nil, fmt.Errorf("refunds of order %d: %w", orderID, err)
 	}
-	out := make([]Refund, len(rs))
-	for i, r := range rs {
-		out[i] = Refund{ID: r.ID, AttemptID: r.AttemptID, OrderID: orderID, Amount: r.Amount, Points: r.Points,
-			Cancel: r.Cancel, Status: r.Status, ProviderRefundID: r.PRID, FailureMessage: r.Failure}
+	return rs, nil
+}
+
+// awaitingTransfers returns up to limit refunds waiting for staff to send
+// them, oldest first.
+func awaitingTransfers(ctx context.Context, q db.Querier, limit int) ([]refundRow, error) {
+	var rs []refundRow
+	if err := q.SelectContext(ctx, &rs, q.Rebind(selectRefund+` WHERE status = 'awaiting_transfer' ORDER BY id LIMIT ?`),
+		limit); err != nil {
+		return nil, fmt.Errorf("refunds awaiting a transfer: %w", err)
 	}
-	return out, nil
+	return rs, nil
 }
 
 func nullID(id int64) any {

@@ -467,7 +467,7 @@ func TestStatusWriteErrorsReachTheCaller(t *testing.T) {
 			act: func(t *testing.T, s *scene) error {
 				s.begin(t, testpay.Name)
 				refuse(t, s.D, "payment_attempts", "UPDATE", "NEW.status = 'failed'")
-				_, err := s.pays.Cancel(t.Context(), s.o.ID, order.Customer(s.o.UserID), "")
+				_, err := s.pays.Cancel(t.Context(), payment.CancelInput{OrderID: s.o.ID, Actor: order.Customer(s.o.UserID), Reason: ""})
 				return err
 			},
 			check: func(t *testing.T, s *scene, err error) {

@@ -15,6 +15,7 @@ import (
 	"github.com/mallang/mallang/internal/fault"
 	"github.com/mallang/mallang/internal/money"
 	"github.com/mallang/mallang/internal/order"
+	"github.com/mallang/mallang/internal/payment"
 )
 
 // Checkout prices and places orders; *checkout.Service implements it.
@@ -295,12 +296,44 @@ type orderView struct {
 	Confirm     bool
 	ConfirmEarn string
 	Pay         *paymentPanel
+	// CancelForm is the cancel form when the customer may cancel (Cancel).
+	CancelForm *cancelForm
 	// Taxable and TaxFree split the total when part of it is VAT-exempt
 	// ("" otherwise); Supply and VAT split the taxable part for receipts.
 	Taxable, TaxFree, Supply, VAT string
 }
 
 type historyRow struct{ When, Status, Reason string }
+
+// cancelForm is the cancel form of an order page: a reason and, when the
+// money came by bank transfer or into a virtual account, the account to
+// send it back to (Account), with what was typed and the messages of a
+// refused submission.
+type cancelForm struct {
+	Reason  string
+	Account bool
+	Banks   []bankOption
+	Bank    string
+	Number  string
+	Holder  string
+	Fields  map[string]string
+}
+
+// bankOption is a bank of the refund account's list.
+type bankOption struct{ Code, Name string }
+
+// banks lists the banks of the refund account form in lc's language.
+func banks(lc *locale) []bankOption {
+	bs := payment.Banks()
+	out := make([]bankOption, len(bs))
+	for i, b := range bs {
+		out[i] = bankOption{Code: b.Code, Name: b.Name}
+		if lc.lang == langEn {
+			out[i].Name = b.NameEN
+		}
+	}
+	return out
+}
 
 func (h *Handler) newOrderView(lc *locale, o order.Order) *orderView {
 	v := &orderView{O: o, Status: lc.T("status." + string(o.Status)), Total: won(o.Total), Placed: lc.Date(o.CreatedAt),
@@ -344,6 +377,13 @@ func (h *Handler) orderPage(w http.ResponseWriter, r *http.Request, lc *locale, 
 	if err != nil {
 		return err
 	}
+	return h.showOrder(w, r, lc, o, nil, http.StatusOK)
+}
+
+// showOrder renders order o with status; form, when not nil, is a cancel
+// form sent back with what was typed and its messages.
+func (h *Handler) showOrder(w http.ResponseWriter, r *http.Request, lc *locale, o order.Order, form *cancelForm, status int) error {
+	refused := form != nil
 	v := h.newOrderView(lc, o)
 	hist, err := h.acc.Orders.History(r.Context(), o.ID)
 	if err != nil {
@@ -355,8 +395,20 @@ func (h *Handler) orderPage(w http.ResponseWriter, r *http.Request, lc *locale, 
 	if v.Pay, err = h.newPaymentPanel(r.Context(), lc, o); err != nil {
 		return err
 	}
-	v.Flash = h.sessions.PopString(r.Context(), flashKey)
-	if v.Flash == "" {
+	if v.Cancel {
+		if form == nil {
+			form = &cancelForm{}
+		}
+		form.Account = v.Pay.RefundAccount
+		if form.Account {
+			form.Banks = banks(lc)
+		}
+		v.CancelForm = form
+	}
+	if !refused {
+		v.Flash = h.sessions.PopString(r.Context(), flashKey)
+	}
+	if v.Flash == "" && !refused {
 		switch q := r.URL.Query(); {
 		case q.Get("placed") == "1":
 			v.Flash = lc.T("checkout.placed")
@@ -366,9 +418,13 @@ func (h *Handler) orderPage(w http.ResponseWriter, r *http.Request, lc *locale, 
 			v.Flash = lc.T("pay.deposit_flash")
 		}
 	}
-	v.Error = h.sessions.PopString(r.Context(), cartErrorKey)
+	if refused {
+		v.Error = lc.T("order.cancel_fix")
+	} else {
+		v.Error = h.sessions.PopString(r.Context(), cartErrorKey)
+	}
 	p := h.accountPage(r, lc, lc.F("order.title", o.Number), "/account/orders/"+o.Number)
-	h.render(w, r, lc, http.StatusOK, orderPage(p, v))
+	h.render(w, r, lc, status, orderPage(p, v))
 	return nil
 }
 
@@ -382,6 +438,10 @@ func (h *Handler) orderReceipt(w http.ResponseWriter, r *http.Request, lc *local
 	return nil
 }
 
+// orderCancel cancels the customer's order. A paid order whose money came
+// by bank transfer needs the account to send it back to: a form with a
+// field at fault is shown again (422) with its messages and what was
+// typed, and nothing is stored.
 func (h *Handler) orderCancel(w http.ResponseWriter, r *http.Request, lc *locale, u account.User) error {
 	if err := parseForm(r); err != nil {
 		return err
@@ -390,19 +450,35 @@ func (h *Handler) orderCancel(w http.ResponseWriter, r *http.Request, lc *locale
 	if err != nil {
 		return err
 	}
-	err = h.cancelOrder(r.Context(), u, o, r.PostFormValue("reason"))
+	form := &cancelForm{Reason: r.PostFormValue("reason"), Bank: r.PostFormValue("refund_bank"),
+		Number: r.PostFormValue("refund_number"), Holder: r.PostFormValue("refund_holder")}
+	var acc *payment.BankAccount
+	if form.Bank != "" || form.Number != "" || form.Holder != "" {
+		acc = &payment.BankAccount{Bank: form.Bank, Account: form.Number, Holder: form.Holder}
+	}
+	got, err := h.cancelOrder(r, u, o, form.Reason, acc)
 	inv, invalid := fault.AsInvalid(err)
 	switch {
 	case errors.Is(err, fault.ErrConflict):
 		h.sessions.Put(r.Context(), cartErrorKey, lc.T("order.cannot_cancel"))
 	case invalid:
-		for _, m := range inv.Fields {
-			h.sessions.Put(r.Context(), cartErrorKey, lc.T(m))
+		form.Fields = map[string]string{}
+		for f, m := range inv.Fields {
+			form.Fields[f] = lc.T(m)
 		}
+		return h.showOrder(w, r, lc, o, form, http.StatusUnprocessableEntity)
 	case err != nil:
 		return err
 	default:
-		h.sessions.Put(r.Context(), flashKey, lc.T("order.cancelled"))
+		msg := lc.T("order.cancelled")
+		if rs, err := h.acc.Payments.Refunds(r.Context(), o.ID); err == nil {
+			for _, rf := range rs {
+				if rf.Status == payment.RefundAwaitingTransfer && got.Status == order.Cancelled {
+					msg = lc.T("order.cancelled_transfer")
+				}
+			}
+		}
+		h.sessions.Put(r.Context(), flashKey, msg)
 	}
 	http.Redirect(w, r, "/account/orders/"+o.Number, http.StatusSeeOther)
 	return nil

@@ -11,9 +11,11 @@ import (
 	"strings"
 
 	"github.com/mallang/mallang/internal/account"
+	"github.com/mallang/mallang/internal/audit"
 	"github.com/mallang/mallang/internal/fault"
 	"github.com/mallang/mallang/internal/order"
 	"github.com/mallang/mallang/internal/payment"
+	"github.com/mallang/mallang/internal/security"
 )
 
 // Payments is what the storefront needs of payments; *payment.Service
@@ -28,7 +30,7 @@ type Payments interface {
 	Attempts(ctx context.Context, orderID int64) ([]payment.Attempt, error)
 	Refunds(ctx context.Context, orderID int64) ([]payment.Refund, error)
 	CashReceiptOf(ctx context.Context, orderID int64) (payment.CashReceipt, error)
-	Cancel(ctx context.Context, orderID int64, actor order.Actor, reason string) (order.Order, error)
+	Cancel(ctx context.Context, in payment.CancelInput) (order.Order, error)
 	Webhook(ctx context.Context, provider string, h http.Header, body []byte) error
 	Provider(name string) (payment.Provider, bool)
 }
@@ -359,8 +361,19 @@ type paymentPanel struct {
 	PayURL  string // pay an unpaid order
 	Method  string
 	PaidAt  string
-	Refunds []string
+	Refunds []refundLine
 	Receipt string
+	// RefundAccount is set when cancelling the order sends its money to an
+	// account the customer names (it came by bank transfer or into a
+	// virtual account), so the cancel form asks for one.
+	RefundAccount bool
+}
+
+// refundLine is one refund as the customer sees it: done, waiting for the
+// shop's transfer, or being settled with the provider.
+type refundLine struct {
+	Text   string
+	Status string
 }
 
 func (h *Handler) newPaymentPanel(ctx context.Context, lc *locale, o order.Order) (*paymentPanel, error) {
@@ -373,6 +386,9 @@ func (h *Handler) newPaymentPanel(ctx context.Context, lc *locale, o order.Order
 		pp.PayURL = "/account/orders/" + o.Number + "/pay"
 	}
 	for _, a := range as {
+		if a.Status.Captured() && a.RefundsToAccount() && (o.Status == order.Paid || o.Status == order.Preparing) {
+			pp.RefundAccount = true
+		}
 		switch {
 		case a.Status == payment.AttemptAwaitingDeposit && o.Status == order.AwaitingDeposit:
 			pp.Deposit = a.Deposit
@@ -392,8 +408,19 @@ func (h *Handler) newPaymentPanel(ctx context.Context, lc *locale, o order.Order
 		return nil, err
 	}
 	for _, rf := range rs {
-		if rf.Status == "done" {
-			pp.Refunds = append(pp.Refunds, lc.F("pay.refunded_line", won(rf.Amount), rf.Points))
+		to := ""
+		if rf.Account != nil {
+			to = rf.Account.Masked() // the customer's own account, never shown whole
+		}
+		switch {
+		case rf.Status == payment.RefundDone && to != "":
+			pp.Refunds = append(pp.Refunds, refundLine{Status: rf.Status, Text: lc.F("pay.refunded_to", won(rf.Amount), to, rf.Points)})
+		case rf.Status == payment.RefundDone:
+			pp.Refunds = append(pp.Refunds, refundLine{Status: rf.Status, Text: lc.F("pay.refunded_line", won(rf.Amount), rf.Points)})
+		case rf.Status == payment.RefundAwaitingTransfer:
+			pp.Refunds = append(pp.Refunds, refundLine{Status: rf.Status, Text: lc.F("pay.refund_pending", won(rf.Amount), to)})
+		case rf.Status == payment.RefundRequested:
+			pp.Refunds = append(pp.Refunds, refundLine{Status: rf.Status, Text: lc.F("pay.refund_requested", won(rf.Amount))})
 		}
 	}
 	rc, err := h.acc.Payments.CashReceiptOf(ctx, o.ID)
@@ -410,8 +437,11 @@ func (h *Handler) newPaymentPanel(ctx context.Context, lc *locale, o order.Order
 }
 
 // cancelOrder cancels the customer's order through payments, so that a
-// paid order's money goes back.
-func (h *Handler) cancelOrder(ctx context.Context, u account.User, o order.Order, reason string) error {
-	_, err := h.acc.Payments.Cancel(ctx, o.ID, order.Customer(u.ID), strings.TrimSpace(reason))
-	return err
+// paid order's money goes back (to acc, when it came by bank transfer). The
+// customer is named in the audit log with where they acted from.
+func (h *Handler) cancelOrder(r *http.Request, u account.User, o order.Order, reason string, acc *payment.BankAccount) (order.Order, error) {
+	actor := order.Customer(u.ID)
+	actor.Audit = audit.Actor{Email: u.Email, IP: security.ClientIP(r), UserAgent: r.UserAgent()}
+	return h.acc.Payments.Cancel(r.Context(), payment.CancelInput{OrderID: o.ID, Actor: actor, Reason: strings.TrimSpace(reason),
+		Account: acc})
 }

@@ -72,10 +72,12 @@ func TestPayWithTestProvider(t *testing.T) {
 		t.Errorf("no paid entry in the history")
 	}
 
-	// A paid order cancelled before shipping is refunded.
+	// A paid order cancelled before shipping is refunded; a card refund
+	// asks for no account.
+	mustNotContain(t, r.body, `data-testid="refund-account"`)
 	wantStatus(t, b.post("/account/orders/"+number+"/cancel", url.Values{"reason": {"주소 변경"}}), http.StatusSeeOther, "/account/orders/"+number)
 	r = b.get("/account/orders/" + number)
-	mustContain(t, r.body, `data-status="cancelled"`, `data-testid="refund-line"`, "환불 ₩4,000")
+	mustContain(t, r.body, `data-status="cancelled"`, `data-testid="refund-line"`, "환불 완료 ₩4,000")
 }
 
 func TestPaymentTampering(t *testing.T) {
@@ -149,7 +151,63 @@ func TestBankTransferPages(t *testing.T) {
 	if _, err := s.pays.ConfirmDeposit(context.Background(), audit.Actor{UserID: 1}, o.ID, "김민지"); err != nil {
 		t.Fatal(err)
 	}
-	mustContain(t, b.get("/account/orders/"+number).body, `data-status="paid"`, "무통장입금")
+	r = b.get("/account/orders/" + number)
+	mustContain(t, r.body, `data-status="paid"`, "무통장입금", `data-testid="cancel-form"`, `data-testid="refund-account"`,
+		`<option value="088">신한은행</option>`, `data-testid="field-refund_number"`, `data-testid="field-refund_holder"`)
+
+	// Cancelling the paid order needs the account to send the money back
+	// to: each field at fault is named, what was typed comes back, and
+	// nothing changes.
+	tests := []struct {
+		name   string
+		form   url.Values
+		errors []string
+	}{
+		{"no account", url.Values{"reason": {"변심"}}, []string{"refund_bank", "refund_number", "refund_holder"}},
+		{"bad number", url.Values{"refund_bank": {"088"}, "refund_number": {"110-12"}, "refund_holder": {"김민지"}}, []string{"refund_number"}},
+		{"unknown bank", url.Values{"refund_bank": {"999"}, "refund_number": {"110-123-456789"}, "refund_holder": {"김민지"}}, []string{"refund_bank"}},
+	}
+	for _, tt := range tests {
+		r := b.post("/account/orders/"+number+"/cancel", tt.form)
+		wantStatus(t, r, http.StatusUnprocessableEntity, "")
+		mustContain(t, r.body, `data-testid="order-error"`, "표시된 항목을 확인해 주세요")
+		for _, f := range tt.errors {
+			mustContain(t, r.body, `data-testid="error-`+f+`"`)
+		}
+		if h := tt.form.Get("refund_holder"); h != "" {
+			mustContain(t, r.body, `value="`+h+`"`)
+		}
+	}
+	if rs, _ := s.pays.Refunds(context.Background(), o.ID); len(rs) != 0 {
+		t.Fatalf("refused cancels stored refunds %+v", rs)
+	}
+	mustContain(t, b.get("/account/orders/"+number).body, `data-status="paid"`)
+
+	r = b.post("/account/orders/"+number+"/cancel", url.Values{"reason": {"변심"}, "refund_bank": {"088"},
+		"refund_number": {"110-123-456789"}, "refund_holder": {"김민지"}})
+	wantStatus(t, r, http.StatusSeeOther, "/account/orders/"+number)
+	r = b.get("/account/orders/" + number)
+	mustContain(t, r.body, `data-status="cancelled"`, "입력하신 계좌로 보내드리며", `data-status="awaiting_transfer"`,
+		"환불 대기 "+o.TotalAmount().String(), "신한은행 ****6789")
+	mustNotContain(t, r.body, "110123456789", "환불 완료", `data-testid="cancel-form"`)
+
+	// Staff send the money and record it: only now is it refunded.
+	var staffID int64
+	q := s.d.Write()
+	if err := q.QueryRowxContext(context.Background(), q.Rebind(`INSERT INTO users (email, role) VALUES (?, 'staff') RETURNING id`),
+		"orders@example.com").Scan(&staffID); err != nil {
+		t.Fatal(err)
+	}
+	rs, _ := s.pays.Refunds(context.Background(), o.ID)
+	if len(rs) != 1 {
+		t.Fatalf("refunds = %+v", rs)
+	}
+	if _, err := s.pays.RecordRefundTransfer(context.Background(), audit.Actor{UserID: staffID, Email: "orders@example.com"}, rs[0].ID, ""); err != nil {
+		t.Fatal(err)
+	}
+	r = b.get("/account/orders/" + number)
+	mustContain(t, r.body, `data-status="done"`, "환불 완료 "+o.TotalAmount().String()+" · 신한은행 ****6789 계좌로 송금")
+	mustNotContain(t, r.body, "환불 대기")
 
 	// Webhooks: unknown providers and providers without notifications are
 	// 404; nothing is settled by them.

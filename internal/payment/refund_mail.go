@@ -1,0 +1,109 @@
+package payment
+
+import (
+	"context"
+
+	"github.com/mallang/mallang/internal/fault"
+	"github.com/mallang/mallang/internal/money"
+	"github.com/mallang/mallang/internal/notify"
+)
+
+// RefundedData fills the order-refunded mail.
+type RefundedData struct {
+	Name   string
+	Number string
+	Amount string // "₩12,900"
+	Points int64
+	// Via says how the money went back, for the wording: "card" (a card or
+	// easy-pay cancel, which the card company shows in some days),
+	// "transfer" (staff sent it to Account), "virtual_account" (the
+	// provider sends it to Account), "" (nothing but points).
+	Via     string
+	Account string // the account, masked ("신한은행 ****6789")
+	URL     string
+}
+
+// Validate implements the check notify.Render makes.
+func (d RefundedData) Validate() error {
+	v := &fault.Invalid{}
+	if d.Number == "" {
+		v.Add("number", "is required")
+	}
+	switch d.Via {
+	case "", "card":
+	case "transfer", "virtual_account":
+		if d.Account == "" {
+			v.Add("account", "is required for a refund to an account")
+		}
+	default:
+		v.Add("via", "is not a way money goes back")
+	}
+	return v.Err()
+}
+
+// RefundPendingData fills the order-refund-pending mail: a refund waiting
+// for staff to send it to the customer's account.
+type RefundPendingData struct {
+	Name    string
+	Number  string
+	Amount  string // "₩12,900"
+	Points  int64
+	Account string // masked ("신한은행 ****6789")
+	Holder  string
+	// Cancelled is true when the order was cancelled with it.
+	Cancelled bool
+	URL       string
+}
+
+// Validate implements the check notify.Render makes.
+func (d RefundPendingData) Validate() error {
+	v := &fault.Invalid{}
+	if d.Number == "" {
+		v.Add("number", "is required")
+	}
+	if d.Account == "" {
+		v.Add("account", "is required")
+	}
+	return v.Err()
+}
+
+// mailRefund tells customer userID that refund rf of order number went
+// back, via as RefundedData says.
+func (s *Service) mailRefund(ctx context.Context, userID int64, number string, rf Refund, via string) {
+	d := RefundedData{Number: number, Amount: money.Won(rf.Amount).String(), Points: rf.Points, Via: via,
+		URL: s.cfg.BaseURL + "/account/orders/" + number}
+	if rf.Account != nil {
+		d.Account = rf.Account.Masked()
+	}
+	s.mail(ctx, userID, rf.OrderID, notify.OrderRefunded, func(name string) any { d.Name = name; return d })
+}
+
+// mailRefundPending tells customer userID that refund rf of order number
+// waits to be sent to their account.
+func (s *Service) mailRefundPending(ctx context.Context, userID int64, number string, rf Refund) {
+	d := RefundPendingData{Number: number, Amount: money.Won(rf.Amount).String(), Points: rf.Points,
+		Cancelled: rf.Cancel, URL: s.cfg.BaseURL + "/account/orders/" + number}
+	if rf.Account != nil {
+		d.Account, d.Holder = rf.Account.Masked(), rf.Account.Holder
+	}
+	s.mail(ctx, userID, rf.OrderID, notify.OrderRefundPending, func(name string) any { d.Name = name; return d })
+}
+
+// mail sends tmpl, filled by data with the customer's name, to customer
+// userID. A mail that cannot be sent is logged: the refund stands.
+func (s *Service) mail(ctx context.Context, userID, orderID int64, tmpl notify.Template, data func(name string) any) {
+	email, name, err := s.deps.Customers.Contact(ctx, userID)
+	if err != nil || email == "" {
+		s.log.WarnContext(ctx, "refund mail not sent: no address", "order_id", orderID, "template", string(tmpl), "err", err)
+		return
+	}
+	m, err := notify.Render(tmpl, data(name))
+	if err != nil {
+		s.log.ErrorContext(ctx, "refund mail not rendered", "order_id", orderID, "template", string(tmpl), "err", err)
+		return
+	}
+	m.To = email
+	if err := s.deps.Mailer.Send(ctx, s.d.Write(), m); err != nil {
+		s.log.ErrorContext(ctx, "refund mail not sent", "order_id", orderID, "template", string(tmpl), "err", err)
+	}
+}
