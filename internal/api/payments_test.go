@@ -150,6 +150,9 @@ func TestStartBankTransfer(t *testing.T) {
 		!strings.HasPrefix(st.Reference, o.Number+"-") || st.RedirectURL != nil || st.Script != nil || st.PaidAt != nil {
 		t.Errorf("started = %+v", st)
 	}
+	if !st.CreatedAt.Equal(f.clock.Now()) {
+		t.Errorf("created_at = %v, want %v", st.CreatedAt, f.clock.Now())
+	}
 	wantDue := f.clock.Now().Add(testDepositWithin)
 	if d := st.Deposit; d == nil || d.Bank != "말랑은행" || d.Account != "123-456" || d.Holder != "(주)말랑" ||
 		d.Depositor != "김말랑" || d.Notice != testBuyerProtection || !d.Due.Equal(wantDue) {
@@ -192,6 +195,9 @@ func TestStartTestpay(t *testing.T) {
 		st.ChargeCurrency != "KRW" || st.Deposit != nil || st.Script != nil ||
 		st.RedirectURL == nil || *st.RedirectURL != testBaseURL+"/pay/testpay/"+st.Reference {
 		t.Errorf("started = %+v (redirect %v)", st, st.RedirectURL)
+	}
+	if !st.CreatedAt.Equal(f.clock.Now()) {
+		t.Errorf("created_at = %v, want %v", st.CreatedAt, f.clock.Now())
 	}
 
 	// The customer pays in the window and comes back.

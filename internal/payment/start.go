@@ -92,6 +92,7 @@ func (s *Service) Start(ctx context.Context, in StartInput) (Started, error) {
 	if a.ID, err = insertAttempt(ctx, s.d.Write(), a, nil, now); err != nil {
 		return Started{}, err
 	}
+	a.CreatedAt, a.UpdatedAt = now, now
 	email, name, err := s.contact(ctx, o.UserID)
 	if err != nil {
 		return Started{}, err

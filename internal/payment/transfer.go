@@ -48,6 +48,7 @@ func (s *Service) recordTransfer(ctx context.Context, q db.Querier, o order.Orde
 	if a.ID, err = insertAttempt(ctx, q, a, dep, now); err != nil {
 		return Attempt{}, err
 	}
+	a.CreatedAt, a.UpdatedAt = now, now
 	// The attempt row is the record of a transfer's start (its deposit
 	// holds the account, amount and deadline): no provider answered, so
 	// no event is written.
