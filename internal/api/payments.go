@@ -26,10 +26,13 @@ type Payments interface {
 	// Bank returns the shop's account for bank transfers and the
 	// buyer-protection notice.
 	Bank() (payment.BankAccount, string)
-	// Start begins paying an order: fault.ErrNotFound for another
-	// customer's, fault.ErrConflict for one not waiting for payment,
-	// *fault.Invalid ("payment_method", "depositor", "cash_receipt_purpose",
-	// "cash_receipt_identity") and *payment.Declined.
+	// Start begins paying an order (a repeated bank transfer returns the
+	// one recorded): fault.ErrNotFound for another customer's,
+	// fault.ErrConflict for one not waiting for payment,
+	// payment.ErrPaymentInProgress for a bank transfer while a provider's
+	// payment is being settled, *fault.Invalid ("payment_method",
+	// "depositor", "cash_receipt_purpose", "cash_receipt_identity") and
+	// *payment.Declined.
 	Start(ctx context.Context, in payment.StartInput) (payment.Started, error)
 	// Attempts returns the order's payment attempts, oldest first.
 	Attempts(ctx context.Context, orderID int64) ([]payment.Attempt, error)
@@ -314,7 +317,9 @@ var refundFields = map[string]string{"lines": "body.line_ids",
 }
 
 const (
-	startConflict  = "This order does not wait for payment: it is paid, cancelled, or has nothing to pay."
+	startConflict   = "This order does not wait for payment: it is paid, cancelled, or has nothing to pay."
+	startInProgress = "A payment of this order is still being confirmed with its provider and may have gone through; " +
+		"check GET /api/v1/orders/{number}/payments and start a bank transfer only if it failed."
 	refundConflict = "This order cannot be refunded now: it is not paid, or these lines are being refunded already."
 )
 
@@ -336,11 +341,16 @@ func (a *API) registerPayments() {
 		Summary:     "Pay an order",
 		Description: "Starts paying one of the signed-in customer's orders that waits for payment, and returns 201 with the attempt. " +
 			"With bank_transfer the order waits for the deposit (awaiting_deposit) at once and deposit says where to send how much by " +
-			"when; asking again returns the same instructions. With a provider, send the customer to redirect_url, or open the " +
+			"when. An order waits for one transfer: asking again, also several times at once (a double tap, a retry), returns 201 " +
+			"with the same attempt, reference and deadline, and the depositor and cash_receipt of the first request. " +
+			"With a provider, send the customer to redirect_url, or open the " +
 			"provider's window with script; the provider sends them back to the shop's pages, which settle the payment. Starting " +
-			"again makes another attempt; only one can pay the order. " +
+			"again makes another attempt; only one can pay the order, and a transfer still awaited when a provider's payment " +
+			"pays it is closed (failed, failure_code ORDER_PAID). " +
 			"Refusals: 422 naming body.method (not a way to pay this shop offers), body.depositor or body.cash_receipt.*; " +
-			"409 for an order that does not wait for payment; 502 when the provider refused to start, with its provider_code " +
+			"409 for an order that does not wait for payment, and for a bank transfer while a provider's payment of the order is " +
+			"being confirmed or its outcome is not known yet (status confirming or pending: it may have taken the money); " +
+			"502 when the provider refused to start, with its provider_code " +
 			"and provider_message. " + orderNotFound,
 		DefaultStatus: http.StatusCreated,
 		Errors:        []int{http.StatusNotFound, http.StatusConflict, http.StatusUnprocessableEntity, http.StatusBadGateway},
@@ -452,6 +462,9 @@ func (a *API) startPayment(ctx context.Context, in *startPaymentInput) (*started
 		sin.CashReceipt = &payment.CashReceiptRequest{Purpose: cr.Purpose, Identity: cr.Identity}
 	}
 	started, err := a.com.Payments.Start(ctx, sin)
+	if errors.Is(err, payment.ErrPaymentInProgress) {
+		return nil, newProblem(http.StatusConflict, startInProgress)
+	}
 	if err != nil {
 		return nil, a.paymentProblem(ctx, err, startFields, "body", startConflict)
 	}

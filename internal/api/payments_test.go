@@ -151,6 +151,9 @@ func TestStartBankTransfer(t *testing.T) {
 		!strings.HasPrefix(st.Reference, o.Number+"-") || st.RedirectURL != nil || st.Script != nil || st.PaidAt != nil {
 		t.Errorf("started = %+v", st)
 	}
+	if !st.CreatedAt.Equal(f.clock.Now()) {
+		t.Errorf("created_at = %v, want %v", st.CreatedAt, f.clock.Now())
+	}
 	wantDue := f.clock.Now().Add(testDepositWithin)
 	if d := st.Deposit; d == nil || d.Bank != "말랑은행" || d.Account != "123-456" || d.Holder != "(주)말랑" ||
 		d.Depositor != "김말랑" || d.Notice != testBuyerProtection || !d.Due.Equal(wantDue) {
@@ -181,6 +184,49 @@ func TestStartBankTransfer(t *testing.T) {
 	}
 }
 
+// Twenty requests to start a bank transfer at once (a double tap, an app's
+// retries) record one transfer, with one cash receipt for an order of
+// ₩100,000 or more, and every answer is a 201 with its instructions.
+func TestConcurrentBankTransferStarts(t *testing.T) {
+	t.Parallel()
+	for _, price := range []int64{120000, 12000} {
+		t.Run(strconv.FormatInt(price, 10), func(t *testing.T) {
+			t.Parallel()
+			f := newShop(t)
+			c := f.checkoutCustomer(t, minjiEmail)
+			o := f.placed(t, c, "card", f.product(t, "말랑 원두 선물 세트", price, 10, false))
+			const n = 20
+			recs := make([]*httptest.ResponseRecorder, n)
+			start := make(chan struct{})
+			var wg sync.WaitGroup
+			for i := range n {
+				wg.Go(func() {
+					<-start
+					recs[i] = f.start(t, c, o.Number, map[string]any{"method": "bank_transfer", "depositor": "김말랑"})
+				})
+			}
+			close(start)
+			wg.Wait()
+
+			ps := decode[api.OrderPayments](t, f.do(t, req{method: "GET", path: paymentsPath(o.Number), token: c.token}), http.StatusOK)
+			if len(ps.Attempts) != 1 || ps.Attempts[0].Status != "awaiting_deposit" || ps.Attempts[0].Deposit == nil {
+				t.Fatalf("%d attempts, want one transfer awaited: %+v", len(ps.Attempts), ps.Attempts)
+			}
+			want := ps.Attempts[0]
+			for i, rec := range recs {
+				st := decode[api.StartedPayment](t, rec, http.StatusCreated)
+				if st.Reference != want.Reference || st.Deposit == nil || !st.Deposit.Due.Equal(want.Deposit.Due) ||
+					!st.CreatedAt.Equal(want.CreatedAt) {
+					t.Errorf("start %d = %s (%+v, created %v), want %s", i, st.Reference, st.Deposit, st.CreatedAt, want.Reference)
+				}
+			}
+			if (ps.CashReceipt != nil) != (o.Total >= payment.MandatoryCashReceipt) {
+				t.Errorf("cash receipt = %+v for a total of %d", ps.CashReceipt, o.Total)
+			}
+		})
+	}
+}
+
 func TestStartTestpay(t *testing.T) {
 	t.Parallel()
 	f := newShop(t)
@@ -193,6 +239,9 @@ func TestStartTestpay(t *testing.T) {
 		st.ChargeCurrency != "KRW" || st.Deposit != nil || st.Script != nil ||
 		st.RedirectURL == nil || *st.RedirectURL != testBaseURL+"/pay/testpay/"+st.Reference {
 		t.Errorf("started = %+v (redirect %v)", st, st.RedirectURL)
+	}
+	if !st.CreatedAt.Equal(f.clock.Now()) {
+		t.Errorf("created_at = %v, want %v", st.CreatedAt, f.clock.Now())
 	}
 
 	// The customer pays in the window and comes back.
@@ -259,6 +308,29 @@ func TestStartPaymentRefusals(t *testing.T) {
 	// Nothing was started.
 	if ps := decode[api.OrderPayments](t, f.do(t, req{method: "GET", path: paymentsPath(o.Number), token: c.token}), http.StatusOK); len(ps.Attempts) != 0 || ps.CashReceipt != nil {
 		t.Errorf("payments after refusals = %+v", ps)
+	}
+}
+
+// A bank transfer is refused with a 409 that says why while a card payment
+// of the order waits for the provider's word.
+func TestStartTransferWhileCardSettles(t *testing.T) {
+	t.Parallel()
+	f := newShop(t)
+	c := f.checkoutCustomer(t, minjiEmail)
+	o := f.placed(t, c, "testpay", f.product(t, "말랑 다크초콜릿", 12000, 10, false))
+	st := decode[api.StartedPayment](t, f.start(t, c, o.Number, map[string]any{"method": "testpay"}), http.StatusCreated)
+	// The provider did not answer the confirm; a job will look it up.
+	q := f.d.Write()
+	if _, err := q.ExecContext(t.Context(), q.Rebind(`UPDATE payment_attempts SET status = 'pending' WHERE reference = ?`), st.Reference); err != nil {
+		t.Fatal(err)
+	}
+	p := wantProblem(t, f.start(t, c, o.Number, map[string]any{"method": "bank_transfer"}), http.StatusConflict)
+	if !strings.Contains(p.Detail, "still being confirmed") {
+		t.Errorf("detail = %q", p.Detail)
+	}
+	ps := decode[api.OrderPayments](t, f.do(t, req{method: "GET", path: paymentsPath(o.Number), token: c.token}), http.StatusOK)
+	if len(ps.Attempts) != 1 || ps.Attempts[0].Status != "pending" {
+		t.Errorf("payments = %+v", ps.Attempts)
 	}
 }
 

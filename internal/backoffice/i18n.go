@@ -501,6 +501,8 @@ var paymentTexts = map[string][2]string{
 	"pay.deposit.done":                      {"%s 입금을 확인했습니다. 주문이 결제 완료로 바뀌었습니다.", "The deposit of %s is confirmed; the order is paid."},
 	"pay.deposit.none":                      {"이 주문에는 입금을 기다리는 무통장 입금이 없습니다.", "This order has no bank transfer waiting for its deposit."},
 	"pay.deposit.conflict":                  {"그 사이 주문이 취소되었습니다(입금 기한이 지났을 수 있습니다). 받은 돈은 고객에게 직접 돌려보내 주세요.", "The order was cancelled meanwhile (its deadline may have passed); send the money back to the customer by hand."},
+	"pay.deposit.confirmed":                 {"이미 입금 확인이 끝난 주문입니다. 다시 누르지 않아도 됩니다.", "The deposit of this order was confirmed already; there is nothing more to do."},
+	"pay.deposit.paid":                      {"이 주문은 다른 결제 수단으로 이미 결제되어 무통장 입금을 기다리지 않습니다. 입금된 돈이 있으면 고객에게 직접 돌려보내 주세요.", "This order was paid another way and no longer waits for a bank transfer; send any money that arrived back to the customer by hand."},
 	"pay.depositor.long":                    {"입금자명은 %d자 이하로 입력하세요.", "Keep the depositor's name to %d characters."},
 	"pay.use.deposit":                       {"무통장 입금 주문은 결제 패널의 입금 확인 양식으로 결제 완료 처리하세요.", "Mark a bank-transfer order paid with the confirm-deposit form in the payment panel."},
 	"pay.refunds":                           {"환불", "Refunds"},

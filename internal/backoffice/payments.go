@@ -21,7 +21,10 @@ type Payments interface {
 	Attempts(ctx context.Context, orderID int64) ([]payment.Attempt, error)
 	Refunds(ctx context.Context, orderID int64) ([]payment.Refund, error)
 	Events(ctx context.Context, orderID int64) ([]payment.EventRecord, error)
-	// ConfirmDeposit matches a bank transfer and marks the order paid.
+	// ConfirmDeposit matches a bank transfer and marks the order paid; one
+	// of any number of confirmations at once pays it, the others get
+	// payment.ErrDepositConfirmed (payment.ErrOrderPaid when another
+	// payment paid the order).
 	ConfirmDeposit(ctx context.Context, by audit.Actor, orderID int64, depositor string) (payment.Attempt, error)
 	// Refund and RetryRefund give money back through the provider, or
 	// record a refund of a bank transfer that staff send by hand.

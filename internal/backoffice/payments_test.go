@@ -4,11 +4,13 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
 	"net/http"
 	"net/url"
 	"regexp"
 	"strconv"
 	"strings"
+	"sync"
 	"testing"
 
 	"github.com/mallang/mallang/internal/account"
@@ -76,10 +78,76 @@ func TestDepositConfirmed(t *testing.T) {
 		t.Fatalf("history = %+v, %v", h, err)
 	}
 
-	// Confirming again finds no transfer waiting.
+	// Confirming again is told the deposit was confirmed already.
 	st, body = b.post(orderURL(o)+"/deposit", url.Values{"depositor": {"김말랑"}})
-	if st != http.StatusConflict || !strings.Contains(body, "입금을 기다리는 무통장 입금이 없습니다") {
+	if st != http.StatusConflict || !strings.Contains(body, "이미 입금 확인이 끝난 주문입니다") {
 		t.Fatalf("second confirm: %d\n%s", st, body)
+	}
+	e.auditOf(t, "payment.deposit_confirmed", 1)
+}
+
+// Staff clicking "입금 확인" several times at once (or two staff members)
+// pay the order once: one page says the deposit is confirmed, every other
+// one that it was confirmed already, and none is a server error.
+func TestConcurrentDepositConfirms(t *testing.T) {
+	t.Parallel()
+	e := newPayEnv(t)
+	e.user(t, "orders@example.com", account.Staff, account.PermOrders)
+	o := e.placeTransfer(t, nil, 60000, 50000) // a cash receipt is due by law
+	b, _ := e.staffIn("orders@example.com")
+
+	const n = 10
+	codes := make([]int, n)
+	bodies := make([]string, n)
+	start := make(chan struct{})
+	var wg sync.WaitGroup
+	for i := range n {
+		wg.Go(func() {
+			<-start
+			// The browser's client and cookie jar are safe to share; its
+			// post helper is not (it keeps the last response).
+			req, err := http.NewRequest(http.MethodPost, e.srv.URL+orderURL(o)+"/deposit",
+				strings.NewReader(url.Values{"depositor": {"김말랑"}}.Encode()))
+			if err != nil {
+				t.Error(err)
+				return
+			}
+			req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+			res, err := b.c.Do(req)
+			if err != nil {
+				t.Error(err)
+				return
+			}
+			defer res.Body.Close()
+			body, err := io.ReadAll(res.Body)
+			if err != nil {
+				t.Error(err)
+			}
+			codes[i], bodies[i] = res.StatusCode, string(body)
+		})
+	}
+	close(start)
+	wg.Wait()
+
+	confirmed := 0
+	for i := range n {
+		switch {
+		case codes[i] == http.StatusOK && strings.Contains(bodies[i], "입금을 확인했습니다"):
+			confirmed++
+		case codes[i] == http.StatusConflict && strings.Contains(bodies[i], "이미 입금 확인이 끝난 주문입니다"):
+		default:
+			t.Errorf("confirm %d: %d\n%s", i, codes[i], bodies[i])
+		}
+	}
+	if confirmed != 1 {
+		t.Errorf("%d confirmations paid the order, want 1", confirmed)
+	}
+	as, err := e.pays.Attempts(context.Background(), o.ID)
+	if err != nil || len(as) != 1 || as[0].Status != payment.AttemptPaid {
+		t.Fatalf("attempts = %+v, %v", as, err)
+	}
+	if got := e.status(t, o.ID); got != order.Paid {
+		t.Errorf("order is %s", got)
 	}
 	e.auditOf(t, "payment.deposit_confirmed", 1)
 }

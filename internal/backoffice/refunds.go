@@ -49,6 +49,12 @@ func (h *Handler) confirmDeposit(w http.ResponseWriter, r *http.Request, m *mess
 		return h.showOrder(w, r, m, u, orderNote{Status: http.StatusOK, Notice: m.F("pay.deposit.done", won(a.Amount))})
 	case errors.Is(err, fault.ErrNotFound):
 		return h.showOrder(w, r, m, u, orderNote{Status: http.StatusConflict, Error: m.T("pay.deposit.none")})
+	case errors.Is(err, payment.ErrDepositConfirmed):
+		// A second click, or a colleague's at the same time: the first
+		// one paid the order.
+		return h.showOrder(w, r, m, u, orderNote{Status: http.StatusConflict, Error: m.T("pay.deposit.confirmed")})
+	case errors.Is(err, payment.ErrOrderPaid):
+		return h.showOrder(w, r, m, u, orderNote{Status: http.StatusConflict, Error: m.T("pay.deposit.paid")})
 	case errors.Is(err, fault.ErrConflict):
 		return h.showOrder(w, r, m, u, orderNote{Status: http.StatusConflict, Error: m.T("pay.deposit.conflict")})
 	default:

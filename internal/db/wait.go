@@ -12,3 +12,15 @@ func (d Dialect) ShareLock() string {
 	}
 	return ""
 }
+
+// UpdateLock returns the clause that makes a SELECT lock the rows it reads
+// until the transaction ends, so that other transactions that lock or
+// change them wait: " FOR UPDATE" on PostgreSQL. It is "" on SQLite, whose
+// one writer connection runs write transactions one after another anyway.
+// Append it to a SELECT from one table inside InTx.
+func (d Dialect) UpdateLock() string {
+	if d.Engine == Postgres {
+		return " FOR UPDATE"
+	}
+	return ""
+}

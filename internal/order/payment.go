@@ -16,6 +16,22 @@ import (
 // service's transaction, so a payment and the order it moves are recorded
 // together or not at all.
 
+// HoldForPayment locks order orderID's row on q, the caller's transaction,
+// until that ends, and returns the order's status as it then is. Every
+// transaction that settles how an order is paid (a bank transfer started, a
+// deposit confirmed, a provider's payment recorded) takes it first, so that
+// for one order they run one after another, each seeing what the one before
+// decided, and never wait for each other's payment rows in opposite orders
+// (a deadlock on PostgreSQL; SQLite runs write transactions one at a time).
+// Errors: fault.ErrNotFound for an unknown order.
+func (s *Service) HoldForPayment(ctx context.Context, q db.Querier, orderID int64) (Status, error) {
+	st, err := holdOrder(ctx, q, s.d.Dialect, orderID)
+	if err != nil {
+		return "", fmt.Errorf("hold order %d for its payment: %w", orderID, err)
+	}
+	return st, nil
+}
+
 // MarkPaid moves order orderID from waiting for payment (or for a deposit)
 // to paid, on q, with its lines and a history entry, and reports whether it
 // moved. An order that is paid, or further along, already is left alone

@@ -101,6 +101,20 @@ func orderByID(ctx context.Context, q db.Querier, id int64) (orderRow, error) {
 	return r, nil
 }
 
+// holdOrder reads the status of order id and locks its row until q's
+// transaction ends (db.Dialect.UpdateLock).
+func holdOrder(ctx context.Context, q db.Querier, dialect db.Dialect, id int64) (Status, error) {
+	var st Status
+	err := q.GetContext(ctx, &st, q.Rebind(`SELECT status FROM orders WHERE id = ?`+dialect.UpdateLock()), id)
+	if errors.Is(err, sql.ErrNoRows) {
+		return "", fmt.Errorf("order %d: %w", id, fault.ErrNotFound)
+	}
+	if err != nil {
+		return "", fmt.Errorf("lock order %d: %w", id, err)
+	}
+	return st, nil
+}
+
 func orderIDByNumber(ctx context.Context, q db.Querier, userID int64, number string) (int64, error) {
 	var id int64
 	err := q.GetContext(ctx, &id, q.Rebind(`SELECT id FROM orders WHERE number = ? AND user_id = ?`), number, userID)

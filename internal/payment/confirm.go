@@ -225,15 +225,40 @@ func (s *Service) settleResult(ctx context.Context, p Provider, a Attempt, res R
 	return s.reread(ctx, a.ID)
 }
 
-// errOrderGone means the order was cancelled before its payment arrived.
-var errOrderGone = errors.New("order cancelled before payment")
+// errOrderGone means the order was cancelled before its payment arrived;
+// errPaidOtherwise that another attempt paid it already.
+var (
+	errOrderGone     = errors.New("order cancelled before payment")
+	errPaidOtherwise = errors.New("order paid by another attempt")
+)
 
+// markPaid records that attempt a was paid and moves its order to paid, in
+// one transaction that first holds the order's row: a deposit confirmed
+// by staff, or another attempt, settling the same order at the same time
+// waits for it and then finds the order paid. The bank transfers the order
+// still awaited are closed with it, so none is left open on a paid order.
 func (s *Service) markPaid(ctx context.Context, p Provider, a Attempt, res Result, kind string) (Attempt, error) {
 	paidAt := res.PaidAt.UTC()
 	if paidAt.IsZero() {
 		paidAt = s.stamp()
 	}
 	err := s.d.InTx(ctx, func(q db.Querier) error {
+		st, err := s.deps.Orders.HoldForPayment(ctx, q, a.OrderID)
+		if err != nil {
+			return err
+		}
+		if st != order.PendingPayment && st != order.AwaitingDeposit && st != order.Cancelled {
+			// Paid already. Asked before the attempt is written: writing it
+			// paid would wait, in the one-paid index, for a refund of the
+			// other payment that in turn waits for the order held here.
+			_, err := capturedAttempt(ctx, q, a.OrderID, a.ID)
+			if err == nil {
+				return errPaidOtherwise
+			}
+			if !errors.Is(err, fault.ErrNotFound) {
+				return err
+			}
+		}
 		changed, err := markAttemptPaid(ctx, q, a.ID, res, paidAt, s.stamp())
 		if err != nil || !changed {
 			return err // when unchanged: settled meanwhile by a concurrent confirm or webhook
@@ -246,14 +271,17 @@ func (s *Service) markPaid(ctx context.Context, p Provider, a Attempt, res Resul
 		if errors.Is(err, fault.ErrConflict) {
 			return errOrderGone
 		}
-		return err
+		if err != nil {
+			return err
+		}
+		return closeAwaitedTransfers(ctx, q, a.OrderID, s.stamp())
 	})
 	switch {
 	case err == nil:
 		return s.reread(ctx, a.ID)
 	case errors.Is(err, errOrderGone):
 		return s.giveBack(ctx, p, a, res, "ORDER_CANCELLED", "주문이 취소된 뒤에 결제되어 결제를 취소했습니다")
-	case s.d.Dialect.IsUniqueViolation(err):
+	case errors.Is(err, errPaidOtherwise) || s.d.Dialect.IsUniqueViolation(err):
 		return s.giveBack(ctx, p, a, res, "DUPLICATE_PAYMENT", "이미 결제된 주문이어서 이 결제를 취소했습니다")
 	default:
 		return Attempt{}, withWrite(err, s.release(ctx, s.d.Write(), a.ID))

@@ -46,6 +46,9 @@ type scripted struct {
 	refunds     []payment.RefundRequest
 	deposit     *payment.Deposit
 	refundDelay time.Duration
+	// onConfirm, when set, is called as Confirm begins: a test learns that
+	// a confirm claimed its attempt and reached the provider.
+	onConfirm func()
 }
 
 func (p *scripted) Name() string { return "scripted" }
@@ -57,8 +60,11 @@ func (p *scripted) Prepare(_ context.Context, r payment.PrepareRequest) (payment
 func (p *scripted) Confirm(_ context.Context, r payment.ConfirmRequest) (payment.Result, error) {
 	p.confirms.Add(1)
 	p.mu.Lock()
-	delay, err, charged, st, dep := p.delay, p.confirmErr, p.charged, p.status, p.deposit
+	delay, err, charged, st, dep, hook := p.delay, p.confirmErr, p.charged, p.status, p.deposit, p.onConfirm
 	p.mu.Unlock()
+	if hook != nil {
+		hook()
+	}
 	time.Sleep(delay)
 	if err != nil {
 		return payment.Result{}, err
@@ -427,8 +433,10 @@ func TestBankTransfer(t *testing.T) {
 		fmt.Sprint(es[0].Detail["attempt_id"]) != strconv.FormatInt(a.ID, 10) || fmt.Sprint(es[0].Detail["amount"]) != strconv.FormatInt(o.Total, 10) {
 		t.Fatalf("deposit entries = %+v", es)
 	}
-	if _, err := f.pays.ConfirmDeposit(t.Context(), staff, o.ID, ""); !errors.Is(err, fault.ErrNotFound) {
-		t.Errorf("second ConfirmDeposit = %v", err)
+	// A second confirmation (a second click) is told so, as a conflict.
+	if _, err := f.pays.ConfirmDeposit(t.Context(), staff, o.ID, ""); !errors.Is(err, payment.ErrDepositConfirmed) ||
+		!errors.Is(err, fault.ErrConflict) {
+		t.Errorf("second ConfirmDeposit = %v, want ErrDepositConfirmed", err)
 	}
 	pending, err := f.pays.PendingCashReceipts(t.Context(), 10)
 	if err != nil || len(pending) != 1 {

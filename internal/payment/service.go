@@ -26,6 +26,10 @@ const BankTransfer = "bank_transfer"
 // Orders is what payments need of orders (internal/order).
 type Orders interface {
 	AdminGet(ctx context.Context, orderID int64) (order.Order, error)
+	// HoldForPayment locks the order's row for the rest of q's transaction
+	// and returns its status; every transaction here that settles how an
+	// order is paid takes it first.
+	HoldForPayment(ctx context.Context, q db.Querier, orderID int64) (order.Status, error)
 	MarkPaid(ctx context.Context, q db.Querier, orderID int64, actor order.Actor, reason string) (bool, error)
 	AwaitDeposit(ctx context.Context, q db.Querier, orderID int64, payBy time.Time, actor order.Actor, reason string) error
 	Transition(ctx context.Context, orderID int64, to order.Status, actor order.Actor, reason string) (order.Order, error)

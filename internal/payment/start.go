@@ -43,15 +43,20 @@ const MaxDepositor = 30
 // Start begins paying order orderID of userID with in.Method. A bank
 // transfer moves the order to waiting for the deposit at once, with the
 // shop's account and a deadline; a provider gets a new attempt, prepared
-// with the provider, and the customer is sent to it. Starting again (a
-// second window, a retry after a decline) makes another attempt; only one
-// of them can pay the order.
+// with the provider, and the customer is sent to it. Starting a provider
+// again (a second window, a retry after a decline) makes another attempt;
+// only one of them can pay the order. A bank transfer is recorded once:
+// starting it again, also many times at once, returns the transfer the
+// order waits for, as the first start recorded it (its depositor, cash
+// receipt and deadline); a partial unique index allows one awaited
+// transfer per order.
 //
 // Errors: fault.ErrNotFound for an unknown order or another customer's;
 // fault.ErrConflict for an order that does not wait for payment;
-// *fault.Invalid for a method not offered ("payment_method"), a bad
-// depositor or cash-receipt request; *Declined when the provider refused to
-// prepare.
+// ErrPaymentInProgress (a conflict) for a bank transfer while a provider's
+// attempt of the order is confirming or pending; *fault.Invalid for a
+// method not offered ("payment_method"), a bad depositor or cash-receipt
+// request; *Declined when the provider refused to prepare.
 func (s *Service) Start(ctx context.Context, in StartInput) (Started, error) {
 	var o order.Order
 	var err error
@@ -72,11 +77,7 @@ func (s *Service) Start(ctx context.Context, in StartInput) (Started, error) {
 	switch {
 	case o.Status == order.AwaitingDeposit && in.Method == BankTransfer:
 		// A repeated submission: the order waits for its transfer already.
-		a, ok, err := s.AwaitedTransfer(ctx, o.ID)
-		if err != nil || ok {
-			return Started{Attempt: a}, err
-		}
-		return Started{}, fmt.Errorf("order %d waits for a transfer: %w", o.ID, fault.ErrConflict)
+		return s.repeatedTransfer(ctx, o.ID)
 	case o.Status != order.PendingPayment:
 		return Started{}, fmt.Errorf("order %d is %s, not waiting for payment: %w", o.ID, o.Status, fault.ErrConflict)
 	case o.Total <= 0:
@@ -92,6 +93,7 @@ func (s *Service) Start(ctx context.Context, in StartInput) (Started, error) {
 	if a.ID, err = insertAttempt(ctx, s.d.Write(), a, nil, now); err != nil {
 		return Started{}, err
 	}
+	a.CreatedAt, a.UpdatedAt = now, now
 	email, name, err := s.contact(ctx, o.UserID)
 	if err != nil {
 		return Started{}, err

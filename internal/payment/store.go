@@ -355,6 +355,39 @@ func markTransferPaid(ctx context.Context, q db.Querier, id int64, deposit []byt
 	return db.Affected(res, err, "mark transfer of payment %d paid", id)
 }
 
+// settlingAttempts counts the attempts of order orderID whose outcome a
+// provider is being asked for (confirming) or has not told yet (pending).
+func settlingAttempts(ctx context.Context, q db.Querier, orderID int64) (int, error) {
+	var n int
+	err := q.GetContext(ctx, &n, q.Rebind(`SELECT COUNT(*) FROM payment_attempts
+		WHERE order_id = ? AND status IN ('confirming', 'pending')`), orderID)
+	if err != nil {
+		return 0, fmt.Errorf("count payments being settled of order %d: %w", orderID, err)
+	}
+	return n, nil
+}
+
+// capturedAttempt returns the attempt of order orderID that took its
+// money (paid, or refunded since), other than attempt except;
+// fault.ErrNotFound when there is none.
+func capturedAttempt(ctx context.Context, q db.Querier, orderID, except int64) (attemptRow, error) {
+	return attemptWhere(ctx, q, `order_id = ? AND id <> ? AND status IN ('paid', 'partially_refunded', 'refunded')`,
+		orderID, except)
+}
+
+// closeAwaitedTransfers closes the bank transfers still awaited for order
+// orderID, which another payment has just paid: the shop no longer asks for
+// that money.
+func closeAwaitedTransfers(ctx context.Context, q db.Querier, orderID int64, now time.Time) error {
+	_, err := q.ExecContext(ctx, q.Rebind(`UPDATE payment_attempts SET status = 'failed',
+		failure_code = 'ORDER_PAID', failure_message = '다른 결제로 주문이 결제되었습니다', updated_at = ?
+		WHERE order_id = ? AND provider = ? AND status = 'awaiting_deposit'`), now, orderID, BankTransfer)
+	if err != nil {
+		return fmt.Errorf("close transfers awaited for paid order %d: %w", orderID, err)
+	}
+	return nil
+}
+
 // failAttemptsOfCancelledOrders closes the transfers awaited and windows
 // prepared of orders that were cancelled, and returns how many.
 func failAttemptsOfCancelledOrders(ctx context.Context, q db.Querier, now time.Time) (int64, error) {

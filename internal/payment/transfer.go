@@ -48,11 +48,23 @@ func (s *Service) recordTransfer(ctx context.Context, q db.Querier, o order.Orde
 	if a.ID, err = insertAttempt(ctx, q, a, dep, now); err != nil {
 		return Attempt{}, err
 	}
+	a.CreatedAt, a.UpdatedAt = now, now
 	// The attempt row is the record of a transfer's start (its deposit
 	// holds the account, amount and deadline): no provider answered, so
 	// no event is written.
 	return a, s.recordCashReceipt(ctx, q, o, receipt, now)
 }
+
+// ErrPaymentInProgress refuses a bank transfer for an order whose payment
+// through a provider is being confirmed or waits for the provider's word:
+// that payment may have taken the money, and the customer should not be
+// asked to transfer it again. A window only opened (prepared) does not
+// refuse it.
+var ErrPaymentInProgress = fmt.Errorf("a payment of the order is being settled with its provider: %w", fault.ErrConflict)
+
+// errTransferAwaited ends a transaction that found the order waiting for a
+// deposit already: a start that came first recorded its transfer.
+var errTransferAwaited = errors.New("the order waits for a deposit already")
 
 func (s *Service) startBankTransfer(ctx context.Context, o order.Order, in StartInput) (Started, error) {
 	v := &fault.Invalid{}
@@ -67,19 +79,56 @@ func (s *Service) startBankTransfer(ctx context.Context, o order.Order, in Start
 	due := now.Add(s.cfg.DepositWithin)
 	var a Attempt
 	err = s.d.InTx(ctx, func(q db.Querier) error {
+		// The order is read again under its lock: the status read before
+		// may be stale by now (a double tap's first request committed).
+		st, err := s.deps.Orders.HoldForPayment(ctx, q, o.ID)
+		switch {
+		case err != nil:
+			return err
+		case st == order.AwaitingDeposit:
+			return errTransferAwaited
+		case st != order.PendingPayment:
+			return fmt.Errorf("order %d is %s, not waiting for payment: %w", o.ID, st, fault.ErrConflict)
+		}
+		if n, err := settlingAttempts(ctx, q, o.ID); err != nil || n > 0 {
+			if err == nil {
+				err = fmt.Errorf("order %d: %w", o.ID, ErrPaymentInProgress)
+			}
+			return err
+		}
 		if err := s.deps.Orders.AwaitDeposit(ctx, q, o.ID, due, order.Customer(o.UserID), "무통장입금 선택"); err != nil {
 			return err
 		}
 		a, err = s.recordTransfer(ctx, q, o, depositor, receipt, due, now)
 		return err
 	})
-	if err != nil {
-		if errors.Is(err, fault.ErrConflict) {
-			return Started{}, err
-		}
+	switch {
+	case err == nil:
+	case errors.Is(err, errTransferAwaited) || s.d.Dialect.IsUniqueViolation(err):
+		// A repeated start (a double tap, a client's retry): the first
+		// one's transfer is the answer. The partial unique index on the
+		// awaited transfers is the database's word that there is one.
+		return s.repeatedTransfer(ctx, o.ID)
+	case errors.Is(err, fault.ErrConflict) || errors.Is(err, fault.ErrNotFound):
+		return Started{}, err
+	default:
 		return Started{}, fmt.Errorf("start bank transfer for order %d: %w", o.ID, err)
 	}
 	s.log.InfoContext(ctx, "order awaits bank transfer", "order_id", o.ID, "due", due)
+	return Started{Attempt: a}, nil
+}
+
+// repeatedTransfer answers a repeated start of a bank transfer for order
+// orderID with the transfer the order waits for, or fault.ErrConflict when
+// it waits for another deposit (a provider's virtual account).
+func (s *Service) repeatedTransfer(ctx context.Context, orderID int64) (Started, error) {
+	a, ok, err := s.AwaitedTransfer(ctx, orderID)
+	if err != nil {
+		return Started{}, err
+	}
+	if !ok {
+		return Started{}, fmt.Errorf("order %d waits for another deposit: %w", orderID, fault.ErrConflict)
+	}
 	return Started{Attempt: a}, nil
 }
 

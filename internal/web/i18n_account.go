@@ -182,6 +182,7 @@ func accountText() []msg {
 		{key: "pay.open", ko: "결제창 열기", en: "Open the payment window"},
 		{key: "pay.retry", ko: "다시 결제하기", en: "Try again"},
 		{key: "pay.declined", ko: "결제사에서 결제를 시작하지 못했습니다: %[1]s (%[2]s)", en: "The payment provider refused: %[1]s (%[2]s)"},
+		{key: "pay.in_progress", ko: "이 주문의 카드 결제 결과를 결제사에 확인하고 있습니다. 결제되었을 수 있으니 무통장입금은 잠시 뒤 주문 내역에서 결제 상태를 확인한 다음 선택해 주세요.", en: "A card payment of this order is still being confirmed with the provider and may have gone through. Check the order's payment status in a little while before choosing a bank transfer."},
 		{key: "pay.failed_reason", ko: "결제하지 못했습니다: %[1]s", en: "The payment did not go through: %[1]s"},
 		{key: "pay.failed_title", ko: "결제하지 못했습니다", en: "The payment did not go through"},
 		{key: "pay.failed", ko: "결제가 완료되지 않았습니다. 다시 시도해 주세요.", en: "The payment was not completed. Please try again."},

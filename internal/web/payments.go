@@ -136,6 +136,13 @@ func (h *Handler) payStartFailed(w http.ResponseWriter, r *http.Request, lc *loc
 		h.renderPay(w, r, lc, v, http.StatusBadGateway)
 		return nil
 	}
+	if errors.Is(err, payment.ErrPaymentInProgress) {
+		// The order still waits for payment, but a transfer now could
+		// have the customer pay twice.
+		v.Error = lc.T("pay.in_progress")
+		h.renderPay(w, r, lc, v, http.StatusConflict)
+		return nil
+	}
 	if errors.Is(err, fault.ErrConflict) {
 		http.Redirect(w, r, "/account/orders/"+o.Number, http.StatusSeeOther)
 		return nil

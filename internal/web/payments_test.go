@@ -80,6 +80,29 @@ func TestPayWithTestProvider(t *testing.T) {
 	mustContain(t, r.body, `data-status="cancelled"`, `data-testid="refund-line"`, "환불 완료 ₩4,000")
 }
 
+// A customer whose card payment timed out at the provider (the outcome is
+// not known yet) and who then picks a bank transfer is told to wait: the
+// card may have been charged.
+func TestTransferWhileCardSettles(t *testing.T) {
+	t.Parallel()
+	s := newAccountShop(t)
+	f := catalogtest.Seed(t, s.cat, 8)
+	b := s.member(t, signupForm)
+	r := s.checkoutWith(t, b, s.variantOf(t, f, 0), url.Values{"payment": {"testpay"}})
+	wantStatus(t, r, http.StatusSeeOther, "")
+	ref := strings.TrimPrefix(strings.TrimPrefix(r.header.Get("Location"), s.srv.URL), "/pay/testpay/")
+	number := payment.OrderNumber(ref)
+	// The provider did not answer the confirm; a job will look it up.
+	q := s.d.Write()
+	if _, err := q.ExecContext(context.Background(), q.Rebind(`UPDATE payment_attempts SET status = 'pending' WHERE reference = ?`), ref); err != nil {
+		t.Fatal(err)
+	}
+	r = b.post("/account/orders/"+number+"/pay", url.Values{"payment": {"bank_transfer"}, "depositor": {"김민지"}})
+	wantStatus(t, r, http.StatusConflict, "")
+	mustContain(t, r.body, "결제사에 확인하고 있습니다")
+	mustContain(t, b.get("/account/orders/"+number).body, `data-status="pending_payment"`)
+}
+
 func TestPaymentTampering(t *testing.T) {
 	t.Parallel()
 	s := newAccountShop(t)
