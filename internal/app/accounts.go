@@ -86,7 +86,8 @@ func (a *App) wireAccounts() error {
 	}
 	s.sessions = account.NewSessionStore(d, nil, now)
 	s.addresses = address.New(d, kr, now)
-	s.tokens, err = apitoken.New(d, apitoken.Config{SigningKey: crypt.Derive(cfg.SecretKey, "mallang api access tokens"), Issuer: cfg.BaseURL}, now)
+	s.audit = audit.New(d, now)
+	s.tokens, err = apitoken.New(d, apitoken.Config{SigningKey: crypt.Derive(cfg.SecretKey, "mallang api access tokens"), Issuer: cfg.BaseURL}, s.audit, now)
 	if err != nil {
 		return fmt.Errorf("api tokens: %w", err)
 	}
@@ -105,7 +106,6 @@ func (a *App) wireAccounts() error {
 		}
 	}
 	s.twoFactor = twofactor.NewService(d, kr, ShopName, now)
-	s.audit = audit.New(d, now)
 	s.trap = honeypot.New(d, honeypot.Config{Audit: s.audit}, now)
 	a.Accounts = account.NewService(d, account.Options{
 		BaseURL:      cfg.BaseURL,
