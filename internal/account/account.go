@@ -102,9 +102,14 @@ type Audit interface {
 	Record(ctx context.Context, q db.Querier, e audit.Entry) error
 }
 
-// SecondFactor removes a user's second factor in the caller's transaction;
-// *twofactor.Service implements it.
+// SecondFactor checks a staff member's second-factor code and removes
+// their second factor in the caller's transaction; *twofactor.Service
+// implements it.
 type SecondFactor interface {
+	// Verify accepts code once, or returns an error wrapping
+	// fault.ErrUnauthenticated (twofactor.ErrNotEnabled when the user has
+	// no app). It counts nothing: CheckSecondFactor does.
+	Verify(ctx context.Context, userID int64, code string) error
 	Reset(ctx context.Context, q db.Querier, userID int64) error
 }
 
@@ -117,7 +122,8 @@ type Options struct {
 	Keyring *crypt.Keyring
 	// Mailer sends verification, reset and notice mail.
 	Mailer Mailer
-	// Limiter counts failed logins and link requests.
+	// Limiter counts failed logins, wrong second-factor codes and link
+	// requests.
 	Limiter Limiter
 	// Blocklist refuses logins from IPs the honeypot caught.
 	Blocklist Blocklist
@@ -131,7 +137,7 @@ type Options struct {
 	Addresses  UserData
 	Identities UserData
 	// Audit records the changes staff make (SetRole, ResetSecondFactor)
-	// and SecondFactor resets a staff member's second factor.
+	// and SecondFactor checks and resets a staff member's second factor.
 	Audit        Audit
 	SecondFactor SecondFactor
 }

@@ -13,6 +13,7 @@ import (
 
 	"github.com/alexedwards/scs/v2"
 
+	"github.com/mallang/mallang/internal/account/twofactor"
 	"github.com/mallang/mallang/internal/audit"
 	"github.com/mallang/mallang/internal/crypt"
 	"github.com/mallang/mallang/internal/db"
@@ -33,6 +34,7 @@ type fixture struct {
 	gone     []int64 // users whose address book was deleted
 	unlinked []int64 // users whose social identities were deleted
 	resets   []int64 // users whose second factor was reset
+	tf       *twofactor.Service
 	mu       sync.Mutex
 }
 
@@ -41,9 +43,11 @@ func newFixture(t *testing.T, blocked ...string) *fixture {
 	d := dbtest.New(t)
 	f := &fixture{d: d, clock: fake.NewClock(time.Date(2026, 11, 30, 1, 0, 0, 0, time.UTC))}
 	f.outbox = notifytest.Outbox(d, f.clock.Now)
+	kr := crypt.DeriveKeyring([]byte("0123456789abcdef0123456789abcdef"))
+	f.tf = twofactor.NewService(d, kr, "말랑", f.clock.Now)
 	opt := Options{
 		BaseURL:      "https://shop.example/",
-		Keyring:      crypt.DeriveKeyring([]byte("0123456789abcdef0123456789abcdef")),
+		Keyring:      kr,
 		Mailer:       f.outbox,
 		Limiter:      ratelimit.New(d, f.clock.Now),
 		Tokens:       noted{f, &f.ended},
@@ -77,8 +81,13 @@ func (n noted) note(userID int64) error {
 	return nil
 }
 
-// secondFactor notes the users whose second factor is reset.
+// secondFactor checks codes with the fixture's real two-factor service and
+// notes the users whose second factor is reset.
 type secondFactor struct{ f *fixture }
+
+func (sf secondFactor) Verify(ctx context.Context, userID int64, code string) error {
+	return sf.f.tf.Verify(ctx, userID, code)
+}
 
 func (sf secondFactor) Reset(_ context.Context, _ db.Querier, userID int64) error {
 	sf.f.mu.Lock()

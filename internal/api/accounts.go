@@ -3,7 +3,9 @@ package api
 import (
 	"context"
 	"errors"
+	"fmt"
 	"net/http"
+	"slices"
 	"strings"
 	"time"
 
@@ -36,12 +38,19 @@ type Accounts interface {
 	UpdateProfile(ctx context.Context, userID int64, p account.Profile) (account.User, error)
 	ChangePassword(ctx context.Context, userID int64, current, password string) (account.User, error)
 	Delete(ctx context.Context, userID int64, confirm string) error
+	// CheckTOTP checks a staff member's authenticator code under the
+	// second-factor limit: *fault.Invalid ("code") for anything but six
+	// digits, account.ErrNoSecondFactor, a wrong code
+	// (fault.ErrUnauthenticated) or ratelimit.ErrLimited.
+	CheckTOTP(ctx context.Context, userID int64, code string) error
 }
 
 // Tokens is what the API needs of the API token service; *apitoken.Service
 // implements it.
 type Tokens interface {
 	Issue(ctx context.Context, userID int64, client, ip string) (apitoken.Pair, error)
+	// IssueStaff issues a staff token carrying scopes and audits it.
+	IssueStaff(ctx context.Context, g apitoken.StaffGrant) (apitoken.Pair, error)
 	Refresh(ctx context.Context, refreshToken, client, ip string) (apitoken.Pair, error)
 	Revoke(ctx context.Context, refreshToken string) error
 	Verify(ctx context.Context, token string) (apitoken.Claims, error)
@@ -114,7 +123,9 @@ func (a *API) EnableAccounts(deps AccountDeps) {
 		BearerFormat: "JWT",
 		Description: "An access token from POST /api/v1/auth/token or /api/v1/auth/refresh, sent as " +
 			"`Authorization: Bearer <access_token>`. It lasts expires_in seconds and ends at once on logout, " +
-			"password change or reset, and account deletion.",
+			"password change or reset, a role change and account deletion. A staff token, got with the second factor, " +
+			"also carries scopes (staff permissions); an operation that lists a scope in its security requirement " +
+			"answers 403 to a token without it, a customer's token included.",
 	}
 	doc.Info.Description = strings.Replace(apiDescription, "The public, read-only API of the shop's catalog.",
 		"The shop's public API: the catalog, read-only, and customers' own accounts and address books.", 1) + accountsDescription
@@ -163,6 +174,12 @@ Accounts:
   sign-in.
 * A missing or invalid access token is a 401 with ` + "`WWW-Authenticate: Bearer`" + `; too many attempts a
   429 with ` + "`Retry-After`" + ` in seconds.
+* Staff get their token at the same endpoint with ` + "`totp_code`" + `, the code of the authenticator app
+  set up at their first back-office login. The token's ` + "`scope`" + ` lists the staff permissions
+  granted; each operation of the Admin tag names the scope it needs in its security requirement
+  and answers 403 (with ` + "`WWW-Authenticate: Bearer error=\"insufficient_scope\"`" + `) to a token without
+  it, or whose staff member no longer has that permission. A staff sign-in lasts at most twelve
+  hours, and ends after an hour without a refresh.
 * Account responses are never cached (` + "`Cache-Control: no-store`" + `).`
 
 // noStore keeps every answer of an account operation, errors included, out
@@ -188,29 +205,75 @@ func (a *API) accountOp(op huma.Operation, tag string, authed bool) huma.Operati
 	return op
 }
 
-// userKey is the context key of the signed-in user.
-type userKey struct{}
+// staffOp is accountOp for an operation of the Admin tag that needs a staff
+// token with the scope perm. The scope is named in the operation's security
+// requirement, so the OpenAPI document says what each operation needs, and
+// requireScope answers 403 to any other token — a customer's, or a staff
+// token without perm — before the parameters and the body are read.
+func (a *API) staffOp(op huma.Operation, perm account.Permission) huma.Operation {
+	op = a.accountOp(op, "Admin", true)
+	op.Security = []map[string][]string{{bearerScheme: {string(perm)}}}
+	if !slices.Contains(op.Errors, http.StatusForbidden) {
+		op.Errors = append(op.Errors, http.StatusForbidden)
+	}
+	op.Middlewares = append(op.Middlewares, a.requireScope(perm))
+	return op
+}
+
+// userKey and grantKey are the context keys of the signed-in user and of
+// the permissions their token gives now.
+type (
+	userKey  struct{}
+	grantKey struct{}
+)
 
 // requireUser checks the access token before huma reads the parameters and
 // the body, so a request without a valid token gets its 401 whatever else
-// is wrong with it, and hands the user to the handler in the context.
+// is wrong with it, and hands the user and what the token grants to the
+// handler in the context.
 func (a *API) requireUser(ctx huma.Context, next func(huma.Context)) {
-	u, err := a.authenticate(ctx.Context(), ctx.Header("Authorization"))
+	u, granted, err := a.authenticate(ctx.Context(), ctx.Header("Authorization"))
 	if err != nil {
-		var he huma.HeadersError
-		if errors.As(err, &he) {
-			for k, vs := range he.GetHeaders() {
-				for _, v := range vs {
-					ctx.AppendHeader(k, v)
-				}
-			}
-		}
-		p := newProblem(http.StatusInternalServerError, "Something went wrong on our side.")
-		_ = errors.As(err, &p)
-		_ = huma.WriteErr(a.huma, ctx, p.Status, p.Detail)
+		a.writeErr(ctx, err)
 		return
 	}
-	next(huma.WithValue(ctx, userKey{}, u))
+	next(huma.WithValue(huma.WithValue(ctx, userKey{}, u), grantKey{}, granted))
+}
+
+// requireScope returns the middleware of staffOp: it runs after
+// requireUser and lets through only a token that grants perm now.
+func (a *API) requireScope(perm account.Permission) func(huma.Context, func(huma.Context)) {
+	return func(ctx huma.Context, next func(huma.Context)) {
+		if err := needScope(ctx.Context(), perm); err != nil {
+			a.writeErr(ctx, err)
+			return
+		}
+		next(ctx)
+	}
+}
+
+// writeErr writes the problem err (with its headers) from a middleware.
+func (a *API) writeErr(ctx huma.Context, err error) {
+	var he huma.HeadersError
+	if errors.As(err, &he) {
+		for k, vs := range he.GetHeaders() {
+			for _, v := range vs {
+				ctx.AppendHeader(k, v)
+			}
+		}
+	}
+	p := newProblem(http.StatusInternalServerError, "Something went wrong on our side.")
+	_ = errors.As(err, &p)
+	_ = huma.WriteErr(a.huma, ctx, p.Status, p.Detail, errorDetails(p)...)
+}
+
+// errorDetails returns p's per-field errors as huma.WriteErr takes them.
+func errorDetails(p *huma.ErrorModel) []error {
+	errs := make([]error, 0, len(p.Errors))
+	for _, e := range p.Errors {
+		errs = append(errs, e)
+	}
+	return errs
 }
 
 // signedIn returns the user requireUser put in ctx. Only operations made
@@ -221,6 +284,27 @@ func signedIn(ctx context.Context) (account.User, error) {
 		return account.User{}, invalidToken()
 	}
 	return u, nil
+}
+
+// needScope returns nil when the token of the request grants perm now: it
+// was issued with the scope perm (a staff token) and its user still has
+// the permission. Otherwise it returns the 403 problem with an
+// insufficient_scope challenge (RFC 6750, section 3.1) naming the scope
+// needed and those the token gives. Handlers of staff operations call it
+// too, so that one registered without staffOp by mistake is still closed.
+func needScope(ctx context.Context, perm account.Permission) error {
+	granted, _ := ctx.Value(grantKey{}).(account.Permissions)
+	if granted.Has(perm) {
+		return nil
+	}
+	have := "none (a customer's token, or a staff token whose permissions were taken away, carries none)"
+	if len(granted) > 0 {
+		have = strings.ReplaceAll(granted.String(), ",", " ")
+	}
+	detail := fmt.Sprintf("This operation is for staff: it needs an access token with the %q scope, which a staff member with that permission gets "+
+		"at POST /api/v1/auth/token with the code of their authenticator app. This token's scopes: %s.", perm, have)
+	challenge := fmt.Sprintf(`Bearer realm="mallang-api", error="insufficient_scope", scope="%s"`, perm)
+	return huma.ErrorWithHeaders(newProblem(http.StatusForbidden, detail), http.Header{"WWW-Authenticate": {challenge}})
 }
 
 // caller is what the auth operations read of the request besides its body.
@@ -257,30 +341,32 @@ func bearerToken(header string) string {
 }
 
 // authenticate verifies the caller's access token and returns the user it
-// belongs to. A missing token gives a 401 whose WWW-Authenticate carries no
-// error code, an invalid, expired or revoked one a 401 with
-// error="invalid_token" (RFC 6750, section 3.1); a database failure is a
-// 500, so an outage does not make apps throw their tokens away.
-func (a *API) authenticate(ctx context.Context, authorization string) (account.User, error) {
+// belongs to and the permissions it grants now: the token's scopes that the
+// user still has (none for a customer's token). A missing token gives a
+// 401 whose WWW-Authenticate carries no error code, an invalid, expired or
+// revoked one a 401 with error="invalid_token" (RFC 6750, section 3.1); a
+// database failure is a 500, so an outage does not make apps throw their
+// tokens away.
+func (a *API) authenticate(ctx context.Context, authorization string) (account.User, account.Permissions, error) {
 	token := bearerToken(authorization)
 	if token == "" {
-		return account.User{}, unauthorized(`Bearer realm="mallang-api"`, "Send an access token: Authorization: Bearer <access_token>.")
+		return account.User{}, nil, unauthorized(`Bearer realm="mallang-api"`, "Send an access token: Authorization: Bearer <access_token>.")
 	}
 	claims, err := a.acc.Tokens.Verify(ctx, token)
 	if err != nil {
 		if errors.Is(err, fault.ErrUnauthenticated) {
-			return account.User{}, invalidToken()
+			return account.User{}, nil, invalidToken()
 		}
-		return account.User{}, a.problem(ctx, err, "header")
+		return account.User{}, nil, a.problem(ctx, err, "header")
 	}
 	u, err := a.acc.Accounts.User(ctx, claims.UserID)
 	if err != nil {
 		if errors.Is(err, fault.ErrNotFound) {
-			return account.User{}, invalidToken()
+			return account.User{}, nil, invalidToken()
 		}
-		return account.User{}, a.problem(ctx, err, "header")
+		return account.User{}, nil, a.problem(ctx, err, "header")
 	}
-	return u, nil
+	return u, u.Granted(claims.Scopes), nil
 }
 
 func invalidToken() error {

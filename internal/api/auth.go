@@ -4,12 +4,15 @@ import (
 	"context"
 	"errors"
 	"net/http"
+	"strings"
 
 	"github.com/danielgtaylor/huma/v2"
 
 	"github.com/mallang/mallang/internal/account"
 	"github.com/mallang/mallang/internal/account/apitoken"
+	"github.com/mallang/mallang/internal/audit"
 	"github.com/mallang/mallang/internal/fault"
+	"github.com/mallang/mallang/internal/ratelimit"
 )
 
 // Token is a token response (RFC 6749, section 5.1).
@@ -18,10 +21,12 @@ type Token struct {
 	TokenType    string `json:"token_type" enum:"Bearer" doc:"Always Bearer." example:"Bearer"`
 	ExpiresIn    int64  `json:"expires_in" doc:"Seconds until the access token expires." example:"900"`
 	RefreshToken string `json:"refresh_token" doc:"Exchange it once at POST /api/v1/auth/refresh for the next pair; keep it secret." example:"q1v3Tz0cXkUu9b7mJ0dL2yYk8wq3rN5sE1fH6gA4pZc"`
+	Scope        string `json:"scope,omitempty" doc:"Staff tokens only: the staff permissions granted, space-separated (RFC 6749, section 3.3): any of catalog, orders, customers, content, mail and security; a superuser gets all of them. Each operation of the Admin tag names the scope it needs. Left out for a customer's token, which carries none." example:"orders"`
 }
 
 func newToken(p apitoken.Pair) Token {
-	return Token{AccessToken: p.AccessToken, TokenType: "Bearer", ExpiresIn: int64(p.ExpiresIn.Seconds()), RefreshToken: p.RefreshToken}
+	return Token{AccessToken: p.AccessToken, TokenType: "Bearer", ExpiresIn: int64(p.ExpiresIn.Seconds()), RefreshToken: p.RefreshToken,
+		Scope: strings.Join(p.Scopes, " ")}
 }
 
 type tokenInput struct {
@@ -29,6 +34,7 @@ type tokenInput struct {
 	Body   struct {
 		Email    string `json:"email" maxLength:"254" doc:"The account's email address." example:"minji@example.com"`
 		Password string `json:"password" maxLength:"1024" doc:"The account's password." example:"말랑한 봄날의 산책"`
+		TOTPCode string `json:"totp_code,omitempty" maxLength:"64" doc:"Staff accounts only, and required for them: the 6-digit code the authenticator app set up at the first back-office login shows now. Each code works once. Customers leave it out (it is ignored for them)." example:"492039"`
 	}
 }
 
@@ -94,11 +100,17 @@ func (a *API) registerAuth() {
 		Method:      http.MethodPost,
 		Path:        Prefix + "/auth/token",
 		Summary:     "Sign in (password grant)",
-		Description: "For the shop's own apps: exchanges a customer's email and password for an access token and a refresh token. " +
+		Description: "For the shop's own apps and staff tools: exchanges an account's email and password for an access token and a refresh token. " +
 			"A wrong address, a wrong password and an account that is not verified or not active all give the same 401. " +
 			"Failed attempts are limited per client address and per account (429 with Retry-After); an account that reaches its limit is locked until the window ends and its owner is mailed. " +
-			"An address caught by the shop's honeypot gets 403. Staff accounts sign in to the back office with their second factor, not here, and get the same 401. " +
-			"The User-Agent is stored with the sign-in so the customer can recognise it.",
+			"An address caught by the shop's honeypot gets 403. " +
+			"Staff (staff and superuser accounts) must also prove their second factor: totp_code is the code of the authenticator app they set up at their first back-office login. " +
+			"Without it the answer is 401 whose errors name body.totp_code; a staff member who has not set up the app yet gets 401 telling them to sign in to the back office first; " +
+			"a wrong or already used code is 401 and counts against the staff member's second-factor limit, which the back-office login shares (5 wrong codes in 15 minutes, then 429 with Retry-After, even for the right code); " +
+			"anything but 6 digits (a recovery code, say: those work only at the back-office login) is 422 naming body.totp_code. " +
+			"A staff token carries scope, the staff member's permissions when it is issued; each operation of the Admin tag needs one of them, and checks it again against the permissions the staff member still has at every call. " +
+			"A staff sign-in ends after an hour without a refresh and twelve hours after the code at the latest, and, like every sign-in, at a password change or reset, a role or permission change, or a reset of the second factor; issuing one is recorded in the audit log. " +
+			"The User-Agent is stored with the sign-in so the account's owner can recognise it.",
 		Errors: []int{http.StatusUnauthorized, http.StatusForbidden, http.StatusUnprocessableEntity, http.StatusTooManyRequests},
 	}, "Auth", false), a.createToken)
 
@@ -189,10 +201,7 @@ func (a *API) createToken(ctx context.Context, in *tokenInput) (*tokenOutput, er
 		return nil, a.accountProblem(ctx, err, nil)
 	}
 	if u.Role.IsStaff() {
-		// Staff sign in with a second factor, which this grant cannot ask
-		// for.
-		a.log.InfoContext(ctx, "api password grant refused for a staff account", "user_id", u.ID)
-		return nil, badCredentials()
+		return a.createStaffToken(ctx, in, u)
 	}
 	p, err := a.acc.Tokens.Issue(ctx, u.ID, in.Caller.agent, in.Caller.ip)
 	if errors.Is(err, fault.ErrUnauthenticated) {
@@ -201,6 +210,48 @@ func (a *API) createToken(ctx context.Context, in *tokenInput) (*tokenOutput, er
 	if err != nil {
 		return nil, a.problem(ctx, err, "body")
 	}
+	return &tokenOutput{Body: newToken(p)}, nil
+}
+
+// totpFields names the account service's field of the second-factor code
+// in the token request.
+var totpFields = map[string]string{"code": "totp_code"}
+
+// createStaffToken finishes the password grant of a staff member u, whose
+// password is right: the second factor, then a token whose scopes are u's
+// permissions now.
+func (a *API) createStaffToken(ctx context.Context, in *tokenInput, u account.User) (*tokenOutput, error) {
+	if strings.TrimSpace(in.Body.TOTPCode) == "" {
+		p := newProblem(http.StatusUnauthorized, "This is a staff account: send the 6-digit code of its authenticator app as totp_code, with the email and password.")
+		p.Errors = []*huma.ErrorDetail{{Location: "body.totp_code", Message: "is required for staff accounts"}}
+		return nil, p
+	}
+	err := a.acc.Accounts.CheckTOTP(ctx, u.ID, in.Body.TOTPCode)
+	switch {
+	case err == nil:
+	case errors.Is(err, ratelimit.ErrLimited):
+		return nil, limitedProblem(err)
+	case errors.Is(err, account.ErrNoSecondFactor):
+		return nil, newProblem(http.StatusUnauthorized, "This staff account has no authenticator app yet: sign in to the back office once to set it up, then ask again with its code.")
+	case errors.Is(err, fault.ErrUnauthenticated):
+		return nil, newProblem(http.StatusUnauthorized, "The second-factor code is wrong or was already used; send the next code the authenticator app shows.")
+	default:
+		return nil, a.accountProblem(ctx, err, totpFields)
+	}
+	p, err := a.acc.Tokens.IssueStaff(ctx, apitoken.StaffGrant{
+		Actor:          audit.Actor{UserID: u.ID, Email: u.Email, IP: in.Caller.ip, UserAgent: in.Caller.agent},
+		SessionVersion: u.SessionVersion,
+		Scopes:         u.TokenScopes(),
+	})
+	if errors.Is(err, fault.ErrUnauthenticated) {
+		// The account changed between the password and the token (a
+		// role change, say): ask again.
+		return nil, badCredentials()
+	}
+	if err != nil {
+		return nil, a.problem(ctx, err, "body")
+	}
+	a.log.InfoContext(ctx, "staff api token issued", "user_id", u.ID, "scopes", p.Scopes)
 	return &tokenOutput{Body: newToken(p)}, nil
 }
 

@@ -57,7 +57,7 @@ type Payments interface {
 // paymentTags are the OpenAPI tags of the payment endpoints.
 var paymentTags = []*huma.Tag{
 	{Name: "Payments", Description: "The ways to pay, paying the signed-in customer's orders and reading their payments, refunds and cash receipts."},
-	{Name: "Admin", Description: "Operations for the shop's staff. Every operation needs the access token of a staff member with the permission it names; anyone else gets 403."},
+	{Name: "Admin", Description: "Operations for the shop's staff. Every operation needs a staff access token (POST /api/v1/auth/token with the staff member's totp_code) whose scope holds the permission its security requirement names, and a staff member who still has that permission; any other token, a customer's included, gets 403."},
 }
 
 const paymentsDescription = `
@@ -366,12 +366,12 @@ func (a *API) registerPayments() {
 		Errors: []int{http.StatusNotFound, http.StatusUnprocessableEntity},
 	}, "Payments", true), a.listOrderPayments)
 
-	huma.Register(a.huma, a.accountOp(huma.Operation{
+	huma.Register(a.huma, a.staffOp(huma.Operation{
 		OperationID: "refund-order",
 		Method:      http.MethodPost,
 		Path:        Prefix + "/admin/orders/{id}/refunds",
 		Summary:     "Refund an order",
-		Description: "For staff with the orders permission (anyone else gets 403). Gives back the money of the named lines of a " +
+		Description: "For staff with the orders permission, with a staff token carrying the orders scope (any other token gets 403). Gives back the money of the named lines of a " +
 			"paid order, or of every line not refunded yet when line_ids is left out, through the provider that took it; stock " +
 			"of goods not shipped, the lines' share of points and, with the last lines, the coupon go back, and the customer is " +
 			"emailed. Returns 201 with the refund. A whole refund before shipping cancels the order (order_cancelled). " +
@@ -384,7 +384,7 @@ func (a *API) registerPayments() {
 		DefaultStatus: http.StatusCreated,
 		Errors: []int{http.StatusForbidden, http.StatusNotFound, http.StatusConflict, http.StatusUnprocessableEntity,
 			http.StatusBadGateway},
-	}, "Admin", true), a.refundOrder)
+	}, account.PermOrders), a.refundOrder)
 
 	huma.Register(a.huma, a.accountOp(huma.Operation{
 		OperationID: "record-refund-transfer",
@@ -526,8 +526,8 @@ func (a *API) refundOrder(ctx context.Context, in *refundInput) (*refundOutput, 
 	if err != nil {
 		return nil, err
 	}
-	if !u.Can(account.PermOrders) {
-		return nil, newProblem(http.StatusForbidden, "Only staff with the orders permission may refund orders.")
+	if err := needScope(ctx, account.PermOrders); err != nil {
+		return nil, err
 	}
 	rf, err := a.com.Payments.Refund(ctx, payment.RefundInput{
 		OrderID: in.ID, LineIDs: in.Body.LineIDs, Reason: in.Body.Reason, Actor: order.Staff(apiActor(ctx, u)),

@@ -11,6 +11,7 @@ import (
 	"sync"
 	"testing"
 
+	"github.com/mallang/mallang/internal/account"
 	"github.com/mallang/mallang/internal/api"
 	"github.com/mallang/mallang/internal/audit"
 	"github.com/mallang/mallang/internal/payment"
@@ -105,14 +106,13 @@ func (f *fixture) pay(t *testing.T, c checkoutCustomer, o api.Order, provider st
 	return st.Reference
 }
 
-// staff gives userID the staff role with perms ("" for none), as the back
-// office would; tokens issued before stay valid and carry the new role.
-func (f *fixture) staff(t *testing.T, userID int64, role, perms string) {
+// staff gives c the role with perms ("" for none) as a superuser does in
+// the back office, which ends c's sign-ins, and gives c a staff token got
+// with the second factor in place of the customer token.
+func (f *fixture) staff(t *testing.T, c *checkoutCustomer, role, perms string) {
 	t.Helper()
-	q := f.d.Write()
-	if _, err := q.ExecContext(t.Context(), q.Rebind(`UPDATE users SET role = ?, permissions = ? WHERE id = ?`), role, perms, userID); err != nil {
-		t.Fatal(err)
-	}
+	m := f.makeStaff(t, c.id, account.Role(role), account.ParsePermissions(perms)...)
+	c.token = f.staffToken(t, m).AccessToken
 }
 
 func TestPaymentMethods(t *testing.T) {
@@ -399,9 +399,9 @@ func TestStaffRefund(t *testing.T) {
 	f := newShop(t)
 	c := f.checkoutCustomer(t, minjiEmail)
 	admin := f.checkoutCustomer(t, "staff@example.com")
-	f.staff(t, admin.id, "staff", "orders")
+	f.staff(t, &admin, "staff", "orders")
 	clerk := f.checkoutCustomer(t, "clerk@example.com")
-	f.staff(t, clerk.id, "staff", "catalog")
+	f.staff(t, &clerk, "staff", "catalog")
 	choco := f.product(t, "말랑 다크초콜릿", 12000, 10, false)
 	jelly := f.product(t, "말랑 젤리", 3000, 10, false)
 	o := f.placed(t, c, "testpay", choco, jelly)
@@ -456,7 +456,7 @@ func TestStaffRefund(t *testing.T) {
 	// The same line again is refused; the rest of the order is refunded by
 	// a superuser, who needs no permission list.
 	wantProblem(t, refund(admin, id, one), http.StatusUnprocessableEntity, "body.line_ids")
-	f.staff(t, clerk.id, "superuser", "")
+	f.staff(t, &clerk, "superuser", "")
 	rest := decode[api.PaymentRefund](t, refund(clerk, id, map[string]any{"reason": "전체 환불"}), http.StatusCreated)
 	if rest.Amount != o.Total-3000 || rest.Status != "done" {
 		t.Errorf("rest = %+v", rest)
@@ -477,7 +477,7 @@ func TestRefundProviderTrouble(t *testing.T) {
 	f := newShop(t, sp)
 	c := f.checkoutCustomer(t, minjiEmail)
 	admin := f.checkoutCustomer(t, "staff@example.com")
-	f.staff(t, admin.id, "staff", "orders")
+	f.staff(t, &admin, "staff", "orders")
 	choco := f.product(t, "말랑 다크초콜릿", 12000, 10, false)
 	o := f.placed(t, c, "stubpay", choco)
 	st := decode[api.StartedPayment](t, f.start(t, c, o.Number, map[string]any{"method": "stubpay"}), http.StatusCreated)
@@ -624,7 +624,7 @@ func TestCancelTransferOrder(t *testing.T) {
 	f := newShop(t)
 	c := f.checkoutCustomer(t, minjiEmail)
 	admin := f.checkoutCustomer(t, "staff@example.com")
-	f.staff(t, admin.id, "staff", "orders")
+	f.staff(t, &admin, "staff", "orders")
 	choco := f.product(t, "말랑 다크초콜릿", 12000, 10, false)
 	o := f.placed(t, c, "card", choco)
 	decode[api.StartedPayment](t, f.start(t, c, o.Number, map[string]any{"method": "bank_transfer", "depositor": "김민지"}), http.StatusCreated)

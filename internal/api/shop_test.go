@@ -14,8 +14,10 @@ import (
 
 	"github.com/mallang/mallang/internal/account"
 	"github.com/mallang/mallang/internal/account/address"
+	"github.com/mallang/mallang/internal/account/twofactor"
 	"github.com/mallang/mallang/internal/api"
 	"github.com/mallang/mallang/internal/app/apptest"
+	"github.com/mallang/mallang/internal/audit"
 	"github.com/mallang/mallang/internal/cart"
 	"github.com/mallang/mallang/internal/catalog"
 	"github.com/mallang/mallang/internal/catalog/catalogtest"
@@ -71,8 +73,11 @@ type fixture struct {
 	orders  *order.Service
 	pays    *payment.Service
 	tp      *testpay.Provider
-	leaf    int64 // a leaf category for products
-	n       int   // products and orders made so far, for unique names
+	tf      *twofactor.Service
+	audit   *audit.Log
+	leaf    int64            // a leaf category for products
+	n       int              // products and orders made so far, for unique names
+	secrets map[int64]string // the authenticator secrets of staff, by user id
 }
 
 // newShop builds a test shop with bank transfer, the test provider and
@@ -84,7 +89,7 @@ func newShop(t *testing.T, extra ...payment.Provider) *fixture {
 	return &fixture{
 		d: s.DB, h: s.Handler(), clock: s.Clock, logs: s.Logs,
 		acc: s.Accounts, addr: s.Addresses(), cat: s.Catalog, carts: s.Carts(), coupons: s.Coupons(),
-		points: s.Points(), orders: s.Orders(), pays: s.Payments(), tp: s.TestPay(),
+		points: s.Points(), orders: s.Orders(), pays: s.Payments(), tp: s.TestPay(), tf: s.TwoFactor(), audit: s.Audit(),
 		leaf: catalogtest.Categories(t, s.Catalog).Leaves[0].ID,
 	}
 }

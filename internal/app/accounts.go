@@ -88,7 +88,8 @@ func (a *App) wireAccounts() error {
 	s.courier = notify.NewCourier(d, transport, now, a.log)
 	s.sessions = account.NewSessionStore(d, nil, now)
 	s.addresses = address.New(d, kr, now)
-	s.tokens, err = apitoken.New(d, apitoken.Config{SigningKey: crypt.Derive(cfg.SecretKey, "mallang api access tokens"), Issuer: cfg.BaseURL}, now)
+	s.audit = audit.New(d, now)
+	s.tokens, err = apitoken.New(d, apitoken.Config{SigningKey: crypt.Derive(cfg.SecretKey, "mallang api access tokens"), Issuer: cfg.BaseURL}, s.audit, now)
 	if err != nil {
 		return fmt.Errorf("api tokens: %w", err)
 	}
@@ -107,7 +108,6 @@ func (a *App) wireAccounts() error {
 		}
 	}
 	s.twoFactor = twofactor.NewService(d, kr, ShopName, now)
-	s.audit = audit.New(d, now)
 	s.trap = honeypot.New(d, honeypot.Config{Audit: s.audit}, now)
 	a.Accounts = account.NewService(d, account.Options{
 		BaseURL:      cfg.BaseURL,

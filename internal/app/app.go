@@ -181,7 +181,7 @@ func (a *App) routes() http.Handler {
 	storefront.Register(mux)
 	backoffice.New(backoffice.Config{Path: a.cfg.AdminPath, ShopName: ShopName, Secure: strings.HasPrefix(a.cfg.BaseURL, "https://")},
 		backoffice.Deps{Accounts: a.Accounts, TwoFactor: a.acc.twoFactor, Trap: a.acc.trap, Audit: a.acc.audit,
-			Outbox: a.acc.outbox, Limiter: a.acc.limiter, Store: a.acc.sessions, Now: a.now,
+			Outbox: a.acc.outbox, Store: a.acc.sessions, Now: a.now,
 			Orders: a.acc.orders, Coupons: a.acc.coupons, Shipping: a.acc.shipping, Promotions: a.acc.promotions,
 			Payments: a.acc.payments}, a.log).Register(mux)
 

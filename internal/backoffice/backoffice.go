@@ -31,7 +31,6 @@ import (
 	"github.com/mallang/mallang/internal/account/twofactor"
 	"github.com/mallang/mallang/internal/audit"
 	"github.com/mallang/mallang/internal/notify"
-	"github.com/mallang/mallang/internal/ratelimit"
 	"github.com/mallang/mallang/internal/security/honeypot"
 	"github.com/mallang/mallang/internal/wiring"
 )
@@ -57,6 +56,8 @@ type Accounts interface {
 	ListUsers(ctx context.Context, q account.UserQuery) ([]account.User, int, error)
 	SetRole(ctx context.Context, by audit.Actor, userID int64, role account.Role, perms account.Permissions) (account.RoleChange, error)
 	ResetSecondFactor(ctx context.Context, by audit.Actor, userID int64) error
+	// CheckSecondFactor verifies a second-factor code under CodeLimit.
+	CheckSecondFactor(ctx context.Context, userID int64, code string) error
 }
 
 // TwoFactor is the staff second factor; *twofactor.Service implements it.
@@ -93,14 +94,6 @@ type Outbox interface {
 	Get(ctx context.Context, id int64) (notify.Mail, error)
 }
 
-// Limiter counts failed second-factor codes; *ratelimit.Limiter implements
-// it.
-type Limiter interface {
-	Hit(ctx context.Context, l ratelimit.Limit, key string) (ratelimit.Decision, error)
-	Check(ctx context.Context, l ratelimit.Limit, key string) (ratelimit.Decision, error)
-	Reset(ctx context.Context, l ratelimit.Limit, key string) error
-}
-
 // Deps are the services the back office uses. Every one is required: New
 // panics naming those missing, so a shop wired without one fails when it
 // starts rather than on a page.
@@ -110,7 +103,6 @@ type Deps struct {
 	Trap      Trap
 	Audit     Audit
 	Outbox    Outbox
-	Limiter   Limiter
 	// Store keeps the staff sessions; the shop's *account.SessionStore, so
 	// that ending a user's sessions ends their staff sessions too.
 	Store scs.Store
@@ -136,15 +128,16 @@ type Deps struct {
 func (d Deps) missing() []string {
 	return wiring.Missing(
 		"Accounts", d.Accounts, "TwoFactor", d.TwoFactor, "Trap", d.Trap, "Audit", d.Audit,
-		"Outbox", d.Outbox, "Limiter", d.Limiter, "Store", d.Store, "Now", d.Now,
+		"Outbox", d.Outbox, "Store", d.Store, "Now", d.Now,
 		"Orders", d.Orders, "Coupons", d.Coupons, "Shipping", d.Shipping,
 		"Promotions", d.Promotions, "Payments", d.Payments,
 	)
 }
 
 // CodeLimit bounds wrong second-factor codes per staff member, so six
-// digits cannot be guessed; a correct code clears the count.
-var CodeLimit = ratelimit.Limit{Name: "staff-code", Max: 5, Window: 15 * time.Minute}
+// digits cannot be guessed; a correct code clears the count. It is the
+// account service's limit, which the API's staff tokens count against too.
+var CodeLimit = account.SecondFactorLimit
 
 // Handler serves the back office and the /admin honeypot.
 type Handler struct {

@@ -4,7 +4,6 @@ import (
 	"encoding/base64"
 	"errors"
 	"net/http"
-	"strconv"
 	"strings"
 
 	"github.com/mallang/mallang/internal/account"
@@ -156,34 +155,12 @@ func (h *Handler) code(w http.ResponseWriter, r *http.Request, m *messages, u ac
 	return nil
 }
 
-// checkCode verifies a second-factor code of userID under CodeLimit. It
+// checkCode verifies a second-factor code of userID under CodeLimit,
+// through the account service, which counts wrong codes and logs them. It
 // returns a *ratelimit.Error once the limit is reached (without checking the
-// code), twofactor.ErrWrongCode for a wrong code, or nil.
+// code), an error wrapping fault.ErrUnauthenticated for a wrong code, or nil.
 func (h *Handler) checkCode(r *http.Request, userID int64, code string) error {
-	ctx := r.Context()
-	key := "user:" + strconv.FormatInt(userID, 10)
-	d, err := h.deps.Limiter.Check(ctx, CodeLimit, key)
-	if err != nil {
-		return err
-	}
-	if err := d.Err(); err != nil {
-		return err
-	}
-	err = h.deps.TwoFactor.Verify(ctx, userID, code)
-	if errors.Is(err, fault.ErrUnauthenticated) {
-		h.log.WarnContext(ctx, "wrong second-factor code", "user_id", userID)
-		if _, herr := h.deps.Limiter.Hit(ctx, CodeLimit, key); herr != nil {
-			return herr
-		}
-		return err
-	}
-	if err != nil {
-		return err
-	}
-	if err := h.deps.Limiter.Reset(ctx, CodeLimit, key); err != nil {
-		h.log.WarnContext(ctx, "clear wrong second-factor codes", "err", err)
-	}
-	return nil
+	return h.deps.Accounts.CheckSecondFactor(r.Context(), userID, code)
 }
 
 // setupView is the setup form; e is the fresh secret to show.

@@ -4,11 +4,14 @@ import (
 	"context"
 	"crypto/rand"
 	"encoding/base64"
+	"errors"
 	"fmt"
 	"strconv"
 	"time"
 
 	"github.com/golang-jwt/jwt/v5"
+
+	"github.com/mallang/mallang/internal/fault"
 )
 
 // accessClaims is the JSON payload of an access token.
@@ -49,7 +52,7 @@ func (s *Service) sign(userID, familyID, ver int64, now, exp time.Time) (string,
 // included, is refused), unexpired, issued by Config.Issuer for Audience;
 // then one query checks that its family is neither revoked nor expired and
 // that its user is active, not deleted, and still at the session version the
-// token carries. Every refusal is the same fault.ErrUnauthenticated, naming
+// token carries; the claims then carry the family's Staff and Scopes. Every refusal is the same fault.ErrUnauthenticated, naming
 // no reason; a database failure is returned as itself (a server error, not
 // a reason to sign the client out).
 func (s *Service) Verify(ctx context.Context, token string) (Claims, error) {
@@ -69,13 +72,14 @@ func (s *Service) Verify(ctx context.Context, token string) (Claims, error) {
 	if !ok {
 		return Claims{}, fmt.Errorf("verify access token: %w", errInvalid)
 	}
-	valid, err := familyValid(ctx, s.d.Read(), cl.FamilyID, cl.UserID, cl.SessionVersion, s.now().UTC())
+	g, err := liveFamily(ctx, s.d.Read(), cl.FamilyID, cl.UserID, cl.SessionVersion, s.now().UTC())
+	if errors.Is(err, fault.ErrNotFound) {
+		return Claims{}, fmt.Errorf("verify access token: %w", errInvalid)
+	}
 	if err != nil {
 		return Claims{}, fmt.Errorf("verify access token: %w", err)
 	}
-	if !valid {
-		return Claims{}, fmt.Errorf("verify access token: %w", errInvalid)
-	}
+	cl.Staff, cl.Scopes = g.Staff, parseScopes(g.Scopes)
 	return cl, nil
 }
 

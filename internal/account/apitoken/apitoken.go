@@ -9,6 +9,13 @@
 // family is revoked (OAuth 2.0 Security Best Current Practice, section 4.14).
 // Refresh tokens are stored only as SHA-256 hashes. See
 // docs/decisions/0017-api-tokens.md.
+//
+// A staff member's sign-in (IssueStaff, after the caller checked the
+// password and the second factor) is a family that carries scopes, the staff
+// permissions granted, and ends sooner: its refresh tokens after
+// StaffRefreshTTL unused and the family after StaffFamilyTTL, so the second
+// factor is asked again at least that often. Issuing one is recorded in the
+// audit log in its transaction. See docs/decisions/0035-staff-api-tokens.md.
 package apitoken
 
 import (
@@ -35,6 +42,10 @@ const (
 	DefaultAccessTTL  = 15 * time.Minute
 	DefaultRefreshTTL = 30 * 24 * time.Hour
 	DefaultFamilyTTL  = 90 * 24 * time.Hour
+	// The staff defaults match the back office's session: an hour idle,
+	// twelve hours at most.
+	DefaultStaffRefreshTTL = time.Hour
+	DefaultStaffFamilyTTL  = 12 * time.Hour
 )
 
 // Limits on the stored client description and address; longer values are
@@ -63,6 +74,12 @@ type Config struct {
 	// FamilyTTL is the absolute lifetime of a sign-in, however often it is
 	// refreshed; DefaultFamilyTTL when zero. No token outlives its family.
 	FamilyTTL time.Duration
+	// StaffRefreshTTL and StaffFamilyTTL are RefreshTTL and FamilyTTL for
+	// the families of IssueStaff; DefaultStaffRefreshTTL and
+	// DefaultStaffFamilyTTL when zero. When the family ends, the staff
+	// member passes the second factor again.
+	StaffRefreshTTL time.Duration
+	StaffFamilyTTL  time.Duration
 }
 
 func (c Config) withDefaults() Config {
@@ -74,6 +91,12 @@ func (c Config) withDefaults() Config {
 	}
 	if c.FamilyTTL == 0 {
 		c.FamilyTTL = DefaultFamilyTTL
+	}
+	if c.StaffRefreshTTL == 0 {
+		c.StaffRefreshTTL = DefaultStaffRefreshTTL
+	}
+	if c.StaffFamilyTTL == 0 {
+		c.StaffFamilyTTL = DefaultStaffFamilyTTL
 	}
 	return c
 }
@@ -96,6 +119,12 @@ func (c Config) validate() error {
 	if c.FamilyTTL < c.RefreshTTL {
 		errs = append(errs, fmt.Errorf("family lifetime %s is shorter than the refresh lifetime %s", c.FamilyTTL, c.RefreshTTL))
 	}
+	if c.StaffRefreshTTL <= c.AccessTTL {
+		errs = append(errs, fmt.Errorf("staff refresh lifetime %s is not longer than the access lifetime %s", c.StaffRefreshTTL, c.AccessTTL))
+	}
+	if c.StaffFamilyTTL < c.StaffRefreshTTL {
+		errs = append(errs, fmt.Errorf("staff family lifetime %s is shorter than the staff refresh lifetime %s", c.StaffFamilyTTL, c.StaffRefreshTTL))
+	}
 	if err := errors.Join(errs...); err != nil {
 		return fmt.Errorf("apitoken config: %w", err)
 	}
@@ -112,6 +141,9 @@ type Pair struct {
 	// ExpiresIn is how long AccessToken is valid from now, for the
 	// "expires_in" field of a token response (RFC 6749 section 5.1).
 	ExpiresIn time.Duration
+	// Scopes are the scopes granted to the sign-in: the staff permissions
+	// of a staff family, none for a customer's.
+	Scopes []string
 }
 
 // Claims is what a verified access token says.
@@ -127,6 +159,12 @@ type Claims struct {
 	// IssuedAt and ExpiresAt are the token's "iat" and "exp", in UTC.
 	IssuedAt  time.Time
 	ExpiresAt time.Time
+	// Staff is whether the family was issued by IssueStaff, and Scopes
+	// what it was granted then (none for a customer's). They are read from
+	// the family row, not the token, so they cannot be forged. A caller
+	// still intersects Scopes with what the user may do now.
+	Staff  bool
+	Scopes []string
 }
 
 // ErrReused means a refresh token that had already been rotated was
@@ -140,6 +178,29 @@ var ErrReused = fmt.Errorf("refresh token reused, sign-in revoked: %w", fault.Er
 // errInvalid is every other refusal. It says nothing about which check
 // failed, so neither a response nor a log line helps probe tokens.
 var errInvalid = fmt.Errorf("invalid or expired token: %w", fault.ErrUnauthenticated)
+
+// scopeText is the stored and OAuth form of scopes: space-separated
+// (RFC 6749, section 3.3). It returns an error for a scope that is empty or
+// holds a character outside the RFC's scope-token, which is a programming
+// error of the caller.
+func scopeText(scopes []string) (string, error) {
+	for _, sc := range scopes {
+		if sc == "" {
+			return "", errors.New("empty scope")
+		}
+		for _, r := range sc {
+			if r < 0x21 || r > 0x7e || r == '"' || r == '\\' {
+				return "", fmt.Errorf("scope %q holds %q", sc, r)
+			}
+		}
+	}
+	return strings.Join(scopes, " "), nil
+}
+
+// parseScopes reads the stored form; nil for none.
+func parseScopes(s string) []string {
+	return strings.Fields(s)
+}
 
 // clean makes a client-supplied description storable: valid UTF-8 (which
 // PostgreSQL requires), without control characters (NUL is refused by

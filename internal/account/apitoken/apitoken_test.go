@@ -12,6 +12,7 @@ import (
 	"github.com/golang-jwt/jwt/v5"
 
 	"github.com/mallang/mallang/internal/account/apitoken"
+	"github.com/mallang/mallang/internal/audit"
 	"github.com/mallang/mallang/internal/db"
 	"github.com/mallang/mallang/internal/db/dbtest"
 	"github.com/mallang/mallang/internal/fake"
@@ -42,7 +43,7 @@ func setup(t *testing.T) fixture {
 	t.Helper()
 	d := dbtest.New(t)
 	clk := fake.NewClock(start)
-	s, err := apitoken.New(d, config(), clk.Now)
+	s, err := apitoken.New(d, config(), audit.New(d, clk.Now), clk.Now)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -112,12 +113,15 @@ func TestNew(t *testing.T) {
 		{"sub-second access", func(c *apitoken.Config) { c.AccessTTL = time.Millisecond }, false},
 		{"negative access", func(c *apitoken.Config) { c.AccessTTL = -time.Minute }, false},
 		{"all set", func(c *apitoken.Config) { c.AccessTTL, c.RefreshTTL, c.FamilyTTL = 5*time.Minute, time.Hour, time.Hour }, true},
+		{"staff refresh not longer than access", func(c *apitoken.Config) { c.AccessTTL, c.StaffRefreshTTL = time.Hour, time.Hour }, false},
+		{"staff refresh longer than staff family", func(c *apitoken.Config) { c.StaffRefreshTTL, c.StaffFamilyTTL = 2*time.Hour, time.Hour }, false},
+		{"staff set", func(c *apitoken.Config) { c.StaffRefreshTTL, c.StaffFamilyTTL = 30*time.Minute, 8*time.Hour }, true},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			c := config()
 			tt.edit(&c)
-			_, err := apitoken.New(d, c, time.Now)
+			_, err := apitoken.New(d, c, audit.New(d, time.Now), time.Now)
 			if (err == nil) != tt.ok {
 				t.Fatalf("New = %v, want ok %v", err, tt.ok)
 			}

@@ -7,6 +7,7 @@ import (
 	"testing"
 
 	"github.com/mallang/mallang/internal/account/apitoken"
+	"github.com/mallang/mallang/internal/audit"
 	"github.com/mallang/mallang/internal/db"
 	"github.com/mallang/mallang/internal/db/dbtest"
 	"github.com/mallang/mallang/internal/fake"
@@ -39,7 +40,7 @@ func TestConcurrentRefresh(t *testing.T) {
 					}
 					first = d
 				}
-				s, err := apitoken.New(d, config(), clk.Now)
+				s, err := apitoken.New(d, config(), audit.New(d, clk.Now), clk.Now)
 				if err != nil {
 					t.Fatal(err)
 				}

@@ -6,8 +6,11 @@ import (
 	"encoding/base64"
 	"errors"
 	"fmt"
+	"strconv"
+	"strings"
 	"time"
 
+	"github.com/mallang/mallang/internal/audit"
 	"github.com/mallang/mallang/internal/crypt"
 	"github.com/mallang/mallang/internal/db"
 	"github.com/mallang/mallang/internal/fault"
@@ -16,26 +19,37 @@ import (
 // refreshBytes is the entropy of a refresh token.
 const refreshBytes = 32
 
+// Audit records the issue of a staff token in its transaction;
+// *audit.Log implements it.
+type Audit interface {
+	Record(ctx context.Context, q db.Querier, e audit.Entry) error
+}
+
 // Service issues and checks API tokens. It is safe for concurrent use, in
 // one process or across many that share the database.
 type Service struct {
-	d   *db.DB
-	cfg Config
-	now func() time.Time
+	d     *db.DB
+	cfg   Config
+	audit Audit
+	now   func() time.Time
 }
 
-// New returns a Service on d that reads the time from now (time.Now in app,
-// a fake clock in tests). It returns an error when cfg is unusable: a
-// signing key shorter than MinKeyBytes, no issuer, or lifetimes that do not
-// nest (access < refresh <= family).
-func New(d *db.DB, cfg Config, now func() time.Time) (*Service, error) {
+// New returns a Service on d that records staff tokens in log and reads
+// the time from now (time.Now in app, a fake clock in tests). It returns an
+// error when cfg is unusable: a signing key shorter than MinKeyBytes, no
+// issuer, or lifetimes that do not nest (access < refresh <= family, for
+// customers and for staff).
+func New(d *db.DB, cfg Config, log Audit, now func() time.Time) (*Service, error) {
 	cfg = cfg.withDefaults()
 	if err := cfg.validate(); err != nil {
 		return nil, err
 	}
+	if log == nil {
+		return nil, errors.New("apitoken config: no audit log")
+	}
 	// The caller's slice could change under us.
 	cfg.SigningKey = append([]byte(nil), cfg.SigningKey...)
-	return &Service{d: d, cfg: cfg, now: now}, nil
+	return &Service{d: d, cfg: cfg, audit: log, now: now}, nil
 }
 
 // Issue starts a family for userID, whose password the caller has just
@@ -56,7 +70,7 @@ func (s *Service) Issue(ctx context.Context, userID int64, client, ip string) (P
 		if ver, err = activeSessionVersion(ctx, q, userID); err != nil {
 			return err
 		}
-		if familyID, err = insertFamily(ctx, q, userID, ver, now, familyEnd); err != nil {
+		if familyID, err = insertFamily(ctx, q, family{UserID: userID, SessionVersion: ver, CreatedAt: now, ExpiresAt: familyEnd}); err != nil {
 			return err
 		}
 		return insertRefresh(ctx, q, refreshRow{
@@ -70,7 +84,79 @@ func (s *Service) Issue(ctx context.Context, userID int64, client, ip string) (P
 	if err != nil {
 		return Pair{}, fmt.Errorf("issue api token for user %d: %w", userID, err)
 	}
-	return s.pair(userID, familyID, ver, refresh, now, familyEnd)
+	return s.pair(userID, familyID, ver, nil, refresh, now, familyEnd)
+}
+
+// StaffGrant is a staff member's sign-in for IssueStaff, after the caller
+// checked their password and second factor.
+type StaffGrant struct {
+	// Actor is the staff member, with the client's address and user agent:
+	// it is the audit entry's actor, and IP and UserAgent are stored with
+	// the refresh token like Issue's client and ip.
+	Actor audit.Actor
+	// SessionVersion is the user's session version when the caller read
+	// the rights Scopes come from. If it has moved on (a role change, a
+	// password change, "sign out everywhere"), the rights may have changed
+	// and the grant is refused.
+	SessionVersion int64
+	// Scopes are the staff permissions granted, each a word of printable
+	// ASCII without spaces or quotes; none is allowed.
+	Scopes []string
+}
+
+// IssueStaff starts a staff family for g.Actor.UserID carrying g.Scopes and
+// returns its first pair, and records "apitoken.staff_issued" (the scopes,
+// the family and its end) in the audit log in the same transaction. The
+// family's refresh tokens last Config.StaffRefreshTTL and the family
+// Config.StaffFamilyTTL. It returns fault.ErrUnauthenticated when the user
+// is unknown, inactive, deleted or no longer at g.SessionVersion. It does
+// not check the role: the caller decided that the user is staff and passed
+// the second factor.
+func (s *Service) IssueStaff(ctx context.Context, g StaffGrant) (Pair, error) {
+	userID := g.Actor.UserID
+	scopes, err := scopeText(g.Scopes)
+	if err != nil {
+		return Pair{}, fmt.Errorf("issue staff api token for user %d: %w", userID, err)
+	}
+	now := s.now().UTC()
+	refresh, hash, err := newRefreshToken()
+	if err != nil {
+		return Pair{}, fmt.Errorf("issue staff api token for user %d: %w", userID, err)
+	}
+	familyEnd := now.Add(s.cfg.StaffFamilyTTL)
+	var familyID int64
+	err = s.d.InTx(ctx, func(q db.Querier) error {
+		ver, err := activeSessionVersion(ctx, q, userID)
+		if err != nil {
+			return err
+		}
+		if ver != g.SessionVersion {
+			return fmt.Errorf("user %d at session version %d, not %d: %w", userID, ver, g.SessionVersion, fault.ErrNotFound)
+		}
+		familyID, err = insertFamily(ctx, q, family{UserID: userID, SessionVersion: ver, Staff: true, Scopes: scopes,
+			CreatedAt: now, ExpiresAt: familyEnd})
+		if err != nil {
+			return err
+		}
+		err = insertRefresh(ctx, q, refreshRow{
+			FamilyID: familyID, Hash: hash, Client: clean(g.Actor.UserAgent, maxClientRunes), IP: clean(g.Actor.IP, maxIPRunes),
+			CreatedAt: now, ExpiresAt: minTime(now.Add(s.cfg.StaffRefreshTTL), familyEnd),
+		})
+		if err != nil {
+			return err
+		}
+		// The scopes as a list, so the log reads the same as the
+		// permissions of a role change.
+		return s.audit.Record(ctx, q, g.Actor.Entry("apitoken.staff_issued", "user", strconv.FormatInt(userID, 10),
+			map[string]any{"scopes": strings.Join(g.Scopes, ","), "family_id": familyID, "expires_at": familyEnd}))
+	})
+	if errors.Is(err, fault.ErrNotFound) {
+		return Pair{}, fmt.Errorf("issue staff api token for user %d: %w", userID, errInvalid)
+	}
+	if err != nil {
+		return Pair{}, fmt.Errorf("issue staff api token for user %d: %w", userID, err)
+	}
+	return s.pair(userID, familyID, g.SessionVersion, parseScopes(scopes), refresh, now, familyEnd)
 }
 
 // Refresh exchanges refreshToken for a new pair of the same family and
@@ -124,10 +210,14 @@ func (s *Service) Refresh(ctx context.Context, refreshToken, client, ip string) 
 			// attempt with it is refused the same way instead of as a reuse.
 			return err
 		}
+		ttl := s.cfg.RefreshTTL
+		if l.Staff {
+			ttl = s.cfg.StaffRefreshTTL
+		}
 		return insertRefresh(ctx, q, refreshRow{
 			FamilyID: l.FamilyID, Hash: nextHash, ParentID: l.ID,
 			Client: clean(client, maxClientRunes), IP: clean(ip, maxIPRunes),
-			CreatedAt: now, ExpiresAt: minTime(now.Add(s.cfg.RefreshTTL), l.FamilyExpires),
+			CreatedAt: now, ExpiresAt: minTime(now.Add(ttl), l.FamilyExpires),
 		})
 	})
 	switch {
@@ -140,7 +230,7 @@ func (s *Service) Refresh(ctx context.Context, refreshToken, client, ip string) 
 	case refusal != nil:
 		return Pair{}, fmt.Errorf("refresh api token: %w", refusal)
 	}
-	return s.pair(l.UserID, l.FamilyID, l.SessionVersion, next, now, l.FamilyExpires)
+	return s.pair(l.UserID, l.FamilyID, l.SessionVersion, parseScopes(l.Scopes), next, now, l.FamilyExpires)
 }
 
 // Revoke ends the family of refreshToken, for logout: every refresh and
@@ -201,15 +291,15 @@ func (s *Service) Prune(ctx context.Context, before time.Time) (int64, error) {
 	return n, nil
 }
 
-// pair signs an access token for the family and packs it with refresh. The
-// access token never outlives its family.
-func (s *Service) pair(userID, familyID, ver int64, refresh string, now, familyEnd time.Time) (Pair, error) {
+// pair signs an access token for the family and packs it with refresh and
+// the family's scopes. The access token never outlives its family.
+func (s *Service) pair(userID, familyID, ver int64, scopes []string, refresh string, now, familyEnd time.Time) (Pair, error) {
 	exp := minTime(now.Add(s.cfg.AccessTTL), familyEnd).Truncate(time.Second)
 	access, err := s.sign(userID, familyID, ver, now, exp)
 	if err != nil {
 		return Pair{}, err
 	}
-	return Pair{AccessToken: access, RefreshToken: refresh, ExpiresIn: exp.Sub(now.Truncate(time.Second))}, nil
+	return Pair{AccessToken: access, RefreshToken: refresh, ExpiresIn: exp.Sub(now.Truncate(time.Second)), Scopes: scopes}, nil
 }
 
 // newRefreshToken returns a random refresh token and its stored hash.

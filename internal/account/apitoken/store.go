@@ -26,14 +26,25 @@ func activeSessionVersion(ctx context.Context, q db.Querier, userID int64) (int6
 	return ver, nil
 }
 
-// insertFamily starts a family for userID and returns its id.
-func insertFamily(ctx context.Context, q db.Querier, userID, ver int64, now, expires time.Time) (int64, error) {
+// family is a sign-in to store. Scopes is the stored, space-separated
+// form; Staff and Scopes are zero for a customer's.
+type family struct {
+	UserID         int64
+	SessionVersion int64
+	Staff          bool
+	Scopes         string
+	CreatedAt      time.Time
+	ExpiresAt      time.Time
+}
+
+// insertFamily starts a family and returns its id.
+func insertFamily(ctx context.Context, q db.Querier, f family) (int64, error) {
 	var id int64
 	err := q.QueryRowxContext(ctx, q.Rebind(`
-		INSERT INTO api_token_families (user_id, session_version, created_at, expires_at)
-		VALUES (?, ?, ?, ?) RETURNING id`), userID, ver, now, expires).Scan(&id)
+		INSERT INTO api_token_families (user_id, session_version, staff, scopes, created_at, expires_at)
+		VALUES (?, ?, ?, ?, ?, ?) RETURNING id`), f.UserID, f.SessionVersion, f.Staff, f.Scopes, f.CreatedAt, f.ExpiresAt).Scan(&id)
 	if err != nil {
-		return 0, fmt.Errorf("insert token family of user %d: %w", userID, err)
+		return 0, fmt.Errorf("insert token family of user %d: %w", f.UserID, err)
 	}
 	return id, nil
 }
@@ -88,6 +99,8 @@ type live struct {
 	FamilyID       int64     `db:"family_id"`
 	UserID         int64     `db:"user_id"`
 	SessionVersion int64     `db:"session_version"`
+	Staff          bool      `db:"staff"`
+	Scopes         string    `db:"scopes"`
 	FamilyExpires  time.Time `db:"family_expires_at"`
 }
 
@@ -97,7 +110,7 @@ type live struct {
 func liveRefresh(ctx context.Context, q db.Querier, hash string, now time.Time) (live, error) {
 	var l live
 	err := q.GetContext(ctx, &l, q.Rebind(`
-		SELECT t.id, t.family_id, f.user_id, f.session_version, f.expires_at AS family_expires_at
+		SELECT t.id, t.family_id, f.user_id, f.session_version, f.staff, f.scopes, f.expires_at AS family_expires_at
 		FROM api_refresh_tokens t
 		JOIN api_token_families f ON f.id = t.family_id
 		JOIN users u ON u.id = f.user_id
@@ -173,19 +186,29 @@ func revokeUserFamilies(ctx context.Context, q db.Querier, userID int64, now tim
 	return nil
 }
 
-// familyValid reports whether an access token of family id, issued to
-// userID at session version ver, may still be used at now. It reads one
-// family and one user, both by primary key.
-func familyValid(ctx context.Context, q db.Querier, id, userID, ver int64, now time.Time) (bool, error) {
-	var n int
-	err := q.GetContext(ctx, &n, q.Rebind(`
-		SELECT COUNT(*) FROM api_token_families f JOIN users u ON u.id = f.user_id
+// grant is what a live family was granted.
+type grant struct {
+	Staff  bool   `db:"staff"`
+	Scopes string `db:"scopes"`
+}
+
+// liveFamily returns what family id grants when an access token of it,
+// issued to userID at session version ver, may still be used at now, and
+// fault.ErrNotFound otherwise. It reads one family and one user, both by
+// primary key.
+func liveFamily(ctx context.Context, q db.Querier, id, userID, ver int64, now time.Time) (grant, error) {
+	var g grant
+	err := q.GetContext(ctx, &g, q.Rebind(`
+		SELECT f.staff, f.scopes FROM api_token_families f JOIN users u ON u.id = f.user_id
 		WHERE f.id = ? AND f.user_id = ? AND f.session_version = ? AND f.revoked_at IS NULL AND f.expires_at > ?
 			AND u.session_version = ? AND u.active AND u.deleted_at IS NULL`), id, userID, ver, now, ver)
-	if err != nil {
-		return false, fmt.Errorf("check token family %d: %w", id, err)
+	if errors.Is(err, sql.ErrNoRows) {
+		return grant{}, fmt.Errorf("live token family %d: %w", id, fault.ErrNotFound)
 	}
-	return n == 1, nil
+	if err != nil {
+		return grant{}, fmt.Errorf("check token family %d: %w", id, err)
+	}
+	return g, nil
 }
 
 // deleteEndedRefresh deletes the refresh tokens that expired at or before
