@@ -386,19 +386,19 @@ func (a *API) registerPayments() {
 			http.StatusBadGateway},
 	}, account.PermOrders), a.refundOrder)
 
-	huma.Register(a.huma, a.accountOp(huma.Operation{
+	huma.Register(a.huma, a.staffOp(huma.Operation{
 		OperationID: "record-refund-transfer",
 		Method:      http.MethodPost,
 		Path:        Prefix + "/admin/refunds/{id}/transfer",
 		Summary:     "Record a refund's transfer",
-		Description: "For staff with the orders permission (anyone else gets 403). Money paid by bank transfer has no provider to " +
+		Description: "For staff with the orders permission, with a staff token carrying the orders scope (any other token gets 403). Money paid by bank transfer has no provider to " +
 			"send it back: its refund waits as awaiting_transfer (환불 대기) with the customer's refund_account. Once staff have " +
 			"sent the money from the shop's bank, this records who sent it, when, and an optional memo; the refund becomes done, " +
 			"the payment refunded (a refund of lines moves the order now) and the customer is emailed. Returns the refund. " +
 			"Refusals: 404 for an unknown refund; 409 for one that is not waiting for a transfer (recorded already, or a card " +
 			"refund); 422 naming body.memo.",
 		Errors: []int{http.StatusForbidden, http.StatusNotFound, http.StatusConflict, http.StatusUnprocessableEntity},
-	}, "Admin", true), a.recordTransfer)
+	}, account.PermOrders), a.recordTransfer)
 
 	doc := a.huma.OpenAPI()
 	reg := doc.Components.Schemas
@@ -547,8 +547,8 @@ func (a *API) recordTransfer(ctx context.Context, in *transferInput) (*refundOut
 	if err != nil {
 		return nil, err
 	}
-	if !u.Can(account.PermOrders) {
-		return nil, newProblem(http.StatusForbidden, "Only staff with the orders permission may record refund transfers.")
+	if err := needScope(ctx, account.PermOrders); err != nil {
+		return nil, err
 	}
 	memo := ""
 	if in.Body != nil {
