@@ -1,11 +1,14 @@
 package checkout_test
 
 import (
+	"fmt"
+	"strings"
 	"sync"
 	"testing"
 
 	"github.com/mallang/mallang/internal/checkout"
 	"github.com/mallang/mallang/internal/fault"
+	"github.com/mallang/mallang/internal/money"
 	"github.com/mallang/mallang/internal/order"
 	"github.com/mallang/mallang/internal/order/ordertest"
 	"github.com/mallang/mallang/internal/payment"
@@ -17,7 +20,7 @@ import (
 func transferCheckout(t *testing.T, sh *ordertest.Shop, name string, price, stock, qty int64) (checkout.Input, int64) {
 	t.Helper()
 	v := sh.Product(t, name, price, stock)
-	u := sh.Customer(t, name+"@example.com")
+	u := sh.Customer(t, fmt.Sprintf("buyer-%d@example.com", v))
 	sh.Add(t, u, v, qty)
 	return checkout.Input{PlaceInput: order.PlaceInput{UserID: u, IdempotencyKey: "checkout-1", AddressID: sh.Address(t, u),
 		PaymentMethod: payment.BankTransfer, Channel: order.PCWeb}}, v
@@ -64,6 +67,21 @@ func TestPlaceByTransfer(t *testing.T) {
 	h, err := sh.Orders.History(t.Context(), o.ID)
 	if err != nil || len(h) != 1 || h[0].To != order.AwaitingDeposit {
 		t.Errorf("history = %+v, %v", h, err)
+	}
+
+	// The customer is mailed where to send the money, once; the deposit
+	// confirmed, that it was paid.
+	mails, err := sh.Outbox.List(t.Context(), 10, 0)
+	if err != nil || len(mails) != 1 || !strings.Contains(mails[0].Text, ordertest.Bank.Account) ||
+		!strings.Contains(mails[0].Text, money.Won(o.Total).String()) || !strings.HasPrefix(mails[0].To, "buyer-") {
+		t.Fatalf("mails after placing = %+v, %v", mails, err)
+	}
+	if _, err := sh.Payments.ConfirmDeposit(t.Context(), sh.Staff(t, "staff@example.com"), o.ID, ""); err != nil {
+		t.Fatal(err)
+	}
+	mails, err = sh.Outbox.List(t.Context(), 10, 0)
+	if err != nil || len(mails) != 2 || !strings.Contains(mails[0].Subject, "결제가 완료되었습니다") || !strings.Contains(mails[0].Text, "무통장입금") {
+		t.Fatalf("mails after the deposit = %+v, %v", mails, err)
 	}
 }
 

@@ -274,7 +274,11 @@ func (s *Service) markPaid(ctx context.Context, p Provider, a Attempt, res Resul
 		if err != nil {
 			return err
 		}
-		return closeAwaitedTransfers(ctx, q, a.OrderID, s.stamp())
+		if err := closeAwaitedTransfers(ctx, q, a.OrderID, s.stamp()); err != nil {
+			return err
+		}
+		s.mailPaid(ctx, q, a.OrderID, a, methodName(a))
+		return nil
 	})
 	switch {
 	case err == nil:

@@ -801,8 +801,9 @@ func TestRefundMailsCustomer(t *testing.T) {
 	if _, err := pays.Refund(t.Context(), payment.RefundInput{OrderID: o.ID, Reason: "품절", Actor: f.boss}); err != nil {
 		t.Fatal(err)
 	}
+	// Newest first: the refund, then the payment's confirmation.
 	mails, err := f.Outbox.List(t.Context(), 10, 0)
-	if err != nil || len(mails) != 1 {
+	if err != nil || len(mails) != 2 || !strings.Contains(mails[1].Subject, "결제가 완료되었습니다") {
 		t.Fatalf("mails = %+v, %v", mails, err)
 	}
 	m := mails[0]

@@ -40,7 +40,7 @@ func (f *fixture) paidByTransfer(t *testing.T, price int64) (order.Order, int64,
 	return o, v, staff
 }
 
-// mails returns the outbox, oldest first.
+// mails returns the outbox's refund mails, oldest first.
 func (f *fixture) mails(t *testing.T) []notify.Mail {
 	t.Helper()
 	ms, err := f.Outbox.List(t.Context(), 50, 0)
@@ -49,7 +49,9 @@ func (f *fixture) mails(t *testing.T) []notify.Mail {
 	}
 	out := make([]notify.Mail, 0, len(ms))
 	for i := len(ms) - 1; i >= 0; i-- {
-		out = append(out, ms[i])
+		if strings.Contains(ms[i].Subject, "환불") { // the payment's own mails aside
+			out = append(out, ms[i])
+		}
 	}
 	return out
 }

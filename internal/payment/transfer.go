@@ -52,7 +52,11 @@ func (s *Service) recordTransfer(ctx context.Context, q db.Querier, o order.Orde
 	// The attempt row is the record of a transfer's start (its deposit
 	// holds the account, amount and deadline): no provider answered, so
 	// no event is written.
-	return a, s.recordCashReceipt(ctx, q, o, receipt, now)
+	if err := s.recordCashReceipt(ctx, q, o, receipt, now); err != nil {
+		return a, err
+	}
+	s.mailTransfer(ctx, q, o, a)
+	return a, nil
 }
 
 // ErrPaymentInProgress refuses a bank transfer for an order whose payment
