@@ -129,7 +129,8 @@ func (a *App) wireAccounts() error {
 	s.orders = order.NewService(d, order.Deps{
 		Catalog: a.Catalog, Cart: s.carts, Addresses: s.addresses, Coupons: s.coupons,
 		Points: s.points, Shipping: s.shipping, Promotions: s.promotions, Keyring: kr, Audit: s.audit,
-	}, order.Config{PayWithin: cfg.OrderPayWithin, ConfirmAfter: cfg.OrderConfirmAfter}, now, a.log)
+		Mailer: s.outbox, Customers: contacts{a.Accounts},
+	}, order.Config{PayWithin: cfg.OrderPayWithin, ConfirmAfter: cfg.OrderConfirmAfter, BaseURL: cfg.BaseURL}, now, a.log)
 	a.acc = s
 	return nil
 }

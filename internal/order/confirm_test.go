@@ -2,6 +2,7 @@ package order_test
 
 import (
 	"errors"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -116,5 +117,56 @@ func TestConfirmDelivered(t *testing.T) {
 	last := h[len(h)-1]
 	if last.To != order.Completed || last.Actor.Kind != order.BySystem || last.Reason != order.ConfirmedAutomatically {
 		t.Fatalf("last history entry = %+v", last)
+	}
+}
+
+// The customer is mailed when the order ships (carrier and tracking link),
+// arrives (with when it confirms itself) and is cancelled by the shop (in
+// Korean, not the shop's internal reason).
+func TestOrderMails(t *testing.T) {
+	t.Parallel()
+	sh := ordertest.NewShop(t)
+	v := sh.Product(t, "말랑 유자차", 12000, 100)
+	o := delivered(t, sh, v)
+	unpaid := sh.PlaceOne(t, v, 1)
+	sh.Clock.Advance(2 * time.Hour)
+	if n, err := sh.Orders.ExpireUnpaid(t.Context(), 0); err != nil || n != 1 {
+		t.Fatalf("expired %d, %v", n, err)
+	}
+	ms, err := sh.Outbox.List(t.Context(), 20, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := []struct {
+		number, subject string
+		text            []string
+	}{
+		{o.Number, "출발", []string{"CJ대한통운", "1234-5678-9012", "https://trace.cjlogistics.com/next/tracking.html?wblNo=123456789012"}},
+		{o.Number, "배송이 완료", []string{"구매", "http://shop.test/account/orders/" + o.Number}},
+		{unpaid.Number, "취소", []string{"결제 기한까지 결제되지 않아"}},
+	}
+	for _, w := range want {
+		found := false
+		for _, m := range ms {
+			if !strings.Contains(m.Subject, w.number) || !strings.Contains(m.Subject, w.subject) {
+				continue
+			}
+			found = true
+			for _, s := range w.text {
+				if !strings.Contains(m.Text, s) {
+					t.Errorf("mail %q lacks %q:\n%s", m.Subject, s, m.Text)
+				}
+			}
+			if strings.Contains(m.Text, "not paid in time") {
+				t.Errorf("mail %q speaks the shop's internal reason", m.Subject)
+			}
+		}
+		if !found {
+			var subjects []string
+			for _, m := range ms {
+				subjects = append(subjects, m.Subject)
+			}
+			t.Errorf("no mail about %s with %q in %q", w.number, w.subject, subjects)
+		}
 	}
 }

@@ -14,6 +14,7 @@ import (
 	"github.com/mallang/mallang/internal/coupon"
 	"github.com/mallang/mallang/internal/crypt"
 	"github.com/mallang/mallang/internal/db"
+	"github.com/mallang/mallang/internal/notify"
 	"github.com/mallang/mallang/internal/fault"
 	"github.com/mallang/mallang/internal/points"
 	"github.com/mallang/mallang/internal/promotion"
@@ -33,6 +34,10 @@ type Deps struct {
 	Keyring    *crypt.Keyring
 	// Audit records staff changes of status (*audit.Log).
 	Audit Audit
+	// Mailer and Customers send the customer the mails of the order's
+	// life (shipped, delivered, cancelled) in the change's transaction.
+	Mailer    notify.Mailer
+	Customers Customers
 }
 
 // Audit records a staff change in the transaction that makes it;
@@ -52,6 +57,8 @@ type Config struct {
 	// ConfirmAfter is how long after delivery ConfirmDelivered confirms an
 	// order its customer has not confirmed (자동 구매확정); 0 means 7 days.
 	ConfirmAfter time.Duration
+	// BaseURL is the shop's public address, for the order's link in mails.
+	BaseURL string
 }
 
 // Service places orders and moves them through their life. It is safe for
@@ -77,6 +84,9 @@ func NewService(d *db.DB, deps Deps, cfg Config, now func() time.Time, log *slog
 	}
 	if log == nil {
 		panic("order: NewService without a logger")
+	}
+	if deps.Mailer == nil || deps.Customers == nil {
+		panic("order: NewService without a Mailer or Customers")
 	}
 	return &Service{d: d, deps: deps, cfg: cfg, now: now, log: log}
 }

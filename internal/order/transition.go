@@ -175,13 +175,19 @@ func (s *Service) after(ctx context.Context, q db.Querier, r orderRow, from, to 
 		if err := s.returnStock(ctx, q, r.ID); err != nil {
 			return err
 		}
-		return s.giveBack(ctx, q, r)
+		if err := s.giveBack(ctx, q, r); err != nil {
+			return err
+		}
+		s.mailCancelled(ctx, q, r, from, reason)
 	case Returned:
 		return s.returnStock(ctx, q, r.ID)
 	case Refunded:
 		return s.giveBack(ctx, q, r)
 	case Delivered:
-		return markDelivered(ctx, q, r.ID, now)
+		if err := markDelivered(ctx, q, r.ID, now); err != nil {
+			return err
+		}
+		s.mailDelivered(ctx, q, r, now)
 	case Completed:
 		if r.PointsToEarn > 0 {
 			return s.deps.Points.Earn(ctx, q, r.UserID, r.PointsToEarn, r.ID, "주문 "+r.Number+" 구매 적립", now.Add(s.cfg.PointsValidFor))
@@ -334,6 +340,11 @@ func (s *Service) Ship(ctx context.Context, orderID int64, carrierCode, tracking
 				ShippedAt: now, CreatedAt: now, UpdatedAt: now})
 			if err != nil {
 				return err
+			}
+			if c, err := s.deps.Shipping.Carrier(ctx, carrierCode); err == nil {
+				s.mailShipped(ctx, q, r, c, trackingNumber)
+			} else {
+				s.log.WarnContext(ctx, "shipping mail not sent: carrier unread", "order_id", r.ID, "err", err)
 			}
 			return s.auditStaff(ctx, q, actor, "order.shipped", r.ID, map[string]any{"number": r.Number, "from": r.Status,
 				"to": string(Shipped), "carrier": carrierCode, "tracking_number": trackingNumber})

@@ -19,6 +19,7 @@ import (
 	"github.com/mallang/mallang/internal/crypt"
 	"github.com/mallang/mallang/internal/db"
 	"github.com/mallang/mallang/internal/fault"
+	"github.com/mallang/mallang/internal/notify"
 	"github.com/mallang/mallang/internal/order"
 	"github.com/mallang/mallang/internal/order/ordertest"
 	"github.com/mallang/mallang/internal/payment"
@@ -801,12 +802,25 @@ func TestRefundMailsCustomer(t *testing.T) {
 	if _, err := pays.Refund(t.Context(), payment.RefundInput{OrderID: o.ID, Reason: "품절", Actor: f.boss}); err != nil {
 		t.Fatal(err)
 	}
-	// Newest first: the refund, then the payment's confirmation.
+	// The payment's confirmation, the order's cancellation (a whole refund
+	// before shipping cancels it) and the refund, one each.
 	mails, err := f.Outbox.List(t.Context(), 10, 0)
-	if err != nil || len(mails) != 2 || !strings.Contains(mails[1].Subject, "결제가 완료되었습니다") {
+	var refunds []notify.Mail
+	seen := map[string]int{}
+	for _, m := range mails {
+		for _, s := range []string{"결제가 완료되었습니다", "취소", "환불이 완료되었습니다"} {
+			if strings.Contains(m.Subject, s) {
+				seen[s]++
+			}
+		}
+		if strings.Contains(m.Subject, "환불") {
+			refunds = append(refunds, m)
+		}
+	}
+	if err != nil || len(mails) != 3 || len(refunds) != 1 || seen["결제가 완료되었습니다"] != 1 || seen["취소"] != 1 {
 		t.Fatalf("mails = %+v, %v", mails, err)
 	}
-	m := mails[0]
+	m := refunds[0]
 	if !strings.Contains(m.Subject, o.Number) || !strings.Contains(m.Text, "₩24,000") ||
 		!strings.Contains(m.Text, "https://shop.example/account/orders/"+o.Number) || !strings.HasPrefix(m.To, "buyer") {
 		t.Errorf("mail to %s: %s\n%s", m.To, m.Subject, m.Text)
