@@ -6,58 +6,35 @@ package notifytest
 import (
 	"context"
 	"fmt"
-	"slices"
-	"sync"
 	"time"
 
 	"github.com/mallang/mallang/internal/db"
+	"github.com/mallang/mallang/internal/fake"
 	"github.com/mallang/mallang/internal/notify"
 )
 
 // Queue is a notify.DeliveryQueue that keeps the mail ids it is asked to
-// deliver until the test works them with Run, as the job runner would. It
-// keeps an id at once, not when the caller's transaction commits (a test of
-// a rollback reads the outbox, which is empty). It is safe for concurrent
-// use; the zero value is ready.
-type Queue struct {
-	mu  sync.Mutex
-	ids []int64
-}
+// deliver until the test works them with Run (fake.IDs: an id is kept at
+// once, not when the caller's transaction commits; a test of a rollback
+// reads the outbox, which is empty). The zero value is ready.
+type Queue struct{ fake.IDs }
 
 // EnqueueMailDelivery keeps mailID for Run.
 func (qu *Queue) EnqueueMailDelivery(_ context.Context, _ db.Querier, mailID int64) error {
-	qu.mu.Lock()
-	defer qu.mu.Unlock()
-	qu.ids = append(qu.ids, mailID)
+	qu.Add(mailID)
 	return nil
 }
 
-// Enqueued returns the mail ids waiting for Run, oldest first.
-func (qu *Queue) Enqueued() []int64 {
-	qu.mu.Lock()
-	defer qu.mu.Unlock()
-	return slices.Clone(qu.ids)
-}
-
 // Run delivers the waiting mail, oldest first, through c as the delivery
-// job does (one attempt each, not the last), and forgets it. It stops at the
-// first error, leaving that mail and the later ones waiting.
+// job does (one attempt each, not the last). It stops at the first error,
+// leaving that mail and the later ones waiting.
 func (qu *Queue) Run(ctx context.Context, c *notify.Courier) error {
-	for {
-		qu.mu.Lock()
-		if len(qu.ids) == 0 {
-			qu.mu.Unlock()
-			return nil
-		}
-		id := qu.ids[0]
-		qu.mu.Unlock()
+	return qu.IDs.Run(ctx, func(ctx context.Context, id int64) error {
 		if err := c.Deliver(ctx, id, false); err != nil {
 			return fmt.Errorf("deliver mail %d: %w", id, err)
 		}
-		qu.mu.Lock()
-		qu.ids = qu.ids[1:]
-		qu.mu.Unlock()
-	}
+		return nil
+	})
 }
 
 // Outbox returns an outbox on d that keeps its deliveries in a new Queue,

@@ -10,58 +10,36 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
-	"slices"
-	"sync"
 
 	"github.com/mallang/mallang/internal/db"
+	"github.com/mallang/mallang/internal/fake"
 	"github.com/mallang/mallang/internal/fault"
 	"github.com/mallang/mallang/internal/payment"
 )
 
 // Queue is a payment.SyncQueue that keeps the attempts it is asked to sync
-// until the test works them with Run, as the job runner would. It keeps an
-// attempt at once, not when the caller's transaction commits, so a test
-// sees what a webhook asked for even when its transaction rolled back. It is
-// safe for concurrent use.
-type Queue struct {
-	mu  sync.Mutex
-	ids []int64
-}
+// until the test works them with Run (fake.IDs: an attempt is kept at
+// once, not when the caller's transaction commits, so a test sees what a
+// webhook asked for even when its transaction rolled back). The zero value
+// is ready.
+type Queue struct{ fake.IDs }
 
 // EnqueuePaymentSync keeps attemptID for Run.
 func (qu *Queue) EnqueuePaymentSync(_ context.Context, _ db.Querier, attemptID int64) error {
-	qu.mu.Lock()
-	defer qu.mu.Unlock()
-	qu.ids = append(qu.ids, attemptID)
+	qu.Add(attemptID)
 	return nil
 }
 
-// Enqueued returns the attempts waiting for Run, oldest first.
-func (qu *Queue) Enqueued() []int64 {
-	qu.mu.Lock()
-	defer qu.mu.Unlock()
-	return slices.Clone(qu.ids)
-}
-
 // Run works the jobs waiting, oldest first, through s as the payment_sync
-// job does, and forgets them. It stops at the first error, leaving that job
-// and the later ones waiting.
+// job does. It stops at the first error, leaving that job and the later
+// ones waiting.
 func (qu *Queue) Run(ctx context.Context, s *payment.Service) error {
-	for {
-		qu.mu.Lock()
-		if len(qu.ids) == 0 {
-			qu.mu.Unlock()
-			return nil
-		}
-		id := qu.ids[0]
-		qu.mu.Unlock()
+	return qu.IDs.Run(ctx, func(ctx context.Context, id int64) error {
 		if err := s.SyncAttempt(ctx, id); err != nil {
 			return fmt.Errorf("sync payment %d: %w", id, err)
 		}
-		qu.mu.Lock()
-		qu.ids = qu.ids[1:]
-		qu.mu.Unlock()
-	}
+		return nil
+	})
 }
 
 // Contacts is a payment.Customers that reads a customer's email and name
