@@ -113,6 +113,7 @@ func (s *Service) transition(ctx context.Context, orderID int64, from []Status, 
 	}
 	now := s.now().UTC().Truncate(time.Microsecond)
 	stockBack := false
+	var moved orderRow // the order as it was before the change
 	err := s.d.InTx(ctx, func(q db.Querier) error {
 		r, err := orderByID(ctx, q, orderID)
 		if err != nil {
@@ -138,6 +139,7 @@ func (s *Service) transition(ctx context.Context, orderID int64, from []Status, 
 		if err := s.after(ctx, q, r, cur, to, actor, reason, now); err != nil {
 			return err
 		}
+		moved = r
 		stockBack = to == Cancelled || to == Returned
 		if also != nil {
 			return also(q, r, now)
@@ -157,6 +159,7 @@ func (s *Service) transition(ctx context.Context, orderID int64, from []Status, 
 		s.deps.Catalog.StockChanged()
 	}
 	s.log.InfoContext(ctx, "order status changed", "order_id", orderID, "to", string(to), "actor", string(actor.Kind))
+	s.mailMoved(ctx, moved, to, reason, now)
 	return nil
 }
 
@@ -175,19 +178,13 @@ func (s *Service) after(ctx context.Context, q db.Querier, r orderRow, from, to 
 		if err := s.returnStock(ctx, q, r.ID); err != nil {
 			return err
 		}
-		if err := s.giveBack(ctx, q, r); err != nil {
-			return err
-		}
-		s.mailCancelled(ctx, q, r, from, reason)
+		return s.giveBack(ctx, q, r)
 	case Returned:
 		return s.returnStock(ctx, q, r.ID)
 	case Refunded:
 		return s.giveBack(ctx, q, r)
 	case Delivered:
-		if err := markDelivered(ctx, q, r.ID, now); err != nil {
-			return err
-		}
-		s.mailDelivered(ctx, q, r, now)
+		return markDelivered(ctx, q, r.ID, now)
 	case Completed:
 		if r.PointsToEarn > 0 {
 			return s.deps.Points.Earn(ctx, q, r.UserID, r.PointsToEarn, r.ID, "주문 "+r.Number+" 구매 적립", now.Add(s.cfg.PointsValidFor))
@@ -300,6 +297,7 @@ func sweep(ctx context.Context, find func() ([]int64, error), act func(id int64)
 func (s *Service) expire(ctx context.Context, id int64, cutoff time.Time) (bool, error) {
 	now := s.now().UTC().Truncate(time.Microsecond)
 	done := false
+	var expired orderRow
 	err := s.d.InTx(ctx, func(q db.Querier) error {
 		r, err := orderByID(ctx, q, id)
 		if err != nil {
@@ -313,11 +311,14 @@ func (s *Service) expire(ctx context.Context, id int64, cutoff time.Time) (bool,
 		if err != nil || !ok {
 			return err
 		}
-		done = true
+		done, expired = true, r
 		return s.after(ctx, q, r, from, Cancelled, System, "not paid in time", now)
 	})
 	if err != nil {
 		return false, fmt.Errorf("expire order %d: %w", id, err)
+	}
+	if done {
+		s.mailMoved(ctx, expired, Cancelled, "not paid in time", now)
 	}
 	return done, nil
 }
@@ -341,16 +342,20 @@ func (s *Service) Ship(ctx context.Context, orderID int64, carrierCode, tracking
 			if err != nil {
 				return err
 			}
-			if c, err := s.deps.Shipping.Carrier(ctx, carrierCode); err == nil {
-				s.mailShipped(ctx, q, r, c, trackingNumber)
-			} else {
-				s.log.WarnContext(ctx, "shipping mail not sent: carrier unread", "order_id", r.ID, "err", err)
-			}
 			return s.auditStaff(ctx, q, actor, "order.shipped", r.ID, map[string]any{"number": r.Number, "from": r.Status,
 				"to": string(Shipped), "carrier": carrierCode, "tracking_number": trackingNumber})
 		})
 	if err != nil {
 		return Order{}, err
 	}
-	return s.loaded(ctx, orderID)
+	o, err := s.loaded(ctx, orderID)
+	if err != nil {
+		return Order{}, err
+	}
+	if c, err := s.deps.Shipping.Carrier(ctx, carrierCode); err == nil {
+		s.mailShipped(ctx, o, c, trackingNumber)
+	} else {
+		s.log.WarnContext(ctx, "shipping mail not sent: carrier unread", "order_id", o.ID, "err", err)
+	}
+	return o, nil
 }

@@ -242,6 +242,7 @@ func (s *Service) markPaid(ctx context.Context, p Provider, a Attempt, res Resul
 	if paidAt.IsZero() {
 		paidAt = s.stamp()
 	}
+	paid := false // this call moved the order to paid
 	err := s.d.InTx(ctx, func(q db.Querier) error {
 		st, err := s.deps.Orders.HoldForPayment(ctx, q, a.OrderID)
 		if err != nil {
@@ -274,14 +275,14 @@ func (s *Service) markPaid(ctx context.Context, p Provider, a Attempt, res Resul
 		if err != nil {
 			return err
 		}
-		if err := closeAwaitedTransfers(ctx, q, a.OrderID, s.stamp()); err != nil {
-			return err
-		}
-		s.mailPaid(ctx, q, a.OrderID, a, methodName(a))
-		return nil
+		paid = true
+		return closeAwaitedTransfers(ctx, q, a.OrderID, s.stamp())
 	})
 	switch {
 	case err == nil:
+		if paid {
+			s.mailPaid(ctx, a.OrderID, a, methodName(a))
+		}
 		return s.reread(ctx, a.ID)
 	case errors.Is(err, errOrderGone):
 		return s.giveBack(ctx, p, a, res, "ORDER_CANCELLED", "주문이 취소된 뒤에 결제되어 결제를 취소했습니다")

@@ -3,7 +3,6 @@ package payment
 import (
 	"context"
 
-	"github.com/mallang/mallang/internal/db"
 	"github.com/mallang/mallang/internal/fault"
 	"github.com/mallang/mallang/internal/money"
 	"github.com/mallang/mallang/internal/notify"
@@ -92,16 +91,12 @@ func (s *Service) mailRefundPending(ctx context.Context, userID int64, number st
 }
 
 // mail sends tmpl, filled by data with the customer's name, to customer
-// userID, after the change it tells of committed. A mail that cannot be
-// sent is logged: the change stands.
+// userID, after the change it tells of committed: never inside the
+// change's transaction, which holds the order's row while the contact is
+// read on another connection (with the pool full of requests waiting for
+// that row, neither would move). A mail that cannot be sent is logged: the
+// change stands.
 func (s *Service) mail(ctx context.Context, userID, orderID int64, tmpl notify.Template, data func(name string) any) {
-	s.mailIn(ctx, s.d.Write(), userID, orderID, tmpl, data)
-}
-
-// mailIn is mail in the caller's transaction q: the mail is stored and its
-// delivery queued with the change it tells of, so neither commits without
-// the other.
-func (s *Service) mailIn(ctx context.Context, q db.Querier, userID, orderID int64, tmpl notify.Template, data func(name string) any) {
 	email, name, err := s.deps.Customers.Contact(ctx, userID)
 	if err != nil || email == "" {
 		s.log.WarnContext(ctx, "order mail not sent: no address", "order_id", orderID, "template", string(tmpl), "err", err)
@@ -113,7 +108,7 @@ func (s *Service) mailIn(ctx context.Context, q db.Querier, userID, orderID int6
 		return
 	}
 	m.To = email
-	if err := s.deps.Mailer.Send(ctx, q, m); err != nil {
+	if err := s.deps.Mailer.Send(ctx, s.d.Write(), m); err != nil {
 		s.log.ErrorContext(ctx, "order mail not sent", "order_id", orderID, "template", string(tmpl), "err", err)
 	}
 }
@@ -121,25 +116,29 @@ func (s *Service) mailIn(ctx context.Context, q db.Querier, userID, orderID int6
 // orderURL is the customer's page of order number.
 func (s *Service) orderURL(number string) string { return s.cfg.BaseURL + "/account/orders/" + number }
 
-// mailTransfer tells the customer of order o, on q, where to send the
-// money of transfer a.
-func (s *Service) mailTransfer(ctx context.Context, q db.Querier, o order.Order, a Attempt) {
+// MailTransfer tells the customer of order o where to send the money of
+// transfer a; call it once the transfer is committed (checkout does, after
+// its transaction).
+func (s *Service) MailTransfer(ctx context.Context, o order.Order, a Attempt) {
 	d := a.Deposit
-	s.mailIn(ctx, q, o.UserID, o.ID, notify.TransferInstructions, func(name string) any {
+	if d == nil {
+		return
+	}
+	s.mail(ctx, o.UserID, o.ID, notify.TransferInstructions, func(name string) any {
 		return notify.TransferData{Depositor: d.Depositor, Deposit: notify.Deposit{Name: name, Number: o.Number, Bank: d.Bank,
 			Account: d.Account, Holder: d.Holder, Amount: money.Won(a.Amount), Deadline: d.Due, URL: s.orderURL(o.Number)}}
 	})
 }
 
-// mailPaid tells the customer of order orderID, on q, that attempt a paid
-// it with method (in Korean).
-func (s *Service) mailPaid(ctx context.Context, q db.Querier, orderID int64, a Attempt, method string) {
+// mailPaid tells the customer of order orderID that attempt a paid it with
+// method (in Korean).
+func (s *Service) mailPaid(ctx context.Context, orderID int64, a Attempt, method string) {
 	o, err := s.deps.Orders.AdminGet(ctx, orderID)
 	if err != nil {
 		s.log.WarnContext(ctx, "payment mail not sent: order unread", "order_id", orderID, "err", err)
 		return
 	}
-	s.mailIn(ctx, q, o.UserID, o.ID, notify.PaymentConfirmed, func(name string) any {
+	s.mail(ctx, o.UserID, o.ID, notify.PaymentConfirmed, func(name string) any {
 		return notify.PaymentConfirmedData{Name: name, Number: o.Number, Amount: money.Won(a.Amount), Method: method, URL: s.orderURL(o.Number)}
 	})
 }

@@ -52,11 +52,7 @@ func (s *Service) recordTransfer(ctx context.Context, q db.Querier, o order.Orde
 	// The attempt row is the record of a transfer's start (its deposit
 	// holds the account, amount and deadline): no provider answered, so
 	// no event is written.
-	if err := s.recordCashReceipt(ctx, q, o, receipt, now); err != nil {
-		return a, err
-	}
-	s.mailTransfer(ctx, q, o, a)
-	return a, nil
+	return a, s.recordCashReceipt(ctx, q, o, receipt, now)
 }
 
 // ErrPaymentInProgress refuses a bank transfer for an order whose payment
@@ -119,6 +115,7 @@ func (s *Service) startBankTransfer(ctx context.Context, o order.Order, in Start
 		return Started{}, fmt.Errorf("start bank transfer for order %d: %w", o.ID, err)
 	}
 	s.log.InfoContext(ctx, "order awaits bank transfer", "order_id", o.ID, "due", due)
+	s.MailTransfer(ctx, o, a)
 	return Started{Attempt: a}, nil
 }
 
