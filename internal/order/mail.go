@@ -8,11 +8,6 @@ import (
 	"github.com/mallang/mallang/internal/shipping"
 )
 
-// Customers gives the address and name an order's mail goes to.
-type Customers interface {
-	Contact(ctx context.Context, userID int64) (email, name string, err error)
-}
-
 // orderURL is the customer's page of order number.
 func (s *Service) orderURL(number string) string { return s.cfg.BaseURL + "/account/orders/" + number }
 
@@ -23,18 +18,7 @@ func (s *Service) orderURL(number string) string { return s.cfg.BaseURL + "/acco
 // waiting for that row, neither would move). A mail that cannot be sent
 // (no address, a template refusing its data) is logged: the change stands.
 func (s *Service) mail(ctx context.Context, userID, orderID int64, tmpl notify.Template, data func(name string) any) {
-	email, name, err := s.deps.Customers.Contact(ctx, userID)
-	if err != nil || email == "" {
-		s.log.WarnContext(ctx, "order mail not sent: no address", "order_id", orderID, "template", string(tmpl), "err", err)
-		return
-	}
-	m, err := notify.Render(tmpl, data(name))
-	if err != nil {
-		s.log.ErrorContext(ctx, "order mail not rendered", "order_id", orderID, "template", string(tmpl), "err", err)
-		return
-	}
-	m.To = email
-	if err := s.deps.Mailer.Send(ctx, s.d.Write(), m); err != nil {
+	if err := notify.SendToCustomer(ctx, s.deps.Mailer, s.d.Write(), s.deps.Customers, userID, tmpl, data); err != nil {
 		s.log.ErrorContext(ctx, "order mail not sent", "order_id", orderID, "template", string(tmpl), "err", err)
 	}
 }

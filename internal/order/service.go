@@ -37,7 +37,7 @@ type Deps struct {
 	// Mailer and Customers send the customer the mails of the order's
 	// life (shipped, delivered, cancelled) in the change's transaction.
 	Mailer    notify.Mailer
-	Customers Customers
+	Customers notify.Contacts
 }
 
 // Audit records a staff change in the transaction that makes it;

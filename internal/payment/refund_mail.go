@@ -97,18 +97,7 @@ func (s *Service) mailRefundPending(ctx context.Context, userID int64, number st
 // that row, neither would move). A mail that cannot be sent is logged: the
 // change stands.
 func (s *Service) mail(ctx context.Context, userID, orderID int64, tmpl notify.Template, data func(name string) any) {
-	email, name, err := s.deps.Customers.Contact(ctx, userID)
-	if err != nil || email == "" {
-		s.log.WarnContext(ctx, "order mail not sent: no address", "order_id", orderID, "template", string(tmpl), "err", err)
-		return
-	}
-	m, err := notify.Render(tmpl, data(name))
-	if err != nil {
-		s.log.ErrorContext(ctx, "order mail not rendered", "order_id", orderID, "template", string(tmpl), "err", err)
-		return
-	}
-	m.To = email
-	if err := s.deps.Mailer.Send(ctx, s.d.Write(), m); err != nil {
+	if err := notify.SendToCustomer(ctx, s.deps.Mailer, s.d.Write(), s.deps.Customers, userID, tmpl, data); err != nil {
 		s.log.ErrorContext(ctx, "order mail not sent", "order_id", orderID, "template", string(tmpl), "err", err)
 	}
 }
