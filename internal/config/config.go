@@ -201,11 +201,11 @@ func Load(env Lookup) (Config, error) {
 		return c, &Error{"MALLANG_ORDER_PAY_WITHIN", fmt.Sprintf("%q is not a duration from 5m to 720h (for example 1h or 90m)", payWithin)}
 	}
 	confirmDays := get("MALLANG_ORDER_CONFIRM_AFTER_DAYS", "7")
-	if n, err := strconv.Atoi(confirmDays); err != nil || n < 1 || n > 60 {
+	days, err := strconv.Atoi(confirmDays)
+	if err != nil || days < 1 || days > 60 {
 		return c, &Error{"MALLANG_ORDER_CONFIRM_AFTER_DAYS", fmt.Sprintf("%q is not a number of days from 1 to 60", confirmDays)}
-	} else {
-		c.OrderConfirmAfter = time.Duration(n) * 24 * time.Hour
 	}
+	c.OrderConfirmAfter = time.Duration(days) * 24 * time.Hour
 	if _, err := security.ParseTrustedProxies(c.TrustedProxies); err != nil {
 		return c, &Error{"MALLANG_TRUSTED_PROXIES", err.Error()}
 	}
