@@ -154,11 +154,9 @@ func (s *Service) place(ctx context.Context, d order.Draft, t payment.Transfer) 
 	if err != nil {
 		return Placed{}, err
 	}
-	if p.Transfer != nil {
-		// After the commit: the mail's contact read must not wait inside
-		// the transaction that holds the order.
-		s.payments.MailTransfer(ctx, p.Order, *p.Transfer)
-	}
+	// After the commit: the mail's contact read must not wait inside the
+	// transaction that holds the order.
+	s.payments.MailPlaced(ctx, p.Order, p.Transfer)
 	return p, nil
 }
 

@@ -69,10 +69,11 @@ func TestPlaceByTransfer(t *testing.T) {
 		t.Errorf("history = %+v, %v", h, err)
 	}
 
-	// The customer is mailed where to send the money, once; the deposit
-	// confirmed, that it was paid.
+	// The customer is mailed the order with where to send the money, in
+	// one mail; the deposit confirmed, that it was paid.
 	mails, err := sh.Outbox.List(t.Context(), 10, 0)
-	if err != nil || len(mails) != 1 || !strings.Contains(mails[0].Text, ordertest.Bank.Account) ||
+	if err != nil || len(mails) != 1 || !strings.Contains(mails[0].Subject, "주문이 접수되었습니다") ||
+		!strings.Contains(mails[0].Text, "말랑 현미") || !strings.Contains(mails[0].Text, ordertest.Bank.Account) ||
 		!strings.Contains(mails[0].Text, money.Won(o.Total).String()) || !strings.HasPrefix(mails[0].To, "buyer-") {
 		t.Fatalf("mails after placing = %+v, %v", mails, err)
 	}

@@ -66,13 +66,27 @@ type OrderPlacedData struct {
 	Discount money.Amount // coupon and points together, as a positive amount; zero when none
 	Total    money.Amount // what the customer pays: lines + shipping − discount
 	URL      string       // the order's page
+	// Paid is true for an order paid as it was placed (points covered the
+	// whole total): the mail says preparing starts, not that payment is
+	// awaited.
+	Paid bool
+	// Transfer, when the order waits for a bank transfer, puts the
+	// account, exact amount and deadline in the same mail, so the customer
+	// gets one mail for one order.
+	Transfer *TransferData
 }
 
 // Validate returns a *fault.Invalid unless the order has a number, lines
-// with names and quantities, no negative amount and an absolute URL. It
-// does not re-add the total: pricing computed it, and the mail shows it.
+// with names and quantities, no negative amount and an absolute URL, and a
+// complete transfer when it has one. It does not re-add the total: pricing
+// computed it, and the mail shows it.
 func (d OrderPlacedData) Validate() error {
 	var inv fault.Invalid
+	if d.Transfer != nil {
+		if err := d.Transfer.Validate(); err != nil {
+			return err
+		}
+	}
 	checkNumber(&inv, d.Number)
 	if len(d.Lines) == 0 {
 		inv.Add("lines", "at least one line is required")

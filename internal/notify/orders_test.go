@@ -46,7 +46,17 @@ func TestRenderOrderTemplates(t *testing.T) {
 		{"order placed, free shipping", OrderPlaced, OrderPlacedData{Number: "M20260301-0043", Lines: []Line{
 			{Name: "캐모마일 티", Qty: 1, Amount: money.Won(17300)}}, Total: money.Won(17300), URL: orderURL},
 			"[말랑] M20260301-0043 주문이 접수되었습니다",
-			[]string{"무료", "₩17,300"}, []string{"할인", "님,"}},
+			[]string{"무료", "₩17,300", "결제 완료 메일"}, []string{"할인", "님,", "입금"}},
+		{"order placed by bank transfer", OrderPlaced, OrderPlacedData{Name: "김민지", Number: "M20260301-0042", Lines: []Line{
+			{Name: "캐모마일 티", Qty: 2, Amount: money.Won(34600)}}, Shipping: money.Won(6000), Total: money.Won(40600), URL: orderURL,
+			Transfer: &TransferData{Deposit: deposit(), Depositor: "김민지"}},
+			"[말랑] M20260301-0042 주문이 접수되었습니다",
+			[]string{"캐모마일 티", "국민은행", "123456-01-234567", "(주)말랑", "₩40,600", "입금자명", "2026년 3월 3일(화) 23:59", "자동으로 취소", "Tue 3 Mar 2026, 23:59 KST"},
+			[]string{"결제 완료 메일"}},
+		{"order placed, paid with points", OrderPlaced, OrderPlacedData{Number: "M20260301-0044", Lines: []Line{
+			{Name: "캐모마일 티", Qty: 1, Amount: money.Won(17300)}}, Discount: money.Won(17300), URL: orderURL, Paid: true},
+			"[말랑] M20260301-0044 주문이 접수되었습니다",
+			[]string{"상품 준비를 시작하겠습니다"}, []string{"결제 완료 메일", "입금"}},
 		{"transfer instructions", TransferInstructions, TransferData{Deposit: deposit(), Depositor: "김민지"},
 			"[말랑] M20260301-0042 주문의 입금 계좌를 안내해 드립니다",
 			[]string{"국민은행", "123456-01-234567", "(주)말랑", "₩40,600", "2026년 3월 3일(화) 23:59", "입금자명", "자동으로 취소", "Tue 3 Mar 2026, 23:59 KST"}, nil},
@@ -160,6 +170,8 @@ func TestRenderOrderTemplatesInvalid(t *testing.T) {
 		field string
 	}{
 		{"no lines", OrderPlaced, OrderPlacedData{Number: "M1", Total: money.Won(1), URL: orderURL}, "lines"},
+		{"order's transfer without holder", OrderPlaced, OrderPlacedData{Number: "M1", Lines: []Line{{Name: "티", Qty: 1}}, URL: orderURL,
+			Transfer: &TransferData{Deposit: func() Deposit { d := deposit(); d.Holder = ""; return d }()}}, "holder"},
 		{"line without quantity", OrderPlaced, OrderPlacedData{Number: "M1", Lines: []Line{{Name: "티", Amount: money.Won(1)}}, URL: orderURL}, "lines"},
 		{"negative total", OrderPlaced, OrderPlacedData{Number: "M1", Lines: []Line{{Name: "티", Qty: 1}}, Total: money.Won(-1), URL: orderURL}, "total"},
 		{"no order number", PaymentConfirmed, PaymentConfirmedData{Amount: money.Won(1), Method: "카드", URL: orderURL}, "number"},

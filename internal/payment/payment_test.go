@@ -802,14 +802,14 @@ func TestRefundMailsCustomer(t *testing.T) {
 	if _, err := pays.Refund(t.Context(), payment.RefundInput{OrderID: o.ID, Reason: "품절", Actor: f.boss}); err != nil {
 		t.Fatal(err)
 	}
-	// The payment's confirmation and the refund, one each (the refund's
-	// mail also tells of the cancellation a whole refund before shipping
-	// makes).
+	// The order's placing, the payment's confirmation and the refund, one
+	// each (the refund's mail also tells of the cancellation a whole refund
+	// before shipping makes).
 	mails, err := f.Outbox.List(t.Context(), 10, 0)
 	var refunds []notify.Mail
 	seen := map[string]int{}
 	for _, m := range mails {
-		for _, s := range []string{"결제가 완료되었습니다", "취소", "환불이 완료되었습니다"} {
+		for _, s := range []string{"접수되었습니다", "결제가 완료되었습니다", "취소", "환불이 완료되었습니다"} {
 			if strings.Contains(m.Subject, s) {
 				seen[s]++
 			}
@@ -818,7 +818,7 @@ func TestRefundMailsCustomer(t *testing.T) {
 			refunds = append(refunds, m)
 		}
 	}
-	if err != nil || len(mails) != 2 || len(refunds) != 1 || seen["결제가 완료되었습니다"] != 1 {
+	if err != nil || len(mails) != 3 || len(refunds) != 1 || seen["결제가 완료되었습니다"] != 1 || seen["접수되었습니다"] != 1 {
 		t.Fatalf("mails = %+v, %v", mails, err)
 	}
 	m := refunds[0]

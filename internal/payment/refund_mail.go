@@ -105,18 +105,51 @@ func (s *Service) mail(ctx context.Context, userID, orderID int64, tmpl notify.T
 // orderURL is the customer's page of order number.
 func (s *Service) orderURL(number string) string { return s.cfg.BaseURL + "/account/orders/" + number }
 
+// MailPlaced sends the customer of order o, just placed, what they ordered
+// and what they pay; transfer, when the order waits for one, adds where to
+// send the money, so one order brings one mail. Call it once the order is
+// committed (checkout does, after its transaction).
+func (s *Service) MailPlaced(ctx context.Context, o order.Order, transfer *Attempt) {
+	lines := make([]notify.Line, 0, len(o.Lines))
+	var subtotal int64
+	for _, l := range o.Lines {
+		lines = append(lines, notify.Line{Name: l.Name, Option: l.Options, Qty: int(l.Quantity), Amount: money.Won(l.LineTotal)})
+		subtotal += l.LineTotal
+	}
+	shipping := o.Shipping + o.RemoteSurcharge
+	s.mail(ctx, o.UserID, o.ID, notify.OrderPlaced, func(name string) any {
+		d := notify.OrderPlacedData{Name: name, Number: o.Number, Lines: lines, Shipping: money.Won(shipping),
+			// Every discount (coupon, promotions, points) as one figure that
+			// makes the lines and shipping add up to what is charged.
+			Discount: money.Won(max(0, subtotal+shipping-o.Total)), Total: money.Won(o.Total),
+			URL: s.orderURL(o.Number), Paid: o.Status == order.Paid}
+		if transfer != nil {
+			t := transferData(name, o, *transfer, s.orderURL(o.Number))
+			d.Transfer = &t
+		}
+		return d
+	})
+}
+
 // MailTransfer tells the customer of order o where to send the money of
-// transfer a; call it once the transfer is committed (checkout does, after
-// its transaction).
+// transfer a, started after the order was placed.
 func (s *Service) MailTransfer(ctx context.Context, o order.Order, a Attempt) {
-	d := a.Deposit
-	if d == nil {
+	if a.Deposit == nil {
 		return
 	}
 	s.mail(ctx, o.UserID, o.ID, notify.TransferInstructions, func(name string) any {
-		return notify.TransferData{Depositor: d.Depositor, Deposit: notify.Deposit{Name: name, Number: o.Number, Bank: d.Bank,
-			Account: d.Account, Holder: d.Holder, Amount: money.Won(a.Amount), Deadline: d.Due, URL: s.orderURL(o.Number)}}
+		return transferData(name, o, a, s.orderURL(o.Number))
 	})
+}
+
+// transferData is what a mail says of transfer a of order o.
+func transferData(name string, o order.Order, a Attempt, url string) notify.TransferData {
+	var d DepositInfo
+	if a.Deposit != nil {
+		d = *a.Deposit
+	}
+	return notify.TransferData{Depositor: d.Depositor, Deposit: notify.Deposit{Name: name, Number: o.Number, Bank: d.Bank,
+		Account: d.Account, Holder: d.Holder, Amount: money.Won(a.Amount), Deadline: d.Due, URL: url}}
 }
 
 // mailPaid tells the customer of order orderID that attempt a paid it with
