@@ -182,5 +182,53 @@ func TestPayments(t *testing.T) {
 	if err != nil || balance != card.PointsToEarn || balance == 0 {
 		b.fatalf("points after confirming = %d, %v; want %d", balance, err, card.PointsToEarn)
 	}
+
+	// Every step was mailed: staff read the outbox in the back office.
+	b.open(s.App.AdminPath() + "/outbox")
+	subjects := b.texts(`[data-testid="mail-link"]`)
+	for _, want := range []struct{ number, subject string }{
+		{number, "주문이 접수되었습니다"},
+		{number, "결제가 완료되었습니다"},
+		{number, "환불 대기 안내"},
+		{number, "환불이 완료되었습니다"},
+		{cardNumber, "주문이 접수되었습니다"},
+		{cardNumber, "결제가 완료되었습니다"},
+		{cardNumber, "상품이 출발했습니다"},
+		{cardNumber, "배송이 완료되었습니다"},
+	} {
+		n := 0
+		for _, got := range subjects {
+			if strings.Contains(got, want.number) && strings.Contains(got, want.subject) {
+				n++
+			}
+		}
+		if n != 1 {
+			b.fatalf("the outbox has %d mails of order %s saying %q, want 1; subjects: %q", n, want.number, want.subject, subjects)
+		}
+	}
+	b.screenshot("outbox")
+	b.follow("open the bank-transfer order's first mail", chromedp.Click(chromedp.CSS(
+		`[data-testid="mail-link"][href$="/outbox/`+strconv.FormatInt(firstMailOf(t, s, number), 10)+`"]`)))
+	if got := b.text(`[data-testid="mail-text"]`); !strings.Contains(got, "100-200-300400") || !strings.Contains(got, total) {
+		b.fatalf("the order-placed mail of %s reads %q; want the account and %s", number, got, total)
+	}
+	b.screenshot("mail-placed")
 	b.checkHealthy()
+}
+
+// firstMailOf returns the id of the order-placed mail of order number in
+// the shop's outbox.
+func firstMailOf(t *testing.T, s *shop, number string) int64 {
+	t.Helper()
+	mails, err := s.App.Outbox().List(context.Background(), 200, 0)
+	if err != nil {
+		t.Fatalf("read the outbox: %v", err)
+	}
+	for _, m := range mails {
+		if strings.Contains(m.Subject, number) && strings.Contains(m.Subject, "접수") {
+			return m.ID
+		}
+	}
+	t.Fatalf("no order-placed mail of %s among %d mails", number, len(mails))
+	return 0
 }

@@ -152,6 +152,17 @@ func (s *Service) User(ctx context.Context, id int64) (User, error) {
 	return r.User, err
 }
 
+// Contact returns the address and name to mail user id at, read on q (the
+// transaction of the change a mail tells of), or fault.ErrNotFound for a
+// user who is gone. It is notify.Contacts.
+func (s *Service) Contact(ctx context.Context, q db.Querier, id int64) (email, name string, err error) {
+	r, err := s.userWhere(ctx, q, `id = ? AND deleted_at IS NULL`, id)
+	if err != nil {
+		return "", "", fmt.Errorf("contact of user %d: %w", id, err)
+	}
+	return r.Email, r.Name, nil
+}
+
 // SessionUser returns the user a browser session belongs to, or
 // fault.ErrUnauthenticated when the account is gone, inactive, or its
 // sessions were ended after the session began (version differs).

@@ -129,7 +129,7 @@ func (a *App) wireAccounts() error {
 	s.orders = order.NewService(d, order.Deps{
 		Catalog: a.Catalog, Cart: s.carts, Addresses: s.addresses, Coupons: s.coupons,
 		Points: s.points, Shipping: s.shipping, Promotions: s.promotions, Keyring: kr, Audit: s.audit,
-		Mailer: s.outbox, Customers: contacts{a.Accounts},
+		Mailer: s.outbox, Customers: a.Accounts,
 	}, order.Config{PayWithin: cfg.OrderPayWithin, ConfirmAfter: cfg.OrderConfirmAfter, BaseURL: cfg.BaseURL}, now, a.log)
 	a.acc = s
 	return nil

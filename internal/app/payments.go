@@ -1,12 +1,10 @@
 package app
 
 import (
-	"context"
 	"fmt"
 	"net/http"
 	"time"
 
-	"github.com/mallang/mallang/internal/account"
 	"github.com/mallang/mallang/internal/checkout"
 	"github.com/mallang/mallang/internal/crypt"
 	"github.com/mallang/mallang/internal/payment"
@@ -16,17 +14,6 @@ import (
 	"github.com/mallang/mallang/internal/payment/testpay"
 	"github.com/mallang/mallang/internal/payment/toss"
 )
-
-// contacts gives the payment service a customer's address for mail.
-type contacts struct{ accounts *account.Service }
-
-func (c contacts) Contact(ctx context.Context, userID int64) (string, string, error) {
-	u, err := c.accounts.User(ctx, userID)
-	if err != nil {
-		return "", "", err
-	}
-	return u.Email, u.Name, nil
-}
 
 // wirePayments enables the providers whose keys are configured and builds
 // the payment service. A provider without keys is disabled with a log line
@@ -82,7 +69,7 @@ func (a *App) wirePayments() error {
 	if cfg.BankAccount == "" {
 		a.log.Info("bank transfer disabled: no account", "set", "MALLANG_BANK_ACCOUNT")
 	}
-	s.payments = payment.NewService(a.DB, payment.Deps{Orders: s.orders, Customers: contacts{a.Accounts}, Keyring: s.keyring,
+	s.payments = payment.NewService(a.DB, payment.Deps{Orders: s.orders, Customers: a.Accounts, Keyring: s.keyring,
 		Queue: a.queue, Mailer: s.outbox, Audit: s.audit}, payment.Config{BaseURL: a.cfg.BaseURL,
 		Bank:          payment.BankAccount{Bank: cfg.BankName, Account: cfg.BankAccount, Holder: cfg.BankHolder},
 		DepositWithin: cfg.DepositWithin, BuyerProtection: cfg.BuyerProtection}, providers, a.now, a.log)

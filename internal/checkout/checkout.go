@@ -149,14 +149,11 @@ func (s *Service) place(ctx context.Context, d order.Draft, t payment.Transfer) 
 			return err
 		}
 		p.Order = o
-		return nil
+		return s.payments.MailPlaced(ctx, q, o, p.Transfer)
 	})
 	if err != nil {
 		return Placed{}, err
 	}
-	// After the commit: the mail's contact read must not wait inside the
-	// transaction that holds the order.
-	s.payments.MailPlaced(ctx, p.Order, p.Transfer)
 	return p, nil
 }
 

@@ -2,31 +2,43 @@ package notify
 
 import (
 	"context"
+	"errors"
 	"fmt"
 
 	"github.com/mallang/mallang/internal/db"
+	"github.com/mallang/mallang/internal/fault"
 )
 
-// Contacts gives the address and name of a customer.
+// Contacts gives the address and name of a customer, read on q: the
+// caller's transaction when the mail goes with a change, so the mail never
+// waits for another connection while that transaction holds rows.
 type Contacts interface {
-	Contact(ctx context.Context, userID int64) (email, name string, err error)
+	Contact(ctx context.Context, q db.Querier, userID int64) (email, name string, err error)
 }
 
+// ErrUnwritable marks a mail that cannot be written: the customer is gone
+// or has no address, or the template refused its data. The change the mail
+// tells of stands without it; any other error of SendToCustomer is the
+// database's and fails the caller's transaction.
+var ErrUnwritable = errors.New("mail cannot be made")
+
 // SendToCustomer renders tmpl with data, given the customer's name, and
-// sends it through m on q to customer userID's address. A customer without
-// an address is an error like any other; callers whose change stands
-// without its mail log it.
+// sends it through m on q to customer userID's address, both on q: in the
+// transaction of the change it tells of, the mail commits with the change
+// or not at all.
 func SendToCustomer(ctx context.Context, m Mailer, q db.Querier, c Contacts, userID int64, tmpl Template, data func(name string) any) error {
-	email, name, err := c.Contact(ctx, userID)
-	if err == nil && email == "" {
-		err = fmt.Errorf("user %d has no address", userID)
-	}
-	if err != nil {
+	email, name, err := c.Contact(ctx, q, userID)
+	switch {
+	case errors.Is(err, fault.ErrNotFound):
+		return fmt.Errorf("mail %s: user %d: %w", tmpl, userID, ErrUnwritable)
+	case err != nil:
 		return fmt.Errorf("mail %s: %w", tmpl, err)
+	case email == "":
+		return fmt.Errorf("mail %s: user %d has no address: %w", tmpl, userID, ErrUnwritable)
 	}
 	msg, err := Render(tmpl, data(name))
 	if err != nil {
-		return fmt.Errorf("mail %s: %w", tmpl, err)
+		return fmt.Errorf("mail %s: %w: %w", tmpl, ErrUnwritable, err)
 	}
 	msg.To = email
 	if err := m.Send(ctx, q, msg); err != nil {

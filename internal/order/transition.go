@@ -113,7 +113,6 @@ func (s *Service) transition(ctx context.Context, orderID int64, from []Status, 
 	}
 	now := s.now().UTC().Truncate(time.Microsecond)
 	stockBack := false
-	var moved orderRow // the order as it was before the change
 	err := s.d.InTx(ctx, func(q db.Querier) error {
 		r, err := orderByID(ctx, q, orderID)
 		if err != nil {
@@ -139,12 +138,13 @@ func (s *Service) transition(ctx context.Context, orderID int64, from []Status, 
 		if err := s.after(ctx, q, r, cur, to, actor, reason, now); err != nil {
 			return err
 		}
-		moved = r
 		stockBack = to == Cancelled || to == Returned
 		if also != nil {
-			return also(q, r, now)
+			if err := also(q, r, now); err != nil {
+				return err
+			}
 		}
-		return nil
+		return s.mailMoved(ctx, q, r, to, reason, now)
 	})
 	if err != nil {
 		if errors.Is(err, fault.ErrNotFound) || errors.Is(err, fault.ErrConflict) {
@@ -159,7 +159,6 @@ func (s *Service) transition(ctx context.Context, orderID int64, from []Status, 
 		s.deps.Catalog.StockChanged()
 	}
 	s.log.InfoContext(ctx, "order status changed", "order_id", orderID, "to", string(to), "actor", string(actor.Kind))
-	s.mailMoved(ctx, moved, to, reason, now)
 	return nil
 }
 
@@ -297,7 +296,6 @@ func sweep(ctx context.Context, find func() ([]int64, error), act func(id int64)
 func (s *Service) expire(ctx context.Context, id int64, cutoff time.Time) (bool, error) {
 	now := s.now().UTC().Truncate(time.Microsecond)
 	done := false
-	var expired orderRow
 	err := s.d.InTx(ctx, func(q db.Querier) error {
 		r, err := orderByID(ctx, q, id)
 		if err != nil {
@@ -311,14 +309,14 @@ func (s *Service) expire(ctx context.Context, id int64, cutoff time.Time) (bool,
 		if err != nil || !ok {
 			return err
 		}
-		done, expired = true, r
-		return s.after(ctx, q, r, from, Cancelled, System, "not paid in time", now)
+		done = true
+		if err := s.after(ctx, q, r, from, Cancelled, System, "not paid in time", now); err != nil {
+			return err
+		}
+		return s.mailMoved(ctx, q, r, Cancelled, "not paid in time", now)
 	})
 	if err != nil {
 		return false, fmt.Errorf("expire order %d: %w", id, err)
-	}
-	if done {
-		s.mailMoved(ctx, expired, Cancelled, "not paid in time", now)
 	}
 	return done, nil
 }
@@ -334,6 +332,12 @@ func (s *Service) Ship(ctx context.Context, orderID int64, carrierCode, tracking
 	if err != nil {
 		return Order{}, err
 	}
+	// The carrier is read before the transaction, which must not wait for
+	// another connection while it holds the order.
+	c, err := s.deps.Shipping.Carrier(ctx, carrierCode)
+	if err != nil {
+		return Order{}, fmt.Errorf("ship order %d: carrier %s: %w", orderID, carrierCode, err)
+	}
 	reason := carrierCode + " " + trackingNumber
 	err = s.transition(ctx, orderID, []Status{Paid, Preparing}, Shipped, actor, reason,
 		func(q db.Querier, r orderRow, now time.Time) error {
@@ -342,20 +346,14 @@ func (s *Service) Ship(ctx context.Context, orderID int64, carrierCode, tracking
 			if err != nil {
 				return err
 			}
-			return s.auditStaff(ctx, q, actor, "order.shipped", r.ID, map[string]any{"number": r.Number, "from": r.Status,
-				"to": string(Shipped), "carrier": carrierCode, "tracking_number": trackingNumber})
+			if err := s.auditStaff(ctx, q, actor, "order.shipped", r.ID, map[string]any{"number": r.Number, "from": r.Status,
+				"to": string(Shipped), "carrier": carrierCode, "tracking_number": trackingNumber}); err != nil {
+				return err
+			}
+			return s.mailShipped(ctx, q, r, c, trackingNumber)
 		})
 	if err != nil {
 		return Order{}, err
 	}
-	o, err := s.loaded(ctx, orderID)
-	if err != nil {
-		return Order{}, err
-	}
-	if c, err := s.deps.Shipping.Carrier(ctx, carrierCode); err == nil {
-		s.mailShipped(ctx, o, c, trackingNumber)
-	} else {
-		s.log.WarnContext(ctx, "shipping mail not sent: carrier unread", "order_id", o.ID, "err", err)
-	}
-	return o, nil
+	return s.loaded(ctx, orderID)
 }

@@ -242,7 +242,6 @@ func (s *Service) markPaid(ctx context.Context, p Provider, a Attempt, res Resul
 	if paidAt.IsZero() {
 		paidAt = s.stamp()
 	}
-	paid := false // this call moved the order to paid
 	err := s.d.InTx(ctx, func(q db.Querier) error {
 		st, err := s.deps.Orders.HoldForPayment(ctx, q, a.OrderID)
 		if err != nil {
@@ -275,14 +274,13 @@ func (s *Service) markPaid(ctx context.Context, p Provider, a Attempt, res Resul
 		if err != nil {
 			return err
 		}
-		paid = true
-		return closeAwaitedTransfers(ctx, q, a.OrderID, s.stamp())
+		if err := closeAwaitedTransfers(ctx, q, a.OrderID, s.stamp()); err != nil {
+			return err
+		}
+		return s.mailPaid(ctx, q, a.OrderID, a, methodName(a))
 	})
 	switch {
 	case err == nil:
-		if paid {
-			s.mailPaid(ctx, a.OrderID, a, methodName(a))
-		}
 		return s.reread(ctx, a.ID)
 	case errors.Is(err, errOrderGone):
 		return s.giveBack(ctx, p, a, res, "ORDER_CANCELLED", "주문이 취소된 뒤에 결제되어 결제를 취소했습니다")

@@ -81,6 +81,9 @@ func (s *Service) ConfirmDeposit(ctx context.Context, by audit.Actor, orderID in
 		if _, err := s.deps.Orders.MarkPaid(ctx, q, orderID, order.Staff(by), "입금 확인"); err != nil {
 			return err
 		}
+		if err := s.mailPaid(ctx, q, orderID, a, methodName(a)); err != nil {
+			return err
+		}
 		return s.audited(ctx, q, by.Entry("payment.deposit_confirmed", "order", strconv.FormatInt(orderID, 10),
 			map[string]any{"number": OrderNumber(a.Reference), "attempt_id": a.ID, "amount": a.Amount}))
 	})
@@ -94,7 +97,6 @@ func (s *Service) ConfirmDeposit(ctx context.Context, by audit.Actor, orderID in
 		return Attempt{}, wrap("confirm deposit of order", orderID, err)
 	}
 	s.log.InfoContext(ctx, "bank transfer confirmed", "order_id", orderID, "staff_id", staffID)
-	s.mailPaid(ctx, orderID, a, methodName(a))
 	return s.reread(ctx, a.ID)
 }
 

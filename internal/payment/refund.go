@@ -198,6 +198,11 @@ func (s *Service) Refund(ctx context.Context, in RefundInput) (Refund, error) {
 			if err := s.deps.Orders.ApplyRefund(ctx, q, plan, in.Actor, in.Reason); err != nil {
 				return err
 			}
+			done := rf
+			done.Status = RefundDone
+			if err := s.mailRefund(ctx, q, plan.UserID, plan.Number, done, ""); err != nil {
+				return err
+			}
 			return s.audited(ctx, q, auditEntry(in.Actor, "payment.refunded", in.OrderID, map[string]any{
 				"number": plan.Number, "amount": 0, "points": rf.Points, "cancel": rf.Cancel, "reason": in.Reason}))
 		}
@@ -240,6 +245,9 @@ func (s *Service) Refund(ctx context.Context, in RefundInput) (Refund, error) {
 			Detail: fmt.Sprintf("%d won to %s", rf.Amount, rf.Account.Masked()), By: kind, ActorID: actorID}, now); err != nil {
 			return err
 		}
+		if err := s.mailRefundPending(ctx, q, plan.UserID, plan.Number, rf); err != nil {
+			return err
+		}
 		if plan.Cancel {
 			// The goods must not ship while the money is on its way: the
 			// order is cancelled now, its stock, coupon and points back.
@@ -258,13 +266,11 @@ func (s *Service) Refund(ctx context.Context, in RefundInput) (Refund, error) {
 	}
 	if rf.Amount <= 0 {
 		rf.Status = RefundDone
-		s.mailRefund(ctx, plan.UserID, plan.Number, rf, "")
 		return rf, nil
 	}
 	if transfer {
 		s.log.InfoContext(ctx, "refund awaits a transfer", "order_id", rf.OrderID, "refund_id", rf.ID, "amount", rf.Amount,
 			"actor", kind)
-		s.mailRefundPending(ctx, plan.UserID, plan.Number, rf)
 		return rf, nil
 	}
 	return s.sendRefund(ctx, *a, rf, plan, Amount{Total: charge, TaxFree: taxFree, Currency: a.ChargeCurrency}, key, in)
@@ -342,6 +348,11 @@ func (s *Service) sendRefund(ctx context.Context, a Attempt, rf Refund, plan ord
 		if err := s.deps.Orders.ApplyRefund(ctx, q, plan, in.Actor, in.Reason); err != nil {
 			return err
 		}
+		sent := rf
+		sent.Status, sent.ProviderRefundID = RefundDone, rr.ProviderRefundID
+		if err := s.mailRefund(ctx, q, plan.UserID, plan.Number, sent, refundedVia(rf)); err != nil {
+			return err
+		}
 		return s.audited(ctx, q, auditEntry(in.Actor, "payment.refunded", rf.OrderID, map[string]any{
 			"number": plan.Number, "refund_id": rf.ID, "amount": rf.Amount, "points": rf.Points, "cancel": rf.Cancel,
 			"provider": a.Provider, "provider_refund_id": rr.ProviderRefundID}))
@@ -351,12 +362,17 @@ func (s *Service) sendRefund(ctx context.Context, a Attempt, rf Refund, plan ord
 	}
 	rf.Status, rf.ProviderRefundID = RefundDone, rr.ProviderRefundID
 	s.log.InfoContext(ctx, "refunded", "order_id", rf.OrderID, "amount", rf.Amount, "provider", a.Provider)
-	via := "card"
-	if rf.Account != nil {
-		via = "virtual_account"
-	}
-	s.mailRefund(ctx, plan.UserID, plan.Number, rf, via)
 	return rf, nil
+}
+
+// refundedVia says how a provider's refund rf went back, for its mail: to
+// the account the customer named (a virtual account's money) or to the
+// card or wallet that paid.
+func refundedVia(rf Refund) string {
+	if rf.Account != nil {
+		return "virtual_account"
+	}
+	return "card"
 }
 
 // chargedBack sums, in the provider's currency, the refunds of attempt

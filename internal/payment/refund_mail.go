@@ -2,7 +2,9 @@ package payment
 
 import (
 	"context"
+	"errors"
 
+	"github.com/mallang/mallang/internal/db"
 	"github.com/mallang/mallang/internal/fault"
 	"github.com/mallang/mallang/internal/money"
 	"github.com/mallang/mallang/internal/notify"
@@ -69,37 +71,41 @@ func (d RefundPendingData) Validate() error {
 }
 
 // mailRefund tells customer userID that refund rf of order number went
-// back, via as RefundedData says.
-func (s *Service) mailRefund(ctx context.Context, userID int64, number string, rf Refund, via string) {
+// back, via as RefundedData says, on q.
+func (s *Service) mailRefund(ctx context.Context, q db.Querier, userID int64, number string, rf Refund, via string) error {
 	d := RefundedData{Number: number, Amount: money.Won(rf.Amount).String(), Points: rf.Points, Via: via,
 		URL: s.cfg.BaseURL + "/account/orders/" + number}
 	if rf.Account != nil {
 		d.Account = rf.Account.Masked()
 	}
-	s.mail(ctx, userID, rf.OrderID, notify.OrderRefunded, func(name string) any { d.Name = name; return d })
+	return s.mail(ctx, q, userID, rf.OrderID, notify.OrderRefunded, func(name string) any { d.Name = name; return d })
 }
 
 // mailRefundPending tells customer userID that refund rf of order number
-// waits to be sent to their account.
-func (s *Service) mailRefundPending(ctx context.Context, userID int64, number string, rf Refund) {
+// waits to be sent to their account, on q.
+func (s *Service) mailRefundPending(ctx context.Context, q db.Querier, userID int64, number string, rf Refund) error {
 	d := RefundPendingData{Number: number, Amount: money.Won(rf.Amount).String(), Points: rf.Points,
 		Cancelled: rf.Cancel, URL: s.cfg.BaseURL + "/account/orders/" + number}
 	if rf.Account != nil {
 		d.Account, d.Holder = rf.Account.Masked(), rf.Account.Holder
 	}
-	s.mail(ctx, userID, rf.OrderID, notify.OrderRefundPending, func(name string) any { d.Name = name; return d })
+	return s.mail(ctx, q, userID, rf.OrderID, notify.OrderRefundPending, func(name string) any { d.Name = name; return d })
 }
 
 // mail sends tmpl, filled by data with the customer's name, to customer
-// userID, after the change it tells of committed: never inside the
-// change's transaction, which holds the order's row while the contact is
-// read on another connection (with the pool full of requests waiting for
-// that row, neither would move). A mail that cannot be sent is logged: the
-// change stands.
-func (s *Service) mail(ctx context.Context, userID, orderID int64, tmpl notify.Template, data func(name string) any) {
-	if err := notify.SendToCustomer(ctx, s.deps.Mailer, s.d.Write(), s.deps.Customers, userID, tmpl, data); err != nil {
+// userID on q, the transaction of the change it tells of: the mail is
+// queued with the change or not at all, and a crash after the commit loses
+// neither. The contact is read on q too, never on another connection that
+// a full pool could withhold while q holds the order's row. A mail that
+// cannot be written (no address, data the template refuses) is logged and
+// the change stands; a database error fails the transaction.
+func (s *Service) mail(ctx context.Context, q db.Querier, userID, orderID int64, tmpl notify.Template, data func(name string) any) error {
+	err := notify.SendToCustomer(ctx, s.deps.Mailer, q, s.deps.Customers, userID, tmpl, data)
+	if errors.Is(err, notify.ErrUnwritable) {
 		s.log.ErrorContext(ctx, "order mail not sent", "order_id", orderID, "template", string(tmpl), "err", err)
+		return nil
 	}
+	return err
 }
 
 // orderURL is the customer's page of order number.
@@ -107,9 +113,9 @@ func (s *Service) orderURL(number string) string { return s.cfg.BaseURL + "/acco
 
 // MailPlaced sends the customer of order o, just placed, what they ordered
 // and what they pay; transfer, when the order waits for one, adds where to
-// send the money, so one order brings one mail. Call it once the order is
-// committed (checkout does, after its transaction).
-func (s *Service) MailPlaced(ctx context.Context, o order.Order, transfer *Attempt) {
+// send the money, so one order brings one mail. It runs on q, the
+// transaction that places the order.
+func (s *Service) MailPlaced(ctx context.Context, q db.Querier, o order.Order, transfer *Attempt) error {
 	lines := make([]notify.Line, 0, len(o.Lines))
 	var subtotal int64
 	for _, l := range o.Lines {
@@ -117,7 +123,7 @@ func (s *Service) MailPlaced(ctx context.Context, o order.Order, transfer *Attem
 		subtotal += l.LineTotal
 	}
 	shipping := o.Shipping + o.RemoteSurcharge
-	s.mail(ctx, o.UserID, o.ID, notify.OrderPlaced, func(name string) any {
+	return s.mail(ctx, q, o.UserID, o.ID, notify.OrderPlaced, func(name string) any {
 		d := notify.OrderPlacedData{Name: name, Number: o.Number, Lines: lines, Shipping: money.Won(shipping),
 			// Every discount (coupon, promotions, points) as one figure that
 			// makes the lines and shipping add up to what is charged.
@@ -132,12 +138,13 @@ func (s *Service) MailPlaced(ctx context.Context, o order.Order, transfer *Attem
 }
 
 // MailTransfer tells the customer of order o where to send the money of
-// transfer a, started after the order was placed.
-func (s *Service) MailTransfer(ctx context.Context, o order.Order, a Attempt) {
+// transfer a, started after the order was placed, on q, the transaction
+// that records the transfer.
+func (s *Service) mailTransfer(ctx context.Context, q db.Querier, o order.Order, a Attempt) error {
 	if a.Deposit == nil {
-		return
+		return nil
 	}
-	s.mail(ctx, o.UserID, o.ID, notify.TransferInstructions, func(name string) any {
+	return s.mail(ctx, q, o.UserID, o.ID, notify.TransferInstructions, func(name string) any {
 		return transferData(name, o, a, s.orderURL(o.Number))
 	})
 }
@@ -153,15 +160,14 @@ func transferData(name string, o order.Order, a Attempt, url string) notify.Tran
 }
 
 // mailPaid tells the customer of order orderID that attempt a paid it with
-// method (in Korean).
-func (s *Service) mailPaid(ctx context.Context, orderID int64, a Attempt, method string) {
-	o, err := s.deps.Orders.AdminGet(ctx, orderID)
+// method (in Korean), on q, the transaction that records the payment.
+func (s *Service) mailPaid(ctx context.Context, q db.Querier, orderID int64, a Attempt, method string) error {
+	userID, number, err := s.deps.Orders.OwnerOf(ctx, q, orderID)
 	if err != nil {
-		s.log.WarnContext(ctx, "payment mail not sent: order unread", "order_id", orderID, "err", err)
-		return
+		return err
 	}
-	s.mail(ctx, o.UserID, o.ID, notify.PaymentConfirmed, func(name string) any {
-		return notify.PaymentConfirmedData{Name: name, Number: o.Number, Amount: money.Won(a.Amount), Method: method, URL: s.orderURL(o.Number)}
+	return s.mail(ctx, q, userID, orderID, notify.PaymentConfirmed, func(name string) any {
+		return notify.PaymentConfirmedData{Name: name, Number: number, Amount: money.Won(a.Amount), Method: method, URL: s.orderURL(number)}
 	})
 }
 

@@ -92,15 +92,17 @@ func (s *Service) RecordRefundTransfer(ctx context.Context, by audit.Actor, refu
 		if memo != "" {
 			d["memo"] = memo
 		}
-		return s.audited(ctx, q, auditEntry(staff, "payment.refund_transferred", row.OrderID, d))
+		if err := s.audited(ctx, q, auditEntry(staff, "payment.refund_transferred", row.OrderID, d)); err != nil {
+			return err
+		}
+		rf.Status, rf.ProviderRefundID = RefundDone, "transfer"
+		rf.TransferredBy, rf.TransferredAt, rf.TransferMemo = by.UserID, now, memo
+		return s.mailRefund(ctx, q, o.UserID, o.Number, rf, "transfer")
 	})
 	if err != nil {
 		return Refund{}, wrap("record transfer of refund", refundID, err)
 	}
-	rf.Status, rf.ProviderRefundID = RefundDone, "transfer"
-	rf.TransferredBy, rf.TransferredAt, rf.TransferMemo = by.UserID, now, memo
 	s.log.InfoContext(ctx, "refund transferred", "order_id", row.OrderID, "refund_id", refundID, "staff_id", by.UserID)
-	s.mailRefund(ctx, o.UserID, o.Number, rf, "transfer")
 	return rf, nil
 }
 

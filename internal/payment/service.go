@@ -26,6 +26,8 @@ const BankTransfer = "bank_transfer"
 // Orders is what payments need of orders (internal/order).
 type Orders interface {
 	AdminGet(ctx context.Context, orderID int64) (order.Order, error)
+	// OwnerOf reads, on q, who placed order orderID and its number.
+	OwnerOf(ctx context.Context, q db.Querier, orderID int64) (userID int64, number string, err error)
 	// HoldForPayment locks the order's row for the rest of q's transaction
 	// and returns its status; every transaction here that settles how an
 	// order is paid takes it first.
@@ -37,10 +39,9 @@ type Orders interface {
 	ApplyRefund(ctx context.Context, q db.Querier, p order.RefundPlan, actor order.Actor, reason string) error
 }
 
-// Customers gives the address to mail a customer at.
-type Customers interface {
-	Contact(ctx context.Context, userID int64) (email, name string, err error)
-}
+// Customers gives the address to mail a customer at, read on the given
+// querier (notify.Contacts).
+type Customers = notify.Contacts
 
 // SyncQueue enqueues, in the caller's transaction, a job that looks an
 // attempt up at its provider and settles it (internal/jobs).

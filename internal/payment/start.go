@@ -149,7 +149,7 @@ func orderName(o order.Order) string {
 }
 
 func (s *Service) contact(ctx context.Context, userID int64) (email, name string, err error) {
-	email, name, err = s.deps.Customers.Contact(ctx, userID)
+	email, name, err = s.deps.Customers.Contact(ctx, s.d.Read(), userID)
 	if err != nil {
 		return "", "", fmt.Errorf("contact of user %d: %w", userID, err)
 	}

@@ -99,8 +99,10 @@ func (s *Service) startBankTransfer(ctx context.Context, o order.Order, in Start
 		if err := s.deps.Orders.AwaitDeposit(ctx, q, o.ID, due, order.Customer(o.UserID), "무통장입금 선택"); err != nil {
 			return err
 		}
-		a, err = s.recordTransfer(ctx, q, o, depositor, receipt, due, now)
-		return err
+		if a, err = s.recordTransfer(ctx, q, o, depositor, receipt, due, now); err != nil {
+			return err
+		}
+		return s.mailTransfer(ctx, q, o, a)
 	})
 	switch {
 	case err == nil:
@@ -115,7 +117,6 @@ func (s *Service) startBankTransfer(ctx context.Context, o order.Order, in Start
 		return Started{}, fmt.Errorf("start bank transfer for order %d: %w", o.ID, err)
 	}
 	s.log.InfoContext(ctx, "order awaits bank transfer", "order_id", o.ID, "due", due)
-	s.MailTransfer(ctx, o, a)
 	return Started{Attempt: a}, nil
 }
 

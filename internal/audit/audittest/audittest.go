@@ -10,6 +10,7 @@ import (
 
 	"github.com/mallang/mallang/internal/audit"
 	"github.com/mallang/mallang/internal/db"
+	"github.com/mallang/mallang/internal/db/dbtest"
 )
 
 // Staff is the actor tests act as.
@@ -20,20 +21,7 @@ var Staff = audit.Actor{UserID: 0, Email: "staff@mallang.test", IP: "192.0.2.10"
 // by the database inside the transaction that writes it.
 func Refuse(t testing.TB, d *db.DB) {
 	t.Helper()
-	stmts := []string{`CREATE TRIGGER audit_refused BEFORE INSERT ON audit_log
-		BEGIN SELECT RAISE(ABORT, 'audit log refused'); END`}
-	if d.Dialect.Engine == db.Postgres {
-		stmts = []string{
-			`CREATE FUNCTION audit_refused() RETURNS trigger LANGUAGE plpgsql AS $$
-				BEGIN RAISE EXCEPTION 'audit log refused'; END $$`,
-			`CREATE TRIGGER audit_refused BEFORE INSERT ON audit_log FOR EACH ROW EXECUTE FUNCTION audit_refused()`,
-		}
-	}
-	for _, s := range stmts {
-		if _, err := d.Write().ExecContext(context.Background(), s); err != nil {
-			t.Fatalf("audittest: refuse audit entries: %v", err)
-		}
-	}
+	dbtest.RefuseInserts(t, d, "audit_log")
 }
 
 // Entries returns the entries with action (all when empty), newest first.

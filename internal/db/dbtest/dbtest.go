@@ -95,3 +95,26 @@ func Empty(t testing.TB) *db.DB {
 	t.Cleanup(func() { d.Close() })
 	return d
 }
+
+// RefuseInserts makes every later insert into table of d fail, on SQLite
+// and on PostgreSQL, through a trigger: the row is refused by the database
+// inside the transaction that writes it, to show that the change it goes
+// with is undone. table must be a plain identifier.
+func RefuseInserts(t testing.TB, d *db.DB, table string) {
+	t.Helper()
+	name := table + "_refused"
+	stmts := []string{`CREATE TRIGGER ` + name + ` BEFORE INSERT ON ` + table + `
+		BEGIN SELECT RAISE(ABORT, '` + table + ` refused'); END`}
+	if d.Dialect.Engine == db.Postgres {
+		stmts = []string{
+			`CREATE FUNCTION ` + name + `() RETURNS trigger LANGUAGE plpgsql AS $$
+				BEGIN RAISE EXCEPTION '` + table + ` refused'; END $$`,
+			`CREATE TRIGGER ` + name + ` BEFORE INSERT ON ` + table + ` FOR EACH ROW EXECUTE FUNCTION ` + name + `()`,
+		}
+	}
+	for _, s := range stmts {
+		if _, err := d.Write().ExecContext(context.Background(), s); err != nil {
+			t.Fatalf("dbtest: refuse inserts into %s: %v", table, err)
+		}
+	}
+}

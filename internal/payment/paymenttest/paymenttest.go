@@ -46,9 +46,9 @@ func (qu *Queue) Run(ctx context.Context, s *payment.Service) error {
 // from the users table of D.
 type Contacts struct{ D *db.DB }
 
-// Contact returns the email and name of user userID, or fault.ErrNotFound.
-func (c Contacts) Contact(ctx context.Context, userID int64) (email, name string, err error) {
-	q := c.D.Read()
+// Contact returns the email and name of user userID, read on q, or
+// fault.ErrNotFound.
+func (c Contacts) Contact(ctx context.Context, q db.Querier, userID int64) (email, name string, err error) {
 	err = q.QueryRowxContext(ctx, q.Rebind(`SELECT email, name FROM users WHERE id = ?`), userID).Scan(&email, &name)
 	if errors.Is(err, sql.ErrNoRows) {
 		return "", "", fmt.Errorf("user %d: %w", userID, fault.ErrNotFound)
