@@ -36,7 +36,11 @@ func TestConfirmPurchasePage(t *testing.T) {
 	if err := q.QueryRowxContext(ctx, q.Rebind(`INSERT INTO users (email, role) VALUES (?, 'staff') RETURNING id`), "staff@example.com").Scan(&staffID); err != nil {
 		t.Fatal(err)
 	}
-	o, err := s.orders.ByNumber(ctx, 1, number)
+	var buyerID int64
+	if err := q.QueryRowxContext(ctx, q.Rebind(`SELECT id FROM users WHERE email = ?`), signupForm.Get("email")).Scan(&buyerID); err != nil {
+		t.Fatal(err)
+	}
+	o, err := s.orders.ByNumber(ctx, buyerID, number)
 	if err != nil {
 		t.Fatal(err)
 	}
