@@ -82,11 +82,16 @@ func redeem(t *testing.T, s *coupon.Service, d *db.DB, couponID, userID, orderID
 	return d.InTx(t.Context(), func(q db.Querier) error { return s.Redeem(t.Context(), q, couponID, userID, orderID) })
 }
 
-func release(t *testing.T, s *coupon.Service, d *db.DB, orderID int64) {
+func release(t *testing.T, s *coupon.Service, d *db.DB, orderID int64) string {
 	t.Helper()
-	if err := d.InTx(t.Context(), func(q db.Querier) error { return s.Release(t.Context(), q, orderID) }); err != nil {
+	var kept string
+	if err := d.InTx(t.Context(), func(q db.Querier) (err error) {
+		kept, err = s.Release(t.Context(), q, orderID)
+		return err
+	}); err != nil {
 		t.Fatalf("Release(%d): %v", orderID, err)
 	}
+	return kept
 }
 
 func TestCreateGet(t *testing.T) {
@@ -445,7 +450,8 @@ func TestConcurrentReleaseRedeem(t *testing.T) {
 			<-start
 			errs[i] = d.InTx(t.Context(), func(q db.Querier) error {
 				if i < 10 { // each of the first five orders released twice
-					return s.Release(t.Context(), q, int64(i%5+1))
+					_, err := s.Release(t.Context(), q, int64(i%5+1))
+					return err
 				}
 				return s.Redeem(t.Context(), q, cp.ID, users[i-10], int64(100+i))
 			})
@@ -528,5 +534,55 @@ func TestAudited(t *testing.T) {
 	}
 	if _, _, err := s.SetActive(ctx, audittest.Staff, c.ID+100, false); !errors.Is(err, fault.ErrNotFound) {
 		t.Fatalf("SetActive(missing) = %v", err)
+	}
+}
+
+// TestReleaseOnlyWhileValid: a coupon comes back only while it can still be
+// used; an expired or withdrawn one stays used, and Release says why.
+func TestReleaseOnlyWhileValid(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		name     string
+		change   func(t *testing.T, s *coupon.Service, c *fake.Clock, id int64)
+		wantKept string
+		wantUsed int64
+	}{
+		{"still valid", func(*testing.T, *coupon.Service, *fake.Clock, int64) {}, "", 0},
+		{"expired", func(_ *testing.T, _ *coupon.Service, c *fake.Clock, _ int64) { c.Advance(31 * 24 * time.Hour) },
+			coupon.KeptExpired, 1},
+		{"no longer offered", func(t *testing.T, s *coupon.Service, _ *fake.Clock, id int64) {
+			if _, _, err := s.SetActive(t.Context(), audittest.Staff, id, false); err != nil {
+				t.Fatal(err)
+			}
+		}, coupon.KeptInactive, 1},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			s, d, c := setup(t)
+			uid := newUser(t, d, "kim@example.com")
+			cp := mustCreate(t, s, valid()) // one per customer, ends in a month
+			if err := redeem(t, s, d, cp.ID, uid, 1); err != nil {
+				t.Fatal(err)
+			}
+			tt.change(t, s, c, cp.ID)
+			for i := range 2 { // the same answer when asked again
+				if kept := release(t, s, d, 1); kept != tt.wantKept {
+					t.Fatalf("Release #%d kept %q, want %q", i+1, kept, tt.wantKept)
+				}
+			}
+			if got, _ := s.Get(t.Context(), cp.ID); got.UsedCount != tt.wantUsed {
+				t.Fatalf("used count %d, want %d", got.UsedCount, tt.wantUsed)
+			}
+			// Given back, the customer may use it again despite the limit
+			// of one per customer.
+			err := redeem(t, s, d, cp.ID, uid, 2)
+			if tt.wantKept == "" && err != nil {
+				t.Fatalf("Redeem after release: %v", err)
+			}
+			if tt.wantKept != "" && err == nil {
+				t.Fatal("Redeem of a kept coupon succeeded")
+			}
+		})
 	}
 }

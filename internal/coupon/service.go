@@ -269,29 +269,52 @@ func (s *Service) redeem(ctx context.Context, q db.Querier, couponID, userID, or
 	return insertRedemption(ctx, q, s.d.Dialect, couponID, userID, orderID, now)
 }
 
+// Why Release leaves a coupon use counted.
+const (
+	KeptExpired  = "expired"  // the coupon's period has ended
+	KeptInactive = "inactive" // staff stopped offering it
+)
+
 // Release gives back, on q, the caller's transaction, the coupon use of
-// order orderID, which is being cancelled: the coupon counts one use less and
-// the customer may use it again. It does nothing when the order used no
-// coupon or its use was released already, so it is safe to call again.
-func (s *Service) Release(ctx context.Context, q db.Querier, orderID int64) error {
+// order orderID, which is being cancelled or refunded whole: the coupon
+// counts one use less and the customer may use it again (their use no
+// longer counts against the per-customer limit). A coupon that can no
+// longer be used (past its end, or no longer offered) is not given back:
+// its use stays counted and Release returns why (KeptExpired, KeptInactive)
+// for the caller's history and audit entry; "" otherwise. It does nothing
+// when the order used no coupon or its use was released already, so it is
+// safe to call again.
+func (s *Service) Release(ctx context.Context, q db.Querier, orderID int64) (kept string, err error) {
 	now := s.now().UTC()
 	rs, err := redemptionsOf(ctx, q, orderID)
 	if err != nil {
-		return err
+		return "", err
 	}
 	for _, r := range rs {
+		c, err := couponByID(ctx, q, r.CouponID)
+		if err != nil {
+			return "", fmt.Errorf("release coupon of order %d: %w", orderID, err)
+		}
+		switch cp := c.coupon(); {
+		case !cp.Active:
+			kept = KeptInactive
+			continue
+		case !cp.EndsAt.IsZero() && !now.Before(cp.EndsAt):
+			kept = KeptExpired
+			continue
+		}
 		released, err := releaseRedemption(ctx, q, r.ID, now)
 		if err != nil {
-			return err
+			return "", err
 		}
 		if !released {
 			continue
 		}
 		if err := unuseCoupon(ctx, q, r.CouponID, now); err != nil {
-			return err
+			return "", err
 		}
 	}
-	return nil
+	return kept, nil
 }
 
 // withTargets returns the coupons of rs with their categories and products.

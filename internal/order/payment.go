@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"strconv"
 	"strings"
 	"time"
 
@@ -114,6 +115,10 @@ type RefundPlan struct {
 	Cash int64
 	// Points is what goes back to the customer's points.
 	Points int64
+	// PointsTakenBack is the lines' share of the points the order earned
+	// (when it was confirmed), taken back from the customer's points; the
+	// last refund takes whatever is left of them (decision 0040).
+	PointsTakenBack int64
 	// TaxFree is the VAT-exempt part of Cash: the tax-free lines' share
 	// (when Whole, what is left of the order's TaxFree).
 	TaxFree int64
@@ -171,13 +176,18 @@ func (s *Service) PlanRefund(ctx context.Context, orderID int64, lineIDs []int64
 	}
 	p := RefundPlan{OrderID: r.ID, UserID: r.UserID, Number: r.Number}
 	base := r.Total + r.PointsUsed
-	var pointsBefore, taxFreeBefore int64
+	earned, err := s.deps.Points.Earned(ctx, q, r.UserID, r.ID)
+	if err != nil {
+		return RefundPlan{}, err
+	}
+	var pointsBefore, taxFreeBefore, earnedBefore int64
 	open := 0
 	for _, l := range lines {
 		net := l.LineTotal - l.Discount
 		switch {
 		case l.Status == Refunded:
 			pointsBefore += share(net, r.PointsUsed, base)
+			earnedBefore += share(net, earned, base)
 			if l.TaxFree {
 				taxFreeBefore += share(net, r.Total, base)
 			}
@@ -186,6 +196,7 @@ func (s *Service) PlanRefund(ctx context.Context, orderID int64, lineIDs []int64
 			p.LineIDs = append(p.LineIDs, l.ID)
 			p.Cash += share(net, r.Total, base)
 			p.Points += share(net, r.PointsUsed, base)
+			p.PointsTakenBack += share(net, earned, base)
 			if l.TaxFree {
 				p.TaxFree += share(net, r.Total, base)
 			}
@@ -199,6 +210,7 @@ func (s *Service) PlanRefund(ctx context.Context, orderID int64, lineIDs []int64
 	p.Whole = open == 0
 	if p.Whole {
 		p.Points = r.PointsUsed - pointsBefore
+		p.PointsTakenBack = earned - earnedBefore
 		p.TaxFree = max(0, r.TaxFree-taxFreeBefore)
 		p.Cancel = unshipped(cur) && pointsBefore == 0 && cur != PartiallyRefunded
 	}
@@ -217,8 +229,9 @@ func share(part, whole, base int64) int64 {
 // money of plan is back: its lines become refunded (each once: a line
 // refunded meanwhile is fault.ErrConflict), the order becomes refunded,
 // partially refunded or, for plan.Cancel, cancelled, stock of goods not
-// shipped goes back, points go back, and a whole refund releases the
-// coupon. The history records who and why; the change of status is in the
+// shipped goes back, points spent go back, the lines' share of the points
+// earned is taken back, and a whole refund releases the coupon if it can
+// still be used. The history records who and why; the change of status is in the
 // audit log too (as Transition records it: staff, or a customer
 // cancelling), with "refunded": true.
 func (s *Service) ApplyRefund(ctx context.Context, q db.Querier, p RefundPlan, actor Actor, reason string) error {
@@ -275,7 +288,11 @@ func (s *Service) ApplyRefund(ctx context.Context, q db.Querier, p RefundPlan, a
 	if err := insertHistory(ctx, q, HistoryEntry{OrderID: r.ID, From: cur, To: to, Actor: actor, Reason: reason, CreatedAt: now}); err != nil {
 		return err
 	}
-	if err := s.auditStaff(ctx, q, actor, "order.status_changed", r.ID, refundDetail(r, cur, to, reason)); err != nil {
+	detail := refundDetail(r, cur, to, reason)
+	if p.PointsTakenBack > 0 {
+		detail["points_taken_back"] = p.PointsTakenBack
+	}
+	if err := s.auditStaff(ctx, q, actor, "order.status_changed", r.ID, detail); err != nil {
 		return err
 	}
 	if unshipped(cur) {
@@ -294,16 +311,64 @@ func (s *Service) ApplyRefund(ctx context.Context, q db.Querier, p RefundPlan, a
 		}
 		defer s.deps.Catalog.StockChanged()
 	}
-	if p.Points > 0 {
-		memo := "주문 " + r.Number + " 환불"
-		if err := s.deps.Points.Earn(ctx, q, r.UserID, p.Points, 0, memo, now.Add(s.cfg.PointsValidFor)); err != nil {
+	// The coupon before the points: the lock order of placing and
+	// cancelling (decision 0023).
+	if p.Whole && r.CouponID.Valid {
+		if err := s.releaseCoupon(ctx, q, r, actor); err != nil {
 			return err
 		}
 	}
-	if p.Whole && r.CouponID.Valid {
-		return s.deps.Coupons.Release(ctx, q, r.ID)
+	if _, err := s.deps.Points.GiveBack(ctx, q, r.UserID, r.ID, p.Points, "주문 "+r.Number+" 환불로 사용 적립금 반환"); err != nil {
+		return err
 	}
-	return nil
+	return s.takeBackEarned(ctx, q, r)
+}
+
+// takeBackEarned takes back, on q, the share of the points the order of r
+// earned that belongs to its refunded lines, all of it once no line is
+// left (decision 0040). It asks the points ledger for the total the
+// refunds so far take back, which takes only what earlier refunds did not,
+// so a refund recorded twice takes back once.
+func (s *Service) takeBackEarned(ctx context.Context, q db.Querier, r orderRow) error {
+	earned, err := s.deps.Points.Earned(ctx, q, r.UserID, r.ID)
+	if err != nil || earned == 0 {
+		return err
+	}
+	lines, err := linesOf(ctx, q, []int64{r.ID})
+	if err != nil {
+		return err
+	}
+	base := r.Total + r.PointsUsed
+	var upTo int64
+	whole := true
+	for _, l := range lines {
+		switch l.Status {
+		case Refunded:
+			upTo += share(l.LineTotal-l.Discount, earned, base)
+		case Cancelled:
+		default:
+			whole = false
+		}
+	}
+	if whole {
+		upTo = earned
+	}
+	_, err = s.deps.Points.TakeBack(ctx, q, r.UserID, r.ID, upTo, "주문 "+r.Number+" 환불로 적립 취소")
+	return err
+}
+
+// releaseCoupon gives back, on q, the coupon the order of r used, if it can
+// still be used; when it cannot (expired, withdrawn) it stays used and the
+// audit log says so, naming actor, as "order.coupon_kept".
+func (s *Service) releaseCoupon(ctx context.Context, q db.Querier, r orderRow, actor Actor) error {
+	kept, err := s.deps.Coupons.Release(ctx, q, r.ID)
+	if err != nil || kept == "" {
+		return err
+	}
+	by := actor.Audit
+	by.UserID = actor.ID
+	return s.deps.Audit.Record(ctx, q, by.Entry("order.coupon_kept", "order", strconv.FormatInt(r.ID, 10),
+		map[string]any{"number": r.Number, "coupon_id": r.CouponID.Int64, "why": kept, "by": string(actor.Kind)}))
 }
 
 // refundDetail is the audit detail of the order of r moving from from to to

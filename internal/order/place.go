@@ -415,7 +415,7 @@ func (s *Service) quote(ctx context.Context, in PlaceInput, postcode string, lin
 	if balance != nil {
 		pin.PointsBalance = *balance
 	} else if in.PointsToUse > 0 {
-		if pin.PointsBalance, err = s.deps.Points.Balance(ctx, in.UserID); err != nil {
+		if pin.PointsBalance, err = s.deps.Points.Spendable(ctx, in.UserID); err != nil {
 			return pricing.Breakdown{}, fmt.Errorf("place order: points balance: %w", err)
 		}
 	}

@@ -44,7 +44,7 @@ func (s *Service) Preview(ctx context.Context, in PlaceInput) (Preview, error) {
 		return Preview{}, err
 	}
 	p := Preview{Lines: lines, Postcode: postcode}
-	if p.PointsBalance, err = s.deps.Points.Balance(ctx, in.UserID); err != nil {
+	if p.PointsBalance, err = s.deps.Points.Spendable(ctx, in.UserID); err != nil {
 		return Preview{}, fmt.Errorf("preview order: points balance: %w", err)
 	}
 	b, err := s.quote(ctx, in, postcode, lines, &p.PointsBalance)

@@ -177,11 +177,11 @@ func (s *Service) after(ctx context.Context, q db.Querier, r orderRow, from, to 
 		if err := s.returnStock(ctx, q, r.ID); err != nil {
 			return err
 		}
-		return s.giveBack(ctx, q, r)
+		return s.giveBack(ctx, q, r, actor)
 	case Returned:
 		return s.returnStock(ctx, q, r.ID)
 	case Refunded:
-		return s.giveBack(ctx, q, r)
+		return s.giveBack(ctx, q, r, actor)
 	case Delivered:
 		return markDelivered(ctx, q, r.ID, now)
 	case Completed:
@@ -210,17 +210,20 @@ func (s *Service) returnStock(ctx context.Context, q db.Querier, id int64) error
 	return nil
 }
 
-// giveBack releases the order's coupon and refunds the points it spent.
-func (s *Service) giveBack(ctx context.Context, q db.Querier, r orderRow) error {
+// giveBack releases the order's coupon if it can still be used, refunds
+// the points it spent and takes back those it earned.
+func (s *Service) giveBack(ctx context.Context, q db.Querier, r orderRow, actor Actor) error {
 	if r.CouponID.Valid {
-		if err := s.deps.Coupons.Release(ctx, q, r.ID); err != nil {
+		if err := s.releaseCoupon(ctx, q, r, actor); err != nil {
 			return err
 		}
 	}
 	if r.PointsUsed > 0 {
-		return s.deps.Points.RefundOrder(ctx, q, r.UserID, r.ID)
+		if err := s.deps.Points.RefundOrder(ctx, q, r.UserID, r.ID); err != nil {
+			return err
+		}
 	}
-	return nil
+	return s.takeBackEarned(ctx, q, r)
 }
 
 func contains(ss []Status, s Status) bool {

@@ -6,9 +6,12 @@
 // Credits that can be spent (earn entries and positive adjustments) are lots:
 // each keeps what is left of it, and debits take from the lot that expires
 // soonest first, so that what expires later is exactly what was not spent.
-// The balance of a customer is one row changed by a conditional update, so it
-// never goes below zero, and every change starts with that row, so the
-// changes of one customer run one at a time on both engines.
+// The balance of a customer is one row, and every change starts with that
+// row, so the changes of one customer run one at a time on both engines.
+// Spending is a conditional update that never takes the balance below zero;
+// only a refund taking back points the customer has spent already does
+// (decision 0040): the lots are empty then, and credits pay that debt off
+// before they become lots again.
 package points
 
 import "time"
@@ -19,7 +22,8 @@ const (
 	KindSpend  = "spend"  // points used on an order
 	KindExpire = "expire" // what was left of lots past their expiry
 	KindAdjust = "adjust" // a staff correction; a lot when positive
-	KindRefund = "refund" // points given back from a cancelled order's spend
+	KindRefund = "refund" // points an order spent, given back when it is cancelled or refunded; a lot
+	KindRevoke = "revoke" // points an order earned, taken back when its lines are refunded
 )
 
 // Entry is one line of a customer's points ledger. Amount is in points

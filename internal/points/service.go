@@ -13,9 +13,10 @@ import (
 // MaxMemo is the longest memo, in characters, an entry keeps.
 const MaxMemo = 200
 
-// Service keeps the points ledger. Spend, Earn and RefundOrder run on the
-// caller's transaction (the order's), so that points change exactly when the
-// order does; the other methods open their own. Callers that also redeem a
+// Service keeps the points ledger. Spend, Earn, RefundOrder, GiveBack and
+// TakeBack run on the caller's transaction (the order's or the payment's),
+// so that points change exactly when the order does; the other methods open
+// their own. Callers that also redeem a
 // coupon in the same transaction should redeem it first, in placing and in
 // cancelling alike, so that two transactions never take the two locks in
 // opposite orders.
@@ -29,10 +30,18 @@ func New(d *db.DB, now func() time.Time) *Service {
 	return &Service{d: d, now: now}
 }
 
-// Balance returns the points userID can spend; 0 for a customer who never
-// had any.
+// Balance returns the points balance of userID; 0 for a customer who never
+// had any. It is below zero while a refund took back more earned points than
+// were left (decision 0040): the customer owes them to the next credits.
 func (s *Service) Balance(ctx context.Context, userID int64) (int64, error) {
 	return balanceOf(ctx, s.d.Read(), userID)
+}
+
+// Spendable returns the points userID can spend now: the balance, or 0
+// while it is below zero.
+func (s *Service) Spendable(ctx context.Context, userID int64) (int64, error) {
+	b, err := balanceOf(ctx, s.d.Read(), userID)
+	return max(0, b), err
 }
 
 // Spend takes amount points from userID for order orderID on q, the caller's
@@ -85,49 +94,16 @@ func (s *Service) Earn(ctx context.Context, q db.Querier, userID, amount, orderI
 	return nil
 }
 
-// RefundOrder gives back to userID, on q, the caller's transaction, the
-// points order orderID spent: each point goes back to the lot it came from,
-// with that lot's expiry (points whose expiry has passed meanwhile expire at
-// the next ExpireDue). It does nothing when the order spent no points or was
-// refunded already, so it is safe to call again.
+// RefundOrder gives back to userID, on q, the caller's transaction, what
+// is left to give back of the points order orderID spent (all of them when
+// no refund gave any back yet), as GiveBack does. It does nothing when the
+// order spent no points or they are back already, so it is safe to call
+// again.
 func (s *Service) RefundOrder(ctx context.Context, q db.Querier, userID, orderID int64) error {
-	if err := s.refund(ctx, q, userID, orderID); err != nil {
+	if _, err := s.giveBack(ctx, q, userID, orderID, -1, ""); err != nil {
 		return fmt.Errorf("refund points of order %d to user %d: %w", orderID, userID, err)
 	}
 	return nil
-}
-
-func (s *Service) refund(ctx context.Context, q db.Querier, userID, orderID int64) error {
-	ok, err := lockBalance(ctx, q, userID)
-	if err != nil || !ok {
-		// No balance row: the customer never had points, so spent none.
-		return err
-	}
-	spend, found, err := orderEntry(ctx, q, userID, orderID, KindSpend)
-	if err != nil || !found {
-		return err
-	}
-	if _, done, err := orderEntry(ctx, q, userID, orderID, KindRefund); err != nil || done {
-		return err
-	}
-	uses, err := usesOf(ctx, q, spend.ID)
-	if err != nil {
-		return err
-	}
-	for _, u := range uses {
-		if err := giveToLot(ctx, q, u.LotID, u.Amount); err != nil {
-			return err
-		}
-	}
-	now := s.now().UTC()
-	amount := -spend.Amount
-	b, err := credit(ctx, q, userID, amount, now)
-	if err != nil {
-		return err
-	}
-	_, err = insertEntry(ctx, q, s.d.Dialect, row{UserID: userID, Kind: KindRefund, Amount: amount,
-		BalanceAfter: b, OrderID: nullID(orderID), CreatedAt: now})
-	return err
 }
 
 // Adjust changes the points of userID by delta on behalf of staff member
@@ -168,10 +144,16 @@ func (s *Service) Adjust(ctx context.Context, userID, delta int64, memo string, 
 }
 
 // credit adds r.Amount to the balance and appends r with the balance after.
+// When r is a lot and the balance was below zero, the credit pays that debt
+// first: the lot keeps only what the balance gained above zero, so the lots
+// always hold exactly the positive part of the balance.
 func (s *Service) credit(ctx context.Context, q db.Querier, r row, now time.Time) error {
 	b, err := credit(ctx, q, r.UserID, r.Amount, now)
 	if err != nil {
 		return err
+	}
+	if r.Remaining > 0 {
+		r.Remaining = min(r.Remaining, max(0, b))
 	}
 	r.BalanceAfter, r.CreatedAt = b, now
 	_, err = insertEntry(ctx, q, s.d.Dialect, r)

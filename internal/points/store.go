@@ -44,10 +44,10 @@ type lot struct {
 	Remaining int64 `db:"remaining"`
 }
 
-// use is what a debit took from one lot.
-type use struct {
-	LotID  int64 `db:"lot_id"`
-	Amount int64 `db:"amount"`
+// spentLot is what a debit took from one lot, with the lot's expiry.
+type spentLot struct {
+	Amount    int64        `db:"amount"`
+	ExpiresAt sql.NullTime `db:"expires_at"`
 }
 
 // nullID stores 0 as NULL.
@@ -118,8 +118,8 @@ func balanceOf(ctx context.Context, q db.Querier, userID int64) (int64, error) {
 	return b, nil
 }
 
-// insertEntry appends r to the ledger and returns its id. A second earn,
-// spend or refund entry for one order is fault.ErrConflict.
+// insertEntry appends r to the ledger and returns its id. A second earn or
+// spend entry for one order is fault.ErrConflict.
 func insertEntry(ctx context.Context, q db.Querier, d db.Dialect, r row) (int64, error) {
 	var id int64
 	err := q.GetContext(ctx, &id, q.Rebind(`
@@ -197,15 +197,6 @@ func takeFromLot(ctx context.Context, q db.Querier, id, amount int64) error {
 	return nil
 }
 
-// giveToLot puts amount back into lot id.
-func giveToLot(ctx context.Context, q db.Querier, id, amount int64) error {
-	if _, err := q.ExecContext(ctx, q.Rebind(
-		`UPDATE points_entries SET remaining = remaining + ? WHERE id = ?`), amount, id); err != nil {
-		return fmt.Errorf("give %d points back to lot %d: %w", amount, id, err)
-	}
-	return nil
-}
-
 // insertUse records that debit entry entryID took amount from lot lotID.
 func insertUse(ctx context.Context, q db.Querier, entryID, lotID, amount int64) error {
 	if _, err := q.ExecContext(ctx, q.Rebind(
@@ -215,15 +206,32 @@ func insertUse(ctx context.Context, q db.Querier, entryID, lotID, amount int64) 
 	return nil
 }
 
-// usesOf returns what debit entry entryID took from each lot.
-func usesOf(ctx context.Context, q db.Querier, entryID int64) ([]use, error) {
-	var us []use
-	err := q.SelectContext(ctx, &us, q.Rebind(
-		`SELECT lot_id, amount FROM points_uses WHERE entry_id = ? ORDER BY lot_id`), entryID)
+// spentLots returns what debit entryID took from each lot with that lot's
+// expiry, in the order refunds give them back: lots that never expire
+// first, then the latest expiry first, so what comes back is what would
+// have been left to spend longest.
+func spentLots(ctx context.Context, q db.Querier, entryID int64) ([]spentLot, error) {
+	var ls []spentLot
+	err := q.SelectContext(ctx, &ls, q.Rebind(`
+		SELECT u.amount, e.expires_at FROM points_uses u JOIN points_entries e ON e.id = u.lot_id
+		WHERE u.entry_id = ?
+		ORDER BY (CASE WHEN e.expires_at IS NULL THEN 0 ELSE 1 END), e.expires_at DESC, u.lot_id`), entryID)
 	if err != nil {
 		return nil, fmt.Errorf("list lots used by entry %d: %w", entryID, err)
 	}
-	return us, nil
+	return ls, nil
+}
+
+// orderSum returns the sum of the amounts of the entries of kind for
+// orderID of userID (signed as stored), 0 when there are none.
+func orderSum(ctx context.Context, q db.Querier, userID, orderID int64, kind string) (int64, error) {
+	var n int64
+	err := q.GetContext(ctx, &n, q.Rebind(`SELECT COALESCE(SUM(amount), 0) FROM points_entries
+		WHERE order_id = ? AND kind = ? AND user_id = ?`), orderID, kind, userID)
+	if err != nil {
+		return 0, fmt.Errorf("sum %s entries of order %d: %w", kind, orderID, err)
+	}
+	return n, nil
 }
 
 // orderEntry returns the entry of kind for orderID of userID; found is false

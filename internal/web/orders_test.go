@@ -155,3 +155,30 @@ func TestCheckoutShowsTheTotalCharged(t *testing.T) {
 	wantStatus(t, r, http.StatusSeeOther, "")
 	mustContain(t, b.get(strings.TrimSuffix(r.header.Get("Location"), "?deposit=1")).body, "₩8,000")
 }
+
+// A refund that took back points the customer had spent leaves the balance
+// below zero: the points page shows it with a minus sign, says why and
+// what happens next, and lists the take-back.
+func TestPointsPageBelowZero(t *testing.T) {
+	t.Parallel()
+	s := newAccountShop(t)
+	ctx := context.Background()
+	b := s.member(t, signupForm)
+	err := s.d.InTx(ctx, func(q db.Querier) error {
+		if err := s.points.Earn(ctx, q, 1, 1500, 77, "주문 적립", time.Time{}); err != nil {
+			return err
+		}
+		if err := s.points.Spend(ctx, q, 1, 1500, 78); err != nil {
+			return err
+		}
+		_, err := s.points.TakeBack(ctx, q, 1, 77, 1500, "주문 20261130-0077 환불로 적립 취소")
+		return err
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	r := b.get("/account/points")
+	wantStatus(t, r, http.StatusOK, "")
+	mustContain(t, r.body, `<strong>−1,500</strong>`, `data-testid="points-owed"`, "1,500원을 이미 사용하셔서", "적립 취소",
+		"주문 20261130-0077 환불로 적립 취소")
+}

@@ -26,11 +26,14 @@ const expiringWindow = 30 * 24 * time.Hour
 // one month of entries as a calendar and as a list.
 type pointsView struct {
 	Balance, Expiring string
-	Month             string // "2026년 11월"
-	Prev, Next        string // links to the neighbouring months
-	Weeks             [][]calendarDay
-	Entries           []pointsRow
-	Weekdays          []string
+	// Owed is the note shown while refunds took back more earned points
+	// than were left (a balance below zero); "" otherwise.
+	Owed       string
+	Month      string // "2026년 11월"
+	Prev, Next string // links to the neighbouring months
+	Weeks      [][]calendarDay
+	Entries    []pointsRow
+	Weekdays   []string
 }
 
 type calendarDay struct {
@@ -70,6 +73,10 @@ func (h *Handler) pointsPage(w http.ResponseWriter, r *http.Request, lc *locale,
 	}
 	v := &pointsView{Balance: money.Won(bal).Number(), Expiring: money.Won(soon).Number(), Month: lc.Month(first),
 		Prev: "/account/points?month=" + first.AddDate(0, -1, 0).Format("2006-01")}
+	if bal < 0 {
+		v.Balance = signed(bal)
+		v.Owed = lc.F("points.owed", money.Won(-bal).Number())
+	}
 	if next.Before(now.AddDate(0, 1, 0)) {
 		v.Next = "/account/points?month=" + next.Format("2006-01")
 	}
