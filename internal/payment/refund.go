@@ -200,7 +200,7 @@ func (s *Service) Refund(ctx context.Context, in RefundInput) (Refund, error) {
 			}
 			done := rf
 			done.Status = RefundDone
-			if err := s.mailRefund(ctx, q, plan.UserID, plan.Number, done, ""); err != nil {
+			if err := s.mailRefund(ctx, q, plan, done, ""); err != nil {
 				return err
 			}
 			return s.audited(ctx, q, auditEntry(in.Actor, "payment.refunded", in.OrderID, map[string]any{
@@ -350,7 +350,7 @@ func (s *Service) sendRefund(ctx context.Context, a Attempt, rf Refund, plan ord
 		}
 		sent := rf
 		sent.Status, sent.ProviderRefundID = RefundDone, rr.ProviderRefundID
-		if err := s.mailRefund(ctx, q, plan.UserID, plan.Number, sent, refundedVia(rf)); err != nil {
+		if err := s.mailRefund(ctx, q, plan, sent, refundedVia(rf)); err != nil {
 			return err
 		}
 		return s.audited(ctx, q, auditEntry(in.Actor, "payment.refunded", rf.OrderID, map[string]any{

@@ -17,6 +17,9 @@ type RefundedData struct {
 	Number string
 	Amount string // "₩12,900"
 	Points int64
+	// TakenBack is the refunded lines' share of the points the order
+	// earned, taken back from the customer's points (decision 0040).
+	TakenBack int64
 	// Via says how the money went back, for the wording: "card" (a card or
 	// easy-pay cancel, which the card company shows in some days),
 	// "transfer" (staff sent it to Account), "virtual_account" (the
@@ -70,11 +73,12 @@ func (d RefundPendingData) Validate() error {
 	return v.Err()
 }
 
-// mailRefund tells customer userID that refund rf of order number went
-// back, via as RefundedData says, on q.
-func (s *Service) mailRefund(ctx context.Context, q db.Querier, userID int64, number string, rf Refund, via string) error {
+// mailRefund tells the customer of plan's order that refund rf went back,
+// via as RefundedData says, with the earned points plan took back, on q.
+func (s *Service) mailRefund(ctx context.Context, q db.Querier, plan order.RefundPlan, rf Refund, via string) error {
+	userID, number := plan.UserID, plan.Number
 	d := RefundedData{Number: number, Amount: money.Won(rf.Amount).String(), Points: rf.Points, Via: via,
-		URL: s.cfg.BaseURL + "/account/orders/" + number}
+		TakenBack: plan.PointsTakenBack, URL: s.cfg.BaseURL + "/account/orders/" + number}
 	if rf.Account != nil {
 		d.Account = rf.Account.Masked()
 	}

@@ -97,7 +97,8 @@ func (s *Service) RecordRefundTransfer(ctx context.Context, by audit.Actor, refu
 		}
 		rf.Status, rf.ProviderRefundID = RefundDone, "transfer"
 		rf.TransferredBy, rf.TransferredAt, rf.TransferMemo = by.UserID, now, memo
-		return s.mailRefund(ctx, q, o.UserID, o.Number, rf, "transfer")
+		plan.UserID, plan.Number = o.UserID, o.Number // a cancellation planned nothing
+		return s.mailRefund(ctx, q, plan, rf, "transfer")
 	})
 	if err != nil {
 		return Refund{}, wrap("record transfer of refund", refundID, err)
