@@ -1,0 +1,103 @@
+package payment
+
+import (
+	"context"
+	"fmt"
+	"time"
+
+	"github.com/mallang/mallang/internal/db"
+)
+
+// The SQL of cash receipts issued and cancelled through a provider. Every
+// change is a conditional update on the status (and the try it was made
+// for), so a job that runs twice, or staff acting at the same moment,
+// change a receipt once.
+
+// markReceiptIssuedBy records that provider issued pending receipt id at
+// its try, with the provider's key, number and link; the part of the sale
+// refunded before the issue (cancelDue) was left out of it, so it counts
+// as cancelled.
+func markReceiptIssuedBy(ctx context.Context, q db.Querier, id int64, try int, provider string, got IssuedReceipt,
+	cancelDue int64, now time.Time) (bool, error) {
+	res, err := q.ExecContext(ctx, q.Rebind(`UPDATE cash_receipts SET status = 'issued', provider = ?, receipt_key = ?,
+		issue_number = ?, receipt_url = ?, failure_message = '', cancelled_minor = ?, issued_at = ?, updated_at = ?
+		WHERE id = ? AND status = 'pending' AND tries = ?`),
+		provider, clip(got.ReceiptKey, 200), clip(got.IssueNumber, 64), clip(got.ReceiptURL, 500), cancelDue, now, now, id, try)
+	return db.Affected(res, err, "mark cash receipt %d issued", id)
+}
+
+// markReceiptFailed records the provider's refusal of pending receipt id at
+// its try.
+func markReceiptFailed(ctx context.Context, q db.Querier, id int64, try int, message string, now time.Time) (bool, error) {
+	res, err := q.ExecContext(ctx, q.Rebind(`UPDATE cash_receipts SET status = 'failed', failure_message = ?, updated_at = ?
+		WHERE id = ? AND status = 'pending' AND tries = ?`), message, now, id, try)
+	return db.Affected(res, err, "mark cash receipt %d failed", id)
+}
+
+// closeUnissuedReceipt closes pending receipt id, refunded whole before it
+// was issued.
+func closeUnissuedReceipt(ctx context.Context, q db.Querier, id int64, try int, now time.Time) (bool, error) {
+	res, err := q.ExecContext(ctx, q.Rebind(`UPDATE cash_receipts SET status = 'cancelled', updated_at = ?
+		WHERE id = ? AND status = 'pending' AND tries = ?`), now, id, try)
+	return db.Affected(res, err, "close cash receipt %d", id)
+}
+
+// markReceiptCancelFailed records the provider's refusal to cancel issued
+// receipt id at its try; the receipt stays issued.
+func markReceiptCancelFailed(ctx context.Context, q db.Querier, id int64, try int, message string, now time.Time) (bool, error) {
+	res, err := q.ExecContext(ctx, q.Rebind(`UPDATE cash_receipts SET failure_message = ?, updated_at = ?
+		WHERE id = ? AND status = 'issued' AND tries = ?`), message, now, id, try)
+	return db.Affected(res, err, "mark cancel of cash receipt %d failed", id)
+}
+
+// markReceiptCancelled records that the provider cancelled issued receipt
+// id up to cancelled won (from was), and closes it when whole.
+func markReceiptCancelled(ctx context.Context, q db.Querier, id, from, cancelled int64, whole bool, now time.Time) (bool, error) {
+	status := "issued"
+	if whole {
+		status = "cancelled"
+	}
+	res, err := q.ExecContext(ctx, q.Rebind(`UPDATE cash_receipts SET status = ?, cancelled_minor = ?, updated_at = ?
+		WHERE id = ? AND status = 'issued' AND cancelled_minor = ?`), status, cancelled, now, id, from)
+	return db.Affected(res, err, "mark cash receipt %d cancelled", id)
+}
+
+// addReceiptCancelDue raises what refunds took back of receipt id from
+// `from` to due, closing it (closed) when it was never issued and nothing
+// of the sale is left.
+func addReceiptCancelDue(ctx context.Context, q db.Querier, id, from, due int64, closed bool, now time.Time) (bool, error) {
+	res, err := q.ExecContext(ctx, q.Rebind(`UPDATE cash_receipts SET cancel_due_minor = ?,
+		status = CASE WHEN ? THEN 'cancelled' ELSE status END, updated_at = ?
+		WHERE id = ? AND cancel_due_minor = ? AND status <> 'cancelled'`), due, closed, now, id, from)
+	return db.Affected(res, err, "record refund on cash receipt %d", id)
+}
+
+// retryReceipt puts receipt id, refused by the provider, back in line under
+// a new try: a failed issue becomes pending again, a refused cancel loses
+// its failure.
+func retryReceipt(ctx context.Context, q db.Querier, id int64, now time.Time) (bool, error) {
+	res, err := q.ExecContext(ctx, q.Rebind(`UPDATE cash_receipts SET tries = tries + 1, failure_message = '',
+		status = CASE WHEN status = 'failed' THEN 'pending' ELSE status END, updated_at = ?
+		WHERE id = ? AND (status = 'failed' OR (status = 'issued' AND provider <> '' AND failure_message <> ''))`), now, id)
+	return db.Affected(res, err, "retry cash receipt %d", id)
+}
+
+// replaceSelfIssue gives pending receipt id, due to the self-issue number,
+// the purpose and identity a customer asked for.
+func replaceSelfIssue(ctx context.Context, q db.Querier, id int64, purpose, identityEnc string, now time.Time) (bool, error) {
+	res, err := q.ExecContext(ctx, q.Rebind(`UPDATE cash_receipts SET purpose = ?, identity_enc = ?, requested = ?,
+		tries = tries + 1, updated_at = ? WHERE id = ? AND status = 'pending' AND NOT requested`), purpose, identityEnc, true, now, id)
+	return db.Affected(res, err, "replace self-issue cash receipt %d", id)
+}
+
+// issuedCashReceipts returns up to limit receipts issued or closed, the
+// latest change first.
+func issuedCashReceipts(ctx context.Context, q db.Querier, limit int) ([]receiptRow, error) {
+	var rs []receiptRow
+	err := q.SelectContext(ctx, &rs, q.Rebind(`SELECT `+receiptColumns+` FROM cash_receipts c
+		WHERE c.status IN ('issued', 'cancelled') ORDER BY c.updated_at DESC, c.id DESC LIMIT ?`), limit)
+	if err != nil {
+		return nil, fmt.Errorf("issued cash receipts: %w", err)
+	}
+	return rs, nil
+}
