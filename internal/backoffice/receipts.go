@@ -74,7 +74,7 @@ type receiptsView struct {
 	Rows   []receiptView
 	Issued []issuedView
 	Limit  int
-	Max   int
+	Max    int
 	// Error is a refusal that belongs to no row shown.
 	Error string
 }
