@@ -71,6 +71,9 @@ type CashReceipt struct {
 	CancelDue int64
 	Cancelled int64
 	tries     int
+	// issueAsked is the amount an issue of this try was sent for, 0 when
+	// none was sent yet.
+	issueAsked int64
 }
 
 // Cash-receipt statuses.
@@ -164,7 +167,7 @@ func (s *Service) openReceipt(r receiptRow) (CashReceipt, error) {
 	c := CashReceipt{ID: r.ID, OrderID: r.OrderID, Purpose: r.Purpose, Requested: r.Requested, Amount: r.Amount, TaxFree: r.TaxFree,
 		Status: r.Status, IssueNumber: r.IssueNumber, CreatedAt: r.CreatedAt.UTC(), UpdatedAt: r.UpdatedAt.UTC(), Identity: r.Identity,
 		Reference: r.Reference, Provider: r.Provider, ReceiptKey: r.ReceiptKey, ReceiptURL: r.ReceiptURL, Failure: r.Failure,
-		CancelDue: r.CancelDue, Cancelled: r.Cancelled, tries: r.Tries}
+		CancelDue: r.CancelDue, Cancelled: r.Cancelled, tries: r.Tries, issueAsked: r.IssueAsked}
 	if r.IssuedAt.Valid {
 		c.IssuedAt = r.IssuedAt.Time.UTC()
 	}

@@ -73,6 +73,8 @@ type ReceiptCancel struct {
 
 // IssuedReceipt is the provider's account of a receipt.
 type IssuedReceipt struct {
+	// Amount is what the receipt was issued for, as the provider says.
+	Amount      int64
 	ReceiptKey  string
 	IssueNumber string
 	ReceiptURL  string
@@ -117,6 +119,23 @@ func (s *Service) SettleCashReceipt(ctx context.Context, id int64) error {
 	if s.cfg.Receipts == nil {
 		return nil // the shop issues by hand now; staff see the receipt listed
 	}
+	// One job at a time talks to the provider about a receipt: two at
+	// once (a refund's job while the issue's runs) would each cancel
+	// from the same starting point, and the sum would be too much.
+	now := s.stamp()
+	won, err := claimReceipt(ctx, s.d.Write(), id, now, now.Add(receiptLease))
+	if err != nil {
+		return wrap("settle cash receipt", id, err)
+	}
+	if !won {
+		return fmt.Errorf("cash receipt %d: %w", id, ErrReceiptBusy)
+	}
+	defer func() {
+		// Released even when ctx ended, or the next job waits out the lease.
+		if err := releaseReceipt(context.WithoutCancel(ctx), s.d.Write(), id); err != nil {
+			s.log.ErrorContext(ctx, "release cash receipt", "cash_receipt_id", id, "error", err)
+		}
+	}()
 	r, err := s.CashReceipt(ctx, id)
 	if errors.Is(err, fault.ErrNotFound) {
 		return nil
@@ -124,14 +143,28 @@ func (s *Service) SettleCashReceipt(ctx context.Context, id int64) error {
 	if err != nil {
 		return err
 	}
-	switch {
-	case r.Status == ReceiptPending:
-		return s.issueReceipt(ctx, r)
-	case r.Status == ReceiptIssued && r.Provider != "" && r.Failure == "" && r.CancelDue > r.Cancelled:
+	if r.Status == ReceiptPending {
+		if err := s.issueReceipt(ctx, r); err != nil {
+			return err
+		}
+		// A refund recorded while it was being issued is cancelled now.
+		if r, err = s.CashReceipt(ctx, id); err != nil {
+			return err
+		}
+	}
+	if r.Status == ReceiptIssued && r.Provider != "" && r.Failure == "" && r.CancelDue > r.Cancelled {
 		return s.cancelReceipt(ctx, r)
 	}
 	return nil
 }
+
+// receiptLease is how long a job owns a receipt: longer than the job's
+// timeout, so a job that died lets the next one in soon after.
+const receiptLease = 2 * time.Minute
+
+// ErrReceiptBusy means another job is settling the receipt; the job is
+// tried again later.
+var ErrReceiptBusy = errors.New("another job is settling the cash receipt")
 
 // issueReceipt issues pending receipt r through the provider once its order
 // is paid.
@@ -145,11 +178,25 @@ func (s *Service) issueReceipt(ctx context.Context, r CashReceipt) error {
 	}
 	now := s.stamp()
 	amount := r.Amount - r.CancelDue
-	if amount <= 0 {
-		// Refunded whole before it was issued: nothing to issue.
+	switch {
+	case r.issueAsked > 0:
+		// Asked before without an answer: the provider may have issued
+		// it, so the same request goes again and its answer tells; a
+		// refund since is cancelled after.
+		amount = r.issueAsked
+	case amount <= 0:
+		// Refunded whole before it was ever asked for: nothing to issue.
 		return s.receiptChange(ctx, r, func(q db.Querier) (bool, error) {
 			return closeUnissuedReceipt(ctx, q, r.ID, r.tries, now)
 		}, "cash_receipt.cancelled", map[string]any{"amount": 0})
+	default:
+		asked, err := markIssueAsked(ctx, s.d.Write(), r.ID, r.tries, amount, now)
+		if err != nil {
+			return err
+		}
+		if !asked {
+			return nil // moved on meanwhile (staff, a customer's request)
+		}
 	}
 	taxFree := min(r.TaxFree, amount)
 	in := ReceiptIssue{Reference: r.Reference, OrderName: orderName(o), Purpose: r.Purpose, Identity: r.Identity,
@@ -173,9 +220,15 @@ func (s *Service) issueReceipt(ctx context.Context, r CashReceipt) error {
 			return markReceiptFailed(ctx, q, r.ID, r.tries, msg, now)
 		}, "cash_receipt.failed", map[string]any{"provider": name, "message": msg})
 	}
+	// What the provider issued is what its answer says: an answer
+	// repeated under the idempotency key is the first request's, which may
+	// predate a refund.
+	if got.Amount > 0 && got.Amount <= r.Amount {
+		amount = got.Amount
+	}
 	s.log.InfoContext(ctx, "cash receipt issued", "cash_receipt_id", r.ID, "order_id", r.OrderID, "provider", name)
 	return s.receiptChange(ctx, r, func(q db.Querier) (bool, error) {
-		return markReceiptIssuedBy(ctx, q, r.ID, r.tries, name, got, r.CancelDue, now)
+		return markReceiptIssuedBy(ctx, q, r.ID, r.tries, name, got, r.Amount-amount, now)
 	}, "cash_receipt.issued", map[string]any{"provider": name, "issue_number": got.IssueNumber, "amount": amount})
 }
 
@@ -273,28 +326,37 @@ func (s *Service) RetryCashReceipt(ctx context.Context, by audit.Actor, id int64
 // amount, and enqueues the job that cancels it at the provider. A receipt
 // not issued yet is closed when nothing of the sale is left.
 func (s *Service) refundCashReceipt(ctx context.Context, q db.Querier, orderID, amount int64, now time.Time) error {
-	r, err := cashReceiptWhere(ctx, q, "order_id = ?", orderID)
-	switch {
-	case errors.Is(err, fault.ErrNotFound):
-		return nil
-	case err != nil:
-		return err
-	case r.Status == ReceiptCancelled:
-		return nil
+	// The job may mark the receipt between the read and the update; the
+	// update then changes nothing and the receipt is read again.
+	for range 3 {
+		r, err := cashReceiptWhere(ctx, q, "order_id = ?", orderID)
+		switch {
+		case errors.Is(err, fault.ErrNotFound):
+			return nil
+		case err != nil:
+			return err
+		case r.Status == ReceiptCancelled:
+			return nil
+		}
+		due := min(r.CancelDue+amount, r.Amount)
+		// Closed when nothing is left and the provider never issued it:
+		// it refused, or was never asked (an issue asked without an answer
+		// may have gone through, so the job finds out and cancels).
+		never := r.Status == ReceiptFailed || r.Status == ReceiptPending && r.IssueAsked == 0
+		closed := never && due >= r.Amount
+		changed, err := addReceiptCancelDue(ctx, q, r, due, closed, now)
+		if err != nil {
+			return err
+		}
+		if !changed {
+			continue
+		}
+		if s.cfg.Receipts == nil || r.Provider == "" && r.Status == ReceiptIssued || closed {
+			return nil // issued by hand: staff cancel it where they issued it
+		}
+		return s.deps.Queue.EnqueueCashReceipt(ctx, q, r.ID)
 	}
-	due := min(r.CancelDue+amount, r.Amount)
-	closed := r.Status != ReceiptIssued && due >= r.Amount
-	changed, err := addReceiptCancelDue(ctx, q, r.ID, r.CancelDue, due, closed, now)
-	if err != nil {
-		return err
-	}
-	if !changed {
-		return fmt.Errorf("cash receipt %d changed meanwhile: %w", r.ID, fault.ErrConflict)
-	}
-	if s.cfg.Receipts == nil || r.Provider == "" && r.Status == ReceiptIssued || closed {
-		return nil // issued by hand: staff cancel it where they issued it
-	}
-	return s.deps.Queue.EnqueueCashReceipt(ctx, q, r.ID)
+	return fmt.Errorf("cash receipt of order %d kept changing: %w", orderID, fault.ErrConflict)
 }
 
 // ErrReceiptTooLate refuses a customer's request for a cash receipt made

@@ -518,12 +518,13 @@ type receiptRow struct {
 	Failure     string       `db:"failure_message"`
 	CancelDue   int64        `db:"cancel_due_minor"`
 	Cancelled   int64        `db:"cancelled_minor"`
+	IssueAsked  int64        `db:"issue_asked_minor"`
 }
 
 // receiptColumns are the columns receiptRow reads, each prefixed with c.
 const receiptColumns = `c.id, c.order_id, c.purpose, c.identity_enc, c.requested, c.amount_minor, c.tax_free_minor,
 	c.status, c.issue_number, c.issued_at, c.created_at, c.updated_at, c.reference, c.provider, c.receipt_key,
-	c.receipt_url, c.tries, c.failure_message, c.cancel_due_minor, c.cancelled_minor`
+	c.receipt_url, c.tries, c.failure_message, c.cancel_due_minor, c.cancelled_minor, c.issue_asked_minor`
 
 // insertCashReceipt records a pending cash receipt of order o for purpose,
 // to identity (encrypted as stored); requested is false for the mandatory

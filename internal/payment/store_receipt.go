@@ -13,17 +13,41 @@ import (
 // for), so a job that runs twice, or staff acting at the same moment,
 // change a receipt once.
 
+// claimReceipt takes receipt id for a job until until, when no other job
+// holds it, and reports whether it did.
+func claimReceipt(ctx context.Context, q db.Querier, id int64, now, until time.Time) (bool, error) {
+	res, err := q.ExecContext(ctx, q.Rebind(`UPDATE cash_receipts SET claimed_until = ?
+		WHERE id = ? AND (claimed_until IS NULL OR claimed_until < ?)`), until, id, now)
+	return db.Affected(res, err, "claim cash receipt %d", id)
+}
+
+// releaseReceipt lets the next job take receipt id.
+func releaseReceipt(ctx context.Context, q db.Querier, id int64) error {
+	if _, err := q.ExecContext(ctx, q.Rebind(`UPDATE cash_receipts SET claimed_until = NULL WHERE id = ?`), id); err != nil {
+		return fmt.Errorf("release cash receipt %d: %w", id, err)
+	}
+	return nil
+}
+
 // markReceiptIssuedBy records that provider issued pending receipt id at
-// its try, with the provider's key, number and link; the part of the sale
-// refunded before the issue (cancelDue) was left out of it, so it counts
-// as cancelled.
+// its try, with the provider's key, number and link; notIssued, the part
+// of the sale refunded before the issue and left out of it, counts as
+// cancelled.
 func markReceiptIssuedBy(ctx context.Context, q db.Querier, id int64, try int, provider string, got IssuedReceipt,
-	cancelDue int64, now time.Time) (bool, error) {
+	notIssued int64, now time.Time) (bool, error) {
 	res, err := q.ExecContext(ctx, q.Rebind(`UPDATE cash_receipts SET status = 'issued', provider = ?, receipt_key = ?,
 		issue_number = ?, receipt_url = ?, failure_message = '', cancelled_minor = ?, issued_at = ?, updated_at = ?
 		WHERE id = ? AND status = 'pending' AND tries = ?`),
-		provider, clip(got.ReceiptKey, 200), clip(got.IssueNumber, 64), clip(got.ReceiptURL, 500), cancelDue, now, now, id, try)
+		provider, clip(got.ReceiptKey, 200), clip(got.IssueNumber, 64), clip(got.ReceiptURL, 500), notIssued, now, now, id, try)
 	return db.Affected(res, err, "mark cash receipt %d issued", id)
+}
+
+// markIssueAsked records, before the call, that an issue of pending
+// receipt id at its try is being asked for amount.
+func markIssueAsked(ctx context.Context, q db.Querier, id int64, try int, amount int64, now time.Time) (bool, error) {
+	res, err := q.ExecContext(ctx, q.Rebind(`UPDATE cash_receipts SET issue_asked_minor = ?, updated_at = ?
+		WHERE id = ? AND status = 'pending' AND tries = ? AND issue_asked_minor = 0`), amount, now, id, try)
+	return db.Affected(res, err, "record the issue asked of cash receipt %d", id)
 }
 
 // markReceiptFailed records the provider's refusal of pending receipt id at
@@ -62,14 +86,15 @@ func markReceiptCancelled(ctx context.Context, q db.Querier, id, from, cancelled
 	return db.Affected(res, err, "mark cash receipt %d cancelled", id)
 }
 
-// addReceiptCancelDue raises what refunds took back of receipt id from
-// `from` to due, closing it (closed) when it was never issued and nothing
-// of the sale is left.
-func addReceiptCancelDue(ctx context.Context, q db.Querier, id, from, due int64, closed bool, now time.Time) (bool, error) {
+// addReceiptCancelDue raises what refunds took back of receipt r to due,
+// closing it (closed) when it was never issued and nothing of the sale is
+// left; it changes nothing when r changed since it was read.
+func addReceiptCancelDue(ctx context.Context, q db.Querier, r receiptRow, due int64, closed bool, now time.Time) (bool, error) {
 	res, err := q.ExecContext(ctx, q.Rebind(`UPDATE cash_receipts SET cancel_due_minor = ?,
 		status = CASE WHEN ? THEN 'cancelled' ELSE status END, updated_at = ?
-		WHERE id = ? AND cancel_due_minor = ? AND status <> 'cancelled'`), due, closed, now, id, from)
-	return db.Affected(res, err, "record refund on cash receipt %d", id)
+		WHERE id = ? AND cancel_due_minor = ? AND status = ? AND issue_asked_minor = ?`),
+		due, closed, now, r.ID, r.CancelDue, r.Status, r.IssueAsked)
+	return db.Affected(res, err, "record refund on cash receipt %d", r.ID)
 }
 
 // retryReceipt puts receipt id, refused by the provider, back in line under
@@ -77,7 +102,7 @@ func addReceiptCancelDue(ctx context.Context, q db.Querier, id, from, due int64,
 // its failure.
 func retryReceipt(ctx context.Context, q db.Querier, id int64, now time.Time) (bool, error) {
 	res, err := q.ExecContext(ctx, q.Rebind(`UPDATE cash_receipts SET tries = tries + 1, failure_message = '',
-		status = CASE WHEN status = 'failed' THEN 'pending' ELSE status END, updated_at = ?
+		issue_asked_minor = 0, status = CASE WHEN status = 'failed' THEN 'pending' ELSE status END, updated_at = ?
 		WHERE id = ? AND (status = 'failed' OR (status = 'issued' AND provider <> '' AND failure_message <> ''))`), now, id)
 	return db.Affected(res, err, "retry cash receipt %d", id)
 }
@@ -86,7 +111,8 @@ func retryReceipt(ctx context.Context, q db.Querier, id int64, now time.Time) (b
 // the purpose and identity a customer asked for.
 func replaceSelfIssue(ctx context.Context, q db.Querier, id int64, purpose, identityEnc string, now time.Time) (bool, error) {
 	res, err := q.ExecContext(ctx, q.Rebind(`UPDATE cash_receipts SET purpose = ?, identity_enc = ?, requested = ?,
-		tries = tries + 1, updated_at = ? WHERE id = ? AND status = 'pending' AND NOT requested`), purpose, identityEnc, true, now, id)
+		tries = tries + 1, updated_at = ? WHERE id = ? AND status = 'pending' AND NOT requested AND issue_asked_minor = 0`),
+		purpose, identityEnc, true, now, id)
 	return db.Affected(res, err, "replace self-issue cash receipt %d", id)
 }
 

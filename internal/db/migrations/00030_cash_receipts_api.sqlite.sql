@@ -7,6 +7,11 @@
 -- twice issues once and a retry after a refusal is a new request.
 -- cancel_due_minor is what refunds took back from the cash sale, and
 -- cancelled_minor what the provider has cancelled of the receipt so far.
+-- claimed_until is the lease of the job talking to the provider about the
+-- receipt, so that two jobs never do at once. issue_asked_minor is the
+-- amount an issue request of the current try was sent for before its
+-- answer came: a retry sends the same request, since the provider may have
+-- issued it.
 -- See docs/decisions/0042-cash-receipts-through-toss.md.
 --
 -- SQLite cannot change a CHECK constraint in place, so the table is built
@@ -32,7 +37,9 @@ CREATE TABLE cash_receipts_new (
     tries INTEGER NOT NULL DEFAULT 0,
     failure_message TEXT NOT NULL DEFAULT '',
     cancel_due_minor BIGINT NOT NULL DEFAULT 0,
-    cancelled_minor BIGINT NOT NULL DEFAULT 0
+    cancelled_minor BIGINT NOT NULL DEFAULT 0,
+    claimed_until TIMESTAMP,
+    issue_asked_minor BIGINT NOT NULL DEFAULT 0
 );
 INSERT INTO cash_receipts_new (id, order_id, purpose, identity_enc, requested, amount_minor, tax_free_minor,
     status, issue_number, issued_at, created_at, updated_at)

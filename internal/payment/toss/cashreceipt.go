@@ -85,7 +85,7 @@ func issued(raw []byte, ref string) (payment.IssuedReceipt, error) {
 	if c.ReceiptKey == "" {
 		return payment.IssuedReceipt{}, fmt.Errorf("toss cash receipt %s: no receiptKey: %w", ref, payment.ErrUnknownOutcome)
 	}
-	out := payment.IssuedReceipt{ReceiptKey: c.ReceiptKey, IssueNumber: c.IssueNumber, ReceiptURL: c.ReceiptURL}
+	out := payment.IssuedReceipt{Amount: c.Amount, ReceiptKey: c.ReceiptKey, IssueNumber: c.IssueNumber, ReceiptURL: c.ReceiptURL}
 	if c.IssueStatus == "FAILED" {
 		out.Failed, out.Message = true, "FAILED"
 		if c.Failure != nil {
