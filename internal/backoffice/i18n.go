@@ -581,6 +581,7 @@ var paymentTexts = map[string][2]string{
 	"receipt.failed":                        {"발급 실패: %s", "Refused: %s"},
 	"receipt.cancel.failed":                 {"발급 취소 실패: %s", "Cancel refused: %s"},
 	"receipt.retry":                         {"다시 요청", "Ask again"},
+	"receipt.requeue":                       {"발급 다시 시도", "Try issuing again"},
 	"receipt.retried":                       {"현금영수증 발급을 다시 요청했습니다.", "The cash receipt was asked for again."},
 	"receipt.retry.gone":                    {"다시 요청할 수 없는 현금영수증입니다. 목록을 새로 고쳐 보세요.", "That cash receipt cannot be asked for again; reload the list."},
 	"receipt.issued.title":                  {"발급 내역", "Issued"},

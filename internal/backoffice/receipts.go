@@ -127,7 +127,10 @@ func (h *Handler) showReceipts(w http.ResponseWriter, r *http.Request, m *messag
 				rv.Retry = h.url("/cash-receipts/" + strconv.FormatInt(c.ID, 10) + "/retry")
 			}
 		case h.deps.Payments.IssuesByAPI():
+			// On its way; the button queues it again should the job have
+			// given up (the provider unreachable for a day).
 			rv.Queued = true
+			rv.Retry = h.url("/cash-receipts/" + strconv.FormatInt(c.ID, 10) + "/retry")
 		}
 		if c.ID == note.ID {
 			rv.Value, rv.Error = note.Value, note.Error

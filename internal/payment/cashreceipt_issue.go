@@ -289,12 +289,14 @@ func receiptKey(reference, action string, try int) string {
 	return fmt.Sprintf("cash-receipt-%s-%s-%d", reference, action, try)
 }
 
-// RetryCashReceipt asks again, for staff member by, for receipt id that the
-// provider refused: a failed issue goes back to pending, and a refused
-// cancel is tried again, each under a new idempotency key; the job is
-// enqueued and "cash_receipt.retried" audited in the same transaction.
-// Errors: fault.ErrNotFound; fault.ErrConflict when the receipt has no
-// refusal to retry or the shop issues receipts by hand.
+// RetryCashReceipt asks again, for staff member by, for receipt id: one the
+// provider refused goes back to pending (a refused cancel is tried again),
+// under a new idempotency key; a pending one whose job gave up (the
+// provider unreachable for a day) is queued again with the same key, as
+// its request may have gone through. The job is enqueued and
+// "cash_receipt.retried" audited in the same transaction. Errors:
+// fault.ErrNotFound; fault.ErrConflict when the receipt has nothing to
+// retry (issued, cancelled) or the shop issues receipts by hand.
 func (s *Service) RetryCashReceipt(ctx context.Context, by audit.Actor, id int64) error {
 	if s.cfg.Receipts == nil {
 		return fmt.Errorf("retry cash receipt %d: receipts are issued by hand: %w", id, fault.ErrConflict)

@@ -336,7 +336,8 @@ func TestCashReceiptRefusedThenRetried(t *testing.T) {
 	if err := f.pays.RetryCashReceipt(t.Context(), staff, c.ID); err != nil {
 		t.Fatal(err)
 	}
-	if err := f.pays.RetryCashReceipt(t.Context(), staff, c.ID); !errors.Is(err, fault.ErrConflict) {
+	// Pressed twice: queued twice, issued once (the same try, the same key).
+	if err := f.pays.RetryCashReceipt(t.Context(), staff, c.ID); err != nil {
 		t.Fatalf("second retry = %v", err)
 	}
 	f.runReceipts(t)
@@ -345,8 +346,11 @@ func TestCashReceiptRefusedThenRetried(t *testing.T) {
 		t.Fatalf("after the retry: receipt %+v, Toss %+v", c, got)
 	}
 	es := audittest.Entries(t, f.D, "cash_receipt.retried")
-	if len(es) != 1 || es[0].ActorID != staff.UserID {
+	if len(es) != 2 || es[0].ActorID != staff.UserID {
 		t.Fatalf("retried entries = %+v", es)
+	}
+	if err := f.pays.RetryCashReceipt(t.Context(), staff, c.ID); !errors.Is(err, fault.ErrConflict) {
+		t.Fatalf("retry of an issued receipt = %v", err)
 	}
 }
 

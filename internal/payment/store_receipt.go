@@ -97,13 +97,17 @@ func addReceiptCancelDue(ctx context.Context, q db.Querier, r receiptRow, due in
 	return db.Affected(res, err, "record refund on cash receipt %d", r.ID)
 }
 
-// retryReceipt puts receipt id, refused by the provider, back in line under
-// a new try: a failed issue becomes pending again, a refused cancel loses
-// its failure.
+// retryReceipt puts receipt id back in line: one the provider refused
+// under a new try (a failed issue becomes pending again, a refused cancel
+// loses its failure), and a pending one as it is, since its request may
+// have gone through and must be sent again unchanged.
 func retryReceipt(ctx context.Context, q db.Querier, id int64, now time.Time) (bool, error) {
-	res, err := q.ExecContext(ctx, q.Rebind(`UPDATE cash_receipts SET tries = tries + 1, failure_message = '',
-		issue_asked_minor = 0, status = CASE WHEN status = 'failed' THEN 'pending' ELSE status END, updated_at = ?
-		WHERE id = ? AND (status = 'failed' OR (status = 'issued' AND provider <> '' AND failure_message <> ''))`), now, id)
+	res, err := q.ExecContext(ctx, q.Rebind(`UPDATE cash_receipts SET
+		tries = CASE WHEN status = 'pending' THEN tries ELSE tries + 1 END,
+		issue_asked_minor = CASE WHEN status = 'failed' THEN 0 ELSE issue_asked_minor END,
+		status = CASE WHEN status = 'failed' THEN 'pending' ELSE status END,
+		failure_message = '', updated_at = ?
+		WHERE id = ? AND (status IN ('failed', 'pending') OR (status = 'issued' AND provider <> '' AND failure_message <> ''))`), now, id)
 	return db.Affected(res, err, "retry cash receipt %d", id)
 }
 
