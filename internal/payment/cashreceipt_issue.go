@@ -123,7 +123,8 @@ func (s *Service) SettleCashReceipt(ctx context.Context, id int64) error {
 	// once (a refund's job while the runs) would each cancel
 	// from the same starting point, and the sum would be too much.
 	now := s.stamp()
-	won, err := claimReceipt(ctx, s.d.Write(), id, now, now.Add(receiptLease))
+	until := now.Add(receiptLease)
+	won, err := claimReceipt(ctx, s.d.Write(), id, now, until)
 	if err != nil {
 		return wrap("settle cash receipt", id, err)
 	}
@@ -132,7 +133,7 @@ func (s *Service) SettleCashReceipt(ctx context.Context, id int64) error {
 	}
 	defer func() {
 		// Released even when ctx ended, or the next job waits out the lease.
-		if err := releaseReceipt(context.WithoutCancel(ctx), s.d.Write(), id); err != nil {
+		if err := releaseReceipt(context.WithoutCancel(ctx), s.d.Write(), id, until); err != nil {
 			s.log.ErrorContext(ctx, "release cash receipt", "cash_receipt_id", id, "error", err)
 		}
 	}()

@@ -21,9 +21,11 @@ func claimReceipt(ctx context.Context, q db.Querier, id int64, now, until time.T
 	return db.Affected(res, err, "claim cash receipt %d", id)
 }
 
-// releaseReceipt lets the next job take receipt id.
-func releaseReceipt(ctx context.Context, q db.Querier, id int64) error {
-	if _, err := q.ExecContext(ctx, q.Rebind(`UPDATE cash_receipts SET claimed_until = NULL WHERE id = ?`), id); err != nil {
+// releaseReceipt lets the next job take receipt id, claimed until until:
+// a job whose lease ran out and was taken over leaves the new claim be.
+func releaseReceipt(ctx context.Context, q db.Querier, id int64, until time.Time) error {
+	if _, err := q.ExecContext(ctx, q.Rebind(`UPDATE cash_receipts SET claimed_until = NULL
+		WHERE id = ? AND claimed_until = ?`), id, until); err != nil {
 		return fmt.Errorf("release cash receipt %d: %w", id, err)
 	}
 	return nil
