@@ -41,6 +41,9 @@ type Payments interface {
 	// CashReceiptOf returns the order's cash receipt, or fault.ErrNotFound
 	// when none is due.
 	CashReceiptOf(ctx context.Context, orderID int64) (payment.CashReceipt, error)
+	// RequestCashReceipt records the customer's request for a cash receipt
+	// after ordering (cashreceipt.go).
+	RequestCashReceipt(ctx context.Context, userID, orderID int64, req payment.CashReceiptRequest) (payment.CashReceipt, error)
 	// Cancel cancels an unpaid order, or refunds and cancels a paid one
 	// that has not shipped.
 	Cancel(ctx context.Context, in payment.CancelInput) (order.Order, error)
@@ -191,9 +194,11 @@ type CashReceipt struct {
 	Identity    string     `json:"identity" doc:"The phone, card or business number it is issued to, all but the last four digits masked." example:"*******5678"`
 	Requested   bool       `json:"requested" doc:"false when the customer asked for none and it is issued to the tax office's self-issue number because of the amount." example:"true"`
 	Amount      int64      `json:"amount" doc:"In won." example:"25800"`
-	Status      string     `json:"status" enum:"pending,issued,cancelled" example:"pending"`
+	Status      string     `json:"status" enum:"pending,issued,failed,cancelled" doc:"pending until issued (after the payment); failed when the provider refused it and the shop is looking into it; cancelled when wholly refunded." example:"pending"`
 	IssueNumber string     `json:"issue_number" doc:"The approval number once issued; empty before." example:""`
 	IssuedAt    *time.Time `json:"issued_at" doc:"Null until issued." example:"2026-11-30T03:00:00Z"`
+	ReceiptURL  *string    `json:"receipt_url" format:"uri" doc:"The provider's page of the issued receipt; null when staff issued it by hand or before it is issued." example:"https://dashboard.tosspayments.com/receipt/cash-receipt?receiptKey=abc"`
+	Cancelled   int64      `json:"cancelled" doc:"In won: the part of amount cancelled because of refunds." example:"0"`
 }
 
 // OrderPayments are the payments of one of the signed-in customer's orders.
@@ -324,6 +329,7 @@ const (
 )
 
 func (a *API) registerPayments() {
+	a.registerCashReceipts()
 	huma.Register(a.huma, a.accountOp(huma.Operation{
 		OperationID: "list-payment-methods",
 		Method:      http.MethodGet,
@@ -512,8 +518,7 @@ func (a *API) listOrderPayments(ctx context.Context, in *orderNumberInput) (*ord
 	cr, err := p.CashReceiptOf(ctx, o.ID)
 	switch {
 	case err == nil:
-		out.Body.CashReceipt = &CashReceipt{Purpose: cr.Purpose, Identity: maskIdentity(cr.Identity), Requested: cr.Requested,
-			Amount: cr.Amount, Status: cr.Status, IssueNumber: cr.IssueNumber, IssuedAt: timePtr(cr.IssuedAt)}
+		out.Body.CashReceipt = newCashReceipt(cr)
 	case errors.Is(err, fault.ErrNotFound):
 	default:
 		return nil, a.problem(ctx, err, "path")

@@ -23,6 +23,8 @@ func (a *App) wirePayments() error {
 	cfg, s := a.cfg.Payments, a.acc
 	client := &http.Client{Timeout: 10 * time.Second}
 	var providers []payment.Provider
+	// Toss, when configured, also issues the cash receipts (decision 0042).
+	var receipts payment.CashReceiptIssuer
 	if cfg.TestPay {
 		tp, err := testpay.New(crypt.Derive(a.cfg.SecretKey, "mallang testpay approvals"), func(ref string) string {
 			return a.cfg.BaseURL + "/pay/testpay/" + ref
@@ -40,7 +42,12 @@ func (a *App) wirePayments() error {
 		build        func() (payment.Provider, error)
 	}{
 		{"toss", "MALLANG_TOSS_SECRET_KEY", cfg.TossSecretKey != "", func() (payment.Provider, error) {
-			return toss.New(toss.Config{SecretKey: cfg.TossSecretKey, ClientKey: cfg.TossClientKey, BaseURL: cfg.TossBaseURL}, client)
+			p, err := toss.New(toss.Config{SecretKey: cfg.TossSecretKey, ClientKey: cfg.TossClientKey, BaseURL: cfg.TossBaseURL}, client)
+			if err != nil {
+				return nil, err
+			}
+			receipts = p
+			return p, nil
 		}},
 		{"kakaopay", "MALLANG_KAKAOPAY_SECRET_KEY", cfg.KakaoPaySecretKey != "", func() (payment.Provider, error) {
 			return kakaopay.New(kakaopay.Config{SecretKey: cfg.KakaoPaySecretKey, CID: cfg.KakaoPayCID, BaseURL: cfg.KakaoPayBaseURL}, client)
@@ -72,7 +79,8 @@ func (a *App) wirePayments() error {
 	s.payments = payment.NewService(a.DB, payment.Deps{Orders: s.orders, Customers: a.Accounts, Keyring: s.keyring,
 		Queue: a.queue, Mailer: s.outbox, Audit: s.audit}, payment.Config{BaseURL: a.cfg.BaseURL,
 		Bank:          payment.BankAccount{Bank: cfg.BankName, Account: cfg.BankAccount, Holder: cfg.BankHolder},
-		DepositWithin: cfg.DepositWithin, BuyerProtection: cfg.BuyerProtection}, providers, a.now, a.log)
+		DepositWithin: cfg.DepositWithin, BuyerProtection: cfg.BuyerProtection,
+		Receipts: receipts, CashReceiptAuto: cfg.CashReceiptAuto}, providers, a.now, a.log)
 	s.checkout = checkout.New(a.DB, s.orders, s.payments)
 	return nil
 }

@@ -41,6 +41,9 @@ type Payments interface {
 	PendingCashReceipts(ctx context.Context, limit int) ([]payment.CashReceipt, error)
 	CashReceipt(ctx context.Context, id int64) (payment.CashReceipt, error)
 	MarkCashReceiptIssued(ctx context.Context, by audit.Actor, id int64, issueNumber string) error
+	IssuedCashReceipts(ctx context.Context, limit int) ([]payment.CashReceipt, error)
+	RetryCashReceipt(ctx context.Context, by audit.Actor, id int64) error
+	IssuesByAPI() bool
 }
 
 // registerPayments adds the payment forms of the order page and the cash
@@ -55,6 +58,7 @@ func (h *Handler) registerPayments(mux *http.ServeMux) {
 	mux.Handle("GET "+p+"/refunds", orders(h.awaitingTransfers))
 	mux.Handle("GET "+p+"/cash-receipts", orders(h.cashReceipts))
 	mux.Handle("POST "+p+"/cash-receipts/{id}/issued", orders(h.issueCashReceipt))
+	mux.Handle("POST "+p+"/cash-receipts/{id}/retry", orders(h.retryCashReceipt))
 }
 
 // paymentSections adds the cash receipts section to the menu for u.

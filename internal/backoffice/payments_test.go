@@ -395,7 +395,10 @@ func TestCashReceipts(t *testing.T) {
 	st, body = b.post(issue, url.Values{"issue_number": {"NTS-20261130-0001"}})
 	must(t, st, http.StatusOK, body)
 	contains(t, body, "NTS-20261130-0001", small.Number)
-	lacks(t, body, big.Number)
+	// It left the receipts due for the list of those issued.
+	due, done, _ := strings.Cut(body, `data-testid="issued-receipts"`)
+	lacks(t, due, big.Number)
+	contains(t, done, big.Number, "NTS-20261130-0001", "직접 발급")
 	if rc, err := e.pays.CashReceiptOf(context.Background(), big.ID); err != nil || rc.Status != "issued" || rc.IssueNumber != "NTS-20261130-0001" {
 		t.Fatalf("receipt = %+v, %v", rc, err)
 	}

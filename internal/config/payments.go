@@ -27,6 +27,11 @@ type Payments struct {
 
 	TossSecretKey, TossClientKey, TossBaseURL string // MALLANG_TOSS_*
 
+	// CashReceiptAuto is which cash receipts the shop issues unasked
+	// (MALLANG_CASH_RECEIPT_AUTO): "self-issued" (the default: a transfer
+	// of ₩100,000 or more to the tax office's self-issue number) or "off".
+	CashReceiptAuto string
+
 	KakaoPaySecretKey, KakaoPayCID, KakaoPayBaseURL string // MALLANG_KAKAOPAY_*
 
 	// PayPal prices orders in PayPalCurrency at PayPalKRWPerUnit won per
@@ -64,6 +69,11 @@ func loadPayments(get func(k, def string) string, c *Config) error {
 	}
 	p.BuyerProtection = get("MALLANG_BUYER_PROTECTION", bankDefault("구매안전서비스: 데모 상점이라 가입 정보가 없습니다 (MALLANG_BUYER_PROTECTION)"))
 	p.TossSecretKey, p.TossClientKey, p.TossBaseURL = get("MALLANG_TOSS_SECRET_KEY", ""), get("MALLANG_TOSS_CLIENT_KEY", ""), get("MALLANG_TOSS_BASE_URL", "")
+	switch p.CashReceiptAuto = get("MALLANG_CASH_RECEIPT_AUTO", "self-issued"); p.CashReceiptAuto {
+	case "self-issued", "off":
+	default:
+		return &Error{"MALLANG_CASH_RECEIPT_AUTO", fmt.Sprintf("%q is not self-issued or off", p.CashReceiptAuto)}
+	}
 	p.KakaoPaySecretKey, p.KakaoPayCID, p.KakaoPayBaseURL = get("MALLANG_KAKAOPAY_SECRET_KEY", ""), get("MALLANG_KAKAOPAY_CID", ""), get("MALLANG_KAKAOPAY_BASE_URL", "")
 	p.PayPalClientID, p.PayPalSecret, p.PayPalWebhookID = get("MALLANG_PAYPAL_CLIENT_ID", ""), get("MALLANG_PAYPAL_SECRET", ""), get("MALLANG_PAYPAL_WEBHOOK_ID", "")
 	p.PayPalBaseURL, p.PayPalCurrency, p.PayPalKRWPerUnit = get("MALLANG_PAYPAL_BASE_URL", ""), get("MALLANG_PAYPAL_CURRENCY", "USD"), get("MALLANG_PAYPAL_KRW_PER_UNIT", "")

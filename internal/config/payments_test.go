@@ -40,9 +40,10 @@ func TestLoadPayments(t *testing.T) {
 func TestLoadPaymentsRefused(t *testing.T) {
 	t.Parallel()
 	cases := map[string]map[string]string{
-		"MALLANG_TESTPAY":        {"MALLANG_TESTPAY": "sometimes"},
-		"MALLANG_DEPOSIT_WITHIN": {"MALLANG_DEPOSIT_WITHIN": "10m"},
-		"MALLANG_BANK_ACCOUNT":   {"MALLANG_DEMO": "false", "MALLANG_BANK_ACCOUNT": "123-45-678"},
+		"MALLANG_TESTPAY":           {"MALLANG_TESTPAY": "sometimes"},
+		"MALLANG_DEPOSIT_WITHIN":    {"MALLANG_DEPOSIT_WITHIN": "10m"},
+		"MALLANG_BANK_ACCOUNT":      {"MALLANG_DEMO": "false", "MALLANG_BANK_ACCOUNT": "123-45-678"},
+		"MALLANG_CASH_RECEIPT_AUTO": {"MALLANG_CASH_RECEIPT_AUTO": "always"},
 	}
 	for want, env := range cases {
 		t.Run(want, func(t *testing.T) {
@@ -52,6 +53,25 @@ func TestLoadPaymentsRefused(t *testing.T) {
 			var ce *Error
 			if !errors.As(err, &ce) || ce.Var != want {
 				t.Fatalf("err = %v, want one naming %s", err, want)
+			}
+		})
+	}
+}
+
+// MALLANG_CASH_RECEIPT_AUTO issues the self-issue receipts unless turned
+// off.
+func TestLoadCashReceiptAuto(t *testing.T) {
+	t.Parallel()
+	for _, c := range []struct{ set, want string }{{"", "self-issued"}, {"self-issued", "self-issued"}, {"off", "off"}} {
+		t.Run(c.want+c.set, func(t *testing.T) {
+			t.Parallel()
+			env := map[string]string{"MALLANG_DATA_DIR": t.TempDir()}
+			if c.set != "" {
+				env["MALLANG_CASH_RECEIPT_AUTO"] = c.set
+			}
+			cfg, err := Load(mapEnv(env))
+			if err != nil || cfg.Payments.CashReceiptAuto != c.want {
+				t.Fatalf("CashReceiptAuto = %q, %v; want %q", cfg.Payments.CashReceiptAuto, err, c.want)
 			}
 		})
 	}

@@ -26,9 +26,11 @@ func (PaymentSyncArgs) InsertOpts() river.InsertOpts {
 	return river.InsertOpts{Queue: QueueDefault, MaxAttempts: 10}
 }
 
-// PaymentSyncer settles a payment attempt (internal/payment).
+// PaymentSyncer settles a payment attempt and a cash receipt
+// (internal/payment).
 type PaymentSyncer interface {
 	SyncAttempt(ctx context.Context, attemptID int64) error
+	SettleCashReceipt(ctx context.Context, receiptID int64) error
 }
 
 type paymentSyncWorker struct {

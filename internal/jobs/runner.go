@@ -49,12 +49,16 @@ type Runner struct {
 // poll.
 //
 // pruners run every PruneInterval (and at start) through PruneArgs;
-// payments settles the attempts PaymentSyncArgs names (nil: no payments);
+// payments settles the attempts PaymentSyncArgs names and the cash
+// receipts CashReceiptArgs names (nil: no payments);
 // mail delivers the mail MailDeliveryArgs names (nil: no mail).
 func NewRunner(d *db.DB, log *slog.Logger, cat *catalog.Service, store *media.Store, payments PaymentSyncer, mail *Mail, pruners ...Pruner) (*Runner, error) {
 	workers := river.NewWorkers()
 	if payments != nil {
 		if err := river.AddWorkerSafely(workers, &paymentSyncWorker{syncer: payments}); err != nil {
+			return nil, fmt.Errorf("new job runner: %w", err)
+		}
+		if err := river.AddWorkerSafely(workers, &cashReceiptWorker{syncer: payments}); err != nil {
 			return nil, fmt.Errorf("new job runner: %w", err)
 		}
 	}

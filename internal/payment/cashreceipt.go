@@ -49,11 +49,40 @@ type CashReceipt struct {
 	Requested   bool   // false: due because of the amount, to the self-issue number
 	Amount      int64
 	TaxFree     int64  // the VAT-exempt part of Amount
-	Status      string // pending, issued, cancelled
+	Status      string // pending, issued, failed, cancelled
 	IssueNumber string
 	IssuedAt    time.Time
 	CreatedAt   time.Time
+	UpdatedAt   time.Time
+	// Reference is the bank transfer's reference, the orderId the provider
+	// knows the receipt by.
+	Reference string
+	// Provider is the provider that issued it ("toss"), "" when staff did
+	// by hand; ReceiptKey is the provider's key (to cancel it) and
+	// ReceiptURL the provider's page of it.
+	Provider   string
+	ReceiptKey string
+	ReceiptURL string
+	// Failure is the provider's reason for refusing the last issue or
+	// cancel, until staff retry.
+	Failure string
+	// CancelDue is what refunds took back of Amount; Cancelled is how much
+	// of the receipt the provider has cancelled so far.
+	CancelDue int64
+	Cancelled int64
+	tries     int
+	// issueAsked is the amount an issue of this try was sent for, 0 when
+	// none was sent yet.
+	issueAsked int64
 }
+
+// Cash-receipt statuses.
+const (
+	ReceiptPending   = "pending"   // due, not issued yet (the job or staff will)
+	ReceiptIssued    = "issued"    // issued, by the provider or staff
+	ReceiptFailed    = "failed"    // the provider refused; staff retry or issue by hand
+	ReceiptCancelled = "cancelled" // wholly refunded: cancelled, or never issued
+)
 
 // checkCashReceipt validates r into v and returns it normalised (digits
 // only); nil when none was asked for.
@@ -111,10 +140,10 @@ func ValidBusinessNumber(n string) bool {
 
 // recordCashReceipt stores the receipt a cash sale needs: the one asked
 // for, or the mandatory one to the self-issue number.
-func (s *Service) recordCashReceipt(ctx context.Context, q db.Querier, o order.Order, r *CashReceiptRequest, now time.Time) error {
+func (s *Service) recordCashReceipt(ctx context.Context, q db.Querier, o order.Order, reference string, r *CashReceiptRequest, now time.Time) error {
 	requested := r != nil
 	if !requested {
-		if o.Total < MandatoryCashReceipt {
+		if o.Total < MandatoryCashReceipt || s.cfg.CashReceiptAuto == AutoOff {
 			return nil
 		}
 		r = &CashReceiptRequest{Purpose: IncomeDeduction, Identity: SelfIssueNumber}
@@ -123,7 +152,7 @@ func (s *Service) recordCashReceipt(ctx context.Context, q db.Querier, o order.O
 	if err != nil {
 		return err
 	}
-	return insertCashReceipt(ctx, q, o, r.Purpose, enc, requested, now)
+	return insertCashReceipt(ctx, q, o, reference, r.Purpose, enc, requested, now)
 }
 
 // The encrypted columns of the payment tables. A receipt's identity number
@@ -136,7 +165,9 @@ var (
 
 func (s *Service) openReceipt(r receiptRow) (CashReceipt, error) {
 	c := CashReceipt{ID: r.ID, OrderID: r.OrderID, Purpose: r.Purpose, Requested: r.Requested, Amount: r.Amount, TaxFree: r.TaxFree,
-		Status: r.Status, IssueNumber: r.IssueNumber, CreatedAt: r.CreatedAt.UTC(), Identity: r.Identity}
+		Status: r.Status, IssueNumber: r.IssueNumber, CreatedAt: r.CreatedAt.UTC(), UpdatedAt: r.UpdatedAt.UTC(), Identity: r.Identity,
+		Reference: r.Reference, Provider: r.Provider, ReceiptKey: r.ReceiptKey, ReceiptURL: r.ReceiptURL, Failure: r.Failure,
+		CancelDue: r.CancelDue, Cancelled: r.Cancelled, tries: r.Tries, issueAsked: r.IssueAsked}
 	if r.IssuedAt.Valid {
 		c.IssuedAt = r.IssuedAt.Time.UTC()
 	}
@@ -179,7 +210,8 @@ func (s *Service) receiptWhere(ctx context.Context, where string, args ...any) (
 	return s.openReceipt(r)
 }
 
-// PendingCashReceipts lists receipts due for paid orders, oldest first.
+// PendingCashReceipts lists receipts due for paid orders, oldest first:
+// those waiting to be issued and those the provider refused.
 func (s *Service) PendingCashReceipts(ctx context.Context, limit int) ([]CashReceipt, error) {
 	rs, err := pendingCashReceipts(ctx, s.d.Read(), limit)
 	if err != nil {
@@ -197,9 +229,10 @@ func (s *Service) PendingCashReceipts(ctx context.Context, limit int) ([]CashRec
 }
 
 // MarkCashReceiptIssued records, for staff member by, the issue number of
-// pending receipt id, and "cash_receipt.issued" in the audit log in the same
-// transaction. It returns fault.ErrConflict when the receipt is not pending
-// (issued meanwhile, or gone) and *fault.Invalid for a bad number.
+// pending (or refused) receipt id, and "cash_receipt.issued" in the audit
+// log in the same transaction. It returns fault.ErrConflict when the
+// receipt is not due (issued meanwhile, or gone) and *fault.Invalid for a
+// bad number.
 func (s *Service) MarkCashReceiptIssued(ctx context.Context, by audit.Actor, id int64, issueNumber string) error {
 	issueNumber = strings.TrimSpace(issueNumber)
 	if issueNumber == "" || len(issueNumber) > 64 {
@@ -212,7 +245,7 @@ func (s *Service) MarkCashReceiptIssued(ctx context.Context, by audit.Actor, id 
 			return err
 		}
 		if !changed {
-			return fmt.Errorf("cash receipt %d is not pending: %w", id, fault.ErrConflict)
+			return fmt.Errorf("cash receipt %d is not due: %w", id, fault.ErrConflict)
 		}
 		orderID, number, err := receiptOrder(ctx, q, id)
 		if err != nil {

@@ -84,6 +84,10 @@ func (s *Service) ConfirmDeposit(ctx context.Context, by audit.Actor, orderID in
 		if err := s.mailPaid(ctx, q, orderID, a, methodName(a)); err != nil {
 			return err
 		}
+		// The money is in: the receipt due may be issued now.
+		if err := s.queueCashReceipt(ctx, q, orderID); err != nil {
+			return err
+		}
 		return s.audited(ctx, q, by.Entry("payment.deposit_confirmed", "order", strconv.FormatInt(orderID, 10),
 			map[string]any{"number": OrderNumber(a.Reference), "attempt_id": a.ID, "amount": a.Amount}))
 	})

@@ -79,6 +79,10 @@ func (s *Service) RecordRefundTransfer(ctx context.Context, by audit.Actor, refu
 		if err := settleRefundedAttempt(ctx, q, row.AttemptID, now); err != nil {
 			return err
 		}
+		// The money went back: the cash receipt of the sale drops by it.
+		if err := s.refundCashReceipt(ctx, q, row.OrderID, row.Amount, now); err != nil {
+			return err
+		}
 		if err := insertEvent(ctx, q, event{AttemptID: row.AttemptID, Kind: evRefund, Outcome: "ok",
 			Detail: fmt.Sprintf("%d won sent to %s (transfer)", row.Amount, to), By: ByStaff, ActorID: by.UserID}, now); err != nil {
 			return err

@@ -44,9 +44,11 @@ type Orders interface {
 type Customers = notify.Contacts
 
 // SyncQueue enqueues, in the caller's transaction, a job that looks an
-// attempt up at its provider and settles it (internal/jobs).
+// attempt up at its provider and settles it, and the job that issues or
+// cancels a cash receipt through the provider (internal/jobs).
 type SyncQueue interface {
 	EnqueuePaymentSync(ctx context.Context, q db.Querier, attemptID int64) error
+	EnqueueCashReceipt(ctx context.Context, q db.Querier, receiptID int64) error
 }
 
 // Audit records what staff must look at (internal/audit): a payment for
@@ -72,6 +74,13 @@ type Config struct {
 	// ConfirmLease is how long a confirm owns an attempt before another may
 	// take over (default 30 seconds).
 	ConfirmLease time.Duration
+	// Receipts issues and cancels cash receipts through a provider's API
+	// (Toss Payments); nil when no provider is configured for it, and staff
+	// issue them by hand.
+	Receipts CashReceiptIssuer
+	// CashReceiptAuto says which receipts the shop issues without being
+	// asked: AutoSelfIssued ("" too) or AutoOff.
+	CashReceiptAuto string
 }
 
 // Deps are the services payments use; every one is required.

@@ -509,15 +509,30 @@ type receiptRow struct {
 	IssueNumber string       `db:"issue_number"`
 	IssuedAt    sql.NullTime `db:"issued_at"`
 	CreatedAt   time.Time    `db:"created_at"`
+	UpdatedAt   time.Time    `db:"updated_at"`
+	Reference   string       `db:"reference"`
+	Provider    string       `db:"provider"`
+	ReceiptKey  string       `db:"receipt_key"`
+	ReceiptURL  string       `db:"receipt_url"`
+	Tries       int          `db:"tries"`
+	Failure     string       `db:"failure_message"`
+	CancelDue   int64        `db:"cancel_due_minor"`
+	Cancelled   int64        `db:"cancelled_minor"`
+	IssueAsked  int64        `db:"issue_asked_minor"`
 }
+
+// receiptColumns are the columns receiptRow reads, each prefixed with c.
+const receiptColumns = `c.id, c.order_id, c.purpose, c.identity_enc, c.requested, c.amount_minor, c.tax_free_minor,
+	c.status, c.issue_number, c.issued_at, c.created_at, c.updated_at, c.reference, c.provider, c.receipt_key,
+	c.receipt_url, c.tries, c.failure_message, c.cancel_due_minor, c.cancelled_minor, c.issue_asked_minor`
 
 // insertCashReceipt records a pending cash receipt of order o for purpose,
 // to identity (encrypted as stored); requested is false for the mandatory
 // one to the self-issue number.
-func insertCashReceipt(ctx context.Context, q db.Querier, o order.Order, purpose, identityEnc string, requested bool, now time.Time) error {
-	_, err := q.ExecContext(ctx, q.Rebind(`INSERT INTO cash_receipts (order_id, purpose, identity_enc, requested,
-		amount_minor, tax_free_minor, status, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, 'pending', ?, ?)`),
-		o.ID, purpose, identityEnc, requested, o.Total, o.TaxFree, now, now)
+func insertCashReceipt(ctx context.Context, q db.Querier, o order.Order, reference, purpose, identityEnc string, requested bool, now time.Time) error {
+	_, err := q.ExecContext(ctx, q.Rebind(`INSERT INTO cash_receipts (order_id, reference, purpose, identity_enc, requested,
+		amount_minor, tax_free_minor, status, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, 'pending', ?, ?)`),
+		o.ID, reference, purpose, identityEnc, requested, o.Total, o.TaxFree, now, now)
 	if err != nil {
 		return fmt.Errorf("record cash receipt of order %d: %w", o.ID, err)
 	}
@@ -528,8 +543,7 @@ func insertCashReceipt(ctx context.Context, q db.Querier, o order.Order, purpose
 // fault.ErrNotFound when there is none.
 func cashReceiptWhere(ctx context.Context, q db.Querier, where string, args ...any) (receiptRow, error) {
 	var r receiptRow
-	err := q.GetContext(ctx, &r, q.Rebind(`SELECT id, order_id, purpose, identity_enc, requested,
-		amount_minor, tax_free_minor, status, issue_number, issued_at, created_at FROM cash_receipts WHERE `+where), args...)
+	err := q.GetContext(ctx, &r, q.Rebind(`SELECT `+receiptColumns+` FROM cash_receipts c WHERE `+where), args...)
 	if errors.Is(err, sql.ErrNoRows) {
 		return receiptRow{}, fault.ErrNotFound
 	}
@@ -540,12 +554,11 @@ func cashReceiptWhere(ctx context.Context, q db.Querier, where string, args ...a
 }
 
 // pendingCashReceipts returns up to limit receipts still to issue for paid
-// orders, oldest first.
+// orders (waiting, or refused by the provider), oldest first.
 func pendingCashReceipts(ctx context.Context, q db.Querier, limit int) ([]receiptRow, error) {
 	var rs []receiptRow
-	err := q.SelectContext(ctx, &rs, q.Rebind(`SELECT c.id, c.order_id, c.purpose, c.identity_enc,
-		c.requested, c.amount_minor, c.tax_free_minor, c.status, c.issue_number, c.issued_at, c.created_at FROM cash_receipts c
-		JOIN orders o ON o.id = c.order_id WHERE c.status = 'pending' AND o.paid_at IS NOT NULL
+	err := q.SelectContext(ctx, &rs, q.Rebind(`SELECT `+receiptColumns+` FROM cash_receipts c
+		JOIN orders o ON o.id = c.order_id WHERE c.status IN ('pending', 'failed') AND o.paid_at IS NOT NULL
 		ORDER BY c.id LIMIT ?`), limit)
 	if err != nil {
 		return nil, fmt.Errorf("pending cash receipts: %w", err)
@@ -556,7 +569,7 @@ func pendingCashReceipts(ctx context.Context, q db.Querier, limit int) ([]receip
 // markCashReceiptIssued records issueNumber on pending receipt id and
 // reports whether it was pending.
 func markCashReceiptIssued(ctx context.Context, q db.Querier, id int64, issueNumber string, now time.Time) (bool, error) {
-	res, err := q.ExecContext(ctx, q.Rebind(`UPDATE cash_receipts SET status = 'issued',
-		issue_number = ?, issued_at = ?, updated_at = ? WHERE id = ? AND status = 'pending'`), issueNumber, now, now, id)
+	res, err := q.ExecContext(ctx, q.Rebind(`UPDATE cash_receipts SET status = 'issued', failure_message = '',
+		issue_number = ?, issued_at = ?, updated_at = ? WHERE id = ? AND status IN ('pending', 'failed')`), issueNumber, now, now, id)
 	return db.Affected(res, err, "mark cash receipt %d issued", id)
 }

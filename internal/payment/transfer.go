@@ -52,7 +52,7 @@ func (s *Service) recordTransfer(ctx context.Context, q db.Querier, o order.Orde
 	// The attempt row is the record of a transfer's start (its deposit
 	// holds the account, amount and deadline): no provider answered, so
 	// no event is written.
-	return a, s.recordCashReceipt(ctx, q, o, receipt, now)
+	return a, s.recordCashReceipt(ctx, q, o, a.Reference, receipt, now)
 }
 
 // ErrPaymentInProgress refuses a bank transfer for an order whose payment

@@ -30,6 +30,7 @@ type Payments interface {
 	Attempts(ctx context.Context, orderID int64) ([]payment.Attempt, error)
 	Refunds(ctx context.Context, orderID int64) ([]payment.Refund, error)
 	CashReceiptOf(ctx context.Context, orderID int64) (payment.CashReceipt, error)
+	RequestCashReceipt(ctx context.Context, userID, orderID int64, req payment.CashReceiptRequest) (payment.CashReceipt, error)
 	Cancel(ctx context.Context, in payment.CancelInput) (order.Order, error)
 	Webhook(ctx context.Context, provider string, h http.Header, body []byte) error
 	Provider(name string) (payment.Provider, bool)
@@ -56,6 +57,7 @@ func (h *Handler) registerPayments(mux *http.ServeMux) {
 	mux.Handle("GET /pay/fail/{provider}/{reference}", s(h.serve(h.payFail)))
 	mux.Handle("GET /pay/testpay/{reference}", s(h.serve(h.testpayWindow)))
 	mux.Handle("POST /pay/testpay/{reference}", s(h.serve(h.testpayAnswer)))
+	mux.Handle("POST /account/orders/{number}/cash-receipt", s(h.signedIn(h.orderCashReceipt)))
 	mux.HandleFunc("POST /payments/webhook/{provider}", h.paymentWebhook)
 }
 
@@ -370,6 +372,11 @@ type paymentPanel struct {
 	PaidAt  string
 	Refunds []refundLine
 	Receipt string
+	// ReceiptURL is the provider's page of the issued cash receipt;
+	// ReceiptForm the address of the form asking for one, when the
+	// customer still may (cashreceipt.go).
+	ReceiptURL  string
+	ReceiptForm string
 	// RefundAccount is set when cancelling the order sends its money to an
 	// account the customer names (it came by bank transfer or into a
 	// virtual account), so the cancel form asks for one.
@@ -437,8 +444,14 @@ func (h *Handler) newPaymentPanel(ctx context.Context, lc *locale, o order.Order
 		if rc.IssueNumber != "" {
 			pp.Receipt += " · " + rc.IssueNumber
 		}
+		if strings.HasPrefix(rc.ReceiptURL, "https://") && rc.Status == payment.ReceiptIssued {
+			pp.ReceiptURL = rc.ReceiptURL
+		}
 	case !errors.Is(err, fault.ErrNotFound):
 		return nil, err
+	}
+	if h.mayAskReceipt(o, as, rc, err) {
+		pp.ReceiptForm = "/account/orders/" + o.Number + "/cash-receipt"
 	}
 	return pp, nil
 }

@@ -22,7 +22,29 @@ import (
 // once, not when the caller's transaction commits, so a test sees what a
 // webhook asked for even when its transaction rolled back). The zero value
 // is ready.
-type Queue struct{ fake.IDs }
+type Queue struct {
+	fake.IDs
+	// Receipts keeps the cash receipts the cash_receipt job is asked to
+	// settle, for RunReceipts.
+	Receipts fake.IDs
+}
+
+// EnqueueCashReceipt keeps receiptID for RunReceipts.
+func (qu *Queue) EnqueueCashReceipt(_ context.Context, _ db.Querier, receiptID int64) error {
+	qu.Receipts.Add(receiptID)
+	return nil
+}
+
+// RunReceipts works the cash_receipt jobs waiting, oldest first, through s
+// as the job does, stopping at the first error.
+func (qu *Queue) RunReceipts(ctx context.Context, s *payment.Service) error {
+	return qu.Receipts.Run(ctx, func(ctx context.Context, id int64) error {
+		if err := s.SettleCashReceipt(ctx, id); err != nil {
+			return fmt.Errorf("settle cash receipt %d: %w", id, err)
+		}
+		return nil
+	})
+}
 
 // EnqueuePaymentSync keeps attemptID for Run.
 func (qu *Queue) EnqueuePaymentSync(_ context.Context, _ db.Querier, attemptID int64) error {

@@ -94,6 +94,7 @@ type Server struct {
 	orders   map[string]string       // orderId → latest paymentKey
 	virtual  map[string]bool         // paymentKeys authorized as virtual accounts
 	idem     map[string]stored       // path + "\x00" + Idempotency-Key → first response
+	cash     cashReceipts            // cash receipts (cashreceipt.go)
 }
 
 type stored struct {
@@ -114,6 +115,7 @@ func NewServer() *Server {
 	mux.Handle("GET /v1/payments/{paymentKey}", s.endpoint(s.lookup))
 	mux.Handle("GET /v1/payments/orders/{orderId}", s.endpoint(s.lookupOrder))
 	mux.Handle("POST /v1/payments/{paymentKey}/cancel", s.endpoint(s.cancel))
+	s.receiptRoutes(mux)
 	mux.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) {
 		writeJSON(w, http.StatusNotFound, apiError{"NOT_FOUND", "존재하지 않는 정보 입니다."})
 	})
