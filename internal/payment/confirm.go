@@ -399,19 +399,36 @@ func (s *Service) markAwaitingDeposit(ctx context.Context, a Attempt, res Result
 			secret = enc
 		}
 	}
+	issued := false // this call recorded the account
 	err := s.d.InTx(ctx, func(q db.Querier) error {
-		changed, err := markAttemptAwaitingDeposit(ctx, q, a.ID, res.ProviderPaymentID, dep, secret, res.Method, s.stamp())
+		// Under the order's row, as every settlement of its payment
+		// (decision 0036): a bank transfer started at the same time waits,
+		// then finds the order waiting for this deposit.
+		if _, err := s.deps.Orders.HoldForPayment(ctx, q, a.OrderID); err != nil {
+			return err
+		}
+		// Whatever the provider calls the method ("가상계좌",
+		// "VIRTUAL_ACCOUNT"), the customer reads it in Korean.
+		changed, err := markAttemptAwaitingDeposit(ctx, q, a.ID, res.ProviderPaymentID, dep, secret, vaccountMethod, s.stamp())
 		if err != nil || !changed {
 			return err
 		}
 		if err := s.record(ctx, q, event{AttemptID: a.ID, Kind: kind, Outcome: "awaiting_deposit", Response: res.Raw}); err != nil {
 			return err
 		}
+		issued = true
 		return s.deps.Orders.AwaitDeposit(ctx, q, a.OrderID, due, order.System, "가상계좌 발급 ("+a.Provider+")")
 	})
 	if err != nil {
 		err = fmt.Errorf("record virtual account of payment %d: %w", a.ID, err)
 		return Attempt{}, withWrite(err, s.release(ctx, s.d.Write(), a.ID))
 	}
-	return s.reread(ctx, a.ID)
+	got, err := s.reread(ctx, a.ID)
+	if err == nil && issued {
+		// Once: only the call whose conditional update recorded the
+		// account mails it, so a retried confirm, or the provider's
+		// notification arriving beside the browser, sends nothing more.
+		s.mailVirtualAccount(ctx, got)
+	}
+	return got, err
 }

@@ -119,6 +119,25 @@ func (s *Service) MailTransfer(ctx context.Context, o order.Order, a Attempt) {
 	})
 }
 
+// mailVirtualAccount tells the customer where to send the money of
+// attempt a, whose provider just issued a virtual account for it; call it
+// once the account is committed.
+func (s *Service) mailVirtualAccount(ctx context.Context, a Attempt) {
+	d := a.Deposit
+	if d == nil {
+		return
+	}
+	o, err := s.deps.Orders.AdminGet(ctx, a.OrderID)
+	if err != nil {
+		s.log.WarnContext(ctx, "virtual account mail not sent: order unread", "order_id", a.OrderID, "err", err)
+		return
+	}
+	s.mail(ctx, o.UserID, o.ID, notify.VirtualAccountIssued, func(name string) any {
+		return notify.VirtualAccountData{Deposit: notify.Deposit{Name: name, Number: o.Number, Bank: d.Bank,
+			Account: d.Account, Holder: d.Holder, Amount: money.Won(a.Amount), Deadline: d.Due, URL: s.orderURL(o.Number)}}
+	})
+}
+
 // mailPaid tells the customer of order orderID that attempt a paid it with
 // method (in Korean).
 func (s *Service) mailPaid(ctx context.Context, orderID int64, a Attempt, method string) {
@@ -138,10 +157,15 @@ var methodNames = map[string]string{
 	"paypal": "페이팔", "portone": "포트원",
 }
 
-// methodName is the Korean name of attempt a's way of paying.
+// methodName is the Korean name of attempt a's way of paying: a virtual
+// account names its provider after it ("가상계좌 (토스페이먼츠)").
 func methodName(a Attempt) string {
-	if n, ok := methodNames[a.Provider]; ok {
-		return n
+	n, ok := methodNames[a.Provider]
+	if !ok {
+		n = a.Provider
 	}
-	return a.Provider
+	if a.Provider != BankTransfer && a.Deposit != nil {
+		return vaccountMethod + " (" + n + ")"
+	}
+	return n
 }

@@ -363,6 +363,9 @@ func (h *Handler) paymentWebhook(w http.ResponseWriter, r *http.Request) {
 // paymentPanel is what the order page shows of the order's payments.
 type paymentPanel struct {
 	Deposit *payment.DepositInfo
+	// Virtual is set when Deposit is a virtual account a provider issued
+	// for this order, not the shop's own account.
+	Virtual bool
 	Amount  string
 	Due     string
 	PayURL  string // pay an unpaid order
@@ -398,10 +401,15 @@ func (h *Handler) newPaymentPanel(ctx context.Context, lc *locale, o order.Order
 		}
 		switch {
 		case a.Status == payment.AttemptAwaitingDeposit && o.Status == order.AwaitingDeposit:
-			pp.Deposit = a.Deposit
+			pp.Deposit, pp.Virtual = a.Deposit, a.Provider != payment.BankTransfer
 			if a.Deposit != nil {
 				pp.Due = lc.DateTime(a.Deposit.Due)
 			}
+		case a.Status.Captured() && a.Provider != payment.BankTransfer && a.Deposit != nil:
+			// Paid into a virtual account: the provider's own name of the
+			// method ("VIRTUAL_ACCOUNT") is not for customers.
+			pp.Method = lc.F("pay.vaccount_via", lc.T("provider."+a.Provider))
+			pp.PaidAt = lc.DateTime(a.PaidAt)
 		case a.Status.Captured():
 			pp.Method = lc.T("pay." + a.Provider)
 			if a.Method != "" && a.Method != pp.Method {
