@@ -268,7 +268,9 @@ func (s *Service) markPaid(ctx context.Context, p Provider, a Attempt, res Resul
 			Detail: fmt.Sprintf("%d %s", res.Charged.Total, res.Charged.Currency), Response: res.Raw}); err != nil {
 			return err
 		}
-		_, err = s.deps.Orders.MarkPaid(ctx, q, a.OrderID, order.System, "결제 완료 ("+a.Provider+")")
+		// The reason is read by the customer in the order's history
+		// ("결제 완료 (토스페이먼츠 가상계좌)"): the method in Korean.
+		_, err = s.deps.Orders.MarkPaid(ctx, q, a.OrderID, order.System, methodName(a))
 		if errors.Is(err, fault.ErrConflict) {
 			return errOrderGone
 		}
@@ -417,7 +419,9 @@ func (s *Service) markAwaitingDeposit(ctx context.Context, a Attempt, res Result
 			return err
 		}
 		issued = true
-		return s.deps.Orders.AwaitDeposit(ctx, q, a.OrderID, due, order.System, "가상계좌 발급 ("+a.Provider+")")
+		// The order's history is read by the customer: the provider's
+		// Korean name, not its key.
+		return s.deps.Orders.AwaitDeposit(ctx, q, a.OrderID, due, order.System, methodNames[a.Provider]+" 가상계좌 발급")
 	})
 	if err != nil {
 		err = fmt.Errorf("record virtual account of payment %d: %w", a.ID, err)

@@ -158,14 +158,14 @@ var methodNames = map[string]string{
 }
 
 // methodName is the Korean name of attempt a's way of paying: a virtual
-// account names its provider after it ("가상계좌 (토스페이먼츠)").
+// account is named with its provider ("토스페이먼츠 가상계좌").
 func methodName(a Attempt) string {
 	n, ok := methodNames[a.Provider]
 	if !ok {
 		n = a.Provider
 	}
 	if a.Provider != BankTransfer && a.Deposit != nil {
-		return vaccountMethod + " (" + n + ")"
+		return n + " " + vaccountMethod
 	}
 	return n
 }

@@ -377,6 +377,9 @@ type paymentPanel struct {
 	// account the customer names (it came by bank transfer or into a
 	// virtual account), so the cancel form asks for one.
 	RefundAccount bool
+	// RefundVirtual says that money came into a virtual account, which its
+	// provider sends back (not the shop by hand).
+	RefundVirtual bool
 }
 
 // refundLine is one refund as the customer sees it: done, waiting for the
@@ -398,6 +401,7 @@ func (h *Handler) newPaymentPanel(ctx context.Context, lc *locale, o order.Order
 	for _, a := range as {
 		if a.Status.Captured() && a.RefundsToAccount() && (o.Status == order.Paid || o.Status == order.Preparing) {
 			pp.RefundAccount = true
+			pp.RefundVirtual = a.Provider != payment.BankTransfer
 		}
 		switch {
 		case a.Status == payment.AttemptAwaitingDeposit && o.Status == order.AwaitingDeposit:

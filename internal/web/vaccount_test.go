@@ -209,9 +209,11 @@ func TestVirtualAccountAtCheckout(t *testing.T) {
 			}
 			s.runPaymentSync(t, a.ID)
 			page = b.get("/account/orders/" + number).body
-			mustContain(t, page, `data-status="paid"`, `data-testid="paid-with"`, "가상계좌 (")
-			mustNotContain(t, page, `data-testid="deposit-info"`, "VIRTUAL_ACCOUNT")
-			if ms := s.mailsTo(t, "minji@example.com", "결제가 완료"); len(ms) != 1 || !strings.Contains(ms[0], "결제 수단: 가상계좌") {
+			provider := map[string]string{"toss": "토스페이먼츠", "portone": "포트원"}[vc.name]
+			mustContain(t, page, `data-status="paid"`, `data-testid="paid-with"`, "결제: "+provider+" 가상계좌",
+				provider+" 가상계좌 발급")
+			mustNotContain(t, page, `data-testid="deposit-info"`, "VIRTUAL_ACCOUNT", "(toss)", "(portone)")
+			if ms := s.mailsTo(t, "minji@example.com", "결제가 완료"); len(ms) != 1 || !strings.Contains(ms[0], "결제 수단: "+provider+" 가상계좌") {
 				t.Fatalf("payment mails = %q", ms)
 			}
 			if n := len(s.mailsTo(t, "minji@example.com", "가상계좌가 발급")); n != 1 {
@@ -220,7 +222,7 @@ func TestVirtualAccountAtCheckout(t *testing.T) {
 
 			// Cancelled before shipping: the money goes back through the
 			// provider to the account the customer gives (KB국민은행).
-			mustContain(t, page, `data-testid="refund-account"`)
+			mustContain(t, page, `data-testid="refund-account"`, "가상계좌로 결제하신 금액은 결제사가 이 계좌로 돌려드립니다")
 			wantStatus(t, b.post("/account/orders/"+number+"/cancel", url.Values{"reason": {"마음이 바뀌었어요"},
 				"refund_bank": {"004"}, "refund_number": {"110-123-456789"}, "refund_holder": {"김민지"}}), http.StatusSeeOther, "/account/orders/"+number)
 			mustContain(t, b.get("/account/orders/"+number).body, `data-status="cancelled"`, "환불 완료 ₩4,000")
