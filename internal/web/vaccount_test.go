@@ -45,6 +45,9 @@ type vaccountCase struct {
 	// choosing the account in it; it returns the query the provider puts
 	// on the return URL.
 	window func(t *testing.T, params map[string]any, reference string, amount int64) url.Values
+	// issued is the provider's notification that it issued the account,
+	// which may arrive beside the customer's return.
+	issued func(t *testing.T, a payment.Attempt) (http.Header, []byte)
 	// deposit plays the customer's transfer and returns the provider's
 	// notification of it.
 	deposit func(t *testing.T, a payment.Attempt) (http.Header, []byte)
@@ -66,6 +69,9 @@ func vaccountCases(t *testing.T) []vaccountCase {
 					t.Fatalf("Toss window params = %v, want method VIRTUAL_ACCOUNT and virtualAccount.validHours 48", p)
 				}
 				return tossFake.AuthorizeVirtualAccountFor(ref, amount, 48)
+			},
+			issued: func(t *testing.T, a payment.Attempt) (http.Header, []byte) {
+				return http.Header{"Content-Type": {"application/json"}}, tossFake.StatusChangedWebhook(a.ProviderPaymentID)
 			},
 			deposit: func(t *testing.T, a payment.Attempt) (http.Header, []byte) {
 				return http.Header{"Content-Type": {"application/json"}}, tossFake.Deposit(a.ProviderPaymentID)
@@ -102,6 +108,9 @@ func vaccountCases(t *testing.T) []vaccountCase {
 					t.Fatalf("PortOne window params = %v, want payMethod VIRTUAL_ACCOUNT and accountExpiry.validHours 48", p)
 				}
 				return portoneFake.IssueVirtualAccountFor(ref, amount, 48)
+			},
+			issued: func(t *testing.T, a payment.Attempt) (http.Header, []byte) {
+				return portoneFake.Webhook("Transaction.VirtualAccountIssued", a.Reference)
 			},
 			deposit: func(t *testing.T, a payment.Attempt) (http.Header, []byte) {
 				portoneFake.Deposit(a.Reference)
@@ -180,6 +189,11 @@ func TestVirtualAccountAtCheckout(t *testing.T) {
 				o.PayBy.Before(issued.Add(apptest.DepositWithin-time.Second)) || o.PayBy.After(time.Now().Add(apptest.DepositWithin)) {
 				t.Fatalf("order %s pay by %v, account due %v, issued at %v", o.Status, o.PayBy, a.Deposit.Due, issued)
 			}
+			// The provider's own notice of the account, beside the return,
+			// records nothing more and mails nothing more.
+			h, body := vc.issued(t, a)
+			s.postWebhook(t, vc.name, h, body)
+			s.runPaymentSync(t, a.ID)
 			page := b.get("/account/orders/" + number + "?deposit=1").body
 			mustContain(t, page, `data-testid="deposit-info" data-virtual`, "가상계좌 입금 안내", `data-testid="deposit-bank">신한은행<`,
 				`data-testid="deposit-account">`+a.Deposit.Account+`<`, `data-testid="deposit-amount">₩4,000<`, `data-testid="deposit-due"`,
@@ -193,19 +207,9 @@ func TestVirtualAccountAtCheckout(t *testing.T) {
 
 			// The deposit: the provider's notification, twice, through the
 			// webhook endpoint; the job it enqueues settles the order.
-			h, body := vc.deposit(t, a)
+			h, body = vc.deposit(t, a)
 			for range 2 {
-				req, _ := http.NewRequest(http.MethodPost, s.srv.URL+"/payments/webhook/"+vc.name, bytes.NewReader(body))
-				maps.Copy(req.Header, h)
-				res, err := http.DefaultClient.Do(req)
-				if err != nil {
-					t.Fatal(err)
-				}
-				msg, _ := io.ReadAll(res.Body)
-				res.Body.Close()
-				if res.StatusCode != http.StatusOK {
-					t.Fatalf("webhook: %d %s", res.StatusCode, msg)
-				}
+				s.postWebhook(t, vc.name, h, body)
 			}
 			s.runPaymentSync(t, a.ID)
 			page = b.get("/account/orders/" + number).body
@@ -304,6 +308,23 @@ func (s *accountShop) mailsTo(t *testing.T, addr, subject string) []string {
 		t.Fatal(err)
 	}
 	return out
+}
+
+// postWebhook posts a provider's notification to the shop's webhook
+// endpoint, which must answer 200.
+func (s *accountShop) postWebhook(t *testing.T, provider string, h http.Header, body []byte) {
+	t.Helper()
+	req, _ := http.NewRequest(http.MethodPost, s.srv.URL+"/payments/webhook/"+provider, bytes.NewReader(body))
+	maps.Copy(req.Header, h)
+	res, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	msg, _ := io.ReadAll(res.Body)
+	res.Body.Close()
+	if res.StatusCode != http.StatusOK {
+		t.Fatalf("webhook of %s: %d %s", provider, res.StatusCode, msg)
+	}
 }
 
 // runPaymentSync works the payment-sync job the webhooks enqueued for
