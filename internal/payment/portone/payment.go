@@ -37,6 +37,10 @@ func (p *Provider) Prepare(ctx context.Context, r payment.PrepareRequest) (payme
 	if a.Total <= 0 || a.TaxFree < 0 || a.TaxFree > a.Total {
 		return payment.Prepared{}, fmt.Errorf("portone prepare %s: amount %d (tax-free %d) is not payable", r.Reference, a.Total, a.TaxFree)
 	}
+	if va := r.VirtualAccount; va != nil && va.ValidHours < 1 {
+		// Refused before anything is registered at PortOne.
+		return payment.Prepared{}, fmt.Errorf("portone prepare %s: validHours %d is not positive", r.Reference, va.ValidHours)
+	}
 	raw, err := p.call(ctx, http.MethodPost, paymentPath(r.Reference)+"/pre-register", "", preRegisterBody{
 		StoreID:       p.storeID,
 		TotalAmount:   a.Total,
@@ -58,9 +62,6 @@ func (p *Provider) Prepare(ctx context.Context, r payment.PrepareRequest) (payme
 		"redirectUrl":   r.ReturnURL,
 	}
 	if va := r.VirtualAccount; va != nil {
-		if va.ValidHours < 1 {
-			return payment.Prepared{}, fmt.Errorf("portone prepare %s: validHours %d is not positive", r.Reference, va.ValidHours)
-		}
 		// The browser SDK's virtual account: payMethod VIRTUAL_ACCOUNT and
 		// virtualAccount.accountExpiry with validHours (or dueDate, never
 		// both). The PG's window asks for the cash receipt itself.
