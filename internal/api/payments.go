@@ -77,17 +77,18 @@ Payments:
 
 // methodLabels are the names of the ways to pay, in Korean and English.
 var methodLabels = map[string][2]string{
-	payment.BankTransfer: {"무통장입금", "Bank transfer"},
-	"testpay":            {"테스트 결제", "Test payment"},
-	"toss":               {"토스페이먼츠", "Toss Payments"},
-	"kakaopay":           {"카카오페이", "KakaoPay"},
-	"portone":            {"포트원", "PortOne"},
-	"paypal":             {"페이팔", "PayPal"},
+	payment.BankTransfer:   {"무통장입금", "Bank transfer"},
+	"testpay":              {"테스트 결제", "Test payment"},
+	"toss":                 {"토스페이먼츠", "Toss Payments"},
+	"kakaopay":             {"카카오페이", "KakaoPay"},
+	"portone":              {"포트원", "PortOne"},
+	"paypal":               {"페이팔", "PayPal"},
+	payment.VirtualAccount: {"가상계좌", "Virtual account"},
 }
 
 // PaymentMethod is one way to pay the shop offers.
 type PaymentMethod struct {
-	Key     string `json:"key" doc:"What POST /api/v1/orders/{number}/payments takes as method: bank_transfer, testpay, toss, kakaopay, portone or paypal." example:"bank_transfer"`
+	Key     string `json:"key" doc:"What POST /api/v1/orders/{number}/payments takes as method: bank_transfer, testpay, toss, kakaopay, portone, virtual_account (가상계좌, issued by Toss Payments or else PortOne; the script opens the provider's window on it) or paypal." example:"bank_transfer"`
 	LabelKO string `json:"label_ko" doc:"The name to show, in Korean." example:"무통장입금"`
 	LabelEN string `json:"label_en" doc:"The name to show, in English." example:"Bank transfer"`
 }
@@ -120,7 +121,7 @@ type DepositInstructions struct {
 // PaymentAttempt is one try at paying an order.
 type PaymentAttempt struct {
 	Reference      string               `json:"reference" doc:"The attempt's id, as the provider knows it." example:"20261130-K7QX2M9A-4TQ9ZB"`
-	Provider       string               `json:"provider" doc:"The way to pay, a key of GET /api/v1/payment-methods." example:"bank_transfer"`
+	Provider       string               `json:"provider" doc:"Who takes the money: bank_transfer or the provider's key of GET /api/v1/payment-methods (toss or portone for a virtual_account)." example:"bank_transfer"`
 	Method         string               `json:"method" doc:"How the customer paid, as the provider names it; empty until known." example:"무통장입금"`
 	Status         string               `json:"status" enum:"prepared,confirming,pending,awaiting_deposit,paid,failed,amount_mismatch,cancelled,partially_refunded,refunded" doc:"prepared: the customer is on the provider's page; confirming and pending: the outcome is being settled; awaiting_deposit: a transfer is awaited; paid; failed (failure_code and failure_message say why); amount_mismatch: the provider charged another amount and it was given back; cancelled; partially_refunded; refunded." example:"awaiting_deposit"`
 	Amount         int64                `json:"amount" doc:"The order's total it pays, in won." example:"25800"`
@@ -130,7 +131,7 @@ type PaymentAttempt struct {
 	Refunded       int64                `json:"refunded" doc:"Refunded so far, in won." example:"0"`
 	FailureCode    string               `json:"failure_code" doc:"The provider's code when the attempt failed; empty otherwise." example:""`
 	FailureMessage string               `json:"failure_message" doc:"The provider's reason, to show the customer; empty unless failed." example:""`
-	Deposit        *DepositInstructions `json:"deposit" doc:"For a bank transfer or a virtual account: where to send the money; null otherwise."`
+	Deposit        *DepositInstructions `json:"deposit" doc:"For a bank transfer or a virtual account: where to send the money (a virtual account's bank in Korean, its number and holder, due at the order's pay_by); null otherwise."`
 	ReceiptURL     *string              `json:"receipt_url" format:"uri" doc:"The provider's receipt page; null when it has none." example:"https://dashboard.tosspayments.com/receipt/abc"`
 	PaidAt         *time.Time           `json:"paid_at" doc:"Null until paid." example:"2026-11-30T01:10:00Z"`
 	CreatedAt      time.Time            `json:"created_at" example:"2026-11-30T01:05:00Z"`

@@ -535,6 +535,7 @@ var paymentTexts = map[string][2]string{
 	"pay.kakaopay":                          {"카카오페이", "KakaoPay"},
 	"pay.portone":                           {"포트원", "PortOne"},
 	"pay.paypal":                            {"PayPal", "PayPal"},
+	"pay.virtual_account":                   {"가상계좌", "Virtual account"},
 	"attempt.prepared":                      {"결제창 진행 중", "In the payment window"},
 	"attempt.confirming":                    {"승인 중", "Confirming"},
 	"attempt.pending":                       {"결과 확인 중", "Outcome pending"},

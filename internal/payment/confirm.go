@@ -267,7 +267,9 @@ func (s *Service) markPaid(ctx context.Context, p Provider, a Attempt, res Resul
 			Detail: fmt.Sprintf("%d %s", res.Charged.Total, res.Charged.Currency), Response: res.Raw}); err != nil {
 			return err
 		}
-		_, err = s.deps.Orders.MarkPaid(ctx, q, a.OrderID, order.System, "결제 완료 ("+a.Provider+")")
+		// The reason is read by the customer in the order's history
+		// ("결제 완료 (토스페이먼츠 가상계좌)"): the method in Korean.
+		_, err = s.deps.Orders.MarkPaid(ctx, q, a.OrderID, order.System, methodName(a))
 		if errors.Is(err, fault.ErrConflict) {
 			return errOrderGone
 		}
@@ -377,6 +379,7 @@ func (s *Service) markAwaitingDeposit(ctx context.Context, a Attempt, res Result
 		return s.mismatch(ctx, p, a, res, kind)
 	}
 	var dep []byte
+	var issuedTo *DepositInfo
 	secret := ""
 	due := s.stamp().Add(s.cfg.DepositWithin)
 	if res.Deposit != nil {
@@ -385,6 +388,7 @@ func (s *Service) markAwaitingDeposit(ctx context.Context, a Attempt, res Result
 			due = d.Due
 		}
 		d.Due = due
+		issuedTo = &d
 		var err error
 		if dep, err = json.Marshal(d); err != nil {
 			return Attempt{}, fmt.Errorf("virtual account of payment %d: %w", a.ID, err)
@@ -398,14 +402,32 @@ func (s *Service) markAwaitingDeposit(ctx context.Context, a Attempt, res Result
 		}
 	}
 	err := s.d.InTx(ctx, func(q db.Querier) error {
-		changed, err := markAttemptAwaitingDeposit(ctx, q, a.ID, res.ProviderPaymentID, dep, secret, res.Method, s.stamp())
+		// Under the order's row, as every settlement of its payment
+		// (decision 0036): a bank transfer started at the same time waits,
+		// then finds the order waiting for this deposit.
+		if _, err := s.deps.Orders.HoldForPayment(ctx, q, a.OrderID); err != nil {
+			return err
+		}
+		// Whatever the provider calls the method ("가상계좌",
+		// "VIRTUAL_ACCOUNT"), the customer reads it in Korean.
+		changed, err := markAttemptAwaitingDeposit(ctx, q, a.ID, res.ProviderPaymentID, dep, secret, vaccountMethod, s.stamp())
 		if err != nil || !changed {
 			return err
 		}
 		if err := s.record(ctx, q, event{AttemptID: a.ID, Kind: kind, Outcome: "awaiting_deposit", Response: res.Raw}); err != nil {
 			return err
 		}
-		return s.deps.Orders.AwaitDeposit(ctx, q, a.OrderID, due, order.System, "가상계좌 발급 ("+a.Provider+")")
+		// The order's history is read by the customer: the provider's
+		// Korean name, not its key.
+		if err := s.deps.Orders.AwaitDeposit(ctx, q, a.OrderID, due, order.System, methodNames[a.Provider]+" 가상계좌 발급"); err != nil {
+			return err
+		}
+		// Once: only the call whose conditional update recorded the
+		// account mails it, so a retried confirm, or the provider's
+		// notification arriving beside the browser, sends nothing more.
+		issued := a
+		issued.Deposit = issuedTo
+		return s.mailVirtualAccount(ctx, q, issued)
 	})
 	if err != nil {
 		err = fmt.Errorf("record virtual account of payment %d: %w", a.ID, err)

@@ -95,6 +95,26 @@ type PrepareRequest struct {
 	// IdempotencyKey is sent with the provider's create call where it takes
 	// one (PayPal-Request-Id).
 	IdempotencyKey string
+	// VirtualAccount, when set, opens the provider's window directly on a
+	// virtual account (가상계좌) instead of its card page; only adapters
+	// that implement VirtualAccounts are given one.
+	VirtualAccount *VirtualAccountRequest
+}
+
+// VirtualAccountRequest is how a virtual account is to be issued.
+type VirtualAccountRequest struct {
+	// ValidHours is how long the account takes the deposit, in whole hours
+	// (1–720, Toss's and PortOne's validHours): the shop's transfer deadline,
+	// so that the deadline the provider gives the account, which becomes the
+	// order's pay_by, is the one a bank transfer would have.
+	ValidHours int
+}
+
+// VirtualAccounts is implemented by the adapters whose window can open on
+// a virtual account (Toss Payments, PortOne): the service offers "가상계좌"
+// at checkout when one is enabled.
+type VirtualAccounts interface {
+	IssuesVirtualAccounts() bool
 }
 
 // Prepared is what Prepare registered and how the browser gets to pay.

@@ -163,6 +163,24 @@ func transferData(name string, o order.Order, a Attempt, url string) notify.Tran
 		Account: d.Account, Holder: d.Holder, Amount: money.Won(a.Amount), Deadline: d.Due, URL: url}}
 }
 
+// mailVirtualAccount tells the customer where to send the money of
+// attempt a, whose provider just issued a virtual account for it, on q,
+// the transaction that records the account.
+func (s *Service) mailVirtualAccount(ctx context.Context, q db.Querier, a Attempt) error {
+	d := a.Deposit
+	if d == nil {
+		return nil
+	}
+	userID, number, err := s.deps.Orders.OwnerOf(ctx, q, a.OrderID)
+	if err != nil {
+		return err
+	}
+	return s.mail(ctx, q, userID, a.OrderID, notify.VirtualAccountIssued, func(name string) any {
+		return notify.VirtualAccountData{Deposit: notify.Deposit{Name: name, Number: number, Bank: d.Bank,
+			Account: d.Account, Holder: d.Holder, Amount: money.Won(a.Amount), Deadline: d.Due, URL: s.orderURL(number)}}
+	})
+}
+
 // mailPaid tells the customer of order orderID that attempt a paid it with
 // method (in Korean), on q, the transaction that records the payment.
 func (s *Service) mailPaid(ctx context.Context, q db.Querier, orderID int64, a Attempt, method string) error {
@@ -181,10 +199,15 @@ var methodNames = map[string]string{
 	"paypal": "페이팔", "portone": "포트원",
 }
 
-// methodName is the Korean name of attempt a's way of paying.
+// methodName is the Korean name of attempt a's way of paying: a virtual
+// account is named with its provider ("토스페이먼츠 가상계좌").
 func methodName(a Attempt) string {
-	if n, ok := methodNames[a.Provider]; ok {
-		return n
+	n, ok := methodNames[a.Provider]
+	if !ok {
+		n = a.Provider
 	}
-	return a.Provider
+	if a.Provider != BankTransfer && a.Deposit != nil {
+		return n + " " + vaccountMethod
+	}
+	return n
 }

@@ -23,6 +23,13 @@ import (
 // deposit. No provider is involved.
 const BankTransfer = "bank_transfer"
 
+// VirtualAccount is the key of a virtual account (가상계좌) among the
+// methods: the provider that issues one (Toss Payments before PortOne, see
+// rank) opens its window directly on it, and the order waits for the
+// deposit into the account it issues. Attempts record the provider's name,
+// not this key.
+const VirtualAccount = "virtual_account"
+
 // Orders is what payments need of orders (internal/order).
 type Orders interface {
 	AdminGet(ctx context.Context, orderID int64) (order.Order, error)
@@ -112,7 +119,10 @@ type Service struct {
 	cfg       Config
 	providers map[string]Provider
 	methods   []string // what Methods returns, fixed at start
-	now       func() time.Time
+	// vaccount is the provider that issues virtual accounts ("" when none
+	// does, and VirtualAccount is not offered).
+	vaccount string
+	now      func() time.Time
 	// wait pauses a poll for d or until ctx ends (ctx's error); tests
 	// replace it to move their clock instead.
 	wait func(ctx context.Context, d time.Duration) error
@@ -145,6 +155,14 @@ func NewService(d *db.DB, deps Deps, cfg Config, providers []Provider, now func(
 		names = append(names, p.Name())
 	}
 	sort.SliceStable(names, func(i, j int) bool { return rank(names[i]) < rank(names[j]) })
+	for _, n := range names {
+		if va, ok := s.providers[n].(VirtualAccounts); ok && va.IssuesVirtualAccounts() {
+			s.vaccount = n
+			names = append(names, VirtualAccount)
+			sort.SliceStable(names, func(i, j int) bool { return rank(names[i]) < rank(names[j]) })
+			break
+		}
+	}
 	if cfg.Bank.Account != "" {
 		s.methods = append(s.methods, BankTransfer)
 	}
@@ -169,9 +187,11 @@ func pause(ctx context.Context, d time.Duration) error {
 func (s *Service) Methods() []string { return slices.Clone(s.methods) }
 
 // rank orders providers on the checkout page: the test provider first (it
-// is enabled only in demos), then the Korean providers, PayPal last.
+// is enabled only in demos), then the Korean providers and the virtual
+// account, PayPal last. It also picks the provider of virtual accounts:
+// the first that issues them.
 func rank(name string) int {
-	order := []string{"testpay", "toss", "kakaopay", "portone", "paypal"}
+	order := []string{"testpay", "toss", "kakaopay", "portone", VirtualAccount, "paypal"}
 	if i := slices.Index(order, name); i >= 0 {
 		return i
 	}
@@ -186,6 +206,13 @@ func (s *Service) Enabled(method string) bool {
 // Bank is the shop's account for bank transfers and the buyer-protection
 // notice, for the checkout page.
 func (s *Service) Bank() (BankAccount, string) { return s.cfg.Bank, s.cfg.BuyerProtection }
+
+// validHours is the shop's transfer deadline in whole hours, as a
+// provider's validHours takes it (1–720): rounded down, so a virtual
+// account never outlives the deadline a bank transfer would have.
+func (s *Service) validHours() int {
+	return min(max(int(s.cfg.DepositWithin/time.Hour), 1), 720)
+}
 
 func (s *Service) provider(name string) (Provider, bool) {
 	p, ok := s.providers[name]

@@ -15,7 +15,7 @@ import (
 type StartInput struct {
 	OrderID int64
 	UserID  int64
-	Method  string // BankTransfer or a provider's name
+	Method  string // BankTransfer, VirtualAccount or a provider's name
 	Mobile  bool
 	// Depositor is the name the transfer will come from (bank transfer);
 	// the customer's name when empty.
@@ -36,6 +36,10 @@ type Started struct {
 	RedirectURL string
 	Script      *Script
 }
+
+// vaccountMethod is the method recorded on an attempt that pays into a
+// virtual account, until the provider names its own.
+const vaccountMethod = "가상계좌"
 
 // MaxDepositor is the longest depositor name accepted, in characters.
 const MaxDepositor = 30
@@ -87,8 +91,14 @@ func (s *Service) Start(ctx context.Context, in StartInput) (Started, error) {
 		return s.startBankTransfer(ctx, o, in)
 	}
 	p, _ := s.provider(in.Method)
+	var va *VirtualAccountRequest
+	method := ""
+	if in.Method == VirtualAccount {
+		p, _ = s.provider(s.vaccount)
+		va, method = &VirtualAccountRequest{ValidHours: s.validHours()}, vaccountMethod
+	}
 	a := Attempt{OrderID: o.ID, Provider: p.Name(), Reference: newReference(o.Number), Status: AttemptPrepared,
-		Amount: o.Total, TaxFree: o.TaxFree, ChargeCurrency: "KRW", ChargeMinor: o.Total}
+		Amount: o.Total, TaxFree: o.TaxFree, ChargeCurrency: "KRW", ChargeMinor: o.Total, Method: method}
 	now := s.stamp()
 	if a.ID, err = insertAttempt(ctx, s.d.Write(), a, nil, now); err != nil {
 		return Started{}, err
@@ -104,6 +114,7 @@ func (s *Service) Start(ctx context.Context, in StartInput) (Started, error) {
 		Amount:    Amount{Total: a.Amount, TaxFree: a.TaxFree, Currency: "KRW"},
 		ReturnURL: s.returnURL(p.Name(), a.Reference), CancelURL: s.failURL(p.Name(), a.Reference) + "?code=PAY_PROCESS_CANCELED",
 		FailURL: s.failURL(p.Name(), a.Reference), Mobile: in.Mobile, IdempotencyKey: "prepare-" + a.Reference,
+		VirtualAccount: va,
 	})
 	if perr != nil {
 		code, msg := "ERROR", perr.Error()

@@ -312,6 +312,9 @@ type historyRow struct{ When, Status, Reason string }
 type cancelForm struct {
 	Reason  string
 	Account bool
+	// Virtual is set when the money came into a virtual account, which its
+	// provider sends back.
+	Virtual bool
 	Banks   []bankOption
 	Bank    string
 	Number  string
@@ -399,7 +402,7 @@ func (h *Handler) showOrder(w http.ResponseWriter, r *http.Request, lc *locale, 
 		if form == nil {
 			form = &cancelForm{}
 		}
-		form.Account = v.Pay.RefundAccount
+		form.Account, form.Virtual = v.Pay.RefundAccount, v.Pay.RefundVirtual
 		if form.Account {
 			form.Banks = banks(lc)
 		}

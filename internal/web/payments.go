@@ -365,6 +365,9 @@ func (h *Handler) paymentWebhook(w http.ResponseWriter, r *http.Request) {
 // paymentPanel is what the order page shows of the order's payments.
 type paymentPanel struct {
 	Deposit *payment.DepositInfo
+	// Virtual is set when Deposit is a virtual account a provider issued
+	// for this order, not the shop's own account.
+	Virtual bool
 	Amount  string
 	Due     string
 	PayURL  string // pay an unpaid order
@@ -381,6 +384,9 @@ type paymentPanel struct {
 	// account the customer names (it came by bank transfer or into a
 	// virtual account), so the cancel form asks for one.
 	RefundAccount bool
+	// RefundVirtual says that money came into a virtual account, which its
+	// provider sends back (not the shop by hand).
+	RefundVirtual bool
 }
 
 // refundLine is one refund as the customer sees it: done, waiting for the
@@ -402,13 +408,19 @@ func (h *Handler) newPaymentPanel(ctx context.Context, lc *locale, o order.Order
 	for _, a := range as {
 		if a.Status.Captured() && a.RefundsToAccount() && (o.Status == order.Paid || o.Status == order.Preparing) {
 			pp.RefundAccount = true
+			pp.RefundVirtual = a.Provider != payment.BankTransfer
 		}
 		switch {
 		case a.Status == payment.AttemptAwaitingDeposit && o.Status == order.AwaitingDeposit:
-			pp.Deposit = a.Deposit
+			pp.Deposit, pp.Virtual = a.Deposit, a.Provider != payment.BankTransfer
 			if a.Deposit != nil {
 				pp.Due = lc.DateTime(a.Deposit.Due)
 			}
+		case a.Status.Captured() && a.Provider != payment.BankTransfer && a.Deposit != nil:
+			// Paid into a virtual account: the provider's own name of the
+			// method ("VIRTUAL_ACCOUNT") is not for customers.
+			pp.Method = lc.F("pay.vaccount_via", lc.T("provider."+a.Provider))
+			pp.PaidAt = lc.DateTime(a.PaidAt)
 		case a.Status.Captured():
 			pp.Method = lc.T("pay." + a.Provider)
 			if a.Method != "" && a.Method != pp.Method {

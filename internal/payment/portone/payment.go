@@ -37,6 +37,10 @@ func (p *Provider) Prepare(ctx context.Context, r payment.PrepareRequest) (payme
 	if a.Total <= 0 || a.TaxFree < 0 || a.TaxFree > a.Total {
 		return payment.Prepared{}, fmt.Errorf("portone prepare %s: amount %d (tax-free %d) is not payable", r.Reference, a.Total, a.TaxFree)
 	}
+	if va := r.VirtualAccount; va != nil && va.ValidHours < 1 {
+		// Refused before anything is registered at PortOne.
+		return payment.Prepared{}, fmt.Errorf("portone prepare %s: validHours %d is not positive", r.Reference, va.ValidHours)
+	}
 	raw, err := p.call(ctx, http.MethodPost, paymentPath(r.Reference)+"/pre-register", "", preRegisterBody{
 		StoreID:       p.storeID,
 		TotalAmount:   a.Total,
@@ -46,6 +50,24 @@ func (p *Provider) Prepare(ctx context.Context, r payment.PrepareRequest) (payme
 	if err != nil {
 		return payment.Prepared{}, fmt.Errorf("portone prepare %s: %w", r.Reference, err)
 	}
+	params := map[string]any{
+		"storeId":       p.storeID,
+		"channelKey":    p.channelKey,
+		"paymentId":     r.Reference,
+		"orderName":     r.OrderName,
+		"totalAmount":   a.Total,
+		"taxFreeAmount": a.TaxFree,
+		"currency":      "CURRENCY_KRW",
+		"payMethod":     "CARD",
+		"redirectUrl":   r.ReturnURL,
+	}
+	if va := r.VirtualAccount; va != nil {
+		// The browser SDK's virtual account: payMethod VIRTUAL_ACCOUNT and
+		// virtualAccount.accountExpiry with validHours (or dueDate, never
+		// both). The PG's window asks for the cash receipt itself.
+		params["payMethod"] = "VIRTUAL_ACCOUNT"
+		params["virtualAccount"] = map[string]any{"accountExpiry": map[string]any{"validHours": va.ValidHours}}
+	}
 	customer := map[string]any{}
 	if r.CustomerName != "" {
 		customer["fullName"] = r.CustomerName
@@ -53,28 +75,18 @@ func (p *Provider) Prepare(ctx context.Context, r payment.PrepareRequest) (payme
 	if r.CustomerEmail != "" {
 		customer["email"] = r.CustomerEmail
 	}
+	params["customer"] = customer
 	return payment.Prepared{
 		ProviderPaymentID: r.Reference,
-		Script: &payment.Script{
-			SDK:  SDK,
-			Kind: "portone",
-			Params: map[string]any{
-				"storeId":       p.storeID,
-				"channelKey":    p.channelKey,
-				"paymentId":     r.Reference,
-				"orderName":     r.OrderName,
-				"totalAmount":   a.Total,
-				"taxFreeAmount": a.TaxFree,
-				"currency":      "CURRENCY_KRW",
-				"payMethod":     "CARD",
-				"redirectUrl":   r.ReturnURL,
-				"customer":      customer,
-			},
-		},
-		Charge: a,
-		Raw:    raw,
+		Script:            &payment.Script{SDK: SDK, Kind: "portone", Params: params},
+		Charge:            a,
+		Raw:               raw,
 	}, nil
 }
+
+// IssuesVirtualAccounts is true: the PG's window opens on a virtual
+// account when Prepare is asked for one (payment.VirtualAccounts).
+func (p *Provider) IssuesVirtualAccounts() bool { return true }
 
 // Confirm settles the customer's return by looking the payment up: PortOne
 // charges in the window, so there is nothing to approve, and a repeated
@@ -207,7 +219,7 @@ func toResult(raw []byte) (payment.Result, error) {
 			res.Method = strings.TrimPrefix(m.Type, "PaymentMethod")
 		}
 		if m.Type == "PaymentMethodVirtualAccount" && st == payment.StatusAwaitingDeposit {
-			res.Deposit = &payment.Deposit{Bank: m.Bank, Account: m.AccountNumber, Holder: m.RemitteeName}
+			res.Deposit = &payment.Deposit{Bank: bankName(m.Bank), Account: m.AccountNumber, Holder: m.RemitteeName}
 			if m.ExpiredAt != "" {
 				due, err := time.Parse(time.RFC3339, m.ExpiredAt)
 				if err != nil {

@@ -261,7 +261,7 @@ func TestConfirm(t *testing.T) {
 			}
 			if tt.status == payment.StatusAwaitingDeposit {
 				d := res.Deposit
-				if d == nil || d.Bank != portonetest.VirtualBank || d.Account != portonetest.VirtualAccount || d.Holder != portonetest.VirtualHolder || d.Due.IsZero() {
+				if d == nil || d.Bank != "신한은행" || d.Account != portonetest.VirtualAccount || d.Holder != portonetest.VirtualHolder || d.Due.IsZero() {
 					t.Fatalf("Deposit = %+v", d)
 				}
 			} else if res.Deposit != nil {

@@ -24,7 +24,7 @@ type cancelBody struct {
 }
 
 type refundAccount struct {
-	Bank       string `json:"bank"` // PortOne's Bank code, e.g. "SHINHAN"
+	Bank       string `json:"bank"` // PortOne's Bank, e.g. "SHINHAN", from the account's KFTC code
 	Number     string `json:"number"`
 	HolderName string `json:"holderName"`
 }
@@ -73,7 +73,7 @@ func (p *Provider) Refund(ctx context.Context, r payment.RefundRequest) (payment
 		body.CurrentCancellableAmount = &r.Balance
 	}
 	if acc := r.Account; acc != nil {
-		body.RefundAccount = &refundAccount{Bank: acc.Bank, Number: acc.Account, HolderName: acc.Holder}
+		body.RefundAccount = &refundAccount{Bank: portoneBank(acc.Bank), Number: acc.Account, HolderName: acc.Holder}
 	}
 	raw, err := p.call(ctx, http.MethodPost, paymentPath(id)+"/cancel", refundKey(id, r), body)
 	if err != nil {

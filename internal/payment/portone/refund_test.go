@@ -3,6 +3,7 @@ package portone_test
 import (
 	"errors"
 	"net/http"
+	"slices"
 	"testing"
 	"time"
 
@@ -197,10 +198,16 @@ func TestRefundVirtualAccount(t *testing.T) {
 	wantDeclined(t, err, "INVALID_REQUEST") // a deposited account needs a refund account
 
 	req.IdempotencyKey = "refund-6401-attempt-3"
-	req.Account = &payment.BankAccount{Bank: "KOOKMIN", Account: "12345678901234", Holder: "김말랑"}
+	// The account holds the bank's KFTC code, as the customer's form gives
+	// it (004, KB국민은행); PortOne knows the bank as KOOKMIN.
+	req.Account = &payment.BankAccount{Bank: "004", Account: "12345678901234", Holder: "김말랑"}
 	got, err := p.Refund(t.Context(), req)
 	if err != nil || got.Refunded != 30000 {
 		t.Fatalf("Refund with account = %+v, %v", got, err)
+	}
+	want := []portonetest.RefundAccount{{Bank: "KOOKMIN", Number: "12345678901234", HolderName: "김말랑"}}
+	if got := fake.RefundedTo(ref); !slices.Equal(got, want) {
+		t.Errorf("refund accounts PortOne received = %+v, want %+v", got, want)
 	}
 	if res := lookup(t, p, ref); res.Status != payment.StatusCancelled {
 		t.Fatalf("status after = %s, want cancelled", res.Status)

@@ -11,6 +11,10 @@ import (
 	"github.com/mallang/mallang/internal/payment"
 )
 
+// maxValidHours is the longest a Toss virtual account can wait for its
+// deposit: 30 days.
+const maxValidHours = 720
+
 // orderIDRule is Toss's orderId rule: 6–64 of A–Z a–z 0–9 - _ (newer SDKs
 // also allow =, which we never generate).
 var orderIDRule = regexp.MustCompile(`^[A-Za-z0-9_-]{6,64}$`)
@@ -51,6 +55,22 @@ func (p *Provider) Prepare(ctx context.Context, r payment.PrepareRequest) (payme
 	for k, v := range map[string]string{"customerKey": r.CustomerRef, "customerEmail": r.CustomerEmail, "customerName": r.CustomerName} {
 		if v != "" {
 			params[k] = v
+		}
+	}
+	if va := r.VirtualAccount; va != nil {
+		if va.ValidHours < 1 || va.ValidHours > maxValidHours {
+			return payment.Prepared{}, fmt.Errorf("toss prepare %s: validHours %d is outside 1–%d", r.Reference, va.ValidHours, maxValidHours)
+		}
+		// The SDK v2 requestPayment of a virtual account: method
+		// VIRTUAL_ACCOUNT and virtualAccount {cashReceipt, useEscrow,
+		// validHours} (validHours or dueDate, never both), as in Toss's
+		// guide. The income-deduction receipt is only the window's first
+		// choice: the customer may change it there.
+		params["method"] = "VIRTUAL_ACCOUNT"
+		params["virtualAccount"] = map[string]any{
+			"cashReceipt": map[string]any{"type": "소득공제"},
+			"useEscrow":   false,
+			"validHours":  va.ValidHours,
 		}
 	}
 	return payment.Prepared{

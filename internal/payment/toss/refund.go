@@ -13,7 +13,8 @@ import (
 // Toss takes the balance) or r.Amount.Total of it, with r.IdempotencyKey so a
 // retried refund returns the first one's answer instead of refunding twice.
 // r.Account is sent as refundReceiveAccount, which Toss needs for a deposited
-// virtual account (Bank is Toss's bank code). A refund above the balance is
+// virtual account (Bank is the KFTC code payment.Banks lists, sent as
+// Toss's own code). A refund above the balance is
 // Toss's refusal, a *payment.Declined (NOT_CANCELABLE_AMOUNT).
 func (p *Provider) Refund(ctx context.Context, r payment.RefundRequest) (payment.RefundResult, error) {
 	if r.Amount.Currency != "" && r.Amount.Currency != "KRW" {
@@ -52,7 +53,7 @@ func (p *Provider) Refund(ctx context.Context, r payment.RefundRequest) (payment
 		body.CancelAmount = &r.Amount.Total
 	}
 	if a := r.Account; a != nil {
-		body.RefundReceiveAccount = &account{Bank: a.Bank, AccountNumber: a.Account, HolderName: a.Holder}
+		body.RefundReceiveAccount = &account{Bank: tossBank(a.Bank), AccountNumber: a.Account, HolderName: a.Holder}
 	}
 	raw, err := p.call(ctx, "POST", "/v1/payments/"+url.PathEscape(paymentKey)+"/cancel", body, r.IdempotencyKey)
 	if err != nil {

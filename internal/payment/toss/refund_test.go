@@ -110,13 +110,15 @@ func TestRefund(t *testing.T) {
 			t.Fatal("Refund without a refund account succeeded")
 		}
 		r.IdempotencyKey = "refund-va-2"
-		r.Account = &payment.BankAccount{Bank: "88", Account: "110123456789", Holder: "김말랑"}
+		// The account holds the bank's KFTC code, as the customer's form
+		// gives it (004, KB국민은행); Toss knows the bank as "06".
+		r.Account = &payment.BankAccount{Bank: "004", Account: "110123456789", Holder: "김말랑"}
 		got, err := p.Refund(t.Context(), r)
 		if err != nil || got.Refunded != 40000 {
 			t.Fatalf("Refund = %+v, %v; want 40000", got, err)
 		}
-		if !strings.Contains(string(got.Raw), `"holderName":"김말랑"`) {
-			t.Errorf("refund account not sent: %s", got.Raw)
+		if !strings.Contains(string(got.Raw), `"bank":"06","accountNumber":"110123456789","holderName":"김말랑"`) {
+			t.Errorf("refund account not sent as Toss's: %s", got.Raw)
 		}
 	})
 

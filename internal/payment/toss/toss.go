@@ -126,6 +126,10 @@ func live(key string) bool { return strings.HasPrefix(key, "live_") }
 // Name is "toss".
 func (p *Provider) Name() string { return "toss" }
 
+// IssuesVirtualAccounts is true: Toss's window opens on a virtual account
+// when Prepare is asked for one (payment.VirtualAccounts).
+func (p *Provider) IssuesVirtualAccounts() bool { return true }
+
 var _ payment.Provider = (*Provider)(nil)
 
 // tossPayment is the part of Toss's Payment object the adapter reads.
@@ -218,7 +222,7 @@ func result(raw []byte) (payment.Result, tossPayment, error) {
 	}
 	if va := tp.VirtualAccount; va != nil {
 		res.Deposit = &payment.Deposit{
-			Bank:    va.BankCode,
+			Bank:    bankName(va.BankCode),
 			Account: va.AccountNumber,
 			Holder:  va.CustomerName,
 			Due:     parseTime(va.DueDate),

@@ -222,7 +222,7 @@ func TestConfirmVirtualAccount(t *testing.T) {
 		t.Fatalf("Result = %+v, want awaiting a deposit of 30000, unpaid", res)
 	}
 	d := res.Deposit
-	if d == nil || d.Bank == "" || d.Account == "" || d.Holder == "" || !strings.HasPrefix(d.Secret, "ps_") ||
+	if d == nil || d.Bank != "신한은행" || d.Account == "" || d.Holder == "" || !strings.HasPrefix(d.Secret, "ps_") ||
 		d.Due.Before(time.Now().Add(6*24*time.Hour)) {
 		t.Fatalf("Deposit = %+v, want bank, account, holder, a secret and a due date a week ahead", d)
 	}

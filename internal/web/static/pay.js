@@ -21,13 +21,15 @@
     var toss = window.TossPayments(p.clientKey);
     var payment = toss.payment({ customerKey: p.customerKey || window.TossPayments.ANONYMOUS });
     var req = {
-      method: "CARD", amount: p.amount, orderId: p.orderId, orderName: p.orderName,
+      method: p.method || "CARD", amount: p.amount, orderId: p.orderId, orderName: p.orderName,
       successUrl: new URL(p.successUrl, window.location.href).href,
       failUrl: new URL(p.failUrl, window.location.href).href
     };
     if (p.customerEmail) { req.customerEmail = p.customerEmail; }
     if (p.customerName) { req.customerName = p.customerName; }
     if (p.taxFreeAmount) { req.taxFreeAmount = p.taxFreeAmount; }
+    // A virtual account: the window opens on it, with the shop's deadline.
+    if (p.virtualAccount) { req.virtualAccount = p.virtualAccount; }
     return payment.requestPayment(req).catch(function (e) {
       if (e && e.code === "USER_CANCEL") { status.textContent = ""; return; }
       fail(e && e.code, e && e.message);

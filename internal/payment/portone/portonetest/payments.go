@@ -206,14 +206,48 @@ func (s *Server) Fail(paymentID, code, message string) url.Values {
 // amount: VIRTUAL_ACCOUNT_ISSUED with VirtualBank, VirtualAccount and
 // VirtualHolder, due in 7 days. It returns the redirect query.
 func (s *Server) IssueVirtualAccount(paymentID string, amount int64) url.Values {
+	return s.IssueVirtualAccountFor(paymentID, amount, 7*24)
+}
+
+// IssueVirtualAccountFor is IssueVirtualAccount for a window the shop
+// opened with virtualAccount.accountExpiry.validHours: the account expires
+// validHours after it is issued.
+func (s *Server) IssueVirtualAccountFor(paymentID string, amount int64, validHours int) url.Values {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	p := s.open(paymentID)
 	p.status = statusVAIssued
 	p.virtual = true
 	p.total, p.taxFree = amount, p.taxFreeFor(amount)
-	p.vaExpires = p.changedAt.Add(7 * 24 * time.Hour)
+	p.vaExpires = p.changedAt.Add(time.Duration(validHours) * time.Hour)
 	return returnQuery(p)
+}
+
+// RefundAccount is a cancel's refundAccount, as the fake received it.
+type RefundAccount struct {
+	Bank       string // PortOne's Bank ("KOOKMIN", "SHINHAN", …)
+	Number     string
+	HolderName string
+}
+
+// RefundedTo lists the refund accounts the cancels of paymentID named, in
+// order.
+func (s *Server) RefundedTo(paymentID string) []RefundAccount {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if p := s.payments[paymentID]; p != nil {
+		return append([]RefundAccount(nil), p.refundedTo...)
+	}
+	return nil
+}
+
+// banks are the domestic banks of PortOne's Bank enum (server SDK
+// common/Bank), which a cancel's refundAccount.bank must be one of.
+var banks = map[string]bool{
+	"KDB": true, "IBK": true, "KOOKMIN": true, "SUHYUP": true, "NONGHYUP": true, "LOCAL_NONGHYUP": true,
+	"WOORI": true, "STANDARD_CHARTERED": true, "CITI": true, "DAEGU": true, "BUSAN": true, "KWANGJU": true,
+	"JEJU": true, "JEONBUK": true, "KYONGNAM": true, "KFCC": true, "SHINHYUP": true, "SAVINGS_BANK": true,
+	"NFCF": true, "POST": true, "HANA": true, "SHINHAN": true, "K_BANK": true, "KAKAO": true, "TOSS": true,
 }
 
 // Deposit is the customer transferring the money into the issued virtual
@@ -324,6 +358,11 @@ func (s *Server) doCancel(id string, in cancelIn) (int, []byte) {
 		return http.StatusConflict, errorBody("CANCEL_TAX_FREE_AMOUNT_EXCEEDS_CANCELLABLE_TAX_FREE_AMOUNT", "취소 면세 금액이 취소 가능 면세 금액을 초과했습니다.")
 	case p.virtual && in.RefundAccount == nil:
 		return http.StatusBadRequest, errorBody("INVALID_REQUEST", "refundAccount is required to refund a virtual account payment")
+	case in.RefundAccount != nil && !banks[in.RefundAccount.Bank]:
+		return http.StatusBadRequest, errorBody("INVALID_REQUEST", "refundAccount.bank is not a Bank")
+	}
+	if a := in.RefundAccount; a != nil {
+		p.refundedTo = append(p.refundedTo, RefundAccount{Bank: a.Bank, Number: a.Number, HolderName: a.HolderName})
 	}
 	now := time.Now()
 	c := cancellationJSON{

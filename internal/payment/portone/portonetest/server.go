@@ -80,6 +80,7 @@ type record struct {
 	total, taxFree, cancelled, cancelledFree int64
 	virtual                                  bool // paid into a virtual account
 	vaExpires                                time.Time
+	refundedTo                               []RefundAccount // refundAccount of each cancel that named one
 
 	requestedAt, changedAt, paidAt, failedAt, cancelledAt time.Time
 	failure                                               *failureJSON

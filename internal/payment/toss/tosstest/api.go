@@ -62,6 +62,14 @@ type virtualAccount struct {
 	DepositorName        *string        `json:"depositorName"`
 }
 
+// bankCodes are Toss's two-digit bank codes (docs.tosspayments.com
+// reference/codes, API version 2022-11-16 and later).
+var bankCodes = map[string]bool{
+	"02": true, "03": true, "06": true, "07": true, "11": true, "12": true, "20": true, "23": true, "27": true,
+	"31": true, "32": true, "34": true, "35": true, "37": true, "39": true, "45": true, "48": true, "50": true,
+	"54": true, "64": true, "71": true, "81": true, "88": true, "89": true, "90": true, "92": true,
+}
+
 type refundAccount struct {
 	Bank          string `json:"bank"`
 	AccountNumber string `json:"accountNumber"`
@@ -117,7 +125,7 @@ func (s *Server) confirm(_ *http.Request, body []byte) (int, any) {
 	now := time.Now().In(kst)
 	tx := transactionKey()
 	p.LastTransactionKey = &tx
-	if s.virtual[p.PaymentKey] {
+	if hours := s.virtual[p.PaymentKey]; hours > 0 {
 		p.Status = "WAITING_FOR_DEPOSIT"
 		p.Secret = ptr("ps_" + rand.Text())
 		p.VirtualAccount = &virtualAccount{
@@ -125,7 +133,7 @@ func (s *Server) confirm(_ *http.Request, body []byte) (int, any) {
 			AccountNumber:    "X" + fmt.Sprintf("%013d", now.UnixNano()%1e13),
 			BankCode:         "88",
 			CustomerName:     "홍길동",
-			DueDate:          now.Add(7 * 24 * time.Hour).Format(timeLayout),
+			DueDate:          now.Add(time.Duration(hours) * time.Hour).Format(timeLayout),
 			SettlementStatus: "INCOMPLETED",
 			RefundStatus:     "NONE",
 		}
@@ -198,6 +206,9 @@ func (s *Server) cancel(r *http.Request, body []byte) (int, any) {
 	deposited := p.VirtualAccount != nil && p.Status != "WAITING_FOR_DEPOSIT"
 	if deposited && req.RefundReceiveAccount == nil {
 		return invalid("환불 받을 계좌 정보(refundReceiveAccount)가 필요합니다.")
+	}
+	if a := req.RefundReceiveAccount; a != nil && !bankCodes[a.Bank] {
+		return invalid("유효하지 않은 은행 코드입니다.")
 	}
 
 	now := time.Now().In(kst)

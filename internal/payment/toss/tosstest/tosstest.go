@@ -33,7 +33,10 @@
 //   - Decline leaves an ABORTED payment carrying the code and message as its
 //     failure, found by orderId;
 //   - issued virtual accounts are bank "88" (신한), number "X…" (test
-//     accounts start with X), holder "홍길동", due in 7 days.
+//     accounts start with X), holder "홍길동", due in 7 days or the
+//     validHours the window was given;
+//   - a refundReceiveAccount whose bank is not one of Toss's bank codes is
+//     400 INVALID_REQUEST.
 package tosstest
 
 import (
@@ -92,7 +95,7 @@ type Server struct {
 	mu       sync.Mutex              // guards every field below
 	payments map[string]*tossPayment // by paymentKey
 	orders   map[string]string       // orderId → latest paymentKey
-	virtual  map[string]bool         // paymentKeys authorized as virtual accounts
+	virtual  map[string]int          // paymentKeys authorized as virtual accounts → validHours
 	idem     map[string]stored       // path + "\x00" + Idempotency-Key → first response
 	cash     cashReceipts            // cash receipts (cashreceipt.go)
 }
@@ -107,7 +110,7 @@ func NewServer() *Server {
 	s := &Server{
 		payments: map[string]*tossPayment{},
 		orders:   map[string]string{},
-		virtual:  map[string]bool{},
+		virtual:  map[string]int{},
 		idem:     map[string]stored{},
 	}
 	mux := http.NewServeMux()
@@ -193,7 +196,7 @@ func (s *Server) Authorize(orderID string, amount int64, method string) url.Valu
 	if method == "" {
 		method = "카드"
 	}
-	return s.authorize(orderID, amount, method, false)
+	return s.authorize(orderID, amount, method, 0)
 }
 
 // AuthorizeVirtualAccount plays a customer who chose a virtual account
@@ -201,15 +204,32 @@ func (s *Server) Authorize(orderID string, amount int64, method string) url.Valu
 // issues the account: WAITING_FOR_DEPOSIT, with virtualAccount and secret.
 // It returns the successUrl query, as Authorize.
 func (s *Server) AuthorizeVirtualAccount(orderID string, amount int64) url.Values {
-	return s.authorize(orderID, amount, "가상계좌", true)
+	return s.authorize(orderID, amount, "가상계좌", defaultValidHours)
 }
 
-func (s *Server) authorize(orderID string, amount int64, method string, virtual bool) url.Values {
+// AuthorizeVirtualAccountFor is AuthorizeVirtualAccount for a window the
+// shop opened with virtualAccount.validHours: the account issued at the
+// confirm is due validHours later. It panics unless validHours is 1–720,
+// the range Toss documents, which is a mistake in the shop's request.
+func (s *Server) AuthorizeVirtualAccountFor(orderID string, amount int64, validHours int) url.Values {
+	if validHours < 1 || validHours > 720 {
+		panic(fmt.Sprintf("tosstest: virtualAccount.validHours %d is outside 1–720", validHours))
+	}
+	return s.authorize(orderID, amount, "가상계좌", validHours)
+}
+
+// defaultValidHours is how long Toss keeps a virtual account open when the
+// window was given no validHours or dueDate: 7 days.
+const defaultValidHours = 7 * 24
+
+// authorize records the payment window's approval; validHours is 0 for a
+// payment that is not a virtual account.
+func (s *Server) authorize(orderID string, amount int64, method string, validHours int) url.Values {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	p := s.newPayment(orderID, amount, method)
 	p.Status = "IN_PROGRESS"
-	s.virtual[p.PaymentKey] = virtual
+	s.virtual[p.PaymentKey] = validHours
 	return url.Values{
 		"paymentKey":  {p.PaymentKey},
 		"orderId":     {orderID},
