@@ -39,6 +39,11 @@ const ShopName = "말랑 상점"
 // from the handler that reads them.
 const maxBodyBytes = 1 << 20
 
+// uploadBodyBytes caps the bodies of the requests that carry photos: a
+// return request (POST …/returns) with up to three photos of
+// returns.MaxPhotoSize, base64 in the API's JSON.
+const uploadBodyBytes = 24 << 20
+
 // App is a wired shop: database, services and the HTTP handler.
 type App struct {
 	cfg      config.Config
@@ -107,6 +112,7 @@ func NewWith(ctx context.Context, cfg config.Config, log *slog.Logger, version s
 		a.Close()
 		return nil, err
 	}
+	a.wireReturns()
 	a.registry = prometheus.NewRegistry()
 	a.registry.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 	w, r := d.SQL()
@@ -198,7 +204,11 @@ func (a *App) routes() http.Handler {
 func limitBody(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if r.Body != nil {
-			r.Body = http.MaxBytesReader(w, r.Body, maxBodyBytes)
+			limit := int64(maxBodyBytes)
+			if r.Method == http.MethodPost && strings.HasSuffix(r.URL.Path, "/returns") {
+				limit = uploadBodyBytes
+			}
+			r.Body = http.MaxBytesReader(w, r.Body, limit)
 		}
 		next.ServeHTTP(w, r)
 	})

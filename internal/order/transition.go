@@ -20,8 +20,7 @@ import (
 // one succeeds. A customer may act only on their own orders.
 //
 // What goes with a status happens in the same transaction: cancelling gives
-// back the stock, the coupon and the points spent; a return gives back the
-// stock; a refund gives back the coupon and the points spent; completing
+// back the stock, the coupon and the points spent; a refund gives back the coupon and the points spent; completing
 // credits the points the order earns; delivery marks the shipments.
 //
 // A change by staff, and a customer's cancellation, is recorded in the
@@ -129,6 +128,9 @@ func (s *Service) transition(ctx context.Context, orderID int64, from []Status, 
 		if !Allowed(cur, to, actor.Kind) {
 			return fmt.Errorf("order %d: %s: %w", orderID, refusal(cur, to, actor.Kind), fault.ErrConflict)
 		}
+		if ReturnStatus(cur, to) {
+			return fmt.Errorf("order %d: a return moves the order from %s to %s through its request: %w", orderID, cur, to, fault.ErrConflict)
+		}
 		ok, err := setStatus(ctx, q, orderID, cur, to, now)
 		if err != nil {
 			return err
@@ -140,7 +142,7 @@ func (s *Service) transition(ctx context.Context, orderID int64, from []Status, 
 			return err
 		}
 		moved = r
-		stockBack = to == Cancelled || to == Returned
+		stockBack = to == Cancelled
 		if also != nil {
 			return also(q, r, now)
 		}
@@ -179,8 +181,6 @@ func (s *Service) after(ctx context.Context, q db.Querier, r orderRow, from, to 
 			return err
 		}
 		return s.giveBack(ctx, q, r)
-	case Returned:
-		return s.returnStock(ctx, q, r.ID)
 	case Refunded:
 		return s.giveBack(ctx, q, r)
 	case Delivered:
