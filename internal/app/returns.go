@@ -22,3 +22,6 @@ func (a *App) wireReturns() {
 		returns.Config{Fee: a.cfg.ReturnFee, BaseURL: a.cfg.BaseURL, AdminURL: a.cfg.BaseURL + a.cfg.AdminPath, StaffEmail: staff},
 		a.now, a.log)
 }
+
+// Returns is the returns service, for tools and tests.
+func (a *App) Returns() *returns.Service { return a.acc.returns }
