@@ -2,6 +2,7 @@ package api
 
 import (
 	"context"
+	"errors"
 	"net/http"
 	"time"
 
@@ -228,7 +229,8 @@ func (a *API) EnableReturns(r Returns) {
 			"return is then refunded: the lines' share of what was paid less the fee, through the provider that took it, "+
 			"or, for a bank transfer, awaiting the staff's transfer to the customer's account. An exchange waits for "+
 			"POST …/exchange. 409 unless the request is approved; 502 when the provider refused the refund (the goods stay "+
-			"received: POST …/refund tries again).",
+			"received: POST …/refund tries again); 202 with refund_id when the provider did not answer (the return is "+
+			"refunded and the refund recorded as requested; do not ask again).",
 		http.StatusNotFound, http.StatusConflict, http.StatusBadGateway), a.receiveReturn)
 	huma.Register(a.huma, staff("refund-return", http.MethodPost, "/{id}/refund", "Refund a received return",
 		"Tries the refund of a received return again (after the provider refused it). 409 unless the return is received.",
@@ -367,6 +369,11 @@ func (a *API) returnStep(ctx context.Context, step func(order.Actor) (returns.Re
 		return nil, err
 	}
 	rt, err := step(actor)
+	if errors.Is(err, payment.ErrRefundPending) {
+		// The return is refunded; the provider's answer is awaited, and
+		// the payment service asks again with the same idempotency key.
+		return nil, refundPending(rt.RefundID)
+	}
 	if err != nil {
 		return nil, a.returnProblem(ctx, err, returnConflict)
 	}

@@ -232,6 +232,9 @@ func (h *Handler) returnStep(w http.ResponseWriter, r *http.Request, m *messages
 		}
 		return h.showReturn(w, r, m, u, returnNote{Status: http.StatusUnprocessableEntity, Error: m.T("form.fix"), Fields: fields})
 	}
+	if errors.Is(err, payment.ErrRefundPending) {
+		return h.showReturn(w, r, m, u, returnNote{Status: http.StatusAccepted, Notice: m.T("ret.pending")})
+	}
 	if d, ok := payment.AsDeclined(err); ok {
 		return h.showReturn(w, r, m, u, returnNote{Status: http.StatusBadGateway, Error: m.F("ret.declined", d.Message)})
 	}
@@ -297,6 +300,7 @@ var returnTexts = map[string][2]string{
 	"ret.done.receive":           {"입고 처리했습니다.", "Received."},
 	"ret.done.refund":            {"환불했습니다.", "Refunded."},
 	"ret.done.exchange":          {"교환 상품을 발송했습니다. 고객에게 송장을 메일로 보냈습니다.", "The exchange is shipped; the customer is emailed the parcel."},
+	"ret.pending":                {"결제사가 환불에 응답하지 않아 결과를 아직 모릅니다. 환불은 요청됨으로 기록되었으니 다시 요청하지 말고, 주문 화면의 환불 목록에서 다시 시도하세요.", "The payment provider did not answer the refund: it is recorded as requested. Do not ask again; retry it from the order's refunds."},
 	"ret.conflict":               {"지금 상태에서는 할 수 없는 처리입니다. 다른 직원이 먼저 처리했을 수 있으니 다시 확인하세요. (교환 발송은 재고가 부족해도 할 수 없습니다.)", "This step does not fit the request's status now; a colleague may have acted first. (An exchange also needs stock.)"},
 	"ret.declined":               {"결제사가 환불을 거절했습니다: %s. 상품은 입고된 상태로 남아 있으니 다시 시도할 수 있습니다.", "The payment provider refused the refund: %s. The goods stay received; try again."},
 	"v.is not a tracking number": {"송장번호를 확인하세요.", "Check the tracking number."},
