@@ -69,6 +69,7 @@ type API struct {
 	cat  Catalog
 	acc  *AccountDeps  // nil until EnableAccounts
 	com  *CommerceDeps // nil until EnableCommerce
+	ret  Returns       // nil until EnableReturns
 	log  *slog.Logger
 	mux  *http.ServeMux
 	huma huma.API

@@ -24,6 +24,7 @@ import (
 	"github.com/mallang/mallang/internal/points"
 	"github.com/mallang/mallang/internal/promotion"
 	"github.com/mallang/mallang/internal/ratelimit"
+	"github.com/mallang/mallang/internal/returns"
 	"github.com/mallang/mallang/internal/security/honeypot"
 	"github.com/mallang/mallang/internal/shipping"
 	"github.com/mallang/mallang/internal/shipping/deliverytracker"
@@ -50,6 +51,7 @@ type accounts struct {
 	promotions *promotion.Service
 	payments   *payment.Service
 	checkout   *checkout.Service
+	returns    *returns.Service
 }
 
 // keyring builds the personal-data keyring: the configured keys, with the
@@ -144,6 +146,7 @@ func EncryptedColumns() []crypt.Column {
 	cols = append(cols, twofactor.EncryptedColumns...)
 	cols = append(cols, order.EncryptedColumns()...)
 	cols = append(cols, payment.EncryptedColumns()...)
+	cols = append(cols, returns.EncryptedColumns()...)
 	return cols
 }
 

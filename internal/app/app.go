@@ -39,6 +39,11 @@ const ShopName = "말랑 상점"
 // from the handler that reads them.
 const maxBodyBytes = 1 << 20
 
+// uploadBodyBytes caps the bodies of the requests that carry photos: a
+// return request (POST …/returns) with up to three photos of
+// returns.MaxPhotoSize, base64 in the API's JSON.
+const uploadBodyBytes = 24 << 20
+
 // App is a wired shop: database, services and the HTTP handler.
 type App struct {
 	cfg      config.Config
@@ -107,6 +112,7 @@ func NewWith(ctx context.Context, cfg config.Config, log *slog.Logger, version s
 		a.Close()
 		return nil, err
 	}
+	a.wireReturns()
 	a.registry = prometheus.NewRegistry()
 	a.registry.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 	w, r := d.SQL()
@@ -164,6 +170,7 @@ func (a *App) routes() http.Handler {
 	jsonAPI.EnableAccounts(api.AccountDeps{Accounts: a.Accounts, Tokens: a.acc.tokens, Addresses: a.acc.addresses, Limiter: a.acc.limiter})
 	jsonAPI.EnableCommerce(api.CommerceDeps{Carts: a.acc.carts, Orders: a.acc.orders, Checkout: a.acc.checkout,
 		Payments: a.acc.payments})
+	jsonAPI.EnableReturns(a.acc.returns)
 	jsonAPI.Register(mux)
 	storefront := web.New(web.Config{BaseURL: a.cfg.BaseURL, ShopName: ShopName, Now: a.now}, a.Catalog, a.log)
 	storefront.EnableAccounts(web.AccountDeps{
@@ -176,6 +183,7 @@ func (a *App) routes() http.Handler {
 		Checkout:  a.acc.checkout,
 		Points:    a.acc.points,
 		Payments:  a.acc.payments,
+		Returns:   a.acc.returns,
 		Secure:    strings.HasPrefix(a.cfg.BaseURL, "https://"),
 	})
 	storefront.Register(mux)
@@ -183,7 +191,7 @@ func (a *App) routes() http.Handler {
 		backoffice.Deps{Accounts: a.Accounts, TwoFactor: a.acc.twoFactor, Trap: a.acc.trap, Audit: a.acc.audit,
 			Outbox: a.acc.outbox, Store: a.acc.sessions, Now: a.now,
 			Orders: a.acc.orders, Coupons: a.acc.coupons, Shipping: a.acc.shipping, Promotions: a.acc.promotions,
-			Payments: a.acc.payments}, a.log).Register(mux)
+			Payments: a.acc.payments, Returns: a.acc.returns}, a.log).Register(mux)
 
 	m := observe.NewMetrics(a.registry)
 	var h http.Handler = mux
@@ -198,7 +206,11 @@ func (a *App) routes() http.Handler {
 func limitBody(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if r.Body != nil {
-			r.Body = http.MaxBytesReader(w, r.Body, maxBodyBytes)
+			limit := int64(maxBodyBytes)
+			if r.Method == http.MethodPost && strings.HasSuffix(r.URL.Path, "/returns") {
+				limit = uploadBodyBytes
+			}
+			r.Body = http.MaxBytesReader(w, r.Body, limit)
 		}
 		next.ServeHTTP(w, r)
 	})

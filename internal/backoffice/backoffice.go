@@ -121,6 +121,8 @@ type Deps struct {
 	// events), the deposit and refund forms, and serves the cash receipts
 	// section (account.PermOrders). Cancelling a paid order refunds it.
 	Payments Payments
+	// Returns serves the returns section (account.PermOrders).
+	Returns Returns
 }
 
 // missing names the dependencies d lacks: nil, or a nil pointer in an
@@ -130,7 +132,7 @@ func (d Deps) missing() []string {
 		"Accounts", d.Accounts, "TwoFactor", d.TwoFactor, "Trap", d.Trap, "Audit", d.Audit,
 		"Outbox", d.Outbox, "Store", d.Store, "Now", d.Now,
 		"Orders", d.Orders, "Coupons", d.Coupons, "Shipping", d.Shipping,
-		"Promotions", d.Promotions, "Payments", d.Payments,
+		"Promotions", d.Promotions, "Payments", d.Payments, "Returns", d.Returns,
 	)
 }
 
@@ -200,6 +202,7 @@ func (h *Handler) Register(mux *http.ServeMux) {
 	h.registerCommerce(mux)
 	h.registerPromotions(mux)
 	h.registerPayments(mux)
+	h.registerReturns(mux)
 
 	// The honeypot: no session manager anywhere near it.
 	mux.HandleFunc("GET /admin", h.decoyForm)

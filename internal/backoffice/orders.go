@@ -276,7 +276,7 @@ func (h *Handler) showOrder(w http.ResponseWriter, r *http.Request, m *messages,
 		return err
 	}
 	for _, to := range order.Statuses {
-		if to == order.Shipped || !order.Allowed(o.Status, to, order.ByStaff) {
+		if to == order.Shipped || !order.Allowed(o.Status, to, order.ByStaff) || order.ReturnStatus(o.Status, to) {
 			continue
 		}
 		// A waiting transfer is confirmed with the deposit form, and a

@@ -66,6 +66,13 @@ type Config struct {
 	// an order its customer has not confirmed (자동 구매확정), crediting
 	// its points (MALLANG_ORDER_CONFIRM_AFTER_DAYS, 1–60 days).
 	OrderConfirmAfter time.Duration
+	// ReturnFee is the return shipping, round trip, in won, that a customer
+	// pays when they send goods back for a change of mind; it is withheld
+	// from the refund (MALLANG_RETURN_FEE, 0–100000).
+	ReturnFee int64
+	// StaffEmail receives the staff's notices, such as a new return request
+	// (MALLANG_STAFF_EMAIL); empty sends them to the SMTP From address.
+	StaffEmail string
 	// Tracker is the parcel-tracking service the hourly job asks about
 	// shipped orders (MALLANG_TRACKER_CLIENT_ID, MALLANG_TRACKER_CLIENT_SECRET,
 	// MALLANG_TRACKER_URL); without an id staff mark deliveries by hand.
@@ -206,6 +213,11 @@ func Load(env Lookup) (Config, error) {
 		return c, &Error{"MALLANG_ORDER_CONFIRM_AFTER_DAYS", fmt.Sprintf("%q is not a number of days from 1 to 60", confirmDays)}
 	}
 	c.OrderConfirmAfter = time.Duration(days) * 24 * time.Hour
+	returnFee := get("MALLANG_RETURN_FEE", "6000")
+	if c.ReturnFee, err = strconv.ParseInt(returnFee, 10, 64); err != nil || c.ReturnFee < 0 || c.ReturnFee > 100000 {
+		return c, &Error{"MALLANG_RETURN_FEE", fmt.Sprintf("%q is not an amount of won from 0 to 100000", returnFee)}
+	}
+	c.StaffEmail = strings.TrimSpace(get("MALLANG_STAFF_EMAIL", ""))
 	if _, err := security.ParseTrustedProxies(c.TrustedProxies); err != nil {
 		return c, &Error{"MALLANG_TRUSTED_PROXIES", err.Error()}
 	}

@@ -55,6 +55,9 @@ func TestLoadDefaults(t *testing.T) {
 	if c.SMTP.Host != "" || len(c.Social) != 0 {
 		t.Errorf("mail or social sign-in on by default: %+v %+v", c.SMTP, c.Social)
 	}
+	if c.ReturnFee != 6000 {
+		t.Errorf("ReturnFee = %d by default, want 6000 (a round trip)", c.ReturnFee)
+	}
 }
 
 func TestLoadMailAndSocial(t *testing.T) {
@@ -113,6 +116,8 @@ func TestLoadRejects(t *testing.T) {
 		{"confirm after not a number", "MALLANG_ORDER_CONFIRM_AFTER_DAYS", "a week"},
 		{"confirm after too long", "MALLANG_ORDER_CONFIRM_AFTER_DAYS", "90"},
 		{"tracker id without a secret", "MALLANG_TRACKER_CLIENT_ID", "abc"},
+		{"return fee not a number", "MALLANG_RETURN_FEE", "6천원"},
+		{"return fee negative", "MALLANG_RETURN_FEE", "-3000"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -151,6 +151,14 @@ func fillShop(t testing.TB, d *db.DB) {
 	exec(t, d, `INSERT INTO payment_refund_lines (refund_id, line_id) VALUES (1, 2)`)
 	exec(t, d, `INSERT INTO cash_receipts (id, order_id, purpose, identity_enc, requested, amount_minor, tax_free_minor, status, issue_number, issued_at, created_at, updated_at) VALUES
 		(1, 2, 'expense_proof', 'v1.k1.Id1Xy2', TRUE, 8000, 0, 'issued', 'NTS-123456789', ?, ?, ?)`, t2, t1, t3)
+	exec(t, d, `INSERT INTO returns (id, order_id, user_id, order_number, kind, reason, note, status, fee_minor, refusal, back_carrier, back_tracking, self_sent, resellable, refund_id, exchange_carrier, exchange_tracking, refund_bank, refund_number_enc, refund_holder_enc, created_at, updated_at) VALUES
+		(1, 1, 4, '20250301-K7QX2M9A', 'return', 'change_of_mind', '생각과 달라요 "맛"', 'refunded', 6000, '', 'cj', '555566667777', FALSE, TRUE, 1, '', '', '088', 'v1.k1.Rn1', 'v1.k1.Rh2', ?, ?),
+		(2, 1, 4, '20250301-K7QX2M9A', 'exchange', 'defect', '', 'refused', 0, '사용 흔적', '', '', TRUE, FALSE, NULL, '', '', '', '', '', ?, ?)`, t1, t2, t2, t3)
+	exec(t, d, `INSERT INTO return_lines (return_id, line_id, name, options, quantity, amount_minor, open_line_id) VALUES
+		(1, 1, '말랑 다크초콜릿', '크기: 대', 2, 22800, NULL),
+		(2, 2, '말랑 다크초콜릿 미니', '', 1, 0, 2)`)
+	exec(t, d, `INSERT INTO return_photos (id, return_id, media_key, content_type, created_at) VALUES
+		(1, 1, 'returns/ab/abcdef.png', 'image/png', ?)`, t1)
 	exec(t, d, `INSERT INTO member_grades (id, code, name, position, earn_permille, min_spend, created_at, updated_at) VALUES (9, 'family', '패밀리 ''VVIP''', 9, 70, 10000000, ?, ?)`, t1, t2)
 	exec(t, d, `INSERT INTO member_grade_assignments (user_id, grade_id, assigned_at) VALUES (4, 9, ?), (1, 2, ?)`, t2, t3)
 	exec(t, d, `INSERT INTO promotion_settings (id, points_min_spend, points_max_percent, points_valid_days, created_at, updated_at) VALUES (1, 500, 30, 180, ?, ?)`, t1, t2)

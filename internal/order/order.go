@@ -38,7 +38,7 @@ const (
 	Completed         Status = "completed" // the customer confirmed the purchase (구매확정), or time did
 	Cancelled         Status = "cancelled" // before shipping; stock, coupon and points came back
 	ReturnRequested   Status = "return_requested"
-	Returned          Status = "returned" // the goods came back; stock came back
+	Returned          Status = "returned" // the goods came back; stock only for what staff judged resellable
 	Refunded          Status = "refunded"
 	PartiallyRefunded Status = "partially_refunded"
 )

@@ -113,6 +113,10 @@ type RefundPlan struct {
 	// Cash is the lines' share of the money paid. When Whole, the payment
 	// service refunds the payment's whole balance instead.
 	Cash int64
+	// Withheld is what the shop keeps of Cash (a return's shipping fee
+	// the customer pays), set by the payment service from its input: the
+	// money sent back is Cash − Withheld, never below zero.
+	Withheld int64
 	// Points is what goes back to the customer's points.
 	Points int64
 	// PointsTakenBack is the lines' share of the points the order earned

@@ -29,6 +29,7 @@ var transitions = map[step][]ActorKind{
 	{Delivered, ReturnRequested}:      {ByCustomer, ByStaff},
 	{ReturnRequested, Returned}:       {ByStaff},
 	{ReturnRequested, Delivered}:      {ByStaff}, // the return was refused or withdrawn
+	{ReturnRequested, Shipped}:        {ByStaff}, // the exchange's parcel left
 	{Returned, Refunded}:              {ByStaff, BySystem},
 	{Returned, PartiallyRefunded}:     {ByStaff, BySystem},
 	{PartiallyRefunded, Refunded}:     {ByStaff, BySystem},

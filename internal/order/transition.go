@@ -20,8 +20,7 @@ import (
 // one succeeds. A customer may act only on their own orders.
 //
 // What goes with a status happens in the same transaction: cancelling gives
-// back the stock, the coupon and the points spent; a return gives back the
-// stock; a refund gives back the coupon and the points spent; completing
+// back the stock, the coupon and the points spent; a refund gives back the coupon and the points spent; completing
 // credits the points the order earns; delivery marks the shipments.
 //
 // A change by staff, and a customer's cancellation, is recorded in the
@@ -128,6 +127,9 @@ func (s *Service) transition(ctx context.Context, orderID int64, from []Status, 
 		if !Allowed(cur, to, actor.Kind) {
 			return fmt.Errorf("order %d: %s: %w", orderID, refusal(cur, to, actor.Kind), fault.ErrConflict)
 		}
+		if ReturnStatus(cur, to) {
+			return fmt.Errorf("order %d: a return moves the order from %s to %s through its request: %w", orderID, cur, to, fault.ErrConflict)
+		}
 		ok, err := setStatus(ctx, q, orderID, cur, to, now)
 		if err != nil {
 			return err
@@ -138,7 +140,7 @@ func (s *Service) transition(ctx context.Context, orderID int64, from []Status, 
 		if err := s.after(ctx, q, r, cur, to, actor, reason, now); err != nil {
 			return err
 		}
-		stockBack = to == Cancelled || to == Returned
+		stockBack = to == Cancelled
 		if also != nil {
 			if err := also(q, r, now); err != nil {
 				return err
@@ -178,8 +180,6 @@ func (s *Service) after(ctx context.Context, q db.Querier, r orderRow, from, to 
 			return err
 		}
 		return s.giveBack(ctx, q, r, actor)
-	case Returned:
-		return s.returnStock(ctx, q, r.ID)
 	case Refunded:
 		return s.giveBack(ctx, q, r, actor)
 	case Delivered:

@@ -27,6 +27,10 @@ type RefundInput struct {
 	// Account receives the money when it came by bank transfer or into a
 	// virtual account: required then, ignored otherwise.
 	Account *BankAccount
+	// Withhold is what the shop keeps of the refund, in won: the return
+	// shipping a customer pays for a change of mind. It reduces the money
+	// sent back, never below zero; the lines are refunded all the same.
+	Withhold int64
 }
 
 // Refund statuses.
@@ -45,10 +49,13 @@ const (
 
 // Refund is a recorded refund.
 type Refund struct {
-	ID               int64
-	AttemptID        int64
-	OrderID          int64
-	Amount           int64 // won
+	ID        int64
+	AttemptID int64
+	OrderID   int64
+	Amount    int64 // won sent back, after Withheld
+	// Withheld is what the shop kept of the lines' share (a return's
+	// shipping fee), in won.
+	Withheld         int64
 	Points           int64
 	Cancel           bool
 	Status           string // one of the Refund… statuses
@@ -129,6 +136,9 @@ func (s *Service) Refund(ctx context.Context, in RefundInput) (Refund, error) {
 	case n > MaxRefundReason:
 		v.Add("reason", fmt.Sprintf("must be at most %d characters", MaxRefundReason))
 	}
+	if in.Withhold < 0 {
+		v.Add("withhold", "must not be negative")
+	}
 	if err := v.Err(); err != nil {
 		return Refund{}, err
 	}
@@ -160,6 +170,11 @@ func (s *Service) Refund(ctx context.Context, in RefundInput) (Refund, error) {
 		if rf.Amount <= 0 && plan.Cash > 0 {
 			return Refund{}, fmt.Errorf("payment %d is refunded already: %w", a.ID, fault.ErrConflict)
 		}
+		// The fee comes off the money, never below zero: what is shown
+		// (plan and refund) is what the customer gets back.
+		rf.Withheld = min(in.Withhold, rf.Amount)
+		rf.Amount -= rf.Withheld
+		plan.Withheld = rf.Withheld
 		charge = rf.Amount
 		taxFree = min(plan.TaxFree, rf.Amount)
 		if a.ChargeCurrency != "KRW" {
@@ -167,7 +182,7 @@ func (s *Service) Refund(ctx context.Context, in RefundInput) (Refund, error) {
 			// The provider's currency, in proportion; the last refund
 			// takes whatever is left so rounding loses nothing.
 			charge = rf.Amount * a.ChargeMinor / a.Amount
-			if plan.Whole {
+			if plan.Whole && rf.Withheld == 0 {
 				held, _, err := s.chargedBack(ctx, a.ID)
 				if err != nil {
 					return Refund{}, err
@@ -204,11 +219,12 @@ func (s *Service) Refund(ctx context.Context, in RefundInput) (Refund, error) {
 				return err
 			}
 			return s.audited(ctx, q, auditEntry(in.Actor, "payment.refunded", in.OrderID, map[string]any{
-				"number": plan.Number, "amount": 0, "points": rf.Points, "cancel": rf.Cancel, "reason": in.Reason}))
+				"number": plan.Number, "amount": 0, "withheld": rf.Withheld, "points": rf.Points, "cancel": rf.Cancel,
+				"reason": in.Reason}))
 		}
 		var err error
 		rf.ID, err = insertRefund(ctx, q, newRefund{AttemptID: rf.AttemptID, OrderID: rf.OrderID, Amount: rf.Amount,
-			TaxFree: taxFree, Charge: charge, Points: rf.Points, Cancel: rf.Cancel, Reason: in.Reason, Key: key,
+			TaxFree: taxFree, Charge: charge, Withheld: rf.Withheld, Points: rf.Points, Cancel: rf.Cancel, Reason: in.Reason, Key: key,
 			Status: rf.Status, ActorKind: kind, ActorID: actorID}, now)
 		if err != nil {
 			return err
@@ -230,7 +246,7 @@ func (s *Service) Refund(ctx context.Context, in RefundInput) (Refund, error) {
 		if !reserved {
 			return fmt.Errorf("payment %d has less left than %d won: %w", rf.AttemptID, rf.Amount, fault.ErrConflict)
 		}
-		d := map[string]any{"number": plan.Number, "refund_id": rf.ID, "amount": rf.Amount, "points": rf.Points,
+		d := map[string]any{"number": plan.Number, "refund_id": rf.ID, "amount": rf.Amount, "withheld": rf.Withheld, "points": rf.Points,
 			"cancel": rf.Cancel, "status": rf.Status, "reason": in.Reason, "provider": a.Provider}
 		if len(in.LineIDs) > 0 {
 			d["lines"] = plan.LineIDs

@@ -146,7 +146,7 @@ func (s *Service) openRefunds(rows []refundRow) ([]Refund, error) {
 
 // openRefund is r with its account decrypted.
 func (s *Service) openRefund(r refundRow) (Refund, error) {
-	rf := Refund{ID: r.ID, AttemptID: r.AttemptID, OrderID: r.OrderID, Amount: r.Amount, Points: r.Points,
+	rf := Refund{ID: r.ID, AttemptID: r.AttemptID, OrderID: r.OrderID, Amount: r.Amount, Withheld: r.Withheld, Points: r.Points,
 		Cancel: r.Cancel, Status: r.Status, ProviderRefundID: r.PRID, FailureMessage: r.Failure, Reason: r.Reason,
 		ActorKind: r.ActorKind, ActorID: r.ActorID.Int64, TransferredBy: r.TransferredBy.Int64,
 		TransferMemo: r.TransferMemo, CreatedAt: r.CreatedAt.UTC()}

@@ -384,3 +384,66 @@ func TestRefundAccountRotates(t *testing.T) {
 		t.Fatalf("AwaitingTransfers = %+v, %v", pending, err)
 	}
 }
+
+// A refund may withhold part of the lines' share (a return's shipping fee
+// the customer pays): the money sent back is the share less the fee, never
+// below zero, and the refund records what it kept.
+func TestRefundWithholds(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		name           string
+		withhold       int64
+		back, withheld int64
+	}{
+		{"none", 0, 20000, 0},
+		{"a fee", 6000, 14000, 6000},
+		{"more than the share", 25000, 0, 20000},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			f := newFixture(t)
+			v1 := f.Product(t, "말랑 A", 20000, 10)
+			v2 := f.Product(t, "말랑 B", 40000, 10)
+			u := f.Customer(t, "withhold@example.com")
+			f.Add(t, u, v1, 1)
+			f.Add(t, u, v2, 1)
+			two, err := f.Place(t.Context(), order.PlaceInput{UserID: u, IdempotencyKey: "k", AddressID: f.Address(t, u),
+				PaymentMethod: "card", Channel: order.PCWeb})
+			if err != nil {
+				t.Fatal(err)
+			}
+			f.payWithTestpay(t, two)
+			var line int64
+			for _, l := range two.Lines {
+				if l.VariantID == v1 {
+					line = l.ID
+				}
+			}
+			rf, err := f.pays.Refund(t.Context(), payment.RefundInput{OrderID: two.ID, LineIDs: []int64{line}, Reason: "반품",
+				Actor: f.boss, Withhold: tt.withhold})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if rf.Amount != tt.back || rf.Withheld != tt.withheld {
+				t.Fatalf("refund = %d back, %d withheld; want %d and %d", rf.Amount, rf.Withheld, tt.back, tt.withheld)
+			}
+			rs, err := f.pays.Refunds(t.Context(), two.ID)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if tt.back > 0 && (len(rs) != 1 || rs[0].Amount != tt.back || rs[0].Withheld != tt.withheld) {
+				t.Fatalf("stored refunds = %+v", rs)
+			}
+			if got := f.status(t, two.ID); got != order.PartiallyRefunded {
+				t.Errorf("order is %s", got)
+			}
+		})
+	}
+	f := newFixture(t)
+	o, _ := f.order(t, 20000, 1)
+	f.payWithTestpay(t, o)
+	if _, err := f.pays.Refund(t.Context(), payment.RefundInput{OrderID: o.ID, Reason: "반품", Actor: f.boss, Withhold: -1}); err == nil {
+		t.Fatal("a negative withholding was taken")
+	}
+}

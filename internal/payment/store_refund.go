@@ -18,6 +18,7 @@ type newRefund struct {
 	Amount    int64 // won
 	TaxFree   int64
 	Charge    int64 // in the provider's currency
+	Withheld  int64 // won kept back (a return's shipping fee)
 	Points    int64
 	Cancel    bool
 	Reason    string
@@ -33,9 +34,10 @@ type newRefund struct {
 func insertRefund(ctx context.Context, q db.Querier, r newRefund, now time.Time) (int64, error) {
 	var id int64
 	err := q.QueryRowxContext(ctx, q.Rebind(`INSERT INTO payment_refunds (attempt_id, order_id, amount_minor,
-		tax_free_minor, charge_minor, points, cancel, reason, status, idempotency_key, actor_kind, actor_id, created_at, updated_at)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`), r.AttemptID, r.OrderID, r.Amount,
-		r.TaxFree, r.Charge, r.Points, r.Cancel, r.Reason, r.Status, r.Key, r.ActorKind, nullID(r.ActorID), now, now).Scan(&id)
+		tax_free_minor, charge_minor, withheld_minor, points, cancel, reason, status, idempotency_key, actor_kind, actor_id,
+		created_at, updated_at)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`), r.AttemptID, r.OrderID, r.Amount,
+		r.TaxFree, r.Charge, r.Withheld, r.Points, r.Cancel, r.Reason, r.Status, r.Key, r.ActorKind, nullID(r.ActorID), now, now).Scan(&id)
 	if err != nil {
 		return 0, fmt.Errorf("record refund of order %d: %w", r.OrderID, err)
 	}
@@ -172,6 +174,7 @@ type refundRow struct {
 	Amount        int64         `db:"amount_minor"`
 	Charge        int64         `db:"charge_minor"`
 	TaxFree       int64         `db:"tax_free_minor"`
+	Withheld      int64         `db:"withheld_minor"`
 	Points        int64         `db:"points"`
 	Cancel        bool          `db:"cancel"`
 	Reason        string        `db:"reason"`
@@ -190,7 +193,7 @@ type refundRow struct {
 	CreatedAt     time.Time     `db:"created_at"`
 }
 
-const selectRefund = `SELECT id, attempt_id, order_id, amount_minor, tax_free_minor, charge_minor, points, cancel,
+const selectRefund = `SELECT id, attempt_id, order_id, amount_minor, tax_free_minor, charge_minor, withheld_minor, points, cancel,
 	reason, status, idempotency_key, provider_refund_id, failure_message, refund_bank, refund_number_enc,
 	refund_holder_enc, actor_kind, actor_id, transferred_by, transferred_at, transfer_memo, created_at
 	FROM payment_refunds`

@@ -45,6 +45,7 @@ func (h *Handler) registerAccounts(mux *http.ServeMux) {
 	h.registerSocial(mux)
 	h.registerCart(mux)
 	h.registerOrders(mux)
+	h.registerReturns(mux)
 	h.registerPayments(mux)
 	h.registerPoints(mux)
 }

@@ -200,6 +200,7 @@ type msg struct {
 
 func newMessages() *messages {
 	list := append(uiText(), accountText()...)
+	list = append(list, returnText()...)
 	b := catalog.NewBuilder(catalog.Fallback(language.Korean))
 	for _, m := range list {
 		if err := b.SetString(language.Korean, m.key, m.ko); err != nil {

@@ -296,6 +296,9 @@ type orderView struct {
 	Confirm     bool
 	ConfirmEarn string
 	Pay         *paymentPanel
+	// Returns is the returns part: the request button of a delivered
+	// order and the requests made; nil when there is neither.
+	Returns *returnsPanel
 	// CancelForm is the cancel form when the customer may cancel (Cancel).
 	CancelForm *cancelForm
 	// Taxable and TaxFree split the total when part of it is VAT-exempt
@@ -396,6 +399,9 @@ func (h *Handler) showOrder(w http.ResponseWriter, r *http.Request, lc *locale, 
 		v.History = append(v.History, historyRow{When: lc.DateTime(e.CreatedAt), Status: lc.T("status." + string(e.To)), Reason: historyReason(lc, e.Reason)})
 	}
 	if v.Pay, err = h.newPaymentPanel(r.Context(), lc, o); err != nil {
+		return err
+	}
+	if v.Returns, err = h.newReturnsPanel(r.Context(), lc, o); err != nil {
 		return err
 	}
 	if v.Cancel {

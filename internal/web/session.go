@@ -57,6 +57,8 @@ type AccountDeps struct {
 	Points Points
 	// Payments pays, confirms and cancels orders; *payment.Service.
 	Payments Payments
+	// Returns takes return and exchange requests; *returns.Service.
+	Returns Returns
 	// Secure marks the session cookie Secure (a shop served over HTTPS).
 	Secure bool
 }
@@ -67,7 +69,7 @@ func (d AccountDeps) missing() []string {
 	return wiring.Missing(
 		"Accounts", d.Accounts, "Store", d.Store, "Addresses", d.Addresses, "Social", d.Social,
 		"Carts", d.Carts, "Orders", d.Orders, "Checkout", d.Checkout, "Points", d.Points,
-		"Payments", d.Payments,
+		"Payments", d.Payments, "Returns", d.Returns,
 	)
 }
 
