@@ -48,13 +48,9 @@ func (a *API) registerCashReceipts() {
 }
 
 func (a *API) requestCashReceipt(ctx context.Context, in *requestReceiptInput) (*cashReceiptOutput, error) {
-	u, err := signedIn(ctx)
+	u, o, err := a.myOrder(ctx, in.Number)
 	if err != nil {
 		return nil, err
-	}
-	o, err := a.com.Orders.ByNumber(ctx, u.ID, in.Number)
-	if err != nil {
-		return nil, a.problem(ctx, err, "path")
 	}
 	c, err := a.com.Payments.RequestCashReceipt(ctx, u.ID, o.ID, payment.CashReceiptRequest{Purpose: in.Body.Purpose,
 		Identity: in.Body.Identity})

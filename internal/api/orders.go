@@ -9,6 +9,7 @@ import (
 
 	"github.com/danielgtaylor/huma/v2"
 
+	"github.com/mallang/mallang/internal/account"
 	"github.com/mallang/mallang/internal/cart"
 	"github.com/mallang/mallang/internal/checkout"
 	"github.com/mallang/mallang/internal/fault"
@@ -533,14 +534,24 @@ func (a *API) listOrders(ctx context.Context, in *listOrdersInput) (*orderListOu
 	return out, nil
 }
 
-func (a *API) getOrder(ctx context.Context, in *orderNumberInput) (*orderOutput, error) {
+// myOrder returns the signed-in customer and their order number: an
+// unknown number, or someone else's, is a 404 naming the path.
+func (a *API) myOrder(ctx context.Context, number string) (account.User, order.Order, error) {
 	u, err := signedIn(ctx)
 	if err != nil {
-		return nil, err
+		return account.User{}, order.Order{}, err
 	}
-	o, err := a.com.Orders.ByNumber(ctx, u.ID, in.Number)
+	o, err := a.com.Orders.ByNumber(ctx, u.ID, number)
 	if err != nil {
-		return nil, a.problem(ctx, err, "path")
+		return account.User{}, order.Order{}, a.problem(ctx, err, "path")
+	}
+	return u, o, nil
+}
+
+func (a *API) getOrder(ctx context.Context, in *orderNumberInput) (*orderOutput, error) {
+	_, o, err := a.myOrder(ctx, in.Number)
+	if err != nil {
+		return nil, err
 	}
 	body, err := a.newOrder(ctx, o)
 	if err != nil {
@@ -550,13 +561,9 @@ func (a *API) getOrder(ctx context.Context, in *orderNumberInput) (*orderOutput,
 }
 
 func (a *API) confirmOrder(ctx context.Context, in *orderNumberInput) (*orderOutput, error) {
-	u, err := signedIn(ctx)
+	u, o, err := a.myOrder(ctx, in.Number)
 	if err != nil {
 		return nil, err
-	}
-	o, err := a.com.Orders.ByNumber(ctx, u.ID, in.Number)
-	if err != nil {
-		return nil, a.problem(ctx, err, "path")
 	}
 	o, err = a.com.Orders.ConfirmPurchase(ctx, u.ID, o.ID)
 	if errors.Is(err, fault.ErrConflict) {
@@ -573,13 +580,9 @@ func (a *API) confirmOrder(ctx context.Context, in *orderNumberInput) (*orderOut
 }
 
 func (a *API) cancelOrder(ctx context.Context, in *cancelInput) (*orderOutput, error) {
-	u, err := signedIn(ctx)
+	u, o, err := a.myOrder(ctx, in.Number)
 	if err != nil {
 		return nil, err
-	}
-	o, err := a.com.Orders.ByNumber(ctx, u.ID, in.Number)
-	if err != nil {
-		return nil, a.problem(ctx, err, "path")
 	}
 	reason := ""
 	var acc *payment.BankAccount

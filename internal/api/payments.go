@@ -455,13 +455,9 @@ func (a *API) listPaymentMethods(_ context.Context, _ *struct{}) (*paymentMethod
 }
 
 func (a *API) startPayment(ctx context.Context, in *startPaymentInput) (*startedOutput, error) {
-	u, err := signedIn(ctx)
+	u, o, err := a.myOrder(ctx, in.Number)
 	if err != nil {
 		return nil, err
-	}
-	o, err := a.com.Orders.ByNumber(ctx, u.ID, in.Number)
-	if err != nil {
-		return nil, a.problem(ctx, err, "path")
 	}
 	sin := payment.StartInput{OrderID: o.ID, UserID: u.ID, Method: strings.TrimSpace(in.Body.Method),
 		Mobile: in.Body.Mobile, Depositor: in.Body.Depositor}
@@ -490,13 +486,9 @@ func (a *API) startPayment(ctx context.Context, in *startPaymentInput) (*started
 }
 
 func (a *API) listOrderPayments(ctx context.Context, in *orderNumberInput) (*orderPaymentsOutput, error) {
-	u, err := signedIn(ctx)
+	_, o, err := a.myOrder(ctx, in.Number)
 	if err != nil {
 		return nil, err
-	}
-	o, err := a.com.Orders.ByNumber(ctx, u.ID, in.Number)
-	if err != nil {
-		return nil, a.problem(ctx, err, "path")
 	}
 	p := a.com.Payments
 	as, err := p.Attempts(ctx, o.ID)

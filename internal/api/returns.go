@@ -245,13 +245,9 @@ func (a *API) EnableReturns(r Returns) {
 }
 
 func (a *API) requestReturn(ctx context.Context, in *returnRequestInput) (*returnOutput, error) {
-	u, err := signedIn(ctx)
+	u, o, err := a.myOrder(ctx, in.Number)
 	if err != nil {
 		return nil, err
-	}
-	o, err := a.com.Orders.ByNumber(ctx, u.ID, in.Number)
-	if err != nil {
-		return nil, a.problem(ctx, err, "path")
 	}
 	ups := make([]returns.Upload, len(in.Body.Photos))
 	for i, p := range in.Body.Photos {
@@ -267,13 +263,9 @@ func (a *API) requestReturn(ctx context.Context, in *returnRequestInput) (*retur
 }
 
 func (a *API) listOrderReturns(ctx context.Context, in *orderNumberInput) (*returnsOutput, error) {
-	u, err := signedIn(ctx)
+	_, o, err := a.myOrder(ctx, in.Number)
 	if err != nil {
 		return nil, err
-	}
-	o, err := a.com.Orders.ByNumber(ctx, u.ID, in.Number)
-	if err != nil {
-		return nil, a.problem(ctx, err, "path")
 	}
 	rs, err := a.ret.OfOrder(ctx, o.ID)
 	if err != nil {

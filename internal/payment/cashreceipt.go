@@ -217,6 +217,11 @@ func (s *Service) PendingCashReceipts(ctx context.Context, limit int) ([]CashRec
 	if err != nil {
 		return nil, err
 	}
+	return s.openReceipts(rs)
+}
+
+// openReceipts decrypts the receipts of rs, in their order.
+func (s *Service) openReceipts(rs []receiptRow) ([]CashReceipt, error) {
 	out := make([]CashReceipt, 0, len(rs))
 	for _, r := range rs {
 		c, err := s.openReceipt(r)

@@ -490,15 +490,7 @@ func (s *Service) IssuedCashReceipts(ctx context.Context, limit int) ([]CashRece
 	if err != nil {
 		return nil, err
 	}
-	out := make([]CashReceipt, 0, len(rs))
-	for _, r := range rs {
-		c, err := s.openReceipt(r)
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, c)
-	}
-	return out, nil
+	return s.openReceipts(rs)
 }
 
 // IssuesByAPI reports whether a provider issues the shop's cash receipts.
