@@ -13,6 +13,7 @@ import (
 	"github.com/mallang/mallang/internal/account"
 	"github.com/mallang/mallang/internal/audit"
 	"github.com/mallang/mallang/internal/fault"
+	"github.com/mallang/mallang/internal/money"
 	"github.com/mallang/mallang/internal/order"
 	"github.com/mallang/mallang/internal/payment"
 	"github.com/mallang/mallang/internal/security"
@@ -438,11 +439,15 @@ func (h *Handler) newPaymentPanel(ctx context.Context, lc *locale, o order.Order
 		if rf.Account != nil {
 			to = rf.Account.Masked() // the customer's own account, never shown whole
 		}
+		back := "" // points given back, said only when there are some
+		if rf.Points > 0 {
+			back = lc.F("pay.refund_points", money.Won(rf.Points).Number())
+		}
 		switch {
 		case rf.Status == payment.RefundDone && to != "":
-			pp.Refunds = append(pp.Refunds, refundLine{Status: rf.Status, Text: lc.F("pay.refunded_to", won(rf.Amount), to, rf.Points)})
+			pp.Refunds = append(pp.Refunds, refundLine{Status: rf.Status, Text: lc.F("pay.refunded_to", won(rf.Amount), to) + back})
 		case rf.Status == payment.RefundDone:
-			pp.Refunds = append(pp.Refunds, refundLine{Status: rf.Status, Text: lc.F("pay.refunded_line", won(rf.Amount), rf.Points)})
+			pp.Refunds = append(pp.Refunds, refundLine{Status: rf.Status, Text: lc.F("pay.refunded_line", won(rf.Amount)) + back})
 		case rf.Status == payment.RefundAwaitingTransfer:
 			pp.Refunds = append(pp.Refunds, refundLine{Status: rf.Status, Text: lc.F("pay.refund_pending", won(rf.Amount), to)})
 		case rf.Status == payment.RefundRequested:

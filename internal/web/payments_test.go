@@ -78,6 +78,7 @@ func TestPayWithTestProvider(t *testing.T) {
 	wantStatus(t, b.post("/account/orders/"+number+"/cancel", url.Values{"reason": {"주소 변경"}}), http.StatusSeeOther, "/account/orders/"+number)
 	r = b.get("/account/orders/" + number)
 	mustContain(t, r.body, `data-status="cancelled"`, `data-testid="refund-line"`, "환불 완료 ₩4,000")
+	mustNotContain(t, r.body, "적립금 0원") // no points were spent: none are said to come back
 }
 
 // A customer whose card payment timed out at the provider (the outcome is
