@@ -22,6 +22,8 @@ import (
 // service, in its transaction.
 type Orders interface {
 	AdminList(ctx context.Context, f order.AdminFilter) ([]order.Order, int, error)
+	// List returns a customer's orders, newest first.
+	List(ctx context.Context, userID int64, limit, offset int) ([]order.Order, error)
 	AdminGet(ctx context.Context, orderID int64) (order.Order, error)
 	History(ctx context.Context, orderID int64) ([]order.HistoryEntry, error)
 	Transition(ctx context.Context, orderID int64, to order.Status, actor order.Actor, reason string) (order.Order, error)

@@ -284,3 +284,28 @@ func TestCommercePermissions(t *testing.T) {
 	}
 
 }
+
+// A customer's page lists their latest orders, each a link to the order,
+// for staff who may see orders; staff with only the customers permission
+// see the account without them.
+func TestUserPageListsOrders(t *testing.T) {
+	t.Parallel()
+	s := newShopEnv(t)
+	s.user(t, "cs@example.com", account.Staff, account.PermCustomers, account.PermOrders)
+	s.user(t, "members@example.com", account.Staff, account.PermCustomers)
+	o := s.place(t, "bank_transfer", 8000, 2)
+	page := bo + "/users/" + strconv.FormatInt(o.UserID, 10)
+
+	b, _ := s.staffIn("cs@example.com")
+	st, body := b.get(page)
+	must(t, st, http.StatusOK, body)
+	contains(t, body, `data-testid="user-orders"`, `href="`+orderURL(o)+`" data-testid="user-order">`+o.Number+`</a>`,
+		`data-status="awaiting_deposit"`, "입금 대기", o.TotalAmount().String())
+
+	other, _ := s.staffIn("members@example.com")
+	st, body = other.get(page)
+	must(t, st, http.StatusOK, body)
+	if strings.Contains(body, `data-testid="user-orders"`) || strings.Contains(body, o.Number) {
+		t.Fatalf("staff without the orders permission see the customer's orders:\n%s", body)
+	}
+}

@@ -43,7 +43,20 @@ type userView struct {
 	BackURL   string
 	Perms     []permView
 	RoleNames []roleView
+	// ShowOrders: the viewer may see orders (account.PermOrders), so the
+	// page lists the customer's latest ones.
+	ShowOrders bool
+	Orders     []userOrder
 }
+
+// userOrder is one of a customer's orders as their page lists it.
+type userOrder struct {
+	Number, URL, Status, Total, Placed string
+	StatusKey                          string
+}
+
+// userOrders is how many of a customer's latest orders their page lists.
+const userOrders = 20
 
 type permView struct {
 	Value   string
@@ -88,6 +101,17 @@ func (h *Handler) showUser(w http.ResponseWriter, r *http.Request, m *messages, 
 		User: t, TwoFactor: on, CanEdit: actor.Role == account.Superuser && actor.Active,
 		CanReset: canReset(actor, t), RoleURL: base + "/role", ResetURL: base + "/reset-2fa",
 		Notice: notice, Error: errMsg, BackURL: h.url("/users"),
+	}
+	if v.ShowOrders = actor.Can(account.PermOrders); v.ShowOrders {
+		os, err := h.deps.Orders.List(r.Context(), t.ID, userOrders, 0)
+		if err != nil {
+			return err
+		}
+		for _, o := range os {
+			v.Orders = append(v.Orders, userOrder{Number: o.Number, URL: h.url("/orders/" + strconv.FormatInt(o.ID, 10)),
+				Status: m.T("status." + string(o.Status)), StatusKey: string(o.Status), Total: o.TotalAmount().String(),
+				Placed: m.Time(o.CreatedAt)})
+		}
 	}
 	for _, p := range account.AllPermissions {
 		has := false
