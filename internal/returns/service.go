@@ -192,41 +192,52 @@ func (s *Service) List(ctx context.Context, f Filter) ([]Return, error) {
 }
 
 func (s *Service) loadAll(ctx context.Context, rs []row) ([]Return, error) {
-	out := make([]Return, 0, len(rs))
-	for _, r := range rs {
-		rt, err := s.load(ctx, s.d.Read(), r)
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, rt)
-	}
-	return out, nil
+	return s.loadOn(ctx, s.d.Read(), rs)
 }
 
 // load is r with its lines, photos and decrypted account.
 func (s *Service) load(ctx context.Context, q db.Querier, r row) (Return, error) {
-	rt := Return{ID: r.ID, OrderID: r.OrderID, UserID: r.UserID, Number: r.Number, Kind: Kind(r.Kind),
-		Reason: Reason(r.Reason), Note: r.Note, Status: Status(r.Status), Fee: r.Fee, Refusal: r.Refusal,
-		BackCarrier: r.BackCarrier, BackTracking: r.BackTracking, SelfSent: r.SelfSent, Resellable: r.Resellable,
-		RefundID: r.RefundID.Int64, ExchangeCarrier: r.ExchangeCarrier, ExchangeTracking: r.ExchangeTracking,
-		CreatedAt: r.CreatedAt.UTC(), UpdatedAt: r.UpdatedAt.UTC()}
-	var err error
-	if rt.Lines, err = linesOf(ctx, q, r.ID); err != nil {
+	rts, err := s.loadOn(ctx, q, []row{r})
+	if err != nil {
 		return Return{}, err
 	}
-	if rt.Photos, err = photosOf(ctx, q, r.ID); err != nil {
-		return Return{}, err
+	return rts[0], nil
+}
+
+// loadOn is rs with their lines, photos and decrypted accounts, read on q
+// in two queries however many there are.
+func (s *Service) loadOn(ctx context.Context, q db.Querier, rs []row) ([]Return, error) {
+	ids := make([]int64, len(rs))
+	for i, r := range rs {
+		ids[i] = r.ID
 	}
-	if r.Bank != "" {
-		acc := payment.BankAccount{Bank: r.Bank, Account: r.NumberEnc, Holder: r.HolderEnc}
-		if err := crypt.OpenFields(s.deps.Keyring, r.ID, []crypt.Field{
-			{Column: numberColumn, Value: &acc.Account}, {Column: holderColumn, Value: &acc.Holder},
-		}); err != nil {
-			return Return{}, fmt.Errorf("open return %d: %w", r.ID, err)
+	lines, err := linesByReturn(ctx, q, ids)
+	if err != nil {
+		return nil, err
+	}
+	photos, err := photosByReturn(ctx, q, ids)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]Return, 0, len(rs))
+	for _, r := range rs {
+		rt := Return{ID: r.ID, OrderID: r.OrderID, UserID: r.UserID, Number: r.Number, Kind: Kind(r.Kind),
+			Reason: Reason(r.Reason), Note: r.Note, Status: Status(r.Status), Fee: r.Fee, Refusal: r.Refusal,
+			BackCarrier: r.BackCarrier, BackTracking: r.BackTracking, SelfSent: r.SelfSent, Resellable: r.Resellable,
+			RefundID: r.RefundID.Int64, ExchangeCarrier: r.ExchangeCarrier, ExchangeTracking: r.ExchangeTracking,
+			CreatedAt: r.CreatedAt.UTC(), UpdatedAt: r.UpdatedAt.UTC(), Lines: lines[r.ID], Photos: photos[r.ID]}
+		if r.Bank != "" {
+			acc := payment.BankAccount{Bank: r.Bank, Account: r.NumberEnc, Holder: r.HolderEnc}
+			if err := crypt.OpenFields(s.deps.Keyring, r.ID, []crypt.Field{
+				{Column: numberColumn, Value: &acc.Account}, {Column: holderColumn, Value: &acc.Holder},
+			}); err != nil {
+				return nil, fmt.Errorf("open return %d: %w", r.ID, err)
+			}
+			rt.Account = &acc
 		}
-		rt.Account = &acc
+		out = append(out, rt)
 	}
-	return rt, nil
+	return out, nil
 }
 
 // stamp is the service's now, as stored.

@@ -167,37 +167,53 @@ func returnsWhere(ctx context.Context, q db.Querier, f Filter) ([]row, error) {
 
 // linesOf returns the order lines of return id, in order.
 func linesOf(ctx context.Context, q db.Querier, id int64) ([]Line, error) {
+	m, err := linesByReturn(ctx, q, []int64{id})
+	return m[id], err
+}
+
+// linesByReturn returns the lines of the returns ids, by return, each in
+// the order of their order lines: one query for a whole list.
+func linesByReturn(ctx context.Context, q db.Querier, ids []int64) (map[int64][]Line, error) {
+	out := map[int64][]Line{}
+	if len(ids) == 0 {
+		return out, nil
+	}
 	var ls []struct {
+		ReturnID int64  `db:"return_id"`
 		LineID   int64  `db:"line_id"`
 		Name     string `db:"name"`
 		Options  string `db:"options"`
 		Quantity int64  `db:"quantity"`
 		Amount   int64  `db:"amount_minor"`
 	}
-	if err := q.SelectContext(ctx, &ls, q.Rebind(`SELECT line_id, name, options, quantity, amount_minor
-		FROM return_lines WHERE return_id = ? ORDER BY line_id`), id); err != nil {
-		return nil, fmt.Errorf("lines of return %d: %w", id, err)
+	if err := q.SelectContext(ctx, &ls, q.Rebind(`SELECT return_id, line_id, name, options, quantity, amount_minor
+		FROM return_lines WHERE return_id IN (`+db.Placeholders(len(ids))+`) ORDER BY return_id, line_id`), db.Args(ids)...); err != nil {
+		return nil, fmt.Errorf("lines of returns %v: %w", ids, err)
 	}
-	out := make([]Line, len(ls))
-	for i, l := range ls {
-		out[i] = Line(l)
+	for _, l := range ls {
+		out[l.ReturnID] = append(out[l.ReturnID], Line{LineID: l.LineID, Name: l.Name, Options: l.Options, Quantity: l.Quantity, Amount: l.Amount})
 	}
 	return out, nil
 }
 
-// photosOf returns the photos of return id, in the order they were sent.
-func photosOf(ctx context.Context, q db.Querier, id int64) ([]Photo, error) {
+// photosByReturn returns the photos of the returns ids, by return, each in
+// the order they were sent: one query for a whole list.
+func photosByReturn(ctx context.Context, q db.Querier, ids []int64) (map[int64][]Photo, error) {
+	out := map[int64][]Photo{}
+	if len(ids) == 0 {
+		return out, nil
+	}
 	var ps []struct {
+		ReturnID    int64  `db:"return_id"`
 		Key         string `db:"media_key"`
 		ContentType string `db:"content_type"`
 	}
-	if err := q.SelectContext(ctx, &ps, q.Rebind(`SELECT media_key, content_type FROM return_photos
-		WHERE return_id = ? ORDER BY id`), id); err != nil {
-		return nil, fmt.Errorf("photos of return %d: %w", id, err)
+	if err := q.SelectContext(ctx, &ps, q.Rebind(`SELECT return_id, media_key, content_type FROM return_photos
+		WHERE return_id IN (`+db.Placeholders(len(ids))+`) ORDER BY return_id, id`), db.Args(ids)...); err != nil {
+		return nil, fmt.Errorf("photos of returns %v: %w", ids, err)
 	}
-	out := make([]Photo, len(ps))
-	for i, p := range ps {
-		out[i] = Photo{Key: p.Key, ContentType: p.ContentType}
+	for _, p := range ps {
+		out[p.ReturnID] = append(out[p.ReturnID], Photo{Key: p.Key, ContentType: p.ContentType})
 	}
 	return out, nil
 }
