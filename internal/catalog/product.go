@@ -12,6 +12,7 @@ import (
 	"github.com/mallang/mallang/internal/db"
 	"github.com/mallang/mallang/internal/fault"
 	"github.com/mallang/mallang/internal/money"
+	"github.com/mallang/mallang/internal/richtext"
 )
 
 // Product field limits.
@@ -30,7 +31,7 @@ type NewProduct struct {
 	CategoryID  int64
 	Name        string
 	Summary     string      // plain text
-	Description string      // HTML; sanitised (bluemonday UGC policy) before it is stored
+	Description string      // HTML; sanitised by richtext.Sanitize before it is stored
 	Type        ProductType // "" means Physical
 	Status      Status      // "" means Active
 	Featured    bool
@@ -102,7 +103,7 @@ func checkName(name string, inv *fault.Invalid, field string) {
 func (s *Service) normalize(p *NewProduct) {
 	p.Name = strings.TrimSpace(p.Name)
 	p.Summary = strings.TrimSpace(p.Summary)
-	p.Description = strings.TrimSpace(s.html.Sanitize(p.Description))
+	p.Description = richtext.Sanitize(p.Description)
 	if p.Type == "" {
 		p.Type = Physical
 	}
@@ -422,7 +423,7 @@ func (s *Service) UpdateProduct(ctx context.Context, id int64, u ProductUpdate) 
 		}
 	}
 	if u.Description != nil {
-		d := strings.TrimSpace(s.html.Sanitize(*u.Description))
+		d := richtext.Sanitize(*u.Description)
 		u.Description = &d
 		if len(d) > MaxDescription {
 			inv.Add("description", fmt.Sprintf("must be at most %d bytes", MaxDescription))

@@ -8,8 +8,6 @@ import (
 	"sync/atomic"
 	"time"
 
-	"github.com/microcosm-cc/bluemonday"
-
 	"github.com/mallang/mallang/internal/db"
 )
 
@@ -36,7 +34,6 @@ type Service struct {
 	now    func() time.Time
 	log    *slog.Logger
 	thumbs ThumbnailQueue
-	html   *bluemonday.Policy
 
 	// tree is the cached category tree; nil means load it on next use.
 	tree   atomic.Pointer[categoryTree]
@@ -77,7 +74,6 @@ func NewService(d *db.DB, now func() time.Time, log *slog.Logger, thumbs Thumbna
 		now:    now,
 		log:    log,
 		thumbs: thumbs,
-		html:   bluemonday.UGCPolicy(),
 		counts: map[string]cachedCount{},
 		reads:  db.NewStmtCache(d),
 	}
