@@ -9,6 +9,7 @@ import (
 
 	"github.com/mallang/mallang/internal/db"
 	"github.com/mallang/mallang/internal/fault"
+	"github.com/mallang/mallang/internal/shipping"
 )
 
 // The order's side of returns and exchanges. internal/returns decides; these
@@ -74,19 +75,20 @@ func (s *Service) ReceiveReturn(ctx context.Context, q db.Querier, orderID int64
 }
 
 // ShipExchange records on q that the goods of order orderID's exchange went
-// out with carrierCode and trackingNumber: the order moves from return
-// requested to shipped with a new shipment, and delivery and confirmation
-// follow as for the first parcel. The units of the lines restock go back in
+// out with carrier and trackingNumber: the order moves from return requested
+// to shipped with a new shipment, and delivery and confirmation follow as
+// for the first parcel. The caller reads carrier before its transaction, so
+// that nothing here waits for another connection while the order is held. The units of the lines restock go back in
 // stock (staff judged them resellable) and those of the lines take leave it
 // for the new parcel; a variant short of them is fault.ErrConflict and nothing
-// changes. Only staff may. *fault.Invalid for an unknown carrier or a bad
-// number, as Ship.
-func (s *Service) ShipExchange(ctx context.Context, q db.Querier, orderID int64, carrierCode, trackingNumber string,
+// changes. Only staff may. *fault.Invalid for a bad number, as Ship.
+func (s *Service) ShipExchange(ctx context.Context, q db.Querier, orderID int64, carrier shipping.Carrier, trackingNumber string,
 	restock, take []int64, actor Actor) error {
-	carrierCode, trackingNumber, err := s.checkShipment(ctx, orderID, carrierCode, trackingNumber)
-	if err != nil {
+	trackingNumber = strings.TrimSpace(trackingNumber)
+	if _, err := shipping.TrackingURL(carrier, trackingNumber); err != nil {
 		return err
 	}
+	carrierCode := carrier.Code
 	r, err := s.holdForReturn(ctx, q, orderID, actor)
 	if err != nil {
 		return err

@@ -26,7 +26,9 @@ type Orders interface {
 	OpenReturn(ctx context.Context, q db.Querier, orderID int64, actor order.Actor, reason string) (order.Order, error)
 	CloseReturn(ctx context.Context, q db.Querier, orderID int64, actor order.Actor, reason string) error
 	ReceiveReturn(ctx context.Context, q db.Querier, orderID int64, restock []int64, actor order.Actor, reason string) error
-	ShipExchange(ctx context.Context, q db.Querier, orderID int64, carrierCode, trackingNumber string,
+	// ShipExchange takes the carrier read before the transaction: it
+	// must not wait for another connection while it holds the order.
+	ShipExchange(ctx context.Context, q db.Querier, orderID int64, carrier shipping.Carrier, trackingNumber string,
 		restock, take []int64, actor order.Actor) error
 }
 

@@ -213,7 +213,7 @@ func (s *Service) ShipExchange(ctx context.Context, id int64, actor order.Actor,
 		if r.Resellable {
 			restock = take
 		}
-		if err := s.deps.Orders.ShipExchange(ctx, q, r.OrderID, carrierCode, trackingNumber, restock, take, actor); err != nil {
+		if err := s.deps.Orders.ShipExchange(ctx, q, r.OrderID, c, trackingNumber, restock, take, actor); err != nil {
 			return nil, err
 		}
 		if err := releaseLines(ctx, q, r.ID); err != nil {
