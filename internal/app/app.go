@@ -11,6 +11,7 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"slices"
 	"strings"
 	"time"
 
@@ -57,6 +58,8 @@ type App struct {
 	queue    *jobs.Queue
 	registry *prometheus.Registry
 	handler  http.Handler
+	// backOfficeRoutes are the patterns the back office registered.
+	backOfficeRoutes []string
 	// now is the clock of every service: time.Now, or Options.Now.
 	now func() time.Time
 	// opts are the replacements New was given (none for the binary).
@@ -187,11 +190,13 @@ func (a *App) routes() http.Handler {
 		Secure:    strings.HasPrefix(a.cfg.BaseURL, "https://"),
 	})
 	storefront.Register(mux)
+	bo := &routeNotes{ServeMux: mux}
 	backoffice.New(backoffice.Config{Path: a.cfg.AdminPath, ShopName: ShopName, Secure: strings.HasPrefix(a.cfg.BaseURL, "https://")},
 		backoffice.Deps{Accounts: a.Accounts, TwoFactor: a.acc.twoFactor, Trap: a.acc.trap, Audit: a.acc.audit,
 			Outbox: a.acc.outbox, Store: a.acc.sessions, Now: a.now,
 			Orders: a.acc.orders, Coupons: a.acc.coupons, Shipping: a.acc.shipping, Promotions: a.acc.promotions,
-			Payments: a.acc.payments, Returns: a.acc.returns}, a.log).Register(mux)
+			Payments: a.acc.payments, Returns: a.acc.returns}, a.log).Register(bo)
+	a.backOfficeRoutes = bo.patterns
 
 	m := observe.NewMetrics(a.registry)
 	var h http.Handler = mux
@@ -201,6 +206,27 @@ func (a *App) routes() http.Handler {
 	h = security.ClientAddr(h, proxies)
 	h = security.Headers(h, strings.HasPrefix(a.cfg.BaseURL, "https://"))
 	return observe.Middleware(h, a.log, m, a.cfg.LogLevel <= slog.LevelInfo)
+}
+
+// BackOfficeRoutes lists the patterns of every back-office route ("GET
+// /manage-…/orders/{id}"), the honeypot's included, in the order they were
+// registered.
+func (a *App) BackOfficeRoutes() []string { return slices.Clone(a.backOfficeRoutes) }
+
+// routeNotes registers routes on a mux and notes their patterns.
+type routeNotes struct {
+	*http.ServeMux
+	patterns []string
+}
+
+func (n *routeNotes) Handle(pattern string, h http.Handler) {
+	n.patterns = append(n.patterns, pattern)
+	n.ServeMux.Handle(pattern, h)
+}
+
+func (n *routeNotes) HandleFunc(pattern string, h func(http.ResponseWriter, *http.Request)) {
+	n.patterns = append(n.patterns, pattern)
+	n.ServeMux.HandleFunc(pattern, h)
 }
 
 func limitBody(next http.Handler) http.Handler {

@@ -173,9 +173,17 @@ func (h *Handler) withSession(next http.Handler) http.Handler {
 	return h.sessions.LoadAndSave(next)
 }
 
+// Router is where Register adds the back office's routes: an
+// *http.ServeMux, or anything that also notes the patterns (the shop keeps
+// them so that a test can walk every route).
+type Router interface {
+	Handle(pattern string, handler http.Handler)
+	HandleFunc(pattern string, handler func(http.ResponseWriter, *http.Request))
+}
+
 // Register adds the back office under cfg.Path and the honeypot at /admin to
 // mux.
-func (h *Handler) Register(mux *http.ServeMux) {
+func (h *Handler) Register(mux Router) {
 	p := h.cfg.Path
 	s := h.withSession
 	mux.HandleFunc("GET "+p+"/static/{file}", h.static)

@@ -38,7 +38,7 @@ const couponsPage = 50
 
 // registerCommerce adds the orders, coupons and shipping sections, all
 // behind account.PermOrders (a superuser has it).
-func (h *Handler) registerCommerce(mux *http.ServeMux) {
+func (h *Handler) registerCommerce(mux Router) {
 	p, s := h.cfg.Path, h.withSession
 	orders := func(next staffPage) http.Handler { return s(h.staff(h.need(account.PermOrders, next))) }
 	mux.Handle("GET "+p+"/orders", orders(h.orders))

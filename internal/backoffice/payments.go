@@ -48,7 +48,7 @@ type Payments interface {
 
 // registerPayments adds the payment forms of the order page and the cash
 // receipts section, behind account.PermOrders like the orders section.
-func (h *Handler) registerPayments(mux *http.ServeMux) {
+func (h *Handler) registerPayments(mux Router) {
 	p, s := h.cfg.Path, h.withSession
 	orders := func(next staffPage) http.Handler { return s(h.staff(h.need(account.PermOrders, next))) }
 	mux.Handle("POST "+p+"/orders/{id}/deposit", orders(h.confirmDeposit))

@@ -33,7 +33,7 @@ const giftsPage = 50
 
 // registerPromotions adds the gifts, points and grades sections, behind
 // account.PermOrders.
-func (h *Handler) registerPromotions(mux *http.ServeMux) {
+func (h *Handler) registerPromotions(mux Router) {
 	p, s := h.cfg.Path, h.withSession
 	orders := func(next staffPage) http.Handler { return s(h.staff(h.need(account.PermOrders, next))) }
 	mux.Handle("GET "+p+"/promotions/gifts", orders(h.gifts))

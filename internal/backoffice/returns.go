@@ -34,7 +34,7 @@ type Returns interface {
 }
 
 // registerReturns adds the returns section.
-func (h *Handler) registerReturns(mux *http.ServeMux) {
+func (h *Handler) registerReturns(mux Router) {
 	p, s := h.cfg.Path, h.withSession
 	orders := func(next staffPage) http.Handler { return s(h.staff(h.need(account.PermOrders, next))) }
 	mux.Handle("GET "+p+"/returns", orders(h.returnsList))
