@@ -5,6 +5,7 @@ import (
 	"net/http"
 	"time"
 
+	"github.com/mallang/mallang/internal/josa"
 	"github.com/mallang/mallang/internal/kst"
 )
 
@@ -35,8 +36,15 @@ func (m *messages) T(key string) string {
 	return key
 }
 
-// F formats the text for key with args.
-func (m *messages) F(key string, args ...any) string { return fmt.Sprintf(m.T(key), args...) }
+// F formats the text for key with args. In Korean the particles written
+// with both forms ("%s을(를)") take the one that fits the word put in.
+func (m *messages) F(key string, args ...any) string {
+	s := fmt.Sprintf(m.T(key), args...)
+	if m.code == "ko" {
+		s = josa.Fix(s)
+	}
+	return s
+}
 
 // Code is the language's BCP 47 code.
 func (m *messages) Code() string { return m.code }

@@ -5,9 +5,9 @@ import (
 	"math/rand/v2"
 	"strings"
 	"time"
-	"unicode"
 
 	"github.com/mallang/mallang/internal/catalog"
+	"github.com/mallang/mallang/internal/josa"
 	"github.com/mallang/mallang/internal/money"
 )
 
@@ -144,7 +144,7 @@ func isShoe(noun string) bool {
 // description is two to four sentences of HTML: an opener, one or two
 // sentences about the product and sometimes a line about delivery.
 func description(rng *rand.Rand, l *leaf, name, noun string, typ catalog.ProductType) string {
-	opener := fmt.Sprintf(pick(rng, openers), noun+josa(noun, "을", "를"), noun, name+josa(name, "은", "는"), name)
+	opener := fmt.Sprintf(pick(rng, openers), noun+josa.Pick(noun, "을(를)"), noun, name+josa.Pick(name, "은(는)"), name)
 	first := rng.IntN(len(l.features))
 	body := []string{l.features[first]}
 	if rng.IntN(2) == 0 {
@@ -165,37 +165,6 @@ func description(rng *rand.Rand, l *leaf, name, noun string, typ catalog.Product
 		b.WriteString("<p>" + pick(rng, closers) + "</p>")
 	}
 	return b.String()
-}
-
-// josa picks the particle that follows word: withFinal after a syllable
-// that ends in a consonant (책을), withoutFinal after a vowel (차를). A
-// trailing parenthesis is skipped; digits are read as Sino-Korean numbers;
-// anything else gets both forms, 을(를).
-func josa(word, withFinal, withoutFinal string) string {
-	w := strings.TrimSpace(word)
-	if strings.HasSuffix(w, ")") {
-		if i := strings.LastIndex(w, "("); i > 0 {
-			w = strings.TrimSpace(w[:i])
-		}
-	}
-	r := []rune(w)
-	if len(r) == 0 {
-		return withFinal + "(" + withoutFinal + ")"
-	}
-	last := r[len(r)-1]
-	switch {
-	case last >= 0xAC00 && last <= 0xD7A3:
-		if (last-0xAC00)%28 != 0 {
-			return withFinal
-		}
-		return withoutFinal
-	case unicode.IsDigit(last):
-		if strings.ContainsRune("0136780", last) { // 영 일 삼 육 칠 팔
-			return withFinal
-		}
-		return withoutFinal
-	}
-	return withFinal + "(" + withoutFinal + ")"
 }
 
 func pick[T any](rng *rand.Rand, xs []T) T { return xs[rng.IntN(len(xs))] }

@@ -173,23 +173,6 @@ func TestRunNegative(t *testing.T) {
 	}
 }
 
-func TestJosa(t *testing.T) {
-	t.Parallel()
-	tests := []struct{ word, want string }{
-		{"원두", "를"}, {"노트", "를"}, {"한라봉", "을"}, {"다크초콜릿 선물세트", "를"},
-		{"녹차 티백 40개입", "을"}, {"연필 12자루", "를"}, {"파이썬 강의 (PDF)", "를"},
-		{"사과 3", "을"}, {"사과 2", "를"}, {"DAC", "을(를)"}, {"", "을(를)"},
-	}
-	for _, tt := range tests {
-		t.Run(tt.word, func(t *testing.T) {
-			t.Parallel()
-			if got := josa(tt.word, "을", "를"); got != tt.want {
-				t.Errorf("josa(%q) = %q, want %q", tt.word, got, tt.want)
-			}
-		})
-	}
-}
-
 func TestThousands(t *testing.T) {
 	t.Parallel()
 	tests := []struct {

@@ -11,6 +11,7 @@ import (
 	"golang.org/x/text/message"
 	"golang.org/x/text/message/catalog"
 
+	"github.com/mallang/mallang/internal/josa"
 	"github.com/mallang/mallang/internal/kst"
 )
 
@@ -136,9 +137,15 @@ func (lc *locale) T(key string) string {
 	return key
 }
 
-// F formats the message key with args, localising numbers (12,345).
+// F formats the message key with args, localising numbers (12,345). In
+// Korean the particles written with both forms ("%s을(를)") take the one
+// that fits the word put in.
 func (lc *locale) F(key string, args ...any) string {
-	return lc.p.Sprintf(message.Key(key, key), args...)
+	s := lc.p.Sprintf(message.Key(key, key), args...)
+	if lc.lang == langKo {
+		s = josa.Fix(s)
+	}
+	return s
 }
 
 // discount is the label of a discount of pct percent.

@@ -94,6 +94,13 @@ func TestMessagesAreComplete(t *testing.T) {
 	if got := en.F("search.hits", "chocolate", 1); got != "1 result for ‘chocolate’" {
 		t.Errorf("en hits = %q", got)
 	}
+	// Particles fit the word put in: 가격이, 사이즈가.
+	if got := ko.F("notice.field", "가격"); got != "입력값 ‘가격’이 올바르지 않아 무시했습니다." {
+		t.Errorf("ko notice.field = %q", got)
+	}
+	if got := ko.F("notice.field", "사이즈"); got != "입력값 ‘사이즈’가 올바르지 않아 무시했습니다." {
+		t.Errorf("ko notice.field = %q", got)
+	}
 	if got := en.T("home.new"); got != "New arrivals" {
 		t.Errorf("en home.new = %q", got)
 	}

@@ -13,6 +13,7 @@ import (
 
 	"github.com/mallang/mallang/internal/catalog"
 	"github.com/mallang/mallang/internal/db"
+	"github.com/mallang/mallang/internal/josa"
 )
 
 // Base is the creation time of product 0; product i was created i minutes
@@ -137,7 +138,7 @@ func Product(i int, categoryID int64) catalog.NewProduct {
 		CategoryID:  categoryID,
 		Name:        name,
 		Summary:     noun + " — 말랑 직영",
-		Description: fmt.Sprintf("<p>%s은(는) 정성껏 고른 <b>말랑</b> 상품입니다.</p>", name),
+		Description: fmt.Sprintf("<p>%s%s 정성껏 고른 <b>말랑</b> 상품입니다.</p>", name, josa.Pick(name, "은(는)")),
 		Featured:    i%10 == 0,
 		CreatedAt:   Base.Add(time.Duration(i) * time.Minute),
 	}
