@@ -49,17 +49,17 @@ type Category struct {
 // that variant's regular price, so ListPrice > Price means the product is on
 // sale.
 type Product struct {
-	ID           int64
-	SellerID     int64
-	SellerName   string
-	CategoryID   int64
-	Name         string
-	Summary      string
-	Description  string // sanitised HTML; empty in List results, which do not read it
-	Type         ProductType
-	Status       Status
-	Featured     bool
-	TaxFree      bool // VAT-exempt (면세); read with the product's detail, false in listings
+	ID          int64
+	SellerID    int64
+	SellerName  string
+	CategoryID  int64
+	Name        string
+	Summary     string
+	Description string // sanitised HTML; empty in List results, which do not read it
+	Type        ProductType
+	Status      Status
+	Featured    bool
+	TaxFree     bool // VAT-exempt (면세); read with the product's detail, false in listings
 	// The fields below are read with the product's detail and are zero in
 	// listings. NameEN is the English name ("" means use Name); SoldOut is
 	// set by staff by hand: the product is listed and shown but not sold,
