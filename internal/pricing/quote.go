@@ -170,7 +170,7 @@ func mulDiv(a, b, c int64) int64 {
 	return int64(q)
 }
 
-// shipments groups the bought lines into shipments — one per seller, in the
+// shipments groups the bought lines that ship into shipments — one per seller, in the
 // order the sellers first appear, or one for the order — and prices each.
 // The free-over threshold is compared with the shipment's subtotal after its
 // lines' discount shares: what the buyer actually pays for the goods.
@@ -178,6 +178,9 @@ func shipments(r ShippingRules, postcode string, lines []PricedLine) []Shipment 
 	var out []Shipment
 	at := map[int64]int{}
 	for _, l := range lines {
+		if l.NoShipping {
+			continue
+		}
 		seller := int64(0)
 		if r.PerSeller {
 			seller = l.SellerID
