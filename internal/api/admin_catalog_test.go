@@ -69,6 +69,13 @@ func TestCatalogAdminAPI(t *testing.T) {
 		t.Errorf("updated = %+v", got)
 	}
 	wantProblem(t, f.do(t, *call("PUT", "/products/999999", edit)), http.StatusNotFound)
+	// What GET returns can be sent back as it is (ids and times are read-only).
+	back := decode[api.AdminProduct](t, f.do(t, *call("GET", prodPath, nil)), http.StatusOK)
+	back.Name = "말랑 셔츠 2"
+	if again := decode[api.AdminProduct](t, f.do(t, *call("PUT", prodPath, back.AdminProductBody)), http.StatusOK); again.Name != "말랑 셔츠 2" ||
+		len(again.Variants) != 2 || again.Variants[1].ID != p.Variants[1].ID || again.State != "sold_out" {
+		t.Errorf("round trip = %+v", again)
+	}
 	page := decode[api.AdminProductPage](t, f.do(t, *call("GET", "/products?q=api-sh-l&state=sold_out", nil)), http.StatusOK)
 	if page.Total != 1 || page.Products[0].ID != p.ID {
 		t.Errorf("list = %+v", page)

@@ -24,8 +24,8 @@ var ErrOutOfStock = fmt.Errorf("out of stock: %w", fault.ErrConflict)
 // the variant sells out is its product touched, to refresh its in-stock
 // flag: a sale is the busiest write of the catalog, and most sales change
 // nothing else of the product. A variant that is short, inactive, of a
-// product that is not active, or unknown gives an error wrapping
-// ErrOutOfStock and changes nothing; quantity below 1 gives
+// product that is not active or is sold out by hand, or unknown gives an
+// error wrapping ErrOutOfStock and changes nothing; quantity below 1 gives
 // *fault.Invalid{"quantity"}. Listings are told at once; a listing read
 // before the caller commits may show the old stock for up to the cache's
 // lifetime.

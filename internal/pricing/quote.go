@@ -21,7 +21,8 @@ import (
 // discount; remote surcharge per shipment; points, clamped to the balance and
 // to MaxSpendPercent of (subtotal − discount), dropped under MinSpend; total;
 // points to earn on the total, rounded down. Gift lines cost nothing, take no
-// discount and never add a shipment; each names its rule.
+// discount and never add a shipment; each names its rule. Lines marked
+// NoShipping (digital goods) belong to no shipment either.
 func Quote(in Input) (Breakdown, error) {
 	if err := in.validate(); err != nil {
 		return Breakdown{}, err
