@@ -7,6 +7,7 @@ import (
 	"slices"
 	"sync"
 	"testing"
+	"time"
 
 	"github.com/mallang/mallang/internal/audit"
 	"github.com/mallang/mallang/internal/catalog"
@@ -155,6 +156,10 @@ func TestCategoryAdmin(t *testing.T) {
 	}
 	if _, err := e.s.Product(ctx, before.Products[0].ID); !errors.Is(err, fault.ErrNotFound) {
 		t.Errorf("product in a hidden category = %v", err)
+	}
+	inSitemap := 0
+	if err := e.s.SitemapProducts(ctx, 0, 0, func(int64, time.Time) error { inSitemap++; return nil }); err != nil || inSitemap != 0 {
+		t.Errorf("sitemap with the category hidden: %d products, %v", inSitemap, err)
 	}
 	all, err := e.s.AdminCategories(ctx)
 	if err != nil {

@@ -530,7 +530,7 @@ func (s *Service) Product(ctx context.Context, id int64) (ProductDetail, error) 
 }
 
 // SitemapProducts calls fn with the id and last change of active products
-// in id order, skipping the first offset and stopping after limit of them
+// outside hidden categories in id order, skipping the first offset and stopping after limit of them
 // (limit 0 means no limit) or at fn's first error. Sitemaps hold at most
 // 50,000 addresses, so large shops list their products in slices.
 func (s *Service) SitemapProducts(ctx context.Context, offset, limit int, fn func(id int64, updated time.Time) error) error {
@@ -544,7 +544,11 @@ func (s *Service) SitemapProducts(ctx context.Context, offset, limit int, fn fun
 	if err := inv.Err(); err != nil {
 		return err
 	}
-	if err := eachActiveProduct(ctx, s.db.Read(), offset, limit, fn); err != nil {
+	t, err := s.categories(ctx)
+	if err != nil {
+		return err
+	}
+	if err := eachActiveProduct(ctx, s.db.Read(), t.hidden, offset, limit, fn); err != nil {
 		return fmt.Errorf("sitemap products: %w", err)
 	}
 	return nil

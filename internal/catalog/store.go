@@ -515,11 +515,20 @@ func setThumbsReady(ctx context.Context, q db.Querier, id int64, now time.Time) 
 	return nil
 }
 
-func eachActiveProduct(ctx context.Context, q db.Querier, offset, limit int, fn func(id int64, updated time.Time) error) error {
+// eachActiveProduct calls fn for listed products outside the categories
+// hidden (sorted ids of hidden categories and their descendants).
+func eachActiveProduct(ctx context.Context, q db.Querier, hidden []int64, offset, limit int, fn func(id int64, updated time.Time) error) error {
 	if limit == 0 {
 		limit = math.MaxInt32 // both engines take a number; "no limit" is spelled differently
 	}
-	rows, err := q.QueryxContext(ctx, q.Rebind(`SELECT id, updated_at FROM products WHERE `+listed+` ORDER BY id LIMIT ? OFFSET ?`), limit, offset)
+	where, args := listed, []any{}
+	if len(hidden) > 0 {
+		cond, cargs := categoryCond(hidden)
+		where += " AND NOT (" + cond + ")"
+		args = append(args, cargs...)
+	}
+	rows, err := q.QueryxContext(ctx, q.Rebind(`SELECT id, updated_at FROM products WHERE `+where+` ORDER BY id LIMIT ? OFFSET ?`),
+		append(args, limit, offset)...)
 	if err != nil {
 		return err
 	}
