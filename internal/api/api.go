@@ -65,16 +65,19 @@ type Config struct {
 // API is the /api/v1 handler. Create it with New and mount it with Register;
 // it is safe for concurrent use.
 type API struct {
-	cfg  Config
-	cat  Catalog
-	acc  *AccountDeps  // nil until EnableAccounts
-	com  *CommerceDeps // nil until EnableCommerce
-	ret  Returns       // nil until EnableReturns
-	log  *slog.Logger
-	mux  *http.ServeMux
-	huma huma.API
-	spec *asset // the OpenAPI document as JSON
-	docs map[string]*asset
+	cfg Config
+	cat Catalog
+	acc *AccountDeps  // nil until EnableAccounts
+	com *CommerceDeps // nil until EnableCommerce
+	ret Returns       // nil until EnableReturns
+	// catAdmin serves the staff's catalog operations; nil until
+	// EnableCatalogAdmin.
+	catAdmin CatalogAdmin
+	log      *slog.Logger
+	mux      *http.ServeMux
+	huma     huma.API
+	spec     *asset // the OpenAPI document as JSON
+	docs     map[string]*asset
 }
 
 // New builds the API: it declares every operation, renders the OpenAPI

@@ -123,6 +123,9 @@ type Deps struct {
 	Payments Payments
 	// Returns serves the returns section (account.PermOrders).
 	Returns Returns
+	// Catalog serves the products, categories and stock sections
+	// (account.PermCatalog).
+	Catalog Catalog
 }
 
 // missing names the dependencies d lacks: nil, or a nil pointer in an
@@ -133,6 +136,7 @@ func (d Deps) missing() []string {
 		"Outbox", d.Outbox, "Store", d.Store, "Now", d.Now,
 		"Orders", d.Orders, "Coupons", d.Coupons, "Shipping", d.Shipping,
 		"Promotions", d.Promotions, "Payments", d.Payments, "Returns", d.Returns,
+		"Catalog", d.Catalog,
 	)
 }
 
@@ -211,6 +215,7 @@ func (h *Handler) Register(mux Router) {
 	h.registerPromotions(mux)
 	h.registerPayments(mux)
 	h.registerReturns(mux)
+	h.registerCatalog(mux)
 
 	// The honeypot: no session manager anywhere near it.
 	mux.HandleFunc("GET /admin", h.decoyForm)

@@ -44,6 +44,7 @@ func (h *Handler) sections(m *messages, u account.User) []navItem {
 	if u.Can(account.PermMail) {
 		add("outbox", "/outbox", "dash.outbox")
 	}
+	h.catalogSections(u, add)
 	h.commerceSections(u, add)
 	h.paymentSections(u, add)
 	h.returnSections(u, add)

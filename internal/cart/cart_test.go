@@ -305,6 +305,7 @@ func TestCurrentCatalog(t *testing.T) {
 		{"stock drops below the quantity", `UPDATE variants SET stock = 2 WHERE id = ?`, 8000, "only 2 left"},
 		{"stock drops to the quantity", `UPDATE variants SET stock = 3 WHERE id = ?`, 8000, ""},
 		{"sold out", `UPDATE variants SET stock = 0 WHERE id = ?`, 8000, cart.ProblemSoldOut},
+		{"sold out by hand", `UPDATE products SET sold_out = TRUE WHERE id = (SELECT product_id FROM variants WHERE id = ?)`, 8000, cart.ProblemSoldOut},
 		{"variant retired", `UPDATE variants SET active = FALSE WHERE id = ?`, 8000, cart.ProblemNoLongerSold},
 		{"product archived", `UPDATE products SET status = 'archived' WHERE id = (SELECT product_id FROM variants WHERE id = ?)`, 8000, cart.ProblemNoLongerSold},
 		{"product deleted", `UPDATE products SET deleted_at = CURRENT_TIMESTAMP WHERE id = (SELECT product_id FROM variants WHERE id = ?)`, 8000, cart.ProblemNoLongerSold},
@@ -324,6 +325,9 @@ func TestCurrentCatalog(t *testing.T) {
 			if l.UnitPrice != tt.wantPrice || l.LineTotal != 3*tt.wantPrice || l.Problem != tt.wantProb || l.Available != (tt.wantProb == "") {
 				t.Fatalf("line = %+v; want price %d, problem %q", l, tt.wantPrice, tt.wantProb)
 			}
+			if l.NoShipping {
+				t.Errorf("a T-shirt line ships nothing: %+v", l)
+			}
 			if l.Name != "티셔츠" || l.Options != "크기: S" || l.ListPrice < l.UnitPrice || l.ProductID == 0 || l.SellerID == 0 || l.CategoryID == 0 {
 				t.Errorf("line = %+v", l)
 			}
@@ -333,6 +337,10 @@ func TestCurrentCatalog(t *testing.T) {
 			}
 			if c.Subtotal != wantSub || c.Count != 2 {
 				t.Errorf("Subtotal, Count = %d, %d; want %d, 2", c.Subtotal, c.Count, wantSub)
+			}
+			sh.exec(t, `UPDATE products SET product_type = 'digital' WHERE id = (SELECT product_id FROM variants WHERE id = ?)`, sh.v["MUG"])
+			if mug := line(t, sh.get(t, o), "MUG"); !mug.NoShipping {
+				t.Errorf("a digital line ships: %+v", mug)
 			}
 			sel, err := sh.s.Checkout(context.Background(), o.UserID)
 			if tt.wantProb == "" {

@@ -381,14 +381,15 @@ func (s *Service) get(ctx context.Context, o Owner) (Cart, error) {
 func newLine(r lineRow, v catalog.CartVariant) Line {
 	l := Line{
 		Line: pricing.Line{ID: r.ID, VariantID: r.VariantID, ProductID: v.ProductID, CategoryID: v.CategoryID,
-			SellerID: v.SellerID, Name: v.ProductName, UnitPrice: v.UnitPrice, Quantity: r.Quantity, TaxFree: v.TaxFree},
+			SellerID: v.SellerID, Name: v.ProductName, UnitPrice: v.UnitPrice, Quantity: r.Quantity, TaxFree: v.TaxFree,
+			NoShipping: v.NoShipping},
 		Options: v.Options, SKU: v.SKU, Thumb: v.Thumb, ListPrice: v.ListPrice, Stock: v.Stock, Selected: r.Selected,
 		LineTotal: v.UnitPrice * r.Quantity,
 	}
 	switch {
 	case v.VariantID == 0 || !v.Active:
 		l.Problem = ProblemNoLongerSold
-	case v.Stock <= 0:
+	case v.Stock <= 0 || v.SoldOut:
 		l.Problem = ProblemSoldOut
 	case r.Quantity > v.Stock:
 		l.Problem = OnlyLeft(v.Stock)

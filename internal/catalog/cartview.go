@@ -35,10 +35,17 @@ type CartVariant struct {
 	Thumb       string
 	ProductType ProductType
 	TaxFree     bool // VAT-exempt goods
+	// SoldOut is true when staff marked the product sold out by hand: it
+	// cannot be bought whatever its stock (TakeStock refuses it too).
+	SoldOut bool
+	// NoShipping is true for goods that are not delivered (digital ones, or
+	// a product staff set to ship nothing): they add no shipment and no
+	// shipping fee to an order.
+	NoShipping bool
 }
 
 // Buyable reports whether the variant can be put in a cart now.
-func (v CartVariant) Buyable() bool { return v.Active && v.Stock > 0 }
+func (v CartVariant) Buyable() bool { return v.Active && !v.SoldOut && v.Stock > 0 }
 
 // CartVariants returns the variants with the given ids, by id, whatever the
 // status of their products: an id that does not exist is absent from the
@@ -84,7 +91,7 @@ func cartVariants(ctx context.Context, s *Service, ids []int64, out map[int64]Ca
 			CASE WHEN p.deleted_at IS NULL THEN 0 ELSE 1 END,
 			COALESCE((SELECT i.blob_key FROM product_images i WHERE i.product_id = p.id
 				ORDER BY i.position, i.id LIMIT 1), ''),
-			p.product_type, p.tax_free
+			p.product_type, p.tax_free, p.sold_out, p.ships
 		FROM variants v
 		JOIN products p ON p.id = v.product_id
 		LEFT JOIN product_options o1 ON o1.product_id = p.id AND o1.position = 1
@@ -102,14 +109,16 @@ func cartVariants(ctx context.Context, s *Service, ids []int64, out map[int64]Ca
 			status        string
 			deleted       int
 			typ           string
+			ships         bool
 		)
 		if err := rows.Scan(&v.VariantID, &v.ProductID, &v.CategoryID, &v.SellerID, &v.ProductName,
 			&v.SKU, &values[0], &values[1], &values[2], &names[0], &names[1], &names[2],
-			&v.UnitPrice, &v.ListPrice, &v.Stock, &v.Active, &status, &deleted, &v.Thumb, &typ, &v.TaxFree); err != nil {
+			&v.UnitPrice, &v.ListPrice, &v.Stock, &v.Active, &status, &deleted, &v.Thumb, &typ, &v.TaxFree, &v.SoldOut, &ships); err != nil {
 			return err
 		}
 		v.Active = v.Active && Status(status) == Active && deleted == 0
 		v.ProductType = ProductType(typ)
+		v.NoShipping = !ships || v.ProductType == Digital
 		v.Options = optionLabel(names, values)
 		out[v.VariantID] = v
 	}

@@ -86,7 +86,7 @@ func TestCartVariants(t *testing.T) {
 		{"SH-S-BK", catalog.CartVariant{ProductID: shirt, ProductName: "면 티셔츠", Options: "크기: S / 색상: 검정",
 			UnitPrice: 19000, ListPrice: 19000, Stock: 5, Active: false, Thumb: "shirt-1.jpg", ProductType: catalog.Physical}},
 		{"GC", catalog.CartVariant{ProductID: card, ProductName: "기프트카드",
-			UnitPrice: 10000, ListPrice: 10000, Stock: 100, Active: true, ProductType: catalog.Digital}},
+			UnitPrice: 10000, ListPrice: 10000, Stock: 100, Active: true, ProductType: catalog.Digital, NoShipping: true}},
 		{"DR", catalog.CartVariant{ProductID: draft, ProductName: "준비 중",
 			UnitPrice: 1000, ListPrice: 1000, Stock: 1, Active: false, ProductType: catalog.Physical}},
 		{"GO", catalog.CartVariant{ProductID: gone, ProductName: "삭제됨",

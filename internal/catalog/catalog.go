@@ -38,6 +38,9 @@ type Category struct {
 	Name     string // Korean, the shop's main language
 	NameEN   string // English; empty means use Name
 	Position int
+	// Hidden categories, their descendants and their products are not on
+	// the storefront; only the back office sees them (AdminCategories).
+	Hidden   bool
 	Children []*Category
 }
 
@@ -46,17 +49,28 @@ type Category struct {
 // that variant's regular price, so ListPrice > Price means the product is on
 // sale.
 type Product struct {
-	ID           int64
-	SellerID     int64
-	SellerName   string
-	CategoryID   int64
-	Name         string
-	Summary      string
-	Description  string // sanitised HTML; empty in List results, which do not read it
-	Type         ProductType
-	Status       Status
-	Featured     bool
-	TaxFree      bool // VAT-exempt (면세); read with the product's detail, false in listings
+	ID          int64
+	SellerID    int64
+	SellerName  string
+	CategoryID  int64
+	Name        string
+	Summary     string
+	Description string // sanitised HTML; empty in List results, which do not read it
+	Type        ProductType
+	Status      Status
+	Featured    bool
+	TaxFree     bool // VAT-exempt (면세); read with the product's detail, false in listings
+	// The fields below are read with the product's detail and are zero in
+	// listings. NameEN is the English name ("" means use Name); SoldOut is
+	// set by staff by hand: the product is listed and shown but not sold,
+	// whatever its stock; Ships is false for goods that need no delivery
+	// (always for digital ones). SEOTitle and SEODesc, when set, replace the
+	// name and summary in the page's <title> and meta description.
+	NameEN       string
+	SoldOut      bool
+	Ships        bool
+	SEOTitle     string
+	SEODesc      string
 	Price        money.Amount
 	ListPrice    money.Amount
 	InStock      bool
@@ -96,6 +110,9 @@ type Variant struct {
 	Stock     int64
 	Active    bool
 	Position  int
+	// SoldOut is true when the product is sold out by hand (Product.SoldOut):
+	// no variant of it is buyable, whatever its stock.
+	SoldOut bool
 }
 
 // Effective is what a buyer pays for the variant.
@@ -107,7 +124,7 @@ func (v Variant) Effective() money.Amount {
 }
 
 // Buyable reports whether the variant can be put in a cart.
-func (v Variant) Buyable() bool { return v.Active && v.Stock > 0 }
+func (v Variant) Buyable() bool { return v.Active && !v.SoldOut && v.Stock > 0 }
 
 // Image is a product image stored in the media bucket under Key. Thumbnails
 // exist once ThumbsReady is true.

@@ -69,10 +69,49 @@ type categoryTree struct {
 	bySlug  map[string]*Category
 	subtree map[int64][]int64 // a category's id and its descendants', sorted
 	loaded  int64             // s.now() in Unix nanoseconds when loaded
+	// hidden holds, sorted, the ids of hidden categories and of their
+	// descendants: none of them is in the tree, and listings leave out
+	// their products.
+	hidden []int64
 }
 
-func buildTree(rows []Category) *categoryTree {
+// hiddenIDs returns the ids of the hidden categories of rows and of their
+// descendants, sorted.
+func hiddenIDs(rows []Category) []int64 {
+	byID := make(map[int64]*Category, len(rows))
+	for i := range rows {
+		byID[rows[i].ID] = &rows[i]
+	}
+	var out []int64
+	for i := range rows {
+		c := &rows[i]
+		for depth := 0; c != nil && depth <= len(rows); depth++ {
+			if c.Hidden {
+				out = append(out, rows[i].ID)
+				break
+			}
+			if c.ParentID == 0 {
+				break
+			}
+			c = byID[c.ParentID]
+		}
+	}
+	slices.Sort(out)
+	return out
+}
+
+// buildTree makes the tree customers see of rows: hidden categories and
+// their descendants are left out.
+func buildTree(all []Category) *categoryTree {
+	hidden := hiddenIDs(all)
+	rows := make([]Category, 0, len(all)-len(hidden))
+	for _, c := range all {
+		if _, found := slices.BinarySearch(hidden, c.ID); !found {
+			rows = append(rows, c)
+		}
+	}
 	t := &categoryTree{
+		hidden:  hidden,
 		byID:    make(map[int64]*Category, len(rows)),
 		bySlug:  make(map[string]*Category, len(rows)),
 		subtree: make(map[int64][]int64, len(rows)),

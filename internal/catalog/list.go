@@ -228,6 +228,18 @@ func (s *Service) list(ctx context.Context, q ListQuery) (ListResult, error) {
 		}
 	}
 	l := buildList(s.db.Dialect, q, cats)
+	if q.Category == "" {
+		t, err := s.categories(ctx)
+		if err != nil {
+			return ListResult{}, err
+		}
+		if len(t.hidden) > 0 {
+			// Rare (a category being prepared or retired), and few: the
+			// index still gives the order, the filter skips their products.
+			cond, args := categoryCond(t.hidden)
+			l.add("NOT ("+cond+")", args...)
+		}
+	}
 	offset := (q.Page - 1) * q.PerPage
 	rows, err := s.page(ctx, q, l, offset)
 	if err != nil {

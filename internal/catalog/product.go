@@ -490,9 +490,10 @@ func (s *Service) SetVariantStock(ctx context.Context, variantID, stock int64) e
 	return nil
 }
 
-// Product returns an active, non-deleted product with its options, variants
-// (by position), images (by position) and category path. Any other id gives
-// fault.ErrNotFound.
+// Product returns an active, non-deleted product of a category customers
+// see (not hidden) with its options, variants (by position), images (by
+// position) and category path. Any other id gives fault.ErrNotFound. The
+// variants of a product sold out by hand are not Buyable.
 func (s *Service) Product(ctx context.Context, id int64) (ProductDetail, error) {
 	q := s.db.Read()
 	r, err := activeProduct(ctx, q, id)
@@ -503,8 +504,19 @@ func (s *Service) Product(ctx context.Context, id int64) (ProductDetail, error) 
 	if d.Options, err = productOptions(ctx, q, id); err != nil {
 		return ProductDetail{}, fmt.Errorf("product %d: %w", id, err)
 	}
+	t, err := s.categories(ctx)
+	if err != nil {
+		return ProductDetail{}, err
+	}
+	if _, ok := t.byID[d.CategoryID]; !ok {
+		// A hidden category hides its products from customers.
+		return ProductDetail{}, fmt.Errorf("product %d in a hidden category: %w", id, fault.ErrNotFound)
+	}
 	if d.Variants, err = productVariants(ctx, q, id, d.Price.Currency); err != nil {
 		return ProductDetail{}, fmt.Errorf("product %d: %w", id, err)
+	}
+	for i := range d.Variants {
+		d.Variants[i].SoldOut = d.SoldOut
 	}
 	if d.Images, err = productImages(ctx, q, id); err != nil {
 		return ProductDetail{}, fmt.Errorf("product %d: %w", id, err)
@@ -513,16 +525,12 @@ func (s *Service) Product(ctx context.Context, id int64) (ProductDetail, error) 
 		img := d.Images[0]
 		d.Image = &img
 	}
-	t, err := s.categories(ctx)
-	if err != nil {
-		return ProductDetail{}, err
-	}
 	d.CategoryPath = t.path(d.CategoryID)
 	return d, nil
 }
 
 // SitemapProducts calls fn with the id and last change of active products
-// in id order, skipping the first offset and stopping after limit of them
+// outside hidden categories in id order, skipping the first offset and stopping after limit of them
 // (limit 0 means no limit) or at fn's first error. Sitemaps hold at most
 // 50,000 addresses, so large shops list their products in slices.
 func (s *Service) SitemapProducts(ctx context.Context, offset, limit int, fn func(id int64, updated time.Time) error) error {
@@ -536,7 +544,11 @@ func (s *Service) SitemapProducts(ctx context.Context, offset, limit int, fn fun
 	if err := inv.Err(); err != nil {
 		return err
 	}
-	if err := eachActiveProduct(ctx, s.db.Read(), offset, limit, fn); err != nil {
+	t, err := s.categories(ctx)
+	if err != nil {
+		return err
+	}
+	if err := eachActiveProduct(ctx, s.db.Read(), t.hidden, offset, limit, fn); err != nil {
 		return fmt.Errorf("sitemap products: %w", err)
 	}
 	return nil

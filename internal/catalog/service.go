@@ -8,6 +8,7 @@ import (
 	"sync/atomic"
 	"time"
 
+	"github.com/mallang/mallang/internal/audit"
 	"github.com/mallang/mallang/internal/db"
 )
 
@@ -34,6 +35,9 @@ type Service struct {
 	now    func() time.Time
 	log    *slog.Logger
 	thumbs ThumbnailQueue
+	// audit records the staff's changes (the admin methods) in their
+	// transactions; it is the shop's one audit log on the same database.
+	audit *audit.Log
 
 	// tree is the cached category tree; nil means load it on next use.
 	tree   atomic.Pointer[categoryTree]
@@ -74,6 +78,7 @@ func NewService(d *db.DB, now func() time.Time, log *slog.Logger, thumbs Thumbna
 		now:    now,
 		log:    log,
 		thumbs: thumbs,
+		audit:  audit.New(d, now),
 		counts: map[string]cachedCount{},
 		reads:  db.NewStmtCache(d),
 	}

@@ -24,8 +24,8 @@ var ErrOutOfStock = fmt.Errorf("out of stock: %w", fault.ErrConflict)
 // the variant sells out is its product touched, to refresh its in-stock
 // flag: a sale is the busiest write of the catalog, and most sales change
 // nothing else of the product. A variant that is short, inactive, of a
-// product that is not active, or unknown gives an error wrapping
-// ErrOutOfStock and changes nothing; quantity below 1 gives
+// product that is not active or is sold out by hand, or unknown gives an
+// error wrapping ErrOutOfStock and changes nothing; quantity below 1 gives
 // *fault.Invalid{"quantity"}. Listings are told at once; a listing read
 // before the caller commits may show the old stock for up to the cache's
 // lifetime.
@@ -85,7 +85,7 @@ func takeStock(ctx context.Context, q db.Querier, variantID, quantity int64, now
 	err = q.GetContext(ctx, &r, q.Rebind(`UPDATE variants SET stock = stock - ?, updated_at = ?
 		WHERE id = ? AND active = TRUE AND stock >= ?
 		AND EXISTS (SELECT 1 FROM products p
-			WHERE p.id = variants.product_id AND p.status = 'active' AND p.deleted_at IS NULL)
+			WHERE p.id = variants.product_id AND p.status = 'active' AND p.sold_out = FALSE AND p.deleted_at IS NULL)
 		RETURNING product_id, stock`), quantity, now, variantID, quantity)
 	if errors.Is(err, sql.ErrNoRows) {
 		return 0, 0, ErrOutOfStock
@@ -114,7 +114,8 @@ func refreshInStock(ctx context.Context, q db.Querier, productID int64) error {
 		return err
 	}
 	_, err := q.ExecContext(ctx, q.Rebind(`UPDATE products SET
-		in_stock = EXISTS (SELECT 1 FROM variants v WHERE v.product_id = products.id AND v.active = TRUE AND v.stock > 0)
+		in_stock = (sold_out = FALSE AND EXISTS (SELECT 1 FROM variants v
+			WHERE v.product_id = products.id AND v.active = TRUE AND v.stock > 0))
 		WHERE id = ?`), productID)
 	if err != nil {
 		return fmt.Errorf("refresh stock of product %d: %w", productID, err)

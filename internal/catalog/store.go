@@ -30,15 +30,16 @@ func allCategories(ctx context.Context, q db.Querier) ([]Category, error) {
 		Name     string        `db:"name"`
 		NameEN   string        `db:"name_en"`
 		Position int           `db:"position"`
+		Hidden   bool          `db:"hidden"`
 	}
-	err := q.SelectContext(ctx, &rows, `SELECT id, parent_id, slug, name, name_en, position
+	err := q.SelectContext(ctx, &rows, `SELECT id, parent_id, slug, name, name_en, position, hidden
 		FROM categories ORDER BY position, name, id`)
 	if err != nil {
 		return nil, fmt.Errorf("load categories: %w", err)
 	}
 	out := make([]Category, len(rows))
 	for i, r := range rows {
-		out[i] = Category{ID: r.ID, ParentID: r.ParentID.Int64, Slug: r.Slug, Name: r.Name, NameEN: r.NameEN, Position: r.Position}
+		out[i] = Category{ID: r.ID, ParentID: r.ParentID.Int64, Slug: r.Slug, Name: r.Name, NameEN: r.NameEN, Position: r.Position, Hidden: r.Hidden}
 	}
 	return out, nil
 }
@@ -117,11 +118,11 @@ func insertProduct(ctx context.Context, q db.Querier, p *NewProduct, d derived, 
 	var id int64
 	err := q.GetContext(ctx, &id, q.Rebind(`INSERT INTO products (seller_id, category_id, name, summary, description,
 			product_type, status, featured, tax_free, currency, price_minor, list_price_minor, in_stock,
-			search_text, created_at, updated_at)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`),
+			search_text, ships, created_at, updated_at)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`),
 		p.SellerID, p.CategoryID, p.Name, p.Summary, p.Description,
 		string(p.Type), string(p.Status), p.Featured, p.TaxFree, string(p.Currency), d.Price, d.ListPrice, d.InStock,
-		searchText(p.Name, p.Description), created, now)
+		searchText(p.Name, p.Description), p.Type != Digital, created, now)
 	return id, err
 }
 
@@ -232,8 +233,8 @@ func refreshDerived(ctx context.Context, q db.Querier, productID int64, now time
 		list_price_minor = COALESCE((SELECT v.price_minor FROM variants v
 			WHERE v.product_id = products.id AND v.active = TRUE
 			ORDER BY COALESCE(v.sale_price_minor, v.price_minor), v.position, v.id LIMIT 1), 0),
-		in_stock = EXISTS (SELECT 1 FROM variants v
-			WHERE v.product_id = products.id AND v.active = TRUE AND v.stock > 0),
+		in_stock = (sold_out = FALSE AND EXISTS (SELECT 1 FROM variants v
+			WHERE v.product_id = products.id AND v.active = TRUE AND v.stock > 0)),
 		updated_at = ?
 		WHERE id = ?`), now, productID)
 	if err != nil {
@@ -255,6 +256,11 @@ type productRow struct {
 	Status         string    `db:"status"`
 	Featured       bool      `db:"featured"`
 	TaxFree        bool      `db:"tax_free"`
+	NameEN         string    `db:"name_en"`
+	SoldOut        bool      `db:"sold_out"`
+	Ships          bool      `db:"ships"`
+	SEOTitle       string    `db:"seo_title"`
+	SEODescription string    `db:"seo_description"`
 	Currency       string    `db:"currency"`
 	PriceMinor     int64     `db:"price_minor"`
 	ListPriceMinor int64     `db:"list_price_minor"`
@@ -289,7 +295,8 @@ const listColumns = `p.id, p.seller_id, s.name AS seller_name, p.category_id, p.
 
 // productColumns are the columns of productRow, in the order of
 // scanDest(true).
-const productColumns = listColumns + `, p.status, p.description, p.tax_free`
+const productColumns = listColumns + `, p.status, p.description, p.tax_free,
+	p.name_en, p.sold_out, p.ships, p.seo_title, p.seo_description`
 
 // scanDest returns the fields of r in the order of listColumns, or of
 // productColumns when detail is true, for rows.Scan: a listing scans two
@@ -303,7 +310,8 @@ func (r *productRow) scanDest(detail bool) []any {
 		&r.ImageContentType, &r.ImageWidth, &r.ImageHeight,
 		&r.ImageAlt, &r.ImageThumbsReady}
 	if detail {
-		dest = append(dest, &r.Status, &r.Description, &r.TaxFree)
+		dest = append(dest, &r.Status, &r.Description, &r.TaxFree,
+			&r.NameEN, &r.SoldOut, &r.Ships, &r.SEOTitle, &r.SEODescription)
 	}
 	return dest
 }
@@ -327,6 +335,11 @@ func (r productRow) product() Product {
 		Status:      Status(r.Status),
 		Featured:    r.Featured,
 		TaxFree:     r.TaxFree,
+		NameEN:      r.NameEN,
+		SoldOut:     r.SoldOut,
+		Ships:       r.Ships,
+		SEOTitle:    r.SEOTitle,
+		SEODesc:     r.SEODescription,
 		Price:       money.New(r.PriceMinor, c),
 		ListPrice:   money.New(r.ListPriceMinor, c),
 		InStock:     r.InStock,
@@ -502,11 +515,20 @@ func setThumbsReady(ctx context.Context, q db.Querier, id int64, now time.Time) 
 	return nil
 }
 
-func eachActiveProduct(ctx context.Context, q db.Querier, offset, limit int, fn func(id int64, updated time.Time) error) error {
+// eachActiveProduct calls fn for listed products outside the categories
+// hidden (sorted ids of hidden categories and their descendants).
+func eachActiveProduct(ctx context.Context, q db.Querier, hidden []int64, offset, limit int, fn func(id int64, updated time.Time) error) error {
 	if limit == 0 {
 		limit = math.MaxInt32 // both engines take a number; "no limit" is spelled differently
 	}
-	rows, err := q.QueryxContext(ctx, q.Rebind(`SELECT id, updated_at FROM products WHERE `+listed+` ORDER BY id LIMIT ? OFFSET ?`), limit, offset)
+	where, args := listed, []any{}
+	if len(hidden) > 0 {
+		cond, cargs := categoryCond(hidden)
+		where += " AND NOT (" + cond + ")"
+		args = append(args, cargs...)
+	}
+	rows, err := q.QueryxContext(ctx, q.Rebind(`SELECT id, updated_at FROM products WHERE `+where+` ORDER BY id LIMIT ? OFFSET ?`),
+		append(args, limit, offset)...)
 	if err != nil {
 		return err
 	}

@@ -39,6 +39,8 @@ func fillShop(t testing.TB, d *db.DB) {
 		(1, 1, 'DC-S-BK', 'S', '검정', 19900, NULL, 5, TRUE, 1, ?, ?),
 		(2, 1, 'DC-L-BK', 'L', '검정', 24900, 12900, 0, FALSE, 2, ?, ?),
 		(7, 2, 'BC-1', '', '', 5000, NULL, 0, TRUE, 0, ?, ?)`, t1, t2, t2, t3, t3, t1)
+	exec(t, d, `INSERT INTO stock_ledger (id, variant_id, delta, stock_after, reason, note, actor_id, actor_email, created_at, updated_at) VALUES
+		(1, 1, 5, 5, 'received', '첫 입고', 1, 'admin@mallang.test', ?, ?)`, t1, t1)
 	exec(t, d, `INSERT INTO product_images (id, product_id, position, blob_key, content_type, width, height, alt, thumbs_ready, created_at, updated_at) VALUES
 		(1, 1, 0, 'products/1/a.jpg', 'image/jpeg', 800, 600, '다크초콜릿 상자', TRUE, ?, ?),
 		(2, 1, 1, 'products/1/b.png', 'image/png', 0, 0, '', FALSE, ?, ?)`, t1, t1, t2, t2)

@@ -21,6 +21,7 @@ func TestPlace(t *testing.T) {
 	tests := []struct {
 		name        string
 		typed       bool   // a typed address instead of one from the book
+		digital     bool   // the product is digital: nothing ships
 		postcode    string // of the typed address
 		coupon      string
 		balance     int64
@@ -44,6 +45,9 @@ func TestPlace(t *testing.T) {
 			wantTotal: 22000, wantShip: 3000, wantCoupon: true, wantEarn: 220},
 		{name: "some points", balance: 10000, points: 4000, qty: 2, wantStatus: order.PendingPayment, wantMethod: "card",
 			wantTotal: 23000, wantShip: 3000, wantPoints: 4000, wantEarn: 230, wantBalance: 6000},
+		// Digital goods alone pay no shipping, even to Jeju.
+		{name: "digital only", digital: true, typed: true, postcode: "63100", qty: 2, wantStatus: order.PendingPayment,
+			wantMethod: "card", wantTotal: 24000, wantEarn: 240},
 		// 5 × 12,000 = 60,000 ships free; points pay it all.
 		{name: "paid with points", balance: 70000, points: 60000, qty: 5, wantStatus: order.Paid, wantMethod: order.PaymentPoints,
 			wantTotal: 0, wantPoints: 60000, wantBalance: 10000},
@@ -53,6 +57,13 @@ func TestPlace(t *testing.T) {
 			t.Parallel()
 			sh := ordertest.NewShop(t)
 			v := sh.Product(t, "말랑 다크초콜릿", 12000, 10)
+			if tt.digital {
+				q := sh.D.Write()
+				if _, err := q.ExecContext(t.Context(), q.Rebind(`UPDATE products SET product_type = 'digital', ships = FALSE
+					WHERE id = (SELECT product_id FROM variants WHERE id = ?)`), v); err != nil {
+					t.Fatal(err)
+				}
+			}
 			u := sh.Customer(t, "kim@example.com")
 			sh.Add(t, u, v, tt.qty)
 			if tt.balance > 0 {

@@ -24,6 +24,10 @@ type Line struct {
 	UnitPrice                                  int64 // the current price the buyer pays for one unit (sale price when on sale)
 	Quantity                                   int64
 	TaxFree                                    bool // VAT-exempt goods (면세)
+	// NoShipping marks goods that are not delivered (digital ones): they
+	// belong to no shipment, so they add no fee or surcharge and do not
+	// count towards free shipping.
+	NoShipping bool
 }
 
 // ShippingRules are the shop's shipping-fee rules.

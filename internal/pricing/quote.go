@@ -21,7 +21,8 @@ import (
 // discount; remote surcharge per shipment; points, clamped to the balance and
 // to MaxSpendPercent of (subtotal − discount), dropped under MinSpend; total;
 // points to earn on the total, rounded down. Gift lines cost nothing, take no
-// discount and never add a shipment; each names its rule.
+// discount and never add a shipment; each names its rule. Lines marked
+// NoShipping (digital goods) belong to no shipment either.
 func Quote(in Input) (Breakdown, error) {
 	if err := in.validate(); err != nil {
 		return Breakdown{}, err
@@ -170,7 +171,7 @@ func mulDiv(a, b, c int64) int64 {
 	return int64(q)
 }
 
-// shipments groups the bought lines into shipments — one per seller, in the
+// shipments groups the bought lines that ship into shipments — one per seller, in the
 // order the sellers first appear, or one for the order — and prices each.
 // The free-over threshold is compared with the shipment's subtotal after its
 // lines' discount shares: what the buyer actually pays for the goods.
@@ -178,6 +179,9 @@ func shipments(r ShippingRules, postcode string, lines []PricedLine) []Shipment 
 	var out []Shipment
 	at := map[int64]int{}
 	for _, l := range lines {
+		if l.NoShipping {
+			continue
+		}
 		seller := int64(0)
 		if r.PerSeller {
 			seller = l.SellerID

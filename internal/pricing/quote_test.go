@@ -14,6 +14,15 @@ var (
 	tea    = Line{ID: 3, VariantID: 31, ProductID: 3, CategoryID: 4, SellerID: 2, Name: "녹차", UnitPrice: 10000, Quantity: 1}      // 10,000
 )
 
+// ebook is a digital line: nothing to deliver.
+var ebook = Line{ID: 4, VariantID: 41, ProductID: 4, CategoryID: 5, SellerID: 1, Name: "전자책", UnitPrice: 9000, Quantity: 1, NoShipping: true}
+
+func digital(key string, price int64) Line {
+	l := line(key, 1, price, 1)
+	l.NoShipping = true
+	return l
+}
+
 func line(key string, seller, price, qty int64) Line {
 	return Line{ProductID: 100, CategoryID: 100, SellerID: seller, Name: key, UnitPrice: price, Quantity: qty}
 }
@@ -138,6 +147,10 @@ func TestQuoteShipping(t *testing.T) {
 			want{subtotal: 35800, shipping: 6000, remote: 6000, total: 47800}},
 		{"surcharge once per order without per-seller", Input{Lines: []Line{choco, tea}, Shipping: ShippingRules{BaseFee: 3000, Remote: remote}, Postcode: "40200"},
 			want{subtotal: 35800, shipping: 3000, remote: 5000, total: 43800}},
+		{"digital goods alone ship nothing", Input{Lines: []Line{ebook}, Shipping: withRemote, Postcode: "63100"},
+			want{subtotal: 9000, total: 9000}},
+		{"digital goods add no shipment and do not count to free shipping", Input{Lines: []Line{choco, ebook, digital("big ebook", 40000)}, Shipping: free50},
+			want{subtotal: 25800 + 9000 + 40000, shipping: 3000, total: 77800, fees: []int64{3000}}},
 		{"gift of another seller adds no shipment", Input{Lines: []Line{choco}, Shipping: free50, Gifts: []GiftRule{{ID: 1, Threshold: 10000, Gift: line("g", 9, 9999, 0)}}},
 			want{subtotal: 25800, shipping: 3000, total: 28800, gifts: []string{"g"}, fees: []int64{3000}}},
 	}

@@ -82,9 +82,16 @@ func (h *Handler) product(w http.ResponseWriter, r *http.Request, lc *locale) er
 	}
 
 	path := productURL(id)
-	p := h.newPage(r, lc, tree, d.Name, path, nil)
+	title := d.Name
+	if d.SEOTitle != "" { // staff's own title for search engines
+		title = d.SEOTitle
+	}
+	p := h.newPage(r, lc, tree, title, path, nil)
 	p.OGType = "product"
 	p.Description = d.Summary
+	if d.SEODesc != "" {
+		p.Description = d.SEODesc
+	}
 	if p.Description == "" {
 		p.Description = plainText(d.Description, 155)
 	}
