@@ -74,6 +74,8 @@ type API struct {
 	mux  *http.ServeMux
 	huma huma.API
 	spec *asset // the OpenAPI document as JSON
+	// limits are the operations' body limits by route pattern (limits.go).
+	limits map[string]int64
 	docs map[string]*asset
 }
 
@@ -129,8 +131,9 @@ func (a *API) Register(mux *http.ServeMux) {
 }
 
 // ServeHTTP serves a request whose path starts with /api/v1/.
+// The body is limited to what the operation declares (limits.go).
 func (a *API) ServeHTTP(w http.ResponseWriter, r *http.Request) {
-	a.mux.ServeHTTP(w, r)
+	a.limited(w, r)
 }
 
 // OpenAPI returns the OpenAPI document as JSON, the same bytes
@@ -146,6 +149,7 @@ func (a *API) renderSpec() {
 		panic("api: marshal OpenAPI document: " + err.Error())
 	}
 	a.spec = newAsset("application/json; charset=utf-8", spec)
+	a.indexLimits()
 }
 
 func (a *API) serveSpec(w http.ResponseWriter, r *http.Request) {

@@ -36,13 +36,10 @@ import (
 const ShopName = "말랑 상점"
 
 // maxBodyBytes caps request bodies; larger ones get a clear 413 message
-// from the handler that reads them.
+// from the handler that reads them. Routes that take more (uploads) declare
+// their own limit where they are registered (security.Limit; the API's
+// operations by their MaxBodyBytes).
 const maxBodyBytes = 1 << 20
-
-// uploadBodyBytes caps the bodies of the requests that carry photos: a
-// return request (POST …/returns) with up to three photos of
-// returns.MaxPhotoSize, base64 in the API's JSON.
-const uploadBodyBytes = 24 << 20
 
 // App is a wired shop: database, services and the HTTP handler.
 type App struct {
@@ -195,25 +192,12 @@ func (a *App) routes() http.Handler {
 
 	m := observe.NewMetrics(a.registry)
 	var h http.Handler = mux
-	h = limitBody(h)
+	h = security.BodyLimits(h, maxBodyBytes)
 	h = security.CrossOrigin(h)
 	proxies, _ := security.ParseTrustedProxies(a.cfg.TrustedProxies) // config.Load checked it
 	h = security.ClientAddr(h, proxies)
 	h = security.Headers(h, strings.HasPrefix(a.cfg.BaseURL, "https://"))
 	return observe.Middleware(h, a.log, m, a.cfg.LogLevel <= slog.LevelInfo)
-}
-
-func limitBody(next http.Handler) http.Handler {
-	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if r.Body != nil {
-			limit := int64(maxBodyBytes)
-			if r.Method == http.MethodPost && strings.HasSuffix(r.URL.Path, "/returns") {
-				limit = uploadBodyBytes
-			}
-			r.Body = http.MaxBytesReader(w, r.Body, limit)
-		}
-		next.ServeHTTP(w, r)
-	})
 }
 
 // Serve answers HTTP on ln and runs the background jobs until ctx is done,
