@@ -76,7 +76,7 @@ type API struct {
 	spec *asset // the OpenAPI document as JSON
 	// limits are the operations' body limits by route pattern (limits.go).
 	limits map[string]int64
-	docs map[string]*asset
+	docs   map[string]*asset
 }
 
 // New builds the API: it declares every operation, renders the OpenAPI
