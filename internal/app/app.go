@@ -51,6 +51,9 @@ type App struct {
 	Catalog  *catalog.Service
 	Accounts *account.Service
 	acc      *accounts
+	// uploads and images are the back office's uploads (media.go).
+	uploads *media.Uploads
+	images  *catalog.Images
 	queue    *jobs.Queue
 	registry *prometheus.Registry
 	handler  http.Handler
@@ -110,6 +113,7 @@ func NewWith(ctx context.Context, cfg config.Config, log *slog.Logger, version s
 		return nil, err
 	}
 	a.wireReturns()
+	a.wireMedia()
 	a.registry = prometheus.NewRegistry()
 	a.registry.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 	w, r := d.SQL()
@@ -188,7 +192,8 @@ func (a *App) routes() http.Handler {
 		backoffice.Deps{Accounts: a.Accounts, TwoFactor: a.acc.twoFactor, Trap: a.acc.trap, Audit: a.acc.audit,
 			Outbox: a.acc.outbox, Store: a.acc.sessions, Now: a.now,
 			Orders: a.acc.orders, Coupons: a.acc.coupons, Shipping: a.acc.shipping, Promotions: a.acc.promotions,
-			Payments: a.acc.payments, Returns: a.acc.returns}, a.log).Register(mux)
+			Payments: a.acc.payments, Returns: a.acc.returns,
+			Images: a.images, Uploads: a.uploads}, a.log).Register(mux)
 
 	m := observe.NewMetrics(a.registry)
 	var h http.Handler = mux

@@ -123,6 +123,10 @@ type Deps struct {
 	Payments Payments
 	// Returns serves the returns section (account.PermOrders).
 	Returns Returns
+	// Images serve the product images pages (account.PermCatalog) and
+	// Uploads the rich-text editor's image upload (images.go).
+	Images  Images
+	Uploads Uploads
 }
 
 // missing names the dependencies d lacks: nil, or a nil pointer in an
@@ -133,6 +137,7 @@ func (d Deps) missing() []string {
 		"Outbox", d.Outbox, "Store", d.Store, "Now", d.Now,
 		"Orders", d.Orders, "Coupons", d.Coupons, "Shipping", d.Shipping,
 		"Promotions", d.Promotions, "Payments", d.Payments, "Returns", d.Returns,
+		"Images", d.Images, "Uploads", d.Uploads,
 	)
 }
 
@@ -203,6 +208,7 @@ func (h *Handler) Register(mux *http.ServeMux) {
 	h.registerPromotions(mux)
 	h.registerPayments(mux)
 	h.registerReturns(mux)
+	h.registerImages(mux)
 
 	// The honeypot: no session manager anywhere near it.
 	mux.HandleFunc("GET /admin", h.decoyForm)
