@@ -52,8 +52,8 @@ type App struct {
 	Accounts *account.Service
 	acc      *accounts
 	// uploads and images are the back office's uploads (media.go).
-	uploads *media.Uploads
-	images  *catalog.Images
+	uploads  *media.Uploads
+	images   *catalog.Images
 	queue    *jobs.Queue
 	registry *prometheus.Registry
 	handler  http.Handler

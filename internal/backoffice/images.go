@@ -80,11 +80,11 @@ func writeJSON(w http.ResponseWriter, status int, v any) {
 
 // imageView is one image on the page.
 type imageView struct {
-	ID                   int64
-	URL, Alt, Size       string
-	Main, First, Last    bool
-	Action               string // the base of its forms' actions
-	AltError             string
+	ID                int64
+	URL, Alt, Size    string
+	Main, First, Last bool
+	Action            string // the base of its forms' actions
+	AltError          string
 }
 
 // imagesView is the page of a product's images.
@@ -331,12 +331,12 @@ var imageTexts = map[string][2]string{
 	"too_large.title":  {"보낸 내용이 너무 큽니다", "What was sent is too large"},
 	"too_large.body":   {"한 번에 보낼 수 있는 크기는 최대 %sMB입니다. 아무것도 저장하지 않았습니다.", "At most %s MB can be sent at once. Nothing was stored."},
 
-	"v.not an image (JPEG, PNG, GIF or WebP)":            {"이미지 파일이 아닙니다 (JPEG, PNG, WebP, GIF만 가능).", "Not an image (JPEG, PNG, WebP or GIF only)."},
-	"v.image is larger than 10 MB":                       {"10MB보다 큽니다.", "Larger than 10 MB."},
+	"v.not an image (JPEG, PNG, GIF or WebP)":             {"이미지 파일이 아닙니다 (JPEG, PNG, WebP, GIF만 가능).", "Not an image (JPEG, PNG, WebP or GIF only)."},
+	"v.image is larger than 10 MB":                        {"10MB보다 큽니다.", "Larger than 10 MB."},
 	"v.image has too many pixels (at most 40 megapixels)": {"화소 수가 너무 많습니다 (최대 4천만 화소).", "Too many pixels (at most 40 megapixels)."},
-	"v.choose at least one image":                        {"이미지를 하나 이상 고르세요.", "Choose at least one image."},
-	"v.a product has at most 20 images":                  {"상품 하나에 이미지는 최대 20개입니다.", "A product has at most 20 images."},
-	"v.at most 10 files at once":                         {"한 번에 10개까지 올릴 수 있습니다.", "At most 10 files at once."},
-	"v.send the files as multipart/form-data":            {"파일 올리기 양식으로 보내 주세요.", "Send the files through the upload form."},
-	"v.must list each of the product's images once":      {"상품의 이미지를 하나씩 모두 적어야 합니다.", "Must list each of the product's images once."},
+	"v.choose at least one image":                         {"이미지를 하나 이상 고르세요.", "Choose at least one image."},
+	"v.a product has at most 20 images":                   {"상품 하나에 이미지는 최대 20개입니다.", "A product has at most 20 images."},
+	"v.at most 10 files at once":                          {"한 번에 10개까지 올릴 수 있습니다.", "At most 10 files at once."},
+	"v.send the files as multipart/form-data":             {"파일 올리기 양식으로 보내 주세요.", "Send the files through the upload form."},
+	"v.must list each of the product's images once":       {"상품의 이미지를 하나씩 모두 적어야 합니다.", "Must list each of the product's images once."},
 }
