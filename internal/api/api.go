@@ -70,6 +70,7 @@ type API struct {
 	acc  *AccountDeps  // nil until EnableAccounts
 	com  *CommerceDeps // nil until EnableCommerce
 	ret  Returns       // nil until EnableReturns
+	img  Images        // nil until EnableImages
 	log  *slog.Logger
 	mux  *http.ServeMux
 	huma huma.API

@@ -290,3 +290,36 @@ func TestEditorUpload(t *testing.T) {
 		})
 	}
 }
+
+// The editor's files are served from the binary, and every page loads our
+// script (which does nothing without a rich textarea) and tells it where to
+// upload.
+func TestEditorFiles(t *testing.T) {
+	t.Parallel()
+	e := newEnv(t)
+	b, _ := e.staffIn("boss@example.com")
+	st, body := b.get(bo + "/")
+	must(t, st, http.StatusOK, body)
+	contains(t, body, `<script src="`+bo+`/static/editor/editor.js" defer>`, `data-media-url="`+bo+`/media"`, "이미지를 올리는 중")
+	tests := []struct {
+		file, ct string
+		status   int
+		want     string
+	}{
+		{"editor.js", "text/javascript; charset=utf-8", 200, `textarea[data-editor="rich"]`},
+		{"quill.js", "text/javascript; charset=utf-8", 200, `static version="2.0.3"`},
+		{"quill.snow.css", "text/css; charset=utf-8", 200, ".ql-snow"},
+		{"editor.css", "text/css; charset=utf-8", 200, ".rich-editor"},
+		{"LICENSE.quill", "", 404, ""},
+		{"..%2Fstyle.css", "", 404, ""},
+	}
+	for _, tt := range tests {
+		st, body := b.get(bo + "/static/editor/" + tt.file)
+		if st != tt.status || !strings.Contains(body, tt.want) {
+			t.Errorf("%s: %d, %.80q", tt.file, st, body)
+		}
+		if tt.ct != "" && b.last.Header.Get("Content-Type") != tt.ct {
+			t.Errorf("%s: Content-Type %q", tt.file, b.last.Header.Get("Content-Type"))
+		}
+	}
+}
