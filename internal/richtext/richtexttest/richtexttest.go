@@ -77,7 +77,7 @@ func each(fn func(line int, kind string, fields []string)) {
 	}
 }
 
-var unescaper = strings.NewReplacer(`\n`, "\n", `\t`, "\t", `\r`, "\r", `\0`, "\x00")
+var unescaper = strings.NewReplacer(`\n`, "\n", `\t`, "\t", `\r`, "\r", `\x00`, "\x00")
 
 func unescape(s string) string { return unescaper.Replace(s) }
 
@@ -109,12 +109,40 @@ var urlAttrs = map[string]bool{
 // HTML is inert.
 // A <body> or <html> tag in the content adds its attributes to the page's
 // own (an onload there runs), so the page's elements are checked too.
+//
+// Content that leaves elements open (an unclosed <table> or <ul>) would
+// swallow the page that follows it, scripts included: Check reports it too.
 func Check(s string) error {
-	doc, err := html.Parse(strings.NewReader("<!DOCTYPE html><html><head></head><body><div>" + s + "</div></body></html>"))
+	doc, err := html.Parse(strings.NewReader("<!DOCTYPE html><html><head></head><body><div>" + s +
+		`</div><p id="richtexttest-after"></p></body></html>`))
 	if err != nil {
 		return fmt.Errorf("parse: %w", err)
 	}
+	if !after(doc) {
+		return fmt.Errorf("content leaves elements open: what follows it on the page ends up inside it")
+	}
 	return check(doc)
+}
+
+// after reports whether the sentinel that follows the content is a child of
+// the page's body, where it was written.
+func after(n *html.Node) bool {
+	for c := n.FirstChild; c != nil; c = c.NextSibling {
+		if c.DataAtom == atom.Body {
+			for p := c.FirstChild; p != nil; p = p.NextSibling {
+				for _, a := range p.Attr {
+					if a.Key == "id" && a.Val == "richtexttest-after" {
+						return true
+					}
+				}
+			}
+			return false
+		}
+		if after(c) {
+			return true
+		}
+	}
+	return false
 }
 
 // page are the elements of the page around the content: allowed, but
@@ -123,6 +151,9 @@ var page = map[atom.Atom]bool{atom.Html: true, atom.Head: true, atom.Body: true}
 
 func check(n *html.Node) error {
 	if n.Type == html.ElementNode {
+		if isSentinel(n) {
+			return nil
+		}
 		if page[n.DataAtom] && n.Namespace == "" {
 			if len(n.Attr) > 0 {
 				return fmt.Errorf("attribute %s on the page's <%s>", n.Attr[0].Key, n.Data)
@@ -171,4 +202,13 @@ func safeURL(u string) bool {
 		return true // relative
 	}
 	return scheme == "http" || scheme == "https" || scheme == "mailto"
+}
+
+func isSentinel(n *html.Node) bool {
+	for _, a := range n.Attr {
+		if a.Key == "id" && a.Val == "richtexttest-after" {
+			return true
+		}
+	}
+	return false
 }

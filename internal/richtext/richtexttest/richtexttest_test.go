@@ -43,6 +43,9 @@ func TestCheck(t *testing.T) {
 		{`<p onclick="xss()">x</p>`, false},
 		{`<svg></svg>`, false},
 		{`<span style="color:red">x</span>`, false},
+		{`<table><tr><td>x`, false},
+		{`<div><p>x`, false},
+		{`<p>x`, true},
 	}
 	for _, tt := range tests {
 		if err := Check(tt.html); (err == nil) != tt.ok {
