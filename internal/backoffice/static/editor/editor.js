@@ -68,8 +68,10 @@
     }
     ta.hidden = true;
     ta.setAttribute("data-editor-ready", "");
+    // getSemanticHTML writes every space as &nbsp; (Quill 2.0.3), which
+    // would stop the storefront from wrapping lines: plain spaces instead.
     var sync = function () {
-      ta.value = q.getLength() > 1 ? q.getSemanticHTML() : "";
+      ta.value = q.getLength() > 1 ? q.getSemanticHTML().replace(/&nbsp;/g, " ") : "";
     };
     q.on("text-change", sync);
     if (ta.form) {
