@@ -70,6 +70,7 @@ type API struct {
 	acc *AccountDeps  // nil until EnableAccounts
 	com *CommerceDeps // nil until EnableCommerce
 	ret Returns       // nil until EnableReturns
+	img Images        // nil until EnableImages
 	// catAdmin serves the staff's catalog operations; nil until
 	// EnableCatalogAdmin.
 	catAdmin CatalogAdmin
@@ -77,7 +78,9 @@ type API struct {
 	mux      *http.ServeMux
 	huma     huma.API
 	spec     *asset // the OpenAPI document as JSON
-	docs     map[string]*asset
+	// limits are the operations' body limits by route pattern (limits.go).
+	limits map[string]int64
+	docs   map[string]*asset
 }
 
 // New builds the API: it declares every operation, renders the OpenAPI
@@ -132,8 +135,9 @@ func (a *API) Register(mux *http.ServeMux) {
 }
 
 // ServeHTTP serves a request whose path starts with /api/v1/.
+// The body is limited to what the operation declares (limits.go).
 func (a *API) ServeHTTP(w http.ResponseWriter, r *http.Request) {
-	a.mux.ServeHTTP(w, r)
+	a.limited(w, r)
 }
 
 // OpenAPI returns the OpenAPI document as JSON, the same bytes
@@ -149,6 +153,7 @@ func (a *API) renderSpec() {
 		panic("api: marshal OpenAPI document: " + err.Error())
 	}
 	a.spec = newAsset("application/json; charset=utf-8", spec)
+	a.indexLimits()
 }
 
 func (a *API) serveSpec(w http.ResponseWriter, r *http.Request) {

@@ -133,6 +133,13 @@ func completeProblem(ctx huma.Context, _ string, v any) (any, error) {
 	case *RefundPendingProblem:
 		p = &e.ErrorModel
 	}
+	if p != nil && p.Status == http.StatusRequestEntityTooLarge {
+		// huma's own 413, for a body sent without a length that ran past
+		// the operation's MaxBodyBytes: our message, naming the limit.
+		if op := ctx.Operation(); op != nil {
+			p.Detail = tooLargeProblem(op.MaxBodyBytes).Detail
+		}
+	}
 	if p != nil {
 		if p.Type == "" {
 			p.Type = problemType

@@ -30,10 +30,6 @@ type Returns interface {
 	ShipExchange(ctx context.Context, id int64, actor order.Actor, carrierCode, trackingNumber string) (returns.Return, error)
 }
 
-// uploadBodyBytes caps a return request's body: three photos of
-// returns.MaxPhotoSize, base64, and the rest.
-const uploadBodyBytes = 24 << 20
-
 // ReturnRequest is a return or exchange request as the API shows it.
 type ReturnRequest struct {
 	ID               int64        `json:"id" example:"7"`
@@ -192,7 +188,7 @@ func (a *API) EnableReturns(r Returns) {
 		DefaultStatus: http.StatusCreated,
 		Errors:        []int{http.StatusNotFound, http.StatusConflict, http.StatusUnprocessableEntity},
 	}, "Returns", true)
-	op.MaxBodyBytes = uploadBodyBytes
+	op.MaxBodyBytes = returns.MaxRequestBytes
 	huma.Register(a.huma, op, a.requestReturn)
 	huma.Register(a.huma, a.accountOp(huma.Operation{
 		OperationID: "list-order-returns",

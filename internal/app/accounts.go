@@ -166,6 +166,7 @@ func (a *App) pruners() []jobs.Pruner {
 	}
 	return []jobs.Pruner{
 		{Name: "sessions", Prune: s.sessions.Prune},
+		{Name: "unused uploads", Prune: a.uploads.Sweep},
 		{Name: "rate limits", Prune: func(ctx context.Context) (int64, error) { return s.limiter.Prune(ctx, time.Now()) }},
 		{Name: "one-time links", Prune: func(ctx context.Context) (int64, error) { return a.Accounts.PruneLinks(ctx, ago(7*24*time.Hour)) }},
 		{Name: "api tokens", Prune: func(ctx context.Context) (int64, error) { return s.tokens.Prune(ctx, ago(7*24*time.Hour)) }},

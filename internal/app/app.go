@@ -37,13 +37,10 @@ import (
 const ShopName = "말랑 상점"
 
 // maxBodyBytes caps request bodies; larger ones get a clear 413 message
-// from the handler that reads them.
+// from the handler that reads them. Routes that take more (uploads) declare
+// their own limit where they are registered (security.Limit; the API's
+// operations by their MaxBodyBytes).
 const maxBodyBytes = 1 << 20
-
-// uploadBodyBytes caps the bodies of the requests that carry photos: a
-// return request (POST …/returns) with up to three photos of
-// returns.MaxPhotoSize, base64 in the API's JSON.
-const uploadBodyBytes = 24 << 20
 
 // App is a wired shop: database, services and the HTTP handler.
 type App struct {
@@ -55,6 +52,9 @@ type App struct {
 	Catalog  *catalog.Service
 	Accounts *account.Service
 	acc      *accounts
+	// uploads and images are the back office's uploads (media.go).
+	uploads  *media.Uploads
+	images   *catalog.Images
 	queue    *jobs.Queue
 	registry *prometheus.Registry
 	handler  http.Handler
@@ -116,6 +116,7 @@ func NewWith(ctx context.Context, cfg config.Config, log *slog.Logger, version s
 		return nil, err
 	}
 	a.wireReturns()
+	a.wireMedia()
 	a.registry = prometheus.NewRegistry()
 	a.registry.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 	w, r := d.SQL()
@@ -175,6 +176,7 @@ func (a *App) routes() http.Handler {
 		Payments: a.acc.payments})
 	jsonAPI.EnableReturns(a.acc.returns)
 	jsonAPI.EnableCatalogAdmin(a.Catalog)
+	jsonAPI.EnableImages(a.images)
 	jsonAPI.Register(mux)
 	storefront := web.New(web.Config{BaseURL: a.cfg.BaseURL, ShopName: ShopName, Now: a.now}, a.Catalog, a.log)
 	storefront.EnableAccounts(web.AccountDeps{
@@ -196,12 +198,13 @@ func (a *App) routes() http.Handler {
 		backoffice.Deps{Accounts: a.Accounts, TwoFactor: a.acc.twoFactor, Trap: a.acc.trap, Audit: a.acc.audit,
 			Outbox: a.acc.outbox, Store: a.acc.sessions, Now: a.now,
 			Orders: a.acc.orders, Coupons: a.acc.coupons, Shipping: a.acc.shipping, Promotions: a.acc.promotions,
-			Payments: a.acc.payments, Returns: a.acc.returns, Catalog: a.Catalog}, a.log).Register(bo)
+			Payments: a.acc.payments, Returns: a.acc.returns, Catalog: a.Catalog,
+			Images: a.images, Uploads: a.uploads}, a.log).Register(bo)
 	a.backOfficeRoutes = bo.patterns
 
 	m := observe.NewMetrics(a.registry)
 	var h http.Handler = mux
-	h = limitBody(h)
+	h = security.BodyLimits(h, maxBodyBytes)
 	h = security.CrossOrigin(h)
 	proxies, _ := security.ParseTrustedProxies(a.cfg.TrustedProxies) // config.Load checked it
 	h = security.ClientAddr(h, proxies)
@@ -228,19 +231,6 @@ func (n *routeNotes) Handle(pattern string, h http.Handler) {
 func (n *routeNotes) HandleFunc(pattern string, h func(http.ResponseWriter, *http.Request)) {
 	n.patterns = append(n.patterns, pattern)
 	n.ServeMux.HandleFunc(pattern, h)
-}
-
-func limitBody(next http.Handler) http.Handler {
-	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if r.Body != nil {
-			limit := int64(maxBodyBytes)
-			if r.Method == http.MethodPost && strings.HasSuffix(r.URL.Path, "/returns") {
-				limit = uploadBodyBytes
-			}
-			r.Body = http.MaxBytesReader(w, r.Body, limit)
-		}
-		next.ServeHTTP(w, r)
-	})
 }
 
 // Serve answers HTTP on ln and runs the background jobs until ctx is done,

@@ -126,6 +126,10 @@ type Deps struct {
 	// Catalog serves the products, categories and stock sections
 	// (account.PermCatalog).
 	Catalog Catalog
+	// Images serve the product images pages (account.PermCatalog) and
+	// Uploads the rich-text editor's image upload (images.go).
+	Images  Images
+	Uploads Uploads
 }
 
 // missing names the dependencies d lacks: nil, or a nil pointer in an
@@ -136,7 +140,7 @@ func (d Deps) missing() []string {
 		"Outbox", d.Outbox, "Store", d.Store, "Now", d.Now,
 		"Orders", d.Orders, "Coupons", d.Coupons, "Shipping", d.Shipping,
 		"Promotions", d.Promotions, "Payments", d.Payments, "Returns", d.Returns,
-		"Catalog", d.Catalog,
+		"Catalog", d.Catalog, "Images", d.Images, "Uploads", d.Uploads,
 	)
 }
 
@@ -216,6 +220,7 @@ func (h *Handler) Register(mux Router) {
 	h.registerPayments(mux)
 	h.registerReturns(mux)
 	h.registerCatalog(mux)
+	h.registerImages(mux)
 
 	// The honeypot: no session manager anywhere near it.
 	mux.HandleFunc("GET /admin", h.decoyForm)

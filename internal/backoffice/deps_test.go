@@ -12,7 +12,7 @@ func TestNewNamesMissingDeps(t *testing.T) {
 	t.Parallel()
 	defer func() {
 		msg, _ := recover().(string)
-		for _, name := range []string{"Accounts", "Store", "Now", "Orders", "Shipping", "Promotions", "Payments"} {
+		for _, name := range []string{"Accounts", "Store", "Now", "Orders", "Shipping", "Promotions", "Payments", "Images", "Uploads"} {
 			if !strings.Contains(msg, name) {
 				t.Errorf("panic %q does not name %s", msg, name)
 			}

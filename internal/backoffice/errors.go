@@ -12,6 +12,7 @@ import (
 	"github.com/mallang/mallang/internal/fault"
 	"github.com/mallang/mallang/internal/observe"
 	"github.com/mallang/mallang/internal/ratelimit"
+	"github.com/mallang/mallang/internal/security"
 )
 
 // staffPage is a back-office page for the signed-in staff member u. It
@@ -76,6 +77,7 @@ func (h *Handler) need(p account.Permission, next staffPage) staffPage {
 // chrome for staff member u (nil outside a session):
 //
 //   - fault.ErrUnauthenticated: the back-office login page;
+//   - a body over its limit (*http.MaxBytesError): 413 naming the limit;
 //   - *fault.Invalid: 422 listing the messages (a form shows them on its
 //     fields instead);
 //   - fault.ErrNotFound: 404;
@@ -103,6 +105,10 @@ func (h *Handler) serveError(w http.ResponseWriter, r *http.Request, m *messages
 		return
 	case errors.Is(err, fault.ErrUnauthenticated):
 		http.Redirect(w, r, h.url("/login"), http.StatusSeeOther)
+	case isTooLarge(err):
+		limit, _ := security.TooLarge(err)
+		h.render(w, r, http.StatusRequestEntityTooLarge, errorPage(chrome(m.T("too_large.title")),
+			m.F("too_large.body", security.Megabytes(limit)), nil, "", h.url("/")))
 	case invalid:
 		msgs := make([]string, 0, len(inv.Fields))
 		for _, msg := range inv.Fields {
@@ -129,4 +135,9 @@ func (h *Handler) serveError(w http.ResponseWriter, r *http.Request, m *messages
 // rounded up.
 func retryAfterHeader(wait time.Duration) string {
 	return strconv.Itoa(int((wait + time.Second - 1) / time.Second))
+}
+
+func isTooLarge(err error) bool {
+	_, ok := security.TooLarge(err)
+	return ok
 }

@@ -161,6 +161,9 @@ func fillShop(t testing.TB, d *db.DB) {
 		(2, 2, '말랑 다크초콜릿 미니', '', 1, 0, 2)`)
 	exec(t, d, `INSERT INTO return_photos (id, return_id, media_key, content_type, created_at) VALUES
 		(1, 1, 'returns/ab/abcdef.png', 'image/png', ?)`, t1)
+	exec(t, d, `INSERT INTO media_uploads (id, blob_key, kind, uploaded_by, created_at, updated_at) VALUES
+		(1, 'products/cd/cdef01.png', 'product', 1, ?, ?),
+		(2, 'editor/ef/ef0123.webp', 'editor', NULL, ?, ?)`, t1, t2, t3, t3)
 	exec(t, d, `INSERT INTO member_grades (id, code, name, position, earn_permille, min_spend, created_at, updated_at) VALUES (9, 'family', '패밀리 ''VVIP''', 9, 70, 10000000, ?, ?)`, t1, t2)
 	exec(t, d, `INSERT INTO member_grade_assignments (user_id, grade_id, assigned_at) VALUES (4, 9, ?), (1, 2, ?)`, t2, t3)
 	exec(t, d, `INSERT INTO promotion_settings (id, points_min_spend, points_max_percent, points_valid_days, created_at, updated_at) VALUES (1, 500, 30, 180, ?, ?)`, t1, t2)

@@ -133,7 +133,11 @@ func (s *Store) Get(ctx context.Context, key string) ([]byte, error) {
 // key, so storing them twice is harmless and caching forever is safe.
 func ContentKey(prefix string, data []byte, contentType string) string {
 	sum := sha256.Sum256(data)
-	h := hex.EncodeToString(sum[:16])
+	return keyOf(prefix, hex.EncodeToString(sum[:16]), contentType)
+}
+
+// keyOf is the key of ContentKey for the hex digest h.
+func keyOf(prefix, h, contentType string) string {
 	k := h[:2] + "/" + h + extension(contentType)
 	if prefix = strings.Trim(prefix, "/"); prefix != "" {
 		k = prefix + "/" + k

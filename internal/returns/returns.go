@@ -99,6 +99,10 @@ const (
 	MaxRefusal   = 200     // characters of a refusal's reason
 	MaxPhotos    = 3       // photos per request
 	MaxPhotoSize = 5 << 20 // bytes per photo
+	// MaxRequestBytes is the body limit of the routes that take a request
+	// (web form, API JSON): MaxPhotos of MaxPhotoSize, base64 in JSON, and
+	// the rest.
+	MaxRequestBytes = 24 << 20
 )
 
 // Return is a return or exchange request.

@@ -11,7 +11,8 @@ func TestSanitize(t *testing.T) {
 	}{
 		{"keeps formatting", "<p><strong>면 100%</strong> 티셔츠</p>", "<p><strong>면 100%</strong> 티셔츠</p>"},
 		{"drops a script", `<p>안녕</p><script>alert(1)</script>`, "<p>안녕</p>"},
-		{"drops an event handler", `<img src="/media/a.png" onerror="alert(1)">`, `<img src="/media/a.png">`},
+		{"drops an event handler", `<img src="/media/a.png" onerror="alert(1)">`, `<img src="/media/a.png"/>`},
+		{"closes what it opens", "<table><tr><td>치수", "<table><tbody><tr><td>치수</td></tr></tbody></table>"},
 		{"drops a javascript link", `<a href="javascript:alert(1)">x</a>`, "x"},
 		{"trims", "  <p>a</p>\n", "<p>a</p>"},
 	}

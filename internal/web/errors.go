@@ -16,6 +16,7 @@ import (
 	"github.com/mallang/mallang/internal/fault"
 	"github.com/mallang/mallang/internal/observe"
 	"github.com/mallang/mallang/internal/ratelimit"
+	"github.com/mallang/mallang/internal/security"
 )
 
 // pageFunc is a storefront page. It writes its answer and returns nil, or
@@ -83,7 +84,8 @@ func parseForm(r *http.Request) error {
 //
 //   - fault.ErrUnauthenticated: the login page, coming back here after it
 //     (to the account page after a form that was posted);
-//   - a malformed form: 400, or 413 for one over the size limit;
+//   - a malformed form: 400, or 413 for one over the size limit, naming
+//     the limit in MB;
 //   - *fault.Invalid: 422 listing the messages (a form shows them on its
 //     fields instead, see formError);
 //   - fault.ErrNotFound: the 404 page;
@@ -111,12 +113,13 @@ func (h *Handler) serveError(w http.ResponseWriter, r *http.Request, lc *locale,
 		}
 		http.Redirect(w, r, "/login?next="+url.QueryEscape(target), http.StatusSeeOther)
 	case errors.Is(err, errBadForm):
-		status := http.StatusBadRequest
+		status, msg, title := http.StatusBadRequest, lc.T("form.bad"), lc.T("form.bad.title")
 		if errors.As(err, &tooBig) {
 			status = http.StatusRequestEntityTooLarge
+			title, msg = lc.T("form.too_large.title"), lc.F("form.too_large", security.Megabytes(tooBig.Limit))
 		}
-		p := h.accountPage(r, lc, lc.T("form.bad.title"), localPath(r.URL))
-		h.render(w, r, lc, status, formPage(p, &form{TestID: "bad-form", Title: lc.T("form.bad.title"), Error: lc.T("form.bad"),
+		p := h.accountPage(r, lc, title, localPath(r.URL))
+		h.render(w, r, lc, status, formPage(p, &form{TestID: "bad-form", Title: title, Error: msg,
 			Links: []link{{Label: lc.T("nf.home"), URL: "/"}}}))
 	case invalid:
 		msgs := make([]string, 0, len(inv.Fields))
@@ -220,4 +223,12 @@ func (h *Handler) notFoundIn(w http.ResponseWriter, r *http.Request, lc *locale)
 	p := h.newPage(r, lc, tree, lc.T("nf.title"), localPath(r.URL), nil)
 	p.NoIndex = true
 	h.render(w, r, lc, http.StatusNotFound, notFoundBody(p))
+}
+
+// tooLarge answers a request whose body is declared larger than the limit
+// of its route (security.Limit) with the page of a form over the limit,
+// before anything of the body is read.
+func (h *Handler) tooLarge(w http.ResponseWriter, r *http.Request, limit int64) {
+	lc := h.locales[pickLang(w, r)]
+	h.serveError(w, r, lc, fmt.Errorf("%w: %w", errBadForm, &http.MaxBytesError{Limit: limit}))
 }

@@ -56,6 +56,8 @@ func accountText() []msg {
 		{key: "form.limited", ko: "시도가 너무 많습니다. %[1]d분 뒤에 다시 시도해 주세요.", en: "Too many attempts. Try again in %[1]d minutes."},
 		{key: "form.blocked", ko: "이 네트워크에서는 지금 로그인할 수 없습니다. 고객센터로 문의해 주세요.", en: "Signing in from this network is blocked for now. Please contact customer service."},
 		{key: "form.bad.title", ko: "요청을 처리할 수 없습니다", en: "The request could not be handled"},
+		{key: "form.too_large.title", ko: "보낸 내용이 너무 큽니다", en: "What was sent is too large"},
+		{key: "form.too_large", ko: "한 번에 보낼 수 있는 크기는 최대 %[1]sMB입니다. 사진 수를 줄이거나 더 작은 사진으로 다시 시도해 주세요.", en: "At most %[1]s MB can be sent at once. Send fewer or smaller photos and try again."},
 		{key: "form.bad", ko: "보낸 내용이 너무 크거나 올바른 양식이 아닙니다. 페이지를 새로 고친 뒤 다시 시도해 주세요.", en: "What was sent is too large or not a valid form. Reload the page and try again."},
 
 		{key: "account.title", ko: "내 계정", en: "My account"},

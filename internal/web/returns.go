@@ -15,6 +15,7 @@ import (
 	"github.com/mallang/mallang/internal/order"
 	"github.com/mallang/mallang/internal/payment"
 	"github.com/mallang/mallang/internal/returns"
+	"github.com/mallang/mallang/internal/security"
 )
 
 // Returns is what the return pages need; *returns.Service implements it.
@@ -29,7 +30,7 @@ type Returns interface {
 func (h *Handler) registerReturns(mux *http.ServeMux) {
 	s := h.private
 	mux.Handle("GET /account/orders/{number}/returns/new", s(h.signedIn(h.returnForm)))
-	mux.Handle("POST /account/orders/{number}/returns", s(h.signedIn(h.returnSubmit)))
+	mux.Handle("POST /account/orders/{number}/returns", security.Limit(returns.MaxRequestBytes, h.tooLarge, s(h.signedIn(h.returnSubmit))))
 }
 
 // returnsPanel is the order page's part about returns: the button while the
