@@ -150,22 +150,22 @@ func problems(r bulk.Report) []problem {
 func (s *shop) badFile() ([]byte, []problem) {
 	p1, p2, p3 := s.p1, s.p2, s.p3
 	file := csvFile(header,
-		fmt.Sprintf("%d,말랑 초콜릿,chocolate,physical,active,A-1,,,12000,,7,Y", p1), // 2: good
+		fmt.Sprintf("%d,말랑 초콜릿,chocolate,physical,active,A-1,,,12000,,7,Y", p1),   // 2: good
 		",새 상품,no-such,physical,active,N-1,,,5000,,3,Y",                           // 3
 		",새 상품2,chocolate,physical,active,N-2,,,5000,,-1,Y",                       // 4
 		",새 상품3,chocolate,physical,active,N-3,,,만원,,3,Y",                          // 5
-		fmt.Sprintf("%d,말랑 초콜릿,chocolate,physical,active,A-1,,,12000,,7,Y", p1), // 6
+		fmt.Sprintf("%d,말랑 초콜릿,chocolate,physical,active,A-1,,,12000,,7,Y", p1),   // 6
 		",새 상품4,chocolate,physical,active,N-4,,,5000,5000,3,Y",                    // 7
 		",새 상품5,chocolate,physical,active,N-5,,,5000,,3,maybe",                    // 8
-		fmt.Sprintf("%d,말랑 쿠키,snack,physical,active,B-1,맛,버터,3000,,10,Y", p2),    // 9: good
+		fmt.Sprintf("%d,말랑 쿠키,snack,physical,active,B-1,맛,버터,3000,,10,Y", p2),     // 9: good
 		fmt.Sprintf("%d,다른 이름,snack,physical,active,B-2,맛,딸기,3000,2500,10,Y", p2), // 10
-		fmt.Sprintf("%d,말랑 초콜릿,chocolate,physical,active,C-1,,,15000,,0,Y", p1), // 11
-		fmt.Sprintf("%d,말랑 쿠키,snack,physical,active,B-3,맛,민트,3000,,10,Y", p2),    // 12
-		"99999,없는 상품,snack,physical,active,N-6,,,1000,,1,Y",                      // 13
+		fmt.Sprintf("%d,말랑 초콜릿,chocolate,physical,active,C-1,,,15000,,0,Y", p1),   // 11
+		fmt.Sprintf("%d,말랑 쿠키,snack,physical,active,B-3,맛,민트,3000,,10,Y", p2),     // 12
+		"99999,없는 상품,snack,physical,active,N-6,,,1000,,1,Y",                       // 13
 		",새 상품6,chocolate,physical,active,,,,1000,,1,Y",                           // 14
 		",새 상품7,chocolate,food,active,N-7,,,1000,,1,Y",                            // 15
 		",새 상품8,chocolate,physical,active,N-8,,,abc,,-3,Y",                        // 16
-		",새 과자,snack,physical,active,N-9,맛,버터,3000,2500,10,Y",                    // 17: good
+		",새 과자,snack,physical,active,N-9,맛,버터,3000,2500,10,Y",                     // 17: good
 	)
 	want := []problem{
 		{3, bulk.ColCategory, bulk.ReasonUnknownCat, 0},
