@@ -70,6 +70,7 @@ type API struct {
 	acc  *AccountDeps  // nil until EnableAccounts
 	com  *CommerceDeps // nil until EnableCommerce
 	ret  Returns       // nil until EnableReturns
+	bulk Bulk          // nil until EnableBulk
 	log  *slog.Logger
 	mux  *http.ServeMux
 	huma huma.API

@@ -22,6 +22,7 @@ import (
 	"github.com/mallang/mallang/internal/api"
 	"github.com/mallang/mallang/internal/backoffice"
 	"github.com/mallang/mallang/internal/catalog"
+	"github.com/mallang/mallang/internal/catalog/bulk"
 	"github.com/mallang/mallang/internal/config"
 	"github.com/mallang/mallang/internal/db"
 	"github.com/mallang/mallang/internal/jobs"
@@ -41,7 +42,9 @@ const maxBodyBytes = 1 << 20
 
 // uploadBodyBytes caps the bodies of the requests that carry photos: a
 // return request (POST …/returns) with up to three photos of
-// returns.MaxPhotoSize, base64 in the API's JSON.
+// returns.MaxPhotoSize, base64 in the API's JSON; and of the catalog
+// imports (POST …/import), whose handlers refuse files over
+// bulk.MaxFileBytes with their own message.
 const uploadBodyBytes = 24 << 20
 
 // App is a wired shop: database, services and the HTTP handler.
@@ -55,6 +58,7 @@ type App struct {
 	Accounts *account.Service
 	acc      *accounts
 	queue    *jobs.Queue
+	bulk     *bulk.Service
 	registry *prometheus.Registry
 	handler  http.Handler
 	// now is the clock of every service: time.Now, or Options.Now.
@@ -113,6 +117,7 @@ func NewWith(ctx context.Context, cfg config.Config, log *slog.Logger, version s
 		return nil, err
 	}
 	a.wireReturns()
+	a.wireBulk()
 	a.registry = prometheus.NewRegistry()
 	a.registry.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 	w, r := d.SQL()
@@ -171,6 +176,7 @@ func (a *App) routes() http.Handler {
 	jsonAPI.EnableCommerce(api.CommerceDeps{Carts: a.acc.carts, Orders: a.acc.orders, Checkout: a.acc.checkout,
 		Payments: a.acc.payments})
 	jsonAPI.EnableReturns(a.acc.returns)
+	jsonAPI.EnableBulk(a.bulk)
 	jsonAPI.Register(mux)
 	storefront := web.New(web.Config{BaseURL: a.cfg.BaseURL, ShopName: ShopName, Now: a.now}, a.Catalog, a.log)
 	storefront.EnableAccounts(web.AccountDeps{
@@ -207,7 +213,7 @@ func limitBody(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if r.Body != nil {
 			limit := int64(maxBodyBytes)
-			if r.Method == http.MethodPost && strings.HasSuffix(r.URL.Path, "/returns") {
+			if r.Method == http.MethodPost && (strings.HasSuffix(r.URL.Path, "/returns") || strings.HasSuffix(r.URL.Path, "/import")) {
 				limit = uploadBodyBytes
 			}
 			r.Body = http.MaxBytesReader(w, r.Body, limit)
