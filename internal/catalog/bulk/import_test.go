@@ -122,20 +122,24 @@ func TestAFewColumnsChangeOnlyThose(t *testing.T) {
 	t.Parallel()
 	s := newShop(t)
 	// English headers, in another order, with a column no one knows.
-	file := csvFile("stock,memo,SKU", "3,창고 A,C-1", "10,,B-1")
+	file := csvFile("stock,memo,SKU", "3,창고 A,C-1", "10,,B-1", "0,,A-1")
 	rep, err := s.bulk.Import(t.Context(), s.boss, file, bulk.Options{}, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if !rep.Applied || rep.Updated != 1 || rep.Unchanged != 1 || !reflect.DeepEqual(rep.Ignored, []string{"memo"}) {
+	if !rep.Applied || rep.Updated != 2 || rep.Unchanged != 1 || !reflect.DeepEqual(rep.Ignored, []string{"memo"}) {
 		t.Errorf("report = %+v", rep)
 	}
 	if _, price, stock, _, active := s.variant(t, "C-1"); price != 15000 || stock != 3 || !active {
 		t.Errorf("C-1 = %d, %d, %v", price, stock, active)
 	}
-	p, err := s.cat.Product(t.Context(), s.p3)
-	if err != nil || !p.InStock {
-		t.Errorf("P3 in stock = %v, %v", p.InStock, err)
+	// A product whose only variant gets stock is in stock; one whose only
+	// variant sells out is not.
+	for id, want := range map[int64]bool{s.p3: true, s.p1: false} {
+		p, err := s.cat.Product(t.Context(), id)
+		if err != nil || p.InStock != want {
+			t.Errorf("product %d in stock = %v, %v; want %v", id, p.InStock, err, want)
+		}
 	}
 }
 

@@ -369,7 +369,12 @@ func (p *plan) variantChanges(l layout, v *variantRow, it *item) []FieldChange {
 	}
 	if len(out) > 0 {
 		p.variantUpdates = append(p.variantUpdates, next)
-		p.touched[v.ProductID] = true
+		// What products keep of their variants (the cheapest price, whether
+		// any is in stock) can change only with a price, the active flag or
+		// a stock that reaches or leaves zero, as catalog.TakeStock knows.
+		if next.Price != v.Price || next.Sale != v.Sale || next.Active != v.Active || (next.Stock > 0) != (v.Stock > 0) {
+			p.touched[v.ProductID] = true
+		}
 	}
 	return out
 }

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"slices"
 	"sync"
 	"time"
 
@@ -157,15 +158,16 @@ func importErr(err error) error {
 // apply writes the plan on q, the import's transaction.
 func (s *Service) apply(ctx context.Context, q db.Querier, p *plan, progress func(Progress)) error {
 	now := s.now().UTC().Truncate(time.Microsecond)
-	total := len(p.report.Changes)
-	done := 0
-	step := func() {
-		done++
-		if done%500 == 0 {
+	total, done := len(p.report.Changes), 0
+	step := func(n int) {
+		before := done / 500
+		done += n
+		if done/500 != before {
 			progress(Progress{Phase: PhaseWrite, Done: done, Total: total})
 		}
 	}
 	var fresh []int64
+	var adds []newVariant
 	if len(p.newProducts) > 0 {
 		seller, err := houseSeller(ctx, q)
 		if err != nil {
@@ -193,29 +195,32 @@ func (s *Service) apply(ctx context.Context, q db.Querier, p *plan, progress fun
 				}
 			}
 			for i, it := range np.rows {
-				if err := insertVariant(ctx, q, id, i+1, it, now); err != nil {
-					return s.skuTaken(err, it.sku)
-				}
-				step()
+				adds = append(adds, newVariant{productID: id, position: i + 1, it: it})
 			}
 		}
+	}
+	for _, a := range p.addVariants {
+		adds = append(adds, newVariant{productID: a.productID, position: a.position, it: a.it})
+	}
+	for part := range slices.Chunk(adds, variantBatch) {
+		if err := insertVariants(ctx, q, part, now); err != nil {
+			if s.d.Dialect.IsUniqueViolation(err) {
+				return fmt.Errorf("a SKU was taken during the import: %w", fault.ErrConflict)
+			}
+			return err
+		}
+		step(len(part))
 	}
 	for _, pr := range p.productUpdates {
 		if err := updateProduct(ctx, q, pr, now); err != nil {
 			return err
 		}
 	}
-	for _, v := range p.variantUpdates {
-		if err := updateVariant(ctx, q, v, now); err != nil {
+	for part := range slices.Chunk(p.variantUpdates, variantBatch) {
+		if err := updateVariants(ctx, q, part, now); err != nil {
 			return err
 		}
-		step()
-	}
-	for _, a := range p.addVariants {
-		if err := insertVariant(ctx, q, a.productID, a.position, a.it, now); err != nil {
-			return s.skuTaken(err, a.it.sku)
-		}
-		step()
+		step(len(part))
 	}
 	if err := s.cat.Refresh(ctx, q, fresh, true); err != nil {
 		return err
@@ -234,11 +239,3 @@ func (s *Service) apply(ctx context.Context, q db.Querier, p *plan, progress fun
 	return s.cat.Refresh(ctx, q, other, false)
 }
 
-// skuTaken turns the unique violation of a SKU another writer took since
-// the plan into fault.ErrConflict: running the import again reports it.
-func (s *Service) skuTaken(err error, sku string) error {
-	if s.d.Dialect.IsUniqueViolation(err) {
-		return fmt.Errorf("SKU %q was taken during the import: %w", sku, fault.ErrConflict)
-	}
-	return err
-}

@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
+	"strings"
 	"time"
 
 	"github.com/mallang/mallang/internal/db"
@@ -147,32 +148,62 @@ func insertOption(ctx context.Context, q db.Querier, productID int64, position i
 	return nil
 }
 
-func insertVariant(ctx context.Context, q db.Querier, productID int64, position int, it *item, now time.Time) error {
-	var sale any
-	if it.sale != nil {
-		sale = *it.sale
+// newVariant is a variant to insert.
+type newVariant struct {
+	productID int64
+	position  int
+	it        *item
+}
+
+// variantBatch bounds the rows of one multi-row statement: 12 values each,
+// under a thousand in all.
+const variantBatch = 80
+
+// insertVariants adds vs, a batch of at most variantBatch, in one
+// statement.
+func insertVariants(ctx context.Context, q db.Querier, vs []newVariant, now time.Time) error {
+	rows := make([]string, len(vs))
+	args := make([]any, 0, 12*len(vs))
+	for i, v := range vs {
+		rows[i] = "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+		var sale any
+		if v.it.sale != nil {
+			sale = *v.it.sale
+		}
+		args = append(args, v.productID, v.it.sku, v.it.optValues[0], v.it.optValues[1], v.it.optValues[2],
+			v.it.price, sale, v.it.stock, v.it.active, v.position, now, now)
 	}
 	_, err := q.ExecContext(ctx, q.Rebind(`INSERT INTO variants (product_id, sku, option1, option2, option3,
 			price_minor, sale_price_minor, stock, active, position, created_at, updated_at)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`),
-		productID, it.sku, it.optValues[0], it.optValues[1], it.optValues[2],
-		it.price, sale, it.stock, it.active, position, now, now)
+		VALUES `+strings.Join(rows, ", ")), args...)
 	if err != nil {
-		return fmt.Errorf("insert variant %q: %w", it.sku, err)
+		return fmt.Errorf("insert %d variants: %w", len(vs), err)
 	}
 	return nil
 }
 
-// updateVariant sets the values an import gives a variant.
-func updateVariant(ctx context.Context, q db.Querier, v variantRow, now time.Time) error {
-	var sale any
-	if v.Sale.Valid {
-		sale = v.Sale.Int64
+// updateVariants sets the values an import gives vs, a batch of at most
+// variantBatch, in one statement: the new values are a table of VALUES
+// joined to variants by id (UPDATE … FROM, which both engines speak; the
+// casts give PostgreSQL the columns' types).
+func updateVariants(ctx context.Context, q db.Querier, vs []variantRow, now time.Time) error {
+	rows := make([]string, len(vs))
+	args := make([]any, 0, 5*len(vs)+1)
+	for i, v := range vs {
+		rows[i] = "(CAST(? AS BIGINT), CAST(? AS BIGINT), CAST(? AS BIGINT), CAST(? AS BIGINT), CAST(? AS BOOLEAN))"
+		var sale any
+		if v.Sale.Valid {
+			sale = v.Sale.Int64
+		}
+		args = append(args, v.ID, v.Price, sale, v.Stock, v.Active)
 	}
-	_, err := q.ExecContext(ctx, q.Rebind(`UPDATE variants SET price_minor = ?, sale_price_minor = ?, stock = ?, active = ?,
-		updated_at = ? WHERE id = ?`), v.Price, sale, v.Stock, v.Active, now, v.ID)
+	args = append(args, now)
+	_, err := q.ExecContext(ctx, q.Rebind(`WITH x (id, price, sale, stock, active) AS (VALUES `+strings.Join(rows, ", ")+`)
+		UPDATE variants SET price_minor = x.price, sale_price_minor = x.sale, stock = x.stock, active = x.active,
+			updated_at = ?
+		FROM x WHERE variants.id = x.id`), args...)
 	if err != nil {
-		return fmt.Errorf("update variant %q: %w", v.SKU, err)
+		return fmt.Errorf("update %d variants: %w", len(vs), err)
 	}
 	return nil
 }
