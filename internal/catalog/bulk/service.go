@@ -238,4 +238,3 @@ func (s *Service) apply(ctx context.Context, q db.Querier, p *plan, progress fun
 	}
 	return s.cat.Refresh(ctx, q, other, false)
 }
-
