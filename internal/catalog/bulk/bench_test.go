@@ -20,6 +20,8 @@ import (
 // BenchmarkImport10k imports sheets of 10,000 rows into a catalog of 6,668
 // products with 10,002 variants (catalogtest.Seed):
 //   - update: the whole export with every stock changed, applied;
+//   - prices: the same with every price changed, so every product is
+//     recomputed too;
 //   - dry_run: the same sheet, checked and reported only;
 //   - create: 10,000 new SKUs in 1,000 new products of ten options each;
 //   - export: the CSV export of the whole catalog.
@@ -47,21 +49,27 @@ func BenchmarkImport10k(b *testing.B) {
 		b.Fatal(err)
 	}
 	export = export[:10001]
-	stockCol := len(bulk.Columns) - 2
-	// withStock is the export with every stock set to n.
-	withStock := func(n int) []byte {
+	col := map[string]int{}
+	for i, c := range bulk.Columns {
+		col[c.Key] = i
+	}
+	// with is the export with column key set to v in every row (and no
+	// sale prices, which a new price could be under).
+	with := func(key string, v int) []byte {
 		var out bytes.Buffer
 		w := csv.NewWriter(&out)
 		for i, r := range export {
 			if i > 0 {
 				r = append([]string(nil), r...)
-				r[stockCol] = strconv.Itoa(n)
+				r[col[key]] = strconv.Itoa(v)
+				r[col[bulk.ColSalePrice]] = ""
 			}
 			_ = w.Write(r)
 		}
 		w.Flush()
 		return out.Bytes()
 	}
+	withStock := func(n int) []byte { return with(bulk.ColStock, n) }
 
 	check := func(b *testing.B, rep bulk.Report, err error, created, updated int) {
 		b.Helper()
@@ -75,6 +83,17 @@ func BenchmarkImport10k(b *testing.B) {
 	run := 0
 	b.Run("update", func(b *testing.B) {
 		files := [][]byte{withStock(11), withStock(12)}
+		for i := 0; i < b.N; i++ {
+			run++
+			rep, err := s.Import(ctx, actor, files[run%2], bulk.Options{}, nil)
+			check(b, rep, err, 0, 10000)
+		}
+	})
+	// prices changes every variant's price, so every product is
+	// recomputed too (stock alone, above, recomputes only products whose
+	// stock reaches or leaves zero: none after the first round).
+	b.Run("prices", func(b *testing.B) {
+		files := [][]byte{with(bulk.ColPrice, 7000), with(bulk.ColPrice, 8000)}
 		for i := 0; i < b.N; i++ {
 			run++
 			rep, err := s.Import(ctx, actor, files[run%2], bulk.Options{}, nil)
