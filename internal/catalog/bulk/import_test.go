@@ -2,6 +2,7 @@ package bulk_test
 
 import (
 	"bytes"
+	"context"
 	"errors"
 	"fmt"
 	"reflect"
@@ -14,6 +15,7 @@ import (
 	"github.com/mallang/mallang/internal/audit/audittest"
 	"github.com/mallang/mallang/internal/catalog"
 	"github.com/mallang/mallang/internal/catalog/bulk"
+	"github.com/mallang/mallang/internal/db"
 	"github.com/mallang/mallang/internal/fault"
 )
 
@@ -233,3 +235,37 @@ func TestRunReportsProgressAndItsReport(t *testing.T) {
 }
 
 func catalogQuery(text string) catalog.ListQuery { return catalog.ListQuery{Query: text} }
+
+// While an import waits for the database (here, for a transaction that
+// holds a variant it changes), its run says how far it has come and that it
+// is not done; once the database is free it finishes.
+func TestRunInProgress(t *testing.T) {
+	t.Parallel()
+	s := newShop(t)
+	held, release := make(chan struct{}), make(chan struct{})
+	go func() {
+		_ = s.d.InTx(context.Background(), func(q db.Querier) error {
+			if _, err := q.ExecContext(context.Background(), q.Rebind(`UPDATE variants SET stock = stock WHERE sku = ?`), "A-1"); err != nil {
+				t.Error(err)
+			}
+			close(held)
+			<-release
+			return nil
+		})
+	}()
+	<-held
+	id, err := s.bulk.Start(t.Context(), s.boss, csvFile("SKU,재고", "A-1,9", "B-1,8"), bulk.Options{})
+	if err != nil {
+		close(release)
+		t.Fatal(err)
+	}
+	st, err := s.bulk.Status(id)
+	close(release)
+	if err != nil || st.Done || st.Report != nil || st.Progress.Total != 2 || st.Progress.Phase == bulk.PhaseDone {
+		t.Errorf("running state = %+v, %v", st, err)
+	}
+	st, err = s.bulk.Wait(t.Context(), id)
+	if err != nil || !st.Done || st.Report == nil || st.Report.Updated != 2 {
+		t.Errorf("finished state = %+v, %v", st, err)
+	}
+}
