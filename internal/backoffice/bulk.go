@@ -30,6 +30,7 @@ type Bulk interface {
 	Export(ctx context.Context, w io.Writer, f bulk.Format, by audit.Actor) error
 	Start(ctx context.Context, by audit.Actor, file []byte, opt bulk.Options) (string, error)
 	Status(id string) (bulk.RunState, error)
+	ApplyDryRun(ctx context.Context, by audit.Actor, id string, partial bool) (string, error)
 }
 
 // maxShownChanges bounds the changes a report page lists; the counts above
@@ -44,6 +45,7 @@ func (h *Handler) registerBulk(mux *http.ServeMux) {
 	mux.Handle("GET "+p+"/catalog/bulk/export", cat(h.bulkExport))
 	mux.Handle("POST "+p+"/catalog/bulk/import", cat(h.bulkImport))
 	mux.Handle("GET "+p+"/catalog/bulk/runs/{id}", cat(h.bulkRun))
+	mux.Handle("POST "+p+"/catalog/bulk/runs/{id}/apply", cat(h.bulkApply))
 }
 
 // bulkSections adds the bulk section to the menu for u.
@@ -162,6 +164,9 @@ type runView struct {
 	Problems                []problemRow
 	Changes                 []changeRow
 	MoreChanges             int
+	// ApplyURL is where a finished dry run is applied; "" when it cannot
+	// be (not a dry run, or its file is no longer kept).
+	ApplyURL string
 }
 
 type problemRow struct{ Row, Column, Value, Reason string }
@@ -188,6 +193,9 @@ func (h *Handler) bulkRun(w http.ResponseWriter, r *http.Request, m *messages, u
 	default:
 		rep := st.Report
 		v.Report = rep
+		if st.CanApply {
+			v.ApplyURL = h.url("/catalog/bulk/runs/" + st.ID + "/apply")
+		}
 		switch {
 		case rep.DryRun:
 			v.Outcome, v.OutcomeKind = m.T("bulk.outcome.dry_run"), "notice"
@@ -218,6 +226,17 @@ func (h *Handler) bulkRun(w http.ResponseWriter, r *http.Request, m *messages, u
 		}
 	}
 	h.render(w, r, http.StatusOK, bulkRunPage(h.page(r, m, u, m.T("bulk.run.title"), "bulk"), v))
+	return nil
+}
+
+// bulkApply applies the file of a finished dry run, as previewed, and
+// follows the new run.
+func (h *Handler) bulkApply(w http.ResponseWriter, r *http.Request, m *messages, u account.User) error {
+	id, err := h.deps.Bulk.ApplyDryRun(r.Context(), staffActor(r, u), r.PathValue("id"), r.FormValue("partial") == "1")
+	if err != nil {
+		return err
+	}
+	http.Redirect(w, r, h.url("/catalog/bulk/runs/"+id), http.StatusSeeOther)
 	return nil
 }
 
@@ -297,6 +316,8 @@ var bulkTexts = map[string][2]string{
 	"bulk.kind.created":      {"추가", "Created"},
 	"bulk.kind.updated":      {"수정", "Updated"},
 	"bulk.more_changes":      {"외 %d행은 생략했습니다.", "%d more rows not shown."},
+	"bulk.apply":             {"미리본 대로 반영", "Apply as previewed"},
+	"bulk.apply.hint":        {"같은 파일을 다시 올리지 않고 반영합니다. 반영할 때 다시 확인하므로, 그 사이 바뀐 내용이 있으면 결과가 미리보기와 다를 수 있습니다.", "Applies the same file without another upload. The rows are checked again as they are applied, so the result may differ from the preview if the catalog changed since."},
 	"bulk.col.product_id":    {"상품번호. 비우면 새 상품", "Product number; empty for a new product"},
 	"bulk.col.name":          {"상품명", "Product name"},
 	"bulk.col.category":      {"카테고리 주소(slug) 또는 '식품 > 초콜릿'처럼 이름 경로", "Category slug, or its path of names such as '식품 > 초콜릿'"},

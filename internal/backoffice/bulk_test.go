@@ -6,6 +6,7 @@ import (
 	"html"
 	"mime/multipart"
 	"net/http"
+	"net/url"
 	"path"
 	"strings"
 	"testing"
@@ -129,6 +130,30 @@ func TestBulkProducts(t *testing.T) {
 		body := run(t, []byte("SKU,재고\r\nBULK-1,7\r\n"), nil)
 		if !strings.Contains(body, "미리보기입니다") || !strings.Contains(body, "재고: 3 → 7") || e.stockOf(t, "BULK-1") != 3 {
 			t.Errorf("dry run:\n%s", body)
+		}
+	})
+	t.Run("a preview applied as it is", func(t *testing.T) {
+		body := run(t, bad, nil)
+		if !strings.Contains(body, `data-testid="apply-form"`) || e.stockOf(t, "BULK-1") != 3 {
+			t.Fatalf("preview:\n%s", body)
+		}
+		runPath := b.path()
+		st, body := b.post(runPath+"/apply", url.Values{"partial": {"1"}})
+		if st != http.StatusOK || b.path() == runPath {
+			t.Fatalf("apply = %d at %s\n%s", st, b.path(), body)
+		}
+		if _, err := e.shop.Bulk().Wait(t.Context(), path.Base(b.path())); err != nil {
+			t.Fatal(err)
+		}
+		if e.stockOf(t, "BULK-1") != 7 {
+			t.Errorf("stock = %d, want 7", e.stockOf(t, "BULK-1"))
+		}
+		// A run that was applied cannot be applied again.
+		if st, _ := b.post(b.path()+"/apply", url.Values{"partial": {"1"}}); st != http.StatusNotFound {
+			t.Errorf("second apply = %d, want 404", st)
+		}
+		if st, _ := cb.post(runPath+"/apply", nil); st != http.StatusForbidden {
+			t.Errorf("apply without the permission = %d, want 403", st)
 		}
 	})
 	t.Run("good rows only", func(t *testing.T) {

@@ -232,6 +232,33 @@ func TestRunReportsProgressAndItsReport(t *testing.T) {
 	if _, err := s.bulk.Status("nope"); !errors.Is(err, fault.ErrNotFound) {
 		t.Errorf("unknown run: %v", err)
 	}
+	if _, err := s.bulk.ApplyDryRun(t.Context(), s.boss, id, false); !errors.Is(err, fault.ErrNotFound) {
+		t.Errorf("applying a run that was applied: %v", err)
+	}
+
+	// A dry run's file can be applied afterwards, without another upload.
+	dry, err := s.bulk.Start(t.Context(), s.boss, csvFile("SKU,재고", "A-1,4", "Z-9,1"), bulk.Options{DryRun: true, FileName: "b.csv"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	st, err = s.bulk.Wait(t.Context(), dry)
+	if err != nil || !st.CanApply || st.Report.Rejected != 1 {
+		t.Fatalf("dry run = %+v, %v", st, err)
+	}
+	if _, _, stock, _, _ := s.variant(t, "A-1"); stock != 9 {
+		t.Fatalf("a dry run set stock to %d", stock)
+	}
+	applied, err := s.bulk.ApplyDryRun(t.Context(), s.boss, dry, true)
+	if err != nil {
+		t.Fatal(err)
+	}
+	st, err = s.bulk.Wait(t.Context(), applied)
+	if err != nil || st.Report == nil || !st.Report.Applied || st.Report.Updated != 1 || st.FileName != "b.csv" || st.CanApply {
+		t.Errorf("applied = %+v, %v", st, err)
+	}
+	if _, _, stock, _, _ := s.variant(t, "A-1"); stock != 4 {
+		t.Errorf("stock = %d, want 4", stock)
+	}
 }
 
 func catalogQuery(text string) catalog.ListQuery { return catalog.ListQuery{Query: text} }

@@ -5,16 +5,19 @@ import (
 	"crypto/rand"
 	"encoding/hex"
 	"fmt"
+	"slices"
 	"time"
 
 	"github.com/mallang/mallang/internal/audit"
 	"github.com/mallang/mallang/internal/fault"
 )
 
-// How long and how many finished runs are kept for their pages.
+// How long and how many finished runs are kept for their pages, and of how
+// many dry runs the file is kept to be applied (ApplyDryRun).
 const (
-	runKeep = time.Hour
-	maxRuns = 50
+	runKeep   = time.Hour
+	maxRuns   = 50
+	keptFiles = 5
 )
 
 // Run is an import started by Start and working in the background of this
@@ -30,6 +33,9 @@ type Run struct {
 	report   *Report
 	err      error
 	done     chan struct{}
+	// sheet is the file of a dry run, kept for ApplyDryRun; nil once
+	// dropped.
+	sheet *sheet
 }
 
 // RunState is a copy of a Run at one moment.
@@ -44,6 +50,9 @@ type RunState struct {
 	Done   bool
 	Report *Report
 	Err    error
+	// CanApply is true for a finished dry run whose file is still kept,
+	// so ApplyDryRun can apply it without another upload.
+	CanApply bool
 }
 
 // Start reads file at once, so a file that cannot be imported is a
@@ -56,10 +65,42 @@ func (s *Service) Start(ctx context.Context, by audit.Actor, file []byte, opt Op
 	if err != nil {
 		return "", err
 	}
+	return s.start(ctx, by, sh, opt), nil
+}
+
+// ApplyDryRun applies the file of dry run id, as actor by, writing the good
+// rows only when partial is set, and returns the new run's id. The file is
+// checked again inside the applying transaction, so the new run reports
+// what the database holds then. A run that is not a finished dry run, or
+// whose file is no longer kept (only the latest few are), is
+// fault.ErrNotFound: upload the file again.
+func (s *Service) ApplyDryRun(ctx context.Context, by audit.Actor, id string, partial bool) (string, error) {
+	s.mu.Lock()
+	r, ok := s.runs[id]
+	var sh *sheet
+	if ok && r.opt.DryRun && !r.finished.IsZero() {
+		sh = r.sheet
+	}
+	var opt Options
+	if sh != nil {
+		opt = Options{Partial: partial, FileName: r.opt.FileName}
+	}
+	s.mu.Unlock()
+	if sh == nil {
+		return "", fmt.Errorf("dry run %q to apply: %w", id, fault.ErrNotFound)
+	}
+	return s.start(ctx, by, sh, opt), nil
+}
+
+// start runs the import of sh in the background and returns its id.
+func (s *Service) start(ctx context.Context, by audit.Actor, sh *sheet, opt Options) string {
 	var b [16]byte
 	_, _ = rand.Read(b[:])
 	r := &Run{id: hex.EncodeToString(b[:]), fileName: opt.FileName, opt: opt, started: s.now().UTC(),
 		progress: Progress{Phase: PhaseCheck, Total: len(sh.rows)}, done: make(chan struct{})}
+	if opt.DryRun {
+		r.sheet = sh
+	}
 	s.mu.Lock()
 	s.prune()
 	s.runs[r.id] = r
@@ -86,7 +127,7 @@ func (s *Service) Start(ctx context.Context, by audit.Actor, file []byte, opt Op
 		}
 		r.report = &rep
 	}()
-	return r.id, nil
+	return r.id
 }
 
 // prune forgets runs finished over runKeep ago, and the oldest finished
@@ -108,6 +149,17 @@ func (s *Service) prune() {
 	}
 	if len(s.runs) >= maxRuns && oldest != nil {
 		delete(s.runs, oldest.id)
+	}
+	// Keep the files of the latest few dry runs only.
+	var kept []*Run
+	for _, r := range s.runs {
+		if r.sheet != nil {
+			kept = append(kept, r)
+		}
+	}
+	slices.SortFunc(kept, func(a, b *Run) int { return b.started.Compare(a.started) })
+	for _, r := range kept[min(len(kept), keptFiles-1):] {
+		r.sheet = nil
 	}
 }
 
@@ -144,5 +196,6 @@ func (s *Service) Wait(ctx context.Context, id string) (RunState, error) {
 // state copies r; the caller holds s.mu.
 func (r *Run) state() RunState {
 	return RunState{ID: r.id, FileName: r.fileName, Options: r.opt, Started: r.started, Progress: r.progress,
-		Done: !r.finished.IsZero(), Report: r.report, Err: r.err}
+		Done: !r.finished.IsZero(), Report: r.report, Err: r.err,
+		CanApply: r.sheet != nil && !r.finished.IsZero() && r.err == nil}
 }
