@@ -3,6 +3,8 @@ package api_test
 import (
 	"bytes"
 	"context"
+	"encoding/json"
+	"slices"
 	"net/http"
 	"net/http/httptest"
 	"strings"
@@ -93,4 +95,39 @@ func mustProductOf(t *testing.T, f *fixture, sku string) int64 {
 		t.Fatal(err)
 	}
 	return id
+}
+
+// The export and import are in the OpenAPI document with the catalog
+// scope, the import's body as a file.
+func TestBulkOpenAPI(t *testing.T) {
+	t.Parallel()
+	f := newShop(t)
+	rec := get(t, f.h, "GET", "/api/v1/openapi.json")
+	var doc struct {
+		Paths map[string]map[string]struct {
+			Security    []map[string][]string `json:"security"`
+			RequestBody struct {
+				Content map[string]any `json:"content"`
+			} `json:"requestBody"`
+		} `json:"paths"`
+	}
+	if err := json.Unmarshal(rec.Body.Bytes(), &doc); err != nil {
+		t.Fatal(err)
+	}
+	for _, tt := range []struct{ path, method string }{
+		{"/api/v1/admin/products/export", "get"},
+		{"/api/v1/admin/products/import", "post"},
+	} {
+		op, ok := doc.Paths[tt.path][tt.method]
+		if !ok {
+			t.Errorf("%s %s is not documented", tt.method, tt.path)
+			continue
+		}
+		if len(op.Security) != 1 || !slices.Equal(op.Security[0][bearerScheme], []string{"catalog"}) {
+			t.Errorf("%s %s: security %v, want the catalog scope", tt.method, tt.path, op.Security)
+		}
+	}
+	if _, ok := doc.Paths["/api/v1/admin/products/import"]["post"].RequestBody.Content["text/csv"]; !ok {
+		t.Errorf("import body = %v", doc.Paths["/api/v1/admin/products/import"]["post"].RequestBody.Content)
+	}
 }
