@@ -12,6 +12,7 @@ import (
 
 	"github.com/mallang/mallang/internal/account"
 	"github.com/mallang/mallang/internal/audit"
+	"github.com/mallang/mallang/internal/catalog"
 	"github.com/mallang/mallang/internal/catalog/bulk"
 	"github.com/mallang/mallang/internal/kst"
 )
@@ -215,10 +216,11 @@ func (h *Handler) bulkRun(w http.ResponseWriter, r *http.Request, m *messages, u
 			}
 			parts := make([]string, len(c.Fields))
 			for j, f := range c.Fields {
+				before, after := valueLabel(f.Field, f.Before), valueLabel(f.Field, f.After)
 				if c.Kind == "created" {
-					parts[j] = columnLabel(m, f.Field, "") + ": " + f.After
+					parts[j] = columnLabel(m, f.Field, "") + ": " + after
 				} else {
-					parts[j] = columnLabel(m, f.Field, "") + ": " + orDash(f.Before) + " → " + orDash(f.After)
+					parts[j] = columnLabel(m, f.Field, "") + ": " + orDash(before) + " → " + orDash(after)
 				}
 			}
 			v.Changes = append(v.Changes, changeRow{Row: strconv.Itoa(c.Row), SKU: c.SKU, Kind: m.T("bulk.kind." + c.Kind),
@@ -250,6 +252,22 @@ func columnLabel(m *messages, key, header string) string {
 		return bulk.ColumnHeader(key)
 	}
 	return key
+}
+
+// valueLabel is a value of a report's change as the file writes it: the
+// label of a type or status, which reports give as codes.
+func valueLabel(field, v string) string {
+	switch field {
+	case bulk.ColType:
+		if l, ok := bulk.TypeLabels[catalog.ProductType(v)]; ok {
+			return l
+		}
+	case bulk.ColStatus:
+		if l, ok := bulk.StatusLabels[catalog.Status(v)]; ok {
+			return l
+		}
+	}
+	return v
 }
 
 func orDash(s string) string {
@@ -321,8 +339,8 @@ var bulkTexts = map[string][2]string{
 	"bulk.col.product_id":    {"상품번호. 비우면 새 상품", "Product number; empty for a new product"},
 	"bulk.col.name":          {"상품명", "Product name"},
 	"bulk.col.category":      {"카테고리 주소(slug) 또는 '식품 > 초콜릿'처럼 이름 경로", "Category slug, or its path of names such as '식품 > 초콜릿'"},
-	"bulk.col.type":          {"physical(배송상품), digital(디지털), subscription(정기구독)", "physical, digital or subscription"},
-	"bulk.col.status":        {"active(판매중), draft(준비중), archived(판매종료)", "active, draft or archived"},
+	"bulk.col.type":          {"배송상품, 디지털, 정기구독 중 하나", "배송상품 (physical), 디지털 (digital) or 정기구독 (subscription)"},
+	"bulk.col.status":        {"판매중, 준비중, 판매종료 중 하나", "판매중 (active), 준비중 (draft) or 판매종료 (archived)"},
 	"bulk.col.sku":           {"옵션마다 다른 관리 코드 (필수)", "Each variant's own code (required)"},
 	"bulk.col.option1_name":  {"첫째 옵션의 이름 (예: 사이즈)", "First option's name (such as Size)"},
 	"bulk.col.option1_value": {"첫째 옵션의 값 (예: M)", "First option's value (such as M)"},

@@ -313,11 +313,11 @@ func TestCSVExport(t *testing.T) {
 	s := newShop(t)
 	got := string(s.export(t, bulk.CSV))
 	want := "\uFEFF상품번호,상품명,카테고리,상품유형,판매상태,SKU,옵션명1,옵션값1,옵션명2,옵션값2,옵션명3,옵션값3,판매가,할인가,재고,사용여부\r\n" +
-		fmt.Sprintf("%d,말랑 초콜릿,chocolate,physical,active,A-1,,,,,,,10000,,5,Y\r\n", s.p1) +
-		fmt.Sprintf("%d,말랑 쿠키,snack,physical,active,B-1,맛,버터,,,,,3000,,10,Y\r\n", s.p2) +
-		fmt.Sprintf("%d,말랑 쿠키,snack,physical,active,B-2,맛,딸기,,,,,3000,2500,10,Y\r\n", s.p2) +
-		fmt.Sprintf("%d,말랑 쿠키,snack,physical,active,B-3,맛,초코,,,,,3000,,10,Y\r\n", s.p2) +
-		fmt.Sprintf("%d,말랑 원두,coffee,physical,active,C-1,,,,,,,15000,,0,Y\r\n", s.p3)
+		fmt.Sprintf("%d,말랑 초콜릿,chocolate,배송상품,판매중,A-1,,,,,,,10000,,5,Y\r\n", s.p1) +
+		fmt.Sprintf("%d,말랑 쿠키,snack,배송상품,판매중,B-1,맛,버터,,,,,3000,,10,Y\r\n", s.p2) +
+		fmt.Sprintf("%d,말랑 쿠키,snack,배송상품,판매중,B-2,맛,딸기,,,,,3000,2500,10,Y\r\n", s.p2) +
+		fmt.Sprintf("%d,말랑 쿠키,snack,배송상품,판매중,B-3,맛,초코,,,,,3000,,10,Y\r\n", s.p2) +
+		fmt.Sprintf("%d,말랑 원두,coffee,배송상품,판매중,C-1,,,,,,,15000,,0,Y\r\n", s.p3)
 	if got != want {
 		t.Errorf("export:\n%s\nwant\n%s", got, want)
 	}

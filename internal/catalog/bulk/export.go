@@ -9,6 +9,7 @@ import (
 	"github.com/xuri/excelize/v2"
 
 	"github.com/mallang/mallang/internal/audit"
+	"github.com/mallang/mallang/internal/catalog"
 	"github.com/mallang/mallang/internal/fault"
 )
 
@@ -66,7 +67,14 @@ func (r *exportRow) cells() []any {
 	if r.Sale.Valid {
 		sale = r.Sale.Int64
 	}
-	return []any{r.ProductID, r.Name, r.Category, r.Type, r.Status, r.SKU,
+	typ, status := r.Type, r.Status
+	if l, ok := TypeLabels[catalog.ProductType(typ)]; ok {
+		typ = l
+	}
+	if l, ok := StatusLabels[catalog.Status(status)]; ok {
+		status = l
+	}
+	return []any{r.ProductID, r.Name, r.Category, typ, status, r.SKU,
 		r.Opt1Name, r.Opt1, r.Opt2Name, r.Opt2, r.Opt3Name, r.Opt3,
 		r.Price, sale, r.Stock, flag(r.Active)}
 }

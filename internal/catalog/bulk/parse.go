@@ -120,6 +120,18 @@ func (c categories) find(v string) (int64, bool) {
 	return id, ok
 }
 
+// TypeLabels and StatusLabels are how the export writes a product's type
+// and status: in Korean, as operators read them. The import takes these
+// and the English codes.
+var (
+	TypeLabels = map[catalog.ProductType]string{
+		catalog.Physical: "배송상품", catalog.Digital: "디지털", catalog.Subscription: "정기구독",
+	}
+	StatusLabels = map[catalog.Status]string{
+		catalog.Active: "판매중", catalog.Draft: "준비중", catalog.Archived: "판매종료",
+	}
+)
+
 var typeNames = map[string]catalog.ProductType{
 	"physical": catalog.Physical, "배송상품": catalog.Physical, "실물": catalog.Physical,
 	"digital": catalog.Digital, "디지털": catalog.Digital,
