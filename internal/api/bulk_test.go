@@ -131,3 +131,16 @@ func TestBulkOpenAPI(t *testing.T) {
 		t.Errorf("import body = %v", doc.Paths["/api/v1/admin/products/import"]["post"].RequestBody.Content)
 	}
 }
+
+// A body sent as JSON is a file like any other: told by its content.
+func TestImportIgnoresTheContentType(t *testing.T) {
+	t.Parallel()
+	f := newShop(t)
+	admin := f.checkoutCustomer(t, "admin@example.com")
+	f.staff(t, &admin, "staff", "catalog")
+	p := wantProblem(t, f.do(t, req{method: "POST", path: "/api/v1/admin/products/import", token: admin.token, body: map[string]any{}}),
+		http.StatusUnprocessableEntity, "body.file")
+	if !strings.Contains(p.Errors[0].Message, "no SKU column") {
+		t.Errorf("problem = %+v", p)
+	}
+}

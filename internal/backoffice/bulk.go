@@ -38,8 +38,14 @@ type Bulk interface {
 // them cover every row.
 const maxShownChanges = 500
 
+// handles is what registerBulk adds its routes to: the mux Register is
+// given (or anything that notes the routes on their way to it).
+type handles interface {
+	Handle(pattern string, handler http.Handler)
+}
+
 // registerBulk adds the bulk section.
-func (h *Handler) registerBulk(mux *http.ServeMux) {
+func (h *Handler) registerBulk(mux handles) {
 	p, s := h.cfg.Path, h.withSession
 	cat := func(next staffPage) http.Handler { return s(h.staff(h.need(account.PermCatalog, next))) }
 	mux.Handle("GET "+p+"/catalog/bulk", cat(h.bulkPage))
