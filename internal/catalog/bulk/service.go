@@ -156,6 +156,13 @@ func importErr(err error) error {
 }
 
 // apply writes the plan on q, the import's transaction.
+//
+// Stock is set to the sheet's absolute count, as catalog.SetVariantStock
+// sets it: the catalog keeps no stock ledger yet, so the run's audit entry
+// (counts) and its report (each variant's stock before → after) are the
+// record. When the catalog gains a ledger or an audited stock adjustment,
+// write one entry per variant whose stock changes here, in this
+// transaction (see docs/decisions/0046-bulk-catalog.md).
 func (s *Service) apply(ctx context.Context, q db.Querier, p *plan, progress func(Progress)) error {
 	now := s.now().UTC().Truncate(time.Microsecond)
 	total, done := len(p.report.Changes), 0
