@@ -65,12 +65,13 @@ type Config struct {
 // API is the /api/v1 handler. Create it with New and mount it with Register;
 // it is safe for concurrent use.
 type API struct {
-	cfg Config
-	cat Catalog
-	acc *AccountDeps  // nil until EnableAccounts
-	com *CommerceDeps // nil until EnableCommerce
-	ret Returns       // nil until EnableReturns
-	img Images        // nil until EnableImages
+	cfg  Config
+	cat  Catalog
+	acc  *AccountDeps  // nil until EnableAccounts
+	com  *CommerceDeps // nil until EnableCommerce
+	ret  Returns       // nil until EnableReturns
+	img  Images        // nil until EnableImages
+	bulk Bulk          // nil until EnableBulk
 	// catAdmin serves the staff's catalog operations; nil until
 	// EnableCatalogAdmin.
 	catAdmin CatalogAdmin

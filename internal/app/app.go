@@ -23,6 +23,7 @@ import (
 	"github.com/mallang/mallang/internal/api"
 	"github.com/mallang/mallang/internal/backoffice"
 	"github.com/mallang/mallang/internal/catalog"
+	"github.com/mallang/mallang/internal/catalog/bulk"
 	"github.com/mallang/mallang/internal/config"
 	"github.com/mallang/mallang/internal/db"
 	"github.com/mallang/mallang/internal/jobs"
@@ -56,6 +57,7 @@ type App struct {
 	uploads  *media.Uploads
 	images   *catalog.Images
 	queue    *jobs.Queue
+	bulk     *bulk.Service
 	registry *prometheus.Registry
 	handler  http.Handler
 	// backOfficeRoutes are the patterns the back office registered.
@@ -117,6 +119,7 @@ func NewWith(ctx context.Context, cfg config.Config, log *slog.Logger, version s
 	}
 	a.wireReturns()
 	a.wireMedia()
+	a.wireBulk()
 	a.registry = prometheus.NewRegistry()
 	a.registry.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 	w, r := d.SQL()
@@ -177,6 +180,7 @@ func (a *App) routes() http.Handler {
 	jsonAPI.EnableReturns(a.acc.returns)
 	jsonAPI.EnableCatalogAdmin(a.Catalog)
 	jsonAPI.EnableImages(a.images)
+	jsonAPI.EnableBulk(a.bulk)
 	jsonAPI.Register(mux)
 	storefront := web.New(web.Config{BaseURL: a.cfg.BaseURL, ShopName: ShopName, Now: a.now}, a.Catalog, a.log)
 	storefront.EnableAccounts(web.AccountDeps{
@@ -199,7 +203,7 @@ func (a *App) routes() http.Handler {
 			Outbox: a.acc.outbox, Store: a.acc.sessions, Now: a.now,
 			Orders: a.acc.orders, Coupons: a.acc.coupons, Shipping: a.acc.shipping, Promotions: a.acc.promotions,
 			Payments: a.acc.payments, Returns: a.acc.returns, Catalog: a.Catalog,
-			Images: a.images, Uploads: a.uploads}, a.log).Register(bo)
+			Images: a.images, Uploads: a.uploads, Bulk: a.bulk}, a.log).Register(bo)
 	a.backOfficeRoutes = bo.patterns
 
 	m := observe.NewMetrics(a.registry)

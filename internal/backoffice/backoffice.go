@@ -130,6 +130,8 @@ type Deps struct {
 	// Uploads the rich-text editor's image upload (images.go).
 	Images  Images
 	Uploads Uploads
+	// Bulk serves the catalog's export and import (account.PermCatalog).
+	Bulk Bulk
 }
 
 // missing names the dependencies d lacks: nil, or a nil pointer in an
@@ -140,7 +142,7 @@ func (d Deps) missing() []string {
 		"Outbox", d.Outbox, "Store", d.Store, "Now", d.Now,
 		"Orders", d.Orders, "Coupons", d.Coupons, "Shipping", d.Shipping,
 		"Promotions", d.Promotions, "Payments", d.Payments, "Returns", d.Returns,
-		"Catalog", d.Catalog, "Images", d.Images, "Uploads", d.Uploads,
+		"Catalog", d.Catalog, "Images", d.Images, "Uploads", d.Uploads, "Bulk", d.Bulk,
 	)
 }
 
@@ -221,6 +223,7 @@ func (h *Handler) Register(mux Router) {
 	h.registerReturns(mux)
 	h.registerCatalog(mux)
 	h.registerImages(mux)
+	h.registerBulk(mux)
 
 	// The honeypot: no session manager anywhere near it.
 	mux.HandleFunc("GET /admin", h.decoyForm)
