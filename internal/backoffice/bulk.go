@@ -14,8 +14,8 @@ import (
 	"github.com/mallang/mallang/internal/audit"
 	"github.com/mallang/mallang/internal/catalog"
 	"github.com/mallang/mallang/internal/catalog/bulk"
-	"github.com/mallang/mallang/internal/security"
 	"github.com/mallang/mallang/internal/kst"
+	"github.com/mallang/mallang/internal/security"
 )
 
 // The catalog's bulk section (상품 일괄 등록·수정): download every product
