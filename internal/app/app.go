@@ -23,6 +23,7 @@ import (
 	"github.com/mallang/mallang/internal/backoffice"
 	"github.com/mallang/mallang/internal/catalog"
 	"github.com/mallang/mallang/internal/config"
+	"github.com/mallang/mallang/internal/content"
 	"github.com/mallang/mallang/internal/db"
 	"github.com/mallang/mallang/internal/jobs"
 	"github.com/mallang/mallang/internal/media"
@@ -54,6 +55,7 @@ type App struct {
 	Catalog  *catalog.Service
 	Accounts *account.Service
 	acc      *accounts
+	content  *content.Service
 	queue    *jobs.Queue
 	registry *prometheus.Registry
 	handler  http.Handler
@@ -113,6 +115,7 @@ func NewWith(ctx context.Context, cfg config.Config, log *slog.Logger, version s
 		return nil, err
 	}
 	a.wireReturns()
+	a.wireContent()
 	a.registry = prometheus.NewRegistry()
 	a.registry.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 	w, r := d.SQL()
@@ -186,6 +189,7 @@ func (a *App) routes() http.Handler {
 		Returns:   a.acc.returns,
 		Secure:    strings.HasPrefix(a.cfg.BaseURL, "https://"),
 	})
+	storefront.EnableContent(a.content)
 	storefront.Register(mux)
 	backoffice.New(backoffice.Config{Path: a.cfg.AdminPath, ShopName: ShopName, Secure: strings.HasPrefix(a.cfg.BaseURL, "https://")},
 		backoffice.Deps{Accounts: a.Accounts, TwoFactor: a.acc.twoFactor, Trap: a.acc.trap, Audit: a.acc.audit,

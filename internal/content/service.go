@@ -397,7 +397,8 @@ func (s *Service) CurrentBanners(ctx context.Context) ([]Banner, error) {
 }
 
 // Sitemap returns the content pages customers may see now with their last
-// change: the lists (notices, events, FAQ), every notice, event and page.
+// change: the lists (notices, events, FAQ) that list something, every
+// notice, event and page.
 func (s *Service) Sitemap(ctx context.Context) ([]SitemapEntry, error) {
 	ns, err := s.PublishedNotices(ctx, MaxList, 0)
 	if err != nil {
@@ -443,8 +444,13 @@ func (s *Service) Sitemap(ctx context.Context) ([]SitemapEntry, error) {
 	for _, p := range ps {
 		out = append(out, SitemapEntry{Path: "/pages/" + p.Slug, Modified: p.UpdatedAt})
 	}
-	// The lists are always there; an empty one has no last change.
-	lists := []SitemapEntry{{"/notices", lastNotice}, {"/events", lastEvent}, {"/faq", lastFAQ}}
+	// A list is worth a crawl once it lists something.
+	var lists []SitemapEntry
+	for _, l := range []SitemapEntry{{"/notices", lastNotice}, {"/events", lastEvent}, {"/faq", lastFAQ}} {
+		if !l.Modified.IsZero() {
+			lists = append(lists, l)
+		}
+	}
 	return append(lists, out...), nil
 }
 
