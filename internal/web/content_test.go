@@ -170,10 +170,10 @@ func TestContentPages(t *testing.T) {
 	}
 	// Time passes: the running event ends, the scheduled notice shows.
 	s.app.Clock.Advance(2 * 24 * time.Hour)
-	if res := s.get(t, "/events/" + idOf(s.running.ID)); res.status != 200 || !strings.Contains(res.body, `data-testid="event-ended"`) {
+	if res := s.get(t, "/events/"+idOf(s.running.ID)); res.status != 200 || !strings.Contains(res.body, `data-testid="event-ended"`) {
 		t.Errorf("event after its end: %d", res.status)
 	}
-	if res := s.get(t, "/notices/" + idOf(s.scheduled.ID)); res.status != 200 {
+	if res := s.get(t, "/notices/"+idOf(s.scheduled.ID)); res.status != 200 {
 		t.Errorf("scheduled notice after its time: %d", res.status)
 	}
 	if res := s.get(t, "/"); strings.Contains(res.body, "신상품 배너") {
