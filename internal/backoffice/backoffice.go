@@ -123,6 +123,8 @@ type Deps struct {
 	Payments Payments
 	// Returns serves the returns section (account.PermOrders).
 	Returns Returns
+	// Content serves the content section (account.PermContent).
+	Content Content
 }
 
 // missing names the dependencies d lacks: nil, or a nil pointer in an
@@ -133,6 +135,7 @@ func (d Deps) missing() []string {
 		"Outbox", d.Outbox, "Store", d.Store, "Now", d.Now,
 		"Orders", d.Orders, "Coupons", d.Coupons, "Shipping", d.Shipping,
 		"Promotions", d.Promotions, "Payments", d.Payments, "Returns", d.Returns,
+		"Content", d.Content,
 	)
 }
 
@@ -203,6 +206,7 @@ func (h *Handler) Register(mux *http.ServeMux) {
 	h.registerPromotions(mux)
 	h.registerPayments(mux)
 	h.registerReturns(mux)
+	h.registerContent(mux)
 
 	// The honeypot: no session manager anywhere near it.
 	mux.HandleFunc("GET /admin", h.decoyForm)
