@@ -174,6 +174,7 @@ func (a *App) routes() http.Handler {
 	jsonAPI.EnableCommerce(api.CommerceDeps{Carts: a.acc.carts, Orders: a.acc.orders, Checkout: a.acc.checkout,
 		Payments: a.acc.payments})
 	jsonAPI.EnableReturns(a.acc.returns)
+	jsonAPI.EnableContent(a.content)
 	jsonAPI.Register(mux)
 	storefront := web.New(web.Config{BaseURL: a.cfg.BaseURL, ShopName: ShopName, Now: a.now}, a.Catalog, a.log)
 	storefront.EnableAccounts(web.AccountDeps{

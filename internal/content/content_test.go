@@ -302,6 +302,10 @@ func TestPageSlugRace(t *testing.T) {
 	}
 	_, err = e.s.UpdatePage(ctx, staff, p.ID, content.PageInput{Slug: "about", Title: "안내", Body: "<p>x</p>"})
 	wantFields(t, err, "slug")
+	// A missing page is not found, even with a taken slug.
+	if _, err := e.s.UpdatePage(ctx, staff, 4242, content.PageInput{Slug: "about", Title: "안내", Body: "<p>x</p>"}); !errors.Is(err, fault.ErrNotFound) {
+		t.Errorf("update a missing page: %v", err)
+	}
 }
 
 func TestBannerValidation(t *testing.T) {

@@ -46,6 +46,9 @@ func (s *Service) UpdateCategory(ctx context.Context, by audit.Actor, id int64, 
 	}
 	c := Category{ID: id, Name: in.Name, Position: in.Position, UpdatedAt: s.stamp()}
 	_, err := s.change(ctx, by, "updated", "faq_category", func(q db.Querier) (int64, map[string]any, error) {
+		if _, err := categoryByID(ctx, q, id); err != nil {
+			return id, nil, err
+		}
 		if err := s.freeName(ctx, q, c.Name, id); err != nil {
 			return id, nil, err
 		}

@@ -294,6 +294,10 @@ func (s *Service) UpdatePage(ctx context.Context, by audit.Actor, id int64, in P
 	}
 	p := Page{ID: id, Slug: in.Slug, Title: in.Title, Body: in.Body, Published: in.Published, UpdatedAt: s.stamp()}
 	_, err := s.change(ctx, by, "updated", "page", func(q db.Querier) (int64, map[string]any, error) {
+		// A missing page is not found, whatever its slug.
+		if _, err := pageByID(ctx, q, id); err != nil {
+			return id, nil, err
+		}
 		if err := s.freeSlug(ctx, q, p.Slug, id); err != nil {
 			return id, nil, err
 		}
