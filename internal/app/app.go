@@ -194,9 +194,9 @@ func (a *App) routes() http.Handler {
 	storefront.Register(mux)
 	backoffice.New(backoffice.Config{Path: a.cfg.AdminPath, ShopName: ShopName, Secure: strings.HasPrefix(a.cfg.BaseURL, "https://")},
 		backoffice.Deps{Accounts: a.Accounts, TwoFactor: a.acc.twoFactor, Trap: a.acc.trap, Audit: a.acc.audit,
-			Outbox: a.acc.outbox, Store: a.acc.sessions, Now: a.now,
+			Outbox: a.acc.outbox, Store: a.acc.sessions, Now: a.now, Content: a.content,
 			Orders: a.acc.orders, Coupons: a.acc.coupons, Shipping: a.acc.shipping, Promotions: a.acc.promotions,
-			Payments: a.acc.payments, Returns: a.acc.returns, Content: a.content}, a.log).Register(mux)
+			Payments: a.acc.payments, Returns: a.acc.returns}, a.log).Register(mux)
 
 	m := observe.NewMetrics(a.registry)
 	var h http.Handler = mux
