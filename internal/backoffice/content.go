@@ -59,8 +59,14 @@ type Content interface {
 // contentKinds are the kinds of content, in the hub's order.
 var contentKinds = []string{"notices", "events", "faq", "faq-categories", "pages", "banners"}
 
+// handler is where registerContent adds its routes: the back office's mux,
+// or anything else that takes routes the same way.
+type handler interface {
+	Handle(pattern string, h http.Handler)
+}
+
 // registerContent adds the content section.
-func (h *Handler) registerContent(mux *http.ServeMux) {
+func (h *Handler) registerContent(mux handler) {
 	p, s := h.cfg.Path, h.withSession
 	c := func(next staffPage) http.Handler { return s(h.staff(h.need(account.PermContent, next))) }
 	mux.Handle("GET "+p+"/content", c(h.contentHub))
