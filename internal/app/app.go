@@ -25,6 +25,7 @@ import (
 	"github.com/mallang/mallang/internal/catalog"
 	"github.com/mallang/mallang/internal/catalog/bulk"
 	"github.com/mallang/mallang/internal/config"
+	"github.com/mallang/mallang/internal/content"
 	"github.com/mallang/mallang/internal/db"
 	"github.com/mallang/mallang/internal/jobs"
 	"github.com/mallang/mallang/internal/media"
@@ -56,6 +57,7 @@ type App struct {
 	// uploads and images are the back office's uploads (media.go).
 	uploads  *media.Uploads
 	images   *catalog.Images
+	content  *content.Service
 	queue    *jobs.Queue
 	bulk     *bulk.Service
 	registry *prometheus.Registry
@@ -118,6 +120,7 @@ func NewWith(ctx context.Context, cfg config.Config, log *slog.Logger, version s
 		return nil, err
 	}
 	a.wireReturns()
+	a.wireContent()
 	a.wireMedia()
 	a.wireBulk()
 	a.registry = prometheus.NewRegistry()
@@ -181,6 +184,7 @@ func (a *App) routes() http.Handler {
 	jsonAPI.EnableCatalogAdmin(a.Catalog)
 	jsonAPI.EnableImages(a.images)
 	jsonAPI.EnableBulk(a.bulk)
+	jsonAPI.EnableContent(a.content)
 	jsonAPI.Register(mux)
 	storefront := web.New(web.Config{BaseURL: a.cfg.BaseURL, ShopName: ShopName, Now: a.now}, a.Catalog, a.log)
 	storefront.EnableAccounts(web.AccountDeps{
@@ -196,11 +200,12 @@ func (a *App) routes() http.Handler {
 		Returns:   a.acc.returns,
 		Secure:    strings.HasPrefix(a.cfg.BaseURL, "https://"),
 	})
+	storefront.EnableContent(a.content)
 	storefront.Register(mux)
 	bo := &routeNotes{ServeMux: mux}
 	backoffice.New(backoffice.Config{Path: a.cfg.AdminPath, ShopName: ShopName, Secure: strings.HasPrefix(a.cfg.BaseURL, "https://")},
 		backoffice.Deps{Accounts: a.Accounts, TwoFactor: a.acc.twoFactor, Trap: a.acc.trap, Audit: a.acc.audit,
-			Outbox: a.acc.outbox, Store: a.acc.sessions, Now: a.now,
+			Outbox: a.acc.outbox, Store: a.acc.sessions, Now: a.now, Content: a.content,
 			Orders: a.acc.orders, Coupons: a.acc.coupons, Shipping: a.acc.shipping, Promotions: a.acc.promotions,
 			Payments: a.acc.payments, Returns: a.acc.returns, Catalog: a.Catalog,
 			Images: a.images, Uploads: a.uploads, Bulk: a.bulk}, a.log).Register(bo)

@@ -8,9 +8,10 @@ import (
 // wireMedia builds the back office's uploads: product images and the
 // rich-text editor's images. Every package that refers to uploaded media
 // (keys, or URLs in staff HTML) is a Referrer of the uploads' sweep; one
-// left out would have its images deleted a day after upload.
+// left out would have its images deleted a day after upload. Call it after
+// wireContent.
 func (a *App) wireMedia() {
-	a.uploads = media.NewUploads(a.DB, a.Media, a.acc.audit, a.now, a.log, a.Catalog)
+	a.uploads = media.NewUploads(a.DB, a.Media, a.acc.audit, a.now, a.log, a.Catalog, a.content)
 	a.images = catalog.NewImages(a.Catalog, a.Media, a.uploads, a.acc.audit)
 }
 

@@ -132,6 +132,8 @@ type Deps struct {
 	Uploads Uploads
 	// Bulk serves the catalog's export and import (account.PermCatalog).
 	Bulk Bulk
+	// Content serves the content section (account.PermContent).
+	Content Content
 }
 
 // missing names the dependencies d lacks: nil, or a nil pointer in an
@@ -143,6 +145,7 @@ func (d Deps) missing() []string {
 		"Orders", d.Orders, "Coupons", d.Coupons, "Shipping", d.Shipping,
 		"Promotions", d.Promotions, "Payments", d.Payments, "Returns", d.Returns,
 		"Catalog", d.Catalog, "Images", d.Images, "Uploads", d.Uploads, "Bulk", d.Bulk,
+		"Content", d.Content,
 	)
 }
 
@@ -224,6 +227,7 @@ func (h *Handler) Register(mux Router) {
 	h.registerCatalog(mux)
 	h.registerImages(mux)
 	h.registerBulk(mux)
+	h.registerContent(mux)
 
 	// The honeypot: no session manager anywhere near it.
 	mux.HandleFunc("GET /admin", h.decoyForm)

@@ -49,6 +49,7 @@ func (h *Handler) sections(m *messages, u account.User) []navItem {
 	h.paymentSections(u, add)
 	h.returnSections(u, add)
 	h.bulkSections(u, add)
+	h.contentSections(u, add)
 	h.promotionSections(u, add)
 	if u.Can(account.PermCustomers) {
 		add("users", "/users", "dash.users")

@@ -164,6 +164,18 @@ func fillShop(t testing.TB, d *db.DB) {
 	exec(t, d, `INSERT INTO media_uploads (id, blob_key, kind, uploaded_by, created_at, updated_at) VALUES
 		(1, 'products/cd/cdef01.png', 'product', 1, ?, ?),
 		(2, 'editor/ef/ef0123.webp', 'editor', NULL, ?, ?)`, t1, t2, t3, t3)
+	exec(t, d, `INSERT INTO content_notices (id, title, body, pinned, published, published_at, created_at, updated_at) VALUES
+		(1, '설 연휴 "배송" 안내', '<p>쉽니다</p>', TRUE, TRUE, ?, ?, ?), (2, '초안', '<p>x</p>', FALSE, FALSE, NULL, ?, ?)`, t2, t1, t2, t3, t3)
+	exec(t, d, `INSERT INTO content_events (id, title, summary, body, image_url, published, starts_at, ends_at, created_at, updated_at) VALUES
+		(1, '겨울 세일', '10% 할인', '<p>할인</p>', '/media/events/w.jpg', TRUE, ?, ?, ?, ?)`, t3, t2, t1, t2)
+	exec(t, d, `INSERT INTO content_faq_categories (id, name, position, created_at, updated_at) VALUES (2, '배송', 1, ?, ?)`, t1, t2)
+	exec(t, d, `INSERT INTO content_faqs (id, category_id, question, answer, position, published, created_at, updated_at) VALUES
+		(1, 2, '언제 오나요?', '<p>이틀</p>', 1, TRUE, ?, ?)`, t1, t3)
+	exec(t, d, `INSERT INTO content_pages (id, slug, title, body, published, created_at, updated_at) VALUES
+		(1, 'about', '회사 소개', '<p>말랑</p>', TRUE, ?, ?)`, t1, t2)
+	exec(t, d, `INSERT INTO content_banners (id, title, image_url, link_url, alt_text, position, published, starts_at, ends_at, created_at, updated_at) VALUES
+		(1, '배너', '/media/b.jpg', '/events/1', '겨울 세일', 1, TRUE, ?, NULL, ?, ?), (2, '지난 배너', 'https://cdn.example/a.jpg', '', '가을', 2, FALSE, ?, ?, ?, ?)`,
+		t1, t1, t2, t3, t2, t3, t3)
 	exec(t, d, `INSERT INTO member_grades (id, code, name, position, earn_permille, min_spend, created_at, updated_at) VALUES (9, 'family', '패밀리 ''VVIP''', 9, 70, 10000000, ?, ?)`, t1, t2)
 	exec(t, d, `INSERT INTO member_grade_assignments (user_id, grade_id, assigned_at) VALUES (4, 9, ?), (1, 2, ?)`, t2, t3)
 	exec(t, d, `INSERT INTO promotion_settings (id, points_min_spend, points_max_percent, points_valid_days, created_at, updated_at) VALUES (1, 500, 30, 180, ?, ?)`, t1, t2)

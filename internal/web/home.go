@@ -12,6 +12,7 @@ import (
 type homeView struct {
 	New, Featured []catalog.Product
 	Categories    []homeCategory
+	Banners       []bannerItem
 }
 
 type homeCategory struct {
@@ -35,7 +36,7 @@ func (h *Handler) home(w http.ResponseWriter, r *http.Request, lc *locale) error
 	if err != nil {
 		return err
 	}
-	v := &homeView{New: fresh.Products, Featured: featured.Products, Categories: tree.home[lc.lang]}
+	v := &homeView{New: fresh.Products, Featured: featured.Products, Categories: tree.home[lc.lang], Banners: h.banners(ctx)}
 
 	p := h.newPage(r, lc, tree, "", "/", nil)
 	p.Description = h.cfg.Tagline

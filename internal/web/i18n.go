@@ -208,6 +208,7 @@ type msg struct {
 func newMessages() *messages {
 	list := append(uiText(), accountText()...)
 	list = append(list, returnText()...)
+	list = append(list, contentText()...)
 	b := catalog.NewBuilder(catalog.Fallback(language.Korean))
 	for _, m := range list {
 		if err := b.SetString(language.Korean, m.key, m.ko); err != nil {

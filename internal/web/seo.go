@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/mallang/mallang/internal/catalog"
+	"github.com/mallang/mallang/internal/content"
 	"github.com/mallang/mallang/internal/fault"
 )
 
@@ -96,6 +97,12 @@ func (h *Handler) writeSitemap(w http.ResponseWriter, r *http.Request, offset, l
 	if err != nil {
 		return err
 	}
+	var more []content.SitemapEntry
+	if pages {
+		if more, err = h.sitemapContent(ctx); err != nil {
+			return err
+		}
+	}
 	w.Header().Set("Content-Type", "application/xml; charset=utf-8")
 	w.Header().Set("Cache-Control", "public, max-age=3600")
 	bw := bufio.NewWriterSize(w, 32<<10)
@@ -111,6 +118,7 @@ func (h *Handler) writeSitemap(w http.ResponseWriter, r *http.Request, offset, l
 		for _, c := range tree.all {
 			url(h.absolute(categoryURL(c.Slug)))
 		}
+		h.writeContentURLs(bw, more)
 	}
 	base := h.absolute("/products/")
 	var buf []byte

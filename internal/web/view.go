@@ -34,6 +34,7 @@ type page struct {
 	Footer      []string
 	Year        string
 	Scripts     []string // same-site script paths, loaded with defer
+	Links       []link   // the footer's links to the content pages
 }
 
 // link is a labelled href; Current marks the page the visitor is on.
@@ -91,6 +92,7 @@ func (h *Handler) newPage(r *http.Request, lc *locale, tree *categoryTree, title
 	if tree != nil {
 		p.Nav = tree.nav[lc.lang]
 	}
+	p.Links = h.footerLinks(lc)
 	return p
 }
 

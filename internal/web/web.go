@@ -88,6 +88,7 @@ type Handler struct {
 
 	acc      AccountDeps         // set by EnableAccounts
 	sessions *scs.SessionManager // nil until EnableAccounts
+	content  Content             // nil until EnableContent
 }
 
 // New returns the storefront handler. cat is normally *catalog.Service.
@@ -140,6 +141,9 @@ func (h *Handler) Register(mux *http.ServeMux) {
 	mux.HandleFunc("GET /favicon.ico", h.favicon)
 	if h.sessions != nil {
 		h.registerAccounts(mux)
+	}
+	if h.content != nil {
+		h.registerContent(mux)
 	}
 	mux.Handle("GET /", h.serve(notFound))
 }
