@@ -201,6 +201,7 @@ type msg struct {
 func newMessages() *messages {
 	list := append(uiText(), accountText()...)
 	list = append(list, returnText()...)
+	list = append(list, inquiryText()...)
 	b := catalog.NewBuilder(catalog.Fallback(language.Korean))
 	for _, m := range list {
 		if err := b.SetString(language.Korean, m.key, m.ko); err != nil {

@@ -9,6 +9,7 @@ import (
 	"net/url"
 	"slices"
 
+	"github.com/mallang/mallang/internal/account"
 	"github.com/mallang/mallang/internal/account/social"
 	"github.com/mallang/mallang/internal/fault"
 )
@@ -88,6 +89,9 @@ func (h *Handler) socialCallback(w http.ResponseWriter, r *http.Request, lc *loc
 		return h.socialFailed(w, r, lc.T("social.email"))
 	case errors.Is(err, social.ErrAccountExists):
 		return h.socialFailed(w, r, lc.T("social.exists"))
+	case errors.As(err, new(*account.BlockedError)):
+		b, _ := account.AsBlocked(err)
+		return h.socialFailed(w, r, lc.F("blocked.login", b.Reason))
 	case errors.Is(err, fault.ErrForbidden):
 		return h.socialFailed(w, r, lc.T("social.disabled"))
 	case err != nil:
