@@ -113,6 +113,7 @@ func NewWith(ctx context.Context, cfg config.Config, log *slog.Logger, version s
 		return nil, err
 	}
 	a.wireReturns()
+	a.wireCustomers()
 	a.registry = prometheus.NewRegistry()
 	a.registry.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 	w, r := d.SQL()
