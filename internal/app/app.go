@@ -192,7 +192,8 @@ func (a *App) routes() http.Handler {
 		backoffice.Deps{Accounts: a.Accounts, TwoFactor: a.acc.twoFactor, Trap: a.acc.trap, Audit: a.acc.audit,
 			Outbox: a.acc.outbox, Store: a.acc.sessions, Now: a.now,
 			Orders: a.acc.orders, Coupons: a.acc.coupons, Shipping: a.acc.shipping, Promotions: a.acc.promotions,
-			Payments: a.acc.payments, Returns: a.acc.returns}, a.log).Register(mux)
+			Payments: a.acc.payments, Returns: a.acc.returns,
+			Customers: a.acc.customers, Inquiries: a.acc.inquiries}, a.log).Register(mux)
 
 	m := observe.NewMetrics(a.registry)
 	var h http.Handler = mux

@@ -123,6 +123,10 @@ type Deps struct {
 	Payments Payments
 	// Returns serves the returns section (account.PermOrders).
 	Returns Returns
+	// Customers serves the customer's part of a user's page and Inquiries
+	// the 1:1 inquiries (both account.PermCustomers).
+	Customers Customers
+	Inquiries Inquiries
 }
 
 // missing names the dependencies d lacks: nil, or a nil pointer in an
@@ -133,6 +137,7 @@ func (d Deps) missing() []string {
 		"Outbox", d.Outbox, "Store", d.Store, "Now", d.Now,
 		"Orders", d.Orders, "Coupons", d.Coupons, "Shipping", d.Shipping,
 		"Promotions", d.Promotions, "Payments", d.Payments, "Returns", d.Returns,
+		"Customers", d.Customers, "Inquiries", d.Inquiries,
 	)
 }
 
@@ -203,6 +208,8 @@ func (h *Handler) Register(mux *http.ServeMux) {
 	h.registerPromotions(mux)
 	h.registerPayments(mux)
 	h.registerReturns(mux)
+	h.registerCustomers(mux)
+	h.registerInquiries(mux)
 
 	// The honeypot: no session manager anywhere near it.
 	mux.HandleFunc("GET /admin", h.decoyForm)
