@@ -70,6 +70,7 @@ type API struct {
 	acc  *AccountDeps  // nil until EnableAccounts
 	com  *CommerceDeps // nil until EnableCommerce
 	ret  Returns       // nil until EnableReturns
+	care *CareDeps     // nil until EnableCustomerCare
 	log  *slog.Logger
 	mux  *http.ServeMux
 	huma huma.API

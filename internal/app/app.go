@@ -172,6 +172,7 @@ func (a *App) routes() http.Handler {
 	jsonAPI.EnableCommerce(api.CommerceDeps{Carts: a.acc.carts, Orders: a.acc.orders, Checkout: a.acc.checkout,
 		Payments: a.acc.payments})
 	jsonAPI.EnableReturns(a.acc.returns)
+	jsonAPI.EnableCustomerCare(api.CareDeps{Customers: a.acc.customers, Inquiries: a.acc.inquiries})
 	jsonAPI.Register(mux)
 	storefront := web.New(web.Config{BaseURL: a.cfg.BaseURL, ShopName: ShopName, Now: a.now}, a.Catalog, a.log)
 	storefront.EnableAccounts(web.AccountDeps{
@@ -209,7 +210,7 @@ func limitBody(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if r.Body != nil {
 			limit := int64(maxBodyBytes)
-			if r.Method == http.MethodPost && strings.HasSuffix(r.URL.Path, "/returns") {
+			if r.Method == http.MethodPost && (strings.HasSuffix(r.URL.Path, "/returns") || strings.HasSuffix(r.URL.Path, "/inquiries")) {
 				limit = uploadBodyBytes
 			}
 			r.Body = http.MaxBytesReader(w, r.Body, limit)
