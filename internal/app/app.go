@@ -186,6 +186,7 @@ func (a *App) routes() http.Handler {
 		Points:    a.acc.points,
 		Payments:  a.acc.payments,
 		Returns:   a.acc.returns,
+		Inquiries: a.acc.inquiries,
 		Secure:    strings.HasPrefix(a.cfg.BaseURL, "https://"),
 	})
 	storefront.Register(mux)

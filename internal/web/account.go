@@ -46,6 +46,7 @@ func (h *Handler) registerAccounts(mux *http.ServeMux) {
 	h.registerCart(mux)
 	h.registerOrders(mux)
 	h.registerReturns(mux)
+	h.registerInquiries(mux)
 	h.registerPayments(mux)
 	h.registerPoints(mux)
 }

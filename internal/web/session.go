@@ -59,6 +59,8 @@ type AccountDeps struct {
 	Payments Payments
 	// Returns takes return and exchange requests; *returns.Service.
 	Returns Returns
+	// Inquiries keeps the customer's 1:1 inquiries; *inquiry.Service.
+	Inquiries Inquiries
 	// Secure marks the session cookie Secure (a shop served over HTTPS).
 	Secure bool
 }
@@ -69,7 +71,7 @@ func (d AccountDeps) missing() []string {
 	return wiring.Missing(
 		"Accounts", d.Accounts, "Store", d.Store, "Addresses", d.Addresses, "Social", d.Social,
 		"Carts", d.Carts, "Orders", d.Orders, "Checkout", d.Checkout, "Points", d.Points,
-		"Payments", d.Payments, "Returns", d.Returns,
+		"Payments", d.Payments, "Returns", d.Returns, "Inquiries", d.Inquiries,
 	)
 }
 
