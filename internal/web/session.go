@@ -31,6 +31,8 @@ type Accounts interface {
 	ChangePassword(ctx context.Context, userID int64, current, password string) (account.User, error)
 	UpdateProfile(ctx context.Context, userID int64, p account.Profile) (account.User, error)
 	Delete(ctx context.Context, userID int64, confirm string) error
+	// RecordLogin keeps a social sign-in in the sign-in history.
+	RecordLogin(ctx context.Context, userID int64, method string, success bool, ip, userAgent string)
 }
 
 // AccountDeps are what the account, cart, order and payment pages need.
