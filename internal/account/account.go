@@ -61,6 +61,10 @@ type User struct {
 	HasPassword        bool // false for accounts made by social login
 	CreatedAt          time.Time
 	LastLoginAt        time.Time
+	// BlockedAt is when staff blocked the account (zero when not), and
+	// BlockedReason what they told the customer; see Block.
+	BlockedAt     time.Time
+	BlockedReason string
 }
 
 // Mailer stores one message and enqueues its delivery, in q's transaction;
@@ -227,7 +231,8 @@ func (s *Service) CreateSuperuser(ctx context.Context, email, name, password str
 }
 
 // Authenticate returns the active user with email and password, or
-// fault.ErrUnauthenticated (a database failure is returned as itself). It
+// fault.ErrUnauthenticated (a database failure is returned as itself); a
+// blocked account with the right password gives its *BlockedError. It
 // spends the same hashing time whether or not the address exists, so answers
 // do not reveal accounts. It applies no rate limit: Login does.
 func (s *Service) Authenticate(ctx context.Context, email, password string) (User, error) {
@@ -252,6 +257,9 @@ func (s *Service) Authenticate(ctx context.Context, email, password string) (Use
 	}
 	if !ok || hash == dummyHash || !u.Active {
 		return User{}, fault.ErrUnauthenticated
+	}
+	if !u.BlockedAt.IsZero() {
+		return User{}, &BlockedError{UserID: u.ID, Reason: u.BlockedReason}
 	}
 	return u, nil
 }

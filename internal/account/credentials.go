@@ -183,7 +183,7 @@ type Profile struct {
 
 // UpdateProfile saves name, phone and marketing consent. Consent keeps the
 // time it was first given while it stays given, and is cleared when
-// withdrawn.
+// withdrawn; a change is added to the consent history (Consents).
 func (s *Service) UpdateProfile(ctx context.Context, userID int64, p Profile) (User, error) {
 	p.Name = strings.TrimSpace(p.Name)
 	v := &fault.Invalid{}
@@ -195,6 +195,15 @@ func (s *Service) UpdateProfile(ctx context.Context, userID int64, p Profile) (U
 	now := s.now().UTC()
 	var u User
 	err := s.d.InTx(ctx, func(q db.Querier) error {
+		before, err := s.userWhere(ctx, q, `id = ? AND deleted_at IS NULL`, userID)
+		if err != nil {
+			return err
+		}
+		if had := !before.MarketingConsentAt.IsZero(); had != p.MarketingConsent {
+			if err := recordConsent(ctx, q, userID, ConsentMarketing, p.MarketingConsent, now); err != nil {
+				return err
+			}
+		}
 		var consent any
 		if p.MarketingConsent {
 			consent = now

@@ -34,13 +34,16 @@ type Login struct {
 	Email    string
 	Password string
 	IP       string // the client's address, for the per-IP limit
+	// UserAgent is the client's, recorded with the attempt.
+	UserAgent string
 }
 
 // Login checks a login attempt against the blocklist and the rate limits,
 // then the password. It returns the user; fault.ErrUnauthenticated for a
 // wrong address or password (the same for both); a *ratelimit.Error (which
 // is ratelimit.ErrLimited) when the IP or the account has too many
-// failures; or ErrBlocked.
+// failures; ErrBlocked; or the *BlockedError of an account staff blocked.
+// Every attempt on an existing account is recorded (LoginEvents).
 func (s *Service) Login(ctx context.Context, in Login) (User, error) {
 	email := NormalizeEmail(in.Email)
 	ip := normalizeIP(in.IP)
@@ -49,11 +52,19 @@ func (s *Service) Login(ctx context.Context, in Login) (User, error) {
 	}
 	u, err := s.Authenticate(ctx, email, in.Password)
 	if errors.Is(err, fault.ErrUnauthenticated) {
+		if o, err := s.userWhere(ctx, s.d.Read(), `email = ? AND deleted_at IS NULL`, email); err == nil {
+			s.RecordLogin(ctx, o.ID, LoginPassword, false, ip, in.UserAgent)
+		}
 		return User{}, s.loginFailed(ctx, ip, email, err)
+	}
+	if b, ok := AsBlocked(err); ok {
+		s.RecordLogin(ctx, b.UserID, LoginPassword, false, ip, in.UserAgent)
+		return User{}, err
 	}
 	if err != nil {
 		return User{}, err
 	}
+	s.RecordLogin(ctx, u.ID, LoginPassword, true, ip, in.UserAgent)
 	if err := s.opt.Limiter.Reset(ctx, LoginAccountLimit, email); err != nil {
 		s.log.WarnContext(ctx, "clear failed logins", "err", err)
 	}

@@ -87,6 +87,12 @@ func (s *Service) SignUp(ctx context.Context, in SignUp) error {
 		if err := s.setPhone(ctx, q, userID, in.Phone, now); err != nil {
 			return err
 		}
+		if err := recordConsent(ctx, q, userID, ConsentTerms, true, now); err != nil {
+			return err
+		}
+		if err := recordConsent(ctx, q, userID, ConsentMarketing, in.MarketingConsent, now); err != nil {
+			return err
+		}
 		token, err := newLinkToken(ctx, q, userID, purposeVerify, now, s.opt.VerifyTTL)
 		if err != nil {
 			return err

@@ -85,7 +85,7 @@ type userRow struct {
 
 // userColumns selects userScan from users.
 const userColumns = "id, email, name, role, active, phone_enc, marketing_consent_at, email_verified_at, " +
-	"session_version, permissions, password_hash, created_at, last_login_at"
+	"session_version, permissions, password_hash, created_at, last_login_at, blocked_at, blocked_reason"
 
 // userScan is a users row as the database hands it over.
 type userScan struct {
@@ -102,6 +102,8 @@ type userScan struct {
 	Hash        string       `db:"password_hash"`
 	CreatedAt   sql.NullTime `db:"created_at"`
 	LastLogin   sql.NullTime `db:"last_login_at"`
+	BlockedAt   sql.NullTime `db:"blocked_at"`
+	Blocked     string       `db:"blocked_reason"`
 }
 
 // userWhere reads the one user matching where (an SQL condition with ?
@@ -135,6 +137,9 @@ func (s *Service) userRow(r userScan) (userRow, error) {
 	if r.LastLogin.Valid {
 		u.LastLoginAt = r.LastLogin.Time.UTC()
 	}
+	if r.BlockedAt.Valid {
+		u.BlockedAt, u.BlockedReason = r.BlockedAt.Time.UTC(), r.Blocked
+	}
 	if r.PhoneEnc != "" {
 		phone, err := phoneColumn.Decrypt(s.opt.Keyring, r.ID, r.PhoneEnc)
 		if err != nil {
@@ -164,11 +169,11 @@ func (s *Service) Contact(ctx context.Context, q db.Querier, id int64) (email, n
 }
 
 // SessionUser returns the user a browser session belongs to, or
-// fault.ErrUnauthenticated when the account is gone, inactive, or its
+// fault.ErrUnauthenticated when the account is gone, inactive, blocked, or its
 // sessions were ended after the session began (version differs).
 func (s *Service) SessionUser(ctx context.Context, id, version int64) (User, error) {
 	u, err := s.User(ctx, id)
-	if errors.Is(err, fault.ErrNotFound) || (err == nil && (!u.Active || u.SessionVersion != version)) {
+	if errors.Is(err, fault.ErrNotFound) || (err == nil && (!u.Active || u.SessionVersion != version || !u.BlockedAt.IsZero())) {
 		return User{}, fault.ErrUnauthenticated
 	}
 	return u, err

@@ -72,6 +72,7 @@ type API struct {
 	ret  Returns       // nil until EnableReturns
 	img  Images        // nil until EnableImages
 	bulk Bulk          // nil until EnableBulk
+	care *CareDeps     // nil until EnableCustomerCare
 	// catAdmin serves the staff's catalog operations; nil until
 	// EnableCatalogAdmin.
 	catAdmin CatalogAdmin

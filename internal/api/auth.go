@@ -193,7 +193,8 @@ func (a *API) registerAuth() {
 }
 
 func (a *API) createToken(ctx context.Context, in *tokenInput) (*tokenOutput, error) {
-	u, err := a.acc.Accounts.Login(ctx, account.Login{Email: in.Body.Email, Password: in.Body.Password, IP: in.Caller.ip})
+	u, err := a.acc.Accounts.Login(ctx, account.Login{Email: in.Body.Email, Password: in.Body.Password, IP: in.Caller.ip,
+		UserAgent: in.Caller.agent})
 	if errors.Is(err, fault.ErrUnauthenticated) {
 		return nil, badCredentials()
 	}

@@ -13,6 +13,7 @@ import (
 
 	"github.com/danielgtaylor/huma/v2"
 
+	"github.com/mallang/mallang/internal/account"
 	"github.com/mallang/mallang/internal/fault"
 	"github.com/mallang/mallang/internal/observe"
 	"github.com/mallang/mallang/internal/ratelimit"
@@ -47,6 +48,10 @@ func (a *API) problem(ctx context.Context, err error, in string) error {
 	// A refused attempt is also fault.ErrConflict; it is told apart first.
 	if errors.Is(err, ratelimit.ErrLimited) {
 		return limitedProblem(err)
+	}
+	if b, ok := account.AsBlocked(err); ok {
+		return newProblem(http.StatusForbidden, "The shop has blocked this account: it cannot sign in or place orders. "+
+			"Reason (이용 제한 사유): "+b.Reason)
 	}
 	switch {
 	case errors.Is(err, fault.ErrNotFound):

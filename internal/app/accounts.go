@@ -16,6 +16,8 @@ import (
 	"github.com/mallang/mallang/internal/checkout"
 	"github.com/mallang/mallang/internal/coupon"
 	"github.com/mallang/mallang/internal/crypt"
+	"github.com/mallang/mallang/internal/customer"
+	"github.com/mallang/mallang/internal/inquiry"
 	"github.com/mallang/mallang/internal/jobs"
 	"github.com/mallang/mallang/internal/kst"
 	"github.com/mallang/mallang/internal/notify"
@@ -52,6 +54,8 @@ type accounts struct {
 	payments   *payment.Service
 	checkout   *checkout.Service
 	returns    *returns.Service
+	customers  *customer.Service
+	inquiries  *inquiry.Service
 }
 
 // keyring builds the personal-data keyring: the configured keys, with the
@@ -189,6 +193,7 @@ func (a *App) pruners() []jobs.Pruner {
 			return int64(n), err
 		}},
 		{Name: "expired points", Prune: s.points.ExpireDue},
+		{Name: "sign-in history", Prune: a.Accounts.PruneLoginEvents},
 		// Parcels of shipped orders, asked of the tracking service when it
 		// is configured; delivered orders move on (decision 0038).
 		{Name: "parcel tracking", Prune: func(ctx context.Context) (int64, error) {

@@ -123,6 +123,7 @@ func NewWith(ctx context.Context, cfg config.Config, log *slog.Logger, version s
 	a.wireContent()
 	a.wireMedia()
 	a.wireBulk()
+	a.wireCustomers()
 	a.registry = prometheus.NewRegistry()
 	a.registry.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 	w, r := d.SQL()
@@ -185,6 +186,7 @@ func (a *App) routes() http.Handler {
 	jsonAPI.EnableImages(a.images)
 	jsonAPI.EnableBulk(a.bulk)
 	jsonAPI.EnableContent(a.content)
+	jsonAPI.EnableCustomerCare(api.CareDeps{Customers: a.acc.customers, Inquiries: a.acc.inquiries})
 	jsonAPI.Register(mux)
 	storefront := web.New(web.Config{BaseURL: a.cfg.BaseURL, ShopName: ShopName, Now: a.now}, a.Catalog, a.log)
 	storefront.EnableAccounts(web.AccountDeps{
@@ -198,6 +200,7 @@ func (a *App) routes() http.Handler {
 		Points:    a.acc.points,
 		Payments:  a.acc.payments,
 		Returns:   a.acc.returns,
+		Inquiries: a.acc.inquiries,
 		Secure:    strings.HasPrefix(a.cfg.BaseURL, "https://"),
 	})
 	storefront.EnableContent(a.content)
@@ -208,7 +211,8 @@ func (a *App) routes() http.Handler {
 			Outbox: a.acc.outbox, Store: a.acc.sessions, Now: a.now, Content: a.content,
 			Orders: a.acc.orders, Coupons: a.acc.coupons, Shipping: a.acc.shipping, Promotions: a.acc.promotions,
 			Payments: a.acc.payments, Returns: a.acc.returns, Catalog: a.Catalog,
-			Images: a.images, Uploads: a.uploads, Bulk: a.bulk}, a.log).Register(bo)
+			Images: a.images, Uploads: a.uploads, Bulk: a.bulk,
+			Customers: a.acc.customers, Inquiries: a.acc.inquiries}, a.log).Register(bo)
 	a.backOfficeRoutes = bo.patterns
 
 	m := observe.NewMetrics(a.registry)

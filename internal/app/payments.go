@@ -81,7 +81,7 @@ func (a *App) wirePayments() error {
 		Bank:          payment.BankAccount{Bank: cfg.BankName, Account: cfg.BankAccount, Holder: cfg.BankHolder},
 		DepositWithin: cfg.DepositWithin, BuyerProtection: cfg.BuyerProtection,
 		Receipts: receipts, CashReceiptAuto: cfg.CashReceiptAuto}, providers, a.now, a.log)
-	s.checkout = checkout.New(a.DB, s.orders, s.payments)
+	s.checkout = checkout.New(a.DB, s.orders, s.payments, a.Accounts)
 	return nil
 }
 

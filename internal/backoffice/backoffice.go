@@ -134,6 +134,10 @@ type Deps struct {
 	Bulk Bulk
 	// Content serves the content section (account.PermContent).
 	Content Content
+	// Customers serves the customer's part of a user's page and Inquiries
+	// the 1:1 inquiries (both account.PermCustomers).
+	Customers Customers
+	Inquiries Inquiries
 }
 
 // missing names the dependencies d lacks: nil, or a nil pointer in an
@@ -146,6 +150,7 @@ func (d Deps) missing() []string {
 		"Promotions", d.Promotions, "Payments", d.Payments, "Returns", d.Returns,
 		"Catalog", d.Catalog, "Images", d.Images, "Uploads", d.Uploads, "Bulk", d.Bulk,
 		"Content", d.Content,
+		"Customers", d.Customers, "Inquiries", d.Inquiries,
 	)
 }
 
@@ -228,6 +233,8 @@ func (h *Handler) Register(mux Router) {
 	h.registerImages(mux)
 	h.registerBulk(mux)
 	h.registerContent(mux)
+	h.registerCustomers(mux)
+	h.registerInquiries(mux)
 
 	// The honeypot: no session manager anywhere near it.
 	mux.HandleFunc("GET /admin", h.decoyForm)

@@ -53,7 +53,7 @@ func (h *Handler) login(w http.ResponseWriter, r *http.Request, m *messages) err
 	email := cut(r.PostFormValue("email"), maxEmail)
 	password := cut(r.PostFormValue("password"), maxPassword)
 	p := h.bare(r, m, m.T("login.title"))
-	u, err := h.deps.Accounts.Login(r.Context(), account.Login{Email: email, Password: password, IP: security.ClientIP(r)})
+	u, err := h.deps.Accounts.Login(r.Context(), account.Login{Email: email, Password: password, IP: security.ClientIP(r), UserAgent: r.UserAgent()})
 	if err == nil && !u.Role.IsStaff() {
 		err = fault.ErrUnauthenticated
 	}

@@ -47,6 +47,9 @@ type userView struct {
 	// page lists the customer's latest ones.
 	ShowOrders bool
 	Orders     []userOrder
+	// Care is the customer's part of the page (customers.go); nil for
+	// staff accounts.
+	Care *careView
 }
 
 // userOrder is one of a customer's orders as their page lists it.
@@ -82,6 +85,11 @@ func (h *Handler) user(w http.ResponseWriter, r *http.Request, m *messages, u ac
 }
 
 func (h *Handler) showUser(w http.ResponseWriter, r *http.Request, m *messages, actor account.User, status int, notice, errMsg string) error {
+	return h.showUserWith(w, r, m, actor, status, notice, errMsg, careNote{})
+}
+
+// showUserWith is showUser with what a form of the customer's part says.
+func (h *Handler) showUserWith(w http.ResponseWriter, r *http.Request, m *messages, actor account.User, status int, notice, errMsg string, cn careNote) error {
 	id := pathID(r)
 	if id == 0 {
 		return fault.ErrNotFound
@@ -111,6 +119,11 @@ func (h *Handler) showUser(w http.ResponseWriter, r *http.Request, m *messages, 
 			v.Orders = append(v.Orders, userOrder{Number: o.Number, URL: h.url("/orders/" + strconv.FormatInt(o.ID, 10)),
 				Status: m.T("status." + string(o.Status)), StatusKey: string(o.Status), Total: o.TotalAmount().String(),
 				Placed: m.Time(o.CreatedAt)})
+		}
+	}
+	if !t.Role.IsStaff() {
+		if v.Care, err = h.careViewOf(r.Context(), m, t, cn); err != nil {
+			return err
 		}
 	}
 	for _, p := range account.AllPermissions {

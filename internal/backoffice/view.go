@@ -54,6 +54,7 @@ func (h *Handler) sections(m *messages, u account.User) []navItem {
 	if u.Can(account.PermCustomers) {
 		add("users", "/users", "dash.users")
 	}
+	h.inquirySections(u, add)
 	if u.Can(account.PermSecurity) {
 		add("honeypot", "/honeypot", "dash.honeypot")
 		add("audit", "/audit", "dash.audit")

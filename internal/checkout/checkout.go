@@ -39,16 +39,26 @@ type Placed struct {
 	Transfer *payment.Attempt
 }
 
-// Service places checkouts. It is safe for concurrent use.
-type Service struct {
-	d        *db.DB
-	orders   *order.Service
-	payments *payment.Service
+// Customers says whether a customer may order: Standing returns nil, or
+// the error that refuses them (a blocked account: its
+// *account.BlockedError, which is fault.ErrForbidden), read on q;
+// *account.Service implements it.
+type Customers interface {
+	Standing(ctx context.Context, q db.Querier, userID int64) error
 }
 
-// New returns the checkout on d over the order and payment services.
-func New(d *db.DB, orders *order.Service, payments *payment.Service) *Service {
-	return &Service{d: d, orders: orders, payments: payments}
+// Service places checkouts. It is safe for concurrent use.
+type Service struct {
+	d         *db.DB
+	orders    *order.Service
+	payments  *payment.Service
+	customers Customers
+}
+
+// New returns the checkout on d over the order and payment services and
+// the customers' standing.
+func New(d *db.DB, orders *order.Service, payments *payment.Service, customers Customers) *Service {
+	return &Service{d: d, orders: orders, payments: payments, customers: customers}
 }
 
 // maxNumberTries bounds the placing transactions tried when the order
@@ -71,8 +81,13 @@ func (s *Service) Preview(ctx context.Context, in order.PlaceInput) (order.Previ
 // arrive together.
 //
 // Errors: *fault.Invalid naming every field the customer must fix, as
-// order.Service.Prepare and payment.Service.PrepareTransfer name them.
+// order.Service.Prepare and payment.Service.PrepareTransfer name them; the
+// customer's standing when staff blocked them (checked first, and again in
+// the placing transaction).
 func (s *Service) Place(ctx context.Context, in Input) (Placed, error) {
+	if err := s.customers.Standing(ctx, s.d.Read(), in.UserID); err != nil {
+		return Placed{}, err
+	}
 	var t payment.Transfer
 	refused := &fault.Invalid{}
 	if strings.TrimSpace(in.PaymentMethod) == payment.BankTransfer {
@@ -134,6 +149,9 @@ func (s *Service) Place(ctx context.Context, in Input) (Placed, error) {
 func (s *Service) place(ctx context.Context, d order.Draft, t payment.Transfer) (Placed, error) {
 	var p Placed
 	err := s.d.InTx(ctx, func(q db.Querier) error {
+		if err := s.customers.Standing(ctx, q, d.Order.UserID); err != nil {
+			return err
+		}
 		o, err := s.orders.Store(ctx, q, d)
 		if err != nil {
 			return err

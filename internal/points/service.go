@@ -107,12 +107,45 @@ func (s *Service) RefundOrder(ctx context.Context, q db.Querier, userID, orderID
 }
 
 // Adjust changes the points of userID by delta on behalf of staff member
-// actorID, with memo saying why (shown to the customer). A positive delta is
-// a lot that never expires; a negative one takes from the lots that expire
-// soonest. It returns *fault.Invalid for a zero delta, a negative delta larger
-// than the balance (key "delta"), a missing or long memo (key "memo") or a
-// missing actor (key "actor").
+// actorID, with memo saying why (shown to the customer), in a transaction of
+// its own; see AdjustOn.
 func (s *Service) Adjust(ctx context.Context, userID, delta int64, memo string, actorID int64) error {
+	if err := checkAdjust(delta, memo, actorID); err != nil {
+		return err
+	}
+	return s.d.InTx(ctx, func(q db.Querier) error { return s.AdjustOn(ctx, q, userID, delta, memo, actorID) })
+}
+
+// AdjustOn is Adjust on q, the caller's transaction (which records the
+// staff's audit entry beside it). A positive delta is a lot that never
+// expires and pays a debt first; a negative one takes from the lots that
+// expire soonest, and is refused when it is more than the balance (so a
+// balance never goes below zero by an adjustment, and one below zero takes
+// no negative adjustment at all: decision 0040). It returns *fault.Invalid
+// for a zero delta, a negative delta larger than the balance (key "delta",
+// "is more than the customer's balance"), a missing or long memo (key
+// "memo") or a missing actor (key "actor").
+func (s *Service) AdjustOn(ctx context.Context, q db.Querier, userID, delta int64, memo string, actorID int64) error {
+	if err := checkAdjust(delta, memo, actorID); err != nil {
+		return err
+	}
+	r := row{UserID: userID, Kind: KindAdjust, Amount: delta, Memo: memo, ActorID: nullID(actorID)}
+	var err error
+	if delta > 0 {
+		r.Remaining = delta
+		err = s.credit(ctx, q, r, s.now().UTC())
+	} else {
+		err = s.takeOut(ctx, q, r,
+			&fault.Invalid{Fields: map[string]string{"delta": "is more than the customer's balance"}})
+	}
+	if err != nil {
+		return fmt.Errorf("adjust points of user %d by %d: %w", userID, delta, err)
+	}
+	return nil
+}
+
+// checkAdjust checks an adjustment's fields.
+func checkAdjust(delta int64, memo string, actorID int64) error {
 	v := &fault.Invalid{}
 	if delta == 0 {
 		v.Add("delta", "must not be zero")
@@ -125,22 +158,7 @@ func (s *Service) Adjust(ctx context.Context, userID, delta int64, memo string, 
 	if actorID < 1 {
 		v.Add("actor", "is required")
 	}
-	if err := v.Err(); err != nil {
-		return err
-	}
-	err := s.d.InTx(ctx, func(q db.Querier) error {
-		r := row{UserID: userID, Kind: KindAdjust, Amount: delta, Memo: memo, ActorID: nullID(actorID)}
-		if delta > 0 {
-			r.Remaining = delta
-			return s.credit(ctx, q, r, s.now().UTC())
-		}
-		return s.takeOut(ctx, q, r,
-			&fault.Invalid{Fields: map[string]string{"delta": "is more than the customer's balance"}})
-	})
-	if err != nil {
-		return fmt.Errorf("adjust points of user %d by %d: %w", userID, delta, err)
-	}
-	return nil
+	return v.Err()
 }
 
 // credit adds r.Amount to the balance and appends r with the balance after.

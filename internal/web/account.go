@@ -46,6 +46,7 @@ func (h *Handler) registerAccounts(mux *http.ServeMux) {
 	h.registerCart(mux)
 	h.registerOrders(mux)
 	h.registerReturns(mux)
+	h.registerInquiries(mux)
 	h.registerPayments(mux)
 	h.registerPoints(mux)
 }
@@ -275,10 +276,16 @@ func (h *Handler) login(w http.ResponseWriter, r *http.Request, lc *locale) erro
 		return err
 	}
 	p, f := h.loginPage(r, lc)
-	u, err := h.acc.Accounts.Login(r.Context(), account.Login{Email: r.PostFormValue("email"), Password: r.PostFormValue("password"), IP: security.ClientIP(r)})
+	u, err := h.acc.Accounts.Login(r.Context(), account.Login{Email: r.PostFormValue("email"), Password: r.PostFormValue("password"),
+		IP: security.ClientIP(r), UserAgent: r.UserAgent()})
 	if errors.Is(err, fault.ErrUnauthenticated) {
 		f.Error = lc.T("login.wrong")
 		h.render(w, r, lc, http.StatusUnauthorized, formPage(p, f))
+		return nil
+	}
+	if b, ok := account.AsBlocked(err); ok {
+		f.Error = lc.F("blocked.login", b.Reason)
+		h.render(w, r, lc, http.StatusForbidden, formPage(p, f))
 		return nil
 	}
 	if err != nil {

@@ -32,6 +32,7 @@ func TestEnableAccountsNeedsEveryService(t *testing.T) {
 		{"Checkout", func(d *web.AccountDeps) { d.Checkout = nil }},
 		{"Points", func(d *web.AccountDeps) { d.Points = nil }},
 		{"Payments", func(d *web.AccountDeps) { d.Payments = (*payment.Service)(nil) }},
+		{"Inquiries", func(d *web.AccountDeps) { d.Inquiries = nil }},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -79,7 +79,7 @@ func newAccountShop(t *testing.T, extra ...payment.Provider) *accountShop {
 func (s *accountShop) deps() web.AccountDeps {
 	a := s.shop
 	return web.AccountDeps{Accounts: a.Accounts, Store: a.Sessions(), Addresses: a.Addresses(), Social: a.Social(),
-		Carts: a.Carts(), Orders: a.Orders(), Checkout: a.Checkout(), Points: a.Points(), Payments: a.Payments(), Returns: a.Returns()}
+		Carts: a.Carts(), Orders: a.Orders(), Checkout: a.Checkout(), Points: a.Points(), Payments: a.Payments(), Returns: a.Returns(), Inquiries: a.Inquiries()}
 }
 
 // response is what a browser got.

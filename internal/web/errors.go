@@ -89,6 +89,7 @@ func parseForm(r *http.Request) error {
 //   - *fault.Invalid: 422 listing the messages (a form shows them on its
 //     fields instead, see formError);
 //   - fault.ErrNotFound: the 404 page;
+//   - an account staff blocked (*account.BlockedError): 403 with the reason;
 //   - fault.ErrForbidden: 403;
 //   - too many attempts (ratelimit): 429 with Retry-After;
 //   - fault.ErrConflict: 409, saying that something changed meanwhile;
@@ -130,6 +131,9 @@ func (h *Handler) serveError(w http.ResponseWriter, r *http.Request, lc *locale,
 		h.statusPage(w, r, lc, http.StatusUnprocessableEntity, "invalid", msgs)
 	case errors.Is(err, fault.ErrNotFound):
 		h.notFoundIn(w, r, lc)
+	case errors.As(err, new(*account.BlockedError)):
+		b, _ := account.AsBlocked(err)
+		h.statusPage(w, r, lc, http.StatusForbidden, "blocked", []string{lc.F("blocked.reason", b.Reason)})
 	case errors.Is(err, fault.ErrForbidden):
 		h.statusPage(w, r, lc, http.StatusForbidden, "forbidden", nil)
 	case limited:

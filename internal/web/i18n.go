@@ -209,6 +209,7 @@ func newMessages() *messages {
 	list := append(uiText(), accountText()...)
 	list = append(list, returnText()...)
 	list = append(list, contentText()...)
+	list = append(list, inquiryText()...)
 	b := catalog.NewBuilder(catalog.Fallback(language.Korean))
 	for _, m := range list {
 		if err := b.SetString(language.Korean, m.key, m.ko); err != nil {

@@ -31,6 +31,8 @@ type Accounts interface {
 	ChangePassword(ctx context.Context, userID int64, current, password string) (account.User, error)
 	UpdateProfile(ctx context.Context, userID int64, p account.Profile) (account.User, error)
 	Delete(ctx context.Context, userID int64, confirm string) error
+	// RecordLogin keeps a social sign-in in the sign-in history.
+	RecordLogin(ctx context.Context, userID int64, method string, success bool, ip, userAgent string)
 }
 
 // AccountDeps are what the account, cart, order and payment pages need.
@@ -59,6 +61,8 @@ type AccountDeps struct {
 	Payments Payments
 	// Returns takes return and exchange requests; *returns.Service.
 	Returns Returns
+	// Inquiries keeps the customer's 1:1 inquiries; *inquiry.Service.
+	Inquiries Inquiries
 	// Secure marks the session cookie Secure (a shop served over HTTPS).
 	Secure bool
 }
@@ -69,7 +73,7 @@ func (d AccountDeps) missing() []string {
 	return wiring.Missing(
 		"Accounts", d.Accounts, "Store", d.Store, "Addresses", d.Addresses, "Social", d.Social,
 		"Carts", d.Carts, "Orders", d.Orders, "Checkout", d.Checkout, "Points", d.Points,
-		"Payments", d.Payments, "Returns", d.Returns,
+		"Payments", d.Payments, "Returns", d.Returns, "Inquiries", d.Inquiries,
 	)
 }
 

@@ -9,8 +9,10 @@ import (
 	"net/url"
 	"slices"
 
+	"github.com/mallang/mallang/internal/account"
 	"github.com/mallang/mallang/internal/account/social"
 	"github.com/mallang/mallang/internal/fault"
+	"github.com/mallang/mallang/internal/security"
 )
 
 // Social is what the sign-in buttons need of social login;
@@ -88,6 +90,10 @@ func (h *Handler) socialCallback(w http.ResponseWriter, r *http.Request, lc *loc
 		return h.socialFailed(w, r, lc.T("social.email"))
 	case errors.Is(err, social.ErrAccountExists):
 		return h.socialFailed(w, r, lc.T("social.exists"))
+	case errors.As(err, new(*account.BlockedError)):
+		b, _ := account.AsBlocked(err)
+		h.acc.Accounts.RecordLogin(ctx, b.UserID, account.LoginSocial, false, security.ClientIP(r), r.UserAgent())
+		return h.socialFailed(w, r, lc.F("blocked.login", b.Reason))
 	case errors.Is(err, fault.ErrForbidden):
 		return h.socialFailed(w, r, lc.T("social.disabled"))
 	case err != nil:
@@ -100,6 +106,7 @@ func (h *Handler) socialCallback(w http.ResponseWriter, r *http.Request, lc *loc
 	if err := h.signIn(ctx, u); err != nil {
 		return err
 	}
+	h.acc.Accounts.RecordLogin(ctx, u.ID, account.LoginSocial, true, security.ClientIP(r), r.UserAgent())
 	switch {
 	case res.Created:
 		h.sessions.Put(ctx, flashKey, lc.T("social.created"))

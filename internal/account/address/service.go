@@ -46,6 +46,21 @@ func (s *Service) List(ctx context.Context, userID int64) ([]Address, error) {
 	return out, nil
 }
 
+// Masked returns the addresses of userID in List's order without decrypting
+// anything: only ID, UserID, IsDefault and the times are set. Staff see
+// these until they ask to reveal the addresses.
+func (s *Service) Masked(ctx context.Context, userID int64) ([]Address, error) {
+	rs, err := addressesOf(ctx, s.d.Read(), userID)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]Address, len(rs))
+	for i, r := range rs {
+		out[i] = Address{ID: r.ID, UserID: r.UserID, IsDefault: r.IsDefault, CreatedAt: r.CreatedAt.UTC(), UpdatedAt: r.UpdatedAt.UTC()}
+	}
+	return out, nil
+}
+
 // Get returns address id of userID, or fault.ErrNotFound when it does not
 // exist or belongs to someone else.
 func (s *Service) Get(ctx context.Context, userID, id int64) (Address, error) {

@@ -105,7 +105,7 @@ type live struct {
 }
 
 // liveRefresh returns the token with hash when its family is neither
-// revoked nor expired, its user is active and not deleted, and the user's
+// revoked nor expired, its user is active, not blocked and not deleted, and the user's
 // session version is still the family's; fault.ErrNotFound otherwise.
 func liveRefresh(ctx context.Context, q db.Querier, hash string, now time.Time) (live, error) {
 	var l live
@@ -115,7 +115,7 @@ func liveRefresh(ctx context.Context, q db.Querier, hash string, now time.Time) 
 		JOIN api_token_families f ON f.id = t.family_id
 		JOIN users u ON u.id = f.user_id
 		WHERE t.token_hash = ? AND f.revoked_at IS NULL AND f.expires_at > ?
-			AND u.session_version = f.session_version AND u.active AND u.deleted_at IS NULL`), hash, now)
+			AND u.session_version = f.session_version AND u.active AND u.deleted_at IS NULL AND u.blocked_at IS NULL`), hash, now)
 	if errors.Is(err, sql.ErrNoRows) {
 		return live{}, fmt.Errorf("live refresh token: %w", fault.ErrNotFound)
 	}

@@ -8,6 +8,7 @@ import (
 	"strings"
 	"unicode/utf8"
 
+	"github.com/mallang/mallang/internal/account"
 	"github.com/mallang/mallang/internal/db"
 	"github.com/mallang/mallang/internal/fault"
 )
@@ -102,10 +103,15 @@ func (s *Service) resolveOnce(ctx context.Context, p Profile) (Result, error) {
 	return res, nil
 }
 
-// usable refuses an account that may not sign in.
+// usable refuses an account that may not sign in: deleted, disabled, or
+// blocked by staff (its *account.BlockedError, which is
+// fault.ErrForbidden too).
 func usable(o owner) error {
 	if o.DeletedAt != nil || !o.Active {
 		return fmt.Errorf("user %d is deleted or disabled: %w", o.UserID, fault.ErrForbidden)
+	}
+	if o.BlockedAt != nil {
+		return &account.BlockedError{UserID: o.UserID, Reason: o.BlockedReason}
 	}
 	return nil
 }

@@ -19,6 +19,8 @@ type owner struct {
 	Active          bool       `db:"active"`
 	DeletedAt       *time.Time `db:"deleted_at"`
 	EmailVerifiedAt *time.Time `db:"email_verified_at"`
+	BlockedAt       *time.Time `db:"blocked_at"`
+	BlockedReason   string     `db:"blocked_reason"`
 }
 
 // identityOwner is the identity (provider, subject) with its user, or
@@ -26,7 +28,7 @@ type owner struct {
 func identityOwner(ctx context.Context, q db.Querier, provider, subject string) (owner, error) {
 	var o owner
 	err := q.GetContext(ctx, &o, q.Rebind(`
-		SELECT i.id AS identity_id, u.id AS user_id, u.active, u.deleted_at, u.email_verified_at
+		SELECT i.id AS identity_id, u.id AS user_id, u.active, u.deleted_at, u.email_verified_at, u.blocked_at, u.blocked_reason
 		FROM user_identities i JOIN users u ON u.id = i.user_id
 		WHERE i.provider = ? AND i.subject = ?`), provider, subject)
 	if errors.Is(err, sql.ErrNoRows) {
@@ -43,7 +45,7 @@ func identityOwner(ctx context.Context, q db.Querier, provider, subject string) 
 func emailOwner(ctx context.Context, q db.Querier, email string) (owner, error) {
 	var o owner
 	err := q.GetContext(ctx, &o, q.Rebind(`
-		SELECT id AS user_id, 0 AS identity_id, active, deleted_at, email_verified_at
+		SELECT id AS user_id, 0 AS identity_id, active, deleted_at, email_verified_at, blocked_at, blocked_reason
 		FROM users WHERE email = ?`), email)
 	if errors.Is(err, sql.ErrNoRows) {
 		return owner{}, fmt.Errorf("user by email: %w", fault.ErrNotFound)

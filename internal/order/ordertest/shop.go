@@ -102,7 +102,7 @@ func NewShop(t *testing.T) *Shop {
 		Mailer: sh.Outbox, Customers: paymenttest.Contacts{D: d}},
 		order.Config{PayWithin: 30 * time.Minute, BaseURL: "http://shop.test"}, c.Now, slog.New(slog.DiscardHandler))
 	sh.Payments = payment.NewService(d, sh.PaymentDeps(), payment.Config{BaseURL: "http://shop.test", Bank: Bank}, nil, c.Now, slog.New(slog.DiscardHandler))
-	sh.Checkout = checkout.New(d, sh.Orders, sh.Payments)
+	sh.Checkout = checkout.New(d, sh.Orders, sh.Payments, paymenttest.Contacts{D: d})
 	sh.Leaf = catalogtest.Categories(t, cat).Leaves[0].ID
 	return sh
 }

@@ -11,6 +11,7 @@ import (
 	"errors"
 	"fmt"
 
+	"github.com/mallang/mallang/internal/account"
 	"github.com/mallang/mallang/internal/db"
 	"github.com/mallang/mallang/internal/fake"
 	"github.com/mallang/mallang/internal/fault"
@@ -79,4 +80,24 @@ func (c Contacts) Contact(ctx context.Context, q db.Querier, userID int64) (emai
 		return "", "", fmt.Errorf("user %d: %w", userID, err)
 	}
 	return email, name, nil
+}
+
+// Standing returns the *account.BlockedError of a customer staff blocked,
+// read on q, and nil otherwise: a checkout.Customers.
+func (c Contacts) Standing(ctx context.Context, q db.Querier, userID int64) error {
+	var blocked struct {
+		At     sql.NullTime `db:"blocked_at"`
+		Reason string       `db:"blocked_reason"`
+	}
+	err := q.GetContext(ctx, &blocked, q.Rebind(`SELECT blocked_at, blocked_reason FROM users WHERE id = ?`), userID)
+	if errors.Is(err, sql.ErrNoRows) {
+		return fmt.Errorf("user %d: %w", userID, fault.ErrNotFound)
+	}
+	if err != nil {
+		return fmt.Errorf("user %d: %w", userID, err)
+	}
+	if blocked.At.Valid {
+		return &account.BlockedError{UserID: userID, Reason: blocked.Reason}
+	}
+	return nil
 }

@@ -1,0 +1,22 @@
+package app
+
+import (
+	"github.com/mallang/mallang/internal/customer"
+	"github.com/mallang/mallang/internal/inquiry"
+)
+
+// wireCustomers builds the staff's customer page service and the 1:1
+// inquiries on the account, points, address, promotion and order services.
+func (a *App) wireCustomers() {
+	s := a.acc
+	s.customers = customer.New(a.DB, customer.Deps{Accounts: a.Accounts, Points: s.points, Addresses: s.addresses,
+		Grades: s.promotions, Audit: s.audit}, a.now, a.log)
+	s.inquiries = inquiry.NewService(a.DB, inquiry.Deps{Orders: s.orders, Media: a.Media, Audit: s.audit,
+		Mailer: s.outbox, Customers: a.Accounts}, inquiry.Config{BaseURL: a.cfg.BaseURL}, a.now, a.log)
+}
+
+// Customers is the staff's customer service, for tools and tests.
+func (a *App) Customers() *customer.Service { return a.acc.customers }
+
+// Inquiries is the 1:1 inquiry service, for tools and tests.
+func (a *App) Inquiries() *inquiry.Service { return a.acc.inquiries }
