@@ -20,6 +20,10 @@ type SignUp struct {
 	Phone            string // any common Korean or international format
 	MarketingConsent bool   // optional: recorded with its time when given
 	AgreeTerms       bool   // the terms of use and the privacy notice; required
+	// TermsVersion and PrivacyVersion are the versions of the terms of use
+	// and the privacy policy in force when the customer agreed, recorded
+	// with the consent; 0 when none is published.
+	TermsVersion, PrivacyVersion int64
 }
 
 // SignUp creates an inactive customer account and emails the one-time link
@@ -41,6 +45,9 @@ func (s *Service) SignUp(ctx context.Context, in SignUp) error {
 	checkPhone(v, &in.Phone, true)
 	if !in.AgreeTerms {
 		v.Add("terms", "must be accepted to sign up")
+	}
+	if in.TermsVersion < 0 || in.PrivacyVersion < 0 {
+		v.Add("terms", "names no version")
 	}
 	if err := v.Err(); err != nil {
 		return err
@@ -85,6 +92,9 @@ func (s *Service) SignUp(ctx context.Context, in SignUp) error {
 			return err
 		}
 		if err := s.setPhone(ctx, q, userID, in.Phone, now); err != nil {
+			return err
+		}
+		if err := recordConsents(ctx, q, userID, in, now); err != nil {
 			return err
 		}
 		token, err := newLinkToken(ctx, q, userID, purposeVerify, now, s.opt.VerifyTTL)

@@ -132,7 +132,8 @@ func (a *App) wireAccounts() error {
 		Catalog: a.Catalog, Cart: s.carts, Addresses: s.addresses, Coupons: s.coupons,
 		Points: s.points, Shipping: s.shipping, Promotions: s.promotions, Keyring: kr, Audit: s.audit,
 		Mailer: s.outbox, Customers: a.Accounts,
-	}, order.Config{PayWithin: cfg.OrderPayWithin, ConfirmAfter: cfg.OrderConfirmAfter, BaseURL: cfg.BaseURL}, now, a.log)
+	}, order.Config{PayWithin: cfg.OrderPayWithin, ConfirmAfter: cfg.OrderConfirmAfter, BaseURL: cfg.BaseURL,
+		Terms: a.live}, now, a.log)
 	a.acc = s
 	return nil
 }

@@ -32,7 +32,8 @@ import (
 	"github.com/mallang/mallang/internal/web"
 )
 
-// ShopName is the demo shop's name until settings arrive.
+// ShopName is the name a new shop starts with; staff change it in the
+// back office's settings.
 const ShopName = "말랑 상점"
 
 // maxBodyBytes caps request bodies; larger ones get a clear 413 message
@@ -63,6 +64,8 @@ type App struct {
 	opts Options
 	// testpay is the built-in test provider when MALLANG_TESTPAY is on.
 	testpay *testpay.Provider
+	// live gives the services the shop's settings (wireSettings).
+	live *live
 }
 
 // New opens the database, applies migrations (the shop's and the job
@@ -87,7 +90,7 @@ func NewWith(ctx context.Context, cfg config.Config, log *slog.Logger, version s
 	if now == nil {
 		now = time.Now
 	}
-	a := &App{cfg: cfg, log: log, version: version, DB: d, now: now, opts: opts}
+	a := &App{cfg: cfg, log: log, version: version, DB: d, now: now, opts: opts, live: &live{}}
 	if err := a.migrate(ctx); err != nil {
 		a.closeDB()
 		return nil, err
@@ -113,6 +116,10 @@ func NewWith(ctx context.Context, cfg config.Config, log *slog.Logger, version s
 		return nil, err
 	}
 	a.wireReturns()
+	if err := a.wireSettings(ctx); err != nil {
+		a.Close()
+		return nil, err
+	}
 	a.registry = prometheus.NewRegistry()
 	a.registry.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 	w, r := d.SQL()
@@ -172,7 +179,7 @@ func (a *App) routes() http.Handler {
 		Payments: a.acc.payments})
 	jsonAPI.EnableReturns(a.acc.returns)
 	jsonAPI.Register(mux)
-	storefront := web.New(web.Config{BaseURL: a.cfg.BaseURL, ShopName: ShopName, Now: a.now}, a.Catalog, a.log)
+	storefront := web.New(web.Config{BaseURL: a.cfg.BaseURL, Shop: a.live.s, Now: a.now}, a.Catalog, a.log)
 	storefront.EnableAccounts(web.AccountDeps{
 		Accounts:  a.Accounts,
 		Store:     a.acc.sessions,
@@ -187,11 +194,11 @@ func (a *App) routes() http.Handler {
 		Secure:    strings.HasPrefix(a.cfg.BaseURL, "https://"),
 	})
 	storefront.Register(mux)
-	backoffice.New(backoffice.Config{Path: a.cfg.AdminPath, ShopName: ShopName, Secure: strings.HasPrefix(a.cfg.BaseURL, "https://")},
+	backoffice.New(backoffice.Config{Path: a.cfg.AdminPath, Secure: strings.HasPrefix(a.cfg.BaseURL, "https://")},
 		backoffice.Deps{Accounts: a.Accounts, TwoFactor: a.acc.twoFactor, Trap: a.acc.trap, Audit: a.acc.audit,
 			Outbox: a.acc.outbox, Store: a.acc.sessions, Now: a.now,
 			Orders: a.acc.orders, Coupons: a.acc.coupons, Shipping: a.acc.shipping, Promotions: a.acc.promotions,
-			Payments: a.acc.payments, Returns: a.acc.returns}, a.log).Register(mux)
+			Payments: a.acc.payments, Returns: a.acc.returns, Settings: a.live.s}, a.log).Register(mux)
 
 	m := observe.NewMetrics(a.registry)
 	var h http.Handler = mux

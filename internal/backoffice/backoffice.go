@@ -40,8 +40,6 @@ type Config struct {
 	// Path is where the back office lives, "/" and no trailing slash
 	// ("/manage-3f9a1c2b7d"). Keep it secret: /admin is the honeypot.
 	Path string
-	// ShopName titles the pages.
-	ShopName string
 	// Secure marks the staff cookie Secure and gives it the __Host- prefix
 	// (a shop served over HTTPS).
 	Secure bool
@@ -123,6 +121,9 @@ type Deps struct {
 	Payments Payments
 	// Returns serves the returns section (account.PermOrders).
 	Returns Returns
+	// Settings serves the settings section (account.PermSettings) and
+	// names the shop on every page.
+	Settings Settings
 }
 
 // missing names the dependencies d lacks: nil, or a nil pointer in an
@@ -133,6 +134,7 @@ func (d Deps) missing() []string {
 		"Outbox", d.Outbox, "Store", d.Store, "Now", d.Now,
 		"Orders", d.Orders, "Coupons", d.Coupons, "Shipping", d.Shipping,
 		"Promotions", d.Promotions, "Payments", d.Payments, "Returns", d.Returns,
+		"Settings", d.Settings,
 	)
 }
 
@@ -203,6 +205,7 @@ func (h *Handler) Register(mux *http.ServeMux) {
 	h.registerPromotions(mux)
 	h.registerPayments(mux)
 	h.registerReturns(mux)
+	h.registerSettings(mux)
 
 	// The honeypot: no session manager anywhere near it.
 	mux.HandleFunc("GET /admin", h.decoyForm)

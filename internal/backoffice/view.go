@@ -48,6 +48,7 @@ func (h *Handler) sections(m *messages, u account.User) []navItem {
 	h.paymentSections(u, add)
 	h.returnSections(u, add)
 	h.promotionSections(u, add)
+	h.settingsSections(u, add)
 	if u.Can(account.PermCustomers) {
 		add("users", "/users", "dash.users")
 	}
@@ -86,7 +87,7 @@ func (h *Handler) bare(r *http.Request, m *messages, title string) *page {
 	}
 	q.Set("lang", other)
 	return &page{
-		M: m, Title: title, Shop: h.cfg.ShopName, Home: h.url("/"), CSS: h.url("/static/style.css"),
+		M: m, Title: title, Shop: h.deps.Settings.Current(r.Context()).ShopName, Home: h.url("/"), CSS: h.url("/static/style.css"),
 		LangURL: target + "?" + q.Encode(),
 	}
 }

@@ -43,8 +43,8 @@ type Settings struct {
 	Version int64 `json:"-"`
 	// ShopName is shown in the header, in every page title and in mails.
 	ShopName string `json:"shop_name"`
-	// Logo is the address of the shop's logo image (https:// or a path on
-	// the shop such as /media/…); empty shows the name instead.
+	// Logo is the path of the shop's logo image on the shop (/media/…: the
+	// pages load images from the shop only); empty shows the name instead.
 	Logo     string   `json:"logo"`
 	Contact  Contact  `json:"contact"`
 	Business Business `json:"business"`
@@ -200,8 +200,10 @@ func (s Settings) validate(v *fault.Invalid, methods []string) {
 	text(v, "shop_name", s.ShopName, MaxText, true)
 	if s.Logo != "" {
 		text(v, "logo", s.Logo, MaxLogo, false)
-		if !strings.HasPrefix(s.Logo, "https://") && !(strings.HasPrefix(s.Logo, "/") && !strings.HasPrefix(s.Logo, "//")) {
-			v.Add("logo", "must be an https:// address or a path on the shop")
+		// The pages' Content-Security-Policy loads images from the shop
+		// only, so the logo is a path on it (an uploaded /media/… image).
+		if !strings.HasPrefix(s.Logo, "/") || strings.HasPrefix(s.Logo, "//") || strings.ContainsAny(s.Logo, "\"<> ") {
+			v.Add("logo", "must be a path on the shop, such as /media/…")
 		}
 	}
 	text(v, "contact_phone", s.Contact.Phone, MaxText, false)

@@ -110,6 +110,7 @@ func TestUpdateRefusesEachBadField(t *testing.T) {
 		{"shop_name", func(s *settings.Settings) { s.ShopName = strings.Repeat("가", settings.MaxText+1) }},
 		{"logo", func(s *settings.Settings) { s.Logo = "javascript:alert(1)" }},
 		{"logo", func(s *settings.Settings) { s.Logo = "//evil.test/logo.png" }},
+		{"logo", func(s *settings.Settings) { s.Logo = "https://cdn.test/logo.png" }},
 		{"contact_phone", func(s *settings.Settings) { s.Contact.Phone = "전화 주세요" }},
 		{"contact_email", func(s *settings.Settings) { s.Contact.Email = "help(at)mallang" }},
 		{"contact_hours", func(s *settings.Settings) { s.Contact.Hours = "평일\n10시" }},

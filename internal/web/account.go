@@ -66,7 +66,8 @@ func (h *Handler) signupFields(lc *locale, r *http.Request) []field {
 func (h *Handler) signupPage(r *http.Request, lc *locale) (*page, *form) {
 	p := h.accountPage(r, lc, lc.T("signup.title"), "/signup")
 	f := &form{TestID: "signup", Title: lc.T("signup.title"), Action: "/signup", Submit: lc.T("signup.submit"),
-		Fields: h.signupFields(lc, r), Links: []link{{Label: lc.T("signup.have"), URL: "/login"}}}
+		Fields: h.signupFields(lc, r), Links: []link{{Label: lc.T("signup.have"), URL: "/login"},
+			{Label: lc.T("signup.terms"), URL: "/terms"}, {Label: lc.T("signup.privacy"), URL: "/privacy"}}}
 	f.Links = append(f.Links, h.socialLinks(lc)...)
 	return p, f
 }
@@ -84,10 +85,15 @@ func (h *Handler) signup(w http.ResponseWriter, r *http.Request, lc *locale) err
 	p, f := h.signupPage(r, lc)
 	email := r.PostFormValue("email")
 	err := h.acc.Accounts.LinkGuard(r.Context(), security.ClientIP(r), email)
+	var terms, privacy int64
+	if err == nil {
+		terms, privacy, err = h.legalVersions(r.Context())
+	}
 	if err == nil {
 		err = h.acc.Accounts.SignUp(r.Context(), account.SignUp{
 			Email: email, Password: r.PostFormValue("password"), Name: r.PostFormValue("name"), Phone: r.PostFormValue("phone"),
 			AgreeTerms: r.PostFormValue("terms") == "on", MarketingConsent: r.PostFormValue("marketing") == "on",
+			TermsVersion: terms, PrivacyVersion: privacy,
 		})
 	}
 	if err != nil {
