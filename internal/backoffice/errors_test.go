@@ -111,4 +111,6 @@ func TestServeError(t *testing.T) {
 // without the rest of the back office.
 type namedShop struct{ Settings }
 
-func (namedShop) Current(context.Context) settings.Settings { return settings.Settings{ShopName: "말랑"} }
+func (namedShop) Current(context.Context) settings.Settings {
+	return settings.Settings{ShopName: "말랑"}
+}
