@@ -59,6 +59,10 @@ func NewService(d *db.DB, a Audit, cfg Config, now func() time.Time, log *slog.L
 	return &Service{d: d, audit: a, cfg: cfg, now: now, log: log}
 }
 
+// Now is the service's clock reading, for a legal version that takes
+// effect at once.
+func (s *Service) Now() time.Time { return s.now() }
+
 // Methods are the ways to pay staff may switch off.
 func (s *Service) Methods() []string { return slices.Clone(s.cfg.Methods) }
 
