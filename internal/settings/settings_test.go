@@ -66,6 +66,11 @@ var staff = audit.Actor{UserID: 0, Email: "staff@mallang.test", IP: "192.0.2.1"}
 
 func newService(t *testing.T, d *db.DB, clock *fake.Clock, every time.Duration) *settings.Service {
 	t.Helper()
+	return newServiceB(t, d, clock, every)
+}
+
+func newServiceB(t testing.TB, d *db.DB, clock *fake.Clock, every time.Duration) *settings.Service {
+	t.Helper()
 	s := settings.NewService(d, audit.New(d, clock.Now), settings.Config{CheckEvery: every,
 		Methods: []string{"bank_transfer", "testpay", "toss"}}, clock.Now, slog.New(slog.DiscardHandler))
 	if err := s.Init(t.Context(), initial()); err != nil {
