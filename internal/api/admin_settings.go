@@ -46,6 +46,7 @@ type ShopSettings struct {
 	DepositHours int               `json:"deposit_hours" doc:"How long a bank-transfer order waits for the money, 1–720 hours." example:"72"`
 	ConfirmDays  int               `json:"confirm_days" doc:"Days after delivery when an order confirms itself, 1–60." example:"7"`
 	ReturnFee    int64             `json:"return_fee" doc:"Return shipping for a change of mind, in won, 0–100,000." example:"6000"`
+	GradeWindow  int               `json:"grade_window_days" doc:"Days of orders the monthly evaluation of membership grades counts, 1–730." example:"90"`
 	PaymentsOff  []string          `json:"payments_off" nullable:"false" maxItems:"20" doc:"Ways to pay switched off (keys of GET /api/v1/payment-methods when on); checkout leaves them out and refuses them." example:"[\"paypal\"]"`
 }
 
@@ -58,7 +59,7 @@ type ShopBankAccount struct {
 
 func newShopSettings(st settings.Settings) ShopSettings {
 	out := ShopSettings{Version: st.Version, ShopName: st.ShopName, Logo: st.Logo, DepositHours: st.DepositHours,
-		ConfirmDays: st.ConfirmDays, ReturnFee: st.ReturnFee, BankAccounts: []ShopBankAccount{}, PaymentsOff: []string{}}
+		ConfirmDays: st.ConfirmDays, ReturnFee: st.ReturnFee, GradeWindow: st.GradeWindowDays, BankAccounts: []ShopBankAccount{}, PaymentsOff: []string{}}
 	out.Contact.Phone, out.Contact.Email, out.Contact.Hours = st.Contact.Phone, st.Contact.Email, st.Contact.Hours
 	b := st.Business
 	out.Business.Name, out.Business.Representative, out.Business.Registration = b.Name, b.Representative, b.Registration
@@ -72,7 +73,7 @@ func newShopSettings(st settings.Settings) ShopSettings {
 
 func (s ShopSettings) settings() settings.Settings {
 	st := settings.Settings{Version: s.Version, ShopName: s.ShopName, Logo: s.Logo, DepositHours: s.DepositHours,
-		ConfirmDays: s.ConfirmDays, ReturnFee: s.ReturnFee, PaymentsOff: s.PaymentsOff,
+		ConfirmDays: s.ConfirmDays, ReturnFee: s.ReturnFee, GradeWindowDays: s.GradeWindow, PaymentsOff: s.PaymentsOff,
 		Contact: settings.Contact{Phone: s.Contact.Phone, Email: s.Contact.Email, Hours: s.Contact.Hours},
 		Business: settings.Business{Name: s.Business.Name, Representative: s.Business.Representative,
 			Registration: s.Business.Registration, MailOrder: s.Business.MailOrder, Address: s.Business.Address,
@@ -91,7 +92,7 @@ var settingsFields = func() map[string]string {
 		"representative": "body.business.representative", "registration": "body.business.registration",
 		"mail_order": "body.business.mail_order", "address": "body.business.address", "privacy_name": "body.business.privacy_name",
 		"privacy_email": "body.business.privacy_email", "deposit_hours": "body.deposit_hours", "confirm_days": "body.confirm_days",
-		"return_fee": "body.return_fee", "payments_off": "body.payments_off", "bank_accounts": "body.bank_accounts"}
+		"return_fee": "body.return_fee", "grade_window_days": "body.grade_window_days", "payments_off": "body.payments_off", "bank_accounts": "body.bank_accounts"}
 	for i := range settings.MaxBankAccounts {
 		n := strconv.Itoa(i)
 		for _, f := range []string{"bank", "account", "holder"} {

@@ -199,14 +199,15 @@ func (a *App) pruners() []jobs.Pruner {
 			return int64(n), err
 		}},
 		// Membership grades are evaluated monthly, on the first of the
-		// month in Korea, from the last three months of orders; the
+		// month in Korea, from the orders of the settings' window (90
+		// days at first); the
 		// evaluation is idempotent, so the day's other hourly runs change
 		// nothing.
 		{Name: "membership grades", Prune: func(ctx context.Context) (int64, error) {
 			if time.Now().In(kst.Zone).Day() != 1 {
 				return 0, nil
 			}
-			n, err := s.promotions.EvaluateGrades(ctx, 90*24*time.Hour)
+			n, err := s.promotions.EvaluateGrades(ctx, a.live.gradeWindow(ctx))
 			return int64(n), err
 		}},
 	}

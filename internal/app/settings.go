@@ -26,6 +26,12 @@ func (l *live) ConfirmAfter(ctx context.Context) time.Duration {
 	return time.Duration(l.s.Current(ctx).ConfirmDays) * 24 * time.Hour
 }
 
+// gradeWindow is how many days of orders the monthly grade evaluation
+// counts.
+func (l *live) gradeWindow(ctx context.Context) time.Duration {
+	return time.Duration(l.s.Current(ctx).GradeWindowDays) * 24 * time.Hour
+}
+
 // ReturnFee implements returns.Fees.
 func (l *live) ReturnFee(ctx context.Context) int64 { return l.s.Current(ctx).ReturnFee }
 
@@ -55,7 +61,7 @@ func (a *App) wireSettings(ctx context.Context) error {
 func (a *App) initialSettings() settings.Settings {
 	cfg := a.cfg
 	st := settings.Settings{ShopName: ShopName, DepositHours: int(cfg.Payments.DepositWithin / time.Hour),
-		ConfirmDays: int(cfg.OrderConfirmAfter / (24 * time.Hour)), ReturnFee: cfg.ReturnFee}
+		ConfirmDays: int(cfg.OrderConfirmAfter / (24 * time.Hour)), ReturnFee: cfg.ReturnFee, GradeWindowDays: 90}
 	if cfg.Payments.BankAccount != "" {
 		st.BankAccounts = []settings.BankAccount{{Bank: cfg.Payments.BankName, Account: cfg.Payments.BankAccount,
 			Holder: cfg.Payments.BankHolder}}

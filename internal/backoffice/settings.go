@@ -84,7 +84,7 @@ type settingsLink struct {
 // settingsFields are the form's one-line fields, in form order.
 var settingsFields = []string{"shop_name", "logo", "contact_phone", "contact_email", "contact_hours",
 	"business_name", "representative", "registration", "mail_order", "address", "privacy_name", "privacy_email",
-	"deposit_hours", "confirm_days", "return_fee"}
+	"deposit_hours", "confirm_days", "return_fee", "grade_window_days"}
 
 // newSettingsView fills the form from st.
 func (h *Handler) newSettingsView(m *messages, u account.User, st settings.Settings) settingsView {
@@ -94,7 +94,7 @@ func (h *Handler) newSettingsView(m *messages, u account.User, st settings.Setti
 		"registration": settings.FormatRegistration(st.Business.Registration), "mail_order": st.Business.MailOrder,
 		"address": st.Business.Address, "privacy_name": st.Business.PrivacyName, "privacy_email": st.Business.PrivacyEmail,
 		"deposit_hours": strconv.Itoa(st.DepositHours), "confirm_days": strconv.Itoa(st.ConfirmDays),
-		"return_fee": strconv.FormatInt(st.ReturnFee, 10),
+		"return_fee": strconv.FormatInt(st.ReturnFee, 10), "grade_window_days": strconv.Itoa(st.GradeWindowDays),
 	}}
 	for i := range settings.MaxBankAccounts {
 		row := bankRowView{Index: strconv.Itoa(i)}
@@ -149,7 +149,7 @@ func (h *Handler) saveSettings(w http.ResponseWriter, r *http.Request, m *messag
 	for _, f := range []struct {
 		name string
 		out  *int
-	}{{"deposit_hours", &st.DepositHours}, {"confirm_days", &st.ConfirmDays}} {
+	}{{"deposit_hours", &st.DepositHours}, {"confirm_days", &st.ConfirmDays}, {"grade_window_days", &st.GradeWindowDays}} {
 		n, ok := parseWhole(v.Values[f.name])
 		if !ok || n > 1<<20 {
 			v.Errors[f.name] = m.T("v.whole")

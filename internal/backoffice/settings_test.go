@@ -25,6 +25,7 @@ func settingsForm(e *env) url.Values {
 		"mail_order": {"제2026-서울마포-0000호"}, "address": {"서울특별시 마포구 예시로 1"}, "privacy_name": {"이보호"},
 		"privacy_email": {"privacy@mallang.test"}, "deposit_hours": {strconv.Itoa(st.DepositHours)},
 		"confirm_days": {strconv.Itoa(st.ConfirmDays)}, "return_fee": {strconv.FormatInt(st.ReturnFee, 10)},
+		"grade_window_days": {strconv.Itoa(st.GradeWindowDays)},
 		"payment_on": e.shop.Settings().Methods(),
 	}
 	for i, a := range st.BankAccounts {
@@ -94,6 +95,7 @@ func TestSettingsFormErrors(t *testing.T) {
 		{"deposit_hours", "사흘", "숫자로 입력하세요"},
 		{"confirm_days", "61", "1일에서 60일 사이"},
 		{"return_fee", "200000", "0원에서 100,000원 사이"},
+		{"grade_window_days", "0", "1일에서 730일 사이"},
 		{"bank_accounts.0.holder", "", "필수 항목입니다"},
 		{"bank_accounts.1.account", "국민-123", "숫자로 입력하세요"},
 	}

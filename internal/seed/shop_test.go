@@ -19,7 +19,7 @@ func TestShop(t *testing.T) {
 	d := dbtest.New(t)
 	clock := fake.NewClock(now)
 	s := settings.NewService(d, audit.New(d, clock.Now), settings.Config{}, clock.Now, slog.New(slog.DiscardHandler))
-	if err := s.Init(t.Context(), settings.Settings{ShopName: "말랑 상점", DepositHours: 72, ConfirmDays: 7, ReturnFee: 6000}); err != nil {
+	if err := s.Init(t.Context(), settings.Settings{ShopName: "말랑 상점", DepositHours: 72, ConfirmDays: 7, ReturnFee: 6000, GradeWindowDays: 90}); err != nil {
 		t.Fatal(err)
 	}
 	if err := Shop(t.Context(), s); err != nil {

@@ -180,6 +180,7 @@ func changes(a, b Settings) map[string]any {
 	add("deposit_hours", a.DepositHours != b.DepositHours)
 	add("confirm_days", a.ConfirmDays != b.ConfirmDays)
 	add("return_fee", a.ReturnFee != b.ReturnFee)
+	add("grade_window_days", a.GradeWindowDays != b.GradeWindowDays)
 	add("payments_off", !slices.Equal(a.PaymentsOff, b.PaymentsOff))
 	return map[string]any{"changed": names, "version": b.Version}
 }

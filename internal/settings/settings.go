@@ -33,6 +33,7 @@ const (
 	MaxReturnFee     = 100000
 	MaxConfirmDays   = 60
 	MaxDepositHours  = 720
+	MaxGradeWindow   = 730
 	registrationSize = 10
 )
 
@@ -61,6 +62,9 @@ type Settings struct {
 	// ReturnFee is the return shipping, round trip, in won, that a customer
 	// pays for a change of mind (0–100,000).
 	ReturnFee int64 `json:"return_fee"`
+	// GradeWindowDays is how many days of orders the monthly evaluation of
+	// membership grades counts (1–730).
+	GradeWindowDays int `json:"grade_window_days"`
 	// PaymentsOff lists the ways to pay (payment method keys such as
 	// "bank_transfer", "toss") that staff switched off: checkout does not
 	// offer them and the API refuses them.
@@ -243,6 +247,9 @@ func (s Settings) validate(v *fault.Invalid, methods []string) {
 	}
 	if s.ReturnFee < 0 || s.ReturnFee > MaxReturnFee {
 		v.Add("return_fee", fmt.Sprintf("must be from 0 to %d won", MaxReturnFee))
+	}
+	if s.GradeWindowDays < 1 || s.GradeWindowDays > MaxGradeWindow {
+		v.Add("grade_window_days", fmt.Sprintf("must be from 1 to %d days", MaxGradeWindow))
 	}
 	for _, m := range s.PaymentsOff {
 		if !slices.Contains(methods, m) {

@@ -58,7 +58,7 @@ func initial() settings.Settings {
 		Business: settings.Business{Name: "주식회사 말랑(예시)", Representative: "김말랑", Registration: "123-45-67891",
 			MailOrder: "제2026-서울마포-0000호", Address: "서울특별시 마포구 예시로 1", PrivacyName: "이보호", PrivacyEmail: "privacy@mallang.test"},
 		BankAccounts: []settings.BankAccount{{Bank: "말랑은행", Account: "123-456-789", Holder: "(주)말랑"}},
-		DepositHours: 72, ConfirmDays: 7, ReturnFee: 6000,
+		DepositHours: 72, ConfirmDays: 7, ReturnFee: 6000, GradeWindowDays: 90,
 	}
 }
 
@@ -133,6 +133,8 @@ func TestUpdateRefusesEachBadField(t *testing.T) {
 		{"return_fee", func(s *settings.Settings) { s.ReturnFee = -1 }},
 		{"return_fee", func(s *settings.Settings) { s.ReturnFee = settings.MaxReturnFee + 1 }},
 		{"payments_off", func(s *settings.Settings) { s.PaymentsOff = []string{"bitcoin"} }},
+		{"grade_window_days", func(s *settings.Settings) { s.GradeWindowDays = 0 }},
+		{"grade_window_days", func(s *settings.Settings) { s.GradeWindowDays = settings.MaxGradeWindow + 1 }},
 	}
 	for _, tt := range tests {
 		t.Run(tt.field, func(t *testing.T) {
