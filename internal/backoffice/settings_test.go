@@ -26,7 +26,7 @@ func settingsForm(e *env) url.Values {
 		"privacy_email": {"privacy@mallang.test"}, "deposit_hours": {strconv.Itoa(st.DepositHours)},
 		"confirm_days": {strconv.Itoa(st.ConfirmDays)}, "return_fee": {strconv.FormatInt(st.ReturnFee, 10)},
 		"grade_window_days": {strconv.Itoa(st.GradeWindowDays)},
-		"payment_on": e.shop.Settings().Methods(),
+		"payment_on":        e.shop.Settings().Methods(),
 	}
 	for i, a := range st.BankAccounts {
 		n := strconv.Itoa(i)
