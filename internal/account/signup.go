@@ -21,8 +21,9 @@ type SignUp struct {
 	MarketingConsent bool   // optional: recorded with its time when given
 	AgreeTerms       bool   // the terms of use and the privacy notice; required
 	// TermsVersion and PrivacyVersion are the versions of the terms of use
-	// and the privacy policy in force when the customer agreed, recorded
-	// with the consent; 0 when none is published.
+	// and the privacy policy the customer agreed to, recorded with the
+	// consent; 0 for none published. Left 0, the versions in force are
+	// asked of Options.Legal.
 	TermsVersion, PrivacyVersion int64
 }
 
@@ -51,6 +52,12 @@ func (s *Service) SignUp(ctx context.Context, in SignUp) error {
 	}
 	if err := v.Err(); err != nil {
 		return err
+	}
+	if s.opt.Legal != nil && in.TermsVersion == 0 && in.PrivacyVersion == 0 {
+		var err error
+		if in.TermsVersion, in.PrivacyVersion, err = s.opt.Legal.LegalInForce(ctx); err != nil {
+			return fmt.Errorf("sign up: %w", err)
+		}
 	}
 	hash, err := s.hashPassword(ctx, in.Password)
 	if err != nil {

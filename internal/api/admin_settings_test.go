@@ -86,3 +86,28 @@ func TestSettingsAPINeedsTheScope(t *testing.T) {
 		}
 	}
 }
+
+// A sign-up through the API records the versions of the terms and the
+// privacy policy in force, as the storefront's does.
+func TestAPISignUpRecordsLegalVersions(t *testing.T) {
+	t.Parallel()
+	f := newShop(t)
+	_, id := f.customer(t, "admin@example.com")
+	tok := f.staffToken(t, f.makeStaff(t, id, account.Staff, account.PermSettings)).AccessToken
+	for _, doc := range []string{"terms", "terms", "privacy"} {
+		decode[api.LegalVersion](t, f.do(t, req{method: "POST", path: "/api/v1/admin/legal/" + doc, token: tok,
+			body: map[string]any{"text": "본문", "effective_at": f.clock.Now()}}), http.StatusCreated)
+	}
+	_, newID := f.customer(t, "newcomer@example.com")
+	cs, err := f.acc.Consents(t.Context(), newID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := map[string]int64{}
+	for _, c := range cs {
+		got[c.Document] = c.Version
+	}
+	if len(cs) != 2 || got["terms"] != 2 || got["privacy"] != 1 {
+		t.Fatalf("consents = %+v", cs)
+	}
+}

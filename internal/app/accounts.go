@@ -122,6 +122,7 @@ func (a *App) wireAccounts() error {
 		Identities:   s.social,
 		Audit:        s.audit,
 		SecondFactor: s.twoFactor,
+		Legal:        a.live,
 	}, now, a.log)
 	s.carts = cart.New(d, a.Catalog, cart.Config{}, now)
 	s.shipping = shipping.New(d, s.audit, now)

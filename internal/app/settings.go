@@ -43,6 +43,15 @@ func (l *live) PaymentTerms(ctx context.Context) payment.Terms {
 		DepositWithin: time.Duration(st.DepositHours) * time.Hour, Off: st.PaymentsOff}
 }
 
+// LegalInForce implements account.LegalVersions.
+func (l *live) LegalInForce(ctx context.Context) (terms, privacy int64, err error) {
+	vs, err := l.s.CurrentVersions(ctx)
+	if err != nil {
+		return 0, 0, err
+	}
+	return vs[settings.Terms], vs[settings.Privacy], nil
+}
+
 // wireSettings builds the settings service and, on a shop's first start,
 // stores the environment's values as the initial settings: from then on
 // the back office decides (docs/configuration.md names the variables).

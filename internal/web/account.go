@@ -85,15 +85,10 @@ func (h *Handler) signup(w http.ResponseWriter, r *http.Request, lc *locale) err
 	p, f := h.signupPage(r, lc)
 	email := r.PostFormValue("email")
 	err := h.acc.Accounts.LinkGuard(r.Context(), security.ClientIP(r), email)
-	var terms, privacy int64
-	if err == nil {
-		terms, privacy, err = h.legalVersions(r.Context())
-	}
 	if err == nil {
 		err = h.acc.Accounts.SignUp(r.Context(), account.SignUp{
 			Email: email, Password: r.PostFormValue("password"), Name: r.PostFormValue("name"), Phone: r.PostFormValue("phone"),
 			AgreeTerms: r.PostFormValue("terms") == "on", MarketingConsent: r.PostFormValue("marketing") == "on",
-			TermsVersion: terms, PrivacyVersion: privacy,
 		})
 	}
 	if err != nil {

@@ -1,7 +1,6 @@
 package web
 
 import (
-	"context"
 	"errors"
 	"net/http"
 	"strconv"
@@ -104,23 +103,6 @@ func (h *Handler) legal(w http.ResponseWriter, r *http.Request, lc *locale, doc 
 	p.NoIndex = v.Old
 	h.render(w, r, lc, http.StatusOK, legalPage(p, v))
 	return nil
-}
-
-// legalVersions are the versions of the terms and the privacy policy in
-// force, which a sign-up agrees to (0 for one never published).
-func (h *Handler) legalVersions(ctx context.Context) (terms, privacy int64, err error) {
-	var out [2]int64
-	for i, d := range settings.Documents {
-		lv, err := h.cfg.Shop.CurrentLegal(ctx, d)
-		switch {
-		case errors.Is(err, fault.ErrNotFound):
-		case err != nil:
-			return 0, 0, err
-		default:
-			out[i] = lv.Version
-		}
-	}
-	return out[0], out[1], nil
 }
 
 // paragraphs splits plain text at blank lines; single line breaks stay
