@@ -3,6 +3,7 @@ package settings_test
 import (
 	"errors"
 	"log/slog"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -136,8 +137,10 @@ func TestUpdateRefusesEachBadField(t *testing.T) {
 		{"grade_window_days", func(s *settings.Settings) { s.GradeWindowDays = 0 }},
 		{"grade_window_days", func(s *settings.Settings) { s.GradeWindowDays = settings.MaxGradeWindow + 1 }},
 	}
-	for _, tt := range tests {
-		t.Run(tt.field, func(t *testing.T) {
+	for i, tt := range tests {
+		// Names stay unique without the "#01" Go adds to a repeated one: a
+		// '#' in the SQLite file's path would end it there.
+		t.Run(tt.field+" "+strconv.Itoa(i), func(t *testing.T) {
 			t.Parallel()
 			d := dbtest.New(t)
 			s := newService(t, d, fake.NewClock(start), 0)
