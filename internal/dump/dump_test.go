@@ -159,6 +159,13 @@ func fillShop(t testing.TB, d *db.DB) {
 		(2, 2, '말랑 다크초콜릿 미니', '', 1, 0, 2)`)
 	exec(t, d, `INSERT INTO return_photos (id, return_id, media_key, content_type, created_at) VALUES
 		(1, 1, 'returns/ab/abcdef.png', 'image/png', ?)`, t1)
+	exec(t, d, `INSERT INTO settings (id, version, data, created_at, updated_at) VALUES
+		(1, 3, '{"shop_name":"말랑 \"상점\"","business":{"registration":"1234567891"},"payments_off":["paypal"]}', ?, ?)`, t1, t2)
+	exec(t, d, `INSERT INTO legal_versions (id, document, version, body, effective_at, created_by, created_at, updated_at) VALUES
+		(1, 'terms', 1, '제1조 (목적)
+첫 줄', ?, 1, ?, ?), (2, 'privacy', 1, '처리방침', ?, NULL, ?, ?)`, t1, t1, t2, t2, t3, t3)
+	exec(t, d, `INSERT INTO consents (id, user_id, document, version, agreed_at, created_at, updated_at) VALUES
+		(1, 1, 'terms', 1, ?, ?, ?), (2, 1, 'privacy', 1, ?, ?, ?)`, t2, t2, t2, t3, t3, t3)
 	exec(t, d, `INSERT INTO member_grades (id, code, name, position, earn_permille, min_spend, created_at, updated_at) VALUES (9, 'family', '패밀리 ''VVIP''', 9, 70, 10000000, ?, ?)`, t1, t2)
 	exec(t, d, `INSERT INTO member_grade_assignments (user_id, grade_id, assigned_at) VALUES (4, 9, ?), (1, 2, ?)`, t2, t3)
 	exec(t, d, `INSERT INTO promotion_settings (id, points_min_spend, points_max_percent, points_valid_days, created_at, updated_at) VALUES (1, 500, 30, 180, ?, ?)`, t1, t2)
