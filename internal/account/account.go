@@ -144,6 +144,16 @@ type Options struct {
 	// and SecondFactor checks and resets a staff member's second factor.
 	Audit        Audit
 	SecondFactor SecondFactor
+	// Legal gives the versions of the terms and the privacy policy in
+	// force, which a sign-up records as agreed to (internal/settings);
+	// nil records only the versions the sign-up names.
+	Legal LegalVersions
+}
+
+// LegalVersions gives the versions of the terms of use and the privacy
+// policy in force now; 0 for one never published.
+type LegalVersions interface {
+	LegalInForce(ctx context.Context) (terms, privacy int64, err error)
 }
 
 // Service manages accounts.

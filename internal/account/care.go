@@ -245,21 +245,26 @@ func (s *Service) PruneLoginEvents(ctx context.Context) (int64, error) {
 
 // The consents a ConsentEvent records.
 const (
-	ConsentTerms     = "terms"     // the terms of use and the privacy notice, at sign-up
+	ConsentTerms     = "terms"     // the terms of use, at sign-up
+	ConsentPrivacy   = "privacy"   // the privacy policy, at sign-up
 	ConsentMarketing = "marketing" // marketing mail
 )
 
-// ConsentEvent is one change of a consent: given or withdrawn, and when.
+// ConsentEvent is one change of a consent: given or withdrawn, and when;
+// for the terms and the privacy policy, the version agreed to (0 when the
+// shop had published none).
 type ConsentEvent struct {
 	Kind      string
 	Given     bool
+	Version   int64
 	CreatedAt time.Time
 }
 
-// recordConsent appends a consent change of userID on q.
-func recordConsent(ctx context.Context, q db.Querier, userID int64, kind string, given bool, now time.Time) error {
-	if _, err := q.ExecContext(ctx, q.Rebind(`INSERT INTO consent_events (user_id, kind, given, created_at, updated_at)
-		VALUES (?, ?, ?, ?, ?)`), userID, kind, given, now, now); err != nil {
+// recordConsent appends a consent change of userID on q: kind given or not,
+// of version (0 for marketing).
+func recordConsent(ctx context.Context, q db.Querier, userID int64, kind string, given bool, version int64, now time.Time) error {
+	if _, err := q.ExecContext(ctx, q.Rebind(`INSERT INTO consent_events (user_id, kind, given, version, created_at, updated_at)
+		VALUES (?, ?, ?, ?, ?, ?)`), userID, kind, given, version, now, now); err != nil {
 		return fmt.Errorf("record %s consent of user %d: %w", kind, userID, err)
 	}
 	return nil
@@ -270,16 +275,17 @@ func (s *Service) Consents(ctx context.Context, userID int64) ([]ConsentEvent, e
 	var rows []struct {
 		Kind      string    `db:"kind"`
 		Given     bool      `db:"given"`
+		Version   int64     `db:"version"`
 		CreatedAt time.Time `db:"created_at"`
 	}
 	q := s.d.Read()
-	if err := q.SelectContext(ctx, &rows, q.Rebind(`SELECT kind, given, created_at FROM consent_events
+	if err := q.SelectContext(ctx, &rows, q.Rebind(`SELECT kind, given, version, created_at FROM consent_events
 		WHERE user_id = ? ORDER BY id DESC LIMIT 100`), userID); err != nil {
 		return nil, fmt.Errorf("consents of user %d: %w", userID, err)
 	}
 	out := make([]ConsentEvent, len(rows))
 	for i, r := range rows {
-		out[i] = ConsentEvent{Kind: r.Kind, Given: r.Given, CreatedAt: r.CreatedAt.UTC()}
+		out[i] = ConsentEvent{Kind: r.Kind, Given: r.Given, Version: r.Version, CreatedAt: r.CreatedAt.UTC()}
 	}
 	return out, nil
 }

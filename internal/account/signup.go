@@ -20,6 +20,11 @@ type SignUp struct {
 	Phone            string // any common Korean or international format
 	MarketingConsent bool   // optional: recorded with its time when given
 	AgreeTerms       bool   // the terms of use and the privacy notice; required
+	// TermsVersion and PrivacyVersion are the versions of the terms of use
+	// and the privacy policy the customer agreed to, recorded with the
+	// consent; 0 for none published. Left 0, the versions in force are
+	// asked of Options.Legal.
+	TermsVersion, PrivacyVersion int64
 }
 
 // SignUp creates an inactive customer account and emails the one-time link
@@ -42,8 +47,17 @@ func (s *Service) SignUp(ctx context.Context, in SignUp) error {
 	if !in.AgreeTerms {
 		v.Add("terms", "must be accepted to sign up")
 	}
+	if in.TermsVersion < 0 || in.PrivacyVersion < 0 {
+		v.Add("terms", "names no version")
+	}
 	if err := v.Err(); err != nil {
 		return err
+	}
+	if s.opt.Legal != nil && in.TermsVersion == 0 && in.PrivacyVersion == 0 {
+		var err error
+		if in.TermsVersion, in.PrivacyVersion, err = s.opt.Legal.LegalInForce(ctx); err != nil {
+			return fmt.Errorf("sign up: %w", err)
+		}
 	}
 	hash, err := s.hashPassword(ctx, in.Password)
 	if err != nil {
@@ -87,10 +101,17 @@ func (s *Service) SignUp(ctx context.Context, in SignUp) error {
 		if err := s.setPhone(ctx, q, userID, in.Phone, now); err != nil {
 			return err
 		}
-		if err := recordConsent(ctx, q, userID, ConsentTerms, true, now); err != nil {
+		// The versions in force are recorded with the consents; a
+		// privacy policy the shop never published is no consent to keep.
+		if err := recordConsent(ctx, q, userID, ConsentTerms, true, in.TermsVersion, now); err != nil {
 			return err
 		}
-		if err := recordConsent(ctx, q, userID, ConsentMarketing, in.MarketingConsent, now); err != nil {
+		if in.PrivacyVersion > 0 {
+			if err := recordConsent(ctx, q, userID, ConsentPrivacy, true, in.PrivacyVersion, now); err != nil {
+				return err
+			}
+		}
+		if err := recordConsent(ctx, q, userID, ConsentMarketing, in.MarketingConsent, 0, now); err != nil {
 			return err
 		}
 		token, err := newLinkToken(ctx, q, userID, purposeVerify, now, s.opt.VerifyTTL)

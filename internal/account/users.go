@@ -23,10 +23,11 @@ const (
 	PermContent   Permission = "content"   // pages, banners, reviews
 	PermMail      Permission = "mail"      // the outbox of sent mail
 	PermSecurity  Permission = "security"  // honeypot blocks, audit log, staff 2FA resets
+	PermSettings  Permission = "settings"  // the shop's settings, business information, legal pages
 )
 
 // AllPermissions lists every permission in display order.
-var AllPermissions = []Permission{PermCatalog, PermOrders, PermCustomers, PermContent, PermMail, PermSecurity}
+var AllPermissions = []Permission{PermCatalog, PermOrders, PermCustomers, PermContent, PermMail, PermSecurity, PermSettings}
 
 // Permissions is a staff member's permission set.
 type Permissions []Permission

@@ -22,10 +22,10 @@ import (
 type Payments interface {
 	// Methods lists the enabled ways to pay, bank transfer first when the
 	// shop has an account.
-	Methods() []string
+	Methods(ctx context.Context) []string
 	// Bank returns the shop's account for bank transfers and the
 	// buyer-protection notice.
-	Bank() (payment.BankAccount, string)
+	Bank(ctx context.Context) (payment.BankAccount, string)
 	// Start begins paying an order (a repeated bank transfer returns the
 	// one recorded): fault.ErrNotFound for another customer's,
 	// fault.ErrConflict for one not waiting for payment,
@@ -436,17 +436,17 @@ func (a *API) registerPayments() {
 	}
 }
 
-func (a *API) listPaymentMethods(_ context.Context, _ *struct{}) (*paymentMethodsOutput, error) {
+func (a *API) listPaymentMethods(ctx context.Context, _ *struct{}) (*paymentMethodsOutput, error) {
 	p := a.com.Payments
 	out := &paymentMethodsOutput{Body: PaymentMethods{Methods: []PaymentMethod{}}}
-	for _, m := range p.Methods() {
+	for _, m := range p.Methods(ctx) {
 		pm := PaymentMethod{Key: m, LabelKO: m, LabelEN: m}
 		if l, ok := methodLabels[m]; ok {
 			pm.LabelKO, pm.LabelEN = l[0], l[1]
 		}
 		out.Body.Methods = append(out.Body.Methods, pm)
 		if m == payment.BankTransfer {
-			b, notice := p.Bank()
+			b, notice := p.Bank(ctx)
 			out.Body.BankAccount = &BankAccount{Bank: b.Bank, Account: b.Account, Holder: b.Holder}
 			out.Body.Notice = notice
 		}

@@ -126,6 +126,7 @@ func (a *App) wireAccounts() error {
 		Identities:   s.social,
 		Audit:        s.audit,
 		SecondFactor: s.twoFactor,
+		Legal:        a.live,
 	}, now, a.log)
 	s.carts = cart.New(d, a.Catalog, cart.Config{}, now)
 	s.shipping = shipping.New(d, s.audit, now)
@@ -136,7 +137,8 @@ func (a *App) wireAccounts() error {
 		Catalog: a.Catalog, Cart: s.carts, Addresses: s.addresses, Coupons: s.coupons,
 		Points: s.points, Shipping: s.shipping, Promotions: s.promotions, Keyring: kr, Audit: s.audit,
 		Mailer: s.outbox, Customers: a.Accounts,
-	}, order.Config{PayWithin: cfg.OrderPayWithin, ConfirmAfter: cfg.OrderConfirmAfter, BaseURL: cfg.BaseURL}, now, a.log)
+	}, order.Config{PayWithin: cfg.OrderPayWithin, ConfirmAfter: cfg.OrderConfirmAfter, BaseURL: cfg.BaseURL,
+		Terms: a.live}, now, a.log)
 	a.acc = s
 	return nil
 }
@@ -204,14 +206,15 @@ func (a *App) pruners() []jobs.Pruner {
 			return int64(n), err
 		}},
 		// Membership grades are evaluated monthly, on the first of the
-		// month in Korea, from the last three months of orders; the
+		// month in Korea, from the orders of the settings' window (90
+		// days at first); the
 		// evaluation is idempotent, so the day's other hourly runs change
 		// nothing.
 		{Name: "membership grades", Prune: func(ctx context.Context) (int64, error) {
 			if time.Now().In(kst.Zone).Day() != 1 {
 				return 0, nil
 			}
-			n, err := s.promotions.EvaluateGrades(ctx, 90*24*time.Hour)
+			n, err := s.promotions.EvaluateGrades(ctx, a.live.gradeWindow(ctx))
 			return int64(n), err
 		}},
 	}

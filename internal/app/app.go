@@ -35,7 +35,8 @@ import (
 	"github.com/mallang/mallang/internal/web"
 )
 
-// ShopName is the demo shop's name until settings arrive.
+// ShopName is the name a new shop starts with; staff change it in the
+// back office's settings.
 const ShopName = "말랑 상점"
 
 // maxBodyBytes caps request bodies; larger ones get a clear 413 message
@@ -70,6 +71,8 @@ type App struct {
 	opts Options
 	// testpay is the built-in test provider when MALLANG_TESTPAY is on.
 	testpay *testpay.Provider
+	// live gives the services the shop's settings (wireSettings).
+	live *live
 }
 
 // New opens the database, applies migrations (the shop's and the job
@@ -94,7 +97,7 @@ func NewWith(ctx context.Context, cfg config.Config, log *slog.Logger, version s
 	if now == nil {
 		now = time.Now
 	}
-	a := &App{cfg: cfg, log: log, version: version, DB: d, now: now, opts: opts}
+	a := &App{cfg: cfg, log: log, version: version, DB: d, now: now, opts: opts, live: &live{}}
 	if err := a.migrate(ctx); err != nil {
 		a.closeDB()
 		return nil, err
@@ -124,6 +127,10 @@ func NewWith(ctx context.Context, cfg config.Config, log *slog.Logger, version s
 	a.wireMedia()
 	a.wireBulk()
 	a.wireCustomers()
+	if err := a.wireSettings(ctx); err != nil {
+		a.Close()
+		return nil, err
+	}
 	a.registry = prometheus.NewRegistry()
 	a.registry.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 	w, r := d.SQL()
@@ -187,8 +194,9 @@ func (a *App) routes() http.Handler {
 	jsonAPI.EnableBulk(a.bulk)
 	jsonAPI.EnableContent(a.content)
 	jsonAPI.EnableCustomerCare(api.CareDeps{Customers: a.acc.customers, Inquiries: a.acc.inquiries})
+	jsonAPI.EnableSettings(a.live.s)
 	jsonAPI.Register(mux)
-	storefront := web.New(web.Config{BaseURL: a.cfg.BaseURL, ShopName: ShopName, Now: a.now}, a.Catalog, a.log)
+	storefront := web.New(web.Config{BaseURL: a.cfg.BaseURL, Shop: a.live.s, Now: a.now}, a.Catalog, a.log)
 	storefront.EnableAccounts(web.AccountDeps{
 		Accounts:  a.Accounts,
 		Store:     a.acc.sessions,
@@ -206,13 +214,13 @@ func (a *App) routes() http.Handler {
 	storefront.EnableContent(a.content)
 	storefront.Register(mux)
 	bo := &routeNotes{ServeMux: mux}
-	backoffice.New(backoffice.Config{Path: a.cfg.AdminPath, ShopName: ShopName, Secure: strings.HasPrefix(a.cfg.BaseURL, "https://")},
+	backoffice.New(backoffice.Config{Path: a.cfg.AdminPath, Secure: strings.HasPrefix(a.cfg.BaseURL, "https://")},
 		backoffice.Deps{Accounts: a.Accounts, TwoFactor: a.acc.twoFactor, Trap: a.acc.trap, Audit: a.acc.audit,
 			Outbox: a.acc.outbox, Store: a.acc.sessions, Now: a.now, Content: a.content,
 			Orders: a.acc.orders, Coupons: a.acc.coupons, Shipping: a.acc.shipping, Promotions: a.acc.promotions,
 			Payments: a.acc.payments, Returns: a.acc.returns, Catalog: a.Catalog,
 			Images: a.images, Uploads: a.uploads, Bulk: a.bulk,
-			Customers: a.acc.customers, Inquiries: a.acc.inquiries}, a.log).Register(bo)
+			Customers: a.acc.customers, Inquiries: a.acc.inquiries, Settings: a.live.s}, a.log).Register(bo)
 	a.backOfficeRoutes = bo.patterns
 
 	m := observe.NewMetrics(a.registry)

@@ -80,7 +80,7 @@ func (a *App) wirePayments() error {
 		Queue: a.queue, Mailer: s.outbox, Audit: s.audit}, payment.Config{BaseURL: a.cfg.BaseURL,
 		Bank:          payment.BankAccount{Bank: cfg.BankName, Account: cfg.BankAccount, Holder: cfg.BankHolder},
 		DepositWithin: cfg.DepositWithin, BuyerProtection: cfg.BuyerProtection,
-		Receipts: receipts, CashReceiptAuto: cfg.CashReceiptAuto}, providers, a.now, a.log)
+		Receipts: receipts, CashReceiptAuto: cfg.CashReceiptAuto, Terms: a.live}, providers, a.now, a.log)
 	s.checkout = checkout.New(a.DB, s.orders, s.payments, a.Accounts)
 	return nil
 }

@@ -19,7 +19,7 @@ func (a *App) wireReturns() {
 	}
 	s.returns = returns.NewService(a.DB, returns.Deps{Orders: s.orders, Payments: s.payments, Media: a.Media,
 		Carriers: s.shipping, Audit: s.audit, Keyring: s.keyring, Mailer: s.outbox, Customers: a.Accounts},
-		returns.Config{Fee: a.cfg.ReturnFee, BaseURL: a.cfg.BaseURL, AdminURL: a.cfg.BaseURL + a.cfg.AdminPath, StaffEmail: staff},
+		returns.Config{Fee: a.cfg.ReturnFee, BaseURL: a.cfg.BaseURL, AdminURL: a.cfg.BaseURL + a.cfg.AdminPath, StaffEmail: staff, Fees: a.live},
 		a.now, a.log)
 }
 

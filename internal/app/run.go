@@ -180,6 +180,9 @@ func (a *App) seedIfEmpty(ctx context.Context, progress io.Writer) error {
 	if _, err := seed.Run(ctx, a.Catalog, a.Media, seed.Options{Products: 200, Images: true}, progress); err != nil {
 		return fmt.Errorf("seed demo catalog: %w", err)
 	}
+	if err := seed.Shop(ctx, a.live.s); err != nil {
+		return err
+	}
 	if err := a.DB.Analyze(ctx); err != nil {
 		return err
 	}

@@ -40,8 +40,6 @@ type Config struct {
 	// Path is where the back office lives, "/" and no trailing slash
 	// ("/manage-3f9a1c2b7d"). Keep it secret: /admin is the honeypot.
 	Path string
-	// ShopName titles the pages.
-	ShopName string
 	// Secure marks the staff cookie Secure and gives it the __Host- prefix
 	// (a shop served over HTTPS).
 	Secure bool
@@ -138,6 +136,9 @@ type Deps struct {
 	// the 1:1 inquiries (both account.PermCustomers).
 	Customers Customers
 	Inquiries Inquiries
+	// Settings serves the settings section (account.PermSettings) and
+	// names the shop on every page.
+	Settings Settings
 }
 
 // missing names the dependencies d lacks: nil, or a nil pointer in an
@@ -151,6 +152,7 @@ func (d Deps) missing() []string {
 		"Catalog", d.Catalog, "Images", d.Images, "Uploads", d.Uploads, "Bulk", d.Bulk,
 		"Content", d.Content,
 		"Customers", d.Customers, "Inquiries", d.Inquiries,
+		"Settings", d.Settings,
 	)
 }
 
@@ -235,6 +237,7 @@ func (h *Handler) Register(mux Router) {
 	h.registerContent(mux)
 	h.registerCustomers(mux)
 	h.registerInquiries(mux)
+	h.registerSettings(mux)
 
 	// The honeypot: no session manager anywhere near it.
 	mux.HandleFunc("GET /admin", h.decoyForm)

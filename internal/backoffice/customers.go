@@ -107,7 +107,11 @@ func (h *Handler) careViewOf(ctx context.Context, m *messages, t account.User, c
 		if !e.Given {
 			state = m.T("cust.consent.withdrawn")
 		}
-		v.Consents = append(v.Consents, careRow{Kind: m.T("cust.consent." + e.Kind), State: state, At: m.Time(e.CreatedAt)})
+		kind := m.T("cust.consent." + e.Kind)
+		if e.Version > 0 {
+			kind = m.F("cust.consent.version", kind, e.Version)
+		}
+		v.Consents = append(v.Consents, careRow{Kind: kind, State: state, At: m.Time(e.CreatedAt)})
 	}
 	for _, e := range c.Logins {
 		v.Logins = append(v.Logins, loginRow{At: m.Time(e.CreatedAt), Method: m.T("cust.login." + e.Method), IP: e.IP,
@@ -246,7 +250,9 @@ var customerTexts = map[string][2]string{
 	"cust.state.blocked":                    {"이용 제한 (%s부터)", "Blocked (since %s)"},
 	"cust.consents":                         {"동의 이력", "Consent history"},
 	"cust.consents.none":                    {"동의 기록이 없습니다.", "No consent recorded."},
-	"cust.consent.terms":                    {"이용약관·개인정보 수집 및 이용", "Terms and privacy notice"},
+	"cust.consent.terms":                    {"이용약관", "Terms of use"},
+	"cust.consent.privacy":                  {"개인정보처리방침", "Privacy policy"},
+	"cust.consent.version":                  {"%s (제%d판)", "%s (version %d)"},
 	"cust.consent.marketing":                {"마케팅 정보 수신", "Marketing messages"},
 	"cust.consent.given":                    {"동의", "Given"},
 	"cust.consent.withdrawn":                {"철회 (미동의)", "Withdrawn (not given)"},

@@ -16,6 +16,7 @@ import (
 	"github.com/mallang/mallang/internal/fault"
 	"github.com/mallang/mallang/internal/observe"
 	"github.com/mallang/mallang/internal/ratelimit"
+	"github.com/mallang/mallang/internal/settings"
 )
 
 // bo is where the back office lives in these tests.
@@ -54,7 +55,7 @@ func TestServeError(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			t.Parallel()
 			var logs bytes.Buffer
-			h := &Handler{cfg: Config{Path: bo, ShopName: "말랑"}, msgs: newMessages(),
+			h := &Handler{cfg: Config{Path: bo}, deps: Deps{Settings: namedShop{}}, msgs: newMessages(),
 				log: slog.New(observe.LogHandler(slog.NewJSONHandler(&logs, nil)))}
 			r := httptest.NewRequest(http.MethodGet, bo+"/orders/9", nil)
 			r = r.WithContext(observe.WithRequestID(r.Context(), "req-42"))
@@ -104,4 +105,12 @@ func TestServeError(t *testing.T) {
 			t.Fatalf("a cancelled request got %d %q and logged %q", w.Code, w.Body.String(), logs.String())
 		}
 	})
+}
+
+// namedShop is a Settings that only names the shop, for pages drawn
+// without the rest of the back office.
+type namedShop struct{ Settings }
+
+func (namedShop) Current(context.Context) settings.Settings {
+	return settings.Settings{ShopName: "말랑"}
 }

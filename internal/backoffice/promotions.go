@@ -21,6 +21,7 @@ type Promotions interface {
 	SetSettings(ctx context.Context, by audit.Actor, st promotion.Settings) error
 	Grades(ctx context.Context) ([]promotion.Grade, error)
 	SetGrade(ctx context.Context, by audit.Actor, userID int64, gradeCode string) error
+	UpdateGrade(ctx context.Context, by audit.Actor, code string, in promotion.GradeChange) (promotion.Grade, error)
 	CreateGift(ctx context.Context, by audit.Actor, in promotion.NewGift) (promotion.Gift, error)
 	ListGifts(ctx context.Context, limit, offset int) ([]promotion.Gift, error)
 	SetGiftActive(ctx context.Context, by audit.Actor, id int64, active bool) (promotion.Gift, bool, error)
@@ -44,6 +45,7 @@ func (h *Handler) registerPromotions(mux Router) {
 	mux.Handle("POST "+p+"/promotions/points", orders(h.savePointsSettings))
 	mux.Handle("GET "+p+"/promotions/grades", orders(h.grades))
 	mux.Handle("POST "+p+"/promotions/grades/assign", orders(h.assignGrade))
+	mux.Handle("POST "+p+"/promotions/grades/{code}", orders(h.editGrade))
 }
 
 // promotionSections adds the sections of registerPromotions that u may use
@@ -267,12 +269,16 @@ func (h *Handler) savePointsSettings(w http.ResponseWriter, r *http.Request, m *
 	return h.showPoints(w, r, m, u, http.StatusUnprocessableEntity, v, "")
 }
 
-// gradeRowView is one membership grade in the list.
+// gradeRowView is one membership grade in the list, with its edit form's
+// values (as typed, after a refused save) and errors.
 type gradeRowView struct {
 	Code     string
 	Name     string
 	Earn     string
 	MinSpend string
+	Action   string
+	Form     map[string]string
+	Errors   map[string]string
 }
 
 // gradesView is the grades and the form that sets a customer's grade.
@@ -283,6 +289,8 @@ type gradesView struct {
 	Options  []option
 	Errors   map[string]string
 	Error    string
+	// Edited is the grade whose edit form was refused, with its values.
+	Edited *gradeRowView
 }
 
 // grades lists the membership grades, lowest first, with the form that
@@ -302,9 +310,17 @@ func (h *Handler) showGrades(w http.ResponseWriter, r *http.Request, m *messages
 			chosen = o.Value
 		}
 	}
+	edited := v.Edited
 	v.Grades, v.Options = nil, nil
 	for _, g := range gs {
-		v.Grades = append(v.Grades, gradeRowView{Code: g.Code, Name: g.Name, Earn: permille(g.EarnPermille), MinSpend: won(g.MinSpend)})
+		row := gradeRowView{Code: g.Code, Name: g.Name, Earn: permille(g.EarnPermille), MinSpend: won(g.MinSpend),
+			Action: h.url("/promotions/grades/" + g.Code), Errors: map[string]string{},
+			Form: map[string]string{"name": g.Name, "earn_percent": strings.TrimSuffix(permille(g.EarnPermille), "%"),
+				"min_spend": strconv.FormatInt(g.MinSpend, 10)}}
+		if edited != nil && edited.Code == g.Code {
+			row.Form, row.Errors = edited.Form, edited.Errors
+		}
+		v.Grades = append(v.Grades, row)
 		v.Options = append(v.Options, option{Value: g.Code, Label: g.Name, Selected: g.Code == chosen})
 	}
 	v.Action = h.url("/promotions/grades/assign")
@@ -393,4 +409,59 @@ func (h *Handler) findCustomer(ctx context.Context, s string) (account.User, err
 		}
 	}
 	return account.User{}, fault.ErrNotFound
+}
+
+// parsePercent reads a rate written as a percentage with at most one
+// decimal ("1.5") as permille (15).
+func parsePercent(s string) (int, bool) {
+	whole, frac, dotted := strings.Cut(s, ".")
+	w, ok := parseWhole(whole)
+	if !ok || w > 100 {
+		return 0, false
+	}
+	f := int64(0)
+	if dotted {
+		if len(frac) != 1 || frac[0] < '0' || frac[0] > '9' {
+			return 0, false
+		}
+		f = int64(frac[0] - '0')
+	}
+	return int(w*10 + f), true
+}
+
+// editGrade saves a grade's name, earn rate and threshold; the promotion
+// service validates and audits the change.
+func (h *Handler) editGrade(w http.ResponseWriter, r *http.Request, m *messages, u account.User) error {
+	code := cut(r.PathValue("code"), 32)
+	row := &gradeRowView{Code: code, Errors: map[string]string{}, Form: map[string]string{
+		"name": cut(strings.TrimSpace(r.PostFormValue("name")), 100), "earn_percent": cut(strings.TrimSpace(r.PostFormValue("earn_percent")), 10),
+		"min_spend": cut(strings.TrimSpace(r.PostFormValue("min_spend")), 30)}}
+	in := promotion.GradeChange{Name: row.Form["name"]}
+	var ok bool
+	if in.EarnPermille, ok = parsePercent(row.Form["earn_percent"]); !ok {
+		row.Errors["earn_percent"] = m.T("grade.v.percent")
+	}
+	if in.MinSpend, ok = parseWhole(row.Form["min_spend"]); !ok {
+		row.Errors["min_spend"] = m.T("v.whole")
+	}
+	v := gradesView{Edited: row}
+	if len(row.Errors) == 0 {
+		g, err := h.deps.Promotions.UpdateGrade(r.Context(), staffActor(r, u), code, in)
+		if inv, ok := fault.AsInvalid(err); ok {
+			for k, msg := range inv.Fields {
+				if k == "earn_permille" {
+					k = "earn_percent"
+				}
+				row.Errors[k] = fieldText(m, msg)
+			}
+			v.Error = m.T("form.fix")
+			return h.showGrades(w, r, m, u, http.StatusUnprocessableEntity, v, "")
+		}
+		if err != nil {
+			return err
+		}
+		return h.showGrades(w, r, m, u, http.StatusOK, gradesView{}, m.F("grade.saved", g.Name))
+	}
+	v.Error = m.T("form.fix")
+	return h.showGrades(w, r, m, u, http.StatusUnprocessableEntity, v, "")
 }

@@ -51,6 +51,7 @@ func (h *Handler) sections(m *messages, u account.User) []navItem {
 	h.bulkSections(u, add)
 	h.contentSections(u, add)
 	h.promotionSections(u, add)
+	h.settingsSections(u, add)
 	if u.Can(account.PermCustomers) {
 		add("users", "/users", "dash.users")
 	}
@@ -90,7 +91,7 @@ func (h *Handler) bare(r *http.Request, m *messages, title string) *page {
 	}
 	q.Set("lang", other)
 	return &page{
-		M: m, Title: title, Shop: h.cfg.ShopName, Home: h.url("/"), CSS: h.url("/static/style.css"),
+		M: m, Title: title, Shop: h.deps.Settings.Current(r.Context()).ShopName, Home: h.url("/"), CSS: h.url("/static/style.css"),
 		LangURL: target + "?" + q.Encode(),
 	}
 }

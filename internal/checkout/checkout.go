@@ -92,7 +92,7 @@ func (s *Service) Place(ctx context.Context, in Input) (Placed, error) {
 	refused := &fault.Invalid{}
 	if strings.TrimSpace(in.PaymentMethod) == payment.BankTransfer {
 		var err error
-		t, err = s.payments.PrepareTransfer(in.Depositor, in.CashReceipt)
+		t, err = s.payments.PrepareTransfer(ctx, in.Depositor, in.CashReceipt)
 		if inv, ok := fault.AsInvalid(err); ok {
 			// Checked on: the customer learns of every field at once.
 			for f, m := range inv.Fields {

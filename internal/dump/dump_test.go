@@ -180,8 +180,8 @@ func fillShop(t testing.TB, d *db.DB) {
 	exec(t, d, `INSERT INTO login_events (id, user_id, method, success, ip, user_agent, created_at, updated_at) VALUES
 		(1, 4, 'password', FALSE, '198.51.100.7', 'Mozilla/5.0 (iPhone; "모바일")', ?, ?),
 		(2, 1, 'social', TRUE, '2001:db8::1', '', ?, ?)`, t1, t1, t2, t2)
-	exec(t, d, `INSERT INTO consent_events (id, user_id, kind, given, created_at, updated_at) VALUES
-		(1, 4, 'terms', TRUE, ?, ?), (2, 4, 'marketing', FALSE, ?, ?)`, t1, t1, t3, t3)
+	exec(t, d, `INSERT INTO consent_events (id, user_id, kind, given, version, created_at, updated_at) VALUES
+		(1, 4, 'terms', TRUE, 1, ?, ?), (2, 4, 'privacy', TRUE, 1, ?, ?), (3, 4, 'marketing', FALSE, 0, ?, ?)`, t1, t1, t1, t1, t3, t3)
 	exec(t, d, `INSERT INTO inquiries (id, user_id, order_id, kind, title, body, status, answer, answered_by, answered_at, created_at, updated_at) VALUES
 		(1, 4, 1, 'order', '배송 문의', '언제 와요?' || char(10) || '급해요', 'answered', '내일 도착합니다.', 1, ?, ?, ?),
 		(2, 4, NULL, 'other', '기타 ''문의''', '내용', 'open', '', NULL, NULL, ?, ?)`, t2, t1, t2, t3, t3)
@@ -189,6 +189,11 @@ func fillShop(t testing.TB, d *db.DB) {
 		(1, 1, 'inquiries/ab/abcdef.png', 0, ?, ?)`, t1, t1)
 	exec(t, d, `INSERT INTO answer_templates (id, title, body, created_at, updated_at) VALUES
 		(3, '배송 지연', '죄송합니다.' || char(10) || '곧 보내 드립니다.', ?, ?)`, t1, t2)
+	exec(t, d, `INSERT INTO settings (id, version, data, created_at, updated_at) VALUES
+		(1, 3, '{"shop_name":"말랑 \"상점\"","business":{"registration":"1234567891"},"payments_off":["paypal"]}', ?, ?)`, t1, t2)
+	exec(t, d, `INSERT INTO legal_versions (id, document, version, body, effective_at, created_by, created_at, updated_at) VALUES
+		(1, 'terms', 1, '제1조 (목적)
+첫 줄', ?, 1, ?, ?), (2, 'privacy', 1, '처리방침', ?, NULL, ?, ?)`, t1, t1, t2, t2, t3, t3)
 	exec(t, d, `INSERT INTO member_grades (id, code, name, position, earn_permille, min_spend, created_at, updated_at) VALUES (9, 'family', '패밀리 ''VVIP''', 9, 70, 10000000, ?, ?)`, t1, t2)
 	exec(t, d, `INSERT INTO member_grade_assignments (user_id, grade_id, assigned_at) VALUES (4, 9, ?), (1, 2, ?)`, t2, t3)
 	exec(t, d, `INSERT INTO promotion_settings (id, points_min_spend, points_max_percent, points_valid_days, created_at, updated_at) VALUES (1, 500, 30, 180, ?, ?)`, t1, t2)

@@ -22,12 +22,12 @@ func (s *Service) ConfirmPurchase(ctx context.Context, userID, orderID int64) (O
 }
 
 // ConfirmDelivered confirms for their customers the orders delivered at
-// least Config.ConfirmAfter ago and not confirmed since, as the system,
+// least the confirm-after days of the settings (Config.Terms) ago and not confirmed since, as the system,
 // and returns how many. Each order is one transaction that checks the
 // status again, so a customer confirming at the same moment, or a second
 // run of the job, confirms nothing twice: the points are credited once.
 func (s *Service) ConfirmDelivered(ctx context.Context) (int, error) {
-	cutoff := s.now().UTC().Add(-s.cfg.ConfirmAfter)
+	cutoff := s.now().UTC().Add(-s.confirmAfter(ctx))
 	n, err := sweep(ctx,
 		func() ([]int64, error) { return deliveredBefore(ctx, s.d.Read(), cutoff, expireBatch) },
 		func(id int64) (bool, error) { return s.confirmDelivered(ctx, id, cutoff) })

@@ -46,7 +46,7 @@ func (s *Service) mailMoved(ctx context.Context, q db.Querier, r orderRow, to St
 	switch to {
 	case Delivered:
 		return s.mail(ctx, q, r.UserID, r.ID, notify.OrderDelivered, func(name string) any {
-			return notify.DeliveredData{Name: name, Number: r.Number, ConfirmBy: now.Add(s.cfg.ConfirmAfter), Points: r.PointsToEarn, URL: s.orderURL(r.Number)}
+			return notify.DeliveredData{Name: name, Number: r.Number, ConfirmBy: now.Add(s.confirmAfter(ctx)), Points: r.PointsToEarn, URL: s.orderURL(r.Number)}
 		})
 	case Cancelled:
 		from := Status(r.Status)

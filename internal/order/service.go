@@ -59,6 +59,26 @@ type Config struct {
 	ConfirmAfter time.Duration
 	// BaseURL is the shop's public address, for the order's link in mails.
 	BaseURL string
+	// Terms gives the terms staff change while the shop runs (the shop's
+	// settings), read at every use; nil keeps ConfirmAfter above.
+	Terms Terms
+}
+
+// Terms gives how long after delivery an order confirms itself, as staff
+// set it now. It must be cheap (the settings service's cache) and must not
+// fail; 0 keeps Config.ConfirmAfter.
+type Terms interface {
+	ConfirmAfter(ctx context.Context) time.Duration
+}
+
+// confirmAfter is how long after delivery an order confirms itself now.
+func (s *Service) confirmAfter(ctx context.Context) time.Duration {
+	if s.cfg.Terms != nil {
+		if d := s.cfg.Terms.ConfirmAfter(ctx); d > 0 {
+			return d
+		}
+	}
+	return s.cfg.ConfirmAfter
 }
 
 // Service places orders and moves them through their life. It is safe for

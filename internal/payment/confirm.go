@@ -381,7 +381,7 @@ func (s *Service) markAwaitingDeposit(ctx context.Context, a Attempt, res Result
 	var dep []byte
 	var issuedTo *DepositInfo
 	secret := ""
-	due := s.stamp().Add(s.cfg.DepositWithin)
+	due := s.stamp().Add(s.terms(ctx).DepositWithin)
 	if res.Deposit != nil {
 		d := DepositInfo{Bank: res.Deposit.Bank, Account: res.Deposit.Account, Holder: res.Deposit.Holder, Due: res.Deposit.Due}
 		if !d.Due.IsZero() {

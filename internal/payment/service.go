@@ -88,6 +88,30 @@ type Config struct {
 	// CashReceiptAuto says which receipts the shop issues without being
 	// asked: AutoSelfIssued ("" too) or AutoOff.
 	CashReceiptAuto string
+	// Terms gives the terms staff change while the shop runs (the shop's
+	// settings): the account, the deadline and the methods switched off,
+	// read at every use. Nil uses Bank and DepositWithin above, with
+	// nothing switched off.
+	Terms TermsSource
+}
+
+// Terms are the payment terms staff set in the back office.
+type Terms struct {
+	// Bank is the account bank transfers go to; bank transfer is offered
+	// only when it is set.
+	Bank BankAccount
+	// DepositWithin is how long a bank-transfer order waits for the money;
+	// 0 keeps Config.DepositWithin.
+	DepositWithin time.Duration
+	// Off lists the methods switched off: Methods leaves them out and Start
+	// refuses them.
+	Off []string
+}
+
+// TermsSource gives the current Terms. It is read at every checkout, so
+// it must be cheap (the settings service's cache) and must not fail.
+type TermsSource interface {
+	PaymentTerms(ctx context.Context) Terms
 }
 
 // Deps are the services payments use; every one is required.
@@ -118,7 +142,7 @@ type Service struct {
 	deps      Deps
 	cfg       Config
 	providers map[string]Provider
-	methods   []string // what Methods returns, fixed at start
+	methods   []string // every method the shop has, fixed at start; Methods filters them
 	// vaccount is the provider that issues virtual accounts ("" when none
 	// does, and VirtualAccount is not offered).
 	vaccount string
@@ -163,9 +187,7 @@ func NewService(d *db.DB, deps Deps, cfg Config, providers []Provider, now func(
 			break
 		}
 	}
-	if cfg.Bank.Account != "" {
-		s.methods = append(s.methods, BankTransfer)
-	}
+	s.methods = append(s.methods, BankTransfer)
 	s.methods = append(s.methods, names...)
 	return s
 }
@@ -183,8 +205,35 @@ func pause(ctx context.Context, d time.Duration) error {
 }
 
 // Methods lists the ways to pay the checkout page offers, in a stable
-// order: bank transfer first when configured, then the providers.
-func (s *Service) Methods() []string { return slices.Clone(s.methods) }
+// order: bank transfer first when the shop has an account, then the
+// providers, leaving out those staff switched off.
+func (s *Service) Methods(ctx context.Context) []string {
+	t := s.terms(ctx)
+	out := make([]string, 0, len(s.methods))
+	for _, m := range s.methods {
+		if (m == BankTransfer && t.Bank.Account == "") || slices.Contains(t.Off, m) {
+			continue
+		}
+		out = append(out, m)
+	}
+	return out
+}
+
+// AllMethods lists every way to pay the shop has, switched off or not
+// (bank transfer included): those staff may switch on and off.
+func (s *Service) AllMethods() []string { return slices.Clone(s.methods) }
+
+// terms returns the current payment terms.
+func (s *Service) terms(ctx context.Context) Terms {
+	if s.cfg.Terms == nil {
+		return Terms{Bank: s.cfg.Bank, DepositWithin: s.cfg.DepositWithin}
+	}
+	t := s.cfg.Terms.PaymentTerms(ctx)
+	if t.DepositWithin <= 0 {
+		t.DepositWithin = s.cfg.DepositWithin
+	}
+	return t
+}
 
 // rank orders providers on the checkout page: the test provider first (it
 // is enabled only in demos), then the Korean providers and the virtual
@@ -198,20 +247,22 @@ func rank(name string) int {
 	return len(order)
 }
 
-// Enabled reports whether method is offered.
-func (s *Service) Enabled(method string) bool {
-	return slices.Contains(s.methods, method)
+// Enabled reports whether method is offered now.
+func (s *Service) Enabled(ctx context.Context, method string) bool {
+	return slices.Contains(s.Methods(ctx), method)
 }
 
 // Bank is the shop's account for bank transfers and the buyer-protection
 // notice, for the checkout page.
-func (s *Service) Bank() (BankAccount, string) { return s.cfg.Bank, s.cfg.BuyerProtection }
+func (s *Service) Bank(ctx context.Context) (BankAccount, string) {
+	return s.terms(ctx).Bank, s.cfg.BuyerProtection
+}
 
 // validHours is the shop's transfer deadline in whole hours, as a
 // provider's validHours takes it (1–720): rounded down, so a virtual
 // account never outlives the deadline a bank transfer would have.
-func (s *Service) validHours() int {
-	return min(max(int(s.cfg.DepositWithin/time.Hour), 1), 720)
+func (s *Service) validHours(ctx context.Context) int {
+	return min(max(int(s.terms(ctx).DepositWithin/time.Hour), 1), 720)
 }
 
 func (s *Service) provider(name string) (Provider, bool) {

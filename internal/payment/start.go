@@ -75,7 +75,7 @@ func (s *Service) Start(ctx context.Context, in StartInput) (Started, error) {
 	if err != nil {
 		return Started{}, wrap("start payment of order", in.OrderID, err)
 	}
-	if !s.Enabled(in.Method) {
+	if !s.Enabled(ctx, in.Method) {
 		return Started{}, &fault.Invalid{Fields: map[string]string{"payment_method": "is not a way to pay this shop offers"}}
 	}
 	switch {
@@ -95,7 +95,7 @@ func (s *Service) Start(ctx context.Context, in StartInput) (Started, error) {
 	method := ""
 	if in.Method == VirtualAccount {
 		p, _ = s.provider(s.vaccount)
-		va, method = &VirtualAccountRequest{ValidHours: s.validHours()}, vaccountMethod
+		va, method = &VirtualAccountRequest{ValidHours: s.validHours(ctx)}, vaccountMethod
 	}
 	a := Attempt{OrderID: o.ID, Provider: p.Name(), Reference: newReference(o.Number), Status: AttemptPrepared,
 		Amount: o.Total, TaxFree: o.TaxFree, ChargeCurrency: "KRW", ChargeMinor: o.Total, Method: method}

@@ -31,15 +31,15 @@ func (s *Service) checkTransfer(depositor string, r *CashReceiptRequest, v *faul
 // recordTransfer stores, on q, the bank transfer that pays order o: the
 // attempt with the account, amount, deadline and depositor (the recipient
 // when none was given), the cash receipt due, and the event.
-func (s *Service) recordTransfer(ctx context.Context, q db.Querier, o order.Order, depositor string, receipt *CashReceiptRequest,
-	due, now time.Time) (Attempt, error) {
+func (s *Service) recordTransfer(ctx context.Context, q db.Querier, o order.Order, bank BankAccount, depositor string,
+	receipt *CashReceiptRequest, due, now time.Time) (Attempt, error) {
 	if depositor == "" {
 		// Most transfers come from the person the order is for.
 		depositor = clip(o.Address.Recipient, MaxDepositor)
 	}
 	a := Attempt{OrderID: o.ID, Provider: BankTransfer, Reference: newReference(o.Number), Status: AttemptAwaitingDeposit,
 		Amount: o.Total, TaxFree: o.TaxFree, ChargeCurrency: "KRW", ChargeMinor: o.Total, Method: "무통장입금",
-		Deposit: &DepositInfo{Bank: s.cfg.Bank.Bank, Account: s.cfg.Bank.Account, Holder: s.cfg.Bank.Holder,
+		Deposit: &DepositInfo{Bank: bank.Bank, Account: bank.Account, Holder: bank.Holder,
 			Due: due, Depositor: depositor, Notice: s.cfg.BuyerProtection}}
 	dep, err := json.Marshal(a.Deposit)
 	if err != nil {
@@ -76,7 +76,8 @@ func (s *Service) startBankTransfer(ctx context.Context, o order.Order, in Start
 		return Started{}, err
 	}
 	now := s.stamp()
-	due := now.Add(s.cfg.DepositWithin)
+	terms := s.terms(ctx)
+	due := now.Add(terms.DepositWithin)
 	var a Attempt
 	err = s.d.InTx(ctx, func(q db.Querier) error {
 		// The order is read again under its lock: the status read before
@@ -99,7 +100,7 @@ func (s *Service) startBankTransfer(ctx context.Context, o order.Order, in Start
 		if err := s.deps.Orders.AwaitDeposit(ctx, q, o.ID, due, order.Customer(o.UserID), "무통장입금 선택"); err != nil {
 			return err
 		}
-		if a, err = s.recordTransfer(ctx, q, o, depositor, receipt, due, now); err != nil {
+		if a, err = s.recordTransfer(ctx, q, o, terms.Bank, depositor, receipt, due, now); err != nil {
 			return err
 		}
 		return s.mailTransfer(ctx, q, o, a)
@@ -143,6 +144,9 @@ type Transfer struct {
 	// then.
 	Due time.Time
 	at  time.Time
+	// bank is the account the transfer goes to, as the settings named it
+	// when the checkout was prepared.
+	bank BankAccount
 }
 
 // PrepareTransfer checks a bank transfer chosen at checkout before
@@ -150,9 +154,9 @@ type Transfer struct {
 //
 // Errors: *fault.Invalid under "payment_method" when bank transfer is not
 // offered, "depositor" and "cash_receipt_*".
-func (s *Service) PrepareTransfer(depositor string, receipt *CashReceiptRequest) (Transfer, error) {
+func (s *Service) PrepareTransfer(ctx context.Context, depositor string, receipt *CashReceiptRequest) (Transfer, error) {
 	v := &fault.Invalid{}
-	if !s.Enabled(BankTransfer) {
+	if !s.Enabled(ctx, BankTransfer) {
 		v.Add("payment_method", "is not a way to pay this shop offers")
 	}
 	depositor, receipt, err := s.checkTransfer(depositor, receipt, v)
@@ -163,7 +167,8 @@ func (s *Service) PrepareTransfer(depositor string, receipt *CashReceiptRequest)
 		return Transfer{}, err
 	}
 	now := s.stamp()
-	return Transfer{Depositor: depositor, CashReceipt: receipt, Due: now.Add(s.cfg.DepositWithin), at: now}, nil
+	terms := s.terms(ctx)
+	return Transfer{Depositor: depositor, CashReceipt: receipt, Due: now.Add(terms.DepositWithin), at: now, bank: terms.Bank}, nil
 }
 
 // RecordTransfer stores, on q, the placing transaction, the transfer t
@@ -174,7 +179,7 @@ func (s *Service) RecordTransfer(ctx context.Context, q db.Querier, o order.Orde
 	if o.Status != order.AwaitingDeposit {
 		return Attempt{}, fmt.Errorf("record transfer for order %d, which is %s: %w", o.ID, o.Status, fault.ErrConflict)
 	}
-	a, err := s.recordTransfer(ctx, q, o, t.Depositor, t.CashReceipt, t.Due, t.at)
+	a, err := s.recordTransfer(ctx, q, o, t.bank, t.Depositor, t.CashReceipt, t.Due, t.at)
 	if err != nil {
 		return Attempt{}, fmt.Errorf("record transfer for order %d: %w", o.ID, err)
 	}

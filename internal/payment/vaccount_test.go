@@ -51,7 +51,7 @@ func TestVirtualAccountMethod(t *testing.T) {
 			sh := ordertest.NewShop(t)
 			pays := payment.NewService(sh.D, sh.PaymentDeps(), payment.Config{BaseURL: "http://shop.test", DepositWithin: tt.within},
 				tt.providers, sh.Clock.Now, slog.New(slog.DiscardHandler))
-			if got := pays.Methods(); !slices.Equal(got, tt.methods) {
+			if got := pays.Methods(t.Context()); !slices.Equal(got, tt.methods) {
 				t.Fatalf("Methods = %v, want %v", got, tt.methods)
 			}
 			o := sh.PlaceOne(t, sh.Product(t, "말랑 머그", 12000, 10), 1)

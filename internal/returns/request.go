@@ -89,7 +89,7 @@ func (s *Service) Request(ctx context.Context, in RequestInput) (Return, error) 
 	}
 	fee := int64(0)
 	if in.Reason.CustomerPays() {
-		fee = s.cfg.Fee
+		fee = s.Fee(ctx)
 	}
 	now := s.stamp()
 	actor := order.Customer(in.UserID)

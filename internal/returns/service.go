@@ -80,6 +80,16 @@ type Config struct {
 	// StaffEmail receives the staff mail of a new request; empty sends
 	// none.
 	StaffEmail string
+	// Fees gives the fee staff set while the shop runs (the shop's
+	// settings), read at every request; nil keeps Fee above.
+	Fees Fees
+}
+
+// Fees gives the return shipping a customer pays for a change of mind, in
+// won, as staff set it now. It must be cheap (the settings service's
+// cache) and must not fail.
+type Fees interface {
+	ReturnFee(ctx context.Context) int64
 }
 
 // Service takes return and exchange requests and moves them through their
@@ -104,8 +114,14 @@ func NewService(d *db.DB, deps Deps, cfg Config, now func() time.Time, log *slog
 	return &Service{d: d, deps: deps, cfg: cfg, now: now, log: log}
 }
 
-// Fee is the return shipping a customer pays for a change of mind, in won.
-func (s *Service) Fee() int64 { return s.cfg.Fee }
+// Fee is the return shipping a customer pays for a change of mind now, in
+// won.
+func (s *Service) Fee(ctx context.Context) int64 {
+	if s.cfg.Fees != nil {
+		return s.cfg.Fees.ReturnFee(ctx)
+	}
+	return s.cfg.Fee
+}
 
 // The encrypted columns of a return's refund account, bound to its id.
 var (

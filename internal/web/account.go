@@ -67,7 +67,8 @@ func (h *Handler) signupFields(lc *locale, r *http.Request) []field {
 func (h *Handler) signupPage(r *http.Request, lc *locale) (*page, *form) {
 	p := h.accountPage(r, lc, lc.T("signup.title"), "/signup")
 	f := &form{TestID: "signup", Title: lc.T("signup.title"), Action: "/signup", Submit: lc.T("signup.submit"),
-		Fields: h.signupFields(lc, r), Links: []link{{Label: lc.T("signup.have"), URL: "/login"}}}
+		Fields: h.signupFields(lc, r), Links: []link{{Label: lc.T("signup.have"), URL: "/login"},
+			{Label: lc.T("signup.terms"), URL: "/terms"}, {Label: lc.T("signup.privacy"), URL: "/privacy"}}}
 	f.Links = append(f.Links, h.socialLinks(lc)...)
 	return p, f
 }

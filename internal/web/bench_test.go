@@ -32,7 +32,7 @@ func BenchmarkCategoryPage(b *testing.B) {
 	cat := catalog.NewService(d, time.Now, slog.New(slog.DiscardHandler), &catalogtest.Thumbs{})
 	catalogtest.Seed(b, cat, 3000)
 	mux := http.NewServeMux()
-	New(Config{BaseURL: testBase, ShopName: "말랑상점", Now: testNow}, cat, slog.New(slog.DiscardHandler)).Register(mux)
+	New(Config{BaseURL: testBase, Now: testNow}, cat, slog.New(slog.DiscardHandler)).Register(mux)
 	r := httptest.NewRequest(http.MethodGet, "/categories/chocolate", nil)
 	w := &discard{h: http.Header{}}
 	mux.ServeHTTP(w, r) // warm the caches
@@ -46,7 +46,7 @@ func BenchmarkCategoryPage(b *testing.B) {
 // BenchmarkCategoryRender renders a category page of 24 products from
 // memory: the cost of the templates alone.
 func BenchmarkCategoryRender(b *testing.B) {
-	h := New(Config{BaseURL: testBase, ShopName: "말랑상점", Now: testNow}, nil, slog.New(slog.DiscardHandler))
+	h := New(Config{BaseURL: testBase, Now: testNow}, nil, slog.New(slog.DiscardHandler))
 	roots := []*catalog.Category{{ID: 1, Slug: "food", Name: "식품", NameEN: "Food"}}
 	roots[0].Children = []*catalog.Category{{ID: 2, ParentID: 1, Slug: "chocolate", Name: "초콜릿"}}
 	tree := newCategoryTree(roots, testNow(), h.locales)

@@ -90,7 +90,7 @@ func (h *Handler) notices(w http.ResponseWriter, r *http.Request, lc *locale) er
 		items[i] = noticeItem{URL: "/notices/" + strconv.FormatInt(n.ID, 10), Title: n.Title, Date: lc.Date(n.PublishedAt), Pinned: n.Pinned}
 	}
 	p := h.newPage(r, lc, tree, lc.T("content.notices"), "/notices", nil)
-	p.Description = lc.F("content.notices.description", h.cfg.ShopName)
+	p.Description = lc.F("content.notices.description", p.Shop)
 	h.render(w, r, lc, http.StatusOK, noticesPage(p, items))
 	return nil
 }
@@ -167,7 +167,7 @@ func (h *Handler) events(w http.ResponseWriter, r *http.Request, lc *locale) err
 		}
 	}
 	p := h.newPage(r, lc, tree, lc.T("content.events"), "/events", nil)
-	p.Description = lc.F("content.events.description", h.cfg.ShopName)
+	p.Description = lc.F("content.events.description", p.Shop)
 	h.render(w, r, lc, http.StatusOK, eventsPage(p, current, ended))
 	return nil
 }
@@ -220,7 +220,7 @@ func (h *Handler) faq(w http.ResponseWriter, r *http.Request, lc *locale) error 
 		return err
 	}
 	p := h.newPage(r, lc, tree, lc.T("content.faq"), "/faq", nil)
-	p.Description = lc.F("content.faq.description", h.cfg.ShopName)
+	p.Description = lc.F("content.faq.description", p.Shop)
 	h.render(w, r, lc, http.StatusOK, faqPage(p, groups))
 	return nil
 }

@@ -41,7 +41,7 @@ func (h *Handler) home(w http.ResponseWriter, r *http.Request, lc *locale) error
 	p := h.newPage(r, lc, tree, "", "/", nil)
 	p.Description = h.cfg.Tagline
 	if p.Description == "" {
-		p.Description = lc.F("home.tagline", h.cfg.ShopName)
+		p.Description = lc.F("home.tagline", p.Shop)
 	}
 	for _, list := range [][]catalog.Product{v.Featured, v.New} {
 		if len(list) > 0 && list[0].Image != nil && p.OGImage == "" {

@@ -245,6 +245,28 @@ func uiText() []msg {
 		{key: "footer.business", ko: "사업자 정보", en: "Business information"},
 		{key: "footer.copyright", ko: "© %[1]v %[2]v. 모든 권리 보유.", en: "© %[1]v %[2]v. All rights reserved."},
 
+		// Footer business information and legal pages.
+		{key: "footer.legal", ko: "약관 및 정책", en: "Terms and policies"},
+		{key: "footer.name", ko: "상호:", en: "Company:"},
+		{key: "footer.representative", ko: "대표자:", en: "Representative:"},
+		{key: "footer.registration", ko: "사업자등록번호:", en: "Business registration no.:"},
+		{key: "footer.lookup", ko: "사업자정보 확인", en: "Look it up"},
+		{key: "footer.mail_order", ko: "통신판매업 신고번호:", en: "Mail-order business report no.:"},
+		{key: "footer.address", ko: "주소:", en: "Address:"},
+		{key: "footer.phone", ko: "고객센터:", en: "Customer centre:"},
+		{key: "footer.email", ko: "이메일:", en: "Email:"},
+		{key: "footer.privacy_officer", ko: "개인정보보호책임자:", en: "Privacy officer:"},
+		{key: "legal.terms", ko: "이용약관", en: "Terms of use"},
+		{key: "legal.privacy", ko: "개인정보처리방침", en: "Privacy policy"},
+		{key: "legal.effective", ko: "시행일 %[1]v", en: "In effect from %[1]v"},
+		{key: "legal.version", ko: "%[1]v판", en: "Version %[1]v"},
+		{key: "legal.versions", ko: "이전 버전", en: "Earlier versions"},
+		{key: "legal.upcoming", ko: "시행 예정", en: "Upcoming"},
+		{key: "legal.current", ko: "현재 버전 보기", en: "See the version in force"},
+		{key: "legal.old", ko: "이 문서는 %[1]v부터 시행된 이전 버전입니다.", en: "This is an earlier version, in effect from %[1]v."},
+		{key: "legal.upcoming.notice", ko: "이 문서는 %[1]v부터 시행될 예정입니다.", en: "This version takes effect on %[1]v."},
+		{key: "legal.none", ko: "아직 게시된 내용이 없습니다.", en: "Nothing has been published yet."},
+
 		// Home.
 		{key: "home.tagline", ko: "좋은 물건을 합리적인 가격에, %[1]v", en: "Good things at fair prices — %[1]v"},
 		{key: "home.new", ko: "신상품", en: "New arrivals"},

@@ -15,6 +15,8 @@ func accountText() []msg {
 		{key: "f.name", ko: "이름", en: "Name"},
 		{key: "f.phone", ko: "휴대폰 번호", en: "Mobile phone"},
 		{key: "f.phone.hint", ko: "예: 010-1234-5678", en: "For example 010-1234-5678, or +44… for other countries"},
+		{key: "signup.terms", ko: "이용약관 보기", en: "Read the terms of use"},
+		{key: "signup.privacy", ko: "개인정보처리방침 보기", en: "Read the privacy policy"},
 		{key: "f.terms", ko: "(필수) 이용약관과 개인정보 수집·이용에 동의합니다", en: "(Required) I agree to the terms of use and the collection and use of my personal data"},
 		{key: "f.marketing", ko: "(선택) 할인·이벤트 소식을 이메일과 문자로 받겠습니다", en: "(Optional) Send me offers and news by email and text message"},
 		{key: "f.new_password", ko: "새 비밀번호", en: "New password"},

@@ -117,7 +117,7 @@ func (h *Handler) category(w http.ResponseWriter, r *http.Request, lc *locale) e
 		params.Set("page", strconv.Itoa(res.Page))
 	}
 	p := h.newPage(r, lc, tree, name, categoryURL(c.Slug), params)
-	p.Description = lc.F("category.description", name, res.Total, h.cfg.ShopName)
+	p.Description = lc.F("category.description", name, res.Total, p.Shop)
 	p.Notices = noticesFor(lc, perr, raw, q, "q", "category", "featured")
 	p.NoIndex = len(p.Notices) > 0 || hasFilters(q)
 	if len(res.Products) > 0 && res.Products[0].Image != nil {

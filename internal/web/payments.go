@@ -22,8 +22,8 @@ import (
 // Payments is what the storefront needs of payments; *payment.Service
 // implements it.
 type Payments interface {
-	Methods() []string
-	Bank() (payment.BankAccount, string)
+	Methods(ctx context.Context) []string
+	Bank(ctx context.Context) (payment.BankAccount, string)
 	Start(ctx context.Context, in payment.StartInput) (payment.Started, error)
 	Confirm(ctx context.Context, provider, reference string, query url.Values) (payment.Attempt, error)
 	Abandon(ctx context.Context, provider, reference, code, message string) (payment.Attempt, error)
@@ -76,8 +76,8 @@ type payChoice struct {
 func (h *Handler) newPayChoice(lc *locale, r *http.Request, current string) *payChoice {
 	c := &payChoice{Depositor: r.PostFormValue("depositor"), Purpose: r.PostFormValue("cash_receipt_purpose"),
 		Identity: r.PostFormValue("cash_receipt_identity"), Fields: map[string]string{}}
-	methods := h.acc.Payments.Methods()
-	c.Bank, c.Notice = h.acc.Payments.Bank()
+	methods := h.acc.Payments.Methods(r.Context())
+	c.Bank, c.Notice = h.acc.Payments.Bank(r.Context())
 	if current == "" && len(methods) > 0 {
 		current = methods[0]
 	}

@@ -23,7 +23,7 @@ type Returns interface {
 	Request(ctx context.Context, in returns.RequestInput) (returns.Return, error)
 	OfOrder(ctx context.Context, orderID int64) ([]returns.Return, error)
 	NeedsAccount(ctx context.Context, orderID int64) (bool, error)
-	Fee() int64
+	Fee(ctx context.Context) int64
 }
 
 // registerReturns adds the return request form of a delivered order.
@@ -129,7 +129,7 @@ func (h *Handler) newReturnView(ctx context.Context, lc *locale, o order.Order) 
 		return nil, err
 	}
 	v := &returnView{Number: o.Number, Action: "/account/orders/" + o.Number + "/returns", BackURL: "/account/orders/" + o.Number,
-		Kind: string(returns.KindReturn), Fee: money.Won(h.acc.Returns.Fee()).String(), Account: need, Fields: map[string]string{}}
+		Kind: string(returns.KindReturn), Fee: money.Won(h.acc.Returns.Fee(ctx)).String(), Account: need, Fields: map[string]string{}}
 	if need {
 		v.Banks = banks(lc)
 	}

@@ -31,7 +31,8 @@ type page struct {
 	Notices     []notice
 	CSS         string
 	Icon        string
-	Footer      []string
+	Logo        string // the logo's address, or "" to show the name
+	Footer      footer
 	Year        string
 	Scripts     []string // same-site script paths, loaded with defer
 	Links       []link   // the footer's links to the content pages
@@ -54,21 +55,23 @@ type notice struct {
 // newPage fills the chrome of a page: language, navigation, assets and the
 // canonical link made of BaseURL, path and the page-defining params only.
 func (h *Handler) newPage(r *http.Request, lc *locale, tree *categoryTree, title, path string, params url.Values) *page {
+	st := h.cfg.Shop.Current(r.Context())
 	p := &page{
 		L:         lc,
-		Shop:      h.cfg.ShopName,
+		Shop:      st.ShopName,
+		Logo:      st.Logo,
 		Title:     title,
 		OGType:    "website",
 		SwitchURL: withLang(r.URL, lc.lang.other()),
 		CSS:       h.css,
 		Icon:      h.icon,
-		Footer:    h.cfg.BusinessInfo,
+		Footer:    newFooter(st),
 		Year:      strconv.Itoa(h.cfg.Now().In(kst.Zone).Year()),
 	}
 	if title == "" {
-		p.Title = h.cfg.ShopName
+		p.Title = st.ShopName
 	} else {
-		p.Title = title + " — " + h.cfg.ShopName
+		p.Title = title + " — " + st.ShopName
 	}
 	canon := func(l lang) string {
 		v := url.Values{}

@@ -44,15 +44,14 @@ type Config struct {
 	// ("https://shop.example.com"); canonical links, Open Graph images and
 	// the sitemap are absolute URLs under it.
 	BaseURL string
-	// ShopName is shown in the header and in every page title.
-	ShopName string
+	// Shop gives the shop's settings at every page: the name in the header
+	// and titles, the logo, and the business information, customer centre
+	// and legal links of the footer. Nil shows the name "Mallang" and no
+	// business information.
+	Shop Shop
 	// Tagline describes the shop in the home page's meta description; empty
 	// uses a translated default.
 	Tagline string
-	// BusinessInfo holds the lines of the footer's 사업자 정보 (company name,
-	// representative, registration numbers, address, customer centre), shown
-	// as written.
-	BusinessInfo []string
 	// PerPage is the number of products on a listing page when the request
 	// does not ask for another; 0 leaves the catalog's default.
 	PerPage int
@@ -97,8 +96,8 @@ func New(cfg Config, cat Catalog, log *slog.Logger) *Handler {
 		panic("web: New without Config.Now")
 	}
 	cfg.BaseURL = strings.TrimRight(cfg.BaseURL, "/")
-	if cfg.ShopName == "" {
-		cfg.ShopName = "Mallang"
+	if cfg.Shop == nil {
+		cfg.Shop = fixedShop{ShopName: "Mallang"}
 	}
 	if cfg.HomeProducts <= 0 {
 		cfg.HomeProducts = 8
@@ -139,6 +138,7 @@ func (h *Handler) Register(mux *http.ServeMux) {
 	mux.HandleFunc("GET /robots.txt", h.robots)
 	mux.HandleFunc("GET /static/{file}", h.static)
 	mux.HandleFunc("GET /favicon.ico", h.favicon)
+	h.registerLegal(mux)
 	if h.sessions != nil {
 		h.registerAccounts(mux)
 	}

@@ -22,6 +22,7 @@ import (
 
 	"github.com/mallang/mallang/internal/app"
 	"github.com/mallang/mallang/internal/config"
+	"github.com/mallang/mallang/internal/db"
 	"github.com/mallang/mallang/internal/db/dbtest"
 	"github.com/mallang/mallang/internal/fake"
 	"github.com/mallang/mallang/internal/payment"
@@ -62,6 +63,9 @@ type Options struct {
 	// an empty value means the variable is not set, so
 	// "MALLANG_BANK_ACCOUNT": "" turns bank transfer off.
 	Env map[string]string
+	// Beside is a shop whose database and clock the new one shares, as a
+	// second app node on the same database does.
+	Beside *Shop
 }
 
 // Shop is a wired test shop. The embedded App gives its services (Catalog,
@@ -101,9 +105,13 @@ func New(t testing.TB, opts Options) *Shop {
 		start = Start
 	}
 	s := &Shop{Clock: fake.NewClock(start), Logs: &Logs{}}
+	d := opts.Beside.db(t)
+	if opts.Beside != nil {
+		s.Clock = opts.Beside.Clock
+	}
 	log := slog.New(slog.NewJSONHandler(s.Logs, nil))
 	s.App, err = app.NewWith(context.Background(), cfg, log, "test", app.Options{
-		DB: dbtest.New(t), Now: s.Clock.Now, Providers: opts.Providers,
+		DB: d, Now: s.Clock.Now, Providers: opts.Providers,
 	})
 	if err != nil {
 		t.Fatalf("apptest: %v", err)
@@ -114,6 +122,14 @@ func New(t testing.TB, opts Options) *Shop {
 		}
 	})
 	return s
+}
+
+// db is the database of s, or a fresh one when s is nil.
+func (s *Shop) db(t testing.TB) *db.DB {
+	if s == nil {
+		return dbtest.New(t)
+	}
+	return s.DB
 }
 
 // NewServer builds a test shop like New and serves it on a loopback port

@@ -42,10 +42,10 @@ func TestNew(t *testing.T) {
 		t.Errorf("cross-site POST = %d, want 403", rec.Code)
 	}
 
-	if got := s.Payments().Methods(); !slices.Contains(got, "testpay") || !slices.Contains(got, "quietpay") || !slices.Contains(got, payment.BankTransfer) {
+	if got := s.Payments().Methods(t.Context()); !slices.Contains(got, "testpay") || !slices.Contains(got, "quietpay") || !slices.Contains(got, payment.BankTransfer) {
 		t.Errorf("methods = %v", got)
 	}
-	if bank, _ := s.Payments().Bank(); bank != apptest.Bank {
+	if bank, _ := s.Payments().Bank(t.Context()); bank != apptest.Bank {
 		t.Errorf("bank = %+v", bank)
 	}
 	if s.TestPay() == nil {
@@ -68,7 +68,7 @@ func TestNew(t *testing.T) {
 func TestNewWithoutBank(t *testing.T) {
 	t.Parallel()
 	s := apptest.New(t, apptest.Options{Env: map[string]string{"MALLANG_BANK_ACCOUNT": ""}})
-	if s.Payments().Enabled(payment.BankTransfer) {
+	if s.Payments().Enabled(t.Context(), payment.BankTransfer) {
 		t.Error("bank transfer enabled without an account")
 	}
 }

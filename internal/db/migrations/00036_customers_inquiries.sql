@@ -8,8 +8,11 @@
 -- social), successful or not, with the address and user agent it came
 -- from; the hourly prune keeps a year of them.
 --
--- consent_events: the history of the terms and marketing consents, one row
--- per change (users.marketing_consent_at keeps only the current state).
+-- consent_events: the history of the consents, one row per change
+-- (users.marketing_consent_at keeps only the current state): the terms and
+-- the privacy policy agreed to at sign-up, with the version in force then
+-- (0 when the shop had published none, see 00035's legal_versions), and
+-- every change of the marketing consent.
 --
 -- inquiries: a customer's 1:1 question, optionally about one of their
 -- orders, with up to three photos (media keys) and the staff's answer.
@@ -34,8 +37,9 @@ CREATE INDEX login_events_created ON login_events (created_at);
 CREATE TABLE consent_events (
     id {{ID}},
     user_id BIGINT NOT NULL REFERENCES users (id) ON DELETE CASCADE,
-    kind TEXT NOT NULL CHECK (kind IN ('terms', 'marketing')),
+    kind TEXT NOT NULL CHECK (kind IN ('terms', 'privacy', 'marketing')),
     given BOOLEAN NOT NULL,
+    version BIGINT NOT NULL DEFAULT 0 CHECK (version >= 0),
     created_at {{TIME}} NOT NULL DEFAULT CURRENT_TIMESTAMP,
     updated_at {{TIME}} NOT NULL DEFAULT CURRENT_TIMESTAMP
 );

@@ -1,0 +1,233 @@
+package api
+
+import (
+	"context"
+	"errors"
+	"net/http"
+	"strconv"
+	"time"
+
+	"github.com/danielgtaylor/huma/v2"
+
+	"github.com/mallang/mallang/internal/account"
+	"github.com/mallang/mallang/internal/audit"
+	"github.com/mallang/mallang/internal/settings"
+)
+
+// Settings is what the settings endpoints use (*settings.Service); see its
+// methods for the errors.
+type Settings interface {
+	Current(ctx context.Context) settings.Settings
+	Update(ctx context.Context, by audit.Actor, in settings.Settings) (settings.Settings, error)
+	PublishLegal(ctx context.Context, by audit.Actor, in settings.NewLegalVersion) (settings.LegalVersion, error)
+	LegalVersions(ctx context.Context, doc settings.Document) ([]settings.LegalVersion, error)
+}
+
+// ShopSettings are the shop's settings as the API reads and writes them.
+type ShopSettings struct {
+	Version  int64  `json:"version" doc:"The version read; send it back with a change, which is refused (409) when someone changed the settings since." example:"3"`
+	ShopName string `json:"shop_name" maxLength:"300" example:"말랑 상점"`
+	Logo     string `json:"logo" maxLength:"1500" doc:"A path on the shop (/media/…), or empty to show the name." example:""`
+	Contact  struct {
+		Phone string `json:"phone" maxLength:"300" example:"1588-0000"`
+		Email string `json:"email" maxLength:"300" example:"help@mallang.example"`
+		Hours string `json:"hours" maxLength:"300" example:"평일 10:00~17:00"`
+	} `json:"contact"`
+	Business struct {
+		Name           string `json:"name" maxLength:"300" doc:"상호" example:"주식회사 말랑(예시)"`
+		Representative string `json:"representative" maxLength:"300" doc:"대표자" example:"김말랑"`
+		Registration   string `json:"registration" maxLength:"40" doc:"사업자등록번호: 10 digits, dashes allowed, checked with the National Tax Service's check digit; read back as 10 digits." example:"1234567891"`
+		MailOrder      string `json:"mail_order" maxLength:"300" doc:"통신판매업 신고번호" example:"제2026-서울마포-0000호"`
+		Address        string `json:"address" maxLength:"600" example:"서울특별시 마포구 예시로 1"`
+		PrivacyName    string `json:"privacy_name" maxLength:"300" doc:"개인정보보호책임자" example:"이보호"`
+		PrivacyEmail   string `json:"privacy_email" maxLength:"300" example:"privacy@mallang.example"`
+	} `json:"business"`
+	BankAccounts []ShopBankAccount `json:"bank_accounts" maxItems:"3" nullable:"false" doc:"Accounts for bank transfers; orders are told the first. None: bank transfer is not offered."`
+	DepositHours int               `json:"deposit_hours" doc:"How long a bank-transfer order waits for the money, 1–720 hours." example:"72"`
+	ConfirmDays  int               `json:"confirm_days" doc:"Days after delivery when an order confirms itself, 1–60." example:"7"`
+	ReturnFee    int64             `json:"return_fee" doc:"Return shipping for a change of mind, in won, 0–100,000." example:"6000"`
+	GradeWindow  int               `json:"grade_window_days" doc:"Days of orders the monthly evaluation of membership grades counts, 1–730." example:"90"`
+	PaymentsOff  []string          `json:"payments_off" nullable:"false" maxItems:"20" doc:"Ways to pay switched off (keys of GET /api/v1/payment-methods when on); checkout leaves them out and refuses them." example:"[\"paypal\"]"`
+}
+
+// ShopBankAccount is an account bank transfers go to.
+type ShopBankAccount struct {
+	Bank    string `json:"bank" maxLength:"120" example:"말랑은행"`
+	Account string `json:"account" maxLength:"120" example:"123-456-789012"`
+	Holder  string `json:"holder" maxLength:"180" example:"(주)말랑"`
+}
+
+func newShopSettings(st settings.Settings) ShopSettings {
+	out := ShopSettings{Version: st.Version, ShopName: st.ShopName, Logo: st.Logo, DepositHours: st.DepositHours,
+		ConfirmDays: st.ConfirmDays, ReturnFee: st.ReturnFee, GradeWindow: st.GradeWindowDays, BankAccounts: []ShopBankAccount{}, PaymentsOff: []string{}}
+	out.Contact.Phone, out.Contact.Email, out.Contact.Hours = st.Contact.Phone, st.Contact.Email, st.Contact.Hours
+	b := st.Business
+	out.Business.Name, out.Business.Representative, out.Business.Registration = b.Name, b.Representative, b.Registration
+	out.Business.MailOrder, out.Business.Address, out.Business.PrivacyName, out.Business.PrivacyEmail = b.MailOrder, b.Address, b.PrivacyName, b.PrivacyEmail
+	for _, a := range st.BankAccounts {
+		out.BankAccounts = append(out.BankAccounts, ShopBankAccount(a))
+	}
+	out.PaymentsOff = append(out.PaymentsOff, st.PaymentsOff...)
+	return out
+}
+
+func (s ShopSettings) settings() settings.Settings {
+	st := settings.Settings{Version: s.Version, ShopName: s.ShopName, Logo: s.Logo, DepositHours: s.DepositHours,
+		ConfirmDays: s.ConfirmDays, ReturnFee: s.ReturnFee, GradeWindowDays: s.GradeWindow, PaymentsOff: s.PaymentsOff,
+		Contact: settings.Contact{Phone: s.Contact.Phone, Email: s.Contact.Email, Hours: s.Contact.Hours},
+		Business: settings.Business{Name: s.Business.Name, Representative: s.Business.Representative,
+			Registration: s.Business.Registration, MailOrder: s.Business.MailOrder, Address: s.Business.Address,
+			PrivacyName: s.Business.PrivacyName, PrivacyEmail: s.Business.PrivacyEmail}}
+	for _, a := range s.BankAccounts {
+		st.BankAccounts = append(st.BankAccounts, settings.BankAccount(a))
+	}
+	return st
+}
+
+// settingsFields say where the settings service's *fault.Invalid fields
+// are in a request body.
+var settingsFields = func() map[string]string {
+	m := map[string]string{"shop_name": "body.shop_name", "logo": "body.logo", "contact_phone": "body.contact.phone",
+		"contact_email": "body.contact.email", "contact_hours": "body.contact.hours", "business_name": "body.business.name",
+		"representative": "body.business.representative", "registration": "body.business.registration",
+		"mail_order": "body.business.mail_order", "address": "body.business.address", "privacy_name": "body.business.privacy_name",
+		"privacy_email": "body.business.privacy_email", "deposit_hours": "body.deposit_hours", "confirm_days": "body.confirm_days",
+		"return_fee": "body.return_fee", "grade_window_days": "body.grade_window_days", "payments_off": "body.payments_off", "bank_accounts": "body.bank_accounts"}
+	for i := range settings.MaxBankAccounts {
+		n := strconv.Itoa(i)
+		for _, f := range []string{"bank", "account", "holder"} {
+			m["bank_accounts."+n+"."+f] = "body.bank_accounts[" + n + "]." + f
+		}
+	}
+	return m
+}()
+
+// LegalVersion is a version of a legal document.
+type LegalVersion struct {
+	Version     int64     `json:"version" example:"2"`
+	EffectiveAt time.Time `json:"effective_at" doc:"When it takes (or took) effect." example:"2026-12-01T00:00:00Z"`
+	CreatedAt   time.Time `json:"created_at" example:"2026-11-24T02:00:00Z"`
+	URL         string    `json:"url" doc:"Its page on the shop." example:"https://shop.example.com/terms/2"`
+}
+
+type settingsOutput struct{ Body ShopSettings }
+
+type updateSettingsInput struct{ Body ShopSettings }
+
+type legalDocInput struct {
+	Document string `path:"document" enum:"terms,privacy" doc:"terms (이용약관) or privacy (개인정보처리방침)."`
+}
+
+type legalVersionsOutput struct {
+	Body []LegalVersion `nullable:"false"`
+}
+
+type publishLegalInput struct {
+	Document string `path:"document" enum:"terms,privacy"`
+	Body     struct {
+		Text        string    `json:"text" maxLength:"400000" doc:"Plain text, at most 100,000 characters; a blank line separates paragraphs." example:"제1조 (목적) …"`
+		EffectiveAt time.Time `json:"effective_at" doc:"When it takes effect: now or later, never earlier than today." example:"2026-12-08T00:00:00+09:00"`
+	}
+}
+
+type legalVersionOutput struct{ Body LegalVersion }
+
+// EnableSettings adds the staff's settings endpoints under
+// /api/v1/admin/settings and /api/v1/admin/legal, each needing the
+// settings scope. Call it after EnableAccounts and before Register.
+func (a *API) EnableSettings(s Settings) {
+	if a.acc == nil || s == nil {
+		panic("api: EnableSettings needs EnableAccounts first, and the settings")
+	}
+	doc := a.huma.OpenAPI()
+	doc.Tags = append(doc.Tags, &huma.Tag{Name: "Settings", Description: "The shop's settings and legal documents, for staff " +
+		"with the settings permission."})
+	op := func(id, method, path, summary, desc string, status int, errs ...int) huma.Operation {
+		o := a.staffOp(huma.Operation{OperationID: id, Method: method, Path: Prefix + "/admin" + path, Summary: summary,
+			Description: "For staff with the settings permission, with a staff token carrying the settings scope (any other " +
+				"token gets 403). " + desc, DefaultStatus: status, Errors: append([]int{http.StatusForbidden}, errs...)}, account.PermSettings)
+		o.Tags = []string{"Settings"}
+		return o
+	}
+	huma.Register(a.huma, op("get-settings", http.MethodGet, "/settings", "Get the shop's settings",
+		"Returns the settings every node of the shop follows.", 0),
+		func(ctx context.Context, _ *struct{}) (*settingsOutput, error) {
+			if _, err := settingsActor(ctx); err != nil {
+				return nil, err
+			}
+			return &settingsOutput{Body: newShopSettings(s.Current(ctx))}, nil
+		})
+	huma.Register(a.huma, op("update-settings", http.MethodPut, "/settings", "Change the shop's settings",
+		"Stores the whole settings, audited; every node follows within seconds. 422 names every field at fault "+
+			"(nothing is stored); 409 when version is not the one stored (someone changed them since: read them again).", 0,
+		http.StatusConflict, http.StatusUnprocessableEntity),
+		func(ctx context.Context, in *updateSettingsInput) (*settingsOutput, error) {
+			by, err := settingsActor(ctx)
+			if err != nil {
+				return nil, err
+			}
+			st, err := s.Update(ctx, by, in.Body.settings())
+			if errors.Is(err, settings.ErrStale) {
+				return nil, newProblem(http.StatusConflict, "The settings changed since version "+strconv.FormatInt(in.Body.Version, 10)+
+					" was read. Read them again and send the change on the new version.")
+			}
+			if err != nil {
+				return nil, a.fieldProblem(ctx, err, settingsFields, "body")
+			}
+			return &settingsOutput{Body: newShopSettings(st)}, nil
+		})
+	huma.Register(a.huma, op("list-legal-versions", http.MethodGet, "/legal/{document}", "List a legal document's versions",
+		"Returns the versions of the terms of use or the privacy policy, newest first.", 0, http.StatusUnprocessableEntity),
+		func(ctx context.Context, in *legalDocInput) (*legalVersionsOutput, error) {
+			if _, err := settingsActor(ctx); err != nil {
+				return nil, err
+			}
+			d := settings.Document(in.Document)
+			list, err := s.LegalVersions(ctx, d)
+			if err != nil {
+				return nil, a.problem(ctx, err, "path")
+			}
+			out := &legalVersionsOutput{Body: make([]LegalVersion, 0, len(list))}
+			for _, lv := range list {
+				out.Body = append(out.Body, a.newLegalVersion(lv))
+			}
+			return out, nil
+		})
+	huma.Register(a.huma, op("publish-legal-version", http.MethodPost, "/legal/{document}", "Publish a legal document's next version",
+		"Stores the text as the document's next version, in effect from effective_at, audited. The shop shows the "+
+			"version in force and links the others; sign-ups record the version in force. Returns 201. 422 names "+
+			"body.text or body.effective_at (missing, or before today).", http.StatusCreated, http.StatusConflict, http.StatusUnprocessableEntity),
+		func(ctx context.Context, in *publishLegalInput) (*legalVersionOutput, error) {
+			by, err := settingsActor(ctx)
+			if err != nil {
+				return nil, err
+			}
+			lv, err := s.PublishLegal(ctx, by, settings.NewLegalVersion{Document: settings.Document(in.Document),
+				Body: in.Body.Text, EffectiveAt: in.Body.EffectiveAt})
+			if err != nil {
+				return nil, a.fieldProblem(ctx, err, map[string]string{"body": "body.text", "effective_at": "body.effective_at",
+					"document": "path.document"}, "body")
+			}
+			return &legalVersionOutput{Body: a.newLegalVersion(lv)}, nil
+		})
+	documentErrorHeaders(doc)
+	a.renderSpec()
+}
+
+func (a *API) newLegalVersion(lv settings.LegalVersion) LegalVersion {
+	return LegalVersion{Version: lv.Version, EffectiveAt: lv.EffectiveAt.UTC(), CreatedAt: lv.CreatedAt.UTC(),
+		URL: a.cfg.BaseURL + "/" + string(lv.Document) + "/" + strconv.FormatInt(lv.Version, 10)}
+}
+
+// settingsActor is the signed-in staff member of ctx, once their token's
+// settings scope is checked.
+func settingsActor(ctx context.Context) (audit.Actor, error) {
+	u, err := signedIn(ctx)
+	if err != nil {
+		return audit.Actor{}, err
+	}
+	if err := needScope(ctx, account.PermSettings); err != nil {
+		return audit.Actor{}, err
+	}
+	return apiActor(ctx, u), nil
+}
