@@ -45,7 +45,7 @@ func (h *Handler) registerBulk(mux Router) {
 	cat := func(next staffPage) http.Handler { return s(h.staff(h.need(account.PermCatalog, next))) }
 	mux.Handle("GET "+p+"/catalog/bulk", cat(h.bulkPage))
 	mux.Handle("GET "+p+"/catalog/bulk/export", cat(h.bulkExport))
-	mux.Handle("POST "+p+"/catalog/bulk/import", security.Limit(bulk.MaxFileBytes+uploadOverhead, h.tooLarge, cat(h.bulkImport)))
+	mux.Handle("POST "+p+"/catalog/bulk/import", security.Limit(bulk.MaxFileBytes+uploadOverhead, h.bulkTooLarge, cat(h.bulkImport)))
 	mux.Handle("GET "+p+"/catalog/bulk/runs/{id}", cat(h.bulkRun))
 	mux.Handle("POST "+p+"/catalog/bulk/runs/{id}/apply", cat(h.bulkApply))
 }
@@ -93,6 +93,16 @@ func (h *Handler) bulkExport(w http.ResponseWriter, r *http.Request, m *messages
 		h.log.ErrorContext(r.Context(), "export products", "err", err)
 	}
 	return nil
+}
+
+// bulkTooLarge answers an upload declared larger than the limit with the
+// bulk page and its message, before any of the body is read (signing in
+// and the permission are checked as for the upload itself).
+func (h *Handler) bulkTooLarge(w http.ResponseWriter, r *http.Request, _ int64) {
+	h.withSession(h.staff(h.need(account.PermCatalog, func(w http.ResponseWriter, r *http.Request, m *messages, u account.User) error {
+		h.showBulk(w, r, m, u, http.StatusRequestEntityTooLarge, m.T("bulk.too_big"))
+		return nil
+	}))).ServeHTTP(w, r)
 }
 
 // uploadOverhead is what a multipart form adds to its file.

@@ -138,7 +138,7 @@ func TestOrdersPaidAndShipped(t *testing.T) {
 	// Marked paid.
 	st, body = b.post(orderURL(o)+"/status", url.Values{"to": {"paid"}})
 	must(t, st, http.StatusOK, body)
-	if !strings.Contains(body, "주문 상태를 결제 완료(으)로 바꿨습니다") || !strings.Contains(body, `data-testid="ship-form"`) ||
+	if !strings.Contains(body, "주문 상태를 결제 완료로 바꿨습니다") || !strings.Contains(body, `data-testid="ship-form"`) ||
 		!strings.Contains(body, `data-testid="to-preparing"`) || !strings.Contains(body, "CJ대한통운") {
 		t.Fatalf("after paid:\n%s", body)
 	}
@@ -207,7 +207,7 @@ func TestOrderRefused(t *testing.T) {
 		status int
 		want   string
 	}{
-		{"not allowed from here", "/status", url.Values{"to": {"delivered"}}, http.StatusConflict, "이 주문은 지금 결제 대기 상태라 배송 완료(으)로 바꿀 수 없습니다"},
+		{"not allowed from here", "/status", url.Values{"to": {"delivered"}}, http.StatusConflict, "이 주문은 지금 결제 대기 상태라 배송 완료로 바꿀 수 없습니다"},
 		{"ship unpaid", "/ship", url.Values{"carrier_code": {"cj"}, "tracking_number": {"1234-5678-9012"}}, http.StatusConflict, "배송 처리는 결제 완료 또는 상품 준비 중인 주문만"},
 		{"cancel without reason", "/status", url.Values{"to": {"cancelled"}}, http.StatusUnprocessableEntity, "취소 사유를 입력하세요"},
 		{"shipped without the form", "/status", url.Values{"to": {"shipped"}}, http.StatusUnprocessableEntity, "배송 처리 양식에서"},

@@ -129,7 +129,7 @@ func TestGifts(t *testing.T) {
 
 	st, body = b.post(bo+"/promotions/gifts", good)
 	period := today.Format(time.DateOnly) + " ~ " + last
-	if st != http.StatusOK || !strings.Contains(body, "사은품 규칙 5만원 이상 머그 증정을(를) 만들었습니다") ||
+	if st != http.StatusOK || !strings.Contains(body, "사은품 규칙 5만원 이상 머그 증정을 만들었습니다") ||
 		strings.Count(body, `data-testid="gift-row"`) != 1 || !strings.Contains(body, "₩50,000") ||
 		!strings.Contains(body, "말랑 사은품 머그") || !strings.Contains(body, period) {
 		t.Fatalf("create: %d\n%s", st, body)
@@ -281,7 +281,7 @@ func TestGrades(t *testing.T) {
 	}
 
 	st, body = b.post(bo+"/promotions/grades/assign", url.Values{"customer": {"Customer@Example.com"}, "grade": {"gold"}})
-	if st != http.StatusOK || !strings.Contains(body, "customer@example.com 님의 등급을 골드(으)로 지정했습니다") {
+	if st != http.StatusOK || !strings.Contains(body, "customer@example.com 님의 등급을 골드로 지정했습니다") {
 		t.Fatalf("by email: %d\n%s", st, body)
 	}
 	if g, err := p.promo.GradeOf(ctx, customer.ID); err != nil || g.Code != "gold" {

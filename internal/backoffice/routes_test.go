@@ -31,12 +31,18 @@ var routeAreas = map[string][]account.Permission{
 	"/refunds":              {account.PermOrders},
 	"/returns":              {account.PermOrders},
 	"/transfers":            {account.PermOrders},
+	"/catalog":              {account.PermCatalog},
+	"/content":              {account.PermContent},
+	"/media":                {account.PermCatalog, account.PermContent},
+	"/inquiries":            {account.PermCustomers},
+	"/inquiry-templates":    {account.PermCustomers},
+	"/settings":             {account.PermSettings},
 }
 
 // openToStaff are the pages every staff member reaches: signing in and out,
 // the first page, their own security and the back office's assets.
 var openToStaff = []string{"/{$}", "/login", "/login/code", "/setup-2fa", "/logout", "/security",
-	"/security/recovery-codes", "/static/{file}", ""}
+	"/security/recovery-codes", "/static/{file}", "/static/editor/{file}", ""}
 
 var wildcardRE = regexp.MustCompile(`\{[^}]*\}`)
 

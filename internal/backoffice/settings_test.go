@@ -147,7 +147,7 @@ func TestLegalPublished(t *testing.T) {
 
 	st, body = b.post(page, url.Values{"body": {"제1조 (목적)\n이 약관은…"}, "effective_at": {today}})
 	must(t, st, http.StatusOK, body)
-	contains(t, body, "v1을(를) 게시했습니다", `data-testid="legal-version"`, "현재 시행 중")
+	contains(t, body, "v1을 게시했습니다", `data-testid="legal-version"`, "현재 시행 중")
 	cur, err := e.shop.Settings().CurrentLegal(context.Background(), settings.Terms)
 	if err != nil || cur.Version != 1 || cur.Body != "제1조 (목적)\n이 약관은…" {
 		t.Fatalf("current terms = %+v, %v", cur, err)
