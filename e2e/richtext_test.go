@@ -4,6 +4,7 @@ package e2e
 
 import (
 	"context"
+	"strconv"
 	"strings"
 	"sync/atomic"
 	"testing"
@@ -12,7 +13,9 @@ import (
 	"github.com/chromedp/cdproto/page"
 	"github.com/chromedp/chromedp"
 
+	"github.com/mallang/mallang/internal/audit"
 	"github.com/mallang/mallang/internal/catalog"
+	"github.com/mallang/mallang/internal/content"
 	"github.com/mallang/mallang/internal/richtext/richtexttest"
 )
 
@@ -71,74 +74,90 @@ func TestDescriptionXSS(t *testing.T) {
 		t.Fatal(err)
 	}
 
-	b.open(productURL(p.ID))
-	b.waitVisible(`[data-testid="description"]`)
-	// Give every image (most of them broken: src=x) its load or error
-	// event, and every element the events a shopper's pointer and keyboard
-	// would give it.
-	if _, err := chromedp.Run(b.ctx, chromedp.Poll[bool](`Array.from(document.images).every(i => i.complete)`,
-		chromedp.WithPollingTimeout(20*time.Second))); err != nil {
-		b.fatalf("images never finished loading: %v", err)
+	// The corpus goes through each place staff write rich text: a
+	// product's description, a notice and a page.
+	notice, err := s.App.Content().CreateNotice(ctx, audit.Actor{}, content.NoticeInput{Title: "XSS 공지", Body: d, Published: true})
+	if err != nil {
+		t.Fatalf("save the notice: %v", err)
 	}
-	eval[bool](b, `(() => {
-		for (const el of document.querySelectorAll('[data-testid="description"] *')) {
-			for (const type of ['mouseover', 'mouseenter', 'focus', 'blur', 'toggle', 'animationstart', 'load', 'error']) {
-				el.dispatchEvent(new Event(type, {bubbles: true}));
-			}
+	if _, err := s.App.Content().CreatePage(ctx, audit.Actor{}, content.PageInput{Slug: "xss", Title: "XSS 페이지", Body: d, Published: true}); err != nil {
+		t.Fatalf("save the page: %v", err)
+	}
+	targets := []struct{ name, path, root string }{
+		{"the product page", productURL(p.ID), `[data-testid="description"]`},
+		{"the notice", "/notices/" + strconv.FormatInt(notice.ID, 10), `[data-testid="content-body"]`},
+		{"the page", "/pages/xss", `[data-testid="content-body"]`},
+	}
+	for _, tg := range targets {
+		b.open(tg.path)
+		b.waitVisible(tg.root)
+		// Give every image (most of them broken: src=x) its load or error
+		// event, and every element the events a shopper's pointer and keyboard
+		// would give it.
+		if _, err := chromedp.Run(b.ctx, chromedp.Poll[bool](`Array.from(document.images).every(i => i.complete)`,
+			chromedp.WithPollingTimeout(20*time.Second))); err != nil {
+			b.fatalf("images never finished loading: %v", err)
 		}
-		return true;
-	})()`)
-	if _, err := chromedp.Run(b.ctx, chromedp.Sleep(500*time.Millisecond)); err != nil {
-		b.fatalf("wait: %v", err)
-	}
-	if n := eval[int](b, `window.__xss`); n != 0 {
-		b.fatalf("%d vectors ran on the product page", n)
-	}
-	if n := dialogs.Load(); n != 0 {
-		b.fatalf("%d dialogs opened on the product page", n)
-	}
-	// What is left of the corpus in the page: nothing active.
-	bad := eval[[]string](b, `(() => {
-		const out = [];
-		const root = document.querySelector('[data-testid="description"]');
-		for (const el of root.querySelectorAll('script, style, iframe, frame, object, embed, svg, math, form, input, button, textarea, select, base, meta, link, template')) {
-			out.push('element ' + el.tagName);
-		}
-		for (const el of [document.documentElement, document.body, root, ...root.querySelectorAll('*')]) {
-			for (const a of el.attributes) {
-				if (a.name.startsWith('on') || (el !== document.documentElement && el !== document.body && a.name === 'style') || a.name === 'srcdoc') {
-					out.push(el.tagName + ' ' + a.name);
+		eval[bool](b, `(() => { const ROOT = `+jsString(tg.root)+`;
+			for (const el of document.querySelectorAll(ROOT + ' *')) {
+				for (const type of ['mouseover', 'mouseenter', 'focus', 'blur', 'toggle', 'animationstart', 'load', 'error']) {
+					el.dispatchEvent(new Event(type, {bubbles: true}));
 				}
 			}
+			return true;
+		})()`)
+		if _, err := chromedp.Run(b.ctx, chromedp.Sleep(500*time.Millisecond)); err != nil {
+			b.fatalf("wait: %v", err)
 		}
-		for (const a of root.querySelectorAll('a[href]')) {
-			if (!['http:', 'https:', 'mailto:'].includes(a.protocol)) out.push('link ' + a.href);
+		if n := eval[int](b, `window.__xss`); n != 0 {
+			b.fatalf("%d vectors ran on %s", n, tg.name)
 		}
-		for (const i of root.querySelectorAll('img[src]')) {
-			if (!['http:', 'https:'].includes(new URL(i.src, location.href).protocol)) out.push('image ' + i.src);
+		if n := dialogs.Load(); n != 0 {
+			b.fatalf("%d dialogs opened on %s", n, tg.name)
 		}
-		return out;
-	})()`)
-	if len(bad) > 0 {
-		b.fatalf("the description kept active content: %v", bad)
-	}
-	text := b.text(`[data-testid="description"]`)
-	for _, want := range []string{"면 100% 티셔츠", "사이즈 안내", "Soft cotton tee", "₩12,900 → ₩9,900"} {
-		if !strings.Contains(text, want) {
-			b.fatalf("the description lost %q", want)
+		// What is left of the corpus in the page: nothing active.
+		bad := eval[[]string](b, `(() => { const ROOT = `+jsString(tg.root)+`;
+			const out = [];
+			const root = document.querySelector(ROOT);
+			for (const el of root.querySelectorAll('script, style, iframe, frame, object, embed, svg, math, form, input, button, textarea, select, base, meta, link, template')) {
+				out.push('element ' + el.tagName);
+			}
+			for (const el of [document.documentElement, document.body, root, ...root.querySelectorAll('*')]) {
+				for (const a of el.attributes) {
+					if (a.name.startsWith('on') || (el !== document.documentElement && el !== document.body && a.name === 'style') || a.name === 'srcdoc') {
+						out.push(el.tagName + ' ' + a.name);
+					}
+				}
+			}
+			for (const a of root.querySelectorAll('a[href]')) {
+				if (!['http:', 'https:', 'mailto:'].includes(a.protocol)) out.push('link ' + a.href);
+			}
+			for (const i of root.querySelectorAll('img[src]')) {
+				if (!['http:', 'https:'].includes(new URL(i.src, location.href).protocol)) out.push('image ' + i.src);
+			}
+			return out;
+		})()`)
+		if len(bad) > 0 {
+			b.fatalf("%s kept active content: %v", tg.name, bad)
 		}
-	}
-	// The description closes what it opens: the page's footer is not
-	// swallowed into it.
-	if !eval[bool](b, `(() => { const f = document.querySelector('footer'); return !!f && !document.querySelector('[data-testid="description"]').contains(f); })()`) {
-		b.fatalf("the page's footer ended up inside the description")
-	}
-	if n := b.count(`[data-testid="description"] img[src="/media/editor/ab/ab12cd.png"]`); n != 1 {
-		b.fatalf("the editor's image is shown %d times, want once", n)
-	}
-	// No screenshot: the harness's refuses pages with broken images, and
-	// the corpus leaves many (src=x).
+		text := b.text(tg.root)
+		for _, want := range []string{"면 100% 티셔츠", "사이즈 안내", "Soft cotton tee", "₩12,900 → ₩9,900"} {
+			if !strings.Contains(text, want) {
+				b.fatalf("%s lost %q", tg.name, want)
+			}
+		}
+		// The description closes what it opens: the page's footer is not
+		// swallowed into it.
+		if !eval[bool](b, `(() => { const f = document.querySelector('footer'); return !!f && !document.querySelector(`+jsString(tg.root)+`).contains(f); })()`) {
+			b.fatalf("the page's footer ended up inside the body of %s", tg.name)
+		}
+		if n := b.count(tg.root + ` img[src="/media/editor/ab/ab12cd.png"]`); n != 1 {
+			b.fatalf("the editor's image is shown %d times on %s, want once", n, tg.name)
+		}
+		// No screenshot: the harness's refuses pages with broken images, and
+		// the corpus leaves many (src=x).
 
+	}
 	// The trap itself: a handler added now, past the sanitiser, runs.
 	eval[bool](b, `(() => { document.body.insertAdjacentHTML('beforeend', '<img src="/nope.png" onerror="xss()">'); return true; })()`)
 	if _, err := chromedp.Run(b.ctx, chromedp.Poll[bool](`window.__xss > 0`, chromedp.WithPollingTimeout(10*time.Second))); err != nil {
