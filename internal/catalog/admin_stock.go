@@ -151,3 +151,16 @@ func (s *Service) LowStock(ctx context.Context, limit int) ([]StockVariant, erro
 	}
 	return vs, nil
 }
+
+// RecordStock writes entries to the stock ledger on q, the transaction of
+// the stock change they record: a writer outside the catalog that sets
+// stock itself (the bulk import) keeps the ledger whole this way. Each
+// entry names its variant, delta, stock after, reason, actor and time.
+func (s *Service) RecordStock(ctx context.Context, q db.Querier, entries []StockEntry) error {
+	for _, e := range entries {
+		if !slices.Contains(StockReasons, e.Reason) {
+			return fmt.Errorf("record stock of variant %d: unknown reason %q", e.VariantID, e.Reason)
+		}
+	}
+	return insertLedgerEntries(ctx, q, entries)
+}

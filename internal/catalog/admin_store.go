@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"slices"
 	"strings"
 	"time"
 
@@ -436,17 +437,7 @@ func addStock(ctx context.Context, q db.Querier, variantID, delta int64, now tim
 }
 
 func insertLedger(ctx context.Context, q db.Querier, e StockEntry) error {
-	var actor any
-	if e.ActorID > 0 {
-		actor = e.ActorID
-	}
-	_, err := q.ExecContext(ctx, q.Rebind(`INSERT INTO stock_ledger (variant_id, delta, stock_after, reason, note,
-		actor_id, actor_email, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`),
-		e.VariantID, e.Delta, e.StockAfter, string(e.Reason), e.Note, actor, e.ActorEmail, e.CreatedAt, e.CreatedAt)
-	if err != nil {
-		return fmt.Errorf("insert stock ledger entry of variant %d: %w", e.VariantID, err)
-	}
-	return nil
+	return insertLedgerEntries(ctx, q, []StockEntry{e})
 }
 
 func ledger(ctx context.Context, q db.Querier, variantID int64, limit int) ([]StockEntry, error) {
@@ -504,4 +495,29 @@ func stockVariants(ctx context.Context, q db.Querier, where string, args []any, 
 		out = append(out, v)
 	}
 	return out, rows.Err()
+}
+
+// ledgerBatch is how many stock ledger entries one INSERT writes.
+const ledgerBatch = 100
+
+// insertLedgerEntries writes es to the stock ledger on q, ledgerBatch to a
+// statement.
+func insertLedgerEntries(ctx context.Context, q db.Querier, es []StockEntry) error {
+	for part := range slices.Chunk(es, ledgerBatch) {
+		rows := make([]string, len(part))
+		args := make([]any, 0, 9*len(part))
+		for i, e := range part {
+			rows[i] = "(?, ?, ?, ?, ?, ?, ?, ?, ?)"
+			var actor any
+			if e.ActorID > 0 {
+				actor = e.ActorID
+			}
+			args = append(args, e.VariantID, e.Delta, e.StockAfter, string(e.Reason), e.Note, actor, e.ActorEmail, e.CreatedAt, e.CreatedAt)
+		}
+		if _, err := q.ExecContext(ctx, q.Rebind(`INSERT INTO stock_ledger (variant_id, delta, stock_after, reason, note,
+			actor_id, actor_email, created_at, updated_at) VALUES `+strings.Join(rows, ", ")), args...); err != nil {
+			return fmt.Errorf("insert %d stock ledger entries: %w", len(part), err)
+		}
+	}
+	return nil
 }

@@ -296,3 +296,36 @@ func TestRunInProgress(t *testing.T) {
 		t.Errorf("finished state = %+v, %v", st, err)
 	}
 }
+
+// Stock an import changes goes into the stock ledger as a stocktake's
+// correction by the staff member who imported, in the import's transaction;
+// a variant whose stock the sheet leaves alone gets no entry.
+func TestImportedStockIsLedgered(t *testing.T) {
+	t.Parallel()
+	s := newShop(t)
+	if _, err := s.bulk.Import(t.Context(), s.boss, csvFile("SKU,재고", "A-1,8", "B-1,10"), bulk.Options{}, nil); err != nil {
+		t.Fatal(err)
+	}
+	variantID := func(sku string) int64 {
+		var id int64
+		q := s.d.Read()
+		if err := q.GetContext(t.Context(), &id, q.Rebind(`SELECT id FROM variants WHERE sku = ?`), sku); err != nil {
+			t.Fatal(err)
+		}
+		return id
+	}
+	_, entries, err := s.cat.StockLedger(t.Context(), variantID("A-1"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(entries) != 1 {
+		t.Fatalf("ledger of A-1 = %+v, want one entry", entries)
+	}
+	e := entries[0]
+	if e.Delta != 3 || e.StockAfter != 8 || e.Reason != catalog.ReasonCount || e.ActorID != s.boss.UserID || e.ActorEmail != s.boss.Email || e.Note == "" {
+		t.Errorf("entry = %+v", e)
+	}
+	if _, entries, err := s.cat.StockLedger(t.Context(), variantID("B-1")); err != nil || len(entries) != 0 {
+		t.Errorf("ledger of B-1 = %+v, %v; want none", entries, err)
+	}
+}

@@ -20,8 +20,10 @@ type plan struct {
 	newProducts []*newProduct
 	// productUpdates are the existing products whose fields change.
 	productUpdates []productRow
-	// variantUpdates are the existing variants whose values change.
+	// variantUpdates are the existing variants whose values change, and
+	// stockMoves the changes of stock among them, for the stock ledger.
 	variantUpdates []variantRow
+	stockMoves     []catalog.StockEntry
 	// addVariants are the new variants of existing products.
 	addVariants []addVariant
 	// touched are the existing products whose variants change or grow;
@@ -362,6 +364,8 @@ func (p *plan) variantChanges(l layout, v *variantRow, it *item) []FieldChange {
 	if l.has(ColStock) && it.stock != v.Stock {
 		out = append(out, FieldChange{Field: ColStock, Before: itoa(v.Stock), After: itoa(it.stock)})
 		next.Stock = it.stock
+		p.stockMoves = append(p.stockMoves, catalog.StockEntry{VariantID: v.ID, Delta: it.stock - v.Stock, StockAfter: it.stock,
+			Reason: catalog.ReasonCount})
 	}
 	if l.has(ColActive) && it.active != v.Active {
 		out = append(out, FieldChange{Field: ColActive, Before: flag(v.Active), After: flag(it.active)})

@@ -17,11 +17,12 @@ import (
 
 // Catalog is what the import needs of the catalog (*catalog.Service): the
 // category tree, the recomputing of what products keep from their
-// variants, inside the import's transaction, and the word that stock
-// changed, after it.
+// variants and the stock ledger's entries, inside the import's
+// transaction, and the word that stock changed, after it.
 type Catalog interface {
 	Categories(ctx context.Context) ([]*catalog.Category, error)
 	Refresh(ctx context.Context, q db.Querier, productIDs []int64, text bool) error
+	RecordStock(ctx context.Context, q db.Querier, entries []catalog.StockEntry) error
 	StockChanged()
 }
 
@@ -118,7 +119,7 @@ func (s *Service) importSheet(ctx context.Context, by audit.Actor, sh *sheet, op
 		if rep.Rejected > 0 && !opt.Partial {
 			return errRejected
 		}
-		if err := s.apply(ctx, db.PrepareOnce(q), p, progress); err != nil {
+		if err := s.apply(ctx, db.PrepareOnce(q), p, by, progress); err != nil {
 			return err
 		}
 		rep.Applied = true
@@ -144,6 +145,10 @@ func (s *Service) importSheet(ctx context.Context, by audit.Actor, sh *sheet, op
 	return rep, nil
 }
 
+// stockNote explains, in the stock ledger, a change of stock an import
+// made.
+const stockNote = "상품 일괄 등록(엑셀/CSV)으로 재고 변경"
+
 func importErr(err error) error {
 	var fe *FileError
 	if errors.As(err, &fe) {
@@ -157,13 +162,11 @@ func importErr(err error) error {
 
 // apply writes the plan on q, the import's transaction.
 //
-// Stock is set to the sheet's absolute count, as catalog.SetVariantStock
-// sets it: the catalog keeps no stock ledger yet, so the run's audit entry
-// (counts) and its report (each variant's stock before → after) are the
-// record. When the catalog gains a ledger or an audited stock adjustment,
-// write one entry per variant whose stock changes here, in this
-// transaction (see docs/decisions/0046-bulk-catalog.md).
-func (s *Service) apply(ctx context.Context, q db.Querier, p *plan, progress func(Progress)) error {
+// Stock is set to the sheet's absolute count, and each variant whose stock
+// changes gets a stock ledger entry (a stocktake's correction, by the
+// staff member who imported) in this transaction; a new variant's first
+// stock is its creation, as in the back office's product form.
+func (s *Service) apply(ctx context.Context, q db.Querier, p *plan, by audit.Actor, progress func(Progress)) error {
 	now := s.now().UTC().Truncate(time.Microsecond)
 	total, done := len(p.report.Changes), 0
 	step := func(n int) {
@@ -228,6 +231,13 @@ func (s *Service) apply(ctx context.Context, q db.Querier, p *plan, progress fun
 			return err
 		}
 		step(len(part))
+	}
+	for i := range p.stockMoves {
+		e := &p.stockMoves[i]
+		e.Note, e.ActorID, e.ActorEmail, e.CreatedAt = stockNote, by.UserID, by.Email, now
+	}
+	if err := s.cat.RecordStock(ctx, q, p.stockMoves); err != nil {
+		return err
 	}
 	if err := s.cat.Refresh(ctx, q, fresh, true); err != nil {
 		return err
