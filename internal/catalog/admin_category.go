@@ -75,40 +75,16 @@ func (s *Service) AddCategory(ctx context.Context, by audit.Actor, c NewCategory
 	}
 	var out Category
 	err := s.db.InTx(ctx, func(q db.Querier) error {
-		inv := &fault.Invalid{}
-		if c.ParentID != 0 {
-			ok, err := categoryExists(ctx, q, c.ParentID)
-			if err != nil {
-				return err
-			}
-			if !ok {
-				inv.Add("parent_id", "unknown category")
-			}
-		}
-		taken, err := categorySlugTaken(ctx, q, c.Slug)
-		if err != nil {
-			return err
-		}
-		if taken {
-			inv.Add("slug", "is already used")
-		}
-		if inv.Err() != nil {
-			return inv
-		}
+		var err error
 		if c.Position == 0 {
 			if c.Position, err = nextCategoryPosition(ctx, q, c.ParentID); err != nil {
 				return err
 			}
 		}
-		id, err := insertCategory(ctx, q, c, s.now().UTC())
-		if err != nil {
-			if s.db.Dialect.IsUniqueViolation(err) {
-				return &fault.Invalid{Fields: map[string]string{"slug": "is already used"}}
-			}
+		if out, err = s.insertChecked(ctx, q, c); err != nil {
 			return err
 		}
-		out = Category{ID: id, ParentID: c.ParentID, Slug: c.Slug, Name: c.Name, NameEN: c.NameEN, Position: c.Position}
-		return s.audited(ctx, q, by, "category.created", "category", id, map[string]any{"slug": c.Slug, "name": c.Name})
+		return s.audited(ctx, q, by, "category.created", "category", out.ID, map[string]any{"slug": c.Slug, "name": c.Name})
 	})
 	if err != nil {
 		return Category{}, s.adminErr(err, "add category "+strconv.Quote(c.Slug))

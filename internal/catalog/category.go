@@ -252,35 +252,9 @@ func (s *Service) CreateCategory(ctx context.Context, c NewCategory) (Category, 
 	}
 	var out Category
 	err := s.db.InTx(ctx, func(q db.Querier) error {
-		inv := &fault.Invalid{}
-		if c.ParentID != 0 {
-			ok, err := categoryExists(ctx, q, c.ParentID)
-			if err != nil {
-				return err
-			}
-			if !ok {
-				inv.Add("parent_id", "unknown category")
-			}
-		}
-		taken, err := categorySlugTaken(ctx, q, c.Slug)
-		if err != nil {
-			return err
-		}
-		if taken {
-			inv.Add("slug", "is already used")
-		}
-		if inv.Err() != nil {
-			return inv
-		}
-		id, err := insertCategory(ctx, q, c, s.now().UTC())
-		if err != nil {
-			if s.db.Dialect.IsUniqueViolation(err) {
-				return &fault.Invalid{Fields: map[string]string{"slug": "is already used"}}
-			}
-			return err
-		}
-		out = Category{ID: id, ParentID: c.ParentID, Slug: c.Slug, Name: c.Name, NameEN: c.NameEN, Position: c.Position}
-		return nil
+		var err error
+		out, err = s.insertChecked(ctx, q, c)
+		return err
 	})
 	if err != nil {
 		if _, ok := fault.AsInvalid(err); ok {
@@ -290,6 +264,40 @@ func (s *Service) CreateCategory(ctx context.Context, c NewCategory) (Category, 
 	}
 	s.tree.Store(nil)
 	return out, nil
+}
+
+// insertChecked inserts category c on q after checking its parent and its
+// slug there: *fault.Invalid naming "parent_id" or "slug" when either is
+// wrong, also when another insert took the slug meanwhile.
+func (s *Service) insertChecked(ctx context.Context, q db.Querier, c NewCategory) (Category, error) {
+	inv := &fault.Invalid{}
+	if c.ParentID != 0 {
+		ok, err := categoryExists(ctx, q, c.ParentID)
+		if err != nil {
+			return Category{}, err
+		}
+		if !ok {
+			inv.Add("parent_id", "unknown category")
+		}
+	}
+	taken, err := categorySlugTaken(ctx, q, c.Slug)
+	if err != nil {
+		return Category{}, err
+	}
+	if taken {
+		inv.Add("slug", "is already used")
+	}
+	if inv.Err() != nil {
+		return Category{}, inv
+	}
+	id, err := insertCategory(ctx, q, c, s.now().UTC())
+	if err != nil {
+		if s.db.Dialect.IsUniqueViolation(err) {
+			return Category{}, &fault.Invalid{Fields: map[string]string{"slug": "is already used"}}
+		}
+		return Category{}, err
+	}
+	return Category{ID: id, ParentID: c.ParentID, Slug: c.Slug, Name: c.Name, NameEN: c.NameEN, Position: c.Position}, nil
 }
 
 // subtreeIDs returns the ids of the category with slug and its descendants,
