@@ -1,6 +1,8 @@
 package web
 
 import (
+	"fmt"
+	"io"
 	"net/http"
 
 	"github.com/mallang/mallang/internal/fault"
@@ -78,4 +80,32 @@ func (h *Handler) private(next http.Handler) http.Handler {
 		w.Header().Set("Cache-Control", "no-store")
 		next.ServeHTTP(w, r)
 	}))
+}
+
+// formPhotos reads the files of the "photos" inputs of r's parsed
+// multipart form: empty inputs are skipped, one more than most is kept so
+// the service can say there are too many, and each is read to maxSize+1
+// bytes so the service can say one is too large. A file that cannot be read
+// is errBadForm.
+func formPhotos(r *http.Request, most int, maxSize int64) ([][]byte, error) {
+	if r.MultipartForm == nil {
+		return nil, nil
+	}
+	var out [][]byte
+	for i, fh := range r.MultipartForm.File["photos"] {
+		if i > most || fh.Size == 0 {
+			continue
+		}
+		f, err := fh.Open()
+		if err != nil {
+			return nil, fmt.Errorf("%w: %w", errBadForm, err)
+		}
+		data, err := io.ReadAll(io.LimitReader(f, maxSize+1))
+		_ = f.Close()
+		if err != nil {
+			return nil, fmt.Errorf("%w: %w", errBadForm, err)
+		}
+		out = append(out, data)
+	}
+	return out, nil
 }

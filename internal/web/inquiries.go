@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"io"
 	"net/http"
 	"strconv"
 
@@ -145,22 +144,12 @@ func (h *Handler) inquirySubmit(w http.ResponseWriter, r *http.Request, lc *loca
 	}
 	in := inquiry.AskInput{UserID: u.ID, Kind: inquiry.Kind(r.PostFormValue("kind")), OrderNumber: r.PostFormValue("order"),
 		Title: r.PostFormValue("title"), Body: r.PostFormValue("body")}
-	if r.MultipartForm != nil {
-		for i, fh := range r.MultipartForm.File["photos"] {
-			if i > inquiry.MaxPhotos || fh.Size == 0 {
-				continue // an empty file input; more than allowed are reported by the service
-			}
-			f, err := fh.Open()
-			if err != nil {
-				return fmt.Errorf("%w: %w", errBadForm, err)
-			}
-			data, err := io.ReadAll(io.LimitReader(f, inquiry.MaxPhotoSize+1))
-			_ = f.Close()
-			if err != nil {
-				return fmt.Errorf("%w: %w", errBadForm, err)
-			}
-			in.Photos = append(in.Photos, inquiry.Upload{Data: data})
-		}
+	photos, err := formPhotos(r, inquiry.MaxPhotos, inquiry.MaxPhotoSize)
+	if err != nil {
+		return err
+	}
+	for _, data := range photos {
+		in.Photos = append(in.Photos, inquiry.Upload{Data: data})
 	}
 	q, err := h.acc.Inquiries.Ask(r.Context(), in)
 	if err == nil {

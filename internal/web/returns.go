@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"io"
 	"net/http"
 	"strconv"
 	"strings"
@@ -182,22 +181,12 @@ func (h *Handler) returnSubmit(w http.ResponseWriter, r *http.Request, lc *local
 		in.Account = &payment.BankAccount{Bank: r.PostFormValue("refund_bank"), Account: r.PostFormValue("refund_number"),
 			Holder: r.PostFormValue("refund_holder")}
 	}
-	if r.MultipartForm != nil {
-		for i, fh := range r.MultipartForm.File["photos"] {
-			if i > returns.MaxPhotos || fh.Size == 0 {
-				continue // an empty file input; more than allowed are reported by the service
-			}
-			f, err := fh.Open()
-			if err != nil {
-				return fmt.Errorf("%w: %w", errBadForm, err)
-			}
-			data, err := io.ReadAll(io.LimitReader(f, returns.MaxPhotoSize+1))
-			_ = f.Close()
-			if err != nil {
-				return fmt.Errorf("%w: %w", errBadForm, err)
-			}
-			in.Photos = append(in.Photos, returns.Upload{Data: data})
-		}
+	photos, err := formPhotos(r, returns.MaxPhotos, returns.MaxPhotoSize)
+	if err != nil {
+		return err
+	}
+	for _, data := range photos {
+		in.Photos = append(in.Photos, returns.Upload{Data: data})
 	}
 	_, err = h.acc.Returns.Request(r.Context(), in)
 	if err == nil {
