@@ -4,7 +4,6 @@ import (
 	"context"
 	"database/sql"
 	"errors"
-	"strings"
 	"time"
 
 	"github.com/mallang/mallang/internal/db"
@@ -68,7 +67,7 @@ func imageKeysIn(ctx context.Context, q db.Querier, keys []string) ([]string, er
 // descriptionMentions reports whether a product's description contains s.
 // LIKE's wildcards in s are escaped.
 func descriptionMentions(ctx context.Context, q db.Querier, s string) (bool, error) {
-	esc := strings.NewReplacer(`\`, `\\`, `%`, `\%`, `_`, `\_`).Replace(s)
+	esc := db.EscapeLike(s)
 	var n int
 	err := q.GetContext(ctx, &n, q.Rebind(`SELECT COUNT(*) FROM (SELECT 1 FROM products
 		WHERE description LIKE ? ESCAPE '\' LIMIT 1) m`), "%"+esc+"%")

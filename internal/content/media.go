@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"strings"
 
+	"github.com/mallang/mallang/internal/db"
 	"github.com/mallang/mallang/internal/media"
 )
 
@@ -26,7 +27,7 @@ func (s *Service) InUse(ctx context.Context, keys []string) ([]string, error) {
 	var used []string
 	q := s.d.Read()
 	for _, k := range keys {
-		p := "%" + likeEscaper.Replace(media.URLPrefix+k) + "%"
+		p := "%" + db.EscapeLike(media.URLPrefix+k) + "%"
 		args := make([]any, strings.Count(usesMedia, "?"))
 		for i := range args {
 			args[i] = p
@@ -41,7 +42,3 @@ func (s *Service) InUse(ctx context.Context, keys []string) ([]string, error) {
 	}
 	return used, nil
 }
-
-// likeEscaper makes a string match itself only in a LIKE pattern with
-// ESCAPE '\'.
-var likeEscaper = strings.NewReplacer(`\`, `\\`, `%`, `\%`, `_`, `\_`)
