@@ -164,7 +164,8 @@ func Load(env Lookup) (Config, error) {
 		return c, &Error{"MALLANG_BASE_URL", fmt.Sprintf("%q is not an http(s) URL", c.BaseURL)}
 	}
 
-	c.BlobURL = get("MALLANG_BLOB_URL", "file://"+filepath.ToSlash(filepath.Join(dir, "media"))+"?create_dir=true")
+	media := url.URL{Scheme: "file", Path: filepath.ToSlash(filepath.Join(dir, "media")), RawQuery: "create_dir=true"}
+	c.BlobURL = get("MALLANG_BLOB_URL", media.String())
 
 	switch lv := strings.ToLower(get("MALLANG_LOG_LEVEL", "info")); lv {
 	case "debug":

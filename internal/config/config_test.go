@@ -3,6 +3,7 @@ package config
 import (
 	"bytes"
 	"errors"
+	"net/url"
 	"os"
 	"path/filepath"
 	"strings"
@@ -139,5 +140,23 @@ func TestLoadRejects(t *testing.T) {
 				t.Fatalf("Load = %v, want an error naming %s", err, tt.key)
 			}
 		})
+	}
+}
+
+// TestBlobURLOfAnOddDataDir checks the default media store names the data
+// directory's media folder even when the directory's name holds characters
+// a URL reads as its own.
+func TestBlobURLOfAnOddDataDir(t *testing.T) {
+	dir := filepath.Join(t.TempDir(), "shop #1 100%?")
+	c, err := Load(mapEnv(map[string]string{"MALLANG_DATA_DIR": dir}))
+	if err != nil {
+		t.Fatal(err)
+	}
+	u, err := url.Parse(c.BlobURL)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if want := filepath.ToSlash(filepath.Join(dir, "media")); u.Scheme != "file" || u.Path != want || u.Query().Get("create_dir") != "true" {
+		t.Fatalf("blob URL %q: path %q, want %q", c.BlobURL, u.Path, want)
 	}
 }

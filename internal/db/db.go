@@ -65,6 +65,13 @@ func Open(ctx context.Context, rawURL string, opt Options) (*DB, error) {
 	}
 }
 
+// URIPath escapes the characters a file: URI reads as its own (the escape,
+// the query and the fragment), so a data directory named "shop#1" or
+// "100%" opens the file it names.
+func URIPath(path string) string {
+	return strings.NewReplacer("%", "%25", "?", "%3f", "#", "%23").Replace(path)
+}
+
 func openSQLite(ctx context.Context, path string, opt Options) (*DB, error) {
 	if path == "" {
 		return nil, errors.New("open sqlite: empty path")
@@ -77,7 +84,7 @@ func openSQLite(ctx context.Context, path string, opt Options) (*DB, error) {
 	// Each connection keeps its own page cache; 8 MB apiece keeps the hot
 	// pages of a 100,000-product shop while the OS file cache holds the rest,
 	// so a handful of connections stay well under the memory budget.
-	base := "file:" + path + "?_time_format=sqlite" +
+	base := "file:" + URIPath(path) + "?_time_format=sqlite" +
 		"&_pragma=busy_timeout(10000)&_pragma=journal_mode(WAL)&_pragma=foreign_keys(1)" +
 		"&_pragma=synchronous(NORMAL)&_pragma=cache_size(-8000)&_pragma=temp_store(MEMORY)"
 	w, err := sqlx.Open("sqlite", base+"&_txlock=immediate")

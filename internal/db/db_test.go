@@ -4,6 +4,8 @@ import (
 	"context"
 	"database/sql"
 	"errors"
+	"os"
+	"path/filepath"
 	"testing"
 
 	"github.com/mallang/mallang/internal/db"
@@ -117,5 +119,32 @@ func TestReadSnapshot(t *testing.T) {
 	}
 	if _, err := tx.ExecContext(ctx, `INSERT INTO snap (n) VALUES (2)`); err == nil {
 		t.Error("a write in the read-only snapshot succeeded")
+	}
+}
+
+// TestSQLitePathWithURICharacters opens SQLite files whose paths hold the
+// characters a file: URI gives a meaning to: each must name its own file,
+// and the file must be where the path says.
+func TestSQLitePathWithURICharacters(t *testing.T) {
+	t.Parallel()
+	for _, name := range []string{"shop#1", "100%", "what?", "a b", "%23"} {
+		t.Run(name, func(t *testing.T) {
+			path := filepath.Join(t.TempDir(), name, "shop.db")
+			d, err := db.Open(t.Context(), "sqlite:"+path, db.Options{MaxReaders: 1})
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer d.Close()
+			if _, err := d.Write().ExecContext(t.Context(), `CREATE TABLE marker (n INTEGER)`); err != nil {
+				t.Fatal(err)
+			}
+			var n int
+			if err := d.Read().GetContext(t.Context(), &n, `SELECT count(*) FROM marker`); err != nil {
+				t.Fatalf("reader does not see the writer's file: %v", err)
+			}
+			if _, err := os.Stat(path); err != nil {
+				t.Fatalf("database not at its path: %v", err)
+			}
+		})
 	}
 }

@@ -130,7 +130,7 @@ func (r *Runner) runnerDriver(ctx context.Context, d *db.DB) (riverdriver.Driver
 	if file == "" { // an in-memory database has no file to share
 		return riversqlite.New(write), nil
 	}
-	pool, err := sql.Open("sqlite", "file:"+file+"?_pragma=busy_timeout(10000)&_pragma=journal_mode(WAL)"+
+	pool, err := sql.Open("sqlite", "file:"+db.URIPath(file)+"?_pragma=busy_timeout(10000)&_pragma=journal_mode(WAL)"+
 		"&_pragma=foreign_keys(1)&_pragma=synchronous(NORMAL)&_txlock=immediate")
 	if err != nil {
 		return nil, fmt.Errorf("open sqlite for jobs: %w", err)
