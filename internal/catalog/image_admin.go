@@ -258,17 +258,19 @@ func (s *Service) InUse(ctx context.Context, keys []string) ([]string, error) {
 	if err != nil {
 		return nil, fmt.Errorf("media in use: %w", err)
 	}
+	var rest []string
 	for _, k := range keys {
-		if slices.Contains(used, k) {
-			continue
-		}
-		ok, err := descriptionMentions(ctx, q, media.URLPrefix+k)
-		if err != nil {
-			return nil, fmt.Errorf("media in use: %w", err)
-		}
-		if ok {
-			used = append(used, k)
+		if !slices.Contains(used, k) {
+			rest = append(rest, k)
 		}
 	}
+	if len(rest) == 0 {
+		return used, nil
+	}
+	m := media.NewMentions(rest)
+	if err := m.ScanQuery(ctx, q, `SELECT description FROM products WHERE description LIKE ?`, media.MentionPattern); err != nil {
+		return nil, fmt.Errorf("media in use: %w", err)
+	}
+	used = append(used, m.Found()...)
 	return used, nil
 }

@@ -64,12 +64,3 @@ func imageKeysIn(ctx context.Context, q db.Querier, keys []string) ([]string, er
 	return used, err
 }
 
-// descriptionMentions reports whether a product's description contains s.
-// LIKE's wildcards in s are escaped.
-func descriptionMentions(ctx context.Context, q db.Querier, s string) (bool, error) {
-	esc := db.EscapeLike(s)
-	var n int
-	err := q.GetContext(ctx, &n, q.Rebind(`SELECT COUNT(*) FROM (SELECT 1 FROM products
-		WHERE description LIKE ? ESCAPE '\' LIMIT 1) m`), "%"+esc+"%")
-	return n > 0, err
-}
