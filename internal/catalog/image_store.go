@@ -63,4 +63,3 @@ func imageKeysIn(ctx context.Context, q db.Querier, keys []string) ([]string, er
 		WHERE blob_key IN (`+db.Placeholders(len(keys))+`)`), db.Args(keys)...)
 	return used, err
 }
-
