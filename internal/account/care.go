@@ -260,12 +260,28 @@ type ConsentEvent struct {
 	CreatedAt time.Time
 }
 
-// recordConsent appends a consent change of userID on q: kind given or not,
-// of version (0 for marketing).
-func recordConsent(ctx context.Context, q db.Querier, userID int64, kind string, given bool, version int64, now time.Time) error {
+// consentChange is one consent recordConsents writes.
+type consentChange struct {
+	kind    string
+	given   bool
+	version int64 // 0 for marketing
+}
+
+// recordConsents appends the consent changes of userID on q, in one
+// statement: sign-up records three.
+func recordConsents(ctx context.Context, q db.Querier, userID int64, now time.Time, cs ...consentChange) error {
+	if len(cs) == 0 {
+		return nil
+	}
+	rows := make([]string, len(cs))
+	args := make([]any, 0, 6*len(cs))
+	for i, c := range cs {
+		rows[i] = "(?, ?, ?, ?, ?, ?)"
+		args = append(args, userID, c.kind, c.given, c.version, now, now)
+	}
 	if _, err := q.ExecContext(ctx, q.Rebind(`INSERT INTO consent_events (user_id, kind, given, version, created_at, updated_at)
-		VALUES (?, ?, ?, ?, ?, ?)`), userID, kind, given, version, now, now); err != nil {
-		return fmt.Errorf("record %s consent of user %d: %w", kind, userID, err)
+		VALUES `+strings.Join(rows, ", ")), args...); err != nil {
+		return fmt.Errorf("record consents of user %d: %w", userID, err)
 	}
 	return nil
 }

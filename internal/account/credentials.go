@@ -200,7 +200,7 @@ func (s *Service) UpdateProfile(ctx context.Context, userID int64, p Profile) (U
 			return err
 		}
 		if had := !before.MarketingConsentAt.IsZero(); had != p.MarketingConsent {
-			if err := recordConsent(ctx, q, userID, ConsentMarketing, p.MarketingConsent, 0, now); err != nil {
+			if err := recordConsents(ctx, q, userID, now, consentChange{ConsentMarketing, p.MarketingConsent, 0}); err != nil {
 				return err
 			}
 		}

@@ -103,15 +103,12 @@ func (s *Service) SignUp(ctx context.Context, in SignUp) error {
 		}
 		// The versions in force are recorded with the consents; a
 		// privacy policy the shop never published is no consent to keep.
-		if err := recordConsent(ctx, q, userID, ConsentTerms, true, in.TermsVersion, now); err != nil {
-			return err
-		}
+		consents := []consentChange{{ConsentTerms, true, in.TermsVersion}}
 		if in.PrivacyVersion > 0 {
-			if err := recordConsent(ctx, q, userID, ConsentPrivacy, true, in.PrivacyVersion, now); err != nil {
-				return err
-			}
+			consents = append(consents, consentChange{ConsentPrivacy, true, in.PrivacyVersion})
 		}
-		if err := recordConsent(ctx, q, userID, ConsentMarketing, in.MarketingConsent, 0, now); err != nil {
+		consents = append(consents, consentChange{ConsentMarketing, in.MarketingConsent, 0})
+		if err := recordConsents(ctx, q, userID, now, consents...); err != nil {
 			return err
 		}
 		token, err := newLinkToken(ctx, q, userID, purposeVerify, now, s.opt.VerifyTTL)
