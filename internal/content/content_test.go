@@ -369,6 +369,52 @@ func TestCurrentBanners(t *testing.T) {
 	}
 }
 
+// TestCurrentBannersAreKept checks the home page's banners are read once per
+// BannerCacheTTL: a change made through this service shows at once, one made
+// by another node (a row written past the service) within the TTL.
+func TestCurrentBannersAreKept(t *testing.T) {
+	t.Parallel()
+	e := newEnv(t)
+	ctx := t.Context()
+	if _, err := e.s.CreateBanner(ctx, staff, content.BannerInput{Title: "one", ImageURL: "/media/one.jpg", AltText: "one",
+		Published: true, StartsAt: start.Add(-time.Hour)}); err != nil {
+		t.Fatal(err)
+	}
+	titles := func() []string {
+		t.Helper()
+		bs, err := e.s.CurrentBanners(ctx)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var out []string
+		for _, b := range bs {
+			out = append(out, b.Title)
+		}
+		return out
+	}
+	if got := titles(); len(got) != 1 {
+		t.Fatalf("after the create: %q", got)
+	}
+	q := e.d.Write()
+	if _, err := q.ExecContext(ctx, q.Rebind(`UPDATE content_banners SET title = 'two'`)); err != nil {
+		t.Fatal(err)
+	}
+	if got := titles(); len(got) != 1 || got[0] != "one" {
+		t.Fatalf("within the TTL the kept list is served: %q", got)
+	}
+	e.clock.Advance(content.BannerCacheTTL)
+	if got := titles(); len(got) != 1 || got[0] != "two" {
+		t.Fatalf("after the TTL the other node's change shows: %q", got)
+	}
+	if _, err := e.s.CreateBanner(ctx, staff, content.BannerInput{Title: "three", ImageURL: "/media/three.jpg", AltText: "three",
+		Published: true, StartsAt: start.Add(-time.Hour)}); err != nil {
+		t.Fatal(err)
+	}
+	if got := titles(); len(got) != 2 {
+		t.Fatalf("this node's change shows at once: %q", got)
+	}
+}
+
 func TestFAQ(t *testing.T) {
 	t.Parallel()
 	e := newEnv(t)

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"log/slog"
 	"strconv"
+	"sync"
 	"time"
 
 	"github.com/mallang/mallang/internal/audit"
@@ -24,6 +25,24 @@ type Service struct {
 	audit Audit
 	now   func() time.Time
 	log   *slog.Logger
+
+	banners bannerCache
+}
+
+// BannerCacheTTL is how long the home page's banners are kept: every home
+// page shows them, so they are read from the database at most this often.
+// A change made through this service shows at once; one made on another
+// app node, or a banner's period starting or ending, within this time.
+const BannerCacheTTL = 2 * time.Second
+
+// bannerCache keeps the last CurrentBanners answer, read at "at"; gen counts
+// this node's changes, so one made after the read drops it.
+type bannerCache struct {
+	mu      sync.Mutex
+	list    []Banner
+	at      time.Time
+	readGen uint64
+	gen     uint64
 }
 
 // NewService returns the content service on d; every argument is required.
@@ -55,6 +74,9 @@ func (s *Service) change(ctx context.Context, by audit.Actor, action, kind strin
 		return nil
 	})
 	if err == nil {
+		s.banners.mu.Lock()
+		s.banners.gen++
+		s.banners.mu.Unlock()
 		s.log.InfoContext(ctx, "content "+action, "kind", kind, "id", id, "actor_id", by.UserID)
 	}
 	return id, err
@@ -395,9 +417,33 @@ func (s *Service) DeleteBanner(ctx context.Context, by audit.Actor, id int64) er
 	return s.remove(ctx, by, "banner", "content_banners", id)
 }
 
-// CurrentBanners returns the banners the home page shows now, in order.
+// CurrentBanners returns the banners the home page shows now, in order,
+// as read at most BannerCacheTTL ago. The slice is shared: callers must not
+// change it.
 func (s *Service) CurrentBanners(ctx context.Context) ([]Banner, error) {
-	return bannersWhere(ctx, s.d.Read(), true, s.stamp(), MaxList, 0)
+	now := s.stamp()
+	c := &s.banners
+	c.mu.Lock()
+	if c.list != nil && c.readGen == c.gen && !now.Before(c.at) && now.Sub(c.at) < BannerCacheTTL {
+		list := c.list
+		c.mu.Unlock()
+		return list, nil
+	}
+	gen := c.gen
+	c.mu.Unlock()
+	list, err := bannersWhere(ctx, s.d.Read(), true, now, MaxList, 0)
+	if err != nil {
+		return nil, err
+	}
+	if list == nil {
+		list = []Banner{}
+	}
+	c.mu.Lock()
+	if c.gen == gen { // no change of this node's while reading
+		c.list, c.at, c.readGen = list, now, gen
+	}
+	c.mu.Unlock()
+	return list, nil
 }
 
 // Sitemap returns the content pages customers may see now with their last
