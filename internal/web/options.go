@@ -294,6 +294,16 @@ func (h *Handler) cartAddOptions(w http.ResponseWriter, r *http.Request, lc *loc
 	c := choiceFrom(r.PostForm, d.Options)
 	active := activeVariants(d.Variants)
 	opts := withValues(d.Options, active)
+	// The page shown for a refusal is the product page with the choice:
+	// its language switch leads there, not to /cart/add.
+	q := url.Values{}
+	for _, o := range opts {
+		if v := c[o.Position-1]; v != "" {
+			q.Set(optionField(o.Position), v)
+		}
+	}
+	r = r.WithContext(r.Context()) // a shallow copy, whose URL may change
+	r.URL = &url.URL{Path: productURL(d.ID), RawQuery: q.Encode()}
 	if !hasOptions(opts, active) {
 		if len(active) == 1 { // the one variant there is
 			return h.putInCart(w, r, lc, active[0].ID, true)

@@ -135,7 +135,8 @@ func TestAddOptionsToCart(t *testing.T) {
 	}{
 		{"a combination in stock", url.Values{"option1": {"L"}, "option2": {"블랙"}, "quantity": {"2"}}, http.StatusSeeOther, "/cart?added=1", nil},
 		{"a sold-out combination", url.Values{"option1": {"L"}, "option2": {"화이트"}}, http.StatusConflict, "",
-			[]string{`data-testid="notice" data-field="option"`, "선택하신 옵션(사이즈: L · 색상: 화이트)은 품절입니다", `<option value="L" selected>`}},
+			[]string{`data-testid="notice" data-field="option"`, "선택하신 옵션(사이즈: L · 색상: 화이트)은 품절입니다", `<option value="L" selected>`,
+				`href="/products/` + id(tee.id) + `?lang=en&amp;option1=L&amp;option2=%ED%99%94%EC%9D%B4%ED%8A%B8"`}},
 		{"a combination that does not exist", url.Values{"option1": {"XXL"}, "option2": {"블랙"}}, http.StatusUnprocessableEntity, "",
 			[]string{"선택하신 옵션 조합은 없는 상품입니다"}},
 		{"a dimension left out", url.Values{"option1": {"M"}}, http.StatusUnprocessableEntity, "",
