@@ -152,13 +152,19 @@ func buyable(t *testing.T, s *shop, n int) []catalog.ProductDetail {
 	return nil
 }
 
-// fillNewAddress types a delivery address into the checkout form.
+// fillNewAddress types a delivery address into the checkout form, over
+// what the form was prefilled with.
 func fillNewAddress(b *tab, name string) {
 	b.do("fill in the address",
 		chromedp.Click(chromedp.CSS(`[data-testid="checkout-address-new"]`)),
+		chromedp.Clear(chromedp.CSS(field("recipient"))),
 		chromedp.SendKeys(chromedp.CSS(field("recipient")), name),
+		chromedp.Clear(chromedp.CSS(field("phone"))),
 		chromedp.SendKeys(chromedp.CSS(field("phone")), "010-2222-3333"),
+		chromedp.Clear(chromedp.CSS(field("postcode"))),
 		chromedp.SendKeys(chromedp.CSS(field("postcode")), "04524"),
+		chromedp.Clear(chromedp.CSS(field("line1"))),
 		chromedp.SendKeys(chromedp.CSS(field("line1")), "서울 중구 세종대로 110"),
+		chromedp.Clear(chromedp.CSS(field("line2"))),
 	)
 }

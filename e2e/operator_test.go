@@ -10,6 +10,7 @@ import (
 	"image/png"
 	"os"
 	"path/filepath"
+	"slices"
 	"strconv"
 	"strings"
 	"testing"
@@ -139,9 +140,14 @@ func TestOperatorOpensAProduct(t *testing.T) {
 	}
 	shopper.screenshot("search")
 	shopper.follow("open the product", chromedp.Click(chromedp.CSS(card)))
-	if n := shopper.count(`[data-testid="variant-option"]`); n != 6 {
-		shopper.fatalf("the product page offers %d variants, want 6", n)
+	if sizes := shopper.attrs(selSize+` option:not([value=""])`, "value"); !slices.Equal(sizes, []string{"S", "M", "L"}) {
+		shopper.fatalf("the product page offers sizes %q, want S, M, L", sizes)
 	}
+	if colours := shopper.attrs(selColour+` option:not([value=""])`, "value"); !slices.Equal(colours, []string{"블랙", "화이트"}) {
+		shopper.fatalf("the product page offers colours %q, want 블랙, 화이트", colours)
+	}
+	choose(shopper, selSize, "M")
+	choose(shopper, selColour, "화이트")
 	if n := shopper.count(`[data-testid="gallery"] img`); n < 1 {
 		shopper.fatalf("the product page shows no image")
 	}

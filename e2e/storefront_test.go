@@ -41,7 +41,7 @@ const (
 	selProduct      = `[data-testid="product"]`
 	selProductName  = `[data-testid="product"] h1[data-testid="product-name"]`
 	selProductPrice = `[data-testid="product"] .product-info [data-testid="price"] .now`
-	selVariant      = `[data-testid="variant-option"]`
+	selOptionForm   = `[data-testid="option-form"]`
 )
 
 // chocolate is the Korean search word; the demo catalog has chocolate
@@ -312,7 +312,7 @@ func testSearch(t *testing.T, b *tab, s *shop) {
 }
 
 // testProduct opens products from listings: a card's product page repeats
-// its name and price; a product with options offers every variant with its
+// its name and price; a product with options offers a select per option with its
 // stock, and choosing one shows its price; a sold-out product says 품절.
 func testProduct(t *testing.T, b *tab, s *shop) {
 	ctx := b.ctx
@@ -347,60 +347,56 @@ func testProduct(t *testing.T, b *tab, s *shop) {
 	if crumbs := b.texts(selCrumbs + " li"); len(crumbs) < 2 || crumbs[0] != "홈" {
 		b.fatalf("product breadcrumbs %q, want 홈 and the category path", crumbs)
 	}
-	b.waitVisible(selVariant)
-	labels := b.texts(selVariant)
-	stocks := b.attrs(selVariant, "data-stock")
+	// One select per option, offering the values of the active variants;
+	// a value none of them can be bought in is disabled and says 품절.
 	var active []catalog.Variant
 	for _, v := range optioned.Variants {
 		if v.Active {
 			active = append(active, v)
 		}
 	}
-	if len(labels) != len(active) {
-		b.fatalf("product page offers %d variants %q, want the %d active ones", len(labels), labels, len(active))
+	b.waitVisible(selOptionForm + " select")
+	if n := b.count(selOptionForm + " select"); n != len(optioned.Options) {
+		b.fatalf("product page has %d selects, want one per option (%d)", n, len(optioned.Options))
 	}
 	for _, o := range optioned.Options {
-		for _, val := range o.Values {
-			if !slices.ContainsFunc(labels, func(l string) bool { return strings.Contains(l, o.Name+": "+val) }) {
-				b.fatalf("no variant offers %s %q; variants: %q", o.Name, val, labels)
+		sel := fmt.Sprintf(`%s select[name="option%d"]`, selOptionForm, o.Position)
+		var want []string
+		for _, v := range active {
+			if val := v.Options[o.Position-1]; val != "" && !slices.Contains(want, val) {
+				want = append(want, val)
+			}
+		}
+		values := b.attrs(sel+` option:not([value=""])`, "value")
+		if !slices.Equal(values, want) {
+			b.fatalf("the %s select offers %q, want %q", o.Name, values, want)
+		}
+		if o.Position != 1 {
+			continue // later selects depend on the first choice
+		}
+		labels := optionTexts(b, sel)[1:]
+		for i, val := range values {
+			buyable := slices.ContainsFunc(active, func(v catalog.Variant) bool { return v.Options[0] == val && v.Buyable() })
+			if !buyable && !strings.Contains(labels[i], "품절") {
+				b.fatalf("%s %q can not be bought but reads %q", o.Name, val, labels[i])
+			}
+			if buyable && strings.Contains(labels[i], "품절") {
+				b.fatalf("%s %q can be bought but reads %q", o.Name, val, labels[i])
 			}
 		}
 	}
-	pick := -1
-	for i, v := range active {
-		switch {
-		case !v.Buyable():
-			if stocks[i] != "soldout" || !strings.Contains(labels[i], "품절") {
-				b.fatalf("variant %q (stock %d) shows stock state %q, want soldout and 품절", labels[i], v.Stock, stocks[i])
-			}
-		case stocks[i] == "low":
-			if left := fmt.Sprintf("%d개 남음", v.Stock); !strings.Contains(labels[i], left) {
-				b.fatalf("low-stock variant %q does not say %s", labels[i], left)
-			}
-		case stocks[i] != "in":
-			b.fatalf("variant %q (stock %d) shows stock state %q, want in or low", labels[i], v.Stock, stocks[i])
-		}
-		if v.Buyable() && i > 0 && pick < 0 {
-			pick = i
-		}
-	}
-	if pick >= 0 {
-		// Choose another variant: the page shows its price and stock.
-		v := active[pick]
-		radio := fmt.Sprintf(`#variant-%d`, v.ID)
-		b.do("choose variant "+labels[pick], chromedp.Click(chromedp.CSS(radio)))
-		b.follow("show the chosen variant", chromedp.Click(chromedp.CSS(`[data-testid="variant-form"] button[type="submit"]`)))
-		if u := b.url(); !strings.Contains(u, fmt.Sprintf("variant=%d", v.ID)) {
-			b.fatalf("choosing a variant went to %s, want variant=%d", u, v.ID)
+	// Choose a variant that can be bought: the page shows its price and
+	// stock.
+	if i := slices.IndexFunc(active, func(v catalog.Variant) bool { return v.Buyable() }); i >= 0 {
+		v := active[i]
+		for _, o := range optioned.Options {
+			choose(b, fmt.Sprintf(`%s select[name="option%d"]`, selOptionForm, o.Position), v.Options[o.Position-1])
 		}
 		if sel := b.text(`[data-testid="selected-variant"]`); !strings.Contains(sel, v.SKU) {
 			b.fatalf("selected variant says %q, want SKU %s", sel, v.SKU)
 		}
 		if p := b.text(selProductPrice); p != v.Effective().String() {
 			b.fatalf("chosen variant costs %q on the page, want %q", p, v.Effective().String())
-		}
-		if checked := get(b, "read the chosen radio", chromedp.JavascriptAttribute[bool](chromedp.CSS(radio), "checked")); !checked {
-			b.fatalf("the chosen variant's radio is not checked after showing it")
 		}
 		b.waitVisible(`[data-testid="availability"]`)
 	}
@@ -418,12 +414,9 @@ func testProduct(t *testing.T, b *tab, s *shop) {
 	if h := b.text(selProductName); h != soldOut.Name {
 		b.fatalf("product page is headed %q, want %q", h, soldOut.Name)
 	}
-	if n := b.count(selVariant); n > 0 {
-		if ok := b.attrs(selVariant, "data-stock"); slices.ContainsFunc(ok, func(s string) bool { return s != "soldout" }) {
-			b.fatalf("sold-out product %d offers variants in stock: %q", soldOut.ID, ok)
-		}
-		if enabled := b.count(selVariant + ` input[type="radio"]:not([disabled])`); enabled != 0 {
-			b.fatalf("sold-out product %d has %d variants one can choose", soldOut.ID, enabled)
+	if n := b.count(selOptionForm); n > 0 {
+		if enabled := b.count(selOptionForm + ` option:not([value=""]):not([disabled])`); enabled != 0 {
+			b.fatalf("sold-out product %d has %d options one can choose", soldOut.ID, enabled)
 		}
 	}
 	if page := b.text(selProduct + " .product-info"); !strings.Contains(page, "품절") {

@@ -9,7 +9,6 @@ import (
 	"github.com/mallang/mallang/internal/account"
 	"github.com/mallang/mallang/internal/account/address"
 	"github.com/mallang/mallang/internal/fault"
-	"github.com/mallang/mallang/internal/security"
 )
 
 // Addresses is what the address book pages need; *address.Service
@@ -55,7 +54,6 @@ func (h *Handler) addressForm(r *http.Request, lc *locale, action string, a addr
 		title = lc.T("addr.edit")
 	}
 	p := h.accountPage(r, lc, title, action)
-	p.Scripts = []string{h.assets.url("postcode.js")}
 	return p, &form{TestID: "address-form", Title: title, Action: action, Submit: lc.T("save"), Postcode: lc.T("addr.search"),
 		Fields: []field{
 			{Name: "label", Label: lc.T("f.addr_label"), Type: "text", Value: a.Label, MaxLength: address.MaxLabelRunes, Hint: lc.T("f.addr_label.hint")},
@@ -74,7 +72,7 @@ func (h *Handler) addressForm(r *http.Request, lc *locale, action string, a addr
 // allowed: with the messages of err when it is a form's error (formError),
 // else as it is.
 func (h *Handler) renderAddressForm(w http.ResponseWriter, r *http.Request, lc *locale, p *page, f *form, err error) error {
-	w.Header().Set("Content-Security-Policy", security.PostcodeCSP)
+	h.allowPostcode(w, p)
 	if err != nil {
 		return h.formError(w, r, lc, p, f, err)
 	}

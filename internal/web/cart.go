@@ -180,7 +180,16 @@ func (h *Handler) cartAdd(w http.ResponseWriter, r *http.Request, lc *locale) er
 	if err := parseForm(r); err != nil {
 		return err
 	}
+	if r.PostFormValue("variant") == "" && r.PostFormValue("product") != "" {
+		return h.cartAddOptions(w, r, lc)
+	}
 	variant, ok := formInt(r, "variant")
+	return h.putInCart(w, r, lc, variant, ok)
+}
+
+// putInCart adds quantity (1 when not given) of the variant to the
+// request's cart; ok false means the form named no variant.
+func (h *Handler) putInCart(w http.ResponseWriter, r *http.Request, lc *locale, variant int64, ok bool) error {
 	qty := int64(1)
 	if r.PostFormValue("quantity") != "" {
 		var qok bool

@@ -210,6 +210,7 @@ func newMessages() *messages {
 	list = append(list, returnText()...)
 	list = append(list, contentText()...)
 	list = append(list, inquiryText()...)
+	list = append(list, optionText()...)
 	b := catalog.NewBuilder(catalog.Fallback(language.Korean))
 	for _, m := range list {
 		if err := b.SetString(language.Korean, m.key, m.ko); err != nil {

@@ -198,6 +198,9 @@ func (h *Handler) checkoutForm(w http.ResponseWriter, r *http.Request, lc *local
 	in, v := checkoutInput(r, u)
 	v.Key = newKey()
 	in.IdempotencyKey = v.Key
+	if err := h.prefillCheckout(r.Context(), u, &in, v); err != nil {
+		return err
+	}
 	return h.renderCheckout(w, r, lc, u, in, v, http.StatusOK)
 }
 
@@ -213,6 +216,7 @@ func (h *Handler) renderCheckout(w http.ResponseWriter, r *http.Request, lc *loc
 		return err
 	}
 	p := h.accountPage(r, lc, lc.T("checkout.title"), "/checkout")
+	h.allowPostcode(w, p)
 	h.render(w, r, lc, status, checkoutPage(p, v))
 	return nil
 }

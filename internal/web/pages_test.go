@@ -147,13 +147,13 @@ func TestPages(t *testing.T) {
 		{"empty category", "/categories/digital", 200, []string{"조건에 맞는 상품이 없습니다."}, []string{`data-testid="product-card"`}},
 		{"page past the end", "/categories/food?page=99", 200, []string{"이 페이지에는 상품이 없습니다.", `href="/categories/food"`}, nil},
 		{"product with options", "/products/" + id(s.sized), 200, []string{
-			`data-testid="product-name"`, `data-testid="variant-form"`, `data-testid="variant-option"`,
-			"사이즈: S", "사이즈: M", "사이즈: L", `type="radio" name="variant"`, "택배 배송", "말랑 직영",
+			`data-testid="product-name"`, `data-testid="option-form"`, `<label for="option-1">사이즈</label>`,
+			`<option value="S">S</option>`, `<option value="M">M</option>`, `<option value="L">L (+₩1,000)</option>`, "택배 배송", "말랑 직영",
 			`<script id="product-ld" type="application/ld+json">`, "₩", `og:type" content="product"`,
 			`formaction="/cart/add" data-testid="add-to-cart"`, // the shop has a cart
-		}, []string{`data-testid="add-to-cart-form"`, "곧 출시"}},
+		}, []string{`data-testid="add-to-cart-form"`, "곧 출시", `type="radio"`}},
 		{"sold-out product", "/products/" + id(s.soldOut), 200, []string{"품절", `data-testid="availability"`}, nil},
-		{"sold-out variants are disabled", "/products/" + id(s.f.Products[27]), 200, []string{"품절", `disabled`, `data-stock="soldout"`}, nil},
+		{"sold-out variants are disabled", "/products/" + id(s.f.Products[27]), 200, []string{`<option value="S" disabled>S (품절)</option>`, `<option value="L" disabled>L (품절)</option>`}, nil},
 		{"chosen variant", "/products/" + id(s.sized) + "?variant=999999999", 200, []string{`data-testid="notice" data-field="variant"`}, nil},
 		{"digital product", "/products/" + id(s.pictured), 200, []string{
 			"디지털 상품", "3개 남음", `data-testid="main-image"`, `srcset="/media/thumbs/sm/products/p/a.jpg 200w`,
@@ -281,7 +281,7 @@ func TestLanguage(t *testing.T) {
 		{"cookie beats Accept-Language", "/", []string{"Accept-Language", "en-US", "Cookie", "lang=ko"}, "ko", []string{"신상품"}, false},
 		{"switch link keeps path and query", "/search?q=%EC%B4%88%EC%BD%9C%EB%A6%BF&sort=name&lang=en", nil, "en",
 			[]string{`href="/search?lang=ko&amp;q=%EC%B4%88%EC%BD%9C%EB%A6%BF&amp;sort=name"`, "results for ‘초콜릿’"}, true},
-		{"English product page", "/products/" + id(s.sized) + "?lang=en", nil, "en", []string{"Parcel delivery", "Seller", "Options", "Only 10 left"[:0] + "In stock"}, true},
+		{"English product page", "/products/" + id(s.sized) + "?lang=en", nil, "en", []string{"Parcel delivery", "Seller", "Choose 사이즈", "Show the selected option"}, true},
 		{"English 404", "/nowhere?lang=en", nil, "en", []string{"Page not found"}, true},
 	}
 	for _, tt := range tests {

@@ -1,8 +1,10 @@
 package web
 
 import (
+	"context"
 	"fmt"
 	"net/http"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -20,9 +22,16 @@ type productView struct {
 	Crumbs   []link
 	Main     *catalog.Image
 	Gallery  []*catalog.Image // the images after the first
-	Variants []variantView
-	Chooser  bool         // more than one variant: show the choice form
-	Selected *variantView // the variant whose price and stock lead the page
+	Variants []variantView    // the active variants
+	Chooser  bool             // more than one variant: show the choice form
+	// Options shows the chooser as one select per option dimension
+	// (Selects), with OptionData for static/options.js; without it the
+	// chooser is one select of the variants.
+	Options    bool
+	Selects    []optionSelect
+	OptionData templ.Component
+	Selected   *variantView // the variant whose price and stock lead the page
+	Buyable    bool         // some variant can be bought
 	// Price shows the selected variant, or the product's cheapest price.
 	Now, Regular string
 	OnSale       bool
@@ -35,19 +44,17 @@ type productView struct {
 	CanBuy bool
 }
 
-// variantView is one variant in the choice form.
+// variantView is one active variant of the product.
 type variantView struct {
-	ID            int64
-	Label         string // "색상: 블랙 · 사이즈: M"
-	SKU           string
-	Now, Regular  string
-	OnSale        bool
-	Discount      int64
-	Stock         string // 품절, 재고 있음, 3개 남음
-	Buyable, Low  bool
-	Checked       bool
-	InputID       string
-	StockTestAttr string
+	ID           int64
+	Label        string // "색상: 블랙 · 사이즈: M"
+	SKU          string
+	Now, Regular string
+	OnSale       bool
+	Discount     int64
+	Stock        string // 품절, 재고 있음, 3개 남음
+	Buyable, Low bool
+	Checked      bool
 }
 
 // lowStock is the stock at or below which the page says how many are left.
@@ -69,24 +76,57 @@ func (h *Handler) product(w http.ResponseWriter, r *http.Request, lc *locale) er
 		http.Redirect(w, r, u, http.StatusMovedPermanently)
 		return nil
 	}
-	tree, err := h.categories(ctx)
+	d, err := h.activeProduct(ctx, id)
 	if err != nil {
 		return err
 	}
+	q := r.URL.Query()
+	c := choiceFrom(q, d.Options)
+	var notices []notice
+	var variant int64
+	if s := q.Get("variant"); s != "" { // a variant's own address, as in the structured data
+		want, err := strconv.ParseInt(s, 10, 64)
+		i := slices.IndexFunc(d.Variants, func(v catalog.Variant) bool { return v.Active && v.ID == want })
+		if err != nil || i < 0 {
+			notices = append(notices, notice{Field: "variant", Text: lc.T("notice.variant")})
+		} else {
+			c, variant = d.Variants[i].Options, want
+		}
+	}
+	return h.showProduct(w, r, lc, &d, c, variant, notices, http.StatusOK)
+}
+
+// activeProduct returns the product a buyer may see; drafts and archived
+// products are fault.ErrNotFound.
+func (h *Handler) activeProduct(ctx context.Context, id int64) (catalog.ProductDetail, error) {
 	d, err := h.cat.Product(ctx, id)
 	if err != nil {
-		return err
+		return d, err
 	}
 	if d.Status != catalog.Active {
-		return fmt.Errorf("product %d is %s: %w", id, d.Status, fault.ErrNotFound)
+		return d, fmt.Errorf("product %d is %s: %w", id, d.Status, fault.ErrNotFound)
 	}
+	return d, nil
+}
 
+// showProduct renders the product page of d with the options c chosen
+// (partly or not at all) or the variant of that id (of a product whose
+// variants have no option values), the notices and status; a complete
+// choice leads the page with its variant's price and stock, or says why it
+// cannot be bought.
+func (h *Handler) showProduct(w http.ResponseWriter, r *http.Request, lc *locale, d *catalog.ProductDetail, c optionChoice, variant int64, notices []notice, status int) error {
+	tree, err := h.categories(r.Context())
+	if err != nil {
+		return err
+	}
+	id := d.ID
 	path := productURL(id)
 	title := d.Name
 	if d.SEOTitle != "" { // staff's own title for search engines
 		title = d.SEOTitle
 	}
 	p := h.newPage(r, lc, tree, title, path, nil)
+	p.Notices = append(p.Notices, notices...)
 	p.OGType = "product"
 	p.Description = d.Summary
 	if d.SEODesc != "" {
@@ -95,7 +135,7 @@ func (h *Handler) product(w http.ResponseWriter, r *http.Request, lc *locale) er
 	if p.Description == "" {
 		p.Description = plainText(d.Description, 155)
 	}
-	v := &productView{P: &d, Ship: lc.T("ship." + string(d.Type)), Listed: lc.F("product.listed", lc.Date(d.CreatedAt)), CanBuy: h.sessions != nil}
+	v := &productView{P: d, Ship: lc.T("ship." + string(d.Type)), Listed: lc.F("product.listed", lc.Date(d.CreatedAt)), CanBuy: h.sessions != nil}
 	if strings.HasPrefix(v.Ship, "ship.") { // an unknown type
 		v.Ship = lc.T("ship.physical")
 	}
@@ -113,52 +153,30 @@ func (h *Handler) product(w http.ResponseWriter, r *http.Request, lc *locale) er
 		p.OGImage = h.absolute(imageURL(v.Main, media.Large))
 	}
 
-	want, wantErr := int64(0), error(nil)
-	if s := r.URL.Query().Get("variant"); s != "" {
-		want, wantErr = strconv.ParseInt(s, 10, 64)
-	}
-	for _, vr := range d.Variants {
-		if !vr.Active {
-			continue
-		}
-		vv := variantView{
-			ID:      vr.ID,
-			Label:   variantLabel(d.Options, vr),
-			SKU:     vr.SKU,
-			Now:     vr.Effective().String(),
-			Regular: vr.Price.String(),
-			OnSale:  vr.Effective().Minor < vr.Price.Minor,
-			Buyable: vr.Buyable(),
-			InputID: "variant-" + strconv.FormatInt(vr.ID, 10),
-		}
-		if vv.OnSale && vr.Price.Minor > 0 {
-			vv.Discount = (vr.Price.Minor - vr.Effective().Minor) * 100 / vr.Price.Minor
-		}
-		switch {
-		case !vv.Buyable:
-			vv.Stock, vv.StockTestAttr = lc.T("stock.soldout"), "soldout"
-		case vr.Stock <= lowStock:
-			vv.Stock, vv.Low, vv.StockTestAttr = lc.F("stock.low", vr.Stock), true, "low"
-		default:
-			vv.Stock, vv.StockTestAttr = lc.T("stock.in"), "in"
-		}
-		if vr.ID == want && want != 0 {
-			vv.Checked = true
-		}
-		v.Variants = append(v.Variants, vv)
+	active := activeVariants(d.Variants)
+	opts := withValues(d.Options, active)
+	for _, vr := range active {
+		v.Variants = append(v.Variants, newVariantView(lc, opts, vr))
 	}
 	v.Chooser = len(v.Variants) > 1
+	v.Options = v.Chooser && hasOptions(opts, active)
 	sel := -1
-	for i := range v.Variants {
-		if v.Variants[i].Checked {
-			sel = i
-		}
-	}
-	if (want != 0 || wantErr != nil) && sel < 0 {
-		p.Notices = append(p.Notices, notice{Field: "variant", Text: lc.T("notice.variant")})
-	}
-	if sel < 0 && !v.Chooser && len(v.Variants) == 1 {
+	switch {
+	case len(v.Variants) == 1:
 		sel = 0
+	case v.Options && c.complete(opts):
+		msg, vr := optionProblem(lc, opts, active, c)
+		if msg != "" {
+			p.Notices = append(p.Notices, notice{Field: "option", Text: msg})
+		} else if vr != nil {
+			sel = slices.IndexFunc(v.Variants, func(vv variantView) bool { return vv.ID == vr.ID })
+		}
+	case !v.Options && variant != 0:
+		sel = slices.IndexFunc(v.Variants, func(vv variantView) bool { return vv.ID == variant })
+	}
+	lead := optionEntry{Now: d.Price.String(), Regular: d.ListPrice.String(), OnSale: d.OnSale()}
+	if lead.OnSale {
+		lead.Discount = lc.discount(d.DiscountPercent())
 	}
 	if sel >= 0 {
 		v.Variants[sel].Checked = true
@@ -166,18 +184,41 @@ func (h *Handler) product(w http.ResponseWriter, r *http.Request, lc *locale) er
 		v.Now, v.Regular, v.OnSale, v.Discount = v.Selected.Now, v.Selected.Regular, v.Selected.OnSale, v.Selected.Discount
 	} else {
 		v.Now, v.Regular, v.OnSale, v.Discount = d.Price.String(), d.ListPrice.String(), d.OnSale(), d.DiscountPercent()
-		// Preselect the first variant that can be bought, without claiming
-		// its price: the page leads with the product's lowest price.
-		for i := range v.Variants {
-			if v.Variants[i].Buyable {
-				v.Variants[i].Checked = true
-				break
-			}
-		}
 	}
-	v.LD = templ.JSONScript("product-ld", h.productLD(&d, path, v)).WithType("application/ld+json")
-	h.render(w, r, lc, http.StatusOK, productPage(p, v))
+	if v.Options {
+		v.Selects = optionSelects(lc, opts, active, c)
+		v.OptionData = templ.JSONScript("product-options", newOptionData(lc, opts, active, v.Variants, lead))
+		p.Scripts = append(p.Scripts, h.assets.url("options.js"))
+	}
+	v.Buyable = slices.ContainsFunc(v.Variants, func(vv variantView) bool { return vv.Buyable })
+	v.LD = templ.JSONScript("product-ld", h.productLD(d, path, v)).WithType("application/ld+json")
+	h.render(w, r, lc, status, productPage(p, v))
 	return nil
+}
+
+// newVariantView describes the active variant vr for the page.
+func newVariantView(lc *locale, opts []catalog.Option, vr catalog.Variant) variantView {
+	vv := variantView{
+		ID:      vr.ID,
+		Label:   variantLabel(opts, vr),
+		SKU:     vr.SKU,
+		Now:     vr.Effective().String(),
+		Regular: vr.Price.String(),
+		OnSale:  vr.Effective().Minor < vr.Price.Minor,
+		Buyable: vr.Buyable(),
+	}
+	if vv.OnSale && vr.Price.Minor > 0 {
+		vv.Discount = (vr.Price.Minor - vr.Effective().Minor) * 100 / vr.Price.Minor
+	}
+	switch {
+	case !vv.Buyable:
+		vv.Stock = lc.T("stock.soldout")
+	case vr.Stock <= lowStock:
+		vv.Stock, vv.Low = lc.F("stock.low", vr.Stock), true
+	default:
+		vv.Stock = lc.T("stock.in")
+	}
+	return vv
 }
 
 // variantLabel names a variant by its option values: "색상: 블랙 · 사이즈: M",
