@@ -17,7 +17,7 @@ import (
 
 var now = time.Date(2025, 6, 1, 12, 0, 0, 0, time.UTC)
 
-func newCatalog(t *testing.T) (*db.DB, *catalog.Service, *media.Store) {
+func newCatalog(t testing.TB) (*db.DB, *catalog.Service, *media.Store) {
 	t.Helper()
 	d := dbtest.New(t)
 	cat := catalog.NewService(d, func() time.Time { return now }, slog.New(slog.DiscardHandler), &catalogtest.Thumbs{})
