@@ -1,8 +1,10 @@
 // Package seed fills the catalog with a believable Korean demo shop: a
 // two-level category tree (식품, 패션, 생활, 디지털 with ten subcategories),
-// products with Korean names and HTML descriptions, options and variants,
-// sale prices, sold-out and featured products, digital and subscription
-// products, and a generated image for each. It makes the 200-product shop of
+// each selling a few kinds of product (원두, 반팔 티셔츠, 샴푸) with their own
+// Korean and English names, sizes and counts, options, prices and
+// descriptions; sale prices, a few sold-out products (never featured),
+// featured, digital and subscription products; and for each a picture of
+// its kind drawn offline, the same for the same seed. It makes the 200-product shop of
 // the first start and, with Options.Products, catalogs of any size for
 // benchmarks.
 package seed
@@ -33,7 +35,7 @@ const (
 	batchSize = 500
 	// poolPerKind caps the distinct images of a kind of product; bigger
 	// catalogs reuse them, so 100,000 products cost at most 6 images for
-	// each of the 70 kinds, and no thumbnail jobs.
+	// each of the 73 kinds, and no thumbnail jobs.
 	poolPerKind = 6
 )
 
