@@ -46,12 +46,15 @@ func makeProduct(rng *rand.Rand, l *leaf, k *kind, categoryID int64, sku string,
 	}
 	name := join(adj.ko, k.ko, pk.ko)
 	nameEN := join(adj.en, k.en)
-	if pk.en != "" {
+	switch {
+	case strings.HasPrefix(pk.en, "("):
+		nameEN += " " + pk.en
+	case pk.en != "":
 		nameEN += ", " + pk.en
 	}
 	if typ == catalog.Subscription {
 		name += " 정기배송"
-		nameEN += " subscription"
+		nameEN += " (subscription)"
 	}
 
 	base := roundPrice(rng, k.min+rng.Int64N(k.max-k.min+1))
@@ -134,13 +137,13 @@ func packPrice(base int64, factor float64) int64 {
 	return p
 }
 
-// roundPrice rounds won to 100, half of the time to a price ending in 900
-// (12,900) as shops like to.
+// roundPrice rounds won as shops price: half of the time to a price
+// ending in 900 (12,900), otherwise to 500 (12,500, 13,000).
 func roundPrice(rng *rand.Rand, p int64) int64 {
 	if rng.IntN(2) == 0 && p >= 2000 {
 		return p/1000*1000 - 100
 	}
-	return max(100, p/100*100)
+	return max(500, (p+250)/500*500)
 }
 
 // options returns the option names and every combination of values (the
