@@ -30,6 +30,7 @@ type NewProduct struct {
 	SellerID    int64 // 0 means the house seller
 	CategoryID  int64
 	Name        string
+	NameEN      string      // English; "" means use Name
 	Summary     string      // plain text
 	Description string      // HTML; sanitised by richtext.Sanitize before it is stored
 	Type        ProductType // "" means Physical
@@ -102,6 +103,7 @@ func checkName(name string, inv *fault.Invalid, field string) {
 // ("" for a single product, "products[3]." in a batch).
 func (s *Service) normalize(p *NewProduct) {
 	p.Name = strings.TrimSpace(p.Name)
+	p.NameEN = strings.TrimSpace(p.NameEN)
 	p.Summary = strings.TrimSpace(p.Summary)
 	p.Description = richtext.Sanitize(p.Description)
 	if p.Type == "" {
@@ -132,6 +134,9 @@ func (p *NewProduct) validate(prefix string, inv *fault.Invalid) {
 		p.Images[j].validate(fmt.Sprintf("%simages[%d].", prefix, j), inv)
 	}
 	checkName(p.Name, inv, prefix+"name")
+	if utf8.RuneCountInString(p.NameEN) > MaxProductName {
+		inv.Add(prefix+"name_en", fmt.Sprintf("must be at most %d characters", MaxProductName))
+	}
 	if utf8.RuneCountInString(p.Summary) > MaxSummary {
 		inv.Add(prefix+"summary", fmt.Sprintf("must be at most %d characters", MaxSummary))
 	}

@@ -79,6 +79,28 @@ func TestProductDetail(t *testing.T) {
 	}
 }
 
+// A product created with an English name keeps it, trimmed, and is found
+// by a word of it.
+func TestCreateProductEnglishName(t *testing.T) {
+	t.Parallel()
+	sh := newShop(t)
+	ctx := context.Background()
+	p := validProduct(sh.choco.ID, "EN1")
+	p.NameEN = "  Cotton T-Shirt "
+	id, err := sh.s.CreateProduct(ctx, p)
+	if err != nil {
+		t.Fatal(err)
+	}
+	got, err := sh.s.Product(ctx, id)
+	if err != nil || got.NameEN != "Cotton T-Shirt" {
+		t.Fatalf("NameEN = %q, %v", got.NameEN, err)
+	}
+	res, err := sh.s.List(ctx, catalog.ListQuery{Query: "cotton"})
+	if err != nil || res.Total != 1 || res.Products[0].ID != id {
+		t.Errorf("search cotton = %+v, %v", res, err)
+	}
+}
+
 func TestProductNotFound(t *testing.T) {
 	t.Parallel()
 	sh := listShop(t)
@@ -170,6 +192,7 @@ func TestCreateProductValidation(t *testing.T) {
 	}{
 		{"no name", func(p *catalog.NewProduct) { p.Name = "  " }, "name"},
 		{"long name", func(p *catalog.NewProduct) { p.Name = strings.Repeat("가", 201) }, "name"},
+		{"long English name", func(p *catalog.NewProduct) { p.NameEN = strings.Repeat("a", 201) }, "name_en"},
 		{"no variants", func(p *catalog.NewProduct) { p.Variants = nil }, "variants"},
 		{"no SKU", func(p *catalog.NewProduct) { p.Variants[0].SKU = "" }, "variants[0].sku"},
 		{"SKU repeated in the product", func(p *catalog.NewProduct) { p.Variants[1].SKU = p.Variants[0].SKU }, "variants[1].sku"},

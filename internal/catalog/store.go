@@ -116,13 +116,13 @@ func existing[T int64 | string](ctx context.Context, q db.Querier, table, col st
 
 func insertProduct(ctx context.Context, q db.Querier, p *NewProduct, d derived, created, now time.Time) (int64, error) {
 	var id int64
-	err := q.GetContext(ctx, &id, q.Rebind(`INSERT INTO products (seller_id, category_id, name, summary, description,
+	err := q.GetContext(ctx, &id, q.Rebind(`INSERT INTO products (seller_id, category_id, name, name_en, summary, description,
 			product_type, status, featured, tax_free, currency, price_minor, list_price_minor, in_stock,
 			search_text, ships, created_at, updated_at)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`),
-		p.SellerID, p.CategoryID, p.Name, p.Summary, p.Description,
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`),
+		p.SellerID, p.CategoryID, p.Name, p.NameEN, p.Summary, p.Description,
 		string(p.Type), string(p.Status), p.Featured, p.TaxFree, string(p.Currency), d.Price, d.ListPrice, d.InStock,
-		searchText(p.Name, p.Description), p.Type != Digital, created, now)
+		searchText(p.Name+" "+p.NameEN, p.Description), p.Type != Digital, created, now)
 	return id, err
 }
 

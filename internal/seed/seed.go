@@ -1,8 +1,10 @@
 // Package seed fills the catalog with a believable Korean demo shop: a
 // two-level category tree (식품, 패션, 생활, 디지털 with ten subcategories),
-// products with Korean names and HTML descriptions, options and variants,
-// sale prices, sold-out and featured products, digital and subscription
-// products, and a generated image for each. It makes the 200-product shop of
+// each selling a few kinds of product (원두, 반팔 티셔츠, 샴푸) with their own
+// Korean and English names, sizes and counts, options, prices and
+// descriptions; sale prices, a few sold-out products (never featured),
+// featured, digital and subscription products; and for each a picture of
+// its kind drawn offline, the same for the same seed. It makes the 200-product shop of
 // the first start and, with Options.Products, catalogs of any size for
 // benchmarks.
 package seed
@@ -31,10 +33,10 @@ const (
 	// batchSize products are created per CreateProducts call (one
 	// transaction each).
 	batchSize = 500
-	// poolPerLeaf caps the distinct images of a category; bigger catalogs
-	// reuse them, so 100,000 products cost at most 400 images and no
-	// thumbnail jobs.
-	poolPerLeaf = 40
+	// poolPerKind caps the distinct images of a kind of product; bigger
+	// catalogs reuse them, so 100,000 products cost at most 6 images for
+	// each of the 73 kinds, and no thumbnail jobs.
+	poolPerKind = 6
 )
 
 // Options tune Run.
@@ -51,7 +53,7 @@ type Options struct {
 	// zero means the current time.
 	Now time.Time
 
-	pool int // distinct images per leaf category; 0 means poolPerLeaf (tests make fewer)
+	pool int // distinct images per kind; 0 means poolPerKind (tests make fewer)
 }
 
 // Stats counts what Run made. Categories counts the demo tree, including
@@ -67,10 +69,11 @@ type Stats struct {
 // run again on a seeded shop) and opt.Products products, writing one
 // progress line per batch to progress ("상품 12,500 / 100,000 (12%)"; nil
 // discards them). Products go in through CreateProducts in batches of 500.
-// With opt.Images, each of the ten leaf categories gets up to 40 distinct
-// pictures whose thumbnails Run makes itself, and every product gets one
-// of them, attached by CreateProducts with ThumbsReady set, so no thumbnail
-// jobs are queued. SKUs continue from the current product count. A negative
+// Each leaf category's products take its kinds in turn. With opt.Images,
+// each kind of product gets up to 6 distinct pictures of that kind (a
+// T-shirt, a mug, a bag of coffee) whose thumbnails Run makes itself, and
+// every product gets one of its kind's, attached by CreateProducts with
+// ThumbsReady set, so no thumbnail jobs are queued. SKUs continue from the current product count. A negative
 // opt.Products is a *fault.Invalid.
 func Run(ctx context.Context, cat *catalog.Service, store *media.Store, opt Options, progress io.Writer) (Stats, error) {
 	if opt.Products < 0 {
@@ -96,29 +99,44 @@ func Run(ctx context.Context, cat *catalog.Service, store *media.Store, opt Opti
 	if err != nil {
 		return st, fmt.Errorf("seed: %w", err)
 	}
-	var pools [][]string // keys of the pictures of each leaf
+	// Product i is of leaf i%len(leaves) and, the j-th of its leaf, of that
+	// leaf's kind j%len(kinds); so how many products each kind gets is
+	// known before any is made.
+	kindOf := func(i int) (li, ki int) {
+		li = i % len(leaves)
+		return li, (i / len(leaves)) % len(leaves[li].kinds)
+	}
+	var pools [][][]string // keys of the pictures of each kind of each leaf
 	if opt.Images {
 		if opt.pool <= 0 {
-			opt.pool = poolPerLeaf
+			opt.pool = poolPerKind
 		}
-		per := min(opt.pool, (opt.Products+len(leaves)-1)/len(leaves))
-		if pools, err = makePools(ctx, store, leaves, per, opt.Rand, progress); err != nil {
+		want := make([][]int, len(leaves))
+		for li, l := range leaves {
+			want[li] = make([]int, len(l.kinds))
+		}
+		for i := 0; i < min(opt.Products, opt.pool*len(leaves)*maxKinds()); i++ {
+			li, ki := kindOf(i)
+			want[li][ki] = min(opt.pool, want[li][ki]+1)
+		}
+		if pools, err = makePools(ctx, store, leaves, want, opt.Rand, progress); err != nil {
 			return st, err
 		}
 	}
 	rng := rand.New(rand.NewPCG(uint64(opt.Rand), 0x6d616c6c616e67)) // "mallang"
-	used := make([]int, len(leaves))                                 // images handed out per leaf
+	used := make(map[[2]int]int)                                     // images handed out per kind
 	for start := 0; start < opt.Products; start += batchSize {
 		n := min(batchSize, opt.Products-start)
 		batch := make([]catalog.NewProduct, n)
 		for j := range batch {
 			i := start + j
-			li := i % len(leaves)
-			batch[j] = makeProduct(rng, leaves[li], leafIDs[li], "ML"+strconv.Itoa(1_000_000+offset+i), opt.Now)
+			li, ki := kindOf(i)
+			batch[j] = makeProduct(rng, leaves[li], &leaves[li].kinds[ki], leafIDs[li], "ML"+strconv.Itoa(1_000_000+offset+i), opt.Now)
 			st.Variants += len(batch[j].Variants)
 			if pools != nil {
-				key := pools[li][used[li]%len(pools[li])]
-				used[li]++
+				pool := pools[li][ki]
+				key := pool[used[[2]int{li, ki}]%len(pool)]
+				used[[2]int{li, ki}]++
 				batch[j].Images = []catalog.NewImage{{Key: key, ContentType: "image/jpeg", Width: cardSize, Height: cardSize,
 					Alt: batch[j].Name, ThumbsReady: true}}
 			}
@@ -184,36 +202,57 @@ func categories(ctx context.Context, cat *catalog.Service) ([]*leaf, []int64, er
 	return leaves, ids, nil
 }
 
-// makePools draws per pictures for each leaf, stores them and their
-// thumbnails and returns their keys, per leaf. Pictures whose thumbnails are
-// already stored are skipped (the keys are content hashes, so a second run
-// finds them).
-func makePools(ctx context.Context, store *media.Store, leaves []*leaf, per int, seed int64, progress io.Writer) ([][]string, error) {
-	total := per * len(leaves)
+// maxKinds is the most kinds a leaf of the tree has.
+func maxKinds() int {
+	n := 0
+	for _, t := range tree {
+		for _, l := range t.leaves {
+			n = max(n, len(l.kinds))
+		}
+	}
+	return n
+}
+
+// makePools draws want[leaf][kind] pictures of each kind, stores them and
+// their thumbnails and returns their keys, per leaf and kind. Pictures
+// whose thumbnails are already stored are skipped (the keys are content
+// hashes, so a second run finds them). Each picture has a generator of its
+// own, seeded by seed, leaf, kind and number, so the same seed draws the
+// same bytes whatever the order they are drawn in.
+func makePools(ctx context.Context, store *media.Store, leaves []*leaf, want [][]int, seed int64, progress io.Writer) ([][][]string, error) {
+	total := 0
+	for _, w := range want {
+		for _, n := range w {
+			total += n
+		}
+	}
 	fmt.Fprintf(progress, "상품 이미지 %s장 만드는 중…\n", thousands(total))
-	pools := make([][]string, len(leaves))
+	pools := make([][][]string, len(leaves))
 	g, gctx := errgroup.WithContext(ctx)
 	g.SetLimit(max(1, runtime.GOMAXPROCS(0)))
 	for li, l := range leaves {
-		pools[li] = make([]string, per)
-		for k := range per {
-			g.Go(func() error {
-				rng := rand.New(rand.NewPCG(uint64(seed), uint64(li)<<16|uint64(k)))
-				data := card(rng, l.hue)
-				key := media.ContentKey("products", data, "image/jpeg")
-				pools[li][k] = key
-				ok, err := store.Exists(gctx, media.ThumbKey(key, media.Sizes[len(media.Sizes)-1]))
-				if err != nil || ok {
-					return err
-				}
-				if err := store.Put(gctx, key, "image/jpeg", bytes.NewReader(data)); err != nil {
-					return fmt.Errorf("seed image: %w", err)
-				}
-				if err := store.MakeThumbnails(gctx, key); err != nil {
-					return fmt.Errorf("seed image: %w", err)
-				}
-				return nil
-			})
+		pools[li] = make([][]string, len(l.kinds))
+		for ki := range l.kinds {
+			pools[li][ki] = make([]string, want[li][ki])
+			for n := range want[li][ki] {
+				g.Go(func() error {
+					rng := rand.New(rand.NewPCG(uint64(seed), uint64(li)<<32|uint64(ki)<<16|uint64(n)))
+					data := card(rng, l.hue, &l.kinds[ki])
+					key := media.ContentKey("products", data, "image/jpeg")
+					pools[li][ki][n] = key
+					ok, err := store.Exists(gctx, media.ThumbKey(key, media.Sizes[len(media.Sizes)-1]))
+					if err != nil || ok {
+						return err
+					}
+					if err := store.Put(gctx, key, "image/jpeg", bytes.NewReader(data)); err != nil {
+						return fmt.Errorf("seed image: %w", err)
+					}
+					if err := store.MakeThumbnails(gctx, key); err != nil {
+						return fmt.Errorf("seed image: %w", err)
+					}
+					return nil
+				})
+			}
 		}
 	}
 	if err := g.Wait(); err != nil {

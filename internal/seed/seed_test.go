@@ -1,9 +1,13 @@
 package seed
 
 import (
+	"bytes"
 	"context"
+	"image/jpeg"
 	"log/slog"
 	"math/rand/v2"
+	"reflect"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -17,7 +21,7 @@ import (
 
 var now = time.Date(2025, 6, 1, 12, 0, 0, 0, time.UTC)
 
-func newCatalog(t *testing.T) (*db.DB, *catalog.Service, *media.Store) {
+func newCatalog(t testing.TB) (*db.DB, *catalog.Service, *media.Store) {
 	t.Helper()
 	d := dbtest.New(t)
 	cat := catalog.NewService(d, func() time.Time { return now }, slog.New(slog.DiscardHandler), &catalogtest.Thumbs{})
@@ -43,7 +47,7 @@ func TestRunDemo(t *testing.T) {
 	ctx := t.Context()
 	d, cat, store := newCatalog(t)
 	var progress strings.Builder
-	st, err := Run(ctx, cat, store, Options{Images: true, Rand: 1, Now: now, pool: 4}, &progress)
+	st, err := Run(ctx, cat, store, Options{Images: true, Rand: 1, Now: now, pool: 1}, &progress)
 	if err != nil {
 		t.Fatalf("Run: %v", err)
 	}
@@ -97,8 +101,27 @@ func TestRunDemo(t *testing.T) {
 	if err := d.Read().SelectContext(ctx, &keys, `SELECT DISTINCT blob_key FROM product_images`); err != nil {
 		t.Fatal(err)
 	}
-	if len(keys) != 4*10 {
-		t.Errorf("%d distinct images, want 4 for each of the 10 leaf categories", len(keys))
+	if len(keys) != kinds() {
+		t.Errorf("%d distinct images, want one for each of the %d kinds", len(keys), kinds())
+	}
+	// A picture shows one kind of product.
+	var pictured []struct {
+		Name string `db:"name"`
+		Key  string `db:"blob_key"`
+	}
+	if err := d.Read().SelectContext(ctx, &pictured, `SELECT p.name, i.blob_key FROM products p JOIN product_images i ON i.product_id = p.id`); err != nil {
+		t.Fatal(err)
+	}
+	shows := map[string]string{}
+	for _, p := range pictured {
+		k := kindOfName(p.Name)
+		if k == "" {
+			t.Errorf("%s: of no kind", p.Name)
+		}
+		if prev, ok := shows[p.Key]; ok && prev != k {
+			t.Errorf("one picture shows %s and %s", prev, k)
+		}
+		shows[p.Key] = k
 	}
 	for _, k := range keys {
 		for _, s := range append([]media.Size{""}, media.Sizes...) {
@@ -113,6 +136,61 @@ func TestRunDemo(t *testing.T) {
 	}
 }
 
+// kinds counts the kinds of product of the demo tree.
+func kinds() int {
+	n := 0
+	for _, t := range tree {
+		for _, l := range t.leaves {
+			n += len(l.kinds)
+		}
+	}
+	return n
+}
+
+// kindOfName is the noun of the kind whose noun is the longest in name.
+func kindOfName(name string) string {
+	best := ""
+	for _, t := range tree {
+		for _, l := range t.leaves {
+			for _, k := range l.kinds {
+				if strings.Contains(name, k.ko) && len(k.ko) > len(best) {
+					best = k.ko
+				}
+			}
+		}
+	}
+	return best
+}
+
+// Every kind's picture is drawn the same from the same seed, and differs
+// from the picture of the kind before it when that is drawn in another
+// shape.
+func TestCards(t *testing.T) {
+	t.Parallel()
+	var prev []byte
+	var prevShape uintptr
+	for _, tp := range tree {
+		for _, l := range tp.leaves {
+			for _, k := range l.kinds {
+				a := card(rand.New(rand.NewPCG(5, 9)), l.hue, &k)
+				b := card(rand.New(rand.NewPCG(5, 9)), l.hue, &k)
+				if !bytes.Equal(a, b) {
+					t.Errorf("%s: the same seed drew different pictures", k.ko)
+				}
+				sh := reflect.ValueOf(k.shape).Pointer()
+				if sh != prevShape && bytes.Equal(a, prev) {
+					t.Errorf("%s: the same picture as the kind before", k.ko)
+				}
+				prevShape = sh
+				if _, err := jpeg.Decode(bytes.NewReader(a)); err != nil {
+					t.Errorf("%s: %v", k.ko, err)
+				}
+				prev = a
+			}
+		}
+	}
+}
+
 // TestRunDeterministic seeds twice with one seed and once with another.
 func TestRunDeterministic(t *testing.T) {
 	t.Parallel()
@@ -120,7 +198,7 @@ func TestRunDeterministic(t *testing.T) {
 		p.product_type || '|' || i.blob_key || '|' || p.description FROM products p JOIN product_images i ON i.product_id = p.id ORDER BY p.id`
 	run := func(seed int64) []string {
 		d, cat, store := newCatalog(t)
-		if _, err := Run(t.Context(), cat, store, Options{Products: 60, Images: true, Rand: seed, Now: now, pool: 2}, nil); err != nil {
+		if _, err := Run(t.Context(), cat, store, Options{Products: 30, Images: true, Rand: seed, Now: now, pool: 2}, nil); err != nil {
 			t.Fatal(err)
 		}
 		var rows []string
@@ -144,15 +222,15 @@ func TestRunLarge(t *testing.T) {
 	t.Parallel()
 	ctx := t.Context()
 	d, cat, store := newCatalog(t)
-	st, err := Run(ctx, cat, store, Options{Products: 2000, Images: true, Now: now, pool: 3}, nil)
+	st, err := Run(ctx, cat, store, Options{Products: 2000, Images: true, Now: now, pool: 1}, nil)
 	if err != nil {
 		t.Fatalf("Run: %v", err)
 	}
 	if st.Products != 2000 || st.Images != 2000 {
 		t.Errorf("Stats = %+v", st)
 	}
-	if n := count(t, d, `SELECT count(DISTINCT blob_key) FROM product_images`); n != 3*10 {
-		t.Errorf("%d distinct images, want %d", n, 3*10)
+	if n := count(t, d, `SELECT count(DISTINCT blob_key) FROM product_images`); n != kinds() {
+		t.Errorf("%d distinct images, want one for each of the %d kinds", n, kinds())
 	}
 	if _, err := Run(ctx, cat, store, Options{Products: 10, Now: now}, nil); err != nil {
 		t.Fatalf("second Run: %v", err)
@@ -192,29 +270,36 @@ func TestThousands(t *testing.T) {
 func TestOptions(t *testing.T) {
 	t.Parallel()
 	rng := rand.New(rand.NewPCG(1, 2))
+	jeans := &kind{colours: []string{"연청", "중청", "흑청"}}
 	tests := []struct {
-		kind      optionKind
-		noun      string
-		wantNames int
+		name      string
+		opts      optionKind
+		k         *kind
+		wantNames []string
 		minCombos int
+		values    string // every value of the last axis is one of these
 	}{
-		{noOptions, "노트", 0, 1},
-		{clothing, "셔츠", 2, 8},
-		{footwear, "스니커즈", 1, 6},
-		{footwear, "백팩", 1, 2},
-		{deliveryCycle, "원두", 1, 2},
+		{"none", noOptions, &kind{}, nil, 1, ""},
+		{"clothing", clothing, &kind{}, []string{"사이즈", "색상"}, 8, " 블랙 화이트 네이비 베이지 차콜 "},
+		{"jeans", clothing, jeans, []string{"사이즈", "색상"}, 8, " 연청 중청 흑청 "},
+		{"shoes", shoes, &kind{}, []string{"사이즈"}, 6, " 230 240 250 260 270 280 "},
+		{"colours", colours, jeans, []string{"색상"}, 2, " 연청 중청 흑청 "},
+		{"subscription", deliveryCycle, &kind{}, []string{"배송 주기"}, 2, " 2주마다 4주마다 "},
 	}
 	for _, tt := range tests {
-		names, combos := options(rng, tt.kind, tt.noun)
-		if len(names) != tt.wantNames || len(combos) < tt.minCombos {
-			t.Errorf("options(%v, %s) = %v, %d combinations", tt.kind, tt.noun, names, len(combos))
+		names, combos := options(rng, tt.opts, tt.k)
+		if !slices.Equal(names, tt.wantNames) || len(combos) < tt.minCombos {
+			t.Errorf("%s: options = %v, %d combinations", tt.name, names, len(combos))
 		}
 		seen := map[[3]string]bool{}
 		for _, c := range combos {
 			if seen[c] {
-				t.Errorf("options(%v, %s) repeats %v", tt.kind, tt.noun, c)
+				t.Errorf("%s: repeats %v", tt.name, c)
 			}
 			seen[c] = true
+			if len(names) > 0 && !strings.Contains(tt.values, " "+c[len(names)-1]+" ") {
+				t.Errorf("%s: value %q", tt.name, c[len(names)-1])
+			}
 		}
 	}
 }

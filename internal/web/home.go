@@ -27,15 +27,18 @@ func (h *Handler) home(w http.ResponseWriter, r *http.Request, lc *locale) error
 	if err != nil {
 		return err
 	}
+	// Featured products are those that can be bought; the new products
+	// leave out the featured ones, so no product shows twice.
 	n := h.cfg.HomeProducts
-	fresh, err := h.cat.List(ctx, catalog.ListQuery{Sort: catalog.SortNewest, Page: 1, PerPage: n})
+	featured, err := h.cat.List(ctx, catalog.ListQuery{Featured: true, InStock: true, Sort: catalog.SortNewest, Page: 1, PerPage: n})
 	if err != nil {
 		return err
 	}
-	featured, err := h.cat.List(ctx, catalog.ListQuery{Featured: true, Sort: catalog.SortNewest, Page: 1, PerPage: n})
+	fresh, err := h.cat.List(ctx, catalog.ListQuery{Sort: catalog.SortNewest, Page: 1, PerPage: n + len(featured.Products)})
 	if err != nil {
 		return err
 	}
+	fresh.Products = notIn(fresh.Products, featured.Products, n)
 	v := &homeView{New: fresh.Products, Featured: featured.Products, Categories: tree.home[lc.lang], Banners: h.banners(ctx)}
 
 	p := h.newPage(r, lc, tree, "", "/", nil)
@@ -50,4 +53,19 @@ func (h *Handler) home(w http.ResponseWriter, r *http.Request, lc *locale) error
 	}
 	h.render(w, r, lc, http.StatusOK, homePage(p, v))
 	return nil
+}
+
+// notIn returns the first n of ps that are not in shown.
+func notIn(ps, shown []catalog.Product, n int) []catalog.Product {
+	seen := make(map[int64]bool, len(shown))
+	for _, p := range shown {
+		seen[p.ID] = true
+	}
+	out := make([]catalog.Product, 0, n)
+	for _, p := range ps {
+		if !seen[p.ID] && len(out) < n {
+			out = append(out, p)
+		}
+	}
+	return out
 }
