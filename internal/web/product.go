@@ -122,17 +122,15 @@ func (h *Handler) product(w http.ResponseWriter, r *http.Request, lc *locale) er
 			continue
 		}
 		vv := variantView{
-			ID:      vr.ID,
-			Label:   variantLabel(d.Options, vr),
-			SKU:     vr.SKU,
-			Now:     vr.Effective().String(),
-			Regular: vr.Price.String(),
-			OnSale:  vr.Effective().Minor < vr.Price.Minor,
-			Buyable: vr.Buyable(),
-			InputID: "variant-" + strconv.FormatInt(vr.ID, 10),
-		}
-		if vv.OnSale && vr.Price.Minor > 0 {
-			vv.Discount = (vr.Price.Minor - vr.Effective().Minor) * 100 / vr.Price.Minor
+			ID:       vr.ID,
+			Label:    variantLabel(d.Options, vr),
+			SKU:      vr.SKU,
+			Now:      vr.Effective().String(),
+			Regular:  vr.Price.String(),
+			OnSale:   vr.OnSale(),
+			Discount: vr.DiscountPercent(),
+			Buyable:  vr.Buyable(),
+			InputID:  "variant-" + strconv.FormatInt(vr.ID, 10),
 		}
 		switch {
 		case !vv.Buyable:
