@@ -53,7 +53,7 @@ func TestCreateSuperuser(t *testing.T) {
 	ctx := context.Background()
 	f := &fixture{}
 	s := NewService(d, Options{Keyring: crypt.DeriveKeyring(make([]byte, 32)), Mailer: notifytest.Outbox(d, time.Now),
-		Limiter: ratelimit.New(d, time.Now), Blocklist: blocklist(nil), Audit: audit.New(d, time.Now), SecondFactor: secondFactor{f},
+		Limiter: ratelimit.New(d, time.Now, []byte("test rate-limit secret")), Blocklist: blocklist(nil), Audit: audit.New(d, time.Now), SecondFactor: secondFactor{f},
 		Tokens: noted{f, &f.ended}, Addresses: noted{f, &f.gone}, Identities: noted{f, &f.unlinked}},
 		func() time.Time { return time.Date(2026, 11, 1, 9, 0, 0, 0, time.UTC) }, slog.New(slog.NewTextHandler(io.Discard, nil)))
 

@@ -49,7 +49,7 @@ func newFixture(t *testing.T, blocked ...string) *fixture {
 		BaseURL:      "https://shop.example/",
 		Keyring:      kr,
 		Mailer:       f.outbox,
-		Limiter:      ratelimit.New(d, f.clock.Now),
+		Limiter:      ratelimit.New(d, f.clock.Now, []byte("test rate-limit secret")),
 		Tokens:       noted{f, &f.ended},
 		Addresses:    noted{f, &f.gone},
 		Identities:   noted{f, &f.unlinked},

@@ -1,7 +1,6 @@
 package api_test
 
 import (
-	"context"
 	"encoding/json"
 	"fmt"
 	"net/http"
@@ -15,58 +14,64 @@ import (
 	"github.com/mallang/mallang/internal/api"
 	"github.com/mallang/mallang/internal/audit"
 	"github.com/mallang/mallang/internal/payment"
+	"github.com/mallang/mallang/internal/payment/kakaopay"
+	"github.com/mallang/mallang/internal/payment/kakaopay/kakaopaytest"
+	"github.com/mallang/mallang/internal/payment/toss"
+	"github.com/mallang/mallang/internal/payment/toss/tosstest"
 )
 
 // These tests run the payment endpoints over the real payment service with
 // bank transfer and the built-in test provider (and, where a provider must
-// refuse or stay silent, stubpay), on the same real services and database
+// refuse or stay silent, Toss and KakaoPay against their fake APIs,
+// tosstest and kakaopaytest), on the same real services and database
 // as the order tests.
 
-// stubpay is a provider whose refusals a test sets: Prepare and Refund
-// return prepareErr and refundErr when set; otherwise it sends the
-// customer to a page and confirms whatever amount was expected.
-type stubpay struct {
-	mu                    sync.Mutex
-	prepareErr, refundErr error
-}
-
-func (p *stubpay) Name() string { return "stubpay" }
-
-func (p *stubpay) set(prepareErr, refundErr error) {
-	p.mu.Lock()
-	defer p.mu.Unlock()
-	p.prepareErr, p.refundErr = prepareErr, refundErr
-}
-
-func (p *stubpay) Prepare(_ context.Context, r payment.PrepareRequest) (payment.Prepared, error) {
-	p.mu.Lock()
-	defer p.mu.Unlock()
-	if p.prepareErr != nil {
-		return payment.Prepared{}, p.prepareErr
+// tossShop is a test shop with Toss Payments enabled against the fake Toss
+// API (tosstest), the way the adapter's own tests run it.
+func tossShop(t *testing.T) (*fixture, *tosstest.Server) {
+	t.Helper()
+	fake := tosstest.NewServer()
+	t.Cleanup(fake.Close)
+	p, err := toss.New(toss.Config{SecretKey: tosstest.SecretKey, ClientKey: tosstest.ClientKey, BaseURL: fake.URL()}, nil)
+	if err != nil {
+		t.Fatal(err)
 	}
-	return payment.Prepared{RedirectURL: "https://stubpay.example/" + r.Reference, Charge: r.Amount}, nil
+	return newShop(t, p), fake
 }
 
-func (p *stubpay) Confirm(_ context.Context, r payment.ConfirmRequest) (payment.Result, error) {
-	return payment.Result{ProviderPaymentID: "sp_" + r.Reference, Status: payment.StatusPaid, Method: "카드",
-		Charged: r.Expected}, nil
-}
-
-func (p *stubpay) Lookup(context.Context, payment.LookupRequest) (payment.Result, error) {
-	return payment.Result{}, payment.ErrNotFound
-}
-
-func (p *stubpay) Refund(_ context.Context, r payment.RefundRequest) (payment.RefundResult, error) {
-	p.mu.Lock()
-	defer p.mu.Unlock()
-	if p.refundErr != nil {
-		return payment.RefundResult{}, p.refundErr
+// payByToss starts paying order o by card through Toss, plays the customer
+// approving in Toss's window and settles it as the return would; it
+// returns Toss's paymentKey.
+func (f *fixture) payByToss(t *testing.T, fake *tosstest.Server, c checkoutCustomer, o api.Order) string {
+	t.Helper()
+	st := decode[api.StartedPayment](t, f.start(t, c, o.Number, map[string]any{"method": "toss"}), http.StatusCreated)
+	q := fake.Authorize(st.Reference, o.Total, "카드")
+	if a, err := f.pays.Confirm(t.Context(), "toss", st.Reference, q); err != nil || a.Status != payment.AttemptPaid {
+		t.Fatalf("confirm = %+v, %v", a, err)
 	}
-	return payment.RefundResult{ProviderRefundID: "spr_1", Refunded: r.Amount.Total}, nil
+	return q.Get("paymentKey")
 }
 
-func (p *stubpay) ParseWebhook(context.Context, http.Header, []byte) (payment.Event, error) {
-	return payment.Event{}, payment.ErrNoWebhooks
+// cancelAtToss cancels amount of the payment in Toss itself (as the shop's
+// staff could in Toss's dashboard), so the shop's records no longer match
+// Toss's.
+func cancelAtToss(t *testing.T, fake *tosstest.Server, paymentKey string, amount int64) {
+	t.Helper()
+	body := strings.NewReader(fmt.Sprintf(`{"cancelReason":"대시보드에서 취소","cancelAmount":%d}`, amount))
+	r, err := http.NewRequestWithContext(t.Context(), http.MethodPost, fake.URL()+tosstest.CancelPath(paymentKey), body)
+	if err != nil {
+		t.Fatal(err)
+	}
+	r.SetBasicAuth(tosstest.SecretKey, "")
+	r.Header.Set("Content-Type", "application/json")
+	res, err := http.DefaultClient.Do(r)
+	if err != nil {
+		t.Fatal(err)
+	}
+	res.Body.Close()
+	if res.StatusCode != http.StatusOK {
+		t.Fatalf("cancel at Toss: %d", res.StatusCode)
+	}
 }
 
 // placed places an order for c of one unit of each variant, to be paid
@@ -334,26 +339,35 @@ func TestStartTransferWhileCardSettles(t *testing.T) {
 	}
 }
 
+// A provider that refuses to prepare the payment: KakaoPay answers the
+// ready call of a shop configured with a merchant code it does not know
+// with its error code, which the problem and the failed attempt carry.
 func TestStartPaymentDeclined(t *testing.T) {
 	t.Parallel()
-	sp := &stubpay{prepareErr: &payment.Declined{Code: "REJECT_CARD_COMPANY", Message: "카드사에서 결제를 거절했습니다."}}
-	f := newShop(t, sp)
+	fake := kakaopaytest.NewServer()
+	t.Cleanup(fake.Close)
+	p, err := kakaopay.New(kakaopay.Config{SecretKey: kakaopaytest.SecretKey, CID: "TC0UNKNOWN", BaseURL: fake.URL()}, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	f := newShop(t, p)
 	c := f.checkoutCustomer(t, minjiEmail)
 	choco := f.product(t, "말랑 다크초콜릿", 12000, 10, false)
-	o := f.placed(t, c, "stubpay", choco)
+	o := f.placed(t, c, "kakaopay", choco)
 
-	rec := f.start(t, c, o.Number, map[string]any{"method": "stubpay"})
-	p := wantProblem(t, rec, http.StatusBadGateway)
+	rec := f.start(t, c, o.Number, map[string]any{"method": "kakaopay"})
+	p2 := wantProblem(t, rec, http.StatusBadGateway)
 	var pp api.ProviderProblem
 	if err := json.Unmarshal(rec.Body.Bytes(), &pp); err != nil {
 		t.Fatal(err)
 	}
-	if pp.ProviderCode != "REJECT_CARD_COMPANY" || pp.ProviderMessage != "카드사에서 결제를 거절했습니다." ||
-		p.Type != "about:blank" || p.Instance != paymentsPath(o.Number) || !strings.Contains(p.Detail, "거절") {
+	code := strconv.Itoa(kakaopaytest.CodeBadRequest)
+	if pp.ProviderCode != code || pp.ProviderMessage != "cid가 올바르지 않습니다." ||
+		p2.Type != "about:blank" || p2.Instance != paymentsPath(o.Number) || !strings.Contains(p2.Detail, "cid가 올바르지 않습니다.") {
 		t.Errorf("problem = %s", rec.Body)
 	}
 	ps := decode[api.OrderPayments](t, f.do(t, req{method: "GET", path: paymentsPath(o.Number), token: c.token}), http.StatusOK)
-	if len(ps.Attempts) != 1 || ps.Attempts[0].Status != "failed" || ps.Attempts[0].FailureCode != "REJECT_CARD_COMPANY" {
+	if len(ps.Attempts) != 1 || ps.Attempts[0].Status != "failed" || ps.Attempts[0].FailureCode != code {
 		t.Errorf("payments = %+v", ps)
 	}
 }
@@ -471,27 +485,28 @@ func TestStaffRefund(t *testing.T) {
 	})
 }
 
+// A refund meets Toss's refusal (502 naming Toss's code, recorded as
+// failed) and then Toss's silence (202 naming the refund, which the
+// payment service finishes later, never a 500 nor a second refund).
 func TestRefundProviderTrouble(t *testing.T) {
 	t.Parallel()
-	sp := &stubpay{}
-	f := newShop(t, sp)
+	f, fake := tossShop(t)
 	c := f.checkoutCustomer(t, minjiEmail)
 	admin := f.checkoutCustomer(t, "staff@example.com")
 	f.staff(t, &admin, "staff", "orders")
 	choco := f.product(t, "말랑 다크초콜릿", 12000, 10, false)
-	o := f.placed(t, c, "stubpay", choco)
-	st := decode[api.StartedPayment](t, f.start(t, c, o.Number, map[string]any{"method": "stubpay"}), http.StatusCreated)
-	if a, err := f.pays.Confirm(t.Context(), "stubpay", st.Reference, nil); err != nil || a.Status != payment.AttemptPaid {
-		t.Fatalf("confirm = %+v, %v", a, err)
-	}
+	o := f.placed(t, c, "toss", choco)
+	key := f.payByToss(t, fake, c, o)
 	id := orderID(t, f, o.Number)
 	body := map[string]any{"reason": "고객 요청"}
 
-	sp.set(nil, &payment.Declined{Code: "NOT_CANCELABLE_PAYMENT", Message: "취소할 수 없는 결제입니다."})
+	// The payment was cancelled in Toss's dashboard: Toss refuses to cancel
+	// it again.
+	cancelAtToss(t, fake, key, o.Total)
 	rec := f.do(t, req{method: "POST", path: refundPath(id), token: admin.token, body: body})
 	wantProblem(t, rec, http.StatusBadGateway)
 	var pp api.ProviderProblem
-	if err := json.Unmarshal(rec.Body.Bytes(), &pp); err != nil || pp.ProviderCode != "NOT_CANCELABLE_PAYMENT" || pp.ProviderMessage != "취소할 수 없는 결제입니다." {
+	if err := json.Unmarshal(rec.Body.Bytes(), &pp); err != nil || pp.ProviderCode != "ALREADY_CANCELED_PAYMENT" || pp.ProviderMessage == "" {
 		t.Errorf("problem = %s (%v)", rec.Body, err)
 	}
 	// The customer's cancel meets the same refusal; the order stays paid.
@@ -500,7 +515,7 @@ func TestRefundProviderTrouble(t *testing.T) {
 		t.Errorf("order after refusals = %s", got.Status)
 	}
 
-	sp.set(nil, fmt.Errorf("stubpay: timeout: %w", payment.ErrUnknownOutcome))
+	fake.FailNext(tosstest.CancelPath(key), http.StatusInternalServerError)
 	rec = f.do(t, req{method: "POST", path: refundPath(id), token: admin.token, body: body})
 	if rec.Code != http.StatusAccepted || rec.Header().Get("Content-Type") != "application/problem+json" {
 		t.Fatalf("status %d, %s: %s", rec.Code, rec.Header().Get("Content-Type"), rec.Body)
@@ -523,13 +538,9 @@ func TestRefundProviderTrouble(t *testing.T) {
 	wantProblem(t, f.do(t, req{method: "POST", path: refundPath(id), token: admin.token, body: body}), http.StatusConflict)
 
 	// A customer cancelling a paid order meets the same silence: 202.
-	second := f.placed(t, c, "stubpay", choco)
-	sp.set(nil, nil)
-	st = decode[api.StartedPayment](t, f.start(t, c, second.Number, map[string]any{"method": "stubpay"}), http.StatusCreated)
-	if a, err := f.pays.Confirm(t.Context(), "stubpay", st.Reference, nil); err != nil || a.Status != payment.AttemptPaid {
-		t.Fatalf("confirm = %+v, %v", a, err)
-	}
-	sp.set(nil, fmt.Errorf("stubpay: 503: %w", payment.ErrUnknownOutcome))
+	second := f.placed(t, c, "toss", choco)
+	key = f.payByToss(t, fake, c, second)
+	fake.FailNext(tosstest.CancelPath(key), http.StatusServiceUnavailable)
 	rec = f.do(t, req{method: "POST", path: "/api/v1/orders/" + second.Number + "/cancel", token: c.token})
 	pending = api.RefundPendingProblem{}
 	if err := json.Unmarshal(rec.Body.Bytes(), &pending); err != nil || rec.Code != http.StatusAccepted || pending.RefundID == 0 {

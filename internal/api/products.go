@@ -112,23 +112,22 @@ func (a *API) listProducts(ctx context.Context, in *listInput) (*listOutput, err
 	}
 	return &listOutput{
 		CacheControl: cacheListing,
-		Link:         a.pageLinks(in.query, res.Page, res.Pages),
+		Link:         a.pageLinks(q, res.Page, res.Pages),
 		TotalCount:   res.Total,
 		Body:         page,
 	}, nil
 }
 
 // pageLinks is the Link header of a listing: the same query with another
-// page, for each of first, prev, next and last that exists.
-func (a *API) pageLinks(query url.Values, page, pages int) string {
+// page, for each of first, prev, next and last that exists. The query is
+// the parsed one (catalog.ListQuery.Values), so parameters the listing does
+// not know are not echoed back and the header stays small.
+func (a *API) pageLinks(q catalog.ListQuery, page, pages int) string {
 	if pages < 1 {
 		return ""
 	}
 	link := func(p int, rel string) string {
-		v := make(url.Values, len(query))
-		for k, vs := range query {
-			v[k] = vs
-		}
+		v := q.Values()
 		v.Set("page", strconv.Itoa(p))
 		return "<" + a.absURL(Prefix+"/products?"+v.Encode()) + `>; rel="` + rel + `"`
 	}

@@ -3,7 +3,6 @@ package api_test
 import (
 	"bytes"
 	"encoding/json"
-	"fmt"
 	"image"
 	"image/png"
 	"net/http"
@@ -16,7 +15,7 @@ import (
 	"github.com/mallang/mallang/internal/api"
 	"github.com/mallang/mallang/internal/audit"
 	"github.com/mallang/mallang/internal/order"
-	"github.com/mallang/mallang/internal/payment"
+	"github.com/mallang/mallang/internal/payment/toss/tosstest"
 )
 
 // deliver ships and delivers order number as staff member staffID would.
@@ -223,29 +222,25 @@ func TestReturnsOpenAPI(t *testing.T) {
 // payment service finishing the refund with its own retries.
 func TestReturnRefundProviderTrouble(t *testing.T) {
 	t.Parallel()
-	sp := &stubpay{}
-	f := newShop(t, sp)
+	f, fake := tossShop(t)
 	c := f.checkoutCustomer(t, minjiEmail)
 	admin := f.checkoutCustomer(t, "staff@example.com")
 	f.staff(t, &admin, "staff", "orders")
-	o := f.placed(t, c, "stubpay", f.product(t, "말랑 다크초콜릿", 32000, 10, false))
-	st := decode[api.StartedPayment](t, f.start(t, c, o.Number, map[string]any{"method": "stubpay"}), http.StatusCreated)
-	if a, err := f.pays.Confirm(t.Context(), "stubpay", st.Reference, nil); err != nil || a.Status != payment.AttemptPaid {
-		t.Fatalf("confirm = %+v, %v", a, err)
-	}
+	o := f.placed(t, c, "toss", f.product(t, "말랑 다크초콜릿", 32000, 10, false))
+	key := f.payByToss(t, fake, c, o)
 	f.deliver(t, o.Number, admin.id)
 	rt := decode[api.ReturnRequest](t, f.do(t, req{method: "POST", path: returnsPath(o.Number), token: c.token,
 		body: map[string]any{"kind": "return", "line_ids": []int64{o.Lines[0].ID}, "reason": "defect"}}), http.StatusCreated)
 	decode[api.ReturnRequest](t, f.do(t, req{method: "POST", path: adminReturnPath(rt.ID, "approve"), token: admin.token}), http.StatusOK)
 
-	sp.set(nil, &payment.Declined{Code: "NOT_CANCELABLE_PAYMENT", Message: "취소할 수 없는 결제입니다."})
+	cancelAtToss(t, fake, key, o.Total) // cancelled in Toss's dashboard: Toss refuses again
 	wantProblem(t, f.do(t, req{method: "POST", path: adminReturnPath(rt.ID, "receive"), token: admin.token,
 		body: map[string]any{"resellable": false}}), http.StatusBadGateway)
 	if got := decode[api.ReturnRequest](t, f.do(t, req{method: "GET", path: adminReturnPath(rt.ID, ""), token: admin.token}), http.StatusOK); got.Status != "received" {
 		t.Fatalf("after the refusal the return is %s", got.Status)
 	}
 
-	sp.set(nil, fmt.Errorf("stubpay: timeout: %w", payment.ErrUnknownOutcome))
+	fake.FailNext(tosstest.CancelPath(key), http.StatusGatewayTimeout)
 	rec := f.do(t, req{method: "POST", path: adminReturnPath(rt.ID, "refund"), token: admin.token})
 	if rec.Code != http.StatusAccepted {
 		t.Fatalf("refund without an answer: %d %s", rec.Code, rec.Body)

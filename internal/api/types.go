@@ -209,8 +209,8 @@ func newVariant(v catalog.Variant, opts []catalog.Option) Variant {
 			out.Options[o.Name] = v.Options[i]
 		}
 	}
-	if v.SalePrice != nil {
-		m := newMoney(*v.SalePrice)
+	if v.OnSale() {
+		m := newMoney(v.Effective())
 		out.SalePrice = &m
 	}
 	return out

@@ -79,7 +79,7 @@ func (a *App) wireAccounts() error {
 	if err != nil {
 		return err
 	}
-	s := &accounts{keyring: kr, outbox: notify.NewOutbox(d, a.queue, now), limiter: ratelimit.New(d, now)}
+	s := &accounts{keyring: kr, outbox: notify.NewOutbox(d, a.queue, now), limiter: ratelimit.New(d, now, crypt.Derive(cfg.SecretKey, "mallang rate-limit keys"))}
 	var transport notify.Transport = notify.Hold{}
 	if cfg.SMTP.Host != "" {
 		m, err := notify.NewSMTP(notify.SMTPConfig{Host: cfg.SMTP.Host, Port: cfg.SMTP.Port, Username: cfg.SMTP.Username,

@@ -229,6 +229,7 @@ func (a *App) routes() http.Handler {
 	h = security.CrossOrigin(h)
 	proxies, _ := security.ParseTrustedProxies(a.cfg.TrustedProxies) // config.Load checked it
 	h = security.ClientAddr(h, proxies)
+	h = security.RequestSize(h)
 	h = security.Headers(h, strings.HasPrefix(a.cfg.BaseURL, "https://"))
 	return observe.Middleware(h, a.log, m, a.cfg.LogLevel <= slog.LevelInfo)
 }
@@ -280,6 +281,7 @@ func serveHTTP(ctx context.Context, ln net.Listener, h http.Handler, log *slog.L
 	srv := &http.Server{
 		Handler:           h,
 		ReadHeaderTimeout: 10 * time.Second,
+		MaxHeaderBytes:    security.ServerMaxHeaderBytes,
 		ReadTimeout:       30 * time.Second,
 		WriteTimeout:      60 * time.Second,
 		IdleTimeout:       120 * time.Second,

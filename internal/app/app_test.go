@@ -16,6 +16,7 @@ import (
 	"github.com/mallang/mallang/internal/account/address"
 	"github.com/mallang/mallang/internal/config"
 	"github.com/mallang/mallang/internal/db/dbtest"
+	"github.com/mallang/mallang/internal/security"
 )
 
 func env(m map[string]string) config.Lookup {
@@ -263,5 +264,46 @@ func TestRotateKeys(t *testing.T) {
 	ad, err := a.acc.addresses.List(ctx, 1)
 	if err != nil || len(ad) != 1 || ad[0].Line1 != "서울 중구 세종대로 110" {
 		t.Fatalf("addresses after rotation %+v, %v", ad, err)
+	}
+}
+
+// The server reads at most security.ServerMaxHeaderBytes of a request's
+// head; a larger one is refused with 431 before any handler runs.
+func TestServerCapsRequestHead(t *testing.T) {
+	t.Parallel()
+	h := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { w.WriteHeader(http.StatusNoContent) })
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	served := make(chan error, 1)
+	go func() { served <- serveHTTP(ctx, ln, h, slog.New(slog.NewTextHandler(io.Discard, nil))) }()
+	t.Cleanup(func() {
+		cancel()
+		<-served
+	})
+	tests := []struct {
+		name string
+		pad  int
+		want int
+	}{
+		{"small", 100, http.StatusNoContent},
+		{"twice the cap", 2 * security.ServerMaxHeaderBytes, http.StatusRequestHeaderFieldsTooLarge},
+	}
+	for _, tt := range tests {
+		req, err := http.NewRequestWithContext(t.Context(), http.MethodGet, "http://"+ln.Addr().String()+"/", nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		req.Header.Set("X-Pad", strings.Repeat("a", tt.pad))
+		res, err := http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatalf("%s: %v", tt.name, err)
+		}
+		res.Body.Close()
+		if res.StatusCode != tt.want {
+			t.Errorf("%s: status %d, want %d", tt.name, res.StatusCode, tt.want)
+		}
 	}
 }

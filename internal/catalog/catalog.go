@@ -81,14 +81,22 @@ type Product struct {
 }
 
 // OnSale reports whether the product sells below its regular price.
-func (p Product) OnSale() bool { return p.ListPrice.Minor > p.Price.Minor }
+func (p Product) OnSale() bool { return onSale(p.ListPrice, p.Price) }
 
 // DiscountPercent is the whole-number discount shown beside a sale price.
-func (p Product) DiscountPercent() int64 {
-	if !p.OnSale() || p.ListPrice.Minor == 0 {
+func (p Product) DiscountPercent() int64 { return discountPercent(p.ListPrice, p.Price) }
+
+// onSale is the shop's one rule for a sale, for products and variants
+// alike: the price paid is below the regular price.
+func onSale(regular, now money.Amount) bool { return regular.Minor > now.Minor }
+
+// discountPercent is the discount of now against regular in whole percent,
+// rounded down (a third off shows 33%), or 0 when not on sale.
+func discountPercent(regular, now money.Amount) int64 {
+	if !onSale(regular, now) || regular.Minor == 0 {
 		return 0
 	}
-	return (p.ListPrice.Minor - p.Price.Minor) * 100 / p.ListPrice.Minor
+	return (regular.Minor - now.Minor) * 100 / regular.Minor
 }
 
 // Option is one axis a product varies on (size, colour) with the values its
@@ -122,6 +130,14 @@ func (v Variant) Effective() money.Amount {
 	}
 	return v.Price
 }
+
+// OnSale reports whether the variant sells below its regular price, by the
+// rule products follow.
+func (v Variant) OnSale() bool { return onSale(v.Price, v.Effective()) }
+
+// DiscountPercent is the whole-number discount shown beside the variant's
+// sale price, by the rule products follow.
+func (v Variant) DiscountPercent() int64 { return discountPercent(v.Price, v.Effective()) }
 
 // Buyable reports whether the variant can be put in a cart.
 func (v Variant) Buyable() bool { return v.Active && !v.SoldOut && v.Stock > 0 }

@@ -18,7 +18,6 @@ import (
 
 	_ "github.com/jackc/pgx/v5/stdlib" // registers the "pgx" driver
 	"github.com/jmoiron/sqlx"
-	_ "modernc.org/sqlite" // registers the "sqlite" driver
 )
 
 // Querier runs statements on a pool or inside a transaction. Store functions
@@ -87,10 +86,7 @@ func openSQLite(ctx context.Context, path string, opt Options) (*DB, error) {
 	base := "file:" + URIPath(path) + "?_time_format=sqlite" +
 		"&_pragma=busy_timeout(10000)&_pragma=journal_mode(WAL)&_pragma=foreign_keys(1)" +
 		"&_pragma=synchronous(NORMAL)&_pragma=cache_size(-8000)&_pragma=temp_store(MEMORY)"
-	w, err := sqlx.Open("sqlite", base+"&_txlock=immediate")
-	if err != nil {
-		return nil, fmt.Errorf("open sqlite %s: %w", path, err)
-	}
+	w := sqlx.NewDb(openSQLitePool(base+"&_txlock=immediate"), "sqlite")
 	w.SetMaxOpenConns(1)
 	w.SetMaxIdleConns(1)
 	w.SetConnMaxIdleTime(0)
@@ -99,11 +95,7 @@ func openSQLite(ctx context.Context, path string, opt Options) (*DB, error) {
 		w.Close()
 		return nil, fmt.Errorf("open sqlite %s: %w", path, err)
 	}
-	r, err := sqlx.Open("sqlite", base+"&_pragma=query_only(1)")
-	if err != nil {
-		w.Close()
-		return nil, fmt.Errorf("open sqlite %s: %w", path, err)
-	}
+	r := sqlx.NewDb(openSQLitePool(base+"&_pragma=query_only(1)"), "sqlite")
 	n := opt.MaxReaders
 	if n <= 0 {
 		n = max(4, runtime.NumCPU()*2)

@@ -4,9 +4,11 @@ import (
 	"context"
 	"database/sql"
 	"errors"
+	"fmt"
 	"os"
 	"path/filepath"
 	"testing"
+	"time"
 
 	"github.com/mallang/mallang/internal/db"
 	"github.com/mallang/mallang/internal/db/dbtest"
@@ -146,5 +148,63 @@ func TestSQLitePathWithURICharacters(t *testing.T) {
 				t.Fatalf("database not at its path: %v", err)
 			}
 		})
+	}
+}
+
+// TestTimesKeepMicroseconds writes times with nanoseconds through the pool
+// and a transaction and reads them back: both engines keep the microsecond
+// and drop the rest, so a dump moved from one engine to the other and back
+// holds the same times.
+func TestTimesKeepMicroseconds(t *testing.T) {
+	t.Parallel()
+	d := dbtest.New(t)
+	ctx := t.Context()
+	tests := []struct {
+		name string
+		in   time.Time
+		want time.Time
+	}{
+		{"nanoseconds", time.Date(2025, 3, 1, 10, 20, 30, 123456789, time.UTC), time.Date(2025, 3, 1, 10, 20, 30, 123456000, time.UTC)},
+		{"just under a second", time.Date(2024, 12, 31, 23, 59, 59, 999999999, time.UTC), time.Date(2024, 12, 31, 23, 59, 59, 999999000, time.UTC)},
+		{"microseconds", time.Date(2025, 3, 1, 10, 20, 30, 500000, time.UTC), time.Date(2025, 3, 1, 10, 20, 30, 500000, time.UTC)},
+		{"another zone", time.Date(2025, 3, 2, 9, 0, 0, 1999, time.FixedZone("KST", 9*3600)), time.Date(2025, 3, 2, 0, 0, 0, 1000, time.UTC)},
+		{"pointer", time.Date(2025, 3, 1, 0, 0, 0, 7, time.UTC), time.Date(2025, 3, 1, 0, 0, 0, 0, time.UTC)},
+	}
+	for i, tt := range tests {
+		slug := fmt.Sprintf("seller-%d", i)
+		var arg any = tt.in
+		if tt.name == "pointer" {
+			arg = &tt.in
+		}
+		err := d.InTx(ctx, func(q db.Querier) error {
+			_, err := q.ExecContext(ctx, q.Rebind(`INSERT INTO sellers (slug, name, created_at, updated_at) VALUES (?, ?, ?, ?)`), slug, tt.name, arg, arg)
+			return err
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := d.Write().ExecContext(ctx, d.Write().Rebind(`UPDATE sellers SET updated_at = ? WHERE slug = ?`), arg, slug); err != nil {
+			t.Fatal(err)
+		}
+		var got struct {
+			Created db.Time `db:"created_at"`
+			Updated db.Time `db:"updated_at"`
+			// Written is what the engine holds, as text.
+			Written string `db:"written"`
+		}
+		if err := d.Read().GetContext(ctx, &got, d.Read().Rebind(`SELECT created_at, updated_at, CAST(created_at AS TEXT) AS written FROM sellers WHERE slug = ?`), slug); err != nil {
+			t.Fatal(err)
+		}
+		for _, g := range []db.Time{got.Created, got.Updated} {
+			if !time.Time(g).Equal(tt.want) {
+				t.Errorf("%s: stored %v (%s), want %v", tt.name, time.Time(g), got.Written, tt.want)
+			}
+		}
+	}
+	// A query compares with the same precision it stores: the row written
+	// with nanoseconds is found by the same value.
+	var n int
+	if err := d.Read().GetContext(ctx, &n, d.Read().Rebind(`SELECT COUNT(*) FROM sellers WHERE created_at = ?`), tests[0].in); err != nil || n != 1 {
+		t.Errorf("rows at %v = %d, %v; want 1", tests[0].in, n, err)
 	}
 }

@@ -12,8 +12,8 @@
 //	{"type":"end","table_count":6,"row_count":1234}
 //
 // A row is an array in the order of its table line's columns. Integers are
-// JSON numbers, booleans true/false, times RFC 3339 strings in UTC with up to
-// nanoseconds (PostgreSQL keeps microseconds), bytes base64 strings, JSON
+// JSON numbers, booleans true/false, times RFC 3339 strings in UTC to the
+// microsecond (what both engines store), bytes base64 strings, JSON
 // documents and everything else strings, NULL null. The trailer lets Load
 // tell a complete file from a truncated one.
 //
@@ -23,7 +23,10 @@
 // internal sqlite_% tables, the SQLite full-text index product_search and
 // its shadow tables product_search_% (triggers rebuild it as products are
 // loaded; PostgreSQL indexes products directly), and the job queue's river_%
-// tables (jobs are transient and belong to the running instance).
+// tables: jobs belong to the running instance, River's schema differs per
+// engine, and periodic jobs are scheduled again at start. Work pending when
+// the dump is taken (queued mail, undrawn thumbnails) does not move with it,
+// so dump a stopped shop whose queue has emptied (decision 0056).
 package dump
 
 import (

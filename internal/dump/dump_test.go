@@ -16,12 +16,12 @@ import (
 // every table the migrations create: two category levels where a child has
 // a smaller id than its parent, Korean text, booleans both ways, NULL and
 // non-NULL sale prices, soft-deleted products and times with sub-second
-// precision in more than one zone. PostgreSQL keeps microseconds, so times
-// here stop there.
+// precision in more than one zone, one of them to the nanosecond, which
+// both engines store to the microsecond.
 func fillShop(t testing.TB, d *db.DB) {
 	t.Helper()
 	seoul := time.FixedZone("KST", 9*3600)
-	t1 := time.Date(2025, 3, 1, 10, 20, 30, 123456000, time.UTC)
+	t1 := time.Date(2025, 3, 1, 10, 20, 30, 123456789, time.UTC)
 	t2 := time.Date(2025, 3, 2, 9, 0, 0, 500000000, seoul)
 	t3 := time.Date(2024, 12, 31, 23, 59, 59, 999999000, time.UTC)
 	exec(t, d, `INSERT INTO sellers (id, slug, name, is_house, created_at, updated_at) VALUES (2, 'dalkom', '달콤상회', FALSE, ?, ?)`, t1, t2)
@@ -241,8 +241,17 @@ func TestRoundTrip(t *testing.T) {
 	var back bytes.Buffer
 	must(t, Dump(ctx, mid, &back, nil))
 	last := newSQLite(t, "back")
-	must(t, Load(ctx, last, &back, nil))
+	must(t, Load(ctx, last, bytes.NewReader(back.Bytes()), nil))
 	sameData(t, string(mid.Dialect.Engine)+" → sqlite", want, checksums(t, last, jsonColumns...))
+
+	// The file is the same byte for byte after the trip through the other
+	// engine and back, and the other engine's dump has the same rows: only
+	// the header and table lines, which name the engine and its column
+	// types, differ.
+	var again bytes.Buffer
+	must(t, Dump(ctx, last, &again, nil))
+	sameFile(t, "sqlite → "+string(mid.Dialect.Engine)+" → sqlite", file.Bytes(), again.Bytes(), false)
+	sameFile(t, "sqlite → "+string(mid.Dialect.Engine), file.Bytes(), back.Bytes(), true)
 
 	// New rows get ids past the loaded ones.
 	for _, tc := range []struct {
@@ -277,6 +286,52 @@ func TestRoundTrip(t *testing.T) {
 	}
 }
 
+// sameFile fails the test unless got is want line for line; rowsOnly
+// compares only the lines that hold rows.
+func sameFile(t *testing.T, label string, want, got []byte, rowsOnly bool) {
+	t.Helper()
+	w := strings.Split(string(want), "\n")
+	g := strings.Split(string(got), "\n")
+	if len(w) != len(g) {
+		t.Errorf("%s: the dump has %d lines, want %d", label, len(g), len(w))
+		return
+	}
+	diff := 0
+	for i := range w {
+		if rowsOnly && strings.HasPrefix(w[i], `{"type":`) {
+			continue
+		}
+		if w[i] != g[i] {
+			if diff < 3 {
+				t.Errorf("%s: line %d differs:\n got %s\nwant %s", label, i+1, g[i], w[i])
+			}
+			diff++
+		}
+	}
+	if diff > 0 {
+		t.Errorf("%s: %d lines differ", label, diff)
+	}
+}
+
+// TestDumpKeepsMicroseconds dumps times a SQLite file holds with
+// nanoseconds (written before the shop stored microseconds): the file holds
+// them to the microsecond, which is what PostgreSQL can load and give back.
+func TestDumpKeepsMicroseconds(t *testing.T) {
+	t.Parallel()
+	src := newSQLite(t, "source")
+	exec(t, src, `INSERT INTO sellers (id, slug, name, created_at, updated_at) VALUES (2, 'old', '옛 판매자', '2025-03-01 10:20:30.123456789+00:00', '2025-03-02 09:00:00.999999999+09:00')`)
+	var file bytes.Buffer
+	must(t, Dump(t.Context(), src, &file, nil))
+	for _, want := range []string{`"2025-03-01T10:20:30.123456Z"`, `"2025-03-02T00:00:00.999999Z"`} {
+		if !strings.Contains(file.String(), want) {
+			t.Errorf("dump lacks %s:\n%s", want, file.String())
+		}
+	}
+	if strings.Contains(file.String(), "123456789") {
+		t.Errorf("dump keeps nanoseconds:\n%s", file.String())
+	}
+}
+
 func TestDumpIsOneConsistentFile(t *testing.T) {
 	t.Parallel()
 	d := dbtest.New(t)
@@ -308,7 +363,7 @@ func TestDumpIsOneConsistentFile(t *testing.T) {
 	}
 }
 
-// jsonColumns hold JSON that PostgreSQL stores as jsonb, which keeps the
-// value but not the key order or spacing; the round trip compares them as
-// JSON.
+// jsonColumns hold JSON documents (json on PostgreSQL, which keeps them as
+// written); the checksums compare them as JSON, so the byte-for-byte file
+// comparison is what proves the text survives.
 var jsonColumns = []string{"breakdown", "detail", "deposit"}

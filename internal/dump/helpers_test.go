@@ -50,7 +50,7 @@ type tableSum struct {
 // normalises each value in an engine-independent way (booleans whatever the
 // storage, times in UTC, bytes in base64, JSON re-encoded with sorted keys)
 // and hashes the result. jsonCols names the columns that hold JSON (TEXT on
-// SQLite, jsonb on PostgreSQL).
+// SQLite, json on PostgreSQL; jsonb in a test's own tables).
 func checksums(t testing.TB, d *db.DB, jsonCols ...string) map[string]tableSum {
 	t.Helper()
 	ctx := context.Background()

@@ -14,7 +14,9 @@ import (
 
 // encode turns a value read from the source database into what the file
 // holds for a column of kind k: a JSON number, string, boolean or null.
-// Times become RFC 3339 with nanoseconds in UTC and bytes become base64.
+// Times become RFC 3339 in UTC to the microsecond (db.TimePrecision, what
+// both engines store; a SQLite file written before may hold nanoseconds,
+// which PostgreSQL could not give back) and bytes become base64.
 func encode(k kind, v any) (any, error) {
 	if v == nil {
 		return nil, nil
@@ -57,13 +59,13 @@ func encode(k kind, v any) (any, error) {
 	case kindTime:
 		switch x := v.(type) {
 		case time.Time:
-			return x.UTC().Format(time.RFC3339Nano), nil
+			return formatTime(x), nil
 		case string:
 			t, err := db.ParseTime(strings.TrimSpace(x))
 			if err != nil {
 				return nil, err
 			}
-			return t.Format(time.RFC3339Nano), nil
+			return formatTime(t), nil
 		}
 	case kindBytes:
 		switch x := v.(type) {
@@ -97,10 +99,15 @@ func encode(k kind, v any) (any, error) {
 		case bool:
 			return strconv.FormatBool(x), nil
 		case time.Time:
-			return x.UTC().Format(time.RFC3339Nano), nil
+			return formatTime(x), nil
 		}
 	}
 	return nil, fmt.Errorf("a %T value (%v) does not fit a %s column", v, v, k)
+}
+
+// formatTime is a time as the file holds it.
+func formatTime(t time.Time) string {
+	return t.UTC().Truncate(db.TimePrecision).Format(time.RFC3339Nano)
 }
 
 // decode turns a value from the file (decoded with UseNumber), written for

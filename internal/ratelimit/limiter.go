@@ -2,24 +2,29 @@ package ratelimit
 
 import (
 	"context"
+	"crypto/hmac"
+	"crypto/sha256"
+	"encoding/hex"
 	"fmt"
 	"time"
 
-	"github.com/mallang/mallang/internal/crypt"
 	"github.com/mallang/mallang/internal/db"
 )
 
 // Limiter records and checks attempts. It is safe for concurrent use, in one
 // process or across many that share the database.
 type Limiter struct {
-	d   *db.DB
-	now func() time.Time
+	d      *db.DB
+	now    func() time.Time
+	secret []byte
 }
 
 // New returns a Limiter on d that reads the time from now (time.Now in app,
-// a fake clock in tests).
-func New(d *db.DB, now func() time.Time) *Limiter {
-	return &Limiter{d: d, now: now}
+// a fake clock in tests) and stores keys hashed with secret (app derives it
+// from the shop's secret key). Every node sharing the database must be
+// given the same secret, or each counts apart.
+func New(d *db.DB, now func() time.Time, secret []byte) *Limiter {
+	return &Limiter{d: d, now: now, secret: secret}
 }
 
 // window is the fixed window of l that holds t.
@@ -28,8 +33,14 @@ func window(l Limit, t time.Time) (start, end time.Time) {
 	return start, start.Add(l.Window)
 }
 
-// hashKey is the stored form of a key: its SHA-256 in hex.
-func hashKey(key string) string { return crypt.Digest(key) }
+// hashKey is the stored form of a key: its HMAC-SHA-256 under the secret,
+// in hex. A plain hash of an IPv4 address or a known email could be
+// reversed by hashing every candidate; without the secret it cannot.
+func (lm *Limiter) hashKey(key string) string {
+	m := hmac.New(sha256.New, lm.secret)
+	m.Write([]byte(key))
+	return hex.EncodeToString(m.Sum(nil))
+}
 
 func checkArgs(l Limit, key string) error {
 	if err := l.validate(); err != nil {
@@ -64,7 +75,7 @@ func (lm *Limiter) Hit(ctx context.Context, l Limit, key string) (Decision, erro
 	}
 	now := lm.now().UTC()
 	start, end := window(l, now)
-	hits, err := addHit(ctx, lm.d.Write(), l.Name, hashKey(key), start, end, now)
+	hits, err := addHit(ctx, lm.d.Write(), l.Name, lm.hashKey(key), start, end, now)
 	if err != nil {
 		return Decision{}, fmt.Errorf("rate limit %s: %w", l.Name, err)
 	}
@@ -80,7 +91,7 @@ func (lm *Limiter) Check(ctx context.Context, l Limit, key string) (Decision, er
 	}
 	now := lm.now().UTC()
 	start, end := window(l, now)
-	hits, err := hitsIn(ctx, lm.d.Read(), l.Name, hashKey(key), start)
+	hits, err := hitsIn(ctx, lm.d.Read(), l.Name, lm.hashKey(key), start)
 	if err != nil {
 		return Decision{}, fmt.Errorf("rate limit %s: %w", l.Name, err)
 	}
@@ -97,7 +108,7 @@ func (lm *Limiter) Reset(ctx context.Context, l Limit, key string) error {
 	if err := checkArgs(l, key); err != nil {
 		return err
 	}
-	if err := deleteKey(ctx, lm.d.Write(), l.Name, hashKey(key)); err != nil {
+	if err := deleteKey(ctx, lm.d.Write(), l.Name, lm.hashKey(key)); err != nil {
 		return fmt.Errorf("rate limit %s: %w", l.Name, err)
 	}
 	return nil

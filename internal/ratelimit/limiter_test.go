@@ -1,6 +1,7 @@
 package ratelimit_test
 
 import (
+	"crypto/hmac"
 	"crypto/sha256"
 	"encoding/hex"
 	"errors"
@@ -83,7 +84,7 @@ func TestHit(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			t.Parallel()
 			c := fake.NewClock(nine05)
-			lm := ratelimit.New(dbtest.New(t), c.Now)
+			lm := ratelimit.New(dbtest.New(t), c.Now, testSecret)
 			for i, s := range tt.steps {
 				c.Advance(s.advance)
 				got, err := lm.Hit(t.Context(), s.limit, s.key)
@@ -104,7 +105,7 @@ func TestHit(t *testing.T) {
 func TestDecisionErr(t *testing.T) {
 	t.Parallel()
 	c := fake.NewClock(nine05)
-	lm := ratelimit.New(dbtest.New(t), c.Now)
+	lm := ratelimit.New(dbtest.New(t), c.Now, testSecret)
 	l := ratelimit.Limit{Name: "reset-account", Max: 1, Window: time.Hour}
 	if dec, err := lm.Hit(t.Context(), l, "buyer@example.com"); err != nil || dec.Err() != nil {
 		t.Fatalf("first Hit = %+v, %v; Err() = %v", dec, err, dec.Err())
@@ -138,7 +139,7 @@ func TestDecisionErr(t *testing.T) {
 func TestCheck(t *testing.T) {
 	t.Parallel()
 	c := fake.NewClock(nine05)
-	lm := ratelimit.New(dbtest.New(t), c.Now)
+	lm := ratelimit.New(dbtest.New(t), c.Now, testSecret)
 	ctx := t.Context()
 	const key = "203.0.113.7"
 	for i := range 5 {
@@ -164,7 +165,7 @@ func TestCheck(t *testing.T) {
 func TestReset(t *testing.T) {
 	t.Parallel()
 	c := fake.NewClock(nine05)
-	lm := ratelimit.New(dbtest.New(t), c.Now)
+	lm := ratelimit.New(dbtest.New(t), c.Now, testSecret)
 	ctx := t.Context()
 	account := ratelimit.Limit{Name: "login-account", Max: 2, Window: time.Hour}
 	for _, key := range []string{"buyer@example.com", "other@example.com"} {
@@ -209,7 +210,7 @@ func TestPrune(t *testing.T) {
 	t.Parallel()
 	c := fake.NewClock(nine05)
 	d := dbtest.New(t)
-	lm := ratelimit.New(d, c.Now)
+	lm := ratelimit.New(d, c.Now, testSecret)
 	ctx := t.Context()
 	short := ratelimit.Limit{Name: "login-ip", Max: 10, Window: 15 * time.Minute} // 09:00–09:15
 	long := ratelimit.Limit{Name: "signup-ip", Max: 10, Window: 24 * time.Hour}   // the whole day
@@ -251,10 +252,13 @@ func TestPrune(t *testing.T) {
 	}
 }
 
+// testSecret keys the hash of the stored keys.
+var testSecret = []byte("test secret of the rate limits")
+
 func TestStoresNoRawKey(t *testing.T) {
 	t.Parallel()
 	d := dbtest.New(t)
-	lm := ratelimit.New(d, fake.NewClock(nine05).Now)
+	lm := ratelimit.New(d, fake.NewClock(nine05).Now, testSecret)
 	ctx := t.Context()
 	keys := []string{"203.0.113.7", "Buyer@Example.com", "2001:db8::1"}
 	for _, key := range keys {
@@ -273,14 +277,32 @@ func TestStoresNoRawKey(t *testing.T) {
 		t.Fatalf("%d rows, want %d", len(rows), len(keys))
 	}
 	for i, r := range rows {
-		sum := sha256.Sum256([]byte(keys[i]))
-		if r.KeyHash != hex.EncodeToString(sum[:]) {
-			t.Errorf("row %d: key_hash %q is not the SHA-256 of the key", i, r.KeyHash)
+		// A keyed hash: knowing the key (an address) without the shop's
+		// secret does not give the stored value, so the table cannot be
+		// read back by hashing every IPv4 address.
+		plain := sha256.Sum256([]byte(keys[i]))
+		if r.KeyHash == hex.EncodeToString(plain[:]) {
+			t.Errorf("row %d: key_hash is the plain SHA-256 of the key", i)
 		}
+		m := hmac.New(sha256.New, testSecret)
+		m.Write([]byte(keys[i]))
+		if r.KeyHash != hex.EncodeToString(m.Sum(nil)) {
+			t.Errorf("row %d: key_hash %q is not the HMAC-SHA-256 of the key under the secret", i, r.KeyHash)
+		}
+	}
+	// Another secret stores another hash for the same key, and counts it
+	// apart.
+	other := ratelimit.New(d, fake.NewClock(nine05).Now, []byte("another shop's secret"))
+	dec, err := other.Hit(ctx, loginIP, keys[0])
+	if err != nil {
+		t.Fatal(err)
+	}
+	if dec.Remaining != loginIP.Max-1 {
+		t.Errorf("a limiter with another secret sees %d attempts left, want %d", dec.Remaining, loginIP.Max-1)
 	}
 	// No column of any row holds a key, whole or in part.
 	var dump []string
-	err := d.Read().SelectContext(ctx, &dump, `SELECT name || ' ' || key_hash || ' ' || CAST(window_start AS TEXT) || ' ' || CAST(hits AS TEXT) FROM rate_limits`)
+	err = d.Read().SelectContext(ctx, &dump, `SELECT name || ' ' || key_hash || ' ' || CAST(window_start AS TEXT) || ' ' || CAST(hits AS TEXT) FROM rate_limits`)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -319,7 +341,7 @@ func TestConcurrentHits(t *testing.T) {
 					}
 					first = d
 				}
-				limiters = append(limiters, ratelimit.New(d, clk.Now))
+				limiters = append(limiters, ratelimit.New(d, clk.Now, testSecret))
 			}
 			l := ratelimit.Limit{Name: "login-account", Max: 10, Window: 15 * time.Minute}
 			const n = 50
@@ -374,7 +396,7 @@ func TestConcurrentHits(t *testing.T) {
 
 func TestInvalidArguments(t *testing.T) {
 	t.Parallel()
-	lm := ratelimit.New(dbtest.New(t), fake.NewClock(nine05).Now)
+	lm := ratelimit.New(dbtest.New(t), fake.NewClock(nine05).Now, testSecret)
 	tests := []struct {
 		name  string
 		limit ratelimit.Limit

@@ -6,8 +6,9 @@
 // clock (a 15-minute window runs :00–:15, :15–:30, …). Every attempt is one
 // atomic upsert that returns the new count, so concurrent attempts on any
 // number of nodes never lose a count and exactly Max of them are allowed.
-// Keys are stored as SHA-256 hashes: the table holds no IP address or email
-// address. See docs/decisions/0014-rate-limits.md for the trade-offs.
+// Keys are stored as HMAC-SHA-256 hashes under a key derived from the shop's
+// secret: the table holds no IP address or email address, and cannot be
+// turned back into them by hashing every candidate. See docs/decisions/0014-rate-limits.md for the trade-offs.
 package ratelimit
 
 import (

@@ -199,16 +199,14 @@ func (h *Handler) showProduct(w http.ResponseWriter, r *http.Request, lc *locale
 // newVariantView describes the active variant vr for the page.
 func newVariantView(lc *locale, opts []catalog.Option, vr catalog.Variant) variantView {
 	vv := variantView{
-		ID:      vr.ID,
-		Label:   variantLabel(opts, vr),
-		SKU:     vr.SKU,
-		Now:     vr.Effective().String(),
-		Regular: vr.Price.String(),
-		OnSale:  vr.Effective().Minor < vr.Price.Minor,
-		Buyable: vr.Buyable(),
-	}
-	if vv.OnSale && vr.Price.Minor > 0 {
-		vv.Discount = (vr.Price.Minor - vr.Effective().Minor) * 100 / vr.Price.Minor
+		ID:       vr.ID,
+		Label:    variantLabel(opts, vr),
+		SKU:      vr.SKU,
+		Now:      vr.Effective().String(),
+		Regular:  vr.Price.String(),
+		OnSale:   vr.OnSale(),
+		Discount: vr.DiscountPercent(),
+		Buyable:  vr.Buyable(),
 	}
 	switch {
 	case !vv.Buyable:
