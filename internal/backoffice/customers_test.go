@@ -55,7 +55,7 @@ func TestCustomerPage(t *testing.T) {
 	page := bo + "/users/" + strconv.FormatInt(c.ID, 10)
 	st, body := b.get(page)
 	must(t, st, http.StatusOK, body)
-	contains(t, body, "+821012345678", `data-testid="customer-grade"`, "마케팅 정보 수신", "198.51.100.4", "Firefox", "●●●●")
+	contains(t, body, "010-1234-5678", `data-testid="customer-grade"`, "마케팅 정보 수신", "198.51.100.4", "Firefox", "●●●●")
 	lacks(t, body, "테헤란로")
 	if n := e.auditCount(t, "customer.addresses_viewed"); n != 0 {
 		t.Fatalf("a masked view was audited")
@@ -64,6 +64,7 @@ func TestCustomerPage(t *testing.T) {
 	st, body = b.post(page+"/addresses", nil)
 	must(t, st, http.StatusOK, body)
 	contains(t, body, "테헤란로 152", "열람 기록이 감사 로그에 남았습니다")
+	lacks(t, body, "+82")
 	if n := e.auditCount(t, "customer.addresses_viewed"); n != 1 {
 		t.Fatalf("address views audited: %d, want 1", n)
 	}

@@ -125,7 +125,7 @@ func TestOrdersPaidAndShipped(t *testing.T) {
 	// The order: lines, amounts, address, history and what staff may do.
 	st, body = b.get(orderURL(o))
 	must(t, st, http.StatusOK, body)
-	for _, want := range []string{o.Number, "말랑 쿠키 1", "₩24,000", "김말랑", "서울 강남구 테헤란로 123", "06236",
+	for _, want := range []string{o.Number, "말랑 쿠키 1", "₩24,000", "김말랑", "010-1234-5678", "서울 강남구 테헤란로 123", "06236",
 		`data-testid="to-paid"`, `data-testid="to-awaiting_deposit"`, `data-testid="to-cancelled"`, `data-testid="history-entry"`} {
 		if !strings.Contains(body, want) {
 			t.Fatalf("order page lacks %q:\n%s", want, body)
