@@ -444,4 +444,3 @@ type accountView struct {
 	User  account.User
 	Flash string
 }
-
