@@ -78,8 +78,8 @@ func TestCustomerPage(t *testing.T) {
 		{"not a number", "many", "보상", http.StatusUnprocessableEntity, "숫자로 입력하세요"},
 		{"no reason", "1000", "", http.StatusUnprocessableEntity, "필수 항목입니다"},
 		{"more than the balance", "-1", "회수", http.StatusUnprocessableEntity, "잔액보다 많이 뺄 수 없습니다"},
-		{"credit", "3,000", "배송 지연 보상", http.StatusOK, "잔액: 3000P"},
-		{"debit", "-500", "중복 지급 회수", http.StatusOK, "잔액: 2500P"},
+		{"credit", "3,000", "배송 지연 보상", http.StatusOK, "잔액: 3,000원"},
+		{"debit", "-500", "중복 지급 회수", http.StatusOK, "잔액: 2,500원"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -149,7 +149,7 @@ func TestPages(t *testing.T) {
 		{"product with options", "/products/" + id(s.sized), 200, []string{
 			`data-testid="product-name"`, `data-testid="variant-form"`, `data-testid="variant-option"`,
 			"사이즈: S", "사이즈: M", "사이즈: L", `type="radio" name="variant"`, "택배 배송", "말랑 직영",
-			`<script id="product-ld" type="application/ld+json">`, "₩", `og:type" content="product"`,
+			`<script id="product-ld" type="application/ld+json">`, "원</", `og:type" content="product"`,
 			`formaction="/cart/add" data-testid="add-to-cart"`, // the shop has a cart
 		}, []string{`data-testid="add-to-cart-form"`, "곧 출시"}},
 		{"sold-out product", "/products/" + id(s.soldOut), 200, []string{"품절", `data-testid="availability"`}, nil},

@@ -125,8 +125,8 @@ func (h *Handler) product(w http.ResponseWriter, r *http.Request, lc *locale) er
 			ID:      vr.ID,
 			Label:   variantLabel(d.Options, vr),
 			SKU:     vr.SKU,
-			Now:     vr.Effective().String(),
-			Regular: vr.Price.String(),
+			Now:     lc.Money(vr.Effective()),
+			Regular: lc.Money(vr.Price),
 			OnSale:  vr.Effective().Minor < vr.Price.Minor,
 			Buyable: vr.Buyable(),
 			InputID: "variant-" + strconv.FormatInt(vr.ID, 10),
@@ -165,7 +165,7 @@ func (h *Handler) product(w http.ResponseWriter, r *http.Request, lc *locale) er
 		v.Selected = &v.Variants[sel]
 		v.Now, v.Regular, v.OnSale, v.Discount = v.Selected.Now, v.Selected.Regular, v.Selected.OnSale, v.Selected.Discount
 	} else {
-		v.Now, v.Regular, v.OnSale, v.Discount = d.Price.String(), d.ListPrice.String(), d.OnSale(), d.DiscountPercent()
+		v.Now, v.Regular, v.OnSale, v.Discount = lc.Money(d.Price), lc.Money(d.ListPrice), d.OnSale(), d.DiscountPercent()
 		// Preselect the first variant that can be bought, without claiming
 		// its price: the page leads with the product's lowest price.
 		for i := range v.Variants {
