@@ -5,6 +5,7 @@ import (
 	"net/http"
 	"slices"
 	"strconv"
+	"strings"
 
 	"github.com/mallang/mallang/internal/account"
 	"github.com/mallang/mallang/internal/audit"
@@ -254,7 +255,10 @@ func (h *Handler) paymentPanel(ctx context.Context, m *messages, o order.Order, 
 	}
 	for _, e := range es {
 		ev := eventView{Time: m.Time(e.CreatedAt), Attempt: "#" + strconv.FormatInt(e.AttemptID, 10),
-			Kind: labelOr(m, "payev.", e.Kind), Outcome: e.Outcome, Summary: e.Detail}
+			Kind: labelOr(m, "payev.", e.Kind), Outcome: labelOr(m, "payev.outcome.", e.Outcome), Summary: e.Detail}
+		if name, ok := strings.CutPrefix(e.Detail, "depositor "); ok {
+			ev.Summary = m.F("payev.depositor", name)
+		}
 		ev.Who = eventActor(m, e)
 		v.Events = append(v.Events, ev)
 	}
