@@ -65,7 +65,7 @@ func TestDepositConfirmed(t *testing.T) {
 	}
 	// The event: the deposit confirmed by this staff member (the transfer's
 	// start is the attempt row itself).
-	if strings.Count(body, `data-testid="payment-event"`) != 1 || !strings.Contains(body, "depositor 김말랑(회사)") {
+	if strings.Count(body, `data-testid="payment-event"`) != 1 || !strings.Contains(body, "입금자명: 김말랑(회사)") {
 		t.Fatalf("events:\n%s", body)
 	}
 	en := e.auditOf(t, "payment.deposit_confirmed", 1)[0]
