@@ -69,10 +69,10 @@ func TestCheckout(t *testing.T) {
 		chromedp.SendKeys(chromedp.CSS(field("points")), "2000"),
 	)
 	b.follow("apply the coupon and points", chromedp.Click(chromedp.CSS(`[data-testid="checkout-apply"]`)))
-	if got := b.text(`[data-testid="amount-discount"]`); !strings.Contains(got, "₩1,000") {
+	if got := b.text(`[data-testid="amount-discount"]`); !strings.Contains(got, "1,000원") {
 		b.fatalf("the coupon discount shows %q", got)
 	}
-	if got := b.text(`[data-testid="amount-points-used"]`); !strings.Contains(got, "₩2,000") {
+	if got := b.text(`[data-testid="amount-points-used"]`); !strings.Contains(got, "2,000원") {
 		b.fatalf("the points used show %q", got)
 	}
 	total := b.text(`[data-testid="amount-total"]`)

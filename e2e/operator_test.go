@@ -162,8 +162,8 @@ func TestOperatorOpensAProduct(t *testing.T) {
 	if st := shopper.attrs(`[data-testid="order-status"]`, "data-status"); len(st) != 1 || st[0] != "awaiting_deposit" {
 		shopper.fatalf("the order page shows status %v", st)
 	}
-	if got := shopper.text(`[data-testid="order-total"]`); !strings.Contains(got, "₩59,000") {
-		shopper.fatalf("the order's total is %q, want the ₩59,000 the operator set", got)
+	if got := shopper.text(`[data-testid="order-total"]`); !strings.Contains(got, "59,000원") {
+		shopper.fatalf("the order's total is %q, want the 59,000원 the operator set", got)
 	}
 
 	// The footer of every page shows what the operator set.

@@ -72,24 +72,24 @@ func TestOptionsAndPostcode(t *testing.T) {
 		if visible := eval[bool](b, `!!document.querySelector('[data-testid="option-show"]').offsetParent`); visible {
 			b.fatalf("the no-JavaScript show button is visible although the script runs")
 		}
-		if p := b.text(selProductPrice); p != "₩19,000" {
-			b.fatalf("the page leads with %q, want the lowest price ₩19,000", p)
+		if p := b.text(selProductPrice); p != "19,000원" {
+			b.fatalf("the page leads with %q, want the lowest price 19,000원", p)
 		}
-		if sizes := optionTexts(b, selSize); !slices.Equal(sizes, []string{"사이즈 선택", "S", "M", "L (+₩2,000)"}) {
+		if sizes := optionTexts(b, selSize); !slices.Equal(sizes, []string{"사이즈 선택", "S", "M", "L (+2,000원)"}) {
 			b.fatalf("the 사이즈 select offers %q", sizes)
 		}
 
 		choose(b, selSize, "L")
 		colours := optionTexts(b, selColour)
-		if !slices.Equal(colours, []string{"색상 선택", "블랙 (+₩2,000)", "화이트 (품절)", "네이비 (+₩2,000)"}) {
+		if !slices.Equal(colours, []string{"색상 선택", "블랙 (+2,000원)", "화이트 (품절)", "네이비 (+2,000원)"}) {
 			b.fatalf("after choosing L the 색상 select offers %q", colours)
 		}
 		if off := b.attrs(selColour+` option[disabled]`, "value"); !slices.Equal(off, []string{"화이트"}) {
 			b.fatalf("after choosing L the disabled colours are %q, want 화이트", off)
 		}
 		choose(b, selColour, "네이비")
-		if p := b.text(selProductPrice); p != "₩21,000" {
-			b.fatalf("L in 네이비 shows %q, want ₩21,000", p)
+		if p := b.text(selProductPrice); p != "21,000원" {
+			b.fatalf("L in 네이비 shows %q, want 21,000원", p)
 		}
 		if got := b.text(`[data-testid="selected-variant"]`); !strings.Contains(got, "사이즈: L · 색상: 네이비") {
 			b.fatalf("the chosen option reads %q", got)
@@ -104,15 +104,15 @@ func TestOptionsAndPostcode(t *testing.T) {
 		if off := b.count(selColour + ` option[disabled]`); off != 0 {
 			b.fatalf("in S %d colours are disabled, want none", off)
 		}
-		if p := b.text(selProductPrice); p != "₩19,000" {
-			b.fatalf("S in 네이비 shows %q, want ₩19,000", p)
+		if p := b.text(selProductPrice); p != "19,000원" {
+			b.fatalf("S in 네이비 shows %q, want 19,000원", p)
 		}
 		choose(b, selSize, "L")
 		b.do("order two", chromedp.SetValue(chromedp.CSS(`[data-testid="add-quantity"]`), "2"))
 		b.follow("add L in 네이비 to the cart", chromedp.Click(chromedp.CSS(`[data-testid="add-to-cart"]`)))
 		lines := b.texts(`[data-testid="cart-line"]`)
-		if len(lines) != 1 || !strings.Contains(lines[0], "사이즈: L") || !strings.Contains(lines[0], "네이비") || !strings.Contains(lines[0], "₩42,000") {
-			b.fatalf("the cart holds %q, want two of L in 네이비 for ₩42,000", lines)
+		if len(lines) != 1 || !strings.Contains(lines[0], "사이즈: L") || !strings.Contains(lines[0], "네이비") || !strings.Contains(lines[0], "42,000원") {
+			b.fatalf("the cart holds %q, want two of L in 네이비 for 42,000원", lines)
 		}
 		b.screenshot("cart")
 	})

@@ -73,7 +73,7 @@ func TestReturns(t *testing.T) {
 		chromedp.SetValue(chromedp.CSS(field("reason")), "change_of_mind"),
 		chromedp.SendKeys(chromedp.CSS(field("note")), "생각했던 색이 아니에요"),
 	)
-	if got := b.text(`[data-testid="return-fee-notice"]`); !strings.Contains(got, "₩6,000") {
+	if got := b.text(`[data-testid="return-fee-notice"]`); !strings.Contains(got, "6,000원") {
 		b.fatalf("the form says of the fee %q", got)
 	}
 	b.screenshot("return-form")

@@ -105,7 +105,7 @@ func testHome(t *testing.T, b *tab, s *shop) {
 				b.fatalf("card %d of %s has no name", i+1, sec.sel)
 			}
 			if _, ok := parsePrice(prices[i]); !ok {
-				b.fatalf("card %d of %s (%s) shows price %q, want ₩ and digits", i+1, sec.sel, n, prices[i])
+				b.fatalf("card %d of %s (%s) shows price %q, want digits and 원", i+1, sec.sel, n, prices[i])
 			}
 		}
 		if imgs := b.count(sec.sel + " " + selCard + " img"); imgs == 0 {
@@ -623,9 +623,9 @@ func cardPrices(b *tab) []int64 {
 	return ps
 }
 
-var priceRE = regexp.MustCompile(`^₩([0-9]{1,3}(?:,[0-9]{3})*)$`)
+var priceRE = regexp.MustCompile(`^([0-9]{1,3}(?:,[0-9]{3})*)원$`)
 
-// parsePrice reads a won amount as the shop shows it: ₩12,900.
+// parsePrice reads a won amount as the Korean shop shows it: 12,900원.
 func parsePrice(s string) (int64, bool) {
 	m := priceRE.FindStringSubmatch(strings.TrimSpace(s))
 	if m == nil {

@@ -98,7 +98,7 @@ func TestVirtualAccount(t *testing.T) {
 	call := eval[tossCall](b, `window.tossCall`)
 	r := call.Request
 	if call.ClientKey != tosstest.ClientKey || r.Method != "VIRTUAL_ACCOUNT" || r.VirtualAccount.ValidHours != 72 ||
-		r.VirtualAccount.CashReceipt.Type != "소득공제" || r.Amount.Currency != "KRW" || "₩"+thousands(r.Amount.Value) != total {
+		r.VirtualAccount.CashReceipt.Type != "소득공제" || r.Amount.Currency != "KRW" || thousands(r.Amount.Value)+"원" != total {
 		b.fatalf("Toss's window was opened with %+v (checkout total %s)", call, total)
 	}
 	b.screenshot("window")

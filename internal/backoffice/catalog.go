@@ -139,7 +139,7 @@ func (h *Handler) catalogProducts(w http.ResponseWriter, r *http.Request, m *mes
 	for _, p := range rows {
 		v.Rows = append(v.Rows, productRowView{URL: h.url("/catalog/products/" + strconv.FormatInt(p.ID, 10)), Name: p.Name,
 			Category: names[p.CategoryID], Type: m.T("prd.type." + string(p.Type)), State: m.T("prd.state." + string(p.State)),
-			StateKey: string(p.State), Price: p.Price.String(), Stock: strconv.FormatInt(p.Stock, 10),
+			StateKey: string(p.State), Price: m.Money(p.Price), Stock: strconv.FormatInt(p.Stock, 10),
 			Variants: strconv.Itoa(p.Variants), Updated: m.Time(p.UpdatedAt)})
 	}
 	v.Total = m.F("prd.total", total)

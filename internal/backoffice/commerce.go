@@ -108,15 +108,15 @@ func (h *Handler) showCoupons(w http.ResponseWriter, r *http.Request, m *message
 
 // couponRow is c as the list shows it.
 func couponRow(m *messages, c coupon.Coupon, toggle string) couponRowView {
-	v := couponRowView{ID: c.ID, Code: c.Code, Name: c.Name, MinOrder: won(c.MinOrder), Active: c.Active, ToggleURL: toggle,
+	v := couponRowView{ID: c.ID, Code: c.Code, Name: c.Name, MinOrder: m.Won(c.MinOrder), Active: c.Active, ToggleURL: toggle,
 		PerPerson: m.F("cpn.times", c.PerCustomerLimit)}
 	if c.Kind == coupon.KindPercent {
 		v.Benefit = m.F("cpn.percent.off", c.Amount)
 		if c.MaxDiscount > 0 {
-			v.Benefit += " " + m.F("cpn.upto", won(c.MaxDiscount))
+			v.Benefit += " " + m.F("cpn.upto", m.Won(c.MaxDiscount))
 		}
 	} else {
-		v.Benefit = m.F("cpn.fixed.off", won(c.Amount))
+		v.Benefit = m.F("cpn.fixed.off", m.Won(c.Amount))
 	}
 	v.Period = period(m, c.StartsAt, c.EndsAt)
 	v.Used = strconv.FormatInt(c.UsedCount, 10)

@@ -80,7 +80,7 @@ func TestCoupons(t *testing.T) {
 
 	st, body = b.post(bo+"/coupons", good)
 	if st != http.StatusOK || !strings.Contains(body, "쿠폰 WELCOME-10을 만들었습니다") || strings.Count(body, `data-testid="coupon-row"`) != 1 ||
-		!strings.Contains(body, "10% 할인 (최대 ₩5,000)") || !strings.Contains(body, "2026-12-01 ~ 2026-12-31") || !strings.Contains(body, "0 / 100") {
+		!strings.Contains(body, "10% 할인 (최대 5,000원)") || !strings.Contains(body, "2026-12-01 ~ 2026-12-31") || !strings.Contains(body, "0 / 100") {
 		t.Fatalf("create: %d\n%s", st, body)
 	}
 	cs, err := s.coupons.List(context.Background(), 10, 0)

@@ -96,7 +96,7 @@ func (h *Handler) careViewOf(ctx context.Context, m *messages, t account.User, c
 		return nil, err
 	}
 	v := &careView{Base: h.url("/users/" + strconv.FormatInt(t.ID, 10)), Phone: c.Phone, Grade: c.Grade.Name,
-		Balance: strconv.FormatInt(c.Balance, 10) + "P", Debt: c.Balance < 0, Blocked: !c.BlockedAt.IsZero(),
+		Balance: m.Won(c.Balance), Debt: c.Balance < 0, Blocked: !c.BlockedAt.IsZero(),
 		BlockedAt: m.Time(c.BlockedAt), BlockedReason: c.BlockedReason, Form: cn.Form, Delta: cn.Delta,
 		Reason: cn.Reason, Errors: cn.Fields}
 	if v.Phone == "" {
@@ -122,12 +122,12 @@ func (h *Handler) careViewOf(ctx context.Context, m *messages, t account.User, c
 		return nil, err
 	}
 	for _, e := range es {
-		amount := strconv.FormatInt(e.Amount, 10)
+		amount := m.Won(e.Amount)
 		if e.Amount > 0 {
 			amount = "+" + amount
 		}
 		v.Ledger = append(v.Ledger, ledgerRow{At: m.Time(e.CreatedAt), Kind: m.T("cust.points." + e.Kind), Amount: amount,
-			Balance: strconv.FormatInt(e.BalanceAfter, 10), Memo: e.Memo, Negative: e.Amount < 0})
+			Balance: m.Won(e.BalanceAfter), Memo: e.Memo, Negative: e.Amount < 0})
 	}
 	as := cn.Revealed
 	v.Revealed = as != nil
@@ -181,7 +181,7 @@ func (h *Handler) adjustPoints(w http.ResponseWriter, r *http.Request, m *messag
 		return err
 	}
 	h.log.InfoContext(r.Context(), "points adjusted in the back office", "actor_id", u.ID, "user_id", id)
-	return h.showUserWith(w, r, m, u, http.StatusOK, m.F("cust.points.done", balance), "", careNote{})
+	return h.showUserWith(w, r, m, u, http.StatusOK, m.F("cust.points.done", m.Won(balance)), "", careNote{})
 }
 
 // revealAddresses shows the addresses decrypted; the service audits the
@@ -278,7 +278,7 @@ var customerTexts = map[string][2]string{
 	"cust.points.delta.bad":                 {"숫자로 입력하세요 (빼려면 앞에 -).", "Type a whole number (negative to take)."},
 	"cust.points.reason":                    {"사유 (고객에게 보입니다)", "Reason (the customer sees it)"},
 	"cust.points.submit":                    {"적립금 조정", "Adjust points"},
-	"cust.points.done":                      {"적립금을 조정했습니다. 잔액: %dP", "Points adjusted. Balance: %dP"},
+	"cust.points.done":                      {"적립금을 조정했습니다. 잔액: %s", "Points adjusted. Balance: %s"},
 	"cust.points.kind":                      {"구분", "Kind"},
 	"cust.points.amount":                    {"금액", "Amount"},
 	"cust.points.after":                     {"잔액", "Balance after"},

@@ -55,7 +55,7 @@ func TestCustomerPage(t *testing.T) {
 	page := bo + "/users/" + strconv.FormatInt(c.ID, 10)
 	st, body := b.get(page)
 	must(t, st, http.StatusOK, body)
-	contains(t, body, "+821012345678", `data-testid="customer-grade"`, "마케팅 정보 수신", "198.51.100.4", "Firefox", "●●●●")
+	contains(t, body, "010-1234-5678", `data-testid="customer-grade"`, "마케팅 정보 수신", "198.51.100.4", "Firefox", "●●●●")
 	lacks(t, body, "테헤란로")
 	if n := e.auditCount(t, "customer.addresses_viewed"); n != 0 {
 		t.Fatalf("a masked view was audited")
@@ -64,6 +64,7 @@ func TestCustomerPage(t *testing.T) {
 	st, body = b.post(page+"/addresses", nil)
 	must(t, st, http.StatusOK, body)
 	contains(t, body, "테헤란로 152", "열람 기록이 감사 로그에 남았습니다")
+	lacks(t, body, "+82")
 	if n := e.auditCount(t, "customer.addresses_viewed"); n != 1 {
 		t.Fatalf("address views audited: %d, want 1", n)
 	}
@@ -77,8 +78,8 @@ func TestCustomerPage(t *testing.T) {
 		{"not a number", "many", "보상", http.StatusUnprocessableEntity, "숫자로 입력하세요"},
 		{"no reason", "1000", "", http.StatusUnprocessableEntity, "필수 항목입니다"},
 		{"more than the balance", "-1", "회수", http.StatusUnprocessableEntity, "잔액보다 많이 뺄 수 없습니다"},
-		{"credit", "3,000", "배송 지연 보상", http.StatusOK, "잔액: 3000P"},
-		{"debit", "-500", "중복 지급 회수", http.StatusOK, "잔액: 2500P"},
+		{"credit", "3,000", "배송 지연 보상", http.StatusOK, "잔액: 3,000원"},
+		{"debit", "-500", "중복 지급 회수", http.StatusOK, "잔액: 2,500원"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

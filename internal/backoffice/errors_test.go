@@ -5,6 +5,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
@@ -113,4 +114,37 @@ type namedShop struct{ Settings }
 
 func (namedShop) Current(context.Context) settings.Settings {
 	return settings.Settings{ShopName: "말랑"}
+}
+
+// TestLimitedMinutesAgree checks that the minutes the 429 page names agree
+// with its Retry-After header, both rounded up.
+func TestLimitedMinutesAgree(t *testing.T) {
+	t.Parallel()
+	staff := &account.User{ID: 7, Email: "staff@example.com", Role: account.Staff, Active: true}
+	tests := []struct {
+		wait    time.Duration
+		header  string
+		minutes string
+	}{
+		{60 * time.Second, "60", "1분 후에"},
+		{61 * time.Second, "61", "2분 후에"},
+		{899 * time.Second, "899", "15분 후에"},
+		{60*time.Second + 500*time.Millisecond, "61", "2분 후에"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.wait.String(), func(t *testing.T) {
+			t.Parallel()
+			h := &Handler{cfg: Config{Path: bo}, deps: Deps{Settings: namedShop{}}, msgs: newMessages(),
+				log: slog.New(slog.NewJSONHandler(io.Discard, nil))}
+			r := httptest.NewRequest(http.MethodGet, bo+"/orders/9", nil)
+			w := httptest.NewRecorder()
+			h.serveError(w, r, h.msgs[ko], staff, &ratelimit.Error{Limit: "staff-code", RetryAfter: tt.wait})
+			if got := w.Header().Get("Retry-After"); got != tt.header {
+				t.Errorf("Retry-After %q, want %q", got, tt.header)
+			}
+			if !strings.Contains(w.Body.String(), tt.minutes) {
+				t.Errorf("body lacks %q:\n%s", tt.minutes, w.Body.String())
+			}
+		})
+	}
 }

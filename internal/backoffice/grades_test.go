@@ -32,7 +32,7 @@ func TestGradeEdited(t *testing.T) {
 	}
 	st, body = b.post(bo+"/promotions/grades/silver", url.Values{"name": {"실버 플러스"}, "earn_percent": {"2.5"}, "min_spend": {"250000"}})
 	must(t, st, http.StatusOK, body)
-	contains(t, body, "실버 플러스 등급을 저장했습니다", "2.5%", "₩250,000")
+	contains(t, body, "실버 플러스 등급을 저장했습니다", "2.5%", "250,000원")
 	gs, err := e.shop.Promotions().Grades(context.Background())
 	if err != nil || gs[1].Name != "실버 플러스" || gs[1].EarnPermille != 25 || gs[1].MinSpend != 250000 {
 		t.Fatalf("grades = %+v, %v", gs, err)

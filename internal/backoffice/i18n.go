@@ -78,7 +78,7 @@ func (h *Handler) lang(w http.ResponseWriter, r *http.Request) *messages {
 func newMessages() [2]*messages {
 	k := &messages{code: "ko", text: map[string]string{}}
 	e := &messages{code: "en", text: map[string]string{}}
-	for _, set := range []map[string][2]string{texts, commerceTexts, promotionTexts, paymentTexts, returnTexts, catalogTexts, imageTexts, bulkTexts, contentTexts, customerTexts, inquiryTexts, settingsTexts} {
+	for _, set := range []map[string][2]string{texts, commerceTexts, promotionTexts, paymentTexts, returnTexts, catalogTexts, imageTexts, bulkTexts, contentTexts, customerTexts, inquiryTexts, settingsTexts, auditTexts} {
 		for key, v := range set {
 			k.text[key], e.text[key] = v[0], v[1]
 		}
@@ -573,7 +573,7 @@ var paymentTexts = map[string][2]string{
 	"payev.give_back":                       {"자동 환불", "Given back"},
 	"payev.return":                          {"결제창 복귀", "Returned from the window"},
 	"receipt.title":                         {"현금영수증", "Cash receipts"},
-	"receipt.intro":                         {"결제가 끝난 현금(무통장 입금) 주문 중 현금영수증을 발행해야 하는 것입니다. 고객이 요청했거나, ₩100,000 이상이라 요청이 없어도 국세청 자진발급번호로 발행해야 합니다. 결제사나 홈택스에서 발행한 뒤 승인번호를 기록하세요.", "Paid cash (bank transfer) orders that need a cash receipt: the customer asked, or it is ₩100,000 or more and must be issued to the tax office's self-issue number anyway. Issue it through the provider or Hometax, then record its number."},
+	"receipt.intro":                         {"결제가 끝난 현금(무통장 입금) 주문 중 현금영수증을 발행해야 하는 것입니다. 고객이 요청했거나, 100,000원 이상이라 요청이 없어도 국세청 자진발급번호로 발행해야 합니다. 결제사나 홈택스에서 발행한 뒤 승인번호를 기록하세요.", "Paid cash (bank transfer) orders that need a cash receipt: the customer asked, or it is ₩100,000 or more and must be issued to the tax office's self-issue number anyway. Issue it through the provider or Hometax, then record its number."},
 	"receipt.none":                          {"발행할 현금영수증이 없습니다.", "No cash receipt is due."},
 	"receipt.limit":                         {"오래된 순서로 %d건까지 보여 줍니다.", "Showing the oldest %d."},
 	"receipt.purpose":                       {"용도", "Purpose"},

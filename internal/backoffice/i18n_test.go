@@ -13,7 +13,7 @@ func TestParticlesFitTheWord(t *testing.T) {
 	}{
 		{"ord.to", []any{"주문 취소"}, "주문 취소로 변경"},
 		{"ord.to", []any{"배송 중"}, "배송 중으로 변경"},
-		{"pay.deposit.intro", []any{"₩37,600"}, "통장에 ₩37,600이 들어온 것을 확인한 뒤 누르세요. 주문이 결제 완료로 바뀝니다."},
+		{"pay.deposit.intro", []any{"37,600원"}, "통장에 37,600원이 들어온 것을 확인한 뒤 누르세요. 주문이 결제 완료로 바뀝니다."},
 		{"cpn.created", []any{"SPRING"}, "쿠폰 SPRING을 만들었습니다."},
 		{"grade.assigned", []any{"김민지", "VIP"}, "김민지 님의 등급을 VIP로 지정했습니다."},
 	}

@@ -12,7 +12,6 @@ import (
 
 	"github.com/mallang/mallang/internal/account"
 	"github.com/mallang/mallang/internal/fault"
-	"github.com/mallang/mallang/internal/money"
 	"github.com/mallang/mallang/internal/order"
 	"github.com/mallang/mallang/internal/payment"
 )
@@ -75,7 +74,6 @@ func labelOr(m *messages, prefix, value string) string {
 }
 
 // won formats whole won for display.
-func won(n int64) string { return money.Won(n).String() }
 
 // orders lists every customer's orders, newest first, by status and number.
 func (h *Handler) orders(w http.ResponseWriter, r *http.Request, m *messages, u account.User) error {
@@ -97,7 +95,7 @@ func (h *Handler) orders(w http.ResponseWriter, r *http.Request, m *messages, u 
 	}
 	for _, o := range os {
 		row := orderRowView{Number: o.Number, URL: h.url("/orders/" + strconv.FormatInt(o.ID, 10)), Placed: m.Time(o.CreatedAt),
-			Status: o.Status, Label: statusLabel(m, o.Status), Total: won(o.Total), Pay: labelOr(m, "pay.", o.PaymentMethod)}
+			Status: o.Status, Label: statusLabel(m, o.Status), Total: m.Won(o.Total), Pay: labelOr(m, "pay.", o.PaymentMethod)}
 		if len(o.Lines) > 0 {
 			row.Items = o.Lines[0].Name
 			if len(o.Lines) > 1 {
@@ -238,17 +236,17 @@ func (h *Handler) showOrder(w http.ResponseWriter, r *http.Request, m *messages,
 		v.CustomerURL = h.url("/users/" + strconv.FormatInt(o.UserID, 10))
 	}
 	for _, l := range o.Lines {
-		v.Lines = append(v.Lines, lineView{Name: l.Name, Options: l.Options, SKU: l.SKU, Unit: won(l.UnitPrice), Quantity: l.Quantity,
-			Total: won(l.LineTotal), Discount: won(l.Discount), Status: statusLabel(m, l.Status), Gift: l.Gift})
+		v.Lines = append(v.Lines, lineView{Name: l.Name, Options: l.Options, SKU: l.SKU, Unit: m.Won(l.UnitPrice), Quantity: l.Quantity,
+			Total: m.Won(l.LineTotal), Discount: m.Won(l.Discount), Status: statusLabel(m, l.Status), Gift: l.Gift})
 	}
 	v.Amounts = []amountView{
-		{Label: m.T("ord.subtotal"), Value: won(o.Subtotal)},
-		{Label: m.T("ord.discount"), Value: "−" + won(o.Discount)},
-		{Label: m.T("ord.shipping"), Value: won(o.Shipping)},
-		{Label: m.T("ord.remote"), Value: won(o.RemoteSurcharge)},
-		{Label: m.T("ord.points.used"), Value: "−" + won(o.PointsUsed)},
-		{Label: m.T("ord.total"), Value: won(o.Total), Strong: true},
-		{Label: m.T("ord.points.earn"), Value: won(o.PointsToEarn)},
+		{Label: m.T("ord.subtotal"), Value: m.Won(o.Subtotal)},
+		{Label: m.T("ord.discount"), Value: "−" + m.Won(o.Discount)},
+		{Label: m.T("ord.shipping"), Value: m.Won(o.Shipping)},
+		{Label: m.T("ord.remote"), Value: m.Won(o.RemoteSurcharge)},
+		{Label: m.T("ord.points.used"), Value: "−" + m.Won(o.PointsUsed)},
+		{Label: m.T("ord.total"), Value: m.Won(o.Total), Strong: true},
+		{Label: m.T("ord.points.earn"), Value: m.Won(o.PointsToEarn)},
 	}
 	names := map[string]string{}
 	for _, c := range carriers {

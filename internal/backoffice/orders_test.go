@@ -125,7 +125,7 @@ func TestOrdersPaidAndShipped(t *testing.T) {
 	// The order: lines, amounts, address, history and what staff may do.
 	st, body = b.get(orderURL(o))
 	must(t, st, http.StatusOK, body)
-	for _, want := range []string{o.Number, "말랑 쿠키 1", "₩24,000", "김말랑", "서울 강남구 테헤란로 123", "06236",
+	for _, want := range []string{o.Number, "말랑 쿠키 1", "24,000원", "김말랑", "010-1234-5678", "서울 강남구 테헤란로 123", "06236",
 		`data-testid="to-paid"`, `data-testid="to-awaiting_deposit"`, `data-testid="to-cancelled"`, `data-testid="history-entry"`} {
 		if !strings.Contains(body, want) {
 			t.Fatalf("order page lacks %q:\n%s", want, body)
@@ -300,7 +300,7 @@ func TestUserPageListsOrders(t *testing.T) {
 	st, body := b.get(page)
 	must(t, st, http.StatusOK, body)
 	contains(t, body, `data-testid="user-orders"`, `href="`+orderURL(o)+`" data-testid="user-order">`+o.Number+`</a>`,
-		`data-status="awaiting_deposit"`, "입금 대기", o.TotalAmount().String())
+		`data-status="awaiting_deposit"`, "입금 대기", o.TotalAmount().Korean())
 
 	other, _ := s.staffIn("members@example.com")
 	st, body = other.get(page)

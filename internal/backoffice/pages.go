@@ -108,7 +108,7 @@ func (h *Handler) auditLog(w http.ResponseWriter, r *http.Request, m *messages, 
 	if err != nil {
 		return err
 	}
-	h.render(w, r, http.StatusOK, auditPageView(h.page(r, m, u, m.T("audit.title"), "audit"), es, action, newPager(r, n, n*auditPage < total)))
+	h.render(w, r, http.StatusOK, auditPageView(h.page(r, m, u, m.T("audit.title"), "audit"), auditView(m, es), action, newPager(r, n, n*auditPage < total)))
 	return nil
 }
 

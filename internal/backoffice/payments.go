@@ -5,6 +5,7 @@ import (
 	"net/http"
 	"slices"
 	"strconv"
+	"strings"
 
 	"github.com/mallang/mallang/internal/account"
 	"github.com/mallang/mallang/internal/audit"
@@ -203,10 +204,10 @@ func (h *Handler) paymentPanel(ctx context.Context, m *messages, o order.Order, 
 	var waiting, captured *payment.Attempt
 	for i, a := range as {
 		av := attemptView{ID: "#" + strconv.FormatInt(a.ID, 10), Provider: labelOr(m, "pay.", a.Provider), Method: a.Method,
-			Status: labelOr(m, "attempt.", string(a.Status)), StatusKey: string(a.Status), Amount: won(a.Amount),
-			Refunded: won(a.Refunded), PaidAt: m.Time(a.PaidAt), Reference: a.Reference}
+			Status: labelOr(m, "attempt.", string(a.Status)), StatusKey: string(a.Status), Amount: m.Won(a.Amount),
+			Refunded: m.Won(a.Refunded), PaidAt: m.Time(a.PaidAt), Reference: a.Reference}
 		if a.ChargeCurrency != "" && a.ChargeCurrency != "KRW" {
-			av.Amount += " (" + money.New(a.ChargeMinor, money.Currency(a.ChargeCurrency)).String() + ")"
+			av.Amount += " (" + m.Money(money.New(a.ChargeMinor, money.Currency(a.ChargeCurrency))) + ")"
 		}
 		if a.FailureCode != "" || a.FailureMessage != "" {
 			av.Failure = a.FailureCode
@@ -228,7 +229,7 @@ func (h *Handler) paymentPanel(ctx context.Context, m *messages, o order.Order, 
 	}
 	for _, rf := range rs {
 		rv := refundView{ID: "#" + strconv.FormatInt(rf.ID, 10), Attempt: "#" + strconv.FormatInt(rf.AttemptID, 10),
-			Amount: won(rf.Amount), Points: won(rf.Points), Status: labelOr(m, "refund.", rf.Status), StatusKey: rf.Status,
+			Amount: m.Won(rf.Amount), Points: m.Won(rf.Points), Status: labelOr(m, "refund.", rf.Status), StatusKey: rf.Status,
 			ProviderID: rf.ProviderRefundID, Failure: rf.FailureMessage}
 		if rf.Status == payment.RefundRequested {
 			rv.RetryURL = base + "/refunds/" + strconv.FormatInt(rf.ID, 10) + "/retry"
@@ -237,7 +238,7 @@ func (h *Handler) paymentPanel(ctx context.Context, m *messages, o order.Order, 
 			rv.Account = &accountView{Bank: payment.BankName(a.Bank), Number: a.Account, Holder: a.Holder}
 		}
 		if rf.Status == payment.RefundAwaitingTransfer {
-			tf := &transferForm{URL: base + "/refunds/" + strconv.FormatInt(rf.ID, 10) + "/transfer", Amount: won(rf.Amount),
+			tf := &transferForm{URL: base + "/refunds/" + strconv.FormatInt(rf.ID, 10) + "/transfer", Amount: m.Won(rf.Amount),
 				Max: payment.MaxTransferMemo}
 			if note.Form == "transfer" && note.MemoFor == rf.ID {
 				tf.Memo = note.Memo
@@ -254,12 +255,15 @@ func (h *Handler) paymentPanel(ctx context.Context, m *messages, o order.Order, 
 	}
 	for _, e := range es {
 		ev := eventView{Time: m.Time(e.CreatedAt), Attempt: "#" + strconv.FormatInt(e.AttemptID, 10),
-			Kind: labelOr(m, "payev.", e.Kind), Outcome: e.Outcome, Summary: e.Detail}
+			Kind: labelOr(m, "payev.", e.Kind), Outcome: labelOr(m, "payev.outcome.", e.Outcome), Summary: e.Detail}
+		if name, ok := strings.CutPrefix(e.Detail, "depositor "); ok {
+			ev.Summary = m.F("payev.depositor", name)
+		}
 		ev.Who = eventActor(m, e)
 		v.Events = append(v.Events, ev)
 	}
 	if waiting != nil && o.Status == order.AwaitingDeposit {
-		f := &depositForm{URL: base + "/deposit", Amount: won(waiting.Amount), Max: payment.MaxDepositor}
+		f := &depositForm{URL: base + "/deposit", Amount: m.Won(waiting.Amount), Max: payment.MaxDepositor}
 		if waiting.Deposit != nil {
 			f.Expected = waiting.Deposit.Depositor
 		}
@@ -278,7 +282,7 @@ func (h *Handler) paymentPanel(ctx context.Context, m *messages, o order.Order, 
 			if l.Status == order.Refunded || l.Status == order.Cancelled {
 				continue
 			}
-			rl := refundLine{ID: strconv.FormatInt(l.ID, 10), Name: l.Name, Amount: won(l.LineTotal - l.Discount),
+			rl := refundLine{ID: strconv.FormatInt(l.ID, 10), Name: l.Name, Amount: m.Won(l.LineTotal - l.Discount),
 				Detail: m.F("pay.line.qty", l.Quantity), Checked: note.Form == "refund" && slices.Contains(note.Lines, l.ID)}
 			if l.Options != "" {
 				rl.Detail = l.Options + " · " + rl.Detail

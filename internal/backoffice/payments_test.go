@@ -65,7 +65,7 @@ func TestDepositConfirmed(t *testing.T) {
 	}
 	// The event: the deposit confirmed by this staff member (the transfer's
 	// start is the attempt row itself).
-	if strings.Count(body, `data-testid="payment-event"`) != 1 || !strings.Contains(body, "depositor 김말랑(회사)") {
+	if strings.Count(body, `data-testid="payment-event"`) != 1 || !strings.Contains(body, "입금자명: 김말랑(회사)") {
 		t.Fatalf("events:\n%s", body)
 	}
 	en := e.auditOf(t, "payment.deposit_confirmed", 1)[0]
@@ -376,7 +376,7 @@ func TestCashReceipts(t *testing.T) {
 	if strings.Count(body, `data-testid="cash-receipt"`) != 2 {
 		t.Fatalf("receipts:\n%s", body)
 	}
-	contains(t, body, big.Number, small.Number, "******1234", "*******5432", "의무 발행 (₩100,000 이상)", "고객 요청", "소득공제",
+	contains(t, body, big.Number, small.Number, "******1234", "*******5432", "의무 발행 (100,000원 이상)", "고객 요청", "소득공제",
 		"(국세청 자진발급)", `href="`+orderURL(big)+`"`)
 	lacks(t, body, none.Number, payment.SelfIssueNumber, "01098765432")
 	if strings.Index(body, big.Number) > strings.Index(body, small.Number) {

@@ -101,7 +101,7 @@ func (h *Handler) showGifts(w http.ResponseWriter, r *http.Request, m *messages,
 	}
 	var rows []giftRowView
 	for _, g := range gs {
-		v := giftRowView{ID: g.ID, Name: g.Name, Threshold: won(g.Threshold), VariantID: strconv.FormatInt(g.VariantID, 10),
+		v := giftRowView{ID: g.ID, Name: g.Name, Threshold: m.Won(g.Threshold), VariantID: strconv.FormatInt(g.VariantID, 10),
 			Product: names[g.ID], Quantity: strconv.FormatInt(g.Quantity, 10), Active: g.Active,
 			ToggleURL: h.url("/promotions/gifts/" + strconv.FormatInt(g.ID, 10) + "/active")}
 		v.Period = period(m, g.StartsAt, g.EndsAt)
@@ -313,7 +313,7 @@ func (h *Handler) showGrades(w http.ResponseWriter, r *http.Request, m *messages
 	edited := v.Edited
 	v.Grades, v.Options = nil, nil
 	for _, g := range gs {
-		row := gradeRowView{Code: g.Code, Name: g.Name, Earn: permille(g.EarnPermille), MinSpend: won(g.MinSpend),
+		row := gradeRowView{Code: g.Code, Name: g.Name, Earn: permille(g.EarnPermille), MinSpend: m.Won(g.MinSpend),
 			Action: h.url("/promotions/grades/" + g.Code), Errors: map[string]string{},
 			Form: map[string]string{"name": g.Name, "earn_percent": strings.TrimSuffix(permille(g.EarnPermille), "%"),
 				"min_spend": strconv.FormatInt(g.MinSpend, 10)}}

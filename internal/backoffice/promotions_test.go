@@ -130,7 +130,7 @@ func TestGifts(t *testing.T) {
 	st, body = b.post(bo+"/promotions/gifts", good)
 	period := today.Format(time.DateOnly) + " ~ " + last
 	if st != http.StatusOK || !strings.Contains(body, "사은품 규칙 5만원 이상 머그 증정을 만들었습니다") ||
-		strings.Count(body, `data-testid="gift-row"`) != 1 || !strings.Contains(body, "₩50,000") ||
+		strings.Count(body, `data-testid="gift-row"`) != 1 || !strings.Contains(body, "50,000원") ||
 		!strings.Contains(body, "말랑 사은품 머그") || !strings.Contains(body, period) {
 		t.Fatalf("create: %d\n%s", st, body)
 	}
@@ -258,7 +258,7 @@ func TestGrades(t *testing.T) {
 
 	st, body := b.get(bo + "/promotions/grades")
 	if st != http.StatusOK || strings.Count(body, `data-testid="grade-row"`) != 4 || !strings.Contains(body, "골드") ||
-		!strings.Contains(body, "₩1,000,000") || !strings.Contains(body, "5%") {
+		!strings.Contains(body, "1,000,000원") || !strings.Contains(body, "5%") {
 		t.Fatalf("grades: %d\n%s", st, body)
 	}
 

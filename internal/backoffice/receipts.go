@@ -9,7 +9,6 @@ import (
 
 	"github.com/mallang/mallang/internal/account"
 	"github.com/mallang/mallang/internal/fault"
-	"github.com/mallang/mallang/internal/money"
 	"github.com/mallang/mallang/internal/payment"
 )
 
@@ -104,14 +103,14 @@ func (h *Handler) showReceipts(w http.ResponseWriter, r *http.Request, m *messag
 	for _, c := range cs {
 		rv := receiptView{ID: strconv.FormatInt(c.ID, 10), Number: "#" + strconv.FormatInt(c.OrderID, 10),
 			OrderURL: h.url("/orders/" + strconv.FormatInt(c.OrderID, 10)), Purpose: labelOr(m, "receipt.", c.Purpose),
-			Identity: maskIdentity(c.Identity), Mandatory: !c.Requested, Amount: won(c.Amount), Created: m.Time(c.CreatedAt),
+			Identity: maskIdentity(c.Identity), Mandatory: !c.Requested, Amount: m.Won(c.Amount), Created: m.Time(c.CreatedAt),
 			Action: h.url("/cash-receipts/" + strconv.FormatInt(c.ID, 10) + "/issued")}
 		if c.Identity == payment.SelfIssueNumber {
 			rv.Identity += " " + m.T("receipt.self")
 		}
 		rv.Kind = m.T("receipt.requested")
 		if !c.Requested {
-			rv.Kind = m.F("receipt.mandatory", money.Won(payment.MandatoryCashReceipt).String())
+			rv.Kind = m.F("receipt.mandatory", m.Won(payment.MandatoryCashReceipt))
 		}
 		o, err := h.deps.Orders.AdminGet(ctx, c.OrderID)
 		switch {
@@ -197,7 +196,7 @@ func (h *Handler) issuedReceipts(ctx context.Context, m *messages) ([]issuedView
 		id := strconv.FormatInt(c.ID, 10)
 		iv := issuedView{ID: id, Number: "#" + strconv.FormatInt(c.OrderID, 10),
 			OrderURL: h.url("/orders/" + strconv.FormatInt(c.OrderID, 10)), Purpose: labelOr(m, "receipt.", c.Purpose),
-			Identity: maskIdentity(c.Identity), Amount: won(c.Amount), IssueNumber: c.IssueNumber, Failure: c.Failure,
+			Identity: maskIdentity(c.Identity), Amount: m.Won(c.Amount), IssueNumber: c.IssueNumber, Failure: c.Failure,
 			By: m.T("receipt.by.hand"), Closed: c.Status == payment.ReceiptCancelled}
 		if c.Identity == payment.SelfIssueNumber {
 			iv.Identity += " " + m.T("receipt.self")
@@ -218,9 +217,9 @@ func (h *Handler) issuedReceipts(ctx context.Context, m *messages) ([]issuedView
 		case c.Status == payment.ReceiptCancelled:
 			iv.Status = m.T("receipt.status.cancelled")
 		case c.Cancelled > 0:
-			iv.Status = m.F("receipt.status.partial", won(c.Cancelled))
+			iv.Status = m.F("receipt.status.partial", m.Won(c.Cancelled))
 		case c.CancelDue > c.Cancelled && c.Provider == "":
-			iv.Status = m.F("receipt.status.cancel_due", won(c.CancelDue-c.Cancelled))
+			iv.Status = m.F("receipt.status.cancel_due", m.Won(c.CancelDue-c.Cancelled))
 		default:
 			iv.Status = m.T("receipt.status.issued")
 		}

@@ -46,7 +46,7 @@ func (h *Handler) confirmDeposit(w http.ResponseWriter, r *http.Request, m *mess
 	switch {
 	case err == nil:
 		h.log.InfoContext(ctx, "deposit confirmed in the back office", "actor_id", u.ID, "order_id", id, "attempt_id", a.ID)
-		return h.showOrder(w, r, m, u, orderNote{Status: http.StatusOK, Notice: m.F("pay.deposit.done", won(a.Amount))})
+		return h.showOrder(w, r, m, u, orderNote{Status: http.StatusOK, Notice: m.F("pay.deposit.done", m.Won(a.Amount))})
 	case errors.Is(err, fault.ErrNotFound):
 		return h.showOrder(w, r, m, u, orderNote{Status: http.StatusConflict, Error: m.T("pay.deposit.none")})
 	case errors.Is(err, payment.ErrDepositConfirmed):
@@ -109,9 +109,9 @@ func (h *Handler) refundOrder(w http.ResponseWriter, r *http.Request, m *message
 	}
 	h.log.InfoContext(ctx, "order refunded in the back office", "actor_id", u.ID, "order_id", id, "refund_id", rf.ID)
 	if rf.Status == payment.RefundAwaitingTransfer {
-		return h.showOrder(w, r, m, u, orderNote{Status: http.StatusOK, Notice: m.F("pay.refund.awaiting", won(rf.Amount))})
+		return h.showOrder(w, r, m, u, orderNote{Status: http.StatusOK, Notice: m.F("pay.refund.awaiting", m.Won(rf.Amount))})
 	}
-	return h.showOrder(w, r, m, u, orderNote{Status: http.StatusOK, Notice: m.F("pay.refund.done", won(rf.Amount), won(rf.Points))})
+	return h.showOrder(w, r, m, u, orderNote{Status: http.StatusOK, Notice: m.F("pay.refund.done", m.Won(rf.Amount), m.Won(rf.Points))})
 }
 
 // retryRefund asks the provider again for a refund of the order whose
@@ -132,7 +132,7 @@ func (h *Handler) retryRefund(w http.ResponseWriter, r *http.Request, m *message
 		return h.refundFailed(w, r, m, u, orderNote{}, err)
 	}
 	h.log.InfoContext(ctx, "refund retried in the back office", "actor_id", u.ID, "order_id", id, "refund_id", refundID)
-	return h.showOrder(w, r, m, u, orderNote{Status: http.StatusOK, Notice: m.F("pay.refund.done", won(rf.Amount), won(rf.Points))})
+	return h.showOrder(w, r, m, u, orderNote{Status: http.StatusOK, Notice: m.F("pay.refund.done", m.Won(rf.Amount), m.Won(rf.Points))})
 }
 
 // ownRefund returns fault.ErrNotFound unless refund refundID is one of
@@ -180,7 +180,7 @@ func (h *Handler) recordTransfer(w http.ResponseWriter, r *http.Request, m *mess
 		return err
 	}
 	h.log.InfoContext(ctx, "refund transfer recorded in the back office", "actor_id", u.ID, "order_id", id, "refund_id", refundID)
-	return h.showOrder(w, r, m, u, orderNote{Status: http.StatusOK, Notice: m.F("pay.transfer.done", won(rf.Amount))})
+	return h.showOrder(w, r, m, u, orderNote{Status: http.StatusOK, Notice: m.F("pay.transfer.done", m.Won(rf.Amount))})
 }
 
 // cancelPaid cancels paid order o, which has not shipped, for reason: the

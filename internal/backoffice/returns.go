@@ -82,7 +82,7 @@ func (h *Handler) returnsList(w http.ResponseWriter, r *http.Request, m *message
 		v.Rows = append(v.Rows, returnRow{URL: h.url("/returns/" + strconv.FormatInt(rt.ID, 10)), Number: rt.Number,
 			Kind: m.T("ret.kind." + string(rt.Kind)), Reason: m.T("ret.reason." + string(rt.Reason)),
 			Status: m.T("ret.status." + string(rt.Status)), StatusKey: string(rt.Status), Items: itemsText(rt),
-			Fee: won(rt.Fee), Asked: m.Time(rt.CreatedAt)})
+			Fee: m.Won(rt.Fee), Asked: m.Time(rt.CreatedAt)})
 	}
 	p := h.page(r, m, u, m.T("ret.title"), "returns")
 	h.render(w, r, http.StatusOK, returnsListPage(p, v))
@@ -154,10 +154,10 @@ func (h *Handler) showReturn(w http.ResponseWriter, r *http.Request, m *messages
 	v := returnView{ID: rt.ID, BackURL: h.url("/returns"), OrderURL: h.url("/orders/" + strconv.FormatInt(rt.OrderID, 10)),
 		ActionBase: h.url("/returns/" + strconv.FormatInt(rt.ID, 10)), Number: rt.Number, Kind: m.T("ret.kind." + string(rt.Kind)),
 		Reason: m.T("ret.reason." + string(rt.Reason)), Note: rt.Note, Status: m.T("ret.status." + string(rt.Status)),
-		StatusKey: string(rt.Status), Fee: won(rt.Fee), Refusal: rt.Refusal, Asked: m.Time(rt.CreatedAt),
+		StatusKey: string(rt.Status), Fee: m.Won(rt.Fee), Refusal: rt.Refusal, Asked: m.Time(rt.CreatedAt),
 		Exchange: rt.Kind == returns.KindExchange, Notice: note.Notice, Error: note.Error, Errors: note.Fields}
 	for _, l := range rt.Lines {
-		v.Lines = append(v.Lines, returnLineView{Name: l.Name, Options: l.Options, Qty: strconv.FormatInt(l.Quantity, 10), Amount: won(l.Amount)})
+		v.Lines = append(v.Lines, returnLineView{Name: l.Name, Options: l.Options, Qty: strconv.FormatInt(l.Quantity, 10), Amount: m.Won(l.Amount)})
 	}
 	for _, p := range rt.Photos {
 		v.Photos = append(v.Photos, media.URLPrefix+p.Key)

@@ -48,7 +48,7 @@ func TestReturnsSection(t *testing.T) {
 	b, _ := e.staffIn("boss@example.com")
 	st, body := b.get(bo + "/returns")
 	must(t, st, http.StatusOK, body)
-	contains(t, body, `data-testid="return-row"`, o.Number, "단순 변심", "신청됨", "₩6,000", "반품/교환")
+	contains(t, body, `data-testid="return-row"`, o.Number, "단순 변심", "신청됨", "6,000원", "반품/교환")
 
 	st, body = b.get(page)
 	must(t, st, http.StatusOK, body)

@@ -39,7 +39,7 @@ func (h *Handler) awaitingTransfers(w http.ResponseWriter, r *http.Request, m *m
 	rows := make([]transferRow, 0, len(rs))
 	for _, rf := range rs {
 		row := transferRow{Number: "#" + strconv.FormatInt(rf.OrderID, 10), OrderURL: h.url("/orders/" + strconv.FormatInt(rf.OrderID, 10)),
-			Amount: won(rf.Amount), Reason: rf.Reason, Asked: m.Time(rf.CreatedAt)}
+			Amount: m.Won(rf.Amount), Reason: rf.Reason, Asked: m.Time(rf.CreatedAt)}
 		if a := rf.Account; a != nil {
 			row.Account = accountView{Bank: payment.BankName(a.Bank), Number: a.Account, Holder: a.Holder}
 		}

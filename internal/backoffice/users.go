@@ -117,7 +117,7 @@ func (h *Handler) showUserWith(w http.ResponseWriter, r *http.Request, m *messag
 		}
 		for _, o := range os {
 			v.Orders = append(v.Orders, userOrder{Number: o.Number, URL: h.url("/orders/" + strconv.FormatInt(o.ID, 10)),
-				Status: m.T("status." + string(o.Status)), StatusKey: string(o.Status), Total: o.TotalAmount().String(),
+				Status: m.T("status." + string(o.Status)), StatusKey: string(o.Status), Total: m.Money(o.TotalAmount()),
 				Placed: m.Time(o.CreatedAt)})
 		}
 	}

@@ -1,7 +1,6 @@
 package backoffice
 
 import (
-	"encoding/json"
 	"net/http"
 	"net/url"
 	"regexp"
@@ -205,16 +204,4 @@ func linkify(text string) []segment {
 		out = append(out, segment{Text: text[last:]})
 	}
 	return out
-}
-
-// detailText shows an audit detail as compact JSON (keys sorted).
-func detailText(d map[string]any) string {
-	if len(d) == 0 {
-		return ""
-	}
-	b, err := json.Marshal(d)
-	if err != nil {
-		return ""
-	}
-	return string(b)
 }

@@ -67,7 +67,7 @@ func loadPayments(get func(k, def string) string, c *Config) error {
 	if p.DepositWithin, err = time.ParseDuration(within); err != nil || p.DepositWithin < time.Hour || p.DepositWithin > 30*24*time.Hour {
 		return &Error{"MALLANG_DEPOSIT_WITHIN", fmt.Sprintf("%q is not a duration from 1h to 720h (for example 72h)", within)}
 	}
-	p.BuyerProtection = get("MALLANG_BUYER_PROTECTION", bankDefault("구매안전서비스: 데모 상점이라 가입 정보가 없습니다 (MALLANG_BUYER_PROTECTION)"))
+	p.BuyerProtection = get("MALLANG_BUYER_PROTECTION", bankDefault("구매안전서비스: 데모 상점이라 가입 정보가 없습니다."))
 	p.TossSecretKey, p.TossClientKey, p.TossBaseURL = get("MALLANG_TOSS_SECRET_KEY", ""), get("MALLANG_TOSS_CLIENT_KEY", ""), get("MALLANG_TOSS_BASE_URL", "")
 	switch p.CashReceiptAuto = get("MALLANG_CASH_RECEIPT_AUTO", "self-issued"); p.CashReceiptAuto {
 	case "self-issued", "off":

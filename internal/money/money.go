@@ -89,6 +89,18 @@ func (a Amount) String() string {
 	return a.Currency.Symbol() + a.Number()
 }
 
+// Korean formats a as Korean text writes an amount: the number followed by
+// 원 for won (37,600원), so "원" is also the word a particle reads
+// (37,600원이). Other currencies are written as String writes them. The
+// storefront, back office and mails use it for prices and points alike on
+// Korean pages (decision 0053); English pages keep String.
+func (a Amount) Korean() string {
+	if a.Currency == KRW {
+		return a.Number() + "원"
+	}
+	return a.String()
+}
+
 // Number formats a without the symbol: 12,900 or 1,234.50.
 func (a Amount) Number() string {
 	m := a.Minor

@@ -50,3 +50,23 @@ func TestBasisPoints(t *testing.T) {
 		})
 	}
 }
+
+func TestKorean(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		a    Amount
+		want string
+	}{
+		{Won(0), "0원"},
+		{Won(900), "900원"},
+		{Won(37600), "37,600원"},
+		{Won(1234567), "1,234,567원"},
+		{Won(-5000), "-5,000원"},
+		{New(123450, USD), "$1,234.50"},
+	}
+	for _, tt := range tests {
+		if got := tt.a.Korean(); got != tt.want {
+			t.Errorf("%+v.Korean() = %q, want %q", tt.a, got, tt.want)
+		}
+	}
+}

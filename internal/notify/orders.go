@@ -11,8 +11,9 @@ import (
 
 // The templates of an order's life. Each is Korean first with an English
 // line (customers have no language setting yet); its data type validates
-// before rendering. Amounts are money.Amount and print as ₩12,900; times
-// are UTC and print in Korea Standard Time.
+// before rendering. Amounts are money.Amount: the Korean text writes them
+// with won (12,900원, decision 0053), the English line as they print
+// (₩12,900). Times are UTC and print in Korea Standard Time.
 const (
 	// OrderPlaced confirms a new order with its lines and total. Data:
 	// OrderPlacedData.
@@ -376,6 +377,7 @@ func templateFuncs() map[string]any {
 		"whenEn": func(t time.Time) string { return t.In(kst.Zone).Format("Mon 2 Jan 2006, 15:04 MST") }, // Tue 3 Mar 2026, 23:59 KST
 		"dayEn":  func(t time.Time) string { return t.In(kst.Zone).Format("Mon 2 Jan 2006") },            // Tue 3 Mar 2026
 		"num":    func(n int64) string { return money.Won(n).Number() },                                  // 1,290 (points)
+		"won":    func(a money.Amount) string { return a.Korean() },                                      // 12,900원, in the Korean text
 	}
 }
 

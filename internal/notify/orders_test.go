@@ -1,6 +1,7 @@
 package notify
 
 import (
+	"regexp"
 	"strings"
 	"testing"
 	"time"
@@ -42,16 +43,16 @@ func TestRenderOrderTemplates(t *testing.T) {
 			{Name: "머그컵 <화이트>", Qty: 1, Amount: money.Won(12000)},
 		}, Shipping: money.Won(6000), Discount: money.Won(2000), Total: money.Won(50600), URL: orderURL},
 			"[말랑] M20260301-0042 주문이 접수되었습니다",
-			[]string{"김민지님", "캐모마일 티", "20티백", "₩34,600", "₩12,000", "₩6,000", "-₩2,000", "₩50,600", orderURL, "Thank you for your order"}, nil},
+			[]string{"김민지님", "캐모마일 티", "20티백", "34,600원", "12,000원", "6,000원", "-2,000원", "50,600원", orderURL, "Thank you for your order"}, nil},
 		{"order placed, free shipping", OrderPlaced, OrderPlacedData{Number: "M20260301-0043", Lines: []Line{
 			{Name: "캐모마일 티", Qty: 1, Amount: money.Won(17300)}}, Total: money.Won(17300), URL: orderURL},
 			"[말랑] M20260301-0043 주문이 접수되었습니다",
-			[]string{"무료", "₩17,300", "결제 완료 메일"}, []string{"할인", "님,", "입금"}},
+			[]string{"무료", "17,300원", "결제 완료 메일"}, []string{"할인", "님,", "입금"}},
 		{"order placed by bank transfer", OrderPlaced, OrderPlacedData{Name: "김민지", Number: "M20260301-0042", Lines: []Line{
 			{Name: "캐모마일 티", Qty: 2, Amount: money.Won(34600)}}, Shipping: money.Won(6000), Total: money.Won(40600), URL: orderURL,
 			Transfer: &TransferData{Deposit: deposit(), Depositor: "김민지"}},
 			"[말랑] M20260301-0042 주문이 접수되었습니다",
-			[]string{"캐모마일 티", "국민은행", "123456-01-234567", "(주)말랑", "₩40,600", "입금자명", "2026년 3월 3일(화) 23:59", "자동으로 취소", "Tue 3 Mar 2026, 23:59 KST"},
+			[]string{"캐모마일 티", "국민은행", "123456-01-234567", "(주)말랑", "40,600원", "입금자명", "2026년 3월 3일(화) 23:59", "자동으로 취소", "Tue 3 Mar 2026, 23:59 KST"},
 			[]string{"결제 완료 메일"}},
 		{"order placed, paid with points", OrderPlaced, OrderPlacedData{Number: "M20260301-0044", Lines: []Line{
 			{Name: "캐모마일 티", Qty: 1, Amount: money.Won(17300)}}, Discount: money.Won(17300), URL: orderURL, Paid: true},
@@ -59,13 +60,13 @@ func TestRenderOrderTemplates(t *testing.T) {
 			[]string{"상품 준비를 시작하겠습니다"}, []string{"결제 완료 메일", "입금"}},
 		{"transfer instructions", TransferInstructions, TransferData{Deposit: deposit(), Depositor: "김민지"},
 			"[말랑] M20260301-0042 주문의 입금 계좌를 안내해 드립니다",
-			[]string{"국민은행", "123456-01-234567", "(주)말랑", "₩40,600", "2026년 3월 3일(화) 23:59", "입금자명", "자동으로 취소", "Tue 3 Mar 2026, 23:59 KST"}, nil},
+			[]string{"국민은행", "123456-01-234567", "(주)말랑", "40,600원", "2026년 3월 3일(화) 23:59", "입금자명", "자동으로 취소", "Tue 3 Mar 2026, 23:59 KST"}, nil},
 		{"virtual account", VirtualAccountIssued, VirtualAccountData{Deposit: func() Deposit { d := deposit(); d.Bank, d.Holder = "신한은행", ""; return d }()},
 			"[말랑] M20260301-0042 주문의 가상계좌가 발급되었습니다",
-			[]string{"신한은행", "123456-01-234567", "₩40,600", "2026년 3월 3일(화) 23:59", "자동으로 완료", "virtual account"}, []string{"예금주"}},
+			[]string{"신한은행", "123456-01-234567", "40,600원", "2026년 3월 3일(화) 23:59", "자동으로 완료", "virtual account"}, []string{"예금주"}},
 		{"payment confirmed", PaymentConfirmed, PaymentConfirmedData{Name: "김민지", Number: "M20260301-0042", Amount: money.Won(40600), Method: "무통장입금", URL: orderURL},
 			"[말랑] M20260301-0042 주문의 결제가 완료되었습니다",
-			[]string{"무통장입금", "₩40,600", "상품 준비", "We received your payment"}, nil},
+			[]string{"무통장입금", "40,600원", "상품 준비", "We received your payment"}, nil},
 		{"shipped", OrderShipped, ShippedData{Name: "김민지", Number: "M20260301-0042", Carrier: "CJ대한통운", TrackingNumber: "640123456789",
 			TrackingURL: "https://trace.cjlogistics.com/next/tracking.html?wblNo=640123456789", URL: orderURL},
 			"[말랑] M20260301-0042 주문의 상품이 출발했습니다",
@@ -84,7 +85,7 @@ func TestRenderOrderTemplates(t *testing.T) {
 			[]string{"반품 신청을 접수했습니다", "캐모마일 티", "20티백", "return request"}, []string{"교환 신청", "exchange"}},
 		{"return approved, buyer pays", ReturnUpdated, returnData(ReturnApproved, false),
 			"[말랑] M20260301-0042 주문의 반품 신청이 승인되었습니다",
-			[]string{"포장해 보내 주세요", "₩3,000", "환불 금액에서 차감", "approved"}, nil},
+			[]string{"포장해 보내 주세요", "3,000원", "환불 금액에서 차감", "approved"}, nil},
 		{"exchange approved, shop pays", ReturnUpdated, func() ReturnData { d := returnData(ReturnApproved, true); d.Fee = money.Won(0); return d }(),
 			"[말랑] M20260301-0042 주문의 교환 신청이 승인되었습니다",
 			[]string{"교환 신청을 승인했습니다", "배송비는 말랑이 부담합니다"}, []string{"차감"}},
@@ -129,6 +130,11 @@ func TestRenderOrderTemplates(t *testing.T) {
 				}
 				if !strings.Contains(html, w) {
 					t.Errorf("HTML lacks %q:\n%s", w, m.HTML)
+				}
+			}
+			for _, part := range []string{m.Subject, m.Text, html} {
+				if bad := unKorean(part); bad != "" {
+					t.Errorf("Korean text %q writes an amount with ₩ or an unchosen particle", bad)
 				}
 			}
 			for _, w := range tt.not {
@@ -201,4 +207,43 @@ func TestRenderOrderTemplatesInvalid(t *testing.T) {
 			}
 		})
 	}
+}
+
+// koreanSpan splits a rendered mail into the spans a reader sees as one
+// sentence or cell: lines, and in HTML the text between tags.
+var koreanSpan = regexp.MustCompile(`<[^>]*>|\n`)
+
+// unKorean returns the first span of s in Korean (mostly Hangul) that
+// writes an amount with ₩ (Korean text writes 12,900원, decision 0053) or
+// keeps a particle with both forms ("이(가)"), or "".
+func unKorean(s string) string {
+	for _, span := range koreanSpan.Split(s, -1) {
+		if !mostlyHangul(span) {
+			continue
+		}
+		if strings.Contains(span, "₩") {
+			return span
+		}
+		for _, m := range []string{"(으)로", "이(가)", "을(를)", "은(는)", "와(과)", "과(와)"} {
+			if strings.Contains(span, m) {
+				return span
+			}
+		}
+	}
+	return ""
+}
+
+// mostlyHangul reports whether s has more Hangul than Latin letters: the
+// English line names Korean banks, but is not Korean text.
+func mostlyHangul(s string) bool {
+	n := 0
+	for _, r := range s {
+		switch {
+		case r >= 0xAC00 && r <= 0xD7A3:
+			n++
+		case r >= 'A' && r <= 'Z' || r >= 'a' && r <= 'z':
+			n--
+		}
+	}
+	return n > 0
 }

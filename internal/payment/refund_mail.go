@@ -15,7 +15,7 @@ import (
 type RefundedData struct {
 	Name   string
 	Number string
-	Amount string // "₩12,900"
+	Amount money.Amount
 	Points int64
 	// TakenBack is the refunded lines' share of the points the order
 	// earned, taken back from the customer's points (decision 0040).
@@ -52,7 +52,7 @@ func (d RefundedData) Validate() error {
 type RefundPendingData struct {
 	Name    string
 	Number  string
-	Amount  string // "₩12,900"
+	Amount  money.Amount
 	Points  int64
 	Account string // masked ("신한은행 ****6789")
 	Holder  string
@@ -77,7 +77,7 @@ func (d RefundPendingData) Validate() error {
 // via as RefundedData says, with the earned points plan took back, on q.
 func (s *Service) mailRefund(ctx context.Context, q db.Querier, plan order.RefundPlan, rf Refund, via string) error {
 	userID, number := plan.UserID, plan.Number
-	d := RefundedData{Number: number, Amount: money.Won(rf.Amount).String(), Points: rf.Points, Via: via,
+	d := RefundedData{Number: number, Amount: money.Won(rf.Amount), Points: rf.Points, Via: via,
 		TakenBack: plan.PointsTakenBack, URL: s.cfg.BaseURL + "/account/orders/" + number}
 	if rf.Account != nil {
 		d.Account = rf.Account.Masked()
@@ -88,7 +88,7 @@ func (s *Service) mailRefund(ctx context.Context, q db.Querier, plan order.Refun
 // mailRefundPending tells customer userID that refund rf of order number
 // waits to be sent to their account, on q.
 func (s *Service) mailRefundPending(ctx context.Context, q db.Querier, userID int64, number string, rf Refund) error {
-	d := RefundPendingData{Number: number, Amount: money.Won(rf.Amount).String(), Points: rf.Points,
+	d := RefundPendingData{Number: number, Amount: money.Won(rf.Amount), Points: rf.Points,
 		Cancelled: rf.Cancel, URL: s.cfg.BaseURL + "/account/orders/" + number}
 	if rf.Account != nil {
 		d.Account, d.Holder = rf.Account.Masked(), rf.Account.Holder

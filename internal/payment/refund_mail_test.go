@@ -4,6 +4,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/mallang/mallang/internal/money"
 	"github.com/mallang/mallang/internal/notify"
 	"github.com/mallang/mallang/internal/payment"
 )
@@ -19,12 +20,12 @@ func TestRefundedMailWording(t *testing.T) {
 		want []string
 		not  []string
 	}{
-		{"card", payment.RefundedData{Number: "20261207-ABCDEFGH", Amount: "₩12,900", Via: "card", URL: url},
-			[]string{"₩12,900", "3~7영업일"}, []string{"적립금", "계좌"}},
-		{"transfer with points", payment.RefundedData{Number: "20261207-ABCDEFGH", Amount: "₩12,900", Points: 1500, Via: "transfer",
+		{"card", payment.RefundedData{Number: "20261207-ABCDEFGH", Amount: money.Won(12900), Via: "card", URL: url},
+			[]string{"환불 금액: 12,900원", "We refunded your order 20261207-ABCDEFGH: ₩12,900", "3~7영업일"}, []string{"적립금", "계좌"}},
+		{"transfer with points", payment.RefundedData{Number: "20261207-ABCDEFGH", Amount: money.Won(12900), Points: 1500, Via: "transfer",
 			Account: "신한은행 ****6789", URL: url},
 			[]string{"신한은행 ****6789", "돌려드린 적립금: 1,500원"}, []string{"회수", "영업일"}},
-		{"earned points taken back", payment.RefundedData{Number: "20261207-ABCDEFGH", Amount: "₩50,000", TakenBack: 1000, Via: "card", URL: url},
+		{"earned points taken back", payment.RefundedData{Number: "20261207-ABCDEFGH", Amount: money.Won(50000), TakenBack: 1000, Via: "card", URL: url},
 			[]string{"회수한 적립금: 1,000원", "1,000 points the refunded items earned were taken back"}, []string{"돌려드린"}},
 	}
 	for _, tt := range tests {

@@ -4,10 +4,10 @@ import (
 	"context"
 	"errors"
 	"net/http"
-	"strings"
 
 	"github.com/mallang/mallang/internal/account"
 	"github.com/mallang/mallang/internal/fault"
+	"github.com/mallang/mallang/internal/phone"
 	"github.com/mallang/mallang/internal/security"
 )
 
@@ -318,14 +318,14 @@ func (h *Handler) accountHome(w http.ResponseWriter, r *http.Request, lc *locale
 
 func (h *Handler) profilePage(r *http.Request, lc *locale, u account.User) (*page, *form) {
 	p := h.accountPage(r, lc, lc.T("profile.title"), "/account/profile")
-	name, phone, consent := u.Name, u.Phone, !u.MarketingConsentAt.IsZero()
+	name, tel, consent := u.Name, phone.Format(u.Phone), !u.MarketingConsentAt.IsZero()
 	if r.Method == http.MethodPost {
-		name, phone, consent = r.PostFormValue("name"), r.PostFormValue("phone"), r.PostFormValue("marketing") == "on"
+		name, tel, consent = r.PostFormValue("name"), r.PostFormValue("phone"), r.PostFormValue("marketing") == "on"
 	}
 	return p, &form{TestID: "profile", Title: lc.T("profile.title"), Action: "/account/profile", Submit: lc.T("save"),
 		Fields: []field{
 			{Name: "name", Label: lc.T("f.name"), Type: "text", Value: name, Required: true, Autocomplete: "name", MaxLength: 100},
-			{Name: "phone", Label: lc.T("f.phone"), Type: "tel", Value: phone, Required: true, Autocomplete: "tel", InputMode: "tel", Hint: lc.T("f.phone.hint"), MaxLength: 32},
+			{Name: "phone", Label: lc.T("f.phone"), Type: "tel", Value: tel, Required: true, Autocomplete: "tel", InputMode: "tel", Hint: lc.T("f.phone.hint"), MaxLength: 32},
 			{Name: "marketing", Label: lc.T("f.marketing"), Type: "checkbox", Checked: consent},
 		},
 		Links: []link{{Label: lc.T("account.back"), URL: "/account"}}}
@@ -443,24 +443,4 @@ func (h *Handler) deleted(w http.ResponseWriter, r *http.Request, lc *locale) er
 type accountView struct {
 	User  account.User
 	Flash string
-}
-
-// displayPhone writes a Korean E.164 number the way Koreans read it
-// (+821012345678 → 010-1234-5678); others stay in E.164.
-func displayPhone(e164 string) string {
-	if !strings.HasPrefix(e164, "+82") {
-		return e164
-	}
-	n := "0" + e164[3:]
-	switch {
-	case strings.HasPrefix(n, "02") && len(n) == 10:
-		return n[:2] + "-" + n[2:6] + "-" + n[6:]
-	case strings.HasPrefix(n, "02") && len(n) == 9:
-		return n[:2] + "-" + n[2:5] + "-" + n[5:]
-	case len(n) == 11:
-		return n[:3] + "-" + n[3:7] + "-" + n[7:]
-	case len(n) == 10:
-		return n[:3] + "-" + n[3:6] + "-" + n[6:]
-	}
-	return n
 }

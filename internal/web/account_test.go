@@ -205,6 +205,10 @@ func TestProfileAndAddresses(t *testing.T) {
 	wantStatus(t, b.post("/account/profile", url.Values{"name": {"김민지B"}, "phone": {"02-312-3456"}, "marketing": {"on"}}), http.StatusSeeOther, "/account")
 	r = b.get("/account")
 	mustContain(t, r.body, "김민지B", "02-312-3456", "받음", "회원 정보를 저장했습니다")
+	// The profile form offers the number as the customer wrote it, not in E.164.
+	r = b.get("/account/profile")
+	mustContain(t, r.body, `value="02-312-3456"`)
+	mustNotContain(t, r.body, "+82")
 
 	r = b.get("/account/addresses/new")
 	wantStatus(t, r, http.StatusOK, "")
@@ -224,6 +228,9 @@ func TestProfileAndAddresses(t *testing.T) {
 	if err != nil || len(mine) != 1 {
 		t.Fatalf("addresses %v, %v", mine, err)
 	}
+	r = b.get("/account/addresses/" + strconv.FormatInt(mine[0].ID, 10) + "/edit")
+	mustContain(t, r.body, `value="010-1111-2222"`)
+	mustNotContain(t, r.body, "+82")
 	// Another customer cannot see, change or delete it.
 	other := s.member(t, url.Values{"email": {"other@example.com"}, "password": {"또 다른 고객의 암호"}, "name": {"이서준"}, "phone": {"010-9999-8888"}, "terms": {"on"}})
 	id := strconv.FormatInt(mine[0].ID, 10)

@@ -9,6 +9,7 @@ import (
 	"github.com/mallang/mallang/internal/account"
 	"github.com/mallang/mallang/internal/account/address"
 	"github.com/mallang/mallang/internal/fault"
+	"github.com/mallang/mallang/internal/phone"
 )
 
 // Addresses is what the address book pages need; *address.Service
@@ -58,7 +59,7 @@ func (h *Handler) addressForm(r *http.Request, lc *locale, action string, a addr
 		Fields: []field{
 			{Name: "label", Label: lc.T("f.addr_label"), Type: "text", Value: a.Label, MaxLength: address.MaxLabelRunes, Hint: lc.T("f.addr_label.hint")},
 			{Name: "recipient", Label: lc.T("f.recipient"), Type: "text", Value: a.Recipient, Required: true, Autocomplete: "shipping name", MaxLength: address.MaxRecipientRunes},
-			{Name: "phone", Label: lc.T("f.phone"), Type: "tel", Value: a.Phone, Required: true, Autocomplete: "shipping tel", InputMode: "tel", Hint: lc.T("f.phone.hint"), MaxLength: 32},
+			{Name: "phone", Label: lc.T("f.phone"), Type: "tel", Value: phone.Format(a.Phone), Required: true, Autocomplete: "shipping tel", InputMode: "tel", Hint: lc.T("f.phone.hint"), MaxLength: 32},
 			{Name: "postcode", Label: lc.T("f.postcode"), Type: "text", Value: a.Postcode, Required: true, Autocomplete: "shipping postal-code", InputMode: "numeric", MaxLength: 5},
 			{Name: "line1", Label: lc.T("f.line1"), Type: "text", Value: a.Line1, Required: true, Autocomplete: "shipping address-line1", MaxLength: address.MaxLineRunes},
 			{Name: "line2", Label: lc.T("f.line2"), Type: "text", Value: a.Line2, Autocomplete: "shipping address-line2", MaxLength: address.MaxLineRunes},

@@ -10,7 +10,6 @@ import (
 	"github.com/mallang/mallang/internal/cart"
 	"github.com/mallang/mallang/internal/fault"
 	"github.com/mallang/mallang/internal/media"
-	"github.com/mallang/mallang/internal/money"
 )
 
 // Carts is what the cart pages need; *cart.Service implements it.
@@ -85,11 +84,11 @@ type cartLineView struct {
 }
 
 func (h *Handler) newCartView(lc *locale, c cart.Cart) *cartView {
-	v := &cartView{Cart: c, Subtotal: money.Won(c.Subtotal).String()}
+	v := &cartView{Cart: c, Subtotal: lc.Won(c.Subtotal)}
 	for _, l := range c.Lines {
-		lv := cartLineView{Line: l, Price: money.Won(l.UnitPrice).String(), Total: money.Won(l.LineTotal).String(), URL: productURL(l.ProductID)}
+		lv := cartLineView{Line: l, Price: lc.Won(l.UnitPrice), Total: lc.Won(l.LineTotal), URL: productURL(l.ProductID)}
 		if l.ListPrice > l.UnitPrice {
-			lv.Regular = money.Won(l.ListPrice).String()
+			lv.Regular = lc.Won(l.ListPrice)
 		}
 		if l.Thumb != "" {
 			lv.Thumb = media.URLPrefix + media.ThumbKey(l.Thumb, media.Small)

@@ -38,7 +38,7 @@ func TestCartPages(t *testing.T) {
 
 	wantStatus(t, b.post("/cart/add", url.Values{"variant": {id(inStock)}, "quantity": {"2"}}), http.StatusSeeOther, "/cart?added=1")
 	r = b.get("/cart?added=1")
-	mustContain(t, r.body, "장바구니에 담았습니다", `data-testid="cart-line"`, "₩2,000", `value="2"`)
+	mustContain(t, r.body, "장바구니에 담았습니다", `data-testid="cart-line"`, "2,000원", `value="2"`)
 
 	// Refusals come back as a message on the cart page, nothing added.
 	for _, bad := range []url.Values{
@@ -61,7 +61,7 @@ func TestCartPages(t *testing.T) {
 	}
 	line := m[1]
 	wantStatus(t, b.post("/cart/lines/"+line+"/quantity", url.Values{"quantity": {"3"}}), http.StatusSeeOther, "/cart")
-	mustContain(t, b.get("/cart").body, "₩3,000", `value="3"`)
+	mustContain(t, b.get("/cart").body, "3,000원", `value="3"`)
 
 	// Another visitor cannot change the line.
 	other := s.browser(t)

@@ -8,6 +8,7 @@ import (
 	"github.com/mallang/mallang/internal/account"
 	"github.com/mallang/mallang/internal/account/address"
 	"github.com/mallang/mallang/internal/order"
+	"github.com/mallang/mallang/internal/phone"
 	"github.com/mallang/mallang/internal/security"
 )
 
@@ -19,13 +20,13 @@ import (
 // the last order's (or the account's) recipient in every case, so switching
 // to it starts from there.
 func (h *Handler) prefillCheckout(ctx context.Context, u account.User, in *order.PlaceInput, v *checkoutView) error {
-	v.New = address.Input{Recipient: u.Name, Phone: displayPhone(u.Phone)}
+	v.New = address.Input{Recipient: u.Name, Phone: phone.Format(u.Phone)}
 	last, haveLast, err := h.lastAddress(ctx, u.ID)
 	if err != nil {
 		return err
 	}
 	if haveLast {
-		v.New = address.Input{Recipient: last.Recipient, Phone: displayPhone(last.Phone), Postcode: last.Postcode, Line1: last.Line1, Line2: last.Line2}
+		v.New = address.Input{Recipient: last.Recipient, Phone: phone.Format(last.Phone), Postcode: last.Postcode, Line1: last.Line1, Line2: last.Line2}
 	}
 	as, err := h.acc.Addresses.List(ctx, u.ID)
 	if err != nil {

@@ -4,6 +4,7 @@ import (
 	"context"
 
 	"github.com/mallang/mallang/internal/fault"
+	"github.com/mallang/mallang/internal/phone"
 	"github.com/mallang/mallang/internal/settings"
 )
 
@@ -64,7 +65,7 @@ type footer struct {
 func newFooter(st settings.Settings) footer {
 	b := st.Business
 	f := footer{Name: b.Name, Representative: b.Representative, MailOrder: b.MailOrder, Address: b.Address,
-		Phone: st.Contact.Phone, Email: st.Contact.Email, Hours: st.Contact.Hours,
+		Phone: phone.Format(st.Contact.Phone), Email: st.Contact.Email, Hours: st.Contact.Hours,
 		PrivacyName: b.PrivacyName, PrivacyEmail: b.PrivacyEmail}
 	if d, ok := settings.ValidRegistration(b.Registration); ok {
 		f.Registration, f.LookupURL = settings.FormatRegistration(d), settings.LookupURL(d)

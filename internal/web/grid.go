@@ -89,15 +89,15 @@ func appendCard(b []byte, lc *locale, pr *catalog.Product) []byte {
 		b = append(b, `</span> <span class="visually-hidden">`...)
 		b = appendEscaped(b, lc.T("price.now"))
 		b = append(b, `</span> <strong class="now">`...)
-		b = appendEscaped(b, pr.Price.String())
+		b = appendEscaped(b, lc.Money(pr.Price))
 		b = append(b, `</strong> <span class="visually-hidden">`...)
 		b = appendEscaped(b, lc.T("price.regular"))
 		b = append(b, `</span> <s class="regular">`...)
-		b = appendEscaped(b, pr.ListPrice.String())
+		b = appendEscaped(b, lc.Money(pr.ListPrice))
 		b = append(b, `</s>`...)
 	} else {
 		b = append(b, `<strong class="now">`...)
-		b = appendEscaped(b, pr.Price.String())
+		b = appendEscaped(b, lc.Money(pr.Price))
 		b = append(b, `</strong>`...)
 	}
 	return append(b, `</p></li>`...)

@@ -131,14 +131,14 @@ func lowestPrice(vs []catalog.Variant) int64 {
 	return low
 }
 
-// priceDelta writes a price difference as the selects show it: "+₩2,000",
-// "-₩500", or "" for none.
-func priceDelta(d int64, cur money.Currency) string {
+// priceDelta writes a price difference as the selects show it: "+2,000원"
+// ("+₩2,000" in English), "-500원", or "" for none.
+func (lc *locale) priceDelta(d int64, cur money.Currency) string {
 	switch {
 	case d > 0:
-		return "+" + money.Amount{Minor: d, Currency: cur}.String()
+		return "+" + lc.Money(money.Amount{Minor: d, Currency: cur})
 	case d < 0:
-		return "-" + money.Amount{Minor: -d, Currency: cur}.String()
+		return "-" + lc.Money(money.Amount{Minor: -d, Currency: cur})
 	}
 	return ""
 }
@@ -181,7 +181,7 @@ func optionSelects(lc *locale, opts []catalog.Option, vs []catalog.Variant, c op
 			case !buyable:
 				ov.Disabled, ov.Label = true, val+" ("+lc.T("stock.soldout")+")"
 			case delta != 0:
-				ov.Label = val + " (" + priceDelta(delta, vs[0].Price.Currency) + ")"
+				ov.Label = val + " (" + lc.priceDelta(delta, vs[0].Price.Currency) + ")"
 			}
 			s.Values = append(s.Values, ov)
 		}
@@ -233,7 +233,7 @@ func newOptionData(lc *locale, opts []catalog.Option, vs []catalog.Variant, vv [
 	}
 	for i, v := range vs {
 		e := optionEntry{Values: v.Options, Label: vv[i].Label, SKU: vv[i].SKU, Price: v.Effective().Minor,
-			Delta: priceDelta(v.Effective().Minor-d.Base, v.Price.Currency), Buyable: vv[i].Buyable,
+			Delta: lc.priceDelta(v.Effective().Minor-d.Base, v.Price.Currency), Buyable: vv[i].Buyable,
 			Now: vv[i].Now, Regular: vv[i].Regular, OnSale: vv[i].OnSale, Stock: vv[i].Stock, Low: vv[i].Low}
 		if e.OnSale {
 			e.Discount = lc.discount(vv[i].Discount)

@@ -67,20 +67,20 @@ func TestProductOptionSelects(t *testing.T) {
 		{"first view", "", []string{
 			`data-testid="option-form"`, `<label for="option-1">사이즈</label>`, `<label for="option-2">색상</label>`,
 			`name="option1"`, `name="option2"`, `<option value="">사이즈 선택</option>`,
-			`<option value="S">S</option>`, `<option value="L">L (+₩2,000)</option>`, `<option value="XL" disabled>XL (품절)</option>`,
+			`<option value="S">S</option>`, `<option value="L">L (+2,000원)</option>`, `<option value="XL" disabled>XL (품절)</option>`,
 			// 화이트 is still bought in S and M, so it is not sold out yet.
 			`<option value="화이트">화이트</option>`,
 			`formaction="/cart/add" data-testid="add-to-cart"`, `name="product" value="` + id(tee.id) + `"`,
 			`id="product-options" type="application/json"`, "/static/options.",
-			"₩19,000",
+			"19,000원",
 		}, []string{`type="radio"`, `data-testid="variant-option"`, `data-testid="notice"`}},
 		{"first dimension chosen", "?option1=L", []string{
-			`<option value="L" selected>L (+₩2,000)</option>`,
-			`<option value="블랙">블랙 (+₩2,000)</option>`, `<option value="화이트" disabled>화이트 (품절)</option>`,
+			`<option value="L" selected>L (+2,000원)</option>`,
+			`<option value="블랙">블랙 (+2,000원)</option>`, `<option value="화이트" disabled>화이트 (품절)</option>`,
 		}, []string{`data-testid="notice"`, `data-testid="selected-variant" data-selected>`}},
 		{"a combination chosen", "?option1=L&option2=" + url.QueryEscape("블랙"), []string{
-			`<option value="블랙" selected>블랙 (+₩2,000)</option>`, `data-testid="selected-variant" data-selected>선택한 옵션: 사이즈: L · 색상: 블랙`,
-			`<strong class="now">₩21,000</strong>`, `<div data-availability><dt>구매 가능 여부</dt><dd data-testid="availability" class="stock">재고 있음</dd>`,
+			`<option value="블랙" selected>블랙 (+2,000원)</option>`, `data-testid="selected-variant" data-selected>선택한 옵션: 사이즈: L · 색상: 블랙`,
+			`<strong class="now">21,000원</strong>`, `<div data-availability><dt>구매 가능 여부</dt><dd data-testid="availability" class="stock">재고 있음</dd>`,
 		}, []string{`data-testid="notice"`}},
 		{"a sold-out combination", "?option1=L&option2=" + url.QueryEscape("화이트"), []string{
 			`data-testid="notice" data-field="option"`, "선택하신 옵션(사이즈: L · 색상: 화이트)은 품절입니다",
@@ -170,7 +170,7 @@ func TestAddOptionsToCart(t *testing.T) {
 		b := s.member(t, signupForm)
 		wantStatus(t, b.post("/cart/add", url.Values{"product": {id(tee.id)}, "option1": {"L"}, "option2": {"블랙"}, "quantity": {"2"}}), http.StatusSeeOther, "/cart?added=1")
 		r := b.get("/cart")
-		mustContain(t, r.body, "₩42,000")
+		mustContain(t, r.body, "42,000원")
 	})
 
 	t.Run("an unknown product", func(t *testing.T) {

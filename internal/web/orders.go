@@ -152,7 +152,7 @@ func (h *Handler) fillCheckout(ctx context.Context, r *http.Request, lc *locale,
 		v.Problems[pr.Field] = lc.T(pr.Message)
 	}
 	for _, pl := range b.Lines {
-		lv := cartLineView{Price: won(pl.UnitPrice), Total: won(pl.LineTotal), URL: productURL(pl.ProductID)}
+		lv := cartLineView{Price: lc.Won(pl.UnitPrice), Total: lc.Won(pl.LineTotal), URL: productURL(pl.ProductID)}
 		lv.Name, lv.Quantity = pl.Name, pl.Quantity
 		if pl.Gift {
 			lv.Problem = lc.T("checkout.gift")
@@ -160,13 +160,11 @@ func (h *Handler) fillCheckout(ctx context.Context, r *http.Request, lc *locale,
 		v.Lines = append(v.Lines, lv)
 	}
 	v.Amounts = amountRows(lc, b.Subtotal, b.Discount, b.Shipping, b.RemoteSurcharge, b.PointsUsed)
-	v.Total, v.Shown, v.Earn = won(b.Total), b.Total, money.Won(b.PointsToEarn).Number()
+	v.Total, v.Shown, v.Earn = lc.Won(b.Total), b.Total, money.Won(b.PointsToEarn).Number()
 	v.RemoteUnknown = p.Postcode == ""
 	v.Balance = money.Won(p.PointsBalance).Number()
 	return nil
 }
-
-func won(n int64) string { return money.Won(n).String() }
 
 // historyReason is a history entry's reason as the customer reads it: the
 // shop's own reasons in the customer's language, a person's as written.
@@ -180,16 +178,16 @@ func historyReason(lc *locale, reason string) string {
 // amountRows lists a breakdown's amounts above the total, the same on the
 // checkout and the order pages; zero discounts and surcharges are left out.
 func amountRows(lc *locale, subtotal, discount, shipping, remote, pointsUsed int64) []amountRow {
-	rows := []amountRow{{Label: lc.T("checkout.subtotal"), Value: won(subtotal), TestID: "subtotal"}}
+	rows := []amountRow{{Label: lc.T("checkout.subtotal"), Value: lc.Won(subtotal), TestID: "subtotal"}}
 	if discount > 0 {
-		rows = append(rows, amountRow{Label: lc.T("checkout.discount"), Value: won(discount), TestID: "discount", Minus: true})
+		rows = append(rows, amountRow{Label: lc.T("checkout.discount"), Value: lc.Won(discount), TestID: "discount", Minus: true})
 	}
-	rows = append(rows, amountRow{Label: lc.T("checkout.shipping"), Value: won(shipping), TestID: "shipping"})
+	rows = append(rows, amountRow{Label: lc.T("checkout.shipping"), Value: lc.Won(shipping), TestID: "shipping"})
 	if remote > 0 {
-		rows = append(rows, amountRow{Label: lc.T("checkout.remote"), Value: won(remote), TestID: "remote"})
+		rows = append(rows, amountRow{Label: lc.T("checkout.remote"), Value: lc.Won(remote), TestID: "remote"})
 	}
 	if pointsUsed > 0 {
-		rows = append(rows, amountRow{Label: lc.T("checkout.points_used"), Value: won(pointsUsed), TestID: "points-used", Minus: true})
+		rows = append(rows, amountRow{Label: lc.T("checkout.points_used"), Value: lc.Won(pointsUsed), TestID: "points-used", Minus: true})
 	}
 	return rows
 }
@@ -346,10 +344,10 @@ func banks(lc *locale) []bankOption {
 }
 
 func (h *Handler) newOrderView(lc *locale, o order.Order) *orderView {
-	v := &orderView{O: o, Status: lc.T("status." + string(o.Status)), Total: won(o.Total), Placed: lc.Date(o.CreatedAt),
+	v := &orderView{O: o, Status: lc.T("status." + string(o.Status)), Total: lc.Won(o.Total), Placed: lc.Date(o.CreatedAt),
 		Payment: lc.T("pay." + o.PaymentMethod)}
 	for _, l := range o.Lines {
-		lv := cartLineView{Price: won(l.UnitPrice), Total: won(l.LineTotal), URL: productURL(l.ProductID)}
+		lv := cartLineView{Price: lc.Won(l.UnitPrice), Total: lc.Won(l.LineTotal), URL: productURL(l.ProductID)}
 		lv.Name, lv.Options, lv.Quantity = l.Name, l.Options, l.Quantity
 		if l.Gift {
 			lv.Problem = lc.T("checkout.gift")
@@ -359,12 +357,12 @@ func (h *Handler) newOrderView(lc *locale, o order.Order) *orderView {
 	v.Amounts = amountRows(lc, o.Subtotal, o.Discount, o.Shipping, o.RemoteSurcharge, o.PointsUsed)
 	taxable := o.Total - o.TaxFree
 	if o.TaxFree > 0 {
-		v.Taxable, v.TaxFree = won(taxable), won(o.TaxFree)
+		v.Taxable, v.TaxFree = lc.Won(taxable), lc.Won(o.TaxFree)
 	}
 	// Prices include VAT (10 %): the supply value is 10/11 of the taxable
 	// part, rounded half up, and VAT the rest.
 	supply := (taxable*10 + 5) / 11
-	v.Supply, v.VAT = won(supply), won(taxable-supply)
+	v.Supply, v.VAT = lc.Won(supply), lc.Won(taxable-supply)
 	for _, s := range o.Shipments {
 		if s.TrackingURL != "" {
 			v.Tracking = append(v.Tracking, link{Label: lc.F("order.track", lc.T("carrier."+s.CarrierCode), s.TrackingNumber), URL: s.TrackingURL})
@@ -519,7 +517,7 @@ func (h *Handler) orderList(w http.ResponseWriter, r *http.Request, lc *locale, 
 				name = lc.F("order.and_more", name, len(o.Lines)-1)
 			}
 		}
-		rows = append(rows, orderRow{Number: o.Number, Date: lc.Date(o.CreatedAt), Status: lc.T("status." + string(o.Status)), Total: won(o.Total), Name: name})
+		rows = append(rows, orderRow{Number: o.Number, Date: lc.Date(o.CreatedAt), Status: lc.T("status." + string(o.Status)), Total: lc.Won(o.Total), Name: name})
 	}
 	var prev, next string
 	if page > 1 {

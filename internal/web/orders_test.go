@@ -39,7 +39,7 @@ func TestCheckoutAndOrders(t *testing.T) {
 	wantStatus(t, b.post("/cart/add", url.Values{"variant": {id(v)}, "quantity": {"3"}}), http.StatusSeeOther, "/cart?added=1")
 	r := b.get("/checkout")
 	wantStatus(t, r, http.StatusOK, "")
-	mustContain(t, r.body, `data-testid="checkout-line"`, "₩3,000", "보유 적립금 2,000원", `data-testid="amount-shipping"`)
+	mustContain(t, r.body, `data-testid="checkout-line"`, "3,000원", "보유 적립금 2,000원", `data-testid="amount-shipping"`)
 	key := keyRE.FindStringSubmatch(r.body)[1]
 
 	form := url.Values{"key": {key}, "address": {"new"}, "recipient": {"김민지"}, "phone": {"010-1234-5678"},
@@ -48,7 +48,7 @@ func TestCheckoutAndOrders(t *testing.T) {
 	r = b.post("/checkout", form)
 	wantStatus(t, r, http.StatusOK, "")
 	// ₩3,000 − ₩500 coupon + ₩3,000 shipping + ₩3,000 Jeju − ₩1,000 points.
-	mustContain(t, r.body, `data-testid="amount-discount"`, `data-testid="amount-remote"`, `data-testid="amount-points-used"`, "₩7,500")
+	mustContain(t, r.body, `data-testid="amount-discount"`, `data-testid="amount-remote"`, `data-testid="amount-points-used"`, "7,500원")
 
 	// Bad input is shown on the form and nothing is placed.
 	bad := url.Values{}
@@ -83,7 +83,7 @@ func TestCheckoutAndOrders(t *testing.T) {
 
 	r = b.get(placedAt)
 	wantStatus(t, r, http.StatusOK, "")
-	mustContain(t, r.body, "아래 계좌로 입금해 주세요", `data-status="awaiting_deposit"`, "₩7,500", "제주 제주시 첨단로 242", "010-1234-5678",
+	mustContain(t, r.body, "아래 계좌로 입금해 주세요", `data-status="awaiting_deposit"`, "7,500원", "제주 제주시 첨단로 242", "010-1234-5678",
 		"무통장입금", `data-testid="deposit-account"`, "123-45-6789", "말랑은행 에스크로")
 	mustContain(t, b.get("/account/orders").body, strings.TrimPrefix(loc, "/account/orders/"))
 	mustContain(t, b.get(loc+"/receipt").body, "주문자: 김민지")
@@ -92,7 +92,7 @@ func TestCheckoutAndOrders(t *testing.T) {
 	// The points page shows the balance and the month's entries.
 	r = b.get("/account/points")
 	wantStatus(t, r, http.StatusOK, "")
-	mustContain(t, r.body, `data-testid="calendar"`, `<strong>1,000</strong>`, "+2,000", "−1,000", "가입 축하")
+	mustContain(t, r.body, `data-testid="calendar"`, `<strong>1,000원</strong>`, "+2,000", "−1,000", "가입 축하")
 	if n := count(r.body, `data-testid="calendar-entry"`); n != 2 {
 		t.Fatalf("%d calendar entries, want 2", n)
 	}
@@ -136,7 +136,7 @@ func TestCheckoutShowsTheTotalCharged(t *testing.T) {
 	form := url.Values{"key": {key}, "address": {"new"}, "postcode": {"63000"}, "payment": {"bank_transfer"}, "total": {"5000"}, "action": {"apply"}}
 	r = b.post("/checkout", form)
 	wantStatus(t, r, http.StatusOK, "")
-	mustContain(t, r.body, `data-testid="amount-remote"`, `data-testid="amount-total">₩8,000`, `name="total" value="8000"`)
+	mustContain(t, r.body, `data-testid="amount-remote"`, `data-testid="amount-total">8,000원`, `name="total" value="8000"`)
 	mustNotContain(t, r.body, `data-testid="remote-unknown"`)
 
 	// The no-JS form placed straight from the first page, with the address
@@ -147,13 +147,13 @@ func TestCheckoutShowsTheTotalCharged(t *testing.T) {
 	}
 	r = b.post("/checkout", form)
 	wantStatus(t, r, http.StatusUnprocessableEntity, "")
-	mustContain(t, r.body, "결제 금액이 바뀌었습니다", `data-testid="amount-total">₩8,000`, `name="total" value="8000"`)
+	mustContain(t, r.body, "결제 금액이 바뀌었습니다", `data-testid="amount-total">8,000원`, `name="total" value="8000"`)
 	mustContain(t, b.get("/cart").body, `data-testid="cart-line"`)
 
 	form.Set("total", "8000")
 	r = b.post("/checkout", form)
 	wantStatus(t, r, http.StatusSeeOther, "")
-	mustContain(t, b.get(strings.TrimSuffix(r.header.Get("Location"), "?deposit=1")).body, "₩8,000")
+	mustContain(t, b.get(strings.TrimSuffix(r.header.Get("Location"), "?deposit=1")).body, "8,000원")
 }
 
 // A refund that took back points the customer had spent leaves the balance

@@ -148,8 +148,8 @@ func TestPages(t *testing.T) {
 		{"page past the end", "/categories/food?page=99", 200, []string{"이 페이지에는 상품이 없습니다.", `href="/categories/food"`}, nil},
 		{"product with options", "/products/" + id(s.sized), 200, []string{
 			`data-testid="product-name"`, `data-testid="option-form"`, `<label for="option-1">사이즈</label>`,
-			`<option value="S">S</option>`, `<option value="M">M</option>`, `<option value="L">L (+₩1,000)</option>`, "택배 배송", "말랑 직영",
-			`<script id="product-ld" type="application/ld+json">`, "₩", `og:type" content="product"`,
+			`<option value="S">S</option>`, `<option value="M">M</option>`, `<option value="L">L (+1,000원)</option>`, "택배 배송", "말랑 직영",
+			`<script id="product-ld" type="application/ld+json">`, "원</", `og:type" content="product"`,
 			`formaction="/cart/add" data-testid="add-to-cart"`, // the shop has a cart
 		}, []string{`data-testid="add-to-cart-form"`, "곧 출시", `type="radio"`}},
 		{"sold-out product", "/products/" + id(s.soldOut), 200, []string{"품절", `data-testid="availability"`}, nil},

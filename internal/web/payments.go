@@ -125,7 +125,7 @@ func (h *Handler) startPayment(w http.ResponseWriter, r *http.Request, lc *local
 // order is no longer waiting for payment. Any other err is returned for
 // serveError.
 func (h *Handler) payStartFailed(w http.ResponseWriter, r *http.Request, lc *locale, u account.User, o order.Order, err error) error {
-	v := &payView{O: o, Total: won(o.Total), Choice: h.newPayChoice(lc, r, r.PostFormValue("payment"))}
+	v := &payView{O: o, Total: lc.Won(o.Total), Choice: h.newPayChoice(lc, r, r.PostFormValue("payment"))}
 	if inv, ok := fault.AsInvalid(err); ok {
 		for f, m := range inv.Fields {
 			v.Choice.Fields[f] = lc.T(m)
@@ -175,7 +175,7 @@ func (h *Handler) payForm(w http.ResponseWriter, r *http.Request, lc *locale, u 
 		http.Redirect(w, r, "/account/orders/"+o.Number, http.StatusSeeOther)
 		return nil
 	}
-	v := &payView{O: o, Total: won(o.Total), Choice: h.newPayChoice(lc, r, o.PaymentMethod)}
+	v := &payView{O: o, Total: lc.Won(o.Total), Choice: h.newPayChoice(lc, r, o.PaymentMethod)}
 	if msg := r.URL.Query().Get("failed"); msg != "" {
 		v.Error = lc.F("pay.failed_reason", msg)
 	}
@@ -219,7 +219,7 @@ func (h *Handler) renderPayScript(w http.ResponseWriter, r *http.Request, lc *lo
 	w.Header().Set("Cross-Origin-Opener-Policy", "same-origin-allow-popups")
 	p := h.accountPage(r, lc, lc.F("pay.title", o.Number), "/account/orders/"+o.Number+"/pay")
 	p.Scripts = []string{st.Script.SDK, h.assets.url("pay.js")}
-	h.render(w, r, lc, http.StatusOK, payScriptPage(p, &payScriptView{O: o, Total: won(o.Total), SDK: st.Script.SDK, Params: params}))
+	h.render(w, r, lc, http.StatusOK, payScriptPage(p, &payScriptView{O: o, Total: lc.Won(o.Total), SDK: st.Script.SDK, Params: params}))
 }
 
 // payResultView is the outcome page of a payment that did not end paid.
@@ -284,7 +284,7 @@ func (h *Handler) testpayWindow(w http.ResponseWriter, r *http.Request, lc *loca
 		return err
 	}
 	p := h.accountPage(r, lc, lc.T("testpay.title"), "/pay/testpay")
-	h.render(w, r, lc, http.StatusOK, testpayPage(p, a, won(a.ChargeMinor)))
+	h.render(w, r, lc, http.StatusOK, testpayPage(p, a, lc.Won(a.ChargeMinor)))
 	return nil
 }
 
@@ -402,7 +402,7 @@ func (h *Handler) newPaymentPanel(ctx context.Context, lc *locale, o order.Order
 	if err != nil {
 		return nil, err
 	}
-	pp := &paymentPanel{Amount: won(o.Total)}
+	pp := &paymentPanel{Amount: lc.Won(o.Total)}
 	if o.Status == order.PendingPayment && o.Total > 0 {
 		pp.PayURL = "/account/orders/" + o.Number + "/pay"
 	}
@@ -445,13 +445,13 @@ func (h *Handler) newPaymentPanel(ctx context.Context, lc *locale, o order.Order
 		}
 		switch {
 		case rf.Status == payment.RefundDone && to != "":
-			pp.Refunds = append(pp.Refunds, refundLine{Status: rf.Status, Text: lc.F("pay.refunded_to", won(rf.Amount), to) + back})
+			pp.Refunds = append(pp.Refunds, refundLine{Status: rf.Status, Text: lc.F("pay.refunded_to", lc.Won(rf.Amount), to) + back})
 		case rf.Status == payment.RefundDone:
-			pp.Refunds = append(pp.Refunds, refundLine{Status: rf.Status, Text: lc.F("pay.refunded_line", won(rf.Amount)) + back})
+			pp.Refunds = append(pp.Refunds, refundLine{Status: rf.Status, Text: lc.F("pay.refunded_line", lc.Won(rf.Amount)) + back})
 		case rf.Status == payment.RefundAwaitingTransfer:
-			pp.Refunds = append(pp.Refunds, refundLine{Status: rf.Status, Text: lc.F("pay.refund_pending", won(rf.Amount), to)})
+			pp.Refunds = append(pp.Refunds, refundLine{Status: rf.Status, Text: lc.F("pay.refund_pending", lc.Won(rf.Amount), to)})
 		case rf.Status == payment.RefundRequested:
-			pp.Refunds = append(pp.Refunds, refundLine{Status: rf.Status, Text: lc.F("pay.refund_requested", won(rf.Amount))})
+			pp.Refunds = append(pp.Refunds, refundLine{Status: rf.Status, Text: lc.F("pay.refund_requested", lc.Won(rf.Amount))})
 		}
 	}
 	rc, err := h.acc.Payments.CashReceiptOf(ctx, o.ID)

@@ -46,7 +46,7 @@ func TestPayWithTestProvider(t *testing.T) {
 	number := payment.OrderNumber(ref)
 	r = b.get(window)
 	wantStatus(t, r, http.StatusOK, "")
-	mustContain(t, r.body, `data-testid="testpay-amount"`, "₩4,000") // ₩1,000 and ₩3,000 shipping
+	mustContain(t, r.body, `data-testid="testpay-amount"`, "4,000원") // ₩1,000 and ₩3,000 shipping
 
 	// Declining leads to the provider's reason and a way to pay again.
 	r = b.post(window, url.Values{"action": {"decline"}})
@@ -77,7 +77,7 @@ func TestPayWithTestProvider(t *testing.T) {
 	mustNotContain(t, r.body, `data-testid="refund-account"`)
 	wantStatus(t, b.post("/account/orders/"+number+"/cancel", url.Values{"reason": {"주소 변경"}}), http.StatusSeeOther, "/account/orders/"+number)
 	r = b.get("/account/orders/" + number)
-	mustContain(t, r.body, `data-status="cancelled"`, `data-testid="refund-line"`, "환불 완료 ₩4,000")
+	mustContain(t, r.body, `data-status="cancelled"`, `data-testid="refund-line"`, "환불 완료 4,000원")
 	mustNotContain(t, r.body, "적립금 0원") // no points were spent: none are said to come back
 }
 
@@ -212,7 +212,7 @@ func TestBankTransferPages(t *testing.T) {
 	wantStatus(t, r, http.StatusSeeOther, "/account/orders/"+number)
 	r = b.get("/account/orders/" + number)
 	mustContain(t, r.body, `data-status="cancelled"`, "입력하신 계좌로 보내드리며", `data-status="awaiting_transfer"`,
-		"환불 대기 "+o.TotalAmount().String(), "신한은행 ****6789")
+		"환불 대기 "+o.TotalAmount().Korean(), "신한은행 ****6789")
 	mustNotContain(t, r.body, "110123456789", "환불 완료", `data-testid="cancel-form"`)
 
 	// Staff send the money and record it: only now is it refunded.
@@ -230,7 +230,7 @@ func TestBankTransferPages(t *testing.T) {
 		t.Fatal(err)
 	}
 	r = b.get("/account/orders/" + number)
-	mustContain(t, r.body, `data-status="done"`, "환불 완료 "+o.TotalAmount().String()+" · 신한은행 ****6789 계좌로 송금")
+	mustContain(t, r.body, `data-status="done"`, "환불 완료 "+o.TotalAmount().Korean()+" · 신한은행 ****6789 계좌로 송금")
 	mustNotContain(t, r.body, "환불 대기")
 
 	// Webhooks: unknown providers and providers without notifications are

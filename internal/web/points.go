@@ -71,7 +71,7 @@ func (h *Handler) pointsPage(w http.ResponseWriter, r *http.Request, lc *locale,
 	if err != nil {
 		return err
 	}
-	v := &pointsView{Balance: money.Won(bal).Number(), Expiring: money.Won(soon).Number(), Month: lc.Month(first),
+	v := &pointsView{Balance: lc.Points(bal), Expiring: lc.Points(soon), Month: lc.Month(first),
 		Prev: "/account/points?month=" + first.AddDate(0, -1, 0).Format("2006-01")}
 	if bal < 0 {
 		v.Balance = signed(bal)

@@ -174,7 +174,7 @@ func (h *Handler) showProduct(w http.ResponseWriter, r *http.Request, lc *locale
 	case !v.Options && variant != 0:
 		sel = slices.IndexFunc(v.Variants, func(vv variantView) bool { return vv.ID == variant })
 	}
-	lead := optionEntry{Now: d.Price.String(), Regular: d.ListPrice.String(), OnSale: d.OnSale()}
+	lead := optionEntry{Now: lc.Money(d.Price), Regular: lc.Money(d.ListPrice), OnSale: d.OnSale()}
 	if lead.OnSale {
 		lead.Discount = lc.discount(d.DiscountPercent())
 	}
@@ -183,7 +183,7 @@ func (h *Handler) showProduct(w http.ResponseWriter, r *http.Request, lc *locale
 		v.Selected = &v.Variants[sel]
 		v.Now, v.Regular, v.OnSale, v.Discount = v.Selected.Now, v.Selected.Regular, v.Selected.OnSale, v.Selected.Discount
 	} else {
-		v.Now, v.Regular, v.OnSale, v.Discount = d.Price.String(), d.ListPrice.String(), d.OnSale(), d.DiscountPercent()
+		v.Now, v.Regular, v.OnSale, v.Discount = lc.Money(d.Price), lc.Money(d.ListPrice), d.OnSale(), d.DiscountPercent()
 	}
 	if v.Options {
 		v.Selects = optionSelects(lc, opts, active, c)
@@ -202,8 +202,8 @@ func newVariantView(lc *locale, opts []catalog.Option, vr catalog.Variant) varia
 		ID:       vr.ID,
 		Label:    variantLabel(opts, vr),
 		SKU:      vr.SKU,
-		Now:      vr.Effective().String(),
-		Regular:  vr.Price.String(),
+		Now:      lc.Money(vr.Effective()),
+		Regular:  lc.Money(vr.Price),
 		OnSale:   vr.OnSale(),
 		Discount: vr.DiscountPercent(),
 		Buyable:  vr.Buyable(),

@@ -10,7 +10,6 @@ import (
 
 	"github.com/mallang/mallang/internal/account"
 	"github.com/mallang/mallang/internal/fault"
-	"github.com/mallang/mallang/internal/money"
 	"github.com/mallang/mallang/internal/order"
 	"github.com/mallang/mallang/internal/payment"
 	"github.com/mallang/mallang/internal/returns"
@@ -59,9 +58,9 @@ func (h *Handler) newReturnsPanel(ctx context.Context, lc *locale, o order.Order
 			StatusKey: string(rt.Status), Reason: lc.T("ret.reason." + string(rt.Reason)), Refusal: rt.Refusal,
 			Asked: lc.DateTime(rt.CreatedAt)}
 		if rt.Fee > 0 && rt.Kind == returns.KindReturn {
-			it.Fee = lc.F("ret.fee_withheld", money.Won(rt.Fee).String())
+			it.Fee = lc.F("ret.fee_withheld", lc.Won(rt.Fee))
 		} else if rt.Fee > 0 {
-			it.Fee = lc.F("ret.fee_exchange", money.Won(rt.Fee).String())
+			it.Fee = lc.F("ret.fee_exchange", lc.Won(rt.Fee))
 		}
 		names := make([]string, len(rt.Lines))
 		for i, l := range rt.Lines {
@@ -128,7 +127,7 @@ func (h *Handler) newReturnView(ctx context.Context, lc *locale, o order.Order) 
 		return nil, err
 	}
 	v := &returnView{Number: o.Number, Action: "/account/orders/" + o.Number + "/returns", BackURL: "/account/orders/" + o.Number,
-		Kind: string(returns.KindReturn), Fee: money.Won(h.acc.Returns.Fee(ctx)).String(), Account: need, Fields: map[string]string{}}
+		Kind: string(returns.KindReturn), Fee: lc.Won(h.acc.Returns.Fee(ctx)), Account: need, Fields: map[string]string{}}
 	if need {
 		v.Banks = banks(lc)
 	}
@@ -137,7 +136,7 @@ func (h *Handler) newReturnView(ctx context.Context, lc *locale, o order.Order) 
 			continue
 		}
 		v.Lines = append(v.Lines, returnLineOption{ID: strconv.FormatInt(l.ID, 10), Name: l.Name, Options: l.Options,
-			Qty: strconv.FormatInt(l.Quantity, 10), Amount: won(l.LineTotal - l.Discount)})
+			Qty: strconv.FormatInt(l.Quantity, 10), Amount: lc.Won(l.LineTotal - l.Discount)})
 	}
 	for _, rs := range returns.Reasons {
 		v.Reasons = append(v.Reasons, returnOption{Value: string(rs), Label: lc.T("ret.reason." + string(rs))})

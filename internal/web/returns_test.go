@@ -85,7 +85,7 @@ func TestReturnRequestPage(t *testing.T) {
 		t.Fatalf("form: %d", r.status)
 	}
 	mustContain(t, r.body, `enctype="multipart/form-data"`, "단순 변심", "상품 불량", "오배송", "배송 중 파손", "기타",
-		"왕복 배송비 ₩6,000", `data-testid="return-line-`+strconv.FormatInt(o.Lines[0].ID, 10)+`"`)
+		"왕복 배송비 6,000원", `data-testid="return-line-`+strconv.FormatInt(o.Lines[0].ID, 10)+`"`)
 	mustNotContain(t, r.body, `data-testid="refund-account"`) // a card payment needs no account
 
 	line := strconv.FormatInt(o.Lines[0].ID, 10)
@@ -110,7 +110,7 @@ func TestReturnRequestPage(t *testing.T) {
 	wantStatus(t, r, http.StatusSeeOther, page)
 	r = b.get(page)
 	mustContain(t, r.body, "반품 신청을 접수했습니다", `data-testid="return-request"`, "신청 접수", "단순 변심",
-		"₩6,000 (환불 금액에서 차감)", `data-status="return_requested"`)
+		"6,000원 (환불 금액에서 차감)", `data-status="return_requested"`)
 	mustNotContain(t, r.body, `data-testid="order-confirm"`, `data-testid="return-button"`)
 	// Asked again (a second tab): a conflict, said in Korean.
 	r = b.postMultipart(page+"/returns", url.Values{"kind": {"return"}, "reason": {"defect"}, "line": {line}}, nil)

@@ -196,12 +196,12 @@ func TestVirtualAccountAtCheckout(t *testing.T) {
 			s.runPaymentSync(t, a.ID)
 			page := b.get("/account/orders/" + number + "?deposit=1").body
 			mustContain(t, page, `data-testid="deposit-info" data-virtual`, "가상계좌 입금 안내", `data-testid="deposit-bank">신한은행<`,
-				`data-testid="deposit-account">`+a.Deposit.Account+`<`, `data-testid="deposit-amount">₩4,000<`, `data-testid="deposit-due"`,
+				`data-testid="deposit-account">`+a.Deposit.Account+`<`, `data-testid="deposit-amount">4,000원<`, `data-testid="deposit-due"`,
 				"이 주문만을 위한 계좌입니다")
 			mustNotContain(t, page, "VIRTUAL_ACCOUNT", "SHINHAN", `data-testid="order-pay"`)
 			if ms := s.mailsTo(t, "minji@example.com", "가상계좌가 발급"); len(ms) != 1 ||
 				!strings.Contains(ms[0], "은행: 신한은행") || !strings.Contains(ms[0], "계좌번호: "+a.Deposit.Account) ||
-				!strings.Contains(ms[0], "입금 금액: ₩4,000") {
+				!strings.Contains(ms[0], "입금 금액: 4,000원") {
 				t.Fatalf("virtual account mails = %q", ms)
 			}
 
@@ -229,7 +229,7 @@ func TestVirtualAccountAtCheckout(t *testing.T) {
 			mustContain(t, page, `data-testid="refund-account"`, "가상계좌로 결제하신 금액은 결제사가 이 계좌로 돌려드립니다")
 			wantStatus(t, b.post("/account/orders/"+number+"/cancel", url.Values{"reason": {"마음이 바뀌었어요"},
 				"refund_bank": {"004"}, "refund_number": {"110-123-456789"}, "refund_holder": {"김민지"}}), http.StatusSeeOther, "/account/orders/"+number)
-			mustContain(t, b.get("/account/orders/"+number).body, `data-status="cancelled"`, "환불 완료 ₩4,000")
+			mustContain(t, b.get("/account/orders/"+number).body, `data-status="cancelled"`, "환불 완료 4,000원")
 			want := map[string]string{"toss": "06 110123456789 김민지", "portone": "KOOKMIN 110123456789 김민지"}[vc.name]
 			if got := vc.refundedTo(t, a); got != want {
 				t.Errorf("the provider's cancel named %q, want %q", got, want)
