@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"strconv"
 	"strings"
+	"unicode/utf8"
 
 	"github.com/mallang/mallang/internal/db"
 )
@@ -153,9 +154,13 @@ func (l listSQL) walkIDs(s Sort, limit, offset, walk int) (string, []any) {
 		b.WriteString(" AND " + cond)
 		args = append(args, cargs...)
 	}
-	b.WriteString(" ORDER BY " + order + ` LIMIT ?) w WHERE t LIKE ? ESCAPE '\' ORDER BY k ` + dir + ", id " + dir +
+	match, marg := `t LIKE ? ESCAPE '\'`, any("%"+db.EscapeLike(l.text)+"%")
+	if l.short() {
+		match, marg = gramProbe, l.text
+	}
+	b.WriteString(" ORDER BY " + order + ` LIMIT ?) w WHERE ` + match + ` ORDER BY k ` + dir + ", id " + dir +
 		" LIMIT ? OFFSET ?")
-	args = append(args, walk, "%"+db.EscapeLike(l.text)+"%", limit, offset)
+	args = append(args, walk, marg, limit, offset)
 	return b.String(), args
 }
 
@@ -164,6 +169,9 @@ func (l listSQL) walkIDs(s Sort, limit, offset, walk int) (string, []any) {
 // planner's choice (the pg_trgm index, or a scan for short text).
 func (l listSQL) searchCond() (where string, args []any) {
 	cond, sargs := l.d.ContainsText(l.text, "search_text", "product_search", "id")
+	if l.short() {
+		cond, sargs = gramMatch("id"), []any{l.text}
+	}
 	where = strings.Join(l.where, " AND ") + " AND " + cond
 	args = append(append([]any(nil), l.args...), sargs...)
 	if len(l.cats) > 0 {
@@ -175,6 +183,11 @@ func (l listSQL) searchCond() (where string, args []any) {
 	}
 	return where, args
 }
+
+// short reports whether the search text is too short for the trigram
+// indexes: such text is looked up in product_grams, which holds the one-
+// and two-character pieces of product names (so it matches names only).
+func (l listSQL) short() bool { return utf8.RuneCountInString(l.text) < db.MinTrigramRunes }
 
 // lookupIDs returns SQL that selects one page of a search by finding every
 // match first and sorting them.
@@ -228,6 +241,12 @@ func (s *Service) list(ctx context.Context, q ListQuery) (ListResult, error) {
 		}
 	}
 	l := buildList(s.db.Dialect, q, cats)
+	if l.text != "" {
+		var err error
+		if l.text, err = s.expand(ctx, l.text); err != nil {
+			return ListResult{}, err
+		}
+	}
 	if q.Category == "" {
 		t, err := s.categories(ctx)
 		if err != nil {
@@ -304,6 +323,9 @@ func (s *Service) searchPlan(ctx context.Context, key string, l listSQL) (int, e
 		return plan, nil
 	}
 	probe, args, ok := l.d.CountMatches(l.text, "product_search", rareMatches)
+	if l.short() {
+		probe, args, ok = countGram, []any{l.text, rareMatches}, true
+	}
 	if !ok {
 		return planWalk, nil
 	}

@@ -116,14 +116,18 @@ func existing[T int64 | string](ctx context.Context, q db.Querier, table, col st
 
 func insertProduct(ctx context.Context, q db.Querier, p *NewProduct, d derived, created, now time.Time) (int64, error) {
 	var id int64
-	err := q.GetContext(ctx, &id, q.Rebind(`INSERT INTO products (seller_id, category_id, name, summary, description,
+	t := text{Name: p.Name, NameEN: p.NameEN, Description: p.Description}
+	err := q.GetContext(ctx, &id, q.Rebind(`INSERT INTO products (seller_id, category_id, name, name_en, summary, description,
 			product_type, status, featured, tax_free, currency, price_minor, list_price_minor, in_stock,
 			search_text, ships, created_at, updated_at)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`),
-		p.SellerID, p.CategoryID, p.Name, p.Summary, p.Description,
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`),
+		p.SellerID, p.CategoryID, p.Name, p.NameEN, p.Summary, p.Description,
 		string(p.Type), string(p.Status), p.Featured, p.TaxFree, string(p.Currency), d.Price, d.ListPrice, d.InStock,
-		searchText(p.Name, p.Description), p.Type != Digital, created, now)
-	return id, err
+		t.search(), p.Type != Digital, created, now)
+	if err != nil {
+		return 0, err
+	}
+	return id, writeGrams(ctx, q, id, t)
 }
 
 func insertOptions(ctx context.Context, q db.Querier, productID int64, names []string, now time.Time) error {
@@ -372,18 +376,15 @@ func activeProduct(ctx context.Context, q db.Querier, id int64) (productRow, err
 	return r, err
 }
 
-// productText returns the name and description of a product that is not
+// productText returns the names and description of a product that is not
 // deleted.
-func productText(ctx context.Context, q db.Querier, id int64) (name, description string, err error) {
-	var r struct {
-		Name        string `db:"name"`
-		Description string `db:"description"`
-	}
-	err = q.GetContext(ctx, &r, q.Rebind(`SELECT name, description FROM products WHERE id = ? AND deleted_at IS NULL`), id)
+func productText(ctx context.Context, q db.Querier, id int64) (text, error) {
+	var t text
+	err := q.GetContext(ctx, &t, q.Rebind(`SELECT name, name_en, description FROM products WHERE id = ? AND deleted_at IS NULL`), id)
 	if errors.Is(err, sql.ErrNoRows) {
-		return "", "", fault.ErrNotFound
+		return text{}, fault.ErrNotFound
 	}
-	return r.Name, r.Description, err
+	return t, err
 }
 
 func productExists(ctx context.Context, q db.Querier, id int64) (bool, error) {
