@@ -289,7 +289,7 @@ type productRow struct {
 // COALESCE, which changes nothing but makes the SQLite driver hand over the
 // stored text (rather than trying one layout after another) for
 // db.Time to parse.
-const listColumns = `p.id, p.seller_id, s.name AS seller_name, p.category_id, p.name, p.summary,
+const listColumns = `p.id, p.seller_id, s.name AS seller_name, p.category_id, p.name, p.name_en, p.summary,
 	p.product_type, p.featured, p.currency, p.price_minor, p.list_price_minor,
 	p.in_stock, COALESCE(p.created_at, NULL) AS created_at,
 	COALESCE(p.updated_at, NULL) AS updated_at,
@@ -300,14 +300,14 @@ const listColumns = `p.id, p.seller_id, s.name AS seller_name, p.category_id, p.
 // productColumns are the columns of productRow, in the order of
 // scanDest(true).
 const productColumns = listColumns + `, p.status, p.description, p.tax_free,
-	p.name_en, p.sold_out, p.ships, p.seo_title, p.seo_description`
+	p.sold_out, p.ships, p.seo_title, p.seo_description`
 
 // scanDest returns the fields of r in the order of listColumns, or of
 // productColumns when detail is true, for rows.Scan: a listing scans two
 // dozen rows, and naming the fields once costs less than matching columns
 // to fields by reflection per row.
 func (r *productRow) scanDest(detail bool) []any {
-	dest := []any{&r.ID, &r.SellerID, &r.SellerName, &r.CategoryID, &r.Name, &r.Summary,
+	dest := []any{&r.ID, &r.SellerID, &r.SellerName, &r.CategoryID, &r.Name, &r.NameEN, &r.Summary,
 		&r.Type, &r.Featured, &r.Currency, &r.PriceMinor, &r.ListPriceMinor,
 		&r.InStock, (*db.Time)(&r.CreatedAt), (*db.Time)(&r.UpdatedAt),
 		&r.ImageID, &r.ImagePosition, &r.ImageKey,
@@ -315,7 +315,7 @@ func (r *productRow) scanDest(detail bool) []any {
 		&r.ImageAlt, &r.ImageThumbsReady}
 	if detail {
 		dest = append(dest, &r.Status, &r.Description, &r.TaxFree,
-			&r.NameEN, &r.SoldOut, &r.Ships, &r.SEOTitle, &r.SEODescription)
+			&r.SoldOut, &r.Ships, &r.SEOTitle, &r.SEODescription)
 	}
 	return dest
 }

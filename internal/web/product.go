@@ -81,6 +81,7 @@ func (h *Handler) product(w http.ResponseWriter, r *http.Request, lc *locale) er
 		return fmt.Errorf("product %d is %s: %w", id, d.Status, fault.ErrNotFound)
 	}
 
+	d.Name = lc.productName(d.Name, d.NameEN)
 	path := productURL(id)
 	title := d.Name
 	if d.SEOTitle != "" { // staff's own title for search engines
