@@ -5,6 +5,7 @@ import (
 	"errors"
 	"log/slog"
 	"slices"
+	"strings"
 	"testing"
 	"time"
 
@@ -149,7 +150,7 @@ func TestSynonyms(t *testing.T) {
 		{"empty term", " ", "초콜릿", "term"},
 		{"empty replacement", "쵸코", "  ", "replacement"},
 		{"same word", "초콜릿", "초 콜릿", "replacement"},
-		{"too long", string(make([]rune, catalog.MaxSynonymRunes+1)), "x", "term"},
+		{"too long", strings.Repeat("가", catalog.MaxSynonymRunes+1), "x", "term"},
 		{"taken", "쵸 콜릿", "초코", "term"},
 	}
 	for _, tt := range bad {
