@@ -69,3 +69,28 @@ func TestSearchSynonymsAPI(t *testing.T) {
 		}
 	}
 }
+
+// A search with more hits than the catalog counts says its total is a
+// lower bound.
+func TestSearchTotalCapped(t *testing.T) {
+	t.Parallel()
+	f := newShop(t)
+	ps := make([]catalog.NewProduct, catalog.MaxSearchTotal+1)
+	for i := range ps {
+		ps[i] = catalog.NewProduct{CategoryID: f.leaf, Name: "마카롱 " + strconv.Itoa(i),
+			Variants: []catalog.NewVariant{{SKU: "MAC-" + strconv.Itoa(i), Price: 1000, Stock: 1, Active: true}}}
+	}
+	if _, err := f.cat.CreateProducts(context.Background(), ps); err != nil {
+		t.Fatal(err)
+	}
+	for _, tt := range []struct {
+		q      string
+		total  int
+		capped bool
+	}{{"마카롱", catalog.MaxSearchTotal, true}, {"마카롱 1000", 1, false}} {
+		p := decode[api.ProductPage](t, get(t, f.h, "GET", "/api/v1/products?q="+url.QueryEscape(tt.q)), http.StatusOK)
+		if p.Total != tt.total || p.TotalCapped != tt.capped {
+			t.Errorf("%q: total %d, capped %v; want %d, %v", tt.q, p.Total, p.TotalCapped, tt.total, tt.capped)
+		}
+	}
+}

@@ -198,11 +198,12 @@ func (l listSQL) lookupIDs(s Sort, limit, offset int) (string, []any) {
 		" ORDER BY " + col + " " + dir + ", id " + dir + " LIMIT ? OFFSET ?", append(args, limit, offset)
 }
 
-// count returns SQL that counts the listing.
+// count returns SQL that counts the listing; a search is counted up to
+// MaxSearchTotal+1.
 func (l listSQL) count() (string, []any) {
 	if l.text != "" {
 		where, args := l.searchCond()
-		return "SELECT COUNT(*) FROM products WHERE " + where, args
+		return "SELECT COUNT(*) FROM (SELECT 1 FROM products WHERE " + where + " LIMIT ?) c", append(args, MaxSearchTotal+1)
 	}
 	q := "SELECT COUNT(*) FROM products WHERE " + strings.Join(l.where, " AND ")
 	args := append([]any(nil), l.args...)
@@ -276,6 +277,9 @@ func (s *Service) list(ctx context.Context, q ListQuery) (ListResult, error) {
 		if res.Total, err = s.total(ctx, q, l); err != nil {
 			return ListResult{}, err
 		}
+	}
+	if l.text != "" && res.Total > MaxSearchTotal {
+		res.Total, res.TotalCapped = MaxSearchTotal, true
 	}
 	res.Pages = max(1, (res.Total+q.PerPage-1)/q.PerPage)
 	return res, nil

@@ -37,6 +37,11 @@ const (
 	MaxPerPage     = 100
 	MaxQueryRunes  = 100     // longer search text is cut to this many characters
 	MaxPage        = 1000000 // larger page numbers are rejected as invalid
+	// MaxSearchTotal bounds the count of a search's hits: a search counts
+	// at most this many and sets ListResult.TotalCapped when there are
+	// more, so a common word or a single syllable is counted without
+	// reading every hit.
+	MaxSearchTotal = 1000
 )
 
 // ListQuery selects, orders and pages a product listing. The zero value
@@ -65,7 +70,11 @@ type ListQuery struct {
 // the end has no Products but the right Total and Pages.
 type ListResult struct {
 	Products []Product
-	Total    int
+	// Total is how many products match; for a search with more than
+	// MaxSearchTotal hits it is MaxSearchTotal and TotalCapped is set
+	// ("1,000개 이상"), and Pages covers that many.
+	Total       int
+	TotalCapped bool
 	Page     int
 	PerPage  int
 	Pages    int

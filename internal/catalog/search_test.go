@@ -3,6 +3,7 @@ package catalog_test
 import (
 	"context"
 	"errors"
+	"fmt"
 	"log/slog"
 	"slices"
 	"strings"
@@ -232,5 +233,43 @@ func TestSuggestions(t *testing.T) {
 				t.Errorf("suggestions = %q, want %q first", got, tt.want)
 			}
 		})
+	}
+}
+
+// TestSearchTotalIsBounded checks that a search counts its hits only up to
+// MaxSearchTotal and then says the total is a lower bound, for short and
+// long queries alike; a listing without search text counts them all.
+func TestSearchTotalIsBounded(t *testing.T) {
+	t.Parallel()
+	sh := newShop(t)
+	n := catalog.MaxSearchTotal + 5
+	ps := make([]catalog.NewProduct, n)
+	for i := range ps {
+		ps[i] = catalog.NewProduct{CategoryID: sh.choco.ID, Name: fmt.Sprintf("초콜릿 %d", i),
+			CreatedAt: now0.Add(time.Duration(i) * time.Second),
+			Variants:  []catalog.NewVariant{{SKU: fmt.Sprintf("B-%d", i), Price: 1000, Stock: 1, Active: true}}}
+	}
+	if _, err := sh.s.CreateProducts(context.Background(), ps); err != nil {
+		t.Fatal(err)
+	}
+	tests := []struct {
+		q      catalog.ListQuery
+		total  int
+		capped bool
+	}{
+		{catalog.ListQuery{Query: "초"}, catalog.MaxSearchTotal, true},
+		{catalog.ListQuery{Query: "초콜릿"}, catalog.MaxSearchTotal, true},
+		{catalog.ListQuery{Query: "초콜릿", Sort: catalog.SortPriceAsc, Page: 2}, catalog.MaxSearchTotal, true},
+		{catalog.ListQuery{Query: "초콜릿 100"}, 6, false},
+		{catalog.ListQuery{}, n, false},
+	}
+	for _, tt := range tests {
+		res, err := sh.s.List(context.Background(), tt.q)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if res.Total != tt.total || res.TotalCapped != tt.capped || res.Pages != (tt.total+catalog.DefaultPerPage-1)/catalog.DefaultPerPage {
+			t.Errorf("%+v: total %d, capped %v, pages %d; want %d, %v", tt.q, res.Total, res.TotalCapped, res.Pages, tt.total, tt.capped)
+		}
 	}
 }

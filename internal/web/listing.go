@@ -181,6 +181,9 @@ func (h *Handler) search(w http.ResponseWriter, r *http.Request, lc *locale) err
 		l.Result = res
 		l.Heading = lc.F("search.title_q", q.Query)
 		l.Count = lc.F("search.hits", q.Query, res.Total)
+		if res.TotalCapped {
+			l.Count = lc.F("search.hits_more", q.Query, res.Total)
+		}
 		if res.Total == 0 {
 			if err := h.suggest(ctx, lc, l, q.Query); err != nil {
 				return err

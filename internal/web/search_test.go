@@ -3,6 +3,7 @@ package web_test
 import (
 	"context"
 	"net/url"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -64,5 +65,28 @@ func TestSearchPage(t *testing.T) {
 				}
 			}
 		})
+	}
+}
+
+// TestSearchPageBoundedCount checks that a search with more hits than the
+// catalog counts says "more than".
+func TestSearchPageBoundedCount(t *testing.T) {
+	t.Parallel()
+	a := newShop(t)
+	ps := make([]catalog.NewProduct, catalog.MaxSearchTotal+1)
+	for i := range ps {
+		ps[i] = catalog.NewProduct{CategoryID: a.f.Category(t, "chocolate").ID, Name: "마카롱 " + strconv.Itoa(i),
+			Variants: []catalog.NewVariant{{SKU: "MAC-" + strconv.Itoa(i), Price: 1000, Stock: 1, Active: true}}}
+	}
+	if _, err := a.cat.CreateProducts(context.Background(), ps); err != nil {
+		t.Fatal(err)
+	}
+	res := a.get(t, "/search?q="+url.QueryEscape("마카롱"))
+	if !strings.Contains(res.body, "‘마카롱’ 검색 결과 1,000개 이상") {
+		t.Errorf("Korean count missing")
+	}
+	res = a.get(t, "/search?q="+url.QueryEscape("마카롱")+"&lang=en")
+	if !strings.Contains(res.body, "More than 1,000 results for ‘마카롱’") {
+		t.Errorf("English count missing")
 	}
 }
