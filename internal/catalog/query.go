@@ -75,9 +75,9 @@ type ListResult struct {
 	// ("1,000개 이상"), and Pages covers that many.
 	Total       int
 	TotalCapped bool
-	Page     int
-	PerPage  int
-	Pages    int
+	Page        int
+	PerPage     int
+	Pages       int
 }
 
 // normalize replaces out-of-range values by defaults without complaint; it
