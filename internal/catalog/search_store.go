@@ -3,6 +3,7 @@ package catalog
 import (
 	"context"
 	"fmt"
+	"strconv"
 	"strings"
 	"time"
 
@@ -46,12 +47,21 @@ const gramProbe = `EXISTS (SELECT 1 FROM product_grams g WHERE g.gram = ? AND g.
 const countGram = `SELECT COUNT(*) FROM (SELECT 1 FROM product_grams WHERE gram = ? LIMIT ?) m`
 
 // gramNeighbours returns up to limit products whose names share the most
-// of grams, with how many they share, most first.
-func gramNeighbours(ctx context.Context, q db.Querier, grams []string, limit int) ([]gramHit, error) {
+// of grams, with how many they share, most first. It reads at most perGram
+// index entries of each gram, so a common piece ("co", "초콜") costs no
+// more than a rare one; the rare pieces, which tell names apart, are read
+// whole.
+func gramNeighbours(ctx context.Context, q db.Querier, grams []string, perGram, limit int) ([]gramHit, error) {
+	arms := make([]string, len(grams))
+	args := make([]any, 0, 2*len(grams)+1)
+	for i, g := range grams {
+		arms[i] = `SELECT product_id FROM (SELECT product_id FROM product_grams WHERE gram = ? LIMIT ?) g` + strconv.Itoa(i)
+		args = append(args, g, perGram)
+	}
 	var out []gramHit
-	err := q.SelectContext(ctx, &out, q.Rebind(`SELECT product_id, COUNT(*) AS shared FROM product_grams
-		WHERE gram IN (`+db.Placeholders(len(grams))+`) GROUP BY product_id ORDER BY shared DESC, product_id LIMIT ?`),
-		append(db.Args(grams), limit)...)
+	err := q.SelectContext(ctx, &out, q.Rebind(`SELECT product_id, COUNT(*) AS shared FROM (`+
+		strings.Join(arms, " UNION ALL ")+`) hits GROUP BY product_id ORDER BY shared DESC, product_id LIMIT ?`),
+		append(args, limit)...)
 	return out, err
 }
 

@@ -180,7 +180,8 @@ func (s *Service) Suggest(ctx context.Context, query string) ([]string, error) {
 	if len(qg) == 0 {
 		return nil, nil
 	}
-	hits, err := gramNeighbours(ctx, s.db.Read(), qg, 50)
+	qg = qg[:min(len(qg), maxSuggestGrams)]
+	hits, err := gramNeighbours(ctx, s.db.Read(), qg, suggestPerGram, 50)
 	if err != nil || len(hits) == 0 {
 		return nil, err
 	}
@@ -230,8 +231,14 @@ func (s *Service) Suggest(ctx context.Context, query string) ([]string, error) {
 	return out, nil
 }
 
-// minSuggestScore is the least likeness (0 to 1) of a suggested name.
-const minSuggestScore = 0.2
+// How Suggest looks: the least likeness (0 to 1) of a suggested name, the
+// query pieces it looks up (a longer query is judged by its start) and the
+// index entries it reads per piece.
+const (
+	minSuggestScore = 0.2
+	maxSuggestGrams = 24
+	suggestPerGram  = 300
+)
 
 // bigrams returns the distinct two-character pieces of s.
 func bigrams(s string) []string {
