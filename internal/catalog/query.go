@@ -48,8 +48,10 @@ const (
 // lists every active product, newest first, on page 1 with DefaultPerPage
 // products.
 type ListQuery struct {
-	// Query is search text matched as a substring of the name or the
-	// description, ignoring the case of Latin letters.
+	// Query is search text matched as a substring of the name, the
+	// English name or the description's text, ignoring spacing and the
+	// case of Latin letters, after the shop's synonyms are applied. Text
+	// of one or two characters matches the names only.
 	Query string
 	// Category is a category slug; the listing includes its whole subtree.
 	// An unknown slug makes List return *fault.Invalid{"category"}.
