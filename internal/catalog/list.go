@@ -50,6 +50,11 @@ type listSQL struct {
 	args  []any
 	cats  []int64 // the category subtree; empty means every category
 	text  string  // search text as searchText stores it; "" for none
+	// ids, when known is set, are the products whose names hold a short
+	// text, read from product_grams first: the lookup then reads these
+	// products by id, a plan no planner can get wrong.
+	ids   []int64
+	known bool
 }
 
 func (l *listSQL) add(cond string, args ...any) {
@@ -172,6 +177,12 @@ func (l listSQL) searchCond() (where string, args []any) {
 	if l.short() {
 		cond, sargs = gramMatch("id"), []any{l.text}
 	}
+	if l.known {
+		cond, sargs = "1 = 0", nil
+		if len(l.ids) > 0 {
+			cond, sargs = "id IN ("+db.Placeholders(len(l.ids))+")", db.Args(l.ids)
+		}
+	}
 	where = strings.Join(l.where, " AND ") + " AND " + cond
 	args = append(append([]any(nil), l.args...), sargs...)
 	if len(l.cats) > 0 {
@@ -261,7 +272,7 @@ func (s *Service) list(ctx context.Context, q ListQuery) (ListResult, error) {
 		}
 	}
 	offset := (q.Page - 1) * q.PerPage
-	rows, err := s.page(ctx, q, l, offset)
+	rows, err := s.page(ctx, q, &l, offset)
 	if err != nil {
 		return ListResult{}, fmt.Errorf("list products: %w", err)
 	}
@@ -292,13 +303,13 @@ const (
 )
 
 // page reads the products of one page.
-func (s *Service) page(ctx context.Context, q ListQuery, l listSQL, offset int) ([]productRow, error) {
+func (s *Service) page(ctx context.Context, q ListQuery, l *listSQL, offset int) ([]productRow, error) {
 	if l.text == "" {
 		idsSQL, args := l.browseIDs(q.Sort, q.PerPage, offset)
 		return s.pageRows(ctx, q.Sort, idsSQL, args)
 	}
 	key := "\x01" + countKey(q)
-	plan, err := s.searchPlan(ctx, key, l)
+	plan, err := s.searchPlan(ctx, key, *l)
 	if err != nil {
 		return nil, err
 	}
@@ -314,6 +325,16 @@ func (s *Service) page(ctx context.Context, q ListQuery, l listSQL, offset int) 
 			// Matches are too sparse to walk for; remember that. (A short
 			// deeper page is usually the last page of a common word.)
 			s.keepTotal(key, planLookup, gen)
+		}
+	}
+	if l.short() {
+		var ids []int64
+		rq := s.db.Read()
+		if err := rq.SelectContext(ctx, &ids, rq.Rebind(gramIDs), l.text, rareMatches+1); err != nil {
+			return nil, fmt.Errorf("look up %q: %w", l.text, err)
+		}
+		if len(ids) <= rareMatches {
+			l.ids, l.known = ids, true
 		}
 	}
 	idsSQL, args := l.lookupIDs(q.Sort, q.PerPage, offset)

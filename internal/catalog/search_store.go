@@ -42,6 +42,9 @@ func gramMatch(col string) string {
 // product has the gram (its one argument): one index probe per row.
 const gramProbe = `EXISTS (SELECT 1 FROM product_grams g WHERE g.gram = ? AND g.product_id = w.id)`
 
+// gramIDs selects the products whose names hold gram, up to a limit.
+const gramIDs = `SELECT product_id FROM product_grams WHERE gram = ? LIMIT ?`
+
 // countGram counts the products whose names hold gram, stopping at limit;
 // the count includes products other conditions of a search would drop.
 const countGram = `SELECT COUNT(*) FROM (SELECT 1 FROM product_grams WHERE gram = ? LIMIT ?) m`
