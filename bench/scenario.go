@@ -117,8 +117,12 @@ LIMIT 1`)
 		return nil, err
 	}
 
+	mixes, err := searchMixes(ctx, q, ids)
+	if err != nil {
+		return nil, err
+	}
 	search := func(text string) string { return "/search?" + url.Values{"q": {text}}.Encode() }
-	return []scenario{
+	return append([]scenario{
 		{name: "home", paths: []string{"/"}, note: "GET /"},
 		{name: "category-first", paths: []string{"/categories/" + cat.Slug},
 			note: fmt.Sprintf("/categories/%s, %d products in its subtree, page 1", cat.Slug, cat.Count)},
@@ -136,7 +140,7 @@ LIMIT 1`)
 			note: "GET /api/v1/products, first page, newest first"},
 		{name: "api-category", paths: []string{"/api/v1/products?" + url.Values{"category": {cat.Slug}}.Encode()},
 			note: fmt.Sprintf("GET /api/v1/products?category=%s", cat.Slug)},
-	}, nil
+	}, mixes...), nil
 }
 
 // counter counts listings through the API, or the database when the API

@@ -28,6 +28,9 @@ type CatalogAdmin interface {
 	AdjustStock(ctx context.Context, by audit.Actor, variantID, delta int64, reason catalog.StockReason, note string) (catalog.StockEntry, error)
 	StockLedger(ctx context.Context, variantID int64) (catalog.StockVariant, []catalog.StockEntry, error)
 	LowStock(ctx context.Context, limit int) ([]catalog.StockVariant, error)
+	Synonyms(ctx context.Context) ([]catalog.Synonym, error)
+	AddSynonym(ctx context.Context, by audit.Actor, term, replacement string) (catalog.Synonym, error)
+	DeleteSynonym(ctx context.Context, by audit.Actor, id int64) error
 }
 
 // AdminCategory is a category as staff manage it.
@@ -298,6 +301,7 @@ func (a *API) EnableCatalogAdmin(c CatalogAdmin) {
 	huma.Register(a.huma, op("list-low-stock", http.MethodGet, "/variants/low-stock", "List variants low on stock",
 		"Returns active variants of products on the storefront or drafts whose stock is at or below their "+
 			"low-stock threshold, the emptiest first.", 0, invalid), a.listLowStock)
+	a.registerSynonyms(op)
 	documentErrorHeaders(doc)
 	a.renderSpec()
 }

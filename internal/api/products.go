@@ -22,11 +22,13 @@ const (
 
 // ProductPage is one page of a product listing.
 type ProductPage struct {
-	Items   []Product `json:"items" nullable:"false" doc:"The products of this page; empty past the last page."`
-	Total   int       `json:"total" doc:"Products matching the filters, on all pages." example:"213"`
-	Page    int       `json:"page" doc:"This page, counted from 1." example:"1"`
-	PerPage int       `json:"per_page" doc:"Products per page." example:"24"`
-	Pages   int       `json:"pages" doc:"Number of pages; 0 when nothing matches." example:"9"`
+	Items []Product `json:"items" nullable:"false" doc:"The products of this page; empty past the last page."`
+	Total int       `json:"total" doc:"Products matching the filters, on all pages; a search counts at most 1,000 (see total_capped)." example:"213"`
+	// TotalCapped is set when a search has more hits than it counts.
+	TotalCapped bool `json:"total_capped" doc:"True when a search has more than total hits: it counts at most 1,000, so common words cost no more than rare ones." example:"false"`
+	Page        int  `json:"page" doc:"This page, counted from 1." example:"1"`
+	PerPage     int  `json:"per_page" doc:"Products per page." example:"24"`
+	Pages       int  `json:"pages" doc:"Number of pages; 0 when nothing matches." example:"9"`
 }
 
 // listInput takes the listing's query string whole: the parameters are
@@ -101,11 +103,12 @@ func (a *API) listProducts(ctx context.Context, in *listInput) (*listOutput, err
 		return nil, a.problem(ctx, err, "query")
 	}
 	page := ProductPage{
-		Items:   make([]Product, 0, len(res.Products)),
-		Total:   res.Total,
-		Page:    res.Page,
-		PerPage: res.PerPage,
-		Pages:   res.Pages,
+		Items:       make([]Product, 0, len(res.Products)),
+		Total:       res.Total,
+		TotalCapped: res.TotalCapped,
+		Page:        res.Page,
+		PerPage:     res.PerPage,
+		Pages:       res.Pages,
 	}
 	for _, p := range res.Products {
 		page.Items = append(page.Items, a.newProduct(p))

@@ -80,6 +80,7 @@ type Product struct {
 	ID              int64     `json:"id" example:"1"`
 	URL             string    `json:"url" format:"uri" doc:"This product's detail in the API." example:"https://shop.example.com/api/v1/products/1"`
 	Name            string    `json:"name" example:"다크초콜릿세트"`
+	NameEN          string    `json:"name_en" doc:"The English name; the Korean one when there is none." example:"Dark chocolate set"`
 	Summary         string    `json:"summary" doc:"One line about the product, plain text."`
 	Type            string    `json:"type" enum:"physical,digital,subscription" doc:"How the product is delivered."`
 	CategoryID      int64     `json:"category_id" example:"3"`
@@ -101,6 +102,7 @@ func (a *API) newProduct(p catalog.Product) Product {
 		ID:              p.ID,
 		URL:             a.absURL(Prefix + "/products/" + strconv.FormatInt(p.ID, 10)),
 		Name:            p.Name,
+		NameEN:          p.NameEN,
 		Summary:         p.Summary,
 		Type:            string(p.Type),
 		CategoryID:      p.CategoryID,
@@ -114,6 +116,9 @@ func (a *API) newProduct(p catalog.Product) Product {
 		InStock:         p.InStock,
 		CreatedAt:       p.CreatedAt.UTC(),
 		UpdatedAt:       p.UpdatedAt.UTC(),
+	}
+	if out.NameEN == "" {
+		out.NameEN = p.Name
 	}
 	if p.Image != nil {
 		im := a.newImage(*p.Image)

@@ -35,6 +35,9 @@ type Catalog interface {
 	AdjustStock(ctx context.Context, by audit.Actor, variantID, delta int64, reason catalog.StockReason, note string) (catalog.StockEntry, error)
 	StockLedger(ctx context.Context, variantID int64) (catalog.StockVariant, []catalog.StockEntry, error)
 	LowStock(ctx context.Context, limit int) ([]catalog.StockVariant, error)
+	Synonyms(ctx context.Context) ([]catalog.Synonym, error)
+	AddSynonym(ctx context.Context, by audit.Actor, term, replacement string) (catalog.Synonym, error)
+	DeleteSynonym(ctx context.Context, by audit.Actor, id int64) error
 }
 
 // Page sizes of the catalog section.
@@ -58,6 +61,9 @@ func (h *Handler) registerCatalog(mux Router) {
 	mux.Handle("GET "+p+"/catalog/variants/{id}/stock", cat(h.stockPage))
 	mux.Handle("POST "+p+"/catalog/variants/{id}/stock", cat(h.adjustStock))
 	mux.Handle("GET "+p+"/catalog/low-stock", cat(h.lowStock))
+	mux.Handle("GET "+p+"/catalog/synonyms", cat(h.synonymsPage))
+	mux.Handle("POST "+p+"/catalog/synonyms", cat(h.addSynonym))
+	mux.Handle("POST "+p+"/catalog/synonyms/{id}/delete", cat(h.deleteSynonym))
 }
 
 // catalogSections adds the catalog section to the menu for u.
@@ -68,6 +74,7 @@ func (h *Handler) catalogSections(u account.User, add func(key, path, hint strin
 	add("products", "/catalog/products", "dash.products")
 	add("categories", "/catalog/categories", "dash.categories")
 	add("low_stock", "/catalog/low-stock", "dash.low_stock")
+	add("synonyms", "/catalog/synonyms", "dash.synonyms")
 }
 
 // catalogFieldText translates a catalog service's field message.

@@ -645,4 +645,23 @@ var paymentTexts = map[string][2]string{
 	"v.must be at most 30 characters": {"30자 이하여야 합니다.", "Must be at most 30 characters."},
 	"v.must not contain line breaks or control characters": {"줄바꿈이나 제어 문자는 쓸 수 없습니다.", "Must be one line without control characters."},
 	"v.must be digits (hyphens allowed)":                   {"숫자로 입력하세요 (- 허용).", "Digits only (hyphens allowed)."},
+
+	// The search synonyms page.
+	"nav.synonyms":                {"검색 동의어", "Search synonyms"},
+	"dash.synonyms":               {"쵸콜릿 → 초콜릿처럼 손님이 다르게 쓰는 말을 검색이 알아듣게 합니다", "Spelling variants search reads as another word, like 쵸콜릿 → 초콜릿"},
+	"syn.title":                   {"검색 동의어", "Search synonyms"},
+	"syn.intro":                   {"검색어에 ‘검색어’가 들어 있으면 ‘바꿀 말’로 바꿔 찾습니다. 띄어쓰기와 영문 대소문자는 가리지 않으며, 저장하면 바로 검색에 반영됩니다.", "A search holding the word is run with the replacement instead. Spacing and letter case do not matter; a change applies to searches at once."},
+	"syn.add":                     {"동의어 추가", "Add a synonym"},
+	"syn.term":                    {"검색어", "Word"},
+	"syn.term.hint":               {"손님이 쓰는 말 (예: 쵸콜릿)", "What customers type (e.g. 쵸콜릿)"},
+	"syn.replacement":             {"바꿀 말", "Replacement"},
+	"syn.replacement.hint":        {"상품 이름에 쓰인 말 (예: 초콜릿)", "The word product names use (e.g. 초콜릿)"},
+	"syn.added":                   {"추가한 때", "Added"},
+	"syn.none":                    {"등록된 동의어가 없습니다.", "No synonyms yet."},
+	"syn.delete":                  {"삭제", "Delete"},
+	"syn.delete.label":            {"%s 동의어 삭제", "Delete the synonym %s"},
+	"syn.done.add":                {"동의어를 추가했습니다. 지금부터 검색에 반영됩니다.", "The synonym is added; searches use it from now on."},
+	"syn.done.delete":             {"동의어를 삭제했습니다.", "The synonym is deleted."},
+	"v.must differ from the word": {"바꿀 말과 달라야 합니다. 검색어와 같은 말은 바꿀 필요가 없습니다.", "Must differ from the word."},
+	"v.is already in the list":    {"이미 등록된 검색어입니다.", "This word is in the list already."},
 }

@@ -32,6 +32,7 @@ var routeAreas = map[string][]account.Permission{
 	"/returns":              {account.PermOrders},
 	"/transfers":            {account.PermOrders},
 	"/catalog":              {account.PermCatalog},
+	"/catalog/synonyms":     {account.PermCatalog},
 	"/content":              {account.PermContent},
 	"/media":                {account.PermCatalog, account.PermContent},
 	"/inquiries":            {account.PermCustomers},

@@ -176,8 +176,11 @@ func insertAdminProduct(ctx context.Context, q db.Querier, seller int64, p *Prod
 		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`),
 		seller, p.CategoryID, p.Name, p.NameEN, p.Summary, p.Description, string(p.Type), string(status), soldOut,
 		p.TaxFree, p.Ships, string(money.KRW), p.Price, salePriceArg(p.SalePrice), p.SEOTitle, p.SEODescription,
-		searchText(p.Name+" "+p.NameEN, p.Description), now, now)
-	return id, err
+		p.text().search(), now, now)
+	if err != nil {
+		return 0, err
+	}
+	return id, writeGrams(ctx, q, id, p.text())
 }
 
 func updateAdminProduct(ctx context.Context, q db.Querier, id int64, p *ProductInput, now time.Time) (bool, error) {
@@ -188,12 +191,15 @@ func updateAdminProduct(ctx context.Context, q db.Querier, id int64, p *ProductI
 		WHERE id = ? AND deleted_at IS NULL`),
 		p.CategoryID, p.Name, p.NameEN, p.Summary, p.Description, string(p.Type), string(status), soldOut,
 		p.TaxFree, p.Ships, p.Price, salePriceArg(p.SalePrice), p.SEOTitle, p.SEODescription,
-		searchText(p.Name+" "+p.NameEN, p.Description), now, id)
+		p.text().search(), now, id)
 	if err != nil {
 		return false, fmt.Errorf("update product %d: %w", id, err)
 	}
 	n, err := res.RowsAffected()
-	return n > 0, err
+	if err != nil || n == 0 {
+		return false, err
+	}
+	return true, writeGrams(ctx, q, id, p.text())
 }
 
 func replaceOptions(ctx context.Context, q db.Querier, productID int64, opts []OptionInput, now time.Time) error {

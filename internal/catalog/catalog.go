@@ -54,6 +54,7 @@ type Product struct {
 	SellerName  string
 	CategoryID  int64
 	Name        string
+	NameEN      string // English; "" means use Name
 	Summary     string
 	Description string // sanitised HTML; empty in List results, which do not read it
 	Type        ProductType
@@ -61,12 +62,10 @@ type Product struct {
 	Featured    bool
 	TaxFree     bool // VAT-exempt (면세); read with the product's detail, false in listings
 	// The fields below are read with the product's detail and are zero in
-	// listings. NameEN is the English name ("" means use Name); SoldOut is
-	// set by staff by hand: the product is listed and shown but not sold,
-	// whatever its stock; Ships is false for goods that need no delivery
+	// listings. SoldOut is set by staff by hand: the product is listed and
+	// shown but not sold, whatever its stock; Ships is false for goods that need no delivery
 	// (always for digital ones). SEOTitle and SEODesc, when set, replace the
 	// name and summary in the page's <title> and meta description.
-	NameEN       string
 	SoldOut      bool
 	Ships        bool
 	SEOTitle     string

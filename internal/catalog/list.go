@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"strconv"
 	"strings"
+	"unicode/utf8"
 
 	"github.com/mallang/mallang/internal/db"
 )
@@ -49,6 +50,11 @@ type listSQL struct {
 	args  []any
 	cats  []int64 // the category subtree; empty means every category
 	text  string  // search text as searchText stores it; "" for none
+	// ids, when known is set, are the products whose names hold a short
+	// text, read from product_grams first: the lookup then reads these
+	// products by id, a plan no planner can get wrong.
+	ids   []int64
+	known bool
 }
 
 func (l *listSQL) add(cond string, args ...any) {
@@ -153,9 +159,13 @@ func (l listSQL) walkIDs(s Sort, limit, offset, walk int) (string, []any) {
 		b.WriteString(" AND " + cond)
 		args = append(args, cargs...)
 	}
-	b.WriteString(" ORDER BY " + order + ` LIMIT ?) w WHERE t LIKE ? ESCAPE '\' ORDER BY k ` + dir + ", id " + dir +
+	match, marg := `t LIKE ? ESCAPE '\'`, any("%"+db.EscapeLike(l.text)+"%")
+	if l.short() {
+		match, marg = gramProbe, l.text
+	}
+	b.WriteString(" ORDER BY " + order + ` LIMIT ?) w WHERE ` + match + ` ORDER BY k ` + dir + ", id " + dir +
 		" LIMIT ? OFFSET ?")
-	args = append(args, walk, "%"+db.EscapeLike(l.text)+"%", limit, offset)
+	args = append(args, walk, marg, limit, offset)
 	return b.String(), args
 }
 
@@ -164,6 +174,15 @@ func (l listSQL) walkIDs(s Sort, limit, offset, walk int) (string, []any) {
 // planner's choice (the pg_trgm index, or a scan for short text).
 func (l listSQL) searchCond() (where string, args []any) {
 	cond, sargs := l.d.ContainsText(l.text, "search_text", "product_search", "id")
+	if l.short() {
+		cond, sargs = gramMatch("id"), []any{l.text}
+	}
+	if l.known {
+		cond, sargs = "1 = 0", nil
+		if len(l.ids) > 0 {
+			cond, sargs = "id IN ("+db.Placeholders(len(l.ids))+")", db.Args(l.ids)
+		}
+	}
 	where = strings.Join(l.where, " AND ") + " AND " + cond
 	args = append(append([]any(nil), l.args...), sargs...)
 	if len(l.cats) > 0 {
@@ -176,6 +195,11 @@ func (l listSQL) searchCond() (where string, args []any) {
 	return where, args
 }
 
+// short reports whether the search text is too short for the trigram
+// indexes: such text is looked up in product_grams, which holds the one-
+// and two-character pieces of product names (so it matches names only).
+func (l listSQL) short() bool { return utf8.RuneCountInString(l.text) < db.MinTrigramRunes }
+
 // lookupIDs returns SQL that selects one page of a search by finding every
 // match first and sorting them.
 func (l listSQL) lookupIDs(s Sort, limit, offset int) (string, []any) {
@@ -185,11 +209,12 @@ func (l listSQL) lookupIDs(s Sort, limit, offset int) (string, []any) {
 		" ORDER BY " + col + " " + dir + ", id " + dir + " LIMIT ? OFFSET ?", append(args, limit, offset)
 }
 
-// count returns SQL that counts the listing.
+// count returns SQL that counts the listing; a search is counted up to
+// MaxSearchTotal+1.
 func (l listSQL) count() (string, []any) {
 	if l.text != "" {
 		where, args := l.searchCond()
-		return "SELECT COUNT(*) FROM products WHERE " + where, args
+		return "SELECT COUNT(*) FROM (SELECT 1 FROM products WHERE " + where + " LIMIT ?) c", append(args, MaxSearchTotal+1)
 	}
 	q := "SELECT COUNT(*) FROM products WHERE " + strings.Join(l.where, " AND ")
 	args := append([]any(nil), l.args...)
@@ -228,6 +253,12 @@ func (s *Service) list(ctx context.Context, q ListQuery) (ListResult, error) {
 		}
 	}
 	l := buildList(s.db.Dialect, q, cats)
+	if l.text != "" {
+		var err error
+		if l.text, err = s.expand(ctx, l.text); err != nil {
+			return ListResult{}, err
+		}
+	}
 	if q.Category == "" {
 		t, err := s.categories(ctx)
 		if err != nil {
@@ -241,7 +272,7 @@ func (s *Service) list(ctx context.Context, q ListQuery) (ListResult, error) {
 		}
 	}
 	offset := (q.Page - 1) * q.PerPage
-	rows, err := s.page(ctx, q, l, offset)
+	rows, err := s.page(ctx, q, &l, offset)
 	if err != nil {
 		return ListResult{}, fmt.Errorf("list products: %w", err)
 	}
@@ -258,6 +289,9 @@ func (s *Service) list(ctx context.Context, q ListQuery) (ListResult, error) {
 			return ListResult{}, err
 		}
 	}
+	if l.text != "" && res.Total > MaxSearchTotal {
+		res.Total, res.TotalCapped = MaxSearchTotal, true
+	}
 	res.Pages = max(1, (res.Total+q.PerPage-1)/q.PerPage)
 	return res, nil
 }
@@ -269,13 +303,13 @@ const (
 )
 
 // page reads the products of one page.
-func (s *Service) page(ctx context.Context, q ListQuery, l listSQL, offset int) ([]productRow, error) {
+func (s *Service) page(ctx context.Context, q ListQuery, l *listSQL, offset int) ([]productRow, error) {
 	if l.text == "" {
 		idsSQL, args := l.browseIDs(q.Sort, q.PerPage, offset)
 		return s.pageRows(ctx, q.Sort, idsSQL, args)
 	}
 	key := "\x01" + countKey(q)
-	plan, err := s.searchPlan(ctx, key, l)
+	plan, err := s.searchPlan(ctx, key, *l)
 	if err != nil {
 		return nil, err
 	}
@@ -293,6 +327,16 @@ func (s *Service) page(ctx context.Context, q ListQuery, l listSQL, offset int) 
 			s.keepTotal(key, planLookup, gen)
 		}
 	}
+	if l.short() {
+		var ids []int64
+		rq := s.db.Read()
+		if err := rq.SelectContext(ctx, &ids, rq.Rebind(gramIDs), l.text, rareMatches+1); err != nil {
+			return nil, fmt.Errorf("look up %q: %w", l.text, err)
+		}
+		if len(ids) <= rareMatches {
+			l.ids, l.known = ids, true
+		}
+	}
 	idsSQL, args := l.lookupIDs(q.Sort, q.PerPage, offset)
 	return s.pageRows(ctx, q.Sort, idsSQL, args)
 }
@@ -304,6 +348,9 @@ func (s *Service) searchPlan(ctx context.Context, key string, l listSQL) (int, e
 		return plan, nil
 	}
 	probe, args, ok := l.d.CountMatches(l.text, "product_search", rareMatches)
+	if l.short() {
+		probe, args, ok = countGram, []any{l.text, rareMatches}, true
+	}
 	if !ok {
 		return planWalk, nil
 	}

@@ -30,7 +30,7 @@ type NewProduct struct {
 	SellerID    int64 // 0 means the house seller
 	CategoryID  int64
 	Name        string
-	NameEN      string      // English; "" means use Name
+	NameEN      string      // English name, optional; searched and shown with lang=en
 	Summary     string      // plain text
 	Description string      // HTML; sanitised by richtext.Sanitize before it is stored
 	Type        ProductType // "" means Physical
@@ -134,6 +134,7 @@ func (p *NewProduct) validate(prefix string, inv *fault.Invalid) {
 		p.Images[j].validate(fmt.Sprintf("%simages[%d].", prefix, j), inv)
 	}
 	checkName(p.Name, inv, prefix+"name")
+	p.NameEN = strings.TrimSpace(p.NameEN)
 	if utf8.RuneCountInString(p.NameEN) > MaxProductName {
 		inv.Add(prefix+"name_en", fmt.Sprintf("must be at most %d characters", MaxProductName))
 	}
@@ -442,18 +443,19 @@ func (s *Service) UpdateProduct(ctx context.Context, id int64, u ProductUpdate) 
 	}
 	err := s.db.InTx(ctx, func(q db.Querier) error {
 		var search *string
+		var t text
 		if u.Name != nil || u.Description != nil {
-			name, desc, err := productText(ctx, q, id)
-			if err != nil {
+			var err error
+			if t, err = productText(ctx, q, id); err != nil {
 				return err
 			}
 			if u.Name != nil {
-				name = *u.Name
+				t.Name = *u.Name
 			}
 			if u.Description != nil {
-				desc = *u.Description
+				t.Description = *u.Description
 			}
-			st := searchText(name, desc)
+			st := t.search()
 			search = &st
 		}
 		ok, err := updateProduct(ctx, q, id, u, search, s.now().UTC())
@@ -462,6 +464,9 @@ func (s *Service) UpdateProduct(ctx context.Context, id int64, u ProductUpdate) 
 		}
 		if !ok {
 			return fault.ErrNotFound
+		}
+		if search != nil {
+			return writeGrams(ctx, q, id, t)
 		}
 		return nil
 	})

@@ -37,14 +37,21 @@ const (
 	MaxPerPage     = 100
 	MaxQueryRunes  = 100     // longer search text is cut to this many characters
 	MaxPage        = 1000000 // larger page numbers are rejected as invalid
+	// MaxSearchTotal bounds the count of a search's hits: a search counts
+	// at most this many and sets ListResult.TotalCapped when there are
+	// more, so a common word or a single syllable is counted without
+	// reading every hit.
+	MaxSearchTotal = 1000
 )
 
 // ListQuery selects, orders and pages a product listing. The zero value
 // lists every active product, newest first, on page 1 with DefaultPerPage
 // products.
 type ListQuery struct {
-	// Query is search text matched as a substring of the name or the
-	// description, ignoring the case of Latin letters.
+	// Query is search text matched as a substring of the name, the
+	// English name or the description's text, ignoring spacing and the
+	// case of Latin letters, after the shop's synonyms are applied. Text
+	// of one or two characters matches the names only.
 	Query string
 	// Category is a category slug; the listing includes its whole subtree.
 	// An unknown slug makes List return *fault.Invalid{"category"}.
@@ -65,10 +72,14 @@ type ListQuery struct {
 // the end has no Products but the right Total and Pages.
 type ListResult struct {
 	Products []Product
-	Total    int
-	Page     int
-	PerPage  int
-	Pages    int
+	// Total is how many products match; for a search with more than
+	// MaxSearchTotal hits it is MaxSearchTotal and TotalCapped is set
+	// ("1,000개 이상"), and Pages covers that many.
+	Total       int
+	TotalCapped bool
+	Page        int
+	PerPage     int
+	Pages       int
 }
 
 // normalize replaces out-of-range values by defaults without complaint; it

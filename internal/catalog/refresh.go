@@ -22,12 +22,15 @@ func (s *Service) Refresh(ctx context.Context, q db.Querier, productIDs []int64,
 		if !text {
 			continue
 		}
-		name, desc, err := productText(ctx, q, id)
+		t, err := productText(ctx, q, id)
 		if err != nil {
 			return fmt.Errorf("refresh product %d: %w", id, err)
 		}
 		if _, err := q.ExecContext(ctx, q.Rebind(`UPDATE products SET search_text = ? WHERE id = ?`),
-			searchText(name, desc), id); err != nil {
+			t.search(), id); err != nil {
+			return fmt.Errorf("refresh search text of product %d: %w", id, err)
+		}
+		if err := writeGrams(ctx, q, id, t); err != nil {
 			return fmt.Errorf("refresh search text of product %d: %w", id, err)
 		}
 	}

@@ -54,6 +54,10 @@ type Service struct {
 
 	houseMu     sync.Mutex // guards houseSeller
 	houseSeller int64
+
+	// synonyms is the search's synonym list as last read; nil means read
+	// it on next use.
+	synonyms atomic.Pointer[synonymSet]
 }
 
 type cachedCount struct {

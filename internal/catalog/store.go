@@ -116,14 +116,18 @@ func existing[T int64 | string](ctx context.Context, q db.Querier, table, col st
 
 func insertProduct(ctx context.Context, q db.Querier, p *NewProduct, d derived, created, now time.Time) (int64, error) {
 	var id int64
+	t := text{Name: p.Name, NameEN: p.NameEN, Description: p.Description}
 	err := q.GetContext(ctx, &id, q.Rebind(`INSERT INTO products (seller_id, category_id, name, name_en, summary, description,
 			product_type, status, featured, tax_free, currency, price_minor, list_price_minor, in_stock,
 			search_text, ships, created_at, updated_at)
 		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`),
 		p.SellerID, p.CategoryID, p.Name, p.NameEN, p.Summary, p.Description,
 		string(p.Type), string(p.Status), p.Featured, p.TaxFree, string(p.Currency), d.Price, d.ListPrice, d.InStock,
-		searchText(p.Name+" "+p.NameEN, p.Description), p.Type != Digital, created, now)
-	return id, err
+		t.search(), p.Type != Digital, created, now)
+	if err != nil {
+		return 0, err
+	}
+	return id, writeGrams(ctx, q, id, t)
 }
 
 func insertOptions(ctx context.Context, q db.Querier, productID int64, names []string, now time.Time) error {
@@ -285,7 +289,7 @@ type productRow struct {
 // COALESCE, which changes nothing but makes the SQLite driver hand over the
 // stored text (rather than trying one layout after another) for
 // db.Time to parse.
-const listColumns = `p.id, p.seller_id, s.name AS seller_name, p.category_id, p.name, p.summary,
+const listColumns = `p.id, p.seller_id, s.name AS seller_name, p.category_id, p.name, p.name_en, p.summary,
 	p.product_type, p.featured, p.currency, p.price_minor, p.list_price_minor,
 	p.in_stock, COALESCE(p.created_at, NULL) AS created_at,
 	COALESCE(p.updated_at, NULL) AS updated_at,
@@ -296,14 +300,14 @@ const listColumns = `p.id, p.seller_id, s.name AS seller_name, p.category_id, p.
 // productColumns are the columns of productRow, in the order of
 // scanDest(true).
 const productColumns = listColumns + `, p.status, p.description, p.tax_free,
-	p.name_en, p.sold_out, p.ships, p.seo_title, p.seo_description`
+	p.sold_out, p.ships, p.seo_title, p.seo_description`
 
 // scanDest returns the fields of r in the order of listColumns, or of
 // productColumns when detail is true, for rows.Scan: a listing scans two
 // dozen rows, and naming the fields once costs less than matching columns
 // to fields by reflection per row.
 func (r *productRow) scanDest(detail bool) []any {
-	dest := []any{&r.ID, &r.SellerID, &r.SellerName, &r.CategoryID, &r.Name, &r.Summary,
+	dest := []any{&r.ID, &r.SellerID, &r.SellerName, &r.CategoryID, &r.Name, &r.NameEN, &r.Summary,
 		&r.Type, &r.Featured, &r.Currency, &r.PriceMinor, &r.ListPriceMinor,
 		&r.InStock, (*db.Time)(&r.CreatedAt), (*db.Time)(&r.UpdatedAt),
 		&r.ImageID, &r.ImagePosition, &r.ImageKey,
@@ -311,7 +315,7 @@ func (r *productRow) scanDest(detail bool) []any {
 		&r.ImageAlt, &r.ImageThumbsReady}
 	if detail {
 		dest = append(dest, &r.Status, &r.Description, &r.TaxFree,
-			&r.NameEN, &r.SoldOut, &r.Ships, &r.SEOTitle, &r.SEODescription)
+			&r.SoldOut, &r.Ships, &r.SEOTitle, &r.SEODescription)
 	}
 	return dest
 }
@@ -372,18 +376,15 @@ func activeProduct(ctx context.Context, q db.Querier, id int64) (productRow, err
 	return r, err
 }
 
-// productText returns the name and description of a product that is not
+// productText returns the names and description of a product that is not
 // deleted.
-func productText(ctx context.Context, q db.Querier, id int64) (name, description string, err error) {
-	var r struct {
-		Name        string `db:"name"`
-		Description string `db:"description"`
-	}
-	err = q.GetContext(ctx, &r, q.Rebind(`SELECT name, description FROM products WHERE id = ? AND deleted_at IS NULL`), id)
+func productText(ctx context.Context, q db.Querier, id int64) (text, error) {
+	var t text
+	err := q.GetContext(ctx, &t, q.Rebind(`SELECT name, name_en, description FROM products WHERE id = ? AND deleted_at IS NULL`), id)
 	if errors.Is(err, sql.ErrNoRows) {
-		return "", "", fault.ErrNotFound
+		return text{}, fault.ErrNotFound
 	}
-	return r.Name, r.Description, err
+	return t, err
 }
 
 func productExists(ctx context.Context, q db.Querier, id int64) (bool, error) {

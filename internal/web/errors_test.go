@@ -37,6 +37,7 @@ func (broken) Product(context.Context, int64) (catalog.ProductDetail, error) {
 func (broken) SitemapProducts(context.Context, int, int, func(int64, time.Time) error) error {
 	return errDown
 }
+func (broken) Suggest(context.Context, string) ([]string, error) { return nil, errDown }
 
 // lockedBuffer collects log output from parallel requests.
 type lockedBuffer struct {

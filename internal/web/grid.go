@@ -61,7 +61,7 @@ func appendCard(b []byte, lc *locale, pr *catalog.Product) []byte {
 			b = append(b, `" sizes="(min-width: 1100px) 260px, (min-width: 640px) 30vw, 46vw`...)
 		}
 		b = append(b, `" alt="`...)
-		b = appendEscaped(b, altText(img, pr.Name))
+		b = appendEscaped(b, altText(img, lc.productName(pr.Name, pr.NameEN)))
 		if wd, ht := imgDims(img, media.Medium.Pixels()); wd > 0 {
 			b = append(b, `" width="`...)
 			b = strconv.AppendInt(b, int64(wd), 10)
@@ -81,7 +81,7 @@ func appendCard(b []byte, lc *locale, pr *catalog.Product) []byte {
 		b = append(b, `</span>`...)
 	}
 	b = append(b, `</div><h3 class="card-name" data-testid="product-name">`...)
-	b = appendEscaped(b, pr.Name)
+	b = appendEscaped(b, lc.productName(pr.Name, pr.NameEN))
 	b = append(b, `</h3></a><p class="price" data-testid="price">`...)
 	if pr.OnSale() {
 		b = append(b, `<span class="discount">`...)

@@ -314,6 +314,8 @@ func uiText() []msg {
 			"=1", "1 result for ‘%[1]v’", "other", "%[2]d results for ‘%[1]v’")},
 		{key: "search.prompt", ko: "상품 이름이나 설명에 들어 있는 말로 찾아보세요.", en: "Search by words in a product's name or description."},
 		{key: "search.none", ko: "다른 검색어로 다시 찾아보세요.", en: "Try other words."},
+		{key: "search.hits_more", ko: "‘%[1]v’ 검색 결과 %[2]d개 이상", en: "More than %[2]d results for ‘%[1]v’"},
+		{key: "search.suggest", ko: "혹시 ‘%[1]v’을(를) 찾으셨나요?", en: "Did you mean ‘%[1]v’?"},
 
 		// Product.
 		{key: "product.seller", ko: "판매자", en: "Seller"},

@@ -28,6 +28,11 @@ type listing struct {
 	// PageEmpty is set when the page number is past the last page; it
 	// links back to the first page.
 	PageEmpty string
+	// Suggest links the names closest to a search that found nothing; the
+	// first is shown in a sentence, SuggestBefore and SuggestAfter around
+	// it ("혹시 ‘", "’을 찾으셨나요?").
+	Suggest                     []link
+	SuggestBefore, SuggestAfter string
 }
 
 // filterForm is the plain GET form with sort and filters; it keeps the
@@ -176,6 +181,14 @@ func (h *Handler) search(w http.ResponseWriter, r *http.Request, lc *locale) err
 		l.Result = res
 		l.Heading = lc.F("search.title_q", q.Query)
 		l.Count = lc.F("search.hits", q.Query, res.Total)
+		if res.TotalCapped {
+			l.Count = lc.F("search.hits_more", q.Query, res.Total)
+		}
+		if res.Total == 0 {
+			if err := h.suggest(ctx, lc, l, q.Query); err != nil {
+				return err
+			}
+		}
 	}
 
 	params := url.Values{}

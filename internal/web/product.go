@@ -120,6 +120,7 @@ func (h *Handler) showProduct(w http.ResponseWriter, r *http.Request, lc *locale
 		return err
 	}
 	id := d.ID
+	d.Name = lc.productName(d.Name, d.NameEN)
 	path := productURL(id)
 	title := d.Name
 	if d.SEOTitle != "" { // staff's own title for search engines

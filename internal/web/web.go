@@ -36,6 +36,9 @@ type Catalog interface {
 	// SitemapProducts calls fn for active products in id order, skipping
 	// offset of them and stopping after limit (0: no limit).
 	SitemapProducts(ctx context.Context, offset, limit int, fn func(id int64, updated time.Time) error) error
+	// Suggest returns the product names closest to a search that found
+	// nothing, closest first; none when nothing is close.
+	Suggest(ctx context.Context, query string) ([]string, error)
 }
 
 // Config shapes the storefront.
