@@ -13,6 +13,8 @@ type homeView struct {
 	New, Featured []catalog.Product
 	Categories    []homeCategory
 	Banners       []bannerItem
+	// Preparing says the demo catalog is still loading.
+	Preparing bool
 }
 
 type homeCategory struct {
@@ -36,7 +38,8 @@ func (h *Handler) home(w http.ResponseWriter, r *http.Request, lc *locale) error
 	if err != nil {
 		return err
 	}
-	v := &homeView{New: fresh.Products, Featured: featured.Products, Categories: tree.home[lc.lang], Banners: h.banners(ctx)}
+	v := &homeView{New: fresh.Products, Featured: featured.Products, Categories: tree.home[lc.lang], Banners: h.banners(ctx),
+		Preparing: h.preparing()}
 
 	p := h.newPage(r, lc, tree, "", "/", nil)
 	p.Description = h.cfg.Tagline
