@@ -7,6 +7,7 @@
 //	go run ./bench                                  # both engines, 10,000 products
 //	go run ./bench -engines sqlite -duration 5s
 //	go run ./bench -products 100000 -only search    # search over 100,000 products
+//	go run ./bench -coldstart 5                     # first start to first page, empty data directory
 //
 // PostgreSQL is reached through -postgres or MALLANG_BENCH_POSTGRES_URL; the
 // benchmark creates a fresh database there and drops it afterwards.
@@ -49,6 +50,9 @@ type config struct {
 	// cpuprofile is where to write a CPU profile; set, the shop is served
 	// from this process so the profile covers it.
 	cpuprofile string
+	// coldStarts, when positive, measures that many first starts on an
+	// empty data directory instead of the load scenarios.
+	coldStarts int
 }
 
 func main() {
@@ -88,6 +92,7 @@ func parseFlags(args []string, stderr io.Writer) (config, error) {
 	fs.StringVar(&c.rare, "search-rare", "", "search text that hits few products; empty picks a word of a seeded product name that hits the fewest")
 	fs.IntVar(&c.checkoutVariants, "checkout-variants", 100, "variants the checkout scenario's customers buy, in turn, spread over the catalog")
 	fs.StringVar(&c.cpuprofile, "cpuprofile", "", "serve the shop from this process instead of a child process and write a CPU profile of the checkout scenario's measurement (server and load generator) to this file, with the engine's name added before the extension")
+	fs.IntVar(&c.coldStarts, "coldstart", 0, "instead of the load scenarios, start the shop this many times on an empty data directory (SQLite, demo on) and report the time from process start to the first page")
 	if err := fs.Parse(args); err != nil {
 		return c, err
 	}
@@ -142,6 +147,10 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	}
 	machine := describeMachine()
 	p.printf("machine: %s", machine)
+	if cfg.coldStarts > 0 {
+		fmt.Fprintf(stdout, "machine: %s\n", machine)
+		return benchColdStarts(ctx, bin, work, cfg.coldStarts, stdout, p)
+	}
 
 	var reports []engineReport
 	for _, engine := range cfg.engines {

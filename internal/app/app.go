@@ -13,6 +13,7 @@ import (
 	"net/http"
 	"slices"
 	"strings"
+	"sync/atomic"
 	"time"
 
 	"github.com/prometheus/client_golang/prometheus"
@@ -73,6 +74,8 @@ type App struct {
 	testpay *testpay.Provider
 	// live gives the services the shop's settings (wireSettings).
 	live *live
+	// preparing is true while serve loads the demo (demo.go).
+	preparing atomic.Bool
 }
 
 // New opens the database, applies migrations (the shop's and the job
@@ -196,7 +199,7 @@ func (a *App) routes() http.Handler {
 	jsonAPI.EnableCustomerCare(api.CareDeps{Customers: a.acc.customers, Inquiries: a.acc.inquiries})
 	jsonAPI.EnableSettings(a.live.s)
 	jsonAPI.Register(mux)
-	storefront := web.New(web.Config{BaseURL: a.cfg.BaseURL, Shop: a.live.s, Now: a.now}, a.Catalog, a.log)
+	storefront := web.New(web.Config{BaseURL: a.cfg.BaseURL, Shop: a.live.s, Now: a.now, Preparing: a.preparing.Load}, a.Catalog, a.log)
 	storefront.EnableAccounts(web.AccountDeps{
 		Accounts:  a.Accounts,
 		Store:     a.acc.sessions,

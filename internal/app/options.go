@@ -1,6 +1,7 @@
 package app
 
 import (
+	"context"
 	"time"
 
 	"github.com/mallang/mallang/internal/account"
@@ -31,6 +32,14 @@ type Options struct {
 	// Providers are payment providers enabled after the configured ones.
 	// Each must have a name of its own.
 	Providers []payment.Provider
+	// DemoStep, when set, is called by serve's demo load before each of its
+	// steps ("products", "shop", "staff", "pictures", "done"): blocking
+	// holds the load there, and an error stops it there as a process
+	// stopped at that point would.
+	DemoStep func(ctx context.Context, step string) error
+	// DemoPool is the number of distinct demo pictures per category; 0
+	// means seed.DemoPool (tests draw fewer).
+	DemoPool int
 }
 
 // Addresses is the address book service.

@@ -15,6 +15,7 @@ import (
 	"path/filepath"
 	"runtime/debug"
 	"strings"
+	"sync"
 
 	"github.com/mallang/mallang/internal/config"
 	"github.com/mallang/mallang/internal/crypt"
@@ -30,7 +31,7 @@ const usage = `mallang — 말랑 쇼핑몰 / the Mallang shop
 Usage: mallang [command] [flags]
 
 Commands:
-  serve        run the shop (the default): migrate, load the demo catalog into an empty shop, serve HTTP and jobs
+  serve        run the shop (the default): migrate, serve HTTP and jobs, load the demo catalog into an empty shop meanwhile
   migrate      apply database migrations and exit
   seed         load a demo catalog (--products N, --no-images)
   createadmin  create or reset a superuser (--email, --name; password from MALLANG_ADMIN_PASSWORD or stdin)
@@ -44,6 +45,11 @@ Configuration comes from MALLANG_* environment variables; see docs/configuration
 
 // Run runs the subcommand in args and returns the process exit code.
 func Run(ctx context.Context, args []string, env config.Lookup, stdin io.Reader, stdout, stderr io.Writer, version string) int {
+	return runWith(ctx, args, env, stdin, stdout, stderr, version, Options{})
+}
+
+// runWith is Run over an App built with opts (tests hold the demo load).
+func runWith(ctx context.Context, args []string, env config.Lookup, stdin io.Reader, stdout, stderr io.Writer, version string, opts Options) int {
 	if version == "" {
 		version = buildVersion()
 	}
@@ -80,7 +86,7 @@ func Run(ctx context.Context, args []string, env config.Lookup, stdin io.Reader,
 		return 2
 	}
 	log := newLogger(cfg, stderr)
-	a, err := New(ctx, cfg, log, version)
+	a, err := NewWith(ctx, cfg, log, version, opts)
 	if err != nil {
 		fmt.Fprintf(stderr, "mallang: %v\n", err)
 		return 1
@@ -136,17 +142,20 @@ func buildVersion() string {
 	return strings.TrimSpace(v)
 }
 
+// serveCmd serves at once and, when the demo is wanted (demoWanted), loads
+// it in the background meanwhile (loadDemo), so a first start answers
+// within a second or two instead of after the demo's pictures are drawn.
 func serveCmd(ctx context.Context, a *App, args []string, _ io.Reader, stdout, stderr io.Writer) error {
 	fs := flag.NewFlagSet("serve", flag.ContinueOnError)
 	fs.SetOutput(stderr)
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
-	if a.cfg.Seed {
-		if err := a.seedIfEmpty(ctx, stderr); err != nil {
-			return err
-		}
+	demo, err := a.demoWanted(ctx)
+	if err != nil {
+		return err
 	}
+	a.preparing.Store(demo)
 	ln, err := net.Listen("tcp", a.cfg.Addr)
 	if err != nil {
 		return fmt.Errorf("listen on %s (MALLANG_ADDR): %w", a.cfg.Addr, err)
@@ -158,35 +167,26 @@ func serveCmd(ctx context.Context, a *App, args []string, _ io.Reader, stdout, s
 	fmt.Fprintf(stdout, "\n  말랑 상점이 열렸습니다 / Mallang is running: %s\n", url)
 	fmt.Fprintf(stdout, "  database: %s (%s)\n", a.DB.Dialect.Engine, db.Redact(a.cfg.DatabaseURL))
 	fmt.Fprintf(stdout, "  관리자 화면 / back office: %s%s\n", url, a.cfg.AdminPath)
-	if login, err := os.ReadFile(demoStaffFile(a.cfg)); err == nil {
+	if demo {
+		fmt.Fprintf(stdout, "  데모 상품을 채우는 중입니다 / loading the demo catalog in the background\n")
+	} else if login, err := os.ReadFile(demoStaffFile(a.cfg)); err == nil {
 		fmt.Fprintf(stdout, "  데모 스태프 로그인 / demo staff login: %s\n", strings.TrimSpace(string(login)))
 	}
 	fmt.Fprintf(stdout, "  멈추려면 Ctrl+C / press Ctrl+C to stop\n\n")
 	a.log.InfoContext(ctx, "serving", "addr", ln.Addr().String(), "engine", a.DB.Dialect.Engine, "version", a.version)
-	return a.Serve(ctx, ln)
-}
-
-// seedIfEmpty loads the demo catalog and the demo staff login into a shop
-// that has no products yet.
-func (a *App) seedIfEmpty(ctx context.Context, progress io.Writer) error {
-	n, err := a.Catalog.CountProducts(ctx)
-	if err != nil {
-		return err
+	loadCtx, stopLoad := context.WithCancel(ctx)
+	var loading sync.WaitGroup
+	if demo {
+		loading.Go(func() {
+			if err := a.loadDemo(loadCtx, stdout); err != nil && loadCtx.Err() == nil {
+				a.log.ErrorContext(loadCtx, "demo load stopped; the next start finishes it", "err", err)
+			}
+		})
 	}
-	if n > 0 {
-		return nil
-	}
-	fmt.Fprintln(progress, "빈 상점입니다: 데모 상품을 채웁니다 / empty shop: loading the demo catalog")
-	if _, err := seed.Run(ctx, a.Catalog, a.Media, seed.Options{Products: 200, Images: true}, progress); err != nil {
-		return fmt.Errorf("seed demo catalog: %w", err)
-	}
-	if err := seed.Shop(ctx, a.live.s); err != nil {
-		return err
-	}
-	if err := a.DB.Analyze(ctx); err != nil {
-		return err
-	}
-	return a.createDemoStaff(ctx)
+	err = a.Serve(ctx, ln)
+	stopLoad()
+	loading.Wait()
+	return err
 }
 
 func demoStaffFile(cfg config.Config) string { return filepath.Join(cfg.DataDir, "demo-staff.txt") }

@@ -34,7 +34,7 @@ type Config struct {
 	DBMaxConns int
 	// BaseURL is the public address of the shop, without a trailing slash (MALLANG_BASE_URL).
 	BaseURL string
-	// BlobURL is the gocloud.dev/blob bucket for media (MALLANG_BLOB_URL).
+	// BlobURL is the media bucket: file://, s3:// or mem:// (MALLANG_BLOB_URL).
 	BlobURL string
 	// SecretKey signs and encrypts; 32 bytes or more (MALLANG_SECRET_KEY).
 	SecretKey []byte

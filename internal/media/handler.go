@@ -1,13 +1,11 @@
 package media
 
 import (
-	"encoding/hex"
+	"bytes"
 	"mime"
 	"net/http"
 	"path"
 	"strings"
-
-	"gocloud.dev/blob"
 )
 
 // Handler serves GET and HEAD of URLPrefix + key with the stored content
@@ -30,8 +28,7 @@ func (s *Store) serve(w http.ResponseWriter, r *http.Request) {
 		http.NotFound(w, r)
 		return
 	}
-	ctx := r.Context()
-	attrs, err := s.bucket.Attributes(ctx, key)
+	data, attrs, err := s.bucket.get(r.Context(), key)
 	if err != nil {
 		if isNotFound(err) {
 			http.NotFound(w, r)
@@ -40,16 +37,6 @@ func (s *Store) serve(w http.ResponseWriter, r *http.Request) {
 		http.Error(w, "media unavailable", http.StatusInternalServerError)
 		return
 	}
-	rd, err := s.bucket.NewReader(ctx, key, &blob.ReaderOptions{})
-	if err != nil {
-		if isNotFound(err) {
-			http.NotFound(w, r)
-			return
-		}
-		http.Error(w, "media unavailable", http.StatusInternalServerError)
-		return
-	}
-	defer rd.Close()
 	h := w.Header()
 	ct := attrs.ContentType
 	if ct == "" {
@@ -62,23 +49,8 @@ func (s *Store) serve(w http.ResponseWriter, r *http.Request) {
 	h.Set("Cache-Control", CacheControl)
 	h.Set("X-Content-Type-Options", "nosniff")
 	h.Set("Content-Security-Policy", "default-src 'none'; sandbox")
-	if etag := etagOf(attrs); etag != "" {
-		h.Set("ETag", etag)
+	if attrs.ETag != "" {
+		h.Set("ETag", attrs.ETag)
 	}
-	http.ServeContent(w, r, "", attrs.ModTime, rd)
-}
-
-// etagOf prefers the content's MD5 (memblob, S3) and falls back on the
-// driver's ETag (fileblob: modification time and size).
-func etagOf(a *blob.Attributes) string {
-	if len(a.MD5) > 0 {
-		return `"` + hex.EncodeToString(a.MD5) + `"`
-	}
-	if a.ETag == "" {
-		return ""
-	}
-	if strings.HasPrefix(a.ETag, `"`) || strings.HasPrefix(a.ETag, `W/"`) {
-		return a.ETag
-	}
-	return `"` + a.ETag + `"`
+	http.ServeContent(w, r, "", attrs.ModTime, bytes.NewReader(data))
 }

@@ -75,6 +75,13 @@ func stores(t *testing.T) map[string]*Store {
 		t.Cleanup(func() { s.Close() })
 		out[name] = s
 	}
+	u, env := newFakeS3(t)
+	s, err := OpenWith(ctx, u, env)
+	if err != nil {
+		t.Fatalf("Open(%s): %v", u, err)
+	}
+	t.Cleanup(func() { s.Close() })
+	out["s3"] = s
 	return out
 }
 

@@ -16,8 +16,6 @@ import (
 	"os"
 
 	"golang.org/x/image/webp"
-
-	"gocloud.dev/gcerrors"
 )
 
 // Staged is an upload copied to a temporary file on its way to the bucket:
@@ -125,7 +123,7 @@ func (s *Store) Delete(ctx context.Context, key string) error {
 	if !ValidKey(key) {
 		return nil
 	}
-	if err := s.bucket.Delete(ctx, key); err != nil && gcerrors.Code(err) != gcerrors.NotFound {
+	if err := s.bucket.remove(ctx, key); err != nil {
 		return fmt.Errorf("delete media %s: %w", key, err)
 	}
 	return nil

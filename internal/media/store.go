@@ -8,15 +8,11 @@ import (
 	"fmt"
 	"io"
 	"net/url"
+	"os"
 	"path"
+	"path/filepath"
 	"strings"
 	"unicode/utf8"
-
-	"gocloud.dev/blob"
-	"gocloud.dev/blob/fileblob"
-	"gocloud.dev/blob/memblob"
-	"gocloud.dev/blob/s3blob"
-	"gocloud.dev/gcerrors"
 
 	"github.com/mallang/mallang/internal/fault"
 )
@@ -29,43 +25,65 @@ const CacheControl = "public, max-age=31536000, immutable"
 
 // Store is a bucket of media objects. It is safe for concurrent use.
 type Store struct {
-	bucket *blob.Bucket
+	bucket bucket
 }
 
-// Open opens the bucket named by bucketURL. Three schemes are understood, each
-// through its driver directly rather than gocloud's global URL registry:
+// Open opens the bucket named by bucketURL, taking S3 credentials from the
+// process environment (OpenWith).
+func Open(ctx context.Context, bucketURL string) (*Store, error) {
+	return OpenWith(ctx, bucketURL, os.LookupEnv)
+}
+
+// OpenWith opens the bucket named by bucketURL. Three schemes are
+// understood:
 //
 //	file:///abs/dir or file://./rel/dir  a folder (created when missing); the default
-//	s3://bucket?region=…                 Amazon S3 or a compatible service (credentials from the AWS environment)
+//	s3://bucket?region=…                 Amazon S3 or a compatible service
 //	mem://                               an in-memory bucket, for tests
 //
-// Query parameters are those of the gocloud.dev driver of the scheme.
-func Open(ctx context.Context, bucketURL string) (*Store, error) {
+// An s3 URL takes endpoint= (an S3-compatible service's address),
+// use_path_style=true (bucket in the path rather than the host name) and
+// disable_https=true; its credentials come from env's AWS_ACCESS_KEY_ID,
+// AWS_SECRET_ACCESS_KEY and AWS_SESSION_TOKEN, and the region, when the URL
+// has none, from AWS_REGION or AWS_DEFAULT_REGION. A file URL's query
+// (create_dir=true, written by older versions) is ignored: the folder is
+// always created.
+func OpenWith(_ context.Context, bucketURL string, env func(string) (string, bool)) (*Store, error) {
 	u, err := url.Parse(bucketURL)
 	if err != nil {
 		return nil, fmt.Errorf("open media bucket: %w", err)
 	}
-	var b *blob.Bucket
+	var b bucket
 	switch u.Scheme {
 	case "file":
-		o := &fileblob.URLOpener{Options: fileblob.Options{CreateDir: true, NoTempDir: true, DirFileMode: 0o750}}
-		b, err = o.OpenBucketURL(ctx, u)
+		dir := filepath.FromSlash(u.Path)
+		if u.Host == "." || u.Host == ".." {
+			dir = filepath.Join(u.Host, dir)
+		} else if u.Host != "" && u.Host != "localhost" {
+			return nil, fmt.Errorf("open media bucket: file URL %q names a host; use file:///abs/dir or file://./rel/dir", bucketURL)
+		}
+		if dir == "" {
+			return nil, fmt.Errorf("open media bucket: file URL %q names no folder", bucketURL)
+		}
+		if err := os.MkdirAll(dir, 0o750); err != nil {
+			return nil, fmt.Errorf("open media bucket: %w", err)
+		}
+		b = &fileBucket{dir: dir}
 	case "s3":
-		b, err = (&s3blob.URLOpener{}).OpenBucketURL(ctx, u)
+		if b, err = openS3(u, env); err != nil {
+			return nil, fmt.Errorf("open media bucket %s: %w", u.Redacted(), err)
+		}
 	case "mem":
-		b, err = (&memblob.URLOpener{}).OpenBucketURL(ctx, u)
+		b = &memBucket{objects: map[string]memObject{}}
 	default:
 		return nil, fmt.Errorf("open media bucket: unknown scheme in %q (want file://, s3:// or mem://)", bucketURL)
-	}
-	if err != nil {
-		return nil, fmt.Errorf("open media bucket %s: %w", u.Redacted(), err)
 	}
 	return &Store{bucket: b}, nil
 }
 
 // Close releases the bucket. The Store must not be used afterwards.
 func (s *Store) Close() error {
-	if err := s.bucket.Close(); err != nil {
+	if err := s.bucket.close(); err != nil {
 		return fmt.Errorf("close media bucket: %w", err)
 	}
 	return nil
@@ -75,25 +93,16 @@ func (s *Store) Close() error {
 // any object with that key. Callers should use keys from ContentKey so that a
 // key never names different bytes over time (the handler tells browsers to
 // cache forever). An unusable key is a *fault.Invalid. When reading r
-// fails, the write is aborted: nothing of it is stored under key.
-func (s *Store) Put(ctx context.Context, key, contentType string, r io.Reader) (err error) {
+// fails, nothing is written: the key keeps what it had.
+func (s *Store) Put(ctx context.Context, key, contentType string, r io.Reader) error {
 	if !ValidKey(key) {
 		return &fault.Invalid{Fields: map[string]string{"key": "is not a valid media key"}}
 	}
-	// Cancelling the writer's context before Close is how gocloud aborts a
-	// write; closing it otherwise would store the bytes copied so far.
-	ctx, abort := context.WithCancel(ctx)
-	defer abort()
-	w, err := s.bucket.NewWriter(ctx, key, &blob.WriterOptions{ContentType: contentType, CacheControl: CacheControl})
+	data, err := readAll(r)
 	if err != nil {
 		return fmt.Errorf("put media %s: %w", key, err)
 	}
-	if _, err := io.Copy(w, r); err != nil {
-		abort()
-		_ = w.Close() // reports the abort
-		return fmt.Errorf("put media %s: %w", key, err)
-	}
-	if err := w.Close(); err != nil {
+	if err := s.bucket.put(ctx, key, contentType, data); err != nil {
 		return fmt.Errorf("put media %s: %w", key, err)
 	}
 	return nil
@@ -104,11 +113,14 @@ func (s *Store) Exists(ctx context.Context, key string) (bool, error) {
 	if !ValidKey(key) {
 		return false, nil
 	}
-	ok, err := s.bucket.Exists(ctx, key)
+	_, err := s.bucket.stat(ctx, key)
+	if errors.Is(err, fault.ErrNotFound) {
+		return false, nil
+	}
 	if err != nil {
 		return false, fmt.Errorf("check media %s: %w", key, err)
 	}
-	return ok, nil
+	return true, nil
 }
 
 // Get returns the bytes stored under key, or an error wrapping
@@ -117,11 +129,8 @@ func (s *Store) Get(ctx context.Context, key string) ([]byte, error) {
 	if !ValidKey(key) {
 		return nil, fmt.Errorf("get media %q: %w", key, fault.ErrNotFound)
 	}
-	b, err := s.bucket.ReadAll(ctx, key)
+	b, _, err := s.bucket.get(ctx, key)
 	if err != nil {
-		if gcerrors.Code(err) == gcerrors.NotFound {
-			return nil, fmt.Errorf("get media %s: %w", key, fault.ErrNotFound)
-		}
 		return nil, fmt.Errorf("get media %s: %w", key, err)
 	}
 	return b, nil
@@ -181,6 +190,4 @@ func ValidKey(key string) bool {
 	return true
 }
 
-func isNotFound(err error) bool {
-	return gcerrors.Code(err) == gcerrors.NotFound || errors.Is(err, fault.ErrNotFound)
-}
+func isNotFound(err error) bool { return errors.Is(err, fault.ErrNotFound) }

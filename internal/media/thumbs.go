@@ -1,6 +1,6 @@
-// Package media stores uploaded files (product images first) in a
-// gocloud.dev/blob bucket — a folder in the data directory by default, S3 in
-// production — makes their thumbnails and serves them with cache headers.
+// Package media stores uploaded files (product images first) in a bucket —
+// a folder in the data directory by default, S3 or an S3-compatible service
+// in production — makes their thumbnails and serves them with cache headers.
 package media
 
 import (

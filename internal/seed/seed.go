@@ -236,8 +236,7 @@ func makePools(ctx context.Context, store *media.Store, leaves []*leaf, want [][
 			pools[li][ki] = make([]string, want[li][ki])
 			for n := range want[li][ki] {
 				g.Go(func() error {
-					rng := rand.New(rand.NewPCG(uint64(seed), uint64(li)<<32|uint64(ki)<<16|uint64(n)))
-					data := card(rng, l.hue, &l.kinds[ki])
+					data := picture(seed, l, li, ki, n)
 					key := media.ContentKey("products", data, "image/jpeg")
 					pools[li][ki][n] = key
 					ok, err := store.Exists(gctx, media.ThumbKey(key, media.Sizes[len(media.Sizes)-1]))
@@ -259,6 +258,14 @@ func makePools(ctx context.Context, store *media.Store, leaves []*leaf, want [][
 		return nil, err
 	}
 	return pools, nil
+}
+
+// picture draws picture n of kind ki of leaf l, the li-th leaf, with a
+// generator of its own, seeded by seed, leaf, kind and number: the same
+// arguments draw the same bytes whatever the order pictures are drawn in.
+func picture(seed int64, l *leaf, li, ki, n int) []byte {
+	rng := rand.New(rand.NewPCG(uint64(seed), uint64(li)<<32|uint64(ki)<<16|uint64(n)))
+	return card(rng, l.hue, &l.kinds[ki])
 }
 
 // thousands writes n with thousands separators: 12,500.

@@ -13,6 +13,8 @@ type homeView struct {
 	New, Featured []catalog.Product
 	Categories    []homeCategory
 	Banners       []bannerItem
+	// Preparing says the demo catalog is still loading.
+	Preparing bool
 }
 
 type homeCategory struct {
@@ -39,7 +41,8 @@ func (h *Handler) home(w http.ResponseWriter, r *http.Request, lc *locale) error
 		return err
 	}
 	fresh.Products = notIn(fresh.Products, featured.Products, n)
-	v := &homeView{New: fresh.Products, Featured: featured.Products, Categories: tree.home[lc.lang], Banners: h.banners(ctx)}
+	v := &homeView{New: fresh.Products, Featured: featured.Products, Categories: tree.home[lc.lang], Banners: h.banners(ctx),
+		Preparing: h.preparing()}
 
 	p := h.newPage(r, lc, tree, "", "/", nil)
 	p.Description = h.cfg.Tagline

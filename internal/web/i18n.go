@@ -274,6 +274,8 @@ func uiText() []msg {
 		{key: "home.featured", ko: "추천 상품", en: "Featured"},
 		{key: "home.categories", ko: "카테고리 둘러보기", en: "Browse categories"},
 		{key: "home.empty", ko: "아직 등록된 상품이 없습니다.", en: "There are no products yet."},
+		{key: "home.preparing", ko: "상점을 준비하고 있습니다. 데모 상품과 사진을 채우는 중이니 잠시 후 새로고침해 주세요.",
+			en: "The shop is being prepared: the demo products and their pictures are loading. Refresh in a moment."},
 
 		// Listings.
 		{key: "list.count", ko: "상품 %[1]d개", enPlural: plural.Selectf(1, "%d",

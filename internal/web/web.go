@@ -72,6 +72,11 @@ type Config struct {
 	// Now is the shop's clock (required): the month of the points page, the
 	// footer's year and the age of the cached category tree.
 	Now func() time.Time
+	// Preparing reports whether the demo catalog is still loading: the home
+	// page then says that the shop is being prepared, and the category tree
+	// is not cached, so the demo's categories show as soon as they exist.
+	// Nil means never.
+	Preparing func() bool
 }
 
 // Handler serves the storefront pages. Create it with New and add its routes
@@ -163,6 +168,9 @@ type categoryTree struct {
 	nav    [2][]link           // the header's top-level links, by lang; shared, do not modify
 	home   [2][]homeCategory   // the home page's category links, by lang; shared, do not modify
 	loaded time.Time
+	// preparing says the tree was loaded while the demo was loading; such a
+	// tree is never served from the cache.
+	preparing bool
 }
 
 // newCategoryTree indexes roots and names their links in each of locales.
@@ -218,7 +226,7 @@ func (t *categoryTree) path(c *catalog.Category) []*catalog.Category {
 // using the stale tree; a failed reload keeps the old tree and is logged.
 func (h *Handler) categories(ctx context.Context) (*categoryTree, error) {
 	t := h.tree.Load()
-	if t != nil && h.cfg.Now().Sub(t.loaded) < h.cfg.CategoryTTL {
+	if t != nil && !t.preparing && h.cfg.Now().Sub(t.loaded) < h.cfg.CategoryTTL {
 		return t, nil
 	}
 	if t != nil {
@@ -238,6 +246,7 @@ func (h *Handler) categories(ctx context.Context) (*categoryTree, error) {
 // reloadCategories loads the tree now; the caller holds treeMu. stale, when
 // not nil, is served if the load fails.
 func (h *Handler) reloadCategories(ctx context.Context, stale *categoryTree) (*categoryTree, error) {
+	preparing := h.preparing()
 	roots, err := h.cat.Categories(ctx)
 	if err != nil {
 		if stale != nil && !errors.Is(err, context.Canceled) {
@@ -247,9 +256,13 @@ func (h *Handler) reloadCategories(ctx context.Context, stale *categoryTree) (*c
 		return nil, fmt.Errorf("load categories: %w", err)
 	}
 	t := newCategoryTree(roots, h.cfg.Now(), h.locales)
+	t.preparing = preparing
 	h.tree.Store(t)
 	return t, nil
 }
+
+// preparing reports whether the demo catalog is still loading.
+func (h *Handler) preparing() bool { return h.cfg.Preparing != nil && h.cfg.Preparing() }
 
 // refreshCategories reloads the tree at once unless it was loaded in the
 // last second; the category page calls it when a slug the catalog knows is
