@@ -44,6 +44,8 @@ func fillShop(t testing.TB, d *db.DB) {
 	exec(t, d, `INSERT INTO product_images (id, product_id, position, blob_key, content_type, width, height, alt, thumbs_ready, created_at, updated_at) VALUES
 		(1, 1, 0, 'products/1/a.jpg', 'image/jpeg', 800, 600, '다크초콜릿 상자', TRUE, ?, ?),
 		(2, 1, 1, 'products/1/b.png', 'image/png', 0, 0, '', FALSE, ?, ?)`, t1, t1, t2, t2)
+	exec(t, d, `INSERT INTO product_grams (gram, product_id) VALUES ('다', 1), ('다크', 1), ('쿠키', 2)`)
+	exec(t, d, `INSERT INTO search_synonyms (id, term, replacement, created_at, updated_at) VALUES (1, '쵸콜릿', '초콜릿', ?, ?)`, t1, t2)
 	exec(t, d, `INSERT INTO users (id, email, name, password_hash, role, active, created_at, updated_at, deleted_at) VALUES
 		(1, 'admin@mallang.test', '관리자', '$argon2id$v=19$m=65536,t=3,p=2$c2FsdA$aGFzaA', 'staff', TRUE, ?, ?, NULL),
 		(4, 'kim@example.com', '김말랑', '', 'customer', FALSE, ?, ?, ?)`, t1, t2, t2, t2, t3)
