@@ -32,6 +32,10 @@ func (l *live) gradeWindow(ctx context.Context) time.Duration {
 	return time.Duration(l.s.Current(ctx).GradeWindowDays) * 24 * time.Hour
 }
 
+// ShopName implements notify.Shop and twofactor.Issuer: mails and
+// authenticator apps name the shop as staff last set it.
+func (l *live) ShopName(ctx context.Context) string { return l.s.Current(ctx).ShopName }
+
 // ReturnFee implements returns.Fees.
 func (l *live) ReturnFee(ctx context.Context) int64 { return l.s.Current(ctx).ReturnFee }
 
