@@ -16,11 +16,12 @@ import (
 )
 
 // Catalog is what the import needs of the catalog (*catalog.Service): the
-// category tree, the recomputing of what products keep from their
+// category tree, the house seller new products belong to, the recomputing of what products keep from their
 // variants and the stock ledger's entries, inside the import's
 // transaction, and the word that stock changed, after it.
 type Catalog interface {
 	Categories(ctx context.Context) ([]*catalog.Category, error)
+	House(ctx context.Context, q db.Querier) (int64, error)
 	Refresh(ctx context.Context, q db.Querier, productIDs []int64, text bool) error
 	RecordStock(ctx context.Context, q db.Querier, entries []catalog.StockEntry) error
 	StockChanged()
@@ -179,7 +180,7 @@ func (s *Service) apply(ctx context.Context, q db.Querier, p *plan, by audit.Act
 	var fresh []int64
 	var adds []newVariant
 	if len(p.newProducts) > 0 {
-		seller, err := houseSeller(ctx, q)
+		seller, err := s.cat.House(ctx, q)
 		if err != nil {
 			return err
 		}
