@@ -59,8 +59,8 @@ type Service struct {
 	now   func() time.Time
 	log   *slog.Logger
 
-	mu   sync.Mutex // guards runs
-	runs map[string]*Run
+	mu   sync.Mutex // guards runs and their progress
+	runs map[string]*local // the runs working on this node
 }
 
 // NewService returns the bulk service on d. Every dependency is required.
@@ -68,7 +68,7 @@ func NewService(d *db.DB, cat Catalog, a Audit, now func() time.Time, log *slog.
 	if d == nil || cat == nil || a == nil || now == nil || log == nil {
 		panic("bulk: NewService without every dependency")
 	}
-	return &Service{d: d, cat: cat, audit: a, now: now, log: log, runs: map[string]*Run{}}
+	return &Service{d: d, cat: cat, audit: a, now: now, log: log, runs: map[string]*local{}}
 }
 
 // Import reads file (CSV or .xlsx, told by its content) and applies it as
@@ -86,10 +86,14 @@ func (s *Service) Import(ctx context.Context, by audit.Actor, file []byte, opt O
 	if err != nil {
 		return Report{}, err
 	}
-	return s.importSheet(ctx, by, sh, opt, progress)
+	return s.importSheet(ctx, by, sh, opt, progress, nil)
 }
 
-func (s *Service) importSheet(ctx context.Context, by audit.Actor, sh *sheet, opt Options, progress func(Progress)) (Report, error) {
+// importSheet imports sh. stored, when not nil, is called with the report
+// inside the transaction of a run that applies, so a run's record commits
+// with its changes.
+func (s *Service) importSheet(ctx context.Context, by audit.Actor, sh *sheet, opt Options, progress func(Progress),
+	stored func(q db.Querier, rep Report) error) (Report, error) {
 	roots, err := s.cat.Categories(ctx)
 	if err != nil {
 		return Report{}, fmt.Errorf("import: %w", err)
@@ -130,7 +134,15 @@ func (s *Service) importSheet(ctx context.Context, by audit.Actor, sh *sheet, op
 		if opt.FileName != "" {
 			detail["file"] = opt.FileName
 		}
-		return s.audit.Record(ctx, q, by.Entry("catalog.imported", "catalog", "", detail))
+		if err := s.audit.Record(ctx, q, by.Entry("catalog.imported", "catalog", "", detail)); err != nil {
+			return err
+		}
+		if stored == nil {
+			return nil
+		}
+		done := rep
+		done.DryRun, done.Partial = opt.DryRun, opt.Partial
+		return stored(q, done)
 	})
 	if errors.Is(err, errRejected) {
 		finish(&rep)
