@@ -59,7 +59,7 @@ type Service struct {
 	now   func() time.Time
 	log   *slog.Logger
 
-	mu   sync.Mutex // guards runs and their progress
+	mu   sync.Mutex        // guards runs and their progress
 	runs map[string]*local // the runs working on this node
 }
 
