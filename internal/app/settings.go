@@ -36,6 +36,11 @@ func (l *live) gradeWindow(ctx context.Context) time.Duration {
 // authenticator apps name the shop as staff last set it.
 func (l *live) ShopName(ctx context.Context) string { return l.s.Current(ctx).ShopName }
 
+// InUse implements media.Referrer: the settings' logo is in use. The
+// uploads are wired before the settings service, which the sweep reaches
+// through l.
+func (l *live) InUse(ctx context.Context, keys []string) ([]string, error) { return l.s.InUse(ctx, keys) }
+
 // ReturnFee implements returns.Fees.
 func (l *live) ReturnFee(ctx context.Context) int64 { return l.s.Current(ctx).ReturnFee }
 
