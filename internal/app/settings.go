@@ -39,7 +39,9 @@ func (l *live) ShopName(ctx context.Context) string { return l.s.Current(ctx).Sh
 // InUse implements media.Referrer: the settings' logo is in use. The
 // uploads are wired before the settings service, which the sweep reaches
 // through l.
-func (l *live) InUse(ctx context.Context, keys []string) ([]string, error) { return l.s.InUse(ctx, keys) }
+func (l *live) InUse(ctx context.Context, keys []string) ([]string, error) {
+	return l.s.InUse(ctx, keys)
+}
 
 // ReturnFee implements returns.Fees.
 func (l *live) ReturnFee(ctx context.Context) int64 { return l.s.Current(ctx).ReturnFee }
