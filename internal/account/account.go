@@ -67,9 +67,11 @@ type User struct {
 	BlockedReason string
 }
 
-// Mailer stores one message and enqueues its delivery, in q's transaction;
-// *notify.Outbox implements it.
+// Mailer renders a message under the shop's current name, and stores one
+// and enqueues its delivery in q's transaction; *notify.Outbox implements
+// it.
 type Mailer interface {
+	Render(ctx context.Context, tmpl notify.Template, data any) (notify.Message, error)
 	Send(ctx context.Context, q db.Querier, m notify.Message) error
 }
 

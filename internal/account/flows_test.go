@@ -44,7 +44,7 @@ func newFixture(t *testing.T, blocked ...string) *fixture {
 	f := &fixture{d: d, clock: fake.NewClock(time.Date(2026, 11, 30, 1, 0, 0, 0, time.UTC))}
 	f.outbox = notifytest.Outbox(d, f.clock.Now)
 	kr := crypt.DeriveKeyring([]byte("0123456789abcdef0123456789abcdef"))
-	f.tf = twofactor.NewService(d, kr, "말랑", f.clock.Now)
+	f.tf = twofactor.NewService(d, kr, twofactor.Name("말랑"), f.clock.Now)
 	opt := Options{
 		BaseURL:      "https://shop.example/",
 		Keyring:      kr,

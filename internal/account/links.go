@@ -106,7 +106,7 @@ func (s *Service) link(path, token string) string {
 // (the outbox only stores it and enqueues its delivery; no mail server is
 // contacted while q is open).
 func (s *Service) mail(ctx context.Context, q db.Querier, to string, tmpl notify.Template, data any) error {
-	m, err := notify.Render(tmpl, data)
+	m, err := s.opt.Mailer.Render(ctx, tmpl, data)
 	if err != nil {
 		return fmt.Errorf("mail %s: %w", tmpl, err)
 	}

@@ -79,7 +79,7 @@ func (a *App) wireAccounts() error {
 	if err != nil {
 		return err
 	}
-	s := &accounts{keyring: kr, outbox: notify.NewOutbox(d, a.queue, now), limiter: ratelimit.New(d, now, crypt.Derive(cfg.SecretKey, "mallang rate-limit keys"))}
+	s := &accounts{keyring: kr, outbox: notify.NewOutbox(d, a.queue, a.live, now), limiter: ratelimit.New(d, now, crypt.Derive(cfg.SecretKey, "mallang rate-limit keys"))}
 	var transport notify.Transport = notify.Hold{}
 	if cfg.SMTP.Host != "" {
 		m, err := notify.NewSMTP(notify.SMTPConfig{Host: cfg.SMTP.Host, Port: cfg.SMTP.Port, Username: cfg.SMTP.Username,
@@ -113,7 +113,7 @@ func (a *App) wireAccounts() error {
 			a.log.Info("social sign-in disabled: no client id", "provider", name)
 		}
 	}
-	s.twoFactor = twofactor.NewService(d, kr, ShopName, now)
+	s.twoFactor = twofactor.NewService(d, kr, a.live, now)
 	s.trap = honeypot.New(d, honeypot.Config{Audit: s.audit}, now)
 	a.Accounts = account.NewService(d, account.Options{
 		BaseURL:      cfg.BaseURL,

@@ -7,12 +7,14 @@ import (
 
 // wireCustomers builds the staff's customer page service and the 1:1
 // inquiries on the account, points, address, promotion and order services.
+// A new inquiry is mailed to the staff address, as a return request is.
 func (a *App) wireCustomers() {
 	s := a.acc
 	s.customers = customer.New(a.DB, customer.Deps{Accounts: a.Accounts, Points: s.points, Addresses: s.addresses,
 		Grades: s.promotions, Audit: s.audit}, a.now, a.log)
 	s.inquiries = inquiry.NewService(a.DB, inquiry.Deps{Orders: s.orders, Media: a.Media, Audit: s.audit,
-		Mailer: s.outbox, Customers: a.Accounts}, inquiry.Config{BaseURL: a.cfg.BaseURL}, a.now, a.log)
+		Mailer: s.outbox, Customers: a.Accounts}, inquiry.Config{BaseURL: a.cfg.BaseURL,
+		AdminURL: a.cfg.BaseURL + a.cfg.AdminPath, StaffEmail: a.staffEmail()}, a.now, a.log)
 }
 
 // Customers is the staff's customer service, for tools and tests.

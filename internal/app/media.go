@@ -5,13 +5,13 @@ import (
 	"github.com/mallang/mallang/internal/media"
 )
 
-// wireMedia builds the back office's uploads: product images and the
-// rich-text editor's images. Every package that refers to uploaded media
+// wireMedia builds the back office's uploads: product images, the
+// rich-text editor's images and the shop's logo (settings). Every package that refers to uploaded media
 // (keys, or URLs in staff HTML) is a Referrer of the uploads' sweep; one
 // left out would have its images deleted a day after upload. Call it after
 // wireContent.
 func (a *App) wireMedia() {
-	a.uploads = media.NewUploads(a.DB, a.Media, a.acc.audit, a.now, a.log, a.Catalog, a.content)
+	a.uploads = media.NewUploads(a.DB, a.Media, a.acc.audit, a.now, a.log, a.Catalog, a.content, a.live)
 	a.images = catalog.NewImages(a.Catalog, a.Media, a.uploads, a.acc.audit)
 }
 

@@ -11,16 +11,23 @@ import (
 // mail is sent from, which a small shop reads anyway.
 func (a *App) wireReturns() {
 	s := a.acc
-	staff := a.cfg.StaffEmail
-	if staff == "" {
-		if addr, err := mail.ParseAddress(a.cfg.SMTP.From); err == nil {
-			staff = addr.Address
-		}
-	}
+	staff := a.staffEmail()
 	s.returns = returns.NewService(a.DB, returns.Deps{Orders: s.orders, Payments: s.payments, Media: a.Media,
 		Carriers: s.shipping, Audit: s.audit, Keyring: s.keyring, Mailer: s.outbox, Customers: a.Accounts},
 		returns.Config{Fee: a.cfg.ReturnFee, BaseURL: a.cfg.BaseURL, AdminURL: a.cfg.BaseURL + a.cfg.AdminPath, StaffEmail: staff, Fees: a.live},
 		a.now, a.log)
+}
+
+// staffEmail is where the staff's notices go: MALLANG_STAFF_EMAIL, or else
+// the address mail is sent from.
+func (a *App) staffEmail() string {
+	if a.cfg.StaffEmail != "" {
+		return a.cfg.StaffEmail
+	}
+	if addr, err := mail.ParseAddress(a.cfg.SMTP.From); err == nil {
+		return addr.Address
+	}
+	return ""
 }
 
 // Returns is the returns service, for tools and tests.

@@ -32,6 +32,17 @@ func (l *live) gradeWindow(ctx context.Context) time.Duration {
 	return time.Duration(l.s.Current(ctx).GradeWindowDays) * 24 * time.Hour
 }
 
+// ShopName implements notify.Shop and twofactor.Issuer: mails and
+// authenticator apps name the shop as staff last set it.
+func (l *live) ShopName(ctx context.Context) string { return l.s.Current(ctx).ShopName }
+
+// InUse implements media.Referrer: the settings' logo is in use. The
+// uploads are wired before the settings service, which the sweep reaches
+// through l.
+func (l *live) InUse(ctx context.Context, keys []string) ([]string, error) {
+	return l.s.InUse(ctx, keys)
+}
+
 // ReturnFee implements returns.Fees.
 func (l *live) ReturnFee(ctx context.Context) int64 { return l.s.Current(ctx).ReturnFee }
 

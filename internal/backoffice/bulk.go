@@ -2,6 +2,8 @@ package backoffice
 
 import (
 	"context"
+	"crypto/rand"
+	"encoding/hex"
 	"errors"
 	"io"
 	"net/http"
@@ -31,7 +33,7 @@ import (
 type Bulk interface {
 	Export(ctx context.Context, w io.Writer, f bulk.Format, by audit.Actor) error
 	Start(ctx context.Context, by audit.Actor, file []byte, opt bulk.Options) (string, error)
-	Status(id string) (bulk.RunState, error)
+	Status(ctx context.Context, id string) (bulk.RunState, error)
 	ApplyDryRun(ctx context.Context, by audit.Actor, id string, partial bool) (string, error)
 }
 
@@ -62,6 +64,9 @@ type bulkView struct {
 	ExportCSV, ExportXLSX, Action string
 	Columns                       []bulkColumn
 	Error                         string
+	// Key is the form's one-time key: the form sent twice (a double
+	// click) is one run.
+	Key string
 }
 
 type bulkColumn struct{ Header, Key, Hint string }
@@ -73,7 +78,7 @@ func (h *Handler) bulkPage(w http.ResponseWriter, r *http.Request, m *messages, 
 
 func (h *Handler) showBulk(w http.ResponseWriter, r *http.Request, m *messages, u account.User, status int, errText string) {
 	v := bulkView{ExportCSV: h.url("/catalog/bulk/export?format=csv"), ExportXLSX: h.url("/catalog/bulk/export?format=xlsx"),
-		Action: h.url("/catalog/bulk/import"), Error: errText}
+		Action: h.url("/catalog/bulk/import"), Error: errText, Key: formKey()}
 	for _, c := range bulk.Columns {
 		v.Columns = append(v.Columns, bulkColumn{Header: c.Header, Key: c.Key, Hint: m.T("bulk.col." + c.Key)})
 	}
@@ -134,7 +139,10 @@ func (h *Handler) bulkImport(w http.ResponseWriter, r *http.Request, m *messages
 		return nil
 	}
 	opt := bulk.Options{DryRun: r.FormValue("mode") != "apply", Partial: r.FormValue("partial") == "1",
-		FileName: uploadName(hdr.Filename)}
+		FileName: uploadName(hdr.Filename), Key: strings.TrimSpace(r.FormValue("key"))}
+	if len(opt.Key) > 64 {
+		opt.Key = ""
+	}
 	id, err := h.deps.Bulk.Start(r.Context(), staffActor(r, u), data, opt)
 	if fe := new(bulk.FileError); errors.As(err, &fe) {
 		status := http.StatusUnprocessableEntity
@@ -149,6 +157,13 @@ func (h *Handler) bulkImport(w http.ResponseWriter, r *http.Request, m *messages
 	}
 	http.Redirect(w, r, h.url("/catalog/bulk/runs/"+id), http.StatusSeeOther)
 	return nil
+}
+
+// formKey is a new one-time key for the upload form.
+func formKey() string {
+	var b [16]byte
+	_, _ = rand.Read(b[:])
+	return hex.EncodeToString(b[:])
 }
 
 // uploadName is the base of a file name a browser sent, cut to 100
@@ -186,7 +201,7 @@ type problemRow struct{ Row, Column, Value, Reason string }
 type changeRow struct{ Row, SKU, Kind, KindKey, What string }
 
 func (h *Handler) bulkRun(w http.ResponseWriter, r *http.Request, m *messages, u account.User) error {
-	st, err := h.deps.Bulk.Status(r.PathValue("id"))
+	st, err := h.deps.Bulk.Status(r.Context(), r.PathValue("id"))
 	if err != nil {
 		return err
 	}
@@ -200,6 +215,8 @@ func (h *Handler) bulkRun(w http.ResponseWriter, r *http.Request, m *messages, u
 	case !st.Done:
 		// The page reloads itself until the import is done.
 		w.Header().Set("Refresh", "1")
+	case errors.Is(st.Err, bulk.ErrInterrupted):
+		v.Failed = m.T("bulk.interrupted")
 	case st.Err != nil:
 		v.Failed = m.T("bulk.failed")
 	default:
@@ -321,6 +338,7 @@ var bulkTexts = map[string][2]string{
 	"bulk.phase.write":       {"반영 중", "Writing"},
 	"bulk.phase.done":        {"완료", "Done"},
 	"bulk.failed":            {"처리하지 못했습니다. 아무것도 바뀌지 않았습니다. 잠시 후 다시 올려 주세요.", "The import failed and changed nothing. Please upload the file again in a moment."},
+	"bulk.interrupted":       {"서버가 다시 시작되어 처리가 중단되었습니다. 아무것도 바뀌지 않았으니 파일을 다시 올려 주세요.", "The import was interrupted by a server restart and changed nothing. Please upload the file again."},
 	"bulk.outcome.dry_run":   {"미리보기입니다. 아무것도 바꾸지 않았습니다.", "This is a preview: nothing was changed."},
 	"bulk.outcome.applied":   {"반영했습니다.", "The changes were applied."},
 	"bulk.outcome.rejected":  {"잘못된 행이 있어 아무것도 바꾸지 않았습니다. 파일을 고쳐 다시 올리거나, 올바른 행만 반영하도록 선택하세요.", "Some rows were rejected, so nothing was changed. Fix the file and upload it again, or choose to apply the good rows only."},

@@ -8,6 +8,7 @@ import (
 	"net/http"
 	"net/url"
 	"path"
+	"regexp"
 	"strings"
 	"testing"
 
@@ -154,6 +155,27 @@ func TestBulkProducts(t *testing.T) {
 		}
 		if st, _ := cb.post(runPath+"/apply", nil); st != http.StatusForbidden {
 			t.Errorf("apply without the permission = %d, want 403", st)
+		}
+	})
+	t.Run("a form sent twice is one run", func(t *testing.T) {
+		_, page := b.get(bo + "/catalog/bulk")
+		m := regexp.MustCompile(`name="key" value="([0-9a-f]{32})"`).FindStringSubmatch(page)
+		if m == nil {
+			t.Fatalf("the form has no one-time key:\n%s", page)
+		}
+		fields := map[string]string{"key": m[1]}
+		var paths []string
+		for range 2 {
+			if st, body := b.uploadSheet(bo+"/catalog/bulk/import", "상품.csv", bad, fields); st != http.StatusOK {
+				t.Fatalf("upload = %d\n%s", st, body)
+			}
+			paths = append(paths, b.path())
+		}
+		if paths[0] != paths[1] || !strings.HasPrefix(paths[0], bo+"/catalog/bulk/runs/") {
+			t.Errorf("the same form went to %v", paths)
+		}
+		if _, page2 := b.get(bo + "/catalog/bulk"); strings.Contains(page2, m[1]) {
+			t.Error("the next form has the same key")
 		}
 	})
 	t.Run("good rows only", func(t *testing.T) {

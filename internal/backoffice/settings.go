@@ -36,6 +36,7 @@ func (h *Handler) registerSettings(mux Router) {
 	mux.Handle("POST "+p+"/settings", perm(h.saveSettings))
 	mux.Handle("GET "+p+"/settings/legal/{doc}", perm(h.legalPage))
 	mux.Handle("POST "+p+"/settings/legal/{doc}", perm(h.publishLegal))
+	h.registerLogo(mux)
 }
 
 // settingsSections adds the settings section to the menu for u.
@@ -73,6 +74,8 @@ type settingsView struct {
 	Legal  []settingsLink
 	Points string
 	Grades string
+	// Logo is the stored logo, shown with its upload and removal forms.
+	Logo string
 }
 
 // settingsLink is a labelled address.
@@ -113,11 +116,19 @@ func (h *Handler) newSettingsView(m *messages, u account.User, st settings.Setti
 // settingsPage shows the settings form.
 func (h *Handler) settingsPage(w http.ResponseWriter, r *http.Request, m *messages, u account.User) error {
 	v := h.newSettingsView(m, u, h.deps.Settings.Current(r.Context()))
-	return h.showSettings(w, r, m, u, http.StatusOK, v, "")
+	notice := ""
+	switch r.URL.Query().Get("logo") {
+	case "saved":
+		notice = m.T("set.logo.saved")
+	case "removed":
+		notice = m.T("set.logo.removed")
+	}
+	return h.showSettings(w, r, m, u, http.StatusOK, v, notice)
 }
 
 func (h *Handler) showSettings(w http.ResponseWriter, r *http.Request, m *messages, u account.User, status int, v settingsView, notice string) error {
 	v.Action = h.url("/settings")
+	v.Logo = h.deps.Settings.Current(r.Context()).Logo
 	v.Legal = []settingsLink{{m.T("set.legal.terms"), h.url("/settings/legal/terms")}, {m.T("set.legal.privacy"), h.url("/settings/legal/privacy")}}
 	if u.Can(account.PermOrders) {
 		v.Points, v.Grades = h.url("/promotions/points"), h.url("/promotions/grades")

@@ -359,7 +359,7 @@ func (s *Service) SaveProduct(ctx context.Context, by audit.Actor, id int64, p P
 			return err
 		}
 		if id == 0 {
-			house, err := s.house(ctx, q)
+			house, err := s.House(ctx, q)
 			if err != nil {
 				return err
 			}

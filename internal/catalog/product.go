@@ -305,7 +305,7 @@ func (s *Service) createProducts(ctx context.Context, ps []NewProduct, batch boo
 	now := s.now().UTC().Truncate(time.Microsecond)
 	ids := make([]int64, len(ps))
 	err := s.db.InTx(ctx, func(q db.Querier) error {
-		house, err := s.house(ctx, q)
+		house, err := s.House(ctx, q)
 		if err != nil {
 			return err
 		}

@@ -113,9 +113,10 @@ func (s *Service) keepTotal(key string, n int, gen uint64) {
 	s.counts[key] = cachedCount{n: n, gen: gen, expires: s.now().Add(countTTL)}
 }
 
-// house returns the id of the house seller, which the first migration
-// creates and which never changes.
-func (s *Service) house(ctx context.Context, q db.Querier) (int64, error) {
+// House returns the id of the house seller, which the first migration
+// creates and which never changes: the seller of every product staff, the
+// seed or an import create. It reads it on q once and remembers it.
+func (s *Service) House(ctx context.Context, q db.Querier) (int64, error) {
 	s.houseMu.Lock()
 	defer s.houseMu.Unlock()
 	if s.houseSeller != 0 {

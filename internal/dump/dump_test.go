@@ -49,6 +49,9 @@ func fillShop(t testing.TB, d *db.DB) {
 	exec(t, d, `INSERT INTO users (id, email, name, password_hash, role, active, created_at, updated_at, deleted_at) VALUES
 		(1, 'admin@mallang.test', '관리자', '$argon2id$v=19$m=65536,t=3,p=2$c2FsdA$aGFzaA', 'staff', TRUE, ?, ?, NULL),
 		(4, 'kim@example.com', '김말랑', '', 'customer', FALSE, ?, ?, ?)`, t1, t2, t2, t2, t3)
+	exec(t, d, `INSERT INTO catalog_import_runs (id, request_key, file_name, dry_run, partial, actor_id, actor_email, phase, done_rows, total_rows,
+		report, started_at, finished_at, created_at, updated_at) VALUES
+		('r1', 'form-1', '상품 목록.xlsx', TRUE, FALSE, 1, 'admin@mallang.test', 'done', 3, 3, '{"rows":3,"rejected":[]}', ?, ?, ?, ?)`, t1, t2, t1, t2)
 	exec(t, d, `INSERT INTO outbox (id, to_address, subject, text_body, html_body, status, attempts, last_error, sent_at, created_at, updated_at) VALUES
 		(1, 'kim@example.com', '[말랑] 이메일 주소를 확인해 주세요', '아래 링크를 여세요.'  || char(10) || 'https://shop.example/verify?t=abc', '<p style="color:#333">링크</p>', 'sent', 1, '', ?, ?, ?),
 		(3, 'lee@example.com', '주문 확인', '주문 번호 20250301-ABCD', '', 'failed', 2, 'dial tcp: connection refused', NULL, ?, ?)`, t2, t1, t2, t3, t3)

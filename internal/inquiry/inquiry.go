@@ -36,6 +36,25 @@ func (k Kind) Valid() bool {
 	return false
 }
 
+// Word is k as the Korean form lists it ("주문/배송"), for the staff mail;
+// pages name kinds through their message catalogs.
+func (k Kind) Word() string {
+	switch k {
+	case KindOrder:
+		return "주문/배송"
+	case KindCancel:
+		return "취소/반품"
+	case KindProduct:
+		return "상품"
+	case KindPayment:
+		return "결제"
+	case KindAccount:
+		return "회원"
+	default:
+		return "기타"
+	}
+}
+
 // Status is where an inquiry stands.
 type Status string
 

@@ -6,6 +6,7 @@ import (
 	"image"
 	"image/png"
 	"log/slog"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -24,7 +25,10 @@ type fixture struct {
 	media *media.Store
 }
 
-func newFixture(t *testing.T) *fixture {
+func newFixture(t *testing.T) *fixture { return newFixtureMailing(t, "") }
+
+// newFixtureMailing is newFixture whose new inquiries are mailed to staff.
+func newFixtureMailing(t *testing.T, staff string) *fixture {
 	t.Helper()
 	sh := ordertest.NewShop(t)
 	store, err := media.Open(t.Context(), "mem://")
@@ -33,8 +37,8 @@ func newFixture(t *testing.T) *fixture {
 	}
 	t.Cleanup(func() { _ = store.Close() })
 	s := inquiry.NewService(sh.D, inquiry.Deps{Orders: sh.Orders, Media: store, Audit: audit.New(sh.D, sh.Clock.Now),
-		Mailer: sh.Outbox, Customers: paymenttest.Contacts{D: sh.D}}, inquiry.Config{BaseURL: "http://shop.test"},
-		sh.Clock.Now, slog.New(slog.DiscardHandler))
+		Mailer: sh.Outbox, Customers: paymenttest.Contacts{D: sh.D}}, inquiry.Config{BaseURL: "http://shop.test",
+		AdminURL: "http://shop.test/manage-1a2b", StaffEmail: staff}, sh.Clock.Now, slog.New(slog.DiscardHandler))
 	return &fixture{sh: sh, s: s, media: store}
 }
 
@@ -241,5 +245,65 @@ func TestTemplates(t *testing.T) {
 	var n int
 	if err := f.sh.D.Read().GetContext(ctx, &n, `SELECT COUNT(*) FROM audit_log WHERE action LIKE 'inquiry_template.%'`); err != nil || n != 3 {
 		t.Fatalf("audit entries = %d, %v", n, err)
+	}
+}
+
+// A new inquiry mails the staff address once, in the inquiry's
+// transaction, with a link to it in the back office; a refused one mails
+// no one, and without a staff address nothing is sent.
+func TestAskMailsStaff(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		name, staff string
+		in          func(f *fixture, userID int64, number string) inquiry.AskInput
+		want        int // staff mails
+	}{
+		{"with an order and a photo", "cs@shop.test", func(f *fixture, u int64, n string) inquiry.AskInput {
+			return inquiry.AskInput{UserID: u, Kind: inquiry.KindOrder, OrderNumber: n, Title: "배송이 언제 되나요?",
+				Body: "주문한 지 사흘이 지났어요.", Photos: []inquiry.Upload{{Data: pngPhoto(t)}}}
+		}, 1},
+		{"refused", "cs@shop.test", func(f *fixture, u int64, n string) inquiry.AskInput {
+			return inquiry.AskInput{UserID: u, Kind: inquiry.KindOrder, Title: "", Body: "b"}
+		}, 0},
+		{"no staff address", "", func(f *fixture, u int64, n string) inquiry.AskInput {
+			return inquiry.AskInput{UserID: u, Kind: inquiry.KindOther, Title: "t", Body: "b"}
+		}, 0},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			f := newFixtureMailing(t, tt.staff)
+			ctx := t.Context()
+			o := f.sh.PlaceOne(t, f.sh.Product(t, "말랑 쌀", 10000, 10), 1)
+			before, err := f.sh.Outbox.List(ctx, 100, 0)
+			if err != nil {
+				t.Fatal(err)
+			}
+			in, err := f.s.Ask(ctx, tt.in(f, o.UserID, o.Number))
+			if tt.want > 0 && err != nil {
+				t.Fatal(err)
+			}
+			mails, err := f.sh.Outbox.List(ctx, 100, 0)
+			if err != nil {
+				t.Fatal(err)
+			}
+			mails = mails[:len(mails)-len(before)]
+			if len(mails) != tt.want {
+				t.Fatalf("%d mails sent, want %d: %+v", len(mails), tt.want, mails)
+			}
+			if tt.want == 0 {
+				return
+			}
+			m := mails[0]
+			link := "http://shop.test/manage-1a2b/inquiries/" + strconv.FormatInt(in.ID, 10)
+			if m.To != tt.staff || !strings.Contains(m.Subject, "배송이 언제 되나요?") {
+				t.Errorf("mail to %s, subject %q", m.To, m.Subject)
+			}
+			for _, w := range []string{link, "주문/배송", o.Number, "주문한 지 사흘이 지났어요.", "1장"} {
+				if !strings.Contains(m.Text, w) || !strings.Contains(m.HTML, w) {
+					t.Errorf("mail lacks %q:\n%s\n%s", w, m.Text, m.HTML)
+				}
+			}
+		})
 	}
 }

@@ -47,9 +47,17 @@ type Deps struct {
 	Customers notify.Contacts
 }
 
-// Config is the shop's public address, for the link in the answer mail.
+// Config holds the addresses the service's mails link to and send to.
 type Config struct {
+	// BaseURL is the shop's public address, for the link in the answer
+	// mail.
 	BaseURL string
+	// AdminURL is the back office's address (BaseURL + its path), for the
+	// inquiry's link in the staff mail.
+	AdminURL string
+	// StaffEmail receives the staff mail of a new inquiry; empty sends
+	// none.
+	StaffEmail string
 }
 
 // Service keeps inquiries and answer templates. It is safe for concurrent
@@ -72,6 +80,7 @@ func NewService(d *db.DB, deps Deps, cfg Config, now func() time.Time, log *slog
 		panic("inquiry: NewService without a logger")
 	}
 	cfg.BaseURL = strings.TrimRight(cfg.BaseURL, "/")
+	cfg.AdminURL = strings.TrimRight(cfg.AdminURL, "/")
 	return &Service{d: d, deps: deps, cfg: cfg, now: now, log: log}
 }
 
@@ -101,7 +110,8 @@ func checkText(v *fault.Invalid, field, s string, max int, oneLine bool) string 
 	return s
 }
 
-// Ask stores a signed-in customer's inquiry. The photos are sniffed (JPEG,
+// Ask stores a signed-in customer's inquiry and, in the same transaction,
+// mails Config.StaffEmail of it (once: the mail commits with the inquiry). The photos are sniffed (JPEG,
 // PNG, GIF or WebP), at most MaxPhotos of MaxPhotoSize each, and stored in
 // media before the inquiry's transaction, as return photos are. Errors: a
 // *fault.Invalid naming every bad field ("kind", "order" — not one of the
@@ -168,7 +178,7 @@ func (s *Service) Ask(ctx context.Context, in AskInput) (Inquiry, error) {
 				return err
 			}
 		}
-		return nil
+		return s.mailStaff(ctx, q, r, number, len(photos))
 	})
 	if err != nil {
 		return Inquiry{}, fmt.Errorf("ask an inquiry for user %d: %w", in.UserID, err)
@@ -323,4 +333,28 @@ func page(limit, offset int) (int, int) {
 		limit = 50
 	}
 	return min(limit, MaxList), max(offset, 0)
+}
+
+// mailStaff tells the shop's staff address of new inquiry r, on q, with a
+// link to it in the back office; without an address nothing is sent. A
+// mail the template refuses is logged and skipped: the inquiry stands.
+func (s *Service) mailStaff(ctx context.Context, q db.Querier, r row, orderNumber string, photos int) error {
+	if s.cfg.StaffEmail == "" {
+		return nil
+	}
+	_, customer, err := s.deps.Customers.Contact(ctx, q, r.UserID)
+	if errors.Is(err, fault.ErrNotFound) {
+		customer = "" // the mail names no one rather than not going
+	} else if err != nil {
+		return err
+	}
+	msg, err := s.deps.Mailer.Render(ctx, notify.StaffInquiryAsked, notify.StaffInquiryData{Customer: customer,
+		Kind: Kind(r.Kind).Word(), Order: orderNumber, Title: r.Title, Body: r.Body, Photos: photos,
+		URL: s.cfg.AdminURL + "/inquiries/" + strconv.FormatInt(r.ID, 10)})
+	if err != nil {
+		s.log.ErrorContext(ctx, "staff inquiry mail not sent", "inquiry_id", r.ID, "err", err)
+		return nil
+	}
+	msg.To = s.cfg.StaffEmail
+	return s.deps.Mailer.Send(ctx, q, msg)
 }

@@ -12,6 +12,7 @@ import (
 	"github.com/mallang/mallang/internal/db/dbtest"
 	"github.com/mallang/mallang/internal/fake"
 	"github.com/mallang/mallang/internal/notify"
+	"github.com/mallang/mallang/internal/notify/notifytest"
 	"github.com/mallang/mallang/internal/notify/smtptest"
 )
 
@@ -60,7 +61,7 @@ func newMailEnv(t *testing.T, opts smtptest.Options) mailEnv {
 			t.Errorf("Stop: %v", err)
 		}
 	})
-	return mailEnv{d: d, queue: q, outbox: notify.NewOutbox(d, q, clock.Now), srv: srv, runner: r}
+	return mailEnv{d: d, queue: q, outbox: notify.NewOutbox(d, q, notifytest.Shop("말랑"), clock.Now), srv: srv, runner: r}
 }
 
 var orderMail = notify.Message{To: "minji@example.com", Subject: "[말랑] 주문이 접수되었습니다", Text: "주문 M-1", HTML: "<p>주문 M-1</p>"}

@@ -202,7 +202,7 @@ func TestCourierHold(t *testing.T) {
 	ctx := t.Context()
 	d := dbtest.New(t)
 	clock := fake.NewClock(testNow)
-	o := NewOutbox(d, &jobList{}, clock.Now)
+	o := NewOutbox(d, &jobList{}, testShop, clock.Now)
 	c := NewCourier(d, Hold{}, clock.Now, slog.New(slog.DiscardHandler))
 	if err := o.Send(ctx, d.Write(), plainMail); err != nil {
 		t.Fatal(err)

@@ -36,7 +36,7 @@ func SendToCustomer(ctx context.Context, m Mailer, q db.Querier, c Contacts, use
 	case email == "":
 		return fmt.Errorf("mail %s: user %d has no address: %w", tmpl, userID, ErrUnwritable)
 	}
-	msg, err := Render(tmpl, data(name))
+	msg, err := m.Render(ctx, tmpl, data(name))
 	if err != nil {
 		return fmt.Errorf("mail %s: %w: %w", tmpl, ErrUnwritable, err)
 	}

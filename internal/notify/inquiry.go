@@ -11,6 +11,34 @@ import (
 // InquiryData.
 const InquiryAnswered Template = "inquiry-answered"
 
+// StaffInquiryAsked tells staff a customer wrote a 1:1 inquiry, with its
+// text and a link to it in the back office. Data: StaffInquiryData.
+const StaffInquiryAsked Template = "staff-inquiry-asked"
+
+// StaffInquiryData fills StaffInquiryAsked.
+type StaffInquiryData struct {
+	Customer string // the customer's name; may be empty
+	Kind     string // the type the customer picked, as the list shows it: "주문/배송"
+	Order    string // the order number it is about; may be empty
+	Title    string
+	Body     string // plain text
+	Photos   int    // photos attached
+	URL      string // the inquiry in the back office
+}
+
+// Validate returns a *fault.Invalid unless kind, title, body and an
+// absolute URL are given.
+func (d StaffInquiryData) Validate() error {
+	var inv fault.Invalid
+	for field, v := range map[string]string{"kind": d.Kind, "title": d.Title, "body": d.Body} {
+		if strings.TrimSpace(v) == "" {
+			inv.Add(field, "is required")
+		}
+	}
+	checkURL(&inv, d.URL)
+	return inv.Err()
+}
+
 // InquiryData fills InquiryAnswered.
 type InquiryData struct {
 	Name   string // may be empty

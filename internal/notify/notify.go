@@ -62,8 +62,12 @@ func (m Message) Validate() error {
 // caller's own writes (an order and its confirmation together; a crash
 // after the commit loses no mail, and a rollback sends none). With a pool
 // (d.Write()) the Mailer opens a transaction of its own for the two.
+//
+// Render renders a template (see the function Render) under the shop's
+// name as staff set it at the moment of the call.
 type Mailer interface {
 	Send(ctx context.Context, q db.Querier, m Message) error
+	Render(ctx context.Context, tmpl Template, data any) (Message, error)
 }
 
 // Status is where a message stands in the outbox.

@@ -56,7 +56,7 @@ func TestMessageValidate(t *testing.T) {
 func TestRenderVerifyEmail(t *testing.T) {
 	t.Parallel()
 	url := "https://shop.example/signup/verify?token=abc&x=1"
-	m, err := Render(VerifyEmail, VerifyEmailData{Name: "김<민지>", URL: url, Hours: 24})
+	m, err := Render("말랑", VerifyEmail, VerifyEmailData{Name: "김<민지>", URL: url, Hours: 24})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -103,7 +103,7 @@ func TestRenderErrors(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			t.Parallel()
-			if _, err := Render(tt.tmpl, tt.data); err == nil {
+			if _, err := Render("말랑", tt.tmpl, tt.data); err == nil {
 				t.Fatal("Render = nil error")
 			}
 		})
@@ -124,7 +124,7 @@ func TestRenderVerifyEmailInvalid(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			t.Parallel()
-			_, err := Render(VerifyEmail, tt.data)
+			_, err := Render("말랑", VerifyEmail, tt.data)
 			if inv, ok := fault.AsInvalid(err); !ok || inv.Fields[tt.field] == "" {
 				t.Fatalf("Render = %v, want *fault.Invalid on %s", err, tt.field)
 			}
@@ -173,7 +173,7 @@ func TestRenderAccountTemplates(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(string(tt.tmpl), func(t *testing.T) {
 			t.Parallel()
-			m, err := Render(tt.tmpl, tt.data)
+			m, err := Render("말랑", tt.tmpl, tt.data)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -187,9 +187,35 @@ func TestRenderAccountTemplates(t *testing.T) {
 			}
 		})
 	}
-	if _, err := Render(AccountLocked, LockedData{Minutes: 0, URL: "/relative"}); err == nil {
+	if _, err := Render("말랑", AccountLocked, LockedData{Minutes: 0, URL: "/relative"}); err == nil {
 		t.Fatal("bad LockedData rendered")
 	} else if inv, ok := fault.AsInvalid(err); !ok || inv.Fields["minutes"] == "" || inv.Fields["url"] == "" {
 		t.Fatalf("bad LockedData: %v", err)
+	}
+}
+
+// The shop's name, set by staff, names the shop in every template's
+// subject and heading, escaped in the HTML part.
+func TestRenderNamesTheShop(t *testing.T) {
+	t.Parallel()
+	const shop = `봄빛 <공방> & Co`
+	data := LinkData{Name: "민지", URL: "https://shop.example/v/1", Hours: 24}
+	for _, tmpl := range []Template{VerifyEmail, ResetPassword, AccountExists} {
+		t.Run(string(tmpl), func(t *testing.T) {
+			t.Parallel()
+			m, err := Render(shop, tmpl, data)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if !strings.HasPrefix(m.Subject, "["+shop+"]") {
+				t.Errorf("subject = %q, want it to start with the shop's name", m.Subject)
+			}
+			if !strings.Contains(m.HTML, "봄빛 &lt;공방&gt; &amp; Co") || strings.Contains(m.HTML, "<공방>") {
+				t.Errorf("HTML does not name the shop escaped:\n%s", m.HTML)
+			}
+			if strings.Contains(m.Text+m.HTML, "말랑") || strings.Contains(m.Text+m.HTML, "Mallang") {
+				t.Errorf("a part names another shop:\n%s\n%s", m.Text, m.HTML)
+			}
+		})
 	}
 }

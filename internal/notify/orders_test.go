@@ -88,7 +88,7 @@ func TestRenderOrderTemplates(t *testing.T) {
 			[]string{"포장해 보내 주세요", "3,000원", "환불 금액에서 차감", "approved"}, nil},
 		{"exchange approved, shop pays", ReturnUpdated, func() ReturnData { d := returnData(ReturnApproved, true); d.Fee = money.Won(0); return d }(),
 			"[말랑] M20260301-0042 주문의 교환 신청이 승인되었습니다",
-			[]string{"교환 신청을 승인했습니다", "배송비는 말랑이 부담합니다"}, []string{"차감"}},
+			[]string{"교환 신청을 승인했습니다", "배송비는 말랑에서 부담합니다"}, []string{"차감"}},
 		{"return refused", ReturnUpdated, func() ReturnData {
 			d := returnData(ReturnRefused, false)
 			d.Reason = "개봉한 식품은 반품할 수 없습니다"
@@ -115,7 +115,7 @@ func TestRenderOrderTemplates(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			t.Parallel()
-			m, err := Render(tt.tmpl, tt.data)
+			m, err := Render("말랑", tt.tmpl, tt.data)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -157,7 +157,7 @@ func TestRenderOrderTemplates(t *testing.T) {
 
 func TestRenderOrderTemplatesEscape(t *testing.T) {
 	t.Parallel()
-	m, err := Render(OrderPlaced, OrderPlacedData{Number: "M1", Lines: []Line{{Name: `<script>alert(1)</script>`, Qty: 1, Amount: money.Won(1000)}},
+	m, err := Render("말랑", OrderPlaced, OrderPlacedData{Number: "M1", Lines: []Line{{Name: `<script>alert(1)</script>`, Qty: 1, Amount: money.Won(1000)}},
 		Total: money.Won(1000), URL: orderURL})
 	if err != nil {
 		t.Fatal(err)
@@ -201,7 +201,7 @@ func TestRenderOrderTemplatesInvalid(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			t.Parallel()
-			_, err := Render(tt.tmpl, tt.data)
+			_, err := Render("말랑", tt.tmpl, tt.data)
 			if inv, ok := fault.AsInvalid(err); !ok || inv.Fields[tt.field] == "" {
 				t.Fatalf("Render = %v, want *fault.Invalid on %s", err, tt.field)
 			}

@@ -15,6 +15,13 @@ type DeliveryQueue interface {
 	EnqueueMailDelivery(ctx context.Context, q db.Querier, mailID int64) error
 }
 
+// Shop gives the shop's name as staff set it, read at every mail so a
+// change reaches the next one without a restart; the app's live settings
+// implement it.
+type Shop interface {
+	ShopName(ctx context.Context) string
+}
+
 // Outbox is the Mailer and the record of every mail: Send stores the
 // message, queued, and enqueues its delivery job; List and Get serve the
 // back-office page that shows the outbox, which is where a developer opens
@@ -22,13 +29,23 @@ type DeliveryQueue interface {
 type Outbox struct {
 	d    *db.DB
 	jobs DeliveryQueue
+	shop Shop
 	now  func() time.Time
 }
 
-// NewOutbox returns an Outbox on d whose Send enqueues deliveries on jobs.
-// now stamps the rows.
-func NewOutbox(d *db.DB, jobs DeliveryQueue, now func() time.Time) *Outbox {
-	return &Outbox{d: d, jobs: jobs, now: now}
+// NewOutbox returns an Outbox on d whose Send enqueues deliveries on jobs
+// and whose Render names the shop as shop says. now stamps the rows.
+func NewOutbox(d *db.DB, jobs DeliveryQueue, shop Shop, now func() time.Time) *Outbox {
+	if d == nil || jobs == nil || shop == nil || now == nil {
+		panic("notify: NewOutbox without every dependency")
+	}
+	return &Outbox{d: d, jobs: jobs, shop: shop, now: now}
+}
+
+// Render renders tmpl with data (see the function Render) under the shop's
+// current name.
+func (o *Outbox) Render(ctx context.Context, tmpl Template, data any) (Message, error) {
+	return Render(o.shop.ShopName(ctx), tmpl, data)
 }
 
 // Send validates m, stores it through q with status Queued and enqueues its

@@ -17,6 +17,14 @@ var testNow = time.Date(2026, 3, 1, 9, 30, 0, 0, time.UTC)
 
 func fixedNow() time.Time { return testNow }
 
+// shopName is a Shop of a fixed name.
+type shopName string
+
+func (s shopName) ShopName(context.Context) string { return string(s) }
+
+// testShop names the shop in the tests' mails.
+const testShop = shopName("말랑")
+
 // jobList is a DeliveryQueue that refuses a pool, as River does, and keeps
 // the ids it was given. It cannot see a rollback; the job queue's own tests
 // (internal/jobs) show that a rolled-back mail leaves no job.
@@ -46,8 +54,8 @@ func TestOutboxSendListGet(t *testing.T) {
 	ctx := t.Context()
 	d := dbtest.New(t)
 	jobs := &jobList{}
-	o := NewOutbox(d, jobs, fixedNow)
-	first, err := Render(VerifyEmail, VerifyEmailData{Name: "민지", URL: "https://shop.example/v/1", Hours: 24})
+	o := NewOutbox(d, jobs, testShop, fixedNow)
+	first, err := Render("말랑", VerifyEmail, VerifyEmailData{Name: "민지", URL: "https://shop.example/v/1", Hours: 24})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -103,7 +111,7 @@ func TestOutboxRollsBackWithTransaction(t *testing.T) {
 	t.Parallel()
 	ctx := t.Context()
 	d := dbtest.New(t)
-	o := NewOutbox(d, &jobList{}, fixedNow)
+	o := NewOutbox(d, &jobList{}, testShop, fixedNow)
 	boom := errors.New("sign-up failed")
 	err := d.InTx(ctx, func(q db.Querier) error {
 		if err := o.Send(ctx, q, Message{To: "minji@example.com", Subject: "s", Text: "t"}); err != nil {
@@ -121,7 +129,7 @@ func TestOutboxRejectsBadAddress(t *testing.T) {
 	t.Parallel()
 	ctx := t.Context()
 	d := dbtest.New(t)
-	o := NewOutbox(d, &jobList{}, fixedNow)
+	o := NewOutbox(d, &jobList{}, testShop, fixedNow)
 	err := o.Send(ctx, d.Write(), Message{To: "not an address", Subject: "s", Text: "t"})
 	if inv, ok := fault.AsInvalid(err); !ok || inv.Fields["to"] == "" {
 		t.Fatalf("Send = %v, want *fault.Invalid on to", err)

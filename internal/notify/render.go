@@ -93,23 +93,27 @@ func checkURL(inv *fault.Invalid, s string) {
 var templateFiles embed.FS
 
 // Render fills tmpl with data and returns the Message without a recipient:
-// the caller sets To. When data has a Validate method (as VerifyEmailData
-// does) Render calls it first and returns its error. The HTML part is escaped
-// by html/template, so data may hold user input. A missing field in data is
-// an error. Templates are parsed at each call: mail is rare next to page
-// views.
-func Render(tmpl Template, data any) (Message, error) {
+// the caller sets To. shop is the shop's name, which the templates show
+// (as {{shop}}) in the subject and the heading; services render through
+// Outbox.Render, which passes the name staff set in the settings. When data
+// has a Validate method (as VerifyEmailData does) Render calls it first and
+// returns its error. The HTML part is escaped by html/template, so data and
+// shop may hold user input. A missing field in data is an error. Templates
+// are parsed at each call: mail is rare next to page views.
+func Render(shop string, tmpl Template, data any) (Message, error) {
 	if v, ok := data.(interface{ Validate() error }); ok {
 		if err := v.Validate(); err != nil {
 			return Message{}, fmt.Errorf("render %s: %w", tmpl, err)
 		}
 	}
-	txt, err := texttemplate.New(string(tmpl)).Funcs(templateFuncs()).Option("missingkey=error").
+	funcs := templateFuncs()
+	funcs["shop"] = func() string { return shop }
+	txt, err := texttemplate.New(string(tmpl)).Funcs(funcs).Option("missingkey=error").
 		ParseFS(templateFiles, "templates/"+string(tmpl)+".txt")
 	if err != nil {
 		return Message{}, fmt.Errorf("render %s: %w", tmpl, err)
 	}
-	html, err := htmltemplate.New(string(tmpl)).Funcs(templateFuncs()).Option("missingkey=error").
+	html, err := htmltemplate.New(string(tmpl)).Funcs(funcs).Option("missingkey=error").
 		ParseFS(templateFiles, "templates/"+string(tmpl)+".html")
 	if err != nil {
 		return Message{}, fmt.Errorf("render %s: %w", tmpl, err)

@@ -49,7 +49,7 @@ func newCourierEnv(t *testing.T, opts smtptest.Options, port int) courierEnv {
 	if err != nil {
 		t.Fatal(err)
 	}
-	e.outbox = NewOutbox(d, &jobList{}, e.clock.Now)
+	e.outbox = NewOutbox(d, &jobList{}, testShop, e.clock.Now)
 	e.courier = NewCourier(d, s, e.clock.Now, slog.New(slog.DiscardHandler))
 	return e
 }
@@ -89,7 +89,7 @@ func TestCourierSMTP(t *testing.T) {
 			t.Parallel()
 			ctx := t.Context()
 			e := newCourierEnv(t, smtptest.Options{User: tt.user, Password: tt.password}, 0)
-			m, err := Render(VerifyEmail, VerifyEmailData{Name: "민지", URL: "https://shop.example/signup/verify?token=abc", Hours: 24})
+			m, err := Render("말랑", VerifyEmail, VerifyEmailData{Name: "민지", URL: "https://shop.example/signup/verify?token=abc", Hours: 24})
 			if err != nil {
 				t.Fatal(err)
 			}

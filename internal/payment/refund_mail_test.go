@@ -31,7 +31,7 @@ func TestRefundedMailWording(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			t.Parallel()
-			m, err := notify.Render(notify.OrderRefunded, tt.data)
+			m, err := notify.Render("말랑", notify.OrderRefunded, tt.data)
 			if err != nil {
 				t.Fatal(err)
 			}

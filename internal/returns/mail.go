@@ -92,7 +92,7 @@ func (s *Service) mailStaff(ctx context.Context, q db.Querier, rt Return) error 
 	} else if err != nil {
 		return err
 	}
-	msg, err := notify.Render(notify.StaffReturnRequested, notify.StaffReturnData{Number: rt.Number, Customer: customer,
+	msg, err := s.deps.Mailer.Render(ctx, notify.StaffReturnRequested, notify.StaffReturnData{Number: rt.Number, Customer: customer,
 		Exchange: rt.Kind == KindExchange, Items: items(rt), Reason: reasonWord(rt.Reason), Note: rt.Note,
 		Photos: len(rt.Photos), URL: s.cfg.AdminURL + "/returns/" + strconv.FormatInt(rt.ID, 10)})
 	if err != nil {

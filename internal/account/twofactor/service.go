@@ -22,22 +22,38 @@ type keyring interface {
 	Decrypt(value string, aad []byte) ([]byte, error)
 }
 
+// Issuer gives the shop's name as staff set it, read at every setup so a
+// renamed shop's next enrolment carries the new name; the app's live
+// settings implement it.
+type Issuer interface {
+	ShopName(ctx context.Context) string
+}
+
 // Service sets up and checks the second factor of users. It is safe for
 // concurrent use, and any number of app nodes may share one database.
 type Service struct {
 	d      *db.DB
 	kr     keyring
-	issuer string
+	issuer Issuer
 	now    func() time.Time
 }
 
 // NewService returns the service. issuer names the shop in authenticator
-// apps, next to the account name (use the shop's name); a ':' in it, which
-// the otpauth format reserves, becomes a space. kr encrypts the secrets
+// apps, next to the account name; a ':' in the name, which the otpauth
+// format reserves, becomes a space. kr encrypts the secrets
 // (*crypt.Keyring); now is the clock codes are checked against.
-func NewService(d *db.DB, kr keyring, issuer string, now func() time.Time) *Service {
-	return &Service{d: d, kr: kr, issuer: label(issuer), now: now}
+func NewService(d *db.DB, kr keyring, issuer Issuer, now func() time.Time) *Service {
+	if d == nil || kr == nil || issuer == nil || now == nil {
+		panic("twofactor: NewService without every dependency")
+	}
+	return &Service{d: d, kr: kr, issuer: issuer, now: now}
 }
+
+// Name is an Issuer of a fixed name, for tools and tests.
+type Name string
+
+// ShopName returns n.
+func (n Name) ShopName(context.Context) string { return string(n) }
 
 // label makes s fit the otpauth label "issuer:account", which has no way to
 // escape a colon.
@@ -49,11 +65,12 @@ func label(s string) string { return strings.TrimSpace(strings.ReplaceAll(s, ":"
 // (use the email address). Begin returns fault.ErrNotFound when the user does
 // not exist.
 func (s *Service) Begin(ctx context.Context, userID int64, accountName string) (Enrolment, error) {
-	if s.issuer == "" {
+	issuer := label(s.issuer.ShopName(ctx))
+	if issuer == "" {
 		return Enrolment{}, errors.New("begin two-factor setup: the service has no issuer name")
 	}
 	key, err := totp.Generate(totp.GenerateOpts{
-		Issuer:      s.issuer,
+		Issuer:      issuer,
 		AccountName: label(accountName),
 		Period:      Period,
 		Digits:      otp.DigitsSix,

@@ -57,7 +57,7 @@ func setup(t *testing.T) fixture {
 		}
 	}
 	clk := fake.NewClock(start)
-	return fixture{d: d, s: NewService(d, testKeyring(t, "k1", 1), "말랑상점", clk.Now), clk: clk}
+	return fixture{d: d, s: NewService(d, testKeyring(t, "k1", 1), Name("말랑상점"), clk.Now), clk: clk}
 }
 
 func codeAt(t *testing.T, secret string, at time.Time) string {
@@ -393,7 +393,7 @@ func TestVerifyConcurrent(t *testing.T) {
 			secret, recovery := f.enrol(t, 1)
 			code := tt.code(t, f, secret, recovery)
 			// A second service shares the database, as a second app node would.
-			s2 := NewService(f.d, testKeyring(t, "k1", 1), "말랑상점", f.clk.Now)
+			s2 := NewService(f.d, testKeyring(t, "k1", 1), Name("말랑상점"), f.clk.Now)
 			errs := make(chan error, logins)
 			ready := make(chan struct{})
 			var wg sync.WaitGroup
@@ -586,7 +586,7 @@ func TestRotate(t *testing.T) {
 		t.Errorf("Rotate = %+v, want 3 rotated (two active, one pending)", st)
 	}
 	// Only the new key is needed from now on.
-	s := NewService(f.d, k2, "말랑상점", f.clk.Now)
+	s := NewService(f.d, k2, Name("말랑상점"), f.clk.Now)
 	if err := s.Verify(ctx, 1, codeAt(t, secret, f.clk.Now())); err != nil {
 		t.Errorf("Verify after rotation = %v", err)
 	}
@@ -653,7 +653,7 @@ func TestConfirmConcurrent(t *testing.T) {
 func TestLabelWithoutColons(t *testing.T) {
 	t.Parallel()
 	f := setup(t)
-	s := NewService(f.d, testKeyring(t, "k1", 1), " 말랑: 수제 초콜릿 ", f.clk.Now)
+	s := NewService(f.d, testKeyring(t, "k1", 1), Name(" 말랑: 수제 초콜릿 "), f.clk.Now)
 	e, err := s.Begin(t.Context(), 1, "admin:1@mallang.test")
 	if err != nil {
 		t.Fatal(err)
@@ -665,7 +665,7 @@ func TestLabelWithoutColons(t *testing.T) {
 	if key.Issuer() != "말랑  수제 초콜릿" || key.AccountName() != "admin 1@mallang.test" {
 		t.Errorf("issuer %q, account %q; want the colons replaced", key.Issuer(), key.AccountName())
 	}
-	noIssuer := NewService(f.d, testKeyring(t, "k1", 1), ":", f.clk.Now)
+	noIssuer := NewService(f.d, testKeyring(t, "k1", 1), Name(":"), f.clk.Now)
 	if _, err := noIssuer.Begin(t.Context(), 1, "admin@mallang.test"); err == nil {
 		t.Error("Begin without an issuer name succeeded")
 	}

@@ -31,6 +31,13 @@ type shop struct {
 	bulk       *bulk.Service
 	p1, p2, p3 int64
 	boss       audit.Actor // a staff member
+	clock      *fake.Clock
+}
+
+// node is another bulk service on s's database and clock: a second app
+// node, or the shop after a restart.
+func (s *shop) node() *bulk.Service {
+	return bulk.NewService(s.d, s.cat, audit.New(s.d, s.clock.Now), s.clock.Now, slog.New(slog.DiscardHandler))
 }
 
 func newShop(t testing.TB) *shop {
@@ -40,7 +47,7 @@ func newShop(t testing.TB) *shop {
 	log := slog.New(slog.DiscardHandler)
 	cat := catalog.NewService(d, clock.Now, log, &catalogtest.Thumbs{})
 	f := catalogtest.Categories(t, cat)
-	s := &shop{d: d, cat: cat, bulk: bulk.NewService(d, cat, audit.New(d, clock.Now), clock.Now, log)}
+	s := &shop{d: d, cat: cat, bulk: bulk.NewService(d, cat, audit.New(d, clock.Now), clock.Now, log), clock: clock}
 	ctx := context.Background()
 	q := d.Write()
 	if err := q.GetContext(ctx, &s.boss.UserID, q.Rebind(`INSERT INTO users (email, role) VALUES (?, 'staff') RETURNING id`),

@@ -5,6 +5,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"log/slog"
 	"reflect"
 	"strings"
 	"testing"
@@ -12,10 +13,10 @@ import (
 	"github.com/xuri/excelize/v2"
 	"golang.org/x/text/encoding/korean"
 
+	"github.com/mallang/mallang/internal/audit"
 	"github.com/mallang/mallang/internal/audit/audittest"
 	"github.com/mallang/mallang/internal/catalog"
 	"github.com/mallang/mallang/internal/catalog/bulk"
-	"github.com/mallang/mallang/internal/db"
 	"github.com/mallang/mallang/internal/fault"
 )
 
@@ -229,7 +230,7 @@ func TestRunReportsProgressAndItsReport(t *testing.T) {
 		st.Progress.Phase != bulk.PhaseDone || st.Progress.Done != 1 {
 		t.Errorf("state = %+v", st)
 	}
-	if _, err := s.bulk.Status("nope"); !errors.Is(err, fault.ErrNotFound) {
+	if _, err := s.bulk.Status(t.Context(), "nope"); !errors.Is(err, fault.ErrNotFound) {
 		t.Errorf("unknown run: %v", err)
 	}
 	if _, err := s.bulk.ApplyDryRun(t.Context(), s.boss, id, false); !errors.Is(err, fault.ErrNotFound) {
@@ -263,38 +264,46 @@ func TestRunReportsProgressAndItsReport(t *testing.T) {
 
 func catalogQuery(text string) catalog.ListQuery { return catalog.ListQuery{Query: text} }
 
-// While an import waits for the database (here, for a transaction that
-// holds a variant it changes), its run says how far it has come and that it
-// is not done; once the database is free it finishes.
+// While an import works (here, held before it reads the category tree),
+// its run says how far it has come and that it is not done, on this node
+// and on another; once let go it finishes.
 func TestRunInProgress(t *testing.T) {
 	t.Parallel()
 	s := newShop(t)
-	held, release := make(chan struct{}), make(chan struct{})
-	go func() {
-		_ = s.d.InTx(context.Background(), func(q db.Querier) error {
-			if _, err := q.ExecContext(context.Background(), q.Rebind(`UPDATE variants SET stock = stock WHERE sku = ?`), "A-1"); err != nil {
-				t.Error(err)
-			}
-			close(held)
-			<-release
-			return nil
-		})
-	}()
-	<-held
-	id, err := s.bulk.Start(t.Context(), s.boss, csvFile("SKU,재고", "A-1,9", "B-1,8"), bulk.Options{})
+	release := make(chan struct{})
+	held := &heldCatalog{Service: s.cat, release: release, entered: make(chan struct{})}
+	b := bulk.NewService(s.d, held, audit.New(s.d, s.clock.Now), s.clock.Now, slog.New(slog.DiscardHandler))
+	id, err := b.Start(t.Context(), s.boss, csvFile("SKU,재고", "A-1,9", "B-1,8"), bulk.Options{})
 	if err != nil {
 		close(release)
 		t.Fatal(err)
 	}
-	st, err := s.bulk.Status(id)
-	close(release)
-	if err != nil || st.Done || st.Report != nil || st.Progress.Total != 2 || st.Progress.Phase == bulk.PhaseDone {
-		t.Errorf("running state = %+v, %v", st, err)
+	<-held.entered
+	for name, node := range map[string]*bulk.Service{"this node": b, "another node": s.bulk} {
+		st, err := node.Status(t.Context(), id)
+		if err != nil || st.Done || st.Report != nil || st.Progress.Total != 2 || st.Progress.Phase == bulk.PhaseDone {
+			t.Errorf("%s: running state = %+v, %v", name, st, err)
+		}
 	}
-	st, err = s.bulk.Wait(t.Context(), id)
+	close(release)
+	st, err := s.bulk.Wait(t.Context(), id)
 	if err != nil || !st.Done || st.Report == nil || st.Report.Updated != 2 {
 		t.Errorf("finished state = %+v, %v", st, err)
 	}
+}
+
+// heldCatalog is a catalog whose Categories waits for release, after
+// closing entered.
+type heldCatalog struct {
+	*catalog.Service
+	release <-chan struct{}
+	entered chan struct{}
+}
+
+func (h *heldCatalog) Categories(ctx context.Context) ([]*catalog.Category, error) {
+	close(h.entered)
+	<-h.release
+	return h.Service.Categories(ctx)
 }
 
 // Stock an import changes goes into the stock ledger as a stocktake's

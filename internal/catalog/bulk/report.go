@@ -16,6 +16,10 @@ type Options struct {
 	Partial bool
 	// FileName names the file in the audit entry; optional.
 	FileName string
+	// Key is the one-time key of the form that started a run (Start): a
+	// second Start with the same key is the first run. Empty starts a run
+	// each time.
+	Key string
 }
 
 // Report is what an import did, or would do in a dry run.

@@ -3,42 +3,46 @@ package bulk
 import (
 	"context"
 	"crypto/rand"
+	"database/sql"
 	"encoding/hex"
+	"encoding/json"
+	"errors"
 	"fmt"
-	"slices"
 	"time"
 
 	"github.com/mallang/mallang/internal/audit"
+	"github.com/mallang/mallang/internal/db"
 	"github.com/mallang/mallang/internal/fault"
 )
 
-// How long and how many finished runs are kept for their pages, and of how
-// many dry runs the file is kept to be applied (ApplyDryRun).
+// How long runs are kept for their pages, of how many dry runs the file is
+// kept to be applied (ApplyDryRun), how often a running node writes its
+// progress (its heartbeat), and after how long without one a run counts as
+// interrupted (decision 0050).
 const (
-	runKeep   = time.Hour
-	maxRuns   = 50
-	keptFiles = 5
+	runKeep    = 30 * 24 * time.Hour
+	keptFiles  = 5
+	heartbeat  = time.Second
+	staleAfter = time.Minute
 )
 
-// Run is an import started by Start and working in the background of this
-// process, so the back office can show its progress on a page that survives
-// a reload. Its fields are guarded by Service.mu.
-type Run struct {
-	id       string
-	fileName string
-	opt      Options
-	started  time.Time
+// ErrFailed is the error of a run that stopped on an error (logged by the
+// node that ran it); nothing was written.
+var ErrFailed = errors.New("the import failed; nothing was changed")
+
+// ErrInterrupted is the error of a run whose node stopped before it
+// finished (a restart, a crash): its transaction never committed, so
+// nothing was written.
+var ErrInterrupted = errors.New("the import was interrupted; nothing was changed")
+
+// local is a run working on this node: its latest progress, fresher than
+// the stored one, and done, closed once its outcome is stored.
+type local struct {
 	progress Progress
-	finished time.Time
-	report   *Report
-	err      error
 	done     chan struct{}
-	// sheet is the file of a dry run, kept for ApplyDryRun; nil once
-	// dropped.
-	sheet *sheet
 }
 
-// RunState is a copy of a Run at one moment.
+// RunState is a run at one moment.
 type RunState struct {
 	ID       string
 	FileName string
@@ -46,7 +50,7 @@ type RunState struct {
 	Started  time.Time
 	Progress Progress
 	// Done is true once the run has finished; then Report is set, or Err
-	// when the run failed (nothing was written).
+	// (ErrFailed or ErrInterrupted) when the run failed and wrote nothing.
 	Done   bool
 	Report *Report
 	Err    error
@@ -56,146 +60,228 @@ type RunState struct {
 }
 
 // Start reads file at once, so a file that cannot be imported is a
-// *FileError here, then imports it in the background as Import would and
-// returns the run's id for Status. The run keeps going when ctx ends (the
-// request that started it); it stops with the process, whose unfinished
-// transaction then writes nothing.
+// *FileError here, then stores a run and imports the file in the
+// background of this node as Import would, and returns the run's id for
+// Status. The run's progress and report are stored, so every node shows
+// them, after a restart too. A run with the Options.Key of an earlier one
+// (the same form sent twice) is that run: its id is returned and nothing
+// else starts. The run keeps going when ctx ends (the request that started
+// it); it stops with the process, whose unfinished transaction then
+// writes nothing, and the run shows as interrupted.
 func (s *Service) Start(ctx context.Context, by audit.Actor, file []byte, opt Options) (string, error) {
 	sh, err := read(file)
 	if err != nil {
 		return "", err
 	}
-	return s.start(ctx, by, sh, opt), nil
+	if !opt.DryRun {
+		file = nil // only a dry run's file is kept, to be applied
+	}
+	return s.start(ctx, by, sh, file, opt)
 }
 
 // ApplyDryRun applies the file of dry run id, as actor by, writing the good
 // rows only when partial is set, and returns the new run's id. The file is
 // checked again inside the applying transaction, so the new run reports
-// what the database holds then. A run that is not a finished dry run, or
+// what the database holds then. Applying a dry run a second time returns
+// the run the first time started. A run that is not a finished dry run, or
 // whose file is no longer kept (only the latest few are), is
 // fault.ErrNotFound: upload the file again.
 func (s *Service) ApplyDryRun(ctx context.Context, by audit.Actor, id string, partial bool) (string, error) {
-	s.mu.Lock()
-	r, ok := s.runs[id]
-	var sh *sheet
-	if ok && r.opt.DryRun && !r.finished.IsZero() {
-		sh = r.sheet
+	file, r, err := runFile(ctx, s.d.Read(), id)
+	if err != nil {
+		return "", err
 	}
-	var opt Options
-	if sh != nil {
-		opt = Options{Partial: partial, FileName: r.opt.FileName}
+	sh, err := read(file)
+	if err != nil {
+		return "", fmt.Errorf("read the file of dry run %q: %w", id, err)
 	}
-	s.mu.Unlock()
-	if sh == nil {
-		return "", fmt.Errorf("dry run %q to apply: %w", id, fault.ErrNotFound)
-	}
-	return s.start(ctx, by, sh, opt), nil
+	return s.start(ctx, by, sh, nil, Options{Partial: partial, FileName: r.FileName, Key: "apply:" + id})
 }
 
-// start runs the import of sh in the background and returns its id.
-func (s *Service) start(ctx context.Context, by audit.Actor, sh *sheet, opt Options) string {
+// start stores a run of sh and works it in the background; file is kept
+// with it (a dry run's).
+func (s *Service) start(ctx context.Context, by audit.Actor, sh *sheet, file []byte, opt Options) (string, error) {
 	var b [16]byte
 	_, _ = rand.Read(b[:])
-	r := &Run{id: hex.EncodeToString(b[:]), fileName: opt.FileName, opt: opt, started: s.now().UTC(),
-		progress: Progress{Phase: PhaseCheck, Total: len(sh.rows)}, done: make(chan struct{})}
-	if opt.DryRun {
-		r.sheet = sh
+	now := s.now().UTC().Truncate(time.Microsecond)
+	r := runRow{ID: hex.EncodeToString(b[:]), FileName: opt.FileName, DryRun: opt.DryRun, Partial: opt.Partial,
+		ActorEmail: by.Email, Phase: string(PhaseCheck), TotalRows: len(sh.rows), StartedAt: now}
+	if opt.Key != "" {
+		r.Key = sql.NullString{String: opt.Key, Valid: true}
 	}
+	if by.UserID != 0 {
+		r.ActorID = sql.NullInt64{Int64: by.UserID, Valid: true}
+	}
+	err := s.d.InTx(ctx, func(q db.Querier) error {
+		if err := pruneRuns(ctx, q, now.Add(-runKeep), keptFiles-1); err != nil {
+			return err
+		}
+		return insertRun(ctx, q, r, file, now)
+	})
+	if err != nil && opt.Key != "" && s.d.Dialect.IsUniqueViolation(err) {
+		return runIDByKey(ctx, s.d.Read(), opt.Key)
+	}
+	if err != nil {
+		return "", fmt.Errorf("start an import: %w", err)
+	}
+	l := &local{progress: Progress{Phase: PhaseCheck, Total: len(sh.rows)}, done: make(chan struct{})}
 	s.mu.Lock()
-	s.prune()
-	s.runs[r.id] = r
+	s.runs[r.ID] = l
 	s.mu.Unlock()
-	ctx = context.WithoutCancel(ctx)
-	go func() {
-		defer close(r.done)
-		rep, err := s.importSheet(ctx, by, sh, opt, func(p Progress) {
-			s.mu.Lock()
-			r.progress = p
-			s.mu.Unlock()
-		})
+	go s.work(context.WithoutCancel(ctx), by, r.ID, sh, opt, l)
+	return r.ID, nil
+}
+
+// work runs the import of run id and stores its outcome: an applying run's
+// in its own transaction, any other after it.
+func (s *Service) work(ctx context.Context, by audit.Actor, id string, sh *sheet, opt Options, l *local) {
+	defer func() {
+		s.mu.Lock()
+		delete(s.runs, id)
+		s.mu.Unlock()
+		close(l.done)
+	}()
+	stop := make(chan struct{})
+	flushed := make(chan struct{})
+	go s.beat(ctx, id, l, stop, flushed)
+	stored := false
+	rep, err := s.importSheet(ctx, by, sh, opt, func(p Progress) {
+		s.mu.Lock()
+		l.progress = p
+		s.mu.Unlock()
+	}, func(q db.Querier, rep Report) error {
+		stored = true
+		return s.finish(ctx, q, id, rep, "")
+	})
+	close(stop)
+	<-flushed
+	if err != nil {
+		if _, ok := fault.AsInvalid(err); !ok {
+			s.log.ErrorContext(ctx, "catalog import failed", "run", id, "err", err)
+		}
+		stored = false
+	}
+	if stored {
+		return
+	}
+	if err := s.d.InTx(ctx, func(q db.Querier) error {
 		if err != nil {
-			if _, ok := fault.AsInvalid(err); !ok {
-				s.log.ErrorContext(ctx, "catalog import failed", "run", r.id, "err", err)
-			}
+			return s.finish(ctx, q, id, Report{}, "failed")
+		}
+		return s.finish(ctx, q, id, rep, "")
+	}); err != nil {
+		s.log.ErrorContext(ctx, "catalog import's outcome not stored", "run", id, "err", err)
+	}
+}
+
+// finish stores the outcome of run id on q.
+func (s *Service) finish(ctx context.Context, q db.Querier, id string, rep Report, errKind string) error {
+	now := s.now().UTC().Truncate(time.Microsecond)
+	if errKind != "" {
+		s.mu.Lock()
+		p := s.runs[id].progress
+		s.mu.Unlock()
+		return finishRun(ctx, q, id, p, nil, errKind, now)
+	}
+	js, err := json.Marshal(rep)
+	if err != nil {
+		return fmt.Errorf("import run %q report: %w", id, err)
+	}
+	return finishRun(ctx, q, id, Progress{Phase: PhaseDone, Done: rep.Rows, Total: rep.Rows}, js, "", now)
+}
+
+// beat writes the progress of run id every heartbeat until stop closes,
+// then closes flushed. A write that fails (on SQLite the import's
+// transaction holds the one writer) is tried again at the next beat.
+func (s *Service) beat(ctx context.Context, id string, l *local, stop <-chan struct{}, flushed chan<- struct{}) {
+	defer close(flushed)
+	t := time.NewTicker(heartbeat)
+	defer t.Stop()
+	for {
+		select {
+		case <-stop:
+			return
+		case <-t.C:
 		}
 		s.mu.Lock()
-		defer s.mu.Unlock()
-		r.finished = s.now().UTC()
+		p := l.progress
+		s.mu.Unlock()
+		wctx, cancel := context.WithTimeout(ctx, heartbeat)
+		err := updateProgress(wctx, s.d.Write(), id, p, s.now().UTC().Truncate(time.Microsecond))
+		cancel()
 		if err != nil {
-			r.err = err
-			return
+			s.log.DebugContext(ctx, "import progress not stored", "run", id, "err", err)
 		}
-		r.report = &rep
-	}()
-	return r.id
-}
-
-// prune forgets runs finished over runKeep ago, and the oldest finished
-// ones beyond maxRuns. The caller holds s.mu.
-func (s *Service) prune() {
-	now := s.now().UTC()
-	var oldest *Run
-	for id, r := range s.runs {
-		if r.finished.IsZero() {
-			continue
-		}
-		if now.Sub(r.finished) > runKeep {
-			delete(s.runs, id)
-			continue
-		}
-		if oldest == nil || r.finished.Before(oldest.finished) {
-			oldest = r
-		}
-	}
-	if len(s.runs) >= maxRuns && oldest != nil {
-		delete(s.runs, oldest.id)
-	}
-	// Keep the files of the latest few dry runs only.
-	var kept []*Run
-	for _, r := range s.runs {
-		if r.sheet != nil {
-			kept = append(kept, r)
-		}
-	}
-	slices.SortFunc(kept, func(a, b *Run) int { return b.started.Compare(a.started) })
-	for _, r := range kept[min(len(kept), keptFiles-1):] {
-		r.sheet = nil
 	}
 }
 
-// Status returns the state of run id, or fault.ErrNotFound when this
-// process has none by that id (never started here, or forgotten an hour
-// after it finished).
-func (s *Service) Status(id string) (RunState, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	r, ok := s.runs[id]
-	if !ok {
-		return RunState{}, fmt.Errorf("import run %q: %w", id, fault.ErrNotFound)
+// Status returns the state of run id, or fault.ErrNotFound when there is
+// none by that id (never started, or started over runKeep ago). A run of
+// this node shows its latest progress; another node's, its stored one.
+func (s *Service) Status(ctx context.Context, id string) (RunState, error) {
+	r, err := runByID(ctx, s.d.Read(), id)
+	if err != nil {
+		return RunState{}, err
 	}
-	return r.state(), nil
+	st := RunState{ID: r.ID, FileName: r.FileName, Started: r.StartedAt, Done: r.FinishedAt.Valid,
+		Options:  Options{DryRun: r.DryRun, Partial: r.Partial, FileName: r.FileName, Key: r.Key.String},
+		Progress: Progress{Phase: Phase(r.Phase), Done: r.DoneRows, Total: r.TotalRows}}
+	if !st.Done {
+		s.mu.Lock()
+		l, here := s.runs[id]
+		if here {
+			st.Progress = l.progress
+		}
+		s.mu.Unlock()
+		if !here && s.now().Sub(r.UpdatedAt) > staleAfter {
+			st.Done, st.Err = true, ErrInterrupted
+		}
+		return st, nil
+	}
+	switch {
+	case r.ErrorKind != "":
+		st.Err = ErrFailed
+	case r.Report.Valid:
+		var rep Report
+		if err := json.Unmarshal([]byte(r.Report.String), &rep); err != nil {
+			return RunState{}, fmt.Errorf("import run %q report: %w", id, err)
+		}
+		st.Report = &rep
+		st.CanApply = r.DryRun && r.HasFile
+	default:
+		st.Err = ErrFailed
+	}
+	return st, nil
 }
 
 // Wait waits for run id to finish, or for ctx to end, and returns its
-// state.
+// state. A run of another node is asked of the database every
+// waitPoll.
 func (s *Service) Wait(ctx context.Context, id string) (RunState, error) {
 	s.mu.Lock()
-	r, ok := s.runs[id]
+	l, here := s.runs[id]
 	s.mu.Unlock()
-	if !ok {
-		return RunState{}, fmt.Errorf("import run %q: %w", id, fault.ErrNotFound)
+	if here {
+		select {
+		case <-l.done:
+		case <-ctx.Done():
+			return RunState{}, ctx.Err()
+		}
 	}
-	select {
-	case <-r.done:
-	case <-ctx.Done():
-		return RunState{}, ctx.Err()
+	t := time.NewTicker(waitPoll)
+	defer t.Stop()
+	for {
+		st, err := s.Status(ctx, id)
+		if err != nil || st.Done {
+			return st, err
+		}
+		select {
+		case <-t.C:
+		case <-ctx.Done():
+			return RunState{}, ctx.Err()
+		}
 	}
-	return s.Status(id)
 }
 
-// state copies r; the caller holds s.mu.
-func (r *Run) state() RunState {
-	return RunState{ID: r.id, FileName: r.fileName, Options: r.opt, Started: r.started, Progress: r.progress,
-		Done: !r.finished.IsZero(), Report: r.report, Err: r.err,
-		CanApply: r.sheet != nil && !r.finished.IsZero() && r.err == nil}
-}
+// waitPoll is how often Wait asks about another node's run.
+const waitPoll = 200 * time.Millisecond

@@ -16,11 +16,12 @@ import (
 )
 
 // Catalog is what the import needs of the catalog (*catalog.Service): the
-// category tree, the recomputing of what products keep from their
+// category tree, the house seller new products belong to, the recomputing of what products keep from their
 // variants and the stock ledger's entries, inside the import's
 // transaction, and the word that stock changed, after it.
 type Catalog interface {
 	Categories(ctx context.Context) ([]*catalog.Category, error)
+	House(ctx context.Context, q db.Querier) (int64, error)
 	Refresh(ctx context.Context, q db.Querier, productIDs []int64, text bool) error
 	RecordStock(ctx context.Context, q db.Querier, entries []catalog.StockEntry) error
 	StockChanged()
@@ -58,8 +59,8 @@ type Service struct {
 	now   func() time.Time
 	log   *slog.Logger
 
-	mu   sync.Mutex // guards runs
-	runs map[string]*Run
+	mu   sync.Mutex        // guards runs and their progress
+	runs map[string]*local // the runs working on this node
 }
 
 // NewService returns the bulk service on d. Every dependency is required.
@@ -67,7 +68,7 @@ func NewService(d *db.DB, cat Catalog, a Audit, now func() time.Time, log *slog.
 	if d == nil || cat == nil || a == nil || now == nil || log == nil {
 		panic("bulk: NewService without every dependency")
 	}
-	return &Service{d: d, cat: cat, audit: a, now: now, log: log, runs: map[string]*Run{}}
+	return &Service{d: d, cat: cat, audit: a, now: now, log: log, runs: map[string]*local{}}
 }
 
 // Import reads file (CSV or .xlsx, told by its content) and applies it as
@@ -85,10 +86,14 @@ func (s *Service) Import(ctx context.Context, by audit.Actor, file []byte, opt O
 	if err != nil {
 		return Report{}, err
 	}
-	return s.importSheet(ctx, by, sh, opt, progress)
+	return s.importSheet(ctx, by, sh, opt, progress, nil)
 }
 
-func (s *Service) importSheet(ctx context.Context, by audit.Actor, sh *sheet, opt Options, progress func(Progress)) (Report, error) {
+// importSheet imports sh. stored, when not nil, is called with the report
+// inside the transaction of a run that applies, so a run's record commits
+// with its changes.
+func (s *Service) importSheet(ctx context.Context, by audit.Actor, sh *sheet, opt Options, progress func(Progress),
+	stored func(q db.Querier, rep Report) error) (Report, error) {
 	roots, err := s.cat.Categories(ctx)
 	if err != nil {
 		return Report{}, fmt.Errorf("import: %w", err)
@@ -129,7 +134,15 @@ func (s *Service) importSheet(ctx context.Context, by audit.Actor, sh *sheet, op
 		if opt.FileName != "" {
 			detail["file"] = opt.FileName
 		}
-		return s.audit.Record(ctx, q, by.Entry("catalog.imported", "catalog", "", detail))
+		if err := s.audit.Record(ctx, q, by.Entry("catalog.imported", "catalog", "", detail)); err != nil {
+			return err
+		}
+		if stored == nil {
+			return nil
+		}
+		done := rep
+		done.DryRun, done.Partial = opt.DryRun, opt.Partial
+		return stored(q, done)
 	})
 	if errors.Is(err, errRejected) {
 		finish(&rep)
@@ -179,7 +192,7 @@ func (s *Service) apply(ctx context.Context, q db.Querier, p *plan, by audit.Act
 	var fresh []int64
 	var adds []newVariant
 	if len(p.newProducts) > 0 {
-		seller, err := houseSeller(ctx, q)
+		seller, err := s.cat.House(ctx, q)
 		if err != nil {
 			return err
 		}

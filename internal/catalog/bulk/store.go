@@ -117,14 +117,6 @@ func optionsOfProducts(ctx context.Context, q db.Querier, ids []int64) ([]varian
 	return out, nil
 }
 
-func houseSeller(ctx context.Context, q db.Querier) (int64, error) {
-	var id int64
-	if err := q.GetContext(ctx, &id, `SELECT id FROM sellers WHERE is_house = TRUE ORDER BY id LIMIT 1`); err != nil {
-		return 0, fmt.Errorf("find house seller: %w", err)
-	}
-	return id, nil
-}
-
 // insertProduct adds a product without prices; catalog.Refresh computes
 // them and its search text from the variants inserted after it.
 func insertProduct(ctx context.Context, q db.Querier, seller int64, it *item, now time.Time) (int64, error) {

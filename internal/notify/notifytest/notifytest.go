@@ -37,8 +37,17 @@ func (qu *Queue) Run(ctx context.Context, c *notify.Courier) error {
 	})
 }
 
-// Outbox returns an outbox on d that keeps its deliveries in a new Queue,
-// for tests that only read what was sent.
+// ShopName is the shop's name in mails rendered by the outbox of Outbox.
+const ShopName = "말랑"
+
+// Shop is a notify.Shop of a fixed name.
+type Shop string
+
+// ShopName returns s.
+func (s Shop) ShopName(context.Context) string { return string(s) }
+
+// Outbox returns an outbox on d that keeps its deliveries in a new Queue
+// and names the shop ShopName, for tests that only read what was sent.
 func Outbox(d *db.DB, now func() time.Time) *notify.Outbox {
-	return notify.NewOutbox(d, &Queue{}, now)
+	return notify.NewOutbox(d, &Queue{}, Shop(ShopName), now)
 }
