@@ -15,6 +15,7 @@ import (
 	"strconv"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/mallang/mallang/internal/account"
 	"github.com/mallang/mallang/internal/catalog/catalogtest"
@@ -321,5 +322,52 @@ func TestEditorFiles(t *testing.T) {
 		if tt.ct != "" && b.last.Header.Get("Content-Type") != tt.ct {
 			t.Errorf("%s: Content-Type %q", tt.file, b.last.Header.Get("Content-Type"))
 		}
+	}
+}
+
+// An image uploaded through the editor goes into the description the
+// product form saves: the upload leaves nothing open that the save waits
+// for, and the saved description keeps the image.
+func TestEditorImageInASavedProduct(t *testing.T) {
+	t.Parallel()
+	e := newEnv(t)
+	f := catalogtest.Categories(t, e.shop.Catalog)
+	e.user(t, "md@example.com", account.Staff, account.PermCatalog)
+	b, _ := e.staffIn("md@example.com")
+	body, ct := multipartOf(t, "image", upFile{"니트.png", testPNG(t, 12, 12, 90)})
+	req, _ := http.NewRequest(http.MethodPost, e.srv.URL+bo+"/media", bytes.NewReader(body))
+	req.Header.Set("Content-Type", ct)
+	req.Header.Set("Accept", "application/json")
+	st, got := b.do(req)
+	must(t, st, http.StatusCreated, got)
+	var v map[string]string
+	if err := json.Unmarshal([]byte(got), &v); err != nil {
+		t.Fatalf("not JSON: %s", got)
+	}
+	form := productForm(f.Leaves[0].ID, "캐시미어 니트", "KNIT-1")
+	form.Set("description", `<p><img src="`+v["url"]+`"></p>`)
+	ctx, cancel := context.WithTimeout(t.Context(), 20*time.Second)
+	defer cancel()
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		st, got = b.post(bo+"/catalog/products/new", form)
+	}()
+	select {
+	case <-done:
+	case <-ctx.Done():
+		t.Fatal("saving the product did not finish")
+	}
+	must(t, st, http.StatusOK, got)
+	if !productPathRE.MatchString(b.path()) {
+		t.Fatalf("saved at %s", b.path())
+	}
+	var desc string
+	q := e.d.Read()
+	if err := q.GetContext(t.Context(), &desc, q.Rebind(`SELECT description FROM products WHERE name = ?`), "캐시미어 니트"); err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(desc, `src="`+v["url"]+`"`) {
+		t.Fatalf("description %q lost the image %s", desc, v["url"])
 	}
 }
