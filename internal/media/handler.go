@@ -1,7 +1,6 @@
 package media
 
 import (
-	"bytes"
 	"mime"
 	"net/http"
 	"path"
@@ -28,7 +27,7 @@ func (s *Store) serve(w http.ResponseWriter, r *http.Request) {
 		http.NotFound(w, r)
 		return
 	}
-	data, attrs, err := s.bucket.get(r.Context(), key)
+	obj, attrs, err := s.bucket.open(r.Context(), key)
 	if err != nil {
 		if isNotFound(err) {
 			http.NotFound(w, r)
@@ -37,6 +36,7 @@ func (s *Store) serve(w http.ResponseWriter, r *http.Request) {
 		http.Error(w, "media unavailable", http.StatusInternalServerError)
 		return
 	}
+	defer obj.Close()
 	h := w.Header()
 	ct := attrs.ContentType
 	if ct == "" {
@@ -52,5 +52,7 @@ func (s *Store) serve(w http.ResponseWriter, r *http.Request) {
 	if attrs.ETag != "" {
 		h.Set("ETag", attrs.ETag)
 	}
-	http.ServeContent(w, r, "", attrs.ModTime, bytes.NewReader(data))
+	// ServeContent copies the object in pieces, seeking for Range requests:
+	// a file is read from disk, an S3 object from its GET's body.
+	http.ServeContent(w, r, "", attrs.ModTime, obj)
 }
