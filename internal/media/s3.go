@@ -17,6 +17,7 @@ import (
 // minio-go (decision 0051).
 type s3Bucket struct {
 	client *minio.Client
+	core   minio.Core // for GETs that return the body and the attributes at once
 	bucket string
 }
 
@@ -96,7 +97,7 @@ func openS3(u *url.URL, env func(string) (string, bool)) (*s3Bucket, error) {
 		return nil, fmt.Errorf("s3: %w", err)
 	}
 	c.SetS3EnableDualstack(false) // bucket.s3.region.amazonaws.com, as before
-	return &s3Bucket{client: c, bucket: bucket}, nil
+	return &s3Bucket{client: c, core: minio.Core{Client: c}, bucket: bucket}, nil
 }
 
 // s3Err turns minio-go's error into one naming the call, the key and the
@@ -131,17 +132,13 @@ func (b *s3Bucket) stat(ctx context.Context, key string) (attributes, error) {
 	return s3Attributes(info), nil
 }
 
+// open sends one GET and reads the object from its body.
 func (b *s3Bucket) open(ctx context.Context, key string) (io.ReadSeekCloser, attributes, error) {
-	obj, err := b.client.GetObject(ctx, b.bucket, key, minio.GetObjectOptions{})
+	body, info, _, err := b.core.GetObject(ctx, b.bucket, key, minio.GetObjectOptions{})
 	if err != nil {
 		return nil, attributes{}, s3Err("get", key, err)
 	}
-	info, err := obj.Stat() // sends the GET and keeps its body for the reads
-	if err != nil {
-		obj.Close()
-		return nil, attributes{}, s3Err("get", key, err)
-	}
-	return &s3Object{obj: obj, size: info.Size}, s3Attributes(info), nil
+	return &s3Object{b: b, ctx: ctx, key: key, body: body, size: info.Size}, s3Attributes(info), nil
 }
 
 func (b *s3Bucket) remove(ctx context.Context, key string) error {
@@ -163,24 +160,37 @@ func s3Attributes(info minio.ObjectInfo) attributes {
 	return a
 }
 
-// s3Object reads an object from the body of the GET that opened it and
-// sends a ranged GET only when a read starts elsewhere: http.ServeContent
-// seeks to the end and back to learn the size, which minio-go's Object
-// would answer with a second request.
+// s3Object reads an object from the body of the GET that opened it, and
+// from a ranged GET when a read starts elsewhere (a Range request):
+// http.ServeContent's seeks to the end and back to learn the size cost
+// nothing.
 type s3Object struct {
-	obj       *minio.Object
+	b         *s3Bucket
+	ctx       context.Context
+	key       string
+	body      io.ReadCloser
 	size, pos int64
-	at        int64 // where obj reads next
+	at        int64 // where body reads next
 }
 
 func (o *s3Object) Read(p []byte) (int, error) {
+	if o.pos >= o.size {
+		return 0, io.EOF
+	}
 	if o.pos != o.at {
-		if _, err := o.obj.Seek(o.pos, io.SeekStart); err != nil {
+		o.body.Close()
+		var opts minio.GetObjectOptions
+		if err := opts.SetRange(o.pos, 0); err != nil {
 			return 0, err
 		}
-		o.at = o.pos
+		body, _, _, err := o.b.core.GetObject(o.ctx, o.b.bucket, o.key, opts)
+		if err != nil {
+			o.body = io.NopCloser(strings.NewReader(""))
+			return 0, s3Err("get", o.key, err)
+		}
+		o.body, o.at = body, o.pos
 	}
-	n, err := o.obj.Read(p)
+	n, err := o.body.Read(p)
 	o.pos += int64(n)
 	o.at = o.pos
 	return n, err
@@ -200,4 +210,4 @@ func (o *s3Object) Seek(offset int64, whence int) (int64, error) {
 	return offset, nil
 }
 
-func (o *s3Object) Close() error { return o.obj.Close() }
+func (o *s3Object) Close() error { return o.body.Close() }

@@ -53,6 +53,7 @@ type fakeS3 struct {
 	objects map[string]fakeObject
 	uploads map[string]*fakeUpload
 	nextID  int
+	calls   map[string]int // by method
 }
 
 type fakeObject struct {
@@ -84,7 +85,7 @@ func newFakeS3(t testing.TB) (string, func(string) (string, bool)) {
 
 func startFakeS3(t testing.TB) (string, func(string) (string, bool), *fakeS3) {
 	f := &fakeS3{t: t, bucket: "shop-media", creds: testS3Creds, objects: map[string]fakeObject{},
-		uploads: map[string]*fakeUpload{}}
+		uploads: map[string]*fakeUpload{}, calls: map[string]int{}}
 	srv := httptest.NewServer(f)
 	t.Cleanup(srv.Close)
 	env := map[string]string{
@@ -116,6 +117,7 @@ func (f *fakeS3) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	q := r.URL.Query()
 	f.mu.Lock()
 	defer f.mu.Unlock()
+	f.calls[r.Method]++
 	if q.Has("uploads") || q.Has("uploadId") {
 		f.multipart(w, r, key, body)
 		return
@@ -524,5 +526,55 @@ func TestS3Streams(t *testing.T) {
 	}
 	if n := fake.openUploads(); n != 0 {
 		t.Errorf("%d multipart uploads left open after a failed put", n)
+	}
+}
+
+// TestS3Requests: a HEAD costs S3 one HEAD (no bytes), a GET one GET; a
+// Range request (rare for pictures) the opening GET and a ranged one.
+func TestS3Requests(t *testing.T) {
+	t.Parallel()
+	u, env, fake := startFakeS3(t)
+	s, err := OpenWith(t.Context(), u, env)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	data := bytes.Repeat([]byte("0123456789"), 500)
+	if err := s.Put(t.Context(), "products/a.png", "image/png", bytes.NewReader(data)); err != nil {
+		t.Fatal(err)
+	}
+	tests := []struct {
+		method, rng       string
+		wantCode          int
+		wantBody          []byte
+		wantGET, wantHEAD int
+	}{
+		{http.MethodHead, "", 200, nil, 0, 1},
+		{http.MethodGet, "", 200, data, 1, 0},
+		{http.MethodGet, "bytes=4990-", 206, data[4990:], 2, 0},
+	}
+	for _, tt := range tests {
+		fake.mu.Lock()
+		clear(fake.calls)
+		fake.mu.Unlock()
+		req := httptest.NewRequest(tt.method, URLPrefix+"products/a.png", nil)
+		if tt.rng != "" {
+			req.Header.Set("Range", tt.rng)
+		}
+		rec := httptest.NewRecorder()
+		s.Handler().ServeHTTP(rec, req)
+		if rec.Code != tt.wantCode || !bytes.Equal(rec.Body.Bytes(), tt.wantBody) || rec.Header().Get("ETag") == "" {
+			t.Errorf("%s %s = %d, %d bytes, ETag %q; want %d, %d bytes, an ETag", tt.method, tt.rng, rec.Code, rec.Body.Len(),
+				rec.Header().Get("ETag"), tt.wantCode, len(tt.wantBody))
+		}
+		if tt.method == http.MethodHead && rec.Header().Get("Content-Length") != "5000" {
+			t.Errorf("HEAD Content-Length = %q, want 5000", rec.Header().Get("Content-Length"))
+		}
+		fake.mu.Lock()
+		if fake.calls[http.MethodGet] != tt.wantGET || fake.calls[http.MethodHead] != tt.wantHEAD {
+			t.Errorf("%s %s sent S3 %d GET and %d HEAD, want %d and %d", tt.method, tt.rng,
+				fake.calls[http.MethodGet], fake.calls[http.MethodHead], tt.wantGET, tt.wantHEAD)
+		}
+		fake.mu.Unlock()
 	}
 }
