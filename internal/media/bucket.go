@@ -23,13 +23,15 @@ import (
 // have passed ValidKey. A missing object is an error wrapping
 // fault.ErrNotFound.
 type bucket interface {
-	// put stores data under key, replacing what was there; a failed put
-	// leaves the key as it was.
-	put(ctx context.Context, key, contentType string, data []byte) error
+	// put stores what r yields, size bytes or -1 when unknown, under key,
+	// replacing what was there, without holding it all in memory; a failed
+	// put leaves the key as it was.
+	put(ctx context.Context, key, contentType string, r io.Reader, size int64) error
 	// stat returns what is known about the object under key.
 	stat(ctx context.Context, key string) (attributes, error)
-	// get returns the object's bytes and attributes.
-	get(ctx context.Context, key string) ([]byte, attributes, error)
+	// open returns the object for reading, and its attributes. The caller
+	// closes it.
+	open(ctx context.Context, key string) (io.ReadSeekCloser, attributes, error)
 	// remove deletes the object; a missing one is not an error.
 	remove(ctx context.Context, key string) error
 	close() error
@@ -41,6 +43,7 @@ type attributes struct {
 	ModTime     time.Time
 	// ETag is the strong entity tag, quoted, or "".
 	ETag string
+	Size int64
 }
 
 // notFound wraps fault.ErrNotFound with the key.
@@ -57,29 +60,42 @@ type memObject struct {
 	attr attributes
 }
 
-func (b *memBucket) put(_ context.Context, key, contentType string, data []byte) error {
+func (b *memBucket) put(_ context.Context, key, contentType string, r io.Reader, _ int64) error {
+	data, err := io.ReadAll(r)
+	if err != nil {
+		return err
+	}
 	sum := md5.Sum(data)
 	b.mu.Lock()
 	defer b.mu.Unlock()
-	b.objects[key] = memObject{data: bytes.Clone(data), attr: attributes{ContentType: contentType,
-		ModTime: time.Now().UTC(), ETag: fmt.Sprintf(`"%x"`, sum)}}
+	b.objects[key] = memObject{data: data, attr: attributes{ContentType: contentType,
+		ModTime: time.Now().UTC(), ETag: fmt.Sprintf(`"%x"`, sum), Size: int64(len(data))}}
 	return nil
 }
 
-func (b *memBucket) stat(ctx context.Context, key string) (attributes, error) {
-	_, a, err := b.get(ctx, key)
-	return a, err
+func (b *memBucket) stat(_ context.Context, key string) (attributes, error) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	o, ok := b.objects[key]
+	if !ok {
+		return attributes{}, notFound(key)
+	}
+	return o.attr, nil
 }
 
-func (b *memBucket) get(_ context.Context, key string) ([]byte, attributes, error) {
+func (b *memBucket) open(_ context.Context, key string) (io.ReadSeekCloser, attributes, error) {
 	b.mu.Lock()
 	defer b.mu.Unlock()
 	o, ok := b.objects[key]
 	if !ok {
 		return nil, attributes{}, notFound(key)
 	}
-	return o.data, o.attr, nil
+	return nopCloser{bytes.NewReader(o.data)}, o.attr, nil
 }
+
+type nopCloser struct{ io.ReadSeeker }
+
+func (nopCloser) Close() error { return nil }
 
 func (b *memBucket) remove(_ context.Context, key string) error {
 	b.mu.Lock()
@@ -99,7 +115,7 @@ type fileBucket struct{ dir string }
 
 func (b *fileBucket) path(key string) string { return filepath.Join(b.dir, filepath.FromSlash(key)) }
 
-func (b *fileBucket) put(_ context.Context, key, _ string, data []byte) error {
+func (b *fileBucket) put(_ context.Context, key, _ string, r io.Reader, _ int64) error {
 	p := b.path(key)
 	if err := os.MkdirAll(filepath.Dir(p), 0o750); err != nil {
 		return err
@@ -108,7 +124,7 @@ func (b *fileBucket) put(_ context.Context, key, _ string, data []byte) error {
 	if err != nil {
 		return err
 	}
-	_, err = f.Write(data)
+	_, err = io.Copy(f, r)
 	if cerr := f.Close(); err == nil {
 		err = cerr
 	}
@@ -132,20 +148,33 @@ func (b *fileBucket) stat(_ context.Context, key string) (attributes, error) {
 	if err != nil {
 		return attributes{}, err
 	}
-	return attributes{ContentType: mime.TypeByExtension(path.Ext(key)), ModTime: fi.ModTime().UTC(),
-		ETag: `"` + strconv.FormatInt(fi.ModTime().UnixNano(), 16) + "-" + strconv.FormatInt(fi.Size(), 16) + `"`}, nil
+	return fileAttributes(key, fi), nil
 }
 
-func (b *fileBucket) get(ctx context.Context, key string) ([]byte, attributes, error) {
-	a, err := b.stat(ctx, key)
-	if err != nil {
-		return nil, a, err
-	}
-	data, err := os.ReadFile(b.path(key))
+func fileAttributes(key string, fi fs.FileInfo) attributes {
+	return attributes{ContentType: mime.TypeByExtension(path.Ext(key)), ModTime: fi.ModTime().UTC(), Size: fi.Size(),
+		ETag: `"` + strconv.FormatInt(fi.ModTime().UnixNano(), 16) + "-" + strconv.FormatInt(fi.Size(), 16) + `"`}
+}
+
+// open returns the *os.File itself, so http.ServeContent reads it in
+// pieces (Range requests seek in it).
+func (b *fileBucket) open(_ context.Context, key string) (io.ReadSeekCloser, attributes, error) {
+	f, err := os.Open(b.path(key))
 	if errors.Is(err, fs.ErrNotExist) {
-		return nil, a, notFound(key)
+		return nil, attributes{}, notFound(key)
 	}
-	return data, a, err
+	if err != nil {
+		return nil, attributes{}, err
+	}
+	fi, err := f.Stat()
+	if err == nil && fi.IsDir() {
+		err = notFound(key)
+	}
+	if err != nil {
+		f.Close()
+		return nil, attributes{}, err
+	}
+	return f, fileAttributes(key, fi), nil
 }
 
 func (b *fileBucket) remove(_ context.Context, key string) error {
@@ -157,18 +186,7 @@ func (b *fileBucket) remove(_ context.Context, key string) error {
 
 func (b *fileBucket) close() error { return nil }
 
-// readAll reads r whole, up to maxObjectBytes.
-func readAll(r io.Reader) ([]byte, error) {
-	data, err := io.ReadAll(io.LimitReader(r, maxObjectBytes+1))
-	if err != nil {
-		return nil, err
-	}
-	if len(data) > maxObjectBytes {
-		return nil, fmt.Errorf("object larger than %d bytes", maxObjectBytes)
-	}
-	return data, nil
-}
-
-// maxObjectBytes caps one object: uploads are at most MaxImageBytes, and
-// objects are held in memory while they are written and served.
-const maxObjectBytes = 64 << 20
+// maxGetBytes caps what Get reads into memory: originals are at most
+// MaxImageBytes and thumbnails tens of KB. The handler streams objects of
+// any size.
+const maxGetBytes = 64 << 20

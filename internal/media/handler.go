@@ -1,7 +1,7 @@
 package media
 
 import (
-	"bytes"
+	"io"
 	"mime"
 	"net/http"
 	"path"
@@ -28,7 +28,16 @@ func (s *Store) serve(w http.ResponseWriter, r *http.Request) {
 		http.NotFound(w, r)
 		return
 	}
-	data, attrs, err := s.bucket.get(r.Context(), key)
+	var obj io.ReadSeekCloser
+	var attrs attributes
+	var err error
+	if r.Method == http.MethodHead {
+		// Attributes only: S3 is asked with a HEAD, not a GET.
+		attrs, err = s.bucket.stat(r.Context(), key)
+		obj = noBody{size: attrs.Size}
+	} else {
+		obj, attrs, err = s.bucket.open(r.Context(), key)
+	}
 	if err != nil {
 		if isNotFound(err) {
 			http.NotFound(w, r)
@@ -37,6 +46,7 @@ func (s *Store) serve(w http.ResponseWriter, r *http.Request) {
 		http.Error(w, "media unavailable", http.StatusInternalServerError)
 		return
 	}
+	defer obj.Close()
 	h := w.Header()
 	ct := attrs.ContentType
 	if ct == "" {
@@ -52,5 +62,20 @@ func (s *Store) serve(w http.ResponseWriter, r *http.Request) {
 	if attrs.ETag != "" {
 		h.Set("ETag", attrs.ETag)
 	}
-	http.ServeContent(w, r, "", attrs.ModTime, bytes.NewReader(data))
+	// ServeContent copies the object in pieces, seeking for Range requests:
+	// a file is read from disk, an S3 object from its GET's body.
+	http.ServeContent(w, r, "", attrs.ModTime, obj)
+}
+
+// noBody stands for an object of size bytes whose bytes are not read (a
+// HEAD request): http.ServeContent only seeks in it.
+type noBody struct{ size int64 }
+
+func (b noBody) Read([]byte) (int, error) { return 0, io.EOF }
+func (b noBody) Close() error             { return nil }
+func (b noBody) Seek(offset int64, whence int) (int64, error) {
+	if whence == io.SeekEnd {
+		return b.size + offset, nil
+	}
+	return offset, nil
 }

@@ -9,10 +9,14 @@ import (
 	"image/gif"
 	"image/jpeg"
 	"image/png"
+	"io"
+	"io/fs"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
 	"path/filepath"
+	"runtime"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -304,6 +308,18 @@ func TestPutFailedReadStoresNothing(t *testing.T) {
 			if ok, err := s.Exists(ctx, "products/cut.png"); err != nil || ok {
 				t.Fatalf("after a failed Put, Exists = %v, %v; want false", ok, err)
 			}
+			if fb, ok := s.bucket.(*fileBucket); ok {
+				// No temporary file is left beside where the object would be.
+				err := filepath.WalkDir(fb.dir, func(p string, d fs.DirEntry, err error) error {
+					if err == nil && !d.IsDir() {
+						t.Errorf("file %s left after a failed Put", p)
+					}
+					return err
+				})
+				if err != nil {
+					t.Fatal(err)
+				}
+			}
 		})
 	}
 }
@@ -340,6 +356,8 @@ func TestHandler(t *testing.T) {
 			{"head", "HEAD", URLPrefix + key, nil, 200, nil},
 			{"not modified", "GET", URLPrefix + key, map[string]string{"If-None-Match": etag}, 304, nil},
 			{"range", "GET", URLPrefix + key, map[string]string{"Range": "bytes=0-3"}, 206, data[:4]},
+			{"middle range", "GET", URLPrefix + key, map[string]string{"Range": "bytes=10-29"}, 206, data[10:30]},
+			{"suffix range", "GET", URLPrefix + key, map[string]string{"Range": "bytes=-5"}, 206, data[len(data)-5:]},
 			{"missing", "GET", URLPrefix + "products/00/none.png", nil, 404, nil},
 			{"traversal", "GET", URLPrefix + "../../etc/passwd", nil, 404, nil},
 			{"encoded traversal", "GET", URLPrefix + "%2e%2e/%2e%2e/etc/passwd", nil, 404, nil},
@@ -380,4 +398,73 @@ func TestHandler(t *testing.T) {
 			})
 		}
 	}
+}
+
+// discardWriter is a ResponseWriter that keeps nothing of the body.
+type discardWriter struct {
+	h    http.Header
+	code int
+	n    int64
+}
+
+func (w *discardWriter) Header() http.Header { return w.h }
+func (w *discardWriter) WriteHeader(code int) {
+	if w.code == 0 {
+		w.code = code
+	}
+}
+func (w *discardWriter) Write(p []byte) (int, error) {
+	w.WriteHeader(http.StatusOK)
+	w.n += int64(len(p))
+	return len(p), nil
+}
+
+// allocated runs f and returns the bytes the process allocated meanwhile.
+func allocated(f func()) uint64 {
+	var before, after runtime.MemStats
+	runtime.GC()
+	runtime.ReadMemStats(&before)
+	f()
+	runtime.ReadMemStats(&after)
+	return after.TotalAlloc - before.TotalAlloc
+}
+
+// TestStreaming: putting and serving a 20 MB object never holds it in
+// memory. Not parallel: it counts the whole process's allocations.
+func TestStreaming(t *testing.T) {
+	const size = 20 << 20
+	const most = 4 << 20
+	for storeName, s := range stores(t) {
+		t.Run(storeName, func(t *testing.T) {
+			ctx := t.Context()
+			key := "products/big.png"
+			var err error
+			put := allocated(func() {
+				err = s.Put(ctx, key, "image/png", io.LimitReader(zeros{}, size))
+			})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if _, ok := s.bucket.(*fileBucket); ok && put > most {
+				t.Errorf("Put of %d bytes allocated %d bytes", size, put)
+			}
+			w := &discardWriter{h: http.Header{}}
+			served := allocated(func() {
+				s.Handler().ServeHTTP(w, httptest.NewRequest("GET", URLPrefix+key, nil))
+			})
+			if w.code != 200 || w.n != size || w.h.Get("Content-Length") != strconv.Itoa(size) {
+				t.Fatalf("GET = %d, %d bytes, Content-Length %q; want 200, %d bytes", w.code, w.n, w.h.Get("Content-Length"), size)
+			}
+			if served > most {
+				t.Errorf("serving %d bytes allocated %d bytes", size, served)
+			}
+		})
+	}
+}
+
+type zeros struct{}
+
+func (zeros) Read(p []byte) (int, error) {
+	clear(p)
+	return len(p), nil
 }

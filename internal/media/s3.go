@@ -1,59 +1,41 @@
 package media
 
 import (
-	"bytes"
 	"context"
-	"crypto/hmac"
-	"crypto/sha256"
-	"encoding/hex"
 	"errors"
 	"fmt"
 	"io"
 	"net/http"
 	"net/url"
-	"sort"
 	"strings"
-	"time"
 
-	"github.com/mallang/mallang/internal/fault"
+	"github.com/minio/minio-go/v7"
+	"github.com/minio/minio-go/v7/pkg/credentials"
 )
 
-// s3Bucket speaks the four object calls of the S3 REST API the shop needs
-// (PUT, GET, HEAD and DELETE Object), signed with Signature Version 4, to
-// Amazon S3 or any S3-compatible service (decision 0051: the AWS SDK and
-// gocloud.dev made the binary twice the size for these four calls).
+// s3Bucket keeps objects in Amazon S3 or an S3-compatible service through
+// minio-go (decision 0051).
 type s3Bucket struct {
-	client    *http.Client
-	endpoint  *url.URL // scheme and host; with the bucket in the path when pathStyle
-	bucket    string
-	region    string
-	pathStyle bool
-	creds     s3Credentials
+	client *minio.Client
+	core   minio.Core // for GETs that return the body and the attributes at once
+	bucket string
 }
 
-// s3Credentials are an access key pair and, for temporary credentials, a
-// session token.
-type s3Credentials struct {
-	AccessKey, SecretKey, SessionToken string
-}
+// s3PartSize is the size of the parts an object of unknown size is
+// uploaded in, and so the most of it held in memory at once: minio-go's
+// smallest.
+const s3PartSize = 16 << 20
 
-const (
-	amzDateFormat = "20060102T150405Z"
-	emptySHA256   = "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855"
-)
-
-// openS3 opens s3://bucket?region=…&endpoint=…&use_path_style=true with
-// credentials from env: AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY and
-// optionally AWS_SESSION_TOKEN; the region from the URL, else AWS_REGION or
-// AWS_DEFAULT_REGION. endpoint (https://host[:port], or a bare host) names
-// an S3-compatible service; without it the bucket is Amazon's
-// (bucket.s3.region.amazonaws.com).
+// openS3 opens s3://bucket?region=…&endpoint=…&use_path_style=true&disable_https=true.
+// The region comes from the URL, else AWS_REGION or AWS_DEFAULT_REGION.
+// endpoint (https://host[:port], or a bare host) names an S3-compatible
+// service; without it the bucket is Amazon's. Credentials come from env's
+// AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY and AWS_SESSION_TOKEN; without
+// them, from the shared credentials file (~/.aws/credentials, AWS_PROFILE)
+// and then the EC2 or ECS instance role, asked at first use.
 func openS3(u *url.URL, env func(string) (string, bool)) (*s3Bucket, error) {
 	get := func(k string) string { v, _ := env(k); return v }
 	q := u.Query()
-	b := &s3Bucket{client: &http.Client{Timeout: time.Minute}, bucket: u.Host, region: q.Get("region"),
-		creds: s3Credentials{AccessKey: get("AWS_ACCESS_KEY_ID"), SecretKey: get("AWS_SECRET_ACCESS_KEY"),
-			SessionToken: get("AWS_SESSION_TOKEN")}}
 	for k := range q {
 		switch k {
 		case "region", "endpoint", "use_path_style", "disable_https":
@@ -61,223 +43,171 @@ func openS3(u *url.URL, env func(string) (string, bool)) (*s3Bucket, error) {
 			return nil, fmt.Errorf("s3: unknown parameter %q (want region, endpoint, use_path_style, disable_https)", k)
 		}
 	}
-	if b.bucket == "" {
+	bucket := u.Host
+	if bucket == "" {
 		return nil, errors.New("s3: no bucket name (s3://bucket?region=…)")
 	}
-	if b.region == "" {
-		b.region = get("AWS_REGION")
+	region := q.Get("region")
+	if region == "" {
+		region = get("AWS_REGION")
 	}
-	if b.region == "" {
-		b.region = get("AWS_DEFAULT_REGION")
+	if region == "" {
+		region = get("AWS_DEFAULT_REGION")
 	}
-	if b.region == "" {
+	if region == "" {
 		return nil, errors.New("s3: no region (add ?region=… or set AWS_REGION)")
 	}
-	if b.creds.AccessKey == "" || b.creds.SecretKey == "" {
-		return nil, errors.New("s3: no credentials (set AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY)")
-	}
-	scheme := "https"
-	if q.Get("disable_https") == "true" {
-		scheme = "http"
-	}
-	b.pathStyle = q.Get("use_path_style") == "true"
+	secure := q.Get("disable_https") != "true"
 	ep := q.Get("endpoint")
 	if ep == "" {
-		ep = "s3." + b.region + ".amazonaws.com"
+		ep = "s3." + region + ".amazonaws.com"
 	}
-	if !strings.Contains(ep, "://") {
-		ep = scheme + "://" + ep
-	}
-	e, err := url.Parse(ep)
-	if err != nil || e.Host == "" {
-		return nil, fmt.Errorf("s3: bad endpoint %q", ep)
-	}
-	b.endpoint = &url.URL{Scheme: e.Scheme, Host: e.Host}
-	if !b.pathStyle {
-		b.endpoint.Host = b.bucket + "." + e.Host
-	}
-	return b, nil
-}
-
-// objectURL is the address of key.
-func (b *s3Bucket) objectURL(key string) *url.URL {
-	u := *b.endpoint
-	u.Path = "/" + key
-	if b.pathStyle {
-		u.Path = "/" + b.bucket + "/" + key
-	}
-	u.RawPath = s3Escape(u.Path)
-	return &u
-}
-
-// do sends a signed request for key and returns the response, whose body
-// the caller closes. 404 is an error wrapping fault.ErrNotFound; other
-// answers outside 2xx are errors naming the status.
-func (b *s3Bucket) do(ctx context.Context, method, key string, body []byte, hdr http.Header) (*http.Response, error) {
-	req, err := http.NewRequestWithContext(ctx, method, b.objectURL(key).String(), bytes.NewReader(body))
-	if err != nil {
-		return nil, fmt.Errorf("s3 %s %s: %w", method, key, err)
-	}
-	if body == nil {
-		req.Body, req.ContentLength = http.NoBody, 0
-	}
-	for k, v := range hdr {
-		req.Header[k] = v
-	}
-	if b.creds.SessionToken != "" {
-		req.Header.Set("X-Amz-Security-Token", b.creds.SessionToken)
-	}
-	signV4(req, b.creds, b.region, hashHex(body), time.Now())
-	res, err := b.client.Do(req)
-	if err != nil {
-		return nil, fmt.Errorf("s3 %s %s: %w", method, key, err)
-	}
-	if res.StatusCode == http.StatusNotFound {
-		res.Body.Close()
-		return nil, notFound(key)
-	}
-	if res.StatusCode/100 != 2 {
-		msg, _ := io.ReadAll(io.LimitReader(res.Body, 512))
-		res.Body.Close()
-		return nil, fmt.Errorf("s3 %s %s: %s: %s", method, key, res.Status, strings.TrimSpace(string(msg)))
-	}
-	return res, nil
-}
-
-func (b *s3Bucket) put(ctx context.Context, key, contentType string, data []byte) error {
-	if data == nil {
-		data = []byte{}
-	}
-	res, err := b.do(ctx, http.MethodPut, key, data, http.Header{"Content-Type": {contentType}, "Cache-Control": {CacheControl}})
-	if err != nil {
-		return err
-	}
-	_, _ = io.Copy(io.Discard, res.Body)
-	return res.Body.Close()
-}
-
-func (b *s3Bucket) stat(ctx context.Context, key string) (attributes, error) {
-	res, err := b.do(ctx, http.MethodHead, key, nil, nil)
-	if err != nil {
-		return attributes{}, err
-	}
-	res.Body.Close()
-	return s3Attributes(res), nil
-}
-
-func (b *s3Bucket) get(ctx context.Context, key string) ([]byte, attributes, error) {
-	res, err := b.do(ctx, http.MethodGet, key, nil, nil)
-	if err != nil {
-		return nil, attributes{}, err
-	}
-	defer res.Body.Close()
-	data, err := readAll(res.Body)
-	if err != nil {
-		return nil, attributes{}, fmt.Errorf("s3 GET %s: %w", key, err)
-	}
-	return data, s3Attributes(res), nil
-}
-
-func (b *s3Bucket) remove(ctx context.Context, key string) error {
-	res, err := b.do(ctx, http.MethodDelete, key, nil, nil)
-	if err != nil {
-		if errors.Is(err, fault.ErrNotFound) {
-			return nil
+	if scheme, rest, ok := strings.Cut(ep, "://"); ok {
+		switch scheme {
+		case "https":
+		case "http":
+			secure = false
+		default:
+			return nil, fmt.Errorf("s3: bad endpoint %q (want https://host[:port])", ep)
 		}
-		return err
+		ep = rest
 	}
-	return res.Body.Close()
+	e, err := url.Parse("//" + ep)
+	if err != nil || e.Host == "" || strings.Trim(e.Path, "/") != "" {
+		return nil, fmt.Errorf("s3: bad endpoint %q", q.Get("endpoint"))
+	}
+	var creds *credentials.Credentials
+	if ak, sk := get("AWS_ACCESS_KEY_ID"), get("AWS_SECRET_ACCESS_KEY"); ak != "" || sk != "" {
+		if ak == "" || sk == "" {
+			return nil, errors.New("s3: set both AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY, or neither")
+		}
+		creds = credentials.NewStaticV4(ak, sk, get("AWS_SESSION_TOKEN"))
+	} else {
+		creds = credentials.NewChainCredentials([]credentials.Provider{
+			&credentials.FileAWSCredentials{Profile: get("AWS_PROFILE")},
+			&credentials.IAM{},
+		})
+	}
+	lookup := minio.BucketLookupDNS
+	if q.Get("use_path_style") == "true" {
+		lookup = minio.BucketLookupPath
+	}
+	c, err := minio.New(e.Host, &minio.Options{Creds: creds, Secure: secure, Region: region, BucketLookup: lookup})
+	if err != nil {
+		return nil, fmt.Errorf("s3: %w", err)
+	}
+	c.SetS3EnableDualstack(false) // bucket.s3.region.amazonaws.com, as before
+	return &s3Bucket{client: c, core: minio.Core{Client: c}, bucket: bucket}, nil
 }
 
-func (b *s3Bucket) close() error {
-	b.client.CloseIdleConnections()
+// s3Err turns minio-go's error into one naming the call, the key and the
+// HTTP status; a missing object wraps fault.ErrNotFound.
+func s3Err(call, key string, err error) error {
+	resp := minio.ToErrorResponse(err)
+	if resp.StatusCode == http.StatusNotFound && resp.Code != "NoSuchBucket" {
+		return notFound(key)
+	}
+	if resp.StatusCode != 0 {
+		return fmt.Errorf("s3 %s %s: %d %s: %w", call, key, resp.StatusCode, http.StatusText(resp.StatusCode), err)
+	}
+	return fmt.Errorf("s3 %s %s: %w", call, key, err)
+}
+
+func (b *s3Bucket) put(ctx context.Context, key, contentType string, r io.Reader, size int64) error {
+	opts := minio.PutObjectOptions{ContentType: contentType, CacheControl: CacheControl}
+	if size < 0 {
+		opts.PartSize = s3PartSize
+	}
+	if _, err := b.client.PutObject(ctx, b.bucket, key, r, size, opts); err != nil {
+		return s3Err("put", key, err)
+	}
 	return nil
 }
 
-func s3Attributes(res *http.Response) attributes {
-	a := attributes{ContentType: res.Header.Get("Content-Type"), ETag: res.Header.Get("ETag")}
-	if t, err := http.ParseTime(res.Header.Get("Last-Modified")); err == nil {
-		a.ModTime = t
+func (b *s3Bucket) stat(ctx context.Context, key string) (attributes, error) {
+	info, err := b.client.StatObject(ctx, b.bucket, key, minio.StatObjectOptions{})
+	if err != nil {
+		return attributes{}, s3Err("stat", key, err)
+	}
+	return s3Attributes(info), nil
+}
+
+// open sends one GET and reads the object from its body.
+func (b *s3Bucket) open(ctx context.Context, key string) (io.ReadSeekCloser, attributes, error) {
+	body, info, _, err := b.core.GetObject(ctx, b.bucket, key, minio.GetObjectOptions{})
+	if err != nil {
+		return nil, attributes{}, s3Err("get", key, err)
+	}
+	return &s3Object{b: b, ctx: ctx, key: key, body: body, size: info.Size}, s3Attributes(info), nil
+}
+
+func (b *s3Bucket) remove(ctx context.Context, key string) error {
+	if err := b.client.RemoveObject(ctx, b.bucket, key, minio.RemoveObjectOptions{}); err != nil {
+		if err := s3Err("delete", key, err); !isNotFound(err) {
+			return err
+		}
+	}
+	return nil
+}
+
+func (b *s3Bucket) close() error { return nil }
+
+func s3Attributes(info minio.ObjectInfo) attributes {
+	a := attributes{ContentType: info.ContentType, ModTime: info.LastModified.UTC(), Size: info.Size}
+	if info.ETag != "" {
+		a.ETag = `"` + strings.Trim(info.ETag, `"`) + `"`
 	}
 	return a
 }
 
-func hashHex(data []byte) string {
-	sum := sha256.Sum256(data)
-	return hex.EncodeToString(sum[:])
+// s3Object reads an object from the body of the GET that opened it, and
+// from a ranged GET when a read starts elsewhere (a Range request):
+// http.ServeContent's seeks to the end and back to learn the size cost
+// nothing.
+type s3Object struct {
+	b         *s3Bucket
+	ctx       context.Context
+	key       string
+	body      io.ReadCloser
+	size, pos int64
+	at        int64 // where body reads next
 }
 
-func hmacSHA256(key []byte, s string) []byte {
-	h := hmac.New(sha256.New, key)
-	h.Write([]byte(s))
-	return h.Sum(nil)
-}
-
-// signV4 signs req for S3 in region at time at, as "Signature Version 4"
-// describes: it sets Host, X-Amz-Date and X-Amz-Content-Sha256
-// (payloadHash) and signs every header the request has then, and puts the
-// signature in Authorization.
-func signV4(req *http.Request, c s3Credentials, region, payloadHash string, at time.Time) {
-	at = at.UTC()
-	date := at.Format(amzDateFormat)
-	req.Header.Set("X-Amz-Date", date)
-	req.Header.Set("X-Amz-Content-Sha256", payloadHash)
-	host := req.URL.Host
-	if req.Host != "" {
-		host = req.Host
+func (o *s3Object) Read(p []byte) (int, error) {
+	if o.pos >= o.size {
+		return 0, io.EOF
 	}
-	headers := map[string]string{"host": host}
-	for k, v := range req.Header {
-		headers[strings.ToLower(k)] = strings.TrimSpace(strings.Join(v, ","))
-	}
-	names := make([]string, 0, len(headers))
-	for k := range headers {
-		names = append(names, k)
-	}
-	sort.Strings(names)
-	var canonHeaders strings.Builder
-	for _, k := range names {
-		canonHeaders.WriteString(k + ":" + headers[k] + "\n")
-	}
-	signed := strings.Join(names, ";")
-	query := req.URL.Query()
-	keys := make([]string, 0, len(query))
-	for k := range query {
-		keys = append(keys, k)
-	}
-	sort.Strings(keys)
-	var canonQuery []string
-	for _, k := range keys {
-		for _, v := range query[k] {
-			canonQuery = append(canonQuery, strings.ReplaceAll(s3Escape(k), "/", "%2F")+"="+strings.ReplaceAll(s3Escape(v), "/", "%2F"))
+	if o.pos != o.at {
+		o.body.Close()
+		var opts minio.GetObjectOptions
+		if err := opts.SetRange(o.pos, 0); err != nil {
+			return 0, err
 		}
+		body, _, _, err := o.b.core.GetObject(o.ctx, o.b.bucket, o.key, opts)
+		if err != nil {
+			o.body = io.NopCloser(strings.NewReader(""))
+			return 0, s3Err("get", o.key, err)
+		}
+		o.body, o.at = body, o.pos
 	}
-	p := req.URL.EscapedPath()
-	if p == "" {
-		p = "/"
-	}
-	canonical := strings.Join([]string{req.Method, p, strings.Join(canonQuery, "&"), canonHeaders.String(), signed, payloadHash}, "\n")
-	scope := at.Format("20060102") + "/" + region + "/s3/aws4_request"
-	toSign := "AWS4-HMAC-SHA256\n" + date + "\n" + scope + "\n" + hashHex([]byte(canonical))
-	key := hmacSHA256([]byte("AWS4"+c.SecretKey), at.Format("20060102"))
-	key = hmacSHA256(key, region)
-	key = hmacSHA256(key, "s3")
-	key = hmacSHA256(key, "aws4_request")
-	sig := hex.EncodeToString(hmacSHA256(key, toSign))
-	req.Header.Set("Authorization", "AWS4-HMAC-SHA256 Credential="+c.AccessKey+"/"+scope+",SignedHeaders="+signed+",Signature="+sig)
+	n, err := o.body.Read(p)
+	o.pos += int64(n)
+	o.at = o.pos
+	return n, err
 }
 
-// s3Escape percent-encodes s as S3 wants in paths: every byte but
-// A–Z a–z 0–9 - _ . ~ and "/".
-func s3Escape(s string) string {
-	var b strings.Builder
-	for i := 0; i < len(s); i++ {
-		c := s[i]
-		if 'A' <= c && c <= 'Z' || 'a' <= c && c <= 'z' || '0' <= c && c <= '9' || strings.IndexByte("-_.~/", c) >= 0 {
-			b.WriteByte(c)
-		} else {
-			fmt.Fprintf(&b, "%%%02X", c)
-		}
+func (o *s3Object) Seek(offset int64, whence int) (int64, error) {
+	switch whence {
+	case io.SeekCurrent:
+		offset += o.pos
+	case io.SeekEnd:
+		offset += o.size
 	}
-	return b.String()
+	if offset < 0 {
+		return 0, errors.New("s3: seek before the start")
+	}
+	o.pos = offset
+	return offset, nil
 }
+
+func (o *s3Object) Close() error { return o.body.Close() }

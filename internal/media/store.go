@@ -92,17 +92,14 @@ func (s *Store) Close() error {
 // Put stores what r yields under key with the given content type, replacing
 // any object with that key. Callers should use keys from ContentKey so that a
 // key never names different bytes over time (the handler tells browsers to
-// cache forever). An unusable key is a *fault.Invalid. When reading r
-// fails, nothing is written: the key keeps what it had.
+// cache forever). r is streamed to the bucket, never read whole into
+// memory. An unusable key is a *fault.Invalid. When reading r fails,
+// nothing is written: the key keeps what it had.
 func (s *Store) Put(ctx context.Context, key, contentType string, r io.Reader) error {
 	if !ValidKey(key) {
 		return &fault.Invalid{Fields: map[string]string{"key": "is not a valid media key"}}
 	}
-	data, err := readAll(r)
-	if err != nil {
-		return fmt.Errorf("put media %s: %w", key, err)
-	}
-	if err := s.bucket.put(ctx, key, contentType, data); err != nil {
+	if err := s.bucket.put(ctx, key, contentType, r, sizeOf(r)); err != nil {
 		return fmt.Errorf("put media %s: %w", key, err)
 	}
 	return nil
@@ -123,17 +120,46 @@ func (s *Store) Exists(ctx context.Context, key string) (bool, error) {
 	return true, nil
 }
 
-// Get returns the bytes stored under key, or an error wrapping
-// fault.ErrNotFound when there are none.
+// sizeOf is the number of bytes r has left when r can tell (a
+// bytes.Reader, a strings.Reader, a file), else -1.
+func sizeOf(r io.Reader) int64 {
+	switch r := r.(type) {
+	case interface{ Len() int }:
+		return int64(r.Len())
+	case *os.File:
+		fi, err := r.Stat()
+		if err != nil || !fi.Mode().IsRegular() {
+			return -1
+		}
+		at, err := r.Seek(0, io.SeekCurrent)
+		if err != nil {
+			return -1
+		}
+		return fi.Size() - at
+	}
+	return -1
+}
+
+// Get returns the bytes stored under key, at most 64 MB, or an error
+// wrapping fault.ErrNotFound when there are none. It is for callers that
+// need the whole object (thumbnails); the handler streams.
 func (s *Store) Get(ctx context.Context, key string) ([]byte, error) {
 	if !ValidKey(key) {
 		return nil, fmt.Errorf("get media %q: %w", key, fault.ErrNotFound)
 	}
-	b, _, err := s.bucket.get(ctx, key)
+	rc, _, err := s.bucket.open(ctx, key)
 	if err != nil {
 		return nil, fmt.Errorf("get media %s: %w", key, err)
 	}
-	return b, nil
+	defer rc.Close()
+	data, err := io.ReadAll(io.LimitReader(rc, maxGetBytes+1))
+	if err == nil && len(data) > maxGetBytes {
+		err = fmt.Errorf("object larger than %d bytes", maxGetBytes)
+	}
+	if err != nil {
+		return nil, fmt.Errorf("get media %s: %w", key, err)
+	}
+	return data, nil
 }
 
 // ContentKey is the key for data under prefix ("products", say): the SHA-256
