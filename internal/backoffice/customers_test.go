@@ -159,7 +159,7 @@ func TestInquiriesSection(t *testing.T) {
 	}
 	found := false
 	for _, m := range mails {
-		found = found || (m.To == c.Email && m.Subject == `[말랑] 문의하신 "비밀번호를 바꾸고 싶어요"에 답변을 드렸습니다`)
+		found = found || (m.To == c.Email && m.Subject == `[말랑 상점] 문의하신 "비밀번호를 바꾸고 싶어요"에 답변을 드렸습니다`)
 	}
 	if !found {
 		t.Fatalf("no answer mail in the outbox: %+v", mails)

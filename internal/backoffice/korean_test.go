@@ -88,9 +88,10 @@ func TestKoreanPagesAreKorean(t *testing.T) {
 	}
 
 	// Codes staff set themselves are shown as they wrote them: carriers'
-	// codes and tracking addresses, grade codes, a payment provider's name.
+	// codes and tracking addresses, grade codes, a payment provider's name;
+	// image formats are named as Korean shops name them.
 	allowed := []string{"backoffice-test/1.0", "Go-http-client/1.1", "{tracking}",
-		"welcome", "silver", "gold", "VIP", "vip", "flaky"}
+		"welcome", "silver", "gold", "VIP", "vip", "flaky", "PNG", "JPEG", "GIF", "WebP"}
 	pages := []string{"/", "/orders", strings.TrimPrefix(orderURL(paid), bo), "/users", "/users/" + strconv.FormatInt(paid.UserID, 10), "/audit", "/outbox",
 		"/coupons", "/shipping", "/returns", "/refunds", "/cash-receipts", "/promotions/gifts", "/promotions/points",
 		"/promotions/grades", "/settings", "/security", "/honeypot", "/inquiries", "/catalog/products"}
