@@ -341,8 +341,8 @@ func testProduct(t *testing.T, b *tab, s *shop) {
 	if h := b.text(selProductName); h != optioned.Name {
 		b.fatalf("product page is headed %q, want %q", h, optioned.Name)
 	}
-	if p := b.text(selProductPrice); p != optioned.Price.String() {
-		b.fatalf("product page leads with price %q, want the lowest, %q", p, optioned.Price.String())
+	if p := b.text(selProductPrice); p != optioned.Price.Korean() {
+		b.fatalf("product page leads with price %q, want the lowest, %q", p, optioned.Price.Korean())
 	}
 	if crumbs := b.texts(selCrumbs + " li"); len(crumbs) < 2 || crumbs[0] != "홈" {
 		b.fatalf("product breadcrumbs %q, want 홈 and the category path", crumbs)
@@ -395,8 +395,8 @@ func testProduct(t *testing.T, b *tab, s *shop) {
 		if sel := b.text(`[data-testid="selected-variant"]`); !strings.Contains(sel, v.SKU) {
 			b.fatalf("selected variant says %q, want SKU %s", sel, v.SKU)
 		}
-		if p := b.text(selProductPrice); p != v.Effective().String() {
-			b.fatalf("chosen variant costs %q on the page, want %q", p, v.Effective().String())
+		if p := b.text(selProductPrice); p != v.Effective().Korean() {
+			b.fatalf("chosen variant costs %q on the page, want %q", p, v.Effective().Korean())
 		}
 		b.waitVisible(`[data-testid="availability"]`)
 	}
