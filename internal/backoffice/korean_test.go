@@ -1,73 +1,20 @@
 package backoffice_test
 
 import (
-	"html"
 	"net/http"
 	"net/url"
-	"regexp"
-	"slices"
 	"strconv"
 	"strings"
 	"testing"
 
 	"github.com/mallang/mallang/internal/account"
+	"github.com/mallang/mallang/internal/koreantest"
 )
 
 // latinAllowed are the Latin words a Korean back-office page may show: the
 // language switch, terms Korean staff use as they are, brands (banks,
 // carriers, and the carrier codes staff set), checked word by word.
 var latinAllowed = []string{"English", "KST", "SKU", "IP", "API", "PC", "CJ", "cj", "hanjin", "lotte", "epost", "logen", "KB", "NH", "IBK", "SC", "iM", "KDB", "Sh", "KakaoPay", "PayPal", "Toss", "PortOne", "Hometax", "CSV"}
-
-var (
-	scriptRE = regexp.MustCompile(`(?s)<script\b.*?</script>|<style\b.*?</style>|<!--.*?-->`)
-	attrRE   = regexp.MustCompile(`\b(?:title|placeholder|aria-label|alt)="([^"]*)"`)
-	tagRE    = regexp.MustCompile(`<[^>]*>`)
-	emailRE  = regexp.MustCompile(`[\w.+-]+@[\w-]+(?:\.[\w-]+)+`)
-	urlRE    = regexp.MustCompile(`(?:https?://|/)[\w\-./?=&%#~:]+`)
-	codeRE   = regexp.MustCompile(`\b[0-9A-Z]+(?:-[0-9A-Z]+)+\b|\b[A-Z0-9]*[0-9][A-Z0-9]*\b`)
-	latinRE  = regexp.MustCompile(`[A-Za-z]{2,}`)
-)
-
-// koreanProblems returns what a Korean page must not show: Latin words
-// outside the allowed ones, amounts with ₩, phone numbers in E.164,
-// particles left with both forms, and raw JSON.
-func koreanProblems(body string, allowed []string) []string {
-	var out []string
-	text := scriptRE.ReplaceAllString(body, " ")
-	var attrs []string
-	for _, m := range attrRE.FindAllStringSubmatch(text, -1) {
-		attrs = append(attrs, m[1])
-	}
-	text = html.UnescapeString(tagRE.ReplaceAllString(text, " ") + " " + strings.Join(attrs, " "))
-	for _, bad := range []string{"₩", "+82", "(으)로", "이(가)", "을(를)", "은(는)", "와(과)", "과(와)", `{"`} {
-		if i := strings.Index(text, bad); i >= 0 {
-			out = append(out, bad+" in “"+near(text, i)+"”")
-		}
-	}
-	for _, a := range allowed {
-		text = strings.ReplaceAll(text, a, " ")
-	}
-	text = emailRE.ReplaceAllString(text, " ")
-	text = urlRE.ReplaceAllString(text, " ")
-	text = codeRE.ReplaceAllString(text, " ")
-	for _, loc := range latinRE.FindAllStringIndex(text, -1) {
-		if w := text[loc[0]:loc[1]]; !slices.Contains(latinAllowed, w) {
-			out = append(out, w+" in “"+near(text, loc[0])+"”")
-		}
-	}
-	return out
-}
-
-func near(s string, i int) string {
-	lo, hi := max(i-40, 0), min(i+40, len(s))
-	for lo > 0 && s[lo]&0xC0 == 0x80 {
-		lo--
-	}
-	for hi < len(s) && s[hi]&0xC0 == 0x80 {
-		hi++
-	}
-	return strings.Join(strings.Fields(s[lo:hi]), " ")
-}
 
 // TestKoreanPagesAreKorean walks the back office of a shop with orders,
 // changes and mails, in Korean, and fails on anything Korean staff would
@@ -101,7 +48,7 @@ func TestKoreanPagesAreKorean(t *testing.T) {
 			t.Errorf("GET %s = %d", p, st)
 			continue
 		}
-		for _, problem := range koreanProblems(body, allowed) {
+		for _, problem := range koreantest.Problems(body, allowed, latinAllowed, `{"`) {
 			t.Errorf("GET %s: %s", p, problem)
 		}
 	}
