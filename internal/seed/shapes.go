@@ -368,7 +368,7 @@ func bathMat(c *canvas, _ *rand.Rand, col color.NRGBA) {
 	c.fill(shade(col, 0.12))
 }
 
-func pumpBottle(c *canvas, rng *rand.Rand, col color.NRGBA) {
+func pumpBottle(c *canvas, _ *rand.Rand, col color.NRGBA) {
 	c.rect(44, 20, 12, 12, 2)
 	c.line(56, 18, 68, 18, 3)
 	c.rect(42, 14, 16, 6, 2)
@@ -382,7 +382,6 @@ func pumpBottle(c *canvas, rng *rand.Rand, col color.NRGBA) {
 	c.fill(shade(col, 0.45))
 	c.rect(35, 34, 3, 50, 1.5)
 	c.fill(rgba(0xffffff, 0.35))
-	_ = rng
 }
 
 func soap(c *canvas, _ *rand.Rand, col color.NRGBA) {
@@ -473,7 +472,7 @@ func pencils(c *canvas, _ *rand.Rand, col color.NRGBA) {
 	}
 }
 
-func tapes(c *canvas, rng *rand.Rand, col color.NRGBA) {
+func tapes(c *canvas, rng *rand.Rand, _ color.NRGBA) {
 	for i := range 3 {
 		cx := 30 + float64(i)*20
 		cy := 66 - float64(i%2)*10
@@ -485,10 +484,9 @@ func tapes(c *canvas, rng *rand.Rand, col color.NRGBA) {
 		c.hole(cx, cy, 7.5, 7.5)
 		c.fill(rgb(0xd9c8a8))
 	}
-	_ = col
 }
 
-func postcards(c *canvas, rng *rand.Rand, col color.NRGBA) {
+func postcards(c *canvas, rng *rand.Rand, _ color.NRGBA) {
 	for i := range 3 {
 		a := -14 + float64(i)*14
 		cx, cy := 38+float64(i)*12, 56-float64(i)*3
@@ -499,7 +497,6 @@ func postcards(c *canvas, rng *rand.Rand, col color.NRGBA) {
 		rotRect(c, cx, cy, 38, 24, a)
 		c.fill(rgb(paintPastel[(rng.IntN(len(paintPastel))+i)%len(paintPastel)]))
 	}
-	_ = col
 }
 
 // rotRect adds a w × h rectangle centred on (cx, cy) turned by a degrees.
@@ -654,7 +651,7 @@ func chocolateBar(c *canvas, _ *rand.Rand, col color.NRGBA) {
 	c.fill(col)
 }
 
-func macaronBox(c *canvas, rng *rand.Rand, col color.NRGBA) {
+func macaronBox(c *canvas, rng *rand.Rand, _ color.NRGBA) {
 	c.rect(12, 40, 76, 44, 5)
 	c.fill(rgb(0xf6f1e8))
 	c.rect(12, 76, 76, 8, 3)
@@ -667,7 +664,6 @@ func macaronBox(c *canvas, rng *rand.Rand, col color.NRGBA) {
 		c.rect(x-9, y-0.5, 18, 2.4, 1)
 		c.fill(rgb(0xfaf4ea))
 	}
-	_ = col
 }
 
 func namaBox(c *canvas, _ *rand.Rand, col color.NRGBA) {
