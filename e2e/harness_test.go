@@ -471,6 +471,13 @@ func (b *tab) screenshot(step string) {
 	b.do("decode images", chromedp.Evaluate[chromedp.Void](
 		`Promise.all(Array.from(document.images, i => i.decode().catch(() => null))).then(() => null)`,
 		chromedp.EvalAwaitPromise))
+	// A full-page capture resizes the viewport for a moment; with the caret
+	// still in a text field or the rich-text editor, Chromium then shifts the
+	// page under the pointer on the next click, which lands elsewhere (the
+	// press on a button, the release on its fieldset). People never see that
+	// state, so the capture is taken with nothing focused, as a page at rest.
+	b.do("leave the focused field", chromedp.Evaluate[chromedp.Void](
+		`document.activeElement && document.activeElement !== document.body && document.activeElement.blur()`))
 	png := get(b, "take screenshot", chromedp.FullScreenshot(100))
 	path := b.shotPath(step)
 	if err := os.WriteFile(path, png, 0o644); err != nil {

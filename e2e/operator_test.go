@@ -10,6 +10,7 @@ import (
 	"image/png"
 	"os"
 	"path/filepath"
+	"regexp"
 	"slices"
 	"strconv"
 	"strings"
@@ -89,15 +90,45 @@ func TestOperatorOpensAProduct(t *testing.T) {
 		row.querySelector('input[id$="_sku"]').value = 'KNIT-' + i;
 		row.querySelector('input[id$="_stock"]').value = '5';
 	})`))
+	// An image in the description, through the editor's image button.
+	photo := writePNG(t, t.TempDir(), "knit-detail.png", color.RGBA{120, 80, 160, 255})
+	eval[chromedp.Void](op, catchFileInput)
+	op.do("click the editor's image button", chromedp.Click(chromedp.CSS(`.ql-toolbar .ql-image`)))
+	op.do("choose the image", chromedp.SetUploadFiles(chromedp.CSS(`[data-testid="editor-file"]`), []string{photo}))
+	op.waitVisible(`.ql-editor img[src^="/media/"]`)
+	// The editor's toolbar speaks the page's language, not Quill's English.
+	if got := eval[string](op, `getComputedStyle(document.querySelector('.ql-header .ql-picker-label'), '::before').content`); got != `"본문"` {
+		op.fatalf("the heading picker reads %s, want \"본문\"", got)
+	}
+	if unnamed := eval[[]string](op, `Array.from(document.querySelectorAll('.ql-toolbar button')).filter(b => !b.getAttribute('aria-label')).map(b => b.className + ' ' + b.value)`); len(unnamed) > 0 {
+		op.fatalf("toolbar buttons without a name: %v", unnamed)
+	}
+	if over := eval[[]string](op, formOverflow); len(over) > 0 {
+		op.fatalf("the product form does not fit: %v", over)
+	}
 	op.screenshot("product-form")
+	if bad := eval[[]string](op, `Array.from(document.querySelectorAll('[data-testid="product-form"] :invalid')).map(e => e.name || e.id || e.tagName)`); len(bad) > 0 {
+		op.fatalf("the product form cannot be sent: invalid %v", bad)
+	}
 	op.follow("save the product", chromedp.Click(chromedp.CSS(`[data-testid="product-form"] `+selSubmit)))
 	if n := op.count(`[data-testid="form-error"]`); n != 0 {
 		op.fatalf("the product was refused: %s", op.text(`[data-testid="form-error"]`))
 	}
-	var id int64
+	var saved struct {
+		ID          int64  `db:"id"`
+		Description string `db:"description"`
+	}
 	q := s.App.DB.Read()
-	if err := q.GetContext(ctx, &id, q.Rebind(`SELECT id FROM products WHERE name = ?`), name); err != nil {
+	if err := q.GetContext(ctx, &saved, q.Rebind(`SELECT id, description FROM products WHERE name = ?`), name); err != nil {
 		op.fatalf("the new product: %v", err)
+	}
+	id, description := saved.ID, saved.Description
+	src := regexp.MustCompile(`<img[^>]* src="(/media/editor/[^"]+)"`).FindStringSubmatch(description)
+	if src == nil {
+		op.fatalf("the saved description has no uploaded image: %q", description)
+	}
+	if ok, err := s.App.Media.Exists(ctx, strings.TrimPrefix(src[1], "/media/")); err != nil || !ok {
+		op.fatalf("the description's image %s is not in the media store: %v", src[1], err)
 	}
 
 	// A draft is not on the storefront yet.
@@ -180,6 +211,37 @@ func TestOperatorOpensAProduct(t *testing.T) {
 	shopper.checkHealthy()
 	op.checkHealthy()
 }
+
+// formOverflow lists the parts of the product form that do not fit: the
+// rich-text editor reaching past the right or bottom edge of its fieldset,
+// and the variant table wider than its box (its last columns scrolled out
+// of sight).
+const formOverflow = `[...Array.from(document.querySelectorAll('.rich-editor, .ql-toolbar, .ql-container')).flatMap(el => {
+	const box = (el.closest('fieldset') || el.parentElement).getBoundingClientRect();
+	const r = el.getBoundingClientRect();
+	const right = r.right - box.right, bottom = r.bottom - box.bottom;
+	return right > 1 || bottom > 1 ? [el.className + ': ' + Math.round(right) + 'px right, ' + Math.round(bottom) + 'px below'] : [];
+}), ...Array.from(document.querySelectorAll('[data-testid="variants"]')).flatMap(t => {
+	const wrap = t.parentElement;
+	return wrap.scrollWidth > wrap.clientWidth + 1 ? ['variant table: ' + (wrap.scrollWidth - wrap.clientWidth) + 'px hidden on the right'] : [];
+})]`
+
+// catchFileInput keeps the file input the editor's image button makes:
+// the editor never puts it in the document, so a test cannot reach it to
+// choose a file. Its click puts it there (hidden, data-testid
+// "editor-file") instead of opening a file chooser, and choosing a file
+// for it fires the same change event a person's choice does.
+const catchFileInput = `(() => {
+	const click = HTMLInputElement.prototype.click;
+	HTMLInputElement.prototype.click = function () {
+		if (this.type !== 'file' || this.isConnected) {
+			return click.call(this);
+		}
+		this.dataset.testid = 'editor-file';
+		this.hidden = true;
+		document.body.appendChild(this);
+	};
+})()`
 
 // writePNG writes a small image of colour c as a PNG file in dir.
 func writePNG(t *testing.T, dir, name string, c color.RGBA) string {

@@ -301,35 +301,48 @@ func (h *Handler) editorStatic(w http.ResponseWriter, r *http.Request) {
 
 // imageTexts are the images section's texts, {Korean, English}.
 var imageTexts = map[string][2]string{
-	"img.title":        {"상품 이미지 — %s", "Product images — %s"},
-	"img.back":         {"← 상품으로", "← Back to the product"},
-	"img.upload":       {"이미지 올리기", "Upload images"},
-	"img.files":        {"이미지 파일 (여러 개 선택 가능)", "Image files (choose several at once)"},
-	"img.hint":         {"JPEG, PNG, WebP, GIF만 올릴 수 있습니다. 파일당 최대 10MB, 한 번에 10개까지, 합쳐서 32MB까지입니다.", "JPEG, PNG, WebP and GIF only: at most 10 MB a file, 10 files and 32 MB at once."},
-	"img.submit":       {"올리기", "Upload"},
-	"img.none":         {"아직 이미지가 없습니다. 첫 번째 이미지가 목록과 검색 결과에 보이는 대표 이미지가 됩니다.", "No image yet. The first image is the main one, shown in listings and search results."},
-	"img.main":         {"대표 이미지", "Main image"},
-	"img.make_main":    {"대표로 지정", "Make main"},
-	"img.up":           {"앞으로", "Move up"},
-	"img.down":         {"뒤로", "Move down"},
-	"img.alt":          {"대체 텍스트 (이미지를 볼 수 없는 분께 읽어 줄 설명)", "Alt text (read to those who cannot see the image)"},
-	"img.alt.save":     {"저장", "Save"},
-	"img.delete":       {"삭제", "Delete"},
-	"img.order":        {"순서", "Order"},
-	"img.added":        {"이미지 %d개를 올렸습니다. 썸네일은 잠시 뒤에 만들어집니다.", "%d images uploaded; their thumbnails follow shortly."},
-	"img.rejected":     {"아래 파일을 올릴 수 없어 아무것도 저장하지 않았습니다. 고친 뒤 다시 올려 주세요.", "Nothing was stored: the files below cannot be uploaded. Fix them and upload again."},
-	"img.reject":       {"%s: %s", "%s: %s"},
-	"img.too_large":    {"한 번에 올릴 수 있는 크기는 최대 %sMB입니다. 파일 수를 줄여 나눠서 올려 주세요. 아무것도 저장하지 않았습니다.", "At most %s MB can be uploaded at once: upload fewer files at a time. Nothing was stored."},
-	"img.incomplete":   {"업로드가 중간에 끊겨 아무것도 저장하지 않았습니다. 다시 올려 주세요.", "The upload was cut off, so nothing was stored. Please upload again."},
-	"img.done.main":    {"대표 이미지를 바꿨습니다.", "The main image is changed."},
-	"img.done.up":      {"순서를 바꿨습니다.", "The order is changed."},
-	"img.done.down":    {"순서를 바꿨습니다.", "The order is changed."},
-	"img.done.alt":     {"대체 텍스트를 저장했습니다.", "The alt text is saved."},
-	"img.done.delete":  {"이미지를 삭제했습니다.", "The image is deleted."},
-	"editor.uploading": {"이미지를 올리는 중…", "Uploading the image…"},
-	"editor.failed":    {"이미지를 올리지 못했습니다.", "The image could not be uploaded."},
-	"too_large.title":  {"보낸 내용이 너무 큽니다", "What was sent is too large"},
-	"too_large.body":   {"한 번에 보낼 수 있는 크기는 최대 %sMB입니다. 아무것도 저장하지 않았습니다.", "At most %s MB can be sent at once. Nothing was stored."},
+	"img.title":         {"상품 이미지 — %s", "Product images — %s"},
+	"img.back":          {"← 상품으로", "← Back to the product"},
+	"img.upload":        {"이미지 올리기", "Upload images"},
+	"img.files":         {"이미지 파일 (여러 개 선택 가능)", "Image files (choose several at once)"},
+	"img.hint":          {"JPEG, PNG, WebP, GIF만 올릴 수 있습니다. 파일당 최대 10MB, 한 번에 10개까지, 합쳐서 32MB까지입니다.", "JPEG, PNG, WebP and GIF only: at most 10 MB a file, 10 files and 32 MB at once."},
+	"img.submit":        {"올리기", "Upload"},
+	"img.none":          {"아직 이미지가 없습니다. 첫 번째 이미지가 목록과 검색 결과에 보이는 대표 이미지가 됩니다.", "No image yet. The first image is the main one, shown in listings and search results."},
+	"img.main":          {"대표 이미지", "Main image"},
+	"img.make_main":     {"대표로 지정", "Make main"},
+	"img.up":            {"앞으로", "Move up"},
+	"img.down":          {"뒤로", "Move down"},
+	"img.alt":           {"대체 텍스트 (이미지를 볼 수 없는 분께 읽어 줄 설명)", "Alt text (read to those who cannot see the image)"},
+	"img.alt.save":      {"저장", "Save"},
+	"img.delete":        {"삭제", "Delete"},
+	"img.order":         {"순서", "Order"},
+	"img.added":         {"이미지 %d개를 올렸습니다. 썸네일은 잠시 뒤에 만들어집니다.", "%d images uploaded; their thumbnails follow shortly."},
+	"img.rejected":      {"아래 파일을 올릴 수 없어 아무것도 저장하지 않았습니다. 고친 뒤 다시 올려 주세요.", "Nothing was stored: the files below cannot be uploaded. Fix them and upload again."},
+	"img.reject":        {"%s: %s", "%s: %s"},
+	"img.too_large":     {"한 번에 올릴 수 있는 크기는 최대 %sMB입니다. 파일 수를 줄여 나눠서 올려 주세요. 아무것도 저장하지 않았습니다.", "At most %s MB can be uploaded at once: upload fewer files at a time. Nothing was stored."},
+	"img.incomplete":    {"업로드가 중간에 끊겨 아무것도 저장하지 않았습니다. 다시 올려 주세요.", "The upload was cut off, so nothing was stored. Please upload again."},
+	"img.done.main":     {"대표 이미지를 바꿨습니다.", "The main image is changed."},
+	"img.done.up":       {"순서를 바꿨습니다.", "The order is changed."},
+	"img.done.down":     {"순서를 바꿨습니다.", "The order is changed."},
+	"img.done.alt":      {"대체 텍스트를 저장했습니다.", "The alt text is saved."},
+	"img.done.delete":   {"이미지를 삭제했습니다.", "The image is deleted."},
+	"editor.uploading":  {"이미지를 올리는 중…", "Uploading the image…"},
+	"editor.failed":     {"이미지를 올리지 못했습니다.", "The image could not be uploaded."},
+	"editor.normal":     {"본문", "Normal"},
+	"editor.h2":         {"큰 제목", "Heading"},
+	"editor.h3":         {"작은 제목", "Subheading"},
+	"editor.bold":       {"굵게", "Bold"},
+	"editor.italic":     {"기울임", "Italic"},
+	"editor.underline":  {"밑줄", "Underline"},
+	"editor.strike":     {"취소선", "Strikethrough"},
+	"editor.link":       {"링크", "Link"},
+	"editor.blockquote": {"인용", "Quote"},
+	"editor.ordered":    {"번호 목록", "Numbered list"},
+	"editor.bullet":     {"글머리 기호 목록", "Bulleted list"},
+	"editor.image":      {"이미지 넣기", "Insert an image"},
+	"editor.clean":      {"서식 지우기", "Clear formatting"},
+	"too_large.title":   {"보낸 내용이 너무 큽니다", "What was sent is too large"},
+	"too_large.body":    {"한 번에 보낼 수 있는 크기는 최대 %sMB입니다. 아무것도 저장하지 않았습니다.", "At most %s MB can be sent at once. Nothing was stored."},
 
 	"v.not an image (JPEG, PNG, GIF or WebP)":             {"이미지 파일이 아닙니다 (JPEG, PNG, WebP, GIF만 가능).", "Not an image (JPEG, PNG, WebP or GIF only)."},
 	"v.image is larger than 10 MB":                        {"10MB보다 큽니다.", "Larger than 10 MB."},
@@ -339,4 +352,23 @@ var imageTexts = map[string][2]string{
 	"v.at most 10 files at once":                          {"한 번에 10개까지 올릴 수 있습니다.", "At most 10 files at once."},
 	"v.send the files as multipart/form-data":             {"파일 올리기 양식으로 보내 주세요.", "Send the files through the upload form."},
 	"v.must list each of the product's images once":       {"상품의 이미지를 하나씩 모두 적어야 합니다.", "Must list each of the product's images once."},
+}
+
+// editorLabelKeys are the editor's toolbar names, by the key editor.js
+// looks up: Quill's own are English words drawn by its stylesheet.
+var editorLabelKeys = []string{"normal", "h2", "h3", "bold", "italic", "underline", "strike",
+	"link", "blockquote", "ordered", "bullet", "image", "clean"}
+
+// editorLabels is the JSON object of the editor's toolbar names in the
+// page's language, for the body's data-editor-labels.
+func editorLabels(m *messages) string {
+	labels := make(map[string]string, len(editorLabelKeys))
+	for _, k := range editorLabelKeys {
+		labels[k] = m.T("editor." + k)
+	}
+	b, err := json.Marshal(labels)
+	if err != nil {
+		return "{}" // a map of strings always marshals
+	}
+	return string(b)
 }

@@ -60,6 +60,7 @@
         }
       }
     });
+    name(q.getModule("toolbar").container);
     q.setContents(q.clipboard.convert({ html: ta.value }), "silent");
     var label = ta.id && document.querySelector('label[for="' + ta.id + '"]');
     if (label) {
@@ -77,6 +78,39 @@
     if (ta.form) {
       ta.form.addEventListener("submit", sync);
     }
+  }
+
+  // name gives the toolbar's buttons and the heading picker the page's
+  // words (body data-editor-labels): Quill names them only in English,
+  // and its buttons carry no name a screen reader could read.
+  function name(bar) {
+    var labels = {};
+    try {
+      labels = JSON.parse(cfg.editorLabels || "{}");
+    } catch (e) {
+      return;
+    }
+    var buttons = {
+      "ql-bold": "bold", "ql-italic": "italic", "ql-underline": "underline", "ql-strike": "strike",
+      "ql-link": "link", "ql-blockquote": "blockquote", "ql-image": "image", "ql-clean": "clean"
+    };
+    bar.querySelectorAll("button").forEach(function (b) {
+      var key = buttons[b.className];
+      if (b.className === "ql-list") {
+        key = b.value === "ordered" ? "ordered" : "bullet";
+      }
+      if (key && labels[key]) {
+        b.title = labels[key];
+        b.setAttribute("aria-label", labels[key]);
+      }
+    });
+    var heads = { "": "normal", "2": "h2", "3": "h3" };
+    bar.querySelectorAll(".ql-header .ql-picker-item, .ql-header .ql-picker-label").forEach(function (el) {
+      var key = heads[el.getAttribute("data-value") || ""];
+      if (labels[key]) {
+        el.setAttribute("data-label", labels[key]);
+      }
+    });
   }
 
   function pick(q, status) {
