@@ -48,6 +48,15 @@ type ShopSettings struct {
 	ReturnFee    int64             `json:"return_fee" doc:"Return shipping for a change of mind, in won, 0–100,000." example:"6000"`
 	GradeWindow  int               `json:"grade_window_days" doc:"Days of orders the monthly evaluation of membership grades counts, 1–730." example:"90"`
 	PaymentsOff  []string          `json:"payments_off" nullable:"false" maxItems:"20" doc:"Ways to pay switched off (keys of GET /api/v1/payment-methods when on); checkout leaves them out and refuses them." example:"[\"paypal\"]"`
+	Attendance   ShopAttendance    `json:"attendance" doc:"The attendance check (출석체크)."`
+}
+
+// ShopAttendance is the attendance check policy.
+type ShopAttendance struct {
+	On          bool  `json:"on" doc:"Customers can check in once a day (Asia/Seoul)."`
+	Points      int64 `json:"points" doc:"Points each day's check earns, 0–10,000." example:"10"`
+	StreakDays  int   `json:"streak_days" doc:"Every this many days in a row also earns streak_bonus; 0: no bonus; at most 31." example:"7"`
+	StreakBonus int64 `json:"streak_bonus" doc:"Points of the streak bonus, 0–100,000." example:"100"`
 }
 
 // ShopBankAccount is an account bank transfers go to.
@@ -59,7 +68,8 @@ type ShopBankAccount struct {
 
 func newShopSettings(st settings.Settings) ShopSettings {
 	out := ShopSettings{Version: st.Version, ShopName: st.ShopName, Logo: st.Logo, DepositHours: st.DepositHours,
-		ConfirmDays: st.ConfirmDays, ReturnFee: st.ReturnFee, GradeWindow: st.GradeWindowDays, BankAccounts: []ShopBankAccount{}, PaymentsOff: []string{}}
+		ConfirmDays: st.ConfirmDays, ReturnFee: st.ReturnFee, GradeWindow: st.GradeWindowDays, BankAccounts: []ShopBankAccount{}, PaymentsOff: []string{},
+		Attendance: ShopAttendance(st.Attendance)}
 	out.Contact.Phone, out.Contact.Email, out.Contact.Hours = st.Contact.Phone, st.Contact.Email, st.Contact.Hours
 	b := st.Business
 	out.Business.Name, out.Business.Representative, out.Business.Registration = b.Name, b.Representative, b.Registration
@@ -74,7 +84,8 @@ func newShopSettings(st settings.Settings) ShopSettings {
 func (s ShopSettings) settings() settings.Settings {
 	st := settings.Settings{Version: s.Version, ShopName: s.ShopName, Logo: s.Logo, DepositHours: s.DepositHours,
 		ConfirmDays: s.ConfirmDays, ReturnFee: s.ReturnFee, GradeWindowDays: s.GradeWindow, PaymentsOff: s.PaymentsOff,
-		Contact: settings.Contact{Phone: s.Contact.Phone, Email: s.Contact.Email, Hours: s.Contact.Hours},
+		Attendance: settings.Attendance(s.Attendance),
+		Contact:    settings.Contact{Phone: s.Contact.Phone, Email: s.Contact.Email, Hours: s.Contact.Hours},
 		Business: settings.Business{Name: s.Business.Name, Representative: s.Business.Representative,
 			Registration: s.Business.Registration, MailOrder: s.Business.MailOrder, Address: s.Business.Address,
 			PrivacyName: s.Business.PrivacyName, PrivacyEmail: s.Business.PrivacyEmail}}
@@ -92,7 +103,8 @@ var settingsFields = func() map[string]string {
 		"representative": "body.business.representative", "registration": "body.business.registration",
 		"mail_order": "body.business.mail_order", "address": "body.business.address", "privacy_name": "body.business.privacy_name",
 		"privacy_email": "body.business.privacy_email", "deposit_hours": "body.deposit_hours", "confirm_days": "body.confirm_days",
-		"return_fee": "body.return_fee", "grade_window_days": "body.grade_window_days", "payments_off": "body.payments_off", "bank_accounts": "body.bank_accounts"}
+		"return_fee": "body.return_fee", "grade_window_days": "body.grade_window_days", "payments_off": "body.payments_off", "bank_accounts": "body.bank_accounts",
+		"attendance_points": "body.attendance.points", "streak_days": "body.attendance.streak_days", "streak_bonus": "body.attendance.streak_bonus"}
 	for i := range settings.MaxBankAccounts {
 		n := strconv.Itoa(i)
 		for _, f := range []string{"bank", "account", "holder"} {

@@ -27,8 +27,9 @@ func TestSettingsAPI(t *testing.T) {
 	bad.Business.Registration = "123-45-67890"
 	bad.ConfirmDays = 0
 	bad.BankAccounts = []api.ShopBankAccount{{Bank: "말랑은행", Account: "123-456", Holder: ""}}
+	bad.Attendance.StreakDays = 40
 	wantProblem(t, f.do(t, req{method: "PUT", path: "/api/v1/admin/settings", token: tok, body: bad}), http.StatusUnprocessableEntity,
-		"body.business.registration", "body.confirm_days", "body.bank_accounts[0].holder")
+		"body.business.registration", "body.confirm_days", "body.bank_accounts[0].holder", "body.attendance.streak_days")
 	if again := decode[api.ShopSettings](t, f.do(t, req{method: "GET", path: "/api/v1/admin/settings", token: tok}), http.StatusOK); again.Version != 1 {
 		t.Fatalf("version %d after a refused change", again.Version)
 	}
@@ -37,8 +38,13 @@ func TestSettingsAPI(t *testing.T) {
 	good.ShopName = "말랑 마켓"
 	good.Business.Registration = "123-45-67891"
 	good.PaymentsOff = []string{"testpay"}
+	if st.Attendance != (api.ShopAttendance{On: true, Points: 10, StreakDays: 7, StreakBonus: 100}) {
+		t.Fatalf("a new shop's attendance check = %+v", st.Attendance)
+	}
+	good.Attendance = api.ShopAttendance{On: true, Points: 5}
 	got := decode[api.ShopSettings](t, f.do(t, req{method: "PUT", path: "/api/v1/admin/settings", token: tok, body: good}), http.StatusOK)
-	if got.Version != 2 || got.ShopName != "말랑 마켓" || got.Business.Registration != "1234567891" || len(got.PaymentsOff) != 1 {
+	if got.Version != 2 || got.ShopName != "말랑 마켓" || got.Business.Registration != "1234567891" || len(got.PaymentsOff) != 1 ||
+		got.Attendance != good.Attendance {
 		t.Fatalf("changed = %+v", got)
 	}
 	wantProblem(t, f.do(t, req{method: "PUT", path: "/api/v1/admin/settings", token: tok, body: good}), http.StatusConflict)

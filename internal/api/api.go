@@ -73,6 +73,8 @@ type API struct {
 	img  Images        // nil until EnableImages
 	bulk Bulk          // nil until EnableBulk
 	care *CareDeps     // nil until EnableCustomerCare
+	// attendance is the attendance check; nil until EnableAttendance.
+	attendance Attendance
 	// catAdmin serves the staff's catalog operations; nil until
 	// EnableCatalogAdmin.
 	catAdmin CatalogAdmin

@@ -11,6 +11,7 @@ import (
 	"github.com/mallang/mallang/internal/account/apitoken"
 	"github.com/mallang/mallang/internal/account/social"
 	"github.com/mallang/mallang/internal/account/twofactor"
+	"github.com/mallang/mallang/internal/attendance"
 	"github.com/mallang/mallang/internal/audit"
 	"github.com/mallang/mallang/internal/cart"
 	"github.com/mallang/mallang/internal/checkout"
@@ -56,6 +57,7 @@ type accounts struct {
 	returns    *returns.Service
 	customers  *customer.Service
 	inquiries  *inquiry.Service
+	attendance *attendance.Service
 }
 
 // keyring builds the personal-data keyring: the configured keys, with the

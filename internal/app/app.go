@@ -198,6 +198,7 @@ func (a *App) routes() http.Handler {
 	jsonAPI.EnableContent(a.content)
 	jsonAPI.EnableCustomerCare(api.CareDeps{Customers: a.acc.customers, Inquiries: a.acc.inquiries})
 	jsonAPI.EnableSettings(a.live.s)
+	jsonAPI.EnableAttendance(a.acc.attendance)
 	jsonAPI.Register(mux)
 	storefront := web.New(web.Config{BaseURL: a.cfg.BaseURL, Shop: a.live.s, Now: a.now, Preparing: a.preparing.Load}, a.Catalog, a.log)
 	storefront.EnableAccounts(web.AccountDeps{
@@ -215,6 +216,7 @@ func (a *App) routes() http.Handler {
 		Secure:    strings.HasPrefix(a.cfg.BaseURL, "https://"),
 	})
 	storefront.EnableContent(a.content)
+	storefront.EnableAttendance(a.acc.attendance)
 	storefront.Register(mux)
 	bo := &routeNotes{ServeMux: mux}
 	backoffice.New(backoffice.Config{Path: a.cfg.AdminPath, Secure: strings.HasPrefix(a.cfg.BaseURL, "https://")},

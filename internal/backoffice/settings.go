@@ -67,8 +67,10 @@ type settingsView struct {
 	Values  map[string]string
 	Banks   []bankRowView
 	Methods []methodView
-	Errors  map[string]string
-	Error   string
+	// AttendanceOn: the attendance check box is ticked.
+	AttendanceOn bool
+	Errors       map[string]string
+	Error        string
 	// Legal links the legal documents' pages; Points and Grades the
 	// promotion settings, shown to staff who may edit them.
 	Legal  []settingsLink
@@ -87,7 +89,8 @@ type settingsLink struct {
 // settingsFields are the form's one-line fields, in form order.
 var settingsFields = []string{"shop_name", "logo", "contact_phone", "contact_email", "contact_hours",
 	"business_name", "representative", "registration", "mail_order", "address", "privacy_name", "privacy_email",
-	"deposit_hours", "confirm_days", "return_fee", "grade_window_days"}
+	"deposit_hours", "confirm_days", "return_fee", "grade_window_days",
+	"attendance_points", "streak_days", "streak_bonus"}
 
 // newSettingsView fills the form from st.
 func (h *Handler) newSettingsView(m *messages, u account.User, st settings.Settings) settingsView {
@@ -98,7 +101,9 @@ func (h *Handler) newSettingsView(m *messages, u account.User, st settings.Setti
 		"address": st.Business.Address, "privacy_name": st.Business.PrivacyName, "privacy_email": st.Business.PrivacyEmail,
 		"deposit_hours": strconv.Itoa(st.DepositHours), "confirm_days": strconv.Itoa(st.ConfirmDays),
 		"return_fee": strconv.FormatInt(st.ReturnFee, 10), "grade_window_days": strconv.Itoa(st.GradeWindowDays),
-	}}
+		"attendance_points": strconv.FormatInt(st.Attendance.Points, 10), "streak_days": strconv.Itoa(st.Attendance.StreakDays),
+		"streak_bonus": strconv.FormatInt(st.Attendance.StreakBonus, 10),
+	}, AttendanceOn: st.Attendance.On}
 	for i := range settings.MaxBankAccounts {
 		row := bankRowView{Index: strconv.Itoa(i)}
 		if i < len(st.BankAccounts) {
@@ -160,7 +165,8 @@ func (h *Handler) saveSettings(w http.ResponseWriter, r *http.Request, m *messag
 	for _, f := range []struct {
 		name string
 		out  *int
-	}{{"deposit_hours", &st.DepositHours}, {"confirm_days", &st.ConfirmDays}, {"grade_window_days", &st.GradeWindowDays}} {
+	}{{"deposit_hours", &st.DepositHours}, {"confirm_days", &st.ConfirmDays}, {"grade_window_days", &st.GradeWindowDays},
+		{"streak_days", &st.Attendance.StreakDays}} {
 		n, ok := parseWhole(v.Values[f.name])
 		if !ok || n > 1<<20 {
 			v.Errors[f.name] = m.T("v.whole")
@@ -168,9 +174,16 @@ func (h *Handler) saveSettings(w http.ResponseWriter, r *http.Request, m *messag
 		}
 		*f.out = int(n)
 	}
-	if st.ReturnFee, ok = parseWhole(v.Values["return_fee"]); !ok {
-		v.Errors["return_fee"] = m.T("v.whole")
+	for _, f := range []struct {
+		name string
+		out  *int64
+	}{{"return_fee", &st.ReturnFee}, {"attendance_points", &st.Attendance.Points}, {"streak_bonus", &st.Attendance.StreakBonus}} {
+		if *f.out, ok = parseWhole(v.Values[f.name]); !ok {
+			v.Errors[f.name] = m.T("v.whole")
+		}
 	}
+	st.Attendance.On = r.PostFormValue("attendance_on") == "1"
+	v.AttendanceOn = st.Attendance.On
 	for i := range settings.MaxBankAccounts {
 		n := strconv.Itoa(i)
 		row := bankRowView{Index: n, Bank: form("bank_accounts." + n + ".bank"), Account: form("bank_accounts." + n + ".account"),

@@ -27,6 +27,11 @@ func settingsForm(e *env) url.Values {
 		"confirm_days": {strconv.Itoa(st.ConfirmDays)}, "return_fee": {strconv.FormatInt(st.ReturnFee, 10)},
 		"grade_window_days": {strconv.Itoa(st.GradeWindowDays)},
 		"payment_on":        e.shop.Settings().Methods(),
+		"attendance_points": {strconv.FormatInt(st.Attendance.Points, 10)}, "streak_days": {strconv.Itoa(st.Attendance.StreakDays)},
+		"streak_bonus": {strconv.FormatInt(st.Attendance.StreakBonus, 10)},
+	}
+	if st.Attendance.On {
+		f.Set("attendance_on", "1")
 	}
 	for i, a := range st.BankAccounts {
 		n := strconv.Itoa(i)
@@ -56,12 +61,16 @@ func TestSettingsSaved(t *testing.T) {
 	f.Set("shop_name", "말랑 마켓")
 	f.Set("return_fee", "3000")
 	f["payment_on"] = []string{"bank_transfer"} // testpay switched off
+	f.Del("attendance_on")
+	f.Set("attendance_points", "20")
+	f.Set("streak_days", "0")
 	st, body = b.post(bo+"/settings", f)
 	must(t, st, http.StatusOK, body)
 	contains(t, body, "설정을 저장했습니다", "말랑 마켓", "123-45-67891")
 	got := e.shop.Settings().Current(context.Background())
 	if got.ShopName != "말랑 마켓" || got.ReturnFee != 3000 || got.Business.Registration != "1234567891" ||
-		got.PaymentOn("testpay") || !got.PaymentOn("bank_transfer") || got.Contact.Phone != "1588-0000" {
+		got.PaymentOn("testpay") || !got.PaymentOn("bank_transfer") || got.Contact.Phone != "1588-0000" ||
+		got.Attendance != (settings.Attendance{Points: 20, StreakBonus: 100}) {
 		t.Fatalf("stored = %+v", got)
 	}
 	es, _, err := e.audit.List(context.Background(), audit.Filter{Action: "settings.changed"})
@@ -96,6 +105,10 @@ func TestSettingsFormErrors(t *testing.T) {
 		{"confirm_days", "61", "1일에서 60일 사이"},
 		{"return_fee", "200000", "0원에서 100,000원 사이"},
 		{"grade_window_days", "0", "1일에서 730일 사이"},
+		{"attendance_points", "10001", "0원에서 10,000원 사이"},
+		{"attendance_points", "열", "숫자로 입력하세요"},
+		{"streak_days", "32", "0일에서 31일 사이"},
+		{"streak_bonus", "100001", "0원에서 100,000원 사이"},
 		{"bank_accounts.0.holder", "", "필수 항목입니다"},
 		{"bank_accounts.1.account", "국민-123", "숫자로 입력하세요"},
 	}

@@ -192,6 +192,8 @@ func fillShop(t testing.TB, d *db.DB) {
 		(2, 4, NULL, 'other', '기타 ''문의''', '내용', 'open', '', NULL, NULL, ?, ?)`, t2, t1, t2, t3, t3)
 	exec(t, d, `INSERT INTO inquiry_photos (id, inquiry_id, media_key, position, created_at, updated_at) VALUES
 		(1, 1, 'inquiries/ab/abcdef.png', 0, ?, ?)`, t1, t1)
+	exec(t, d, `INSERT INTO attendance_checks (id, user_id, day, streak, points, created_at) VALUES
+		(1, 4, '2026-11-30', 1, 10, ?), (2, 4, '2026-12-01', 2, 110, ?)`, t1, t2)
 	exec(t, d, `INSERT INTO answer_templates (id, title, body, created_at, updated_at) VALUES
 		(3, '배송 지연', '죄송합니다.' || char(10) || '곧 보내 드립니다.', ?, ?)`, t1, t2)
 	exec(t, d, `INSERT INTO settings (id, version, data, created_at, updated_at) VALUES

@@ -182,5 +182,6 @@ func changes(a, b Settings) map[string]any {
 	add("return_fee", a.ReturnFee != b.ReturnFee)
 	add("grade_window_days", a.GradeWindowDays != b.GradeWindowDays)
 	add("payments_off", !slices.Equal(a.PaymentsOff, b.PaymentsOff))
+	add("attendance", a.Attendance != b.Attendance)
 	return map[string]any{"changed": names, "version": b.Version}
 }

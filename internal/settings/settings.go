@@ -34,6 +34,9 @@ const (
 	MaxConfirmDays   = 60
 	MaxDepositHours  = 720
 	MaxGradeWindow   = 730
+	MaxCheckPoints   = 10000  // points one attendance check earns
+	MaxStreakDays    = 31     // the longest streak that earns a bonus
+	MaxStreakBonus   = 100000 // points of the streak bonus
 	registrationSize = 10
 )
 
@@ -69,6 +72,21 @@ type Settings struct {
 	// "bank_transfer", "toss") that staff switched off: checkout does not
 	// offer them and the API refuses them.
 	PaymentsOff []string `json:"payments_off"`
+	// Attendance is the attendance check (출석체크). A shop whose settings
+	// were stored before it existed reads it as off until staff switch it
+	// on.
+	Attendance Attendance `json:"attendance"`
+}
+
+// Attendance is the shop's attendance check policy.
+type Attendance struct {
+	On bool `json:"on"`
+	// Points earned by each day's check (0–10,000).
+	Points int64 `json:"points"`
+	// StreakDays: every StreakDays-th day in a row also earns StreakBonus
+	// points (0: no bonus; at most 31 days, 100,000 points).
+	StreakDays  int   `json:"streak_days"`
+	StreakBonus int64 `json:"streak_bonus"`
 }
 
 // Contact is the customer centre (고객센터).
@@ -250,6 +268,15 @@ func (s Settings) validate(v *fault.Invalid, methods []string) {
 	}
 	if s.GradeWindowDays < 1 || s.GradeWindowDays > MaxGradeWindow {
 		v.Add("grade_window_days", fmt.Sprintf("must be from 1 to %d days", MaxGradeWindow))
+	}
+	if a := s.Attendance; a.Points < 0 || a.Points > MaxCheckPoints {
+		v.Add("attendance_points", fmt.Sprintf("must be from 0 to %d points", MaxCheckPoints))
+	}
+	if a := s.Attendance; a.StreakDays < 0 || a.StreakDays > MaxStreakDays {
+		v.Add("streak_days", fmt.Sprintf("must be from 0 to %d days", MaxStreakDays))
+	}
+	if a := s.Attendance; a.StreakBonus < 0 || a.StreakBonus > MaxStreakBonus {
+		v.Add("streak_bonus", fmt.Sprintf("must be from 0 to %d points", MaxStreakBonus))
 	}
 	for _, m := range s.PaymentsOff {
 		if !slices.Contains(methods, m) {

@@ -136,6 +136,10 @@ func TestUpdateRefusesEachBadField(t *testing.T) {
 		{"payments_off", func(s *settings.Settings) { s.PaymentsOff = []string{"bitcoin"} }},
 		{"grade_window_days", func(s *settings.Settings) { s.GradeWindowDays = 0 }},
 		{"grade_window_days", func(s *settings.Settings) { s.GradeWindowDays = settings.MaxGradeWindow + 1 }},
+		{"attendance_points", func(s *settings.Settings) { s.Attendance.Points = -1 }},
+		{"attendance_points", func(s *settings.Settings) { s.Attendance.Points = settings.MaxCheckPoints + 1 }},
+		{"streak_days", func(s *settings.Settings) { s.Attendance.StreakDays = settings.MaxStreakDays + 1 }},
+		{"streak_bonus", func(s *settings.Settings) { s.Attendance.StreakBonus = -5 }},
 	}
 	for i, tt := range tests {
 		// Names stay unique without the "#01" Go adds to a repeated one: a

@@ -49,6 +49,9 @@ func (h *Handler) registerAccounts(mux *http.ServeMux) {
 	h.registerInquiries(mux)
 	h.registerPayments(mux)
 	h.registerPoints(mux)
+	if h.attendance != nil {
+		h.registerAttendance(mux)
+	}
 }
 
 // --- sign-up ---
@@ -311,7 +314,7 @@ func (h *Handler) logout(w http.ResponseWriter, r *http.Request, lc *locale) err
 
 func (h *Handler) accountHome(w http.ResponseWriter, r *http.Request, lc *locale, u account.User) error {
 	p := h.accountPage(r, lc, lc.T("account.title"), "/account")
-	v := accountView{User: u, Flash: h.sessions.PopString(r.Context(), flashKey)}
+	v := accountView{User: u, Flash: h.sessions.PopString(r.Context(), flashKey), Attendance: h.attendanceOn(r.Context())}
 	h.render(w, r, lc, http.StatusOK, accountHomePage(p, &v))
 	return nil
 }
@@ -443,4 +446,7 @@ func (h *Handler) deleted(w http.ResponseWriter, r *http.Request, lc *locale) er
 type accountView struct {
 	User  account.User
 	Flash string
+	// Attendance: the shop runs the attendance check, so the menu links
+	// to it.
+	Attendance bool
 }

@@ -40,6 +40,46 @@ type calendarDay struct {
 	Day     int // 0 for the blanks before the first and after the last day
 	Today   bool
 	Entries []pointsRow
+	// Checked and Earned: the customer checked in that day, earning Earned
+	// (the attendance calendar).
+	Checked bool
+	Earned  string
+}
+
+// monthGrid lays out the month that starts at first as weeks from Sunday,
+// as Korean calendars do, with blank days before the first and after the
+// last; day fills in each day (Day and Today are set after it).
+func monthGrid(first, now time.Time, day func(d time.Time) calendarDay) [][]calendarDay {
+	next := first.AddDate(0, 1, 0)
+	var weeks [][]calendarDay
+	week := make([]calendarDay, int(first.Weekday()))
+	for d := first; d.Before(next); d = d.AddDate(0, 0, 1) {
+		c := day(d)
+		c.Day, c.Today = d.Day(), d.Year() == now.Year() && d.YearDay() == now.YearDay()
+		week = append(week, c)
+		if len(week) == 7 {
+			weeks = append(weeks, week)
+			week = nil
+		}
+	}
+	if len(week) > 0 {
+		for len(week) < 7 {
+			week = append(week, calendarDay{})
+		}
+		weeks = append(weeks, week)
+	}
+	return weeks
+}
+
+// monthParam is the month the "month" parameter of r names (2026-11), read
+// in Asia/Seoul, or the month of now when it names none or one out of
+// range.
+func monthParam(r *http.Request, now time.Time) time.Time {
+	first := time.Date(now.Year(), now.Month(), 1, 0, 0, 0, 0, kst.Zone)
+	if m, err := time.ParseInLocation("2006-01", r.URL.Query().Get("month"), kst.Zone); err == nil && m.Year() >= 2000 && m.Year() <= now.Year()+1 {
+		first = m
+	}
+	return first
 }
 
 type pointsRow struct {
@@ -54,10 +94,7 @@ func (h *Handler) registerPoints(mux *http.ServeMux) {
 func (h *Handler) pointsPage(w http.ResponseWriter, r *http.Request, lc *locale, u account.User) error {
 	ctx := r.Context()
 	now := h.cfg.Now().In(kst.Zone)
-	first := time.Date(now.Year(), now.Month(), 1, 0, 0, 0, 0, kst.Zone)
-	if m, err := time.ParseInLocation("2006-01", r.URL.Query().Get("month"), kst.Zone); err == nil && m.Year() >= 2000 && m.Year() <= now.Year()+1 {
-		first = m
-	}
+	first := monthParam(r, now)
 	next := first.AddDate(0, 1, 0)
 	bal, err := h.acc.Points.Balance(ctx, u.ID)
 	if err != nil {
@@ -90,21 +127,7 @@ func (h *Handler) pointsPage(w http.ResponseWriter, r *http.Request, lc *locale,
 	for i := range 7 {
 		v.Weekdays = append(v.Weekdays, lc.T("weekday."+time.Weekday(i).String()[:3]))
 	}
-	// Weeks start on Sunday, as Korean calendars do.
-	week := make([]calendarDay, int(first.Weekday()))
-	for d := first; d.Before(next); d = d.AddDate(0, 0, 1) {
-		week = append(week, calendarDay{Day: d.Day(), Today: d.Year() == now.Year() && d.YearDay() == now.YearDay(), Entries: byDay[d.Day()]})
-		if len(week) == 7 {
-			v.Weeks = append(v.Weeks, week)
-			week = nil
-		}
-	}
-	if len(week) > 0 {
-		for len(week) < 7 {
-			week = append(week, calendarDay{})
-		}
-		v.Weeks = append(v.Weeks, week)
-	}
+	v.Weeks = monthGrid(first, now, func(d time.Time) calendarDay { return calendarDay{Entries: byDay[d.Day()]} })
 	p := h.accountPage(r, lc, lc.T("points.title"), "/account/points")
 	h.render(w, r, lc, http.StatusOK, pointsPage(p, v))
 	return nil

@@ -96,6 +96,8 @@ type Handler struct {
 	acc      AccountDeps         // set by EnableAccounts
 	sessions *scs.SessionManager // nil until EnableAccounts
 	content  Content             // nil until EnableContent
+	// attendance is nil until EnableAttendance.
+	attendance Attendance
 }
 
 // New returns the storefront handler. cat is normally *catalog.Service.
