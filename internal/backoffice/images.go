@@ -328,8 +328,10 @@ var imageTexts = map[string][2]string{
 	"img.done.delete":  {"이미지를 삭제했습니다.", "The image is deleted."},
 	"editor.uploading": {"이미지를 올리는 중…", "Uploading the image…"},
 	"editor.failed":    {"이미지를 올리지 못했습니다.", "The image could not be uploaded."},
-	"too_large.title":  {"보낸 내용이 너무 큽니다", "What was sent is too large"},
-	"too_large.body":   {"한 번에 보낼 수 있는 크기는 최대 %sMB입니다. 아무것도 저장하지 않았습니다.", "At most %s MB can be sent at once. Nothing was stored."},
+	"editor.labels": {`{"bold":"굵게","italic":"기울임","underline":"밑줄","strike":"취소선","link":"링크","blockquote":"인용","list: ordered":"번호 목록","list: bullet":"글머리 기호 목록","image":"이미지 넣기","clean":"서식 지우기"}`,
+		`{"bold":"Bold","italic":"Italic","underline":"Underline","strike":"Strikethrough","link":"Link","blockquote":"Quote","list: ordered":"Numbered list","list: bullet":"Bulleted list","image":"Insert image","clean":"Clear formatting"}`},
+	"too_large.title": {"보낸 내용이 너무 큽니다", "What was sent is too large"},
+	"too_large.body":  {"한 번에 보낼 수 있는 크기는 최대 %sMB입니다. 아무것도 저장하지 않았습니다.", "At most %s MB can be sent at once. Nothing was stored."},
 
 	"v.not an image (JPEG, PNG, GIF or WebP)":             {"이미지 파일이 아닙니다 (JPEG, PNG, WebP, GIF만 가능).", "Not an image (JPEG, PNG, WebP or GIF only)."},
 	"v.image is larger than 10 MB":                        {"10MB보다 큽니다.", "Larger than 10 MB."},

@@ -60,6 +60,7 @@
         }
       }
     });
+    name(q.getModule("toolbar").container);
     q.setContents(q.clipboard.convert({ html: ta.value }), "silent");
     var label = ta.id && document.querySelector('label[for="' + ta.id + '"]');
     if (label) {
@@ -76,6 +77,26 @@
     q.on("text-change", sync);
     if (ta.form) {
       ta.form.addEventListener("submit", sync);
+    }
+  }
+
+  // name gives the toolbar's buttons the page's words: Quill labels them
+  // with its format names ("bold", "list: ordered"), which body
+  // data-editor-labels maps to the language of the page.
+  function name(toolbar) {
+    var labels = {};
+    try {
+      labels = JSON.parse(cfg.editorLabels || "{}");
+    } catch (e) {
+      return;
+    }
+    var buttons = toolbar.querySelectorAll("button[aria-label]");
+    for (var i = 0; i < buttons.length; i++) {
+      var l = labels[buttons[i].getAttribute("aria-label")];
+      if (l) {
+        buttons[i].setAttribute("aria-label", l);
+        buttons[i].title = l;
+      }
     }
   }
 
