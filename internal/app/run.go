@@ -45,11 +45,13 @@ Configuration comes from MALLANG_* environment variables; see docs/configuration
 
 // Run runs the subcommand in args and returns the process exit code.
 func Run(ctx context.Context, args []string, env config.Lookup, stdin io.Reader, stdout, stderr io.Writer, version string) int {
-	return runWith(ctx, args, env, stdin, stdout, stderr, version, Options{})
+	return RunWith(ctx, args, env, stdin, stdout, stderr, version, Options{})
 }
 
-// runWith is Run over an App built with opts (tests hold the demo load).
-func runWith(ctx context.Context, args []string, env config.Lookup, stdin io.Reader, stdout, stderr io.Writer, version string, opts Options) int {
+// RunWith is Run over an App built with opts: tests, the browser tests
+// too, hold serve's demo load at one of its steps (Options.DemoStep) to see
+// the shop while it is being prepared.
+func RunWith(ctx context.Context, args []string, env config.Lookup, stdin io.Reader, stdout, stderr io.Writer, version string, opts Options) int {
 	if version == "" {
 		version = buildVersion()
 	}

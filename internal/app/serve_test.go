@@ -49,7 +49,7 @@ func startServe(t *testing.T, dir, dbURL string, opts Options, extra map[string]
 	outR, outW := io.Pipe()
 	s := &server{lines: make(chan string, 1000), cancel: cancel, done: make(chan int, 1)}
 	go func() {
-		s.done <- runWith(ctx, nil, env(vars), nil, outW, io.Discard, "test", opts)
+		s.done <- RunWith(ctx, nil, env(vars), nil, outW, io.Discard, "test", opts)
 		outW.Close()
 	}()
 	go func() {

@@ -501,7 +501,7 @@ var catalogTexts = map[string][2]string{
 	"cat.name":                 {"이름", "Name"},
 	"cat.name_en":              {"영문 이름", "English name"},
 	"cat.slug":                 {"주소 이름", "Slug"},
-	"cat.slug.hint":            {"주소에 쓰입니다: 영문 소문자, 숫자, - (예: green-tea).", "Used in the address: lower-case letters, digits and hyphens (green-tea)."},
+	"cat.slug.hint":            {"주소에 쓰입니다: 영문 소문자와 숫자, 하이픈(-)만 쓸 수 있습니다.", "Used in the address: lower-case letters, digits and hyphens (green-tea)."},
 	"cat.parent":               {"상위 카테고리", "Parent"},
 	"cat.top":                  {"최상위", "Top level"},
 	"cat.none":                 {"카테고리가 없습니다.", "No category."},

@@ -41,7 +41,8 @@ func TestKoreanPagesAreKorean(t *testing.T) {
 		"welcome", "silver", "gold", "VIP", "vip", "flaky", "PNG", "JPEG", "GIF", "WebP"}
 	pages := []string{"/", "/orders", strings.TrimPrefix(orderURL(paid), bo), "/users", "/users/" + strconv.FormatInt(paid.UserID, 10), "/audit", "/outbox",
 		"/coupons", "/shipping", "/returns", "/refunds", "/cash-receipts", "/promotions/gifts", "/promotions/points",
-		"/promotions/grades", "/settings", "/security", "/honeypot", "/inquiries", "/catalog/products"}
+		"/promotions/grades", "/settings", "/security", "/honeypot", "/inquiries", "/catalog/products",
+		"/catalog/products/new", "/catalog/synonyms", "/catalog/bulk"}
 	for _, p := range pages {
 		st, body := b.get(bo + p)
 		if st != http.StatusOK {
