@@ -150,9 +150,6 @@ func (s *Service) NewMembers(ctx context.Context, days int) ([]Day, error) {
 		bounds[i] = out[i].Date.UTC()
 	}
 	bounds[days] = first.AddDate(0, 0, days).UTC()
-	if bounds[days].After(now) {
-		bounds[days] = now // a sign-up stamped ahead of the clock is not yet
-	}
 	counts, err := signUpsPerDay(ctx, s.db.Read(), bounds)
 	if err != nil {
 		return nil, fmt.Errorf("new members over %d days: %w", days, err)

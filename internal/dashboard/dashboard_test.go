@@ -198,7 +198,8 @@ func TestNewMembers(t *testing.T) {
 	f.member("c@example.com", "customer", midnight.Add(-10*time.Minute))
 	f.member("d@example.com", "customer", midnight.Add(-29*day))
 	f.member("e@example.com", "customer", midnight.Add(-29*day).Add(-time.Second))
-	f.member("f@example.com", "customer", now.Add(time.Hour)) // a clock ahead: not yet
+	f.member("f@example.com", "customer", now.Add(time.Hour))
+	f.member("g@example.com", "customer", midnight.Add(day)) // tomorrow
 	f.member("staff@example.com", "staff", now.Add(-time.Minute))
 	s := dashboard.NewService(f.d, func() time.Time { return now.UTC() })
 
@@ -218,7 +219,7 @@ func TestNewMembers(t *testing.T) {
 		{"first day", 0, "2026-11-08", 1},
 		{"a quiet day", 1, "2026-11-09", 0},
 		{"yesterday", 28, "2026-12-06", 1},
-		{"today", 29, "2026-12-07", 2},
+		{"today", 29, "2026-12-07", 3},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
