@@ -2,7 +2,7 @@ package dashboard
 
 import (
 	"context"
-	"strings"
+	"sort"
 	"time"
 
 	"github.com/mallang/mallang/internal/db"
@@ -33,26 +33,30 @@ const (
 	countFailedJobs = `SELECT COUNT(*) FROM river_job WHERE state = 'discarded' AND finalized_at IS NOT NULL`
 )
 
-// signUpsPerDay counts customers created in each [bounds[i], bounds[i+1])
-// in one pass over the range, with SQL both engines accept.
+// signUpsPerDay counts customers created in each [bounds[i], bounds[i+1]):
+// one pass over the sign-ups of the range, read by their time alone and
+// counted here, since the engines bucket times into Korean days each their
+// own way.
 func signUpsPerDay(ctx context.Context, q db.Querier, bounds []time.Time) ([]int64, error) {
 	n := len(bounds) - 1
-	cols := make([]string, n)
-	args := make([]any, 0, 2*n+2)
-	for i := range n {
-		cols[i] = "COALESCE(SUM(CASE WHEN created_at >= ? AND created_at < ? THEN 1 ELSE 0 END), 0)"
-		args = append(args, bounds[i], bounds[i+1])
-	}
-	args = append(args, bounds[0], bounds[n])
-	row := q.QueryRowxContext(ctx, q.Rebind(`SELECT `+strings.Join(cols, ", ")+
-		` FROM users WHERE role = 'customer' AND created_at >= ? AND created_at < ?`), args...)
 	out := make([]int64, n)
-	dest := make([]any, n)
-	for i := range out {
-		dest[i] = &out[i]
-	}
-	if err := row.Scan(dest...); err != nil {
+	rows, err := q.QueryContext(ctx, q.Rebind(`SELECT created_at FROM users WHERE role = 'customer'
+		AND created_at >= ? AND created_at < ?`), bounds[0], bounds[n])
+	if err != nil {
 		return nil, err
 	}
-	return out, nil
+	defer rows.Close()
+	for rows.Next() {
+		var at db.Time
+		if err := rows.Scan(&at); err != nil {
+			return nil, err
+		}
+		t := time.Time(at)
+		// The first bound after t ends its day.
+		i := sort.Search(n, func(i int) bool { return bounds[i+1].After(t) })
+		if i < n {
+			out[i]++
+		}
+	}
+	return out, rows.Err()
 }

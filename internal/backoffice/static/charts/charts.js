@@ -12,7 +12,7 @@
 //
 // The table stays under the chart: without JavaScript, or for a screen
 // reader, it is the figure. The legend shows the table's own text of the
-// row under the cursor; axes show won (만원 on Korean pages) or counts.
+// row under the cursor (the last row otherwise); axes show won (만원 on Korean pages) or counts.
 // No inline scripts or styles: the page's CSP stays strict.
 (function () {
   "use strict";
@@ -130,10 +130,13 @@
       return;
     }
     var n = d.xs.length;
+    // at is the row the legend shows: the one under the cursor, else the
+    // last (today, on a chart of days).
+    function at(idx) { return idx === null || idx === undefined ? n - 1 : idx; }
     var bars = kind === "bar" ? window.uPlot.paths.bars : null;
     var series = [{
       label: table.tHead.rows[0].cells[0].textContent.trim(),
-      value: function (u, v) { return v === null || v === undefined ? "" : d.labels[v] || ""; }
+      value: function (u, v, si, idx) { return d.labels[at(idx)] || ""; }
     }];
     d.cols.forEach(function (col, k) {
       var color = colors[k % colors.length];
@@ -142,7 +145,7 @@
         stroke: color,
         width: 2,
         points: { show: n <= 40 },
-        value: function (u, v, si, idx) { return idx === null || idx === undefined ? "" : d.texts[k][idx]; }
+        value: function (u, v, si, idx) { return d.texts[k][at(idx)] || ""; }
       };
       if (bars) {
         var many = d.cols.length > 1;
