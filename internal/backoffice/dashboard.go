@@ -84,6 +84,8 @@ func (h *Handler) dashboard(w http.ResponseWriter, r *http.Request, m *messages,
 	if err != nil {
 		return err
 	}
+	// Sales, the statistics' overview of today and this month, is filled
+	// here for staff who may see the statistics.
 	v := dashboardView{Todo: h.todoItems(m, want, t)}
 	if u.Can(account.PermCustomers) {
 		days, err := h.deps.Dashboard.NewMembers(ctx, memberDays)
