@@ -27,6 +27,7 @@ import (
 	"github.com/mallang/mallang/internal/catalog/bulk"
 	"github.com/mallang/mallang/internal/config"
 	"github.com/mallang/mallang/internal/content"
+	"github.com/mallang/mallang/internal/dashboard"
 	"github.com/mallang/mallang/internal/db"
 	"github.com/mallang/mallang/internal/jobs"
 	"github.com/mallang/mallang/internal/media"
@@ -225,7 +226,8 @@ func (a *App) routes() http.Handler {
 			Orders: a.acc.orders, Coupons: a.acc.coupons, Shipping: a.acc.shipping, Promotions: a.acc.promotions,
 			Payments: a.acc.payments, Returns: a.acc.returns, Catalog: a.Catalog,
 			Images: a.images, Uploads: a.uploads, Bulk: a.bulk,
-			Customers: a.acc.customers, Inquiries: a.acc.inquiries, Settings: a.live.s}, a.log).Register(bo)
+			Customers: a.acc.customers, Inquiries: a.acc.inquiries, Settings: a.live.s,
+			Dashboard: dashboard.NewService(a.DB, a.now)}, a.log).Register(bo)
 	a.backOfficeRoutes = bo.patterns
 
 	m := observe.NewMetrics(a.registry)

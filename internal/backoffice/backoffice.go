@@ -139,6 +139,8 @@ type Deps struct {
 	// Settings serves the settings section (account.PermSettings) and
 	// names the shop on every page.
 	Settings Settings
+	// Dashboard counts the first page's work to do and new members.
+	Dashboard Dashboard
 }
 
 // missing names the dependencies d lacks: nil, or a nil pointer in an
@@ -153,6 +155,7 @@ func (d Deps) missing() []string {
 		"Content", d.Content,
 		"Customers", d.Customers, "Inquiries", d.Inquiries,
 		"Settings", d.Settings,
+		"Dashboard", d.Dashboard,
 	)
 }
 
@@ -238,6 +241,7 @@ func (h *Handler) Register(mux Router) {
 	h.registerCustomers(mux)
 	h.registerInquiries(mux)
 	h.registerSettings(mux)
+	h.registerDashboard(mux)
 
 	// The honeypot: no session manager anywhere near it.
 	mux.HandleFunc("GET /admin", h.decoyForm)

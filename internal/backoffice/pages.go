@@ -19,12 +19,6 @@ const (
 	usersPage    = 50
 )
 
-// dashboard links the sections u may use.
-func (h *Handler) dashboard(w http.ResponseWriter, r *http.Request, m *messages, u account.User) error {
-	h.render(w, r, http.StatusOK, dashboardPage(h.page(r, m, u, m.T("dash.title"), "dashboard")))
-	return nil
-}
-
 // outbox lists the mail the shop sent, newest first.
 func (h *Handler) outbox(w http.ResponseWriter, r *http.Request, m *messages, u account.User) error {
 	n := pageNumber(r)

@@ -43,7 +43,7 @@ var routeAreas = map[string][]account.Permission{
 // openToStaff are the pages every staff member reaches: signing in and out,
 // the first page, their own security and the back office's assets.
 var openToStaff = []string{"/{$}", "/login", "/login/code", "/setup-2fa", "/logout", "/security",
-	"/security/recovery-codes", "/static/{file}", "/static/editor/{file}", ""}
+	"/security/recovery-codes", "/static/{file}", "/static/editor/{file}", "/static/charts/{file}", ""}
 
 var wildcardRE = regexp.MustCompile(`\{[^}]*\}`)
 
