@@ -15,10 +15,6 @@ import (
 // them, the Link header to the first, prev, next and last pages, and the
 // total again in X-Total-Count.
 
-// MaxPage is the highest page number a listing accepts; larger ones are
-// invalid (422) rather than a deep scan of the table.
-const MaxPage = 1000000
-
 // Paging is the page metadata of every listing's body.
 type Paging struct {
 	Total   int `json:"total" doc:"Items matching the filters, on all pages." example:"42"`
@@ -69,7 +65,9 @@ func retiredParams(v url.Values) []error {
 	return errs
 }
 
-// The paging parameters of a listing, embedded in its input: one type per
+// The paging parameters of a listing, embedded in its input: page is at
+// most 1,000,000 (as catalog.MaxPage), so a huge page is a 422 rather than
+// a deep scan; one type per
 // default and maximum of per_page, since huma reads both from struct tags,
 // and exported, since huma reads only exported embedded fields.
 type (

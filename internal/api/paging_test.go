@@ -2,6 +2,7 @@ package api_test
 
 import (
 	"encoding/json"
+	"fmt"
 	"net/http"
 	"net/http/httptest"
 	"strconv"
@@ -87,9 +88,35 @@ func TestEveryListPages(t *testing.T) {
 		{"pages", content + "/pages", staff, 50, 200, 2},
 		{"banners", content + "/banners", staff, 50, 200, 2},
 	}
+	var spec struct {
+		Paths map[string]map[string]struct {
+			Parameters []struct {
+				Name, In string
+				Schema   struct{ Default, Maximum any }
+			} `json:"parameters"`
+		} `json:"paths"`
+	}
+	if err := json.Unmarshal(get(t, f.h, "GET", "/api/v1/openapi.json").Body.Bytes(), &spec); err != nil {
+		t.Fatal(err)
+	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			t.Parallel()
+			// The document says what the operation does.
+			documented := map[string]string{}
+			path, _, _ := strings.Cut(tt.path, "?")
+			for _, p := range spec.Paths[path]["get"].Parameters {
+				if p.In == "query" {
+					documented[p.Name] = fmt.Sprint(p.Schema.Default, " ", p.Schema.Maximum)
+				}
+			}
+			if documented["page"] != "1 1e+06" || documented["per_page"] != fmt.Sprint(tt.perPage, " ", tt.max) {
+				t.Errorf("documented page %q, per_page %q; want page 1 up to 1e+06, per_page %d up to %d",
+					documented["page"], documented["per_page"], tt.perPage, tt.max)
+			}
+			if _, ok := documented["limit"]; ok {
+				t.Error("limit is still documented")
+			}
 			at := func(query string) string {
 				if strings.Contains(tt.path, "?") {
 					return tt.path + "&" + query

@@ -126,7 +126,7 @@ func (a *API) getProduct(ctx context.Context, in *productInput) (*productOutput,
 // document. The limits come from the catalog's constants, so the document
 // says what catalog.ParseListQuery enforces.
 func listParams() []*huma.Param {
-	minPrice, maxQuery, perPageMax := 0.0, catalog.MaxQueryRunes, float64(catalog.MaxPerPage)
+	minPrice, maxQuery, perPageMax, pageMax := 0.0, catalog.MaxQueryRunes, float64(catalog.MaxPerPage), float64(catalog.MaxPage)
 	one := 1.0
 	return []*huma.Param{
 		{
@@ -171,7 +171,7 @@ func listParams() []*huma.Param {
 		{
 			Name: "page", In: "query",
 			Description: "Page to return, counted from 1.",
-			Schema:      &huma.Schema{Type: huma.TypeInteger, Minimum: &one, Default: 1},
+			Schema:      &huma.Schema{Type: huma.TypeInteger, Minimum: &one, Maximum: &pageMax, Default: 1},
 		},
 		{
 			Name: "per_page", In: "query",
