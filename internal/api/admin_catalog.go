@@ -3,6 +3,8 @@ package api
 import (
 	"context"
 	"net/http"
+	"net/url"
+	"strconv"
 	"time"
 
 	"github.com/danielgtaylor/huma/v2"
@@ -27,7 +29,8 @@ type CatalogAdmin interface {
 	SaveProduct(ctx context.Context, by audit.Actor, id int64, p catalog.ProductInput) (int64, error)
 	AdjustStock(ctx context.Context, by audit.Actor, variantID, delta int64, reason catalog.StockReason, note string) (catalog.StockEntry, error)
 	StockLedger(ctx context.Context, variantID int64) (catalog.StockVariant, []catalog.StockEntry, error)
-	LowStock(ctx context.Context, limit int) ([]catalog.StockVariant, error)
+	LowStock(ctx context.Context, limit, offset int) ([]catalog.StockVariant, error)
+	CountLowStock(ctx context.Context) (int, error)
 	Synonyms(ctx context.Context) ([]catalog.Synonym, error)
 	AddSynonym(ctx context.Context, by audit.Actor, term, replacement string) (catalog.Synonym, error)
 	DeleteSynonym(ctx context.Context, by audit.Actor, id int64) error
@@ -103,14 +106,6 @@ type AdminProductRow struct {
 	Stock      int64     `json:"stock" doc:"Of the active variants." example:"25"`
 	Variants   int       `json:"variants" example:"4"`
 	UpdatedAt  time.Time `json:"updated_at" example:"2026-12-01T02:00:00Z"`
-}
-
-// AdminProductPage is one page of the staff's product list.
-type AdminProductPage struct {
-	Products []AdminProductRow `json:"products" nullable:"false"`
-	Total    int               `json:"total" example:"42"`
-	Page     int               `json:"page" example:"1"`
-	PerPage  int               `json:"per_page" example:"24"`
 }
 
 // StockVariant is a variant with what names it.
@@ -194,8 +189,7 @@ type adminProductsInput struct {
 	Q          string `query:"q" maxLength:"100" doc:"In the name (either language) or a variant's SKU."`
 	State      string `query:"state" enum:"draft,on_sale,sold_out,hidden"`
 	CategoryID int64  `query:"category_id" minimum:"0"`
-	Page       int    `query:"page" minimum:"1" default:"1"`
-	PerPage    int    `query:"per_page" minimum:"1" maximum:"100" default:"24"`
+	PageQuery24Max100
 }
 
 type adminProductIDInput struct {
@@ -213,8 +207,6 @@ type updateProductInput struct {
 
 type adminProductOutput struct{ Body AdminProduct }
 
-type adminProductPageOutput struct{ Body AdminProductPage }
-
 type variantIDInput struct {
 	ID int64 `path:"id" minimum:"1" example:"41"`
 }
@@ -229,16 +221,12 @@ type adjustStockInput struct {
 }
 
 type lowStockInput struct {
-	Limit int `query:"limit" minimum:"1" maximum:"200" default:"50"`
+	PageQuery50Max200
 }
 
 type stockLedgerOutput struct{ Body StockLedger }
 
 type stockEntryOutput struct{ Body StockEntry }
-
-type lowStockOutput struct {
-	Body []StockVariant `nullable:"false"`
-}
 
 // EnableCatalogAdmin adds the staff's catalog operations
 // (/api/v1/admin/categories…, /api/v1/admin/products…,
@@ -419,7 +407,7 @@ func (a *API) deleteCategory(ctx context.Context, in *categoryIDInput) (*struct{
 	return nil, nil
 }
 
-func (a *API) listAdminProducts(ctx context.Context, in *adminProductsInput) (*adminProductPageOutput, error) {
+func (a *API) listAdminProducts(ctx context.Context, in *adminProductsInput) (*pageOutput[AdminProductRow], error) {
 	if _, err := catalogStaff(ctx); err != nil {
 		return nil, err
 	}
@@ -428,13 +416,23 @@ func (a *API) listAdminProducts(ctx context.Context, in *adminProductsInput) (*a
 	if err != nil {
 		return nil, a.problem(ctx, err, "query")
 	}
-	out := AdminProductPage{Products: make([]AdminProductRow, 0, len(rows)), Total: total, Page: in.Page, PerPage: in.PerPage}
+	items := make([]AdminProductRow, 0, len(rows))
 	for _, r := range rows {
-		out.Products = append(out.Products, AdminProductRow{ID: r.ID, Name: r.Name, NameEN: r.NameEN, CategoryID: r.CategoryID,
+		items = append(items, AdminProductRow{ID: r.ID, Name: r.Name, NameEN: r.NameEN, CategoryID: r.CategoryID,
 			Type: string(r.Type), State: string(r.State), Price: r.Price.Minor, Stock: r.Stock, Variants: r.Variants,
 			UpdatedAt: r.UpdatedAt})
 	}
-	return &adminProductPageOutput{Body: out}, nil
+	query := url.Values{}
+	if in.Q != "" {
+		query.Set("q", in.Q)
+	}
+	if in.State != "" {
+		query.Set("state", in.State)
+	}
+	if in.CategoryID != 0 {
+		query.Set("category_id", strconv.FormatInt(in.CategoryID, 10))
+	}
+	return newPageOutput(a, "/admin/products", query, items, total, in.Page, in.PerPage), nil
 }
 
 // input is b as the catalog service takes it.
@@ -545,17 +543,19 @@ func (a *API) adjustStock(ctx context.Context, in *adjustStockInput) (*stockEntr
 	return &stockEntryOutput{Body: newStockEntry(e)}, nil
 }
 
-func (a *API) listLowStock(ctx context.Context, in *lowStockInput) (*lowStockOutput, error) {
+func (a *API) listLowStock(ctx context.Context, in *lowStockInput) (*pageOutput[StockVariant], error) {
 	if _, err := catalogStaff(ctx); err != nil {
 		return nil, err
 	}
-	vs, err := a.catAdmin.LowStock(ctx, in.Limit)
+	out, err := listing[StockVariant]{path: "/admin/variants/low-stock", params: in,
+		list: func(ctx context.Context, limit, offset int) ([]StockVariant, error) {
+			vs, err := a.catAdmin.LowStock(ctx, limit, offset)
+			return mapped(vs, err, newStockVariant)
+		},
+		count: a.catAdmin.CountLowStock,
+	}.page(ctx, a)
 	if err != nil {
 		return nil, a.problem(ctx, err, "query")
-	}
-	out := &lowStockOutput{Body: make([]StockVariant, 0, len(vs))}
-	for _, v := range vs {
-		out.Body = append(out.Body, newStockVariant(v))
 	}
 	return out, nil
 }

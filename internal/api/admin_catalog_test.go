@@ -76,16 +76,16 @@ func TestCatalogAdminAPI(t *testing.T) {
 		len(again.Variants) != 2 || again.Variants[1].ID != p.Variants[1].ID || again.State != "sold_out" {
 		t.Errorf("round trip = %+v", again)
 	}
-	page := decode[api.AdminProductPage](t, f.do(t, *call("GET", "/products?q=api-sh-l&state=sold_out", nil)), http.StatusOK)
-	if page.Total != 1 || page.Products[0].ID != p.ID {
+	page := decode[api.Page[api.AdminProductRow]](t, f.do(t, *call("GET", "/products?q=api-sh-l&state=sold_out", nil)), http.StatusOK)
+	if page.Total != 1 || page.Items[0].ID != p.ID {
 		t.Errorf("list = %+v", page)
 	}
 
 	stockPath := "/variants/" + strconv.FormatInt(p.Variants[1].ID, 10) + "/stock"
 	wantProblem(t, f.do(t, *call("POST", stockPath, map[string]any{"delta": -2, "reason": "defect"})), http.StatusUnprocessableEntity, "body.delta")
 	wantProblem(t, f.do(t, *call("POST", stockPath, map[string]any{"delta": 1, "reason": "other"})), http.StatusUnprocessableEntity, "body.note")
-	low := decode[[]api.StockVariant](t, f.do(t, *call("GET", "/variants/low-stock", nil)), http.StatusOK)
-	if len(low) != 1 || low[0].SKU != "API-SH-L" {
+	low := decode[api.Page[api.StockVariant]](t, f.do(t, *call("GET", "/variants/low-stock", nil)), http.StatusOK)
+	if low.Total != 1 || len(low.Items) != 1 || low.Items[0].SKU != "API-SH-L" {
 		t.Errorf("low stock = %+v", low)
 	}
 	e := decode[api.StockEntry](t, f.do(t, *call("POST", stockPath, map[string]any{"delta": 9, "reason": "received"})), http.StatusCreated)

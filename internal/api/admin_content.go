@@ -16,11 +16,13 @@ import (
 // methods for the errors.
 type Content interface {
 	Notices(ctx context.Context, limit, offset int) ([]content.Notice, error)
+	CountNotices(ctx context.Context) (int, error)
 	Notice(ctx context.Context, id int64) (content.Notice, error)
 	CreateNotice(ctx context.Context, by audit.Actor, in content.NoticeInput) (content.Notice, error)
 	UpdateNotice(ctx context.Context, by audit.Actor, id int64, in content.NoticeInput) (content.Notice, error)
 	DeleteNotice(ctx context.Context, by audit.Actor, id int64) error
 	Events(ctx context.Context, limit, offset int) ([]content.Event, error)
+	CountEvents(ctx context.Context) (int, error)
 	Event(ctx context.Context, id int64) (content.Event, error)
 	CreateEvent(ctx context.Context, by audit.Actor, in content.EventInput) (content.Event, error)
 	UpdateEvent(ctx context.Context, by audit.Actor, id int64, in content.EventInput) (content.Event, error)
@@ -36,11 +38,13 @@ type Content interface {
 	UpdateFAQ(ctx context.Context, by audit.Actor, id int64, in content.FAQInput) (content.FAQ, error)
 	DeleteFAQ(ctx context.Context, by audit.Actor, id int64) error
 	Pages(ctx context.Context, limit, offset int) ([]content.Page, error)
+	CountPages(ctx context.Context) (int, error)
 	Page(ctx context.Context, id int64) (content.Page, error)
 	CreatePage(ctx context.Context, by audit.Actor, in content.PageInput) (content.Page, error)
 	UpdatePage(ctx context.Context, by audit.Actor, id int64, in content.PageInput) (content.Page, error)
 	DeletePage(ctx context.Context, by audit.Actor, id int64) error
 	Banners(ctx context.Context, limit, offset int) ([]content.Banner, error)
+	CountBanners(ctx context.Context) (int, error)
 	Banner(ctx context.Context, id int64) (content.Banner, error)
 	CreateBanner(ctx context.Context, by audit.Actor, in content.BannerInput) (content.Banner, error)
 	UpdateBanner(ctx context.Context, by audit.Actor, id int64, in content.BannerInput) (content.Banner, error)
@@ -240,8 +244,7 @@ func (b BannerBody) input() content.BannerInput {
 // The inputs and outputs every content kind shares.
 type (
 	contentListInput struct {
-		Limit  int `query:"limit" minimum:"1" maximum:"200" default:"50"`
-		Offset int `query:"offset" minimum:"0"`
+		PageQuery50Max200
 	}
 	contentIDInput struct {
 		ID int64 `path:"id" minimum:"1" example:"3"`
@@ -256,9 +259,6 @@ type (
 	contentOutput[T any] struct {
 		Body T
 	}
-	contentListOutput[T any] struct {
-		Body []T `nullable:"false"`
-	}
 )
 
 // contentKind is one kind of content as the API serves it: T as shown, B
@@ -266,6 +266,7 @@ type (
 type contentKind[T, B any] struct {
 	path, name, plural string // "/notices", "notice", "notices"
 	list               func(ctx context.Context, limit, offset int) ([]T, error)
+	count              func(ctx context.Context) (int, error)
 	get                func(ctx context.Context, id int64) (T, error)
 	create             func(ctx context.Context, by audit.Actor, body B) (T, error)
 	update             func(ctx context.Context, by audit.Actor, id int64, body B) (T, error)
@@ -292,16 +293,13 @@ func registerContentKind[T, B any](a *API, k contentKind[T, B]) {
 			Errors: append([]int{http.StatusForbidden}, errs...)}, account.PermContent)
 	}
 	huma.Register(a.huma, op("list-content-"+k.plural, http.MethodGet, "", "List "+k.plural,
-		"Returns the "+k.plural+", published or not.", 0, http.StatusUnprocessableEntity),
-		func(ctx context.Context, in *contentListInput) (*contentListOutput[T], error) {
-			xs, err := k.list(ctx, in.Limit, in.Offset)
+		"Returns a page of the "+k.plural+", published or not, with the total on all pages.", 0, http.StatusUnprocessableEntity),
+		func(ctx context.Context, in *contentListInput) (*pageOutput[T], error) {
+			out, err := listing[T]{path: "/admin/content" + k.path, params: in, list: k.list, count: k.count}.page(ctx, a)
 			if err != nil {
 				return nil, a.problem(ctx, err, "query")
 			}
-			if xs == nil {
-				xs = []T{}
-			}
-			return &contentListOutput[T]{Body: xs}, nil
+			return out, nil
 		})
 	huma.Register(a.huma, op("get-content-"+k.name, http.MethodGet, "/{id}", "Get a "+k.name,
 		"Returns one "+k.name+".", 0, http.StatusNotFound),
@@ -390,6 +388,7 @@ func (a *API) EnableContent(c Content) {
 			xs, err := c.Notices(ctx, l, o)
 			return mapped(xs, err, newNotice)
 		},
+		count: c.CountNotices,
 		get: func(ctx context.Context, id int64) (Notice, error) {
 			x, err := c.Notice(ctx, id)
 			return converted(x, err, newNotice)
@@ -408,6 +407,7 @@ func (a *API) EnableContent(c Content) {
 			xs, err := c.Events(ctx, l, o)
 			return mapped(xs, err, newEvent)
 		},
+		count: c.CountEvents,
 		get: func(ctx context.Context, id int64) (Event, error) {
 			x, err := c.Event(ctx, id)
 			return converted(x, err, newEvent)
@@ -421,11 +421,17 @@ func (a *API) EnableContent(c Content) {
 			return converted(x, err, newEvent)
 		},
 		remove: c.DeleteEvent})
+	// The FAQ's categories and entries are short lists the service reads
+	// whole; they are paged here.
 	registerContentKind(a, contentKind[FAQCategory, FAQCategoryBody]{path: "/faq-categories", name: "faq-category",
 		plural: "faq-categories",
-		list: func(ctx context.Context, _, _ int) ([]FAQCategory, error) {
+		list: func(ctx context.Context, l, o int) ([]FAQCategory, error) {
 			xs, err := c.Categories(ctx)
-			return mapped(xs, err, newFAQCategory)
+			return mapped(sliced(xs, l, o), err, newFAQCategory)
+		},
+		count: func(ctx context.Context) (int, error) {
+			xs, err := c.Categories(ctx)
+			return len(xs), err
 		},
 		get: func(ctx context.Context, id int64) (FAQCategory, error) {
 			x, err := c.Category(ctx, id)
@@ -441,9 +447,13 @@ func (a *API) EnableContent(c Content) {
 		},
 		remove: c.DeleteCategory})
 	registerContentKind(a, contentKind[FAQEntry, FAQEntryBody]{path: "/faq", name: "faq-entry", plural: "faq-entries",
-		list: func(ctx context.Context, _, _ int) ([]FAQEntry, error) {
+		list: func(ctx context.Context, l, o int) ([]FAQEntry, error) {
 			xs, err := c.FAQs(ctx)
-			return mapped(xs, err, newFAQEntry)
+			return mapped(sliced(xs, l, o), err, newFAQEntry)
+		},
+		count: func(ctx context.Context) (int, error) {
+			xs, err := c.FAQs(ctx)
+			return len(xs), err
 		},
 		get: func(ctx context.Context, id int64) (FAQEntry, error) {
 			x, err := c.FAQ(ctx, id)
@@ -463,6 +473,7 @@ func (a *API) EnableContent(c Content) {
 			xs, err := c.Pages(ctx, l, o)
 			return mapped(xs, err, newContentPage)
 		},
+		count: c.CountPages,
 		get: func(ctx context.Context, id int64) (ContentPage, error) {
 			x, err := c.Page(ctx, id)
 			return converted(x, err, newContentPage)
@@ -481,6 +492,7 @@ func (a *API) EnableContent(c Content) {
 			xs, err := c.Banners(ctx, l, o)
 			return mapped(xs, err, newBanner)
 		},
+		count: c.CountBanners,
 		get: func(ctx context.Context, id int64) (Banner, error) {
 			x, err := c.Banner(ctx, id)
 			return converted(x, err, newBanner)

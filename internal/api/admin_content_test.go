@@ -60,9 +60,9 @@ func TestAdminContent(t *testing.T) {
 		body: map[string]any{"name": "배송"}}), http.StatusCreated)
 	for _, k := range contentBodies(cat.ID) {
 		t.Run(k.path, func(t *testing.T) {
-			before := decode[[]map[string]any](t, f.do(t, req{method: "GET", path: base + k.path, token: tok}), http.StatusOK)
+			before := decode[api.Page[map[string]any]](t, f.do(t, req{method: "GET", path: base + k.path, token: tok}), http.StatusOK).Items
 			wantProblem(t, f.do(t, req{method: "POST", path: base + k.path, token: tok, body: k.bad}), http.StatusUnprocessableEntity, k.badField)
-			if after := decode[[]map[string]any](t, f.do(t, req{method: "GET", path: base + k.path, token: tok}), http.StatusOK); len(after) != len(before) {
+			if after := decode[api.Page[map[string]any]](t, f.do(t, req{method: "GET", path: base + k.path, token: tok}), http.StatusOK).Items; len(after) != len(before) {
 				t.Fatalf("%d items after a refused create, want %d", len(after), len(before))
 			}
 			created := decode[map[string]any](t, f.do(t, req{method: "POST", path: base + k.path, token: tok, body: k.good}), http.StatusCreated)
@@ -71,7 +71,7 @@ func TestAdminContent(t *testing.T) {
 			if got["id"] != created["id"] {
 				t.Errorf("get = %v", got)
 			}
-			list := decode[[]map[string]any](t, f.do(t, req{method: "GET", path: base + k.path, token: tok}), http.StatusOK)
+			list := decode[api.Page[map[string]any]](t, f.do(t, req{method: "GET", path: base + k.path, token: tok}), http.StatusOK).Items
 			if len(list) != len(before)+1 {
 				t.Errorf("list has %d, want %d", len(list), len(before)+1)
 			}

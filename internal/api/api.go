@@ -172,8 +172,10 @@ const apiDescription = `The public, read-only API of the shop's catalog.
 * Prices are objects: ` + "`amount`" + ` is an integer in the currency's minor unit (KRW has
   none, so 12900 is ₩12,900), ` + "`currency`" + ` the ISO 4217 code and ` + "`formatted`" + ` the
   amount as the shop shows it.
-* Listings are paginated: the body says ` + "`total`, `page`, `per_page` and `pages`" + `, and
-  the ` + "`Link`" + ` header carries the first, prev, next and last pages.
+* Every listing is paginated the same way: ask with ` + "`page`" + ` (from 1) and ` + "`per_page`" + `
+  (each listing says its default and maximum); the body is ` + "`items`" + ` with ` + "`total`, `page`, `per_page`" + `
+  and ` + "`pages`" + `, ` + "`X-Total-Count`" + ` repeats the total and the ` + "`Link`" + ` header carries the first,
+  prev, next and last pages. The former ` + "`limit`" + ` and ` + "`offset`" + ` are refused with a 422.
 * Errors are RFC 9457 problem details (` + "`application/problem+json`" + `); invalid
   input is a 422 whose ` + "`errors`" + ` name each bad parameter in ` + "`location`" + `
   (for example ` + "`query.page`" + `).`

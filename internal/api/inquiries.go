@@ -3,6 +3,7 @@ package api
 import (
 	"context"
 	"net/http"
+	"net/url"
 	"time"
 
 	"github.com/danielgtaylor/huma/v2"
@@ -19,7 +20,9 @@ type Inquiries interface {
 	Ask(ctx context.Context, in inquiry.AskInput) (inquiry.Inquiry, error)
 	Mine(ctx context.Context, userID, id int64) (inquiry.Inquiry, error)
 	ListMine(ctx context.Context, userID int64, limit, offset int) ([]inquiry.Inquiry, error)
+	CountMine(ctx context.Context, userID int64) (int, error)
 	List(ctx context.Context, f inquiry.Filter) ([]inquiry.Inquiry, error)
+	Count(ctx context.Context, f inquiry.Filter) (int, error)
 	Get(ctx context.Context, id int64) (inquiry.Inquiry, error)
 	Answer(ctx context.Context, by audit.Actor, id int64, answer string) (inquiry.Inquiry, error)
 	CountOpen(ctx context.Context) (int, error)
@@ -79,24 +82,18 @@ type askInput struct {
 
 type inquiryOutput struct{ Body Inquiry }
 
-type inquiriesOutput struct {
-	Body []Inquiry `nullable:"false"`
-}
-
 type inquiryIDInput struct {
 	ID int64 `path:"id" minimum:"1" example:"5"`
 }
 
-type pageInput struct {
-	Limit  int `query:"limit" minimum:"1" maximum:"100" default:"50"`
-	Offset int `query:"offset" minimum:"0"`
+type myInquiriesInput struct {
+	PageQuery50Max100
 }
 
 type adminInquiriesInput struct {
 	Status string `query:"status" enum:"open,answered" doc:"Only inquiries in this status."`
 	Kind   string `query:"kind" enum:"order,cancel,product,payment,account,other" doc:"Only inquiries of this type."`
-	Limit  int    `query:"limit" minimum:"1" maximum:"100" default:"50"`
-	Offset int    `query:"offset" minimum:"0"`
+	PageQuery50Max100
 }
 
 type answerInput struct {
@@ -197,24 +194,29 @@ func (a *API) askInquiry(ctx context.Context, in *askInput) (*inquiryOutput, err
 	return &inquiryOutput{Body: newInquiry(q, false)}, nil
 }
 
-func inquiryList(list []inquiry.Inquiry, staff bool) *inquiriesOutput {
-	out := &inquiriesOutput{Body: make([]Inquiry, 0, len(list))}
-	for _, q := range list {
-		out.Body = append(out.Body, newInquiry(q, staff))
+// inquiryLister is list of inquiries as the API shows them to staff or not.
+func inquiryLister(list func(ctx context.Context, limit, offset int) ([]inquiry.Inquiry, error), staff bool) func(context.Context, int, int) ([]Inquiry, error) {
+	return func(ctx context.Context, limit, offset int) ([]Inquiry, error) {
+		xs, err := list(ctx, limit, offset)
+		return mapped(xs, err, func(q inquiry.Inquiry) Inquiry { return newInquiry(q, staff) })
 	}
-	return out
 }
 
-func (a *API) listMyInquiries(ctx context.Context, in *pageInput) (*inquiriesOutput, error) {
+func (a *API) listMyInquiries(ctx context.Context, in *myInquiriesInput) (*pageOutput[Inquiry], error) {
 	u, err := signedIn(ctx)
 	if err != nil {
 		return nil, err
 	}
-	list, err := a.care.Inquiries.ListMine(ctx, u.ID, in.Limit, in.Offset)
+	out, err := listing[Inquiry]{path: "/inquiries", params: in,
+		list: inquiryLister(func(ctx context.Context, limit, offset int) ([]inquiry.Inquiry, error) {
+			return a.care.Inquiries.ListMine(ctx, u.ID, limit, offset)
+		}, false),
+		count: func(ctx context.Context) (int, error) { return a.care.Inquiries.CountMine(ctx, u.ID) },
+	}.page(ctx, a)
 	if err != nil {
 		return nil, a.problem(ctx, err, "query")
 	}
-	return inquiryList(list, false), nil
+	return out, nil
 }
 
 func (a *API) getMyInquiry(ctx context.Context, in *inquiryIDInput) (*inquiryOutput, error) {
@@ -229,15 +231,29 @@ func (a *API) getMyInquiry(ctx context.Context, in *inquiryIDInput) (*inquiryOut
 	return &inquiryOutput{Body: newInquiry(q, false)}, nil
 }
 
-func (a *API) listInquiries(ctx context.Context, in *adminInquiriesInput) (*inquiriesOutput, error) {
+func (a *API) listInquiries(ctx context.Context, in *adminInquiriesInput) (*pageOutput[Inquiry], error) {
 	if _, err := careActor(ctx); err != nil {
 		return nil, err
 	}
-	list, err := a.care.Inquiries.List(ctx, inquiry.Filter{Status: inquiry.Status(in.Status), Kind: inquiry.Kind(in.Kind), Limit: in.Limit, Offset: in.Offset})
+	f := inquiry.Filter{Status: inquiry.Status(in.Status), Kind: inquiry.Kind(in.Kind)}
+	query := url.Values{}
+	if in.Status != "" {
+		query.Set("status", in.Status)
+	}
+	if in.Kind != "" {
+		query.Set("kind", in.Kind)
+	}
+	out, err := listing[Inquiry]{path: "/admin/inquiries", query: query, params: in,
+		list: inquiryLister(func(ctx context.Context, limit, offset int) ([]inquiry.Inquiry, error) {
+			f.Limit, f.Offset = limit, offset
+			return a.care.Inquiries.List(ctx, f)
+		}, true),
+		count: func(ctx context.Context) (int, error) { return a.care.Inquiries.Count(ctx, f) },
+	}.page(ctx, a)
 	if err != nil {
 		return nil, a.fieldProblem(ctx, err, map[string]string{"status": "query.status", "kind": "query.kind"}, "query")
 	}
-	return inquiryList(list, true), nil
+	return out, nil
 }
 
 func (a *API) countOpenInquiries(ctx context.Context, _ *struct{}) (*openCountOutput, error) {

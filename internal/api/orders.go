@@ -36,6 +36,7 @@ type Orders interface {
 	// List returns a page of the customer's orders, newest first, without
 	// address or shipments.
 	List(ctx context.Context, userID int64, limit, offset int) ([]order.Order, error)
+	Count(ctx context.Context, userID int64) (int, error)
 	// ByNumber returns the customer's order with number, or
 	// fault.ErrNotFound (also for someone else's).
 	ByNumber(ctx context.Context, userID int64, number string) (order.Order, error)
@@ -285,14 +286,6 @@ func (a *API) newOrder(ctx context.Context, o order.Order) (Order, error) {
 	return out, nil
 }
 
-// OrderList is one page of the signed-in customer's orders.
-type OrderList struct {
-	Items      []OrderSummary `json:"items" nullable:"false" doc:"Newest first."`
-	Limit      int            `json:"limit" example:"20"`
-	Offset     int            `json:"offset" example:"0"`
-	NextOffset *int           `json:"next_offset" doc:"The offset of the next page; null when this page is shorter than limit, so the last." example:"20"`
-}
-
 type previewInput struct {
 	Body struct {
 		AddressID   int64            `json:"address_id,omitempty" minimum:"0" doc:"An address from the customer's book (GET /api/v1/me/addresses); it decides the remote-area surcharge. Wins over address." example:"7"`
@@ -339,12 +332,7 @@ type placedOutput struct {
 }
 
 type listOrdersInput struct {
-	Limit  int `query:"limit" default:"20" minimum:"1" maximum:"100" doc:"Orders per page." example:"20"`
-	Offset int `query:"offset" default:"0" minimum:"0" maximum:"1000000" doc:"Orders to skip." example:"0"`
-}
-
-type orderListOutput struct {
-	Body OrderList
+	PageQuery20Max100
 }
 
 type orderNumberInput struct {
@@ -419,8 +407,9 @@ func (a *API) registerOrders() {
 		Method:      http.MethodGet,
 		Path:        Prefix + "/orders",
 		Summary:     "List my orders",
-		Description: "Returns a page of the signed-in customer's orders, newest first, with their lines and amounts.",
-		Errors:      []int{http.StatusUnprocessableEntity},
+		Description: "Returns a page of the signed-in customer's orders, newest first, with their lines and amounts, " +
+			"and the total on all pages.",
+		Errors: []int{http.StatusUnprocessableEntity},
 	}, "Orders", true), a.listOrders)
 
 	huma.Register(a.huma, a.accountOp(huma.Operation{
@@ -514,22 +503,20 @@ func (a *API) placeOrder(ctx context.Context, in *placeInput) (*placedOutput, er
 	return out, nil
 }
 
-func (a *API) listOrders(ctx context.Context, in *listOrdersInput) (*orderListOutput, error) {
+func (a *API) listOrders(ctx context.Context, in *listOrdersInput) (*pageOutput[OrderSummary], error) {
 	u, err := signedIn(ctx)
 	if err != nil {
 		return nil, err
 	}
-	os, err := a.com.Orders.List(ctx, u.ID, in.Limit, in.Offset)
+	out, err := listing[OrderSummary]{path: "/orders", params: in,
+		list: func(ctx context.Context, limit, offset int) ([]OrderSummary, error) {
+			os, err := a.com.Orders.List(ctx, u.ID, limit, offset)
+			return mapped(os, err, a.newOrderSummary)
+		},
+		count: func(ctx context.Context) (int, error) { return a.com.Orders.Count(ctx, u.ID) },
+	}.page(ctx, a)
 	if err != nil {
 		return nil, a.problem(ctx, err, "query")
-	}
-	out := &orderListOutput{Body: OrderList{Items: make([]OrderSummary, 0, len(os)), Limit: in.Limit, Offset: in.Offset}}
-	for _, o := range os {
-		out.Body.Items = append(out.Body.Items, a.newOrderSummary(o))
-	}
-	if len(os) == in.Limit {
-		next := in.Offset + in.Limit
-		out.Body.NextOffset = &next
 	}
 	return out, nil
 }

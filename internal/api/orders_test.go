@@ -201,9 +201,9 @@ func TestPlaceOrder(t *testing.T) {
 	if g, w := mustJSON(t, got), mustJSON(t, o); g != w {
 		t.Errorf("read back:\n%s\nwant\n%s", g, w)
 	}
-	list := decode[api.OrderList](t, f.do(t, req{method: "GET", path: "/api/v1/orders", token: c.token}), http.StatusOK)
+	list := decode[api.Page[api.OrderSummary]](t, f.do(t, req{method: "GET", path: "/api/v1/orders", token: c.token}), http.StatusOK)
 	if len(list.Items) != 1 || list.Items[0].Number != o.Number || list.Items[0].Total != 25000 || len(list.Items[0].Lines) != 2 ||
-		list.Limit != 20 || list.Offset != 0 || list.NextOffset != nil {
+		list.Total != 1 || list.Page != 1 || list.PerPage != 20 || list.Pages != 1 {
 		t.Errorf("list = %+v", list)
 	}
 	if strings.Contains(f.do(t, req{method: "GET", path: "/api/v1/orders", token: c.token}).Body.String(), "테헤란로") {
@@ -222,22 +222,22 @@ func TestPlaceOrder(t *testing.T) {
 
 	// A second order, then pages of one.
 	second := decode[api.Order](t, f.place(t, c, "checkout-2", map[string]any{"address_id": c.addressID, "payment_method": "bank_transfer"}), http.StatusCreated)
-	page := decode[api.OrderList](t, f.do(t, req{method: "GET", path: "/api/v1/orders?limit=1", token: c.token}), http.StatusOK)
-	if len(page.Items) != 1 || page.Items[0].Number != second.Number || page.NextOffset == nil || *page.NextOffset != 1 {
+	page := decode[api.Page[api.OrderSummary]](t, f.do(t, req{method: "GET", path: "/api/v1/orders?per_page=1", token: c.token}), http.StatusOK)
+	if len(page.Items) != 1 || page.Items[0].Number != second.Number || page.Total != 2 || page.Pages != 2 {
 		t.Errorf("first page = %+v", page)
 	}
-	page = decode[api.OrderList](t, f.do(t, req{method: "GET", path: "/api/v1/orders?limit=1&offset=1", token: c.token}), http.StatusOK)
-	if len(page.Items) != 1 || page.Items[0].Number != o.Number {
+	page = decode[api.Page[api.OrderSummary]](t, f.do(t, req{method: "GET", path: "/api/v1/orders?per_page=1&page=2", token: c.token}), http.StatusOK)
+	if len(page.Items) != 1 || page.Items[0].Number != o.Number || page.Total != 2 {
 		t.Errorf("second page = %+v", page)
 	}
-	wantProblem(t, f.do(t, req{method: "GET", path: "/api/v1/orders?limit=101", token: c.token}), http.StatusUnprocessableEntity, "query.limit")
-	wantProblem(t, f.do(t, req{method: "GET", path: "/api/v1/orders?offset=-1", token: c.token}), http.StatusUnprocessableEntity, "query.offset")
+	wantProblem(t, f.do(t, req{method: "GET", path: "/api/v1/orders?per_page=101", token: c.token}), http.StatusUnprocessableEntity, "query.per_page")
+	wantProblem(t, f.do(t, req{method: "GET", path: "/api/v1/orders?page=-1", token: c.token}), http.StatusUnprocessableEntity, "query.page")
 
 	t.Run("another customer", func(t *testing.T) {
 		other := f.checkoutCustomer(t, "other@example.com")
 		wantProblem(t, f.do(t, req{method: "GET", path: "/api/v1/orders/" + o.Number, token: other.token}), http.StatusNotFound)
 		wantProblem(t, f.do(t, req{method: "POST", path: "/api/v1/orders/" + o.Number + "/cancel", token: other.token}), http.StatusNotFound)
-		if l := decode[api.OrderList](t, f.do(t, req{method: "GET", path: "/api/v1/orders", token: other.token}), http.StatusOK); len(l.Items) != 0 {
+		if l := decode[api.Page[api.OrderSummary]](t, f.do(t, req{method: "GET", path: "/api/v1/orders", token: other.token}), http.StatusOK); len(l.Items) != 0 {
 			t.Errorf("other's list = %+v", l)
 		}
 		// The same key is the other customer's own: their empty cart is refused.

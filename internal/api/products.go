@@ -4,8 +4,6 @@ import (
 	"context"
 	"net/http"
 	"net/url"
-	"strconv"
-	"strings"
 
 	"github.com/danielgtaylor/huma/v2"
 
@@ -20,15 +18,13 @@ const (
 	cacheCategory = "public, max-age=300"
 )
 
-// ProductPage is one page of a product listing.
+// ProductPage is one page of a product listing: Paging as every listing
+// has it, where total counts at most 1,000 hits of a search (total_capped).
 type ProductPage struct {
 	Items []Product `json:"items" nullable:"false" doc:"The products of this page; empty past the last page."`
-	Total int       `json:"total" doc:"Products matching the filters, on all pages; a search counts at most 1,000 (see total_capped)." example:"213"`
+	Paging
 	// TotalCapped is set when a search has more hits than it counts.
 	TotalCapped bool `json:"total_capped" doc:"True when a search has more than total hits: it counts at most 1,000, so common words cost no more than rare ones." example:"false"`
-	Page        int  `json:"page" doc:"This page, counted from 1." example:"1"`
-	PerPage     int  `json:"per_page" doc:"Products per page." example:"24"`
-	Pages       int  `json:"pages" doc:"Number of pages; 0 when nothing matches." example:"9"`
 }
 
 // listInput takes the listing's query string whole: the parameters are
@@ -43,7 +39,7 @@ type listInput struct {
 func (in *listInput) Resolve(ctx huma.Context) []error {
 	u := ctx.URL()
 	in.query = u.Query()
-	return nil
+	return retiredParams(in.query)
 }
 
 type listOutput struct {
@@ -104,45 +100,18 @@ func (a *API) listProducts(ctx context.Context, in *listInput) (*listOutput, err
 	}
 	page := ProductPage{
 		Items:       make([]Product, 0, len(res.Products)),
-		Total:       res.Total,
+		Paging:      Paging{Total: res.Total, Page: res.Page, PerPage: res.PerPage, Pages: res.Pages},
 		TotalCapped: res.TotalCapped,
-		Page:        res.Page,
-		PerPage:     res.PerPage,
-		Pages:       res.Pages,
 	}
 	for _, p := range res.Products {
 		page.Items = append(page.Items, a.newProduct(p))
 	}
 	return &listOutput{
 		CacheControl: cacheListing,
-		Link:         a.pageLinks(q, res.Page, res.Pages),
+		Link:         a.pageLinks("/products", q.Values(), res.Page, res.Pages),
 		TotalCount:   res.Total,
 		Body:         page,
 	}, nil
-}
-
-// pageLinks is the Link header of a listing: the same query with another
-// page, for each of first, prev, next and last that exists. The query is
-// the parsed one (catalog.ListQuery.Values), so parameters the listing does
-// not know are not echoed back and the header stays small.
-func (a *API) pageLinks(q catalog.ListQuery, page, pages int) string {
-	if pages < 1 {
-		return ""
-	}
-	link := func(p int, rel string) string {
-		v := q.Values()
-		v.Set("page", strconv.Itoa(p))
-		return "<" + a.absURL(Prefix+"/products?"+v.Encode()) + `>; rel="` + rel + `"`
-	}
-	links := []string{link(1, "first")}
-	if page > 1 && page <= pages {
-		links = append(links, link(page-1, "prev"))
-	}
-	if page < pages {
-		links = append(links, link(page+1, "next"))
-	}
-	links = append(links, link(pages, "last"))
-	return strings.Join(links, ", ")
 }
 
 func (a *API) getProduct(ctx context.Context, in *productInput) (*productOutput, error) {
@@ -157,7 +126,7 @@ func (a *API) getProduct(ctx context.Context, in *productInput) (*productOutput,
 // document. The limits come from the catalog's constants, so the document
 // says what catalog.ParseListQuery enforces.
 func listParams() []*huma.Param {
-	minPrice, maxQuery, perPageMax := 0.0, catalog.MaxQueryRunes, float64(catalog.MaxPerPage)
+	minPrice, maxQuery, perPageMax, pageMax := 0.0, catalog.MaxQueryRunes, float64(catalog.MaxPerPage), float64(catalog.MaxPage)
 	one := 1.0
 	return []*huma.Param{
 		{
@@ -202,7 +171,7 @@ func listParams() []*huma.Param {
 		{
 			Name: "page", In: "query",
 			Description: "Page to return, counted from 1.",
-			Schema:      &huma.Schema{Type: huma.TypeInteger, Minimum: &one, Default: 1},
+			Schema:      &huma.Schema{Type: huma.TypeInteger, Minimum: &one, Maximum: &pageMax, Default: 1},
 		},
 		{
 			Name: "per_page", In: "query",

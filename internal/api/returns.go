@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"net/http"
+	"net/url"
 	"time"
 
 	"github.com/danielgtaylor/huma/v2"
@@ -21,6 +22,7 @@ type Returns interface {
 	Request(ctx context.Context, in returns.RequestInput) (returns.Return, error)
 	OfOrder(ctx context.Context, orderID int64) ([]returns.Return, error)
 	List(ctx context.Context, f returns.Filter) ([]returns.Return, error)
+	Count(ctx context.Context, f returns.Filter) (int, error)
 	Get(ctx context.Context, id int64) (returns.Return, error)
 	Approve(ctx context.Context, id int64, actor order.Actor, waiveFee bool) (returns.Return, error)
 	Refuse(ctx context.Context, id int64, actor order.Actor, reason string) (returns.Return, error)
@@ -114,8 +116,7 @@ type returnsOutput struct {
 
 type adminReturnsInput struct {
 	Status string `query:"status" enum:"open,requested,approved,sent_back,received,refunded,exchanged,refused" doc:"Only requests in this status; open: every request still to be handled."`
-	Limit  int    `query:"limit" minimum:"1" maximum:"200" default:"50"`
-	Offset int    `query:"offset" minimum:"0"`
+	PageQuery50Max200
 }
 
 type returnIDInput struct {
@@ -291,15 +292,27 @@ func staffActor(ctx context.Context) (order.Actor, error) {
 	return order.Staff(apiActor(ctx, u)), nil
 }
 
-func (a *API) listReturns(ctx context.Context, in *adminReturnsInput) (*returnsOutput, error) {
+func (a *API) listReturns(ctx context.Context, in *adminReturnsInput) (*pageOutput[ReturnRequest], error) {
 	if _, err := staffActor(ctx); err != nil {
 		return nil, err
 	}
-	rs, err := a.ret.List(ctx, returns.Filter{Status: in.Status, Limit: in.Limit, Offset: in.Offset})
-	if err != nil {
-		return nil, a.fieldProblem(ctx, err, map[string]string{"status": "query.status", "limit": "query.limit", "offset": "query.offset"}, "query")
+	f := returns.Filter{Status: in.Status}
+	query := url.Values{}
+	if in.Status != "" {
+		query.Set("status", in.Status)
 	}
-	return returnList(rs), nil
+	out, err := listing[ReturnRequest]{path: "/admin/returns", query: query, params: in,
+		list: func(ctx context.Context, limit, offset int) ([]ReturnRequest, error) {
+			f.Limit, f.Offset = limit, offset
+			rs, err := a.ret.List(ctx, f)
+			return mapped(rs, err, newReturnRequest)
+		},
+		count: func(ctx context.Context) (int, error) { return a.ret.Count(ctx, f) },
+	}.page(ctx, a)
+	if err != nil {
+		return nil, a.fieldProblem(ctx, err, map[string]string{"status": "query.status", "limit": "query.per_page", "offset": "query.page"}, "query")
+	}
+	return out, nil
 }
 
 func (a *API) getReturn(ctx context.Context, in *returnIDInput) (*returnOutput, error) {

@@ -116,7 +116,7 @@ func TestReturnAPI(t *testing.T) {
 		t.Helper()
 		return decode[api.ReturnRequest](t, f.do(t, req{method: "POST", path: adminReturnPath(rt.ID, step), token: admin.token, body: b}), status)
 	}
-	open := decode[[]api.ReturnRequest](t, f.do(t, req{method: "GET", path: "/api/v1/admin/returns?status=open", token: admin.token}), http.StatusOK)
+	open := decode[api.Page[api.ReturnRequest]](t, f.do(t, req{method: "GET", path: "/api/v1/admin/returns?status=open", token: admin.token}), http.StatusOK).Items
 	if len(open) != 1 || open[0].ID != rt.ID {
 		t.Fatalf("open requests = %+v", open)
 	}

@@ -34,7 +34,7 @@ type Catalog interface {
 	SaveProduct(ctx context.Context, by audit.Actor, id int64, p catalog.ProductInput) (int64, error)
 	AdjustStock(ctx context.Context, by audit.Actor, variantID, delta int64, reason catalog.StockReason, note string) (catalog.StockEntry, error)
 	StockLedger(ctx context.Context, variantID int64) (catalog.StockVariant, []catalog.StockEntry, error)
-	LowStock(ctx context.Context, limit int) ([]catalog.StockVariant, error)
+	LowStock(ctx context.Context, limit, offset int) ([]catalog.StockVariant, error)
 	Synonyms(ctx context.Context) ([]catalog.Synonym, error)
 	AddSynonym(ctx context.Context, by audit.Actor, term, replacement string) (catalog.Synonym, error)
 	DeleteSynonym(ctx context.Context, by audit.Actor, id int64) error

@@ -106,7 +106,7 @@ func (h *Handler) adjustStock(w http.ResponseWriter, r *http.Request, m *message
 type lowStockRowView struct{ Product, ProductURL, Options, SKU, Stock, Low, StockURL string }
 
 func (h *Handler) lowStock(w http.ResponseWriter, r *http.Request, m *messages, u account.User) error {
-	vs, err := h.deps.Catalog.LowStock(r.Context(), lowStockPage)
+	vs, err := h.deps.Catalog.LowStock(r.Context(), lowStockPage, 0)
 	if err != nil {
 		return err
 	}

@@ -123,7 +123,7 @@ func (s *Service) AdjustStock(ctx context.Context, by audit.Actor, variantID, de
 // variant.
 func (s *Service) StockLedger(ctx context.Context, variantID int64) (StockVariant, []StockEntry, error) {
 	q := s.db.Read()
-	vs, err := stockVariants(ctx, q, "v.id = ?", []any{variantID}, 1)
+	vs, err := stockVariants(ctx, q, "v.id = ?", []any{variantID}, 1, 0)
 	if err != nil {
 		return StockVariant{}, nil, fmt.Errorf("stock ledger of variant %d: %w", variantID, err)
 	}
@@ -137,19 +137,40 @@ func (s *Service) StockLedger(ctx context.Context, variantID int64) (StockVarian
 	return vs[0], es, nil
 }
 
-// LowStock returns up to limit active variants, of products that are not
-// deleted or hidden, whose stock is at or below their low-stock threshold
-// (a threshold of 0 lists those sold out), the emptiest first.
-func (s *Service) LowStock(ctx context.Context, limit int) ([]StockVariant, error) {
+// lowStockWhere selects the variants LowStock lists and CountLowStock
+// counts.
+const lowStockWhere = `v.active = TRUE AND v.stock <= v.low_stock AND p.deleted_at IS NULL AND p.status <> 'archived'`
+
+// LowStock returns up to limit active variants after the first offset, of
+// products that are not deleted or hidden, whose stock is at or below their
+// low-stock threshold (a threshold of 0 lists those sold out), the emptiest
+// first. *fault.Invalid names "limit" (1 to MaxLedger) or "offset" (not
+// negative).
+func (s *Service) LowStock(ctx context.Context, limit, offset int) ([]StockVariant, error) {
+	v := &fault.Invalid{}
 	if limit < 1 || limit > MaxLedger {
-		return nil, &fault.Invalid{Fields: map[string]string{"limit": fmt.Sprintf("must be from 1 to %d", MaxLedger)}}
+		v.Add("limit", fmt.Sprintf("must be from 1 to %d", MaxLedger))
 	}
-	vs, err := stockVariants(ctx, s.db.Read(), `v.active = TRUE AND v.stock <= v.low_stock
-		AND p.deleted_at IS NULL AND p.status <> 'archived'`, nil, limit)
+	if offset < 0 {
+		v.Add("offset", "must not be negative")
+	}
+	if err := v.Err(); err != nil {
+		return nil, err
+	}
+	vs, err := stockVariants(ctx, s.db.Read(), lowStockWhere, nil, limit, offset)
 	if err != nil {
 		return nil, fmt.Errorf("low stock: %w", err)
 	}
 	return vs, nil
+}
+
+// CountLowStock returns how many variants LowStock lists in all.
+func (s *Service) CountLowStock(ctx context.Context) (int, error) {
+	n, err := countStockVariants(ctx, s.db.Read(), lowStockWhere, nil)
+	if err != nil {
+		return 0, fmt.Errorf("count low stock: %w", err)
+	}
+	return n, nil
 }
 
 // RecordStock writes entries to the stock ledger on q, the transaction of

@@ -471,10 +471,18 @@ func ledger(ctx context.Context, q db.Querier, variantID int64, limit int) ([]St
 	return out, nil
 }
 
+// countStockVariants counts the variants stockVariants selects with where.
+func countStockVariants(ctx context.Context, q db.Querier, where string, args []any) (int, error) {
+	var n int
+	err := q.GetContext(ctx, &n, q.Rebind(`SELECT COUNT(*) FROM variants v JOIN products p ON p.id = v.product_id
+		WHERE `+where), args...)
+	return n, err
+}
+
 // stockVariants returns the variants matching where (constant SQL over v,
 // the variants, and p, their products) with what names them, the emptiest
 // first.
-func stockVariants(ctx context.Context, q db.Querier, where string, args []any, limit int) ([]StockVariant, error) {
+func stockVariants(ctx context.Context, q db.Querier, where string, args []any, limit, offset int) ([]StockVariant, error) {
 	rows, err := q.QueryContext(ctx, q.Rebind(`SELECT v.id, v.product_id, p.name, v.sku, v.option1, v.option2, v.option3,
 			COALESCE(o1.name, ''), COALESCE(o2.name, ''), COALESCE(o3.name, ''), v.stock, v.low_stock, v.active
 		FROM variants v
@@ -482,7 +490,7 @@ func stockVariants(ctx context.Context, q db.Querier, where string, args []any, 
 		LEFT JOIN product_options o1 ON o1.product_id = p.id AND o1.position = 1
 		LEFT JOIN product_options o2 ON o2.product_id = p.id AND o2.position = 2
 		LEFT JOIN product_options o3 ON o3.product_id = p.id AND o3.position = 3
-		WHERE `+where+` ORDER BY v.stock, v.id LIMIT ?`), append(args, limit)...)
+		WHERE `+where+` ORDER BY v.stock, v.id LIMIT ? OFFSET ?`), append(args, limit, offset)...)
 	if err != nil {
 		return nil, err
 	}

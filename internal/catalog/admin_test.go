@@ -453,15 +453,27 @@ func TestAdjustStock(t *testing.T) {
 	if e.audits(t, "stock.adjusted") != 3 {
 		t.Errorf("audit entries = %d, want 3", e.audits(t, "stock.adjusted"))
 	}
-	low, err := e.s.LowStock(ctx, 10)
+	low, err := e.s.LowStock(ctx, 10, 0)
 	if err != nil || len(low) != 1 || low[0].ID != v {
 		t.Errorf("LowStock = %+v, %v", low, err)
+	}
+	if n, err := e.s.CountLowStock(ctx); n != 1 || err != nil {
+		t.Errorf("CountLowStock = %d, %v; want 1", n, err)
+	}
+	if low, err := e.s.LowStock(ctx, 10, 1); err != nil || len(low) != 0 {
+		t.Errorf("LowStock after the first = %+v, %v", low, err)
+	}
+	if _, err := e.s.LowStock(ctx, 10, -1); err == nil {
+		t.Error("LowStock at offset -1 is accepted")
 	}
 	if _, err := e.s.AdjustStock(ctx, staffActor, v, 3, catalog.ReasonReceived, ""); err != nil {
 		t.Fatal(err)
 	}
-	if low, _ := e.s.LowStock(ctx, 10); len(low) != 0 {
+	if low, _ := e.s.LowStock(ctx, 10, 0); len(low) != 0 {
 		t.Errorf("LowStock above the threshold = %+v", low)
+	}
+	if n, err := e.s.CountLowStock(ctx); n != 0 || err != nil {
+		t.Errorf("CountLowStock above the threshold = %d, %v; want 0", n, err)
 	}
 }
 

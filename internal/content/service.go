@@ -108,6 +108,11 @@ func (s *Service) Notices(ctx context.Context, limit, offset int) ([]Notice, err
 	return noticesWhere(ctx, s.d.Read(), false, time.Time{}, limit, offset)
 }
 
+// CountNotices returns how many notices Notices lists in all.
+func (s *Service) CountNotices(ctx context.Context) (int, error) {
+	return countAll(ctx, s.d.Read(), "content_notices")
+}
+
 // Notice returns notice id for staff; fault.ErrNotFound when there is none.
 func (s *Service) Notice(ctx context.Context, id int64) (Notice, error) {
 	return noticeByID(ctx, s.d.Read(), id)
@@ -203,6 +208,11 @@ func (s *Service) Events(ctx context.Context, limit, offset int) ([]Event, error
 	return eventsWhere(ctx, s.d.Read(), false, time.Time{}, limit, offset)
 }
 
+// CountEvents returns how many events Events lists in all.
+func (s *Service) CountEvents(ctx context.Context) (int, error) {
+	return countAll(ctx, s.d.Read(), "content_events")
+}
+
 // Event returns event id for staff; fault.ErrNotFound when there is none.
 func (s *Service) Event(ctx context.Context, id int64) (Event, error) {
 	return eventByID(ctx, s.d.Read(), id)
@@ -280,6 +290,11 @@ func (s *Service) Pages(ctx context.Context, limit, offset int) ([]Page, error) 
 		return nil, err
 	}
 	return pagesWhere(ctx, s.d.Read(), false, limit, offset)
+}
+
+// CountPages returns how many pages Pages lists in all.
+func (s *Service) CountPages(ctx context.Context) (int, error) {
+	return countAll(ctx, s.d.Read(), "content_pages")
 }
 
 // Page returns page id for staff; fault.ErrNotFound when there is none.
@@ -371,6 +386,11 @@ func (s *Service) Banners(ctx context.Context, limit, offset int) ([]Banner, err
 		return nil, err
 	}
 	return bannersWhere(ctx, s.d.Read(), false, time.Time{}, limit, offset)
+}
+
+// CountBanners returns how many banners Banners lists in all.
+func (s *Service) CountBanners(ctx context.Context) (int, error) {
+	return countAll(ctx, s.d.Read(), "content_banners")
 }
 
 // Banner returns banner id for staff; fault.ErrNotFound when there is none.

@@ -86,6 +86,16 @@ func noticesWhere(ctx context.Context, q db.Querier, visible bool, now time.Time
 	return out, nil
 }
 
+// countAll counts the rows of table, one of the content tables (a constant,
+// never input).
+func countAll(ctx context.Context, q db.Querier, table string) (int, error) {
+	var n int
+	if err := q.GetContext(ctx, &n, `SELECT COUNT(*) FROM `+table); err != nil {
+		return 0, fmt.Errorf("count %s: %w", table, err)
+	}
+	return n, nil
+}
+
 func insertNotice(ctx context.Context, q db.Querier, n Notice) (int64, error) {
 	var id int64
 	err := q.QueryRowxContext(ctx, q.Rebind(`INSERT INTO content_notices (title, body, pinned, published, published_at,

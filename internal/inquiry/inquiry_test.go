@@ -186,6 +186,32 @@ func TestAnswer(t *testing.T) {
 	if n, _ := f.s.CountOpen(ctx); n != 1 {
 		t.Fatalf("CountOpen after answer = %d", n)
 	}
+	// Count counts what List lists under the same filter, on every page.
+	counts := []struct {
+		name   string
+		filter inquiry.Filter
+		want   int
+	}{
+		{"all", inquiry.Filter{}, 2},
+		{"open", inquiry.Filter{Status: inquiry.Open}, 1},
+		{"answered account", inquiry.Filter{Status: inquiry.Answered, Kind: inquiry.KindAccount}, 1},
+		{"answered product", inquiry.Filter{Status: inquiry.Answered, Kind: inquiry.KindProduct}, 0},
+		{"a page past the first", inquiry.Filter{Limit: 1, Offset: 1}, 2},
+	}
+	for _, tt := range counts {
+		if n, err := f.s.Count(ctx, tt.filter); err != nil || n != tt.want {
+			t.Errorf("Count %s = %d, %v; want %d", tt.name, n, err, tt.want)
+		}
+	}
+	if _, err := f.s.Count(ctx, inquiry.Filter{Kind: "lost"}); err == nil {
+		t.Error("Count took an unknown kind")
+	}
+	if n, err := f.s.CountMine(ctx, u); err != nil || n != 2 {
+		t.Errorf("CountMine = %d, %v; want 2", n, err)
+	}
+	if mine, err := f.s.ListMine(ctx, u, 1, 1); err != nil || len(mine) != 1 || mine[0].ID != first.ID {
+		t.Errorf("ListMine page 2 of 1 = %+v, %v; want the first inquiry", mine, err)
+	}
 }
 
 // The answer's mail is written in its transaction: a customer who is gone

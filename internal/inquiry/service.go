@@ -232,14 +232,7 @@ func (s *Service) Get(ctx context.Context, id int64) (Inquiry, error) {
 // waiting first, then answered ones, the latest first. It returns
 // *fault.Invalid naming "status" or "kind" when f names an unknown one.
 func (s *Service) List(ctx context.Context, f Filter) ([]Inquiry, error) {
-	v := &fault.Invalid{}
-	if f.Status != "" && f.Status != Open && f.Status != Answered {
-		v.Add("status", "is not a known status")
-	}
-	if f.Kind != "" && !f.Kind.Valid() {
-		v.Add("kind", "is not a known type")
-	}
-	if err := v.Err(); err != nil {
+	if err := f.check(); err != nil {
 		return nil, err
 	}
 	f.Limit, f.Offset = page(f.Limit, f.Offset)
@@ -248,6 +241,33 @@ func (s *Service) List(ctx context.Context, f Filter) ([]Inquiry, error) {
 		return nil, err
 	}
 	return s.load(ctx, rs)
+}
+
+// Count returns how many inquiries List lists under f on all its pages
+// (f's Limit and Offset do not matter), with List's errors.
+func (s *Service) Count(ctx context.Context, f Filter) (int, error) {
+	if err := f.check(); err != nil {
+		return 0, err
+	}
+	return countQueue(ctx, s.d.Read(), f)
+}
+
+// CountMine returns how many inquiries customer userID has asked.
+func (s *Service) CountMine(ctx context.Context, userID int64) (int, error) {
+	return countOf(ctx, s.d.Read(), userID)
+}
+
+// check returns *fault.Invalid naming "status" or "kind" when f names an
+// unknown one.
+func (f Filter) check() error {
+	v := &fault.Invalid{}
+	if f.Status != "" && f.Status != Open && f.Status != Answered {
+		v.Add("status", "is not a known status")
+	}
+	if f.Kind != "" && !f.Kind.Valid() {
+		v.Add("kind", "is not a known type")
+	}
+	return v.Err()
 }
 
 // CountOpen returns how many inquiries wait for an answer (the dashboard

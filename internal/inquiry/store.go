@@ -90,9 +90,8 @@ func inquiriesOf(ctx context.Context, q db.Querier, userID int64, limit, offset 
 	return rs, nil
 }
 
-// queue reads a page of the staff's queue: open first (oldest first), then
-// answered (newest first).
-func queue(ctx context.Context, q db.Querier, f Filter) ([]row, error) {
+// queueWhere is the WHERE clause of f's queue, with its arguments.
+func queueWhere(f Filter) (string, []any) {
 	var where []string
 	var args []any
 	if f.Status != "" {
@@ -101,17 +100,42 @@ func queue(ctx context.Context, q db.Querier, f Filter) ([]row, error) {
 	if f.Kind != "" {
 		where, args = append(where, "i.kind = ?"), append(args, string(f.Kind))
 	}
-	sqlText := selectInquiry
-	if len(where) > 0 {
-		sqlText += " WHERE " + strings.Join(where, " AND ")
+	if len(where) == 0 {
+		return "", nil
 	}
-	sqlText += ` ORDER BY CASE WHEN i.status = 'open' THEN 0 ELSE 1 END,
+	return " WHERE " + strings.Join(where, " AND "), args
+}
+
+// queue reads a page of the staff's queue: open first (oldest first), then
+// answered (newest first).
+func queue(ctx context.Context, q db.Querier, f Filter) ([]row, error) {
+	where, args := queueWhere(f)
+	sqlText := selectInquiry + where + ` ORDER BY CASE WHEN i.status = 'open' THEN 0 ELSE 1 END,
 		CASE WHEN i.status = 'open' THEN i.id ELSE -i.id END LIMIT ? OFFSET ?`
 	var rs []row
 	if err := q.SelectContext(ctx, &rs, q.Rebind(sqlText), append(args, f.Limit, f.Offset)...); err != nil {
 		return nil, fmt.Errorf("list inquiries: %w", err)
 	}
 	return rs, nil
+}
+
+// countQueue counts f's queue on all its pages.
+func countQueue(ctx context.Context, q db.Querier, f Filter) (int, error) {
+	where, args := queueWhere(f)
+	var n int
+	if err := q.GetContext(ctx, &n, q.Rebind(`SELECT COUNT(*) FROM inquiries i`+where), args...); err != nil {
+		return 0, fmt.Errorf("count inquiries: %w", err)
+	}
+	return n, nil
+}
+
+// countOf counts the inquiries of user userID.
+func countOf(ctx context.Context, q db.Querier, userID int64) (int, error) {
+	var n int
+	if err := q.GetContext(ctx, &n, q.Rebind(`SELECT COUNT(*) FROM inquiries WHERE user_id = ?`), userID); err != nil {
+		return 0, fmt.Errorf("count inquiries of user %d: %w", userID, err)
+	}
+	return n, nil
 }
 
 // countOpen counts the inquiries waiting for an answer.

@@ -373,6 +373,16 @@ func TestReads(t *testing.T) {
 	if _, err := sh.Orders.List(t.Context(), u, 0, 0); err == nil {
 		t.Error("List(limit 0) succeeded")
 	}
+	counts := []struct {
+		name   string
+		userID int64
+		want   int
+	}{{"two orders", u, 2}, {"one order", other.UserID, 1}, {"none", 999999, 0}}
+	for _, tt := range counts {
+		if n, err := sh.Orders.Count(t.Context(), tt.userID); err != nil || n != tt.want {
+			t.Errorf("Count %s = %d, %v; want %d", tt.name, n, err, tt.want)
+		}
+	}
 }
 
 // An order of several products gets one line each, stored as returned, and

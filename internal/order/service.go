@@ -133,6 +133,11 @@ func (s *Service) ByNumber(ctx context.Context, userID int64, number string) (Or
 	return s.Get(ctx, userID, id)
 }
 
+// Count returns how many orders userID has, all that List pages through.
+func (s *Service) Count(ctx context.Context, userID int64) (int, error) {
+	return countOrdersOf(ctx, s.d.Read(), userID)
+}
+
 // MaxList is the most orders List returns at once.
 const MaxList = 100
 

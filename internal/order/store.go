@@ -148,6 +148,15 @@ func ordersOf(ctx context.Context, q db.Querier, userID int64, limit, offset int
 	return rs, nil
 }
 
+// countOrdersOf counts the orders of userID (the orders_user index covers it).
+func countOrdersOf(ctx context.Context, q db.Querier, userID int64) (int, error) {
+	var n int
+	if err := q.GetContext(ctx, &n, q.Rebind(`SELECT COUNT(*) FROM orders WHERE user_id = ?`), userID); err != nil {
+		return 0, fmt.Errorf("count orders of user %d: %w", userID, err)
+	}
+	return n, nil
+}
+
 // insertOrder adds o with its personal fields still empty and returns its
 // id; the caller encrypts them with that id and stores them with
 // writeAddress in the same transaction. A clash of number or idempotency key

@@ -361,6 +361,28 @@ func TestOpenReturnStopsConfirmation(t *testing.T) {
 	if _, err := f.rs.Refuse(ctx, again.ID, f.staff, "기간이 지났습니다"); err != nil {
 		t.Fatal(err)
 	}
+	// Count counts what List lists under the same filter, on every page.
+	counts := []struct {
+		name   string
+		filter returns.Filter
+		want   int
+	}{
+		{"all", returns.Filter{}, 2},
+		{"open", returns.Filter{Status: "open"}, 0},
+		{"refused", returns.Filter{Status: string(returns.Refused)}, 2},
+		{"a page past the first", returns.Filter{Status: string(returns.Refused), Limit: 1, Offset: 1}, 2},
+	}
+	for _, tt := range counts {
+		if n, err := f.rs.Count(ctx, tt.filter); err != nil || n != tt.want {
+			t.Errorf("Count %s = %d, %v; want %d", tt.name, n, err, tt.want)
+		}
+	}
+	if _, err := f.rs.Count(ctx, returns.Filter{Status: "lost"}); err == nil {
+		t.Error("Count took an unknown status")
+	}
+	if rs, err := f.rs.List(ctx, returns.Filter{Limit: 1, Offset: 1}); err != nil || len(rs) != 1 || rs[0].ID != rt.ID {
+		t.Errorf("List page 2 of 1 = %+v, %v; want the first request", rs, err)
+	}
 	if got, err := f.Orders.ConfirmPurchase(ctx, o.UserID, o.ID); err != nil || got.Status != order.Completed {
 		t.Fatalf("ConfirmPurchase after the refusal = %s, %v", got.Status, err)
 	}

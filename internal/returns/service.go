@@ -209,6 +209,15 @@ func (s *Service) List(ctx context.Context, f Filter) ([]Return, error) {
 	return s.loadAll(ctx, rs)
 }
 
+// Count returns how many requests List lists under f on all its pages (f's
+// Limit and Offset do not matter); *fault.Invalid for an unknown status.
+func (s *Service) Count(ctx context.Context, f Filter) (int, error) {
+	if f.Status != "" && f.Status != "open" && !Status(f.Status).Valid() {
+		return 0, &fault.Invalid{Fields: map[string]string{"status": "is not a return status"}}
+	}
+	return countReturns(ctx, s.d.Read(), f)
+}
+
 func (s *Service) loadAll(ctx context.Context, rs []row) ([]Return, error) {
 	return s.loadOn(ctx, s.d.Read(), rs)
 }

@@ -149,20 +149,35 @@ func returnsOfOrder(ctx context.Context, q db.Querier, orderID int64) ([]row, er
 
 // returnsWhere reads the requests of f, newest first.
 func returnsWhere(ctx context.Context, q db.Querier, f Filter) ([]row, error) {
-	where, args := "", []any{}
-	switch f.Status {
-	case "":
-	case "open":
-		where = ` WHERE status IN ('requested', 'approved', 'sent_back', 'received')`
-	default:
-		where, args = ` WHERE status = ?`, append(args, f.Status)
-	}
+	where, args := filterWhere(f)
 	args = append(args, f.Limit, f.Offset)
 	var rs []row
 	if err := q.SelectContext(ctx, &rs, q.Rebind(selectReturn+where+` ORDER BY id DESC LIMIT ? OFFSET ?`), args...); err != nil {
 		return nil, fmt.Errorf("list returns: %w", err)
 	}
 	return rs, nil
+}
+
+// filterWhere is the WHERE clause of f's status, with its arguments.
+func filterWhere(f Filter) (string, []any) {
+	switch f.Status {
+	case "":
+		return "", nil
+	case "open":
+		return ` WHERE status IN ('requested', 'approved', 'sent_back', 'received')`, nil
+	default:
+		return ` WHERE status = ?`, []any{f.Status}
+	}
+}
+
+// countReturns counts the requests returnsWhere pages through.
+func countReturns(ctx context.Context, q db.Querier, f Filter) (int, error) {
+	where, args := filterWhere(f)
+	var n int
+	if err := q.GetContext(ctx, &n, q.Rebind(`SELECT COUNT(*) FROM returns`+where), args...); err != nil {
+		return 0, fmt.Errorf("count returns: %w", err)
+	}
+	return n, nil
 }
 
 // linesOf returns the order lines of return id, in order.
