@@ -139,6 +139,8 @@ type Deps struct {
 	// Settings serves the settings section (account.PermSettings) and
 	// names the shop on every page.
 	Settings Settings
+	// Stats serves the statistics section (account.PermStats).
+	Stats Stats
 }
 
 // missing names the dependencies d lacks: nil, or a nil pointer in an
@@ -152,7 +154,7 @@ func (d Deps) missing() []string {
 		"Catalog", d.Catalog, "Images", d.Images, "Uploads", d.Uploads, "Bulk", d.Bulk,
 		"Content", d.Content,
 		"Customers", d.Customers, "Inquiries", d.Inquiries,
-		"Settings", d.Settings,
+		"Settings", d.Settings, "Stats", d.Stats,
 	)
 }
 
@@ -238,6 +240,7 @@ func (h *Handler) Register(mux Router) {
 	h.registerCustomers(mux)
 	h.registerInquiries(mux)
 	h.registerSettings(mux)
+	h.registerStats(mux)
 
 	// The honeypot: no session manager anywhere near it.
 	mux.HandleFunc("GET /admin", h.decoyForm)
