@@ -27,6 +27,7 @@ type Stats interface {
 	Split(ctx context.Context, r stats.Range, dim stats.Dimension) ([]stats.Row, error)
 	Items(ctx context.Context, r stats.Range, by stats.Level) ([]stats.ItemRow, error)
 	Members(ctx context.Context, r stats.Range, by stats.Period) ([]stats.Count, error)
+	Total(ctx context.Context, r stats.Range) (stats.Figures, error)
 }
 
 // statsReports are the sub-pages in menu order.

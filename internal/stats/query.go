@@ -210,3 +210,16 @@ func (s *Service) Members(ctx context.Context, r Range, by Period) ([]Count, err
 	}
 	return rows, nil
 }
+
+// Total returns the figures of r together.
+func (s *Service) Total(ctx context.Context, r Range) (Figures, error) {
+	if _, _, err := dayRange(r.From, r.To); err != nil {
+		return Figures{}, err
+	}
+	var f Figures
+	q := s.d.Read()
+	if err := q.GetContext(ctx, &f, q.Rebind(`SELECT `+sumColumns+` FROM stats_sales WHERE day >= ? AND day <= ?`), r.From, r.To); err != nil {
+		return Figures{}, fmt.Errorf("sales %s..%s: %w", r.From, r.To, err)
+	}
+	return f, nil
+}
