@@ -220,8 +220,10 @@ func (h *Handler) statsTable(ctx context.Context, m *messages, report string, rg
 		t.Headers = salesHeaders(m, m.T("stats.report."+report))
 		for _, r := range rows {
 			label := r.Label
-			if label == "" {
-				label = m.T("stats." + report + "." + r.Key)
+			if key := "stats." + report + "." + r.Key; label == "" && m.T(key) != key {
+				label = m.T(key)
+			} else if label == "" {
+				label = r.Key // a way to pay added later: its code, as staff configured it
 			}
 			t.Rows = append(t.Rows, append([]statCell{{Text: label, Value: r.Key}}, salesCells(m, r.Figures)...))
 		}

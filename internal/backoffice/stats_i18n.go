@@ -51,6 +51,8 @@ var statsTexts = map[string][2]string{
 	"stats.channel.api":            {"앱·API", "API"},
 	"stats.customer.new":           {"신규 고객", "New customers"},
 	"stats.customer.returning":     {"재구매 고객", "Returning customers"},
+	"stats.method.card":            {"카드", "Card"},
+	"stats.method.testpay":         {"테스트 결제", "Test payment"},
 	"stats.method.toss":            {"토스페이먼츠", "Toss Payments"},
 	"stats.method.kakaopay":        {"카카오페이", "KakaoPay"},
 	"stats.method.portone":         {"포트원", "PortOne"},

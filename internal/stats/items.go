@@ -65,11 +65,16 @@ func (s *Service) Items(ctx context.Context, r Range, by Level) ([]ItemRow, erro
 	}
 	q := s.d.Read()
 	var sums []itemSum
-	if err := q.SelectContext(ctx, &sums, q.Rebind(`SELECT variant_id, MIN(product_id) AS product_id, MIN(category_id) AS category_id,
-		MIN(sku) AS sku, MIN(name) AS name, SUM(items) AS items, SUM(gross) AS gross, SUM(discount) AS discount,
-		SUM(refunded_items) AS refunded_items, SUM(refunds) AS refunds
-		FROM stats_items WHERE day >= ? AND day <= ? GROUP BY variant_id`), r.From, r.To); err != nil {
-		return nil, fmt.Errorf("items %s..%s: %w", r.From, r.To, err)
+	for _, sp := range spans(r) {
+		table, key := sp.table("stats_items")
+		var part []itemSum
+		if err := q.SelectContext(ctx, &part, q.Rebind(`SELECT variant_id, MIN(product_id) AS product_id, MIN(category_id) AS category_id,
+			MIN(sku) AS sku, MIN(name) AS name, SUM(items) AS items, SUM(gross) AS gross, SUM(discount) AS discount,
+			SUM(refunded_items) AS refunded_items, SUM(refunds) AS refunds
+			FROM `+table+` WHERE `+key+` >= ? AND `+key+` <= ? GROUP BY variant_id`), sp.from, sp.to); err != nil {
+			return nil, fmt.Errorf("items %s..%s: %w", r.From, r.To, err)
+		}
+		sums = append(sums, part...)
 	}
 	rows := map[int64]*ItemRow{}
 	get := func(id int64, name, sku string) *ItemRow {

@@ -55,7 +55,18 @@ func snapshot(t *testing.T, h *history) []string {
 	for _, s := range items {
 		rows = append(rows, fmt.Sprintf("%+v", s))
 	}
-	return rows
+	var months []string
+	if err := q.SelectContext(t.Context(), &months, `SELECT month || ' ' || channel || ' ' || method || ' ' || grade || ' ' || customer
+		|| ' ' || orders || ' ' || items || ' ' || gross || ' ' || coupon || ' ' || points || ' ' || shipping || ' ' || paid
+		|| ' ' || refunds || ' ' || refund_count FROM stats_sales_monthly ORDER BY month, channel, method, grade, customer`); err != nil {
+		t.Fatal(err)
+	}
+	var itemMonths []string
+	if err := q.SelectContext(t.Context(), &itemMonths, `SELECT month || ' ' || variant_id || ' ' || product_id || ' ' || items
+		|| ' ' || gross || ' ' || discount || ' ' || refunded_items || ' ' || refunds FROM stats_items_monthly ORDER BY month, variant_id`); err != nil {
+		t.Fatal(err)
+	}
+	return append(append(rows, months...), itemMonths...)
 }
 
 // TestKeptEqualsRebuilt plays random histories — orders placed and paid at

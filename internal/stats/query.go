@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"sort"
+	"strings"
 	"time"
 
 	"github.com/mallang/mallang/internal/db"
@@ -127,14 +128,23 @@ func (s *Service) Split(ctx context.Context, r Range, dim Dimension) ([]Row, err
 	if col == "" {
 		return nil, fmt.Errorf("sales by %q: no such dimension", dim)
 	}
-	var rows []struct {
-		Key string `db:"k"`
-		Figures
-	}
 	q := s.d.Read()
-	if err := q.SelectContext(ctx, &rows, q.Rebind(`SELECT `+col+` AS k, `+sumColumns+` FROM stats_sales
-		WHERE day >= ? AND day <= ? GROUP BY `+col), r.From, r.To); err != nil {
-		return nil, fmt.Errorf("sales %s..%s by %s: %w", r.From, r.To, dim, err)
+	byKey := map[string]Figures{}
+	for _, sp := range spans(r) {
+		table, key := sp.table("stats_sales")
+		var part []struct {
+			Key string `db:"k"`
+			Figures
+		}
+		if err := q.SelectContext(ctx, &part, q.Rebind(`SELECT `+col+` AS k, `+sumColumns+` FROM `+table+`
+			WHERE `+key+` >= ? AND `+key+` <= ? GROUP BY `+col), sp.from, sp.to); err != nil {
+			return nil, fmt.Errorf("sales %s..%s by %s: %w", r.From, r.To, dim, err)
+		}
+		for _, x := range part {
+			f := byKey[x.Key]
+			f.Add(x.Figures)
+			byKey[x.Key] = f
+		}
 	}
 	names := map[string]string{}
 	if dim == ByGrade {
@@ -143,9 +153,9 @@ func (s *Service) Split(ctx context.Context, r Range, dim Dimension) ([]Row, err
 			return nil, err
 		}
 	}
-	out := make([]Row, 0, len(rows))
-	for _, x := range rows {
-		out = append(out, Row{Key: x.Key, Label: names[x.Key], Figures: x.Figures})
+	out := make([]Row, 0, len(byKey))
+	for k, f := range byKey {
+		out = append(out, Row{Key: k, Label: names[k], Figures: f})
 	}
 	sort.SliceStable(out, func(i, j int) bool {
 		if out[i].Paid != out[j].Paid {
@@ -179,9 +189,65 @@ type Count struct {
 }
 
 // Members returns how many customers joined in each day, week or month of
-// r, oldest first. It reads the users' sign-up times by an index on
-// created_at, not the orders.
+// r, oldest first. Days that are over are read from stats_members, each
+// counted from the users' sign-up times (by the index on created_at) the
+// first time a report needs it; today is counted live.
 func (s *Service) Members(ctx context.Context, r Range, by Period) ([]Count, error) {
+	if _, _, err := dayRange(r.From, r.To); err != nil {
+		return nil, err
+	}
+	today := Day(s.now())
+	q := s.d.Read()
+	var kept []struct {
+		Day string `db:"day"`
+		N   int64  `db:"members"`
+	}
+	if err := q.SelectContext(ctx, &kept, q.Rebind(`SELECT day, members FROM stats_members WHERE day >= ? AND day <= ?`),
+		r.From, r.To); err != nil {
+		return nil, fmt.Errorf("members %s..%s: %w", r.From, r.To, err)
+	}
+	byDay := make(map[string]int64, len(kept))
+	for _, k := range kept {
+		byDay[k.Day] = k.N
+	}
+	var missing []string // past days not counted yet, oldest first
+	for _, d := range Days(r) {
+		if _, ok := byDay[d]; !ok && d < today {
+			missing = append(missing, d)
+		}
+	}
+	if len(missing) > 0 {
+		counted, err := s.countMembers(ctx, Range{From: missing[0], To: missing[len(missing)-1]})
+		if err != nil {
+			return nil, err
+		}
+		if err := s.keepMembers(ctx, missing, counted); err != nil {
+			return nil, err
+		}
+		for _, d := range missing {
+			byDay[d] = counted[d]
+		}
+	}
+	if today >= r.From && today <= r.To {
+		counted, err := s.countMembers(ctx, Range{From: today, To: today})
+		if err != nil {
+			return nil, err
+		}
+		byDay[today] = counted[today]
+	}
+	var rows []Count
+	for _, d := range Days(r) {
+		k := Bucket(d, by)
+		if len(rows) == 0 || rows[len(rows)-1].Key != k {
+			rows = append(rows, Count{Key: k})
+		}
+		rows[len(rows)-1].N += byDay[d]
+	}
+	return rows, nil
+}
+
+// countMembers counts the customers who joined on each day of r.
+func (s *Service) countMembers(ctx context.Context, r Range) (map[string]int64, error) {
 	lo, hi, err := dayRange(r.From, r.To)
 	if err != nil {
 		return nil, err
@@ -196,19 +262,31 @@ func (s *Service) Members(ctx context.Context, r Range, by Period) ([]Count, err
 		WHERE created_at >= ? AND created_at < ? AND role = 'customer' GROUP BY `+day), lo, hi); err != nil {
 		return nil, fmt.Errorf("members %s..%s: %w", r.From, r.To, err)
 	}
-	byDay := map[string]int64{}
+	m := make(map[string]int64, len(days))
 	for _, d := range days {
-		byDay[d.Day] = d.N
+		m[d.Day] = d.N
 	}
-	var rows []Count
-	for _, d := range Days(r) {
-		k := Bucket(d, by)
-		if len(rows) == 0 || rows[len(rows)-1].Key != k {
-			rows = append(rows, Count{Key: k})
+	return m, nil
+}
+
+// keepMembers records the counts of days, which are over; a day recorded
+// meanwhile by another report is left as it is.
+func (s *Service) keepMembers(ctx context.Context, days []string, counted map[string]int64) error {
+	now := s.now().UTC()
+	return s.d.InTx(ctx, func(q db.Querier) error {
+		for start := 0; start < len(days); start += 200 {
+			chunk := days[start:min(len(days), start+200)]
+			args := make([]any, 0, 4*len(chunk))
+			for _, d := range chunk {
+				args = append(args, d, counted[d], now, now)
+			}
+			if _, err := q.ExecContext(ctx, q.Rebind(`INSERT INTO stats_members (day, members, created_at, updated_at) VALUES `+
+				strings.TrimSuffix(strings.Repeat("(?, ?, ?, ?), ", len(chunk)), ", ")+` ON CONFLICT (day) DO NOTHING`), args...); err != nil {
+				return fmt.Errorf("keep members of %s..: %w", chunk[0], err)
+			}
 		}
-		rows[len(rows)-1].N += byDay[d]
-	}
-	return rows, nil
+		return nil
+	})
 }
 
 // Total returns the figures of r together.
@@ -216,10 +294,16 @@ func (s *Service) Total(ctx context.Context, r Range) (Figures, error) {
 	if _, _, err := dayRange(r.From, r.To); err != nil {
 		return Figures{}, err
 	}
-	var f Figures
+	var total Figures
 	q := s.d.Read()
-	if err := q.GetContext(ctx, &f, q.Rebind(`SELECT `+sumColumns+` FROM stats_sales WHERE day >= ? AND day <= ?`), r.From, r.To); err != nil {
-		return Figures{}, fmt.Errorf("sales %s..%s: %w", r.From, r.To, err)
+	for _, sp := range spans(r) {
+		table, key := sp.table("stats_sales")
+		var f Figures
+		if err := q.GetContext(ctx, &f, q.Rebind(`SELECT `+sumColumns+` FROM `+table+` WHERE `+key+` >= ? AND `+key+` <= ?`),
+			sp.from, sp.to); err != nil {
+			return Figures{}, fmt.Errorf("sales %s..%s: %w", r.From, r.To, err)
+		}
+		total.Add(f)
 	}
-	return f, nil
+	return total, nil
 }

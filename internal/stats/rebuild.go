@@ -80,6 +80,22 @@ func (s *Service) Rebuild(ctx context.Context, from, to string) error {
 			ON CONFLICT (day, variant_id) DO UPDATE SET
 			refunded_items = stats_items.refunded_items + excluded.refunded_items, refunds = stats_items.refunds + excluded.refunds`,
 			[]any{now, now, lo, hi}},
+		// The months touched, from their days.
+		{"clear months", `DELETE FROM stats_sales_monthly WHERE month >= ? AND month <= ?`, []any{from[:7], to[:7]}},
+		{"sum months", `INSERT INTO stats_sales_monthly (month, channel, method, grade, customer,
+			orders, items, gross, coupon, points, shipping, paid, refunds, refund_count, created_at, updated_at)
+			SELECT substr(day, 1, 7), channel, method, grade, customer, SUM(orders), SUM(items), SUM(gross), SUM(coupon),
+			SUM(points), SUM(shipping), SUM(paid), SUM(refunds), SUM(refund_count), ?, ?
+			FROM stats_sales WHERE day >= ? AND day <= ?
+			GROUP BY substr(day, 1, 7), channel, method, grade, customer`, []any{now, now, from[:7] + "-01", to[:7] + "-31"}},
+		{"clear item months", `DELETE FROM stats_items_monthly WHERE month >= ? AND month <= ?`, []any{from[:7], to[:7]}},
+		{"sum item months", `INSERT INTO stats_items_monthly (month, variant_id, product_id, category_id, sku, name,
+			items, gross, discount, refunded_items, refunds, created_at, updated_at)
+			SELECT substr(day, 1, 7), variant_id, MIN(product_id), MIN(category_id), MIN(sku), MIN(name),
+			SUM(items), SUM(gross), SUM(discount), SUM(refunded_items), SUM(refunds), ?, ?
+			FROM stats_items WHERE day >= ? AND day <= ?
+			GROUP BY substr(day, 1, 7), variant_id`, []any{now, now, from[:7] + "-01", to[:7] + "-31"}},
+		{"clear members", `DELETE FROM stats_members WHERE day >= ? AND day <= ?`, []any{from, to}},
 	}
 	err = s.d.InTx(ctx, func(q db.Querier) error {
 		for _, st := range stmts {

@@ -171,9 +171,19 @@ func TestSummary(t *testing.T) {
 			want := tt.run(t, h, v1, v2)
 			check := func(when string) {
 				rows := sales(t, h.Stats, "2026-11-30", "2026-12-01", stats.Daily)
+				var days stats.Figures
 				for k, w := range want {
 					if got := day(t, rows, k); got != w {
 						t.Errorf("%s: %s = %+v, want %+v", when, k, got, w)
+					}
+					days.Add(w)
+				}
+				// Whole months come from the monthly summaries, ragged ends
+				// from the days: both agree with the days.
+				for _, r := range []stats.Range{{From: "2026-11-01", To: "2026-12-31"}, {From: "2026-11-30", To: "2026-12-01"},
+					{From: "2026-10-15", To: "2027-01-15"}} {
+					if got, err := h.Stats.Total(t.Context(), r); err != nil || got != days {
+						t.Errorf("%s: Total(%v) = %+v, %v, want %+v", when, r, got, err, days)
 					}
 				}
 			}

@@ -76,21 +76,23 @@ func refundedLines(ctx context.Context, q db.Querier, refundID int64) ([]line, e
 	return ls, nil
 }
 
-// addSales adds f to the day and classification of c.
+// addSales adds f to the day and classification of c, and to its month.
 func addSales(ctx context.Context, q db.Querier, c class, f Figures, now time.Time) error {
-	_, err := q.ExecContext(ctx, q.Rebind(`INSERT INTO stats_sales (day, channel, method, grade, customer,
-		orders, items, gross, coupon, points, shipping, paid, refunds, refund_count, created_at, updated_at)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-		ON CONFLICT (day, channel, method, grade, customer) DO UPDATE SET
-		orders = stats_sales.orders + excluded.orders, items = stats_sales.items + excluded.items,
-		gross = stats_sales.gross + excluded.gross, coupon = stats_sales.coupon + excluded.coupon,
-		points = stats_sales.points + excluded.points, shipping = stats_sales.shipping + excluded.shipping,
-		paid = stats_sales.paid + excluded.paid, refunds = stats_sales.refunds + excluded.refunds,
-		refund_count = stats_sales.refund_count + excluded.refund_count, updated_at = excluded.updated_at`),
-		c.Day, c.Channel, c.Method, c.Grade, c.Customer,
-		f.Orders, f.Items, f.Gross, f.Coupon, f.Points, f.Shipping, f.Paid, f.Refunds, f.RefundCount, now, now)
-	if err != nil {
-		return fmt.Errorf("add sales of %s: %w", c.Day, err)
+	for _, t := range []struct{ table, key, value string }{{"stats_sales", "day", c.Day}, {"stats_sales_monthly", "month", c.Day[:7]}} {
+		_, err := q.ExecContext(ctx, q.Rebind(`INSERT INTO `+t.table+` (`+t.key+`, channel, method, grade, customer,
+			orders, items, gross, coupon, points, shipping, paid, refunds, refund_count, created_at, updated_at)
+			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+			ON CONFLICT (`+t.key+`, channel, method, grade, customer) DO UPDATE SET
+			orders = `+t.table+`.orders + excluded.orders, items = `+t.table+`.items + excluded.items,
+			gross = `+t.table+`.gross + excluded.gross, coupon = `+t.table+`.coupon + excluded.coupon,
+			points = `+t.table+`.points + excluded.points, shipping = `+t.table+`.shipping + excluded.shipping,
+			paid = `+t.table+`.paid + excluded.paid, refunds = `+t.table+`.refunds + excluded.refunds,
+			refund_count = `+t.table+`.refund_count + excluded.refund_count, updated_at = excluded.updated_at`),
+			t.value, c.Channel, c.Method, c.Grade, c.Customer,
+			f.Orders, f.Items, f.Gross, f.Coupon, f.Points, f.Shipping, f.Paid, f.Refunds, f.RefundCount, now, now)
+		if err != nil {
+			return fmt.Errorf("add sales of %s: %w", t.value, err)
+		}
 	}
 	return nil
 }
@@ -100,19 +102,21 @@ type itemDelta struct {
 	Items, Gross, Discount, RefundedItems, Refunds int64
 }
 
-// addItem adds d to line l's variant on day.
+// addItem adds d to line l's variant on day and in its month.
 func addItem(ctx context.Context, q db.Querier, day string, l line, d itemDelta, now time.Time) error {
-	_, err := q.ExecContext(ctx, q.Rebind(`INSERT INTO stats_items (day, variant_id, product_id, category_id, sku, name,
-		items, gross, discount, refunded_items, refunds, created_at, updated_at)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-		ON CONFLICT (day, variant_id) DO UPDATE SET
-		items = stats_items.items + excluded.items, gross = stats_items.gross + excluded.gross,
-		discount = stats_items.discount + excluded.discount,
-		refunded_items = stats_items.refunded_items + excluded.refunded_items,
-		refunds = stats_items.refunds + excluded.refunds, updated_at = excluded.updated_at`),
-		day, l.VariantID, l.ProductID, l.CategoryID, l.SKU, l.Name, d.Items, d.Gross, d.Discount, d.RefundedItems, d.Refunds, now, now)
-	if err != nil {
-		return fmt.Errorf("add variant %d's sales of %s: %w", l.VariantID, day, err)
+	for _, t := range []struct{ table, key, value string }{{"stats_items", "day", day}, {"stats_items_monthly", "month", day[:7]}} {
+		_, err := q.ExecContext(ctx, q.Rebind(`INSERT INTO `+t.table+` (`+t.key+`, variant_id, product_id, category_id, sku, name,
+			items, gross, discount, refunded_items, refunds, created_at, updated_at)
+			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+			ON CONFLICT (`+t.key+`, variant_id) DO UPDATE SET
+			items = `+t.table+`.items + excluded.items, gross = `+t.table+`.gross + excluded.gross,
+			discount = `+t.table+`.discount + excluded.discount,
+			refunded_items = `+t.table+`.refunded_items + excluded.refunded_items,
+			refunds = `+t.table+`.refunds + excluded.refunds, updated_at = excluded.updated_at`),
+			t.value, l.VariantID, l.ProductID, l.CategoryID, l.SKU, l.Name, d.Items, d.Gross, d.Discount, d.RefundedItems, d.Refunds, now, now)
+		if err != nil {
+			return fmt.Errorf("add variant %d's sales of %s: %w", l.VariantID, t.value, err)
+		}
 	}
 	return nil
 }

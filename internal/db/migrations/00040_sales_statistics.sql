@@ -77,7 +77,62 @@ CREATE TABLE stats_items (
     UNIQUE (day, variant_id)
 );
 
+-- The same by month ("2026-12"), kept with the days and rebuilt from them:
+-- a report over months reads a few hundred rows instead of a few hundred
+-- thousand; the days at a range's ragged ends come from the daily tables.
+CREATE TABLE stats_sales_monthly (
+    id {{ID}},
+    month TEXT NOT NULL,
+    channel TEXT NOT NULL,
+    method TEXT NOT NULL,
+    grade TEXT NOT NULL,
+    customer TEXT NOT NULL,
+    orders BIGINT NOT NULL DEFAULT 0,
+    items BIGINT NOT NULL DEFAULT 0,
+    gross BIGINT NOT NULL DEFAULT 0,
+    coupon BIGINT NOT NULL DEFAULT 0,
+    points BIGINT NOT NULL DEFAULT 0,
+    shipping BIGINT NOT NULL DEFAULT 0,
+    paid BIGINT NOT NULL DEFAULT 0,
+    refunds BIGINT NOT NULL DEFAULT 0,
+    refund_count BIGINT NOT NULL DEFAULT 0,
+    created_at {{TIME}} NOT NULL DEFAULT CURRENT_TIMESTAMP,
+    updated_at {{TIME}} NOT NULL DEFAULT CURRENT_TIMESTAMP,
+    UNIQUE (month, channel, method, grade, customer)
+);
+
+CREATE TABLE stats_items_monthly (
+    id {{ID}},
+    month TEXT NOT NULL,
+    variant_id BIGINT NOT NULL,
+    product_id BIGINT NOT NULL,
+    category_id BIGINT,
+    sku TEXT NOT NULL DEFAULT '',
+    name TEXT NOT NULL DEFAULT '',
+    items BIGINT NOT NULL DEFAULT 0,
+    gross BIGINT NOT NULL DEFAULT 0,
+    discount BIGINT NOT NULL DEFAULT 0,
+    refunded_items BIGINT NOT NULL DEFAULT 0,
+    refunds BIGINT NOT NULL DEFAULT 0,
+    created_at {{TIME}} NOT NULL DEFAULT CURRENT_TIMESTAMP,
+    updated_at {{TIME}} NOT NULL DEFAULT CURRENT_TIMESTAMP,
+    UNIQUE (month, variant_id)
+);
+
+-- New members per Korean day, for the days that are over: a past day's
+-- sign-ups never change, so the first report that needs a day counts it
+-- from users once; today is counted live. A rebuild clears its days.
+CREATE TABLE stats_members (
+    day TEXT PRIMARY KEY,
+    members BIGINT NOT NULL,
+    created_at {{TIME}} NOT NULL DEFAULT CURRENT_TIMESTAMP,
+    updated_at {{TIME}} NOT NULL DEFAULT CURRENT_TIMESTAMP
+);
+
 -- +goose Down
+DROP TABLE stats_members;
+DROP TABLE stats_items_monthly;
+DROP TABLE stats_sales_monthly;
 DROP TABLE stats_items;
 DROP TABLE stats_sales;
 DROP TABLE stats_orders;
