@@ -29,14 +29,18 @@ func (s *Service) Rebuild(ctx context.Context, from, to string) error {
 		sql  string
 		args []any
 	}{
+		// An order is its customer's first when it comes first among their
+		// paid orders by (paid_at, id): numbered once over all paid orders.
 		{"classify orders", `INSERT INTO stats_orders (order_id, day, channel, method, grade, customer, created_at, updated_at)
 			SELECT o.id, ` + day("o.paid_at") + `, o.channel, o.payment_method,
-			COALESCE((SELECT g.code FROM member_grade_assignments a JOIN member_grades g ON g.id = a.grade_id WHERE a.user_id = o.user_id),
-				(SELECT code FROM member_grades ORDER BY position LIMIT 1), ''),
-			CASE WHEN EXISTS (SELECT 1 FROM orders e WHERE e.user_id = o.user_id AND e.paid_at IS NOT NULL
-				AND (e.paid_at < o.paid_at OR (e.paid_at = o.paid_at AND e.id < o.id))) THEN 'returning' ELSE 'new' END, ?, ?
-			FROM orders o WHERE o.paid_at IS NOT NULL
-			AND ((o.paid_at >= ? AND o.paid_at < ?)
+			COALESCE(g.code, (SELECT code FROM member_grades ORDER BY position LIMIT 1), ''),
+			CASE WHEN o.n = 1 THEN 'new' ELSE 'returning' END, ?, ?
+			FROM (SELECT id, user_id, channel, payment_method, paid_at,
+				ROW_NUMBER() OVER (PARTITION BY user_id ORDER BY paid_at, id) AS n
+				FROM orders WHERE paid_at IS NOT NULL) o
+			LEFT JOIN member_grade_assignments a ON a.user_id = o.user_id
+			LEFT JOIN member_grades g ON g.id = a.grade_id
+			WHERE ((o.paid_at >= ? AND o.paid_at < ?)
 				OR o.id IN (SELECT order_id FROM payment_refunds WHERE status = 'done' AND done_at >= ? AND done_at < ?))
 			AND NOT EXISTS (SELECT 1 FROM stats_orders so WHERE so.order_id = o.id)`,
 			[]any{now, now, lo, hi, lo, hi}},
