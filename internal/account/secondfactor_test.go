@@ -94,7 +94,7 @@ func TestCheckSecondFactor(t *testing.T) {
 
 func TestTokenScopes(t *testing.T) {
 	t.Parallel()
-	all := []string{"catalog", "orders", "customers", "content", "mail", "security", "settings"}
+	all := []string{"catalog", "orders", "customers", "content", "mail", "security", "settings", "stats"}
 	tests := []struct {
 		name    string
 		u       User

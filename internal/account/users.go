@@ -24,10 +24,11 @@ const (
 	PermMail      Permission = "mail"      // the outbox of sent mail
 	PermSecurity  Permission = "security"  // honeypot blocks, audit log, staff 2FA resets
 	PermSettings  Permission = "settings"  // the shop's settings, business information, legal pages
+	PermStats     Permission = "stats"     // sales and member statistics
 )
 
 // AllPermissions lists every permission in display order.
-var AllPermissions = []Permission{PermCatalog, PermOrders, PermCustomers, PermContent, PermMail, PermSecurity, PermSettings}
+var AllPermissions = []Permission{PermCatalog, PermOrders, PermCustomers, PermContent, PermMail, PermSecurity, PermSettings, PermStats}
 
 // Permissions is a staff member's permission set.
 type Permissions []Permission

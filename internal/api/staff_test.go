@@ -316,7 +316,7 @@ func TestStaffScopes(t *testing.T) {
 	_, bigID := f.customer(t, "big@example.com")
 	big := f.makeStaff(t, bigID, account.Superuser)
 	sup := f.staffToken(t, big)
-	if sup.Scope != "catalog orders customers content mail security settings" {
+	if sup.Scope != "catalog orders customers content mail security settings stats" {
 		t.Errorf("superuser scope = %q", sup.Scope)
 	}
 	decode[api.PaymentRefund](t, refund(sup.AccessToken, 2), http.StatusCreated)

@@ -31,6 +31,7 @@ import (
 	"github.com/mallang/mallang/internal/security/honeypot"
 	"github.com/mallang/mallang/internal/shipping"
 	"github.com/mallang/mallang/internal/shipping/deliverytracker"
+	"github.com/mallang/mallang/internal/stats"
 )
 
 // accounts are the services of the accounts capability, wired together.
@@ -58,6 +59,7 @@ type accounts struct {
 	customers  *customer.Service
 	inquiries  *inquiry.Service
 	attendance *attendance.Service
+	stats      *stats.Service
 }
 
 // keyring builds the personal-data keyring: the configured keys, with the
@@ -135,10 +137,11 @@ func (a *App) wireAccounts() error {
 	s.coupons = coupon.New(d, s.audit, now)
 	s.points = points.New(d, now)
 	s.promotions = promotion.New(d, a.Catalog, s.audit, now)
+	s.stats = stats.NewService(d, now, a.log)
 	s.orders = order.NewService(d, order.Deps{
 		Catalog: a.Catalog, Cart: s.carts, Addresses: s.addresses, Coupons: s.coupons,
 		Points: s.points, Shipping: s.shipping, Promotions: s.promotions, Keyring: kr, Audit: s.audit,
-		Mailer: s.outbox, Customers: a.Accounts,
+		Mailer: s.outbox, Customers: a.Accounts, Sales: s.stats,
 	}, order.Config{PayWithin: cfg.OrderPayWithin, ConfirmAfter: cfg.OrderConfirmAfter, BaseURL: cfg.BaseURL,
 		Terms: a.live}, now, a.log)
 	a.acc = s

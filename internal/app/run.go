@@ -33,7 +33,7 @@ Usage: mallang [command] [flags]
 Commands:
   serve        run the shop (the default): migrate, serve HTTP and jobs, load the demo catalog into an empty shop meanwhile
   migrate      apply database migrations and exit
-  seed         load a demo catalog (--products N, --no-images)
+  seed         load a demo catalog (--products N, --no-images) or an order history (--orders N)
   createadmin  create or reset a superuser (--email, --name; password from MALLANG_ADMIN_PASSWORD or stdin)
   dump         write every table to stdout as one portable file (mallang dump > shop.jsonl)
   load         fill an empty database from a dump (mallang load < shop.jsonl)
@@ -218,15 +218,36 @@ func seedCmd(ctx context.Context, a *App, args []string, _ io.Reader, stdout, st
 	products := fs.Int("products", 200, "how many products to create")
 	noImages := fs.Bool("no-images", false, "skip generating product images")
 	randSeed := fs.Int64("seed", 1, "random seed; the same seed gives the same catalog")
+	orders := fs.Int("orders", 0, "write an order history of this many orders over two years (the catalog is seeded first when empty)")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
 	if *products < 1 || *products > 10_000_000 {
 		return &fault.Invalid{Fields: map[string]string{"--products": "must be between 1 and 10,000,000"}}
 	}
-	st, err := seed.Run(ctx, a.Catalog, a.Media, seed.Options{Products: *products, Images: !*noImages, Rand: *randSeed}, stderr)
+	if *orders < 0 || *orders > 20_000_000 {
+		return &fault.Invalid{Fields: map[string]string{"--orders": "must be between 0 and 20,000,000"}}
+	}
+	productsSet := false
+	fs.Visit(func(f *flag.Flag) { productsSet = productsSet || f.Name == "products" })
+	have, err := a.Catalog.CountProducts(ctx)
 	if err != nil {
 		return err
+	}
+	var st seed.Stats
+	if *orders == 0 || productsSet || have == 0 {
+		st, err = seed.Run(ctx, a.Catalog, a.Media, seed.Options{Products: *products, Images: !*noImages, Rand: *randSeed}, stderr)
+		if err != nil {
+			return err
+		}
+	}
+	if *orders > 0 {
+		hist, err := seed.Orders(ctx, a.DB, a.acc.stats, seed.OrderOptions{Orders: *orders, Rand: *randSeed, Now: a.now()}, stderr)
+		if err != nil {
+			return err
+		}
+		fmt.Fprintf(stdout, "seeded %d orders (%d lines, %d refunds) and %d members over %s..%s\n",
+			hist.Orders, hist.Lines, hist.Refunds, hist.Members, hist.From, hist.To)
 	}
 	fmt.Fprintln(stderr, "통계 갱신 중 / updating planner statistics")
 	if err := a.DB.Analyze(ctx); err != nil {
@@ -237,7 +258,9 @@ func seedCmd(ctx context.Context, a *App, args []string, _ io.Reader, stdout, st
 			return err
 		}
 	}
-	fmt.Fprintf(stdout, "seeded %d categories, %d products, %d variants, %d images\n", st.Categories, st.Products, st.Variants, st.Images)
+	if st.Products > 0 {
+		fmt.Fprintf(stdout, "seeded %d categories, %d products, %d variants, %d images\n", st.Categories, st.Products, st.Variants, st.Images)
+	}
 	return nil
 }
 

@@ -141,6 +141,8 @@ type Deps struct {
 	Settings Settings
 	// Dashboard counts the first page's work to do and new members.
 	Dashboard Dashboard
+	// Stats serves the statistics section (account.PermStats).
+	Stats Stats
 }
 
 // missing names the dependencies d lacks: nil, or a nil pointer in an
@@ -155,7 +157,7 @@ func (d Deps) missing() []string {
 		"Content", d.Content,
 		"Customers", d.Customers, "Inquiries", d.Inquiries,
 		"Settings", d.Settings,
-		"Dashboard", d.Dashboard,
+		"Dashboard", d.Dashboard, "Stats", d.Stats,
 	)
 }
 
@@ -242,6 +244,7 @@ func (h *Handler) Register(mux Router) {
 	h.registerInquiries(mux)
 	h.registerSettings(mux)
 	h.registerDashboard(mux)
+	h.registerStats(mux)
 
 	// The honeypot: no session manager anywhere near it.
 	mux.HandleFunc("GET /admin", h.decoyForm)

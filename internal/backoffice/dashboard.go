@@ -84,9 +84,14 @@ func (h *Handler) dashboard(w http.ResponseWriter, r *http.Request, m *messages,
 	if err != nil {
 		return err
 	}
-	// Sales, the statistics' overview of today and this month, is filled
-	// here for staff who may see the statistics.
 	v := dashboardView{Todo: h.todoItems(m, want, t)}
+	// Sales, the statistics' overview of today and this month, for staff
+	// who may see the statistics.
+	if u.Can(account.PermStats) {
+		if v.Sales, err = h.salesOverview(ctx, m); err != nil {
+			return err
+		}
+	}
 	if u.Can(account.PermCustomers) {
 		days, err := h.deps.Dashboard.NewMembers(ctx, memberDays)
 		if err != nil {

@@ -120,6 +120,13 @@ func TestDashboard(t *testing.T) {
 					contains(t, body, `href="`+l+`" data-testid="todo-`+k+`"`)
 				}
 			}
+			// The sales overview is for staff with the statistics
+			// permission: here the superuser only.
+			if tt.email == e.boss.Email {
+				contains(t, body, `data-testid="sales-overview"`)
+			} else {
+				lacks(t, body, `data-testid="sales-overview"`)
+			}
 			if len(tt.counts) == 0 {
 				lacks(t, body, `data-testid="todo"`)
 			} else {

@@ -38,6 +38,7 @@ var routeAreas = map[string][]account.Permission{
 	"/inquiries":            {account.PermCustomers},
 	"/inquiry-templates":    {account.PermCustomers},
 	"/settings":             {account.PermSettings},
+	"/stats":                {account.PermStats},
 }
 
 // openToStaff are the pages every staff member reaches: signing in and out,

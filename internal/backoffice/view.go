@@ -51,6 +51,7 @@ func (h *Handler) sections(m *messages, u account.User) []navItem {
 	h.contentSections(u, add)
 	h.promotionSections(u, add)
 	h.settingsSections(u, add)
+	h.statsSections(u, add)
 	if u.Can(account.PermCustomers) {
 		add("users", "/users", "dash.users")
 	}

@@ -65,6 +65,9 @@ func (s *Service) MarkPaid(ctx context.Context, q db.Querier, orderID int64, act
 	if err := s.after(ctx, q, r, from, Paid, actor, reason, now); err != nil {
 		return false, err
 	}
+	if err := s.deps.Sales.Paid(ctx, q, orderID); err != nil {
+		return false, err
+	}
 	s.log.InfoContext(ctx, "order paid", "order_id", orderID, "actor", string(actor.Kind))
 	return true, nil
 }

@@ -229,6 +229,12 @@ func (s *Service) Store(ctx context.Context, q db.Querier, d Draft) (Order, erro
 	if err := s.deps.Cart.RemoveLines(ctx, q, d.sel.CartID, ordered); err != nil {
 		return Order{}, err
 	}
+	if o.Status == Paid {
+		// Points paid it all: it counts in the statistics now.
+		if err := s.deps.Sales.Paid(ctx, q, o.ID); err != nil {
+			return Order{}, err
+		}
+	}
 	o.Breakdown = b
 	return o, nil
 }

@@ -38,6 +38,15 @@ type Deps struct {
 	// life (shipped, delivered, cancelled) in the change's transaction.
 	Mailer    notify.Mailer
 	Customers notify.Contacts
+	// Sales counts an order in the statistics in the transaction that
+	// pays it (*stats.Service).
+	Sales Sales
+}
+
+// Sales counts, on q, order orderID that q has just marked paid
+// (internal/stats, which sits above order's tables and reads them).
+type Sales interface {
+	Paid(ctx context.Context, q db.Querier, orderID int64) error
 }
 
 // Audit records a staff change in the transaction that makes it;
@@ -105,8 +114,8 @@ func NewService(d *db.DB, deps Deps, cfg Config, now func() time.Time, log *slog
 	if log == nil {
 		panic("order: NewService without a logger")
 	}
-	if deps.Mailer == nil || deps.Customers == nil {
-		panic("order: NewService without a Mailer or Customers")
+	if deps.Mailer == nil || deps.Customers == nil || deps.Sales == nil {
+		panic("order: NewService without a Mailer, Customers or Sales")
 	}
 	return &Service{d: d, deps: deps, cfg: cfg, now: now, log: log}
 }

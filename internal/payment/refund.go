@@ -354,6 +354,9 @@ func (s *Service) sendRefund(ctx context.Context, a Attempt, rf Refund, plan ord
 		if err != nil || !done {
 			return err // !done: recorded by a retry meanwhile
 		}
+		if err := s.deps.Sales.Refunded(ctx, q, rf.ID); err != nil {
+			return err
+		}
 		if err := settleRefundedAttempt(ctx, q, a.ID, now); err != nil {
 			return err
 		}

@@ -76,6 +76,9 @@ func (s *Service) RecordRefundTransfer(ctx context.Context, by audit.Actor, refu
 		if !changed {
 			return fmt.Errorf("refund %d was recorded meanwhile: %w", refundID, fault.ErrConflict)
 		}
+		if err := s.deps.Sales.Refunded(ctx, q, refundID); err != nil {
+			return err
+		}
 		if err := settleRefundedAttempt(ctx, q, row.AttemptID, now); err != nil {
 			return err
 		}

@@ -126,13 +126,22 @@ type Deps struct {
 	Queue  SyncQueue
 	Mailer notify.Mailer
 	Audit  Audit
+	// Sales counts a refund in the statistics in the transaction that
+	// records its money sent back (*stats.Service).
+	Sales Sales
+}
+
+// Sales counts, on q, refund refundID that q has just recorded done
+// (internal/stats).
+type Sales interface {
+	Refunded(ctx context.Context, q db.Querier, refundID int64) error
 }
 
 // missing names the dependencies not given.
 func (d Deps) missing() []string {
 	return wiring.Missing(
 		"Orders", d.Orders, "Customers", d.Customers, "Keyring", d.Keyring, "Queue", d.Queue,
-		"Mailer", d.Mailer, "Audit", d.Audit,
+		"Mailer", d.Mailer, "Audit", d.Audit, "Sales", d.Sales,
 	)
 }
 

@@ -60,8 +60,8 @@ func setRefundAccount(ctx context.Context, q db.Querier, id int64, bank, numberE
 // refund (false: recorded meanwhile, or not waiting for a transfer).
 func markTransferred(ctx context.Context, q db.Querier, id, staffID int64, memo string, now time.Time) (bool, error) {
 	res, err := q.ExecContext(ctx, q.Rebind(`UPDATE payment_refunds SET status = 'done', provider_refund_id = 'transfer',
-		transferred_by = ?, transferred_at = ?, transfer_memo = ?, updated_at = ?
-		WHERE id = ? AND status = 'awaiting_transfer'`), nullID(staffID), now, memo, now, id)
+		transferred_by = ?, transferred_at = ?, transfer_memo = ?, updated_at = ?, done_at = ?
+		WHERE id = ? AND status = 'awaiting_transfer'`), nullID(staffID), now, memo, now, now, id)
 	return db.Affected(res, err, "record refund %d transferred", id)
 }
 
@@ -144,7 +144,7 @@ func failRefund(ctx context.Context, q db.Querier, id int64, message string, now
 // meanwhile).
 func completeRefund(ctx context.Context, q db.Querier, id int64, providerRefundID string, now time.Time) (bool, error) {
 	res, err := q.ExecContext(ctx, q.Rebind(`UPDATE payment_refunds SET status = 'done', provider_refund_id = ?,
-		updated_at = ? WHERE id = ? AND status = 'requested'`), clip(providerRefundID, 100), now, id)
+		updated_at = ?, done_at = ? WHERE id = ? AND status = 'requested'`), clip(providerRefundID, 100), now, now, id)
 	return db.Affected(res, err, "record refund %d done", id)
 }
 

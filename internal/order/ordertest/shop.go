@@ -32,6 +32,7 @@ import (
 	"github.com/mallang/mallang/internal/pricing"
 	"github.com/mallang/mallang/internal/promotion"
 	"github.com/mallang/mallang/internal/shipping"
+	"github.com/mallang/mallang/internal/stats"
 )
 
 // Shop is a database with a catalog, customers and the real services
@@ -57,8 +58,10 @@ type Shop struct {
 	Syncs    *paymenttest.Queue
 	Outbox   *notify.Outbox
 	Checkout *checkout.Service
-	Leaf     int64
-	N        int
+	// Stats counts paid orders and refunds (the statistics).
+	Stats *stats.Service
+	Leaf  int64
+	N     int
 }
 
 // Bank is the shop's account for bank transfers.
@@ -97,9 +100,10 @@ func NewShop(t *testing.T) *Shop {
 		t.Fatal(err)
 	}
 	sh.Syncs, sh.Outbox = &paymenttest.Queue{}, notifytest.Outbox(d, c.Now)
+	sh.Stats = stats.NewService(d, c.Now, slog.New(slog.DiscardHandler))
 	sh.Orders = order.NewService(d, order.Deps{Catalog: cat, Cart: sh.Carts, Addresses: sh.Addr, Coupons: sh.Coupons,
 		Points: sh.Points, Shipping: sh.Shipping, Promotions: sh.Promos, Keyring: kr, Audit: audit.New(d, c.Now),
-		Mailer: sh.Outbox, Customers: paymenttest.Contacts{D: d}},
+		Mailer: sh.Outbox, Customers: paymenttest.Contacts{D: d}, Sales: sh.Stats},
 		order.Config{PayWithin: 30 * time.Minute, BaseURL: "http://shop.test"}, c.Now, slog.New(slog.DiscardHandler))
 	sh.Payments = payment.NewService(d, sh.PaymentDeps(), payment.Config{BaseURL: "http://shop.test", Bank: Bank}, nil, c.Now, slog.New(slog.DiscardHandler))
 	sh.Checkout = checkout.New(d, sh.Orders, sh.Payments, paymenttest.Contacts{D: d})
@@ -112,7 +116,7 @@ func NewShop(t *testing.T) *Shop {
 // customers of its users table, Syncs, Outbox and the audit log.
 func (sh *Shop) PaymentDeps() payment.Deps {
 	return payment.Deps{Orders: sh.Orders, Customers: paymenttest.Contacts{D: sh.D}, Keyring: sh.KR, Queue: sh.Syncs,
-		Mailer: sh.Outbox, Audit: audit.New(sh.D, sh.Clock.Now)}
+		Mailer: sh.Outbox, Audit: audit.New(sh.D, sh.Clock.Now), Sales: sh.Stats}
 }
 
 // Place places in through the shop's checkout.
