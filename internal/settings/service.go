@@ -85,11 +85,16 @@ func (s *Service) Init(ctx context.Context, initial Settings) error {
 	return nil
 }
 
-// Current returns the settings. It reads the cache, and at most every
-// Config.CheckEvery asks the database for the stored version, reading the
-// settings again when it moved. It never fails once Init succeeded: when
-// the database does not answer, the last settings read are kept (and the
-// error logged), so a page never breaks on them.
+// Current returns the settings. It reads the cache only, and never waits
+// for the database: at most every Config.CheckEvery one call starts a
+// check of the stored version in the background (reading the settings
+// again when it moved), and every call meanwhile gets the settings it has.
+// Callers hold transactions when they read the settings (a mail written in
+// the order's transaction names the shop): a read that waited there for a
+// second connection could wait forever once every connection of the pool
+// is held by transactions queued behind that one's locks. It never fails
+// once Init succeeded: when the database does not answer, the last settings
+// read are kept (and the error logged), so a page never breaks on them.
 func (s *Service) Current(ctx context.Context) Settings {
 	c := s.cur.Load()
 	if c == nil {
@@ -99,26 +104,52 @@ func (s *Service) Current(ctx context.Context) Settings {
 	if now.Sub(c.checked) < s.cfg.CheckEvery && !now.Before(c.checked) {
 		return c.s.clone()
 	}
-	// One read checks; the others keep the settings they have meanwhile.
-	if !s.refresh.TryLock() {
-		return c.s.clone()
+	// One check at a time; the others keep the settings they have.
+	if s.refresh.TryLock() {
+		go func() {
+			defer s.refresh.Unlock()
+			rctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), refreshTimeout)
+			defer cancel()
+			if err := s.reload(rctx, now); err != nil {
+				s.log.WarnContext(rctx, "settings not read; keeping the cached settings", "err", err)
+			}
+		}()
 	}
+	return c.s.clone()
+}
+
+// refreshTimeout bounds a background check of the settings.
+const refreshTimeout = 10 * time.Second
+
+// Refresh checks the stored version now and reads the settings again when
+// it moved, waiting for the database (for tools and tests; pages use
+// Current).
+func (s *Service) Refresh(ctx context.Context) error {
+	s.refresh.Lock()
 	defer s.refresh.Unlock()
-	c = s.cur.Load()
+	return s.reload(ctx, s.now())
+}
+
+// reload reads the stored version and, when it moved, the settings, and
+// keeps them as checked at now. The caller holds s.refresh.
+func (s *Service) reload(ctx context.Context, now time.Time) error {
+	c := s.cur.Load()
 	v, err := settingsVersion(ctx, s.d.Read())
 	if err != nil {
-		s.log.WarnContext(ctx, "settings version not read; keeping the cached settings", "err", err)
-		return c.s.clone()
+		return fmt.Errorf("settings version: %w", err)
 	}
 	st := c.s
 	if v != c.s.Version {
 		if st, err = readSettings(ctx, s.d.Read()); err != nil {
-			s.log.WarnContext(ctx, "settings not read; keeping the cached settings", "err", err)
-			return c.s.clone()
+			return fmt.Errorf("read settings: %w", err)
 		}
 	}
+	// An Update on this node meanwhile keeps its newer settings.
+	if cur := s.cur.Load(); cur.s.Version > st.Version {
+		return nil
+	}
 	s.cur.Store(&cached{s: st, checked: now})
-	return st.clone()
+	return nil
 }
 
 // ErrStale refuses a change made on settings that someone else changed

@@ -1,6 +1,8 @@
 package settings_test
 
 import (
+	"context"
+	"database/sql"
 	"errors"
 	"log/slog"
 	"strconv"
@@ -211,8 +213,66 @@ func TestChangeReachesOtherNodes(t *testing.T) {
 		t.Fatalf("b checked before its check was due: %q", got.ShopName)
 	}
 	clock.Advance(every / 2)
-	if got := b.Current(t.Context()); got.ShopName != "말랑 마켓" || got.ConfirmDays != 3 || got.Version != 2 {
+	// The due check runs in the background: b answers at once with what it
+	// has and reads the change as soon as the check is done.
+	var got settings.Settings
+	for deadline := time.Now().Add(10 * time.Second); time.Now().Before(deadline); time.Sleep(5 * time.Millisecond) {
+		if got = b.Current(t.Context()); got.Version == 2 {
+			break
+		}
+	}
+	if got.ShopName != "말랑 마켓" || got.ConfirmDays != 3 || got.Version != 2 {
 		t.Fatalf("b after %v = %q, %d days, v%d", every, got.ShopName, got.ConfirmDays, got.Version)
+	}
+}
+
+// TestCurrentNeverWaitsForTheDatabase: a caller inside a transaction reads
+// the settings (a mail written in the order's transaction names the shop).
+// With every connection of the pool taken, as when transactions queue on
+// the caller's locks, Current still answers from its cache, and the check
+// that was due completes once connections are free again.
+func TestCurrentNeverWaitsForTheDatabase(t *testing.T) {
+	t.Parallel()
+	d := dbtest.New(t)
+	clock := fake.NewClock(start)
+	every := 2 * time.Second
+	a, b := newService(t, d, clock, every), newService(t, d, clock, every)
+	in := a.Current(t.Context())
+	in.ShopName = "말랑 마켓"
+	if _, err := a.Update(t.Context(), staff, in); err != nil {
+		t.Fatal(err)
+	}
+	clock.Advance(every)
+	_, read := d.SQL()
+	var held []*sql.Conn
+	for range read.Stats().MaxOpenConnections {
+		c, err := read.Conn(t.Context())
+		if err != nil {
+			t.Fatal(err)
+		}
+		held = append(held, c)
+	}
+	answered := make(chan settings.Settings, 1)
+	go func() { answered <- b.Current(context.Background()) }()
+	select {
+	case got := <-answered:
+		if got.ShopName != "말랑 상점" {
+			t.Fatalf("b answered %q before its check could read", got.ShopName)
+		}
+	case <-time.After(10 * time.Second):
+		t.Fatal("Current waited for a connection while every one was taken")
+	}
+	for _, c := range held {
+		_ = c.Close()
+	}
+	var got settings.Settings
+	for deadline := time.Now().Add(10 * time.Second); time.Now().Before(deadline); time.Sleep(5 * time.Millisecond) {
+		if got = b.Current(t.Context()); got.Version == 2 {
+			break
+		}
+	}
+	if got.ShopName != "말랑 마켓" {
+		t.Fatalf("b after the connections were freed: %q", got.ShopName)
 	}
 }
 
