@@ -136,8 +136,7 @@ func (a *App) wireAccounts() error {
 	s.orders = order.NewService(d, order.Deps{
 		Catalog: a.Catalog, Cart: s.carts, Addresses: s.addresses, Coupons: s.coupons,
 		Points: s.points, Shipping: s.shipping, Promotions: s.promotions, Keyring: kr, Audit: s.audit,
-		SearchKey: crypt.Derive(cfg.SecretKey, "mallang order search keys"),
-		Mailer:    s.outbox, Customers: a.Accounts,
+		Mailer: s.outbox, Customers: a.Accounts, SearchKey: crypt.Derive(cfg.SecretKey, "mallang order search keys"),
 	}, order.Config{PayWithin: cfg.OrderPayWithin, ConfirmAfter: cfg.OrderConfirmAfter, BaseURL: cfg.BaseURL,
 		Terms: a.live}, now, a.log)
 	a.acc = s
