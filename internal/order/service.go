@@ -64,6 +64,8 @@ type Config struct {
 	ConfirmAfter time.Duration
 	// BaseURL is the shop's public address, for the order's link in mails.
 	BaseURL string
+	// ExportLimit is the most rows an export writes; 0 means ExportLimit.
+	ExportLimit int
 	// Terms gives the terms staff change while the shop runs (the shop's
 	// settings), read at every use; nil keeps ConfirmAfter above.
 	Terms Terms
