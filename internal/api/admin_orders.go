@@ -55,7 +55,7 @@ type AdminOrderPage struct {
 }
 
 type adminOrdersInput struct {
-	Q       string `query:"q" maxLength:"100" doc:"An order number, a customer's email, the recipient's phone number, or else a name (the recipient's, spaces and case ignored, or the customer's account name, whole), a line's SKU or the start of a line's product name."`
+	Q       string `query:"q" maxLength:"100" doc:"An order number, a customer's email, the recipient's phone number, or else a name (the recipient's, spaces and case ignored, or the customer's account name, whole), a line's SKU or a line's whole product name."`
 	Status  string `query:"status" doc:"One order status."`
 	Method  string `query:"method" doc:"The payment method (card, bank_transfer, …)."`
 	Channel string `query:"channel" enum:"pc_web,mobile_web,api"`

@@ -33,7 +33,7 @@ func (s *Service) AdminList(ctx context.Context, f AdminFilter) ([]Order, int, e
 	if total == 0 || (f.Offset >= total && total < CountLimit) {
 		return nil, total, nil
 	}
-	rows, err := adminOrders(ctx, q, where, args, f.Limit, f.Offset)
+	rows, err := adminOrders(ctx, q, where, pageOrder(f), args, f.Limit, f.Offset)
 	if err != nil {
 		return nil, 0, err
 	}

@@ -26,7 +26,7 @@ func TestExport(t *testing.T) {
 	t.Parallel()
 	ss := newSearchShop(t)
 	staff := ss.sh.Staff(t, "staff@example.com")
-	f := order.AdminFilter{Query: "바삭"} // orders 4 and 1
+	f := order.AdminFilter{Query: "바삭 쿠키 선물세트"} // orders 4 and 1
 	wantRows := [][]string{
 		{"주문번호", "주문일", "받는 분", "연락처", "우편번호", "주소", "배송 메모", "상품명", "옵션", "수량", "SKU"},
 		{ss.o[4].Number, "2026-11-30 23:00", "김말랑", "010-1234-5678", "06236", "서울 강남구 테헤란로 123 4층", "", "바삭 쿠키 선물세트", "맛: 기본", "1", ss.skuB},
@@ -105,7 +105,7 @@ func TestExportRefused(t *testing.T) {
 		field  string
 	}{
 		{"over the limit", order.ExportCSV, order.AdminFilter{}, "export"},
-		{"unknown format", "pdf", order.AdminFilter{Query: "바삭"}, "format"},
+		{"unknown format", "pdf", order.AdminFilter{Query: "바삭 쿠키 선물세트"}, "format"},
 		{"bad filter", order.ExportXLSX, order.AdminFilter{From: "어제"}, "from"},
 	}
 	for _, tt := range tests {
@@ -118,7 +118,7 @@ func TestExportRefused(t *testing.T) {
 			}
 		})
 	}
-	if n, err := small.Export(t.Context(), &bytes.Buffer{}, order.ExportCSV, order.AdminFilter{Query: "바삭"}, staff); err != nil || n != 2 {
+	if n, err := small.Export(t.Context(), &bytes.Buffer{}, order.ExportCSV, order.AdminFilter{Query: "바삭 쿠키 선물세트"}, staff); err != nil || n != 2 {
 		t.Fatalf("at the limit: %d, %v", n, err)
 	}
 	if got := audittest.Entries(t, sh.D, "order.exported"); len(got) != 1 {

@@ -54,7 +54,7 @@ type AdminFilter struct {
 	// Query is free text: an order number, a customer's email, a phone
 	// number (the recipient's), or else a name — the recipient's (spaces
 	// and case ignored) or the customer's account name (as stored) — a
-	// line's SKU, or the start of a line's product name.
+	// line's SKU or a line's whole product name.
 	Query string
 	// Status keeps the orders in this status.
 	Status Status
@@ -211,8 +211,8 @@ func (s *Service) queryWhere(q string) (string, []any) {
 	return `id IN (SELECT id FROM orders WHERE recipient_key = ?
 		UNION SELECT o.id FROM orders o JOIN users u ON u.id = o.user_id WHERE u.name = ?
 		UNION SELECT order_id FROM order_lines WHERE sku IN (?, ?)
-		UNION SELECT order_id FROM order_lines WHERE name >= ? AND name < ?)`,
-		[]any{s.searchKey("name", nameForm(q)), q, q, strings.ToUpper(q), q, q + string(utf8.MaxRune)}
+		UNION SELECT order_id FROM order_lines WHERE name = ?)`,
+		[]any{s.searchKey("name", nameForm(q)), q, q, strings.ToUpper(q), q}
 }
 
 // nameForm is a name as its search key is made of: lower case, without
@@ -311,9 +311,20 @@ func countAdminOrders(ctx context.Context, q db.Querier, where string, args []an
 	return n, nil
 }
 
-func adminOrders(ctx context.Context, q db.Querier, where string, args []any, limit, offset int) ([]orderRow, error) {
+// pageOrder is the ORDER BY of a page of f. Orders left unchanged in a
+// status are old ones, far down the primary key: walking it newest first
+// would read most of the table before finding them, so "id + 0" makes the
+// engine read them through orders_updated and sort the few it finds.
+func pageOrder(f AdminFilter) string {
+	if f.StuckDays > 0 && f.Status != "" {
+		return " ORDER BY id + 0 DESC"
+	}
+	return " ORDER BY id DESC"
+}
+
+func adminOrders(ctx context.Context, q db.Querier, where, orderBy string, args []any, limit, offset int) ([]orderRow, error) {
 	var rs []orderRow
-	err := q.SelectContext(ctx, &rs, q.Rebind(selectOrder+where+` ORDER BY id DESC LIMIT ? OFFSET ?`),
+	err := q.SelectContext(ctx, &rs, q.Rebind(selectOrder+where+orderBy+` LIMIT ? OFFSET ?`),
 		append(args[:len(args):len(args)], limit, offset)...)
 	if err != nil {
 		return nil, fmt.Errorf("list orders: %w", err)

@@ -113,8 +113,8 @@ func TestAdminListFilters(t *testing.T) {
 		{"recipient's name with a space", order.AdminFilter{Query: "이 수진"}, id(2)},
 		{"part of a recipient's name", order.AdminFilter{Query: "수진"}, nil},
 		{"customer's account name", order.AdminFilter{Query: "홍길동"}, id(0)},
-		{"product name's start", order.AdminFilter{Query: "바삭 쿠키"}, id(4, 1)},
-		{"whole product name", order.AdminFilter{Query: "말랑 드립백커피"}, id(3, 2, 0)},
+		{"product name", order.AdminFilter{Query: "바삭 쿠키 선물세트"}, id(4, 1)},
+		{"part of a product name", order.AdminFilter{Query: "바삭 쿠키"}, nil},
 		{"SKU in lower case", order.AdminFilter{Query: strings.ToLower(ss.skuB)}, id(4, 1)},
 		{"status", order.AdminFilter{Status: order.AwaitingDeposit}, id(3, 1)},
 		{"payment method", order.AdminFilter{Method: "card"}, id(4, 2, 0)},
@@ -127,7 +127,9 @@ func TestAdminListFilters(t *testing.T) {
 		{"deposit due today", order.AdminFilter{DueToday: true}, id(1)},
 		{"unchanged for more than 7 days", order.AdminFilter{StuckDays: 7}, id(0)},
 		{"unchanged for more than 30 days", order.AdminFilter{StuckDays: 30}, nil},
-		{"search and filters together", order.AdminFilter{Query: "말랑 드립", Method: "card", Channel: order.PCWeb}, id(0)},
+		{"search and filters together", order.AdminFilter{Query: "말랑 드립백커피", Method: "card", Channel: order.PCWeb}, id(0)},
+		{"preparing for more than 7 days", order.AdminFilter{Status: order.Preparing, StuckDays: 7}, id(0)},
+		{"paid for more than 7 days", order.AdminFilter{Status: order.Paid, StuckDays: 7}, nil},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -20,8 +20,8 @@ CREATE INDEX orders_channel ON orders (channel, id);
 CREATE INDEX orders_created ON orders (created_at);
 CREATE INDEX orders_total ON orders (total_minor);
 CREATE INDEX orders_updated ON orders (status, updated_at);
-CREATE INDEX order_lines_sku ON order_lines (sku);
-CREATE INDEX order_lines_name ON order_lines (name);
+CREATE INDEX order_lines_sku ON order_lines (sku, order_id);
+CREATE INDEX order_lines_name ON order_lines (name, order_id);
 CREATE INDEX users_name ON users (name);
 
 -- +goose Down
