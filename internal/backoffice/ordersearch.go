@@ -3,6 +3,7 @@ package backoffice
 import (
 	"encoding/json"
 	"errors"
+	"io"
 	"net/http"
 	"net/url"
 	"slices"
@@ -429,7 +430,12 @@ func (h *Handler) exportOrders(w http.ResponseWriter, r *http.Request, m *messag
 	hd.Set("Content-Type", order.ExportContentType(format))
 	hd.Set("Content-Disposition", `attachment; filename="`+name+`"`)
 	privateHeaders(w)
-	_, err := h.deps.Orders.Export(r.Context(), w, format, oq.Filter, staffActor(r, u))
+	cw := &countingWriter{w: w}
+	_, err := h.deps.Orders.Export(r.Context(), cw, format, oq.Filter, staffActor(r, u))
+	if err != nil && cw.n == 0 {
+		// Nothing sent yet: the answer can still be a page.
+		hd.Del("Content-Disposition")
+	}
 	if inv, ok := fault.AsInvalid(err); ok {
 		hd.Del("Content-Disposition")
 		errs := map[string]string{}
@@ -443,10 +449,27 @@ func (h *Handler) exportOrders(w http.ResponseWriter, r *http.Request, m *messag
 		}
 		return h.exportRefused(w, r, m, u, errs)
 	}
+	if err != nil && cw.n == 0 {
+		return err
+	}
 	if err != nil && !errors.Is(err, r.Context().Err()) {
+		// The file is cut short; the browser sees a broken download.
 		h.log.ErrorContext(r.Context(), "export orders", "err", err)
 	}
 	return nil
+}
+
+// countingWriter counts what went through it, so a failed export knows
+// whether its answer has started.
+type countingWriter struct {
+	w io.Writer
+	n int64
+}
+
+func (c *countingWriter) Write(p []byte) (int, error) {
+	n, err := c.w.Write(p)
+	c.n += int64(n)
+	return n, err
 }
 
 // exportRefused answers an export refused before any byte was written with
