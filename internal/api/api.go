@@ -85,6 +85,10 @@ type API struct {
 	// limits are the operations' body limits by route pattern (limits.go).
 	limits map[string]int64
 	docs   map[string]*asset
+
+	// adminOrders serves the staff's order list and bulk status change;
+	// nil until EnableAdminOrders.
+	adminOrders AdminOrders
 }
 
 // New builds the API: it declares every operation, renders the OpenAPI

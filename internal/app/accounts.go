@@ -141,7 +141,7 @@ func (a *App) wireAccounts() error {
 	s.orders = order.NewService(d, order.Deps{
 		Catalog: a.Catalog, Cart: s.carts, Addresses: s.addresses, Coupons: s.coupons,
 		Points: s.points, Shipping: s.shipping, Promotions: s.promotions, Keyring: kr, Audit: s.audit,
-		Mailer: s.outbox, Customers: a.Accounts, Sales: s.stats,
+		Mailer: s.outbox, Customers: a.Accounts, Sales: s.stats, SearchKey: crypt.Derive(cfg.SecretKey, "mallang order search keys"),
 	}, order.Config{PayWithin: cfg.OrderPayWithin, ConfirmAfter: cfg.OrderConfirmAfter, BaseURL: cfg.BaseURL,
 		Terms: a.live}, now, a.log)
 	a.acc = s
@@ -200,6 +200,9 @@ func (a *App) pruners() []jobs.Pruner {
 			return int64(n), err
 		}},
 		{Name: "expired points", Prune: s.points.ExpireDue},
+		// Orders stored before their recipient and phone were indexed for
+		// staff search get their blind indexes (decision 0061).
+		{Name: "order search keys", Prune: s.orders.IndexSearchKeys},
 		{Name: "sign-in history", Prune: a.Accounts.PruneLoginEvents},
 		// Parcels of shipped orders, asked of the tracking service when it
 		// is configured; delivered orders move on (decision 0038).

@@ -193,6 +193,7 @@ func (a *App) routes() http.Handler {
 	jsonAPI.EnableCommerce(api.CommerceDeps{Carts: a.acc.carts, Orders: a.acc.orders, Checkout: a.acc.checkout,
 		Payments: a.acc.payments})
 	jsonAPI.EnableReturns(a.acc.returns)
+	jsonAPI.EnableAdminOrders(a.acc.orders)
 	jsonAPI.EnableCatalogAdmin(a.Catalog)
 	jsonAPI.EnableImages(a.images)
 	jsonAPI.EnableBulk(a.bulk)

@@ -236,6 +236,7 @@ func (h *Handler) Register(mux Router) {
 	h.registerPromotions(mux)
 	h.registerPayments(mux)
 	h.registerReturns(mux)
+	h.registerOrderSearch(mux)
 	h.registerCatalog(mux)
 	h.registerImages(mux)
 	h.registerBulk(mux)

@@ -3,6 +3,7 @@ package backoffice
 import (
 	"context"
 	"errors"
+	"io"
 	"maps"
 	"net/http"
 	"slices"
@@ -11,6 +12,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/mallang/mallang/internal/account"
+	"github.com/mallang/mallang/internal/audit"
 	"github.com/mallang/mallang/internal/fault"
 	"github.com/mallang/mallang/internal/order"
 	"github.com/mallang/mallang/internal/payment"
@@ -27,38 +29,17 @@ type Orders interface {
 	History(ctx context.Context, orderID int64) ([]order.HistoryEntry, error)
 	Transition(ctx context.Context, orderID int64, to order.Status, actor order.Actor, reason string) (order.Order, error)
 	Ship(ctx context.Context, orderID int64, carrierCode, trackingNumber string, actor order.Actor) (order.Order, error)
+	// BulkTransition and Export serve the list's bulk status change and
+	// export (ordersearch.go).
+	BulkTransition(ctx context.Context, ids []int64, to order.Status, actor order.Actor, reason string) (order.BulkResult, error)
+	Export(ctx context.Context, w io.Writer, format string, f order.AdminFilter, by audit.Actor) (int, error)
 }
-
-// ordersPage is the page size of the order list.
-const ordersPage = 50
 
 // option is one choice of a select.
 type option struct {
 	Value    string
 	Label    string
 	Selected bool
-}
-
-// orderRowView is one order in the list.
-type orderRowView struct {
-	Number string
-	URL    string
-	Placed string
-	Status order.Status
-	Label  string
-	Items  string
-	Total  string
-	Pay    string
-}
-
-// ordersView is what the order list shows.
-type ordersView struct {
-	Base     string
-	Number   string
-	Statuses []option
-	Rows     []orderRowView
-	Total    int
-	Pager    pager
 }
 
 // statusLabel names status s in m's language.
@@ -71,41 +52,6 @@ func labelOr(m *messages, prefix, value string) string {
 		return t
 	}
 	return value
-}
-
-// won formats whole won for display.
-
-// orders lists every customer's orders, newest first, by status and number.
-func (h *Handler) orders(w http.ResponseWriter, r *http.Request, m *messages, u account.User) error {
-	n := pageNumber(r)
-	qs := r.URL.Query()
-	st := order.Status(qs.Get("status"))
-	if !st.Valid() {
-		st = ""
-	}
-	number := cut(strings.TrimSpace(qs.Get("q")), 64)
-	os, total, err := h.deps.Orders.AdminList(r.Context(), order.AdminFilter{Status: st, Number: number, Limit: ordersPage, Offset: (n - 1) * ordersPage})
-	if err != nil {
-		return err
-	}
-	v := ordersView{Base: h.url("/orders"), Number: number, Total: total, Pager: newPager(r, n, n*ordersPage < total)}
-	v.Statuses = append(v.Statuses, option{Value: "", Label: m.T("ord.all"), Selected: st == ""})
-	for _, s := range order.Statuses {
-		v.Statuses = append(v.Statuses, option{Value: string(s), Label: statusLabel(m, s), Selected: s == st})
-	}
-	for _, o := range os {
-		row := orderRowView{Number: o.Number, URL: h.url("/orders/" + strconv.FormatInt(o.ID, 10)), Placed: m.Time(o.CreatedAt),
-			Status: o.Status, Label: statusLabel(m, o.Status), Total: m.Won(o.Total), Pay: labelOr(m, "pay.", o.PaymentMethod)}
-		if len(o.Lines) > 0 {
-			row.Items = o.Lines[0].Name
-			if len(o.Lines) > 1 {
-				row.Items = m.F("ord.and.more", o.Lines[0].Name, len(o.Lines)-1)
-			}
-		}
-		v.Rows = append(v.Rows, row)
-	}
-	h.render(w, r, http.StatusOK, ordersList(h.page(r, m, u, m.T("ord.title"), "orders"), v))
-	return nil
 }
 
 // orderView is what the page of one order shows.

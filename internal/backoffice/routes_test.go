@@ -24,6 +24,7 @@ var routeAreas = map[string][]account.Permission{
 	"/users/{id}/reset-2fa": {account.PermSecurity},
 	"/users/{id}/role":      nil,
 	"/orders":               {account.PermOrders},
+	"/orders/export":        {account.PermOrders, account.PermCustomers},
 	"/coupons":              {account.PermOrders},
 	"/shipping":             {account.PermOrders},
 	"/promotions":           {account.PermOrders},

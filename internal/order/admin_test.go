@@ -64,7 +64,7 @@ func TestAdminList(t *testing.T) {
 			}
 		})
 	}
-	for _, f := range []order.AdminFilter{{Limit: 0}, {Limit: order.MaxList + 1}, {Limit: 10, Offset: -1}, {Limit: 10, Status: "lost"}} {
+	for _, f := range []order.AdminFilter{{Limit: 0}, {Limit: order.MaxAdminList + 1}, {Limit: 10, Offset: -1}, {Limit: 10, Status: "lost"}} {
 		if _, _, err := sh.Orders.AdminList(t.Context(), f); !isInvalid(err) {
 			t.Errorf("AdminList(%+v) = %v, want *fault.Invalid", f, err)
 		}

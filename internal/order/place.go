@@ -183,7 +183,8 @@ func (s *Service) Store(ctx context.Context, q db.Querier, d Draft) (Order, erro
 	if err := s.seal(&sealed); err != nil {
 		return Order{}, err
 	}
-	if err := writeAddress(ctx, q, sealed); err != nil {
+	rk, pk := s.keysOf(o.Address)
+	if err := writeAddress(ctx, q, sealed, rk, pk); err != nil {
 		return Order{}, err
 	}
 	byID := make(map[int64]cart.Line, len(d.sel.Lines))

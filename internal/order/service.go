@@ -32,6 +32,11 @@ type Deps struct {
 	Shipping   *shipping.Service
 	Promotions *promotion.Service
 	Keyring    *crypt.Keyring
+	// SearchKey keys the blind indexes staff find orders by recipient and
+	// phone with (at least 16 bytes, derived from the shop's secret key so
+	// every node makes the same; changing it leaves the stored ones
+	// unfindable until they are written again: decision 0061).
+	SearchKey []byte
 	// Audit records staff changes of status (*audit.Log).
 	Audit Audit
 	// Mailer and Customers send the customer the mails of the order's
@@ -68,6 +73,8 @@ type Config struct {
 	ConfirmAfter time.Duration
 	// BaseURL is the shop's public address, for the order's link in mails.
 	BaseURL string
+	// ExportLimit is the most rows an export writes; 0 means ExportLimit.
+	ExportLimit int
 	// Terms gives the terms staff change while the shop runs (the shop's
 	// settings), read at every use; nil keeps ConfirmAfter above.
 	Terms Terms
@@ -113,6 +120,9 @@ func NewService(d *db.DB, deps Deps, cfg Config, now func() time.Time, log *slog
 	}
 	if log == nil {
 		panic("order: NewService without a logger")
+	}
+	if len(deps.SearchKey) < 16 {
+		panic("order: NewService without a SearchKey of 16 bytes or more")
 	}
 	if deps.Mailer == nil || deps.Customers == nil || deps.Sales == nil {
 		panic("order: NewService without a Mailer, Customers or Sales")

@@ -195,12 +195,13 @@ func insertPlaced(ctx context.Context, q db.Querier, d db.Dialect, o *Order, bre
 	return id, err
 }
 
-// writeAddress stores the encrypted personal fields of sealed.
-func writeAddress(ctx context.Context, q db.Querier, sealed Order) error {
+// writeAddress stores the encrypted personal fields of sealed with the
+// blind indexes of its recipient and phone (recipientKey, phoneKey).
+func writeAddress(ctx context.Context, q db.Querier, sealed Order, recipientKey, phoneKey string) error {
 	_, err := q.ExecContext(ctx, q.Rebind(`UPDATE orders SET recipient_enc = ?, phone_enc = ?, postcode_enc = ?,
-		line1_enc = ?, line2_enc = ?, note_enc = ? WHERE id = ?`),
+		line1_enc = ?, line2_enc = ?, note_enc = ?, recipient_key = ?, phone_key = ? WHERE id = ?`),
 		sealed.Address.Recipient, sealed.Address.Phone, sealed.Address.Postcode,
-		sealed.Address.Line1, sealed.Address.Line2, sealed.DeliveryNote, sealed.ID)
+		sealed.Address.Line1, sealed.Address.Line2, sealed.DeliveryNote, recipientKey, phoneKey, sealed.ID)
 	if err != nil {
 		return fmt.Errorf("store address of order %d: %w", sealed.ID, err)
 	}

@@ -29,7 +29,7 @@ func TestConfirmDeliveredFollowsTheSettings(t *testing.T) {
 	days := &confirmDays{}
 	days.n.Store(7)
 	orders := order.NewService(sh.D, order.Deps{Catalog: sh.Cat, Cart: sh.Carts, Addresses: sh.Addr, Coupons: sh.Coupons,
-		Points: sh.Points, Shipping: sh.Shipping, Promotions: sh.Promos, Keyring: sh.KR, Audit: audit.New(sh.D, sh.Clock.Now),
+		Points: sh.Points, Shipping: sh.Shipping, Promotions: sh.Promos, Keyring: sh.KR, SearchKey: []byte("order tests: search key"), Audit: audit.New(sh.D, sh.Clock.Now),
 		Mailer: sh.Outbox, Customers: paymenttest.Contacts{D: sh.D}, Sales: sh.Stats},
 		order.Config{ConfirmAfter: 30 * 24 * time.Hour, BaseURL: "http://shop.test", Terms: days}, sh.Clock.Now, slog.New(slog.DiscardHandler))
 	o := delivered(t, sh, sh.Product(t, "말랑 둥굴레차", 12000, 10))

@@ -102,7 +102,7 @@ func NewShop(t *testing.T) *Shop {
 	sh.Syncs, sh.Outbox = &paymenttest.Queue{}, notifytest.Outbox(d, c.Now)
 	sh.Stats = stats.NewService(d, c.Now, slog.New(slog.DiscardHandler))
 	sh.Orders = order.NewService(d, order.Deps{Catalog: cat, Cart: sh.Carts, Addresses: sh.Addr, Coupons: sh.Coupons,
-		Points: sh.Points, Shipping: sh.Shipping, Promotions: sh.Promos, Keyring: kr, Audit: audit.New(d, c.Now),
+		Points: sh.Points, Shipping: sh.Shipping, Promotions: sh.Promos, Keyring: kr, SearchKey: []byte("order tests: search key"), Audit: audit.New(d, c.Now),
 		Mailer: sh.Outbox, Customers: paymenttest.Contacts{D: d}, Sales: sh.Stats},
 		order.Config{PayWithin: 30 * time.Minute, BaseURL: "http://shop.test"}, c.Now, slog.New(slog.DiscardHandler))
 	sh.Payments = payment.NewService(d, sh.PaymentDeps(), payment.Config{BaseURL: "http://shop.test", Bank: Bank}, nil, c.Now, slog.New(slog.DiscardHandler))
