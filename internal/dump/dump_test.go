@@ -194,6 +194,17 @@ func fillShop(t testing.TB, d *db.DB) {
 		(1, 1, 'inquiries/ab/abcdef.png', 0, ?, ?)`, t1, t1)
 	exec(t, d, `INSERT INTO attendance_checks (id, user_id, day, streak, points, created_at) VALUES
 		(1, 4, '2026-11-30', 1, 10, ?), (2, 4, '2026-12-01', 2, 110, ?)`, t1, t2)
+	exec(t, d, `INSERT INTO stats_orders (order_id, day, channel, method, grade, customer, created_at, updated_at) VALUES
+		(1, '2026-11-30', 'pc_web', 'bank_transfer', 'welcome', 'new', ?, ?)`, t1, t1)
+	exec(t, d, `INSERT INTO stats_sales (id, day, channel, method, grade, customer, orders, items, gross, coupon, points, shipping, paid, refunds, refund_count, created_at, updated_at) VALUES
+		(1, '2026-11-30', 'pc_web', 'bank_transfer', 'welcome', 'new', 1, 2, 30000, 1000, 500, 3000, 31500, 0, 0, ?, ?)`, t1, t2)
+	exec(t, d, `INSERT INTO stats_sales_monthly (id, month, channel, method, grade, customer, orders, items, gross, coupon, points, shipping, paid, refunds, refund_count, created_at, updated_at) VALUES
+		(1, '2026-11', 'pc_web', 'bank_transfer', 'welcome', 'new', 1, 2, 30000, 1000, 500, 3000, 31500, 0, 0, ?, ?)`, t1, t2)
+	exec(t, d, `INSERT INTO stats_items (id, day, variant_id, product_id, category_id, sku, name, items, gross, discount, refunded_items, refunds, created_at, updated_at) VALUES
+		(1, '2026-11-30', 1, 1, NULL, 'SKU-1', '녹차 "말랑"', 2, 30000, 1000, 0, 0, ?, ?)`, t1, t2)
+	exec(t, d, `INSERT INTO stats_items_monthly (id, month, variant_id, product_id, category_id, sku, name, items, gross, discount, refunded_items, refunds, created_at, updated_at) VALUES
+		(1, '2026-11', 1, 1, NULL, 'SKU-1', '녹차 "말랑"', 2, 30000, 1000, 0, 0, ?, ?)`, t1, t2)
+	exec(t, d, `INSERT INTO stats_members (day, members, created_at, updated_at) VALUES ('2026-11-30', 3, ?, ?)`, t1, t1)
 	exec(t, d, `INSERT INTO answer_templates (id, title, body, created_at, updated_at) VALUES
 		(3, '배송 지연', '죄송합니다.' || char(10) || '곧 보내 드립니다.', ?, ?)`, t1, t2)
 	exec(t, d, `INSERT INTO settings (id, version, data, created_at, updated_at) VALUES

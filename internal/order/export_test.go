@@ -95,7 +95,7 @@ func TestExportRefused(t *testing.T) {
 	sh := ss.sh
 	small := order.NewService(sh.D, order.Deps{Catalog: sh.Cat, Cart: sh.Carts, Addresses: sh.Addr, Coupons: sh.Coupons,
 		Points: sh.Points, Shipping: sh.Shipping, Promotions: sh.Promos, Keyring: sh.KR, SearchKey: []byte("order tests: search key"),
-		Audit: audit.New(sh.D, sh.Clock.Now), Mailer: sh.Outbox, Customers: paymenttest.Contacts{D: sh.D}},
+		Audit: audit.New(sh.D, sh.Clock.Now), Mailer: sh.Outbox, Customers: paymenttest.Contacts{D: sh.D}, Sales: sh.Stats},
 		order.Config{ExportLimit: 2}, sh.Clock.Now, slog.New(slog.DiscardHandler))
 	staff := sh.Staff(t, "staff@example.com")
 	tests := []struct {
