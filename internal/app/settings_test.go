@@ -55,7 +55,14 @@ func TestSettingsReachEveryNode(t *testing.T) {
 		t.Fatal("node b checked the settings before its check was due")
 	}
 	a.Clock.Advance(2 * time.Second)
-	body := get(t, b, "/")
+	// The due check runs in the background (a page never waits for it):
+	// the next pages show the change once it has read the settings.
+	var body string
+	for deadline := time.Now().Add(10 * time.Second); time.Now().Before(deadline); time.Sleep(10 * time.Millisecond) {
+		if body = get(t, b, "/"); strings.Contains(body, "말랑 마켓") {
+			break
+		}
+	}
 	if !strings.Contains(body, "말랑 마켓") || !strings.Contains(body, "상호: 주식회사 말랑(예시)") {
 		t.Fatalf("node b's page after the change:\n%s", body)
 	}
