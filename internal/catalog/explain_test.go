@@ -12,40 +12,6 @@ import (
 	"github.com/mallang/mallang/internal/db/dbtest"
 )
 
-// explain returns the query plan of sqlText on either engine (told apart by
-// their placeholders), one line per
-// step.
-func explain(t *testing.T, q db.Querier, sqlText string, args ...any) string {
-	t.Helper()
-	prefix := "EXPLAIN QUERY PLAN "
-	if q.Rebind("?") != "?" {
-		prefix = "EXPLAIN "
-	}
-	rows, err := q.QueryxContext(context.Background(), q.Rebind(prefix+sqlText), args...)
-	if err != nil {
-		t.Fatalf("explain: %v\n%s", err, sqlText)
-	}
-	defer rows.Close()
-	var lines []string
-	for rows.Next() {
-		cols, err := rows.SliceScan()
-		if err != nil {
-			t.Fatal(err)
-		}
-		var parts []string
-		for _, c := range cols {
-			switch v := c.(type) {
-			case []byte:
-				parts = append(parts, string(v))
-			case string:
-				parts = append(parts, v)
-			}
-		}
-		lines = append(lines, strings.Join(parts, " "))
-	}
-	return strings.Join(lines, "\n")
-}
-
 // listPlan explains the page query List runs for q: for a search, the walk
 // of the sort index when walk is true, else the lookup in the search index.
 func listPlan(t *testing.T, s *Service, q ListQuery, walk bool) string {
@@ -71,7 +37,7 @@ func listPlan(t *testing.T, s *Service, q ListQuery, walk bool) string {
 	_, dir := orderBy(q.Sort)
 	full := `SELECT ` + listColumns + ` FROM (` + idsSQL + `) pg JOIN products p ON p.id = pg.id` +
 		productJoins + ` ORDER BY pg.k ` + dir + `, pg.id ` + dir
-	return explain(t, s.db.Read(), full, args...)
+	return dbtest.Explain(t, s.db.Read(), full, args...)
 }
 
 var errRollback = errors.New("rollback")
@@ -115,7 +81,7 @@ func TestSearchUsesIndex(t *testing.T) {
 				if _, err := tq.ExecContext(ctx, "SET LOCAL enable_seqscan = off"); err != nil {
 					return err
 				}
-				plan = explain(t, tq, "SELECT id FROM products WHERE "+cond, args...)
+				plan = dbtest.Explain(t, tq, "SELECT id FROM products WHERE "+cond, args...)
 				return errRollback
 			})
 			if err != errRollback {

@@ -1,7 +1,6 @@
 package order
 
 import (
-	"context"
 	"errors"
 	"strings"
 	"testing"
@@ -12,38 +11,6 @@ import (
 )
 
 var errRollback = errors.New("rollback")
-
-// explain returns the plan of sqlText on q's engine, one line per step.
-func explain(t *testing.T, q db.Querier, sqlText string, args ...any) string {
-	t.Helper()
-	prefix := "EXPLAIN QUERY PLAN "
-	if q.Rebind("?") != "?" {
-		prefix = "EXPLAIN "
-	}
-	rows, err := q.QueryxContext(context.Background(), q.Rebind(prefix+sqlText), args...)
-	if err != nil {
-		t.Fatalf("explain: %v\n%s", err, sqlText)
-	}
-	defer rows.Close()
-	var lines []string
-	for rows.Next() {
-		cols, err := rows.SliceScan()
-		if err != nil {
-			t.Fatal(err)
-		}
-		var parts []string
-		for _, c := range cols {
-			switch v := c.(type) {
-			case []byte:
-				parts = append(parts, string(v))
-			case string:
-				parts = append(parts, v)
-			}
-		}
-		lines = append(lines, strings.Join(parts, " "))
-	}
-	return strings.Join(lines, "\n")
-}
 
 // Every filter of the order list is answered from an index, so the list
 // stays fast at a million orders: checked with EXPLAIN on the count each
@@ -88,7 +55,7 @@ func TestAdminListUsesIndexes(t *testing.T) {
 						return err
 					}
 				}
-				plan = explain(t, q, query, args...)
+				plan = dbtest.Explain(t, q, query, args...)
 				return errRollback
 			})
 			if !errors.Is(err, errRollback) {
