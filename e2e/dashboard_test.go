@@ -91,6 +91,8 @@ func TestDashboardChart(t *testing.T) {
 	if got := b.texts(`[data-chart-for="new-members"] .u-legend .u-value`); len(got) < 2 || got[1] != "2명" {
 		b.fatalf("the legend reads %v, want today's 2명", got)
 	}
+	// The table is folded under the chart: 표로 보기 opens it.
+	b.do("open the table", chromedp.Click(chromedp.CSS(`[data-testid="chart-new-members"] summary`)))
 	b.waitVisible(`table#new-members`)
 	if n := b.count(`table#new-members tbody tr`); n != 30 {
 		b.fatalf("%d days in the table under the chart, want 30", n)

@@ -143,7 +143,7 @@ func membersTable(m *messages, days []dashboard.Day) templ.Component {
 		rows[i] = chartRow{X: k.Format("2006-01-02"), Label: m.Day(k),
 			Cells: []chartCell{{Value: d.Count, Text: m.F("dash.members.n", d.Count)}}}
 	}
-	return chartFigure("new-members", "bar", "count",
+	return chartFolded("new-members", "bar", "count", m.T("chart.table"),
 		chartTable([]chartColumn{{Name: m.T("dash.members.day")}, {Name: m.T("dash.members.count")}}, rows))
 }
 

@@ -30,8 +30,10 @@ type salesPeriod struct {
 // salesOverviewView is the whole block.
 type salesOverviewView struct {
 	Title, StatsURL, StatsLabel string
-	Periods                     []salesPeriod
-	Table                       statTable
+	// TableLabel opens the table folded under the chart.
+	TableLabel string
+	Periods    []salesPeriod
+	Table      statTable
 }
 
 // salesOverview is the dashboard's sales block for m's language.
@@ -46,7 +48,8 @@ func (h *Handler) salesOverview(ctx context.Context, m *messages) (templ.Compone
 	if prevTo.Month() != prevFirst.Month() {
 		prevTo = first.AddDate(0, 0, -1)
 	}
-	v := salesOverviewView{Title: m.T("stats.dash.title"), StatsURL: h.url("/stats"), StatsLabel: m.T("stats.dash.more")}
+	v := salesOverviewView{Title: m.T("stats.dash.title"), StatsURL: h.url("/stats"), StatsLabel: m.T("stats.dash.more"),
+		TableLabel: m.T("chart.table")}
 	for _, p := range []struct {
 		key        string
 		now, befor stats.Range
@@ -62,7 +65,7 @@ func (h *Handler) salesOverview(ctx context.Context, m *messages) (templ.Compone
 		if err != nil {
 			return nil, err
 		}
-		sp := salesPeriod{Title: m.T("stats.dash." + p.key), Range: rangeText(p.now), BeforeRange: m.F("stats.dash.before", rangeText(p.befor))}
+		sp := salesPeriod{Title: m.T("stats.dash." + p.key), Range: rangeText(m, p.now), BeforeRange: m.F("stats.dash.before", rangeText(m, p.befor))}
 		for _, f := range []struct {
 			key      string
 			now, was int64
@@ -94,18 +97,28 @@ func (h *Handler) salesOverview(ctx context.Context, m *messages) (templ.Compone
 		if i < len(members) {
 			joined = members[i].N
 		}
-		v.Table.Rows = append(v.Table.Rows, []statCell{{Text: r.Key, Value: r.Key}, num(m, r.Paid, true), num(m, r.Net(), true),
+		v.Table.Rows = append(v.Table.Rows, []statCell{{Text: dayText(m, r.Key), Value: r.Key}, num(m, r.Paid, true), num(m, r.Net(), true),
 			num(m, r.Orders, false), num(m, joined, false)})
 	}
 	return salesOverviewBlock(v), nil
 }
 
-// rangeText writes r as "2026-12-01 ~ 2026-12-07", or the one day.
-func rangeText(r stats.Range) string {
+// rangeText writes r as "12월 1일 (화) ~ 12월 7일 (월)", or the one day.
+func rangeText(m *messages, r stats.Range) string {
 	if r.From == r.To {
-		return r.From
+		return dayText(m, r.From)
 	}
-	return r.From + " ~ " + r.To
+	return dayText(m, r.From) + " ~ " + dayText(m, r.To)
+}
+
+// dayText writes a day of the statistics (stats.DayLayout) as the tables
+// of the dashboard do; a key that is not a day is shown as it is.
+func dayText(m *messages, key string) string {
+	d, err := time.ParseInLocation(stats.DayLayout, key, kst.Zone)
+	if err != nil {
+		return key
+	}
+	return m.Day(d)
 }
 
 // change is now against before as a signed percentage ("+12.5%"), or a

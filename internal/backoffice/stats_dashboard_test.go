@@ -6,6 +6,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/mallang/mallang/internal/kst"
 	"github.com/mallang/mallang/internal/stats"
 )
 
@@ -87,7 +88,11 @@ func TestSalesOverview(t *testing.T) {
 			if want := []stats.Range{tt.today, tt.week, tt.month, tt.prior}; !equalRanges(f.asked, want) {
 				t.Errorf("asked %v, want %v", f.asked, want)
 			}
-			for _, w := range []string{"매출 현황", "90,000원", "비교 기간 " + tt.week.From,
+			week, err := time.ParseInLocation(stats.DayLayout, tt.week.From, kst.Zone)
+			if err != nil {
+				t.Fatal(err)
+			}
+			for _, w := range []string{"매출 현황", "90,000원", "비교 " + h.msgs[0].Day(week) + ": 80,000원",
 				`<span class="change up">+12.5%</span>`, // paid 90,000 against 80,000
 				`<span class="change up">+50.0%</span>`, // 3 orders against 2
 				`<span class="change">0.0%</span>`,      // net 80,000 against 80,000

@@ -63,6 +63,7 @@ var statsTexts = map[string][2]string{
 	"stats.dash.title":             {"매출 현황", "Sales"},
 	"stats.dash.today":             {"오늘", "Today"},
 	"stats.dash.month":             {"이번 달", "This month"},
-	"stats.dash.before":            {"비교 기간 %s", "Compared with %s"},
+	"stats.dash.before":            {"비교 %s:", "Before, %s:"},
+	"chart.table":                  {"표로 보기", "Show the table"},
 	"stats.dash.more":              {"통계 자세히 보기", "More statistics"},
 }
