@@ -67,11 +67,13 @@ func (h *Handler) attendancePage(w http.ResponseWriter, r *http.Request, lc *loc
 	if err != nil {
 		return err
 	}
-	// Today's check is read apart from the month shown, which may be
-	// another.
-	today, err := h.attendance.Month(ctx, u.ID, now)
-	if err != nil {
-		return err
+	// Today's check is in the month shown, or read apart when another
+	// month is shown.
+	today := checks
+	if first.Year() != now.Year() || first.Month() != now.Month() {
+		if today, err = h.attendance.Month(ctx, u.ID, now); err != nil {
+			return err
+		}
 	}
 	streak, err := h.attendance.Streak(ctx, u.ID)
 	if err != nil {
