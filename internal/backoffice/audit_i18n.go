@@ -60,6 +60,7 @@ var auditTexts = map[string][2]string{
 	"audit.a.order.coupon_kept":                    {"쿠폰 유지", "Coupon kept"},
 	"audit.a.order.refunded":                       {"주문 환불", "Order refunded"},
 	"audit.a.order.shipped":                        {"주문 발송", "Order shipped"},
+	"audit.a.order.note_added":                     {"주문 메모 작성", "Order note added"},
 	"audit.a.order.status_changed":                 {"주문 상태 변경", "Order status changed"},
 	"audit.a.page.saved":                           {"페이지 저장", "Page saved"},
 	"audit.a.payment.amount_mismatch":              {"결제 금액 불일치", "Payment amount mismatch"},

@@ -45,6 +45,7 @@ func (h *Handler) registerCommerce(mux Router) {
 	mux.Handle("GET "+p+"/orders/{id}", orders(h.order))
 	mux.Handle("POST "+p+"/orders/{id}/status", orders(h.setOrderStatus))
 	mux.Handle("POST "+p+"/orders/{id}/ship", orders(h.shipOrder))
+	mux.Handle("POST "+p+"/orders/{id}/notes", orders(h.addNote))
 	mux.Handle("GET "+p+"/coupons", orders(h.coupons))
 	mux.Handle("GET "+p+"/coupons/new", orders(h.couponForm))
 	mux.Handle("POST "+p+"/coupons", orders(h.createCoupon))

@@ -33,6 +33,9 @@ type Orders interface {
 	// export (ordersearch.go).
 	BulkTransition(ctx context.Context, ids []int64, to order.Status, actor order.Actor, reason string) (order.BulkResult, error)
 	Export(ctx context.Context, w io.Writer, format string, f order.AdminFilter, by audit.Actor) (int, error)
+	// AddNote and Notes keep staff's internal notes on an order.
+	AddNote(ctx context.Context, by audit.Actor, orderID int64, body string) (order.Note, error)
+	Notes(ctx context.Context, orderID int64) ([]order.Note, error)
 }
 
 // option is one choice of a select.
@@ -77,6 +80,17 @@ type orderView struct {
 	BackURL  string
 	// Payment is the payment panel.
 	Payment *paymentView
+	// Notes are staff's internal notes; NoteURL adds one, NoteBody and
+	// NoteError are a refused note's text and why.
+	Notes     []noteView
+	NoteURL   string
+	NoteBody  string
+	NoteError string
+}
+
+// noteView is one internal note.
+type noteView struct {
+	Who, Time, Body string
 }
 
 type lineView struct {
@@ -118,6 +132,9 @@ type orderNote struct {
 	Fields   map[string]string
 	Carrier  string
 	Tracking string
+	// NoteBody and NoteError: an internal note that was refused.
+	NoteBody  string
+	NoteError string
 	// Form names the payment form posted ("deposit", "refund"), whose
 	// typed values follow.
 	Form      string
@@ -160,6 +177,10 @@ func (h *Handler) showOrder(w http.ResponseWriter, r *http.Request, m *messages,
 	if err != nil {
 		return err
 	}
+	notes, err := h.deps.Orders.Notes(ctx, id)
+	if err != nil {
+		return err
+	}
 	carriers, err := h.deps.Shipping.Carriers(ctx)
 	if err != nil {
 		return err
@@ -169,6 +190,14 @@ func (h *Handler) showOrder(w http.ResponseWriter, r *http.Request, m *messages,
 		Order: o, Label: statusLabel(m, o.Status), Customer: "#" + strconv.FormatInt(o.UserID, 10),
 		Pay: labelOr(m, "pay.", o.PaymentMethod), Channel: labelOr(m, "channel.", string(o.Channel)),
 		ShipURL: base + "/ship", Tracking: note.Tracking, Errors: note.Fields, Error: note.Error, BackURL: h.url("/orders"),
+		NoteURL: base + "/notes", NoteBody: note.NoteBody, NoteError: note.NoteError,
+	}
+	for _, n := range notes {
+		who := n.AuthorEmail
+		if n.AuthorName != "" {
+			who = n.AuthorName + " <" + n.AuthorEmail + ">"
+		}
+		v.Notes = append(v.Notes, noteView{Who: who, Time: m.Time(n.CreatedAt), Body: n.Body})
 	}
 	if c, err := h.deps.Accounts.User(ctx, o.UserID); err == nil {
 		v.Customer = c.Email
@@ -243,6 +272,9 @@ func (h *Handler) showOrder(w http.ResponseWriter, r *http.Request, m *messages,
 	}
 	p := h.page(r, m, u, m.F("ord.one", o.Number), "orders")
 	p.Notice = note.Notice
+	if note.Notice == "" && r.Method == http.MethodGet && r.URL.Query().Get("note") == "added" {
+		p.Notice = m.T("ord.note.added")
+	}
 	h.render(w, r, note.Status, orderPage(p, v))
 	return nil
 }
@@ -373,4 +405,25 @@ func fieldText(m *messages, msg string) string {
 		}
 	}
 	return labelOr(m, "v.", msg)
+}
+
+// addNote keeps an internal note on the order and goes back to its page
+// (a refresh does not add it again); a refused note shows the page again
+// with the text and why.
+func (h *Handler) addNote(w http.ResponseWriter, r *http.Request, m *messages, u account.User) error {
+	id := pathID(r)
+	if id == 0 {
+		return fault.ErrNotFound
+	}
+	body := cut(r.PostFormValue("body"), order.MaxNote*4+1)
+	_, err := h.deps.Orders.AddNote(r.Context(), staffActor(r, u), id, body)
+	if err == nil {
+		http.Redirect(w, r, h.url("/orders/"+strconv.FormatInt(id, 10))+"?note=added#notes", http.StatusSeeOther)
+		return nil
+	}
+	inv, ok := fault.AsInvalid(err)
+	if !ok {
+		return err
+	}
+	return h.showOrder(w, r, m, u, orderNote{Status: http.StatusUnprocessableEntity, NoteBody: body, NoteError: fieldText(m, inv.Fields["body"])})
 }

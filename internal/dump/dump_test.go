@@ -205,6 +205,8 @@ func fillShop(t testing.TB, d *db.DB) {
 	exec(t, d, `INSERT INTO stats_items_monthly (id, month, variant_id, product_id, category_id, sku, name, items, gross, discount, refunded_items, refunds, created_at, updated_at) VALUES
 		(1, '2026-11', 1, 1, NULL, 'SKU-1', '녹차 "말랑"', 2, 30000, 1000, 0, 0, ?, ?)`, t1, t2)
 	exec(t, d, `INSERT INTO stats_members (day, members, created_at, updated_at) VALUES ('2026-11-30', 3, ?, ?)`, t1, t1)
+	exec(t, d, `INSERT INTO order_notes (id, order_id, author_id, body, created_at) VALUES
+		(1, 1, 1, '문 앞 배송 요청' || char(10) || '"경비실" 말고', ?)`, t2)
 	exec(t, d, `INSERT INTO answer_templates (id, title, body, created_at, updated_at) VALUES
 		(3, '배송 지연', '죄송합니다.' || char(10) || '곧 보내 드립니다.', ?, ?)`, t1, t2)
 	exec(t, d, `INSERT INTO settings (id, version, data, created_at, updated_at) VALUES
