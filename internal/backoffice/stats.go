@@ -2,16 +2,14 @@ package backoffice
 
 import (
 	"context"
-	"encoding/csv"
 	"fmt"
 	"net/http"
 	"strconv"
 	"time"
 
-	"github.com/xuri/excelize/v2"
-
 	"github.com/mallang/mallang/internal/account"
 	"github.com/mallang/mallang/internal/kst"
+	"github.com/mallang/mallang/internal/sheet"
 	"github.com/mallang/mallang/internal/stats"
 )
 
@@ -152,9 +150,9 @@ func (h *Handler) statsPage(w http.ResponseWriter, r *http.Request, m *messages,
 	query := "?from=" + rg.From + "&to=" + rg.To + "&period=" + string(period)
 	switch r.URL.Query().Get("format") {
 	case "csv":
-		return writeStatsCSV(w, report, rg, table)
+		return writeStatsSheet(w, sheet.CSV, report, rg, table)
 	case "xlsx":
-		return writeStatsXLSX(w, report, rg, table)
+		return writeStatsSheet(w, sheet.XLSX, report, rg, table)
 	}
 	v := statsView{Base: base, Report: report, From: rg.From, To: rg.To, Period: string(period), Table: table,
 		CSV: base + query + "&format=csv", XLSX: base + query + "&format=xlsx", Error: msg}
@@ -269,54 +267,22 @@ func exportName(report string, rg stats.Range, ext string) string {
 	return fmt.Sprintf("stats-%s-%s-%s.%s", report, rg.From, rg.To, ext)
 }
 
-// record is a table row as exported: raw numbers, not formatted text.
-func record(row []statCell) []string {
-	out := make([]string, len(row))
-	for i, c := range row {
-		if c.Num {
-			out[i] = c.Value
-		} else {
-			out[i] = c.Text
-		}
-	}
-	return out
-}
-
-func writeStatsCSV(w http.ResponseWriter, report string, rg stats.Range, t statTable) error {
-	privateHeaders(w)
-	w.Header().Set("Content-Type", "text/csv; charset=utf-8")
-	w.Header().Set("Content-Disposition", `attachment; filename="`+exportName(report, rg, "csv")+`"`)
-	_, _ = w.Write([]byte("\uFEFF")) // Excel reads UTF-8 by its BOM
-	cw := csv.NewWriter(w)
+// writeStatsSheet sends the table as a CSV or .xlsx file (format), numbers
+// as numbers.
+func writeStatsSheet(w http.ResponseWriter, format sheet.Format, report string, rg stats.Range, t statTable) error {
 	head := make([]string, len(t.Headers))
 	for i, hd := range t.Headers {
 		head[i] = hd.Label
 	}
-	_ = cw.Write(head)
-	for _, row := range t.Rows {
-		_ = cw.Write(record(row))
-	}
-	cw.Flush()
-	return cw.Error()
-}
-
-func writeStatsXLSX(w http.ResponseWriter, report string, rg stats.Range, t statTable) error {
-	f := excelize.NewFile()
-	defer f.Close()
-	sheet := f.GetSheetName(0)
-	sw, err := f.NewStreamWriter(sheet)
+	privateHeaders(w)
+	w.Header().Set("Content-Type", sheet.ContentType(format))
+	w.Header().Set("Content-Disposition", `attachment; filename="`+exportName(report, rg, string(format))+`"`)
+	sh, err := sheet.New(w, format, sheet.Layout{Headers: head})
 	if err != nil {
 		return fmt.Errorf("export statistics: %w", err)
 	}
-	head := make([]any, len(t.Headers))
-	for i, hd := range t.Headers {
-		head[i] = hd.Label
-	}
-	if err := sw.SetRow("A1", head); err != nil {
-		return fmt.Errorf("export statistics: %w", err)
-	}
-	for n, row := range t.Rows {
-		cells := make([]any, len(row))
+	cells := make([]any, len(t.Headers))
+	for _, row := range t.Rows {
 		for i, c := range row {
 			cells[i] = c.Text
 			if c.Num {
@@ -324,22 +290,12 @@ func writeStatsXLSX(w http.ResponseWriter, report string, rg stats.Range, t stat
 				cells[i] = v
 			}
 		}
-		cell, err := excelize.CoordinatesToCellName(1, n+2)
-		if err != nil {
-			return err
-		}
-		if err := sw.SetRow(cell, cells); err != nil {
+		if err := sh.Row(cells[:len(row)]...); err != nil {
+			sh.Abort()
 			return fmt.Errorf("export statistics: %w", err)
 		}
 	}
-	if err := sw.Flush(); err != nil {
-		return fmt.Errorf("export statistics: %w", err)
-	}
-	privateHeaders(w)
-	w.Header().Set("Content-Type", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
-	w.Header().Set("Content-Disposition", `attachment; filename="`+exportName(report, rg, "xlsx")+`"`)
-	_, err = f.WriteTo(w)
-	return err
+	return sh.Close()
 }
 
 // grouped writes n with thousands separators (1,234).

@@ -2,14 +2,11 @@ package order
 
 import (
 	"context"
-	"encoding/csv"
 	"fmt"
 	"io"
 	"strconv"
 	"strings"
 	"time"
-
-	"github.com/xuri/excelize/v2"
 
 	"github.com/mallang/mallang/internal/audit"
 	"github.com/mallang/mallang/internal/crypt"
@@ -17,6 +14,7 @@ import (
 	"github.com/mallang/mallang/internal/fault"
 	"github.com/mallang/mallang/internal/kst"
 	"github.com/mallang/mallang/internal/phone"
+	"github.com/mallang/mallang/internal/sheet"
 )
 
 // The formats Export writes.
@@ -35,12 +33,7 @@ const ExportLimit = 100_000
 var ExportHeaders = []string{"주문번호", "주문일", "받는 분", "연락처", "우편번호", "주소", "배송 메모", "상품명", "옵션", "수량", "SKU"}
 
 // ExportContentType is the media type of a file of format.
-func ExportContentType(format string) string {
-	if format == ExportXLSX {
-		return "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-	}
-	return "text/csv; charset=utf-8"
-}
+func ExportContentType(format string) string { return sheet.ContentType(sheet.Format(format)) }
 
 // exportRow is one order line with its order's number, time and delivery
 // fields, still encrypted.
@@ -104,11 +97,7 @@ func (s *Service) Export(ctx context.Context, w io.Writer, format string, f Admi
 	each := func(fn func(cells []string) error) error {
 		return s.eachExportRow(ctx, q, where, args, fn)
 	}
-	if format == ExportCSV {
-		n, err = writeCSV(w, each)
-	} else {
-		n, err = writeXLSX(w, each)
-	}
+	n, err = writeSheet(w, format, each)
 	if err != nil {
 		return 0, fmt.Errorf("export orders: %w", err)
 	}
@@ -204,80 +193,31 @@ func countExportRows(ctx context.Context, q db.Querier, where string, args []any
 	return n, nil
 }
 
-func writeCSV(w io.Writer, each func(func([]string) error) error) (int, error) {
-	if _, err := io.WriteString(w, "\uFEFF"); err != nil {
-		return 0, err
-	}
-	cw := csv.NewWriter(w)
-	// Excel on Windows expects CRLF line ends.
-	cw.UseCRLF = true
-	if err := cw.Write(ExportHeaders); err != nil {
-		return 0, err
-	}
-	n := 0
-	err := each(func(cells []string) error {
-		n++
-		return cw.Write(cells)
-	})
+// writeSheet writes the rows each gives as format under ExportHeaders: text
+// cells stay text (phone numbers and postcodes keep their leading 0), the
+// quantity is a number.
+func writeSheet(w io.Writer, format string, each func(func([]string) error) error) (int, error) {
+	sh, err := sheet.New(w, sheet.Format(format), sheet.Layout{Name: exportSheet, Headers: ExportHeaders,
+		Widths: map[int]float64{1: 20, 2: 17, 3: 10, 4: 15, 6: 40, 7: 20, 8: 30, 9: 16, 11: 14}})
 	if err != nil {
 		return 0, err
 	}
-	cw.Flush()
-	return n, cw.Error()
+	row := make([]any, len(ExportHeaders))
+	err = each(func(cells []string) error {
+		for i, c := range cells {
+			row[i] = c
+		}
+		if qty, err := strconv.ParseInt(cells[9], 10, 64); err == nil {
+			row[9] = qty
+		}
+		return sh.Row(row...)
+	})
+	if err != nil {
+		sh.Abort()
+		return 0, err
+	}
+	return sh.Rows(), sh.Close()
 }
 
 // exportSheet names the one sheet of an .xlsx export.
 const exportSheet = "주문"
-
-func writeXLSX(w io.Writer, each func(func([]string) error) error) (int, error) {
-	f := excelize.NewFile()
-	defer f.Close()
-	if err := f.SetSheetName(f.GetSheetName(0), exportSheet); err != nil {
-		return 0, err
-	}
-	sw, err := f.NewStreamWriter(exportSheet)
-	if err != nil {
-		return 0, err
-	}
-	for col, wd := range map[int]float64{1: 20, 2: 17, 3: 10, 4: 15, 6: 40, 7: 20, 8: 30, 9: 16, 11: 14} {
-		if err := sw.SetColWidth(col, col, wd); err != nil {
-			return 0, err
-		}
-	}
-	if err := sw.SetPanes(&excelize.Panes{Freeze: true, YSplit: 1, TopLeftCell: "A2", ActivePane: "bottomLeft"}); err != nil {
-		return 0, err
-	}
-	row := make([]any, len(ExportHeaders))
-	for i, h := range ExportHeaders {
-		row[i] = h
-	}
-	if err := sw.SetRow("A1", row); err != nil {
-		return 0, err
-	}
-	n := 0
-	err = each(func(cells []string) error {
-		n++
-		for i, c := range cells {
-			row[i] = c // text: phone numbers and postcodes keep their leading 0
-		}
-		qty, err := strconv.ParseInt(cells[9], 10, 64)
-		if err == nil {
-			row[9] = qty
-		}
-		cell, err := excelize.CoordinatesToCellName(1, n+1)
-		if err != nil {
-			return err
-		}
-		return sw.SetRow(cell, row)
-	})
-	if err != nil {
-		return 0, err
-	}
-	if err := sw.Flush(); err != nil {
-		return 0, err
-	}
-	if _, err := f.WriteTo(w); err != nil {
-		return 0, err
-	}
-	return n, nil
-}

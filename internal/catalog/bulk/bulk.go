@@ -15,15 +15,17 @@ package bulk
 import (
 	"strings"
 	"unicode"
+
+	"github.com/mallang/mallang/internal/sheet"
 )
 
 // Format is a spreadsheet format.
-type Format string
+type Format = sheet.Format
 
 // The formats of Export and Import.
 const (
-	CSV  Format = "csv"
-	XLSX Format = "xlsx"
+	CSV  = sheet.CSV
+	XLSX = sheet.XLSX
 )
 
 // Limits of an import.

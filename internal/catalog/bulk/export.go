@@ -2,24 +2,17 @@ package bulk
 
 import (
 	"context"
-	"encoding/csv"
 	"fmt"
 	"io"
-
-	"github.com/xuri/excelize/v2"
 
 	"github.com/mallang/mallang/internal/audit"
 	"github.com/mallang/mallang/internal/catalog"
 	"github.com/mallang/mallang/internal/fault"
+	"github.com/mallang/mallang/internal/sheet"
 )
 
 // ContentType is the media type of a file of format f.
-func ContentType(f Format) string {
-	if f == XLSX {
-		return "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-	}
-	return "text/csv; charset=utf-8"
-}
+func ContentType(f Format) string { return sheet.ContentType(f) }
 
 // ParseFormat reads "csv" or "xlsx"; anything else is *fault.Invalid on
 // "format".
@@ -44,19 +37,23 @@ const sheetName = "상품"
 // Excel on Korean Windows reads UTF-8 as CP949. The export is audited as
 // "catalog.exported" by actor by once written.
 func (s *Service) Export(ctx context.Context, w io.Writer, f Format, by audit.Actor) error {
-	var n int
-	var err error
-	switch f {
-	case CSV:
-		n, err = s.exportCSV(ctx, w)
-	case XLSX:
-		n, err = s.exportXLSX(ctx, w)
-	default:
+	if f != CSV && f != XLSX {
 		return &fault.Invalid{Fields: map[string]string{"format": "must be csv or xlsx"}}
 	}
+	sh, err := sheet.New(w, f, sheet.Layout{Name: sheetName, Headers: Headers(),
+		Widths: map[int]float64{1: 10, 2: 36, 3: 14, 6: 18, 13: 12, 14: 12}})
 	if err != nil {
-		return err
+		return fmt.Errorf("export catalog: %w", err)
 	}
+	err = eachExportRow(ctx, s.d.Read(), func(r *exportRow) error { return sh.Row(r.cells()...) })
+	if err != nil {
+		sh.Abort()
+		return fmt.Errorf("export catalog: %w", err)
+	}
+	if err := sh.Close(); err != nil {
+		return fmt.Errorf("export catalog: %w", err)
+	}
+	n := sh.Rows()
 	return s.audit.RecordAlone(ctx, by.Entry("catalog.exported", "catalog", "", map[string]any{"format": string(f), "rows": n}))
 }
 
@@ -77,80 +74,4 @@ func (r *exportRow) cells() []any {
 	return []any{r.ProductID, r.Name, r.Category, typ, status, r.SKU,
 		r.Opt1Name, r.Opt1, r.Opt2Name, r.Opt2, r.Opt3Name, r.Opt3,
 		r.Price, sale, r.Stock, flag(r.Active)}
-}
-
-func (s *Service) exportCSV(ctx context.Context, w io.Writer) (int, error) {
-	if _, err := io.WriteString(w, "\uFEFF"); err != nil {
-		return 0, fmt.Errorf("export csv: %w", err)
-	}
-	cw := csv.NewWriter(w)
-	// Excel on Windows expects CRLF line ends.
-	cw.UseCRLF = true
-	if err := cw.Write(Headers()); err != nil {
-		return 0, fmt.Errorf("export csv: %w", err)
-	}
-	n := 0
-	line := make([]string, len(Columns))
-	err := eachExportRow(ctx, s.d.Read(), func(r *exportRow) error {
-		for i, c := range r.cells() {
-			line[i] = fmt.Sprint(c)
-		}
-		n++
-		return cw.Write(line)
-	})
-	if err != nil {
-		return 0, fmt.Errorf("export csv: %w", err)
-	}
-	cw.Flush()
-	if err := cw.Error(); err != nil {
-		return 0, fmt.Errorf("export csv: %w", err)
-	}
-	return n, nil
-}
-
-func (s *Service) exportXLSX(ctx context.Context, w io.Writer) (int, error) {
-	f := excelize.NewFile()
-	defer f.Close()
-	if err := f.SetSheetName(f.GetSheetName(0), sheetName); err != nil {
-		return 0, fmt.Errorf("export xlsx: %w", err)
-	}
-	sw, err := f.NewStreamWriter(sheetName)
-	if err != nil {
-		return 0, fmt.Errorf("export xlsx: %w", err)
-	}
-	widths := map[int]float64{1: 10, 2: 36, 3: 14, 6: 18, 13: 12, 14: 12}
-	for col, wd := range widths {
-		if err := sw.SetColWidth(col, col, wd); err != nil {
-			return 0, fmt.Errorf("export xlsx: %w", err)
-		}
-	}
-	if err := sw.SetPanes(&excelize.Panes{Freeze: true, YSplit: 1, TopLeftCell: "A2", ActivePane: "bottomLeft"}); err != nil {
-		return 0, fmt.Errorf("export xlsx: %w", err)
-	}
-	head := make([]any, len(Columns))
-	for i, h := range Headers() {
-		head[i] = h
-	}
-	if err := sw.SetRow("A1", head); err != nil {
-		return 0, fmt.Errorf("export xlsx: %w", err)
-	}
-	n := 0
-	err = eachExportRow(ctx, s.d.Read(), func(r *exportRow) error {
-		n++
-		cell, err := excelize.CoordinatesToCellName(1, n+1)
-		if err != nil {
-			return err
-		}
-		return sw.SetRow(cell, r.cells())
-	})
-	if err != nil {
-		return 0, fmt.Errorf("export xlsx: %w", err)
-	}
-	if err := sw.Flush(); err != nil {
-		return 0, fmt.Errorf("export xlsx: %w", err)
-	}
-	if _, err := f.WriteTo(w); err != nil {
-		return 0, fmt.Errorf("export xlsx: %w", err)
-	}
-	return n, nil
 }

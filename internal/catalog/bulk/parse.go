@@ -6,6 +6,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/mallang/mallang/internal/catalog"
+	"github.com/mallang/mallang/internal/sheet"
 )
 
 // layout maps the column keys the file has to their cell index.
@@ -44,12 +45,12 @@ func (l layout) has(k string) bool { _, ok := l.at[k]; return ok }
 
 // cell is the value of column k in r, "" when the file lacks the column or
 // the row is short.
-func (l layout) cell(r record, k string) string {
+func (l layout) cell(r sheet.Row, k string) string {
 	i, ok := l.at[k]
-	if !ok || i >= len(r.cells) {
+	if !ok || i >= len(r.Cells) {
 		return ""
 	}
-	return r.cells[i]
+	return r.Cells[i]
 }
 
 // header is how the file names column k (its Korean header when the file
@@ -165,11 +166,11 @@ func parseWhole(s string) (int64, bool) {
 }
 
 // parse reads row r; problems go to add.
-func (l layout) parse(r record, cats categories, add func(Problem)) item {
-	it := item{n: r.n, active: true}
+func (l layout) parse(r sheet.Row, cats categories, add func(Problem)) item {
+	it := item{n: r.N, active: true}
 	bad := func(k string, reason Reason) {
 		it.bad = true
-		add(Problem{Row: r.n, Field: k, Column: l.header(k), Value: l.cell(r, k), Reason: reason})
+		add(Problem{Row: r.N, Field: k, Column: l.header(k), Value: l.cell(r, k), Reason: reason})
 	}
 	text := func(k string, max int, required bool) string {
 		v := l.cell(r, k)
@@ -178,7 +179,7 @@ func (l layout) parse(r record, cats categories, add func(Problem)) item {
 			bad(k, ReasonRequired)
 		case utf8.RuneCountInString(v) > max:
 			it.bad = true
-			add(Problem{Row: r.n, Field: k, Column: l.header(k), Value: v, Reason: ReasonTooLong, Max: max})
+			add(Problem{Row: r.N, Field: k, Column: l.header(k), Value: v, Reason: ReasonTooLong, Max: max})
 		}
 		return v
 	}

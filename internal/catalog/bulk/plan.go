@@ -9,6 +9,7 @@ import (
 
 	"github.com/mallang/mallang/internal/catalog"
 	"github.com/mallang/mallang/internal/db"
+	"github.com/mallang/mallang/internal/sheet"
 )
 
 // plan is what an import will write, worked out from the file and the
@@ -55,25 +56,25 @@ type group struct {
 
 // makePlan reads the rows against the database through q (the applying
 // transaction, or the read pool for a dry run).
-func makePlan(ctx context.Context, q db.Querier, s *sheet, cats categories, progress func(Progress)) (*plan, error) {
-	l, ignored, err := newLayout(s.header)
+func makePlan(ctx context.Context, q db.Querier, s *sheet.File, cats categories, progress func(Progress)) (*plan, error) {
+	l, ignored, err := newLayout(s.Header)
 	if err != nil {
 		return nil, err
 	}
 	p := &plan{touched: map[int64]bool{}, renamed: map[int64]bool{}}
 	rep := &p.report
-	rep.Format, rep.Rows, rep.Ignored = s.format, len(s.rows), ignored
+	rep.Format, rep.Rows, rep.Ignored = s.Format, len(s.Rows), ignored
 	add := func(pr Problem) { rep.Problems = append(rep.Problems, pr) }
 
 	// The rows on their own.
-	items := make([]*item, len(s.rows))
+	items := make([]*item, len(s.Rows))
 	firstOf := map[string]int{} // SKU → row
 	var skus []string
-	for i, r := range s.rows {
+	for i, r := range s.Rows {
 		it := l.parse(r, cats, add)
 		items[i] = &it
 		if (i+1)%1000 == 0 {
-			progress(Progress{Phase: PhaseCheck, Done: i + 1, Total: len(s.rows)})
+			progress(Progress{Phase: PhaseCheck, Done: i + 1, Total: len(s.Rows)})
 		}
 		if it.sku == "" {
 			continue
@@ -468,12 +469,12 @@ func missingColumns(l layout, keys ...string) string {
 }
 
 // cellOf is the cell of column k in row n of s.
-func (l layout) cellOf(s *sheet, n int, k string) string {
-	i, ok := slices.BinarySearchFunc(s.rows, n, func(r record, n int) int { return cmp.Compare(r.n, n) })
+func (l layout) cellOf(s *sheet.File, n int, k string) string {
+	i, ok := slices.BinarySearchFunc(s.Rows, n, func(r sheet.Row, n int) int { return cmp.Compare(r.N, n) })
 	if !ok {
 		return ""
 	}
-	return l.cell(s.rows[i], k)
+	return l.cell(s.Rows[i], k)
 }
 
 func sortedKeys(m map[int64]bool) []int64 {

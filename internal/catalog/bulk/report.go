@@ -2,7 +2,6 @@ package bulk
 
 import (
 	"fmt"
-	"strconv"
 
 	"github.com/mallang/mallang/internal/fault"
 )
@@ -153,7 +152,7 @@ type FileError struct {
 var fileText = map[string][2]string{
 	"type":       {"CSV 또는 엑셀(.xlsx) 파일만 올릴 수 있습니다", "is neither a CSV nor an Excel (.xlsx) file"},
 	"xls":        {"예전 엑셀 형식(.xls)은 읽을 수 없습니다. 엑셀에서 .xlsx로 저장해 주세요", "is an old Excel (.xls) file: save it as .xlsx"},
-	"size":       {"파일이 너무 큽니다 (최대 10MB)", "is larger than 10 MB"},
+	"size":       {"파일이 너무 큽니다 (최대 %s)", "is larger than %s"},
 	"empty":      {"머리글 행이 없는 빈 파일입니다", "has no header row"},
 	"no_sku":     {"SKU 열이 없습니다", "has no SKU column"},
 	"duplicate":  {"같은 열이 두 번 있습니다: %s", "has the column %s twice"},
@@ -179,8 +178,4 @@ func (e *FileError) Error() string { return "file " + e.Message("en") }
 // Unwrap makes the error a *fault.Invalid on "file".
 func (e *FileError) Unwrap() error {
 	return &fault.Invalid{Fields: map[string]string{"file": e.Message("en")}}
-}
-
-func tooManyRows() *FileError {
-	return &FileError{Code: "rows", Detail: strconv.Itoa(MaxRows)}
 }

@@ -13,6 +13,7 @@ import (
 	"github.com/mallang/mallang/internal/audit"
 	"github.com/mallang/mallang/internal/db"
 	"github.com/mallang/mallang/internal/fault"
+	"github.com/mallang/mallang/internal/sheet"
 )
 
 // How long runs are kept for their pages, of how many dry runs the file is
@@ -100,12 +101,12 @@ func (s *Service) ApplyDryRun(ctx context.Context, by audit.Actor, id string, pa
 
 // start stores a run of sh and works it in the background; file is kept
 // with it (a dry run's).
-func (s *Service) start(ctx context.Context, by audit.Actor, sh *sheet, file []byte, opt Options) (string, error) {
+func (s *Service) start(ctx context.Context, by audit.Actor, sh *sheet.File, file []byte, opt Options) (string, error) {
 	var b [16]byte
 	_, _ = rand.Read(b[:])
 	now := s.now().UTC().Truncate(time.Microsecond)
 	r := runRow{ID: hex.EncodeToString(b[:]), FileName: opt.FileName, DryRun: opt.DryRun, Partial: opt.Partial,
-		ActorEmail: by.Email, Phase: string(PhaseCheck), TotalRows: len(sh.rows), StartedAt: now}
+		ActorEmail: by.Email, Phase: string(PhaseCheck), TotalRows: len(sh.Rows), StartedAt: now}
 	if opt.Key != "" {
 		r.Key = sql.NullString{String: opt.Key, Valid: true}
 	}
@@ -124,7 +125,7 @@ func (s *Service) start(ctx context.Context, by audit.Actor, sh *sheet, file []b
 	if err != nil {
 		return "", fmt.Errorf("start an import: %w", err)
 	}
-	l := &local{progress: Progress{Phase: PhaseCheck, Total: len(sh.rows)}, done: make(chan struct{})}
+	l := &local{progress: Progress{Phase: PhaseCheck, Total: len(sh.Rows)}, done: make(chan struct{})}
 	s.mu.Lock()
 	s.runs[r.ID] = l
 	s.mu.Unlock()
@@ -134,7 +135,7 @@ func (s *Service) start(ctx context.Context, by audit.Actor, sh *sheet, file []b
 
 // work runs the import of run id and stores its outcome: an applying run's
 // in its own transaction, any other after it.
-func (s *Service) work(ctx context.Context, by audit.Actor, id string, sh *sheet, opt Options, l *local) {
+func (s *Service) work(ctx context.Context, by audit.Actor, id string, sh *sheet.File, opt Options, l *local) {
 	defer func() {
 		s.mu.Lock()
 		delete(s.runs, id)

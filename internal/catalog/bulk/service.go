@@ -13,6 +13,7 @@ import (
 	"github.com/mallang/mallang/internal/catalog"
 	"github.com/mallang/mallang/internal/db"
 	"github.com/mallang/mallang/internal/fault"
+	"github.com/mallang/mallang/internal/sheet"
 )
 
 // Catalog is what the import needs of the catalog (*catalog.Service): the
@@ -92,7 +93,7 @@ func (s *Service) Import(ctx context.Context, by audit.Actor, file []byte, opt O
 // importSheet imports sh. stored, when not nil, is called with the report
 // inside the transaction of a run that applies, so a run's record commits
 // with its changes.
-func (s *Service) importSheet(ctx context.Context, by audit.Actor, sh *sheet, opt Options, progress func(Progress),
+func (s *Service) importSheet(ctx context.Context, by audit.Actor, sh *sheet.File, opt Options, progress func(Progress),
 	stored func(q db.Querier, rep Report) error) (Report, error) {
 	roots, err := s.cat.Categories(ctx)
 	if err != nil {
