@@ -12,13 +12,13 @@ import (
 	"github.com/mallang/mallang/internal/account"
 	"github.com/mallang/mallang/internal/dashboard"
 	"github.com/mallang/mallang/internal/kst"
+	"github.com/mallang/mallang/internal/stats"
 )
 
 // Dashboard counts what the first page shows; *dashboard.Service
 // implements it.
 type Dashboard interface {
 	Todo(ctx context.Context, w dashboard.Want, stuckDays int) (dashboard.Todo, error)
-	NewMembers(ctx context.Context, days int) ([]dashboard.Day, error)
 }
 
 // Days the dashboard looks at.
@@ -93,7 +93,9 @@ func (h *Handler) dashboard(w http.ResponseWriter, r *http.Request, m *messages,
 		}
 	}
 	if u.Can(account.PermCustomers) {
-		days, err := h.deps.Dashboard.NewMembers(ctx, memberDays)
+		today := h.deps.Now().In(kst.Zone)
+		last := stats.Range{From: today.AddDate(0, 0, 1-memberDays).Format(stats.DayLayout), To: today.Format(stats.DayLayout)}
+		days, err := h.deps.Stats.Members(ctx, last, stats.Daily)
 		if err != nil {
 			return err
 		}
@@ -136,12 +138,11 @@ func (h *Handler) todoItems(m *messages, want dashboard.Want, t dashboard.Todo) 
 }
 
 // membersTable is the new members chart: one row per Korean day.
-func membersTable(m *messages, days []dashboard.Day) templ.Component {
+func membersTable(m *messages, days []stats.Count) templ.Component {
 	rows := make([]chartRow, len(days))
 	for i, d := range days {
-		k := d.Date.In(kst.Zone)
-		rows[i] = chartRow{X: k.Format("2006-01-02"), Label: m.Day(k),
-			Cells: []chartCell{{Value: d.Count, Text: m.F("dash.members.n", d.Count)}}}
+		rows[i] = chartRow{X: d.Key, Label: dayText(m, d.Key),
+			Cells: []chartCell{{Value: d.N, Text: m.F("dash.members.n", d.N)}}}
 	}
 	return chartFolded("new-members", "bar", "count", m.T("chart.table"),
 		chartTable([]chartColumn{{Name: m.T("dash.members.day")}, {Name: m.T("dash.members.count")}}, rows))

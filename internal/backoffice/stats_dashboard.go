@@ -85,20 +85,11 @@ func (h *Handler) salesOverview(ctx context.Context, m *messages) (templ.Compone
 	if err != nil {
 		return nil, err
 	}
-	members, err := h.deps.Stats.Members(ctx, last30, stats.Daily)
-	if err != nil {
-		return nil, err
-	}
 	v.Table = statTable{ID: "dash-sales", Kind: "line", Unit: "won", Headers: []statHeader{{Label: m.T("stats.period.day")},
-		{Label: m.T("stats.col.paid")}, {Label: m.T("stats.col.net")}, {Label: m.T("stats.col.orders"), Off: true},
-		{Label: m.T("stats.col.members"), Off: true}}}
-	for i, r := range sales {
-		var joined int64
-		if i < len(members) {
-			joined = members[i].N
-		}
+		{Label: m.T("stats.col.paid")}, {Label: m.T("stats.col.net")}, {Label: m.T("stats.col.orders"), Off: true}}}
+	for _, r := range sales {
 		v.Table.Rows = append(v.Table.Rows, []statCell{{Text: dayText(m, r.Key), Value: r.Key}, num(m, r.Paid, true), num(m, r.Net(), true),
-			num(m, r.Orders, false), num(m, joined, false)})
+			num(m, r.Orders, false)})
 	}
 	return salesOverviewBlock(v), nil
 }

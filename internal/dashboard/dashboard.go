@@ -25,8 +25,6 @@ const (
 	// MaxStuckDays is the most days an order may prepare before it counts
 	// as stuck that Todo accepts.
 	MaxStuckDays = 365
-	// MaxDays is the most days NewMembers counts.
-	MaxDays = 366
 )
 
 // Want says which counts Todo makes: the back office asks only for those
@@ -63,13 +61,6 @@ type Todo struct {
 	// FailedJobs counts jobs the queue gave up on (discarded after their
 	// last attempt).
 	FailedJobs int64
-}
-
-// Day is the count of one Korean calendar day; Date is its midnight in
-// Korea.
-type Day struct {
-	Date  time.Time
-	Count int64
 }
 
 // Service answers the dashboard's questions.
@@ -131,31 +122,4 @@ func EndOfDay(t time.Time) time.Time {
 func startOfDay(t time.Time) time.Time {
 	k := t.In(kst.Zone)
 	return time.Date(k.Year(), k.Month(), k.Day(), 0, 0, 0, 0, kst.Zone)
-}
-
-// NewMembers counts the customers who signed up on each of the last days
-// Korean calendar days, today included, oldest first; every day is there,
-// with 0 when no one signed up. days is 1 to MaxDays, else *fault.Invalid
-// on "days".
-func (s *Service) NewMembers(ctx context.Context, days int) ([]Day, error) {
-	if days < 1 || days > MaxDays {
-		return nil, &fault.Invalid{Fields: map[string]string{"days": fmt.Sprintf("must be from 1 to %d", MaxDays)}}
-	}
-	now := s.now().UTC()
-	first := startOfDay(now).AddDate(0, 0, 1-days)
-	out := make([]Day, days)
-	bounds := make([]time.Time, days+1)
-	for i := range out {
-		out[i].Date = first.AddDate(0, 0, i)
-		bounds[i] = out[i].Date.UTC()
-	}
-	bounds[days] = first.AddDate(0, 0, days).UTC()
-	counts, err := signUpsPerDay(ctx, s.db.Read(), bounds)
-	if err != nil {
-		return nil, fmt.Errorf("new members over %d days: %w", days, err)
-	}
-	for i := range out {
-		out[i].Count = counts[i]
-	}
-	return out, nil
 }

@@ -2,7 +2,6 @@ package dashboard_test
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"testing"
 	"time"
@@ -181,60 +180,6 @@ func TestTodoRefusesBadStuckDays(t *testing.T) {
 		_, err := s.Todo(t.Context(), dashboard.Want{Orders: true}, days)
 		if inv, ok := fault.AsInvalid(err); !ok || inv.Fields["stuck_days"] == "" {
 			t.Errorf("stuck %d days: %v", days, err)
-		}
-	}
-}
-
-// New members are counted per Korean calendar day: a sign-up at 00:10 in
-// Seoul is that day's even though it is the day before in UTC. Staff
-// accounts are not members.
-func TestNewMembers(t *testing.T) {
-	t.Parallel()
-	f := newFixture(t)
-	day := 24 * time.Hour
-	midnight := time.Date(2026, 12, 7, 0, 0, 0, 0, kst.Zone)
-	f.member("a@example.com", "customer", midnight.Add(10*time.Minute))
-	f.member("b@example.com", "customer", now.Add(-time.Minute))
-	f.member("c@example.com", "customer", midnight.Add(-10*time.Minute))
-	f.member("d@example.com", "customer", midnight.Add(-29*day))
-	f.member("e@example.com", "customer", midnight.Add(-29*day).Add(-time.Second))
-	f.member("f@example.com", "customer", now.Add(time.Hour))
-	f.member("g@example.com", "customer", midnight.Add(day)) // tomorrow
-	f.member("staff@example.com", "staff", now.Add(-time.Minute))
-	s := dashboard.NewService(f.d, func() time.Time { return now.UTC() })
-
-	ds, err := s.NewMembers(t.Context(), 30)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if len(ds) != 30 {
-		t.Fatalf("%d days, want 30", len(ds))
-	}
-	tests := []struct {
-		name  string
-		index int
-		date  string
-		count int64
-	}{
-		{"first day", 0, "2026-11-08", 1},
-		{"a quiet day", 1, "2026-11-09", 0},
-		{"yesterday", 28, "2026-12-06", 1},
-		{"today", 29, "2026-12-07", 3},
-	}
-	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			d := ds[tt.index]
-			if got := d.Date.In(kst.Zone).Format(time.DateOnly); got != tt.date || d.Count != tt.count {
-				t.Errorf("day %d = %s %d, want %s %d", tt.index, got, d.Count, tt.date, tt.count)
-			}
-			if h, m, _ := d.Date.In(kst.Zone).Clock(); h != 0 || m != 0 {
-				t.Errorf("day %d starts at %02d:%02d", tt.index, h, m)
-			}
-		})
-	}
-	for _, days := range []int{0, dashboard.MaxDays + 1} {
-		if _, err := s.NewMembers(t.Context(), days); !errors.As(err, new(*fault.Invalid)) {
-			t.Errorf("%d days: %v", days, err)
 		}
 	}
 }

@@ -1,13 +1,5 @@
 package dashboard
 
-import (
-	"context"
-	"sort"
-	"time"
-
-	"github.com/mallang/mallang/internal/db"
-)
-
 // The counts of Todo, each served by an index: orders_status (status, id)
 // for the orders' states, orders_unpaid (pay_by, partial on the unpaid
 // states) for the deadline, returns_status and inquiries_status for the
@@ -32,31 +24,3 @@ const (
 	// River's (state, finalized_at) index serve the count.
 	countFailedJobs = `SELECT COUNT(*) FROM river_job WHERE state = 'discarded' AND finalized_at IS NOT NULL`
 )
-
-// signUpsPerDay counts customers created in each [bounds[i], bounds[i+1]):
-// one pass over the sign-ups of the range, read by their time alone and
-// counted here, since the engines bucket times into Korean days each their
-// own way.
-func signUpsPerDay(ctx context.Context, q db.Querier, bounds []time.Time) ([]int64, error) {
-	n := len(bounds) - 1
-	out := make([]int64, n)
-	rows, err := q.QueryContext(ctx, q.Rebind(`SELECT created_at FROM users WHERE role = 'customer'
-		AND created_at >= ? AND created_at < ?`), bounds[0], bounds[n])
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	for rows.Next() {
-		var at db.Time
-		if err := rows.Scan(&at); err != nil {
-			return nil, err
-		}
-		t := time.Time(at)
-		// The first bound after t ends its day.
-		i := sort.Search(n, func(i int) bool { return bounds[i+1].After(t) })
-		if i < n {
-			out[i]++
-		}
-	}
-	return out, rows.Err()
-}
