@@ -207,6 +207,9 @@ func fillShop(t testing.TB, d *db.DB) {
 	exec(t, d, `INSERT INTO stats_members (day, members, created_at, updated_at) VALUES ('2026-11-30', 3, ?, ?)`, t1, t1)
 	exec(t, d, `INSERT INTO order_notes (id, order_id, author_id, body, created_at) VALUES
 		(1, 1, 1, '문 앞 배송 요청' || char(10) || '"경비실" 말고', ?)`, t2)
+	exec(t, d, `INSERT INTO automation_sends (kind, subject, user_id, sent_at) VALUES
+		('cart_reminder', 'cart:1:2026-11-30T01:00:00Z', 4, ?), ('daily_report', 'report:2026-11-30:boss@example.com', NULL, ?)`, t1, t2)
+	exec(t, d, `INSERT INTO automation_runs (kind, ran_at, sent, error) VALUES ('daily_report', ?, 1, ''), ('cart_reminder', ?, 0, 'mail server "down"')`, t2, t3)
 	exec(t, d, `INSERT INTO answer_templates (id, title, body, created_at, updated_at) VALUES
 		(3, '배송 지연', '죄송합니다.' || char(10) || '곧 보내 드립니다.', ?, ?)`, t1, t2)
 	exec(t, d, `INSERT INTO settings (id, version, data, created_at, updated_at) VALUES
