@@ -49,6 +49,20 @@ type ShopSettings struct {
 	GradeWindow  int               `json:"grade_window_days" doc:"Days of orders the monthly evaluation of membership grades counts, 1–730." example:"90"`
 	PaymentsOff  []string          `json:"payments_off" nullable:"false" maxItems:"20" doc:"Ways to pay switched off (keys of GET /api/v1/payment-methods when on); checkout leaves them out and refuses them." example:"[\"paypal\"]"`
 	Attendance   ShopAttendance    `json:"attendance" doc:"The attendance check (출석체크)."`
+	Automations  ShopAutomations   `json:"automations" doc:"The mails the shop sends by itself; each goes once."`
+}
+
+// ShopAutomations are the automatic mails.
+type ShopAutomations struct {
+	CartReminder    bool     `json:"cart_reminder" doc:"Remind customers who agreed to marketing mail of a cart left untouched (sent 08:00–21:00 Asia/Seoul only)."`
+	CartHours       int      `json:"cart_hours" doc:"Hours a cart stays untouched before the reminder, 1–168." example:"24"`
+	PointsNotice    bool     `json:"points_notice" doc:"Tell customers ahead that points expire."`
+	PointsDays      int      `json:"points_days" doc:"Days ahead of the expiry, 1–90." example:"30"`
+	ConfirmReminder bool     `json:"confirm_reminder" doc:"Remind customers to confirm a delivered order."`
+	ConfirmDays     int      `json:"confirm_reminder_days" doc:"Days after delivery, 1–60." example:"3"`
+	DailyReport     bool     `json:"daily_report" doc:"Mail yesterday's sales to report_to."`
+	ReportHour      int      `json:"report_hour" doc:"Hour the report goes, 0–23 (Asia/Seoul)." example:"8"`
+	ReportTo        []string `json:"report_to" nullable:"false" maxItems:"10" doc:"Addresses of the daily report." example:"[\"boss@mallang.example\"]"`
 }
 
 // ShopAttendance is the attendance check policy.
@@ -69,7 +83,10 @@ type ShopBankAccount struct {
 func newShopSettings(st settings.Settings) ShopSettings {
 	out := ShopSettings{Version: st.Version, ShopName: st.ShopName, Logo: st.Logo, DepositHours: st.DepositHours,
 		ConfirmDays: st.ConfirmDays, ReturnFee: st.ReturnFee, GradeWindow: st.GradeWindowDays, BankAccounts: []ShopBankAccount{}, PaymentsOff: []string{},
-		Attendance: ShopAttendance(st.Attendance)}
+		Attendance: ShopAttendance(st.Attendance), Automations: ShopAutomations(st.Automations)}
+	if out.Automations.ReportTo == nil {
+		out.Automations.ReportTo = []string{}
+	}
 	out.Contact.Phone, out.Contact.Email, out.Contact.Hours = st.Contact.Phone, st.Contact.Email, st.Contact.Hours
 	b := st.Business
 	out.Business.Name, out.Business.Representative, out.Business.Registration = b.Name, b.Representative, b.Registration
@@ -84,8 +101,8 @@ func newShopSettings(st settings.Settings) ShopSettings {
 func (s ShopSettings) settings() settings.Settings {
 	st := settings.Settings{Version: s.Version, ShopName: s.ShopName, Logo: s.Logo, DepositHours: s.DepositHours,
 		ConfirmDays: s.ConfirmDays, ReturnFee: s.ReturnFee, GradeWindowDays: s.GradeWindow, PaymentsOff: s.PaymentsOff,
-		Attendance: settings.Attendance(s.Attendance),
-		Contact:    settings.Contact{Phone: s.Contact.Phone, Email: s.Contact.Email, Hours: s.Contact.Hours},
+		Attendance: settings.Attendance(s.Attendance), Automations: settings.Automations(s.Automations),
+		Contact: settings.Contact{Phone: s.Contact.Phone, Email: s.Contact.Email, Hours: s.Contact.Hours},
 		Business: settings.Business{Name: s.Business.Name, Representative: s.Business.Representative,
 			Registration: s.Business.Registration, MailOrder: s.Business.MailOrder, Address: s.Business.Address,
 			PrivacyName: s.Business.PrivacyName, PrivacyEmail: s.Business.PrivacyEmail}}
@@ -104,7 +121,10 @@ var settingsFields = func() map[string]string {
 		"mail_order": "body.business.mail_order", "address": "body.business.address", "privacy_name": "body.business.privacy_name",
 		"privacy_email": "body.business.privacy_email", "deposit_hours": "body.deposit_hours", "confirm_days": "body.confirm_days",
 		"return_fee": "body.return_fee", "grade_window_days": "body.grade_window_days", "payments_off": "body.payments_off", "bank_accounts": "body.bank_accounts",
-		"attendance_points": "body.attendance.points", "streak_days": "body.attendance.streak_days", "streak_bonus": "body.attendance.streak_bonus"}
+		"attendance_points": "body.attendance.points", "streak_days": "body.attendance.streak_days", "streak_bonus": "body.attendance.streak_bonus",
+		"cart_hours": "body.automations.cart_hours", "points_days": "body.automations.points_days",
+		"confirm_reminder_days": "body.automations.confirm_reminder_days", "report_hour": "body.automations.report_hour",
+		"report_to": "body.automations.report_to"}
 	for i := range settings.MaxBankAccounts {
 		n := strconv.Itoa(i)
 		for _, f := range []string{"bank", "account", "holder"} {

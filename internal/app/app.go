@@ -22,6 +22,7 @@ import (
 
 	"github.com/mallang/mallang/internal/account"
 	"github.com/mallang/mallang/internal/api"
+	"github.com/mallang/mallang/internal/automation"
 	"github.com/mallang/mallang/internal/backoffice"
 	"github.com/mallang/mallang/internal/catalog"
 	"github.com/mallang/mallang/internal/catalog/bulk"
@@ -58,13 +59,16 @@ type App struct {
 	Accounts *account.Service
 	acc      *accounts
 	// uploads and images are the back office's uploads (media.go).
-	uploads  *media.Uploads
-	images   *catalog.Images
-	content  *content.Service
-	queue    *jobs.Queue
-	bulk     *bulk.Service
-	registry *prometheus.Registry
-	handler  http.Handler
+	uploads *media.Uploads
+	images  *catalog.Images
+	content *content.Service
+	queue   *jobs.Queue
+	bulk    *bulk.Service
+	// automations send the shop's automatic mail (automations.go).
+	automations *automation.Service
+	unsubscribe *automation.Unsubscribe
+	registry    *prometheus.Registry
+	handler     http.Handler
 	// backOfficeRoutes are the patterns the back office registered.
 	backOfficeRoutes []string
 	// now is the clock of every service: time.Now, or Options.Now.
@@ -131,6 +135,7 @@ func NewWith(ctx context.Context, cfg config.Config, log *slog.Logger, version s
 	a.wireMedia()
 	a.wireBulk()
 	a.wireCustomers()
+	a.wireAutomations()
 	if err := a.wireSettings(ctx); err != nil {
 		a.Close()
 		return nil, err
@@ -219,6 +224,7 @@ func (a *App) routes() http.Handler {
 	})
 	storefront.EnableContent(a.content)
 	storefront.EnableAttendance(a.acc.attendance)
+	storefront.EnableUnsubscribe(unsubscriber{a.unsubscribe, a.Accounts})
 	storefront.Register(mux)
 	bo := &routeNotes{ServeMux: mux}
 	backoffice.New(backoffice.Config{Path: a.cfg.AdminPath, Secure: strings.HasPrefix(a.cfg.BaseURL, "https://")},
@@ -228,7 +234,7 @@ func (a *App) routes() http.Handler {
 			Payments: a.acc.payments, Returns: a.acc.returns, Catalog: a.Catalog,
 			Images: a.images, Uploads: a.uploads, Bulk: a.bulk,
 			Customers: a.acc.customers, Inquiries: a.acc.inquiries, Settings: a.live.s,
-			Dashboard: dashboard.NewService(a.DB, a.now), Stats: a.acc.stats}, a.log).Register(bo)
+			Dashboard: dashboard.NewService(a.DB, a.now), Stats: a.acc.stats, Automations: a.automations}, a.log).Register(bo)
 	a.backOfficeRoutes = bo.patterns
 
 	m := observe.NewMetrics(a.registry)
@@ -268,7 +274,7 @@ func (n *routeNotes) HandleFunc(pattern string, h func(http.ResponseWriter, *htt
 // and stops the job workers.
 func (a *App) Serve(ctx context.Context, ln net.Listener) error {
 	runner, err := jobs.NewRunner(a.DB, a.log, a.Catalog, a.Media, a.acc.payments,
-		&jobs.Mail{Courier: a.acc.courier, Backoff: jobs.MailBackoff}, a.pruners()...)
+		&jobs.Mail{Courier: a.acc.courier, Backoff: jobs.MailBackoff}, a.tasks(), a.pruners()...)
 	if err != nil {
 		return fmt.Errorf("start jobs: %w", err)
 	}

@@ -143,6 +143,9 @@ type Deps struct {
 	Dashboard Dashboard
 	// Stats serves the statistics section (account.PermStats).
 	Stats Stats
+	// Automations shows the automatic mails' last runs on the settings
+	// page (nil: not shown).
+	Automations Automations
 }
 
 // missing names the dependencies d lacks: nil, or a nil pointer in an

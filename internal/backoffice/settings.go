@@ -69,8 +69,10 @@ type settingsView struct {
 	Methods []methodView
 	// AttendanceOn: the attendance check box is ticked.
 	AttendanceOn bool
-	Errors       map[string]string
-	Error        string
+	// Auto is the automations' switches and last runs.
+	Auto   automationView
+	Errors map[string]string
+	Error  string
 	// Legal links the legal documents' pages; Points and Grades the
 	// promotion settings, shown to staff who may edit them.
 	Legal  []settingsLink
@@ -104,6 +106,7 @@ func (h *Handler) newSettingsView(m *messages, u account.User, st settings.Setti
 		"attendance_points": strconv.FormatInt(st.Attendance.Points, 10), "streak_days": strconv.Itoa(st.Attendance.StreakDays),
 		"streak_bonus": strconv.FormatInt(st.Attendance.StreakBonus, 10),
 	}, AttendanceOn: st.Attendance.On}
+	v.Auto = automationValues(st.Automations, v.Values)
 	for i := range settings.MaxBankAccounts {
 		row := bankRowView{Index: strconv.Itoa(i)}
 		if i < len(st.BankAccounts) {
@@ -134,6 +137,11 @@ func (h *Handler) settingsPage(w http.ResponseWriter, r *http.Request, m *messag
 func (h *Handler) showSettings(w http.ResponseWriter, r *http.Request, m *messages, u account.User, status int, v settingsView, notice string) error {
 	v.Action = h.url("/settings")
 	v.Logo = h.deps.Settings.Current(r.Context()).Logo
+	runs, err := h.automationRuns(r.Context(), m)
+	if err != nil {
+		return err
+	}
+	v.Auto.Runs = runs
 	v.Legal = []settingsLink{{m.T("set.legal.terms"), h.url("/settings/legal/terms")}, {m.T("set.legal.privacy"), h.url("/settings/legal/privacy")}}
 	if u.Can(account.PermOrders) {
 		v.Points, v.Grades = h.url("/promotions/points"), h.url("/promotions/grades")
@@ -151,6 +159,9 @@ func (h *Handler) saveSettings(w http.ResponseWriter, r *http.Request, m *messag
 	form := func(name string) string { return cut(strings.TrimSpace(r.PostFormValue(name)), 1000) }
 	v := settingsView{Version: form("version"), Values: map[string]string{}, Errors: map[string]string{}}
 	for _, f := range settingsFields {
+		v.Values[f] = form(f)
+	}
+	for _, f := range automationFields {
 		v.Values[f] = form(f)
 	}
 	st := settings.Settings{ShopName: v.Values["shop_name"], Logo: v.Values["logo"],
@@ -184,6 +195,7 @@ func (h *Handler) saveSettings(w http.ResponseWriter, r *http.Request, m *messag
 	}
 	st.Attendance.On = r.PostFormValue("attendance_on") == "1"
 	v.AttendanceOn = st.Attendance.On
+	parseAutomations(r, m, &v, &st)
 	for i := range settings.MaxBankAccounts {
 		n := strconv.Itoa(i)
 		row := bankRowView{Index: n, Bank: form("bank_accounts." + n + ".bank"), Account: form("bank_accounts." + n + ".account"),
@@ -205,7 +217,7 @@ func (h *Handler) saveSettings(w http.ResponseWriter, r *http.Request, m *messag
 	saved, err := h.deps.Settings.Update(r.Context(), staffActor(r, u), st)
 	if inv, ok := fault.AsInvalid(err); ok {
 		known := map[string]string{}
-		for _, f := range settingsFields {
+		for _, f := range append(settingsFields, automationFields...) {
 			known[f] = ""
 		}
 		for i := range settings.MaxBankAccounts {

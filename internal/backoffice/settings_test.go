@@ -33,6 +33,18 @@ func settingsForm(e *env) url.Values {
 	if st.Attendance.On {
 		f.Set("attendance_on", "1")
 	}
+	a := st.Automations
+	for k, v := range map[string]string{"cart_hours": strconv.Itoa(a.CartHours), "points_days": strconv.Itoa(a.PointsDays),
+		"confirm_reminder_days": strconv.Itoa(a.ConfirmDays), "report_hour": strconv.Itoa(a.ReportHour),
+		"report_to": strings.Join(a.ReportTo, "\n")} {
+		f.Set(k, v)
+	}
+	for k, on := range map[string]bool{"cart_reminder": a.CartReminder, "points_notice": a.PointsNotice,
+		"confirm_reminder": a.ConfirmReminder, "daily_report": a.DailyReport} {
+		if on {
+			f.Set(k, "1")
+		}
+	}
 	for i, a := range st.BankAccounts {
 		n := strconv.Itoa(i)
 		f.Set("bank_accounts."+n+".bank", a.Bank)
@@ -108,6 +120,10 @@ func TestSettingsFormErrors(t *testing.T) {
 		{"attendance_points", "10001", "0원에서 10,000원 사이"},
 		{"attendance_points", "열", "숫자로 입력하세요"},
 		{"streak_days", "32", "0일에서 31일 사이"},
+		{"cart_hours", "200", "1시간에서 168시간 사이"},
+		{"points_days", "0", "1일에서 90일 사이"},
+		{"report_hour", "24", "0시에서 23시 사이"},
+		{"report_to", "사장님", "이메일 주소를 한 줄에 하나씩"},
 		{"streak_bonus", "100001", "0원에서 100,000원 사이"},
 		{"bank_accounts.0.holder", "", "필수 항목입니다"},
 		{"bank_accounts.1.account", "국민-123", "숫자로 입력하세요"},

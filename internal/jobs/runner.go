@@ -51,8 +51,10 @@ type Runner struct {
 // pruners run every PruneInterval (and at start) through PruneArgs;
 // payments settles the attempts PaymentSyncArgs names and the cash
 // receipts CashReceiptArgs names (nil: no payments);
-// mail delivers the mail MailDeliveryArgs names (nil: no mail).
-func NewRunner(d *db.DB, log *slog.Logger, cat *catalog.Service, store *media.Store, payments PaymentSyncer, mail *Mail, pruners ...Pruner) (*Runner, error) {
+// mail delivers the mail MailDeliveryArgs names (nil: no mail); tasks run
+// on their schedules through TaskArgs.
+func NewRunner(d *db.DB, log *slog.Logger, cat *catalog.Service, store *media.Store, payments PaymentSyncer, mail *Mail,
+	tasks []Task, pruners ...Pruner) (*Runner, error) {
 	workers := river.NewWorkers()
 	if payments != nil {
 		if err := river.AddWorkerSafely(workers, &paymentSyncWorker{syncer: payments}); err != nil {
@@ -76,7 +78,10 @@ func NewRunner(d *db.DB, log *slog.Logger, cat *catalog.Service, store *media.St
 	if err := river.AddWorkerSafely(workers, &pruneWorker{pruners: pruners, log: log}); err != nil {
 		return nil, fmt.Errorf("new job runner: %w", err)
 	}
-	var periodic []*river.PeriodicJob
+	periodic, err := taskJobs(workers, tasks)
+	if err != nil {
+		return nil, fmt.Errorf("new job runner: %w", err)
+	}
 	if len(pruners) > 0 {
 		periodic = append(periodic, river.NewPeriodicJob(river.PeriodicInterval(PruneInterval),
 			func() (river.JobArgs, *river.InsertOpts) { return PruneArgs{}, nil },

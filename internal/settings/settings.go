@@ -76,6 +76,8 @@ type Settings struct {
 	// were stored before it existed reads it as off until staff switch it
 	// on.
 	Attendance Attendance `json:"attendance"`
+	// Automations are the mails the shop sends by itself.
+	Automations Automations `json:"automations"`
 }
 
 // Attendance is the shop's attendance check policy.
@@ -136,6 +138,7 @@ func (s Settings) Bank() BankAccount {
 func (s Settings) clone() Settings {
 	s.BankAccounts = slices.Clone(s.BankAccounts)
 	s.PaymentsOff = slices.Clone(s.PaymentsOff)
+	s.Automations.ReportTo = slices.Clone(s.Automations.ReportTo)
 	return s
 }
 
@@ -214,6 +217,7 @@ func (s *Settings) normalize() {
 	}
 	slices.Sort(off)
 	s.PaymentsOff = off
+	s.Automations.normalize()
 }
 
 // validate checks s (normalized) into v; methods are the ways to pay the
@@ -278,6 +282,7 @@ func (s Settings) validate(v *fault.Invalid, methods []string) {
 	if a := s.Attendance; a.StreakBonus < 0 || a.StreakBonus > MaxStreakBonus {
 		v.Add("streak_bonus", fmt.Sprintf("must be from 0 to %d points", MaxStreakBonus))
 	}
+	s.Automations.validate(v)
 	for _, m := range s.PaymentsOff {
 		if !slices.Contains(methods, m) {
 			v.Add("payments_off", "names a way to pay the shop does not have")

@@ -142,6 +142,13 @@ func TestUpdateRefusesEachBadField(t *testing.T) {
 		{"attendance_points", func(s *settings.Settings) { s.Attendance.Points = settings.MaxCheckPoints + 1 }},
 		{"streak_days", func(s *settings.Settings) { s.Attendance.StreakDays = settings.MaxStreakDays + 1 }},
 		{"streak_bonus", func(s *settings.Settings) { s.Attendance.StreakBonus = -5 }},
+		{"cart_hours", func(s *settings.Settings) { s.Automations.CartReminder, s.Automations.CartHours = true, 0 }},
+		{"cart_hours", func(s *settings.Settings) { s.Automations.CartHours = settings.MaxCartHours + 1 }},
+		{"points_days", func(s *settings.Settings) { s.Automations.PointsDays = 91 }},
+		{"confirm_reminder_days", func(s *settings.Settings) { s.Automations.ConfirmReminder, s.Automations.ConfirmDays = true, -1 }},
+		{"report_hour", func(s *settings.Settings) { s.Automations.ReportHour = 24 }},
+		{"report_to", func(s *settings.Settings) { s.Automations.DailyReport = true }},
+		{"report_to", func(s *settings.Settings) { s.Automations.ReportTo = []string{"boss@example.com", "사장님"} }},
 	}
 	for i, tt := range tests {
 		// Names stay unique without the "#01" Go adds to a repeated one: a

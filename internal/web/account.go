@@ -52,6 +52,9 @@ func (h *Handler) registerAccounts(mux *http.ServeMux) {
 	if h.attendance != nil {
 		h.registerAttendance(mux)
 	}
+	if h.unsubscribe != nil {
+		h.registerUnsubscribe(mux)
+	}
 }
 
 // --- sign-up ---

@@ -1,0 +1,52 @@
+package backoffice_test
+
+import (
+	"context"
+	"net/http"
+	"slices"
+	"testing"
+
+	"github.com/mallang/mallang/internal/settings"
+)
+
+// Staff switch the automatic mails on the settings page: a new shop starts
+// with the service mails on and the marketing reminder off; the stored
+// policy follows the form; the daily report needs an address; each
+// automation says when it last ran.
+func TestAutomationSettings(t *testing.T) {
+	t.Parallel()
+	e := newEnv(t)
+	b, _ := e.staffIn("boss@example.com")
+	st, body := b.get(bo + "/settings")
+	must(t, st, http.StatusOK, body)
+	contains(t, body, `data-testid="automation-settings"`, "자동 메일", "장바구니 알림", `data-testid="run-cart_reminder"`, "아직 실행되지 않았습니다.")
+	if got := e.shop.Settings().Current(context.Background()).Automations; !got.Equal(settings.DefaultAutomations()) {
+		t.Fatalf("a new shop's automations = %+v", got)
+	}
+
+	f := settingsForm(e)
+	f.Set("daily_report", "1")
+	f.Set("report_to", "")
+	st, body = b.post(bo+"/settings", f)
+	must(t, st, http.StatusUnprocessableEntity, body)
+	contains(t, body, "일일 보고를 보내려면 받는 주소가 있어야 합니다.")
+
+	f.Set("report_to", "boss@example.com\n cs@example.com ")
+	f.Set("report_hour", "9")
+	f.Set("cart_reminder", "1")
+	f.Set("cart_hours", "6")
+	f.Del("points_notice")
+	st, body = b.post(bo+"/settings", f)
+	must(t, st, http.StatusOK, body)
+	got := e.shop.Settings().Current(context.Background()).Automations
+	if !got.DailyReport || got.ReportHour != 9 || !slices.Equal(got.ReportTo, []string{"boss@example.com", "cs@example.com"}) ||
+		!got.CartReminder || got.CartHours != 6 || got.PointsNotice || !got.ConfirmReminder {
+		t.Fatalf("stored automations = %+v", got)
+	}
+
+	if err := e.shop.Automations().RunAll(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	_, body = b.get(bo + "/settings")
+	contains(t, body, "마지막 실행:", "0통 보냄")
+}

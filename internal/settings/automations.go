@@ -1,0 +1,95 @@
+package settings
+
+import (
+	"fmt"
+	"slices"
+	"strings"
+
+	"github.com/mallang/mallang/internal/fault"
+)
+
+// Automations are the mails the shop sends by itself (internal/automation).
+// A shop whose settings were stored before they existed reads every one as
+// off until staff switch it on.
+type Automations struct {
+	// CartReminder: a customer who agreed to marketing mail and left a
+	// cart untouched for CartHours (1–168) is reminded once.
+	CartReminder bool `json:"cart_reminder"`
+	CartHours    int  `json:"cart_hours"`
+	// PointsNotice: customers hear PointsDays (1–90) ahead that points
+	// expire.
+	PointsNotice bool `json:"points_notice"`
+	PointsDays   int  `json:"points_days"`
+	// ConfirmReminder: a customer whose order was delivered ConfirmDays
+	// (1–60) days ago and is not confirmed is reminded once.
+	ConfirmReminder bool `json:"confirm_reminder"`
+	ConfirmDays     int  `json:"confirm_reminder_days"`
+	// DailyReport mails yesterday's sales to ReportTo (up to 10
+	// addresses) from ReportHour (0–23, Korean time).
+	DailyReport bool     `json:"daily_report"`
+	ReportHour  int      `json:"report_hour"`
+	ReportTo    []string `json:"report_to"`
+}
+
+// Limits of the automations.
+const (
+	MaxCartHours      = 168
+	MaxPointsDays     = 90
+	MaxReminderDays   = 60
+	MaxReportAdresses = 10
+)
+
+// DefaultAutomations are a new shop's: the service mails on, the cart
+// reminder (marketing) and the report (no address yet) off.
+func DefaultAutomations() Automations {
+	return Automations{CartHours: 24, PointsNotice: true, PointsDays: 30, ConfirmReminder: true, ConfirmDays: 3, ReportHour: 8}
+}
+
+// Equal tells whether a and b are the same policy.
+func (a Automations) Equal(b Automations) bool {
+	return a.CartReminder == b.CartReminder && a.CartHours == b.CartHours && a.PointsNotice == b.PointsNotice &&
+		a.PointsDays == b.PointsDays && a.ConfirmReminder == b.ConfirmReminder && a.ConfirmDays == b.ConfirmDays &&
+		a.DailyReport == b.DailyReport && a.ReportHour == b.ReportHour && slices.Equal(a.ReportTo, b.ReportTo)
+}
+
+func (a *Automations) normalize() {
+	var to []string
+	for _, t := range a.ReportTo {
+		if t = strings.TrimSpace(t); t != "" && !slices.Contains(to, t) {
+			to = append(to, t)
+		}
+	}
+	a.ReportTo = to
+}
+
+func (a Automations) validate(v *fault.Invalid) {
+	between := func(field string, n, lo, hi int, unit string) {
+		if n < lo || n > hi {
+			v.Add(field, fmt.Sprintf("must be from %d to %d %s", lo, hi, unit))
+		}
+	}
+	if a.CartReminder || a.CartHours != 0 {
+		between("cart_hours", a.CartHours, 1, MaxCartHours, "hours")
+	}
+	if a.PointsNotice || a.PointsDays != 0 {
+		between("points_days", a.PointsDays, 1, MaxPointsDays, "days")
+	}
+	if a.ConfirmReminder || a.ConfirmDays != 0 {
+		between("confirm_reminder_days", a.ConfirmDays, 1, MaxReminderDays, "days")
+	}
+	between("report_hour", a.ReportHour, 0, 23, "o'clock")
+	if len(a.ReportTo) > MaxReportAdresses {
+		v.Add("report_to", fmt.Sprintf("must be at most %d addresses", MaxReportAdresses))
+	}
+	for _, t := range a.ReportTo {
+		var one fault.Invalid
+		email(&one, "report_to", t)
+		if one.Err() != nil {
+			v.Add("report_to", "must be email addresses, one per line")
+			break
+		}
+	}
+	if a.DailyReport && len(a.ReportTo) == 0 {
+		v.Add("report_to", "is required to send the daily report")
+	}
+}
