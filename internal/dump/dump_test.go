@@ -207,6 +207,8 @@ func fillShop(t testing.TB, d *db.DB) {
 	exec(t, d, `INSERT INTO stats_members (day, members, created_at, updated_at) VALUES ('2026-11-30', 3, ?, ?)`, t1, t1)
 	exec(t, d, `INSERT INTO order_notes (id, order_id, author_id, body, created_at) VALUES
 		(1, 1, 1, '문 앞 배송 요청' || char(10) || '"경비실" 말고', ?)`, t2)
+	exec(t, d, `INSERT INTO shipment_uploads (id, staff_id, file_name, file_rows, report, applied_at, created_at) VALUES
+		('0f1e2d3c4b5a69788796a5b4c3d2e1f0', 1, '송장 "12월".csv', '[{"row":2,"number":"M-1","carrier":"cj","tracking":"1234-5678-9012"}]', NULL, NULL, ?)`, t2)
 	exec(t, d, `INSERT INTO answer_templates (id, title, body, created_at, updated_at) VALUES
 		(3, '배송 지연', '죄송합니다.' || char(10) || '곧 보내 드립니다.', ?, ?)`, t1, t2)
 	exec(t, d, `INSERT INTO settings (id, version, data, created_at, updated_at) VALUES
