@@ -37,6 +37,8 @@ type Orders interface {
 	// AddNote and Notes keep staff's internal notes on an order.
 	AddNote(ctx context.Context, by audit.Actor, orderID int64, body string) (order.Note, error)
 	Notes(ctx context.Context, orderID int64) ([]order.Note, error)
+	// Shipments serve the shipment upload (shipments.go).
+	Shipments
 }
 
 // option is one choice of a select.

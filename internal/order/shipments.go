@@ -147,7 +147,7 @@ func (s *Service) PreviewShipments(ctx context.Context, actor Actor, fileName st
 // whatever stops the apply. A row that went bad since the preview is
 // reported with why and not applied; an order a colleague shipped
 // meanwhile is ShipAlreadyShipped. The result is kept with the upload
-// (ShipmentResult) and audited as "order.shipments_applied".
+// (ShipmentUpload) and audited as "order.shipments_applied".
 //
 // An upload is applied once: the first apply claims it, a second one gets
 // fault.ErrConflict. It returns fault.ErrNotFound for an upload that is not
@@ -202,19 +202,29 @@ func (s *Service) ApplyShipments(ctx context.Context, uploadID string, actor Act
 	return rep, nil
 }
 
-// ShipmentResult returns upload uploadID of staff member staffID: its
-// rows as applied (Running while the apply has not written them), or
-// fault.ErrNotFound for an upload not applied, another's, or older than
+// ShipmentUpload returns upload uploadID of staff member staffID as it
+// stands: before it is applied, its rows checked again against the orders
+// as they are now (a preview; AppliedAt zero); once applied, its rows as
+// the apply left them (Running while it has not written them). It returns
+// fault.ErrNotFound for another's upload or one older than
 // ShipmentUploadTTL.
-func (s *Service) ShipmentResult(ctx context.Context, uploadID string, staffID int64) (ShipmentReport, error) {
+func (s *Service) ShipmentUpload(ctx context.Context, uploadID string, staffID int64) (ShipmentReport, error) {
 	up, err := shipmentUploadByID(ctx, s.d.Read(), uploadID, staffID, s.now().UTC().Add(-ShipmentUploadTTL))
 	if err != nil {
 		return ShipmentReport{}, err
 	}
+	rep := ShipmentReport{UploadID: uploadID, FileName: up.FileName, CreatedAt: up.CreatedAt.UTC()}
 	if !up.AppliedAt.Valid {
-		return ShipmentReport{}, fmt.Errorf("shipment upload %s is not applied: %w", uploadID, fault.ErrNotFound)
+		var lines []ShipmentLine
+		if err := json.Unmarshal([]byte(up.Lines), &lines); err != nil {
+			return ShipmentReport{}, fmt.Errorf("read shipment upload %s: %w", uploadID, err)
+		}
+		if rep.Rows, err = s.checkShipments(ctx, lines); err != nil {
+			return ShipmentReport{}, err
+		}
+		return rep, nil
 	}
-	rep := ShipmentReport{UploadID: uploadID, FileName: up.FileName, CreatedAt: up.CreatedAt.UTC(), AppliedAt: up.AppliedAt.Time.UTC()}
+	rep.AppliedAt = up.AppliedAt.Time.UTC()
 	if !up.Result.Valid {
 		rep.Running = true
 		return rep, nil

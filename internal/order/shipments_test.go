@@ -127,11 +127,20 @@ func TestShipmentUpload(t *testing.T) {
 		}
 	}
 
-	// Before the apply, one order is cancelled and one shipped from its page.
+	// Before the apply, one order is cancelled and one shipped from its
+	// page; the preview read again says so.
 	sh.SetStatus(t, b.ID, order.Cancelled)
 	if _, err := sh.Orders.Ship(ctx, later.ID, "cj", "9999-8888-7777", kim); err != nil {
 		t.Fatal(err)
 	}
+	applied := append([]want(nil), preview...)
+	applied[1] = want{order.ShipWrongState, order.Cancelled}
+	applied[10] = want{order.ShipAlreadyShipped, order.Shipped}
+	again, err := sh.Orders.ShipmentUpload(ctx, rep.UploadID, kim.ID)
+	if err != nil || !again.AppliedAt.IsZero() || again.Running {
+		t.Fatalf("preview again = %+v, %v", again, err)
+	}
+	check(t, again.Rows, applied)
 	if _, err := sh.Orders.ApplyShipments(ctx, rep.UploadID, lee); !errors.Is(err, fault.ErrNotFound) {
 		t.Fatalf("another's upload applied: %v", err)
 	}
@@ -139,11 +148,8 @@ func TestShipmentUpload(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	applied := append([]want(nil), preview...)
 	applied[0] = want{order.ShipShipped, ""}
-	applied[1] = want{order.ShipWrongState, order.Cancelled}
 	applied[9] = want{order.ShipShipped, ""}
-	applied[10] = want{order.ShipAlreadyShipped, order.Shipped}
 	check(t, res.Rows, applied)
 	if res.Count(order.ShipShipped) != 2 {
 		t.Fatalf("shipped %d", res.Count(order.ShipShipped))
@@ -179,16 +185,16 @@ func TestShipmentUpload(t *testing.T) {
 	if _, err := sh.Orders.ApplyShipments(ctx, rep.UploadID, kim); !errors.Is(err, fault.ErrConflict) {
 		t.Fatalf("applied twice: %v", err)
 	}
-	kept, err := sh.Orders.ShipmentResult(ctx, rep.UploadID, kim.ID)
-	if err != nil || kept.Running || kept.FileName != "송장.csv" {
+	kept, err := sh.Orders.ShipmentUpload(ctx, rep.UploadID, kim.ID)
+	if err != nil || kept.Running || kept.FileName != "송장.csv" || kept.AppliedAt.IsZero() {
 		t.Fatalf("result = %+v, %v", kept, err)
 	}
 	check(t, kept.Rows, applied)
-	if _, err := sh.Orders.ShipmentResult(ctx, rep.UploadID, lee.ID); !errors.Is(err, fault.ErrNotFound) {
+	if _, err := sh.Orders.ShipmentUpload(ctx, rep.UploadID, lee.ID); !errors.Is(err, fault.ErrNotFound) {
 		t.Fatalf("another's result: %v", err)
 	}
 	sh.Clock.Advance(order.ShipmentUploadTTL + time.Minute)
-	if _, err := sh.Orders.ShipmentResult(ctx, rep.UploadID, kim.ID); !errors.Is(err, fault.ErrNotFound) {
+	if _, err := sh.Orders.ShipmentUpload(ctx, rep.UploadID, kim.ID); !errors.Is(err, fault.ErrNotFound) {
 		t.Fatalf("a result after a day: %v", err)
 	}
 	if _, err := sh.Orders.PreviewShipments(ctx, lee, "b.csv", csvOf(a.Number+",cj,123456789012")); err != nil {
@@ -338,9 +344,9 @@ func TestShipmentApplyStopped(t *testing.T) {
 		cd.n.Store(n)
 		_, err = sh.Orders.ApplyShipments(cd, rep.UploadID, kim)
 		cancel()
-		res, rerr := sh.Orders.ShipmentResult(t.Context(), rep.UploadID, kim.ID)
+		res, rerr := sh.Orders.ShipmentUpload(t.Context(), rep.UploadID, kim.ID)
 		switch {
-		case errors.Is(rerr, fault.ErrNotFound) && err != nil: // stopped before it began
+		case rerr == nil && err != nil && res.AppliedAt.IsZero(): // stopped before it began
 		case rerr != nil || (err != nil) != res.Running:
 			t.Fatalf("after %d: apply %v; result %+v, %v", n, err, res, rerr)
 		}
