@@ -176,6 +176,15 @@ func TestShipmentUploadPages(t *testing.T) {
 	if st, body := br.get(bo + "/orders/shipments/0123456789abcdef0123456789abcdef"); st != http.StatusNotFound {
 		t.Fatalf("unknown upload: %d\n%s", st, body)
 	}
+
+	// In English too.
+	st, body = br.get(loc + "?lang=en")
+	must(t, st, http.StatusOK, body)
+	contains(t, body, "Shipment upload result", "2 orders shipped", "Malformed tracking number", "Cannot ship: the order is",
+		"No such order")
+	st, body = br.get(bo + "/orders/shipments")
+	must(t, st, http.StatusOK, body)
+	contains(t, body, "Upload and check", "Tracking Number")
 }
 
 // A file the upload cannot take is answered with the form and why, and
