@@ -18,6 +18,7 @@ import (
 type AdminOrders interface {
 	AdminList(ctx context.Context, f order.AdminFilter) ([]order.Order, int, error)
 	BulkTransition(ctx context.Context, ids []int64, to order.Status, actor order.Actor, reason string) (order.BulkResult, error)
+	ShipLines(ctx context.Context, lines []order.ShipmentLine, actor order.Actor, dryRun bool) ([]order.ShipmentCheck, error)
 }
 
 // AdminOrderLine is one line of an order in the staff's list.
@@ -128,6 +129,7 @@ func (a *API) EnableAdminOrders(o AdminOrders) {
 			"with it), so one refused order stops none of the others; the answer lists the orders moved and those left as "+
 			"they were, with why. 422 naming body.ids (none, or more than 500), body.to or body.reason (required to cancel).",
 		http.StatusUnprocessableEntity), a.bulkOrderStatus)
+	a.registerAdminShipments(staff)
 	documentErrorHeaders(a.huma.OpenAPI())
 	a.renderSpec()
 }

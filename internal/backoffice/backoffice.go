@@ -240,6 +240,7 @@ func (h *Handler) Register(mux Router) {
 	h.registerPayments(mux)
 	h.registerReturns(mux)
 	h.registerOrderSearch(mux)
+	h.registerShipments(mux)
 	h.registerCatalog(mux)
 	h.registerImages(mux)
 	h.registerBulk(mux)

@@ -78,7 +78,7 @@ func (h *Handler) lang(w http.ResponseWriter, r *http.Request) *messages {
 func newMessages() [2]*messages {
 	k := &messages{code: "ko", text: map[string]string{}}
 	e := &messages{code: "en", text: map[string]string{}}
-	for _, set := range []map[string][2]string{texts, commerceTexts, promotionTexts, paymentTexts, returnTexts, catalogTexts, imageTexts, bulkTexts, contentTexts, customerTexts, inquiryTexts, settingsTexts, auditTexts, dashboardTexts, statsTexts, orderSearchTexts, automationTexts} {
+	for _, set := range []map[string][2]string{texts, commerceTexts, promotionTexts, paymentTexts, returnTexts, catalogTexts, imageTexts, bulkTexts, contentTexts, customerTexts, inquiryTexts, settingsTexts, auditTexts, dashboardTexts, statsTexts, orderSearchTexts, automationTexts, shipmentTexts} {
 		for key, v := range set {
 			k.text[key], e.text[key] = v[0], v[1]
 		}
@@ -518,7 +518,6 @@ var paymentTexts = map[string][2]string{
 	"pay.deposit.intro":                     {"통장에 %s이(가) 들어온 것을 확인한 뒤 누르세요. 주문이 결제 완료로 바뀝니다.", "Press once %s has arrived in the account; the order becomes paid."},
 	"pay.depositor.hint":                    {"고객이 알려 준 입금자명: %s. 실제 입금자명이 다르면 고쳐 적으세요.", "The customer said the transfer comes from %s; correct it if the name differs."},
 	"pay.deposit.submit":                    {"입금 확인", "Confirm deposit"},
-	"pay.deposit.done":                      {"%s 입금을 확인했습니다. 주문이 결제 완료로 바뀌었습니다.", "The deposit of %s is confirmed; the order is paid."},
 	"pay.deposit.none":                      {"이 주문에는 입금을 기다리는 무통장 입금이 없습니다.", "This order has no bank transfer waiting for its deposit."},
 	"pay.deposit.conflict":                  {"그 사이 주문이 취소되었습니다(입금 기한이 지났을 수 있습니다). 받은 돈은 고객에게 직접 돌려보내 주세요.", "The order was cancelled meanwhile (its deadline may have passed); send the money back to the customer by hand."},
 	"pay.deposit.confirmed":                 {"이미 입금 확인이 끝난 주문입니다. 다시 누르지 않아도 됩니다.", "The deposit of this order was confirmed already; there is nothing more to do."},
@@ -535,7 +534,6 @@ var paymentTexts = map[string][2]string{
 	"pay.refund.reason":                     {"환불 사유", "Reason"},
 	"pay.refund.hint":                       {"고른 상품의 결제 금액과 사용한 적립금이 돌아가고, 모든 상품을 환불하면 주문이 환불 완료(배송 전이면 취소)됩니다. 고객에게 메일이 갑니다.", "The lines' share of the money and points goes back; refunding every line refunds the order (cancels it before shipping). The customer is emailed."},
 	"pay.refund.submit":                     {"선택한 상품 환불", "Refund the chosen lines"},
-	"pay.refund.done":                       {"%s을(를) 환불했습니다 (적립금 %s 반환).", "Refunded %s (%s in points back)."},
 	"pay.line.qty":                          {"%d개", "qty %d"},
 	"pay.lines.none":                        {"환불할 상품을 하나 이상 고르세요.", "Choose at least one line to refund."},
 	"pay.lines.bad":                         {"알 수 없는 상품이 포함되어 있습니다.", "That is not a line of this order."},
@@ -633,7 +631,6 @@ var paymentTexts = map[string][2]string{
 	"transfers.none":                  {"보낼 환불이 없습니다.", "No refund is waiting to be sent."},
 	"transfers.asked":                 {"요청 시각", "Asked at"},
 	"refund.awaiting_transfer":        {"환불 대기 (송금 전)", "Awaiting transfer"},
-	"pay.refund.awaiting":             {"%s 환불을 접수했습니다. 고객 계좌로 송금한 뒤 환불 목록에서 ‘송금 완료 기록’을 누르세요.", "The refund of %s is recorded as waiting: send it to the customer's account, then press “Record the transfer” in the refunds."},
 	"pay.refund.account":              {"환불 계좌", "Refund account"},
 	"pay.refund.transfer.hint":        {"무통장입금 주문입니다. 고객의 계좌를 적으면 환불이 ‘환불 대기’로 기록되고, 직접 송금한 뒤 송금 완료를 기록해야 환불이 끝납니다.", "A bank-transfer order: with the customer's account the refund is recorded as waiting; it is done once you send the money and record the transfer."},
 	"pay.bank.choose":                 {"은행을 고르세요", "Choose a bank"},
@@ -642,7 +639,6 @@ var paymentTexts = map[string][2]string{
 	"pay.transfer.intro":              {"%s을(를) 위 계좌로 보낸 뒤 누르세요.", "Press once you sent %s to this account."},
 	"pay.transfer.memo":               {"메모 (선택)", "Memo (optional)"},
 	"pay.transfer.submit":             {"송금 완료 기록", "Record the transfer"},
-	"pay.transfer.done":               {"%s 송금을 기록했습니다. 환불이 완료되었고 고객에게 메일을 보냈습니다.", "The transfer of %s is recorded; the refund is done and the customer emailed."},
 	"pay.transfer.conflict":           {"이 환불은 송금을 기다리고 있지 않습니다. 이미 기록되었을 수 있습니다.", "This refund is not waiting for a transfer; it may be recorded already."},
 	"pay.transfer.sent":               {"%s 송금 (직원 #%d)", "Sent %s (staff #%d)"},
 	"pay.cancel.account":              {"무통장입금으로 결제된 주문은 고객의 환불 계좌가 있어야 취소할 수 있습니다. 아래 환불 양식에서 모든 상품을 고르고 계좌를 적어 주세요.", "A bank-transfer order needs the customer's refund account to cancel: use the refund form below with every line and the account."},

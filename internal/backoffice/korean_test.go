@@ -42,7 +42,7 @@ func TestKoreanPagesAreKorean(t *testing.T) {
 	pages := []string{"/", "/orders", strings.TrimPrefix(orderURL(paid), bo), "/users", "/users/" + strconv.FormatInt(paid.UserID, 10), "/audit", "/outbox",
 		"/coupons", "/shipping", "/returns", "/refunds", "/cash-receipts", "/promotions/gifts", "/promotions/points",
 		"/promotions/grades", "/settings", "/security", "/honeypot", "/inquiries", "/catalog/products",
-		"/catalog/products/new", "/catalog/synonyms", "/catalog/bulk",
+		"/catalog/products/new", "/catalog/synonyms", "/catalog/bulk", "/orders/shipments",
 		"/stats", "/stats/category", "/stats/product", "/stats/sku", "/stats/channel", "/stats/method", "/stats/grade",
 		"/stats/customer", "/stats/members"}
 	for _, p := range pages {

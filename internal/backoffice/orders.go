@@ -6,6 +6,7 @@ import (
 	"io"
 	"maps"
 	"net/http"
+	"net/url"
 	"slices"
 	"strconv"
 	"strings"
@@ -36,6 +37,8 @@ type Orders interface {
 	// AddNote and Notes keep staff's internal notes on an order.
 	AddNote(ctx context.Context, by audit.Actor, orderID int64, body string) (order.Note, error)
 	Notes(ctx context.Context, orderID int64) ([]order.Note, error)
+	// Shipments serve the shipment upload (shipments.go).
+	Shipments
 }
 
 // option is one choice of a select.
@@ -272,8 +275,8 @@ func (h *Handler) showOrder(w http.ResponseWriter, r *http.Request, m *messages,
 	}
 	p := h.page(r, m, u, m.F("ord.one", o.Number), "orders")
 	p.Notice = note.Notice
-	if note.Notice == "" && r.Method == http.MethodGet && r.URL.Query().Get("note") == "added" {
-		p.Notice = m.T("ord.note.added")
+	if note.Notice == "" && r.Method == http.MethodGet {
+		p.Notice = doneNotice(m, o, r.URL.Query())
 	}
 	h.render(w, r, note.Status, orderPage(p, v))
 	return nil
@@ -324,8 +327,8 @@ func (h *Handler) setOrderStatus(w http.ResponseWriter, r *http.Request, m *mess
 	o, err := h.deps.Orders.Transition(r.Context(), id, to, order.Staff(staffActor(r, u)), reason)
 	switch {
 	case err == nil:
-		h.log.InfoContext(r.Context(), "order status changed in the back office", "actor_id", u.ID, "order_id", id, "to", string(to))
-		return h.showOrder(w, r, m, u, orderNote{Status: http.StatusOK, Notice: m.F("ord.changed", statusLabel(m, o.Status))})
+		h.log.InfoContext(r.Context(), "order status changed in the back office", "actor_id", u.ID, "order_id", o.ID, "to", string(to))
+		return h.orderDone(w, r, id, doneStatus)
 	case errors.Is(err, fault.ErrConflict):
 		return h.showRefused(w, r, m, u, id, to)
 	default:
@@ -358,11 +361,11 @@ func (h *Handler) shipOrder(w http.ResponseWriter, r *http.Request, m *messages,
 	}
 	carrier := cut(strings.TrimSpace(r.PostFormValue("carrier_code")), 32)
 	tracking := cut(strings.TrimSpace(r.PostFormValue("tracking_number")), order.MaxTracking+1)
-	o, err := h.deps.Orders.Ship(r.Context(), id, carrier, tracking, order.Staff(staffActor(r, u)))
+	_, err := h.deps.Orders.Ship(r.Context(), id, carrier, tracking, order.Staff(staffActor(r, u)))
 	switch {
 	case err == nil:
 		h.log.InfoContext(r.Context(), "order shipped in the back office", "actor_id", u.ID, "order_id", id)
-		return h.showOrder(w, r, m, u, orderNote{Status: http.StatusOK, Notice: m.F("ord.shipped", tracking, statusLabel(m, o.Status))})
+		return h.orderDone(w, r, id, doneShipped)
 	case errors.Is(err, fault.ErrConflict):
 		return h.showRefused(w, r, m, u, id, order.Shipped)
 	default:
@@ -418,12 +421,72 @@ func (h *Handler) addNote(w http.ResponseWriter, r *http.Request, m *messages, u
 	body := cut(r.PostFormValue("body"), order.MaxNote*4+1)
 	_, err := h.deps.Orders.AddNote(r.Context(), staffActor(r, u), id, body)
 	if err == nil {
-		http.Redirect(w, r, h.url("/orders/"+strconv.FormatInt(id, 10))+"?note=added#notes", http.StatusSeeOther)
-		return nil
+		return h.orderDone(w, r, id, doneNote)
 	}
 	inv, ok := fault.AsInvalid(err)
 	if !ok {
 		return err
 	}
 	return h.showOrder(w, r, m, u, orderNote{Status: http.StatusUnprocessableEntity, NoteBody: body, NoteError: fieldText(m, inv.Fields["body"])})
+}
+
+// What a form of an order's page did, named in the ?done= (or, for notes,
+// ?note=) of the page it goes back to, which says so: the page after a
+// post is a GET, so a refresh repeats nothing.
+const (
+	doneStatus         = "status"
+	doneShipped        = "shipped"
+	doneDeposit        = "deposit"
+	doneRefund         = "refund"
+	doneRefundAwaiting = "refund-awaiting"
+	doneCancelled      = "cancelled"
+	doneTransfer       = "transfer"
+	doneNote           = "note"
+)
+
+// orderDone answers a form of order id's page that succeeded: 303 to the
+// page, saying what was done at its top (a note, at the notes).
+func (h *Handler) orderDone(w http.ResponseWriter, r *http.Request, id int64, done string) error {
+	q := "?done=" + done
+	if done == doneNote {
+		q = "?note=added#notes" // the address notes have always used
+	}
+	http.Redirect(w, r, h.url("/orders/"+strconv.FormatInt(id, 10))+q, http.StatusSeeOther)
+	return nil
+}
+
+// doneNotice is what the page of o says for the ?done= of q: what was done,
+// told from the order as it is now (the query carries no amounts or
+// numbers, so a link cannot make the page say something false); "" for
+// none or one it does not know.
+func doneNotice(m *messages, o order.Order, q url.Values) string {
+	if q.Get("note") == "added" {
+		return m.T("ord.note.added")
+	}
+	switch q.Get("done") {
+	case doneStatus:
+		return m.F("ord.changed", statusLabel(m, o.Status))
+	case doneShipped:
+		var last *order.Shipment
+		for i := range o.Shipments {
+			if last == nil || !o.Shipments[i].ShippedAt.Before(last.ShippedAt) {
+				last = &o.Shipments[i]
+			}
+		}
+		if last == nil {
+			return ""
+		}
+		return m.F("ord.shipped", last.TrackingNumber, statusLabel(m, o.Status))
+	case doneDeposit:
+		return m.T("ord.done.deposit")
+	case doneRefund:
+		return m.T("ord.done.refund")
+	case doneRefundAwaiting:
+		return m.T("ord.done.refund.awaiting")
+	case doneCancelled:
+		return m.F("pay.cancelled", statusLabel(m, o.Status))
+	case doneTransfer:
+		return m.T("ord.done.transfer")
+	}
+	return ""
 }

@@ -46,7 +46,7 @@ func (h *Handler) confirmDeposit(w http.ResponseWriter, r *http.Request, m *mess
 	switch {
 	case err == nil:
 		h.log.InfoContext(ctx, "deposit confirmed in the back office", "actor_id", u.ID, "order_id", id, "attempt_id", a.ID)
-		return h.showOrder(w, r, m, u, orderNote{Status: http.StatusOK, Notice: m.F("pay.deposit.done", m.Won(a.Amount))})
+		return h.orderDone(w, r, id, doneDeposit)
 	case errors.Is(err, fault.ErrNotFound):
 		return h.showOrder(w, r, m, u, orderNote{Status: http.StatusConflict, Error: m.T("pay.deposit.none")})
 	case errors.Is(err, payment.ErrDepositConfirmed):
@@ -109,9 +109,9 @@ func (h *Handler) refundOrder(w http.ResponseWriter, r *http.Request, m *message
 	}
 	h.log.InfoContext(ctx, "order refunded in the back office", "actor_id", u.ID, "order_id", id, "refund_id", rf.ID)
 	if rf.Status == payment.RefundAwaitingTransfer {
-		return h.showOrder(w, r, m, u, orderNote{Status: http.StatusOK, Notice: m.F("pay.refund.awaiting", m.Won(rf.Amount))})
+		return h.orderDone(w, r, id, doneRefundAwaiting)
 	}
-	return h.showOrder(w, r, m, u, orderNote{Status: http.StatusOK, Notice: m.F("pay.refund.done", m.Won(rf.Amount), m.Won(rf.Points))})
+	return h.orderDone(w, r, id, doneRefund)
 }
 
 // retryRefund asks the provider again for a refund of the order whose
@@ -127,12 +127,11 @@ func (h *Handler) retryRefund(w http.ResponseWriter, r *http.Request, m *message
 	if err := h.ownRefund(r, id, refundID); err != nil {
 		return err
 	}
-	rf, err := h.deps.Payments.RetryRefund(ctx, refundID, order.Staff(staffActor(r, u)))
-	if err != nil {
+	if _, err := h.deps.Payments.RetryRefund(ctx, refundID, order.Staff(staffActor(r, u))); err != nil {
 		return h.refundFailed(w, r, m, u, orderNote{}, err)
 	}
 	h.log.InfoContext(ctx, "refund retried in the back office", "actor_id", u.ID, "order_id", id, "refund_id", refundID)
-	return h.showOrder(w, r, m, u, orderNote{Status: http.StatusOK, Notice: m.F("pay.refund.done", m.Won(rf.Amount), m.Won(rf.Points))})
+	return h.orderDone(w, r, id, doneRefund)
 }
 
 // ownRefund returns fault.ErrNotFound unless refund refundID is one of
@@ -164,7 +163,7 @@ func (h *Handler) recordTransfer(w http.ResponseWriter, r *http.Request, m *mess
 	memo := strings.TrimSpace(r.PostFormValue("memo"))
 	note := orderNote{Status: http.StatusUnprocessableEntity, Form: "transfer", MemoFor: refundID,
 		Memo: clipRunes(memo, payment.MaxTransferMemo+10)}
-	rf, err := h.deps.Payments.RecordRefundTransfer(ctx, staffActor(r, u), refundID, memo)
+	_, err = h.deps.Payments.RecordRefundTransfer(ctx, staffActor(r, u), refundID, memo)
 	if inv, ok := fault.AsInvalid(err); ok {
 		note.Error = m.T("form.fix")
 		note.Fields = map[string]string{}
@@ -180,7 +179,7 @@ func (h *Handler) recordTransfer(w http.ResponseWriter, r *http.Request, m *mess
 		return err
 	}
 	h.log.InfoContext(ctx, "refund transfer recorded in the back office", "actor_id", u.ID, "order_id", id, "refund_id", refundID)
-	return h.showOrder(w, r, m, u, orderNote{Status: http.StatusOK, Notice: m.F("pay.transfer.done", m.Won(rf.Amount))})
+	return h.orderDone(w, r, id, doneTransfer)
 }
 
 // cancelPaid cancels paid order o, which has not shipped, for reason: the
@@ -189,7 +188,7 @@ func (h *Handler) recordTransfer(w http.ResponseWriter, r *http.Request, m *mess
 // takes; the status form sends staff there.
 func (h *Handler) cancelPaid(w http.ResponseWriter, r *http.Request, m *messages, u account.User, o order.Order, reason string) error {
 	ctx := r.Context()
-	got, err := h.deps.Payments.Cancel(ctx, payment.CancelInput{OrderID: o.ID, Actor: order.Staff(staffActor(r, u)), Reason: reason})
+	_, err := h.deps.Payments.Cancel(ctx, payment.CancelInput{OrderID: o.ID, Actor: order.Staff(staffActor(r, u)), Reason: reason})
 	if inv, ok := fault.AsInvalid(err); ok && inv.Fields[payment.FieldRefundNumber] != "" {
 		return h.showOrder(w, r, m, u, orderNote{Status: http.StatusUnprocessableEntity, Error: m.T("pay.cancel.account")})
 	}
@@ -197,7 +196,7 @@ func (h *Handler) cancelPaid(w http.ResponseWriter, r *http.Request, m *messages
 		return h.refundFailed(w, r, m, u, orderNote{}, err)
 	}
 	h.log.InfoContext(ctx, "paid order cancelled and refunded in the back office", "actor_id", u.ID, "order_id", o.ID)
-	return h.showOrder(w, r, m, u, orderNote{Status: http.StatusOK, Notice: m.F("pay.cancelled", statusLabel(m, got.Status))})
+	return h.orderDone(w, r, o.ID, doneCancelled)
 }
 
 // refundFailed shows why a refund (or a cancellation that refunds) did not

@@ -210,6 +210,8 @@ func fillShop(t testing.TB, d *db.DB) {
 	exec(t, d, `INSERT INTO automation_sends (kind, subject, user_id, sent_at) VALUES
 		('cart_reminder', 'cart:1:2026-11-30T01:00:00Z', 4, ?), ('daily_report', 'report:2026-11-30:boss@example.com', NULL, ?)`, t1, t2)
 	exec(t, d, `INSERT INTO automation_runs (kind, ran_at, sent, error) VALUES ('daily_report', ?, 1, ''), ('cart_reminder', ?, 0, 'mail server "down"')`, t2, t3)
+	exec(t, d, `INSERT INTO shipment_uploads (id, staff_id, file_name, file_rows, report, applied_at, created_at) VALUES
+		('0f1e2d3c4b5a69788796a5b4c3d2e1f0', 1, '송장 "12월".csv', '[{"row":2,"number":"M-1","carrier":"cj","tracking":"1234-5678-9012"}]', NULL, NULL, ?)`, t2)
 	exec(t, d, `INSERT INTO answer_templates (id, title, body, created_at, updated_at) VALUES
 		(3, '배송 지연', '죄송합니다.' || char(10) || '곧 보내 드립니다.', ?, ?)`, t1, t2)
 	exec(t, d, `INSERT INTO settings (id, version, data, created_at, updated_at) VALUES
