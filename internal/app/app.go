@@ -77,6 +77,7 @@ type App struct {
 	live *live
 	// preparing is true while serve loads the demo (demo.go).
 	preparing atomic.Bool
+	engage    *engagement // the wishlist and product questions (engage.go)
 }
 
 // New opens the database, applies migrations (the shop's and the job
@@ -131,6 +132,7 @@ func NewWith(ctx context.Context, cfg config.Config, log *slog.Logger, version s
 	a.wireMedia()
 	a.wireBulk()
 	a.wireCustomers()
+	a.wireEngagement()
 	if err := a.wireSettings(ctx); err != nil {
 		a.Close()
 		return nil, err
@@ -219,6 +221,7 @@ func (a *App) routes() http.Handler {
 	})
 	storefront.EnableContent(a.content)
 	storefront.EnableAttendance(a.acc.attendance)
+	storefront.EnableEngagement(web.EngageDeps{Wishes: a.engage.wishes, Questions: a.engage.questions, Cards: a.Catalog})
 	storefront.Register(mux)
 	bo := &routeNotes{ServeMux: mux}
 	backoffice.New(backoffice.Config{Path: a.cfg.AdminPath, Secure: strings.HasPrefix(a.cfg.BaseURL, "https://")},

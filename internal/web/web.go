@@ -98,6 +98,7 @@ type Handler struct {
 	content  Content             // nil until EnableContent
 	// attendance is nil until EnableAttendance.
 	attendance Attendance
+	engage     *EngageDeps // nil until EnableEngagement
 }
 
 // New returns the storefront handler. cat is normally *catalog.Service.
