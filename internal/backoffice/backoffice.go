@@ -143,6 +143,8 @@ type Deps struct {
 	Dashboard Dashboard
 	// Stats serves the statistics section (account.PermStats).
 	Stats Stats
+	// Questions serves the product questions (account.PermCustomers).
+	Questions Questions
 }
 
 // missing names the dependencies d lacks: nil, or a nil pointer in an
@@ -158,6 +160,7 @@ func (d Deps) missing() []string {
 		"Customers", d.Customers, "Inquiries", d.Inquiries,
 		"Settings", d.Settings,
 		"Dashboard", d.Dashboard, "Stats", d.Stats,
+		"Questions", d.Questions,
 	)
 }
 
@@ -246,6 +249,7 @@ func (h *Handler) Register(mux Router) {
 	h.registerSettings(mux)
 	h.registerDashboard(mux)
 	h.registerStats(mux)
+	h.registerQuestions(mux)
 
 	// The honeypot: no session manager anywhere near it.
 	mux.HandleFunc("GET /admin", h.decoyForm)
