@@ -6,7 +6,7 @@ func engageText() []msg {
 	return []msg{
 		{key: "wish.add", ko: "찜하기", en: "Add to wishlist"},
 		{key: "wish.remove", ko: "찜 해제", en: "Remove from wishlist"},
-		{key: "wish.count", ko: "찜 %[1]d", en: "%[1]d wishes"},
+		{key: "wish.count", ko: "찜 %[1]d", en: "Wished by %[1]d"},
 		{key: "wish.title", ko: "찜한 상품", en: "Wishlist"},
 		{key: "wish.intro", ko: "찜한 상품이 다시 입고되거나 가격이 내리면 메일로 알려 드립니다.", en: "We email you when a product on your wishlist is back in stock or its price falls."},
 		{key: "wish.none", ko: "아직 찜한 상품이 없습니다. 마음에 드는 상품의 찜하기를 눌러 보세요.", en: "Your wishlist is empty. Press Add to wishlist on a product you like."},
