@@ -4,7 +4,9 @@ import (
 	"context"
 	"net/http"
 	"net/url"
+	"strconv"
 	"strings"
+	"sync"
 	"testing"
 
 	"github.com/mallang/mallang/internal/audit"
@@ -99,6 +101,28 @@ func TestWishFromTheProductPage(t *testing.T) {
 	mustContain(t, b.get("/account/wishlist").body, "아직 찜한 상품이 없습니다.")
 	mustContain(t, b.get(path).body, "찜 0")
 	wantStatus(t, b.post(path+"/wish", url.Values{"wish": {"1"}, "back": {"//evil.example"}}), http.StatusSeeOther, path+"#wish")
+	// Toggling fast from two tabs at once: every request is answered, none
+	// fails, and the count matches the wish that stands.
+	var wg sync.WaitGroup
+	statuses := make(chan int, 8)
+	for i := range 8 {
+		wg.Go(func() {
+			statuses <- b.post(path+"/wish", url.Values{"wish": {strconv.Itoa(i % 2)}}).status
+		})
+	}
+	wg.Wait()
+	close(statuses)
+	for st := range statuses {
+		if st != http.StatusSeeOther {
+			t.Errorf("a racing toggle answered %d", st)
+		}
+	}
+	r = b.get(path)
+	if strings.Contains(r.body, "♥ 찜 해제") {
+		mustContain(t, r.body, "찜 1")
+	} else {
+		mustContain(t, r.body, "♡ 찜하기", "찜 0")
+	}
 	wantStatus(t, b.post("/products/99999/wish", url.Values{"wish": {"1"}}), http.StatusNotFound, "")
 }
 
