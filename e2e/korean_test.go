@@ -73,7 +73,8 @@ func TestKoreanWalk(t *testing.T) {
 	for _, p := range []string{"/", "/categories/" + url.PathEscape(cat.Slug), productURL(optioned.ID),
 		"/search?q=" + url.QueryEscape("초콜릿"), "/search?q=" + url.QueryEscape("다크초콜렛"), "/cart", "/checkout",
 		"/account", "/account/profile", "/account/addresses", "/account/addresses/new", "/account/points",
-		"/account/inquiries", "/account/orders", orderPage, orderPage + "/receipt"} {
+		"/account/inquiries", "/account/orders", orderPage, orderPage + "/receipt",
+		"/account/wishlist", "/recent", "/account/questions", productURL(pick.ID) + "/questions/new"} {
 		checkKorean(b, p, phrases, append(values, storefrontWords...))
 	}
 
@@ -102,7 +103,7 @@ func TestKoreanWalk(t *testing.T) {
 		"/returns", "/refunds", "/cash-receipts", "/promotions/gifts", "/promotions/points", "/promotions/grades",
 		"/settings", "/security", "/honeypot", "/inquiries", "/inquiry-templates", "/content",
 		"/catalog/products", "/catalog/products/new", "/catalog/products/" + strconv.FormatInt(optioned.ID, 10),
-		"/catalog/categories", "/catalog/synonyms", "/catalog/low-stock", "/catalog/bulk"} {
+		"/catalog/categories", "/catalog/synonyms", "/catalog/low-stock", "/catalog/bulk", "/questions", "/questions?all=1"} {
 		checkKorean(staff, admin+p, staffPhrases, append(values, backOfficeWords...))
 	}
 	b.checkHealthy()

@@ -81,6 +81,7 @@ type App struct {
 	live *live
 	// preparing is true while serve loads the demo (demo.go).
 	preparing atomic.Bool
+	engage    *engagement // the wishlist and product questions (engage.go)
 }
 
 // New opens the database, applies migrations (the shop's and the job
@@ -136,6 +137,7 @@ func NewWith(ctx context.Context, cfg config.Config, log *slog.Logger, version s
 	a.wireBulk()
 	a.wireCustomers()
 	a.wireAutomations()
+	a.wireEngagement()
 	if err := a.wireSettings(ctx); err != nil {
 		a.Close()
 		return nil, err
@@ -206,6 +208,7 @@ func (a *App) routes() http.Handler {
 	jsonAPI.EnableCustomerCare(api.CareDeps{Customers: a.acc.customers, Inquiries: a.acc.inquiries})
 	jsonAPI.EnableSettings(a.live.s)
 	jsonAPI.EnableAttendance(a.acc.attendance)
+	jsonAPI.EnableWishlist(a.engage.wishes)
 	jsonAPI.Register(mux)
 	storefront := web.New(web.Config{BaseURL: a.cfg.BaseURL, Shop: a.live.s, Now: a.now, Preparing: a.preparing.Load}, a.Catalog, a.log)
 	storefront.EnableAccounts(web.AccountDeps{
@@ -225,6 +228,7 @@ func (a *App) routes() http.Handler {
 	storefront.EnableContent(a.content)
 	storefront.EnableAttendance(a.acc.attendance)
 	storefront.EnableUnsubscribe(unsubscriber{a.unsubscribe, a.Accounts})
+	storefront.EnableEngagement(web.EngageDeps{Wishes: a.engage.wishes, Questions: a.engage.questions, Cards: a.Catalog})
 	storefront.Register(mux)
 	bo := &routeNotes{ServeMux: mux}
 	backoffice.New(backoffice.Config{Path: a.cfg.AdminPath, Secure: strings.HasPrefix(a.cfg.BaseURL, "https://")},
@@ -234,7 +238,8 @@ func (a *App) routes() http.Handler {
 			Payments: a.acc.payments, Returns: a.acc.returns, Catalog: a.Catalog,
 			Images: a.images, Uploads: a.uploads, Bulk: a.bulk,
 			Customers: a.acc.customers, Inquiries: a.acc.inquiries, Settings: a.live.s,
-			Dashboard: dashboard.NewService(a.DB, a.now), Stats: a.acc.stats, Automations: a.automations}, a.log).Register(bo)
+			Dashboard: dashboard.NewService(a.DB, a.now), Stats: a.acc.stats, Automations: a.automations,
+			Questions: a.engage.questions}, a.log).Register(bo)
 	a.backOfficeRoutes = bo.patterns
 
 	m := observe.NewMetrics(a.registry)

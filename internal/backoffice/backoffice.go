@@ -146,6 +146,8 @@ type Deps struct {
 	// Automations shows the automatic mails' last runs on the settings
 	// page (nil: not shown).
 	Automations Automations
+	// Questions serves the product questions (account.PermCustomers).
+	Questions Questions
 }
 
 // missing names the dependencies d lacks: nil, or a nil pointer in an
@@ -161,6 +163,7 @@ func (d Deps) missing() []string {
 		"Customers", d.Customers, "Inquiries", d.Inquiries,
 		"Settings", d.Settings,
 		"Dashboard", d.Dashboard, "Stats", d.Stats,
+		"Questions", d.Questions,
 	)
 }
 
@@ -250,6 +253,7 @@ func (h *Handler) Register(mux Router) {
 	h.registerSettings(mux)
 	h.registerDashboard(mux)
 	h.registerStats(mux)
+	h.registerQuestions(mux)
 
 	// The honeypot: no session manager anywhere near it.
 	mux.HandleFunc("GET /admin", h.decoyForm)

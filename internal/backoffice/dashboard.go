@@ -127,6 +127,7 @@ func (h *Handler) todoItems(m *messages, want dashboard.Want, t dashboard.Todo) 
 	}
 	if want.Inquiries {
 		out = append(out, item("inquiries", t.OpenInquiries, "todo.n", h.url("/inquiries?status=open")))
+		out = append(out, item("questions", t.OpenQuestions, "todo.n", h.url("/questions")))
 	}
 	if want.Stock {
 		out = append(out, item("lowstock", t.LowStock, "todo.variants", h.url("/catalog/low-stock")))

@@ -78,10 +78,10 @@ func TestDashboard(t *testing.T) {
 	e.user(t, "mail@example.com", account.Staff, account.PermMail)
 	orders := bo + "/orders?status="
 	all := map[string]string{"deposit": "2건", "due": "1건", "paid": "1건", "stuck": "1건", "returns": "1건",
-		"inquiries": "1건", "lowstock": "1개", "jobs": "0건"}
+		"inquiries": "1건", "questions": "0건", "lowstock": "1개", "jobs": "0건"}
 	links := map[string]string{"deposit": orders + "awaiting_deposit", "due": orders + "awaiting_deposit&amp;due=today",
 		"paid": orders + "paid", "stuck": orders + "preparing&amp;stuck=3", "returns": bo + "/returns?status=requested",
-		"inquiries": bo + "/inquiries?status=open", "lowstock": bo + "/catalog/low-stock"}
+		"inquiries": bo + "/inquiries?status=open", "questions": bo + "/questions", "lowstock": bo + "/catalog/low-stock"}
 	pick := func(keys ...string) map[string]string {
 		out := map[string]string{}
 		for _, k := range keys {
@@ -97,7 +97,7 @@ func TestDashboard(t *testing.T) {
 	}{
 		{"superuser", e.boss.Email, all, true},
 		{"catalog", "catalog@example.com", pick("lowstock"), false},
-		{"customers", "cs@example.com", pick("inquiries"), true},
+		{"customers", "cs@example.com", pick("inquiries", "questions"), true},
 		{"mail", "mail@example.com", map[string]string{}, false},
 	}
 	browsers := map[string]*browser{}

@@ -45,6 +45,18 @@ func TestKoreanPagesAreKorean(t *testing.T) {
 		"/catalog/products/new", "/catalog/synonyms", "/catalog/bulk", "/orders/shipments",
 		"/stats", "/stats/category", "/stats/product", "/stats/sku", "/stats/channel", "/stats/method", "/stats/grade",
 		"/stats/customer", "/stats/members"}
+	// A private product question, answered, for the questions pages.
+	var pid int64
+	if err := s.d.Read().GetContext(t.Context(), &pid, `SELECT MIN(id) FROM products`); err != nil {
+		t.Fatal(err)
+	}
+	q, err := s.shop.Questions().Ask(t.Context(), paid.UserID, pid, "선물 포장이 되나요?", true)
+	if err != nil {
+		t.Fatal(err)
+	}
+	qp := "/questions/" + strconv.FormatInt(q.ID, 10)
+	b.post(bo+qp+"/answer", url.Values{"answer": {"네, 됩니다."}})
+	pages = append(pages, "/questions", "/questions?all=1", qp)
 	for _, p := range pages {
 		st, body := b.get(bo + p)
 		if st != http.StatusOK {

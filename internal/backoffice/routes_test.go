@@ -38,6 +38,7 @@ var routeAreas = map[string][]account.Permission{
 	"/media":                {account.PermCatalog, account.PermContent},
 	"/inquiries":            {account.PermCustomers},
 	"/inquiry-templates":    {account.PermCustomers},
+	"/questions":            {account.PermCustomers},
 	"/settings":             {account.PermSettings},
 	"/stats":                {account.PermStats},
 }

@@ -56,6 +56,7 @@ func (h *Handler) sections(m *messages, u account.User) []navItem {
 		add("users", "/users", "dash.users")
 	}
 	h.inquirySections(u, add)
+	h.questionSections(u, add)
 	if u.Can(account.PermSecurity) {
 		add("honeypot", "/honeypot", "dash.honeypot")
 		add("audit", "/audit", "dash.audit")

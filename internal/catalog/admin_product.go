@@ -381,7 +381,7 @@ func (s *Service) SaveProduct(ctx context.Context, by audit.Actor, id int64, p P
 		if err := s.saveVariants(ctx, q, by, id, &p, old, now); err != nil {
 			return err
 		}
-		if err := refreshDerived(ctx, q, id, now); err != nil {
+		if err := s.refreshed(ctx, q, id, now); err != nil {
 			return err
 		}
 		action := "product.updated"

@@ -105,7 +105,7 @@ func (s *Service) AdjustStock(ctx context.Context, by audit.Actor, variantID, de
 		if err := insertLedger(ctx, q, e); err != nil {
 			return err
 		}
-		if err := refreshDerived(ctx, q, productID, now); err != nil {
+		if err := s.refreshed(ctx, q, productID, now); err != nil {
 			return err
 		}
 		return s.audited(ctx, q, by, "stock.adjusted", "variant", variantID, map[string]any{

@@ -491,7 +491,7 @@ func (s *Service) SetVariantStock(ctx context.Context, variantID, stock int64) e
 		if err != nil {
 			return err
 		}
-		return refreshDerived(ctx, q, productID, now)
+		return s.refreshed(ctx, q, productID, now)
 	})
 	if err != nil {
 		return fmt.Errorf("set stock of variant %d: %w", variantID, err)

@@ -16,7 +16,7 @@ import (
 func (s *Service) Refresh(ctx context.Context, q db.Querier, productIDs []int64, text bool) error {
 	now := s.now().UTC()
 	for _, id := range productIDs {
-		if err := refreshDerived(ctx, q, id, now); err != nil {
+		if err := s.refreshed(ctx, q, id, now); err != nil {
 			return err
 		}
 		if !text {

@@ -58,6 +58,9 @@ type Service struct {
 	// synonyms is the search's synonym list as last read; nil means read
 	// it on next use.
 	synonyms atomic.Pointer[synonymSet]
+
+	// watcher is told of price and stock changes (Watch); nil: no one.
+	watcher atomic.Pointer[watcherBox]
 }
 
 type cachedCount struct {

@@ -41,6 +41,9 @@ func (s *Service) TakeStock(ctx context.Context, q db.Querier, variantID, quanti
 		if err := refreshInStock(ctx, q, productID); err != nil {
 			return fmt.Errorf("take %d of variant %d: %w", quantity, variantID, err)
 		}
+		if err := s.watched(ctx, q, productID); err != nil {
+			return fmt.Errorf("take %d of variant %d: %w", quantity, variantID, err)
+		}
 	}
 	s.changed()
 	return nil
@@ -61,7 +64,7 @@ func (s *Service) ReturnStock(ctx context.Context, q db.Querier, variantID, quan
 	if err != nil {
 		return fmt.Errorf("return %d of variant %d: %w", quantity, variantID, err)
 	}
-	if err := refreshDerived(ctx, q, productID, now); err != nil {
+	if err := s.refreshed(ctx, q, productID, now); err != nil {
 		return fmt.Errorf("return %d of variant %d: %w", quantity, variantID, err)
 	}
 	s.changed()

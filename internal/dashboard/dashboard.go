@@ -32,7 +32,7 @@ const (
 type Want struct {
 	Orders    bool // AwaitingDeposit, DueToday, Paid, Stuck
 	Returns   bool // ReturnRequests
-	Inquiries bool // OpenInquiries
+	Inquiries bool // OpenInquiries, OpenQuestions
 	Stock     bool // LowStock
 	Jobs      bool // FailedJobs
 }
@@ -54,6 +54,8 @@ type Todo struct {
 	ReturnRequests int64
 	// OpenInquiries counts 1:1 inquiries without an answer.
 	OpenInquiries int64
+	// OpenQuestions counts product questions (상품 문의) without an answer.
+	OpenQuestions int64
 	// LowStock counts the variants the catalog's low-stock list shows:
 	// active, of a product neither deleted nor hidden, with stock at or
 	// below their threshold.
@@ -98,6 +100,7 @@ func (s *Service) Todo(ctx context.Context, w Want, stuckDays int) (Todo, error)
 		{w.Orders, &t.Stuck, "stuck", countStuck, []any{now.Add(-time.Duration(stuckDays) * 24 * time.Hour)}},
 		{w.Returns, &t.ReturnRequests, "return requests", countReturnRequests, nil},
 		{w.Inquiries, &t.OpenInquiries, "open inquiries", countOpenInquiries, nil},
+		{w.Inquiries, &t.OpenQuestions, "open product questions", countOpenQuestions, nil},
 		{w.Stock, &t.LowStock, "low stock", countLowStock, nil},
 		{w.Jobs, &t.FailedJobs, "failed jobs", countFailedJobs, nil},
 	}

@@ -77,6 +77,19 @@ func (f *fixture) inquiry(status string) {
 	f.exec(`INSERT INTO inquiries (user_id, kind, title, body, status) VALUES (?, 'other', '문의', '내용', ?)`, f.user, status)
 }
 
+// question writes a product question, answered or not.
+func (f *fixture) question(answered bool) {
+	f.t.Helper()
+	f.n++
+	cat := f.exec(`INSERT INTO categories (slug, name) VALUES (?, '분류')`, fmt.Sprintf("q%d", f.n))
+	p := f.exec(`INSERT INTO products (seller_id, category_id, name, status) VALUES (1, ?, '상품', 'active')`, cat)
+	var at any
+	if answered {
+		at = now.UTC()
+	}
+	f.exec(`INSERT INTO product_questions (product_id, user_id, body, answered_at) VALUES (?, ?, '문의', ?)`, p, f.user, at)
+}
+
 // variant writes a variant of a new product in productStatus.
 func (f *fixture) variant(stock, low int64, active bool, productStatus string) {
 	f.t.Helper()
@@ -123,6 +136,8 @@ func seed(f *fixture) dashboard.Todo {
 	f.inquiry("open")
 	f.inquiry("open")
 	f.inquiry("answered")
+	f.question(false)
+	f.question(true)
 	f.variant(2, 5, true, "active")   // below
 	f.variant(5, 5, true, "active")   // at the threshold
 	f.variant(0, 0, true, "active")   // sold out
@@ -134,7 +149,7 @@ func seed(f *fixture) dashboard.Todo {
 	f.job("completed", true)
 	f.job("available", false)
 	f.job("retryable", false)
-	return dashboard.Todo{AwaitingDeposit: 5, DueToday: 3, Paid: 2, Stuck: 2, ReturnRequests: 2, OpenInquiries: 2, LowStock: 3, FailedJobs: 2}
+	return dashboard.Todo{AwaitingDeposit: 5, DueToday: 3, Paid: 2, Stuck: 2, ReturnRequests: 2, OpenInquiries: 2, OpenQuestions: 1, LowStock: 3, FailedJobs: 2}
 }
 
 // The to-do counts count each kind of work as its list shows it, and only
@@ -156,7 +171,7 @@ func TestTodo(t *testing.T) {
 		{"orders stuck a day", dashboard.Want{Orders: true}, 1, dashboard.Todo{AwaitingDeposit: 5, DueToday: 3, Paid: 2, Stuck: 4}},
 		{"orders stuck a week", dashboard.Want{Orders: true}, 7, dashboard.Todo{AwaitingDeposit: 5, DueToday: 3, Paid: 2, Stuck: 0}},
 		{"returns", dashboard.Want{Returns: true}, 3, dashboard.Todo{ReturnRequests: 2}},
-		{"inquiries", dashboard.Want{Inquiries: true}, 3, dashboard.Todo{OpenInquiries: 2}},
+		{"inquiries", dashboard.Want{Inquiries: true}, 3, dashboard.Todo{OpenInquiries: 2, OpenQuestions: 1}},
 		{"stock", dashboard.Want{Stock: true}, 3, dashboard.Todo{LowStock: 3}},
 		{"jobs", dashboard.Want{Jobs: true}, 3, dashboard.Todo{FailedJobs: 2}},
 	}

@@ -17,6 +17,8 @@ const (
 
 	countReturnRequests = `SELECT COUNT(*) FROM returns WHERE status = 'requested'`
 	countOpenInquiries  = `SELECT COUNT(*) FROM inquiries WHERE status = 'open'`
+	// countOpenQuestions reads the partial index of the waiting questions.
+	countOpenQuestions = `SELECT COUNT(*) FROM product_questions WHERE answered_at IS NULL`
 	// countLowStock is the condition of catalog.Service.LowStock.
 	countLowStock = `SELECT COUNT(*) FROM variants v JOIN products p ON p.id = v.product_id
 		WHERE v.active = TRUE AND v.stock <= v.low_stock AND p.deleted_at IS NULL AND p.status <> 'archived'`

@@ -212,6 +212,14 @@ func fillShop(t testing.TB, d *db.DB) {
 	exec(t, d, `INSERT INTO automation_runs (kind, ran_at, sent, error) VALUES ('daily_report', ?, 1, ''), ('cart_reminder', ?, 0, 'mail server "down"')`, t2, t3)
 	exec(t, d, `INSERT INTO shipment_uploads (id, staff_id, file_name, file_rows, report, applied_at, created_at) VALUES
 		('0f1e2d3c4b5a69788796a5b4c3d2e1f0', 1, '송장 "12월".csv', '[{"row":2,"number":"M-1","carrier":"cj","tracking":"1234-5678-9012"}]', NULL, NULL, ?)`, t2)
+	exec(t, d, `INSERT INTO wishes (id, user_id, product_id, created_at) VALUES (1, 4, 1, ?), (2, 1, 1, ?)`, t1, t2)
+	exec(t, d, `INSERT INTO wish_counts (product_id, wishes) VALUES (1, 2)`)
+	exec(t, d, `INSERT INTO wish_watch (variant_id, product_id, price_minor, available, changes, updated_at) VALUES (1, 1, 11400, TRUE, 2, ?)`, t2)
+	exec(t, d, `INSERT INTO wish_alerts (id, product_id, kind, marker, old_price_minor, price_minor, recipients, created_at) VALUES
+		(1, 1, 'restock', '1:1', 0, 0, 2, ?), (2, 1, 'price_drop', '1:2', 12000, 11400, 2, ?)`, t1, t2)
+	exec(t, d, `INSERT INTO product_questions (id, product_id, user_id, body, private, answer, answered_by, answered_at, created_at, updated_at) VALUES
+		(1, 1, 4, '선물 "포장" 돼요?' || char(10) || '급해요', TRUE, '네', 1, ?, ?, ?),
+		(2, 1, 4, '유통기한은요?', FALSE, '', NULL, NULL, ?, ?)`, t2, t1, t2, t3, t3)
 	exec(t, d, `INSERT INTO answer_templates (id, title, body, created_at, updated_at) VALUES
 		(3, '배송 지연', '죄송합니다.' || char(10) || '곧 보내 드립니다.', ?, ?)`, t1, t2)
 	exec(t, d, `INSERT INTO settings (id, version, data, created_at, updated_at) VALUES

@@ -55,6 +55,9 @@ func (h *Handler) registerAccounts(mux *http.ServeMux) {
 	if h.unsubscribe != nil {
 		h.registerUnsubscribe(mux)
 	}
+	if h.engage != nil {
+		h.registerEngage(mux)
+	}
 }
 
 // --- sign-up ---
@@ -317,7 +320,8 @@ func (h *Handler) logout(w http.ResponseWriter, r *http.Request, lc *locale) err
 
 func (h *Handler) accountHome(w http.ResponseWriter, r *http.Request, lc *locale, u account.User) error {
 	p := h.accountPage(r, lc, lc.T("account.title"), "/account")
-	v := accountView{User: u, Flash: h.sessions.PopString(r.Context(), flashKey), Attendance: h.attendanceOn(r.Context())}
+	v := accountView{User: u, Flash: h.sessions.PopString(r.Context(), flashKey), Attendance: h.attendanceOn(r.Context()),
+		Engage: h.engage != nil}
 	h.render(w, r, lc, http.StatusOK, accountHomePage(p, &v))
 	return nil
 }
@@ -452,4 +456,7 @@ type accountView struct {
 	// Attendance: the shop runs the attendance check, so the menu links
 	// to it.
 	Attendance bool
+	// Engage: the menu links to the wishlist, the recently viewed
+	// products and the product questions.
+	Engage bool
 }

@@ -42,6 +42,11 @@ func TestKoreanPagesAreKorean(t *testing.T) {
 	wantStatus(t, r, http.StatusSeeOther, "")
 	paid := r.header.Get("Location")
 	wantStatus(t, b.post("/cart/add", url.Values{"variant": {id(v)}, "quantity": {"100"}}), http.StatusSeeOther, "/cart")
+	// A wish, a question and products viewed, for the pages that list them.
+	prod := "/products/" + id(f.Products[1])
+	b.post(prod+"/wish", url.Values{"wish": {"1"}})
+	b.post(prod+"/questions", url.Values{"body": {"선물 포장이 되나요?"}, "private": {"on"}})
+	b.get(prod)
 
 	allowed := []string{"Switch to English", "minji@example.com", "zzz"}
 	for _, p := range f.Products {
@@ -57,7 +62,8 @@ func TestKoreanPagesAreKorean(t *testing.T) {
 	pages := []string{"/", "/search?q=" + url.QueryEscape("초콜릿"), "/search?q=zzz", "/products/" + strconv.FormatInt(f.Products[0], 10),
 		"/cart", "/account", "/account/profile", "/account/addresses", "/account/addresses/new", "/account/orders",
 		transfer, transfer + "/receipt", paid, "/account/points", "/account/attendance", "/account/inquiries", "/legal/terms", "/legal/privacy",
-		"/categories/food?min_price=9&max_price=1", "/no-such-page"}
+		"/categories/food?min_price=9&max_price=1", "/no-such-page",
+		"/account/wishlist", "/recent", "/account/questions", prod, prod + "/questions/new", "anon:" + prod}
 	for _, c := range append(append([]catalog.Category(nil), f.Roots...), f.Leaves...) {
 		pages = append(pages, "/categories/"+c.Slug)
 	}

@@ -42,6 +42,7 @@ type productView struct {
 	// CanBuy shows the add-to-cart form: the shop has accounts, and with
 	// them carts.
 	CanBuy bool
+	Engage *engageView // wishes, questions, recently viewed (engage.go)
 }
 
 // variantView is one active variant of the product.
@@ -193,6 +194,7 @@ func (h *Handler) showProduct(w http.ResponseWriter, r *http.Request, lc *locale
 	}
 	v.Buyable = slices.ContainsFunc(v.Variants, func(vv variantView) bool { return vv.Buyable })
 	v.LD = templ.JSONScript("product-ld", h.productLD(d, path, v)).WithType("application/ld+json")
+	v.Engage = h.engageSection(w, r, lc, id)
 	h.render(w, r, lc, status, productPage(p, v))
 	return nil
 }

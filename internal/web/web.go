@@ -100,6 +100,7 @@ type Handler struct {
 	attendance Attendance
 	// unsubscribe is nil until EnableUnsubscribe.
 	unsubscribe Unsubscriber
+	engage      *EngageDeps // nil until EnableEngagement
 }
 
 // New returns the storefront handler. cat is normally *catalog.Service.
