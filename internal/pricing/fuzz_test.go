@@ -33,7 +33,7 @@ func FuzzQuote(f *testing.F) {
 			PointsToUse:   points,
 			// Any rate: outside 0–50 it must be refused as invalid.
 			GradeDiscountPercent: int(grade),
-			Gifts:         []GiftRule{{ID: 1, Threshold: minOrder, Gift: Line{Name: "사은품", SellerID: 99}}},
+			Gifts:                []GiftRule{{ID: 1, Threshold: minOrder, Gift: Line{Name: "사은품", SellerID: 99}}},
 		}
 		if postcode <= 99999 {
 			in.Postcode = string(rune('0'+postcode/10000%10)) + string(rune('0'+postcode/1000%10)) +

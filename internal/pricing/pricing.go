@@ -113,7 +113,7 @@ type PricedLine struct {
 	Discount int64
 	// GradeDiscount is the grade discount's part of Discount.
 	GradeDiscount int64
-	Gift      bool
+	Gift          bool
 	// GiftRule is the id of the gift rule that added the line; 0 for a
 	// line the buyer chose.
 	GiftRule int64
