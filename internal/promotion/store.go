@@ -19,19 +19,21 @@ type gradeRow struct {
 	Position     int       `db:"position"`
 	EarnPermille int       `db:"earn_permille"`
 	MinSpend     int64     `db:"min_spend"`
+	Discount     int       `db:"discount_percent"`
 	CreatedAt    time.Time `db:"created_at"`
 	UpdatedAt    time.Time `db:"updated_at"`
 }
 
 func (r gradeRow) grade() Grade {
 	return Grade{ID: r.ID, Code: r.Code, Name: r.Name, Position: r.Position, EarnPermille: r.EarnPermille,
-		MinSpend: r.MinSpend, CreatedAt: r.CreatedAt.UTC(), UpdatedAt: r.UpdatedAt.UTC()}
+		MinSpend: r.MinSpend, DiscountPercent: r.Discount, CreatedAt: r.CreatedAt.UTC(), UpdatedAt: r.UpdatedAt.UTC()}
 }
 
 // allGrades reads the grades, lowest first.
 func allGrades(ctx context.Context, q db.Querier) ([]Grade, error) {
 	var rows []gradeRow
-	err := q.SelectContext(ctx, &rows, `SELECT id, code, name, position, earn_permille, min_spend, created_at, updated_at
+	err := q.SelectContext(ctx, &rows, `SELECT id, code, name, position, earn_permille, min_spend, discount_percent,
+			created_at, updated_at
 		FROM member_grades ORDER BY position, id`)
 	if err != nil {
 		return nil, fmt.Errorf("read member grades: %w", err)
@@ -48,7 +50,7 @@ func allGrades(ctx context.Context, q db.Querier) ([]Grade, error) {
 func gradeOfUser(ctx context.Context, q db.Querier, userID int64) (g Grade, ok bool, err error) {
 	var r gradeRow
 	err = q.GetContext(ctx, &r, q.Rebind(`SELECT g.id, g.code, g.name, g.position, g.earn_permille, g.min_spend,
-			g.created_at, g.updated_at
+			g.discount_percent, g.created_at, g.updated_at
 		FROM member_grade_assignments a JOIN member_grades g ON g.id = a.grade_id WHERE a.user_id = ?`), userID)
 	if errors.Is(err, sql.ErrNoRows) {
 		return Grade{}, false, nil
