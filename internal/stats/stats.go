@@ -24,16 +24,16 @@ func Day(t time.Time) string { return t.In(kst.Zone).Format(DayLayout) }
 
 // Figures are the sales of one row of a report. Amounts are won.
 type Figures struct {
-	Orders   int64 `db:"orders"`
-	Items    int64 `db:"items"`
-	Gross    int64 `db:"gross"`    // lines before any discount
-	Coupon   int64 `db:"coupon"`   // coupon discounts
+	Orders int64 `db:"orders"`
+	Items  int64 `db:"items"`
+	Gross  int64 `db:"gross"`  // lines before any discount
+	Coupon int64 `db:"coupon"` // coupon discounts
 	// GradeDiscount is the membership grades' discounts (등급 할인).
 	GradeDiscount int64 `db:"grade_discount"`
-	Points   int64 `db:"points"`   // points spent
-	Shipping int64 `db:"shipping"` // shipping fees with surcharges
-	Paid     int64 `db:"paid"`     // charged: gross - grade discount - coupon - points + shipping
-	Refunds  int64 `db:"refunds"`  // money sent back
+	Points        int64 `db:"points"`   // points spent
+	Shipping      int64 `db:"shipping"` // shipping fees with surcharges
+	Paid          int64 `db:"paid"`     // charged: gross - grade discount - coupon - points + shipping
+	Refunds       int64 `db:"refunds"`  // money sent back
 	// RefundCount is how many refunds were done.
 	RefundCount int64 `db:"refund_count"`
 }
