@@ -268,7 +268,7 @@ func (n *routeNotes) HandleFunc(pattern string, h func(http.ResponseWriter, *htt
 // and stops the job workers.
 func (a *App) Serve(ctx context.Context, ln net.Listener) error {
 	runner, err := jobs.NewRunner(a.DB, a.log, a.Catalog, a.Media, a.acc.payments,
-		&jobs.Mail{Courier: a.acc.courier, Backoff: jobs.MailBackoff}, a.pruners()...)
+		&jobs.Mail{Courier: a.acc.courier, Backoff: jobs.MailBackoff}, a.gradeEvaluator(), a.pruners()...)
 	if err != nil {
 		return fmt.Errorf("start jobs: %w", err)
 	}

@@ -51,8 +51,10 @@ type Runner struct {
 // pruners run every PruneInterval (and at start) through PruneArgs;
 // payments settles the attempts PaymentSyncArgs names and the cash
 // receipts CashReceiptArgs names (nil: no payments);
-// mail delivers the mail MailDeliveryArgs names (nil: no mail).
-func NewRunner(d *db.DB, log *slog.Logger, cat *catalog.Service, store *media.Store, payments PaymentSyncer, mail *Mail, pruners ...Pruner) (*Runner, error) {
+// mail delivers the mail MailDeliveryArgs names (nil: no mail); grades
+// evaluates the membership grades on the first of each month
+// (GradeEvaluationArgs; nil: no evaluation).
+func NewRunner(d *db.DB, log *slog.Logger, cat *catalog.Service, store *media.Store, payments PaymentSyncer, mail *Mail, grades GradeEvaluator, pruners ...Pruner) (*Runner, error) {
 	workers := river.NewWorkers()
 	if payments != nil {
 		if err := river.AddWorkerSafely(workers, &paymentSyncWorker{syncer: payments}); err != nil {
@@ -77,6 +79,12 @@ func NewRunner(d *db.DB, log *slog.Logger, cat *catalog.Service, store *media.St
 		return nil, fmt.Errorf("new job runner: %w", err)
 	}
 	var periodic []*river.PeriodicJob
+	if grades != nil {
+		if err := river.AddWorkerSafely(workers, &gradeEvaluationWorker{grades: grades}); err != nil {
+			return nil, fmt.Errorf("new job runner: %w", err)
+		}
+		periodic = append(periodic, gradeEvaluationJob(time.Now))
+	}
 	if len(pruners) > 0 {
 		periodic = append(periodic, river.NewPeriodicJob(river.PeriodicInterval(PruneInterval),
 			func() (river.JobArgs, *river.InsertOpts) { return PruneArgs{}, nil },

@@ -280,7 +280,8 @@ func (s *Service) GradeOf(ctx context.Context, userID int64) (Grade, error) {
 }
 
 // SetGrade assigns the grade with code to customer userID, as staff do by
-// hand; the next EvaluateGrades sets it again from the customer's spending.
+// hand; the next monthly evaluation (Evaluator) sets it again from the
+// customer's spending.
 // It returns *fault.Invalid{"grade"} for an unknown code and
 // fault.ErrNotFound when the user does not exist or is deleted. A new grade
 // records "grade.assigned" for by, with the grade before and after, in the

@@ -124,25 +124,43 @@ func userExists(ctx context.Context, q db.Querier, userID int64) (bool, error) {
 // paid and not (wholly or partly) given back.
 const countedStatuses = `'paid', 'preparing', 'shipped', 'delivered', 'completed'`
 
-// spendSince sums, per account that is not deleted, the totals of its
-// counted orders placed at or after since.
-func spendSince(ctx context.Context, q db.Querier, since time.Time) (map[int64]int64, error) {
+// spendBetween sums, per account that is not deleted, the totals of its
+// counted orders placed at or after from and before to.
+func spendBetween(ctx context.Context, q db.Querier, from, to time.Time) (map[int64]int64, error) {
 	var rows []struct {
 		UserID int64 `db:"user_id"`
 		Spent  int64 `db:"spent"`
 	}
 	err := q.SelectContext(ctx, &rows, q.Rebind(`SELECT o.user_id, CAST(SUM(o.total_minor) AS BIGINT) AS spent
 		FROM orders o JOIN users u ON u.id = o.user_id
-		WHERE o.status IN (`+countedStatuses+`) AND o.created_at >= ? AND u.deleted_at IS NULL
-		GROUP BY o.user_id`), since)
+		WHERE o.status IN (`+countedStatuses+`) AND o.created_at >= ? AND o.created_at < ? AND u.deleted_at IS NULL
+		GROUP BY o.user_id`), from, to)
 	if err != nil {
-		return nil, fmt.Errorf("sum spending since %s: %w", since.Format(time.RFC3339), err)
+		return nil, fmt.Errorf("sum spending from %s to %s: %w", from.Format(time.RFC3339), to.Format(time.RFC3339), err)
 	}
 	out := make(map[int64]int64, len(rows))
 	for _, r := range rows {
 		out[r.UserID] = r.Spent
 	}
 	return out, nil
+}
+
+// recordChange records that the evaluation of period changes userID's
+// grade from one code to another, and reports whether this is the first
+// record for the customer and period: a second run for the month finds
+// the record and changes nothing.
+func recordChange(ctx context.Context, q db.Querier, userID int64, period, from, to string, spent int64, now time.Time) (bool, error) {
+	res, err := q.ExecContext(ctx, q.Rebind(`INSERT INTO member_grade_changes (user_id, period, from_grade, to_grade, spent,
+		reason, changed_at, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+		ON CONFLICT (user_id, period) DO NOTHING`), userID, period, from, to, spent, reasonEvaluation, now, now)
+	if err != nil {
+		return false, fmt.Errorf("record grade change of user %d for %s: %w", userID, period, err)
+	}
+	n, err := res.RowsAffected()
+	if err != nil {
+		return false, fmt.Errorf("record grade change of user %d for %s: %w", userID, period, err)
+	}
+	return n > 0, nil
 }
 
 // deletedUsers reports which of the assigned users are deleted accounts,
