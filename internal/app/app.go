@@ -201,6 +201,7 @@ func (a *App) routes() http.Handler {
 	jsonAPI.EnableCustomerCare(api.CareDeps{Customers: a.acc.customers, Inquiries: a.acc.inquiries})
 	jsonAPI.EnableSettings(a.live.s)
 	jsonAPI.EnableAttendance(a.acc.attendance)
+	jsonAPI.EnableGrades(api.Grades{Admin: a.acc.promotions, Standing: a.gradeEvaluator()})
 	jsonAPI.Register(mux)
 	storefront := web.New(web.Config{BaseURL: a.cfg.BaseURL, Shop: a.live.s, Now: a.now, Preparing: a.preparing.Load}, a.Catalog, a.log)
 	storefront.EnableAccounts(web.AccountDeps{
@@ -219,6 +220,7 @@ func (a *App) routes() http.Handler {
 	})
 	storefront.EnableContent(a.content)
 	storefront.EnableAttendance(a.acc.attendance)
+	storefront.EnableGrades(a.gradeEvaluator())
 	storefront.Register(mux)
 	bo := &routeNotes{ServeMux: mux}
 	backoffice.New(backoffice.Config{Path: a.cfg.AdminPath, Secure: strings.HasPrefix(a.cfg.BaseURL, "https://")},

@@ -187,3 +187,65 @@ func gradeFor(grades []Grade, spent int64) Grade {
 // reasonEvaluation is the reason recorded for the monthly evaluation's
 // changes.
 const reasonEvaluation = "evaluation"
+
+// Standing is where a customer stands among the grades: the grade they
+// have, what it gives, and how far the next evaluation's window has
+// brought them towards the grade above.
+type Standing struct {
+	Grade Grade
+	// Next is the grade above Grade; nil at the top.
+	Next *Grade
+	// Spent is what the customer has spent so far, in won, within the
+	// window the next evaluation will count (the orders the evaluation
+	// counts, placed from NextEvaluation − window until now).
+	Spent int64
+	// ToNext is what is still to spend, in won, for Next at the next
+	// evaluation; 0 at the top or once reached.
+	ToNext int64
+	// NextEvaluation is when the next evaluation counts up to: 00:00 on the
+	// first of next month in Asia/Seoul.
+	NextEvaluation time.Time
+}
+
+// Standing returns customer userID's standing at now: their grade (the
+// lowest when none is assigned), the grade above it, and what they spent
+// and still have to spend within the window the next monthly evaluation
+// counts. A visitor (userID 0) gets fault.ErrUnauthenticated.
+func (e *Evaluator) Standing(ctx context.Context, userID int64) (Standing, error) {
+	if userID <= 0 {
+		return Standing{}, fault.ErrUnauthenticated
+	}
+	now := e.s.now()
+	k := now.In(kst.Zone)
+	next := time.Date(k.Year(), k.Month()+1, 1, 0, 0, 0, 0, kst.Zone)
+	st := Standing{NextEvaluation: next.UTC()}
+	q := e.s.d.Read()
+	grades, err := allGrades(ctx, q)
+	if err != nil {
+		return Standing{}, err
+	}
+	if len(grades) == 0 {
+		return Standing{}, fmt.Errorf("standing of user %d: no grades: %w", userID, fault.ErrNotFound)
+	}
+	g, ok, err := gradeOfUser(ctx, q, userID)
+	if err != nil {
+		return Standing{}, err
+	}
+	if !ok {
+		g = grades[0]
+	}
+	st.Grade = g
+	if i := slices.IndexFunc(grades, func(x Grade) bool { return x.ID == g.ID }); i >= 0 && i+1 < len(grades) {
+		st.Next = &grades[i+1]
+	}
+	window := e.window(ctx)
+	if window > 0 {
+		if st.Spent, err = spentBy(ctx, q, userID, next.Add(-window).UTC(), now.UTC()); err != nil {
+			return Standing{}, err
+		}
+	}
+	if st.Next != nil {
+		st.ToNext = max(0, st.Next.MinSpend-st.Spent)
+	}
+	return st, nil
+}

@@ -286,3 +286,65 @@ func TestQuote(t *testing.T) {
 		})
 	}
 }
+
+// A customer sees their grade, the one above and what is left to spend
+// for it within the window the next evaluation counts.
+func TestStanding(t *testing.T) {
+	t.Parallel()
+	s, c := newService(t)
+	ctx := t.Context()
+	e := newEvaluator(t, s, c, 90)
+	// Now: 10:00 on 1 March 2025 in Korea; April's evaluation counts from
+	// 1 April − 90 days = 1 January, 00:00 KST.
+	windowStart := time.Date(2025, 1, 1, 0, 0, 0, 0, kst.Zone)
+
+	fresh := customer(t, s.d)
+	buyer := customer(t, s.d)
+	placeOrder(t, s.d, buyer, "completed", 120000, windowStart)                   // counts
+	placeOrder(t, s.d, buyer, "delivered", 30000, c.Now().Add(-time.Hour))        // counts
+	placeOrder(t, s.d, buyer, "completed", 500000, windowStart.Add(-time.Second)) // before the window
+	placeOrder(t, s.d, buyer, "cancelled", 500000, c.Now().Add(-time.Hour))       // does not count
+	gold := customer(t, s.d)
+	if err := s.SetGrade(ctx, audittest.Staff, gold, "gold"); err != nil {
+		t.Fatal(err)
+	}
+	top := customer(t, s.d)
+	if err := s.SetGrade(ctx, audittest.Staff, top, "vip"); err != nil {
+		t.Fatal(err)
+	}
+	placeOrder(t, s.d, top, "completed", 4000000, c.Now().Add(-time.Hour))
+
+	tests := []struct {
+		name          string
+		user          int64
+		grade, next   string
+		spent, toNext int64
+	}{
+		{"new customer", fresh, "welcome", "silver", 0, 300000},
+		{"some spent", buyer, "welcome", "silver", 150000, 150000},
+		{"gold by hand", gold, "gold", "vip", 0, 3000000},
+		{"at the top", top, "vip", "", 4000000, 0},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			st, err := e.Standing(ctx, tt.user)
+			if err != nil {
+				t.Fatal(err)
+			}
+			next := ""
+			if st.Next != nil {
+				next = st.Next.Code
+			}
+			if st.Grade.Code != tt.grade || next != tt.next || st.Spent != tt.spent || st.ToNext != tt.toNext {
+				t.Errorf("standing = %s → %q, spent %d, to next %d; want %s → %q, %d, %d",
+					st.Grade.Code, next, st.Spent, st.ToNext, tt.grade, tt.next, tt.spent, tt.toNext)
+			}
+			if want := time.Date(2025, 4, 1, 0, 0, 0, 0, kst.Zone); !st.NextEvaluation.Equal(want) {
+				t.Errorf("next evaluation %s, want %s", st.NextEvaluation, want)
+			}
+		})
+	}
+	if _, err := e.Standing(ctx, 0); !errors.Is(err, fault.ErrUnauthenticated) {
+		t.Fatalf("Standing of a visitor = %v", err)
+	}
+}

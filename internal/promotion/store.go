@@ -331,3 +331,15 @@ func setGiftActive(ctx context.Context, q db.Querier, id int64, active bool, now
 	}
 	return n == 1, nil
 }
+
+// spentBy sums the totals of userID's counted orders placed at or after
+// from and before to.
+func spentBy(ctx context.Context, q db.Querier, userID int64, from, to time.Time) (int64, error) {
+	var n int64
+	err := q.GetContext(ctx, &n, q.Rebind(`SELECT CAST(COALESCE(SUM(total_minor), 0) AS BIGINT) FROM orders
+		WHERE user_id = ? AND status IN (`+countedStatuses+`) AND created_at >= ? AND created_at < ?`), userID, from, to)
+	if err != nil {
+		return 0, fmt.Errorf("sum spending of user %d: %w", userID, err)
+	}
+	return n, nil
+}

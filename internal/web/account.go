@@ -315,6 +315,10 @@ func (h *Handler) logout(w http.ResponseWriter, r *http.Request, lc *locale) err
 func (h *Handler) accountHome(w http.ResponseWriter, r *http.Request, lc *locale, u account.User) error {
 	p := h.accountPage(r, lc, lc.T("account.title"), "/account")
 	v := accountView{User: u, Flash: h.sessions.PopString(r.Context(), flashKey), Attendance: h.attendanceOn(r.Context())}
+	var err error
+	if v.Grade, err = h.gradeBox(r.Context(), lc, u.ID); err != nil {
+		return err
+	}
 	h.render(w, r, lc, http.StatusOK, accountHomePage(p, &v))
 	return nil
 }
@@ -449,4 +453,6 @@ type accountView struct {
 	// Attendance: the shop runs the attendance check, so the menu links
 	// to it.
 	Attendance bool
+	// Grade is the grade box; nil when grades are not enabled.
+	Grade *gradeView
 }

@@ -98,6 +98,8 @@ type Handler struct {
 	content  Content             // nil until EnableContent
 	// attendance is nil until EnableAttendance.
 	attendance Attendance
+	// grades is nil until EnableGrades.
+	grades Grades
 }
 
 // New returns the storefront handler. cat is normally *catalog.Service.
