@@ -188,6 +188,12 @@ func gradeFor(grades []Grade, spent int64) Grade {
 // changes.
 const reasonEvaluation = "evaluation"
 
+// GradeDiscount returns the discount, in percent, of customer userID's
+// grade (Service.GradeDiscount).
+func (e *Evaluator) GradeDiscount(ctx context.Context, userID int64) (int, error) {
+	return e.s.GradeDiscount(ctx, userID)
+}
+
 // Standing is where a customer stands among the grades: the grade they
 // have, what it gives, and how far the next evaluation's window has
 // brought them towards the grade above.

@@ -3,6 +3,8 @@ package web
 import (
 	"context"
 
+	"github.com/mallang/mallang/internal/cart"
+	"github.com/mallang/mallang/internal/pricing"
 	"github.com/mallang/mallang/internal/promotion"
 )
 
@@ -10,6 +12,8 @@ import (
 // *promotion.Evaluator implements it.
 type Grades interface {
 	Standing(ctx context.Context, userID int64) (promotion.Standing, error)
+	// GradeDiscount is the customer's grade's discount in percent.
+	GradeDiscount(ctx context.Context, userID int64) (int, error)
 }
 
 // EnableGrades shows the customer's grade on the account page.
@@ -54,4 +58,31 @@ func (h *Handler) gradeBox(ctx context.Context, lc *locale, userID int64) (*grad
 		v.Next = lc.F("grade.next", st.Next.Name, lc.Won(st.ToNext))
 	}
 	return v, nil
+}
+
+// cartGradeDiscount is the cart's line of the grade discount the checkout
+// will take off the selected lines, priced by pricing.Quote as the checkout
+// prices them; "" when the customer's grade gives none.
+func (h *Handler) cartGradeDiscount(ctx context.Context, lc *locale, c cart.Cart, userID int64) (string, error) {
+	if h.grades == nil {
+		return "", nil
+	}
+	pct, err := h.grades.GradeDiscount(ctx, userID)
+	if err != nil || pct == 0 {
+		return "", err
+	}
+	in := pricing.Input{GradeDiscountPercent: pct}
+	for _, l := range c.Lines {
+		if l.Selected && l.Available {
+			in.Lines = append(in.Lines, l.Line)
+		}
+	}
+	if len(in.Lines) == 0 {
+		return "", nil
+	}
+	b, err := pricing.Quote(in)
+	if err != nil || b.GradeDiscount == 0 {
+		return "", err
+	}
+	return lc.F("cart.grade_discount", pct, lc.Won(b.GradeDiscount)), nil
 }

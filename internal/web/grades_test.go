@@ -45,6 +45,8 @@ func TestGradeOnAccountAndCheckout(t *testing.T) {
 	mustContain(t, r.body, `data-testid="grade-name">골드`, "결제 금액의 3% 적립", "상품 금액 10% 할인", "VIP 등급까지 3,000,000원 남았습니다")
 
 	wantStatus(t, b.post("/cart/add", url.Values{"variant": {id(v)}, "quantity": {"3"}}), http.StatusSeeOther, "/cart?added=1")
+	r = b.get("/cart")
+	mustContain(t, r.body, `data-testid="cart-grade-discount"`, "등급 할인 10%: −300원")
 	r = b.get("/checkout")
 	wantStatus(t, r, http.StatusOK, "")
 	// ₩3,000 − ₩300 grade discount + ₩3,000 shipping.

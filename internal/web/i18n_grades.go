@@ -5,6 +5,7 @@ package web
 func gradeText() []msg {
 	return []msg{
 		{key: "checkout.grade_discount", ko: "등급 할인", en: "Grade discount"},
+		{key: "cart.grade_discount", ko: "등급 할인 %[1]d%%: −%[2]s (주문서에서 적용됩니다)", en: "Grade discount %[1]d%%: −%[2]s (taken off at checkout)"},
 		{key: "grade.title", ko: "회원 등급", en: "Membership grade"},
 		{key: "grade.earn", ko: "결제 금액의 %[1]s 적립", en: "%[1]s of what you pay back in points"},
 		{key: "grade.discount", ko: "상품 금액 %[1]d%% 할인", en: "%[1]d%% off the goods"},
