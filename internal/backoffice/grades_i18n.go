@@ -9,4 +9,5 @@ var gradeTexts = map[string][2]string{
 	"grade.v.discount":                    {"0에서 50 사이의 정수로 입력하세요.", "Enter a whole number from 0 to 50."},
 	"v.must be a percentage from 0 to 50": {"0에서 50 사이의 정수로 입력하세요.", "Enter a whole number from 0 to 50."},
 	"ord.grade_discount":                  {"등급 할인", "Grade discount"},
+	"stats.col.grade_discount":            {"등급 할인", "Grade discounts"},
 }
