@@ -75,6 +75,8 @@ type API struct {
 	care *CareDeps     // nil until EnableCustomerCare
 	// attendance is the attendance check; nil until EnableAttendance.
 	attendance Attendance
+	// grades are the membership grades; nil until EnableGrades.
+	grades *Grades
 	// catAdmin serves the staff's catalog operations; nil until
 	// EnableCatalogAdmin.
 	catAdmin CatalogAdmin

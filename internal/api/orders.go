@@ -76,7 +76,7 @@ type CheckoutLine struct {
 	UnitPrice  int64  `json:"unit_price" doc:"In won." example:"12900"`
 	Quantity   int64  `json:"quantity" example:"2"`
 	LineTotal  int64  `json:"line_total" doc:"unit_price × quantity, in won." example:"25800"`
-	Discount   int64  `json:"discount" doc:"The line's share of the coupon discount, in won." example:"2000"`
+	Discount   int64  `json:"discount" doc:"The line's share of the grade and coupon discounts, in won: line_total - discount is what the line costs." example:"2000"`
 	Gift       bool   `json:"gift" doc:"Added free by a gift-with-purchase rule." example:"false"`
 }
 
@@ -93,6 +93,7 @@ type CheckoutProblem struct {
 type CheckoutPreview struct {
 	Lines           []CheckoutLine    `json:"lines" nullable:"false" doc:"The selected cart lines, then gifts."`
 	Subtotal        int64             `json:"subtotal" doc:"The sum of line_total, in won." example:"25800"`
+	GradeDiscount   int64             `json:"grade_discount" doc:"The membership grade's discount (등급 할인), in won, taken before the coupon." example:"1000"`
 	Discount        int64             `json:"discount" doc:"The coupon discount, in won." example:"2000"`
 	Shipping        int64             `json:"shipping" doc:"Shipping fees, in won." example:"3000"`
 	RemoteSurcharge int64             `json:"remote_surcharge" doc:"The Jeju or island surcharge, in won." example:"0"`
@@ -107,7 +108,7 @@ type CheckoutPreview struct {
 func newCheckoutPreview(p order.Preview) CheckoutPreview {
 	b := p.Breakdown
 	out := CheckoutPreview{
-		Lines: make([]CheckoutLine, 0, len(b.Lines)), Subtotal: b.Subtotal, Discount: b.Discount, Shipping: b.Shipping,
+		Lines: make([]CheckoutLine, 0, len(b.Lines)), Subtotal: b.Subtotal, GradeDiscount: b.GradeDiscount, Discount: b.Discount, Shipping: b.Shipping,
 		RemoteSurcharge: b.RemoteSurcharge, PointsUsed: b.PointsUsed, Total: b.Total, PointsToEarn: b.PointsToEarn,
 		PointsBalance: p.PointsBalance, Postcode: p.Postcode, Problems: make([]CheckoutProblem, 0, len(b.Problems)),
 	}
@@ -155,7 +156,7 @@ type OrderLine struct {
 	UnitPrice int64  `json:"unit_price" doc:"In won." example:"12900"`
 	Quantity  int64  `json:"quantity" example:"2"`
 	LineTotal int64  `json:"line_total" doc:"unit_price × quantity, in won." example:"25800"`
-	Discount  int64  `json:"discount" doc:"The line's share of the coupon discount, in won." example:"2000"`
+	Discount  int64  `json:"discount" doc:"The line's share of the grade and coupon discounts, in won: line_total - discount is what the line cost." example:"2000"`
 	Gift      bool   `json:"gift" example:"false"`
 	Status    string `json:"status" enum:"pending_payment,awaiting_deposit,paid,preparing,shipped,delivered,completed,cancelled,return_requested,returned,refunded,partially_refunded" example:"pending_payment"`
 }
@@ -196,6 +197,7 @@ type OrderSummary struct {
 	PaymentMethod   string      `json:"payment_method" doc:"points when points paid the whole total." example:"card"`
 	Lines           []OrderLine `json:"lines" nullable:"false"`
 	Subtotal        int64       `json:"subtotal" doc:"In won." example:"25800"`
+	GradeDiscount   int64       `json:"grade_discount" doc:"The membership grade's discount (등급 할인), in won, taken before the coupon." example:"1000"`
 	Discount        int64       `json:"discount" doc:"The coupon discount, in won." example:"2000"`
 	Shipping        int64       `json:"shipping" doc:"In won." example:"3000"`
 	RemoteSurcharge int64       `json:"remote_surcharge" doc:"In won." example:"0"`
@@ -236,7 +238,7 @@ func (a *API) newOrderSummary(o order.Order) OrderSummary {
 	out := OrderSummary{
 		Number: o.Number, URL: a.orderURL(o.Number), Status: string(o.Status), Channel: string(o.Channel),
 		PaymentMethod: o.PaymentMethod, Lines: make([]OrderLine, 0, len(o.Lines)),
-		Subtotal: o.Subtotal, Discount: o.Discount, Shipping: o.Shipping, RemoteSurcharge: o.RemoteSurcharge,
+		Subtotal: o.Subtotal, GradeDiscount: o.GradeDiscount, Discount: o.Discount, Shipping: o.Shipping, RemoteSurcharge: o.RemoteSurcharge,
 		PointsUsed: o.PointsUsed, Total: o.Total, PointsToEarn: o.PointsToEarn,
 		CanCancel:  order.Allowed(o.Status, order.Cancelled, order.ByCustomer),
 		CanConfirm: order.Allowed(o.Status, order.Completed, order.ByCustomer),

@@ -20,7 +20,6 @@ import (
 	"github.com/mallang/mallang/internal/customer"
 	"github.com/mallang/mallang/internal/inquiry"
 	"github.com/mallang/mallang/internal/jobs"
-	"github.com/mallang/mallang/internal/kst"
 	"github.com/mallang/mallang/internal/notify"
 	"github.com/mallang/mallang/internal/order"
 	"github.com/mallang/mallang/internal/payment"
@@ -211,18 +210,6 @@ func (a *App) pruners() []jobs.Pruner {
 				return 0, nil
 			}
 			n, err := s.orders.TrackShipped(ctx, tracker)
-			return int64(n), err
-		}},
-		// Membership grades are evaluated monthly, on the first of the
-		// month in Korea, from the orders of the settings' window (90
-		// days at first); the
-		// evaluation is idempotent, so the day's other hourly runs change
-		// nothing.
-		{Name: "membership grades", Prune: func(ctx context.Context) (int64, error) {
-			if time.Now().In(kst.Zone).Day() != 1 {
-				return 0, nil
-			}
-			n, err := s.promotions.EvaluateGrades(ctx, a.live.gradeWindow(ctx))
 			return int64(n), err
 		}},
 	}

@@ -209,6 +209,7 @@ func (a *App) routes() http.Handler {
 	jsonAPI.EnableSettings(a.live.s)
 	jsonAPI.EnableAttendance(a.acc.attendance)
 	jsonAPI.EnableWishlist(a.engage.wishes)
+	jsonAPI.EnableGrades(api.Grades{Admin: a.acc.promotions, Standing: a.gradeEvaluator()})
 	jsonAPI.Register(mux)
 	storefront := web.New(web.Config{BaseURL: a.cfg.BaseURL, Shop: a.live.s, Now: a.now, Preparing: a.preparing.Load}, a.Catalog, a.log)
 	storefront.EnableAccounts(web.AccountDeps{
@@ -229,6 +230,7 @@ func (a *App) routes() http.Handler {
 	storefront.EnableAttendance(a.acc.attendance)
 	storefront.EnableUnsubscribe(unsubscriber{a.unsubscribe, a.Accounts})
 	storefront.EnableEngagement(web.EngageDeps{Wishes: a.engage.wishes, Questions: a.engage.questions, Cards: a.Catalog})
+	storefront.EnableGrades(a.gradeEvaluator())
 	storefront.Register(mux)
 	bo := &routeNotes{ServeMux: mux}
 	backoffice.New(backoffice.Config{Path: a.cfg.AdminPath, Secure: strings.HasPrefix(a.cfg.BaseURL, "https://")},
@@ -279,7 +281,7 @@ func (n *routeNotes) HandleFunc(pattern string, h func(http.ResponseWriter, *htt
 // and stops the job workers.
 func (a *App) Serve(ctx context.Context, ln net.Listener) error {
 	runner, err := jobs.NewRunner(a.DB, a.log, a.Catalog, a.Media, a.acc.payments,
-		&jobs.Mail{Courier: a.acc.courier, Backoff: jobs.MailBackoff}, a.tasks(), a.pruners()...)
+		&jobs.Mail{Courier: a.acc.courier, Backoff: jobs.MailBackoff}, a.gradeEvaluator(), a.tasks(), a.pruners()...)
 	if err != nil {
 		return fmt.Errorf("start jobs: %w", err)
 	}

@@ -219,6 +219,7 @@ func (h *Handler) showOrder(w http.ResponseWriter, r *http.Request, m *messages,
 	}
 	v.Amounts = []amountView{
 		{Label: m.T("ord.subtotal"), Value: m.Won(o.Subtotal)},
+		{Label: m.T("ord.grade_discount"), Value: "−" + m.Won(o.GradeDiscount)},
 		{Label: m.T("ord.discount"), Value: "−" + m.Won(o.Discount)},
 		{Label: m.T("ord.shipping"), Value: m.Won(o.Shipping)},
 		{Label: m.T("ord.remote"), Value: m.Won(o.RemoteSurcharge)},

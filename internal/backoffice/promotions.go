@@ -276,6 +276,7 @@ type gradeRowView struct {
 	Name     string
 	Earn     string
 	MinSpend string
+	Discount string // the grade discount, "5%"
 	Action   string
 	Form     map[string]string
 	Errors   map[string]string
@@ -314,9 +315,10 @@ func (h *Handler) showGrades(w http.ResponseWriter, r *http.Request, m *messages
 	v.Grades, v.Options = nil, nil
 	for _, g := range gs {
 		row := gradeRowView{Code: g.Code, Name: g.Name, Earn: permille(g.EarnPermille), MinSpend: m.Won(g.MinSpend),
-			Action: h.url("/promotions/grades/" + g.Code), Errors: map[string]string{},
+			Discount: strconv.Itoa(g.DiscountPercent) + "%",
+			Action:   h.url("/promotions/grades/" + g.Code), Errors: map[string]string{},
 			Form: map[string]string{"name": g.Name, "earn_percent": strings.TrimSuffix(permille(g.EarnPermille), "%"),
-				"min_spend": strconv.FormatInt(g.MinSpend, 10)}}
+				"min_spend": strconv.FormatInt(g.MinSpend, 10), "discount_percent": strconv.Itoa(g.DiscountPercent)}}
 		if edited != nil && edited.Code == g.Code {
 			row.Form, row.Errors = edited.Form, edited.Errors
 		}
@@ -429,13 +431,14 @@ func parsePercent(s string) (int, bool) {
 	return int(w*10 + f), true
 }
 
-// editGrade saves a grade's name, earn rate and threshold; the promotion
-// service validates and audits the change.
+// editGrade saves a grade's name, earn rate, threshold and discount rate
+// (empty: none); the promotion service validates and audits the change.
 func (h *Handler) editGrade(w http.ResponseWriter, r *http.Request, m *messages, u account.User) error {
 	code := cut(r.PathValue("code"), 32)
 	row := &gradeRowView{Code: code, Errors: map[string]string{}, Form: map[string]string{
 		"name": cut(strings.TrimSpace(r.PostFormValue("name")), 100), "earn_percent": cut(strings.TrimSpace(r.PostFormValue("earn_percent")), 10),
-		"min_spend": cut(strings.TrimSpace(r.PostFormValue("min_spend")), 30)}}
+		"min_spend":        cut(strings.TrimSpace(r.PostFormValue("min_spend")), 30),
+		"discount_percent": cut(strings.TrimSpace(r.PostFormValue("discount_percent")), 10)}}
 	in := promotion.GradeChange{Name: row.Form["name"]}
 	var ok bool
 	if in.EarnPermille, ok = parsePercent(row.Form["earn_percent"]); !ok {
@@ -443,6 +446,13 @@ func (h *Handler) editGrade(w http.ResponseWriter, r *http.Request, m *messages,
 	}
 	if in.MinSpend, ok = parseWhole(row.Form["min_spend"]); !ok {
 		row.Errors["min_spend"] = m.T("v.whole")
+	}
+	if d := row.Form["discount_percent"]; d != "" {
+		n, ok := parseWhole(d)
+		if !ok || n > int64(pricing.MaxGradeDiscountPercent) {
+			row.Errors["discount_percent"] = m.T("grade.v.discount")
+		}
+		in.DiscountPercent = int(n)
 	}
 	v := gradesView{Edited: row}
 	if len(row.Errors) == 0 {

@@ -185,14 +185,14 @@ func num(m *messages, n int64, won bool) statCell {
 // salesHeaders are the columns of a sales table after its first.
 func salesHeaders(m *messages, first string) []statHeader {
 	hs := []statHeader{{Label: first}}
-	for _, k := range []string{"orders", "items", "gross", "coupon", "points", "shipping", "paid", "refunds", "net"} {
+	for _, k := range []string{"orders", "items", "gross", "grade_discount", "coupon", "points", "shipping", "paid", "refunds", "net"} {
 		hs = append(hs, statHeader{Label: m.T("stats.col." + k), Off: k != "paid" && k != "net" && k != "refunds"})
 	}
 	return hs
 }
 
 func salesCells(m *messages, f stats.Figures) []statCell {
-	return []statCell{num(m, f.Orders, false), num(m, f.Items, false), num(m, f.Gross, true), num(m, f.Coupon, true),
+	return []statCell{num(m, f.Orders, false), num(m, f.Items, false), num(m, f.Gross, true), num(m, f.GradeDiscount, true), num(m, f.Coupon, true),
 		num(m, f.Points, true), num(m, f.Shipping, true), num(m, f.Paid, true), num(m, f.Refunds, true), num(m, f.Net(), true)}
 }
 

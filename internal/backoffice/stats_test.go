@@ -30,7 +30,7 @@ func TestStatsPages(t *testing.T) {
 			`data-value="127000"`, `data-chart="line"`, `data-chart-for="stats-sales"`, "순매출"}},
 		{"by channel", "/stats/channel?from=2026-11-30&to=2026-11-30", []string{"PC 웹", "모바일 웹", `data-value="117000"`}},
 		{"new and returning", "/stats/customer?from=2026-11-30&to=2026-11-30", []string{"신규 고객", "재구매 고객"}},
-		{"sales as CSV", "/stats?from=2026-11-30&to=2026-11-30&format=csv", []string{"2026-11-30,4,6,150000,5000,1000,3000,147000,20000,127000"}},
+		{"sales as CSV", "/stats?from=2026-11-30&to=2026-11-30&format=csv", []string{"2026-11-30,4,6,150000,0,5000,1000,3000,147000,20000,127000"}},
 		{"a bad range falls back with a message", "/stats?from=2026-13-01&to=x", []string{`data-testid="stats-error"`}},
 	}
 	for _, tt := range tests {

@@ -194,6 +194,8 @@ func fillShop(t testing.TB, d *db.DB) {
 		(1, 1, 'inquiries/ab/abcdef.png', 0, ?, ?)`, t1, t1)
 	exec(t, d, `INSERT INTO attendance_checks (id, user_id, day, streak, points, created_at) VALUES
 		(1, 4, '2026-11-30', 1, 10, ?), (2, 4, '2026-12-01', 2, 110, ?)`, t1, t2)
+	exec(t, d, `INSERT INTO member_grade_changes (id, user_id, period, from_grade, to_grade, spent, reason, changed_at, created_at) VALUES
+		(1, 4, '2026-12', 'welcome', 'silver', 320000, 'evaluation', ?, ?)`, t2, t2)
 	exec(t, d, `INSERT INTO stats_orders (order_id, day, channel, method, grade, customer, created_at, updated_at) VALUES
 		(1, '2026-11-30', 'pc_web', 'bank_transfer', 'welcome', 'new', ?, ?)`, t1, t1)
 	exec(t, d, `INSERT INTO stats_sales (id, day, channel, method, grade, customer, orders, items, gross, coupon, points, shipping, paid, refunds, refund_count, created_at, updated_at) VALUES

@@ -47,7 +47,7 @@ func newEnv(t *testing.T) env {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { store.Close() })
-	r, err := NewRunner(d, log, cat, store, nil, nil, nil)
+	r, err := NewRunner(d, log, cat, store, nil, nil, nil, nil)
 	if err != nil {
 		t.Fatalf("NewRunner: %v", err)
 	}
@@ -217,7 +217,7 @@ func TestEnqueueOutsideTransaction(t *testing.T) {
 func TestWorkAllBeforeStart(t *testing.T) {
 	t.Parallel()
 	d := dbtest.New(t)
-	r, err := NewRunner(d, slog.New(slog.DiscardHandler), nil, nil, nil, nil, nil)
+	r, err := NewRunner(d, slog.New(slog.DiscardHandler), nil, nil, nil, nil, nil, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -241,7 +241,7 @@ func TestPruneRunsAtStart(t *testing.T) {
 		{Name: "broken", Prune: func(context.Context) (int64, error) { ran <- "broken"; return 0, errors.New("table is gone") }},
 		{Name: "sessions", Prune: func(context.Context) (int64, error) { ran <- "sessions"; return 3, nil }},
 	}
-	r, err := NewRunner(d, slog.New(slog.DiscardHandler), nil, nil, nil, nil, nil, pruners...)
+	r, err := NewRunner(d, slog.New(slog.DiscardHandler), nil, nil, nil, nil, nil, nil, pruners...)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -51,10 +51,12 @@ type Runner struct {
 // pruners run every PruneInterval (and at start) through PruneArgs;
 // payments settles the attempts PaymentSyncArgs names and the cash
 // receipts CashReceiptArgs names (nil: no payments);
-// mail delivers the mail MailDeliveryArgs names (nil: no mail); tasks run
-// on their schedules through TaskArgs.
+// mail delivers the mail MailDeliveryArgs names (nil: no mail); grades
+// evaluates the membership grades on the first of each month
+// (GradeEvaluationArgs; nil: no evaluation); tasks run on their schedules
+// through TaskArgs.
 func NewRunner(d *db.DB, log *slog.Logger, cat *catalog.Service, store *media.Store, payments PaymentSyncer, mail *Mail,
-	tasks []Task, pruners ...Pruner) (*Runner, error) {
+	grades GradeEvaluator, tasks []Task, pruners ...Pruner) (*Runner, error) {
 	workers := river.NewWorkers()
 	if payments != nil {
 		if err := river.AddWorkerSafely(workers, &paymentSyncWorker{syncer: payments}); err != nil {
@@ -81,6 +83,12 @@ func NewRunner(d *db.DB, log *slog.Logger, cat *catalog.Service, store *media.St
 	periodic, err := taskJobs(workers, tasks)
 	if err != nil {
 		return nil, fmt.Errorf("new job runner: %w", err)
+	}
+	if grades != nil {
+		if err := river.AddWorkerSafely(workers, &gradeEvaluationWorker{grades: grades}); err != nil {
+			return nil, fmt.Errorf("new job runner: %w", err)
+		}
+		periodic = append(periodic, gradeEvaluationJob(time.Now))
 	}
 	if len(pruners) > 0 {
 		periodic = append(periodic, river.NewPeriodicJob(river.PeriodicInterval(PruneInterval),

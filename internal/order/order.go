@@ -138,7 +138,8 @@ type Order struct {
 	DeliveryNote   string
 
 	Subtotal        int64
-	Discount        int64
+	GradeDiscount   int64 // the membership grade's discount (등급 할인), taken before the coupon
+	Discount        int64 // the coupon's discount
 	CouponID        int64 // 0 when no coupon was used
 	Shipping        int64
 	RemoteSurcharge int64
@@ -180,7 +181,7 @@ type Line struct {
 	UnitPrice int64
 	Quantity  int64
 	LineTotal int64 // UnitPrice × Quantity
-	Discount  int64 // the line's share of the coupon discount
+	Discount  int64 // the line's share of the grade and coupon discounts: LineTotal − Discount is what it cost
 	Gift      bool  // added free by a gift-with-purchase rule
 	TaxFree   bool  // VAT-exempt goods
 	Status    Status

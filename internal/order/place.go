@@ -127,7 +127,7 @@ func (s *Service) Prepare(ctx context.Context, in PlaceInput) (Draft, error) {
 	o := Order{
 		UserID: in.UserID, Channel: in.Channel, IdempotencyKey: in.IdempotencyKey,
 		PaymentMethod: in.PaymentMethod, Address: addr, DeliveryNote: in.DeliveryNote,
-		Subtotal: b.Subtotal, Discount: b.Discount, CouponID: b.CouponID, Shipping: b.Shipping,
+		Subtotal: b.Subtotal, GradeDiscount: b.GradeDiscount, Discount: b.Discount, CouponID: b.CouponID, Shipping: b.Shipping,
 		RemoteSurcharge: b.RemoteSurcharge, PointsUsed: b.PointsUsed, Total: b.Total, PointsToEarn: b.PointsToEarn,
 		TaxFree: b.TaxFree,
 	}
@@ -405,6 +405,9 @@ func (s *Service) quote(ctx context.Context, in PlaceInput, postcode string, lin
 	}
 	if pin.Points, err = s.deps.Promotions.PointsRules(ctx, in.UserID); err != nil {
 		return pricing.Breakdown{}, fmt.Errorf("place order: points rules: %w", err)
+	}
+	if pin.GradeDiscountPercent, err = s.deps.Promotions.GradeDiscount(ctx, in.UserID); err != nil {
+		return pricing.Breakdown{}, fmt.Errorf("place order: grade discount: %w", err)
 	}
 	if pin.Gifts, err = s.deps.Promotions.Gifts(ctx); err != nil {
 		return pricing.Breakdown{}, fmt.Errorf("place order: gifts: %w", err)

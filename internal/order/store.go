@@ -32,6 +32,7 @@ type orderRow struct {
 	Note            string        `db:"note_enc"`
 	Subtotal        int64         `db:"subtotal_minor"`
 	Discount        int64         `db:"discount_minor"`
+	GradeDiscount   int64         `db:"grade_discount_minor"`
 	CouponID        sql.NullInt64 `db:"coupon_id"`
 	Shipping        int64         `db:"shipping_minor"`
 	RemoteSurcharge int64         `db:"remote_surcharge_minor"`
@@ -49,7 +50,7 @@ type orderRow struct {
 
 const selectOrder = `SELECT id, number, user_id, status, channel, idempotency_key, payment_method,
 	recipient_enc, phone_enc, postcode_enc, line1_enc, line2_enc, note_enc,
-	subtotal_minor, discount_minor, coupon_id, shipping_minor, remote_surcharge_minor, points_used,
+	subtotal_minor, discount_minor, grade_discount_minor, coupon_id, shipping_minor, remote_surcharge_minor, points_used,
 	total_minor, points_to_earn, tax_free_minor, breakdown, pay_by, paid_at, cancelled_at, created_at, updated_at FROM orders`
 
 func utc(t sql.NullTime) time.Time {
@@ -78,7 +79,7 @@ func (r orderRow) order() (Order, error) {
 		IdempotencyKey: r.IdempotencyKey, PaymentMethod: r.PaymentMethod,
 		Address:      Address{Recipient: r.Recipient, Phone: r.Phone, Postcode: r.Postcode, Line1: r.Line1, Line2: r.Line2},
 		DeliveryNote: r.Note,
-		Subtotal:     r.Subtotal, Discount: r.Discount, CouponID: r.CouponID.Int64, Shipping: r.Shipping,
+		Subtotal:     r.Subtotal, GradeDiscount: r.GradeDiscount, Discount: r.Discount, CouponID: r.CouponID.Int64, Shipping: r.Shipping,
 		RemoteSurcharge: r.RemoteSurcharge, PointsUsed: r.PointsUsed, Total: r.Total, PointsToEarn: r.PointsToEarn,
 		TaxFree: r.TaxFree, PayBy: utc(r.PayBy), PaidAt: utc(r.PaidAt), CancelledAt: utc(r.CancelledAt),
 		CreatedAt: r.CreatedAt.UTC(), UpdatedAt: r.UpdatedAt.UTC(),
@@ -165,12 +166,13 @@ func countOrdersOf(ctx context.Context, q db.Querier, userID int64) (int, error)
 const insertOrderSQL = `INSERT INTO orders (number, user_id, status, channel,
 	idempotency_key, payment_method, subtotal_minor, discount_minor, coupon_id, shipping_minor,
 	remote_surcharge_minor, points_used, total_minor, points_to_earn, tax_free_minor, breakdown, pay_by, paid_at,
-	created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`
+	created_at, updated_at, grade_discount_minor) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`
 
 func orderArgs(o *Order, breakdown []byte) []any {
 	return []any{o.Number, o.UserID, o.Status, o.Channel, o.IdempotencyKey, o.PaymentMethod,
 		o.Subtotal, o.Discount, nullID(o.CouponID), o.Shipping, o.RemoteSurcharge, o.PointsUsed, o.Total,
-		o.PointsToEarn, o.TaxFree, string(breakdown), nullTime(o.PayBy), nullTime(o.PaidAt), o.CreatedAt, o.UpdatedAt}
+		o.PointsToEarn, o.TaxFree, string(breakdown), nullTime(o.PayBy), nullTime(o.PaidAt), o.CreatedAt, o.UpdatedAt,
+		o.GradeDiscount}
 }
 
 // insertPlaced stores a new order and the history entry of its placement

@@ -1,5 +1,6 @@
 // Package pricing computes an order's whole price breakdown — line totals,
-// coupon discount and its share per line, gifts, shipping fees, remote-area
+// the membership grade's discount and the coupon discount with their shares
+// per line, gifts, shipping fees, remote-area
 // surcharges, points spent, the total and the points to earn — in one pure
 // function, Quote. It is the only place totals are computed: the cart, the
 // checkout page and order placement all call Quote, so what the buyer sees is
@@ -15,6 +16,10 @@ package pricing
 // fee, a line total or a sum of them (10^12 won, about a billion dollars).
 // Larger inputs are rejected as invalid rather than risk an int64 overflow.
 const MaxAmount int64 = 1_000_000_000_000
+
+// MaxGradeDiscountPercent is the largest grade discount, in percent, that
+// Quote accepts.
+const MaxGradeDiscountPercent = 50
 
 // Line is one line of a cart or order as the caller knows it.
 type Line struct {
@@ -68,14 +73,14 @@ type Coupon struct {
 // GiftRule adds a free line when the order passes a threshold.
 type GiftRule struct {
 	ID        int64
-	Threshold int64 // order subtotal (after coupon discount) at or above which the gift is added
+	Threshold int64 // order subtotal (after grade and coupon discounts) at or above which the gift is added
 	Gift      Line  // the free line to add (UnitPrice is ignored; the gift costs 0); Quantity defaults to 1
 }
 
 // PointsRules say how points (적립금) may be spent and are earned.
 type PointsRules struct {
 	MinSpend        int64 // smallest number of points that may be spent at once (e.g. 1000); 0 = no minimum
-	MaxSpendPercent int   // at most this % of (subtotal − discount) may be paid with points; 0 = 100
+	MaxSpendPercent int   // at most this % of (subtotal − grade discount − discount) may be paid with points; 0 = 100
 	EarnPermille    int   // points earned per 1000 won paid (the customer's grade rate, e.g. 10 = 1 %)
 }
 
@@ -90,14 +95,25 @@ type Input struct {
 	Points        PointsRules
 	PointsBalance int64 // the customer's balance
 	PointsToUse   int64 // what the customer asks to spend
+	// GradeDiscountPercent is the customer's membership grade's discount,
+	// 0–MaxGradeDiscountPercent %, on the goods' subtotal (product sale
+	// prices already in UnitPrice), taken before the coupon.
+	GradeDiscountPercent int
 }
 
 // PricedLine is a line with its total and its share of the discount.
 type PricedLine struct {
 	Line
 	LineTotal int64 // UnitPrice × Quantity
-	Discount  int64 // this line's share of the coupon discount (shares sum exactly to Breakdown.Discount; spread by eligible amount, remainder to the largest line)
-	Gift      bool
+	// Discount is everything taken off the line: its share of the grade
+	// discount plus its share of the coupon discount (shares sum exactly to
+	// Breakdown.GradeDiscount + Breakdown.Discount; each spread by amount,
+	// remainder to the largest line). LineTotal − Discount is what the line
+	// cost, what a refund of it gives back.
+	Discount int64
+	// GradeDiscount is the grade discount's part of Discount.
+	GradeDiscount int64
+	Gift          bool
 	// GiftRule is the id of the gift rule that added the line; 0 for a
 	// line the buyer chose.
 	GiftRule int64
@@ -108,7 +124,7 @@ type PricedLine struct {
 // shipment of their own.
 type Shipment struct {
 	SellerID        int64  // 0 when the order ships as one
-	Subtotal        int64  // Σ (LineTotal − Discount) of the shipment's lines: what the free-over threshold is compared with
+	Subtotal        int64  // Σ (LineTotal − Discount) of the shipment's lines (after grade and coupon discounts): what the free-over threshold is compared with
 	Fee             int64  // BaseFee, or 0 when Subtotal reaches FreeOver
 	RemoteArea      string // the matching area's name, "" when none
 	RemoteSurcharge int64
@@ -118,15 +134,16 @@ type Shipment struct {
 type Breakdown struct {
 	Lines           []PricedLine // gifts appended last
 	Subtotal        int64        // Σ LineTotal
-	Discount        int64        // coupon discount
+	GradeDiscount   int64        // the membership grade's discount: floor(Subtotal × GradeDiscountPercent / 100)
+	Discount        int64        // coupon discount, on the goods after the grade discount
 	CouponID        int64        // 0 when no coupon applied
 	Shipping        int64        // shipping fees (without remote surcharges)
 	RemoteSurcharge int64
 	PointsUsed      int64
-	Total           int64 // Subtotal − Discount + Shipping + RemoteSurcharge − PointsUsed; never negative
+	Total           int64 // Subtotal − GradeDiscount − Discount + Shipping + RemoteSurcharge − PointsUsed; never negative
 	PointsToEarn    int64 // floor((Total) × EarnPermille / 1000)
 	// TaxFree is the VAT-exempt part of Total: the tax-free lines after
-	// their coupon share, reduced by points in proportion (points pay every
+	// their discount shares, reduced by points in proportion (points pay every
 	// part of the order alike); shipping is taxable. Rounded down.
 	TaxFree   int64
 	Problems  []Problem // why a requested coupon or points amount was not applied

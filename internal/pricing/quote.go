@@ -15,8 +15,10 @@ import (
 // checkout page can show them. Order placement should refuse a quote with
 // Problems, so the buyer never pays an amount other than the one shown.
 //
-// The steps, in order: subtotal; coupon discount on the eligible lines,
-// shared out per line; gifts, by the subtotal after discount; shipping per
+// The steps, in order: subtotal; the grade discount, GradeDiscountPercent
+// of the subtotal rounded down, shared out per line; coupon discount on the
+// eligible lines' amounts after their grade share, shared out per line;
+// gifts, by the subtotal after discount; shipping per
 // shipment (per seller or one per order) on that shipment's subtotal after
 // discount; remote surcharge per shipment; points, clamped to the balance and
 // to MaxSpendPercent of (subtotal − discount), dropped under MinSpend; total;
@@ -34,17 +36,28 @@ func Quote(in Input) (Breakdown, error) {
 		b.Lines = append(b.Lines, PricedLine{Line: l, LineTotal: t})
 		b.Subtotal += t
 	}
+	if pct := int64(in.GradeDiscountPercent); pct > 0 && b.Subtotal > 0 {
+		b.GradeDiscount = b.Subtotal * pct / 100 // ≤ 5·10^13; rounds down to whole won
+		all := make([]int, len(b.Lines))
+		for i := range all {
+			all[i] = i
+		}
+		spread(b.GradeDiscount, b.Subtotal, all, b.Lines)
+		for i := range b.Lines {
+			b.Lines[i].GradeDiscount = b.Lines[i].Discount
+		}
+	}
 	if in.Coupon != nil {
 		if p, ok := applyCoupon(*in.Coupon, b.Lines); ok {
 			b.CouponID = in.Coupon.ID
 			for _, l := range b.Lines {
-				b.Discount += l.Discount
+				b.Discount += l.Discount - l.GradeDiscount
 			}
 		} else {
 			b.Problems = append(b.Problems, p)
 		}
 	}
-	afterDiscount := b.Subtotal - b.Discount
+	afterDiscount := b.Subtotal - b.GradeDiscount - b.Discount
 	paid := len(b.Lines) // lines before paid are bought; gifts follow
 	for _, g := range in.Gifts {
 		if afterDiscount < g.Threshold {
@@ -84,15 +97,18 @@ func Quote(in Input) (Breakdown, error) {
 	return b, nil
 }
 
-// applyCoupon sets each eligible line's Discount, or returns the problem
-// that keeps the coupon from applying (and sets nothing).
+// applyCoupon adds each eligible line's share of the coupon discount to its
+// Discount, or returns the problem that keeps the coupon from applying (and
+// changes nothing). The coupon is on what the lines cost after the grade
+// discount: the eligible amount, the minimum order and the shares are
+// compared with and spread over LineTotal − Discount.
 func applyCoupon(c Coupon, lines []PricedLine) (Problem, bool) {
 	eligible := make([]int, 0, len(lines))
 	var base int64
 	for i, l := range lines {
 		if c.covers(l.Line) {
 			eligible = append(eligible, i)
-			base += l.LineTotal
+			base += l.LineTotal - l.Discount
 		}
 	}
 	if len(eligible) == 0 || base == 0 {
@@ -127,26 +143,30 @@ func (c Coupon) covers(l Line) bool {
 	return slices.Contains(c.CategoryIDs, l.CategoryID) || slices.Contains(c.ProductIDs, l.ProductID)
 }
 
-// spread shares discount d over the eligible lines in proportion to their
-// totals (base is their sum), rounding each share down. The won left over
-// by rounding (fewer than the number of lines) go to the largest line, the
-// first of equals; a line never takes more than its own total (which only
-// tiny lines could reach), so any rest moves on to the next largest. The
-// shares then sum exactly to d, and a per-line refund never exceeds what the
-// line cost.
+// spread adds shares of discount d to the eligible lines' Discount in
+// proportion to what each still costs (LineTotal − Discount; base is their
+// sum, d ≤ base), rounding each share down. The won left over by rounding
+// (fewer than the number of lines) go to the line that costs most, the
+// first of equals; a line never takes more than it costs (which only tiny
+// lines could reach), so any rest moves on to the next. The shares then sum
+// exactly to d, and a per-line refund never exceeds what the line cost.
 func spread(d, base int64, eligible []int, lines []PricedLine) {
+	left := make(map[int]int64, len(eligible)) // what each line costs before this discount
+	for _, i := range eligible {
+		left[i] = lines[i].LineTotal - lines[i].Discount
+	}
 	var given int64
 	for _, i := range eligible {
-		s := mulDiv(d, lines[i].LineTotal, base)
-		lines[i].Discount = s
+		s := mulDiv(d, left[i], base)
+		lines[i].Discount += s
 		given += s
 	}
 	order := slices.Clone(eligible)
 	slices.SortStableFunc(order, func(a, b int) int {
 		switch {
-		case lines[a].LineTotal > lines[b].LineTotal:
+		case left[a] > left[b]:
 			return -1
-		case lines[a].LineTotal < lines[b].LineTotal:
+		case left[a] < left[b]:
 			return 1
 		}
 		return 0
@@ -224,8 +244,9 @@ func (r ShippingRules) remoteArea(postcode string) (RemoteArea, bool) {
 
 // pointsToUse applies the points rules to what the customer asked for: more
 // than the balance is clamped to the balance, more than MaxSpendPercent of
-// base (subtotal − discount) is clamped to that cap, and an amount under
-// MinSpend — as asked or after clamping — is dropped. Each step that changes
+// base is clamped to that cap, and an amount under
+// MinSpend — as asked or after clamping — is dropped. base is the goods
+// after the grade and coupon discounts. Each step that changes
 // the amount adds a problem. Points never pay for shipping, so the total
 // stays at or above the shipping fees.
 func pointsToUse(in Input, base int64) (int64, []Problem) {

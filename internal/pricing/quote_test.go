@@ -40,6 +40,7 @@ var (
 // want lists what a case checks; nil slices are checked as "none".
 type want struct {
 	subtotal, discount, couponID, shipping, remote, points, total, earn int64
+	grade                                                               int64    // the grade discount
 	discounts                                                           []int64  // per bought line, in input order
 	gifts                                                               []string // keys of the gift lines
 	problems                                                            []string // problem codes, in order
@@ -52,10 +53,10 @@ func check(t *testing.T, in Input, w want) {
 	if err != nil {
 		t.Fatalf("Quote: %v", err)
 	}
-	got := [8]int64{b.Subtotal, b.Discount, b.CouponID, b.Shipping, b.RemoteSurcharge, b.PointsUsed, b.Total, b.PointsToEarn}
-	exp := [8]int64{w.subtotal, w.discount, w.couponID, w.shipping, w.remote, w.points, w.total, w.earn}
+	got := [9]int64{b.Subtotal, b.GradeDiscount, b.Discount, b.CouponID, b.Shipping, b.RemoteSurcharge, b.PointsUsed, b.Total, b.PointsToEarn}
+	exp := [9]int64{w.subtotal, w.grade, w.discount, w.couponID, w.shipping, w.remote, w.points, w.total, w.earn}
 	if got != exp {
-		t.Errorf("subtotal, discount, coupon, shipping, remote, points, total, earn = %v, want %v", got, exp)
+		t.Errorf("subtotal, grade, discount, coupon, shipping, remote, points, total, earn = %v, want %v", got, exp)
 	}
 	var discounts []int64
 	var gifts []string
@@ -487,10 +488,13 @@ func TestShippingRulesValidate(t *testing.T) {
 // checkInvariants asserts what holds for every breakdown Quote returns.
 func checkInvariants(t *testing.T, in Input, b Breakdown) {
 	t.Helper()
-	var sub, disc int64
+	var sub, disc, grade int64
 	bought := 0
 	for _, l := range b.Lines {
 		if l.Gift {
+			if l.GradeDiscount != 0 {
+				t.Errorf("gift line %q has a grade discount %d", l.Name, l.GradeDiscount)
+			}
 			continue
 		}
 		bought++
@@ -500,8 +504,21 @@ func checkInvariants(t *testing.T, in Input, b Breakdown) {
 		if l.Discount < 0 || l.Discount > l.LineTotal {
 			t.Errorf("line %q discount %d outside 0..%d", l.Name, l.Discount, l.LineTotal)
 		}
+		if l.GradeDiscount < 0 || l.GradeDiscount > l.Discount {
+			t.Errorf("line %q grade discount %d outside 0..%d (its whole discount)", l.Name, l.GradeDiscount, l.Discount)
+		}
 		sub += l.LineTotal
 		disc += l.Discount
+		grade += l.GradeDiscount
+	}
+	if grade != b.GradeDiscount {
+		t.Errorf("Σ line grade discounts %d ≠ grade discount %d", grade, b.GradeDiscount)
+	}
+	if want := b.Subtotal * int64(in.GradeDiscountPercent) / 100; b.GradeDiscount != want {
+		t.Errorf("grade discount %d, want %d%% of %d rounded down = %d", b.GradeDiscount, in.GradeDiscountPercent, b.Subtotal, want)
+	}
+	if b.Discount > b.Subtotal-b.GradeDiscount {
+		t.Errorf("coupon discount %d is more than the goods after the grade discount (%d)", b.Discount, b.Subtotal-b.GradeDiscount)
 	}
 	if bought != len(in.Lines) {
 		t.Errorf("%d bought lines, want %d", bought, len(in.Lines))
@@ -509,8 +526,8 @@ func checkInvariants(t *testing.T, in Input, b Breakdown) {
 	if sub != b.Subtotal {
 		t.Errorf("Σ line totals %d ≠ subtotal %d", sub, b.Subtotal)
 	}
-	if disc != b.Discount {
-		t.Errorf("Σ line discounts %d ≠ discount %d", disc, b.Discount)
+	if disc != b.Discount+b.GradeDiscount {
+		t.Errorf("Σ line discounts %d ≠ coupon discount %d + grade discount %d", disc, b.Discount, b.GradeDiscount)
 	}
 	if b.Discount > 0 && b.CouponID != in.Coupon.ID {
 		t.Errorf("coupon id %d, want %d", b.CouponID, in.Coupon.ID)
@@ -518,7 +535,7 @@ func checkInvariants(t *testing.T, in Input, b Breakdown) {
 	if b.Total < 0 {
 		t.Errorf("total %d is negative", b.Total)
 	}
-	if want := b.Subtotal - b.Discount + b.Shipping + b.RemoteSurcharge - b.PointsUsed; b.Total != want {
+	if want := b.Subtotal - b.GradeDiscount - b.Discount + b.Shipping + b.RemoteSurcharge - b.PointsUsed; b.Total != want {
 		t.Errorf("total %d, want %d", b.Total, want)
 	}
 	if b.PointsUsed < 0 || b.PointsUsed > in.PointsToUse || b.PointsUsed > in.PointsBalance {
@@ -594,5 +611,64 @@ func TestQuoteTaxFree(t *testing.T) {
 				t.Errorf("TaxFree %d exceeds the total %d", b.TaxFree, b.Total)
 			}
 		})
+	}
+}
+
+func TestQuoteGradeDiscount(t *testing.T) {
+	t.Parallel()
+	three := []Line{choco, cookie, tea} // 40,800 won
+	tests := []struct {
+		name string
+		in   Input
+		w    want
+	}{
+		{"no grade discount", Input{Lines: three, Shipping: flat},
+			want{subtotal: 40800, shipping: 3000, total: 43800}},
+		{"ten percent, shared by line", Input{Lines: three, Shipping: flat, GradeDiscountPercent: 10},
+			want{subtotal: 40800, grade: 4080, shipping: 3000, total: 39720, discounts: []int64{2580, 500, 1000}}},
+		{"rounded down", Input{Lines: []Line{line("a", 1, 12345, 1)}, GradeDiscountPercent: 5},
+			want{subtotal: 12345, grade: 617, total: 11728, discounts: []int64{617}}},
+		{"fifty percent, the most", Input{Lines: []Line{line("a", 1, 10000, 1)}, GradeDiscountPercent: 50},
+			want{subtotal: 10000, grade: 5000, total: 5000, discounts: []int64{5000}}},
+		// The coupon is taken from what is left after the grade discount:
+		// 10 % and then 10 % is 19 %, not 20 %.
+		{"before a percent coupon", Input{Lines: three, GradeDiscountPercent: 10,
+			Coupon: &Coupon{ID: 7, Kind: CouponPercent, Amount: 10}},
+			want{subtotal: 40800, grade: 4080, discount: 3672, couponID: 7, total: 33048,
+				discounts: []int64{2580 + 2322, 500 + 450, 1000 + 900}}},
+		{"before a fixed coupon", Input{Lines: three, GradeDiscountPercent: 10,
+			Coupon: &Coupon{ID: 7, Kind: CouponFixed, Amount: 3000}},
+			want{subtotal: 40800, grade: 4080, discount: 3000, couponID: 7, total: 33720,
+				discounts: []int64{2580 + 1898, 500 + 367, 1000 + 735}}},
+		{"coupon minimum compared after it", Input{Lines: three, GradeDiscountPercent: 10,
+			Coupon: &Coupon{ID: 7, Kind: CouponFixed, Amount: 3000, MinOrder: 40000}},
+			want{subtotal: 40800, grade: 4080, total: 36720, discounts: []int64{2580, 500, 1000},
+				problems: []string{ProblemCouponMinOrder}}},
+		{"free shipping compared after it", Input{Lines: []Line{line("a", 1, 52000, 1)}, Shipping: free50, GradeDiscountPercent: 10},
+			want{subtotal: 52000, grade: 5200, shipping: 3000, total: 49800, discounts: []int64{5200}, fees: []int64{3000}}},
+		{"points cap on what is left", Input{Lines: []Line{line("a", 1, 10000, 1)}, GradeDiscountPercent: 10,
+			Points: PointsRules{MaxSpendPercent: 50, EarnPermille: 10}, PointsBalance: 9000, PointsToUse: 9000},
+			want{subtotal: 10000, grade: 1000, points: 4500, total: 4500, earn: 45, discounts: []int64{1000},
+				problems: []string{ProblemPointsMaxPercent}}},
+		{"gifts take none", Input{Lines: []Line{line("a", 1, 30000, 1)}, GradeDiscountPercent: 10,
+			Gifts: []GiftRule{{ID: 1, Threshold: 27000, Gift: line("g", 1, 0, 1)}, {ID: 2, Threshold: 27001, Gift: line("h", 1, 0, 1)}}},
+			want{subtotal: 30000, grade: 3000, total: 27000, discounts: []int64{3000}, gifts: []string{"g"}}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			check(t, tt.in, tt.w)
+		})
+	}
+}
+
+func TestQuoteGradeDiscountInvalid(t *testing.T) {
+	t.Parallel()
+	for _, pct := range []int{-1, 51, 100} {
+		_, err := Quote(Input{Lines: []Line{choco}, GradeDiscountPercent: pct})
+		inv, ok := fault.AsInvalid(err)
+		if !ok || inv.Fields["grade_discount_percent"] == "" {
+			t.Errorf("Quote with a %d %% grade discount = %v, want invalid grade_discount_percent", pct, err)
+		}
 	}
 }

@@ -170,6 +170,9 @@ func (in *Input) validate() error {
 	if p := in.Points.EarnPermille; p < 0 || p > 1000 {
 		v.Add("points.earn_permille", "must be from 0 to 1000")
 	}
+	if p := in.GradeDiscountPercent; p < 0 || p > MaxGradeDiscountPercent {
+		v.Add("grade_discount_percent", fmt.Sprintf("must be a percentage from 0 to %d", MaxGradeDiscountPercent))
+	}
 	checkAmount(&v, "points_balance", in.PointsBalance)
 	checkAmount(&v, "points_to_use", in.PointsToUse)
 	return v.Err()

@@ -18,17 +18,19 @@ import (
 const MaxGradeName = 30
 
 // GradeChange is what staff edit of a grade: its name, the points earned
-// per 1,000 won paid, and the spending that reaches it.
+// per 1,000 won paid, the spending that reaches it and its discount in
+// percent (0–pricing.MaxGradeDiscountPercent).
 type GradeChange struct {
-	Name         string
-	EarnPermille int
-	MinSpend     int64
+	Name            string
+	EarnPermille    int
+	MinSpend        int64
+	DiscountPercent int
 }
 
 // UpdateGrade changes the grade with code, recording "grade.changed" for by,
 // with the values before and after, in the audit log in the same
 // transaction. It returns *fault.Invalid naming each bad field ("name",
-// "earn_permille", "min_spend": the lowest grade's must be 0, and each
+// "earn_permille", "discount_percent", "min_spend": the lowest grade's must be 0, and each
 // grade's must lie strictly between those of the grades below and above it,
 // so the order of the grades stays their order of spending) and
 // fault.ErrNotFound for an unknown code. The new rate applies to the next
@@ -49,7 +51,8 @@ func (s *Service) UpdateGrade(ctx context.Context, by audit.Actor, code string, 
 			return err
 		}
 		before := gs[i]
-		if before.Name == in.Name && before.EarnPermille == in.EarnPermille && before.MinSpend == in.MinSpend {
+		if before.Name == in.Name && before.EarnPermille == in.EarnPermille && before.MinSpend == in.MinSpend &&
+			before.DiscountPercent == in.DiscountPercent {
 			out = before
 			return nil
 		}
@@ -58,10 +61,12 @@ func (s *Service) UpdateGrade(ctx context.Context, by audit.Actor, code string, 
 			return err
 		}
 		out = before
-		out.Name, out.EarnPermille, out.MinSpend, out.UpdatedAt = in.Name, in.EarnPermille, in.MinSpend, now
+		out.Name, out.EarnPermille, out.MinSpend, out.DiscountPercent, out.UpdatedAt = in.Name, in.EarnPermille, in.MinSpend, in.DiscountPercent, now
 		return s.audit.Record(ctx, q, by.Entry("grade.changed", "grade", code, map[string]any{
-			"from": map[string]any{"name": before.Name, "earn_permille": before.EarnPermille, "min_spend": before.MinSpend},
-			"to":   map[string]any{"name": in.Name, "earn_permille": in.EarnPermille, "min_spend": in.MinSpend}}))
+			"from": map[string]any{"name": before.Name, "earn_permille": before.EarnPermille, "min_spend": before.MinSpend,
+				"discount_percent": before.DiscountPercent},
+			"to": map[string]any{"name": in.Name, "earn_permille": in.EarnPermille, "min_spend": in.MinSpend,
+				"discount_percent": in.DiscountPercent}}))
 	})
 	if err != nil {
 		return Grade{}, err
@@ -87,6 +92,9 @@ func checkGrade(in GradeChange, gs []Grade, i int) error {
 	if in.EarnPermille < 0 || in.EarnPermille > 1000 {
 		v.Add("earn_permille", "must be from 0 to 100 percent")
 	}
+	if in.DiscountPercent < 0 || in.DiscountPercent > pricing.MaxGradeDiscountPercent {
+		v.Add("discount_percent", fmt.Sprintf("must be a percentage from 0 to %d", pricing.MaxGradeDiscountPercent))
+	}
 	switch {
 	case in.MinSpend < 0:
 		v.Add("min_spend", "must not be negative")
@@ -104,8 +112,8 @@ func checkGrade(in GradeChange, gs []Grade, i int) error {
 
 // updateGrade stores the change of grade id.
 func updateGrade(ctx context.Context, q db.Querier, id int64, in GradeChange, now any) error {
-	if _, err := q.ExecContext(ctx, q.Rebind(`UPDATE member_grades SET name = ?, earn_permille = ?, min_spend = ?, updated_at = ?
-		WHERE id = ?`), in.Name, in.EarnPermille, in.MinSpend, now, id); err != nil {
+	if _, err := q.ExecContext(ctx, q.Rebind(`UPDATE member_grades SET name = ?, earn_permille = ?, min_spend = ?, discount_percent = ?,
+		updated_at = ? WHERE id = ?`), in.Name, in.EarnPermille, in.MinSpend, in.DiscountPercent, now, id); err != nil {
 		return fmt.Errorf("update grade %d: %w", id, err)
 	}
 	return nil

@@ -38,9 +38,12 @@ type Grade struct {
 	EarnPermille int
 	// MinSpend is what a customer must spend, in won, within the evaluation
 	// window to reach the grade; 0 for the lowest grade.
-	MinSpend  int64
-	CreatedAt time.Time
-	UpdatedAt time.Time
+	MinSpend int64
+	// DiscountPercent is the grade's discount, 0–50 %, on the goods of an
+	// order before coupons (internal/pricing applies it).
+	DiscountPercent int
+	CreatedAt       time.Time
+	UpdatedAt       time.Time
 }
 
 // Settings are the shop's rules for spending points.

@@ -144,6 +144,30 @@ func (s *Service) PointsRules(ctx context.Context, userID int64) (pricing.Points
 	return r, nil
 }
 
+// GradeDiscount returns the discount, in percent, of customer userID's
+// grade, or of the lowest grade when none is assigned (userID 0, a visitor,
+// included): what internal/pricing takes off the goods before coupons.
+func (s *Service) GradeDiscount(ctx context.Context, userID int64) (int, error) {
+	_, grades, err := s.cachedRules(ctx)
+	if err != nil {
+		return 0, fmt.Errorf("grade discount of user %d: %w", userID, err)
+	}
+	pct := 0
+	if len(grades) > 0 {
+		pct = grades[0].DiscountPercent
+	}
+	if userID != 0 {
+		g, ok, err := s.gradeOf(ctx, userID)
+		if err != nil {
+			return 0, fmt.Errorf("grade discount of user %d: %w", userID, err)
+		}
+		if ok {
+			pct = g.DiscountPercent
+		}
+	}
+	return pct, nil
+}
+
 // gradeOf returns userID's assigned grade, from the cache when it was read
 // less than CacheFor ago and no grade was saved on this node since.
 func (s *Service) gradeOf(ctx context.Context, userID int64) (Grade, bool, error) {
@@ -256,7 +280,8 @@ func (s *Service) GradeOf(ctx context.Context, userID int64) (Grade, error) {
 }
 
 // SetGrade assigns the grade with code to customer userID, as staff do by
-// hand; the next EvaluateGrades sets it again from the customer's spending.
+// hand; the next monthly evaluation (Evaluator) sets it again from the
+// customer's spending.
 // It returns *fault.Invalid{"grade"} for an unknown code and
 // fault.ErrNotFound when the user does not exist or is deleted. A new grade
 // records "grade.assigned" for by, with the grade before and after, in the

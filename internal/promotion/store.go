@@ -19,19 +19,21 @@ type gradeRow struct {
 	Position     int       `db:"position"`
 	EarnPermille int       `db:"earn_permille"`
 	MinSpend     int64     `db:"min_spend"`
+	Discount     int       `db:"discount_percent"`
 	CreatedAt    time.Time `db:"created_at"`
 	UpdatedAt    time.Time `db:"updated_at"`
 }
 
 func (r gradeRow) grade() Grade {
 	return Grade{ID: r.ID, Code: r.Code, Name: r.Name, Position: r.Position, EarnPermille: r.EarnPermille,
-		MinSpend: r.MinSpend, CreatedAt: r.CreatedAt.UTC(), UpdatedAt: r.UpdatedAt.UTC()}
+		MinSpend: r.MinSpend, DiscountPercent: r.Discount, CreatedAt: r.CreatedAt.UTC(), UpdatedAt: r.UpdatedAt.UTC()}
 }
 
 // allGrades reads the grades, lowest first.
 func allGrades(ctx context.Context, q db.Querier) ([]Grade, error) {
 	var rows []gradeRow
-	err := q.SelectContext(ctx, &rows, `SELECT id, code, name, position, earn_permille, min_spend, created_at, updated_at
+	err := q.SelectContext(ctx, &rows, `SELECT id, code, name, position, earn_permille, min_spend, discount_percent,
+			created_at, updated_at
 		FROM member_grades ORDER BY position, id`)
 	if err != nil {
 		return nil, fmt.Errorf("read member grades: %w", err)
@@ -48,7 +50,7 @@ func allGrades(ctx context.Context, q db.Querier) ([]Grade, error) {
 func gradeOfUser(ctx context.Context, q db.Querier, userID int64) (g Grade, ok bool, err error) {
 	var r gradeRow
 	err = q.GetContext(ctx, &r, q.Rebind(`SELECT g.id, g.code, g.name, g.position, g.earn_permille, g.min_spend,
-			g.created_at, g.updated_at
+			g.discount_percent, g.created_at, g.updated_at
 		FROM member_grade_assignments a JOIN member_grades g ON g.id = a.grade_id WHERE a.user_id = ?`), userID)
 	if errors.Is(err, sql.ErrNoRows) {
 		return Grade{}, false, nil
@@ -122,25 +124,43 @@ func userExists(ctx context.Context, q db.Querier, userID int64) (bool, error) {
 // paid and not (wholly or partly) given back.
 const countedStatuses = `'paid', 'preparing', 'shipped', 'delivered', 'completed'`
 
-// spendSince sums, per account that is not deleted, the totals of its
-// counted orders placed at or after since.
-func spendSince(ctx context.Context, q db.Querier, since time.Time) (map[int64]int64, error) {
+// spendBetween sums, per account that is not deleted, the totals of its
+// counted orders placed at or after from and before to.
+func spendBetween(ctx context.Context, q db.Querier, from, to time.Time) (map[int64]int64, error) {
 	var rows []struct {
 		UserID int64 `db:"user_id"`
 		Spent  int64 `db:"spent"`
 	}
 	err := q.SelectContext(ctx, &rows, q.Rebind(`SELECT o.user_id, CAST(SUM(o.total_minor) AS BIGINT) AS spent
 		FROM orders o JOIN users u ON u.id = o.user_id
-		WHERE o.status IN (`+countedStatuses+`) AND o.created_at >= ? AND u.deleted_at IS NULL
-		GROUP BY o.user_id`), since)
+		WHERE o.status IN (`+countedStatuses+`) AND o.created_at >= ? AND o.created_at < ? AND u.deleted_at IS NULL
+		GROUP BY o.user_id`), from, to)
 	if err != nil {
-		return nil, fmt.Errorf("sum spending since %s: %w", since.Format(time.RFC3339), err)
+		return nil, fmt.Errorf("sum spending from %s to %s: %w", from.Format(time.RFC3339), to.Format(time.RFC3339), err)
 	}
 	out := make(map[int64]int64, len(rows))
 	for _, r := range rows {
 		out[r.UserID] = r.Spent
 	}
 	return out, nil
+}
+
+// recordChange records that the evaluation of period changes userID's
+// grade from one code to another, and reports whether this is the first
+// record for the customer and period: a second run for the month finds
+// the record and changes nothing.
+func recordChange(ctx context.Context, q db.Querier, userID int64, period, from, to string, spent int64, now time.Time) (bool, error) {
+	res, err := q.ExecContext(ctx, q.Rebind(`INSERT INTO member_grade_changes (user_id, period, from_grade, to_grade, spent,
+		reason, changed_at, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+		ON CONFLICT (user_id, period) DO NOTHING`), userID, period, from, to, spent, reasonEvaluation, now, now)
+	if err != nil {
+		return false, fmt.Errorf("record grade change of user %d for %s: %w", userID, period, err)
+	}
+	n, err := res.RowsAffected()
+	if err != nil {
+		return false, fmt.Errorf("record grade change of user %d for %s: %w", userID, period, err)
+	}
+	return n > 0, nil
 }
 
 // deletedUsers reports which of the assigned users are deleted accounts,
@@ -310,4 +330,16 @@ func setGiftActive(ctx context.Context, q db.Querier, id int64, active bool, now
 		return false, fmt.Errorf("set gift rule %d active %t: %w", id, active, err)
 	}
 	return n == 1, nil
+}
+
+// spentBy sums the totals of userID's counted orders placed at or after
+// from and before to.
+func spentBy(ctx context.Context, q db.Querier, userID int64, from, to time.Time) (int64, error) {
+	var n int64
+	err := q.GetContext(ctx, &n, q.Rebind(`SELECT CAST(COALESCE(SUM(total_minor), 0) AS BIGINT) FROM orders
+		WHERE user_id = ? AND status IN (`+countedStatuses+`) AND created_at >= ? AND created_at < ?`), userID, from, to)
+	if err != nil {
+		return 0, fmt.Errorf("sum spending of user %d: %w", userID, err)
+	}
+	return n, nil
 }

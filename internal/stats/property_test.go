@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/mallang/mallang/internal/order"
+	"github.com/mallang/mallang/internal/promotion"
 )
 
 // snapshot reads every summary row as text, in a fixed order.
@@ -25,6 +26,7 @@ func snapshot(t *testing.T, h *history) []string {
 		Items    int64  `db:"items"`
 		Gross    int64  `db:"gross"`
 		Coupon   int64  `db:"coupon"`
+		GradeOff int64  `db:"grade_discount"`
 		Points   int64  `db:"points"`
 		Shipping int64  `db:"shipping"`
 		Paid     int64  `db:"paid"`
@@ -32,7 +34,7 @@ func snapshot(t *testing.T, h *history) []string {
 		Count    int64  `db:"refund_count"`
 	}
 	if err := q.SelectContext(t.Context(), &sales, `SELECT day, channel, method, grade, customer, orders, items, gross, coupon,
-		points, shipping, paid, refunds, refund_count FROM stats_sales ORDER BY day, channel, method, grade, customer`); err != nil {
+		grade_discount, points, shipping, paid, refunds, refund_count FROM stats_sales ORDER BY day, channel, method, grade, customer`); err != nil {
 		t.Fatal(err)
 	}
 	for _, s := range sales {
@@ -57,7 +59,7 @@ func snapshot(t *testing.T, h *history) []string {
 	}
 	var months []string
 	if err := q.SelectContext(t.Context(), &months, `SELECT month || ' ' || channel || ' ' || method || ' ' || grade || ' ' || customer
-		|| ' ' || orders || ' ' || items || ' ' || gross || ' ' || coupon || ' ' || points || ' ' || shipping || ' ' || paid
+		|| ' ' || orders || ' ' || items || ' ' || gross || ' ' || coupon || ' ' || grade_discount || ' ' || points || ' ' || shipping || ' ' || paid
 		|| ' ' || refunds || ' ' || refund_count FROM stats_sales_monthly ORDER BY month, channel, method, grade, customer`); err != nil {
 		t.Fatal(err)
 	}
@@ -82,6 +84,19 @@ func TestKeptEqualsRebuilt(t *testing.T) {
 			rnd := rand.New(rand.NewPCG(seed, 16))
 			h := newHistory(t)
 			vs := []int64{h.Product(t, "귤", 10000, 1000), h.Product(t, "한라봉", 30000, 1000), h.Product(t, "녹차", 7000, 1000)}
+			// Silver and gold customers get a grade discount, which the
+			// summaries count on their own.
+			for _, g := range []struct {
+				code, name string
+				earn       int
+				spend      int64
+				discount   int
+			}{{"silver", "실버", 20, 300000, 3}, {"gold", "골드", 30, 1000000, 7}} {
+				if _, err := h.Promos.UpdateGrade(t.Context(), h.staff.Audit, g.code, promotion.GradeChange{Name: g.name,
+					EarnPermille: g.earn, MinSpend: g.spend, DiscountPercent: g.discount}); err != nil {
+					t.Fatal(err)
+				}
+			}
 			var customers []int64
 			at := kstTime("2026-11-29", 22, 0, 0)
 			channels := []order.Channel{order.PCWeb, order.MobileWeb, order.API}
@@ -95,8 +110,16 @@ func TestKeptEqualsRebuilt(t *testing.T) {
 				for range 1 + rnd.IntN(3) {
 					lines[vs[rnd.IntN(len(vs))]] += int64(1 + rnd.IntN(3))
 				}
+				fresh := who == 0
+				if fresh && rnd.IntN(2) == 0 {
+					h.n++
+					who = h.Customer(t, fmt.Sprintf("g%d@example.com", h.n))
+					if err := h.Promos.SetGrade(t.Context(), h.staff.Audit, who, []string{"silver", "gold"}[rnd.IntN(2)]); err != nil {
+						t.Fatal(err)
+					}
+				}
 				o := h.place(t, at, who, "card", channels[rnd.IntN(3)], lines)
-				if who == 0 {
+				if fresh {
 					customers = append(customers, o.UserID)
 				}
 				if rnd.IntN(5) == 0 {

@@ -48,7 +48,7 @@ type Row struct {
 }
 
 const sumColumns = `COALESCE(SUM(orders), 0) AS orders, COALESCE(SUM(items), 0) AS items, COALESCE(SUM(gross), 0) AS gross,
-	COALESCE(SUM(coupon), 0) AS coupon, COALESCE(SUM(points), 0) AS points, COALESCE(SUM(shipping), 0) AS shipping,
+	COALESCE(SUM(coupon), 0) AS coupon, COALESCE(SUM(grade_discount), 0) AS grade_discount, COALESCE(SUM(points), 0) AS points, COALESCE(SUM(shipping), 0) AS shipping,
 	COALESCE(SUM(paid), 0) AS paid, COALESCE(SUM(refunds), 0) AS refunds, COALESCE(SUM(refund_count), 0) AS refund_count`
 
 // Sales returns the figures of every day, week or month of r, oldest

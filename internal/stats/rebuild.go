@@ -47,11 +47,11 @@ func (s *Service) Rebuild(ctx context.Context, from, to string) error {
 		{"clear sales", `DELETE FROM stats_sales WHERE day >= ? AND day <= ?`, []any{from, to}},
 		{"clear items", `DELETE FROM stats_items WHERE day >= ? AND day <= ?`, []any{from, to}},
 		{"count orders", `INSERT INTO stats_sales (day, channel, method, grade, customer,
-			orders, items, gross, coupon, points, shipping, paid, refunds, refund_count, created_at, updated_at)
+			orders, items, gross, coupon, points, shipping, paid, refunds, refund_count, created_at, updated_at, grade_discount)
 			SELECT so.day, so.channel, so.method, so.grade, so.customer, COUNT(*),
 			COALESCE(SUM((SELECT SUM(l.quantity) FROM order_lines l WHERE l.order_id = o.id)), 0),
 			SUM(o.subtotal_minor), SUM(o.discount_minor), SUM(o.points_used),
-			SUM(o.shipping_minor + o.remote_surcharge_minor), SUM(o.total_minor), 0, 0, ?, ?
+			SUM(o.shipping_minor + o.remote_surcharge_minor), SUM(o.total_minor), 0, 0, ?, ?, SUM(o.grade_discount_minor)
 			FROM orders o JOIN stats_orders so ON so.order_id = o.id
 			WHERE o.paid_at >= ? AND o.paid_at < ?
 			GROUP BY so.day, so.channel, so.method, so.grade, so.customer`, []any{now, now, lo, hi}},
@@ -87,9 +87,9 @@ func (s *Service) Rebuild(ctx context.Context, from, to string) error {
 		// The months touched, from their days.
 		{"clear months", `DELETE FROM stats_sales_monthly WHERE month >= ? AND month <= ?`, []any{from[:7], to[:7]}},
 		{"sum months", `INSERT INTO stats_sales_monthly (month, channel, method, grade, customer,
-			orders, items, gross, coupon, points, shipping, paid, refunds, refund_count, created_at, updated_at)
+			orders, items, gross, coupon, points, shipping, paid, refunds, refund_count, created_at, updated_at, grade_discount)
 			SELECT substr(day, 1, 7), channel, method, grade, customer, SUM(orders), SUM(items), SUM(gross), SUM(coupon),
-			SUM(points), SUM(shipping), SUM(paid), SUM(refunds), SUM(refund_count), ?, ?
+			SUM(points), SUM(shipping), SUM(paid), SUM(refunds), SUM(refund_count), ?, ?, SUM(grade_discount)
 			FROM stats_sales WHERE day >= ? AND day <= ?
 			GROUP BY substr(day, 1, 7), channel, method, grade, customer`, []any{now, now, from[:7] + "-01", to[:7] + "-31"}},
 		{"clear item months", `DELETE FROM stats_items_monthly WHERE month >= ? AND month <= ?`, []any{from[:7], to[:7]}},

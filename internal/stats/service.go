@@ -33,6 +33,7 @@ type orderFacts struct {
 	PaidAt   *db.Time `db:"paid_at"`
 	Subtotal int64    `db:"subtotal_minor"`
 	Discount int64    `db:"discount_minor"`
+	Grade    int64    `db:"grade_discount_minor"`
 	Shipping int64    `db:"shipping_minor"`
 	Points   int64    `db:"points_used"`
 	Total    int64    `db:"total_minor"`
@@ -63,7 +64,7 @@ func (s *Service) Paid(ctx context.Context, q db.Querier, orderID int64) error {
 	if err != nil {
 		return err
 	}
-	f := Figures{Orders: 1, Gross: o.Subtotal, Coupon: o.Discount, Points: o.Points, Shipping: o.Shipping, Paid: o.Total}
+	f := Figures{Orders: 1, Gross: o.Subtotal, Coupon: o.Discount, GradeDiscount: o.Grade, Points: o.Points, Shipping: o.Shipping, Paid: o.Total}
 	for _, l := range lines {
 		f.Items += l.Quantity
 	}

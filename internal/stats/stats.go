@@ -24,14 +24,16 @@ func Day(t time.Time) string { return t.In(kst.Zone).Format(DayLayout) }
 
 // Figures are the sales of one row of a report. Amounts are won.
 type Figures struct {
-	Orders   int64 `db:"orders"`
-	Items    int64 `db:"items"`
-	Gross    int64 `db:"gross"`    // lines before any discount
-	Coupon   int64 `db:"coupon"`   // coupon discounts
-	Points   int64 `db:"points"`   // points spent
-	Shipping int64 `db:"shipping"` // shipping fees with surcharges
-	Paid     int64 `db:"paid"`     // charged: gross - coupon - points + shipping
-	Refunds  int64 `db:"refunds"`  // money sent back
+	Orders int64 `db:"orders"`
+	Items  int64 `db:"items"`
+	Gross  int64 `db:"gross"`  // lines before any discount
+	Coupon int64 `db:"coupon"` // coupon discounts
+	// GradeDiscount is the membership grades' discounts (등급 할인).
+	GradeDiscount int64 `db:"grade_discount"`
+	Points        int64 `db:"points"`   // points spent
+	Shipping      int64 `db:"shipping"` // shipping fees with surcharges
+	Paid          int64 `db:"paid"`     // charged: gross - grade discount - coupon - points + shipping
+	Refunds       int64 `db:"refunds"`  // money sent back
 	// RefundCount is how many refunds were done.
 	RefundCount int64 `db:"refund_count"`
 }
@@ -39,8 +41,8 @@ type Figures struct {
 // Net is what the shop kept: paid less refunds.
 func (f Figures) Net() int64 { return f.Paid - f.Refunds }
 
-// Discounts is coupons and points together.
-func (f Figures) Discounts() int64 { return f.Coupon + f.Points }
+// Discounts is grade discounts, coupons and points together.
+func (f Figures) Discounts() int64 { return f.GradeDiscount + f.Coupon + f.Points }
 
 // Add adds g to f.
 func (f *Figures) Add(g Figures) {
@@ -48,6 +50,7 @@ func (f *Figures) Add(g Figures) {
 	f.Items += g.Items
 	f.Gross += g.Gross
 	f.Coupon += g.Coupon
+	f.GradeDiscount += g.GradeDiscount
 	f.Points += g.Points
 	f.Shipping += g.Shipping
 	f.Paid += g.Paid

@@ -16,7 +16,7 @@ import (
 func paidOrder(ctx context.Context, q db.Querier, id int64) (orderFacts, error) {
 	var o orderFacts
 	err := q.GetContext(ctx, &o, q.Rebind(`SELECT id, user_id, channel, payment_method, paid_at, subtotal_minor, discount_minor,
-		shipping_minor + remote_surcharge_minor AS shipping_minor, points_used, total_minor FROM orders WHERE id = ?`), id)
+		grade_discount_minor, shipping_minor + remote_surcharge_minor AS shipping_minor, points_used, total_minor FROM orders WHERE id = ?`), id)
 	if errors.Is(err, sql.ErrNoRows) {
 		return orderFacts{}, fault.ErrNotFound
 	}
@@ -80,16 +80,17 @@ func refundedLines(ctx context.Context, q db.Querier, refundID int64) ([]line, e
 func addSales(ctx context.Context, q db.Querier, c class, f Figures, now time.Time) error {
 	for _, t := range []struct{ table, key, value string }{{"stats_sales", "day", c.Day}, {"stats_sales_monthly", "month", c.Day[:7]}} {
 		_, err := q.ExecContext(ctx, q.Rebind(`INSERT INTO `+t.table+` (`+t.key+`, channel, method, grade, customer,
-			orders, items, gross, coupon, points, shipping, paid, refunds, refund_count, created_at, updated_at)
-			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+			orders, items, gross, coupon, points, shipping, paid, refunds, refund_count, created_at, updated_at, grade_discount)
+			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
 			ON CONFLICT (`+t.key+`, channel, method, grade, customer) DO UPDATE SET
 			orders = `+t.table+`.orders + excluded.orders, items = `+t.table+`.items + excluded.items,
 			gross = `+t.table+`.gross + excluded.gross, coupon = `+t.table+`.coupon + excluded.coupon,
+			grade_discount = `+t.table+`.grade_discount + excluded.grade_discount,
 			points = `+t.table+`.points + excluded.points, shipping = `+t.table+`.shipping + excluded.shipping,
 			paid = `+t.table+`.paid + excluded.paid, refunds = `+t.table+`.refunds + excluded.refunds,
 			refund_count = `+t.table+`.refund_count + excluded.refund_count, updated_at = excluded.updated_at`),
 			t.value, c.Channel, c.Method, c.Grade, c.Customer,
-			f.Orders, f.Items, f.Gross, f.Coupon, f.Points, f.Shipping, f.Paid, f.Refunds, f.RefundCount, now, now)
+			f.Orders, f.Items, f.Gross, f.Coupon, f.Points, f.Shipping, f.Paid, f.Refunds, f.RefundCount, now, now, f.GradeDiscount)
 		if err != nil {
 			return fmt.Errorf("add sales of %s: %w", t.value, err)
 		}

@@ -322,6 +322,10 @@ func (h *Handler) accountHome(w http.ResponseWriter, r *http.Request, lc *locale
 	p := h.accountPage(r, lc, lc.T("account.title"), "/account")
 	v := accountView{User: u, Flash: h.sessions.PopString(r.Context(), flashKey), Attendance: h.attendanceOn(r.Context()),
 		Engage: h.engage != nil}
+	var err error
+	if v.Grade, err = h.gradeBox(r.Context(), lc, u.ID); err != nil {
+		return err
+	}
 	h.render(w, r, lc, http.StatusOK, accountHomePage(p, &v))
 	return nil
 }
@@ -459,4 +463,6 @@ type accountView struct {
 	// Engage: the menu links to the wishlist, the recently viewed
 	// products and the product questions.
 	Engage bool
+	// Grade is the grade box; nil when grades are not enabled.
+	Grade *gradeView
 }

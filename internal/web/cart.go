@@ -70,6 +70,8 @@ type cartView struct {
 	Cart     cart.Cart
 	Lines    []cartLineView
 	Subtotal string
+	// Grade is the grade discount the checkout will take; "" when none.
+	Grade    string
 	Flash    string
 	Error    string
 	Checkout bool // at least one selected line can be checked out
@@ -128,6 +130,11 @@ func (h *Handler) cartPage(w http.ResponseWriter, r *http.Request, lc *locale) e
 		}
 	}
 	v := h.newCartView(lc, c)
+	if ok && o.UserID != 0 {
+		if v.Grade, err = h.cartGradeDiscount(r.Context(), lc, c, o.UserID); err != nil {
+			return err
+		}
+	}
 	v.Flash = h.sessions.PopString(r.Context(), flashKey)
 	if v.Flash == "" && r.URL.Query().Get("added") == "1" {
 		v.Flash = lc.T("cart.added")

@@ -213,6 +213,7 @@ func newMessages() *messages {
 	list = append(list, optionText()...)
 	list = append(list, unsubscribeText()...)
 	list = append(list, engageText()...)
+	list = append(list, gradeText()...)
 	b := catalog.NewBuilder(catalog.Fallback(language.Korean))
 	for _, m := range list {
 		if err := b.SetString(language.Korean, m.key, m.ko); err != nil {

@@ -159,7 +159,7 @@ func (h *Handler) fillCheckout(ctx context.Context, r *http.Request, lc *locale,
 		}
 		v.Lines = append(v.Lines, lv)
 	}
-	v.Amounts = amountRows(lc, b.Subtotal, b.Discount, b.Shipping, b.RemoteSurcharge, b.PointsUsed)
+	v.Amounts = amountRows(lc, b.Subtotal, b.GradeDiscount, b.Discount, b.Shipping, b.RemoteSurcharge, b.PointsUsed)
 	v.Total, v.Shown, v.Earn = lc.Won(b.Total), b.Total, money.Won(b.PointsToEarn).Number()
 	v.RemoteUnknown = p.Postcode == ""
 	v.Balance = money.Won(p.PointsBalance).Number()
@@ -177,8 +177,11 @@ func historyReason(lc *locale, reason string) string {
 
 // amountRows lists a breakdown's amounts above the total, the same on the
 // checkout and the order pages; zero discounts and surcharges are left out.
-func amountRows(lc *locale, subtotal, discount, shipping, remote, pointsUsed int64) []amountRow {
+func amountRows(lc *locale, subtotal, grade, discount, shipping, remote, pointsUsed int64) []amountRow {
 	rows := []amountRow{{Label: lc.T("checkout.subtotal"), Value: lc.Won(subtotal), TestID: "subtotal"}}
+	if grade > 0 {
+		rows = append(rows, amountRow{Label: lc.T("checkout.grade_discount"), Value: lc.Won(grade), TestID: "grade-discount", Minus: true})
+	}
 	if discount > 0 {
 		rows = append(rows, amountRow{Label: lc.T("checkout.discount"), Value: lc.Won(discount), TestID: "discount", Minus: true})
 	}
@@ -354,7 +357,7 @@ func (h *Handler) newOrderView(lc *locale, o order.Order) *orderView {
 		}
 		v.Lines = append(v.Lines, lv)
 	}
-	v.Amounts = amountRows(lc, o.Subtotal, o.Discount, o.Shipping, o.RemoteSurcharge, o.PointsUsed)
+	v.Amounts = amountRows(lc, o.Subtotal, o.GradeDiscount, o.Discount, o.Shipping, o.RemoteSurcharge, o.PointsUsed)
 	taxable := o.Total - o.TaxFree
 	if o.TaxFree > 0 {
 		v.Taxable, v.TaxFree = lc.Won(taxable), lc.Won(o.TaxFree)

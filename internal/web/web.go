@@ -101,6 +101,8 @@ type Handler struct {
 	// unsubscribe is nil until EnableUnsubscribe.
 	unsubscribe Unsubscriber
 	engage      *EngageDeps // nil until EnableEngagement
+	// grades is nil until EnableGrades.
+	grades Grades
 }
 
 // New returns the storefront handler. cat is normally *catalog.Service.
