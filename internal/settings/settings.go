@@ -76,6 +76,9 @@ type Settings struct {
 	// were stored before it existed reads it as off until staff switch it
 	// on.
 	Attendance Attendance `json:"attendance"`
+	// Messaging sends the order notices by Kakao 알림톡 (messaging.go).
+	// A shop whose settings were stored before it existed reads it as off.
+	Messaging Messaging `json:"messaging"`
 }
 
 // Attendance is the shop's attendance check policy.
@@ -214,6 +217,7 @@ func (s *Settings) normalize() {
 	}
 	slices.Sort(off)
 	s.PaymentsOff = off
+	s.Messaging.normalize()
 }
 
 // validate checks s (normalized) into v; methods are the ways to pay the
@@ -278,6 +282,7 @@ func (s Settings) validate(v *fault.Invalid, methods []string) {
 	if a := s.Attendance; a.StreakBonus < 0 || a.StreakBonus > MaxStreakBonus {
 		v.Add("streak_bonus", fmt.Sprintf("must be from 0 to %d points", MaxStreakBonus))
 	}
+	s.Messaging.validate(v)
 	for _, m := range s.PaymentsOff {
 		if !slices.Contains(methods, m) {
 			v.Add("payments_off", "names a way to pay the shop does not have")
