@@ -3,6 +3,7 @@ package api
 import (
 	"context"
 	"errors"
+	"maps"
 	"net/http"
 	"strconv"
 	"time"
@@ -49,6 +50,7 @@ type ShopSettings struct {
 	GradeWindow  int               `json:"grade_window_days" doc:"Days of orders the monthly evaluation of membership grades counts, 1–730." example:"90"`
 	PaymentsOff  []string          `json:"payments_off" nullable:"false" maxItems:"20" doc:"Ways to pay switched off (keys of GET /api/v1/payment-methods when on); checkout leaves them out and refuses them." example:"[\"paypal\"]"`
 	Attendance   ShopAttendance    `json:"attendance" doc:"The attendance check (출석체크)."`
+	Messaging    ShopMessaging     `json:"messaging" doc:"Order notices by Kakao 알림톡."`
 }
 
 // ShopAttendance is the attendance check policy.
@@ -69,7 +71,7 @@ type ShopBankAccount struct {
 func newShopSettings(st settings.Settings) ShopSettings {
 	out := ShopSettings{Version: st.Version, ShopName: st.ShopName, Logo: st.Logo, DepositHours: st.DepositHours,
 		ConfirmDays: st.ConfirmDays, ReturnFee: st.ReturnFee, GradeWindow: st.GradeWindowDays, BankAccounts: []ShopBankAccount{}, PaymentsOff: []string{},
-		Attendance: ShopAttendance(st.Attendance)}
+		Attendance: ShopAttendance(st.Attendance), Messaging: newShopMessaging(st.Messaging)}
 	out.Contact.Phone, out.Contact.Email, out.Contact.Hours = st.Contact.Phone, st.Contact.Email, st.Contact.Hours
 	b := st.Business
 	out.Business.Name, out.Business.Representative, out.Business.Registration = b.Name, b.Representative, b.Registration
@@ -84,8 +86,8 @@ func newShopSettings(st settings.Settings) ShopSettings {
 func (s ShopSettings) settings() settings.Settings {
 	st := settings.Settings{Version: s.Version, ShopName: s.ShopName, Logo: s.Logo, DepositHours: s.DepositHours,
 		ConfirmDays: s.ConfirmDays, ReturnFee: s.ReturnFee, GradeWindowDays: s.GradeWindow, PaymentsOff: s.PaymentsOff,
-		Attendance: settings.Attendance(s.Attendance),
-		Contact:    settings.Contact{Phone: s.Contact.Phone, Email: s.Contact.Email, Hours: s.Contact.Hours},
+		Attendance: settings.Attendance(s.Attendance), Messaging: s.Messaging.settings(),
+		Contact: settings.Contact{Phone: s.Contact.Phone, Email: s.Contact.Email, Hours: s.Contact.Hours},
 		Business: settings.Business{Name: s.Business.Name, Representative: s.Business.Representative,
 			Registration: s.Business.Registration, MailOrder: s.Business.MailOrder, Address: s.Business.Address,
 			PrivacyName: s.Business.PrivacyName, PrivacyEmail: s.Business.PrivacyEmail}}
@@ -105,6 +107,7 @@ var settingsFields = func() map[string]string {
 		"privacy_email": "body.business.privacy_email", "deposit_hours": "body.deposit_hours", "confirm_days": "body.confirm_days",
 		"return_fee": "body.return_fee", "grade_window_days": "body.grade_window_days", "payments_off": "body.payments_off", "bank_accounts": "body.bank_accounts",
 		"attendance_points": "body.attendance.points", "streak_days": "body.attendance.streak_days", "streak_bonus": "body.attendance.streak_bonus"}
+	maps.Copy(m, messagingFields)
 	for i := range settings.MaxBankAccounts {
 		n := strconv.Itoa(i)
 		for _, f := range []string{"bank", "account", "holder"} {

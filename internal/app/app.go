@@ -221,7 +221,8 @@ func (a *App) routes() http.Handler {
 	storefront.EnableAttendance(a.acc.attendance)
 	storefront.Register(mux)
 	bo := &routeNotes{ServeMux: mux}
-	backoffice.New(backoffice.Config{Path: a.cfg.AdminPath, Secure: strings.HasPrefix(a.cfg.BaseURL, "https://")},
+	backoffice.New(backoffice.Config{Path: a.cfg.AdminPath, Secure: strings.HasPrefix(a.cfg.BaseURL, "https://"),
+		MessagingReady: a.cfg.Messaging.Ready()},
 		backoffice.Deps{Accounts: a.Accounts, TwoFactor: a.acc.twoFactor, Trap: a.acc.trap, Audit: a.acc.audit,
 			Outbox: a.acc.outbox, Store: a.acc.sessions, Now: a.now, Content: a.content,
 			Orders: a.acc.orders, Coupons: a.acc.coupons, Shipping: a.acc.shipping, Promotions: a.acc.promotions,
@@ -268,7 +269,7 @@ func (n *routeNotes) HandleFunc(pattern string, h func(http.ResponseWriter, *htt
 // and stops the job workers.
 func (a *App) Serve(ctx context.Context, ln net.Listener) error {
 	runner, err := jobs.NewRunner(a.DB, a.log, a.Catalog, a.Media, a.acc.payments,
-		&jobs.Mail{Courier: a.acc.courier, Backoff: jobs.MailBackoff}, a.pruners()...)
+		&jobs.Mail{Courier: a.acc.courier, Backoff: jobs.MailBackoff, Messages: a.acc.messages}, a.pruners()...)
 	if err != nil {
 		return fmt.Errorf("start jobs: %w", err)
 	}

@@ -43,6 +43,9 @@ type Config struct {
 	// Secure marks the staff cookie Secure and gives it the __Host- prefix
 	// (a shop served over HTTPS).
 	Secure bool
+	// MessagingReady says the 알림톡 provider's keys are set, for the
+	// settings page (the keys themselves never reach the back office).
+	MessagingReady bool
 }
 
 // Accounts is what the back office needs of the account service;

@@ -69,8 +69,10 @@ type settingsView struct {
 	Methods []methodView
 	// AttendanceOn: the attendance check box is ticked.
 	AttendanceOn bool
-	Errors       map[string]string
-	Error        string
+	// Messaging is the 알림톡 section's switches (messaging.go).
+	Messaging messagingView
+	Errors    map[string]string
+	Error     string
 	// Legal links the legal documents' pages; Points and Grades the
 	// promotion settings, shown to staff who may edit them.
 	Legal  []settingsLink
@@ -90,7 +92,8 @@ type settingsLink struct {
 var settingsFields = []string{"shop_name", "logo", "contact_phone", "contact_email", "contact_hours",
 	"business_name", "representative", "registration", "mail_order", "address", "privacy_name", "privacy_email",
 	"deposit_hours", "confirm_days", "return_fee", "grade_window_days",
-	"attendance_points", "streak_days", "streak_bonus"}
+	"attendance_points", "streak_days", "streak_bonus",
+	"messaging_sender", "messaging_sender_key", "template_placed", "template_deposit", "template_shipped", "template_delivered"}
 
 // newSettingsView fills the form from st.
 func (h *Handler) newSettingsView(m *messages, u account.User, st settings.Settings) settingsView {
@@ -104,6 +107,7 @@ func (h *Handler) newSettingsView(m *messages, u account.User, st settings.Setti
 		"attendance_points": strconv.FormatInt(st.Attendance.Points, 10), "streak_days": strconv.Itoa(st.Attendance.StreakDays),
 		"streak_bonus": strconv.FormatInt(st.Attendance.StreakBonus, 10),
 	}, AttendanceOn: st.Attendance.On}
+	v.setMessaging(st.Messaging)
 	for i := range settings.MaxBankAccounts {
 		row := bankRowView{Index: strconv.Itoa(i)}
 		if i < len(st.BankAccounts) {
@@ -133,6 +137,7 @@ func (h *Handler) settingsPage(w http.ResponseWriter, r *http.Request, m *messag
 
 func (h *Handler) showSettings(w http.ResponseWriter, r *http.Request, m *messages, u account.User, status int, v settingsView, notice string) error {
 	v.Action = h.url("/settings")
+	v.Messaging.Ready = h.cfg.MessagingReady
 	v.Logo = h.deps.Settings.Current(r.Context()).Logo
 	v.Legal = []settingsLink{{m.T("set.legal.terms"), h.url("/settings/legal/terms")}, {m.T("set.legal.privacy"), h.url("/settings/legal/privacy")}}
 	if u.Can(account.PermOrders) {
@@ -184,6 +189,8 @@ func (h *Handler) saveSettings(w http.ResponseWriter, r *http.Request, m *messag
 	}
 	st.Attendance.On = r.PostFormValue("attendance_on") == "1"
 	v.AttendanceOn = st.Attendance.On
+	st.Messaging = messagingForm(r, v.Values)
+	v.setMessaging(st.Messaging)
 	for i := range settings.MaxBankAccounts {
 		n := strconv.Itoa(i)
 		row := bankRowView{Index: n, Bank: form("bank_accounts." + n + ".bank"), Account: form("bank_accounts." + n + ".account"),

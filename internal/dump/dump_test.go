@@ -207,6 +207,12 @@ func fillShop(t testing.TB, d *db.DB) {
 	exec(t, d, `INSERT INTO stats_members (day, members, created_at, updated_at) VALUES ('2026-11-30', 3, ?, ?)`, t1, t1)
 	exec(t, d, `INSERT INTO order_notes (id, order_id, author_id, body, created_at) VALUES
 		(1, 1, 1, '문 앞 배송 요청' || char(10) || '"경비실" 말고', ?)`, t2)
+	exec(t, d, `INSERT INTO messages (id, user_id, dedupe_key, event, template_code, variables, fallback_sms, status, attempts,
+		claim, claimed_until, provider_message_id, last_error, sent_at, created_at, updated_at) VALUES
+		(1, 4, 'shipped:20261130-0001:1234', 'shipped', 'ORDER_SHIPPED', '{"#{주문번호}":"20261130-0001","#{이름}":"김 \"말랑\""}', TRUE, 'sent', 1,
+		'', NULL, 'M4V20261130', '', ?, ?, ?),
+		(2, 4, 'delivered:20261130-0001:99', 'delivered', 'ORDER_DELIVERED', '{}', FALSE, 'failed', 2,
+		'', NULL, '', 'refused by the provider: ValidationError: 템플릿', NULL, ?, ?)`, t2, t1, t2, t2, t3)
 	exec(t, d, `INSERT INTO answer_templates (id, title, body, created_at, updated_at) VALUES
 		(3, '배송 지연', '죄송합니다.' || char(10) || '곧 보내 드립니다.', ?, ?)`, t1, t2)
 	exec(t, d, `INSERT INTO settings (id, version, data, created_at, updated_at) VALUES
