@@ -228,7 +228,7 @@ func (a *App) routes() http.Handler {
 			Orders: a.acc.orders, Coupons: a.acc.coupons, Shipping: a.acc.shipping, Promotions: a.acc.promotions,
 			Payments: a.acc.payments, Returns: a.acc.returns, Catalog: a.Catalog,
 			Images: a.images, Uploads: a.uploads, Bulk: a.bulk,
-			Customers: a.acc.customers, Inquiries: a.acc.inquiries, Settings: a.live.s,
+			Customers: a.acc.customers, Inquiries: a.acc.inquiries, Settings: a.live.s, Messages: a.acc.messages,
 			Dashboard: dashboard.NewService(a.DB, a.now), Stats: a.acc.stats}, a.log).Register(bo)
 	a.backOfficeRoutes = bo.patterns
 

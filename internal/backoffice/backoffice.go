@@ -142,6 +142,9 @@ type Deps struct {
 	// Settings serves the settings section (account.PermSettings) and
 	// names the shop on every page.
 	Settings Settings
+	// Messages are the 알림톡 sent (*messaging.Service), listed on the
+	// settings page.
+	Messages Messages
 	// Dashboard counts the first page's work to do and new members.
 	Dashboard Dashboard
 	// Stats serves the statistics section (account.PermStats).
@@ -159,7 +162,7 @@ func (d Deps) missing() []string {
 		"Catalog", d.Catalog, "Images", d.Images, "Uploads", d.Uploads, "Bulk", d.Bulk,
 		"Content", d.Content,
 		"Customers", d.Customers, "Inquiries", d.Inquiries,
-		"Settings", d.Settings,
+		"Settings", d.Settings, "Messages", d.Messages,
 		"Dashboard", d.Dashboard, "Stats", d.Stats,
 	)
 }

@@ -165,6 +165,11 @@ func TestShippedNoticeByAlimtalkOrMail(t *testing.T) {
 			m.Variables[messaging.VarCarrier] != "CJ대한통운" || !strings.Contains(m.Variables[messaging.VarTracking], "6789") {
 			t.Fatalf("SOLAPI got %+v", m)
 		}
+		boss, _ := s.staffIn("boss@example.com")
+		code, body = boss.get(bo + "/settings")
+		must(t, code, http.StatusOK, body)
+		contains(t, body, `data-testid="recent-message"`, o.Number, "배송 시작", "보냄")
+		lacks(t, body, "01098765432")
 		if logs := s.shop.Logs.String(); strings.Contains(logs, "01098765432") || strings.Contains(logs, solapitest.APISecret) {
 			t.Fatalf("the logs show the number or the secret:\n%s", logs)
 		}

@@ -138,6 +138,11 @@ func (h *Handler) settingsPage(w http.ResponseWriter, r *http.Request, m *messag
 func (h *Handler) showSettings(w http.ResponseWriter, r *http.Request, m *messages, u account.User, status int, v settingsView, notice string) error {
 	v.Action = h.url("/settings")
 	v.Messaging.Ready = h.cfg.MessagingReady
+	recent, err := h.recentMessageRows(r.Context(), m)
+	if err != nil {
+		return err
+	}
+	v.Messaging.Recent = recent
 	v.Logo = h.deps.Settings.Current(r.Context()).Logo
 	v.Legal = []settingsLink{{m.T("set.legal.terms"), h.url("/settings/legal/terms")}, {m.T("set.legal.privacy"), h.url("/settings/legal/privacy")}}
 	if u.Can(account.PermOrders) {

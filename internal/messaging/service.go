@@ -252,6 +252,12 @@ func (s *Service) Messages(ctx context.Context, userID int64) ([]Message, error)
 	return messagesOf(ctx, s.d.Read(), userID)
 }
 
+// Recent lists the newest limit messages (1–100) of every customer, for
+// staff to see what was sent and what failed.
+func (s *Service) Recent(ctx context.Context, limit int) ([]Message, error) {
+	return recentMessages(ctx, s.d.Read(), min(max(limit, 1), 100))
+}
+
 // Mailer returns m with s's Divert: given to a service as its Mailer, the
 // customer notices notify.SendToCustomer writes go by 알림톡 when Divert
 // says so, and every other mail goes through m as before.

@@ -171,3 +171,20 @@ func clip(s string, n int) string {
 	}
 	return s[:n]
 }
+
+// recentMessages lists the newest limit messages of every customer.
+func recentMessages(ctx context.Context, q db.Querier, limit int) ([]Message, error) {
+	var rows []row
+	if err := q.SelectContext(ctx, &rows, q.Rebind(`SELECT `+columns+` FROM messages ORDER BY id DESC LIMIT ?`), limit); err != nil {
+		return nil, fmt.Errorf("recent messages: %w", err)
+	}
+	out := make([]Message, 0, len(rows))
+	for _, r := range rows {
+		m, err := r.message()
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, m)
+	}
+	return out, nil
+}
