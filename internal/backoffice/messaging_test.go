@@ -8,11 +8,17 @@ import (
 	"time"
 
 	"github.com/mallang/mallang/internal/account"
+	"github.com/mallang/mallang/internal/account/address"
 	"github.com/mallang/mallang/internal/app/apptest"
 	"github.com/mallang/mallang/internal/audit"
+	"github.com/mallang/mallang/internal/cart"
+	"github.com/mallang/mallang/internal/catalog"
 	"github.com/mallang/mallang/internal/catalog/catalogtest"
+	"github.com/mallang/mallang/internal/checkout"
 	"github.com/mallang/mallang/internal/messaging"
 	"github.com/mallang/mallang/internal/messaging/solapi/solapitest"
+	"github.com/mallang/mallang/internal/money"
+	"github.com/mallang/mallang/internal/order"
 	"github.com/mallang/mallang/internal/payment"
 	"github.com/mallang/mallang/internal/settings"
 )
@@ -173,5 +179,77 @@ func TestShippedNoticeByAlimtalkOrMail(t *testing.T) {
 		if logs := s.shop.Logs.String(); strings.Contains(logs, "01098765432") || strings.Contains(logs, solapitest.APISecret) {
 			t.Fatalf("the logs show the number or the secret:\n%s", logs)
 		}
+	}
+}
+
+// A bank-transfer order placed by a customer with a phone number: with the
+// deposit template set, its one notice goes by 알림톡 with the account,
+// the amount and the deadline, and no order mail is written.
+func TestTransferOrderNoticeByAlimtalk(t *testing.T) {
+	t.Parallel()
+	s, ms := newMessagingEnv(t)
+	ctx := context.Background()
+	ms.Template("DEPOSIT", messaging.VarName, messaging.VarNumber, messaging.VarBank, messaging.VarAccount,
+		messaging.VarHolder, messaging.VarAmount, messaging.VarDeadline)
+	st := s.shop.Settings().Current(ctx)
+	st.Messaging = settings.Messaging{On: true, Sender: solapitest.Sender, SenderKey: solapitest.PfID,
+		Templates: settings.MessageTemplates{Placed: "PLACED_NOT_USED", Deposit: "DEPOSIT"}}
+	if _, err := s.shop.Settings().Update(ctx, audit.Actor{UserID: s.boss.ID, Email: s.boss.Email}, st); err != nil {
+		t.Fatal(err)
+	}
+	id, err := s.cat.CreateProduct(ctx, catalog.NewProduct{CategoryID: s.leaf, Name: "말랑 쿠키", OptionNames: []string{"맛"},
+		Variants: []catalog.NewVariant{{SKU: "MSG-1", Options: [3]string{"버터"}, Price: 12000, Stock: 10, Active: true}}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	p, err := s.cat.Product(ctx, id)
+	if err != nil {
+		t.Fatal(err)
+	}
+	u := s.user(t, "minji@example.com", account.Customer)
+	if _, err := s.acc.UpdateProfile(ctx, u.ID, account.Profile{Name: "김민지", Phone: "010-2222-3333"}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.carts.Add(ctx, cart.Owner{UserID: u.ID}, p.Variants[0].ID, 1); err != nil {
+		t.Fatal(err)
+	}
+	a, err := s.addr.Create(ctx, u.ID, address.Input{Recipient: "김민지", Phone: "010-2222-3333", Postcode: "06236",
+		Line1: "서울 강남구 테헤란로 123", Line2: "4층"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	before, err := s.outbox.List(ctx, 100, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	placed, err := s.checkout.Place(ctx, checkout.Input{PlaceInput: order.PlaceInput{UserID: u.ID, IdempotencyKey: "msg-1",
+		AddressID: a.ID, PaymentMethod: "bank_transfer", Channel: order.PCWeb}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	after, err := s.outbox.List(ctx, 100, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(after) != len(before) {
+		t.Fatalf("%d mails written with the order, want none", len(after)-len(before))
+	}
+	msgs, err := s.shop.Messages().Messages(ctx, u.ID)
+	if err != nil || len(msgs) != 1 || msgs[0].Event != messaging.Deposit {
+		t.Fatalf("messages %+v, %v; want one deposit notice", msgs, err)
+	}
+	if err := s.shop.Messages().Deliver(ctx, msgs[0].ID, false); err != nil {
+		t.Fatal(err)
+	}
+	got := ms.Messages()
+	if len(got) != 1 {
+		t.Fatalf("SOLAPI got %d messages", len(got))
+	}
+	v := got[0].Variables
+	if got[0].TemplateID != "DEPOSIT" || got[0].To != "01022223333" || v[messaging.VarNumber] != placed.Order.Number ||
+		v[messaging.VarBank] != apptest.Bank.Bank || v[messaging.VarAccount] != apptest.Bank.Account ||
+		v[messaging.VarAmount] != money.Won(placed.Order.Total).Korean() ||
+		v[messaging.VarDeadline] == "" {
+		t.Fatalf("SOLAPI got %+v (order total %d)", got[0], placed.Order.Total)
 	}
 }
