@@ -15,6 +15,7 @@ import (
 	"github.com/mallang/mallang/internal/catalog"
 	"github.com/mallang/mallang/internal/catalog/catalogtest"
 	"github.com/mallang/mallang/internal/checkout"
+	"github.com/mallang/mallang/internal/koreantest"
 	"github.com/mallang/mallang/internal/messaging"
 	"github.com/mallang/mallang/internal/messaging/solapi/solapitest"
 	"github.com/mallang/mallang/internal/money"
@@ -176,6 +177,9 @@ func TestShippedNoticeByAlimtalkOrMail(t *testing.T) {
 		must(t, code, http.StatusOK, body)
 		contains(t, body, `data-testid="recent-message"`, o.Number, "배송 시작", "보냄")
 		lacks(t, body, "01098765432")
+		for _, problem := range koreantest.Problems(body, []string{"SHIPPED", solapitest.PfID, "flaky", "PNG", "JPEG", "GIF", "WebP"}, latinAllowed, `{"`) {
+			t.Errorf("settings page: %s", problem)
+		}
 		if logs := s.shop.Logs.String(); strings.Contains(logs, "01098765432") || strings.Contains(logs, solapitest.APISecret) {
 			t.Fatalf("the logs show the number or the secret:\n%s", logs)
 		}
