@@ -1,10 +1,12 @@
 package settings_test
 
 import (
+	"fmt"
 	"strconv"
 	"strings"
 	"testing"
 
+	"github.com/mallang/mallang/internal/audit/audittest"
 	"github.com/mallang/mallang/internal/db/dbtest"
 	"github.com/mallang/mallang/internal/fake"
 	"github.com/mallang/mallang/internal/fault"
@@ -39,6 +41,10 @@ func TestMessagingSettings(t *testing.T) {
 	want.Sender, want.Templates.Delivered = "0212345678", "ORDER_DELIVERED"
 	if saved.Messaging != want || s.Current(t.Context()).Messaging != want {
 		t.Fatalf("saved %+v, want %+v", saved.Messaging, want)
+	}
+	es := audittest.Entries(t, d, "settings.changed")
+	if len(es) != 1 || fmt.Sprint(es[0].Detail["changed"]) != "[messaging]" {
+		t.Fatalf("audit entries %+v, want one naming messaging", es)
 	}
 
 	tests := []struct {
