@@ -126,12 +126,29 @@ func (s *Service) Divert(ctx context.Context, q db.Querier, userID int64, tmpl n
 	if !ok {
 		return false, nil
 	}
+	if !db.IsTx(q) {
+		// A pool cannot carry the job (and the two must commit together).
+		var diverted bool
+		err := s.d.InTx(ctx, func(tx db.Querier) error {
+			var err error
+			diverted, err = s.store(ctx, tx, userID, n, code, st.Messaging.FallbackSMS)
+			return err
+		})
+		return diverted, err
+	}
+	return s.store(ctx, q, userID, n, code, st.Messaging.FallbackSMS)
+}
+
+// store writes notice n with template code for customer userID and
+// enqueues its delivery, on the transaction q, when the customer has a
+// phone number; it reports whether the notice goes by 알림톡.
+func (s *Service) store(ctx context.Context, q db.Querier, userID int64, n notice, code string, fallback bool) (bool, error) {
 	has, err := hasPhone(ctx, q, userID)
 	if err != nil || !has {
 		return false, err
 	}
 	id, err := insertMessage(ctx, q, n.key, Message{UserID: userID, Event: n.event, Template: code, Variables: n.vars,
-		FallbackSMS: st.Messaging.FallbackSMS}, s.now().UTC())
+		FallbackSMS: fallback}, s.now().UTC())
 	if err != nil {
 		return false, err
 	}

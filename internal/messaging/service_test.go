@@ -353,3 +353,21 @@ func TestDigits(t *testing.T) {
 		}
 	}
 }
+
+// Given the pool instead of a transaction, Divert opens one of its own for
+// the message and its job.
+func TestDivertOnThePool(t *testing.T) {
+	t.Parallel()
+	e := newEnv(t, true, true)
+	id := e.customer(t, "minji@example.com", "+821012345678")
+	got, err := e.svc.Divert(t.Context(), e.d.Write(), id, notify.OrderShipped, shippedData("1"))
+	if err != nil || !got {
+		t.Fatalf("Divert = %v, %v", got, err)
+	}
+	if err := e.runner.WorkAll(t.Context()); err != nil {
+		t.Fatal(err)
+	}
+	if n := len(e.srv.Messages()); n != 1 {
+		t.Fatalf("provider got %d messages, want 1", n)
+	}
+}
