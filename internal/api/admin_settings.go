@@ -3,6 +3,7 @@ package api
 import (
 	"context"
 	"errors"
+	"maps"
 	"net/http"
 	"strconv"
 	"time"
@@ -49,6 +50,7 @@ type ShopSettings struct {
 	GradeWindow  int               `json:"grade_window_days" doc:"Days of orders the monthly evaluation of membership grades counts, 1–730." example:"90"`
 	PaymentsOff  []string          `json:"payments_off" nullable:"false" maxItems:"20" doc:"Ways to pay switched off (keys of GET /api/v1/payment-methods when on); checkout leaves them out and refuses them." example:"[\"paypal\"]"`
 	Attendance   ShopAttendance    `json:"attendance" doc:"The attendance check (출석체크)."`
+	Messaging    ShopMessaging     `json:"messaging" doc:"Order notices by Kakao 알림톡."`
 	Automations  ShopAutomations   `json:"automations" doc:"The mails the shop sends by itself; each goes once."`
 }
 
@@ -83,7 +85,7 @@ type ShopBankAccount struct {
 func newShopSettings(st settings.Settings) ShopSettings {
 	out := ShopSettings{Version: st.Version, ShopName: st.ShopName, Logo: st.Logo, DepositHours: st.DepositHours,
 		ConfirmDays: st.ConfirmDays, ReturnFee: st.ReturnFee, GradeWindow: st.GradeWindowDays, BankAccounts: []ShopBankAccount{}, PaymentsOff: []string{},
-		Attendance: ShopAttendance(st.Attendance), Automations: ShopAutomations(st.Automations)}
+		Attendance: ShopAttendance(st.Attendance), Automations: ShopAutomations(st.Automations), Messaging: newShopMessaging(st.Messaging)}
 	if out.Automations.ReportTo == nil {
 		out.Automations.ReportTo = []string{}
 	}
@@ -101,7 +103,7 @@ func newShopSettings(st settings.Settings) ShopSettings {
 func (s ShopSettings) settings() settings.Settings {
 	st := settings.Settings{Version: s.Version, ShopName: s.ShopName, Logo: s.Logo, DepositHours: s.DepositHours,
 		ConfirmDays: s.ConfirmDays, ReturnFee: s.ReturnFee, GradeWindowDays: s.GradeWindow, PaymentsOff: s.PaymentsOff,
-		Attendance: settings.Attendance(s.Attendance), Automations: settings.Automations(s.Automations),
+		Attendance: settings.Attendance(s.Attendance), Automations: settings.Automations(s.Automations), Messaging: s.Messaging.settings(),
 		Contact: settings.Contact{Phone: s.Contact.Phone, Email: s.Contact.Email, Hours: s.Contact.Hours},
 		Business: settings.Business{Name: s.Business.Name, Representative: s.Business.Representative,
 			Registration: s.Business.Registration, MailOrder: s.Business.MailOrder, Address: s.Business.Address,
@@ -125,6 +127,7 @@ var settingsFields = func() map[string]string {
 		"cart_hours": "body.automations.cart_hours", "points_days": "body.automations.points_days",
 		"confirm_reminder_days": "body.automations.confirm_reminder_days", "report_hour": "body.automations.report_hour",
 		"report_to": "body.automations.report_to"}
+	maps.Copy(m, messagingFields)
 	for i := range settings.MaxBankAccounts {
 		n := strconv.Itoa(i)
 		for _, f := range []string{"bank", "account", "holder"} {

@@ -20,6 +20,7 @@ import (
 	"github.com/mallang/mallang/internal/customer"
 	"github.com/mallang/mallang/internal/inquiry"
 	"github.com/mallang/mallang/internal/jobs"
+	"github.com/mallang/mallang/internal/messaging"
 	"github.com/mallang/mallang/internal/notify"
 	"github.com/mallang/mallang/internal/order"
 	"github.com/mallang/mallang/internal/payment"
@@ -59,6 +60,7 @@ type accounts struct {
 	inquiries  *inquiry.Service
 	attendance *attendance.Service
 	stats      *stats.Service
+	messages   *messaging.Service // order notices by 알림톡 (messaging.go)
 }
 
 // keyring builds the personal-data keyring: the configured keys, with the
@@ -137,10 +139,11 @@ func (a *App) wireAccounts() error {
 	s.points = points.New(d, now)
 	s.promotions = promotion.New(d, a.Catalog, s.audit, now)
 	s.stats = stats.NewService(d, now, a.log)
+	s.messages = a.wireMessaging()
 	s.orders = order.NewService(d, order.Deps{
 		Catalog: a.Catalog, Cart: s.carts, Addresses: s.addresses, Coupons: s.coupons,
 		Points: s.points, Shipping: s.shipping, Promotions: s.promotions, Keyring: kr, Audit: s.audit,
-		Mailer: s.outbox, Customers: a.Accounts, Sales: s.stats, SearchKey: crypt.Derive(cfg.SecretKey, "mallang order search keys"),
+		Mailer: s.messages.Mailer(s.outbox), Customers: a.Accounts, Sales: s.stats, SearchKey: crypt.Derive(cfg.SecretKey, "mallang order search keys"),
 	}, order.Config{PayWithin: cfg.OrderPayWithin, ConfirmAfter: cfg.OrderConfirmAfter, BaseURL: cfg.BaseURL,
 		Terms: a.live}, now, a.log)
 	a.acc = s

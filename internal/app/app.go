@@ -233,13 +233,14 @@ func (a *App) routes() http.Handler {
 	storefront.EnableGrades(a.gradeEvaluator())
 	storefront.Register(mux)
 	bo := &routeNotes{ServeMux: mux}
-	backoffice.New(backoffice.Config{Path: a.cfg.AdminPath, Secure: strings.HasPrefix(a.cfg.BaseURL, "https://")},
+	backoffice.New(backoffice.Config{Path: a.cfg.AdminPath, Secure: strings.HasPrefix(a.cfg.BaseURL, "https://"),
+		MessagingReady: a.cfg.Messaging.Ready()},
 		backoffice.Deps{Accounts: a.Accounts, TwoFactor: a.acc.twoFactor, Trap: a.acc.trap, Audit: a.acc.audit,
 			Outbox: a.acc.outbox, Store: a.acc.sessions, Now: a.now, Content: a.content,
 			Orders: a.acc.orders, Coupons: a.acc.coupons, Shipping: a.acc.shipping, Promotions: a.acc.promotions,
 			Payments: a.acc.payments, Returns: a.acc.returns, Catalog: a.Catalog,
 			Images: a.images, Uploads: a.uploads, Bulk: a.bulk,
-			Customers: a.acc.customers, Inquiries: a.acc.inquiries, Settings: a.live.s,
+			Customers: a.acc.customers, Inquiries: a.acc.inquiries, Settings: a.live.s, Messages: a.acc.messages,
 			Dashboard: dashboard.NewService(a.DB, a.now), Stats: a.acc.stats, Automations: a.automations,
 			Questions: a.engage.questions}, a.log).Register(bo)
 	a.backOfficeRoutes = bo.patterns
@@ -281,7 +282,7 @@ func (n *routeNotes) HandleFunc(pattern string, h func(http.ResponseWriter, *htt
 // and stops the job workers.
 func (a *App) Serve(ctx context.Context, ln net.Listener) error {
 	runner, err := jobs.NewRunner(a.DB, a.log, a.Catalog, a.Media, a.acc.payments,
-		&jobs.Mail{Courier: a.acc.courier, Backoff: jobs.MailBackoff}, a.gradeEvaluator(), a.tasks(), a.pruners()...)
+		&jobs.Mail{Courier: a.acc.courier, Backoff: jobs.MailBackoff, Messages: a.acc.messages}, a.gradeEvaluator(), a.tasks(), a.pruners()...)
 	if err != nil {
 		return fmt.Errorf("start jobs: %w", err)
 	}

@@ -77,7 +77,7 @@ func (a *App) wirePayments() error {
 		a.log.Info("bank transfer disabled: no account", "set", "MALLANG_BANK_ACCOUNT")
 	}
 	s.payments = payment.NewService(a.DB, payment.Deps{Orders: s.orders, Customers: a.Accounts, Keyring: s.keyring,
-		Queue: a.queue, Mailer: s.outbox, Audit: s.audit, Sales: s.stats}, payment.Config{BaseURL: a.cfg.BaseURL,
+		Queue: a.queue, Mailer: s.messages.Mailer(s.outbox), Audit: s.audit, Sales: s.stats}, payment.Config{BaseURL: a.cfg.BaseURL,
 		Bank:          payment.BankAccount{Bank: cfg.BankName, Account: cfg.BankAccount, Holder: cfg.BankHolder},
 		DepositWithin: cfg.DepositWithin, BuyerProtection: cfg.BuyerProtection,
 		Receipts: receipts, CashReceiptAuto: cfg.CashReceiptAuto, Terms: a.live}, providers, a.now, a.log)

@@ -43,6 +43,9 @@ type Config struct {
 	// Secure marks the staff cookie Secure and gives it the __Host- prefix
 	// (a shop served over HTTPS).
 	Secure bool
+	// MessagingReady says the 알림톡 provider's keys are set, for the
+	// settings page (the keys themselves never reach the back office).
+	MessagingReady bool
 }
 
 // Accounts is what the back office needs of the account service;
@@ -139,6 +142,9 @@ type Deps struct {
 	// Settings serves the settings section (account.PermSettings) and
 	// names the shop on every page.
 	Settings Settings
+	// Messages are the 알림톡 sent (*messaging.Service), listed on the
+	// settings page.
+	Messages Messages
 	// Dashboard counts the first page's work to do and new members.
 	Dashboard Dashboard
 	// Stats serves the statistics section (account.PermStats).
@@ -161,7 +167,7 @@ func (d Deps) missing() []string {
 		"Catalog", d.Catalog, "Images", d.Images, "Uploads", d.Uploads, "Bulk", d.Bulk,
 		"Content", d.Content,
 		"Customers", d.Customers, "Inquiries", d.Inquiries,
-		"Settings", d.Settings,
+		"Settings", d.Settings, "Messages", d.Messages,
 		"Dashboard", d.Dashboard, "Stats", d.Stats,
 		"Questions", d.Questions,
 	)

@@ -70,9 +70,11 @@ type settingsView struct {
 	// AttendanceOn: the attendance check box is ticked.
 	AttendanceOn bool
 	// Auto is the automations' switches and last runs.
-	Auto   automationView
-	Errors map[string]string
-	Error  string
+	Auto automationView
+	// Messaging is the 알림톡 section's switches (messaging.go).
+	Messaging messagingView
+	Errors    map[string]string
+	Error     string
 	// Legal links the legal documents' pages; Points and Grades the
 	// promotion settings, shown to staff who may edit them.
 	Legal  []settingsLink
@@ -92,7 +94,8 @@ type settingsLink struct {
 var settingsFields = []string{"shop_name", "logo", "contact_phone", "contact_email", "contact_hours",
 	"business_name", "representative", "registration", "mail_order", "address", "privacy_name", "privacy_email",
 	"deposit_hours", "confirm_days", "return_fee", "grade_window_days",
-	"attendance_points", "streak_days", "streak_bonus"}
+	"attendance_points", "streak_days", "streak_bonus",
+	"messaging_sender", "messaging_sender_key", "template_placed", "template_deposit", "template_shipped", "template_delivered"}
 
 // newSettingsView fills the form from st.
 func (h *Handler) newSettingsView(m *messages, u account.User, st settings.Settings) settingsView {
@@ -107,6 +110,7 @@ func (h *Handler) newSettingsView(m *messages, u account.User, st settings.Setti
 		"streak_bonus": strconv.FormatInt(st.Attendance.StreakBonus, 10),
 	}, AttendanceOn: st.Attendance.On}
 	v.Auto = automationValues(st.Automations, v.Values)
+	v.setMessaging(st.Messaging)
 	for i := range settings.MaxBankAccounts {
 		row := bankRowView{Index: strconv.Itoa(i)}
 		if i < len(st.BankAccounts) {
@@ -136,6 +140,12 @@ func (h *Handler) settingsPage(w http.ResponseWriter, r *http.Request, m *messag
 
 func (h *Handler) showSettings(w http.ResponseWriter, r *http.Request, m *messages, u account.User, status int, v settingsView, notice string) error {
 	v.Action = h.url("/settings")
+	v.Messaging.Ready = h.cfg.MessagingReady
+	recent, err := h.recentMessageRows(r.Context(), m)
+	if err != nil {
+		return err
+	}
+	v.Messaging.Recent = recent
 	v.Logo = h.deps.Settings.Current(r.Context()).Logo
 	runs, err := h.automationRuns(r.Context(), m)
 	if err != nil {
@@ -196,6 +206,8 @@ func (h *Handler) saveSettings(w http.ResponseWriter, r *http.Request, m *messag
 	st.Attendance.On = r.PostFormValue("attendance_on") == "1"
 	v.AttendanceOn = st.Attendance.On
 	parseAutomations(r, m, &v, &st)
+	st.Messaging = messagingForm(r, v.Values)
+	v.setMessaging(st.Messaging)
 	for i := range settings.MaxBankAccounts {
 		n := strconv.Itoa(i)
 		row := bankRowView{Index: n, Bank: form("bank_accounts." + n + ".bank"), Account: form("bank_accounts." + n + ".account"),

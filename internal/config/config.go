@@ -83,6 +83,8 @@ type Config struct {
 	// Payments are the ways to pay (MALLANG_TESTPAY, MALLANG_BANK_*,
 	// MALLANG_TOSS_*, MALLANG_KAKAOPAY_*, MALLANG_PAYPAL_*, MALLANG_PORTONE_*).
 	Payments Payments
+	// Messaging holds the 알림톡 provider's keys (MALLANG_SOLAPI_*).
+	Messaging Messaging
 }
 
 // SMTP is the mail server configuration.
@@ -263,6 +265,9 @@ func Load(env Lookup) (Config, error) {
 		c.Social = append(c.Social, sp)
 	}
 	if err := loadPayments(get, &c); err != nil {
+		return c, err
+	}
+	if err := loadMessaging(get, &c); err != nil {
 		return c, err
 	}
 	return c, nil

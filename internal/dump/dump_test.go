@@ -222,6 +222,12 @@ func fillShop(t testing.TB, d *db.DB) {
 	exec(t, d, `INSERT INTO product_questions (id, product_id, user_id, body, private, answer, answered_by, answered_at, created_at, updated_at) VALUES
 		(1, 1, 4, '선물 "포장" 돼요?' || char(10) || '급해요', TRUE, '네', 1, ?, ?, ?),
 		(2, 1, 4, '유통기한은요?', FALSE, '', NULL, NULL, ?, ?)`, t2, t1, t2, t3, t3)
+	exec(t, d, `INSERT INTO messages (id, user_id, dedupe_key, event, template_code, variables, fallback_sms, status, attempts,
+		claim, claimed_until, provider_message_id, last_error, sent_at, created_at, updated_at) VALUES
+		(1, 4, 'shipped:20261130-0001:1234', 'shipped', 'ORDER_SHIPPED', '{"#{주문번호}":"20261130-0001","#{이름}":"김 \"말랑\""}', TRUE, 'sent', 1,
+		'', NULL, 'M4V20261130', '', ?, ?, ?),
+		(2, 4, 'delivered:20261130-0001:99', 'delivered', 'ORDER_DELIVERED', '{}', FALSE, 'failed', 2,
+		'', NULL, '', 'refused by the provider: ValidationError: 템플릿', NULL, ?, ?)`, t2, t1, t2, t2, t3)
 	exec(t, d, `INSERT INTO answer_templates (id, title, body, created_at, updated_at) VALUES
 		(3, '배송 지연', '죄송합니다.' || char(10) || '곧 보내 드립니다.', ?, ?)`, t1, t2)
 	exec(t, d, `INSERT INTO settings (id, version, data, created_at, updated_at) VALUES

@@ -55,6 +55,9 @@ type MailCourier interface {
 type Mail struct {
 	Courier MailCourier
 	Backoff func(attempt int) time.Duration
+	// Messages sends the 알림톡 MessageDeliveryArgs names, with the same
+	// backoff (nil: none).
+	Messages MessageCourier
 }
 
 type mailWorker struct {

@@ -73,6 +73,11 @@ func NewRunner(d *db.DB, log *slog.Logger, cat *catalog.Service, store *media.St
 		if err := river.AddWorkerSafely(workers, &mailWorker{mail: *mail}); err != nil {
 			return nil, fmt.Errorf("new job runner: %w", err)
 		}
+		if mail.Messages != nil {
+			if err := river.AddWorkerSafely(workers, &messageWorker{courier: mail.Messages, backoff: mail.Backoff}); err != nil {
+				return nil, fmt.Errorf("new job runner: %w", err)
+			}
+		}
 	}
 	if err := river.AddWorkerSafely(workers, &thumbnailWorker{cat: cat, media: store}); err != nil {
 		return nil, fmt.Errorf("new job runner: %w", err)

@@ -215,5 +215,6 @@ func changes(a, b Settings) map[string]any {
 	add("payments_off", !slices.Equal(a.PaymentsOff, b.PaymentsOff))
 	add("attendance", a.Attendance != b.Attendance)
 	add("automations", !a.Automations.Equal(b.Automations))
+	add("messaging", a.Messaging != b.Messaging)
 	return map[string]any{"changed": names, "version": b.Version}
 }

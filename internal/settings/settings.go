@@ -78,6 +78,9 @@ type Settings struct {
 	Attendance Attendance `json:"attendance"`
 	// Automations are the mails the shop sends by itself.
 	Automations Automations `json:"automations"`
+	// Messaging sends the order notices by Kakao 알림톡 (messaging.go).
+	// A shop whose settings were stored before it existed reads it as off.
+	Messaging Messaging `json:"messaging"`
 }
 
 // Attendance is the shop's attendance check policy.
@@ -218,6 +221,7 @@ func (s *Settings) normalize() {
 	slices.Sort(off)
 	s.PaymentsOff = off
 	s.Automations.normalize()
+	s.Messaging.normalize()
 }
 
 // validate checks s (normalized) into v; methods are the ways to pay the
@@ -283,6 +287,7 @@ func (s Settings) validate(v *fault.Invalid, methods []string) {
 		v.Add("streak_bonus", fmt.Sprintf("must be from 0 to %d points", MaxStreakBonus))
 	}
 	s.Automations.validate(v)
+	s.Messaging.validate(v)
 	for _, m := range s.PaymentsOff {
 		if !slices.Contains(methods, m) {
 			v.Add("payments_off", "names a way to pay the shop does not have")
