@@ -49,6 +49,14 @@ type ShopSettings struct {
 	GradeWindow  int               `json:"grade_window_days" doc:"Days of orders the monthly evaluation of membership grades counts, 1–730." example:"90"`
 	PaymentsOff  []string          `json:"payments_off" nullable:"false" maxItems:"20" doc:"Ways to pay switched off (keys of GET /api/v1/payment-methods when on); checkout leaves them out and refuses them." example:"[\"paypal\"]"`
 	Attendance   ShopAttendance    `json:"attendance" doc:"The attendance check (출석체크)."`
+	Reviews      ShopReviews       `json:"reviews" doc:"Product reviews: their points and the request mail."`
+}
+
+// ShopReviews is the product review policy.
+type ShopReviews struct {
+	TextPoints       int64 `json:"text_points" doc:"Points a review without photos earns, once per line ordered, 0–100,000." example:"100"`
+	PhotoPoints      int64 `json:"photo_points" doc:"Points a review with photos earns, once per line ordered, 0–100,000." example:"500"`
+	RequestAfterDays int   `json:"request_after_days" doc:"Days after delivery when the customer is asked once by mail to review; 0: never; at most 90." example:"7"`
 }
 
 // ShopAttendance is the attendance check policy.
@@ -69,7 +77,7 @@ type ShopBankAccount struct {
 func newShopSettings(st settings.Settings) ShopSettings {
 	out := ShopSettings{Version: st.Version, ShopName: st.ShopName, Logo: st.Logo, DepositHours: st.DepositHours,
 		ConfirmDays: st.ConfirmDays, ReturnFee: st.ReturnFee, GradeWindow: st.GradeWindowDays, BankAccounts: []ShopBankAccount{}, PaymentsOff: []string{},
-		Attendance: ShopAttendance(st.Attendance)}
+		Attendance: ShopAttendance(st.Attendance), Reviews: ShopReviews(st.Reviews)}
 	out.Contact.Phone, out.Contact.Email, out.Contact.Hours = st.Contact.Phone, st.Contact.Email, st.Contact.Hours
 	b := st.Business
 	out.Business.Name, out.Business.Representative, out.Business.Registration = b.Name, b.Representative, b.Registration
@@ -84,8 +92,8 @@ func newShopSettings(st settings.Settings) ShopSettings {
 func (s ShopSettings) settings() settings.Settings {
 	st := settings.Settings{Version: s.Version, ShopName: s.ShopName, Logo: s.Logo, DepositHours: s.DepositHours,
 		ConfirmDays: s.ConfirmDays, ReturnFee: s.ReturnFee, GradeWindowDays: s.GradeWindow, PaymentsOff: s.PaymentsOff,
-		Attendance: settings.Attendance(s.Attendance),
-		Contact:    settings.Contact{Phone: s.Contact.Phone, Email: s.Contact.Email, Hours: s.Contact.Hours},
+		Attendance: settings.Attendance(s.Attendance), Reviews: settings.Reviews(s.Reviews),
+		Contact: settings.Contact{Phone: s.Contact.Phone, Email: s.Contact.Email, Hours: s.Contact.Hours},
 		Business: settings.Business{Name: s.Business.Name, Representative: s.Business.Representative,
 			Registration: s.Business.Registration, MailOrder: s.Business.MailOrder, Address: s.Business.Address,
 			PrivacyName: s.Business.PrivacyName, PrivacyEmail: s.Business.PrivacyEmail}}
@@ -104,7 +112,9 @@ var settingsFields = func() map[string]string {
 		"mail_order": "body.business.mail_order", "address": "body.business.address", "privacy_name": "body.business.privacy_name",
 		"privacy_email": "body.business.privacy_email", "deposit_hours": "body.deposit_hours", "confirm_days": "body.confirm_days",
 		"return_fee": "body.return_fee", "grade_window_days": "body.grade_window_days", "payments_off": "body.payments_off", "bank_accounts": "body.bank_accounts",
-		"attendance_points": "body.attendance.points", "streak_days": "body.attendance.streak_days", "streak_bonus": "body.attendance.streak_bonus"}
+		"attendance_points": "body.attendance.points", "streak_days": "body.attendance.streak_days", "streak_bonus": "body.attendance.streak_bonus",
+		"review_text_points": "body.reviews.text_points", "review_photo_points": "body.reviews.photo_points",
+		"review_request_days": "body.reviews.request_after_days"}
 	for i := range settings.MaxBankAccounts {
 		n := strconv.Itoa(i)
 		for _, f := range []string{"bank", "account", "holder"} {

@@ -214,5 +214,6 @@ func changes(a, b Settings) map[string]any {
 	add("grade_window_days", a.GradeWindowDays != b.GradeWindowDays)
 	add("payments_off", !slices.Equal(a.PaymentsOff, b.PaymentsOff))
 	add("attendance", a.Attendance != b.Attendance)
+	add("reviews", a.Reviews != b.Reviews)
 	return map[string]any{"changed": names, "version": b.Version}
 }

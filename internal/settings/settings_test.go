@@ -142,6 +142,9 @@ func TestUpdateRefusesEachBadField(t *testing.T) {
 		{"attendance_points", func(s *settings.Settings) { s.Attendance.Points = settings.MaxCheckPoints + 1 }},
 		{"streak_days", func(s *settings.Settings) { s.Attendance.StreakDays = settings.MaxStreakDays + 1 }},
 		{"streak_bonus", func(s *settings.Settings) { s.Attendance.StreakBonus = -5 }},
+		{"review_text_points", func(s *settings.Settings) { s.Reviews.TextPoints = -1 }},
+		{"review_photo_points", func(s *settings.Settings) { s.Reviews.PhotoPoints = settings.MaxReviewPoints + 1 }},
+		{"review_request_days", func(s *settings.Settings) { s.Reviews.RequestAfterDays = settings.MaxRequestDays + 1 }},
 	}
 	for i, tt := range tests {
 		// Names stay unique without the "#01" Go adds to a repeated one: a
