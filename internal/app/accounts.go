@@ -28,6 +28,7 @@ import (
 	"github.com/mallang/mallang/internal/promotion"
 	"github.com/mallang/mallang/internal/ratelimit"
 	"github.com/mallang/mallang/internal/returns"
+	"github.com/mallang/mallang/internal/review"
 	"github.com/mallang/mallang/internal/security/honeypot"
 	"github.com/mallang/mallang/internal/shipping"
 	"github.com/mallang/mallang/internal/shipping/deliverytracker"
@@ -59,6 +60,7 @@ type accounts struct {
 	customers  *customer.Service
 	inquiries  *inquiry.Service
 	attendance *attendance.Service
+	reviews    *review.Service
 	stats      *stats.Service
 }
 

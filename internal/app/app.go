@@ -131,6 +131,7 @@ func NewWith(ctx context.Context, cfg config.Config, log *slog.Logger, version s
 	a.wireMedia()
 	a.wireBulk()
 	a.wireCustomers()
+	a.wireReviews()
 	if err := a.wireSettings(ctx); err != nil {
 		a.Close()
 		return nil, err
@@ -219,6 +220,7 @@ func (a *App) routes() http.Handler {
 	})
 	storefront.EnableContent(a.content)
 	storefront.EnableAttendance(a.acc.attendance)
+	storefront.EnableReviews(a.acc.reviews)
 	storefront.Register(mux)
 	bo := &routeNotes{ServeMux: mux}
 	backoffice.New(backoffice.Config{Path: a.cfg.AdminPath, Secure: strings.HasPrefix(a.cfg.BaseURL, "https://")},
@@ -267,7 +269,7 @@ func (n *routeNotes) HandleFunc(pattern string, h func(http.ResponseWriter, *htt
 // then stops taking requests, lets those in flight finish (up to 30 s),
 // and stops the job workers.
 func (a *App) Serve(ctx context.Context, ln net.Listener) error {
-	runner, err := jobs.NewRunner(a.DB, a.log, a.Catalog, a.Media, a.acc.payments,
+	runner, err := jobs.NewRunner(a.DB, a.log, a.Catalog, a.Media, a.acc.reviews, a.acc.payments,
 		&jobs.Mail{Courier: a.acc.courier, Backoff: jobs.MailBackoff}, a.pruners()...)
 	if err != nil {
 		return fmt.Errorf("start jobs: %w", err)

@@ -42,7 +42,7 @@ func TestCashReceiptJob(t *testing.T) {
 		t.Fatal(err)
 	}
 	st := &settler{}
-	r, err := NewRunner(d, slog.New(slog.DiscardHandler), nil, nil, st, nil)
+	r, err := NewRunner(d, slog.New(slog.DiscardHandler), nil, nil, nil, st, nil)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -52,6 +52,9 @@ func (h *Handler) registerAccounts(mux *http.ServeMux) {
 	if h.attendance != nil {
 		h.registerAttendance(mux)
 	}
+	if h.reviews != nil {
+		h.registerReviews(mux)
+	}
 }
 
 // --- sign-up ---
@@ -314,7 +317,8 @@ func (h *Handler) logout(w http.ResponseWriter, r *http.Request, lc *locale) err
 
 func (h *Handler) accountHome(w http.ResponseWriter, r *http.Request, lc *locale, u account.User) error {
 	p := h.accountPage(r, lc, lc.T("account.title"), "/account")
-	v := accountView{User: u, Flash: h.sessions.PopString(r.Context(), flashKey), Attendance: h.attendanceOn(r.Context())}
+	v := accountView{User: u, Flash: h.sessions.PopString(r.Context(), flashKey), Attendance: h.attendanceOn(r.Context()),
+		Reviews: h.reviews != nil}
 	h.render(w, r, lc, http.StatusOK, accountHomePage(p, &v))
 	return nil
 }
@@ -449,4 +453,7 @@ type accountView struct {
 	// Attendance: the shop runs the attendance check, so the menu links
 	// to it.
 	Attendance bool
+	// Reviews: the shop takes reviews, so the menu links 내 리뷰 and
+	// 작성할 리뷰.
+	Reviews bool
 }

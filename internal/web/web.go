@@ -98,6 +98,8 @@ type Handler struct {
 	content  Content             // nil until EnableContent
 	// attendance is nil until EnableAttendance.
 	attendance Attendance
+	// reviews is nil until EnableReviews.
+	reviews Reviews
 }
 
 // New returns the storefront handler. cat is normally *catalog.Service.
