@@ -230,7 +230,8 @@ func (a *App) routes() http.Handler {
 			Payments: a.acc.payments, Returns: a.acc.returns, Catalog: a.Catalog,
 			Images: a.images, Uploads: a.uploads, Bulk: a.bulk,
 			Customers: a.acc.customers, Inquiries: a.acc.inquiries, Settings: a.live.s,
-			Dashboard: dashboard.NewService(a.DB, a.now), Stats: a.acc.stats}, a.log).Register(bo)
+			Dashboard: dashboard.NewService(a.DB, a.now), Stats: a.acc.stats,
+			Reviews: a.acc.reviews}, a.log).Register(bo)
 	a.backOfficeRoutes = bo.patterns
 
 	m := observe.NewMetrics(a.registry)

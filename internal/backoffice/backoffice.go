@@ -143,6 +143,8 @@ type Deps struct {
 	Dashboard Dashboard
 	// Stats serves the statistics section (account.PermStats).
 	Stats Stats
+	// Reviews serves the reviews section (account.PermContent).
+	Reviews Reviews
 }
 
 // missing names the dependencies d lacks: nil, or a nil pointer in an
@@ -158,6 +160,7 @@ func (d Deps) missing() []string {
 		"Customers", d.Customers, "Inquiries", d.Inquiries,
 		"Settings", d.Settings,
 		"Dashboard", d.Dashboard, "Stats", d.Stats,
+		"Reviews", d.Reviews,
 	)
 }
 
@@ -246,6 +249,7 @@ func (h *Handler) Register(mux Router) {
 	h.registerSettings(mux)
 	h.registerDashboard(mux)
 	h.registerStats(mux)
+	h.registerReviews(mux)
 
 	// The honeypot: no session manager anywhere near it.
 	mux.HandleFunc("GET /admin", h.decoyForm)

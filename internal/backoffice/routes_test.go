@@ -40,6 +40,7 @@ var routeAreas = map[string][]account.Permission{
 	"/inquiry-templates":    {account.PermCustomers},
 	"/settings":             {account.PermSettings},
 	"/stats":                {account.PermStats},
+	"/reviews":              {account.PermContent},
 }
 
 // openToStaff are the pages every staff member reaches: signing in and out,
