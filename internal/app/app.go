@@ -202,6 +202,7 @@ func (a *App) routes() http.Handler {
 	jsonAPI.EnableCustomerCare(api.CareDeps{Customers: a.acc.customers, Inquiries: a.acc.inquiries})
 	jsonAPI.EnableSettings(a.live.s)
 	jsonAPI.EnableAttendance(a.acc.attendance)
+	jsonAPI.EnableReviews(a.acc.reviews)
 	jsonAPI.Register(mux)
 	storefront := web.New(web.Config{BaseURL: a.cfg.BaseURL, Shop: a.live.s, Now: a.now, Preparing: a.preparing.Load}, a.Catalog, a.log)
 	storefront.EnableAccounts(web.AccountDeps{
