@@ -385,3 +385,57 @@ func TestLikes(t *testing.T) {
 		}
 	}
 }
+
+// TestReviewRequest: the request mail goes once per line, N days after
+// delivery, never for a reviewed line, and not at all while the shop's
+// setting is 0; a second run mails nothing.
+func TestReviewRequest(t *testing.T) {
+	t.Parallel()
+	f := setup(t)
+	kim := f.user(t, "김말랑")
+	f.exec(t, `UPDATE users SET email = 'kim@example.com' WHERE id = ?`, kim)
+	delivered := func(line int64, at time.Time) {
+		t.Helper()
+		f.exec(t, `INSERT INTO order_history (order_id, line_id, from_status, to_status, actor_kind, created_at)
+			SELECT order_id, NULL, 'shipped', 'delivered', 'system', ? FROM order_lines WHERE id = ?`, at, line)
+	}
+	waiting, reviewed, twice := f.line(t, kim, "delivered"), f.line(t, kim, "completed"), f.line(t, kim, "delivered")
+	start := f.clock.Now()
+	delivered(waiting, start)
+	delivered(reviewed, start)
+	delivered(twice, start)
+	delivered(twice, start.Add(time.Hour)) // delivered again after a refused return
+	if _, err := f.s.Create(t.Context(), review.CreateInput{UserID: kim, LineID: reviewed, Rating: 5, Body: body}); err != nil {
+		t.Fatal(err)
+	}
+	mails := func() int {
+		t.Helper()
+		var n int
+		if err := f.d.Read().GetContext(t.Context(), &n, f.d.Read().Rebind(`SELECT COUNT(*) FROM outbox WHERE to_address = 'kim@example.com'
+			AND subject LIKE ?`), "%리뷰를 남겨 주세요%"); err != nil {
+			t.Fatal(err)
+		}
+		return n
+	}
+	steps := []struct {
+		name    string
+		advance time.Duration
+		days    int
+		sent    int64
+		mails   int
+	}{
+		{"too early", 2 * 24 * time.Hour, 3, 0, 0},
+		{"switched off", 2 * 24 * time.Hour, 0, 0, 0},
+		{"due", 0, 3, 2, 2},
+		{"again", time.Hour, 3, 0, 2},
+		{"long after", 30 * 24 * time.Hour, 3, 0, 2},
+	}
+	for _, st := range steps {
+		f.clock.Advance(st.advance)
+		f.rules.RequestAfterDays = st.days
+		n, err := f.s.Request(t.Context())
+		if err != nil || n != st.sent || mails() != st.mails {
+			t.Fatalf("%s: sent %d (%v), %d mails; want %d, %d", st.name, n, err, mails(), st.sent, st.mails)
+		}
+	}
+}

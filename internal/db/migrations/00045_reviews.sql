@@ -93,7 +93,11 @@ CREATE TABLE review_requests (
     created_at {{TIME}} NOT NULL DEFAULT CURRENT_TIMESTAMP
 );
 
+-- The request job finds the orders delivered in its window by this index.
+CREATE INDEX order_history_delivered ON order_history (created_at) WHERE to_status = 'delivered';
+
 -- +goose Down
+DROP INDEX order_history_delivered;
 DROP TABLE review_requests;
 DROP TABLE review_rewards;
 DROP TABLE review_likes;
