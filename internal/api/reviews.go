@@ -112,12 +112,12 @@ func (a *API) EnableReviews(s Reviews) {
 		Method:       http.MethodGet,
 		Path:         Prefix + "/products/{id}/reviews",
 		Summary:      "List a product's reviews",
-		Description:  "Returns the product's review count and average with one page of its visible reviews (10 a page). A page past the last gives the last.",
+		Description:  "Returns the product's review count and average with one page of its visible reviews (10 a page). A page past the last gives the last; 404 for an id no product has.",
 		Tags:         []string{"Reviews"},
 		MaxBodyBytes: maxBodyBytes,
 		// Likes and new reviews change it at any moment.
 		Middlewares: huma.Middlewares{noStore},
-		Errors:      []int{http.StatusUnprocessableEntity},
+		Errors:      []int{http.StatusNotFound, http.StatusUnprocessableEntity},
 	}, o.productReviews)
 	huma.Register(a.huma, a.accountOp(huma.Operation{
 		OperationID: "list-my-reviews",

@@ -72,4 +72,5 @@ func TestReviewsAPI(t *testing.T) {
 		t.Fatalf("the product's reviews: %+v", pg)
 	}
 	wantProblem(t, f.do(t, req{method: "GET", path: "/api/v1/products/1/reviews?sort=oldest"}), http.StatusUnprocessableEntity, "query.sort")
+	wantProblem(t, f.do(t, req{method: "GET", path: "/api/v1/products/99999/reviews"}), http.StatusNotFound)
 }

@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"github.com/mallang/mallang/internal/db"
+	"github.com/mallang/mallang/internal/fault"
 )
 
 // reviewColumns are the columns of a Review, of reviews r with its line l
@@ -93,26 +94,27 @@ func (s *Service) Get(ctx context.Context, id int64) (Review, error) {
 		return Review{}, err
 	}
 	if len(rs) == 0 {
-		return Review{}, fmt.Errorf("review %d: %w", id, noRows(errNoRows))
+		return Review{}, fmt.Errorf("review %d: %w", id, fault.ErrNotFound)
 	}
 	return rs[0], nil
 }
 
-// Summary returns the review figures of product id as its row keeps them
-// (zero for an unknown product).
+// Summary returns the review figures of product id as its row keeps them;
+// fault.ErrNotFound when no product has that id (or it is deleted).
 func (s *Service) Summary(ctx context.Context, productID int64) (Summary, error) {
 	q := s.d.Read()
 	var sum Summary
-	err := q.QueryRowxContext(ctx, q.Rebind(`SELECT review_count, rating_avg FROM products WHERE id = ?`), productID).Scan(&sum.Count, &sum.Average)
-	if err = noRows(err); err != nil && !isNotFound(err) {
-		return Summary{}, fmt.Errorf("review figures of product %d: %w", productID, err)
+	err := q.QueryRowxContext(ctx, q.Rebind(`SELECT review_count, rating_avg FROM products WHERE id = ? AND deleted_at IS NULL`),
+		productID).Scan(&sum.Count, &sum.Average)
+	if err != nil {
+		return Summary{}, fmt.Errorf("review figures of product %d: %w", productID, noRows(err))
 	}
 	return sum, nil
 }
 
 // ForProduct returns page page (from 1; past the last gives the last) of
 // product id's visible reviews in order sort, each marked when viewer
-// likes it.
+// likes it; fault.ErrNotFound for an unknown product.
 func (s *Service) ForProduct(ctx context.Context, productID int64, sort Sort, page int, viewer int64) (Page, error) {
 	sum, err := s.Summary(ctx, productID)
 	if err != nil {

@@ -324,6 +324,9 @@ func TestHideAndDelete(t *testing.T) {
 	if err != nil || len(page.Reviews) != 0 {
 		t.Fatalf("the product shows %+v, %v; want no review", page.Reviews, err)
 	}
+	if _, err := f.s.ForProduct(t.Context(), 99999, review.SortNewest, 1, 0); !errors.Is(err, fault.ErrNotFound) {
+		t.Fatalf("reviews of no product: %v", err)
+	}
 	var mails int
 	if err := f.d.Read().GetContext(t.Context(), &mails, f.d.Read().Rebind(`SELECT COUNT(*) FROM outbox WHERE to_address = 'kim@example.com'
 		AND subject LIKE ? AND text_body LIKE ?`), "%숨김%", "%욕설이 있어요%"); err != nil || mails != 1 {

@@ -350,8 +350,3 @@ func noRows(err error) error {
 	}
 	return err
 }
-
-// errNoRows stands for a read that found nothing.
-var errNoRows = sql.ErrNoRows
-
-func isNotFound(err error) bool { return errors.Is(err, fault.ErrNotFound) }
