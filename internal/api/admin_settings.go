@@ -51,6 +51,7 @@ type ShopSettings struct {
 	PaymentsOff  []string          `json:"payments_off" nullable:"false" maxItems:"20" doc:"Ways to pay switched off (keys of GET /api/v1/payment-methods when on); checkout leaves them out and refuses them." example:"[\"paypal\"]"`
 	Attendance   ShopAttendance    `json:"attendance" doc:"The attendance check (출석체크)."`
 	Messaging    ShopMessaging     `json:"messaging" doc:"Order notices by Kakao 알림톡."`
+	Reviews      ShopReviews       `json:"reviews" doc:"Product reviews: their points and the request mail."`
 	Automations  ShopAutomations   `json:"automations" doc:"The mails the shop sends by itself; each goes once."`
 }
 
@@ -65,6 +66,13 @@ type ShopAutomations struct {
 	DailyReport     bool     `json:"daily_report" doc:"Mail yesterday's sales to report_to."`
 	ReportHour      int      `json:"report_hour" doc:"Hour the report goes, 0–23 (Asia/Seoul)." example:"8"`
 	ReportTo        []string `json:"report_to" nullable:"false" maxItems:"10" doc:"Addresses of the daily report." example:"[\"boss@mallang.example\"]"`
+}
+
+// ShopReviews is the product review policy.
+type ShopReviews struct {
+	TextPoints       int64 `json:"text_points" doc:"Points a review without photos earns, once per line ordered, 0–100,000." example:"100"`
+	PhotoPoints      int64 `json:"photo_points" doc:"Points a review with photos earns, once per line ordered, 0–100,000." example:"500"`
+	RequestAfterDays int   `json:"request_after_days" doc:"Days after delivery when the customer is asked once by mail to review; 0: never; at most 90." example:"7"`
 }
 
 // ShopAttendance is the attendance check policy.
@@ -85,7 +93,8 @@ type ShopBankAccount struct {
 func newShopSettings(st settings.Settings) ShopSettings {
 	out := ShopSettings{Version: st.Version, ShopName: st.ShopName, Logo: st.Logo, DepositHours: st.DepositHours,
 		ConfirmDays: st.ConfirmDays, ReturnFee: st.ReturnFee, GradeWindow: st.GradeWindowDays, BankAccounts: []ShopBankAccount{}, PaymentsOff: []string{},
-		Attendance: ShopAttendance(st.Attendance), Automations: ShopAutomations(st.Automations), Messaging: newShopMessaging(st.Messaging)}
+		Attendance: ShopAttendance(st.Attendance), Automations: ShopAutomations(st.Automations), Messaging: newShopMessaging(st.Messaging),
+		Reviews: ShopReviews(st.Reviews)}
 	if out.Automations.ReportTo == nil {
 		out.Automations.ReportTo = []string{}
 	}
@@ -104,6 +113,7 @@ func (s ShopSettings) settings() settings.Settings {
 	st := settings.Settings{Version: s.Version, ShopName: s.ShopName, Logo: s.Logo, DepositHours: s.DepositHours,
 		ConfirmDays: s.ConfirmDays, ReturnFee: s.ReturnFee, GradeWindowDays: s.GradeWindow, PaymentsOff: s.PaymentsOff,
 		Attendance: settings.Attendance(s.Attendance), Automations: settings.Automations(s.Automations), Messaging: s.Messaging.settings(),
+		Reviews: settings.Reviews(s.Reviews),
 		Contact: settings.Contact{Phone: s.Contact.Phone, Email: s.Contact.Email, Hours: s.Contact.Hours},
 		Business: settings.Business{Name: s.Business.Name, Representative: s.Business.Representative,
 			Registration: s.Business.Registration, MailOrder: s.Business.MailOrder, Address: s.Business.Address,
@@ -126,7 +136,9 @@ var settingsFields = func() map[string]string {
 		"attendance_points": "body.attendance.points", "streak_days": "body.attendance.streak_days", "streak_bonus": "body.attendance.streak_bonus",
 		"cart_hours": "body.automations.cart_hours", "points_days": "body.automations.points_days",
 		"confirm_reminder_days": "body.automations.confirm_reminder_days", "report_hour": "body.automations.report_hour",
-		"report_to": "body.automations.report_to"}
+		"report_to":          "body.automations.report_to",
+		"review_text_points": "body.reviews.text_points", "review_photo_points": "body.reviews.photo_points",
+		"review_request_days": "body.reviews.request_after_days"}
 	maps.Copy(m, messagingFields)
 	for i := range settings.MaxBankAccounts {
 		n := strconv.Itoa(i)

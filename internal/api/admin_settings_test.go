@@ -28,8 +28,10 @@ func TestSettingsAPI(t *testing.T) {
 	bad.ConfirmDays = 0
 	bad.BankAccounts = []api.ShopBankAccount{{Bank: "말랑은행", Account: "123-456", Holder: ""}}
 	bad.Attendance.StreakDays = 40
+	bad.Reviews.TextPoints = -1
 	wantProblem(t, f.do(t, req{method: "PUT", path: "/api/v1/admin/settings", token: tok, body: bad}), http.StatusUnprocessableEntity,
-		"body.business.registration", "body.confirm_days", "body.bank_accounts[0].holder", "body.attendance.streak_days")
+		"body.business.registration", "body.confirm_days", "body.bank_accounts[0].holder", "body.attendance.streak_days",
+		"body.reviews.text_points")
 	if again := decode[api.ShopSettings](t, f.do(t, req{method: "GET", path: "/api/v1/admin/settings", token: tok}), http.StatusOK); again.Version != 1 {
 		t.Fatalf("version %d after a refused change", again.Version)
 	}
@@ -42,9 +44,13 @@ func TestSettingsAPI(t *testing.T) {
 		t.Fatalf("a new shop's attendance check = %+v", st.Attendance)
 	}
 	good.Attendance = api.ShopAttendance{On: true, Points: 5}
+	if st.Reviews != (api.ShopReviews{TextPoints: 100, PhotoPoints: 500, RequestAfterDays: 7}) {
+		t.Fatalf("a new shop's review policy = %+v", st.Reviews)
+	}
+	good.Reviews = api.ShopReviews{TextPoints: 50, PhotoPoints: 300, RequestAfterDays: 5}
 	got := decode[api.ShopSettings](t, f.do(t, req{method: "PUT", path: "/api/v1/admin/settings", token: tok, body: good}), http.StatusOK)
 	if got.Version != 2 || got.ShopName != "말랑 마켓" || got.Business.Registration != "1234567891" || len(got.PaymentsOff) != 1 ||
-		got.Attendance != good.Attendance {
+		got.Attendance != good.Attendance || got.Reviews != good.Reviews {
 		t.Fatalf("changed = %+v", got)
 	}
 	wantProblem(t, f.do(t, req{method: "PUT", path: "/api/v1/admin/settings", token: tok, body: good}), http.StatusConflict)

@@ -187,7 +187,7 @@ func TestOpenAPI(t *testing.T) {
 		}
 	}
 	sort := doc.Paths["/api/v1/products"]["get"].Parameters[6].Schema
-	if fmt.Sprint(sort["enum"]) != "[newest price_asc price_desc name]" {
+	if fmt.Sprint(sort["enum"]) != "[newest price_asc price_desc name rating reviews best]" {
 		t.Errorf("sort enum = %v", sort["enum"])
 	}
 	for _, name := range []string{"Money", "Product", "ProductDetail", "ProductPage", "Variant", "Image", "Category", "CategoryTree", "ErrorModel"} {

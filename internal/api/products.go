@@ -161,10 +161,11 @@ func listParams() []*huma.Param {
 		},
 		{
 			Name: "sort", In: "query",
-			Description: "Order of the listing: newest first, price ascending, price descending, or by name.",
+			Description: "Order of the listing: newest first, price ascending, price descending, by name, by average rating, by number of reviews, or best-selling first.",
 			Schema: &huma.Schema{
-				Type:    huma.TypeString,
-				Enum:    []any{string(catalog.SortNewest), string(catalog.SortPriceAsc), string(catalog.SortPriceDesc), string(catalog.SortName)},
+				Type: huma.TypeString,
+				Enum: []any{string(catalog.SortNewest), string(catalog.SortPriceAsc), string(catalog.SortPriceDesc), string(catalog.SortName),
+					string(catalog.SortRating), string(catalog.SortReviews), string(catalog.SortBest)},
 				Default: string(catalog.SortNewest),
 			},
 		},

@@ -25,7 +25,7 @@ func TestUnknownRoutes(t *testing.T) {
 	}{
 		{http.MethodGet, "/api/v1/", http.StatusNotFound},
 		{http.MethodGet, "/api/v1/nope", http.StatusNotFound},
-		{http.MethodGet, "/api/v1/products/1/reviews", http.StatusNotFound},
+		{http.MethodGet, "/api/v1/products/1/nope", http.StatusNotFound},
 		{http.MethodGet, "/api/v1/docs/assets/missing.js", http.StatusNotFound},
 		{http.MethodGet, "/api/v1/docs/assets/index.html", http.StatusNotFound},
 		{http.MethodPost, "/api/v1/nope", http.StatusNotFound},

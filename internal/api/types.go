@@ -92,6 +92,8 @@ type Product struct {
 	OnSale          bool      `json:"on_sale"`
 	DiscountPercent int64     `json:"discount_percent" doc:"Whole-number discount of price against list_price; 0 when not on sale." example:"20"`
 	InStock         bool      `json:"in_stock" doc:"Whether at least one active variant has stock."`
+	ReviewCount     int64     `json:"review_count" doc:"Number of the product's visible reviews."`
+	Rating          int64     `json:"rating" doc:"Average rating of those reviews in hundredths of a star (450 is 4.5 stars); 0 without reviews." example:"450"`
 	Image           *Image    `json:"image" doc:"The first image, null when the product has none."`
 	CreatedAt       time.Time `json:"created_at"`
 	UpdatedAt       time.Time `json:"updated_at"`
@@ -114,6 +116,8 @@ func (a *API) newProduct(p catalog.Product) Product {
 		OnSale:          p.OnSale(),
 		DiscountPercent: p.DiscountPercent(),
 		InStock:         p.InStock,
+		ReviewCount:     p.Reviews,
+		Rating:          p.Rating,
 		CreatedAt:       p.CreatedAt.UTC(),
 		UpdatedAt:       p.UpdatedAt.UTC(),
 	}

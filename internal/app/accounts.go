@@ -28,6 +28,7 @@ import (
 	"github.com/mallang/mallang/internal/promotion"
 	"github.com/mallang/mallang/internal/ratelimit"
 	"github.com/mallang/mallang/internal/returns"
+	"github.com/mallang/mallang/internal/review"
 	"github.com/mallang/mallang/internal/security/honeypot"
 	"github.com/mallang/mallang/internal/shipping"
 	"github.com/mallang/mallang/internal/shipping/deliverytracker"
@@ -59,6 +60,7 @@ type accounts struct {
 	customers  *customer.Service
 	inquiries  *inquiry.Service
 	attendance *attendance.Service
+	reviews    *review.Service
 	stats      *stats.Service
 	messages   *messaging.Service // order notices by 알림톡 (messaging.go)
 }
@@ -202,6 +204,9 @@ func (a *App) pruners() []jobs.Pruner {
 			return int64(n), err
 		}},
 		{Name: "expired points", Prune: s.points.ExpireDue},
+		// Customers are asked to review what was delivered the settings'
+		// number of days ago, once per line (decision 0064).
+		{Name: "review requests", Prune: s.reviews.Request},
 		// Orders stored before their recipient and phone were indexed for
 		// staff search get their blind indexes (decision 0061).
 		{Name: "order search keys", Prune: s.orders.IndexSearchKeys},

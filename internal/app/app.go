@@ -138,6 +138,7 @@ func NewWith(ctx context.Context, cfg config.Config, log *slog.Logger, version s
 	a.wireCustomers()
 	a.wireAutomations()
 	a.wireEngagement()
+	a.wireReviews()
 	if err := a.wireSettings(ctx); err != nil {
 		a.Close()
 		return nil, err
@@ -210,6 +211,7 @@ func (a *App) routes() http.Handler {
 	jsonAPI.EnableAttendance(a.acc.attendance)
 	jsonAPI.EnableWishlist(a.engage.wishes)
 	jsonAPI.EnableGrades(api.Grades{Admin: a.acc.promotions, Standing: a.gradeEvaluator()})
+	jsonAPI.EnableReviews(a.acc.reviews)
 	jsonAPI.Register(mux)
 	storefront := web.New(web.Config{BaseURL: a.cfg.BaseURL, Shop: a.live.s, Now: a.now, Preparing: a.preparing.Load}, a.Catalog, a.log)
 	storefront.EnableAccounts(web.AccountDeps{
@@ -231,6 +233,7 @@ func (a *App) routes() http.Handler {
 	storefront.EnableUnsubscribe(unsubscriber{a.unsubscribe, a.Accounts})
 	storefront.EnableEngagement(web.EngageDeps{Wishes: a.engage.wishes, Questions: a.engage.questions, Cards: a.Catalog})
 	storefront.EnableGrades(a.gradeEvaluator())
+	storefront.EnableReviews(a.acc.reviews)
 	storefront.Register(mux)
 	bo := &routeNotes{ServeMux: mux}
 	backoffice.New(backoffice.Config{Path: a.cfg.AdminPath, Secure: strings.HasPrefix(a.cfg.BaseURL, "https://"),
@@ -242,7 +245,7 @@ func (a *App) routes() http.Handler {
 			Images: a.images, Uploads: a.uploads, Bulk: a.bulk,
 			Customers: a.acc.customers, Inquiries: a.acc.inquiries, Settings: a.live.s, Messages: a.acc.messages,
 			Dashboard: dashboard.NewService(a.DB, a.now), Stats: a.acc.stats, Automations: a.automations,
-			Questions: a.engage.questions}, a.log).Register(bo)
+			Questions: a.engage.questions, Reviews: a.acc.reviews}, a.log).Register(bo)
 	a.backOfficeRoutes = bo.patterns
 
 	m := observe.NewMetrics(a.registry)
@@ -281,7 +284,7 @@ func (n *routeNotes) HandleFunc(pattern string, h func(http.ResponseWriter, *htt
 // then stops taking requests, lets those in flight finish (up to 30 s),
 // and stops the job workers.
 func (a *App) Serve(ctx context.Context, ln net.Listener) error {
-	runner, err := jobs.NewRunner(a.DB, a.log, a.Catalog, a.Media, a.acc.payments,
+	runner, err := jobs.NewRunner(a.DB, a.log, a.Catalog, a.Media, a.acc.reviews, a.acc.payments,
 		&jobs.Mail{Courier: a.acc.courier, Backoff: jobs.MailBackoff, Messages: a.acc.messages}, a.gradeEvaluator(), a.tasks(), a.pruners()...)
 	if err != nil {
 		return fmt.Errorf("start jobs: %w", err)

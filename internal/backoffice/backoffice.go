@@ -154,6 +154,8 @@ type Deps struct {
 	Automations Automations
 	// Questions serves the product questions (account.PermCustomers).
 	Questions Questions
+	// Reviews serves the reviews section (account.PermContent).
+	Reviews Reviews
 }
 
 // missing names the dependencies d lacks: nil, or a nil pointer in an
@@ -170,6 +172,7 @@ func (d Deps) missing() []string {
 		"Settings", d.Settings, "Messages", d.Messages,
 		"Dashboard", d.Dashboard, "Stats", d.Stats,
 		"Questions", d.Questions,
+		"Reviews", d.Reviews,
 	)
 }
 
@@ -260,6 +263,7 @@ func (h *Handler) Register(mux Router) {
 	h.registerDashboard(mux)
 	h.registerStats(mux)
 	h.registerQuestions(mux)
+	h.registerReviews(mux)
 
 	// The honeypot: no session manager anywhere near it.
 	mux.HandleFunc("GET /admin", h.decoyForm)

@@ -40,7 +40,7 @@ func TestKoreanPagesAreKorean(t *testing.T) {
 	allowed := []string{"backoffice-test/1.0", "Go-http-client/1.1", "{tracking}",
 		"welcome", "silver", "gold", "VIP", "vip", "flaky", "PNG", "JPEG", "GIF", "WebP"}
 	pages := []string{"/", "/orders", strings.TrimPrefix(orderURL(paid), bo), "/users", "/users/" + strconv.FormatInt(paid.UserID, 10), "/audit", "/outbox",
-		"/coupons", "/shipping", "/returns", "/refunds", "/cash-receipts", "/promotions/gifts", "/promotions/points",
+		"/coupons", "/shipping", "/returns", "/reviews", "/reviews?show=hidden", "/refunds", "/cash-receipts", "/promotions/gifts", "/promotions/points",
 		"/promotions/grades", "/settings", "/security", "/honeypot", "/inquiries", "/catalog/products",
 		"/catalog/products/new", "/catalog/synonyms", "/catalog/bulk", "/orders/shipments",
 		"/stats", "/stats/category", "/stats/product", "/stats/sku", "/stats/channel", "/stats/method", "/stats/grade",

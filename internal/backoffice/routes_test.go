@@ -41,6 +41,7 @@ var routeAreas = map[string][]account.Permission{
 	"/questions":            {account.PermCustomers},
 	"/settings":             {account.PermSettings},
 	"/stats":                {account.PermStats},
+	"/reviews":              {account.PermContent},
 }
 
 // openToStaff are the pages every staff member reaches: signing in and out,

@@ -95,7 +95,8 @@ var settingsFields = []string{"shop_name", "logo", "contact_phone", "contact_ema
 	"business_name", "representative", "registration", "mail_order", "address", "privacy_name", "privacy_email",
 	"deposit_hours", "confirm_days", "return_fee", "grade_window_days",
 	"attendance_points", "streak_days", "streak_bonus",
-	"messaging_sender", "messaging_sender_key", "template_placed", "template_deposit", "template_shipped", "template_delivered"}
+	"messaging_sender", "messaging_sender_key", "template_placed", "template_deposit", "template_shipped", "template_delivered",
+	"review_text_points", "review_photo_points", "review_request_days"}
 
 // newSettingsView fills the form from st.
 func (h *Handler) newSettingsView(m *messages, u account.User, st settings.Settings) settingsView {
@@ -107,7 +108,9 @@ func (h *Handler) newSettingsView(m *messages, u account.User, st settings.Setti
 		"deposit_hours": strconv.Itoa(st.DepositHours), "confirm_days": strconv.Itoa(st.ConfirmDays),
 		"return_fee": strconv.FormatInt(st.ReturnFee, 10), "grade_window_days": strconv.Itoa(st.GradeWindowDays),
 		"attendance_points": strconv.FormatInt(st.Attendance.Points, 10), "streak_days": strconv.Itoa(st.Attendance.StreakDays),
-		"streak_bonus": strconv.FormatInt(st.Attendance.StreakBonus, 10),
+		"streak_bonus":       strconv.FormatInt(st.Attendance.StreakBonus, 10),
+		"review_text_points": strconv.FormatInt(st.Reviews.TextPoints, 10), "review_photo_points": strconv.FormatInt(st.Reviews.PhotoPoints, 10),
+		"review_request_days": strconv.Itoa(st.Reviews.RequestAfterDays),
 	}, AttendanceOn: st.Attendance.On}
 	v.Auto = automationValues(st.Automations, v.Values)
 	v.setMessaging(st.Messaging)
@@ -187,7 +190,7 @@ func (h *Handler) saveSettings(w http.ResponseWriter, r *http.Request, m *messag
 		name string
 		out  *int
 	}{{"deposit_hours", &st.DepositHours}, {"confirm_days", &st.ConfirmDays}, {"grade_window_days", &st.GradeWindowDays},
-		{"streak_days", &st.Attendance.StreakDays}} {
+		{"streak_days", &st.Attendance.StreakDays}, {"review_request_days", &st.Reviews.RequestAfterDays}} {
 		n, ok := parseWhole(v.Values[f.name])
 		if !ok || n > 1<<20 {
 			v.Errors[f.name] = m.T("v.whole")
@@ -198,7 +201,8 @@ func (h *Handler) saveSettings(w http.ResponseWriter, r *http.Request, m *messag
 	for _, f := range []struct {
 		name string
 		out  *int64
-	}{{"return_fee", &st.ReturnFee}, {"attendance_points", &st.Attendance.Points}, {"streak_bonus", &st.Attendance.StreakBonus}} {
+	}{{"return_fee", &st.ReturnFee}, {"attendance_points", &st.Attendance.Points}, {"streak_bonus", &st.Attendance.StreakBonus},
+		{"review_text_points", &st.Reviews.TextPoints}, {"review_photo_points", &st.Reviews.PhotoPoints}} {
 		if *f.out, ok = parseWhole(v.Values[f.name]); !ok {
 			v.Errors[f.name] = m.T("v.whole")
 		}

@@ -28,7 +28,9 @@ func settingsForm(e *env) url.Values {
 		"grade_window_days": {strconv.Itoa(st.GradeWindowDays)},
 		"payment_on":        e.shop.Settings().Methods(),
 		"attendance_points": {strconv.FormatInt(st.Attendance.Points, 10)}, "streak_days": {strconv.Itoa(st.Attendance.StreakDays)},
-		"streak_bonus": {strconv.FormatInt(st.Attendance.StreakBonus, 10)},
+		"streak_bonus":       {strconv.FormatInt(st.Attendance.StreakBonus, 10)},
+		"review_text_points": {strconv.FormatInt(st.Reviews.TextPoints, 10)}, "review_photo_points": {strconv.FormatInt(st.Reviews.PhotoPoints, 10)},
+		"review_request_days": {strconv.Itoa(st.Reviews.RequestAfterDays)},
 	}
 	if st.Attendance.On {
 		f.Set("attendance_on", "1")
@@ -76,13 +78,16 @@ func TestSettingsSaved(t *testing.T) {
 	f.Del("attendance_on")
 	f.Set("attendance_points", "20")
 	f.Set("streak_days", "0")
+	f.Set("review_photo_points", "700")
+	f.Set("review_request_days", "0")
 	st, body = b.post(bo+"/settings", f)
 	must(t, st, http.StatusOK, body)
 	contains(t, body, "설정을 저장했습니다", "말랑 마켓", "123-45-67891")
 	got := e.shop.Settings().Current(context.Background())
 	if got.ShopName != "말랑 마켓" || got.ReturnFee != 3000 || got.Business.Registration != "1234567891" ||
 		got.PaymentOn("testpay") || !got.PaymentOn("bank_transfer") || got.Contact.Phone != "1588-0000" ||
-		got.Attendance != (settings.Attendance{Points: 20, StreakBonus: 100}) {
+		got.Attendance != (settings.Attendance{Points: 20, StreakBonus: 100}) ||
+		got.Reviews != (settings.Reviews{TextPoints: 100, PhotoPoints: 700}) {
 		t.Fatalf("stored = %+v", got)
 	}
 	es, _, err := e.audit.List(context.Background(), audit.Filter{Action: "settings.changed"})
@@ -124,6 +129,8 @@ func TestSettingsFormErrors(t *testing.T) {
 		{"points_days", "0", "1일에서 90일 사이"},
 		{"report_hour", "24", "0시에서 23시 사이"},
 		{"report_to", "사장님", "이메일 주소를 한 줄에 하나씩"},
+		{"review_photo_points", "100001", "0원에서 100,000원 사이"},
+		{"review_request_days", "91", "0일에서 90일 사이"},
 		{"streak_bonus", "100001", "0원에서 100,000원 사이"},
 		{"bank_accounts.0.holder", "", "필수 항목입니다"},
 		{"bank_accounts.1.account", "국민-123", "숫자로 입력하세요"},

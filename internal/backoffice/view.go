@@ -49,6 +49,7 @@ func (h *Handler) sections(m *messages, u account.User) []navItem {
 	h.returnSections(u, add)
 	h.bulkSections(u, add)
 	h.contentSections(u, add)
+	h.reviewSections(u, add)
 	h.promotionSections(u, add)
 	h.settingsSections(u, add)
 	h.statsSections(u, add)

@@ -66,13 +66,18 @@ type Product struct {
 	// shown but not sold, whatever its stock; Ships is false for goods that need no delivery
 	// (always for digital ones). SEOTitle and SEODesc, when set, replace the
 	// name and summary in the page's <title> and meta description.
-	SoldOut      bool
-	Ships        bool
-	SEOTitle     string
-	SEODesc      string
-	Price        money.Amount
-	ListPrice    money.Amount
-	InStock      bool
+	SoldOut   bool
+	Ships     bool
+	SEOTitle  string
+	SEODesc   string
+	Price     money.Amount
+	ListPrice money.Amount
+	InStock   bool
+	// Reviews is the count of the product's visible reviews and Rating
+	// their average in hundredths of a star (450 = 4.5; 0 without
+	// reviews), both kept by internal/review.
+	Reviews      int64
+	Rating       int64
 	CreatedAt    time.Time
 	UpdatedAt    time.Time
 	Image        *Image // the first image, nil when the product has none

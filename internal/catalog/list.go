@@ -20,6 +20,12 @@ func orderBy(s Sort) (col, dir string) {
 		return "price_minor", "DESC"
 	case SortName:
 		return "name", "ASC"
+	case SortRating:
+		return "rating_avg", "DESC"
+	case SortReviews:
+		return "review_count", "DESC"
+	case SortBest:
+		return "sold_count", "DESC"
 	default:
 		return "created_at", "DESC"
 	}

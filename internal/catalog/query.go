@@ -20,12 +20,15 @@ const (
 	SortPriceAsc  Sort = "price_asc"  // price a buyer pays, cheapest first
 	SortPriceDesc Sort = "price_desc" // price a buyer pays, dearest first
 	SortName      Sort = "name"       // name by Unicode code point (가나다 order for Korean)
+	SortRating    Sort = "rating"     // average review rating, highest first
+	SortReviews   Sort = "reviews"    // number of visible reviews, most first
+	SortBest      Sort = "best"       // quantity sold less refunded, most first (best-selling)
 )
 
 // Valid reports whether s is one of the listing orders.
 func (s Sort) Valid() bool {
 	switch s {
-	case SortNewest, SortPriceAsc, SortPriceDesc, SortName:
+	case SortNewest, SortPriceAsc, SortPriceDesc, SortName, SortRating, SortReviews, SortBest:
 		return true
 	}
 	return false

@@ -269,6 +269,8 @@ type productRow struct {
 	PriceMinor     int64     `db:"price_minor"`
 	ListPriceMinor int64     `db:"list_price_minor"`
 	InStock        bool      `db:"in_stock"`
+	Reviews        int64     `db:"review_count"`
+	Rating         int64     `db:"rating_avg"`
 	CreatedAt      time.Time `db:"created_at"`
 	UpdatedAt      time.Time `db:"updated_at"`
 
@@ -291,7 +293,7 @@ type productRow struct {
 // db.Time to parse.
 const listColumns = `p.id, p.seller_id, s.name AS seller_name, p.category_id, p.name, p.name_en, p.summary,
 	p.product_type, p.featured, p.currency, p.price_minor, p.list_price_minor,
-	p.in_stock, COALESCE(p.created_at, NULL) AS created_at,
+	p.in_stock, p.review_count, p.rating_avg, COALESCE(p.created_at, NULL) AS created_at,
 	COALESCE(p.updated_at, NULL) AS updated_at,
 	i.id AS image_id, i.position AS image_position, i.blob_key AS image_key,
 	i.content_type AS image_content_type, i.width AS image_width, i.height AS image_height,
@@ -309,7 +311,7 @@ const productColumns = listColumns + `, p.status, p.description, p.tax_free,
 func (r *productRow) scanDest(detail bool) []any {
 	dest := []any{&r.ID, &r.SellerID, &r.SellerName, &r.CategoryID, &r.Name, &r.NameEN, &r.Summary,
 		&r.Type, &r.Featured, &r.Currency, &r.PriceMinor, &r.ListPriceMinor,
-		&r.InStock, (*db.Time)(&r.CreatedAt), (*db.Time)(&r.UpdatedAt),
+		&r.InStock, &r.Reviews, &r.Rating, (*db.Time)(&r.CreatedAt), (*db.Time)(&r.UpdatedAt),
 		&r.ImageID, &r.ImagePosition, &r.ImageKey,
 		&r.ImageContentType, &r.ImageWidth, &r.ImageHeight,
 		&r.ImageAlt, &r.ImageThumbsReady}
@@ -347,6 +349,8 @@ func (r productRow) product() Product {
 		Price:       money.New(r.PriceMinor, c),
 		ListPrice:   money.New(r.ListPriceMinor, c),
 		InStock:     r.InStock,
+		Reviews:     r.Reviews,
+		Rating:      r.Rating,
 		CreatedAt:   r.CreatedAt.UTC(),
 		UpdatedAt:   r.UpdatedAt.UTC(),
 	}

@@ -196,6 +196,14 @@ func fillShop(t testing.TB, d *db.DB) {
 		(1, 4, '2026-11-30', 1, 10, ?), (2, 4, '2026-12-01', 2, 110, ?)`, t1, t2)
 	exec(t, d, `INSERT INTO member_grade_changes (id, user_id, period, from_grade, to_grade, spent, reason, changed_at, created_at) VALUES
 		(1, 4, '2026-12', 'welcome', 'silver', 320000, 'evaluation', ?, ?)`, t2, t2)
+	exec(t, d, `INSERT INTO reviews (id, line_id, order_id, product_id, user_id, rating, body, points, likes, hidden_at, hidden_by, hidden_reason, created_at, updated_at) VALUES
+		(1, 1, 1, 1, 4, 5, '진하고 맛있어요 "최고"' || char(10) || '또 살게요', 500, 1, NULL, NULL, '', ?, ?),
+		(2, 2, 1, 1, 4, 1, '별로예요', 0, 0, ?, 1, '욕설', ?, ?)`, t1, t2, t3, t1, t3)
+	exec(t, d, `INSERT INTO review_photos (id, review_id, position, media_key, content_type, thumbs_ready, created_at, updated_at) VALUES
+		(1, 1, 1, 'reviews/ab/abcdef.png', 'image/png', TRUE, ?, ?)`, t1, t2)
+	exec(t, d, `INSERT INTO review_likes (id, review_id, user_id, created_at) VALUES (1, 1, 1, ?)`, t2)
+	exec(t, d, `INSERT INTO review_rewards (id, line_id, user_id, points, created_at) VALUES (1, 1, 4, 500, ?)`, t1)
+	exec(t, d, `INSERT INTO review_requests (id, line_id, user_id, created_at) VALUES (1, 1, 4, ?)`, t1)
 	exec(t, d, `INSERT INTO stats_orders (order_id, day, channel, method, grade, customer, created_at, updated_at) VALUES
 		(1, '2026-11-30', 'pc_web', 'bank_transfer', 'welcome', 'new', ?, ?)`, t1, t1)
 	exec(t, d, `INSERT INTO stats_sales (id, day, channel, method, grade, customer, orders, items, gross, coupon, points, shipping, paid, refunds, refund_count, created_at, updated_at) VALUES

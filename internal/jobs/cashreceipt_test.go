@@ -42,7 +42,7 @@ func TestCashReceiptJob(t *testing.T) {
 		t.Fatal(err)
 	}
 	st := &settler{}
-	r, err := NewRunner(d, slog.New(slog.DiscardHandler), nil, nil, st, nil, nil, nil)
+	r, err := NewRunner(d, slog.New(slog.DiscardHandler), nil, nil, nil, st, nil, nil, nil)
 	if err != nil {
 		t.Fatal(err)
 	}

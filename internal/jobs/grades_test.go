@@ -70,7 +70,7 @@ func TestGradeEvaluationOncePerMonth(t *testing.T) {
 		t.Fatal(err)
 	}
 	ev := &evaluations{}
-	r, err := NewRunner(d, slog.New(slog.DiscardHandler), nil, nil, nil, nil, ev, nil)
+	r, err := NewRunner(d, slog.New(slog.DiscardHandler), nil, nil, nil, nil, nil, ev, nil)
 	if err != nil {
 		t.Fatal(err)
 	}

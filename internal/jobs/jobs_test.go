@@ -4,10 +4,12 @@ import (
 	"bytes"
 	"context"
 	"errors"
+	"fmt"
 	"image"
 	"image/color"
 	"image/png"
 	"log/slog"
+	"sync"
 	"testing"
 	"time"
 
@@ -25,6 +27,21 @@ type env struct {
 	cat    *catalog.Service
 	store  *media.Store
 	runner *Runner
+	q      *Queue
+	photos *readyPhotos
+}
+
+// readyPhotos records the photo keys whose thumbnails were marked ready.
+type readyPhotos struct {
+	mu   sync.Mutex
+	keys []string
+}
+
+func (p *readyPhotos) SetThumbsReady(_ context.Context, key string) error {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	p.keys = append(p.keys, key)
+	return nil
 }
 
 // newEnv returns a migrated database with River's tables, a catalog whose
@@ -47,7 +64,8 @@ func newEnv(t *testing.T) env {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { store.Close() })
-	r, err := NewRunner(d, log, cat, store, nil, nil, nil, nil)
+	photos := &readyPhotos{}
+	r, err := NewRunner(d, log, cat, store, photos, nil, nil, nil, nil)
 	if err != nil {
 		t.Fatalf("NewRunner: %v", err)
 	}
@@ -61,7 +79,7 @@ func newEnv(t *testing.T) env {
 			t.Errorf("Stop: %v", err)
 		}
 	})
-	return env{d: d, cat: cat, store: store, runner: r}
+	return env{d: d, cat: cat, store: store, runner: r, q: q, photos: photos}
 }
 
 func pngBytes(t *testing.T, w, h int) []byte {
@@ -163,6 +181,44 @@ func TestThumbnails(t *testing.T) {
 	}
 }
 
+// TestPhotoThumbnails: a photo stored outside the catalog (a review's) gets
+// its thumbnails by its key, and its owner is told; a missing original
+// cancels the job without telling.
+func TestPhotoThumbnails(t *testing.T) {
+	t.Parallel()
+	for _, stored := range []bool{true, false} {
+		t.Run(fmt.Sprint("stored ", stored), func(t *testing.T) {
+			t.Parallel()
+			e := newEnv(t)
+			ctx := t.Context()
+			data := pngBytes(t, 300, 200)
+			key := media.ContentKey("reviews", data, "image/png")
+			if stored {
+				if err := e.store.Put(ctx, key, "image/png", bytes.NewReader(data)); err != nil {
+					t.Fatal(err)
+				}
+			}
+			if err := e.d.InTx(ctx, func(q db.Querier) error { return e.q.EnqueueKeyThumbnails(ctx, q, key) }); err != nil {
+				t.Fatal(err)
+			}
+			wctx, cancel := context.WithTimeout(ctx, 60*time.Second)
+			defer cancel()
+			if err := e.runner.WorkAll(wctx); (err != nil) == stored {
+				t.Fatalf("WorkAll = %v", err)
+			}
+			ok, err := e.store.Exists(ctx, media.ThumbKey(key, media.Small))
+			if err != nil || ok != stored {
+				t.Fatalf("small thumbnail exists = %v, %v", ok, err)
+			}
+			e.photos.mu.Lock()
+			defer e.photos.mu.Unlock()
+			if stored != (len(e.photos.keys) == 1 && e.photos.keys[0] == key) {
+				t.Fatalf("marked ready: %v", e.photos.keys)
+			}
+		})
+	}
+}
+
 func TestEnqueueInTransaction(t *testing.T) {
 	t.Parallel()
 	errRollback := errors.New("roll back")
@@ -217,7 +273,7 @@ func TestEnqueueOutsideTransaction(t *testing.T) {
 func TestWorkAllBeforeStart(t *testing.T) {
 	t.Parallel()
 	d := dbtest.New(t)
-	r, err := NewRunner(d, slog.New(slog.DiscardHandler), nil, nil, nil, nil, nil, nil)
+	r, err := NewRunner(d, slog.New(slog.DiscardHandler), nil, nil, nil, nil, nil, nil, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -241,7 +297,7 @@ func TestPruneRunsAtStart(t *testing.T) {
 		{Name: "broken", Prune: func(context.Context) (int64, error) { ran <- "broken"; return 0, errors.New("table is gone") }},
 		{Name: "sessions", Prune: func(context.Context) (int64, error) { ran <- "sessions"; return 3, nil }},
 	}
-	r, err := NewRunner(d, slog.New(slog.DiscardHandler), nil, nil, nil, nil, nil, nil, pruners...)
+	r, err := NewRunner(d, slog.New(slog.DiscardHandler), nil, nil, nil, nil, nil, nil, nil, pruners...)
 	if err != nil {
 		t.Fatal(err)
 	}

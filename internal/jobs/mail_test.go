@@ -47,7 +47,7 @@ func newMailEnv(t *testing.T, opts smtptest.Options) mailEnv {
 	}
 	log := slog.New(slog.DiscardHandler)
 	courier := notify.NewCourier(d, smtp, clock.Now, log)
-	r, err := NewRunner(d, log, nil, nil, nil, &Mail{Courier: courier, Backoff: func(int) time.Duration { return 0 }}, nil, nil)
+	r, err := NewRunner(d, log, nil, nil, nil, nil, &Mail{Courier: courier, Backoff: func(int) time.Duration { return 0 }}, nil, nil)
 	if err != nil {
 		t.Fatalf("NewRunner: %v", err)
 	}

@@ -45,3 +45,17 @@ func (qu *Queue) EnqueueThumbnails(ctx context.Context, q db.Querier, imageID in
 	}
 	return nil
 }
+
+// EnqueueKeyThumbnails enqueues a ThumbnailArgs job for the image stored
+// under key (a review's photo) inside the caller's transaction, as
+// EnqueueThumbnails does. It implements review.Thumbs.
+func (qu *Queue) EnqueueKeyThumbnails(ctx context.Context, q db.Querier, key string) error {
+	tx, err := sqlTx(q)
+	if err != nil {
+		return fmt.Errorf("enqueue thumbnails of %s: %w", key, err)
+	}
+	if _, err := qu.client.InsertTx(ctx, tx, ThumbnailArgs{Key: key}, nil); err != nil {
+		return fmt.Errorf("enqueue thumbnails of %s: %w", key, err)
+	}
+	return nil
+}

@@ -39,7 +39,7 @@ type Runner struct {
 
 // NewRunner prepares a Runner with the workers of every job kind:
 // ThumbnailArgs loads the image from cat, makes its thumbnails in store and
-// marks them ready. It opens nothing that needs closing until Start.
+// marks them ready (a photo's, by its key, through photos). It opens nothing that needs closing until Start.
 //
 // On SQLite River gets a pool of its own on the same file (one connection,
 // as River's SQLite driver requires; WAL lets it poll without blocking the
@@ -55,7 +55,7 @@ type Runner struct {
 // evaluates the membership grades on the first of each month
 // (GradeEvaluationArgs; nil: no evaluation); tasks run on their schedules
 // through TaskArgs.
-func NewRunner(d *db.DB, log *slog.Logger, cat *catalog.Service, store *media.Store, payments PaymentSyncer, mail *Mail,
+func NewRunner(d *db.DB, log *slog.Logger, cat *catalog.Service, store *media.Store, photos PhotoThumbs, payments PaymentSyncer, mail *Mail,
 	grades GradeEvaluator, tasks []Task, pruners ...Pruner) (*Runner, error) {
 	workers := river.NewWorkers()
 	if payments != nil {
@@ -79,7 +79,7 @@ func NewRunner(d *db.DB, log *slog.Logger, cat *catalog.Service, store *media.St
 			}
 		}
 	}
-	if err := river.AddWorkerSafely(workers, &thumbnailWorker{cat: cat, media: store}); err != nil {
+	if err := river.AddWorkerSafely(workers, &thumbnailWorker{cat: cat, media: store, photos: photos}); err != nil {
 		return nil, fmt.Errorf("new job runner: %w", err)
 	}
 	if err := river.AddWorkerSafely(workers, &pruneWorker{pruners: pruners, log: log}); err != nil {

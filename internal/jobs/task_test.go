@@ -18,7 +18,7 @@ func TestTaskRunsAtStart(t *testing.T) {
 		t.Fatal(err)
 	}
 	for _, bad := range []Task{{Name: "no interval", Run: func(context.Context) error { return nil }}, {Name: "no work", Every: time.Hour}} {
-		if _, err := NewRunner(d, slog.New(slog.DiscardHandler), nil, nil, nil, nil, nil, []Task{bad}); err == nil {
+		if _, err := NewRunner(d, slog.New(slog.DiscardHandler), nil, nil, nil, nil, nil, nil, []Task{bad}); err == nil {
 			t.Errorf("task %q accepted", bad.Name)
 		}
 	}
@@ -27,7 +27,7 @@ func TestTaskRunsAtStart(t *testing.T) {
 		{Name: "mails", Every: 15 * time.Minute, Run: func(context.Context) error { ran <- "mails"; return nil }},
 		{Name: "report", Every: time.Hour, Run: func(context.Context) error { ran <- "report"; return nil }},
 	}
-	r, err := NewRunner(d, slog.New(slog.DiscardHandler), nil, nil, nil, nil, nil, tasks)
+	r, err := NewRunner(d, slog.New(slog.DiscardHandler), nil, nil, nil, nil, nil, nil, tasks)
 	if err != nil {
 		t.Fatal(err)
 	}

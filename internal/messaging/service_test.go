@@ -90,7 +90,7 @@ func newEnv(t *testing.T, ready, run bool) *env {
 	log := slog.New(slog.DiscardHandler)
 	e.svc = messaging.NewService(e.d, messaging.Deps{Settings: e.shop, Queue: q, Phones: e.phones, Sender: sender},
 		messaging.Config{Ready: ready}, e.clock.Now, log)
-	e.runner, err = jobs.NewRunner(e.d, log, nil, nil, nil, &jobs.Mail{Courier: noMail{}, Backoff: func(int) time.Duration { return time.Millisecond },
+	e.runner, err = jobs.NewRunner(e.d, log, nil, nil, nil, nil, &jobs.Mail{Courier: noMail{}, Backoff: func(int) time.Duration { return time.Millisecond },
 		Messages: e.svc}, nil, nil)
 	if err != nil {
 		t.Fatal(err)

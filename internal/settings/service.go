@@ -216,5 +216,6 @@ func changes(a, b Settings) map[string]any {
 	add("attendance", a.Attendance != b.Attendance)
 	add("automations", !a.Automations.Equal(b.Automations))
 	add("messaging", a.Messaging != b.Messaging)
+	add("reviews", a.Reviews != b.Reviews)
 	return map[string]any{"changed": names, "version": b.Version}
 }

@@ -37,6 +37,8 @@ const (
 	MaxCheckPoints   = 10000  // points one attendance check earns
 	MaxStreakDays    = 31     // the longest streak that earns a bonus
 	MaxStreakBonus   = 100000 // points of the streak bonus
+	MaxReviewPoints  = 100000 // points one review earns
+	MaxRequestDays   = 90     // days after delivery the review request waits
 	registrationSize = 10
 )
 
@@ -81,6 +83,21 @@ type Settings struct {
 	// Messaging sends the order notices by Kakao 알림톡 (messaging.go).
 	// A shop whose settings were stored before it existed reads it as off.
 	Messaging Messaging `json:"messaging"`
+	// Reviews is the review policy. A shop whose settings were stored
+	// before it existed reads it as zero: reviews earn nothing and no
+	// request is mailed until staff set them.
+	Reviews Reviews `json:"reviews"`
+}
+
+// Reviews is the shop's product review policy.
+type Reviews struct {
+	// TextPoints are earned by a review without photos, PhotoPoints by one
+	// with photos (0–100,000 each; 0: none).
+	TextPoints  int64 `json:"text_points"`
+	PhotoPoints int64 `json:"photo_points"`
+	// RequestAfterDays: the customer is asked by mail to review what was
+	// delivered this many days before (0–90; 0: never).
+	RequestAfterDays int `json:"request_after_days"`
 }
 
 // Attendance is the shop's attendance check policy.
@@ -288,6 +305,15 @@ func (s Settings) validate(v *fault.Invalid, methods []string) {
 	}
 	s.Automations.validate(v)
 	s.Messaging.validate(v)
+	if r := s.Reviews; r.TextPoints < 0 || r.TextPoints > MaxReviewPoints {
+		v.Add("review_text_points", fmt.Sprintf("must be from 0 to %d points", MaxReviewPoints))
+	}
+	if r := s.Reviews; r.PhotoPoints < 0 || r.PhotoPoints > MaxReviewPoints {
+		v.Add("review_photo_points", fmt.Sprintf("must be from 0 to %d points", MaxReviewPoints))
+	}
+	if r := s.Reviews; r.RequestAfterDays < 0 || r.RequestAfterDays > MaxRequestDays {
+		v.Add("review_request_days", fmt.Sprintf("must be from 0 to %d days", MaxRequestDays))
+	}
 	for _, m := range s.PaymentsOff {
 		if !slices.Contains(methods, m) {
 			v.Add("payments_off", "names a way to pay the shop does not have")

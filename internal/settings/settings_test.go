@@ -149,6 +149,9 @@ func TestUpdateRefusesEachBadField(t *testing.T) {
 		{"report_hour", func(s *settings.Settings) { s.Automations.ReportHour = 24 }},
 		{"report_to", func(s *settings.Settings) { s.Automations.DailyReport = true }},
 		{"report_to", func(s *settings.Settings) { s.Automations.ReportTo = []string{"boss@example.com", "사장님"} }},
+		{"review_text_points", func(s *settings.Settings) { s.Reviews.TextPoints = -1 }},
+		{"review_photo_points", func(s *settings.Settings) { s.Reviews.PhotoPoints = settings.MaxReviewPoints + 1 }},
+		{"review_request_days", func(s *settings.Settings) { s.Reviews.RequestAfterDays = settings.MaxRequestDays + 1 }},
 	}
 	for i, tt := range tests {
 		// Names stay unique without the "#01" Go adds to a repeated one: a

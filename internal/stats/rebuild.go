@@ -99,6 +99,10 @@ func (s *Service) Rebuild(ctx context.Context, from, to string) error {
 			SUM(items), SUM(gross), SUM(discount), SUM(refunded_items), SUM(refunds), ?, ?
 			FROM stats_items WHERE day >= ? AND day <= ?
 			GROUP BY substr(day, 1, 7), variant_id`, []any{now, now, from[:7] + "-01", to[:7] + "-31"}},
+		// The products' sold counts (the best-selling sort), from every
+		// month.
+		{"sold counts", `UPDATE products SET sold_count = COALESCE((SELECT SUM(m.items - m.refunded_items)
+			FROM stats_items_monthly m WHERE m.product_id = products.id), 0)`, nil},
 		{"clear members", `DELETE FROM stats_members WHERE day >= ? AND day <= ?`, []any{from, to}},
 	}
 	err = s.d.InTx(ctx, func(q db.Querier) error {

@@ -76,6 +76,9 @@ func (s *Service) Paid(ctx context.Context, q db.Querier, orderID int64) error {
 		if err := addItem(ctx, q, c.Day, l, itemDelta{Items: l.Quantity, Gross: l.LineTotal, Discount: l.Discount}, now); err != nil {
 			return err
 		}
+		if err := addSold(ctx, q, l.ProductID, l.Quantity); err != nil {
+			return err
+		}
 	}
 	return nil
 }
@@ -120,6 +123,9 @@ func (s *Service) Refunded(ctx context.Context, q db.Querier, refundID int64) er
 	}
 	for _, l := range lines {
 		if err := addItem(ctx, q, c.Day, l, itemDelta{RefundedItems: l.Quantity, Refunds: l.LineTotal - l.Discount}, now); err != nil {
+			return err
+		}
+		if err := addSold(ctx, q, l.ProductID, -l.Quantity); err != nil {
 			return err
 		}
 	}

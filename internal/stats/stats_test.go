@@ -195,3 +195,55 @@ func TestSummary(t *testing.T) {
 		})
 	}
 }
+
+// TestSoldCount: paying an order adds its quantities to its products' sold
+// counts (the best-selling sort), a refund takes its lines' back, and a
+// rebuild gives the same counts.
+func TestSoldCount(t *testing.T) {
+	t.Parallel()
+	h := newHistory(t)
+	v1 := h.Product(t, "귤", 10000, 100)
+	v2 := h.Product(t, "한라봉", 30000, 100)
+	sold := func(variant int64) int64 {
+		t.Helper()
+		var n int64
+		if err := h.D.Read().GetContext(t.Context(), &n, h.D.Read().Rebind(`SELECT p.sold_count FROM products p
+			JOIN variants v ON v.product_id = p.id WHERE v.id = ?`), variant); err != nil {
+			t.Fatal(err)
+		}
+		return n
+	}
+	a := h.place(t, kstTime("2026-12-01", 9, 0, 0), 0, "card", order.PCWeb, map[int64]int64{v1: 3, v2: 1})
+	if sold(v1) != 0 || sold(v2) != 0 {
+		t.Fatalf("sold before payment: %d, %d", sold(v1), sold(v2))
+	}
+	h.pay(t, a, kstTime("2026-12-01", 10, 0, 0))
+	b := h.place(t, kstTime("2026-12-01", 11, 0, 0), 0, "card", order.PCWeb, map[int64]int64{v2: 2})
+	h.pay(t, b, kstTime("2026-12-01", 11, 30, 0))
+	if sold(v1) != 3 || sold(v2) != 3 {
+		t.Fatalf("sold after payment: %d, %d; want 3, 3", sold(v1), sold(v2))
+	}
+	full, err := h.Orders.AdminGet(t.Context(), a.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var line int64
+	for _, l := range full.Lines {
+		if l.VariantID == v2 {
+			line = l.ID
+		}
+	}
+	h.refund(t, a, kstTime("2026-12-01", 12, 0, 0), kstTime("2026-12-01", 13, 0, 0), line)
+	if sold(v1) != 3 || sold(v2) != 2 {
+		t.Fatalf("sold after a refund of one: %d, %d; want 3, 2", sold(v1), sold(v2))
+	}
+	if _, err := h.D.Write().ExecContext(t.Context(), `UPDATE products SET sold_count = 99`); err != nil {
+		t.Fatal(err)
+	}
+	if err := h.Stats.Rebuild(t.Context(), "2026-12-01", "2026-12-01"); err != nil {
+		t.Fatal(err)
+	}
+	if sold(v1) != 3 || sold(v2) != 2 {
+		t.Fatalf("sold after a rebuild: %d, %d; want 3, 2", sold(v1), sold(v2))
+	}
+}

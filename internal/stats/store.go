@@ -121,3 +121,12 @@ func addItem(ctx context.Context, q db.Querier, day string, l line, d itemDelta,
 	}
 	return nil
 }
+
+// addSold adds n (negative for a refund) to the quantity product id has
+// sold, which the storefront's best-selling sort reads.
+func addSold(ctx context.Context, q db.Querier, id, n int64) error {
+	if _, err := q.ExecContext(ctx, q.Rebind(`UPDATE products SET sold_count = sold_count + ? WHERE id = ?`), n, id); err != nil {
+		return fmt.Errorf("count %d sold of product %d: %w", n, id, err)
+	}
+	return nil
+}

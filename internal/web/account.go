@@ -58,6 +58,9 @@ func (h *Handler) registerAccounts(mux *http.ServeMux) {
 	if h.engage != nil {
 		h.registerEngage(mux)
 	}
+	if h.reviews != nil {
+		h.registerReviews(mux)
+	}
 }
 
 // --- sign-up ---
@@ -321,7 +324,7 @@ func (h *Handler) logout(w http.ResponseWriter, r *http.Request, lc *locale) err
 func (h *Handler) accountHome(w http.ResponseWriter, r *http.Request, lc *locale, u account.User) error {
 	p := h.accountPage(r, lc, lc.T("account.title"), "/account")
 	v := accountView{User: u, Flash: h.sessions.PopString(r.Context(), flashKey), Attendance: h.attendanceOn(r.Context()),
-		Engage: h.engage != nil}
+		Engage: h.engage != nil, Reviews: h.reviews != nil}
 	var err error
 	if v.Grade, err = h.gradeBox(r.Context(), lc, u.ID); err != nil {
 		return err
@@ -465,4 +468,7 @@ type accountView struct {
 	Engage bool
 	// Grade is the grade box; nil when grades are not enabled.
 	Grade *gradeView
+	// Reviews: the shop takes reviews, so the menu links 내 리뷰 and
+	// 작성할 리뷰.
+	Reviews bool
 }

@@ -100,7 +100,13 @@ func appendCard(b []byte, lc *locale, pr *catalog.Product) []byte {
 		b = appendEscaped(b, lc.Money(pr.Price))
 		b = append(b, `</strong>`...)
 	}
-	return append(b, `</p></li>`...)
+	b = append(b, `</p>`...)
+	if pr.Reviews > 0 {
+		b = append(b, `<p class="card-rating" data-testid="card-rating"><span aria-hidden="true">★</span> `...)
+		b = appendEscaped(b, lc.F("review.card", stars(pr.Rating), pr.Reviews))
+		b = append(b, `</p>`...)
+	}
+	return append(b, `</li>`...)
 }
 
 // appendImageURL appends the escaped path of img at size s, the same as

@@ -214,6 +214,7 @@ func newMessages() *messages {
 	list = append(list, unsubscribeText()...)
 	list = append(list, engageText()...)
 	list = append(list, gradeText()...)
+	list = append(list, reviewText()...)
 	b := catalog.NewBuilder(catalog.Fallback(language.Korean))
 	for _, m := range list {
 		if err := b.SetString(language.Korean, m.key, m.ko); err != nil {
@@ -294,6 +295,9 @@ func uiText() []msg {
 		{key: "sort.price_asc", ko: "낮은 가격순", en: "Price: low to high"},
 		{key: "sort.price_desc", ko: "높은 가격순", en: "Price: high to low"},
 		{key: "sort.name", ko: "이름순", en: "Name"},
+		{key: "sort.best", ko: "판매량순", en: "Best-selling"},
+		{key: "sort.rating", ko: "평점순", en: "Top rated"},
+		{key: "sort.reviews", ko: "리뷰 많은순", en: "Most reviewed"},
 		{key: "filter.legend", ko: "조건", en: "Filters"},
 		{key: "filter.price", ko: "가격 (원)", en: "Price (KRW)"},
 		{key: "filter.min", ko: "최소 가격", en: "Minimum price"},

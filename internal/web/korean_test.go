@@ -61,7 +61,7 @@ func TestKoreanPagesAreKorean(t *testing.T) {
 	}
 	pages := []string{"/", "/search?q=" + url.QueryEscape("초콜릿"), "/search?q=zzz", "/products/" + strconv.FormatInt(f.Products[0], 10),
 		"/cart", "/account", "/account/profile", "/account/addresses", "/account/addresses/new", "/account/orders",
-		transfer, transfer + "/receipt", paid, "/account/points", "/account/attendance", "/account/inquiries", "/legal/terms", "/legal/privacy",
+		transfer, transfer + "/receipt", paid, "/account/points", "/account/attendance", "/account/inquiries", "/account/reviews", "/account/reviews/write", "/legal/terms", "/legal/privacy",
 		"/categories/food?min_price=9&max_price=1", "/no-such-page",
 		"/account/wishlist", "/recent", "/account/questions", prod, prod + "/questions/new", "anon:" + prod}
 	for _, c := range append(append([]catalog.Category(nil), f.Roots...), f.Leaves...) {

@@ -57,7 +57,8 @@ type sortOption struct {
 // stop there.
 var maxQuery = strconv.Itoa(catalog.MaxQueryRunes)
 
-var sorts = []catalog.Sort{catalog.SortNewest, catalog.SortPriceAsc, catalog.SortPriceDesc, catalog.SortName}
+var sorts = []catalog.Sort{catalog.SortNewest, catalog.SortBest, catalog.SortRating, catalog.SortReviews,
+	catalog.SortPriceAsc, catalog.SortPriceDesc, catalog.SortName}
 
 func sortKey(s catalog.Sort) string {
 	switch s {
@@ -67,6 +68,12 @@ func sortKey(s catalog.Sort) string {
 		return "sort.price_desc"
 	case catalog.SortName:
 		return "sort.name"
+	case catalog.SortBest:
+		return "sort.best"
+	case catalog.SortRating:
+		return "sort.rating"
+	case catalog.SortReviews:
+		return "sort.reviews"
 	}
 	return "sort.newest"
 }

@@ -43,6 +43,8 @@ type productView struct {
 	// them carts.
 	CanBuy bool
 	Engage *engageView // wishes, questions, recently viewed (engage.go)
+	// Reviews is the reviews section; nil without the review service.
+	Reviews *reviewSection
 }
 
 // variantView is one active variant of the product.
@@ -193,6 +195,9 @@ func (h *Handler) showProduct(w http.ResponseWriter, r *http.Request, lc *locale
 		p.Scripts = append(p.Scripts, h.assets.url("options.js"))
 	}
 	v.Buyable = slices.ContainsFunc(v.Variants, func(vv variantView) bool { return vv.Buyable })
+	if v.Reviews, err = h.productReviews(r, lc, id); err != nil {
+		return err
+	}
 	v.LD = templ.JSONScript("product-ld", h.productLD(d, path, v)).WithType("application/ld+json")
 	v.Engage = h.engageSection(w, r, lc, id)
 	h.render(w, r, lc, status, productPage(p, v))

@@ -103,6 +103,8 @@ type Handler struct {
 	engage      *EngageDeps // nil until EnableEngagement
 	// grades is nil until EnableGrades.
 	grades Grades
+	// reviews is nil until EnableReviews.
+	reviews Reviews
 }
 
 // New returns the storefront handler. cat is normally *catalog.Service.
