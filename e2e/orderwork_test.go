@@ -6,6 +6,8 @@ import (
 	"bytes"
 	"context"
 	"encoding/base64"
+	"os"
+	"path/filepath"
 	"strconv"
 	"strings"
 	"testing"
@@ -65,7 +67,8 @@ func paidOrders(t *testing.T, s *shop, staff audit.Actor, n int) []order.Order {
 // TestOrderWork: the operator opens the dashboard, follows "paid but not
 // prepared" to the orders it counts, marks three orders 배송준비 together,
 // exports them to Excel and finds each in the file with its receiver and
-// address.
+// address, then uploads the courier's shipment file with one bad row and
+// sees two orders shipped and why the third was not.
 func TestOrderWork(t *testing.T) {
 	s := startShop(t)
 	browser := startBrowser(t)
@@ -137,6 +140,39 @@ func TestOrderWork(t *testing.T) {
 		want := "김말랑" + strconv.Itoa(i) + " 010-1234-567" + strconv.Itoa(i)
 		if got := in[o.Number]; !strings.HasPrefix(got, want) || !strings.Contains(got, "테헤란로 123") {
 			b.fatalf("order %s in the export: %q, want %q and the address", o.Number, got, want)
+		}
+	}
+
+	// The courier's file: two good rows and one with a tracking number
+	// the courier never gives.
+	file := filepath.Join(t.TempDir(), "송장.csv")
+	csv := "주문번호,택배사,송장번호\r\n" + orders[0].Number + ",CJ대한통운,6012-3456-7890\r\n" +
+		orders[1].Number + ",cj,601234567891\r\n" + orders[2].Number + ",cj,12-AB\r\n"
+	if err := os.WriteFile(file, []byte(csv), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	b.follow("open 송장 일괄등록", chromedp.Click(chromedp.CSS(`[data-testid="shipments-link"]`)))
+	b.do("choose the file", chromedp.SetUploadFiles(chromedp.CSS(`[data-testid="field-file"]`), []string{file}))
+	b.follow("check the file", chromedp.Click(chromedp.CSS(`[data-testid="preview"]`)))
+	if got := b.text(`[data-testid="upload-summary"]`); !strings.Contains(got, "3줄 중 2줄을 발송 처리할 수 있습니다") {
+		b.fatalf("the preview says %q", got)
+	}
+	if got := b.texts(`[data-testid="row-problem"]`); len(got) != 1 || !strings.Contains(got[0], "송장번호 형식 오류") {
+		b.fatalf("the preview's problems: %q", got)
+	}
+	b.screenshot("shipments-preview")
+	b.follow("ship the good rows", chromedp.Click(chromedp.CSS(`[data-testid="apply"]`)))
+	if got := b.text(`[data-testid="upload-summary"]`); !strings.Contains(got, "2건을 발송 처리했습니다") {
+		b.fatalf("the result says %q", got)
+	}
+	if got := b.texts(`[data-testid="row-problem"]`); len(got) != 1 || !strings.Contains(got[0], "송장번호 형식 오류") {
+		b.fatalf("the result's problems: %q", got)
+	}
+	b.screenshot("shipments-result")
+	for i, want := range []order.Status{order.Shipped, order.Shipped, order.Preparing} {
+		got, err := s.App.Orders().AdminGet(context.Background(), orders[i].ID)
+		if err != nil || got.Status != want {
+			b.fatalf("order %s is %s after the upload, want %s (%v)", orders[i].Number, got.Status, want, err)
 		}
 	}
 	b.checkHealthy()
