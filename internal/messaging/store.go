@@ -105,7 +105,7 @@ func markSent(ctx context.Context, q db.Querier, id int64, claim, providerID str
 	res, err := q.ExecContext(ctx, q.Rebind(`UPDATE messages SET status = 'sent', attempts = attempts + 1, last_error = '',
 		provider_message_id = ?, claim = '', claimed_until = NULL, sent_at = ?, updated_at = ?
 		WHERE id = ? AND status = 'sending' AND claim = ?`), clip(providerID, 100), now, now, id, claim)
-	return checkOne(res, err, "mark message %d sent", id)
+	return db.ClaimKept(res, err, "mark message %d sent", id)
 }
 
 // markAttempt records a failed attempt of the message claimed with claim
@@ -114,21 +114,7 @@ func markAttempt(ctx context.Context, q db.Querier, id int64, claim string, to S
 	res, err := q.ExecContext(ctx, q.Rebind(`UPDATE messages SET status = ?, attempts = attempts + 1, last_error = ?,
 		claim = '', claimed_until = NULL, updated_at = ? WHERE id = ? AND status = 'sending' AND claim = ?`),
 		string(to), clip(cause, maxErrorLen), now, id, claim)
-	return checkOne(res, err, "mark message %d "+string(to), id)
-}
-
-func checkOne(res sql.Result, err error, format string, id int64) error {
-	if err != nil {
-		return fmt.Errorf(format+": %w", id, err)
-	}
-	n, err := res.RowsAffected()
-	if err != nil {
-		return fmt.Errorf(format+": %w", id, err)
-	}
-	if n == 0 {
-		return fmt.Errorf(format+": claim lost: %w", id, fault.ErrConflict)
-	}
-	return nil
+	return db.ClaimKept(res, err, "mark message %d "+string(to), id)
 }
 
 // messageByID reads message id, or fault.ErrNotFound.

@@ -71,7 +71,7 @@ func claimMail(ctx context.Context, q db.Querier, id int64, claim string, now, s
 func markSent(ctx context.Context, q db.Querier, id int64, claim string, now time.Time) error {
 	res, err := q.ExecContext(ctx, q.Rebind(`UPDATE outbox SET status = 'sent', attempts = attempts + 1, last_error = '',
 		claim = '', claimed_at = NULL, sent_at = ?, updated_at = ? WHERE id = ? AND status = 'sending' AND claim = ?`), now, now, id, claim)
-	return checkOne(res, err, "mark outbox mail %d sent", id)
+	return db.ClaimKept(res, err, "mark outbox mail %d sent", id)
 }
 
 // markAttempt records a failed attempt of the mail claimed with claim, its
@@ -81,28 +81,14 @@ func markAttempt(ctx context.Context, q db.Querier, id int64, claim string, to S
 	res, err := q.ExecContext(ctx, q.Rebind(`UPDATE outbox SET status = ?, attempts = attempts + 1, last_error = ?,
 		claim = '', claimed_at = NULL, updated_at = ? WHERE id = ? AND status = 'sending' AND claim = ?`),
 		string(to), truncate(cause, maxErrorLen), now, id, claim)
-	return checkOne(res, err, "mark outbox mail %d "+string(to), id)
+	return db.ClaimKept(res, err, "mark outbox mail %d "+string(to), id)
 }
 
 // markHeld records that the mail claimed with claim is kept, not delivered.
 func markHeld(ctx context.Context, q db.Querier, id int64, claim string, now time.Time) error {
 	res, err := q.ExecContext(ctx, q.Rebind(`UPDATE outbox SET status = 'held', claim = '', claimed_at = NULL, updated_at = ?
 		WHERE id = ? AND status = 'sending' AND claim = ?`), now, id, claim)
-	return checkOne(res, err, "mark outbox mail %d held", id)
-}
-
-func checkOne(res sql.Result, err error, format string, id int64) error {
-	if err != nil {
-		return fmt.Errorf(format+": %w", id, err)
-	}
-	n, err := res.RowsAffected()
-	if err != nil {
-		return fmt.Errorf(format+": %w", id, err)
-	}
-	if n == 0 {
-		return fmt.Errorf(format+": claim lost: %w", id, fault.ErrConflict)
-	}
-	return nil
+	return db.ClaimKept(res, err, "mark outbox mail %d held", id)
 }
 
 func mailByID(ctx context.Context, q db.Querier, id int64) (Mail, error) {
