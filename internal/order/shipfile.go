@@ -1,20 +1,12 @@
 package order
 
 import (
-	"bytes"
-	"encoding/csv"
 	"errors"
-	"io"
-	"math"
-	"strconv"
 	"strings"
 	"unicode"
-	"unicode/utf8"
-
-	"github.com/xuri/excelize/v2"
-	"golang.org/x/text/encoding/korean"
 
 	"github.com/mallang/mallang/internal/fault"
+	"github.com/mallang/mallang/internal/sheet"
 )
 
 // The limits of a shipment file (송장 일괄등록): larger files and more rows
@@ -89,121 +81,27 @@ func normHeader(s string) string {
 // A file refused as a whole is a *fault.Invalid on "file" with one of the
 // File… messages.
 func ParseShipmentFile(b []byte) ([]ShipmentLine, error) {
-	if len(b) > MaxShipmentFileBytes {
-		return nil, fileErr(FileTooBig)
-	}
-	var rows [][]string
-	var nums []int
-	var err error
-	switch {
-	case len(b) == 0:
-		return nil, fileErr(FileEmpty)
-	case bytes.HasPrefix(b, []byte("PK\x03\x04")):
-		rows, nums, err = readShipmentXLSX(b)
-	case bytes.HasPrefix(b, []byte{0xD0, 0xCF, 0x11, 0xE0}):
-		return nil, fileErr(FileXLS)
-	default:
-		rows, nums, err = readShipmentCSV(b)
+	f, err := sheet.Read(b, sheet.Limits{MaxBytes: MaxShipmentFileBytes, MaxRows: MaxShipmentRows + readSlack, KeepBlank: true})
+	var fe *sheet.FileError
+	if errors.As(err, &fe) {
+		return nil, fileErr(fileMessages[fe.Code])
 	}
 	if err != nil {
 		return nil, err
 	}
+	rows := append([][]string{f.Header}, make([][]string, len(f.Rows))...)
+	nums := make([]int, len(rows))
+	for i, r := range f.Rows {
+		rows[i+1], nums[i+1] = r.Cells, r.N
+	}
 	return shipmentLines(rows, nums)
 }
 
+// fileMessages say why a file could not be read (sheet.FileError's codes).
+var fileMessages = map[string]string{"size": FileTooBig, "type": FileType, "xls": FileXLS, "empty": FileEmpty,
+	"rows": FileTooMany, "unreadable": FileBroken}
+
 func fileErr(msg string) error { return &fault.Invalid{Fields: map[string]string{"file": msg}} }
-
-// readShipmentCSV returns the records of a CSV file and their line numbers.
-func readShipmentCSV(b []byte) ([][]string, []int, error) {
-	head := b[:min(len(b), 8192)]
-	for _, c := range head {
-		if c < 0x20 && c != '\t' && c != '\n' && c != '\r' {
-			return nil, nil, fileErr(FileType)
-		}
-	}
-	b = bytes.TrimPrefix(b, []byte("\xEF\xBB\xBF"))
-	if !utf8.Valid(b) {
-		dec, err := korean.EUCKR.NewDecoder().Bytes(b)
-		if err != nil || !utf8.Valid(dec) {
-			return nil, nil, fileErr(FileType)
-		}
-		b = dec
-	}
-	r := csv.NewReader(bytes.NewReader(b))
-	r.FieldsPerRecord = -1
-	r.LazyQuotes = true
-	var rows [][]string
-	var nums []int
-	for {
-		cells, err := r.Read()
-		if errors.Is(err, io.EOF) {
-			return rows, nums, nil
-		}
-		if err != nil {
-			return nil, nil, fileErr(FileBroken)
-		}
-		line, _ := r.FieldPos(0)
-		if len(rows) > MaxShipmentRows+readSlack {
-			return nil, nil, fileErr(FileTooMany)
-		}
-		rows, nums = append(rows, cells), append(nums, line)
-	}
-}
-
-// readShipmentXLSX returns the rows of the first sheet of an .xlsx file and
-// their numbers.
-func readShipmentXLSX(b []byte) ([][]string, []int, error) {
-	f, err := excelize.OpenReader(bytes.NewReader(b), excelize.Options{UnzipSizeLimit: 20 * MaxShipmentFileBytes})
-	if err != nil {
-		return nil, nil, fileErr(FileType)
-	}
-	defer f.Close()
-	sheets := f.GetSheetList()
-	if len(sheets) == 0 {
-		return nil, nil, fileErr(FileEmpty)
-	}
-	it, err := f.Rows(sheets[0])
-	if err != nil {
-		return nil, nil, fileErr(FileBroken)
-	}
-	defer it.Close()
-	var rows [][]string
-	var nums []int
-	n := 0
-	for it.Next() {
-		n++
-		// Raw values: a tracking number typed as a number reads as its
-		// digits, not as "6.78912E+11" or "678,912,345,678".
-		cells, err := it.Columns(excelize.Options{RawCellValue: true})
-		if err != nil {
-			return nil, nil, fileErr(FileBroken)
-		}
-		for i, c := range cells {
-			cells[i] = plainNumber(c)
-		}
-		if len(rows) > MaxShipmentRows+readSlack {
-			return nil, nil, fileErr(FileTooMany)
-		}
-		rows, nums = append(rows, cells), append(nums, n)
-	}
-	if it.Error() != nil {
-		return nil, nil, fileErr(FileBroken)
-	}
-	return rows, nums, nil
-}
-
-// plainNumber writes a whole number Excel stored in exponent form
-// ("6.78912345678E+11") with its digits; anything else is left as it is.
-func plainNumber(s string) string {
-	if !strings.ContainsAny(s, "Ee") {
-		return s
-	}
-	f, err := strconv.ParseFloat(s, 64)
-	if err != nil || f < 0 || f > 1e15 || f != math.Trunc(f) {
-		return s
-	}
-	return strconv.FormatFloat(f, 'f', 0, 64)
-}
 
 // shipmentLines finds the header among rows and returns the lines under it.
 func shipmentLines(rows [][]string, nums []int) ([]ShipmentLine, error) {

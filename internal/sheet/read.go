@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"math"
 	"strconv"
 	"strings"
 	"unicode/utf8"
@@ -33,6 +34,9 @@ type Row struct {
 type Limits struct {
 	MaxBytes int // the size of the file
 	MaxRows  int // data rows
+	// KeepBlank keeps the blank rows under the header (with no cells), for
+	// a report that names them; blank rows at the end are dropped still.
+	KeepBlank bool
 }
 
 // FileError is a file that cannot be read at all. Code is one of "type"
@@ -96,6 +100,9 @@ func Read(b []byte, lim Limits) (*File, error) {
 	if s.Header == nil {
 		return nil, &FileError{Code: "empty"}
 	}
+	for len(s.Rows) > 0 && len(s.Rows[len(s.Rows)-1].Cells) == 0 {
+		s.Rows = s.Rows[:len(s.Rows)-1]
+	}
 	return s, nil
 }
 
@@ -148,6 +155,9 @@ func (s *File) readXLSX(b []byte, lim Limits) error {
 		if err != nil {
 			return &FileError{Code: "unreadable", Detail: err.Error()}
 		}
+		for i, c := range cells {
+			cells[i] = plainNumber(c)
+		}
 		if err := s.add(n, cells, lim); err != nil {
 			return err
 		}
@@ -169,7 +179,12 @@ func (s *File) add(n int, cells []string, lim Limits) error {
 		}
 	}
 	switch {
+	case blank && (!lim.KeepBlank || s.Header == nil):
 	case blank:
+		if len(s.Rows) >= lim.MaxRows {
+			return &FileError{Code: "rows", Detail: strconv.Itoa(lim.MaxRows)}
+		}
+		s.Rows = append(s.Rows, Row{N: n})
 	case s.Header == nil:
 		s.Header = cells
 	case len(s.Rows) >= lim.MaxRows:
@@ -178,4 +193,18 @@ func (s *File) add(n int, cells []string, lim Limits) error {
 		s.Rows = append(s.Rows, Row{N: n, Cells: cells})
 	}
 	return nil
+}
+
+// plainNumber writes a whole number Excel stored in exponent form
+// ("6.78912345678E+11", a tracking number typed as a number) with its
+// digits; anything else is left as it is.
+func plainNumber(s string) string {
+	if !strings.ContainsAny(s, "Ee") {
+		return s
+	}
+	f, err := strconv.ParseFloat(s, 64)
+	if err != nil || f < 0 || f > 1e15 || f != math.Trunc(f) {
+		return s
+	}
+	return strconv.FormatFloat(f, 'f', 0, 64)
 }

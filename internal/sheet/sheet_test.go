@@ -104,6 +104,8 @@ func TestRead(t *testing.T) {
 		{name: "old excel", file: []byte{0xD0, 0xCF, 0x11, 0xE0, 1, 2}, lim: lim, err: "xls"},
 		{name: "image", file: []byte("\x89PNG\r\n\x1a\n\x00"), lim: lim, err: "type"},
 		{name: "only blank rows", file: []byte("\n , \n"), lim: lim, err: "empty"},
+		{name: "blank rows kept under the header", file: []byte("a,b\n1,2\n,\n3,4\n\n,\n"), lim: sheet.Limits{MaxBytes: 1 << 20, MaxRows: 5, KeepBlank: true},
+			format: sheet.CSV, want: "a|b/2:1|2/3:/4:3|4"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
