@@ -10,6 +10,7 @@ import (
 	"net/url"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 	"time"
 
@@ -61,7 +62,7 @@ func URL(t testing.TB) string {
 			return
 		}
 		defer a.Close()
-		if _, err := a.Write().ExecContext(ctx, `DROP SCHEMA `+schema+` CASCADE`); err != nil {
+		if err := dropSchema(ctx, a, schema); err != nil {
 			t.Errorf("dbtest: drop schema %s: %v", schema, err)
 		}
 	})
@@ -117,4 +118,40 @@ func RefuseInserts(t testing.TB, d *db.DB, table string) {
 			t.Fatalf("dbtest: refuse inserts into %s: %v", table, err)
 		}
 	}
+}
+
+// dropSchema drops a test's schema a few tables at a time: one DROP SCHEMA
+// CASCADE locks every table, index and sequence of the shop at once, and
+// many tests ending together fill PostgreSQL's shared lock table ("out of
+// shared memory", SQLSTATE 53200), which the server's
+// max_locks_per_transaction sizes. A drop that still meets a full table is
+// tried again shortly.
+func dropSchema(ctx context.Context, a *db.DB, schema string) error {
+	var tables []string
+	if err := a.Read().SelectContext(ctx, &tables, `SELECT tablename FROM pg_tables WHERE schemaname = $1`, schema); err != nil {
+		return err
+	}
+	const batch = 8
+	var stmts []string
+	for i := 0; i < len(tables); i += batch {
+		var names []string
+		for _, t := range tables[i:min(i+batch, len(tables))] {
+			names = append(names, schema+`."`+t+`"`)
+		}
+		stmts = append(stmts, `DROP TABLE IF EXISTS `+strings.Join(names, ", ")+` CASCADE`)
+	}
+	stmts = append(stmts, `DROP SCHEMA `+schema+` CASCADE`)
+	for _, stmt := range stmts {
+		var err error
+		for attempt := range 10 {
+			if _, err = a.Write().ExecContext(ctx, stmt); err == nil || !strings.Contains(err.Error(), "53200") {
+				break
+			}
+			time.Sleep(time.Duration(attempt+1) * 100 * time.Millisecond)
+		}
+		if err != nil {
+			return err
+		}
+	}
+	return nil
 }
