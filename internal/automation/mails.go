@@ -57,7 +57,7 @@ func (s *Service) remindCarts(ctx context.Context, p Policy, now time.Time) (int
 	for _, c := range carts {
 		subject := "cart:" + strconv.FormatInt(c.ID, 10) + ":" + time.Time(c.UpdatedAt).UTC().Format(time.RFC3339)
 		sent, err := s.sendOnce(ctx, CartReminder, subject, c.UserID, func(q db.Querier) error {
-			return s.customerMail(ctx, q, c.UserID, notify.CartReminder, func(name string) any {
+			return s.customerMail(ctx, q, c.UserID, true, notify.CartReminder, func(name string) any {
 				return notify.CartReminderData{Name: name, Lines: c.Lines, URL: s.deps.BaseURL + "/cart",
 					Unsubscribe: s.deps.Unsubscribe(c.UserID)}
 			})
@@ -72,11 +72,11 @@ func (s *Service) remindCarts(ctx context.Context, p Policy, now time.Time) (int
 	return n, nil
 }
 
-// customerMail writes tmpl to customer userID on q, unless the customer
-// withdrew from marketing mail meanwhile (read on q, in the transaction
-// that sends).
-func (s *Service) customerMail(ctx context.Context, q db.Querier, userID int64, tmpl notify.Template, data func(name string) any) error {
-	if tmpl == notify.CartReminder {
+// customerMail writes tmpl to customer userID on q; marketing mail is not
+// written when the customer withdrew from it meanwhile (read on q, in the
+// transaction that sends).
+func (s *Service) customerMail(ctx context.Context, q db.Querier, userID int64, marketing bool, tmpl notify.Template, data func(name string) any) error {
+	if marketing {
 		var consent int
 		if err := q.GetContext(ctx, &consent, q.Rebind(`SELECT COUNT(*) FROM users WHERE id = ? AND marketing_consent_at IS NOT NULL`), userID); err != nil {
 			return fmt.Errorf("read consent: %w", err)
@@ -128,7 +128,7 @@ func (s *Service) noticePoints(ctx context.Context, p Policy, now time.Time) (in
 	for _, key := range order {
 		d := dues[key]
 		sent, err := s.sendOnce(ctx, PointsNotice, "points:"+key, d.user, func(q db.Querier) error {
-			return s.customerMail(ctx, q, d.user, notify.PointsExpiring, func(name string) any {
+			return s.customerMail(ctx, q, d.user, false, notify.PointsExpiring, func(name string) any {
 				return notify.PointsExpiringData{Name: name, Amount: d.amount, ExpiresAt: d.at, URL: s.deps.BaseURL + "/account/points"}
 			})
 		})
@@ -162,7 +162,7 @@ func (s *Service) remindConfirm(ctx context.Context, p Policy, now time.Time) (i
 	n := 0
 	for _, o := range orders {
 		sent, err := s.sendOnce(ctx, ConfirmReminder, "order:"+strconv.FormatInt(o.ID, 10), o.UserID, func(q db.Querier) error {
-			return s.customerMail(ctx, q, o.UserID, notify.ConfirmReminder, func(name string) any {
+			return s.customerMail(ctx, q, o.UserID, false, notify.ConfirmReminder, func(name string) any {
 				return notify.ConfirmReminderData{Name: name, Number: o.Number, URL: s.deps.BaseURL + "/account/orders/" + o.Number}
 			})
 		})

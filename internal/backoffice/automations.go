@@ -20,9 +20,6 @@ type Automations interface {
 // form.
 var automationFields = []string{"cart_hours", "points_days", "confirm_reminder_days", "report_hour", "report_to"}
 
-// automationSwitches are the check boxes, each an automation's on/off.
-var automationSwitches = []string{"cart_reminder", "points_notice", "confirm_reminder", "daily_report"}
-
 // automationView is the automations' part of the settings form: each
 // switch with its last run.
 type automationView struct {
@@ -37,6 +34,11 @@ func automationValues(a settings.Automations, values map[string]string) automati
 	values["confirm_reminder_days"] = strconv.Itoa(a.ConfirmDays)
 	values["report_hour"] = strconv.Itoa(a.ReportHour)
 	values["report_to"] = strings.Join(a.ReportTo, "\n")
+	return automationSwitchesOf(a)
+}
+
+// automationSwitchesOf is the view of a's on/off switches.
+func automationSwitchesOf(a settings.Automations) automationView {
 	return automationView{On: map[string]bool{"cart_reminder": a.CartReminder, "points_notice": a.PointsNotice,
 		"confirm_reminder": a.ConfirmReminder, "daily_report": a.DailyReport}}
 }
@@ -63,8 +65,7 @@ func parseAutomations(r *http.Request, m *messages, v *settingsView, st *setting
 	a.PointsNotice = r.PostFormValue("points_notice") == "1"
 	a.ConfirmReminder = r.PostFormValue("confirm_reminder") == "1"
 	a.DailyReport = r.PostFormValue("daily_report") == "1"
-	v.Auto = automationView{On: map[string]bool{"cart_reminder": a.CartReminder, "points_notice": a.PointsNotice,
-		"confirm_reminder": a.ConfirmReminder, "daily_report": a.DailyReport}}
+	v.Auto = automationSwitchesOf(*a)
 }
 
 // automationRuns says when each automation last ran and what it sent.
