@@ -206,7 +206,6 @@ func (a *App) pruners() []jobs.Pruner {
 		{Name: "expired points", Prune: s.points.ExpireDue},
 		// Customers are asked to review what was delivered the settings'
 		// number of days ago, once per line (decision 0064).
-		{Name: "review requests", Prune: s.reviews.Request},
 		// Orders stored before their recipient and phone were indexed for
 		// staff search get their blind indexes (decision 0061).
 		{Name: "order search keys", Prune: s.orders.IndexSearchKeys},

@@ -23,9 +23,19 @@ func (a *App) wireAutomations() {
 		Unsubscribe: a.unsubscribe.Link, Log: a.log})
 }
 
-// tasks are the scheduled jobs the runner starts.
+// tasks are the scheduled jobs the runner starts: the automations, and the
+// review requests (once per delivered line, decision 0064) hourly.
 func (a *App) tasks() []jobs.Task {
-	return []jobs.Task{{Name: "automations", Every: automationsEvery, Run: a.automations.RunAll}}
+	return []jobs.Task{
+		{Name: "automations", Every: automationsEvery, Run: a.automations.RunAll},
+		{Name: "review requests", Every: time.Hour, Run: func(ctx context.Context) error {
+			n, err := a.acc.reviews.Request(ctx)
+			if n > 0 {
+				a.log.InfoContext(ctx, "review requests mailed", "mails", n)
+			}
+			return err
+		}},
+	}
 }
 
 // Automations is the shop's automatic mail, for tools and tests.
