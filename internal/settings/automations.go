@@ -2,6 +2,7 @@ package settings
 
 import (
 	"fmt"
+	"reflect"
 	"slices"
 	"strings"
 
@@ -47,9 +48,11 @@ func DefaultAutomations() Automations {
 
 // Equal tells whether a and b are the same policy.
 func (a Automations) Equal(b Automations) bool {
-	return a.CartReminder == b.CartReminder && a.CartHours == b.CartHours && a.PointsNotice == b.PointsNotice &&
-		a.PointsDays == b.PointsDays && a.ConfirmReminder == b.ConfirmReminder && a.ConfirmDays == b.ConfirmDays &&
-		a.DailyReport == b.DailyReport && a.ReportHour == b.ReportHour && slices.Equal(a.ReportTo, b.ReportTo)
+	// Every field but the addresses compares as it is, so a field added
+	// later is compared (and its change audited) without a line here.
+	ra, rb := a.ReportTo, b.ReportTo
+	a.ReportTo, b.ReportTo = nil, nil
+	return reflect.DeepEqual(a, b) && slices.Equal(ra, rb)
 }
 
 func (a *Automations) normalize() {
