@@ -120,7 +120,7 @@ func measureCheckout(ctx context.Context, cfg config, engine string, d *db.DB, s
 		placed += w.res.OK
 	}
 	p.printf("%s checkout: measuring %s at %d customers", engine, cfg.duration, len(cs))
-	stopProfile, err := startProfile(cfg.cpuprofile, engine)
+	stopProfile, err := startProfile(cfg.cpuprofile, engine+"-checkout")
 	if err != nil {
 		return r, err
 	}
@@ -131,7 +131,7 @@ func measureCheckout(ctx context.Context, cfg config, engine string, d *db.DB, s
 		return r, err
 	}
 	if cfg.cpuprofile != "" {
-		p.printf("%s checkout: CPU profile in %s (go tool pprof -top %[2]s)", engine, profileName(cfg.cpuprofile, engine))
+		p.printf("%s checkout: CPU profile in %s (go tool pprof -top %[2]s)", engine, profileName(cfg.cpuprofile, engine+"-checkout"))
 	}
 	if ctx.Err() != nil {
 		return r, ctx.Err()
@@ -318,8 +318,8 @@ func auditVerdict(a *stockAudit) string {
 	return "STOCK MISMATCH"
 }
 
-// profileName adds the engine's name to a profile's file name, before its
-// extension: checkout.prof becomes checkout-postgres.prof.
+// profileName adds a name (the engine's and the scenario's) to a profile's
+// file name, before its extension: cpu.prof becomes cpu-postgres-product.prof.
 func profileName(file, engine string) string {
 	ext := filepath.Ext(file)
 	return strings.TrimSuffix(file, ext) + "-" + engine + ext

@@ -30,11 +30,15 @@ type engineReport struct {
 // scenarioResult is one scenario measured on one engine.
 type scenarioResult struct {
 	scenario
-	res     load.Result
-	cpu     cpuUsage // where the CPU time went while measuring
-	wrk     *wrkResult
-	wrkErr  error
-	loadErr error
+	res load.Result
+	cpu cpuUsage // where the CPU time went while measuring
+	// bare is the bare net/http server serving the same bytes, measured
+	// right after the shop; measured is false when it was not.
+	bare         load.Result
+	bareMeasured bool
+	wrk          *wrkResult
+	wrkErr       error
+	loadErr      error
 }
 
 // benchEngine seeds, serves and measures one engine.
@@ -104,6 +108,30 @@ func benchEngine(ctx context.Context, cfg config, engine, bin, work string, p *p
 	if err != nil {
 		return rep, err
 	}
+	var bare *server
+	if !cfg.noBare {
+		var paths []string
+		for _, sc := range scenarios {
+			if sc.selected(cfg.only) {
+				paths = append(paths, sc.paths...)
+			}
+		}
+		if len(paths) > 0 {
+			file, err := capturePages(ctx, client, srv.URL, paths, dataDir, p)
+			if err != nil {
+				return rep, fmt.Errorf("capture pages for the bare server: %w", err)
+			}
+			if bare, err = startBare(ctx, file, p.w); err != nil {
+				return rep, err
+			}
+			defer func() {
+				if err := bare.stop(); err != nil {
+					p.printf("bare server: %v", err)
+				}
+			}()
+			p.printf("%s: bare net/http server with the same pages at %s (resident set %s)", engine, bare.URL, mib(bare.RSS()))
+		}
+	}
 	for _, sc := range scenarios {
 		if !sc.selected(cfg.only) {
 			continue
@@ -126,15 +154,30 @@ func benchEngine(ctx context.Context, cfg config, engine, bin, work string, p *p
 			}
 		}
 		p.printf("%s %s: measuring %s at %d clients (%s)", engine, sc.name, cfg.duration, cfg.concurrency, sc.describe())
+		stopProfile, err := startProfile(cfg.cpuprofile, engine+"-"+sc.name)
+		if err != nil {
+			return rep, err
+		}
 		cpu0 := takeCPU(srv.pid, pgDB)
 		r.res, r.loadErr = load.Run(ctx, urls, load.Options{Concurrency: cfg.concurrency, Duration: cfg.duration, Client: client})
 		r.cpu = takeCPU(srv.pid, pgDB).since(cpu0)
+		if err := stopProfile(); err != nil {
+			return rep, err
+		}
 		if r.loadErr != nil {
 			return rep, r.loadErr
 		}
 		p.printf("%s %s: %s", engine, sc.name, summary(r))
 		if r.res.FirstError != nil {
 			p.printf("%s %s: first error: %v", engine, sc.name, r.res.FirstError)
+		}
+		if bare != nil {
+			if r.bare, err = measureBare(ctx, cfg, bare.URL, sc, p); err != nil {
+				return rep, err
+			}
+			r.bareMeasured = true
+			p.printf("%s %s: bare server %.0f req/s, p99 %s; the shop makes %s of its rate", engine, sc.name,
+				r.bare.Rate(), ms(r.bare.Percentile(99)), share(r))
 		}
 		if cfg.wrk {
 			p.printf("%s %s: measuring with wrk", engine, sc.name)
@@ -153,6 +196,25 @@ func benchEngine(ctx context.Context, cfg config, engine, bin, work string, p *p
 	rep.peakRSS = srv.PeakRSS()
 	p.printf("%s: peak resident set of the server %s", engine, mib(rep.peakRSS))
 	return rep, nil
+}
+
+// measureBare measures the bare server on the scenario's paths as the shop
+// was: the same clients, warm-up and duration.
+func measureBare(ctx context.Context, cfg config, base string, sc scenario, p *progress) (load.Result, error) {
+	client := load.NewClient(cfg.concurrency)
+	defer client.CloseIdleConnections()
+	urls := sc.urls(base)
+	if cfg.warmup > 0 {
+		if _, err := load.Run(ctx, urls, load.Options{Concurrency: cfg.concurrency, Duration: cfg.warmup, Client: client}); err != nil {
+			return load.Result{}, err
+		}
+	}
+	p.printf("bare %s: measuring %s at %d clients", sc.name, cfg.duration, cfg.concurrency)
+	res, err := load.Run(ctx, urls, load.Options{Concurrency: cfg.concurrency, Duration: cfg.duration, Client: client})
+	if err == nil && res.Failed() {
+		err = fmt.Errorf("bare server, %s: %s (first error: %v)", sc.name, errorText(res), res.FirstError)
+	}
+	return res, err
 }
 
 // check fetches u once and says what is wrong when it is not a 200.

@@ -53,9 +53,18 @@ type config struct {
 	// coldStarts, when positive, measures that many first starts on an
 	// empty data directory instead of the load scenarios.
 	coldStarts int
+	// noBare skips the bare net/http server each scenario is compared with.
+	noBare bool
 }
 
 func main() {
+	if file := os.Getenv(bareEnv); file != "" {
+		if err := serveBare(file); err != nil {
+			fmt.Fprintln(os.Stderr, "bench: bare server:", err)
+			os.Exit(1)
+		}
+		return
+	}
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	err := run(ctx, os.Args[1:], os.Stdout, os.Stderr)
 	stop()
@@ -91,8 +100,9 @@ func parseFlags(args []string, stderr io.Writer) (config, error) {
 	fs.StringVar(&c.common, "search-common", "초콜릿", "search text that hits many products")
 	fs.StringVar(&c.rare, "search-rare", "", "search text that hits few products; empty picks a word of a seeded product name that hits the fewest")
 	fs.IntVar(&c.checkoutVariants, "checkout-variants", 100, "variants the checkout scenario's customers buy, in turn, spread over the catalog")
-	fs.StringVar(&c.cpuprofile, "cpuprofile", "", "serve the shop from this process instead of a child process and write a CPU profile of the checkout scenario's measurement (server and load generator) to this file, with the engine's name added before the extension")
+	fs.StringVar(&c.cpuprofile, "cpuprofile", "", "serve the shop from this process instead of a child process and write a CPU profile of each scenario's measurement (server and load generator) to this file, with the engine's and the scenario's names added before the extension")
 	fs.IntVar(&c.coldStarts, "coldstart", 0, "instead of the load scenarios, start the shop this many times on an empty data directory (SQLite, demo on) and report the time from process start to the first page")
+	fs.BoolVar(&c.noBare, "no-bare", false, "do not measure each scenario's pages from a bare net/http server as well (halves the run; the share column stays empty)")
 	if err := fs.Parse(args); err != nil {
 		return c, err
 	}

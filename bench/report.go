@@ -22,6 +22,40 @@ const (
 	targetRSS          = 150 << 20
 )
 
+// The aims of issue 17: shares of the bare server's rate for the same bytes.
+const (
+	targetFirstShare   = 0.40 // the cached first page of a category
+	targetMixShare     = 0.20 // every page of every top category in every sort
+	targetMixP99       = 50 * time.Millisecond
+	targetProductShare = 0.25 // 1,000 different product pages
+	targetProductP99   = 25 * time.Millisecond
+)
+
+// share is the shop's rate as a share of the bare server's for the same
+// pages, or "-" when the bare server was not measured.
+func share(r scenarioResult) string {
+	if !r.bareMeasured || r.bare.Rate() == 0 {
+		return "-"
+	}
+	return fmt.Sprintf("%.0f%%", 100*r.res.Rate()/r.bare.Rate())
+}
+
+// shareOf is share as a fraction; 0 when not measured.
+func shareOf(r scenarioResult) float64 {
+	if !r.bareMeasured || r.bare.Rate() == 0 {
+		return 0
+	}
+	return r.res.Rate() / r.bare.Rate()
+}
+
+// bareColumns are the bare server's rate and p99 and the shop's share.
+func bareColumns(r scenarioResult) []any {
+	if !r.bareMeasured {
+		return []any{"-", "-", "-"}
+	}
+	return []any{fmt.Sprintf("%.0f", r.bare.Rate()), ms(r.bare.Percentile(99)), share(r)}
+}
+
 func ms(d time.Duration) string {
 	return fmt.Sprintf("%.2fms", float64(d)/float64(time.Millisecond))
 }
@@ -64,13 +98,13 @@ func perRequest(r scenarioResult) string {
 // printTable prints the final table of the built-in load generator.
 func printTable(w io.Writer, reports []engineReport) {
 	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', tabwriter.AlignRight)
-	fmt.Fprintln(tw, "engine\tscenario\trequests\treq/s\tp50\tp90\tp99\tmax\terrors\t│ CPU: server\tpostgres\tloadgen\tother\tper request\t")
+	fmt.Fprintln(tw, "engine\tscenario\trequests\treq/s\tp50\tp90\tp99\tmax\terrors\t│ bare: req/s\tp99\tshare\t│ CPU: server\tpostgres\tloadgen\tother\tper request\t")
 	for _, rep := range reports {
 		for _, r := range rep.results {
-			fmt.Fprintf(tw, "%s\t%s\t%d\t%.0f\t%s\t%s\t%s\t%s\t%s\t│ %s\t%s\t%s\t%s\t%s\t\n", append([]any{
+			fmt.Fprintf(tw, "%s\t%s\t%d\t%.0f\t%s\t%s\t%s\t%s\t%s\t│ %s\t%s\t%s\t│ %s\t%s\t%s\t%s\t%s\t\n", append(append([]any{
 				rep.engine, r.name, r.res.Responses() + r.res.Errors, r.res.Rate(),
 				ms(r.res.Percentile(50)), ms(r.res.Percentile(90)), ms(r.res.Percentile(99)), ms(r.res.Max()),
-				errorText(r.res)}, cpuColumns(r)...)...)
+				errorText(r.res)}, bareColumns(r)...), cpuColumns(r)...)...)
 		}
 	}
 	tw.Flush()
@@ -86,14 +120,14 @@ func printTable(w io.Writer, reports []engineReport) {
 
 // printMarkdown prints the same table as Markdown, for docs/performance.md.
 func printMarkdown(w io.Writer, reports []engineReport) {
-	fmt.Fprintln(w, "| engine | scenario | req/s | p50 | p90 | p99 | max | errors | CPU server | CPU postgres | CPU loadgen | CPU other | server+db CPU per request |")
-	fmt.Fprintln(w, "|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
+	fmt.Fprintln(w, "| engine | scenario | req/s | p50 | p90 | p99 | max | errors | bare req/s | bare p99 | share of bare | CPU server | CPU postgres | CPU loadgen | CPU other | server+db CPU per request |")
+	fmt.Fprintln(w, "|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
 	for _, rep := range reports {
 		for _, r := range rep.results {
-			fmt.Fprintf(w, "| %s | %s | %.0f | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s |\n", append([]any{
+			fmt.Fprintf(w, "| %s | %s | %.0f | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s |\n", append(append([]any{
 				rep.engine, r.name, r.res.Rate(),
 				ms(r.res.Percentile(50)), ms(r.res.Percentile(90)), ms(r.res.Percentile(99)), ms(r.res.Max()),
-				errorText(r.res)}, cpuColumns(r)...)...)
+				errorText(r.res)}, bareColumns(r)...), cpuColumns(r)...)...)
 		}
 	}
 	fmt.Fprintln(w)
@@ -140,6 +174,10 @@ func printTargets(w io.Writer, cfg config, reports []engineReport) {
 			p99, rate := r.res.Percentile(99), r.res.Rate()
 			switch {
 			case r.name == "category-first" || r.name == "category-deep":
+				if r.name == "category-first" && r.bareMeasured {
+					fmt.Fprintf(w, "target %s %s ≥ %.0f%% of the bare server: %s — %s\n",
+						rep.engine, r.name, 100*targetFirstShare, share(r), verdict(shareOf(r) >= targetFirstShare && !r.res.Failed()))
+				}
 				ok := rate >= targetCategoryRate && p99 < targetCategoryP99 && !r.res.Failed()
 				note := ""
 				if cfg.products != targetCategorySize {
@@ -147,6 +185,14 @@ func printTargets(w io.Writer, cfg config, reports []engineReport) {
 				}
 				fmt.Fprintf(w, "target %s %s ≥ %d req/s, p99 < %s: %.0f req/s, p99 %s — %s%s\n",
 					rep.engine, r.name, targetCategoryRate, ms(targetCategoryP99), rate, ms(p99), verdict(ok), note)
+			case r.name == "category-mix" && r.bareMeasured:
+				ok := shareOf(r) >= targetMixShare && p99 < targetMixP99 && !r.res.Failed()
+				fmt.Fprintf(w, "target %s %s ≥ %.0f%% of the bare server, p99 < %s: %s, p99 %s — %s\n",
+					rep.engine, r.name, 100*targetMixShare, ms(targetMixP99), share(r), ms(p99), verdict(ok))
+			case r.name == "product" && r.bareMeasured:
+				ok := shareOf(r) >= targetProductShare && p99 < targetProductP99 && !r.res.Failed()
+				fmt.Fprintf(w, "target %s %s ≥ %.0f%% of the bare server, p99 < %s: %s, p99 %s — %s\n",
+					rep.engine, r.name, 100*targetProductShare, ms(targetProductP99), share(r), ms(p99), verdict(ok))
 			case strings.HasPrefix(r.name, "search"):
 				ok := p99 < targetSearchP99 && !r.res.Failed()
 				note := ""

@@ -4,8 +4,11 @@ import (
 	"context"
 	"fmt"
 	"io"
+	"maps"
+	"math/rand/v2"
 	"net/http"
 	"net/url"
+	"slices"
 	"strconv"
 	"strings"
 	"unicode"
@@ -64,11 +67,12 @@ func discover(ctx context.Context, dbURL, base string, client *http.Client, cfg 
 	q := d.Read()
 	cnt := counter{q: q, base: base, client: client}
 
-	var cat struct {
+	type topCategory struct {
 		Slug  string `db:"slug"`
 		Count int    `db:"n"`
 	}
-	err = q.GetContext(ctx, &cat, `
+	var tops []topCategory
+	err = q.SelectContext(ctx, &tops, `
 WITH RECURSIVE tree (root, id) AS (
     SELECT id, id FROM categories WHERE parent_id IS NULL
     UNION ALL
@@ -79,16 +83,23 @@ FROM categories c
 JOIN tree ON tree.root = c.id
 JOIN products p ON p.category_id = tree.id AND p.status = 'active' AND p.deleted_at IS NULL
 GROUP BY c.slug
-ORDER BY n DESC, c.slug
-LIMIT 1`)
+ORDER BY n DESC, c.slug`)
 	if err != nil {
-		return nil, fmt.Errorf("find the biggest top-level category: %w", err)
+		return nil, fmt.Errorf("find the top-level categories: %w", err)
 	}
-	if n, err := cnt.api(ctx, url.Values{"category": {cat.Slug}}); err == nil {
-		cat.Count = n
+	if len(tops) == 0 {
+		return nil, fmt.Errorf("the seeded catalog has no category with active products")
 	}
 	perPage := catalog.DefaultPerPage
-	last := max(1, (cat.Count+perPage-1)/perPage)
+	pages := map[string]int{}
+	for i := range tops {
+		if n, err := cnt.api(ctx, url.Values{"category": {tops[i].Slug}}); err == nil {
+			tops[i].Count = n
+		}
+		pages[tops[i].Slug] = max(1, (tops[i].Count+perPage-1)/perPage)
+	}
+	cat := tops[0]
+	last := pages[cat.Slug]
 
 	var ids []int64
 	if err := q.SelectContext(ctx, &ids, `SELECT id FROM products WHERE status = 'active' AND deleted_at IS NULL ORDER BY id`); err != nil {
@@ -121,6 +132,11 @@ LIMIT 1`)
 	if err != nil {
 		return nil, err
 	}
+	mix, all := mixPaths(pages)
+	mixNote := ""
+	if len(mix) < all {
+		mixNote = fmt.Sprintf(", a random sample of %d", all)
+	}
 	search := func(text string) string { return "/search?" + url.Values{"q": {text}}.Encode() }
 	return append([]scenario{
 		{name: "home", paths: []string{"/"}, note: "GET /"},
@@ -128,8 +144,8 @@ LIMIT 1`)
 			note: fmt.Sprintf("/categories/%s, %d products in its subtree, page 1", cat.Slug, cat.Count)},
 		{name: "category-deep", paths: []string{fmt.Sprintf("/categories/%s?page=%d", cat.Slug, last)},
 			note: fmt.Sprintf("/categories/%s?page=%d, the last page", cat.Slug, last)},
-		{name: "category-mix", paths: mixPaths(cat.Slug, last),
-			note: fmt.Sprintf("/categories/%s: every page in all four sorts (%d addresses), so most requests miss the listing cache", cat.Slug, 4*last)},
+		{name: "category-mix", paths: mix,
+			note: fmt.Sprintf("every page of the %d top-level categories in all %d sorts, shuffled (%d addresses%s), so most requests miss the listing cache", len(tops), len(listSorts), len(mix), mixNote)},
 		{name: "search-common", paths: []string{search(cfg.common)},
 			note: fmt.Sprintf("/search?q=%s, %d hits", cfg.common, commonHits)},
 		{name: "search-rare", paths: []string{search(rare)},
@@ -238,31 +254,32 @@ func rareWord(ctx context.Context, q db.Querier, cnt counter, ids []int64) (stri
 	return best, bestHits, nil
 }
 
-// mixPaths lists every page of a category in every sort, interleaved so that
-// neighbouring requests ask for different pages.
-func mixPaths(slug string, last int) []string {
-	sorts := []string{"newest", "price_asc", "price_desc", "name"}
-	paths := make([]string, 0, last*len(sorts))
-	for page := 1; page <= last; page++ {
-		for _, s := range sorts {
-			paths = append(paths, fmt.Sprintf("/categories/%s?sort=%s&page=%d", slug, s, page))
+// listSorts are the storefront's listing orders.
+var listSorts = []catalog.Sort{catalog.SortNewest, catalog.SortPriceAsc, catalog.SortPriceDesc, catalog.SortName,
+	catalog.SortRating, catalog.SortReviews, catalog.SortBest}
+
+// maxMixPaths caps the addresses of category-mix: at 100,000 products every
+// page in every sort is some 30,000 addresses, more than a run can warm or
+// the bare server should hold.
+const maxMixPaths = 3000
+
+// mixPaths lists every page of every category in pages (slug → last page)
+// in every sort, shuffled so that neighbouring requests ask for different
+// listings, and cut to a random sample of maxMixPaths; it returns the paths
+// and how many there were before the cut.
+func mixPaths(pages map[string]int) ([]string, int) {
+	var paths []string
+	for _, slug := range slices.Sorted(maps.Keys(pages)) {
+		for page := 1; page <= pages[slug]; page++ {
+			for _, s := range listSorts {
+				paths = append(paths, fmt.Sprintf("/categories/%s?sort=%s&page=%d", slug, s, page))
+			}
 		}
 	}
-	// A fixed stride coprime with the length spreads the order without randomness.
-	out := make([]string, len(paths))
-	stride := 7919 % len(paths)
-	for stride == 0 || gcd(stride, len(paths)) != 1 {
-		stride++
+	all := len(paths)
+	rand.New(rand.NewPCG(3, 4)).Shuffle(len(paths), func(i, j int) { paths[i], paths[j] = paths[j], paths[i] })
+	if len(paths) > maxMixPaths {
+		paths = paths[:maxMixPaths]
 	}
-	for i := range paths {
-		out[i] = paths[(i*stride)%len(paths)]
-	}
-	return out
-}
-
-func gcd(a, b int) int {
-	for b != 0 {
-		a, b = b, a%b
-	}
-	return a
+	return paths, all
 }

@@ -97,19 +97,25 @@ func startServer(ctx context.Context, bin string, env []string, stderr io.Writer
 	cmd := exec.Command(bin, "serve")
 	cmd.Env = env
 	cmd.Stderr = prefixWriter(stderr, "  server: ")
+	return startChild(ctx, cmd, "Mallang is running: ")
+}
+
+// startChild starts cmd, waits until it prints marker followed by its URL
+// and /readyz there answers 200, and samples its memory until it exits.
+func startChild(ctx context.Context, cmd *exec.Cmd, marker string) (*server, error) {
 	out, err := cmd.StdoutPipe()
 	if err != nil {
 		return nil, err
 	}
 	if err := cmd.Start(); err != nil {
-		return nil, fmt.Errorf("start mallang serve: %w", err)
+		return nil, fmt.Errorf("start %s: %w", cmd.Path, err)
 	}
 	s := &server{cmd: cmd, pid: cmd.Process.Pid, done: make(chan struct{})}
 	urlc := make(chan string, 1)
 	go func() {
 		sc := bufio.NewScanner(out)
 		for sc.Scan() {
-			if _, u, ok := strings.Cut(sc.Text(), "Mallang is running: "); ok {
+			if _, u, ok := strings.Cut(sc.Text(), marker); ok {
 				select {
 				case urlc <- strings.TrimSpace(u):
 				default:
@@ -128,10 +134,10 @@ func startServer(ctx context.Context, bin string, env []string, stderr io.Writer
 	select {
 	case s.URL = <-urlc:
 	case <-s.done:
-		return nil, fmt.Errorf("mallang serve exited before listening: %v", s.err)
+		return nil, fmt.Errorf("%s exited before listening: %v", cmd.Path, s.err)
 	case <-timeout:
 		s.stop()
-		return nil, errors.New("mallang serve printed no URL within 2 minutes")
+		return nil, fmt.Errorf("%s printed no URL within 2 minutes", cmd.Path)
 	case <-ctx.Done():
 		s.stop()
 		return nil, ctx.Err()
@@ -146,7 +152,7 @@ func startServer(ctx context.Context, bin string, env []string, stderr io.Writer
 		}
 		select {
 		case <-s.done:
-			return nil, fmt.Errorf("mallang serve exited before ready: %v", s.err)
+			return nil, fmt.Errorf("%s exited before ready: %v", cmd.Path, s.err)
 		case <-timeout:
 			s.stop()
 			return nil, errors.New("/readyz did not answer 200 within 2 minutes")

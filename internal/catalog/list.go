@@ -108,16 +108,22 @@ func categoryCond(cats []int64) (string, []any) {
 // rows, merged and cut to the page; so page 1 reads about a page of index
 // entries per category, whatever the size of the subtree (a plain
 // category_id IN (…) would sort the whole subtree). The listing indexes
-// cover these queries, so a deep page reads index entries only.
-func (l listSQL) browseIDs(s Sort, limit, offset int) (string, []any) {
+// cover these queries, so a deep page reads index entries only. A page
+// after a seek point (see seek.go) starts after that point, and offset
+// counts from there.
+func (l listSQL) browseIDs(s Sort, limit, offset int, after *seekPoint) (string, []any) {
 	col, dir := orderBy(s)
 	order := col + " " + dir + ", id " + dir
 	where := strings.Join(l.where, " AND ")
+	args := append([]any(nil), l.args...)
+	if after != nil {
+		cond, cargs := seekCond(s, after)
+		where += " AND " + cond
+		args = append(args, cargs...)
+	}
 	var b strings.Builder
-	var args []any
 	if len(l.cats) <= 1 {
 		b.WriteString("SELECT id, " + col + " AS k FROM products WHERE " + where)
-		args = append(args, l.args...)
 		if len(l.cats) == 1 {
 			b.WriteString(" AND category_id = ?")
 			args = append(args, l.cats[0])
@@ -125,6 +131,8 @@ func (l listSQL) browseIDs(s Sort, limit, offset int) (string, []any) {
 		b.WriteString(" ORDER BY " + order)
 	} else {
 		// Each arm is bounded to the rows the page can need from it.
+		armArgs := args
+		args = nil
 		b.WriteString("SELECT id, k FROM (")
 		for i, c := range l.cats {
 			if i > 0 {
@@ -133,7 +141,7 @@ func (l listSQL) browseIDs(s Sort, limit, offset int) (string, []any) {
 			b.WriteString("SELECT * FROM (SELECT id, " + col + " AS k FROM products WHERE category_id = ? AND " + where +
 				" ORDER BY " + order + " LIMIT ?) a" + strconv.Itoa(i))
 			args = append(args, c)
-			args = append(args, l.args...)
+			args = append(args, armArgs...)
 			args = append(args, offset+limit)
 		}
 		b.WriteString(") arms ORDER BY k " + dir + ", id " + dir)
@@ -311,7 +319,11 @@ const (
 // page reads the products of one page.
 func (s *Service) page(ctx context.Context, q ListQuery, l *listSQL, offset int) ([]productRow, error) {
 	if l.text == "" {
-		idsSQL, args := l.browseIDs(q.Sort, q.PerPage, offset)
+		after, skip, err := s.seekFrom(ctx, q, *l, offset)
+		if err != nil {
+			return nil, err
+		}
+		idsSQL, args := l.browseIDs(q.Sort, q.PerPage, skip, after)
 		return s.pageRows(ctx, q.Sort, idsSQL, args)
 	}
 	key := "\x01" + countKey(q)

@@ -49,8 +49,14 @@ type Service struct {
 	countsMu sync.Mutex // guards counts
 	counts   map[string]cachedCount
 
+	// shape counts the writes that can move products within a listing
+	// (every write but a sale's or a return's stock); seek points of an
+	// older shape are dropped.
+	shape atomic.Uint64
+
 	reads *db.StmtCache // the hot listing reads, prepared once
 	pages pageCache
+	seeks seekCache
 
 	houseMu     sync.Mutex // guards houseSeller
 	houseSeller int64
@@ -91,9 +97,16 @@ func NewService(d *db.DB, now func() time.Time, log *slog.Logger, thumbs Thumbna
 	}
 }
 
-// changed marks every cached listing total stale; every product write calls
-// it after its transaction commits.
-func (s *Service) changed() { s.gen.Add(1) }
+// changed marks every cached listing total and page stale and drops the
+// seek points; every product write calls it after its transaction commits.
+func (s *Service) changed() {
+	s.shape.Add(1)
+	s.gen.Add(1)
+}
+
+// stockChanged marks cached totals and pages stale after a sale or a
+// return changed stock; the seek points stay (see seekTTL).
+func (s *Service) stockChanged() { s.gen.Add(1) }
 
 // cachedTotal returns a listing total counted earlier, if it is still fresh.
 func (s *Service) cachedTotal(key string) (int, bool) {

@@ -45,7 +45,7 @@ func (s *Service) TakeStock(ctx context.Context, q db.Querier, variantID, quanti
 			return fmt.Errorf("take %d of variant %d: %w", quantity, variantID, err)
 		}
 	}
-	s.changed()
+	s.stockChanged()
 	return nil
 }
 
@@ -67,14 +67,14 @@ func (s *Service) ReturnStock(ctx context.Context, q db.Querier, variantID, quan
 	if err := s.refreshed(ctx, q, productID, now); err != nil {
 		return fmt.Errorf("return %d of variant %d: %w", quantity, variantID, err)
 	}
-	s.changed()
+	s.stockChanged()
 	return nil
 }
 
 // StockChanged tells the catalog that stock changed in a transaction that
 // has just committed, so cached listings stop showing the old counts. Callers
 // of TakeStock and ReturnStock call it after their commit.
-func (s *Service) StockChanged() { s.changed() }
+func (s *Service) StockChanged() { s.stockChanged() }
 
 // takeStock subtracts quantity from an active variant of an active,
 // non-deleted product that has at least that many, in one statement so the

@@ -100,6 +100,20 @@ func (c *StmtCache) Get(ctx context.Context, dest any, query string, args ...any
 	return st.GetContext(ctx, dest, args...)
 }
 
+// Select is Query for every row scanned into the slice dest, like
+// SelectContext.
+func (c *StmtCache) Select(ctx context.Context, dest any, query string, args ...any) error {
+	query = c.q.Rebind(query)
+	st, err := c.stmt(ctx, query)
+	if err != nil {
+		return err
+	}
+	if st == nil {
+		return c.q.SelectContext(ctx, dest, query, args...)
+	}
+	return st.SelectContext(ctx, dest, args...)
+}
+
 // PrepareOnce returns a Querier for one transaction q that prepares each
 // distinct ExecContext and GetContext statement once, so a batch of hundreds
 // of rows parses its few INSERT statements once rather than per row. The
