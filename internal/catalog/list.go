@@ -89,13 +89,13 @@ func buildList(d db.Dialect, q ListQuery, cats []int64) listSQL {
 }
 
 // categoryCond returns the condition and arguments that keep cats.
-func categoryCond(cats []int64) (string, []any) {
+func categoryCond(d db.Dialect, cats []int64) (string, []any) {
 	args := make([]any, len(cats))
 	for i, c := range cats {
 		args[i] = c
 	}
 	if len(cats) == 1 {
-		return "category_id = ?", args
+		return "category_id = " + d.OpaqueArg(), args
 	}
 	return "category_id IN (" + db.Placeholders(len(cats)) + ")", args
 }
@@ -115,6 +115,7 @@ func (l listSQL) browseIDs(s Sort, limit, offset int, after *seekPoint) (string,
 	col, dir := orderBy(s)
 	order := col + " " + dir + ", id " + dir
 	where := strings.Join(l.where, " AND ")
+	a := l.d.OpaqueArg()
 	args := append([]any(nil), l.args...)
 	if after != nil {
 		cond, cargs := seekCond(s, after)
@@ -125,7 +126,7 @@ func (l listSQL) browseIDs(s Sort, limit, offset int, after *seekPoint) (string,
 	if len(l.cats) <= 1 {
 		b.WriteString("SELECT id, " + col + " AS k FROM products WHERE " + where)
 		if len(l.cats) == 1 {
-			b.WriteString(" AND category_id = ?")
+			b.WriteString(" AND category_id = " + a)
 			args = append(args, l.cats[0])
 		}
 		b.WriteString(" ORDER BY " + order)
@@ -138,15 +139,15 @@ func (l listSQL) browseIDs(s Sort, limit, offset int, after *seekPoint) (string,
 			if i > 0 {
 				b.WriteString(" UNION ALL ")
 			}
-			b.WriteString("SELECT * FROM (SELECT id, " + col + " AS k FROM products WHERE category_id = ? AND " + where +
-				" ORDER BY " + order + " LIMIT ?) a" + strconv.Itoa(i))
+			b.WriteString("SELECT * FROM (SELECT id, " + col + " AS k FROM products WHERE category_id = " + a + " AND " + where +
+				" ORDER BY " + order + " LIMIT " + a + ") a" + strconv.Itoa(i))
 			args = append(args, c)
 			args = append(args, armArgs...)
 			args = append(args, offset+limit)
 		}
 		b.WriteString(") arms ORDER BY k " + dir + ", id " + dir)
 	}
-	b.WriteString(" LIMIT ? OFFSET ?")
+	b.WriteString(" LIMIT " + a + " OFFSET " + a)
 	args = append(args, limit, offset)
 	return b.String(), args
 }
@@ -166,7 +167,7 @@ func (l listSQL) walkIDs(s Sort, limit, offset, walk int) (string, []any) {
 	b.WriteString("SELECT id, k FROM (SELECT id, " + col + " AS k, search_text AS t FROM products WHERE " +
 		strings.Join(l.where, " AND "))
 	if len(l.cats) > 0 {
-		cond, cargs := categoryCond(l.cats)
+		cond, cargs := categoryCond(l.d, l.cats)
 		if len(l.cats) > 1 {
 			cond = "+" + cond
 		}
@@ -177,8 +178,9 @@ func (l listSQL) walkIDs(s Sort, limit, offset, walk int) (string, []any) {
 	if l.short() {
 		match, marg = gramProbe, l.text
 	}
-	b.WriteString(" ORDER BY " + order + ` LIMIT ?) w WHERE ` + match + ` ORDER BY k ` + dir + ", id " + dir +
-		" LIMIT ? OFFSET ?")
+	a := l.d.OpaqueArg()
+	b.WriteString(" ORDER BY " + order + " LIMIT " + a + `) w WHERE ` + match + ` ORDER BY k ` + dir + ", id " + dir +
+		" LIMIT " + a + " OFFSET " + a)
 	args = append(args, walk, marg, limit, offset)
 	return b.String(), args
 }
@@ -202,7 +204,7 @@ func (l listSQL) searchCond() (where string, args []any) {
 	if len(l.cats) > 0 {
 		// A unary + keeps the planner from walking the whole category to
 		// probe the search matches.
-		cond, cargs := categoryCond(l.cats)
+		cond, cargs := categoryCond(l.d, l.cats)
 		where += " AND +" + cond
 		args = append(args, cargs...)
 	}
@@ -220,7 +222,7 @@ func (l listSQL) lookupIDs(s Sort, limit, offset int) (string, []any) {
 	col, dir := orderBy(s)
 	where, args := l.searchCond()
 	return "SELECT id, " + col + " AS k FROM products WHERE " + where +
-		" ORDER BY " + col + " " + dir + ", id " + dir + " LIMIT ? OFFSET ?", append(args, limit, offset)
+		" ORDER BY " + col + " " + dir + ", id " + dir + " LIMIT " + l.d.OpaqueArg() + " OFFSET " + l.d.OpaqueArg(), append(args, limit, offset)
 }
 
 // count returns SQL that counts the listing; a search is counted up to
@@ -228,12 +230,12 @@ func (l listSQL) lookupIDs(s Sort, limit, offset int) (string, []any) {
 func (l listSQL) count() (string, []any) {
 	if l.text != "" {
 		where, args := l.searchCond()
-		return "SELECT COUNT(*) FROM (SELECT 1 FROM products WHERE " + where + " LIMIT ?) c", append(args, MaxSearchTotal+1)
+		return "SELECT COUNT(*) FROM (SELECT 1 FROM products WHERE " + where + " LIMIT " + l.d.OpaqueArg() + ") c", append(args, MaxSearchTotal+1)
 	}
 	q := "SELECT COUNT(*) FROM products WHERE " + strings.Join(l.where, " AND ")
 	args := append([]any(nil), l.args...)
 	if len(l.cats) > 0 {
-		cond, cargs := categoryCond(l.cats)
+		cond, cargs := categoryCond(l.d, l.cats)
 		q += " AND " + cond
 		args = append(args, cargs...)
 	}
@@ -281,7 +283,7 @@ func (s *Service) list(ctx context.Context, q ListQuery) (ListResult, error) {
 		if len(t.hidden) > 0 {
 			// Rare (a category being prepared or retired), and few: the
 			// index still gives the order, the filter skips their products.
-			cond, args := categoryCond(t.hidden)
+			cond, args := categoryCond(s.db.Dialect, t.hidden)
 			l.add("NOT ("+cond+")", args...)
 		}
 	}
@@ -348,7 +350,7 @@ func (s *Service) page(ctx context.Context, q ListQuery, l *listSQL, offset int)
 	if l.short() {
 		var ids []int64
 		rq := s.db.Read()
-		if err := rq.SelectContext(ctx, &ids, rq.Rebind(gramIDs), l.text, rareMatches+1); err != nil {
+		if err := rq.SelectContext(ctx, &ids, rq.Rebind(gramIDs(l.d)), l.text, rareMatches+1); err != nil {
 			return nil, fmt.Errorf("look up %q: %w", l.text, err)
 		}
 		if len(ids) <= rareMatches {
@@ -367,14 +369,15 @@ func (s *Service) searchPlan(ctx context.Context, key string, l listSQL) (int, e
 	}
 	probe, args, ok := l.d.CountMatches(l.text, "product_search", rareMatches)
 	if l.short() {
-		probe, args, ok = countGram, []any{l.text, rareMatches}, true
+		probe, args, ok = countGram(l.d), []any{l.text, rareMatches}, true
 	}
 	if !ok {
 		return planWalk, nil
 	}
 	gen := s.gen.Load()
 	var n int
-	if err := s.reads.Get(ctx, &n, probe, args...); err != nil {
+	rq := s.db.Read()
+	if err := rq.GetContext(ctx, &n, rq.Rebind(probe), args...); err != nil {
 		return 0, fmt.Errorf("count matches: %w", err)
 	}
 	plan := planWalk
@@ -389,9 +392,10 @@ func (s *Service) searchPlan(ctx context.Context, key string, l listSQL) (int, e
 // page order. Every listed product is active, so the status is not read.
 func (s *Service) pageRows(ctx context.Context, sort Sort, idsSQL string, args []any) ([]productRow, error) {
 	_, dir := orderBy(sort)
-	rows, err := s.reads.Query(ctx, `SELECT `+listColumns+`
+	rq := s.db.Read()
+	rows, err := rq.QueryContext(ctx, rq.Rebind(`SELECT `+listColumns+`
 		FROM (`+idsSQL+`) pg JOIN products p ON p.id = pg.id`+productJoins+`
-		ORDER BY pg.k `+dir+`, pg.id `+dir, args...)
+		ORDER BY pg.k `+dir+`, pg.id `+dir), args...)
 	if err != nil {
 		return nil, err
 	}
@@ -418,7 +422,8 @@ func (s *Service) total(ctx context.Context, q ListQuery, l listSQL) (int, error
 	gen := s.gen.Load()
 	sqlText, args := l.count()
 	var n int
-	if err := s.reads.Get(ctx, &n, sqlText, args...); err != nil {
+	rq := s.db.Read()
+	if err := rq.GetContext(ctx, &n, rq.Rebind(sqlText), args...); err != nil {
 		return 0, fmt.Errorf("count products: %w", err)
 	}
 	s.keepTotal(key, n, gen)

@@ -558,7 +558,7 @@ func (s *Service) SitemapProducts(ctx context.Context, offset, limit int, fn fun
 	if err != nil {
 		return err
 	}
-	if err := eachActiveProduct(ctx, s.db.Read(), t.hidden, offset, limit, fn); err != nil {
+	if err := eachActiveProduct(ctx, s.db.Read(), s.db.Dialect, t.hidden, offset, limit, fn); err != nil {
 		return fmt.Errorf("sitemap products: %w", err)
 	}
 	return nil

@@ -42,12 +42,18 @@ func gramMatch(col string) string {
 // product has the gram (its one argument): one index probe per row.
 const gramProbe = `EXISTS (SELECT 1 FROM product_grams g WHERE g.gram = ? AND g.product_id = w.id)`
 
-// gramIDs selects the products whose names hold gram, up to a limit.
-const gramIDs = `SELECT product_id FROM product_grams WHERE gram = ? LIMIT ?`
+// gramIDs selects the products whose names hold gram, up to a limit (its
+// arguments).
+func gramIDs(d db.Dialect) string {
+	return `SELECT product_id FROM product_grams WHERE gram = ? LIMIT ` + d.OpaqueArg()
+}
 
-// countGram counts the products whose names hold gram, stopping at limit;
-// the count includes products other conditions of a search would drop.
-const countGram = `SELECT COUNT(*) FROM (SELECT 1 FROM product_grams WHERE gram = ? LIMIT ?) m`
+// countGram counts the products whose names hold gram, stopping at a limit
+// (its arguments); the count includes products other conditions of a
+// search would drop.
+func countGram(d db.Dialect) string {
+	return `SELECT COUNT(*) FROM (SELECT 1 FROM product_grams WHERE gram = ? LIMIT ` + d.OpaqueArg() + `) m`
+}
 
 // gramNeighbours returns up to limit products whose names share the most
 // of grams, with how many they share, most first. It reads at most perGram
@@ -58,12 +64,12 @@ func gramNeighbours(ctx context.Context, q db.Querier, grams []string, perGram, 
 	arms := make([]string, len(grams))
 	args := make([]any, 0, 2*len(grams)+1)
 	for i, g := range grams {
-		arms[i] = `SELECT product_id FROM (SELECT product_id FROM product_grams WHERE gram = ? LIMIT ?) g` + strconv.Itoa(i)
+		arms[i] = `SELECT product_id FROM (SELECT product_id FROM product_grams WHERE gram = ? LIMIT ` + db.OpaqueArg(q) + `) g` + strconv.Itoa(i)
 		args = append(args, g, perGram)
 	}
 	var out []gramHit
 	err := q.SelectContext(ctx, &out, q.Rebind(`SELECT product_id, COUNT(*) AS shared FROM (`+
-		strings.Join(arms, " UNION ALL ")+`) hits GROUP BY product_id ORDER BY shared DESC, product_id LIMIT ?`),
+		strings.Join(arms, " UNION ALL ")+`) hits GROUP BY product_id ORDER BY shared DESC, product_id LIMIT `+db.OpaqueArg(q)),
 		append(args, limit)...)
 	return out, err
 }

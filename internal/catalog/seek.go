@@ -93,7 +93,8 @@ func (s *Service) seekPoints(ctx context.Context, q ListQuery, l listSQL) ([]see
 	v, err, _ := c.group.Do(key, func() (any, error) {
 		sqlText, args := l.seekPointsSQL(q.Sort, seekStride*q.PerPage)
 		var at []seekPoint
-		if err := s.reads.Select(ctx, &at, sqlText, args...); err != nil {
+		rq := s.db.Read()
+		if err := rq.SelectContext(ctx, &at, rq.Rebind(sqlText), args...); err != nil {
 			return nil, fmt.Errorf("find the seek points of a listing: %w", err)
 		}
 		c.mu.Lock()
@@ -118,7 +119,7 @@ func (l listSQL) seekPointsSQL(s Sort, stride int) (string, []any) {
 	where := strings.Join(l.where, " AND ")
 	args := append([]any(nil), l.args...)
 	if len(l.cats) > 0 {
-		cond, cargs := categoryCond(l.cats)
+		cond, cargs := categoryCond(l.d, l.cats)
 		where += " AND " + cond
 		args = append(args, cargs...)
 	}

@@ -54,7 +54,6 @@ type Service struct {
 	// older shape are dropped.
 	shape atomic.Uint64
 
-	reads *db.StmtCache // the hot listing reads, prepared once
 	pages pageCache
 	seeks seekCache
 
@@ -93,7 +92,6 @@ func NewService(d *db.DB, now func() time.Time, log *slog.Logger, thumbs Thumbna
 		thumbs: thumbs,
 		audit:  audit.New(d, now),
 		counts: map[string]cachedCount{},
-		reads:  db.NewStmtCache(d),
 	}
 }
 

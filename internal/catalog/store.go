@@ -406,7 +406,7 @@ func productOptions(ctx context.Context, q db.Querier, productID int64) ([]Optio
 		Name     string `db:"name"`
 	}
 	err := q.SelectContext(ctx, &names, q.Rebind(`SELECT position, name FROM product_options
-		WHERE product_id = ? ORDER BY position`), productID)
+		WHERE product_id = `+db.OpaqueArg(q)+` ORDER BY position`), productID)
 	if err != nil {
 		return nil, fmt.Errorf("options: %w", err)
 	}
@@ -433,7 +433,7 @@ func productVariants(ctx context.Context, q db.Querier, productID int64, c money
 		Position  int           `db:"position"`
 	}
 	err := q.SelectContext(ctx, &rows, q.Rebind(`SELECT id, sku, option1, option2, option3, price_minor,
-		sale_price_minor, stock, active, position FROM variants WHERE product_id = ? ORDER BY position, id`), productID)
+		sale_price_minor, stock, active, position FROM variants WHERE product_id = `+db.OpaqueArg(q)+` ORDER BY position, id`), productID)
 	if err != nil {
 		return nil, fmt.Errorf("variants: %w", err)
 	}
@@ -472,7 +472,7 @@ const imageColumns = `id, product_id, position, blob_key, content_type, width, h
 func productImages(ctx context.Context, q db.Querier, productID int64) ([]Image, error) {
 	var rows []imageRow
 	err := q.SelectContext(ctx, &rows, q.Rebind(`SELECT `+imageColumns+` FROM product_images
-		WHERE product_id = ? ORDER BY position, id`), productID)
+		WHERE product_id = `+db.OpaqueArg(q)+` ORDER BY position, id`), productID)
 	if err != nil {
 		return nil, fmt.Errorf("images: %w", err)
 	}
@@ -522,13 +522,13 @@ func setThumbsReady(ctx context.Context, q db.Querier, id int64, now time.Time) 
 
 // eachActiveProduct calls fn for listed products outside the categories
 // hidden (sorted ids of hidden categories and their descendants).
-func eachActiveProduct(ctx context.Context, q db.Querier, hidden []int64, offset, limit int, fn func(id int64, updated time.Time) error) error {
+func eachActiveProduct(ctx context.Context, q db.Querier, d db.Dialect, hidden []int64, offset, limit int, fn func(id int64, updated time.Time) error) error {
 	if limit == 0 {
 		limit = math.MaxInt32 // both engines take a number; "no limit" is spelled differently
 	}
 	where, args := listed, []any{}
 	if len(hidden) > 0 {
-		cond, cargs := categoryCond(hidden)
+		cond, cargs := categoryCond(d, hidden)
 		where += " AND NOT (" + cond + ")"
 		args = append(args, cargs...)
 	}

@@ -76,11 +76,32 @@ func TestEscapeLike(t *testing.T) {
 	}
 }
 
+// TestAnalyze: statistics are gathered; on SQLite the per-index ones stay
+// and the sampled ones are dropped, so kept statements are not prepared
+// again for every new bound value.
 func TestAnalyze(t *testing.T) {
 	t.Parallel()
 	d := dbtest.New(t)
-	if err := d.Analyze(context.Background()); err != nil {
+	ctx := context.Background()
+	w := d.Write()
+	for i := range 50 {
+		if _, err := w.ExecContext(ctx, w.Rebind(`INSERT INTO categories (slug, name, position, created_at, updated_at)
+			VALUES (?, ?, ?, ?, ?)`), fmt.Sprintf("c%d", i), "c", i, time.Now(), time.Now()); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := d.Analyze(ctx); err != nil {
 		t.Fatalf("Analyze: %v", err)
+	}
+	if d.Dialect.Engine != db.SQLite {
+		return
+	}
+	var stat1, stat4 int
+	if err := w.GetContext(ctx, &stat1, `SELECT COUNT(*) FROM sqlite_stat1`); err != nil || stat1 == 0 {
+		t.Fatalf("sqlite_stat1 has %d rows, %v; want some", stat1, err)
+	}
+	if err := w.GetContext(ctx, &stat4, `SELECT COUNT(*) FROM sqlite_stat4`); err != nil || stat4 != 0 {
+		t.Fatalf("sqlite_stat4 has %d rows, %v; want none", stat4, err)
 	}
 }
 

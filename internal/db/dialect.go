@@ -96,7 +96,32 @@ func (d Dialect) CountMatches(text, fts string, limit int) (query string, args [
 		return "", nil, false
 	}
 	phrase := `"` + strings.ReplaceAll(text, `"`, `""`) + `"`
-	return `SELECT COUNT(*) FROM (SELECT 1 FROM ` + fts + ` WHERE ` + fts + ` MATCH ? LIMIT ?) m`, []any{phrase, limit}, true
+	return `SELECT COUNT(*) FROM (SELECT 1 FROM ` + fts + ` WHERE ` + fts + ` MATCH ? LIMIT ` + d.OpaqueArg() + `) m`, []any{phrase, limit}, true
+}
+
+// OpaqueArg is the placeholder for a value SQLite's planner must not read:
+// a LIMIT or OFFSET, or a value compared with a column by equality in a
+// query whose ORDER BY an index serves ("category_id = ? ORDER BY
+// price_minor"). SQLite plans such a statement with the value bound to it
+// and prepares it again whenever it is bound anew, so a kept statement (see
+// sqlitestmts.go) was parsed on nearly every listing page. On SQLite it is
+// "+?": the unary plus hides the value from the planner, and the index
+// still serves the equality. PostgreSQL plans its own way, and its unary
+// plus would need the parameter's type: "?".
+func (d Dialect) OpaqueArg() string {
+	if d.Engine == SQLite {
+		return "+?"
+	}
+	return "?"
+}
+
+// OpaqueArg is Dialect.OpaqueArg for the engine of q, for code that holds a
+// Querier: SQLite's placeholders are the ones Rebind leaves alone.
+func OpaqueArg(q Querier) string {
+	if q.Rebind("?") == "?" {
+		return Dialect{Engine: SQLite}.OpaqueArg()
+	}
+	return Dialect{Engine: Postgres}.OpaqueArg()
 }
 
 // Placeholders returns n comma-separated "?" for an IN list; Rebind turns

@@ -128,7 +128,8 @@ func (d *DB) Migrate(ctx context.Context) (int, error) {
 	if err != nil {
 		return len(res), fmt.Errorf("migrate: %w", err)
 	}
-	return len(res), nil
+	// A database analyzed by an older version still has samples.
+	return len(res), d.dropSamples(ctx)
 }
 
 // SchemaVersion is the newest migration applied to the database.

@@ -38,9 +38,11 @@ func (c sqliteConnector) Connect(ctx context.Context) (driver.Conn, error) {
 func (c sqliteConnector) Driver() driver.Driver { return &sqlite.Driver{} }
 
 // sqliteConn is a connection of the SQLite driver with CheckNamedValue
-// added; every other method passes through.
+// added and its statements kept prepared (see stmts); every other method
+// passes through.
 type sqliteConn struct {
 	driver.Conn
+	stmts connStmts
 }
 
 // CheckNamedValue implements driver.NamedValueChecker: the argument is
@@ -79,6 +81,11 @@ func (c *sqliteConn) PrepareContext(ctx context.Context, query string) (driver.S
 }
 
 func (c *sqliteConn) ExecContext(ctx context.Context, query string, args []driver.NamedValue) (driver.Result, error) {
+	if st := c.stmts.take(ctx, c, query); st != nil {
+		res, err := st.st.(driver.StmtExecContext).ExecContext(ctx, args)
+		c.stmts.give(st)
+		return res, err
+	}
 	e, ok := c.Conn.(driver.ExecerContext)
 	if !ok {
 		return nil, driver.ErrSkip
@@ -87,11 +94,24 @@ func (c *sqliteConn) ExecContext(ctx context.Context, query string, args []drive
 }
 
 func (c *sqliteConn) QueryContext(ctx context.Context, query string, args []driver.NamedValue) (driver.Rows, error) {
+	if st := c.stmts.take(ctx, c, query); st != nil {
+		rows, err := st.st.(driver.StmtQueryContext).QueryContext(ctx, args)
+		if err != nil {
+			c.stmts.give(st)
+			return nil, err
+		}
+		return &stmtRows{rows: rows, done: func() { c.stmts.give(st) }}, nil
+	}
 	q, ok := c.Conn.(driver.QueryerContext)
 	if !ok {
 		return nil, driver.ErrSkip
 	}
 	return q.QueryContext(ctx, query, args)
+}
+
+// Close closes the connection's prepared statements, then the connection.
+func (c *sqliteConn) Close() error {
+	return errors.Join(c.stmts.close(), c.Conn.Close())
 }
 
 func (c *sqliteConn) Ping(ctx context.Context) error {

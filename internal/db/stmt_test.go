@@ -8,39 +8,6 @@ import (
 	"github.com/mallang/mallang/internal/db/dbtest"
 )
 
-func TestStmtCache(t *testing.T) {
-	t.Parallel()
-	d := dbtest.New(t)
-	ctx := context.Background()
-	c := db.NewStmtCache(d)
-	// The same statement twice runs its cached form the second time.
-	for i := range 2 {
-		var n int
-		if err := c.Get(ctx, &n, `SELECT CAST(? AS INTEGER) + 1`, i); err != nil || n != i+1 {
-			t.Fatalf("Get(%d) = %d, %v; want %d", i, n, err, i+1)
-		}
-		rows, err := c.Query(ctx, `SELECT CAST(? AS INTEGER) UNION ALL SELECT CAST(? AS INTEGER)`, i, i+10)
-		if err != nil {
-			t.Fatalf("Query: %v", err)
-		}
-		var got []int
-		for rows.Next() {
-			var v int
-			if err := rows.Scan(&v); err != nil {
-				t.Fatal(err)
-			}
-			got = append(got, v)
-		}
-		if err := rows.Err(); err != nil {
-			t.Fatal(err)
-		}
-		rows.Close()
-		if len(got) != 2 || got[0] != i || got[1] != i+10 {
-			t.Fatalf("Query rows = %v, want [%d %d]", got, i, i+10)
-		}
-	}
-}
-
 func TestPrepareOnce(t *testing.T) {
 	t.Parallel()
 	d := dbtest.New(t)

@@ -67,7 +67,8 @@ func questionByID(ctx context.Context, q db.Querier, id int64) (row, error) {
 
 func questionsOfProduct(ctx context.Context, q db.Querier, productID int64, limit, offset int) ([]row, error) {
 	var rs []row
-	err := q.SelectContext(ctx, &rs, q.Rebind(columns+` WHERE q.product_id = ? ORDER BY q.id DESC LIMIT ? OFFSET ?`),
+	a := db.OpaqueArg(q)
+	err := q.SelectContext(ctx, &rs, q.Rebind(columns+` WHERE q.product_id = `+a+` ORDER BY q.id DESC LIMIT `+a+` OFFSET `+a),
 		productID, limit, offset)
 	if err != nil {
 		return nil, fmt.Errorf("questions of product %d: %w", productID, err)

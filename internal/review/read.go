@@ -123,7 +123,8 @@ func (s *Service) ForProduct(ctx context.Context, productID int64, sort Sort, pa
 	pages := max(1, int((sum.Count+PerPage-1)/PerPage))
 	page = min(max(page, 1), pages)
 	p := Page{Summary: sum, Page: page, Pages: pages, Sort: ParseSort(string(sort))}
-	p.Reviews, err = s.load(ctx, viewer, "r.product_id = ? AND r.hidden_at IS NULL", p.Sort.orderBy()+" LIMIT ? OFFSET ?",
+	a := db.OpaqueArg(s.d.Read())
+	p.Reviews, err = s.load(ctx, viewer, "r.product_id = "+a+" AND r.hidden_at IS NULL", p.Sort.orderBy()+" LIMIT "+a+" OFFSET "+a,
 		productID, PerPage, (page-1)*PerPage)
 	if err != nil {
 		return Page{}, fmt.Errorf("reviews of product %d: %w", productID, err)

@@ -195,7 +195,7 @@ func (h *Handler) showProduct(w http.ResponseWriter, r *http.Request, lc *locale
 		p.Scripts = append(p.Scripts, h.assets.url("options.js"))
 	}
 	v.Buyable = slices.ContainsFunc(v.Variants, func(vv variantView) bool { return vv.Buyable })
-	if v.Reviews, err = h.productReviews(r, lc, id); err != nil {
+	if v.Reviews, err = h.productReviews(r, lc, id, d.Reviews); err != nil {
 		return err
 	}
 	v.LD = templ.JSONScript("product-ld", h.productLD(d, path, v)).WithType("application/ld+json")

@@ -106,17 +106,21 @@ type reviewSection struct {
 	PageOf         string
 }
 
-// productReviews loads the reviews section of product id for the page r
-// asks (rsort, rpage); nil when the shop has no reviews service.
-func (h *Handler) productReviews(r *http.Request, lc *locale, id int64) (*reviewSection, error) {
+// productReviews loads the reviews section of product id, which has count
+// visible reviews, for the page r asks (rsort, rpage); nil when the shop
+// has no reviews service.
+func (h *Handler) productReviews(r *http.Request, lc *locale, id, count int64) (*reviewSection, error) {
 	if h.reviews == nil {
 		return nil, nil
 	}
 	q := r.URL.Query()
 	page, _ := strconv.Atoi(q.Get("rpage"))
-	pg, err := h.reviews.ForProduct(r.Context(), id, review.ParseSort(q.Get("rsort")), page, 0)
-	if err != nil {
-		return nil, err
+	pg := review.Page{Page: 1, Pages: 1, Sort: review.ParseSort(q.Get("rsort"))}
+	if count > 0 { // the product's row counts its visible reviews: with none, there is nothing to read
+		var err error
+		if pg, err = h.reviews.ForProduct(r.Context(), id, pg.Sort, page, 0); err != nil {
+			return nil, err
+		}
 	}
 	base := productURL(id)
 	at := func(s review.Sort, n int) string {
