@@ -37,6 +37,7 @@ var auditTexts = map[string][2]string{
 	"audit.a.category.reordered":                   {"카테고리 순서 변경", "Categories reordered"},
 	"audit.a.coupon.activated":                     {"쿠폰 사용 시작", "Coupon activated"},
 	"audit.a.coupon.created":                       {"쿠폰 추가", "Coupon created"},
+	"audit.a.coupon.issued":                        {"쿠폰 발급", "Coupon issued"},
 	"audit.a.coupon.deactivated":                   {"쿠폰 사용 중지", "Coupon deactivated"},
 	"audit.a.content.notice_created":               {"공지사항 작성", "Notice created"},
 	"audit.a.content.page_created":                 {"페이지 작성", "Page created"},

@@ -24,6 +24,8 @@ func TestUnsubscribeHeadersArrive(t *testing.T) {
 	}{
 		{"cart reminder", CartReminder, CartReminderData{Name: "민지", Lines: 2, URL: "https://shop.example/cart", Unsubscribe: link},
 			"<" + link + ">", "List-Unsubscribe=One-Click"},
+		{"birthday coupon", BirthdayCoupon, BirthdayCouponData{Name: "민지", Code: "BDAY-ABC", Amount: 5000, Until: time.Date(2027, 3, 1, 0, 0, 0, 0, time.UTC),
+			URL: "https://shop.example/", Unsubscribe: link}, "<" + link + ">", "List-Unsubscribe=One-Click"},
 		{"service mail", VerifyEmail, VerifyEmailData{Name: "민지", URL: "https://shop.example/signup/verify?token=abc", Hours: 24}, "", ""},
 	}
 	for _, tt := range tests {
