@@ -56,10 +56,10 @@ type policy struct{ p automation.Policy }
 func (p *policy) Automations(context.Context) automation.Policy { return p.p }
 
 type fixture struct {
-	d      *db.DB
-	clock  *fake.Clock
-	policy *policy
-	sales  *sales
+	d       *db.DB
+	clock   *fake.Clock
+	policy  *policy
+	sales   *sales
 	s       *automation.Service
 	coupons *coupon.Service
 	n       int

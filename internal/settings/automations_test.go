@@ -59,11 +59,15 @@ func TestBirthdayCouponTerms(t *testing.T) {
 		change func(*settings.Automations)
 		field  string // "" when accepted
 	}{
-		{"fixed", func(a *settings.Automations) { a.BirthdayCoupon, a.BirthdayKind, a.BirthdayAmount = true, "fixed", 5000 }, ""},
+		{"fixed", func(a *settings.Automations) {
+			a.BirthdayCoupon, a.BirthdayKind, a.BirthdayAmount = true, "fixed", 5000
+		}, ""},
 		{"percent", func(a *settings.Automations) {
 			a.BirthdayCoupon, a.BirthdayKind, a.BirthdayAmount, a.BirthdayMaxDiscount = true, "percent", 10, 5000
 		}, ""},
-		{"percent over 100", func(a *settings.Automations) { a.BirthdayCoupon, a.BirthdayKind, a.BirthdayAmount = true, "percent", 101 }, "birthday_amount"},
+		{"percent over 100", func(a *settings.Automations) {
+			a.BirthdayCoupon, a.BirthdayKind, a.BirthdayAmount = true, "percent", 101
+		}, "birthday_amount"},
 		{"no amount", func(a *settings.Automations) { a.BirthdayCoupon, a.BirthdayAmount = true, 0 }, "birthday_amount"},
 		{"unknown kind", func(a *settings.Automations) { a.BirthdayCoupon, a.BirthdayKind = true, "free" }, "birthday_kind"},
 		{"no validity", func(a *settings.Automations) { a.BirthdayCoupon, a.BirthdayValidDays = true, 0 }, "birthday_valid_days"},
