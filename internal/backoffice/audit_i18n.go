@@ -77,6 +77,8 @@ var auditTexts = map[string][2]string{
 	"audit.a.product.deleted":                      {"상품 삭제", "Product deleted"},
 	"audit.a.product.images.add":                   {"상품 이미지 추가", "Product images added"},
 	"audit.a.product.updated":                      {"상품 수정", "Product updated"},
+	"audit.a.review.hidden":                        {"리뷰 숨김", "Review hidden"},
+	"audit.a.review.shown":                         {"리뷰 다시 공개", "Review shown again"},
 	"audit.a.return.approved":                      {"반품/교환 승인", "Return approved"},
 	"audit.a.return.received":                      {"반품 상품 도착", "Return received"},
 	"audit.a.return.refunded":                      {"반품 환불", "Return refunded"},
