@@ -82,8 +82,8 @@ func birthdayShown(lc *locale, b account.Birthday) string {
 func birthdayText() []msg {
 	return []msg{
 		{key: "f.birthday", ko: "생일 (선택)", en: "Birthday (optional)"},
-		{key: "f.birthday.hint", ko: "예: 1990-05-17 또는 05-17 (연도는 넣지 않아도 됩니다). 생일 즈음에 쿠폰을 드립니다.",
-			en: "For example 1990-05-17, or 05-17 without the year. The shop may give you a coupon around it."},
+		{key: "f.birthday.hint", ko: "예: 1990-05-17 또는 05-17 (연도는 넣지 않아도 됩니다)",
+			en: "For example 1990-05-17, or 05-17 without the year"},
 		{key: "must be a date such as 1990-05-17, or a month and day such as 05-17", ko: "1990-05-17이나 05-17처럼 입력해 주세요.",
 			en: "Enter a date such as 1990-05-17, or a month and day such as 05-17."},
 		{key: "is not a date that exists", ko: "달력에 없는 날짜입니다.", en: "That date does not exist."},
