@@ -65,6 +65,8 @@ type User struct {
 	// BlockedReason what they told the customer; see Block.
 	BlockedAt     time.Time
 	BlockedReason string
+	// Birthday is what the customer gave; zero when nothing.
+	Birthday Birthday
 }
 
 // Mailer renders a message under the shop's current name, and stores one

@@ -179,9 +179,12 @@ type Profile struct {
 	Name             string
 	Phone            string
 	MarketingConsent bool
+	// Birthday replaces the one given; zero removes it.
+	Birthday Birthday
 }
 
-// UpdateProfile saves name, phone and marketing consent. Consent keeps the
+// UpdateProfile saves name, phone, birthday and marketing consent. A
+// birthday that is not a real date is a *fault.Invalid under "birthday". Consent keeps the
 // time it was first given while it stays given, and is cleared when
 // withdrawn; a change is added to the consent history (Consents).
 func (s *Service) UpdateProfile(ctx context.Context, userID int64, p Profile) (User, error) {
@@ -189,10 +192,11 @@ func (s *Service) UpdateProfile(ctx context.Context, userID int64, p Profile) (U
 	v := &fault.Invalid{}
 	checkName(v, p.Name, true)
 	checkPhone(v, &p.Phone, true)
+	now := s.now().UTC()
+	checkBirthday(v, p.Birthday, now)
 	if err := v.Err(); err != nil {
 		return User{}, err
 	}
-	now := s.now().UTC()
 	var u User
 	err := s.d.InTx(ctx, func(q db.Querier) error {
 		before, err := s.userWhere(ctx, q, `id = ? AND deleted_at IS NULL`, userID)
@@ -220,6 +224,9 @@ func (s *Service) UpdateProfile(ctx context.Context, userID int64, p Profile) (U
 			return fault.ErrNotFound
 		}
 		if err := s.setPhone(ctx, q, userID, p.Phone, now); err != nil {
+			return err
+		}
+		if err := s.setBirthday(ctx, q, userID, p.Birthday, now); err != nil {
 			return err
 		}
 		row, err := s.userWhere(ctx, q, `id = ?`, userID)
@@ -262,7 +269,7 @@ func (s *Service) Delete(ctx context.Context, userID int64, confirm string) erro
 		}
 		gone := fmt.Sprintf("deleted-%d@deleted.invalid", userID)
 		if _, err := q.ExecContext(ctx, q.Rebind(`UPDATE users SET email = ?, name = '', phone_enc = '', password_hash = '',
-			marketing_consent_at = NULL, permissions = '', active = FALSE, session_version = session_version + 1,
+			birth_month = NULL, birth_day = NULL, birth_year_enc = '', marketing_consent_at = NULL, permissions = '', active = FALSE, session_version = session_version + 1,
 			deleted_at = ?, updated_at = ? WHERE id = ?`), gone, now, now, userID); err != nil {
 			return fmt.Errorf("anonymise user: %w", err)
 		}

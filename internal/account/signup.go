@@ -17,9 +17,10 @@ type SignUp struct {
 	Email            string
 	Password         string
 	Name             string
-	Phone            string // any common Korean or international format
-	MarketingConsent bool   // optional: recorded with its time when given
-	AgreeTerms       bool   // the terms of use and the privacy notice; required
+	Phone            string   // any common Korean or international format
+	MarketingConsent bool     // optional: recorded with its time when given
+	AgreeTerms       bool     // the terms of use and the privacy notice; required
+	Birthday         Birthday // optional; zero when not given
 	// TermsVersion and PrivacyVersion are the versions of the terms of use
 	// and the privacy policy the customer agreed to, recorded with the
 	// consent; 0 for none published. Left 0, the versions in force are
@@ -44,6 +45,7 @@ func (s *Service) SignUp(ctx context.Context, in SignUp) error {
 	checkPassword(v, "password", in.Password, in.Email)
 	checkName(v, in.Name, true)
 	checkPhone(v, &in.Phone, true)
+	checkBirthday(v, in.Birthday, s.now())
 	if !in.AgreeTerms {
 		v.Add("terms", "must be accepted to sign up")
 	}
@@ -99,6 +101,9 @@ func (s *Service) SignUp(ctx context.Context, in SignUp) error {
 			return err
 		}
 		if err := s.setPhone(ctx, q, userID, in.Phone, now); err != nil {
+			return err
+		}
+		if err := s.setBirthday(ctx, q, userID, in.Birthday, now); err != nil {
 			return err
 		}
 		// The versions in force are recorded with the consents; a

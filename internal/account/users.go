@@ -87,7 +87,8 @@ type userRow struct {
 
 // userColumns selects userScan from users.
 const userColumns = "id, email, name, role, active, phone_enc, marketing_consent_at, email_verified_at, " +
-	"session_version, permissions, password_hash, created_at, last_login_at, blocked_at, blocked_reason"
+	"session_version, permissions, password_hash, created_at, last_login_at, blocked_at, blocked_reason, " +
+	"birth_month, birth_day, birth_year_enc"
 
 // userScan is a users row as the database hands it over.
 type userScan struct {
@@ -106,6 +107,7 @@ type userScan struct {
 	LastLogin   sql.NullTime `db:"last_login_at"`
 	BlockedAt   sql.NullTime `db:"blocked_at"`
 	Blocked     string       `db:"blocked_reason"`
+	birthScan
 }
 
 // userWhere reads the one user matching where (an SQL condition with ?
@@ -149,6 +151,11 @@ func (s *Service) userRow(r userScan) (userRow, error) {
 		}
 		u.Phone = phone
 	}
+	b, err := s.birthday(r)
+	if err != nil {
+		return userRow{}, err
+	}
+	u.Birthday = b
 	return userRow{User: u, hash: r.Hash}, nil
 }
 
@@ -187,5 +194,5 @@ var phoneColumn = crypt.Column{Table: "users", IDColumn: "id", Column: "phone_en
 // EncryptedColumns are the users columns internal/crypt encrypts, for
 // `mallang rotate-keys`.
 func EncryptedColumns() []crypt.Column {
-	return []crypt.Column{phoneColumn}
+	return []crypt.Column{phoneColumn, birthYearColumn}
 }

@@ -43,7 +43,7 @@ func TestAccountFlow(t *testing.T) {
 	want := map[string]any{
 		"email": minjiEmail, "name": "김민지", "phone": minjiE164, "marketing_consent": true,
 		"marketing_consent_at": "2026-11-30T01:00:00Z", "email_verified": true, "role": "customer",
-		"created_at": "2026-11-30T01:00:00Z",
+		"created_at": "2026-11-30T01:00:00Z", "birthday": "",
 	}
 	for k, w := range want {
 		if me[k] != w {

@@ -57,15 +57,22 @@ type ShopSettings struct {
 
 // ShopAutomations are the automatic mails.
 type ShopAutomations struct {
-	CartReminder    bool     `json:"cart_reminder" doc:"Remind customers who agreed to marketing mail of a cart left untouched (sent 08:00–21:00 Asia/Seoul only)."`
-	CartHours       int      `json:"cart_hours" doc:"Hours a cart stays untouched before the reminder, 1–168." example:"24"`
-	PointsNotice    bool     `json:"points_notice" doc:"Tell customers ahead that points expire."`
-	PointsDays      int      `json:"points_days" doc:"Days ahead of the expiry, 1–90." example:"30"`
-	ConfirmReminder bool     `json:"confirm_reminder" doc:"Remind customers to confirm a delivered order."`
-	ConfirmDays     int      `json:"confirm_reminder_days" doc:"Days after delivery, 1–60." example:"3"`
-	DailyReport     bool     `json:"daily_report" doc:"Mail yesterday's sales to report_to."`
-	ReportHour      int      `json:"report_hour" doc:"Hour the report goes, 0–23 (Asia/Seoul)." example:"8"`
-	ReportTo        []string `json:"report_to" nullable:"false" maxItems:"10" doc:"Addresses of the daily report." example:"[\"boss@mallang.example\"]"`
+	CartReminder        bool     `json:"cart_reminder" doc:"Remind customers who agreed to marketing mail of a cart left untouched (sent 08:00–21:00 Asia/Seoul only)."`
+	CartHours           int      `json:"cart_hours" doc:"Hours a cart stays untouched before the reminder, 1–168." example:"24"`
+	PointsNotice        bool     `json:"points_notice" doc:"Tell customers ahead that points expire."`
+	PointsDays          int      `json:"points_days" doc:"Days ahead of the expiry, 1–90." example:"30"`
+	ConfirmReminder     bool     `json:"confirm_reminder" doc:"Remind customers to confirm a delivered order."`
+	ConfirmDays         int      `json:"confirm_reminder_days" doc:"Days after delivery, 1–60." example:"3"`
+	DailyReport         bool     `json:"daily_report" doc:"Mail yesterday's sales to report_to."`
+	ReportHour          int      `json:"report_hour" doc:"Hour the report goes, 0–23 (Asia/Seoul)." example:"8"`
+	ReportTo            []string `json:"report_to" nullable:"false" maxItems:"10" doc:"Addresses of the daily report." example:"[\"boss@mallang.example\"]"`
+	BirthdayCoupon      bool     `json:"birthday_coupon" doc:"Give every customer who gave a birthday a coupon once a year, issued 08:00–21:00 Asia/Seoul; customers who agreed to marketing mail are told by mail."`
+	BirthdayKind        string   `json:"birthday_kind" doc:"The birthday coupon's kind: won off (fixed) or percent off (percent)." example:"fixed"`
+	BirthdayAmount      int64    `json:"birthday_amount" doc:"Won off (1–10,000,000) or percent off (1–100)." example:"3000"`
+	BirthdayMaxDiscount int64    `json:"birthday_max_discount" doc:"The most a percent birthday coupon takes off, in won; 0: no cap." example:"0"`
+	BirthdayMinOrder    int64    `json:"birthday_min_order" doc:"The smallest order the birthday coupon applies to, in won; 0: any." example:"0"`
+	BirthdayValidDays   int      `json:"birthday_valid_days" doc:"Days the birthday coupon can be used from its issue, 1–365." example:"30"`
+	BirthdayDaysBefore  int      `json:"birthday_days_before" doc:"Days before the birthday the coupon is issued, 0–30." example:"7"`
 }
 
 // ShopReviews is the product review policy.
@@ -136,7 +143,10 @@ var settingsFields = func() map[string]string {
 		"attendance_points": "body.attendance.points", "streak_days": "body.attendance.streak_days", "streak_bonus": "body.attendance.streak_bonus",
 		"cart_hours": "body.automations.cart_hours", "points_days": "body.automations.points_days",
 		"confirm_reminder_days": "body.automations.confirm_reminder_days", "report_hour": "body.automations.report_hour",
-		"report_to":          "body.automations.report_to",
+		"report_to":     "body.automations.report_to",
+		"birthday_kind": "body.automations.birthday_kind", "birthday_amount": "body.automations.birthday_amount",
+		"birthday_max_discount": "body.automations.birthday_max_discount", "birthday_min_order": "body.automations.birthday_min_order",
+		"birthday_valid_days": "body.automations.birthday_valid_days", "birthday_days_before": "body.automations.birthday_days_before",
 		"review_text_points": "body.reviews.text_points", "review_photo_points": "body.reviews.photo_points",
 		"review_request_days": "body.reviews.request_after_days"}
 	maps.Copy(m, messagingFields)

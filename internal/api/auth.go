@@ -58,6 +58,7 @@ type signUpInput struct {
 		Phone            string `json:"phone" maxLength:"32" doc:"Korean numbers in any usual form, others with their + country code; stored in E.164." example:"010-1234-5678"`
 		AgreeTerms       bool   `json:"agree_terms" doc:"The terms of use and the privacy notice; must be true." example:"true"`
 		MarketingConsent bool   `json:"marketing_consent,omitempty" doc:"Consent to marketing mail; recorded with its time when true." example:"false"`
+		Birthday         string `json:"birthday,omitempty" required:"false" maxLength:"10" doc:"Optional: YYYY-MM-DD, or MM-DD without the year (02-29 is allowed)." example:"1990-05-17"`
 	}
 }
 
@@ -303,9 +304,13 @@ func (a *API) signUp(ctx context.Context, in *signUpInput) (*statusOutput, error
 	if err := a.acc.Accounts.LinkGuard(ctx, in.Caller.ip, b.Email); err != nil {
 		return nil, a.accountProblem(ctx, err, signUpFields)
 	}
-	err := a.acc.Accounts.SignUp(ctx, account.SignUp{
+	birthday, err := account.ParseBirthday(b.Birthday)
+	if err != nil {
+		return nil, a.accountProblem(ctx, err, signUpFields)
+	}
+	err = a.acc.Accounts.SignUp(ctx, account.SignUp{
 		Email: b.Email, Password: b.Password, Name: b.Name, Phone: b.Phone,
-		MarketingConsent: b.MarketingConsent, AgreeTerms: b.AgreeTerms,
+		MarketingConsent: b.MarketingConsent, AgreeTerms: b.AgreeTerms, Birthday: birthday,
 	})
 	if err != nil {
 		return nil, a.accountProblem(ctx, err, signUpFields)

@@ -22,6 +22,7 @@ type User struct {
 	EmailVerified      bool       `json:"email_verified" doc:"Whether a verification or reset link has been opened." example:"true"`
 	Role               string     `json:"role" enum:"customer,seller_applicant,seller,staff,superuser" example:"customer"`
 	CreatedAt          time.Time  `json:"created_at" example:"2026-11-30T01:00:00Z"`
+	Birthday           string     `json:"birthday" doc:"The birthday given: YYYY-MM-DD, or MM-DD without the year; empty when none." example:"1990-05-17"`
 }
 
 func newUser(u account.User) User {
@@ -31,6 +32,7 @@ func newUser(u account.User) User {
 		EmailVerified:    !u.EmailVerifiedAt.IsZero(),
 		Role:             string(u.Role),
 		CreatedAt:        u.CreatedAt.UTC(),
+		Birthday:         u.Birthday.String(),
 	}
 	if out.MarketingConsent {
 		t := u.MarketingConsentAt.UTC()
@@ -45,9 +47,10 @@ type meOutput struct {
 
 type profileInput struct {
 	Body struct {
-		Name             string `json:"name" maxLength:"100" doc:"The customer's name." example:"김민지"`
-		Phone            string `json:"phone" maxLength:"32" doc:"Korean numbers in any usual form, others with their + country code; returned in E.164." example:"010-1234-5678"`
-		MarketingConsent bool   `json:"marketing_consent" doc:"Consent to marketing mail. Keeps the time it was first given while it stays true; false withdraws it." example:"true"`
+		Name             string  `json:"name" maxLength:"100" doc:"The customer's name." example:"김민지"`
+		Phone            string  `json:"phone" maxLength:"32" doc:"Korean numbers in any usual form, others with their + country code; returned in E.164." example:"010-1234-5678"`
+		MarketingConsent bool    `json:"marketing_consent" doc:"Consent to marketing mail. Keeps the time it was first given while it stays true; false withdraws it." example:"true"`
+		Birthday         *string `json:"birthday,omitempty" required:"false" maxLength:"10" doc:"YYYY-MM-DD, or MM-DD without the year (02-29 is allowed); an empty string removes it; left out, it stays as it is." example:"1990-05-17"`
 	}
 }
 
@@ -78,9 +81,9 @@ func (a *API) registerMe() {
 		Method:      http.MethodPatch,
 		Path:        Prefix + "/me",
 		Summary:     "Update my profile",
-		Description: "Saves the name, phone number and marketing consent. All three fields are required and replace the stored values " +
-			"(send back what GET /api/v1/me returned for the ones that do not change). Returns the account. " +
-			"Invalid fields give 422 naming each (body.name, body.phone).",
+		Description: "Saves the name, phone number, marketing consent and birthday. The first three fields are required and replace the stored values " +
+			"(send back what GET /api/v1/me returned for the ones that do not change); birthday is optional and left as it is when left out. Returns the account. " +
+			"Invalid fields give 422 naming each (body.name, body.phone, body.birthday — a date that does not exist, such as 02-30, is invalid).",
 		Errors: []int{http.StatusUnprocessableEntity},
 	}, "Me", true), a.updateMe)
 
@@ -121,8 +124,14 @@ func (a *API) updateMe(ctx context.Context, in *profileInput) (*meOutput, error)
 	if err != nil {
 		return nil, err
 	}
+	birthday := u.Birthday
+	if in.Body.Birthday != nil {
+		if birthday, err = account.ParseBirthday(*in.Body.Birthday); err != nil {
+			return nil, a.accountProblem(ctx, err, nil)
+		}
+	}
 	u, err = a.acc.Accounts.UpdateProfile(ctx, u.ID, account.Profile{
-		Name: in.Body.Name, Phone: in.Body.Phone, MarketingConsent: in.Body.MarketingConsent,
+		Name: in.Body.Name, Phone: in.Body.Phone, MarketingConsent: in.Body.MarketingConsent, Birthday: birthday,
 	})
 	if err != nil {
 		return nil, a.accountProblem(ctx, err, nil)

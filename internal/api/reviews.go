@@ -18,6 +18,7 @@ type Reviews interface {
 	Create(ctx context.Context, in review.CreateInput) (review.Review, error)
 	Mine(ctx context.Context, userID int64) ([]review.Review, error)
 	ToWrite(ctx context.Context, userID int64) ([]review.Line, error)
+	ReviewModeration
 }
 
 // Review is a customer's review of a product they bought.
@@ -97,8 +98,9 @@ type reviewOps struct {
 	s Reviews
 }
 
-// EnableReviews adds the public GET /api/v1/products/{id}/reviews and the
-// signed-in customer's reviews under /api/v1/me/reviews. Call it after
+// EnableReviews adds the public GET /api/v1/products/{id}/reviews, the
+// signed-in customer's reviews under /api/v1/me/reviews and the staff's
+// hide and show under /api/v1/admin/reviews. Call it after
 // EnableAccounts and before Register.
 func (a *API) EnableReviews(s Reviews) {
 	if a.acc == nil || s == nil {
@@ -147,6 +149,7 @@ func (a *API) EnableReviews(s Reviews) {
 	}, "Reviews", true)
 	op.MaxBodyBytes = review.MaxRequestBytes
 	huma.Register(a.huma, op, o.create)
+	o.registerAdminReviews(s)
 	documentErrorHeaders(doc)
 	a.renderSpec()
 }

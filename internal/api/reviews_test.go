@@ -8,6 +8,7 @@ import (
 	"strconv"
 	"testing"
 
+	"github.com/mallang/mallang/internal/account"
 	"github.com/mallang/mallang/internal/api"
 )
 
@@ -73,4 +74,36 @@ func TestReviewsAPI(t *testing.T) {
 	}
 	wantProblem(t, f.do(t, req{method: "GET", path: "/api/v1/products/1/reviews?sort=oldest"}), http.StatusUnprocessableEntity, "query.sort")
 	wantProblem(t, f.do(t, req{method: "GET", path: "/api/v1/products/99999/reviews"}), http.StatusNotFound)
+
+	// Staff with the content scope hide the review and show it again; the
+	// product's figures follow and each change is audited.
+	_, sid := f.customer(t, "content@example.com")
+	staff := f.staffToken(t, f.makeStaff(t, sid, account.Staff, account.PermContent)).AccessToken
+	_, oid := f.customer(t, "orders@example.com")
+	orders := f.staffToken(t, f.makeStaff(t, oid, account.Staff, account.PermOrders)).AccessToken
+	id := strconv.FormatInt(r.ID, 10)
+	wantProblem(t, f.do(t, req{method: "POST", path: "/api/v1/admin/reviews/" + id + "/hide", token: orders, body: map[string]string{"reason": "광고"}}), http.StatusForbidden)
+	wantProblem(t, f.do(t, req{method: "POST", path: "/api/v1/admin/reviews/" + id + "/show", token: staff}), http.StatusConflict)
+	wantProblem(t, f.do(t, req{method: "POST", path: "/api/v1/admin/reviews/" + id + "/hide", token: staff, body: map[string]string{"reason": " "}}),
+		http.StatusUnprocessableEntity, "body.reason")
+	hidden := decode[api.Review](t, f.do(t, req{method: "POST", path: "/api/v1/admin/reviews/" + id + "/hide", token: staff,
+		body: map[string]string{"reason": "광고성 내용"}}), http.StatusOK)
+	if !hidden.Hidden || hidden.Reason != "광고성 내용" {
+		t.Fatalf("hidden: %+v", hidden)
+	}
+	shown := decode[api.Review](t, f.do(t, req{method: "POST", path: "/api/v1/admin/reviews/" + id + "/show", token: staff}), http.StatusOK)
+	if shown.Hidden || shown.Reason != "" {
+		t.Fatalf("shown: %+v", shown)
+	}
+	wantProblem(t, f.do(t, req{method: "POST", path: "/api/v1/admin/reviews/99999/show", token: staff}), http.StatusNotFound)
+	pg = decode[api.ReviewPage](t, f.do(t, req{method: "GET", path: "/api/v1/products/" + strconv.FormatInt(product, 10) + "/reviews"}), http.StatusOK)
+	if pg.Count != 1 || len(pg.Reviews) != 1 {
+		t.Fatalf("the product's reviews after showing: %+v", pg)
+	}
+	for _, action := range []string{"review.hidden", "review.shown"} {
+		var n int
+		if err := f.d.Read().GetContext(t.Context(), &n, f.d.Read().Rebind(`SELECT COUNT(*) FROM audit_log WHERE action = ? AND actor_id = ?`), action, sid); err != nil || n != 1 {
+			t.Fatalf("%d %s entries (%v)", n, action, err)
+		}
+	}
 }

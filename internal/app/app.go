@@ -234,6 +234,7 @@ func (a *App) routes() http.Handler {
 	storefront.EnableEngagement(web.EngageDeps{Wishes: a.engage.wishes, Questions: a.engage.questions, Cards: a.Catalog})
 	storefront.EnableGrades(a.gradeEvaluator())
 	storefront.EnableReviews(a.acc.reviews)
+	storefront.EnableOwnCoupons(a.acc.coupons)
 	storefront.Register(mux)
 	bo := &routeNotes{ServeMux: mux}
 	backoffice.New(backoffice.Config{Path: a.cfg.AdminPath, Secure: strings.HasPrefix(a.cfg.BaseURL, "https://"),

@@ -6,6 +6,7 @@ import (
 
 	"github.com/mallang/mallang/internal/account"
 	"github.com/mallang/mallang/internal/automation"
+	"github.com/mallang/mallang/internal/coupon"
 	"github.com/mallang/mallang/internal/crypt"
 	"github.com/mallang/mallang/internal/jobs"
 )
@@ -19,7 +20,7 @@ const automationsEvery = 15 * time.Minute
 func (a *App) wireAutomations() {
 	a.unsubscribe = automation.NewUnsubscribe(crypt.Derive(a.cfg.SecretKey, "mallang unsubscribe links"), a.cfg.BaseURL)
 	a.automations = automation.New(automation.Deps{DB: a.DB, Mailer: a.acc.outbox, Contacts: a.Accounts,
-		Sales: a.acc.stats, Policies: automationPolicy{a}, Now: a.now, BaseURL: a.cfg.BaseURL,
+		Sales: a.acc.stats, Coupons: a.acc.coupons, Policies: automationPolicy{a}, Now: a.now, BaseURL: a.cfg.BaseURL,
 		Unsubscribe: a.unsubscribe.Link, Log: a.log})
 }
 
@@ -51,7 +52,9 @@ func (p automationPolicy) Automations(ctx context.Context) automation.Policy {
 	st := p.a.live.s.Current(ctx).Automations
 	return automation.Policy{CartReminder: st.CartReminder, CartAfter: time.Duration(st.CartHours) * time.Hour,
 		PointsNotice: st.PointsNotice, PointsDays: st.PointsDays, ConfirmReminder: st.ConfirmReminder, ConfirmDays: st.ConfirmDays,
-		DailyReport: st.DailyReport, ReportHour: st.ReportHour, ReportTo: st.ReportTo}
+		DailyReport: st.DailyReport, ReportHour: st.ReportHour, ReportTo: st.ReportTo,
+		BirthdayCoupon: st.BirthdayCoupon, BirthdayValidDays: st.BirthdayValidDays, BirthdayDaysBefore: st.BirthdayDaysBefore,
+		Birthday: coupon.Grant{Kind: st.BirthdayKind, Amount: st.BirthdayAmount, MaxDiscount: st.BirthdayMaxDiscount, MinOrder: st.BirthdayMinOrder}}
 }
 
 // unsubscriber ends the consent an unsubscribe link names.

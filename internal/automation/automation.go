@@ -1,6 +1,7 @@
 // Package automation sends the mails a shop sends by itself: a reminder of
 // a cart left behind, a notice of points about to expire, a reminder to
-// confirm a delivered purchase, and the daily sales report to staff.
+// confirm a delivered purchase, the daily sales report to staff, and the
+// birthday coupon with its mail.
 //
 // Each automation finds what is due and mails it, one mail per subject (a
 // cart as it was left, a customer's points expiring on one day, an order,
@@ -18,6 +19,7 @@ import (
 	"log/slog"
 	"time"
 
+	"github.com/mallang/mallang/internal/coupon"
 	"github.com/mallang/mallang/internal/db"
 	"github.com/mallang/mallang/internal/notify"
 	"github.com/mallang/mallang/internal/stats"
@@ -33,10 +35,11 @@ const (
 	PointsNotice    Kind = "points_notice"
 	ConfirmReminder Kind = "confirm_reminder"
 	DailyReport     Kind = "daily_report"
+	BirthdayCoupon  Kind = "birthday_coupon"
 )
 
 // Kinds are the automations in the order they run and are listed.
-var Kinds = []Kind{CartReminder, PointsNotice, ConfirmReminder, DailyReport}
+var Kinds = []Kind{CartReminder, PointsNotice, ConfirmReminder, DailyReport, BirthdayCoupon}
 
 // Policy is what the shop turned on, and when.
 type Policy struct {
@@ -57,6 +60,15 @@ type Policy struct {
 	DailyReport bool
 	ReportHour  int
 	ReportTo    []string
+	// BirthdayCoupon gives every customer who gave a birthday a coupon of
+	// Birthday's terms (kind, amount, cap, minimum order) once a year,
+	// BirthdayDaysBefore days (0–30) ahead of it, usable for
+	// BirthdayValidDays days, and mails those who agreed to marketing
+	// mail, between 08:00 and 21:00 in Korea.
+	BirthdayCoupon     bool
+	Birthday           coupon.Grant
+	BirthdayValidDays  int
+	BirthdayDaysBefore int
 }
 
 // Policies reads the shop's current policy (the settings).
@@ -76,6 +88,7 @@ type Deps struct {
 	Mailer   notify.Mailer
 	Contacts notify.Contacts
 	Sales    Sales
+	Coupons  Coupons
 	Policies Policies
 	Now      func() time.Time
 	// BaseURL is the storefront's absolute address, for the mails' links.
@@ -136,6 +149,8 @@ func (p Policy) on(k Kind) bool {
 		return p.ConfirmReminder && p.ConfirmDays > 0
 	case DailyReport:
 		return p.DailyReport && len(p.ReportTo) > 0
+	case BirthdayCoupon:
+		return p.BirthdayCoupon && p.BirthdayValidDays > 0 && p.Birthday.Amount > 0
 	}
 	return false
 }
@@ -153,6 +168,8 @@ func (s *Service) Run(ctx context.Context, k Kind, p Policy) (int, error) {
 		return s.remindConfirm(ctx, p, now)
 	case DailyReport:
 		return s.report(ctx, p, now)
+	case BirthdayCoupon:
+		return s.birthdayCoupons(ctx, p, now)
 	}
 	return 0, fmt.Errorf("unknown automation %q", k)
 }

@@ -9,9 +9,11 @@ import (
 	"testing"
 	"time"
 
+	"github.com/mallang/mallang/internal/audit"
 	"github.com/mallang/mallang/internal/automation"
 	"github.com/mallang/mallang/internal/catalog"
 	"github.com/mallang/mallang/internal/catalog/catalogtest"
+	"github.com/mallang/mallang/internal/coupon"
 	"github.com/mallang/mallang/internal/db"
 	"github.com/mallang/mallang/internal/db/dbtest"
 	"github.com/mallang/mallang/internal/fake"
@@ -54,25 +56,28 @@ type policy struct{ p automation.Policy }
 func (p *policy) Automations(context.Context) automation.Policy { return p.p }
 
 type fixture struct {
-	d      *db.DB
-	clock  *fake.Clock
-	policy *policy
-	sales  *sales
-	s      *automation.Service
-	n      int
+	d       *db.DB
+	clock   *fake.Clock
+	policy  *policy
+	sales   *sales
+	s       *automation.Service
+	coupons *coupon.Service
+	n       int
 }
 
 // on is every automation, as a shop that turned them all on.
 var on = automation.Policy{CartReminder: true, CartAfter: 24 * time.Hour, PointsNotice: true, PointsDays: 30,
-	ConfirmReminder: true, ConfirmDays: 3, DailyReport: true, ReportHour: 8, ReportTo: []string{"boss@example.com", "cs@example.com"}}
+	ConfirmReminder: true, ConfirmDays: 3, DailyReport: true, ReportHour: 8, ReportTo: []string{"boss@example.com", "cs@example.com"},
+	BirthdayCoupon: true, Birthday: coupon.Grant{Kind: coupon.KindFixed, Amount: 5000, MinOrder: 20000}, BirthdayValidDays: 30, BirthdayDaysBefore: 7}
 
 func setup(t *testing.T, now time.Time) *fixture {
 	t.Helper()
 	f := &fixture{d: dbtest.New(t), clock: fake.NewClock(now), policy: &policy{p: on},
 		sales: &sales{total: stats.Figures{Orders: 12, Paid: 345000, Refunds: 15000},
 			items: []stats.ItemRow{{Name: "바삭 쿠키", Items: 7, Gross: 70000}, {Name: "말랑 젤리", Items: 3, Gross: 27000}}}}
+	f.coupons = coupon.New(f.d, audit.New(f.d, f.clock.Now), f.clock.Now)
 	f.s = automation.New(automation.Deps{DB: f.d, Mailer: notifytest.Outbox(f.d, f.clock.Now), Contacts: contacts{},
-		Sales: f.sales, Policies: f.policy, Now: f.clock.Now, BaseURL: "https://shop.example",
+		Sales: f.sales, Coupons: f.coupons, Policies: f.policy, Now: f.clock.Now, BaseURL: "https://shop.example",
 		Unsubscribe: func(id int64) string { return "https://shop.example/unsubscribe?u=" + strconv.FormatInt(id, 10) }})
 	return f
 }

@@ -18,7 +18,8 @@ type Automations interface {
 
 // automationFields are the automations' one-line fields on the settings
 // form.
-var automationFields = []string{"cart_hours", "points_days", "confirm_reminder_days", "report_hour", "report_to"}
+var automationFields = []string{"cart_hours", "points_days", "confirm_reminder_days", "report_hour", "report_to",
+	"birthday_kind", "birthday_amount", "birthday_max_discount", "birthday_min_order", "birthday_valid_days", "birthday_days_before"}
 
 // automationView is the automations' part of the settings form: each
 // switch with its last run.
@@ -34,13 +35,19 @@ func automationValues(a settings.Automations, values map[string]string) automati
 	values["confirm_reminder_days"] = strconv.Itoa(a.ConfirmDays)
 	values["report_hour"] = strconv.Itoa(a.ReportHour)
 	values["report_to"] = strings.Join(a.ReportTo, "\n")
+	values["birthday_kind"] = a.BirthdayKind
+	values["birthday_amount"] = strconv.FormatInt(a.BirthdayAmount, 10)
+	values["birthday_max_discount"] = strconv.FormatInt(a.BirthdayMaxDiscount, 10)
+	values["birthday_min_order"] = strconv.FormatInt(a.BirthdayMinOrder, 10)
+	values["birthday_valid_days"] = strconv.Itoa(a.BirthdayValidDays)
+	values["birthday_days_before"] = strconv.Itoa(a.BirthdayDaysBefore)
 	return automationSwitchesOf(a)
 }
 
 // automationSwitchesOf is the view of a's on/off switches.
 func automationSwitchesOf(a settings.Automations) automationView {
 	return automationView{On: map[string]bool{"cart_reminder": a.CartReminder, "points_notice": a.PointsNotice,
-		"confirm_reminder": a.ConfirmReminder, "daily_report": a.DailyReport}}
+		"confirm_reminder": a.ConfirmReminder, "daily_report": a.DailyReport, "birthday_coupon": a.BirthdayCoupon}}
 }
 
 // parseAutomations reads the automations from the posted form into st,
@@ -50,7 +57,8 @@ func parseAutomations(r *http.Request, m *messages, v *settingsView, st *setting
 	for _, f := range []struct {
 		name string
 		out  *int
-	}{{"cart_hours", &a.CartHours}, {"points_days", &a.PointsDays}, {"confirm_reminder_days", &a.ConfirmDays}, {"report_hour", &a.ReportHour}} {
+	}{{"cart_hours", &a.CartHours}, {"points_days", &a.PointsDays}, {"confirm_reminder_days", &a.ConfirmDays}, {"report_hour", &a.ReportHour},
+		{"birthday_valid_days", &a.BirthdayValidDays}, {"birthday_days_before", &a.BirthdayDaysBefore}} {
 		n, ok := parseWhole(v.Values[f.name])
 		if !ok || n > 1<<20 {
 			v.Errors[f.name] = m.T("v.whole")
@@ -65,6 +73,19 @@ func parseAutomations(r *http.Request, m *messages, v *settingsView, st *setting
 	a.PointsNotice = r.PostFormValue("points_notice") == "1"
 	a.ConfirmReminder = r.PostFormValue("confirm_reminder") == "1"
 	a.DailyReport = r.PostFormValue("daily_report") == "1"
+	a.BirthdayCoupon = r.PostFormValue("birthday_coupon") == "1"
+	a.BirthdayKind = v.Values["birthday_kind"]
+	for _, f := range []struct {
+		name string
+		out  *int64
+	}{{"birthday_amount", &a.BirthdayAmount}, {"birthday_max_discount", &a.BirthdayMaxDiscount}, {"birthday_min_order", &a.BirthdayMinOrder}} {
+		n, ok := parseWhole(v.Values[f.name])
+		if !ok {
+			v.Errors[f.name] = m.T("v.whole")
+			continue
+		}
+		*f.out = n
+	}
 	v.Auto = automationSwitchesOf(*a)
 }
 
@@ -118,4 +139,29 @@ var automationTexts = map[string][2]string{
 	"v.must be at most 10 addresses":          {"주소는 10개까지 넣을 수 있습니다.", "Must be at most 10 addresses."},
 	"v.must be email addresses, one per line": {"이메일 주소를 한 줄에 하나씩 입력하세요.", "Must be email addresses, one per line."},
 	"v.is required to send the daily report":  {"일일 보고를 보내려면 받는 주소가 있어야 합니다.", "Is required to send the daily report."},
+	"auto.birthday_coupon": {"생일 쿠폰 (생일을 입력한 고객 모두에게 1년에 한 번, 오전 8시~오후 9시에 발급하고 마케팅 수신 동의 고객에게만 메일로 알림)",
+		"Birthday coupon (once a year to every customer who gave a birthday, issued 8:00–21:00; mailed only to customers who agreed to marketing mail)"},
+	"auto.birthday_kind":                 {"쿠폰 종류", "Coupon kind"},
+	"auto.birthday_kind.fixed":           {"금액 할인 (원)", "Won off"},
+	"auto.birthday_kind.percent":         {"비율 할인 (%)", "Percent off"},
+	"auto.birthday_amount":               {"할인 금액 또는 비율", "Amount or percentage off"},
+	"auto.birthday_amount.hint":          {"금액 할인은 원, 비율 할인은 1~100%", "Won for won off, 1–100 for percent off"},
+	"auto.birthday_max_discount":         {"최대 할인 금액 (비율 할인, 0은 제한 없음)", "Most taken off (percent coupons; 0: no cap)"},
+	"auto.birthday_min_order":            {"최소 주문 금액 (0은 제한 없음)", "Minimum order (0: any)"},
+	"auto.birthday_valid_days":           {"사용 기간 (발급일부터, 1~365일)", "Days usable from issue (1–365)"},
+	"auto.birthday_days_before":          {"생일 며칠 전에 발급할까요 (0~30일)", "Days before the birthday to issue (0–30)"},
+	"auto.birthday_days_before.hint":     {"2월 29일생은 평년에는 2월 28일을 생일로 봅니다.", "Customers born on 29 February get it for 28 February in other years."},
+	"v.must be from 0 to 10,000,000 won": {"0원에서 10,000,000원 사이여야 합니다.", "Must be from 0 to 10,000,000 won."},
+	"v.must be from 1 to 10,000,000 won": {"1원에서 10,000,000원 사이여야 합니다.", "Must be from 1 to 10,000,000 won."},
+	"v.must be from 1 to 365 days":       {"1일에서 365일 사이여야 합니다.", "Must be from 1 to 365 days."},
+	"v.must be from 0 to 30 days":        {"0일에서 30일 사이여야 합니다.", "Must be from 0 to 30 days."},
+}
+
+// birthdayKinds are the birthday coupon's kinds for the form's select.
+func birthdayKinds(p *page, v settingsView) []option {
+	var out []option
+	for _, k := range []string{"fixed", "percent"} {
+		out = append(out, option{Value: k, Label: p.M.T("auto.birthday_kind." + k), Selected: v.Values["birthday_kind"] == k})
+	}
+	return out
 }

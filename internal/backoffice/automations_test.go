@@ -50,3 +50,37 @@ func TestAutomationSettings(t *testing.T) {
 	_, body = b.get(bo + "/settings")
 	contains(t, body, "마지막 실행:", "0통 보냄")
 }
+
+// Staff set up the birthday coupon on the settings form: a percentage over
+// 100 is refused in Korean next to its field, good terms are stored.
+func TestBirthdayCouponSettings(t *testing.T) {
+	t.Parallel()
+	e := newEnv(t)
+	b, _ := e.staffIn("boss@example.com")
+	st, body := b.get(bo + "/settings")
+	must(t, st, http.StatusOK, body)
+	contains(t, body, "생일 쿠폰", `data-testid="field-birthday_coupon"`, `data-testid="field-birthday_kind"`, "2월 29일생은")
+
+	f := settingsForm(e)
+	f.Set("birthday_coupon", "1")
+	f.Set("birthday_kind", "percent")
+	f.Set("birthday_amount", "150")
+	st, body = b.post(bo+"/settings", f)
+	must(t, st, http.StatusUnprocessableEntity, body)
+	contains(t, body, `data-testid="error-birthday_amount"`, "1에서 100 사이의 할인율이어야 합니다.")
+	if e.shop.Settings().Current(context.Background()).Automations.BirthdayCoupon {
+		t.Fatal("refused terms were stored")
+	}
+
+	f.Set("birthday_amount", "10")
+	f.Set("birthday_max_discount", "5,000")
+	f.Set("birthday_valid_days", "14")
+	f.Set("birthday_days_before", "3")
+	st, body = b.post(bo+"/settings", f)
+	must(t, st, http.StatusOK, body)
+	a := e.shop.Settings().Current(context.Background()).Automations
+	if !a.BirthdayCoupon || a.BirthdayKind != "percent" || a.BirthdayAmount != 10 || a.BirthdayMaxDiscount != 5000 ||
+		a.BirthdayValidDays != 14 || a.BirthdayDaysBefore != 3 {
+		t.Fatalf("stored %+v", a)
+	}
+}

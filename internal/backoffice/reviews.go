@@ -25,6 +25,7 @@ import (
 type Reviews interface {
 	List(ctx context.Context, f review.Filter) ([]review.Review, error)
 	Hide(ctx context.Context, id int64, by audit.Actor, reason string) (review.Review, error)
+	Show(ctx context.Context, id int64, by audit.Actor) (review.Review, error)
 }
 
 // registerReviews adds the reviews section.
@@ -33,6 +34,7 @@ func (h *Handler) registerReviews(mux Router) {
 	content := func(next staffPage) http.Handler { return s(h.staff(h.need(account.PermContent, next))) }
 	mux.Handle("GET "+p+"/reviews", content(h.reviewsList))
 	mux.Handle("POST "+p+"/reviews/{id}/hide", content(h.hideReview))
+	mux.Handle("POST "+p+"/reviews/{id}/show", content(h.showReview))
 }
 
 // reviewSections adds the reviews section to the menu for u.
@@ -45,7 +47,8 @@ func (h *Handler) reviewSections(u account.User, add func(key, path, hint string
 // reviewRow is one review in the list.
 type reviewRow struct {
 	ID                                        int64
-	HideURL, Product, ProductURL, Author      string
+	HideURL, ShowURL, Product, ProductURL     string
+	Author                                    string
 	Rating, Body, Written, Likes, Points, Why string
 	Photos                                    []string
 }
@@ -76,6 +79,7 @@ func (h *Handler) showReviews(w http.ResponseWriter, r *http.Request, m *message
 		{Value: "hidden", Label: m.T("rev.show.hidden"), Selected: v.Hidden}}
 	for _, rv := range rs {
 		row := reviewRow{ID: rv.ID, HideURL: h.url("/reviews/" + strconv.FormatInt(rv.ID, 10) + "/hide"),
+			ShowURL: h.url("/reviews/" + strconv.FormatInt(rv.ID, 10) + "/show"),
 			Product: rv.ProductName, ProductURL: "/products/" + strconv.FormatInt(rv.ProductID, 10), Author: rv.Author,
 			Rating: m.F("rev.stars", rv.Rating), Body: rv.Body, Written: m.Time(rv.CreatedAt), Likes: strconv.FormatInt(rv.Likes, 10),
 			Points: m.Won(rv.Points), Why: rv.HiddenReason}
@@ -112,6 +116,24 @@ func (h *Handler) hideReview(w http.ResponseWriter, r *http.Request, m *messages
 	return err
 }
 
+// showReview shows a hidden review again as the signed-in staff member and
+// lists the hidden reviews with what happened.
+func (h *Handler) showReview(w http.ResponseWriter, r *http.Request, m *messages, u account.User) error {
+	id := pathID(r)
+	if id == 0 {
+		return fault.ErrNotFound
+	}
+	_, err := h.deps.Reviews.Show(r.Context(), id, staffActor(r, u))
+	switch {
+	case err == nil:
+		h.log.InfoContext(r.Context(), "review shown again in the back office", "actor_id", u.ID, "review_id", id)
+		return h.showReviews(w, r, m, u, http.StatusOK, reviewsView{Hidden: true, Notice: m.T("rev.shown.done")})
+	case errors.Is(err, review.ErrShown):
+		return h.showReviews(w, r, m, u, http.StatusConflict, reviewsView{Hidden: true, Error: m.T("rev.shown.already")})
+	}
+	return err
+}
+
 // reviewTexts are the reviews section's texts, {Korean, English}.
 var reviewTexts = map[string][2]string{
 	"nav.reviews":        {"상품 리뷰", "Reviews"},
@@ -134,4 +156,7 @@ var reviewTexts = map[string][2]string{
 	"rev.hide":           {"숨기기", "Hide"},
 	"rev.hidden.done":    {"리뷰를 숨기고 작성자에게 메일로 알렸습니다.", "The review is hidden and its author was told by mail."},
 	"rev.hidden.already": {"이미 숨겨진 리뷰입니다.", "The review is hidden already."},
+	"rev.unhide":         {"다시 공개", "Show again"},
+	"rev.shown.done":     {"리뷰를 다시 공개했습니다.", "The review is shown again."},
+	"rev.shown.already":  {"이미 공개된 리뷰입니다.", "The review is visible already."},
 }

@@ -72,4 +72,27 @@ func TestHideReview(t *testing.T) {
 	if entries[0].ActorEmail != "content@example.com" {
 		t.Fatalf("audited as %q", entries[0].ActorEmail)
 	}
+
+	// The hidden list offers the button that shows the review again.
+	show := bo + "/reviews/" + strconv.FormatInt(rv.ID, 10) + "/show"
+	st, body = b.get(bo + "/reviews?show=hidden")
+	must(t, st, http.StatusOK, body)
+	contains(t, body, `data-testid="show-review"`, `action="`+show+`"`, "다시 공개")
+	e.user(t, "orders@example.com", account.Staff, account.PermOrders)
+	other, _ := e.staffIn("orders@example.com")
+	st, body = other.post(show, nil)
+	must(t, st, http.StatusForbidden, body)
+
+	st, body = b.post(show, nil)
+	must(t, st, http.StatusOK, body)
+	contains(t, body, "리뷰를 다시 공개했습니다.", `data-testid="no-reviews"`)
+	st, body = b.post(show, nil)
+	must(t, st, http.StatusConflict, body)
+	contains(t, body, "이미 공개된 리뷰입니다.")
+	if sum, err := e.shop.Reviews().Summary(ctx, product); err != nil || sum.Count != 1 {
+		t.Fatalf("the product's figures after showing: %+v, %v", sum, err)
+	}
+	if entries := e.auditEntries(t, "review.shown", 1); entries[0].ActorEmail != "content@example.com" {
+		t.Fatalf("shown audited as %q", entries[0].ActorEmail)
+	}
 }

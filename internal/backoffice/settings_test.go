@@ -38,11 +38,14 @@ func settingsForm(e *env) url.Values {
 	a := st.Automations
 	for k, v := range map[string]string{"cart_hours": strconv.Itoa(a.CartHours), "points_days": strconv.Itoa(a.PointsDays),
 		"confirm_reminder_days": strconv.Itoa(a.ConfirmDays), "report_hour": strconv.Itoa(a.ReportHour),
-		"report_to": strings.Join(a.ReportTo, "\n")} {
+		"report_to": strings.Join(a.ReportTo, "\n"), "birthday_kind": a.BirthdayKind,
+		"birthday_amount": strconv.FormatInt(a.BirthdayAmount, 10), "birthday_max_discount": strconv.FormatInt(a.BirthdayMaxDiscount, 10),
+		"birthday_min_order": strconv.FormatInt(a.BirthdayMinOrder, 10), "birthday_valid_days": strconv.Itoa(a.BirthdayValidDays),
+		"birthday_days_before": strconv.Itoa(a.BirthdayDaysBefore)} {
 		f.Set(k, v)
 	}
 	for k, on := range map[string]bool{"cart_reminder": a.CartReminder, "points_notice": a.PointsNotice,
-		"confirm_reminder": a.ConfirmReminder, "daily_report": a.DailyReport} {
+		"confirm_reminder": a.ConfirmReminder, "daily_report": a.DailyReport, "birthday_coupon": a.BirthdayCoupon} {
 		if on {
 			f.Set(k, "1")
 		}

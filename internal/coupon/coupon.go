@@ -61,8 +61,11 @@ type Coupon struct {
 	// means the whole order.
 	CategoryIDs []int64
 	ProductIDs  []int64
-	CreatedAt   time.Time
-	UpdatedAt   time.Time
+	// UserID is the one customer who may use the coupon (a birthday
+	// coupon, see Issue); 0 is anyone with the code.
+	UserID    int64
+	CreatedAt time.Time
+	UpdatedAt time.Time
 }
 
 // NewCoupon is what staff enter to create a coupon.
@@ -190,10 +193,13 @@ const (
 	reasonUsedByYou  = "has already been used on your account"
 )
 
-// refusal is the reason c cannot be used at now, ignoring the
-// per-customer limit; "" when it can.
-func (c Coupon) refusal(now time.Time) string {
+// refusalTo is the reason customer userID cannot use c at now, ignoring
+// the per-customer limit; "" when they can. Another customer's own coupon
+// is unknown to them.
+func (c Coupon) refusalTo(userID int64, now time.Time) string {
 	switch {
+	case c.UserID != 0 && c.UserID != userID:
+		return reasonUnknown
 	case !c.Active:
 		return reasonInactive
 	case now.Before(c.StartsAt):

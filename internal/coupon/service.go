@@ -193,7 +193,7 @@ func (s *Service) Check(ctx context.Context, code string, userID int64) (pricing
 		return pricing.Coupon{}, err
 	}
 	c := r.coupon()
-	if reason := c.refusal(s.now().UTC()); reason != "" {
+	if reason := c.refusalTo(userID, s.now().UTC()); reason != "" {
 		return pricing.Coupon{}, refused(reason)
 	}
 	if userID != 0 {
@@ -236,7 +236,7 @@ func (s *Service) Redeem(ctx context.Context, q db.Querier, couponID, userID, or
 
 func (s *Service) redeem(ctx context.Context, q db.Querier, couponID, userID, orderID int64) error {
 	now := s.now().UTC()
-	perCustomer, ok, err := useCoupon(ctx, q, couponID, now)
+	perCustomer, ok, err := useCoupon(ctx, q, couponID, userID, now)
 	if err != nil {
 		return err
 	}
@@ -248,7 +248,7 @@ func (s *Service) redeem(ctx context.Context, q db.Querier, couponID, userID, or
 		if err != nil {
 			return err
 		}
-		reason := r.coupon().refusal(now)
+		reason := r.coupon().refusalTo(userID, now)
 		if reason == "" {
 			reason = reasonUsedUp
 		}

@@ -28,6 +28,7 @@ type row struct {
 	PerCustomerLimit int64         `db:"per_customer_limit"`
 	UsedCount        int64         `db:"used_count"`
 	Active           bool          `db:"active"`
+	UserID           sql.NullInt64 `db:"user_id"`
 	CreatedAt        time.Time     `db:"created_at"`
 	UpdatedAt        time.Time     `db:"updated_at"`
 }
@@ -36,7 +37,7 @@ func (r row) coupon() Coupon {
 	c := Coupon{
 		ID: r.ID, Code: r.Code, Name: r.Name, Kind: r.Kind, Amount: r.Amount, MaxDiscount: r.MaxDiscount,
 		MinOrder: r.MinOrder, StartsAt: r.StartsAt.UTC(), TotalLimit: r.TotalLimit.Int64,
-		PerCustomerLimit: r.PerCustomerLimit, UsedCount: r.UsedCount, Active: r.Active,
+		PerCustomerLimit: r.PerCustomerLimit, UsedCount: r.UsedCount, Active: r.Active, UserID: r.UserID.Int64,
 		CreatedAt: r.CreatedAt.UTC(), UpdatedAt: r.UpdatedAt.UTC(),
 	}
 	if r.EndsAt.Valid {
@@ -59,11 +60,17 @@ type redemption struct {
 }
 
 const selectCoupon = `SELECT id, code, name, kind, amount, max_discount, min_order, starts_at, ends_at,
-	total_limit, per_customer_limit, used_count, active, created_at, updated_at FROM coupons`
+	total_limit, per_customer_limit, used_count, active, user_id, created_at, updated_at FROM coupons`
 
 // insertCoupon stores in and returns its id. A code in use is
 // *fault.Invalid on "code".
 func insertCoupon(ctx context.Context, q db.Querier, d db.Dialect, in NewCoupon, now time.Time) (int64, error) {
+	return insertOwnCoupon(ctx, q, d, in, 0, now)
+}
+
+// insertOwnCoupon stores in as customer userID's own coupon (0: anyone's)
+// and returns its id. A code in use is *fault.Invalid on "code".
+func insertOwnCoupon(ctx context.Context, q db.Querier, d db.Dialect, in NewCoupon, userID int64, now time.Time) (int64, error) {
 	var ends sql.NullTime
 	if !in.EndsAt.IsZero() {
 		ends = sql.NullTime{Time: in.EndsAt, Valid: true}
@@ -72,11 +79,11 @@ func insertCoupon(ctx context.Context, q db.Querier, d db.Dialect, in NewCoupon,
 	var id int64
 	err := q.GetContext(ctx, &id, q.Rebind(`
 		INSERT INTO coupons (code, name, kind, amount, max_discount, min_order, starts_at, ends_at,
-			total_limit, per_customer_limit, used_count, active, created_at, updated_at)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 0, TRUE, ?, ?)
+			total_limit, per_customer_limit, used_count, active, user_id, created_at, updated_at)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 0, TRUE, ?, ?, ?)
 		RETURNING id`),
 		in.Code, in.Name, in.Kind, in.Amount, in.MaxDiscount, in.MinOrder, in.StartsAt, ends,
-		total, in.PerCustomerLimit, now, now)
+		total, in.PerCustomerLimit, sql.NullInt64{Int64: userID, Valid: userID != 0}, now, now)
 	if d.IsUniqueViolation(err) {
 		return 0, &fault.Invalid{Fields: map[string]string{"code": "is already used by another coupon"}}
 	}
@@ -138,10 +145,11 @@ func couponByCode(ctx context.Context, q db.Querier, code string) (row, error) {
 	return r, nil
 }
 
-// couponsPage returns coupons newest first.
+// couponsPage returns the coupons for anyone with the code, newest first
+// (one customer's own coupons, one per birthday, are not listed).
 func couponsPage(ctx context.Context, q db.Querier, limit, offset int) ([]row, error) {
 	var rs []row
-	err := q.SelectContext(ctx, &rs, q.Rebind(selectCoupon+` ORDER BY created_at DESC, id DESC LIMIT ? OFFSET ?`), limit, offset)
+	err := q.SelectContext(ctx, &rs, q.Rebind(selectCoupon+` WHERE user_id IS NULL ORDER BY created_at DESC, id DESC LIMIT ? OFFSET ?`), limit, offset)
 	if err != nil {
 		return nil, fmt.Errorf("list coupons: %w", err)
 	}
@@ -199,18 +207,18 @@ func setActive(ctx context.Context, q db.Querier, id int64, active bool, now tim
 	return n == 1, nil
 }
 
-// useCoupon counts one more use of coupon id when it is active, valid at now
-// and not used up, and returns its per-customer limit; ok is false, and
+// useCoupon counts one more use of coupon id by userID when it is active,
+// valid at now, not used up and not another customer's own, and returns its per-customer limit; ok is false, and
 // nothing changes, otherwise. The update locks the coupon row until the
 // transaction ends, so uses of one coupon are counted one at a time; on
 // PostgreSQL a waiting update re-checks the conditions against the row the
 // other transaction committed.
-func useCoupon(ctx context.Context, q db.Querier, id int64, now time.Time) (perCustomer int64, ok bool, err error) {
+func useCoupon(ctx context.Context, q db.Querier, id, userID int64, now time.Time) (perCustomer int64, ok bool, err error) {
 	err = q.GetContext(ctx, &perCustomer, q.Rebind(`
 		UPDATE coupons SET used_count = used_count + 1, updated_at = ?
 		WHERE id = ? AND active = TRUE AND starts_at <= ? AND (ends_at IS NULL OR ends_at > ?)
-			AND (total_limit IS NULL OR used_count < total_limit)
-		RETURNING per_customer_limit`), now, id, now, now)
+			AND (total_limit IS NULL OR used_count < total_limit) AND (user_id IS NULL OR user_id = ?)
+		RETURNING per_customer_limit`), now, id, now, now, userID)
 	if errors.Is(err, sql.ErrNoRows) {
 		return 0, false, nil
 	}
@@ -280,4 +288,17 @@ func releaseRedemption(ctx context.Context, q db.Querier, id int64, now time.Tim
 		return false, fmt.Errorf("release coupon use %d: %w", id, err)
 	}
 	return n == 1, nil
+}
+
+// ownCoupons returns customer userID's own coupons usable at now, soonest
+// ending first.
+func ownCoupons(ctx context.Context, q db.Querier, userID int64, now time.Time) ([]row, error) {
+	var rs []row
+	err := q.SelectContext(ctx, &rs, q.Rebind(selectCoupon+` WHERE user_id = ? AND active = TRUE AND starts_at <= ?
+		AND (ends_at IS NULL OR ends_at > ?) AND (total_limit IS NULL OR used_count < total_limit)
+		ORDER BY ends_at, id LIMIT 50`), userID, now, now)
+	if err != nil {
+		return nil, fmt.Errorf("coupons of user %d: %w", userID, err)
+	}
+	return rs, nil
 }

@@ -31,6 +31,10 @@ type CartReminderData struct {
 	Unsubscribe string // the link that ends marketing mail without signing in
 }
 
+// UnsubscribeLink makes the reminder marketing mail with its one-click
+// unsubscribe headers.
+func (d CartReminderData) UnsubscribeLink() string { return d.Unsubscribe }
+
 // Validate returns a *fault.Invalid unless both links are absolute and
 // the cart holds something.
 func (d CartReminderData) Validate() error {

@@ -100,7 +100,7 @@ func (c *Courier) Deliver(ctx context.Context, id int64, final bool) error {
 	if err != nil {
 		return fmt.Errorf("deliver mail %d: %w", id, err)
 	}
-	msg := Message{To: m.To, Subject: m.Subject, Text: m.Text, HTML: m.HTML}
+	msg := Message{To: m.To, Subject: m.Subject, Text: m.Text, HTML: m.HTML, Headers: m.Headers}
 	sendErr := msg.Validate()
 	if sendErr != nil {
 		sendErr = fmt.Errorf("deliver mail %d: stored message no longer valid (%w): %w", id, sendErr, ErrUndeliverable)

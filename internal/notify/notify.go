@@ -16,6 +16,7 @@ package notify
 import (
 	"context"
 	"net/mail"
+	"slices"
 	"strings"
 	"time"
 
@@ -31,6 +32,29 @@ type Message struct {
 	Subject string
 	Text    string
 	HTML    string
+	// Headers are extra header fields, only those in AllowedHeaders; Render
+	// sets the unsubscribe headers of marketing mail (see Unsubscribable).
+	Headers map[string]string
+}
+
+// The extra header fields a Message may carry.
+const (
+	// HeaderListUnsubscribe is the unsubscribe link in angle brackets
+	// (RFC 2369), which mail programs show as their own button.
+	HeaderListUnsubscribe = "List-Unsubscribe"
+	// HeaderListUnsubscribePost says the link unsubscribes on a POST of
+	// "List-Unsubscribe=One-Click" without asking (RFC 8058).
+	HeaderListUnsubscribePost = "List-Unsubscribe-Post"
+)
+
+// AllowedHeaders are the header fields a Message may carry beyond the
+// ones the transport writes itself.
+var AllowedHeaders = []string{HeaderListUnsubscribe, HeaderListUnsubscribePost}
+
+// Unsubscribable is template data of marketing mail: Render gives the
+// mail the one-click unsubscribe headers of its link (RFC 8058).
+type Unsubscribable interface {
+	UnsubscribeLink() string
 }
 
 // Validate returns a *fault.Invalid naming each bad field: To must be a single
@@ -49,6 +73,12 @@ func (m Message) Validate() error {
 	}
 	if strings.TrimSpace(m.Text) == "" {
 		v.Add("text", "is required")
+	}
+	for k, val := range m.Headers {
+		if !slices.Contains(AllowedHeaders, k) || val == "" || strings.ContainsAny(val, "\r\n") || len(val) > 900 {
+			v.Add("headers", "must be List-Unsubscribe headers of one line each")
+			break
+		}
 	}
 	return v.Err()
 }
@@ -98,6 +128,7 @@ type Mail struct {
 	Subject   string
 	Text      string
 	HTML      string
+	Headers   map[string]string // extra header fields; nil when none
 	Status    Status
 	Attempts  int       // delivery attempts whose outcome is known; 0 while none, and for held mail
 	LastError string    // the last delivery error, "" when none

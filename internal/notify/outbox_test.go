@@ -3,6 +3,7 @@ package notify
 import (
 	"context"
 	"errors"
+	"reflect"
 	"slices"
 	"sync"
 	"testing"
@@ -99,7 +100,7 @@ func TestOutboxSendListGet(t *testing.T) {
 	if err != nil {
 		t.Fatalf("Get: %v", err)
 	}
-	if one != m {
+	if !reflect.DeepEqual(one, m) {
 		t.Errorf("Get = %+v, want %+v", one, m)
 	}
 	if _, err := o.Get(ctx, m.ID+100); !errors.Is(err, fault.ErrNotFound) {

@@ -128,9 +128,14 @@ func Render(shop string, tmpl Template, data any) (Message, error) {
 	if err := html.ExecuteTemplate(&body, string(tmpl)+".html", data); err != nil {
 		return Message{}, fmt.Errorf("render %s html: %w", tmpl, err)
 	}
-	return Message{
+	m := Message{
 		Subject: strings.Join(strings.Fields(subject.String()), " "),
 		Text:    text.String(),
 		HTML:    body.String(),
-	}, nil
+	}
+	if u, ok := data.(Unsubscribable); ok && u.UnsubscribeLink() != "" {
+		m.Headers = map[string]string{HeaderListUnsubscribe: "<" + u.UnsubscribeLink() + ">",
+			HeaderListUnsubscribePost: "List-Unsubscribe=One-Click"}
+	}
+	return m, nil
 }

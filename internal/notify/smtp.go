@@ -127,6 +127,11 @@ func (s *SMTP) Deliver(ctx context.Context, id int64, m Message) error {
 		msg.Subject(m.Subject)
 		msg.SetDateWithValue(s.now())
 		msg.SetMessageIDWithValue(messageID(id, m, s.fromAddr))
+		for _, k := range AllowedHeaders {
+			if v := m.Headers[k]; v != "" {
+				msg.SetGenHeader(gomail.Header(k), v)
+			}
+		}
 		msg.SetBodyString(gomail.TypeTextPlain, m.Text)
 		if m.HTML != "" {
 			msg.AddAlternativeString(gomail.TypeTextHTML, m.HTML)

@@ -3,6 +3,7 @@ package notify
 import (
 	"context"
 	"database/sql"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"time"
@@ -19,6 +20,7 @@ type row struct {
 	Subject   string       `db:"subject"`
 	Text      string       `db:"text_body"`
 	HTML      string       `db:"html_body"`
+	Headers   string       `db:"headers"`
 	Status    string       `db:"status"`
 	Attempts  int          `db:"attempts"`
 	LastError string       `db:"last_error"`
@@ -36,15 +38,26 @@ func (r row) mail() Mail {
 	if r.SentAt.Valid {
 		m.SentAt = r.SentAt.Time.UTC()
 	}
+	if r.Headers != "" && r.Headers != "{}" {
+		// A row that does not parse keeps no headers: they are extras.
+		_ = json.Unmarshal([]byte(r.Headers), &m.Headers)
+	}
 	return m
 }
 
-const columns = `id, to_address, subject, text_body, html_body, status, attempts, last_error, sent_at, created_at, updated_at`
+const columns = `id, to_address, subject, text_body, html_body, headers, status, attempts, last_error, sent_at, created_at, updated_at`
 
 func insertMail(ctx context.Context, q db.Querier, m Message, now time.Time) (int64, error) {
+	headers := []byte("{}")
+	if len(m.Headers) > 0 {
+		var err error
+		if headers, err = json.Marshal(m.Headers); err != nil {
+			return 0, fmt.Errorf("insert outbox mail: %w", err)
+		}
+	}
 	var id int64
-	err := q.GetContext(ctx, &id, q.Rebind(`INSERT INTO outbox (to_address, subject, text_body, html_body, status, attempts, created_at, updated_at)
-		VALUES (?, ?, ?, ?, 'queued', 0, ?, ?) RETURNING id`), m.To, m.Subject, m.Text, m.HTML, now, now)
+	err := q.GetContext(ctx, &id, q.Rebind(`INSERT INTO outbox (to_address, subject, text_body, html_body, headers, status, attempts, created_at, updated_at)
+		VALUES (?, ?, ?, ?, ?, 'queued', 0, ?, ?) RETURNING id`), m.To, m.Subject, m.Text, m.HTML, string(headers), now, now)
 	if err != nil {
 		return 0, fmt.Errorf("insert outbox mail: %w", err)
 	}

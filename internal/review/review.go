@@ -51,6 +51,8 @@ var (
 	ErrOwn = fmt.Errorf("a customer cannot like their own review: %w", fault.ErrConflict)
 	// ErrHidden: the review is hidden already.
 	ErrHidden = fmt.Errorf("the review is hidden already: %w", fault.ErrConflict)
+	// ErrShown: the review is not hidden.
+	ErrShown = fmt.Errorf("the review is not hidden: %w", fault.ErrConflict)
 )
 
 // Rules are the shop's review policy (kept in its settings).

@@ -30,6 +30,19 @@ type Automations struct {
 	DailyReport bool     `json:"daily_report"`
 	ReportHour  int      `json:"report_hour"`
 	ReportTo    []string `json:"report_to"`
+	// BirthdayCoupon gives every customer who gave a birthday a coupon
+	// BirthdayDaysBefore (0–30) days before it, once a year, usable for
+	// BirthdayValidDays (1–365) days: BirthdayAmount won off
+	// (BirthdayKind "fixed") or percent off ("percent", 1–100, capped by
+	// BirthdayMaxDiscount won, 0 no cap), on orders of BirthdayMinOrder
+	// won or more. Those who agreed to marketing mail are told by mail.
+	BirthdayCoupon      bool   `json:"birthday_coupon"`
+	BirthdayKind        string `json:"birthday_kind"`
+	BirthdayAmount      int64  `json:"birthday_amount"`
+	BirthdayMaxDiscount int64  `json:"birthday_max_discount"`
+	BirthdayMinOrder    int64  `json:"birthday_min_order"`
+	BirthdayValidDays   int    `json:"birthday_valid_days"`
+	BirthdayDaysBefore  int    `json:"birthday_days_before"`
 }
 
 // Limits of the automations.
@@ -38,12 +51,17 @@ const (
 	MaxPointsDays     = 90
 	MaxReminderDays   = 60
 	MaxReportAdresses = 10
+	MaxBirthdayValid  = 365
+	MaxBirthdayBefore = 30
+	// MaxBirthdayAmount bounds the birthday coupon's won amounts.
+	MaxBirthdayAmount = 10_000_000
 )
 
 // DefaultAutomations are a new shop's: the service mails on, the cart
 // reminder (marketing) and the report (no address yet) off.
 func DefaultAutomations() Automations {
-	return Automations{CartHours: 24, PointsNotice: true, PointsDays: 30, ConfirmReminder: true, ConfirmDays: 3, ReportHour: 8}
+	return Automations{CartHours: 24, PointsNotice: true, PointsDays: 30, ConfirmReminder: true, ConfirmDays: 3, ReportHour: 8,
+		BirthdayKind: "fixed", BirthdayAmount: 3000, BirthdayValidDays: 30, BirthdayDaysBefore: 7}
 }
 
 // Equal tells whether a and b are the same policy.
@@ -94,5 +112,39 @@ func (a Automations) validate(v *fault.Invalid) {
 	}
 	if a.DailyReport && len(a.ReportTo) == 0 {
 		v.Add("report_to", "is required to send the daily report")
+	}
+	a.validateBirthday(v)
+}
+
+// validateBirthday checks the birthday coupon's terms; while it is off,
+// only numbers that could never be right are refused.
+func (a Automations) validateBirthday(v *fault.Invalid) {
+	won := func(field string, n int64) {
+		if n < 0 || n > MaxBirthdayAmount {
+			v.Add(field, "must be from 0 to 10,000,000 won")
+		}
+	}
+	won("birthday_max_discount", a.BirthdayMaxDiscount)
+	won("birthday_min_order", a.BirthdayMinOrder)
+	if a.BirthdayDaysBefore < 0 || a.BirthdayDaysBefore > MaxBirthdayBefore {
+		v.Add("birthday_days_before", fmt.Sprintf("must be from 0 to %d days", MaxBirthdayBefore))
+	}
+	if !a.BirthdayCoupon && a.BirthdayKind == "" && a.BirthdayAmount == 0 && a.BirthdayValidDays == 0 {
+		return // a shop that never set it up
+	}
+	switch a.BirthdayKind {
+	case "fixed":
+		if a.BirthdayAmount < 1 || a.BirthdayAmount > MaxBirthdayAmount {
+			v.Add("birthday_amount", "must be from 1 to 10,000,000 won")
+		}
+	case "percent":
+		if a.BirthdayAmount < 1 || a.BirthdayAmount > 100 {
+			v.Add("birthday_amount", "must be a percentage from 1 to 100")
+		}
+	default:
+		v.Add("birthday_kind", "must be fixed or percent")
+	}
+	if a.BirthdayValidDays < 1 || a.BirthdayValidDays > MaxBirthdayValid {
+		v.Add("birthday_valid_days", fmt.Sprintf("must be from 1 to %d days", MaxBirthdayValid))
 	}
 }

@@ -71,6 +71,7 @@ func (h *Handler) signupFields(lc *locale, r *http.Request) []field {
 		{Name: "password", Label: lc.T("f.password"), Type: "password", Required: true, Autocomplete: "new-password", Hint: lc.F("f.password.hint", account.MinPasswordRunes), MaxLength: 256},
 		{Name: "name", Label: lc.T("f.name"), Type: "text", Value: r.PostFormValue("name"), Required: true, Autocomplete: "name", MaxLength: 100},
 		{Name: "phone", Label: lc.T("f.phone"), Type: "tel", Value: r.PostFormValue("phone"), Required: true, Autocomplete: "tel", InputMode: "tel", Hint: lc.T("f.phone.hint"), MaxLength: 32},
+		birthdayField(lc, r.PostFormValue("birthday")),
 		{Name: "terms", Label: lc.T("f.terms"), Type: "checkbox", Checked: r.PostFormValue("terms") == "on", Required: true},
 		{Name: "marketing", Label: lc.T("f.marketing"), Type: "checkbox", Checked: r.PostFormValue("marketing") == "on"},
 	}
@@ -97,11 +98,14 @@ func (h *Handler) signup(w http.ResponseWriter, r *http.Request, lc *locale) err
 	}
 	p, f := h.signupPage(r, lc)
 	email := r.PostFormValue("email")
-	err := h.acc.Accounts.LinkGuard(r.Context(), security.ClientIP(r), email)
+	birthday, err := formBirthday(r)
+	if err == nil {
+		err = h.acc.Accounts.LinkGuard(r.Context(), security.ClientIP(r), email)
+	}
 	if err == nil {
 		err = h.acc.Accounts.SignUp(r.Context(), account.SignUp{
 			Email: email, Password: r.PostFormValue("password"), Name: r.PostFormValue("name"), Phone: r.PostFormValue("phone"),
-			AgreeTerms: r.PostFormValue("terms") == "on", MarketingConsent: r.PostFormValue("marketing") == "on",
+			AgreeTerms: r.PostFormValue("terms") == "on", MarketingConsent: r.PostFormValue("marketing") == "on", Birthday: birthday,
 		})
 	}
 	if err != nil {
@@ -329,20 +333,27 @@ func (h *Handler) accountHome(w http.ResponseWriter, r *http.Request, lc *locale
 	if v.Grade, err = h.gradeBox(r.Context(), lc, u.ID); err != nil {
 		return err
 	}
+	if v.Coupons, err = h.ownCouponViews(r.Context(), lc, u.ID); err != nil {
+		return err
+	}
+	if !u.Birthday.IsZero() {
+		v.Birthday = birthdayShown(lc, u.Birthday)
+	}
 	h.render(w, r, lc, http.StatusOK, accountHomePage(p, &v))
 	return nil
 }
 
 func (h *Handler) profilePage(r *http.Request, lc *locale, u account.User) (*page, *form) {
 	p := h.accountPage(r, lc, lc.T("profile.title"), "/account/profile")
-	name, tel, consent := u.Name, phone.Format(u.Phone), !u.MarketingConsentAt.IsZero()
+	name, tel, consent, birthday := u.Name, phone.Format(u.Phone), !u.MarketingConsentAt.IsZero(), u.Birthday.String()
 	if r.Method == http.MethodPost {
-		name, tel, consent = r.PostFormValue("name"), r.PostFormValue("phone"), r.PostFormValue("marketing") == "on"
+		name, tel, consent, birthday = r.PostFormValue("name"), r.PostFormValue("phone"), r.PostFormValue("marketing") == "on", r.PostFormValue("birthday")
 	}
 	return p, &form{TestID: "profile", Title: lc.T("profile.title"), Action: "/account/profile", Submit: lc.T("save"),
 		Fields: []field{
 			{Name: "name", Label: lc.T("f.name"), Type: "text", Value: name, Required: true, Autocomplete: "name", MaxLength: 100},
 			{Name: "phone", Label: lc.T("f.phone"), Type: "tel", Value: tel, Required: true, Autocomplete: "tel", InputMode: "tel", Hint: lc.T("f.phone.hint"), MaxLength: 32},
+			birthdayField(lc, birthday),
 			{Name: "marketing", Label: lc.T("f.marketing"), Type: "checkbox", Checked: consent},
 		},
 		Links: []link{{Label: lc.T("account.back"), URL: "/account"}}}
@@ -359,8 +370,12 @@ func (h *Handler) profile(w http.ResponseWriter, r *http.Request, lc *locale, u 
 		return err
 	}
 	p, f := h.profilePage(r, lc, u)
-	_, err := h.acc.Accounts.UpdateProfile(r.Context(), u.ID, account.Profile{
-		Name: r.PostFormValue("name"), Phone: r.PostFormValue("phone"), MarketingConsent: r.PostFormValue("marketing") == "on"})
+	birthday, err := formBirthday(r)
+	if err == nil {
+		_, err = h.acc.Accounts.UpdateProfile(r.Context(), u.ID, account.Profile{
+			Name: r.PostFormValue("name"), Phone: r.PostFormValue("phone"), MarketingConsent: r.PostFormValue("marketing") == "on",
+			Birthday: birthday})
+	}
 	if err != nil {
 		return h.formError(w, r, lc, p, f, err)
 	}
@@ -471,4 +486,8 @@ type accountView struct {
 	// Reviews: the shop takes reviews, so the menu links 내 리뷰 and
 	// 작성할 리뷰.
 	Reviews bool
+	// Coupons are the customer's own coupons they can use now.
+	Coupons []ownCouponView
+	// Birthday is the birthday given, as shown; "" when none.
+	Birthday string
 }

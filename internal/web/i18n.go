@@ -215,6 +215,7 @@ func newMessages() *messages {
 	list = append(list, engageText()...)
 	list = append(list, gradeText()...)
 	list = append(list, reviewText()...)
+	list = append(list, birthdayText()...)
 	b := catalog.NewBuilder(catalog.Fallback(language.Korean))
 	for _, m := range list {
 		if err := b.SetString(language.Korean, m.key, m.ko); err != nil {

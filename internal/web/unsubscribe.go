@@ -50,6 +50,9 @@ func (h *Handler) unsubscribeForm(w http.ResponseWriter, r *http.Request, lc *lo
 }
 
 func (h *Handler) unsubscribeDone(w http.ResponseWriter, r *http.Request, lc *locale) error {
+	if r.PostFormValue("List-Unsubscribe") == "One-Click" {
+		return h.unsubscribeOneClick(w, r)
+	}
 	userID, ok := h.unsubscribe.Check(r.PostFormValue("u"), r.PostFormValue("t"))
 	if !ok {
 		return h.unsubscribeBad(w, r, lc)
@@ -66,6 +69,31 @@ func (h *Handler) unsubscribeDone(w http.ResponseWriter, r *http.Request, lc *lo
 		v.Message = lc.T("unsub.already")
 	}
 	return h.unsubscribePage(w, r, lc, http.StatusOK, v)
+}
+
+// unsubscribeOneClick is a mail program's one-click unsubscribe (RFC
+// 8058): a POST of "List-Unsubscribe=One-Click" to the link of the mail's
+// List-Unsubscribe header, the customer and MAC in its query. It asks
+// nothing (the mail program asked already) and answers with a status only.
+func (h *Handler) unsubscribeOneClick(w http.ResponseWriter, r *http.Request) error {
+	userID, ok := h.unsubscribe.Check(r.URL.Query().Get("u"), r.URL.Query().Get("t"))
+	if ok {
+		_, err := h.unsubscribe.Withdraw(r.Context(), userID)
+		switch {
+		case errors.Is(err, fault.ErrNotFound):
+			ok = false
+		case err != nil:
+			return err
+		}
+	}
+	w.Header().Set("Content-Type", "text/plain; charset=utf-8")
+	if !ok {
+		w.WriteHeader(http.StatusBadRequest)
+		_, _ = w.Write([]byte("수신 거부 링크가 올바르지 않습니다.\nThis unsubscribe link is not valid.\n"))
+		return nil
+	}
+	_, _ = w.Write([]byte("마케팅 메일 수신을 거부했습니다.\nUnsubscribed.\n"))
+	return nil
 }
 
 // unsubscribeBad answers a link that was cut or changed.

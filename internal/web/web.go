@@ -103,6 +103,8 @@ type Handler struct {
 	engage      *EngageDeps // nil until EnableEngagement
 	// grades is nil until EnableGrades.
 	grades Grades
+	// ownCoupons is nil until EnableOwnCoupons.
+	ownCoupons OwnCoupons
 	// reviews is nil until EnableReviews.
 	reviews Reviews
 }
