@@ -188,6 +188,7 @@ func benchEngine(ctx context.Context, cfg config, engine, bin, work string, p *p
 		}
 		rep.results = append(rep.results, r)
 		rep.peakRSS = srv.PeakRSS()
+		p.printf("%s %s: server resident set %s, peak so far %s", engine, sc.name, mib(srv.RSS()), mib(rep.peakRSS))
 	}
 	rep.checkout, err = benchCheckout(ctx, cfg, engine, dbURL, served{url: srv.URL, pid: srv.pid, pgDB: pgDB}, p)
 	if err != nil {
