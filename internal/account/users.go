@@ -87,7 +87,7 @@ type userRow struct {
 
 // userColumns selects userScan from users.
 const userColumns = "id, email, name, role, active, phone_enc, marketing_consent_at, email_verified_at, " +
-	"session_version, permissions, password_hash, created_at, last_login_at, blocked_at, blocked_reason"
+	"session_version, permissions, password_hash, created_at, last_login_at, blocked_at, blocked_reason, dormant_at"
 
 // userScan is a users row as the database hands it over.
 type userScan struct {
@@ -106,6 +106,7 @@ type userScan struct {
 	LastLogin   sql.NullTime `db:"last_login_at"`
 	BlockedAt   sql.NullTime `db:"blocked_at"`
 	Blocked     string       `db:"blocked_reason"`
+	DormantAt   sql.NullTime `db:"dormant_at"`
 }
 
 // userWhere reads the one user matching where (an SQL condition with ?
@@ -142,6 +143,9 @@ func (s *Service) userRow(r userScan) (userRow, error) {
 	if r.BlockedAt.Valid {
 		u.BlockedAt, u.BlockedReason = r.BlockedAt.Time.UTC(), r.Blocked
 	}
+	if r.DormantAt.Valid {
+		u.DormantAt = r.DormantAt.Time.UTC()
+	}
 	if r.PhoneEnc != "" {
 		phone, err := phoneColumn.Decrypt(s.opt.Keyring, r.ID, r.PhoneEnc)
 		if err != nil {
@@ -171,11 +175,11 @@ func (s *Service) Contact(ctx context.Context, q db.Querier, id int64) (email, n
 }
 
 // SessionUser returns the user a browser session belongs to, or
-// fault.ErrUnauthenticated when the account is gone, inactive, blocked, or its
+// fault.ErrUnauthenticated when the account is gone, inactive, blocked, dormant, or its
 // sessions were ended after the session began (version differs).
 func (s *Service) SessionUser(ctx context.Context, id, version int64) (User, error) {
 	u, err := s.User(ctx, id)
-	if errors.Is(err, fault.ErrNotFound) || (err == nil && (!u.Active || u.SessionVersion != version || !u.BlockedAt.IsZero())) {
+	if errors.Is(err, fault.ErrNotFound) || (err == nil && (!u.Active || u.SessionVersion != version || !u.BlockedAt.IsZero() || !u.DormantAt.IsZero())) {
 		return User{}, fault.ErrUnauthenticated
 	}
 	return u, err
@@ -187,5 +191,5 @@ var phoneColumn = crypt.Column{Table: "users", IDColumn: "id", Column: "phone_en
 // EncryptedColumns are the users columns internal/crypt encrypts, for
 // `mallang rotate-keys`.
 func EncryptedColumns() []crypt.Column {
-	return []crypt.Column{phoneColumn}
+	return []crypt.Column{phoneColumn, dormantColumn}
 }

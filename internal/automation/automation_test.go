@@ -64,7 +64,14 @@ type fixture struct {
 
 // on is every automation, as a shop that turned them all on.
 var on = automation.Policy{CartReminder: true, CartAfter: 24 * time.Hour, PointsNotice: true, PointsDays: 30,
-	ConfirmReminder: true, ConfirmDays: 3, DailyReport: true, ReportHour: 8, ReportTo: []string{"boss@example.com", "cs@example.com"}}
+	ConfirmReminder: true, ConfirmDays: 3, DailyReport: true, ReportHour: 8, ReportTo: []string{"boss@example.com", "cs@example.com"},
+	Dormancy: true, DormancyMonths: 12}
+
+// accounts stands in for the accounts' service: the end-to-end dormancy
+// tests are internal/app's (they need the real data move).
+type accounts struct{}
+
+func (accounts) MakeDormant(context.Context, int64, time.Time) (bool, error) { return false, nil }
 
 func setup(t *testing.T, now time.Time) *fixture {
 	t.Helper()
@@ -73,7 +80,8 @@ func setup(t *testing.T, now time.Time) *fixture {
 			items: []stats.ItemRow{{Name: "바삭 쿠키", Items: 7, Gross: 70000}, {Name: "말랑 젤리", Items: 3, Gross: 27000}}}}
 	f.s = automation.New(automation.Deps{DB: f.d, Mailer: notifytest.Outbox(f.d, f.clock.Now), Contacts: contacts{},
 		Sales: f.sales, Policies: f.policy, Now: f.clock.Now, BaseURL: "https://shop.example",
-		Unsubscribe: func(id int64) string { return "https://shop.example/unsubscribe?u=" + strconv.FormatInt(id, 10) }})
+		Unsubscribe: func(id int64) string { return "https://shop.example/unsubscribe?u=" + strconv.FormatInt(id, 10) },
+		Accounts:    accounts{}})
 	return f
 }
 
