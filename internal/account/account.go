@@ -67,6 +67,10 @@ type User struct {
 	BlockedReason string
 	// Birthday is what the customer gave; zero when nothing.
 	Birthday Birthday
+	// DormantAt is when the account went dormant (zero when it is not):
+	// its personal data is set apart and it cannot sign in until its owner
+	// opens an emailed link (dormant.go).
+	DormantAt time.Time
 }
 
 // Mailer renders a message under the shop's current name, and stores one
@@ -148,6 +152,10 @@ type Options struct {
 	// and SecondFactor checks and resets a staff member's second factor.
 	Audit        Audit
 	SecondFactor SecondFactor
+	// Dormant sets apart and gives back the personal data other
+	// capabilities keep (the address book) when an account goes dormant
+	// and wakes; required.
+	Dormant PersonalData
 	// Legal gives the versions of the terms and the privacy policy in
 	// force, which a sign-up records as agreed to (internal/settings);
 	// nil records only the versions the sign-up names.
@@ -176,7 +184,7 @@ type Service struct {
 func NewService(d *db.DB, opt Options, now func() time.Time, log *slog.Logger) *Service {
 	if m := wiring.Missing("Keyring", opt.Keyring, "Mailer", opt.Mailer, "Limiter", opt.Limiter,
 		"Blocklist", opt.Blocklist, "Tokens", opt.Tokens, "Addresses", opt.Addresses, "Identities", opt.Identities,
-		"Audit", opt.Audit, "SecondFactor", opt.SecondFactor); len(m) > 0 {
+		"Audit", opt.Audit, "SecondFactor", opt.SecondFactor, "Dormant", opt.Dormant); len(m) > 0 {
 		panic("account: NewService without " + strings.Join(m, ", "))
 	}
 	if opt.VerifyTTL <= 0 {
@@ -246,7 +254,8 @@ func (s *Service) CreateSuperuser(ctx context.Context, email, name, password str
 
 // Authenticate returns the active user with email and password, or
 // fault.ErrUnauthenticated (a database failure is returned as itself); a
-// blocked account with the right password gives its *BlockedError. It
+// blocked account with the right password gives its *BlockedError, a
+// dormant one its *DormantError. It
 // spends the same hashing time whether or not the address exists, so answers
 // do not reveal accounts. It applies no rate limit: Login does.
 func (s *Service) Authenticate(ctx context.Context, email, password string) (User, error) {
@@ -274,6 +283,9 @@ func (s *Service) Authenticate(ctx context.Context, email, password string) (Use
 	}
 	if !u.BlockedAt.IsZero() {
 		return User{}, &BlockedError{UserID: u.ID, Reason: u.BlockedReason}
+	}
+	if !u.DormantAt.IsZero() {
+		return User{}, &DormantError{UserID: u.ID, Since: u.DormantAt}
 	}
 	return u, nil
 }

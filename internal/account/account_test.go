@@ -3,6 +3,7 @@ package account
 import (
 	"context"
 	"errors"
+	"github.com/mallang/mallang/internal/account/address"
 	"io"
 	"log/slog"
 	"strings"
@@ -54,7 +55,8 @@ func TestCreateSuperuser(t *testing.T) {
 	f := &fixture{}
 	s := NewService(d, Options{Keyring: crypt.DeriveKeyring(make([]byte, 32)), Mailer: notifytest.Outbox(d, time.Now),
 		Limiter: ratelimit.New(d, time.Now, []byte("test rate-limit secret")), Blocklist: blocklist(nil), Audit: audit.New(d, time.Now), SecondFactor: secondFactor{f},
-		Tokens: noted{f, &f.ended}, Addresses: noted{f, &f.gone}, Identities: noted{f, &f.unlinked}},
+		Tokens: noted{f, &f.ended}, Addresses: noted{f, &f.gone}, Identities: noted{f, &f.unlinked},
+		Dormant: address.New(d, crypt.DeriveKeyring(make([]byte, 32)), time.Now)},
 		func() time.Time { return time.Date(2026, 11, 1, 9, 0, 0, 0, time.UTC) }, slog.New(slog.NewTextHandler(io.Discard, nil)))
 
 	_, err := s.CreateSuperuser(ctx, "not-an-address", "", "short")

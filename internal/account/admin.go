@@ -33,6 +33,8 @@ type UserQuery struct {
 	Search string
 	// StaffOnly keeps staff and superusers.
 	StaffOnly bool
+	// DormantOnly keeps dormant accounts (dormant.go).
+	DormantOnly bool
 	// Limit is the page size: 50 when 0 or less, at most 200.
 	Limit int
 	// Offset is how many users to skip; negative counts as 0.
@@ -83,6 +85,9 @@ func userListWhere(q UserQuery) (string, []any) {
 		where = append(where, "role IN (?, ?)")
 		args = append(args, Staff, Superuser)
 	}
+	if q.DormantOnly {
+		where = append(where, "dormant_at IS NOT NULL")
+	}
 	return strings.Join(where, " AND "), args
 }
 
@@ -100,9 +105,10 @@ func selectUsers(ctx context.Context, q db.Querier, where string, args []any, li
 		HasPassword bool         `db:"has_password"`
 		CreatedAt   time.Time    `db:"created_at"`
 		LastLogin   sql.NullTime `db:"last_login_at"`
+		DormantAt   sql.NullTime `db:"dormant_at"`
 	}
 	err := q.SelectContext(ctx, &rows, q.Rebind(`SELECT id, email, name, role, active, email_verified_at, session_version,
-		permissions, password_hash <> '' AS has_password, created_at, last_login_at
+		permissions, password_hash <> '' AS has_password, created_at, last_login_at, dormant_at
 		FROM users WHERE `+where+` ORDER BY id DESC LIMIT ? OFFSET ?`), append(slices.Clone(args), limit, offset)...)
 	if err != nil {
 		return nil, fmt.Errorf("list users: %w", err)
@@ -119,6 +125,9 @@ func selectUsers(ctx context.Context, q db.Querier, where string, args []any, li
 		}
 		if r.LastLogin.Valid {
 			us[i].LastLoginAt = r.LastLogin.Time.UTC()
+		}
+		if r.DormantAt.Valid {
+			us[i].DormantAt = r.DormantAt.Time.UTC()
 		}
 	}
 	return us, nil

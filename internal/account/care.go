@@ -185,8 +185,9 @@ const KeepLoginEvents = 365 * 24 * time.Hour
 // maxUserAgent bounds the stored user agent.
 const maxUserAgent = 300
 
-// RecordLogin stores a sign-in attempt of userID. It is called for sign-ins
-// that do not go through Login (social sign-in); a failure is logged, never
+// RecordLogin stores a sign-in attempt of userID, and for a successful one
+// the account's last sign-in. It is called for sign-ins that do not go
+// through Login (social sign-in) too; a failure is logged, never
 // returned: the sign-in's answer must not change.
 func (s *Service) RecordLogin(ctx context.Context, userID int64, method string, success bool, ip, userAgent string) {
 	if userID == 0 {
@@ -204,6 +205,12 @@ func (s *Service) RecordLogin(ctx context.Context, userID int64, method string, 
 	if _, err := q.ExecContext(ctx, q.Rebind(`INSERT INTO login_events (user_id, method, success, ip, user_agent, created_at, updated_at)
 		VALUES (?, ?, ?, ?, ?, ?, ?)`), userID, method, success, ip, userAgent, now, now); err != nil {
 		s.log.WarnContext(ctx, "record sign-in", "user_id", userID, "err", err)
+	}
+	if success {
+		// A sign-in of any kind starts the dormancy period again.
+		if _, err := q.ExecContext(ctx, q.Rebind(`UPDATE users SET last_login_at = ? WHERE id = ?`), now, userID); err != nil {
+			s.log.WarnContext(ctx, "record sign-in", "user_id", userID, "err", err)
+		}
 	}
 }
 

@@ -280,6 +280,9 @@ func (s *Service) Delete(ctx context.Context, userID int64, confirm string) erro
 		if _, err := q.ExecContext(ctx, q.Rebind(`DELETE FROM account_tokens WHERE user_id = ?`), userID); err != nil {
 			return fmt.Errorf("delete links: %w", err)
 		}
+		if _, err := q.ExecContext(ctx, q.Rebind(`DELETE FROM dormant_accounts WHERE user_id = ?`), userID); err != nil {
+			return fmt.Errorf("delete set-apart data: %w", err)
+		}
 		if err := s.endSessions(ctx, q, userID); err != nil {
 			return err
 		}

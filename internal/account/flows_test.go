@@ -13,6 +13,7 @@ import (
 
 	"github.com/alexedwards/scs/v2"
 
+	"github.com/mallang/mallang/internal/account/address"
 	"github.com/mallang/mallang/internal/account/twofactor"
 	"github.com/mallang/mallang/internal/audit"
 	"github.com/mallang/mallang/internal/crypt"
@@ -55,6 +56,7 @@ func newFixture(t *testing.T, blocked ...string) *fixture {
 		Identities:   noted{f, &f.unlinked},
 		Audit:        audit.New(d, f.clock.Now),
 		SecondFactor: secondFactor{f},
+		Dormant:      address.New(d, kr, f.clock.Now),
 	}
 	opt.Blocklist = blocklist(blocked)
 	f.s = NewService(d, opt, f.clock.Now, slog.New(slog.DiscardHandler))

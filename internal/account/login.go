@@ -42,7 +42,9 @@ type Login struct {
 // then the password. It returns the user; fault.ErrUnauthenticated for a
 // wrong address or password (the same for both); a *ratelimit.Error (which
 // is ratelimit.ErrLimited) when the IP or the account has too many
-// failures; ErrBlocked; or the *BlockedError of an account staff blocked.
+// failures; ErrBlocked; the *BlockedError of an account staff blocked; or
+// the *DormantError of a dormant account, whose owner is mailed the link
+// that wakes it (SendWakeLink).
 // Every attempt on an existing account is recorded (LoginEvents).
 func (s *Service) Login(ctx context.Context, in Login) (User, error) {
 	email := NormalizeEmail(in.Email)
@@ -59,6 +61,13 @@ func (s *Service) Login(ctx context.Context, in Login) (User, error) {
 	}
 	if b, ok := AsBlocked(err); ok {
 		s.RecordLogin(ctx, b.UserID, LoginPassword, false, ip, in.UserAgent)
+		return User{}, err
+	}
+	if d, ok := AsDormant(err); ok {
+		// The password is right: the owner is sent the link that wakes
+		// the account, and gets no session before opening it.
+		s.RecordLogin(ctx, d.UserID, LoginPassword, false, ip, in.UserAgent)
+		s.SendWakeLink(ctx, d.UserID)
 		return User{}, err
 	}
 	if err != nil {

@@ -154,11 +154,22 @@ func (s *Service) setPhone(ctx context.Context, q db.Querier, userID int64, phon
 }
 
 // Verify opens an email verification link: the account becomes active and
-// its address verified. It returns the user, or ErrLinkUnknown,
-// ErrLinkUsed or ErrLinkExpired.
+// its address verified, and a dormant account wakes (OpenLink). It returns
+// the user, or ErrLinkUnknown, ErrLinkUsed or ErrLinkExpired.
 func (s *Service) Verify(ctx context.Context, token string) (User, error) {
+	u, _, err := s.OpenLink(ctx, token)
+	return u, err
+}
+
+// OpenLink opens an email verification link, as Verify, and tells whether
+// it woke a dormant account: its set-apart data is back on the live rows
+// and it may sign in again, all in the link's transaction.
+func (s *Service) OpenLink(ctx context.Context, token string) (User, bool, error) {
 	now := s.now().UTC()
-	var u User
+	var (
+		u    User
+		woke bool
+	)
 	err := s.d.InTx(ctx, func(q db.Querier) error {
 		id, err := useLinkToken(ctx, q, token, purposeVerify, now)
 		if err != nil {
@@ -172,14 +183,30 @@ func (s *Service) Verify(ctx context.Context, token string) (User, error) {
 		if errors.Is(err, fault.ErrNotFound) {
 			return ErrLinkUnknown
 		}
+		if err != nil {
+			return err
+		}
+		if !row.DormantAt.IsZero() {
+			if err := s.wake(ctx, q, row.User, now); err != nil {
+				return err
+			}
+			woke = true
+			if row, err = s.userWhere(ctx, q, `id = ?`, id); err != nil {
+				return err
+			}
+		}
 		u = row.User
-		return err
+		return nil
 	})
 	if err != nil {
-		return User{}, fmt.Errorf("verify email: %w", err)
+		return User{}, false, fmt.Errorf("verify email: %w", err)
 	}
-	s.log.InfoContext(ctx, "email verified", "user_id", u.ID)
-	return u, nil
+	if woke {
+		s.log.InfoContext(ctx, "dormant account woken", "user_id", u.ID)
+	} else {
+		s.log.InfoContext(ctx, "email verified", "user_id", u.ID)
+	}
+	return u, woke, nil
 }
 
 // ResendVerification sends a new verification link to email when it

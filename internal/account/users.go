@@ -88,7 +88,7 @@ type userRow struct {
 // userColumns selects userScan from users.
 const userColumns = "id, email, name, role, active, phone_enc, marketing_consent_at, email_verified_at, " +
 	"session_version, permissions, password_hash, created_at, last_login_at, blocked_at, blocked_reason, " +
-	"birth_month, birth_day, birth_year_enc"
+	"birth_month, birth_day, birth_year_enc, dormant_at"
 
 // userScan is a users row as the database hands it over.
 type userScan struct {
@@ -108,6 +108,7 @@ type userScan struct {
 	BlockedAt   sql.NullTime `db:"blocked_at"`
 	Blocked     string       `db:"blocked_reason"`
 	birthScan
+	DormantAt sql.NullTime `db:"dormant_at"`
 }
 
 // userWhere reads the one user matching where (an SQL condition with ?
@@ -144,6 +145,9 @@ func (s *Service) userRow(r userScan) (userRow, error) {
 	if r.BlockedAt.Valid {
 		u.BlockedAt, u.BlockedReason = r.BlockedAt.Time.UTC(), r.Blocked
 	}
+	if r.DormantAt.Valid {
+		u.DormantAt = r.DormantAt.Time.UTC()
+	}
 	if r.PhoneEnc != "" {
 		phone, err := phoneColumn.Decrypt(s.opt.Keyring, r.ID, r.PhoneEnc)
 		if err != nil {
@@ -178,11 +182,11 @@ func (s *Service) Contact(ctx context.Context, q db.Querier, id int64) (email, n
 }
 
 // SessionUser returns the user a browser session belongs to, or
-// fault.ErrUnauthenticated when the account is gone, inactive, blocked, or its
+// fault.ErrUnauthenticated when the account is gone, inactive, blocked, dormant, or its
 // sessions were ended after the session began (version differs).
 func (s *Service) SessionUser(ctx context.Context, id, version int64) (User, error) {
 	u, err := s.User(ctx, id)
-	if errors.Is(err, fault.ErrNotFound) || (err == nil && (!u.Active || u.SessionVersion != version || !u.BlockedAt.IsZero())) {
+	if errors.Is(err, fault.ErrNotFound) || (err == nil && (!u.Active || u.SessionVersion != version || !u.BlockedAt.IsZero() || !u.DormantAt.IsZero())) {
 		return User{}, fault.ErrUnauthenticated
 	}
 	return u, err
@@ -194,5 +198,5 @@ var phoneColumn = crypt.Column{Table: "users", IDColumn: "id", Column: "phone_en
 // EncryptedColumns are the users columns internal/crypt encrypts, for
 // `mallang rotate-keys`.
 func EncryptedColumns() []crypt.Column {
-	return []crypt.Column{phoneColumn, birthYearColumn}
+	return []crypt.Column{phoneColumn, birthYearColumn, dormantColumn}
 }

@@ -53,6 +53,14 @@ type ShopSettings struct {
 	Messaging    ShopMessaging     `json:"messaging" doc:"Order notices by Kakao 알림톡."`
 	Reviews      ShopReviews       `json:"reviews" doc:"Product reviews: their points and the request mail."`
 	Automations  ShopAutomations   `json:"automations" doc:"The mails the shop sends by itself; each goes once."`
+	Dormancy     ShopDormancy      `json:"dormancy" doc:"Dormant accounts (휴면 계정): customers who do not sign in for months are told 30 days ahead, then their personal data is set apart and the account locked until they sign in again and confirm by email."`
+}
+
+// ShopDormancy is the dormant-account policy.
+type ShopDormancy struct {
+	On        bool       `json:"on" doc:"Customers without a sign-in for months go dormant. Switching it on or shortening months mails every member once."`
+	Months    int        `json:"months" doc:"Months without a sign-in, 1–60." example:"12"`
+	ChangedAt *time.Time `json:"changed_at,omitempty" readOnly:"true" doc:"When the policy last became stricter (members were told); ignored when sent." example:"2026-12-01T00:00:00Z"`
 }
 
 // ShopAutomations are the automatic mails.
@@ -101,7 +109,11 @@ func newShopSettings(st settings.Settings) ShopSettings {
 	out := ShopSettings{Version: st.Version, ShopName: st.ShopName, Logo: st.Logo, DepositHours: st.DepositHours,
 		ConfirmDays: st.ConfirmDays, ReturnFee: st.ReturnFee, GradeWindow: st.GradeWindowDays, BankAccounts: []ShopBankAccount{}, PaymentsOff: []string{},
 		Attendance: ShopAttendance(st.Attendance), Automations: ShopAutomations(st.Automations), Messaging: newShopMessaging(st.Messaging),
-		Reviews: ShopReviews(st.Reviews)}
+		Reviews: ShopReviews(st.Reviews), Dormancy: ShopDormancy{On: st.Dormancy.On, Months: st.Dormancy.Months}}
+	if !st.Dormancy.ChangedAt.IsZero() {
+		at := st.Dormancy.ChangedAt
+		out.Dormancy.ChangedAt = &at
+	}
 	if out.Automations.ReportTo == nil {
 		out.Automations.ReportTo = []string{}
 	}
@@ -120,8 +132,9 @@ func (s ShopSettings) settings() settings.Settings {
 	st := settings.Settings{Version: s.Version, ShopName: s.ShopName, Logo: s.Logo, DepositHours: s.DepositHours,
 		ConfirmDays: s.ConfirmDays, ReturnFee: s.ReturnFee, GradeWindowDays: s.GradeWindow, PaymentsOff: s.PaymentsOff,
 		Attendance: settings.Attendance(s.Attendance), Automations: settings.Automations(s.Automations), Messaging: s.Messaging.settings(),
-		Reviews: settings.Reviews(s.Reviews),
-		Contact: settings.Contact{Phone: s.Contact.Phone, Email: s.Contact.Email, Hours: s.Contact.Hours},
+		Reviews:  settings.Reviews(s.Reviews),
+		Dormancy: settings.Dormancy{On: s.Dormancy.On, Months: s.Dormancy.Months},
+		Contact:  settings.Contact{Phone: s.Contact.Phone, Email: s.Contact.Email, Hours: s.Contact.Hours},
 		Business: settings.Business{Name: s.Business.Name, Representative: s.Business.Representative,
 			Registration: s.Business.Registration, MailOrder: s.Business.MailOrder, Address: s.Business.Address,
 			PrivacyName: s.Business.PrivacyName, PrivacyEmail: s.Business.PrivacyEmail}}
@@ -148,7 +161,7 @@ var settingsFields = func() map[string]string {
 		"birthday_max_discount": "body.automations.birthday_max_discount", "birthday_min_order": "body.automations.birthday_min_order",
 		"birthday_valid_days": "body.automations.birthday_valid_days", "birthday_days_before": "body.automations.birthday_days_before",
 		"review_text_points": "body.reviews.text_points", "review_photo_points": "body.reviews.photo_points",
-		"review_request_days": "body.reviews.request_after_days"}
+		"review_request_days": "body.reviews.request_after_days", "dormancy_months": "body.dormancy.months"}
 	maps.Copy(m, messagingFields)
 	for i := range settings.MaxBankAccounts {
 		n := strconv.Itoa(i)

@@ -29,9 +29,10 @@ func TestSettingsAPI(t *testing.T) {
 	bad.BankAccounts = []api.ShopBankAccount{{Bank: "말랑은행", Account: "123-456", Holder: ""}}
 	bad.Attendance.StreakDays = 40
 	bad.Reviews.TextPoints = -1
+	bad.Dormancy.Months = 61
 	wantProblem(t, f.do(t, req{method: "PUT", path: "/api/v1/admin/settings", token: tok, body: bad}), http.StatusUnprocessableEntity,
 		"body.business.registration", "body.confirm_days", "body.bank_accounts[0].holder", "body.attendance.streak_days",
-		"body.reviews.text_points")
+		"body.reviews.text_points", "body.dormancy.months")
 	if again := decode[api.ShopSettings](t, f.do(t, req{method: "GET", path: "/api/v1/admin/settings", token: tok}), http.StatusOK); again.Version != 1 {
 		t.Fatalf("version %d after a refused change", again.Version)
 	}
@@ -48,9 +49,16 @@ func TestSettingsAPI(t *testing.T) {
 		t.Fatalf("a new shop's review policy = %+v", st.Reviews)
 	}
 	good.Reviews = api.ShopReviews{TextPoints: 50, PhotoPoints: 300, RequestAfterDays: 5}
+	if st.Dormancy.On != true || st.Dormancy.Months != 12 || st.Dormancy.ChangedAt != nil {
+		t.Fatalf("a new shop's dormancy policy = %+v", st.Dormancy)
+	}
+	good.Dormancy.Months = 6 // stricter: stamped by the shop, whatever is sent
+	sent := f.clock.Now().Add(-time.Hour)
+	good.Dormancy.ChangedAt = &sent
 	got := decode[api.ShopSettings](t, f.do(t, req{method: "PUT", path: "/api/v1/admin/settings", token: tok, body: good}), http.StatusOK)
 	if got.Version != 2 || got.ShopName != "말랑 마켓" || got.Business.Registration != "1234567891" || len(got.PaymentsOff) != 1 ||
-		got.Attendance != good.Attendance || got.Reviews != good.Reviews {
+		got.Attendance != good.Attendance || got.Reviews != good.Reviews || got.Dormancy.Months != 6 ||
+		got.Dormancy.ChangedAt == nil || !got.Dormancy.ChangedAt.Equal(f.clock.Now()) {
 		t.Fatalf("changed = %+v", got)
 	}
 	wantProblem(t, f.do(t, req{method: "PUT", path: "/api/v1/admin/settings", token: tok, body: good}), http.StatusConflict)

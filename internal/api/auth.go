@@ -105,6 +105,8 @@ func (a *API) registerAuth() {
 			"A wrong address, a wrong password and an account that is not verified or not active all give the same 401. " +
 			"Failed attempts are limited per client address and per account (429 with Retry-After); an account that reaches its limit is locked until the window ends and its owner is mailed. " +
 			"An address caught by the shop's honeypot gets 403. " +
+			"A dormant account (휴면 계정: no sign-in for the shop's dormancy period) with the right password gets 403 with code account_dormant and no token: " +
+			"its owner is mailed a verification link, and after opening it (or POST /auth/verify with its token) the account and its personal data are back and signing in works again. " +
 			"Staff (staff and superuser accounts) must also prove their second factor: totp_code is the code of the authenticator app they set up at their first back-office login. " +
 			"Without it the answer is 401 whose errors name body.totp_code; a staff member who has not set up the app yet gets 401 telling them to sign in to the back office first; " +
 			"a wrong or already used code is 401 and counts against the staff member's second-factor limit, which the back-office login shares (5 wrong codes in 15 minutes, then 429 with Retry-After, even for the right code); " +
@@ -198,6 +200,9 @@ func (a *API) createToken(ctx context.Context, in *tokenInput) (*tokenOutput, er
 		UserAgent: in.Caller.agent})
 	if errors.Is(err, fault.ErrUnauthenticated) {
 		return nil, badCredentials()
+	}
+	if _, ok := account.AsDormant(err); ok {
+		return nil, dormantProblem()
 	}
 	if err != nil {
 		return nil, a.accountProblem(ctx, err, nil)
@@ -353,4 +358,19 @@ func (a *API) resetPassword(ctx context.Context, in *resetInput) (*statusOutput,
 		return nil, a.accountProblem(ctx, err, nil)
 	}
 	return &statusOutput{Body: Status{Status: "password_reset"}}, nil
+}
+
+// AccountProblem is a refused sign-in with a code clients can act on.
+type AccountProblem struct {
+	huma.ErrorModel
+	Code string `json:"code" enum:"account_dormant" doc:"Stable for clients: account_dormant (the account is dormant; its owner was mailed the link that brings it back)." example:"account_dormant"`
+}
+
+// dormantProblem answers the right password of a dormant account.
+func dormantProblem() error {
+	return &AccountProblem{
+		ErrorModel: *newProblem(http.StatusForbidden, "This account is dormant (휴면 계정) after a long time without a sign-in. "+
+			"A verification link was mailed to its address: open it to bring the account back, then sign in again."),
+		Code: "account_dormant",
+	}
 }

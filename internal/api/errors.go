@@ -137,6 +137,8 @@ func completeProblem(ctx huma.Context, _ string, v any) (any, error) {
 		p = &e.ErrorModel
 	case *RefundPendingProblem:
 		p = &e.ErrorModel
+	case *AccountProblem:
+		p = &e.ErrorModel
 	}
 	if p != nil && p.Status == http.StatusRequestEntityTooLarge {
 		// huma's own 413, for a body sent without a length that ran past

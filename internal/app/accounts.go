@@ -133,6 +133,7 @@ func (a *App) wireAccounts() error {
 		Identities:   s.social,
 		Audit:        s.audit,
 		SecondFactor: s.twoFactor,
+		Dormant:      s.addresses,
 		Legal:        a.live,
 	}, now, a.log)
 	s.carts = cart.New(d, a.Catalog, cart.Config{}, now)

@@ -21,7 +21,7 @@ func (a *App) wireAutomations() {
 	a.unsubscribe = automation.NewUnsubscribe(crypt.Derive(a.cfg.SecretKey, "mallang unsubscribe links"), a.cfg.BaseURL)
 	a.automations = automation.New(automation.Deps{DB: a.DB, Mailer: a.acc.outbox, Contacts: a.Accounts,
 		Sales: a.acc.stats, Coupons: a.acc.coupons, Policies: automationPolicy{a}, Now: a.now, BaseURL: a.cfg.BaseURL,
-		Unsubscribe: a.unsubscribe.Link, Log: a.log})
+		Unsubscribe: a.unsubscribe.Link, Accounts: a.Accounts, Log: a.log})
 }
 
 // tasks are the scheduled jobs the runner starts: the automations, and the
@@ -49,12 +49,15 @@ func (a *App) Unsubscribe() *automation.Unsubscribe { return a.unsubscribe }
 type automationPolicy struct{ a *App }
 
 func (p automationPolicy) Automations(ctx context.Context) automation.Policy {
-	st := p.a.live.s.Current(ctx).Automations
+	cur := p.a.live.s.Current(ctx)
+	st, dm := cur.Automations, cur.Dormancy
 	return automation.Policy{CartReminder: st.CartReminder, CartAfter: time.Duration(st.CartHours) * time.Hour,
 		PointsNotice: st.PointsNotice, PointsDays: st.PointsDays, ConfirmReminder: st.ConfirmReminder, ConfirmDays: st.ConfirmDays,
 		DailyReport: st.DailyReport, ReportHour: st.ReportHour, ReportTo: st.ReportTo,
 		BirthdayCoupon: st.BirthdayCoupon, BirthdayValidDays: st.BirthdayValidDays, BirthdayDaysBefore: st.BirthdayDaysBefore,
-		Birthday: coupon.Grant{Kind: st.BirthdayKind, Amount: st.BirthdayAmount, MaxDiscount: st.BirthdayMaxDiscount, MinOrder: st.BirthdayMinOrder}}
+		Birthday: coupon.Grant{Kind: st.BirthdayKind, Amount: st.BirthdayAmount, MaxDiscount: st.BirthdayMaxDiscount, MinOrder: st.BirthdayMinOrder},
+
+		Dormancy: dm.On, DormancyMonths: dm.Months, DormancyChangedAt: dm.ChangedAt}
 }
 
 // unsubscriber ends the consent an unsubscribe link names.

@@ -84,6 +84,7 @@ func (a *App) initialSettings() settings.Settings {
 		ConfirmDays: int(cfg.OrderConfirmAfter / (24 * time.Hour)), ReturnFee: cfg.ReturnFee, GradeWindowDays: 90,
 		Attendance:  settings.Attendance{On: true, Points: 10, StreakDays: 7, StreakBonus: 100},
 		Automations: settings.DefaultAutomations(),
+		Dormancy:    settings.DefaultDormancy(),
 		Reviews:     settings.Reviews{TextPoints: 100, PhotoPoints: 500, RequestAfterDays: 7}}
 	if cfg.Payments.BankAccount != "" {
 		st.BankAccounts = []settings.BankAccount{{Bank: cfg.Payments.BankName, Account: cfg.Payments.BankAccount,

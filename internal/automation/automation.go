@@ -36,10 +36,13 @@ const (
 	ConfirmReminder Kind = "confirm_reminder"
 	DailyReport     Kind = "daily_report"
 	BirthdayCoupon  Kind = "birthday_coupon"
+	// Dormancy mails the dormancy notices and the policy change, and makes
+	// accounts dormant (dormancy.go).
+	Dormancy Kind = "dormancy"
 )
 
 // Kinds are the automations in the order they run and are listed.
-var Kinds = []Kind{CartReminder, PointsNotice, ConfirmReminder, DailyReport, BirthdayCoupon}
+var Kinds = []Kind{CartReminder, PointsNotice, ConfirmReminder, DailyReport, BirthdayCoupon, Dormancy}
 
 // Policy is what the shop turned on, and when.
 type Policy struct {
@@ -69,6 +72,12 @@ type Policy struct {
 	Birthday           coupon.Grant
 	BirthdayValidDays  int
 	BirthdayDaysBefore int
+	// Dormancy makes customers who have not signed in for DormancyMonths
+	// dormant, each told 30 days ahead, and tells members once when the
+	// policy became stricter at DormancyChangedAt (zero: never).
+	Dormancy          bool
+	DormancyMonths    int
+	DormancyChangedAt time.Time
 }
 
 // Policies reads the shop's current policy (the settings).
@@ -93,6 +102,8 @@ type Deps struct {
 	Now      func() time.Time
 	// BaseURL is the storefront's absolute address, for the mails' links.
 	BaseURL string
+	// Accounts makes customers dormant.
+	Accounts Accounts
 	// Unsubscribe is the link that withdraws customer userID's consent to
 	// marketing mail without signing in; every marketing mail carries it.
 	Unsubscribe func(userID int64) string
@@ -151,6 +162,8 @@ func (p Policy) on(k Kind) bool {
 		return p.DailyReport && len(p.ReportTo) > 0
 	case BirthdayCoupon:
 		return p.BirthdayCoupon && p.BirthdayValidDays > 0 && p.Birthday.Amount > 0
+	case Dormancy:
+		return p.Dormancy && p.DormancyMonths > 0
 	}
 	return false
 }
@@ -170,6 +183,8 @@ func (s *Service) Run(ctx context.Context, k Kind, p Policy) (int, error) {
 		return s.report(ctx, p, now)
 	case BirthdayCoupon:
 		return s.birthdayCoupons(ctx, p, now)
+	case Dormancy:
+		return s.dormancy(ctx, p, now)
 	}
 	return 0, fmt.Errorf("unknown automation %q", k)
 }

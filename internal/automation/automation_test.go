@@ -68,7 +68,14 @@ type fixture struct {
 // on is every automation, as a shop that turned them all on.
 var on = automation.Policy{CartReminder: true, CartAfter: 24 * time.Hour, PointsNotice: true, PointsDays: 30,
 	ConfirmReminder: true, ConfirmDays: 3, DailyReport: true, ReportHour: 8, ReportTo: []string{"boss@example.com", "cs@example.com"},
-	BirthdayCoupon: true, Birthday: coupon.Grant{Kind: coupon.KindFixed, Amount: 5000, MinOrder: 20000}, BirthdayValidDays: 30, BirthdayDaysBefore: 7}
+	BirthdayCoupon: true, Birthday: coupon.Grant{Kind: coupon.KindFixed, Amount: 5000, MinOrder: 20000}, BirthdayValidDays: 30, BirthdayDaysBefore: 7,
+	Dormancy: true, DormancyMonths: 12}
+
+// accounts stands in for the accounts' service: the end-to-end dormancy
+// tests are internal/app's (they need the real data move).
+type accounts struct{}
+
+func (accounts) MakeDormant(context.Context, int64, time.Time) (bool, error) { return false, nil }
 
 func setup(t *testing.T, now time.Time) *fixture {
 	t.Helper()
@@ -78,7 +85,8 @@ func setup(t *testing.T, now time.Time) *fixture {
 	f.coupons = coupon.New(f.d, audit.New(f.d, f.clock.Now), f.clock.Now)
 	f.s = automation.New(automation.Deps{DB: f.d, Mailer: notifytest.Outbox(f.d, f.clock.Now), Contacts: contacts{},
 		Sales: f.sales, Coupons: f.coupons, Policies: f.policy, Now: f.clock.Now, BaseURL: "https://shop.example",
-		Unsubscribe: func(id int64) string { return "https://shop.example/unsubscribe?u=" + strconv.FormatInt(id, 10) }})
+		Unsubscribe: func(id int64) string { return "https://shop.example/unsubscribe?u=" + strconv.FormatInt(id, 10) },
+		Accounts:    accounts{}})
 	return f
 }
 

@@ -59,13 +59,15 @@ type careView struct {
 	Debt                     bool
 	Blocked                  bool
 	BlockedAt, BlockedReason string
-	Consents                 []careRow
-	Logins                   []loginRow
-	Ledger                   []ledgerRow
-	Addresses                []addressRow
-	Revealed                 bool
-	Form, Delta, Reason      string
-	Errors                   map[string]string
+	// DormantAt is when the account went dormant, "" when it is not.
+	DormantAt           string
+	Consents            []careRow
+	Logins              []loginRow
+	Ledger              []ledgerRow
+	Addresses           []addressRow
+	Revealed            bool
+	Form, Delta, Reason string
+	Errors              map[string]string
 }
 
 type careRow struct{ Kind, State, At string }
@@ -99,6 +101,9 @@ func (h *Handler) careViewOf(ctx context.Context, m *messages, t account.User, c
 		Balance: m.Won(c.Balance), Debt: c.Balance < 0, Blocked: !c.BlockedAt.IsZero(),
 		BlockedAt: m.Time(c.BlockedAt), BlockedReason: c.BlockedReason, Form: cn.Form, Delta: cn.Delta,
 		Reason: cn.Reason, Errors: cn.Fields}
+	if !c.DormantAt.IsZero() {
+		v.DormantAt = m.Time(c.DormantAt)
+	}
 	if v.Phone == "" {
 		v.Phone = "–"
 	}

@@ -78,7 +78,7 @@ func (h *Handler) lang(w http.ResponseWriter, r *http.Request) *messages {
 func newMessages() [2]*messages {
 	k := &messages{code: "ko", text: map[string]string{}}
 	e := &messages{code: "en", text: map[string]string{}}
-	for _, set := range []map[string][2]string{texts, commerceTexts, promotionTexts, paymentTexts, returnTexts, catalogTexts, imageTexts, bulkTexts, contentTexts, customerTexts, inquiryTexts, settingsTexts, auditTexts, dashboardTexts, statsTexts, orderSearchTexts, automationTexts, shipmentTexts, questionTexts, gradeTexts, messagingTexts, reviewTexts} {
+	for _, set := range []map[string][2]string{texts, commerceTexts, promotionTexts, paymentTexts, returnTexts, catalogTexts, imageTexts, bulkTexts, contentTexts, customerTexts, inquiryTexts, settingsTexts, auditTexts, dashboardTexts, statsTexts, orderSearchTexts, automationTexts, shipmentTexts, questionTexts, gradeTexts, messagingTexts, reviewTexts, dormancyTexts} {
 		for key, v := range set {
 			k.text[key], e.text[key] = v[0], v[1]
 		}

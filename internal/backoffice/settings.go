@@ -73,8 +73,10 @@ type settingsView struct {
 	Auto automationView
 	// Messaging is the 알림톡 section's switches (messaging.go).
 	Messaging messagingView
-	Errors    map[string]string
-	Error     string
+	// Dormancy is the dormant-account policy's switch (dormancy.go).
+	Dormancy dormancyView
+	Errors   map[string]string
+	Error    string
 	// Legal links the legal documents' pages; Points and Grades the
 	// promotion settings, shown to staff who may edit them.
 	Legal  []settingsLink
@@ -113,6 +115,7 @@ func (h *Handler) newSettingsView(m *messages, u account.User, st settings.Setti
 		"review_request_days": strconv.Itoa(st.Reviews.RequestAfterDays),
 	}, AttendanceOn: st.Attendance.On}
 	v.Auto = automationValues(st.Automations, v.Values)
+	v.Dormancy = dormancyValues(m, st.Dormancy, v.Values)
 	v.setMessaging(st.Messaging)
 	for i := range settings.MaxBankAccounts {
 		row := bankRowView{Index: strconv.Itoa(i)}
@@ -210,6 +213,7 @@ func (h *Handler) saveSettings(w http.ResponseWriter, r *http.Request, m *messag
 	st.Attendance.On = r.PostFormValue("attendance_on") == "1"
 	v.AttendanceOn = st.Attendance.On
 	parseAutomations(r, m, &v, &st)
+	parseDormancy(r, m, &v, &st)
 	st.Messaging = messagingForm(r, v.Values)
 	v.setMessaging(st.Messaging)
 	for i := range settings.MaxBankAccounts {
@@ -233,7 +237,7 @@ func (h *Handler) saveSettings(w http.ResponseWriter, r *http.Request, m *messag
 	saved, err := h.deps.Settings.Update(r.Context(), staffActor(r, u), st)
 	if inv, ok := fault.AsInvalid(err); ok {
 		known := map[string]string{}
-		for _, f := range append(settingsFields, automationFields...) {
+		for _, f := range append(settingsFields, append(automationFields, "dormancy_months")...) {
 			known[f] = ""
 		}
 		for i := range settings.MaxBankAccounts {

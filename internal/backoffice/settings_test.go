@@ -35,6 +35,10 @@ func settingsForm(e *env) url.Values {
 	if st.Attendance.On {
 		f.Set("attendance_on", "1")
 	}
+	f.Set("dormancy_months", strconv.Itoa(st.Dormancy.Months))
+	if st.Dormancy.On {
+		f.Set("dormancy_on", "1")
+	}
 	a := st.Automations
 	for k, v := range map[string]string{"cart_hours": strconv.Itoa(a.CartHours), "points_days": strconv.Itoa(a.PointsDays),
 		"confirm_reminder_days": strconv.Itoa(a.ConfirmDays), "report_hour": strconv.Itoa(a.ReportHour),

@@ -17,8 +17,10 @@ func (h *Handler) users(w http.ResponseWriter, r *http.Request, m *messages, u a
 	q := account.UserQuery{
 		Search:    cut(strings.TrimSpace(r.URL.Query().Get("q")), 320),
 		StaffOnly: r.URL.Query().Get("staff") == "1",
-		Limit:     usersPage,
-		Offset:    (n - 1) * usersPage,
+		// The dormant filter (decision 0069).
+		DormantOnly: r.URL.Query().Get("dormant") == "1",
+		Limit:       usersPage,
+		Offset:      (n - 1) * usersPage,
 	}
 	us, total, err := h.deps.Accounts.ListUsers(r.Context(), q)
 	if err != nil {

@@ -30,9 +30,9 @@ import (
 // pages between its old and new place by one, as it shifts OFFSET pages
 // between two visits.
 const (
-	seekStride = 10 // pages between seek points
+	seekStride = 4 // pages between seek points
 	seekTTL    = 60 * time.Second
-	maxSeeks   = 1024 // listings with seek points; emptied when full
+	maxSeeks   = 512 // listings with seek points; emptied when full
 )
 
 // seekPoints are the seek points of one listing in one sort and page size:

@@ -32,7 +32,7 @@ func TestDeepPagesMatchOffsetPages(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	const perPage = 3 // 140 pages over the shop: seek points every 30 products
+	const perPage = 3 // 140 pages over the shop: seek points every 12 products
 	listings := []catalog.ListQuery{
 		{},
 		{Category: f.Roots[0].Slug},

@@ -220,6 +220,8 @@ func fillShop(t testing.TB, d *db.DB) {
 	exec(t, d, `INSERT INTO automation_sends (kind, subject, user_id, sent_at) VALUES
 		('cart_reminder', 'cart:1:2026-11-30T01:00:00Z', 4, ?), ('daily_report', 'report:2026-11-30:boss@example.com', NULL, ?)`, t1, t2)
 	exec(t, d, `INSERT INTO automation_runs (kind, ran_at, sent, error) VALUES ('daily_report', ?, 1, ''), ('cart_reminder', ?, 0, 'mail server "down"')`, t2, t3)
+	exec(t, d, `UPDATE users SET dormant_at = ? WHERE id = 4`, t3)
+	exec(t, d, `INSERT INTO dormant_accounts (user_id, data_enc, last_active_at, created_at) VALUES (4, 'v1.k0.ZG9ybWFudC1yZWNvcmQ', ?, ?)`, t1, t3)
 	exec(t, d, `INSERT INTO shipment_uploads (id, staff_id, file_name, file_rows, report, applied_at, created_at) VALUES
 		('0f1e2d3c4b5a69788796a5b4c3d2e1f0', 1, '송장 "12월".csv', '[{"row":2,"number":"M-1","carrier":"cj","tracking":"1234-5678-9012"}]', NULL, NULL, ?)`, t2)
 	exec(t, d, `INSERT INTO wishes (id, user_id, product_id, created_at) VALUES (1, 4, 1, ?), (2, 1, 1, ?)`, t1, t2)

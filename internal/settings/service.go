@@ -177,6 +177,12 @@ func (s *Service) Update(ctx context.Context, by audit.Actor, in Settings) (Sett
 		if old.Version != in.Version {
 			return ErrStale
 		}
+		// When the dormancy policy last became stricter is the service's
+		// to say: members are mailed once per such change.
+		in.Dormancy.ChangedAt = old.Dormancy.ChangedAt
+		if in.Dormancy.Stricter(old.Dormancy) {
+			in.Dormancy.ChangedAt = now
+		}
 		if err := updateSettings(ctx, q, in, now); err != nil {
 			return err
 		}
@@ -217,5 +223,6 @@ func changes(a, b Settings) map[string]any {
 	add("automations", !a.Automations.Equal(b.Automations))
 	add("messaging", a.Messaging != b.Messaging)
 	add("reviews", a.Reviews != b.Reviews)
+	add("dormancy", !a.Dormancy.Same(b.Dormancy))
 	return map[string]any{"changed": names, "version": b.Version}
 }

@@ -87,6 +87,9 @@ type Settings struct {
 	// before it existed reads it as zero: reviews earn nothing and no
 	// request is mailed until staff set them.
 	Reviews Reviews `json:"reviews"`
+	// Dormancy is the dormant-account policy (dormancy.go). A shop whose
+	// settings were stored before it existed reads it as off.
+	Dormancy Dormancy `json:"dormancy"`
 }
 
 // Reviews is the shop's product review policy.
@@ -304,6 +307,7 @@ func (s Settings) validate(v *fault.Invalid, methods []string) {
 		v.Add("streak_bonus", fmt.Sprintf("must be from 0 to %d points", MaxStreakBonus))
 	}
 	s.Automations.validate(v)
+	s.Dormancy.validate(v)
 	s.Messaging.validate(v)
 	if r := s.Reviews; r.TextPoints < 0 || r.TextPoints > MaxReviewPoints {
 		v.Add("review_text_points", fmt.Sprintf("must be from 0 to %d points", MaxReviewPoints))

@@ -150,12 +150,16 @@ func (h *Handler) linkProblem(w http.ResponseWriter, r *http.Request, lc *locale
 }
 
 func (h *Handler) verify(w http.ResponseWriter, r *http.Request, lc *locale) error {
-	u, err := h.acc.Accounts.Verify(r.Context(), r.URL.Query().Get("token"))
+	u, woke, err := h.acc.Accounts.OpenLink(r.Context(), r.URL.Query().Get("token"))
 	if err != nil {
 		return h.linkProblem(w, r, lc, err, link{Label: lc.T("sent.resend"), URL: "/account/verify/resend"})
 	}
-	p := h.accountPage(r, lc, lc.T("verified.title"), account.VerifyPath)
-	f := &form{TestID: "verified", Title: lc.T("verified.title"), Done: lc.F("verified.body", u.Email),
+	title, body := lc.T("verified.title"), lc.F("verified.body", u.Email)
+	if woke {
+		title, body = lc.T("woken.title"), lc.F("woken.body", u.Email)
+	}
+	p := h.accountPage(r, lc, title, account.VerifyPath)
+	f := &form{TestID: "verified", Title: title, Done: body,
 		Links: []link{{Label: lc.T("login.title"), URL: "/login"}}}
 	h.render(w, r, lc, http.StatusOK, formPage(p, f))
 	return nil
@@ -302,6 +306,11 @@ func (h *Handler) login(w http.ResponseWriter, r *http.Request, lc *locale) erro
 	}
 	if b, ok := account.AsBlocked(err); ok {
 		f.Error = lc.F("blocked.login", b.Reason)
+		h.render(w, r, lc, http.StatusForbidden, formPage(p, f))
+		return nil
+	}
+	if _, ok := account.AsDormant(err); ok {
+		f.Error = lc.T("dormant.login")
 		h.render(w, r, lc, http.StatusForbidden, formPage(p, f))
 		return nil
 	}

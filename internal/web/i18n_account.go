@@ -38,6 +38,9 @@ func accountText() []msg {
 		{key: "link.expired", ko: "유효 시간이 지난 링크입니다. 새 링크를 받아 주세요.", en: "This link has expired. Ask for a new one."},
 		{key: "verified.title", ko: "이메일 인증 완료", en: "Email verified"},
 		{key: "verified.body", ko: "%[1]s 계정이 활성화되었습니다. 이제 로그인할 수 있습니다.", en: "The account %[1]s is active. You can sign in now."},
+		{key: "dormant.login", ko: "오랫동안 로그인하지 않아 휴면 계정으로 전환된 계정입니다. 가입하신 이메일로 휴면 해제 링크를 보냈으니 메일의 링크를 열어 주세요.", en: "This account went dormant after a long time without a sign-in. We emailed you a link that brings it back: open it, then sign in."},
+		{key: "woken.title", ko: "휴면 해제 완료", en: "Account restored"},
+		{key: "woken.body", ko: "%[1]s 계정의 휴면 상태가 풀리고 보관하던 정보가 되돌아왔습니다. 이제 로그인할 수 있습니다.", en: "The account %[1]s is active again, with its details back. You can sign in now."},
 
 		{key: "email.submit", ko: "메일 보내기", en: "Send"},
 		{key: "email.sent", ko: "입력하신 주소로 가입된 계정이 있으면 메일을 보냈습니다. 몇 분 안에 오지 않으면 스팸함을 확인해 주세요.", en: "If an account uses that address, we have emailed it. If nothing arrives within a few minutes, look in your spam folder."},

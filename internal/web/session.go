@@ -19,7 +19,9 @@ import (
 // *account.Service implements it.
 type Accounts interface {
 	SignUp(ctx context.Context, in account.SignUp) error
-	Verify(ctx context.Context, token string) (account.User, error)
+	// OpenLink opens a verification link and tells whether it woke a
+	// dormant account.
+	OpenLink(ctx context.Context, token string) (account.User, bool, error)
 	ResendVerification(ctx context.Context, email string) error
 	LinkGuard(ctx context.Context, ip, email string) error
 	Login(ctx context.Context, in account.Login) (account.User, error)
@@ -33,6 +35,8 @@ type Accounts interface {
 	Delete(ctx context.Context, userID int64, confirm string) error
 	// RecordLogin keeps a social sign-in in the sign-in history.
 	RecordLogin(ctx context.Context, userID int64, method string, success bool, ip, userAgent string)
+	// SendWakeLink mails a dormant account's owner the link that wakes it.
+	SendWakeLink(ctx context.Context, userID int64)
 }
 
 // AccountDeps are what the account, cart, order and payment pages need.

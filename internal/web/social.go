@@ -103,6 +103,12 @@ func (h *Handler) socialCallback(w http.ResponseWriter, r *http.Request, lc *loc
 	if err != nil {
 		return err
 	}
+	if !u.DormantAt.IsZero() {
+		// No session before the owner opens the mailed link.
+		h.acc.Accounts.RecordLogin(ctx, u.ID, account.LoginSocial, false, security.ClientIP(r), r.UserAgent())
+		h.acc.Accounts.SendWakeLink(ctx, u.ID)
+		return h.socialFailed(w, r, lc.T("dormant.login"))
+	}
 	if err := h.signIn(ctx, u); err != nil {
 		return err
 	}
