@@ -70,7 +70,7 @@ func TestBirthdayCoupon(t *testing.T) {
 			t.Parallel()
 			f := setup(t, tt.now)
 			p := on
-			p.CartReminder, p.PointsNotice, p.ConfirmReminder, p.DailyReport = false, false, false, false
+			p.CartReminder, p.PointsNotice, p.ConfirmReminder, p.DailyReport, p.Dormancy = false, false, false, false, false
 			f.policy.p = p
 			user := f.customer(t, tt.consent)
 			f.birthday(t, user, tt.month, tt.day)
@@ -128,7 +128,7 @@ func TestBirthdayCouponConcurrentOncePerYear(t *testing.T) {
 	now := seoul(2026, 12, 7, 10)
 	f := setup(t, now)
 	p := on
-	p.CartReminder, p.PointsNotice, p.ConfirmReminder, p.DailyReport = false, false, false, false
+	p.CartReminder, p.PointsNotice, p.ConfirmReminder, p.DailyReport, p.Dormancy = false, false, false, false, false
 	f.policy.p = p
 	var users []int64
 	for i := range 6 {
