@@ -197,7 +197,7 @@ func NewService(d *db.DB, opt Options, now func() time.Time, log *slog.Logger) *
 	if log == nil {
 		panic("account: NewService without a logger")
 	}
-	return &Service{d: d, opt: opt, now: now, log: log, hashing: newHashing(2 * runtime.GOMAXPROCS(0))}
+	return &Service{d: d, opt: opt, now: now, log: log, hashing: newHashing(runtime.GOMAXPROCS(0))}
 }
 
 // NormalizeEmail trims and lower-cases an address, so one mailbox is one

@@ -66,10 +66,11 @@ func CheckPassword(hash, password string) (bool, error) {
 	return subtle.ConstantTimeCompare(got, want) == 1, nil
 }
 
-// hashing bounds how many argon2id computations run at once. Each takes
-// 19 MiB and about 50 ms of one core; a burst of logins without a bound
-// would take memory in proportion to the burst, and with it the time of
-// every other request. Waiting callers give up with their context.
+// hashing bounds how many argon2id computations run at once: one per core
+// (GOMAXPROCS). Each takes 19 MiB and about 50 ms of one core, so more at
+// once would not finish sooner; a burst of logins without a bound would
+// take memory in proportion to the burst, and with it the time of every
+// other request. Waiting callers give up with their context.
 type hashing chan struct{}
 
 func newHashing(n int) hashing { return make(hashing, max(n, 1)) }

@@ -13,7 +13,7 @@ const (
 	// through this Service clear the cache at once; other app nodes see a
 	// change after at most this long.
 	pageTTL  = 2 * time.Second
-	maxPages = 2048 // cached pages; the cache is emptied when full
+	maxPages = 512 // cached pages; the cache is emptied when full
 )
 
 // pageCache keeps recent listing pages. The zero value is ready to use.
