@@ -229,3 +229,18 @@ func TestTimesKeepMicroseconds(t *testing.T) {
 		t.Errorf("rows at %v = %d, %v; want 1", tests[0].in, n, err)
 	}
 }
+
+// TestPostgresPlansStatementsOnce: on PostgreSQL every connection plans a
+// prepared statement once (plan_cache_mode = force_generic_plan), unless
+// the database URL says otherwise.
+func TestPostgresPlansStatementsOnce(t *testing.T) {
+	t.Parallel()
+	d := dbtest.New(t)
+	if d.Dialect.Engine != db.Postgres {
+		return
+	}
+	var mode string
+	if err := d.Read().GetContext(context.Background(), &mode, `SHOW plan_cache_mode`); err != nil || mode != "force_generic_plan" {
+		t.Fatalf("plan_cache_mode = %q, %v; want force_generic_plan", mode, err)
+	}
+}
