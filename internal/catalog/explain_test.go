@@ -123,3 +123,45 @@ func TestSearchUsesIndex(t *testing.T) {
 		}
 	}
 }
+
+// TestDeepPagesSeekWithinTies checks, with EXPLAIN, that a page after a
+// seek point starts at the point in the index even when many products
+// share its sort key (most products have no sales and no reviews): the
+// index range must hold the id too. SQLite cannot range over the id, the
+// rowid, as part of a row value, so a (key, id) comparison would start at
+// the first product with the key and read every product before the point.
+func TestDeepPagesSeekWithinTies(t *testing.T) {
+	t.Parallel()
+	d := dbtest.New(t)
+	if d.Dialect.Engine != db.SQLite {
+		t.Skip("PostgreSQL ranges over a row comparison in a B-tree index (TestSearchUsesIndex shows the index)")
+	}
+	s := NewService(d, time.Now, slog.New(slog.DiscardHandler), &thumbsAsked{})
+	ctx := context.Background()
+	root, err := s.CreateCategory(ctx, NewCategory{Slug: "r", Name: "r"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, slug := range []string{"a", "b"} {
+		if _, err := s.CreateCategory(ctx, NewCategory{ParentID: root.ID, Slug: slug, Name: slug}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	for _, q := range []ListQuery{
+		{Category: "a", Sort: SortBest, Page: 40},
+		{Category: "r", Sort: SortReviews, Page: 40},
+		{Sort: SortRating, Page: 40},
+		{Category: "r", Sort: SortPriceAsc, Page: 40},
+		{Category: "a", Sort: SortNewest, Page: 40},
+	} {
+		plan := listPlan(t, s, q, false)
+		_, dir := orderBy(q.Sort)
+		within := "=? AND id<?)"
+		if dir == "ASC" {
+			within = "=? AND id>?)"
+		}
+		if !strings.Contains(plan, within) || strings.Contains(plan, "SCAN products") {
+			t.Errorf("%+v: a deep page does not seek within the tie of its sort key:\n%s", q, plan)
+		}
+	}
+}

@@ -113,43 +113,58 @@ func categoryCond(d db.Dialect, cats []int64) (string, []any) {
 // counts from there.
 func (l listSQL) browseIDs(s Sort, limit, offset int, after *seekPoint) (string, []any) {
 	col, dir := orderBy(s)
-	order := col + " " + dir + ", id " + dir
+	order := " ORDER BY " + col + " " + dir + ", id " + dir
 	where := strings.Join(l.where, " AND ")
 	a := l.d.OpaqueArg()
-	args := append([]any(nil), l.args...)
+	parts := []seekPart{{}}
 	if after != nil {
-		cond, cargs := seekCond(s, after)
-		where += " AND " + cond
-		args = append(args, cargs...)
+		parts = seekParts(l.d, s, after)
 	}
-	var b strings.Builder
-	if len(l.cats) <= 1 {
-		b.WriteString("SELECT id, " + col + " AS k FROM products WHERE " + where)
+	if len(l.cats) <= 1 && len(parts) == 1 {
+		// One walk of one index, in order.
+		args := append([]any(nil), l.args...)
+		q := "SELECT id, " + col + " AS k FROM products WHERE " + where
 		if len(l.cats) == 1 {
-			b.WriteString(" AND category_id = " + a)
+			q += " AND category_id = " + a
 			args = append(args, l.cats[0])
 		}
-		b.WriteString(" ORDER BY " + order)
-	} else {
-		// Each arm is bounded to the rows the page can need from it.
-		armArgs := args
-		args = nil
-		b.WriteString("SELECT id, k FROM (")
-		for i, c := range l.cats {
-			if i > 0 {
+		if p := parts[0]; p.cond != "" {
+			q += " AND " + p.cond
+			args = append(args, p.args...)
+		}
+		return q + order + " LIMIT " + a + " OFFSET " + a, append(args, limit, offset)
+	}
+	// Several walks (one per category, and on SQLite one per part of the
+	// seek condition), each bounded to the rows the page can need from it,
+	// merged and cut to the page.
+	cats := l.cats
+	if len(cats) == 0 {
+		cats = []int64{0} // every category: no category condition
+	}
+	var b strings.Builder
+	var args []any
+	b.WriteString("SELECT id, k FROM (")
+	for i, c := range cats {
+		for j, p := range parts {
+			if i > 0 || j > 0 {
 				b.WriteString(" UNION ALL ")
 			}
-			b.WriteString("SELECT * FROM (SELECT id, " + col + " AS k FROM products WHERE category_id = " + a + " AND " + where +
-				" ORDER BY " + order + " LIMIT " + a + ") a" + strconv.Itoa(i))
-			args = append(args, c)
-			args = append(args, armArgs...)
+			b.WriteString("SELECT * FROM (SELECT id, " + col + " AS k FROM products WHERE " + where)
+			args = append(args, l.args...)
+			if len(l.cats) > 0 {
+				b.WriteString(" AND category_id = " + a)
+				args = append(args, c)
+			}
+			if p.cond != "" {
+				b.WriteString(" AND " + p.cond)
+				args = append(args, p.args...)
+			}
+			b.WriteString(order + " LIMIT " + a + ") a" + strconv.Itoa(i*len(parts)+j))
 			args = append(args, offset+limit)
 		}
-		b.WriteString(") arms ORDER BY k " + dir + ", id " + dir)
 	}
-	b.WriteString(" LIMIT " + a + " OFFSET " + a)
-	args = append(args, limit, offset)
-	return b.String(), args
+	b.WriteString(") arms ORDER BY k " + dir + ", id " + dir + " LIMIT " + a + " OFFSET " + a)
+	return b.String(), append(args, limit, offset)
 }
 
 // walkIDs returns SQL that selects one page of a search by walking the

@@ -20,19 +20,23 @@ import (
 // there. Instead the listing remembers seek points: the sort key and id of
 // the last product of every seekStride-th page, found in one walk of its
 // index. A deep page then starts right after the nearest point before it,
-// with (sort key, id) compared as a row, and skips fewer than seekStride
-// pages.
+// and skips fewer than seekStride pages. With a point after every page, a
+// page of a subtree reads one page of index entries per category, as page
+// 1 does; a stride of 4 made a shuffled crawl a third slower.
 //
 // Points are kept for seekTTL and dropped at once by a catalog write that
 // can move products in a listing (shape). Stock changes (every sale) and
 // sales counts do not drop them: a point is a position in the order, not a
 // product, so a product that moved since the walk shifts the edges of the
 // pages between its old and new place by one, as it shifts OFFSET pages
-// between two visits.
+// between two visits. The cache holds at most maxSeeks listings and
+// maxSeekPoints points (about 100 bytes each at most, a name's), and is
+// emptied when either is reached.
 const (
-	seekStride = 4 // pages between seek points
-	seekTTL    = 60 * time.Second
-	maxSeeks   = 512 // listings with seek points; emptied when full
+	seekStride    = 1 // pages between seek points
+	seekTTL       = 60 * time.Second
+	maxSeeks      = 512
+	maxSeekPoints = 100_000
 )
 
 // seekPoints are the seek points of one listing in one sort and page size:
@@ -56,6 +60,7 @@ type seekPoint struct {
 type seekCache struct {
 	mu     sync.Mutex
 	points map[string]seekPoints
+	n      int // points held
 	group  singleflight.Group
 }
 
@@ -98,10 +103,14 @@ func (s *Service) seekPoints(ctx context.Context, q ListQuery, l listSQL) ([]see
 			return nil, fmt.Errorf("find the seek points of a listing: %w", err)
 		}
 		c.mu.Lock()
-		if c.points == nil || len(c.points) >= maxSeeks {
-			c.points = map[string]seekPoints{}
+		if old, ok := c.points[key]; ok {
+			c.n -= len(old.at)
+		}
+		if c.points == nil || len(c.points) >= maxSeeks || c.n+len(at) > maxSeekPoints {
+			c.points, c.n = map[string]seekPoints{}, 0
 		}
 		c.points[key] = seekPoints{at: at, shape: shape, expires: s.now().Add(seekTTL)}
+		c.n += len(at)
 		c.mu.Unlock()
 		return at, nil
 	})
@@ -131,13 +140,33 @@ func (l listSQL) seekPointsSQL(s Sort, stride int) (string, []any) {
 		FROM products WHERE ` + where + `) r WHERE rn % ? = 0 ORDER BY rn`, append(args, stride)
 }
 
-// seekCond returns the condition, and its arguments, that keeps the
-// products after the point p in the order of s.
-func seekCond(s Sort, p *seekPoint) (string, []any) {
+// seekPart is one condition of the products after a seek point, with its
+// arguments.
+type seekPart struct {
+	cond string
+	args []any
+}
+
+// seekParts returns the conditions whose union keeps the products after the
+// point p in the order of s, each a range of one listing index. PostgreSQL
+// ranges over a (key, id) row comparison in the index. SQLite ranges over
+// the key alone there (the id is the rowid, which its row-value ranges do
+// not reach), so it would read every product that shares the point's key
+// up to the point: most products share a rating, review count and sales of
+// 0. On SQLite the products after the point are those with its key and a
+// later id, then those with a later key.
+func seekParts(d db.Dialect, s Sort, p *seekPoint) []seekPart {
 	col, dir := orderBy(s)
 	op := ">"
 	if dir == "DESC" {
 		op = "<"
 	}
-	return "(" + col + ", id) " + op + " (?, ?)", []any{p.K, p.ID}
+	a := d.OpaqueArg()
+	if d.Engine != db.SQLite {
+		return []seekPart{{"(" + col + ", id) " + op + " (?, ?)", []any{p.K, p.ID}}}
+	}
+	return []seekPart{
+		{col + " = " + a + " AND id " + op + " " + a, []any{p.K, p.ID}},
+		{col + " " + op + " " + a, []any{p.K}},
+	}
 }
