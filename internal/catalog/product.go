@@ -506,14 +506,11 @@ func (s *Service) SetVariantStock(ctx context.Context, variantID, stock int64) e
 // variants of a product sold out by hand are not Buyable.
 func (s *Service) Product(ctx context.Context, id int64) (ProductDetail, error) {
 	q := s.db.Read()
-	r, err := activeProduct(ctx, q, id)
+	r, opts, err := activeProduct(ctx, q, id)
 	if err != nil {
 		return ProductDetail{}, fmt.Errorf("product %d: %w", id, err)
 	}
-	d := ProductDetail{Product: r.product()}
-	if d.Options, err = productOptions(ctx, q, id); err != nil {
-		return ProductDetail{}, fmt.Errorf("product %d: %w", id, err)
-	}
+	d := ProductDetail{Product: r.product(), Options: opts}
 	t, err := s.categories(ctx)
 	if err != nil {
 		return ProductDetail{}, err
@@ -522,14 +519,11 @@ func (s *Service) Product(ctx context.Context, id int64) (ProductDetail, error) 
 		// A hidden category hides its products from customers.
 		return ProductDetail{}, fmt.Errorf("product %d in a hidden category: %w", id, fault.ErrNotFound)
 	}
-	if d.Variants, err = productVariants(ctx, q, id, d.Price.Currency); err != nil {
+	if d.Variants, d.Images, err = productParts(ctx, q, id, d.Price.Currency); err != nil {
 		return ProductDetail{}, fmt.Errorf("product %d: %w", id, err)
 	}
 	for i := range d.Variants {
 		d.Variants[i].SoldOut = d.SoldOut
-	}
-	if d.Images, err = productImages(ctx, q, id); err != nil {
-		return ProductDetail{}, fmt.Errorf("product %d: %w", id, err)
 	}
 	if len(d.Images) > 0 {
 		img := d.Images[0]

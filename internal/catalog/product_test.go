@@ -63,6 +63,12 @@ func TestProductDetail(t *testing.T) {
 	if len(p.Images) != 2 || p.Images[0].Key != "a.jpg" || p.Images[1].Position != 2 || p.Image == nil || p.Image.Key != "a.jpg" {
 		t.Errorf("images = %+v, image %+v", p.Images, p.Image)
 	}
+	if img := p.Images[0]; img.ContentType != "image/jpeg" || img.Width != 800 || img.Height != 600 || !img.ThumbsReady || img.ProductID != id {
+		t.Errorf("first image = %+v", img)
+	}
+	if v := p.Variants[2]; v.Stock != 7 || v.Price.Minor != 9000 || v.SalePrice != nil || v.ProductID != id || v.Options != [3]string{"L", "흰색"} {
+		t.Errorf("variant L = %+v", v)
+	}
 	if len(p.CategoryPath) != 2 || p.CategoryPath[0].Slug != "food" || p.CategoryPath[1].Slug != "choco" {
 		t.Errorf("path = %+v", p.CategoryPath)
 	}

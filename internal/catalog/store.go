@@ -370,15 +370,35 @@ func (r productRow) product() Product {
 	return p
 }
 
-func activeProduct(ctx context.Context, q db.Querier, id int64) (productRow, error) {
+// activeProduct returns an active product that is not deleted, with the
+// names of its options, in one statement (the product page reads it on
+// every view). Options are returned by position, never nil.
+func activeProduct(ctx context.Context, q db.Querier, id int64) (productRow, []Option, error) {
 	var r productRow
-	err := q.QueryRowxContext(ctx, q.Rebind(`SELECT `+productColumns+` FROM products p`+productJoins+`
-		WHERE p.id = ? AND p.status = 'active' AND p.deleted_at IS NULL`), id).Scan(r.scanDest(true)...)
+	var names [3]sql.NullString
+	dest := append(r.scanDest(true), &names[0], &names[1], &names[2])
+	err := q.QueryRowxContext(ctx, q.Rebind(`SELECT `+productColumns+`, `+optionNames+` FROM products p`+productJoins+`
+		WHERE p.id = ? AND p.status = 'active' AND p.deleted_at IS NULL`), id).Scan(dest...)
 	if errors.Is(err, sql.ErrNoRows) {
-		return productRow{}, fault.ErrNotFound
+		return productRow{}, nil, fault.ErrNotFound
 	}
-	return r, err
+	if err != nil {
+		return productRow{}, nil, err
+	}
+	opts := make([]Option, 0, len(names))
+	for i, n := range names {
+		if n.Valid {
+			opts = append(opts, Option{Position: i + 1, Name: n.String})
+		}
+	}
+	return r, opts, nil
 }
+
+// optionNames selects the names of p's options at positions 1 to 3 (NULL
+// where it has none).
+const optionNames = `(SELECT o.name FROM product_options o WHERE o.product_id = p.id AND o.position = 1),
+	(SELECT o.name FROM product_options o WHERE o.product_id = p.id AND o.position = 2),
+	(SELECT o.name FROM product_options o WHERE o.product_id = p.id AND o.position = 3)`
 
 // productText returns the names and description of a product that is not
 // deleted.
@@ -400,57 +420,57 @@ func productExists(ctx context.Context, q db.Querier, id int64) (bool, error) {
 	return n > 0, nil
 }
 
-func productOptions(ctx context.Context, q db.Querier, productID int64) ([]Option, error) {
-	var names []struct {
-		Position int    `db:"position"`
-		Name     string `db:"name"`
-	}
-	err := q.SelectContext(ctx, &names, q.Rebind(`SELECT position, name FROM product_options
-		WHERE product_id = `+db.OpaqueArg(q)+` ORDER BY position`), productID)
-	if err != nil {
-		return nil, fmt.Errorf("options: %w", err)
-	}
-	out := make([]Option, len(names))
-	for i, n := range names {
-		out[i] = Option{Position: n.Position, Name: n.Name}
-	}
-	return out, nil
+// partRow is a row of productParts: a variant or an image of a product,
+// in columns the two share.
+type partRow struct {
+	Image    bool          `db:"image"` // false: a variant
+	ID       int64         `db:"id"`
+	Position int           `db:"position"`
+	Key      string        `db:"k"`    // a variant's SKU; an image's blob key
+	Text1    string        `db:"t1"`   // option1; the image's content type
+	Text2    string        `db:"t2"`   // option2; the image's alt text
+	Text3    string        `db:"t3"`   // option3
+	Num1     int64         `db:"n1"`   // price; width
+	Num2     sql.NullInt64 `db:"n2"`   // sale price; height
+	Num3     int64         `db:"n3"`   // stock
+	Flag     bool          `db:"flag"` // active; thumbnails ready
 }
 
-// productVariants returns the variants by position and fills the values of
-// the product's options from them, in variant order.
-func productVariants(ctx context.Context, q db.Querier, productID int64, c money.Currency) ([]Variant, error) {
-	var rows []struct {
-		ID        int64         `db:"id"`
-		SKU       string        `db:"sku"`
-		Option1   string        `db:"option1"`
-		Option2   string        `db:"option2"`
-		Option3   string        `db:"option3"`
-		Price     int64         `db:"price_minor"`
-		SalePrice sql.NullInt64 `db:"sale_price_minor"`
-		Stock     int64         `db:"stock"`
-		Active    bool          `db:"active"`
-		Position  int           `db:"position"`
-	}
-	err := q.SelectContext(ctx, &rows, q.Rebind(`SELECT id, sku, option1, option2, option3, price_minor,
-		sale_price_minor, stock, active, position FROM variants WHERE product_id = `+db.OpaqueArg(q)+` ORDER BY position, id`), productID)
+// productParts returns a product's variants and images, each by position
+// then id, in one statement: a round trip fewer on every product page.
+// Neither slice is nil.
+func productParts(ctx context.Context, q db.Querier, productID int64, c money.Currency) ([]Variant, []Image, error) {
+	var rows []partRow
+	a := db.OpaqueArg(q)
+	err := q.SelectContext(ctx, &rows, q.Rebind(`SELECT FALSE AS image, id, position, sku AS k,
+			option1 AS t1, option2 AS t2, option3 AS t3, price_minor AS n1, sale_price_minor AS n2, stock AS n3, active AS flag
+		FROM variants WHERE product_id = `+a+`
+		UNION ALL
+		SELECT TRUE, id, position, blob_key, content_type, alt, '', width, height, 0, thumbs_ready
+		FROM product_images WHERE product_id = `+a+`
+		ORDER BY image, position, id`), productID, productID)
 	if err != nil {
-		return nil, fmt.Errorf("variants: %w", err)
+		return nil, nil, fmt.Errorf("variants and images: %w", err)
 	}
-	out := make([]Variant, len(rows))
-	for i, r := range rows {
-		v := Variant{
-			ID: r.ID, ProductID: productID, SKU: r.SKU,
-			Options: [3]string{r.Option1, r.Option2, r.Option3},
-			Price:   money.New(r.Price, c), Stock: r.Stock, Active: r.Active, Position: r.Position,
+	vs, imgs := make([]Variant, 0, len(rows)), make([]Image, 0, len(rows))
+	for _, r := range rows {
+		if r.Image {
+			imgs = append(imgs, Image{ID: r.ID, ProductID: productID, Position: r.Position, Key: r.Key,
+				ContentType: r.Text1, Width: int(r.Num1), Height: int(r.Num2.Int64), Alt: r.Text2, ThumbsReady: r.Flag})
+			continue
 		}
-		if r.SalePrice.Valid {
-			sp := money.New(r.SalePrice.Int64, c)
+		v := Variant{
+			ID: r.ID, ProductID: productID, SKU: r.Key,
+			Options: [3]string{r.Text1, r.Text2, r.Text3},
+			Price:   money.New(r.Num1, c), Stock: r.Num3, Active: r.Flag, Position: r.Position,
+		}
+		if r.Num2.Valid {
+			sp := money.New(r.Num2.Int64, c)
 			v.SalePrice = &sp
 		}
-		out[i] = v
+		vs = append(vs, v)
 	}
-	return out, nil
+	return vs, imgs, nil
 }
 
 type imageRow struct {
