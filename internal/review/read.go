@@ -120,6 +120,14 @@ func (s *Service) ForProduct(ctx context.Context, productID int64, sort Sort, pa
 	if err != nil {
 		return Page{}, err
 	}
+	return s.PageOf(ctx, productID, sum, sort, page, viewer)
+}
+
+// PageOf is ForProduct for a caller that has just read the product's
+// review figures (the product page has them in the product's row): it
+// reads the page only, and does not look for the product.
+func (s *Service) PageOf(ctx context.Context, productID int64, sum Summary, sort Sort, page int, viewer int64) (Page, error) {
+	var err error
 	pages := max(1, int((sum.Count+PerPage-1)/PerPage))
 	page = min(max(page, 1), pages)
 	p := Page{Summary: sum, Page: page, Pages: pages, Sort: ParseSort(string(sort))}

@@ -9,6 +9,7 @@ import (
 	"image/png"
 	"io"
 	"log/slog"
+	"reflect"
 	"strconv"
 	"sync"
 	"testing"
@@ -385,6 +386,11 @@ func TestLikes(t *testing.T) {
 			if r.ID == r1.ID && (r.Likes != 2 || !r.Liked) {
 				t.Fatalf("kim's review read for lee: likes %d, liked %v", r.Likes, r.Liked)
 			}
+		}
+		// The product page passes the figures of the product's row.
+		known, err := f.s.PageOf(t.Context(), f.prod, page.Summary, tt.sort, 1, lee)
+		if err != nil || !reflect.DeepEqual(known, page) {
+			t.Fatalf("sorted by %s with the figures known: %+v, %v; want %+v", tt.sort, known, err, page)
 		}
 	}
 }

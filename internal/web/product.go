@@ -14,6 +14,7 @@ import (
 	"github.com/mallang/mallang/internal/fault"
 	"github.com/mallang/mallang/internal/media"
 	"github.com/mallang/mallang/internal/money"
+	"github.com/mallang/mallang/internal/review"
 )
 
 // productView is the product page.
@@ -195,7 +196,7 @@ func (h *Handler) showProduct(w http.ResponseWriter, r *http.Request, lc *locale
 		p.Scripts = append(p.Scripts, h.assets.url("options.js"))
 	}
 	v.Buyable = slices.ContainsFunc(v.Variants, func(vv variantView) bool { return vv.Buyable })
-	if v.Reviews, err = h.productReviews(r, lc, id, d.Reviews); err != nil {
+	if v.Reviews, err = h.productReviews(r, lc, id, review.Summary{Count: d.Reviews, Average: d.Rating}); err != nil {
 		return err
 	}
 	v.LD = templ.JSONScript("product-ld", h.productLD(d, path, v)).WithType("application/ld+json")

@@ -18,7 +18,7 @@ import (
 // Reviews is the product review service; *review.Service implements it.
 type Reviews interface {
 	Rules(ctx context.Context) review.Rules
-	ForProduct(ctx context.Context, productID int64, sort review.Sort, page int, viewer int64) (review.Page, error)
+	PageOf(ctx context.Context, productID int64, sum review.Summary, sort review.Sort, page int, viewer int64) (review.Page, error)
 	Create(ctx context.Context, in review.CreateInput) (review.Review, error)
 	Delete(ctx context.Context, userID, id int64) error
 	Like(ctx context.Context, userID, id int64) error
@@ -106,19 +106,19 @@ type reviewSection struct {
 	PageOf         string
 }
 
-// productReviews loads the reviews section of product id, which has count
-// visible reviews, for the page r asks (rsort, rpage); nil when the shop
+// productReviews loads the reviews section of product id, whose row gave
+// the review figures sum, for the page r asks (rsort, rpage); nil when the shop
 // has no reviews service.
-func (h *Handler) productReviews(r *http.Request, lc *locale, id, count int64) (*reviewSection, error) {
+func (h *Handler) productReviews(r *http.Request, lc *locale, id int64, sum review.Summary) (*reviewSection, error) {
 	if h.reviews == nil {
 		return nil, nil
 	}
 	q := r.URL.Query()
 	page, _ := strconv.Atoi(q.Get("rpage"))
 	pg := review.Page{Page: 1, Pages: 1, Sort: review.ParseSort(q.Get("rsort"))}
-	if count > 0 { // the product's row counts its visible reviews: with none, there is nothing to read
+	if sum.Count > 0 { // the product's row counts its visible reviews: with none, there is nothing to read
 		var err error
-		if pg, err = h.reviews.ForProduct(r.Context(), id, pg.Sort, page, 0); err != nil {
+		if pg, err = h.reviews.PageOf(r.Context(), id, sum, pg.Sort, page, 0); err != nil {
 			return nil, err
 		}
 	}
