@@ -206,7 +206,7 @@ type customer struct {
 }
 
 // signIn logs each of emails in through POST /login, two at a time (each
-// login hashes the password on the server with 19 MiB of memory), over the
+// login hashes the password on the server with 12 MiB of memory), over the
 // shared transport.
 func signIn(ctx context.Context, base string, tr http.RoundTripper, emails []string) ([]*customer, error) {
 	cs := make([]*customer, len(emails))

@@ -16,7 +16,7 @@ import (
 var version = ""
 
 // defaultMemoryLimit is the Go runtime's soft memory limit when GOMEMLIMIT
-// is not set. Without one, a burst of sign-ins (19 MiB of argon2id memory
+// is not set. Without one, a burst of sign-ins (12 MiB of argon2id memory
 // each) lets the heap double before the collector runs; with it the
 // collector runs sooner as the limit nears. A shop with a large catalog on
 // a large machine raises it with GOMEMLIMIT (docs/configuration.md).

@@ -24,8 +24,12 @@ func TestPasswordHash(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if !strings.HasPrefix(h, "$argon2id$v=19$m=19456,t=2,p=1$") {
+	if !strings.HasPrefix(h, "$argon2id$v=19$m=12288,t=3,p=1$") {
 		t.Fatalf("hash %q is not argon2id PHC", h)
+	}
+	// An unknown address must cost what a known one does.
+	if params := h[:strings.LastIndex(h[:strings.LastIndex(h, "$")], "$")]; !strings.HasPrefix(dummyHash, params+"$") {
+		t.Fatalf("the dummy hash %q does not have the parameters of new hashes (%s)", dummyHash, params)
 	}
 	tests := []struct {
 		name, hash, pw string
@@ -34,6 +38,9 @@ func TestPasswordHash(t *testing.T) {
 	}{
 		{"right", h, "말랑말랑한-비밀번호", true, false},
 		{"wrong", h, "말랑말랑한-비밀번호!", false, false},
+		// A hash made with the first release's parameters (m=19 MiB, t=2).
+		{"earlier parameters", "$argon2id$v=19$m=19456,t=2,p=1$66eQ656R7IaM6riILTAxMjM$qIjVG0QkP2QUpgWWOjI1oq4qL8l2mSmGdtSqswU3ry0", "예전-비밀번호", true, false},
+		{"earlier parameters, wrong", "$argon2id$v=19$m=19456,t=2,p=1$66eQ656R7IaM6riILTAxMjM$qIjVG0QkP2QUpgWWOjI1oq4qL8l2mSmGdtSqswU3ry0", "예전-비밀번호!", false, false},
 		{"garbage hash", "$bcrypt$x", "x", false, true},
 		{"truncated hash", h[:30], "x", false, true},
 	}
