@@ -1,6 +1,7 @@
 package web
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"fmt"
@@ -8,6 +9,7 @@ import (
 	"net/url"
 	"slices"
 	"strconv"
+	"sync"
 	"time"
 
 	"github.com/a-h/templ"
@@ -197,8 +199,11 @@ func (h *Handler) formError(w http.ResponseWriter, r *http.Request, lc *locale, 
 	return nil
 }
 
-// render writes a page with status. Rendering streams into w, so a failure
-// here is a client that went away; it is logged at debug level only.
+// render writes a page with status. The page is rendered whole into a
+// pooled buffer first and written in one piece with its Content-Length:
+// a listing page of about 26 kB went out in five writes and chunks when
+// it streamed through the response's small buffers, and a component that
+// fails half way now answers with the error page instead of half a page.
 func (h *Handler) render(w http.ResponseWriter, r *http.Request, lc *locale, status int, c templ.Component) {
 	hd := w.Header()
 	hd.Set("Content-Type", "text/html; charset=utf-8")
@@ -210,10 +215,36 @@ func (h *Handler) render(w http.ResponseWriter, r *http.Request, lc *locale, sta
 	} else {
 		hd.Set("Cache-Control", "no-store")
 	}
-	w.WriteHeader(status)
-	if err := c.Render(r.Context(), w); err != nil {
-		h.log.DebugContext(r.Context(), "render page", "path", r.URL.Path, "err", err)
+	buf := pageBufs.Get().(*bytes.Buffer)
+	defer putPageBuf(buf)
+	if err := c.Render(r.Context(), buf); err != nil {
+		if status == http.StatusInternalServerError { // the error page itself failed
+			h.log.ErrorContext(r.Context(), "render error page", "path", r.URL.Path, "err", err)
+			hd.Set("Cache-Control", "no-store")
+			http.Error(w, lc.T("err.title"), status)
+			return
+		}
+		h.serveError(w, r, lc, fmt.Errorf("render page: %w", err))
+		return
 	}
+	hd.Set("Content-Length", strconv.Itoa(buf.Len()))
+	w.WriteHeader(status)
+	if _, err := w.Write(buf.Bytes()); err != nil {
+		h.log.DebugContext(r.Context(), "write page", "path", r.URL.Path, "err", err) // a client that went away
+	}
+}
+
+// pageBufs holds the buffers render fills; see putPageBuf.
+var pageBufs = sync.Pool{New: func() any { return bytes.NewBuffer(make([]byte, 0, 32<<10)) }}
+
+// putPageBuf returns buf to pageBufs, unless an unusually long page grew
+// it past 256 kB: the pool would keep that much for every busy client.
+func putPageBuf(buf *bytes.Buffer) {
+	if buf.Cap() > 256<<10 {
+		return
+	}
+	buf.Reset()
+	pageBufs.Put(buf)
 }
 
 // notFoundIn renders the 404 page in lc: a search box and links home and

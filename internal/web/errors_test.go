@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
@@ -11,6 +12,8 @@ import (
 	"sync"
 	"testing"
 	"time"
+
+	"github.com/a-h/templ"
 
 	"github.com/mallang/mallang/internal/account"
 	"github.com/mallang/mallang/internal/catalog"
@@ -194,5 +197,66 @@ func TestServeError(t *testing.T) {
 				t.Errorf("the log line lacks the request id: %s", logs.String())
 			}
 		})
+	}
+}
+
+// TestRenderWholePage checks that a page goes out whole, with its length,
+// and that a component failing half way answers with the error page
+// rather than the half it wrote.
+func TestRenderWholePage(t *testing.T) {
+	t.Parallel()
+	var logs lockedBuffer
+	h := New(Config{BaseURL: testBase, Now: testNow}, broken{}, slog.New(slog.NewTextHandler(&logs, nil)))
+	lc := h.locales[langKo]
+	half := templ.ComponentFunc(func(_ context.Context, w io.Writer) error {
+		if _, err := io.WriteString(w, "<p>half of the page</p>"); err != nil {
+			return err
+		}
+		return errors.New("a component failed")
+	})
+	whole := templ.ComponentFunc(func(_ context.Context, w io.Writer) error {
+		_, err := io.WriteString(w, strings.Repeat("<p>상품</p>", 5000)) // 60 kB, more than any buffer of net/http
+		return err
+	})
+	cases := []struct {
+		name         string
+		status       int
+		c            templ.Component
+		wantStatus   int
+		want, reject string
+	}{
+		{"whole page", http.StatusOK, whole, http.StatusOK, "<p>상품</p><p>상품</p>", ""},
+		{"failed page", http.StatusOK, half, http.StatusInternalServerError, `data-testid="server-error"`, "half of the page"},
+		{"failed error page", http.StatusInternalServerError, half, http.StatusInternalServerError, lc.T("err.title"), "half of the page"},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+				h.render(w, r, lc, tc.status, tc.c)
+			}))
+			defer srv.Close()
+			res, err := http.Get(srv.URL)
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer res.Body.Close()
+			body, err := io.ReadAll(res.Body)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if res.StatusCode != tc.wantStatus {
+				t.Fatalf("status %d, want %d", res.StatusCode, tc.wantStatus)
+			}
+			if len(res.TransferEncoding) > 0 || res.ContentLength != int64(len(body)) {
+				t.Errorf("sent as %v with length %d for %d bytes, want the length of the whole page", res.TransferEncoding, res.ContentLength, len(body))
+			}
+			mustContain(t, string(body), tc.want)
+			if tc.reject != "" {
+				mustNotContain(t, string(body), tc.reject)
+			}
+		})
+	}
+	if !strings.Contains(logs.String(), "a component failed") {
+		t.Errorf("the failure was not logged: %s", logs.String())
 	}
 }
