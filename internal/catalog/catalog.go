@@ -166,4 +166,8 @@ type ProductDetail struct {
 	Options  []Option
 	Variants []Variant
 	Images   []Image
+	// Wishes and Questions are how many customers wished the product and
+	// how many questions it has; the wishlist and the product questions
+	// keep them on the product's row.
+	Wishes, Questions int64
 }

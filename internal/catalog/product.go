@@ -506,11 +506,11 @@ func (s *Service) SetVariantStock(ctx context.Context, variantID, stock int64) e
 // variants of a product sold out by hand are not Buyable.
 func (s *Service) Product(ctx context.Context, id int64) (ProductDetail, error) {
 	q := s.db.Read()
-	r, opts, err := activeProduct(ctx, q, id)
+	r, opts, c, err := activeProduct(ctx, q, id)
 	if err != nil {
 		return ProductDetail{}, fmt.Errorf("product %d: %w", id, err)
 	}
-	d := ProductDetail{Product: r.product(), Options: opts}
+	d := ProductDetail{Product: r.product(), Options: opts, Wishes: c.wishes, Questions: c.questions}
 	t, err := s.categories(ctx)
 	if err != nil {
 		return ProductDetail{}, err

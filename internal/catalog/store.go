@@ -371,19 +371,20 @@ func (r productRow) product() Product {
 }
 
 // activeProduct returns an active product that is not deleted, with the
-// names of its options, in one statement (the product page reads it on
-// every view). Options are returned by position, never nil.
-func activeProduct(ctx context.Context, q db.Querier, id int64) (productRow, []Option, error) {
+// names of its options and its counts, in one statement (the product page
+// reads it on every view). Options are returned by position, never nil.
+func activeProduct(ctx context.Context, q db.Querier, id int64) (productRow, []Option, counts, error) {
 	var r productRow
 	var names [3]sql.NullString
-	dest := append(r.scanDest(true), &names[0], &names[1], &names[2])
-	err := q.QueryRowxContext(ctx, q.Rebind(`SELECT `+productColumns+`, `+optionNames+` FROM products p`+productJoins+`
+	var c counts
+	dest := append(r.scanDest(true), &c.wishes, &c.questions, &names[0], &names[1], &names[2])
+	err := q.QueryRowxContext(ctx, q.Rebind(`SELECT `+productColumns+`, p.wish_count, p.question_count, `+optionNames+` FROM products p`+productJoins+`
 		WHERE p.id = ? AND p.status = 'active' AND p.deleted_at IS NULL`), id).Scan(dest...)
 	if errors.Is(err, sql.ErrNoRows) {
-		return productRow{}, nil, fault.ErrNotFound
+		return productRow{}, nil, counts{}, fault.ErrNotFound
 	}
 	if err != nil {
-		return productRow{}, nil, err
+		return productRow{}, nil, counts{}, err
 	}
 	opts := make([]Option, 0, len(names))
 	for i, n := range names {
@@ -391,8 +392,12 @@ func activeProduct(ctx context.Context, q db.Querier, id int64) (productRow, []O
 			opts = append(opts, Option{Position: i + 1, Name: n.String})
 		}
 	}
-	return r, opts, nil
+	return r, opts, c, nil
 }
+
+// counts are the counters other services keep on a product's row for its
+// page: its wishes (wishlist) and its questions (qna).
+type counts struct{ wishes, questions int64 }
 
 // optionNames selects the names of p's options at positions 1 to 3 (NULL
 // where it has none).

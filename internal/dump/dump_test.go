@@ -225,7 +225,7 @@ func fillShop(t testing.TB, d *db.DB) {
 	exec(t, d, `INSERT INTO shipment_uploads (id, staff_id, file_name, file_rows, report, applied_at, created_at) VALUES
 		('0f1e2d3c4b5a69788796a5b4c3d2e1f0', 1, '송장 "12월".csv', '[{"row":2,"number":"M-1","carrier":"cj","tracking":"1234-5678-9012"}]', NULL, NULL, ?)`, t2)
 	exec(t, d, `INSERT INTO wishes (id, user_id, product_id, created_at) VALUES (1, 4, 1, ?), (2, 1, 1, ?)`, t1, t2)
-	exec(t, d, `INSERT INTO wish_counts (product_id, wishes) VALUES (1, 2)`)
+	exec(t, d, `UPDATE products SET wish_count = 2, question_count = 2 WHERE id = 1`)
 	exec(t, d, `INSERT INTO wish_watch (variant_id, product_id, price_minor, available, changes, updated_at) VALUES (1, 1, 11400, TRUE, 2, ?)`, t2)
 	exec(t, d, `INSERT INTO wish_alerts (id, product_id, kind, marker, old_price_minor, price_minor, recipients, created_at) VALUES
 		(1, 1, 'restock', '1:1', 0, 0, 2, ?), (2, 1, 'price_drop', '1:2', 12000, 11400, 2, ?)`, t1, t2)

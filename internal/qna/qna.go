@@ -151,7 +151,13 @@ func (s *Service) Ask(ctx context.Context, userID, productID int64, body string,
 		return Question{}, fmt.Errorf("ask about product %d, which is %s: %w", productID, p.Status, fault.ErrNotFound)
 	}
 	now := s.now().UTC()
-	id, err := insertQuestion(ctx, s.d.Write(), productID, userID, body, private, now)
+	var id int64
+	err = s.d.InTx(ctx, func(q db.Querier) error {
+		if id, err = insertQuestion(ctx, q, productID, userID, body, private, now); err != nil {
+			return err
+		}
+		return countQuestion(ctx, q, productID)
+	})
 	if err != nil {
 		return Question{}, fmt.Errorf("ask about product %d: %w", productID, err)
 	}
@@ -179,9 +185,10 @@ func (s *Service) ForProduct(ctx context.Context, productID int64, v Viewer, lim
 	return questions(rs, v), nil
 }
 
-// CountForProduct returns how many questions product productID has.
+// CountForProduct returns how many questions product productID has, as
+// counted in the product's row (catalog.ProductDetail.Questions).
 func (s *Service) CountForProduct(ctx context.Context, productID int64) (int, error) {
-	return countWhere(ctx, s.d.Read(), `product_id = ?`, productID)
+	return questionCount(ctx, s.d.Read(), productID)
 }
 
 // Mine returns customer userID's questions, the latest first.

@@ -3,10 +3,13 @@ package qna_test
 import (
 	"context"
 	"errors"
+	"fmt"
 	"log/slog"
 	"strings"
 	"testing"
 	"time"
+
+	"golang.org/x/sync/errgroup"
 
 	"github.com/mallang/mallang/internal/audit"
 	"github.com/mallang/mallang/internal/catalog"
@@ -93,6 +96,40 @@ func TestAskChecksTheQuestion(t *testing.T) {
 	}
 	if n, _ := f.s.CountForProduct(t.Context(), f.pid); n != 0 {
 		t.Errorf("%d questions stored after refusals", n)
+	}
+}
+
+// TestQuestionCountFollowsQuestions: the product's question count, which
+// the product page reads with the product, moves with every question
+// stored, however many are asked at once, and not with a refused one.
+func TestQuestionCountFollowsQuestions(t *testing.T) {
+	t.Parallel()
+	f := setup(t)
+	uid := f.user(t, "a@example.com", "김말랑")
+	const asks = 8
+	var g errgroup.Group
+	for i := range asks {
+		g.Go(func() error {
+			_, err := f.s.Ask(t.Context(), uid, f.pid, fmt.Sprintf("질문 %d", i), i%2 == 0)
+			return err
+		})
+	}
+	if err := g.Wait(); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := f.s.Ask(t.Context(), uid, f.pid, " ", false); err == nil {
+		t.Fatal("an empty question was stored")
+	}
+	var rows int
+	if err := f.d.Read().GetContext(t.Context(), &rows, f.d.Read().Rebind(`SELECT COUNT(*) FROM product_questions WHERE product_id = ?`), f.pid); err != nil {
+		t.Fatal(err)
+	}
+	n, err := f.s.CountForProduct(t.Context(), f.pid)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if n != asks || rows != asks {
+		t.Errorf("count %d, %d questions stored, want %d of each", n, rows, asks)
 	}
 }
 

@@ -53,6 +53,29 @@ func insertQuestion(ctx context.Context, q db.Querier, productID, userID int64, 
 	return id, nil
 }
 
+// countQuestion adds one to the product's question count
+// (products.question_count), which the product page reads with the
+// product.
+func countQuestion(ctx context.Context, q db.Querier, productID int64) error {
+	if _, err := q.ExecContext(ctx, q.Rebind(`UPDATE products SET question_count = question_count + 1 WHERE id = ?`), productID); err != nil {
+		return fmt.Errorf("count questions of product %d: %w", productID, err)
+	}
+	return nil
+}
+
+// questionCount is the product's question count; 0 for no such product.
+func questionCount(ctx context.Context, q db.Querier, productID int64) (int, error) {
+	var n int
+	err := q.GetContext(ctx, &n, q.Rebind(`SELECT question_count FROM products WHERE id = ?`), productID)
+	if errors.Is(err, sql.ErrNoRows) {
+		return 0, nil
+	}
+	if err != nil {
+		return 0, fmt.Errorf("questions of product %d: %w", productID, err)
+	}
+	return n, nil
+}
+
 func questionByID(ctx context.Context, q db.Querier, id int64) (row, error) {
 	var r row
 	err := q.GetContext(ctx, &r, q.Rebind(columns+` WHERE q.id = ?`), id)

@@ -20,7 +20,6 @@ type Wishes interface {
 	Add(ctx context.Context, userID, productID int64) (bool, error)
 	Remove(ctx context.Context, userID, productID int64) (bool, error)
 	Has(ctx context.Context, userID, productID int64) (bool, error)
-	Count(ctx context.Context, productID int64) (int64, error)
 	List(ctx context.Context, userID int64, limit, offset int) ([]wishlist.Wish, error)
 }
 
@@ -29,7 +28,6 @@ type Wishes interface {
 type Questions interface {
 	Ask(ctx context.Context, userID, productID int64, body string, private bool) (qna.Question, error)
 	ForProduct(ctx context.Context, productID int64, v qna.Viewer, limit, offset int) ([]qna.Question, error)
-	CountForProduct(ctx context.Context, productID int64) (int, error)
 	Mine(ctx context.Context, userID int64, limit, offset int) ([]qna.Question, error)
 }
 
@@ -171,15 +169,15 @@ func (h *Handler) viewer(r *http.Request) (account.User, bool) {
 	return u, true
 }
 
-// engageSection loads the product page's section for product id and
-// notes the view in the recently viewed cookie; nil when the shop runs
-// without it. A page of a signed-in customer is kept out of shared caches.
+// engageSection loads the product page's section for product d (whose
+// wish and question counts come with it) and notes the view in the
+// recently viewed cookie; nil when the shop runs without it. A page of a signed-in customer is kept out of shared caches.
 // What cannot be read is logged and left out: the product page stands.
-func (h *Handler) engageSection(w http.ResponseWriter, r *http.Request, lc *locale, id int64) *engageView {
+func (h *Handler) engageSection(w http.ResponseWriter, r *http.Request, lc *locale, d *catalog.ProductDetail) *engageView {
 	if h.engage == nil || h.sessions == nil {
 		return nil
 	}
-	ctx := r.Context()
+	ctx, id := r.Context(), d.ID
 	before := recentIDs(r)
 	h.noteViewed(w, before, id)
 	v := &engageView{ProductID: id, URL: productURL(id)}
@@ -194,14 +192,9 @@ func (h *Handler) engageSection(w http.ResponseWriter, r *http.Request, lc *loca
 			h.log.WarnContext(ctx, "product page without the wish", "product_id", id, "err", err)
 		}
 	}
-	n, err := h.engage.Wishes.Count(ctx, id)
-	if err != nil {
-		h.log.WarnContext(ctx, "product page without the wish count", "product_id", id, "err", err)
-	}
-	v.Wishes = lc.F("wish.count", n)
-	if v.QCount, err = h.engage.Questions.CountForProduct(ctx, id); err != nil {
-		h.log.WarnContext(ctx, "product page without questions", "product_id", id, "err", err)
-	} else if v.QCount > 0 {
+	v.Wishes = lc.F("wish.count", d.Wishes)
+	v.QCount = int(d.Questions)
+	if v.QCount > 0 {
 		qs, err := h.engage.Questions.ForProduct(ctx, id, viewer, pageQuestions, 0)
 		if err != nil {
 			h.log.WarnContext(ctx, "product page without questions", "product_id", id, "err", err)
@@ -220,6 +213,7 @@ func (h *Handler) engageSection(w http.ResponseWriter, r *http.Request, lc *loca
 	if len(others) > recentStrip {
 		others, v.RecentMore = others[:recentStrip], true
 	}
+	var err error
 	if v.Recent, err = h.engage.Cards.Cards(ctx, others); err != nil {
 		h.log.WarnContext(ctx, "product page without recently viewed", "product_id", id, "err", err)
 	}

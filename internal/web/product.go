@@ -200,7 +200,7 @@ func (h *Handler) showProduct(w http.ResponseWriter, r *http.Request, lc *locale
 		return err
 	}
 	v.LD = templ.JSONScript("product-ld", h.productLD(d, path, v)).WithType("application/ld+json")
-	v.Engage = h.engageSection(w, r, lc, id)
+	v.Engage = h.engageSection(w, r, lc, d)
 	h.render(w, r, lc, status, productPage(p, v))
 	return nil
 }

@@ -24,30 +24,23 @@ func deleteWish(ctx context.Context, q db.Querier, userID, productID int64) (boo
 	return db.Affected(res, err, "delete wish")
 }
 
-// addCount moves the product's wish count by delta (1 or -1) and reports
+// addCount moves the product's wish count (products.wish_count, which the
+// product page reads with the product) by delta (1 or -1) and reports
 // whether it is now 1 after a rise (the product's first wisher).
 func addCount(ctx context.Context, q db.Querier, productID, delta int64) (bool, error) {
-	if delta < 0 { // the row exists: the wish being removed counted in it
-		_, err := q.ExecContext(ctx, q.Rebind(`UPDATE wish_counts SET wishes = wishes + ? WHERE product_id = ?`), delta, productID)
-		if err != nil {
-			return false, fmt.Errorf("count wishes of product %d: %w", productID, err)
-		}
-		return false, nil
-	}
 	var n int64
-	err := q.GetContext(ctx, &n, q.Rebind(`INSERT INTO wish_counts (product_id, wishes) VALUES (?, ?)
-		ON CONFLICT (product_id) DO UPDATE SET wishes = wish_counts.wishes + excluded.wishes RETURNING wishes`),
-		productID, delta)
+	err := q.GetContext(ctx, &n, q.Rebind(`UPDATE products SET wish_count = wish_count + ? WHERE id = ? RETURNING wish_count`),
+		delta, productID)
 	if err != nil {
 		return false, fmt.Errorf("count wishes of product %d: %w", productID, err)
 	}
-	return n == 1, nil
+	return delta > 0 && n == 1, nil
 }
 
 // countOf is the product's wish count.
 func countOf(ctx context.Context, q db.Querier, productID int64) (int64, error) {
 	var n int64
-	err := q.GetContext(ctx, &n, q.Rebind(`SELECT wishes FROM wish_counts WHERE product_id = ?`), productID)
+	err := q.GetContext(ctx, &n, q.Rebind(`SELECT wish_count FROM products WHERE id = ?`), productID)
 	if errors.Is(err, sql.ErrNoRows) {
 		return 0, nil
 	}
