@@ -94,7 +94,7 @@ func parseFlags(args []string, stderr io.Writer) (config, error) {
 	only := fs.String("only", "", "comma-separated scenarios to run, by name or prefix (home, category, category-first, category-deep, category-mix, search, product, api, checkout, checkout-last, cart-page)")
 	fs.StringVar(&c.bin, "bin", "", "use this mallang binary instead of building ./cmd/mallang")
 	fs.BoolVar(&c.keep, "keep", false, "keep the data directory and the PostgreSQL database after the run")
-	fs.DurationVar(&c.waitIdle, "wait-idle", 0, "before each scenario, wait up to this long for other processes on the machine to use less than a quarter of one CPU")
+	fs.DurationVar(&c.waitIdle, "wait-idle", 30*time.Second, "before each scenario, wait up to this long for other processes on the machine (PostgreSQL's own background work included) to use less than a quarter of one CPU; 0 does not wait")
 	fs.BoolVar(&c.wrk, "wrk", false, "also measure every scenario with wrk (apt-get install -y wrk)")
 	fs.BoolVar(&c.markdown, "markdown", false, "print the final table as Markdown too")
 	fs.StringVar(&c.common, "search-common", "초콜릿", "search text that hits many products")
