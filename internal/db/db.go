@@ -121,7 +121,10 @@ func openSQLite(ctx context.Context, path string, opt Options) (*DB, error) {
 func genericPlans(rawURL string) string {
 	u, err := url.Parse(rawURL)
 	if err != nil || (u.Scheme != "postgres" && u.Scheme != "postgresql") {
-		return rawURL // a keyword/value string: left as the operator wrote it
+		// Open takes only postgres:// URLs (a keyword/value string is
+		// refused there); one that does not parse is left for the driver
+		// to report.
+		return rawURL
 	}
 	q := u.Query()
 	if q.Get("plan_cache_mode") != "" {
