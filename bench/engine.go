@@ -21,7 +21,8 @@ import (
 type engineReport struct {
 	engine   string
 	seedTime time.Duration
-	peakRSS  int64 // bytes
+	peakRSS  int64 // bytes: VmHWM
+	peakOwn  int64 // bytes: the peak resident set without the database file
 	results  []scenarioResult
 	checkout []checkoutResult
 	err      error // set when the engine could not be measured to the end
@@ -197,15 +198,15 @@ func benchEngine(ctx context.Context, cfg config, engine, bin, work string, p *p
 			}
 		}
 		rep.results = append(rep.results, r)
-		rep.peakRSS = srv.PeakRSS()
-		p.printf("%s %s: server resident set %s, peak so far %s", engine, sc.name, mib(srv.RSS()), mib(rep.peakRSS))
+		rep.peakRSS, rep.peakOwn = srv.PeakRSS()
+		p.printf("%s %s: server resident set %s, peak so far %s (%s without the database file)", engine, sc.name, mib(srv.RSS()), mib(rep.peakRSS), mib(rep.peakOwn))
 	}
 	rep.checkout, err = benchCheckout(ctx, cfg, engine, dbURL, served{url: srv.URL, pid: srv.pid, pgDB: pgDB}, p)
 	if err != nil {
 		return rep, err
 	}
-	rep.peakRSS = srv.PeakRSS()
-	p.printf("%s: peak resident set of the server %s", engine, mib(rep.peakRSS))
+	rep.peakRSS, rep.peakOwn = srv.PeakRSS()
+	p.printf("%s: peak resident set of the server %s (%s without the database file)", engine, mib(rep.peakRSS), mib(rep.peakOwn))
 	return rep, nil
 }
 

@@ -89,6 +89,7 @@ type server struct {
 
 	mu      sync.Mutex
 	peakRSS int64 // bytes: the largest VmHWM seen
+	peakOwn int64 // bytes: the largest resident set without the database file (ownRSS)
 }
 
 // startServer starts `mallang serve`, waits until it prints its URL and
@@ -164,8 +165,8 @@ func startChild(ctx context.Context, cmd *exec.Cmd, marker string) (*server, err
 	}
 }
 
-// sampleMemory records the server's peak resident set (VmHWM) every 100 ms
-// until it exits.
+// sampleMemory records the server's peak resident set (VmHWM) and its
+// peak resident set without the database file every 100 ms until it exits.
 func (s *server) sampleMemory() {
 	t := time.NewTicker(100 * time.Millisecond)
 	defer t.Stop()
@@ -184,17 +185,62 @@ func (s *server) recordMemory() {
 	if err != nil {
 		return
 	}
+	own, err := ownRSS(s.pid)
+	if err != nil {
+		return
+	}
 	s.mu.Lock()
 	s.peakRSS = max(s.peakRSS, hwm*1024)
+	s.peakOwn = max(s.peakOwn, own)
 	s.mu.Unlock()
 }
 
-// PeakRSS is the largest resident set of the server so far, in bytes.
-func (s *server) PeakRSS() int64 {
+// PeakRSS is the largest resident set of the server so far, in bytes, and
+// the largest without the database file (see ownRSS).
+func (s *server) PeakRSS() (hwm, own int64) {
 	s.recordMemory()
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	return s.peakRSS
+	return s.peakRSS, s.peakOwn
+}
+
+// ownRSS is the resident set of process pid without the pages of a SQLite
+// database file it maps (a mapping of a file named *.db), in bytes. Those
+// pages are the OS file cache: reading the file with read(2) instead keeps
+// the same pages in the same cache, outside the process's resident set, so
+// the figure means the same with and without SQLite's memory map.
+func ownRSS(pid int) (int64, error) {
+	f, err := os.Open(fmt.Sprintf("/proc/%d/smaps", pid))
+	if err != nil {
+		return 0, err
+	}
+	defer f.Close()
+	var total, mapped int64
+	inDB := false
+	sc := bufio.NewScanner(f)
+	for sc.Scan() {
+		line := sc.Text()
+		if v, ok := strings.CutPrefix(line, "Rss:"); ok {
+			kb, err := strconv.ParseInt(strings.TrimSpace(strings.TrimSuffix(strings.TrimSpace(v), "kB")), 10, 64)
+			if err != nil {
+				return 0, fmt.Errorf("/proc/%d/smaps: %q: %w", pid, line, err)
+			}
+			total += kb
+			if inDB {
+				mapped += kb
+			}
+			continue
+		}
+		// A mapping's first line is its address range ("7f12-7f34 r--s
+		// ... /path"); the fields after it are "Name: value".
+		if fields := strings.Fields(line); len(fields) >= 5 && strings.Contains(fields[0], "-") && !strings.HasSuffix(fields[0], ":") {
+			inDB = len(fields) >= 6 && strings.HasSuffix(fields[5], ".db")
+		}
+	}
+	if err := sc.Err(); err != nil {
+		return 0, err
+	}
+	return (total - mapped) * 1024, nil
 }
 
 // RSS is the current resident set of the server, in bytes.
