@@ -153,6 +153,7 @@ func (s *Service) Ask(ctx context.Context, userID, productID int64, body string,
 	now := s.now().UTC()
 	var id int64
 	err = s.d.InTx(ctx, func(q db.Querier) error {
+		var err error
 		if id, err = insertQuestion(ctx, q, productID, userID, body, private, now); err != nil {
 			return err
 		}

@@ -171,8 +171,9 @@ func (h *Handler) viewer(r *http.Request) (account.User, bool) {
 
 // engageSection loads the product page's section for product d (whose
 // wish and question counts come with it) and notes the view in the
-// recently viewed cookie; nil when the shop runs without it. A page of a signed-in customer is kept out of shared caches.
-// What cannot be read is logged and left out: the product page stands.
+// recently viewed cookie; nil when the shop runs without it. A page of a
+// signed-in customer is kept out of shared caches. What cannot be read is
+// logged and left out: the product page stands.
 func (h *Handler) engageSection(w http.ResponseWriter, r *http.Request, lc *locale, d *catalog.ProductDetail) *engageView {
 	if h.engage == nil || h.sessions == nil {
 		return nil
