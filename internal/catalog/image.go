@@ -96,6 +96,9 @@ func (s *Service) attachImage(ctx context.Context, q db.Querier, productID int64
 	if err != nil {
 		return Image{}, err
 	}
+	if err := refreshCover(ctx, q, productID); err != nil {
+		return Image{}, err
+	}
 	if img.ThumbsReady {
 		return out, nil
 	}

@@ -196,6 +196,9 @@ func (im *Images) arrange(ctx context.Context, by audit.Actor, productID int64, 
 				return err
 			}
 		}
+		if err := refreshCover(ctx, q, productID); err != nil {
+			return err
+		}
 		return im.audit.Record(ctx, q, by.Entry(action, "product", strconv.FormatInt(productID, 10), detail))
 	})
 	if err != nil {
@@ -234,6 +237,9 @@ func (im *Images) Delete(ctx context.Context, by audit.Actor, productID, imageID
 	err := im.cat.db.InTx(ctx, func(q db.Querier) error {
 		key, err := deleteImage(ctx, q, productID, imageID)
 		if err != nil {
+			return err
+		}
+		if err := refreshCover(ctx, q, productID); err != nil {
 			return err
 		}
 		return im.audit.Record(ctx, q, by.Entry("product.images.delete", "product", strconv.FormatInt(productID, 10),

@@ -84,6 +84,20 @@ func (e *imagesEnv) mainKey(t *testing.T) string {
 	return p.Image.Key
 }
 
+// cardKey is the key of the image the product's card shows in listings,
+// or "" for none.
+func (e *imagesEnv) cardKey(t *testing.T) string {
+	t.Helper()
+	cards, err := e.cat.Cards(t.Context(), []int64{e.product})
+	if err != nil || len(cards) != 1 {
+		t.Fatalf("Cards = %v, %v", cards, err)
+	}
+	if cards[0].Image == nil {
+		return ""
+	}
+	return cards[0].Image.Key
+}
+
 func (e *imagesEnv) ids(t *testing.T) []int64 {
 	t.Helper()
 	pi, err := e.images.List(t.Context(), e.product)
@@ -188,6 +202,9 @@ func TestImagesArrange(t *testing.T) {
 		t.Fatal(err)
 	}
 	a, b, c := imgs[0].ID, imgs[1].ID, imgs[2].ID
+	if got := e.cardKey(t); got != imgs[0].Key {
+		t.Fatalf("card after Add shows %q, want the first image %q", got, imgs[0].Key)
+	}
 
 	if err := e.images.Reorder(ctx, e.by, e.product, []int64{c, a, b}); err != nil {
 		t.Fatal(err)
@@ -195,7 +212,7 @@ func TestImagesArrange(t *testing.T) {
 	if got := e.ids(t); !slices.Equal(got, []int64{c, a, b}) {
 		t.Fatalf("after Reorder: %v", got)
 	}
-	if e.mainKey(t) != imgs[2].Key {
+	if e.mainKey(t) != imgs[2].Key || e.cardKey(t) != imgs[2].Key {
 		t.Fatal("the first image is not the listing's image")
 	}
 	for _, bad := range [][]int64{{a, b}, {a, b, b}, {a, b, c, 999}} {
@@ -208,6 +225,9 @@ func TestImagesArrange(t *testing.T) {
 	}
 	if got := e.ids(t); !slices.Equal(got, []int64{b, c, a}) {
 		t.Fatalf("after SetMain: %v", got)
+	}
+	if got := e.cardKey(t); got != imgs[1].Key {
+		t.Fatalf("card after SetMain shows %q, want %q", got, imgs[1].Key)
 	}
 	if err := e.images.SetAlt(ctx, e.by, e.product, b, "  흰색 티셔츠 앞면  "); err != nil {
 		t.Fatal(err)
@@ -224,6 +244,9 @@ func TestImagesArrange(t *testing.T) {
 	}
 	if got := e.ids(t); !slices.Equal(got, []int64{c, a}) {
 		t.Fatalf("after Delete: %v", got)
+	}
+	if got := e.cardKey(t); got != imgs[2].Key {
+		t.Fatalf("card after deleting the first image shows %q, want %q", got, imgs[2].Key)
 	}
 	for name, err := range map[string]error{
 		"delete twice":            e.images.Delete(ctx, e.by, e.product, b),

@@ -322,10 +322,22 @@ func (r *productRow) scanDest(detail bool) []any {
 	return dest
 }
 
-// productJoins joins p's seller and first image.
+// productJoins joins p's seller and first image (its cover, which
+// refreshCover keeps).
 const productJoins = ` JOIN sellers s ON s.id = p.seller_id
-	LEFT JOIN product_images i ON i.id = (SELECT i2.id FROM product_images i2
-		WHERE i2.product_id = p.id ORDER BY i2.position, i2.id LIMIT 1)`
+	LEFT JOIN product_images i ON i.id = p.cover_image_id`
+
+// refreshCover points the product's cover_image_id at its first image (the
+// lowest position, then id), or NULL without images. Every change of a
+// product's images calls it in the change's transaction.
+func refreshCover(ctx context.Context, q db.Querier, productID int64) error {
+	_, err := q.ExecContext(ctx, q.Rebind(`UPDATE products SET cover_image_id = (SELECT i.id FROM product_images i
+		WHERE i.product_id = products.id ORDER BY i.position, i.id LIMIT 1) WHERE id = ?`), productID)
+	if err != nil {
+		return fmt.Errorf("cover of product %d: %w", productID, err)
+	}
+	return nil
+}
 
 func (r productRow) product() Product {
 	c := money.Currency(r.Currency)
