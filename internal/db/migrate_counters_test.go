@@ -3,8 +3,6 @@ package db_test
 import (
 	"context"
 	"testing"
-
-	"github.com/mallang/mallang/internal/db/dbtest"
 )
 
 // Migration 00052 moves each product's wish count from wish_counts to
@@ -13,27 +11,13 @@ import (
 func TestMigrationMovesProductCounters(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
-	d := dbtest.New(t)
-	if err := d.MigrateDownTo(ctx, 51); err != nil {
-		t.Fatal(err)
-	}
-	q := d.Write()
-	one := func(query string, args ...any) int64 {
-		t.Helper()
-		var id int64
-		if err := q.QueryRowxContext(ctx, q.Rebind(query), args...).Scan(&id); err != nil {
-			t.Fatalf("%s: %v", query, err)
-		}
-		return id
-	}
-	cat := one(`INSERT INTO categories (slug, name) VALUES ('c', '식품') RETURNING id`)
-	wished := one(`INSERT INTO products (seller_id, category_id, name) SELECT id, ?, '녹차' FROM sellers WHERE is_house RETURNING id`, cat)
-	plain := one(`INSERT INTO products (seller_id, category_id, name) SELECT id, ?, '홍차' FROM sellers WHERE is_house RETURNING id`, cat)
+	s := newOldShop(t, 51)
+	d, q, wished, plain := s.d, s.d.Write(), s.tea, s.blackTea
 	for i, email := range []string{"a@example.com", "b@example.com"} {
-		u := one(`INSERT INTO users (email, role) VALUES (?, 'customer') RETURNING id`, email)
-		one(`INSERT INTO wishes (user_id, product_id) VALUES (?, ?) RETURNING id`, u, wished)
+		u := s.insert(t, `INSERT INTO users (email, role) VALUES (?, 'customer') RETURNING id`, email)
+		s.insert(t, `INSERT INTO wishes (user_id, product_id) VALUES (?, ?) RETURNING id`, u, wished)
 		for range i + 1 {
-			one(`INSERT INTO product_questions (product_id, user_id, body) VALUES (?, ?, '언제 와요?') RETURNING id`, wished, u)
+			s.insert(t, `INSERT INTO product_questions (product_id, user_id, body) VALUES (?, ?, '언제 와요?') RETURNING id`, wished, u)
 		}
 	}
 	if _, err := q.ExecContext(ctx, q.Rebind(`INSERT INTO wish_counts (product_id, wishes) VALUES (?, 2)`), wished); err != nil {

@@ -4,8 +4,6 @@ import (
 	"context"
 	"database/sql"
 	"testing"
-
-	"github.com/mallang/mallang/internal/db/dbtest"
 )
 
 // Migration 00053 points each product's cover_image_id at its first image
@@ -13,24 +11,10 @@ import (
 func TestMigrationSetsProductCovers(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
-	d := dbtest.New(t)
-	if err := d.MigrateDownTo(ctx, 52); err != nil {
-		t.Fatal(err)
-	}
-	q := d.Write()
-	one := func(query string, args ...any) int64 {
-		t.Helper()
-		var id int64
-		if err := q.QueryRowxContext(ctx, q.Rebind(query), args...).Scan(&id); err != nil {
-			t.Fatalf("%s: %v", query, err)
-		}
-		return id
-	}
-	cat := one(`INSERT INTO categories (slug, name) VALUES ('c', '식품') RETURNING id`)
-	pictured := one(`INSERT INTO products (seller_id, category_id, name) SELECT id, ?, '녹차' FROM sellers WHERE is_house RETURNING id`, cat)
-	bare := one(`INSERT INTO products (seller_id, category_id, name) SELECT id, ?, '홍차' FROM sellers WHERE is_house RETURNING id`, cat)
+	s := newOldShop(t, 52)
+	d, pictured, bare := s.d, s.tea, s.blackTea
 	image := func(pos int, key string) int64 {
-		return one(`INSERT INTO product_images (product_id, position, blob_key, content_type) VALUES (?, ?, ?, 'image/png') RETURNING id`, pictured, pos, key)
+		return s.insert(t, `INSERT INTO product_images (product_id, position, blob_key, content_type) VALUES (?, ?, ?, 'image/png') RETURNING id`, pictured, pos, key)
 	}
 	image(2, "b.png")
 	first := image(1, "a.png")
